@@ -104,7 +104,7 @@ describe('buildGrid on small shapes', () => {
   });
 
   it('rejects bad geometry and impossible resolutions with named errors', () => {
-    expect(() => buildGrid({ type: 'Point', coordinates: [0, 0] } as never)).toThrow(/expected Polygon/);
+    expect(() => buildGrid({ type: 'Point', coordinates: [0, 0] } as never)).toThrow(/not a Polygon or MultiPolygon/);
     const unclosed = { type: 'Polygon', coordinates: [[[0, 0], [1, 0], [1, 1], [0, 1]]] } as Polygon;
     expect(() => buildGrid(unclosed)).toThrow(BeatplanError);
     expect(() => buildGrid(square(0, 0, 0.001), { resolution: 3 })).toThrow(/no H3 cell centre/);

@@ -1,21 +1,59 @@
 /**
  * From geography to grid cells: points to cells, polygons to the cells whose centres they hold.
  */
-import { latLngToCell, polygonToCells } from 'h3-js';
+import { booleanPointInPolygon } from '@turf/turf';
+import type { Position } from 'geojson';
+import { gridDisk, latLngToCell, polygonToCells } from 'h3-js';
+import { approxDistanceKm } from '../geo/measure.js';
 import { polygonsOf, type PolygonLike } from '../geo/geojson.js';
 import type { Grid } from './grid.js';
 
 /**
  * Returns a function mapping a point `[lng, lat]` (degrees) to the index of the grid cell
- * that contains it, or −1 when the point is outside the grid (or not a finite coordinate).
- * @example const locate = pointToCellLocator(grid); locate(-87.62, 41.88) // → 1234
+ * that contains it, or −1 when the point is outside (or not a finite coordinate).
+ *
+ * Without `boundary`, "inside" means the point's H3 cell is a grid cell. With `boundary`
+ * (the polygons the grid was built from), a point inside the boundary whose H3 cell is not
+ * in the grid (its centre falls just outside the edge) goes to the nearest grid cell within
+ * three rings, so no incident inside the city is lost at its edge.
+ * @example const locate = pointToCellLocator(grid, boundary); locate(-87.62, 41.88) // → 1234
  */
-export function pointToCellLocator(grid: Grid): (lng: number, lat: number) => number {
+export function pointToCellLocator(grid: Grid, boundary?: PolygonLike): (lng: number, lat: number) => number {
   const res = grid.resolution;
+  const polys = boundary ? polygonsOf(boundary, 'boundary').map(({ rings }) => ({ rings, bbox: ringsBbox(rings) })) : [];
   return (lng: number, lat: number) => {
     if (!Number.isFinite(lng) || !Number.isFinite(lat) || Math.abs(lat) > 90 || Math.abs(lng) > 180) return -1;
-    return grid.indexOf(latLngToCell(lat, lng, res));
+    const h = latLngToCell(lat, lng, res);
+    const i = grid.indexOf(h);
+    if (i >= 0 || polys.length === 0) return i;
+    const inside = polys.some(({ rings, bbox }) =>
+      lng >= bbox[0] && lng <= bbox[2] && lat >= bbox[1] && lat <= bbox[3] &&
+      booleanPointInPolygon([lng, lat], { type: 'Polygon', coordinates: rings }));
+    if (!inside) return -1;
+    let best = -1;
+    let bestD = Infinity;
+    for (const c of gridDisk(h, 3)) {
+      const j = grid.indexOf(c);
+      if (j < 0) continue;
+      const d = approxDistanceKm(lng, lat, grid.lng[j]!, grid.lat[j]!);
+      if (d < bestD || (d === bestD && j < best)) {
+        bestD = d;
+        best = j;
+      }
+    }
+    return best;
   };
+}
+
+function ringsBbox(rings: Position[][]): [number, number, number, number] {
+  const b: [number, number, number, number] = [Infinity, Infinity, -Infinity, -Infinity];
+  for (const p of rings[0]!) {
+    if (p[0]! < b[0]) b[0] = p[0]!;
+    if (p[1]! < b[1]) b[1] = p[1]!;
+    if (p[0]! > b[2]) b[2] = p[0]!;
+    if (p[1]! > b[3]) b[3] = p[1]!;
+  }
+  return b;
 }
 
 /**

@@ -1,0 +1,14 @@
+/**
+ * `@beatplan/engine`: plans police patrol beats and the officers who work them.
+ *
+ * Pipeline: {@link buildGrid} → `readIncidents` (from `@beatplan/engine/io`, Node only) →
+ * {@link scoreCells} → `planBeats` → `staffBeats` → `evaluatePlan`. The core modules are
+ * pure: no file system, network, clock or global randomness.
+ */
+export * from './errors.js';
+export * from './random.js';
+export * from './grid/index.js';
+export * from './score/index.js';
+export type { BeatPlan, BeatMethod } from './plan/types.js';
+export { polsbyPopper, distanceKm, approxDistanceKm } from './geo/measure.js';
+export { polygonsOf, linesOf, type PolygonLike, type LineLike } from './geo/geojson.js';

@@ -1,0 +1,26 @@
+import { describe, expect, it } from 'vitest';
+import * as io from './index.js';
+
+describe('@beatplan/engine/io public API', () => {
+  it('exports exactly the documented runtime values', () => {
+    expect(Object.keys(io).sort()).toEqual(
+      [
+        'DEFAULT_MAX_JSON_BYTES',
+        'DEFAULT_MAX_ROW_BYTES',
+        'REJECT_REASONS',
+        'findColumn',
+        'normalizeColumnName',
+        'parseColumnMapping',
+        'parseLocalTimeMs',
+        'readBoundary',
+        'readCsvTable',
+        'readIncidents',
+        'readLines',
+        'readPolygonLayer',
+        'ringProblem',
+        'validateLines',
+        'validatePolygons',
+      ].sort(),
+    );
+  });
+});
