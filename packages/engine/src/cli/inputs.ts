@@ -81,7 +81,8 @@ export function parseLayerSpec(spec: string): { file: string; field: string; kin
   let kind: 'population' | 'vulnerability' = 'population';
   let rest = spec;
   const m = /:(population|vulnerability)$/.exec(rest);
-  if (m) {
+  // "FILE:population" names a field called population; only FILE:FIELD:KIND has a kind.
+  if (m && rest.slice(0, -m[0].length).includes(':')) {
     kind = m[1] as 'population' | 'vulnerability';
     rest = rest.slice(0, -m[0].length);
   }

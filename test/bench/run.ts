@@ -1,0 +1,26 @@
+/**
+ * `pnpm bench`: runs every benchmark script and prints its figures. Benchmarks are scripts,
+ * not timed tests: compare ratios measured in one run (the machines are shared and noisy).
+ * `pnpm bench ingest plan` runs only the named ones.
+ */
+import { cpus } from 'node:os';
+
+const benches: Record<string, () => Promise<void>> = {
+  ingest: async () => (await import('./ingest-bench.js')).runIngestBench(),
+  plan: async () => (await import('./plan-bench.js')).runPlanBench(),
+  staff: async () => (await import('./staff-bench.js')).runStaffBench(),
+  response: async () => (await import('./response-bench.js')).runResponseBench(),
+};
+
+const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
+const names = wanted.length ? wanted : Object.keys(benches);
+console.log(`# beatplan bench — node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}`);
+for (const name of names) {
+  const run = benches[name];
+  if (!run) {
+    console.error(`unknown bench "${name}"; known: ${Object.keys(benches).join(', ')}`);
+    process.exitCode = 2;
+    continue;
+  }
+  await run();
+}
