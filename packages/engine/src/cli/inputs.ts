@@ -43,7 +43,7 @@ export interface LoadedCity {
   grid: Grid;
   score: ScoreResult;
   ingest: IngestReport;
-  boundary: Awaited<ReturnType<typeof readBoundary>>;
+  boundary: Awaited<ReturnType<typeof readBoundary>> | undefined;
   timingsMs: { grid: number; ingest: number; score: number };
 }
 
@@ -97,8 +97,10 @@ export function parseLayerSpec(spec: string): { file: string; field: string; kin
  * Reads boundary, barriers, layers and incidents, builds the grid and scores it.
  * @param beats the number of beats wanted (steers the automatic resolution)
  */
-export async function loadCity(args: CityArgs, options: { beats?: number; onProgress?: ProgressFn } = {}): Promise<LoadedCity> {
-  const boundaryFile = required(args.boundary, 'boundary');
+export async function loadCity(
+  args: CityArgs,
+  options: { beats?: number; onProgress?: ProgressFn; grid?: Grid } = {},
+): Promise<LoadedCity> {
   const incidentsFile = required(args.incidents, 'incidents');
   const resolution = intFlag(args.resolution, 'resolution', 0, 15);
   const shifts = args.shifts ? parseShifts(args.shifts) : undefined;
@@ -109,9 +111,11 @@ export async function loadCity(args: CityArgs, options: { beats?: number; onProg
   }
 
   let t = performance.now();
-  const boundary = await readBoundary(boundaryFile);
+  // With a prebuilt grid (a saved plan's), the boundary is optional: it only rescues
+  // incidents at the city edge whose H3 cell centre falls outside.
+  const boundary = options.grid && !args.boundary ? undefined : await readBoundary(required(args.boundary, 'boundary'));
   const barriers = args.barriers ? await readLines(args.barriers) : undefined;
-  const grid = buildGrid(boundary, { resolution, beats: options.beats, barriers, onProgress: options.onProgress });
+  const grid = options.grid ?? buildGrid(boundary!, { resolution, beats: options.beats, barriers, onProgress: options.onProgress });
   const gridMs = performance.now() - t;
 
   t = performance.now();

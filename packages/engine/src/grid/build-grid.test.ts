@@ -6,7 +6,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { hasRealdata, realdata } from '../../../../test/support/realdata.js';
 import { BeatplanError } from '../errors.js';
-import { buildGrid, chooseResolution } from './build-grid.js';
+import { buildGrid, chooseResolution, gridFromCells, gridTopology } from './build-grid.js';
 import { cellsToPolygons, pointToCellLocator } from './locate.js';
 
 /** A square polygon of side `d` degrees around (lng, lat). */
@@ -121,6 +121,31 @@ describe('buildGrid on small shapes', () => {
     expect(chooseResolution(600, 274)).toBe(10);
     expect(chooseResolution(600)).toBe(10);
     expect(chooseResolution(20, 40)).toBeGreaterThanOrEqual(10);
+  });
+
+  it('rebuilds the same grid from its cells and topology (bridges, barrier cuts)', () => {
+    const w = 0.0001;
+    const poly: Polygon = {
+      type: 'Polygon',
+      coordinates: [[
+        [-87.72, 41.84], [-87.70, 41.84], [-87.70, 41.85 - w], [-87.66, 41.85 - w], [-87.66, 41.84], [-87.64, 41.84],
+        [-87.64, 41.86], [-87.66, 41.86], [-87.66, 41.85 + w], [-87.70, 41.85 + w], [-87.70, 41.86], [-87.72, 41.86], [-87.72, 41.84],
+      ]],
+    };
+    const river = { type: 'LineString' as const, coordinates: [[-87.71, 41.83], [-87.71, 41.855]] };
+    const g = buildGrid(poly, { resolution: 10, barriers: river });
+    const topo = gridTopology(g);
+    expect(topo.bridges.length).toBeGreaterThan(0);
+    expect(topo.barrierCuts.length).toBe(g.barrierCutEdges);
+    const g2 = gridFromCells([...g.h3].reverse(), topo);
+    expect(g2.h3).toEqual(g.h3);
+    expect(Array.from(g2.adjOffsets)).toEqual(Array.from(g.adjOffsets));
+    expect(Array.from(g2.adjTargets)).toEqual(Array.from(g.adjTargets));
+    expect(Array.from(g2.component)).toEqual(Array.from(g.component));
+    expect(Array.from(g2.areaKm2)).toEqual(Array.from(g.areaKm2));
+    expect(g2.barrierCutEdges).toBe(g.barrierCutEdges);
+    expect(() => gridFromCells(['nope'])).toThrow(/valid H3/);
+    expect(() => gridFromCells([g.h3[0]!], { bridges: [[g.h3[0]!, 'x']] })).toThrow(/not in the grid/);
   });
 
   it('property: every cell is in one component; components respect adjacency', () => {

@@ -4,6 +4,8 @@
  */
 import {
   cellToBoundary,
+  getResolution,
+  isValidCell,
   cellToLatLng,
   directedEdgeToBoundary,
   getDirectedEdgeDestination,
@@ -124,11 +126,75 @@ export function buildGrid(boundary: PolygonLike, options: BuildGridOptions = {})
     });
   }
   const h3 = [...polyOfCell.keys()].sort();
+  const polyOf = Int32Array.from(h3, (h) => polyOfCell.get(h)!);
+  return assembleGrid(resolution, h3, {
+    barriers: options.barriers,
+    onProgress,
+    signal,
+    parts: (geoOffsets, geoTargets) => polygonParts(polygons.map((p) => p.rings), polyOf, geoOffsets, geoTargets),
+    polyOf,
+    bridgeGaps: options.bridgeGaps !== false,
+  });
+}
+
+/** Options of {@link gridFromCells}. */
+export interface GridFromCellsOptions {
+  /** Bridge edges to add, as H3 pairs (e.g. `plan.json`'s `grid.bridges`). */
+  bridges?: ReadonlyArray<readonly [string, string]>;
+  /** Neighbour pairs to cut, as H3 pairs (e.g. `plan.json`'s `grid.barrierCuts`). */
+  barrierCuts?: ReadonlyArray<readonly [string, string]>;
+  /** Barrier lines, as in {@link buildGrid}, cut in addition to `barrierCuts`. */
+  barriers?: LineLike;
+  signal?: AbortSignal;
+  onProgress?: ProgressFn;
+}
+
+/**
+ * Rebuilds a {@link Grid} from its H3 cells (all of one resolution), e.g. from a saved plan.
+ * With the `bridges` and `barrierCuts` the original grid had, the result is the same grid: same
+ * numbering, adjacency, measures and components. No bridges are added automatically (all
+ * cells count as one part).
+ * @throws BeatplanError `BAD_INPUT` (no cells, mixed resolutions, invalid H3 index, pairs
+ *   naming cells not in the list), `INVALID_GEOMETRY` (bad barriers)
+ * @example const grid = gridFromCells(planJson.cells.h3, planJson.grid);
+ */
+export function gridFromCells(cells: readonly string[], options: GridFromCellsOptions = {}): Grid {
+  if (cells.length === 0) throw new BeatplanError('BAD_INPUT', 'no cells', { field: 'cells' });
+  const h3 = [...new Set(cells)].sort();
+  let resolution = -1;
+  for (const h of h3) {
+    if (!isValidCell(h)) throw new BeatplanError('BAD_INPUT', 'not a valid H3 cell index', { field: 'cells', value: h });
+    const r = getResolution(h);
+    if (resolution < 0) resolution = r;
+    else if (r !== resolution) throw new BeatplanError('BAD_INPUT', `cells mix resolutions ${resolution} and ${r}`, { field: 'cells', value: h });
+  }
+  return assembleGrid(resolution, h3, { ...options, bridgeGaps: false });
+}
+
+interface AssembleOptions {
+  barriers?: LineLike;
+  barrierCuts?: ReadonlyArray<readonly [string, string]>;
+  bridges?: ReadonlyArray<readonly [string, string]>;
+  onProgress?: ProgressFn;
+  signal?: AbortSignal;
+  /** Part (union-find root) per polygon, given the geometric CSR; absent: one part. */
+  parts?: (geoOffsets: Uint32Array, geoTargets: Uint32Array) => Int32Array;
+  polyOf?: Int32Array;
+  bridgeGaps: boolean;
+}
+
+/** Measures, adjacency, barrier cuts, parts, bridges and components of sorted cells. */
+function assembleGrid(resolution: number, h3: string[], options: AssembleOptions): Grid {
+  const { onProgress, signal } = options;
   const n = h3.length;
   const index = new Map<string, number>();
   for (let i = 0; i < n; i++) index.set(h3[i]!, i);
-  const polyOf = new Int32Array(n);
-  for (let i = 0; i < n; i++) polyOf[i] = polyOfCell.get(h3[i]!)!;
+  const pairIndex = (pair: readonly [string, string], what: string): [number, number] => {
+    const a = index.get(pair[0]);
+    const b = index.get(pair[1]);
+    if (a === undefined || b === undefined) throw new BeatplanError('BAD_INPUT', `${what} names a cell that is not in the grid`, { field: what, value: pair });
+    return [a, b];
+  };
 
   // 2. Centroids, areas, geometric neighbours with shared-edge lengths.
   const lng = new Float64Array(n);
@@ -169,28 +235,31 @@ export function buildGrid(boundary: PolygonLike, options: BuildGridOptions = {})
   // 3. Barrier cuts.
   const cut = new Uint8Array(geoTargets.length);
   let barrierCutEdges = 0;
+  const cutPair = (i: number, j: number) => {
+    let fresh = false;
+    for (let e = geoOffsets[i]!; e < geoOffsets[i + 1]!; e++) if (geoTargets[e] === j && !cut[e]) (cut[e] = 1), (fresh = true);
+    for (let f = geoOffsets[j]!; f < geoOffsets[j + 1]!; f++) if (geoTargets[f] === i) cut[f] = 1;
+    if (fresh) barrierCutEdges++;
+  };
   if (options.barriers) {
     const crosses = barrierTester(linesOf(options.barriers, 'barriers'));
     for (let i = 0; i < n; i++) {
       for (let e = geoOffsets[i]!; e < geoOffsets[i + 1]!; e++) {
         const j = geoTargets[e]!;
-        if (j > i && crosses(lng[i]!, lat[i]!, lng[j]!, lat[j]!)) {
-          cut[e] = 1;
-          // mark the reverse entry
-          for (let f = geoOffsets[j]!; f < geoOffsets[j + 1]!; f++) if (geoTargets[f] === i) cut[f] = 1;
-          barrierCutEdges++;
-        }
+        if (j > i && crosses(lng[i]!, lat[i]!, lng[j]!, lat[j]!)) cutPair(i, j);
       }
     }
   }
+  for (const pair of options.barrierCuts ?? []) cutPair(...pairIndex(pair, 'barrierCuts'));
   onProgress?.(0.85, 'grid');
 
   // 4. Boundary parts: polygons sharing a vertex or neighbouring cells are one part.
-  const partOfPoly = polygonParts(polygons.map((p) => p.rings), polyOf, geoOffsets, geoTargets);
+  const partOfPoly = options.parts?.(geoOffsets, geoTargets);
+  const polyOf = options.polyOf;
   const part = new Uint32Array(n);
   const partIds = new Map<number, number>();
   for (let i = 0; i < n; i++) {
-    const root = partOfPoly[polyOf[i]!]!;
+    const root = partOfPoly && polyOf ? partOfPoly[polyOf[i]!]! : 0;
     let id = partIds.get(root);
     if (id === undefined) {
       id = partIds.size;
@@ -207,17 +276,19 @@ export function buildGrid(boundary: PolygonLike, options: BuildGridOptions = {})
     const x = extra[i];
     if (x) for (const j of x) visit(j);
   };
-  if (options.bridgeGaps !== false) {
+  const addBridge = (i: number, j: number) => {
+    bridges.push(i < j ? [i, j] : [j, i]);
+    (extra[i] ??= []).push(j);
+    (extra[j] ??= []).push(i);
+  };
+  for (const pair of options.bridges ?? []) addBridge(...pairIndex(pair, 'bridges'));
+  if (options.bridgeGaps) {
     // Pieces are judged on the uncut geometric graph: a barrier that splits the city on
     // purpose is never bridged over; only gaps of the H3 cover are.
     const geoNeighbours = (i: number, visit: (j: number) => void) => {
       for (let e = geoOffsets[i]!; e < geoOffsets[i + 1]!; e++) visit(geoTargets[e]!);
     };
-    bridgeParts(n, part, lng, lat, geoNeighbours, (i, j) => {
-      bridges.push(i < j ? [i, j] : [j, i]);
-      (extra[i] ??= []).push(j);
-      (extra[j] ??= []).push(i);
-    });
+    bridgeParts(n, part, lng, lat, geoNeighbours, addBridge);
   }
   const adjOffsets = new Uint32Array(n + 1);
   const adjList: number[] = [];
@@ -485,4 +556,33 @@ export function segmentsCross(
   if (o3 === 0 && on(q1x, q1y, q2x, q2y, p1x, p1y)) return true;
   if (o4 === 0 && on(q1x, q1y, q2x, q2y, p2x, p2y)) return true;
   return false;
+}
+
+/** What, beyond its cells, a grid needs to be rebuilt exactly by {@link gridFromCells}. */
+export interface GridTopology {
+  /** Bridge edges as H3 pairs. */
+  bridges: Array<[string, string]>;
+  /** Hex-neighbour pairs cut by barriers, as H3 pairs (each pair once). */
+  barrierCuts: Array<[string, string]>;
+}
+
+/**
+ * The bridges and barrier cuts of a grid as H3 pairs, for saving next to its cells.
+ * @example const grid2 = gridFromCells(grid.h3, gridTopology(grid)); // same grid
+ */
+export function gridTopology(grid: Grid): GridTopology {
+  const barrierCuts: Array<[string, string]> = [];
+  for (let i = 0; i < grid.cellCount; i++) {
+    let a = grid.adjOffsets[i]!;
+    const aEnd = grid.adjOffsets[i + 1]!;
+    for (let e = grid.geoOffsets[i]!; e < grid.geoOffsets[i + 1]!; e++) {
+      const j = grid.geoTargets[e]!;
+      while (a < aEnd && grid.adjTargets[a]! < j) a++;
+      if (j > i && !(a < aEnd && grid.adjTargets[a] === j)) barrierCuts.push([grid.h3[i]!, grid.h3[j]!]);
+    }
+  }
+  return {
+    bridges: grid.bridges.map(([a, b]) => [grid.h3[a]!, grid.h3[b]!]),
+    barrierCuts,
+  };
 }

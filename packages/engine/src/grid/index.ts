@@ -1,3 +1,13 @@
 export type { Grid } from './grid.js';
-export { buildGrid, chooseResolution, connectedComponents, type BuildGridOptions, type ChooseResolutionOptions } from './build-grid.js';
+export {
+  buildGrid,
+  chooseResolution,
+  connectedComponents,
+  gridFromCells,
+  gridTopology,
+  type BuildGridOptions,
+  type ChooseResolutionOptions,
+  type GridFromCellsOptions,
+  type GridTopology,
+} from './build-grid.js';
 export { cellsToPolygons, forEachNeighbour, pointToCellLocator } from './locate.js';

@@ -55,3 +55,5 @@ export {
 } from '../geo/validate.js';
 export { DEFAULT_MAX_JSON_BYTES, type GeoJsonSource, type JsonReadOptions } from './json.js';
 export type { TextSource } from './source.js';
+export { readRoster, readCsvRecords, parseBoolean, type RosterResult, type RowIssue, type TableReport, type CsvRecords } from './read-roster.js';
+export { readFleet, type FleetResult } from './read-fleet.js';

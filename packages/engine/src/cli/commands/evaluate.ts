@@ -1,7 +1,56 @@
-/** `beatplan evaluate`: wired when its engine stage lands. */
+/**
+ * `beatplan evaluate`: scores a saved plan's grid with (new) incidents and writes its
+ * metrics.json and cells.csv — e.g. last year's plan against this year's calls.
+ */
+import { readFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
 import { BeatplanError } from '../../errors.js';
+import { gridFromCells } from '../../grid/build-grid.js';
+import { evaluatePlan } from '../../plan/evaluate.js';
+import { planFromJson, planToCellsCsv } from '../../plan/output.js';
+import type { BalanceOn } from '../../plan/types.js';
+import { terminalProgress } from '../progress.js';
+import { CITY_OPTIONS, loadCity, numberFlag, required, roundTimings, writeOut } from '../inputs.js';
 import type { CliIo } from '../run.js';
+import { metricsLine } from './plan.js';
 
-export async function evaluateCommand(_argv: string[], _io: CliIo): Promise<number> {
-  throw new BeatplanError('INTERNAL', 'evaluate is not available in this build');
+/** Reads and parses a plan.json file; `PARSE_ERROR` naming the file when it is not JSON. */
+export async function readPlanFile(file: string) {
+  const text = await readFile(file, 'utf8');
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (e) {
+    throw new BeatplanError('PARSE_ERROR', `not valid JSON: ${(e as Error).message}`, { file });
+  }
+  try {
+    const parsed = planFromJson(json);
+    const grid = gridFromCells(parsed.h3, parsed.topology);
+    // plan.json keeps the grid's (sorted) order; re-read against the grid only if it does not
+    const sameOrder = parsed.h3.every((h, i) => grid.h3[i] === h);
+    return { ...(sameOrder ? parsed : planFromJson(json, grid)), grid };
+  } catch (e) {
+    if (e instanceof BeatplanError && e.details.file === undefined) {
+      throw new BeatplanError(e.code, e.message, { ...e.details, file }, { cause: e });
+    }
+    throw e;
+  }
+}
+
+export async function evaluateCommand(argv: string[], io: CliIo): Promise<number> {
+  const { values } = parseArgs({ args: argv, options: { ...CITY_OPTIONS, plan: { type: 'string' }, tolerance: { type: 'string' } }, strict: true });
+  const out = required(values.out, 'out');
+  const t0 = performance.now();
+  const saved = await readPlanFile(required(values.plan, 'plan'));
+  const tolerance = numberFlag(values.tolerance, 'tolerance', 0.001, 1) ?? (saved.extra.tolerance as number | undefined) ?? 0.05;
+  const shifts = values.shifts ?? saved.scores.shifts.map((s) => s.id).join(',');
+  const city = await loadCity({ ...values, shifts }, { grid: saved.grid, onProgress: terminalProgress(io.stderr) });
+  const t = performance.now();
+  const balanceOn = (saved.extra.balanceOn as BalanceOn | undefined) ?? 'total';
+  const metrics = evaluatePlan(saved.grid, saved.plan, city.score.scores, { balanceOn, tolerance });
+  const timingsMs = roundTimings({ grid: city.timingsMs.grid, ingest: city.timingsMs.ingest, score: city.timingsMs.score, plan: 0, evaluate: performance.now() - t, total: performance.now() - t0 });
+  await writeOut(out, 'metrics.json', { ...metrics, timingsMs });
+  await writeOut(out, 'cells.csv', planToCellsCsv(saved.grid, saved.plan, city.score.scores));
+  io.stdout.write(`${metricsLine('evaluated', metrics)} (${city.ingest.used} of ${city.ingest.read} incidents) → ${out}\n`);
+  return 0;
 }

@@ -1,7 +1,163 @@
-/** `beatplan plan`: wired when its engine stage lands. */
+/**
+ * `beatplan plan`: grid + ingest + score + districting → plan.json, beats.geojson,
+ * cells.csv, metrics.json (and existing-metrics.json / comparison.json with --existing).
+ */
+import { basename } from 'node:path';
+import { parseArgs } from 'node:util';
+import type { FeatureCollection, MultiPolygon, Polygon } from 'geojson';
 import { BeatplanError } from '../../errors.js';
+import { cellsToPolygons } from '../../grid/locate.js';
+import { readBoundary } from '../../io/read-geojson-layers.js';
+import { comparePlans, evaluatePlan, importPlan } from '../../plan/evaluate.js';
+import { beatsToGeojson, planToCellsCsv, planToJson } from '../../plan/output.js';
+import { planBeats } from '../../plan/plan-beats.js';
+import type { BalanceOn, BeatPlan, PlanMetrics } from '../../plan/types.js';
+import { terminalProgress } from '../progress.js';
+import { CITY_OPTIONS, intFlag, loadCity, numberFlag, required, roundTimings, writeOut } from '../inputs.js';
 import type { CliIo } from '../run.js';
 
-export async function planCommand(_argv: string[], _io: CliIo): Promise<number> {
-  throw new BeatplanError('INTERNAL', 'plan is not available in this build');
+const PLAN_OPTIONS = {
+  ...CITY_OPTIONS,
+  beats: { type: 'string' },
+  tolerance: { type: 'string' },
+  seed: { type: 'string' },
+  existing: { type: 'string' },
+  'existing-id': { type: 'string' },
+  districts: { type: 'string' },
+  'district-id': { type: 'string' },
+  balance: { type: 'string' },
+  'start-from-existing': { type: 'boolean' },
+  lock: { type: 'string' },
+  'time-limit': { type: 'string' },
+} as const;
+
+/**
+ * Officer-hours per week one beat carries by default when no beat count is given: one
+ * officer per shift-post around the clock (168 h) at the 60% saturation target.
+ */
+export const DEFAULT_BEAT_WORKLOAD_HOURS = 168 * 0.6;
+
+/** Reads polygons with an id property: existing beats or districts. */
+async function readIdPolygons(file: string, idField: string | undefined, flag: string) {
+  const fc = (await readBoundary(file)) as FeatureCollection<Polygon | MultiPolygon>;
+  const ids = fc.features.map((f, k) => {
+    if (idField === undefined) return String(f.id ?? k + 1);
+    const v = f.properties?.[idField];
+    if (v === undefined || v === null || v === '') {
+      throw new BeatplanError('MISSING_FIELD', `feature has no "${idField}" property (set --${flag}-id)`, { file, row: k, field: idField });
+    }
+    return String(v);
+  });
+  return { fc, ids };
+}
+
+/** Parses `--balance total | shift:ID | mix:W,N`. */
+export function parseBalance(spec: string | undefined, shiftIds: readonly string[]): BalanceOn {
+  if (spec === undefined || spec === 'total') return 'total';
+  const shift = /^shift:(.+)$/.exec(spec);
+  if (shift) {
+    const k = shiftIds.indexOf(shift[1]!);
+    if (k < 0) throw new BeatplanError('BAD_INPUT', `--balance names unknown shift; shifts are ${shiftIds.join(', ')}`, { field: '--balance', value: spec });
+    return { shift: k };
+  }
+  const mix = /^mix:([\d.]+),([\d.]+)$/.exec(spec);
+  if (mix) return { mix: { workload: Number(mix[1]), need: Number(mix[2]) } };
+  throw new BeatplanError('BAD_INPUT', '--balance must be total, shift:ID or mix:W,N', { field: '--balance', value: spec });
+}
+
+/** Summary line of a metrics object. */
+export function metricsLine(label: string, m: PlanMetrics): string {
+  return `${label}: ${m.beats} beats, workload max/mean ${m.workload.maxOverMean.toFixed(3)}, cv ${m.workload.cv.toFixed(3)}, ` +
+    `PP mean ${m.compactness.polsbyPopperMean.toFixed(3)}, non-contiguous ${m.contiguity.nonContiguousBeats}, unassigned ${m.unassignedCells}`;
+}
+
+export async function planCommand(argv: string[], io: CliIo): Promise<number> {
+  const { values } = parseArgs({ args: argv, options: PLAN_OPTIONS, strict: true });
+  const out = required(values.out, 'out');
+  const tolerance = numberFlag(values.tolerance, 'tolerance', 0.001, 1) ?? 0.05;
+  const seed = intFlag(values.seed, 'seed', 0, 2 ** 32 - 1) ?? 1;
+  const timeLimitMs = numberFlag(values['time-limit'], 'time-limit', 1);
+  let beats = intFlag(values.beats, 'beats', 1, 100_000);
+  if ((values['start-from-existing'] || values.lock) && !values.existing) {
+    throw new BeatplanError('BAD_INPUT', '--start-from-existing and --lock need --existing', { field: values.lock ? '--lock' : '--start-from-existing' });
+  }
+  const t0 = performance.now();
+  const progress = terminalProgress(io.stderr);
+  const existing = values.existing ? await readIdPolygons(values.existing, values['existing-id'], 'existing') : undefined;
+  if (beats === undefined && existing) beats = new Set(existing.ids).size;
+
+  const city = await loadCity(values, { beats, onProgress: progress });
+  const { grid, score } = city;
+  const scores = score.scores;
+  if (beats === undefined) {
+    beats = Math.max(1, Math.min(Math.round(score.report.totalWorkloadHours / DEFAULT_BEAT_WORKLOAD_HOURS), Math.floor(grid.cellCount / 20)));
+  }
+  const balanceOn = parseBalance(values.balance, scores.shifts.map((s) => s.id));
+
+  let existingPlan: BeatPlan | undefined;
+  if (existing) existingPlan = importPlan(grid, cellsToPolygons(grid, existing.fc), existing.ids);
+  let districts: Int32Array | undefined;
+  let districtIds: string[] | undefined;
+  if (values.districts) {
+    const d = await readIdPolygons(values.districts, values['district-id'], 'district');
+    districts = cellsToPolygons(grid, d.fc);
+    districtIds = d.ids;
+  }
+
+  let t = performance.now();
+  const { plan, report } = planBeats(grid, scores, {
+    beats,
+    tolerance,
+    seed,
+    balanceOn,
+    districts,
+    districtIds,
+    initial: values['start-from-existing'] ? existingPlan : undefined,
+    locked: values.lock ? values.lock.split(',').map((s) => s.trim()).filter(Boolean) : undefined,
+    timeLimitMs,
+    onProgress: progress,
+  });
+  const planMs = performance.now() - t;
+
+  t = performance.now();
+  const timings = { grid: city.timingsMs.grid, ingest: city.timingsMs.ingest, score: city.timingsMs.score, plan: planMs };
+  let metrics = evaluatePlan(grid, plan, scores, { balanceOn, tolerance });
+  const evaluateMs = performance.now() - t;
+  metrics = { ...metrics, timingsMs: roundTimings({ ...timings, evaluate: evaluateMs, total: performance.now() - t0 }) };
+
+  const extra = {
+    seed,
+    tolerance,
+    balanceOn,
+    inputs: {
+      boundary: basename(values.boundary!),
+      incidents: basename(values.incidents!),
+      existing: values.existing ? basename(values.existing) : null,
+      districts: values.districts ? basename(values.districts) : null,
+    },
+    incidents: { read: city.ingest.read, used: city.ingest.used, rejected: city.ingest.rejected },
+    periodWeeks: scores.periodWeeks,
+    report: { method: report.method, movedShare: report.movedShare ?? null, warnings: report.warnings, islands: report.islands, iterations: report.iterations },
+    // the current beats, so staffing can follow officers to the beat that took over their cells
+    existing: existingPlan ? { ids: existingPlan.beatIds, beatOfCell: Array.from(existingPlan.beatOfCell) } : null,
+  };
+  await writeOut(out, 'plan.json', JSON.stringify(planToJson(grid, plan, scores, extra)));
+  await writeOut(out, 'beats.geojson', beatsToGeojson(grid, plan, metrics));
+  await writeOut(out, 'cells.csv', planToCellsCsv(grid, plan, scores));
+  await writeOut(out, 'metrics.json', metrics);
+  io.stdout.write(`${metricsLine('plan', metrics)}; ${(planMs / 1000).toFixed(1)} s → ${out}\n`);
+  for (const w of report.warnings) io.stderr.write(`warning: ${w}\n`);
+
+  if (existingPlan) {
+    const existingMetrics = evaluatePlan(grid, existingPlan, scores, { balanceOn, tolerance, timingsMs: { grid: timings.grid, score: timings.score } });
+    await writeOut(out, 'existing-metrics.json', existingMetrics);
+    const cmp = comparePlans(grid, existingPlan, plan, scores, { balanceOn, tolerance });
+    await writeOut(out, 'comparison.json', {
+      changedCells: { count: cmp.changedCells.count, share: cmp.changedCells.share },
+      deltas: cmp.deltas,
+      beats: cmp.beats,
+    });
+    io.stdout.write(`${metricsLine('existing', existingMetrics)}\n`);
+  }
+  return 0;
 }

@@ -1,7 +1,99 @@
-/** `beatplan staff`: wired when its engine stage lands. */
+/**
+ * `beatplan staff`: a saved plan + roster (+ fleet) → staffing.json and assignments.csv;
+ * with `--out-officers SHIFT:N[,SHIFT:N]` also whatif.json (N officers out on a shift).
+ */
+import { parseArgs } from 'node:util';
 import { BeatplanError } from '../../errors.js';
+import { readFleet } from '../../io/read-fleet.js';
+import { readRoster } from '../../io/read-roster.js';
+import { evaluatePlan } from '../../plan/evaluate.js';
+import { staffingInputFromPlan } from '../../staff/from-plan.js';
+import { assignmentsToCsv, staffingToJson } from '../../staff/output.js';
+import { staffBeats } from '../../staff/staff-beats.js';
+import { beatSuccessors, successorRecord } from '../../staff/successors.js';
+import { staffWhatIf } from '../../staff/what-if.js';
+import type { StaffOptions } from '../../staff/types.js';
+import { terminalProgress } from '../progress.js';
+import { intFlag, numberFlag, required, writeOut } from '../inputs.js';
 import type { CliIo } from '../run.js';
+import { readPlanFile } from './evaluate.js';
 
-export async function staffCommand(_argv: string[], _io: CliIo): Promise<number> {
-  throw new BeatplanError('INTERNAL', 'staff is not available in this build');
+/** Parses `--out-officers 16-24:5,0-8:2`. */
+export function parseOfficersOut(spec: string): Array<{ shift: string; count: number }> {
+  return spec.split(',').map((part) => {
+    const m = /^(.+):(\d+)$/.exec(part.trim());
+    if (!m) throw new BeatplanError('BAD_INPUT', '--out-officers must be SHIFT:N[,SHIFT:N]', { field: '--out-officers', value: part });
+    return { shift: m[1]!, count: Number(m[2]) };
+  });
+}
+
+export async function staffCommand(argv: string[], io: CliIo): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      plan: { type: 'string' },
+      roster: { type: 'string' },
+      fleet: { type: 'string' },
+      out: { type: 'string' },
+      saturation: { type: 'string' },
+      'min-officers': { type: 'string' },
+      'out-officers': { type: 'string' },
+      seed: { type: 'string' },
+    },
+    strict: true,
+  });
+  const out = required(values.out, 'out');
+  const planFile = required(values.plan, 'plan');
+  const rosterFile = required(values.roster, 'roster');
+  const saved = await readPlanFile(planFile);
+  const { officers, report: rosterReport } = await readRoster(rosterFile);
+  for (const r of rosterReport.rejected.slice(0, 10)) io.stderr.write(`warning: ${rosterFile} row ${r.row} field "${r.field}": ${r.reason}\n`);
+  const fleet = values.fleet ? (await readFleet(values.fleet)).fleet : undefined;
+
+  const { grid, plan, scores } = saved;
+  const metrics = evaluatePlan(grid, plan, scores);
+  const input = staffingInputFromPlan({
+    shifts: scores.shifts,
+    beatIds: plan.beatIds,
+    beatOfCell: plan.beatOfCell,
+    cellShiftWorkloadHours: scores.shiftWorkloadHours,
+    cellNeedHours: scores.needHours,
+    cellAreaKm2: grid.areaKm2,
+    districtOfBeat: plan.districtOfBeat,
+    districtIds: plan.districtIds,
+    compactnessOfBeat: metrics.perBeat.map((b) => b.polsbyPopper),
+  });
+  // Officers follow their old beat to the beat that took over most of its cells.
+  const existing = saved.extra.existing as { ids: string[]; beatOfCell: number[] } | null | undefined;
+  let successorOf: Record<string, string> | undefined;
+  if (existing && Array.isArray(existing.beatOfCell) && existing.beatOfCell.length === plan.cellCount) {
+    const oldIds = existing.beatOfCell.map((b) => (b >= 0 ? existing.ids[b]! : null));
+    const newIds = Array.from(plan.beatOfCell, (b) => (b >= 0 ? plan.beatIds[b]! : null));
+    successorOf = successorRecord(beatSuccessors(oldIds, newIds));
+  }
+  const options: StaffOptions = {
+    fleet,
+    successorOf,
+    saturationTarget: numberFlag(values.saturation, 'saturation', 0.05, 1),
+    minOfficersPerBeat: intFlag(values['min-officers'], 'min-officers', 0, 100),
+    onProgress: terminalProgress(io.stderr),
+  };
+  const result = await staffBeats(input, officers, options);
+  await writeOut(out, 'staffing.json', { ...staffingToJson(result), roster: rosterReport });
+  await writeOut(out, 'assignments.csv', assignmentsToCsv(result));
+  io.stdout.write(
+    `staffed ${result.beats.length} beats × ${scores.shifts.length} shifts: ${result.totals.assigned} of ${result.totals.available} available officers assigned, ` +
+      `continuity ${result.continuity.percent.toFixed(1)}%, ${result.unfilled.length} unfilled slots → ${out}\n`,
+  );
+  if (values['out-officers']) {
+    const what = await staffWhatIf(input, officers, { officersOut: parseOfficersOut(values['out-officers']), seed: intFlag(values.seed, 'seed', 0) ?? 1 }, options);
+    await writeOut(out, 'whatif.json', {
+      scenario: { officersOut: parseOfficersOut(values['out-officers']) },
+      infeasible: what.infeasible ?? null,
+      diff: what.diff,
+      scenarioStaffing: what.scenario ? staffingToJson(what.scenario) : null,
+    });
+    io.stdout.write(`what-if written to ${out}/whatif.json\n`);
+  }
+  return 0;
 }

@@ -1,0 +1,159 @@
+/**
+ * Real-data targets on Chicago (issue 3): the 274 beats as boundary, the 2015 crime slice as
+ * incidents, resolution 10, K = 274 — plain and nested in the 22 police districts.
+ */
+import { readFileSync } from 'node:fs';
+import { area as turfArea, length as turfLength } from '@turf/turf';
+import { cellsToMultiPolygon } from 'h3-js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { hasRealdata, realdata } from '../../../../test/support/realdata.js';
+import { buildGrid } from '../grid/build-grid.js';
+import type { Grid } from '../grid/grid.js';
+import { cellsToPolygons, pointToCellLocator } from '../grid/locate.js';
+import { readIncidents } from '../io/index.js';
+import { scoreCells } from '../score/index.js';
+import type { CellScores } from '../score/types.js';
+import { comparePlans, evaluatePlan, importPlan } from './evaluate.js';
+import { planToCellsCsv } from './output.js';
+import { planBeats } from './plan-beats.js';
+import { createPlanState, moveCells, stateMetrics } from './plan-state.js';
+import type { BeatPlan, PlanMetrics } from './types.js';
+
+const fmt = (m: PlanMetrics) =>
+  `maxOverMean ${m.workload.maxOverMean.toFixed(4)} minOverMean ${m.workload.minOverMean.toFixed(4)} cv ${m.workload.cv.toFixed(4)} ` +
+  `PP mean ${m.compactness.polsbyPopperMean.toFixed(4)} min ${m.compactness.polsbyPopperMin.toFixed(3)} nonContiguous ${m.contiguity.nonContiguousBeats} ` +
+  `unassigned ${m.unassignedCells} cutEdges ${m.cutEdges}`;
+
+describe.skipIf(!hasRealdata())('Chicago (real data, resolution 10, 274 beats)', () => {
+  let grid: Grid;
+  let scores: CellScores;
+  let beatsGeo: { features: Array<{ properties: { beat_num: string } }> };
+  let existing: PlanMetrics;
+  let plan: BeatPlan;
+
+  beforeAll(async () => {
+    beatsGeo = JSON.parse(readFileSync(realdata('chicago', 'police_beats.geojson'), 'utf8'));
+    grid = buildGrid(beatsGeo as never, { resolution: 10 });
+    const { incidents } = await readIncidents(realdata('chicago', 'crimes_2015_jan23_feb08_10k.csv'), { locate: pointToCellLocator(grid) });
+    scores = scoreCells(grid, incidents).scores;
+    const current = importPlan(grid, cellsToPolygons(grid, beatsGeo as never), beatsGeo.features.map((f) => f.properties.beat_num));
+    existing = evaluatePlan(grid, current, scores);
+    console.log(`Chicago current beats: ${fmt(existing)}`);
+  });
+
+  it('plans 274 contiguous, balanced beats more compact than the current ones, in seconds', () => {
+    expect(grid.cellCount).toBe(39517);
+    expect(grid.bridges.length).toBe(5);
+    const t = performance.now();
+    const r = planBeats(grid, scores, { beats: 274, seed: 1 });
+    const ms = performance.now() - t;
+    plan = r.plan;
+    const m = evaluatePlan(grid, plan, scores, { timingsMs: { plan: ms } });
+    console.log(`Chicago plan (${ms.toFixed(0)} ms, ${JSON.stringify(r.report.iterations)}): ${fmt(m)}`);
+    expect(m.contiguity.nonContiguousBeats).toBe(0);
+    expect(m.contiguity.emptyBeats).toBe(0);
+    expect(m.unassignedCells).toBe(0);
+    expect(m.workload.maxOverMean).toBeLessThanOrEqual(1.05);
+    expect(m.workload.cv).toBeLessThanOrEqual(0.03);
+    expect(m.compactness.polsbyPopperMean).toBeGreaterThanOrEqual(existing.compactness.polsbyPopperMean);
+    expect(m.compactness.polsbyPopperMean).toBeGreaterThan(0.45);
+    expect(ms).toBeLessThan(20_000);
+    const cmp = comparePlans(grid, importPlan(grid, cellsToPolygons(grid, beatsGeo as never), beatsGeo.features.map((f) => f.properties.beat_num)), plan, scores);
+    console.log(`vs current beats: ${cmp.changedCells.count} cells changed (${(cmp.changedCells.share * 100).toFixed(1)}%), ΔPP ${cmp.deltas.polsbyPopperMean.toFixed(4)}, Δcv ${cmp.deltas.cv.toFixed(4)}`);
+    expect(cmp.deltas.cv).toBeLessThan(0);
+  });
+
+  it('plans the same run nested in the 22 police districts', () => {
+    const districtsGeo = JSON.parse(readFileSync(realdata('chicago', 'police_districts.geojson'), 'utf8'));
+    const districts = cellsToPolygons(grid, districtsGeo);
+    const ids = districtsGeo.features.map((f: { properties: { dist_num: string } }) => f.properties.dist_num);
+    const t = performance.now();
+    const r = planBeats(grid, scores, { beats: 274, seed: 1, districts, districtIds: ids });
+    const ms = performance.now() - t;
+    const m = evaluatePlan(grid, r.plan, scores);
+    console.log(`Chicago nested in 22 districts (${ms.toFixed(0)} ms): ${fmt(m)}`);
+    for (const w of r.report.warnings) console.log(`  warning: ${w}`);
+    expect(m.contiguity.nonContiguousBeats).toBe(0);
+    expect(m.unassignedCells).toBe(0);
+    expect(r.report.regions.length).toBeGreaterThanOrEqual(22);
+    let crossing = 0;
+    for (let i = 0; i < grid.cellCount; i++) if (ids[r.plan.districtOfBeat![r.plan.beatOfCell[i]!]!] !== ids[districts[i]!]) crossing++;
+    expect(crossing).toBeLessThan(20); // only district pieces too small for a beat (reported)
+    // Whole beats per district bound the balance: within-district balance is still tight.
+    expect(m.workload.maxOverMean).toBeLessThanOrEqual(1.1);
+    expect(m.workload.cv).toBeLessThanOrEqual(0.05);
+    expect(m.compactness.polsbyPopperMean).toBeGreaterThan(0.45);
+  });
+
+  it('recomputes Polsby-Popper (h3-js + turf) and workload (cells.csv) exactly', () => {
+    const m = evaluatePlan(grid, plan, scores);
+    const cellsOf: string[][] = plan.beatIds.map(() => []);
+    for (let i = 0; i < grid.cellCount; i++) cellsOf[plan.beatOfCell[i]!]!.push(grid.h3[i]!);
+    for (let b = 0; b < plan.beatIds.length; b += 3) {
+      const geom = { type: 'MultiPolygon' as const, coordinates: cellsToMultiPolygon(cellsOf[b]!, true) };
+      const a = turfArea(geom) / 1e6;
+      const p = turfLength({ type: 'Feature', properties: {}, geometry: geom }, { units: 'kilometers' });
+      const pp = (4 * Math.PI * a) / (p * p);
+      expect(Math.abs(m.perBeat[b]!.areaKm2 - a) / a).toBeLessThan(1e-6);
+      expect(Math.abs(m.perBeat[b]!.perimeterKm - p) / p).toBeLessThan(1e-6);
+      expect(Math.abs(m.perBeat[b]!.polsbyPopper - pp) / pp).toBeLessThan(1e-6);
+    }
+    const lines = planToCellsCsv(grid, plan, scores).trim().split('\n');
+    expect(lines[0]!.startsWith('h3,beat,workload,need')).toBe(true);
+    const sum = new Map<string, number>();
+    for (const line of lines.slice(1)) {
+      const [, beat, w] = line.split(',');
+      sum.set(beat!, (sum.get(beat!) ?? 0) + Number(w));
+    }
+    for (const pb of m.perBeat) expect(Math.abs(sum.get(pb.id)! - pb.workload)).toBeLessThan(1e-9 * Math.max(1, pb.workload));
+  });
+
+  it('moveCells paints a 50-cell stroke in under 5 ms and keeps every beat contiguous', () => {
+    let state = createPlanState(grid, plan, scores);
+    const { adjOffsets, adjTargets } = grid;
+    const times: number[] = [];
+    let rejected = 0;
+    for (let start = 0; start < grid.cellCount && times.length < 20; start += 997) {
+      // a brush stroke: 50 cells of a neighbouring beat, grown from a boundary cell of beat b
+      const b = state.plan.beatOfCell[start]!;
+      let c = -1;
+      for (let e = adjOffsets[start]!; e < adjOffsets[start + 1]!; e++) {
+        const x = state.plan.beatOfCell[adjTargets[e]!]!;
+        if (x !== b) c = x;
+      }
+      if (c < 0) continue;
+      const stroke: number[] = [];
+      const seen = new Set<number>();
+      for (let e = adjOffsets[start]!; e < adjOffsets[start + 1]!; e++) if (state.plan.beatOfCell[adjTargets[e]!] === c) { stroke.push(adjTargets[e]!); seen.add(adjTargets[e]!); break; }
+      for (let q = 0; q < stroke.length && stroke.length < 50; q++) {
+        const i = stroke[q]!;
+        for (let e = adjOffsets[i]!; e < adjOffsets[i + 1]!; e++) {
+          const j = adjTargets[e]!;
+          if (!seen.has(j) && state.plan.beatOfCell[j] === c && stroke.length < 50) { seen.add(j); stroke.push(j); }
+        }
+      }
+      const t = performance.now();
+      try {
+        const r = moveCells(grid, state, stroke, b);
+        times.push(performance.now() - t);
+        for (const a of r.after) expect(a.contiguous).toBe(true);
+        state = r.state;
+      } catch (e) {
+        expect((e as { code?: string }).code).toBe('MOVE_REJECTED');
+        rejected++;
+      }
+    }
+    times.sort((x, y) => x - y);
+    const median = times[Math.floor(times.length / 2)]!;
+    console.log(`moveCells 50-cell stroke: median ${median.toFixed(2)} ms, max ${times.at(-1)!.toFixed(2)} ms over ${times.length} strokes (${rejected} rejected)`);
+    expect(median).toBeLessThan(5);
+    const full = evaluatePlan(grid, state.plan, scores);
+    const inc = stateMetrics(state);
+    expect(full.contiguity.nonContiguousBeats).toBe(0);
+    expect(inc.cutEdges).toBe(full.cutEdges);
+    for (let b = 0; b < full.perBeat.length; b++) {
+      expect(inc.perBeat[b]!.workload).toBeCloseTo(full.perBeat[b]!.workload, 6);
+      expect(inc.perBeat[b]!.perimeterKm).toBeCloseTo(full.perBeat[b]!.perimeterKm, 6);
+    }
+  });
+});

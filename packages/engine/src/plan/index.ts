@@ -1,0 +1,23 @@
+/**
+ * Districting: plan, evaluate, compare, edit and export beats.
+ */
+export type {
+  BalanceOn,
+  BeatMethod,
+  BeatMetrics,
+  BeatPlan,
+  BeatPlanResult,
+  IslandPolicy,
+  IslandReport,
+  PlanBeatsOptions,
+  PlanMetrics,
+  PlanReport,
+  PlanScores,
+  RegionReport,
+} from './types.js';
+export { planBeats, beatId } from './plan-beats.js';
+export { evaluatePlan, importPlan, comparePlans, type EvaluateOptions, type PlanComparison } from './evaluate.js';
+export { createPlanState, moveCells, stateMetrics, type PlanState, type PlanStateOptions, type MoveResult, type MoveRejection } from './plan-state.js';
+export { toCellScores, balanceWeights } from './weights.js';
+export { planToJson, planFromJson, beatsToGeojson, planToCellsCsv, PLAN_FORMAT, type PlanJson, type PlanFromJson } from './output.js';
+export { syntheticCity, type SyntheticCity, type SyntheticCityOptions } from './synthetic.js';

@@ -1,0 +1,210 @@
+/**
+ * Plan outputs as pure values (the CLI writes the files): `plan.json`, `beats.geojson`,
+ * `cells.csv`.
+ */
+import type { Feature, FeatureCollection, MultiPolygon, Polygon } from 'geojson';
+import { cellsToMultiPolygon } from 'h3-js';
+import { BeatplanError } from '../errors.js';
+import type { Grid } from '../grid/grid.js';
+import { gridTopology, type GridTopology } from '../grid/build-grid.js';
+import { cellsToCsv } from '../score/cells-csv.js';
+import type { CellScores, ShiftWindow } from '../score/types.js';
+import { checkPlanGrid } from './evaluate.js';
+import type { BeatMethod, BeatMetrics, BeatPlan, PlanMetrics, PlanScores } from './types.js';
+import { toCellScores } from './weights.js';
+
+/** The `format` tag of plan.json files this version writes and reads. */
+export const PLAN_FORMAT = 'beatplan.plan/1';
+
+/**
+ * `plan.json`: self-contained, so staffing can run from it alone. Columnar cells; `beat` is
+ * the index into `beats` (−1 = unassigned); `workloadHours[s][i]` is the workload of shift `s`
+ * in cell `i` (officer-hours per week); `needHours[i]` community hours per week.
+ */
+export interface PlanJson {
+  readonly format: typeof PLAN_FORMAT;
+  readonly resolution: number;
+  readonly shifts: readonly ShiftWindow[];
+  readonly districts: readonly string[] | null;
+  readonly beats: ReadonlyArray<{ readonly id: string; readonly locked: boolean; readonly district: number | null; readonly method: BeatMethod | null }>;
+  readonly cells: {
+    readonly h3: readonly string[];
+    readonly beat: readonly number[];
+    readonly workloadHours: readonly (readonly number[])[];
+    readonly needHours: readonly number[];
+  };
+  /**
+   * The grid's bridges and barrier cuts as H3 pairs, so that `gridFromCells(cells.h3, grid)`
+   * rebuilds exactly the grid the plan was made on (optional for older files: none).
+   */
+  readonly grid?: GridTopology;
+  /** Anything the caller adds (options, seed, metrics summary, provenance). */
+  readonly extra: Readonly<Record<string, unknown>>;
+}
+
+/**
+ * Builds the `plan.json` value of a plan (`JSON.stringify` it to write the file). Numbers are
+ * kept exactly (JSON doubles round-trip), so {@link planFromJson} gives back the same plan.
+ * @param extra JSON-serialisable metadata copied into `extra`
+ * @throws BeatplanError `PLAN_GRID_MISMATCH`
+ * @example writeFileSync('plan.json', JSON.stringify(planToJson(grid, plan, scores, { seed: 1 })));
+ */
+export function planToJson(grid: Grid, plan: BeatPlan, scores: PlanScores, extra: Record<string, unknown> = {}): PlanJson {
+  checkPlanGrid(grid, plan);
+  const cs = toCellScores(grid, scores);
+  return {
+    format: PLAN_FORMAT,
+    resolution: grid.resolution,
+    shifts: cs.shifts.map((s) => ({ id: s.id, startHour: s.startHour, endHour: s.endHour })),
+    districts: plan.districtIds ? [...plan.districtIds] : null,
+    beats: plan.beatIds.map((id, b) => {
+      const d = plan.districtOfBeat?.[b] ?? -1;
+      return { id, locked: plan.locked[b] === 1, district: d >= 0 ? d : null, method: plan.method?.[b] ?? null };
+    }),
+    cells: {
+      h3: [...grid.h3],
+      beat: Array.from(plan.beatOfCell),
+      workloadHours: cs.shiftWorkloadHours.map((a) => Array.from(a)),
+      needHours: Array.from(cs.needHours),
+    },
+    grid: gridTopology(grid),
+    extra: JSON.parse(JSON.stringify(extra)) as Record<string, unknown>,
+  };
+}
+
+/** What {@link planFromJson} returns. */
+export interface PlanFromJson {
+  readonly plan: BeatPlan;
+  /** Scores rebuilt from the file (per-shift workload and need; other fields zero). */
+  readonly scores: CellScores;
+  /** H3 cell of each cell index (the grid's order when a grid was given). */
+  readonly h3: readonly string[];
+  readonly extra: Readonly<Record<string, unknown>>;
+  /** The grid's bridges and barrier cuts (empty lists for files without them). */
+  readonly topology: GridTopology;
+}
+
+/**
+ * Reads a `plan.json` value. With a grid, cells are matched by H3 index and must be exactly
+ * the grid's cells; without one, the file's cell order is kept.
+ * @throws BeatplanError `UNSUPPORTED_FORMAT` (other `format`), `PARSE_ERROR` (malformed),
+ *   `PLAN_GRID_MISMATCH` (other resolution or cells)
+ * @example const { plan, scores } = planFromJson(JSON.parse(text), grid);
+ */
+export function planFromJson(json: unknown, grid?: Grid): PlanFromJson {
+  const j = json as PlanJson;
+  if (!j || typeof j !== 'object') throw new BeatplanError('PARSE_ERROR', 'plan.json is not an object');
+  if (j.format !== PLAN_FORMAT) throw new BeatplanError('UNSUPPORTED_FORMAT', `plan.json format must be "${PLAN_FORMAT}"`, { field: 'format', value: j.format });
+  const bad = (field: string) => new BeatplanError('PARSE_ERROR', `plan.json: missing or malformed "${field}"`, { field });
+  if (!Number.isInteger(j.resolution)) throw bad('resolution');
+  if (!Array.isArray(j.shifts) || !Array.isArray(j.beats)) throw bad(!Array.isArray(j.shifts) ? 'shifts' : 'beats');
+  const c = j.cells;
+  if (!c || !Array.isArray(c.h3) || !Array.isArray(c.beat) || !Array.isArray(c.workloadHours) || !Array.isArray(c.needHours)) throw bad('cells');
+  const m = c.h3.length;
+  if (c.beat.length !== m || c.needHours.length !== m || c.workloadHours.length !== j.shifts.length || c.workloadHours.some((a) => !Array.isArray(a) || a.length !== m)) {
+    throw bad('cells (column lengths)');
+  }
+  const K = j.beats.length;
+  let pos: Int32Array;
+  let n: number;
+  let h3: readonly string[];
+  if (grid) {
+    if (grid.resolution !== j.resolution || grid.cellCount !== m) {
+      throw new BeatplanError('PLAN_GRID_MISMATCH', `plan.json (resolution ${j.resolution}, ${m} cells) does not fit the grid (resolution ${grid.resolution}, ${grid.cellCount} cells)`, { field: 'cells' });
+    }
+    pos = new Int32Array(m);
+    for (let k = 0; k < m; k++) {
+      const i = grid.indexOf(c.h3[k]!);
+      if (i < 0) throw new BeatplanError('PLAN_GRID_MISMATCH', `plan.json cell ${c.h3[k]} is not in the grid`, { field: 'cells.h3', value: c.h3[k] });
+      pos[k] = i;
+    }
+    n = grid.cellCount;
+    h3 = grid.h3;
+  } else {
+    pos = Int32Array.from({ length: m }, (_, k) => k);
+    n = m;
+    h3 = [...c.h3];
+  }
+  const beatOfCell = new Int32Array(n).fill(-1);
+  const shiftWorkloadHours = j.shifts.map(() => new Float64Array(n));
+  const needHours = new Float64Array(n);
+  for (let k = 0; k < m; k++) {
+    const b = c.beat[k]!;
+    if (!Number.isInteger(b) || b < -1 || b >= K) throw new BeatplanError('PARSE_ERROR', `plan.json: cell ${c.h3[k]} has beat ${b}`, { field: 'cells.beat', value: b });
+    beatOfCell[pos[k]!] = b;
+    needHours[pos[k]!] = c.needHours[k]!;
+    for (let s = 0; s < shiftWorkloadHours.length; s++) shiftWorkloadHours[s]![pos[k]!] = c.workloadHours[s]![k]!;
+  }
+  const workloadHours = new Float64Array(n);
+  for (const a of shiftWorkloadHours) for (let i = 0; i < n; i++) workloadHours[i] += a[i]!;
+  const hasDistricts = Array.isArray(j.districts);
+  const plan: BeatPlan = {
+    resolution: j.resolution,
+    cellCount: n,
+    beatIds: j.beats.map((b) => b.id),
+    beatOfCell,
+    locked: Uint8Array.from(j.beats, (b) => (b.locked ? 1 : 0)),
+    ...(hasDistricts ? { districtOfBeat: Int32Array.from(j.beats, (b) => b.district ?? -1), districtIds: [...j.districts!] } : {}),
+    ...(j.beats.some((b) => b.method !== null) ? { method: j.beats.map((b) => b.method ?? 'imported') } : {}),
+  };
+  const scores: CellScores = {
+    resolution: j.resolution,
+    cellCount: n,
+    shifts: j.shifts.map((s) => ({ id: s.id, startHour: s.startHour, endHour: s.endHour })),
+    shiftWorkloadHours,
+    workloadHours: shiftWorkloadHours.length === 1 ? shiftWorkloadHours[0]! : workloadHours,
+    rawWorkloadHours: workloadHours,
+    needHours,
+    population: new Float64Array(n),
+    vulnerability: new Float64Array(n).fill(1),
+    incidentCount: new Uint32Array(n),
+    periodWeeks: 1,
+  };
+  const topology: GridTopology = {
+    bridges: Array.isArray(j.grid?.bridges) ? j.grid.bridges.map(([a, b]) => [a, b]) : [],
+    barrierCuts: Array.isArray(j.grid?.barrierCuts) ? j.grid.barrierCuts.map(([a, b]) => [a, b]) : [],
+  };
+  return { plan, scores, h3, extra: j.extra ?? {}, topology };
+}
+
+/**
+ * Beats as GeoJSON: one feature per non-empty beat, the dissolved outline of its cells
+ * (h3-js `cellsToMultiPolygon`, `[lng, lat]`) as a Polygon or MultiPolygon, with the beat's
+ * metrics as properties (`id`, `cells`, `areaKm2`, `workload`, `polsbyPopper`, …).
+ * @param metrics `evaluatePlan(grid, plan, scores)`
+ * @throws BeatplanError `PLAN_GRID_MISMATCH`
+ * @example writeFileSync('beats.geojson', JSON.stringify(beatsToGeojson(grid, plan, metrics)));
+ */
+export function beatsToGeojson(grid: Grid, plan: BeatPlan, metrics: PlanMetrics): FeatureCollection<Polygon | MultiPolygon, BeatMetrics> {
+  checkPlanGrid(grid, plan);
+  const K = plan.beatIds.length;
+  const cellsOf: string[][] = Array.from({ length: K }, () => []);
+  for (let i = 0; i < grid.cellCount; i++) {
+    const b = plan.beatOfCell[i]!;
+    if (b >= 0) cellsOf[b]!.push(grid.h3[i]!);
+  }
+  const features: Feature<Polygon | MultiPolygon, BeatMetrics>[] = [];
+  for (let b = 0; b < K; b++) {
+    if (cellsOf[b]!.length === 0) continue;
+    const polys = cellsToMultiPolygon(cellsOf[b]!, true);
+    const geometry: Polygon | MultiPolygon = polys.length === 1 ? { type: 'Polygon', coordinates: polys[0]! } : { type: 'MultiPolygon', coordinates: polys };
+    features.push({ type: 'Feature', id: plan.beatIds[b]!, properties: { ...metrics.perBeat[b]! }, geometry });
+  }
+  return { type: 'FeatureCollection', features };
+}
+
+/**
+ * `cells.csv` of a plan: `h3,beat,workload,need,incidents,population,workload_<shift>…`
+ * (one row per grid cell, beat id empty when unassigned; full-precision numbers). Uses the
+ * scoring stage's `cellsToCsv`, so both files share one layout.
+ * @throws BeatplanError `PLAN_GRID_MISMATCH`
+ * @example writeFileSync('cells.csv', planToCellsCsv(grid, plan, scores));
+ */
+export function planToCellsCsv(grid: Grid, plan: BeatPlan, scores: PlanScores): string {
+  checkPlanGrid(grid, plan);
+  const cs = toCellScores(grid, scores);
+  return cellsToCsv(grid, cs, (i) => {
+    const b = plan.beatOfCell[i]!;
+    return b >= 0 ? plan.beatIds[b]! : '';
+  });
+}

@@ -1,0 +1,349 @@
+/**
+ * `planBeats`: contiguous, compact, workload-balanced beats.
+ *
+ * Pipeline: regions (districts × connected pieces, islands) → beats per region in proportion
+ * to workload → balanced start per region (centroidal power diagram) or the initial plan →
+ * contiguity repair → local search (balance first, then compactness with annealing).
+ */
+import { BeatplanError, throwIfAborted } from '../errors.js';
+import { approxDistanceKm } from '../geo/measure.js';
+import type { Grid } from '../grid/grid.js';
+import { createRng } from '../random.js';
+import { balancedStart } from './balanced-start.js';
+import { checkPlanGrid } from './evaluate.js';
+import { localSearch, type SearchContext, type SearchStats } from './local-search.js';
+import { Partition } from './partition.js';
+import { apportion, buildRegions } from './regions.js';
+import { repairPlan } from './repair.js';
+import type { BeatMethod, BeatPlan, BeatPlanResult, IslandReport, PlanBeatsOptions, PlanScores, RegionReport } from './types.js';
+import { balanceWeights, toCellScores } from './weights.js';
+
+/** Beat id of beat index `b` among `K`: "B001"… (at least three digits). */
+export function beatId(b: number, K: number): string {
+  return `B${String(b + 1).padStart(Math.max(3, String(K).length), '0')}`;
+}
+
+/**
+ * Partitions the grid's cells into K beats: every beat contiguous on the travel graph
+ * (barrier cuts removed, bridges included), every cell assigned, workload balanced around the
+ * mean, beats compact.
+ *
+ * - Balance: every beat's workload (on `balanceOn`) is steered into mean × (1 ± tolerance/2)
+ *   of its region, then kept there while compactness improves. The metrics, not this
+ *   function, say how close it got (lumpy weights can make the band unreachable).
+ * - Compactness: Σ 1/Polsby-Popper + a little of the cut-edge count.
+ * - Districts: beats never cross districts; each district gets beats in proportion to its
+ *   workload (Huntington–Hill); a district piece too small for a beat is planned with the
+ *   neighbouring district (warning).
+ * - Islands (grid components under half a beat of workload): attached to the nearest beat
+ *   (listed in `report.islands`; that beat is then not contiguous) or, with
+ *   `islands: 'own-beat'`, made a beat of their own. Larger components get beats in
+ *   proportion to workload like districts.
+ * - Initial plan: the search starts from it and pays `changePenalty` per moved cell; locked
+ *   beats and seed cells never move; `report.movedShare` gives the share of cells that moved.
+ * - Deterministic: the same grid, scores, options and seed give the same plan, unless
+ *   `timeLimitMs` cut the search (`report.timedOut`).
+ *
+ * @param scores `CellScores`, or workload per cell (hours/week) as a `Float64Array`
+ * @throws BeatplanError `BAD_INPUT` (bad option), `INFEASIBLE` (more beats than cells, or more
+ *   regions than beats with `islands: 'own-beat'`), `PLAN_GRID_MISMATCH`, `ABORTED`
+ * @example
+ * const { plan, report } = planBeats(grid, scores, { beats: 274, seed: 7 });
+ * const metrics = evaluatePlan(grid, plan, scores);
+ */
+export function planBeats(grid: Grid, scores: PlanScores, options: PlanBeatsOptions = {}): BeatPlanResult {
+  const now = options.now ?? (() => performance.now());
+  const tStart = now();
+  const timings: Record<string, number> = {};
+  const warnings: string[] = [];
+  const n = grid.cellCount;
+  const cs = toCellScores(grid, scores);
+  const balanceOn = options.balanceOn ?? 'total';
+  let weight = balanceWeights(cs, balanceOn);
+  const tolerance = options.tolerance ?? 0.05;
+  if (!(tolerance > 0 && tolerance < 1)) throw new BeatplanError('BAD_INPUT', 'tolerance must be in (0, 1)', { field: 'tolerance', value: tolerance });
+  const initial = options.initial;
+  if (initial) checkPlanGrid(grid, initial);
+  let K = options.beats ?? initial?.beatIds.length;
+  if (K === undefined) throw new BeatplanError('BAD_INPUT', 'the number of beats is required (options.beats)', { field: 'beats' });
+  if (initial && K !== initial.beatIds.length) {
+    throw new BeatplanError('BAD_INPUT', `beats (${K}) must equal the beat count of the initial plan (${initial.beatIds.length})`, { field: 'beats', value: K });
+  }
+  if (!Number.isInteger(K) || K < 1) throw new BeatplanError('BAD_INPUT', 'beats must be an integer >= 1', { field: 'beats', value: K });
+  if (K > n) throw new BeatplanError('INFEASIBLE', `${K} beats cannot be made from ${n} cells`, { field: 'beats', value: K });
+  const districts = options.districts;
+  if (districts && districts.length !== n) {
+    throw new BeatplanError('BAD_INPUT', `districts has ${districts.length} values, the grid ${n} cells`, { field: 'districts', value: districts.length });
+  }
+  const seeds = [...(options.seeds ?? [])];
+  if (seeds.length > K) throw new BeatplanError('BAD_INPUT', `${seeds.length} seeds for ${K} beats`, { field: 'seeds', value: seeds.length });
+  for (const s of seeds) {
+    if (!Number.isInteger(s) || s < 0 || s >= n) throw new BeatplanError('BAD_INPUT', `seed ${s} is not a cell of the grid`, { field: 'seeds', value: s });
+  }
+  if (new Set(seeds).size !== seeds.length) throw new BeatplanError('BAD_INPUT', 'seeds must be distinct cells', { field: 'seeds' });
+  const islandPolicy = options.islands ?? 'attach';
+  const rng = createRng(options.seed ?? 1);
+  const deadline = options.timeLimitMs !== undefined ? tStart + options.timeLimitMs : Infinity;
+  const progress = (f: number) => options.onProgress?.(Math.min(1, f), 'plan');
+  progress(0);
+
+  // Locked beats (with an initial plan only).
+  const lockedBeat = new Uint8Array(K);
+  if (options.locked?.length && !initial) throw new BeatplanError('BAD_INPUT', 'locked beats need an initial plan', { field: 'locked' });
+  if (initial) {
+    for (let b = 0; b < K; b++) if (initial.locked[b]) lockedBeat[b] = 1;
+    for (const l of options.locked ?? []) {
+      const b = typeof l === 'number' ? l : initial.beatIds.indexOf(l);
+      if (!Number.isInteger(b) || b < 0 || b >= K) throw new BeatplanError('BAD_INPUT', `locked beat ${String(l)} is not a beat of the initial plan`, { field: 'locked', value: l });
+      lockedBeat[b] = 1;
+    }
+  }
+  let kFree = 0;
+  for (let b = 0; b < K; b++) if (!lockedBeat[b]) kFree++;
+
+  let total = 0;
+  for (let i = 0; i < n; i++) total += weight[i]!;
+  if (!(total > 0)) {
+    warnings.push('all workload is zero: beats are balanced on area instead');
+    weight = grid.areaKm2;
+  }
+
+  const free = new Uint8Array(n);
+  const pinned = new Uint8Array(n);
+  const beatOfCell = new Int32Array(n).fill(-1);
+  for (let i = 0; i < n; i++) {
+    const b = initial ? initial.beatOfCell[i]! : -1;
+    if (b >= 0 && lockedBeat[b]) {
+      beatOfCell[i] = b;
+      pinned[i] = 1;
+    } else free[i] = 1;
+  }
+  const districtName = (d: number) => (d < 0 ? 'none' : (options.districtIds?.[d] ?? `D${d + 1}`));
+  const regions = buildRegions(grid, weight, free, districts, kFree, islandPolicy, warnings, districtName);
+  const R = regions.count;
+  const regionOfBeat = new Int32Array(K).fill(-1);
+  const target = new Float64Array(K);
+  const beatsOfRegion = new Int32Array(R);
+  const seedsOf: number[][] = Array.from({ length: R }, () => []);
+  for (const s of seeds) {
+    const r = regions.regionOfCell[s]!;
+    if (r < 0) warnings.push(`seed cell ${grid.h3[s]} lies in a locked beat or an attached island; ignored`);
+    else seedsOf[r]!.push(s);
+  }
+
+  if (!initial) {
+    // Fresh plan: beats per region, balanced start per region.
+    let seats = apportion(regions.weight, regions.cells, kFree);
+    if (!seats) {
+      throw new BeatplanError('INFEASIBLE', `${R} separate regions (districts × connected pieces) need at least ${R} beats; ${kFree} given`, { field: 'beats', value: K });
+    }
+    let next = 0;
+    const cellsOf: number[][] = Array.from({ length: R }, () => []);
+    for (let i = 0; i < n; i++) if (regions.regionOfCell[i]! >= 0) cellsOf[regions.regionOfCell[i]!]!.push(i);
+    for (let r = 0; r < R; r++) {
+      throwIfAborted(options.signal);
+      const k = seats[r]!;
+      const sd = seedsOf[r]!.slice(0, k);
+      if (seedsOf[r]!.length > k) warnings.push(`${seedsOf[r]!.length - k} seed(s) dropped: region of district ${districtName(regions.district[r]!)} has only ${k} beats`);
+      balancedStart(grid, weight, Int32Array.from(cellsOf[r]!), k, next, sd, rng.fork(), beatOfCell);
+      sd.forEach((s) => (pinned[s] = 1));
+      for (let b = next; b < next + k; b++) {
+        regionOfBeat[b] = r;
+        target[b] = regions.weight[r]! / k;
+      }
+      beatsOfRegion[r] = k;
+      next += k;
+      progress((0.15 * (r + 1)) / R);
+    }
+    seats = null;
+  } else {
+    // Initial plan: each unlocked beat belongs to the region holding most of its cells.
+    for (let i = 0; i < n; i++) if (free[i]) beatOfCell[i] = initial.beatOfCell[i]!;
+    const votes = new Map<number, number>();
+    for (let i = 0; i < n; i++) {
+      const b = beatOfCell[i]!;
+      const r = regions.regionOfCell[i]!;
+      if (b >= 0 && r >= 0 && !lockedBeat[b]) votes.set(b * (R + 1) + r, (votes.get(b * (R + 1) + r) ?? 0) + 1);
+    }
+    const bestVotes = new Int32Array(K);
+    for (const [key, v] of [...votes.entries()].sort((x, y) => x[0] - y[0])) {
+      const b = Math.floor(key / (R + 1));
+      const r = key % (R + 1);
+      if (v > bestVotes[b]!) {
+        bestVotes[b] = v;
+        regionOfBeat[b] = r;
+      }
+    }
+    for (let b = 0; b < K; b++) if (!lockedBeat[b] && regionOfBeat[b]! >= 0) beatsOfRegion[regionOfBeat[b]!]++;
+    for (let b = 0; b < K; b++) {
+      if (lockedBeat[b]) continue;
+      if (regionOfBeat[b]! < 0) {
+        warnings.push(`beat ${initial.beatIds[b]} has no plannable cell; it stays empty`);
+        continue;
+      }
+      target[b] = regions.weight[regionOfBeat[b]!]! / beatsOfRegion[regionOfBeat[b]!]!;
+    }
+    for (const s of seeds) if (regions.regionOfCell[s]! >= 0 && beatOfCell[s]! >= 0) pinned[s] = 1;
+    progress(0.15);
+  }
+  // Repair contiguity and fill the gaps; regions without a beat are handled like islands.
+  const leftover = repairPlan({ grid, beatOfCell, beatCount: K, regionOfCell: regions.regionOfCell, regionOfBeat, pinned, weight, target });
+  const islandReports: IslandReport[] = [];
+  const attachSets = regions.islands.slice();
+  if (leftover.length) {
+    warnings.push(`${leftover.length} cells lie in regions without a beat; attached to the nearest beat`);
+    attachSets.push(leftover);
+  }
+  for (const cells of attachSets) {
+    const b = nearestBeat(grid, beatOfCell, cells);
+    if (b < 0) continue;
+    let w = 0;
+    for (const i of cells) {
+      beatOfCell[i] = b;
+      pinned[i] = 1;
+      w += weight[i]!;
+    }
+    islandReports.push({ component: grid.component[cells[0]!]!, cells: cells.length, workload: w, beat: b, policy: 'attach' });
+    warnings.push(`island of ${cells.length} cells (component ${grid.component[cells[0]!]}) attached to beat ${beatId(b, K)}: that beat is not contiguous`);
+  }
+  // Islands planned as their own beats (islands: 'own-beat') are reported too.
+  if (islandPolicy === 'own-beat') {
+    for (let r = 0; r < R; r++) {
+      if (beatsOfRegion[r] === 1 && (regions.weight[r]! / total) * kFree < 0.5) {
+        const b = regionOfBeat.indexOf(r);
+        const first = regions.regionOfCell.indexOf(r);
+        islandReports.push({ component: grid.component[first]!, cells: regions.cells[r]!, workload: regions.weight[r]!, beat: b, policy: 'own-beat' });
+      }
+    }
+  }
+  timings.start = now() - tStart;
+  progress(0.2);
+
+  // Local search.
+  const tSearch = now();
+  const part = Partition.fromAssignment(grid, beatOfCell, K, [weight]);
+  const stats: SearchStats = { sweeps: 0, tried: 0, accepted: 0, bfs: 0, timedOut: false };
+  const compactSweeps = options.compactSweeps ?? 60;
+  const plannedSweeps = 40 + compactSweeps + 40;
+  const ctx: SearchContext = {
+    part,
+    target,
+    regionOfBeat,
+    lockedBeat,
+    pinned,
+    initialBeat: initial ? Int32Array.from(initial.beatOfCell) : undefined,
+    band: tolerance / 2,
+    changePenalty: options.changePenalty ?? 0.05,
+    cutWeight: options.cutEdgeWeight ?? 0.002,
+    rng: rng.fork(),
+    bfsLimit: Math.max(2000, Math.ceil((4 * n) / K)),
+    signal: options.signal,
+    onSweep: () => progress(0.2 + (0.8 * Math.min(stats.sweeps, plannedSweeps)) / plannedSweeps),
+    deadline,
+    now,
+  };
+  localSearch(ctx, { sweeps: 40 }, stats);
+  timings.balance = now() - tSearch;
+  const tCompact = now();
+  localSearch(ctx, { sweeps: compactSweeps, t0: initial ? 0 : 0.02 }, stats);
+  localSearch(ctx, { sweeps: 40 }, stats);
+  timings.compact = now() - tCompact;
+
+  // Methods, districts, ids.
+  const method: BeatMethod[] = [];
+  let moved = 0;
+  let assignedEither = 0;
+  const changedBeat = new Uint8Array(K);
+  if (initial) {
+    for (let i = 0; i < n; i++) {
+      const a = initial.beatOfCell[i]!;
+      const b = beatOfCell[i]!;
+      if (a < 0 && b < 0) continue;
+      assignedEither++;
+      if (a !== b) {
+        moved++;
+        if (a >= 0) changedBeat[a] = 1;
+        if (b >= 0) changedBeat[b] = 1;
+      }
+    }
+  }
+  for (let b = 0; b < K; b++) method.push(lockedBeat[b] ? 'locked' : initial && !changedBeat[b] ? 'initial' : 'heuristic');
+  const plan: BeatPlan = {
+    resolution: grid.resolution,
+    cellCount: n,
+    beatIds: initial ? [...initial.beatIds] : Array.from({ length: K }, (_, b) => beatId(b, K)),
+    beatOfCell,
+    locked: lockedBeat,
+    ...(districts
+      ? {
+          districtOfBeat: Int32Array.from(regionOfBeat, (r, b) => (r >= 0 ? regions.district[r]! : (initial?.districtOfBeat?.[b] ?? -1))),
+          districtIds: options.districtIds ? [...options.districtIds] : districtIdsFor(districts),
+        }
+      : initial?.districtOfBeat
+        ? { districtOfBeat: Int32Array.from(initial.districtOfBeat), districtIds: initial.districtIds ? [...initial.districtIds] : undefined }
+        : {}),
+    method,
+  };
+  timings.total = now() - tStart;
+  progress(1);
+  const regionReports: RegionReport[] = [];
+  const mean = total > 0 ? (kFree > 0 ? sumFree(weight, free) / kFree : 0) : 0;
+  for (let r = 0; r < R; r++) {
+    const k = beatsOfRegion[r]!;
+    regionReports.push({ district: regions.district[r]!, cells: regions.cells[r]!, workload: regions.weight[r]!, beats: k, meanRatio: mean > 0 && k > 0 ? regions.weight[r]! / k / mean : 0 });
+    if (mean > 0 && k > 0 && Math.abs(regions.weight[r]! / k / mean - 1) > tolerance) {
+      warnings.push(`region of district ${districtName(regions.district[r]!)}: ${k} beats carry ${(regions.weight[r]! / k / mean).toFixed(3)}× the mean workload (whole beats per region limit the balance)`);
+    }
+  }
+  if (stats.timedOut) warnings.push(`time limit of ${options.timeLimitMs} ms reached: the search stopped early and the plan is not reproducible`);
+  return {
+    plan,
+    report: {
+      method,
+      iterations: { sweeps: stats.sweeps, movesTried: stats.tried, movesAccepted: stats.accepted, bfsChecks: stats.bfs },
+      ...(initial ? { movedShare: assignedEither ? moved / assignedEither : 0 } : {}),
+      timingsMs: timings,
+      warnings,
+      islands: islandReports,
+      regions: regionReports,
+      timedOut: stats.timedOut,
+    },
+  };
+}
+
+function sumFree(w: Float64Array, free: Uint8Array): number {
+  let s = 0;
+  for (let i = 0; i < w.length; i++) if (free[i]) s += w[i]!;
+  return s;
+}
+
+function districtIdsFor(districts: Int32Array): string[] {
+  let max = -1;
+  for (let i = 0; i < districts.length; i++) if (districts[i]! > max) max = districts[i]!;
+  return Array.from({ length: max + 1 }, (_, d) => `D${d + 1}`);
+}
+
+/** The beat of the assigned cell nearest (centre distance) to any cell of `cells`. */
+function nearestBeat(grid: Grid, beatOfCell: Int32Array, cells: readonly number[]): number {
+  const inSet = new Set(cells);
+  let best = -1;
+  let bestD = Infinity;
+  // centroid of the set, then the nearest assigned cell outside it
+  let x = 0;
+  let y = 0;
+  for (const i of cells) {
+    x += grid.lng[i]!;
+    y += grid.lat[i]!;
+  }
+  x /= cells.length;
+  y /= cells.length;
+  for (let j = 0; j < grid.cellCount; j++) {
+    if (beatOfCell[j]! < 0 || inSet.has(j)) continue;
+    const d = approxDistanceKm(x, y, grid.lng[j]!, grid.lat[j]!);
+    if (d < bestD) {
+      bestD = d;
+      best = j;
+    }
+  }
+  return best >= 0 ? beatOfCell[best]! : -1;
+}

@@ -1,0 +1,37 @@
+/**
+ * Staffing: officers per beat per shift, vehicles, named assignments with beat continuity,
+ * what-if runs, and the `staffing.json` / `assignments.csv` builders.
+ */
+export { staffBeats, resolveStaffOptions, shiftIndexOf, DEFAULT_SENIOR_RANKS, AUTO_VERIFY, type ResolvedStaffOptions } from './staff-beats.js';
+export { staffWhatIf, diffStaffing, type WhatIfResult, type StaffingDiff, type BeatShiftChange } from './what-if.js';
+export { staffingInputFromPlan, type PlanStaffingData } from './from-plan.js';
+export { beatSuccessors, successorRecord, type BeatSuccession } from './successors.js';
+export { staffingToJson, assignmentsToCsv, STAFFING_FORMAT, ASSIGNMENTS_CSV_COLUMNS } from './output.js';
+export { requiredOfficers, saturationOf, communityShortfallOf } from './time-model.js';
+export {
+  allocateOfficers,
+  allocationModel,
+  allocationObjective,
+  type AllocationProblem,
+  type AllocationResult,
+} from './allocate.js';
+export { assignOfficers, type AssignProblem, type AssignResult, type AssignOfficer } from './assign.js';
+export { beatMode, allocateVehicles, DEFAULT_MODE_RULE, type ModeThresholds, type VehicleAllocation } from './vehicles.js';
+export type {
+  StaffingInput,
+  StaffingBeat,
+  Officer,
+  FleetEntry,
+  BeatMode,
+  BeatModeRule,
+  StaffWeights,
+  WhatIfScenario,
+  StaffOptions,
+  BeatShiftStaffing,
+  BeatStaffing,
+  Assignment,
+  UnfilledSlot,
+  SolvedPart,
+  ShiftSummary,
+  StaffingResult,
+} from './types.js';

@@ -1,0 +1,101 @@
+/**
+ * Districting benchmark: the Chicago run (real data, when present) and synthetic cities of
+ * ~10k, 40k and 150k cells, printing the time of each stage and the quality figures, and the
+ * time of a 50-cell `moveCells` stroke. Wired into `pnpm bench` by `test/bench/run.ts`.
+ */
+import { readFileSync } from 'node:fs';
+import { buildGrid, cellsToPolygons, pointToCellLocator } from '../../packages/engine/src/grid/index.js';
+import type { Grid } from '../../packages/engine/src/grid/grid.js';
+import { readIncidents } from '../../packages/engine/src/io/index.js';
+import { createPlanState, evaluatePlan, importPlan, moveCells, planBeats, syntheticCity, type BeatPlan, type PlanMetrics, type PlanScores } from '../../packages/engine/src/plan/index.js';
+import { scoreCells } from '../../packages/engine/src/score/index.js';
+import { hasRealdata, realdata } from '../support/realdata.js';
+
+const ms = (t: number) => `${t.toFixed(0)} ms`;
+const q = (m: PlanMetrics) =>
+  `maxOverMean ${m.workload.maxOverMean.toFixed(3)}  cv ${m.workload.cv.toFixed(4)}  PP ${m.compactness.polsbyPopperMean.toFixed(3)} (min ${m.compactness.polsbyPopperMin.toFixed(3)})  ` +
+  `nonContiguous ${m.contiguity.nonContiguousBeats}  unassigned ${m.unassignedCells}  cutEdges ${m.cutEdges}`;
+
+/** Median time of 50-cell strokes painted from a boundary cell into the neighbouring beat. */
+function strokeTiming(grid: Grid, plan: BeatPlan, scores: PlanScores): string {
+  let state = createPlanState(grid, plan, scores);
+  const { adjOffsets, adjTargets } = grid;
+  const times: number[] = [];
+  let rejected = 0;
+  const step = Math.max(1, Math.floor(grid.cellCount / 400));
+  for (let start = 0; start < grid.cellCount && times.length + rejected < 40; start += step) {
+    const b = state.plan.beatOfCell[start]!;
+    let c = -1;
+    for (let e = adjOffsets[start]!; e < adjOffsets[start + 1]!; e++) if (state.plan.beatOfCell[adjTargets[e]!] !== b) c = state.plan.beatOfCell[adjTargets[e]!]!;
+    if (c < 0) continue;
+    const stroke: number[] = [];
+    const seen = new Set<number>();
+    for (let e = adjOffsets[start]!; e < adjOffsets[start + 1]!; e++) {
+      const j = adjTargets[e]!;
+      if (state.plan.beatOfCell[j] === c && stroke.length === 0) { stroke.push(j); seen.add(j); }
+    }
+    for (let k = 0; k < stroke.length && stroke.length < 50; k++) {
+      for (let e = adjOffsets[stroke[k]!]!; e < adjOffsets[stroke[k]! + 1]!; e++) {
+        const j = adjTargets[e]!;
+        if (!seen.has(j) && state.plan.beatOfCell[j] === c && stroke.length < 50) { seen.add(j); stroke.push(j); }
+      }
+    }
+    const t = performance.now();
+    try {
+      state = moveCells(grid, state, stroke, b).state;
+      times.push(performance.now() - t);
+    } catch {
+      rejected++;
+    }
+  }
+  times.sort((a, b) => a - b);
+  const med = times[Math.floor(times.length / 2)] ?? NaN;
+  return `moveCells 50-cell stroke: median ${med.toFixed(2)} ms, max ${(times.at(-1) ?? NaN).toFixed(2)} ms (${times.length} applied, ${rejected} rejected)`;
+}
+
+function runOne(label: string, grid: Grid, scores: PlanScores, beats: number, gridMs: number, scoreMs: number, extra: { districts?: Int32Array } = {}): void {
+  const t0 = performance.now();
+  const r = planBeats(grid, scores, { beats, seed: 1, ...extra });
+  const planMs = performance.now() - t0;
+  const m = evaluatePlan(grid, r.plan, scores, { timingsMs: { grid: gridMs, score: scoreMs, plan: planMs } });
+  const st = r.report.timingsMs;
+  console.log(`${label}: ${grid.cellCount} cells, ${beats} beats`);
+  console.log(`  grid ${ms(gridMs)}  score ${ms(scoreMs)}  plan ${ms(planMs)} (start ${ms(st.start!)}, balance ${ms(st.balance!)}, compact ${ms(st.compact!)})  evaluate ${ms(m.timingsMs.evaluate)}`);
+  console.log(`  ${q(m)}  sweeps ${r.report.iterations.sweeps}, moves ${r.report.iterations.movesAccepted}/${r.report.iterations.movesTried}`);
+  console.log(`  ${strokeTiming(grid, r.plan, scores)}`);
+}
+
+/**
+ * Prints the districting benchmark: Chicago (when `../shared/realdata` exists: current beats,
+ * plan, nested plan) and synthetic cities (~10k cells × 25/100 beats at res 9, ~40k × 274 at
+ * res 10, ~150k × 600 at res 11).
+ */
+export async function runPlanBench(): Promise<void> {
+  console.log('== plan benchmark ==');
+  if (hasRealdata()) {
+    let t = performance.now();
+    const beatsGeo = JSON.parse(readFileSync(realdata('chicago', 'police_beats.geojson'), 'utf8'));
+    const grid = buildGrid(beatsGeo, { resolution: 10 });
+    const gridMs = performance.now() - t;
+    t = performance.now();
+    const { incidents } = await readIncidents(realdata('chicago', 'crimes_2015_jan23_feb08_10k.csv'), { locate: pointToCellLocator(grid) });
+    const { scores } = scoreCells(grid, incidents);
+    const scoreMs = performance.now() - t;
+    const current = importPlan(grid, cellsToPolygons(grid, beatsGeo), beatsGeo.features.map((f: { properties: { beat_num: string } }) => f.properties.beat_num));
+    console.log(`Chicago current beats: ${q(evaluatePlan(grid, current, scores))}`);
+    runOne('Chicago', grid, scores, 274, gridMs, scoreMs);
+    const districts = cellsToPolygons(grid, JSON.parse(readFileSync(realdata('chicago', 'police_districts.geojson'), 'utf8')));
+    runOne('Chicago nested in 22 districts', grid, scores, 274, gridMs, scoreMs, { districts });
+  } else {
+    console.log('(real data missing: Chicago skipped)');
+  }
+  for (const [cells, resolution, beatsList] of [[10_000, 9, [25, 100]], [40_000, 10, [274]], [150_000, 11, [600]]] as const) {
+    const t = performance.now();
+    const city = syntheticCity({ seed: 7, cells, resolution });
+    const gridMs = performance.now() - t;
+    for (const beats of beatsList) runOne(`synthetic ~${cells / 1000}k (res ${resolution})`, city.grid, city.workload, beats, gridMs, 0);
+  }
+}
+
+const isMain = import.meta.url === `file://${process.argv[1]}`;
+if (isMain) await runPlanBench();
