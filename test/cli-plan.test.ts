@@ -58,6 +58,22 @@ describe.skipIf(!hasRealdata())('beatplan plan / evaluate / staff on Chicago', (
     for (const k of ['grid', 'score', 'plan', 'evaluate', 'total']) expect(metrics.timingsMs[k]).toBeGreaterThan(0);
   });
 
+  it('reports response and cross-beat dispatch for the plan and the current beats under one staffing rule', () => {
+    for (const m of [metrics, existing]) {
+      expect(m.response.staffingRule).toMatch(/required/);
+      expect(m.response.city.meanTravelMinutes).toBeGreaterThan(0);
+      expect(m.response.city.crossBeatShare).toBeGreaterThanOrEqual(0);
+      expect(m.response.city.crossBeatShare).toBeLessThan(1);
+      expect(m.response.shifts).toHaveLength(3);
+      expect(m.perBeat[0].meanTravelMinutes).toBeGreaterThan(0);
+    }
+    const f = (m: any) => `mean travel ${m.response.city.meanTravelMinutes.toFixed(2)} min, p90 ${m.response.city.p90TravelMinutes.toFixed(2)} min, cross-beat ${(100 * m.response.city.crossBeatShare).toFixed(1)}%, units ${m.response.city.units.toFixed(0)}`;
+    console.log(`Chicago response — plan: ${f(metrics)} | current beats: ${f(existing)}`);
+    const beats = JSON.parse(readFileSync(join(out, 'beats.geojson'), 'utf8'));
+    expect(beats.features).toHaveLength(274);
+    expect(beats.features[0].properties.crossBeatShare).toBeTypeOf('number');
+  });
+
   it('metrics.json equals what anyone recomputes from cells.csv with h3-js and turf', () => {
     const { head, rows } = readCsv(join(out, 'cells.csv'));
     expect(head.slice(0, 4)).toEqual(['h3', 'beat', 'workload', 'need']);

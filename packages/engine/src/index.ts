@@ -14,3 +14,4 @@ export { polygonsOf, linesOf, type PolygonLike, type LineLike } from './geo/geoj
 export * from './plan/index.js';
 export * from './solver/index.js';
 export * from './staff/index.js';
+export * from './response/index.js';

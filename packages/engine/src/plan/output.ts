@@ -32,7 +32,16 @@ export interface PlanJson {
     readonly beat: readonly number[];
     readonly workloadHours: readonly (readonly number[])[];
     readonly needHours: readonly number[];
+    /** Residents per cell (optional: files written before it have none). */
+    readonly population?: readonly number[];
+    /** Incidents per cell that made the workload (optional). */
+    readonly incidents?: readonly number[];
   };
+  /**
+   * Period the incidents covered, in weeks (optional), so that mean service time per
+   * incident can be derived from the file alone.
+   */
+  readonly periodWeeks?: number;
   /**
    * The grid's bridges and barrier cuts as H3 pairs, so that `gridFromCells(cells.h3, grid)`
    * rebuilds exactly the grid the plan was made on (optional for older files: none).
@@ -66,7 +75,10 @@ export function planToJson(grid: Grid, plan: BeatPlan, scores: PlanScores, extra
       beat: Array.from(plan.beatOfCell),
       workloadHours: cs.shiftWorkloadHours.map((a) => Array.from(a)),
       needHours: Array.from(cs.needHours),
+      population: Array.from(cs.population),
+      incidents: Array.from(cs.incidentCount),
     },
+    periodWeeks: cs.periodWeeks,
     grid: gridTopology(grid),
     extra: JSON.parse(JSON.stringify(extra)) as Record<string, unknown>,
   };
@@ -155,16 +167,36 @@ export function planFromJson(json: unknown, grid?: Grid): PlanFromJson {
     workloadHours: shiftWorkloadHours.length === 1 ? shiftWorkloadHours[0]! : workloadHours,
     rawWorkloadHours: workloadHours,
     needHours,
-    population: new Float64Array(n),
+    population: optionalColumn(c.population, m, pos, n, 'cells.population', Float64Array),
     vulnerability: new Float64Array(n).fill(1),
-    incidentCount: new Uint32Array(n),
-    periodWeeks: 1,
+    incidentCount: optionalColumn(c.incidents, m, pos, n, 'cells.incidents', Uint32Array),
+    periodWeeks: typeof j.periodWeeks === 'number' && j.periodWeeks > 0 ? j.periodWeeks : 1,
   };
   const topology: GridTopology = {
     bridges: Array.isArray(j.grid?.bridges) ? j.grid.bridges.map(([a, b]) => [a, b]) : [],
     barrierCuts: Array.isArray(j.grid?.barrierCuts) ? j.grid.barrierCuts.map(([a, b]) => [a, b]) : [],
   };
   return { plan, scores, h3, extra: j.extra ?? {}, topology };
+}
+
+/** Reads an optional numeric per-cell column into grid order (zeros when absent). */
+function optionalColumn<T extends Float64Array | Uint32Array>(
+  col: readonly number[] | undefined,
+  m: number,
+  pos: Int32Array,
+  n: number,
+  field: string,
+  Type: { new (n: number): T },
+): T {
+  const out = new Type(n);
+  if (col === undefined) return out;
+  if (!Array.isArray(col) || col.length !== m) throw new BeatplanError('PARSE_ERROR', `plan.json: malformed "${field}"`, { field });
+  for (let k = 0; k < m; k++) {
+    const v = col[k];
+    if (typeof v !== 'number' || !(v >= 0)) throw new BeatplanError('PARSE_ERROR', `plan.json: "${field}" must hold numbers >= 0`, { field, value: v });
+    out[pos[k]!] = v;
+  }
+  return out;
 }
 
 /**

@@ -2,7 +2,7 @@
  * Staffing: officers per beat per shift, vehicles, named assignments with beat continuity,
  * what-if runs, and the `staffing.json` / `assignments.csv` builders.
  */
-export { staffBeats, resolveStaffOptions, shiftIndexOf, DEFAULT_SENIOR_RANKS, AUTO_VERIFY, type ResolvedStaffOptions } from './staff-beats.js';
+export { staffBeats, requiredByShift, resolveStaffOptions, shiftIndexOf, DEFAULT_SENIOR_RANKS, AUTO_VERIFY, type ResolvedStaffOptions } from './staff-beats.js';
 export { staffWhatIf, diffStaffing, type WhatIfResult, type StaffingDiff, type BeatShiftChange } from './what-if.js';
 export { staffingInputFromPlan, type PlanStaffingData } from './from-plan.js';
 export { beatSuccessors, successorRecord, type BeatSuccession } from './successors.js';

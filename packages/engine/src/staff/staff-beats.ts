@@ -72,6 +72,23 @@ export function resolveStaffOptions(input: StaffingInput, o: StaffOptions = {}):
   return { officerHoursPerWeek: h, saturationTarget: sigma, minOfficersPerBeat: min, needShare, weights };
 }
 
+/**
+ * The staffing rule without a roster: officers each beat needs in each shift from the time
+ * model alone (`requiredOfficers` with the resolved options). Used to compare plans under
+ * the same rule (e.g. response figures of a proposed plan and of the current beats).
+ * @returns `[shift][beat]` officer counts
+ * @throws BeatplanError `BAD_INPUT` for invalid options
+ * @example const units = requiredByShift(staffingInputFromPlan(data)); // units[0][3]
+ */
+export function requiredByShift(input: StaffingInput, options: StaffOptions = {}): Int32Array[] {
+  const opt = resolveStaffOptions(input, options);
+  return input.shifts.map((_, s) =>
+    Int32Array.from(input.beats, (beat) =>
+      requiredOfficers(beat.shiftWorkloadHours[s]!, beat.needHours * opt.needShare[s]!, opt.officerHoursPerWeek, opt.saturationTarget, opt.minOfficersPerBeat),
+    ),
+  );
+}
+
 function validateInput(input: StaffingInput): void {
   const S = input.shifts.length;
   if (S === 0) throw new BeatplanError('BAD_INPUT', 'staffBeats: no shifts', { field: 'shifts' });

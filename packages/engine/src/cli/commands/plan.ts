@@ -8,6 +8,10 @@ import type { FeatureCollection, MultiPolygon, Polygon } from 'geojson';
 import { BeatplanError } from '../../errors.js';
 import { cellsToPolygons } from '../../grid/locate.js';
 import { readBoundary } from '../../io/read-geojson-layers.js';
+import { readJson } from '../../io/json.js';
+import { requiredByShift } from '../../staff/staff-beats.js';
+import { compareEquity, equityByArea } from '../../response/equity.js';
+import { REQUIRED_OFFICERS_RULE, staffingInputOf, withPlanFigures } from '../plan-figures.js';
 import { comparePlans, evaluatePlan, importPlan } from '../../plan/evaluate.js';
 import { beatsToGeojson, planToCellsCsv, planToJson } from '../../plan/output.js';
 import { planBeats } from '../../plan/plan-beats.js';
@@ -29,6 +33,8 @@ const PLAN_OPTIONS = {
   'start-from-existing': { type: 'boolean' },
   lock: { type: 'string' },
   'time-limit': { type: 'string' },
+  venues: { type: 'string' },
+  areas: { type: 'string' },
 } as const;
 
 /**
@@ -51,6 +57,13 @@ async function readIdPolygons(file: string, idField: string | undefined, flag: s
   return { fc, ids };
 }
 
+/** Splits `FILE:FIELD` (the field after the last colon). */
+function splitSpec(spec: string, flag: string): [string, string] {
+  const at = spec.lastIndexOf(':');
+  if (at <= 0 || at === spec.length - 1) throw new BeatplanError('BAD_INPUT', `${flag} must be FILE:ID_FIELD`, { field: flag, value: spec });
+  return [spec.slice(0, at), spec.slice(at + 1)];
+}
+
 /** Parses `--balance total | shift:ID | mix:W,N`. */
 export function parseBalance(spec: string | undefined, shiftIds: readonly string[]): BalanceOn {
   if (spec === undefined || spec === 'total') return 'total';
@@ -63,6 +76,14 @@ export function parseBalance(spec: string | undefined, shiftIds: readonly string
   const mix = /^mix:([\d.]+),([\d.]+)$/.exec(spec);
   if (mix) return { mix: { workload: Number(mix[1]), need: Number(mix[2]) } };
   throw new BeatplanError('BAD_INPUT', '--balance must be total, shift:ID or mix:W,N', { field: '--balance', value: spec });
+}
+
+/** Summary line of response figures. */
+export function responseLine(label: string, response: unknown): string {
+  const c = (response as { city?: { meanTravelMinutes: number | null; p90TravelMinutes: number | null; crossBeatShare: number | null } } | undefined)?.city;
+  if (!c) return `${label} response: not available`;
+  const f = (x: number | null, d = 2) => (x === null ? 'n/a' : x.toFixed(d));
+  return `${label} response: mean travel ${f(c.meanTravelMinutes)} min, p90 ${f(c.p90TravelMinutes)} min, cross-beat dispatch ${c.crossBeatShare === null ? 'n/a' : (c.crossBeatShare * 100).toFixed(1)}%`;
 }
 
 /** Summary line of a metrics object. */
@@ -121,9 +142,16 @@ export async function planCommand(argv: string[], io: CliIo): Promise<number> {
 
   t = performance.now();
   const timings = { grid: city.timingsMs.grid, ingest: city.timingsMs.ingest, score: city.timingsMs.score, plan: planMs };
-  let metrics = evaluatePlan(grid, plan, scores, { balanceOn, tolerance });
+  const warn = (m: string) => io.stderr.write(`warning: ${m}\n`);
+  const venues = values.venues ? (await readJson(values.venues)).value : undefined;
+  // Response and access under one staffing rule, so the plan and the current beats compare fairly.
+  const figures = (p: BeatPlan, m: PlanMetrics) =>
+    withPlanFigures(grid, p, scores, m, requiredByShift(staffingInputOf(grid, p, scores, m)), REQUIRED_OFFICERS_RULE, venues, warn);
+  const planMetrics = evaluatePlan(grid, plan, scores, { balanceOn, tolerance });
   const evaluateMs = performance.now() - t;
-  metrics = { ...metrics, timingsMs: roundTimings({ ...timings, evaluate: evaluateMs, total: performance.now() - t0 }) };
+  t = performance.now();
+  const withFigures = figures(plan, planMetrics);
+  const metrics = { ...withFigures, timingsMs: roundTimings({ ...timings, evaluate: evaluateMs, response: performance.now() - t, total: performance.now() - t0 }) };
 
   const extra = {
     seed,
@@ -146,10 +174,11 @@ export async function planCommand(argv: string[], io: CliIo): Promise<number> {
   await writeOut(out, 'cells.csv', planToCellsCsv(grid, plan, scores));
   await writeOut(out, 'metrics.json', metrics);
   io.stdout.write(`${metricsLine('plan', metrics)}; ${(planMs / 1000).toFixed(1)} s → ${out}\n`);
+  io.stdout.write(`${responseLine('plan', metrics.response)}\n`);
   for (const w of report.warnings) io.stderr.write(`warning: ${w}\n`);
 
   if (existingPlan) {
-    const existingMetrics = evaluatePlan(grid, existingPlan, scores, { balanceOn, tolerance, timingsMs: { grid: timings.grid, score: timings.score } });
+    const existingMetrics = figures(existingPlan, evaluatePlan(grid, existingPlan, scores, { balanceOn, tolerance, timingsMs: { grid: timings.grid, score: timings.score } }));
     await writeOut(out, 'existing-metrics.json', existingMetrics);
     const cmp = comparePlans(grid, existingPlan, plan, scores, { balanceOn, tolerance });
     await writeOut(out, 'comparison.json', {
@@ -157,7 +186,23 @@ export async function planCommand(argv: string[], io: CliIo): Promise<number> {
       deltas: cmp.deltas,
       beats: cmp.beats,
     });
-    io.stdout.write(`${metricsLine('existing', existingMetrics)}\n`);
+    io.stdout.write(`${metricsLine('existing', existingMetrics)}\n${responseLine('existing', existingMetrics.response)}\n`);
+  }
+
+  if (values.areas) {
+    // Equity lens: officer, community and reactive hours per area, current beats vs plan.
+    const [file, idField] = splitSpec(values.areas, '--areas');
+    const areas = await readIdPolygons(file, idField, 'areas');
+    const areaOfCell = cellsToPolygons(grid, areas.fc);
+    const units = (p: BeatPlan) => requiredByShift(staffingInputOf(grid, p, scores, evaluatePlan(grid, p, scores)));
+    const after = equityByArea(plan, scores, units(plan), areaOfCell, { areaIds: areas.ids });
+    const before = existingPlan ? equityByArea(existingPlan, scores, units(existingPlan), areaOfCell, { areaIds: areas.ids }) : null;
+    await writeOut(out, 'equity.json', {
+      staffingRule: REQUIRED_OFFICERS_RULE,
+      plan: after,
+      existing: before,
+      change: before ? compareEquity(before, after) : null,
+    });
   }
   return 0;
 }

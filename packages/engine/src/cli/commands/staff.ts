@@ -7,12 +7,13 @@ import { BeatplanError } from '../../errors.js';
 import { readFleet } from '../../io/read-fleet.js';
 import { readRoster } from '../../io/read-roster.js';
 import { evaluatePlan } from '../../plan/evaluate.js';
-import { staffingInputFromPlan } from '../../staff/from-plan.js';
 import { assignmentsToCsv, staffingToJson } from '../../staff/output.js';
 import { staffBeats } from '../../staff/staff-beats.js';
 import { beatSuccessors, successorRecord } from '../../staff/successors.js';
 import { staffWhatIf } from '../../staff/what-if.js';
-import type { StaffOptions } from '../../staff/types.js';
+import type { StaffingResult, StaffOptions } from '../../staff/types.js';
+import { readJson } from '../../io/json.js';
+import { staffingInputOf, withPlanFigures } from '../plan-figures.js';
 import { terminalProgress } from '../progress.js';
 import { intFlag, numberFlag, required, writeOut } from '../inputs.js';
 import type { CliIo } from '../run.js';
@@ -27,6 +28,18 @@ export function parseOfficersOut(spec: string): Array<{ shift: string; count: nu
   });
 }
 
+/** Officers allocated per shift per beat (`[shift][beat]`) of a staffing result. */
+export function allocatedUnits(result: StaffingResult, beatIds: readonly string[], shifts: number): Int32Array[] {
+  const index = new Map(beatIds.map((id, b) => [id, b]));
+  const units = Array.from({ length: shifts }, () => new Int32Array(beatIds.length));
+  for (const beat of result.beats) {
+    const b = index.get(beat.id);
+    if (b === undefined) continue;
+    beat.shifts.forEach((s, k) => (units[k]![b] = s.allocated));
+  }
+  return units;
+}
+
 export async function staffCommand(argv: string[], io: CliIo): Promise<number> {
   const { values } = parseArgs({
     args: argv,
@@ -39,6 +52,7 @@ export async function staffCommand(argv: string[], io: CliIo): Promise<number> {
       'min-officers': { type: 'string' },
       'out-officers': { type: 'string' },
       seed: { type: 'string' },
+      venues: { type: 'string' },
     },
     strict: true,
   });
@@ -52,17 +66,7 @@ export async function staffCommand(argv: string[], io: CliIo): Promise<number> {
 
   const { grid, plan, scores } = saved;
   const metrics = evaluatePlan(grid, plan, scores);
-  const input = staffingInputFromPlan({
-    shifts: scores.shifts,
-    beatIds: plan.beatIds,
-    beatOfCell: plan.beatOfCell,
-    cellShiftWorkloadHours: scores.shiftWorkloadHours,
-    cellNeedHours: scores.needHours,
-    cellAreaKm2: grid.areaKm2,
-    districtOfBeat: plan.districtOfBeat,
-    districtIds: plan.districtIds,
-    compactnessOfBeat: metrics.perBeat.map((b) => b.polsbyPopper),
-  });
+  const input = staffingInputOf(grid, plan, scores, metrics);
   // Officers follow their old beat to the beat that took over most of its cells.
   const existing = saved.extra.existing as { ids: string[]; beatOfCell: number[] } | null | undefined;
   let successorOf: Record<string, string> | undefined;
@@ -79,7 +83,18 @@ export async function staffCommand(argv: string[], io: CliIo): Promise<number> {
     onProgress: terminalProgress(io.stderr),
   };
   const result = await staffBeats(input, officers, options);
-  await writeOut(out, 'staffing.json', { ...staffingToJson(result), roster: rosterReport });
+  const warn = (m: string) => io.stderr.write(`warning: ${m}\n`);
+  const venues = values.venues ? (await readJson(values.venues)).value : undefined;
+  const figures = withPlanFigures(grid, plan, scores, metrics, allocatedUnits(result, plan.beatIds, scores.shifts.length), 'allocated officers (this staffing)', venues, warn);
+  await writeOut(out, 'staffing.json', {
+    ...staffingToJson(result),
+    response: figures.response,
+    access: figures.access,
+    beatFigures: figures.perBeat.map(({ id, unitsOnDuty, rho, crossBeatShare, meanTravelMinutes, p90TravelMinutes, meetingPlace, meetingWalkMinutes }) => ({
+      id, unitsOnDuty, rho, crossBeatShare, meanTravelMinutes, p90TravelMinutes, meetingPlace: meetingPlace ?? null, meetingWalkMinutes: meetingWalkMinutes ?? null,
+    })),
+    roster: rosterReport,
+  });
   await writeOut(out, 'assignments.csv', assignmentsToCsv(result));
   io.stdout.write(
     `staffed ${result.beats.length} beats × ${scores.shifts.length} shifts: ${result.totals.assigned} of ${result.totals.available} available officers assigned, ` +
@@ -87,10 +102,14 @@ export async function staffCommand(argv: string[], io: CliIo): Promise<number> {
   );
   if (values['out-officers']) {
     const what = await staffWhatIf(input, officers, { officersOut: parseOfficersOut(values['out-officers']), seed: intFlag(values.seed, 'seed', 0) ?? 1 }, options);
+    const scenarioResponse = what.scenario
+      ? withPlanFigures(grid, plan, scores, metrics, allocatedUnits(what.scenario, plan.beatIds, scores.shifts.length), 'allocated officers (what-if)', undefined, warn).response
+      : null;
     await writeOut(out, 'whatif.json', {
       scenario: { officersOut: parseOfficersOut(values['out-officers']) },
       infeasible: what.infeasible ?? null,
       diff: what.diff,
+      response: { baseline: figures.response, scenario: scenarioResponse },
       scenarioStaffing: what.scenario ? staffingToJson(what.scenario) : null,
     });
     io.stdout.write(`what-if written to ${out}/whatif.json\n`);

@@ -1,0 +1,117 @@
+/**
+ * Figures the CLI adds to a plan's outputs beyond districting: response (hypercube model)
+ * under a staffing, beat meeting places. One place, used by `plan` and `staff`.
+ */
+import { BeatplanError } from '../errors.js';
+import type { Grid } from '../grid/grid.js';
+import type { BeatPlan, PlanMetrics } from '../plan/types.js';
+import { estimateResponse, type ResponseEstimate } from '../response/estimate-response.js';
+import { chooseMeetingPlaces, type MeetingPlaces } from '../response/meetings.js';
+import type { CellScores } from '../score/types.js';
+import { staffingInputFromPlan } from '../staff/from-plan.js';
+import type { StaffingInput } from '../staff/types.js';
+
+/** The staffing input of a plan (per-beat, per-shift workload and need, areas, compactness). */
+export function staffingInputOf(grid: Grid, plan: BeatPlan, scores: CellScores, metrics: PlanMetrics): StaffingInput {
+  return staffingInputFromPlan({
+    shifts: scores.shifts,
+    beatIds: plan.beatIds,
+    beatOfCell: plan.beatOfCell,
+    cellShiftWorkloadHours: scores.shiftWorkloadHours,
+    cellNeedHours: scores.needHours,
+    cellAreaKm2: grid.areaKm2,
+    districtOfBeat: plan.districtOfBeat,
+    districtIds: plan.districtIds,
+    compactnessOfBeat: metrics.perBeat.map((b) => b.polsbyPopper),
+  });
+}
+
+/** Response figures as they go into metrics.json / staffing.json: city, per shift, per district. */
+export function responseSummary(r: ResponseEstimate, staffingRule: string) {
+  return {
+    format: r.format,
+    staffingRule,
+    city: r.city,
+    shifts: r.shifts.map(({ beats: _b, districts: _d, ...shift }) => shift),
+    districts: r.districts,
+    atoms: r.atoms,
+    warnings: r.warnings,
+    timingsMs: r.timingsMs,
+  };
+}
+
+/** Response and access figures of one beat (all shifts), as added to `perBeat` and beats.geojson. */
+export interface BeatFigures {
+  unitsOnDuty?: number;
+  rho?: number;
+  crossBeatShare?: number | null;
+  meanTravelMinutes?: number | null;
+  p90TravelMinutes?: number | null;
+  meetingPlace?: string | number | null;
+  meetingPlacePosition?: readonly number[] | null;
+  meetingPlaceInside?: boolean;
+  meetingWalkMinutes?: number | null;
+  residentsWithin15MinWalk?: number | null;
+}
+
+/** Per-beat figures to merge into `perBeat` / beats.geojson properties, by beat index. */
+export function perBeatFigures(plan: BeatPlan, response?: ResponseEstimate, meetings?: MeetingPlaces): BeatFigures[] {
+  return plan.beatIds.map((_, b) => {
+    const out: BeatFigures = {};
+    const r = response?.beats[b];
+    if (r) {
+      out.unitsOnDuty = r.units;
+      out.rho = r.rho;
+      out.crossBeatShare = r.crossBeatShare;
+      out.meanTravelMinutes = r.meanTravelMinutes;
+      out.p90TravelMinutes = r.p90TravelMinutes;
+    }
+    const m = meetings?.beats[b];
+    if (m) {
+      out.meetingPlace = m.venueId;
+      out.meetingPlacePosition = m.position;
+      out.meetingPlaceInside = m.inside;
+      out.meetingWalkMinutes = m.meanWalkMinutes;
+      out.residentsWithin15MinWalk = m.shareWithinWalk;
+    }
+    return out;
+  });
+}
+
+/** The staffing rule `plan` uses to compare plans: officers required by the time model. */
+export const REQUIRED_OFFICERS_RULE = 'officers required by the time model (36 h/week, saturation 0.6, min 1 per beat per shift)';
+
+/**
+ * Adds response figures (and meeting places) to a plan's metrics: `response` (city, shifts,
+ * districts), `access` (meeting places, city-wide) and per-beat fields. A response model that
+ * cannot run (e.g. a shift over 100% utilisation) is reported in `response.error`, never fatal.
+ */
+export function withPlanFigures(
+  grid: Grid,
+  plan: BeatPlan,
+  scores: CellScores,
+  metrics: PlanMetrics,
+  units: ReadonlyArray<ArrayLike<number>>,
+  staffingRule: string,
+  venues: unknown,
+  warn: (message: string) => void,
+): Omit<PlanMetrics, 'perBeat'> & { response: unknown; access: unknown; perBeat: Array<PlanMetrics['perBeat'][number] & BeatFigures> } {
+  let response: ResponseEstimate | undefined;
+  let responseOut: unknown;
+  try {
+    response = estimateResponse(grid, plan, scores, units);
+    responseOut = responseSummary(response, staffingRule);
+  } catch (e) {
+    if (!(e instanceof BeatplanError)) throw e;
+    warn(`response model not run: ${e.message}`);
+    responseOut = { staffingRule, error: { code: e.code, message: e.message } };
+  }
+  const meetings = venues === undefined ? undefined : chooseMeetingPlaces(grid, plan, scores.population, venues as never);
+  const fig = perBeatFigures(plan, response, meetings);
+  return {
+    ...metrics,
+    response: responseOut,
+    access: meetings ? { ...meetings.city, maxWalkMinutes: meetings.maxWalkMinutes, beatsWithoutVenueInside: meetings.beatsWithoutVenueInside } : null,
+    perBeat: metrics.perBeat.map((b, i) => ({ ...b, ...fig[i] })),
+  };
+}

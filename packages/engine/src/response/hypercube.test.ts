@@ -1,0 +1,274 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { BeatplanError } from '../errors.js';
+import { createRng } from '../random.js';
+import { solveHypercubeApprox, solveHypercubeExact, type HypercubeSolution, type HypercubeSystem } from './hypercube.js';
+import { larsonCorrectionFactors, mmnFigures } from './queueing.js';
+
+/** Erlang B by the textbook recursion B(0)=1, B(k) = aB(k−1)/(k + aB(k−1)); C = B/(1 − ρ(1 − B)). */
+function erlangC(n: number, a: number): number {
+  let b = 1;
+  for (let k = 1; k <= n; k++) b = (a * b) / (k + a * b);
+  const rho = a / n;
+  return b / (1 - rho * (1 - b));
+}
+
+/** Independent reference: the full CTMC (binary states + a truncated queue) solved densely. */
+function denseReference(sys: HypercubeSystem, queueStates = 200): { rhoByUnit: number[]; pAllBusy: number } {
+  const units: number[] = [];
+  Array.from(sys.unitsByGroup).forEach((m, g) => { for (let k = 0; k < m; k++) units.push(g); });
+  const n = units.length;
+  const S = 1 << n;
+  const total = S + queueStates; // index S + q − 1 = all busy with q waiting
+  const mu = sys.serviceRatePerHour;
+  const lam = Array.from(sys.callsPerHour).reduce((x, y) => x + y, 0);
+  const Q: number[][] = Array.from({ length: total }, () => new Array(total).fill(0));
+  for (let s = 0; s < S - 1; s++) {
+    for (let j = 0; j < sys.callsPerHour.length; j++) {
+      const pref = Array.from(sys.preference[j]!);
+      for (const g of pref) {
+        const free = units.map((gg, i) => (gg === g && !(s & (1 << i)) ? i : -1)).filter((i) => i >= 0);
+        if (free.length === 0) continue;
+        for (const i of free) Q[s]![s | (1 << i)]! += sys.callsPerHour[j]! / free.length;
+        break;
+      }
+    }
+    for (let i = 0; i < n; i++) if (s & (1 << i)) Q[s]![s ^ (1 << i)]! += mu;
+  }
+  const full = S - 1;
+  for (let i = 0; i < n; i++) Q[full]![full ^ (1 << i)]! += mu;
+  Q[full]![S]! += lam;
+  for (let q = 1; q <= queueStates; q++) {
+    const idx = S + q - 1;
+    Q[idx]![q === 1 ? full : idx - 1]! += n * mu;
+    if (q < queueStates) Q[idx]![idx + 1]! += lam;
+  }
+  // πQ = 0, Σπ = 1: solve Aᵀx = e with the last equation replaced by normalisation.
+  const A: number[][] = Array.from({ length: total }, (_, r) => Array.from({ length: total + 1 }, (_, c) => {
+    if (c === total) return r === total - 1 ? 1 : 0;
+    if (r === total - 1) return 1;
+    const out = Q[c]!.reduce((x, y) => x + y, 0);
+    return c === r ? Q[c]![r]! - out : Q[c]![r]!;
+  }));
+  for (let c = 0; c < total; c++) {
+    let p = c;
+    for (let r = c + 1; r < total; r++) if (Math.abs(A[r]![c]!) > Math.abs(A[p]![c]!)) p = r;
+    [A[c], A[p]] = [A[p]!, A[c]!];
+    for (let r = 0; r < total; r++) {
+      if (r === c) continue;
+      const f = A[r]![c]! / A[c]![c]!;
+      if (f !== 0) for (let k = c; k <= total; k++) A[r]![k]! -= f * A[c]![k]!;
+    }
+  }
+  const pi = A.map((row, r) => row[total]! / row[r]!);
+  const rhoByUnit = units.map((_, i) => {
+    let t = 0;
+    for (let s = 0; s < S; s++) if (s & (1 << i)) t += pi[s]!;
+    for (let q = 0; q < queueStates; q++) t += pi[S + q]!;
+    return t;
+  });
+  let pAll = pi[full]!;
+  for (let q = 0; q < queueStates; q++) pAll += pi[S + q]!;
+  return { rhoByUnit, pAllBusy: pAll };
+}
+
+/** Beats on a random plane; each atom (one per beat) prefers its own beat, then by distance. */
+function randomSystem(seed: number, groups: number, unitsPer: number | number[], rho: number): HypercubeSystem {
+  const rng = createRng(seed);
+  const xs = Array.from({ length: groups }, () => [rng.next(), rng.next()] as const);
+  const units = Array.from({ length: groups }, (_, g) => (Array.isArray(unitsPer) ? unitsPer[g]! : unitsPer));
+  const n = units.reduce((a, b) => a + b, 0);
+  const w = xs.map(() => 0.2 + rng.next());
+  const wt = w.reduce((a, b) => a + b, 0);
+  return {
+    unitsByGroup: units,
+    callsPerHour: w.map((x) => (x / wt) * rho * n * 2),
+    preference: xs.map(([x, y]) => xs.map((p, k) => [Math.hypot(p[0] - x, p[1] - y), k] as const).sort((a, b) => a[0] - b[0]).map((e) => e[1])),
+    serviceRatePerHour: 2,
+  };
+}
+
+function ownShare(sol: HypercubeSolution, atom: number, group: number): number {
+  for (let e = sol.dispatchOffsets[atom]!; e < sol.dispatchOffsets[atom + 1]!; e++) if (sol.dispatchGroup[e] === group) return sol.dispatchShare[e]!;
+  return 0;
+}
+
+describe('M/M/N figures', () => {
+  it('match the Erlang B/C recursion (ground truth of the symmetric hypercube)', () => {
+    for (const [n, a] of [[1, 0.5], [2, 1], [5, 3.2], [10, 8], [40, 30], [800, 480]] as const) {
+      expect(mmnFigures(n, a).pAllBusy).toBeCloseTo(erlangC(n, a), 12);
+    }
+    expect(mmnFigures(2, 1).pAllBusy).toBeCloseTo(1 / 3, 14); // M/M/2, a = 1: C = 1/3 by hand
+  });
+
+  it('throws INFEASIBLE at ρ ≥ 1', () => {
+    expect(() => mmnFigures(3, 3)).toThrow(BeatplanError);
+    try { mmnFigures(3, 3.5); } catch (e) { expect((e as BeatplanError).code).toBe('INFEASIBLE'); }
+  });
+
+  it('Q(N, ρ, 0) = 1 and Q·ρ^j·(1−ρ) sums to 1 − P_W', () => {
+    for (const [n, a] of [[4, 1.2], [12, 9], [200, 150]] as const) {
+      const m = mmnFigures(n, a);
+      const q = larsonCorrectionFactors(m);
+      expect(q[0]).toBeCloseTo(1, 12);
+      let s = 0;
+      for (let j = 0; j < n; j++) s += q[j]! * m.rho ** j * (1 - m.rho);
+      expect(s).toBeCloseTo(1 - m.pAllBusy, 10);
+    }
+  });
+});
+
+describe('hypercube model', () => {
+  it('one unit reduces to M/M/1: utilisation ρ = λ/μ, P(busy) = ρ, wait ρ/(μ−λ)', () => {
+    for (const rho of [0.1, 0.5, 0.8]) {
+      const sys = { unitsByGroup: [1], callsPerHour: [rho * 3], preference: [[0]], serviceRatePerHour: 3 };
+      for (const sol of [solveHypercubeExact(sys), solveHypercubeApprox(sys)]) {
+        expect(sol.rhoByGroup[0]).toBeCloseTo(rho, 10);
+        expect(sol.pAllBusy).toBeCloseTo(rho, 10);
+        expect(sol.pGroupAllBusy[0]).toBeCloseTo(rho, 10);
+        expect(sol.meanQueueWaitHours).toBeCloseTo(rho / (3 - rho * 3), 10);
+      }
+      const ex = solveHypercubeExact(sys);
+      expect(ex.stateProbabilities![0]).toBeCloseTo(1 - rho, 10);
+      expect(ex.stateProbabilities![1]! + ex.pQueue).toBeCloseTo(rho, 10);
+    }
+  });
+
+  it('exact solver agrees with a dense solve of the full chain (truncated queue)', () => {
+    for (const [seed, groups, units, rho] of [[1, 3, 1, 0.6], [2, 2, [2, 1], 0.4], [3, 4, 1, 0.8], [4, 2, 2, 0.7]] as const) {
+      const sys = randomSystem(seed, groups, units as number | number[], rho);
+      const ex = solveHypercubeExact(sys);
+      const ref = denseReference(sys);
+      ex.rhoByUnit!.forEach((r, i) => expect(r).toBeCloseTo(ref.rhoByUnit[i]!, 8));
+      expect(ex.pAllBusy).toBeCloseTo(ref.pAllBusy, 8);
+    }
+  });
+
+  it('symmetric system (all preference orders equally likely): exact = Erlang C and the approximation is exact', () => {
+    const n = 4;
+    const perms: number[][] = [];
+    const permute = (a: number[], k: number): void => {
+      if (k === a.length) perms.push([...a]);
+      for (let i = k; i < a.length; i++) {
+        [a[k], a[i]] = [a[i]!, a[k]!];
+        permute(a, k + 1);
+        [a[k], a[i]] = [a[i]!, a[k]!];
+      }
+    };
+    permute([0, 1, 2, 3], 0);
+    for (const rho of [0.2, 0.5, 0.8]) {
+      const sys = { unitsByGroup: [1, 1, 1, 1], callsPerHour: perms.map(() => (rho * n) / perms.length), preference: perms, serviceRatePerHour: 1 };
+      const ex = solveHypercubeExact(sys);
+      const ap = solveHypercubeApprox(sys);
+      expect(ex.pAllBusy).toBeCloseTo(erlangC(n, rho * n), 12);
+      for (let g = 0; g < n; g++) {
+        expect(ex.rhoByGroup[g]).toBeCloseTo(rho, 9);
+        expect(ap.rhoByGroup[g]).toBeCloseTo(rho, 9);
+      }
+      // Dispatch to the k-th preferred unit: exact = Q(N, ρ, k)·ρ^k·(1−ρ).
+      perms.forEach((p, j) => p.forEach((g, k) => expect(ownShare(ap, j, g)).toBeCloseTo(ownShare(ex, j, g), 9)));
+    }
+  });
+
+  it('units of one beat share its load equally (exact)', () => {
+    const ex = solveHypercubeExact(randomSystem(5, 3, [3, 1, 2], 0.6));
+    expect(ex.rhoByUnit![0]).toBeCloseTo(ex.rhoByUnit![1]!, 9);
+    expect(ex.rhoByUnit![1]).toBeCloseTo(ex.rhoByUnit![2]!, 9);
+    expect(ex.rhoByUnit![4]).toBeCloseTo(ex.rhoByUnit![5]!, 9);
+  });
+
+  it("Larson's approximation is within a few percent of the exact model for N ≤ 10, ρ 0.1–0.8", () => {
+    let worstAbs = 0;
+    let worstRel = 0;
+    let worstCross = 0;
+    let sumAbs = 0;
+    let count = 0;
+    const cases: Array<[number, number | number[]]> = [[2, 1], [3, 1], [5, 1], [6, 1], [10, 1], [4, 2], [3, 3], [4, [1, 3, 2, 1]]];
+    for (const [groups, units] of cases) {
+      for (const rho of [0.1, 0.2, 0.4, 0.6, 0.8]) {
+        for (const seed of [11, 12]) {
+          const sys = randomSystem(seed * 100 + groups, groups, units, rho);
+          const ex = solveHypercubeExact(sys);
+          const ap = solveHypercubeApprox(sys);
+          expect(ex.converged && ap.converged).toBe(true);
+          for (let g = 0; g < groups; g++) {
+            const d = Math.abs(ap.rhoByGroup[g]! - ex.rhoByGroup[g]!);
+            worstAbs = Math.max(worstAbs, d);
+            sumAbs += d;
+            count++;
+            worstRel = Math.max(worstRel, d / ex.rhoByGroup[g]!);
+            // Cross-beat share of the beat's calls (atom g = beat g).
+            const crossEx = 1 - ownShare(ex, g, g);
+            const crossAp = 1 - ownShare(ap, g, g);
+            worstCross = Math.max(worstCross, Math.abs(crossAp - crossEx));
+          }
+        }
+      }
+    }
+    console.log(`approx vs exact over ${count} beats: utilisation mean |Δ| ${(sumAbs / count).toFixed(4)}, max |Δ| ${worstAbs.toFixed(4)}, max rel ${(100 * worstRel).toFixed(2)}%; cross-beat share max |Δ| ${worstCross.toFixed(4)}`);
+    // Heterogeneous random systems (beat loads differ up to 6×): the worst relative errors are
+    // on the lightest-loaded units; absolute errors stay within two percentage points.
+    expect(sumAbs / count).toBeLessThan(0.006);
+    expect(worstAbs).toBeLessThan(0.021);
+    expect(worstRel).toBeLessThan(0.07);
+    expect(worstCross).toBeLessThan(0.035);
+  });
+
+  it('invariants on random systems: ρ in [0,1], workload conserved, probabilities sum to 1', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.integer({ min: 0, max: 3 }), { minLength: 1, maxLength: 4 }),
+        fc.double({ min: 0.02, max: 0.95, noNaN: true }),
+        fc.integer({ min: 0, max: 1e6 }),
+        (unitsByGroup, rho, seed) => {
+          const n = unitsByGroup.reduce((a, b) => a + b, 0);
+          fc.pre(n >= 1 && n <= 8);
+          const rng = createRng(seed);
+          const atoms = 1 + rng.int(5);
+          const w = Array.from({ length: atoms }, () => rng.next() + 0.01);
+          const wt = w.reduce((a, b) => a + b, 0);
+          const mu = 0.5 + rng.next();
+          const sys: HypercubeSystem = {
+            unitsByGroup,
+            callsPerHour: w.map((x) => (x / wt) * rho * n * mu),
+            preference: w.map(() => {
+              const p = unitsByGroup.map((_, g) => g);
+              for (let i = p.length - 1; i > 0; i--) { const j = rng.int(i + 1); [p[i], p[j]] = [p[j]!, p[i]!]; }
+              return p;
+            }),
+            serviceRatePerHour: mu,
+          };
+          const lam = rho * n * mu;
+          for (const sol of [solveHypercubeExact(sys), solveHypercubeApprox(sys)]) {
+            let work = 0;
+            unitsByGroup.forEach((m, g) => {
+              expect(sol.rhoByGroup[g]).toBeGreaterThanOrEqual(0);
+              expect(sol.rhoByGroup[g]).toBeLessThanOrEqual(1);
+              expect(sol.pGroupAllBusy[g]).toBeGreaterThanOrEqual(0);
+              expect(sol.pGroupAllBusy[g]).toBeLessThanOrEqual(1);
+              work += m * sol.rhoByGroup[g]!;
+            });
+            expect(work).toBeCloseTo(lam / mu, 7); // Σ unit workload = arrivals × mean service
+            for (let j = 0; j < atoms; j++) {
+              let s = 0;
+              for (let e = sol.dispatchOffsets[j]!; e < sol.dispatchOffsets[j + 1]!; e++) s += sol.dispatchShare[e]!;
+              expect(s).toBeCloseTo(1 - sol.pAllBusy, 7);
+            }
+            if (sol.stateProbabilities) {
+              let s = sol.pQueue;
+              for (const p of sol.stateProbabilities) { expect(p).toBeGreaterThanOrEqual(0); s += p; }
+              expect(s).toBeCloseTo(1, 9);
+            }
+          }
+        },
+      ),
+      { numRuns: 60, seed: 7 },
+    );
+  });
+
+  it('rejects bad systems with BAD_INPUT and too many units for the exact model', () => {
+    expect(() => solveHypercubeExact({ unitsByGroup: [1, 1], callsPerHour: [1], preference: [[0]], serviceRatePerHour: 4 })).toThrow(/every group/);
+    expect(() => solveHypercubeExact({ unitsByGroup: [16], callsPerHour: [1], preference: [[0]], serviceRatePerHour: 4 })).toThrow(/at most 15/);
+    expect(() => solveHypercubeApprox({ unitsByGroup: [1], callsPerHour: [-1], preference: [[0]], serviceRatePerHour: 4 })).toThrow(BeatplanError);
+  });
+});

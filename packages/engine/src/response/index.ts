@@ -1,0 +1,41 @@
+/**
+ * Response, cross-beat dispatch and community access of a staffed beat plan:
+ * Larson's hypercube queueing model (exact and approximate), travel times, beat meeting
+ * places and the equity lens.
+ */
+export { mmnFigures, larsonCorrectionFactors, type MmnFigures } from './queueing.js';
+export { solveHypercubeExact, solveHypercubeApprox, type HypercubeSystem, type HypercubeOptions, type HypercubeSolution } from './hypercube.js';
+export {
+  HEX_PATH_FACTOR,
+  atomDistanceKm,
+  barrierExcessKm,
+  buildTravelModel,
+  cellTravelMinutes,
+  graphDistancesKm,
+  meanEdgeKm,
+  travelEdgeKm,
+  type CellTravelOptions,
+  type TravelModel,
+  type TravelModelOptions,
+} from './travel.js';
+export {
+  estimateResponse,
+  type BeatResponse,
+  type DistrictResponse,
+  type EstimateResponseOptions,
+  type PerShift,
+  type ResponseEstimate,
+  type ResponseFigures,
+  type ShiftResponse,
+} from './estimate-response.js';
+export { chooseMeetingPlaces, type BeatMeetingPlace, type MeetingPlaceOptions, type MeetingPlaces, type VenuesLike } from './meetings.js';
+export {
+  compareEquity,
+  equityByArea,
+  type AreaEquity,
+  type AreaEquityChange,
+  type EquityChange,
+  type EquityMeasure,
+  type EquityOptions,
+  type EquityReport,
+} from './equity.js';
