@@ -23,7 +23,10 @@ Usage:
                     [--existing E.geojson --existing-id FIELD] [--districts D.geojson --district-id FIELD]
                     [--layer P.geojson:FIELD ...] [--barriers L.geojson] [--shifts …] [--map …]
   beatplan evaluate --plan DIR/plan.json --incidents I.csv --out DIR2 [--boundary B.geojson]
-  beatplan staff    --plan DIR/plan.json --roster R.csv --out DIR3 [--fleet F.csv]
+  beatplan staff    --plan DIR/plan.json --roster R.csv --out DIR3 [--fleet F.csv] [--venues V.geojson]
+                    [--out-officers SHIFT:N,...]
+  beatplan serve    [--port 8080] [--data DIR] [--demo data/demo] [--ui DIR]
+  beatplan token create --role viewer|analyst|commander|admin [--label TEXT] [--data DIR]
   beatplan help
 
 Exit codes: 0 ok, 1 failure, 2 bad input.
@@ -34,7 +37,25 @@ const commands: Record<string, () => Promise<Command>> = {
   plan: async () => (await import('./commands/plan.js')).planCommand,
   evaluate: async () => (await import('./commands/evaluate.js')).evaluateCommand,
   staff: async () => (await import('./commands/staff.js')).staffCommand,
+  serve: async () => (await apiCli()).serveCommand,
+  token: async () => (await apiCli()).tokenCommand,
 };
+
+/**
+ * `serve` and `token` live in `@beatplan/api` (the engine never depends on the API); they are
+ * loaded only when asked for, by a specifier TypeScript does not resolve.
+ */
+async function apiCli(): Promise<{ serveCommand: Command; tokenCommand: Command }> {
+  const specifier = '@beatplan/api/cli';
+  try {
+    return (await import(specifier)) as { serveCommand: Command; tokenCommand: Command };
+  } catch (e) {
+    if ((e as { code?: string }).code === 'ERR_MODULE_NOT_FOUND' && String((e as Error).message).includes('@beatplan/api')) {
+      throw new BeatplanError('BAD_INPUT', 'this command needs the @beatplan/api package installed next to the engine', { field: 'command' });
+    }
+    throw e;
+  }
+}
 
 /**
  * Runs the CLI with `argv` (without `node` and the script) and returns the exit code.

@@ -1,0 +1,19 @@
+/**
+ * What every route module receives: the store, the job runner, the context cache and the
+ * configuration.
+ */
+import type { Logger } from 'pino';
+import type { Config } from './config.js';
+import type { ContextCache, PlanGridCache } from './context-cache.js';
+import type { JobRunner } from './jobs/job-runner.js';
+import type { Store } from './store/store.js';
+
+/** Shared services of one app instance. */
+export interface AppContext {
+  store: Store;
+  config: Config;
+  runner: JobRunner;
+  contexts: ContextCache;
+  plans: PlanGridCache;
+  log: Logger;
+}

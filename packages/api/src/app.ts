@@ -1,0 +1,179 @@
+/**
+ * `createApp`: the Express application of the Beatplan API, without listening. Everything
+ * it needs comes in through {@link AppDeps}, so tests build one per case on a temp folder.
+ */
+import { randomUUID } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import express, { type Express } from 'express';
+import { rateLimit } from 'express-rate-limit';
+import helmet from 'helmet';
+import { pino, type Logger } from 'pino';
+import type { AppContext } from './app-context.js';
+import { principalOf } from './auth.js';
+import { ConfigSchema, type ConfigInput } from './config.js';
+import { ContextCache, PlanGridCache } from './context-cache.js';
+import { ApiError, errorHandler, notFoundHandler } from './errors.js';
+import { RouteTable } from './http.js';
+import { JobRunner } from './jobs/job-runner.js';
+import { buildOpenApi, renderDocsHtml } from './openapi.js';
+import { datasetRoutes } from './routes/datasets.js';
+import { jobRoutes } from './routes/jobs.js';
+import { planRoutes } from './routes/plans.js';
+import { tokenRoutes } from './routes/tokens.js';
+import type { Store } from './store/store.js';
+
+/** What {@link createApp} needs. */
+export interface AppDeps {
+  /** Persistence (e.g. `new SqliteStore(dataDir)`); the caller closes it. */
+  store: Store;
+  /** Configuration; defaults as in {@link ConfigSchema}. */
+  config?: ConfigInput;
+  /** Logger; default pino at `config.logLevel` on stdout. */
+  logger?: Logger;
+}
+
+/** What {@link createApp} returns. */
+export interface BeatplanApp {
+  app: Express;
+  context: AppContext;
+  /** Stops the job workers (their jobs are marked failed). Does not close the store. */
+  close(): Promise<void>;
+}
+
+const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/**
+ * Builds the API: security headers, request ids and logs, CORS (only for configured
+ * origins), rate limiting, the `/api/v1` routes, OpenAPI and docs, problem+json errors.
+ * Jobs left `queued`/`running` by a previous process are marked failed first.
+ *
+ * @example
+ * const { app, close } = await createApp({ store: new SqliteStore(dir) });
+ * app.listen(8080);
+ */
+export async function createApp(deps: AppDeps): Promise<BeatplanApp> {
+  const config = ConfigSchema.parse(deps.config ?? {});
+  const log = deps.logger ?? pino({ level: config.logLevel, base: { service: 'beatplan-api' } });
+  const { store } = deps;
+  const interrupted = await store.failInterruptedJobs(new Date().toISOString());
+  if (interrupted) log.warn({ interrupted }, 'jobs interrupted by the previous shutdown were marked failed');
+  const runner = new JobRunner({ store, log, concurrency: config.jobConcurrency });
+  const context: AppContext = { store, config, runner, contexts: new ContextCache(config.contextCacheSize), plans: new PlanGridCache(), log };
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', config.trustProxy);
+  app.set('etag', false);
+
+  // Request id + structured access log.
+  app.use((req, res, next) => {
+    const given = req.get('x-request-id');
+    const id = given && REQUEST_ID.test(given) ? given : randomUUID();
+    res.setHeader('X-Request-Id', id);
+    const child = log.child({ reqId: id });
+    (req as unknown as { log: Logger }).log = child;
+    const t0 = process.hrtime.bigint();
+    res.on('finish', () => {
+      const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+      child.info({ method: req.method, url: req.originalUrl, status: res.statusCode, ms: Math.round(ms * 10) / 10, role: principalOf(res)?.role }, 'request');
+    });
+    next();
+  });
+  app.use(
+    helmet({
+      // MapLibre runs its tile workers from blob: URLs and draws sprites from data:/blob: images.
+      contentSecurityPolicy: {
+        directives: {
+          defaultSrc: ["'self'"],
+          styleSrc: ["'self'", "'unsafe-inline'"],
+          scriptSrc: ["'self'"],
+          workerSrc: ["'self'", 'blob:'],
+          childSrc: ["'self'", 'blob:'],
+          imgSrc: ["'self'", 'data:', 'blob:'],
+          connectSrc: ["'self'"],
+        },
+      },
+    }),
+  );
+  if (config.corsOrigins.length) {
+    const allowed = new Set(config.corsOrigins);
+    app.use((req, res, next) => {
+      const origin = req.get('origin');
+      if (origin && allowed.has(origin)) {
+        res.setHeader('Access-Control-Allow-Origin', origin);
+        res.setHeader('Vary', 'Origin');
+        res.setHeader('Access-Control-Expose-Headers', 'ETag, Location, X-Request-Id');
+        if (req.method === 'OPTIONS') {
+          res.setHeader('Access-Control-Allow-Methods', 'GET, POST, PUT, PATCH, DELETE');
+          res.setHeader('Access-Control-Allow-Headers', 'Authorization, Content-Type, If-Match, X-Request-Id');
+          res.setHeader('Access-Control-Max-Age', '600');
+          res.status(204).end();
+          return;
+        }
+      }
+      next();
+    });
+  }
+  app.use(
+    '/api',
+    rateLimit({
+      windowMs: 60_000,
+      limit: config.rateLimitPerMinute,
+      standardHeaders: 'draft-8',
+      legacyHeaders: false,
+      handler: (_req, _res, next) => next(new ApiError('RATE_LIMITED', `more than ${config.rateLimitPerMinute} requests per minute; slow down`)),
+    }),
+  );
+
+  const table = new RouteTable({ store, jsonLimit: config.jsonLimit });
+  table.add({
+    method: 'get',
+    path: '/health',
+    operationId: 'health',
+    summary: 'Liveness and version',
+    tag: 'meta',
+    role: null,
+    responses: { 200: { description: 'OK' } },
+    handler: ({ res }) => {
+      res.json({ status: 'ok', version: VERSION });
+    },
+  });
+  tokenRoutes(table, context);
+  datasetRoutes(table, context);
+  jobRoutes(table, context);
+  planRoutes(table, context);
+
+  const doc = buildOpenApi(table.routes, VERSION);
+  doc.paths = {
+    ...(doc.paths as object),
+    '/api/v1/openapi.json': { get: { operationId: 'openapi', summary: 'This document', tags: ['meta'], security: [], responses: { 200: { description: 'OpenAPI 3.1' } } } },
+    '/api/v1/docs': { get: { operationId: 'docs', summary: 'Human-readable API documentation', tags: ['meta'], security: [], responses: { 200: { description: 'HTML', content: { 'text/html': {} } } } } },
+  };
+  const docsHtml = renderDocsHtml(doc);
+  const docJson = JSON.stringify(doc);
+  table.router.get('/openapi.json', (_req, res) => {
+    res.type('application/json').send(docJson);
+  });
+  table.router.get('/docs', (_req, res) => {
+    res.type('text/html').send(docsHtml);
+  });
+
+  app.use('/api/v1', table.router);
+  if (config.uiDir) {
+    // The planning map: static files only, from one configured folder (no request path
+    // reaches any other part of the file system); unknown paths outside /api get index.html.
+    const root = resolve(config.uiDir);
+    app.use(express.static(root, { index: 'index.html', fallthrough: true }));
+    app.get(/^\/(?!api\/).*/, (_req, res, next) => (existsSync(join(root, 'index.html')) ? res.sendFile(join(root, 'index.html')) : next()));
+  }
+  app.use(notFoundHandler);
+  app.use(errorHandler);
+
+  return {
+    app,
+    context,
+    close: () => runner.close(),
+  };
+}

@@ -1,0 +1,92 @@
+/**
+ * The API's command-line entry points, run through the `beatplan` CLI:
+ * `beatplan serve [--port 8080] [--data DIR] [--demo DIR] [--ui DIR]` and
+ * `beatplan token create --role ROLE [--label TEXT] [--data DIR]`.
+ */
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { createToken } from './auth.js';
+import { parseConfig } from './config.js';
+import { seedDemo } from './demo.js';
+import { startServer } from './server.js';
+import { SqliteStore } from './store/sqlite-store.js';
+import { ROLES, type Role } from './store/store.js';
+
+/** Where the CLI writes (the engine's runCli passes the same shape). */
+export interface CliIo {
+  stdout: { write(s: string): unknown };
+  stderr: { write(s: string): unknown };
+}
+
+/** The map-ui build inside this repository, when it exists. */
+function defaultUiDir(): string | undefined {
+  const dir = fileURLToPath(new URL('../../map-ui/dist', import.meta.url));
+  return existsSync(resolve(dir, 'index.html')) ? dir : undefined;
+}
+
+/**
+ * `beatplan serve`: starts the API (and the map when built) until SIGINT/SIGTERM. On an empty
+ * database it creates an admin token for local use and prints it once; with `--demo DIR` it
+ * also loads the demo city from DIR (datasets, a plan, a staffing) through the API itself.
+ */
+export async function serveCommand(argv: string[], io: CliIo): Promise<number> {
+  const demoAt = argv.indexOf('--demo');
+  const demoDir = demoAt >= 0 ? argv[demoAt + 1] : undefined;
+  const rest = demoAt >= 0 ? [...argv.slice(0, demoAt), ...argv.slice(demoAt + 2)] : argv;
+  if (demoAt >= 0 && (!demoDir || demoDir.startsWith('--'))) {
+    io.stderr.write('beatplan: --demo needs a folder (e.g. data/demo)\n');
+    return 2;
+  }
+  let config;
+  try {
+    config = parseConfig(rest, process.env);
+  } catch (e) {
+    io.stderr.write(`beatplan: ${(e as Error).message}\n`);
+    return 2;
+  }
+  const running = await startServer({ ...config, uiDir: config.uiDir ?? defaultUiDir() }, { bootstrapToken: true });
+  io.stdout.write(`beatplan API on ${running.url}/api/v1 (docs: ${running.url}/api/v1/docs)${config.uiDir ?? defaultUiDir() ? `, map on ${running.url}/` : ', map not built (pnpm build)'}\n`);
+  if (running.bootstrapToken) {
+    io.stdout.write(`admin token for local use (shown once; create others with \`beatplan token create --role …\`):\n  ${running.bootstrapToken}\n`);
+  }
+  if (demoDir) {
+    if (!running.bootstrapToken) {
+      io.stdout.write('demo: the database already holds data; not loading the demo again\n');
+    } else {
+      io.stdout.write(`demo: loading ${demoDir} through the API …\n`);
+      const r = await seedDemo(running.url, running.bootstrapToken, demoDir, (m) => io.stdout.write(`demo: ${m}\n`));
+      io.stdout.write(`demo: plan ${r.planId} ready: ${running.url}/?plan=${r.planId}\n`);
+    }
+  }
+  await new Promise<void>((done) => {
+    const stop = () => void running.stop().then(done);
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  return 0;
+}
+
+/** `beatplan token create --role viewer|analyst|commander|admin [--label TEXT] [--data DIR]`. */
+export async function tokenCommand(argv: string[], io: CliIo): Promise<number> {
+  const [verb, ...rest] = argv;
+  if (verb !== 'create') {
+    io.stderr.write('usage: beatplan token create --role viewer|analyst|commander|admin [--label TEXT] [--data DIR]\n');
+    return 2;
+  }
+  const { values } = parseArgs({ args: rest, options: { role: { type: 'string' }, label: { type: 'string' }, data: { type: 'string' } }, strict: true });
+  if (!values.role || !(ROLES as readonly string[]).includes(values.role)) {
+    io.stderr.write(`beatplan: --role must be one of ${ROLES.join(', ')}\n`);
+    return 2;
+  }
+  const config = parseConfig(values.data ? ['--data', values.data] : [], process.env);
+  const store = new SqliteStore(resolve(config.dataDir));
+  try {
+    const { token } = await createToken(store, values.role as Role, values.label ?? `${values.role} token`);
+    io.stdout.write(`${token}\n`);
+  } finally {
+    await store.close();
+  }
+  return 0;
+}

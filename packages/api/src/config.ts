@@ -1,0 +1,96 @@
+/**
+ * Server configuration from command-line arguments and environment variables, validated
+ * with zod. Arguments win over the environment, which wins over the defaults.
+ */
+import { parseArgs } from 'node:util';
+import { z } from 'zod';
+
+const list = z
+  .union([z.string(), z.array(z.string())])
+  .transform((v) => (Array.isArray(v) ? v : v.split(',')).map((s) => s.trim()).filter(Boolean));
+
+/** The configuration schema with its defaults. */
+export const ConfigSchema = z.object({
+  /** TCP port; 0 picks a free one. */
+  port: z.coerce.number().int().min(0).max(65535).default(8080),
+  /** Interface to listen on; loopback by default. */
+  host: z.string().min(1).default('127.0.0.1'),
+  /** Folder of the SQLite file and the stored files. */
+  dataDir: z.string().min(1).default('beatplan-data'),
+  /** Origins allowed by CORS; none (CORS off) by default. */
+  corsOrigins: list.default([]),
+  /** Largest JSON request body (bytes syntax of `express.json`). */
+  jsonLimit: z.string().regex(/^\d+(b|kb|mb)$/i).default('1mb'),
+  /** Largest uploaded file in bytes. Default 512 MiB. */
+  uploadLimitBytes: z.coerce.number().int().positive().default(512 * 1024 * 1024),
+  /** Requests per minute per client address. */
+  rateLimitPerMinute: z.coerce.number().int().positive().default(1200),
+  /** Jobs (worker threads) running at once. */
+  jobConcurrency: z.coerce.number().int().min(1).max(16).default(1),
+  /** Grid + score contexts kept in memory. */
+  contextCacheSize: z.coerce.number().int().min(1).max(64).default(4),
+  logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Express `trust proxy` (hops), for rate limiting behind a reverse proxy. */
+  trustProxy: z.coerce.number().int().min(0).max(10).default(0),
+  /** Folder of the built planning map (`packages/map-ui/dist`) served at `/`; none: no map. */
+  uiDir: z.string().min(1).optional(),
+});
+/** Validated configuration. */
+export type Config = z.infer<typeof ConfigSchema>;
+/** Configuration as given (every field optional, strings allowed where coerced). */
+export type ConfigInput = z.input<typeof ConfigSchema>;
+
+const ENV: Record<keyof Config, string> = {
+  port: 'BEATPLAN_PORT',
+  host: 'BEATPLAN_HOST',
+  dataDir: 'BEATPLAN_DATA',
+  corsOrigins: 'BEATPLAN_CORS_ORIGINS',
+  jsonLimit: 'BEATPLAN_JSON_LIMIT',
+  uploadLimitBytes: 'BEATPLAN_UPLOAD_LIMIT_BYTES',
+  rateLimitPerMinute: 'BEATPLAN_RATE_LIMIT_PER_MINUTE',
+  jobConcurrency: 'BEATPLAN_JOB_CONCURRENCY',
+  contextCacheSize: 'BEATPLAN_CONTEXT_CACHE_SIZE',
+  logLevel: 'BEATPLAN_LOG_LEVEL',
+  trustProxy: 'BEATPLAN_TRUST_PROXY',
+  uiDir: 'BEATPLAN_UI_DIR',
+};
+
+/**
+ * Parses `beatplan serve` arguments (`--port 8080 --data DIR --host H --cors a,b
+ * --log-level info`) and `BEATPLAN_*` environment variables into a {@link Config}.
+ * @throws Error naming each invalid setting
+ * @example parseConfig(['--port', '9000'], process.env).port // 9000
+ */
+export function parseConfig(argv: readonly string[], env: Record<string, string | undefined> = {}): Config {
+  const { values } = parseArgs({
+    args: [...argv],
+    options: {
+      port: { type: 'string' },
+      host: { type: 'string' },
+      data: { type: 'string' },
+      cors: { type: 'string' },
+      'log-level': { type: 'string' },
+      'job-concurrency': { type: 'string' },
+      ui: { type: 'string' },
+    },
+    strict: true,
+    allowPositionals: false,
+  });
+  const raw: Record<string, unknown> = {};
+  for (const [key, name] of Object.entries(ENV)) if (env[name] !== undefined && env[name] !== '') raw[key] = env[name];
+  const fromArgs: Record<string, unknown> = {
+    port: values.port,
+    host: values.host,
+    dataDir: values.data,
+    corsOrigins: values.cors,
+    logLevel: values['log-level'],
+    jobConcurrency: values['job-concurrency'],
+    uiDir: values.ui,
+  };
+  for (const [k, v] of Object.entries(fromArgs)) if (v !== undefined) raw[k] = v;
+  const r = ConfigSchema.safeParse(raw);
+  if (!r.success) {
+    throw new Error(`invalid configuration: ${r.error.issues.map((i) => `${i.path.join('.')} (${ENV[i.path[0] as keyof Config] ?? ''}): ${i.message}`).join('; ')}`);
+  }
+  return r.data;
+}

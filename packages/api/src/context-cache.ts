@@ -1,0 +1,94 @@
+/**
+ * Resolves stored inputs (dataset ids) to files and keeps the most recently used grid +
+ * scores contexts in memory, so reads and edits of a plan do not rebuild them.
+ */
+import { buildContext, gridOfPlanJson, loadPlanJson, type ContextInputs, type LoadedPlan, type PlanContext } from './engine-service.js';
+import type { Grid } from '@beatplan/engine';
+import { ApiError, type FieldError } from './errors.js';
+import type { ContextInput } from './schemas.js';
+import type { DatasetKind, DatasetRecord, Store } from './store/store.js';
+
+/** The file name handed to the engine: kind + extension (the engine picks the format by it). */
+export function engineFileName(d: DatasetRecord): string {
+  return `${d.kind}-${d.id.slice(0, 8)}.${d.format === 'csv' ? 'csv' : 'geojson'}`;
+}
+
+/**
+ * Turns dataset ids into server-side files, checking each exists and has the right kind.
+ * @throws ApiError 400 `VALIDATION_FAILED` naming every wrong field (`body.incidents`…)
+ */
+export async function resolveInputs(store: Store, input: ContextInput & { beats?: number }, where = 'body'): Promise<ContextInputs> {
+  const errors: FieldError[] = [];
+  const get = async (field: keyof ContextInput, kind: DatasetKind): Promise<DatasetRecord | undefined> => {
+    const id = input[field] as string | undefined;
+    if (id === undefined) return undefined;
+    const d = await store.getDataset(id);
+    if (!d) errors.push({ path: `${where}.${field}`, message: `no dataset ${id}` });
+    else if (d.kind !== kind) errors.push({ path: `${where}.${field}`, message: `dataset ${id} is a ${d.kind} dataset, not ${kind}` });
+    else return d;
+    return undefined;
+  };
+  const boundary = await get('boundary', 'boundary');
+  const incidents = await get('incidents', 'incidents');
+  const barriers = await get('barriers', 'barriers');
+  const population = await get('population', 'layer');
+  const vulnerability = await get('vulnerability', 'layer');
+  if (errors.length) throw new ApiError('VALIDATION_FAILED', errors.map((e) => `${e.path}: ${e.message}`).join('; '), { errors });
+  const file = (d: DatasetRecord) => ({ path: store.blobPath(d.blobRef), fileName: engineFileName(d) });
+  const layer = (d: DatasetRecord | undefined, use: 'population' | 'vulnerability') =>
+    d ? [{ ...file(d), field: String(d.info.field), use }] : [];
+  return {
+    boundary: file(boundary!),
+    incidents: { ...file(incidents!), read: (incidents!.info.read ?? {}) as ContextInputs['incidents']['read'] },
+    ...(barriers ? { barriers: file(barriers) } : {}),
+    layers: [...layer(population, 'population'), ...layer(vulnerability, 'vulnerability')],
+    ...(input.resolution !== undefined ? { resolution: input.resolution } : {}),
+    ...(input.beats !== undefined ? { beats: input.beats } : {}),
+    ...(input.shifts !== undefined ? { shifts: input.shifts } : {}),
+    ...(input.recencyHalfLifeDays !== undefined ? { recencyHalfLifeDays: input.recencyHalfLifeDays } : {}),
+  };
+}
+
+/**
+ * A small LRU of contexts keyed by their resolved inputs. Building a context runs on the
+ * main thread (grid + scores); concurrent requests for one key share one build.
+ */
+export class ContextCache {
+  private readonly entries = new Map<string, Promise<PlanContext>>();
+  constructor(private readonly size = 4) {}
+
+  /** The context of `inputs`, built once. */
+  get(inputs: ContextInputs): Promise<PlanContext> {
+    const key = JSON.stringify(inputs);
+    let p = this.entries.get(key);
+    if (p) {
+      this.entries.delete(key);
+      this.entries.set(key, p);
+      return p;
+    }
+    p = buildContext(inputs);
+    p.catch(() => this.entries.delete(key));
+    this.entries.set(key, p);
+    while (this.entries.size > this.size) this.entries.delete(this.entries.keys().next().value!);
+    return p;
+  }
+}
+
+/**
+ * Grids of stored plans, rebuilt from plan.json once per plan (every version of a plan has the
+ * same grid) and kept for the most recently used plans; plan versions parsed on top of them.
+ */
+export class PlanGridCache {
+  private readonly grids = new Map<string, Grid>();
+  constructor(private readonly size = 16) {}
+
+  /** The loaded plan of a version's plan.json. */
+  load(planId: string, planJson: string): LoadedPlan {
+    let grid = this.grids.get(planId);
+    if (grid) this.grids.delete(planId);
+    else grid = gridOfPlanJson(planJson);
+    this.grids.set(planId, grid);
+    while (this.grids.size > this.size) this.grids.delete(this.grids.keys().next().value!);
+    return loadPlanJson(planJson, grid);
+  }
+}

@@ -1,0 +1,41 @@
+/**
+ * Worker-thread entry of a job: runs one {@link JobTask} through the engine and posts
+ * progress, then the result or the error. Started by the job runner; never imported.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { buildContext, contextCellsCsv, planOnContext, staffPlan } from '../engine-service.js';
+import { isEngineError } from '../errors.js';
+import type { JobTask, WorkerMessage } from './job-protocol.js';
+
+const post = (m: WorkerMessage) => parentPort!.postMessage(m);
+
+let last = 0;
+const onProgress = (fraction: number, stage: string) => {
+  const now = Date.now();
+  if (now - last < 100 && fraction < 1) return;
+  last = now;
+  post({ type: 'progress', fraction: Math.max(0, Math.min(1, fraction)), stage });
+};
+
+async function run(task: JobTask): Promise<Record<string, unknown>> {
+  if (task.kind === 'staff') return { staffing: await staffPlan(task.planJson, task.roster, onProgress) };
+  const ctx = await buildContext(task.inputs, onProgress);
+  const base = {
+    resolution: ctx.grid.resolution,
+    cellCount: ctx.grid.cellCount,
+    ingest: ctx.ingest,
+    score: ctx.score,
+    timingsMs: ctx.timingsMs,
+  };
+  if (task.kind === 'score') return { ...base, cellsCsv: contextCellsCsv(ctx) };
+  return { ...base, ...(await planOnContext(ctx, task.method, task.options, task.existing, onProgress)) };
+}
+
+run(workerData as JobTask).then(
+  (result) => post({ type: 'done', result }),
+  (e: unknown) => {
+    if (isEngineError(e)) post({ type: 'error', code: e.code, detail: e.message, isInputError: e.isInputError });
+    else post({ type: 'error', code: 'INTERNAL', detail: 'the job failed unexpectedly', isInputError: false });
+    if (!isEngineError(e)) console.error(e);
+  },
+);

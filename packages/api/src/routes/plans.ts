@@ -1,0 +1,529 @@
+/**
+ * Plan routes: create (a job), read (plan, versions, metrics, beats GeoJSON, cells, compare,
+ * export), edit with optimistic concurrency (moves, locks, undo/redo), point lookup and
+ * staffing.
+ */
+import { randomUUID } from 'node:crypto';
+import type { PlanMetrics } from '@beatplan/engine';
+import { z } from 'zod';
+import type { AppContext } from '../app-context.js';
+import { engineFileName, resolveInputs } from '../context-cache.js';
+import {
+  comparePlanPair,
+  lookupBeat,
+  moveOnPlan,
+  planBeatsGeojson,
+  planCellsCsv,
+  setLocked,
+  type LoadedPlan,
+  type PlanContext,
+  type SerializedPlan,
+} from '../engine-service.js';
+import { ApiError } from '../errors.js';
+import type { RouteTable } from '../http.js';
+import { jobDto } from './jobs.js';
+import {
+  CellsQuery,
+  CompareQuery,
+  EditResultSchema,
+  ExportQuery,
+  IdParams,
+  IdSchema,
+  JobSchema,
+  LockRequestSchema,
+  LookupQuery,
+  MoveRequestSchema,
+  PlanRequestSchema,
+  PlanSchema,
+  PlanVersionSchema,
+  StaffRequestSchema,
+  VersionQuery,
+  type ContextInput,
+} from '../schemas.js';
+import type { PlanRecord, PlanVersionRecord } from '../store/store.js';
+
+/** The strong ETag of a plan version. */
+export function planEtag(planId: string, version: number): string {
+  return `"${planId}.v${version}"`;
+}
+
+function planDto(p: PlanRecord) {
+  const { jobId, ...inputs } = p.inputs as { jobId?: string };
+  return {
+    id: p.id,
+    name: p.name,
+    inputs,
+    version: p.currentVersion,
+    latestVersion: p.latestVersion,
+    createdAt: p.createdAt,
+    updatedAt: p.updatedAt,
+    job: jobId ?? null,
+  };
+}
+
+const IF_MATCH = [{ name: 'If-Match', required: true, description: 'The ETag of the version the edit is based on' }];
+const EDIT_RESPONSES = {
+  200: { description: 'The new current version', schema: EditResultSchema, headers: { ETag: 'ETag of the new version' } },
+  409: { description: 'Rejected by the engine (`MOVE_REJECTED`: contiguity, an emptied or locked beat) or nothing to move/undo/redo (`CONFLICT`)' },
+  412: { description: 'If-Match is not the current version: reload and retry' },
+  428: { description: 'If-Match is missing' },
+};
+
+/** Registers plan, edit, lookup and staffing routes. */
+export function planRoutes(t: RouteTable, ctx: AppContext): void {
+  const { store } = ctx;
+
+  async function getPlan(id: string): Promise<PlanRecord> {
+    const p = await store.getPlan(id);
+    if (!p) throw new ApiError('NOT_FOUND', `no plan ${id}`);
+    return p;
+  }
+
+  async function getVersion(p: PlanRecord, version?: number): Promise<PlanVersionRecord> {
+    const v = await store.getPlanVersion(p.id, version ?? p.currentVersion);
+    if (!v) throw new ApiError('NOT_FOUND', `plan ${p.id} has no version ${version}`);
+    return v;
+  }
+
+  async function contextOf(p: PlanRecord): Promise<PlanContext> {
+    return ctx.contexts.get(await resolveInputs(store, p.inputs as ContextInput & { beats?: number }, 'plan.inputs'));
+  }
+
+  /** A version's plan.json, loaded on the plan's (cached) grid. */
+  async function loadPlan(p: PlanRecord, v: PlanVersionRecord): Promise<{ loaded: LoadedPlan; json: string }> {
+    const json = (await store.getBlob(v.planBlobRef)).toString('utf8');
+    return { loaded: ctx.plans.load(p.id, json), json };
+  }
+
+  async function storedMetrics(v: PlanVersionRecord): Promise<PlanMetrics | undefined> {
+    return v.metricsBlobRef ? (JSON.parse((await store.getBlob(v.metricsBlobRef)).toString('utf8')) as PlanMetrics) : undefined;
+  }
+
+  /** Checks If-Match against the current version; 428 without it, 412 when stale. */
+  function checkIfMatch(header: string | undefined, p: PlanRecord): void {
+    if (!header) throw new ApiError('PRECONDITION_REQUIRED', `send If-Match: ${planEtag(p.id, p.currentVersion)} (the ETag of the version you edit)`);
+    const tags = header.split(',').map((s) => s.trim().replace(/^W\//, ''));
+    if (!tags.includes(planEtag(p.id, p.currentVersion))) {
+      throw new ApiError('PRECONDITION_FAILED', `plan ${p.id} is at version ${p.currentVersion}; your If-Match ${header} is stale`, {
+        headers: { ETag: planEtag(p.id, p.currentVersion) },
+      });
+    }
+  }
+
+  async function writeVersion(p: PlanRecord, action: string, summary: Record<string, unknown>, out: SerializedPlan, by: string) {
+    const planBlobRef = await store.putBlob(Buffer.from(out.planJson, 'utf8'));
+    const metricsBlobRef = await store.putBlob(Buffer.from(JSON.stringify(out.metrics), 'utf8'));
+    const v: PlanVersionRecord = {
+      planId: p.id,
+      version: p.latestVersion + 1,
+      parentVersion: p.currentVersion || null,
+      action,
+      summary,
+      planBlobRef,
+      metricsBlobRef,
+      createdAt: new Date().toISOString(),
+      createdBy: by,
+    };
+    if (!(await store.appendPlanVersion(v, p.currentVersion))) {
+      const now = await store.getPlan(p.id);
+      throw new ApiError('PRECONDITION_FAILED', `plan ${p.id} changed while the edit ran (now version ${now?.currentVersion})`, {
+        headers: { ETag: planEtag(p.id, now?.currentVersion ?? 0) },
+      });
+    }
+    return v;
+  }
+
+  t.add({
+    method: 'post',
+    path: '/plans',
+    operationId: 'createPlan',
+    summary: 'Plan beats (or import the existing beats) as a job',
+    description:
+      'Grids the boundary, scores the cells and partitions them into contiguous, balanced, compact beats. With `method: import` the plan is the `existing` beats, evaluated on the same grid and scores. The job result names the new plan.',
+    tag: 'plans',
+    role: 'analyst',
+    body: PlanRequestSchema,
+    responses: {
+      202: { description: 'The job', schema: JobSchema, headers: { Location: 'URL of the job' } },
+    },
+    handler: async ({ res, body, principal }) => {
+      const inputs = await resolveInputs(store, body);
+      let existing: { path: string; fileName: string; idField: string } | undefined;
+      let existingCount: number | undefined;
+      if (body.existing) {
+        const d = await store.getDataset(body.existing);
+        if (!d || d.kind !== 'beats') {
+          throw new ApiError('VALIDATION_FAILED', `body.existing: no existing-beats dataset ${body.existing}`, {
+            errors: [{ path: 'body.existing', message: 'no existing-beats dataset with this id' }],
+          });
+        }
+        existing = { path: store.blobPath(d.blobRef), fileName: engineFileName(d), idField: String(d.info.idField) };
+        existingCount = Array.isArray(d.info.ids) ? d.info.ids.length : undefined;
+      }
+      if (body.method === 'import' && !existing) {
+        throw new ApiError('VALIDATION_FAILED', 'body.existing: required with method "import"', { errors: [{ path: 'body.existing', message: 'required with method "import"' }] });
+      }
+      const k = body.beats ?? existingCount;
+      if (body.method === 'plan' && k === undefined) {
+        throw new ApiError('VALIDATION_FAILED', 'body.beats: required unless `existing` beats give the count', {
+          errors: [{ path: 'body.beats', message: 'required unless existing beats are given' }],
+        });
+      }
+      const task = {
+        kind: 'plan' as const,
+        inputs: { ...inputs, ...(k !== undefined ? { beats: k } : {}) },
+        method: body.method,
+        options: {
+          ...(k !== undefined ? { beats: k } : {}),
+          ...(body.tolerance !== undefined ? { tolerance: body.tolerance } : {}),
+          ...(body.seed !== undefined ? { seed: body.seed } : {}),
+          ...(body.timeLimitMs !== undefined ? { timeLimitMs: body.timeLimitMs } : {}),
+          ...(body.startFromExisting ? { startFromExisting: true } : {}),
+        },
+        ...(existing ? { existing } : {}),
+      };
+      const job = await ctx.runner.submit(
+        'plan',
+        body,
+        task,
+        async (j, out) => {
+          const s = out as unknown as SerializedPlan & { resolution: number; report?: unknown; ingest: unknown };
+          const now = new Date().toISOString();
+          const p: PlanRecord = {
+            id: randomUUID(),
+            name: body.name ?? `plan ${now.slice(0, 16)}`,
+            inputs: { ...body, ...(k !== undefined ? { beats: k } : {}), resolution: s.resolution, jobId: j.id },
+            currentVersion: 0,
+            latestVersion: 0,
+            createdAt: now,
+            updatedAt: now,
+            createdBy: principal.tokenId,
+          };
+          await store.insertPlan(p);
+          await writeVersion(p, body.method, { report: s.report ?? null }, s, principal.tokenId);
+          return { planId: p.id, version: 1, plan: `/api/v1/plans/${p.id}` };
+        },
+        principal.tokenId,
+      );
+      res.status(202).location(`/api/v1/jobs/${job.id}`).json(jobDto(job));
+    },
+  });
+
+  t.add({
+    method: 'get',
+    path: '/plans',
+    operationId: 'listPlans',
+    summary: 'List plans',
+    tag: 'plans',
+    role: 'viewer',
+    responses: { 200: { description: 'Plans, oldest first', schema: z.object({ items: z.array(PlanSchema) }) } },
+    handler: async ({ res }) => {
+      res.json({ items: (await store.listPlans()).map(planDto) });
+    },
+  });
+
+  t.add({
+    method: 'get',
+    path: '/plans/:id',
+    operationId: 'getPlan',
+    summary: 'Get a plan (current version in the ETag)',
+    tag: 'plans',
+    role: 'viewer',
+    params: IdParams,
+    responses: { 200: { description: 'The plan', schema: PlanSchema, headers: { ETag: 'The current version' } } },
+    handler: async ({ res, params }) => {
+      const p = await getPlan(params.id);
+      res.setHeader('ETag', planEtag(p.id, p.currentVersion)).json(planDto(p));
+    },
+  });
+
+  t.add({
+    method: 'get',
+    path: '/plans/:id/versions',
+    operationId: 'listPlanVersions',
+    summary: 'The version history of a plan',
+    tag: 'plans',
+    role: 'viewer',
+    params: IdParams,
+    responses: { 200: { description: 'Versions, oldest first', schema: z.object({ items: z.array(PlanVersionSchema) }) } },
+    handler: async ({ res, params }) => {
+      const p = await getPlan(params.id);
+      const items = (await store.listPlanVersions(p.id)).map((v) => ({
+        version: v.version,
+        parentVersion: v.parentVersion,
+        action: v.action,
+        summary: v.summary,
+        createdAt: v.createdAt,
+        current: v.version === p.currentVersion,
+      }));
+      res.setHeader('ETag', planEtag(p.id, p.currentVersion)).json({ items });
+    },
+  });
+
+  t.add({
+    method: 'get',
+    path: '/plans/:id/metrics',
+    operationId: 'getPlanMetrics',
+    summary: 'metrics.json of a plan version (workload balance, contiguity, compactness, per beat)',
+    tag: 'plans',
+    role: 'viewer',
+    params: IdParams,
+    query: VersionQuery,
+    responses: { 200: { description: 'PlanMetrics (DESIGN.md contract)', schema: z.record(z.string(), z.unknown()) } },
+    handler: async ({ res, params, query }) => {
+      const p = await getPlan(params.id);
+      const v = await getVersion(p, query.version);
+      if (!v.metricsBlobRef) throw new ApiError('NOT_FOUND', `no metrics for version ${v.version}`);
+      res.setHeader('ETag', planEtag(p.id, v.version)).type('application/json').send(await store.getBlob(v.metricsBlobRef));
+    },
+  });
+
+  t.add({
+    method: 'get',
+    path: '/plans/:id/beats',
+    operationId: 'getPlanBeats',
+    summary: 'Beats as GeoJSON: one dissolved (Multi)Polygon feature per beat',
+    tag: 'plans',
+    role: 'viewer',
+    params: IdParams,
+    query: VersionQuery,
+    responses: { 200: { description: 'FeatureCollection; each feature has the beat metrics as properties', mediaType: 'application/geo+json' } },
+    handler: async ({ res, params, query }) => {
+      const p = await getPlan(params.id);
+      const v = await getVersion(p, query.version);
+      const { loaded } = await loadPlan(p, v);
+      res.setHeader('ETag', planEtag(p.id, v.version)).type('application/geo+json').send(JSON.stringify(planBeatsGeojson(loaded, await storedMetrics(v))));
+    },
+  });
+
+  t.add({
+    method: 'get',
+    path: '/plans/:id/cells',
+    operationId: 'getPlanCells',
+    summary: 'Cells of a plan: H3 id, beat, workload, need (compact JSON or cells.csv)',
+    tag: 'plans',
+    role: 'viewer',
+    params: IdParams,
+    query: CellsQuery,
+    responses: {
+      200: {
+        description: 'JSON `{ resolution, columns, rows }` or CSV',
+        schema: z.object({ resolution: z.number().int(), columns: z.array(z.string()), rows: z.array(z.array(z.union([z.string(), z.number()]))) }),
+      },
+    },
+    handler: async ({ res, params, query }) => {
+      const p = await getPlan(params.id);
+      const v = await getVersion(p, query.version);
+      const { loaded, json } = await loadPlan(p, v);
+      res.setHeader('ETag', planEtag(p.id, v.version));
+      if (query.format === 'csv') {
+        res.type('text/csv').send(planCellsCsv(await contextOf(p), json));
+        return;
+      }
+      const { grid, plan, scores } = loaded;
+      const rows: Array<[string, string, number, number]> = [];
+      for (let i = 0; i < grid.cellCount; i++) {
+        const b = plan.beatOfCell[i]!;
+        rows.push([grid.h3[i]!, b >= 0 ? plan.beatIds[b]! : '', scores.workloadHours[i]!, scores.needHours[i]!]);
+      }
+      res.json({ resolution: grid.resolution, columns: ['h3', 'beat', 'workloadHours', 'needHours'], rows });
+    },
+  });
+
+  t.add({
+    method: 'get',
+    path: '/plans/:id/compare',
+    operationId: 'comparePlans',
+    summary: 'Compare two plans on the same grid (changed cells, matched beats, metric deltas)',
+    tag: 'plans',
+    role: 'viewer',
+    params: IdParams,
+    query: CompareQuery,
+    responses: { 200: { description: 'PlanComparison', schema: z.record(z.string(), z.unknown()) }, 422: { description: 'The plans are on different grids' } },
+    handler: async ({ res, params, query }) => {
+      const a = await getPlan(params.id);
+      const b = await getPlan(query.with);
+      const la = await loadPlan(a, await getVersion(a, query.version));
+      const lb = await getVersion(b, query.withVersion);
+      res.json(comparePlanPair(la.loaded, (await store.getBlob(lb.planBlobRef)).toString('utf8')));
+    },
+  });
+
+  t.add({
+    method: 'get',
+    path: '/plans/:id/export',
+    operationId: 'exportPlan',
+    summary: 'Download plan.json, beats.geojson, cells.csv or metrics.json',
+    tag: 'plans',
+    role: 'viewer',
+    params: IdParams,
+    query: ExportQuery,
+    responses: { 200: { description: 'An attachment', mediaType: 'application/octet-stream' } },
+    handler: async ({ res, params, query }) => {
+      const p = await getPlan(params.id);
+      const v = await getVersion(p, query.version);
+      const base = `plan-${p.id.slice(0, 8)}-v${v.version}`;
+      res.setHeader('ETag', planEtag(p.id, v.version));
+      if (query.format === 'plan' || query.format === 'metrics') {
+        const ref = query.format === 'plan' ? v.planBlobRef : v.metricsBlobRef;
+        if (!ref) throw new ApiError('NOT_FOUND', `no ${query.format} for version ${v.version}`);
+        res.attachment(`${base}-${query.format}.json`).type('application/json').send(await store.getBlob(ref));
+        return;
+      }
+      const { loaded, json } = await loadPlan(p, v);
+      if (query.format === 'csv') res.attachment(`${base}-cells.csv`).type('text/csv').send(planCellsCsv(await contextOf(p), json));
+      else res.attachment(`${base}-beats.geojson`).type('application/geo+json').send(JSON.stringify(planBeatsGeojson(loaded, await storedMetrics(v))));
+    },
+  });
+
+  // ---- edits
+  const edit = (
+    path: string,
+    operationId: string,
+    summary: string,
+    body: z.ZodType | undefined,
+    run: (p: PlanRecord, input: unknown, by: string) => Promise<PlanVersionRecord>,
+  ) =>
+    t.add({
+      method: 'post',
+      path,
+      operationId,
+      summary,
+      tag: 'edits',
+      role: 'commander',
+      params: IdParams,
+      ...(body ? { body } : {}),
+      headers: IF_MATCH,
+      responses: EDIT_RESPONSES,
+      handler: async ({ req, res, params, body: input, principal }) => {
+        const p = await getPlan(params.id);
+        checkIfMatch(req.get('if-match'), p);
+        const v = await run(p, input, principal.tokenId);
+        const metrics = v.metricsBlobRef ? JSON.parse((await store.getBlob(v.metricsBlobRef)).toString('utf8')) : null;
+        res.setHeader('ETag', planEtag(p.id, v.version)).json({ version: v.version, action: v.action, summary: v.summary, metrics });
+      },
+    });
+
+  edit('/plans/:id/moves', 'moveCells', 'Move cells into a beat (a new version; 409 if it breaks contiguity)', MoveRequestSchema, async (p, input, by) => {
+    const { cells, toBeat } = input as z.infer<typeof MoveRequestSchema>;
+    const { loaded } = await loadPlan(p, await getVersion(p));
+    const out = moveOnPlan(loaded, cells, toBeat);
+    if (out.moved === 0) throw new ApiError('CONFLICT', `every cell is already in beat ${toBeat}; nothing to move`);
+    return writeVersion(p, 'move', { cells: cells.length, toBeat, moved: out.moved, beats: out.beats }, out, by);
+  });
+  for (const locked of [true, false]) {
+    edit(locked ? '/plans/:id/locks' : '/plans/:id/unlocks', locked ? 'lockBeats' : 'unlockBeats', `${locked ? 'Lock' : 'Unlock'} beats (a new version)`, LockRequestSchema, async (p, input, by) => {
+      const { beats } = input as z.infer<typeof LockRequestSchema>;
+      const { loaded } = await loadPlan(p, await getVersion(p));
+      return writeVersion(p, locked ? 'lock' : 'unlock', { beats }, setLocked(loaded, beats, locked), by);
+    });
+  }
+  for (const dir of ['undo', 'redo'] as const) {
+    edit(`/plans/:id/${dir}`, `${dir}Plan`, dir === 'undo' ? 'Go back to the version the current one was made from' : 'Go forward to the newest version made from the current one', undefined, async (p) => {
+      const versions = await store.listPlanVersions(p.id);
+      const cur = versions.find((v) => v.version === p.currentVersion);
+      const target =
+        dir === 'undo'
+          ? versions.find((v) => v.version === cur?.parentVersion)
+          : versions.filter((v) => v.parentVersion === p.currentVersion).pop();
+      if (!target) throw new ApiError('CONFLICT', `nothing to ${dir} at version ${p.currentVersion}`);
+      if (!(await store.setCurrentVersion(p.id, target.version, p.currentVersion))) {
+        throw new ApiError('PRECONDITION_FAILED', `plan ${p.id} changed while the ${dir} ran`);
+      }
+      return target;
+    });
+  }
+
+  t.add({
+    method: 'get',
+    path: '/plans/:id/lookup',
+    operationId: 'lookupBeat',
+    summary: 'Which beat covers a point (for a public "find my beat" page)',
+    tag: 'plans',
+    role: 'viewer',
+    params: IdParams,
+    query: LookupQuery,
+    responses: {
+      200: { description: '`beat` is null outside the plan', schema: z.object({ beat: z.string().nullable(), cell: z.string().nullable(), version: z.number().int() }) },
+    },
+    handler: async ({ res, params, query }) => {
+      const p = await getPlan(params.id);
+      const v = await getVersion(p);
+      const { loaded } = await loadPlan(p, v);
+      const hit = lookupBeat(loaded, query.lng, query.lat);
+      res.json({ beat: hit?.beat ?? null, cell: hit?.cell ?? null, version: v.version });
+    },
+  });
+
+  // ---- staffing (officer names: commander and admin only)
+  const StaffingSchema = z.object({ id: IdSchema, planId: IdSchema, planVersion: z.number().int(), roster: IdSchema, createdAt: z.string() });
+  t.add({
+    method: 'post',
+    path: '/plans/:id/staffing',
+    operationId: 'createStaffing',
+    summary: 'Staff the beats of a plan version from a roster (a job)',
+    tag: 'staffing',
+    role: 'commander',
+    params: IdParams,
+    body: StaffRequestSchema,
+    responses: { 202: { description: 'The job', schema: JobSchema, headers: { Location: 'URL of the job' } } },
+    handler: async ({ res, params, body, principal }) => {
+      const p = await getPlan(params.id);
+      const v = await getVersion(p, body.version);
+      const roster = await store.getDataset(body.roster);
+      if (!roster || roster.kind !== 'roster') {
+        throw new ApiError('VALIDATION_FAILED', `body.roster: no roster dataset ${body.roster}`, { errors: [{ path: 'body.roster', message: 'no roster dataset with this id' }] });
+      }
+      const job = await ctx.runner.submit(
+        'staff',
+        { planId: p.id, version: v.version, roster: roster.id },
+        {
+          kind: 'staff',
+          planJson: (await store.getBlob(v.planBlobRef)).toString('utf8'),
+          roster: { path: store.blobPath(roster.blobRef), fileName: engineFileName(roster) },
+        },
+        async (_j, out) => {
+          const id = randomUUID();
+          const blobRef = await store.putBlob(Buffer.from(JSON.stringify(out.staffing), 'utf8'));
+          await store.insertStaffing({ id, planId: p.id, planVersion: v.version, rosterDatasetId: roster.id, blobRef, createdAt: new Date().toISOString(), createdBy: principal.tokenId });
+          return { staffingId: id, staffing: `/api/v1/plans/${p.id}/staffing/${id}` };
+        },
+        principal.tokenId,
+      );
+      res.status(202).location(`/api/v1/jobs/${job.id}`).json(jobDto(job));
+    },
+  });
+
+  t.add({
+    method: 'get',
+    path: '/plans/:id/staffing',
+    operationId: 'listStaffing',
+    summary: 'Staffing results of a plan',
+    tag: 'staffing',
+    role: 'commander',
+    params: IdParams,
+    responses: { 200: { description: 'Staffing results', schema: z.object({ items: z.array(StaffingSchema) }) } },
+    handler: async ({ res, params }) => {
+      const p = await getPlan(params.id);
+      const items = (await store.listStaffing(p.id)).map((s) => ({ id: s.id, planId: s.planId, planVersion: s.planVersion, roster: s.rosterDatasetId, createdAt: s.createdAt }));
+      res.json({ items });
+    },
+  });
+
+  t.add({
+    method: 'get',
+    path: '/plans/:id/staffing/:staffingId',
+    operationId: 'getStaffing',
+    summary: 'Officers per beat and shift with named assignments',
+    tag: 'staffing',
+    role: 'commander',
+    params: z.object({ id: IdSchema, staffingId: IdSchema }),
+    responses: { 200: { description: "The engine's staffing result", schema: z.record(z.string(), z.unknown()) } },
+    handler: async ({ res, params }) => {
+      const s = await store.getStaffing(params.staffingId);
+      if (!s || s.planId !== params.id) throw new ApiError('NOT_FOUND', `no staffing ${params.staffingId} for plan ${params.id}`);
+      res.type('application/json').send(await store.getBlob(s.blobRef));
+    },
+  });
+
+}

@@ -1,0 +1,197 @@
+/**
+ * Zod schemas of the API's requests and responses. They validate at run time, generate the
+ * OpenAPI document, and give the map UI its static types (`z.infer`).
+ */
+import { z } from 'zod';
+import { DATASET_KINDS, JOB_STATUSES, ROLES } from './store/store.js';
+
+/** RFC 9457 problem document with the API's stable `code`. */
+export const ProblemSchema = z
+  .object({
+    type: z.string(),
+    title: z.string(),
+    status: z.number().int(),
+    code: z.string().meta({ description: 'Stable machine-readable code, e.g. VALIDATION_FAILED, PRECONDITION_FAILED, MOVE_REJECTED' }),
+    detail: z.string(),
+    instance: z.string(),
+    errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+  });
+
+/** A resource id (UUID). */
+export const IdSchema = z.string().uuid();
+/** `{ id }` path parameters. */
+export const IdParams = z.object({ id: IdSchema });
+
+/** Dataset kinds. */
+export const DatasetKindSchema = z.enum(DATASET_KINDS);
+
+/** A dataset as the API returns it. */
+export const DatasetSchema = z.object({
+  id: IdSchema,
+  kind: DatasetKindSchema,
+  name: z.string(),
+  format: z.enum(['csv', 'geojson']),
+  bytes: z.number().int(),
+  sha256: z.string(),
+  info: z.record(z.string(), z.unknown()).meta({ description: 'Ingest report (incidents), layer report, feature count and bbox…' }),
+  createdAt: z.string(),
+});
+export type DatasetDto = z.infer<typeof DatasetSchema>;
+
+const name = z.string().trim().min(1).max(200);
+
+/** Query of every upload: a display name. */
+export const UploadQueryBase = z.object({ name: name.optional().meta({ description: 'Display name (default: the kind and date)' }) });
+
+/** Query of an incidents upload: column mapping and format. */
+export const IncidentsUploadQuery = UploadQueryBase.extend({
+  format: z.enum(['csv', 'geojson']).optional().meta({ description: 'Default: from Content-Type, else sniffed' }),
+  lat: z.string().min(1).optional().meta({ description: 'Latitude column (CSV)' }),
+  lng: z.string().min(1).optional().meta({ description: 'Longitude column (CSV)' }),
+  time: z.string().min(1).optional().meta({ description: 'Date/time column or property' }),
+  type: z.string().min(1).optional().meta({ description: 'Incident type column or property' }),
+  priority: z.string().min(1).optional().meta({ description: 'Priority column or property' }),
+  timeFormat: z.enum(['auto', 'ymd', 'mdy', 'dmy']).optional(),
+});
+
+/** Query of a layer upload: the numeric property to read. */
+export const LayerUploadQuery = UploadQueryBase.extend({
+  field: z.string().min(1).meta({ description: 'Numeric property of each polygon, e.g. TOT_POP' }),
+});
+
+/** Query of an existing-beats upload: the beat id property. */
+export const BeatsUploadQuery = UploadQueryBase.extend({
+  idField: z.string().min(1).meta({ description: 'Property holding the beat id, e.g. beat_num' }),
+});
+
+/** Query of `GET /datasets`. */
+export const DatasetListQuery = z.object({ kind: DatasetKindSchema.optional() });
+
+/** Shift windows, e.g. `0-8,8-16,16-24`. */
+const shifts = z
+  .string()
+  .regex(/^\d{1,2}-\d{1,2}(,\d{1,2}-\d{1,2})*$/, 'shift windows like 0-8,8-16,16-24')
+  .meta({ description: 'Shift windows in local hours, e.g. 0-8,8-16,16-24' });
+
+/** The grid and scoring inputs shared by score runs and plans. */
+export const ContextInputSchema = z.object({
+  boundary: IdSchema.meta({ description: 'Boundary dataset id' }),
+  incidents: IdSchema.meta({ description: 'Incidents dataset id' }),
+  barriers: IdSchema.optional().meta({ description: 'Barrier lines dataset id' }),
+  population: IdSchema.optional().meta({ description: 'Population layer dataset id' }),
+  vulnerability: IdSchema.optional().meta({ description: 'Vulnerability layer dataset id' }),
+  resolution: z.number().int().min(5).max(12).optional().meta({ description: 'H3 resolution; default chosen by the engine' }),
+  shifts: shifts.optional(),
+  recencyHalfLifeDays: z.number().positive().max(36500).optional(),
+});
+export type ContextInput = z.infer<typeof ContextInputSchema>;
+
+/** `POST /scores`. */
+export const ScoreRequestSchema = ContextInputSchema;
+
+/** `POST /plans`. */
+export const PlanRequestSchema = ContextInputSchema.extend({
+  name: name.optional(),
+  beats: z.number().int().min(1).max(5000).optional().meta({ description: 'Number of beats K; default: the count of `existing` beats' }),
+  tolerance: z.number().positive().max(1).optional().meta({ description: 'Balance tolerance as a share of the mean (default 0.05)' }),
+  seed: z.union([z.number().int(), z.string().max(100)]).optional(),
+  existing: IdSchema.optional().meta({ description: 'Existing beats dataset id; with `method: import` the plan is these beats' }),
+  method: z.enum(['plan', 'import']).default('plan').meta({ description: '`plan` (districting) or `import` (evaluate the existing beats)' }),
+  timeLimitMs: z.number().int().positive().max(3_600_000).optional(),
+  startFromExisting: z.boolean().optional().meta({ description: 'Start from the `existing` beats and change as little as possible' }),
+});
+export type PlanRequest = z.infer<typeof PlanRequestSchema>;
+
+/** A job as the API returns it. */
+export const JobSchema = z.object({
+  id: IdSchema,
+  kind: z.enum(['score', 'plan', 'staff']),
+  status: z.enum(JOB_STATUSES),
+  progress: z.number().min(0).max(1),
+  stage: z.string().nullable(),
+  error: z.object({ code: z.string(), detail: z.string() }).nullable(),
+  result: z.record(z.string(), z.unknown()).nullable(),
+  createdAt: z.string(),
+  startedAt: z.string().nullable(),
+  finishedAt: z.string().nullable(),
+  links: z.object({ self: z.string(), events: z.string(), cancel: z.string() }),
+});
+export type JobDto = z.infer<typeof JobSchema>;
+
+/** A plan as the API returns it. */
+export const PlanSchema = z.object({
+  id: IdSchema,
+  name: z.string(),
+  inputs: z.record(z.string(), z.unknown()),
+  version: z.number().int().meta({ description: 'Current version; also the ETag' }),
+  latestVersion: z.number().int(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  job: IdSchema.nullable().meta({ description: 'The job that made version 1' }),
+});
+
+/** A plan version. */
+export const PlanVersionSchema = z.object({
+  version: z.number().int(),
+  parentVersion: z.number().int().nullable(),
+  action: z.string(),
+  summary: z.record(z.string(), z.unknown()),
+  createdAt: z.string(),
+  current: z.boolean(),
+});
+
+/** `GET /plans/:id/cells` query. */
+export const CellsQuery = z.object({
+  format: z.enum(['json', 'csv']).default('json'),
+  version: z.coerce.number().int().min(1).optional(),
+});
+
+/** `?version=` on plan reads. */
+export const VersionQuery = z.object({ version: z.coerce.number().int().min(1).optional().meta({ description: 'Default: the current version' }) });
+
+/** `GET /plans/:id/compare` query. */
+export const CompareQuery = z.object({
+  with: IdSchema.meta({ description: 'The other plan (same grid)' }),
+  version: z.coerce.number().int().min(1).optional(),
+  withVersion: z.coerce.number().int().min(1).optional(),
+});
+
+/** `GET /plans/:id/export` query. */
+export const ExportQuery = z.object({
+  format: z.enum(['plan', 'geojson', 'csv', 'metrics']),
+  version: z.coerce.number().int().min(1).optional(),
+});
+
+/** `POST /plans/:id/moves`. */
+export const MoveRequestSchema = z.object({
+  cells: z.array(z.string().regex(/^[0-9a-f]{15}$/, 'an H3 cell index (15 hex digits)')).min(1).max(100_000),
+  toBeat: z.string().min(1).meta({ description: 'Target beat id' }),
+});
+
+/** `POST /plans/:id/locks` and `/unlocks`. */
+export const LockRequestSchema = z.object({ beats: z.array(z.string().min(1)).min(1).max(5000) });
+
+/** Result of an edit. */
+export const EditResultSchema = z.object({
+  version: z.number().int(),
+  action: z.string(),
+  summary: z.record(z.string(), z.unknown()),
+  metrics: z.record(z.string(), z.unknown()).nullable(),
+});
+
+/** `GET /plans/:id/lookup` query: a point in degrees. */
+export const LookupQuery = z.object({
+  lat: z.coerce.number().min(-90).max(90),
+  lng: z.coerce.number().min(-180).max(180),
+});
+
+/** `POST /plans/:id/staffing`. */
+export const StaffRequestSchema = z.object({
+  roster: IdSchema.meta({ description: 'Roster dataset id (CSV)' }),
+  version: z.number().int().min(1).optional(),
+});
+
+/** A token as listed (never the token itself). */
+export const TokenSchema = z.object({ id: IdSchema, role: z.enum(ROLES), label: z.string(), createdAt: z.string(), revokedAt: z.string().nullable() });
+/** `POST /tokens`. */
+export const TokenRequestSchema = z.object({ role: z.enum(ROLES), label: z.string().trim().min(1).max(200) });

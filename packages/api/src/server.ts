@@ -1,0 +1,88 @@
+/**
+ * Server entry: `startServer({ port, dataDir })` opens the SQLite store, builds the app and
+ * listens. Run directly (`node --conditions=source --import tsx packages/api/src/server.ts
+ * --port 8080 --data DIR`) it parses arguments and `BEATPLAN_*` variables, and stops cleanly
+ * on SIGINT/SIGTERM.
+ */
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { pino } from 'pino';
+import { createApp, type BeatplanApp } from './app.js';
+import { createToken } from './auth.js';
+import { ConfigSchema, parseConfig, type ConfigInput } from './config.js';
+import { SqliteStore } from './store/sqlite-store.js';
+
+/** A running server. */
+export interface RunningServer {
+  server: Server;
+  app: BeatplanApp;
+  store: SqliteStore;
+  /** The URL it listens on, e.g. `http://127.0.0.1:8080`. */
+  url: string;
+  /** The admin token created at start-up (only with `bootstrapToken` on an empty store). */
+  bootstrapToken?: string;
+  /** Stops accepting requests, stops the jobs, closes the database. */
+  stop(): Promise<void>;
+}
+
+/** Options of {@link startServer} besides the configuration. */
+export interface StartOptions {
+  /**
+   * When the store has no live token yet, create an admin token and return it in
+   * `bootstrapToken` (for local use: `pnpm start` prints it). Default false.
+   */
+  bootstrapToken?: boolean;
+}
+
+/**
+ * Starts the API on `config.port` with its data under `config.dataDir`.
+ * @example const s = await startServer({ port: 0, dataDir: '/tmp/bp' }); console.log(s.url); await s.stop();
+ */
+export async function startServer(input: ConfigInput = {}, options: StartOptions = {}): Promise<RunningServer> {
+  const config = ConfigSchema.parse(input);
+  const logger = pino({ level: config.logLevel, base: { service: 'beatplan-api' } });
+  const store = new SqliteStore(resolve(config.dataDir));
+  const app = await createApp({ store, config, logger });
+  let bootstrapToken: string | undefined;
+  if (options.bootstrapToken && !(await store.listTokens()).some((t) => !t.revokedAt)) {
+    bootstrapToken = (await createToken(store, 'admin', 'local bootstrap (created at first start)')).token;
+  }
+  const server = await new Promise<Server>((ok, fail) => {
+    const s = app.app.listen(config.port, config.host, () => ok(s));
+    s.once('error', fail);
+  });
+  server.requestTimeout = 0; // uploads and event streams may be long; idle sockets still time out
+  const { port } = server.address() as AddressInfo;
+  const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+  logger.info({ url, dataDir: resolve(config.dataDir) }, 'beatplan api listening');
+  return {
+    server,
+    app,
+    store,
+    url,
+    ...(bootstrapToken ? { bootstrapToken } : {}),
+    stop: async () => {
+      await new Promise<void>((ok) => {
+        server.close(() => ok());
+        server.closeAllConnections();
+      });
+      await app.close();
+      await store.close();
+    },
+  };
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const config = parseConfig(process.argv.slice(2), process.env);
+  const running = await startServer(config, { bootstrapToken: true });
+  if (running.bootstrapToken) {
+    process.stderr.write(`\nbeatplan: no token existed, so an admin token was created for local use (shown once):\n  ${running.bootstrapToken}\n  try: curl -H "Authorization: Bearer ${running.bootstrapToken}" ${running.url}/api/v1/me\n\n`);
+  }
+  const stop = () => {
+    void running.stop().then(() => process.exit(0));
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}

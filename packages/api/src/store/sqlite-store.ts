@@ -1,0 +1,366 @@
+/**
+ * {@link SqliteStore}: the default {@link Store}, one SQLite file (better-sqlite3, WAL) under
+ * the data folder plus a `blobs/` folder for content under server-chosen names.
+ */
+import { randomUUID } from 'node:crypto';
+import { mkdirSync, promises as fsp, renameSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import type {
+  DatasetKind,
+  DatasetRecord,
+  JobPatch,
+  JobRecord,
+  PlanRecord,
+  PlanVersionRecord,
+  StaffingRecord,
+  Store,
+  TokenRecord,
+} from './store.js';
+
+/**
+ * Numbered migrations, applied in order once each; the `migrations` table records them.
+ * Never edit a released migration: append a new one.
+ */
+export const MIGRATIONS: readonly { id: number; name: string; sql: string }[] = [
+  {
+    id: 1,
+    name: 'initial',
+    sql: `
+      CREATE TABLE datasets (
+        id TEXT PRIMARY KEY, kind TEXT NOT NULL, name TEXT NOT NULL, format TEXT NOT NULL,
+        bytes INTEGER NOT NULL, sha256 TEXT NOT NULL, blob_ref TEXT NOT NULL, info TEXT NOT NULL,
+        created_at TEXT NOT NULL, created_by TEXT);
+      CREATE INDEX datasets_kind ON datasets(kind, created_at);
+      CREATE TABLE plans (
+        id TEXT PRIMARY KEY, name TEXT NOT NULL, inputs TEXT NOT NULL,
+        current_version INTEGER NOT NULL, latest_version INTEGER NOT NULL,
+        created_at TEXT NOT NULL, updated_at TEXT NOT NULL, created_by TEXT);
+      CREATE TABLE plan_versions (
+        plan_id TEXT NOT NULL REFERENCES plans(id), version INTEGER NOT NULL,
+        parent_version INTEGER, action TEXT NOT NULL, summary TEXT NOT NULL,
+        plan_blob_ref TEXT NOT NULL, metrics_blob_ref TEXT,
+        created_at TEXT NOT NULL, created_by TEXT, PRIMARY KEY (plan_id, version));
+      CREATE TABLE jobs (
+        id TEXT PRIMARY KEY, kind TEXT NOT NULL, status TEXT NOT NULL, progress REAL NOT NULL,
+        stage TEXT, params TEXT NOT NULL, error TEXT, result TEXT,
+        created_at TEXT NOT NULL, started_at TEXT, finished_at TEXT, created_by TEXT);
+      CREATE INDEX jobs_status ON jobs(status);
+      CREATE TABLE staffing (
+        id TEXT PRIMARY KEY, plan_id TEXT NOT NULL REFERENCES plans(id), plan_version INTEGER NOT NULL,
+        roster_dataset_id TEXT NOT NULL, blob_ref TEXT NOT NULL,
+        created_at TEXT NOT NULL, created_by TEXT);
+      CREATE TABLE tokens (
+        id TEXT PRIMARY KEY, role TEXT NOT NULL, label TEXT NOT NULL, hash TEXT NOT NULL UNIQUE,
+        created_at TEXT NOT NULL, revoked_at TEXT);
+    `,
+  },
+];
+
+type Row = Record<string, unknown>;
+const json = (v: unknown): string => JSON.stringify(v ?? null);
+const parse = <T>(v: unknown): T => JSON.parse(String(v)) as T;
+const BLOB_REF = /^[0-9a-f-]{36}$/;
+
+/**
+ * SQLite implementation of {@link Store}. Opens (or creates) `<dataDir>/beatplan.sqlite`
+ * in WAL mode and applies pending {@link MIGRATIONS}.
+ *
+ * @param dataDir Folder the store owns: the database file, `blobs/` and `staging/`.
+ * @example const store = new SqliteStore('/var/lib/beatplan'); await store.close();
+ */
+export class SqliteStore implements Store {
+  readonly db: Database.Database;
+  private readonly blobDir: string;
+  private readonly stagingDir: string;
+
+  constructor(dataDir: string) {
+    mkdirSync(dataDir, { recursive: true });
+    this.blobDir = join(dataDir, 'blobs');
+    this.stagingDir = join(dataDir, 'staging');
+    mkdirSync(this.blobDir, { recursive: true });
+    mkdirSync(this.stagingDir, { recursive: true });
+    this.db = new Database(join(dataDir, 'beatplan.sqlite'));
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('foreign_keys = ON');
+    this.db.pragma('busy_timeout = 5000');
+    this.migrate();
+  }
+
+  /** Applies the migrations not yet recorded, each in its own transaction. */
+  private migrate(): void {
+    this.db.exec('CREATE TABLE IF NOT EXISTS migrations (id INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)');
+    const done = new Set((this.db.prepare('SELECT id FROM migrations').all() as Row[]).map((r) => Number(r.id)));
+    for (const m of MIGRATIONS) {
+      if (done.has(m.id)) continue;
+      this.db.transaction(() => {
+        this.db.exec(m.sql);
+        this.db.prepare('INSERT INTO migrations (id, name, applied_at) VALUES (?, ?, ?)').run(m.id, m.name, new Date().toISOString());
+      })();
+    }
+  }
+
+  private refPath(ref: string): string {
+    if (!BLOB_REF.test(ref)) throw new Error(`invalid blob ref ${JSON.stringify(ref)}`);
+    return join(this.blobDir, ref);
+  }
+
+  async putBlob(data: Uint8Array): Promise<string> {
+    const ref = randomUUID();
+    await fsp.writeFile(this.refPath(ref), data);
+    return ref;
+  }
+
+  stagingPath(): { name: string; path: string } {
+    const name = randomUUID();
+    return { name, path: join(this.stagingDir, name) };
+  }
+
+  async adoptStagedBlob(stagingName: string): Promise<string> {
+    if (!BLOB_REF.test(stagingName)) throw new Error('invalid staging name');
+    const ref = randomUUID();
+    renameSync(join(this.stagingDir, stagingName), this.refPath(ref));
+    return ref;
+  }
+
+  async discardStaged(stagingName: string): Promise<void> {
+    if (!BLOB_REF.test(stagingName)) return;
+    await fsp.rm(join(this.stagingDir, stagingName), { force: true }).catch(() => undefined);
+  }
+
+  async getBlob(ref: string): Promise<Buffer> {
+    return fsp.readFile(this.refPath(ref));
+  }
+
+  blobPath(ref: string): string {
+    return this.refPath(ref);
+  }
+
+  // ---- datasets
+  async insertDataset(d: DatasetRecord): Promise<void> {
+    this.db
+      .prepare('INSERT INTO datasets (id, kind, name, format, bytes, sha256, blob_ref, info, created_at, created_by) VALUES (?,?,?,?,?,?,?,?,?,?)')
+      .run(d.id, d.kind, d.name, d.format, d.bytes, d.sha256, d.blobRef, json(d.info), d.createdAt, d.createdBy);
+  }
+
+  async getDataset(id: string): Promise<DatasetRecord | undefined> {
+    const r = this.db.prepare('SELECT * FROM datasets WHERE id = ?').get(id) as Row | undefined;
+    return r && toDataset(r);
+  }
+
+  async listDatasets(kind?: DatasetKind): Promise<DatasetRecord[]> {
+    const rows = (kind
+      ? this.db.prepare('SELECT * FROM datasets WHERE kind = ? ORDER BY created_at, id').all(kind)
+      : this.db.prepare('SELECT * FROM datasets ORDER BY created_at, id').all()) as Row[];
+    return rows.map(toDataset);
+  }
+
+  // ---- plans
+  async insertPlan(p: PlanRecord): Promise<void> {
+    this.db
+      .prepare('INSERT INTO plans (id, name, inputs, current_version, latest_version, created_at, updated_at, created_by) VALUES (?,?,?,?,?,?,?,?)')
+      .run(p.id, p.name, json(p.inputs), p.currentVersion, p.latestVersion, p.createdAt, p.updatedAt, p.createdBy);
+  }
+
+  async getPlan(id: string): Promise<PlanRecord | undefined> {
+    const r = this.db.prepare('SELECT * FROM plans WHERE id = ?').get(id) as Row | undefined;
+    return r && toPlan(r);
+  }
+
+  async listPlans(): Promise<PlanRecord[]> {
+    return (this.db.prepare('SELECT * FROM plans ORDER BY created_at, id').all() as Row[]).map(toPlan);
+  }
+
+  async appendPlanVersion(v: PlanVersionRecord, expectedCurrent: number): Promise<boolean> {
+    return this.db.transaction(() => {
+      const p = this.db.prepare('SELECT current_version, latest_version FROM plans WHERE id = ?').get(v.planId) as Row | undefined;
+      if (!p || Number(p.current_version) !== expectedCurrent || v.version !== Number(p.latest_version) + 1) return false;
+      this.db
+        .prepare('INSERT INTO plan_versions (plan_id, version, parent_version, action, summary, plan_blob_ref, metrics_blob_ref, created_at, created_by) VALUES (?,?,?,?,?,?,?,?,?)')
+        .run(v.planId, v.version, v.parentVersion, v.action, json(v.summary), v.planBlobRef, v.metricsBlobRef, v.createdAt, v.createdBy);
+      this.db.prepare('UPDATE plans SET current_version = ?, latest_version = ?, updated_at = ? WHERE id = ?').run(v.version, v.version, v.createdAt, v.planId);
+      return true;
+    })();
+  }
+
+  async setCurrentVersion(planId: string, version: number, expectedCurrent: number): Promise<boolean> {
+    const r = this.db
+      .prepare(
+        'UPDATE plans SET current_version = ?, updated_at = ? WHERE id = ? AND current_version = ? AND EXISTS (SELECT 1 FROM plan_versions WHERE plan_id = ? AND version = ?)',
+      )
+      .run(version, new Date().toISOString(), planId, expectedCurrent, planId, version);
+    return r.changes === 1;
+  }
+
+  async getPlanVersion(planId: string, version: number): Promise<PlanVersionRecord | undefined> {
+    const r = this.db.prepare('SELECT * FROM plan_versions WHERE plan_id = ? AND version = ?').get(planId, version) as Row | undefined;
+    return r && toVersion(r);
+  }
+
+  async listPlanVersions(planId: string): Promise<PlanVersionRecord[]> {
+    return (this.db.prepare('SELECT * FROM plan_versions WHERE plan_id = ? ORDER BY version').all(planId) as Row[]).map(toVersion);
+  }
+
+  // ---- jobs
+  async insertJob(j: JobRecord): Promise<void> {
+    this.db
+      .prepare('INSERT INTO jobs (id, kind, status, progress, stage, params, error, result, created_at, started_at, finished_at, created_by) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)')
+      .run(j.id, j.kind, j.status, j.progress, j.stage, json(j.params), j.error ? json(j.error) : null, j.result ? json(j.result) : null, j.createdAt, j.startedAt, j.finishedAt, j.createdBy);
+  }
+
+  async getJob(id: string): Promise<JobRecord | undefined> {
+    const r = this.db.prepare('SELECT * FROM jobs WHERE id = ?').get(id) as Row | undefined;
+    return r && toJob(r);
+  }
+
+  async listJobs(limit = 100): Promise<JobRecord[]> {
+    return (this.db.prepare('SELECT * FROM jobs ORDER BY created_at DESC, id LIMIT ?').all(limit) as Row[]).map(toJob);
+  }
+
+  async updateJob(id: string, patch: JobPatch): Promise<void> {
+    const cols: string[] = [];
+    const vals: unknown[] = [];
+    const set = (col: string, v: unknown) => {
+      cols.push(`${col} = ?`);
+      vals.push(v);
+    };
+    if (patch.status !== undefined) set('status', patch.status);
+    if (patch.progress !== undefined) set('progress', patch.progress);
+    if (patch.stage !== undefined) set('stage', patch.stage);
+    if (patch.error !== undefined) set('error', patch.error ? json(patch.error) : null);
+    if (patch.result !== undefined) set('result', patch.result ? json(patch.result) : null);
+    if (patch.startedAt !== undefined) set('started_at', patch.startedAt);
+    if (patch.finishedAt !== undefined) set('finished_at', patch.finishedAt);
+    if (!cols.length) return;
+    this.db.prepare(`UPDATE jobs SET ${cols.join(', ')} WHERE id = ?`).run(...vals, id);
+  }
+
+  async failInterruptedJobs(now: string): Promise<number> {
+    const error = json({ code: 'INTERRUPTED', detail: 'the server stopped while this job was running; submit it again' });
+    return this.db
+      .prepare("UPDATE jobs SET status = 'failed', error = ?, finished_at = ? WHERE status IN ('queued', 'running')")
+      .run(error, now).changes;
+  }
+
+  // ---- staffing
+  async insertStaffing(s: StaffingRecord): Promise<void> {
+    this.db
+      .prepare('INSERT INTO staffing (id, plan_id, plan_version, roster_dataset_id, blob_ref, created_at, created_by) VALUES (?,?,?,?,?,?,?)')
+      .run(s.id, s.planId, s.planVersion, s.rosterDatasetId, s.blobRef, s.createdAt, s.createdBy);
+  }
+
+  async getStaffing(id: string): Promise<StaffingRecord | undefined> {
+    const r = this.db.prepare('SELECT * FROM staffing WHERE id = ?').get(id) as Row | undefined;
+    return r && toStaffing(r);
+  }
+
+  async listStaffing(planId: string): Promise<StaffingRecord[]> {
+    return (this.db.prepare('SELECT * FROM staffing WHERE plan_id = ? ORDER BY created_at, id').all(planId) as Row[]).map(toStaffing);
+  }
+
+  // ---- tokens
+  async insertToken(t: TokenRecord): Promise<void> {
+    this.db
+      .prepare('INSERT INTO tokens (id, role, label, hash, created_at, revoked_at) VALUES (?,?,?,?,?,?)')
+      .run(t.id, t.role, t.label, t.hash, t.createdAt, t.revokedAt);
+  }
+
+  async findTokenByHash(hash: string): Promise<TokenRecord | undefined> {
+    const r = this.db.prepare('SELECT * FROM tokens WHERE hash = ? AND revoked_at IS NULL').get(hash) as Row | undefined;
+    return r && toToken(r);
+  }
+
+  async listTokens(): Promise<TokenRecord[]> {
+    return (this.db.prepare('SELECT * FROM tokens ORDER BY created_at, id').all() as Row[]).map(toToken);
+  }
+
+  async revokeToken(id: string, now: string): Promise<boolean> {
+    return this.db.prepare('UPDATE tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL').run(now, id).changes === 1;
+  }
+
+  async close(): Promise<void> {
+    if (this.db.open) this.db.close();
+  }
+}
+
+function toDataset(r: Row): DatasetRecord {
+  return {
+    id: String(r.id),
+    kind: r.kind as DatasetKind,
+    name: String(r.name),
+    format: r.format as DatasetRecord['format'],
+    bytes: Number(r.bytes),
+    sha256: String(r.sha256),
+    blobRef: String(r.blob_ref),
+    info: parse(r.info),
+    createdAt: String(r.created_at),
+    createdBy: (r.created_by as string | null) ?? null,
+  };
+}
+
+function toPlan(r: Row): PlanRecord {
+  return {
+    id: String(r.id),
+    name: String(r.name),
+    inputs: parse(r.inputs),
+    currentVersion: Number(r.current_version),
+    latestVersion: Number(r.latest_version),
+    createdAt: String(r.created_at),
+    updatedAt: String(r.updated_at),
+    createdBy: (r.created_by as string | null) ?? null,
+  };
+}
+
+function toVersion(r: Row): PlanVersionRecord {
+  return {
+    planId: String(r.plan_id),
+    version: Number(r.version),
+    parentVersion: r.parent_version === null ? null : Number(r.parent_version),
+    action: String(r.action),
+    summary: parse(r.summary),
+    planBlobRef: String(r.plan_blob_ref),
+    metricsBlobRef: (r.metrics_blob_ref as string | null) ?? null,
+    createdAt: String(r.created_at),
+    createdBy: (r.created_by as string | null) ?? null,
+  };
+}
+
+function toJob(r: Row): JobRecord {
+  return {
+    id: String(r.id),
+    kind: r.kind as JobRecord['kind'],
+    status: r.status as JobRecord['status'],
+    progress: Number(r.progress),
+    stage: (r.stage as string | null) ?? null,
+    params: parse(r.params),
+    error: r.error === null ? null : parse(r.error),
+    result: r.result === null ? null : parse(r.result),
+    createdAt: String(r.created_at),
+    startedAt: (r.started_at as string | null) ?? null,
+    finishedAt: (r.finished_at as string | null) ?? null,
+    createdBy: (r.created_by as string | null) ?? null,
+  };
+}
+
+function toStaffing(r: Row): StaffingRecord {
+  return {
+    id: String(r.id),
+    planId: String(r.plan_id),
+    planVersion: Number(r.plan_version),
+    rosterDatasetId: String(r.roster_dataset_id),
+    blobRef: String(r.blob_ref),
+    createdAt: String(r.created_at),
+    createdBy: (r.created_by as string | null) ?? null,
+  };
+}
+
+function toToken(r: Row): TokenRecord {
+  return {
+    id: String(r.id),
+    role: r.role as TokenRecord['role'],
+    label: String(r.label),
+    hash: String(r.hash),
+    createdAt: String(r.created_at),
+    revokedAt: (r.revoked_at as string | null) ?? null,
+  };
+}

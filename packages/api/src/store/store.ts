@@ -1,0 +1,182 @@
+/**
+ * The storage interface of the API. Every method is async so that a PostgreSQL/PostGIS
+ * store serving several API instances can implement the same interface; the default
+ * implementation is {@link SqliteStore} (one file under the data folder).
+ *
+ * Content (uploaded files, plan.json of each version, job results) is kept as opaque blobs
+ * named by the store (`putBlob` → ref). A ref is never a client-supplied path.
+ */
+
+/** Access roles, weakest first. */
+export const ROLES = ['viewer', 'analyst', 'commander', 'admin'] as const;
+/** A role: viewer (read) < analyst (run plans) < commander (edit, officer names) < admin. */
+export type Role = (typeof ROLES)[number];
+
+/** Kinds of dataset an analyst can upload. */
+export const DATASET_KINDS = ['boundary', 'incidents', 'layer', 'beats', 'barriers', 'roster'] as const;
+/** A dataset kind. `beats` = existing beats; `layer` = polygon layer with a numeric field. */
+export type DatasetKind = (typeof DATASET_KINDS)[number];
+
+/** Metadata of an uploaded dataset. The content lives in the blob `blobRef`. */
+export interface DatasetRecord {
+  id: string;
+  kind: DatasetKind;
+  /** Label chosen by the client (display only, never used as a path). */
+  name: string;
+  /** `csv` or `geojson`. */
+  format: 'csv' | 'geojson';
+  /** Size of the content in bytes. */
+  bytes: number;
+  /** sha256 of the content, hex. */
+  sha256: string;
+  blobRef: string;
+  /** Kind-specific summary: ingest report, feature count, layer field… */
+  info: Record<string, unknown>;
+  createdAt: string;
+  createdBy: string | null;
+}
+
+/** A plan: its inputs and a pointer to the current version. */
+export interface PlanRecord {
+  id: string;
+  name: string;
+  /** What the plan was made from (dataset ids + planning options), as submitted. */
+  inputs: Record<string, unknown>;
+  /** Current version number (1-based); 0 while the planning job has not produced one. */
+  currentVersion: number;
+  /** Highest version ever written (undo keeps later versions for redo). */
+  latestVersion: number;
+  createdAt: string;
+  updatedAt: string;
+  createdBy: string | null;
+}
+
+/** One immutable version of a plan; every edit writes a new one. */
+export interface PlanVersionRecord {
+  planId: string;
+  version: number;
+  /** The version this one was made from (null for the first). Undo goes to it. */
+  parentVersion: number | null;
+  /** What made this version: `plan`, `move`, `lock`, `unlock`, `rebalance`. */
+  action: string;
+  /** Short description of the change (cells moved, beat locked…). */
+  summary: Record<string, unknown>;
+  /** Blob ref of plan.json (`beatplan.plan/1`). */
+  planBlobRef: string;
+  /** Blob ref of metrics.json for this version, when computed. */
+  metricsBlobRef: string | null;
+  createdAt: string;
+  createdBy: string | null;
+}
+
+/** Job states; `queued` and `running` are the live ones. */
+export const JOB_STATUSES = ['queued', 'running', 'succeeded', 'failed', 'cancelled'] as const;
+export type JobStatus = (typeof JOB_STATUSES)[number];
+/** What a job does: `score` (grid + scores), `plan` (districting or import), `staff`. */
+export type JobKind = 'score' | 'plan' | 'staff';
+
+/** A long-running piece of work (planning, staffing). */
+export interface JobRecord {
+  id: string;
+  kind: JobKind;
+  status: JobStatus;
+  /** Fraction done in [0, 1]. */
+  progress: number;
+  /** Current stage label (`grid`, `score`, `plan`…). */
+  stage: string | null;
+  /** The job's parameters as submitted. */
+  params: Record<string, unknown>;
+  /** Error as problem fields (`code`, `detail`) when failed. */
+  error: { code: string; detail: string } | null;
+  /** What the job produced: `{ planId, version }` or `{ staffingId }`. */
+  result: Record<string, unknown> | null;
+  createdAt: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+  createdBy: string | null;
+}
+
+/** A staffing result: assignments of officers to the beats of one plan version. */
+export interface StaffingRecord {
+  id: string;
+  planId: string;
+  planVersion: number;
+  rosterDatasetId: string;
+  /** Blob ref of the staffing JSON (the engine's output). */
+  blobRef: string;
+  createdAt: string;
+  createdBy: string | null;
+}
+
+/** An API token; only its sha256 is stored. */
+export interface TokenRecord {
+  id: string;
+  role: Role;
+  label: string;
+  /** sha256 of the bearer token, hex. */
+  hash: string;
+  createdAt: string;
+  revokedAt: string | null;
+}
+
+/** Fields a job update may change. */
+export type JobPatch = Partial<Pick<JobRecord, 'status' | 'progress' | 'stage' | 'error' | 'result' | 'startedAt' | 'finishedAt'>>;
+
+/** Persistence for datasets, plans (versioned), jobs, staffing results and tokens. */
+export interface Store {
+  /** Stores bytes under a store-chosen name and returns its ref. */
+  putBlob(data: Uint8Array): Promise<string>;
+  /**
+   * Adopts a file already written inside the store's staging folder (see `stagingPath`) as a
+   * blob, without copying it. Used for streamed uploads.
+   */
+  adoptStagedBlob(stagingName: string): Promise<string>;
+  /** A fresh absolute path in the staging folder to stream an upload into, with its name. */
+  stagingPath(): { name: string; path: string };
+  /** Deletes a staged file (upload aborted). Never throws. */
+  discardStaged(stagingName: string): Promise<void>;
+  /** The bytes of a blob. @throws when the ref is unknown. */
+  getBlob(ref: string): Promise<Buffer>;
+  /** An absolute path to read a blob from (file-backed stores), for streaming readers. */
+  blobPath(ref: string): string;
+
+  insertDataset(d: DatasetRecord): Promise<void>;
+  getDataset(id: string): Promise<DatasetRecord | undefined>;
+  listDatasets(kind?: DatasetKind): Promise<DatasetRecord[]>;
+
+  insertPlan(p: PlanRecord): Promise<void>;
+  getPlan(id: string): Promise<PlanRecord | undefined>;
+  listPlans(): Promise<PlanRecord[]>;
+  /**
+   * Writes `v` (numbered `latestVersion + 1`, parent = the current version) and makes it the
+   * current version if and only if the plan's current version is still `expectedCurrent`
+   * (compare-and-set, atomic). No version row is ever deleted. Returns false when stale.
+   */
+  appendPlanVersion(v: PlanVersionRecord, expectedCurrent: number): Promise<boolean>;
+  /**
+   * Moves the current pointer to an existing version (undo → parent, redo → newest child),
+   * compare-and-set on `expectedCurrent`. Returns false when stale.
+   */
+  setCurrentVersion(planId: string, version: number, expectedCurrent: number): Promise<boolean>;
+  getPlanVersion(planId: string, version: number): Promise<PlanVersionRecord | undefined>;
+  listPlanVersions(planId: string): Promise<PlanVersionRecord[]>;
+
+  insertJob(j: JobRecord): Promise<void>;
+  getJob(id: string): Promise<JobRecord | undefined>;
+  listJobs(limit?: number): Promise<JobRecord[]>;
+  updateJob(id: string, patch: JobPatch): Promise<void>;
+  /** Marks every `running` or `queued` job failed (`INTERRUPTED`); returns how many. Call at start-up. */
+  failInterruptedJobs(now: string): Promise<number>;
+
+  insertStaffing(s: StaffingRecord): Promise<void>;
+  getStaffing(id: string): Promise<StaffingRecord | undefined>;
+  listStaffing(planId: string): Promise<StaffingRecord[]>;
+
+  insertToken(t: TokenRecord): Promise<void>;
+  /** The live (not revoked) token with this hash. */
+  findTokenByHash(hash: string): Promise<TokenRecord | undefined>;
+  listTokens(): Promise<TokenRecord[]>;
+  revokeToken(id: string, now: string): Promise<boolean>;
+
+  close(): Promise<void>;
+}
