@@ -8,23 +8,6 @@ import type { BeatPlan, PlanMetrics } from '../plan/types.js';
 import { estimateResponse, type ResponseEstimate } from '../response/estimate-response.js';
 import { chooseMeetingPlaces, type MeetingPlaces } from '../response/meetings.js';
 import type { CellScores } from '../score/types.js';
-import { staffingInputFromPlan } from '../staff/from-plan.js';
-import type { StaffingInput } from '../staff/types.js';
-
-/** The staffing input of a plan (per-beat, per-shift workload and need, areas, compactness). */
-export function staffingInputOf(grid: Grid, plan: BeatPlan, scores: CellScores, metrics: PlanMetrics): StaffingInput {
-  return staffingInputFromPlan({
-    shifts: scores.shifts,
-    beatIds: plan.beatIds,
-    beatOfCell: plan.beatOfCell,
-    cellShiftWorkloadHours: scores.shiftWorkloadHours,
-    cellNeedHours: scores.needHours,
-    cellAreaKm2: grid.areaKm2,
-    districtOfBeat: plan.districtOfBeat,
-    districtIds: plan.districtIds,
-    compactnessOfBeat: metrics.perBeat.map((b) => b.polsbyPopper),
-  });
-}
 
 /** Response figures as they go into metrics.json / staffing.json: city, per shift, per district. */
 export function responseSummary(r: ResponseEstimate, staffingRule: string) {

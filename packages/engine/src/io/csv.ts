@@ -145,6 +145,46 @@ export interface CsvTable {
   readonly malformedExamples: readonly number[];
 }
 
+/** A CSV file's header and records with their 1-based line numbers. */
+export interface CsvRecords {
+  readonly file: string | undefined;
+  /** Header names exactly as written (BOM removed). */
+  readonly columns: readonly string[];
+  /** Every data record, whatever its number of fields, with the file line it starts on. */
+  readonly records: ReadonlyArray<{ readonly fields: readonly string[]; readonly line: number }>;
+  /** Lines the parser could not read (e.g. an unclosed quote). */
+  readonly unreadableLines: readonly number[];
+}
+
+/**
+ * Reads a whole CSV with the engine's one csv-parse setup, keeping each record's line number
+ * (what row-level reports need). {@link readCsvTable}, the roster and the fleet readers are
+ * built on it.
+ * @throws BeatplanError `PARSE_ERROR` when the file is empty or a record exceeds
+ *   `maxRowBytes`; `BAD_INPUT` when it cannot be read
+ */
+export async function readCsvRecords(source: TextSource, options: CsvTableOptions = {}): Promise<CsvRecords> {
+  const opened = await openSource(source, options.fileName);
+  let columns: string[] | undefined;
+  const records: Array<{ fields: string[]; line: number }> = [];
+  const { unreadableLines } = await forEachCsvRecord(
+    opened.stream,
+    {
+      file: opened.file,
+      maxRowBytes: options.maxRowBytes ?? DEFAULT_MAX_ROW_BYTES,
+      sizeBytes: opened.sizeBytes,
+      signal: options.signal,
+      stage: 'read-csv',
+    },
+    (fields, line) => {
+      if (columns === undefined) columns = fields;
+      else records.push({ fields, line });
+    },
+  );
+  if (columns === undefined) throw new BeatplanError('PARSE_ERROR', 'file is empty', { file: opened.file });
+  return { file: opened.file, columns, records, unreadableLines };
+}
+
 /**
  * Reads a whole CSV table (header + rows) with the same parser setup as
  * {@link readIncidents}: BOM, CRLF, quoted fields with commas/quotes/newlines, blank lines
@@ -161,31 +201,13 @@ export interface CsvTable {
  * t.rows.map((r) => Number(r[income]));
  */
 export async function readCsvTable(source: TextSource, options: CsvTableOptions = {}): Promise<CsvTable> {
-  const opened = await openSource(source, options.fileName);
-  let columns: string[] | undefined;
-  const rows: string[][] = [];
-  let malformedRows = 0;
-  const malformedExamples: number[] = [];
-  const malformed = (line: number): void => {
-    malformedRows++;
-    if (malformedExamples.length < 5) malformedExamples.push(line);
-  };
-  const { unreadableLines } = await forEachCsvRecord(
-    opened.stream,
-    {
-      file: opened.file,
-      maxRowBytes: options.maxRowBytes ?? DEFAULT_MAX_ROW_BYTES,
-      sizeBytes: opened.sizeBytes,
-      signal: options.signal,
-      stage: 'read-csv',
-    },
-    (fields, line) => {
-      if (columns === undefined) columns = fields;
-      else if (fields.length !== columns.length) malformed(line);
-      else rows.push(fields);
-    },
-  );
-  if (columns === undefined) throw new BeatplanError('PARSE_ERROR', 'file is empty', { file: opened.file });
-  for (const line of unreadableLines) malformed(line);
-  return { columns, rows, read: rows.length + malformedRows, malformedRows, malformedExamples };
+  const { columns, records, unreadableLines } = await readCsvRecords(source, options);
+  const rows: (readonly string[])[] = [];
+  const malformedLines: number[] = [];
+  for (const r of records) {
+    if (r.fields.length === columns.length) rows.push(r.fields);
+    else malformedLines.push(r.line);
+  }
+  malformedLines.push(...unreadableLines);
+  return { columns, rows, read: rows.length + malformedLines.length, malformedRows: malformedLines.length, malformedExamples: malformedLines.slice(0, 5) };
 }

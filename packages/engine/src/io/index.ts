@@ -35,7 +35,7 @@ export {
   type ResolvedColumns,
 } from './columns.js';
 export { parseLocalTimeMs, type TimeFormat } from './dates.js';
-export { readCsvTable, DEFAULT_MAX_ROW_BYTES, type CsvTable, type CsvTableOptions } from './csv.js';
+export { readCsvTable, readCsvRecords, DEFAULT_MAX_ROW_BYTES, type CsvTable, type CsvTableOptions, type CsvRecords } from './csv.js';
 export {
   readBoundary,
   readLines,
@@ -55,5 +55,5 @@ export {
 } from '../geo/validate.js';
 export { DEFAULT_MAX_JSON_BYTES, type GeoJsonSource, type JsonReadOptions } from './json.js';
 export type { TextSource } from './source.js';
-export { readRoster, readCsvRecords, parseBoolean, type RosterResult, type RowIssue, type TableReport, type CsvRecords } from './read-roster.js';
+export { readRoster, parseBoolean, type RosterResult, type RowIssue, type TableReport } from './read-roster.js';
 export { readFleet, type FleetResult } from './read-fleet.js';

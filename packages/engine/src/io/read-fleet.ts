@@ -2,7 +2,8 @@
  * Fleet CSV reader: `shift,vehicle_type,count`.
  */
 import type { FleetEntry } from '../staff/types.js';
-import { columnIndices, readCsvRecords, type RowIssue, type TableReport } from './read-roster.js';
+import { readCsvRecords } from './csv.js';
+import { columnIndices, type RowIssue, type TableReport } from './read-roster.js';
 import type { TextSource } from './source.js';
 
 /** Result of {@link readFleet}. */
@@ -22,7 +23,7 @@ export interface FleetResult {
  * const { fleet } = await readFleet('data/demo/fleet.csv'); // [{ shift: '1', vehicleType: 'marked', count: 40 }, …]
  */
 export async function readFleet(source: TextSource, options: { fileName?: string; signal?: AbortSignal } = {}): Promise<FleetResult> {
-  const t = await readCsvRecords(source, options.fileName, options.signal);
+  const t = await readCsvRecords(source, options);
   const col = columnIndices(t, ['shift', 'vehicle_type', 'count'] as const, ['shift', 'vehicle_type', 'count']);
   const rejected: RowIssue[] = t.unreadableLines.map((row) => ({ row, field: '', value: '', reason: 'unreadable record (unclosed quote?)' }));
   const byKey = new Map<string, { shift: string; vehicleType: string; count: number }>();

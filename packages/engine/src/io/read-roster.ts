@@ -3,9 +3,9 @@
  */
 import { BeatplanError } from '../errors.js';
 import type { Officer } from '../staff/types.js';
-import { DEFAULT_MAX_ROW_BYTES, forEachCsvRecord } from './csv.js';
+import { readCsvRecords, type CsvRecords } from './csv.js';
 import { findColumn } from './columns.js';
-import { openSource, type TextSource } from './source.js';
+import type { TextSource } from './source.js';
 
 /** A CSV row that was not used, and why. */
 export interface RowIssue {
@@ -23,37 +23,6 @@ export interface TableReport {
   readonly read: number;
   readonly used: number;
   readonly rejected: readonly RowIssue[];
-}
-
-/** A CSV file's header and records with their 1-based line numbers. */
-export interface CsvRecords {
-  readonly file: string | undefined;
-  readonly columns: readonly string[];
-  readonly records: ReadonlyArray<{ readonly fields: readonly string[]; readonly line: number }>;
-  /** Lines the parser could not read (e.g. an unclosed quote). */
-  readonly unreadableLines: readonly number[];
-}
-
-/**
- * Reads a small CSV with the engine's one csv-parse setup, keeping each record's line number
- * (what row-level reports need). A candidate to move next to `readCsvTable` in `io/csv.ts`.
- *
- * @throws BeatplanError `PARSE_ERROR` when the file is empty; `BAD_INPUT` when it cannot be read
- */
-export async function readCsvRecords(source: TextSource, fileName?: string, signal?: AbortSignal): Promise<CsvRecords> {
-  const opened = await openSource(source, fileName);
-  let columns: string[] | undefined;
-  const records: Array<{ fields: string[]; line: number }> = [];
-  const { unreadableLines } = await forEachCsvRecord(
-    opened.stream,
-    { file: opened.file, maxRowBytes: DEFAULT_MAX_ROW_BYTES, sizeBytes: opened.sizeBytes, signal, stage: 'read-csv' },
-    (fields, line) => {
-      if (columns === undefined) columns = fields.map((f) => f.trim());
-      else records.push({ fields, line });
-    },
-  );
-  if (columns === undefined) throw new BeatplanError('PARSE_ERROR', 'file is empty', { file: opened.file });
-  return { file: opened.file, columns, records, unreadableLines };
 }
 
 /**
@@ -111,7 +80,7 @@ export interface RosterResult {
  * for (const r of report.rejected) console.warn(`row ${r.row} ${r.field}: ${r.reason}`);
  */
 export async function readRoster(source: TextSource, options: { fileName?: string; signal?: AbortSignal } = {}): Promise<RosterResult> {
-  const t = await readCsvRecords(source, options.fileName, options.signal);
+  const t = await readCsvRecords(source, options);
   const names = ['officer_id', 'name', 'shift', 'rank', 'current_beat', 'skills', 'available'] as const;
   const col = columnIndices(t, names, ['officer_id', 'shift']);
   const get = (f: readonly string[], k: (typeof names)[number]) => (col[k] >= 0 ? (f[col[k]] ?? '').trim() : '');

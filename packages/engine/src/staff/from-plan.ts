@@ -2,7 +2,10 @@
  * Adapter from cell-level plan data (as in `plan.json`) to the grid-free {@link StaffingInput}.
  */
 import { BeatplanError } from '../errors.js';
-import type { ShiftWindow } from '../score/types.js';
+import type { Grid } from '../grid/grid.js';
+import { evaluatePlan } from '../plan/evaluate.js';
+import type { BeatPlan, PlanMetrics } from '../plan/types.js';
+import type { CellScores, ShiftWindow } from '../score/types.js';
 import type { StaffingBeat, StaffingInput } from './types.js';
 
 /** Cell-level data of a plan, without a grid. Arrays are indexed by cell. */
@@ -80,4 +83,25 @@ export function staffingInputFromPlan(d: PlanStaffingData): StaffingInput {
     };
   });
   return { shifts: d.shifts, beats };
+}
+
+/**
+ * The staffing input of a plan on its grid: per-beat, per-shift workload and need, areas,
+ * districts and compactness (Polsby-Popper from `metrics`, else evaluated here).
+ * @throws BeatplanError `PLAN_GRID_MISMATCH` when plan, grid and scores do not fit
+ * @example const input = staffingInputOfPlan(grid, plan, scores); await staffBeats(input, roster);
+ */
+export function staffingInputOfPlan(grid: Grid, plan: BeatPlan, scores: CellScores, metrics?: PlanMetrics): StaffingInput {
+  const m = metrics ?? evaluatePlan(grid, plan, scores);
+  return staffingInputFromPlan({
+    shifts: scores.shifts,
+    beatIds: plan.beatIds,
+    beatOfCell: plan.beatOfCell,
+    cellShiftWorkloadHours: scores.shiftWorkloadHours,
+    cellNeedHours: scores.needHours,
+    cellAreaKm2: grid.areaKm2,
+    districtOfBeat: plan.districtOfBeat,
+    districtIds: plan.districtIds,
+    compactnessOfBeat: m.perBeat.map((b) => b.polsbyPopper),
+  });
 }

@@ -13,7 +13,8 @@ import { beatSuccessors, successorRecord } from '../../staff/successors.js';
 import { staffWhatIf } from '../../staff/what-if.js';
 import type { StaffingResult, StaffOptions } from '../../staff/types.js';
 import { readJson } from '../../io/json.js';
-import { staffingInputOf, withPlanFigures } from '../plan-figures.js';
+import { withPlanFigures } from '../plan-figures.js';
+import { staffingInputOfPlan } from '../../staff/from-plan.js';
 import { terminalProgress } from '../progress.js';
 import { intFlag, numberFlag, required, writeOut } from '../inputs.js';
 import type { CliIo } from '../run.js';
@@ -66,7 +67,7 @@ export async function staffCommand(argv: string[], io: CliIo): Promise<number> {
 
   const { grid, plan, scores } = saved;
   const metrics = evaluatePlan(grid, plan, scores);
-  const input = staffingInputOf(grid, plan, scores, metrics);
+  const input = staffingInputOfPlan(grid, plan, scores, metrics);
   // Officers follow their old beat to the beat that took over most of its cells.
   const existing = saved.extra.existing as { ids: string[]; beatOfCell: number[] } | null | undefined;
   let successorOf: Record<string, string> | undefined;
