@@ -157,7 +157,8 @@ describe.skipIf(!hasRealdata())('beatplan plan / evaluate / staff on Chicago', (
     writeFileSync(roster, `${lines.join('\n')}\n`);
     const c = capture();
     const t = performance.now();
-    expect(await runCli(['staff', '--plan', join(out, 'plan.json'), '--roster', roster, '--out', join(out, 'staff')], c.io)).toBe(0);
+    expect(await runCli(['staff', '--plan', join(out, 'plan.json'), '--roster', roster, '--out', join(out, 'staff'),
+      '--skill', `spanish=${realdata('chicago', 'community_areas_2020_acs.geojson')}:HISP:0.5`], c.io)).toBe(0);
     console.log(`${c.o.out.trim()} (${(performance.now() - t).toFixed(0)} ms incl. reading)`);
     const staffing = JSON.parse(readFileSync(join(out, 'staff', 'staffing.json'), 'utf8'));
     const sats: number[] = [];
@@ -171,6 +172,16 @@ describe.skipIf(!hasRealdata())('beatplan plan / evaluate / staff on Chicago', (
     expect(new Set(ids).size).toBe(ids.length); // one beat per officer
     console.log(`Chicago staffing: continuity ${staffing.continuity.percent.toFixed(1)}%, saturation max ${Math.max(...sats).toFixed(3)}, mean ${(sats.reduce((a, b) => a + b, 0) / sats.length).toFixed(3)}`);
     expect(staffing.continuity.percent).toBeGreaterThan(50);
+    // beats where most residents are Hispanic need a Spanish speaker on every shift
+    const spanishSpeakers = new Set(lines.slice(1).filter((l) => l.includes(',spanish,')).map((l) => l.split(',')[0]));
+    const needing = staffing.beats.filter((b: any) => b.skillsNeeded.includes('spanish'));
+    expect(needing.length).toBeGreaterThan(10);
+    const unfilledSkill = new Set(staffing.unfilled.filter((u: any) => u.kind === 'skill').map((u: any) => `${u.beat}/${u.shift}`));
+    for (const b of needing) for (const s of b.shifts) {
+      const covered = s.officers.some((o: string) => spanishSpeakers.has(o));
+      expect(covered || unfilledSkill.has(`${b.id}/${s.shift}`)).toBe(true);
+    }
+    console.log(`Chicago staffing: ${needing.length} beats need Spanish; ${unfilledSkill.size} beat-shifts short of a speaker`);
     expect(Math.max(...sats)).toBeLessThanOrEqual(1);
   });
 });

@@ -57,7 +57,12 @@ function positionProblem(p: unknown): string | undefined {
 }
 
 function preview(v: unknown): string {
-  const s = JSON.stringify(v) ?? String(v);
+  let s: string;
+  try {
+    s = JSON.stringify(v) ?? String(v);
+  } catch {
+    s = Array.isArray(v) ? '[…] (nested too deeply to show)' : typeof v; // e.g. 10,000 levels of [[[…]]]
+  }
   return s.length > 60 ? `${s.slice(0, 57)}...` : s;
 }
 

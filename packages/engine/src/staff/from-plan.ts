@@ -91,7 +91,13 @@ export function staffingInputFromPlan(d: PlanStaffingData): StaffingInput {
  * @throws BeatplanError `PLAN_GRID_MISMATCH` when plan, grid and scores do not fit
  * @example const input = staffingInputOfPlan(grid, plan, scores); await staffBeats(input, roster);
  */
-export function staffingInputOfPlan(grid: Grid, plan: BeatPlan, scores: CellScores, metrics?: PlanMetrics): StaffingInput {
+export function staffingInputOfPlan(
+  grid: Grid,
+  plan: BeatPlan,
+  scores: CellScores,
+  metrics?: PlanMetrics,
+  skillsOfBeat?: Readonly<Record<string, readonly string[]>>,
+): StaffingInput {
   const m = metrics ?? evaluatePlan(grid, plan, scores);
   return staffingInputFromPlan({
     shifts: scores.shifts,
@@ -103,5 +109,6 @@ export function staffingInputOfPlan(grid: Grid, plan: BeatPlan, scores: CellScor
     districtOfBeat: plan.districtOfBeat,
     districtIds: plan.districtIds,
     compactnessOfBeat: m.perBeat.map((b) => b.polsbyPopper),
+    skillsOfBeat,
   });
 }

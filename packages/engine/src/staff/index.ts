@@ -35,3 +35,4 @@ export type {
   ShiftSummary,
   StaffingResult,
 } from './types.js';
+export { skillsOfBeats, type SkillRule } from './skills.js';

@@ -13,6 +13,8 @@ import { beatSuccessors, successorRecord } from '../../staff/successors.js';
 import { staffWhatIf } from '../../staff/what-if.js';
 import type { StaffingResult, StaffOptions } from '../../staff/types.js';
 import { readJson } from '../../io/json.js';
+import { readPolygonLayer } from '../../io/read-geojson-layers.js';
+import { skillsOfBeats } from '../../staff/skills.js';
 import { withPlanFigures } from '../plan-figures.js';
 import { staffingInputOfPlan } from '../../staff/from-plan.js';
 import { terminalProgress } from '../progress.js';
@@ -27,6 +29,21 @@ export function parseOfficersOut(spec: string): Array<{ shift: string; count: nu
     if (!m) throw new BeatplanError('BAD_INPUT', '--out-officers must be SHIFT:N[,SHIFT:N]', { field: '--out-officers', value: part });
     return { shift: m[1]!, count: Number(m[2]) };
   });
+}
+
+/** Parses `--skill spanish=areas.geojson:HISP[:0.3]`. */
+export function parseSkillSpec(spec: string): { skill: string; file: string; field: string; minShare?: number } {
+  const bad = () => new BeatplanError('BAD_INPUT', '--skill must be SKILL=FILE:FIELD[:MIN_SHARE]', { field: '--skill', value: spec });
+  const eq = spec.indexOf('=');
+  if (eq <= 0) throw bad();
+  const parts = spec.slice(eq + 1).split(':');
+  let minShare: number | undefined;
+  if (parts.length >= 3 && /^\d*\.?\d+$/.test(parts[parts.length - 1]!)) minShare = Number(parts.pop());
+  if (parts.length < 2) throw bad();
+  const field = parts.pop()!;
+  const file = parts.join(':');
+  if (!file || !field) throw bad();
+  return { skill: spec.slice(0, eq).trim(), file, field, ...(minShare !== undefined ? { minShare } : {}) };
 }
 
 /** Officers allocated per shift per beat (`[shift][beat]`) of a staffing result. */
@@ -54,6 +71,7 @@ export async function staffCommand(argv: string[], io: CliIo): Promise<number> {
       'out-officers': { type: 'string' },
       seed: { type: 'string' },
       venues: { type: 'string' },
+      skill: { type: 'string', multiple: true },
     },
     strict: true,
   });
@@ -67,7 +85,16 @@ export async function staffCommand(argv: string[], io: CliIo): Promise<number> {
 
   const { grid, plan, scores } = saved;
   const metrics = evaluatePlan(grid, plan, scores);
-  const input = staffingInputOfPlan(grid, plan, scores, metrics);
+  const rules = [];
+  for (const spec of values.skill ?? []) {
+    const { skill, file, field, minShare } = parseSkillSpec(spec);
+    rules.push({ skill, minShare, layer: { features: (await readPolygonLayer(file, field)).features } });
+  }
+  const skillsOfBeat = rules.length ? skillsOfBeats(grid, plan, scores.population, rules) : undefined;
+  if (skillsOfBeat && scores.population.every((p) => p === 0)) {
+    io.stderr.write('warning: --skill needs residents per cell; this plan.json has none (plan with --layer FILE:POPULATION)\n');
+  }
+  const input = staffingInputOfPlan(grid, plan, scores, metrics, skillsOfBeat);
   // Officers follow their old beat to the beat that took over most of its cells.
   const existing = saved.extra.existing as { ids: string[]; beatOfCell: number[] } | null | undefined;
   let successorOf: Record<string, string> | undefined;
@@ -87,8 +114,10 @@ export async function staffCommand(argv: string[], io: CliIo): Promise<number> {
   const warn = (m: string) => io.stderr.write(`warning: ${m}\n`);
   const venues = values.venues ? (await readJson(values.venues)).value : undefined;
   const figures = withPlanFigures(grid, plan, scores, metrics, allocatedUnits(result, plan.beatIds, scores.shifts.length), 'allocated officers (this staffing)', venues, warn);
+  const staffingJson = staffingToJson(result);
   await writeOut(out, 'staffing.json', {
-    ...staffingToJson(result),
+    ...staffingJson,
+    beats: (staffingJson.beats as Array<{ id: string }>).map((b) => ({ ...b, skillsNeeded: skillsOfBeat?.[b.id] ?? [] })),
     response: figures.response,
     access: figures.access,
     beatFigures: figures.perBeat.map(({ id, unitsOnDuty, rho, crossBeatShare, meanTravelMinutes, p90TravelMinutes, meetingPlace, meetingWalkMinutes }) => ({
