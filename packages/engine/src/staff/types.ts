@@ -123,6 +123,8 @@ export interface StaffOptions {
   readonly solverTimeLimitMs?: number;
   readonly signal?: AbortSignal;
   readonly onProgress?: (fraction: number, stage: string) => void;
+  /** Clock in ms for `timingsMs` (default `performance.now`); results never depend on it. */
+  readonly now?: () => number;
 }
 
 /** Staffing of one beat in one shift. */
