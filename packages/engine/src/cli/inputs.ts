@@ -5,13 +5,9 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { BeatplanError, type ProgressFn } from '../errors.js';
-import { buildGrid } from '../grid/build-grid.js';
 import type { Grid } from '../grid/grid.js';
-import { pointToCellLocator } from '../grid/locate.js';
-import { readIncidents, type IngestReport } from '../io/read-incidents.js';
-import { readBoundary, readLines, readPolygonLayer } from '../io/read-geojson-layers.js';
 import { parseColumnMapping } from '../io/columns.js';
-import { scoreCells, type PolygonLayer, type ScoreResult } from '../score/score-cells.js';
+import { loadCity, type LoadedCity } from '../io/load-city.js';
 import { parseShifts } from '../score/shifts.js';
 
 /** parseArgs option specs of the inputs every city command takes. */
@@ -36,15 +32,6 @@ export interface CityArgs {
   barriers?: string;
   shifts?: string;
   map?: string;
-}
-
-/** A city read, gridded and scored. */
-export interface LoadedCity {
-  grid: Grid;
-  score: ScoreResult;
-  ingest: IngestReport;
-  boundary: Awaited<ReturnType<typeof readBoundary>> | undefined;
-  timingsMs: { grid: number; ingest: number; score: number };
 }
 
 /** Throws `BAD_INPUT` naming the flag when a required flag is missing. */
@@ -94,49 +81,35 @@ export function parseLayerSpec(spec: string): { file: string; field: string; kin
 }
 
 /**
- * Reads boundary, barriers, layers and incidents, builds the grid and scores it.
+ * Reads boundary, barriers, layers and incidents named by the flags, builds the grid and
+ * scores it (the engine's `loadCity`; with `grid` — a saved plan's — the boundary is optional).
  * @param beats the number of beats wanted (steers the automatic resolution)
  */
-export async function loadCity(
+export async function loadCityFromArgs(
   args: CityArgs,
   options: { beats?: number; onProgress?: ProgressFn; grid?: Grid } = {},
 ): Promise<LoadedCity> {
-  const incidentsFile = required(args.incidents, 'incidents');
+  const incidents = required(args.incidents, 'incidents');
   const resolution = intFlag(args.resolution, 'resolution', 0, 15);
   const shifts = args.shifts ? parseShifts(args.shifts) : undefined;
   const mapping = args.map ? parseColumnMapping(args.map) : undefined;
-  const layerSpecs = (args.layer ?? []).map(parseLayerSpec);
-  if (layerSpecs.filter((l) => l.kind === 'vulnerability').length > 1) {
-    throw new BeatplanError('BAD_INPUT', 'at most one --layer may be :vulnerability', { field: '--layer' });
-  }
-
-  let t = performance.now();
-  // With a prebuilt grid (a saved plan's), the boundary is optional: it only rescues
-  // incidents at the city edge whose H3 cell centre falls outside.
-  const boundary = options.grid && !args.boundary ? undefined : await readBoundary(required(args.boundary, 'boundary'));
-  const barriers = args.barriers ? await readLines(args.barriers) : undefined;
-  const grid = options.grid ?? buildGrid(boundary!, { resolution, beats: options.beats, barriers, onProgress: options.onProgress });
-  const gridMs = performance.now() - t;
-
-  t = performance.now();
-  const { incidents, report: ingest } = await readIncidents(incidentsFile, {
-    mapping,
-    locate: pointToCellLocator(grid, boundary),
-    onProgress: options.onProgress,
-  });
-  const ingestMs = performance.now() - t;
-
-  t = performance.now();
-  let population: PolygonLayer | undefined;
-  let vulnerability: PolygonLayer | undefined;
-  for (const spec of layerSpecs) {
-    const { features } = await readPolygonLayer(spec.file, spec.field);
-    if (spec.kind === 'vulnerability') vulnerability = { features };
-    else population = { features: [...(population?.features ?? []), ...features] };
-  }
-  const score = scoreCells(grid, incidents, { shifts, population, vulnerability, onProgress: options.onProgress });
-  const scoreMs = performance.now() - t;
-  return { grid, score, ingest, boundary, timingsMs: { grid: gridMs, ingest: ingestMs, score: scoreMs } };
+  const layers = (args.layer ?? []).map(parseLayerSpec);
+  const vulnerability = layers.filter((l) => l.kind === 'vulnerability');
+  if (vulnerability.length > 1) throw new BeatplanError('BAD_INPUT', 'at most one --layer may be :vulnerability', { field: '--layer' });
+  if (!options.grid) required(args.boundary, 'boundary');
+  return loadCity(
+    {
+      boundary: args.boundary ? { source: args.boundary } : undefined,
+      incidents: { source: incidents, read: { mapping } },
+      barriers: args.barriers ? { source: args.barriers } : undefined,
+      population: layers.filter((l) => l.kind === 'population').map((l) => ({ source: l.file, field: l.field })),
+      vulnerability: vulnerability[0] ? { source: vulnerability[0].file, field: vulnerability[0].field } : undefined,
+      resolution,
+      beats: options.beats,
+      score: { shifts },
+    },
+    { onProgress: options.onProgress, grid: options.grid },
+  );
 }
 
 /** Writes `name` into `dir` (created when missing). JSON values are pretty-printed. */

@@ -14,6 +14,7 @@ describe('@beatplan/engine/io public API', () => {
         'parseLocalTimeMs',
         'readBoundary',
         'readCsvTable',
+      'loadCity',
       'readCsvRecords',
       'parseBoolean',
       'readFleet',

@@ -57,3 +57,4 @@ export { DEFAULT_MAX_JSON_BYTES, type GeoJsonSource, type JsonReadOptions } from
 export type { TextSource } from './source.js';
 export { readRoster, parseBoolean, type RosterResult, type RowIssue, type TableReport } from './read-roster.js';
 export { readFleet, type FleetResult } from './read-fleet.js';
+export { loadCity, type CityInputs, type CitySource, type LoadedCity } from './load-city.js';

@@ -10,7 +10,7 @@ import { evaluatePlan } from '../../plan/evaluate.js';
 import { planFromJson, planToCellsCsv } from '../../plan/output.js';
 import type { BalanceOn } from '../../plan/types.js';
 import { terminalProgress } from '../progress.js';
-import { CITY_OPTIONS, loadCity, numberFlag, required, roundTimings, writeOut } from '../inputs.js';
+import { CITY_OPTIONS, loadCityFromArgs, numberFlag, required, roundTimings, writeOut } from '../inputs.js';
 import type { CliIo } from '../run.js';
 import { metricsLine } from './plan.js';
 
@@ -44,7 +44,7 @@ export async function evaluateCommand(argv: string[], io: CliIo): Promise<number
   const saved = await readPlanFile(required(values.plan, 'plan'));
   const tolerance = numberFlag(values.tolerance, 'tolerance', 0.001, 1) ?? (saved.extra.tolerance as number | undefined) ?? 0.05;
   const shifts = values.shifts ?? saved.scores.shifts.map((s) => s.id).join(',');
-  const city = await loadCity({ ...values, shifts }, { grid: saved.grid, onProgress: terminalProgress(io.stderr) });
+  const city = await loadCityFromArgs({ ...values, shifts }, { grid: saved.grid, onProgress: terminalProgress(io.stderr) });
   const t = performance.now();
   const balanceOn = (saved.extra.balanceOn as BalanceOn | undefined) ?? 'total';
   const metrics = evaluatePlan(saved.grid, saved.plan, city.score.scores, { balanceOn, tolerance });

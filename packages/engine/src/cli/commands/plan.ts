@@ -18,7 +18,7 @@ import { beatsToGeojson, planToCellsCsv, planToJson } from '../../plan/output.js
 import { planBeats } from '../../plan/plan-beats.js';
 import type { BalanceOn, BeatPlan, PlanMetrics } from '../../plan/types.js';
 import { terminalProgress } from '../progress.js';
-import { CITY_OPTIONS, intFlag, loadCity, numberFlag, required, roundTimings, writeOut } from '../inputs.js';
+import { CITY_OPTIONS, intFlag, loadCityFromArgs, numberFlag, required, roundTimings, writeOut } from '../inputs.js';
 import type { CliIo } from '../run.js';
 
 const PLAN_OPTIONS = {
@@ -108,7 +108,7 @@ export async function planCommand(argv: string[], io: CliIo): Promise<number> {
   const existing = values.existing ? await readIdPolygons(values.existing, values['existing-id'], 'existing') : undefined;
   if (beats === undefined && existing) beats = new Set(existing.ids).size;
 
-  const city = await loadCity(values, { beats, onProgress: progress });
+  const city = await loadCityFromArgs(values, { beats, onProgress: progress });
   const { grid, score } = city;
   const scores = score.scores;
   if (beats === undefined) {

@@ -2,14 +2,14 @@
 import { parseArgs } from 'node:util';
 import { cellsToCsv } from '../../score/cells-csv.js';
 import { terminalProgress } from '../progress.js';
-import { CITY_OPTIONS, loadCity, required, roundTimings, writeOut } from '../inputs.js';
+import { CITY_OPTIONS, loadCityFromArgs, required, roundTimings, writeOut } from '../inputs.js';
 import type { CliIo } from '../run.js';
 
 export async function scoreCommand(argv: string[], io: CliIo): Promise<number> {
   const { values } = parseArgs({ args: argv, options: CITY_OPTIONS, strict: true });
   const out = required(values.out, 'out');
   const t0 = performance.now();
-  const city = await loadCity(values, { onProgress: terminalProgress(io.stderr) });
+  const city = await loadCityFromArgs(values, { onProgress: terminalProgress(io.stderr) });
   const { grid, score, ingest } = city;
   await writeOut(out, 'cells.csv', cellsToCsv(grid, score.scores));
   const report = {
