@@ -6,6 +6,7 @@ import type { Logger } from 'pino';
 import type { Config } from './config.js';
 import type { ContextCache, PlanGridCache } from './context-cache.js';
 import type { JobRunner } from './jobs/job-runner.js';
+import type { PlanVersionCache } from './plan-access.js';
 import type { Store } from './store/store.js';
 
 /** Shared services of one app instance. */
@@ -15,5 +16,7 @@ export interface AppContext {
   runner: JobRunner;
   contexts: ContextCache;
   plans: PlanGridCache;
+  /** Loaded plan versions and reads derived from them. */
+  versions: PlanVersionCache;
   log: Logger;
 }

@@ -17,8 +17,10 @@ import { ApiError, errorHandler, notFoundHandler } from './errors.js';
 import { RouteTable } from './http.js';
 import { JobRunner } from './jobs/job-runner.js';
 import { buildOpenApi, renderDocsHtml } from './openapi.js';
+import { PlanVersionCache } from './plan-access.js';
 import { datasetRoutes } from './routes/datasets.js';
 import { jobRoutes } from './routes/jobs.js';
+import { planAnalysisRoutes } from './routes/plan-analysis.js';
 import { planRoutes } from './routes/plans.js';
 import { tokenRoutes } from './routes/tokens.js';
 import type { Store } from './store/store.js';
@@ -60,7 +62,7 @@ export async function createApp(deps: AppDeps): Promise<BeatplanApp> {
   const interrupted = await store.failInterruptedJobs(new Date().toISOString());
   if (interrupted) log.warn({ interrupted }, 'jobs interrupted by the previous shutdown were marked failed');
   const runner = new JobRunner({ store, log, concurrency: config.jobConcurrency });
-  const context: AppContext = { store, config, runner, contexts: new ContextCache(config.contextCacheSize), plans: new PlanGridCache(), log };
+  const context: AppContext = { store, config, runner, contexts: new ContextCache(config.contextCacheSize), plans: new PlanGridCache(), versions: new PlanVersionCache(), log };
 
   const app = express();
   app.disable('x-powered-by');
@@ -144,6 +146,7 @@ export async function createApp(deps: AppDeps): Promise<BeatplanApp> {
   datasetRoutes(table, context);
   jobRoutes(table, context);
   planRoutes(table, context);
+  planAnalysisRoutes(table, context);
 
   const doc = buildOpenApi(table.routes, VERSION);
   doc.paths = {

@@ -2,7 +2,7 @@
  * Loads the demo city into a running API the way an analyst would: upload the datasets,
  * plan the beats (a job), staff them (a job). Used by `beatplan serve --demo DIR`.
  */
-import { createReadStream, statSync } from 'node:fs';
+import { createReadStream, existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 
@@ -15,7 +15,8 @@ export interface DemoIds {
 
 /**
  * Uploads `dir`'s boundary, incidents, barriers, neighbourhood layers, current beats and
- * roster, plans the beats (K = the current beats) and starts staffing.
+ * roster, plans the beats (K = the current beats), sets the plan's meeting places from
+ * `venues.geojson` when the folder has one, and starts staffing.
  * @param url the API's base URL (e.g. `http://127.0.0.1:8080`)
  * @param token an admin or commander token
  * @throws Error naming the step and the API's problem detail when a step fails
@@ -71,6 +72,11 @@ export async function seedDemo(url: string, token: string, dir: string, log: (m:
   );
   const planId = String((planJob.result as { planId?: string } | undefined)?.planId ?? '');
   if (!planId) throw new Error(`demo: the plan job returned no plan id: ${JSON.stringify(planJob.result)}`);
+  if (existsSync(join(dir, 'venues.geojson'))) {
+    // Meeting places for the public "find my beat" lookup (default schedule).
+    datasets.venues = await upload('/datasets/venues?name=Meeting%20places&idProperty=name', 'venues.geojson', 'application/geo+json');
+    await call('PUT', `/plans/${planId}/meetings`, { venues: datasets.venues });
+  }
   log('staffing …');
   const staffJob = await call('POST', `/plans/${planId}/staffing`, { roster: datasets.roster });
   await waitJob(staffJob);

@@ -4,6 +4,7 @@
  *
  * Nothing here touches HTTP; inputs arrive as server-side file paths of stored datasets.
  */
+import { readFile } from 'node:fs/promises';
 import {
   BeatplanError,
   beatSuccessors,
@@ -12,7 +13,9 @@ import {
   cellsToCsv,
   cellsToPolygons,
   comparePlans,
+  chooseMeetingPlaces,
   createPlanState,
+  estimateResponse,
   evaluatePlan,
   gridFromCells,
   importPlan,
@@ -23,22 +26,26 @@ import {
   planToCellsCsv,
   planToJson,
   pointToCellLocator,
-  scoreCells,
+  requiredByShift,
   staffBeats,
-  staffingInputFromPlan,
+  staffingInputOfPlan,
   staffingToJson,
+  staffWhatIf,
   successorRecord,
   type BalanceOn,
   type BeatPlan,
   type CellScores,
   type Grid,
   type PlanMetrics,
-  type PolygonLayer,
   type ProgressFn,
+  type ResponseEstimate,
   type ScoreResult,
+  type StaffingInput,
+  type StaffingResult,
 } from '@beatplan/engine';
 import {
   readBoundary,
+  loadCity,
   readIncidents,
   readLines,
   readPolygonLayer,
@@ -171,41 +178,25 @@ export interface PlanContext {
  * @throws BeatplanError from any stage (`INVALID_GEOMETRY`, `EMPTY_GRID`, `MISSING_FIELD`, `ABORTED`…)
  */
 export async function buildContext(inputs: ContextInputs, onProgress?: ProgressFn, signal?: AbortSignal): Promise<PlanContext> {
-  const t0 = performance.now();
-  const boundary = await readBoundary(inputs.boundary.path, { fileName: inputs.boundary.fileName });
-  const barriers = inputs.barriers ? await readLines(inputs.barriers.path, { fileName: inputs.barriers.fileName }) : undefined;
-  const grid = buildGrid(boundary as never, {
-    resolution: inputs.resolution,
-    beats: inputs.beats,
-    barriers: barriers as never,
-    onProgress,
-    signal,
-  });
-  const t1 = performance.now();
-  const { incidents, report: ingest } = await readIncidents(inputs.incidents.path, {
-    ...inputs.incidents.read,
-    fileName: inputs.incidents.fileName,
-    locate: pointToCellLocator(grid),
-    onProgress,
-    signal,
-  });
-  let population: PolygonLayer | undefined;
-  let vulnerability: PolygonLayer | undefined;
-  for (const l of inputs.layers ?? []) {
-    const { features } = await readPolygonLayer(l.path, l.field, { fileName: l.fileName });
-    if (l.use === 'population') population = { features };
-    else vulnerability = { features };
-  }
-  const result = scoreCells(grid, incidents, {
-    shifts: inputs.shifts ? parseShifts(inputs.shifts) : undefined,
-    population,
-    vulnerability,
-    recencyHalfLifeDays: inputs.recencyHalfLifeDays,
-    onProgress,
-    signal,
-  });
-  const t2 = performance.now();
-  return { grid, scores: result.scores, ingest, score: result.report, timingsMs: { grid: t1 - t0, score: t2 - t1 } };
+  const layer = (use: LayerFile['use']) => (inputs.layers ?? []).filter((l) => l.use === use).map((l) => ({ source: l.path, fileName: l.fileName, field: l.field }));
+  const city = await loadCity(
+    {
+      boundary: { source: inputs.boundary.path, fileName: inputs.boundary.fileName },
+      incidents: { source: inputs.incidents.path, fileName: inputs.incidents.fileName, read: inputs.incidents.read },
+      ...(inputs.barriers ? { barriers: { source: inputs.barriers.path, fileName: inputs.barriers.fileName } } : {}),
+      population: layer('population'),
+      ...(layer('vulnerability')[0] ? { vulnerability: layer('vulnerability')[0] } : {}),
+      resolution: inputs.resolution,
+      beats: inputs.beats,
+      score: {
+        ...(inputs.shifts ? { shifts: parseShifts(inputs.shifts) } : {}),
+        ...(inputs.recencyHalfLifeDays !== undefined ? { recencyHalfLifeDays: inputs.recencyHalfLifeDays } : {}),
+      },
+    },
+    { onProgress, signal },
+  );
+  const { grid, score, ingest, timingsMs } = city;
+  return { grid, scores: score.scores, ingest, score: score.report, timingsMs: { grid: timingsMs.grid, score: timingsMs.ingest + timingsMs.score } };
 }
 
 /** `cells.csv` of a context (and of a plan when `plan` is given). */
@@ -394,33 +385,388 @@ export function lookupBeat(p: LoadedPlan, lng: number, lat: number): { beat: str
 }
 
 /**
+ * The staffing input of a loaded plan (per-beat, per-shift workload and need, areas,
+ * compactness), as the CLI builds it; `cellWorkloadFactor` scales the workload of cells
+ * (what-if areas).
+ */
+function staffingInputOf(p: LoadedPlan, cellWorkloadFactor?: ArrayLike<number>): StaffingInput {
+  return staffingInputOfPlan(p.grid, p.plan, p.scores, cellWorkloadFactor ? { cellWorkloadFactor } : {});
+}
+
+/** Old beat → successor beat, when the plan carries the existing beats (officers follow their beat). */
+function successorsOf(p: LoadedPlan): Record<string, string> | undefined {
+  const { plan, extra } = p;
+  const existing = extra.existing as { ids: string[]; beatOfCell: number[] } | null | undefined;
+  if (!existing || !Array.isArray(existing.beatOfCell) || existing.beatOfCell.length !== plan.cellCount) return undefined;
+  const oldIds = existing.beatOfCell.map((b) => (b >= 0 ? existing.ids[b]! : null));
+  const newIds = Array.from(plan.beatOfCell, (b: number) => (b >= 0 ? plan.beatIds[b]! : null));
+  return successorRecord(beatSuccessors(oldIds, newIds));
+}
+
+/**
  * Staffs the beats of a stored plan from a roster CSV, as the CLI's `staff` command does:
  * officers follow their old beat to its successor when the plan carries the existing beats.
  * @returns `staffing.json` (with the roster report)
  * @throws BeatplanError `MISSING_FIELD` (roster columns), `INFEASIBLE` (too few officers)…
  */
 export async function staffPlan(planJson: string, roster: { path: string; fileName: string }, onProgress?: ProgressFn): Promise<Record<string, unknown>> {
-  const { grid, plan, scores, extra } = loadPlanJson(planJson);
+  const p = loadPlanJson(planJson);
   const { officers, report: rosterReport } = await readRoster(roster.path, { fileName: roster.fileName });
-  const metrics = evaluatePlan(grid, plan, scores);
-  const input = staffingInputFromPlan({
-    shifts: scores.shifts,
-    beatIds: plan.beatIds,
-    beatOfCell: plan.beatOfCell,
-    cellShiftWorkloadHours: scores.shiftWorkloadHours,
-    cellNeedHours: scores.needHours,
-    cellAreaKm2: grid.areaKm2,
-    ...(plan.districtOfBeat ? { districtOfBeat: plan.districtOfBeat } : {}),
-    ...(plan.districtIds ? { districtIds: plan.districtIds } : {}),
-    compactnessOfBeat: metrics.perBeat.map((b: { polsbyPopper: number }) => b.polsbyPopper),
-  });
-  const existing = extra.existing as { ids: string[]; beatOfCell: number[] } | null | undefined;
-  let successorOf: Record<string, string> | undefined;
-  if (existing && Array.isArray(existing.beatOfCell) && existing.beatOfCell.length === plan.cellCount) {
-    const oldIds = existing.beatOfCell.map((b) => (b >= 0 ? existing.ids[b]! : null));
-    const newIds = Array.from(plan.beatOfCell, (b: number) => (b >= 0 ? plan.beatIds[b]! : null));
-    successorOf = successorRecord(beatSuccessors(oldIds, newIds));
-  }
-  const result = await staffBeats(input, officers, { ...(successorOf ? { successorOf } : {}), ...(onProgress ? { onProgress } : {}) });
+  const successorOf = successorsOf(p);
+  const result = await staffBeats(staffingInputOf(p), officers, { ...(successorOf ? { successorOf } : {}), ...(onProgress ? { onProgress } : {}) });
   return { ...staffingToJson(result), roster: rosterReport };
 }
+
+// ---------------------------------------------------------------------------------------
+// Re-balancing, response figures, what-if runs, meeting places, cells by bbox and zoom.
+
+/** Options of a re-balance (the rest comes from the plan: K, tolerance, locked beats). */
+export interface RebalanceOptions {
+  seed?: number | string;
+  tolerance?: number;
+  timeLimitMs?: number;
+}
+
+/**
+ * Re-balances the unlocked beats of a stored plan: `planBeats` from the plan itself
+ * (`initial`, minimal change) with its locked beats kept, the same K and tolerance.
+ * @returns the new plan serialized, and the planning report (`movedShare` = cells moved)
+ * @throws BeatplanError `INFEASIBLE`, `BAD_INPUT`, `ABORTED`
+ */
+export function rebalancePlan(planJson: string, options: RebalanceOptions, onProgress?: ProgressFn): SerializedPlan & { report: Record<string, unknown> } {
+  const p = loadPlanJson(planJson);
+  const locked = p.plan.beatIds.filter((_: string, b: number) => p.plan.locked[b] === 1);
+  const tolerance = options.tolerance ?? (typeof p.extra.tolerance === 'number' ? p.extra.tolerance : undefined);
+  const r = planBeats(p.grid, p.scores, {
+    beats: p.plan.beatIds.length,
+    initial: p.plan,
+    locked,
+    ...(tolerance !== undefined ? { tolerance } : {}),
+    ...(options.seed !== undefined ? { seed: options.seed } : {}),
+    ...(options.timeLimitMs !== undefined ? { timeLimitMs: options.timeLimitMs } : {}),
+    onProgress,
+  });
+  const report = { method: r.report.method, movedShare: r.report.movedShare ?? null, warnings: r.report.warnings, iterations: r.report.iterations, timedOut: r.report.timedOut, locked };
+  const extra = { ...p.extra, ...(tolerance !== undefined ? { tolerance } : {}), report };
+  return { ...serializePlan(p.grid, r.plan, p.scores, extra), report };
+}
+
+/** The staffing rule of response figures without a stored staffing. */
+export const REQUIRED_OFFICERS_RULE = 'officers required by the time model (36 h/week, saturation 0.6, min 1 per beat per shift)';
+
+/** Officers per shift per beat (`[shift][beat]`) required by the time model. */
+export function requiredUnits(p: LoadedPlan): Int32Array[] {
+  return requiredByShift(staffingInputOf(p));
+}
+
+/**
+ * Officers allocated per shift per beat (`[shift][beat]`) in a stored `staffing.json`.
+ * @throws BeatplanError `PLAN_GRID_MISMATCH` when the staffing does not name the plan's beats
+ */
+export function allocatedUnits(p: LoadedPlan, staffing: { beats?: Array<{ id: string; shifts: Array<{ allocated: number }> }> }): Int32Array[] {
+  const { beatIds } = p.plan;
+  const S = p.scores.shifts.length;
+  const index = new Map(beatIds.map((id: string, b: number) => [id, b]));
+  const units = Array.from({ length: S }, () => new Int32Array(beatIds.length));
+  let matched = 0;
+  for (const beat of staffing.beats ?? []) {
+    const b = index.get(beat.id);
+    if (b === undefined) continue;
+    matched++;
+    beat.shifts.forEach((s, k) => {
+      if (k < S) units[k]![b] = s.allocated;
+    });
+  }
+  if (matched !== beatIds.length) throw new BeatplanError('PLAN_GRID_MISMATCH', `the staffing covers ${matched} of the plan's ${beatIds.length} beats`, { field: 'staffing' });
+  return units;
+}
+
+/** Response figures as the API returns them: city, per shift, per beat and per district. */
+export interface ResponseFiguresDto {
+  format: string;
+  staffingRule: string;
+  city: ResponseEstimate['city'];
+  shifts: Array<Omit<ResponseEstimate['shifts'][number], 'beats' | 'districts'>>;
+  beats: ResponseEstimate['beats'];
+  districts: ResponseEstimate['districts'];
+  /** Officers on duty per shift per beat the figures assume (`[shift][beat]`). */
+  unitsByShift: number[][];
+  atoms: number;
+  warnings: readonly string[];
+  timingsMs: ResponseEstimate['timingsMs'];
+}
+
+/**
+ * Response figures of a plan (Larson's hypercube model, `estimateResponse`) with `units`
+ * officers on duty per shift per beat.
+ * @param serviceMinutes mean service time of a call; default derived from the plan's scores
+ * @throws BeatplanError `INFEASIBLE` (a shift over 100% utilisation), `BAD_INPUT` (no incidents)
+ */
+export function planResponse(p: LoadedPlan, units: ReadonlyArray<ArrayLike<number>>, staffingRule: string, scores: CellScores = p.scores, serviceMinutes?: number): ResponseFiguresDto {
+  const r = estimateResponse(p.grid, p.plan, scores, units, serviceMinutes !== undefined ? { serviceMinutes } : {});
+  return {
+    format: r.format,
+    staffingRule,
+    city: r.city,
+    shifts: r.shifts.map(({ beats: _b, districts: _d, ...shift }) => shift),
+    beats: r.beats,
+    districts: r.districts,
+    unitsByShift: units.map((row) => Array.from(row)),
+    atoms: r.atoms,
+    warnings: r.warnings,
+    timingsMs: r.timingsMs,
+  };
+}
+
+/** A what-if scenario as the API accepts it. */
+export interface WhatIfInput {
+  officersOut?: Array<{ shift: string; count: number }>;
+  /** GeoJSON Polygon / MultiPolygon whose cells get `factor` × their workload. */
+  area?: unknown;
+  factor?: number;
+  seed?: number;
+}
+
+/** Response figures, or why the model could not run. */
+type ResponseOrError = ResponseFiguresDto | { staffingRule: string; error: { code: string; message: string } };
+
+function responseOrError(run: () => ResponseFiguresDto, staffingRule: string): ResponseOrError {
+  try {
+    return run();
+  } catch (e) {
+    if (!(e instanceof BeatplanError)) throw e;
+    return { staffingRule, error: { code: e.code, message: e.message } };
+  }
+}
+
+function allocatedOf(result: StaffingResult, beatIds: readonly string[], shifts: number): Int32Array[] {
+  const index = new Map(beatIds.map((id, b) => [id, b]));
+  const units = Array.from({ length: shifts }, () => new Int32Array(beatIds.length));
+  for (const beat of result.beats) {
+    const b = index.get(beat.id);
+    if (b !== undefined) beat.shifts.forEach((s, k) => (units[k]![b] = s.allocated));
+  }
+  return units;
+}
+
+/**
+ * A what-if run on a stored plan: staffs the baseline and the scenario (officers out per
+ * shift; the workload of the cells inside `area` × `factor`) and reports the staffing diff
+ * and the response figures before and after. An infeasible scenario is reported, not thrown.
+ * @throws BeatplanError `INVALID_GEOMETRY` (area), `BAD_INPUT` (unknown shift), `MISSING_FIELD` (roster)…
+ */
+export async function whatIfOnPlan(planJson: string, roster: { path: string; fileName: string }, scenario: WhatIfInput, onProgress?: ProgressFn): Promise<Record<string, unknown>> {
+  const p = loadPlanJson(planJson);
+  const { grid, plan, scores } = p;
+  const { officers, report: rosterReport } = await readRoster(roster.path, { fileName: roster.fileName });
+  const n = grid.cellCount;
+  let factorOfCell: Float64Array | undefined;
+  let areaCells = 0;
+  const areaBeats = new Set<string>();
+  if (scenario.area !== undefined) {
+    const inside = cellsToPolygons(grid, scenario.area as never);
+    factorOfCell = new Float64Array(n).fill(1);
+    for (let i = 0; i < n; i++) {
+      if (inside[i]! < 0) continue;
+      factorOfCell[i] = scenario.factor ?? 1;
+      areaCells++;
+      const b = plan.beatOfCell[i]!;
+      if (b >= 0) areaBeats.add(plan.beatIds[b]!);
+    }
+  }
+  const input = staffingInputOf(p);
+  const scenarioInput = factorOfCell ? staffingInputOf(p, factorOfCell) : input;
+  const successorOf = successorsOf(p);
+  onProgress?.(0.05, 'staff');
+  const w = await staffWhatIf(input, officers, { ...(scenario.officersOut ? { officersOut: scenario.officersOut } : {}), seed: scenario.seed ?? 1 }, successorOf ? { successorOf } : {}, scenarioInput);
+  onProgress?.(0.7, 'response');
+  const S = scores.shifts.length;
+  const before = responseOrError(() => planResponse(p, allocatedOf(w.baseline, plan.beatIds, S), 'allocated officers (baseline staffing)'), 'allocated officers (baseline staffing)');
+  let after: ResponseOrError | null = null;
+  if (w.scenario) {
+    // The scenario's scores: workload of the area's cells scaled; the mean service time stays the baseline's.
+    let scenarioScores = scores;
+    let serviceMinutes: number | undefined;
+    if (factorOfCell) {
+      let hours = 0;
+      let incidents = 0;
+      for (let i = 0; i < n; i++) {
+        hours += scores.rawWorkloadHours[i]!;
+        incidents += scores.incidentCount[i]!;
+      }
+      if (incidents > 0 && hours > 0) serviceMinutes = ((hours * scores.periodWeeks) / incidents) * 60;
+      const scale = (a: ArrayLike<number>) => Float64Array.from(a, (x, i) => x * factorOfCell![i]!);
+      scenarioScores = {
+        ...scores,
+        shiftWorkloadHours: scores.shiftWorkloadHours.map(scale),
+        workloadHours: scale(scores.workloadHours),
+        rawWorkloadHours: scale(scores.rawWorkloadHours),
+      };
+    }
+    const rule = 'allocated officers (what-if staffing)';
+    after = responseOrError(() => planResponse(p, allocatedOf(w.scenario!, plan.beatIds, S), rule, scenarioScores, serviceMinutes), rule);
+  }
+  onProgress?.(1, 'done');
+  return {
+    scenario: {
+      officersOut: scenario.officersOut ?? [],
+      area: scenario.area === undefined ? null : { cells: areaCells, beats: [...areaBeats].sort(), factor: scenario.factor ?? 1 },
+      seed: scenario.seed ?? 1,
+    },
+    infeasible: w.infeasible ?? null,
+    diff: w.diff,
+    response: { before, after },
+    roster: rosterReport,
+  };
+}
+
+/** Summary of a venues upload. */
+export interface VenuesSummary extends GeometrySummary {
+  idProperty: string;
+  nameProperty: string;
+}
+
+/**
+ * Validates candidate meeting places: a FeatureCollection of Point features with finite
+ * `[lng, lat]`.
+ * @throws BeatplanError `PARSE_ERROR` (not JSON), `INVALID_GEOMETRY` naming the feature (`row`)
+ */
+export async function inspectVenues(path: string, fileName: string, idProperty: string, nameProperty: string): Promise<VenuesSummary> {
+  const fc = await readVenues(path, fileName);
+  return { ...summarize(fc), idProperty, nameProperty };
+}
+
+type VenueFeature = { type: 'Feature'; properties: Record<string, unknown> | null; geometry: { type: 'Point'; coordinates: number[] }; id?: string | number };
+
+/** Reads and checks a venues file. */
+export async function readVenues(path: string, fileName: string): Promise<{ type: 'FeatureCollection'; features: VenueFeature[] }> {
+  let json: unknown;
+  try {
+    json = JSON.parse(await readFile(path, 'utf8'));
+  } catch {
+    throw new BeatplanError('PARSE_ERROR', 'venues are not valid JSON', { file: fileName });
+  }
+  const fc = json as { type?: string; features?: unknown };
+  if (fc?.type !== 'FeatureCollection' || !Array.isArray(fc.features)) {
+    throw new BeatplanError('INVALID_GEOMETRY', 'venues must be a GeoJSON FeatureCollection of Points', { file: fileName, field: 'type', value: fc?.type });
+  }
+  if (fc.features.length === 0) throw new BeatplanError('INVALID_GEOMETRY', 'venues hold no feature', { file: fileName, field: 'features' });
+  fc.features.forEach((f: unknown, row: number) => {
+    const g = (f as { geometry?: { type?: string; coordinates?: unknown } })?.geometry;
+    if (g?.type !== 'Point') throw new BeatplanError('INVALID_GEOMETRY', 'a venue must be a Point feature', { file: fileName, row, field: 'geometry.type', value: g?.type });
+    const c = g.coordinates as unknown[];
+    const ok = Array.isArray(c) && c.length >= 2 && Number.isFinite(c[0]) && Number.isFinite(c[1]) && Math.abs(c[0] as number) <= 180 && Math.abs(c[1] as number) <= 90;
+    if (!ok) throw new BeatplanError('INVALID_GEOMETRY', 'a venue needs a finite [lng, lat] in degrees', { file: fileName, row, field: 'geometry.coordinates', value: c });
+  });
+  return fc as { type: 'FeatureCollection'; features: VenueFeature[] };
+}
+
+/** The meeting place of one beat, for the public lookup (no officer data). */
+export interface MeetingPlaceDto {
+  id: string | number | null;
+  name: string | null;
+  /** `[lng, lat]` */
+  position: number[] | null;
+  /** True when the venue lies inside the beat. */
+  inside: boolean;
+  /** Population-weighted mean walk of the beat's residents to it, minutes. */
+  meanWalkMinutes: number | null;
+}
+
+/**
+ * Each beat's meeting place among `venues` (the one minimising the residents' walk,
+ * `chooseMeetingPlaces`), by beat id.
+ */
+export function meetingPlaces(p: LoadedPlan, venues: { features: VenueFeature[] }, idProperty: string, nameProperty: string): Map<string, MeetingPlaceDto> {
+  const m = chooseMeetingPlaces(p.grid, p.plan, p.scores.population, venues as never, { idProperty });
+  const out = new Map<string, MeetingPlaceDto>();
+  m.beats.forEach((b, k) => {
+    const f = b.venue !== null ? venues.features[b.venue] : undefined;
+    const name = f?.properties?.[nameProperty];
+    out.set(p.plan.beatIds[k]!, {
+      id: b.venueId,
+      name: typeof name === 'string' || typeof name === 'number' ? String(name) : null,
+      position: b.position ? Array.from(b.position) : null,
+      inside: b.inside,
+      meanWalkMinutes: b.meanWalkMinutes === null ? null : Math.round(b.meanWalkMinutes * 10) / 10,
+    });
+  });
+  return out;
+}
+
+/**
+ * The coarser H3 cell (at `resolution`) holding each grid cell's centre, for drawing a plan
+ * at low zoom: built from a grid of the plan's bounding box at that resolution and located
+ * with `pointToCellLocator` (H3 stays behind the engine).
+ * @returns `parentOf[i]` (index into `h3`) and the coarse cells' H3 ids
+ */
+export function coarseCellsOf(grid: Grid, resolution: number): { parentOf: Int32Array; h3: string[] } {
+  let w = Infinity;
+  let s = Infinity;
+  let e = -Infinity;
+  let n = -Infinity;
+  for (let i = 0; i < grid.cellCount; i++) {
+    w = Math.min(w, grid.lng[i]!);
+    e = Math.max(e, grid.lng[i]!);
+    s = Math.min(s, grid.lat[i]!);
+    n = Math.max(n, grid.lat[i]!);
+  }
+  // Pad by two coarse cell diameters so every coarse cell holding a centre has its own centre inside.
+  const padKm = 2 * 2 * EDGE_KM[Math.max(0, Math.min(15, resolution))]!;
+  const padLat = padKm / 111;
+  const padLng = padKm / (111 * Math.max(0.1, Math.cos(((s + n) / 2) * (Math.PI / 180))));
+  const clampLng = (x: number) => Math.max(-180, Math.min(180, x));
+  const clampLat = (y: number) => Math.max(-89.9, Math.min(89.9, y));
+  const [bw, bs, be, bn] = [clampLng(w - padLng), clampLat(s - padLat), clampLng(e + padLng), clampLat(n + padLat)];
+  const box = [[bw, bs], [be, bs], [be, bn], [bw, bn], [bw, bs]];
+  const coarse = buildGrid({ type: 'Polygon', coordinates: [box] } as never, { resolution });
+  const locate = pointToCellLocator(coarse);
+  const used = new Map<number, number>();
+  const h3: string[] = [];
+  const parentOf = new Int32Array(grid.cellCount);
+  for (let i = 0; i < grid.cellCount; i++) {
+    const c = locate(grid.lng[i]!, grid.lat[i]!);
+    const key = c >= 0 ? c : -1 - i;
+    let k = used.get(key);
+    if (k === undefined) {
+      k = h3.length;
+      used.set(key, k);
+      h3.push(c >= 0 ? coarse.h3[c]! : grid.h3[i]!);
+    }
+    parentOf[i] = k;
+  }
+  return { parentOf, h3 };
+}
+
+/** Cells of a score run's cells.csv on their grid: workload and need per grid cell. */
+export interface ScoredCells {
+  grid: Grid;
+  workload: Float64Array;
+  need: Float64Array;
+}
+
+/**
+ * Rebuilds the grid of a score run from its `cells.csv` (`gridFromCells`; centroids for bbox
+ * queries) with the workload and need of each cell.
+ * @throws BeatplanError `PARSE_ERROR` (no h3/workload/need columns), `BAD_INPUT` (bad H3 ids)
+ */
+export function scoredCellsOfCsv(csv: string): ScoredCells {
+  const lines = csv.split('\n').filter((l) => l.length > 0);
+  const head = (lines[0] ?? '').split(',');
+  const [ih, iw, in_] = ['h3', 'workload', 'need'].map((c) => head.indexOf(c));
+  if (ih! < 0 || iw! < 0 || in_! < 0) throw new BeatplanError('PARSE_ERROR', 'cells.csv needs h3, workload and need columns', { field: 'cells.csv' });
+  const rows = lines.slice(1).map((l) => l.split(','));
+  const grid = gridFromCells(rows.map((r) => r[ih!]!));
+  const workload = new Float64Array(grid.cellCount);
+  const need = new Float64Array(grid.cellCount);
+  for (const r of rows) {
+    const i = grid.indexOf(r[ih!]!);
+    if (i < 0) continue;
+    workload[i] = Number(r[iw!]);
+    need[i] = Number(r[in_!]);
+  }
+  return { grid, workload, need };
+}
+
+/** Mean H3 edge length per resolution, km (H3 documentation). */
+export const EDGE_KM = [1281.256, 483.057, 182.513, 68.979, 26.072, 9.854, 3.725, 1.406, 0.531, 0.201, 0.0759, 0.0287, 0.0108, 0.00410, 0.00155, 0.000585];

@@ -14,3 +14,4 @@ export { ApiError, ENGINE_STATUS, statusOfEngineCode, type ApiErrorCode, type Pr
 export { SqliteStore, MIGRATIONS } from './store/sqlite-store.js';
 export * from './store/store.js';
 export * from './schemas.js';
+export type * from './dto.js';

@@ -3,7 +3,7 @@
  * OpenAPI document, and give the map UI its static types (`z.infer`).
  */
 import { z } from 'zod';
-import { DATASET_KINDS, JOB_STATUSES, ROLES } from './store/store.js';
+import { DATASET_KINDS, JOB_KINDS, JOB_STATUSES, ROLES } from './store/store.js';
 
 /** RFC 9457 problem document with the API's stable `code`. */
 export const ProblemSchema = z
@@ -105,7 +105,7 @@ export type PlanRequest = z.infer<typeof PlanRequestSchema>;
 /** A job as the API returns it. */
 export const JobSchema = z.object({
   id: IdSchema,
-  kind: z.enum(['score', 'plan', 'staff']),
+  kind: z.enum(JOB_KINDS),
   status: z.enum(JOB_STATUSES),
   progress: z.number().min(0).max(1),
   stage: z.string().nullable(),
@@ -140,10 +140,58 @@ export const PlanVersionSchema = z.object({
   current: z.boolean(),
 });
 
+/** `w,s,e,n` in degrees → `[west, south, east, north]`. */
+const BboxParam = z
+  .string()
+  .transform((v, c) => {
+    const parts = v.split(',').map((x) => (x.trim() === '' ? NaN : Number(x)));
+    const [w, s, e, n] = parts as [number, number, number, number];
+    const ok =
+      parts.length === 4 && parts.every(Number.isFinite) && w >= -180 && e <= 180 && s >= -90 && n <= 90 && w < e && s < n;
+    if (!ok) {
+      c.addIssue({ code: 'custom', message: 'bbox must be west,south,east,north in degrees with west < east and south < north' });
+      return z.NEVER;
+    }
+    return [w, s, e, n] as [number, number, number, number];
+  })
+  .meta({ description: 'Bounding box `west,south,east,north` in degrees (WGS84), e.g. `-87.7,41.85,-87.65,41.89`' });
+
 /** `GET /plans/:id/cells` query. */
 export const CellsQuery = z.object({
   format: z.enum(['json', 'csv']).default('json'),
   version: z.coerce.number().int().min(1).optional(),
+  bbox: BboxParam.optional().meta({
+    description: 'Only the cells whose centre lies in this box, as column-wise JSON `{ h3, beat, workload, need }` (JSON format only)',
+  }),
+  zoom: z.coerce.number().min(0).max(24).optional().meta({
+    description: 'Map zoom (web mercator) with `bbox`: cells smaller than a few pixels at this zoom are summed into coarser H3 cells (beat = the beat of most of their cells)',
+  }),
+});
+
+/** `GET /scores/:id/cells` query. */
+export const ScoreCellsQuery = z.object({
+  bbox: BboxParam,
+  zoom: z.coerce.number().min(0).max(24).optional().meta({ description: 'Map zoom (web mercator): cells smaller than a few pixels are summed into coarser H3 cells' }),
+});
+
+/** Column-wise cells of a score run in a bbox. */
+export const ScoreCellsSchema = z.object({
+  resolution: z.number().int(),
+  aggregated: z.boolean(),
+  h3: z.array(z.string()),
+  workload: z.array(z.number()),
+  need: z.array(z.number()),
+});
+
+/** Column-wise cells of a bbox (`GET /plans/:id/cells?bbox=`). */
+export const CellsInBboxSchema = z.object({
+  version: z.number().int(),
+  resolution: z.number().int().meta({ description: 'H3 resolution of `h3`' }),
+  aggregated: z.boolean().meta({ description: 'True when the cells are coarser than the plan\'s (low zoom)' }),
+  h3: z.array(z.string()),
+  beat: z.array(z.string().nullable()),
+  workload: z.array(z.number()).meta({ description: 'Officer-hours per week' }),
+  need: z.array(z.number()).meta({ description: 'Community hours per week' }),
 });
 
 /** `?version=` on plan reads. */
@@ -183,6 +231,73 @@ export const EditResultSchema = z.object({
 export const LookupQuery = z.object({
   lat: z.coerce.number().min(-90).max(90),
   lng: z.coerce.number().min(-180).max(180),
+});
+
+/** `POST /plans/:id/rebalance`. */
+export const RebalanceRequestSchema = z.object({
+  seed: z.union([z.number().int(), z.string().max(100)]).optional(),
+  tolerance: z.number().positive().max(1).optional().meta({ description: 'Default: the plan\'s tolerance' }),
+  timeLimitMs: z.number().int().positive().max(3_600_000).optional(),
+});
+
+/** `GET /plans/:id/response` query. */
+export const ResponseQuery = z.object({
+  version: z.coerce.number().int().min(1).optional().meta({ description: 'Default: the current version (or the staffing\'s)' }),
+  staffing: IdSchema.optional().meta({ description: 'A staffing of the plan: use its allocated officers instead of the time model\'s required officers' }),
+});
+
+const lng = z.number().min(-180).max(180);
+const lat = z.number().min(-90).max(90);
+const Position = z.tuple([lng, lat]).rest(z.number());
+const Ring = z.array(Position).min(4).meta({ description: 'A closed ring of `[lng, lat]` positions' });
+
+/** A GeoJSON Polygon or MultiPolygon (`[lng, lat]`, WGS84). */
+export const AreaSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('Polygon'), coordinates: z.array(Ring).min(1) }),
+  z.object({ type: z.literal('MultiPolygon'), coordinates: z.array(z.array(Ring).min(1)).min(1) }),
+]);
+
+/** `POST /plans/:id/whatif`. */
+export const WhatIfRequestSchema = z
+  .object({
+    roster: IdSchema.meta({ description: 'Roster dataset id (CSV)' }),
+    version: z.number().int().min(1).optional().meta({ description: 'Default: the current version' }),
+    officersOut: z
+      .array(z.object({ shift: z.string().min(1).meta({ description: 'Shift id, e.g. `16-24`' }), count: z.number().int().min(1).max(100_000) }))
+      .max(24)
+      .optional(),
+    area: AreaSchema.optional().meta({ description: 'Cells whose centre lies in this polygon get `factor` × their workload' }),
+    factor: z.number().min(0).max(100).optional().meta({ description: 'Workload factor inside `area`, e.g. 1.5 for a special event' }),
+    seed: z.number().int().optional().meta({ description: 'Seed that picks the officers out (default 1)' }),
+  })
+  .superRefine((b, c) => {
+    if (b.area && b.factor === undefined) c.addIssue({ code: 'custom', path: ['factor'], message: 'required with `area`' });
+    if (b.factor !== undefined && !b.area) c.addIssue({ code: 'custom', path: ['area'], message: 'required with `factor`' });
+    if (!b.area && !b.officersOut?.length) c.addIssue({ code: 'custom', path: ['officersOut'], message: 'give officersOut or an area with a factor' });
+  });
+
+/** Query of a venues upload. */
+export const VenuesUploadQuery = UploadQueryBase.extend({
+  idProperty: z.string().min(1).max(100).default('id').meta({ description: 'Property holding the venue id (default `id`)' }),
+  nameProperty: z.string().min(1).max(100).default('name').meta({ description: 'Property holding the venue name (default `name`)' }),
+});
+
+const schedule = z.string().trim().min(1).max(200);
+
+/** `PUT /plans/:id/meetings`. */
+export const MeetingSettingsSchema = z.object({
+  venues: IdSchema.nullable().meta({ description: 'A `venues` dataset (candidate meeting places), or null' }),
+  meetingSchedule: schedule.nullable().optional().meta({ description: 'Schedule of every beat\'s meeting, e.g. "first Tuesday of the month, 18:30"; null = the default' }),
+  meetingScheduleByBeat: z.record(z.string().min(1), schedule).optional().meta({ description: 'Per beat id, a schedule replacing the default' }),
+});
+
+/** A beat's meeting place as the public lookup shows it. */
+export const MeetingPlaceSchema = z.object({
+  id: z.union([z.string(), z.number()]).nullable(),
+  name: z.string().nullable(),
+  position: z.array(z.number()).nullable().meta({ description: '`[lng, lat]`' }),
+  inside: z.boolean(),
+  meanWalkMinutes: z.number().nullable(),
 });
 
 /** `POST /plans/:id/staffing`. */

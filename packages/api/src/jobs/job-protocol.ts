@@ -1,7 +1,7 @@
 /**
  * Messages between the job runner (main thread) and a job worker.
  */
-import type { ContextInputs, PlanOptions } from '../engine-service.js';
+import type { ContextInputs, PlanOptions, RebalanceOptions, WhatIfInput } from '../engine-service.js';
 
 /** What a worker is asked to do (its `workerData`). */
 export type JobTask =
@@ -13,7 +13,9 @@ export type JobTask =
       options: PlanOptions;
       existing?: { path: string; fileName: string; idField: string };
     }
-  | { kind: 'staff'; planJson: string; roster: { path: string; fileName: string } };
+  | { kind: 'staff'; planJson: string; roster: { path: string; fileName: string } }
+  | { kind: 'rebalance'; planJson: string; options: RebalanceOptions }
+  | { kind: 'whatif'; planJson: string; roster: { path: string; fileName: string }; scenario: WhatIfInput };
 
 /** Worker → runner. */
 export type WorkerMessage =

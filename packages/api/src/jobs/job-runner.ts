@@ -8,6 +8,7 @@ import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { Logger } from 'pino';
+import { ApiError } from '../errors.js';
 import type { JobKind, JobRecord, Store } from '../store/store.js';
 import type { JobTask, WorkerMessage } from './job-protocol.js';
 
@@ -179,8 +180,13 @@ export class JobRunner {
             const result = await handler(fresh, m.result);
             await settle({ status: 'succeeded', progress: 1, result });
           } catch (err) {
-            this.log.error({ err, jobId: job.id }, 'job result could not be stored');
-            await settle({ status: 'failed', error: { code: 'INTERNAL', detail: 'the result could not be stored' } });
+            if (err instanceof ApiError) {
+              // A refusal the handler raised on purpose (e.g. PRECONDITION_FAILED: the plan moved on).
+              await settle({ status: 'failed', error: { code: err.code, detail: err.message } });
+            } else {
+              this.log.error({ err, jobId: job.id }, 'job result could not be stored');
+              await settle({ status: 'failed', error: { code: 'INTERNAL', detail: 'the result could not be stored' } });
+            }
           }
           void worker.terminate();
         } else {

@@ -3,7 +3,7 @@
  * progress, then the result or the error. Started by the job runner; never imported.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { buildContext, contextCellsCsv, planOnContext, staffPlan } from '../engine-service.js';
+import { buildContext, contextCellsCsv, planOnContext, rebalancePlan, staffPlan, whatIfOnPlan } from '../engine-service.js';
 import { isEngineError } from '../errors.js';
 import type { JobTask, WorkerMessage } from './job-protocol.js';
 
@@ -19,6 +19,8 @@ const onProgress = (fraction: number, stage: string) => {
 
 async function run(task: JobTask): Promise<Record<string, unknown>> {
   if (task.kind === 'staff') return { staffing: await staffPlan(task.planJson, task.roster, onProgress) };
+  if (task.kind === 'rebalance') return { ...rebalancePlan(task.planJson, task.options, onProgress) };
+  if (task.kind === 'whatif') return { whatIf: await whatIfOnPlan(task.planJson, task.roster, task.scenario, onProgress) };
   const ctx = await buildContext(task.inputs, onProgress);
   const base = {
     resolution: ctx.grid.resolution,

@@ -11,6 +11,7 @@ import {
   inspectBoundary,
   inspectIncidents,
   inspectLayer,
+  inspectVenues,
   type IncidentReadOptions,
 } from '../engine-service.js';
 import { ApiError } from '../errors.js';
@@ -23,6 +24,7 @@ import {
   IncidentsUploadQuery,
   LayerUploadQuery,
   UploadQueryBase,
+  VenuesUploadQuery,
   type DatasetDto,
 } from '../schemas.js';
 import type { DatasetKind, DatasetRecord, Role } from '../store/store.js';
@@ -179,6 +181,19 @@ export function datasetRoutes(t: RouteTable, ctx: AppContext): void {
     mediaTypes: GEOJSON_TYPES,
     format: 'geojson',
     inspect: async (s, _f, fileName) => ({ ...(await inspectBarriers(s.path, fileName)) }),
+  });
+  upload({
+    kind: 'venues',
+    path: '/datasets/venues',
+    operationId: 'uploadVenues',
+    summary: 'Upload candidate meeting places (GeoJSON points: schools, libraries, parks…)',
+    description:
+      'A FeatureCollection of Point features, [lng, lat] WGS84; `idProperty` and `nameProperty` name the venue id and display name properties. A plan uses them through `PUT /plans/{id}/meetings`.',
+    role: 'analyst',
+    query: VenuesUploadQuery,
+    mediaTypes: GEOJSON_TYPES,
+    format: 'geojson',
+    inspect: async (s, _f, fileName, q) => ({ ...(await inspectVenues(s.path, fileName, q.idProperty, q.nameProperty)) }),
   });
   upload({
     kind: 'roster',

@@ -6,7 +6,9 @@ import type { AppContext } from '../app-context.js';
 import { resolveInputs } from '../context-cache.js';
 import { ApiError } from '../errors.js';
 import type { RouteTable } from '../http.js';
-import { IdParams, JobSchema, ScoreRequestSchema, type JobDto } from '../schemas.js';
+import { scoredCellsOfCsv, type ScoredCells } from '../engine-service.js';
+import { cellsInBbox, PlanVersionCache } from '../plan-access.js';
+import { IdParams, JobSchema, ScoreCellsQuery, ScoreCellsSchema, ScoreRequestSchema, type JobDto } from '../schemas.js';
 import type { JobRecord } from '../store/store.js';
 
 /** The API view of a job: internal blob refs (`*Blob` keys) are left out of `result`. */
@@ -161,6 +163,41 @@ export function jobRoutes(t: RouteTable, ctx: AppContext): void {
         principal.tokenId,
       );
       res.status(202).location(`/api/v1/jobs/${job.id}`).json(jobDto(job));
+    },
+  });
+
+  // Score-run cells on their grid, for bbox queries (the most recent few runs).
+  const scored = new Map<string, Promise<ScoredCells>>();
+  const coarse = new PlanVersionCache(1);
+  const scoredCells = (jobId: string, blob: string): Promise<ScoredCells> => {
+    let p = scored.get(jobId);
+    if (!p) {
+      p = ctx.store.getBlob(blob).then((b) => scoredCellsOfCsv(b.toString('utf8')));
+      p.catch(() => scored.delete(jobId));
+      scored.set(jobId, p);
+      while (scored.size > 4) scored.delete(scored.keys().next().value!);
+    }
+    return p;
+  };
+
+  t.add({
+    method: 'get',
+    path: '/scores/:id/cells',
+    operationId: 'getScoreCellsInBbox',
+    summary: 'Cells of a finished score run in a bbox (column-wise JSON; aggregated at low zoom)',
+    description:
+      'The cells whose centre lies in `bbox` as `{ resolution, aggregated, h3, workload, need }`; with `zoom`, cells smaller than a few pixels are summed into coarser H3 cells.',
+    tag: 'scores',
+    role: 'viewer',
+    params: IdParams,
+    query: ScoreCellsQuery,
+    responses: { 200: { description: 'Column-wise cells', schema: ScoreCellsSchema }, 409: { description: 'The job has not succeeded' } },
+    handler: async ({ res, params, query }) => {
+      const j = await ctx.store.getJob(params.id);
+      if (!j || j.kind !== 'score') throw new ApiError('NOT_FOUND', `no score run ${params.id}`);
+      if (j.status !== 'succeeded' || !j.result?.cellsBlob) throw new ApiError('JOB_NOT_FINISHED', `score run ${params.id} is ${j.status}`);
+      const c = await scoredCells(j.id, String(j.result.cellsBlob));
+      res.json(cellsInBbox(c, query.bbox, query.zoom, (r) => coarse.coarseCells(c.grid, r)));
     },
   });
 

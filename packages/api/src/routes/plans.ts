@@ -4,7 +4,6 @@
  * staffing.
  */
 import { randomUUID } from 'node:crypto';
-import type { PlanMetrics } from '@beatplan/engine';
 import { z } from 'zod';
 import type { AppContext } from '../app-context.js';
 import { engineFileName, resolveInputs } from '../context-cache.js';
@@ -12,17 +11,15 @@ import {
   comparePlanPair,
   lookupBeat,
   moveOnPlan,
-  planBeatsGeojson,
   planCellsCsv,
   setLocked,
-  type LoadedPlan,
-  type PlanContext,
   type SerializedPlan,
 } from '../engine-service.js';
 import { ApiError } from '../errors.js';
 import type { RouteTable } from '../http.js';
 import { jobDto } from './jobs.js';
 import {
+  CellsInBboxSchema,
   CellsQuery,
   CompareQuery,
   EditResultSchema,
@@ -32,20 +29,19 @@ import {
   JobSchema,
   LockRequestSchema,
   LookupQuery,
+  MeetingPlaceSchema,
   MoveRequestSchema,
   PlanRequestSchema,
   PlanSchema,
   PlanVersionSchema,
   StaffRequestSchema,
   VersionQuery,
-  type ContextInput,
 } from '../schemas.js';
 import type { PlanRecord, PlanVersionRecord } from '../store/store.js';
 
-/** The strong ETag of a plan version. */
-export function planEtag(planId: string, version: number): string {
-  return `"${planId}.v${version}"`;
-}
+import { DEFAULT_MEETING_SCHEDULE, PlanAccess, planEtag } from '../plan-access.js';
+
+export { planEtag };
 
 function planDto(p: PlanRecord) {
   const { jobId, ...inputs } = p.inputs as { jobId?: string };
@@ -73,65 +69,13 @@ const EDIT_RESPONSES = {
 export function planRoutes(t: RouteTable, ctx: AppContext): void {
   const { store } = ctx;
 
-  async function getPlan(id: string): Promise<PlanRecord> {
-    const p = await store.getPlan(id);
-    if (!p) throw new ApiError('NOT_FOUND', `no plan ${id}`);
-    return p;
-  }
-
-  async function getVersion(p: PlanRecord, version?: number): Promise<PlanVersionRecord> {
-    const v = await store.getPlanVersion(p.id, version ?? p.currentVersion);
-    if (!v) throw new ApiError('NOT_FOUND', `plan ${p.id} has no version ${version}`);
-    return v;
-  }
-
-  async function contextOf(p: PlanRecord): Promise<PlanContext> {
-    return ctx.contexts.get(await resolveInputs(store, p.inputs as ContextInput & { beats?: number }, 'plan.inputs'));
-  }
-
-  /** A version's plan.json, loaded on the plan's (cached) grid. */
-  async function loadPlan(p: PlanRecord, v: PlanVersionRecord): Promise<{ loaded: LoadedPlan; json: string }> {
-    const json = (await store.getBlob(v.planBlobRef)).toString('utf8');
-    return { loaded: ctx.plans.load(p.id, json), json };
-  }
-
-  async function storedMetrics(v: PlanVersionRecord): Promise<PlanMetrics | undefined> {
-    return v.metricsBlobRef ? (JSON.parse((await store.getBlob(v.metricsBlobRef)).toString('utf8')) as PlanMetrics) : undefined;
-  }
-
-  /** Checks If-Match against the current version; 428 without it, 412 when stale. */
-  function checkIfMatch(header: string | undefined, p: PlanRecord): void {
-    if (!header) throw new ApiError('PRECONDITION_REQUIRED', `send If-Match: ${planEtag(p.id, p.currentVersion)} (the ETag of the version you edit)`);
-    const tags = header.split(',').map((s) => s.trim().replace(/^W\//, ''));
-    if (!tags.includes(planEtag(p.id, p.currentVersion))) {
-      throw new ApiError('PRECONDITION_FAILED', `plan ${p.id} is at version ${p.currentVersion}; your If-Match ${header} is stale`, {
-        headers: { ETag: planEtag(p.id, p.currentVersion) },
-      });
-    }
-  }
-
-  async function writeVersion(p: PlanRecord, action: string, summary: Record<string, unknown>, out: SerializedPlan, by: string) {
-    const planBlobRef = await store.putBlob(Buffer.from(out.planJson, 'utf8'));
-    const metricsBlobRef = await store.putBlob(Buffer.from(JSON.stringify(out.metrics), 'utf8'));
-    const v: PlanVersionRecord = {
-      planId: p.id,
-      version: p.latestVersion + 1,
-      parentVersion: p.currentVersion || null,
-      action,
-      summary,
-      planBlobRef,
-      metricsBlobRef,
-      createdAt: new Date().toISOString(),
-      createdBy: by,
-    };
-    if (!(await store.appendPlanVersion(v, p.currentVersion))) {
-      const now = await store.getPlan(p.id);
-      throw new ApiError('PRECONDITION_FAILED', `plan ${p.id} changed while the edit ran (now version ${now?.currentVersion})`, {
-        headers: { ETag: planEtag(p.id, now?.currentVersion ?? 0) },
-      });
-    }
-    return v;
-  }
+  const access = new PlanAccess(ctx);
+  const getPlan = (id: string) => access.getPlan(id);
+  const getVersion = (p: PlanRecord, version?: number) => access.getVersion(p, version);
+  const contextOf = (p: PlanRecord) => access.contextOf(p);
+  const loadPlan = (p: PlanRecord, v: PlanVersionRecord) => access.loadPlan(p, v);
+  const checkIfMatch = (header: string | undefined, p: PlanRecord) => access.checkIfMatch(header, p);
+  const writeVersion = (p: PlanRecord, action: string, summary: Record<string, unknown>, out: SerializedPlan, by: string) => access.writeVersion(p, action, summary, out, by);
 
   t.add({
     method: 'post',
@@ -273,8 +217,7 @@ export function planRoutes(t: RouteTable, ctx: AppContext): void {
     handler: async ({ res, params, query }) => {
       const p = await getPlan(params.id);
       const v = await getVersion(p, query.version);
-      if (!v.metricsBlobRef) throw new ApiError('NOT_FOUND', `no metrics for version ${v.version}`);
-      res.setHeader('ETag', planEtag(p.id, v.version)).type('application/json').send(await store.getBlob(v.metricsBlobRef));
+      res.setHeader('ETag', planEtag(p.id, v.version)).type('application/json').send(await access.metricsBytes(v));
     },
   });
 
@@ -291,8 +234,7 @@ export function planRoutes(t: RouteTable, ctx: AppContext): void {
     handler: async ({ res, params, query }) => {
       const p = await getPlan(params.id);
       const v = await getVersion(p, query.version);
-      const { loaded } = await loadPlan(p, v);
-      res.setHeader('ETag', planEtag(p.id, v.version)).type('application/geo+json').send(JSON.stringify(planBeatsGeojson(loaded, await storedMetrics(v))));
+      res.setHeader('ETag', planEtag(p.id, v.version)).type('application/geo+json').send(await access.beatsGeojson(p, v));
     },
   });
 
@@ -300,20 +242,35 @@ export function planRoutes(t: RouteTable, ctx: AppContext): void {
     method: 'get',
     path: '/plans/:id/cells',
     operationId: 'getPlanCells',
-    summary: 'Cells of a plan: H3 id, beat, workload, need (compact JSON or cells.csv)',
+    summary: 'Cells of a plan: H3 id, beat, workload, need (compact JSON or cells.csv; by bbox and zoom)',
+    description:
+      'Without `bbox`: every cell, as `{ resolution, columns, rows }` or cells.csv. With `bbox` (and optionally `zoom`): the cells whose centre lies in the box as column-wise `{ version, resolution, aggregated, h3, beat, workload, need }`; at low zoom summed into coarser H3 cells so the answer stays small.',
     tag: 'plans',
     role: 'viewer',
     params: IdParams,
     query: CellsQuery,
     responses: {
       200: {
-        description: 'JSON `{ resolution, columns, rows }` or CSV',
-        schema: z.object({ resolution: z.number().int(), columns: z.array(z.string()), rows: z.array(z.array(z.union([z.string(), z.number()]))) }),
+        description: 'JSON `{ resolution, columns, rows }`, CSV, or with `bbox` column-wise JSON',
+        schema: z.union([
+          z.object({ resolution: z.number().int(), columns: z.array(z.string()), rows: z.array(z.array(z.union([z.string(), z.number()]))) }),
+          CellsInBboxSchema,
+        ]),
       },
     },
     handler: async ({ res, params, query }) => {
+      if (query.zoom !== undefined && !query.bbox) {
+        throw new ApiError('VALIDATION_FAILED', 'query.bbox: required with zoom', { errors: [{ path: 'query.bbox', message: 'required with zoom' }] });
+      }
+      if (query.bbox && query.format === 'csv') {
+        throw new ApiError('VALIDATION_FAILED', 'query.format: bbox answers are JSON only', { errors: [{ path: 'query.format', message: 'bbox answers are JSON only' }] });
+      }
       const p = await getPlan(params.id);
       const v = await getVersion(p, query.version);
+      if (query.bbox) {
+        res.setHeader('ETag', planEtag(p.id, v.version)).json(await access.cellsInBbox(p, v, query.bbox, query.zoom));
+        return;
+      }
       const { loaded, json } = await loadPlan(p, v);
       res.setHeader('ETag', planEtag(p.id, v.version));
       if (query.format === 'csv') {
@@ -370,9 +327,8 @@ export function planRoutes(t: RouteTable, ctx: AppContext): void {
         res.attachment(`${base}-${query.format}.json`).type('application/json').send(await store.getBlob(ref));
         return;
       }
-      const { loaded, json } = await loadPlan(p, v);
-      if (query.format === 'csv') res.attachment(`${base}-cells.csv`).type('text/csv').send(planCellsCsv(await contextOf(p), json));
-      else res.attachment(`${base}-beats.geojson`).type('application/geo+json').send(JSON.stringify(planBeatsGeojson(loaded, await storedMetrics(v))));
+      if (query.format === 'csv') res.attachment(`${base}-cells.csv`).type('text/csv').send(planCellsCsv(await contextOf(p), (await loadPlan(p, v)).json));
+      else res.attachment(`${base}-beats.geojson`).type('application/geo+json').send(await access.beatsGeojson(p, v));
     },
   });
 
@@ -438,20 +394,37 @@ export function planRoutes(t: RouteTable, ctx: AppContext): void {
     method: 'get',
     path: '/plans/:id/lookup',
     operationId: 'lookupBeat',
-    summary: 'Which beat covers a point (for a public "find my beat" page)',
+    summary: 'Which beat covers a point, its meeting place and schedule (for a public "find my beat" page)',
+    description: `Works with a viewer token and never shows officers. \`meetingPlace\` is the beat's venue among the plan's venues (null when the plan has none, see \`PUT /plans/{id}/meetings\`); \`meetingSchedule\` is the plan's schedule for the beat, by default "${DEFAULT_MEETING_SCHEDULE}".`,
     tag: 'plans',
     role: 'viewer',
     params: IdParams,
     query: LookupQuery,
     responses: {
-      200: { description: '`beat` is null outside the plan', schema: z.object({ beat: z.string().nullable(), cell: z.string().nullable(), version: z.number().int() }) },
+      200: {
+        description: '`beat` (and the meeting fields) null outside the plan',
+        schema: z.object({
+          beat: z.string().nullable(),
+          cell: z.string().nullable(),
+          version: z.number().int(),
+          meetingPlace: MeetingPlaceSchema.nullable(),
+          meetingSchedule: z.string().nullable(),
+        }),
+      },
     },
     handler: async ({ res, params, query }) => {
       const p = await getPlan(params.id);
       const v = await getVersion(p);
       const { loaded } = await loadPlan(p, v);
       const hit = lookupBeat(loaded, query.lng, query.lat);
-      res.json({ beat: hit?.beat ?? null, cell: hit?.cell ?? null, version: v.version });
+      let meetingPlace = null;
+      let meetingSchedule = null;
+      if (hit) {
+        const settings = await access.settings(p);
+        meetingPlace = (await access.meetingPlaces(p, v, settings))?.get(hit.beat) ?? null;
+        meetingSchedule = PlanAccess.scheduleOf(settings, hit.beat);
+      }
+      res.json({ beat: hit?.beat ?? null, cell: hit?.cell ?? null, version: v.version, meetingPlace, meetingSchedule });
     },
   });
 

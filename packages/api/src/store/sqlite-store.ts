@@ -12,6 +12,7 @@ import type {
   JobPatch,
   JobRecord,
   PlanRecord,
+  PlanSettings,
   PlanVersionRecord,
   StaffingRecord,
   Store,
@@ -55,6 +56,14 @@ export const MIGRATIONS: readonly { id: number; name: string; sql: string }[] = 
         created_at TEXT NOT NULL, revoked_at TEXT);
     `,
   },
+  {
+    id: 2,
+    name: 'plan settings',
+    sql: `
+      CREATE TABLE plan_settings (
+        plan_id TEXT PRIMARY KEY REFERENCES plans(id), settings TEXT NOT NULL, updated_at TEXT NOT NULL);
+    `,
+  },
 ];
 
 type Row = Record<string, unknown>;
@@ -73,6 +82,7 @@ export class SqliteStore implements Store {
   readonly db: Database.Database;
   private readonly blobDir: string;
   private readonly stagingDir: string;
+  private readonly statements = new Map<string, Database.Statement>();
 
   constructor(dataDir: string) {
     mkdirSync(dataDir, { recursive: true });
@@ -90,14 +100,21 @@ export class SqliteStore implements Store {
   /** Applies the migrations not yet recorded, each in its own transaction. */
   private migrate(): void {
     this.db.exec('CREATE TABLE IF NOT EXISTS migrations (id INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)');
-    const done = new Set((this.db.prepare('SELECT id FROM migrations').all() as Row[]).map((r) => Number(r.id)));
+    const done = new Set((this.stmt('SELECT id FROM migrations').all() as Row[]).map((r) => Number(r.id)));
     for (const m of MIGRATIONS) {
       if (done.has(m.id)) continue;
       this.db.transaction(() => {
         this.db.exec(m.sql);
-        this.db.prepare('INSERT INTO migrations (id, name, applied_at) VALUES (?, ?, ?)').run(m.id, m.name, new Date().toISOString());
+        this.stmt('INSERT INTO migrations (id, name, applied_at) VALUES (?, ?, ?)').run(m.id, m.name, new Date().toISOString());
       })();
     }
+  }
+
+  /** A prepared statement, compiled once per SQL text. */
+  private stmt(sql: string): Database.Statement {
+    let st = this.statements.get(sql);
+    if (!st) this.statements.set(sql, (st = this.db.prepare(sql)));
+    return st;
   }
 
   private refPath(ref: string): string {
@@ -138,54 +155,50 @@ export class SqliteStore implements Store {
 
   // ---- datasets
   async insertDataset(d: DatasetRecord): Promise<void> {
-    this.db
-      .prepare('INSERT INTO datasets (id, kind, name, format, bytes, sha256, blob_ref, info, created_at, created_by) VALUES (?,?,?,?,?,?,?,?,?,?)')
+    this.stmt('INSERT INTO datasets (id, kind, name, format, bytes, sha256, blob_ref, info, created_at, created_by) VALUES (?,?,?,?,?,?,?,?,?,?)')
       .run(d.id, d.kind, d.name, d.format, d.bytes, d.sha256, d.blobRef, json(d.info), d.createdAt, d.createdBy);
   }
 
   async getDataset(id: string): Promise<DatasetRecord | undefined> {
-    const r = this.db.prepare('SELECT * FROM datasets WHERE id = ?').get(id) as Row | undefined;
+    const r = this.stmt('SELECT * FROM datasets WHERE id = ?').get(id) as Row | undefined;
     return r && toDataset(r);
   }
 
   async listDatasets(kind?: DatasetKind): Promise<DatasetRecord[]> {
     const rows = (kind
-      ? this.db.prepare('SELECT * FROM datasets WHERE kind = ? ORDER BY created_at, id').all(kind)
-      : this.db.prepare('SELECT * FROM datasets ORDER BY created_at, id').all()) as Row[];
+      ? this.stmt('SELECT * FROM datasets WHERE kind = ? ORDER BY created_at, id').all(kind)
+      : this.stmt('SELECT * FROM datasets ORDER BY created_at, id').all()) as Row[];
     return rows.map(toDataset);
   }
 
   // ---- plans
   async insertPlan(p: PlanRecord): Promise<void> {
-    this.db
-      .prepare('INSERT INTO plans (id, name, inputs, current_version, latest_version, created_at, updated_at, created_by) VALUES (?,?,?,?,?,?,?,?)')
+    this.stmt('INSERT INTO plans (id, name, inputs, current_version, latest_version, created_at, updated_at, created_by) VALUES (?,?,?,?,?,?,?,?)')
       .run(p.id, p.name, json(p.inputs), p.currentVersion, p.latestVersion, p.createdAt, p.updatedAt, p.createdBy);
   }
 
   async getPlan(id: string): Promise<PlanRecord | undefined> {
-    const r = this.db.prepare('SELECT * FROM plans WHERE id = ?').get(id) as Row | undefined;
+    const r = this.stmt('SELECT * FROM plans WHERE id = ?').get(id) as Row | undefined;
     return r && toPlan(r);
   }
 
   async listPlans(): Promise<PlanRecord[]> {
-    return (this.db.prepare('SELECT * FROM plans ORDER BY created_at, id').all() as Row[]).map(toPlan);
+    return (this.stmt('SELECT * FROM plans ORDER BY created_at, id').all() as Row[]).map(toPlan);
   }
 
   async appendPlanVersion(v: PlanVersionRecord, expectedCurrent: number): Promise<boolean> {
     return this.db.transaction(() => {
-      const p = this.db.prepare('SELECT current_version, latest_version FROM plans WHERE id = ?').get(v.planId) as Row | undefined;
+      const p = this.stmt('SELECT current_version, latest_version FROM plans WHERE id = ?').get(v.planId) as Row | undefined;
       if (!p || Number(p.current_version) !== expectedCurrent || v.version !== Number(p.latest_version) + 1) return false;
-      this.db
-        .prepare('INSERT INTO plan_versions (plan_id, version, parent_version, action, summary, plan_blob_ref, metrics_blob_ref, created_at, created_by) VALUES (?,?,?,?,?,?,?,?,?)')
+      this.stmt('INSERT INTO plan_versions (plan_id, version, parent_version, action, summary, plan_blob_ref, metrics_blob_ref, created_at, created_by) VALUES (?,?,?,?,?,?,?,?,?)')
         .run(v.planId, v.version, v.parentVersion, v.action, json(v.summary), v.planBlobRef, v.metricsBlobRef, v.createdAt, v.createdBy);
-      this.db.prepare('UPDATE plans SET current_version = ?, latest_version = ?, updated_at = ? WHERE id = ?').run(v.version, v.version, v.createdAt, v.planId);
+      this.stmt('UPDATE plans SET current_version = ?, latest_version = ?, updated_at = ? WHERE id = ?').run(v.version, v.version, v.createdAt, v.planId);
       return true;
     })();
   }
 
   async setCurrentVersion(planId: string, version: number, expectedCurrent: number): Promise<boolean> {
-    const r = this.db
-      .prepare(
+    const r = this.stmt(
         'UPDATE plans SET current_version = ?, updated_at = ? WHERE id = ? AND current_version = ? AND EXISTS (SELECT 1 FROM plan_versions WHERE plan_id = ? AND version = ?)',
       )
       .run(version, new Date().toISOString(), planId, expectedCurrent, planId, version);
@@ -193,28 +206,37 @@ export class SqliteStore implements Store {
   }
 
   async getPlanVersion(planId: string, version: number): Promise<PlanVersionRecord | undefined> {
-    const r = this.db.prepare('SELECT * FROM plan_versions WHERE plan_id = ? AND version = ?').get(planId, version) as Row | undefined;
+    const r = this.stmt('SELECT * FROM plan_versions WHERE plan_id = ? AND version = ?').get(planId, version) as Row | undefined;
     return r && toVersion(r);
   }
 
   async listPlanVersions(planId: string): Promise<PlanVersionRecord[]> {
-    return (this.db.prepare('SELECT * FROM plan_versions WHERE plan_id = ? ORDER BY version').all(planId) as Row[]).map(toVersion);
+    return (this.stmt('SELECT * FROM plan_versions WHERE plan_id = ? ORDER BY version').all(planId) as Row[]).map(toVersion);
+  }
+
+  async getPlanSettings(planId: string): Promise<PlanSettings | undefined> {
+    const r = this.stmt('SELECT settings FROM plan_settings WHERE plan_id = ?').get(planId) as Row | undefined;
+    return r && parse<PlanSettings>(r.settings);
+  }
+
+  async putPlanSettings(planId: string, settings: PlanSettings, now: string): Promise<void> {
+    this.stmt('INSERT INTO plan_settings (plan_id, settings, updated_at) VALUES (?,?,?) ON CONFLICT(plan_id) DO UPDATE SET settings = excluded.settings, updated_at = excluded.updated_at')
+      .run(planId, json(settings), now);
   }
 
   // ---- jobs
   async insertJob(j: JobRecord): Promise<void> {
-    this.db
-      .prepare('INSERT INTO jobs (id, kind, status, progress, stage, params, error, result, created_at, started_at, finished_at, created_by) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)')
+    this.stmt('INSERT INTO jobs (id, kind, status, progress, stage, params, error, result, created_at, started_at, finished_at, created_by) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)')
       .run(j.id, j.kind, j.status, j.progress, j.stage, json(j.params), j.error ? json(j.error) : null, j.result ? json(j.result) : null, j.createdAt, j.startedAt, j.finishedAt, j.createdBy);
   }
 
   async getJob(id: string): Promise<JobRecord | undefined> {
-    const r = this.db.prepare('SELECT * FROM jobs WHERE id = ?').get(id) as Row | undefined;
+    const r = this.stmt('SELECT * FROM jobs WHERE id = ?').get(id) as Row | undefined;
     return r && toJob(r);
   }
 
   async listJobs(limit = 100): Promise<JobRecord[]> {
-    return (this.db.prepare('SELECT * FROM jobs ORDER BY created_at DESC, id LIMIT ?').all(limit) as Row[]).map(toJob);
+    return (this.stmt('SELECT * FROM jobs ORDER BY created_at DESC, id LIMIT ?').all(limit) as Row[]).map(toJob);
   }
 
   async updateJob(id: string, patch: JobPatch): Promise<void> {
@@ -232,50 +254,47 @@ export class SqliteStore implements Store {
     if (patch.startedAt !== undefined) set('started_at', patch.startedAt);
     if (patch.finishedAt !== undefined) set('finished_at', patch.finishedAt);
     if (!cols.length) return;
-    this.db.prepare(`UPDATE jobs SET ${cols.join(', ')} WHERE id = ?`).run(...vals, id);
+    this.stmt(`UPDATE jobs SET ${cols.join(', ')} WHERE id = ?`).run(...vals, id);
   }
 
   async failInterruptedJobs(now: string): Promise<number> {
     const error = json({ code: 'INTERRUPTED', detail: 'the server stopped while this job was running; submit it again' });
-    return this.db
-      .prepare("UPDATE jobs SET status = 'failed', error = ?, finished_at = ? WHERE status IN ('queued', 'running')")
+    return this.stmt("UPDATE jobs SET status = 'failed', error = ?, finished_at = ? WHERE status IN ('queued', 'running')")
       .run(error, now).changes;
   }
 
   // ---- staffing
   async insertStaffing(s: StaffingRecord): Promise<void> {
-    this.db
-      .prepare('INSERT INTO staffing (id, plan_id, plan_version, roster_dataset_id, blob_ref, created_at, created_by) VALUES (?,?,?,?,?,?,?)')
+    this.stmt('INSERT INTO staffing (id, plan_id, plan_version, roster_dataset_id, blob_ref, created_at, created_by) VALUES (?,?,?,?,?,?,?)')
       .run(s.id, s.planId, s.planVersion, s.rosterDatasetId, s.blobRef, s.createdAt, s.createdBy);
   }
 
   async getStaffing(id: string): Promise<StaffingRecord | undefined> {
-    const r = this.db.prepare('SELECT * FROM staffing WHERE id = ?').get(id) as Row | undefined;
+    const r = this.stmt('SELECT * FROM staffing WHERE id = ?').get(id) as Row | undefined;
     return r && toStaffing(r);
   }
 
   async listStaffing(planId: string): Promise<StaffingRecord[]> {
-    return (this.db.prepare('SELECT * FROM staffing WHERE plan_id = ? ORDER BY created_at, id').all(planId) as Row[]).map(toStaffing);
+    return (this.stmt('SELECT * FROM staffing WHERE plan_id = ? ORDER BY created_at, id').all(planId) as Row[]).map(toStaffing);
   }
 
   // ---- tokens
   async insertToken(t: TokenRecord): Promise<void> {
-    this.db
-      .prepare('INSERT INTO tokens (id, role, label, hash, created_at, revoked_at) VALUES (?,?,?,?,?,?)')
+    this.stmt('INSERT INTO tokens (id, role, label, hash, created_at, revoked_at) VALUES (?,?,?,?,?,?)')
       .run(t.id, t.role, t.label, t.hash, t.createdAt, t.revokedAt);
   }
 
   async findTokenByHash(hash: string): Promise<TokenRecord | undefined> {
-    const r = this.db.prepare('SELECT * FROM tokens WHERE hash = ? AND revoked_at IS NULL').get(hash) as Row | undefined;
+    const r = this.stmt('SELECT * FROM tokens WHERE hash = ? AND revoked_at IS NULL').get(hash) as Row | undefined;
     return r && toToken(r);
   }
 
   async listTokens(): Promise<TokenRecord[]> {
-    return (this.db.prepare('SELECT * FROM tokens ORDER BY created_at, id').all() as Row[]).map(toToken);
+    return (this.stmt('SELECT * FROM tokens ORDER BY created_at, id').all() as Row[]).map(toToken);
   }
 
   async revokeToken(id: string, now: string): Promise<boolean> {
-    return this.db.prepare('UPDATE tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL').run(now, id).changes === 1;
+    return this.stmt('UPDATE tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL').run(now, id).changes === 1;
   }
 
   async close(): Promise<void> {

@@ -13,8 +13,11 @@ export const ROLES = ['viewer', 'analyst', 'commander', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
 
 /** Kinds of dataset an analyst can upload. */
-export const DATASET_KINDS = ['boundary', 'incidents', 'layer', 'beats', 'barriers', 'roster'] as const;
-/** A dataset kind. `beats` = existing beats; `layer` = polygon layer with a numeric field. */
+export const DATASET_KINDS = ['boundary', 'incidents', 'layer', 'beats', 'barriers', 'roster', 'venues'] as const;
+/**
+ * A dataset kind. `beats` = existing beats; `layer` = polygon layer with a numeric field;
+ * `venues` = candidate meeting places (GeoJSON points).
+ */
 export type DatasetKind = (typeof DATASET_KINDS)[number];
 
 /** Metadata of an uploaded dataset. The content lives in the blob `blobRef`. */
@@ -72,8 +75,13 @@ export interface PlanVersionRecord {
 /** Job states; `queued` and `running` are the live ones. */
 export const JOB_STATUSES = ['queued', 'running', 'succeeded', 'failed', 'cancelled'] as const;
 export type JobStatus = (typeof JOB_STATUSES)[number];
-/** What a job does: `score` (grid + scores), `plan` (districting or import), `staff`. */
-export type JobKind = 'score' | 'plan' | 'staff';
+/** Job kinds, in the order they were added. */
+export const JOB_KINDS = ['score', 'plan', 'staff', 'rebalance', 'whatif'] as const;
+/**
+ * What a job does: `score` (grid + scores), `plan` (districting or import), `staff`,
+ * `rebalance` (re-plan the unlocked beats of a plan), `whatif` (staffing scenario).
+ */
+export type JobKind = (typeof JOB_KINDS)[number];
 
 /** A long-running piece of work (planning, staffing). */
 export interface JobRecord {
@@ -119,6 +127,19 @@ export interface TokenRecord {
   revokedAt: string | null;
 }
 
+/**
+ * Settings of a plan that are not part of its versions: the public "find my beat" page's
+ * meeting places (a `venues` dataset) and meeting schedule.
+ */
+export interface PlanSettings {
+  /** `venues` dataset id, or null. */
+  venues: string | null;
+  /** Default meeting schedule of every beat, e.g. "first Tuesday of the month, 18:30". */
+  meetingSchedule: string | null;
+  /** Per beat id, a schedule that replaces the default. */
+  meetingScheduleByBeat: Record<string, string>;
+}
+
 /** Fields a job update may change. */
 export type JobPatch = Partial<Pick<JobRecord, 'status' | 'progress' | 'stage' | 'error' | 'result' | 'startedAt' | 'finishedAt'>>;
 
@@ -159,6 +180,10 @@ export interface Store {
    */
   setCurrentVersion(planId: string, version: number, expectedCurrent: number): Promise<boolean>;
   getPlanVersion(planId: string, version: number): Promise<PlanVersionRecord | undefined>;
+  /** The plan's settings, or undefined when never set. */
+  getPlanSettings(planId: string): Promise<PlanSettings | undefined>;
+  /** Replaces the plan's settings. */
+  putPlanSettings(planId: string, settings: PlanSettings, now: string): Promise<void>;
   listPlanVersions(planId: string): Promise<PlanVersionRecord[]>;
 
   insertJob(j: JobRecord): Promise<void>;

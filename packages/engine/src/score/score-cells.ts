@@ -9,7 +9,6 @@ import { DEFAULT_SERVICE_TIMES, DEFAULT_UNKNOWN_SERVICE, officerMinutes, type Se
 import { DEFAULT_SHIFTS, shiftLengthHours, shiftOfMinuteTable } from './shifts.js';
 import type { CellScores, IncidentTable, ShiftWindow } from './types.js';
 
-const MS_PER_WEEK = 7 * 24 * 3600 * 1000;
 const MS_PER_DAY = 24 * 3600 * 1000;
 
 /** A polygon layer: features with one numeric value each (e.g. from `readPolygonLayer`). */

@@ -95,10 +95,16 @@ export function staffingInputOfPlan(
   grid: Grid,
   plan: BeatPlan,
   scores: CellScores,
-  metrics?: PlanMetrics,
-  skillsOfBeat?: Readonly<Record<string, readonly string[]>>,
+  options: {
+    /** The plan's metrics when already evaluated (else evaluated here). */
+    metrics?: PlanMetrics;
+    /** Skills per beat id (see `skillsOfBeats`). */
+    skillsOfBeat?: Readonly<Record<string, readonly string[]>>;
+    /** What-if: workload factor per cell (a drawn area). */
+    cellWorkloadFactor?: ArrayLike<number>;
+  } = {},
 ): StaffingInput {
-  const m = metrics ?? evaluatePlan(grid, plan, scores);
+  const m = options.metrics ?? evaluatePlan(grid, plan, scores);
   return staffingInputFromPlan({
     shifts: scores.shifts,
     beatIds: plan.beatIds,
@@ -109,6 +115,7 @@ export function staffingInputOfPlan(
     districtOfBeat: plan.districtOfBeat,
     districtIds: plan.districtIds,
     compactnessOfBeat: m.perBeat.map((b) => b.polsbyPopper),
-    skillsOfBeat,
+    skillsOfBeat: options.skillsOfBeat,
+    cellWorkloadFactor: options.cellWorkloadFactor,
   });
 }

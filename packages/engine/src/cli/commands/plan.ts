@@ -147,7 +147,7 @@ export async function planCommand(argv: string[], io: CliIo): Promise<number> {
   const venues = values.venues ? (await readJson(values.venues)).value : undefined;
   // Response and access under one staffing rule, so the plan and the current beats compare fairly.
   const figures = (p: BeatPlan, m: PlanMetrics) =>
-    withPlanFigures(grid, p, scores, m, requiredByShift(staffingInputOfPlan(grid, p, scores, m)), REQUIRED_OFFICERS_RULE, venues, warn);
+    withPlanFigures(grid, p, scores, m, requiredByShift(staffingInputOfPlan(grid, p, scores, { metrics: m })), REQUIRED_OFFICERS_RULE, venues, warn);
   const planMetrics = evaluatePlan(grid, plan, scores, { balanceOn, tolerance });
   const evaluateMs = performance.now() - t;
   t = performance.now();
@@ -195,7 +195,7 @@ export async function planCommand(argv: string[], io: CliIo): Promise<number> {
     const [file, idField] = splitSpec(values.areas, '--areas');
     const areas = await readIdPolygons(file, idField, 'areas');
     const areaOfCell = cellsToPolygons(grid, areas.fc);
-    const units = (p: BeatPlan) => requiredByShift(staffingInputOfPlan(grid, p, scores, evaluatePlan(grid, p, scores)));
+    const units = (p: BeatPlan) => requiredByShift(staffingInputOfPlan(grid, p, scores));
     const after = equityByArea(plan, scores, units(plan), areaOfCell, { areaIds: areas.ids });
     const before = existingPlan ? equityByArea(existingPlan, scores, units(existingPlan), areaOfCell, { areaIds: areas.ids }) : null;
     await writeOut(out, 'equity.json', {

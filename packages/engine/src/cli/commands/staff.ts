@@ -94,7 +94,7 @@ export async function staffCommand(argv: string[], io: CliIo): Promise<number> {
   if (skillsOfBeat && scores.population.every((p) => p === 0)) {
     io.stderr.write('warning: --skill needs residents per cell; this plan.json has none (plan with --layer FILE:POPULATION)\n');
   }
-  const input = staffingInputOfPlan(grid, plan, scores, metrics, skillsOfBeat);
+  const input = staffingInputOfPlan(grid, plan, scores, { metrics, skillsOfBeat });
   // Officers follow their old beat to the beat that took over most of its cells.
   const existing = saved.extra.existing as { ids: string[]; beatOfCell: number[] } | null | undefined;
   let successorOf: Record<string, string> | undefined;

@@ -1,0 +1,390 @@
+/**
+ * Reading and writing plans for the routes (and the in-process side of the API bench):
+ * versions, If-Match, loaded plans cached per version, and the derived reads (beats GeoJSON,
+ * cells by bbox and zoom, response figures, meeting places) cached per version. A version
+ * never changes once written, so a cache keyed by (plan, version) is never stale.
+ */
+import type { Grid, PlanMetrics } from '@beatplan/engine';
+import type { AppContext } from './app-context.js';
+import { resolveInputs } from './context-cache.js';
+import {
+  allocatedUnits,
+  coarseCellsOf,
+  EDGE_KM,
+  meetingPlaces,
+  planBeatsGeojson,
+  planResponse,
+  readVenues,
+  requiredUnits,
+  REQUIRED_OFFICERS_RULE,
+  type LoadedPlan,
+  type MeetingPlaceDto,
+  type PlanContext,
+  type ResponseFiguresDto,
+  type SerializedPlan,
+} from './engine-service.js';
+import { ApiError } from './errors.js';
+import type { ContextInput } from './schemas.js';
+import type { PlanRecord, PlanSettings, PlanVersionRecord } from './store/store.js';
+
+/** The strong ETag of a plan version. */
+export function planEtag(planId: string, version: number): string {
+  return `"${planId}.v${version}"`;
+}
+
+/** The meeting schedule of a beat when the plan sets none (documented in the OpenAPI). */
+export const DEFAULT_MEETING_SCHEDULE = 'first Tuesday of the month, 18:30';
+
+/** A loaded version and the reads derived from it. */
+interface VersionEntry {
+  loaded: LoadedPlan;
+  json: string;
+  derived: Map<string, Promise<unknown>>;
+}
+
+/**
+ * LRU of loaded plan versions (plan.json parsed on the plan's cached grid) with a per-version
+ * memo of derived reads. Concurrent requests for one version share one load.
+ */
+export class PlanVersionCache {
+  private readonly entries = new Map<string, Promise<VersionEntry>>();
+  private readonly coarse = new WeakMap<Grid, Map<number, ReturnType<typeof coarseCellsOf>>>();
+  private readonly blobs = new Map<string, Promise<Buffer>>();
+  constructor(private readonly size = 8) {}
+
+  /** The bytes of a small immutable blob (metrics.json), read once while recently used. */
+  blob(ref: string, read: (ref: string) => Promise<Buffer>): Promise<Buffer> {
+    let p = this.blobs.get(ref);
+    if (p) this.blobs.delete(ref);
+    else {
+      p = read(ref);
+      p.catch(() => this.blobs.delete(ref));
+    }
+    this.blobs.set(ref, p);
+    while (this.blobs.size > 4 * this.size) this.blobs.delete(this.blobs.keys().next().value!);
+    return p;
+  }
+
+  /** The entry of `planId` version `version`; `load` reads its plan.json when not cached. */
+  get(planId: string, version: number, load: () => Promise<VersionEntry>): Promise<VersionEntry> {
+    const key = `${planId}\u0000${version}`;
+    let p = this.entries.get(key);
+    if (p) {
+      this.entries.delete(key);
+      this.entries.set(key, p);
+      return p;
+    }
+    p = load();
+    p.catch(() => this.entries.delete(key));
+    this.entries.set(key, p);
+    while (this.entries.size > this.size) this.entries.delete(this.entries.keys().next().value!);
+    return p;
+  }
+
+  /** A value derived from a version, computed once (a failure is not kept). */
+  static memo<T>(entry: VersionEntry, key: string, compute: () => Promise<T> | T): Promise<T> {
+    let p = entry.derived.get(key) as Promise<T> | undefined;
+    if (!p) {
+      p = Promise.resolve().then(compute);
+      p.catch(() => entry.derived.delete(key));
+      entry.derived.set(key, p);
+    }
+    return p;
+  }
+
+  /** Coarse cells of a grid at a resolution, computed once per grid. */
+  coarseCells(grid: Grid, resolution: number): ReturnType<typeof coarseCellsOf> {
+    let m = this.coarse.get(grid);
+    if (!m) this.coarse.set(grid, (m = new Map()));
+    let c = m.get(resolution);
+    if (!c) m.set(resolution, (c = coarseCellsOf(grid, resolution)));
+    return c;
+  }
+}
+
+/** `[west, south, east, north]` in degrees. */
+export type Bbox = [number, number, number, number];
+
+/** Cells of a bbox, column-wise. */
+export interface CellsInBbox {
+  version: number;
+  /** H3 resolution of `h3` (coarser than the plan's when `aggregated`). */
+  resolution: number;
+  aggregated: boolean;
+  h3: string[];
+  /** Beat id (at a coarse cell: the beat of most of its cells), null when unassigned. */
+  beat: Array<string | null>;
+  /** Workload, officer-hours per week (Σ over the cells of a coarse cell). */
+  workload: number[];
+  /** Engagement need, community hours per week (Σ likewise). */
+  need: number[];
+}
+
+/** Cells are never aggregated beyond this H3 resolution (edge ~26 km; a city is a few cells). */
+const COARSEST = 4;
+
+/** Pixels a cell should span at least before cells are aggregated to a coarser resolution. */
+const MIN_CELL_PX = 8;
+
+/**
+ * The finest H3 resolution (≤ `finest`, ≥ 4 unless `finest` is lower) whose cells span at least {@link MIN_CELL_PX} pixels
+ * at web-mercator `zoom` and latitude `lat` (degrees).
+ */
+export function resolutionForZoom(zoom: number, lat: number, finest: number): number {
+  const metresPerPx = (156_543.03392 * Math.cos((lat * Math.PI) / 180)) / 2 ** zoom;
+  let r = finest;
+  while (r > COARSEST && (2 * EDGE_KM[r]! * 1000) / metresPerPx < MIN_CELL_PX) r--;
+  return r;
+}
+
+const r3 = (x: number) => Math.round(x * 1000) / 1000;
+
+/** Cells with values, for {@link cellsInBbox}. */
+export interface CellValues {
+  grid: Grid;
+  /** Officer-hours per week per cell. */
+  workload: ArrayLike<number>;
+  /** Community hours per week per cell. */
+  need: ArrayLike<number>;
+  /** Beat index per cell (−1 = none); without it the answer has no `beat` column. */
+  beatOfCell?: ArrayLike<number>;
+  beatIds?: readonly string[];
+}
+
+/**
+ * The cells whose centre lies in `bbox`, column-wise. With `zoom`, when the grid's cells
+ * would span fewer than a few pixels, they are summed into coarser H3 cells (`coarse(r)`
+ * gives each cell's coarse cell at resolution r): every cell of a coarse cell counts, also
+ * those outside the bbox, so a coarse cell's sums do not depend on the view; its beat is
+ * the beat of most of its cells.
+ */
+export function cellsInBbox(
+  src: CellValues,
+  bbox: Bbox,
+  zoom: number | undefined,
+  coarse: (resolution: number) => { parentOf: Int32Array; h3: string[] },
+): Omit<CellsInBbox, 'version' | 'beat'> & { beat?: Array<string | null> } {
+  const { grid, workload, need, beatOfCell, beatIds } = src;
+  const [w, s, e, n] = bbox;
+  const target = zoom === undefined ? grid.resolution : resolutionForZoom(zoom, (s + n) / 2, grid.resolution);
+  const aggregated = target < grid.resolution;
+  const h3: string[] = [];
+  const wl: number[] = [];
+  const nd: number[] = [];
+  const beat: Array<string | null> | undefined = beatOfCell ? [] : undefined;
+  const N = grid.cellCount;
+  const inBox = (i: number) => {
+    const x = grid.lng[i]!;
+    const y = grid.lat[i]!;
+    return x >= w && x <= e && y >= s && y <= n;
+  };
+  const beatId = (b: number) => (b >= 0 && beatIds ? beatIds[b]! : null);
+  if (!aggregated) {
+    for (let i = 0; i < N; i++) {
+      if (!inBox(i)) continue;
+      h3.push(grid.h3[i]!);
+      beat?.push(beatId(beatOfCell![i]!));
+      wl.push(r3(workload[i]!));
+      nd.push(r3(need[i]!));
+    }
+    return { resolution: target, aggregated, h3, ...(beat ? { beat } : {}), workload: wl, need: nd };
+  }
+  const { parentOf, h3: coarseH3 } = coarse(target);
+  const slot = new Int32Array(coarseH3.length).fill(-1);
+  for (let i = 0; i < N; i++) {
+    const c = parentOf[i]!;
+    if (slot[c] === -1 && inBox(i)) slot[c] = -2;
+  }
+  // Column slots in coarse-cell order (stable across views).
+  const votes: Array<Map<number, number>> = [];
+  let k = 0;
+  for (let c = 0; c < slot.length; c++) {
+    if (slot[c] !== -2) continue;
+    slot[c] = k++;
+    h3.push(coarseH3[c]!);
+    wl.push(0);
+    nd.push(0);
+    votes.push(new Map());
+  }
+  for (let i = 0; i < N; i++) {
+    const j = slot[parentOf[i]!]!;
+    if (j < 0) continue;
+    wl[j]! += workload[i]!;
+    nd[j]! += need[i]!;
+    if (beatOfCell) {
+      const b = beatOfCell[i]!;
+      votes[j]!.set(b, (votes[j]!.get(b) ?? 0) + 1);
+    }
+  }
+  for (let j = 0; j < k; j++) {
+    wl[j] = r3(wl[j]!);
+    nd[j] = r3(nd[j]!);
+    if (!beat) continue;
+    let best = -1;
+    let bestVotes = -1;
+    for (const [b, count] of votes[j]!) if (count > bestVotes || (count === bestVotes && b < best)) [best, bestVotes] = [b, count];
+    beat.push(beatId(best));
+  }
+  return { resolution: target, aggregated, h3, ...(beat ? { beat } : {}), workload: wl, need: nd };
+}
+
+/** Plan reads and writes over the app's store and caches. */
+export class PlanAccess {
+  constructor(private readonly ctx: AppContext) {}
+
+  private get store() {
+    return this.ctx.store;
+  }
+
+  /** @throws ApiError 404 */
+  async getPlan(id: string): Promise<PlanRecord> {
+    const p = await this.store.getPlan(id);
+    if (!p) throw new ApiError('NOT_FOUND', `no plan ${id}`);
+    return p;
+  }
+
+  /** A version (default: the current one). @throws ApiError 404 */
+  async getVersion(p: PlanRecord, version?: number): Promise<PlanVersionRecord> {
+    const v = await this.store.getPlanVersion(p.id, version ?? p.currentVersion);
+    if (!v) throw new ApiError('NOT_FOUND', `plan ${p.id} has no version ${version ?? p.currentVersion}`);
+    return v;
+  }
+
+  /** The grid + scores context of the plan's datasets (for cells.csv with full scores). */
+  async contextOf(p: PlanRecord): Promise<PlanContext> {
+    return this.ctx.contexts.get(await resolveInputs(this.store, p.inputs as ContextInput & { beats?: number }, 'plan.inputs'));
+  }
+
+  private entry(p: PlanRecord, v: PlanVersionRecord): Promise<VersionEntry> {
+    return this.ctx.versions.get(p.id, v.version, async () => {
+      const json = (await this.store.getBlob(v.planBlobRef)).toString('utf8');
+      return { loaded: this.ctx.plans.load(p.id, json), json, derived: new Map() };
+    });
+  }
+
+  /** A version's plan.json, loaded on the plan's (cached) grid. */
+  async loadPlan(p: PlanRecord, v: PlanVersionRecord): Promise<{ loaded: LoadedPlan; json: string }> {
+    const e = await this.entry(p, v);
+    return { loaded: e.loaded, json: e.json };
+  }
+
+  /** The stored metrics.json bytes of a version. @throws ApiError 404 when none */
+  async metricsBytes(v: PlanVersionRecord): Promise<Buffer> {
+    if (!v.metricsBlobRef) throw new ApiError('NOT_FOUND', `no metrics for version ${v.version}`);
+    return this.ctx.versions.blob(v.metricsBlobRef, (ref) => this.store.getBlob(ref));
+  }
+
+  /** The stored metrics of a version, parsed. */
+  async storedMetrics(v: PlanVersionRecord): Promise<PlanMetrics | undefined> {
+    return v.metricsBlobRef ? (JSON.parse((await this.metricsBytes(v)).toString('utf8')) as PlanMetrics) : undefined;
+  }
+
+  /** Beats as GeoJSON bytes (one dissolved feature per beat, metrics as properties). */
+  async beatsGeojson(p: PlanRecord, v: PlanVersionRecord): Promise<Buffer> {
+    const e = await this.entry(p, v);
+    return PlanVersionCache.memo(e, 'beats', async () => Buffer.from(JSON.stringify(planBeatsGeojson(e.loaded, await this.storedMetrics(v))), 'utf8'));
+  }
+
+  /**
+   * Cells whose centre lies in `bbox`; with `zoom`, aggregated to the coarser resolution
+   * whose cells span a few pixels at that zoom (see {@link cellsInBbox}).
+   */
+  async cellsInBbox(p: PlanRecord, v: PlanVersionRecord, bbox: Bbox, zoom?: number): Promise<CellsInBbox> {
+    const { loaded } = await this.entry(p, v);
+    const { grid, plan, scores } = loaded;
+    const cells = cellsInBbox({ grid, workload: scores.workloadHours, need: scores.needHours, beatOfCell: plan.beatOfCell, beatIds: plan.beatIds }, bbox, zoom, (r) => this.ctx.versions.coarseCells(grid, r));
+    return { version: v.version, ...cells, beat: cells.beat! };
+  }
+
+  /**
+   * Response figures of a version under the time model's required officers, or under the
+   * officers allocated by a stored staffing of the plan (cached per version and staffing).
+   * @throws ApiError 404 (no such staffing for the plan), 400 (staffing of another version)
+   */
+  async response(p: PlanRecord, version: number | undefined, staffingId: string | undefined): Promise<ResponseFiguresDto & { planId: string; version: number; staffing: string | null }> {
+    let v: PlanVersionRecord;
+    let staffingRef: string | undefined;
+    if (staffingId) {
+      const s = await this.store.getStaffing(staffingId);
+      if (!s || s.planId !== p.id) throw new ApiError('NOT_FOUND', `no staffing ${staffingId} for plan ${p.id}`);
+      if (version !== undefined && version !== s.planVersion) {
+        throw new ApiError('VALIDATION_FAILED', `query.version: staffing ${staffingId} was made for version ${s.planVersion}`, {
+          errors: [{ path: 'query.version', message: `the staffing is of version ${s.planVersion}` }],
+        });
+      }
+      v = await this.getVersion(p, s.planVersion);
+      staffingRef = s.blobRef;
+    } else v = await this.getVersion(p, version);
+    const e = await this.entry(p, v);
+    const figures = await PlanVersionCache.memo(e, `response:${staffingId ?? 'required'}`, async () => {
+      if (!staffingRef) return planResponse(e.loaded, requiredUnits(e.loaded), REQUIRED_OFFICERS_RULE);
+      const staffing = JSON.parse((await this.store.getBlob(staffingRef)).toString('utf8'));
+      return planResponse(e.loaded, allocatedUnits(e.loaded, staffing), `allocated officers (staffing ${staffingId})`);
+    });
+    return { planId: p.id, version: v.version, staffing: staffingId ?? null, ...figures };
+  }
+
+  /** The plan's settings, defaults filled in. */
+  async settings(p: PlanRecord): Promise<PlanSettings> {
+    return (await this.store.getPlanSettings(p.id)) ?? { venues: null, meetingSchedule: null, meetingScheduleByBeat: {} };
+  }
+
+  /**
+   * Meeting places of a version's beats among the plan's venues (null without venues),
+   * cached per version and venues dataset.
+   */
+  async meetingPlaces(p: PlanRecord, v: PlanVersionRecord, settings: PlanSettings): Promise<Map<string, MeetingPlaceDto> | null> {
+    if (!settings.venues) return null;
+    const d = await this.store.getDataset(settings.venues);
+    if (!d || d.kind !== 'venues') return null;
+    const e = await this.entry(p, v);
+    return PlanVersionCache.memo(e, `meetings:${d.id}`, async () => {
+      const fc = await readVenues(this.store.blobPath(d.blobRef), `venues-${d.id.slice(0, 8)}.geojson`);
+      return meetingPlaces(e.loaded, fc, String(d.info.idProperty ?? 'id'), String(d.info.nameProperty ?? 'name'));
+    });
+  }
+
+  /** The meeting schedule of a beat. */
+  static scheduleOf(settings: PlanSettings, beat: string): string {
+    return settings.meetingScheduleByBeat[beat] ?? settings.meetingSchedule ?? DEFAULT_MEETING_SCHEDULE;
+  }
+
+  /** Checks If-Match against the current version; 428 without it, 412 when stale. */
+  checkIfMatch(header: string | undefined, p: PlanRecord): void {
+    if (!header) throw new ApiError('PRECONDITION_REQUIRED', `send If-Match: ${planEtag(p.id, p.currentVersion)} (the ETag of the version you edit)`);
+    const tags = header.split(',').map((s) => s.trim().replace(/^W\//, ''));
+    if (!tags.includes(planEtag(p.id, p.currentVersion))) {
+      throw new ApiError('PRECONDITION_FAILED', `plan ${p.id} is at version ${p.currentVersion}; your If-Match ${header} is stale`, {
+        headers: { ETag: planEtag(p.id, p.currentVersion) },
+      });
+    }
+  }
+
+  /**
+   * Writes a new version made from the current one (`p.currentVersion`, compare-and-set).
+   * @throws ApiError 412 when the plan moved on meanwhile
+   */
+  async writeVersion(p: PlanRecord, action: string, summary: Record<string, unknown>, out: SerializedPlan, by: string): Promise<PlanVersionRecord> {
+    const { store } = this;
+    const planBlobRef = await store.putBlob(Buffer.from(out.planJson, 'utf8'));
+    const metricsBlobRef = await store.putBlob(Buffer.from(JSON.stringify(out.metrics), 'utf8'));
+    const v: PlanVersionRecord = {
+      planId: p.id,
+      version: p.latestVersion + 1,
+      parentVersion: p.currentVersion || null,
+      action,
+      summary,
+      planBlobRef,
+      metricsBlobRef,
+      createdAt: new Date().toISOString(),
+      createdBy: by,
+    };
+    if (!(await store.appendPlanVersion(v, p.currentVersion))) {
+      const now = await store.getPlan(p.id);
+      throw new ApiError('PRECONDITION_FAILED', `plan ${p.id} changed while the edit ran (now version ${now?.currentVersion})`, {
+        headers: { ETag: planEtag(p.id, now?.currentVersion ?? 0) },
+      });
+    }
+    return v;
+  }
+}

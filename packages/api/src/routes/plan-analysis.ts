@@ -1,0 +1,240 @@
+/**
+ * Plan routes beyond reading and editing: re-balancing the unlocked beats (a job), response
+ * figures, what-if staffing runs (a job) and the meeting places and schedule behind the
+ * public "find my beat" lookup.
+ */
+import { z } from 'zod';
+import type { AppContext } from '../app-context.js';
+import { engineFileName } from '../context-cache.js';
+import type { SerializedPlan } from '../engine-service.js';
+import { ApiError } from '../errors.js';
+import type { RouteTable } from '../http.js';
+import { DEFAULT_MEETING_SCHEDULE, PlanAccess, planEtag } from '../plan-access.js';
+import {
+  IdParams,
+  IdSchema,
+  JobSchema,
+  MeetingPlaceSchema,
+  MeetingSettingsSchema,
+  RebalanceRequestSchema,
+  ResponseQuery,
+  WhatIfRequestSchema,
+} from '../schemas.js';
+import type { PlanRecord, PlanSettings } from '../store/store.js';
+import { jobDto } from './jobs.js';
+
+const IF_MATCH = [{ name: 'If-Match', required: true, description: 'The ETag of the version to re-balance' }];
+
+const ResponseFiguresSchema = z.record(z.string(), z.unknown()).meta({
+  description:
+    '`{ planId, version, staffing, staffingRule, city, shifts[], beats[], districts[], unitsByShift, atoms, warnings, timingsMs }`: mean and p90 travel minutes, utilisation (rho), cross-beat dispatch share, queue wait — city-wide, per shift, per beat and per district (all shifts together)',
+});
+
+const MeetingsSchema = z.object({
+  version: z.number().int(),
+  venues: IdSchema.nullable(),
+  meetingSchedule: z.string(),
+  defaultSchedule: z.string(),
+  meetingScheduleByBeat: z.record(z.string(), z.string()),
+  beats: z.array(z.object({ beat: z.string(), place: MeetingPlaceSchema.nullable(), schedule: z.string() })),
+});
+
+/** Registers re-balance, response, what-if and meeting routes. */
+export function planAnalysisRoutes(t: RouteTable, ctx: AppContext): void {
+  const { store } = ctx;
+  const access = new PlanAccess(ctx);
+
+  const rosterOf = async (id: string) => {
+    const roster = await store.getDataset(id);
+    if (!roster || roster.kind !== 'roster') {
+      throw new ApiError('VALIDATION_FAILED', `body.roster: no roster dataset ${id}`, { errors: [{ path: 'body.roster', message: 'no roster dataset with this id' }] });
+    }
+    return roster;
+  };
+
+  t.add({
+    method: 'post',
+    path: '/plans/:id/rebalance',
+    operationId: 'rebalancePlan',
+    summary: 'Re-balance the unlocked beats (a job → a new version)',
+    description:
+      'Re-plans the current version with its locked beats kept and as little change as possible (the search starts from the current beats and pays for every cell it moves), with the same number of beats and tolerance. The job follows the usual progress events and can be cancelled; when it succeeds its result names the new version. If the plan gets another version while the job runs, the job fails with `PRECONDITION_FAILED` and nothing is written. Send `{}` for the defaults.',
+    tag: 'edits',
+    role: 'commander',
+    params: IdParams,
+    body: RebalanceRequestSchema,
+    headers: IF_MATCH,
+    responses: {
+      202: { description: 'The job', schema: JobSchema, headers: { Location: 'URL of the job' } },
+      412: { description: 'If-Match is not the current version: reload and retry' },
+      428: { description: 'If-Match is missing' },
+    },
+    handler: async ({ req, res, params, body, principal }) => {
+      const p = await access.getPlan(params.id);
+      access.checkIfMatch(req.get('if-match'), p);
+      const v = await access.getVersion(p);
+      const { json } = await access.loadPlan(p, v);
+      const job = await ctx.runner.submit(
+        'rebalance',
+        { planId: p.id, version: v.version, ...body },
+        { kind: 'rebalance', planJson: json, options: body },
+        async (_j, out) => {
+          const s = out as unknown as SerializedPlan & { report: { movedShare: number | null; locked: string[]; timedOut?: boolean } };
+          const nv = await access.writeVersion(p, 'rebalance', { fromVersion: v.version, movedShare: s.report.movedShare, locked: s.report.locked }, s, principal.tokenId);
+          return { planId: p.id, version: nv.version, fromVersion: v.version, movedShare: s.report.movedShare, plan: `/api/v1/plans/${p.id}` };
+        },
+        principal.tokenId,
+      );
+      res.status(202).location(`/api/v1/jobs/${job.id}`).json(jobDto(job));
+    },
+  });
+
+  t.add({
+    method: 'get',
+    path: '/plans/:id/response',
+    operationId: 'getPlanResponse',
+    summary: 'Response figures of a plan version (hypercube model): city, per shift, per beat, per district',
+    description:
+      'Without `staffing`, the officers on duty per beat and shift are those required by the time model (36 h/week per officer, saturation 0.6, at least 1 per beat and shift); with `staffing`, the officers allocated by that staffing (of its plan version). Computed once per version and staffing, then cached.',
+    tag: 'plans',
+    role: 'analyst',
+    params: IdParams,
+    query: ResponseQuery,
+    responses: {
+      200: { description: 'Response figures', schema: ResponseFiguresSchema, headers: { ETag: 'The version the figures are for' } },
+      422: { description: 'The model cannot run (`INFEASIBLE`: a shift over 100% utilisation; `BAD_INPUT`: the plan holds no incidents)' },
+    },
+    handler: async ({ res, params, query }) => {
+      const p = await access.getPlan(params.id);
+      const r = await access.response(p, query.version, query.staffing);
+      res.setHeader('ETag', planEtag(p.id, r.version)).json(r);
+    },
+  });
+
+  t.add({
+    method: 'post',
+    path: '/plans/:id/whatif',
+    operationId: 'createWhatIf',
+    summary: 'What-if staffing run (a job): officers out, workload × factor in an area',
+    description:
+      "Staffs the plan version from `roster` twice — as it is, and with `officersOut` officers out per shift and the workload of the cells whose centre lies in `area` multiplied by `factor` — and reports the staffing difference and the response figures before and after. The result is read at `GET /plans/{id}/whatif/{jobId}`. An infeasible scenario is reported in the result (`infeasible`), not as a failed job.",
+    tag: 'staffing',
+    role: 'commander',
+    params: IdParams,
+    body: WhatIfRequestSchema,
+    responses: { 202: { description: 'The job', schema: JobSchema, headers: { Location: 'URL of the job' } } },
+    handler: async ({ res, params, body, principal }) => {
+      const p = await access.getPlan(params.id);
+      const v = await access.getVersion(p, body.version);
+      const roster = await rosterOf(body.roster);
+      const { loaded, json } = await access.loadPlan(p, v);
+      const shiftIds = loaded.scores.shifts.map((s) => s.id);
+      const badShifts = (body.officersOut ?? []).flatMap((o, k) =>
+        shiftIds.includes(o.shift) ? [] : [{ path: `body.officersOut.${k}.shift`, message: `no shift "${o.shift}" in the plan (shifts: ${shiftIds.join(', ')})` }],
+      );
+      if (badShifts.length) throw new ApiError('VALIDATION_FAILED', badShifts.map((e) => `${e.path}: ${e.message}`).join('; '), { errors: badShifts });
+      const scenario = {
+        ...(body.officersOut ? { officersOut: body.officersOut } : {}),
+        ...(body.area ? { area: body.area, factor: body.factor } : {}),
+        ...(body.seed !== undefined ? { seed: body.seed } : {}),
+      };
+      const job = await ctx.runner.submit(
+        'whatif',
+        { planId: p.id, version: v.version, roster: roster.id, ...scenario },
+        { kind: 'whatif', planJson: json, roster: { path: store.blobPath(roster.blobRef), fileName: engineFileName(roster) }, scenario },
+        async (j, out) => {
+          const whatIfBlob = await store.putBlob(Buffer.from(JSON.stringify({ planId: p.id, version: v.version, roster: roster.id, ...(out.whatIf as object) }), 'utf8'));
+          const w = out.whatIf as { infeasible: string | null };
+          return { planId: p.id, version: v.version, infeasible: w.infeasible, whatIf: `/api/v1/plans/${p.id}/whatif/${j.id}`, whatIfBlob };
+        },
+        principal.tokenId,
+      );
+      res.status(202).location(`/api/v1/jobs/${job.id}`).json(jobDto(job));
+    },
+  });
+
+  t.add({
+    method: 'get',
+    path: '/plans/:id/whatif/:jobId',
+    operationId: 'getWhatIf',
+    summary: 'The result of a what-if run: staffing diff and response before/after',
+    tag: 'staffing',
+    role: 'commander',
+    params: z.object({ id: IdSchema, jobId: IdSchema }),
+    responses: {
+      200: {
+        description: '`{ planId, version, scenario, infeasible, diff, response: { before, after }, roster }`',
+        schema: z.record(z.string(), z.unknown()),
+      },
+      409: { description: 'The job has not succeeded (`JOB_NOT_FINISHED`)' },
+    },
+    handler: async ({ res, params }) => {
+      const j = await store.getJob(params.jobId);
+      if (!j || j.kind !== 'whatif' || j.params.planId !== params.id) throw new ApiError('NOT_FOUND', `no what-if run ${params.jobId} for plan ${params.id}`);
+      if (j.status !== 'succeeded' || !j.result?.whatIfBlob) throw new ApiError('JOB_NOT_FINISHED', `what-if run ${params.jobId} is ${j.status}`);
+      res.type('application/json').send(await store.getBlob(String(j.result.whatIfBlob)));
+    },
+  });
+
+  async function meetingsDto(p: PlanRecord, settings: PlanSettings) {
+    const v = await access.getVersion(p);
+    const { loaded } = await access.loadPlan(p, v);
+    const places = await access.meetingPlaces(p, v, settings);
+    return {
+      version: v.version,
+      venues: settings.venues,
+      meetingSchedule: settings.meetingSchedule ?? DEFAULT_MEETING_SCHEDULE,
+      defaultSchedule: DEFAULT_MEETING_SCHEDULE,
+      meetingScheduleByBeat: settings.meetingScheduleByBeat,
+      beats: loaded.plan.beatIds.map((beat) => ({ beat, place: places?.get(beat) ?? null, schedule: PlanAccess.scheduleOf(settings, beat) })),
+    };
+  }
+
+  t.add({
+    method: 'get',
+    path: '/plans/:id/meetings',
+    operationId: 'getPlanMeetings',
+    summary: "Each beat's community meeting place and schedule (current version)",
+    description: `Meeting places are chosen among the plan's venues (\`PUT /plans/{id}/meetings\`) to minimise the residents' walk. Without a configured schedule every beat meets "${DEFAULT_MEETING_SCHEDULE}".`,
+    tag: 'plans',
+    role: 'viewer',
+    params: IdParams,
+    responses: { 200: { description: 'Meeting places and schedules', schema: MeetingsSchema } },
+    handler: async ({ res, params }) => {
+      const p = await access.getPlan(params.id);
+      res.json(await meetingsDto(p, await access.settings(p)));
+    },
+  });
+
+  t.add({
+    method: 'put',
+    path: '/plans/:id/meetings',
+    operationId: 'setPlanMeetings',
+    summary: 'Set the venues and meeting schedule of a plan (for the public lookup)',
+    tag: 'plans',
+    role: 'commander',
+    params: IdParams,
+    body: MeetingSettingsSchema,
+    responses: { 200: { description: 'Meeting places and schedules', schema: MeetingsSchema } },
+    handler: async ({ res, params, body }) => {
+      const p = await access.getPlan(params.id);
+      if (body.venues !== null) {
+        const d = await store.getDataset(body.venues);
+        if (!d || d.kind !== 'venues') {
+          throw new ApiError('VALIDATION_FAILED', `body.venues: no venues dataset ${body.venues}`, { errors: [{ path: 'body.venues', message: 'no venues dataset with this id' }] });
+        }
+      }
+      const byBeat = body.meetingScheduleByBeat ?? {};
+      const { loaded } = await access.loadPlan(p, await access.getVersion(p));
+      const known = new Set(loaded.plan.beatIds);
+      const unknown = Object.keys(byBeat).filter((b) => !known.has(b));
+      if (unknown.length) {
+        const errors = unknown.map((b) => ({ path: `body.meetingScheduleByBeat.${b}`, message: 'no such beat in the current version' }));
+        throw new ApiError('VALIDATION_FAILED', errors.map((e) => `${e.path}: ${e.message}`).join('; '), { errors });
+      }
+      const settings: PlanSettings = { venues: body.venues, meetingSchedule: body.meetingSchedule ?? null, meetingScheduleByBeat: byBeat };
+      await store.putPlanSettings(p.id, settings, new Date().toISOString());
+      res.json(await meetingsDto(p, settings));
+    },
+  });
+}

@@ -1,0 +1,1050 @@
+/**
+ * The planning map application: loads a plan from the API onto a MapLibre map, and wires the
+ * tools (select, paint, lock, undo/redo, re-balance, find problems), the panels (metrics,
+ * beat card, comparison, staffing, export) and the keyboard shortcuts.
+ *
+ * The model lives in {@link CellModel}; the map shows it through feature state (see
+ * `map-style.ts`). Edits are optimistic: a stroke is drawn and measured locally at pointer-up,
+ * then the API decides; a refusal (409) rolls it back and says why.
+ */
+import { Map as MapLibreMap, Marker, setWorkerUrl, type StyleSpecification } from 'maplibre-gl';
+import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
+import { cellToBoundary } from 'h3-js';
+import { ApiClient, ApiProblem, type EditResultDto, type JobDto, type PlanDto } from './api-client.js';
+import {
+  aggregateBeats,
+  beatAdjacency,
+  beatNeighbours,
+  brushCells,
+  cellsToModel,
+  csvToScoreDetail,
+  edgesOfCells,
+  isBeatEdge,
+  pointToCell,
+  type BeatAggregate,
+  type CellModel,
+  type CellsResponse,
+} from './cell-model.js';
+import type { FeatureCollection } from './geojson.js';
+import { drawBriefing, officersPerShift, staffingToAssignmentsCsv, type StaffingDto } from './exports.js';
+import {
+  cellFeatures,
+  cellFillColour,
+  composeStyle,
+  edgeFeatures,
+  formatNumber,
+  LAYERS,
+  legendFor,
+  offlineBaseStyle,
+  planLayers,
+  planSources,
+  selectedOpacity,
+  SOURCES,
+  type ColourMode,
+  type ShiftChoice,
+} from './map-style.js';
+import { bandOf, previewStroke, problemBeats, type PlanMetricsDto, type SortKey } from './metrics.js';
+import { colourBeats, quantileBreaks, recolourBeats } from './palette.js';
+import { beatCard, el, legendBox, metricsBars, metricsSummary, staffingTable, strokePreview } from './panels.js';
+import { SHORTCUTS, shortcutAction, type ShortcutAction } from './shortcuts.js';
+
+setWorkerUrl(workerUrl);
+
+/** One measured edit, exposed on `window.__beatplan.perf` for the browser tests. */
+export interface EditTiming {
+  cells: number;
+  /** Pointer-up → map and metrics panel updated locally (two animation frames later), ms. */
+  localMs: number;
+  /** Pointer-up → the local update's JavaScript done (model, feature state, panel), before painting, ms. */
+  scriptMs: number;
+  /** Pointer-up → the API's answer applied, ms (null while pending or refused). */
+  confirmedMs: number | null;
+  outcome: 'pending' | 'accepted' | 'refused' | 'error';
+}
+
+/** Roles as the API orders them. */
+const ROLES = ['viewer', 'analyst', 'commander', 'admin'];
+
+const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
+const frames = () => new Promise<void>((ok) => requestAnimationFrame(() => requestAnimationFrame(() => ok())));
+
+/** Options of {@link startApp}. */
+export interface AppOptions {
+  api: ApiClient;
+  /** The caller (`GET /me`). */
+  me: { role: string; label: string };
+  /** Basemap style URL; none = the plain offline style. */
+  styleUrl?: string | null;
+  /** Plan to open first (else the newest planned one). */
+  planId?: string | null;
+}
+
+/** The running app (also `window.__beatplan`, for tests and the console). */
+export class PlanningApp {
+  readonly api: ApiClient;
+  readonly role: string;
+  map!: MapLibreMap;
+  plans: PlanDto[] = [];
+  plan: PlanDto | null = null;
+  etag: string | null = null;
+  model: CellModel | null = null;
+  metrics: PlanMetricsDto | null = null;
+  colourOf = new Int32Array(0);
+  agg = new Map<number, BeatAggregate>();
+  selectedBeat: number | null = null;
+  tool: 'select' | 'paint' = 'select';
+  brush = 1;
+  mode: ColourMode = 'beat';
+  shift: ShiftChoice = 'all';
+  sort: SortKey = 'id';
+  sortDesc = false;
+  staffing: StaffingDto | null = null;
+  perf: EditTiming[] = [];
+  /** Phases of the last plan load, ms (fetch, model, layers, labels+panels, first idle render). */
+  loadTimings: Record<string, number> = {};
+  /** The most recent message shown (tests read it). */
+  lastMessage = '';
+  /** True once the first plan is on the map. */
+  ready = false;
+  private stroke: Map<number, number> | null = null;
+  private busy = false;
+  private markers = new Map<number, Marker>();
+  private changedCells: number[] = [];
+  private problemCursor = -1;
+  private job: JobDto | null = null;
+  private baseStyle: StyleSpecification = offlineBaseStyle();
+  private hoverFrame = 0;
+  private beatLinesSeq = 0;
+
+  constructor(private readonly options: AppOptions) {
+    this.api = options.api;
+    this.role = options.me.role;
+  }
+
+  /** True when the caller may edit plans (commander or admin). */
+  get canEdit(): boolean {
+    return ROLES.indexOf(this.role) >= ROLES.indexOf('commander');
+  }
+
+  /** Builds the map, loads the plan list and the first plan. */
+  async start(): Promise<void> {
+    $('who').textContent = `${this.options.me.label} (${this.role})`;
+    this.baseStyle = await loadBaseStyle(this.options.styleUrl ?? null, (m) => this.say(m));
+    this.map = new MapLibreMap({
+      container: 'map',
+      style: this.baseStyle,
+      center: [0, 0],
+      zoom: 1,
+      attributionControl: this.options.styleUrl ? { compact: true } : false,
+      canvasContextAttributes: { preserveDrawingBuffer: true, antialias: false },
+      boxZoom: false,
+      doubleClickZoom: false,
+    });
+    await new Promise<void>((ok) => (this.map.loaded() ? ok() : this.map.once('load', () => ok())));
+    this.wireUi();
+    this.wireMap();
+    const { items } = await this.api.get<{ items: PlanDto[] }>('/plans');
+    this.plans = items;
+    if (!items.length) {
+      this.say('No plans yet: an analyst creates one with POST /api/v1/plans (or `beatplan plan`).');
+      return;
+    }
+    const planned = [...items].reverse().find((p) => p.inputs.method !== 'import');
+    const first = items.find((p) => p.id === this.options.planId) ?? planned ?? items[items.length - 1]!;
+    this.fillPlanSelects(first.id);
+    await this.loadPlan(first.id);
+  }
+
+  // ------------------------------------------------------------------ loading
+
+  /** Loads a plan (current version) onto the map. */
+  async loadPlan(id: string): Promise<void> {
+    const t0 = performance.now();
+    this.say('Loading the plan…');
+    const [{ data: plan, etag }, metrics, cells] = await Promise.all([
+      this.api.getWithEtag<PlanDto>(`/plans/${id}`),
+      this.api.get<PlanMetricsDto>(`/plans/${id}/metrics`),
+      this.api.get<CellsResponse>(`/plans/${id}/cells`),
+    ]);
+    const t1 = performance.now();
+    this.plan = plan;
+    this.etag = etag;
+    this.metrics = metrics;
+    const model = cellsToModel(cells, metrics.perBeat.map((b) => b.id));
+    const t2 = performance.now();
+    this.model = model;
+    this.colourOf = Int32Array.from(colourBeats(beatAdjacency(model)).colourOf);
+    this.agg = aggregateBeats(model);
+    this.selectedBeat = null;
+    this.changedCells = [];
+    this.staffing = null;
+    this.installLayers();
+    const t3 = performance.now();
+    const bb = boundsOf(model);
+    this.map.fitBounds(bb, { padding: 20, duration: 0 });
+    this.rebuildLabels();
+    this.renderMetrics();
+    this.renderBeatCard();
+    this.renderLegend();
+    this.refreshButtons();
+    const t4 = performance.now();
+    this.loadTimings = { fetchMs: t1 - t0, modelMs: t2 - t1, layersMs: t3 - t2, panelsMs: t4 - t3 };
+    this.map.once('idle', () => (this.loadTimings.firstIdleMs = performance.now() - t0));
+    this.ready = true;
+    this.refreshBeatLines();
+    this.say(`Plan “${plan.name}” v${plan.version}: ${model.cellCount.toLocaleString('en-GB')} cells, ${model.beatIds.length} beats (${Math.round(performance.now() - t0)} ms).`);
+    void this.loadScoreDetail(id);
+    if (this.canEdit) void this.loadLatestStaffing();
+  }
+
+  /** cells.csv carries workload per shift, incidents and population: loaded after the map shows. */
+  private async loadScoreDetail(id: string): Promise<void> {
+    try {
+      const csv = await this.api.text(`/plans/${id}/cells?format=csv`);
+      if (!this.model || this.plan?.id !== id) return;
+      this.model.detail = csvToScoreDetail(this.model, csv);
+      const sel = $<HTMLSelectElement>('shift-select');
+      sel.replaceChildren(el('option', { value: 'all' }, 'All shifts'), ...this.model.detail.shifts.map((s, k) => el('option', { value: String(k) }, `Shift ${s}`)));
+    } catch (e) {
+      this.say(`Per-shift scores unavailable (${errorText(e)}); colouring by the weekly total.`);
+    }
+  }
+
+  /** Reloads the cells and metrics of the current version after undo/redo/re-balance, applying only the differences. */
+  async reloadVersion(): Promise<void> {
+    if (!this.plan || !this.model) return;
+    const id = this.plan.id;
+    const [{ data: plan, etag }, metrics, cells] = await Promise.all([
+      this.api.getWithEtag<PlanDto>(`/plans/${id}`),
+      this.api.get<PlanMetricsDto>(`/plans/${id}/metrics`),
+      this.api.get<CellsResponse>(`/plans/${id}/cells`),
+    ]);
+    this.plan = plan;
+    this.etag = etag;
+    this.metrics = metrics;
+    const fresh = cellsToModel(cells, this.model.beatIds);
+    if (fresh.beatIds.length !== this.model.beatIds.length || fresh.cellCount !== this.model.cellCount) {
+      await this.loadPlan(id);
+      return;
+    }
+    const changed: number[] = [];
+    for (let i = 0; i < fresh.cellCount; i++) if (fresh.beatOf[i] !== this.model.beatOf[i]) changed.push(i);
+    const touched = new Set<number>();
+    for (const i of changed) {
+      touched.add(this.model.beatOf[i]!);
+      touched.add(fresh.beatOf[i]!);
+      this.model.beatOf[i] = fresh.beatOf[i]!;
+    }
+    this.applyCellChanges(changed, touched);
+    this.renderMetrics();
+    this.renderBeatCard();
+    this.refreshButtons();
+    this.refreshBeatLines();
+  }
+
+  /** Reloads the dissolved beats (outlines below the live-edge zoom); latest call wins. */
+  private refreshBeatLines(): void {
+    if (!this.plan) return;
+    const id = this.plan.id;
+    const seq = ++this.beatLinesSeq;
+    this.api
+      .get<FeatureCollection>(`/plans/${id}/beats`)
+      .then((fc) => {
+        if (seq !== this.beatLinesSeq || this.plan?.id !== id) return;
+        (this.map.getSource(SOURCES.beats) as import('maplibre-gl').GeoJSONSource | undefined)?.setData(fc as never);
+      })
+      .catch((e: unknown) => this.say(`Beat outlines unavailable at city zoom: ${errorText(e)}`));
+  }
+
+  private installLayers(): void {
+    const model = this.model!;
+    for (const id of Object.values(LAYERS)) if (id !== LAYERS.background && this.map.getLayer(id)) this.map.removeLayer(id);
+    for (const id of Object.values(SOURCES)) if (this.map.getSource(id)) this.map.removeSource(id);
+    const sources = planSources(cellFeatures(model, ringOf(model)), edgeFeatures(model));
+    for (const [id, s] of Object.entries(sources)) this.map.addSource(id, s);
+    for (const layer of planLayers(this.fillOptions())) this.map.addLayer(layer);
+  }
+
+  private fillOptions() {
+    const model = this.model!;
+    const values = this.mode === 'need' ? model.needHours : this.shift === 'all' || !model.detail ? model.workloadHours : model.detail.shiftWorkload[this.shift]!;
+    return {
+      mode: this.mode,
+      colourOfBeat: this.colourOf,
+      shift: this.shift,
+      breaks: this.mode === 'beat' ? undefined : quantileBreaks(values),
+      selectedBeat: this.selectedBeat,
+    };
+  }
+
+  private restyleCells(): void {
+    if (!this.model) return;
+    if (this.mode === 'workload' && this.shift !== 'all' && this.model.detail) {
+      // one shift: its values travel as feature state `v` (no re-tiling)
+      const v = this.model.detail.shiftWorkload[this.shift]!;
+      for (let i = 0; i < this.model.cellCount; i++) this.map.setFeatureState({ source: SOURCES.cells, id: i }, { v: v[i]! });
+    }
+    const o = this.fillOptions();
+    this.map.setPaintProperty(LAYERS.cells, 'fill-color', cellFillColour(o));
+    this.map.setPaintProperty(LAYERS.cells, 'fill-opacity', this.mode === 'beat' ? 0.6 : 0.8);
+    this.renderLegend();
+  }
+
+  // ------------------------------------------------------------------ labels
+
+  private rebuildLabels(): void {
+    for (const m of this.markers.values()) m.remove();
+    this.markers.clear();
+    for (const b of this.agg.keys()) this.updateLabel(b);
+  }
+
+  /** Beat numbers as HTML markers: offline, no glyphs needed (≤ a few hundred beats). */
+  private updateLabel(b: number): void {
+    const model = this.model!;
+    const a = this.agg.get(b);
+    const existing = this.markers.get(b);
+    if (!a) {
+      existing?.remove();
+      this.markers.delete(b);
+      return;
+    }
+    const id = model.beatIds[b]!;
+    const pb = this.metrics?.perBeat.find((x) => x.id === id);
+    const lngLat: [number, number] = [model.centroid[2 * a.labelCell]!, model.centroid[2 * a.labelCell + 1]!];
+    const node = existing?.getElement() ?? el('div', { class: 'beat-label', 'data-beat': id });
+    node.textContent = id;
+    node.classList.toggle('locked', Boolean(pb?.locked));
+    node.classList.toggle('selected', b === this.selectedBeat);
+    node.setAttribute('aria-hidden', 'true');
+    if (existing) existing.setLngLat(lngLat);
+    else this.markers.set(b, new Marker({ element: node, anchor: 'center' }).setLngLat(lngLat).addTo(this.map));
+  }
+
+  // ------------------------------------------------------------------ panels
+
+  private renderMetrics(): void {
+    const m = this.metrics;
+    if (!m) return;
+    const selId = this.selectedBeat !== null ? this.model!.beatIds[this.selectedBeat]! : null;
+    $('summary-slot').replaceChildren(metricsSummary(m));
+    $('bars-slot').replaceChildren(metricsBars(m, this.sort, this.sortDesc, selId, (id) => this.selectBeat(this.model!.beatIds.indexOf(id), true)));
+  }
+
+  private renderBeatCard(): void {
+    const slot = $('beat-slot');
+    if (this.selectedBeat === null || !this.metrics || !this.model) {
+      slot.replaceChildren();
+      return;
+    }
+    const id = this.model.beatIds[this.selectedBeat]!;
+    const beat = this.metrics.perBeat.find((b) => b.id === id);
+    if (!beat) {
+      slot.replaceChildren(el('p', {}, `Beat ${id} has no metrics in this version.`));
+      return;
+    }
+    slot.replaceChildren(
+      beatCard({
+        beat,
+        band: bandOf(this.metrics),
+        shifts: this.model.detail?.shifts ?? (this.plan?.inputs.shifts ? String(this.plan.inputs.shifts).split(',') : ['0-8', '8-16', '16-24']),
+        officers: officersPerShift(this.staffing, id),
+        canEdit: this.canEdit,
+        onLockToggle: () => void this.toggleLock(),
+        onZoom: () => this.zoomToBeat(this.selectedBeat!),
+      }),
+    );
+  }
+
+  private renderLegend(): void {
+    if (!this.model) return;
+    const shiftLabel = this.shift !== 'all' ? this.model.detail?.shifts[this.shift] : undefined;
+    $('legend-slot').replaceChildren(legendBox(legendFor({ ...this.fillOptions(), ...(shiftLabel ? { shiftLabel } : {}) })));
+  }
+
+  private showTab(name: string): void {
+    for (const t of ['metrics', 'beat', 'compare', 'staffing', 'export']) {
+      $(`tab-${t}`).setAttribute('aria-selected', String(t === name));
+      $(`panel-${t}`).hidden = t !== name;
+    }
+  }
+
+  /** Shows a message in the status line; `refused` styles it as a refusal. */
+  say(message: string, kind: 'info' | 'refused' = 'info'): void {
+    this.lastMessage = message;
+    const s = $('status');
+    s.textContent = message;
+    s.classList.toggle('refused', kind === 'refused');
+    s.setAttribute('role', kind === 'refused' ? 'alert' : 'status');
+  }
+
+  private refreshButtons(): void {
+    const edit = this.canEdit && Boolean(this.plan);
+    for (const id of ['tool-paint', 'undo', 'redo', 'rebalance']) {
+      const b = $<HTMLButtonElement>(id);
+      b.disabled = !edit || this.busy;
+      if (!this.canEdit) b.title = 'Needs the commander role';
+    }
+    $<HTMLButtonElement>('undo').disabled ||= !this.plan || this.plan.version <= 1;
+    $('tool-select').setAttribute('aria-pressed', String(this.tool === 'select'));
+    $('tool-paint').setAttribute('aria-pressed', String(this.tool === 'paint'));
+    $('map').classList.toggle('painting', this.tool === 'paint');
+    $('staffing-role').textContent = this.canEdit ? '' : 'Rosters and officer names are for commanders.';
+    for (const id of ['staff-run', 'roster-select', 'export-assignments']) $<HTMLButtonElement>(id).disabled = !this.canEdit;
+  }
+
+  // ------------------------------------------------------------------ selection
+
+  /** Selects a beat (−1/null clears); `zoom` fits the map to it. */
+  selectBeat(b: number | null, zoom = false): void {
+    const prev = this.selectedBeat;
+    this.selectedBeat = b !== null && b >= 0 ? b : null;
+    if (this.model) {
+      this.map.setPaintProperty(LAYERS.selected, 'fill-opacity', selectedOpacity(this.selectedBeat));
+      this.map.setLayoutProperty(LAYERS.selected, 'visibility', this.selectedBeat === null ? 'none' : 'visible');
+      if (prev !== null) this.updateLabel(prev);
+      if (this.selectedBeat !== null) this.updateLabel(this.selectedBeat);
+    }
+    this.renderMetrics();
+    this.renderBeatCard();
+    if (this.selectedBeat !== null) {
+      $('beat-hint').hidden = true;
+      if (zoom) this.zoomToBeat(this.selectedBeat);
+    }
+  }
+
+  private zoomToBeat(b: number): void {
+    const a = this.agg.get(b);
+    if (!a) return;
+    const d = 0.004;
+    this.map.fitBounds([a.bbox[0] - d, a.bbox[1] - d, a.bbox[2] + d, a.bbox[3] + d], { padding: 40, duration: 0, maxZoom: 15 });
+  }
+
+  private nextProblem(): void {
+    if (!this.metrics || !this.model) return;
+    const problems = problemBeats(this.metrics);
+    if (!problems.length) {
+      this.say('Every beat is contiguous and inside the band.');
+      return;
+    }
+    this.problemCursor = (this.problemCursor + 1) % problems.length;
+    const p = problems[this.problemCursor]!;
+    this.selectBeat(this.model.beatIds.indexOf(p.id), true);
+    this.showTab('beat');
+    this.say(`Problem ${this.problemCursor + 1} of ${problems.length}: beat ${p.id} — ${p.reasons.join(', ')} (${p.deviation >= 0 ? '+' : ''}${Math.round(p.deviation * 100)}% of the mean).`);
+  }
+
+  // ------------------------------------------------------------------ painting
+
+  private strokeAdd(lng: number, lat: number): void {
+    const model = this.model!;
+    const sel = this.selectedBeat!;
+    const centre = pointToCell(model, lng, lat);
+    for (const i of brushCells(model, centre, this.brush)) {
+      if (this.stroke!.has(i)) continue;
+      this.stroke!.set(i, model.beatOf[i]!);
+      this.map.setFeatureState({ source: SOURCES.cells, id: i }, { b: sel });
+    }
+    const deltas = previewStroke(model, this.stroke!.keys(), sel, this.beatTotals());
+    $('stroke-slot').replaceChildren(strokePreview(deltas, bandOf(this.metrics!), false));
+  }
+
+  private beatTotals(): Map<number, { cells: number; workloadHours: number; areaKm2: number }> {
+    const out = new Map<number, { cells: number; workloadHours: number; areaKm2: number }>();
+    this.metrics!.perBeat.forEach((b) => out.set(this.model!.beatIds.indexOf(b.id), { cells: b.cells, workloadHours: b.workloadHours ?? b.workload, areaKm2: b.areaKm2 }));
+    return out;
+  }
+
+  private cancelStroke(): void {
+    if (!this.stroke) return;
+    for (const [i, b] of this.stroke) this.map.setFeatureState({ source: SOURCES.cells, id: i }, { b });
+    this.stroke = null;
+    $('stroke-slot').replaceChildren();
+    this.map.dragPan.enable();
+  }
+
+  /** Sets the beat of cells in the model and on the map; updates outlines, labels and colours. */
+  private applyCellChanges(cells: readonly number[], touchedBeats: Iterable<number>): void {
+    const model = this.model!;
+    for (const i of cells) this.map.setFeatureState({ source: SOURCES.cells, id: i }, { b: model.beatOf[i]! });
+    for (const e of edgesOfCells(model, cells)) this.map.setFeatureState({ source: SOURCES.edges, id: e }, { on: isBeatEdge(model, e) ? 1 : 0 });
+    const beats = [...new Set(touchedBeats)].filter((b) => b >= 0);
+    const fresh = aggregateBeats(model, beats);
+    for (const b of beats) {
+      const a = fresh.get(b);
+      if (a) this.agg.set(b, a);
+      else this.agg.delete(b);
+      this.updateLabel(b);
+    }
+    // a stroke can only make touched beats meet new neighbours: check those, not the whole map
+    const { colourOf, changed } = recolourBeats(beatNeighbours(model, beats), this.colourOf);
+    if (changed.length) {
+      this.colourOf = Int32Array.from(colourOf);
+      if (this.mode === 'beat') this.restyleCells();
+    }
+  }
+
+  private async finishStroke(): Promise<void> {
+    const stroke = this.stroke;
+    this.stroke = null;
+    this.map.dragPan.enable();
+    if (!stroke || !this.model || this.selectedBeat === null || !this.plan) return;
+    const t0 = performance.now();
+    const model = this.model;
+    const to = this.selectedBeat;
+    const moving = [...stroke].filter(([, from]) => from !== to).map(([i]) => i);
+    if (!moving.length) {
+      $('stroke-slot').replaceChildren();
+      return;
+    }
+    const timing: EditTiming = { cells: moving.length, localMs: 0, scriptMs: 0, confirmedMs: null, outcome: 'pending' };
+    this.perf.push(timing);
+    // optimistic: apply locally, show the previewed metrics, measure
+    const before = this.beatTotals();
+    const deltas = previewStroke(model, moving, to, before);
+    const from = new Map(moving.map((i) => [i, model.beatOf[i]!]));
+    for (const i of moving) model.beatOf[i] = to;
+    this.applyCellChanges(moving, [to, ...from.values()]);
+    $('stroke-slot').replaceChildren(strokePreview(deltas, bandOf(this.metrics!), true));
+    timing.scriptMs = performance.now() - t0;
+    await frames();
+    timing.localMs = performance.now() - t0;
+    this.busy = true;
+    this.refreshButtons();
+    try {
+      const res = await this.api.post<EditResultDto>(`/plans/${this.plan.id}/moves`, { cells: moving.map((i) => model.h3[i]!), toBeat: model.beatIds[to]! }, this.etag ?? undefined);
+      this.etag = res.etag;
+      this.plan = { ...this.plan, version: res.data.version, latestVersion: Math.max(this.plan.latestVersion, res.data.version) };
+      if (res.data.metrics) this.metrics = res.data.metrics as unknown as PlanMetricsDto;
+      $('stroke-slot').replaceChildren();
+      this.renderMetrics();
+      this.renderBeatCard();
+      for (const b of new Set([to, ...from.values()])) this.updateLabel(b);
+      await frames();
+      timing.confirmedMs = performance.now() - t0;
+      timing.outcome = 'accepted';
+      this.refreshBeatLines();
+      const moved = Number(res.data.summary.moved ?? moving.length);
+      this.say(`Moved ${moved} cell${moved === 1 ? '' : 's'} into beat ${model.beatIds[to]} (version ${res.data.version}).`);
+      if (moved !== moving.length) await this.reloadVersion();
+    } catch (e) {
+      // roll back
+      for (const [i, b] of from) model.beatOf[i] = b;
+      this.applyCellChanges(moving, [to, ...from.values()]);
+      $('stroke-slot').replaceChildren();
+      timing.outcome = e instanceof ApiProblem && e.status === 409 ? 'refused' : 'error';
+      if (e instanceof ApiProblem && e.status === 409) this.say(`Refused: ${e.detail}`, 'refused');
+      else if (e instanceof ApiProblem && e.status === 412) {
+        this.say('The plan changed elsewhere; reloaded the latest version. Paint again if still needed.', 'refused');
+        await this.reloadVersion();
+      } else this.say(`The move failed: ${errorText(e)}`, 'refused');
+    } finally {
+      this.busy = false;
+      this.refreshButtons();
+    }
+  }
+
+  // ------------------------------------------------------------------ edits
+
+  private async edit(path: string, body: unknown, done: (r: EditResultDto) => Promise<void> | void): Promise<void> {
+    if (!this.plan || this.busy) return;
+    this.busy = true;
+    this.refreshButtons();
+    try {
+      const res = await this.api.post<EditResultDto>(`/plans/${this.plan.id}${path}`, body, this.etag ?? undefined);
+      this.etag = res.etag;
+      await done(res.data);
+    } catch (e) {
+      if (e instanceof ApiProblem && e.status === 412) {
+        this.say('The plan changed elsewhere; reloaded the latest version.', 'refused');
+        await this.reloadVersion();
+      } else this.say(e instanceof ApiProblem ? `${e.code === 'CONFLICT' ? 'Nothing to do' : 'Refused'}: ${e.detail}` : `Failed: ${errorText(e)}`, 'refused');
+    } finally {
+      this.busy = false;
+      this.refreshButtons();
+    }
+  }
+
+  /** Undo (`POST /plans/:id/undo`) or redo. */
+  async undoRedo(dir: 'undo' | 'redo'): Promise<void> {
+    if (!this.canEdit) return;
+    await this.edit(`/${dir}`, undefined, async (r) => {
+      await this.reloadVersion();
+      this.say(`${dir === 'undo' ? 'Undone' : 'Redone'}: now at version ${r.version}.`);
+    });
+  }
+
+  /** Locks or unlocks the selected beat. */
+  async toggleLock(): Promise<void> {
+    if (!this.canEdit || this.selectedBeat === null || !this.model || !this.metrics) return;
+    const id = this.model.beatIds[this.selectedBeat]!;
+    const locked = this.metrics.perBeat.find((b) => b.id === id)?.locked ?? false;
+    await this.edit(locked ? '/unlocks' : '/locks', { beats: [id] }, (r) => {
+      if (r.metrics) this.metrics = r.metrics as unknown as PlanMetricsDto;
+      this.plan = { ...this.plan!, version: r.version };
+      this.renderMetrics();
+      this.renderBeatCard();
+      this.updateLabel(this.selectedBeat!);
+      this.say(`Beat ${id} ${locked ? 'unlocked' : 'locked'} (version ${r.version}).`);
+    });
+  }
+
+  /**
+   * Re-balances the unlocked beats: `POST /plans/:id/rebalance` (If-Match) → a job followed
+   * with a progress bar and a cancel button; the new version is then loaded.
+   * The API does not have this route yet (see API-NEEDS.md).
+   */
+  async rebalance(): Promise<void> {
+    if (!this.canEdit || !this.plan || this.busy) return;
+    this.busy = true;
+    this.refreshButtons();
+    const abort = new AbortController();
+    try {
+      const { data: job } = await this.api.post<JobDto>(`/plans/${this.plan.id}/rebalance`, {}, this.etag ?? undefined);
+      this.job = job;
+      this.showProgress('Re-balancing the unlocked beats…', job);
+      const final = await this.api.followJob(job, (j) => this.showProgress(`Re-balancing: ${j.stage ?? j.status}`, j), abort.signal);
+      this.hideProgress();
+      if (final.status === 'succeeded') {
+        await this.reloadVersion();
+        this.say(`Re-balanced: version ${this.plan.version}.`);
+      } else if (final.status === 'cancelled') this.say('Re-balance cancelled; the plan is unchanged.');
+      else this.say(`Re-balance failed: ${final.error?.detail ?? final.status}`, 'refused');
+    } catch (e) {
+      this.hideProgress();
+      if (e instanceof ApiProblem && (e.status === 404 || e.status === 405 || e.status === 501)) {
+        this.say(`Re-balance is not available on this server yet (POST ${e.url} answered ${e.status}).`, 'refused');
+      } else if (e instanceof ApiProblem && e.status === 412) {
+        this.say('The plan changed elsewhere; reloaded. Try again.', 'refused');
+        await this.reloadVersion();
+      } else this.say(`Re-balance failed: ${errorText(e)}`, 'refused');
+    } finally {
+      this.job = null;
+      this.busy = false;
+      this.refreshButtons();
+    }
+  }
+
+  private showProgress(label: string, j: JobDto): void {
+    $('progress').hidden = false;
+    $('progress-label').textContent = label;
+    $<HTMLProgressElement>('progress-bar').value = j.progress;
+  }
+
+  private hideProgress(): void {
+    $('progress').hidden = true;
+  }
+
+  // ------------------------------------------------------------------ compare, staffing, export
+
+  /** Shows the cells that change beat between this plan and `otherId` (and its outlines as the overlay). */
+  async compareWith(otherId: string): Promise<void> {
+    if (!this.plan || !this.model) return;
+    this.clearComparison();
+    try {
+      const r = await this.api.get<{ changedCells: { count: number; share: number; cells: string[] } } & Record<string, unknown>>(
+        `/plans/${this.plan.id}/compare?with=${encodeURIComponent(otherId)}`,
+      );
+      const idx = r.changedCells.cells.map((h) => this.model!.indexOf.get(h)).filter((i): i is number => i !== undefined);
+      for (const i of idx) this.map.setFeatureState({ source: SOURCES.cells, id: i }, { chg: true });
+      this.changedCells = idx;
+      this.map.setLayoutProperty(LAYERS.changed, 'visibility', 'visible');
+      const other = this.plans.find((p) => p.id === otherId);
+      $('compare-slot').replaceChildren(
+        el('p', { 'data-testid': 'changed-count', 'data-count': r.changedCells.count }, `${r.changedCells.count.toLocaleString('en-GB')} cells (${formatNumber(r.changedCells.share * 100)}%) change beat between “${this.plan.name}” and “${other?.name ?? otherId}”. They are darkened on the map; the other plan's outlines are dashed purple.`),
+      );
+      const beats = await this.api.get<FeatureCollection>(`/plans/${otherId}/beats`);
+      (this.map.getSource(SOURCES.overlay) as import('maplibre-gl').GeoJSONSource).setData(beats as never);
+      this.setOverlay(true);
+      this.say(`${r.changedCells.count} cells change beat.`);
+    } catch (e) {
+      this.say(`Comparison failed: ${errorText(e)}`, 'refused');
+    }
+  }
+
+  private clearComparison(): void {
+    for (const i of this.changedCells) this.map.setFeatureState({ source: SOURCES.cells, id: i }, { chg: false });
+    this.changedCells = [];
+    if (this.map.getLayer(LAYERS.changed)) this.map.setLayoutProperty(LAYERS.changed, 'visibility', 'none');
+    $('compare-slot').replaceChildren();
+  }
+
+  private setOverlay(on: boolean): void {
+    $<HTMLInputElement>('overlay-toggle').checked = on;
+    if (this.map.getLayer(LAYERS.overlay)) this.map.setLayoutProperty(LAYERS.overlay, 'visibility', on ? 'visible' : 'none');
+  }
+
+  private async toggleOverlay(): Promise<void> {
+    const on = !(this.map.getLayoutProperty(LAYERS.overlay, 'visibility') === 'visible');
+    if (on && !(this.map.getSource(SOURCES.overlay) as { _data?: { features?: unknown[] } } | undefined)?._data?.features?.length) {
+      const other = $<HTMLSelectElement>('compare-select').value;
+      if (other) {
+        try {
+          (this.map.getSource(SOURCES.overlay) as import('maplibre-gl').GeoJSONSource).setData((await this.api.get<FeatureCollection>(`/plans/${other}/beats`)) as never);
+        } catch (e) {
+          this.say(`Overlay failed: ${errorText(e)}`, 'refused');
+        }
+      }
+    }
+    this.setOverlay(on);
+  }
+
+  private async loadRosters(): Promise<void> {
+    if (!this.canEdit) return;
+    try {
+      const { items } = await this.api.get<{ items: Array<{ id: string; name: string }> }>('/datasets?kind=roster');
+      $('roster-select').replaceChildren(...items.map((d) => el('option', { value: d.id }, d.name)));
+    } catch (e) {
+      this.say(`Rosters unavailable: ${errorText(e)}`);
+    }
+  }
+
+  private async loadLatestStaffing(): Promise<void> {
+    if (!this.plan) return;
+    try {
+      const { items } = await this.api.get<{ items: Array<{ id: string; planVersion: number }> }>(`/plans/${this.plan.id}/staffing`);
+      const last = items[items.length - 1];
+      if (!last) return;
+      this.staffing = await this.api.get<StaffingDto>(`/plans/${this.plan.id}/staffing/${last.id}`);
+      $('staffing-slot').replaceChildren(el('p', {}, `Staffing of version ${last.planVersion}.`), staffingTable(this.staffing));
+      this.renderBeatCard();
+    } catch {
+      /* no staffing yet */
+    }
+  }
+
+  private async runStaffing(): Promise<void> {
+    if (!this.plan || !this.canEdit) return;
+    const roster = $<HTMLSelectElement>('roster-select').value;
+    if (!roster) {
+      this.say('Upload a roster first (POST /api/v1/datasets/rosters).', 'refused');
+      return;
+    }
+    try {
+      const { data: job } = await this.api.post<JobDto>(`/plans/${this.plan.id}/staffing`, { roster, version: this.plan.version });
+      this.job = job;
+      this.showProgress('Staffing…', job);
+      const final = await this.api.followJob(job, (j) => this.showProgress(`Staffing: ${j.stage ?? j.status}`, j));
+      this.hideProgress();
+      if (final.status !== 'succeeded') {
+        this.say(`Staffing ${final.status}: ${final.error?.detail ?? ''}`, 'refused');
+        return;
+      }
+      await this.loadLatestStaffing();
+      this.say('Staffing done.');
+    } catch (e) {
+      this.hideProgress();
+      this.say(`Staffing failed: ${errorText(e)}`, 'refused');
+    } finally {
+      this.job = null;
+    }
+  }
+
+  private async exportFile(format: 'geojson' | 'csv' | 'metrics'): Promise<void> {
+    if (!this.plan) return;
+    try {
+      const { blob, fileName } = await this.api.download(`/plans/${this.plan.id}/export?format=${format}&version=${this.plan.version}`, `plan.${format}`);
+      saveBlob(blob, fileName);
+      this.say(`Downloaded ${fileName}.`);
+    } catch (e) {
+      this.say(`Export failed: ${errorText(e)}`, 'refused');
+    }
+  }
+
+  private exportAssignments(): void {
+    if (!this.staffing) {
+      this.say('No staffing for this plan yet: run it in the Staffing panel.', 'refused');
+      return;
+    }
+    saveBlob(new Blob([staffingToAssignmentsCsv(this.staffing)], { type: 'text/csv' }), `assignments-${this.plan!.id.slice(0, 8)}-v${this.plan!.version}.csv`);
+  }
+
+  /** Renders the briefing sheet (map + beat numbers + legend + title + date) and downloads it as PNG. */
+  async exportBriefing(): Promise<void> {
+    if (!this.plan || !this.model) return;
+    this.map.triggerRepaint();
+    await frames();
+    const labels = [...this.agg.entries()].map(([b, a]) => {
+      const p = this.map.project([this.model!.centroid[2 * a.labelCell]!, this.model!.centroid[2 * a.labelCell + 1]!]);
+      return { text: this.model!.beatIds[b]!, x: p.x, y: p.y };
+    });
+    const m = this.metrics!;
+    const canvas = drawBriefing({
+      map: this.map.getCanvas(),
+      title: $<HTMLInputElement>('briefing-title').value || this.plan.name,
+      date: new Date().toISOString().slice(0, 10),
+      labels,
+      legend: legendFor(this.fillOptions()),
+      notes: [`${this.plan.name}, version ${this.plan.version} — ${m.beats} beats, max/mean ${formatNumber(m.workload.maxOverMean)}, ${m.contiguity.nonContiguousBeats} non-contiguous`],
+    });
+    const blob = await new Promise<Blob>((ok, fail) => canvas.toBlob((b) => (b ? ok(b) : fail(new Error('canvas is empty'))), 'image/png'));
+    saveBlob(blob, `briefing-${this.plan.id.slice(0, 8)}-v${this.plan.version}.png`);
+  }
+
+  // ------------------------------------------------------------------ wiring
+
+  private fillPlanSelects(current: string): void {
+    const opts = (exclude?: string) => this.plans.filter((p) => p.id !== exclude).map((p) => el('option', { value: p.id }, `${p.name} (${p.inputs.method === 'import' ? 'current beats' : 'planned'})`));
+    $('plan-select').replaceChildren(...opts());
+    $<HTMLSelectElement>('plan-select').value = current;
+    $('compare-select').replaceChildren(...opts(current));
+    const imported = this.plans.find((p) => p.id !== current && p.inputs.method === 'import');
+    if (imported) $<HTMLSelectElement>('compare-select').value = imported.id;
+  }
+
+  private wireUi(): void {
+    $('plan-select').addEventListener('change', (e) => {
+      const id = (e.target as HTMLSelectElement).value;
+      this.fillPlanSelects(id);
+      void this.loadPlan(id);
+    });
+    $('mode-select').addEventListener('change', (e) => this.setMode((e.target as HTMLSelectElement).value as ColourMode));
+    $('shift-select').addEventListener('change', (e) => {
+      const v = (e.target as HTMLSelectElement).value;
+      this.shift = v === 'all' ? 'all' : Number(v);
+      if (this.mode === 'beat') this.setMode('workload');
+      else this.restyleCells();
+    });
+    $('tool-select').addEventListener('click', () => this.setTool('select'));
+    $('tool-paint').addEventListener('click', () => this.setTool('paint'));
+    $('brush-size').addEventListener('input', (e) => this.setBrush(Number((e.target as HTMLInputElement).value)));
+    $('undo').addEventListener('click', () => void this.undoRedo('undo'));
+    $('redo').addEventListener('click', () => void this.undoRedo('redo'));
+    $('rebalance').addEventListener('click', () => void this.rebalance());
+    $('find-problem').addEventListener('click', () => this.nextProblem());
+    $('overlay-toggle').addEventListener('change', () => void this.toggleOverlay());
+    $('progress-cancel').addEventListener('click', () => {
+      if (this.job) void this.api.cancelJob(this.job.id).catch((e) => this.say(`Cancel failed: ${errorText(e)}`, 'refused'));
+    });
+    $('sort-select').addEventListener('change', (e) => {
+      this.sort = (e.target as HTMLSelectElement).value as SortKey;
+      this.renderMetrics();
+    });
+    $('sort-desc').addEventListener('change', (e) => {
+      this.sortDesc = (e.target as HTMLInputElement).checked;
+      this.renderMetrics();
+    });
+    for (const t of ['metrics', 'beat', 'compare', 'staffing', 'export']) $(`tab-${t}`).addEventListener('click', () => {
+      this.showTab(t);
+      if (t === 'staffing') void this.loadRosters();
+    });
+    $('compare-run').addEventListener('click', () => {
+      const other = $<HTMLSelectElement>('compare-select').value;
+      if (other) void this.compareWith(other);
+    });
+    $('compare-clear').addEventListener('click', () => {
+      this.clearComparison();
+      this.setOverlay(false);
+    });
+    $('staff-run').addEventListener('click', () => void this.runStaffing());
+    $('export-geojson').addEventListener('click', () => void this.exportFile('geojson'));
+    $('export-csv').addEventListener('click', () => void this.exportFile('csv'));
+    $('export-metrics').addEventListener('click', () => void this.exportFile('metrics'));
+    $('export-assignments').addEventListener('click', () => this.exportAssignments());
+    $('export-png').addEventListener('click', () => void this.exportBriefing());
+    $<HTMLInputElement>('style-url').value = this.options.styleUrl ?? '';
+    $('style-apply').addEventListener('click', () => {
+      const url = $<HTMLInputElement>('style-url').value.trim();
+      const q = new URLSearchParams(location.search);
+      if (url) q.set('style', url);
+      else q.delete('style');
+      localStorage.setItem('beatplan.style', url);
+      location.search = q.toString();
+    });
+    $('help-list').replaceChildren(...SHORTCUTS.flatMap((s) => [el('dt', {}, el('kbd', {}, s.key)), el('dd', {}, s.label)]));
+    $('help-close').addEventListener('click', () => ($('help').hidden = true));
+    document.addEventListener('keydown', (e) => {
+      const t = e.target as HTMLElement | null;
+      const a = shortcutAction({ key: e.key, shiftKey: e.shiftKey, ctrlKey: e.ctrlKey, metaKey: e.metaKey, altKey: e.altKey, targetTag: t?.tagName ?? '', editable: Boolean(t?.isContentEditable) });
+      if (!a) return;
+      // keys the map uses itself (arrows, +/-) are not shortcuts, so they keep working
+      e.preventDefault();
+      this.run(a);
+    });
+  }
+
+  /** Runs a shortcut action. */
+  run(a: ShortcutAction): void {
+    switch (a) {
+      case 'tool-select':
+        return this.setTool('select');
+      case 'tool-paint':
+        return this.setTool('paint');
+      case 'brush-smaller':
+        return this.setBrush(this.brush - 1);
+      case 'brush-larger':
+        return this.setBrush(this.brush + 1);
+      case 'undo':
+        return void this.undoRedo('undo');
+      case 'redo':
+        return void this.undoRedo('redo');
+      case 'lock-toggle':
+        return void this.toggleLock();
+      case 'rebalance':
+        return void this.rebalance();
+      case 'next-problem':
+        return this.nextProblem();
+      case 'mode-beat':
+        return this.setMode('beat');
+      case 'mode-workload':
+        return this.setMode('workload');
+      case 'mode-need':
+        return this.setMode('need');
+      case 'overlay-toggle':
+        return void this.toggleOverlay();
+      case 'escape':
+        if (this.stroke) return this.cancelStroke();
+        $('help').hidden = true;
+        return this.selectBeat(null);
+      case 'help':
+        $('help').hidden = false;
+        $('help-close').focus();
+        return;
+    }
+  }
+
+  private setMode(m: ColourMode): void {
+    this.mode = m;
+    $<HTMLSelectElement>('mode-select').value = m;
+    this.restyleCells();
+  }
+
+  private setTool(t: 'select' | 'paint'): void {
+    if (t === 'paint' && !this.canEdit) {
+      this.say('Painting needs the commander role.', 'refused');
+      return;
+    }
+    this.tool = t;
+    if (t === 'paint' && this.selectedBeat === null) this.say('Select the beat to paint into first (click it with the Select tool, or in the metrics list).');
+    this.refreshButtons();
+  }
+
+  private setBrush(n: number): void {
+    this.brush = Math.max(0, Math.min(6, n));
+    $<HTMLInputElement>('brush-size').value = String(this.brush);
+    $('brush-out').textContent = String(this.brush);
+  }
+
+  private wireMap(): void {
+    const map = this.map;
+    map.on('mousedown', (e) => {
+      if (this.tool !== 'paint' || !this.model || e.originalEvent.button !== 0) return;
+      if (this.selectedBeat === null) {
+        this.say('Select the beat to paint into first.', 'refused');
+        return;
+      }
+      if (this.busy) {
+        this.say('Still saving the previous stroke…');
+        return;
+      }
+      e.preventDefault();
+      map.dragPan.disable();
+      $('tooltip').hidden = true;
+      this.stroke = new Map();
+      this.strokeAdd(e.lngLat.lng, e.lngLat.lat);
+    });
+    map.on('mousemove', (e) => {
+      if (this.stroke) {
+        this.strokeAdd(e.lngLat.lng, e.lngLat.lat);
+        return;
+      }
+      const { x, y } = e.point;
+      const { lng, lat } = e.lngLat;
+      cancelAnimationFrame(this.hoverFrame);
+      this.hoverFrame = requestAnimationFrame(() => this.hover(lng, lat, x, y));
+    });
+    map.on('mouseup', () => {
+      if (this.stroke) void this.finishStroke();
+    });
+    map.on('mouseout', () => {
+      $('tooltip').hidden = true;
+    });
+    map.on('click', (e) => {
+      if (this.tool !== 'select' || !this.model) return;
+      const i = pointToCell(this.model, e.lngLat.lng, e.lngLat.lat);
+      this.selectBeat(i >= 0 ? this.model.beatOf[i]! : null);
+      if (i >= 0) this.showTab('beat');
+    });
+    map.on('error', (e) => {
+      // a basemap that fails offline: keep the plan layers on the plain background
+      const msg = String((e as unknown as { error?: { message?: string } }).error?.message ?? '');
+      if (this.options.styleUrl && /fetch|network|load/i.test(msg) && !this.lastMessage.startsWith('Basemap')) this.say('Basemap tiles unavailable; the plan is shown on a plain background.');
+    });
+  }
+
+  private hover(lng: number, lat: number, x: number, y: number): void {
+    const model = this.model;
+    const tip = $('tooltip');
+    if (!model) return;
+    const i = pointToCell(model, lng, lat);
+    if (i < 0) {
+      tip.hidden = true;
+      return;
+    }
+    const b = model.beatOf[i]!;
+    const d = model.detail;
+    const rows: Array<[string, string]> = [
+      ['Beat', b >= 0 ? model.beatIds[b]! : 'unassigned'],
+      ['Workload', `${formatNumber(model.workloadHours[i]!)} h/week`],
+      ...(d ? d.shifts.map((s, k): [string, string] => [`  shift ${s}`, `${formatNumber(d.shiftWorkload[k]![i]!)} h/week`]) : []),
+      ['Community need', `${formatNumber(model.needHours[i]!)} h/week`],
+      ...(d && Number.isFinite(d.incidents[i]) ? [['Incidents', formatNumber(d.incidents[i]!)] as [string, string]] : []),
+      ...(d && Number.isFinite(d.population[i]) ? [['Population', formatNumber(d.population[i]!)] as [string, string]] : []),
+      ['Cell', model.h3[i]!],
+    ];
+    tip.replaceChildren(el('table', {}, el('tbody', {}, ...rows.map(([k, v]) => el('tr', {}, el('th', { scope: 'row' }, k), el('td', {}, v))))));
+    tip.style.left = `${x + 14}px`;
+    tip.style.top = `${y + 14}px`;
+    tip.hidden = false;
+  }
+}
+
+/** Loads the basemap style, or the offline style when none is set or it cannot be fetched in 4 s. */
+export async function loadBaseStyle(url: string | null, say: (m: string) => void): Promise<StyleSpecification> {
+  if (!url) return offlineBaseStyle();
+  try {
+    const ctl = new AbortController();
+    const timer = setTimeout(() => ctl.abort(), 4000);
+    const res = await fetch(url, { signal: ctl.signal });
+    clearTimeout(timer);
+    if (!res.ok) throw new Error(`HTTP ${res.status}`);
+    const style = (await res.json()) as StyleSpecification;
+    if (style.version !== 8 || !Array.isArray(style.layers)) throw new Error('not a MapLibre style');
+    return composeStyle(style, {}, []);
+  } catch (e) {
+    say(`Basemap ${url} unavailable (${errorText(e)}); showing the plain offline map.`);
+    return offlineBaseStyle();
+  }
+}
+
+function ringOf(model: CellModel): (i: number) => number[][] {
+  return (i) => cellToBoundary(model.h3[i]!, true);
+}
+
+function boundsOf(model: CellModel): [number, number, number, number] {
+  let w = Infinity;
+  let s = Infinity;
+  let e = -Infinity;
+  let n = -Infinity;
+  for (let i = 0; i < model.cellCount; i++) {
+    const x = model.centroid[2 * i]!;
+    const y = model.centroid[2 * i + 1]!;
+    if (x < w) w = x;
+    if (x > e) e = x;
+    if (y < s) s = y;
+    if (y > n) n = y;
+  }
+  return [w, s, e, n];
+}
+
+function saveBlob(blob: Blob, fileName: string): void {
+  const url = URL.createObjectURL(blob);
+  const a = el('a', { href: url, download: fileName });
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+function errorText(e: unknown): string {
+  return e instanceof ApiProblem ? `${e.code}: ${e.detail}` : e instanceof Error ? e.message : String(e);
+}

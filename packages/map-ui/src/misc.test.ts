@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import { fileNameOf, parseSse } from './api-client.js';
+import { officersPerShift, staffingToAssignmentsCsv } from './exports.js';
+import { shortcutAction, SHORTCUTS } from './shortcuts.js';
+
+describe('parseSse', () => {
+  it('splits complete events and keeps the rest', () => {
+    const { events, rest } = parseSse('id: 1\nevent: progress\ndata: {"a":1}\n\n: keep-alive\n\nevent: done\ndata: {}\n\nevent: pro');
+    expect(events).toEqual([{ event: 'progress', data: '{"a":1}', id: '1' }, { event: 'done', data: '{}' }]);
+    expect(rest).toBe('event: pro');
+  });
+  it('joins multi-line data and handles CRLF', () => {
+    expect(parseSse('data: a\r\ndata: b\r\n\r\n').events).toEqual([{ event: 'message', data: 'a\nb' }]);
+  });
+});
+
+describe('fileNameOf', () => {
+  it('reads Content-Disposition', () => {
+    expect(fileNameOf('attachment; filename="plan-1-beats.geojson"', 'x')).toBe('plan-1-beats.geojson');
+    expect(fileNameOf(null, 'x')).toBe('x');
+  });
+});
+
+describe('shortcuts', () => {
+  it('maps single keys and leaves browser combos and typing alone', () => {
+    expect(shortcutAction({ key: 'b' })).toBe('tool-paint');
+    expect(shortcutAction({ key: 'z' })).toBe('undo');
+    expect(shortcutAction({ key: 'Z', shiftKey: true })).toBe('redo');
+    expect(shortcutAction({ key: 'z', ctrlKey: true })).toBeNull();
+    expect(shortcutAction({ key: 'r', metaKey: true })).toBeNull();
+    expect(shortcutAction({ key: 'b', targetTag: 'INPUT' })).toBeNull();
+    expect(shortcutAction({ key: 'Escape', targetTag: 'INPUT' })).toBe('escape');
+    expect(shortcutAction({ key: 'ArrowLeft' })).toBeNull();
+  });
+  it('documents every action once', () => {
+    const actions = SHORTCUTS.map((s) => s.action);
+    expect(new Set(actions).size).toBe(actions.length);
+  });
+});
+
+describe('assignments CSV', () => {
+  const s = { beats: [{ id: '0111', district: '1', shifts: [{ shift: '0-8', workloadHours: 1, required: 2, allocated: 2, saturation: 0.5, officers: ['P1', 'P2'] }, { shift: '8-16', workloadHours: 1, required: 1, allocated: 0, saturation: null, officers: [] }] }] };
+  it('writes one row per officer and quotes fields', () => {
+    expect(staffingToAssignmentsCsv(s)).toBe('beat,district,shift,officer,required,allocated,vehicle\n0111,1,0-8,P1,2,2,\n0111,1,0-8,P2,2,2,\n0111,1,8-16,,1,0,\n');
+    expect(staffingToAssignmentsCsv({ beats: [{ id: 'a,b', shifts: [] }] })).toBe('beat,district,shift,officer,required,allocated,vehicle\n');
+    expect(officersPerShift(s, '0111')).toEqual({ '0-8': 2, '8-16': 0 });
+    expect(officersPerShift(null, '0111')).toBeNull();
+  });
+});

@@ -1,0 +1,169 @@
+/**
+ * Browser-test support: builds the map UI with Vite's JS API, starts the real API in-process
+ * on an ephemeral loopback port (temp data folder, one token per role), serves the built UI
+ * at `/` and the API at `/api` from one origin (as the API will in production), uploads a
+ * city and waits for its plans, and launches Debian's headless Chromium with playwright-core.
+ */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync, mkdirSync } from 'node:fs';
+import { createServer, type IncomingMessage, type ServerResponse, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { extname, join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { createApp, createToken, SqliteStore, type BeatplanApp } from '../../packages/api/src/index.js';
+
+/** Repository root. */
+export const ROOT = resolve(import.meta.dirname, '../..');
+const MAP_UI = join(ROOT, 'packages/map-ui');
+const requireFromUi = createRequire(join(MAP_UI, 'package.json'));
+
+/** Chromium flags for a hermetic headless run. */
+export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--enable-unsafe-swiftshader', '--use-angle=swiftshader'];
+
+/** playwright-core, resolved from the map-ui package (where it is installed). */
+export async function playwright(): Promise<typeof import('playwright-core')> {
+  return (await import(pathToFileURL(requireFromUi.resolve('playwright-core')).href)) as typeof import('playwright-core');
+}
+
+/** Builds the UI into a temp folder with Vite 7 (the map-ui's own Vite and config). */
+export async function buildUi(): Promise<string> {
+  const vite = (await import(pathToFileURL(requireFromUi.resolve('vite')).href)) as typeof import('vite');
+  const outDir = mkdtempSync(join(tmpdir(), 'beatplan-ui-'));
+  await vite.build({ root: MAP_UI, configFile: join(MAP_UI, 'vite.config.ts'), logLevel: 'warn', build: { outDir, emptyOutDir: true } });
+  return outDir;
+}
+
+const TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.mjs': 'text/javascript', '.css': 'text/css', '.png': 'image/png', '.json': 'application/json' };
+
+/** A running API + UI. */
+export interface Stack {
+  url: string;
+  dataDir: string;
+  app: BeatplanApp;
+  tokens: { admin: string; commander: string; analyst: string; viewer: string };
+  /** `fetch` on the API with a role's token. */
+  api(path: string, init?: RequestInit & { role?: keyof Stack['tokens'] }): Promise<Response>;
+  close(): Promise<void>;
+}
+
+/** Starts the API on a temp data folder and serves `uiDir` next to it. */
+export async function startStack(uiDir: string): Promise<Stack> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'beatplan-data-'));
+  const store = new SqliteStore(dataDir);
+  const app = await createApp({ store, config: { logLevel: 'silent', rateLimitPerMinute: 1_000_000, dataDir } });
+  const tokens = {
+    admin: (await createToken(store, 'admin', 'browser test admin')).token,
+    commander: (await createToken(store, 'commander', 'browser test commander')).token,
+    analyst: (await createToken(store, 'analyst', 'browser test analyst')).token,
+    viewer: (await createToken(store, 'viewer', 'browser test viewer')).token,
+  };
+  const serveStatic = (req: IncomingMessage, res: ServerResponse) => {
+    const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
+    const file = resolve(uiDir, `.${path === '/' ? '/index.html' : path}`);
+    if (!file.startsWith(uiDir) || !existsSync(file)) {
+      res.writeHead(404).end('not found');
+      return;
+    }
+    res.writeHead(200, { 'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream' }).end(readFileSync(file));
+  };
+  const server: Server = createServer((req, res) => {
+    if ((req.url ?? '').startsWith('/api/')) (app.app as unknown as (q: IncomingMessage, s: ServerResponse) => void)(req, res);
+    else serveStatic(req, res);
+  });
+  await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return {
+    url,
+    dataDir,
+    app,
+    tokens,
+    api: (path, init = {}) => {
+      const { role = 'admin', ...rest } = init;
+      return fetch(`${url}/api/v1${path}`, { ...rest, headers: { Authorization: `Bearer ${tokens[role]}`, ...(rest.headers as Record<string, string> | undefined) } });
+    },
+    close: async () => {
+      server.closeAllConnections();
+      await new Promise<void>((ok) => server.close(() => ok()));
+      await app.close();
+      await store.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Uploads a dataset; returns its id. @throws Error with the API's answer */
+export async function upload(stack: Stack, route: string, body: string, contentType: string): Promise<string> {
+  const r = await stack.api(`/datasets/${route}`, { method: 'POST', role: 'admin', headers: { 'Content-Type': contentType }, body });
+  const j = (await r.json()) as { id: string };
+  if (r.status !== 201) throw new Error(`upload ${route}: ${r.status} ${JSON.stringify(j)}`);
+  return j.id;
+}
+
+/** Creates a plan (a job) and waits for it; returns the plan id. */
+export async function createPlan(stack: Stack, body: Record<string, unknown>, timeoutMs = 240_000): Promise<string> {
+  const r = await stack.api('/plans', { method: 'POST', role: 'analyst', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+  const job = (await r.json()) as { id: string };
+  if (r.status !== 202) throw new Error(`plan: ${r.status} ${JSON.stringify(job)}`);
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const j = (await (await stack.api(`/jobs/${job.id}`)).json()) as { status: string; result: { planId?: string } | null; error: unknown };
+    if (j.status === 'succeeded') return j.result!.planId!;
+    if (j.status === 'failed' || j.status === 'cancelled') throw new Error(`plan job ${j.status}: ${JSON.stringify(j.error)}`);
+    if (Date.now() > until) throw new Error(`plan job still ${j.status}`);
+    await new Promise((ok) => setTimeout(ok, 250));
+  }
+}
+
+/** The demo city's incidents, the first `rows` rows (generated with `pnpm demo:data` if missing). */
+export function demoIncidents(rows: number): string {
+  const file = join(ROOT, 'data/demo/incidents.csv');
+  if (!existsSync(file)) throw new Error('data/demo/incidents.csv is missing: run `pnpm demo:data` first');
+  const text = readFileSync(file, 'utf8');
+  let end = 0;
+  for (let k = 0; k <= rows && end >= 0; k++) end = text.indexOf('\n', end + 1);
+  return end < 0 ? text : text.slice(0, end + 1);
+}
+
+/** Reads a demo file. */
+export function demoFile(name: string): string {
+  return readFileSync(join(ROOT, 'data/demo', name), 'utf8');
+}
+
+/** Where screenshots go. */
+export const ARTIFACTS = join(ROOT, 'test-artifacts');
+/** Expected images. */
+export const EXPECTED = join(ROOT, 'test/browser/expected');
+
+/** Writes an artefact file (creating the folder). */
+export function saveArtifact(name: string, data: Buffer | string): string {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  const p = join(ARTIFACTS, name);
+  writeFileSync(p, data);
+  return p;
+}
+
+/** A synthetic large city: a square of `sideKm` km cut into `nx × ny` rectangular beats, with random incidents. */
+export function syntheticCity(sideKm: number, nx: number, ny: number, incidents: number, seed = 7): { boundary: string; beats: string; incidents: string } {
+  const lat0 = 41.6;
+  const lng0 = -87.9;
+  const dLat = sideKm / 111.32;
+  const dLng = sideKm / (111.32 * Math.cos((lat0 * Math.PI) / 180));
+  const box = (w: number, s: number, e: number, n: number) => ({ type: 'Polygon', coordinates: [[[w, s], [e, s], [e, n], [w, n], [w, s]]] });
+  const boundary = { type: 'FeatureCollection', features: [{ type: 'Feature', properties: { name: 'synthetic' }, geometry: box(lng0, lat0, lng0 + dLng, lat0 + dLat) }] };
+  const features = [];
+  for (let y = 0; y < ny; y++) for (let x = 0; x < nx; x++) {
+    features.push({ type: 'Feature', properties: { beat: String(1000 + y * nx + x) }, geometry: box(lng0 + (x * dLng) / nx, lat0 + (y * dLat) / ny, lng0 + ((x + 1) * dLng) / nx, lat0 + ((y + 1) * dLat) / ny) });
+  }
+  let s = seed >>> 0;
+  const rnd = () => ((s = (Math.imul(s ^ (s >>> 15), 0x2c1b3c6d) + 0x6d2b79f5) >>> 0), s / 2 ** 32);
+  const lines = ['lat,lng,time,type'];
+  for (let k = 0; k < incidents; k++) {
+    // denser in the middle, so beats differ in workload
+    const u = (rnd() + rnd()) / 2;
+    const v = (rnd() + rnd()) / 2;
+    const t = new Date(Date.UTC(2025, 0, 1) + Math.floor(rnd() * 364 * 86400) * 1000).toISOString().slice(0, 19);
+    lines.push(`${(lat0 + v * dLat).toFixed(6)},${(lng0 + u * dLng).toFixed(6)},${t},${['THEFT', 'BATTERY', 'ASSAULT', 'BURGLARY'][Math.floor(rnd() * 4)]}`);
+  }
+  return { boundary: JSON.stringify(boundary), beats: JSON.stringify({ type: 'FeatureCollection', features }), incidents: `${lines.join('\n')}\n` };
+}

@@ -1,0 +1,134 @@
+/**
+ * Performance of the planning map on a Chicago-sized plan (≈40k H3 cells, 272 beats): load
+ * time, and a 50-cell brush stroke measured from pointer-up to map + metrics panel updated
+ * locally (two animation frames), and to the API's confirmation. Prints the figures.
+ */
+import { existsSync, rmSync } from 'node:fs';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildUi, CHROMIUM_ARGS, createPlan, playwright, saveArtifact, startStack, syntheticCity, upload, type Stack } from './harness.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+
+describe.skipIf(!existsSync(CHROMIUM))('planning map performance (≈40k cells)', () => {
+  let uiDir: string;
+  let stack: Stack;
+  let browser: Browser;
+  let page: Page;
+  let planId: string;
+  const errors: string[] = [];
+
+  beforeAll(async () => {
+    uiDir = await buildUi();
+    stack = await startStack(uiDir);
+    const city = syntheticCity(24.5, 17, 16, 60_000);
+    const boundary = await upload(stack, 'boundary', city.boundary, 'application/geo+json');
+    const incidents = await upload(stack, 'incidents', city.incidents, 'text/csv');
+    const r = await stack.api('/datasets/beats?idField=beat', { method: 'POST', headers: { 'Content-Type': 'application/geo+json' }, body: city.beats });
+    const existing = ((await r.json()) as { id: string }).id;
+    const t0 = performance.now();
+    planId = await createPlan(stack, { boundary, incidents, existing, resolution: 10, method: 'import', name: 'Chicago-sized' }, 600_000);
+    console.log(`import plan job (grid + score + evaluate, 40k cells): ${Math.round(performance.now() - t0)} ms`);
+    const { chromium } = await playwright();
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    page = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
+    page.on('console', (m) => {
+      if (m.type() === 'error') errors.push(m.text());
+    });
+    await page.addInitScript((t) => sessionStorage.setItem('beatplan.token', t), stack.tokens.commander);
+  }, 900_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await stack?.close();
+    if (uiDir) rmSync(uiDir, { recursive: true, force: true });
+  });
+
+  it('loads the plan and paints a 50-cell stroke within a couple of frames', async () => {
+    const t0 = Date.now();
+    await page.goto(`${stack.url}/?plan=${planId}`);
+    await page.waitForFunction(() => window.__beatplan?.ready === true, null, { timeout: 120_000 });
+    await page.waitForFunction(() => window.__beatplan!.map.loaded() && window.__beatplan!.map.areTilesLoaded(), null, { timeout: 60_000 });
+    const loadMs = Date.now() - t0;
+    const cells = await page.evaluate(() => window.__beatplan!.model!.cellCount);
+    console.log(`40k plan: ${cells} cells, ${await page.evaluate(() => window.__beatplan!.model!.beatIds.length)} beats, page load to first full render ${loadMs} ms`);
+    expect(cells).toBeGreaterThan(30_000);
+    await page.waitForFunction(() => window.__beatplan!.loadTimings.firstIdleMs !== undefined, null, { timeout: 60_000 });
+    console.log(`load phases (ms): ${JSON.stringify(await page.evaluate(() => Object.fromEntries(Object.entries(window.__beatplan!.loadTimings).map(([k, v]) => [k, Math.round(v)]))))}`);
+    // one frame of this scene in this browser, for reference (headless Chromium renders WebGL in software)
+    const frameTimes = () =>
+      page.evaluate(async () => {
+        const map = window.__beatplan!.map;
+        const frame = async () => {
+          const t = performance.now();
+          for (let k = 0; k < 3; k++) await new Promise<void>((ok) => (map.once('render', () => ok()), map.triggerRepaint()));
+          return Math.round((performance.now() - t) / 3);
+        };
+        const toggle = async (layer: string) => {
+          map.setLayoutProperty(layer, 'visibility', 'none');
+          const ms = await frame();
+          map.setLayoutProperty(layer, 'visibility', 'visible');
+          return ms;
+        };
+        const labels = document.querySelectorAll<HTMLElement>('.beat-label');
+        labels.forEach((e) => (e.style.display = 'none'));
+        const noLabels = await frame();
+        labels.forEach((e) => (e.style.display = ''));
+        return { all: await frame(), withoutOutlines: await toggle('bp-beat-outlines'), withoutCellFill: await toggle('bp-cells-fill'), withoutLabels: noLabels };
+      });
+    console.log(`one repaint of the whole city (ms): ${JSON.stringify(await frameTimes())}`);
+    saveArtifact('perf-overview.png', await page.screenshot());
+
+    // the ring of cells around a central beat, in angular order: a continuous 50-cell path
+    const path = await page.evaluate(() => {
+      const a = window.__beatplan!;
+      const m = a.model!;
+      const x = m.beatIds.indexOf('1144'); // row 8, column 8 of 17×16
+      const mine: number[] = [];
+      for (let i = 0; i < m.cellCount; i++) if (m.beatOf[i] === x) mine.push(i);
+      const cx = mine.reduce((s, i) => s + m.centroid[2 * i]!, 0) / mine.length;
+      const cy = mine.reduce((s, i) => s + m.centroid[2 * i + 1]!, 0) / mine.length;
+      const ring = new Set<number>();
+      for (const i of mine) for (let k = m.nbrStart[i]!; k < m.nbrStart[i + 1]!; k++) if (m.beatOf[m.nbr[k]!] !== x) ring.add(m.nbr[k]!);
+      const ordered = [...ring].sort((p, q) => Math.atan2(m.centroid[2 * p + 1]! - cy, m.centroid[2 * p]! - cx) - Math.atan2(m.centroid[2 * q + 1]! - cy, m.centroid[2 * q]! - cx));
+      const take = ordered.slice(0, 50);
+      a.selectBeat(x);
+      a.map.jumpTo({ center: [cx, cy], zoom: 14 });
+      return { beat: x, cells: take };
+    });
+    await page.waitForFunction(() => window.__beatplan!.map.loaded() && window.__beatplan!.map.areTilesLoaded(), null, { timeout: 60_000 });
+    const zoomed = await frameTimes();
+    const frameMs = zoomed.all;
+    console.log(`one repaint at zoom 14 (ms): ${JSON.stringify(zoomed)}`);
+    await page.keyboard.press('b');
+    await page.keyboard.press('['); // brush radius 0
+    const pts = await page.evaluate((cs) => {
+      const a = window.__beatplan!;
+      const m = a.model!;
+      const r = a.map.getCanvas().getBoundingClientRect();
+      return cs.map((i) => {
+        const p = a.map.project([m.centroid[2 * i]!, m.centroid[2 * i + 1]!]);
+        return { x: r.left + p.x, y: r.top + p.y };
+      });
+    }, path.cells);
+    await page.mouse.move(pts[0]!.x, pts[0]!.y);
+    await page.mouse.down();
+    for (const p of pts) await page.mouse.move(p.x, p.y);
+    await page.mouse.up();
+    await page.waitForFunction(() => window.__beatplan!.perf.at(-1)?.outcome !== 'pending', null, { timeout: 60_000 });
+    const t = await page.evaluate(() => window.__beatplan!.perf.at(-1)!);
+    const msg = await page.evaluate(() => window.__beatplan!.lastMessage);
+    console.log(
+      `50-cell stroke on ${cells} cells: ${t.cells} cells moved; pointer-up → map + metrics updated locally ${t.localMs.toFixed(1)} ms; ` +
+        `(JavaScript ${t.scriptMs.toFixed(1)} ms, the rest is painting); → API confirmed and applied ${t.confirmedMs === null ? 'n/a' : `${t.confirmedMs.toFixed(0)} ms`} (${t.outcome}: ${msg})`,
+    );
+    saveArtifact('perf-stroke.png', await page.screenshot());
+    expect(t.cells).toBeGreaterThanOrEqual(45);
+    // The UI's own work (model, feature state, outlines, labels, metrics panel) must fit in a
+    // frame; the rest is painting, which headless Chromium does in software (SwiftShader) on a
+    // shared machine — printed above (`frameMs`), not asserted tightly.
+    expect(t.scriptMs).toBeLessThan(100); // ≈30–40 ms measured on an idle run; the box is shared
+    expect(t.localMs).toBeLessThan(Math.max(2000, 6 * frameMs));
+    expect(errors).toEqual([]);
+  }, 600_000);
+});
