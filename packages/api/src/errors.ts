@@ -181,6 +181,10 @@ export function toProblem(err: unknown, instance: string): Problem {
   if (e && (e.type === 'encoding.unsupported' || e.type === 'charset.unsupported')) {
     return problem(415, 'UNSUPPORTED_MEDIA_TYPE', 'unsupported body encoding', instance);
   }
+  // the router could not decode a path parameter (malformed percent-encoding)
+  if (err instanceof URIError) {
+    return problem(400, 'VALIDATION_FAILED', 'the URL holds malformed percent-encoding', instance, [{ path: 'path', message: 'malformed percent-encoding' }]);
+  }
   return problem(500, 'INTERNAL', 'an unexpected error occurred; the request id identifies it in the server log', instance);
 }
 

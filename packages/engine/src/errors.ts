@@ -97,7 +97,11 @@ function preview(v: unknown): string {
   try {
     s = typeof v === 'string' ? JSON.stringify(v) : JSON.stringify(v) ?? String(v);
   } catch {
-    s = String(v);
+    try {
+      s = String(v);
+    } catch {
+      s = Array.isArray(v) ? '[…]' : typeof v; // nested too deeply for JSON.stringify and join
+    }
   }
   return s.length > 80 ? `${s.slice(0, 77)}...` : s;
 }

@@ -102,12 +102,84 @@ export function ringProblem(ring: unknown, options: CheckOptions = {}): string |
   const dedup = withoutRepeats(r);
   if (dedup.length < 4) return `has fewer than 3 distinct corners`;
   if (options.selfIntersection === false) return undefined;
-  const crossings = kinks({ type: 'Polygon', coordinates: [dedup] }).features;
+  // turf's kinks compares every pair of segments (O(n²): minutes for a 100k-vertex ring);
+  // large rings go through a bucketed check with the same pair test.
+  const crossings =
+    dedup.length > LARGE_RING ? bucketedKinks(dedup) : kinks({ type: 'Polygon', coordinates: [dedup] }).features.map((f) => f.geometry.coordinates);
   if (crossings.length > 0) {
-    const [x, y] = crossings[0].geometry.coordinates;
+    const [x, y] = crossings[0];
     return `crosses itself at [${x}, ${y}]${crossings.length > 1 ? ` and ${crossings.length - 1} more points` : ''}`;
   }
   return undefined;
+}
+
+/** Rings with more positions than this are checked for self-crossings by {@link bucketedKinks}. */
+const LARGE_RING = 2000;
+
+/** The crossing point of segments p1p2 and p3p4 (as turf's kinks computes it), or undefined. */
+function segmentCrossing(p1: Position, p2: Position, p3: Position, p4: Position): Position | undefined {
+  const den = (p4[1] - p3[1]) * (p2[0] - p1[0]) - (p4[0] - p3[0]) * (p2[1] - p1[1]);
+  if (den === 0) return undefined;
+  const dy = p1[1] - p3[1];
+  const dx = p1[0] - p3[0];
+  const a = ((p4[0] - p3[0]) * dy - (p4[1] - p3[1]) * dx) / den;
+  const b = ((p2[0] - p1[0]) * dy - (p2[1] - p1[1]) * dx) / den;
+  if (a < 0 || a > 1 || b < 0 || b > 1) return undefined;
+  return [p1[0] + a * (p2[0] - p1[0]), p1[1] + a * (p2[1] - p1[1])];
+}
+
+/**
+ * Self-crossings of a closed ring like turf's `kinks` (adjacent segments and the first/last
+ * pair skipped), but with segments bucketed on a √n × √n grid so that only segments sharing
+ * a bucket are compared: about linear for real boundaries instead of quadratic. Stops after
+ * 100 crossings.
+ */
+function bucketedKinks(ring: Position[]): Position[] {
+  const m = ring.length - 1; // segments
+  let minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity;
+  for (const [x, y] of ring) {
+    if (x < minX) minX = x;
+    if (x > maxX) maxX = x;
+    if (y < minY) minY = y;
+    if (y > maxY) maxY = y;
+  }
+  const g = Math.max(1, Math.ceil(Math.sqrt(m)));
+  const w = (maxX - minX) / g || 1;
+  const h = (maxY - minY) / g || 1;
+  const cell = (v: number, lo: number, size: number) => Math.min(g - 1, Math.max(0, Math.floor((v - lo) / size)));
+  const buckets = new Map<number, number[]>();
+  for (let i = 0; i < m; i++) {
+    const [x1, y1] = ring[i]!;
+    const [x2, y2] = ring[i + 1]!;
+    for (let cx = cell(Math.min(x1, x2), minX, w); cx <= cell(Math.max(x1, x2), minX, w); cx++) {
+      for (let cy = cell(Math.min(y1, y2), minY, h); cy <= cell(Math.max(y1, y2), minY, h); cy++) {
+        const key = cx * g + cy;
+        const list = buckets.get(key);
+        if (list) list.push(i);
+        else buckets.set(key, [i]);
+      }
+    }
+  }
+  const seen = new Set<number>();
+  const out: Position[] = [];
+  for (const list of buckets.values()) {
+    for (let a = 0; a < list.length; a++) {
+      for (let b = a + 1; b < list.length; b++) {
+        const i = Math.min(list[a]!, list[b]!);
+        const k = Math.max(list[a]!, list[b]!);
+        if (k - i === 1 || (i === 0 && k === m - 1)) continue;
+        const key = i * m + k;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        const p = segmentCrossing(ring[i]!, ring[i + 1]!, ring[k]!, ring[k + 1]!);
+        if (p) {
+          out.push(p);
+          if (out.length >= 100) return out;
+        }
+      }
+    }
+  }
+  return out;
 }
 
 function polygonRingsProblem(rings: unknown, label: string, options: CheckOptions): string | undefined {

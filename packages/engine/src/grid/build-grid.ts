@@ -10,6 +10,7 @@ import {
   directedEdgeToBoundary,
   getDirectedEdgeDestination,
   getHexagonAreaAvg,
+  getHexagonEdgeLengthAvg,
   originToDirectedEdges,
   polygonToCells,
 } from 'h3-js';
@@ -105,8 +106,16 @@ export function buildGrid(boundary: PolygonLike, options: BuildGridOptions = {})
 
   // 1. Cells by centre containment, per polygon.
   const polyOfCell = new Map<string, number>();
+  const edgeKm = getHexagonEdgeLengthAvg(resolution, 'km');
   for (let k = 0; k < polygons.length; k++) {
     throwIfAborted(signal);
+    // H3 walks the outline cell by cell: a long, thin (even zero-area) polygon can cost it
+    // minutes and gigabytes although the area estimate above is small.
+    let outlineKm = 0;
+    for (const ring of polygons[k]!.rings) outlineKm += pathLengthKm(ring);
+    if (outlineKm / edgeKm > maxCells) {
+      throw new BeatplanError('GRID_TOO_LARGE', `boundary polygon ${k}: its outline alone crosses more than ${maxCells} cells; choose a coarser resolution`, { field: 'resolution', value: resolution, row: polygons[k]!.feature });
+    }
     let cells: string[];
     try {
       cells = polygonToCells(polygons[k]!.rings as number[][][], resolution, true);

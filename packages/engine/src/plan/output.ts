@@ -116,6 +116,9 @@ export function planFromJson(json: unknown, grid?: Grid): PlanFromJson {
   if (c.beat.length !== m || c.needHours.length !== m || c.workloadHours.length !== j.shifts.length || c.workloadHours.some((a) => !Array.isArray(a) || a.length !== m)) {
     throw bad('cells (column lengths)');
   }
+  if (j.beats.some((b) => b === null || typeof b !== 'object' || typeof b.id !== 'string')) throw bad('beats');
+  if (j.shifts.some((s) => s === null || typeof s !== 'object')) throw bad('shifts');
+  if (c.h3.some((h) => typeof h !== 'string')) throw bad('cells.h3');
   const K = j.beats.length;
   let pos: Int32Array;
   let n: number;
@@ -142,7 +145,7 @@ export function planFromJson(json: unknown, grid?: Grid): PlanFromJson {
   const needHours = new Float64Array(n);
   for (let k = 0; k < m; k++) {
     const b = c.beat[k]!;
-    if (!Number.isInteger(b) || b < -1 || b >= K) throw new BeatplanError('PARSE_ERROR', `plan.json: cell ${c.h3[k]} has beat ${b}`, { field: 'cells.beat', value: b });
+    if (!Number.isInteger(b) || b < -1 || b >= K) throw new BeatplanError('PARSE_ERROR', `plan.json: cell ${k} has beat ${typeof b === 'number' ? b : typeof b}`, { field: 'cells.beat', value: b });
     beatOfCell[pos[k]!] = b;
     needHours[pos[k]!] = c.needHours[k]!;
     for (let s = 0; s < shiftWorkloadHours.length; s++) shiftWorkloadHours[s]![pos[k]!] = c.workloadHours[s]![k]!;
@@ -172,9 +175,18 @@ export function planFromJson(json: unknown, grid?: Grid): PlanFromJson {
     incidentCount: optionalColumn(c.incidents, m, pos, n, 'cells.incidents', Uint32Array),
     periodWeeks: typeof j.periodWeeks === 'number' && j.periodWeeks > 0 ? j.periodWeeks : 1,
   };
+  const pairs = (list: unknown, field: string): Array<[string, string]> => {
+    if (!Array.isArray(list)) return [];
+    return list.map((p: unknown) => {
+      if (!Array.isArray(p) || p.length !== 2 || typeof p[0] !== 'string' || typeof p[1] !== 'string') {
+        throw new BeatplanError('PARSE_ERROR', `plan.json: "${field}" must hold pairs of H3 cells`, { field, value: p });
+      }
+      return [p[0], p[1]];
+    });
+  };
   const topology: GridTopology = {
-    bridges: Array.isArray(j.grid?.bridges) ? j.grid.bridges.map(([a, b]) => [a, b]) : [],
-    barrierCuts: Array.isArray(j.grid?.barrierCuts) ? j.grid.barrierCuts.map(([a, b]) => [a, b]) : [],
+    bridges: pairs(j.grid?.bridges, 'grid.bridges'),
+    barrierCuts: pairs(j.grid?.barrierCuts, 'grid.barrierCuts'),
   };
   return { plan, scores, h3, extra: j.extra ?? {}, topology };
 }
