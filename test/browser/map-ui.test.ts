@@ -82,7 +82,7 @@ describe.skipIf(!haveChromium)('planning map (demo city)', () => {
   async function movableCell(): Promise<{ cell: number; from: number; to: number } | null> {
     return page.evaluate(() => {
       const m = window.__beatplan!.model!;
-      const nb = (i: number) => Array.from(m.nbr.subarray(m.nbrStart[i]!, m.nbrStart[i + 1]!));
+      const nb = (i: number): number[] => Array.from(m.nbr.subarray(m.nbrStart[i]!, m.nbrStart[i + 1]!));
       const connectedWithout = (b: number, skip: number) => {
         const cells: number[] = [];
         for (let i = 0; i < m.cellCount; i++) if (m.beatOf[i] === b && i !== skip) cells.push(i);
@@ -151,7 +151,7 @@ describe.skipIf(!haveChromium)('planning map (demo city)', () => {
     // a cell far from the selected beat: painting it alone into the beat splits the beat
     const far = await page.evaluate((to) => {
       const m = window.__beatplan!.model!;
-      const nb = (i: number) => Array.from(m.nbr.subarray(m.nbrStart[i]!, m.nbrStart[i + 1]!));
+      const nb = (i: number): number[] => Array.from(m.nbr.subarray(m.nbrStart[i]!, m.nbrStart[i + 1]!));
       const agg = [...Array(m.cellCount).keys()].filter((i) => m.beatOf[i] === to);
       const cx = agg.reduce((s, i) => s + m.centroid[2 * i]!, 0) / agg.length;
       const cy = agg.reduce((s, i) => s + m.centroid[2 * i + 1]!, 0) / agg.length;

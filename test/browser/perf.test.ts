@@ -54,7 +54,7 @@ describe.skipIf(!existsSync(CHROMIUM))('planning map performance (≈40k cells)'
     console.log(`40k plan: ${cells} cells, ${await page.evaluate(() => window.__beatplan!.model!.beatIds.length)} beats, page load to first full render ${loadMs} ms`);
     expect(cells).toBeGreaterThan(30_000);
     await page.waitForFunction(() => window.__beatplan!.loadTimings.firstIdleMs !== undefined, null, { timeout: 60_000 });
-    console.log(`load phases (ms): ${JSON.stringify(await page.evaluate(() => Object.fromEntries(Object.entries(window.__beatplan!.loadTimings).map(([k, v]) => [k, Math.round(v)]))))}`);
+    console.log(`load phases (ms): ${JSON.stringify(await page.evaluate(() => Object.fromEntries(Object.entries(window.__beatplan!.loadTimings).map(([k, v]) => [k, Math.round(v as number)]))))}`);
     // one frame of this scene in this browser, for reference (headless Chromium renders WebGL in software)
     const frameTimes = () =>
       page.evaluate(async () => {
