@@ -14,6 +14,18 @@ function square(lng: number, lat: number, d: number): Polygon {
   return { type: 'Polygon', coordinates: [[[lng - d, lat - d], [lng + d, lat - d], [lng + d, lat + d], [lng - d, lat + d], [lng - d, lat - d]]] };
 }
 
+/** Two squares joined by a corridor 20 m wide: thinner than a cell at resolutions 9 and 10. */
+function corridor(): Polygon {
+  const w = 0.0001;
+  return {
+    type: 'Polygon',
+    coordinates: [[
+      [-87.72, 41.84], [-87.70, 41.84], [-87.70, 41.85 - w], [-87.66, 41.85 - w], [-87.66, 41.84], [-87.64, 41.84],
+      [-87.64, 41.86], [-87.66, 41.86], [-87.66, 41.85 + w], [-87.70, 41.85 + w], [-87.70, 41.86], [-87.72, 41.86], [-87.72, 41.84],
+    ]],
+  };
+}
+
 function csrSymmetric(off: Uint32Array, tgt: Uint32Array): boolean {
   const n = off.length - 1;
   for (let i = 0; i < n; i++) {
@@ -70,15 +82,7 @@ describe('buildGrid on small shapes', () => {
   });
 
   it('bridges a corridor thinner than a cell inside one polygon', () => {
-    // two squares joined by a 20 m wide corridor
-    const w = 0.0001;
-    const poly: Polygon = {
-      type: 'Polygon',
-      coordinates: [[
-        [-87.72, 41.84], [-87.70, 41.84], [-87.70, 41.85 - w], [-87.66, 41.85 - w], [-87.66, 41.84], [-87.64, 41.84],
-        [-87.64, 41.86], [-87.66, 41.86], [-87.66, 41.85 + w], [-87.70, 41.85 + w], [-87.70, 41.86], [-87.72, 41.86], [-87.72, 41.84],
-      ]],
-    };
+    const poly = corridor();
     const g = buildGrid(poly, { resolution: 9 });
     const raw = buildGrid(poly, { resolution: 9, bridgeGaps: false });
     expect(raw.componentCount).toBeGreaterThanOrEqual(2);
@@ -124,14 +128,7 @@ describe('buildGrid on small shapes', () => {
   });
 
   it('rebuilds the same grid from its cells and topology (bridges, barrier cuts)', () => {
-    const w = 0.0001;
-    const poly: Polygon = {
-      type: 'Polygon',
-      coordinates: [[
-        [-87.72, 41.84], [-87.70, 41.84], [-87.70, 41.85 - w], [-87.66, 41.85 - w], [-87.66, 41.84], [-87.64, 41.84],
-        [-87.64, 41.86], [-87.66, 41.86], [-87.66, 41.85 + w], [-87.70, 41.85 + w], [-87.70, 41.86], [-87.72, 41.86], [-87.72, 41.84],
-      ]],
-    };
+    const poly = corridor();
     const river = { type: 'LineString' as const, coordinates: [[-87.71, 41.83], [-87.71, 41.855]] };
     const g = buildGrid(poly, { resolution: 10, barriers: river });
     const topo = gridTopology(g);

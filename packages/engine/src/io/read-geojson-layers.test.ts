@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BeatplanError } from '../errors.js';
 import { jsonErrorOffset } from './json.js';
 import { readBoundary, readLines, readPolygonLayer } from './read-geojson-layers.js';
+import { rejection, writeTempFile } from '../../../../test/support/expect-error.js';
 
 let dir: string;
 beforeAll(() => {
@@ -12,21 +13,8 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-function file(name: string, value: unknown): string {
-  const path = join(dir, name);
-  writeFileSync(path, typeof value === 'string' ? value : JSON.stringify(value));
-  return path;
-}
+const file = (name: string, content: unknown): string => writeTempFile(dir, name, content);
 
-async function rejection(p: Promise<unknown>): Promise<BeatplanError> {
-  try {
-    await p;
-  } catch (e) {
-    expect(e).toBeInstanceOf(BeatplanError);
-    return e as BeatplanError;
-  }
-  throw new Error('expected a BeatplanError');
-}
 
 const square = (x: number, y: number, d = 0.01): number[][] => [
   [x, y],

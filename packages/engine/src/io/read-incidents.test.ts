@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BeatplanError } from '../errors.js';
 import { REJECT_REASONS, type RejectReason } from './incident-table-builder.js';
 import { readIncidents, type ReadIncidentsOptions } from './read-incidents.js';
+import { rejection, writeTempFile } from '../../../../test/support/expect-error.js';
 
 let dir: string;
 beforeAll(() => {
@@ -15,21 +16,8 @@ beforeAll(() => {
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** Writes `content` to a file in the tmp dir and returns its path. */
-function file(name: string, content: string | Buffer): string {
-  const path = join(dir, name);
-  writeFileSync(path, content);
-  return path;
-}
+const file = (name: string, content: unknown): string => writeTempFile(dir, name, content);
 
-async function rejection(p: Promise<unknown>): Promise<BeatplanError> {
-  try {
-    await p;
-  } catch (e) {
-    expect(e).toBeInstanceOf(BeatplanError);
-    return e as BeatplanError;
-  }
-  throw new Error('expected readIncidents to throw');
-}
 
 /** Only the non-zero reasons, for readable assertions. */
 function nonZero(r: Readonly<Record<RejectReason, number>>): Partial<Record<RejectReason, number>> {
