@@ -28,7 +28,7 @@ describe.skipIf(!haveChromium)('planning map (demo city)', () => {
     uiDir = await buildUi();
     stack = await startStack(uiDir);
     const boundary = await upload(stack, 'boundary', demoFile('boundary.geojson'), 'application/geo+json');
-    const incidents = await upload(stack, 'incidents', demoIncidents(40_000), 'text/csv');
+    const incidents = await upload(stack, 'incidents', await demoIncidents(40_000), 'text/csv');
     const barriers = await upload(stack, 'barriers', demoFile('river.geojson'), 'application/geo+json');
     const r = await stack.api('/datasets/beats?idField=beat', { method: 'POST', role: 'analyst', headers: { 'Content-Type': 'application/geo+json' }, body: demoFile('beats.geojson') });
     const existing = ((await r.json()) as { id: string }).id;
