@@ -1,7 +1,7 @@
 /**
  * The API's command-line entry points, run through the `beatplan` CLI:
  * `beatplan serve [--port 8080] [--data DIR] [--demo DIR] [--ui DIR]` and
- * `beatplan token create --role ROLE [--label TEXT] [--data DIR]`.
+ * `beatplan token create --role ROLE [--label TEXT] [--data DIR] [--database URL]`.
  */
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -11,7 +11,7 @@ import { createToken } from './auth.js';
 import { parseConfig } from './config.js';
 import { seedDemo } from './demo.js';
 import { startServer } from './server.js';
-import { SqliteStore } from './store/sqlite-store.js';
+import { openStore } from './store/open-store.js';
 import { ROLES, type Role } from './store/store.js';
 
 /** Where the CLI writes (the engine's runCli passes the same shape). */
@@ -72,16 +72,20 @@ export async function serveCommand(argv: string[], io: CliIo): Promise<number> {
 export async function tokenCommand(argv: string[], io: CliIo): Promise<number> {
   const [verb, ...rest] = argv;
   if (verb !== 'create') {
-    io.stderr.write('usage: beatplan token create --role viewer|analyst|commander|admin [--label TEXT] [--data DIR]\n');
+    io.stderr.write('usage: beatplan token create --role viewer|analyst|commander|admin [--label TEXT] [--data DIR] [--database postgres://…]\n');
     return 2;
   }
-  const { values } = parseArgs({ args: rest, options: { role: { type: 'string' }, label: { type: 'string' }, data: { type: 'string' } }, strict: true });
+  const { values } = parseArgs({
+    args: rest,
+    options: { role: { type: 'string' }, label: { type: 'string' }, data: { type: 'string' }, database: { type: 'string' } },
+    strict: true,
+  });
   if (!values.role || !(ROLES as readonly string[]).includes(values.role)) {
     io.stderr.write(`beatplan: --role must be one of ${ROLES.join(', ')}\n`);
     return 2;
   }
-  const config = parseConfig(values.data ? ['--data', values.data] : [], process.env);
-  const store = new SqliteStore(resolve(config.dataDir));
+  const config = parseConfig([...(values.data ? ['--data', values.data] : []), ...(values.database ? ['--database', values.database] : [])], process.env);
+  const store = await openStore(config);
   try {
     const { token } = await createToken(store, values.role as Role, values.label ?? `${values.role} token`);
     io.stdout.write(`${token}\n`);

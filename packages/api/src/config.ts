@@ -15,8 +15,19 @@ export const ConfigSchema = z.object({
   port: z.coerce.number().int().min(0).max(65535).default(8080),
   /** Interface to listen on; loopback by default. */
   host: z.string().min(1).default('127.0.0.1'),
-  /** Folder of the SQLite file and the stored files. */
+  /**
+   * Folder of the SQLite file and the stored files; with `databaseUrl`, only this
+   * instance's upload staging area and blob cache.
+   */
   dataDir: z.string().min(1).default('beatplan-data'),
+  /**
+   * PostgreSQL URL (`postgres://user:password@host:5432/db`): keep everything in PostgreSQL
+   * so that several API instances can share it. Unset: SQLite under `dataDir`.
+   */
+  databaseUrl: z
+    .string()
+    .regex(/^postgres(ql)?:\/\/\S+$/, 'must be a postgres:// or postgresql:// URL')
+    .optional(),
   /** Origins allowed by CORS; none (CORS off) by default. */
   corsOrigins: list.default([]),
   /** Largest JSON request body (bytes syntax of `express.json`). */
@@ -44,6 +55,7 @@ const ENV: Record<keyof Config, string> = {
   port: 'BEATPLAN_PORT',
   host: 'BEATPLAN_HOST',
   dataDir: 'BEATPLAN_DATA',
+  databaseUrl: 'BEATPLAN_DATABASE_URL',
   corsOrigins: 'BEATPLAN_CORS_ORIGINS',
   jsonLimit: 'BEATPLAN_JSON_LIMIT',
   uploadLimitBytes: 'BEATPLAN_UPLOAD_LIMIT_BYTES',
@@ -56,8 +68,8 @@ const ENV: Record<keyof Config, string> = {
 };
 
 /**
- * Parses `beatplan serve` arguments (`--port 8080 --data DIR --host H --cors a,b
- * --log-level info`) and `BEATPLAN_*` environment variables into a {@link Config}.
+ * Parses `beatplan serve` arguments (`--port 8080 --data DIR --database postgres://… --host H
+ * --cors a,b --log-level info`) and `BEATPLAN_*` environment variables into a {@link Config}.
  * @throws Error naming each invalid setting
  * @example parseConfig(['--port', '9000'], process.env).port // 9000
  */
@@ -68,6 +80,7 @@ export function parseConfig(argv: readonly string[], env: Record<string, string 
       port: { type: 'string' },
       host: { type: 'string' },
       data: { type: 'string' },
+      database: { type: 'string' },
       cors: { type: 'string' },
       'log-level': { type: 'string' },
       'job-concurrency': { type: 'string' },
@@ -82,6 +95,7 @@ export function parseConfig(argv: readonly string[], env: Record<string, string 
     port: values.port,
     host: values.host,
     dataDir: values.data,
+    databaseUrl: values.database,
     corsOrigins: values.cors,
     logLevel: values['log-level'],
     jobConcurrency: values['job-concurrency'],

@@ -12,6 +12,8 @@ export { parseConfig, ConfigSchema, type Config, type ConfigInput } from './conf
 export { createToken, hashToken, roleAtLeast, TOKEN_PREFIX, type Principal } from './auth.js';
 export { ApiError, ENGINE_STATUS, statusOfEngineCode, type ApiErrorCode, type Problem, type FieldError } from './errors.js';
 export { SqliteStore, MIGRATIONS } from './store/sqlite-store.js';
+export { PostgresStore, PG_MIGRATIONS } from './store/postgres-store.js';
+export { openStore, redactDatabaseUrl } from './store/open-store.js';
 export * from './store/store.js';
 export * from './schemas.js';
 export type * from './dto.js';

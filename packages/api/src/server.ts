@@ -1,8 +1,9 @@
 /**
- * Server entry: `startServer({ port, dataDir })` opens the SQLite store, builds the app and
- * listens. Run directly (`node --conditions=source --import tsx packages/api/src/server.ts
- * --port 8080 --data DIR`) it parses arguments and `BEATPLAN_*` variables, and stops cleanly
- * on SIGINT/SIGTERM.
+ * Server entry: `startServer({ port, dataDir, databaseUrl? })` opens the store (PostgreSQL
+ * when `databaseUrl` is set, else SQLite under `dataDir`), builds the app and listens. Run
+ * directly (`node --conditions=source --import tsx packages/api/src/server.ts --port 8080
+ * --data DIR [--database postgres://…]`) it parses arguments and `BEATPLAN_*` variables,
+ * and stops cleanly on SIGINT/SIGTERM.
  */
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -12,13 +13,15 @@ import { pino } from 'pino';
 import { createApp, type BeatplanApp } from './app.js';
 import { createToken } from './auth.js';
 import { ConfigSchema, parseConfig, type ConfigInput } from './config.js';
-import { SqliteStore } from './store/sqlite-store.js';
+import { openStore, redactDatabaseUrl } from './store/open-store.js';
+import type { Store } from './store/store.js';
 
 /** A running server. */
 export interface RunningServer {
   server: Server;
   app: BeatplanApp;
-  store: SqliteStore;
+  /** The store: a `SqliteStore`, or a `PostgresStore` with `databaseUrl`. */
+  store: Store;
   /** The URL it listens on, e.g. `http://127.0.0.1:8080`. */
   url: string;
   /** The admin token created at start-up (only with `bootstrapToken` on an empty store). */
@@ -43,8 +46,14 @@ export interface StartOptions {
 export async function startServer(input: ConfigInput = {}, options: StartOptions = {}): Promise<RunningServer> {
   const config = ConfigSchema.parse(input);
   const logger = pino({ level: config.logLevel, base: { service: 'beatplan-api' } });
-  const store = new SqliteStore(resolve(config.dataDir));
-  const app = await createApp({ store, config, logger });
+  const store = await openStore(config);
+  let app: BeatplanApp;
+  try {
+    app = await createApp({ store, config, logger });
+  } catch (err) {
+    await store.close();
+    throw err;
+  }
   let bootstrapToken: string | undefined;
   if (options.bootstrapToken && !(await store.listTokens()).some((t) => !t.revokedAt)) {
     bootstrapToken = (await createToken(store, 'admin', 'local bootstrap (created at first start)')).token;
@@ -56,7 +65,8 @@ export async function startServer(input: ConfigInput = {}, options: StartOptions
   server.requestTimeout = 0; // uploads and event streams may be long; idle sockets still time out
   const { port } = server.address() as AddressInfo;
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
-  logger.info({ url, dataDir: resolve(config.dataDir) }, 'beatplan api listening');
+  const storeInfo = config.databaseUrl ? { store: 'postgres', database: redactDatabaseUrl(config.databaseUrl) } : { store: 'sqlite' };
+  logger.info({ url, dataDir: resolve(config.dataDir), ...storeInfo }, 'beatplan api listening');
   return {
     server,
     app,

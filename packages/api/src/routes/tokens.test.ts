@@ -13,7 +13,7 @@ afterAll(async () => {
 
 describe('tokens and roles', () => {
   it('stores only the sha256 of each token', async () => {
-    const rows = h.store.db.prepare('SELECT hash FROM tokens').all() as Array<{ hash: string }>;
+    const rows = (await h.sql('SELECT hash FROM tokens')) as Array<{ hash: string }>;
     expect(rows).toHaveLength(4);
     for (const t of Object.values(h.tokens)) {
       expect(t).toMatch(/^bp_[0-9a-f]{64}$/);

@@ -158,7 +158,11 @@ export interface Store {
   discardStaged(stagingName: string): Promise<void>;
   /** The bytes of a blob. @throws when the ref is unknown. */
   getBlob(ref: string): Promise<Buffer>;
-  /** An absolute path to read a blob from (file-backed stores), for streaming readers. */
+  /**
+   * An absolute path to read a blob from, for streaming readers. A store that keeps blobs
+   * elsewhere (Postgres) serves it from a local cache: the blob of a dataset is there once
+   * `getDataset` has returned it.
+   */
   blobPath(ref: string): string;
 
   insertDataset(d: DatasetRecord): Promise<void>;
@@ -190,7 +194,12 @@ export interface Store {
   getJob(id: string): Promise<JobRecord | undefined>;
   listJobs(limit?: number): Promise<JobRecord[]>;
   updateJob(id: string, patch: JobPatch): Promise<void>;
-  /** Marks every `running` or `queued` job failed (`INTERRUPTED`); returns how many. Call at start-up. */
+  /**
+   * Marks `running` and `queued` jobs failed (`INTERRUPTED`); returns how many. Called at
+   * start-up and when the job runner closes. A single-instance store (SQLite) fails every
+   * such job; a store shared by several instances (Postgres) only those of this instance and
+   * of instances that are gone, never the live jobs of another instance.
+   */
   failInterruptedJobs(now: string): Promise<number>;
 
   insertStaffing(s: StaffingRecord): Promise<void>;

@@ -2,23 +2,40 @@
  * Test support: an app on a fresh temp data folder with one token per role, and small
  * synthetic inputs (a square boundary, a few hundred incidents) generated with a seeded rng.
  * Not part of the build (excluded in tsconfig).
+ *
+ * The store comes from `BEATPLAN_TEST_STORE`: `sqlite` (default) or `postgres`. With
+ * `postgres`, `BEATPLAN_TEST_DATABASE_URL` names a role that may create databases
+ * (`.ci/postgres.sh` prints one); each harness gets a fresh database, dropped when the last
+ * harness using it closes. Reopening a harness on the same folder reopens the same database.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRng } from '@beatplan/engine';
 import { pino } from 'pino';
+import pg from 'pg';
 import request from 'supertest';
 import { createApp, type BeatplanApp } from '../app.js';
 import { createToken } from '../auth.js';
 import type { ConfigInput } from '../config.js';
+import { PostgresStore } from '../store/postgres-store.js';
 import { SqliteStore } from '../store/sqlite-store.js';
 import { ROLES, type Role } from '../store/store.js';
+
+/** Which store the harness uses (`BEATPLAN_TEST_STORE`). */
+export const TEST_STORE: 'sqlite' | 'postgres' = process.env.BEATPLAN_TEST_STORE === 'postgres' ? 'postgres' : 'sqlite';
+
+/** A store a harness can run on. */
+export type TestStore = SqliteStore | PostgresStore;
 
 /** A running test app. */
 export interface Harness {
   dir: string;
-  store: SqliteStore;
+  store: TestStore;
+  /** The Postgres URL of this harness's database (postgres only). */
+  databaseUrl?: string;
+  /** Runs a read-only SQL statement on the store's database (tests inspecting raw rows). */
+  sql(text: string): Promise<Array<Record<string, unknown>>>;
   app: BeatplanApp;
   tokens: Record<Role, string>;
   /** supertest agent on the app. */
@@ -28,15 +45,95 @@ export interface Harness {
   close(): Promise<void>;
 }
 
+/** Options of {@link startHarness}. */
+export interface HarnessOptions {
+  /**
+   * Postgres only: use the database of this harness (a second API instance on the same
+   * database, with its own data folder). Ignored on SQLite.
+   */
+  sharedWith?: Harness;
+}
+
+/** A test database and the stores opened on it. */
+interface TestDatabase {
+  name: string;
+  url: string;
+  users: Array<{ store: PostgresStore; closed: boolean }>;
+}
+const databases = new Map<string, TestDatabase>();
+const databaseOfDir = new Map<string, TestDatabase>();
+const databaseOfHarness = new WeakMap<Harness, TestDatabase>();
+let databaseCounter = 0;
+
+function adminUrl(): string {
+  const url = process.env.BEATPLAN_TEST_DATABASE_URL;
+  if (!url) throw new Error('BEATPLAN_TEST_STORE=postgres needs BEATPLAN_TEST_DATABASE_URL (a role with CREATEDB; run `eval "$(.ci/postgres.sh)"`)');
+  return url;
+}
+
+async function admin<T>(fn: (c: pg.Client) => Promise<T>): Promise<T> {
+  const c = new pg.Client({ connectionString: adminUrl() });
+  await c.connect();
+  try {
+    return await fn(c);
+  } finally {
+    await c.end();
+  }
+}
+
+/**
+ * Creates a uniquely named empty database (on `BEATPLAN_TEST_DATABASE_URL`'s server). The
+ * caller drops it with {@link dropTestDatabase}; harnesses manage theirs.
+ */
+export async function createTestDatabase(): Promise<{ name: string; url: string }> {
+  const name = `bp_test_${process.pid}_${++databaseCounter}_${Math.random().toString(36).slice(2, 8)}`;
+  await admin((c) => c.query(`CREATE DATABASE "${name}"`));
+  const u = new URL(adminUrl());
+  u.pathname = `/${name}`;
+  return { name, url: u.toString() };
+}
+
+async function harnessDatabase(): Promise<TestDatabase> {
+  const db: TestDatabase = { ...(await createTestDatabase()), users: [] };
+  databases.set(db.name, db);
+  return db;
+}
+
+/** Drops a test database once no open store uses it. */
+async function releaseTestDatabase(db: TestDatabase): Promise<void> {
+  if (!databases.has(db.name) || db.users.some((u) => !u.closed && !u.store.isClosed)) return;
+  databases.delete(db.name);
+  for (const [dir, d] of databaseOfDir) if (d === db) databaseOfDir.delete(dir);
+  await dropTestDatabase(db.name);
+}
+
+/** Drops a database made by {@link createTestDatabase}, closing its connections. */
+export async function dropTestDatabase(name: string): Promise<void> {
+  if (!/^bp_test_\w+$/.test(name)) throw new Error(`not a test database: ${name}`);
+  await admin((c) => c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`));
+}
+
 /** Builds an app on `dir` (a new temp folder by default). */
-export async function startHarness(config: ConfigInput = {}, dir = mkdtempSync(join(tmpdir(), 'beatplan-api-'))): Promise<Harness> {
-  const store = new SqliteStore(dir);
+export async function startHarness(config: ConfigInput = {}, dir = mkdtempSync(join(tmpdir(), 'beatplan-api-')), options: HarnessOptions = {}): Promise<Harness> {
+  let store: TestStore;
+  let db: TestDatabase | undefined;
+  if (TEST_STORE === 'postgres') {
+    db = (options.sharedWith && databaseOfHarness.get(options.sharedWith)) ?? databaseOfDir.get(dir) ?? (await harnessDatabase());
+    databaseOfDir.set(dir, db);
+    store = await PostgresStore.open({ connectionString: db.url, dataDir: dir, maxConnections: 5 });
+  } else {
+    store = new SqliteStore(dir);
+  }
+  const pgUser = db && store instanceof PostgresStore ? { store, closed: false } : undefined;
+  if (db && pgUser) db.users.push(pgUser);
   const app = await createApp({ store, config: { rateLimitPerMinute: 100_000, ...config }, logger: pino({ level: process.env.BEATPLAN_TEST_LOG ?? 'silent' }) });
   const tokens = {} as Record<Role, string>;
   for (const role of ROLES) tokens[role] = (await createToken(store, role, `test ${role}`)).token;
-  return {
+  const h: Harness = {
     dir,
     store,
+    ...(db ? { databaseUrl: db.url } : {}),
+    sql: async (text) => (store instanceof PostgresStore ? (await store.pool.query(text)).rows : (store.db.prepare(text).all() as Array<Record<string, unknown>>)),
     app,
     tokens,
     http: request(app.app),
@@ -44,8 +141,14 @@ export async function startHarness(config: ConfigInput = {}, dir = mkdtempSync(j
     close: async () => {
       await app.close();
       await store.close();
+      if (db && pgUser) {
+        pgUser.closed = true;
+        await releaseTestDatabase(db);
+      }
     },
   };
+  if (db) databaseOfHarness.set(h, db);
+  return h;
 }
 
 /** Removes a harness folder. */
