@@ -8,6 +8,7 @@
 import type { z } from 'zod';
 import type {
   CellsInBboxSchema,
+  CellsSchema,
   EditResultSchema,
   LockRequestSchema,
   MeetingPlaceSchema,
@@ -27,6 +28,7 @@ export type PlanDto = z.infer<typeof PlanSchema>;
 export type PlanVersionDto = z.infer<typeof PlanVersionSchema>;
 export type PlanRequestDto = z.input<typeof PlanRequestSchema>;
 export type CellsInBboxDto = z.infer<typeof CellsInBboxSchema>;
+export type CellsDto = z.infer<typeof CellsSchema>;
 export type MoveRequestDto = z.infer<typeof MoveRequestSchema>;
 export type LockRequestDto = z.infer<typeof LockRequestSchema>;
 export type EditResultDto = z.infer<typeof EditResultSchema>;

@@ -333,6 +333,28 @@ export function planCellsCsv(ctx: PlanContext, planJson: string): string {
   return planToCellsCsv(ctx.grid, plan, ctx.scores);
 }
 
+/**
+ * Every cell of a stored plan.json as the compact JSON of `GET /plans/:id/cells`: rows of
+ * `h3, beat, workloadHours, needHours, workload_<shift>…, incidents, population`, in the
+ * file's (= the grid's, sorted) cell order. Read from the text alone: no grid is rebuilt and no
+ * dataset re-read (unlike {@link planCellsCsv}), so it is quick even for a plan not loaded yet.
+ * @throws BeatplanError `UNSUPPORTED_FORMAT`, `PARSE_ERROR`
+ */
+export function planCellsJson(planJson: string): { resolution: number; columns: string[]; rows: Array<Array<string | number>> } {
+  const { plan, scores, h3 } = planFromJson(JSON.parse(planJson));
+  const shifts = scores.shiftWorkloadHours;
+  const columns = ['h3', 'beat', 'workloadHours', 'needHours', ...scores.shifts.map((s) => `workload_${s.id}`), 'incidents', 'population'];
+  const rows: Array<Array<string | number>> = new Array(plan.cellCount);
+  for (let i = 0; i < plan.cellCount; i++) {
+    const b = plan.beatOfCell[i]!;
+    const row: Array<string | number> = [h3[i]!, b >= 0 ? plan.beatIds[b]! : '', scores.workloadHours[i]!, scores.needHours[i]!];
+    for (const s of shifts) row.push(s[i]!);
+    row.push(scores.incidentCount[i]!, scores.population[i]!);
+    rows[i] = row;
+  }
+  return { resolution: plan.resolution, columns, rows };
+}
+
 /** Compares two loaded plans (`b` is taken on `a`'s grid); changed cells as H3 ids. */
 export function comparePlanPair(a: LoadedPlan, bJson: string): Record<string, unknown> {
   const b = planFromJson(JSON.parse(bJson), a.grid).plan;

@@ -174,6 +174,18 @@ export const ScoreCellsQuery = z.object({
   zoom: z.coerce.number().min(0).max(24).optional().meta({ description: 'Map zoom (web mercator): cells smaller than a few pixels are summed into coarser H3 cells' }),
 });
 
+/**
+ * Every cell of a plan, row-wise (`GET /plans/:id/cells`, JSON). `columns` names the values of
+ * each row: `h3`, `beat` (`''` unassigned), `workloadHours`, `needHours`, then one
+ * `workload_<shift>` per shift (officer-hours per week), `incidents` and `population` — all read
+ * from the version's plan.json, so no dataset is re-read.
+ */
+export const CellsSchema = z.object({
+  resolution: z.number().int().meta({ description: 'H3 resolution of the cells' }),
+  columns: z.array(z.string()).meta({ description: 'Names of the row values, e.g. `["h3","beat","workloadHours","needHours","workload_0-8","workload_8-16","workload_16-24","incidents","population"]`' }),
+  rows: z.array(z.array(z.union([z.string(), z.number()]))),
+});
+
 /** Column-wise cells of a score run in a bbox. */
 export const ScoreCellsSchema = z.object({
   resolution: z.number().int(),

@@ -7,9 +7,8 @@
  * `map-style.ts`). Edits are optimistic: a stroke is drawn and measured locally at pointer-up,
  * then the API decides; a refusal (409) rolls it back and says why.
  */
-import { Map as MapLibreMap, Marker, setWorkerUrl, type StyleSpecification } from 'maplibre-gl';
+import { addProtocol, Map as MapLibreMap, Marker, setWorkerCount, setWorkerUrl, type StyleSpecification, type VectorTileSource } from 'maplibre-gl';
 import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
-import { cellToBoundary } from 'h3-js';
 import { ApiClient, ApiProblem, type EditResultDto, type JobDto, type PlanDto } from './api-client.js';
 import {
   aggregateBeats,
@@ -28,10 +27,8 @@ import {
 import type { FeatureCollection } from './geojson.js';
 import { drawBriefing, officersPerShift, staffingToAssignmentsCsv, type StaffingDto } from './exports.js';
 import {
-  cellFeatures,
   cellFillColour,
   composeStyle,
-  edgeFeatures,
   formatNumber,
   LAYERS,
   legendFor,
@@ -39,6 +36,8 @@ import {
   planLayers,
   planSources,
   selectedOpacity,
+  shiftProperty,
+  SOURCE_LAYERS,
   SOURCES,
   type ColourMode,
   type ShiftChoice,
@@ -47,8 +46,24 @@ import { bandOf, previewStroke, problemBeats, type PlanMetricsDto, type SortKey 
 import { colourBeats, quantileBreaks, recolourBeats } from './palette.js';
 import { beatCard, el, legendBox, metricsBars, metricsSummary, staffingTable, strokePreview } from './panels.js';
 import { SHORTCUTS, shortcutAction, type ShortcutAction } from './shortcuts.js';
+import { buildTileIndex, installTileProtocol, registerTileProvider, tileStats, unregisterTileProvider } from './vector-tiles.js';
 
 setWorkerUrl(workerUrl);
+// two workers parse the first tiles of a big plan side by side (MapLibre's default is one)
+if ((navigator.hardwareConcurrency ?? 1) >= 2) setWorkerCount(2);
+installTileProtocol(addProtocol);
+
+/** Feature-state targets of the plan's vector tiles. */
+const CELL = { source: SOURCES.cells, sourceLayer: SOURCE_LAYERS.cells } as const;
+const EDGE = { source: SOURCES.edges, sourceLayer: SOURCE_LAYERS.edges } as const;
+
+/** What a plan load fetches (started early when the plan is known, e.g. `?plan=`). */
+interface PlanData {
+  plan: PlanDto;
+  etag: string | null;
+  metrics: PlanMetricsDto;
+  cells: CellsResponse;
+}
 
 /** One measured edit, exposed on `window.__beatplan.perf` for the browser tests. */
 export interface EditTiming {
@@ -114,7 +129,12 @@ export class PlanningApp {
   private job: JobDto | null = null;
   private baseStyle: StyleSpecification = offlineBaseStyle();
   private hoverFrame = 0;
-  private beatLinesSeq = 0;
+  /** Tile provider key of the plan on the map, and the generation of its outline tiles. */
+  private tileKey: string | null = null;
+  private tileSeq = 0;
+  private outlineSeq = 0;
+  private outlineTimer: ReturnType<typeof setTimeout> | null = null;
+  private prefetch: { id: string; data: Promise<PlanData>; t0: number } | null = null;
 
   constructor(private readonly options: AppOptions) {
     this.api = options.api;
@@ -129,6 +149,12 @@ export class PlanningApp {
   /** Builds the map, loads the plan list and the first plan. */
   async start(): Promise<void> {
     $('who').textContent = `${this.options.me.label} (${this.role})`;
+    // the plan named in the URL: fetch it while the map and the plan list load
+    if (this.options.planId) {
+      const data = this.fetchPlan(this.options.planId);
+      data.catch(() => undefined); // reported by loadPlan (or unused if the id is unknown)
+      this.prefetch = { id: this.options.planId, data, t0: performance.now() };
+    }
     this.baseStyle = await loadBaseStyle(this.options.styleUrl ?? null, (m) => this.say(m));
     this.map = new MapLibreMap({
       container: 'map',
@@ -157,15 +183,24 @@ export class PlanningApp {
 
   // ------------------------------------------------------------------ loading
 
-  /** Loads a plan (current version) onto the map. */
-  async loadPlan(id: string): Promise<void> {
-    const t0 = performance.now();
-    this.say('Loading the plan…');
+  /** The plan, its metrics and its cells (current version). */
+  private async fetchPlan(id: string): Promise<PlanData> {
     const [{ data: plan, etag }, metrics, cells] = await Promise.all([
       this.api.getWithEtag<PlanDto>(`/plans/${id}`),
       this.api.get<PlanMetricsDto>(`/plans/${id}/metrics`),
       this.api.get<CellsResponse>(`/plans/${id}/cells`),
     ]);
+    return { plan, etag, metrics, cells };
+  }
+
+  /** Loads a plan (current version) onto the map. */
+  async loadPlan(id: string): Promise<void> {
+    const early = this.prefetch?.id === id ? this.prefetch : null;
+    this.prefetch = null;
+    // phases count from the first request for this plan (made early when the URL names it)
+    const t0 = early?.t0 ?? performance.now();
+    this.say('Loading the plan…');
+    const { plan, etag, metrics, cells } = await (early?.data ?? this.fetchPlan(id));
     const t1 = performance.now();
     this.plan = plan;
     this.etag = etag;
@@ -179,6 +214,7 @@ export class PlanningApp {
     this.changedCells = [];
     this.staffing = null;
     this.installLayers();
+    this.revealWhenLoaded();
     const t3 = performance.now();
     const bb = boundsOf(model);
     this.map.fitBounds(bb, { padding: 20, duration: 0 });
@@ -189,22 +225,38 @@ export class PlanningApp {
     this.refreshButtons();
     const t4 = performance.now();
     this.loadTimings = { fetchMs: t1 - t0, modelMs: t2 - t1, layersMs: t3 - t2, panelsMs: t4 - t3 };
-    this.map.once('idle', () => (this.loadTimings.firstIdleMs = performance.now() - t0));
+    const tiles0 = { ...tileStats };
+    this.map.once('idle', () => {
+      this.loadTimings.firstIdleMs = performance.now() - t0;
+      this.loadTimings.tilesCut = tileStats.tiles - tiles0.tiles;
+      this.loadTimings.tileCutMs = tileStats.ms - tiles0.ms;
+    });
     this.ready = true;
-    this.refreshBeatLines();
     this.say(`Plan “${plan.name}” v${plan.version}: ${model.cellCount.toLocaleString('en-GB')} cells, ${model.beatIds.length} beats (${Math.round(performance.now() - t0)} ms).`);
-    void this.loadScoreDetail(id);
+    if (model.detail) this.fillShiftSelect();
+    else void this.loadScoreDetail(id);
     if (this.canEdit) void this.loadLatestStaffing();
   }
 
-  /** cells.csv carries workload per shift, incidents and population: loaded after the map shows. */
+  private fillShiftSelect(): void {
+    const sel = $<HTMLSelectElement>('shift-select');
+    sel.replaceChildren(el('option', { value: 'all' }, 'All shifts'), ...(this.model?.detail?.shifts ?? []).map((s, k) => el('option', { value: String(k) }, `Shift ${s}`)));
+  }
+
+  /**
+   * Older APIs answer the cells without the per-shift columns: then cells.csv (which the
+   * server rebuilds from the datasets) supplies workload per shift, incidents and population,
+   * after the map shows.
+   */
   private async loadScoreDetail(id: string): Promise<void> {
     try {
       const csv = await this.api.text(`/plans/${id}/cells?format=csv`);
       if (!this.model || this.plan?.id !== id) return;
       this.model.detail = csvToScoreDetail(this.model, csv);
-      const sel = $<HTMLSelectElement>('shift-select');
-      sel.replaceChildren(el('option', { value: 'all' }, 'All shifts'), ...this.model.detail.shifts.map((s, k) => el('option', { value: String(k) }, `Shift ${s}`)));
+      this.fillShiftSelect();
+      // re-cut the cell tiles, which now carry the shift columns
+      const src = this.map.getSource(SOURCES.cells) as VectorTileSource | undefined;
+      if (src && this.tileKey) src.setTiles([`${src.tiles[0]!.split('?')[0]}?d=1`]);
     } catch (e) {
       this.say(`Per-shift scores unavailable (${errorText(e)}); colouring by the weekly total.`);
     }
@@ -239,30 +291,70 @@ export class PlanningApp {
     this.renderMetrics();
     this.renderBeatCard();
     this.refreshButtons();
-    this.refreshBeatLines();
   }
 
-  /** Reloads the dissolved beats (outlines below the live-edge zoom); latest call wins. */
-  private refreshBeatLines(): void {
-    if (!this.plan) return;
-    const id = this.plan.id;
-    const seq = ++this.beatLinesSeq;
-    this.api
-      .get<FeatureCollection>(`/plans/${id}/beats`)
-      .then((fc) => {
-        if (seq !== this.beatLinesSeq || this.plan?.id !== id) return;
-        (this.map.getSource(SOURCES.beats) as import('maplibre-gl').GeoJSONSource | undefined)?.setData(fc as never);
-      })
-      .catch((e: unknown) => this.say(`Beat outlines unavailable at city zoom: ${errorText(e)}`));
+  /**
+   * Re-cuts the city-wide outline tiles (`beats`, below the live-edge zoom) from the model after
+   * edits; coalesced, and only tiles in use are re-made.
+   */
+  private refreshOutlines(): void {
+    if (this.outlineTimer !== null) return;
+    this.outlineTimer = setTimeout(() => {
+      this.outlineTimer = null;
+      const src = this.map.getSource(SOURCES.beats) as VectorTileSource | undefined;
+      if (src && this.tileKey) src.setTiles([`${src.tiles[0]!.split('?')[0]}?v=${++this.outlineSeq}`]);
+    }, 30);
   }
 
+  /**
+   * Puts the plan on the map: vector tiles cut from the model on demand (see `vector-tiles.ts`)
+   * — nothing is built for the whole city up front, and the edge tiles only from the zoom
+   * they are drawn at.
+   */
   private installLayers(): void {
     const model = this.model!;
     for (const id of Object.values(LAYERS)) if (id !== LAYERS.background && this.map.getLayer(id)) this.map.removeLayer(id);
     for (const id of Object.values(SOURCES)) if (this.map.getSource(id)) this.map.removeSource(id);
-    const sources = planSources(cellFeatures(model, ringOf(model)), edgeFeatures(model));
-    for (const [id, s] of Object.entries(sources)) this.map.addSource(id, s);
+    if (this.tileKey) unregisterTileProvider(this.tileKey);
+    this.tileKey = `p${++this.tileSeq}`;
+    const tiles = registerTileProvider(this.tileKey, {
+      model,
+      index: buildTileIndex(model),
+      cellProps: () => ({ extra: (model.detail?.shiftWorkload ?? []).map((v, k) => [shiftProperty(k), v] as const) }),
+    });
+    const [w, s, e, n] = boundsOf(model);
+    const pad = 0.01;
+    const sources = planSources(tiles, [Math.max(-180, w - pad), Math.max(-85, s - pad), Math.min(180, e + pad), Math.min(85, n + pad)]);
+    for (const [id, src] of Object.entries(sources)) this.map.addSource(id, src);
     for (const layer of planLayers(this.fillOptions())) this.map.addLayer(layer);
+  }
+
+  /**
+   * Draws the cells and the outlines once their first tiles are all in, instead of tile by
+   * tile: where WebGL is rendered in software every intermediate frame of a 40k-cell city costs
+   * 0.1–0.3 s. (`*-layer-opacity` is separate from the colourings' `fill-opacity`.)
+   */
+  private revealWhenLoaded(): void {
+    const map = this.map;
+    const gated = [
+      [LAYERS.cells, 'fill-layer-opacity'],
+      [LAYERS.beatLines, 'line-layer-opacity'],
+    ] as const;
+    for (const [layer, prop] of gated) map.setPaintProperty(layer, prop, 0);
+    const key = this.tileKey;
+    let cellTiles = false;
+    const reveal = () => {
+      map.off('sourcedata', check);
+      clearTimeout(timer);
+      if (key !== this.tileKey) return;
+      for (const [layer, prop] of gated) map.setPaintProperty(layer, prop, 1);
+    };
+    const check = (e: { sourceId?: string; tile?: unknown }) => {
+      if (e.sourceId === SOURCES.cells && e.tile) cellTiles = true;
+      if (cellTiles && map.isSourceLoaded(SOURCES.cells) && map.isSourceLoaded(SOURCES.beats)) reveal();
+    };
+    const timer = setTimeout(reveal, 5000);
+    map.on('sourcedata', check);
   }
 
   private fillOptions() {
@@ -279,11 +371,7 @@ export class PlanningApp {
 
   private restyleCells(): void {
     if (!this.model) return;
-    if (this.mode === 'workload' && this.shift !== 'all' && this.model.detail) {
-      // one shift: its values travel as feature state `v` (no re-tiling)
-      const v = this.model.detail.shiftWorkload[this.shift]!;
-      for (let i = 0; i < this.model.cellCount; i++) this.map.setFeatureState({ source: SOURCES.cells, id: i }, { v: v[i]! });
-    }
+    // one shift: the tiles carry every shift's workload (`s<k>`), so this is a paint change only
     const o = this.fillOptions();
     this.map.setPaintProperty(LAYERS.cells, 'fill-color', cellFillColour(o));
     this.map.setPaintProperty(LAYERS.cells, 'fill-opacity', this.mode === 'beat' ? 0.6 : 0.8);
@@ -442,7 +530,7 @@ export class PlanningApp {
     for (const i of brushCells(model, centre, this.brush)) {
       if (this.stroke!.has(i)) continue;
       this.stroke!.set(i, model.beatOf[i]!);
-      this.map.setFeatureState({ source: SOURCES.cells, id: i }, { b: sel });
+      this.map.setFeatureState({ ...CELL, id: i }, { b: sel });
     }
     const deltas = previewStroke(model, this.stroke!.keys(), sel, this.beatTotals());
     $('stroke-slot').replaceChildren(strokePreview(deltas, bandOf(this.metrics!), false));
@@ -456,7 +544,7 @@ export class PlanningApp {
 
   private cancelStroke(): void {
     if (!this.stroke) return;
-    for (const [i, b] of this.stroke) this.map.setFeatureState({ source: SOURCES.cells, id: i }, { b });
+    for (const [i, b] of this.stroke) this.map.setFeatureState({ ...CELL, id: i }, { b });
     this.stroke = null;
     $('stroke-slot').replaceChildren();
     this.map.dragPan.enable();
@@ -465,8 +553,9 @@ export class PlanningApp {
   /** Sets the beat of cells in the model and on the map; updates outlines, labels and colours. */
   private applyCellChanges(cells: readonly number[], touchedBeats: Iterable<number>): void {
     const model = this.model!;
-    for (const i of cells) this.map.setFeatureState({ source: SOURCES.cells, id: i }, { b: model.beatOf[i]! });
-    for (const e of edgesOfCells(model, cells)) this.map.setFeatureState({ source: SOURCES.edges, id: e }, { on: isBeatEdge(model, e) ? 1 : 0 });
+    for (const i of cells) this.map.setFeatureState({ ...CELL, id: i }, { b: model.beatOf[i]! });
+    for (const e of edgesOfCells(model, cells)) this.map.setFeatureState({ ...EDGE, id: e }, { on: isBeatEdge(model, e) ? 1 : 0 });
+    this.refreshOutlines();
     const beats = [...new Set(touchedBeats)].filter((b) => b >= 0);
     const fresh = aggregateBeats(model, beats);
     for (const b of beats) {
@@ -522,7 +611,6 @@ export class PlanningApp {
       await frames();
       timing.confirmedMs = performance.now() - t0;
       timing.outcome = 'accepted';
-      this.refreshBeatLines();
       const moved = Number(res.data.summary.moved ?? moving.length);
       this.say(`Moved ${moved} cell${moved === 1 ? '' : 's'} into beat ${model.beatIds[to]} (version ${res.data.version}).`);
       if (moved !== moving.length) await this.reloadVersion();
@@ -645,7 +733,7 @@ export class PlanningApp {
         `/plans/${this.plan.id}/compare?with=${encodeURIComponent(otherId)}`,
       );
       const idx = r.changedCells.cells.map((h) => this.model!.indexOf.get(h)).filter((i): i is number => i !== undefined);
-      for (const i of idx) this.map.setFeatureState({ source: SOURCES.cells, id: i }, { chg: true });
+      for (const i of idx) this.map.setFeatureState({ ...CELL, id: i }, { chg: true });
       this.changedCells = idx;
       this.map.setLayoutProperty(LAYERS.changed, 'visibility', 'visible');
       const other = this.plans.find((p) => p.id === otherId);
@@ -662,7 +750,7 @@ export class PlanningApp {
   }
 
   private clearComparison(): void {
-    for (const i of this.changedCells) this.map.setFeatureState({ source: SOURCES.cells, id: i }, { chg: false });
+    for (const i of this.changedCells) this.map.setFeatureState({ ...CELL, id: i }, { chg: false });
     this.changedCells = [];
     if (this.map.getLayer(LAYERS.changed)) this.map.setLayoutProperty(LAYERS.changed, 'visibility', 'none');
     $('compare-slot').replaceChildren();
@@ -1014,10 +1102,6 @@ export async function loadBaseStyle(url: string | null, say: (m: string) => void
     say(`Basemap ${url} unavailable (${errorText(e)}); showing the plain offline map.`);
     return offlineBaseStyle();
   }
-}
-
-function ringOf(model: CellModel): (i: number) => number[][] {
-  return (i) => cellToBoundary(model.h3[i]!, true);
 }
 
 function boundsOf(model: CellModel): [number, number, number, number] {

@@ -2,20 +2,22 @@
  * The map's model of a plan: its H3 cells as typed arrays (beat of each cell, scores,
  * centroids, polygons), the neighbour graph, the cell edges (for beat outlines that can be
  * updated edge by edge) and beat-level aggregates. Built once per plan from the API's compact
- * `GET /plans/:id/cells` answer; edits change `beatOf` in place.
+ * `GET /plans/:id/cells` answer (which also carries the per-shift workload); edits change
+ * `beatOf` in place.
  *
  * H3 geometry comes from h3-js, here and nowhere else in the UI.
  */
-import { cellArea, cellToBoundary, cellToLatLng, gridDisk, latLngToCell } from 'h3-js';
+import type { CellsDto } from '@beatplan/api';
+import { cellToBoundary, gridDisk, latLngToCell } from 'h3-js';
 
-/** The compact cells answer of `GET /api/v1/plans/:id/cells` (JSON). */
-export interface CellsResponse {
-  resolution: number;
-  columns: string[];
-  rows: Array<Array<string | number>>;
-}
+/**
+ * The compact cells answer of `GET /api/v1/plans/:id/cells` (JSON): `h3`, `beat`,
+ * `workloadHours`, `needHours`, and from newer APIs `workload_<shift>…`, `incidents`,
+ * `population`.
+ */
+export type CellsResponse = CellsDto;
 
-/** Per-cell score columns read from `cells.csv` (`GET /plans/:id/cells?format=csv`). */
+/** Per-cell score detail: workload per shift, incidents, population (from the cells answer or cells.csv). */
 export interface CellScoreDetail {
   /** Shift labels, e.g. `['0-8', '8-16', '16-24']`. */
   shifts: string[];
@@ -47,6 +49,9 @@ export interface CellModel {
   readonly areaKm2: Float64Array;
   /** Centroid `[lng, lat]` of cell `i` at `2i`, `2i + 1`. */
   readonly centroid: Float64Array;
+  /** Boundary of cell `i` (open ring, h3 order, `[lng, lat]` pairs): vertices `ringStart[i] .. ringStart[i + 1])` of `ringXY`. */
+  readonly ringStart: Int32Array;
+  readonly ringXY: Float64Array;
   /** Neighbours of cell `i`: `nbr[nbrStart[i] .. nbrStart[i + 1])` (CSR). */
   readonly nbrStart: Int32Array;
   readonly nbr: Int32Array;
@@ -57,12 +62,80 @@ export interface CellModel {
   readonly edgeXY: Float64Array;
   /** Edges of cell `i`: `cellEdges[6i .. 6i + 6)` (−1 padded for pentagons). */
   readonly cellEdges: Int32Array;
-  /** Score detail from cells.csv, once loaded. */
+  /** Score detail (per-shift workload, incidents, population), from the cells answer or cells.csv; null until known. */
   detail: CellScoreDetail | null;
 }
 
+/** Mean radius of the Earth used by H3 for areas, km. */
+const EARTH_RADIUS_KM = 6371.007180918475;
+const RAD = Math.PI / 180;
+
 /**
- * Builds the model from the cells answer.
+ * Area of a small spherical polygon (open ring of `[lng, lat]` degrees), km² — the
+ * Chamberlain–Duquette formula; within ~1e-6 of h3's `cellArea` for H3 cells, and much cheaper.
+ */
+export function ringAreaKm2(xy: ArrayLike<number>, from: number, to: number): number {
+  const m = to - from;
+  let sum = 0;
+  for (let k = 0; k < m; k++) {
+    const a = from + ((k + m - 1) % m);
+    const c = from + ((k + 1) % m);
+    sum += (xy[2 * c]! - xy[2 * a]!) * RAD * Math.sin(xy[2 * (from + k) + 1]! * RAD);
+  }
+  return (Math.abs(sum) / 2) * EARTH_RADIUS_KM * EARTH_RADIUS_KM;
+}
+
+/** An open-addressing hash map from a pair of 32-bit integers to a non-negative integer. */
+class IntPairMap {
+  private keysA: Int32Array;
+  private keysB: Int32Array;
+  private vals: Int32Array;
+  private mask: number;
+  size = 0;
+
+  constructor(capacity: number) {
+    let cap = 16;
+    while (cap < capacity * 2) cap *= 2;
+    this.keysA = new Int32Array(cap);
+    this.keysB = new Int32Array(cap);
+    this.vals = new Int32Array(cap).fill(-1);
+    this.mask = cap - 1;
+  }
+
+  /** The value of `(a, b)`; when absent, stores `fresh` and returns it. */
+  getOrAdd(a: number, b: number, fresh: number): number {
+    if (this.size * 2 >= this.vals.length) this.grow();
+    let h = (Math.imul(a, 0x9e3779b1) ^ Math.imul(b, 0x85ebca77)) >>> 0;
+    h = (h ^ (h >>> 15)) & this.mask;
+    for (;;) {
+      const v = this.vals[h]!;
+      if (v < 0) {
+        this.keysA[h] = a;
+        this.keysB[h] = b;
+        this.vals[h] = fresh;
+        this.size++;
+        return fresh;
+      }
+      if (this.keysA[h] === a && this.keysB[h] === b) return v;
+      h = (h + 1) & this.mask;
+    }
+  }
+
+  private grow(): void {
+    const { keysA, keysB, vals } = this;
+    const cap = vals.length * 2;
+    this.keysA = new Int32Array(cap);
+    this.keysB = new Int32Array(cap);
+    this.vals = new Int32Array(cap).fill(-1);
+    this.mask = cap - 1;
+    this.size = 0;
+    for (let k = 0; k < vals.length; k++) if (vals[k]! >= 0) this.getOrAdd(keysA[k]!, keysB[k]!, vals[k]!);
+  }
+}
+
+/**
+ * Builds the model from the cells answer: one h3-js boundary per cell; centroids, areas, edges
+ * and neighbours (cells sharing an edge) are derived from the boundaries.
  * @param beatOrder beat ids in the order of the plan's metrics (`perBeat`); beats seen only
  *   in the cells are appended.
  * @throws Error when the answer lacks the `h3` or `beat` column.
@@ -82,6 +155,8 @@ export function cellsToModel(res: CellsResponse, beatOrder: readonly string[] = 
   const needHours = new Float64Array(n);
   const areaKm2 = new Float64Array(n);
   const centroid = new Float64Array(2 * n);
+  const ringStart = new Int32Array(n + 1);
+  const ringList: number[] = [];
   for (let i = 0; i < n; i++) {
     const r = res.rows[i]!;
     const b = String(r[cBeat] ?? '');
@@ -96,47 +171,61 @@ export function cellsToModel(res: CellsResponse, beatOrder: readonly string[] = 
     }
     workloadHours[i] = cW >= 0 ? Number(r[cW]) : 0;
     needHours[i] = cN >= 0 ? Number(r[cN]) : 0;
-    areaKm2[i] = cellArea(h3[i]!, 'km2');
-    const [lat, lng] = cellToLatLng(h3[i]!);
-    centroid[2 * i] = lng;
-    centroid[2 * i + 1] = lat;
-  }
-  // neighbours
-  const nbrStart = new Int32Array(n + 1);
-  const nbrList: number[] = [];
-  for (let i = 0; i < n; i++) {
-    for (const h of gridDisk(h3[i]!, 1)) {
-      const j = indexOf.get(h);
-      if (j !== undefined && j !== i) nbrList.push(j);
+    const ring = cellToBoundary(h3[i]!, true); // [lng, lat], closed
+    let sx = 0;
+    let sy = 0;
+    for (let k = 0; k < ring.length - 1; k++) {
+      const [x, y] = ring[k]!;
+      ringList.push(x!, y!);
+      sx += x!;
+      sy += y!;
     }
-    nbrStart[i + 1] = nbrList.length;
+    const m = ring.length - 1;
+    ringStart[i + 1] = ringStart[i]! + m;
+    centroid[2 * i] = sx / m;
+    centroid[2 * i + 1] = sy / m;
   }
-  // edges, matched by their rounded vertex coordinates
-  const edgeOfKey = new Map<string, number>();
+  const ringXY = Float64Array.from(ringList);
+  for (let i = 0; i < n; i++) areaKm2[i] = ringAreaKm2(ringXY, ringStart[i]!, ringStart[i + 1]!);
+  // edges, matched by their rounded vertex coordinates (1e-7°): vertex → id, vertex pair → edge
+  const vertexOf = new IntPairMap(ringXY.length / 2);
+  const edgeOf = new IntPairMap(ringXY.length / 2);
+  const vertexId = (x: number, y: number): number => vertexOf.getOrAdd(Math.round(x * 1e7), Math.round(y * 1e7), vertexOf.size);
   const eA: number[] = [];
   const eB: number[] = [];
   const eXY: number[] = [];
   const cellEdges = new Int32Array(6 * n).fill(-1);
-  const key = (x: number, y: number) => `${Math.round(x * 1e7)},${Math.round(y * 1e7)}`;
+  const nbrSets: number[][] = Array.from({ length: n }, () => []);
   for (let i = 0; i < n; i++) {
-    const ring = cellToBoundary(h3[i]!, true); // [lng, lat], closed
-    const m = ring.length - 1;
-    for (let k = 0; k < m && k < 6; k++) {
-      const [x1, y1] = ring[k]!;
-      const [x2, y2] = ring[k + 1]!;
-      const k1 = key(x1!, y1!);
-      const k2 = key(x2!, y2!);
-      const ek = k1 < k2 ? `${k1}|${k2}` : `${k2}|${k1}`;
-      let e = edgeOfKey.get(ek);
-      if (e === undefined) {
-        e = eA.push(i) - 1;
-        eB.push(-1);
-        eXY.push(x1!, y1!, x2!, y2!);
-        edgeOfKey.set(ek, e);
-      } else eB[e] = i;
-      cellEdges[6 * i + k] = e;
+    const from = ringStart[i]!;
+    const m = ringStart[i + 1]! - from;
+    const vFirst = vertexId(ringXY[2 * from]!, ringXY[2 * from + 1]!);
+    let v1 = vFirst;
+    for (let k = 0; k < m; k++) {
+      const p = from + k;
+      const q = from + ((k + 1) % m);
+      const v2 = k + 1 < m ? vertexId(ringXY[2 * q]!, ringXY[2 * q + 1]!) : vFirst;
+      if (k < 6) {
+        const e = edgeOf.getOrAdd(Math.min(v1, v2), Math.max(v1, v2), eA.length);
+        if (e === eA.length) {
+          eA.push(i);
+          eB.push(-1);
+          eXY.push(ringXY[2 * p]!, ringXY[2 * p + 1]!, ringXY[2 * q]!, ringXY[2 * q + 1]!);
+        } else if (eB[e] === -1 && eA[e] !== i) {
+          eB[e] = i;
+          nbrSets[i]!.push(eA[e]!);
+          nbrSets[eA[e]!]!.push(i);
+        }
+        cellEdges[6 * i + k] = e;
+      }
+      v1 = v2;
     }
   }
+  // neighbours: the cells sharing an edge (= the grid disk of radius 1 within the grid)
+  const nbrStart = new Int32Array(n + 1);
+  for (let i = 0; i < n; i++) nbrStart[i + 1] = nbrStart[i]! + nbrSets[i]!.length;
+  const nbr = new Int32Array(nbrStart[n]!);
+  for (let i = 0; i < n; i++) nbr.set(nbrSets[i]!.sort((a, b) => a - b), nbrStart[i]!);
   return {
     resolution: res.resolution,
     cellCount: n,
@@ -148,14 +237,41 @@ export function cellsToModel(res: CellsResponse, beatOrder: readonly string[] = 
     needHours,
     areaKm2,
     centroid,
+    ringStart,
+    ringXY,
     nbrStart,
-    nbr: Int32Array.from(nbrList),
+    nbr,
     edgeA: Int32Array.from(eA),
     edgeB: Int32Array.from(eB),
     edgeXY: Float64Array.from(eXY),
     cellEdges,
-    detail: null,
+    detail: detailOfColumns(res),
   };
+}
+
+/**
+ * The score detail carried by the cells answer (`workload_<shift>…`, `incidents`,
+ * `population` columns), or null when it has no per-shift column (older APIs: read cells.csv).
+ */
+export function detailOfColumns(res: CellsResponse): CellScoreDetail | null {
+  const shiftCols = res.columns.map((h, k) => [h, k] as const).filter(([h]) => h.startsWith('workload_'));
+  if (!shiftCols.length) return null;
+  const iInc = res.columns.indexOf('incidents');
+  const iPop = res.columns.indexOf('population');
+  const n = res.rows.length;
+  const detail: CellScoreDetail = {
+    shifts: shiftCols.map(([h]) => h.slice('workload_'.length)),
+    shiftWorkload: shiftCols.map(() => new Float64Array(n)),
+    incidents: new Float64Array(n).fill(NaN),
+    population: new Float64Array(n).fill(NaN),
+  };
+  for (let i = 0; i < n; i++) {
+    const r = res.rows[i]!;
+    for (let s = 0; s < shiftCols.length; s++) detail.shiftWorkload[s]![i] = Number(r[shiftCols[s]![1]]);
+    if (iInc >= 0) detail.incidents[i] = Number(r[iInc]);
+    if (iPop >= 0) detail.population[i] = Number(r[iPop]);
+  }
+  return detail;
 }
 
 /**

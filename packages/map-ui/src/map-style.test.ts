@@ -1,9 +1,83 @@
 import { gridDisk, latLngToCell } from 'h3-js';
 import { describe, expect, it } from 'vitest';
 import { aggregateBeats, beatAdjacency, beatNeighbours, brushCells, cellsToModel, edgesOfCells, isBeatEdge, pointToCell } from './cell-model.js';
-import { BEAT_OF_CELL, EDGE_OUTLINE_MINZOOM, cellFeatures, cellFillColour, composeStyle, edgeFeatures, LAYERS, legendFor, offlineBaseStyle, planLayers, planSources, rampInput, selectedOpacity, SOURCES } from './map-style.js';
+import { BEAT_OF_CELL, EDGE_OUTLINE_MINZOOM, cellFillColour, composeStyle, LAYERS, legendFor, offlineBaseStyle, planLayers, planSources, rampInput, selectedOpacity, SOURCE_LAYERS, SOURCES } from './map-style.js';
 import { BEAT_PALETTE, SEQUENTIAL_RAMP, UNASSIGNED_COLOUR } from './palette.js';
-import { cellToBoundary } from 'h3-js';
+import { cellArea, cellToLatLng } from 'h3-js';
+import { buildTileIndex, encodeTile, mercX, mercY, registerTileProvider, tileOfUrl, type TileAddress } from './vector-tiles.js';
+
+/** A minimal MVT reader (enough to check what `encodeTile` writes). */
+function readTile(buf: ArrayBuffer) {
+  const b = new Uint8Array(buf);
+  let pos = 0;
+  const varint = () => {
+    let v = 0;
+    let m = 1;
+    for (;;) {
+      const x = b[pos++]!;
+      v += (x & 0x7f) * m;
+      if (x < 0x80) return v;
+      m *= 128;
+    }
+  };
+  const fields = (end: number, fn: (field: number, wire: number) => void) => {
+    while (pos < end) {
+      const t = varint();
+      fn(t >> 3, t & 7);
+    }
+  };
+  const text = (len: number) => new TextDecoder().decode(b.subarray(pos, (pos += len)));
+  const packed = () => {
+    const end = varint() + pos;
+    const out: number[] = [];
+    while (pos < end) out.push(varint());
+    return out;
+  };
+  const layers: Array<{ name: string; extent: number; keys: string[]; values: Array<number | string>; features: Array<{ id?: number; type: number; tags: number[]; geometry: number[] }> }> = [];
+  fields(b.length, (f) => {
+    expect(f).toBe(3);
+    const end = varint() + pos;
+    const layer = { name: '', extent: 0, keys: [] as string[], values: [] as Array<number | string>, features: [] as Array<{ id?: number; type: number; tags: number[]; geometry: number[] }> };
+    fields(end, (lf) => {
+      if (lf === 15 || lf === 5) {
+        const v = varint();
+        if (lf === 5) layer.extent = v;
+      } else if (lf === 1) layer.name = text(varint());
+      else if (lf === 3) layer.keys.push(text(varint()));
+      else if (lf === 4) {
+        const vend = varint() + pos;
+        fields(vend, (vf) => {
+          if (vf === 2) {
+            layer.values.push(new DataView(b.buffer, b.byteOffset + pos, 4).getFloat32(0, true));
+            pos += 4;
+          } else if (vf === 3) {
+            layer.values.push(new DataView(b.buffer, b.byteOffset + pos, 8).getFloat64(0, true));
+            pos += 8;
+          } else if (vf === 6) {
+            const z = varint();
+            layer.values.push(z % 2 ? -(z + 1) / 2 : z / 2);
+          } else if (vf === 1) layer.values.push(text(varint()));
+        });
+      } else if (lf === 2) {
+        const fend = varint() + pos;
+        const feat: { id?: number; type: number; tags: number[]; geometry: number[] } = { type: 0, tags: [], geometry: [] };
+        fields(fend, (ff) => {
+          if (ff === 1) feat.id = varint();
+          else if (ff === 3) feat.type = varint();
+          else if (ff === 2) feat.tags = packed();
+          else if (ff === 4) feat.geometry = packed();
+        });
+        layer.features.push(feat);
+      }
+    });
+    layers.push(layer);
+  });
+  const props = (l: (typeof layers)[number], f: (typeof layers)[number]['features'][number]) => Object.fromEntries(Array.from({ length: f.tags.length / 2 }, (_, k) => [l.keys[f.tags[2 * k]!]!, l.values[f.tags[2 * k + 1]!]!]));
+  return { layers, props };
+}
+
+/** The tile of zoom `z` holding a point. */
+const tileAt = (lng: number, lat: number, z: number): TileAddress => ({ z, x: Math.floor(mercX(lng) * 2 ** z), y: Math.floor(mercY(lat) * 2 ** z) });
 
 // a disk of 19 cells at resolution 9; the centre ring (7 cells) is beat A, the rest beat B
 const centre = latLngToCell(41.88, -87.63, 9);
@@ -27,6 +101,22 @@ describe('cellsToModel', () => {
     expect(model.nbrStart[i + 1]! - model.nbrStart[i]!).toBe(6);
     expect(pointToCell(model, -87.63, 41.88)).toBe(i);
     expect(pointToCell(model, 0, 0)).toBe(-1);
+    // neighbours are the grid disk; centroids and areas match h3's within rounding
+    expect(Array.from(model.nbr.subarray(model.nbrStart[i]!, model.nbrStart[i + 1]!)).map((j) => model.h3[j]).sort()).toEqual(gridDisk(centre, 1).filter((h) => h !== centre).sort());
+    const [lat, lng] = cellToLatLng(centre);
+    expect(model.centroid[2 * i]).toBeCloseTo(lng, 5);
+    expect(model.centroid[2 * i + 1]).toBeCloseTo(lat, 5);
+    expect(model.areaKm2[i]! / cellArea(centre, 'km2')).toBeCloseTo(1, 5);
+    expect(model.ringStart[i + 1]! - model.ringStart[i]!).toBe(6);
+    expect(model.detail).toBeNull();
+  });
+
+  it('reads per-shift workload, incidents and population from the cells answer', () => {
+    const m = cellsToModel({ resolution: 9, columns: ['h3', 'beat', 'workloadHours', 'needHours', 'workload_0-8', 'workload_8-24', 'incidents', 'population'], rows: [[centre, 'A', 3, 1, 1, 2, 5, 100]] });
+    expect(m.detail!.shifts).toEqual(['0-8', '8-24']);
+    expect(Array.from(m.detail!.shiftWorkload[1]!)).toEqual([2]);
+    expect(m.detail!.incidents[0]).toBe(5);
+    expect(m.detail!.population[0]).toBe(100);
   });
   it('finds beat outlines, adjacency, brushes and aggregates', () => {
     const beatEdges = Array.from({ length: model.edgeA.length }, (_, e) => e).filter((e) => isBeatEdge(model, e) && model.edgeB[e]! >= 0);
@@ -54,15 +144,35 @@ describe('style builders', () => {
     expect(s.layers.map((l) => l.type)).toEqual(['background']);
   });
 
-  it('builds cell and edge features addressed by index', () => {
-    const fcCells = cellFeatures(model, (i) => cellToBoundary(model.h3[i]!, true));
-    expect(fcCells.features).toHaveLength(19);
-    expect(fcCells.features[3]!.id).toBe(3);
-    expect(fcCells.features[0]!.geometry.coordinates[0]).toHaveLength(7);
-    expect(fcCells.features[0]!.properties).toMatchObject({ b: model.beatOf[0], w: 0, n: 0 });
-    const fcEdges = edgeFeatures(model);
-    expect(fcEdges.features.filter((f) => f.properties.outer === 1)).toHaveLength(30);
-    expect(fcEdges.features.filter((f) => f.properties.on === 1)).toHaveLength(48);
+  it('cuts cell, edge and outline vector tiles addressed by index', () => {
+    const index = buildTileIndex(model);
+    const t = tileAt(-87.63, 41.88, 9); // the whole disk in one tile
+    const cellsTile = readTile(encodeTile(model, index, 'cells', t, { extra: [['s0', model.needHours]] }));
+    const cl = cellsTile.layers[0]!;
+    expect(cl.name).toBe(SOURCE_LAYERS.cells);
+    expect(cl.extent).toBe(4096);
+    expect(cl.features).toHaveLength(19);
+    const f3 = cl.features.find((f) => f.id === 3)!;
+    expect(f3.type).toBe(3);
+    expect(f3.geometry[0]).toBe(1 | (1 << 3)); // MoveTo 1
+    expect(f3.geometry[3]).toBe(2 | (5 << 3)); // LineTo 5: a hexagon
+    expect(f3.geometry.at(-1)).toBe(7 | (1 << 3)); // ClosePath
+    expect(cellsTile.props(cl, f3)).toEqual({ b: model.beatOf[3], w: 3, n: 6, s0: 6 });
+    const edges = readTile(encodeTile(model, index, 'edges', t)).layers[0]!;
+    expect(edges.features).toHaveLength(model.edgeA.length);
+    const props = edges.features.map((f) => readTile(encodeTile(model, index, 'edges', t)).props(edges, f));
+    expect(props.filter((p) => p.outer === 1)).toHaveLength(30);
+    expect(props.filter((p) => p.on === 1)).toHaveLength(48);
+    // outlines: one multi-line of the 48 edges between beats or outside
+    const beats = readTile(encodeTile(model, index, 'beats', t)).layers[0]!;
+    expect(beats.features).toHaveLength(1);
+    expect(beats.features[0]!.geometry).toHaveLength(48 * 6);
+    // far away: an empty tile; the protocol serves registered keys only
+    expect(encodeTile(model, index, 'cells', tileAt(10, 50, 12)).byteLength).toBe(0);
+    const urls = registerTileProvider('test', { model, index, cellProps: () => ({}) });
+    expect(urls.cells).toBe('bptiles://test/cells/{z}/{x}/{y}');
+    expect(readTile(tileOfUrl(`bptiles://test/cells/${t.z}/${t.x}/${t.y}?v=2`)).layers[0]!.features).toHaveLength(19);
+    expect(tileOfUrl(`bptiles://other/cells/${t.z}/${t.x}/${t.y}`).byteLength).toBe(0);
   });
 
   it('colours beats by palette through the cell beat state, unassigned grey', () => {
@@ -76,7 +186,7 @@ describe('style builders', () => {
   it('ramps workload per shift and need over the breaks', () => {
     const e = cellFillColour({ mode: 'workload', shift: 1, breaks: [0, 1, 2, 3, 4] }) as unknown[];
     expect(e[0]).toBe('interpolate');
-    expect(e[2]).toEqual(['to-number', ['feature-state', 'v'], 0]);
+    expect(e[2]).toEqual(['to-number', ['get', 's1'], 0]);
     expect(e.slice(3)).toEqual([0, SEQUENTIAL_RAMP[0], 1, SEQUENTIAL_RAMP[1], 2, SEQUENTIAL_RAMP[2], 3, SEQUENTIAL_RAMP[3], 4, SEQUENTIAL_RAMP[4]]);
     expect(rampInput('need')).toEqual(['to-number', ['get', 'n'], 0]);
     expect(rampInput('workload')).toEqual(['to-number', ['get', 'w'], 0]);
@@ -93,8 +203,12 @@ describe('style builders', () => {
     expect(layers.find((l) => l.id === LAYERS.selected)!.layout).toEqual({ visibility: 'visible' });
     expect(selectedOpacity(null)).toBe(0);
     expect(selectedOpacity(1)).toEqual(['case', ['==', BEAT_OF_CELL, 1], 0.35, 0]);
-    const style = composeStyle(offlineBaseStyle(), planSources({ type: 'FeatureCollection', features: [] }, { type: 'FeatureCollection', features: [] }), layers);
+    const sources = planSources({ cells: 'bptiles://k/cells/{z}/{x}/{y}', edges: 'bptiles://k/edges/{z}/{x}/{y}', beats: 'bptiles://k/beats/{z}/{x}/{y}' });
+    const style = composeStyle(offlineBaseStyle(), sources, layers);
     expect(Object.keys(style.sources)).toEqual([SOURCES.cells, SOURCES.edges, SOURCES.beats, SOURCES.overlay]);
+    // edge tiles are only cut where they are drawn
+    expect(sources[SOURCES.edges]).toMatchObject({ type: 'vector', minzoom: EDGE_OUTLINE_MINZOOM });
+    for (const l of layers) if (l.type !== 'background' && 'source' in l && l.source !== SOURCES.overlay) expect(l['source-layer']).toBeDefined();
     expect(style.layers[0]!.id).toBe(LAYERS.background);
   });
 

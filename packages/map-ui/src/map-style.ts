@@ -3,10 +3,12 @@
  * the paint expressions of each colouring, and the legends. Nothing here touches the DOM or
  * a map, so all of it is unit-tested without a browser.
  *
- * Design: geometry is static (one GeoJSON source of cell polygons, one of cell edges); what
- * edits change travels as feature state (`b` = beat of a cell, `on` = edge is a beat outline,
- * `chg` = cell changes beat in a comparison), so a 50-cell stroke updates ~350 feature states
- * instead of re-tiling 40k polygons.
+ * Design: geometry is static — vector tiles cut on demand from the model (`vector-tiles.ts`):
+ * source `bp-cells` (layer `cells`), `bp-edges` (layer `edges`, only from
+ * {@link EDGE_OUTLINE_MINZOOM}), `bp-beats` (layer `beats`, the outlines of the city-wide view).
+ * What edits change travels as feature state (`b` = beat of a cell, `on` = edge is a beat
+ * outline, `chg` = cell changes beat in a comparison), so a 50-cell stroke updates ~350 feature
+ * states instead of re-tiling 40k polygons; colourings are expressions over tile properties.
  */
 import type {
   ExpressionSpecification,
@@ -15,18 +17,16 @@ import type {
   SourceSpecification,
   StyleSpecification,
 } from 'maplibre-gl';
-import type { CellModel } from './cell-model.js';
-import type { Feature, FeatureCollection, LineString, Polygon } from './geojson.js';
-import { isBeatEdge } from './cell-model.js';
+import { TILE_LAYERS } from './vector-tiles.js';
 import { BEAT_PALETTE, quantileBreaks, SEQUENTIAL_RAMP, UNASSIGNED_COLOUR } from './palette.js';
 
 /** Source ids. */
 export const SOURCES = { cells: 'bp-cells', edges: 'bp-edges', beats: 'bp-beats', overlay: 'bp-overlay' } as const;
 
 /**
- * Zoom from which beat outlines are drawn edge by edge (live while painting). Below it the
- * outlines come from the API's dissolved beats (`GET /plans/:id/beats`, refreshed after edits),
- * so the city-wide view never draws the ~3 edges per cell of a 40k-cell grid.
+ * Zoom from which beat outlines are drawn edge by edge (live while painting, feature state
+ * `on`). Below it the outlines are the `beats` tiles, which hold only the edges between beats
+ * (re-cut after edits), so the city-wide view never draws the ~3 edges per cell of a 40k-cell grid.
  */
 export const EDGE_OUTLINE_MINZOOM = 12;
 
@@ -56,7 +56,7 @@ export const OFFLINE_BACKGROUND = '#f2efe9';
 
 /**
  * A style with no network dependency at all: a plain background. No glyphs and no sprite, so
- * nothing is fetched; beat numbers are HTML markers (see `beat-labels.ts`).
+ * nothing is fetched; beat numbers are HTML markers (see `app.ts`).
  */
 export function offlineBaseStyle(): StyleSpecification {
   return {
@@ -67,67 +67,37 @@ export function offlineBaseStyle(): StyleSpecification {
   };
 }
 
-/** Properties of a cell feature. */
-export interface CellProperties {
-  /** Beat index at build time (−1 unassigned). */
-  b: number;
-  /** Weekly workload, officer-hours. */
-  w: number;
-  /** Engagement need, community hours per week. */
-  n: number;
+/** Source layers of the plan's vector tiles (see `vector-tiles.ts`). */
+export const SOURCE_LAYERS = TILE_LAYERS;
+
+/** Highest zoom the plan tiles are cut at; MapLibre over-zooms them beyond. */
+export const TILE_MAXZOOM = 14;
+
+/** Tile URL templates of the plan sources (from `registerTileProvider`). */
+export interface PlanTileUrls {
+  cells: string;
+  edges: string;
+  beats: string;
 }
 
 /**
- * The cells as a GeoJSON FeatureCollection of hexagons, feature id = cell index (so feature
- * state can address a cell), `[lng, lat]`.
- * @param rings cell boundary rings (closed, `[lng, lat]`), e.g. from h3-js `cellToBoundary(h, true)`
+ * The sources of the plan layers: three vector sources cut from the model on demand (the
+ * edges only from {@link EDGE_OUTLINE_MINZOOM}, where they are drawn) and the GeoJSON of the
+ * comparison overlay.
+ * @param bounds `[west, south, east, north]` of the grid, so no tile outside it is requested
  */
-export function cellFeatures(model: CellModel, rings: (i: number) => number[][]): FeatureCollection<Polygon, CellProperties> {
-  const features: Feature<Polygon, CellProperties>[] = new Array(model.cellCount);
-  for (let i = 0; i < model.cellCount; i++) {
-    const p: CellProperties = { b: model.beatOf[i]!, w: round3(model.workloadHours[i]!), n: round3(model.needHours[i]!) };
-    features[i] = { type: 'Feature', id: i, properties: p, geometry: { type: 'Polygon', coordinates: [rings(i)] } };
-  }
-  return { type: 'FeatureCollection', features };
-}
-
-/** Properties of an edge feature. */
-export interface EdgeProperties {
-  /** 1 when the edge is a beat outline at build time. */
-  on: 0 | 1;
-  /** 1 when the edge is on the outside of the grid (the city boundary). */
-  outer: 0 | 1;
-}
-
-/**
- * The cell edges as GeoJSON LineStrings, feature id = edge index. Beat outlines are the edges
- * whose two cells lie in different beats; the outer edges draw the city boundary, so the map
- * shows the city even with no basemap at all.
- */
-export function edgeFeatures(model: CellModel): FeatureCollection<LineString, EdgeProperties> {
-  const m = model.edgeA.length;
-  const features: Feature<LineString, EdgeProperties>[] = new Array(m);
-  const xy = model.edgeXY;
-  for (let e = 0; e < m; e++) {
-    features[e] = {
-      type: 'Feature',
-      id: e,
-      properties: { on: isBeatEdge(model, e) ? 1 : 0, outer: model.edgeB[e]! < 0 ? 1 : 0 },
-      geometry: { type: 'LineString', coordinates: [[xy[4 * e]!, xy[4 * e + 1]!], [xy[4 * e + 2]!, xy[4 * e + 3]!]] },
-    };
-  }
-  return { type: 'FeatureCollection', features };
-}
-
-/** The GeoJSON sources of the plan layers. */
-export function planSources(cells: FeatureCollection<Polygon, CellProperties>, edges: FeatureCollection<LineString, EdgeProperties>): Record<string, SourceSpecification> {
+export function planSources(tiles: PlanTileUrls, bounds?: [number, number, number, number]): Record<string, SourceSpecification> {
+  const b = bounds ? { bounds } : {};
   return {
-    [SOURCES.cells]: { type: 'geojson', data: cells as never, tolerance: 0, buffer: 16 },
-    [SOURCES.edges]: { type: 'geojson', data: edges as never, tolerance: 0, buffer: 16 },
-    [SOURCES.beats]: { type: 'geojson', data: { type: 'FeatureCollection', features: [] } },
+    [SOURCES.cells]: { type: 'vector', tiles: [tiles.cells], minzoom: 0, maxzoom: TILE_MAXZOOM, ...b },
+    [SOURCES.edges]: { type: 'vector', tiles: [tiles.edges], minzoom: EDGE_OUTLINE_MINZOOM, maxzoom: TILE_MAXZOOM, ...b },
+    [SOURCES.beats]: { type: 'vector', tiles: [tiles.beats], minzoom: 0, maxzoom: EDGE_OUTLINE_MINZOOM, ...b },
     [SOURCES.overlay]: { type: 'geojson', data: { type: 'FeatureCollection', features: [] } },
   };
 }
+
+/** Tile property holding the workload of shift `k` (cells layer). */
+export const shiftProperty = (k: number) => `s${k}`;
 
 /** Options of {@link cellFillColour}. */
 export interface FillOptions {
@@ -141,13 +111,13 @@ export interface FillOptions {
 }
 
 /**
- * The value a ramp colouring reads: the `w` (weekly workload) or `n` (need) property, or for
- * one shift the `v` feature state, which the app sets on every cell when a shift is chosen
- * (so choosing a shift never re-tiles the 40k polygons).
+ * The value a ramp colouring reads: the `w` (weekly workload) or `n` (need) tile property, or
+ * for one shift its `s<k>` property (every tile carries all shifts, so choosing a shift is a
+ * paint-property change: no feature state, no re-tiling).
  */
 export function rampInput(mode: Exclude<ColourMode, 'beat'>, shift: ShiftChoice = 'all'): ExpressionSpecification {
   if (mode === 'need') return ['to-number', ['get', 'n'], 0];
-  return shift === 'all' ? ['to-number', ['get', 'w'], 0] : ['to-number', ['feature-state', 'v'], 0];
+  return shift === 'all' ? ['to-number', ['get', 'w'], 0] : ['to-number', ['get', shiftProperty(shift)], 0];
 }
 
 /**
@@ -188,13 +158,15 @@ export function planLayers(o: LayerOptions): LayerSpecification[] {
       id: LAYERS.cells,
       type: 'fill',
       source: SOURCES.cells,
+      'source-layer': SOURCE_LAYERS.cells,
       paint: { 'fill-color': cellFillColour(o), 'fill-opacity': o.mode === 'beat' ? 0.6 : 0.8, 'fill-antialias': false },
     },
-    { id: LAYERS.selected, type: 'fill', source: SOURCES.cells, layout: { visibility: o.selectedBeat === null || o.selectedBeat === undefined ? 'none' : 'visible' }, paint: { 'fill-color': '#ffffff', 'fill-opacity': selectedOpacity(o.selectedBeat ?? null), 'fill-antialias': false } },
+    { id: LAYERS.selected, type: 'fill', source: SOURCES.cells, 'source-layer': SOURCE_LAYERS.cells, layout: { visibility: o.selectedBeat === null || o.selectedBeat === undefined ? 'none' : 'visible' }, paint: { 'fill-color': '#ffffff', 'fill-opacity': selectedOpacity(o.selectedBeat ?? null), 'fill-antialias': false } },
     {
       id: LAYERS.changed,
       type: 'fill',
       source: SOURCES.cells,
+      'source-layer': SOURCE_LAYERS.cells,
       layout: { visibility: 'none' },
       paint: { 'fill-color': '#000000', 'fill-opacity': ['case', ['boolean', ['feature-state', 'chg'], false], 0.55, 0], 'fill-antialias': false },
     },
@@ -202,11 +174,12 @@ export function planLayers(o: LayerOptions): LayerSpecification[] {
       id: LAYERS.outlines,
       type: 'line',
       source: SOURCES.edges,
+      'source-layer': SOURCE_LAYERS.edges,
       minzoom: EDGE_OUTLINE_MINZOOM,
       paint: { 'line-color': '#1a1a1a', 'line-width': ['interpolate', ['linear'], ['zoom'], 9, 0.8, 14, 2.2], 'line-opacity': ['coalesce', ['feature-state', 'on'], ['get', 'on']] },
     },
-    { id: LAYERS.boundary, type: 'line', source: SOURCES.edges, filter: outer, minzoom: EDGE_OUTLINE_MINZOOM, paint: { 'line-color': '#000000', 'line-width': 2.5 } },
-    { id: LAYERS.beatLines, type: 'line', source: SOURCES.beats, maxzoom: EDGE_OUTLINE_MINZOOM, paint: { 'line-color': '#1a1a1a', 'line-width': 1.2 } },
+    { id: LAYERS.boundary, type: 'line', source: SOURCES.edges, 'source-layer': SOURCE_LAYERS.edges, filter: outer, minzoom: EDGE_OUTLINE_MINZOOM, paint: { 'line-color': '#000000', 'line-width': 2.5 } },
+    { id: LAYERS.beatLines, type: 'line', source: SOURCES.beats, 'source-layer': SOURCE_LAYERS.beats, maxzoom: EDGE_OUTLINE_MINZOOM, layout: { 'line-cap': 'round' }, paint: { 'line-color': '#1a1a1a', 'line-width': 1.2 } },
     {
       id: LAYERS.overlay,
       type: 'line',
@@ -260,8 +233,4 @@ export function formatNumber(x: number): string {
   const a = Math.abs(x);
   const digits = a >= 100 ? 0 : a >= 10 ? 1 : 2;
   return x.toLocaleString('en-GB', { maximumFractionDigits: digits, minimumFractionDigits: 0 });
-}
-
-function round3(x: number): number {
-  return Math.round(x * 1000) / 1000;
 }

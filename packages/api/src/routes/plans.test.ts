@@ -238,7 +238,7 @@ describe('plans: read', () => {
   it('cells as compact JSON and as cells.csv with full scores', async () => {
     const id = await makePlan();
     const j = await h.http.get(`/api/v1/plans/${id}/cells`).set(h.auth('viewer'));
-    expect(j.body.columns).toEqual(['h3', 'beat', 'workloadHours', 'needHours']);
+    expect(j.body.columns.slice(0, 4)).toEqual(['h3', 'beat', 'workloadHours', 'needHours']);
     const m = await h.http.get(`/api/v1/plans/${id}/metrics`).set(h.auth('viewer'));
     expect(j.body.rows).toHaveLength(m.body.cells);
     const beats = new Set(m.body.perBeat.map((b: { id: string }) => b.id));
@@ -252,6 +252,18 @@ describe('plans: read', () => {
     const incidents = lines.slice(1).reduce((s, l) => s + Number(l.split(',')[4]), 0);
     expect(incidents).toBeGreaterThan(250);
     const exp = await h.http.get(`/api/v1/plans/${id}/export?format=csv`).set(h.auth('viewer'));
+    // the JSON carries the per-shift workload, incidents and population of cells.csv (from plan.json)
+    const head = lines[0]!.split(',');
+    const shiftCols = head.filter((c) => c.startsWith('workload_'));
+    expect(shiftCols.length).toBeGreaterThan(0);
+    expect(j.body.columns).toEqual(['h3', 'beat', 'workloadHours', 'needHours', ...shiftCols, 'incidents', 'population']);
+    const byH3 = new Map(lines.slice(1).map((l) => [l.split(',')[0]!, l.split(',')]));
+    for (const row of j.body.rows.slice(0, 50) as Array<Array<string | number>>) {
+      const c = byH3.get(row[0] as string)!;
+      for (const name of [...shiftCols, 'incidents', 'population']) expect(row[j.body.columns.indexOf(name)]).toBeCloseTo(Number(c[head.indexOf(name)]), 6);
+    }
+    const shiftSum = j.body.rows.reduce((s: number, r: number[]) => s + shiftCols.reduce((t, c) => t + (r[j.body.columns.indexOf(c)] as number), 0), 0);
+    expect(shiftSum).toBeCloseTo(total, 6);
     expect(exp.text).toBe(csv.text);
     expect(exp.headers['content-disposition']).toContain('cells.csv');
     const geo = await h.http.get(`/api/v1/plans/${id}/export?format=geojson`).set(h.auth('viewer'));

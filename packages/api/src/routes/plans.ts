@@ -12,6 +12,7 @@ import {
   lookupBeat,
   moveOnPlan,
   planCellsCsv,
+  planCellsJson,
   setLocked,
   type SerializedPlan,
 } from '../engine-service.js';
@@ -21,6 +22,7 @@ import { jobDto } from './jobs.js';
 import {
   CellsInBboxSchema,
   CellsQuery,
+  CellsSchema,
   CompareQuery,
   EditResultSchema,
   ExportQuery,
@@ -244,7 +246,7 @@ export function planRoutes(t: RouteTable, ctx: AppContext): void {
     operationId: 'getPlanCells',
     summary: 'Cells of a plan: H3 id, beat, workload, need (compact JSON or cells.csv; by bbox and zoom)',
     description:
-      'Without `bbox`: every cell, as `{ resolution, columns, rows }` or cells.csv. With `bbox` (and optionally `zoom`): the cells whose centre lies in the box as column-wise `{ version, resolution, aggregated, h3, beat, workload, need }`; at low zoom summed into coarser H3 cells so the answer stays small.',
+      'Without `bbox`: every cell, as `{ resolution, columns, rows }` (h3, beat, workload, need, workload per shift, incidents, population — from the stored plan, no dataset re-read) or cells.csv (scores rebuilt from the datasets). With `bbox` (and optionally `zoom`): the cells whose centre lies in the box as column-wise `{ version, resolution, aggregated, h3, beat, workload, need }`; at low zoom summed into coarser H3 cells so the answer stays small.',
     tag: 'plans',
     role: 'viewer',
     params: IdParams,
@@ -253,7 +255,7 @@ export function planRoutes(t: RouteTable, ctx: AppContext): void {
       200: {
         description: 'JSON `{ resolution, columns, rows }`, CSV, or with `bbox` column-wise JSON',
         schema: z.union([
-          z.object({ resolution: z.number().int(), columns: z.array(z.string()), rows: z.array(z.array(z.union([z.string(), z.number()]))) }),
+          CellsSchema,
           CellsInBboxSchema,
         ]),
       },
@@ -271,19 +273,15 @@ export function planRoutes(t: RouteTable, ctx: AppContext): void {
         res.setHeader('ETag', planEtag(p.id, v.version)).json(await access.cellsInBbox(p, v, query.bbox, query.zoom));
         return;
       }
-      const { loaded, json } = await loadPlan(p, v);
       res.setHeader('ETag', planEtag(p.id, v.version));
       if (query.format === 'csv') {
-        res.type('text/csv').send(planCellsCsv(await contextOf(p), json));
+        res.type('text/csv').send(planCellsCsv(await contextOf(p), (await loadPlan(p, v)).json));
         return;
       }
-      const { grid, plan, scores } = loaded;
-      const rows: Array<[string, string, number, number]> = [];
-      for (let i = 0; i < grid.cellCount; i++) {
-        const b = plan.beatOfCell[i]!;
-        rows.push([grid.h3[i]!, b >= 0 ? plan.beatIds[b]! : '', scores.workloadHours[i]!, scores.needHours[i]!]);
-      }
-      res.json({ resolution: grid.resolution, columns: ['h3', 'beat', 'workloadHours', 'needHours'], rows });
+      // straight from the stored plan.json: no grid rebuild, so the map's first request is quick;
+      // the version is then loaded (grid and all) in the background, ready for the first edit
+      res.json(planCellsJson((await store.getBlob(v.planBlobRef)).toString('utf8')));
+      res.once('finish', () => setTimeout(() => void loadPlan(p, v).catch(() => undefined), 0));
     },
   });
 
