@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JobRecord } from '../store/store.js';
 import { removeDir, startHarness, uploadBasics, waitForJob, type Harness } from '../testing/harness.js';
+import { readSse, type JobEvent } from '../testing/sse.js';
 
 let h: Harness;
 let server: Server;
@@ -24,29 +25,9 @@ afterAll(async () => {
 });
 
 /** Reads an SSE stream until `done` (or `stopAfter` events), returning the events. */
-async function readEvents(path: string, options: { stopAfter?: number; signal?: AbortSignal } = {}): Promise<Array<{ event: string; data: Record<string, unknown> }>> {
-  const res = await fetch(`${base}${path}`, { headers: h.auth('viewer'), signal: options.signal });
-  expect(res.headers.get('content-type')).toContain('text/event-stream');
-  const events: Array<{ event: string; data: Record<string, unknown> }> = [];
-  const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
-  let buf = '';
-  for (;;) {
-    const { value, done } = await reader.read();
-    if (done) break;
-    buf += value;
-    let k: number;
-    while ((k = buf.indexOf('\n\n')) >= 0) {
-      const block = buf.slice(0, k);
-      buf = buf.slice(k + 2);
-      const event = /^event: (.*)$/m.exec(block)?.[1];
-      const dataLine = /^data: (.*)$/m.exec(block)?.[1];
-      if (event && dataLine) events.push({ event, data: JSON.parse(dataLine) });
-      if (options.stopAfter && events.length >= options.stopAfter) {
-        await reader.cancel();
-        return events;
-      }
-    }
-  }
+async function readEvents(path: string, options: { stopAfter?: number; signal?: AbortSignal } = {}): Promise<JobEvent[]> {
+  const { contentType, events } = await readSse(`${base}${path}`, h.auth('viewer'), options);
+  expect(contentType).toContain('text/event-stream');
   return events;
 }
 

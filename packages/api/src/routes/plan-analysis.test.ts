@@ -6,6 +6,7 @@ import { loadPlanJson, type LoadedPlan } from '../engine-service.js';
 import { BOX, removeDir, startHarness, uploadBasics, waitForJob, type Harness } from '../testing/harness.js';
 import { DEFAULT_MEETING_SCHEDULE, planEtag, resolutionForZoom } from '../plan-access.js';
 import type { Role } from '../store/store.js';
+import { readSse, type JobEvent } from '../testing/sse.js';
 
 let h: Harness;
 let server: Server;
@@ -55,29 +56,8 @@ function legalMove(p: LoadedPlan): { cells: string[]; toBeat: string } {
 }
 
 /** Reads an SSE stream until `done`, returning the events; `onEvent` may act on each. */
-async function readEvents(path: string, onEvent?: (e: { event: string; data: Record<string, unknown> }) => Promise<void> | void) {
-  const res = await fetch(`${base}${path}`, { headers: h.auth('viewer') });
-  const events: Array<{ event: string; data: Record<string, unknown> }> = [];
-  const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
-  let buf = '';
-  for (;;) {
-    const { value, done } = await reader.read();
-    if (done) break;
-    buf += value;
-    let k: number;
-    while ((k = buf.indexOf('\n\n')) >= 0) {
-      const block = buf.slice(0, k);
-      buf = buf.slice(k + 2);
-      const event = /^event: (.*)$/m.exec(block)?.[1];
-      const line = /^data: (.*)$/m.exec(block)?.[1];
-      if (event && line) {
-        const e = { event, data: JSON.parse(line) };
-        events.push(e);
-        await onEvent?.(e);
-      }
-    }
-  }
-  return events;
+async function readEvents(path: string, onEvent?: (e: JobEvent) => Promise<void> | void): Promise<JobEvent[]> {
+  return (await readSse(`${base}${path}`, h.auth('viewer'), { onEvent })).events;
 }
 
 beforeAll(async () => {

@@ -48,7 +48,7 @@ function randomIncidents(seed: number, m: number) {
   );
 }
 
-const sum = (a: ArrayLike<number>) => Array.prototype.reduce.call(a, (x: number, y: number) => x + y, 0) as number;
+const sum = (a: ArrayLike<number>): number => { let s = 0; for (let i = 0; i < a.length; i++) s += a[i]!; return s; };
 
 describe('scoreCells', () => {
   it('turns incidents into officer-hours per week per shift, conserving totals', () => {
