@@ -5,9 +5,9 @@
  */
 import { createPlanState, moveCells, type BeatplanError } from '@beatplan/engine';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadPlanJson, type LoadedPlan } from '../../packages/api/src/engine-service.js';
+import type { LoadedPlan } from '../../packages/api/src/engine-service.js';
 import { planEtag } from '../../packages/api/src/plan-access.js';
-import { removeDir, startHarness, uploadBasics, waitForJob, type Harness } from '../../packages/api/src/testing/harness.js';
+import { createPlan, loadedPlan, removeDir, startHarness, uploadBasics, type Harness } from '../../packages/api/src/testing/harness.js';
 
 let h: Harness;
 let data: { boundary: string; incidents: string };
@@ -20,18 +20,9 @@ afterAll(async () => {
   removeDir(h.dir);
 });
 
-async function makePlan(): Promise<string> {
-  const r = await h.http.post('/api/v1/plans').set(h.auth('analyst')).send({ ...data, beats: 4, resolution: 9, seed: 3, name: 'race' });
-  expect(r.status).toBe(202);
-  const job = await waitForJob(h, r.body.id, 60_000);
-  expect(job.status, JSON.stringify(job.error)).toBe('succeeded');
-  return (job.result as { planId: string }).planId;
-}
+const makePlan = () => createPlan(h, { ...data, beats: 4, resolution: 9, seed: 3, name: 'race' });
 
-async function loaded(planId: string): Promise<LoadedPlan> {
-  const r = await h.http.get(`/api/v1/plans/${planId}/export?format=plan`).set(h.auth('viewer'));
-  return loadPlanJson(r.text);
-}
+const loaded = (planId: string) => loadedPlan(h, planId);
 
 /**
  * `count` single-cell moves (cell → a neighbouring beat) that the engine accepts in any order:

@@ -2,8 +2,8 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPlanState, moveCells } from '@beatplan/engine';
-import { loadPlanJson, type LoadedPlan } from '../engine-service.js';
-import { BOX, removeDir, startHarness, uploadBasics, waitForJob, type Harness } from '../testing/harness.js';
+import type { LoadedPlan } from '../engine-service.js';
+import { BOX, createPlan, loadedPlan, removeDir, startHarness, uploadBasics, waitForJob, type Harness } from '../testing/harness.js';
 import { DEFAULT_MEETING_SCHEDULE, planEtag, resolutionForZoom } from '../plan-access.js';
 import type { Role } from '../store/store.js';
 import { readSse, type JobEvent } from '../testing/sse.js';
@@ -19,18 +19,9 @@ const NOPE = '00000000-0000-4000-8000-000000000000';
 const ROLES_BELOW = (least: Role): Role[] => (['viewer', 'analyst', 'commander', 'admin'] as Role[]).slice(0, ['viewer', 'analyst', 'commander', 'admin'].indexOf(least));
 
 /** Plans the square into 4 beats at resolution 9 with seed 1 (a real job). */
-async function makePlan(): Promise<string> {
-  const r = await h.http.post('/api/v1/plans').set(h.auth('analyst')).send({ ...data, beats: 4, resolution: 9, seed: 1, name: 'four beats' });
-  expect(r.status).toBe(202);
-  const job = await waitForJob(h, r.body.id, 60_000);
-  expect(job.status, JSON.stringify(job.error)).toBe('succeeded');
-  return (job.result as { planId: string }).planId;
-}
+const makePlan = () => createPlan(h, { ...data, beats: 4, resolution: 9, seed: 1, name: 'four beats' });
 
-async function loaded(id: string): Promise<LoadedPlan> {
-  const r = await h.http.get(`/api/v1/plans/${id}/export?format=plan`).set(h.auth('viewer'));
-  return loadPlanJson(r.text);
-}
+const loaded = (id: string) => loadedPlan(h, id);
 
 async function etagOf(id: string): Promise<string> {
   return (await h.http.get(`/api/v1/plans/${id}`).set(h.auth('viewer'))).headers.etag!;

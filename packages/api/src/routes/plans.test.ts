@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPlanState, moveCells, BeatplanError } from '@beatplan/engine';
-import { loadPlanJson, type LoadedPlan } from '../engine-service.js';
+import type { LoadedPlan } from '../engine-service.js';
 import type { PlanRecord } from '../store/store.js';
-import { removeDir, startHarness, twoBeats, uploadBasics, waitForJob, type Harness } from '../testing/harness.js';
+import { createPlan, loadedPlan, removeDir, startHarness, twoBeats, uploadBasics, waitForJob, type Harness } from '../testing/harness.js';
 import { planEtag } from './plans.js';
 
 let h: Harness;
@@ -45,11 +45,7 @@ const planIds: string[] = [];
 
 /** Plans the square into 4 beats at resolution 9 with seed 1 (a real job). */
 async function makePlan(): Promise<string> {
-  const r = await h.http.post('/api/v1/plans').set(h.auth('analyst')).send({ ...data, beats: 4, resolution: 9, seed: 1, name: 'four beats' });
-  expect(r.status).toBe(202);
-  const job = await waitForJob(h, r.body.id, 60_000);
-  expect(job.status, JSON.stringify(job.error)).toBe('succeeded');
-  const planId = (job.result as { planId: string }).planId;
+  const planId = await createPlan(h, { ...data, beats: 4, resolution: 9, seed: 1, name: 'four beats' });
   planIds.push(planId);
   return planId;
 }
@@ -67,10 +63,7 @@ async function importedPlan(): Promise<string> {
 }
 
 /** The current plan.json of a plan, loaded with the engine (to pick legal and illegal moves). */
-async function loaded(planId: string): Promise<LoadedPlan> {
-  const r = await h.http.get(`/api/v1/plans/${planId}/export?format=plan`).set(h.auth('viewer'));
-  return loadPlanJson(r.text);
-}
+const loaded = (planId: string) => loadedPlan(h, planId);
 
 /** Finds a move (one cell into a neighbouring beat) the engine accepts, or one it rejects. */
 function findMove(p: LoadedPlan, accepted: boolean): { cell: string; toBeat: string } {

@@ -16,6 +16,7 @@ import { pino } from 'pino';
 import pg from 'pg';
 import request from 'supertest';
 import { createApp, type BeatplanApp } from '../app.js';
+import { loadPlanJson, type LoadedPlan } from '../engine-service.js';
 import { createToken } from '../auth.js';
 import type { ConfigInput } from '../config.js';
 import { PostgresStore } from '../store/postgres-store.js';
@@ -209,6 +210,24 @@ export async function waitForJob(h: Harness, id: string, timeoutMs = 30_000): Pr
     if (Date.now() > until) throw new Error(`job ${id} still ${r.body.status}`);
     await new Promise((ok) => setTimeout(ok, 50));
   }
+}
+
+/**
+ * Creates a plan as an analyst (`POST /plans`, a real job), waits for it and returns the plan
+ * id; throws with the job's error when it did not succeed.
+ */
+export async function createPlan(h: Harness, body: Record<string, unknown>, timeoutMs = 60_000): Promise<string> {
+  const r = await h.http.post('/api/v1/plans').set(h.auth('analyst')).send(body);
+  if (r.status !== 202) throw new Error(`POST /plans: ${r.status} ${JSON.stringify(r.body)}`);
+  const job = await waitForJob(h, r.body.id, timeoutMs);
+  if (job.status !== 'succeeded') throw new Error(`plan job ${String(job.status)}: ${JSON.stringify(job.error)}`);
+  return (job.result as { planId: string }).planId;
+}
+
+/** The current plan.json of a plan, loaded with the engine (grid, plan, scores). */
+export async function loadedPlan(h: Harness, planId: string): Promise<LoadedPlan> {
+  const r = await h.http.get(`/api/v1/plans/${planId}/export?format=plan`).set(h.auth('viewer'));
+  return loadPlanJson(r.text);
 }
 
 /** Uploads the square boundary and incidents; returns their dataset ids. */
