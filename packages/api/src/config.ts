@@ -45,6 +45,11 @@ export const ConfigSchema = z.object({
   trustProxy: z.coerce.number().int().min(0).max(10).default(0),
   /** Folder of the built planning map (`packages/map-ui/dist`) served at `/`; none: no map. */
   uiDir: z.string().min(1).optional(),
+  /**
+   * Small-count threshold of the views meant for the public (viewer tokens): incidents are
+   * shown only in areas holding at least this many (cells pooled up the H3 hierarchy).
+   */
+  privacyK: z.coerce.number().int().min(2).max(1000).default(5),
 });
 /** Validated configuration. */
 export type Config = z.infer<typeof ConfigSchema>;
@@ -65,6 +70,7 @@ const ENV: Record<keyof Config, string> = {
   logLevel: 'BEATPLAN_LOG_LEVEL',
   trustProxy: 'BEATPLAN_TRUST_PROXY',
   uiDir: 'BEATPLAN_UI_DIR',
+  privacyK: 'BEATPLAN_PRIVACY_K',
 };
 
 /**
@@ -85,6 +91,7 @@ export function parseConfig(argv: readonly string[], env: Record<string, string 
       'log-level': { type: 'string' },
       'job-concurrency': { type: 'string' },
       ui: { type: 'string' },
+      'privacy-k': { type: 'string' },
     },
     strict: true,
     allowPositionals: false,
@@ -100,6 +107,7 @@ export function parseConfig(argv: readonly string[], env: Record<string, string 
     logLevel: values['log-level'],
     jobConcurrency: values['job-concurrency'],
     uiDir: values.ui,
+    privacyK: values['privacy-k'],
   };
   for (const [k, v] of Object.entries(fromArgs)) if (v !== undefined) raw[k] = v;
   const r = ConfigSchema.safeParse(raw);

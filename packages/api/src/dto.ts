@@ -10,6 +10,7 @@ import type {
   CellsInBboxSchema,
   CellsSchema,
   EditResultSchema,
+  IncidentBinsSchema,
   LockRequestSchema,
   MeetingPlaceSchema,
   MoveRequestSchema,
@@ -29,6 +30,7 @@ export type PlanVersionDto = z.infer<typeof PlanVersionSchema>;
 export type PlanRequestDto = z.input<typeof PlanRequestSchema>;
 export type CellsInBboxDto = z.infer<typeof CellsInBboxSchema>;
 export type CellsDto = z.infer<typeof CellsSchema>;
+export type IncidentBinsDto = z.infer<typeof IncidentBinsSchema>;
 export type MoveRequestDto = z.infer<typeof MoveRequestSchema>;
 export type LockRequestDto = z.infer<typeof LockRequestSchema>;
 export type EditResultDto = z.infer<typeof EditResultSchema>;

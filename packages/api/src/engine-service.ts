@@ -6,7 +6,9 @@
  */
 import { readFile } from 'node:fs/promises';
 import {
+  aggregateCounts,
   BeatplanError,
+  binMeans,
   beatSuccessors,
   beatsToGeojson,
   buildGrid,
@@ -43,6 +45,7 @@ import {
   type StaffingInput,
   type StaffingResult,
 } from '@beatplan/engine';
+import type { CountBins } from '@beatplan/engine';
 import {
   readBoundary,
   loadCity,
@@ -328,9 +331,50 @@ export function planBeatsGeojson(p: LoadedPlan, metrics?: PlanMetrics): unknown 
  * the grid rebuilt from the datasets (the same cells as the plan's).
  * @throws BeatplanError `PLAN_GRID_MISMATCH` when the datasets no longer give the plan's grid
  */
-export function planCellsCsv(ctx: PlanContext, planJson: string): string {
+export function planCellsCsv(ctx: PlanContext, planJson: string, privacyK?: number): string {
   const { plan } = planFromJson(JSON.parse(planJson), ctx.grid);
-  return planToCellsCsv(ctx.grid, plan, ctx.scores);
+  const privacy = privacyK === undefined ? undefined : aggregateCounts(ctx.grid.h3, ctx.scores.incidentCount, privacyK);
+  return planToCellsCsv(ctx.grid, plan, ctx.scores, privacy ? { privacy } : {});
+}
+
+/** A stored plan.json, parsed without its grid (cells in the file's order). */
+export type ParsedPlanJson = ReturnType<typeof planFromJson>;
+
+/**
+ * Parses a stored plan.json without rebuilding its grid.
+ * @throws BeatplanError `UNSUPPORTED_FORMAT`, `PARSE_ERROR`
+ */
+export function parsePlanJson(planJson: string): ParsedPlanJson {
+  return planFromJson(JSON.parse(planJson));
+}
+
+/** Incidents of a plan's cells (parsed or loaded) pooled so that every bin holds ≥ k (k = 1: the cells with incidents). */
+export function incidentBinsOf(cells: { h3: readonly string[]; scores: { incidentCount: ArrayLike<number> } }, k: number): CountBins {
+  return aggregateCounts(cells.h3, cells.scores.incidentCount, k);
+}
+
+/** Each cell's workload as a public view shows it: the mean over its pool (NaN when suppressed). */
+export function publicWorkload(cells: { h3: readonly string[]; scores: { incidentCount: ArrayLike<number>; workloadHours: ArrayLike<number> } }, k: number): Float64Array {
+  return binMeans(incidentBinsOf(cells, k), cells.scores.workloadHours);
+}
+
+/** `GET /plans/:id/incidents`: the bins column-wise, with what was left out. */
+export function incidentBinsDto(bins: CountBins, version: number, aggregated: boolean) {
+  return {
+    version,
+    resolution: bins.resolution,
+    k: bins.k,
+    aggregated,
+    bins: { h3: [...bins.h3], count: Array.from(bins.count), cells: Array.from(bins.cells) },
+    total: bins.total,
+    shown: bins.total - bins.suppressed.incidents,
+    suppressed: { ...bins.suppressed },
+  };
+}
+
+/** The `privacy` block of a public answer. */
+export function privacyDto(k: number) {
+  return { k, method: 'h3-pooling' as const };
 }
 
 /**
@@ -338,16 +382,33 @@ export function planCellsCsv(ctx: PlanContext, planJson: string): string {
  * `h3, beat, workloadHours, needHours, workload_<shift>…, incidents, population`, in the
  * file's (= the grid's, sorted) cell order. Read from the text alone: no grid is rebuilt and no
  * dataset re-read (unlike {@link planCellsCsv}), so it is quick even for a plan not loaded yet.
+ * With `publicBins` (a viewer's answer), the public layout: `h3, beat, workloadHours` (the
+ * mean over the cell's pool, null when suppressed), `needHours`, `population` — no incident
+ * count and no per-shift workload per cell.
  * @throws BeatplanError `UNSUPPORTED_FORMAT`, `PARSE_ERROR`
  */
-export function planCellsJson(planJson: string): { resolution: number; columns: string[]; rows: Array<Array<string | number>> } {
-  const { plan, scores, h3 } = planFromJson(JSON.parse(planJson));
+export function planCellsJson(
+  planJson: string | ParsedPlanJson,
+  publicBins?: CountBins,
+): { resolution: number; columns: string[]; rows: Array<Array<string | number | null>>; privacy?: ReturnType<typeof privacyDto> } {
+  const { plan, scores, h3 } = typeof planJson === 'string' ? parsePlanJson(planJson) : planJson;
+  const rows: Array<Array<string | number | null>> = new Array(plan.cellCount);
+  const beatOf = (i: number) => {
+    const b = plan.beatOfCell[i]!;
+    return b >= 0 ? plan.beatIds[b]! : '';
+  };
+  if (publicBins) {
+    const workload = binMeans(publicBins, scores.workloadHours);
+    for (let i = 0; i < plan.cellCount; i++) {
+      const w = workload[i]!;
+      rows[i] = [h3[i]!, beatOf(i), Number.isNaN(w) ? null : w, scores.needHours[i]!, scores.population[i]!];
+    }
+    return { resolution: plan.resolution, columns: ['h3', 'beat', 'workloadHours', 'needHours', 'population'], rows, privacy: privacyDto(publicBins.k) };
+  }
   const shifts = scores.shiftWorkloadHours;
   const columns = ['h3', 'beat', 'workloadHours', 'needHours', ...scores.shifts.map((s) => `workload_${s.id}`), 'incidents', 'population'];
-  const rows: Array<Array<string | number>> = new Array(plan.cellCount);
   for (let i = 0; i < plan.cellCount; i++) {
-    const b = plan.beatOfCell[i]!;
-    const row: Array<string | number> = [h3[i]!, b >= 0 ? plan.beatIds[b]! : '', scores.workloadHours[i]!, scores.needHours[i]!];
+    const row: Array<string | number> = [h3[i]!, beatOf(i), scores.workloadHours[i]!, scores.needHours[i]!];
     for (const s of shifts) row.push(s[i]!);
     row.push(scores.incidentCount[i]!, scores.population[i]!);
     rows[i] = row;

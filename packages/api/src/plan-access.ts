@@ -4,13 +4,16 @@
  * cells by bbox and zoom, response figures, meeting places) cached per version. A version
  * never changes once written, so a cache keyed by (plan, version) is never stale.
  */
-import type { Grid, PlanMetrics } from '@beatplan/engine';
+import type { CountBins, Grid, PlanMetrics } from '@beatplan/engine';
 import type { AppContext } from './app-context.js';
 import { resolveInputs } from './context-cache.js';
 import {
   allocatedUnits,
   coarseCellsOf,
   EDGE_KM,
+  incidentBinsOf,
+  parsePlanJson,
+  publicWorkload,
   meetingPlaces,
   planBeatsGeojson,
   planResponse,
@@ -19,6 +22,8 @@ import {
   REQUIRED_OFFICERS_RULE,
   type LoadedPlan,
   type MeetingPlaceDto,
+  privacyDto,
+  type ParsedPlanJson,
   type PlanContext,
   type ResponseFiguresDto,
   type SerializedPlan,
@@ -50,7 +55,24 @@ export class PlanVersionCache {
   private readonly entries = new Map<string, Promise<VersionEntry>>();
   private readonly coarse = new WeakMap<Grid, Map<number, ReturnType<typeof coarseCellsOf>>>();
   private readonly blobs = new Map<string, Promise<Buffer>>();
+  private readonly parsedBlobs = new Map<string, Promise<unknown>>();
   constructor(private readonly size = 8) {}
+
+  /**
+   * A value derived from an immutable blob alone (a plan.json parsed without its grid, its
+   * public incident bins), computed once while recently used; a failure is not kept.
+   */
+  fromBlob<T>(key: string, compute: () => Promise<T>): Promise<T> {
+    let p = this.parsedBlobs.get(key) as Promise<T> | undefined;
+    if (p) this.parsedBlobs.delete(key);
+    else {
+      p = compute();
+      p.catch(() => this.parsedBlobs.delete(key));
+    }
+    this.parsedBlobs.set(key, p);
+    while (this.parsedBlobs.size > this.size) this.parsedBlobs.delete(this.parsedBlobs.keys().next().value!);
+    return p;
+  }
 
   /** The bytes of a small immutable blob (metrics.json), read once while recently used. */
   blob(ref: string, read: (ref: string) => Promise<Buffer>): Promise<Buffer> {
@@ -114,10 +136,12 @@ export interface CellsInBbox {
   h3: string[];
   /** Beat id (at a coarse cell: the beat of most of its cells), null when unassigned. */
   beat: Array<string | null>;
-  /** Workload, officer-hours per week (Σ over the cells of a coarse cell). */
-  workload: number[];
+  /** Workload, officer-hours per week (Σ over the cells of a coarse cell); null only in a public answer, where suppressed. */
+  workload: Array<number | null>;
   /** Engagement need, community hours per week (Σ likewise). */
   need: number[];
+  /** Set in a public (viewer) answer: how small incident counts are protected. */
+  privacy?: ReturnType<typeof privacyDto>;
 }
 
 /** Cells are never aggregated beyond this H3 resolution (edge ~26 km; a city is a few cells). */
@@ -289,11 +313,28 @@ export class PlanAccess {
    * Cells whose centre lies in `bbox`; with `zoom`, aggregated to the coarser resolution
    * whose cells span a few pixels at that zoom (see {@link cellsInBbox}).
    */
-  async cellsInBbox(p: PlanRecord, v: PlanVersionRecord, bbox: Bbox, zoom?: number): Promise<CellsInBbox> {
-    const { loaded } = await this.entry(p, v);
-    const { grid, plan, scores } = loaded;
-    const cells = cellsInBbox({ grid, workload: scores.workloadHours, need: scores.needHours, beatOfCell: plan.beatOfCell, beatIds: plan.beatIds }, bbox, zoom, (r) => this.ctx.versions.coarseCells(grid, r));
-    return { version: v.version, ...cells, beat: cells.beat! };
+  async cellsInBbox(p: PlanRecord, v: PlanVersionRecord, bbox: Bbox, zoom?: number, publicK?: number): Promise<CellsInBbox> {
+    const e = await this.entry(p, v);
+    const { grid, plan, scores } = e.loaded;
+    // a public answer shows each cell's pooled workload (NaN → null when suppressed; a coarse
+    // cell holding a suppressed one is suppressed too, as its sum would reveal it)
+    const workload =
+      publicK === undefined
+        ? scores.workloadHours
+        : await PlanVersionCache.memo(e, `public-workload:${publicK}`, () => publicWorkload({ h3: grid.h3, scores }, publicK));
+    const cells = cellsInBbox({ grid, workload, need: scores.needHours, beatOfCell: plan.beatOfCell, beatIds: plan.beatIds }, bbox, zoom, (r) => this.ctx.versions.coarseCells(grid, r));
+    if (publicK === undefined) return { version: v.version, ...cells, beat: cells.beat! };
+    return { version: v.version, ...cells, beat: cells.beat!, workload: cells.workload.map((w) => (Number.isNaN(w) ? null : w)), privacy: privacyDto(publicK) };
+  }
+
+  /**
+   * A version's plan.json parsed without its grid and its incidents pooled so that every bin
+   * holds ≥ k (cached per version and k: the viewer's cells and the heat layer share it).
+   */
+  async incidentBins(v: PlanVersionRecord, k: number): Promise<{ parsed: ParsedPlanJson; bins: CountBins }> {
+    const parsed = await this.ctx.versions.fromBlob(`parsed:${v.planBlobRef}`, async () => parsePlanJson((await this.store.getBlob(v.planBlobRef)).toString('utf8')));
+    const bins = await this.ctx.versions.fromBlob(`bins:${v.planBlobRef}:${k}`, async () => incidentBinsOf(parsed, k));
+    return { parsed, bins };
   }
 
   /**

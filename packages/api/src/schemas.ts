@@ -174,6 +174,35 @@ export const ScoreCellsQuery = z.object({
   zoom: z.coerce.number().min(0).max(24).optional().meta({ description: 'Map zoom (web mercator): cells smaller than a few pixels are summed into coarser H3 cells' }),
 });
 
+/** How a public (viewer) answer protects small incident counts. */
+export const PrivacySchema = z
+  .object({
+    k: z.number().int().meta({ description: 'Every area whose incident-derived figures are shown holds at least k incidents' }),
+    method: z.literal('h3-pooling').meta({
+      description:
+        'Cells with fewer than k incidents are pooled with their siblings under coarser H3 cells until the pool holds k; a cell shows its pool\'s mean workload; pools still below k at six levels up are suppressed (null). Per-cell incident counts and per-shift workloads are left out; see `GET /plans/{id}/incidents` for the pools.',
+    }),
+  })
+  .meta({ id: 'Privacy' });
+
+/** `GET /plans/:id/incidents`: incident counts by area, for the heat layer. */
+export const IncidentBinsSchema = z
+  .object({
+    version: z.number().int(),
+    resolution: z.number().int().meta({ description: "H3 resolution of the plan's cells (bins are at this resolution or coarser)" }),
+    k: z.number().int().meta({ description: 'Each bin holds at least k incidents (1 for analysts and commanders: the cells themselves)' }),
+    aggregated: z.boolean().meta({ description: 'True for a public (viewer) answer: cells pooled so that every bin holds ≥ k' }),
+    bins: z.object({
+      h3: z.array(z.string()).meta({ description: 'H3 id of each bin: a cell of the plan or an ancestor pooling several' }),
+      count: z.array(z.number()).meta({ description: 'Incidents in the bin over the data period' }),
+      cells: z.array(z.number().int()).meta({ description: "Plan cells pooled in the bin" }),
+    }),
+    total: z.number().meta({ description: 'Incidents located in the plan\'s cells' }),
+    shown: z.number().meta({ description: 'Incidents in the bins (total − suppressed)' }),
+    suppressed: z.object({ cells: z.number().int(), incidents: z.number() }).meta({ description: 'Cells (and their incidents) in no bin: pools that stayed below k' }),
+  })
+  .meta({ id: 'IncidentBins' });
+
 /**
  * Every cell of a plan, row-wise (`GET /plans/:id/cells`, JSON). `columns` names the values of
  * each row: `h3`, `beat` (`''` unassigned), `workloadHours`, `needHours`, then one
@@ -183,7 +212,8 @@ export const ScoreCellsQuery = z.object({
 export const CellsSchema = z.object({
   resolution: z.number().int().meta({ description: 'H3 resolution of the cells' }),
   columns: z.array(z.string()).meta({ description: 'Names of the row values, e.g. `["h3","beat","workloadHours","needHours","workload_0-8","workload_8-16","workload_16-24","incidents","population"]`' }),
-  rows: z.array(z.array(z.union([z.string(), z.number()]))),
+  rows: z.array(z.array(z.union([z.string(), z.number(), z.null()]))).meta({ description: '`null` only in a public (viewer) answer, for a cell whose area was suppressed' }),
+  privacy: PrivacySchema.optional(),
 });
 
 /** Column-wise cells of a score run in a bbox. */
@@ -202,8 +232,9 @@ export const CellsInBboxSchema = z.object({
   aggregated: z.boolean().meta({ description: 'True when the cells are coarser than the plan\'s (low zoom)' }),
   h3: z.array(z.string()),
   beat: z.array(z.string().nullable()),
-  workload: z.array(z.number()).meta({ description: 'Officer-hours per week' }),
+  workload: z.array(z.number().nullable()).meta({ description: 'Officer-hours per week (null only in a public answer, where the area was suppressed)' }),
   need: z.array(z.number()).meta({ description: 'Community hours per week' }),
+  privacy: PrivacySchema.optional(),
 });
 
 /** `?version=` on plan reads. */

@@ -57,7 +57,7 @@ describe('score runs as jobs', () => {
     const ingest = job.result.ingest as { used: number; rejected: { outside_boundary: number } };
     expect(ingest.used + ingest.rejected.outside_boundary).toBe(300);
     expect(job.result.cellsBlob).toBeUndefined();
-    const cells = await h.http.get(`/api/v1/scores/${r.body.id}/cells.csv`).set(h.auth('viewer'));
+    const cells = await h.http.get(`/api/v1/scores/${r.body.id}/cells.csv`).set(h.auth('analyst'));
     expect(cells.status).toBe(200);
     const lines = cells.text.trim().split('\n');
     expect(lines[0]).toMatch(/^h3,workload,need,incidents,population/);
@@ -122,7 +122,7 @@ describe('score runs as jobs', () => {
     const events = await readEvents(`/api/v1/jobs/${a.body.id}/events`);
     expect(events).toHaveLength(1);
     expect(events[0]).toMatchObject({ event: 'done', data: { status: 'cancelled' } });
-    const cells = await h.http.get(`/api/v1/scores/${a.body.id}/cells.csv`).set(h.auth('viewer'));
+    const cells = await h.http.get(`/api/v1/scores/${a.body.id}/cells.csv`).set(h.auth('analyst'));
     expect(cells.status).toBe(409);
     expect(cells.body.code).toBe('JOB_NOT_FINISHED');
     // the runner is free again
@@ -145,7 +145,7 @@ describe('score runs as jobs', () => {
     expect((await h.http.get(`/api/v1/jobs/${id}`).set(h.auth('viewer'))).status).toBe(404);
     expect((await h.http.get(`/api/v1/jobs/${id}/events`).set(h.auth('viewer'))).status).toBe(404);
     expect((await h.http.post(`/api/v1/jobs/${id}/cancel`).set(h.auth('analyst'))).status).toBe(404);
-    expect((await h.http.get(`/api/v1/scores/${id}/cells.csv`).set(h.auth('viewer'))).status).toBe(404);
+    expect((await h.http.get(`/api/v1/scores/${id}/cells.csv`).set(h.auth('analyst'))).status).toBe(404);
   });
 });
 

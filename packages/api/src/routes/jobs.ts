@@ -188,7 +188,7 @@ export function jobRoutes(t: RouteTable, ctx: AppContext): void {
     description:
       'The cells whose centre lies in `bbox` as `{ resolution, aggregated, h3, workload, need }`; with `zoom`, cells smaller than a few pixels are summed into coarser H3 cells.',
     tag: 'scores',
-    role: 'viewer',
+    role: 'analyst',
     params: IdParams,
     query: ScoreCellsQuery,
     responses: { 200: { description: 'Column-wise cells', schema: ScoreCellsSchema }, 409: { description: 'The job has not succeeded' } },
@@ -206,8 +206,9 @@ export function jobRoutes(t: RouteTable, ctx: AppContext): void {
     path: '/scores/:id/cells.csv',
     operationId: 'getScoreCells',
     summary: 'cells.csv of a finished score run (h3, workload, need, incidents, population, workload per shift)',
+    description: "Exact incident counts per cell: analysts and up (a viewer sees incidents only pooled, through a plan's public views).",
     tag: 'scores',
-    role: 'viewer',
+    role: 'analyst',
     params: IdParams,
     responses: { 200: { description: 'CSV', mediaType: 'text/csv' }, 409: { description: 'The job has not succeeded' } },
     handler: async ({ res, params }) => {

@@ -258,8 +258,8 @@ describe('GET /plans/:id/cells?bbox=&zoom=', () => {
   const bbox = `${BOX.west},${BOX.south},${(BOX.west + BOX.east) / 2},${BOX.north}`;
 
   it('returns the cells whose centre lies in the bbox, column-wise', async () => {
-    const all = await h.http.get(`/api/v1/plans/${planId}/cells`).set(h.auth('viewer'));
-    const r = await h.http.get(`/api/v1/plans/${planId}/cells?bbox=${bbox}`).set(h.auth('viewer'));
+    const all = await h.http.get(`/api/v1/plans/${planId}/cells`).set(h.auth('analyst'));
+    const r = await h.http.get(`/api/v1/plans/${planId}/cells?bbox=${bbox}`).set(h.auth('analyst'));
     expect(r.status, JSON.stringify(r.body)).toBe(200);
     expect(r.body).toMatchObject({ version: 1, resolution: 9, aggregated: false });
     const { h3, beat, workload, need } = r.body as { h3: string[]; beat: string[]; workload: number[]; need: number[] };
@@ -277,8 +277,8 @@ describe('GET /plans/:id/cells?bbox=&zoom=', () => {
 
   it('aggregates to coarser cells at low zoom, keeping the totals', async () => {
     const whole = `${BOX.west - 0.05},${BOX.south - 0.05},${BOX.east + 0.05},${BOX.north + 0.05}`;
-    const fine = await h.http.get(`/api/v1/plans/${planId}/cells?bbox=${whole}`).set(h.auth('viewer'));
-    const coarse = await h.http.get(`/api/v1/plans/${planId}/cells?bbox=${whole}&zoom=10`).set(h.auth('viewer'));
+    const fine = await h.http.get(`/api/v1/plans/${planId}/cells?bbox=${whole}`).set(h.auth('analyst'));
+    const coarse = await h.http.get(`/api/v1/plans/${planId}/cells?bbox=${whole}&zoom=10`).set(h.auth('analyst'));
     expect(coarse.status).toBe(200);
     expect(coarse.body.aggregated).toBe(true);
     expect(coarse.body.resolution).toBeLessThan(9);
@@ -288,12 +288,12 @@ describe('GET /plans/:id/cells?bbox=&zoom=', () => {
     expect(sum(coarse.body.need)).toBeCloseTo(sum(fine.body.need), 1);
     const beats = new Set(fine.body.beat);
     for (const b of coarse.body.beat) expect(beats.has(b)).toBe(true);
-    const world = await h.http.get(`/api/v1/plans/${planId}/cells?bbox=${whole}&zoom=3`).set(h.auth('viewer'));
+    const world = await h.http.get(`/api/v1/plans/${planId}/cells?bbox=${whole}&zoom=3`).set(h.auth('analyst'));
     expect(world.body.resolution).toBe(4);
     expect(world.body.h3.length).toBeLessThanOrEqual(3);
     expect(sum(world.body.workload)).toBeCloseTo(sum(fine.body.workload), 1);
     // a high zoom keeps the plan's own cells
-    const high = await h.http.get(`/api/v1/plans/${planId}/cells?bbox=${whole}&zoom=16`).set(h.auth('viewer'));
+    const high = await h.http.get(`/api/v1/plans/${planId}/cells?bbox=${whole}&zoom=16`).set(h.auth('analyst'));
     expect(high.body.aggregated).toBe(false);
     expect(high.body.h3).toEqual(fine.body.h3);
   });
@@ -307,13 +307,13 @@ describe('GET /plans/:id/cells?bbox=&zoom=', () => {
       ['zoom=10', 'query.bbox'],
       [`bbox=${bbox}&format=csv`, 'query.format'],
     ]) {
-      const r = await h.http.get(`/api/v1/plans/${planId}/cells?${q}`).set(h.auth('viewer'));
+      const r = await h.http.get(`/api/v1/plans/${planId}/cells?${q}`).set(h.auth('analyst'));
       expect(r.status, q).toBe(400);
       expect(r.body.errors[0].path, q).toBe(field);
     }
     expect((await h.http.get(`/api/v1/plans/${planId}/cells?bbox=${bbox}`)).status).toBe(401);
-    expect((await h.http.get(`/api/v1/plans/${NOPE}/cells?bbox=${bbox}`).set(h.auth('viewer'))).status).toBe(404);
-    const old = await h.http.get(`/api/v1/plans/${planId}/cells`).set(h.auth('viewer'));
+    expect((await h.http.get(`/api/v1/plans/${NOPE}/cells?bbox=${bbox}`).set(h.auth('analyst'))).status).toBe(404);
+    const old = await h.http.get(`/api/v1/plans/${planId}/cells`).set(h.auth('analyst'));
     // the answer without bbox keeps its columns, in order; later columns are additions
     expect(old.body.columns.slice(0, 4)).toEqual(['h3', 'beat', 'workloadHours', 'needHours']);
     expect(old.body.columns.slice(4)).toEqual(expect.arrayContaining(['incidents', 'population']));
@@ -334,23 +334,23 @@ describe('GET /scores/:id/cells?bbox=&zoom=', () => {
     const job = await waitForJob(h, r.body.id, 60_000);
     expect(job.status).toBe('succeeded');
     const whole = `${BOX.west - 0.05},${BOX.south - 0.05},${BOX.east + 0.05},${BOX.north + 0.05}`;
-    const fine = await h.http.get(`/api/v1/scores/${r.body.id}/cells?bbox=${whole}`).set(h.auth('viewer'));
+    const fine = await h.http.get(`/api/v1/scores/${r.body.id}/cells?bbox=${whole}`).set(h.auth('analyst'));
     expect(fine.status, JSON.stringify(fine.body)).toBe(200);
     expect(fine.body).toMatchObject({ resolution: 9, aggregated: false });
     expect(fine.body.beat).toBeUndefined();
-    const plan = await h.http.get(`/api/v1/plans/${planId}/cells?bbox=${whole}`).set(h.auth('viewer'));
+    const plan = await h.http.get(`/api/v1/plans/${planId}/cells?bbox=${whole}`).set(h.auth('analyst'));
     expect(fine.body.h3.length).toBe(plan.body.h3.length);
-    const coarse = await h.http.get(`/api/v1/scores/${r.body.id}/cells?bbox=${whole}&zoom=10`).set(h.auth('viewer'));
+    const coarse = await h.http.get(`/api/v1/scores/${r.body.id}/cells?bbox=${whole}&zoom=10`).set(h.auth('analyst'));
     expect(coarse.body.aggregated).toBe(true);
     const sum = (a: number[]) => a.reduce((x, y) => x + y, 0);
     expect(sum(coarse.body.workload)).toBeCloseTo(sum(fine.body.workload), 1);
-    const bad = await h.http.get(`/api/v1/scores/${r.body.id}/cells`).set(h.auth('viewer'));
+    const bad = await h.http.get(`/api/v1/scores/${r.body.id}/cells`).set(h.auth('analyst'));
     expect(bad.status).toBe(400);
     expect(bad.body.errors[0].path).toBe('query.bbox');
-    expect((await h.http.get(`/api/v1/scores/${NOPE}/cells?bbox=${whole}`).set(h.auth('viewer'))).status).toBe(404);
+    expect((await h.http.get(`/api/v1/scores/${NOPE}/cells?bbox=${whole}`).set(h.auth('analyst'))).status).toBe(404);
     expect((await h.http.get(`/api/v1/scores/${r.body.id}/cells?bbox=${whole}`)).status).toBe(401);
     const slow = await h.http.post('/api/v1/scores').set(h.auth('analyst')).send({ ...data, resolution: 11 });
-    const notYet = await h.http.get(`/api/v1/scores/${slow.body.id}/cells?bbox=${whole}`).set(h.auth('viewer'));
+    const notYet = await h.http.get(`/api/v1/scores/${slow.body.id}/cells?bbox=${whole}`).set(h.auth('analyst'));
     expect(notYet.status).toBe(409);
     expect(notYet.body.code).toBe('JOB_NOT_FINISHED');
     await h.http.post(`/api/v1/jobs/${slow.body.id}/cancel`).set(h.auth('analyst'));

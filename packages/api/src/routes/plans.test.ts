@@ -117,8 +117,8 @@ describe('plans: create', () => {
   it('same inputs and seed give a byte-identical plan.json', async () => {
     const a = await makePlan();
     const b = await makePlan();
-    const ea = await h.http.get(`/api/v1/plans/${a}/export?format=plan`).set(h.auth('viewer'));
-    const eb = await h.http.get(`/api/v1/plans/${b}/export?format=plan`).set(h.auth('viewer'));
+    const ea = await h.http.get(`/api/v1/plans/${a}/export?format=plan`).set(h.auth('analyst'));
+    const eb = await h.http.get(`/api/v1/plans/${b}/export?format=plan`).set(h.auth('analyst'));
     expect(ea.text.length).toBeGreaterThan(100);
     // name the differing top-level and `extra` keys when it fails (workers load the engine afresh per job)
     const x = JSON.parse(ea.text) as Record<string, unknown> & { extra: Record<string, unknown> };
@@ -186,7 +186,7 @@ describe('plans: read', () => {
 
   it('exports plan.json and metrics.json as attachments', async () => {
     const p = await seedPlan();
-    const r = await h.http.get(`/api/v1/plans/${p.id}/export?format=plan&version=2`).set(h.auth('viewer'));
+    const r = await h.http.get(`/api/v1/plans/${p.id}/export?format=plan&version=2`).set(h.auth('analyst'));
     expect(r.status).toBe(200);
     expect(r.headers['content-disposition']).toContain(`plan-${p.id.slice(0, 8)}-v2-plan.json`);
     expect(JSON.parse(r.text)).toEqual({ fixture: 2 });
@@ -230,7 +230,7 @@ describe('plans: read', () => {
 
   it('cells as compact JSON and as cells.csv with full scores', async () => {
     const id = await makePlan();
-    const j = await h.http.get(`/api/v1/plans/${id}/cells`).set(h.auth('viewer'));
+    const j = await h.http.get(`/api/v1/plans/${id}/cells`).set(h.auth('analyst'));
     expect(j.body.columns.slice(0, 4)).toEqual(['h3', 'beat', 'workloadHours', 'needHours']);
     const m = await h.http.get(`/api/v1/plans/${id}/metrics`).set(h.auth('viewer'));
     expect(j.body.rows).toHaveLength(m.body.cells);
@@ -238,13 +238,13 @@ describe('plans: read', () => {
     for (const row of j.body.rows) expect(beats.has(row[1])).toBe(true);
     const total = j.body.rows.reduce((s: number, r: number[]) => s + (r[2] as number), 0);
     expect(total).toBeCloseTo(m.body.workload.total, 6);
-    const csv = await h.http.get(`/api/v1/plans/${id}/cells?format=csv`).set(h.auth('viewer'));
+    const csv = await h.http.get(`/api/v1/plans/${id}/cells?format=csv`).set(h.auth('analyst'));
     const lines = csv.text.trim().split('\n');
     expect(lines[0]).toMatch(/^h3,beat,workload,need,incidents,population/);
     expect(lines).toHaveLength(m.body.cells + 1);
     const incidents = lines.slice(1).reduce((s, l) => s + Number(l.split(',')[4]), 0);
     expect(incidents).toBeGreaterThan(250);
-    const exp = await h.http.get(`/api/v1/plans/${id}/export?format=csv`).set(h.auth('viewer'));
+    const exp = await h.http.get(`/api/v1/plans/${id}/export?format=csv`).set(h.auth('analyst'));
     // the JSON carries the per-shift workload, incidents and population of cells.csv (from plan.json)
     const head = lines[0]!.split(',');
     const shiftCols = head.filter((c) => c.startsWith('workload_'));

@@ -9,6 +9,7 @@ import type { AppContext } from '../app-context.js';
 import { engineFileName, resolveInputs } from '../context-cache.js';
 import {
   comparePlanPair,
+  incidentBinsDto,
   lookupBeat,
   moveOnPlan,
   planCellsCsv,
@@ -28,6 +29,7 @@ import {
   ExportQuery,
   IdParams,
   IdSchema,
+  IncidentBinsSchema,
   JobSchema,
   LockRequestSchema,
   LookupQuery,
@@ -39,6 +41,7 @@ import {
   StaffRequestSchema,
   VersionQuery,
 } from '../schemas.js';
+import type { Principal } from '../auth.js';
 import type { PlanRecord, PlanVersionRecord } from '../store/store.js';
 
 import { DEFAULT_MEETING_SCHEDULE, PlanAccess, planEtag } from '../plan-access.js';
@@ -78,6 +81,8 @@ export function planRoutes(t: RouteTable, ctx: AppContext): void {
   const loadPlan = (p: PlanRecord, v: PlanVersionRecord) => access.loadPlan(p, v);
   const checkIfMatch = (header: string | undefined, p: PlanRecord) => access.checkIfMatch(header, p);
   const writeVersion = (p: PlanRecord, action: string, summary: Record<string, unknown>, out: SerializedPlan, by: string) => access.writeVersion(p, action, summary, out, by);
+  /** The small-count threshold of a principal's views: set for viewers (the public), none for the others. */
+  const publicK = (principal: Principal): number | undefined => (principal.role === 'viewer' ? ctx.config.privacyK : undefined);
 
   t.add({
     method: 'post',
@@ -246,7 +251,7 @@ export function planRoutes(t: RouteTable, ctx: AppContext): void {
     operationId: 'getPlanCells',
     summary: 'Cells of a plan: H3 id, beat, workload, need (compact JSON or cells.csv; by bbox and zoom)',
     description:
-      'Without `bbox`: every cell, as `{ resolution, columns, rows }` (h3, beat, workload, need, workload per shift, incidents, population — from the stored plan, no dataset re-read) or cells.csv (scores rebuilt from the datasets). With `bbox` (and optionally `zoom`): the cells whose centre lies in the box as column-wise `{ version, resolution, aggregated, h3, beat, workload, need }`; at low zoom summed into coarser H3 cells so the answer stays small.',
+      'Without `bbox`: every cell, as `{ resolution, columns, rows }` (h3, beat, workload, need, workload per shift, incidents, population — from the stored plan, no dataset re-read) or cells.csv (scores rebuilt from the datasets). With `bbox` (and optionally `zoom`): the cells whose centre lies in the box as column-wise `{ version, resolution, aggregated, h3, beat, workload, need }`; at low zoom summed into coarser H3 cells so the answer stays small. A viewer (the public) gets incident-derived figures only by area of at least k incidents (`privacy`, default k = 5): each cell shows its pool\'s mean workload, and no incident count or per-shift workload per cell.',
     tag: 'plans',
     role: 'viewer',
     params: IdParams,
@@ -260,7 +265,7 @@ export function planRoutes(t: RouteTable, ctx: AppContext): void {
         ]),
       },
     },
-    handler: async ({ res, params, query }) => {
+    handler: async ({ res, params, query, principal }) => {
       if (query.zoom !== undefined && !query.bbox) {
         throw new ApiError('VALIDATION_FAILED', 'query.bbox: required with zoom', { errors: [{ path: 'query.bbox', message: 'required with zoom' }] });
       }
@@ -269,19 +274,47 @@ export function planRoutes(t: RouteTable, ctx: AppContext): void {
       }
       const p = await getPlan(params.id);
       const v = await getVersion(p, query.version);
+      const k = publicK(principal);
+      res.setHeader('Vary', 'Authorization');
       if (query.bbox) {
-        res.setHeader('ETag', planEtag(p.id, v.version)).json(await access.cellsInBbox(p, v, query.bbox, query.zoom));
+        res.setHeader('ETag', planEtag(p.id, v.version)).json(await access.cellsInBbox(p, v, query.bbox, query.zoom, k));
         return;
       }
       res.setHeader('ETag', planEtag(p.id, v.version));
       if (query.format === 'csv') {
-        res.type('text/csv').send(planCellsCsv(await contextOf(p), (await loadPlan(p, v)).json));
+        res.type('text/csv').send(planCellsCsv(await contextOf(p), (await loadPlan(p, v)).json, k));
+        return;
+      }
+      if (k !== undefined) {
+        const { parsed, bins } = await access.incidentBins(v, k);
+        res.json(planCellsJson(parsed, bins));
         return;
       }
       // straight from the stored plan.json: no grid rebuild, so the map's first request is quick;
       // the version is then loaded (grid and all) in the background, ready for the first edit
       res.json(planCellsJson((await store.getBlob(v.planBlobRef)).toString('utf8')));
       res.once('finish', () => setTimeout(() => void loadPlan(p, v).catch(() => undefined), 0));
+    },
+  });
+
+  t.add({
+    method: 'get',
+    path: '/plans/:id/incidents',
+    operationId: 'getPlanIncidents',
+    summary: 'Incident counts by area, for the heat layer (pooled to ≥ k incidents for viewers)',
+    description:
+      "The incidents of the plan's data period located in its cells, as H3 bins column-wise. For analysts and commanders each bin is a cell with incidents (k = 1). For a viewer (the public) cells with fewer than k incidents (the server's `privacyK`, default 5) are pooled with their siblings under coarser H3 cells until each pool holds k; pools still below k six levels up are left out and counted in `suppressed`.",
+    tag: 'plans',
+    role: 'viewer',
+    params: IdParams,
+    query: VersionQuery,
+    responses: { 200: { description: 'Bins of at least k incidents', schema: IncidentBinsSchema } },
+    handler: async ({ res, params, query, principal }) => {
+      const p = await getPlan(params.id);
+      const v = await getVersion(p, query.version);
+      const k = publicK(principal);
+      const { bins } = await access.incidentBins(v, k ?? 1);
+      res.setHeader('ETag', planEtag(p.id, v.version)).setHeader('Vary', 'Authorization').json(incidentBinsDto(bins, v.version, k !== undefined));
     },
   });
 
@@ -309,23 +342,29 @@ export function planRoutes(t: RouteTable, ctx: AppContext): void {
     path: '/plans/:id/export',
     operationId: 'exportPlan',
     summary: 'Download plan.json, beats.geojson, cells.csv or metrics.json',
+    description:
+      'For a viewer (the public), cells.csv has the public layout (`h3,beat,workload,need,population,area`: workload pooled over areas of at least k incidents, no incident counts) and plan.json, which holds every cell\'s incident count, is refused (403).',
     tag: 'plans',
     role: 'viewer',
     params: IdParams,
     query: ExportQuery,
     responses: { 200: { description: 'An attachment', mediaType: 'application/octet-stream' } },
-    handler: async ({ res, params, query }) => {
+    handler: async ({ res, params, query, principal }) => {
       const p = await getPlan(params.id);
       const v = await getVersion(p, query.version);
       const base = `plan-${p.id.slice(0, 8)}-v${v.version}`;
-      res.setHeader('ETag', planEtag(p.id, v.version));
+      const k = publicK(principal);
+      if (query.format === 'plan' && k !== undefined) {
+        throw new ApiError('FORBIDDEN', 'plan.json holds the incident count of every cell: it needs the analyst role; a viewer can export beats.geojson, metrics.json or the public cells.csv (incidents pooled by area)');
+      }
+      res.setHeader('ETag', planEtag(p.id, v.version)).setHeader('Vary', 'Authorization');
       if (query.format === 'plan' || query.format === 'metrics') {
         const ref = query.format === 'plan' ? v.planBlobRef : v.metricsBlobRef;
         if (!ref) throw new ApiError('NOT_FOUND', `no ${query.format} for version ${v.version}`);
         res.attachment(`${base}-${query.format}.json`).type('application/json').send(await store.getBlob(ref));
         return;
       }
-      if (query.format === 'csv') res.attachment(`${base}-cells.csv`).type('text/csv').send(planCellsCsv(await contextOf(p), (await loadPlan(p, v)).json));
+      if (query.format === 'csv') res.attachment(`${base}-cells.csv`).type('text/csv').send(planCellsCsv(await contextOf(p), (await loadPlan(p, v)).json, k));
       else res.attachment(`${base}-beats.geojson`).type('application/geo+json').send(await access.beatsGeojson(p, v));
     },
   });

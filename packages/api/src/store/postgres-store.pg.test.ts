@@ -161,7 +161,7 @@ describe('two API instances on one Postgres database', () => {
     const [pa, pb] = await Promise.all([a.http.get(`/api/v1/plans/${id}`).set(a.auth('viewer')), b.http.get(`/api/v1/plans/${id}`).set(b.auth('viewer'))]);
     expect(pa.headers.etag).toBe(planEtag(id, 1));
     expect(pb.headers.etag).toBe(planEtag(id, 1));
-    const exported = await b.http.get(`/api/v1/plans/${id}/export?format=plan`).set(b.auth('viewer'));
+    const exported = await b.http.get(`/api/v1/plans/${id}/export?format=plan`).set(b.auth('analyst'));
     const beats = loadPlanJson(exported.text).plan.beatIds;
 
     // both instances edit from version 1: a wins, b loses with 412 and the current ETag
@@ -188,7 +188,7 @@ describe('two API instances on one Postgres database', () => {
     const done = await waitForJob(b, submit.body.id, 60_000);
     expect(done.status, JSON.stringify(done.error)).toBe('succeeded');
     const id = (done.result as { planId: string }).planId;
-    const beats = loadPlanJson((await a.http.get(`/api/v1/plans/${id}/export?format=plan`).set(a.auth('viewer'))).text).plan.beatIds;
+    const beats = loadPlanJson((await a.http.get(`/api/v1/plans/${id}/export?format=plan`).set(a.auth('analyst'))).text).plan.beatIds;
     const [ra, rb] = await Promise.all([
       a.http.post(`/api/v1/plans/${id}/locks`).set(a.auth('commander')).set('If-Match', planEtag(id, 1)).send({ beats: [beats[0]] }),
       b.http.post(`/api/v1/plans/${id}/locks`).set(b.auth('commander')).set('If-Match', planEtag(id, 1)).send({ beats: [beats[1]] }),

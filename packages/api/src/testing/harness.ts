@@ -226,7 +226,7 @@ export async function createPlan(h: Harness, body: Record<string, unknown>, time
 
 /** The current plan.json of a plan, loaded with the engine (grid, plan, scores). */
 export async function loadedPlan(h: Harness, planId: string): Promise<LoadedPlan> {
-  const r = await h.http.get(`/api/v1/plans/${planId}/export?format=plan`).set(h.auth('viewer'));
+  const r = await h.http.get(`/api/v1/plans/${planId}/export?format=plan`).set(h.auth('analyst'));
   return loadPlanJson(r.text);
 }
 

@@ -11,7 +11,7 @@ import { buildGrid } from '../grid/build-grid.js';
 import type { Grid } from '../grid/grid.js';
 import { cellsToPolygons, pointToCellLocator } from '../grid/locate.js';
 import { readIncidents } from '../io/index.js';
-import { scoreCells } from '../score/index.js';
+import { aggregateCounts, binMeans, scoreCells } from '../score/index.js';
 import type { CellScores } from '../score/types.js';
 import { comparePlans, evaluatePlan, importPlan } from './evaluate.js';
 import { planToCellsCsv } from './output.js';
@@ -106,6 +106,26 @@ describe.skipIf(!hasRealdata())('Chicago (real data, resolution 10, 274 beats)',
       sum.set(beat!, (sum.get(beat!) ?? 0) + Number(w));
     }
     for (const pb of m.perBeat) expect(Math.abs(sum.get(pb.id)! - pb.workload)).toBeLessThan(1e-9 * Math.max(1, pb.workload));
+  });
+
+  it('aggregates the 2015 incidents for the public: every area shown holds ≥ 5 incidents', () => {
+    const t = performance.now();
+    const bins = aggregateCounts(grid.h3, scores.incidentCount, 5);
+    const ms = performance.now() - t;
+    const shownAsCells = [...bins.cells].filter((c) => c === 1).length;
+    console.log(
+      `Chicago k=5: ${bins.h3.length} bins (${shownAsCells} single cells) for ${bins.total} incidents, suppressed ${bins.suppressed.incidents} incidents in ${bins.suppressed.cells} cells, ${ms.toFixed(0)} ms`,
+    );
+    expect(Math.min(...bins.count)).toBeGreaterThanOrEqual(5);
+    expect(bins.count.reduce((a, b) => a + b, 0) + bins.suppressed.incidents).toBe(bins.total);
+    expect(bins.total).toBe(scores.incidentCount.reduce((a, b) => a + b, 0));
+    // the public workload keeps the city total up to the suppressed cells
+    const pub = binMeans(bins, scores.workloadHours);
+    let shown = 0;
+    let hidden = 0;
+    for (let i = 0; i < grid.cellCount; i++) (Number.isNaN(pub[i]!) ? (hidden += scores.workloadHours[i]!) : (shown += pub[i]!));
+    expect(shown + hidden).toBeCloseTo(scores.workloadHours.reduce((a, b) => a + b, 0), 6);
+    expect(ms).toBeLessThan(2000);
   });
 
   it('moveCells paints a 50-cell stroke in under 5 ms and keeps every beat contiguous', () => {

@@ -7,7 +7,7 @@ import { cellsToMultiPolygon } from 'h3-js';
 import { BeatplanError } from '../errors.js';
 import type { Grid } from '../grid/grid.js';
 import { gridTopology, type GridTopology } from '../grid/build-grid.js';
-import { cellsToCsv } from '../score/cells-csv.js';
+import { cellsToCsv, type CellsCsvOptions } from '../score/cells-csv.js';
 import type { CellScores, ShiftWindow } from '../score/types.js';
 import { checkPlanGrid } from './evaluate.js';
 import type { BeatMethod, BeatMetrics, BeatPlan, PlanMetrics, PlanScores } from './types.js';
@@ -241,14 +241,20 @@ export function beatsToGeojson(grid: Grid, plan: BeatPlan, metrics: PlanMetrics)
  * `cells.csv` of a plan: `h3,beat,workload,need,incidents,population,workload_<shift>…`
  * (one row per grid cell, beat id empty when unassigned; full-precision numbers). Uses the
  * scoring stage's `cellsToCsv`, so both files share one layout.
+ * With `options.privacy`, the public layout of `cellsToCsv` (pooled workload, no incident counts).
  * @throws BeatplanError `PLAN_GRID_MISMATCH`
  * @example writeFileSync('cells.csv', planToCellsCsv(grid, plan, scores));
  */
-export function planToCellsCsv(grid: Grid, plan: BeatPlan, scores: PlanScores): string {
+export function planToCellsCsv(grid: Grid, plan: BeatPlan, scores: PlanScores, options: CellsCsvOptions = {}): string {
   checkPlanGrid(grid, plan);
   const cs = toCellScores(grid, scores);
-  return cellsToCsv(grid, cs, (i) => {
-    const b = plan.beatOfCell[i]!;
-    return b >= 0 ? plan.beatIds[b]! : '';
-  });
+  return cellsToCsv(
+    grid,
+    cs,
+    (i) => {
+      const b = plan.beatOfCell[i]!;
+      return b >= 0 ? plan.beatIds[b]! : '';
+    },
+    options,
+  );
 }
