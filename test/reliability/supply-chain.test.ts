@@ -42,6 +42,35 @@ function installScripts(): Map<string, string[]> {
 }
 
 describe('supply chain', () => {
+  it('better-sqlite3 is built from its registry tarball: .npmrc sets build-from-source, so prebuild-install never downloads', () => {
+    const npmrc = readFileSync(join(ROOT, '.npmrc'), 'utf8');
+    expect(npmrc).toMatch(/^build-from-source=true$/m);
+    const store = join(ROOT, 'node_modules/.pnpm');
+    const pkg = readdirSync(store).find((d) => d.startsWith('better-sqlite3@'));
+    const pre = readdirSync(store).find((d) => d.startsWith('prebuild-install@'));
+    expect(pkg && pre).toBeTruthy();
+    const dir = join(store, pkg!, 'node_modules/better-sqlite3');
+    expect(JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')).scripts.install).toMatch(/^prebuild-install \|\| node-gyp rebuild/);
+    // what pnpm runs, with the setting pnpm passes from .npmrc; any network attempt would go to a dead proxy
+    let out = '';
+    let code = 0;
+    try {
+      execFileSync(process.execPath, [join(store, pre!, 'node_modules/prebuild-install/bin.js'), '--verbose'], {
+        cwd: dir,
+        env: { PATH: process.env.PATH, npm_config_build_from_source: 'true', HTTPS_PROXY: 'http://127.0.0.1:9', HTTP_PROXY: 'http://127.0.0.1:9' },
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+    } catch (e) {
+      const err = e as { status: number; stderr: string; stdout: string };
+      code = err.status;
+      out = `${err.stdout}${err.stderr}`;
+    }
+    expect(out).toContain('not attempting download');
+    expect(out).not.toMatch(/github\.com|ECONNREFUSED|downloading/i);
+    expect(code).not.toBe(0); // so the install script falls through to node-gyp
+  });
+
   it('pnpm-lock.yaml is committed', () => {
     const files = execFileSync('git', ['ls-files', 'pnpm-lock.yaml'], { cwd: ROOT, encoding: 'utf8' }).trim();
     expect(files).toBe('pnpm-lock.yaml');
