@@ -67,7 +67,7 @@ export async function openSource(source: TextSource, fileName?: string): Promise
     }
     return { stream: createReadStream(path, { highWaterMark: 1 << 20 }), sizeBytes: size, file, path };
   }
-  if (source instanceof Readable) return { stream: source, sizeBytes: undefined, file, path: undefined };
+  if (source instanceof Readable) return { stream: Readable.from(bytesOf(source, file), { objectMode: false }), sizeBytes: undefined, file, path: undefined };
   if (source instanceof Uint8Array) {
     const buf = Buffer.isBuffer(source) ? source : Buffer.from(source.buffer, source.byteOffset, source.byteLength);
     return { stream: Readable.from([buf], { objectMode: false }), sizeBytes: buf.length, file, path: undefined };
@@ -81,6 +81,27 @@ export async function openSource(source: TextSource, fileName?: string): Promise
     'unsupported source: expected a file path, URL, Buffer, Readable stream or { text }',
     { file, value: typeof source },
   );
+}
+
+/**
+ * The chunks of a caller's stream as bytes; a chunk that is not text or bytes (an
+ * object-mode stream) ends the read with a `BAD_INPUT` naming it, instead of a Node
+ * `ERR_INVALID_ARG_TYPE` thrown outside any promise.
+ */
+async function* bytesOf(stream: Readable, file: string | undefined): AsyncGenerator<Buffer> {
+  let k = 0;
+  for await (const chunk of stream as AsyncIterable<unknown>) {
+    if (typeof chunk === 'string') yield Buffer.from(chunk, 'utf8');
+    else if (chunk instanceof Uint8Array) yield Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    else {
+      stream.destroy();
+      throw new BeatplanError('BAD_INPUT', `chunk ${k} of the stream is of type ${chunk === null ? 'null' : typeof chunk}: pass a byte or text stream (not object mode)`, {
+        file,
+        field: `chunk ${k}`,
+      });
+    }
+    k++;
+  }
 }
 
 function isSpace(b: number): boolean {
