@@ -13,7 +13,6 @@
  * `node --conditions=source --import tsx test/bench/api-bench.ts [--rate 200] [--seconds 10]`.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -25,61 +24,7 @@ import { createToken } from '../../packages/api/src/auth.js';
 import { moveOnPlan, type LoadedPlan } from '../../packages/api/src/engine-service.js';
 import { PlanAccess, planEtag, type Bbox } from '../../packages/api/src/plan-access.js';
 import { SqliteStore } from '../../packages/api/src/store/sqlite-store.js';
-
-interface Sample {
-  name: string;
-  /** From the scheduled send time (open loop: includes any lag of the sender). */
-  ms: number;
-  /** From the actual send time (HTTP round trip only). */
-  svcMs?: number;
-  status: number;
-}
-
-const pct = (sorted: number[], p: number) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]! : NaN);
-
-function summarize(label: string, samples: Sample[], seconds: number): void {
-  const groups = new Map<string, Sample[]>();
-  for (const s of samples) (groups.get(s.name) ?? groups.set(s.name, []).get(s.name)!).push(s);
-  groups.set('all', samples);
-  for (const [name, list] of groups) {
-    const ms = list.map((s) => s.ms).sort((a, b) => a - b);
-    const bad = list.filter((s) => s.status >= 400 || s.status === 0).length;
-    console.log(
-      `  ${label.padEnd(10)} ${name.padEnd(14)} n=${String(list.length).padStart(5)}  ${(list.length / seconds).toFixed(1).padStart(7)} req/s  p50 ${pct(ms, 50).toFixed(2).padStart(7)} ms  p99 ${pct(ms, 99).toFixed(2).padStart(7)} ms  max ${(ms.at(-1) ?? NaN).toFixed(1).padStart(7)} ms${bad ? `  errors ${bad} (status ${[...new Set(list.filter((x) => x.status >= 400 || x.status === 0).map((x) => x.status))].join('/')})` : ''}`,
-    );
-  }
-}
-
-/** A small HTTP client over one keep-alive agent. */
-function client(base: string, token: string) {
-  const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
-  const url = new URL(base);
-  const call = (method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; headers: http.IncomingHttpHeaders; text: string }> =>
-    new Promise((resolve, reject) => {
-      const data = body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body);
-      const req = http.request(
-        {
-          agent,
-          host: url.hostname,
-          port: url.port,
-          method,
-          path: `/api/v1${path}`,
-          headers: { Authorization: `Bearer ${token}`, ...(data !== undefined ? { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(data) } : {}), ...headers },
-        },
-        (res) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, text: Buffer.concat(chunks).toString('utf8') }));
-          res.on('error', reject);
-        },
-      );
-      req.setTimeout(30_000, () => req.destroy(new Error('timeout')));
-      req.on('error', reject);
-      if (data !== undefined) req.write(data);
-      req.end();
-    });
-  return { call, close: () => agent.destroy() };
-}
+import { client, pct, summarize, type Sample } from './load-stats.js';
 
 /**
  * The open-loop load generator, run in a worker thread: sends `requests[k]` at `k / rate`

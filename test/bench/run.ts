@@ -11,9 +11,11 @@ const benches: Record<string, () => Promise<void>> = {
   staff: async () => (await import('./staff-bench.js')).runStaffBench(),
   response: async () => (await import('./response-bench.js')).runResponseBench(),
   api: async () => (await import('./api-bench.js')).runApiBench(),
+  soak: async () => void (await import('./soak-bench.js')).runSoakBench(),
 };
 
-const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
+// bench names; options (`--seconds 30`) and their numeric values are for the benches themselves
+const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-') && !/^[\d.]+$/.test(a));
 const names = wanted.length ? wanted : Object.keys(benches);
 console.log(`# beatplan bench — node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}`);
 for (const name of names) {

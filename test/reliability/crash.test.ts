@@ -4,7 +4,7 @@
  * still there (versions and content), the SQLite file passes `PRAGMA integrity_check`, and
  * the interrupted job is `failed`, not `running`.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,6 +14,7 @@ import { createPlanState, moveCells, type BeatplanError } from '@beatplan/engine
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadPlanJson, type LoadedPlan } from '../../packages/api/src/engine-service.js';
 import { incidentsCsv, squareBoundary } from '../../packages/api/src/testing/harness.js';
+import { spawnServer, type SpawnedServer } from '../../packages/api/src/testing/spawn-server.js';
 
 const ROOT = join(import.meta.dirname, '../..');
 // better-sqlite3 is a dependency of @beatplan/api only: load it from there
@@ -26,32 +27,11 @@ afterAll(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-/** Starts `packages/api/src/server.ts` on a free port; resolves with its URL from the log. */
-function startServer(): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', 'packages/api/src/server.ts', '--port', '0', '--data', dir], {
-    cwd: ROOT,
-    env: { ...process.env, BEATPLAN_LOG_LEVEL: 'info', NODE_ENV: 'production' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  children.push(child);
-  return new Promise((ok, fail) => {
-    let out = '';
-    let err = '';
-    const timer = setTimeout(() => fail(new Error(`server did not start:\n${out}\n${err}`)), 60_000);
-    child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
-    child.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = /"url":"(http:\/\/[^"]+)"/.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        ok({ url: m[1]!, child });
-      }
-    });
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      fail(new Error(`server exited with ${code}:\n${out}\n${err}`));
-    });
-  });
+/** Starts `packages/api/src/server.ts` on a free port over `dir`. */
+async function startServer(): Promise<SpawnedServer> {
+  const server = await spawnServer({ dataDir: dir });
+  children.push(server.child);
+  return server;
 }
 
 let url = '';

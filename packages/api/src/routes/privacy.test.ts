@@ -87,7 +87,7 @@ describe('public (viewer) views aggregate incidents to areas of ≥ k', () => {
     expect(v.body.columns).toEqual(['h3', 'beat', 'workloadHours', 'needHours', 'population']);
     expect(v.body.privacy).toEqual({ k: 5, method: 'h3-pooling' });
     const a = await h.http.get(`/api/v1/plans/${planId}/cells`).set(h.auth('analyst'));
-    const wA = new Map(a.body.rows.map((r: Array<string | number>) => [r[0], r[2] as number]));
+    const wA = new Map<string, number>(a.body.rows.map((r: Array<string | number>) => [r[0] as string, r[2] as number]));
     // cells with the same pooled value come from one area: their exact workloads average to it
     const bins = (await h.http.get(`/api/v1/plans/${planId}/incidents`).set(h.auth('viewer'))).body.bins as { h3: string[] };
     const areaOf = (cell: string) => bins.h3.filter((b) => cellToParent(cell, getResolution(b)) === b).sort((x, y) => getResolution(y) - getResolution(x))[0];
