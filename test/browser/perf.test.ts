@@ -131,4 +131,37 @@ describe.skipIf(!existsSync(CHROMIUM))('planning map performance (≈40k cells)'
     expect(t.localMs).toBeLessThan(Math.max(2000, 6 * frameMs));
     expect(errors).toEqual([]);
   }, 600_000);
+
+  it('draws the incidents heat layer of the whole city, and the beat card gets its response figures', async () => {
+    await page.keyboard.press('v');
+    await page.evaluate(() => {
+      const a = window.__beatplan!;
+      const m = a.model!;
+      let w = 180, s = 90, e = -180, n = -90;
+      for (let i = 0; i < m.cellCount; i++) ((w = Math.min(w, m.centroid[2 * i]!)), (e = Math.max(e, m.centroid[2 * i]!)), (s = Math.min(s, m.centroid[2 * i + 1]!)), (n = Math.max(n, m.centroid[2 * i + 1]!)));
+      a.map.fitBounds([w, s, e, n], { padding: 20, duration: 0 });
+    });
+    await page.waitForFunction(() => window.__beatplan!.map.loaded() && window.__beatplan!.map.areTilesLoaded(), null, { timeout: 60_000 });
+    await page.keyboard.press('i');
+    await page.waitForFunction(() => window.__beatplan!.heatTimings.renderMs !== undefined, null, { timeout: 120_000 });
+    const h = await page.evaluate(() => window.__beatplan!.heatTimings as Record<string, number>);
+    const repaint = await page.evaluate(async () => {
+      const map = window.__beatplan!.map;
+      const t = performance.now();
+      for (let k = 0; k < 3; k++) await new Promise<void>((ok) => (map.once('render', () => ok()), map.triggerRepaint()));
+      return Math.round((performance.now() - t) / 3);
+    });
+    console.log(`heat layer on ${h.bins} bins: fetch ${Math.round(h.fetchMs!)} ms, points ${Math.round(h.pointsMs!)} ms, toggle → drawn ${Math.round(h.renderMs!)} ms; one repaint with the heat ${repaint} ms`);
+    saveArtifact('perf-heat.png', await page.screenshot());
+    expect(h.bins).toBeGreaterThan(10_000);
+    await page.keyboard.press('i');
+    // response figures of a 272-beat plan: the first answer for a version is computed by the API
+    await page.evaluate(() => window.__beatplan!.selectBeat(0));
+    await page.click('#tab-beat');
+    await page.waitForSelector('[data-testid=response-figures][data-status=ready], [data-testid=response-figures][data-status=error]', { timeout: 300_000 });
+    const status = await page.getAttribute('[data-testid=response-figures]', 'data-status');
+    console.log(`response figures (272 beats): ${status}, first answer ${Math.round(await page.evaluate(() => window.__beatplan!.loadTimings.responseMs as number))} ms`);
+    expect(status, (await page.textContent('[data-testid=response-figures]')) ?? '').toBe('ready');
+    expect(errors).toEqual([]);
+  }, 600_000);
 });

@@ -14,7 +14,10 @@ import {
   aggregateBeats,
   beatAdjacency,
   beatNeighbours,
+  beatToMultiPolygon,
   brushCells,
+  cellEdgeKm,
+  cellsToCentres,
   cellsToModel,
   csvToScoreDetail,
   edgesOfCells,
@@ -25,13 +28,15 @@ import {
   type CellsResponse,
 } from './cell-model.js';
 import type { FeatureCollection } from './geojson.js';
-import { drawBriefing, officersPerShift, staffingToAssignmentsCsv, type StaffingDto } from './exports.js';
+import { communityHoursPerShift, drawBriefing, officersPerShift, staffingToAssignmentsCsv, type StaffingDto } from './exports.js';
+import { binsToHeatPoints, heatSummary, type HeatSummary, type IncidentBins } from './heat.js';
+import { mapLegend } from './legend.js';
 import {
   cellFillColour,
+  cellOpacity,
   composeStyle,
   formatNumber,
   LAYERS,
-  legendFor,
   offlineBaseStyle,
   planLayers,
   planSources,
@@ -40,11 +45,14 @@ import {
   SOURCE_LAYERS,
   SOURCES,
   type ColourMode,
+  type LayerOptions,
   type ShiftChoice,
 } from './map-style.js';
 import { bandOf, previewStroke, problemBeats, type PlanMetricsDto, type SortKey } from './metrics.js';
 import { colourBeats, quantileBreaks, recolourBeats } from './palette.js';
-import { beatCard, el, legendBox, metricsBars, metricsSummary, staffingTable, strokePreview } from './panels.js';
+import { beatCard, el, legendBox, metricsBars, metricsSummary, responseSection, staffingTable, strokePreview, whatIfSection, type ResponseState, type WhatIfState } from './panels.js';
+import { DEFAULT_WHATIF, whatIfBeatView, whatIfBody, type ResponseDto, type WhatIfForm, type WhatIfResultDto } from './response.js';
+import { SwipeView } from './swipe-view.js';
 import { SHORTCUTS, shortcutAction, type ShortcutAction } from './shortcuts.js';
 import { buildTileIndex, installTileProtocol, registerTileProvider, tileStats, unregisterTileProvider } from './vector-tiles.js';
 
@@ -79,6 +87,9 @@ export interface EditTiming {
 
 /** Roles as the API orders them. */
 const ROLES = ['viewer', 'analyst', 'commander', 'admin'];
+
+/** The note shown by the shift selector when a public answer has no per-shift cell workload. */
+export const SHIFT_NOTE_VIEWER = 'per-shift cell workload is not shown to viewers';
 
 const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
 const frames = () => new Promise<void>((ok) => requestAnimationFrame(() => requestAnimationFrame(() => ok())));
@@ -135,6 +146,37 @@ export class PlanningApp {
   private outlineSeq = 0;
   private outlineTimer: ReturnType<typeof setTimeout> | null = null;
   private prefetch: { id: string; data: Promise<PlanData>; t0: number } | null = null;
+  /** Incidents heat layer: on/off, available on this server, answers per plan version. */
+  heatOn = false;
+  heatAvailable = true;
+  heat: HeatSummary | null = null;
+  /** Phases of the last heat-layer draw, ms (fetch, points, toggle → first idle render). */
+  heatTimings: Record<string, number> = {};
+  private heatCache = new Map<string, Promise<IncidentBins>>();
+  /** The heat layer's points on the map (also drawn on the swipe view's side). */
+  private heatPoints: ReturnType<typeof binsToHeatPoints> | null = null;
+  /** The plan version whose bins are in the heat source (toggling again does not re-index them). */
+  private heatKey = '';
+  private heatSeq = 0;
+  /** Response figures per plan version (`GET /plans/:id/response`), and the beat card's view of them. */
+  private responseCache = new Map<string, Promise<ResponseDto>>();
+  responseState: ResponseState = { status: 'loading' };
+  private responseKey = '';
+  private responseTimer: ReturnType<typeof setTimeout> | undefined;
+  /** What-if of the beat card: the form, and the last run (for the plan version × beat `whatIfKey`). */
+  whatIfForm: WhatIfForm = { ...DEFAULT_WHATIF };
+  whatIfState: WhatIfState = { status: 'idle' };
+  private whatIfKey = '';
+  private whatIfJob: JobDto | null = null;
+  private responseSlot: HTMLElement | null = null;
+  private whatIfSlot: HTMLElement | null = null;
+  /** The swipe comparison (plan B on a second map right of a divider), when open. */
+  swipe: SwipeView | null = null;
+  private swipeOpening = false;
+  /** The plan the changed cells were computed against, and their H3 ids. */
+  private comparedWith: string | null = null;
+  private changedH3: string[] = [];
+  private overlayOf: string | null = null;
 
   constructor(private readonly options: AppOptions) {
     this.api = options.api;
@@ -144,6 +186,11 @@ export class PlanningApp {
   /** True when the caller may edit plans (commander or admin). */
   get canEdit(): boolean {
     return ROLES.indexOf(this.role) >= ROLES.indexOf('commander');
+  }
+
+  /** True when the caller may read analysts' figures (response figures): analyst and up. */
+  get canAnalyse(): boolean {
+    return ROLES.indexOf(this.role) >= ROLES.indexOf('analyst');
   }
 
   /** Builds the map, loads the plan list and the first plan. */
@@ -211,8 +258,15 @@ export class PlanningApp {
     this.colourOf = Int32Array.from(colourBeats(beatAdjacency(model)).colourOf);
     this.agg = aggregateBeats(model);
     this.selectedBeat = null;
+    this.closeSwipe();
+    this.heatPoints = null;
+    this.heatKey = '';
     this.changedCells = [];
+    this.changedH3 = [];
+    this.comparedWith = null;
+    this.overlayOf = null;
     this.staffing = null;
+    this.heat = null;
     this.installLayers();
     this.revealWhenLoaded();
     const t3 = performance.now();
@@ -233,14 +287,31 @@ export class PlanningApp {
     });
     this.ready = true;
     this.say(`Plan “${plan.name}” v${plan.version}: ${model.cellCount.toLocaleString('en-GB')} cells, ${model.beatIds.length} beats (${Math.round(performance.now() - t0)} ms).`);
-    if (model.detail) this.fillShiftSelect();
+    if (model.detail?.shifts.length) this.fillShiftSelect();
+    else if (this.isPublicAnswer(model)) this.fillShiftSelect(SHIFT_NOTE_VIEWER);
     else void this.loadScoreDetail(id);
     if (this.canEdit) void this.loadLatestStaffing();
+    if (this.heatOn) void this.showHeat();
   }
 
-  private fillShiftSelect(): void {
+  /**
+   * True when the cells came as a public answer (viewer token): incident-derived detail is
+   * pooled or left out by design, so cells.csv is not asked for either.
+   */
+  private isPublicAnswer(model: CellModel): boolean {
+    return model.privacy !== null || this.role === 'viewer';
+  }
+
+  /** Fills the shift selector; with a `note`, only "All shifts", disabled, and the note shown next to it. */
+  private fillShiftSelect(note?: string): void {
     const sel = $<HTMLSelectElement>('shift-select');
-    sel.replaceChildren(el('option', { value: 'all' }, 'All shifts'), ...(this.model?.detail?.shifts ?? []).map((s, k) => el('option', { value: String(k) }, `Shift ${s}`)));
+    sel.replaceChildren(el('option', { value: 'all' }, 'All shifts'), ...(note ? [] : (this.model?.detail?.shifts ?? []).map((s, k) => el('option', { value: String(k) }, `Shift ${s}`))));
+    sel.disabled = Boolean(note);
+    sel.title = note ? `Shift: ${note}` : '';
+    const n = $('shift-note');
+    n.textContent = note ?? '';
+    n.hidden = !note;
+    if (note) this.shift = 'all';
   }
 
   /**
@@ -326,7 +397,14 @@ export class PlanningApp {
     const pad = 0.01;
     const sources = planSources(tiles, [Math.max(-180, w - pad), Math.max(-85, s - pad), Math.min(180, e + pad), Math.min(85, n + pad)]);
     for (const [id, src] of Object.entries(sources)) this.map.addSource(id, src);
-    for (const layer of planLayers(this.fillOptions())) this.map.addLayer(layer);
+    for (const layer of planLayers(this.layerOptions())) this.map.addLayer(layer);
+  }
+
+  /** The plan layers' options: the colouring, the selection, the heat layer's scale. */
+  private layerOptions(): LayerOptions {
+    const model = this.model!;
+    const [, s, , n] = boundsOf(model);
+    return { ...this.fillOptions(), heat: { edgeKm: cellEdgeKm(model.resolution), lat: (s + n) / 2, visible: this.heatOn } };
   }
 
   /**
@@ -366,6 +444,8 @@ export class PlanningApp {
       shift: this.shift,
       breaks: this.mode === 'beat' ? undefined : quantileBreaks(values),
       selectedBeat: this.selectedBeat,
+      dimmed: this.heatOn,
+      ...(model.privacy ? { suppressedK: model.privacy.k } : {}),
     };
   }
 
@@ -374,7 +454,8 @@ export class PlanningApp {
     // one shift: the tiles carry every shift's workload (`s<k>`), so this is a paint change only
     const o = this.fillOptions();
     this.map.setPaintProperty(LAYERS.cells, 'fill-color', cellFillColour(o));
-    this.map.setPaintProperty(LAYERS.cells, 'fill-opacity', this.mode === 'beat' ? 0.6 : 0.8);
+    this.map.setPaintProperty(LAYERS.cells, 'fill-opacity', cellOpacity(this.mode, this.heatOn));
+    this.swipe?.restyle(this.swipeLayerOptions(this.swipe.plan.model, this.swipe.plan.colourOf));
     this.renderLegend();
   }
 
@@ -430,23 +511,168 @@ export class PlanningApp {
       slot.replaceChildren(el('p', {}, `Beat ${id} has no metrics in this version.`));
       return;
     }
+    this.responseSlot = el('div', { class: 'slot' });
+    this.whatIfSlot = el('div', { class: 'slot' });
     slot.replaceChildren(
       beatCard({
         beat,
         band: bandOf(this.metrics),
-        shifts: this.model.detail?.shifts ?? (this.plan?.inputs.shifts ? String(this.plan.inputs.shifts).split(',') : ['0-8', '8-16', '16-24']),
+        shifts: this.shiftLabels(),
         officers: officersPerShift(this.staffing, id),
+        communityHours: communityHoursPerShift(this.staffing, id),
         canEdit: this.canEdit,
         onLockToggle: () => void this.toggleLock(),
         onZoom: () => this.zoomToBeat(this.selectedBeat!),
+        extra: [this.responseSlot, this.whatIfSlot],
       }),
     );
+    this.renderResponse();
+    this.renderWhatIf();
+  }
+
+  /** Shift labels of the plan (from the cells' detail, the plan's inputs, or the default watches). */
+  private shiftLabels(): string[] {
+    const d = this.model?.detail?.shifts;
+    if (d?.length) return d;
+    return this.plan?.inputs.shifts ? String(this.plan.inputs.shifts).split(',') : ['0-8', '8-16', '16-24'];
+  }
+
+  /** The beat card's response section; asks the API once per version, when the card is on screen. */
+  private renderResponse(): void {
+    const slot = this.responseSlot;
+    if (!slot || !slot.isConnected || this.selectedBeat === null || !this.plan || !this.model) return;
+    const key = `${this.plan.id}@${this.plan.version}`;
+    if (!this.canAnalyse) this.responseState = { status: 'forbidden' };
+    else if (this.responseKey !== key) {
+      this.responseState = { status: 'loading' };
+      // each edit is a version: ask once the plan has stopped changing for a moment
+      clearTimeout(this.responseTimer);
+      if (!$('panel-beat').hidden) this.responseTimer = setTimeout(() => void this.loadResponse(key), this.responseCache.has(key) ? 0 : 250);
+    }
+    slot.replaceChildren(responseSection(this.responseState, this.model.beatIds[this.selectedBeat]!));
+  }
+
+  /** `GET /plans/:id/response?version=` for the card (cached per version; the first call can take a second). */
+  private async loadResponse(key: string): Promise<void> {
+    if (!this.plan || `${this.plan.id}@${this.plan.version}` !== key) return; // moved on meanwhile
+    this.responseKey = key;
+    const [id, version] = [key.slice(0, key.lastIndexOf('@')), Number(key.slice(key.lastIndexOf('@') + 1))];
+    let p = this.responseCache.get(key);
+    if (!p) {
+      const t0 = performance.now();
+      p = this.api.get<ResponseDto>(`/plans/${id}/response?version=${version}`);
+      p.then(() => (this.loadTimings.responseMs = performance.now() - t0)).catch(() => this.responseCache.delete(key));
+      this.responseCache.set(key, p);
+    }
+    try {
+      const data = await p;
+      if (this.responseKey !== key) return;
+      this.responseState = { status: 'ready', data };
+    } catch (e) {
+      if (this.responseKey !== key) return;
+      this.responseState = {
+        status: 'error',
+        message:
+          e instanceof ApiProblem && (e.status === 404 || e.status === 405)
+            ? `Response figures are not available on this server (GET ${e.url} answered ${e.status}).`
+            : e instanceof ApiProblem && e.status === 403
+              ? 'Response figures are for analysts and commanders.'
+              : `Response figures unavailable: ${errorText(e)}`,
+      };
+    }
+    this.renderResponse();
+  }
+
+  /** The beat card's what-if section (its state belongs to one plan version × beat). */
+  private renderWhatIf(): void {
+    const slot = this.whatIfSlot;
+    if (!slot || !slot.isConnected || this.selectedBeat === null || !this.plan || !this.model) return;
+    const beatId = this.model.beatIds[this.selectedBeat]!;
+    const key = `${this.plan.id}@${this.plan.version}#${beatId}`;
+    if (key !== this.whatIfKey && this.whatIfState.status !== 'running') {
+      this.whatIfKey = key;
+      this.whatIfState = { status: 'idle' };
+    }
+    const state: WhatIfState = key === this.whatIfKey ? this.whatIfState : { status: 'idle' };
+    const hadFocus = slot.contains(document.activeElement) ? document.activeElement?.id : undefined;
+    slot.replaceChildren(
+      whatIfSection({
+        beatId,
+        canEdit: this.canEdit,
+        shifts: this.shiftLabels(),
+        form: this.whatIfForm,
+        state,
+        onChange: (f) => (this.whatIfForm = f),
+        onRun: () => void this.runWhatIf(),
+        onCancel: () => {
+          if (this.whatIfJob) void this.api.cancelJob(this.whatIfJob.id).catch((e) => this.say(`Cancel failed: ${errorText(e)}`, 'refused'));
+        },
+      }),
+    );
+    if (hadFocus) document.getElementById(hadFocus)?.focus();
+  }
+
+  /**
+   * Runs the beat card's what-if (`POST /plans/:id/whatif`, commander): the selected beat's
+   * workload × the factor and/or officers out in a shift, staffed from the roster chosen in the
+   * Staffing panel; follows the job and shows the beat's figures before and after.
+   */
+  async runWhatIf(): Promise<void> {
+    if (!this.canEdit || !this.plan || !this.model || this.selectedBeat === null || this.whatIfState.status === 'running') return;
+    const plan = this.plan;
+    const beat = this.selectedBeat;
+    const beatId = this.model.beatIds[beat]!;
+    const key = `${plan.id}@${plan.version}#${beatId}`;
+    this.whatIfKey = key;
+    const set = (st: WhatIfState) => {
+      if (this.whatIfKey !== key) return;
+      this.whatIfState = st;
+      this.renderWhatIf();
+    };
+    if (!$<HTMLSelectElement>('roster-select').value) await this.loadRosters();
+    const req = whatIfBody(this.whatIfForm, { roster: $<HTMLSelectElement>('roster-select').value, version: plan.version, area: beatToMultiPolygon(this.model, beat) });
+    if (req.error !== undefined) return set({ status: 'error', message: req.error });
+    set({ status: 'running', progress: 0, stage: 'queued' });
+    const t0 = performance.now();
+    try {
+      const { data: job } = await this.api.post<JobDto>(`/plans/${plan.id}/whatif`, req.body);
+      this.whatIfJob = job;
+      const final = await this.api.followJob(job, (j) => set({ status: 'running', progress: j.progress, stage: `${j.stage ?? j.status} ${Math.round(j.progress * 100)}%` }));
+      if (final.status === 'succeeded') {
+        const result = await this.api.get<WhatIfResultDto>(`/plans/${plan.id}/whatif/${job.id}`);
+        this.loadTimings.whatIfMs = performance.now() - t0;
+        set({ status: 'done', view: whatIfBeatView(result, beatId) });
+      } else set({ status: 'error', message: final.status === 'cancelled' ? 'What-if cancelled.' : `What-if failed: ${final.error?.detail ?? final.status}` });
+    } catch (e) {
+      set({
+        status: 'error',
+        message: e instanceof ApiProblem && (e.status === 404 || e.status === 405) ? `What-if runs are not available on this server (POST ${e.url} answered ${e.status}).` : `What-if failed: ${errorText(e)}`,
+      });
+    } finally {
+      this.whatIfJob = null;
+      if (this.whatIfKey === key && (this.whatIfState as WhatIfState).status === 'running') set({ status: 'idle' });
+    }
   }
 
   private renderLegend(): void {
     if (!this.model) return;
     const shiftLabel = this.shift !== 'all' ? this.model.detail?.shifts[this.shift] : undefined;
-    $('legend-slot').replaceChildren(legendBox(legendFor({ ...this.fillOptions(), ...(shiftLabel ? { shiftLabel } : {}) })));
+    const overlayOn = this.map.getLayer(LAYERS.overlay) && this.map.getLayoutProperty(LAYERS.overlay, 'visibility') === 'visible';
+    const legend = mapLegend({
+      ...this.fillOptions(),
+      ...(shiftLabel ? { shiftLabel } : {}),
+      heat: this.heatOn ? this.heat : null,
+      symbols: {
+        overlayOf: overlayOn ? this.overlayOf : null,
+        changedCells: this.comparedWith ? this.changedCells.length : null,
+        selectedBeat: this.selectedBeat !== null ? this.model.beatIds[this.selectedBeat]! : null,
+        anyLocked: Boolean(this.metrics?.perBeat.some((b) => b.locked)),
+      },
+    });
+    const open = ($('legend-slot').querySelector('details') as HTMLDetailsElement | null)?.open ?? true;
+    const box = legendBox(legend) as HTMLDetailsElement;
+    box.open = open;
+    $('legend-slot').replaceChildren(box);
   }
 
   private showTab(name: string): void {
@@ -454,6 +680,7 @@ export class PlanningApp {
       $(`tab-${t}`).setAttribute('aria-selected', String(t === name));
       $(`panel-${t}`).hidden = t !== name;
     }
+    if (name === 'beat') this.renderResponse();
   }
 
   /** Shows a message in the status line; `refused` styles it as a refusal. */
@@ -478,6 +705,7 @@ export class PlanningApp {
     $('map').classList.toggle('painting', this.tool === 'paint');
     $('staffing-role').textContent = this.canEdit ? '' : 'Rosters and officer names are for commanders.';
     for (const id of ['staff-run', 'roster-select', 'export-assignments']) $<HTMLButtonElement>(id).disabled = !this.canEdit;
+    $('swipe-toggle').setAttribute('aria-pressed', String(Boolean(this.swipe)));
   }
 
   // ------------------------------------------------------------------ selection
@@ -494,6 +722,7 @@ export class PlanningApp {
     }
     this.renderMetrics();
     this.renderBeatCard();
+    this.renderLegend();
     if (this.selectedBeat !== null) {
       $('beat-hint').hidden = true;
       if (zoom) this.zoomToBeat(this.selectedBeat);
@@ -727,6 +956,8 @@ export class PlanningApp {
   /** Shows the cells that change beat between this plan and `otherId` (and its outlines as the overlay). */
   async compareWith(otherId: string): Promise<void> {
     if (!this.plan || !this.model) return;
+    // the swipe view shows one compared plan: another comparison closes it
+    if (this.swipe && this.swipeOf !== otherId) this.closeSwipe();
     this.clearComparison();
     try {
       const r = await this.api.get<{ changedCells: { count: number; share: number; cells: string[] } } & Record<string, unknown>>(
@@ -735,13 +966,15 @@ export class PlanningApp {
       const idx = r.changedCells.cells.map((h) => this.model!.indexOf.get(h)).filter((i): i is number => i !== undefined);
       for (const i of idx) this.map.setFeatureState({ ...CELL, id: i }, { chg: true });
       this.changedCells = idx;
+      this.changedH3 = r.changedCells.cells;
+      this.comparedWith = otherId;
       this.map.setLayoutProperty(LAYERS.changed, 'visibility', 'visible');
+      if (this.swipeOf === otherId) this.swipe?.setChanged(this.changedH3);
       const other = this.plans.find((p) => p.id === otherId);
       $('compare-slot').replaceChildren(
         el('p', { 'data-testid': 'changed-count', 'data-count': r.changedCells.count }, `${r.changedCells.count.toLocaleString('en-GB')} cells (${formatNumber(r.changedCells.share * 100)}%) change beat between “${this.plan.name}” and “${other?.name ?? otherId}”. They are darkened on the map; the other plan's outlines are dashed purple.`),
       );
-      const beats = await this.api.get<FeatureCollection>(`/plans/${otherId}/beats`);
-      (this.map.getSource(SOURCES.overlay) as import('maplibre-gl').GeoJSONSource).setData(beats as never);
+      await this.loadOverlay(otherId);
       this.setOverlay(true);
       this.say(`${r.changedCells.count} cells change beat.`);
     } catch (e) {
@@ -749,31 +982,185 @@ export class PlanningApp {
     }
   }
 
+  /** Puts the outlines of plan `otherId` (`GET /plans/:id/beats`) in the overlay source. */
+  private async loadOverlay(otherId: string): Promise<void> {
+    const beats = await this.api.get<FeatureCollection>(`/plans/${otherId}/beats`);
+    (this.map.getSource(SOURCES.overlay) as import('maplibre-gl').GeoJSONSource).setData(beats as never);
+    this.overlayOf = this.plans.find((p) => p.id === otherId)?.name ?? otherId;
+  }
+
   private clearComparison(): void {
     for (const i of this.changedCells) this.map.setFeatureState({ ...CELL, id: i }, { chg: false });
     this.changedCells = [];
+    this.changedH3 = [];
+    this.comparedWith = null;
+    this.swipe?.setChanged([]);
     if (this.map.getLayer(LAYERS.changed)) this.map.setLayoutProperty(LAYERS.changed, 'visibility', 'none');
     $('compare-slot').replaceChildren();
+    this.renderLegend();
   }
 
   private setOverlay(on: boolean): void {
     $<HTMLInputElement>('overlay-toggle').checked = on;
     if (this.map.getLayer(LAYERS.overlay)) this.map.setLayoutProperty(LAYERS.overlay, 'visibility', on ? 'visible' : 'none');
+    this.renderLegend();
   }
 
   private async toggleOverlay(): Promise<void> {
     const on = !(this.map.getLayoutProperty(LAYERS.overlay, 'visibility') === 'visible');
-    if (on && !(this.map.getSource(SOURCES.overlay) as { _data?: { features?: unknown[] } } | undefined)?._data?.features?.length) {
+    if (on && !this.overlayOf) {
       const other = $<HTMLSelectElement>('compare-select').value;
       if (other) {
         try {
-          (this.map.getSource(SOURCES.overlay) as import('maplibre-gl').GeoJSONSource).setData((await this.api.get<FeatureCollection>(`/plans/${other}/beats`)) as never);
+          await this.loadOverlay(other);
         } catch (e) {
           this.say(`Overlay failed: ${errorText(e)}`, 'refused');
         }
       }
     }
     this.setOverlay(on);
+  }
+
+  // ------------------------------------------------------------------ incidents heat layer
+
+  /** Shows or hides the incidents heat layer (I). */
+  async toggleHeat(on = !this.heatOn): Promise<void> {
+    if (on && !this.heatAvailable) {
+      this.say($('heat-toggle').title, 'refused');
+      return;
+    }
+    this.heatOn = on;
+    $<HTMLInputElement>('heat-toggle').checked = on;
+    if (on) await this.showHeat();
+    else {
+      for (const id of [LAYERS.heat, LAYERS.heatPoints]) if (this.map.getLayer(id)) this.map.setLayoutProperty(id, 'visibility', 'none');
+      this.swipe?.setHeat(null);
+      this.restyleCells();
+    }
+  }
+
+  /**
+   * Draws the heat layer of the version on the map: `GET /plans/:id/incidents?version=`
+   * (cached per version), bin centres as weighted points. A 404 (an API without the route)
+   * disables the toggle with the reason.
+   */
+  private async showHeat(): Promise<void> {
+    if (!this.plan || !this.model) return;
+    const seq = ++this.heatSeq;
+    const t0 = performance.now();
+    const key = `${this.plan.id}@${this.plan.version}`;
+    let p = this.heatCache.get(key);
+    if (!p) {
+      p = this.api.get<IncidentBins>(`/plans/${this.plan.id}/incidents?version=${this.plan.version}`);
+      p.catch(() => this.heatCache.delete(key));
+      this.heatCache.set(key, p);
+    }
+    try {
+      const bins = await p;
+      if (seq !== this.heatSeq || !this.heatOn) return;
+      const t1 = performance.now();
+      if (this.heatKey !== key || !this.heatPoints) {
+        this.heatPoints = binsToHeatPoints(bins, cellsToCentres(bins.bins.h3), bins.resolution);
+        this.heatKey = key;
+        (this.map.getSource(SOURCES.incidents) as import('maplibre-gl').GeoJSONSource).setData(this.heatPoints as never);
+      }
+      this.swipe?.setHeat(this.heatPoints);
+      for (const id of [LAYERS.heat, LAYERS.heatPoints]) this.map.setLayoutProperty(id, 'visibility', 'visible');
+      const t2 = performance.now();
+      this.heat = heatSummary(bins);
+      this.restyleCells(); // dims the cells; redraws the legend
+      this.heatTimings = { fetchMs: t1 - t0, pointsMs: t2 - t1, bins: bins.bins.h3.length };
+      this.map.once('idle', () => {
+        if (seq === this.heatSeq) this.heatTimings.renderMs = performance.now() - t0;
+      });
+      this.say(`Incidents: ${bins.shown.toLocaleString('en-GB')} in ${bins.bins.h3.length.toLocaleString('en-GB')} ${bins.aggregated ? `areas of ≥ ${bins.k}` : 'cells'}${bins.suppressed.incidents ? ` (${bins.suppressed.incidents.toLocaleString('en-GB')} in areas too small to show)` : ''}.`);
+    } catch (e) {
+      if (seq !== this.heatSeq) return;
+      this.heatOn = false;
+      $<HTMLInputElement>('heat-toggle').checked = false;
+      this.restyleCells();
+      if (e instanceof ApiProblem && (e.status === 404 || e.status === 405)) {
+        this.heatAvailable = false;
+        const why = `The incidents heat layer is not available on this server (GET ${e.url} answered ${e.status}).`;
+        const t = $<HTMLInputElement>('heat-toggle');
+        t.disabled = true;
+        t.title = why;
+        $('heat-label').title = why;
+        $('heat-label').classList.add('unavailable');
+        this.say(why, 'refused');
+      } else this.say(`Incidents unavailable: ${errorText(e)}`, 'refused');
+    }
+  }
+
+  // ------------------------------------------------------------------ swipe comparison
+
+  /** Plan id shown on the right of the swipe view. */
+  private swipeOf: string | null = null;
+
+  /** Plan B's colouring in the swipe view: plan A's mode and ramp breaks, so colours mean the same on both sides. */
+  private swipeLayerOptions(model: CellModel, colourOf: Int32Array): LayerOptions {
+    const o = this.fillOptions();
+    const shift = o.shift !== 'all' && model.detail?.shifts[o.shift] === this.model?.detail?.shifts[o.shift] ? o.shift : 'all';
+    return { ...o, colourOfBeat: colourOf, shift, selectedBeat: null, ...(model.privacy ? { suppressedK: model.privacy.k } : {}) };
+  }
+
+  /**
+   * Opens the swipe view (W): the plan chosen under "Compare with" on a second map right of a
+   * draggable divider, this plan left of it, the changed cells darkened on both sides.
+   */
+  async openSwipe(otherId = $<HTMLSelectElement>('compare-select').value): Promise<void> {
+    if (!this.plan || !this.model || this.swipeOpening) return;
+    if (!otherId) {
+      this.say('There is no other plan to compare with.', 'refused');
+      return;
+    }
+    this.swipeOpening = true;
+    this.closeSwipe();
+    try {
+      if (this.tool === 'paint') this.setTool('select');
+      this.say('Opening the swipe view…');
+      const t0 = performance.now();
+      const data = await this.fetchPlan(otherId); // its current version, asked afresh: it may have been edited
+      const model = cellsToModel(data.cells, data.metrics.perBeat.map((b) => b.id));
+      const colourOf = Int32Array.from(colourBeats(beatAdjacency(model)).colourOf);
+      this.swipe = new SwipeView(
+        this.map,
+        { label: `${data.plan.name} v${data.plan.version}`, model, colourOf, agg: aggregateBeats(model), bounds: boundsOf(model) },
+        { container: $('map-b'), divider: $('swipe-divider'), leftLabel: $('swipe-left'), rightLabel: $('swipe-right') },
+        this.baseStyle,
+        this.swipeLayerOptions(model, colourOf),
+        `${this.plan.name} v${this.plan.version}`,
+      );
+      this.swipeOf = otherId;
+      if (this.heatOn && this.heatPoints) this.swipe.setHeat(this.heatPoints);
+      if (this.comparedWith !== otherId) await this.compareWith(otherId);
+      else this.swipe.setChanged(this.changedH3);
+      await this.swipe.ready;
+      this.loadTimings.swipeMs = performance.now() - t0;
+      this.refreshButtons();
+      this.renderLegend();
+      this.say(`Swipe: “${this.plan.name}” left, “${data.plan.name}” right. Drag the divider or focus it and use the arrow keys.`);
+    } catch (e) {
+      this.closeSwipe();
+      this.say(`Swipe view failed: ${errorText(e)}`, 'refused');
+    } finally {
+      this.swipeOpening = false;
+    }
+  }
+
+  /** Closes the swipe view. */
+  closeSwipe(): void {
+    if (!this.swipe) return;
+    this.swipe.close();
+    this.swipe = null;
+    this.swipeOf = null;
+    this.refreshButtons();
+    this.renderLegend();
+  }
+
+  private toggleSwipe(): void {
+    if (this.swipe) this.closeSwipe();
+    else void this.openSwipe();
   }
 
   private async loadRosters(): Promise<void> {
@@ -856,12 +1243,13 @@ export class PlanningApp {
       return { text: this.model!.beatIds[b]!, x: p.x, y: p.y };
     });
     const m = this.metrics!;
+    const legend = mapLegend({ ...this.fillOptions(), heat: this.heatOn ? this.heat : null, symbols: { anyLocked: m.perBeat.some((b) => b.locked) } });
     const canvas = drawBriefing({
       map: this.map.getCanvas(),
       title: $<HTMLInputElement>('briefing-title').value || this.plan.name,
       date: new Date().toISOString().slice(0, 10),
       labels,
-      legend: legendFor(this.fillOptions()),
+      legend,
       notes: [`${this.plan.name}, version ${this.plan.version} — ${m.beats} beats, max/mean ${formatNumber(m.workload.maxOverMean)}, ${m.contiguity.nonContiguousBeats} non-contiguous`],
     });
     const blob = await new Promise<Blob>((ok, fail) => canvas.toBlob((b) => (b ? ok(b) : fail(new Error('canvas is empty'))), 'image/png'));
@@ -900,6 +1288,8 @@ export class PlanningApp {
     $('rebalance').addEventListener('click', () => void this.rebalance());
     $('find-problem').addEventListener('click', () => this.nextProblem());
     $('overlay-toggle').addEventListener('change', () => void this.toggleOverlay());
+    $('heat-toggle').addEventListener('change', (e) => void this.toggleHeat((e.target as HTMLInputElement).checked));
+    $('swipe-toggle').addEventListener('click', () => this.toggleSwipe());
     $('progress-cancel').addEventListener('click', () => {
       if (this.job) void this.api.cancelJob(this.job.id).catch((e) => this.say(`Cancel failed: ${errorText(e)}`, 'refused'));
     });
@@ -920,6 +1310,7 @@ export class PlanningApp {
       if (other) void this.compareWith(other);
     });
     $('compare-clear').addEventListener('click', () => {
+      this.closeSwipe();
       this.clearComparison();
       this.setOverlay(false);
     });
@@ -979,6 +1370,10 @@ export class PlanningApp {
         return this.setMode('need');
       case 'overlay-toggle':
         return void this.toggleOverlay();
+      case 'heat-toggle':
+        return void this.toggleHeat();
+      case 'swipe-toggle':
+        return this.toggleSwipe();
       case 'escape':
         if (this.stroke) return this.cancelStroke();
         $('help').hidden = true;
@@ -999,6 +1394,10 @@ export class PlanningApp {
   private setTool(t: 'select' | 'paint'): void {
     if (t === 'paint' && !this.canEdit) {
       this.say('Painting needs the commander role.', 'refused');
+      return;
+    }
+    if (t === 'paint' && this.swipe) {
+      this.say('Close the swipe view to paint (Compare panel, or W).', 'refused');
       return;
     }
     this.tool = t;
@@ -1060,7 +1459,9 @@ export class PlanningApp {
   }
 
   private hover(lng: number, lat: number, x: number, y: number): void {
-    const model = this.model;
+    // right of the swipe divider the cell under the pointer is plan B's
+    const right = this.swipe !== null && x >= this.swipe.dividerX;
+    const model = right ? this.swipe!.plan.model : this.model;
     const tip = $('tooltip');
     if (!model) return;
     const i = pointToCell(model, lng, lat);
@@ -1070,9 +1471,11 @@ export class PlanningApp {
     }
     const b = model.beatOf[i]!;
     const d = model.detail;
+    const w = model.workloadHours[i]!;
     const rows: Array<[string, string]> = [
+      ...(this.swipe ? [['Plan', right ? this.swipe.plan.label : (this.plan?.name ?? '')] as [string, string]] : []),
       ['Beat', b >= 0 ? model.beatIds[b]! : 'unassigned'],
-      ['Workload', `${formatNumber(model.workloadHours[i]!)} h/week`],
+      ['Workload', Number.isNaN(w) && model.privacy ? `not shown (< ${model.privacy.k} incidents)` : `${formatNumber(w)} h/week`],
       ...(d ? d.shifts.map((s, k): [string, string] => [`  shift ${s}`, `${formatNumber(d.shiftWorkload[k]![i]!)} h/week`]) : []),
       ['Community need', `${formatNumber(model.needHours[i]!)} h/week`],
       ...(d && Number.isFinite(d.incidents[i]) ? [['Incidents', formatNumber(d.incidents[i]!)] as [string, string]] : []),

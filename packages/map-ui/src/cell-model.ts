@@ -8,7 +8,8 @@
  * H3 geometry comes from h3-js, here and nowhere else in the UI.
  */
 import type { CellsDto } from '@beatplan/api';
-import { cellToBoundary, gridDisk, latLngToCell } from 'h3-js';
+import type { MultiPolygon, Position } from './geojson.js';
+import { cellToBoundary, cellToLatLng, getHexagonEdgeLengthAvg, getResolution, gridDisk, latLngToCell } from 'h3-js';
 
 /**
  * The compact cells answer of `GET /api/v1/plans/:id/cells` (JSON): `h3`, `beat`,
@@ -41,7 +42,7 @@ export interface CellModel {
   readonly beatIds: string[];
   /** Beat of each cell (−1 unassigned). Mutable: edits update it. */
   readonly beatOf: Int32Array;
-  /** Workload of all shifts, officer-hours per week. */
+  /** Workload of all shifts, officer-hours per week (NaN where a public answer suppressed it). */
   readonly workloadHours: Float64Array;
   /** Engagement need, community hours per week. */
   readonly needHours: Float64Array;
@@ -64,6 +65,12 @@ export interface CellModel {
   readonly cellEdges: Int32Array;
   /** Score detail (per-shift workload, incidents, population), from the cells answer or cells.csv; null until known. */
   detail: CellScoreDetail | null;
+  /**
+   * Set when the cells came as a public (viewer) answer: incident-derived figures are pooled
+   * so that each area holds ≥ `k` incidents, and there is no per-shift or per-cell incident
+   * detail (do not ask for cells.csv then).
+   */
+  readonly privacy: { readonly k: number; readonly method: string } | null;
 }
 
 /** Mean radius of the Earth used by H3 for areas, km. */
@@ -169,7 +176,8 @@ export function cellsToModel(res: CellsResponse, beatOrder: readonly string[] = 
       }
       beatOf[i] = k;
     }
-    workloadHours[i] = cW >= 0 ? Number(r[cW]) : 0;
+    // null: a public (viewer) answer left the cell's workload out (its incident pool is below k)
+    workloadHours[i] = cW < 0 ? 0 : numberOrNaN(r[cW]);
     needHours[i] = cN >= 0 ? Number(r[cN]) : 0;
     const ring = cellToBoundary(h3[i]!, true); // [lng, lat], closed
     let sx = 0;
@@ -246,16 +254,19 @@ export function cellsToModel(res: CellsResponse, beatOrder: readonly string[] = 
     edgeXY: Float64Array.from(eXY),
     cellEdges,
     detail: detailOfColumns(res),
+    privacy: res.privacy ? { k: res.privacy.k, method: res.privacy.method } : null,
   };
 }
 
 /**
  * The score detail carried by the cells answer (`workload_<shift>…`, `incidents`,
  * `population` columns), or null when it has no per-shift column (older APIs: read cells.csv).
+ * A public (viewer) answer (`privacy` set) has no per-shift or incident column by design: its
+ * detail has no shifts and only the population.
  */
 export function detailOfColumns(res: CellsResponse): CellScoreDetail | null {
   const shiftCols = res.columns.map((h, k) => [h, k] as const).filter(([h]) => h.startsWith('workload_'));
-  if (!shiftCols.length) return null;
+  if (!shiftCols.length && !res.privacy) return null;
   const iInc = res.columns.indexOf('incidents');
   const iPop = res.columns.indexOf('population');
   const n = res.rows.length;
@@ -267,12 +278,15 @@ export function detailOfColumns(res: CellsResponse): CellScoreDetail | null {
   };
   for (let i = 0; i < n; i++) {
     const r = res.rows[i]!;
-    for (let s = 0; s < shiftCols.length; s++) detail.shiftWorkload[s]![i] = Number(r[shiftCols[s]![1]]);
-    if (iInc >= 0) detail.incidents[i] = Number(r[iInc]);
-    if (iPop >= 0) detail.population[i] = Number(r[iPop]);
+    for (let s = 0; s < shiftCols.length; s++) detail.shiftWorkload[s]![i] = numberOrNaN(r[shiftCols[s]![1]]);
+    if (iInc >= 0) detail.incidents[i] = numberOrNaN(r[iInc]);
+    if (iPop >= 0) detail.population[i] = numberOrNaN(r[iPop]);
   }
   return detail;
 }
+
+/** A cell value of the cells answer as a number; null (suppressed) and missing are NaN. */
+const numberOrNaN = (v: string | number | null | undefined): number => (v === null || v === undefined || v === '' ? NaN : Number(v));
 
 /**
  * The cell under a point, or −1 outside the plan's grid.
@@ -433,4 +447,52 @@ export function csvToScoreDetail(model: CellModel, csv: string): CellScoreDetail
     if (iPop >= 0) detail.population[i] = Number(f[iPop]);
   }
   return detail;
+}
+
+/** Centres and sizes of H3 cells of any resolution (e.g. incident bins, some coarser than the plan's cells). */
+export interface CellCentres {
+  /** Centre `[lng, lat]` of cell `k` at `2k`, `2k + 1`, degrees. */
+  readonly centre: Float64Array;
+  /** H3 resolution of each cell. */
+  readonly resolution: Int8Array;
+}
+
+/**
+ * Centres `[lng, lat]` and resolutions of H3 cells (h3-js `cellToLatLng`, `getResolution`).
+ * @throws Error (h3-js) on an invalid H3 index
+ * @example cellsToCentres(['892a1072b3bffff']).centre // Float64Array [lng, lat]
+ */
+export function cellsToCentres(h3: readonly string[]): CellCentres {
+  const centre = new Float64Array(2 * h3.length);
+  const resolution = new Int8Array(h3.length);
+  h3.forEach((h, k) => {
+    const [lat, lng] = cellToLatLng(h);
+    centre[2 * k] = lng;
+    centre[2 * k + 1] = lat;
+    resolution[k] = getResolution(h);
+  });
+  return { centre, resolution };
+}
+
+/** Mean edge length of H3 hexagons at a resolution, km (h3-js `getHexagonEdgeLengthAvg`). */
+export function cellEdgeKm(resolution: number): number {
+  return getHexagonEdgeLengthAvg(resolution, 'km');
+}
+
+/**
+ * The area of a beat as a GeoJSON MultiPolygon: one hexagon per cell (`[lng, lat]`, closed
+ * rings), e.g. the `area` of a what-if. Every cell's centre lies in its own hexagon and in no
+ * other, so "cells whose centre lies in the area" are exactly the beat's cells.
+ * @returns null when the beat has no cell
+ */
+export function beatToMultiPolygon(model: CellModel, beat: number): MultiPolygon | null {
+  const coordinates: MultiPolygon['coordinates'] = [];
+  for (let i = 0; i < model.cellCount; i++) {
+    if (model.beatOf[i] !== beat) continue;
+    const ring: Position[] = [];
+    for (let k = model.ringStart[i]!; k < model.ringStart[i + 1]!; k++) ring.push([model.ringXY[2 * k]!, model.ringXY[2 * k + 1]!]);
+    ring.push([...ring[0]!]);
+    coordinates.push([ring]);
+  }
+  return coordinates.length ? { type: 'MultiPolygon', coordinates } : null;
 }

@@ -3,7 +3,7 @@
  * briefing sheet for roll call (map canvas + beat numbers + legend + title + date). Beats
  * GeoJSON and cells CSV come from the API's export route as they are.
  */
-import type { Legend } from './map-style.js';
+import type { Legend, LegendItem } from './map-style.js';
 
 /** One beat × shift of a staffing result (`staffing.json`, engine `staffingToJson`). */
 export interface StaffingShiftDto {
@@ -52,6 +52,13 @@ export function officersPerShift(s: StaffingDto | null, beatId: string): Record<
   return b ? Object.fromEntries(b.shifts.map((x) => [x.shift, x.allocated])) : null;
 }
 
+/** Community-time need per shift for one beat, h/week, e.g. `{ '0-8': 1.5 }` (null without staffing or values). */
+export function communityHoursPerShift(s: StaffingDto | null, beatId: string): Record<string, number> | null {
+  const b = s?.beats.find((x) => x.id === beatId);
+  if (!b || !b.shifts.some((x) => typeof x.communityHours === 'number')) return null;
+  return Object.fromEntries(b.shifts.filter((x) => typeof x.communityHours === 'number').map((x) => [x.shift, x.communityHours as number]));
+}
+
 /** Inputs of {@link drawBriefing}. */
 export interface BriefingInput {
   /** The map canvas (created with `preserveDrawingBuffer: true`). */
@@ -61,7 +68,8 @@ export interface BriefingInput {
   date: string;
   /** Beat numbers at their canvas positions (CSS pixels of the map canvas). */
   labels: Array<{ text: string; x: number; y: number }>;
-  legend: Legend;
+  /** The legend's sections (see `mapLegend`). */
+  legend: Legend | readonly Legend[];
   /** Extra lines under the title (plan version, balance figures). */
   notes?: string[];
 }
@@ -109,24 +117,54 @@ export function drawBriefing(input: BriefingInput): HTMLCanvasElement {
     g.fillStyle = '#111111';
     g.fillText(l.text, x, y);
   }
-  // legend
+  // legend: its sections one under the other
   g.textAlign = 'left';
   g.textBaseline = 'middle';
   const lx = pad * 2 + mapW;
-  g.font = `bold ${Math.round(13 * ratio)}px sans-serif`;
-  wrapText(g, input.legend.title, lx, top + 8 * ratio, legendW, 16 * ratio).forEach(() => undefined);
-  g.font = `${Math.round(12 * ratio)}px sans-serif`;
-  const titleLines = wrapLines(g, input.legend.title, legendW).length;
-  input.legend.items.forEach((it, k) => {
-    const y = top + (titleLines * 16 + 14 + 20 * k) * ratio;
-    g.fillStyle = it.colour;
-    g.fillRect(lx, y - 7 * ratio, 18 * ratio, 14 * ratio);
-    g.strokeStyle = '#333333';
-    g.strokeRect(lx, y - 7 * ratio, 18 * ratio, 14 * ratio);
-    g.fillStyle = '#111111';
-    g.fillText(it.label, lx + 26 * ratio, y);
-  });
+  let y = top + 8 * ratio;
+  for (const section of Array.isArray(input.legend) ? (input.legend as readonly Legend[]) : [input.legend as Legend]) {
+    g.font = `bold ${Math.round(13 * ratio)}px sans-serif`;
+    y += wrapText(g, section.title, lx, y, legendW, 16 * ratio).length * 16 * ratio;
+    g.font = `${Math.round(12 * ratio)}px sans-serif`;
+    for (const it of section.items) {
+      drawSymbol(g, it, lx, y + 6 * ratio, ratio);
+      g.fillStyle = '#111111';
+      g.fillText(it.label, lx + 26 * ratio, y + 6 * ratio);
+      y += 20 * ratio;
+    }
+    if (section.note) {
+      g.font = `${Math.round(11 * ratio)}px sans-serif`;
+      y += wrapText(g, section.note, lx, y + 4 * ratio, legendW, 14 * ratio).length * 14 * ratio;
+    }
+    y += 10 * ratio;
+  }
   return c;
+}
+
+/** A legend item's symbol on the briefing canvas, centred vertically on `y`. */
+function drawSymbol(g: CanvasRenderingContext2D, it: LegendItem, x: number, y: number, ratio: number): void {
+  const w = 18 * ratio;
+  const h = 14 * ratio;
+  g.save();
+  g.strokeStyle = it.colour;
+  g.lineWidth = 3 * ratio;
+  if (it.symbol === 'line' || it.symbol === 'dashed') {
+    g.setLineDash(it.symbol === 'dashed' ? [5 * ratio, 3 * ratio] : []);
+    g.beginPath();
+    g.moveTo(x, y);
+    g.lineTo(x + w, y);
+    g.stroke();
+  } else {
+    g.globalAlpha = it.opacity ?? 1;
+    g.fillStyle = it.colour;
+    g.fillRect(x, y - h / 2, w, h);
+    g.globalAlpha = 1;
+    g.lineWidth = ratio;
+    g.strokeStyle = '#333333';
+    g.setLineDash(it.symbol === 'frame-dashed' ? [3 * ratio, 2 * ratio] : []);
+    g.strokeRect(x, y - h / 2, w, h);
+  }
+  g.restore();
 }
 
 function wrapLines(g: CanvasRenderingContext2D, text: string, width: number): string[] {

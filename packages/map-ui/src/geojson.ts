@@ -4,12 +4,18 @@
  */
 
 /** `[lng, lat]` in degrees. */
-export type Position = number[];
+export type Position = [number, number, ...number[]];
 
 /** A Polygon: rings of positions, the first the outer ring, each closed. */
 export interface Polygon {
   type: 'Polygon';
   coordinates: Position[][];
+}
+
+/** A Point. */
+export interface Point {
+  type: 'Point';
+  coordinates: Position;
 }
 
 /** A LineString. */
@@ -25,7 +31,7 @@ export interface MultiPolygon {
 }
 
 /** Any geometry the map draws. */
-export type Geometry = Polygon | LineString | MultiPolygon;
+export type Geometry = Point | Polygon | LineString | MultiPolygon;
 
 /** A Feature with typed geometry and properties. */
 export interface Feature<G extends Geometry = Geometry, P = Record<string, unknown>> {

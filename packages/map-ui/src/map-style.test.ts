@@ -118,6 +118,23 @@ describe('cellsToModel', () => {
     expect(m.detail!.incidents[0]).toBe(5);
     expect(m.detail!.population[0]).toBe(100);
   });
+  it('reads a public (viewer) answer: pooled workload, null where suppressed, no shifts, no incidents', () => {
+    const [c1, c2] = gridDisk(centre, 1);
+    const m = cellsToModel({ resolution: 9, columns: ['h3', 'beat', 'workloadHours', 'needHours', 'population'], rows: [[c1!, 'A', 2.5, 1, 100], [c2!, 'A', null, 1, 50]], privacy: { k: 5, method: 'h3-pooling' } });
+    expect(m.privacy).toEqual({ k: 5, method: 'h3-pooling' });
+    expect(m.workloadHours[0]).toBe(2.5);
+    expect(m.workloadHours[1]).toBeNaN();
+    expect(m.detail!.shifts).toEqual([]);
+    expect(Array.from(m.detail!.population)).toEqual([100, 50]);
+    expect(m.detail!.incidents.every(Number.isNaN)).toBe(true);
+    // an older API without shift columns: no detail (the map reads cells.csv then)
+    expect(cellsToModel({ resolution: 9, columns: ['h3', 'beat', 'workloadHours', 'needHours'], rows: [[c1!, 'A', 1, 1]] }).detail).toBeNull();
+    // a suppressed cell carries no `w` in its tile
+    const t = tileAt(-87.63, 41.88, 9);
+    const cl = readTile(encodeTile(m, buildTileIndex(m), 'cells', t));
+    expect(cl.props(cl.layers[0]!, cl.layers[0]!.features.find((f) => f.id === 1)!)).toEqual({ b: 0, n: 1 });
+  });
+
   it('finds beat outlines, adjacency, brushes and aggregates', () => {
     const beatEdges = Array.from({ length: model.edgeA.length }, (_, e) => e).filter((e) => isBeatEdge(model, e) && model.edgeB[e]! >= 0);
     expect(beatEdges.length).toBe(18); // the ring between the inner 7 and the outer 12
@@ -194,7 +211,9 @@ describe('style builders', () => {
 
   it('stacks the plan layers on the base, outlines above fills, overlay hidden', () => {
     const layers = planLayers({ mode: 'beat', colourOfBeat: [0, 1], selectedBeat: 1 });
-    expect(layers.map((l) => l.id)).toEqual([LAYERS.cells, LAYERS.selected, LAYERS.changed, LAYERS.outlines, LAYERS.boundary, LAYERS.beatLines, LAYERS.overlay]);
+    expect(layers.map((l) => l.id)).toEqual([LAYERS.cells, LAYERS.selected, LAYERS.changed, LAYERS.heat, LAYERS.heatPoints, LAYERS.outlines, LAYERS.boundary, LAYERS.beatLines, LAYERS.overlay]);
+    // the heat layers lie over the cells, under the outlines, hidden until toggled
+    expect(layers.filter((l) => l.id === LAYERS.heat || l.id === LAYERS.heatPoints).map((l) => l.layout)).toEqual([{ visibility: 'none' }, { visibility: 'none' }]);
     // live edge outlines from EDGE_OUTLINE_MINZOOM up, the API's dissolved beats below it: no gap, no overlap
     expect(layers.find((l) => l.id === LAYERS.outlines)!.minzoom).toBe(EDGE_OUTLINE_MINZOOM);
     expect(layers.find((l) => l.id === LAYERS.beatLines)!.maxzoom).toBe(EDGE_OUTLINE_MINZOOM);
@@ -205,10 +224,10 @@ describe('style builders', () => {
     expect(selectedOpacity(1)).toEqual(['case', ['==', BEAT_OF_CELL, 1], 0.35, 0]);
     const sources = planSources({ cells: 'bptiles://k/cells/{z}/{x}/{y}', edges: 'bptiles://k/edges/{z}/{x}/{y}', beats: 'bptiles://k/beats/{z}/{x}/{y}' });
     const style = composeStyle(offlineBaseStyle(), sources, layers);
-    expect(Object.keys(style.sources)).toEqual([SOURCES.cells, SOURCES.edges, SOURCES.beats, SOURCES.overlay]);
+    expect(Object.keys(style.sources)).toEqual([SOURCES.cells, SOURCES.edges, SOURCES.beats, SOURCES.overlay, SOURCES.incidents]);
     // edge tiles are only cut where they are drawn
     expect(sources[SOURCES.edges]).toMatchObject({ type: 'vector', minzoom: EDGE_OUTLINE_MINZOOM });
-    for (const l of layers) if (l.type !== 'background' && 'source' in l && l.source !== SOURCES.overlay) expect(l['source-layer']).toBeDefined();
+    for (const l of layers) if (l.type !== 'background' && 'source' in l && l.source !== SOURCES.overlay && l.source !== SOURCES.incidents) expect(l['source-layer']).toBeDefined();
     expect(style.layers[0]!.id).toBe(LAYERS.background);
   });
 

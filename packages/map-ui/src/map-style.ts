@@ -17,11 +17,12 @@ import type {
   SourceSpecification,
   StyleSpecification,
 } from 'maplibre-gl';
+import { HEAT_LAYERS, HEAT_SOURCE, heatLayers, heatSource, type HeatLayerOptions } from './heat.js';
 import { TILE_LAYERS } from './vector-tiles.js';
-import { BEAT_PALETTE, quantileBreaks, SEQUENTIAL_RAMP, UNASSIGNED_COLOUR } from './palette.js';
+import { BEAT_PALETTE, BEAT_PALETTE_NAMES, quantileBreaks, SEQUENTIAL_RAMP, SUPPRESSED_COLOUR, UNASSIGNED_COLOUR } from './palette.js';
 
 /** Source ids. */
-export const SOURCES = { cells: 'bp-cells', edges: 'bp-edges', beats: 'bp-beats', overlay: 'bp-overlay' } as const;
+export const SOURCES = { cells: 'bp-cells', edges: 'bp-edges', beats: 'bp-beats', overlay: 'bp-overlay', incidents: HEAT_SOURCE } as const;
 
 /**
  * Zoom from which beat outlines are drawn edge by edge (live while painting, feature state
@@ -36,11 +37,30 @@ export const LAYERS = {
   cells: 'bp-cells-fill',
   selected: 'bp-cells-selected',
   changed: 'bp-cells-changed',
+  heat: HEAT_LAYERS.heat,
+  heatPoints: HEAT_LAYERS.points,
   outlines: 'bp-beat-outlines',
   boundary: 'bp-city-boundary',
   beatLines: 'bp-beat-lines',
   overlay: 'bp-overlay-lines',
 } as const;
+
+/** Colour of beat outlines (and of the city boundary, drawn wider). */
+export const OUTLINE_COLOUR = '#1a1a1a';
+/** The comparison plan's outlines: dashed purple, `[dash, gap]` in line widths. */
+export const OVERLAY_LINE = { colour: '#6a00a8', width: 2.5, dash: [2, 1.5] as [number, number] };
+/** Cells that change beat in a comparison: darkened. */
+export const CHANGED_FILL = { colour: '#000000', opacity: 0.55 };
+/** The selected beat: lightened. */
+export const SELECTED_FILL = { colour: '#ffffff', opacity: 0.35 };
+/** `fill-opacity` of cells dimmed under the incidents heat layer (the heat reads first, the beats stay recognisable). */
+export const DIMMED_CELL_OPACITY = 0.3;
+
+/**
+ * `fill-opacity` of the cell colourings: categorical beats lighter than ramps; dimmed under the
+ * heat layer.
+ */
+export const cellOpacity = (mode: ColourMode, dimmed = false) => (dimmed ? DIMMED_CELL_OPACITY : mode === 'beat' ? 0.6 : 0.8);
 
 /** What the cells are coloured by. */
 export type ColourMode = 'beat' | 'workload' | 'need';
@@ -93,6 +113,7 @@ export function planSources(tiles: PlanTileUrls, bounds?: [number, number, numbe
     [SOURCES.edges]: { type: 'vector', tiles: [tiles.edges], minzoom: EDGE_OUTLINE_MINZOOM, maxzoom: TILE_MAXZOOM, ...b },
     [SOURCES.beats]: { type: 'vector', tiles: [tiles.beats], minzoom: 0, maxzoom: EDGE_OUTLINE_MINZOOM, ...b },
     [SOURCES.overlay]: { type: 'geojson', data: { type: 'FeatureCollection', features: [] } },
+    [SOURCES.incidents]: heatSource(),
   };
 }
 
@@ -108,6 +129,13 @@ export interface FillOptions {
   shift?: ShiftChoice;
   /** Class breaks of the ramp (ascending, one per ramp colour). */
   breaks?: readonly number[];
+  /**
+   * Set when a public (viewer) answer left some cells' workload out (areas with fewer than
+   * `k` incidents): those cells are drawn in {@link SUPPRESSED_COLOUR} in the workload colouring.
+   */
+  suppressedK?: number;
+  /** The cells are dimmed under the incidents heat layer ({@link DIMMED_CELL_OPACITY}). */
+  dimmed?: boolean;
 }
 
 /**
@@ -137,17 +165,21 @@ export function cellFillColour(o: FillOptions): ExpressionSpecification | string
   const breaks = o.breaks && o.breaks.length === SEQUENTIAL_RAMP.length ? o.breaks : quantileBreaks([], SEQUENTIAL_RAMP.length);
   const stops: Array<number | string> = [];
   breaks.forEach((v, k) => stops.push(v, SEQUENTIAL_RAMP[k]!));
-  return ['interpolate', ['linear'], rampInput(o.mode, o.shift), ...stops] as unknown as ExpressionSpecification;
+  const ramp = ['interpolate', ['linear'], rampInput(o.mode, o.shift), ...stops] as unknown as ExpressionSpecification;
+  // a suppressed cell has no `w` in its tile (the value is NaN in the model)
+  return o.mode === 'workload' && o.suppressedK !== undefined ? ['case', ['has', 'w'], ramp, SUPPRESSED_COLOUR] : ramp;
 }
 
 /** `fill-opacity` of the selected-beat highlight: on for the cells of `beat` only. */
 export function selectedOpacity(beat: number | null): ExpressionSpecification | number {
-  return beat === null || beat < 0 ? 0 : ['case', ['==', BEAT_OF_CELL, beat], 0.35, 0];
+  return beat === null || beat < 0 ? 0 : ['case', ['==', BEAT_OF_CELL, beat], SELECTED_FILL.opacity, 0];
 }
 
 /** Options of {@link planLayers}. */
 export interface LayerOptions extends FillOptions {
   selectedBeat?: number | null;
+  /** Scale of the incidents heat layer (hidden until toggled). */
+  heat?: HeatLayerOptions;
 }
 
 /** The plan layers, to be drawn above any basemap. */
@@ -159,33 +191,34 @@ export function planLayers(o: LayerOptions): LayerSpecification[] {
       type: 'fill',
       source: SOURCES.cells,
       'source-layer': SOURCE_LAYERS.cells,
-      paint: { 'fill-color': cellFillColour(o), 'fill-opacity': o.mode === 'beat' ? 0.6 : 0.8, 'fill-antialias': false },
+      paint: { 'fill-color': cellFillColour(o), 'fill-opacity': cellOpacity(o.mode, o.dimmed), 'fill-antialias': false },
     },
-    { id: LAYERS.selected, type: 'fill', source: SOURCES.cells, 'source-layer': SOURCE_LAYERS.cells, layout: { visibility: o.selectedBeat === null || o.selectedBeat === undefined ? 'none' : 'visible' }, paint: { 'fill-color': '#ffffff', 'fill-opacity': selectedOpacity(o.selectedBeat ?? null), 'fill-antialias': false } },
+    { id: LAYERS.selected, type: 'fill', source: SOURCES.cells, 'source-layer': SOURCE_LAYERS.cells, layout: { visibility: o.selectedBeat === null || o.selectedBeat === undefined ? 'none' : 'visible' }, paint: { 'fill-color': SELECTED_FILL.colour, 'fill-opacity': selectedOpacity(o.selectedBeat ?? null), 'fill-antialias': false } },
     {
       id: LAYERS.changed,
       type: 'fill',
       source: SOURCES.cells,
       'source-layer': SOURCE_LAYERS.cells,
       layout: { visibility: 'none' },
-      paint: { 'fill-color': '#000000', 'fill-opacity': ['case', ['boolean', ['feature-state', 'chg'], false], 0.55, 0], 'fill-antialias': false },
+      paint: { 'fill-color': CHANGED_FILL.colour, 'fill-opacity': ['case', ['boolean', ['feature-state', 'chg'], false], CHANGED_FILL.opacity, 0], 'fill-antialias': false },
     },
+    ...heatLayers(o.heat),
     {
       id: LAYERS.outlines,
       type: 'line',
       source: SOURCES.edges,
       'source-layer': SOURCE_LAYERS.edges,
       minzoom: EDGE_OUTLINE_MINZOOM,
-      paint: { 'line-color': '#1a1a1a', 'line-width': ['interpolate', ['linear'], ['zoom'], 9, 0.8, 14, 2.2], 'line-opacity': ['coalesce', ['feature-state', 'on'], ['get', 'on']] },
+      paint: { 'line-color': OUTLINE_COLOUR, 'line-width': ['interpolate', ['linear'], ['zoom'], 9, 0.8, 14, 2.2], 'line-opacity': ['coalesce', ['feature-state', 'on'], ['get', 'on']] },
     },
     { id: LAYERS.boundary, type: 'line', source: SOURCES.edges, 'source-layer': SOURCE_LAYERS.edges, filter: outer, minzoom: EDGE_OUTLINE_MINZOOM, paint: { 'line-color': '#000000', 'line-width': 2.5 } },
-    { id: LAYERS.beatLines, type: 'line', source: SOURCES.beats, 'source-layer': SOURCE_LAYERS.beats, maxzoom: EDGE_OUTLINE_MINZOOM, layout: { 'line-cap': 'round' }, paint: { 'line-color': '#1a1a1a', 'line-width': 1.2 } },
+    { id: LAYERS.beatLines, type: 'line', source: SOURCES.beats, 'source-layer': SOURCE_LAYERS.beats, maxzoom: EDGE_OUTLINE_MINZOOM, layout: { 'line-cap': 'round' }, paint: { 'line-color': OUTLINE_COLOUR, 'line-width': 1.2 } },
     {
       id: LAYERS.overlay,
       type: 'line',
       source: SOURCES.overlay,
       layout: { visibility: 'none' },
-      paint: { 'line-color': '#6a00a8', 'line-width': 2.5, 'line-dasharray': [2, 1.5] },
+      paint: { 'line-color': OVERLAY_LINE.colour, 'line-width': OVERLAY_LINE.width, 'line-dasharray': OVERLAY_LINE.dash },
     },
   ];
 }
@@ -198,33 +231,68 @@ export function composeStyle(base: StyleSpecification, sources: Record<string, S
   return { ...base, sources: { ...base.sources, ...sources }, layers: [...base.layers, ...layers] };
 }
 
+/**
+ * How a legend row draws its colour: a filled swatch (default; `opacity` as on the map, over
+ * white), a line, a dashed line, or a fill with a dashed border (a beat number's locked frame).
+ */
+export type LegendSymbol = 'fill' | 'line' | 'dashed' | 'frame-dashed';
+
 /** One row of a legend. */
 export interface LegendItem {
   colour: string;
   label: string;
+  /** Default `'fill'`. */
+  symbol?: LegendSymbol;
+  /** Opacity of a fill as drawn on the map (default 1). */
+  opacity?: number;
 }
 
-/** A legend: a title and its rows. */
+/** A legend section: a title and its rows. */
 export interface Legend {
   title: string;
   items: LegendItem[];
+  /** The items are stops of a continuous ramp (drawn as one gradient bar, labels at the ends). */
+  ramp?: boolean;
+  /** A line under the items (e.g. how small counts are protected). */
+  note?: string;
 }
 
 /**
- * The legend of a colouring.
+ * The legend of a colouring: every colour it can show, with its meaning.
+ * - `beat`: all seven palette colours, each with its name and how many beats wear it (a colour
+ *   only tells neighbouring beats apart; the number on the map names the beat), and the grey
+ *   of unassigned cells.
+ * - `workload` / `need`: the ramp colours with their class breaks (h/week); in a public answer
+ *   also the colour of cells whose workload is not shown.
  * @param shiftLabel label of the chosen shift (workload), e.g. `'8-16'`
+ * @example legendFor({ mode: 'beat', colourOfBeat: [0, 1, 0] }).items[0].label // 'orange: 2'
  */
 export function legendFor(o: FillOptions & { shiftLabel?: string }): Legend {
   if (o.mode === 'beat') {
+    const counts = new Array<number>(BEAT_PALETTE.length).fill(0);
+    for (let b = 0; b < (o.colourOfBeat?.length ?? 0); b++) {
+      const c = o.colourOfBeat![b]!;
+      if (c >= 0 && c < counts.length) counts[c]!++;
+    }
+    const known = o.colourOfBeat !== undefined;
     return {
-      title: 'Beats (neighbours never share a colour; numbers on the map)',
-      items: [...BEAT_PALETTE.map((colour, k) => ({ colour, label: `colour ${k + 1}` })), { colour: UNASSIGNED_COLOUR, label: 'unassigned' }],
+      title: `Beats${known ? ' per colour' : ''} (a colour only tells neighbours apart; the number on the map names the beat)`,
+      items: [
+        ...BEAT_PALETTE.map((colour, k) => ({ colour, opacity: cellOpacity('beat', o.dimmed), label: `${BEAT_PALETTE_NAMES[k]}${known ? `: ${counts[k] || 'none'}` : ''}` })),
+        { colour: UNASSIGNED_COLOUR, opacity: cellOpacity('beat', o.dimmed), label: 'grey: unassigned cells' },
+      ],
     };
   }
   const breaks = o.breaks ?? quantileBreaks([], SEQUENTIAL_RAMP.length);
   const unit = o.mode === 'need' ? 'community h/week' : 'officer-h/week';
   const title = o.mode === 'need' ? 'Engagement need per cell' : `Workload per cell${o.shiftLabel ? ` (shift ${o.shiftLabel})` : ' (all shifts)'}`;
-  return { title: `${title}, ${unit}`, items: SEQUENTIAL_RAMP.map((colour, k) => ({ colour, label: `≥ ${formatNumber(breaks[k] ?? 0)}` })) };
+  const items: LegendItem[] = SEQUENTIAL_RAMP.map((colour, k) => ({ colour, opacity: cellOpacity(o.mode, o.dimmed), label: `≥ ${formatNumber(breaks[k] ?? 0)}` }));
+  if (o.mode === 'workload' && o.suppressedK !== undefined) items.push({ colour: SUPPRESSED_COLOUR, opacity: cellOpacity(o.mode, o.dimmed), label: `not shown (< ${o.suppressedK} incidents)` });
+  return {
+    title: `${title}, ${unit}`,
+    items,
+    ...(o.mode === 'workload' && o.suppressedK !== undefined ? { note: `Public view: a cell shows the mean workload of an area holding ≥ ${o.suppressedK} incidents.` } : {}),
+  };
 }
 
 /** A number for people: 3 significant digits, thousands separated. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { fileNameOf, parseSse } from './api-client.js';
-import { officersPerShift, staffingToAssignmentsCsv } from './exports.js';
+import { communityHoursPerShift, officersPerShift, staffingToAssignmentsCsv } from './exports.js';
 import { shortcutAction, SHORTCUTS } from './shortcuts.js';
 
 describe('parseSse', () => {
@@ -31,6 +31,9 @@ describe('shortcuts', () => {
     expect(shortcutAction({ key: 'b', targetTag: 'INPUT' })).toBeNull();
     expect(shortcutAction({ key: 'Escape', targetTag: 'INPUT' })).toBe('escape');
     expect(shortcutAction({ key: 'ArrowLeft' })).toBeNull();
+    expect(shortcutAction({ key: 'i' })).toBe('heat-toggle');
+    expect(shortcutAction({ key: 'W' })).toBe('swipe-toggle');
+    expect(shortcutAction({ key: 'w', ctrlKey: true })).toBeNull(); // the browser's close-tab
   });
   it('documents every action once', () => {
     const actions = SHORTCUTS.map((s) => s.action);
@@ -45,5 +48,8 @@ describe('assignments CSV', () => {
     expect(staffingToAssignmentsCsv({ beats: [{ id: 'a,b', shifts: [] }] })).toBe('beat,district,shift,officer,required,allocated,vehicle\n');
     expect(officersPerShift(s, '0111')).toEqual({ '0-8': 2, '8-16': 0 });
     expect(officersPerShift(null, '0111')).toBeNull();
+    expect(communityHoursPerShift(s, '0111')).toBeNull(); // no community hours in this staffing
+    const withCommunity = { beats: [{ id: 'X', shifts: [{ shift: '0-8', workloadHours: 1, required: 1, allocated: 1, saturation: 0.5, communityHours: 2.5, officers: [] }] }] };
+    expect(communityHoursPerShift(withCommunity, 'X')).toEqual({ '0-8': 2.5 });
   });
 });

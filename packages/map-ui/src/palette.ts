@@ -20,6 +20,9 @@ export const BEAT_PALETTE: readonly string[] = [
   '#CC79A7', // reddish purple
 ];
 
+/** Names of the {@link BEAT_PALETTE} colours (for the legend: colour is never the only cue). */
+export const BEAT_PALETTE_NAMES: readonly string[] = ['orange', 'sky blue', 'bluish green', 'yellow', 'blue', 'vermillion', 'reddish purple'];
+
 /** Colour of unassigned cells and of beats past the palette (never reached on planar maps). */
 export const UNASSIGNED_COLOUR = '#9e9e9e';
 
@@ -28,6 +31,42 @@ export const UNASSIGNED_COLOUR = '#9e9e9e';
  * out on a white background; readable in every common colour-vision deficiency.
  */
 export const SEQUENTIAL_RAMP: readonly string[] = ['#440154', '#3b528b', '#21918c', '#5ec962', '#fde725'];
+
+/**
+ * Colour of cells whose incident-derived value a public (viewer) answer left out (an area with
+ * fewer than k incidents): a light grey that no ramp uses.
+ */
+export const SUPPRESSED_COLOUR = '#d9d9d9';
+
+/**
+ * Ramp of the incidents heat layer, `[density 0–1, colour]`, from the least density drawn to
+ * the peak: magma from pale to dark (perceptually uniform and colour-blind safe, and distinct
+ * from the viridis cell ramp under it). Below the first stop the heat fades to transparent
+ * (see {@link HEAT_LOW_ALPHA}), so places without incidents keep their beat colours.
+ */
+export const HEAT_RAMP: ReadonlyArray<readonly [number, string]> = [
+  [0.12, '#fcfdbf'],
+  [0.3, '#fe9f6d'],
+  [0.5, '#de4968'],
+  [0.7, '#8c2981'],
+  [1, '#3b0f70'],
+];
+
+/** Opacity of the heat ramp's first (palest) stop; density 0 is fully transparent. */
+export const HEAT_LOW_ALPHA = 0.6;
+
+/**
+ * A colour at an opacity as CSS `rgba()` (`#rgb` / `#rrggbb` in; other CSS colours are
+ * returned as they are), e.g. so that a legend swatch over white looks like the layer over the map.
+ * @example withOpacity('#ff0000', 0.5) // 'rgba(255,0,0,0.5)'
+ */
+export function withOpacity(colour: string, opacity = 1): string {
+  const m = /^#([0-9a-f]{3}|[0-9a-f]{6})$/i.exec(colour);
+  if (!m || opacity >= 1) return colour;
+  const h = m[1]!.length === 3 ? [...m[1]!].map((c) => c + c).join('') : m[1]!;
+  const [r, g, b] = [0, 2, 4].map((k) => parseInt(h.slice(k, k + 2), 16));
+  return `rgba(${r},${g},${b},${Math.round(opacity * 1000) / 1000})`;
+}
 
 /** Result of {@link colourBeats}. */
 export interface BeatColouring {

@@ -5,8 +5,10 @@
  * (no HTML injection from data).
  */
 import type { StaffingDto } from './exports.js';
-import type { Legend } from './map-style.js';
+import type { Legend, LegendItem } from './map-style.js';
 import { formatNumber } from './map-style.js';
+import { withOpacity } from './palette.js';
+import { beatResponseRows, type ComparisonRow, type ResponseDto, type WhatIfBeatView, type WhatIfForm } from './response.js';
 import type { Band, BeatMetricsDto, PlanMetricsDto, SortKey, StrokeBeatDelta } from './metrics.js';
 import { bandOf, problemBeats, sortBeats, statusOf } from './metrics.js';
 
@@ -76,10 +78,15 @@ export interface BeatCardInput {
   beat: BeatMetricsDto;
   band: Band;
   shifts: string[];
+  /** Officers allocated per shift by the latest staffing (commanders), or null. */
   officers: Record<string, number> | null;
+  /** Community-time need per shift, h/week, from the latest staffing, or null. */
+  communityHours?: Record<string, number> | null;
   canEdit: boolean;
   onLockToggle: () => void;
   onZoom: () => void;
+  /** Sections appended to the card (response figures, what-if), filled by the caller. */
+  extra?: HTMLElement[];
 }
 
 /** The card of one beat: workload against the band, area, compactness, shifts, officers, lock. */
@@ -88,10 +95,19 @@ export function beatCard(o: BeatCardInput): HTMLElement {
   const s = statusOf(b.workload, band);
   const max = Math.max(band.high * 1.25, b.workload * 1.05, 1e-9);
   const pct = (x: number) => `${Math.max(0, Math.min(100, (x / max) * 100)).toFixed(2)}%`;
+  const community = o.communityHours ?? null;
   const shiftRows = (b.shiftWorkloadHours ?? []).map((w, k) => {
     const label = o.shifts[k] ?? `shift ${k + 1}`;
     const off = o.officers?.[label];
-    return el('tr', {}, el('th', { scope: 'row' }, label), el('td', {}, formatNumber(w)), el('td', {}, off === undefined ? '–' : String(off)));
+    const ch = community?.[label];
+    return el(
+      'tr',
+      {},
+      el('th', { scope: 'row' }, label),
+      el('td', {}, formatNumber(w)),
+      el('td', {}, off === undefined ? '–' : String(off)),
+      community ? el('td', {}, ch === undefined ? '–' : formatNumber(ch)) : null,
+    );
   });
   const lock = el('button', { type: 'button', id: 'lock-toggle', title: 'Lock / unlock this beat (L)', disabled: !o.canEdit }, b.locked ? 'Unlock beat' : 'Lock beat');
   lock.addEventListener('click', o.onLockToggle);
@@ -121,10 +137,135 @@ export function beatCard(o: BeatCardInput): HTMLElement {
       el('dd', {}, b.needHours === undefined ? '–' : `${formatNumber(b.needHours)} h/week`),
     ),
     shiftRows.length
-      ? el('table', { class: 'shifts' }, el('caption', {}, 'Per shift'), el('thead', {}, el('tr', {}, el('th', {}, 'Shift'), el('th', {}, 'Workload h/wk'), el('th', {}, 'Officers'))), el('tbody', {}, ...shiftRows))
+      ? el(
+          'table',
+          { class: 'shifts' },
+          el('caption', {}, 'Per shift'),
+          el('thead', {}, el('tr', {}, el('th', {}, 'Shift'), el('th', {}, 'Workload h/wk'), el('th', {}, 'Officers'), community ? el('th', { title: 'Community-time need of the beat in the shift (staffing)' }, 'Community h/wk') : null)),
+          el('tbody', {}, ...shiftRows),
+        )
       : null,
     el('div', { class: 'row' }, lock, zoom),
+    ...(o.extra ?? []),
   );
+}
+
+/** What the beat card knows of the response figures of the version on the map. */
+export type ResponseState =
+  | { status: 'loading' }
+  | { status: 'ready'; data: ResponseDto }
+  | { status: 'error'; message: string }
+  /** The caller's role may not read them (viewer). */
+  | { status: 'forbidden' };
+
+/**
+ * The response figures of one beat (hypercube model, all shifts together): a table, or a
+ * loading / error / role note. The first answer for a version can take a second or two.
+ */
+export function responseSection(state: ResponseState, beatId: string): HTMLElement {
+  const sec = el('section', { class: 'response', 'data-testid': 'response-figures', 'data-status': state.status, 'aria-busy': state.status === 'loading' ? 'true' : 'false', 'aria-live': 'polite' }, el('h3', {}, 'Response (all shifts)'));
+  if (state.status === 'loading') sec.append(el('p', { class: 'muted' }, 'Computing response figures for this version…'));
+  else if (state.status === 'forbidden') sec.append(el('p', { class: 'muted' }, 'Response figures are for analysts and commanders.'));
+  else if (state.status === 'error') sec.append(el('p', { class: 'error' }, state.message));
+  else {
+    const rows = beatResponseRows(state.data, beatId);
+    if (!rows) sec.append(el('p', { class: 'muted' }, `No response figures for beat ${beatId} in version ${state.data.version}.`));
+    else {
+      sec.append(
+        el(
+          'table',
+          { class: 'figures' },
+          el('caption', { class: 'muted' }, `Version ${state.data.version}, ${state.data.staffingRule}`),
+          el('tbody', {}, ...rows.map((r) => el('tr', { 'data-key': r.key }, el('th', { scope: 'row' }, r.label), el('td', {}, r.value)))),
+        ),
+      );
+    }
+  }
+  return sec;
+}
+
+/** What the beat card knows of the last what-if run for this beat. */
+export type WhatIfState =
+  | { status: 'idle' }
+  | { status: 'running'; progress: number; stage: string }
+  | { status: 'done'; view: WhatIfBeatView }
+  | { status: 'error'; message: string };
+
+/** Options of {@link whatIfSection}. */
+export interface WhatIfInput {
+  beatId: string;
+  /** Commander or admin: may run what-ifs (the API's role for `POST /plans/:id/whatif`). */
+  canEdit: boolean;
+  shifts: readonly string[];
+  form: WhatIfForm;
+  state: WhatIfState;
+  onChange: (f: WhatIfForm) => void;
+  onRun: () => void;
+  onCancel: () => void;
+}
+
+const CHANGE_TEXT = { better: '▼ better', worse: '▲ worse', same: '= same', neutral: '' } as const;
+
+/** A before/after table (`Now` | `What-if` | change in words, not colour alone). */
+export function comparisonTable(caption: string, rows: readonly ComparisonRow[], testId?: string): HTMLElement {
+  return el(
+    'table',
+    { class: 'figures compare-figures', ...(testId ? { 'data-testid': testId } : {}) },
+    el('caption', {}, caption),
+    el('thead', {}, el('tr', {}, el('th', {}, 'Figure'), el('th', {}, 'Now'), el('th', {}, 'What-if'), el('th', {}, ''))),
+    el(
+      'tbody',
+      {},
+      ...rows.map((r) => el('tr', { 'data-key': r.key }, el('th', { scope: 'row' }, r.label), el('td', {}, r.before), el('td', { class: 'after' }, r.after), el('td', { class: `change ${r.change}` }, CHANGE_TEXT[r.change]))),
+    ),
+  );
+}
+
+/**
+ * The what-if controls of the beat card — the beat's workload × a factor, officers out in a
+ * shift — and the figures the run gives next to the current ones. Disabled, with the reason,
+ * for roles below commander (as the staffing panel).
+ */
+export function whatIfSection(o: WhatIfInput): HTMLElement {
+  const running = o.state.status === 'running';
+  const factor = el('input', { id: 'whatif-factor', type: 'number', min: 0, max: 100, step: 0.1, value: o.form.factor, 'aria-describedby': 'whatif-help' });
+  const shift = el('select', { id: 'whatif-shift' }, el('option', { value: '' }, 'no one'), ...o.shifts.map((s) => el('option', { value: s }, `shift ${s}`)));
+  shift.value = o.form.outShift;
+  const count = el('input', { id: 'whatif-count', type: 'number', min: 0, max: 1000, step: 1, value: o.form.outCount });
+  const read = (): WhatIfForm => ({ factor: Number(factor.value), outShift: shift.value, outCount: Math.trunc(Number(count.value)) });
+  for (const c of [factor, shift, count]) c.addEventListener('change', () => o.onChange(read()));
+  const run = el('button', { type: 'button', id: 'whatif-run', disabled: !o.canEdit || running }, 'Run what-if');
+  run.addEventListener('click', () => {
+    o.onChange(read());
+    o.onRun();
+  });
+  const fields = el(
+    'fieldset',
+    { class: 'whatif-form', disabled: !o.canEdit },
+    el('legend', {}, `What if… (beat ${o.beatId})`),
+    el('label', {}, 'Workload in this beat × ', factor),
+    el('label', {}, 'Officers out: ', count, ' in ', shift),
+    el('p', { id: 'whatif-help', class: 'muted' }, 'Staffs the version from the roster as it is and with the change, and compares the response figures.'),
+    el('div', { class: 'row' }, run),
+  );
+  const sec = el('section', { class: 'whatif', 'data-testid': 'whatif', 'data-status': o.state.status, 'aria-live': 'polite' }, fields);
+  if (!o.canEdit) sec.prepend(el('p', { class: 'muted', 'data-testid': 'whatif-role' }, 'What-if runs are for commanders.'));
+  const st = o.state;
+  if (st.status === 'running') {
+    const cancel = el('button', { type: 'button', id: 'whatif-cancel' }, 'Cancel');
+    cancel.addEventListener('click', o.onCancel);
+    sec.append(el('div', { class: 'row' }, el('progress', { max: 1, value: st.progress, 'aria-label': 'What-if progress' }), el('span', {}, `Running: ${st.stage}`), cancel));
+  } else if (st.status === 'error') sec.append(el('p', { class: 'error', role: 'alert' }, st.message));
+  else if (st.status === 'done') {
+    const v = st.view;
+    sec.append(el('p', { 'data-testid': 'whatif-scenario' }, `Scenario: ${v.scenario}.`));
+    if (v.infeasible) sec.append(el('p', { class: 'error' }, `Cannot be staffed: ${v.infeasible}`));
+    for (const e of v.errors) sec.append(el('p', { class: 'error' }, `Response model: ${e}`));
+    sec.append(comparisonTable(`Beat ${o.beatId}: now (staffed from the roster) and what-if`, v.rows, 'whatif-figures'));
+    if (v.shifts.length) sec.append(el('p', {}, `Officers in this beat: ${v.shifts.map((x) => `shift ${x.shift} ${x.before} → ${x.after}`).join(', ')}.`));
+    sec.append(el('details', {}, el('summary', {}, 'City-wide'), comparisonTable('City: now and what-if', v.cityRows)));
+  }
+  return sec;
 }
 
 /** The live preview of a stroke: each affected beat before → after. */
@@ -155,14 +296,40 @@ export function strokePreview(deltas: readonly StrokeBeatDelta[], band: Band, pe
   );
 }
 
-/** The legend box. */
-export function legendBox(l: Legend): HTMLElement {
-  return el(
-    'div',
-    { class: 'legend', 'data-testid': 'legend' },
-    el('h3', {}, l.title),
-    el('ul', {}, ...l.items.map((it) => el('li', {}, el('span', { class: 'swatch', style: `background:${it.colour}`, 'aria-hidden': 'true' }), it.label))),
-  );
+/** CSS of a legend item's symbol. */
+export function swatchStyle(it: LegendItem): string {
+  switch (it.symbol ?? 'fill') {
+    case 'line':
+      return `border-top:3px solid ${it.colour}`;
+    case 'dashed':
+      return `border-top:3px dashed ${it.colour}`;
+    case 'frame-dashed':
+      return `background:${it.colour};border:2px dashed #000`;
+    default:
+      return `background:${withOpacity(it.colour, it.opacity)}`;
+  }
+}
+
+/** One legend section: a title, swatches (or a gradient bar for a ramp), a note. */
+function legendSection(l: Legend): HTMLElement {
+  const sec = el('section', { class: 'legend-section' }, el('h3', {}, l.title));
+  if (l.ramp) {
+    const stops = l.items.map((it, k) => `${withOpacity(it.colour, it.opacity)} ${Math.round((k / Math.max(1, l.items.length - 1)) * 100)}%`).join(', ');
+    sec.append(
+      el('div', { class: 'ramp', role: 'img', 'aria-label': l.items.map((it) => it.label).join(', '), style: `background:linear-gradient(to right, ${stops})` }),
+      el('div', { class: 'ramp-labels' }, el('span', {}, l.items[0]?.label ?? ''), el('span', {}, l.items.at(-1)?.label ?? '')),
+    );
+  } else {
+    sec.append(el('ul', {}, ...l.items.map((it) => el('li', {}, el('span', { class: `swatch ${it.symbol ?? 'fill'}`, style: swatchStyle(it), 'aria-hidden': 'true' }), it.label))));
+  }
+  if (l.note) sec.append(el('p', { class: 'legend-note' }, l.note));
+  return sec;
+}
+
+/** The legend box: every section, collapsible (`<details>`, open by default). */
+export function legendBox(sections: Legend | readonly Legend[]): HTMLElement {
+  const list = Array.isArray(sections) ? (sections as readonly Legend[]) : [sections as Legend];
+  return el('details', { class: 'legend', 'data-testid': 'legend', open: true }, el('summary', {}, 'Legend'), ...list.map(legendSection));
 }
 
 /** The staffing table: officers allocated per beat and shift, officer ids listed. */

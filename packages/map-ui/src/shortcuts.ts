@@ -19,6 +19,8 @@ export type ShortcutAction =
   | 'mode-workload'
   | 'mode-need'
   | 'overlay-toggle'
+  | 'heat-toggle'
+  | 'swipe-toggle'
   | 'escape'
   | 'help';
 
@@ -37,6 +39,8 @@ export const SHORTCUTS: ReadonlyArray<{ key: string; action: ShortcutAction; lab
   { key: '2', action: 'mode-workload', label: 'Colour by workload' },
   { key: '3', action: 'mode-need', label: 'Colour by engagement need' },
   { key: 'O', action: 'overlay-toggle', label: 'Show / hide the current beats overlay' },
+  { key: 'I', action: 'heat-toggle', label: 'Show / hide the incidents heat layer' },
+  { key: 'W', action: 'swipe-toggle', label: 'Open / close the swipe comparison with the plan under “Compare with”' },
   { key: 'Esc', action: 'escape', label: 'Cancel the stroke / clear the selection' },
   { key: '?', action: 'help', label: 'Show the shortcuts' },
 ];
@@ -97,6 +101,12 @@ export function shortcutAction(e: KeyInput): ShortcutAction | null {
     case 'o':
     case 'O':
       return 'overlay-toggle';
+    case 'i':
+    case 'I':
+      return 'heat-toggle';
+    case 'w':
+    case 'W':
+      return 'swipe-toggle';
     case '?':
       return 'help';
     default:

@@ -1,0 +1,229 @@
+/**
+ * Response figures on the beat card: the API's hypercube figures of a plan version
+ * (`GET /plans/:id/response`: travel time, utilisation, cross-beat dispatch… per beat, per
+ * shift and city-wide) and what-if runs (`POST /plans/:id/whatif` → a job →
+ * `GET /plans/:id/whatif/:jobId`: the same figures before and after officers go out or the
+ * workload of an area changes). Types of the answers the map reads, and pure builders of the
+ * rows the card shows and of the what-if request.
+ */
+import type { WhatIfRequestDto } from '@beatplan/api';
+import type { MultiPolygon } from './geojson.js';
+import { formatNumber } from './map-style.js';
+
+/** Response figures of a beat, a shift or the city (engine `ResponseFigures`); null = no calls. */
+export interface ResponseFigures {
+  units: number;
+  callsPerHour: number;
+  rho: number;
+  pOwnUnitsBusy: number | null;
+  crossBeatShare: number | null;
+  outsideBeatShare: number | null;
+  meanTravelMinutes: number | null;
+  p90TravelMinutes: number | null;
+  meanQueueWaitMinutes: number | null;
+}
+
+/** `GET /plans/:id/response` (the fields the map reads). */
+export interface ResponseDto {
+  planId: string;
+  version: number;
+  staffing: string | null;
+  staffingRule: string;
+  city: ResponseFigures;
+  shifts: Array<ResponseFigures & { shift: string }>;
+  beats: Array<ResponseFigures & { id: string }>;
+  /** Officers on duty per shift per beat (`[shift][beat]`, beats in the order of `beats`). */
+  unitsByShift: number[][];
+  warnings: readonly string[];
+}
+
+/** A response run inside a what-if: the figures, or why the model could not run. */
+export type ResponseOrError = Omit<ResponseDto, 'planId' | 'version' | 'staffing'> | { staffingRule: string; error: { code: string; message: string } };
+
+/** One beat × shift whose staffing a what-if changed (engine `BeatShiftChange`). */
+export interface BeatShiftChangeDto {
+  beat: string;
+  shift: string;
+  allocatedBefore: number;
+  allocatedAfter: number;
+  saturationBefore: number | null;
+  saturationAfter: number | null;
+}
+
+/** `GET /plans/:id/whatif/:jobId` (the fields the map reads). */
+export interface WhatIfResultDto {
+  planId: string;
+  version: number;
+  scenario: { officersOut: Array<{ shift: string; count: number }>; area: { cells: number; beats: string[]; factor: number } | null; seed: number };
+  infeasible: string | null;
+  diff: {
+    shifts: Array<{ shift: string; headcountDelta: number; maxSaturationBefore: number | null; maxSaturationAfter: number | null; communityShortfallHoursDelta: number }>;
+    beats: BeatShiftChangeDto[];
+    continuityPercentBefore: number;
+    continuityPercentAfter: number;
+  } | null;
+  response: { before: ResponseOrError; after: ResponseOrError | null };
+}
+
+/** The figures of a response run, or null when it failed (see {@link responseError}). */
+export function figuresOf(r: ResponseOrError | null | undefined): Omit<ResponseDto, 'planId' | 'version' | 'staffing'> | null {
+  return r && !('error' in r) ? r : null;
+}
+
+/** Why a response run failed, or null. */
+export function responseError(r: ResponseOrError | null | undefined): string | null {
+  return r && 'error' in r ? `${r.error.code}: ${r.error.message}` : null;
+}
+
+/** A figure of {@link RESPONSE_FIELDS}: what it is called on the card and how it reads. */
+export interface ResponseField {
+  key: keyof ResponseFigures;
+  label: string;
+  /** Unit of the shown value: `min`, `%` (shares and utilisation, ×100), or a plain number. */
+  unit: 'min' | '%' | '';
+  /** What a person wants: lower (travel, wait, busy) or neither (units, calls). */
+  better: 'lower' | 'none';
+}
+
+/** The figures the beat card shows, in order. */
+export const RESPONSE_FIELDS: readonly ResponseField[] = [
+  { key: 'meanTravelMinutes', label: 'Mean travel time', unit: 'min', better: 'lower' },
+  { key: 'p90TravelMinutes', label: '90% of calls reached within', unit: 'min', better: 'lower' },
+  { key: 'meanQueueWaitMinutes', label: 'Mean wait for a free officer', unit: 'min', better: 'lower' },
+  { key: 'rho', label: 'Officers busy on calls', unit: '%', better: 'lower' },
+  { key: 'crossBeatShare', label: 'Calls answered from another beat', unit: '%', better: 'lower' },
+  { key: 'pOwnUnitsBusy', label: 'Calls finding all own officers busy', unit: '%', better: 'lower' },
+  { key: 'units', label: 'Officers on duty (mean over the day)', unit: '', better: 'none' },
+  { key: 'callsPerHour', label: 'Calls per hour', unit: '', better: 'none' },
+];
+
+/** A figure as text: minutes `4.57 min`, shares `3.3%`, plain numbers; null → `–`. */
+export function formatFigure(v: number | null | undefined, unit: ResponseField['unit']): string {
+  if (v === null || v === undefined || !Number.isFinite(v)) return '–';
+  if (unit === '%') return `${formatNumber(v * 100)}%`;
+  return unit === 'min' ? `${formatNumber(v)} min` : formatNumber(v);
+}
+
+/** One row of the response table. */
+export interface FigureRow {
+  key: keyof ResponseFigures;
+  label: string;
+  value: string;
+}
+
+/**
+ * The rows of a beat's response figures (all shifts together), or null when the answer has
+ * no such beat.
+ * @example beatResponseRows(await api.get(`/plans/${id}/response`), 'B001')?.[0] // { label: 'Mean travel time', value: '4.57 min', … }
+ */
+export function beatResponseRows(r: Pick<ResponseDto, 'beats'>, beatId: string): FigureRow[] | null {
+  const b = r.beats.find((x) => x.id === beatId);
+  if (!b) return null;
+  return RESPONSE_FIELDS.map((f) => ({ key: f.key, label: f.label, value: formatFigure(b[f.key], f.unit) }));
+}
+
+/**
+ * Officers on duty per shift that a response answer assumes for a beat, e.g.
+ * `{ '0-8': 2, '8-16': 3 }` (from `unitsByShift`), or null when the beat is not in it.
+ */
+export function beatUnitsByShift(r: Pick<ResponseDto, 'beats' | 'shifts' | 'unitsByShift'>, beatId: string): Record<string, number> | null {
+  const b = r.beats.findIndex((x) => x.id === beatId);
+  if (b < 0) return null;
+  return Object.fromEntries(r.shifts.map((s, k) => [s.shift, r.unitsByShift[k]?.[b] ?? NaN]));
+}
+
+/** One row of a before/after table. */
+export interface ComparisonRow {
+  key: string;
+  label: string;
+  before: string;
+  after: string;
+  /** `better`/`worse` for figures where lower is better and the value moved by more than rounding, else `same` or `neutral`. */
+  change: 'better' | 'worse' | 'same' | 'neutral';
+}
+
+/** Change of a figure for a person: lower travel/wait/busy is better; units and calls are neutral. */
+function changeOf(f: ResponseField, before: number | null, after: number | null): ComparisonRow['change'] {
+  if (before === null || after === null) return 'neutral';
+  const d = after - before;
+  const eps = f.unit === '%' ? 5e-4 : 5e-3;
+  if (Math.abs(d) <= eps) return 'same';
+  if (f.better === 'none') return 'neutral';
+  return d < 0 ? 'better' : 'worse';
+}
+
+/** What a what-if did to one beat: its figures before/after, its officers per shift before/after, and what failed. */
+export interface WhatIfBeatView {
+  /** Why the scenario could not be staffed (then there is no "after"). */
+  infeasible: string | null;
+  /** A response run that failed (e.g. `INFEASIBLE`: a shift over 100% utilisation). */
+  errors: string[];
+  /** This beat's figures, before → after. */
+  rows: ComparisonRow[];
+  /** City-wide figures, before → after. */
+  cityRows: ComparisonRow[];
+  /** This beat's officers per shift (allocated), before → after; only shifts that changed. */
+  shifts: Array<{ shift: string; before: number; after: number }>;
+  /** What the scenario was, in words. */
+  scenario: string;
+}
+
+function comparisonRows(before: ResponseFigures | null, after: ResponseFigures | null): ComparisonRow[] {
+  return RESPONSE_FIELDS.map((f) => {
+    const b = before ? before[f.key] : null;
+    const a = after ? after[f.key] : null;
+    return { key: f.key, label: f.label, before: formatFigure(b, f.unit), after: after ? formatFigure(a, f.unit) : '–', change: changeOf(f, b, a) };
+  });
+}
+
+/**
+ * The card's view of a what-if result for one beat.
+ * @example whatIfBeatView(result, 'B001').rows[0] // { label: 'Mean travel time', before: '4.57 min', after: '4.61 min', change: 'worse' }
+ */
+export function whatIfBeatView(w: WhatIfResultDto, beatId: string): WhatIfBeatView {
+  const before = figuresOf(w.response.before);
+  const after = figuresOf(w.response.after);
+  const errors = [responseError(w.response.before), responseError(w.response.after)].filter((e): e is string => e !== null);
+  const bb = before?.beats.find((x) => x.id === beatId) ?? null;
+  const ba = after?.beats.find((x) => x.id === beatId) ?? null;
+  const parts: string[] = [];
+  for (const o of w.scenario.officersOut) parts.push(`${o.count} officer${o.count === 1 ? '' : 's'} out in shift ${o.shift}`);
+  if (w.scenario.area) parts.push(`workload × ${formatNumber(w.scenario.area.factor)} in ${w.scenario.area.cells} cells (beat${w.scenario.area.beats.length === 1 ? '' : 's'} ${w.scenario.area.beats.join(', ') || '–'})`);
+  return {
+    infeasible: w.infeasible,
+    errors,
+    rows: comparisonRows(bb, w.infeasible ? null : ba),
+    cityRows: comparisonRows(before?.city ?? null, w.infeasible ? null : (after?.city ?? null)),
+    shifts: (w.diff?.beats ?? []).filter((c) => c.beat === beatId && c.allocatedBefore !== c.allocatedAfter).map((c) => ({ shift: c.shift, before: c.allocatedBefore, after: c.allocatedAfter })),
+    scenario: parts.join('; ') || 'no change',
+  };
+}
+
+/** The what-if controls of the beat card. */
+export interface WhatIfForm {
+  /** Workload factor inside the beat (1 = unchanged), e.g. 1.5 for a special event. */
+  factor: number;
+  /** Shift whose officers go out ('' = none). */
+  outShift: string;
+  /** Officers out in that shift (0 = none). */
+  outCount: number;
+}
+
+/** Default what-if: the beat's workload × 1.5, nobody out. */
+export const DEFAULT_WHATIF: WhatIfForm = { factor: 1.5, outShift: '', outCount: 0 };
+
+/**
+ * The body of `POST /plans/:id/whatif` for the card's form, or what is wrong with the form.
+ * The beat's area (`beatArea`) gets `factor` × its workload unless the factor is 1; officers
+ * go out city-wide in one shift (the API picks them with `seed`).
+ * @example whatIfBody({ factor: 1.5, outShift: '', outCount: 0 }, { roster: 'r1', version: 3, area }).body?.factor // 1.5
+ */
+export function whatIfBody(f: WhatIfForm, o: { roster: string; version: number; area: MultiPolygon | null }): { body: WhatIfRequestDto; error?: undefined } | { body?: undefined; error: string } {
+  if (!o.roster) return { error: 'Choose a roster first (Staffing panel; upload one with POST /api/v1/datasets/rosters).' };
+  if (!Number.isFinite(f.factor) || f.factor < 0 || f.factor > 100) return { error: 'The workload factor must be between 0 and 100.' };
+  if (!Number.isInteger(f.outCount) || f.outCount < 0 || f.outCount > 100_000) return { error: 'Officers out must be a whole number ≥ 0.' };
+  const area = f.factor !== 1 && o.area ? o.area : null;
+  const out = f.outShift && f.outCount > 0 ? [{ shift: f.outShift, count: f.outCount }] : [];
+  if (!area && !out.length) return { error: 'Change the workload factor or take officers out: this what-if changes nothing.' };
+  return { body: { roster: o.roster, version: o.version, ...(out.length ? { officersOut: out } : {}), ...(area ? { area, factor: f.factor } : {}) } };
+}
