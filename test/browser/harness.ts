@@ -11,6 +11,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { extname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import type { Page } from 'playwright-core';
 import { createApp, createToken, SqliteStore, type BeatplanApp } from '../../packages/api/src/index.js';
 
 /** Repository root. */
@@ -173,4 +174,15 @@ export function syntheticCity(sideKm: number, nx: number, ny: number, incidents:
     lines.push(`${(lat0 + v * dLat).toFixed(6)},${(lng0 + u * dLng).toFixed(6)},${t},${['THEFT', 'BATTERY', 'ASSAULT', 'BURGLARY'][Math.floor(rnd() * 4)]}`);
   }
   return { boundary: JSON.stringify(boundary), beats: JSON.stringify({ type: 'FeatureCollection', features }), incidents: `${lines.join('\n')}\n` };
+}
+
+/** Fits the page's planning map to the whole plan (the bounds of its cell centres), at once. */
+export function fitPlan(page: Page): Promise<void> {
+  return page.evaluate(() => {
+    const a = window.__beatplan!;
+    const m = a.model!;
+    let w = 180, s = 90, e = -180, n = -90;
+    for (let i = 0; i < m.cellCount; i++) ((w = Math.min(w, m.centroid[2 * i]!)), (e = Math.max(e, m.centroid[2 * i]!)), (s = Math.min(s, m.centroid[2 * i + 1]!)), (n = Math.max(n, m.centroid[2 * i + 1]!)));
+    a.map.fitBounds([w, s, e, n], { padding: 20, duration: 0 });
+  });
 }

@@ -11,7 +11,7 @@ import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ARTIFACTS, buildUi, CHROMIUM_ARGS, createPlan, demoFile, demoIncidents, EXPECTED, playwright, saveArtifact, startStack, upload, type Stack } from './harness.js';
+import { ARTIFACTS, buildUi, CHROMIUM_ARGS, createPlan, demoFile, demoIncidents, EXPECTED, fitPlan as fitPlanOf, playwright, saveArtifact, startStack, upload, type Stack } from './harness.js';
 import { compareScreenshot, imageDiff, type Rect } from './pixel-diff.js';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -77,14 +77,7 @@ describe.skipIf(!haveChromium)('planning map (demo city)', () => {
       { timeout: 60_000 },
     );
   /** Fits the planning map to the whole plan. */
-  const fitPlan = (p: Page = page) =>
-    p.evaluate(() => {
-      const a = window.__beatplan!;
-      const m = a.model!;
-      let w = 180, s = 90, e = -180, n = -90;
-      for (let i = 0; i < m.cellCount; i++) ((w = Math.min(w, m.centroid[2 * i]!)), (e = Math.max(e, m.centroid[2 * i]!)), (s = Math.min(s, m.centroid[2 * i + 1]!)), (n = Math.max(n, m.centroid[2 * i + 1]!)));
-      a.map.fitBounds([w, s, e, n], { padding: 20, duration: 0 });
-    });
+  const fitPlan = (p: Page = page) => fitPlanOf(p);
 
   /** Cells of beat b in the page's model. */
   const beatOfCells = (cells: number[]) => page.evaluate((cs) => cs.map((i) => window.__beatplan!.model!.beatOf[i]!), cells);
@@ -335,13 +328,7 @@ describe.skipIf(!haveChromium)('planning map (demo city)', () => {
     await page.waitForSelector('[data-testid=changed-count]', { timeout: 30_000 });
     const count = Number(await page.getAttribute('[data-testid=changed-count]', 'data-count'));
     expect(count).toBeGreaterThan(0);
-    await page.evaluate(() => {
-      const a = window.__beatplan!;
-      const m = a.model!;
-      let w = 180, s = 90, e = -180, n = -90;
-      for (let i = 0; i < m.cellCount; i++) ((w = Math.min(w, m.centroid[2 * i]!)), (e = Math.max(e, m.centroid[2 * i]!)), (s = Math.min(s, m.centroid[2 * i + 1]!)), (n = Math.max(n, m.centroid[2 * i + 1]!)));
-      a.map.fitBounds([w, s, e, n], { padding: 20, duration: 0 });
-    });
+    await fitPlan();
     await page.waitForFunction(() => window.__beatplan!.map.loaded() && window.__beatplan!.map.areTilesLoaded());
     await page.waitForTimeout(300);
     const shot = await page.screenshot();

@@ -6,7 +6,7 @@
 import { existsSync, rmSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildUi, CHROMIUM_ARGS, createPlan, playwright, saveArtifact, startStack, syntheticCity, upload, type Stack } from './harness.js';
+import { buildUi, CHROMIUM_ARGS, createPlan, fitPlan, playwright, saveArtifact, startStack, syntheticCity, upload, type Stack } from './harness.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 
@@ -134,13 +134,7 @@ describe.skipIf(!existsSync(CHROMIUM))('planning map performance (≈40k cells)'
 
   it('draws the incidents heat layer of the whole city, and the beat card gets its response figures', async () => {
     await page.keyboard.press('v');
-    await page.evaluate(() => {
-      const a = window.__beatplan!;
-      const m = a.model!;
-      let w = 180, s = 90, e = -180, n = -90;
-      for (let i = 0; i < m.cellCount; i++) ((w = Math.min(w, m.centroid[2 * i]!)), (e = Math.max(e, m.centroid[2 * i]!)), (s = Math.min(s, m.centroid[2 * i + 1]!)), (n = Math.max(n, m.centroid[2 * i + 1]!)));
-      a.map.fitBounds([w, s, e, n], { padding: 20, duration: 0 });
-    });
+    await fitPlan(page);
     await page.waitForFunction(() => window.__beatplan!.map.loaded() && window.__beatplan!.map.areTilesLoaded(), null, { timeout: 60_000 });
     await page.keyboard.press('i');
     await page.waitForFunction(() => window.__beatplan!.heatTimings.renderMs !== undefined, null, { timeout: 120_000 });
