@@ -19,6 +19,7 @@ import type {
   PlanVersionSchema,
   ProblemSchema,
   RebalanceRequestSchema,
+  ResponseWhatIfRequestSchema,
   StaffRequestSchema,
   TokenSchema,
   WhatIfRequestSchema,
@@ -36,6 +37,14 @@ export type LockRequestDto = z.infer<typeof LockRequestSchema>;
 export type EditResultDto = z.infer<typeof EditResultSchema>;
 export type RebalanceRequestDto = z.input<typeof RebalanceRequestSchema>;
 export type WhatIfRequestDto = z.input<typeof WhatIfRequestSchema>;
+export type ResponseWhatIfRequestDto = z.input<typeof ResponseWhatIfRequestSchema>;
+/** `POST /plans/:id/response/whatif` answer: the time model's figures and the what-if's. */
+export interface ResponseWhatIfDto {
+  planId: string;
+  version: number;
+  before: import('./engine-service.js').ResponseFiguresDto;
+  after: import('./engine-service.js').ResponseFiguresDto;
+}
 export type MeetingPlaceDto = z.infer<typeof MeetingPlaceSchema>;
 export type StaffRequestDto = z.infer<typeof StaffRequestSchema>;
 export type TokenDto = z.infer<typeof TokenSchema>;

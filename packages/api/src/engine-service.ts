@@ -537,9 +537,38 @@ export function rebalancePlan(planJson: string, options: RebalanceOptions, onPro
 /** The staffing rule of response figures without a stored staffing. */
 export const REQUIRED_OFFICERS_RULE = 'officers required by the time model (36 h/week, saturation 0.6, min 1 per beat per shift)';
 
-/** Officers per shift per beat (`[shift][beat]`) required by the time model. */
-export function requiredUnits(p: LoadedPlan): Int32Array[] {
-  return requiredByShift(staffingInputOf(p));
+/**
+ * Officers per shift per beat (`[shift][beat]`) required by the time model (optionally under
+ * another saturation target than the default 0.6).
+ */
+export function requiredUnits(p: LoadedPlan, options: { saturationTarget?: number } = {}): Int32Array[] {
+  return requiredByShift(staffingInputOf(p), options);
+}
+
+/** A response what-if: the time model under a saturation target, then per-beat overrides. */
+export interface ResponseWhatIfInput {
+  saturationTarget?: number;
+  units?: ReadonlyArray<{ beat: string; shift: string; officers: number }>;
+}
+
+/**
+ * Officers on duty `[shift][beat]` of a response what-if and the rule that describes them.
+ * @throws BeatplanError `BAD_INPUT` naming an unknown beat (`units.k.beat`) or shift (`units.k.shift`)
+ */
+export function whatIfUnits(p: LoadedPlan, input: ResponseWhatIfInput): { units: Int32Array[]; rule: string } {
+  const saturation = input.saturationTarget ?? 0.6;
+  const units = requiredUnits(p, { saturationTarget: saturation });
+  const shiftIds = p.scores.shifts.map((s) => s.id);
+  (input.units ?? []).forEach((u, k) => {
+    const b = p.plan.beatIds.indexOf(u.beat);
+    if (b < 0) throw new BeatplanError('BAD_INPUT', 'no such beat in the plan', { field: `units.${k}.beat`, value: u.beat });
+    const s = shiftIds.indexOf(u.shift);
+    if (s < 0) throw new BeatplanError('BAD_INPUT', `no such shift (the plan's shifts: ${shiftIds.join(', ')})`, { field: `units.${k}.shift`, value: u.shift });
+    units[s]![b] = u.officers;
+  });
+  const overrides = (input.units ?? []).map((u) => `${u.beat} ${u.shift}: ${u.officers}`);
+  const rule = `officers required by the time model (36 h/week, saturation ${saturation}, min 1 per beat per shift)${overrides.length ? `, overridden: ${overrides.join('; ')}` : ''}`;
+  return { units, rule };
 }
 
 /**

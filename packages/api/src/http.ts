@@ -112,5 +112,32 @@ function parseWith(schema: z.ZodType | undefined, value: unknown, where: string)
   if (!schema) return value;
   const r = schema.safeParse(value ?? {});
   if (!r.success) throw validationError(r.error, where);
+  if (where === 'body') {
+    const unknown: string[] = [];
+    unknownKeys(value, r.data, where, unknown);
+    if (unknown.length) {
+      const errors = unknown.slice(0, 20).map((path) => ({ path, message: 'unknown field' }));
+      throw new ApiError('VALIDATION_FAILED', `invalid body: ${errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`, { errors });
+    }
+  }
   return r.data;
+}
+
+const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * The fields of a request body that its schema does not know: zod drops them from the parsed
+ * value, so every key of the input missing from the output (at the same path) is one. A
+ * misspelt option is refused by name instead of silently ignored.
+ */
+function unknownKeys(input: unknown, output: unknown, path: string, out: string[]): void {
+  if (out.length >= 20) return;
+  if (isPlainObject(input) && isPlainObject(output)) {
+    for (const k of Object.keys(input)) {
+      if (!Object.hasOwn(output, k)) out.push(`${path}.${k}`);
+      else unknownKeys(input[k], output[k], `${path}.${k}`, out);
+    }
+  } else if (Array.isArray(input) && Array.isArray(output) && input.length === output.length) {
+    for (let i = 0; i < input.length; i++) unknownKeys(input[i], output[i], `${path}.${i}`, out);
+  }
 }

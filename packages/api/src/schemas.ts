@@ -296,8 +296,8 @@ const Ring = z.array(Position).min(4).meta({ description: 'A closed ring of `[ln
 
 /** A GeoJSON Polygon or MultiPolygon (`[lng, lat]`, WGS84). */
 export const AreaSchema = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('Polygon'), coordinates: z.array(Ring).min(1) }),
-  z.object({ type: z.literal('MultiPolygon'), coordinates: z.array(z.array(Ring).min(1)).min(1) }),
+  z.object({ type: z.literal('Polygon'), coordinates: z.array(Ring).min(1), bbox: z.array(z.number()).optional() }),
+  z.object({ type: z.literal('MultiPolygon'), coordinates: z.array(z.array(Ring).min(1)).min(1), bbox: z.array(z.number()).optional() }),
 ]);
 
 /** `POST /plans/:id/whatif`. */
@@ -317,6 +317,27 @@ export const WhatIfRequestSchema = z
     if (b.area && b.factor === undefined) c.addIssue({ code: 'custom', path: ['factor'], message: 'required with `area`' });
     if (b.factor !== undefined && !b.area) c.addIssue({ code: 'custom', path: ['area'], message: 'required with `factor`' });
     if (!b.area && !b.officersOut?.length) c.addIssue({ code: 'custom', path: ['officersOut'], message: 'give officersOut or an area with a factor' });
+  });
+
+/** `POST /plans/:id/response/whatif`: officers on duty changed, no roster needed. */
+export const ResponseWhatIfRequestSchema = z
+  .object({
+    version: z.number().int().min(1).optional().meta({ description: 'Default: the current version' }),
+    saturationTarget: z.number().min(0.05).max(0.95).optional().meta({ description: "Share of an officer's time the time model lets calls take (default 0.6); the required officers are recomputed with it" }),
+    units: z
+      .array(
+        z.object({
+          beat: z.string().min(1).max(100),
+          shift: z.string().min(1).max(50).meta({ description: 'Shift id, e.g. `16-24`' }),
+          officers: z.number().int().min(0).max(1000).meta({ description: 'Officers on duty in the beat during the shift' }),
+        }),
+      )
+      .max(10_000)
+      .optional()
+      .meta({ description: 'Overrides of the officers on duty, applied after the saturation target' }),
+  })
+  .superRefine((b, c) => {
+    if (b.saturationTarget === undefined && !b.units?.length) c.addIssue({ code: 'custom', path: ['units'], message: 'give units or a saturationTarget' });
   });
 
 /** Query of a venues upload. */

@@ -1,7 +1,7 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPlanState, moveCells } from '@beatplan/engine';
+import { createPlanState, moveCells, requiredByShift, staffingInputOfPlan } from '@beatplan/engine';
 import type { LoadedPlan } from '../engine-service.js';
 import { BOX, createPlan, loadedPlan, removeDir, startHarness, uploadBasics, waitForJob, type Harness } from '../testing/harness.js';
 import { DEFAULT_MEETING_SCHEDULE, planEtag, resolutionForZoom } from '../plan-access.js';
@@ -201,6 +201,67 @@ describe('GET /plans/:id/response', () => {
     expect((await h.http.get(`/api/v1/plans/${NOPE}/response`).set(h.auth('analyst'))).status).toBe(404);
     expect((await h.http.get(`/api/v1/plans/${planId}/response?staffing=${NOPE}`).set(h.auth('analyst'))).status).toBe(404);
     expect((await h.http.get(`/api/v1/plans/${planId}/response?version=9`).set(h.auth('analyst'))).status).toBe(404);
+  });
+});
+
+describe('POST /plans/:id/response/whatif', () => {
+  const post = (body: unknown, role: Role = 'analyst', id = planId) => h.http.post(`/api/v1/plans/${id}/response/whatif`).set(h.auth(role)).send(body as object);
+
+  it('more officers in one beat and shift: only that unit changes, and its utilisation falls', async () => {
+    const base = await h.http.get(`/api/v1/plans/${planId}/response`).set(h.auth('analyst'));
+    const beat = base.body.beats[0].id as string;
+    const b = 0;
+    const before = base.body.unitsByShift[2][b] as number;
+    const r = await post({ units: [{ beat, shift: '16-24', officers: before + 2 }] });
+    expect(r.status, JSON.stringify(r.body)).toBe(200);
+    expect(r.body).toMatchObject({ planId, version: 1 });
+    const { planId: _p, version: _v, staffing: _s, ...figures } = base.body;
+    expect(r.body.before).toEqual(figures);
+    expect(r.body.after.unitsByShift[2][b]).toBe(before + 2);
+    r.body.after.unitsByShift.forEach((row: number[], s: number) => row.forEach((u, k) => (s === 2 && k === b) || expect(u).toBe(base.body.unitsByShift[s][k])));
+    expect(r.body.after.staffingRule).toContain(`${beat} 16-24: ${before + 2}`);
+    const rho = (f: { shifts: Array<{ beats?: unknown }>; beats: Array<{ id: string; utilisation?: number; rho?: number }> }) => f.beats.find((x) => x.id === beat)!;
+    expect(JSON.stringify(rho(r.body.after))).not.toBe(JSON.stringify(rho(r.body.before)));
+  });
+
+  it('a saturation target recomputes the required officers as the engine does (never fewer at a lower target)', async () => {
+    const r = await post({ saturationTarget: 0.05 });
+    expect(r.status, JSON.stringify(r.body)).toBe(200);
+    const p = await loaded(planId);
+    const expected = requiredByShift(staffingInputOfPlan(p.grid, p.plan, p.scores), { saturationTarget: 0.05 });
+    expect(r.body.after.unitsByShift).toEqual(expected.map((row) => Array.from(row)));
+    r.body.after.unitsByShift.forEach((row: number[], s: number) => row.forEach((u, k) => expect(u).toBeGreaterThanOrEqual(r.body.before.unitsByShift[s][k])));
+    expect(r.body.after.staffingRule).toContain('saturation 0.05');
+  });
+
+  it('names what is wrong: unknown beat or shift, nothing asked, out of range; roles and 404', async () => {
+    const unknownBeat = await post({ units: [{ beat: 'B0', shift: '0-8', officers: 2 }, { beat: 'nope', shift: '0-8', officers: 2 }] });
+    expect(unknownBeat.status).toBe(422);
+    expect(unknownBeat.body.code).toBe('BAD_INPUT');
+    expect(unknownBeat.body.detail).toMatch(/units\.(0|1)\.beat/);
+    const beat = (await h.http.get(`/api/v1/plans/${planId}/response`).set(h.auth('analyst'))).body.beats[0].id;
+    const unknownShift = await post({ units: [{ beat, shift: '7-9', officers: 2 }] });
+    expect(unknownShift.status).toBe(422);
+    expect(unknownShift.body.detail).toMatch(/units\.0\.shift/);
+    const none = await post({});
+    expect(none.status).toBe(400);
+    expect(none.body.errors[0].path).toBe('body.units');
+    expect((await post({ saturationTarget: 2 })).status).toBe(400);
+    expect((await post({ units: [{ beat, shift: '0-8', officers: -1 }] })).status).toBe(400);
+    // unknown fields are refused by name, at any depth (a misspelt option is never ignored)
+    const extra = await post({ saturationTarget: 0.5, saturation: 0.4, units: [{ beat, shift: '0-8', officers: 2, officer: 3 }] });
+    expect(extra.status).toBe(400);
+    expect(extra.body.errors.map((e: { path: string }) => e.path)).toEqual(['body.saturation', 'body.units.0.officer']);
+    expect(extra.body.errors[0].message).toBe('unknown field');
+    const misspelt = await h.http.post('/api/v1/plans').set(h.auth('analyst')).send({ boundary: NOPE, incidents: NOPE, beat: 4 });
+    expect(misspelt.status).toBe(400);
+    expect(misspelt.body.detail).toContain('body.beat: unknown field');
+    const starved = await post({ units: [{ beat, shift: '16-24', officers: 0 }] });
+    expect([200, 422]).toContain(starved.status);
+    expect((await post({ saturationTarget: 0.5 }, 'viewer')).status).toBe(403);
+    expect((await h.http.post(`/api/v1/plans/${planId}/response/whatif`).send({ saturationTarget: 0.5 })).status).toBe(401);
+    expect((await post({ saturationTarget: 0.5 }, 'analyst', NOPE)).status).toBe(404);
+    expect((await post({ saturationTarget: 0.5, version: 9 })).status).toBe(404);
   });
 });
 
@@ -439,6 +500,7 @@ describe('OpenAPI', () => {
     expect(doc.paths['/api/v1/plans/{id}/rebalance']?.post?.operationId).toBe('rebalancePlan');
     expect(doc.paths['/api/v1/plans/{id}/response']?.get?.operationId).toBe('getPlanResponse');
     expect(doc.paths['/api/v1/plans/{id}/whatif']?.post?.operationId).toBe('createWhatIf');
+    expect(doc.paths['/api/v1/plans/{id}/response/whatif']?.post?.operationId).toBe('responseWhatIf');
     expect(doc.paths['/api/v1/plans/{id}/meetings']?.put?.operationId).toBe('setPlanMeetings');
     expect(doc.paths['/api/v1/datasets/venues']?.post?.operationId).toBe('uploadVenues');
   });

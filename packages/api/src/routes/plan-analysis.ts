@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import type { AppContext } from '../app-context.js';
 import { engineFileName } from '../context-cache.js';
-import type { SerializedPlan } from '../engine-service.js';
+import { planResponse, whatIfUnits, type SerializedPlan } from '../engine-service.js';
 import { ApiError } from '../errors.js';
 import type { RouteTable } from '../http.js';
 import { DEFAULT_MEETING_SCHEDULE, PlanAccess, planEtag } from '../plan-access.js';
@@ -18,6 +18,7 @@ import {
   MeetingSettingsSchema,
   RebalanceRequestSchema,
   ResponseQuery,
+  ResponseWhatIfRequestSchema,
   WhatIfRequestSchema,
 } from '../schemas.js';
 import type { PlanRecord, PlanSettings } from '../store/store.js';
@@ -108,6 +109,31 @@ export function planAnalysisRoutes(t: RouteTable, ctx: AppContext): void {
       const p = await access.getPlan(params.id);
       const r = await access.response(p, query.version, query.staffing);
       res.setHeader('ETag', planEtag(p.id, r.version)).json(r);
+    },
+  });
+
+  t.add({
+    method: 'post',
+    path: '/plans/:id/response/whatif',
+    operationId: 'responseWhatIf',
+    summary: 'Response figures with other officers on duty (per beat and shift, or another saturation target): no roster, answered at once',
+    description:
+      'Starts from the officers the time model requires (`saturationTarget`, default 0.6, at least 1 per beat and shift), applies the `units` overrides and runs the hypercube model. `before` is what `GET /plans/{id}/response` gives without a staffing; `after` the what-if. No officer names are involved, so analysts may ask.',
+    tag: 'plans',
+    role: 'analyst',
+    params: IdParams,
+    body: ResponseWhatIfRequestSchema,
+    responses: {
+      200: { description: '`{ planId, version, before, after }`, each a ResponseFigures', schema: z.object({ planId: z.string(), version: z.number().int(), before: ResponseFiguresSchema, after: ResponseFiguresSchema }) },
+      422: { description: '`INFEASIBLE`: a shift over 100% utilisation with these officers; `BAD_INPUT`: an unknown beat or shift (`details.field` names it)' },
+    },
+    handler: async ({ res, params, body }) => {
+      const p = await access.getPlan(params.id);
+      const v = await access.getVersion(p, body.version);
+      const { planId: _p, version: _v, staffing: _s, ...before } = await access.response(p, v.version, undefined);
+      const { loaded } = await access.loadPlan(p, v);
+      const { units, rule } = whatIfUnits(loaded, body);
+      res.setHeader('ETag', planEtag(p.id, v.version)).json({ planId: p.id, version: v.version, before, after: planResponse(loaded, units, rule) });
     },
   });
 
