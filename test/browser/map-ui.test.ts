@@ -3,8 +3,9 @@
  * the demo city loads without console errors, the incidents heat layer toggles and draws,
  * painting changes cells and metrics, a stroke that breaks contiguity is refused, undo
  * restores, comparison shows the changed cells, the swipe view shows both plans, the beat card
- * shows response figures and a what-if changes them, the exports download, a viewer sees only
- * the public figures, an API without the heat route disables the toggle, and screenshots match
+ * shows response figures and both what-ifs (roster; officers on duty, with a 422 refusal) change
+ * them, the exports download, a viewer sees only the public figures, an API without the heat
+ * route disables the toggle, and screenshots match
  * the expected images within a tolerance (`REGEN=<name>.png` rewrites one).
  */
 import { existsSync, readFileSync, rmSync } from 'node:fs';
@@ -56,8 +57,8 @@ describe.skipIf(!haveChromium)('planning map (demo city)', () => {
     if (uiDir) rmSync(uiDir, { recursive: true, force: true });
   });
 
-  /** Console errors, besides the refused stroke's 409 on /moves that a test provokes. */
-  const unexpectedErrors = () => consoleErrors.filter((e) => !/status of 409 .*\/moves$/.test(e));
+  /** Console errors, besides the refused stroke's 409 on /moves and the 422 of /response/whatif (faked) that tests provoke. */
+  const unexpectedErrors = () => consoleErrors.filter((e) => !/status of 409 .*\/moves$/.test(e) && !/status of 422 .*\/response\/whatif$/.test(e));
 
   /** The map's box on the page (CSS px). */
   const mapRect = (p: Page = page): Promise<Rect> =>
@@ -459,6 +460,45 @@ describe.skipIf(!haveChromium)('planning map (demo city)', () => {
     await page.waitForSelector('[data-testid=response-figures][data-status=ready]');
     page.off('request', onRequest);
     expect(requests.filter((u) => u.includes('/response'))).toEqual([]);
+    // officers-on-duty what-if (no roster): the steppers start from the officers the figures assume
+    const steppers = await page.$$eval('[data-testid=units-whatif] input[data-shift]', (is) => is.map((i) => ({ id: i.id, shift: i.getAttribute('data-shift')!, value: (i as HTMLInputElement).value })));
+    expect(steppers.length).toBeGreaterThan(1);
+    expect(steppers.every((x) => /^\d+$/.test(x.value))).toBe(true);
+    expect(await page.inputValue('#units-whatif-saturation')).toBe('60');
+    const evening = steppers.at(-1)!;
+    // the model cannot run it (422): the API's detail is shown as a refusal
+    await page.route('**/api/v1/plans/*/response/whatif', (r) =>
+      r.fulfill({ status: 422, contentType: 'application/problem+json', body: JSON.stringify({ type: 'about:blank', title: 'Unprocessable', status: 422, code: 'INFEASIBLE', detail: `shift ${evening.shift} over 100% utilisation` }) }),
+    );
+    await page.fill('#units-whatif-saturation', '95');
+    await page.click('#units-whatif-run');
+    await page.waitForSelector('[data-testid=units-whatif][data-status=refused]', { timeout: 10_000 });
+    expect(await page.textContent('[data-testid=units-whatif-refusal]')).toBe(`The model cannot run this what-if: shift ${evening.shift} over 100% utilisation`);
+    await page.unroute('**/api/v1/plans/*/response/whatif');
+    // two more officers in the evening, from the keyboard: the beat's officers and utilisation change
+    await page.fill('#units-whatif-saturation', '60');
+    await page.fill(`#${evening.id}`, String(Number(evening.value) + 2));
+    await page.press(`#${evening.id}`, 'Enter');
+    await page.waitForSelector('[data-testid=units-whatif]:not([data-status=running]):not([data-status=refused])', { timeout: 60_000 });
+    expect(await page.getAttribute('[data-testid=units-whatif]', 'data-status'), (await page.textContent('[data-testid=units-whatif]')) ?? '').toBe('done');
+    const unitsRows = Object.fromEntries(
+      await page.$$eval('[data-testid=units-whatif-figures] tbody tr', (trs) => trs.map((tr) => [tr.getAttribute('data-key')!, Array.from(tr.querySelectorAll('td'), (td) => td.textContent!)] as const)),
+    );
+    console.log(
+      `officers what-if in ${(await page.evaluate(() => window.__beatplan!.loadTimings.unitsWhatIfMs as number)).toFixed(0)} ms: ${Object.entries(unitsRows)
+        .map(([k, r]) => `${k} ${r[0]} → ${r[1]} ${r[2]}`)
+        .join('; ')}`,
+    );
+    expect(Object.keys(unitsRows)).toHaveLength(8);
+    expect(Number(unitsRows.units![1])).toBeGreaterThan(Number(unitsRows.units![0]));
+    expect(parseFloat(unitsRows.rho![1]!)).toBeLessThan(parseFloat(unitsRows.rho![0]!));
+    expect(unitsRows.rho![2]).toBe('▼ better');
+    expect(await page.textContent('[data-testid=units-whatif-scenario]')).toBe(`Scenario: shift ${evening.shift}: ${Number(evening.value) + 2} officers on duty in beat B002.`);
+    expect(await page.textContent('[data-testid=units-whatif-city]')).toMatch(/^City: mean travel time [\d.]+ min → [\d.]+ min.*; calls answered from another beat [\d.]+% → [\d.]+%/);
+    expect(await page.textContent('[data-testid=units-whatif]')).toContain(`Officers in this beat: shift ${evening.shift} ${evening.value} → ${Number(evening.value) + 2}.`);
+    // the stepper keeps the number asked for, and the keyboard focus
+    expect(await page.inputValue(`#${evening.id}`)).toBe(String(Number(evening.value) + 2));
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe(evening.id);
     // what-if: this beat's workload × 3 and 10 officers out in the evening watch
     const shifts = await page.$$eval('#whatif-shift option', (os) => os.map((o) => (o as HTMLOptionElement).value).filter(Boolean));
     await page.fill('#whatif-factor', '3');
@@ -474,7 +514,8 @@ describe.skipIf(!haveChromium)('planning map (demo city)', () => {
     expect(await page.textContent('[data-testid=whatif-scenario]')).toContain(`10 officers out in shift ${shifts.at(-1)}; workload × 3`);
     await page.mouse.move(5, 5);
     await page.evaluate(() => window.__beatplan!.say('')); // the status line depends on the tests before
-    await page.locator('[data-testid=whatif-figures]').scrollIntoViewIfNeeded();
+    // the officers what-if from its steppers to its figures
+    await page.$eval('[data-testid=units-whatif]', (e) => e.scrollIntoView({ block: 'start' }));
     const shot = await page.screenshot();
     saveArtifact('beat-card.png', shot);
     const diff = await compareScreenshot(page, shot, 'beat-card.png');
@@ -559,6 +600,8 @@ describe.skipIf(!haveChromium)('planning map (demo city)', () => {
       expect(await vp.getAttribute('[data-testid=response-figures]', 'data-status')).toBe('forbidden');
       expect(await vp.isDisabled('#whatif-run')).toBe(true);
       expect(await vp.textContent('[data-testid=whatif-role]')).toBe('What-if runs are for commanders.');
+      expect(await vp.isDisabled('#units-whatif-run')).toBe(true);
+      expect(await vp.textContent('[data-testid=units-whatif-role]')).toBe('Officers-on-duty what-ifs are for analysts and commanders.');
       expect(requests.filter((u) => u.includes('/response') || u.includes('/whatif'))).toEqual([]);
       await mapsIdle(vp);
       await vp.mouse.move(5, 5);

@@ -50,8 +50,21 @@ import {
 } from './map-style.js';
 import { bandOf, previewStroke, problemBeats, type PlanMetricsDto, type SortKey } from './metrics.js';
 import { colourBeats, quantileBreaks, recolourBeats } from './palette.js';
-import { beatCard, el, legendBox, metricsBars, metricsSummary, responseSection, staffingTable, strokePreview, whatIfSection, type ResponseState, type WhatIfState } from './panels.js';
-import { DEFAULT_WHATIF, whatIfBeatView, whatIfBody, type ResponseDto, type WhatIfForm, type WhatIfResultDto } from './response.js';
+import { beatCard, el, legendBox, metricsBars, metricsSummary, responseSection, staffingTable, strokePreview, unitsWhatIfSection, whatIfSection, type ResponseState, type UnitsWhatIfState, type WhatIfState } from './panels.js';
+import {
+  DEFAULT_WHATIF,
+  defaultUnitsWhatIfForm,
+  responseWhatIfView,
+  unitsBaseline,
+  unitsWhatIfBody,
+  whatIfBeatView,
+  whatIfBody,
+  type ResponseDto,
+  type ResponseWhatIfDto,
+  type UnitsWhatIfForm,
+  type WhatIfForm,
+  type WhatIfResultDto,
+} from './response.js';
 import { SwipeView } from './swipe-view.js';
 import { SHORTCUTS, shortcutAction, type ShortcutAction } from './shortcuts.js';
 import { buildTileIndex, installTileProtocol, registerTileProvider, tileStats, unregisterTileProvider } from './vector-tiles.js';
@@ -170,6 +183,15 @@ export class PlanningApp {
   private whatIfJob: JobDto | null = null;
   private responseSlot: HTMLElement | null = null;
   private whatIfSlot: HTMLElement | null = null;
+  /**
+   * "Officers on duty" what-if of the beat card (`POST /plans/:id/response/whatif`, no roster):
+   * the form, the last run and its answer, for the plan version × beat `unitsWhatIfKey`.
+   */
+  unitsWhatIfForm: UnitsWhatIfForm = defaultUnitsWhatIfForm();
+  unitsWhatIfState: UnitsWhatIfState = { status: 'idle' };
+  private unitsWhatIfAnswer: ResponseWhatIfDto | null = null;
+  private unitsWhatIfKey = '';
+  private unitsWhatIfSlot: HTMLElement | null = null;
   /** The swipe comparison (plan B on a second map right of a divider), when open. */
   swipe: SwipeView | null = null;
   private swipeOpening = false;
@@ -513,6 +535,7 @@ export class PlanningApp {
     }
     this.responseSlot = el('div', { class: 'slot' });
     this.whatIfSlot = el('div', { class: 'slot' });
+    this.unitsWhatIfSlot = el('div', { class: 'slot' });
     slot.replaceChildren(
       beatCard({
         beat,
@@ -523,7 +546,7 @@ export class PlanningApp {
         canEdit: this.canEdit,
         onLockToggle: () => void this.toggleLock(),
         onZoom: () => this.zoomToBeat(this.selectedBeat!),
-        extra: [this.responseSlot, this.whatIfSlot],
+        extra: [this.responseSlot, this.unitsWhatIfSlot, this.whatIfSlot],
       }),
     );
     this.renderResponse();
@@ -550,6 +573,7 @@ export class PlanningApp {
       if (!$('panel-beat').hidden) this.responseTimer = setTimeout(() => void this.loadResponse(key), this.responseCache.has(key) ? 0 : 250);
     }
     slot.replaceChildren(responseSection(this.responseState, this.model.beatIds[this.selectedBeat]!));
+    this.renderUnitsWhatIf();
   }
 
   /** `GET /plans/:id/response?version=` for the card (cached per version; the first call can take a second). */
@@ -610,6 +634,90 @@ export class PlanningApp {
       }),
     );
     if (hadFocus) document.getElementById(hadFocus)?.focus();
+  }
+
+  /**
+   * The beat card's "officers on duty" what-if section: steppers per shift starting from the
+   * `before` of the last run or the response figures of the version (its state belongs to one
+   * plan version × beat; another beat or version starts afresh).
+   */
+  private renderUnitsWhatIf(): void {
+    const slot = this.unitsWhatIfSlot;
+    if (!slot || !slot.isConnected || this.selectedBeat === null || !this.plan || !this.model) return;
+    const beatId = this.model.beatIds[this.selectedBeat]!;
+    const key = `${this.plan.id}@${this.plan.version}#${beatId}`;
+    if (key !== this.unitsWhatIfKey) {
+      this.unitsWhatIfKey = key;
+      this.unitsWhatIfState = { status: 'idle' };
+      this.unitsWhatIfAnswer = null;
+      this.unitsWhatIfForm = defaultUnitsWhatIfForm();
+    }
+    const figures = this.unitsFigures();
+    const hadFocus = slot.contains(document.activeElement) ? document.activeElement?.id : undefined;
+    slot.replaceChildren(
+      unitsWhatIfSection({
+        beatId,
+        canRun: this.canAnalyse,
+        shifts: figures?.shifts.map((s) => s.shift) ?? this.shiftLabels(),
+        baseline: unitsBaseline(figures, beatId),
+        form: this.unitsWhatIfForm,
+        state: this.unitsWhatIfState,
+        onChange: (f) => (this.unitsWhatIfForm = f),
+        onRun: () => void this.runUnitsWhatIf(),
+      }),
+    );
+    if (hadFocus) document.getElementById(hadFocus)?.focus();
+  }
+
+  /** The figures the officers' steppers start from: the `before` of the last run, else the version's response figures. */
+  private unitsFigures(): ResponseWhatIfDto['before'] | null {
+    if (this.unitsWhatIfAnswer) return this.unitsWhatIfAnswer.before;
+    const r = this.responseState;
+    return this.plan && r.status === 'ready' && this.responseKey === `${this.plan.id}@${this.plan.version}` ? r.data : null;
+  }
+
+  /**
+   * Runs the "officers on duty" what-if (`POST /plans/:id/response/whatif`, analyst; synchronous,
+   * no roster): the shifts whose stepper the person changed are fixed at that number for the
+   * selected beat, the rest follow the saturation target. A 422 (the model cannot run, e.g. a
+   * shift over 100% utilisation) shows the API's detail as a refusal.
+   */
+  async runUnitsWhatIf(): Promise<void> {
+    if (!this.canAnalyse || !this.plan || !this.model || this.selectedBeat === null || this.unitsWhatIfState.status === 'running') return;
+    const plan = this.plan;
+    const beatId = this.model.beatIds[this.selectedBeat]!;
+    const key = `${plan.id}@${plan.version}#${beatId}`;
+    if (key !== this.unitsWhatIfKey) this.renderUnitsWhatIf(); // resets the state for this beat
+    const set = (st: UnitsWhatIfState, answer?: ResponseWhatIfDto) => {
+      if (this.unitsWhatIfKey !== key) return; // another beat or version meanwhile
+      this.unitsWhatIfState = st;
+      if (answer) this.unitsWhatIfAnswer = answer;
+      this.renderUnitsWhatIf();
+    };
+    const figures = this.unitsFigures();
+    const req = unitsWhatIfBody(this.unitsWhatIfForm, { beat: beatId, version: plan.version, baseline: unitsBaseline(figures, beatId) });
+    if (req.error !== undefined) return set({ status: 'error', message: req.error });
+    set({ status: 'running' });
+    const t0 = performance.now();
+    try {
+      const { data } = await this.api.post<ResponseWhatIfDto>(`/plans/${plan.id}/response/whatif`, req.body);
+      this.loadTimings.unitsWhatIfMs = performance.now() - t0;
+      set({ status: 'done', view: responseWhatIfView(data, beatId, req.body) }, data);
+    } catch (e) {
+      set(
+        e instanceof ApiProblem && e.status === 422
+          ? { status: 'refused', message: e.detail }
+          : {
+              status: 'error',
+              message:
+                e instanceof ApiProblem && (e.status === 404 || e.status === 405)
+                  ? `Officers-on-duty what-ifs are not available on this server (POST ${e.url} answered ${e.status}).`
+                  : e instanceof ApiProblem && e.status === 403
+                    ? 'Officers-on-duty what-ifs are for analysts and commanders.'
+                    : `What-if failed: ${errorText(e)}`,
+            },
+      );
+    }
   }
 
   /**

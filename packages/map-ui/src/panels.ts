@@ -8,7 +8,7 @@ import type { StaffingDto } from './exports.js';
 import type { Legend, LegendItem } from './map-style.js';
 import { formatNumber } from './map-style.js';
 import { withOpacity } from './palette.js';
-import { beatResponseRows, type ComparisonRow, type ResponseDto, type WhatIfBeatView, type WhatIfForm } from './response.js';
+import { beatResponseRows, cityLine, DEFAULT_SATURATION_PERCENT, stepperValue, type ComparisonRow, type ResponseDto, type UnitsWhatIfForm, type WhatIfBeatView, type WhatIfForm } from './response.js';
 import type { Band, BeatMetricsDto, PlanMetricsDto, SortKey, StrokeBeatDelta } from './metrics.js';
 import { bandOf, problemBeats, sortBeats, statusOf } from './metrics.js';
 
@@ -256,15 +256,108 @@ export function whatIfSection(o: WhatIfInput): HTMLElement {
     cancel.addEventListener('click', o.onCancel);
     sec.append(el('div', { class: 'row' }, el('progress', { max: 1, value: st.progress, 'aria-label': 'What-if progress' }), el('span', {}, `Running: ${st.stage}`), cancel));
   } else if (st.status === 'error') sec.append(el('p', { class: 'error', role: 'alert' }, st.message));
-  else if (st.status === 'done') {
-    const v = st.view;
-    sec.append(el('p', { 'data-testid': 'whatif-scenario' }, `Scenario: ${v.scenario}.`));
-    if (v.infeasible) sec.append(el('p', { class: 'error' }, `Cannot be staffed: ${v.infeasible}`));
-    for (const e of v.errors) sec.append(el('p', { class: 'error' }, `Response model: ${e}`));
-    sec.append(comparisonTable(`Beat ${o.beatId}: now (staffed from the roster) and what-if`, v.rows, 'whatif-figures'));
-    if (v.shifts.length) sec.append(el('p', {}, `Officers in this beat: ${v.shifts.map((x) => `shift ${x.shift} ${x.before} → ${x.after}`).join(', ')}.`));
-    sec.append(el('details', {}, el('summary', {}, 'City-wide'), comparisonTable('City: now and what-if', v.cityRows)));
-  }
+  else if (st.status === 'done') sec.append(...whatIfOutcome(st.view, `Beat ${o.beatId}: now (staffed from the roster) and what-if`, 'whatif'));
+  return sec;
+}
+
+/**
+ * What a what-if did, for either what-if of the card: the scenario in words, why it failed,
+ * the beat's figures now | what-if, its officers per shift that changed, the city in a line
+ * and in full (collapsed). `testIds` prefixes the test ids (`<prefix>-scenario`, `-figures`, `-city`).
+ */
+export function whatIfOutcome(v: WhatIfBeatView, caption: string, testIds: string): HTMLElement[] {
+  const out: HTMLElement[] = [el('p', { 'data-testid': `${testIds}-scenario` }, `Scenario: ${v.scenario}.`)];
+  if (v.infeasible) out.push(el('p', { class: 'error' }, `Cannot be staffed: ${v.infeasible}`));
+  for (const e of v.errors) out.push(el('p', { class: 'error' }, `Response model: ${e}`));
+  out.push(comparisonTable(caption, v.rows, `${testIds}-figures`));
+  if (v.shifts.length) out.push(el('p', {}, `Officers in this beat: ${v.shifts.map((x) => `shift ${x.shift} ${x.before} → ${x.after}`).join(', ')}.`));
+  out.push(el('p', { 'data-testid': `${testIds}-city` }, cityLine(v.cityRows)));
+  out.push(el('details', {}, el('summary', {}, 'City-wide'), comparisonTable('City: now and what-if', v.cityRows)));
+  return out;
+}
+
+/** What the beat card knows of the last "officers on duty" what-if for this beat. */
+export type UnitsWhatIfState =
+  | { status: 'idle' }
+  | { status: 'running' }
+  | { status: 'done'; view: WhatIfBeatView }
+  /** The model cannot run the scenario (422, e.g. `INFEASIBLE`): the API's detail. */
+  | { status: 'refused'; message: string }
+  | { status: 'error'; message: string };
+
+/** Options of {@link unitsWhatIfSection}. */
+export interface UnitsWhatIfInput {
+  beatId: string;
+  /** Analyst and up (the API's role for `POST /plans/:id/response/whatif`). */
+  canRun: boolean;
+  /** The plan's shifts, as the response figures name them. */
+  shifts: readonly string[];
+  /** Officers on duty per shift now (the steppers' starting values), or null while unknown. */
+  baseline: Record<string, number> | null;
+  form: UnitsWhatIfForm;
+  state: UnitsWhatIfState;
+  onChange: (f: UnitsWhatIfForm) => void;
+  onRun: () => void;
+}
+
+/**
+ * The beat card's "officers on duty" what-if: a stepper per shift for this beat (starting at
+ * the officers the response figures assume) and the saturation target of the time model; no
+ * roster needed. A form, so Enter in a field runs it. Disabled, with the reason, for viewers.
+ */
+export function unitsWhatIfSection(o: UnitsWhatIfInput): HTMLElement {
+  const running = o.state.status === 'running';
+  const steppers = o.shifts.map((shift, k) => {
+    const v = stepperValue(o.form, o.baseline, shift);
+    const now = o.baseline?.[shift];
+    const input = el('input', { id: `units-whatif-${k}`, type: 'number', min: 0, max: 1000, step: 1, value: Number.isFinite(v) ? v : undefined, 'data-shift': shift, 'aria-describedby': 'units-whatif-help' });
+    return { shift, input, now };
+  });
+  const saturation = el('input', { id: 'units-whatif-saturation', type: 'number', min: 5, max: 95, step: 1, value: o.form.saturationPercent, 'aria-describedby': 'units-whatif-help' });
+  const read = (): UnitsWhatIfForm => {
+    // a shift back at its baseline (or emptied) is no longer a change
+    const officers: Record<string, number> = {};
+    for (const s of steppers) if (s.input.value !== '' && Number(s.input.value) !== s.now) officers[s.shift] = Number(s.input.value);
+    return { saturationPercent: saturation.value === '' ? NaN : Number(saturation.value), officers };
+  };
+  // kept while typing: the section is redrawn when the response figures arrive
+  for (const c of [saturation, ...steppers.map((s) => s.input)]) for (const ev of ['input', 'change']) c.addEventListener(ev, () => o.onChange(read()));
+  // while running the button stays focusable (aria-disabled), so keyboard focus survives the redraw
+  const run = el(
+    'button',
+    { type: 'submit', id: 'units-whatif-run', disabled: !o.canRun, 'aria-disabled': running ? 'true' : undefined, 'aria-describedby': o.canRun ? undefined : 'units-whatif-role' },
+    running ? 'Running…' : 'Run officers what-if',
+  );
+  const form = el(
+    'form',
+    { class: 'whatif-form units-form', 'aria-label': `Officers on duty what-if for beat ${o.beatId}` },
+    el(
+      'fieldset',
+      { disabled: !o.canRun },
+      el('legend', {}, `Officers on duty… (beat ${o.beatId})`),
+      el(
+        'div',
+        { class: 'steppers' },
+        ...steppers.map((s) => el('label', { for: s.input.id }, `Shift ${s.shift}`, s.input, el('span', { class: 'muted' }, s.now === undefined ? '' : `now ${s.now}`))),
+        el('label', { for: saturation.id }, 'Saturation target', saturation, el('span', { class: 'muted' }, `% (now ${DEFAULT_SATURATION_PERCENT}%)`)),
+      ),
+      el('p', { id: 'units-whatif-help', class: 'muted' }, 'No roster: the time model puts on duty the officers the saturation target needs; a shift you change keeps your number.'),
+      el('div', { class: 'row' }, run),
+    ),
+  );
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    if (!o.canRun || running) return;
+    o.onChange(read());
+    o.onRun();
+  });
+  const sec = el('section', { class: 'whatif units-whatif', 'data-testid': 'units-whatif', 'data-status': o.state.status, 'aria-busy': running ? 'true' : 'false', 'aria-live': 'polite' }, form);
+  if (!o.canRun) sec.prepend(el('p', { class: 'muted', id: 'units-whatif-role', 'data-testid': 'units-whatif-role' }, 'Officers-on-duty what-ifs are for analysts and commanders.'));
+  const st = o.state;
+  if (st.status === 'running') sec.append(el('p', { class: 'muted' }, 'Computing the response figures with these officers…'));
+  else if (st.status === 'refused') sec.append(el('p', { class: 'error', role: 'alert', 'data-testid': 'units-whatif-refusal' }, `The model cannot run this what-if: ${st.message}`));
+  else if (st.status === 'error') sec.append(el('p', { class: 'error', role: 'alert' }, st.message));
+  else if (st.status === 'done') sec.append(...whatIfOutcome(st.view, `Beat ${o.beatId}: now (time model) and what-if`, 'units-whatif'));
   return sec;
 }
 

@@ -1,7 +1,26 @@
 import { gridDisk, latLngToCell } from 'h3-js';
 import { describe, expect, it } from 'vitest';
 import { beatToMultiPolygon, cellsToModel } from './cell-model.js';
-import { beatResponseRows, beatUnitsByShift, DEFAULT_WHATIF, formatFigure, RESPONSE_FIELDS, whatIfBeatView, whatIfBody, type ResponseDto, type ResponseFigures, type WhatIfResultDto } from './response.js';
+import {
+  beatResponseRows,
+  beatUnitsByShift,
+  cityLine,
+  comparisonRows,
+  DEFAULT_WHATIF,
+  defaultUnitsWhatIfForm,
+  formatFigure,
+  RESPONSE_FIELDS,
+  responseWhatIfView,
+  stepperValue,
+  unitsBaseline,
+  unitsWhatIfBody,
+  whatIfBeatView,
+  whatIfBody,
+  type ResponseDto,
+  type ResponseFigures,
+  type ResponseWhatIfDto,
+  type WhatIfResultDto,
+} from './response.js';
 
 const fig = (o: Partial<ResponseFigures> = {}): ResponseFigures => ({
   units: 3,
@@ -111,5 +130,82 @@ describe('what-if request', () => {
     expect(whatIfBody(DEFAULT_WHATIF, { roster: '', version: 3, area }).error).toMatch(/roster/);
     expect(whatIfBody({ ...DEFAULT_WHATIF, factor: -1 }, { roster: 'r', version: 3, area }).error).toMatch(/between 0 and 100/);
     expect(whatIfBody({ ...DEFAULT_WHATIF, outCount: 1.5 }, { roster: 'r', version: 3, area }).error).toMatch(/whole number/);
+  });
+});
+
+describe('officers-on-duty what-if (no roster)', () => {
+  const baseline = beatUnitsByShift(response, 'B001')!; // { '0-8': 2, '8-16': 3 }
+
+  it('starts the steppers from the figures, and keeps what the person set', () => {
+    expect(unitsBaseline(response, 'B001')).toEqual({ '0-8': 2, '8-16': 3 });
+    expect(unitsBaseline(null, 'B001')).toBeNull();
+    expect(unitsBaseline(response, 'B999')).toBeNull();
+    const f = { ...defaultUnitsWhatIfForm(), officers: { '8-16': 5 } };
+    expect(defaultUnitsWhatIfForm()).toEqual({ saturationPercent: 60, officers: {} });
+    expect(stepperValue(f, baseline, '0-8')).toBe(2);
+    expect(stepperValue(f, baseline, '8-16')).toBe(5);
+    expect(stepperValue(f, null, '0-8')).toBeNaN();
+  });
+
+  it('asks only for the shifts that changed, and the saturation target only when not the default', () => {
+    const o = { beat: 'B001', version: 3, baseline };
+    expect(unitsWhatIfBody({ saturationPercent: 60, officers: { '8-16': 5 } }, o)).toEqual({ body: { version: 3, units: [{ beat: 'B001', shift: '8-16', officers: 5 }] } });
+    // a shift set back to its baseline is no change
+    expect(unitsWhatIfBody({ saturationPercent: 50, officers: { '0-8': 2 } }, o)).toEqual({ body: { version: 3, saturationTarget: 0.5 } });
+    expect(unitsWhatIfBody({ saturationPercent: 45, officers: { '0-8': 0, '8-16': 4 } }, o).body).toEqual({
+      version: 3,
+      saturationTarget: 0.45,
+      units: [
+        { beat: 'B001', shift: '0-8', officers: 0 },
+        { beat: 'B001', shift: '8-16', officers: 4 },
+      ],
+    });
+    // figures not known yet: what the person typed is the override
+    expect(unitsWhatIfBody({ saturationPercent: 60, officers: { '0-8': 2 } }, { ...o, baseline: null }).body?.units).toEqual([{ beat: 'B001', shift: '0-8', officers: 2 }]);
+  });
+
+  it('refuses an empty or bad form', () => {
+    const o = { beat: 'B001', version: 3, baseline };
+    expect(unitsWhatIfBody(defaultUnitsWhatIfForm(), o).error).toMatch(/changes nothing/);
+    expect(unitsWhatIfBody({ saturationPercent: 96, officers: {} }, o).error).toBe('The saturation target must be between 5% and 95%.');
+    expect(unitsWhatIfBody({ saturationPercent: NaN, officers: { '0-8': 3 } }, o).error).toMatch(/between 5% and 95%/);
+    expect(unitsWhatIfBody({ saturationPercent: 60, officers: { '0-8': 2.5 } }, o).error).toBe('Officers on duty in shift 0-8 must be a whole number from 0 to 1000.');
+    expect(unitsWhatIfBody({ saturationPercent: 60, officers: { '0-8': -1 } }, o).error).toMatch(/whole number/);
+    expect(unitsWhatIfBody({ saturationPercent: 60, officers: { '0-8': 1001 } }, o).error).toMatch(/whole number/);
+  });
+
+  const run = (o: { units: number[][]; beat?: Partial<ResponseFigures>; city?: Partial<ResponseFigures> }) => ({
+    staffingRule: 'required officers (time model)',
+    city: fig({ units: 115, ...o.city }),
+    shifts: response.shifts,
+    beats: [{ id: 'B001', ...fig(o.beat) }, { id: 'B002', ...fig() }],
+    unitsByShift: o.units,
+    warnings: [],
+  });
+  const answer: ResponseWhatIfDto = {
+    planId: 'p',
+    version: 3,
+    before: run({ units: [[2, 1], [3, 1]] }),
+    after: run({ units: [[2, 1], [5, 1]], beat: { units: 3.5, rho: 0.15, meanTravelMinutes: 4.2, crossBeatShare: 0.005 }, city: { units: 117, meanTravelMinutes: 4.5, crossBeatShare: 0.01 } }),
+  };
+
+  it('shows the beat now and what-if in the same rows as the roster what-if, the changed shifts and the city in a line', () => {
+    const v = responseWhatIfView(answer, 'B001', { version: 3, units: [{ beat: 'B001', shift: '8-16', officers: 5 }] });
+    expect(v.rows).toEqual(comparisonRows(answer.before.beats[0]!, answer.after.beats[0]!));
+    expect(v.rows.map((r) => r.key)).toEqual(RESPONSE_FIELDS.map((f) => f.key));
+    expect(v.rows.find((r) => r.key === 'units')).toEqual({ key: 'units', label: 'Officers on duty (mean over the day)', before: '3', after: '3.5', change: 'neutral' });
+    expect(v.rows.find((r) => r.key === 'rho')).toMatchObject({ before: '21.4%', after: '15%', change: 'better' });
+    expect(v.shifts).toEqual([{ shift: '8-16', before: 3, after: 5 }]);
+    expect(v.scenario).toBe('shift 8-16: 5 officers on duty in beat B001');
+    expect(v).toMatchObject({ infeasible: null, errors: [] });
+    expect(cityLine(v.cityRows)).toBe('City: mean travel time 4.57 min → 4.5 min (better); calls answered from another beat 1.25% → 1% (better).');
+    expect(responseWhatIfView(answer, 'B001', { saturationTarget: 0.5 }).scenario).toBe('saturation target 50%');
+  });
+
+  it('says "–" for a beat the answer lacks, and the city line copes with no rows', () => {
+    const v = responseWhatIfView(answer, 'B999', { saturationTarget: 0.5 });
+    expect(v.rows.every((r) => r.before === '–' && r.after === '–')).toBe(true);
+    expect(v.shifts).toEqual([]);
+    expect(cityLine([])).toBe('City: no figures.');
   });
 });

@@ -3,10 +3,12 @@
  * (`GET /plans/:id/response`: travel time, utilisation, cross-beat dispatch… per beat, per
  * shift and city-wide) and what-if runs (`POST /plans/:id/whatif` → a job →
  * `GET /plans/:id/whatif/:jobId`: the same figures before and after officers go out or the
- * workload of an area changes). Types of the answers the map reads, and pure builders of the
- * rows the card shows and of the what-if request.
+ * workload of an area changes, staffed from a roster) and the "officers on duty" what-if
+ * (`POST /plans/:id/response/whatif`, synchronous, no roster: officers per shift of a beat and
+ * the saturation target of the time model). Types of the answers the map reads, and pure
+ * builders of the rows the card shows (one row builder for both what-ifs) and of the requests.
  */
-import type { WhatIfRequestDto } from '@beatplan/api';
+import type { ResponseWhatIfDto as ApiResponseWhatIfDto, ResponseWhatIfRequestDto, WhatIfRequestDto } from '@beatplan/api';
 import type { MultiPolygon } from './geojson.js';
 import { formatNumber } from './map-style.js';
 
@@ -30,15 +32,36 @@ export interface ResponseDto {
   staffing: string | null;
   staffingRule: string;
   city: ResponseFigures;
-  shifts: Array<ResponseFigures & { shift: string }>;
-  beats: Array<ResponseFigures & { id: string }>;
+  shifts: ReadonlyArray<ResponseFigures & { shift: string }>;
+  beats: ReadonlyArray<ResponseFigures & { id: string }>;
   /** Officers on duty per shift per beat (`[shift][beat]`, beats in the order of `beats`). */
-  unitsByShift: number[][];
+  unitsByShift: ReadonlyArray<readonly number[]>;
   warnings: readonly string[];
 }
 
 /** A response run inside a what-if: the figures, or why the model could not run. */
 export type ResponseOrError = Omit<ResponseDto, 'planId' | 'version' | 'staffing'> | { staffingRule: string; error: { code: string; message: string } };
+
+/** Response figures of a plan version without its ids: `GET /plans/:id/response` less planId/version/staffing. */
+export type ResponseRun = Omit<ResponseDto, 'planId' | 'version' | 'staffing'>;
+
+/** `POST /plans/:id/response/whatif` request (the API's own type): `version`, `saturationTarget` 0.05..0.95, `units` overrides. */
+export type { ResponseWhatIfRequestDto };
+
+/**
+ * `POST /plans/:id/response/whatif` answer, the fields the map reads: the time model's required
+ * officers (`before`, as `GET /response` without staffing) and the what-if (`after`). The API's
+ * `ResponseWhatIfDto` must fit it (checked below), so a change of the route breaks the build here.
+ */
+export interface ResponseWhatIfDto {
+  planId: string;
+  version: number;
+  before: ResponseRun;
+  after: ResponseRun;
+}
+type Fits<T extends ResponseWhatIfDto> = T;
+/** Compile-time check (no code): the API's answer has every field the map reads. */
+export type ApiResponseWhatIfFits = Fits<ApiResponseWhatIfDto>;
 
 /** One beat × shift whose staffing a what-if changed (engine `BeatShiftChange`). */
 export interface BeatShiftChangeDto {
@@ -168,7 +191,11 @@ export interface WhatIfBeatView {
   scenario: string;
 }
 
-function comparisonRows(before: ResponseFigures | null, after: ResponseFigures | null): ComparisonRow[] {
+/**
+ * The now / what-if rows of two sets of figures (a beat's, a shift's or the city's), in the
+ * order of {@link RESPONSE_FIELDS}; a missing "after" reads `–`. Serves both what-ifs.
+ */
+export function comparisonRows(before: ResponseFigures | null, after: ResponseFigures | null): ComparisonRow[] {
   return RESPONSE_FIELDS.map((f) => {
     const b = before ? before[f.key] : null;
     const a = after ? after[f.key] : null;
@@ -226,4 +253,103 @@ export function whatIfBody(f: WhatIfForm, o: { roster: string; version: number; 
   const out = f.outShift && f.outCount > 0 ? [{ shift: f.outShift, count: f.outCount }] : [];
   if (!area && !out.length) return { error: 'Change the workload factor or take officers out: this what-if changes nothing.' };
   return { body: { roster: o.roster, version: o.version, ...(out.length ? { officersOut: out } : {}), ...(area ? { area, factor: f.factor } : {}) } };
+}
+
+/**
+ * The city in one line, from the city rows of a what-if: mean travel and the share of calls
+ * answered from another beat, now → what-if, with the direction in words.
+ * @example cityLine(view.cityRows) // 'City: mean travel time 4.6 min → 4.58 min (better); calls answered from another beat 1.76% → 1.5% (better).'
+ */
+export function cityLine(rows: readonly ComparisonRow[]): string {
+  const words = { better: ' (better)', worse: ' (worse)', same: ' (same)', neutral: '' } as const;
+  const part = (key: keyof ResponseFigures, name: string) => {
+    const r = rows.find((x) => x.key === key);
+    return r ? `${name} ${r.before} → ${r.after}${words[r.change]}` : null;
+  };
+  const parts = [part('meanTravelMinutes', 'mean travel time'), part('crossBeatShare', 'calls answered from another beat')].filter((x): x is string => x !== null);
+  return `City: ${parts.join('; ') || 'no figures'}.`;
+}
+
+/** The card's "officers on duty" what-if (no roster): a saturation target and officers per shift of the beat. */
+export interface UnitsWhatIfForm {
+  /** Saturation target of the time model, percent (5..95; 60 = the API's default). */
+  saturationPercent: number;
+  /** Officers on duty per shift that the person set (shift → number); the other shifts show the baseline. */
+  officers: Record<string, number>;
+}
+
+/** The time model's default saturation target, percent. */
+export const DEFAULT_SATURATION_PERCENT = 60;
+
+/** A fresh form: default saturation, no shift changed. */
+export function defaultUnitsWhatIfForm(): UnitsWhatIfForm {
+  return { saturationPercent: DEFAULT_SATURATION_PERCENT, officers: {} };
+}
+
+/**
+ * The officers on duty per shift of a beat in a response run (`unitsByShift`), e.g.
+ * `{ '0-8': 2, '16-24': 3 }` — what the steppers start from: the `before` of the last
+ * what-if, or the figures of `GET /response`. Null when there is none or no such beat.
+ */
+export function unitsBaseline(r: Pick<ResponseDto, 'beats' | 'shifts' | 'unitsByShift'> | null | undefined, beatId: string): Record<string, number> | null {
+  return r ? beatUnitsByShift(r, beatId) : null;
+}
+
+/** The value a shift's stepper shows: the person's number, else the baseline, else nothing (NaN). */
+export function stepperValue(f: UnitsWhatIfForm, baseline: Record<string, number> | null, shift: string): number {
+  return f.officers[shift] ?? baseline?.[shift] ?? NaN;
+}
+
+/**
+ * The body of `POST /plans/:id/response/whatif` for the steppers: only the shifts whose number
+ * differs from the baseline become overrides (the others follow the saturation target), and
+ * the saturation target only when it is not the default. Or what is wrong with the form.
+ * @example unitsWhatIfBody({ saturationPercent: 60, officers: { '16-24': 3 } }, { beat: 'B013', version: 7, baseline: { '16-24': 2 } }).body
+ *   // { version: 7, units: [{ beat: 'B013', shift: '16-24', officers: 3 }] }
+ */
+export function unitsWhatIfBody(
+  f: UnitsWhatIfForm,
+  o: { beat: string; version: number; baseline: Record<string, number> | null },
+): { body: ResponseWhatIfRequestDto; error?: undefined } | { body?: undefined; error: string } {
+  const pct = f.saturationPercent;
+  if (!Number.isFinite(pct) || pct < 5 || pct > 95) return { error: 'The saturation target must be between 5% and 95%.' };
+  const units: NonNullable<ResponseWhatIfRequestDto['units']> = [];
+  for (const [shift, n] of Object.entries(f.officers)) {
+    if (!Number.isInteger(n) || n < 0 || n > 1000) return { error: `Officers on duty in shift ${shift} must be a whole number from 0 to 1000.` };
+    if (o.baseline?.[shift] !== n) units.push({ beat: o.beat, shift, officers: n });
+  }
+  const saturation = pct !== DEFAULT_SATURATION_PERCENT;
+  if (!saturation && !units.length) return { error: 'Change the officers on duty of a shift or the saturation target: this what-if changes nothing.' };
+  return { body: { version: o.version, ...(saturation ? { saturationTarget: Math.round(pct * 100) / 10_000 } : {}), ...(units.length ? { units } : {}) } };
+}
+
+/** What the request asked, in words, e.g. `saturation target 50%; shift 16-24: 3 officers`. */
+function unitsScenario(req: ResponseWhatIfRequestDto): string {
+  const parts: string[] = [];
+  if (req.saturationTarget !== undefined) parts.push(`saturation target ${formatNumber(req.saturationTarget * 100)}%`);
+  for (const u of req.units ?? []) parts.push(`shift ${u.shift}: ${u.officers} officer${u.officers === 1 ? '' : 's'} on duty in beat ${u.beat}`);
+  return parts.join('; ') || 'no change';
+}
+
+/**
+ * The card's view of an "officers on duty" what-if for one beat — the same view as the roster
+ * what-if ({@link whatIfBeatView}), so one renderer and one table serve both: the beat's and
+ * the city's figures now → what-if, and the beat's officers per shift that changed.
+ * @example responseWhatIfView(answer, 'B013', body).rows.find((r) => r.key === 'units') // { before: '2.33', after: '2.67', … }
+ */
+export function responseWhatIfView(w: ResponseWhatIfDto, beatId: string, req: ResponseWhatIfRequestDto): WhatIfBeatView {
+  const bb = w.before.beats.find((x) => x.id === beatId) ?? null;
+  const ba = w.after.beats.find((x) => x.id === beatId) ?? null;
+  const before = beatUnitsByShift(w.before, beatId) ?? {};
+  const after = beatUnitsByShift(w.after, beatId) ?? {};
+  return {
+    infeasible: null,
+    errors: [],
+    rows: comparisonRows(bb, ba),
+    cityRows: comparisonRows(w.before.city, w.after.city),
+    shifts: Object.keys(after)
+      .filter((s) => before[s] !== after[s])
+      .map((s) => ({ shift: s, before: before[s] ?? NaN, after: after[s]! })),
+    scenario: unitsScenario(req),
+  };
 }
