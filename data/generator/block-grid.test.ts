@@ -44,6 +44,13 @@ describe('block grid', () => {
     expect(() => traceRegions(g, labels, 2)).not.toThrow();
   });
 
+  it('a labelling where block-by-block repair cycles still ends in one piece per region (fast-check counterexample)', () => {
+    const g = squareGrid(2, 7);
+    const labels = Int32Array.from([0, 0, 0, 1, 1, 1, 0, 2, 2, 1, 1, 0, 1, 1]);
+    makeContiguous(g, labels);
+    for (const l of new Set(labels)) expect(isContiguous(g, (b) => labels[b] === l)).toBe(true);
+  });
+
   it('any labelling, once repaired, traces to valid polygons that tile the grid', () => {
     fc.assert(
       fc.property(

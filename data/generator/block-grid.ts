@@ -200,7 +200,7 @@ export function labelComponents(
 /**
  * Makes every region one edge-connected piece: each region keeps its largest piece; the
  * blocks of smaller pieces join the neighbouring region they share most edges with (among
- * those `allowed`). Mutates `labels`.
+ * those `allowed`), block by block, or, if that cycles, piece by piece. Mutates `labels`.
  */
 export function makeContiguous(
   g: Pick<BlockGrid, 'nu' | 'nv'>,
@@ -237,17 +237,49 @@ export function makeContiguous(
         changed = true;
       }
     }
-    if (!changed) {
-      const after = labelComponents(g, labels);
-      const seen = new Set<number>();
-      for (const l of after.labelOf) {
-        if (seen.has(l)) throw new Error(`makeContiguous: region ${l} stays in several pieces`);
-        seen.add(l);
-      }
-      return;
-    }
+    if (!changed) return checkOnePiece(g, labels);
   }
-  throw new Error('makeContiguous: did not converge');
+  // Block-by-block moves can cycle (two small pieces trading blocks back and forth). Merge
+  // whole pieces instead, smallest first: each merge joins a piece to a neighbouring piece of
+  // the label it takes, so the number of pieces falls every step and this ends.
+  for (;;) {
+    const { component, sizes, labelOf } = labelComponents(g, labels);
+    const best = new Map<number, number>();
+    for (let c = 0; c < sizes.length; c++) {
+      const cur = best.get(labelOf[c]!);
+      if (cur === undefined || sizes[c]! > sizes[cur]!) best.set(labelOf[c]!, c);
+    }
+    const pieces = [...sizes.keys()].filter((c) => best.get(labelOf[c]!) !== c).sort((a, b) => sizes[a]! - sizes[b]! || a - b);
+    let merged = false;
+    for (const c of pieces) {
+      const votes = new Map<number, number>();
+      for (let b = 0; b < labels.length; b++) {
+        if (component[b] !== c) continue;
+        for (const nb of blockNeighbours(g, b)) {
+          const l = labels[nb]!;
+          if (l >= 0 && component[nb] !== c && l !== labelOf[c] && allowed(b, nb)) votes.set(l, (votes.get(l) ?? 0) + 1);
+        }
+      }
+      let pick = -1;
+      let pickVotes = 0;
+      for (const [l, v] of votes) if (v > pickVotes || (v === pickVotes && l < pick)) [pick, pickVotes] = [l, v];
+      if (pick < 0) continue;
+      for (let b = 0; b < labels.length; b++) if (component[b] === c) labels[b] = pick;
+      merged = true;
+      break;
+    }
+    if (!merged) return checkOnePiece(g, labels);
+  }
+}
+
+/** @throws Error naming a region that is in several pieces */
+function checkOnePiece(g: Pick<BlockGrid, 'nu' | 'nv'>, labels: Int32Array): void {
+  const after = labelComponents(g, labels);
+  const seen = new Set<number>();
+  for (const l of after.labelOf) {
+    if (seen.has(l)) throw new Error(`makeContiguous: region ${l} stays in several pieces`);
+    seen.add(l);
+  }
 }
 
 /**
