@@ -1,25 +1,21 @@
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JobRecord } from '../store/store.js';
-import { removeDir, startHarness, uploadBasics, waitForJob, type Harness } from '../testing/harness.js';
+import { listenOnLoopback, removeDir, startHarness, uploadBasics, waitForJob, type Harness } from '../testing/harness.js';
 import { readSse, type JobEvent } from '../testing/sse.js';
 
 let h: Harness;
-let server: Server;
+let server: Awaited<ReturnType<typeof listenOnLoopback>>;
 let base: string;
 let data: { boundary: string; incidents: string };
 
 beforeAll(async () => {
   h = await startHarness({ jobConcurrency: 1 });
-  server = h.app.app.listen(0, '127.0.0.1');
-  await new Promise((ok) => server.once('listening', ok));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  server = await listenOnLoopback(h);
+  base = server.base;
   data = await uploadBasics(h);
 });
 afterAll(async () => {
-  server.closeAllConnections();
-  await new Promise((ok) => server.close(ok));
+  await server.close();
   await h.close();
   removeDir(h.dir);
 });

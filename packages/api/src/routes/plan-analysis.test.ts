@@ -1,15 +1,13 @@
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPlanState, moveCells, requiredByShift, staffingInputOfPlan } from '@beatplan/engine';
 import type { LoadedPlan } from '../engine-service.js';
-import { BOX, createPlan, loadedPlan, removeDir, startHarness, uploadBasics, waitForJob, type Harness } from '../testing/harness.js';
+import { BOX, createPlan, listenOnLoopback, loadedPlan, removeDir, startHarness, uploadBasics, waitForJob, type Harness } from '../testing/harness.js';
 import { DEFAULT_MEETING_SCHEDULE, planEtag, resolutionForZoom } from '../plan-access.js';
 import type { Role } from '../store/store.js';
 import { readSse, type JobEvent } from '../testing/sse.js';
 
 let h: Harness;
-let server: Server;
+let server: Awaited<ReturnType<typeof listenOnLoopback>>;
 let base: string;
 let data: { boundary: string; incidents: string };
 let planId: string;
@@ -53,9 +51,8 @@ async function readEvents(path: string, onEvent?: (e: JobEvent) => Promise<void>
 
 beforeAll(async () => {
   h = await startHarness({ jobConcurrency: 1 });
-  server = h.app.app.listen(0, '127.0.0.1');
-  await new Promise((ok) => server.once('listening', ok));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  server = await listenOnLoopback(h);
+  base = server.base;
   data = await uploadBasics(h);
   planId = await makePlan();
   const lines = ['officer_id,name,shift,rank,current_beat,skills,available'];
@@ -66,8 +63,7 @@ beforeAll(async () => {
   rosterId = roster.body.id;
 });
 afterAll(async () => {
-  server.closeAllConnections();
-  await new Promise((ok) => server.close(ok));
+  await server.close();
   await h.close();
   removeDir(h.dir);
 });

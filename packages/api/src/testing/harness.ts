@@ -9,6 +9,7 @@
  * harness using it closes. Reopening a harness on the same folder reopens the same database.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRng } from '@beatplan/engine';
@@ -237,4 +238,20 @@ export async function uploadBasics(h: Harness, incidents = incidentsCsv()): Prom
   const i = await h.http.post('/api/v1/datasets/incidents').set(h.auth('analyst')).set('Content-Type', 'text/csv').send(incidents);
   if (i.status !== 201) throw new Error(`incidents upload: ${i.status} ${JSON.stringify(i.body)}`);
   return { boundary: b.body.id, incidents: i.body.id };
+}
+
+/**
+ * Serves a harness's app on a free 127.0.0.1 port (for clients that need a real socket, e.g.
+ * SSE readers); `close()` drops open connections and stops it.
+ */
+export async function listenOnLoopback(h: Harness): Promise<{ base: string; close(): Promise<void> }> {
+  const server = h.app.app.listen(0, '127.0.0.1');
+  await new Promise((ok) => server.once('listening', ok));
+  return {
+    base: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: async () => {
+      server.closeAllConnections();
+      await new Promise((ok) => server.close(ok));
+    },
+  };
 }
