@@ -7,6 +7,7 @@
  * at least the community hours `C` free: `n·h − W ≥ C`. Required officers:
  * `max(min, ⌈W / (σ·h)⌉, ⌈(W + C) / h⌉)`.
  */
+import { BeatplanError } from '../errors.js';
 
 /** Saturation `W / (n·h)`; 0 without work; Infinity with work and no officer. */
 export function saturationOf(workloadHours: number, officers: number, officerHoursPerWeek: number): number {
@@ -44,4 +45,49 @@ export function requiredOfficers(
   const bySat = Math.ceil(workloadHours / (saturationTarget * officerHoursPerWeek) - eps);
   const byTime = Math.ceil((workloadHours + communityHours) / officerHoursPerWeek - eps);
   return Math.max(minOfficers, bySat, byTime, 0);
+}
+
+/**
+ * Patrol units on duty, on average, in one beat and shift — the ONE conversion from officers to
+ * units that staffing, the response model and the simulation share (see docs/time-model.md).
+ *
+ * An officer gives `officerHoursPerWeek` on-duty hours in their shift, and the shift has
+ * `shiftHoursPerWeek` hours a week (shift length h × 7), so `officers` officers keep
+ * `officers × officerHoursPerWeek ÷ shiftHoursPerWeek` units on duty at any moment, on average.
+ * With it, the response model's utilisation `calls hours ÷ (units × shift hours)` equals the
+ * staffing's saturation `W ÷ (officers × officerHoursPerWeek)`.
+ *
+ * @param officers officers working the beat in the shift (≥ 0; available ones only)
+ * @param officerHoursPerWeek on-duty hours per officer per week (> 0; default in staffing: 36)
+ * @param shiftHoursPerWeek hours of the shift per week, shift length in hours × 7 (> 0)
+ * @returns mean units on duty (a fraction, e.g. 2 officers × 36 h ÷ 56 h = 1.2857)
+ * @throws BeatplanError `BAD_INPUT` when an argument is negative, zero where it must be > 0, or not finite
+ * @example unitsOnDuty(2, 36, 8 * 7) // 1.2857142857142858
+ */
+export function unitsOnDuty(officers: number, officerHoursPerWeek: number, shiftHoursPerWeek: number): number {
+  if (!(officers >= 0) || !Number.isFinite(officers)) throw new BeatplanError('BAD_INPUT', 'officers must be a finite number ≥ 0', { field: 'officers', value: officers });
+  if (!(officerHoursPerWeek > 0) || !Number.isFinite(officerHoursPerWeek)) throw new BeatplanError('BAD_INPUT', 'officerHoursPerWeek must be a finite number > 0', { field: 'officerHoursPerWeek', value: officerHoursPerWeek });
+  if (!(shiftHoursPerWeek > 0) || !Number.isFinite(shiftHoursPerWeek)) throw new BeatplanError('BAD_INPUT', 'shiftHoursPerWeek must be a finite number > 0', { field: 'shiftHoursPerWeek', value: shiftHoursPerWeek });
+  return (officers * officerHoursPerWeek) / shiftHoursPerWeek;
+}
+
+/**
+ * Units on duty per shift and beat, `[shift][beat]`, from officers per shift and beat by
+ * {@link unitsOnDuty}: officers × officerHoursPerWeek ÷ (shift length h × 7).
+ *
+ * @param officersByShift officers `[shift][beat]` (allocated by staffing, or required ones)
+ * @param shiftLengthsHours length of each shift, hours (e.g. `[8, 8, 8]`)
+ * @param officerHoursPerWeek on-duty hours per officer per week
+ * @throws BeatplanError `BAD_INPUT` (shapes or values, see {@link unitsOnDuty})
+ * @example unitsOnDutyByShift([[2, 1]], [8], 36) // [[1.2857…, 0.6428…]]
+ */
+export function unitsOnDutyByShift(
+  officersByShift: ReadonlyArray<ArrayLike<number>>,
+  shiftLengthsHours: readonly number[],
+  officerHoursPerWeek: number,
+): number[][] {
+  if (officersByShift.length !== shiftLengthsHours.length) {
+    throw new BeatplanError('BAD_INPUT', `officers need one row per shift (${shiftLengthsHours.length})`, { field: 'officersByShift', value: officersByShift.length });
+  }
+  return officersByShift.map((row, s) => Array.from(row, (o) => unitsOnDuty(o, officerHoursPerWeek, shiftLengthsHours[s]! * 7)));
 }
