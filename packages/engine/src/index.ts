@@ -7,6 +7,7 @@
  */
 export * from './errors.js';
 export * from './random.js';
+export { csvField, csvRow, toCsv } from './csv-format.js';
 export * from './grid/index.js';
 export * from './score/index.js';
 export { polsbyPopper, distanceKm, approxDistanceKm } from './geo/measure.js';

@@ -3,6 +3,7 @@
  * written at full precision (shortest round-trip form), so sums recomputed from the file
  * equal the engine's figures exactly.
  */
+import { csvRow } from '../csv-format.js';
 import type { Grid } from '../grid/grid.js';
 import { binMeans, type CountBins } from './privacy.js';
 import type { CellScores } from './types.js';
@@ -19,7 +20,8 @@ export interface CellsCsvOptions {
 }
 
 /**
- * Builds the text of `cells.csv`.
+ * Builds the text of `cells.csv` (RFC 4180 quoting and formula neutralising through `csvRow`,
+ * so a hostile beat id stays text).
  * Columns: `h3`, then `beat` when `beatOfCell` is given, then `workload` (officer-hours per
  * week, all shifts), `need` (community hours per week), `incidents`, `population`, and one
  * `workload_<shift id>` column per shift.
@@ -31,26 +33,26 @@ export function cellsToCsv(grid: Grid, scores: CellScores, beatIdOfCell?: (i: nu
   if (beatIdOfCell) head.push('beat');
   if (options.privacy) return publicCellsCsv(grid, scores, head, options.privacy, beatIdOfCell);
   head.push('workload', 'need', 'incidents', 'population', ...scores.shifts.map((s) => `workload_${s.id}`));
-  const lines = [head.join(',')];
+  const lines = [csvRow(head)];
   for (let i = 0; i < grid.cellCount; i++) {
-    const row = [grid.h3[i]!];
+    const row: unknown[] = [grid.h3[i]!];
     if (beatIdOfCell) row.push(beatIdOfCell(i));
-    row.push(String(scores.workloadHours[i]), String(scores.needHours[i]), String(scores.incidentCount[i]), String(scores.population[i]));
-    for (const s of scores.shiftWorkloadHours) row.push(String(s[i]));
-    lines.push(row.join(','));
+    row.push(scores.workloadHours[i], scores.needHours[i], scores.incidentCount[i], scores.population[i]);
+    for (const s of scores.shiftWorkloadHours) row.push(s[i]);
+    lines.push(csvRow(row));
   }
   return `${lines.join('\n')}\n`;
 }
 
 function publicCellsCsv(grid: Grid, scores: CellScores, head: string[], bins: CountBins, beatIdOfCell?: (i: number) => string): string {
   const workload = binMeans(bins, scores.workloadHours);
-  const lines = [[...head, 'workload', 'need', 'population', 'area'].join(',')];
+  const lines = [csvRow([...head, 'workload', 'need', 'population', 'area'])];
   for (let i = 0; i < grid.cellCount; i++) {
-    const row = [grid.h3[i]!];
+    const row: unknown[] = [grid.h3[i]!];
     if (beatIdOfCell) row.push(beatIdOfCell(i));
     const b = bins.binOfCell[i]!;
-    row.push(b >= 0 ? String(workload[i]) : '', String(scores.needHours[i]), String(scores.population[i]), b >= 0 ? bins.h3[b]! : '');
-    lines.push(row.join(','));
+    row.push(b >= 0 ? workload[i] : '', scores.needHours[i], scores.population[i], b >= 0 ? bins.h3[b]! : '');
+    lines.push(csvRow(row));
   }
   return `${lines.join('\n')}\n`;
 }

@@ -1,6 +1,7 @@
 /**
  * Output builders (pure): the `staffing.json` object and the `assignments.csv` text.
  */
+import { toCsv } from '../csv-format.js';
 import type { StaffingResult } from './types.js';
 
 /** Format tag of `staffing.json`. */
@@ -53,10 +54,6 @@ export function staffingToJson(result: StaffingResult): Record<string, unknown> 
   };
 }
 
-function csvField(v: string): string {
-  return /[",\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
-}
-
 /** Header of `assignments.csv`. */
 export const ASSIGNMENTS_CSV_COLUMNS = [
   'officer_id', 'name', 'shift', 'rank', 'beat', 'previous_beat', 'target_beat', 'continuity', 'slot', 'reason',
@@ -64,19 +61,14 @@ export const ASSIGNMENTS_CSV_COLUMNS = [
 
 /**
  * `assignments.csv`: one row per roster officer considered (assigned or not, with the reason),
- * ordered by shift then officer id. RFC 4180 quoting, `\n` line ends.
+ * ordered by shift then officer id. RFC 4180 quoting and formula neutralising (`toCsv`), `\n` line ends.
  *
  * @example writeFileSync('assignments.csv', assignmentsToCsv(result));
  */
 export function assignmentsToCsv(result: StaffingResult): string {
   const rows = [...result.assignments].sort((a, b) => (a.shift === b.shift ? (a.officerId < b.officerId ? -1 : a.officerId > b.officerId ? 1 : 0) : 0));
-  const lines = [ASSIGNMENTS_CSV_COLUMNS.join(',')];
-  for (const a of rows) {
-    lines.push(
-      [a.officerId, a.name, a.shift, a.rank, a.beat ?? '', a.previousBeat ?? '', a.targetBeat ?? '', a.continuity ? 'yes' : 'no', a.slot, a.reason ?? '']
-        .map(csvField)
-        .join(','),
-    );
-  }
-  return lines.join('\n') + '\n';
+  return toCsv(
+    ASSIGNMENTS_CSV_COLUMNS,
+    rows.map((a) => [a.officerId, a.name, a.shift, a.rank, a.beat, a.previousBeat, a.targetBeat, a.continuity ? 'yes' : 'no', a.slot, a.reason]),
+  );
 }

@@ -1,0 +1,67 @@
+import { parse } from 'csv-parse/sync';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { csvField, csvRow, toCsv } from './csv-format.js';
+import { assignmentsToCsv } from './staff/output.js';
+import type { StaffingResult } from './staff/types.js';
+
+const PLAIN_NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+/** What a reader gets back for a text field: the text, with a guarding `'` before a formula start. */
+const neutralised = (s: string) => (/^[=+\-@\t\r]/.test(s) && !PLAIN_NUMBER.test(s) ? `'${s}` : s);
+
+describe('csvField', () => {
+  it('quotes commas, quotes and line breaks (RFC 4180)', () => {
+    expect(csvField('a,b')).toBe('"a,b"');
+    expect(csvField('say "hi"')).toBe('"say ""hi"""');
+    expect(csvField('two\nlines')).toBe('"two\nlines"');
+    expect(csvField('cr\rhere')).toBe('"cr\rhere"');
+    expect(csvField('plain')).toBe('plain');
+  });
+
+  it('neutralises formulas (OWASP) but leaves plain numbers alone', () => {
+    expect(csvField('=HYPERLINK("http://x","y")')).toBe('"\'=HYPERLINK(""http://x"",""y"")"');
+    expect(csvField('+SUM(A1)')).toBe("'+SUM(A1)");
+    expect(csvField('-1+2')).toBe("'-1+2");
+    expect(csvField('@cmd')).toBe("'@cmd");
+    expect(csvField('\tx')).toBe("'\tx");
+    expect(csvField('\rx')).toBe('"\'\rx"');
+    expect(csvField('-3.5')).toBe('-3.5');
+    expect(csvField('+1e-3')).toBe('+1e-3');
+    expect(csvField(-2.25)).toBe('-2.25');
+  });
+
+  it('writes empty for null, undefined and non-finite numbers', () => {
+    expect(csvRow([null, undefined, Number.NaN, Infinity, 0, false])).toBe(',,,,0,false');
+  });
+});
+
+describe('toCsv', () => {
+  it('any text round-trips through csv-parse as text (property)', () => {
+    fc.assert(
+      fc.property(fc.array(fc.array(fc.oneof(fc.string({ unit: 'binary' }), fc.constantFrom('=1+1', '-2', "'=x", '@a,b', '\t"', '+', '-', '.5')), { minLength: 2, maxLength: 2 }), { maxLength: 8 }), (rows) => {
+        const text = toCsv(['id', 'note'], rows);
+        const back = parse(text, { relax_column_count: false }) as string[][];
+        expect(back[0]).toEqual(['id', 'note']);
+        expect(back.slice(1)).toEqual(rows.map((r) => r.map(neutralised)));
+        // no field a spreadsheet would evaluate
+        for (const r of back.slice(1)) for (const f of r) expect(/^[=+\-@\t\r]/.test(f) && !PLAIN_NUMBER.test(f)).toBe(false);
+      }),
+      { seed: 14, numRuns: 300 },
+    );
+  });
+
+  it('a hostile beat id in assignments.csv round-trips as text', () => {
+    const hostile = '=HYPERLINK("http://evil","x"),\n"B1"';
+    const result = {
+      assignments: [
+        { officerId: '-7', name: 'Doe, "J"', shift: '0-8', rank: '@PO', beat: hostile, previousBeat: null, targetBeat: null, continuity: false, slot: 1, reason: null },
+      ],
+    } as unknown as StaffingResult;
+    const rows = parse(assignmentsToCsv(result), { columns: true }) as Array<Record<string, string>>;
+    expect(rows).toHaveLength(1);
+    expect(rows[0]!.beat).toBe(`'${hostile}`);
+    expect(rows[0]!.name).toBe('Doe, "J"');
+    expect(rows[0]!.officer_id).toBe('-7');
+    expect(rows[0]!.rank).toBe("'@PO");
+  });
+});
