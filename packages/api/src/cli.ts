@@ -29,12 +29,17 @@ function defaultUiDir(): string | undefined {
 /**
  * `beatplan serve`: starts the API (and the map when built) until SIGINT/SIGTERM. On an empty
  * database it creates an admin token for local use and prints it once; with `--demo DIR` it
- * also loads the demo city from DIR (datasets, a plan, a staffing) through the API itself.
+ * also loads the demo city from DIR (datasets, the current beats as a plan, a proposal, a
+ * staffing) through the API itself. The request log goes to `<data>/server.log` unless
+ * `--verbose`; the last lines printed are the ready link and the token.
  */
 export async function serveCommand(argv: string[], io: CliIo): Promise<number> {
   const demoAt = argv.indexOf('--demo');
   const demoDir = demoAt >= 0 ? argv[demoAt + 1] : undefined;
-  const rest = demoAt >= 0 ? [...argv.slice(0, demoAt), ...argv.slice(demoAt + 2)] : argv;
+  const withoutDemo = demoAt >= 0 ? [...argv.slice(0, demoAt), ...argv.slice(demoAt + 2)] : argv;
+  // --verbose: the request log on the terminal; without it, in <data>/server.log
+  const verbose = withoutDemo.includes('--verbose');
+  const rest = withoutDemo.filter((a) => a !== '--verbose');
   if (demoAt >= 0 && (!demoDir || demoDir.startsWith('--'))) {
     io.stderr.write('beatplan: --demo needs a folder (e.g. data/demo)\n');
     return 2;
@@ -46,19 +51,27 @@ export async function serveCommand(argv: string[], io: CliIo): Promise<number> {
     io.stderr.write(`beatplan: ${(e as Error).message}\n`);
     return 2;
   }
-  const running = await startServer({ ...config, uiDir: config.uiDir ?? defaultUiDir() }, { bootstrapToken: true });
-  io.stdout.write(`beatplan API on ${running.url}/api/v1 (docs: ${running.url}/api/v1/docs)${config.uiDir ?? defaultUiDir() ? `, map on ${running.url}/` : ', map not built (pnpm build)'}\n`);
-  if (running.bootstrapToken) {
-    io.stdout.write(`admin token for local use (shown once; create others with \`beatplan token create --role …\`):\n  ${running.bootstrapToken}\n`);
-  }
+  const logFile = verbose ? undefined : resolve(config.dataDir, 'server.log');
+  const uiDir = config.uiDir ?? defaultUiDir();
+  const running = await startServer({ ...config, uiDir }, { bootstrapToken: true, ...(logFile ? { logFile } : {}) });
+  io.stdout.write(`beatplan API on ${running.url}/api/v1 (docs: ${running.url}/api/v1/docs)${uiDir ? '' : '; the map is not built (pnpm build)'}\n`);
+  if (logFile) io.stdout.write(`request log: ${logFile} (--verbose prints it here)\n`);
+  let mapLink = uiDir ? `${running.url}/` : `${running.url}/api/v1/plans`;
   if (demoDir) {
     if (!running.bootstrapToken) {
       io.stdout.write('demo: the database already holds data; not loading the demo again\n');
     } else {
-      io.stdout.write(`demo: loading ${demoDir} through the API …\n`);
+      // the map opened now shows the demo plan as soon as it is ready (it watches the plan list)
+      io.stdout.write(`demo: loading ${demoDir} through the API (the map at ${mapLink} shows it when ready) …\n`);
       const r = await seedDemo(running.url, running.bootstrapToken, demoDir, (m) => io.stdout.write(`demo: ${m}\n`));
-      io.stdout.write(`demo: plan ${r.planId} ready: ${running.url}/?plan=${r.planId}\n`);
+      if (uiDir) mapLink = `${running.url}/?plan=${r.planId}`;
+      io.stdout.write(`demo: plan ${r.planId} ready; "Current beats" is plan ${r.currentPlanId}\n`);
     }
+  }
+  // the last lines: where to go and the token to paste there
+  io.stdout.write(`\nready: ${mapLink}\n`);
+  if (running.bootstrapToken) {
+    io.stdout.write(`admin token for local use (shown once; create others with \`beatplan token create --role …\`):\n  ${running.bootstrapToken}\n`);
   }
   await new Promise<void>((done) => {
     const stop = () => void running.stop().then(done);

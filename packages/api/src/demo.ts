@@ -9,13 +9,16 @@ import { Readable } from 'node:stream';
 /** What {@link seedDemo} created. */
 export interface DemoIds {
   planId: string;
+  /** The current beats imported as a plan (method `import`), so the map can compare with them. */
+  currentPlanId: string;
   datasets: Record<string, string>;
   staffingJobId: string;
 }
 
 /**
  * Uploads `dir`'s boundary, incidents, barriers, neighbourhood layers, current beats and
- * roster, plans the beats (K = the current beats), sets the plan's meeting places from
+ * roster, imports the current beats as a plan ("Current beats", so "Compare with" has them),
+ * plans the beats (K = the current beats), sets the plan's meeting places from
  * `venues.geojson` when the folder has one, and starts staffing.
  * @param url the API's base URL (e.g. `http://127.0.0.1:8080`)
  * @param token an admin or commander token
@@ -57,16 +60,23 @@ export async function seedDemo(url: string, token: string, dir: string, log: (m:
     beats: await upload('/datasets/beats?name=Current%20beats&idField=beat', 'beats.geojson', 'application/geo+json'),
     roster: await upload('/datasets/rosters?name=Roster', 'roster.csv', 'text/csv'),
   };
+  const planInputs = {
+    boundary: datasets.boundary,
+    incidents: datasets.incidents,
+    barriers: datasets.barriers,
+    population: datasets.population,
+    vulnerability: datasets.vulnerability,
+    existing: datasets.beats,
+  };
+  log('importing the current beats …');
+  const currentJob = await waitJob(await call('POST', '/plans', { name: 'Current beats', method: 'import', ...planInputs }));
+  const currentPlanId = String((currentJob.result as { planId?: string } | undefined)?.planId ?? '');
+  if (!currentPlanId) throw new Error(`demo: the import job returned no plan id: ${JSON.stringify(currentJob.result)}`);
   log('planning beats …');
   const planJob = await waitJob(
     await call('POST', '/plans', {
       name: 'Lakeport proposal',
-      boundary: datasets.boundary,
-      incidents: datasets.incidents,
-      barriers: datasets.barriers,
-      population: datasets.population,
-      vulnerability: datasets.vulnerability,
-      existing: datasets.beats,
+      ...planInputs,
       seed: 1,
     }),
   );
@@ -80,5 +90,5 @@ export async function seedDemo(url: string, token: string, dir: string, log: (m:
   log('staffing …');
   const staffJob = await call('POST', `/plans/${planId}/staffing`, { roster: datasets.roster });
   await waitJob(staffJob);
-  return { planId, datasets, staffingJobId: String(staffJob.id) };
+  return { planId, currentPlanId, datasets, staffingJobId: String(staffJob.id) };
 }

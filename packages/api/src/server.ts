@@ -37,6 +37,11 @@ export interface StartOptions {
    * `bootstrapToken` (for local use: `pnpm start` prints it). Default false.
    */
   bootstrapToken?: boolean;
+  /**
+   * Write the log (request lines included) to this file instead of stdout (created with its
+   * folder, appended to). `beatplan serve` uses `<data>/server.log` unless `--verbose`.
+   */
+  logFile?: string;
 }
 
 /**
@@ -45,7 +50,9 @@ export interface StartOptions {
  */
 export async function startServer(input: ConfigInput = {}, options: StartOptions = {}): Promise<RunningServer> {
   const config = ConfigSchema.parse(input);
-  const logger = pino({ level: config.logLevel, base: { service: 'beatplan-api' } });
+  const logger = options.logFile
+    ? pino({ level: config.logLevel, base: { service: 'beatplan-api' } }, pino.destination({ dest: options.logFile, mkdir: true, sync: true }))
+    : pino({ level: config.logLevel, base: { service: 'beatplan-api' } });
   const store = await openStore(config);
   let app: BeatplanApp;
   try {

@@ -100,6 +100,10 @@ export interface EditTiming {
 
 /** Roles as the API orders them. */
 const ROLES = ['viewer', 'analyst', 'commander', 'admin'];
+/** How often the map asks for the plan list while there is none (ms). */
+const PLAN_POLL_MS = 2000;
+/** While only imported plans exist, how long the map waits for a planned one before showing them (ms). */
+const PLAN_WAIT_FOR_PROPOSAL_MS = 180_000;
 
 /** The note shown by the shift selector when a public answer has no per-shift cell workload. */
 export const SHIFT_NOTE_VIEWER = 'per-shift cell workload is not shown to viewers';
@@ -200,6 +204,8 @@ export class PlanningApp {
   private changedH3: string[] = [];
   private overlayOf: string | null = null;
 
+  private readonly startedAt = Date.now();
+
   constructor(private readonly options: AppOptions) {
     this.api = options.api;
     this.role = options.me.role;
@@ -238,12 +244,18 @@ export class PlanningApp {
     await new Promise<void>((ok) => (this.map.loaded() ? ok() : this.map.once('load', () => ok())));
     this.wireUi();
     this.wireMap();
-    const { items } = await this.api.get<{ items: PlanDto[] }>('/plans');
-    this.plans = items;
+    let { items } = await this.api.get<{ items: PlanDto[] }>('/plans');
     if (!items.length) {
-      this.say('No plans yet: an analyst creates one with POST /api/v1/plans (or `beatplan plan`).');
-      return;
+      // `pnpm start` prints the link before the demo plan exists: watch the list until it does
+      this.say('No plans yet. The map shows the first plan as soon as one is ready (the demo takes about a minute).');
+      while (!items.length) {
+        await new Promise((ok) => setTimeout(ok, PLAN_POLL_MS));
+        ({ items } = await this.api.get<{ items: PlanDto[] }>('/plans'));
+        // the demo imports the current beats first: wait for the proposal when it is coming
+        if (items.length && items.every((p) => p.inputs.method === 'import') && Date.now() - this.startedAt < PLAN_WAIT_FOR_PROPOSAL_MS) items = [];
+      }
     }
+    this.plans = items;
     const planned = [...items].reverse().find((p) => p.inputs.method !== 'import');
     const first = items.find((p) => p.id === this.options.planId) ?? planned ?? items[items.length - 1]!;
     this.fillPlanSelects(first.id);
