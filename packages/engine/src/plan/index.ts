@@ -21,3 +21,16 @@ export { createPlanState, moveCells, stateMetrics, type PlanState, type PlanStat
 export { toCellScores, balanceWeights } from './weights.js';
 export { planToJson, planFromJson, beatsToGeojson, planToCellsCsv, PLAN_FORMAT, type PlanJson, type PlanFromJson } from './output.js';
 export { syntheticCity, type SyntheticCity, type SyntheticCityOptions } from './synthetic.js';
+export {
+  inheritBeatIds,
+  mapParentOntoGrid,
+  parentAsInitialPlan,
+  beatOverlap,
+  matchBeats,
+  freshBeatIds,
+  isMajority,
+  type ParentPlan,
+  type PlanLineage,
+  type LineageSource,
+  type BeatOverlap,
+} from './lineage.js';

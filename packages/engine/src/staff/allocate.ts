@@ -12,9 +12,17 @@
  * row has unit coefficients (an LP with an integral optimum; its dual price λ is the smallest
  * reduction taken). The optimum's worst saturation is one of the values the min-max greedy
  * passes through, so walking that greedy and evaluating every breakpoint finds the exact
- * optimum (the walk stops at the first breakpoint at or below σ). Officers left once no shortfall
- * remains first go where the shift's current officers would otherwise have to leave their beat
- * (continuity), then one by one to the most saturated beat (leximin); neither changes the objective.
+ * optimum (the walk stops at the first breakpoint at or below σ).
+ *
+ * Surplus — officers left once every beat has its optimal count and no shortfall remains (they do
+ * not change the objective) go where they lower saturation most: they maximise
+ * `Σ_b [−saturation_b(n_b) + κ · min(n_b, current_b)]`, with κ the continuity weight
+ * ({@link AllocationProblem.surplusContinuityWeight}, saturation points one officer who can stay
+ * on their beat is worth; default {@link DEFAULT_SURPLUS_CONTINUITY}). Each term is concave in
+ * `n_b`, so giving officers one at a time to the largest marginal gain
+ * `saturation_b(n_b) − saturation_b(n_b + 1) + κ·[n_b < current_b]` is exact. Continuity thus
+ * decides between beats whose saturation gains differ by less than κ, and never sends an officer
+ * to a quiet beat while an extra officer would lower another beat's saturation by more than κ.
  */
 import { BeatplanError } from '../errors.js';
 import { LinearModelBuilder, type LinearModel } from '../solver/model.js';
@@ -40,7 +48,16 @@ export interface AllocationProblem {
    * the optimal objective, one that lets them stay is preferred. Default none.
    */
   readonly current?: ArrayLike<number>;
+  /**
+   * κ: how much one surplus officer who can stay on their beat (`current`) is worth, in units of
+   * saturation (0.05 = 5 percentage points of one beat's saturation). Default
+   * {@link DEFAULT_SURPLUS_CONTINUITY}. See the module doc.
+   */
+  readonly surplusContinuityWeight?: number;
 }
+
+/** Default κ of {@link AllocationProblem.surplusContinuityWeight}: 0.05 (5 saturation points). */
+export const DEFAULT_SURPLUS_CONTINUITY = 0.05;
 
 /** Exact allocation with the facts that prove it. */
 export interface AllocationResult {
@@ -74,7 +91,7 @@ export function allocationObjective(p: AllocationProblem, n: ArrayLike<number>):
   return { objective, maxSaturation: zmax, shortfallHours: sf };
 }
 
-/** Max-heap of beats keyed by saturation (ties: lower index first). */
+/** Max-heap of beats by a key (saturation, or a surplus gain); ties: lower index first. */
 class SatHeap {
   private readonly idx: number[] = [];
   constructor(private readonly key: Float64Array) {}
@@ -223,13 +240,15 @@ export function allocateOfficers(p: AllocationProblem): AllocationResult {
   if (!Number.isFinite(best.cost)) {
     throw new BeatplanError('INFEASIBLE', 'no allocation gives every beat with work at least one officer', { value: H });
   }
-  // Rebuild the optimum: need(z*) + the largest marginal shortfall reductions, then leximin.
+  // Rebuild the optimum: need(z*) + the largest marginal shortfall reductions.
   const out = best.n;
   let leftover = H - best.used;
+  // Each beat offers its marginal reductions (h, …, h, remainder); no beat can take more than
+  // `leftover` of them, so that many per beat suffice for the exact greedy.
   const gains: Array<{ b: number; g: number }> = [];
   for (let b = 0; b < B; b++) {
     let s = communityShortfallOf(p.workloadHours[b]!, p.communityHours[b]!, out[b]!, h);
-    while (s > 1e-12 && gains.length <= H * 2) {
+    for (let k = 0; s > 1e-12 && k < leftover; k++) {
       const g = Math.min(h, s);
       gains.push({ b, g });
       s -= g;
@@ -242,27 +261,7 @@ export function allocateOfficers(p: AllocationProblem): AllocationResult {
     out[gains[i]!.b]!++;
     leftover--;
   }
-  // Continuity: spare officers go where current officers would otherwise have to move.
-  for (let b = 0; b < B && leftover > 0; b++) {
-    const d = Math.min(deficit(b, out), leftover);
-    out[b]! += d;
-    leftover -= d;
-  }
-  if (leftover > 0) {
-    const k2 = new Float64Array(B);
-    const heap2 = new SatHeap(k2);
-    for (let b = 0; b < B; b++) {
-      k2[b] = saturationOf(p.workloadHours[b]!, out[b]!, h);
-      heap2.push(b);
-    }
-    while (leftover > 0 && heap2.size) {
-      const b = heap2.pop();
-      out[b]!++;
-      leftover--;
-      k2[b] = saturationOf(p.workloadHours[b]!, out[b]!, h);
-      heap2.push(b);
-    }
-  }
+  if (leftover > 0) distributeSurplus(p, out, leftover);
   const ev = allocationObjective(p, out);
   return {
     officers: out,
@@ -272,6 +271,37 @@ export function allocateOfficers(p: AllocationProblem): AllocationResult {
     breakpoints,
     lambda: best.lambda,
   };
+}
+
+/**
+ * Marginal gain of a surplus officer on beat `b` that has `n` officers: the saturation drop
+ * `W/(n·h) − W/((n+1)·h)` plus κ when one of the beat's current officers could then stay.
+ * A beat with work and no officer gains Infinity.
+ */
+export function surplusGain(p: AllocationProblem, b: number, n: number): number {
+  const h = p.officerHoursPerWeek;
+  const W = p.workloadHours[b]!;
+  const drop = W <= 0 ? 0 : n === 0 ? Infinity : saturationOf(W, n, h) - saturationOf(W, n + 1, h);
+  const kappa = p.surplusContinuityWeight ?? DEFAULT_SURPLUS_CONTINUITY;
+  return drop + (p.current && n < p.current[b]! ? kappa : 0);
+}
+
+/** Gives `count` surplus officers, one at a time, to the largest {@link surplusGain} (ties: lower index). */
+function distributeSurplus(p: AllocationProblem, n: Int32Array, count: number): void {
+  const B = n.length;
+  if (B === 0) return;
+  const key = new Float64Array(B);
+  const heap = new SatHeap(key);
+  for (let b = 0; b < B; b++) {
+    key[b] = surplusGain(p, b, n[b]!);
+    heap.push(b);
+  }
+  for (let k = 0; k < count; k++) {
+    const b = heap.pop();
+    n[b]!++;
+    key[b] = surplusGain(p, b, n[b]!);
+    heap.push(b);
+  }
 }
 
 /**

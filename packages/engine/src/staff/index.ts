@@ -5,13 +5,15 @@
 export { staffBeats, requiredByShift, resolveStaffOptions, shiftIndexOf, DEFAULT_SENIOR_RANKS, AUTO_VERIFY, type ResolvedStaffOptions } from './staff-beats.js';
 export { staffWhatIf, diffStaffing, type WhatIfResult, type StaffingDiff, type BeatShiftChange } from './what-if.js';
 export { staffingInputFromPlan, staffingInputOfPlan, type PlanStaffingData } from './from-plan.js';
-export { beatSuccessors, successorRecord, type BeatSuccession } from './successors.js';
+export { beatSuccessors, successorRecord, successionOf, successionOfLineage, type BeatSuccession, type Succession } from './successors.js';
 export { staffingToJson, assignmentsToCsv, STAFFING_FORMAT, ASSIGNMENTS_CSV_COLUMNS } from './output.js';
 export { requiredOfficers, saturationOf, communityShortfallOf, unitsOnDuty, unitsOnDutyByShift } from './time-model.js';
 export {
   allocateOfficers,
   allocationModel,
   allocationObjective,
+  surplusGain,
+  DEFAULT_SURPLUS_CONTINUITY,
   type AllocationProblem,
   type AllocationResult,
 } from './allocate.js';

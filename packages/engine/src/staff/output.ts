@@ -20,7 +20,7 @@ export function staffingToJson(result: StaffingResult): Record<string, unknown> 
   return {
     format: STAFFING_FORMAT,
     totals: result.totals,
-    continuity: { ...result.continuity, percent: r4(result.continuity.percent) },
+    continuity: { ...result.continuity, percent: r4(result.continuity.percent), meanShareHeld: r4(result.continuity.meanShareHeld) },
     shifts: result.shifts.map((s) => ({
       ...s,
       maxSaturation: r4(s.maxSaturation),

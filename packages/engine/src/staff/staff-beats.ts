@@ -6,7 +6,7 @@ import { BeatplanError, throwIfAborted } from '../errors.js';
 import { createRng } from '../random.js';
 import { flowNetworkToModel } from '../solver/min-cost-flow.js';
 import { solve } from '../solver/solve.js';
-import { allocateOfficers, allocationModel, type AllocationProblem } from './allocate.js';
+import { allocateOfficers, allocationModel, DEFAULT_SURPLUS_CONTINUITY, type AllocationProblem } from './allocate.js';
 import { assignOfficers, type AssignOfficer } from './assign.js';
 import { shiftLengthHours } from '../score/shifts.js';
 import { communityShortfallOf, requiredOfficers, saturationOf } from './time-model.js';
@@ -42,7 +42,7 @@ export interface ResolvedStaffOptions {
   saturationTarget: number;
   minOfficersPerBeat: number;
   needShare: number[];
-  weights: { saturation: number; communityShortfall: number; continuity: number; seniority: number; skillMissing: number };
+  weights: { saturation: number; communityShortfall: number; continuity: number; seniority: number; skillMissing: number; surplusContinuity: number };
 }
 
 /** Applies the documented defaults of {@link StaffOptions} and validates them. */
@@ -67,6 +67,7 @@ export function resolveStaffOptions(input: StaffingInput, o: StaffOptions = {}):
     continuity: w.continuity ?? 10,
     seniority: w.seniority ?? 1,
     skillMissing: w.skillMissing ?? 1000,
+    surplusContinuity: w.surplusContinuity ?? DEFAULT_SURPLUS_CONTINUITY,
   };
   for (const [k, v] of Object.entries(weights)) if (!(v >= 0)) throw bad(`weights.${k}`, v, 'weights must be ≥ 0');
   return { officerHoursPerWeek: h, saturationTarget: sigma, minOfficersPerBeat: min, needShare, weights };
@@ -215,16 +216,43 @@ export async function staffBeats(
       out.add(pool[k]!);
     }
   }
+  // A roster's current beats are read against the plan they were made for (see StaffOptions.succession).
+  const succession = options.succession;
+  const basis = succession ? succession.parent : options.successorOf ? 'a successor table' : 'this plan (no parent: current beats name its beats)';
   const targetOf = (o: Officer): number => {
     if (!o.currentBeat) return -1;
+    if (succession) {
+      const s = succession.parentBeats.has(o.currentBeat) ? succession.beats.get(o.currentBeat) : undefined;
+      return s?.successor ? (beatIndex.get(s.successor) ?? -1) : -1;
+    }
     const succ = options.successorOf?.[o.currentBeat] ?? o.currentBeat;
     return beatIndex.get(succ) ?? -1;
   };
-  for (const o of roster) {
-    if (o.available && o.currentBeat && targetOf(o) < 0) {
-      rosterIssues.push({ officerId: o.id, field: 'current_beat', value: o.currentBeat, reason: 'beat not in the plan and no successor given: continuity cannot apply' });
+  /** Share of the officer's old beat's workload that new beat `b` holds. */
+  const shareHeld = (o: Officer, b: number): number => {
+    if (b < 0 || !o.currentBeat) return 0;
+    if (succession) return succession.beats.get(o.currentBeat)?.shares.get(input.beats[b]!.id) ?? 0;
+    return b === targetOf(o) ? 1 : 0;
+  };
+  const unknownCurrentBeats: Array<{ officerId: string; name: string; currentBeat: string }> = [];
+  const skipped = new Set(notConsidered.map((n) => n.i));
+  roster.forEach((o, i) => {
+    if (!o.available || !o.currentBeat || skipped.has(i) || targetOf(o) >= 0) return;
+    if (succession && !succession.parentBeats.has(o.currentBeat)) {
+      unknownCurrentBeats.push({ officerId: o.id, name: o.name, currentBeat: o.currentBeat });
+      rosterIssues.push({
+        officerId: o.id, field: 'current_beat', value: o.currentBeat,
+        reason: `${o.name}: beat "${o.currentBeat}" is not a beat of ${succession.parent}; not matched to any beat of this plan`,
+      });
+    } else {
+      rosterIssues.push({
+        officerId: o.id, field: 'current_beat', value: o.currentBeat,
+        reason: succession
+          ? `${o.name}: beat "${o.currentBeat}" of ${succession.parent} has no cell in this plan: continuity cannot apply`
+          : `${o.name}: beat "${o.currentBeat}" is not in the plan and no successor given: continuity cannot apply`,
+      });
     }
-  }
+  });
 
   const parts: SolvedPart[] = [];
   const unfilled: UnfilledSlot[] = [];
@@ -235,6 +263,7 @@ export async function staffBeats(
   let tAssign = 0;
   let kept = 0;
   let withBeat = 0;
+  let shareSum = 0;
 
   for (let s = 0; s < S; s++) {
     throwIfAborted(options.signal);
@@ -263,7 +292,7 @@ export async function staffBeats(
     const problem: AllocationProblem = {
       workloadHours: W, communityHours: Cn, minOfficers: lo, headcount: idx.length, officerHoursPerWeek: h,
       saturationWeight: opt.weights.saturation, communityWeight: opt.weights.communityShortfall,
-      saturationTarget: opt.saturationTarget, current,
+      saturationTarget: opt.saturationTarget, current, surplusContinuityWeight: opt.weights.surplusContinuity,
     };
     let alloc;
     try {
@@ -292,7 +321,7 @@ export async function staffBeats(
     parts.push({
       part: `allocation ${shiftId}`,
       exact: true,
-      method: 'parametric marginal allocation (min-max greedy breakpoints × separable convex shortfall)',
+      method: 'parametric marginal allocation (min-max greedy breakpoints × separable convex shortfall); surplus by largest saturation drop + κ·continuity (separable concave, greedy)',
       certificate: `all ${alloc.breakpoints} worst-saturation breakpoints down to the target evaluated; shortfall LP dual λ = ${round(alloc.lambda, 4)} h/officer`,
       objective: alloc.objective,
       verifiedBy: verifiedAlloc,
@@ -340,6 +369,7 @@ export async function staffBeats(
       if (o.currentBeat && target >= 0) {
         withBeat++;
         if (cont) kept++;
+        shareSum += shareHeld(o, b);
       }
       if (b >= 0) officersOnBeat[b]!.push(o.id);
       assignments.push({
@@ -432,7 +462,14 @@ export async function staffBeats(
     beats,
     assignments,
     unfilled,
-    continuity: { officersWithBeat: withBeat, kept, percent: withBeat ? (100 * kept) / withBeat : 100 },
+    continuity: {
+      basis,
+      officersWithBeat: withBeat,
+      kept,
+      percent: withBeat ? (100 * kept) / withBeat : 100,
+      meanShareHeld: withBeat ? shareSum / withBeat : null,
+      unknownCurrentBeats,
+    },
     totals: {
       officers: roster.length,
       available,

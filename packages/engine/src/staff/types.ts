@@ -3,6 +3,7 @@
  * and what it returns (officers per beat per shift, named assignments, what was left unfilled).
  */
 import type { ShiftWindow } from '../score/types.js';
+import type { Succession } from './successors.js';
 
 /** One beat as staffing sees it: grid-free numbers only. */
 export interface StaffingBeat {
@@ -79,6 +80,12 @@ export interface StaffWeights {
   readonly seniority?: number;
   /** Per skill slot filled by an officer without the skill (a penalty). Default 1000. */
   readonly skillMissing?: number;
+  /**
+   * κ of the surplus rule: officers beyond the optimal allocation go where they lower saturation
+   * most, and one who can stay on their (successor) beat counts as κ of saturation (0.05 = 5
+   * percentage points). Default 0.05 (see `allocateOfficers`).
+   */
+  readonly surplusContinuity?: number;
 }
 
 /** A what-if scenario: officers out, workload scaled. */
@@ -104,7 +111,16 @@ export interface StaffOptions {
   readonly weights?: StaffWeights;
   /** Ranks counted as senior for the seniority spread (case-insensitive). Default sergeant/FTO/detective-like ranks. */
   readonly seniorRanks?: readonly string[];
-  /** Old beat id → the new beat that took most of its cells (see {@link beatSuccessors}). Default identity. */
+  /**
+   * How the roster's `current_beat` values map onto this plan: the plan they were made for (the
+   * lineage parent or the `--existing` layer) and each parent beat's successor (the new beat
+   * holding the largest share of its workload; see `successionOfLineage`). A current beat the
+   * parent does not know is reported in `rosterIssues` and `continuity.unknownCurrentBeats`,
+   * never matched. Without it (and without `successorOf`) the roster is read as made for this
+   * plan: `current_beat` names one of its beats.
+   */
+  readonly succession?: Succession;
+  /** Old beat id → new beat id, a bare table (prefer `succession`, which also gives shares). Ignored with `succession`. */
   readonly successorOf?: Readonly<Record<string, string>>;
   /** Vehicles per shift; without it no vehicle is assigned and none is reported missing. */
   readonly fleet?: readonly FleetEntry[];
@@ -223,12 +239,21 @@ export interface StaffingResult {
   readonly assignments: readonly Assignment[];
   readonly unfilled: readonly UnfilledSlot[];
   readonly continuity: {
-    /** Available officers with a current beat. */
+    /** What the roster's current beats were read against (the parent plan, the existing layer, or this plan). */
+    readonly basis: string;
+    /** Officers considered (available, on a known shift, not out in a what-if) whose current beat has a successor in this plan. */
     readonly officersWithBeat: number;
-    /** Of those, how many stay on their (successor) beat. */
+    /** Of those, how many are assigned to the successor of their current beat. */
     readonly kept: number;
     /** `kept / officersWithBeat` in percent (100 when nobody had a beat). */
     readonly percent: number;
+    /**
+     * Mean, over the `officersWithBeat` officers, of the share of their old beat's workload that
+     * their assigned new beat holds (0 when not assigned or no overlap), in [0, 1]; null when none.
+     */
+    readonly meanShareHeld: number | null;
+    /** Considered officers whose current beat the parent does not know (never matched), by name. */
+    readonly unknownCurrentBeats: ReadonlyArray<{ officerId: string; name: string; currentBeat: string }>;
   };
   readonly totals: {
     readonly officers: number;
