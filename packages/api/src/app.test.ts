@@ -121,11 +121,20 @@ describe('OpenAPI and docs', () => {
     expect(doc.components.schemas.Problem.properties.code).toBeDefined();
   });
 
-  it('serves a self-contained HTML docs page generated from the same document', async () => {
+  it('serves Swagger UI from the package (no CDN, no inline script) with a static listing for readers without JavaScript', async () => {
     const r = await h.http.get('/api/v1/docs');
     expect(r.status).toBe(200);
     expect(r.headers['content-type']).toContain('text/html');
     expect(r.text).toContain('/api/v1/plans/{id}/moves');
-    expect(r.text).not.toMatch(/<script|https?:\/\/cdn/i);
+    expect(r.text).not.toMatch(/https?:\/\/cdn|<script>|<script [^>]*src="https?:/i);
+    const scripts = [...r.text.matchAll(/<script src="([^"]+)"/g)].map((m) => m[1]!);
+    expect(scripts).toEqual(['/api/v1/docs/assets/swagger-ui-bundle.js', '/api/v1/docs/assets/init.js']);
+    for (const src of [...scripts, '/api/v1/docs/assets/swagger-ui.css']) {
+      const a = await h.http.get(src);
+      expect(a.status, src).toBe(200);
+      expect(a.text.length, src).toBeGreaterThan(src.endsWith('init.js') ? 50 : 10_000);
+    }
+    expect((await h.http.get('/api/v1/docs/assets/init.js')).text).toContain("url: '/api/v1/openapi.json'");
+    expect((await h.http.get('/api/v1/docs/assets/index.html')).status).toBe(404);
   });
 });

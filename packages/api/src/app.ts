@@ -4,7 +4,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { createRequire } from 'node:module';
+import { dirname, join, resolve } from 'node:path';
 import compression from 'compression';
 import express, { type Express } from 'express';
 import { rateLimit } from 'express-rate-limit';
@@ -17,7 +18,7 @@ import { ContextCache, PlanGridCache } from './context-cache.js';
 import { ApiError, errorHandler, notFoundHandler } from './errors.js';
 import { RouteTable } from './http.js';
 import { JobRunner } from './jobs/job-runner.js';
-import { buildOpenApi, renderDocsHtml } from './openapi.js';
+import { buildOpenApi, DOCS_ASSETS, DOCS_INIT_JS, renderDocsHtml } from './openapi.js';
 import { PlanVersionCache } from './plan-access.js';
 import { datasetRoutes } from './routes/datasets.js';
 import { jobRoutes } from './routes/jobs.js';
@@ -179,6 +180,17 @@ export async function createApp(deps: AppDeps): Promise<BeatplanApp> {
     handler: ({ res }) => {
       res.type('text/html').send(docsHtml);
     },
+  });
+  // Swagger UI's files, straight from the package (only these names; immutable per version)
+  const swaggerDir = dirname(createRequire(import.meta.url).resolve('swagger-ui-dist/package.json'));
+  for (const file of ['swagger-ui.css', 'swagger-ui-bundle.js']) {
+    table.router.get(`${DOCS_ASSETS.slice('/api/v1'.length)}/${file}`, (_req, res) => {
+      res.setHeader('Cache-Control', 'public, max-age=86400');
+      res.sendFile(join(swaggerDir, file), { dotfiles: 'allow' }); // pnpm's store path holds `.pnpm`
+    });
+  }
+  table.router.get(`${DOCS_ASSETS.slice('/api/v1'.length)}/init.js`, (_req, res) => {
+    res.type('text/javascript').send(DOCS_INIT_JS);
   });
   const doc = buildOpenApi(table.routes, VERSION);
   docsHtml = renderDocsHtml(doc);

@@ -21,6 +21,11 @@ export interface ResponseDef {
   mediaType?: string;
   /** Response headers, name → description. */
   headers?: Record<string, string>;
+  /**
+   * Several media types (e.g. JSON, GeoJSON and CSV for an export): media type → body schema
+   * (null: no schema, e.g. CSV text). Replaces `schema` and `mediaType` when given.
+   */
+  content?: Record<string, z.ZodType | null>;
 }
 
 /** What a handler receives: validated inputs and the caller. */

@@ -259,10 +259,8 @@ export function planRoutes(t: RouteTable, ctx: AppContext): void {
     responses: {
       200: {
         description: 'JSON `{ resolution, columns, rows }`, CSV, or with `bbox` column-wise JSON',
-        schema: z.union([
-          CellsSchema,
-          CellsInBboxSchema,
-        ]),
+        headers: { ETag: 'The version the cells are of' },
+        content: { 'application/json': z.union([CellsSchema, CellsInBboxSchema]), 'text/csv': null },
       },
     },
     handler: async ({ res, params, query, principal }) => {
@@ -348,7 +346,13 @@ export function planRoutes(t: RouteTable, ctx: AppContext): void {
     role: 'viewer',
     params: IdParams,
     query: ExportQuery,
-    responses: { 200: { description: 'An attachment', mediaType: 'application/octet-stream' } },
+    responses: {
+      200: {
+        description: 'An attachment (`Content-Disposition`): plan.json and metrics.json as JSON, beats as GeoJSON, cells.csv as RFC 4180 CSV',
+        headers: { ETag: 'The version exported', 'Content-Disposition': 'attachment; filename=…' },
+        content: { 'application/json': null, 'application/geo+json': null, 'text/csv': null },
+      },
+    },
     handler: async ({ res, params, query, principal }) => {
       const p = await getPlan(params.id);
       const v = await getVersion(p, query.version);
