@@ -8,7 +8,7 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { createToken } from './auth.js';
-import { parseConfig } from './config.js';
+import { CONFIG_OPTIONS, parseConfig } from './config.js';
 import { seedDemo } from './demo.js';
 import { startServer } from './server.js';
 import { openStore } from './store/open-store.js';
@@ -25,6 +25,30 @@ function defaultUiDir(): string | undefined {
   const dir = fileURLToPath(new URL('../../map-ui/dist', import.meta.url));
   return existsSync(resolve(dir, 'index.html')) ? dir : undefined;
 }
+
+/** `beatplan serve --help` (the engine CLI's CommandHelp shape; options parsed by parseConfig). */
+export const SERVE_HELP = {
+  name: 'serve',
+  summary: 'serve the HTTP API (/api/v1) and the planning map until SIGINT/SIGTERM',
+  details: 'On an empty database an admin token is created and printed once. Settings also come from BEATPLAN_* environment variables; flags win.',
+  options: {
+    ...CONFIG_OPTIONS,
+    demo: { type: 'string', value: 'DIR', description: 'Load the demo city from DIR (e.g. data/demo) through the API on first start.' },
+    verbose: { type: 'boolean', description: 'Print the request log on the terminal instead of <data>/server.log.' },
+  },
+} as const;
+
+/** `beatplan token create --help`. */
+export const TOKEN_HELP = {
+  name: 'token create',
+  summary: 'create an access token and print it once',
+  options: {
+    role: { type: 'string', value: 'viewer|analyst|commander|admin', required: true, description: 'What the token may do.' },
+    label: { type: 'string', value: 'TEXT', description: 'A name to recognise the token by.', default: '"<role> token"' },
+    data: CONFIG_OPTIONS.data,
+    database: CONFIG_OPTIONS.database,
+  },
+} as const;
 
 /**
  * `beatplan serve`: starts the API (and the map when built) until SIGINT/SIGTERM. On an empty
@@ -90,7 +114,7 @@ export async function tokenCommand(argv: string[], io: CliIo): Promise<number> {
   }
   const { values } = parseArgs({
     args: rest,
-    options: { role: { type: 'string' }, label: { type: 'string' }, data: { type: 'string' }, database: { type: 'string' } },
+    options: TOKEN_HELP.options,
     strict: true,
   });
   if (!values.role || !(ROLES as readonly string[]).includes(values.role)) {

@@ -74,6 +74,22 @@ const ENV: Record<keyof Config, string> = {
 };
 
 /**
+ * The `beatplan serve` options parsed by {@link parseConfig}, with their help (the engine CLI's
+ * declarative option-table shape: `beatplan serve --help` prints them).
+ */
+export const CONFIG_OPTIONS = {
+  port: { type: 'string', value: 'PORT', description: 'TCP port; 0 picks a free one (env BEATPLAN_PORT).', default: '8080' },
+  host: { type: 'string', value: 'HOST', description: 'Interface to listen on (env BEATPLAN_HOST).', default: '127.0.0.1' },
+  data: { type: 'string', value: 'DIR', description: 'Folder of the SQLite file and stored files (env BEATPLAN_DATA).', default: 'beatplan-data' },
+  database: { type: 'string', value: 'postgres://…', description: 'PostgreSQL URL: keep everything in PostgreSQL (env BEATPLAN_DATABASE_URL).', default: 'SQLite under --data' },
+  cors: { type: 'string', value: 'ORIGIN,...', description: 'Origins allowed by CORS (env BEATPLAN_CORS_ORIGINS).', default: 'none (CORS off)' },
+  'log-level': { type: 'string', value: 'LEVEL', description: 'fatal, error, warn, info, debug, trace or silent (env BEATPLAN_LOG_LEVEL).', default: 'info' },
+  'job-concurrency': { type: 'string', value: 'N', description: 'Jobs (worker threads) running at once, 1-16 (env BEATPLAN_JOB_CONCURRENCY).', default: '1' },
+  ui: { type: 'string', value: 'DIR', description: 'Built planning map served at / (env BEATPLAN_UI_DIR).', default: 'packages/map-ui/dist when built' },
+  'privacy-k': { type: 'string', value: 'K', description: 'Viewers see incident figures only for areas of at least K incidents (env BEATPLAN_PRIVACY_K).', default: '5' },
+} as const;
+
+/**
  * Parses `beatplan serve` arguments (`--port 8080 --data DIR --database postgres://… --host H
  * --cors a,b --log-level info`) and `BEATPLAN_*` environment variables into a {@link Config}.
  * @throws Error naming each invalid setting
@@ -82,17 +98,7 @@ const ENV: Record<keyof Config, string> = {
 export function parseConfig(argv: readonly string[], env: Record<string, string | undefined> = {}): Config {
   const { values } = parseArgs({
     args: [...argv],
-    options: {
-      port: { type: 'string' },
-      host: { type: 'string' },
-      data: { type: 'string' },
-      database: { type: 'string' },
-      cors: { type: 'string' },
-      'log-level': { type: 'string' },
-      'job-concurrency': { type: 'string' },
-      ui: { type: 'string' },
-      'privacy-k': { type: 'string' },
-    },
+    options: CONFIG_OPTIONS,
     strict: true,
     allowPositionals: false,
   });

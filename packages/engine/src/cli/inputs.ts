@@ -9,30 +9,37 @@ import type { Grid } from '../grid/grid.js';
 import { parseColumnMapping } from '../io/columns.js';
 import { loadCity, type LoadedCity } from '../io/load-city.js';
 import { parseShifts } from '../score/shifts.js';
+import type { OptionTable, OptionValues } from './options.js';
 
-/** parseArgs option specs of the inputs every city command takes. */
+/** Options of the inputs every city command (score, plan, evaluate) takes. */
 export const CITY_OPTIONS = {
-  boundary: { type: 'string' },
-  incidents: { type: 'string' },
-  out: { type: 'string' },
-  resolution: { type: 'string' },
-  layer: { type: 'string', multiple: true },
-  barriers: { type: 'string' },
-  shifts: { type: 'string' },
-  map: { type: 'string' },
-} as const;
+  boundary: { type: 'string', value: 'B.geojson', required: true, description: 'City limits: GeoJSON (Multi)Polygon.' },
+  incidents: { type: 'string', value: 'I.csv|I.geojson', required: true, description: 'Incidents: CSV or GeoJSON points (see File formats).' },
+  out: { type: 'string', value: 'DIR', required: true, description: 'Output folder (created when missing).' },
+  resolution: {
+    type: 'string',
+    value: 'R',
+    description: 'H3 resolution of the grid cells (0-15; 9 ≈ 0.1 km², 10 ≈ 0.015 km²).',
+    default: 'the finest resolution that keeps the problem fast for the beat count',
+  },
+  layer: {
+    type: 'string',
+    multiple: true,
+    value: 'FILE:FIELD[:vulnerability]',
+    description: 'Engagement layer: polygons with a count property (e.g. population) spread over cells by intersection area; with :vulnerability, a need multiplier (at most one).',
+  },
+  barriers: { type: 'string', value: 'L.geojson', description: 'Barrier lines (rivers, expressways): grid edges crossing them are cut.' },
+  shifts: { type: 'string', value: 'H-H,...', description: 'Shift windows in local hours, covering the day.', default: '0-8,8-16,16-24' },
+  map: {
+    type: 'string',
+    value: 'lat=COL,lng=COL,time=COL,type=COL[,priority=COL]',
+    description: 'Incident column mapping for layouts that are not detected.',
+    default: 'detected from the header (Chicago Data Portal and generic names)',
+  },
+} as const satisfies OptionTable;
 
 /** The parsed values of {@link CITY_OPTIONS}. */
-export interface CityArgs {
-  boundary?: string;
-  incidents?: string;
-  out?: string;
-  resolution?: string;
-  layer?: string[];
-  barriers?: string;
-  shifts?: string;
-  map?: string;
-}
+export type CityArgs = OptionValues<typeof CITY_OPTIONS>;
 
 /** Throws `BAD_INPUT` naming the flag when a required flag is missing. */
 export function required<T>(value: T | undefined, flag: string): T {

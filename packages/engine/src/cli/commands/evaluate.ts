@@ -3,7 +3,6 @@
  * metrics.json and cells.csv — e.g. last year's plan against this year's calls.
  */
 import { readFile } from 'node:fs/promises';
-import { parseArgs } from 'node:util';
 import { BeatplanError } from '../../errors.js';
 import { gridFromCells } from '../../grid/build-grid.js';
 import { evaluatePlan } from '../../plan/evaluate.js';
@@ -11,6 +10,7 @@ import { planFromJson, planToCellsCsv } from '../../plan/output.js';
 import type { BalanceOn } from '../../plan/types.js';
 import { terminalProgress } from '../progress.js';
 import { CITY_OPTIONS, loadCityFromArgs, numberFlag, required, roundTimings, writeOut } from '../inputs.js';
+import { parseOptions, type CommandHelp } from '../options.js';
 import type { CliIo } from '../run.js';
 import { metricsLine } from './plan.js';
 
@@ -37,8 +37,23 @@ export async function readPlanFile(file: string) {
   }
 }
 
+/** `beatplan evaluate --help`. */
+export const EVALUATE_HELP = {
+  name: 'evaluate',
+  summary: "score a saved plan's grid with (new) incidents and measure the plan",
+  details: 'Writes DIR/metrics.json (PlanMetrics) and DIR/cells.csv — e.g. last year\'s plan against this year\'s calls. The grid and shifts come from the plan; --boundary is optional.',
+  options: {
+    plan: { type: 'string', value: 'DIR/plan.json', required: true, description: 'The plan to evaluate (written by `beatplan plan`).' },
+    ...CITY_OPTIONS,
+    boundary: { ...CITY_OPTIONS.boundary, required: false, description: "City limits; optional (the plan's grid is used)." },
+    shifts: { ...CITY_OPTIONS.shifts, default: "the plan's shifts" },
+    tolerance: { type: 'string', value: 'EPS', description: 'Balance band ±EPS around the mean workload.', default: "the plan's tolerance, else 0.05" },
+  },
+  formats: ['plan', 'incidents', 'geojson'],
+} as const satisfies CommandHelp;
+
 export async function evaluateCommand(argv: string[], io: CliIo): Promise<number> {
-  const { values } = parseArgs({ args: argv, options: { ...CITY_OPTIONS, plan: { type: 'string' }, tolerance: { type: 'string' } }, strict: true });
+  const values = parseOptions(argv, EVALUATE_HELP.options);
   const out = required(values.out, 'out');
   const t0 = performance.now();
   const saved = await readPlanFile(required(values.plan, 'plan'));

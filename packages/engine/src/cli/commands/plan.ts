@@ -3,7 +3,6 @@
  * cells.csv, metrics.json (and existing-metrics.json / comparison.json with --existing).
  */
 import { basename } from 'node:path';
-import { parseArgs } from 'node:util';
 import type { FeatureCollection, MultiPolygon, Polygon } from 'geojson';
 import { BeatplanError } from '../../errors.js';
 import { cellsToPolygons } from '../../grid/locate.js';
@@ -19,24 +18,41 @@ import { planBeats } from '../../plan/plan-beats.js';
 import type { BalanceOn, BeatPlan, PlanMetrics } from '../../plan/types.js';
 import { terminalProgress } from '../progress.js';
 import { CITY_OPTIONS, intFlag, loadCityFromArgs, numberFlag, required, roundTimings, writeOut } from '../inputs.js';
+import { parseOptions, type CommandHelp, type OptionTable } from '../options.js';
 import type { CliIo } from '../run.js';
 
-const PLAN_OPTIONS = {
+/** Options of `beatplan plan` (parse table and help in one). */
+export const PLAN_OPTIONS = {
   ...CITY_OPTIONS,
-  beats: { type: 'string' },
-  tolerance: { type: 'string' },
-  seed: { type: 'string' },
-  existing: { type: 'string' },
-  'existing-id': { type: 'string' },
-  districts: { type: 'string' },
-  'district-id': { type: 'string' },
-  balance: { type: 'string' },
-  'start-from-existing': { type: 'boolean' },
-  lock: { type: 'string' },
-  'time-limit': { type: 'string' },
-  venues: { type: 'string' },
-  areas: { type: 'string' },
-} as const;
+  beats: {
+    type: 'string',
+    value: 'K',
+    description: 'Number of beats.',
+    default: 'the number of existing beats with --existing, else total workload / 100.8 officer-hours (one post around the clock at 60%)',
+  },
+  tolerance: { type: 'string', value: 'EPS', description: 'Balance band: every beat within ±EPS of the mean workload.', default: '0.05' },
+  seed: { type: 'string', value: 'N', description: 'Seed of every random choice (same input and seed, same plan).', default: '1' },
+  existing: { type: 'string', value: 'E.geojson', description: 'Current beats: evaluated on the same grid and scores (existing-metrics.json, comparison.json).' },
+  'existing-id': { type: 'string', value: 'FIELD', description: 'Property holding the current beat id.', default: 'feature id, else its 1-based position' },
+  districts: { type: 'string', value: 'D.geojson', description: 'Districts: each beat is nested in one district.' },
+  'district-id': { type: 'string', value: 'FIELD', description: 'Property holding the district id.', default: 'feature id, else its 1-based position' },
+  balance: { type: 'string', value: 'total|shift:ID|mix:W,N', description: 'What is balanced: total workload, one shift\'s workload, or a mix of workload and need weighted W:N.', default: 'total' },
+  'start-from-existing': { type: 'boolean', description: 'Start the search from the current beats (needs --existing), for minimal change.' },
+  lock: { type: 'string', value: 'ID,ID,...', description: 'Current beats kept exactly as they are (needs --existing).' },
+  'time-limit': { type: 'string', value: 'MS', description: 'Time budget of the local search, milliseconds.', default: 'no limit' },
+  venues: { type: 'string', value: 'V.geojson', description: 'Meeting venues (Point features with a name): nearest venue and walking time per beat.' },
+  areas: { type: 'string', value: 'A.geojson:FIELD', description: 'Equity lens: officer, community and reactive hours per area (equity.json), current beats vs plan.' },
+} as const satisfies OptionTable;
+
+/** `beatplan plan --help`. */
+export const PLAN_HELP = {
+  name: 'plan',
+  summary: 'partition the city into contiguous, compact, workload-balanced beats',
+  details:
+    'Writes DIR/plan.json ("format": "beatplan.plan/1"), DIR/beats.geojson (one dissolved feature per beat), DIR/cells.csv (h3, beat, workload, need, …) and DIR/metrics.json; with --existing also existing-metrics.json and comparison.json; with --areas equity.json.',
+  options: PLAN_OPTIONS,
+  formats: ['incidents', 'geojson'],
+} as const satisfies CommandHelp;
 
 /**
  * Officer-hours per week one beat carries by default when no beat count is given: one
@@ -94,7 +110,7 @@ export function metricsLine(label: string, m: PlanMetrics): string {
 }
 
 export async function planCommand(argv: string[], io: CliIo): Promise<number> {
-  const { values } = parseArgs({ args: argv, options: PLAN_OPTIONS, strict: true });
+  const values = parseOptions(argv, PLAN_OPTIONS);
   const out = required(values.out, 'out');
   const tolerance = numberFlag(values.tolerance, 'tolerance', 0.001, 1) ?? 0.05;
   const seed = intFlag(values.seed, 'seed', 0, 2 ** 32 - 1) ?? 1;

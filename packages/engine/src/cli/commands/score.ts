@@ -1,12 +1,21 @@
 /** `beatplan score`: grid + ingest + score → cells.csv and score-report.json. */
-import { parseArgs } from 'node:util';
 import { cellsToCsv } from '../../score/cells-csv.js';
 import { terminalProgress } from '../progress.js';
 import { CITY_OPTIONS, loadCityFromArgs, required, roundTimings, writeOut } from '../inputs.js';
+import { parseOptions, type CommandHelp } from '../options.js';
 import type { CliIo } from '../run.js';
 
+/** `beatplan score --help`. */
+export const SCORE_HELP = {
+  name: 'score',
+  summary: 'grid the city and score every cell on workload and engagement need',
+  details: 'Writes DIR/cells.csv (h3, workload, need, incidents, population, workload_<shift>; officer-hours and community hours per week) and DIR/score-report.json (grid, ingest and scoring report, timings).',
+  options: CITY_OPTIONS,
+  formats: ['incidents', 'geojson'],
+} as const satisfies CommandHelp;
+
 export async function scoreCommand(argv: string[], io: CliIo): Promise<number> {
-  const { values } = parseArgs({ args: argv, options: CITY_OPTIONS, strict: true });
+  const values = parseOptions(argv, SCORE_HELP.options);
   const out = required(values.out, 'out');
   const t0 = performance.now();
   const city = await loadCityFromArgs(values, { onProgress: terminalProgress(io.stderr) });

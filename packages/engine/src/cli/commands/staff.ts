@@ -2,7 +2,6 @@
  * `beatplan staff`: a saved plan + roster (+ fleet) → staffing.json and assignments.csv;
  * with `--out-officers SHIFT:N[,SHIFT:N]` also whatif.json (N officers out on a shift).
  */
-import { parseArgs } from 'node:util';
 import { BeatplanError } from '../../errors.js';
 import { readFleet } from '../../io/read-fleet.js';
 import { readRoster } from '../../io/read-roster.js';
@@ -19,6 +18,7 @@ import { withPlanFigures } from '../plan-figures.js';
 import { staffingInputOfPlan } from '../../staff/from-plan.js';
 import { terminalProgress } from '../progress.js';
 import { intFlag, numberFlag, required, writeOut } from '../inputs.js';
+import { parseOptions, type CommandHelp, type OptionTable } from '../options.js';
 import type { CliIo } from '../run.js';
 import { readPlanFile } from './evaluate.js';
 
@@ -58,23 +58,37 @@ export function allocatedUnits(result: StaffingResult, beatIds: readonly string[
   return units;
 }
 
+/** Options of `beatplan staff` (parse table and help in one). */
+export const STAFF_OPTIONS = {
+  plan: { type: 'string', value: 'DIR/plan.json', required: true, description: 'The plan to staff (written by `beatplan plan`).' },
+  roster: { type: 'string', value: 'R.csv', required: true, description: 'Officers (see File formats).' },
+  out: { type: 'string', value: 'DIR', required: true, description: 'Output folder (created when missing).' },
+  fleet: { type: 'string', value: 'F.csv', description: 'Vehicles per shift; without it vehicles are not limited.' },
+  saturation: { type: 'string', value: 'S', description: 'Reactive workload may fill at most this share of on-duty time (0.05-1).', default: '0.6' },
+  'min-officers': { type: 'string', value: 'N', description: 'Officers per beat per shift at least (0-100).', default: '1' },
+  'out-officers': { type: 'string', value: 'SHIFT:N,...', description: 'What-if: N officers out on SHIFT; writes whatif.json (staffing and response, before and after).' },
+  seed: { type: 'string', value: 'N', description: 'Seed of the what-if\'s choice of officers out.', default: '1' },
+  venues: { type: 'string', value: 'V.geojson', description: 'Meeting venues (Point features with a name): nearest venue and walking time per beat.' },
+  skill: {
+    type: 'string',
+    multiple: true,
+    value: 'SKILL=FILE:FIELD[:MIN_SHARE]',
+    description: 'A beat needs an officer with SKILL where the share of residents in FIELD (of the polygons of FILE) is at least MIN_SHARE.',
+    default: 'MIN_SHARE 0.25',
+  },
+} as const satisfies OptionTable;
+
+/** `beatplan staff --help`. */
+export const STAFF_HELP = {
+  name: 'staff',
+  summary: 'officers per beat per shift, and named assignments that keep officers on their beat',
+  details: 'Writes DIR/staffing.json (officers required and allocated per beat and shift, response and access figures, what was solved exactly) and DIR/assignments.csv (officer_id, name, shift, rank, beat, previous_beat, target_beat, continuity, slot, reason).',
+  options: STAFF_OPTIONS,
+  formats: ['plan', 'roster', 'fleet', 'geojson'],
+} as const satisfies CommandHelp;
+
 export async function staffCommand(argv: string[], io: CliIo): Promise<number> {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      plan: { type: 'string' },
-      roster: { type: 'string' },
-      fleet: { type: 'string' },
-      out: { type: 'string' },
-      saturation: { type: 'string' },
-      'min-officers': { type: 'string' },
-      'out-officers': { type: 'string' },
-      seed: { type: 'string' },
-      venues: { type: 'string' },
-      skill: { type: 'string', multiple: true },
-    },
-    strict: true,
-  });
+  const values = parseOptions(argv, STAFF_OPTIONS);
   const out = required(values.out, 'out');
   const planFile = required(values.plan, 'plan');
   const rosterFile = required(values.roster, 'roster');
