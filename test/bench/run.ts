@@ -10,6 +10,7 @@ const benches: Record<string, () => Promise<void>> = {
   plan: async () => (await import('./plan-bench.js')).runPlanBench(),
   staff: async () => (await import('./staff-bench.js')).runStaffBench(),
   response: async () => (await import('./response-bench.js')).runResponseBench(),
+  simulate: async () => (await import('./simulate-bench.js')).runSimulateBench(),
   api: async () => (await import('./api-bench.js')).runApiBench(),
   soak: async () => void (await import('./soak-bench.js')).runSoakBench(),
 };

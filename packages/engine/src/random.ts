@@ -69,3 +69,20 @@ export function shuffleInPlace<T>(arr: T[] | Int32Array | Uint32Array, rng: Rng)
     arr[j] = t as never;
   }
 }
+
+/**
+ * Weighted draw by cumulative weights: the first index in `[lo, hi]` whose cumulative weight
+ * exceeds `x` (binary search). With `x = rng.next() × cum[hi]` (cumulative over the range),
+ * index k is drawn with probability proportional to its weight; zero weights are never drawn.
+ * @param cum non-decreasing cumulative weights
+ * @param x a value in `[cum[lo−1] (or 0), cum[hi])`
+ * @example pickCumulative(Float64Array.from([1, 1, 3]), 0.5 * 3) // 2
+ */
+export function pickCumulative(cum: ArrayLike<number>, x: number, lo = 0, hi = cum.length - 1): number {
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (cum[mid]! > x) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
+}

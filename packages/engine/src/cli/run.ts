@@ -40,6 +40,10 @@ export const COMMANDS: Readonly<Record<string, () => Promise<CommandEntry>>> = {
     const m = await import('./commands/staff.js');
     return { run: m.staffCommand, help: m.STAFF_HELP };
   },
+  simulate: async () => {
+    const m = await import('./commands/simulate.js');
+    return { run: m.simulateCommand, help: m.SIMULATE_HELP };
+  },
   serve: async () => {
     const m = await apiCli();
     return { run: m.serveCommand, help: m.SERVE_HELP };

@@ -9,6 +9,7 @@ import { shiftLengthHours } from '../score/shifts.js';
 import type { CellScores } from '../score/types.js';
 import { solveHypercubeApprox, solveHypercubeExact, type HypercubeSolution } from './hypercube.js';
 import { atomDistanceKm, buildTravelModel, type TravelModel } from './travel.js';
+import { scoresServiceMinutes } from './simulate-calls.js';
 
 /** A number per shift, or one for all shifts. */
 export type PerShift = number | readonly number[];
@@ -247,17 +248,7 @@ export function estimateResponse(
   }
   const warnings: string[] = [];
   // Mean service time from the scores.
-  let derivedServiceMinutes = NaN;
-  if (options.serviceMinutes === undefined) {
-    let hours = 0;
-    let incidents = 0;
-    for (let i = 0; i < n; i++) {
-      hours += scores.rawWorkloadHours[i]!;
-      incidents += scores.incidentCount[i]!;
-    }
-    if (!(incidents > 0) || !(hours > 0)) throw new BeatplanError('BAD_INPUT', 'the scores hold no incidents: give serviceMinutes', { field: 'serviceMinutes' });
-    derivedServiceMinutes = ((hours * scores.periodWeeks) / incidents) * 60;
-  }
+  const derivedServiceMinutes = options.serviceMinutes === undefined ? scoresServiceMinutes(scores) : NaN;
   // Travel model (shift independent).
   const cellWeights = new Float64Array(n);
   for (let i = 0; i < n; i++) cellWeights[i] = scores.workloadHours[i]!;
@@ -459,9 +450,13 @@ function countBeats(district: Int32Array, k: number): number {
 
 /**
  * Where a beat's units are: over the beat's atoms in proportion to the shift's calls there
- * (by area when the beat has no calls in the shift). Sums to 1 per beat.
+ * (by area when the beat has no calls in the shift). Sums to 1 per beat. The simulation
+ * (`simulate.ts`) places free units by the same weights.
+ * @param lambda calls per hour (or any weight) per atom
+ * @returns weight per atom
+ * @example positionWeights(travel, lambdaOfAtoms, plan.beatIds.length)
  */
-function positionWeights(travel: TravelModel, lambda: Float64Array, beats: number): Float64Array {
+export function positionWeights(travel: TravelModel, lambda: Float64Array, beats: number): Float64Array {
   const w = new Float64Array(travel.atomCount);
   for (let b = 0; b < beats; b++) {
     const lo = travel.beatAtomOffsets[b]!;

@@ -1,7 +1,7 @@
 /**
  * Response, cross-beat dispatch and community access of a staffed beat plan:
  * Larson's hypercube queueing model (exact and approximate), travel times, beat meeting
- * places and the equity lens.
+ * places, the equity lens, and the discrete-event simulation that replays calls.
  */
 export { mmnFigures, larsonCorrectionFactors, type MmnFigures } from './queueing.js';
 export { solveHypercubeExact, solveHypercubeApprox, type HypercubeSystem, type HypercubeOptions, type HypercubeSolution } from './hypercube.js';
@@ -28,6 +28,19 @@ export {
   type ResponseFigures,
   type ShiftResponse,
 } from './estimate-response.js';
+export { MinHeap } from './min-heap.js';
+export {
+  poissonCalls,
+  replayCalls,
+  scoresServiceMinutes,
+  shiftRuns,
+  UNSPECIFIED_PRIORITY,
+  type LeftOutCalls,
+  type PoissonCallsOptions,
+  type ReplayCallsOptions,
+  type SimulationCalls,
+} from './simulate-calls.js';
+export { simulateResponse, type SimulateOptions, type SimulatedFigures, type SimulationResult } from './simulate.js';
 export { chooseMeetingPlaces, type BeatMeetingPlace, type MeetingPlaceOptions, type MeetingPlaces, type VenuesLike } from './meetings.js';
 export {
   compareEquity,

@@ -38,3 +38,4 @@ export type {
   StaffingResult,
 } from './types.js';
 export { skillsOfBeats, type SkillRule } from './skills.js';
+export { allocatedOfficersOf, type StaffingJsonLike } from './staffing-json.js';

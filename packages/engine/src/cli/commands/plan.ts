@@ -2,6 +2,8 @@
  * `beatplan plan`: grid + ingest + score + districting → plan.json, beats.geojson,
  * cells.csv, metrics.json (and existing-metrics.json / comparison.json with --existing).
  */
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { FeatureCollection, MultiPolygon, Polygon } from 'geojson';
 import { BeatplanError } from '../../errors.js';
@@ -13,7 +15,9 @@ import { compareEquity, equityByArea } from '../../response/equity.js';
 import { REQUIRED_OFFICERS_RULE, withPlanFigures } from '../plan-figures.js';
 import { staffingInputOfPlan } from '../../staff/from-plan.js';
 import { comparePlans, evaluatePlan, importPlan } from '../../plan/evaluate.js';
-import { beatsToGeojson, planToCellsCsv, planToJson } from '../../plan/output.js';
+import { beatsToGeojson, planFromJson, planToCellsCsv, planToJson, type PlanFromJson } from '../../plan/output.js';
+import { inheritBeatIds, mapParentOntoGrid, parentAsInitialPlan, type ParentPlan, type PlanLineage } from '../../plan/lineage.js';
+import type { Grid } from '../../grid/grid.js';
 import { planBeats } from '../../plan/plan-beats.js';
 import type { BalanceOn, BeatPlan, PlanMetrics } from '../../plan/types.js';
 import { terminalProgress } from '../progress.js';
@@ -37,7 +41,13 @@ export const PLAN_OPTIONS = {
   districts: { type: 'string', value: 'D.geojson', description: 'Districts: each beat is nested in one district.' },
   'district-id': { type: 'string', value: 'FIELD', description: 'Property holding the district id.', default: 'feature id, else its 1-based position' },
   balance: { type: 'string', value: 'total|shift:ID|mix:W,N', description: 'What is balanced: total workload, one shift\'s workload, or a mix of workload and need weighted W:N.', default: 'total' },
-  'start-from-existing': { type: 'boolean', description: 'Start the search from the current beats (needs --existing), for minimal change.' },
+  from: {
+    type: 'string',
+    value: 'PARENT/plan.json',
+    description:
+      'The predecessor plan: beats inherit its ids by overlap (optimal matching on shared workload; new beats get ids no ancestor used), plan.json records the lineage (parent sha256 and name, shares per beat), and staffing reads a roster\'s current_beat against it. Without --from, --existing is the parent.',
+  },
+  'start-from-existing': { type: 'boolean', description: 'Start the search from the predecessor (--from, else --existing), for minimal change.' },
   lock: { type: 'string', value: 'ID,ID,...', description: 'Current beats kept exactly as they are (needs --existing).' },
   'time-limit': { type: 'string', value: 'MS', description: 'Time budget of the local search, milliseconds.', default: 'no limit' },
   venues: { type: 'string', value: 'V.geojson', description: 'Meeting venues (Point features with a name): nearest venue and walking time per beat.' },
@@ -109,6 +119,50 @@ export function metricsLine(label: string, m: PlanMetrics): string {
     `PP mean ${m.compactness.polsbyPopperMean.toFixed(3)}, non-contiguous ${m.contiguity.nonContiguousBeats}, unassigned ${m.unassignedCells}`;
 }
 
+/** sha256 (hex) of a file's bytes as read. */
+async function sha256OfFile(file: string): Promise<string> {
+  return createHash('sha256').update(await readFile(file)).digest('hex');
+}
+
+/**
+ * Reads a parent `plan.json` for `--from`: its content hash (sha256 of the file's bytes as
+ * read) and its parsed cells, beats and lineage.
+ * @throws BeatplanError `PARSE_ERROR` / `UNSUPPORTED_FORMAT` naming the file
+ */
+export async function readParentPlanFile(file: string): Promise<{ sha256: string; parsed: PlanFromJson; resolution: number }> {
+  const bytes = await readFile(file);
+  try {
+    const json = JSON.parse(bytes.toString('utf8')) as { resolution?: number };
+    const parsed = planFromJson(json);
+    return { sha256: createHash('sha256').update(bytes).digest('hex'), parsed, resolution: parsed.plan.resolution };
+  } catch (e) {
+    if (e instanceof BeatplanError) throw new BeatplanError(e.code, e.message, { ...e.details, file, field: e.details.field ?? '--from' }, { cause: e });
+    throw new BeatplanError('PARSE_ERROR', `not valid JSON: ${(e as Error).message}`, { file, field: '--from' });
+  }
+}
+
+/** The `--from` parent mapped onto the new grid (H3 equality, else the parent cell holding the cell's centre). */
+export function parentOnGrid(grid: Grid, parent: { sha256: string; parsed: PlanFromJson; resolution: number }, name: string): ParentPlan {
+  const { plan, h3, lineage } = parent.parsed;
+  return {
+    kind: 'plan',
+    name,
+    sha256: parent.sha256,
+    beatIds: plan.beatIds,
+    beatOfCell: mapParentOntoGrid(grid, { h3, resolution: parent.resolution, beatOfCell: plan.beatOfCell }),
+    ancestorIds: lineage?.usedIds ?? [],
+    generation: lineage?.generation ?? 0,
+  };
+}
+
+/** Summary line of a plan's lineage. */
+export function lineageLine(l: PlanLineage): string {
+  const kept = l.beats.filter((b) => b.inherited).length;
+  return `lineage: ${kept} of ${l.beats.length} beats inherit an id from ${l.parent.kind === 'plan' ? 'parent plan' : 'existing layer'} ${l.parent.name} ` +
+    `(${l.matching.majorityPairsKept} of ${l.matching.majorityPairs} majority pairs, ${(100 * l.matching.matchedWorkloadShare).toFixed(1)}% of workload on matched pairs), ` +
+    `${l.beats.length - kept} new ids; generation ${l.generation}`;
+}
+
 export async function planCommand(argv: string[], io: CliIo): Promise<number> {
   const values = parseOptions(argv, PLAN_OPTIONS);
   const out = required(values.out, 'out');
@@ -116,12 +170,14 @@ export async function planCommand(argv: string[], io: CliIo): Promise<number> {
   const seed = intFlag(values.seed, 'seed', 0, 2 ** 32 - 1) ?? 1;
   const timeLimitMs = numberFlag(values['time-limit'], 'time-limit', 1);
   let beats = intFlag(values.beats, 'beats', 1, 100_000);
-  if ((values['start-from-existing'] || values.lock) && !values.existing) {
-    throw new BeatplanError('BAD_INPUT', '--start-from-existing and --lock need --existing', { field: values.lock ? '--lock' : '--start-from-existing' });
+  if ((values['start-from-existing'] || values.lock) && !values.existing && !values.from) {
+    throw new BeatplanError('BAD_INPUT', '--start-from-existing and --lock need --from or --existing', { field: values.lock ? '--lock' : '--start-from-existing' });
   }
   const t0 = performance.now();
   const progress = terminalProgress(io.stderr);
   const existing = values.existing ? await readIdPolygons(values.existing, values['existing-id'], 'existing') : undefined;
+  const parentFile = values.from ? await readParentPlanFile(values.from) : undefined;
+  if (beats === undefined && parentFile) beats = new Set(parentFile.parsed.plan.beatIds).size;
   if (beats === undefined && existing) beats = new Set(existing.ids).size;
 
   const city = await loadCityFromArgs(values, { beats, onProgress: progress });
@@ -134,6 +190,13 @@ export async function planCommand(argv: string[], io: CliIo): Promise<number> {
 
   let existingPlan: BeatPlan | undefined;
   if (existing) existingPlan = importPlan(grid, cellsToPolygons(grid, existing.fc), existing.ids);
+  // Lineage: the parent is --from, else the --existing layer (its beats' ids are inherited).
+  const parent = parentFile
+    ? parentOnGrid(grid, parentFile, values.from!)
+    : existingPlan
+      ? { kind: 'existing' as const, name: basename(values.existing!), sha256: await sha256OfFile(values.existing!), beatIds: existingPlan.beatIds, beatOfCell: existingPlan.beatOfCell }
+      : undefined;
+  const initialPlan = !values['start-from-existing'] ? undefined : parentFile ? parentAsInitialPlan(grid, parent!) : existingPlan;
   let districts: Int32Array | undefined;
   let districtIds: string[] | undefined;
   if (values.districts) {
@@ -143,19 +206,21 @@ export async function planCommand(argv: string[], io: CliIo): Promise<number> {
   }
 
   let t = performance.now();
-  const { plan, report } = planBeats(grid, scores, {
+  const { plan: planned, report } = planBeats(grid, scores, {
     beats,
     tolerance,
     seed,
     balanceOn,
     districts,
     districtIds,
-    initial: values['start-from-existing'] ? existingPlan : undefined,
+    initial: initialPlan,
     locked: values.lock ? values.lock.split(',').map((s) => s.trim()).filter(Boolean) : undefined,
     timeLimitMs,
     onProgress: progress,
   });
   const planMs = performance.now() - t;
+  const inherited = parent ? inheritBeatIds(planned, parent, scores.workloadHours) : undefined;
+  const plan = inherited?.plan ?? planned;
 
   t = performance.now();
   const timings = { grid: city.timingsMs.grid, ingest: city.timingsMs.ingest, score: city.timingsMs.score, plan: planMs };
@@ -186,13 +251,14 @@ export async function planCommand(argv: string[], io: CliIo): Promise<number> {
     // the current beats, so staffing can follow officers to the beat that took over their cells
     existing: existingPlan ? { ids: existingPlan.beatIds, beatOfCell: Array.from(existingPlan.beatOfCell) } : null,
   };
-  await writeOut(out, 'plan.json', JSON.stringify(planToJson(grid, plan, scores, extra)));
+  await writeOut(out, 'plan.json', JSON.stringify(planToJson(grid, plan, scores, extra, inherited?.lineage)));
   await writeOut(out, 'beats.geojson', beatsToGeojson(grid, plan, metrics));
   await writeOut(out, 'cells.csv', planToCellsCsv(grid, plan, scores));
   await writeOut(out, 'metrics.json', metrics);
   io.stdout.write(`${metricsLine('plan', metrics)}; ${(planMs / 1000).toFixed(1)} s → ${out}\n`);
   io.stdout.write(`${responseLine('plan', metrics.response)}\n`);
   for (const w of report.warnings) io.stderr.write(`warning: ${w}\n`);
+  if (inherited) io.stdout.write(`${lineageLine(inherited.lineage)}\n`);
 
   if (existingPlan) {
     const existingMetrics = figures(existingPlan, evaluatePlan(grid, existingPlan, scores, { balanceOn, tolerance, timingsMs: { grid: timings.grid, score: timings.score } }));

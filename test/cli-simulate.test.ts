@@ -1,0 +1,131 @@
+/**
+ * `beatplan simulate` end to end on Chicago: the README's plan and staffing commands, then the
+ * 2015 incidents replayed against them → simulation.json with response = wait + travel, cross-
+ * beat share, queued share and utilisation beside the hypercube's figures; the Poisson mode
+ * agrees with the hypercube; the same seed gives the same bytes; bad inputs are exit 2.
+ */
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../packages/engine/src/cli/run.js';
+import { hasRealdata, realdata } from './support/realdata.js';
+
+function capture() {
+  const o = { out: '', err: '' };
+  return { o, io: { stdout: { write: (s: string) => (o.out += s) }, stderr: { write: (s: string) => (o.err += s) } } };
+}
+
+async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
+  const c = capture();
+  const code = await runCli(args, c.io);
+  return { code, ...c.o };
+}
+
+describe.skipIf(!hasRealdata())('beatplan simulate on Chicago', () => {
+  const out = mkdtempSync(join(tmpdir(), 'bp-sim-'));
+  const incidents = realdata('chicago', 'crimes_2015_jan23_feb08_10k.csv');
+  const planFile = join(out, 'plan', 'plan.json');
+  const staffingFile = join(out, 'staff', 'staffing.json');
+  let sim: any;
+  let staffing: any;
+
+  beforeAll(async () => {
+    const plan = await cli([
+      'plan',
+      '--boundary', realdata('chicago', 'police_beats.geojson'),
+      '--incidents', incidents,
+      '--existing', realdata('chicago', 'police_beats.geojson'), '--existing-id', 'beat_num',
+      '--resolution', '10', '--seed', '7',
+      '--out', join(out, 'plan'),
+    ]);
+    if (plan.code !== 0) throw new Error(plan.err);
+    // roster: 3 officers per current beat and shift (every 25th unavailable)
+    const beats = JSON.parse(readFileSync(realdata('chicago', 'police_beats.geojson'), 'utf8')).features.map((f: any) => f.properties.beat_num as string);
+    const lines = ['officer_id,name,shift,rank,current_beat,skills,available'];
+    let id = 1;
+    for (const b of beats) for (const shift of ['0-8', '8-16', '16-24']) for (let k = 0; k < 3; k++, id++) lines.push(`P${id},Officer ${id},${shift},Police Officer,${b},,${id % 25 === 0 ? 'false' : 'true'}`);
+    writeFileSync(join(out, 'roster.csv'), `${lines.join('\n')}\n`);
+    const staff = await cli(['staff', '--plan', planFile, '--roster', join(out, 'roster.csv'), '--out', join(out, 'staff')]);
+    if (staff.code !== 0) throw new Error(staff.err);
+    staffing = JSON.parse(readFileSync(staffingFile, 'utf8'));
+    const r = await cli(['simulate', '--plan', planFile, '--staffing', staffingFile, '--incidents', incidents, '--out', join(out, 'sim'), '--seed', '3']);
+    if (r.code !== 0) throw new Error(r.err);
+    console.log(r.out.trim());
+    sim = JSON.parse(readFileSync(join(out, 'sim', 'simulation.json'), 'utf8'));
+  }, 400_000);
+
+  it('replays the 2015 incidents and writes every figure the issue asks for', () => {
+    expect(sim.format).toBe('beatplan.simulation/1');
+    expect(sim.mode).toBe('replay');
+    expect(sim.period).toEqual({ start: '2015-01-23', days: 17 });
+    // every incident the reader used is replayed or left out by a named reason
+    const left = sim.calls.leftOut;
+    expect(sim.calls.simulated + left.noTime + left.outsideGrid + left.unassignedCell + left.noShift).toBeLessThanOrEqual(sim.calls.read);
+    expect(sim.calls.simulated).toBeGreaterThan(9_000);
+    for (const f of [sim.city, ...sim.shifts, ...sim.priorities]) {
+      expect(f.response.meanMinutes).toBeCloseTo(f.meanWaitMinutes + f.meanTravelMinutes, 3);
+      expect(f.response.p50Minutes).toBeLessThanOrEqual(f.response.p90Minutes);
+      expect(f.crossBeatShare).toBeGreaterThanOrEqual(0);
+      expect(f.queuedShare).toBeGreaterThanOrEqual(0);
+    }
+    expect(sim.shifts.map((s: any) => s.shift)).toEqual(['0-8', '8-16', '16-24']);
+    expect(sim.beats).toHaveLength(274);
+    expect(sim.beats[0].shifts).toHaveLength(3);
+    expect(sim.beats.reduce((t: number, b: any) => t + b.calls, 0)).toBe(sim.city.calls);
+    expect(sim.priorities.map((p: any) => p.priority)).toEqual(['none']); // the portal export has no priority
+    expect(sim.city.utilisation).toBeGreaterThan(0);
+    expect(sim.city.utilisation).toBeLessThan(1);
+    expect(sim.hypercube.city.rho).toBeGreaterThan(0);
+    expect(sim.comparison.city.crossBeatShare.simulation).toBe(sim.city.crossBeatShare);
+    expect(sim.assumptions.travel.speedKmh).toBe(30);
+  });
+
+  it('puts units on duty by the time model: allocated officers × 36 h ÷ 56 h, recomputed from staffing.json', () => {
+    for (let s = 0; s < 3; s++) {
+      let officers = 0;
+      for (const b of staffing.beats) officers += b.shifts[s].allocated;
+      expect(sim.unitsOnDuty.byShift[s].total).toBeCloseTo((officers * 36) / 56, 3);
+    }
+    // the simulated mean units on duty over the period match in expectation (fractions drawn per shift)
+    const expected = sim.unitsOnDuty.byShift.reduce((t: number, x: any) => t + x.total, 0) / 3;
+    expect(Math.abs(sim.city.unitsOnDuty - expected) / expected).toBeLessThan(0.02);
+  });
+
+  it('in --poisson mode agrees with the hypercube within 2 points; the same seed gives the same bytes', async () => {
+    // one unit per beat and shift (56 h/week officers) so both models see the same whole units
+    const one = { format: 'beatplan.staffing/1', beats: staffing.beats.map((b: any) => ({ id: b.id, shifts: b.shifts.map((s: any) => ({ shift: s.shift, allocated: 1 })) })) };
+    writeFileSync(join(out, 'one.json'), JSON.stringify(one));
+    const args = ['simulate', '--plan', planFile, '--staffing', join(out, 'one.json'), '--officer-hours', '56', '--poisson', '--days', '56', '--seed', '5', '--strict'];
+    const a = await cli([...args, '--out', join(out, 'p1')]);
+    expect(a.code, a.err).toBe(0);
+    console.log(a.out.trim());
+    const p = JSON.parse(readFileSync(join(out, 'p1', 'simulation.json'), 'utf8'));
+    expect(p.mode).toBe('poisson');
+    expect(Math.abs(p.comparison.city.utilisation.difference)).toBeLessThan(0.02);
+    expect(Math.abs(p.comparison.city.crossBeatShare.difference)).toBeLessThan(0.02);
+    expect(p.city.crossBeatShare).toBeGreaterThan(0.05); // a real check: calls do cross beats
+    const b = await cli([...args, '--out', join(out, 'p2')]);
+    expect(b.code).toBe(0);
+    expect(readFileSync(join(out, 'p2', 'simulation.json'), 'utf8')).toBe(readFileSync(join(out, 'p1', 'simulation.json'), 'utf8'));
+  }, 120_000);
+
+  it('refuses a staffing of another plan and a missing flag with exit 2 naming them', async () => {
+    const other = { format: 'beatplan.staffing/1', beats: staffing.beats.slice(1) };
+    writeFileSync(join(out, 'other.json'), JSON.stringify(other));
+    const r = await cli(['simulate', '--plan', planFile, '--staffing', join(out, 'other.json'), '--incidents', incidents, '--out', join(out, 'x')]);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/PLAN_GRID_MISMATCH.*other\.json/);
+    const bad = { format: 'beatplan.staffing/1', beats: [{ ...staffing.beats[0], shifts: [{ shift: '0-8', allocated: -1 }] }, ...staffing.beats.slice(1)] };
+    writeFileSync(join(out, 'bad.json'), JSON.stringify(bad));
+    const r2 = await cli(['simulate', '--plan', planFile, '--staffing', join(out, 'bad.json'), '--incidents', incidents, '--out', join(out, 'x')]);
+    expect(r2.code).toBe(2);
+    expect(r2.err).toMatch(/beats\[0\]\.shifts\[0\]\.allocated/);
+    const r3 = await cli(['simulate', '--plan', planFile, '--staffing', staffingFile, '--out', join(out, 'x')]);
+    expect(r3.code).toBe(2);
+    expect(r3.err).toMatch(/--incidents/);
+    const help = await cli(['simulate', '--help']);
+    expect(help.code).toBe(0);
+    for (const flag of ['--plan', '--staffing', '--incidents', '--out', '--poisson', '--seed', '--days', '--officer-hours', '--service-cv', '--strict']) expect(help.out).toContain(flag);
+  });
+});
