@@ -55,7 +55,8 @@ describe.skipIf(!hasRealdata())('beatplan score on Chicago', () => {
       '--resolution', '10',
       '--out', out,
     ], c.io);
-    expect(c.err).toBe('');
+    // the ingest summary, on stderr: read / used / rejected by reason with example lines
+    expect(c.err).toMatch(/^incidents: .*crimes_2015_jan23_feb08_10k\.csv: read 9999, used 9837, rejected 162 \(missing_coordinates 162: lines \d+, \d+, \d+, \d+, \d+, …\)\n$/);
     expect(code).toBe(0);
     const report = JSON.parse(readFileSync(join(out, 'score-report.json'), 'utf8'));
     expect(report.resolution).toBe(10);

@@ -7,6 +7,8 @@ import { join } from 'node:path';
 import { BeatplanError, type ProgressFn } from '../errors.js';
 import type { Grid } from '../grid/grid.js';
 import { parseColumnMapping } from '../io/columns.js';
+import { IncidentClock } from '../io/dates.js';
+import { REJECT_REASONS, type IngestReport } from '../io/incident-table-builder.js';
 import { loadCity, type LoadedCity } from '../io/load-city.js';
 import { parseShifts } from '../score/shifts.js';
 import type { OptionTable, OptionValues } from './options.js';
@@ -30,6 +32,19 @@ export const CITY_OPTIONS = {
   },
   barriers: { type: 'string', value: 'L.geojson', description: 'Barrier lines (rivers, expressways): grid edges crossing them are cut.' },
   shifts: { type: 'string', value: 'H-H,...', description: 'Shift windows in local hours, covering the day.', default: '0-8,8-16,16-24' },
+  timezone: {
+    type: 'string',
+    value: 'IANA',
+    description:
+      "The city's time zone (e.g. America/Chicago): incident times written with an offset (Z, -05:00) are converted into its wall clock, so they land in the right shifts; times without an offset are its wall clock already.",
+    default: 'none: every time is taken as the wall clock written (offsets kept, with a warning)',
+  },
+  'date-only': {
+    type: 'string',
+    value: 'drop|noon',
+    description: 'Incidents whose time is a date without a time of day: drop them (reason date_only) or place them at 12:00 local time.',
+    default: 'drop',
+  },
   map: {
     type: 'string',
     value: 'lat=COL,lng=COL,time=COL,type=COL[,priority=COL]',
@@ -94,7 +109,7 @@ export function parseLayerSpec(spec: string): { file: string; field: string; kin
  */
 export async function loadCityFromArgs(
   args: CityArgs,
-  options: { beats?: number; onProgress?: ProgressFn; grid?: Grid } = {},
+  options: { beats?: number; onProgress?: ProgressFn; grid?: Grid; log?: { write(s: string): unknown } } = {},
 ): Promise<LoadedCity> {
   const incidents = required(args.incidents, 'incidents');
   const resolution = intFlag(args.resolution, 'resolution', 0, 15);
@@ -104,10 +119,21 @@ export async function loadCityFromArgs(
   const vulnerability = layers.filter((l) => l.kind === 'vulnerability');
   if (vulnerability.length > 1) throw new BeatplanError('BAD_INPUT', 'at most one --layer may be :vulnerability', { field: '--layer' });
   if (!options.grid) required(args.boundary, 'boundary');
-  return loadCity(
+  const dateOnly = args['date-only'];
+  if (dateOnly !== undefined && dateOnly !== 'drop' && dateOnly !== 'noon') {
+    throw new BeatplanError('BAD_INPUT', '--date-only must be drop or noon', { field: '--date-only', value: dateOnly });
+  }
+  if (args.timezone !== undefined) {
+    try {
+      new IncidentClock({ timeZone: args.timezone });
+    } catch (e) {
+      throw new BeatplanError('BAD_INPUT', '--timezone must be an IANA time zone such as America/Chicago', { field: '--timezone', value: args.timezone }, { cause: e });
+    }
+  }
+  const city = await loadCity(
     {
       boundary: args.boundary ? { source: args.boundary } : undefined,
-      incidents: { source: incidents, read: { mapping } },
+      incidents: { source: incidents, read: { mapping, timeZone: args.timezone, dateOnly } },
       barriers: args.barriers ? { source: args.barriers } : undefined,
       population: layers.filter((l) => l.kind === 'population').map((l) => ({ source: l.file, field: l.field })),
       vulnerability: vulnerability[0] ? { source: vulnerability[0].file, field: vulnerability[0].field } : undefined,
@@ -117,6 +143,30 @@ export async function loadCityFromArgs(
     },
     { onProgress: options.onProgress, grid: options.grid },
   );
+  options.log?.write(ingestSummary(city.ingest));
+  return city;
+}
+
+/**
+ * The ingest summary printed on the terminal by every command that reads incidents: rows
+ * read, used and rejected per reason with example rows (CSV file lines, GeoJSON feature
+ * indices), how times were read, and warnings with the flag that fixes them.
+ * @example ingestSummary(city.ingest) // "incidents: crimes.csv: read 10000, used 9990, rejected 10 (outside_boundary 10: rows 17, 230, …)\n"
+ */
+export function ingestSummary(report: IngestReport): string {
+  const rejected = REJECT_REASONS.filter((r) => report.rejected[r] > 0).sort((a, b) => report.rejected[b] - report.rejected[a]);
+  const total = rejected.reduce((n, r) => n + report.rejected[r], 0);
+  const where = report.format === 'csv' ? 'lines' : 'features';
+  const reasons = rejected.map((r) => `${r} ${report.rejected[r]}: ${where} ${report.examples[r].join(', ')}${report.rejected[r] > report.examples[r].length ? ', …' : ''}`);
+  const lines = [`incidents: ${report.file ?? 'input'}: read ${report.read}, used ${report.used}, rejected ${total}${reasons.length ? ` (${reasons.join('; ')})` : ''}`];
+  const t = report.times;
+  if (t.converted > 0) lines.push(`incidents: ${t.converted} times written with a UTC offset converted into ${t.timeZone}`);
+  if (t.dateAtNoon > 0) lines.push(`incidents: ${t.dateAtNoon} dates without a time of day placed at 12:00 local time (--date-only noon)`);
+  if (t.offsetKept > 0) {
+    lines.push(`warning: ${t.offsetKept} incident times carry a UTC offset (e.g. Z) but no --timezone was given: the clock reading was kept as local time; pass --timezone IANA (e.g. America/Chicago) to convert them`);
+  }
+  if (report.rejected.date_only > 0) lines.push(`warning: ${report.rejected.date_only} incidents have a date without a time of day and were dropped; --date-only noon keeps them at 12:00`);
+  return `${lines.join('\n')}\n`;
 }
 
 /** Writes `name` into `dir` (created when missing). JSON values are pretty-printed. */

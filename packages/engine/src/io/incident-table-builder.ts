@@ -6,14 +6,14 @@
 import { BeatplanError } from '../errors.js';
 import type { IncidentTable } from '../score/types.js';
 import type { IngestLayout, ResolvedColumns } from './columns.js';
-import { parseLocalTimeMs, type TimeFormat } from './dates.js';
+import { IncidentClock, type DateOnlyPolicy, type TimeFormat } from './dates.js';
 
 /**
  * Why a row was not used. Each rejected row is counted under exactly one reason, checked
  * in this order: `malformed_row` (wrong number of CSV fields, or a record the CSV parser
  * could not read), `invalid_geometry` (GeoJSON feature that is not a Point),
  * `missing_coordinates` (blank, or exactly 0,0), `swapped_coordinates` / `invalid_coordinates`,
- * `invalid_time`, `unknown_type`, then `outside_boundary` / `swapped_coordinates` from the
+ * `invalid_time`, `date_only` (a date without a time of day, unless read at noon), `unknown_type`, then `outside_boundary` / `swapped_coordinates` from the
  * locator.
  */
 export type RejectReason =
@@ -23,6 +23,7 @@ export type RejectReason =
   | 'invalid_coordinates'
   | 'swapped_coordinates'
   | 'invalid_time'
+  | 'date_only'
   | 'unknown_type'
   | 'outside_boundary';
 
@@ -34,6 +35,7 @@ export const REJECT_REASONS: readonly RejectReason[] = [
   'swapped_coordinates',
   'invalid_coordinates',
   'invalid_time',
+  'date_only',
   'unknown_type',
   'outside_boundary',
 ];
@@ -71,6 +73,20 @@ export interface IngestReport {
   readonly types: Readonly<Record<string, number>>;
   /** Used incidents per type; the keys are `incidents.types`, in the same order. */
   readonly typesUsed: Readonly<Record<string, number>>;
+  /** How the used rows' times were read (each used row counted once). */
+  readonly times: IngestTimes;
+}
+
+/** How the used incidents' timestamps were read; see `IncidentClock`. */
+export interface IngestTimes {
+  /** The IANA zone times were converted into, or null (wall clock as written). */
+  readonly timeZone: string | null;
+  /** Rows written with an offset (`Z`, `±HH:MM`) converted into `timeZone`'s wall clock. */
+  readonly converted: number;
+  /** Rows written with an offset but read as the wall clock written (no `timeZone` given). */
+  readonly offsetKept: number;
+  /** Rows holding a date only, placed at 12:00 local time (`dateOnly: 'noon'`). */
+  readonly dateAtNoon: number;
 }
 
 /** The row-independent settings of a builder. */
@@ -79,6 +95,10 @@ export interface IncidentRowRules {
   /** Upper-case, trimmed type names; a type outside it is `unknown_type`. */
   knownTypes?: ReadonlySet<string>;
   timeFormat: TimeFormat;
+  /** The city's IANA time zone: offsets are converted into it (see `IncidentClock`). */
+  timeZone?: string;
+  /** Dates without a time of day: `'drop'` (default; reason `date_only`) or `'noon'`. */
+  dateOnly?: DateOnlyPolicy;
   /** For the "too many types" message. */
   file?: string;
   typeColumn?: string;
@@ -121,10 +141,15 @@ export class IncidentTableBuilder {
   >;
   private minMs = Infinity;
   private maxMs = -Infinity;
+  private readonly clock: IncidentClock;
+  private readonly times = { converted: 0, offsetKept: 0, dateAtNoon: 0 };
   read = 0;
   used = 0;
 
-  constructor(private readonly rules: IncidentRowRules) {}
+  /** @throws BeatplanError `BAD_INPUT` for an unknown time zone or date-only policy */
+  constructor(private readonly rules: IncidentRowRules) {
+    this.clock = new IncidentClock({ format: rules.timeFormat, timeZone: rules.timeZone, dateOnly: rules.dateOnly });
+  }
 
   /**
    * Counts one row as rejected for `reason`; `typeText` (when the row's type is known) goes
@@ -175,8 +200,10 @@ export class IncidentTableBuilder {
       return this.reject(swapped ? 'swapped_coordinates' : 'invalid_coordinates', row);
     }
     // --- time
-    const t = timeText === undefined ? NaN : parseLocalTimeMs(timeText, this.rules.timeFormat);
-    if (t !== t) return this.reject('invalid_time', row);
+    const clock = this.clock;
+    const t = timeText === undefined ? NaN : clock.read(timeText);
+    if (t !== t) return this.reject(timeText !== undefined && clock.lastReading === 'date-only' ? 'date_only' : 'invalid_time', row);
+    const reading = clock.lastReading;
     // --- type
     if (type === '' || (this.rules.knownTypes !== undefined && !this.rules.knownTypes.has(type))) {
       return this.reject('unknown_type', row);
@@ -215,6 +242,9 @@ export class IncidentTableBuilder {
     this.priority[i] = priorityText === undefined || isBlank(priorityText) ? NaN : Number(priorityText);
     this.cell[i] = cell;
     this.typeCounts[ti]++;
+    if (reading === 'converted') this.times.converted++;
+    else if (reading === 'offset-kept') this.times.offsetKept++;
+    else if (reading === 'date-at-noon') this.times.dateAtNoon++;
     if (t < this.minMs) this.minMs = t;
     if (t > this.maxMs) this.maxMs = t;
     this.used = i + 1;
@@ -286,6 +316,7 @@ export class IncidentTableBuilder {
       timeRange: n > 0 ? { minMs: this.minMs, maxMs: this.maxMs } : null,
       types,
       typesUsed,
+      times: { timeZone: this.rules.timeZone ?? null, ...this.times },
     };
     return { incidents, report };
   }

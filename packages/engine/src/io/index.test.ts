@@ -7,6 +7,7 @@ describe('@beatplan/engine/io public API', () => {
       [
         'DEFAULT_MAX_JSON_BYTES',
         'DEFAULT_MAX_ROW_BYTES',
+        'IncidentClock',
         'REJECT_REASONS',
         'findColumn',
         'normalizeColumnName',

@@ -24,6 +24,7 @@ export {
   REJECT_REASONS,
   type RejectReason,
   type IngestReport,
+  type IngestTimes,
 } from './incident-table-builder.js';
 export {
   parseColumnMapping,
@@ -34,7 +35,7 @@ export {
   type IngestLayout,
   type ResolvedColumns,
 } from './columns.js';
-export { parseLocalTimeMs, type TimeFormat } from './dates.js';
+export { parseLocalTimeMs, IncidentClock, type TimeFormat, type DateOnlyPolicy, type TimeReading, type IncidentClockOptions } from './dates.js';
 export { readCsvTable, readCsvRecords, DEFAULT_MAX_ROW_BYTES, type CsvTable, type CsvTableOptions, type CsvRecords } from './csv.js';
 export {
   readBoundary,

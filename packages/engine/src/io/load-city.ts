@@ -10,6 +10,7 @@ import { pointToCellLocator } from '../grid/locate.js';
 import { scoreCells, type PolygonLayer, type ScoreOptions, type ScoreResult } from '../score/score-cells.js';
 import type { GeoJsonSource } from './json.js';
 import { readBoundary, readLines, readPolygonLayer } from './read-geojson-layers.js';
+import { REJECT_REASONS, type RejectReason } from './incident-table-builder.js';
 import { readIncidents, type IngestReport, type ReadIncidentsOptions } from './read-incidents.js';
 
 /** A file (path, Buffer, stream…) with the name to use in messages. */
@@ -24,7 +25,7 @@ export interface CityInputs {
   readonly boundary?: CitySource;
   readonly incidents: CitySource & {
     /** Column mapping, format and time format (see `readIncidents`). */
-    readonly read?: Pick<ReadIncidentsOptions, 'format' | 'mapping' | 'timeFormat' | 'knownTypes' | 'maxRowBytes' | 'maxJsonBytes'>;
+    readonly read?: Pick<ReadIncidentsOptions, 'format' | 'mapping' | 'timeFormat' | 'timeZone' | 'dateOnly' | 'knownTypes' | 'maxRowBytes' | 'maxJsonBytes'>;
   };
   readonly barriers?: CitySource;
   /** Count layers spread onto cells by area and summed (e.g. population). */
@@ -54,7 +55,8 @@ export interface LoadedCity {
  * boundary, so a point inside the city whose H3 cell centre falls just outside still counts.
  * With `options.grid` (a saved plan's grid) the boundary is optional.
  * @throws BeatplanError from every stage (`INVALID_GEOMETRY`, `PARSE_ERROR`, `MISSING_FIELD`,
- *   `EMPTY_GRID`, `GRID_TOO_LARGE`, `BAD_INPUT`, `ABORTED`…), naming the file
+ *   `EMPTY_GRID`, `GRID_TOO_LARGE`, `BAD_INPUT`, `ABORTED`…), naming the file; `BAD_INPUT`
+ *   naming the incidents file and the top reject reason when no incident row is usable
  * @example
  * const city = await loadCity({ boundary: { source: 'beats.geojson' }, incidents: { source: 'crimes.csv' } });
  * city.score.scores.workloadHours;
@@ -81,6 +83,7 @@ export async function loadCity(
     signal,
   });
   const ingestMs = now() - t;
+  if (ingest.used === 0) throw noUsableIncidents(ingest);
 
   t = now();
   throwIfAborted(signal);
@@ -94,4 +97,27 @@ export async function loadCity(
     : undefined;
   const score = scoreCells(grid, incidents, { ...inputs.score, population, vulnerability, onProgress, signal });
   return { grid, boundary, score, ingest, timingsMs: { grid: gridMs, ingest: ingestMs, score: now() - t } };
+}
+
+/** What each reject reason most often means, for the "no usable incident" message. */
+const REASON_HINTS: Partial<Record<RejectReason, string>> = {
+  date_only: 'dates without a time of day: read them at noon (dateOnly: noon, CLI --date-only noon)',
+  invalid_time: 'check the time column and its format (timeFormat / --map time=COL)',
+  outside_boundary: 'the points lie outside the boundary: another city, or projected coordinates?',
+  swapped_coordinates: 'latitude and longitude look swapped: map them the other way round',
+  missing_coordinates: 'the coordinate columns are empty',
+  unknown_type: 'the type column is empty or holds unknown types',
+};
+
+/** `BAD_INPUT` for an incident file with no usable row, naming the file and the top reason. */
+export function noUsableIncidents(report: IngestReport): BeatplanError {
+  const top = [...REJECT_REASONS].sort((a, b) => report.rejected[b] - report.rejected[a])[0]!;
+  if (report.read === 0) return new BeatplanError('BAD_INPUT', 'the incidents file holds no data rows', { file: report.file, field: 'incidents' });
+  const examples = report.examples[top].join(', ');
+  return new BeatplanError(
+    'BAD_INPUT',
+    `no usable incident: all ${report.read} rows rejected, most as ${top} (${report.rejected[top]}, e.g. ${report.format === 'csv' ? 'lines' : 'features'} ${examples})` +
+      (REASON_HINTS[top] ? ` — ${REASON_HINTS[top]}` : ''),
+    { file: report.file, row: report.examples[top][0], field: report.columns.time && top.includes('time') ? report.columns.time : undefined, value: top },
+  );
 }

@@ -486,3 +486,31 @@ describe('readIncidents: properties', () => {
     );
   });
 });
+
+describe('readIncidents: time zones and dates without a time', () => {
+  const rows = [HEADER, '41.88,-87.63,2025-05-24T18:00:00Z,THEFT', '41.88,-87.63,2025-05-24 13:00,THEFT', '41.88,-87.63,2025-05-24T14:00:00-04:00,THEFT', '41.88,-87.63,2025-05-24,THEFT'];
+
+  it('converts offsets into timeZone and counts how each used time was read', async () => {
+    const { incidents, report } = await readIncidents(text(rows), { timeZone: 'America/Chicago', format: 'csv' });
+    // 18:00Z and 14:00−04:00 are both 13:00 CDT, like the local row
+    expect(Array.from(incidents.timeMs)).toEqual([Date.UTC(2025, 4, 24, 13), Date.UTC(2025, 4, 24, 13), Date.UTC(2025, 4, 24, 13)]);
+    expect(report.times).toEqual({ timeZone: 'America/Chicago', converted: 2, offsetKept: 0, dateAtNoon: 0 });
+    expect(nonZero(report.rejected)).toEqual({ date_only: 1 });
+    expect(report.examples.date_only).toEqual([5]);
+    expect(report.read).toBe(report.used + sumRejected(report.rejected));
+  });
+
+  it('without timeZone keeps the clock readings; dateOnly noon keeps the date', async () => {
+    const { incidents, report } = await readIncidents(text(rows), { dateOnly: 'noon', format: 'csv' });
+    expect(Array.from(incidents.timeMs)).toEqual([Date.UTC(2025, 4, 24, 18), Date.UTC(2025, 4, 24, 13), Date.UTC(2025, 4, 24, 14), Date.UTC(2025, 4, 24, 12)]);
+    expect(report.times).toEqual({ timeZone: null, converted: 0, offsetKept: 2, dateAtNoon: 1 });
+    expect(report.used).toBe(4);
+  });
+
+  it('an unknown zone is BAD_INPUT naming the field', async () => {
+    const e = await rejection(readIncidents(text(rows), { timeZone: 'Nowhere/Land', format: 'csv' }));
+    expect(e).toBeInstanceOf(BeatplanError);
+    expect((e as BeatplanError).code).toBe('BAD_INPUT');
+    expect((e as BeatplanError).details.field).toBe('timeZone');
+  });
+});

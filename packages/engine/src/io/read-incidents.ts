@@ -8,7 +8,7 @@ import { BeatplanError, throwIfAborted, type ProgressFn } from '../errors.js';
 import type { IncidentTable } from '../score/types.js';
 import { resolveColumns, type ColumnMapping } from './columns.js';
 import { DEFAULT_MAX_ROW_BYTES, forEachCsvRecord } from './csv.js';
-import type { TimeFormat } from './dates.js';
+import type { DateOnlyPolicy, TimeFormat } from './dates.js';
 import { featuresOf } from '../geo/validate.js';
 import { IncidentTableBuilder, type IncidentRowRules, type IngestReport } from './incident-table-builder.js';
 import { DEFAULT_MAX_JSON_BYTES, readJson, type GeoJsonSource } from './json.js';
@@ -28,6 +28,14 @@ export interface ReadIncidentsOptions {
   mapping?: ColumnMapping;
   /** Order of the date part, `'auto'` by default (see {@link parseLocalTimeMs}). */
   timeFormat?: TimeFormat;
+  /**
+   * The city's IANA time zone (`America/Chicago`): times written with an offset (`Z`,
+   * `±HH:MM`) are converted into its wall clock (shifts are local). Unset: the wall clock as
+   * written is kept, offsets included (counted in `report.times.offsetKept`).
+   */
+  timeZone?: string;
+  /** Dates without a time of day: `'drop'` (default, reason `date_only`) or `'noon'` (12:00 local). */
+  dateOnly?: DateOnlyPolicy;
   /**
    * Grid locator: the grid cell index of a point `(lng, lat)` in degrees, or −1 when it lies
    * outside the boundary. Without it every located row is used with `cell = −1`.
@@ -73,8 +81,8 @@ function isParsedObject(source: GeoJsonSource): source is GeoJSON {
 /**
  * Reads incidents from a CSV file (streamed, any size) or a GeoJSON FeatureCollection of
  * Points (parsed whole, up to `maxJsonBytes`) into an {@link IncidentTable}: `[lng, lat]` in
- * WGS84 degrees, times as local wall-clock ms encoded as UTC (a `Z` or offset in the text is
- * ignored), types upper-cased, priority when a priority column is mapped (else NaN).
+ * WGS84 degrees, times as local wall-clock ms encoded as UTC (an offset or `Z` converted into
+ * `timeZone` when given, else the clock reading kept; see `IncidentClock`), types upper-cased, priority when a priority column is mapped (else NaN).
  *
  * Row problems never throw: every unusable row is counted under one reason with its row
  * number (see {@link RejectReason}), so `report.read === report.used + Σ report.rejected`.
@@ -104,6 +112,8 @@ export async function readIncidents(source: GeoJsonSource, options: ReadIncident
         ? undefined
         : new Set([...options.knownTypes].map((t) => t.trim().toUpperCase())),
     timeFormat: options.timeFormat ?? 'auto',
+    timeZone: options.timeZone,
+    dateOnly: options.dateOnly,
     file: options.fileName,
   };
   if (isParsedObject(source)) {

@@ -59,7 +59,7 @@ export async function evaluateCommand(argv: string[], io: CliIo): Promise<number
   const saved = await readPlanFile(required(values.plan, 'plan'));
   const tolerance = numberFlag(values.tolerance, 'tolerance', 0.001, 1) ?? (saved.extra.tolerance as number | undefined) ?? 0.05;
   const shifts = values.shifts ?? saved.scores.shifts.map((s) => s.id).join(',');
-  const city = await loadCityFromArgs({ ...values, shifts }, { grid: saved.grid, onProgress: terminalProgress(io.stderr) });
+  const city = await loadCityFromArgs({ ...values, shifts }, { grid: saved.grid, onProgress: terminalProgress(io.stderr), log: io.stderr });
   const t = performance.now();
   const balanceOn = (saved.extra.balanceOn as BalanceOn | undefined) ?? 'total';
   const metrics = evaluatePlan(saved.grid, saved.plan, city.score.scores, { balanceOn, tolerance });

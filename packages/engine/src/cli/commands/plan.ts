@@ -180,7 +180,7 @@ export async function planCommand(argv: string[], io: CliIo): Promise<number> {
   if (beats === undefined && parentFile) beats = new Set(parentFile.parsed.plan.beatIds).size;
   if (beats === undefined && existing) beats = new Set(existing.ids).size;
 
-  const city = await loadCityFromArgs(values, { beats, onProgress: progress });
+  const city = await loadCityFromArgs(values, { beats, onProgress: progress, log: io.stderr });
   const { grid, score } = city;
   const scores = score.scores;
   if (beats === undefined) {

@@ -18,7 +18,7 @@ export async function scoreCommand(argv: string[], io: CliIo): Promise<number> {
   const values = parseOptions(argv, SCORE_HELP.options);
   const out = required(values.out, 'out');
   const t0 = performance.now();
-  const city = await loadCityFromArgs(values, { onProgress: terminalProgress(io.stderr) });
+  const city = await loadCityFromArgs(values, { onProgress: terminalProgress(io.stderr), log: io.stderr });
   const { grid, score, ingest } = city;
   await writeOut(out, 'cells.csv', cellsToCsv(grid, score.scores));
   const report = {
@@ -27,7 +27,7 @@ export async function scoreCommand(argv: string[], io: CliIo): Promise<number> {
     components: grid.componentCount,
     bridges: grid.bridges.map(([a, b]) => [grid.h3[a], grid.h3[b]]),
     barrierCutEdges: grid.barrierCutEdges,
-    incidents: { read: ingest.read, used: ingest.used, rejected: ingest.rejected, examples: ingest.examples },
+    incidents: { read: ingest.read, used: ingest.used, rejected: ingest.rejected, examples: ingest.examples, times: ingest.times },
     scoring: score.report,
     shifts: score.scores.shifts,
     timingsMs: roundTimings({ ...city.timingsMs, total: performance.now() - t0 }),

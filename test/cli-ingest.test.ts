@@ -1,0 +1,95 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { toCsv } from '../packages/engine/src/csv-format.js';
+import { readCsvTable } from '../packages/engine/src/io/csv.js';
+import { runCli } from '../packages/engine/src/cli/run.js';
+import { hasRealdata, realdata } from './support/realdata.js';
+
+function capture() {
+  let out = '';
+  let err = '';
+  return {
+    io: { stdout: { write: (s: string) => (out += s) }, stderr: { write: (s: string) => (err += s) } },
+    get out() { return out; },
+    get err() { return err; },
+  };
+}
+
+const pad = (n: number) => String(n).padStart(2, '0');
+
+/** `01/23/2015 11:45:00 PM` (Chicago wall clock) → its UTC instant, knowing the file is all CST (UTC−6). */
+function chicagoWinterToUtcIso(text: string): string {
+  const m = /^(\d\d)\/(\d\d)\/(\d{4}) (\d\d):(\d\d):(\d\d) (AM|PM)$/.exec(text);
+  if (!m) throw new Error(`unexpected date ${text}`);
+  let h = Number(m[4]) % 12;
+  if (m[7] === 'PM') h += 12;
+  const utc = new Date(Date.UTC(Number(m[3]), Number(m[1]) - 1, Number(m[2]), h + 6, Number(m[5]), Number(m[6])));
+  return `${utc.getUTCFullYear()}-${pad(utc.getUTCMonth() + 1)}-${pad(utc.getUTCDate())}T${pad(utc.getUTCHours())}:${pad(utc.getUTCMinutes())}:${pad(utc.getUTCSeconds())}Z`;
+}
+
+describe.skipIf(!hasRealdata())('reading incident times right (Chicago, San Francisco)', () => {
+  it('a UTC export and its local-time twin give the same shifts with --timezone', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bp-tz-'));
+    const table = await readCsvTable(realdata('chicago', 'crimes_2015_jan23_feb08_10k.csv'));
+    const rows = table.rows.map((r) => Object.fromEntries(table.columns.map((c, k) => [c, r[k]!])));
+    // 23 Jan – 8 Feb 2015: no DST change, every local time is UTC−6
+    expect(rows.every((r) => /^0[12]\/\d\d\/2015/.test(r.Date!))).toBe(true);
+    const cols = ['Latitude', 'Longitude', 'Date', 'Primary Type'];
+    const local = join(dir, 'local.csv');
+    const utc = join(dir, 'utc.csv');
+    writeFileSync(local, toCsv(cols, rows.map((r) => cols.map((c) => r[c]))));
+    writeFileSync(utc, toCsv(cols, rows.map((r) => cols.map((c) => (c === 'Date' ? chicagoWinterToUtcIso(r[c]!) : r[c])))));
+    const boundary = realdata('chicago', 'police_beats.geojson');
+    const score = async (incidents: string, out: string, extra: string[] = []) => {
+      const c = capture();
+      const code = await runCli(['score', '--boundary', boundary, '--incidents', incidents, '--resolution', '9', '--out', join(dir, out), ...extra], c.io);
+      expect(code).toBe(0);
+      return { err: c.err, cells: readFileSync(join(dir, out, 'cells.csv'), 'utf8'), report: JSON.parse(readFileSync(join(dir, out, 'score-report.json'), 'utf8')) };
+    };
+    const a = await score(local, 'local', ['--timezone', 'America/Chicago']);
+    const b = await score(utc, 'utc', ['--timezone', 'America/Chicago']);
+    expect(b.cells).toBe(a.cells);
+    expect(b.report.shifts).toEqual(a.report.shifts);
+    expect(b.report.incidents.times).toEqual({ timeZone: 'America/Chicago', converted: 9837, offsetKept: 0, dateAtNoon: 0 });
+    expect(a.report.incidents.times.converted).toBe(0);
+    expect(b.err).toMatch(/9837 times written with a UTC offset converted into America\/Chicago/);
+
+    // without --timezone the UTC clock reading is kept: other shifts, and a warning says so
+    const c = await score(utc, 'utc-kept');
+    expect(c.cells).not.toBe(a.cells);
+    expect(c.report.incidents.times.offsetKept).toBe(9837);
+    expect(c.err).toMatch(/warning: 9837 incident times carry a UTC offset .* pass --timezone/);
+  });
+
+  it('San Francisco car thefts (date only): exit 2 naming the file and date_only; --date-only noon reads them', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bp-sf-'));
+    const args = ['score', '--boundary', realdata('sanfrancisco', 'sf_crime_blockgroups_jul_dec2012.geojson'), '--incidents', realdata('sanfrancisco', 'sf_cartheft_july2012.geojson'), '--resolution', '9'];
+    const refused = capture();
+    expect(await runCli([...args, '--out', join(dir, 'a')], refused.io)).toBe(2);
+    expect(refused.err).toMatch(/BAD_INPUT: no usable incident: all 607 rows rejected, most as date_only \(607/);
+    expect(refused.err).toMatch(/sf_cartheft_july2012\.geojson/);
+    expect(refused.err).toMatch(/--date-only noon/);
+
+    const noon = capture();
+    expect(await runCli([...args, '--date-only', 'noon', '--out', join(dir, 'b')], noon.io)).toBe(0);
+    const report = JSON.parse(readFileSync(join(dir, 'b', 'score-report.json'), 'utf8'));
+    expect(report.incidents.used).toBe(606);
+    expect(report.incidents.rejected.outside_boundary).toBe(1);
+    expect(report.incidents.times.dateAtNoon).toBe(606);
+    expect(noon.err).toMatch(/read 607, used 606, rejected 1 \(outside_boundary 1: features 37\)/);
+    // noon lies in the 8-16 shift: every incident-driven hour is there
+    const shift = report.shifts.map((s: { id: string }) => s.id);
+    expect(shift).toEqual(['0-8', '8-16', '16-24']);
+  });
+
+  it('bad --timezone and --date-only values are exit 2 naming the flag', async () => {
+    const c = capture();
+    expect(await runCli(['score', '--boundary', 'b.geojson', '--incidents', 'i.csv', '--out', tmpdir(), '--timezone', 'Chicago'], c.io)).toBe(2);
+    expect(c.err).toMatch(/--timezone/);
+    const d = capture();
+    expect(await runCli(['score', '--boundary', 'b.geojson', '--incidents', 'i.csv', '--out', tmpdir(), '--date-only', 'midnight'], d.io)).toBe(2);
+    expect(d.err).toMatch(/--date-only/);
+  });
+});
