@@ -10,6 +10,7 @@ import { gridTopology, type GridTopology } from '../grid/build-grid.js';
 import { cellsToCsv, type CellsCsvOptions } from '../score/cells-csv.js';
 import type { CellScores, ShiftWindow } from '../score/types.js';
 import { checkPlanGrid } from './evaluate.js';
+import type { PlanLineage } from './lineage.js';
 import type { BeatMethod, BeatMetrics, BeatPlan, PlanMetrics, PlanScores } from './types.js';
 import { toCellScores } from './weights.js';
 
@@ -49,6 +50,12 @@ export interface PlanJson {
   readonly grid?: GridTopology;
   /** Anything the caller adds (options, seed, metrics summary, provenance). */
   readonly extra: Readonly<Record<string, unknown>>;
+  /**
+   * Where the beats came from (optional: plans without a predecessor have none): the parent's
+   * name and content hash, the parent beat of each cell (`parentBeatOfCell`, in `cells` order),
+   * and per beat the old beats it draws from with workload shares. See `inheritBeatIds`.
+   */
+  readonly lineage?: PlanLineage;
 }
 
 /**
@@ -58,8 +65,11 @@ export interface PlanJson {
  * @throws BeatplanError `PLAN_GRID_MISMATCH`
  * @example writeFileSync('plan.json', JSON.stringify(planToJson(grid, plan, scores, { seed: 1 })));
  */
-export function planToJson(grid: Grid, plan: BeatPlan, scores: PlanScores, extra: Record<string, unknown> = {}): PlanJson {
+export function planToJson(grid: Grid, plan: BeatPlan, scores: PlanScores, extra: Record<string, unknown> = {}, lineage?: PlanLineage): PlanJson {
   checkPlanGrid(grid, plan);
+  if (lineage && lineage.parentBeatOfCell.length !== grid.cellCount) {
+    throw new BeatplanError('PLAN_GRID_MISMATCH', `lineage covers ${lineage.parentBeatOfCell.length} cells, the grid ${grid.cellCount}`, { field: 'lineage.parentBeatOfCell' });
+  }
   const cs = toCellScores(grid, scores);
   return {
     format: PLAN_FORMAT,
@@ -81,6 +91,7 @@ export function planToJson(grid: Grid, plan: BeatPlan, scores: PlanScores, extra
     periodWeeks: cs.periodWeeks,
     grid: gridTopology(grid),
     extra: JSON.parse(JSON.stringify(extra)) as Record<string, unknown>,
+    ...(lineage ? { lineage: JSON.parse(JSON.stringify(lineage)) as PlanLineage } : {}),
   };
 }
 
@@ -94,6 +105,8 @@ export interface PlanFromJson {
   readonly extra: Readonly<Record<string, unknown>>;
   /** The grid's bridges and barrier cuts (empty lists for files without them). */
   readonly topology: GridTopology;
+  /** The plan's lineage, `parentBeatOfCell` in the returned cell order; null when the file has none. */
+  readonly lineage: PlanLineage | null;
 }
 
 /**
@@ -188,7 +201,31 @@ export function planFromJson(json: unknown, grid?: Grid): PlanFromJson {
     bridges: pairs(j.grid?.bridges, 'grid.bridges'),
     barrierCuts: pairs(j.grid?.barrierCuts, 'grid.barrierCuts'),
   };
-  return { plan, scores, h3, extra: j.extra ?? {}, topology };
+  return { plan, scores, h3, extra: j.extra ?? {}, topology, lineage: lineageFromJson(j.lineage, m, pos, n, K) };
+}
+
+/** Validates `plan.json`'s optional `lineage` and puts `parentBeatOfCell` in grid order. */
+function lineageFromJson(raw: unknown, m: number, pos: Int32Array, n: number, beats: number): PlanLineage | null {
+  if (raw === undefined || raw === null) return null;
+  const bad = (field: string, value?: unknown) => new BeatplanError('PARSE_ERROR', `plan.json: malformed "lineage.${field}"`, { field: `lineage.${field}`, value });
+  const l = raw as PlanLineage;
+  if (typeof l !== 'object') throw bad('');
+  const p = l.parent;
+  if (!p || typeof p !== 'object' || typeof p.name !== 'string' || (p.kind !== 'plan' && p.kind !== 'existing')) throw bad('parent');
+  if (p.sha256 !== null && typeof p.sha256 !== 'string') throw bad('parent.sha256', p.sha256);
+  if (!Array.isArray(p.beats) || p.beats.some((id) => typeof id !== 'string')) throw bad('parent.beats');
+  if (!Array.isArray(l.usedIds) || l.usedIds.some((id) => typeof id !== 'string')) throw bad('usedIds');
+  if (!Number.isInteger(l.generation) || l.generation < 1) throw bad('generation', l.generation);
+  if (!Array.isArray(l.beats) || l.beats.length !== beats) throw bad('beats');
+  const col = l.parentBeatOfCell;
+  if (!Array.isArray(col) || col.length !== m) throw bad('parentBeatOfCell');
+  const parentBeatOfCell = new Array<number>(n).fill(-1);
+  for (let k = 0; k < m; k++) {
+    const b = col[k];
+    if (!Number.isInteger(b) || b! < -1 || b! >= p.beats.length) throw bad('parentBeatOfCell', b);
+    parentBeatOfCell[pos[k]!] = b!;
+  }
+  return { ...l, parentBeatOfCell };
 }
 
 /** Reads an optional numeric per-cell column into grid order (zeros when absent). */

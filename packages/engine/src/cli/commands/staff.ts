@@ -8,7 +8,7 @@ import { readRoster } from '../../io/read-roster.js';
 import { evaluatePlan } from '../../plan/evaluate.js';
 import { assignmentsToCsv, staffingToJson } from '../../staff/output.js';
 import { staffBeats } from '../../staff/staff-beats.js';
-import { beatSuccessors, successorRecord } from '../../staff/successors.js';
+import { successionOf, successionOfLineage, type Succession } from '../../staff/successors.js';
 import { staffWhatIf } from '../../staff/what-if.js';
 import type { StaffingResult, StaffOptions } from '../../staff/types.js';
 import { readJson } from '../../io/json.js';
@@ -21,6 +21,9 @@ import { intFlag, numberFlag, required, writeOut } from '../inputs.js';
 import { parseOptions, type CommandHelp, type OptionTable } from '../options.js';
 import type { CliIo } from '../run.js';
 import { readPlanFile } from './evaluate.js';
+import type { BeatPlan } from '../../plan/types.js';
+import type { PlanLineage } from '../../plan/lineage.js';
+import type { CellScores } from '../../score/types.js';
 
 /** Parses `--out-officers 16-24:5,0-8:2`. */
 export function parseOfficersOut(spec: string): Array<{ shift: string; count: number }> {
@@ -69,6 +72,7 @@ export const STAFF_OPTIONS = {
   'out-officers': { type: 'string', value: 'SHIFT:N,...', description: 'What-if: N officers out on SHIFT; writes whatif.json (staffing and response, before and after).' },
   seed: { type: 'string', value: 'N', description: 'Seed of the what-if\'s choice of officers out.', default: '1' },
   venues: { type: 'string', value: 'V.geojson', description: 'Meeting venues (Point features with a name): nearest venue and walking time per beat.' },
+  strict: { type: 'boolean', description: 'Exit 3 when the answer is not what was asked: roster officers whose current beat the parent plan does not know.' },
   skill: {
     type: 'string',
     multiple: true,
@@ -86,6 +90,21 @@ export const STAFF_HELP = {
   options: STAFF_OPTIONS,
   formats: ['plan', 'roster', 'fleet', 'geojson'],
 } as const satisfies CommandHelp;
+
+/**
+ * The succession a saved plan's roster is read against: from `lineage` (its parent), else from
+ * `extra.existing` (plans written before lineage), else none (current beats name this plan's beats).
+ */
+export function successionOfSavedPlan(saved: { plan: BeatPlan; scores: CellScores; lineage?: PlanLineage | null; extra: Readonly<Record<string, unknown>> }): Succession | undefined {
+  const { plan, scores } = saved;
+  if (saved.lineage) return successionOfLineage(saved.lineage, plan, scores.workloadHours);
+  const existing = saved.extra.existing as { ids: string[]; beatOfCell: number[] } | null | undefined;
+  const inputs = saved.extra.inputs as { existing?: string | null } | undefined;
+  if (existing && Array.isArray(existing.ids) && Array.isArray(existing.beatOfCell) && existing.beatOfCell.length === plan.cellCount) {
+    return successionOf(`existing layer ${inputs?.existing ?? ''}`.trim(), existing.ids, existing.beatOfCell, plan, scores.workloadHours);
+  }
+  return undefined;
+}
 
 export async function staffCommand(argv: string[], io: CliIo): Promise<number> {
   const values = parseOptions(argv, STAFF_OPTIONS);
@@ -109,17 +128,12 @@ export async function staffCommand(argv: string[], io: CliIo): Promise<number> {
     io.stderr.write('warning: --skill needs residents per cell; this plan.json has none (plan with --layer FILE:POPULATION)\n');
   }
   const input = staffingInputOfPlan(grid, plan, scores, { metrics, skillsOfBeat });
-  // Officers follow their old beat to the beat that took over most of its cells.
-  const existing = saved.extra.existing as { ids: string[]; beatOfCell: number[] } | null | undefined;
-  let successorOf: Record<string, string> | undefined;
-  if (existing && Array.isArray(existing.beatOfCell) && existing.beatOfCell.length === plan.cellCount) {
-    const oldIds = existing.beatOfCell.map((b) => (b >= 0 ? existing.ids[b]! : null));
-    const newIds = Array.from(plan.beatOfCell, (b) => (b >= 0 ? plan.beatIds[b]! : null));
-    successorOf = successorRecord(beatSuccessors(oldIds, newIds));
-  }
+  // A roster's current beats are read against the plan they were made for: the lineage parent
+  // (plan.json `lineage`), or for older files the `--existing` layer kept in `extra.existing`.
+  const succession = successionOfSavedPlan(saved);
   const options: StaffOptions = {
     fleet,
-    successorOf,
+    succession,
     saturationTarget: numberFlag(values.saturation, 'saturation', 0.05, 1),
     minOfficersPerBeat: intFlag(values['min-officers'], 'min-officers', 0, 100),
     onProgress: terminalProgress(io.stderr),
@@ -140,9 +154,16 @@ export async function staffCommand(argv: string[], io: CliIo): Promise<number> {
     roster: rosterReport,
   });
   await writeOut(out, 'assignments.csv', assignmentsToCsv(result));
+  const unknown = result.continuity.unknownCurrentBeats;
+  if (unknown.length) {
+    const list = unknown.slice(0, 20).map((u) => `${u.name} (${u.officerId}): "${u.currentBeat}"`).join(', ');
+    warn(`${unknown.length} roster officers name a current beat that ${result.continuity.basis} does not know; not matched: ${list}${unknown.length > 20 ? ', …' : ''}`);
+  }
   io.stdout.write(
     `staffed ${result.beats.length} beats × ${scores.shifts.length} shifts: ${result.totals.assigned} of ${result.totals.available} available officers assigned, ` +
-      `continuity ${result.continuity.percent.toFixed(1)}%, ${result.unfilled.length} unfilled slots → ${out}\n`,
+      `continuity ${result.continuity.percent.toFixed(1)}% (${result.continuity.kept} of ${result.continuity.officersWithBeat} on the successor of their beat; ` +
+      `mean share of the old beat held ${result.continuity.meanShareHeld === null ? 'n/a' : (100 * result.continuity.meanShareHeld).toFixed(1) + '%'}; read against ${result.continuity.basis}), ` +
+      `${result.unfilled.length} unfilled slots → ${out}\n`,
   );
   if (values['out-officers']) {
     const what = await staffWhatIf(input, officers, { officersOut: parseOfficersOut(values['out-officers']), seed: intFlag(values.seed, 'seed', 0) ?? 1 }, options);
@@ -158,5 +179,5 @@ export async function staffCommand(argv: string[], io: CliIo): Promise<number> {
     });
     io.stdout.write(`what-if written to ${out}/whatif.json\n`);
   }
-  return 0;
+  return values.strict && unknown.length ? 3 : 0;
 }
