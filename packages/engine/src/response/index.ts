@@ -41,6 +41,14 @@ export {
   type SimulationCalls,
 } from './simulate-calls.js';
 export { simulateResponse, type SimulateOptions, type SimulatedFigures, type SimulationResult } from './simulate.js';
+export {
+  POISSON_AGREEMENT,
+  SIMULATION_FORMAT,
+  simulationReport,
+  type SimulationReport,
+  type SimulationReportInput,
+  type SimulationReportOptions,
+} from './simulation-report.js';
 export { chooseMeetingPlaces, type BeatMeetingPlace, type MeetingPlaceOptions, type MeetingPlaces, type VenuesLike } from './meetings.js';
 export {
   compareEquity,
