@@ -23,6 +23,7 @@ export { planToJson, planFromJson, beatsToGeojson, planToCellsCsv, PLAN_FORMAT, 
 export { syntheticCity, type SyntheticCity, type SyntheticCityOptions } from './synthetic.js';
 export {
   inheritBeatIds,
+  refreshLineage,
   mapParentOntoGrid,
   parentAsInitialPlan,
   beatOverlap,

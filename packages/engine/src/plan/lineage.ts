@@ -233,43 +233,90 @@ export function inheritBeatIds(plan: BeatPlan, parent: ParentPlan, workloadHours
   const ids = Array.from(oldOfNew, (x) => (x >= 0 ? parent.beatIds[x]! : fresh[f++]!));
   // Parent ids may repeat (a layer with two features of one beat is one beat there): ids stay unique.
   if (new Set(ids).size !== ids.length) throw new BeatplanError('BAD_INPUT', 'lineage: the parent has duplicate beat ids', { field: 'parent.beats', value: parent.name });
+  for (const id of ids) used.add(id);
+  const lineage = describeLineage(
+    { kind: parent.kind, name: parent.name, sha256: parent.sha256, beats: [...parent.beatIds] },
+    (parent.generation ?? 0) + 1,
+    [...used].sort(),
+    parent.beatOfCell,
+    o,
+    ids,
+    Array.from(oldOfNew, (x) => x >= 0),
+  );
+  return { plan: { ...plan, beatIds: ids }, lineage };
+}
+
+/** The lineage record of a plan whose ids are `ids` (`inherited[b]`: id taken from the parent). */
+function describeLineage(
+  parent: PlanLineage['parent'],
+  generation: number,
+  usedIds: readonly string[],
+  parentBeatOfCell: ArrayLike<number>,
+  o: BeatOverlap,
+  ids: readonly string[],
+  inherited: readonly boolean[],
+): PlanLineage {
+  const parentIndex = new Map(parent.beats.map((id, b) => [id, b]));
+  const matchedOld = ids.map((id, b) => (inherited[b] ? (parentIndex.get(id) ?? -1) : -1));
   let majorityPairs = 0;
   let kept = 0;
   let matched = 0;
   let total = 0;
-  for (let b = 0; b < Ko; b++) total += o.oldWeight[b]!;
-  const from: LineageSource[][] = Array.from({ length: Kn }, () => []);
+  for (let b = 0; b < o.oldWeight.length; b++) total += o.oldWeight[b]!;
+  const from: LineageSource[][] = ids.map(() => []);
   for (const p of o.pairs) {
+    const isMatched = matchedOld[p.new] === p.old;
     if (isMajority(o, p)) {
       majorityPairs++;
-      if (oldOfNew[p.new] === p.old) kept++;
+      if (isMatched) kept++;
     }
-    if (oldOfNew[p.new] === p.old) matched += p.weight;
+    if (isMatched) matched += p.weight;
     const nw = o.newWeight[p.new]!;
     const ow = o.oldWeight[p.old]!;
     from[p.new]!.push({
-      id: parent.beatIds[p.old]!,
+      id: parent.beats[p.old]!,
       workloadShare: nw > 0 ? p.weight / nw : 0,
       parentShare: ow > 0 ? p.weight / ow : p.cells / o.oldCells[p.old]!,
     });
   }
   for (const list of from) list.sort((a, b) => b.workloadShare - a.workloadShare || b.parentShare - a.parentShare || (a.id < b.id ? -1 : 1));
-  for (const id of ids) used.add(id);
-  const lineage: PlanLineage = {
-    parent: { kind: parent.kind, name: parent.name, sha256: parent.sha256, beats: [...parent.beatIds] },
-    generation: (parent.generation ?? 0) + 1,
-    usedIds: [...used].sort(),
-    parentBeatOfCell: Array.from(parent.beatOfCell),
+  return {
+    parent,
+    generation,
+    usedIds,
+    parentBeatOfCell: Array.from(parentBeatOfCell),
     matching: {
-      method: `optimal assignment (min-cost flow, ${Ko} old × ${Kn} new beats, ${o.pairs.length} overlapping pairs): most majority pairs, then most shared workload`,
+      method: `optimal assignment (min-cost flow, ${parent.beats.length} old × ${ids.length} new beats, ${o.pairs.length} overlapping pairs): most majority pairs, then most shared workload`,
       majorityPairs,
       majorityPairsKept: kept,
       matchedWorkloadShare: total > 0 ? matched / total : 0,
       certificate: 'feasible integral flow + complementary slackness of node potentials (LP duals)',
     },
-    beats: ids.map((id, b) => ({ id, inherited: oldOfNew[b]! >= 0, from: from[b]! })),
+    beats: ids.map((id, b) => ({ id, inherited: inherited[b]!, from: from[b]! })),
   };
-  return { plan: { ...plan, beatIds: ids }, lineage };
+}
+
+/**
+ * The lineage of an edited plan (cells moved, beats re-balanced): the same parent, ids and
+ * inherited flags, with the per-beat sources and the matching figures recomputed from the
+ * parent beat of each cell against the plan's cells now. New ids (a beat added) join `usedIds`.
+ * @param workloadHours workload per cell, officer-hours per week (all shifts)
+ * @throws BeatplanError `BAD_INPUT` when the lineage does not cover the plan's cells
+ * @example const lineage = refreshLineage(loaded.lineage, editedPlan, scores.workloadHours);
+ */
+export function refreshLineage(lineage: PlanLineage, plan: BeatPlan, workloadHours: ArrayLike<number>): PlanLineage {
+  if (lineage.parentBeatOfCell.length !== plan.cellCount) {
+    throw new BeatplanError('BAD_INPUT', `lineage covers ${lineage.parentBeatOfCell.length} cells, the plan ${plan.cellCount}`, { field: 'lineage.parentBeatOfCell' });
+  }
+  const o = beatOverlap(lineage.parentBeatOfCell, lineage.parent.beats.length, plan.beatOfCell, plan.beatIds.length, workloadHours);
+  const was = new Map(lineage.beats.map((b) => [b.id, b.inherited]));
+  const parentIds = new Set(lineage.parent.beats);
+  const inherited = plan.beatIds.map((id) => was.get(id) ?? false);
+  inherited.forEach((x, b) => {
+    if (x && !parentIds.has(plan.beatIds[b]!)) inherited[b] = false;
+  });
+  const used = [...new Set([...lineage.usedIds, ...plan.beatIds])].sort();
+  return describeLineage(lineage.parent, lineage.generation, used, lineage.parentBeatOfCell, o, plan.beatIds, inherited);
 }
 
 /**

@@ -5,7 +5,7 @@
 export { staffBeats, requiredByShift, resolveStaffOptions, shiftIndexOf, DEFAULT_SENIOR_RANKS, AUTO_VERIFY, type ResolvedStaffOptions } from './staff-beats.js';
 export { staffWhatIf, diffStaffing, type WhatIfResult, type StaffingDiff, type BeatShiftChange } from './what-if.js';
 export { staffingInputFromPlan, staffingInputOfPlan, type PlanStaffingData } from './from-plan.js';
-export { beatSuccessors, successorRecord, successionOf, successionOfLineage, type BeatSuccession, type Succession } from './successors.js';
+export { beatSuccessors, successorRecord, successionOf, successionOfLineage, successionOfSavedPlan, type BeatSuccession, type Succession } from './successors.js';
 export { staffingToJson, assignmentsToCsv, STAFFING_FORMAT, ASSIGNMENTS_CSV_COLUMNS } from './output.js';
 export { requiredOfficers, saturationOf, communityShortfallOf, unitsOnDuty, unitsOnDutyByShift } from './time-model.js';
 export {

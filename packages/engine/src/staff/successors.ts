@@ -151,6 +151,29 @@ export function successionOf(
   };
 }
 
+/**
+ * The succession a saved plan's roster is read against: from its `lineage` (the parent), else
+ * from `extra.existing` (plan.json files written before lineage kept the `--existing` layer
+ * there), else undefined (the roster's current beats name this plan's beats).
+ * @param saved what `planFromJson` returns (or the same fields)
+ * @example const succession = successionOfSavedPlan(planFromJson(json, grid));
+ */
+export function successionOfSavedPlan(saved: {
+  plan: BeatPlan;
+  scores: { workloadHours: ArrayLike<number> };
+  lineage?: PlanLineage | null;
+  extra: Readonly<Record<string, unknown>>;
+}): Succession | undefined {
+  const { plan, scores } = saved;
+  if (saved.lineage) return successionOfLineage(saved.lineage, plan, scores.workloadHours);
+  const existing = saved.extra.existing as { ids?: unknown; beatOfCell?: unknown } | null | undefined;
+  const inputs = saved.extra.inputs as { existing?: string | null } | undefined;
+  if (existing && Array.isArray(existing.ids) && Array.isArray(existing.beatOfCell) && existing.beatOfCell.length === plan.cellCount) {
+    return successionOf(`existing layer ${inputs?.existing ?? ''}`.trim(), existing.ids as string[], existing.beatOfCell as number[], plan, scores.workloadHours);
+  }
+  return undefined;
+}
+
 /** `beatSuccessors` as a plain `old id → new id` record (the form `StaffOptions.successorOf` takes). */
 export function successorRecord(successions: ReadonlyMap<string, BeatSuccession>): Record<string, string> {
   const r: Record<string, string> = {};

@@ -8,7 +8,7 @@ import { readRoster } from '../../io/read-roster.js';
 import { evaluatePlan } from '../../plan/evaluate.js';
 import { assignmentsToCsv, staffingToJson } from '../../staff/output.js';
 import { staffBeats } from '../../staff/staff-beats.js';
-import { successionOf, successionOfLineage, type Succession } from '../../staff/successors.js';
+import { successionOfSavedPlan } from '../../staff/successors.js';
 import { staffWhatIf } from '../../staff/what-if.js';
 import type { StaffingResult, StaffOptions } from '../../staff/types.js';
 import { readJson } from '../../io/json.js';
@@ -21,9 +21,6 @@ import { intFlag, numberFlag, required, writeOut } from '../inputs.js';
 import { parseOptions, type CommandHelp, type OptionTable } from '../options.js';
 import type { CliIo } from '../run.js';
 import { readPlanFile } from './evaluate.js';
-import type { BeatPlan } from '../../plan/types.js';
-import type { PlanLineage } from '../../plan/lineage.js';
-import type { CellScores } from '../../score/types.js';
 
 /** Parses `--out-officers 16-24:5,0-8:2`. */
 export function parseOfficersOut(spec: string): Array<{ shift: string; count: number }> {
@@ -90,21 +87,6 @@ export const STAFF_HELP = {
   options: STAFF_OPTIONS,
   formats: ['plan', 'roster', 'fleet', 'geojson'],
 } as const satisfies CommandHelp;
-
-/**
- * The succession a saved plan's roster is read against: from `lineage` (its parent), else from
- * `extra.existing` (plans written before lineage), else none (current beats name this plan's beats).
- */
-export function successionOfSavedPlan(saved: { plan: BeatPlan; scores: CellScores; lineage?: PlanLineage | null; extra: Readonly<Record<string, unknown>> }): Succession | undefined {
-  const { plan, scores } = saved;
-  if (saved.lineage) return successionOfLineage(saved.lineage, plan, scores.workloadHours);
-  const existing = saved.extra.existing as { ids: string[]; beatOfCell: number[] } | null | undefined;
-  const inputs = saved.extra.inputs as { existing?: string | null } | undefined;
-  if (existing && Array.isArray(existing.ids) && Array.isArray(existing.beatOfCell) && existing.beatOfCell.length === plan.cellCount) {
-    return successionOf(`existing layer ${inputs?.existing ?? ''}`.trim(), existing.ids, existing.beatOfCell, plan, scores.workloadHours);
-  }
-  return undefined;
-}
 
 export async function staffCommand(argv: string[], io: CliIo): Promise<number> {
   const values = parseOptions(argv, STAFF_OPTIONS);
