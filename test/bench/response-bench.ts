@@ -5,7 +5,7 @@
  */
 import { buildGrid } from '../../packages/engine/src/grid/build-grid.js';
 import { buildTravelModel, estimateResponse } from '../../packages/engine/src/response/index.js';
-import { syntheticPlan, syntheticScores } from '../../packages/engine/src/response/synthetic.js';
+import { approxErrorVsExact, randomHypercubeSystem, syntheticPlan, syntheticScores } from '../../packages/engine/src/response/synthetic.js';
 
 /** Units per beat per shift: the beat's shift workload at 55% utilisation, at least one. */
 function unitsFor(plan: ReturnType<typeof syntheticPlan>, scores: ReturnType<typeof syntheticScores>): number[][] {
@@ -17,7 +17,45 @@ function unitsFor(plan: ReturnType<typeof syntheticPlan>, scores: ReturnType<typ
   });
 }
 
+/**
+ * Error table of the multi-unit hypercube approximation against the exact model: for each
+ * units-per-beat pattern and city utilisation ρ, 12 random systems (N ≤ 15, loads per unit
+ * within 3×); worst signed relative error of the city cross-beat share, worst relative error of
+ * a unit's utilisation.
+ */
+export function printApproxErrorTable(): void {
+  const patterns: Array<[string, (g: number) => number]> = [
+    ['1 unit', () => 1], ['2 units', () => 2], ['3 units', () => 3], ['4 units', () => 4], ['5 units', () => 5],
+    ['mixed 1-5', (g) => 1 + ((g * 7 + 3) % 5)], ['alternating 1/5', (g) => (g % 2 ? 1 : 5)],
+  ];
+  const rhos = [0.05, 0.1, 0.2, 0.3, 0.4, 0.5];
+  console.log('  approximation vs exact (12 systems each, N ≤ 15): worst cross-beat share error / worst unit utilisation error, relative');
+  console.log(`  ${'units per beat'.padEnd(16)}${rhos.map((r) => `ρ ${r}`.padStart(16)).join('')}`);
+  for (const [name, unitsOf] of patterns) {
+    const cells: string[] = [];
+    for (const rho of rhos) {
+      let wc = 0;
+      let wu = 0;
+      for (let seed = 1; seed <= 12; seed++) {
+        const units: number[] = [];
+        let n = 0;
+        for (let g = 0; n + unitsOf(g + seed) <= 15 && units.length < 8; g++) {
+          units.push(unitsOf(g + seed));
+          n += unitsOf(g + seed);
+        }
+        if (units.length < 2) continue;
+        const e = approxErrorVsExact(randomHypercubeSystem(seed * 31 + units.length, units, rho, 3));
+        if (Math.abs(e.crossBeat) > Math.abs(wc)) wc = e.crossBeat;
+        wu = Math.max(wu, e.utilisation);
+      }
+      cells.push(`${(100 * wc).toFixed(1)}% / ${(100 * wu).toFixed(1)}%`.padStart(16));
+    }
+    console.log(`  ${name.padEnd(16)}${cells.join('')}`);
+  }
+}
+
 export async function runResponseBench(): Promise<void> {
+  printApproxErrorTable();
   // ~24.5 km square around Chicago's latitude: ~600 km².
   const lat = 41.85;
   const dLat = 24.5 / 2 / 111.2;

@@ -5,6 +5,7 @@
 import type { Grid } from '../grid/grid.js';
 import type { BeatPlan } from '../plan/types.js';
 import { createRng } from '../random.js';
+import { solveHypercubeApprox, solveHypercubeExact, type HypercubeSolution, type HypercubeSystem } from './hypercube.js';
 import { DEFAULT_SHIFTS } from '../score/shifts.js';
 import type { CellScores, ShiftWindow } from '../score/types.js';
 
@@ -112,4 +113,77 @@ export function syntheticPlan(grid: Grid, beats: number, districts = 0): BeatPla
     return { ...plan, districtOfBeat, districtIds: Array.from({ length: districts }, (_, d) => `D${d + 1}`) };
   }
   return plan;
+}
+
+/**
+ * A random hypercube system for accuracy checks of the approximation: one beat per group at a
+ * random point of the unit square, one atom per beat preferring its own beat, then the others
+ * by distance; the beat's calls ∝ its units × a load factor uniform in [1, `loadSpread`], scaled
+ * so that the city utilisation is `rho`; μ = 2 calls per hour. Deterministic for a seed.
+ * @param unitsByGroup units per beat (integers ≥ 1)
+ * @param rho city utilisation λ/(Nμ) in (0, 1)
+ * @param loadSpread largest over smallest load per unit (≥ 1; default 3)
+ * @example randomHypercubeSystem(1, [2, 3, 1], 0.3).callsPerHour.length // 3
+ */
+export function randomHypercubeSystem(seed: number, unitsByGroup: readonly number[], rho: number, loadSpread = 3): HypercubeSystem {
+  const rng = createRng(seed);
+  const groups = unitsByGroup.length;
+  const xs = Array.from({ length: groups }, () => [rng.next(), rng.next()] as const);
+  const n = unitsByGroup.reduce((a, b) => a + b, 0);
+  const w = unitsByGroup.map((m) => m * (1 + (loadSpread - 1) * rng.next()));
+  const wt = w.reduce((a, b) => a + b, 0);
+  const mu = 2;
+  return {
+    unitsByGroup: [...unitsByGroup],
+    callsPerHour: w.map((x) => (x / wt) * rho * n * mu),
+    preference: xs.map(([x, y]) => xs.map((p, k) => [Math.hypot(p[0] - x, p[1] - y), k] as const).sort((a, b) => a[0] - b[0] || a[1] - b[1]).map((e) => e[1])),
+    serviceRatePerHour: mu,
+  };
+}
+
+/**
+ * City cross-beat share of a solution: Σ_j λ_j · (dispatch shares to groups other than the
+ * atom's first-listed group + P_W · (N − m_own)/N) ÷ λ — queued calls go to any unit in equal
+ * shares. The same definition as `crossBeatShare` of {@link estimateResponse}.
+ */
+export function cityCrossBeatShare(system: HypercubeSystem, sol: HypercubeSolution): number {
+  let cross = 0;
+  let total = 0;
+  for (let a = 0; a < system.callsPerHour.length; a++) {
+    const l = system.callsPerHour[a]!;
+    if (l === 0) continue;
+    const own = system.preference[a]![0]!;
+    let ownShare = 0;
+    for (let e = sol.dispatchOffsets[a]!; e < sol.dispatchOffsets[a + 1]!; e++) if (sol.dispatchGroup[e] === own) ownShare += sol.dispatchShare[e]!;
+    cross += l * (1 - ownShare - (sol.pAllBusy * system.unitsByGroup[own]!) / sol.units);
+    total += l;
+  }
+  return total > 0 ? cross / total : 0;
+}
+
+/** Relative errors of the approximation against the exact model on one system. */
+export interface ApproxError {
+  /** (approx − exact) / exact of the city cross-beat share (signed). */
+  readonly crossBeat: number;
+  /** max over groups of |approx − exact| / exact of the unit utilisation. */
+  readonly utilisation: number;
+  readonly exactCrossBeat: number;
+}
+
+/**
+ * Solves `system` exactly and by {@link solveHypercubeApprox} and returns the relative errors
+ * of the city cross-beat share and of every group's unit utilisation (N ≤ 15).
+ * @throws BeatplanError as the solvers do
+ */
+export function approxErrorVsExact(system: HypercubeSystem): ApproxError {
+  const ex = solveHypercubeExact(system);
+  const ap = solveHypercubeApprox(system);
+  const ce = cityCrossBeatShare(system, ex);
+  const ca = cityCrossBeatShare(system, ap);
+  let u = 0;
+  for (let g = 0; g < system.unitsByGroup.length; g++) {
+    if (!(ex.rhoByGroup[g]! > 0)) continue;
+    u = Math.max(u, Math.abs(ap.rhoByGroup[g]! - ex.rhoByGroup[g]!) / ex.rhoByGroup[g]!);
+  }
+  return { crossBeat: ce > 0 ? (ca - ce) / ce : 0, utilisation: u, exactCrossBeat: ce };
 }
