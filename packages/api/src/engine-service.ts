@@ -321,9 +321,14 @@ export async function planOnContext(
   return { ...serializePlan(ctx.grid, plan, ctx.scores, extra, { ...ctx.timingsMs, plan: planMs }), report };
 }
 
+/** Metrics of a loaded plan on its own scores, with the tolerance/balance recorded in its `extra`. */
+export function evaluateLoadedPlan(p: LoadedPlan): PlanMetrics {
+  return evaluatePlan(p.grid, p.plan, p.scores, evaluationOptions(p.extra));
+}
+
 /** Beats as GeoJSON, one dissolved feature per beat with its metrics as properties. */
 export function planBeatsGeojson(p: LoadedPlan, metrics?: PlanMetrics): unknown {
-  return beatsToGeojson(p.grid, p.plan, metrics ?? evaluatePlan(p.grid, p.plan, p.scores, evaluationOptions(p.extra)));
+  return beatsToGeojson(p.grid, p.plan, metrics ?? evaluateLoadedPlan(p));
 }
 
 /**

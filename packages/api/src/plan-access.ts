@@ -8,18 +8,15 @@ import type { CountBins, Grid, PlanMetrics } from '@beatplan/engine';
 import type { AppContext } from './app-context.js';
 import { resolveInputs } from './context-cache.js';
 import {
-  allocatedUnits,
   coarseCellsOf,
   EDGE_KM,
   incidentBinsOf,
   parsePlanJson,
   publicWorkload,
   meetingPlaces,
+  evaluateLoadedPlan,
   planBeatsGeojson,
-  planResponse,
   readVenues,
-  requiredUnits,
-  REQUIRED_OFFICERS_RULE,
   type LoadedPlan,
   type MeetingPlaceDto,
   privacyDto,
@@ -29,6 +26,8 @@ import {
   type SerializedPlan,
 } from './engine-service.js';
 import { ApiError } from './errors.js';
+import type { ComputeTask } from './jobs/compute-protocol.js';
+import { publicLoadedPlan, publicMetrics } from './public-view.js';
 import type { ContextInput } from './schemas.js';
 import type { PlanRecord, PlanSettings, PlanVersionRecord } from './store/store.js';
 
@@ -310,6 +309,32 @@ export class PlanAccess {
   }
 
   /**
+   * A version as a viewer sees it (cached per version and k): the plan on pooled scores, its
+   * metrics without per-shift figures, and its beats GeoJSON with those metrics as
+   * properties. See public-view.ts for why no combination of these reveals a cell below k.
+   */
+  async publicView(p: PlanRecord, v: PlanVersionRecord, k: number): Promise<{ loaded: LoadedPlan; metrics: Buffer; beats: Buffer }> {
+    const e = await this.entry(p, v);
+    return PlanVersionCache.memo(e, `public-view:${k}`, () => {
+      const loaded = publicLoadedPlan(e.loaded, k);
+      const m = evaluateLoadedPlan(loaded);
+      const metrics = publicMetrics(m, k);
+      const beats = planBeatsGeojson(loaded, metrics as unknown as PlanMetrics);
+      return { loaded, metrics: Buffer.from(JSON.stringify(metrics), 'utf8'), beats: Buffer.from(JSON.stringify(beats), 'utf8') };
+    });
+  }
+
+  /** metrics.json of a version: the stored one, or for a viewer (`k` set) the public one. */
+  async metricsFor(p: PlanRecord, v: PlanVersionRecord, k: number | undefined): Promise<Buffer> {
+    return k === undefined ? this.metricsBytes(v) : (await this.publicView(p, v, k)).metrics;
+  }
+
+  /** Beats GeoJSON of a version: exact, or for a viewer (`k` set) on the public metrics. */
+  async beatsFor(p: PlanRecord, v: PlanVersionRecord, k: number | undefined): Promise<Buffer> {
+    return k === undefined ? this.beatsGeojson(p, v) : (await this.publicView(p, v, k)).beats;
+  }
+
+  /**
    * Cells whose centre lies in `bbox`; with `zoom`, aggregated to the coarser resolution
    * whose cells span a few pixels at that zoom (see {@link cellsInBbox}).
    */
@@ -356,13 +381,21 @@ export class PlanAccess {
       v = await this.getVersion(p, s.planVersion);
       staffingRef = s.blobRef;
     } else v = await this.getVersion(p, version);
-    const e = await this.entry(p, v);
-    const figures = await PlanVersionCache.memo(e, `response:${staffingId ?? 'required'}`, async () => {
-      if (!staffingRef) return planResponse(e.loaded, requiredUnits(e.loaded), REQUIRED_OFFICERS_RULE);
-      const staffing = JSON.parse((await this.store.getBlob(staffingRef)).toString('utf8'));
-      return planResponse(e.loaded, allocatedUnits(e.loaded, staffing), `allocated officers (staffing ${staffingId})`);
+    // computed once per version and staffing, in a compute worker (never on the request thread)
+    const figures = await this.ctx.versions.fromBlob(`response:${v.planBlobRef}:${staffingId ?? 'required'}`, async () => {
+      const staffing = staffingRef ? { json: (await this.store.getBlob(staffingRef)).toString('utf8'), label: `allocated officers (staffing ${staffingId})` } : undefined;
+      return this.computeResponse(p, v, { kind: 'response', ...(staffing ? { staffing } : {}) });
     });
     return { planId: p.id, version: v.version, staffing: staffingId ?? null, ...figures };
+  }
+
+  /**
+   * Response figures of a version computed in the app's compute pool (the version's plan.json
+   * goes to a worker once; see `jobs/compute-pool.ts`).
+   * @throws BeatplanError from the engine (`INFEASIBLE`, `BAD_INPUT` naming the field)
+   */
+  computeResponse(p: PlanRecord, v: PlanVersionRecord, task: ComputeTask): Promise<ResponseFiguresDto> {
+    return this.ctx.compute.run<ResponseFiguresDto>(p.id, v.version, async () => (await this.store.getBlob(v.planBlobRef)).toString('utf8'), task);
   }
 
   /** The plan's settings, defaults filled in. */

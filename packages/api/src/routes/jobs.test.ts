@@ -22,7 +22,7 @@ afterAll(async () => {
 
 /** Reads an SSE stream until `done` (or `stopAfter` events), returning the events. */
 async function readEvents(path: string, options: { stopAfter?: number; signal?: AbortSignal } = {}): Promise<JobEvent[]> {
-  const { contentType, events } = await readSse(`${base}${path}`, h.auth('viewer'), options);
+  const { contentType, events } = await readSse(`${base}${path}`, h.auth('analyst'), options);
   expect(contentType).toContain('text/event-stream');
   return events;
 }

@@ -9,11 +9,19 @@ import type { RouteTable } from '../http.js';
 import { scoredCellsOfCsv, type ScoredCells } from '../engine-service.js';
 import { cellsInBbox, PlanVersionCache } from '../plan-access.js';
 import { IdParams, JobSchema, ScoreCellsQuery, ScoreCellsSchema, ScoreRequestSchema, type JobDto } from '../schemas.js';
+import { publicJobResult } from '../public-view.js';
 import type { JobRecord } from '../store/store.js';
 
-/** The API view of a job: internal blob refs (`*Blob` keys) are left out of `result`. */
-export function jobDto(j: JobRecord): JobDto {
+/**
+ * The API view of a job: internal blob refs (`*Blob` keys) are left out of `result`. For a
+ * viewer (`publicView`), `result` keeps only links, ids and version numbers and an error only
+ * its code: both can hold incident-derived figures (ingest reports, moved workload shares).
+ */
+export function jobDto(j: JobRecord, publicView = false): JobDto {
   const result = j.result ? Object.fromEntries(Object.entries(j.result).filter(([k]) => !k.endsWith('Blob'))) : null;
+  if (publicView) {
+    return { ...jobDto(j), result: publicJobResult(result), error: j.error ? { code: j.error.code, detail: 'details need the analyst role' } : null };
+  }
   const self = `/api/v1/jobs/${j.id}`;
   return {
     id: j.id,
@@ -42,8 +50,8 @@ export function jobRoutes(t: RouteTable, ctx: AppContext): void {
     tag: 'jobs',
     role: 'viewer',
     responses: { 200: { description: 'Jobs', schema: z.object({ items: z.array(JobSchema) }) } },
-    handler: async ({ res }) => {
-      res.json({ items: (await ctx.store.listJobs(100)).map(jobDto) });
+    handler: async ({ res, principal }) => {
+      res.json({ items: (await ctx.store.listJobs(100)).map((j) => jobDto(j, principal.role === 'viewer')) });
     },
   });
 
@@ -56,10 +64,10 @@ export function jobRoutes(t: RouteTable, ctx: AppContext): void {
     role: 'viewer',
     params: IdParams,
     responses: { 200: { description: 'The job', schema: JobSchema } },
-    handler: async ({ res, params }) => {
+    handler: async ({ res, params, principal }) => {
       const j = await ctx.store.getJob(params.id);
       if (!j) throw new ApiError('NOT_FOUND', `no job ${params.id}`);
-      res.json(jobDto(j));
+      res.json(jobDto(j, principal.role === 'viewer'));
     },
   });
 
@@ -74,7 +82,8 @@ export function jobRoutes(t: RouteTable, ctx: AppContext): void {
     role: 'viewer',
     params: IdParams,
     responses: { 200: { description: 'An event stream; each `data:` is a Job', mediaType: 'text/event-stream' } },
-    handler: async ({ req, res, params }) => {
+    handler: async ({ req, res, params, principal }) => {
+      const viewer = principal.role === 'viewer';
       const job = await ctx.store.getJob(params.id);
       if (!job) throw new ApiError('NOT_FOUND', `no job ${params.id}`);
       res.status(200);
@@ -85,7 +94,7 @@ export function jobRoutes(t: RouteTable, ctx: AppContext): void {
       res.flushHeaders();
       let seq = 0;
       const send = (event: string, j: JobRecord) => {
-        res.write(`id: ${++seq}\nevent: ${event}\ndata: ${JSON.stringify(jobDto(j))}\n\n`);
+        res.write(`id: ${++seq}\nevent: ${event}\ndata: ${JSON.stringify(jobDto(j, viewer))}\n\n`);
       };
       let closed = false;
       const end = () => {

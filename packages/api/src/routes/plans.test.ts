@@ -172,9 +172,9 @@ describe('plans: read', () => {
 
   it('serves the stored metrics of the current or a given version', async () => {
     const p = await seedPlan();
-    const cur = await h.http.get(`/api/v1/plans/${p.id}/metrics`).set(h.auth('viewer'));
+    const cur = await h.http.get(`/api/v1/plans/${p.id}/metrics`).set(h.auth('analyst'));
     expect(cur.body).toEqual({ fixtureVersion: 3 });
-    const v1 = await h.http.get(`/api/v1/plans/${p.id}/metrics?version=1`).set(h.auth('viewer'));
+    const v1 = await h.http.get(`/api/v1/plans/${p.id}/metrics?version=1`).set(h.auth('analyst'));
     expect(v1.body).toEqual({ fixtureVersion: 1 });
     expect(v1.headers.etag).toBe(planEtag(p.id, 1));
     const missing = await h.http.get(`/api/v1/plans/${p.id}/metrics?version=9`).set(h.auth('viewer'));

@@ -45,6 +45,8 @@ import type { Principal } from '../auth.js';
 import type { PlanRecord, PlanVersionRecord } from '../store/store.js';
 
 import { DEFAULT_MEETING_SCHEDULE, PlanAccess, planEtag } from '../plan-access.js';
+import { publicMetrics, publicSummary } from '../public-view.js';
+import type { PlanMetrics } from '@beatplan/engine';
 
 export { planEtag };
 
@@ -197,13 +199,14 @@ export function planRoutes(t: RouteTable, ctx: AppContext): void {
     role: 'viewer',
     params: IdParams,
     responses: { 200: { description: 'Versions, oldest first', schema: z.object({ items: z.array(PlanVersionSchema) }) } },
-    handler: async ({ res, params }) => {
+    handler: async ({ res, params, principal }) => {
       const p = await getPlan(params.id);
+      const k = publicK(principal);
       const items = (await store.listPlanVersions(p.id)).map((v) => ({
         version: v.version,
         parentVersion: v.parentVersion,
         action: v.action,
-        summary: v.summary,
+        summary: k === undefined ? v.summary : publicSummary(v.summary),
         createdAt: v.createdAt,
         current: v.version === p.currentVersion,
       }));
@@ -221,10 +224,11 @@ export function planRoutes(t: RouteTable, ctx: AppContext): void {
     params: IdParams,
     query: VersionQuery,
     responses: { 200: { description: 'PlanMetrics (DESIGN.md contract)', schema: z.record(z.string(), z.unknown()) } },
-    handler: async ({ res, params, query }) => {
+    handler: async ({ res, params, query, principal }) => {
       const p = await getPlan(params.id);
       const v = await getVersion(p, query.version);
-      res.setHeader('ETag', planEtag(p.id, v.version)).type('application/json').send(await access.metricsBytes(v));
+      res.setHeader('Vary', 'Authorization');
+      res.setHeader('ETag', planEtag(p.id, v.version)).type('application/json').send(await access.metricsFor(p, v, publicK(principal)));
     },
   });
 
@@ -238,10 +242,11 @@ export function planRoutes(t: RouteTable, ctx: AppContext): void {
     params: IdParams,
     query: VersionQuery,
     responses: { 200: { description: 'FeatureCollection; each feature has the beat metrics as properties', mediaType: 'application/geo+json' } },
-    handler: async ({ res, params, query }) => {
+    handler: async ({ res, params, query, principal }) => {
       const p = await getPlan(params.id);
       const v = await getVersion(p, query.version);
-      res.setHeader('ETag', planEtag(p.id, v.version)).type('application/geo+json').send(await access.beatsGeojson(p, v));
+      res.setHeader('Vary', 'Authorization');
+      res.setHeader('ETag', planEtag(p.id, v.version)).type('application/geo+json').send(await access.beatsFor(p, v, publicK(principal)));
     },
   });
 
@@ -326,12 +331,21 @@ export function planRoutes(t: RouteTable, ctx: AppContext): void {
     params: IdParams,
     query: CompareQuery,
     responses: { 200: { description: 'PlanComparison', schema: z.record(z.string(), z.unknown()) }, 422: { description: 'The plans are on different grids' } },
-    handler: async ({ res, params, query }) => {
+    handler: async ({ res, params, query, principal }) => {
       const a = await getPlan(params.id);
       const b = await getPlan(query.with);
-      const la = await loadPlan(a, await getVersion(a, query.version));
+      const va = await getVersion(a, query.version);
       const lb = await getVersion(b, query.withVersion);
-      res.json(comparePlanPair(la.loaded, (await store.getBlob(lb.planBlobRef)).toString('utf8')));
+      const k = publicK(principal);
+      const bJson = (await store.getBlob(lb.planBlobRef)).toString('utf8');
+      res.setHeader('Vary', 'Authorization');
+      if (k === undefined) {
+        res.json(comparePlanPair((await loadPlan(a, va)).loaded, bJson));
+        return;
+      }
+      // a viewer's comparison: both plans on a's pooled scores, no per-shift figures
+      const c = comparePlanPair((await access.publicView(a, va, k)).loaded, bJson) as { metrics: { a: PlanMetrics; b: PlanMetrics } };
+      res.json({ ...c, metrics: { a: publicMetrics(c.metrics.a, k), b: publicMetrics(c.metrics.b, k) } });
     },
   });
 
@@ -362,14 +376,16 @@ export function planRoutes(t: RouteTable, ctx: AppContext): void {
         throw new ApiError('FORBIDDEN', 'plan.json holds the incident count of every cell: it needs the analyst role; a viewer can export beats.geojson, metrics.json or the public cells.csv (incidents pooled by area)');
       }
       res.setHeader('ETag', planEtag(p.id, v.version)).setHeader('Vary', 'Authorization');
-      if (query.format === 'plan' || query.format === 'metrics') {
-        const ref = query.format === 'plan' ? v.planBlobRef : v.metricsBlobRef;
-        if (!ref) throw new ApiError('NOT_FOUND', `no ${query.format} for version ${v.version}`);
-        res.attachment(`${base}-${query.format}.json`).type('application/json').send(await store.getBlob(ref));
+      if (query.format === 'plan') {
+        res.attachment(`${base}-plan.json`).type('application/json').send(await store.getBlob(v.planBlobRef));
+        return;
+      }
+      if (query.format === 'metrics') {
+        res.attachment(`${base}-metrics.json`).type('application/json').send(await access.metricsFor(p, v, k));
         return;
       }
       if (query.format === 'csv') res.attachment(`${base}-cells.csv`).type('text/csv').send(planCellsCsv(await contextOf(p), (await loadPlan(p, v)).json, k));
-      else res.attachment(`${base}-beats.geojson`).type('application/geo+json').send(await access.beatsGeojson(p, v));
+      else res.attachment(`${base}-beats.geojson`).type('application/geo+json').send(await access.beatsFor(p, v, k));
     },
   });
 

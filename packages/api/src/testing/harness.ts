@@ -206,7 +206,7 @@ export function incidentsCsv(count = 300, seed = 7, box = BOX): string {
 export async function waitForJob(h: Harness, id: string, timeoutMs = 30_000): Promise<Record<string, unknown>> {
   const until = Date.now() + timeoutMs;
   for (;;) {
-    const r = await h.http.get(`/api/v1/jobs/${id}`).set(h.auth('viewer'));
+    const r = await h.http.get(`/api/v1/jobs/${id}`).set(h.auth('analyst'));
     if (r.body.status !== 'queued' && r.body.status !== 'running') return r.body;
     if (Date.now() > until) throw new Error(`job ${id} still ${r.body.status}`);
     await new Promise((ok) => setTimeout(ok, 50));
