@@ -11,3 +11,4 @@ export {
   type GridTopology,
 } from './build-grid.js';
 export { cellsToPolygons, forEachNeighbour, pointToCellLocator } from './locate.js';
+export { cellOverlaps, type CellOverlaps } from './area-weights.js';

@@ -4,7 +4,8 @@
 import type { Feature, FeatureCollection, MultiPolygon, Polygon } from 'geojson';
 import { BeatplanError, throwIfAborted, type ProgressFn } from '../errors.js';
 import type { Grid } from '../grid/grid.js';
-import { cellsToPolygons, pointToCellLocator } from '../grid/locate.js';
+import { cellOverlaps } from '../grid/area-weights.js';
+import { pointToCellLocator } from '../grid/locate.js';
 import { DEFAULT_SERVICE_TIMES, DEFAULT_UNKNOWN_SERVICE, officerMinutes, type ServiceTime } from './service-times.js';
 import { DEFAULT_SHIFTS, shiftLengthHours, shiftOfMinuteTable } from './shifts.js';
 import type { CellScores, IncidentTable, ShiftWindow } from './types.js';
@@ -45,12 +46,13 @@ export interface ScoreOptions {
   /** Length of the incident period in days. Default: newest − oldest incident time (at least 1 day). */
   periodDays?: number;
   smoothing?: SmoothingOptions;
-  /** Population layer (counts, conserved): spread over the cells whose centres each polygon holds, by cell area. */
+  /** Population layer (counts, conserved): spread over the cells each polygon overlaps, by intersection area. */
   population?: PolygonLayer;
   /**
    * Vulnerability layer (an index such as a hardship score, intensive: not spread). A cell's
-   * multiplier is its polygon's value divided by the population-weighted mean value, so the
-   * city-wide mean multiplier is 1. Cells outside every polygon get multiplier 1.
+   * multiplier is the value averaged over the cell's area (by intersection area with each
+   * polygon) divided by the population-weighted mean value, so the city-wide mean multiplier
+   * is 1. Cells no polygon overlaps get multiplier 1.
    */
   vulnerability?: PolygonLayer;
   /** Community-time hours per week per 1,000 residents at multiplier 1. Default 2. */
@@ -272,21 +274,24 @@ function layerToCollection(layer: PolygonLayer): FeatureCollection<Polygon | Mul
 }
 
 /**
- * Spreads polygon counts (e.g. population) onto cells: each polygon's value is divided among
- * the cells whose centres it holds, in proportion to cell area. A polygon that holds no cell
- * centre gives its whole value to the grid cell nearest its first vertex, so the total is
- * conserved for every polygon that touches the grid. Returns the value per cell.
+ * Spreads polygon counts (e.g. population) onto cells by intersection area: a polygon's
+ * value is divided among the cells it overlaps in proportion to the area of polygon ∩ cell
+ * (see `cellOverlaps`), so a cell half inside gets half its area's share. Only the part of
+ * a polygon inside the grid counts, so the total is conserved for every polygon that
+ * overlaps the grid; a polygon that overlaps no cell gives its whole value to the grid cell
+ * nearest its first vertex (within ~2 km). Returns the value per cell.
+ * @example const residents = spreadCounts(grid, { features: [{ geometry, value: 1200 }] });
  */
 export function spreadCounts(grid: Grid, layer: PolygonLayer): Float64Array {
   const n = grid.cellCount;
-  const owner = cellsToPolygons(grid, layerToCollection(layer));
+  const o = cellOverlaps(grid, layerToCollection(layer));
   const F = layer.features.length;
   const areaOf = new Float64Array(F);
-  for (let i = 0; i < n; i++) if (owner[i]! >= 0) areaOf[owner[i]!] += grid.areaKm2[i]!;
+  for (let k = 0; k < o.cell.length; k++) areaOf[o.feature[k]!] += o.areaKm2[k]!;
   const out = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    const f = owner[i]!;
-    if (f >= 0) out[i] = (layer.features[f]!.value * grid.areaKm2[i]!) / areaOf[f]!;
+  for (let k = 0; k < o.cell.length; k++) {
+    const f = o.feature[k]!;
+    out[o.cell[k]!] += (layer.features[f]!.value * o.areaKm2[k]!) / areaOf[f]!;
   }
   const locate = pointToCellLocator(grid);
   for (let f = 0; f < F; f++) {
@@ -317,17 +322,27 @@ function nearestCell(grid: Grid, lng: number, lat: number, maxDeg: number): numb
   return best;
 }
 
+/**
+ * The need multiplier per cell: the layer's index averaged over the cell's area (weighted by
+ * intersection area), divided by the population-weighted mean index; cells no polygon
+ * overlaps get 1.
+ */
 function vulnerabilityMultiplier(grid: Grid, layer: PolygonLayer, population: Float64Array): Float64Array {
   const n = grid.cellCount;
-  const owner = cellsToPolygons(grid, layerToCollection(layer));
+  const o = cellOverlaps(grid, layerToCollection(layer));
+  const covered = new Float64Array(n);
+  const weighted = new Float64Array(n);
+  for (let k = 0; k < o.cell.length; k++) {
+    covered[o.cell[k]!] += o.areaKm2[k]!;
+    weighted[o.cell[k]!] += o.areaKm2[k]! * layer.features[o.feature[k]!]!.value;
+  }
   let wsum = 0;
   let vsum = 0;
   let csum = 0;
   let ccount = 0;
   for (let i = 0; i < n; i++) {
-    const f = owner[i]!;
-    if (f < 0) continue;
-    const v = layer.features[f]!.value;
+    if (!(covered[i]! > 0)) continue;
+    const v = weighted[i]! / covered[i]!;
     wsum += population[i]!;
     vsum += population[i]! * v;
     csum += v;
@@ -336,10 +351,7 @@ function vulnerabilityMultiplier(grid: Grid, layer: PolygonLayer, population: Fl
   const mean = wsum > 0 ? vsum / wsum : ccount > 0 ? csum / ccount : 1;
   const out = new Float64Array(n).fill(1);
   if (!(mean > 0)) return out;
-  for (let i = 0; i < n; i++) {
-    const f = owner[i]!;
-    if (f >= 0) out[i] = layer.features[f]!.value / mean;
-  }
+  for (let i = 0; i < n; i++) if (covered[i]! > 0) out[i] = weighted[i]! / covered[i]! / mean;
   return out;
 }
 
