@@ -5,6 +5,7 @@
 import type { Logger } from 'pino';
 import type { Config } from './config.js';
 import type { ContextCache, PlanGridCache } from './context-cache.js';
+import type { ComputePool } from './jobs/compute-pool.js';
 import type { JobRunner } from './jobs/job-runner.js';
 import type { PlanVersionCache } from './plan-access.js';
 import type { Store } from './store/store.js';
@@ -14,6 +15,8 @@ export interface AppContext {
   store: Store;
   config: Config;
   runner: JobRunner;
+  /** Worker threads for the engine work a request waits for (response figures and what-ifs). */
+  compute: ComputePool;
   contexts: ContextCache;
   plans: PlanGridCache;
   /** Loaded plan versions and reads derived from them. */

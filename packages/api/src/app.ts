@@ -17,6 +17,7 @@ import { ConfigSchema, type ConfigInput } from './config.js';
 import { ContextCache, PlanGridCache } from './context-cache.js';
 import { ApiError, errorHandler, notFoundHandler } from './errors.js';
 import { RouteTable } from './http.js';
+import { ComputePool } from './jobs/compute-pool.js';
 import { JobRunner } from './jobs/job-runner.js';
 import { buildOpenApi, DOCS_ASSETS, DOCS_INIT_JS, renderDocsHtml } from './openapi.js';
 import { PlanVersionCache } from './plan-access.js';
@@ -64,7 +65,8 @@ export async function createApp(deps: AppDeps): Promise<BeatplanApp> {
   const interrupted = await store.failInterruptedJobs(new Date().toISOString());
   if (interrupted) log.warn({ interrupted }, 'jobs interrupted by the previous shutdown were marked failed');
   const runner = new JobRunner({ store, log, concurrency: config.jobConcurrency });
-  const context: AppContext = { store, config, runner, contexts: new ContextCache(config.contextCacheSize), plans: new PlanGridCache(), versions: new PlanVersionCache(), log };
+  const compute = new ComputePool({ log });
+  const context: AppContext = { store, config, runner, compute, contexts: new ContextCache(config.contextCacheSize), plans: new PlanGridCache(), versions: new PlanVersionCache(), log };
 
   const app = express();
   app.disable('x-powered-by');
@@ -210,6 +212,8 @@ export async function createApp(deps: AppDeps): Promise<BeatplanApp> {
   return {
     app,
     context,
-    close: () => runner.close(),
+    close: async () => {
+      await Promise.all([runner.close(), compute.close()]);
+    },
   };
 }

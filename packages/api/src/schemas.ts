@@ -374,3 +374,19 @@ export const StaffRequestSchema = z.object({
 export const TokenSchema = z.object({ id: IdSchema, role: z.enum(ROLES), label: z.string(), createdAt: z.string(), revokedAt: z.string().nullable() });
 /** `POST /tokens`. */
 export const TokenRequestSchema = z.object({ role: z.enum(ROLES), label: z.string().trim().min(1).max(200) });
+
+/** `POST /plans/:id/simulations`. */
+export const SimulationRequestSchema = z
+  .object({
+    staffing: IdSchema.meta({ description: "A stored staffing of the plan (`POST /plans/{id}/staffing`); the simulation runs on that staffing's plan version" }),
+    incidents: IdSchema.optional().meta({ description: "Incidents dataset to replay (default: the plan's own incidents)" }),
+    poisson: z.boolean().optional().meta({ description: "Draw Poisson calls from the plan's rates with exponential service instead of replaying (the hypercube model's assumptions; the two should agree within 2 points)" }),
+    days: z.number().int().min(1).max(3650).optional().meta({ description: "With `poisson`: days to simulate (default: the plan's incident period)" }),
+    seed: z.number().int().min(0).max(2_147_483_647).optional().meta({ description: 'Seed of every draw (default 1); same seed, same result' }),
+    serviceCv: z.number().min(0).max(10).optional().meta({ description: "Coefficient of variation of a replayed call's service time (lognormal, default 0.8)" }),
+    officerHoursPerWeek: z.number().min(1).max(168).optional().meta({ description: 'On-duty hours per officer per week for units on duty (default 36)' }),
+  })
+  .superRefine((b, c) => {
+    if (b.days !== undefined && !b.poisson) c.addIssue({ code: 'custom', path: ['days'], message: 'applies with `poisson` only' });
+    if (b.incidents !== undefined && b.poisson) c.addIssue({ code: 'custom', path: ['incidents'], message: '`poisson` draws its calls from the plan: leave out `incidents`' });
+  });

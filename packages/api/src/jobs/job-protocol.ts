@@ -1,7 +1,8 @@
 /**
  * Messages between the job runner (main thread) and a job worker.
  */
-import type { ContextInputs, PlanOptions, RebalanceOptions, WhatIfInput } from '../engine-service.js';
+import type { ContextInputs, IncidentReadOptions, ParentPlanInput, PlanOptions, RebalanceOptions, WhatIfInput } from '../engine-service.js';
+import type { SimulationJobOptions } from '../simulation.js';
 
 /** What a worker is asked to do (its `workerData`). */
 export type JobTask =
@@ -12,10 +13,19 @@ export type JobTask =
       method: 'plan' | 'import';
       options: PlanOptions;
       existing?: { path: string; fileName: string; idField: string };
+      /** The parent plan (`from`): its stored plan.json and its name. */
+      from?: ParentPlanInput;
     }
   | { kind: 'staff'; planJson: string; roster: { path: string; fileName: string } }
   | { kind: 'rebalance'; planJson: string; options: RebalanceOptions }
-  | { kind: 'whatif'; planJson: string; roster: { path: string; fileName: string }; scenario: WhatIfInput };
+  | { kind: 'whatif'; planJson: string; roster: { path: string; fileName: string }; scenario: WhatIfInput }
+  | {
+      kind: 'simulate';
+      planJson: string;
+      staffing: { json: string; id: string };
+      incidents?: { path: string; fileName: string; read: IncidentReadOptions; id: string };
+      options: SimulationJobOptions;
+    };
 
 /** Worker → runner. */
 export type WorkerMessage =

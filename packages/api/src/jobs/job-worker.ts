@@ -5,6 +5,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { buildContext, contextCellsCsv, planOnContext, rebalancePlan, staffPlan, whatIfOnPlan } from '../engine-service.js';
 import { isEngineError } from '../errors.js';
+import { simulateOnPlan } from '../simulation.js';
 import type { JobTask, WorkerMessage } from './job-protocol.js';
 
 const post = (m: WorkerMessage) => parentPort!.postMessage(m);
@@ -21,6 +22,7 @@ async function run(task: JobTask): Promise<Record<string, unknown>> {
   if (task.kind === 'staff') return { staffing: await staffPlan(task.planJson, task.roster, onProgress) };
   if (task.kind === 'rebalance') return { ...rebalancePlan(task.planJson, task.options, onProgress) };
   if (task.kind === 'whatif') return { whatIf: await whatIfOnPlan(task.planJson, task.roster, task.scenario, onProgress) };
+  if (task.kind === 'simulate') return { simulation: await simulateOnPlan(task.planJson, task.staffing, task.incidents, task.options, onProgress) };
   const ctx = await buildContext(task.inputs, onProgress);
   const base = {
     resolution: ctx.grid.resolution,
@@ -30,7 +32,7 @@ async function run(task: JobTask): Promise<Record<string, unknown>> {
     timingsMs: ctx.timingsMs,
   };
   if (task.kind === 'score') return { ...base, cellsCsv: contextCellsCsv(ctx) };
-  return { ...base, ...(await planOnContext(ctx, task.method, task.options, task.existing, onProgress)) };
+  return { ...base, ...(await planOnContext(ctx, task.method, task.options, task.existing, onProgress, task.from)) };
 }
 
 run(workerData as JobTask).then(

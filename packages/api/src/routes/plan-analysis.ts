@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import type { AppContext } from '../app-context.js';
 import { engineFileName } from '../context-cache.js';
-import { planResponse, whatIfUnits, type SerializedPlan } from '../engine-service.js';
+import type { IncidentReadOptions, SerializedPlan } from '../engine-service.js';
 import { ApiError } from '../errors.js';
 import type { RouteTable } from '../http.js';
 import { DEFAULT_MEETING_SCHEDULE, PlanAccess, planEtag } from '../plan-access.js';
@@ -19,6 +19,7 @@ import {
   RebalanceRequestSchema,
   ResponseQuery,
   ResponseWhatIfRequestSchema,
+  SimulationRequestSchema,
   WhatIfRequestSchema,
 } from '../schemas.js';
 import type { PlanRecord, PlanSettings } from '../store/store.js';
@@ -130,10 +131,12 @@ export function planAnalysisRoutes(t: RouteTable, ctx: AppContext): void {
     handler: async ({ res, params, body }) => {
       const p = await access.getPlan(params.id);
       const v = await access.getVersion(p, body.version);
-      const { planId: _p, version: _v, staffing: _s, ...before } = await access.response(p, v.version, undefined);
-      const { loaded } = await access.loadPlan(p, v);
-      const { units, rule } = whatIfUnits(loaded, body);
-      res.setHeader('ETag', planEtag(p.id, v.version)).json({ planId: p.id, version: v.version, before, after: planResponse(loaded, units, rule) });
+      // both run in the compute pool's worker threads: the request thread only waits
+      const [{ planId: _p, version: _v, staffing: _s, ...before }, after] = await Promise.all([
+        access.response(p, v.version, undefined),
+        access.computeResponse(p, v, { kind: 'responseWhatIf', input: body }),
+      ]);
+      res.setHeader('ETag', planEtag(p.id, v.version)).json({ planId: p.id, version: v.version, before, after });
     },
   });
 
@@ -199,6 +202,109 @@ export function planAnalysisRoutes(t: RouteTable, ctx: AppContext): void {
       if (!j || j.kind !== 'whatif' || j.params.planId !== params.id) throw new ApiError('NOT_FOUND', `no what-if run ${params.jobId} for plan ${params.id}`);
       if (j.status !== 'succeeded' || !j.result?.whatIfBlob) throw new ApiError('JOB_NOT_FINISHED', `what-if run ${params.jobId} is ${j.status}`);
       res.type('application/json').send(await store.getBlob(String(j.result.whatIfBlob)));
+    },
+  });
+
+  t.add({
+    method: 'post',
+    path: '/plans/:id/simulations',
+    operationId: 'createSimulation',
+    summary: 'Replay calls against a plan version and its staffing (a job): response = queue + travel, beside the hypercube',
+    description:
+      "Runs `beatplan simulate` as a job on the plan version of `staffing`: the incidents (`incidents`, default the plan's own) at their real times and places, service minutes from the service-time table with a lognormal spread, units on duty from the staffing by the time model (officers × 36 h ÷ shift hours), dispatch to the beat's own free unit, else the nearest free unit, else a queue by priority. With `poisson`, Poisson calls at the plan's rates instead. The result (`GET /plans/{id}/simulations/{jobId}`) is simulation.json: response time (mean, p50, p90) for the city, per shift, per beat and shift and per priority; cross-beat share, queued share, utilisation; the hypercube model's figures and the differences beside them.",
+    tag: 'plans',
+    role: 'analyst',
+    params: IdParams,
+    body: SimulationRequestSchema,
+    responses: {
+      202: { description: 'The job', schema: JobSchema, headers: { Location: 'URL of the job' } },
+      404: { description: 'No such plan or staffing of the plan' },
+    },
+    handler: async ({ res, params, body, principal }) => {
+      const p = await access.getPlan(params.id);
+      const s = await store.getStaffing(body.staffing);
+      if (!s || s.planId !== p.id) throw new ApiError('NOT_FOUND', `no staffing ${body.staffing} for plan ${p.id}`);
+      const v = await access.getVersion(p, s.planVersion);
+      const incidentsId = body.poisson ? undefined : (body.incidents ?? String(p.inputs.incidents ?? ''));
+      let incidents: { path: string; fileName: string; read: IncidentReadOptions; id: string } | undefined;
+      if (incidentsId !== undefined) {
+        const d = await store.getDataset(incidentsId);
+        if (!d || d.kind !== 'incidents') {
+          throw new ApiError('VALIDATION_FAILED', `body.incidents: no incidents dataset ${incidentsId}`, { errors: [{ path: 'body.incidents', message: 'no incidents dataset with this id' }] });
+        }
+        incidents = { path: store.blobPath(d.blobRef), fileName: engineFileName(d), read: (d.info.read ?? {}) as IncidentReadOptions, id: d.id };
+      }
+      const planJson = (await store.getBlob(v.planBlobRef)).toString('utf8');
+      const staffingJson = (await store.getBlob(s.blobRef)).toString('utf8');
+      const { staffing: _s, incidents: _i, ...options } = body;
+      const job = await ctx.runner.submit(
+        'simulate',
+        { planId: p.id, version: v.version, staffing: s.id, incidents: incidents?.id ?? null, ...options },
+        { kind: 'simulate', planJson, staffing: { json: staffingJson, id: s.id }, ...(incidents ? { incidents } : {}), options },
+        async (j, out) => {
+          const doc = out.simulation as { city?: unknown; mode?: string; warnings?: unknown };
+          const simulationBlob = await store.putBlob(Buffer.from(JSON.stringify({ planId: p.id, version: v.version, staffing: s.id, ...doc }), 'utf8'));
+          return { planId: p.id, version: v.version, staffing: s.id, mode: doc.mode, city: doc.city, warnings: doc.warnings, simulation: `/api/v1/plans/${p.id}/simulations/${j.id}`, simulationBlob };
+        },
+        principal.tokenId,
+      );
+      res.status(202).location(`/api/v1/jobs/${job.id}`).json(jobDto(job));
+    },
+  });
+
+  t.add({
+    method: 'get',
+    path: '/plans/:id/simulations',
+    operationId: 'listSimulations',
+    summary: 'Simulation runs of a plan (of one version with `version`), newest first',
+    tag: 'plans',
+    role: 'analyst',
+    params: IdParams,
+    query: z.object({ version: z.coerce.number().int().min(1).optional() }),
+    responses: {
+      200: {
+        description: '`{ items: [{ jobId, status, version, staffing, mode, city, simulation, createdAt }] }`: `city` holds the replayed figures of finished runs, `simulation` the URL of the whole result',
+        schema: z.object({ items: z.array(z.record(z.string(), z.unknown())) }),
+      },
+    },
+    handler: async ({ res, params, query }) => {
+      const p = await access.getPlan(params.id);
+      const jobs = (await store.listJobs(1000)).filter((j) => j.kind === 'simulate' && j.params.planId === p.id && (query.version === undefined || j.params.version === query.version));
+      res.json({
+        items: jobs.map((j) => ({
+          jobId: j.id,
+          status: j.status,
+          version: j.params.version,
+          staffing: j.params.staffing,
+          mode: j.params.poisson ? 'poisson' : 'replay',
+          city: j.result?.city ?? null,
+          simulation: j.status === 'succeeded' ? `/api/v1/plans/${p.id}/simulations/${j.id}` : null,
+          createdAt: j.createdAt,
+        })),
+      });
+    },
+  });
+
+  t.add({
+    method: 'get',
+    path: '/plans/:id/simulations/:jobId',
+    operationId: 'getSimulation',
+    summary: 'The result of a simulation run: simulation.json',
+    tag: 'plans',
+    role: 'analyst',
+    params: z.object({ id: IdSchema, jobId: IdSchema }),
+    responses: {
+      200: {
+        description: '`{ planId, version, staffing, format, mode, calls, assumptions, unitsOnDuty, city, shifts[], priorities[], beats[], hypercube, comparison, warnings }` (see `beatplan simulate --help`)',
+        schema: z.record(z.string(), z.unknown()),
+      },
+      409: { description: 'The job has not succeeded (`JOB_NOT_FINISHED`)' },
+    },
+    handler: async ({ res, params }) => {
+      const j = await store.getJob(params.jobId);
+      if (!j || j.kind !== 'simulate' || j.params.planId !== params.id) throw new ApiError('NOT_FOUND', `no simulation run ${params.jobId} for plan ${params.id}`);
+      if (j.status !== 'succeeded' || !j.result?.simulationBlob) throw new ApiError('JOB_NOT_FINISHED', `simulation run ${params.jobId} is ${j.status}`);
+      res.type('application/json').send(await store.getBlob(String(j.result.simulationBlob)));
     },
   });
 

@@ -76,10 +76,11 @@ export interface PlanVersionRecord {
 export const JOB_STATUSES = ['queued', 'running', 'succeeded', 'failed', 'cancelled'] as const;
 export type JobStatus = (typeof JOB_STATUSES)[number];
 /** Job kinds, in the order they were added. */
-export const JOB_KINDS = ['score', 'plan', 'staff', 'rebalance', 'whatif'] as const;
+export const JOB_KINDS = ['score', 'plan', 'staff', 'rebalance', 'whatif', 'simulate'] as const;
 /**
  * What a job does: `score` (grid + scores), `plan` (districting or import), `staff`,
- * `rebalance` (re-plan the unlocked beats of a plan), `whatif` (staffing scenario).
+ * `rebalance` (re-plan the unlocked beats of a plan), `whatif` (staffing scenario), `simulate`
+ * (calls replayed against a plan and its staffing).
  */
 export type JobKind = (typeof JOB_KINDS)[number];
 

@@ -1,0 +1,147 @@
+/**
+ * A small pool of long-lived worker threads for the engine work a request waits for
+ * (response figures, response what-ifs): the request thread only sends a message and awaits
+ * the answer, so a 1–2 s hypercube run on a city never holds the event loop. Each worker keeps
+ * a few plan versions loaded; a version's plan.json crosses to a worker once.
+ */
+import type { Worker } from 'node:worker_threads';
+import { BeatplanError, type BeatplanErrorCode } from '@beatplan/engine';
+import type { Logger } from 'pino';
+import { ApiError } from '../errors.js';
+import type { ComputeReply, ComputeRequest, ComputeTask } from './compute-protocol.js';
+import { spawnWorker } from './job-runner.js';
+
+interface Slot {
+  worker: Worker;
+  /** Requests sent and not answered. */
+  inFlight: number;
+  /** Version keys this worker was sent (it may have evicted some: it then answers `missing`). */
+  keys: Set<string>;
+}
+
+interface Pending {
+  slot: Slot;
+  request: ComputeRequest;
+  planJson: () => Promise<string>;
+  resolve: (v: unknown) => void;
+  reject: (e: unknown) => void;
+}
+
+/** Options of {@link ComputePool}. */
+export interface ComputePoolOptions {
+  /** Worker threads (default 2; started on first use). */
+  size?: number;
+  log?: Logger;
+}
+
+/**
+ * The pool. One per app; `close()` stops its workers.
+ * @example const figures = await pool.run(planId, version, () => loadJson(), { kind: 'response' });
+ */
+export class ComputePool {
+  private readonly size: number;
+  private readonly log?: Logger;
+  private readonly slots: Slot[] = [];
+  private readonly pending = new Map<number, Pending>();
+  private nextId = 1;
+  private closed = false;
+
+  constructor(options: ComputePoolOptions = {}) {
+    this.size = Math.max(1, options.size ?? 2);
+    this.log = options.log;
+  }
+
+  /**
+   * Runs `task` on plan `planId` version `version` in a worker and resolves with its result.
+   * @param planJson the version's plan.json, read only when the chosen worker does not hold it
+   * @throws the engine's BeatplanError (same code, message and details) when the engine refuses;
+   *   ApiError `INTERNAL` when the worker fails or the pool is closed
+   */
+  run<T>(planId: string, version: number, planJson: () => Promise<string>, task: ComputeTask): Promise<T> {
+    if (this.closed) return Promise.reject(new ApiError('INTERNAL', 'the server is shutting down'));
+    const key = `${planId}\u0000${version}`;
+    const slot = this.pick(key);
+    const request: ComputeRequest = { id: this.nextId++, planId, key, task };
+    return new Promise<T>((resolve, reject) => {
+      const p: Pending = { slot, request, planJson, resolve: resolve as (v: unknown) => void, reject };
+      this.pending.set(request.id, p);
+      slot.inFlight++;
+      void this.send(p, !slot.keys.has(key));
+    });
+  }
+
+  /** Stops every worker; what is pending is rejected. */
+  async close(): Promise<void> {
+    this.closed = true;
+    const slots = this.slots.splice(0);
+    for (const p of this.pending.values()) p.reject(new ApiError('INTERNAL', 'the server is shutting down'));
+    this.pending.clear();
+    await Promise.all(slots.map((s) => s.worker.terminate()));
+  }
+
+  /** A worker that holds `key` and is not busier than the least busy one, else the least busy (a new one while fewer than `size`). */
+  private pick(key: string): Slot {
+    let best: Slot | undefined;
+    for (const s of this.slots) if (!best || s.inFlight < best.inFlight) best = s;
+    if ((!best || best.inFlight > 0) && this.slots.length < this.size) return this.spawn();
+    const holder = this.slots.find((s) => s.keys.has(key) && s.inFlight <= best!.inFlight);
+    return holder ?? best!;
+  }
+
+  private async send(p: Pending, withPlan: boolean): Promise<void> {
+    try {
+      const message: ComputeRequest = withPlan ? { ...p.request, planJson: await p.planJson() } : p.request;
+      if (withPlan) p.slot.keys.add(p.request.key);
+      if (!this.pending.has(p.request.id)) return; // closed meanwhile
+      p.slot.worker.postMessage(message);
+    } catch (e) {
+      this.settle(p.request.id, (q) => q.reject(e));
+    }
+  }
+
+  private settle(id: number, how: (p: Pending) => void): void {
+    const p = this.pending.get(id);
+    if (!p) return;
+    this.pending.delete(id);
+    p.slot.inFlight--;
+    how(p);
+  }
+
+  private spawn(): Slot {
+    const worker = spawnWorker('compute-worker', undefined);
+    const slot: Slot = { worker, inFlight: 0, keys: new Set() };
+    worker.unref();
+    worker.on('message', (m: ComputeReply) => {
+      if (m.type === 'missing') {
+        const p = this.pending.get(m.id);
+        if (p) {
+          slot.keys.delete(p.request.key);
+          void this.send(p, true);
+        }
+        return;
+      }
+      if (m.type === 'done') return this.settle(m.id, (p) => p.resolve(m.result));
+      this.settle(m.id, (p) => {
+        if (!m.engine) return p.reject(new ApiError('INTERNAL', m.message));
+        // the engine's error as the handler would have thrown it (message already formatted)
+        const err = new BeatplanError(m.code as BeatplanErrorCode, '');
+        Object.assign(err, { message: m.message, details: m.details });
+        p.reject(err);
+      });
+    });
+    const fail = (why: string) => {
+      const i = this.slots.indexOf(slot);
+      if (i >= 0) this.slots.splice(i, 1);
+      for (const [id, p] of [...this.pending]) if (p.slot === slot) this.settle(id, (q) => q.reject(new ApiError('INTERNAL', why)));
+    };
+    worker.on('error', (err) => {
+      this.log?.error({ err }, 'compute worker crashed');
+      fail('the computation failed: its worker crashed');
+    });
+    worker.on('exit', (code) => {
+      if (!this.closed) fail(`the computation failed: its worker exited with code ${code}`);
+    });
+    this.slots.push(slot);
+    return slot;
+  }
+}

@@ -1,0 +1,30 @@
+/**
+ * Messages between the compute pool (main thread) and a compute worker: short engine
+ * computations a request waits for (response figures, response what-ifs), run off the request
+ * thread so that no request holds the event loop.
+ */
+import type { ResponseWhatIfInput } from '../engine-service.js';
+
+/** What a compute worker is asked to compute on a loaded plan version. */
+export type ComputeTask =
+  /** Response figures under the time model's required officers, or a stored staffing's allocated officers. */
+  | { kind: 'response'; staffing?: { json: string; label: string } }
+  /** Response figures of a what-if (saturation target, per beat and shift overrides). */
+  | { kind: 'responseWhatIf'; input: ResponseWhatIfInput };
+
+/** Pool → worker. `planJson` is sent only when the worker does not hold the version yet. */
+export interface ComputeRequest {
+  id: number;
+  /** The plan (its grid is cached per plan) and version (the loaded plan is cached per key). */
+  planId: string;
+  key: string;
+  planJson?: string;
+  task: ComputeTask;
+}
+
+/** Worker → pool. */
+export type ComputeReply =
+  | { id: number; type: 'done'; result: unknown }
+  /** The worker does not hold `key` (evicted or never sent): send the request again with `planJson`. */
+  | { id: number; type: 'missing' }
+  | { id: number; type: 'error'; code: string; message: string; details: Record<string, unknown>; engine: boolean };
