@@ -7,13 +7,13 @@ import type { Grid } from '../grid/grid.js';
 import { Partition } from './partition.js';
 import { labelPieces } from './topology.js';
 import type { BalanceOn, BeatMetrics, BeatMethod, BeatPlan, PlanMetrics, PlanScores } from './types.js';
-import { CH_BALANCE, CH_NEED, CH_SHIFT0, CH_WORKLOAD, scoreChannels, toCellScores } from './weights.js';
+import { beatsOutsideBand, CH_BALANCE, CH_NEED, CH_SHIFT0, CH_WORKLOAD, DEFAULT_TOLERANCE, scoreChannels, toCellScores } from './weights.js';
 
 /** Options of {@link evaluatePlan}. */
 export interface EvaluateOptions {
   /** What `workload` measures (default `'total'`). */
   balanceOn?: BalanceOn;
-  /** Tolerance for `beatsOutsideTolerance` (default 0.05). */
+  /** Tolerance ε for `beatsOutsideTolerance`: beats outside mean × (1 ± ε) (default 0.025). */
   tolerance?: number;
   /** Stage times to copy into `timingsMs` (the caller's grid/score/plan times). */
   timingsMs?: Partial<PlanMetrics['timingsMs']>;
@@ -118,7 +118,7 @@ export function evaluatePlan(grid: Grid, plan: BeatPlan, scores: PlanScores, opt
   checkPlanGrid(grid, plan);
   const cs = toCellScores(grid, scores);
   const balanceOn = options.balanceOn ?? 'total';
-  const tolerance = options.tolerance ?? 0.05;
+  const tolerance = options.tolerance ?? DEFAULT_TOLERANCE;
   const K = plan.beatIds.length;
   const part = Partition.fromAssignment(grid, Int32Array.from(plan.beatOfCell), K, scoreChannels(cs, balanceOn));
   const { piecesOfBeat } = labelPieces(part.topo, part.beatOfCell, K);
@@ -137,7 +137,6 @@ export function metricsFrom(grid: Grid, plan: BeatPlan, part: Partition, perBeat
   let empty = 0;
   let ppSum = 0;
   let ppMin = Infinity;
-  let outside = 0;
   for (const m of perBeat) {
     if (m.cells === 0) {
       empty++;
@@ -146,7 +145,6 @@ export function metricsFrom(grid: Grid, plan: BeatPlan, part: Partition, perBeat
       ppSum += m.polsbyPopper;
       if (m.polsbyPopper < ppMin) ppMin = m.polsbyPopper;
     }
-    if (Math.abs(m.workload - workload.mean) > tolerance * workload.mean) outside++;
   }
   let unassigned = 0;
   for (let i = 0; i < part.beatOfCell.length; i++) if (part.beatOfCell[i]! < 0) unassigned++;
@@ -165,7 +163,7 @@ export function metricsFrom(grid: Grid, plan: BeatPlan, part: Partition, perBeat
     unassignedCells: unassigned,
     timingsMs: t,
     balanceOn,
-    beatsOutsideTolerance: outside,
+    beatsOutsideTolerance: beatsOutsideBand(part.sums[CH_BALANCE]!, tolerance).length,
     tolerance,
     bridges: grid.bridges.map(([i, j]) => [grid.h3[i]!, grid.h3[j]!] as const),
     perBeat,

@@ -1,20 +1,25 @@
 /**
- * Local search over a {@link Partition}: sweeps over the cells in a seeded random order, moving
- * a boundary cell to a neighbouring beat when that lowers the objective, balance first:
+ * Local search over a {@link Partition}, composed from parts (see `search/`): sweeps over the
+ * cells in a seeded random order and moves a boundary cell to a neighbouring beat when the
+ * acceptance rule takes the move.
  *
- * 1. balance — Σ_b max(0, |w_b − T_b| / T_b − band)² (zero inside the band);
- * 2. compactness — Σ_b P_b² / (4π A_b) (= Σ 1/Polsby-Popper) + `cutWeight` × cut edges
- *    + `changePenalty` × cells away from their initial beat.
+ * - Primary objective: balance (`BalanceTerm`, zero inside the band).
+ * - Secondary objective: compactness (Σ 1/Polsby-Popper) + `cutWeight` × cut edges + the
+ *   change against an initial plan (`ChangeTerm`, in workload units).
+ * - Constraints: locks, regions, the change budget (per candidate), contiguity (on the chosen
+ *   move: O(1) local rule, bounded BFS when inconclusive).
+ * - Acceptance: greedy, or annealing on the secondary objective.
  *
- * A move is taken when it lowers (1), or leaves (1) unchanged and lowers (2) — or, while the
- * annealing temperature is above zero, raises (2) by Δ with probability exp(−Δ/temperature).
- * Contiguity is kept by {@link canRemoveCell} (O(1) local rule, bounded BFS when inconclusive);
- * all deltas come from the partition's incremental aggregates.
+ * All deltas come from the partition's incremental aggregates.
  */
 import { throwIfAborted } from '../errors.js';
 import { shuffleInPlace, type Rng } from '../random.js';
 import type { Partition } from './partition.js';
-import { canRemoveCell } from './topology.js';
+import { AnnealingAcceptance, EPS_PRIMARY, greedyAcceptance, type Acceptance } from './search/acceptance.js';
+import { ChangeBudgetConstraint, ContiguityConstraint, LockConstraint, RegionConstraint, TendrilConstraint, type MoveConstraint } from './search/constraints.js';
+import { BalanceTerm, ChangeLedger, ChangeTerm, CompactnessTerm, CutEdgeTerm, type ObjectiveTerm } from './search/terms.js';
+
+export { balancePenalty } from './search/terms.js';
 
 /** Inputs of {@link localSearch}. Internal to `plan/`. */
 export interface SearchContext {
@@ -26,10 +31,17 @@ export interface SearchContext {
   readonly pinned: Uint8Array;
   /** Beat per cell in the initial plan (minimal change), or undefined. */
   readonly initialBeat?: Int32Array;
-  /** Half-width of the balance band, as a share of the target. */
+  /** Half-width of the balance band, as a share of the target (the tolerance ε). */
   readonly band: number;
+  /** Cost of moving one mean beat's workload away from its initial beat (Σ 1/PP units). */
   readonly changePenalty: number;
+  /** Cost per cell away from its initial beat (Σ 1/PP units). */
+  readonly changePerCell: number;
+  /** Most workload (balanced measure, hours/week) that may sit away from its initial beat. */
+  readonly changeBudget?: number;
   readonly cutWeight: number;
+  /** Adds the {@link TendrilConstraint} to the search's constraints. */
+  readonly tendrilGuard?: boolean;
   readonly rng: Rng;
   /** Most cells a contiguity BFS may visit (a larger BFS rejects the move). */
   readonly bfsLimit: number;
@@ -58,122 +70,125 @@ export interface SearchPhase {
   readonly minMoves?: number;
 }
 
-const INV_4PI = 1 / (4 * Math.PI);
-const EPS_G = 1e-15;
-const EPS_C = 1e-12;
+/** The parts a search composes; built once per plan by {@link searchParts}. */
+export interface SearchParts {
+  /** Balance terms (decide first). */
+  readonly primary: readonly ObjectiveTerm[];
+  /** Shape and change terms (decide between moves of equal balance). */
+  readonly secondary: readonly ObjectiveTerm[];
+  /** Constraints checked for every candidate move (cheap). */
+  readonly constraints: readonly MoveConstraint[];
+  /** Checked on the chosen move only (may run a BFS). */
+  readonly contiguity: ContiguityConstraint;
+  /** Change against the initial plan, when there is one. */
+  readonly ledger?: ChangeLedger;
+}
 
-/** Balance penalty of one beat. */
-export function balancePenalty(w: number, target: number, band: number): number {
-  if (!(target > 0)) return 0;
-  const d = Math.abs(w - target) / target - band;
-  return d > 0 ? d * d : 0;
+/** Mean of the positive targets (the workload unit of the change term). */
+function meanTarget(target: Float64Array): number {
+  let s = 0;
+  let k = 0;
+  for (let b = 0; b < target.length; b++) {
+    if (target[b]! > 0) {
+      s += target[b]!;
+      k++;
+    }
+  }
+  return k ? s / k : 1;
+}
+
+/** Builds the objective terms and constraints of a search context. */
+export function searchParts(ctx: SearchContext): SearchParts {
+  const { part } = ctx;
+  const ledger = ctx.initialBeat ? new ChangeLedger(ctx.initialBeat, part.channels[0]!, part.beatOfCell) : undefined;
+  const secondary: ObjectiveTerm[] = [new CompactnessTerm(part), new CutEdgeTerm(part, ctx.cutWeight)];
+  if (ledger && (ctx.changePenalty > 0 || ctx.changePerCell > 0)) secondary.push(new ChangeTerm(ledger, ctx.changePenalty, ctx.changePerCell, meanTarget(ctx.target)));
+  const constraints: MoveConstraint[] = [new LockConstraint(ctx.lockedBeat, ctx.pinned), new RegionConstraint(ctx.regionOfBeat)];
+  if (ledger && ctx.changeBudget !== undefined) constraints.push(new ChangeBudgetConstraint(ledger, ctx.changeBudget));
+  if (ledger && ctx.tendrilGuard) constraints.push(new TendrilConstraint(part));
+  return {
+    primary: [new BalanceTerm(part, ctx.target, ctx.band)],
+    secondary,
+    constraints,
+    contiguity: new ContiguityConstraint(part, ctx.bfsLimit),
+    ...(ledger ? { ledger } : {}),
+  };
+}
+
+/** Applies a move that the constraints allowed: partition and change ledger. */
+export function applyMove(part: Partition, parts: SearchParts, i: number, from: number, to: number): void {
+  part.move(i, to);
+  parts.ledger?.record(i, from, to);
 }
 
 /** Runs one phase of the local search; mutates `ctx.part`. */
-export function localSearch(ctx: SearchContext, phase: SearchPhase, stats: SearchStats): void {
-  const { part, target, regionOfBeat, lockedBeat, pinned, initialBeat, band, changePenalty: mu, cutWeight, rng, bfsLimit } = ctx;
-  const grid = part.grid;
-  const n = grid.cellCount;
-  const { adjOffsets, adjTargets, geoOffsets, geoTargets } = grid;
-  const pair = part.topo.edgePairKm;
+export function localSearch(ctx: SearchContext, parts: SearchParts, phase: SearchPhase, stats: SearchStats): void {
+  const { part, rng } = ctx;
+  const { primary, secondary, constraints, contiguity } = parts;
+  const n = part.grid.cellCount;
+  const { adjOffsets, adjTargets } = part.grid;
   const beat = part.beatOfCell;
-  const load = part.sums[0]!;
-  const weight = part.channels[0]!;
-  const cellArea = grid.areaKm2;
-  const cellPerim = grid.perimeterKm;
-  const area = part.areaKm2;
-  const perim = part.perimeterKm;
   const count = part.cells;
   const order = new Int32Array(n);
   for (let i = 0; i < n; i++) order[i] = i;
   const cand = new Int32Array(16);
-  const links = new Int32Array(16);
-  const shared = new Float64Array(16);
   const minMoves = phase.minMoves ?? 1;
+  const t0 = phase.t0 ?? 0;
+  const annealing = t0 > 0 ? new AnnealingAcceptance(rng, t0) : null;
+  const acceptance: Acceptance = annealing ?? greedyAcceptance;
+  const np = primary.length;
+  const ns = secondary.length;
+  const nc0 = constraints.length;
+  const bfs0 = contiguity.bfsChecks;
 
   for (let s = 0; s < phase.sweeps; s++) {
     throwIfAborted(ctx.signal);
     if (ctx.now() > ctx.deadline) {
       stats.timedOut = true;
-      return;
+      break;
     }
-    const t0 = phase.t0 ?? 0;
     const temp = t0 > 0 ? t0 * (1 - s / phase.sweeps) : 0;
+    if (annealing) annealing.temperature = temp;
     shuffleInPlace(order, rng);
     let accepted = 0;
     for (let k = 0; k < n; k++) {
       const i = order[k]!;
       const a = beat[i]!;
-      if (a < 0 || pinned[i] || lockedBeat[a]) continue;
-      const ra = regionOfBeat[a]!;
+      if (a < 0 || count[a]! <= 1) continue;
       let nc = 0;
-      let linksA = 0;
       for (let e = adjOffsets[i]!; e < adjOffsets[i + 1]!; e++) {
         const b = beat[adjTargets[e]!]!;
-        if (b === a) {
-          linksA++;
-          continue;
-        }
-        if (b < 0 || lockedBeat[b] || regionOfBeat[b] !== ra) continue;
+        if (b === a || b < 0) continue;
         let q = 0;
         while (q < nc && cand[q] !== b) q++;
-        if (q === nc) {
-          if (nc === 16) continue;
-          cand[nc] = b;
-          links[nc] = 0;
-          shared[nc] = 0;
-          nc++;
-        }
-        links[q]++;
+        if (q === nc && nc < 16) cand[nc++] = b;
       }
-      if (nc === 0 || count[a]! <= 1) continue;
-      stats.tried++;
-      let sa = 0;
-      for (let e = geoOffsets[i]!; e < geoOffsets[i + 1]!; e++) {
-        const b = beat[geoTargets[e]!]!;
-        if (b === a) sa += pair[e]!;
-        else for (let q = 0; q < nc; q++) if (cand[q] === b) shared[q] += pair[e]!;
-      }
-      const wi = weight[i]!;
-      const wa = load[a]!;
-      const ta = target[a]!;
-      const dgA = balancePenalty(wa - wi, ta, band) - balancePenalty(wa, ta, band);
-      const pa = perim[a]!;
-      const aa = area[a]!;
-      const pa2 = pa - cellPerim[i]! + sa;
-      const aa2 = aa - cellArea[i]!;
-      const dcA = (pa2 * pa2 / aa2 - pa * pa / aa) * INV_4PI;
-      const init = initialBeat ? initialBeat[i]! : -2;
-      const chA = init === -2 ? 0 : init !== a ? 1 : 0;
-      let bestQ = -1;
-      let bestG = Infinity;
-      let bestC = Infinity;
+      if (nc === 0) continue;
+      let bestTo = -1;
+      let bestP = Infinity;
+      let bestS = Infinity;
+      let tried = false;
       for (let q = 0; q < nc; q++) {
         const c = cand[q]!;
-        const wc = load[c]!;
-        const tc = target[c]!;
-        const dg = dgA + balancePenalty(wc + wi, tc, band) - balancePenalty(wc, tc, band);
-        const pc = perim[c]!;
-        const ac = area[c]!;
-        const pc2 = pc + cellPerim[i]! - shared[q]!;
-        const ac2 = ac + cellArea[i]!;
-        let dc = dcA + (pc2 * pc2 / ac2 - pc * pc / ac) * INV_4PI + cutWeight * (linksA - links[q]!);
-        if (init !== -2) dc += mu * ((init !== c ? 1 : 0) - chA);
-        if (dg < bestG - EPS_G || (dg <= bestG + EPS_G && dc < bestC)) {
-          bestQ = q;
-          bestG = dg;
-          bestC = dc;
+        let ok = true;
+        for (let t = 0; t < nc0 && ok; t++) ok = constraints[t]!.check(i, a, c) === null;
+        if (!ok) continue;
+        tried = true;
+        let dp = 0;
+        for (let t = 0; t < np; t++) dp += primary[t]!.delta(i, a, c);
+        if (dp > bestP + EPS_PRIMARY) continue;
+        let ds = 0;
+        for (let t = 0; t < ns; t++) ds += secondary[t]!.delta(i, a, c);
+        if (dp < bestP - EPS_PRIMARY || ds < bestS) {
+          bestTo = c;
+          bestP = dp;
+          bestS = ds;
         }
       }
-      let take = bestG < -EPS_G;
-      if (!take && bestG <= EPS_G) {
-        take = bestC < -EPS_C || (temp > 0 && rng.next() < Math.exp(-bestC / temp));
-      }
-      if (!take) continue;
-      const ok = canRemoveCell(part.topo, beat, i, bfsLimit);
-      if (ok === 0) continue;
-      if (ok === 2) stats.bfs++;
-      part.move(i, cand[bestQ]!);
+      if (tried) stats.tried++;
+      if (bestTo < 0 || !acceptance.accept(bestP, bestS)) continue;
+      if (contiguity.check(i, a) !== null) continue;
+      applyMove(part, parts, i, a, bestTo);
       accepted++;
     }
     stats.sweeps++;
@@ -181,4 +196,5 @@ export function localSearch(ctx: SearchContext, phase: SearchPhase, stats: Searc
     ctx.onSweep?.(s);
     if (accepted < minMoves && temp === 0) break;
   }
+  stats.bfs += contiguity.bfsChecks - bfs0;
 }

@@ -26,6 +26,8 @@ export class Partition {
   readonly sums: Float64Array[];
   /** Travel-graph edges between two assigned cells of different beats. */
   cutEdges: number;
+  /** Moves applied so far (a version stamp: caches keyed on it are stale after a move). */
+  moves = 0;
 
   private constructor(grid: Grid, topo: Topology, beatCount: number, beatOfCell: Int32Array, channels: readonly Float64Array[],
     cells: Int32Array, areaKm2: Float64Array, perimeterKm: Float64Array, sums: Float64Array[], cutEdges: number) {
@@ -75,6 +77,20 @@ export class Partition {
     return new Partition(grid, topo, beatCount, beatOfCell, channels, cells, areaKm2, perimeterKm, sums, cut);
   }
 
+  /**
+   * Recomputes every aggregate from `beatOfCell` after it was changed in place outside
+   * {@link move} (e.g. by a contiguity repair).
+   */
+  recompute(): void {
+    const fresh = Partition.fromAssignment(this.grid, this.beatOfCell, this.beatCount, this.channels);
+    this.cells.set(fresh.cells);
+    this.areaKm2.set(fresh.areaKm2);
+    this.perimeterKm.set(fresh.perimeterKm);
+    for (let c = 0; c < this.sums.length; c++) this.sums[c]!.set(fresh.sums[c]!);
+    this.cutEdges = fresh.cutEdges;
+    this.moves++;
+  }
+
   /** A deep copy of the assignment and aggregates (channels are shared). */
   clone(): Partition {
     return new Partition(this.grid, this.topo, this.beatCount, Int32Array.from(this.beatOfCell), this.channels,
@@ -120,6 +136,7 @@ export class Partition {
   move(i: number, to: number): void {
     const from = this.beatOfCell[i]!;
     if (from === to) return;
+    this.moves++;
     const g = this.grid;
     const assigned = this.assignedLinks(i);
     if (from >= 0) {

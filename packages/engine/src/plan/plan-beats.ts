@@ -2,8 +2,10 @@
  * `planBeats`: contiguous, compact, workload-balanced beats.
  *
  * Pipeline: regions (districts × connected pieces, islands) → beats per region in proportion
- * to workload → balanced start per region (centroidal power diagram) or the initial plan →
- * contiguity repair → local search (balance first, then compactness with annealing).
+ * to workload → balanced start per region (recursive bisection) or the initial plan →
+ * contiguity repair → flow-guided balancing (min-cost flow over the beat adjacency graph) →
+ * local search (balance first, then compactness with annealing; with an initial plan, the
+ * change in workload units joins the objective and `maxChange` bounds it).
  */
 import { BeatplanError, throwIfAborted } from '../errors.js';
 import { approxDistanceKm } from '../geo/measure.js';
@@ -11,12 +13,14 @@ import type { Grid } from '../grid/grid.js';
 import { createRng } from '../random.js';
 import { balancedStart } from './balanced-start.js';
 import { checkPlanGrid } from './evaluate.js';
-import { localSearch, type SearchContext, type SearchStats } from './local-search.js';
+import { flowGuidedBalance } from './flow-guide.js';
+import { recombineOutliers } from './recombine.js';
+import { localSearch, searchParts, type SearchContext, type SearchStats } from './local-search.js';
 import { Partition } from './partition.js';
 import { apportion, buildRegions } from './regions.js';
 import { repairPlan } from './repair.js';
 import type { BeatMethod, BeatPlan, BeatPlanResult, IslandReport, PlanBeatsOptions, PlanScores, RegionReport } from './types.js';
-import { balanceWeights, toCellScores } from './weights.js';
+import { balanceWeights, beatsOutsideBand, DEFAULT_TOLERANCE, planChange, toCellScores } from './weights.js';
 
 /** Beat id of beat index `b` among `K`: "B001"… (at least three digits). */
 export function beatId(b: number, K: number): string {
@@ -28,9 +32,11 @@ export function beatId(b: number, K: number): string {
  * (barrier cuts removed, bridges included), every cell assigned, workload balanced around the
  * mean, beats compact.
  *
- * - Balance: every beat's workload (on `balanceOn`) is steered into mean × (1 ± tolerance/2)
- *   of its region, then kept there while compactness improves. The metrics, not this
- *   function, say how close it got (lumpy weights can make the band unreachable).
+ * - Balance: every beat's workload (on `balanceOn`) is steered into mean × (1 ± tolerance) of
+ *   its region — first by transfers along a min-cost flow over the beat adjacency graph, then
+ *   by single-cell moves — and kept there while compactness improves. Beats left outside the
+ *   band (lumpy weights, whole beats per district, a change budget) are named in
+ *   `report.outsideBand` and `report.unmet`.
  * - Compactness: Σ 1/Polsby-Popper + a little of the cut-edge count.
  * - Districts: beats never cross districts; each district gets beats in proportion to its
  *   workload (Huntington–Hill); a district piece too small for a beat is planned with the
@@ -39,8 +45,11 @@ export function beatId(b: number, K: number): string {
  *   (listed in `report.islands`; that beat is then not contiguous) or, with
  *   `islands: 'own-beat'`, made a beat of their own. Larger components get beats in
  *   proportion to workload like districts.
- * - Initial plan: the search starts from it and pays `changePenalty` per moved cell; locked
- *   beats and seed cells never move; `report.movedShare` gives the share of cells that moved.
+ * - Initial plan (minimal change): the search starts from it (pieces the grid splits off are
+ *   repaired), balances by moving as little workload as it can and pays `changePenalty` per
+ *   mean beat of workload moved (plus `changePerCell` per cell); `maxChange` caps the share
+ *   of workload that may change beat. Locked beats and seed cells never move;
+ *   `report.change` gives the moved workload and cell shares.
  * - Deterministic: the same grid, scores, options and seed give the same plan, unless
  *   `timeLimitMs` cut the search (`report.timedOut`).
  *
@@ -60,7 +69,7 @@ export function planBeats(grid: Grid, scores: PlanScores, options: PlanBeatsOpti
   const cs = toCellScores(grid, scores);
   const balanceOn = options.balanceOn ?? 'total';
   let weight = balanceWeights(cs, balanceOn);
-  const tolerance = options.tolerance ?? 0.05;
+  const tolerance = options.tolerance ?? DEFAULT_TOLERANCE;
   if (!(tolerance > 0 && tolerance < 1)) throw new BeatplanError('BAD_INPUT', 'tolerance must be in (0, 1)', { field: 'tolerance', value: tolerance });
   const initial = options.initial;
   if (initial) checkPlanGrid(grid, initial);
@@ -81,6 +90,10 @@ export function planBeats(grid: Grid, scores: PlanScores, options: PlanBeatsOpti
     if (!Number.isInteger(s) || s < 0 || s >= n) throw new BeatplanError('BAD_INPUT', `seed ${s} is not a cell of the grid`, { field: 'seeds', value: s });
   }
   if (new Set(seeds).size !== seeds.length) throw new BeatplanError('BAD_INPUT', 'seeds must be distinct cells', { field: 'seeds' });
+  const maxChange = options.maxChange;
+  if (maxChange !== undefined && !(maxChange >= 0 && maxChange <= 1)) throw new BeatplanError('BAD_INPUT', 'maxChange must be a share in [0, 1]', { field: 'maxChange', value: maxChange });
+  const unmet: string[] = [];
+  if (maxChange !== undefined && !initial) unmet.push('maxChange was ignored: it needs an initial plan to measure change against');
   const islandPolicy = options.islands ?? 'attach';
   const rng = createRng(options.seed ?? 1);
   const deadline = options.timeLimitMs !== undefined ? tStart + options.timeLimitMs : Infinity;
@@ -219,7 +232,7 @@ export function planBeats(grid: Grid, scores: PlanScores, options: PlanBeatsOpti
   timings.start = now() - tStart;
   progress(0.2);
 
-  // Local search.
+  // Flow-guided balancing, then local search.
   const tSearch = now();
   const part = Partition.fromAssignment(grid, beatOfCell, K, [weight]);
   const stats: SearchStats = { sweeps: 0, tried: 0, accepted: 0, bfs: 0, timedOut: false };
@@ -232,8 +245,10 @@ export function planBeats(grid: Grid, scores: PlanScores, options: PlanBeatsOpti
     lockedBeat,
     pinned,
     initialBeat: initial ? Int32Array.from(initial.beatOfCell) : undefined,
-    band: tolerance / 2,
-    changePenalty: options.changePenalty ?? 0.05,
+    band: tolerance,
+    changePenalty: options.changePenalty ?? 1,
+    changePerCell: options.changePerCell ?? 0.002,
+    ...(initial && maxChange !== undefined ? { changeBudget: maxChange * total } : {}),
     cutWeight: options.cutEdgeWeight ?? 0.002,
     rng: rng.fork(),
     bfsLimit: Math.max(2000, Math.ceil((4 * n) / K)),
@@ -242,26 +257,44 @@ export function planBeats(grid: Grid, scores: PlanScores, options: PlanBeatsOpti
     deadline,
     now,
   };
-  localSearch(ctx, { sweeps: 40 }, stats);
+  const parts = searchParts(ctx);
+  const flow1 = flowGuidedBalance(ctx, parts);
+  if (initial) {
+    // Beats the flows cannot feed (e.g. an airport ringed by empty cells) hand their cells to
+    // their neighbours and restart from a cell of the most over-loaded beat of their region.
+    const load = part.sums[0]!;
+    const starved = new Uint8Array(K);
+    let any = false;
+    for (let b = 0; b < K; b++) if (!lockedBeat[b] && target[b]! > 0 && load[b]! < 0.5 * target[b]!) (starved[b] = 1), (any = true);
+    if (any) {
+      for (let i = 0; i < n; i++) if (beatOfCell[i]! >= 0 && starved[beatOfCell[i]!] && !pinned[i]) beatOfCell[i] = -1;
+      repairPlan({ grid, beatOfCell, beatCount: K, regionOfCell: regions.regionOfCell, regionOfBeat, pinned, weight, target });
+      part.recompute();
+      parts.ledger?.recount(beatOfCell);
+      const again = flowGuidedBalance(ctx, parts);
+      flow1.rounds += again.rounds;
+      flow1.moves += again.moves;
+    }
+  }
+  localSearch(ctx, parts, { sweeps: 40 }, stats);
   timings.balance = now() - tSearch;
   const tCompact = now();
-  localSearch(ctx, { sweeps: compactSweeps, t0: initial ? 0 : 0.02 }, stats);
-  localSearch(ctx, { sweeps: 40 }, stats);
+  localSearch(ctx, parts, { sweeps: compactSweeps, t0: initial ? 0 : 0.02 }, stats);
+  localSearch(ctx, parts, { sweeps: 40 }, stats);
+  const flow2 = flowGuidedBalance(ctx, parts);
+  const recombined = recombineOutliers(ctx, parts, ctx.rng);
+  if (flow2.moves > 0 || recombined.pairs > 0) localSearch(ctx, parts, { sweeps: 20 }, stats);
   timings.compact = now() - tCompact;
 
   // Methods, districts, ids.
   const method: BeatMethod[] = [];
-  let moved = 0;
-  let assignedEither = 0;
   const changedBeat = new Uint8Array(K);
+  const change = initial ? planChange(initial.beatOfCell, beatOfCell, weight) : undefined;
   if (initial) {
     for (let i = 0; i < n; i++) {
       const a = initial.beatOfCell[i]!;
       const b = beatOfCell[i]!;
-      if (a < 0 && b < 0) continue;
-      assignedEither++;
       if (a !== b) {
-        moved++;
         if (a >= 0) changedBeat[a] = 1;
         if (b >= 0) changedBeat[b] = 1;
       }
@@ -296,12 +329,26 @@ export function planBeats(grid: Grid, scores: PlanScores, options: PlanBeatsOpti
     }
   }
   if (stats.timedOut) warnings.push(`time limit of ${options.timeLimitMs} ms reached: the search stopped early and the plan is not reproducible`);
+  const outside = beatsOutsideBand(part.sums[0]!, tolerance).map((b) => plan.beatIds[b]!);
+  if (outside.length) {
+    const names = outside.slice(0, 10).join(', ') + (outside.length > 10 ? ', …' : '');
+    const why = change && maxChange !== undefined && change.movedWorkloadShare >= maxChange - 1e-3 ? ` (the change budget of ${(maxChange * 100).toFixed(1)}% of the workload is spent)` : '';
+    unmet.push(`${outside.length} of ${K} beats outside the band mean × (1 ± ${tolerance})${why}: ${names}`);
+  }
   return {
     plan,
     report: {
       method,
       iterations: { sweeps: stats.sweeps, movesTried: stats.tried, movesAccepted: stats.accepted, bfsChecks: stats.bfs },
-      ...(initial ? { movedShare: assignedEither ? moved / assignedEither : 0 } : {}),
+      ...(change
+        ? {
+            movedShare: change.movedCellShare,
+            change: { movedWorkloadShare: change.movedWorkloadShare, movedCellShare: change.movedCellShare, budget: maxChange ?? null },
+          }
+        : {}),
+      flow: { rounds: flow1.rounds + flow2.rounds, moves: flow1.moves + flow2.moves, recombinedPairs: recombined.pairs },
+      outsideBand: outside,
+      unmet,
       timingsMs: timings,
       warnings,
       islands: islandReports,

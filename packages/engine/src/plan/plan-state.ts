@@ -10,7 +10,7 @@ import { beatMetricsOf, bridgesPerBeat, checkPlanGrid, metricsFrom, workloadSumm
 import { Partition } from './partition.js';
 import { countPieces, labelPieces } from './topology.js';
 import type { BalanceOn, BeatMethod, BeatMetrics, BeatPlan, PlanMetrics, PlanScores } from './types.js';
-import { CH_BALANCE, scoreChannels, toCellScores } from './weights.js';
+import { CH_BALANCE, DEFAULT_TOLERANCE, scoreChannels, toCellScores } from './weights.js';
 
 /**
  * A plan with incremental per-beat aggregates. Immutable from the outside: {@link moveCells}
@@ -46,7 +46,7 @@ export function createPlanState(grid: Grid, plan: BeatPlan, scores: PlanScores, 
   const K = plan.beatIds.length;
   const partition = Partition.fromAssignment(grid, Int32Array.from(plan.beatOfCell), K, scoreChannels(cs, balanceOn));
   const { piecesOfBeat } = labelPieces(partition.topo, partition.beatOfCell, K);
-  return freeze({ grid, plan: { ...plan, beatOfCell: partition.beatOfCell }, scores: cs, balanceOn, tolerance: options.tolerance ?? 0.05, piecesOfBeat, partition });
+  return freeze({ grid, plan: { ...plan, beatOfCell: partition.beatOfCell }, scores: cs, balanceOn, tolerance: options.tolerance ?? DEFAULT_TOLERANCE, piecesOfBeat, partition });
 }
 
 function freeze(s: PlanState): PlanState {

@@ -50,9 +50,10 @@ export interface PlanBeatsOptions {
   /** Number of beats K (≥ 1). Default: the beat count of `initial`, else required. */
   beats?: number;
   /**
-   * Balance tolerance as a share of the mean (default 0.05 = ±5%). The search aims at half of
-   * it (so the coefficient of variation stays well under the tolerance) and guarantees nothing
-   * beyond what the report's metrics show: with lumpy weights a band may be unreachable.
+   * Balance tolerance ε (GerryChain's convention): every beat's workload should lie in
+   * mean × (1 ± ε) of its region. Default 0.025 (±2.5%, `DEFAULT_TOLERANCE`). The search
+   * targets the band itself; beats it could not bring inside (lumpy weights, whole beats per
+   * district, a change budget) are listed in `report.outsideBand` and `report.unmet`.
    */
   tolerance?: number;
   /** Seed of the random generator (default 1). Same input + seed → the same plan, byte for byte. */
@@ -87,10 +88,20 @@ export interface PlanBeatsOptions {
    */
   islands?: IslandPolicy;
   /**
-   * Weight of the minimal-change term with `initial`: the objective cost of one cell leaving
-   * its initial beat, relative to a unit of compactness (Σ 1/PP). Default 0.05.
+   * Weight of the minimal-change term with `initial`, in workload units: the objective cost of
+   * moving one mean beat's workload (balanced measure) away from its initial beat, relative to
+   * a unit of compactness (Σ 1/PP). Default 1.
    */
   changePenalty?: number;
+  /** Cost per cell away from its initial beat (Σ 1/PP units), so empty cells do not drift. Default 0.002. */
+  changePerCell?: number;
+  /**
+   * Change budget with `initial`: the largest share (0–1) of the total workload (balanced
+   * measure) whose cells may end in another beat than in `initial`. The plan gets as close to
+   * the band as that allows; `report.unmet` says when the band was not reached. Ignored
+   * (and reported in `report.unmet`) without `initial`. Default: no budget.
+   */
+  maxChange?: number;
   /** Weight of cut edges in the compactness objective, per edge, relative to Σ 1/PP. Default 0.002. */
   cutEdgeWeight?: number;
   /** Sweeps of the compactness phase over all cells (default 60). More = more compact, slower. */
@@ -141,8 +152,27 @@ export interface PlanReport {
     /** Contiguity tests the O(1) local rule could not settle (a bounded BFS ran). */
     readonly bfsChecks: number;
   };
-  /** With `initial`: share of assigned cells whose beat changed. */
+  /** With `initial`: share of assigned cells whose beat changed (= `change.movedCellShare`). */
   readonly movedShare?: number;
+  /**
+   * With `initial`: `movedWorkloadShare` = share of the total workload (balanced measure)
+   * whose cell's beat changed against `initial` (cells on the same grid); `movedCellShare` the
+   * same over cells; `budget` the `maxChange` asked for (null: none).
+   */
+  readonly change?: { readonly movedWorkloadShare: number; readonly movedCellShare: number; readonly budget: number | null };
+  /**
+   * Flow-guided balancing: min-cost-flow rounds solved, cells moved along the transfers, and
+   * pairs of beats recombined (merged and cut again) to bring out-of-band beats into the band.
+   */
+  readonly flow: { readonly rounds: number; readonly moves: number; readonly recombinedPairs: number };
+  /** Ids of the beats whose workload is outside mean × (1 ± tolerance) (the metrics' definition). */
+  readonly outsideBand: readonly string[];
+  /**
+   * Where the answer is not what was asked, one message each: beats outside the band (naming
+   * the first ten), a change budget spent before the band was reached, an option ignored.
+   * The CLI prints them as warnings and exits 3 under `--strict` when there is any.
+   */
+  readonly unmet: readonly string[];
   /** Time per stage in ms: `start` (regions + balanced start), `balance`, `compact`, `total`. */
   readonly timingsMs: Readonly<Record<string, number>>;
   readonly warnings: readonly string[];

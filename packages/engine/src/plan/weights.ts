@@ -99,3 +99,68 @@ export const CH_BALANCE = 0;
 export const CH_WORKLOAD = 1;
 export const CH_NEED = 2;
 export const CH_SHIFT0 = 3;
+
+/**
+ * Default balance tolerance ε: every beat's workload within mean × (1 ± ε), GerryChain's
+ * convention. 0.025 = ±2.5%.
+ */
+export const DEFAULT_TOLERANCE = 0.025;
+
+/**
+ * Beats outside the balance band: the indices `b` with |w_b − mean| > ε × mean, where mean is
+ * the mean of `perBeat` over all beats. The one definition behind `beatsOutsideTolerance` in
+ * the metrics and the planning warnings.
+ * @param perBeat workload per beat (balanced measure)
+ * @param tolerance ε, a share of the mean
+ * @example beatsOutsideBand([90, 100, 110], 0.05) // [0, 2]
+ */
+export function beatsOutsideBand(perBeat: ArrayLike<number>, tolerance: number): number[] {
+  const K = perBeat.length;
+  let total = 0;
+  for (let b = 0; b < K; b++) total += perBeat[b]!;
+  const mean = K ? total / K : 0;
+  const out: number[] = [];
+  for (let b = 0; b < K; b++) if (Math.abs(perBeat[b]! - mean) > tolerance * mean) out.push(b);
+  return out;
+}
+
+/** How much a plan changed against its predecessor on the same grid ({@link planChange}). */
+export interface PlanChange {
+  /**
+   * Share of the total workload (balanced measure, over cells assigned in either plan) whose
+   * cell's beat index differs between the predecessor and the plan.
+   */
+  readonly movedWorkloadShare: number;
+  /** Share of the cells assigned in either plan whose beat index differs. */
+  readonly movedCellShare: number;
+  /** The moved workload in hours/week (balanced measure). */
+  readonly movedWorkload: number;
+  readonly movedCells: number;
+}
+
+/**
+ * The change between a predecessor and a plan on the same grid, cell by cell (beat indices
+ * compared as they are: the plan keeps the predecessor's beat numbering).
+ * @param before beat per cell of the predecessor (−1 unassigned)
+ * @param after beat per cell of the plan
+ * @param weight balanced measure per cell (hours/week)
+ * @example planChange(initial.beatOfCell, plan.beatOfCell, weight).movedWorkloadShare
+ */
+export function planChange(before: Int32Array, after: Int32Array, weight: Float64Array): PlanChange {
+  let total = 0;
+  let moved = 0;
+  let cells = 0;
+  let movedCells = 0;
+  for (let i = 0; i < after.length; i++) {
+    const a = before[i]!;
+    const b = after[i]!;
+    if (a < 0 && b < 0) continue;
+    cells++;
+    total += weight[i]!;
+    if (a !== b) {
+      movedCells++;
+      moved += weight[i]!;
+    }
+  }
+  return { movedWorkloadShare: total > 0 ? moved / total : 0, movedCellShare: cells ? movedCells / cells : 0, movedWorkload: moved, movedCells };
+}
