@@ -8,9 +8,9 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { createToken } from './auth.js';
-import { CONFIG_OPTIONS, parseConfig } from './config.js';
+import { CONFIG_OPTIONS, parseArgsOptions, parseConfig } from './config.js';
 import { seedDemo } from './demo.js';
-import { startServer } from './server.js';
+import { startServer, untilStopRequested } from './server.js';
 import { openStore } from './store/open-store.js';
 import { ROLES, type Role } from './store/store.js';
 
@@ -75,6 +75,9 @@ export async function serveCommand(argv: string[], io: CliIo): Promise<number> {
     io.stderr.write(`beatplan: ${(e as Error).message}\n`);
     return 2;
   }
+  // listen for SIGINT/SIGTERM (or pnpm going away) from now on: a stop asked for while the
+  // server starts or loads the demo takes effect as soon as it can be served cleanly
+  const stopRequested = untilStopRequested();
   const logFile = verbose ? undefined : resolve(config.dataDir, 'server.log');
   const uiDir = config.uiDir ?? defaultUiDir();
   const running = await startServer({ ...config, uiDir }, { bootstrapToken: true, ...(logFile ? { logFile } : {}) });
@@ -97,11 +100,10 @@ export async function serveCommand(argv: string[], io: CliIo): Promise<number> {
   if (running.bootstrapToken) {
     io.stdout.write(`admin token for local use (shown once; create others with \`beatplan token create --role …\`):\n  ${running.bootstrapToken}\n`);
   }
-  await new Promise<void>((done) => {
-    const stop = () => void running.stop().then(done);
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
-  });
+  const why = await stopRequested;
+  io.stdout.write(`stopping (${why}) …\n`);
+  await running.stop();
+  io.stdout.write('stopped\n');
   return 0;
 }
 
@@ -114,7 +116,7 @@ export async function tokenCommand(argv: string[], io: CliIo): Promise<number> {
   }
   const { values } = parseArgs({
     args: rest,
-    options: TOKEN_HELP.options,
+    options: parseArgsOptions(TOKEN_HELP.options),
     strict: true,
   });
   if (!values.role || !(ROLES as readonly string[]).includes(values.role)) {

@@ -90,6 +90,18 @@ export const CONFIG_OPTIONS = {
 } as const;
 
 /**
+ * The `parseArgs` options of a help table: only the type (and `multiple`/`short`). The table's
+ * `default` is help text ("SQLite under --data"), never a value: handing it to `parseArgs`
+ * would make it one.
+ * @example parseArgs({ args, options: parseArgsOptions(CONFIG_OPTIONS) })
+ */
+export function parseArgsOptions<T extends Record<string, { type: 'string' | 'boolean'; multiple?: boolean; short?: string }>>(table: T): { [K in keyof T]: { type: T[K]['type'] } } {
+  return Object.fromEntries(
+    Object.entries(table).map(([name, o]) => [name, { type: o.type, ...(o.multiple ? { multiple: true } : {}), ...(o.short ? { short: o.short } : {}) }]),
+  ) as { [K in keyof T]: { type: T[K]['type'] } };
+}
+
+/**
  * Parses `beatplan serve` arguments (`--port 8080 --data DIR --database postgres://… --host H
  * --cors a,b --log-level info`) and `BEATPLAN_*` environment variables into a {@link Config}.
  * @throws Error naming each invalid setting
@@ -98,7 +110,7 @@ export const CONFIG_OPTIONS = {
 export function parseConfig(argv: readonly string[], env: Record<string, string | undefined> = {}): Config {
   const { values } = parseArgs({
     args: [...argv],
-    options: CONFIG_OPTIONS,
+    options: parseArgsOptions(CONFIG_OPTIONS),
     strict: true,
     allowPositionals: false,
   });

@@ -91,15 +91,42 @@ export async function startServer(input: ConfigInput = {}, options: StartOptions
   };
 }
 
+/**
+ * Resolves when the process should stop: on SIGINT or SIGTERM, or when the process that
+ * started it goes away. The last one matters under `pnpm beatplan serve`: pnpm runs the server
+ * through `sh -c`, and a SIGTERM sent to pnpm alone ends pnpm and the shell but does not reach
+ * node, which would go on serving as an orphan. So the parent pid is checked every
+ * `pollMs` (default 500): once the process has been re-parented, it stops as on SIGTERM.
+ * @returns the reason: the signal name or `'parent exited'`
+ * @example await untilStopRequested(); await running.stop();
+ */
+export function untilStopRequested(pollMs = 500): Promise<'SIGINT' | 'SIGTERM' | 'parent exited'> {
+  return new Promise((done) => {
+    const parent = process.ppid;
+    const finish = (why: 'SIGINT' | 'SIGTERM' | 'parent exited') => {
+      clearInterval(watch);
+      process.off('SIGINT', onInt);
+      process.off('SIGTERM', onTerm);
+      done(why);
+    };
+    const onInt = () => finish('SIGINT');
+    const onTerm = () => finish('SIGTERM');
+    process.once('SIGINT', onInt);
+    process.once('SIGTERM', onTerm);
+    const watch = setInterval(() => {
+      if (process.ppid !== parent) finish('parent exited');
+    }, pollMs);
+    watch.unref();
+  });
+}
+
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const config = parseConfig(process.argv.slice(2), process.env);
   const running = await startServer(config, { bootstrapToken: true });
   if (running.bootstrapToken) {
     process.stderr.write(`\nbeatplan: no token existed, so an admin token was created for local use (shown once):\n  ${running.bootstrapToken}\n  try: curl -H "Authorization: Bearer ${running.bootstrapToken}" ${running.url}/api/v1/me\n\n`);
   }
-  const stop = () => {
-    void running.stop().then(() => process.exit(0));
-  };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  await untilStopRequested();
+  await running.stop();
+  process.exit(0);
 }
