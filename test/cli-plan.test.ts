@@ -184,4 +184,37 @@ describe.skipIf(!hasRealdata())('beatplan plan / evaluate / staff on Chicago', (
     console.log(`Chicago staffing: ${needing.length} beats need Spanish; ${unfilledSkill.size} beat-shifts short of a speaker`);
     expect(Math.max(...sats)).toBeLessThanOrEqual(1);
   });
+
+  it('one time model: every beat and shift has officers × 36 h ÷ shift hours units on duty in the response model, and its utilisation is the staffing saturation', () => {
+    // Runs after the staffing test above (same folder).
+    const staffing = JSON.parse(readFileSync(join(out, 'staff', 'staffing.json'), 'utf8'));
+    const figures = new Map<string, any>(staffing.beatFigures.map((f: any) => [f.id, f]));
+    const shiftHours = (id: string) => { const [a, b] = id.split('-').map(Number); return ((b! - a! + 24) % 24) || 24; };
+    let checked = 0;
+    let worstSat = 0;
+    const work = new Map<string, { w: number; h: number }>();
+    for (const beat of staffing.beats) {
+      const f = figures.get(beat.id)!;
+      beat.shifts.forEach((s: any, k: number) => {
+        expect(f.unitsOnDutyByShift[k]).toBeCloseTo((s.allocated * 36) / (shiftHours(s.shift) * 7), 5);
+        // Own-beat work over own units' time: equals the saturation up to cross-beat help.
+        if (s.saturation !== null) worstSat = Math.max(worstSat, Math.abs(f.rhoByShift[k] - s.saturation));
+        const t = work.get(s.shift) ?? { w: 0, h: 0 };
+        t.w += s.workloadHours;
+        t.h += s.allocated * 36;
+        work.set(s.shift, t);
+        checked++;
+      });
+    }
+    expect(checked).toBe(274 * 3);
+    // City per shift: utilisation = Σ workload ÷ Σ officer-hours, exactly the staffing's time model.
+    for (const sh of staffing.response.shifts) {
+      const t = work.get(sh.shift)!;
+      expect(sh.rho).toBeCloseTo(t.w / t.h, 4);
+      expect(sh.meanResponseMinutes).toBeCloseTo(sh.meanQueueWaitMinutes + sh.meanTravelMinutes, 5);
+    }
+    expect(staffing.response.assumptions.unitsSource).toMatch(/36 h\/week/);
+    expect(staffing.response.assumptions.speedKmh).toEqual([30, 30, 30]);
+    console.log(`Chicago time model: ${checked} beat-shifts checked; max |beat utilisation − saturation| ${worstSat.toFixed(3)} (cross-beat help)`);
+  });
 });

@@ -14,6 +14,10 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ARTIFACTS, buildUi, CHROMIUM_ARGS, createPlan, demoFile, demoIncidents, EXPECTED, fitPlan as fitPlanOf, playwright, saveArtifact, startStack, upload, type Stack } from './harness.js';
 import { compareScreenshot, imageDiff, type Rect } from './pixel-diff.js';
+import { RESPONSE_FIELDS } from '../../packages/map-ui/src/response.js';
+
+/** Rows of a response table on the beat card: one per figure of RESPONSE_FIELDS. */
+const RESPONSE_ROWS = RESPONSE_FIELDS.length;
 
 const CHROMIUM = '/usr/bin/chromium';
 const haveChromium = existsSync(CHROMIUM);
@@ -449,7 +453,7 @@ describe.skipIf(!haveChromium)('planning map (demo city)', () => {
     await page.waitForSelector('[data-testid=response-figures][data-status=ready]', { timeout: 60_000 });
     const rows = await page.$$eval('[data-testid=response-figures] tbody tr', (trs) => trs.map((tr) => [tr.querySelector('th')!.textContent, tr.querySelector('td')!.textContent]));
     console.log(`response figures: first answer ${(await page.evaluate(() => window.__beatplan!.loadTimings.responseMs as number)).toFixed(0)} ms; ${rows.map((r) => r.join(' ')).join('; ')}`);
-    expect(rows).toHaveLength(8);
+    expect(rows).toHaveLength(RESPONSE_ROWS);
     expect(rows[0]![0]).toBe('Mean travel time');
     expect(rows[0]![1]).toMatch(/^\d+(\.\d+)? min$/);
     // cached per version: the same beat again needs no new request
@@ -489,7 +493,7 @@ describe.skipIf(!haveChromium)('planning map (demo city)', () => {
         .map(([k, r]) => `${k} ${r[0]} → ${r[1]} ${r[2]}`)
         .join('; ')}`,
     );
-    expect(Object.keys(unitsRows)).toHaveLength(8);
+    expect(Object.keys(unitsRows)).toHaveLength(RESPONSE_ROWS);
     expect(Number(unitsRows.units![1])).toBeGreaterThan(Number(unitsRows.units![0]));
     expect(parseFloat(unitsRows.rho![1]!)).toBeLessThan(parseFloat(unitsRows.rho![0]!));
     expect(unitsRows.rho![2]).toBe('▼ better');
@@ -509,7 +513,7 @@ describe.skipIf(!haveChromium)('planning map (demo city)', () => {
     expect(await page.getAttribute('[data-testid=whatif]', 'data-status'), (await page.textContent('[data-testid=whatif]')) ?? '').toBe('done');
     const compared = await page.$$eval('[data-testid=whatif-figures] tbody tr', (trs) => trs.map((tr) => Array.from(tr.querySelectorAll('td'), (td) => td.textContent)));
     console.log(`what-if in ${(await page.evaluate(() => window.__beatplan!.loadTimings.whatIfMs as number)).toFixed(0)} ms: ${compared.map((r) => `${r[0]} → ${r[1]} ${r[2]}`).join('; ')}`);
-    expect(compared).toHaveLength(8);
+    expect(compared).toHaveLength(RESPONSE_ROWS);
     expect(compared.some(([before, after]) => before !== after)).toBe(true);
     expect(await page.textContent('[data-testid=whatif-scenario]')).toContain(`10 officers out in shift ${shifts.at(-1)}; workload × 3`);
     await page.mouse.move(5, 5);

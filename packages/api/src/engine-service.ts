@@ -29,6 +29,9 @@ import {
   planToJson,
   pointToCellLocator,
   requiredByShift,
+  shiftLengthHours,
+  unitsOnDutyByShift,
+  DEFAULT_OFFICER_HOURS_PER_WEEK,
   staffBeats,
   staffingInputOfPlan,
   staffingToJson,
@@ -606,8 +609,12 @@ export interface ResponseFiguresDto {
   shifts: Array<Omit<ResponseEstimate['shifts'][number], 'beats' | 'districts'>>;
   beats: ResponseEstimate['beats'];
   districts: ResponseEstimate['districts'];
-  /** Officers on duty per shift per beat the figures assume (`[shift][beat]`). */
+  /** Officers (required or allocated) per shift per beat the figures assume (`[shift][beat]`). */
   unitsByShift: number[][];
+  /** Units on duty per shift per beat by the time model: officers × 36 h ÷ shift hours per week. */
+  unitsOnDutyByShift: number[][];
+  /** What the figures assume: travel model, speed, detour, service minutes, units source. */
+  assumptions: ResponseEstimate['assumptions'];
   atoms: number;
   warnings: readonly string[];
   timingsMs: ResponseEstimate['timingsMs'];
@@ -620,10 +627,14 @@ export interface ResponseFiguresDto {
  * @throws BeatplanError `INFEASIBLE` (a shift over 100% utilisation), `BAD_INPUT` (no incidents)
  */
 export function planResponse(p: LoadedPlan, units: ReadonlyArray<ArrayLike<number>>, staffingRule: string, scores: CellScores = p.scores, serviceMinutes?: number): ResponseFiguresDto {
-  const r = estimateResponse(p.grid, p.plan, scores, units, serviceMinutes !== undefined ? { serviceMinutes } : {});
+  const onDuty = unitsOnDutyByShift(units, scores.shifts.map(shiftLengthHours), DEFAULT_OFFICER_HOURS_PER_WEEK);
+  const unitsSource = `${staffingRule} × ${DEFAULT_OFFICER_HOURS_PER_WEEK} h/week ÷ shift hours per week (time model)`;
+  const r = estimateResponse(p.grid, p.plan, scores, onDuty, serviceMinutes !== undefined ? { serviceMinutes, unitsSource } : { unitsSource });
   return {
     format: r.format,
     staffingRule,
+    assumptions: r.assumptions,
+    unitsOnDutyByShift: onDuty,
     city: r.city,
     shifts: r.shifts.map(({ beats: _b, districts: _d, ...shift }) => shift),
     beats: r.beats,

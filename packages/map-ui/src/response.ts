@@ -23,6 +23,8 @@ export interface ResponseFigures {
   meanTravelMinutes: number | null;
   p90TravelMinutes: number | null;
   meanQueueWaitMinutes: number | null;
+  /** Mean response time = queue wait + travel, minutes (absent in answers of older servers). */
+  meanResponseMinutes?: number | null;
 }
 
 /** `GET /plans/:id/response` (the fields the map reads). */
@@ -111,7 +113,8 @@ export interface ResponseField {
 /** The figures the beat card shows, in order. */
 export const RESPONSE_FIELDS: readonly ResponseField[] = [
   { key: 'meanTravelMinutes', label: 'Mean travel time', unit: 'min', better: 'lower' },
-  { key: 'p90TravelMinutes', label: '90% of calls reached within', unit: 'min', better: 'lower' },
+  { key: 'meanResponseMinutes', label: 'Mean response time (wait + travel)', unit: 'min', better: 'lower' },
+  { key: 'p90TravelMinutes', label: '90% of calls: travel time within', unit: 'min', better: 'lower' },
   { key: 'meanQueueWaitMinutes', label: 'Mean wait for a free officer', unit: 'min', better: 'lower' },
   { key: 'rho', label: 'Officers busy on calls', unit: '%', better: 'lower' },
   { key: 'crossBeatShare', label: 'Calls answered from another beat', unit: '%', better: 'lower' },
@@ -197,8 +200,8 @@ export interface WhatIfBeatView {
  */
 export function comparisonRows(before: ResponseFigures | null, after: ResponseFigures | null): ComparisonRow[] {
   return RESPONSE_FIELDS.map((f) => {
-    const b = before ? before[f.key] : null;
-    const a = after ? after[f.key] : null;
+    const b = before ? (before[f.key] ?? null) : null;
+    const a = after ? (after[f.key] ?? null) : null;
     return { key: f.key, label: f.label, before: formatFigure(b, f.unit), after: after ? formatFigure(a, f.unit) : '–', change: changeOf(f, b, a) };
   });
 }

@@ -7,13 +7,16 @@ import type { Grid } from '../grid/grid.js';
 import type { BeatPlan, PlanMetrics } from '../plan/types.js';
 import { estimateResponse, type ResponseEstimate } from '../response/estimate-response.js';
 import { chooseMeetingPlaces, type MeetingPlaces } from '../response/meetings.js';
+import { shiftLengthHours } from '../score/shifts.js';
 import type { CellScores } from '../score/types.js';
+import { DEFAULT_OFFICER_HOURS_PER_WEEK, unitsOnDutyByShift } from '../staff/time-model.js';
 
 /** Response figures as they go into metrics.json / staffing.json: city, per shift, per district. */
 export function responseSummary(r: ResponseEstimate, staffingRule: string) {
   return {
     format: r.format,
     staffingRule,
+    assumptions: r.assumptions,
     city: r.city,
     shifts: r.shifts.map(({ beats: _b, districts: _d, ...shift }) => shift),
     districts: r.districts,
@@ -23,13 +26,26 @@ export function responseSummary(r: ResponseEstimate, staffingRule: string) {
   };
 }
 
-/** Response and access figures of one beat (all shifts), as added to `perBeat` and beats.geojson. */
+/**
+ * Response and access figures of one beat (all shifts unless `…ByShift`), as added to `perBeat`
+ * and beats.geojson. Travel time = dispatched unit to the call; response time = queue wait +
+ * travel time.
+ */
 export interface BeatFigures {
+  /** Mean units on duty over the day (time model: officers × weekly hours ÷ shift hours per week). */
   unitsOnDuty?: number;
+  /** Units on duty per shift (order of the plan's shifts). */
+  unitsOnDutyByShift?: number[];
+  /** Utilisation: hours on calls ÷ on-duty unit-hours. */
   rho?: number;
+  /** Utilisation per shift. */
+  rhoByShift?: number[];
   crossBeatShare?: number | null;
   meanTravelMinutes?: number | null;
   p90TravelMinutes?: number | null;
+  meanQueueWaitMinutes?: number | null;
+  /** Mean response time = queue wait + travel, minutes. */
+  meanResponseMinutes?: number | null;
   meetingPlace?: string | number | null;
   meetingPlacePosition?: readonly number[] | null;
   meetingPlaceInside?: boolean;
@@ -44,10 +60,14 @@ export function perBeatFigures(plan: BeatPlan, response?: ResponseEstimate, meet
     const r = response?.beats[b];
     if (r) {
       out.unitsOnDuty = r.units;
+      out.unitsOnDutyByShift = response!.shifts.map((sh) => sh.beats[b]!.units);
       out.rho = r.rho;
+      out.rhoByShift = response!.shifts.map((sh) => sh.beats[b]!.rho);
       out.crossBeatShare = r.crossBeatShare;
       out.meanTravelMinutes = r.meanTravelMinutes;
       out.p90TravelMinutes = r.p90TravelMinutes;
+      out.meanQueueWaitMinutes = r.meanQueueWaitMinutes;
+      out.meanResponseMinutes = r.meanResponseMinutes;
     }
     const m = meetings?.beats[b];
     if (m) {
@@ -66,23 +86,29 @@ export const REQUIRED_OFFICERS_RULE = 'officers required by the time model (36 h
 
 /**
  * Adds response figures (and meeting places) to a plan's metrics: `response` (city, shifts,
- * districts), `access` (meeting places, city-wide) and per-beat fields. A response model that
- * cannot run (e.g. a shift over 100% utilisation) is reported in `response.error`, never fatal.
+ * districts, assumptions), `access` (meeting places, city-wide) and per-beat fields. Officers
+ * become units on duty by the time model (`unitsOnDutyByShift`: officers × officerHoursPerWeek
+ * ÷ shift hours per week). A response model that cannot run (e.g. a shift over 100%
+ * utilisation) is reported in `response.error`, never fatal.
+ * @param officers officers per shift and beat, `[shift][beat]` (required or allocated)
+ * @param officerHoursPerWeek on-duty hours per officer per week (default 36, as staffing)
  */
 export function withPlanFigures(
   grid: Grid,
   plan: BeatPlan,
   scores: CellScores,
   metrics: PlanMetrics,
-  units: ReadonlyArray<ArrayLike<number>>,
+  officers: ReadonlyArray<ArrayLike<number>>,
   staffingRule: string,
   venues: unknown,
   warn: (message: string) => void,
+  officerHoursPerWeek = DEFAULT_OFFICER_HOURS_PER_WEEK,
 ): Omit<PlanMetrics, 'perBeat'> & { response: unknown; access: unknown; perBeat: Array<PlanMetrics['perBeat'][number] & BeatFigures> } {
   let response: ResponseEstimate | undefined;
   let responseOut: unknown;
   try {
-    response = estimateResponse(grid, plan, scores, units);
+    const units = unitsOnDutyByShift(officers, scores.shifts.map(shiftLengthHours), officerHoursPerWeek);
+    response = estimateResponse(grid, plan, scores, units, { unitsSource: `${staffingRule} × ${officerHoursPerWeek} h/week ÷ shift hours per week (time model)` });
     responseOut = responseSummary(response, staffingRule);
   } catch (e) {
     if (!(e instanceof BeatplanError)) throw e;

@@ -2,7 +2,8 @@ import type { Polygon } from 'geojson';
 import { describe, expect, it } from 'vitest';
 import { BeatplanError } from '../errors.js';
 import { buildGrid } from '../grid/build-grid.js';
-import { estimateResponse } from './estimate-response.js';
+import { saturationOf, unitsOnDuty } from '../staff/time-model.js';
+import { estimateResponse, modelledUnits } from './estimate-response.js';
 import { syntheticPlan, syntheticScores } from './synthetic.js';
 
 const square = (lng: number, lat: number, d: number): Polygon => ({ type: 'Polygon', coordinates: [[[lng - d, lat - d], [lng + d, lat - d], [lng + d, lat + d], [lng - d, lat + d], [lng - d, lat - d]]] });
@@ -65,6 +66,35 @@ describe('estimateResponse', () => {
     expect(() => estimateResponse(grid, plan, heavy, [[1, 1], [1, 1], [1, 1]])).toThrow(/shift 0-8/);
     try { estimateResponse(grid, plan, heavy, [[1, 1], [1, 1], [1, 1]]); } catch (e) { expect((e as BeatplanError).code).toBe('INFEASIBLE'); }
     expect(() => estimateResponse(grid, plan, scores, [[1, 1]])).toThrow(BeatplanError);
-    expect(() => estimateResponse(grid, plan, scores, [[1, 1], [1, 1], [1, 0.5]])).toThrow(/integers/);
+    expect(() => estimateResponse(grid, plan, scores, [[1, 1], [1, 1], [1, -0.5]])).toThrow(/≥ 0/);
+    expect(() => estimateResponse(grid, plan, scores, [[1, 1], [1, 1], [1, NaN]])).toThrow(/finite/);
+  });
+
+  it('fractional units on duty (time model): utilisation = calls hours ÷ (units × shift hours), as staffing saturation', () => {
+    const plan = syntheticPlan(grid, 1);
+    const light = syntheticScores(grid, { seed: 2, workloadHoursPerWeek: 60 });
+    // 2 officers × 36 h ÷ 56 h = 1.2857 units on duty per shift.
+    const u = unitsOnDuty(2, 36, 56);
+    const r = estimateResponse(grid, plan, light, [[u], [u], [u]], { unitsSource: 'test' });
+    light.shifts.forEach((_, s) => {
+      let wl = 0;
+      for (let i = 0; i < grid.cellCount; i++) wl += light.shiftWorkloadHours[s]![i]!;
+      const sh = r.shifts[s]!;
+      expect(sh.units).toBeCloseTo(u, 6);
+      expect(sh.beats[0]!.units).toBeCloseTo(u, 6);
+      expect(sh.modelledUnits).toBe(1);
+      expect(sh.rho).toBeCloseTo(saturationOf(wl, 2, 36), 5); // W ÷ (n · h)
+      // One whole unit with capacity 1.2857: an M/M/1 queue with service rate μ · 1.2857.
+      expect(sh.meanQueueWaitMinutes).toBeCloseTo((45 / u) * sh.rho / (1 - sh.rho), 2);
+      expect(sh.meanResponseMinutes).toBeCloseTo(sh.meanQueueWaitMinutes! + sh.meanTravelMinutes!, 5);
+    });
+    expect(r.assumptions.unitsSource).toBe('test');
+    expect(r.assumptions.speedKmh).toEqual([30, 30, 30]);
+    expect(r.assumptions.detourFactor).toEqual([1.3, 1.3, 1.3]);
+    expect(r.assumptions.responseTime).toMatch(/queue wait \+ travel/);
+  });
+
+  it('whole units are modelled as round(u), at least one when u > 0', () => {
+    expect(Array.from(modelledUnits([0, 0.2, 1.49, 1.5, 3.7]))).toEqual([0, 1, 1, 2, 4]);
   });
 });

@@ -36,6 +36,11 @@ export interface EstimateResponseOptions {
   atomSizeKm?: number;
   /** A travel model built before (for what-ifs on the same plan); default built here. */
   travel?: TravelModel;
+  /**
+   * Where the units on duty come from, for the `assumptions` block (e.g. "allocated officers
+   * × 36 h/week ÷ shift hours per week"). Default "units on duty as given".
+   */
+  unitsSource?: string;
   /** Look for barrier detours in the travel model (default true). */
   barriers?: boolean;
   /** Clock in ms for `timingsMs` (default `performance.now`). */
@@ -44,13 +49,23 @@ export interface EstimateResponseOptions {
   signal?: AbortSignal;
 }
 
-/** Response figures of a beat, a district, a shift or the city. Null = no calls. */
+/**
+ * Response figures of a beat, a district, a shift or the city. Null = no calls.
+ * Travel time = from the dispatched unit's position to the call; response time = queue wait
+ * + travel time (no dispatch or turn-out delay is modelled).
+ */
 export interface ResponseFigures {
-  /** Patrol units on duty (mean over the day for all-shift figures). */
+  /**
+   * Patrol units on duty, on average (time model: officers × weekly hours ÷ shift hours per
+   * week; mean over the day for all-shift figures). May be fractional.
+   */
   readonly units: number;
   /** Calls per hour (mean over the day for all-shift figures). */
   readonly callsPerHour: number;
-  /** Mean utilisation of the units, in [0, 1] (unit-hour weighted). */
+  /**
+   * Utilisation: hours on calls done by these units ÷ their on-duty unit-hours (`units` ×
+   * hours). With calls answered only in their own beat it equals the staffing's saturation.
+   */
   readonly rho: number;
   /** Share of calls that find every unit of their own beat busy (null without calls). */
   readonly pOwnUnitsBusy: number | null;
@@ -64,6 +79,8 @@ export interface ResponseFigures {
   readonly p90TravelMinutes: number | null;
   /** Mean wait in queue of the calls, minutes (null without calls). */
   readonly meanQueueWaitMinutes: number | null;
+  /** Mean response time = mean queue wait + mean travel time, minutes (null without calls). */
+  readonly meanResponseMinutes: number | null;
 }
 
 /** Figures of one beat. */
@@ -85,6 +102,12 @@ export interface ShiftResponse extends ResponseFigures {
   readonly serviceMinutes: number;
   readonly speedKmh: number;
   readonly detourFactor: number;
+  /**
+   * Whole units the queueing model solves with: each beat's units on duty rounded to the
+   * nearest whole unit (at least 1 when > 0); their service rate is scaled by
+   * `units ÷ modelledUnits` so that the city's capacity is the time model's.
+   */
+  readonly modelledUnits: number;
   /** P(all units of the city busy) = share of calls that queue (Erlang C). */
   readonly pAllBusy: number;
   readonly iterations: number;
@@ -93,9 +116,33 @@ export interface ShiftResponse extends ResponseFigures {
   readonly districts: readonly DistrictResponse[];
 }
 
+/** What the figures assume, stated next to them (`assumptions` of {@link ResponseEstimate}). */
+export interface ResponseAssumptions {
+  /** How travel time is computed: `"straight line × detour factor at a fixed speed"` or `"road network"`. */
+  readonly travel: string;
+  /** Speed per shift, km/h (straight-line model; null for roads, whose speeds are per road). */
+  readonly speedKmh: ReadonlyArray<number | null>;
+  /** Detour factor per shift (road over straight-line distance; null for roads). */
+  readonly detourFactor: ReadonlyArray<number | null>;
+  /** Mean service time per shift, minutes (exponential in the model). */
+  readonly serviceMinutes: readonly number[];
+  /** Where service minutes come from: `"given"` or `"the scores' mean: workload hours ÷ incidents"`. */
+  readonly serviceMinutesSource: string;
+  /** Where the units on duty come from. */
+  readonly unitsSource: string;
+  /** What response time contains. */
+  readonly responseTime: string;
+  /** How fractional units on duty are modelled. */
+  readonly fractionalUnits: string;
+  /** Dispatch rule of the model. */
+  readonly dispatch: string;
+}
+
 /** What {@link estimateResponse} returns (plain JSON). */
 export interface ResponseEstimate {
   readonly format: 'beatplan.response/1';
+  /** What the figures assume (travel model, speed, detour, service minutes, units source). */
+  readonly assumptions: ResponseAssumptions;
   /** Per shift, in the order of `scores.shifts`. */
   readonly shifts: readonly ShiftResponse[];
   /** All shifts together, weighted by calls and unit-hours. */
@@ -113,7 +160,6 @@ export interface ResponseEstimate {
 /** Accumulator behind every {@link ResponseFigures}. */
 class Acc {
   unitHours = 0; // Σ units × hours
-  busyUnitHours = 0; // Σ units × ρ × hours
   hours = 0;
   calls = 0; // Σ calls (rate × hours)
   ownBusy = 0; // Σ calls × P(own units busy)
@@ -122,11 +168,12 @@ class Acc {
   servedOutside = 0;
   travel = 0; // Σ calls × minutes
   wait = 0;
+  callHours = 0; // Σ hours on calls done by these units (busy time in real service hours)
   hist = new Float64Array(HIST_BINS); // calls by travel minutes (log bins)
 
   add(o: Acc): void {
     this.unitHours += o.unitHours;
-    this.busyUnitHours += o.busyUnitHours;
+    this.callHours += o.callHours;
     this.calls += o.calls;
     this.ownBusy += o.ownBusy;
     this.cross += o.cross;
@@ -148,13 +195,14 @@ class Acc {
     return {
       units: round(this.unitHours / hours),
       callsPerHour: round(c / hours),
-      rho: round(this.unitHours > 0 ? this.busyUnitHours / this.unitHours : 0),
+      rho: round(this.unitHours > 0 ? this.callHours / this.unitHours : 0),
       pOwnUnitsBusy: c > 0 ? round(this.ownBusy / c) : null,
       crossBeatShare: c > 0 ? round(this.cross / c) : null,
       outsideBeatShare: this.served > 0 ? round(this.servedOutside / this.served) : null,
       meanTravelMinutes: c > 0 ? round(this.travel / c) : null,
       p90TravelMinutes: c > 0 ? round(histQuantile(this.hist, 0.9)) : null,
       meanQueueWaitMinutes: c > 0 ? round(this.wait / c) : null,
+      meanResponseMinutes: c > 0 ? round((this.wait + this.travel) / c) : null,
     };
   }
 }
@@ -215,7 +263,11 @@ function perShift(v: PerShift | undefined, s: number, dflt: number, field: strin
  * Travel time of a dispatch = travel from the unit's position distribution; queued calls
  * get the mean travel from all units.
  *
- * @param unitsByBeat patrol units on duty, `[shift][beat]` (e.g. from staffing)
+ * Units on duty may be fractional (the time model's officers × weekly hours ÷ shift hours per
+ * week, see `unitsOnDuty`); the queueing model rounds them per beat and scales the service
+ * rate so that each shift's capacity is unchanged (`assumptions.fractionalUnits`).
+ *
+ * @param unitsByBeat patrol units on duty, `[shift][beat]` (e.g. `unitsOnDutyByShift` of a staffing)
  * @throws BeatplanError `PLAN_GRID_MISMATCH`, `BAD_INPUT` (shapes, options, no incidents
  *   and no `serviceMinutes`), `INFEASIBLE` (a shift's workload needs more than 100% of its
  *   units: ρ ≥ 1, or calls but no unit), `ABORTED`
@@ -243,7 +295,7 @@ export function estimateResponse(
     const row = unitsByBeat[s]!;
     if (row.length !== beats) throw new BeatplanError('BAD_INPUT', `unitsByBeat[${s}] needs one value per beat (${beats})`, { field: 'unitsByBeat', row: s, value: row.length });
     for (let b = 0; b < beats; b++) {
-      if (!Number.isInteger(row[b]) || row[b]! < 0) throw new BeatplanError('BAD_INPUT', `units must be integers ≥ 0 (shift ${s}, beat ${plan.beatIds[b]})`, { field: 'unitsByBeat', row: s, value: row[b] });
+      if (!Number.isFinite(row[b]) || row[b]! < 0) throw new BeatplanError('BAD_INPUT', `units on duty must be finite numbers ≥ 0 (shift ${s}, beat ${plan.beatIds[b]})`, { field: 'unitsByBeat', row: s, value: row[b] });
     }
   }
   const warnings: string[] = [];
@@ -266,6 +318,9 @@ export function estimateResponse(
   const beatAll = Array.from({ length: beats }, () => new Acc());
   const shiftOut: ShiftResponse[] = [];
   const cityAll = new Acc();
+  const speeds: Array<number | null> = [];
+  const detours: Array<number | null> = [];
+  const services: number[] = [];
 
   for (let s = 0; s < shifts.length; s++) {
     throwIfAborted(signal);
@@ -275,15 +330,26 @@ export function estimateResponse(
     const detour = perShift(options.detourFactor, s, 1.3, 'detourFactor');
     const serviceMinutes = perShift(options.serviceMinutes, s, derivedServiceMinutes, 'serviceMinutes');
     const minPerKm = (detour / speed) * 60;
-    const units = Int32Array.from(unitsByBeat[s] as ArrayLike<number>);
+    speeds.push(speed);
+    detours.push(detour);
+    services.push(round(serviceMinutes));
+    // Units on duty (time model, may be fractional) → whole units for the queueing model.
+    const onDuty = Float64Array.from(unitsByBeat[s] as ArrayLike<number>);
     for (let b = 0; b < beats; b++) {
-      if (units[b]! > 0 && travel.beatAtomOffsets[b] === travel.beatAtomOffsets[b + 1]) {
+      if (onDuty[b]! > 0 && travel.beatAtomOffsets[b] === travel.beatAtomOffsets[b + 1]) {
         warnings.push(`shift ${sh.id}: beat ${plan.beatIds[b]} has units but no cells; its units are left out`);
-        units[b] = 0;
+        onDuty[b] = 0;
       }
     }
+    const units = modelledUnits(onDuty);
     let totalUnits = 0;
-    for (let b = 0; b < beats; b++) totalUnits += units[b]!;
+    let totalOnDuty = 0;
+    for (let b = 0; b < beats; b++) {
+      totalUnits += units[b]!;
+      totalOnDuty += onDuty[b]!;
+    }
+    // Capacity factor: modelled units serve at μ · c so that Σ modelled × μc = Σ on duty × μ.
+    const capacity = totalUnits > 0 ? totalOnDuty / totalUnits : 1;
     // Arrivals per atom and position weights of units.
     const wl = scores.shiftWorkloadHours[s]!;
     const lambda = new Float64Array(J);
@@ -334,7 +400,7 @@ export function estimateResponse(
       for (let k = 0; k < staffed.length; k++) p[k] = keys[k]! % pow;
       preference[j] = p;
     }
-    const sys = { unitsByGroup: units, callsPerHour: lambda, preference, serviceRatePerHour: 60 / serviceMinutes };
+    const sys = { unitsByGroup: units, callsPerHour: lambda, preference, serviceRatePerHour: (60 / serviceMinutes) * capacity };
     const method = options.method ?? 'auto';
     const maxExact = options.maxExactUnits ?? (method === 'exact' ? 15 : 10);
     let sol: HypercubeSolution;
@@ -356,8 +422,9 @@ export function estimateResponse(
     const pw = sol.pAllBusy;
     for (let b = 0; b < beats; b++) {
       const A = acc[b]!;
-      A.unitHours = units[b]! * hours;
-      A.busyUnitHours = units[b]! * sol.rhoByGroup[b]! * hours;
+      A.unitHours = onDuty[b]! * hours;
+      // Calls served per hour m·ρ·μc, each taking 1/μ hours of real service.
+      A.callHours = units[b]! * sol.rhoByGroup[b]! * capacity * hours;
       // Queued calls, served by every unit in equal shares.
       A.served = totalUnits > 0 ? ((lam * pw * units[b]!) / totalUnits) * hours : 0;
     }
@@ -418,6 +485,7 @@ export function estimateResponse(
       serviceMinutes: round(serviceMinutes),
       speedKmh: speed,
       detourFactor: detour,
+      modelledUnits: totalUnits,
       ...cityFig,
       pAllBusy: round(pw),
       iterations: sol.iterations,
@@ -432,6 +500,17 @@ export function estimateResponse(
   const tEnd = now();
   return {
     format: 'beatplan.response/1',
+    assumptions: {
+      travel: 'straight line × detour factor at a fixed speed, plus detours around barriers (rivers, expressways) on the cell graph',
+      speedKmh: speeds,
+      detourFactor: detours,
+      serviceMinutes: services,
+      serviceMinutesSource: options.serviceMinutes === undefined ? "the scores' mean: Σ workload hours ÷ Σ incidents" : 'given',
+      unitsSource: options.unitsSource ?? 'units on duty as given',
+      responseTime: 'queue wait + travel time; no dispatch or turn-out delay',
+      fractionalUnits: "each beat's units on duty rounded to whole units (at least 1 when > 0), with the service rate scaled so that the shift's capacity equals the units on duty",
+      dispatch: "own beat's free unit first, else the free unit with the least mean travel time, else a city-wide FCFS queue (Larson's hypercube model)",
+    },
     shifts: shiftOut,
     city: cityAll.figures(dayHours),
     beats: beatAll.map((A, b) => ({ id: plan.beatIds[b]!, ...A.figures(dayHours) })),
@@ -440,6 +519,19 @@ export function estimateResponse(
     warnings,
     timingsMs: { travel: round(tTravel - t0), queue: round(tEnd - tTravel), total: round(tEnd - t0) },
   };
+}
+
+/**
+ * Whole units per beat for the queueing model: round(u), at least 1 when u > 0.
+ * @example modelledUnits([0.4, 1.5, 2.49]) // Int32Array [1, 2, 2]
+ */
+export function modelledUnits(onDuty: ArrayLike<number>): Int32Array {
+  const m = new Int32Array(onDuty.length);
+  for (let b = 0; b < onDuty.length; b++) {
+    const u = onDuty[b]!;
+    m[b] = u > 0 ? Math.max(1, Math.round(u)) : 0;
+  }
+  return m;
 }
 
 function countBeats(district: Int32Array, k: number): number {

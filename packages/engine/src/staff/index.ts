@@ -7,7 +7,7 @@ export { staffWhatIf, diffStaffing, type WhatIfResult, type StaffingDiff, type B
 export { staffingInputFromPlan, staffingInputOfPlan, type PlanStaffingData } from './from-plan.js';
 export { beatSuccessors, successorRecord, successionOf, successionOfLineage, successionOfSavedPlan, type BeatSuccession, type Succession } from './successors.js';
 export { staffingToJson, assignmentsToCsv, STAFFING_FORMAT, ASSIGNMENTS_CSV_COLUMNS } from './output.js';
-export { requiredOfficers, saturationOf, communityShortfallOf, unitsOnDuty, unitsOnDutyByShift } from './time-model.js';
+export { requiredOfficers, saturationOf, communityShortfallOf, unitsOnDuty, unitsOnDutyByShift, DEFAULT_OFFICER_HOURS_PER_WEEK } from './time-model.js';
 export {
   allocateOfficers,
   allocationModel,

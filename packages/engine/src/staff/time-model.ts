@@ -9,6 +9,9 @@
  */
 import { BeatplanError } from '../errors.js';
 
+/** On-duty hours an officer gives per week when nothing else is said (after leave and training). */
+export const DEFAULT_OFFICER_HOURS_PER_WEEK = 36;
+
 /** Saturation `W / (n·h)`; 0 without work; Infinity with work and no officer. */
 export function saturationOf(workloadHours: number, officers: number, officerHoursPerWeek: number): number {
   if (workloadHours <= 0) return 0;

@@ -130,8 +130,8 @@ export async function staffCommand(argv: string[], io: CliIo): Promise<number> {
     beats: (staffingJson.beats as Array<{ id: string }>).map((b) => ({ ...b, skillsNeeded: skillsOfBeat?.[b.id] ?? [] })),
     response: figures.response,
     access: figures.access,
-    beatFigures: figures.perBeat.map(({ id, unitsOnDuty, rho, crossBeatShare, meanTravelMinutes, p90TravelMinutes, meetingPlace, meetingWalkMinutes }) => ({
-      id, unitsOnDuty, rho, crossBeatShare, meanTravelMinutes, p90TravelMinutes, meetingPlace: meetingPlace ?? null, meetingWalkMinutes: meetingWalkMinutes ?? null,
+    beatFigures: figures.perBeat.map(({ id, unitsOnDuty, unitsOnDutyByShift, rho, rhoByShift, crossBeatShare, meanTravelMinutes, p90TravelMinutes, meanQueueWaitMinutes, meanResponseMinutes, meetingPlace, meetingWalkMinutes }) => ({
+      id, unitsOnDuty, unitsOnDutyByShift, rho, rhoByShift, crossBeatShare, meanTravelMinutes, p90TravelMinutes, meanQueueWaitMinutes, meanResponseMinutes, meetingPlace: meetingPlace ?? null, meetingWalkMinutes: meetingWalkMinutes ?? null,
     })),
     roster: rosterReport,
   });
