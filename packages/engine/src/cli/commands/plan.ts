@@ -21,7 +21,7 @@ import type { Grid } from '../../grid/grid.js';
 import { planBeats } from '../../plan/plan-beats.js';
 import type { BalanceOn, BeatPlan, PlanMetrics } from '../../plan/types.js';
 import { terminalProgress } from '../progress.js';
-import { CITY_OPTIONS, intFlag, loadCityFromArgs, numberFlag, required, roundTimings, writeOut } from '../inputs.js';
+import { CITY_OPTIONS, intFlag, loadCityFromArgs, numberFlag, required, roundTimings, SLIVER_POLSBY_POPPER, sliverFeatures, writeOut } from '../inputs.js';
 import { parseOptions, type CommandHelp, type OptionTable } from '../options.js';
 import type { CliIo } from '../run.js';
 
@@ -32,7 +32,8 @@ export const PLAN_OPTIONS = {
     type: 'string',
     value: 'K',
     description: 'Number of beats.',
-    default: 'the number of existing beats with --existing, else total workload / 100.8 officer-hours (one post around the clock at 60%)',
+    default:
+      'the number of --from beats; else the number of --existing beats that hold a grid cell and are not slivers (area-weighted Polsby-Popper of the parts < 0.15; named in a warning); else total workload / 100.8 officer-hours (one post around the clock at 60%)',
   },
   tolerance: { type: 'string', value: 'EPS', description: 'Balance band: every beat within ±EPS of the mean workload.', default: '0.05' },
   seed: { type: 'string', value: 'N', description: 'Seed of every random choice (same input and seed, same plan).', default: '1' },
@@ -113,6 +114,17 @@ export function responseLine(label: string, response: unknown): string {
   return `${label} response: mean travel ${f(c.meanTravelMinutes)} min, p90 ${f(c.p90TravelMinutes)} min, cross-beat dispatch ${c.crossBeatShare === null ? 'n/a' : (c.crossBeatShare * 100).toFixed(1)}%`;
 }
 
+/**
+ * Ids of the beats of `plan` that hold no cell (e.g. a sliver polygon no cell centre falls
+ * in at the grid's resolution), in the plan's beat order.
+ * @example beatsWithoutCells(importPlan(grid, cellsToPolygons(grid, beats), ids)) // ids of beats too small for the grid
+ */
+export function beatsWithoutCells(plan: BeatPlan): string[] {
+  const cells = new Int32Array(plan.beatIds.length);
+  for (const b of plan.beatOfCell) if (b >= 0) cells[b]!++;
+  return plan.beatIds.filter((_, b) => cells[b] === 0);
+}
+
 /** Summary line of a metrics object. */
 export function metricsLine(label: string, m: PlanMetrics): string {
   return `${label}: ${m.beats} beats, workload max/mean ${m.workload.maxOverMean.toFixed(3)}, cv ${m.workload.cv.toFixed(3)}, ` +
@@ -178,6 +190,7 @@ export async function planCommand(argv: string[], io: CliIo): Promise<number> {
   const existing = values.existing ? await readIdPolygons(values.existing, values['existing-id'], 'existing') : undefined;
   const parentFile = values.from ? await readParentPlanFile(values.from) : undefined;
   if (beats === undefined && parentFile) beats = new Set(parentFile.parsed.plan.beatIds).size;
+  const beatsFromExisting = beats === undefined && existing !== undefined;
   if (beats === undefined && existing) beats = new Set(existing.ids).size;
 
   const city = await loadCityFromArgs(values, { beats, onProgress: progress, log: io.stderr });
@@ -190,6 +203,19 @@ export async function planCommand(argv: string[], io: CliIo): Promise<number> {
 
   let existingPlan: BeatPlan | undefined;
   if (existing) existingPlan = importPlan(grid, cellsToPolygons(grid, existing.fc), existing.ids);
+  if (beatsFromExisting && existingPlan && existing) {
+    // K = the current beats that hold a grid cell and are not slivers (Seattle's "99")
+    const ignored = [
+      ...beatsWithoutCells(existingPlan).map((id) => ({ id, why: 'no grid cell' })),
+      ...sliverFeatures(existing.fc, existing.ids).map((s) => ({ id: s.id, why: `sliver: Polsby-Popper ${s.polsbyPopper} < ${SLIVER_POLSBY_POPPER}` })),
+    ];
+    const ignoredIds = new Set(ignored.map((s) => s.id));
+    if (ignored.length > 0) {
+      beats = Math.max(1, existingPlan.beatIds.filter((id) => !ignoredIds.has(id)).length);
+      const list = ignored.slice(0, 20).map((s) => `${s.id} (${s.why})`).join(', ');
+      io.stderr.write(`warning: K = ${beats}: ${ignoredIds.size} current beat(s) not counted: ${list}${ignored.length > 20 ? ', …' : ''} (--beats K overrides)\n`);
+    }
+  }
   // Lineage: the parent is --from, else the --existing layer (its beats' ids are inherited).
   const parent = parentFile
     ? parentOnGrid(grid, parentFile, values.from!)
