@@ -19,6 +19,20 @@ export const ROOT = resolve(import.meta.dirname, '../..');
 const MAP_UI = join(ROOT, 'packages/map-ui');
 const requireFromUi = createRequire(join(MAP_UI, 'package.json'));
 
+/** Debian's Chromium, which the browser tests drive. */
+export const CHROMIUM = '/usr/bin/chromium';
+
+/**
+ * True when {@link CHROMIUM} is installed. Without it the browser suites are skipped locally,
+ * but under CI (`CI` set) that is a failure: this throws, so the suite cannot pass by skipping.
+ * @throws Error under CI when Chromium is missing
+ */
+export function haveChromium(): boolean {
+  if (existsSync(CHROMIUM)) return true;
+  if (process.env.CI) throw new Error(`${CHROMIUM} is missing: the browser tests must run under CI (apt-get install -y chromium)`);
+  return false;
+}
+
 /** Chromium flags for a hermetic headless run. */
 export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--enable-unsafe-swiftshader', '--use-angle=swiftshader'];
 
@@ -185,4 +199,52 @@ export function fitPlan(page: Page): Promise<void> {
     for (let i = 0; i < m.cellCount; i++) ((w = Math.min(w, m.centroid[2 * i]!)), (e = Math.max(e, m.centroid[2 * i]!)), (s = Math.min(s, m.centroid[2 * i + 1]!)), (n = Math.max(n, m.centroid[2 * i + 1]!)));
     a.map.fitBounds([w, s, e, n], { padding: 20, duration: 0 });
   });
+}
+
+/** A beat label as drawn on the page. */
+export interface DrawnLabel {
+  beat: string;
+  /** Box on the page, CSS px. */
+  left: number;
+  top: number;
+  right: number;
+  bottom: number;
+  /** The beat of the cell drawn under the label's centre (`bp-cells-fill`), or null for none. */
+  beatUnder: string | null;
+}
+
+/**
+ * The beat labels the page shows (not `.crowded`) with their boxes, the beat drawn under each
+ * label's centre, and how many labels exist in all.
+ */
+export function drawnLabels(page: Page): Promise<{ total: number; shown: DrawnLabel[] }> {
+  return page.evaluate(() => {
+    const a = window.__beatplan!;
+    const m = a.map;
+    const mapBox = document.getElementById('map')!.getBoundingClientRect();
+    const all = Array.from(document.querySelectorAll<HTMLElement>('#map .beat-label'));
+    const shown = all
+      .filter((n) => !n.classList.contains('crowded') && getComputedStyle(n).visibility !== 'hidden')
+      .map((n) => {
+        const r = n.getBoundingClientRect();
+        const cx = (r.left + r.right) / 2 - mapBox.left;
+        const cy = (r.top + r.bottom) / 2 - mapBox.top;
+        const f = m.queryRenderedFeatures([cx, cy], { layers: ['bp-cells-fill'] })[0];
+        const b = f?.properties?.b;
+        return { beat: n.dataset.beat!, left: r.left, top: r.top, right: r.right, bottom: r.bottom, beatUnder: typeof b === 'number' ? (a.model!.beatIds[b] as string) : null };
+      })
+      .filter((l) => l.right > mapBox.left && l.left < mapBox.right && l.bottom > mapBox.top && l.top < mapBox.bottom);
+    return { total: all.length, shown };
+  });
+}
+
+/** Pairs of shown labels whose boxes overlap (by more than half a pixel). */
+export function overlappingLabels(labels: readonly DrawnLabel[]): Array<[string, string]> {
+  const out: Array<[string, string]> = [];
+  for (let i = 0; i < labels.length; i++) for (let j = i + 1; j < labels.length; j++) {
+    const p = labels[i]!;
+    const q = labels[j]!;
+    if (Math.min(p.right, q.right) - Math.max(p.left, q.left) > 0.5 && Math.min(p.bottom, q.bottom) - Math.max(p.top, q.top) > 0.5) out.push([p.beat, q.beat]);
+  }
+  return out;
 }

@@ -12,17 +12,16 @@ import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ARTIFACTS, buildUi, CHROMIUM_ARGS, createPlan, demoFile, demoIncidents, EXPECTED, fitPlan as fitPlanOf, playwright, saveArtifact, startStack, upload, type Stack } from './harness.js';
+import { PNG } from 'pngjs';
+import { briefingLayout } from '../../packages/map-ui/src/exports.js';
+import { ARTIFACTS, buildUi, CHROMIUM, CHROMIUM_ARGS, createPlan, demoFile, demoIncidents, drawnLabels, EXPECTED, fitPlan as fitPlanOf, haveChromium, playwright, saveArtifact, overlappingLabels, startStack, upload, type Stack } from './harness.js';
 import { compareScreenshot, imageDiff, type Rect } from './pixel-diff.js';
 import { RESPONSE_FIELDS } from '../../packages/map-ui/src/response.js';
 
 /** Rows of a response table on the beat card: one per figure of RESPONSE_FIELDS. */
 const RESPONSE_ROWS = RESPONSE_FIELDS.length;
 
-const CHROMIUM = '/usr/bin/chromium';
-const haveChromium = existsSync(CHROMIUM);
-
-describe.skipIf(!haveChromium)('planning map (demo city)', () => {
+describe.skipIf(!haveChromium())('planning map (demo city)', () => {
   let uiDir: string;
   let stack: Stack;
   let browser: Browser;
@@ -102,13 +101,62 @@ describe.skipIf(!haveChromium)('planning map (demo city)', () => {
     expect(info.bars).toBe(40);
     await page.mouse.move(10, 10);
     await page.waitForTimeout(300);
+    // what is drawn: every beat's cells, and beat numbers that do not overlap, each on its own beat
+    const drawnBeats = await page.evaluate(() => new Set(window.__beatplan!.map.queryRenderedFeatures({ layers: ['bp-cells-fill'] }).map((f: { properties: { b: number } }) => f.properties.b)).size);
+    expect(drawnBeats).toBe(40);
+    const labels = await drawnLabels(page);
+    expect(labels.total).toBe(40);
+    expect(labels.shown.length).toBeGreaterThanOrEqual(20);
+    expect(overlappingLabels(labels.shown)).toEqual([]);
+    expect(labels.shown.filter((l) => l.beatUnder !== l.beat)).toEqual([]);
     const shot = await page.screenshot();
     saveArtifact('overview.png', shot);
     expect(consoleErrors).toEqual([]);
     const diff = await compareScreenshot(page, shot, 'overview.png');
-    console.log(`overview.png: mean abs difference ${diff.meanAbsDiff.toFixed(2)} / 255 per channel${diff.created ? ' (expected image created)' : ''}`);
+    console.log(`overview.png: mean abs difference ${diff.meanAbsDiff.toFixed(2)} / 255 per channel, ${(diff.changedShare * 100).toFixed(2)}% of pixels changed${diff.created ? ' (expected image created)' : ''}`);
     expect(diff.meanAbsDiff).toBeLessThan(8);
+    expect(diff.changedShare).toBeLessThan(0.02);
   }, 120_000);
+
+  it('shows every beat number on the screen at district zoom, and none overlapping', async () => {
+    await page.evaluate(() => window.__beatplan!.map.zoomTo(window.__beatplan!.map.getZoom() + 2, { duration: 0 }));
+    await mapsIdle();
+    await page.waitForTimeout(100);
+    const labels = await drawnLabels(page);
+    const onScreen = await page.evaluate(() => {
+      const box = document.getElementById('map')!.getBoundingClientRect();
+      return Array.from(document.querySelectorAll<HTMLElement>('#map .beat-label')).filter((n) => {
+        const r = n.getBoundingClientRect();
+        const x = (r.left + r.right) / 2;
+        const y = (r.top + r.bottom) / 2;
+        return x >= box.left && x <= box.right && y >= box.top && y <= box.bottom;
+      }).length;
+    });
+    expect(onScreen).toBeGreaterThan(0);
+    expect(labels.shown.length).toBe(onScreen);
+    expect(overlappingLabels(labels.shown)).toEqual([]);
+    await fitPlan();
+    await mapsIdle();
+  }, 60_000);
+
+  it('finds a beat by its number: Enter selects it and zooms to it', async () => {
+    const id = await page.evaluate(() => window.__beatplan!.model!.beatIds[7] as string);
+    await page.fill('#find-beat-input', id);
+    await page.press('#find-beat-input', 'Enter');
+    await page.waitForFunction((want) => window.__beatplan!.selectedBeat !== null && window.__beatplan!.model!.beatIds[window.__beatplan!.selectedBeat] === want, id, { timeout: 10_000 });
+    await mapsIdle();
+    const labels = await drawnLabels(page);
+    expect(labels.shown.map((l) => l.beat)).toContain(id);
+    expect(await page.getAttribute(`#map .beat-label[data-beat="${id}"]`, 'class')).toContain('selected');
+    await page.fill('#find-beat-input', 'no-such-beat');
+    await page.press('#find-beat-input', 'Enter');
+    await page.waitForFunction(() => /No beat matches/.test(document.getElementById('status')!.textContent ?? ''), null, { timeout: 10_000 });
+    await page.evaluate(() => window.__beatplan!.selectBeat(null));
+    // the shortcuts (I, Z…) work again once the focus leaves the box
+    await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+    await fitPlan();
+    await mapsIdle();
+  }, 60_000);
 
   it('draws the incidents heat layer (I) with its legend, fading into bin circles at street zoom', async () => {
     const rect = await mapRect();
@@ -333,6 +381,13 @@ describe.skipIf(!haveChromium)('planning map (demo city)', () => {
     await page.waitForSelector('[data-testid=changed-count]', { timeout: 30_000 });
     const count = Number(await page.getAttribute('[data-testid=changed-count]', 'data-count'));
     expect(count).toBeGreaterThan(0);
+    // per beat: the moved cells and the workload before → after; the moved cells add up
+    const rows = await page.$$eval('[data-testid=compare-beats] tbody tr', (trs) => trs.map((tr) => Array.from(tr.children).map((c) => c.textContent ?? '')));
+    expect(rows.length).toBeGreaterThan(0);
+    expect(rows.every((r) => r.length === 5 && /→/.test(r[3]!))).toBe(true);
+    const movedIn = rows.reduce((t, r) => t + Number(r[2]!.replace(/,/g, '')), 0);
+    expect(movedIn).toBe(count);
+    expect(await page.textContent('[data-testid=changed-count]')).toMatch(/^Change share [\d.]+%: [\d,]+ cells are in a different beat/);
     await fitPlan();
     await page.waitForFunction(() => window.__beatplan!.map.loaded() && window.__beatplan!.map.areTilesLoaded());
     await page.waitForTimeout(300);
@@ -497,7 +552,8 @@ describe.skipIf(!haveChromium)('planning map (demo city)', () => {
     expect(Number(unitsRows.units![1])).toBeGreaterThan(Number(unitsRows.units![0]));
     expect(parseFloat(unitsRows.rho![1]!)).toBeLessThan(parseFloat(unitsRows.rho![0]!));
     expect(unitsRows.rho![2]).toBe('▼ better');
-    expect(await page.textContent('[data-testid=units-whatif-scenario]')).toBe(`Scenario: shift ${evening.shift}: ${Number(evening.value) + 2} officers on duty in beat B002.`);
+    const cardBeat = await page.evaluate(() => window.__beatplan!.model!.beatIds[window.__beatplan!.selectedBeat!] as string);
+    expect(await page.textContent('[data-testid=units-whatif-scenario]')).toBe(`Scenario: shift ${evening.shift}: ${Number(evening.value) + 2} officers on duty in beat ${cardBeat}.`);
     expect(await page.textContent('[data-testid=units-whatif-city]')).toMatch(/^City: mean travel time [\d.]+ min → [\d.]+ min.*; calls answered from another beat [\d.]+% → [\d.]+%/);
     expect(await page.textContent('[data-testid=units-whatif]')).toContain(`Officers in this beat: shift ${evening.shift} ${evening.value} → ${Number(evening.value) + 2}.`);
     // the stepper keeps the number asked for, and the keyboard focus
@@ -541,7 +597,25 @@ describe.skipIf(!haveChromium)('planning map (demo city)', () => {
     const [png] = await Promise.all([page.waitForEvent('download'), page.click('#export-png')]);
     const pngPath = join(ARTIFACTS, 'export-briefing.png');
     await png.saveAs(pngPath);
-    expect(readFileSync(pngPath).subarray(0, 8).toString('hex')).toBe('89504e470d0a1a0a');
+    // read the sheet: layout of the page's map, a scale bar, a north arrow, beat colours, a legend
+    const sheet = PNG.sync.read(readFileSync(pngPath));
+    const mapBox = await mapRect();
+    const L = briefingLayout(mapBox.width, mapBox.height, 1);
+    expect([sheet.width, sheet.height]).toEqual([L.width, L.height]);
+    const pixels = ([x, y, w, h]: [number, number, number, number]) => {
+      const out: Array<[number, number, number]> = [];
+      for (let r = y; r < y + h; r++) for (let c = x; c < x + w; c++) {
+        const k = 4 * (r * sheet.width + c);
+        out.push([sheet.data[k]!, sheet.data[k + 1]!, sheet.data[k + 2]!]);
+      }
+      return out;
+    };
+    const dark = (px: Array<[number, number, number]>) => px.filter(([r, g, b]) => r < 40 && g < 40 && b < 40).length;
+    expect(dark(pixels(L.scaleBar))).toBeGreaterThan(150);
+    expect(dark(pixels(L.northArrow))).toBeGreaterThan(150);
+    expect(pixels(L.legend).filter(([r, g, b]) => r + g + b < 600).length).toBeGreaterThan(1000);
+    const colours = new Set(pixels(L.map).map(([r, g, b]) => ((r >> 4) << 8) | ((g >> 4) << 4) | (b >> 4)));
+    expect(colours.size).toBeGreaterThan(12);
     const [csv] = await Promise.all([page.waitForEvent('download'), page.click('#export-csv')]);
     const csvPath = join(ARTIFACTS, 'export-cells.csv');
     await csv.saveAs(csvPath);

@@ -6,11 +6,9 @@
 import { existsSync, rmSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildUi, CHROMIUM_ARGS, createPlan, fitPlan, playwright, saveArtifact, startStack, syntheticCity, upload, type Stack } from './harness.js';
+import { buildUi, CHROMIUM, CHROMIUM_ARGS, createPlan, fitPlan, haveChromium, playwright, saveArtifact, startStack, syntheticCity, upload, type Stack } from './harness.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-
-describe.skipIf(!existsSync(CHROMIUM))('planning map performance (≈40k cells)', () => {
+describe.skipIf(!haveChromium())('planning map performance (≈40k cells)', () => {
   let uiDir: string;
   let stack: Stack;
   let browser: Browser;

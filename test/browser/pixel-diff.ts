@@ -1,8 +1,8 @@
 /**
  * Screenshot comparison with a tolerance: both PNGs are decoded by the browser (no PNG
  * library needed), and the mean absolute difference per RGB channel (0–255) is returned.
- * A missing expected image (or `REGEN=1`, or `REGEN=<name>.png,…` for some) writes the actual
- * one as the new expectation.
+ * An expected image is written only on request (`REGEN=1`, or `REGEN=<name>.png,…` for some),
+ * and never under CI: a missing one fails the test.
  */
 import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -80,16 +80,24 @@ export async function imageDiff(page: Page, a: Buffer, b: Buffer, rect?: Rect): 
 }
 
 /**
- * Compares a screenshot with `test/browser/expected/<name>`. A missing expected image, or
- * `REGEN` naming it (see {@link regenerates}), writes the actual one as the new expectation.
+ * Compares a screenshot with `test/browser/expected/<name>`. `REGEN` naming it (see
+ * {@link regenerates}) writes the actual one as the new expectation, except under CI.
  * @param page any page of the browser (used only to decode the images; its state is not changed)
+ * @throws Error when the expected image is missing (and not being regenerated), or when `REGEN`
+ *   is set under CI (expectations are never re-blessed by the CI run itself)
  */
 export async function compareScreenshot(page: Page, actual: Buffer, name: string): Promise<PixelDiff> {
   const expectedPath = join(EXPECTED, name);
-  if (!existsSync(expectedPath) || regenerates(name)) {
+  if (regenerates(name)) {
+    if (process.env.CI) throw new Error(`REGEN=${process.env.REGEN} under CI: expected images are regenerated locally only`);
     mkdirSync(EXPECTED, { recursive: true });
     writeFileSync(expectedPath, actual);
     return { meanAbsDiff: 0, changedShare: 0, created: true };
+  }
+  if (!existsSync(expectedPath)) {
+    mkdirSync(ARTIFACTS, { recursive: true });
+    writeFileSync(join(ARTIFACTS, `actual-${name}`), actual);
+    throw new Error(`no expected image test/browser/expected/${name} (this run's is test-artifacts/actual-${name}); create it locally with REGEN=${name}`);
   }
   const r = await imageDiff(page, actual, readFileSync(expectedPath));
   if (r.meanAbsDiff > 0) {

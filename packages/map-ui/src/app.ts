@@ -7,7 +7,7 @@
  * `map-style.ts`). Edits are optimistic: a stroke is drawn and measured locally at pointer-up,
  * then the API decides; a refusal (409) rolls it back and says why.
  */
-import { addProtocol, Map as MapLibreMap, Marker, setWorkerCount, setWorkerUrl, type StyleSpecification, type VectorTileSource } from 'maplibre-gl';
+import { addProtocol, Map as MapLibreMap, setWorkerCount, setWorkerUrl, type StyleSpecification, type VectorTileSource } from 'maplibre-gl';
 import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
 import { ApiClient, ApiProblem, type EditResultDto, type JobDto, type PlanDto } from './api-client.js';
 import {
@@ -28,7 +28,7 @@ import {
   type CellsResponse,
 } from './cell-model.js';
 import type { FeatureCollection } from './geojson.js';
-import { communityHoursPerShift, drawBriefing, officersPerShift, staffingToAssignmentsCsv, type StaffingDto } from './exports.js';
+import { communityHoursPerShift, drawBriefing, lineageLine, officersPerShift, staffingToAssignmentsCsv, type StaffingDto } from './exports.js';
 import { binsToHeatPoints, heatSummary, type HeatSummary, type IncidentBins } from './heat.js';
 import { mapLegend } from './legend.js';
 import {
@@ -66,6 +66,11 @@ import {
   type WhatIfResultDto,
 } from './response.js';
 import { SwipeView } from './swipe-view.js';
+import { BeatLabelsLayer } from './layers/beat-labels.js';
+import { compareSummary, type ComparisonAnswer } from './panels/compare.js';
+import { FindBeatBox } from './panels/find-beat.js';
+import { peopleCount, plainError } from './words.js';
+import { initialViewState, Store, type ViewState } from './store.js';
 import { SHORTCUTS, shortcutAction, type ShortcutAction } from './shortcuts.js';
 import { buildTileIndex, installTileProtocol, registerTileProvider, tileStats, unregisterTileProvider } from './vector-tiles.js';
 
@@ -100,6 +105,8 @@ export interface EditTiming {
 
 /** Roles as the API orders them. */
 const ROLES = ['viewer', 'analyst', 'commander', 'admin'];
+/** `?debug` in the URL: technical details (cell ids) in the hover. */
+const DEBUG = typeof location !== 'undefined' && new URLSearchParams(location.search).has('debug');
 /** How often the map asks for the plan list while there is none (ms). */
 const PLAN_POLL_MS = 2000;
 /** While only imported plans exist, how long the map waits for a planned one before showing them (ms). */
@@ -151,7 +158,12 @@ export class PlanningApp {
   ready = false;
   private stroke: Map<number, number> | null = null;
   private busy = false;
-  private markers = new Map<number, Marker>();
+  /** Plan, version, selection: what the panels and layers render from. */
+  readonly store = new Store<ViewState>(initialViewState());
+  /** The "find beat" box in the toolbar. */
+  private readonly findBeat = new FindBeatBox({ beatIds: () => this.model?.beatIds ?? [], pick: (b) => this.selectBeat(b, true), say: (m) => this.say(m) });
+  /** Beat numbers (collision-thinned); created with the map. */
+  private labels!: BeatLabelsLayer;
   private changedCells: number[] = [];
   private problemCursor = -1;
   private job: JobDto | null = null;
@@ -242,6 +254,9 @@ export class PlanningApp {
       doubleClickZoom: false,
     });
     await new Promise<void>((ok) => (this.map.loaded() ? ok() : this.map.once('load', () => ok())));
+    this.labels = new BeatLabelsLayer(this.map).mount();
+    this.store.subscribe((st, changed) => changed.has('selectedBeat') && this.labels.render(st));
+    this.findBeat.mount($('who').parentElement!, $('who'));
     this.wireUi();
     this.wireMap();
     let { items } = await this.api.get<{ items: PlanDto[] }>('/plans');
@@ -306,7 +321,9 @@ export class PlanningApp {
     const t3 = performance.now();
     const bb = boundsOf(model);
     this.map.fitBounds(bb, { padding: 20, duration: 0 });
+    this.store.set({ planId: plan.id, version: plan.version, selectedBeat: null, comparedWith: null });
     this.rebuildLabels();
+    this.findBeat.render();
     this.renderMetrics();
     this.renderBeatCard();
     this.renderLegend();
@@ -320,7 +337,7 @@ export class PlanningApp {
       this.loadTimings.tileCutMs = tileStats.ms - tiles0.ms;
     });
     this.ready = true;
-    this.say(`Plan “${plan.name}” v${plan.version}: ${model.cellCount.toLocaleString('en-GB')} cells, ${model.beatIds.length} beats (${Math.round(performance.now() - t0)} ms).`);
+    this.say(`Plan “${plan.name}” v${plan.version}: ${model.cellCount.toLocaleString('en-GB')} cells, ${model.beatIds.length} beats.`);
     if (model.detail?.shifts.length) this.fillShiftSelect();
     else if (this.isPublicAnswer(model)) this.fillShiftSelect(SHIFT_NOTE_VIEWER);
     else void this.loadScoreDetail(id);
@@ -495,32 +512,15 @@ export class PlanningApp {
 
   // ------------------------------------------------------------------ labels
 
+  /** Gives the label layer the loaded plan (all beats). */
   private rebuildLabels(): void {
-    for (const m of this.markers.values()) m.remove();
-    this.markers.clear();
-    for (const b of this.agg.keys()) this.updateLabel(b);
+    const model = this.model!;
+    this.labels.setPlan({ model, agg: this.agg, locked: (b) => Boolean(this.metrics?.perBeat.find((x) => x.id === model.beatIds[b])?.locked) });
   }
 
-  /** Beat numbers as HTML markers: offline, no glyphs needed (≤ a few hundred beats). */
+  /** Re-reads one beat's label (moved, gone, locked). */
   private updateLabel(b: number): void {
-    const model = this.model!;
-    const a = this.agg.get(b);
-    const existing = this.markers.get(b);
-    if (!a) {
-      existing?.remove();
-      this.markers.delete(b);
-      return;
-    }
-    const id = model.beatIds[b]!;
-    const pb = this.metrics?.perBeat.find((x) => x.id === id);
-    const lngLat: [number, number] = [model.centroid[2 * a.labelCell]!, model.centroid[2 * a.labelCell + 1]!];
-    const node = existing?.getElement() ?? el('div', { class: 'beat-label', 'data-beat': id });
-    node.textContent = id;
-    node.classList.toggle('locked', Boolean(pb?.locked));
-    node.classList.toggle('selected', b === this.selectedBeat);
-    node.setAttribute('aria-hidden', 'true');
-    if (existing) existing.setLngLat(lngLat);
-    else this.markers.set(b, new Marker({ element: node, anchor: 'center' }).setLngLat(lngLat).addTo(this.map));
+    this.labels.update([b]);
   }
 
   // ------------------------------------------------------------------ panels
@@ -832,13 +832,11 @@ export class PlanningApp {
 
   /** Selects a beat (−1/null clears); `zoom` fits the map to it. */
   selectBeat(b: number | null, zoom = false): void {
-    const prev = this.selectedBeat;
     this.selectedBeat = b !== null && b >= 0 ? b : null;
     if (this.model) {
       this.map.setPaintProperty(LAYERS.selected, 'fill-opacity', selectedOpacity(this.selectedBeat));
       this.map.setLayoutProperty(LAYERS.selected, 'visibility', this.selectedBeat === null ? 'none' : 'visible');
-      if (prev !== null) this.updateLabel(prev);
-      if (this.selectedBeat !== null) this.updateLabel(this.selectedBeat);
+      this.store.set({ selectedBeat: this.selectedBeat });
     }
     this.renderMetrics();
     this.renderBeatCard();
@@ -969,7 +967,7 @@ export class PlanningApp {
       this.applyCellChanges(moving, [to, ...from.values()]);
       $('stroke-slot').replaceChildren();
       timing.outcome = e instanceof ApiProblem && e.status === 409 ? 'refused' : 'error';
-      if (e instanceof ApiProblem && e.status === 409) this.say(`Refused: ${e.detail}`, 'refused');
+      if (e instanceof ApiProblem && e.status === 409) this.say(`Refused: ${plainError(e)}`, 'refused');
       else if (e instanceof ApiProblem && e.status === 412) {
         this.say('The plan changed elsewhere; reloaded the latest version. Paint again if still needed.', 'refused');
         await this.reloadVersion();
@@ -994,7 +992,7 @@ export class PlanningApp {
       if (e instanceof ApiProblem && e.status === 412) {
         this.say('The plan changed elsewhere; reloaded the latest version.', 'refused');
         await this.reloadVersion();
-      } else this.say(e instanceof ApiProblem ? `${e.code === 'CONFLICT' ? 'Nothing to do' : 'Refused'}: ${e.detail}` : `Failed: ${errorText(e)}`, 'refused');
+      } else this.say(e instanceof ApiProblem ? `${e.code === 'CONFLICT' ? 'Nothing to do' : 'Refused'}: ${plainError(e)}` : `Failed: ${errorText(e)}`, 'refused');
     } finally {
       this.busy = false;
       this.refreshButtons();
@@ -1080,20 +1078,24 @@ export class PlanningApp {
     if (this.swipe && this.swipeOf !== otherId) this.closeSwipe();
     this.clearComparison();
     try {
-      const r = await this.api.get<{ changedCells: { count: number; share: number; cells: string[] } } & Record<string, unknown>>(
-        `/plans/${this.plan.id}/compare?with=${encodeURIComponent(otherId)}`,
-      );
-      const idx = r.changedCells.cells.map((h) => this.model!.indexOf.get(h)).filter((i): i is number => i !== undefined);
+      // asked from the other plan's side: "before" is the other plan, the rows are this plan's beats
+      const r = await this.api.get<ComparisonAnswer>(`/plans/${encodeURIComponent(otherId)}/compare?with=${encodeURIComponent(this.plan.id)}`);
+      const model = this.model;
+      const idx = r.changedCells.cells.map((h) => model.indexOf.get(h)).filter((i): i is number => i !== undefined);
       for (const i of idx) this.map.setFeatureState({ ...CELL, id: i }, { chg: true });
       this.changedCells = idx;
       this.changedH3 = r.changedCells.cells;
       this.comparedWith = otherId;
+      this.store.set({ comparedWith: otherId });
       this.map.setLayoutProperty(LAYERS.changed, 'visibility', 'visible');
       if (this.swipeOf === otherId) this.swipe?.setChanged(this.changedH3);
       const other = this.plans.find((p) => p.id === otherId);
-      $('compare-slot').replaceChildren(
-        el('p', { 'data-testid': 'changed-count', 'data-count': r.changedCells.count }, `${r.changedCells.count.toLocaleString('en-GB')} cells (${formatNumber(r.changedCells.share * 100)}%) change beat between “${this.plan.name}” and “${other?.name ?? otherId}”. They are darkened on the map; the other plan's outlines are dashed purple.`),
-      );
+      const movedIn = new Map<string, number>();
+      for (const i of idx) {
+        const b = model.beatOf[i]!;
+        if (b >= 0) movedIn.set(model.beatIds[b]!, (movedIn.get(model.beatIds[b]!) ?? 0) + 1);
+      }
+      $('compare-slot').replaceChildren(compareSummary(r, { thisName: this.plan.name, otherName: other?.name ?? otherId }, movedIn));
       await this.loadOverlay(otherId);
       this.setOverlay(true);
       this.say(`${r.changedCells.count} cells change beat.`);
@@ -1114,6 +1116,7 @@ export class PlanningApp {
     this.changedCells = [];
     this.changedH3 = [];
     this.comparedWith = null;
+    this.store.set({ comparedWith: null });
     this.swipe?.setChanged([]);
     if (this.map.getLayer(LAYERS.changed)) this.map.setLayoutProperty(LAYERS.changed, 'visibility', 'none');
     $('compare-slot').replaceChildren();
@@ -1358,19 +1361,33 @@ export class PlanningApp {
     if (!this.plan || !this.model) return;
     this.map.triggerRepaint();
     await frames();
-    const labels = [...this.agg.entries()].map(([b, a]) => {
-      const p = this.map.project([this.model!.centroid[2 * a.labelCell]!, this.model!.centroid[2 * a.labelCell + 1]!]);
-      return { text: this.model!.beatIds[b]!, x: p.x, y: p.y };
-    });
+    const model = this.model;
     const m = this.metrics!;
-    const legend = mapLegend({ ...this.fillOptions(), heat: this.heatOn ? this.heat : null, symbols: { anyLocked: m.perBeat.some((b) => b.locked) } });
+    const lockedIds = new Set(m.perBeat.filter((b) => b.locked).map((b) => b.id));
+    // the numbers shown on the map (collision-thinned), where they are on the map
+    const labels = [...this.agg.entries()]
+      .filter(([b]) => this.labels.shown.has(b))
+      .map(([b, a]) => {
+        const p = this.map.project([model.centroid[2 * a.labelCell]!, model.centroid[2 * a.labelCell + 1]!]);
+        return { text: model.beatIds[b]!, x: p.x, y: p.y, locked: lockedIds.has(model.beatIds[b]!) };
+      });
+    const legend = mapLegend({ ...this.fillOptions(), heat: this.heatOn ? this.heat : null, symbols: { anyLocked: lockedIds.size > 0 } });
+    const c = this.map.getContainer();
+    const centre = this.map.unproject([c.clientWidth / 2, c.clientHeight / 2]);
+    const east = this.map.unproject([c.clientWidth / 2 + 100, c.clientHeight / 2]);
+    const metresPerPixel = (Math.abs(east.lng - centre.lng) * 111_320 * Math.cos((centre.lat * Math.PI) / 180)) / 100;
+    const compared = this.comparedWith ? this.plans.find((p) => p.id === this.comparedWith)?.name : undefined;
     const canvas = drawBriefing({
       map: this.map.getCanvas(),
       title: $<HTMLInputElement>('briefing-title').value || this.plan.name,
       date: new Date().toISOString().slice(0, 10),
       labels,
       legend,
-      notes: [`${this.plan.name}, version ${this.plan.version} — ${m.beats} beats, max/mean ${formatNumber(m.workload.maxOverMean)}, ${m.contiguity.nonContiguousBeats} non-contiguous`],
+      metresPerPixel,
+      notes: [
+        lineageLine(this.plan, compared),
+        `${m.beats} beats; busiest beat ${formatNumber(m.workload.maxOverMean)} × the average workload; ${m.contiguity.nonContiguousBeats} beats in more than one piece`,
+      ],
     });
     const blob = await new Promise<Blob>((ok, fail) => canvas.toBlob((b) => (b ? ok(b) : fail(new Error('canvas is empty'))), 'image/png'));
     saveBlob(blob, `briefing-${this.plan.id.slice(0, 8)}-v${this.plan.version}.png`);
@@ -1598,9 +1615,10 @@ export class PlanningApp {
       ['Workload', Number.isNaN(w) && model.privacy ? `not shown (< ${model.privacy.k} incidents)` : `${formatNumber(w)} h/week`],
       ...(d ? d.shifts.map((s, k): [string, string] => [`  shift ${s}`, `${formatNumber(d.shiftWorkload[k]![i]!)} h/week`]) : []),
       ['Community need', `${formatNumber(model.needHours[i]!)} h/week`],
-      ...(d && Number.isFinite(d.incidents[i]) ? [['Incidents', formatNumber(d.incidents[i]!)] as [string, string]] : []),
-      ...(d && Number.isFinite(d.population[i]) ? [['Population', formatNumber(d.population[i]!)] as [string, string]] : []),
-      ['Cell', model.h3[i]!],
+      ...(d && Number.isFinite(d.incidents[i]) ? [['Incidents', peopleCount(d.incidents[i]!)] as [string, string]] : []),
+      ...(d && Number.isFinite(d.population[i]) ? [['Residents (about)', peopleCount(d.population[i]!)] as [string, string]] : []),
+      // the cell's H3 id only when asked for (?debug)
+      ...(DEBUG ? [['Cell', model.h3[i]!] as [string, string]] : []),
     ];
     tip.replaceChildren(el('table', {}, el('tbody', {}, ...rows.map(([k, v]) => el('tr', {}, el('th', { scope: 'row' }, k), el('td', {}, v))))));
     tip.style.left = `${x + 14}px`;
@@ -1652,6 +1670,7 @@ function saveBlob(blob: Blob, fileName: string): void {
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
+/** An error in plain words (see {@link plainError}). */
 function errorText(e: unknown): string {
-  return e instanceof ApiProblem ? `${e.code}: ${e.detail}` : e instanceof Error ? e.message : String(e);
+  return plainError(e);
 }

@@ -7,6 +7,7 @@
  *
  * H3 geometry comes from h3-js, here and nowhere else in the UI.
  */
+import { labelCells } from './labels.js';
 import type { CellsDto } from '@beatplan/api';
 import type { MultiPolygon, Position } from './geojson.js';
 import { cellToBoundary, cellToLatLng, getHexagonEdgeLengthAvg, getResolution, gridDisk, latLngToCell } from 'h3-js';
@@ -370,7 +371,7 @@ export interface BeatAggregate {
   areaKm2: number;
   /** Bounding box `[west, south, east, north]` of the cell centroids, degrees. */
   bbox: [number, number, number, number];
-  /** A cell of the beat near its centre of mass (where the beat number goes). */
+  /** Where the beat number goes: the beat's pole of inaccessibility on the grid ({@link labelCells}). */
   labelCell: number;
 }
 
@@ -399,20 +400,8 @@ export function aggregateBeats(model: CellModel, beats?: Iterable<number>): Map<
     a.sy += y;
     a.bbox = [Math.min(a.bbox[0], x), Math.min(a.bbox[1], y), Math.max(a.bbox[2], x), Math.max(a.bbox[3], y)];
   }
-  // label cell: the beat's cell nearest its centre of mass
-  const best = new Map<number, number>();
-  for (let i = 0; i < model.cellCount; i++) {
-    const b = model.beatOf[i]!;
-    const a = acc.get(b);
-    if (!a) continue;
-    const dx = model.centroid[2 * i]! - a.sx / a.cells;
-    const dy = model.centroid[2 * i + 1]! - a.sy / a.cells;
-    const d = dx * dx + dy * dy;
-    if (d < (best.get(b) ?? Infinity)) {
-      best.set(b, d);
-      a.labelCell = i;
-    }
-  }
+  // label cell: the beat's pole of inaccessibility on the grid
+  for (const [b, cell] of labelCells(model, acc.keys())) acc.get(b)!.labelCell = cell;
   const out = new Map<number, BeatAggregate>();
   for (const [b, { sx: _x, sy: _y, ...a }] of acc) out.set(b, a);
   return out;

@@ -11,6 +11,7 @@ import { withOpacity } from './palette.js';
 import { beatResponseRows, cityLine, DEFAULT_SATURATION_PERCENT, stepperValue, type ComparisonRow, type ResponseDto, type UnitsWhatIfForm, type WhatIfBeatView, type WhatIfForm } from './response.js';
 import type { Band, BeatMetricsDto, PlanMetricsDto, SortKey, StrokeBeatDelta } from './metrics.js';
 import { bandOf, problemBeats, sortBeats, statusOf } from './metrics.js';
+import { staffingCell } from './words.js';
 
 type Attrs = Record<string, string | number | boolean | undefined>;
 
@@ -27,22 +28,30 @@ export function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Attrs =
 
 const STATUS_TEXT = { under: '▼ under', ok: '✓ in band', over: '▲ over' } as const;
 
-/** The summary block of a plan's metrics. */
+/**
+ * The summary block of a plan's metrics, in a commander's words: each figure named plainly,
+ * rounded to what matters, with a one-line explanation on hover (`title`) and for screen readers.
+ */
 export function metricsSummary(m: PlanMetricsDto): HTMLElement {
   const band = bandOf(m);
   const problems = problemBeats(m);
-  const rows: Array<[string, string]> = [
-    ['Beats', String(m.beats)],
-    ['Cells', m.cells.toLocaleString('en-GB')],
-    ['Mean workload', `${formatNumber(band.mean)} h/week`],
-    ['Band (±' + Math.round(band.tolerance * 100) + '%)', `${formatNumber(band.low)} – ${formatNumber(band.high)}`],
-    ['Max / mean', formatNumber(m.workload.maxOverMean)],
-    ['CV', formatNumber(m.workload.cv)],
-    ['Non-contiguous beats', String(m.contiguity.nonContiguousBeats)],
-    ['Outside the band', String(m.beatsOutsideTolerance ?? problems.filter((p) => p.reasons.some((r) => r !== 'non-contiguous')).length)],
-    ['Polsby-Popper mean', formatNumber(m.compactness.polsbyPopperMean)],
+  const pct = Math.round(band.tolerance * 100);
+  const rows: Array<[string, string, string]> = [
+    ['Beats', String(m.beats), 'How many beats the plan has.'],
+    ['Cells', m.cells.toLocaleString('en-GB'), 'The small hexagons the city is cut into; beats are made of them.'],
+    ['Average workload', `${Math.round(band.mean)} h/week`, 'Officer-hours of calls and patrol a week in the average beat.'],
+    [`Fair band (±${pct}%)`, `${Math.round(band.low)}–${Math.round(band.high)} h/week`, `Workloads within ${pct}% of the average count as balanced.`],
+    ['Balance', `busiest beat ${formatNumber(m.workload.maxOverMean)} × average`, 'Balance: the busiest beat’s workload divided by the average beat’s (1 = perfectly even).'],
+    ['Spread', `${Math.round(m.workload.cv * 100)}% typical difference`, 'How far beats’ workloads typically are from the average, as a share of it (coefficient of variation).'],
+    ['Beats in pieces', String(m.contiguity.nonContiguousBeats), 'Beats that are not one connected area (should be 0).'],
+    ['Outside the fair band', String(m.beatsOutsideTolerance ?? problems.filter((p) => p.reasons.some((r) => r !== 'non-contiguous')).length), 'Beats busier or quieter than the fair band.'],
+    ['Compactness', `${Math.round(m.compactness.polsbyPopperMean * 100)}% of a circle`, 'Average compactness: how close a beat’s shape is to a circle (Polsby-Popper; 100% = a circle, long thin beats score low).'],
   ];
-  return el('dl', { class: 'summary', 'data-testid': 'metrics-summary' }, ...rows.flatMap(([k, v]) => [el('dt', {}, k), el('dd', {}, v)]));
+  return el(
+    'dl',
+    { class: 'summary', 'data-testid': 'metrics-summary' },
+    ...rows.flatMap(([k, v, help]) => [el('dt', { title: help }, k, el('span', { class: 'visually-hidden' }, ` (${help})`)), el('dd', { title: help }, v)]),
+  );
 }
 
 /**
@@ -443,7 +452,7 @@ export function staffingTable(s: StaffingDto): HTMLElement {
           el('th', { scope: 'row' }, b.id),
           ...shifts.map((x) => {
             const c = b.shifts.find((y) => y.shift === x);
-            return el('td', { title: c ? c.officers.join(', ') : '' }, c ? `${c.allocated}/${c.required}${c.officers.length ? `: ${c.officers.join(', ')}` : ''}` : '–');
+            return el('td', { title: c ? c.officers.join(', ') : '' }, ...(c ? [staffingCell(c.allocated, c.required), ...(c.officers.length ? [el('br'), el('span', { class: 'officers' }, c.officers.join(', '))] : [])] : ['–']));
           }),
         ),
       ),
