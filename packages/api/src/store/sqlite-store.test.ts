@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, promises as fsp, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -71,5 +71,36 @@ describe('SqliteStore', () => {
     expect((await s.getJob('a'))).toMatchObject({ status: 'failed', error: { code: 'INTERRUPTED' }, finishedAt: now });
     expect((await s.getJob('c'))!.status).toBe('cancelled');
     await s.close();
+  });
+
+  it('blobs are fsynced (file, then its folder) before putBlob/adoptStagedBlob resolve; commits use synchronous = FULL', async () => {
+    const dir = fresh();
+    const s = new SqliteStore(dir);
+    expect(s.db.pragma('synchronous', { simple: true })).toBe(2); // FULL
+    // FileHandle's prototype, from a handle of our own
+    const probe = await fsp.open(join(dir, 'probe'), 'w');
+    const proto = Object.getPrototypeOf(probe) as { sync(): Promise<void> };
+    await probe.close();
+    // count the real syncs (they still run)
+    let calls = 0;
+    const real = proto.sync;
+    proto.sync = async function (this: unknown) {
+      calls++;
+      return real.call(this);
+    };
+    try {
+      const ref = await s.putBlob(Buffer.from('{"plan":1}'));
+      expect(calls).toBe(2); // the file and the blobs folder
+      expect((await s.getBlob(ref)).toString()).toBe('{"plan":1}');
+      const staged = s.stagingPath();
+      writeFileSync(staged.path, 'a,b\n1,2\n');
+      calls = 0;
+      const adopted = await s.adoptStagedBlob(staged.name);
+      expect(calls).toBe(2);
+      expect((await s.getBlob(adopted)).toString()).toBe('a,b\n1,2\n');
+    } finally {
+      proto.sync = real;
+      await s.close();
+    }
   });
 });

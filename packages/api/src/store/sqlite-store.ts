@@ -3,8 +3,8 @@
  * the data folder plus a `blobs/` folder for content under server-chosen names.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, promises as fsp, renameSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, promises as fsp } from 'node:fs';
+import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import { parse, toDataset, toJob, toPlan, toStaffing, toToken, toVersion, type Row } from './rows.js';
 import type {
@@ -70,6 +70,16 @@ export const MIGRATIONS: readonly { id: number; name: string; sql: string }[] = 
 const json = (v: unknown): string => JSON.stringify(v ?? null);
 const BLOB_REF = /^[0-9a-f-]{36}$/;
 
+/** fsyncs a folder, so a rename into it survives a crash. */
+async function syncDir(dir: string): Promise<void> {
+  const d = await fsp.open(dir, 'r');
+  try {
+    await d.sync();
+  } finally {
+    await d.close();
+  }
+}
+
 /**
  * SQLite implementation of {@link Store}. Opens (or creates) `<dataDir>/beatplan.sqlite`
  * in WAL mode and applies pending {@link MIGRATIONS}.
@@ -91,6 +101,8 @@ export class SqliteStore implements Store {
     mkdirSync(this.stagingDir, { recursive: true });
     this.db = new Database(join(dataDir, 'beatplan.sqlite'));
     this.db.pragma('journal_mode = WAL');
+    // a committed transaction is on disk (WAL + FULL syncs the log at every commit)
+    this.db.pragma('synchronous = FULL');
     this.db.pragma('foreign_keys = ON');
     this.db.pragma('busy_timeout = 5000');
     this.migrate();
@@ -121,9 +133,23 @@ export class SqliteStore implements Store {
     return join(this.blobDir, ref);
   }
 
+  /**
+   * Stores bytes durably: written to the staging folder, fsynced, renamed into place and the
+   * folder fsynced — so the row that later names the blob (a plan version, committed with
+   * `synchronous = FULL`) never outlives its file after a crash or power loss.
+   */
   async putBlob(data: Uint8Array): Promise<string> {
     const ref = randomUUID();
-    await fsp.writeFile(this.refPath(ref), data);
+    const tmp = join(this.stagingDir, ref);
+    const fh = await fsp.open(tmp, 'w');
+    try {
+      await fh.writeFile(data);
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
+    await fsp.rename(tmp, this.refPath(ref));
+    await syncDir(this.blobDir);
     return ref;
   }
 
@@ -135,7 +161,15 @@ export class SqliteStore implements Store {
   async adoptStagedBlob(stagingName: string): Promise<string> {
     if (!BLOB_REF.test(stagingName)) throw new Error('invalid staging name');
     const ref = randomUUID();
-    renameSync(join(this.stagingDir, stagingName), this.refPath(ref));
+    const staged = join(this.stagingDir, stagingName);
+    const fh = await fsp.open(staged, 'r+');
+    try {
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
+    await fsp.rename(staged, this.refPath(ref));
+    await syncDir(dirname(this.refPath(ref)));
     return ref;
   }
 
