@@ -8,7 +8,8 @@ import type { BeatPlan } from '../plan/types.js';
 import { shiftLengthHours } from '../score/shifts.js';
 import type { CellScores } from '../score/types.js';
 import { solveHypercubeApprox, solveHypercubeExact, type HypercubeSolution } from './hypercube.js';
-import { atomDistanceKm, buildTravelModel, type TravelModel } from './travel.js';
+import { ACCESS_SPEED_KMH, atomTravelMinutes } from './roads.js';
+import { buildTravelModel, type TravelModel } from './travel.js';
 import { scoresServiceMinutes } from './simulate-calls.js';
 
 /** A number per shift, or one for all shifts. */
@@ -306,6 +307,7 @@ export function estimateResponse(
   for (let i = 0; i < n; i++) cellWeights[i] = scores.workloadHours[i]!;
   const travel = options.travel ?? buildTravelModel(grid, plan, { atomSizeKm: options.atomSizeKm, cellWeights, barriers: options.barriers, signal });
   if (travel.atomOfCell.length !== n || travel.beatAtomOffsets.length !== beats + 1) throw new BeatplanError('PLAN_GRID_MISMATCH', 'the travel model was built for another plan', { field: 'travel' });
+  if ((travel.roadUnreachedPairs ?? 0) > 0) warnings.push(`${travel.roadUnreachedPairs} atom pairs are not joined by the road network; they keep the straight-line travel time`);
   if (travel.unreachedPairs > 0) warnings.push(`${travel.unreachedPairs} beat-to-atom pairs lie beyond the barrier search radius or in another component; their detour is a lower bound`);
   const tTravel = now();
   onProgress?.(0.2, 'response');
@@ -366,6 +368,15 @@ export function estimateResponse(
     for (let b = 0; b < beats; b++) {
       if (units[b] === 0) continue;
       const row = b * J;
+      if (travel.roadMinutes) {
+        for (let e = travel.beatAtomOffsets[b]!; e < travel.beatAtomOffsets[b + 1]!; e++) {
+          const from = travel.beatAtoms[e]!;
+          const wf = posW[from]!;
+          if (wf === 0) continue;
+          for (let j = 0; j < J; j++) meanT[row + j]! += wf * atomTravelMinutes(travel, from, j, b, minPerKm);
+        }
+        continue;
+      }
       for (let e = travel.beatAtomOffsets[b]!; e < travel.beatAtomOffsets[b + 1]!; e++) {
         const from = travel.beatAtoms[e]!;
         const wf = posW[from]! * minPerKm;
@@ -450,7 +461,7 @@ export function estimateResponse(
         for (let f = travel.beatAtomOffsets[g]!; f < travel.beatAtomOffsets[g + 1]!; f++) {
           const from = travel.beatAtoms[f]!;
           if (posW[from] === 0) continue;
-          const m = atomDistanceKm(travel, from, j, g) * minPerKm;
+          const m = atomTravelMinutes(travel, from, j, g, minPerKm);
           A.trip(m, c * posW[from]!);
         }
       }
@@ -501,8 +512,10 @@ export function estimateResponse(
   return {
     format: 'beatplan.response/1',
     assumptions: {
-      travel: 'straight line × detour factor at a fixed speed, plus detours around barriers (rivers, expressways) on the cell graph',
-      speedKmh: speeds,
+      travel: travel.roadMinutes
+        ? `road network: shortest time on the roads at their speeds, plus the legs from cell centre to the nearest road node at ${ACCESS_SPEED_KMH} km/h × detour factor`
+        : 'straight line × detour factor at a fixed speed, plus detours around barriers (rivers, expressways) on the cell graph',
+      speedKmh: travel.roadMinutes ? speeds.map(() => null) : speeds,
       detourFactor: detours,
       serviceMinutes: services,
       serviceMinutesSource: options.serviceMinutes === undefined ? "the scores' mean: Σ workload hours ÷ Σ incidents" : 'given',

@@ -4,13 +4,26 @@
  * places, the equity lens, and the discrete-event simulation that replays calls.
  */
 export { mmnFigures, larsonCorrectionFactors, type MmnFigures } from './queueing.js';
-export { solveHypercubeExact, solveHypercubeApprox, type HypercubeSystem, type HypercubeOptions, type HypercubeSolution } from './hypercube.js';
+export { solveHypercubeExact, solveHypercubeApprox, groupAllBusyProbability, type HypercubeSystem, type HypercubeOptions, type HypercubeSolution } from './hypercube.js';
+export {
+  ACCESS_SPEED_KMH,
+  DEFAULT_ROAD_SPEEDS_KMH,
+  DEFAULT_ROAD_SPEED_KMH,
+  atomTravelMinutes,
+  roadNetworkFromGeojson,
+  snapToRoads,
+  withRoads,
+  type RoadNetwork,
+  type RoadNetworkOptions,
+  type WithRoadsOptions,
+} from './roads.js';
 export {
   HEX_PATH_FACTOR,
   atomDistanceKm,
   barrierExcessKm,
   buildTravelModel,
   cellTravelMinutes,
+  csrShortestPaths,
   graphDistancesKm,
   meanEdgeKm,
   travelEdgeKm,
@@ -20,6 +33,8 @@ export {
 } from './travel.js';
 export {
   estimateResponse,
+  modelledUnits,
+  type ResponseAssumptions,
   type BeatResponse,
   type DistrictResponse,
   type EstimateResponseOptions,

@@ -57,10 +57,34 @@ export function travelEdgeKm(grid: Grid): Float64Array {
  * @param edgeKm edge lengths from {@link travelEdgeKm}
  */
 export function graphDistancesKm(grid: Grid, source: number, edgeKm: Float64Array, maxKm = Infinity, out?: Float64Array): Float64Array {
-  const n = grid.cellCount;
-  const dist = out ?? new Float64Array(n);
+  return csrShortestPaths(grid.adjOffsets, grid.adjTargets, edgeKm, source, maxKm, out ?? new Float64Array(grid.cellCount));
+}
+
+/**
+ * Single-source shortest paths over a graph in CSR form (Dijkstra, lazy-deletion binary heap
+ * on typed arrays, O(E log V)): `out[v]` = least Σ weight from `source` to `v`, `Infinity`
+ * where not reached or beyond `maxDist`. Weights must be ≥ 0 (any unit: km, minutes).
+ * @param offsets node v's edges are `offsets[v]..offsets[v+1]`
+ * @param targets head node of each edge
+ * @param weights weight of each edge
+ * @param out distances (length = node count), overwritten and returned
+ * @example csrShortestPaths(Uint32Array.of(0, 1, 1), Int32Array.of(1), Float64Array.of(2.5), 0, Infinity, new Float64Array(2)) // [0, 2.5]
+ */
+export function csrShortestPaths(
+  offsets: ArrayLike<number>,
+  targets: ArrayLike<number>,
+  weights: ArrayLike<number>,
+  source: number,
+  maxDist: number,
+  out: Float64Array,
+): Float64Array {
+  const maxKm = maxDist;
+  const edgeKm = weights;
+  const adjOffsets = offsets;
+  const adjTargets = targets;
+  const n = out.length;
+  const dist = out;
   dist.fill(Infinity);
-  const { adjOffsets, adjTargets } = grid;
   // Lazy-deletion binary heap of (key, node).
   let heapKey = new Float64Array(1024);
   let heapNode = new Int32Array(1024);
@@ -219,6 +243,15 @@ export interface TravelModel {
   readonly excessKm: Float32Array;
   /** Beat-centre pairs the bounded Dijkstra did not reach (excess is then a lower bound). */
   readonly unreachedPairs: number;
+  /**
+   * Road travel minutes atom → atom (row-major, atomCount²) when built with roads (see
+   * `withRoads` in roads.ts); absent for the straight-line model. `Infinity` = not joined by roads.
+   */
+  readonly roadMinutes?: Float32Array;
+  /** Atom pairs the road network does not join (they keep the straight-line rule). */
+  readonly roadUnreachedPairs?: number;
+  /** Distance from each atom's centre cell to its road node, km. */
+  readonly roadSnapKm?: Float64Array;
 }
 
 /**
