@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startServer, type RunningServer } from '@beatplan/api';
-import { planBeats, planToJson } from '@beatplan/engine';
+import { cellsToPolygons, importPlan, inheritBeatIds, planBeats, planToJson } from '@beatplan/engine';
 import { loadCity } from '@beatplan/engine/io';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hasRealdata, realdata } from './support/realdata.js';
@@ -77,13 +77,19 @@ describe.skipIf(!hasRealdata())('API end to end on Chicago', () => {
       population: [{ source: areas, field: 'TOT_POP' }],
       resolution: 10,
     });
-    const { plan } = planBeats(city.grid, city.score.scores, { beats: 274, seed: 1 });
+    const { plan: planned } = planBeats(city.grid, city.score.scores, { beats: 274, seed: 1 });
+    // with `existing`, the existing beats are the parent: the beats inherit their ids
+    const layer = JSON.parse(readFileSync(beatsFile, 'utf8'));
+    const current = importPlan(city.grid, cellsToPolygons(city.grid, layer), layer.features.map((f: any) => String(f.properties.beat_num)));
+    const { plan, lineage } = inheritBeatIds(planned, { kind: 'existing', name: 'police_beats.geojson', sha256: null, beatIds: current.beatIds, beatOfCell: current.beatOfCell }, city.score.scores.workloadHours);
     const mine = planToJson(city.grid, plan, city.score.scores);
     const exported = await api('GET', `/plans/${planId}/export?format=plan`);
     expect(exported.status).toBe(200);
     expect(exported.json.cells.h3).toEqual(mine.cells.h3);
     expect(exported.json.cells.beat).toEqual(mine.cells.beat);
     expect(exported.json.beats.map((b: any) => b.id)).toEqual(mine.beats.map((b) => b.id));
+    expect(exported.json.lineage.parent.kind).toBe('existing');
+    expect(exported.json.lineage.beats).toEqual(JSON.parse(JSON.stringify(lineage.beats)));
 
     const metrics = await api('GET', `/plans/${planId}/metrics`);
     expect(metrics.json.contiguity.nonContiguousBeats).toBe(0);

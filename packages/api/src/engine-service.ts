@@ -4,12 +4,12 @@
  *
  * Nothing here touches HTTP; inputs arrive as server-side file paths of stored datasets.
  */
+import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import {
   aggregateCounts,
   BeatplanError,
   binMeans,
-  beatSuccessors,
   beatsToGeojson,
   buildGrid,
   cellsToCsv,
@@ -36,7 +36,13 @@ import {
   staffingInputOfPlan,
   staffingToJson,
   staffWhatIf,
-  successorRecord,
+  successionOfSavedPlan,
+  inheritBeatIds,
+  mapParentOntoGrid,
+  parentAsInitialPlan,
+  refreshLineage,
+  type ParentPlan,
+  type PlanLineage,
   type BalanceOn,
   type BeatPlan,
   type CellScores,
@@ -221,8 +227,18 @@ export interface PlanOptions {
   seed?: number | string;
   locked?: string[];
   timeLimitMs?: number;
-  /** Start from the existing beats and change as little as possible. */
+  /** Start from the parent (`from`, else the existing beats) and change as little as possible. */
   startFromExisting?: boolean;
+  /** Share of the workload (0–1) allowed to change beat when starting from the parent (`planBeats`' `maxChange`). */
+  maxChange?: number;
+}
+
+/** The predecessor plan of a new plan (`POST /plans` with `from`): its stored plan.json and how to name it. */
+export interface ParentPlanInput {
+  /** The parent version's `plan.json` text as stored; its sha256 (UTF-8 bytes) is the content hash. */
+  planJson: string;
+  /** e.g. `plan 0f3c… version 2`. */
+  name: string;
 }
 
 /** A plan serialized for storage: the `beatplan.plan/1` JSON text and its metrics. */
@@ -238,6 +254,8 @@ export interface LoadedPlan {
   /** Scores from plan.json (per-shift workload and need; incident counts and population are 0). */
   scores: CellScores;
   extra: Readonly<Record<string, unknown>>;
+  /** The plan's lineage (parent, inherited ids, sources per beat); null or absent when it has none. */
+  lineage?: PlanLineage | null;
 }
 
 function evaluationOptions(extra: Readonly<Record<string, unknown>>): { tolerance?: number; balanceOn?: BalanceOn } {
@@ -247,10 +265,40 @@ function evaluationOptions(extra: Readonly<Record<string, unknown>>): { toleranc
   };
 }
 
-/** Serializes a plan: `planToJson` with `extra`, and `evaluatePlan` with the tolerance/balance in `extra`. */
-export function serializePlan(grid: Grid, plan: BeatPlan, scores: CellScores, extra: Readonly<Record<string, unknown>>, timingsMs?: Partial<PlanMetrics['timingsMs']>): SerializedPlan {
+/**
+ * Serializes a plan: `planToJson` with `extra` (and the lineage, when the plan has one), and
+ * `evaluatePlan` with the tolerance/balance in `extra`.
+ */
+export function serializePlan(
+  grid: Grid,
+  plan: BeatPlan,
+  scores: CellScores,
+  extra: Readonly<Record<string, unknown>>,
+  timingsMs?: Partial<PlanMetrics['timingsMs']>,
+  lineage?: PlanLineage | null,
+): SerializedPlan {
   const metrics = evaluatePlan(grid, plan, scores, { ...evaluationOptions(extra), ...(timingsMs ? { timingsMs } : {}) });
-  return { planJson: JSON.stringify(planToJson(grid, plan, scores, { ...extra })), metrics };
+  return { planJson: JSON.stringify(planToJson(grid, plan, scores, { ...extra }, lineage ?? undefined)), metrics };
+}
+
+/** An edited version of a loaded plan, serialized with its lineage refreshed for the edit. */
+function serializeEdit(p: LoadedPlan, plan: BeatPlan, extra: Readonly<Record<string, unknown>> = p.extra): SerializedPlan {
+  return serializePlan(p.grid, plan, p.scores, extra, undefined, p.lineage ? refreshLineage(p.lineage, plan, p.scores.workloadHours) : null);
+}
+
+/** What `GET /plans/{id}` shows of a plan.json's lineage (no cell-level or workload figures). */
+export function lineageSummary(planJson: string): Record<string, unknown> | null {
+  const l = (JSON.parse(planJson) as { lineage?: PlanLineage }).lineage;
+  if (!l) return null;
+  const inherited = l.beats.filter((b) => b.inherited).length;
+  return {
+    parent: { kind: l.parent.kind, name: l.parent.name, sha256: l.parent.sha256, beats: l.parent.beats.length },
+    generation: l.generation,
+    inheritedBeats: inherited,
+    newBeats: l.beats.length - inherited,
+    majorityPairs: l.matching.majorityPairs,
+    majorityPairsKept: l.matching.majorityPairsKept,
+  };
 }
 
 /**
@@ -268,8 +316,8 @@ export function gridOfPlanJson(planJson: string): Grid {
  * @throws BeatplanError `PLAN_GRID_MISMATCH` when `grid` is not the plan's grid
  */
 export function loadPlanJson(planJson: string, grid: Grid = gridOfPlanJson(planJson)): LoadedPlan {
-  const { plan, scores, extra } = planFromJson(JSON.parse(planJson), grid);
-  return { grid, plan, scores, extra };
+  const { plan, scores, extra, lineage } = planFromJson(JSON.parse(planJson), grid);
+  return { grid, plan, scores, extra, lineage };
 }
 
 /**
@@ -283,13 +331,33 @@ export async function planOnContext(
   options: PlanOptions,
   existing: { path: string; fileName: string; idField: string } | undefined,
   onProgress?: ProgressFn,
+  from?: ParentPlanInput,
 ): Promise<SerializedPlan & { report: unknown }> {
   let existingPlan: BeatPlan | undefined;
+  let existingSha256: string | null = null;
   if (existing) {
     const fc = await readBoundary(existing.path, { fileName: existing.fileName });
     const ids: string[] = fc.features.map((f: { properties: Record<string, unknown> | null }) => String(f.properties?.[existing.idField] ?? ''));
     existingPlan = importPlan(ctx.grid, cellsToPolygons(ctx.grid, fc), ids);
+    existingSha256 = createHash('sha256').update(await readFile(existing.path)).digest('hex');
   }
+  // Lineage, as in the CLI: the parent is `from`, else the existing beats (ids inherited from them).
+  let parent: ParentPlan | undefined;
+  if (from) {
+    const parsed = planFromJson(JSON.parse(from.planJson));
+    parent = {
+      kind: 'plan',
+      name: from.name,
+      sha256: createHash('sha256').update(from.planJson, 'utf8').digest('hex'),
+      beatIds: parsed.plan.beatIds,
+      beatOfCell: mapParentOntoGrid(ctx.grid, { h3: parsed.h3, resolution: parsed.plan.resolution, beatOfCell: parsed.plan.beatOfCell }),
+      ancestorIds: parsed.lineage?.usedIds ?? [],
+      generation: parsed.lineage?.generation ?? 0,
+    };
+  } else if (existingPlan) {
+    parent = { kind: 'existing', name: existing!.fileName, sha256: existingSha256, beatIds: existingPlan.beatIds, beatOfCell: existingPlan.beatOfCell };
+  }
+  const initial = !options.startFromExisting ? undefined : from ? parentAsInitialPlan(ctx.grid, parent!) : existingPlan;
   const t0 = performance.now();
   let plan: BeatPlan;
   let report: unknown = null;
@@ -303,13 +371,16 @@ export async function planOnContext(
       ...(options.seed !== undefined ? { seed: options.seed } : {}),
       ...(options.locked ? { locked: options.locked } : {}),
       ...(options.timeLimitMs !== undefined ? { timeLimitMs: options.timeLimitMs } : {}),
-      ...(options.startFromExisting && existingPlan ? { initial: existingPlan } : {}),
+      ...(initial ? { initial } : {}),
+      ...(options.maxChange !== undefined ? { maxChange: options.maxChange } : {}),
       onProgress,
     });
     plan = r.plan;
     report = { method: r.report.method, movedShare: r.report.movedShare ?? null, warnings: r.report.warnings, islands: r.report.islands, iterations: r.report.iterations, timedOut: r.report.timedOut };
   }
   const planMs = performance.now() - t0;
+  const inherited = method === 'plan' && parent ? inheritBeatIds(plan, parent, ctx.scores.workloadHours) : undefined;
+  if (inherited) plan = inherited.plan;
   const extra = {
     method,
     seed: options.seed ?? null,
@@ -321,7 +392,7 @@ export async function planOnContext(
     // the current beats, so staffing can follow officers to the beat that took over their cells
     existing: existingPlan ? { ids: existingPlan.beatIds, beatOfCell: Array.from(existingPlan.beatOfCell) } : null,
   };
-  return { ...serializePlan(ctx.grid, plan, ctx.scores, extra, { ...ctx.timingsMs, plan: planMs }), report };
+  return { ...serializePlan(ctx.grid, plan, ctx.scores, extra, { ...ctx.timingsMs, plan: planMs }, inherited?.lineage), report };
 }
 
 /** Metrics of a loaded plan on its own scores, with the tolerance/balance recorded in its `extra`. */
@@ -446,7 +517,7 @@ export function moveOnPlan(p: LoadedPlan, h3: readonly string[], toBeatId: strin
   if (toBeat < 0) throw new BeatplanError('BAD_INPUT', 'no such beat in the plan', { field: 'toBeat', value: toBeatId });
   const state = createPlanState(p.grid, p.plan, p.scores, evaluationOptions(p.extra));
   const r = moveCells(p.grid, state, cells, toBeat);
-  return { ...serializePlan(p.grid, r.plan, p.scores, p.extra), moved: r.moved, beats: r.beats.map((b: number) => p.plan.beatIds[b]!) };
+  return { ...serializeEdit(p, r.plan), moved: r.moved, beats: r.beats.map((b: number) => p.plan.beatIds[b]!) };
 }
 
 /**
@@ -460,7 +531,7 @@ export function setLocked(p: LoadedPlan, beatIds: readonly string[], locked: boo
     if (b < 0) throw new BeatplanError('BAD_INPUT', 'no such beat in the plan', { field: `beats.${k}`, value: id });
     flags[b] = locked ? 1 : 0;
   });
-  return serializePlan(p.grid, { ...p.plan, locked: flags }, p.scores, p.extra);
+  return serializeEdit(p, { ...p.plan, locked: flags });
 }
 
 /**
@@ -484,27 +555,18 @@ function staffingInputOf(p: LoadedPlan, cellWorkloadFactor?: ArrayLike<number>):
   return staffingInputOfPlan(p.grid, p.plan, p.scores, cellWorkloadFactor ? { cellWorkloadFactor } : {});
 }
 
-/** Old beat → successor beat, when the plan carries the existing beats (officers follow their beat). */
-function successorsOf(p: LoadedPlan): Record<string, string> | undefined {
-  const { plan, extra } = p;
-  const existing = extra.existing as { ids: string[]; beatOfCell: number[] } | null | undefined;
-  if (!existing || !Array.isArray(existing.beatOfCell) || existing.beatOfCell.length !== plan.cellCount) return undefined;
-  const oldIds = existing.beatOfCell.map((b) => (b >= 0 ? existing.ids[b]! : null));
-  const newIds = Array.from(plan.beatOfCell, (b: number) => (b >= 0 ? plan.beatIds[b]! : null));
-  return successorRecord(beatSuccessors(oldIds, newIds));
-}
-
 /**
  * Staffs the beats of a stored plan from a roster CSV, as the CLI's `staff` command does:
- * officers follow their old beat to its successor when the plan carries the existing beats.
+ * officers follow their old beat to its successor in the plan's lineage parent (or existing beats).
  * @returns `staffing.json` (with the roster report)
  * @throws BeatplanError `MISSING_FIELD` (roster columns), `INFEASIBLE` (too few officers)…
  */
 export async function staffPlan(planJson: string, roster: { path: string; fileName: string }, onProgress?: ProgressFn): Promise<Record<string, unknown>> {
   const p = loadPlanJson(planJson);
   const { officers, report: rosterReport } = await readRoster(roster.path, { fileName: roster.fileName });
-  const successorOf = successorsOf(p);
-  const result = await staffBeats(staffingInputOf(p), officers, { ...(successorOf ? { successorOf } : {}), ...(onProgress ? { onProgress } : {}) });
+  // The roster's current beats are read against the plan they were made for (the lineage parent).
+  const succession = successionOfSavedPlan(p);
+  const result = await staffBeats(staffingInputOf(p), officers, { ...(succession ? { succession } : {}), ...(onProgress ? { onProgress } : {}) });
   return { ...staffingToJson(result), roster: rosterReport };
 }
 
@@ -539,7 +601,7 @@ export function rebalancePlan(planJson: string, options: RebalanceOptions, onPro
   });
   const report = { method: r.report.method, movedShare: r.report.movedShare ?? null, warnings: r.report.warnings, iterations: r.report.iterations, timedOut: r.report.timedOut, locked };
   const extra = { ...p.extra, ...(tolerance !== undefined ? { tolerance } : {}), report };
-  return { ...serializePlan(p.grid, r.plan, p.scores, extra), report };
+  return { ...serializeEdit(p, r.plan, extra), report };
 }
 
 /** The staffing rule of response figures without a stored staffing. */
@@ -704,9 +766,9 @@ export async function whatIfOnPlan(planJson: string, roster: { path: string; fil
   }
   const input = staffingInputOf(p);
   const scenarioInput = factorOfCell ? staffingInputOf(p, factorOfCell) : input;
-  const successorOf = successorsOf(p);
+  const succession = successionOfSavedPlan(p);
   onProgress?.(0.05, 'staff');
-  const w = await staffWhatIf(input, officers, { ...(scenario.officersOut ? { officersOut: scenario.officersOut } : {}), seed: scenario.seed ?? 1 }, successorOf ? { successorOf } : {}, scenarioInput);
+  const w = await staffWhatIf(input, officers, { ...(scenario.officersOut ? { officersOut: scenario.officersOut } : {}), seed: scenario.seed ?? 1 }, succession ? { succession } : {}, scenarioInput);
   onProgress?.(0.7, 'response');
   const S = scores.shifts.length;
   const before = responseOrError(() => planResponse(p, allocatedOf(w.baseline, plan.beatIds, S), 'allocated officers (baseline staffing)'), 'allocated officers (baseline staffing)');
