@@ -98,7 +98,66 @@ export const PlanRequestSchema = ContextInputSchema.extend({
   existing: IdSchema.optional().meta({ description: 'Existing beats dataset id; with `method: import` the plan is these beats' }),
   method: z.enum(['plan', 'import']).default('plan').meta({ description: '`plan` (districting) or `import` (evaluate the existing beats)' }),
   timeLimitMs: z.number().int().positive().max(3_600_000).optional(),
-  startFromExisting: z.boolean().optional().meta({ description: 'Start from the `existing` beats and change as little as possible' }),
+  startFromExisting: z.boolean().optional().meta({ description: 'Start from the parent (`from`, else the `existing` beats) and change as little as possible' }),
+  from: IdSchema.optional().meta({
+    description: 'Parent plan id: the new beats inherit its beat ids by overlap (optimal matching on shared workload), the plan records the lineage, and staffing reads a roster\'s current beats against it. Without `from`, the `existing` beats are the parent.',
+  }),
+  fromVersion: z.number().int().min(1).optional().meta({ description: 'Version of the parent plan (default: its current version)' }),
+  maxChange: z.number().min(0).max(1).optional().meta({ description: 'With `startFromExisting`: share of the workload (0–1) allowed to change beat' }),
+});
+
+/** `POST /plans/{id}/replan`: a new plan from this one, on the same datasets. */
+export const ReplanRequestSchema = z.object({
+  name: name.optional(),
+  seed: z.union([z.number().int(), z.string().max(100)]).optional(),
+  tolerance: z.number().positive().max(1).optional().meta({ description: 'Balance tolerance (default: the parent\'s)' }),
+  beats: z.number().int().min(1).max(5000).optional().meta({ description: 'Number of beats K (default: the parent\'s)' }),
+  startFromExisting: z.boolean().default(true).meta({ description: 'Start from this plan and change as little as possible (default true)' }),
+  maxChange: z.number().min(0).max(1).optional().meta({ description: 'Share of the workload (0–1) allowed to change beat' }),
+  timeLimitMs: z.number().int().positive().max(3_600_000).optional(),
+});
+
+/** A plan's lineage as `GET /plans/{id}` shows it (no workload figures). */
+export const LineageSummarySchema = z.object({
+  parent: z.object({
+    kind: z.enum(['plan', 'existing']),
+    name: z.string(),
+    sha256: z.string().nullable().meta({ description: 'sha256 of the parent plan.json as stored (or of the existing-beats file)' }),
+    beats: z.number().int(),
+    planId: IdSchema.nullable().meta({ description: 'The parent plan, when it is a plan of this API' }),
+    version: z.number().int().nullable(),
+  }),
+  generation: z.number().int(),
+  inheritedBeats: z.number().int(),
+  newBeats: z.number().int(),
+  majorityPairs: z.number().int(),
+  majorityPairsKept: z.number().int(),
+});
+
+/** `GET /plans/{id}/lineage`: the full lineage of a version, without the per-cell parent column. */
+export const LineageSchema = z.object({
+  version: z.number().int(),
+  lineage: z
+    .object({
+      parent: z.object({ kind: z.enum(['plan', 'existing']), name: z.string(), sha256: z.string().nullable(), beats: z.array(z.string()) }),
+      generation: z.number().int(),
+      usedIds: z.array(z.string()),
+      matching: z.object({
+        method: z.string(),
+        majorityPairs: z.number().int(),
+        majorityPairsKept: z.number().int(),
+        matchedWorkloadShare: z.number(),
+        certificate: z.string(),
+      }),
+      beats: z.array(
+        z.object({
+          id: z.string(),
+          inherited: z.boolean(),
+          from: z.array(z.object({ id: z.string(), workloadShare: z.number(), parentShare: z.number() })),
+        }),
+      ),
+    })
+    .nullable(),
 });
 export type PlanRequest = z.infer<typeof PlanRequestSchema>;
 
@@ -146,6 +205,7 @@ const BboxParam = z
   .transform((v, c) => {
     const parts = v.split(',').map((x) => (x.trim() === '' ? NaN : Number(x)));
     const [w, s, e, n] = parts as [number, number, number, number];
+  lineage: LineageSummarySchema.nullable().meta({ description: 'Where the beats came from (the parent plan or existing beats); null without one' }),
     const ok =
       parts.length === 4 && parts.every(Number.isFinite) && w >= -180 && e <= 180 && s >= -90 && n <= 90 && w < e && s < n;
     if (!ok) {

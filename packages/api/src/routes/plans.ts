@@ -10,6 +10,7 @@ import { engineFileName, resolveInputs } from '../context-cache.js';
 import {
   comparePlanPair,
   incidentBinsDto,
+  lineageSummary,
   lookupBeat,
   moveOnPlan,
   planCellsCsv,
@@ -31,6 +32,8 @@ import {
   IdSchema,
   IncidentBinsSchema,
   JobSchema,
+  LineageSchema,
+  LineageSummarySchema,
   LockRequestSchema,
   LookupQuery,
   MeetingPlaceSchema,
@@ -40,7 +43,9 @@ import {
   PlanVersionSchema,
   StaffRequestSchema,
   VersionQuery,
+  ReplanRequestSchema,
 } from '../schemas.js';
+  type PlanRequest,
 import type { Principal } from '../auth.js';
 import type { PlanRecord, PlanVersionRecord } from '../store/store.js';
 
@@ -51,7 +56,7 @@ import type { PlanMetrics } from '@beatplan/engine';
 export { planEtag };
 
 function planDto(p: PlanRecord) {
-  const { jobId, ...inputs } = p.inputs as { jobId?: string };
+  const { jobId, lineage, ...inputs } = p.inputs as { jobId?: string; lineage?: z.infer<typeof LineageSummarySchema> };
   return {
     id: p.id,
     name: p.name,
@@ -63,6 +68,7 @@ function planDto(p: PlanRecord) {
     job: jobId ?? null,
   };
 }
+    lineage: lineage ?? null,
 
 const IF_MATCH = [{ name: 'If-Match', required: true, description: 'The ETag of the version the edit is based on' }];
 const EDIT_RESPONSES = {
@@ -88,6 +94,93 @@ export function planRoutes(t: RouteTable, ctx: AppContext): void {
 
   t.add({
     method: 'post',
+  /**
+   * Starts a planning job for a `POST /plans` body; with `from`, the parent version's plan.json
+   * goes with the task (lineage) and the new plan records its lineage summary.
+   */
+  const submitPlan = async (body: PlanRequest, principal: Principal) => {
+    const inputs = await resolveInputs(store, body);
+    let existing: { path: string; fileName: string; idField: string } | undefined;
+    let existingCount: number | undefined;
+    if (body.existing) {
+      const d = await store.getDataset(body.existing);
+      if (!d || d.kind !== 'beats') {
+        throw new ApiError('VALIDATION_FAILED', `body.existing: no existing-beats dataset ${body.existing}`, {
+          errors: [{ path: 'body.existing', message: 'no existing-beats dataset with this id' }],
+        });
+      }
+      existing = { path: store.blobPath(d.blobRef), fileName: engineFileName(d), idField: String(d.info.idField) };
+      existingCount = Array.isArray(d.info.ids) ? d.info.ids.length : undefined;
+    }
+    if (body.method === 'import' && !existing) {
+      throw new ApiError('VALIDATION_FAILED', 'body.existing: required with method "import"', { errors: [{ path: 'body.existing', message: 'required with method "import"' }] });
+    }
+    // The parent plan (lineage): its version's stored plan.json travels with the task.
+    let from: { planJson: string; name: string; planId: string; version: number; beats: number } | undefined;
+    if (body.from) {
+      const parent = await store.getPlan(body.from);
+      const v = parent ? await store.getPlanVersion(parent.id, body.fromVersion ?? parent.currentVersion) : undefined;
+      if (!parent || !v) {
+        const path = parent ? 'body.fromVersion' : 'body.from';
+        throw new ApiError('VALIDATION_FAILED', `${path}: no plan ${body.from}${parent ? ` version ${body.fromVersion}` : ''}`, { errors: [{ path, message: parent ? 'no such version of the parent plan' : 'no plan with this id' }] });
+      }
+      const { loaded, json } = await loadPlan(parent, v);
+      from = { planJson: json, name: `plan ${parent.id} version ${v.version}`, planId: parent.id, version: v.version, beats: new Set(loaded.plan.beatIds).size };
+    }
+    if (body.startFromExisting && !from && !existing) {
+      throw new ApiError('VALIDATION_FAILED', 'body.startFromExisting: needs `from` or `existing`', { errors: [{ path: 'body.startFromExisting', message: 'needs `from` or `existing`' }] });
+    }
+    const k = body.beats ?? from?.beats ?? existingCount;
+    if (body.method === 'plan' && k === undefined) {
+      throw new ApiError('VALIDATION_FAILED', 'body.beats: required unless `from` or `existing` beats give the count', {
+        errors: [{ path: 'body.beats', message: 'required unless a parent plan or existing beats are given' }],
+      });
+    }
+    const task = {
+      kind: 'plan' as const,
+      inputs: { ...inputs, ...(k !== undefined ? { beats: k } : {}) },
+      method: body.method,
+      options: {
+        ...(k !== undefined ? { beats: k } : {}),
+        ...(body.tolerance !== undefined ? { tolerance: body.tolerance } : {}),
+        ...(body.seed !== undefined ? { seed: body.seed } : {}),
+        ...(body.timeLimitMs !== undefined ? { timeLimitMs: body.timeLimitMs } : {}),
+        ...(body.startFromExisting ? { startFromExisting: true } : {}),
+        ...(body.maxChange !== undefined ? { maxChange: body.maxChange } : {}),
+      },
+      ...(existing ? { existing } : {}),
+      ...(from ? { from: { planJson: from.planJson, name: from.name } } : {}),
+    };
+    const job = await ctx.runner.submit(
+      'plan',
+      body,
+      task,
+      async (j, out) => {
+        const s = out as unknown as SerializedPlan & { resolution: number; report?: unknown; ingest: unknown };
+        const now = new Date().toISOString();
+        const summary = lineageSummary(s.planJson);
+        const lineage = summary
+          ? { ...summary, parent: { ...(summary.parent as object), planId: from?.planId ?? null, version: from?.version ?? null } }
+          : undefined;
+        const p: PlanRecord = {
+          id: randomUUID(),
+          name: body.name ?? `plan ${now.slice(0, 16)}`,
+          inputs: { ...body, ...(k !== undefined ? { beats: k } : {}), resolution: s.resolution, jobId: j.id, ...(lineage ? { lineage } : {}) },
+          currentVersion: 0,
+          latestVersion: 0,
+          createdAt: now,
+          updatedAt: now,
+          createdBy: principal.tokenId,
+        };
+        await store.insertPlan(p);
+        await writeVersion(p, body.method, { report: s.report ?? null }, s, principal.tokenId);
+        return { planId: p.id, version: 1, plan: `/api/v1/plans/${p.id}` };
+      },
+      principal.tokenId,
+    );
+    return job;
+  };
+
     path: '/plans',
     operationId: 'createPlan',
     summary: 'Plan beats (or import the existing beats) as a job',
@@ -100,70 +193,70 @@ export function planRoutes(t: RouteTable, ctx: AppContext): void {
       202: { description: 'The job', schema: JobSchema, headers: { Location: 'URL of the job' } },
     },
     handler: async ({ res, body, principal }) => {
-      const inputs = await resolveInputs(store, body);
-      let existing: { path: string; fileName: string; idField: string } | undefined;
-      let existingCount: number | undefined;
-      if (body.existing) {
-        const d = await store.getDataset(body.existing);
-        if (!d || d.kind !== 'beats') {
-          throw new ApiError('VALIDATION_FAILED', `body.existing: no existing-beats dataset ${body.existing}`, {
-            errors: [{ path: 'body.existing', message: 'no existing-beats dataset with this id' }],
-          });
-        }
-        existing = { path: store.blobPath(d.blobRef), fileName: engineFileName(d), idField: String(d.info.idField) };
-        existingCount = Array.isArray(d.info.ids) ? d.info.ids.length : undefined;
-      }
-      if (body.method === 'import' && !existing) {
-        throw new ApiError('VALIDATION_FAILED', 'body.existing: required with method "import"', { errors: [{ path: 'body.existing', message: 'required with method "import"' }] });
-      }
-      const k = body.beats ?? existingCount;
-      if (body.method === 'plan' && k === undefined) {
-        throw new ApiError('VALIDATION_FAILED', 'body.beats: required unless `existing` beats give the count', {
-          errors: [{ path: 'body.beats', message: 'required unless existing beats are given' }],
-        });
-      }
-      const task = {
-        kind: 'plan' as const,
-        inputs: { ...inputs, ...(k !== undefined ? { beats: k } : {}) },
-        method: body.method,
-        options: {
-          ...(k !== undefined ? { beats: k } : {}),
-          ...(body.tolerance !== undefined ? { tolerance: body.tolerance } : {}),
-          ...(body.seed !== undefined ? { seed: body.seed } : {}),
-          ...(body.timeLimitMs !== undefined ? { timeLimitMs: body.timeLimitMs } : {}),
-          ...(body.startFromExisting ? { startFromExisting: true } : {}),
-        },
-        ...(existing ? { existing } : {}),
+      const job = await submitPlan(body, principal);
+      res.status(202).location(`/api/v1/jobs/${job.id}`).json(jobDto(job));
+    },
+  });
+
+  t.add({
+    method: 'post',
+    path: '/plans/:id/replan',
+    operationId: 'replanPlan',
+    summary: 'Re-plan from this plan (a new plan whose parent is this one) as a job',
+    description:
+      'Plans anew on the datasets of this plan, with this plan as the parent: by default starting from it and changing as little as possible (`maxChange` caps the share of workload that changes beat). The new beats inherit this plan\'s ids by overlap and the new plan records the lineage. The job result names the new plan.',
+    tag: 'plans',
+    role: 'analyst',
+    params: IdParams,
+    body: ReplanRequestSchema,
+    responses: {
+      202: { description: 'The job', schema: JobSchema, headers: { Location: 'URL of the job' } },
+    },
+    handler: async ({ res, params, body, principal }) => {
+      const p = await getPlan(params.id);
+      const { jobId: _job, lineage: _lineage, name: _name, from: _from, fromVersion: _v, maxChange: _m, startFromExisting: _s, seed: _seed, timeLimitMs: _t, ...inputs } =
+        p.inputs as PlanRequest & { jobId?: string; lineage?: unknown };
+      const request: PlanRequest = {
+        ...inputs,
+        method: 'plan',
+        ...(body.name !== undefined ? { name: body.name } : { name: `${p.name} (re-plan)` }),
+        ...(body.seed !== undefined ? { seed: body.seed } : {}),
+        ...(body.tolerance !== undefined ? { tolerance: body.tolerance } : {}),
+        ...(body.beats !== undefined ? { beats: body.beats } : {}),
+        ...(body.maxChange !== undefined ? { maxChange: body.maxChange } : {}),
+        ...(body.timeLimitMs !== undefined ? { timeLimitMs: body.timeLimitMs } : {}),
+        startFromExisting: body.startFromExisting,
+        from: p.id,
+        fromVersion: p.currentVersion,
       };
-      const job = await ctx.runner.submit(
-        'plan',
-        body,
-        task,
-        async (j, out) => {
-          const s = out as unknown as SerializedPlan & { resolution: number; report?: unknown; ingest: unknown };
-          const now = new Date().toISOString();
-          const p: PlanRecord = {
-            id: randomUUID(),
-            name: body.name ?? `plan ${now.slice(0, 16)}`,
-            inputs: { ...body, ...(k !== undefined ? { beats: k } : {}), resolution: s.resolution, jobId: j.id },
-            currentVersion: 0,
-            latestVersion: 0,
-            createdAt: now,
-            updatedAt: now,
-            createdBy: principal.tokenId,
-          };
-          await store.insertPlan(p);
-          await writeVersion(p, body.method, { report: s.report ?? null }, s, principal.tokenId);
-          return { planId: p.id, version: 1, plan: `/api/v1/plans/${p.id}` };
-        },
-        principal.tokenId,
-      );
+      const job = await submitPlan(request, principal);
       res.status(202).location(`/api/v1/jobs/${job.id}`).json(jobDto(job));
     },
   });
 
   t.add({
     method: 'get',
+  t.add({
+    method: 'get',
+    path: '/plans/:id/lineage',
+    operationId: 'getPlanLineage',
+    summary: 'The lineage of a plan version: parent, inherited ids, and the old beats each beat draws from',
+    description:
+      'Per beat, the parent beats it draws from with `workloadShare` (share of this beat\'s workload from the old beat) and `parentShare` (share of the old beat\'s workload this beat holds). Workload shares are figures of small areas, so the route is for analysts. `lineage` is null for a plan without a parent.',
+    tag: 'plans',
+    role: 'analyst',
+    params: IdParams,
+    query: VersionQuery,
+    responses: { 200: { description: 'The lineage', schema: LineageSchema } },
+    handler: async ({ res, params, query }) => {
+      const p = await getPlan(params.id);
+      const v = await getVersion(p, query.version);
+      const { loaded } = await loadPlan(p, v);
+      const l = loaded.lineage;
+      res.json({ version: v.version, lineage: l ? { parent: l.parent, generation: l.generation, usedIds: l.usedIds, matching: l.matching, beats: l.beats } : null });
+    },
+  });
+
     path: '/plans',
     operationId: 'listPlans',
     summary: 'List plans',
