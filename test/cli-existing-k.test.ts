@@ -4,17 +4,10 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { sliverFeatures } from '../packages/engine/src/cli/inputs.js';
 import { runCli } from '../packages/engine/src/cli/run.js';
+import { captureIo } from './support/cli-io.js';
 import { hasRealdata, realdata } from './support/realdata.js';
 
-function capture() {
-  let out = '';
-  let err = '';
-  return {
-    io: { stdout: { write: (s: string) => (out += s) }, stderr: { write: (s: string) => (err += s) } },
-    get out() { return out; },
-    get err() { return err; },
-  };
-}
+const capture = captureIo;
 
 const read = (file: string) => JSON.parse(readFileSync(file, 'utf8'));
 

@@ -1,16 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { FILE_FORMATS, formatHelp, parseOptions } from '../packages/engine/src/cli/options.js';
 import { COMMANDS, runCli } from '../packages/engine/src/cli/run.js';
+import { captureIo } from './support/cli-io.js';
 
-function capture() {
-  let out = '';
-  let err = '';
-  return {
-    io: { stdout: { write: (s: string) => (out += s) }, stderr: { write: (s: string) => (err += s) } },
-    get out() { return out; },
-    get err() { return err; },
-  };
-}
+const capture = captureIo;
 
 const names = Object.keys(COMMANDS);
 

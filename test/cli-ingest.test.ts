@@ -5,17 +5,10 @@ import { describe, expect, it } from 'vitest';
 import { toCsv } from '../packages/engine/src/csv-format.js';
 import { readCsvTable } from '../packages/engine/src/io/csv.js';
 import { runCli } from '../packages/engine/src/cli/run.js';
+import { captureIo } from './support/cli-io.js';
 import { hasRealdata, realdata } from './support/realdata.js';
 
-function capture() {
-  let out = '';
-  let err = '';
-  return {
-    io: { stdout: { write: (s: string) => (out += s) }, stderr: { write: (s: string) => (err += s) } },
-    get out() { return out; },
-    get err() { return err; },
-  };
-}
+const capture = captureIo;
 
 const pad = (n: number) => String(n).padStart(2, '0');
 

@@ -3,17 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../packages/engine/src/cli/run.js';
+import { captureIo } from './support/cli-io.js';
 import { hasRealdata, realdata } from './support/realdata.js';
 
-function capture() {
-  let out = '';
-  let err = '';
-  return {
-    io: { stdout: { write: (s: string) => (out += s) }, stderr: { write: (s: string) => (err += s) } },
-    get out() { return out; },
-    get err() { return err; },
-  };
-}
+const capture = captureIo;
 
 describe('beatplan CLI: usage and bad input', () => {
   it('exits 2 naming the missing flag, the bad file and the bad field', async () => {
