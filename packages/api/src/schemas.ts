@@ -187,6 +187,7 @@ export const PlanSchema = z.object({
   createdAt: z.string(),
   updatedAt: z.string(),
   job: IdSchema.nullable().meta({ description: 'The job that made version 1' }),
+  lineage: LineageSummarySchema.nullable().meta({ description: 'Where the beats came from (the parent plan or existing beats); null without one' }),
 });
 
 /** A plan version. */
@@ -205,7 +206,6 @@ const BboxParam = z
   .transform((v, c) => {
     const parts = v.split(',').map((x) => (x.trim() === '' ? NaN : Number(x)));
     const [w, s, e, n] = parts as [number, number, number, number];
-  lineage: LineageSummarySchema.nullable().meta({ description: 'Where the beats came from (the parent plan or existing beats); null without one' }),
     const ok =
       parts.length === 4 && parts.every(Number.isFinite) && w >= -180 && e <= 180 && s >= -90 && n <= 90 && w < e && s < n;
     if (!ok) {

@@ -41,11 +41,11 @@ import {
   PlanRequestSchema,
   PlanSchema,
   PlanVersionSchema,
-  StaffRequestSchema,
-  VersionQuery,
   ReplanRequestSchema,
-} from '../schemas.js';
+  StaffRequestSchema,
   type PlanRequest,
+  VersionQuery,
+} from '../schemas.js';
 import type { Principal } from '../auth.js';
 import type { PlanRecord, PlanVersionRecord } from '../store/store.js';
 
@@ -66,9 +66,9 @@ function planDto(p: PlanRecord) {
     createdAt: p.createdAt,
     updatedAt: p.updatedAt,
     job: jobId ?? null,
+    lineage: lineage ?? null,
   };
 }
-    lineage: lineage ?? null,
 
 const IF_MATCH = [{ name: 'If-Match', required: true, description: 'The ETag of the version the edit is based on' }];
 const EDIT_RESPONSES = {
@@ -92,8 +92,6 @@ export function planRoutes(t: RouteTable, ctx: AppContext): void {
   /** The small-count threshold of a principal's views: set for viewers (the public), none for the others. */
   const publicK = (principal: Principal): number | undefined => (principal.role === 'viewer' ? ctx.config.privacyK : undefined);
 
-  t.add({
-    method: 'post',
   /**
    * Starts a planning job for a `POST /plans` body; with `from`, the parent version's plan.json
    * goes with the task (lineage) and the new plan records its lineage summary.
@@ -181,6 +179,8 @@ export function planRoutes(t: RouteTable, ctx: AppContext): void {
     return job;
   };
 
+  t.add({
+    method: 'post',
     path: '/plans',
     operationId: 'createPlan',
     summary: 'Plan beats (or import the existing beats) as a job',
@@ -236,8 +236,6 @@ export function planRoutes(t: RouteTable, ctx: AppContext): void {
 
   t.add({
     method: 'get',
-  t.add({
-    method: 'get',
     path: '/plans/:id/lineage',
     operationId: 'getPlanLineage',
     summary: 'The lineage of a plan version: parent, inherited ids, and the old beats each beat draws from',
@@ -257,6 +255,8 @@ export function planRoutes(t: RouteTable, ctx: AppContext): void {
     },
   });
 
+  t.add({
+    method: 'get',
     path: '/plans',
     operationId: 'listPlans',
     summary: 'List plans',
