@@ -180,10 +180,14 @@ export function flowGuidedBalance(ctx: SearchContext, parts: SearchParts, option
   let gen = 0;
   let stale = 0;
   let best = bandExcess(load, target, lockedBeat, ctx.band);
+  let stage = Infinity;
   while (stats.rounds < maxRounds && best > 0) {
     throwIfAborted(ctx.signal);
     if (ctx.now() > ctx.deadline) break;
-    const stageBand = Math.max(aimBand, 0.5 ** (stats.rounds + 1));
+    // Shave the largest deviations first: the stage band starts just under the worst beat
+    // and at least halves every round down to the aim.
+    stage = Math.max(aimBand, Math.min(stage * 0.5, 0.8 * maxDeviation(load, target, lockedBeat)));
+    const stageBand = stage;
     const transfers = beatTransfers(load, target, lockedBeat, neighbouringBeats(ctx), stageBand);
     stats.rounds++;
     if (!transfers.length) {

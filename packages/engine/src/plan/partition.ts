@@ -77,20 +77,6 @@ export class Partition {
     return new Partition(grid, topo, beatCount, beatOfCell, channels, cells, areaKm2, perimeterKm, sums, cut);
   }
 
-  /**
-   * Recomputes every aggregate from `beatOfCell` after it was changed in place outside
-   * {@link move} (e.g. by a contiguity repair).
-   */
-  recompute(): void {
-    const fresh = Partition.fromAssignment(this.grid, this.beatOfCell, this.beatCount, this.channels);
-    this.cells.set(fresh.cells);
-    this.areaKm2.set(fresh.areaKm2);
-    this.perimeterKm.set(fresh.perimeterKm);
-    for (let c = 0; c < this.sums.length; c++) this.sums[c]!.set(fresh.sums[c]!);
-    this.cutEdges = fresh.cutEdges;
-    this.moves++;
-  }
-
   /** A deep copy of the assignment and aggregates (channels are shared). */
   clone(): Partition {
     return new Partition(this.grid, this.topo, this.beatCount, Int32Array.from(this.beatOfCell), this.channels,

@@ -19,6 +19,7 @@ import { localSearch, searchParts, type SearchContext, type SearchStats } from '
 import { Partition } from './partition.js';
 import { apportion, buildRegions } from './regions.js';
 import { repairPlan } from './repair.js';
+import { relabelledStart } from './restart.js';
 import type { BeatMethod, BeatPlan, BeatPlanResult, IslandReport, PlanBeatsOptions, PlanScores, RegionReport } from './types.js';
 import { balanceWeights, beatsOutsideBand, DEFAULT_TOLERANCE, planChange, toCellScores } from './weights.js';
 
@@ -95,6 +96,9 @@ export function planBeats(grid: Grid, scores: PlanScores, options: PlanBeatsOpti
   const unmet: string[] = [];
   if (maxChange !== undefined && !initial) unmet.push('maxChange was ignored: it needs an initial plan to measure change against');
   const islandPolicy = options.islands ?? 'attach';
+  // Minimal change without a budget starts from a fresh cut relabelled onto the predecessor
+  // (restart.ts); with a budget, or seeds, from the predecessor itself.
+  const restart = !!initial && maxChange === undefined && seeds.length === 0;
   const rng = createRng(options.seed ?? 1);
   const deadline = options.timeLimitMs !== undefined ? tStart + options.timeLimitMs : Infinity;
   const progress = (f: number) => options.onProgress?.(Math.min(1, f), 'plan');
@@ -197,6 +201,16 @@ export function planBeats(grid: Grid, scores: PlanScores, options: PlanBeatsOpti
       target[b] = regions.weight[regionOfBeat[b]!]! / beatsOfRegion[regionOfBeat[b]!]!;
     }
     for (const s of seeds) if (regions.regionOfCell[s]! >= 0 && beatOfCell[s]! >= 0) pinned[s] = 1;
+    if (restart) {
+      const cellsOf: number[][] = Array.from({ length: R }, () => []);
+      for (let i = 0; i < n; i++) if (regions.regionOfCell[i]! >= 0) cellsOf[regions.regionOfCell[i]!]!.push(i);
+      const beatsOf: number[][] = Array.from({ length: R }, () => []);
+      for (let b = 0; b < K; b++) if (!lockedBeat[b] && regionOfBeat[b]! >= 0) beatsOf[regionOfBeat[b]!]!.push(b);
+      for (let r = 0; r < R; r++) {
+        throwIfAborted(options.signal);
+        if (beatsOf[r]!.length) relabelledStart(grid, weight, Int32Array.from(cellsOf[r]!), beatsOf[r]!, initial.beatOfCell, rng.fork(), beatOfCell);
+      }
+    }
     progress(0.15);
   }
   // Repair contiguity and fill the gaps; regions without a beat are handled like islands.
@@ -258,28 +272,13 @@ export function planBeats(grid: Grid, scores: PlanScores, options: PlanBeatsOpti
     now,
   };
   const parts = searchParts(ctx);
+  // Balance: transfers along min-cost flows, then single-cell moves; compactness (annealed
+  // for fresh cuts, greedy from a predecessor); balance again; recombine what is still out.
   const flow1 = flowGuidedBalance(ctx, parts);
-  if (initial) {
-    // Beats the flows cannot feed (e.g. an airport ringed by empty cells) hand their cells to
-    // their neighbours and restart from a cell of the most over-loaded beat of their region.
-    const load = part.sums[0]!;
-    const starved = new Uint8Array(K);
-    let any = false;
-    for (let b = 0; b < K; b++) if (!lockedBeat[b] && target[b]! > 0 && load[b]! < 0.5 * target[b]!) (starved[b] = 1), (any = true);
-    if (any) {
-      for (let i = 0; i < n; i++) if (beatOfCell[i]! >= 0 && starved[beatOfCell[i]!] && !pinned[i]) beatOfCell[i] = -1;
-      repairPlan({ grid, beatOfCell, beatCount: K, regionOfCell: regions.regionOfCell, regionOfBeat, pinned, weight, target });
-      part.recompute();
-      parts.ledger?.recount(beatOfCell);
-      const again = flowGuidedBalance(ctx, parts);
-      flow1.rounds += again.rounds;
-      flow1.moves += again.moves;
-    }
-  }
   localSearch(ctx, parts, { sweeps: 40 }, stats);
   timings.balance = now() - tSearch;
   const tCompact = now();
-  localSearch(ctx, parts, { sweeps: compactSweeps, t0: initial ? 0 : 0.02 }, stats);
+  localSearch(ctx, parts, { sweeps: compactSweeps, t0: initial && !restart ? 0 : 0.02 }, stats);
   localSearch(ctx, parts, { sweeps: 40 }, stats);
   const flow2 = flowGuidedBalance(ctx, parts);
   const recombined = recombineOutliers(ctx, parts, ctx.rng);
