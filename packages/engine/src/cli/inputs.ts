@@ -13,6 +13,7 @@ import { parseColumnMapping } from '../io/columns.js';
 import { IncidentClock } from '../io/dates.js';
 import { REJECT_REASONS, type IngestReport } from '../io/incident-table-builder.js';
 import { loadCity, type LoadedCity } from '../io/load-city.js';
+import type { ReadIncidentsOptions } from '../io/read-incidents.js';
 import { parseShifts } from '../score/shifts.js';
 import type { OptionTable, OptionValues } from './options.js';
 
@@ -105,6 +106,29 @@ export function parseLayerSpec(spec: string): { file: string; field: string; kin
   return { file: rest.slice(0, at), field: rest.slice(at + 1), kind };
 }
 
+/** The incident-reading flags every command that reads incidents takes (see {@link CITY_OPTIONS}). */
+export type IncidentReadArgs = Pick<CityArgs, 'map' | 'timezone' | 'date-only'>;
+
+/**
+ * `--map`, `--timezone` and `--date-only` as `readIncidents` options, checked here so that a
+ * bad value is `BAD_INPUT` naming the flag.
+ * @example readIncidents(file, { ...incidentReadFlags(values), locate })
+ */
+export function incidentReadFlags(args: IncidentReadArgs): Pick<ReadIncidentsOptions, 'mapping' | 'timeZone' | 'dateOnly'> {
+  const dateOnly = args['date-only'];
+  if (dateOnly !== undefined && dateOnly !== 'drop' && dateOnly !== 'noon') {
+    throw new BeatplanError('BAD_INPUT', '--date-only must be drop or noon', { field: '--date-only', value: dateOnly });
+  }
+  if (args.timezone !== undefined) {
+    try {
+      new IncidentClock({ timeZone: args.timezone });
+    } catch (e) {
+      throw new BeatplanError('BAD_INPUT', '--timezone must be an IANA time zone such as America/Chicago', { field: '--timezone', value: args.timezone }, { cause: e });
+    }
+  }
+  return { mapping: args.map ? parseColumnMapping(args.map) : undefined, timeZone: args.timezone, dateOnly };
+}
+
 /**
  * Reads boundary, barriers, layers and incidents named by the flags, builds the grid and
  * scores it (the engine's `loadCity`; with `grid` — a saved plan's — the boundary is optional).
@@ -117,26 +141,15 @@ export async function loadCityFromArgs(
   const incidents = required(args.incidents, 'incidents');
   const resolution = intFlag(args.resolution, 'resolution', 0, 15);
   const shifts = args.shifts ? parseShifts(args.shifts) : undefined;
-  const mapping = args.map ? parseColumnMapping(args.map) : undefined;
+  const read = incidentReadFlags(args);
   const layers = (args.layer ?? []).map(parseLayerSpec);
   const vulnerability = layers.filter((l) => l.kind === 'vulnerability');
   if (vulnerability.length > 1) throw new BeatplanError('BAD_INPUT', 'at most one --layer may be :vulnerability', { field: '--layer' });
   if (!options.grid) required(args.boundary, 'boundary');
-  const dateOnly = args['date-only'];
-  if (dateOnly !== undefined && dateOnly !== 'drop' && dateOnly !== 'noon') {
-    throw new BeatplanError('BAD_INPUT', '--date-only must be drop or noon', { field: '--date-only', value: dateOnly });
-  }
-  if (args.timezone !== undefined) {
-    try {
-      new IncidentClock({ timeZone: args.timezone });
-    } catch (e) {
-      throw new BeatplanError('BAD_INPUT', '--timezone must be an IANA time zone such as America/Chicago', { field: '--timezone', value: args.timezone }, { cause: e });
-    }
-  }
   const city = await loadCity(
     {
       boundary: args.boundary ? { source: args.boundary } : undefined,
-      incidents: { source: incidents, read: { mapping, timeZone: args.timezone, dateOnly } },
+      incidents: { source: incidents, read },
       barriers: args.barriers ? { source: args.barriers } : undefined,
       population: layers.filter((l) => l.kind === 'population').map((l) => ({ source: l.file, field: l.field })),
       vulnerability: vulnerability[0] ? { source: vulnerability[0].file, field: vulnerability[0].field } : undefined,

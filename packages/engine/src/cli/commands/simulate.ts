@@ -7,12 +7,12 @@ import { readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { BeatplanError } from '../../errors.js';
 import { pointToCellLocator } from '../../grid/locate.js';
-import { parseColumnMapping } from '../../io/columns.js';
+import { noUsableIncidents } from '../../io/load-city.js';
 import { readIncidents } from '../../io/read-incidents.js';
 import { simulationReport, type SimulationReportInput } from '../../response/simulation-report.js';
 import { parseOptions, type CommandHelp, type OptionTable } from '../options.js';
 import { terminalProgress } from '../progress.js';
-import { intFlag, numberFlag, required, writeOut } from '../inputs.js';
+import { CITY_OPTIONS, incidentReadFlags, ingestSummary, intFlag, numberFlag, required, writeOut } from '../inputs.js';
 import type { CliIo } from '../run.js';
 import { readPlanFile } from './evaluate.js';
 
@@ -46,7 +46,9 @@ const OPTIONS = {
   'service-cv': { type: 'string', value: 'CV', description: "Coefficient of variation of a replayed call's service time around its type's minutes (lognormal).", default: '0.8' },
   speed: { type: 'string', value: 'KMH', description: 'Travel speed, km/h (straight-line travel model).', default: '30' },
   detour: { type: 'string', value: 'F', description: 'Road over straight-line distance (straight-line travel model).', default: '1.3' },
-  map: { type: 'string', value: 'lat=COL,lng=COL,time=COL,type=COL[,priority=COL]', description: 'Incident column mapping for layouts that are not detected.', default: 'detected from the header' },
+  map: CITY_OPTIONS.map,
+  timezone: CITY_OPTIONS.timezone,
+  'date-only': CITY_OPTIONS['date-only'],
   strict: { type: 'boolean', description: 'Exit 3 when the result is not what was asked (any warning: incidents left out, the hypercube not run, or --poisson disagreement over 2 points).' },
 } as const satisfies OptionTable;
 
@@ -101,10 +103,12 @@ export async function simulateCommand(argv: string[], io: CliIo): Promise<number
   if (incidentsFile === undefined) calls = { poisson: { days } };
   else {
     const { incidents, report } = await readIncidents(incidentsFile, {
+      ...incidentReadFlags(values),
       locate: pointToCellLocator(grid),
-      mapping: values.map ? parseColumnMapping(values.map) : undefined,
       onProgress: options.onProgress,
     });
+    io.stderr.write(ingestSummary(report));
+    if (report.used === 0) throw noUsableIncidents(report);
     calls = { incidents, read: report.read, rejected: report.read - report.used };
   }
   const names = { plan: basename(planFile), staffing: basename(staffingFile), ...(incidentsFile ? { incidents: basename(incidentsFile) } : {}) };
