@@ -10,13 +10,14 @@ import type { City } from './city.js';
 import { buildCity } from './city.js';
 import type { Feature } from './geojson.js';
 import { feature, featureCollectionText, polygonGeometry } from './geojson.js';
+import { roadFeatures } from './roads.js';
 import { fleetCsv, makeRoster, rosterCsv } from './roster.js';
 import { makeVenues } from './venues.js';
 
 /** Name of the synthetic city. */
 export const CITY_NAME = 'Lakeport';
 /** Bumped whenever the output for a given seed changes on purpose. */
-export const GENERATOR_VERSION = '1.0.0';
+export const GENERATOR_VERSION = '1.1.0';
 /** Default seed of the committed demo data. */
 export const DEFAULT_SEED = 2025;
 
@@ -46,12 +47,14 @@ export interface DemoCounts {
   /** LineString features in river.geojson (river and expressway pieces). */
   barrierSegments: number;
   bridges: number;
+  /** Street segments (block edges) in roads.geojson, bridges and overpasses included. */
+  roadSegments: number;
 }
 
 /** File names of the small (committed) outputs, in writing order. */
 export const SMALL_FILES = [
   'boundary.geojson', 'river.geojson', 'neighbourhoods.geojson', 'districts.geojson',
-  'beats.geojson', 'roster.csv', 'fleet.csv', 'venues.geojson',
+  'beats.geojson', 'roster.csv', 'fleet.csv', 'venues.geojson', 'roads.geojson',
 ] as const;
 
 /**
@@ -135,6 +138,9 @@ export function buildDemo(seed: number): DemoContext {
   files.set('fleet.csv', fleetCsv(officers));
   const venues = makeVenues(city, venueRng);
   files.set('venues.geojson', featureCollectionText(venues));
+  // Streets: the block mesh's edges, crossing the river only on its bridges.
+  const roads = roadFeatures(city);
+  files.set('roads.geojson', featureCollectionText(roads.features));
 
   return {
     seed,
@@ -153,6 +159,7 @@ export function buildDemo(seed: number): DemoContext {
       venues: venues.length,
       barrierSegments: barrierFeatures.length,
       bridges: city.barriers.filter((b) => b.kind === 'river').reduce((s, b) => s + b.crossings.length, 0),
+      roadSegments: roads.counts.segments,
     },
   };
 }

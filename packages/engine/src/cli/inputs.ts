@@ -167,7 +167,7 @@ export async function loadCityFromArgs(
  * The ingest summary printed on the terminal by every command that reads incidents: rows
  * read, used and rejected per reason with example rows (CSV file lines, GeoJSON feature
  * indices), how times were read, and warnings with the flag that fixes them.
- * @example ingestSummary(city.ingest) // "incidents: crimes.csv: read 10000, used 9990, rejected 10 (outside_boundary 10: rows 17, 230, …)\n"
+ * @example ingestSummary(city.ingest) // "incidents: crimes.csv: read 9999, used 9837, rejected 162 (missing_coordinates 162: lines 5, 34, 61, 81, 88, …)\n"
  */
 export function ingestSummary(report: IngestReport): string {
   const rejected = REJECT_REASONS.filter((r) => report.rejected[r] > 0).sort((a, b) => report.rejected[b] - report.rejected[a]);

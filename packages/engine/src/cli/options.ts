@@ -101,6 +101,13 @@ export const FILE_FORMATS = {
   (;-separated, e.g. spanish;bike), available (true/false, default true). Bad rows are listed
   with line and field and left out.`,
   fleet: `Fleet (--fleet): CSV shift,vehicle_type,count — vehicles per shift (repeated rows summed).`,
+  roads: `Roads (--roads): GeoJSON LineString / MultiLineString features, [lng, lat] WGS84. Lines join
+  where they share a vertex; every segment is driven both ways. Speed (km/h) from a numeric
+  speed_kmh property, else maxspeed ("50", "30 mph"), else the class in highway / class / fclass /
+  type: motorway 90, trunk 70, primary 50, secondary 45, tertiary 40, residential / unclassified /
+  road 30, service 20, living_street 15, track 15 (links slower); else 30. footway, path,
+  cycleway, steps, pedestrian, bridleway are left out. Cell centres join their nearest road
+  node at 20 km/h × the detour factor 1.3. Without --roads: straight line × 1.3 at 30 km/h.`,
   plan: `Plan (--plan): the plan.json written by \`beatplan plan\` ("format": "beatplan.plan/1").`,
 } as const;
 

@@ -7,6 +7,8 @@ import type { Grid } from '../grid/grid.js';
 import type { BeatPlan, PlanMetrics } from '../plan/types.js';
 import { estimateResponse, type ResponseEstimate } from '../response/estimate-response.js';
 import { chooseMeetingPlaces, type MeetingPlaces } from '../response/meetings.js';
+import { withRoads, type RoadNetwork } from '../response/roads.js';
+import { buildTravelModel } from '../response/travel.js';
 import { shiftLengthHours } from '../score/shifts.js';
 import type { CellScores } from '../score/types.js';
 import { DEFAULT_OFFICER_HOURS_PER_WEEK, unitsOnDutyByShift } from '../staff/time-model.js';
@@ -91,7 +93,8 @@ export const REQUIRED_OFFICERS_RULE = 'officers required by the time model (36 h
  * ÷ shift hours per week). A response model that cannot run (e.g. a shift over 100%
  * utilisation) is reported in `response.error`, never fatal.
  * @param officers officers per shift and beat, `[shift][beat]` (required or allocated)
- * @param officerHoursPerWeek on-duty hours per officer per week (default 36, as staffing)
+ * @param options `officerHoursPerWeek` (default 36, as staffing); `roads`: travel on this road
+ *   graph (`--roads`) instead of the straight line
  */
 export function withPlanFigures(
   grid: Grid,
@@ -102,14 +105,19 @@ export function withPlanFigures(
   staffingRule: string,
   venues: unknown,
   warn: (message: string) => void,
-  officerHoursPerWeek = DEFAULT_OFFICER_HOURS_PER_WEEK,
+  options: { officerHoursPerWeek?: number; roads?: RoadNetwork } = {},
 ): Omit<PlanMetrics, 'perBeat'> & { response: unknown; access: unknown; perBeat: Array<PlanMetrics['perBeat'][number] & BeatFigures> } {
   let response: ResponseEstimate | undefined;
   let responseOut: unknown;
   try {
+    const officerHoursPerWeek = options.officerHoursPerWeek ?? DEFAULT_OFFICER_HOURS_PER_WEEK;
     const units = unitsOnDutyByShift(officers, scores.shifts.map(shiftLengthHours), officerHoursPerWeek);
-    response = estimateResponse(grid, plan, scores, units, { unitsSource: `${staffingRule} × ${officerHoursPerWeek} h/week ÷ shift hours per week (time model)` });
-    responseOut = responseSummary(response, staffingRule);
+    const travel = options.roads ? withRoads(buildTravelModel(grid, plan, { cellWeights: scores.workloadHours }), grid, options.roads) : undefined;
+    response = estimateResponse(grid, plan, scores, units, { travel, unitsSource: `${staffingRule} × ${officerHoursPerWeek} h/week ÷ shift hours per week (time model)` });
+    responseOut = {
+      ...responseSummary(response, staffingRule),
+      ...(options.roads ? { roads: { nodes: options.roads.nodeCount, lengthKm: Math.round(options.roads.lengthKm * 100) / 100, speedSources: options.roads.speedSources, skippedFeatures: options.roads.skippedFeatures } } : {}),
+    };
   } catch (e) {
     if (!(e instanceof BeatplanError)) throw e;
     warn(`response model not run: ${e.message}`);

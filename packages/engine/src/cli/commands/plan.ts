@@ -21,7 +21,7 @@ import type { Grid } from '../../grid/grid.js';
 import { planBeats } from '../../plan/plan-beats.js';
 import type { BalanceOn, BeatPlan, PlanMetrics } from '../../plan/types.js';
 import { terminalProgress } from '../progress.js';
-import { CITY_OPTIONS, intFlag, loadCityFromArgs, numberFlag, required, roundTimings, SLIVER_POLSBY_POPPER, sliverFeatures, writeOut } from '../inputs.js';
+import { CITY_OPTIONS, intFlag, loadCityFromArgs, numberFlag, readRoads, required, ROADS_OPTION, roundTimings, SLIVER_POLSBY_POPPER, sliverFeatures, writeOut } from '../inputs.js';
 import { parseOptions, type CommandHelp, type OptionTable } from '../options.js';
 import type { CliIo } from '../run.js';
 
@@ -53,6 +53,7 @@ export const PLAN_OPTIONS = {
   'time-limit': { type: 'string', value: 'MS', description: 'Time budget of the local search, milliseconds.', default: 'no limit' },
   venues: { type: 'string', value: 'V.geojson', description: 'Meeting venues (Point features with a name): nearest venue and walking time per beat.' },
   areas: { type: 'string', value: 'A.geojson:FIELD', description: 'Equity lens: officer, community and reactive hours per area (equity.json), current beats vs plan.' },
+  roads: ROADS_OPTION,
 } as const satisfies OptionTable;
 
 /** `beatplan plan --help`. */
@@ -62,7 +63,7 @@ export const PLAN_HELP = {
   details:
     'Writes DIR/plan.json ("format": "beatplan.plan/1"), DIR/beats.geojson (one dissolved feature per beat), DIR/cells.csv (h3, beat, workload, need, …) and DIR/metrics.json; with --existing also existing-metrics.json and comparison.json; with --areas equity.json.',
   options: PLAN_OPTIONS,
-  formats: ['incidents', 'geojson'],
+  formats: ['incidents', 'geojson', 'roads'],
 } as const satisfies CommandHelp;
 
 /**
@@ -252,9 +253,10 @@ export async function planCommand(argv: string[], io: CliIo): Promise<number> {
   const timings = { grid: city.timingsMs.grid, ingest: city.timingsMs.ingest, score: city.timingsMs.score, plan: planMs };
   const warn = (m: string) => io.stderr.write(`warning: ${m}\n`);
   const venues = values.venues ? (await readJson(values.venues)).value : undefined;
+  const roads = await readRoads(values.roads);
   // Response and access under one staffing rule, so the plan and the current beats compare fairly.
   const figures = (p: BeatPlan, m: PlanMetrics) =>
-    withPlanFigures(grid, p, scores, m, requiredByShift(staffingInputOfPlan(grid, p, scores, { metrics: m })), REQUIRED_OFFICERS_RULE, venues, warn);
+    withPlanFigures(grid, p, scores, m, requiredByShift(staffingInputOfPlan(grid, p, scores, { metrics: m })), REQUIRED_OFFICERS_RULE, venues, warn, { roads });
   const planMetrics = evaluatePlan(grid, plan, scores, { balanceOn, tolerance });
   const evaluateMs = performance.now() - t;
   t = performance.now();

@@ -17,7 +17,7 @@ import { skillsOfBeats } from '../../staff/skills.js';
 import { withPlanFigures } from '../plan-figures.js';
 import { staffingInputOfPlan } from '../../staff/from-plan.js';
 import { terminalProgress } from '../progress.js';
-import { intFlag, numberFlag, required, writeOut } from '../inputs.js';
+import { intFlag, numberFlag, readRoads, required, ROADS_OPTION, writeOut } from '../inputs.js';
 import { parseOptions, type CommandHelp, type OptionTable } from '../options.js';
 import type { CliIo } from '../run.js';
 import { readPlanFile } from './evaluate.js';
@@ -69,6 +69,7 @@ export const STAFF_OPTIONS = {
   'out-officers': { type: 'string', value: 'SHIFT:N,...', description: 'What-if: N officers out on SHIFT; writes whatif.json (staffing and response, before and after).' },
   seed: { type: 'string', value: 'N', description: 'Seed of the what-if\'s choice of officers out.', default: '1' },
   venues: { type: 'string', value: 'V.geojson', description: 'Meeting venues (Point features with a name): nearest venue and walking time per beat.' },
+  roads: ROADS_OPTION,
   strict: { type: 'boolean', description: 'Exit 3 when the answer is not what was asked: roster officers whose current beat the parent plan does not know.' },
   skill: {
     type: 'string',
@@ -85,7 +86,7 @@ export const STAFF_HELP = {
   summary: 'officers per beat per shift, and named assignments that keep officers on their beat',
   details: 'Writes DIR/staffing.json (officers required and allocated per beat and shift, response and access figures, what was solved exactly) and DIR/assignments.csv (officer_id, name, shift, rank, beat, previous_beat, target_beat, continuity, slot, reason).',
   options: STAFF_OPTIONS,
-  formats: ['plan', 'roster', 'fleet', 'geojson'],
+  formats: ['plan', 'roster', 'fleet', 'geojson', 'roads'],
 } as const satisfies CommandHelp;
 
 export async function staffCommand(argv: string[], io: CliIo): Promise<number> {
@@ -123,7 +124,8 @@ export async function staffCommand(argv: string[], io: CliIo): Promise<number> {
   const result = await staffBeats(input, officers, options);
   const warn = (m: string) => io.stderr.write(`warning: ${m}\n`);
   const venues = values.venues ? (await readJson(values.venues)).value : undefined;
-  const figures = withPlanFigures(grid, plan, scores, metrics, allocatedUnits(result, plan.beatIds, scores.shifts.length), 'allocated officers (this staffing)', venues, warn);
+  const roads = await readRoads(values.roads);
+  const figures = withPlanFigures(grid, plan, scores, metrics, allocatedUnits(result, plan.beatIds, scores.shifts.length), 'allocated officers (this staffing)', venues, warn, { roads });
   const staffingJson = staffingToJson(result);
   await writeOut(out, 'staffing.json', {
     ...staffingJson,
@@ -150,7 +152,7 @@ export async function staffCommand(argv: string[], io: CliIo): Promise<number> {
   if (values['out-officers']) {
     const what = await staffWhatIf(input, officers, { officersOut: parseOfficersOut(values['out-officers']), seed: intFlag(values.seed, 'seed', 0) ?? 1 }, options);
     const scenarioResponse = what.scenario
-      ? withPlanFigures(grid, plan, scores, metrics, allocatedUnits(what.scenario, plan.beatIds, scores.shifts.length), 'allocated officers (what-if)', undefined, warn).response
+      ? withPlanFigures(grid, plan, scores, metrics, allocatedUnits(what.scenario, plan.beatIds, scores.shifts.length), 'allocated officers (what-if)', undefined, warn, { roads }).response
       : null;
     await writeOut(out, 'whatif.json', {
       scenario: { officersOut: parseOfficersOut(values['out-officers']) },
