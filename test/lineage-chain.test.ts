@@ -16,35 +16,9 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../packages/engine/src/cli/run.js';
 import { createRng } from '../packages/engine/src/random.js';
+import { captureIo } from './support/cli-io.js';
+import { readCsvFile as readCsv } from './support/csv-records.js';
 import { hasRealdata, realdata } from './support/realdata.js';
-
-function capture() {
-  const o = { out: '', err: '' };
-  return { o, io: { stdout: { write: (s: string) => (o.out += s) }, stderr: { write: (s: string) => (o.err += s) } } };
-}
-
-/** Minimal RFC 4180 reader (quoted fields), enough for the files the CLI writes. */
-function readCsv(file: string): Array<Record<string, string>> {
-  const text = readFileSync(file, 'utf8');
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i]!;
-    if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') (field += '"', i++);
-      else if (ch === '"') quoted = false;
-      else field += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === ',') (row.push(field), (field = ''));
-    else if (ch === '\n') (row.push(field), rows.push(row), (row = []), (field = ''));
-    else if (ch !== '\r') field += ch;
-  }
-  if (field || row.length) (row.push(field), rows.push(row));
-  const [head, ...body] = rows;
-  return body.map((r) => Object.fromEntries(head!.map((h, k) => [h, r[k] ?? ''])));
-}
 
 const H = 36; // on-duty hours per officer per week (the staffing default)
 const KAPPA = 0.05; // default surplus continuity weight
@@ -61,11 +35,11 @@ describe.skipIf(!hasRealdata())('beat lineage and honest continuity across two r
   let staffB: any;
 
   async function run(args: string[], expectCode = 0): Promise<{ out: string; err: string }> {
-    const c = capture();
+    const c = captureIo();
     const code = await runCli(args, c.io);
-    if (code !== expectCode) throw new Error(`exit ${code}: ${c.o.err}`);
-    logs.push(c.o.out.trim());
-    return c.o;
+    if (code !== expectCode) throw new Error(`exit ${code}: ${c.err}`);
+    logs.push(c.out.trim());
+    return { out: c.out, err: c.err };
   }
 
   beforeAll(async () => {
