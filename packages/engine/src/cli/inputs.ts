@@ -14,6 +14,8 @@ import { IncidentClock } from '../io/dates.js';
 import { REJECT_REASONS, type IngestReport } from '../io/incident-table-builder.js';
 import { loadCity, type LoadedCity } from '../io/load-city.js';
 import type { ReadIncidentsOptions } from '../io/read-incidents.js';
+import { readJson } from '../io/json.js';
+import { roadNetworkFromGeojson, type RoadNetwork } from '../response/roads.js';
 import { parseShifts } from '../score/shifts.js';
 import type { OptionTable, OptionValues } from './options.js';
 
@@ -232,4 +234,22 @@ export function sliverFeatures(
     if (pp < threshold) out.push({ id, polsbyPopper: Math.round(pp * 1000) / 1000 });
   });
   return out;
+}
+
+/** The `--roads` option, shared by the commands that estimate response (see the "roads" file format). */
+export const ROADS_OPTION = {
+  type: 'string',
+  value: 'R.geojson',
+  description: 'Road lines: response travel times on the road graph (shortest time at each road\'s speed) instead of the straight line.',
+  default: 'straight line × 1.3 at 30 km/h',
+} as const;
+
+/**
+ * Reads a `--roads` file into a road graph (undefined without a file).
+ * @throws BeatplanError `BAD_INPUT` naming the file and feature (see `roadNetworkFromGeojson`)
+ */
+export async function readRoads(file: string | undefined): Promise<RoadNetwork | undefined> {
+  if (!file) return undefined;
+  const { value } = await readJson(file);
+  return roadNetworkFromGeojson(value, { source: file });
 }
