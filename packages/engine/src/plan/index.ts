@@ -18,7 +18,8 @@ export type {
 export { planBeats, beatId } from './plan-beats.js';
 export { evaluatePlan, importPlan, comparePlans, type EvaluateOptions, type PlanComparison } from './evaluate.js';
 export { createPlanState, moveCells, stateMetrics, type PlanState, type PlanStateOptions, type MoveResult, type MoveRejection } from './plan-state.js';
-export { toCellScores, balanceWeights } from './weights.js';
+export { toCellScores, balanceWeights, beatsOutsideBand, planChange, DEFAULT_TOLERANCE, type PlanChange } from './weights.js';
+export { changeCurve, type ChangeCurve, type ChangeCurvePoint } from './change-curve.js';
 export { planToJson, planFromJson, beatsToGeojson, planToCellsCsv, PLAN_FORMAT, type PlanJson, type PlanFromJson } from './output.js';
 export { syntheticCity, type SyntheticCity, type SyntheticCityOptions } from './synthetic.js';
 export {

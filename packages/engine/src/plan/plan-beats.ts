@@ -98,7 +98,8 @@ export function planBeats(grid: Grid, scores: PlanScores, options: PlanBeatsOpti
   const islandPolicy = options.islands ?? 'attach';
   // Minimal change without a budget starts from a fresh cut relabelled onto the predecessor
   // (restart.ts); with a budget, or seeds, from the predecessor itself.
-  const restart = !!initial && maxChange === undefined && seeds.length === 0;
+  const budgeted = maxChange !== undefined && maxChange < 1;
+  const restart = !!initial && !budgeted && seeds.length === 0;
   const rng = createRng(options.seed ?? 1);
   const deadline = options.timeLimitMs !== undefined ? tStart + options.timeLimitMs : Infinity;
   const progress = (f: number) => options.onProgress?.(Math.min(1, f), 'plan');
@@ -262,7 +263,7 @@ export function planBeats(grid: Grid, scores: PlanScores, options: PlanBeatsOpti
     band: tolerance,
     changePenalty: options.changePenalty ?? 1,
     changePerCell: options.changePerCell ?? 0.002,
-    ...(initial && maxChange !== undefined ? { changeBudget: maxChange * total } : {}),
+    ...(initial && budgeted ? { changeBudget: maxChange! * total } : {}),
     cutWeight: options.cutEdgeWeight ?? 0.002,
     rng: rng.fork(),
     bfsLimit: Math.max(2000, Math.ceil((4 * n) / K)),
