@@ -1,5 +1,5 @@
 /**
- * Golden fixtures, Turf-style: `fixtures/<case>/in/*` → `fixtures/<case>/out/*`, one file per
+ * Golden fixtures, Turf-style: `fixtures/<case>/in/*` → `fixtures/<case>/expected/*`, one file per
  * stage (grid, score, plan, staff), outputs styled so a person can open them on a map.
  * Parameters ride in the boundary's `properties`. The stages run through the `beatplan` CLI
  * (in process, from the committed files), so every reader, writer and default is covered.
@@ -35,11 +35,15 @@ interface CaseParams {
   shifts: string;
 }
 
-/** Drops timing fields, which differ run to run, from a parsed JSON value. */
+/**
+ * What differs between runs and machines, taken out of a parsed JSON value: timing fields are
+ * dropped and the fixtures folder in file paths becomes `<fixtures>`.
+ */
 function withoutTimings(v: unknown): unknown {
+  if (typeof v === 'string') return v.split(FIXTURES).join('<fixtures>/');
   if (Array.isArray(v)) return v.map(withoutTimings);
   if (v && typeof v === 'object') {
-    return Object.fromEntries(Object.entries(v).filter(([k]) => k !== 'timingsMs' && !k.endsWith('timeMs') && k !== 'timeMs').map(([k, x]) => [k, withoutTimings(x)]));
+    return Object.fromEntries(Object.entries(v).filter(([k]) => k !== 'timingsMs' && k !== 'timeMs' && !k.endsWith('TimeMs')).map(([k, x]) => [k, withoutTimings(x)]));
   }
   return v;
 }
@@ -53,13 +57,13 @@ function featureLines(fc: { features: unknown[] }): string {
   return `{${head}${head ? ',' : ''}"features":[\n${features.map((f) => JSON.stringify(f)).join(',\n')}\n]}\n`;
 }
 
-/** Compares `actual` with `out/<name>` (or writes it under REGEN). */
+/** Compares `actual` with `expected/<name>` (or writes it under REGEN). */
 function golden(caseDir: string, name: string, actual: string): void {
-  const file = join(caseDir, 'out', name);
+  const file = join(caseDir, 'expected', name);
   if (REGEN || !existsSync(file)) {
     // a missing expected file is a failure under CI, never silently written
     if (!REGEN && process.env.CI) throw new Error(`golden file ${file} is missing (run REGEN=1 locally and commit it)`);
-    mkdirSync(join(caseDir, 'out'), { recursive: true });
+    mkdirSync(join(caseDir, 'expected'), { recursive: true });
     writeFileSync(file, actual);
     return;
   }

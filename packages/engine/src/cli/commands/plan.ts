@@ -61,7 +61,7 @@ export const PLAN_HELP = {
   name: 'plan',
   summary: 'partition the city into contiguous, compact, workload-balanced beats',
   details:
-    'Writes DIR/plan.json ("format": "beatplan.plan/1"), DIR/beats.geojson (one dissolved feature per beat), DIR/cells.csv (h3, beat, workload, need, …) and DIR/metrics.json; with --existing also existing-metrics.json and comparison.json; with --areas equity.json. With a parent (--from, else --existing) the beats inherit its ids and plan.json records the lineage (docs/lineage.md).',
+    'Writes DIR/plan.json ("format": "beatplan.plan/1"), DIR/beats.geojson (one dissolved feature per beat), DIR/cells.csv (h3, beat, workload, need, …) and DIR/metrics.json; with --existing also existing-metrics.json and comparison.json; with --areas equity.json.',
   options: PLAN_OPTIONS,
   formats: ['incidents', 'geojson', 'roads'],
 } as const satisfies CommandHelp;
@@ -273,7 +273,7 @@ export async function planCommand(argv: string[], io: CliIo): Promise<number> {
       existing: values.existing ? basename(values.existing) : null,
       districts: values.districts ? basename(values.districts) : null,
     },
-    incidents: { read: city.ingest.read, used: city.ingest.used, rejected: city.ingest.rejected },
+    incidents: { read: city.ingest.read, used: city.ingest.used, rejected: city.ingest.rejected, times: city.ingest.times },
     periodWeeks: scores.periodWeeks,
     report: { method: report.method, movedShare: report.movedShare ?? null, warnings: report.warnings, islands: report.islands, iterations: report.iterations },
     // the current beats, so staffing can follow officers to the beat that took over their cells
