@@ -61,7 +61,7 @@ export const PLAN_HELP = {
   name: 'plan',
   summary: 'partition the city into contiguous, compact, workload-balanced beats',
   details:
-    'Writes DIR/plan.json ("format": "beatplan.plan/1"), DIR/beats.geojson (one dissolved feature per beat), DIR/cells.csv (h3, beat, workload, need, …) and DIR/metrics.json; with --existing also existing-metrics.json and comparison.json; with --areas equity.json.',
+    'Writes DIR/plan.json ("format": "beatplan.plan/1"), DIR/beats.geojson (one dissolved feature per beat), DIR/cells.csv (h3, beat, workload, need, …) and DIR/metrics.json; with --existing also existing-metrics.json and comparison.json; with --areas equity.json. With a parent (--from, else --existing) the beats inherit its ids and plan.json records the lineage (docs/lineage.md).',
   options: PLAN_OPTIONS,
   formats: ['incidents', 'geojson', 'roads'],
 } as const satisfies CommandHelp;
