@@ -9,6 +9,7 @@ import { readFile } from 'node:fs/promises';
 import {
   aggregateCounts,
   BeatplanError,
+  DEFAULT_TOLERANCE,
   binMeans,
   beatsToGeojson,
   buildGrid,
@@ -384,7 +385,7 @@ export async function planOnContext(
   const extra = {
     method,
     seed: options.seed ?? null,
-    tolerance: options.tolerance ?? 0.05,
+    tolerance: options.tolerance ?? DEFAULT_TOLERANCE,
     balanceOn: 'total',
     incidents: { read: ctx.ingest.read, used: ctx.ingest.used, rejected: ctx.ingest.rejected },
     periodWeeks: ctx.scores.periodWeeks,

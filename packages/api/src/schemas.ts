@@ -93,7 +93,7 @@ export const ScoreRequestSchema = ContextInputSchema;
 export const PlanRequestSchema = ContextInputSchema.extend({
   name: name.optional(),
   beats: z.number().int().min(1).max(5000).optional().meta({ description: 'Number of beats K; default: the count of `existing` beats' }),
-  tolerance: z.number().positive().max(1).optional().meta({ description: 'Balance tolerance as a share of the mean (default 0.05)' }),
+  tolerance: z.number().positive().max(1).optional().meta({ description: 'Balance tolerance ε: every beat within mean × (1 ± ε) (default 0.025 = ±2.5%)' }),
   seed: z.union([z.number().int(), z.string().max(100)]).optional(),
   existing: IdSchema.optional().meta({ description: 'Existing beats dataset id; with `method: import` the plan is these beats' }),
   method: z.enum(['plan', 'import']).default('plan').meta({ description: '`plan` (districting) or `import` (evaluate the existing beats)' }),

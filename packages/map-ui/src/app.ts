@@ -68,7 +68,9 @@ import {
 import { SwipeView } from './swipe-view.js';
 import { BeatLabelsLayer } from './layers/beat-labels.js';
 import { compareSummary, type ComparisonAnswer } from './panels/compare.js';
+import { trapFocus, wireTabs } from './panels/a11y.js';
 import { FindBeatBox } from './panels/find-beat.js';
+import { KeyboardPaint } from './panels/keyboard-paint.js';
 import { peopleCount, plainError } from './words.js';
 import { initialViewState, Store, type ViewState } from './store.js';
 import { SHORTCUTS, shortcutAction, type ShortcutAction } from './shortcuts.js';
@@ -105,6 +107,8 @@ export interface EditTiming {
 
 /** Roles as the API orders them. */
 const ROLES = ['viewer', 'analyst', 'commander', 'admin'];
+/** The side panel's tabs, in order (`tab-<name>`, `panel-<name>`). */
+const TABS = ['metrics', 'beat', 'compare', 'staffing', 'export'];
 /** `?debug` in the URL: technical details (cell ids) in the hover. */
 const DEBUG = typeof location !== 'undefined' && new URLSearchParams(location.search).has('debug');
 /** How often the map asks for the plan list while there is none (ms). */
@@ -162,6 +166,12 @@ export class PlanningApp {
   readonly store = new Store<ViewState>(initialViewState());
   /** The "find beat" box in the toolbar. */
   private readonly findBeat = new FindBeatBox({ beatIds: () => this.model?.beatIds ?? [], pick: (b) => this.selectBeat(b, true), say: (m) => this.say(m) });
+  /** The Paint tool's keyboard cursor; created with the map. */
+  private keyboardPaint!: KeyboardPaint;
+  /** Marks the selected tab in the Tab order (set when the UI is wired). */
+  private markTab: (index: number) => void = () => undefined;
+  /** Where the focus was before the shortcuts dialog opened. */
+  private helpReturn: HTMLElement | null = null;
   /** Beat numbers (collision-thinned); created with the map. */
   private labels!: BeatLabelsLayer;
   private changedCells: number[] = [];
@@ -255,6 +265,12 @@ export class PlanningApp {
     });
     await new Promise<void>((ok) => (this.map.loaded() ? ok() : this.map.once('load', () => ok())));
     this.labels = new BeatLabelsLayer(this.map).mount();
+    this.keyboardPaint = new KeyboardPaint(this.map, {
+      model: () => this.model,
+      active: () => this.tool === 'paint' && this.selectedBeat !== null && !this.busy && !this.stroke,
+      paint: (cell) => void this.paintCell(cell),
+      say: (m) => this.say(m),
+    }).mount();
     this.store.subscribe((st, changed) => changed.has('selectedBeat') && this.labels.render(st));
     this.findBeat.mount($('who').parentElement!, $('who'));
     this.wireUi();
@@ -795,11 +811,19 @@ export class PlanningApp {
     $('legend-slot').replaceChildren(box);
   }
 
+  /** Closes the shortcuts dialog and gives the focus back where it was. */
+  private closeHelp(): void {
+    $('help').hidden = true;
+    this.helpReturn?.focus();
+    this.helpReturn = null;
+  }
+
   private showTab(name: string): void {
-    for (const t of ['metrics', 'beat', 'compare', 'staffing', 'export']) {
+    for (const t of TABS) {
       $(`tab-${t}`).setAttribute('aria-selected', String(t === name));
       $(`panel-${t}`).hidden = t !== name;
     }
+    this.markTab(TABS.indexOf(name));
     if (name === 'beat') this.renderResponse();
   }
 
@@ -869,6 +893,14 @@ export class PlanningApp {
   }
 
   // ------------------------------------------------------------------ painting
+
+  /** Paints the brush around `cell` into the selected beat as one stroke (the keyboard's Space). */
+  private async paintCell(cell: number): Promise<void> {
+    const model = this.model!;
+    this.stroke = new Map();
+    this.strokeAdd(model.centroid[2 * cell]!, model.centroid[2 * cell + 1]!);
+    await this.finishStroke();
+  }
 
   private strokeAdd(lng: number, lat: number): void {
     const model = this.model!;
@@ -1438,10 +1470,12 @@ export class PlanningApp {
       this.sortDesc = (e.target as HTMLInputElement).checked;
       this.renderMetrics();
     });
-    for (const t of ['metrics', 'beat', 'compare', 'staffing', 'export']) $(`tab-${t}`).addEventListener('click', () => {
+    const openTab = (t: string) => {
       this.showTab(t);
       if (t === 'staffing') void this.loadRosters();
-    });
+    };
+    for (const t of TABS) $(`tab-${t}`).addEventListener('click', () => openTab(t));
+    this.markTab = wireTabs(document.querySelector<HTMLElement>('[role=tablist]')!, (k) => openTab(TABS[k]!));
     $('compare-run').addEventListener('click', () => {
       const other = $<HTMLSelectElement>('compare-select').value;
       if (other) void this.compareWith(other);
@@ -1467,7 +1501,8 @@ export class PlanningApp {
       location.search = q.toString();
     });
     $('help-list').replaceChildren(...SHORTCUTS.flatMap((s) => [el('dt', {}, el('kbd', {}, s.key)), el('dd', {}, s.label)]));
-    $('help-close').addEventListener('click', () => ($('help').hidden = true));
+    $('help-close').addEventListener('click', () => this.closeHelp());
+    trapFocus($('help'), () => this.closeHelp());
     document.addEventListener('keydown', (e) => {
       const t = e.target as HTMLElement | null;
       const a = shortcutAction({ key: e.key, shiftKey: e.shiftKey, ctrlKey: e.ctrlKey, metaKey: e.metaKey, altKey: e.altKey, targetTag: t?.tagName ?? '', editable: Boolean(t?.isContentEditable) });
@@ -1516,6 +1551,7 @@ export class PlanningApp {
         $('help').hidden = true;
         return this.selectBeat(null);
       case 'help':
+        this.helpReturn = document.activeElement as HTMLElement | null;
         $('help').hidden = false;
         $('help-close').focus();
         return;
@@ -1538,6 +1574,7 @@ export class PlanningApp {
       return;
     }
     this.tool = t;
+    if (t !== 'paint') this.keyboardPaint.reset();
     if (t === 'paint' && this.selectedBeat === null) this.say('Select the beat to paint into first (click it with the Select tool, or in the metrics list).');
     this.refreshButtons();
   }

@@ -19,10 +19,11 @@ describe('band and status', () => {
     expect(statusOf(110, band)).toBe('ok');
     expect(statusOf(111, band)).toBe('over');
   });
-  it('defaults the tolerance to 5%', () => {
+  it('defaults the tolerance to ±2.5% (the engine\'s DEFAULT_TOLERANCE)', () => {
     const m = metrics([beat('1', 100)]);
     delete m.tolerance;
-    expect(bandOf(m).high).toBeCloseTo(105);
+    expect(bandOf(m).high).toBeCloseTo(102.5);
+    expect(bandOf(m).low).toBeCloseTo(97.5);
   });
 });
 

@@ -44,8 +44,8 @@ export interface Band {
   tolerance: number;
 }
 
-/** Default tolerance when the metrics do not say (DESIGN.md: 0.05). */
-export const DEFAULT_TOLERANCE = 0.05;
+/** Default tolerance ε when the metrics do not say (DESIGN.md: ±2.5% = 0.025, the engine's default). */
+export const DEFAULT_TOLERANCE = 0.025;
 
 /** The band of a plan: mean workload over non-empty beats × (1 ± tolerance). */
 export function bandOf(m: Pick<PlanMetricsDto, 'workload' | 'tolerance'>): Band {

@@ -8,6 +8,7 @@ import { gridFromCells } from '../../grid/build-grid.js';
 import { evaluatePlan } from '../../plan/evaluate.js';
 import { planFromJson, planToCellsCsv } from '../../plan/output.js';
 import type { BalanceOn } from '../../plan/types.js';
+import { DEFAULT_TOLERANCE } from '../../plan/weights.js';
 import { terminalProgress } from '../progress.js';
 import { CITY_OPTIONS, loadCityFromArgs, numberFlag, required, roundTimings, writeOut } from '../inputs.js';
 import { parseOptions, type CommandHelp } from '../options.js';
@@ -47,7 +48,7 @@ export const EVALUATE_HELP = {
     ...CITY_OPTIONS,
     boundary: { ...CITY_OPTIONS.boundary, required: false, description: "City limits; optional (the plan's grid is used)." },
     shifts: { ...CITY_OPTIONS.shifts, default: "the plan's shifts" },
-    tolerance: { type: 'string', value: 'EPS', description: 'Balance band ±EPS around the mean workload.', default: "the plan's tolerance, else 0.05" },
+    tolerance: { type: 'string', value: 'EPS', description: 'Balance band ±EPS around the mean workload.', default: "the plan's tolerance, else 0.025" },
   },
   formats: ['plan', 'incidents', 'geojson'],
 } as const satisfies CommandHelp;
@@ -57,7 +58,7 @@ export async function evaluateCommand(argv: string[], io: CliIo): Promise<number
   const out = required(values.out, 'out');
   const t0 = performance.now();
   const saved = await readPlanFile(required(values.plan, 'plan'));
-  const tolerance = numberFlag(values.tolerance, 'tolerance', 0.001, 1) ?? (saved.extra.tolerance as number | undefined) ?? 0.05;
+  const tolerance = numberFlag(values.tolerance, 'tolerance', 0.001, 1) ?? (saved.extra.tolerance as number | undefined) ?? DEFAULT_TOLERANCE;
   const shifts = values.shifts ?? saved.scores.shifts.map((s) => s.id).join(',');
   const city = await loadCityFromArgs({ ...values, shifts }, { grid: saved.grid, onProgress: terminalProgress(io.stderr), log: io.stderr });
   const t = performance.now();

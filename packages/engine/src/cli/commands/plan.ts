@@ -19,6 +19,8 @@ import { beatsToGeojson, planFromJson, planToCellsCsv, planToJson, type PlanFrom
 import { inheritBeatIds, mapParentOntoGrid, parentAsInitialPlan, type ParentPlan, type PlanLineage } from '../../plan/lineage.js';
 import type { Grid } from '../../grid/grid.js';
 import { planBeats } from '../../plan/plan-beats.js';
+import { changeCurve } from '../../plan/change-curve.js';
+import { DEFAULT_TOLERANCE } from '../../plan/weights.js';
 import type { BalanceOn, BeatPlan, PlanMetrics } from '../../plan/types.js';
 import { terminalProgress } from '../progress.js';
 import { CITY_OPTIONS, intFlag, loadCityFromArgs, numberFlag, readRoads, required, ROADS_OPTION, roundTimings, SLIVER_POLSBY_POPPER, sliverFeatures, writeOut } from '../inputs.js';
@@ -35,7 +37,7 @@ export const PLAN_OPTIONS = {
     default:
       'the number of --from beats; else the number of --existing beats that hold a grid cell and are not slivers (area-weighted Polsby-Popper of the parts < 0.15; named in a warning); else total workload / 100.8 officer-hours (one post around the clock at 60%)',
   },
-  tolerance: { type: 'string', value: 'EPS', description: 'Balance band: every beat within ±EPS of the mean workload.', default: '0.05' },
+  tolerance: { type: 'string', value: 'EPS', description: 'Balance band: every beat within ±EPS of the mean workload (GerryChain\'s convention; 0.025 = ±2.5%).', default: '0.025' },
   seed: { type: 'string', value: 'N', description: 'Seed of every random choice (same input and seed, same plan).', default: '1' },
   existing: { type: 'string', value: 'E.geojson', description: 'Current beats: evaluated on the same grid and scores (existing-metrics.json, comparison.json).' },
   'existing-id': { type: 'string', value: 'FIELD', description: 'Property holding the current beat id.', default: 'feature id, else its 1-based position' },
@@ -49,6 +51,23 @@ export const PLAN_OPTIONS = {
       'The predecessor plan: beats inherit its ids by overlap (optimal matching on shared workload; new beats get ids no ancestor used), plan.json records the lineage (parent sha256 and name, shares per beat), and staffing reads a roster\'s current_beat against it. Without --from, --existing is the parent.',
   },
   'start-from-existing': { type: 'boolean', description: 'Start the search from the predecessor (--from, else --existing), for minimal change.' },
+  'max-change': {
+    type: 'string',
+    value: 'F',
+    description:
+      'Change budget with --start-from-existing: the largest share (0-1) of the total workload whose cells may change beat. The plan gets as close to the band as that allows and says how close (warning; exit 3 with --strict).',
+    default: 'no budget',
+  },
+  'change-curve': {
+    type: 'string',
+    value: 'F1,F2,...',
+    description:
+      'With --start-from-existing: plans once per change budget and writes DIR/change-curve.json (per budget: moved workload share, max/mean, cv, beats outside the band, Polsby-Popper mean and min).',
+  },
+  strict: {
+    type: 'boolean',
+    description: 'Exit 3 when the result is not what was asked: beats outside the band, a change budget that could not reach it, an option ignored. Without it, the same is a warning on stderr and in metrics.json.',
+  },
   lock: { type: 'string', value: 'ID,ID,...', description: 'Current beats kept exactly as they are (needs --existing).' },
   'time-limit': { type: 'string', value: 'MS', description: 'Time budget of the local search, milliseconds.', default: 'no limit' },
   venues: { type: 'string', value: 'V.geojson', description: 'Meeting venues (Point features with a name): nearest venue and walking time per beat.' },
@@ -179,7 +198,12 @@ export function lineageLine(l: PlanLineage): string {
 export async function planCommand(argv: string[], io: CliIo): Promise<number> {
   const values = parseOptions(argv, PLAN_OPTIONS);
   const out = required(values.out, 'out');
-  const tolerance = numberFlag(values.tolerance, 'tolerance', 0.001, 1) ?? 0.05;
+  const tolerance = numberFlag(values.tolerance, 'tolerance', 0.001, 0.999) ?? DEFAULT_TOLERANCE;
+  const maxChange = numberFlag(values['max-change'], 'max-change', 0, 1);
+  const curveBudgets = values['change-curve'] !== undefined ? parseBudgets(values['change-curve']) : undefined;
+  // Where the answer is not what was asked (warnings; exit 3 with --strict).
+  const unmet: string[] = [];
+  if (curveBudgets && !values['start-from-existing']) unmet.push('--change-curve was ignored: it needs --start-from-existing (and --from or --existing)');
   const seed = intFlag(values.seed, 'seed', 0, 2 ** 32 - 1) ?? 1;
   const timeLimitMs = numberFlag(values['time-limit'], 'time-limit', 1);
   let beats = intFlag(values.beats, 'beats', 1, 100_000);
@@ -241,6 +265,7 @@ export async function planCommand(argv: string[], io: CliIo): Promise<number> {
     districts,
     districtIds,
     initial: initialPlan,
+    maxChange,
     locked: values.lock ? values.lock.split(',').map((s) => s.trim()).filter(Boolean) : undefined,
     timeLimitMs,
     onProgress: progress,
@@ -261,7 +286,13 @@ export async function planCommand(argv: string[], io: CliIo): Promise<number> {
   const evaluateMs = performance.now() - t;
   t = performance.now();
   const withFigures = figures(plan, planMetrics);
-  const metrics = { ...withFigures, timingsMs: roundTimings({ ...timings, evaluate: evaluateMs, response: performance.now() - t, total: performance.now() - t0 }) };
+  unmet.unshift(...report.unmet);
+  const metrics = {
+    ...withFigures,
+    timingsMs: roundTimings({ ...timings, evaluate: evaluateMs, response: performance.now() - t, total: performance.now() - t0 }),
+    change: report.change ?? null,
+    warnings: [...report.warnings, ...unmet],
+  };
 
   const extra = {
     seed,
@@ -285,7 +316,8 @@ export async function planCommand(argv: string[], io: CliIo): Promise<number> {
   await writeOut(out, 'metrics.json', metrics);
   io.stdout.write(`${metricsLine('plan', metrics)}; ${(planMs / 1000).toFixed(1)} s → ${out}\n`);
   io.stdout.write(`${responseLine('plan', metrics.response)}\n`);
-  for (const w of report.warnings) io.stderr.write(`warning: ${w}\n`);
+  if (report.change) io.stdout.write(`${changeLine(report.change)}\n`);
+  for (const w of [...report.warnings, ...unmet]) io.stderr.write(`warning: ${w}\n`);
   if (inherited) io.stdout.write(`${lineageLine(inherited.lineage)}\n`);
 
   if (existingPlan) {
@@ -315,5 +347,32 @@ export async function planCommand(argv: string[], io: CliIo): Promise<number> {
       change: before ? compareEquity(before, after) : null,
     });
   }
-  return 0;
+
+  if (curveBudgets && initialPlan) {
+    const curve = changeCurve(grid, scores, initialPlan, curveBudgets, { beats, tolerance, seed, balanceOn, districts, districtIds, timeLimitMs });
+    await writeOut(out, 'change-curve.json', { tolerance: curve.tolerance, balanceOn, points: curve.points });
+    for (const p of curve.points) {
+      io.stdout.write(
+        `change curve: budget ${(100 * p.budget).toFixed(1)}% → moved ${(100 * p.movedWorkloadShare).toFixed(1)}% of workload, max/mean ${p.maxOverMean.toFixed(3)}, ` +
+          `cv ${p.cv.toFixed(3)}, ${p.beatsOutsideBand} beats outside ±${tolerance}, PP mean ${p.polsbyPopperMean.toFixed(3)} (min ${p.polsbyPopperMin.toFixed(3)})\n`,
+      );
+    }
+  }
+  return values.strict && unmet.length > 0 ? 3 : 0;
+}
+
+/** Parses `--change-curve F1,F2,...` (shares in [0, 1]). */
+export function parseBudgets(spec: string): number[] {
+  const parts = spec.split(',').map((x) => x.trim()).filter(Boolean);
+  const out = parts.map((x) => Number(x));
+  if (!parts.length || out.some((f) => !(f >= 0 && f <= 1))) {
+    throw new BeatplanError('BAD_INPUT', '--change-curve must be shares in [0, 1] separated by commas, e.g. 0.05,0.1,0.25,1', { field: '--change-curve', value: spec });
+  }
+  return out;
+}
+
+/** Summary line of the change against the predecessor. */
+export function changeLine(c: { movedWorkloadShare: number; movedCellShare: number; budget: number | null }): string {
+  return `moved: ${(100 * c.movedWorkloadShare).toFixed(1)}% of the workload (${(100 * c.movedCellShare).toFixed(1)}% of the cells) changed beat against the predecessor` +
+    (c.budget !== null ? `; budget ${(100 * c.budget).toFixed(1)}%` : '');
 }
