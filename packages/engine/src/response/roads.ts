@@ -22,7 +22,9 @@
  */
 import { BeatplanError, throwIfAborted } from '../errors.js';
 import { approxDistanceKm } from '../geo/measure.js';
+import { connectedComponents } from '../grid/build-grid.js';
 import type { Grid } from '../grid/grid.js';
+import { MinHeap } from './min-heap.js';
 import { atomDistanceKm, csrShortestPaths, type TravelModel } from './travel.js';
 
 /** Speed by road class, km/h (OpenStreetMap `highway` values and their Geofabrik `fclass` twins). */
@@ -61,11 +63,11 @@ export interface RoadNetwork {
   readonly lat: Float64Array;
   /** Edges of node v: `offsets[v]..offsets[v+1]`. */
   readonly offsets: Uint32Array;
-  readonly targets: Int32Array;
+  readonly targets: Uint32Array;
   /** Minutes to drive each edge. */
   readonly minutes: Float64Array;
-  /** Connected piece of each node (0 = the largest). */
-  readonly component: Int32Array;
+  /** Connected piece of each node (0 = the largest; `connectedComponents` of the grid code). */
+  readonly component: Uint32Array;
   /** Road length, km (each segment once). */
   readonly lengthKm: number;
   /** How speeds were found: segments by source. */
@@ -184,7 +186,7 @@ export function roadNetworkFromGeojson(geojson: unknown, options: RoadNetworkOpt
   }
   for (let v = 0; v < n; v++) offsets[v + 1]! += offsets[v]!;
   const fill = offsets.slice(0, n);
-  const targets = new Int32Array(2 * from.length);
+  const targets = new Uint32Array(2 * from.length);
   const minutes = new Float64Array(2 * from.length);
   for (let e = 0; e < from.length; e++) {
     const a = from[e]!;
@@ -201,43 +203,11 @@ export function roadNetworkFromGeojson(geojson: unknown, options: RoadNetworkOpt
     offsets,
     targets,
     minutes,
-    component: componentsBySize(n, offsets, targets),
+    component: connectedComponents(n, offsets, targets).component,
     lengthKm,
     speedSources: sources,
     skippedFeatures: skipped,
   };
-}
-
-/** Connected pieces numbered by size, largest first (0). */
-function componentsBySize(n: number, offsets: Uint32Array, targets: Int32Array): Int32Array {
-  const comp = new Int32Array(n).fill(-1);
-  const sizes: number[] = [];
-  const stack = new Int32Array(n);
-  for (let s = 0; s < n; s++) {
-    if (comp[s] !== -1) continue;
-    const c = sizes.length;
-    let top = 0;
-    let size = 0;
-    stack[top++] = s;
-    comp[s] = c;
-    while (top > 0) {
-      const v = stack[--top]!;
-      size++;
-      for (let e = offsets[v]!; e < offsets[v + 1]!; e++) {
-        const w = targets[e]!;
-        if (comp[w] === -1) {
-          comp[w] = c;
-          stack[top++] = w;
-        }
-      }
-    }
-    sizes.push(size);
-  }
-  const order = sizes.map((_, c) => c).sort((a, b) => sizes[b]! - sizes[a]! || a - b);
-  const rank = new Int32Array(sizes.length);
-  order.forEach((c, r) => (rank[c] = r));
-  for (let v = 0; v < n; v++) comp[v] = rank[comp[v]!]!;
-  return comp;
 }
 
 /**
@@ -343,10 +313,11 @@ export function withRoads(travel: TravelModel, grid: Grid, net: RoadNetwork, opt
   for (let a = 0; a < J; a++) accessMin[a] = ((snap.km[a]! * detour) / ACCESS_SPEED_KMH) * 60;
   const out = new Float32Array(J * J);
   const dist = new Float64Array(net.nodeCount);
+  const heap = new MinHeap(net.nodeCount);
   let unreached = 0;
   for (let a = 0; a < J; a++) {
     if ((a & 31) === 0) throwIfAborted(options.signal);
-    csrShortestPaths(net.offsets, net.targets, net.minutes, snap.node[a]!, Infinity, dist);
+    csrShortestPaths(net.offsets, net.targets, net.minutes, snap.node[a]!, Infinity, dist, heap);
     const row = a * J;
     for (let b = 0; b < J; b++) {
       if (a === b) {

@@ -23,6 +23,7 @@ import { BeatplanError, throwIfAborted } from '../errors.js';
 import { approxDistanceKm } from '../geo/measure.js';
 import type { Grid } from '../grid/grid.js';
 import type { BeatPlan } from '../plan/types.js';
+import { MinHeap } from './min-heap.js';
 
 /** Ratio bound of a hexagon-centre path to the straight line (2/√3). */
 export const HEX_PATH_FACTOR = 2 / Math.sqrt(3);
@@ -68,6 +69,7 @@ export function graphDistancesKm(grid: Grid, source: number, edgeKm: Float64Arra
  * @param targets head node of each edge
  * @param weights weight of each edge
  * @param out distances (length = node count), overwritten and returned
+ * @param heap a heap to reuse across calls (cleared first); default a new one
  * @example csrShortestPaths(Uint32Array.of(0, 1, 1), Int32Array.of(1), Float64Array.of(2.5), 0, Infinity, new Float64Array(2)) // [0, 2.5]
  */
 export function csrShortestPaths(
@@ -77,75 +79,32 @@ export function csrShortestPaths(
   source: number,
   maxDist: number,
   out: Float64Array,
+  heap: MinHeap = new MinHeap(1024),
 ): Float64Array {
-  const maxKm = maxDist;
-  const edgeKm = weights;
-  const adjOffsets = offsets;
-  const adjTargets = targets;
   const n = out.length;
   const dist = out;
   dist.fill(Infinity);
-  // Lazy-deletion binary heap of (key, node).
-  let heapKey = new Float64Array(1024);
-  let heapNode = new Int32Array(1024);
-  let size = 0;
-  const push = (k: number, v: number): void => {
-    if (size === heapKey.length) {
-      const nk = new Float64Array(size * 2);
-      nk.set(heapKey);
-      heapKey = nk;
-      const nv = new Int32Array(size * 2);
-      nv.set(heapNode);
-      heapNode = nv;
-    }
-    let i = size++;
-    while (i > 0) {
-      const p = (i - 1) >> 1;
-      if (heapKey[p]! <= k) break;
-      heapKey[i] = heapKey[p]!;
-      heapNode[i] = heapNode[p]!;
-      i = p;
-    }
-    heapKey[i] = k;
-    heapNode[i] = v;
-  };
+  heap.clear();
   dist[source] = 0;
-  push(0, source);
-  while (size > 0) {
-    const k = heapKey[0]!;
-    const v = heapNode[0]!;
-    size--;
-    if (size > 0) {
-      const lk = heapKey[size]!;
-      const lv = heapNode[size]!;
-      let i = 0;
-      for (;;) {
-        let c = 2 * i + 1;
-        if (c >= size) break;
-        if (c + 1 < size && heapKey[c + 1]! < heapKey[c]!) c++;
-        if (heapKey[c]! >= lk) break;
-        heapKey[i] = heapKey[c]!;
-        heapNode[i] = heapNode[c]!;
-        i = c;
-      }
-      heapKey[i] = lk;
-      heapNode[i] = lv;
-    }
-    if (k > dist[v]!) continue;
-    if (k > maxKm) {
+  heap.push(0, source);
+  while (heap.size > 0) {
+    const k = heap.peekKey();
+    const v = heap.pop();
+    if (k > dist[v]!) continue; // a stale entry (lazy deletion)
+    if (k > maxDist) {
       dist[v] = Infinity;
       continue;
     }
-    for (let e = adjOffsets[v]!; e < adjOffsets[v + 1]!; e++) {
-      const w = adjTargets[e]!;
-      const nd = k + edgeKm[e]!;
+    for (let e = offsets[v]!; e < offsets[v + 1]!; e++) {
+      const w = targets[e]!;
+      const nd = k + weights[e]!;
       if (nd < dist[w]!) {
         dist[w] = nd;
-        push(nd, w);
+        heap.push(nd, w);
       }
     }
   }
-  if (maxKm < Infinity) for (let i = 0; i < n; i++) if (dist[i]! > maxKm) dist[i] = Infinity;
+  if (maxDist < Infinity) for (let i = 0; i < n; i++) if (dist[i]! > maxDist) dist[i] = Infinity;
   return dist;
 }
 
