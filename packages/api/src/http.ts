@@ -4,7 +4,7 @@
  * handler) and feeds the OpenAPI document, so the docs cannot drift from the code.
  */
 import express, { type Request, type Response, type Router } from 'express';
-import type { z } from 'zod';
+import { z } from 'zod';
 import { assertRole, authenticate, principalOf, type Principal } from './auth.js';
 import { ApiError, validationError } from './errors.js';
 import type { Role, Store } from './store/store.js';
@@ -99,7 +99,7 @@ export class RouteTable {
     if (def.body) chain.push(this.json);
     chain.push(async (req, res) => {
       const params = parseWith(def.params, req.params, 'params');
-      const query = parseWith(def.query, req.query, 'query');
+      const query = parseWith(def.query ?? NO_QUERY, req.query, 'query');
       let body: unknown;
       if (def.body) {
         if (!req.is(['application/json', 'application/*+json'])) {
@@ -113,11 +113,14 @@ export class RouteTable {
   }
 }
 
+/** The query of a route that takes none: every parameter is unknown. */
+const NO_QUERY = z.object({});
+
 function parseWith(schema: z.ZodType | undefined, value: unknown, where: string): unknown {
   if (!schema) return value;
   const r = schema.safeParse(value ?? {});
   if (!r.success) throw validationError(r.error, where);
-  if (where === 'body') {
+  if (where === 'body' || where === 'query') {
     const unknown: string[] = [];
     unknownKeys(value, r.data, where, unknown);
     if (unknown.length) {
@@ -145,4 +148,51 @@ function unknownKeys(input: unknown, output: unknown, path: string, out: string[
   } else if (Array.isArray(input) && Array.isArray(output) && input.length === output.length) {
     for (let i = 0; i < input.length; i++) unknownKeys(input[i], output[i], `${path}.${i}`, out);
   }
+}
+
+/** `?limit=&cursor=` of a list, as parsed by `PageQuery`. */
+export interface PageParams {
+  limit: number;
+  cursor?: string | undefined;
+}
+
+/** One page of a list: the items and the cursor of the next page (null on the last). */
+export interface Page<T> {
+  items: T[];
+  next: string | null;
+}
+
+/** A cursor: the key of the last item of the page, base64url (opaque to clients). */
+const encodeCursor = (key: string): string => Buffer.from(key, 'utf8').toString('base64url');
+
+/**
+ * Cuts one page out of a list in its stable order (oldest first, or newest first for jobs):
+ * the items after the one whose key the cursor names, at most `limit`. Sets a
+ * `Link: <…>; rel="next"` header (RFC 8288) when there is a next page.
+ * @param all the whole list, in the order pages walk it
+ * @param keyOf a key unique in the list (e.g. the id, or the version number)
+ * @throws ApiError 400 `VALIDATION_FAILED` (`query.cursor`) when the cursor names no item of the list
+ * @example res.json(pageOf(await store.listPlans(), (p) => p.id, query, req, res))
+ */
+export function pageOf<T>(all: readonly T[], keyOf: (item: T) => string, page: PageParams, req: Request, res: Response): Page<T> {
+  let start = 0;
+  if (page.cursor !== undefined) {
+    const key = Buffer.from(page.cursor, 'base64url').toString('utf8');
+    const at = all.findIndex((x) => keyOf(x) === key);
+    if (at < 0) {
+      throw new ApiError('VALIDATION_FAILED', 'query.cursor: names no item of this list; start again without a cursor', {
+        errors: [{ path: 'query.cursor', message: 'names no item of this list' }],
+      });
+    }
+    start = at + 1;
+  }
+  const items = all.slice(start, start + page.limit);
+  const next = start + page.limit < all.length && items.length ? encodeCursor(keyOf(items[items.length - 1]!)) : null;
+  if (next) {
+    const url = new URL(req.originalUrl, 'http://x');
+    url.searchParams.set('cursor', next);
+    url.searchParams.set('limit', String(page.limit));
+    res.setHeader('Link', `<${url.pathname}${url.search}>; rel="next"`);
+  }
+  return { items, next };
 }

@@ -17,6 +17,24 @@ export const ProblemSchema = z
     errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
   });
 
+/** `?limit=&cursor=` of every list. */
+export const PageQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(500).default(100).meta({ description: 'Items per page, 1-500 (default 100)' }),
+  cursor: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,400}$/, 'a cursor from the `next` of the previous page')
+    .optional()
+    .meta({ description: 'The `next` of the previous page (opaque); omit for the first page' }),
+});
+
+/** The body of a list: one page of items and the cursor of the next (null on the last). */
+export function pageSchema<T extends z.ZodType>(item: T) {
+  return z.object({
+    items: z.array(item),
+    next: z.string().nullable().meta({ description: 'Cursor of the next page (pass as `?cursor=`), null on the last page; also in the `Link: <…>; rel="next"` header' }),
+  });
+}
+
 /** A resource id (UUID). */
 export const IdSchema = z.string().uuid();
 /** `{ id }` path parameters. */
@@ -65,7 +83,7 @@ export const BeatsUploadQuery = UploadQueryBase.extend({
 });
 
 /** Query of `GET /datasets`. */
-export const DatasetListQuery = z.object({ kind: DatasetKindSchema.optional() });
+export const DatasetListQuery = PageQuery.extend({ kind: DatasetKindSchema.optional() });
 
 /** Shift windows, e.g. `0-8,8-16,16-24`. */
 const shifts = z

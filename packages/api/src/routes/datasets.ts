@@ -15,7 +15,7 @@ import {
   type IncidentReadOptions,
 } from '../engine-service.js';
 import { ApiError } from '../errors.js';
-import type { RouteTable } from '../http.js';
+import { pageOf, type RouteTable } from '../http.js';
 import {
   BeatsUploadQuery,
   DatasetListQuery,
@@ -23,6 +23,7 @@ import {
   IdParams,
   IncidentsUploadQuery,
   LayerUploadQuery,
+  pageSchema,
   UploadQueryBase,
   VenuesUploadQuery,
   type DatasetDto,
@@ -216,11 +217,12 @@ export function datasetRoutes(t: RouteTable, ctx: AppContext): void {
     tag: 'datasets',
     role: 'viewer',
     query: DatasetListQuery,
-    responses: { 200: { description: 'Datasets, oldest first', schema: z.object({ items: z.array(DatasetSchema) }) } },
-    handler: async ({ res, query, principal }) => {
+    responses: { 200: { description: 'Datasets, oldest first, one page', schema: pageSchema(DatasetSchema) } },
+    handler: async ({ req, res, query, principal }) => {
       let items = await ctx.store.listDatasets(query.kind);
       if (principal.role === 'viewer' || principal.role === 'analyst') items = items.filter((d) => d.kind !== 'roster');
-      res.json({ items: items.map(datasetDto) });
+      const page = pageOf(items, (d) => d.id, query, req, res);
+      res.json({ items: page.items.map(datasetDto), next: page.next });
     },
   });
 

@@ -5,10 +5,10 @@ import { z } from 'zod';
 import type { AppContext } from '../app-context.js';
 import { resolveInputs } from '../context-cache.js';
 import { ApiError } from '../errors.js';
-import type { RouteTable } from '../http.js';
+import { pageOf, type RouteTable } from '../http.js';
 import { scoredCellsOfCsv, type ScoredCells } from '../engine-service.js';
 import { cellsInBbox, PlanVersionCache } from '../plan-access.js';
-import { IdParams, JobSchema, ScoreCellsQuery, ScoreCellsSchema, ScoreRequestSchema, type JobDto } from '../schemas.js';
+import { IdParams, JobSchema, PageQuery, pageSchema, ScoreCellsQuery, ScoreCellsSchema, ScoreRequestSchema, type JobDto } from '../schemas.js';
 import { publicJobResult } from '../public-view.js';
 import type { JobRecord } from '../store/store.js';
 
@@ -40,6 +40,9 @@ export function jobDto(j: JobRecord, publicView = false): JobDto {
 
 const TERMINAL = new Set(['succeeded', 'failed', 'cancelled']);
 
+/** Jobs `GET /jobs` pages through: the newest this many. */
+const JOB_LIST_CAP = 10_000;
+
 /** Registers job and score routes. */
 export function jobRoutes(t: RouteTable, ctx: AppContext): void {
   t.add({
@@ -49,9 +52,11 @@ export function jobRoutes(t: RouteTable, ctx: AppContext): void {
     summary: 'List recent jobs, newest first',
     tag: 'jobs',
     role: 'viewer',
-    responses: { 200: { description: 'Jobs', schema: z.object({ items: z.array(JobSchema) }) } },
-    handler: async ({ res, principal }) => {
-      res.json({ items: (await ctx.store.listJobs(100)).map((j) => jobDto(j, principal.role === 'viewer')) });
+    query: PageQuery,
+    responses: { 200: { description: `Jobs, newest first (the newest ${JOB_LIST_CAP}), one page`, schema: pageSchema(JobSchema) } },
+    handler: async ({ req, res, query, principal }) => {
+      const page = pageOf(await ctx.store.listJobs(JOB_LIST_CAP), (j) => j.id, query, req, res);
+      res.json({ items: page.items.map((j) => jobDto(j, principal.role === 'viewer')), next: page.next });
     },
   });
 

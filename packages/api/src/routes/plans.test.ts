@@ -415,7 +415,7 @@ describe('staffing', () => {
       expect((await h.http.get(`/api/v1/plans/${p.id}/staffing/${NOPE}`).set(h.auth(role))).status).toBe(403);
     }
     const list = await h.http.get(`/api/v1/plans/${p.id}/staffing`).set(h.auth('commander'));
-    expect(list.body).toEqual({ items: [] });
+    expect(list.body).toEqual({ items: [], next: null });
     const nf = await h.http.get(`/api/v1/plans/${p.id}/staffing/${NOPE}`).set(h.auth('commander'));
     expect(nf.status).toBe(404);
     const bad = await h.http.post(`/api/v1/plans/${p.id}/staffing`).set(h.auth('commander')).send({ roster: 'x' });

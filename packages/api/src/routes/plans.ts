@@ -19,7 +19,7 @@ import {
   type SerializedPlan,
 } from '../engine-service.js';
 import { ApiError } from '../errors.js';
-import type { RouteTable } from '../http.js';
+import { pageOf, type RouteTable } from '../http.js';
 import { jobDto } from './jobs.js';
 import {
   CellsInBboxSchema,
@@ -38,6 +38,8 @@ import {
   LookupQuery,
   MeetingPlaceSchema,
   MoveRequestSchema,
+  PageQuery,
+  pageSchema,
   PlanRequestSchema,
   PlanSchema,
   PlanVersionSchema,
@@ -262,9 +264,11 @@ export function planRoutes(t: RouteTable, ctx: AppContext): void {
     summary: 'List plans',
     tag: 'plans',
     role: 'viewer',
-    responses: { 200: { description: 'Plans, oldest first', schema: z.object({ items: z.array(PlanSchema) }) } },
-    handler: async ({ res }) => {
-      res.json({ items: (await store.listPlans()).map(planDto) });
+    query: PageQuery,
+    responses: { 200: { description: 'Plans, oldest first, one page', schema: pageSchema(PlanSchema) } },
+    handler: async ({ req, res, query }) => {
+      const page = pageOf(await store.listPlans(), (p) => p.id, query, req, res);
+      res.json({ items: page.items.map(planDto), next: page.next });
     },
   });
 
@@ -291,11 +295,13 @@ export function planRoutes(t: RouteTable, ctx: AppContext): void {
     tag: 'plans',
     role: 'viewer',
     params: IdParams,
-    responses: { 200: { description: 'Versions, oldest first', schema: z.object({ items: z.array(PlanVersionSchema) }) } },
-    handler: async ({ res, params, principal }) => {
+    query: PageQuery,
+    responses: { 200: { description: 'Versions, oldest first, one page', schema: pageSchema(PlanVersionSchema), headers: { ETag: 'The current and the latest version' } } },
+    handler: async ({ req, res, params, query, principal }) => {
       const p = await getPlan(params.id);
       const k = publicK(principal);
-      const items = (await store.listPlanVersions(p.id)).map((v) => ({
+      const page = pageOf(await store.listPlanVersions(p.id), (v) => String(v.version), query, req, res);
+      const items = page.items.map((v) => ({
         version: v.version,
         parentVersion: v.parentVersion,
         action: v.action,
@@ -303,7 +309,8 @@ export function planRoutes(t: RouteTable, ctx: AppContext): void {
         createdAt: v.createdAt,
         current: v.version === p.currentVersion,
       }));
-      res.setHeader('ETag', planEtag(p.id, p.currentVersion)).json({ items });
+      // the list changes with the current and with the latest version (an undo keeps the latest)
+      res.setHeader('ETag', `"${p.id}.v${p.currentVersion}.of${p.latestVersion}"`).json({ items, next: page.next });
     },
   });
 
@@ -625,11 +632,13 @@ export function planRoutes(t: RouteTable, ctx: AppContext): void {
     tag: 'staffing',
     role: 'commander',
     params: IdParams,
-    responses: { 200: { description: 'Staffing results', schema: z.object({ items: z.array(StaffingSchema) }) } },
-    handler: async ({ res, params }) => {
+    query: PageQuery,
+    responses: { 200: { description: 'Staffing results, oldest first, one page', schema: pageSchema(StaffingSchema) } },
+    handler: async ({ req, res, params, query }) => {
       const p = await getPlan(params.id);
-      const items = (await store.listStaffing(p.id)).map((s) => ({ id: s.id, planId: s.planId, planVersion: s.planVersion, roster: s.rosterDatasetId, createdAt: s.createdAt }));
-      res.json({ items });
+      const page = pageOf(await store.listStaffing(p.id), (s) => s.id, query, req, res);
+      const items = page.items.map((s) => ({ id: s.id, planId: s.planId, planVersion: s.planVersion, roster: s.rosterDatasetId, createdAt: s.createdAt }));
+      res.json({ items, next: page.next });
     },
   });
 

@@ -6,8 +6,8 @@ import { z } from 'zod';
 import type { AppContext } from '../app-context.js';
 import { createToken } from '../auth.js';
 import { ApiError } from '../errors.js';
-import type { RouteTable } from '../http.js';
-import { IdParams, TokenRequestSchema, TokenSchema } from '../schemas.js';
+import { pageOf, type RouteTable } from '../http.js';
+import { IdParams, PageQuery, pageSchema, TokenRequestSchema, TokenSchema } from '../schemas.js';
 import type { TokenRecord } from '../store/store.js';
 
 const dto = (t: TokenRecord) => ({ id: t.id, role: t.role, label: t.label, createdAt: t.createdAt, revokedAt: t.revokedAt });
@@ -47,9 +47,11 @@ export function tokenRoutes(t: RouteTable, ctx: AppContext): void {
     summary: 'List tokens (never the tokens themselves)',
     tag: 'tokens',
     role: 'admin',
-    responses: { 200: { description: 'Tokens', schema: z.object({ items: z.array(TokenSchema) }) } },
-    handler: async ({ res }) => {
-      res.json({ items: (await ctx.store.listTokens()).map(dto) });
+    query: PageQuery,
+    responses: { 200: { description: 'Tokens, oldest first, one page', schema: pageSchema(TokenSchema) } },
+    handler: async ({ req, res, query }) => {
+      const page = pageOf(await ctx.store.listTokens(), (x) => x.id, query, req, res);
+      res.json({ items: page.items.map(dto), next: page.next });
     },
   });
   t.add({
