@@ -60,7 +60,8 @@ export interface EquityReport {
  * R_b = Σ cell workload; community time C_b = min(need_b, max(0, O_b − R_b)), given to the
  * beat's cells in proportion to their need; a cell's officer hours = its workload × min(1,
  * O_b/R_b) + its community time.
- * @param unitsByBeat patrol units, `[shift][beat]` (shifts as in `scores.shifts`)
+ * @param unitsByBeat patrol units on duty, `[shift][beat]` (shifts as in `scores.shifts`); from officers by
+ *   the time model, `unitsOnDutyByShift`, so that officer hours = officers × their weekly hours
  * @param areaOfCell area index per cell (−1 = none), e.g. from `cellsToPolygons`
  * @throws BeatplanError `PLAN_GRID_MISMATCH`, `BAD_INPUT`
  * @example equityByArea(plan, scores, units, cellsToPolygons(grid, communityAreas))

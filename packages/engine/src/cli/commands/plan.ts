@@ -11,6 +11,8 @@ import { cellsToPolygons } from '../../grid/locate.js';
 import { readBoundary } from '../../io/read-geojson-layers.js';
 import { readJson } from '../../io/json.js';
 import { requiredByShift } from '../../staff/staff-beats.js';
+import { DEFAULT_OFFICER_HOURS_PER_WEEK, unitsOnDutyByShift } from '../../staff/time-model.js';
+import { shiftLengthHours } from '../../score/shifts.js';
 import { compareEquity, equityByArea } from '../../response/equity.js';
 import { REQUIRED_OFFICERS_RULE, withPlanFigures } from '../plan-figures.js';
 import { staffingInputOfPlan } from '../../staff/from-plan.js';
@@ -337,7 +339,8 @@ export async function planCommand(argv: string[], io: CliIo): Promise<number> {
     const [file, idField] = splitSpec(values.areas, '--areas');
     const areas = await readIdPolygons(file, idField, 'areas');
     const areaOfCell = cellsToPolygons(grid, areas.fc);
-    const units = (p: BeatPlan) => requiredByShift(staffingInputOfPlan(grid, p, scores));
+    // Officer hours by the time model: required officers × 36 h (units on duty × shift hours × 7).
+    const units = (p: BeatPlan) => unitsOnDutyByShift(requiredByShift(staffingInputOfPlan(grid, p, scores)), scores.shifts.map(shiftLengthHours), DEFAULT_OFFICER_HOURS_PER_WEEK);
     const after = equityByArea(plan, scores, units(plan), areaOfCell, { areaIds: areas.ids });
     const before = existingPlan ? equityByArea(existingPlan, scores, units(existingPlan), areaOfCell, { areaIds: areas.ids }) : null;
     await writeOut(out, 'equity.json', {
