@@ -128,6 +128,41 @@ export async function inspectBeats(path: string, fileName: string, idField: stri
   return { ...summarize(fc), ids: [...new Set(ids)], idField };
 }
 
+/** What a roster upload's `info` holds: officers per shift and the reader's report. */
+export interface RosterSummary {
+  officers: number;
+  available: number;
+  /** Officers per shift id, in order of first appearance. */
+  shifts: Record<string, number>;
+  /** Rows read, used, and the rejected ones (at most 50, with row, field and reason). */
+  report: { read: number; used: number; rejected: Array<{ row: number; field: string; value: string; reason: string }>; rejectedCount: number };
+}
+
+/**
+ * Validates a roster CSV with the engine's roster reader, as the staffing job will read it.
+ * Bad rows are reported (row, field, reason), not fatal, as long as one officer is left.
+ * @throws BeatplanError `MISSING_FIELD` (no officer_id/shift column), `PARSE_ERROR` (empty or
+ *   not CSV), `BAD_INPUT` (no usable officer: names the first bad row and field)
+ */
+export async function inspectRoster(path: string, fileName: string): Promise<RosterSummary> {
+  const { officers, report } = await readRoster(path, { fileName });
+  if (!officers.length) {
+    const first = report.rejected[0];
+    throw new BeatplanError('BAD_INPUT', first ? `no usable officer: row ${first.row} ${first.field}: ${first.reason}` : 'the roster has no officer rows', {
+      file: fileName,
+      ...(first ? { row: first.row, field: first.field || 'row' } : {}),
+    });
+  }
+  const shifts: Record<string, number> = {};
+  for (const o of officers) shifts[o.shift] = (shifts[o.shift] ?? 0) + 1;
+  return {
+    officers: officers.length,
+    available: officers.filter((o) => o.available).length,
+    shifts,
+    report: { read: report.read, used: report.used, rejected: report.rejected.slice(0, 50).map((r) => ({ ...r })), rejectedCount: report.rejected.length },
+  };
+}
+
 /** Validates a polygon layer and reads its numeric field. @throws BeatplanError `MISSING_FIELD`, … */
 export async function inspectLayer(path: string, fileName: string, field: string): Promise<PolygonLayerReport> {
   const { report } = await readPolygonLayer(path, field, { fileName });

@@ -2,6 +2,7 @@
  * Zod schemas of the API's requests and responses. They validate at run time, generate the
  * OpenAPI document, and give the map UI its static types (`z.infer`).
  */
+import { parseShifts } from '@beatplan/engine';
 import { z } from 'zod';
 import { DATASET_KINDS, JOB_KINDS, JOB_STATUSES, ROLES } from './store/store.js';
 
@@ -89,7 +90,15 @@ export const DatasetListQuery = PageQuery.extend({ kind: DatasetKindSchema.optio
 const shifts = z
   .string()
   .regex(/^\d{1,2}-\d{1,2}(,\d{1,2}-\d{1,2})*$/, 'shift windows like 0-8,8-16,16-24')
-  .meta({ description: 'Shift windows in local hours, e.g. 0-8,8-16,16-24' });
+  .superRefine((v, c) => {
+    // the engine's own check (hours 0-24, start != end, no overlap), at request time
+    try {
+      parseShifts(v);
+    } catch (e) {
+      c.addIssue({ code: 'custom', message: (e as Error).message });
+    }
+  })
+  .meta({ description: 'Shift windows in local hours, e.g. 0-8,8-16,16-24 (hours 0-24, start != end, windows may wrap midnight, no overlap)' });
 
 /** The grid and scoring inputs shared by score runs and plans. */
 export const ContextInputSchema = z.object({

@@ -155,9 +155,9 @@ describe('datasets', () => {
     const v = await post('boundary', 'viewer', 'application/geo+json', JSON.stringify(squareBoundary()));
     expect(v.status).toBe(403);
     expect(v.body.code).toBe('FORBIDDEN');
-    const a = await post('rosters', 'analyst', 'text/csv', 'officer,rank\nA. Smith,PO\n');
+    const a = await post('rosters', 'analyst', 'text/csv', 'officer_id,name,shift\nP1,A. Smith,0-8\n');
     expect(a.status).toBe(403);
-    const c = await post('rosters', 'commander', 'text/csv', 'officer,rank\nA. Smith,PO\n');
+    const c = await post('rosters', 'commander', 'text/csv', 'officer_id,name,shift\nP1,A. Smith,0-8\n');
     expect(c.status).toBe(201);
     const asAnalyst = await h.http.get(`/api/v1/datasets/${c.body.id}`).set(h.auth('analyst'));
     expect(asAnalyst.status).toBe(404);

@@ -11,6 +11,7 @@ import {
   inspectBoundary,
   inspectIncidents,
   inspectLayer,
+  inspectRoster,
   inspectVenues,
   type IncidentReadOptions,
 } from '../engine-service.js';
@@ -201,12 +202,13 @@ export function datasetRoutes(t: RouteTable, ctx: AppContext): void {
     path: '/datasets/rosters',
     operationId: 'uploadRoster',
     summary: 'Upload an officer roster (CSV) for staffing',
-    description: 'Holds officer names, so only commanders and admins may upload it. It is read by the staffing job.',
+    description:
+      'Columns `officer_id,name,shift,rank,current_beat,skills,available` (`officer_id` and `shift` required; `skills` `;`-separated; `available` true/false/yes/no/1/0, empty = true). Validated on upload with the engine reader the staffing job uses: `info` holds the officers per shift and the rejected rows (row, field, reason); a file with no usable officer is 422 naming the row and field. Holds officer names, so only commanders and admins may upload it.',
     role: 'commander',
     query: UploadQueryBase,
     mediaTypes: CSV_TYPES,
     format: 'csv',
-    inspect: async () => ({}),
+    inspect: async (s, _f, fileName) => ({ ...(await inspectRoster(s.path, fileName)) }),
   });
 
   t.add({
