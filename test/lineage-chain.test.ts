@@ -178,6 +178,25 @@ describe.skipIf(!hasRealdata())('beat lineage and honest continuity across two r
     await run([...args, '--strict'], 3);
   });
 
+  it('starts from the parent with --from and --start-from-existing: the parent is the initial plan', async () => {
+    await run(['plan', ...city, '--from', join(dir, 'B', 'plan.json'), '--start-from-existing', '--seed', '9', '--out', join(dir, 'C')]);
+    const planB = JSON.parse(readFileSync(join(dir, 'B', 'plan.json'), 'utf8'));
+    const planC = JSON.parse(readFileSync(join(dir, 'C', 'plan.json'), 'utf8'));
+    expect(planC.lineage.parent.kind).toBe('plan');
+    expect(planC.lineage.generation).toBe(3);
+    // the search started from B (the planner reports the share of cells it moved from it)
+    expect(planC.extra.report.movedShare).toBeTypeOf('number');
+    const inherited = planC.lineage.beats.filter((b: any) => b.inherited).length;
+    expect(inherited).toBeGreaterThanOrEqual(250);
+    for (const b of planC.lineage.beats) if (b.inherited) expect(planB.beats.map((x: any) => x.id)).toContain(b.id);
+    // most cells stay in the beat of the same id
+    const beatB = new Map(readCsv(join(dir, 'B', 'cells.csv')).map((r) => [r.h3!, r.beat!]));
+    const rows = readCsv(join(dir, 'C', 'cells.csv'));
+    const same = rows.filter((r) => beatB.get(r.h3!) === r.beat).length;
+    console.log(`C from B (start from parent): ${inherited} of 274 ids inherited, ${((100 * same) / rows.length).toFixed(1)}% of cells keep their beat id, planner moved ${(100 * planC.extra.report.movedShare).toFixed(1)}% of cells`);
+    expect(same / rows.length).toBeGreaterThan(0.6);
+  });
+
   it('sends surplus officers where they lower saturation most (A staffing, 9 officers per current beat)', () => {
     const s = JSON.parse(readFileSync(join(dir, 'A-staff', 'staffing.json'), 'utf8'));
     const drop = (w: number, n: number) => (w <= 0 ? 0 : n === 0 ? Infinity : w / (n * H) - w / ((n + 1) * H));
@@ -198,5 +217,19 @@ describe.skipIf(!hasRealdata())('beat lineage and honest continuity across two r
     console.log(`surplus: at most ${maxOnQuiet} officers on a beat-shift with < 12 h/week; worst excess of a missed drop over a surplus officer's drop + κ: ${worst.toFixed(5)}`);
     expect(worst).toBeLessThanOrEqual(1e-3); // workloadHours in staffing.json are rounded to 4 decimals
     expect(maxOnQuiet).toBeLessThan(10);
+  });
+});
+
+describe('plan --from with a file that is not a plan', () => {
+  it('is bad input naming the file (exit 2)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bp-from-'));
+    const bad = join(dir, 'not-a-plan.json');
+    writeFileSync(bad, JSON.stringify({ format: 'beatplan.plan/99' }));
+    for (const file of [bad, join(dir, 'missing.json')]) {
+      const c = captureIo();
+      const code = await runCli(['plan', '--boundary', realdata('chicago', 'police_beats.geojson'), '--incidents', realdata('chicago', 'crimes_2015_jan23_feb08_10k.csv'), '--from', file, '--out', dir], c.io);
+      expect(code, c.err).toBe(2);
+      expect(c.err).toContain(file);
+    }
   });
 });
