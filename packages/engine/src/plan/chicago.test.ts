@@ -15,6 +15,7 @@ import { aggregateCounts, binMeans, scoreCells } from '../score/index.js';
 import type { CellScores } from '../score/types.js';
 import { comparePlans, evaluatePlan, importPlan } from './evaluate.js';
 import { planToCellsCsv } from './output.js';
+import { changeCurve, type ChangeCurve } from './change-curve.js';
 import { planBeats } from './plan-beats.js';
 import { createPlanState, moveCells, stateMetrics } from './plan-state.js';
 import type { BeatPlan, PlanMetrics } from './types.js';
@@ -30,13 +31,28 @@ describe.skipIf(!hasRealdata())('Chicago (real data, resolution 10, 274 beats)',
   let beatsGeo: { features: Array<{ properties: { beat_num: string } }> };
   let existing: PlanMetrics;
   let plan: BeatPlan;
+  let current: BeatPlan;
+  let curve: ChangeCurve | undefined;
+  /** The change curve from the current beats, computed once for the tests that read it. */
+  const curveOnce = () => (curve ??= changeCurve(grid, scores, current, [0.05, 0.1, 0.2, 1], { seed: 1 }));
+  /** Share of the workload whose cell's beat changed, recomputed from the two assignments. */
+  const movedShare = (a: Int32Array, b: Int32Array) => {
+    let moved = 0;
+    let all = 0;
+    for (let i = 0; i < a.length; i++) {
+      if (a[i]! < 0 && b[i]! < 0) continue;
+      all += scores.workloadHours[i]!;
+      if (a[i] !== b[i]) moved += scores.workloadHours[i]!;
+    }
+    return moved / all;
+  };
 
   beforeAll(async () => {
     beatsGeo = JSON.parse(readFileSync(realdata('chicago', 'police_beats.geojson'), 'utf8'));
     grid = buildGrid(beatsGeo as never, { resolution: 10 });
     const { incidents } = await readIncidents(realdata('chicago', 'crimes_2015_jan23_feb08_10k.csv'), { locate: pointToCellLocator(grid) });
     scores = scoreCells(grid, incidents).scores;
-    const current = importPlan(grid, cellsToPolygons(grid, beatsGeo as never), beatsGeo.features.map((f) => f.properties.beat_num));
+    current = importPlan(grid, cellsToPolygons(grid, beatsGeo as never), beatsGeo.features.map((f) => f.properties.beat_num));
     existing = evaluatePlan(grid, current, scores);
     console.log(`Chicago current beats: ${fmt(existing)}`);
   });
@@ -62,6 +78,74 @@ describe.skipIf(!hasRealdata())('Chicago (real data, resolution 10, 274 beats)',
     console.log(`vs current beats: ${cmp.changedCells.count} cells changed (${(cmp.changedCells.share * 100).toFixed(1)}%), ΔPP ${cmp.deltas.polsbyPopperMean.toFixed(4)}, Δcv ${cmp.deltas.cv.toFixed(4)}`);
     expect(cmp.deltas.cv).toBeLessThan(0);
   });
+
+  it('tight balance: ±1% reaches max/mean ≤ 1.01 with every beat in the band and PP ≥ 0.48, in seconds', () => {
+    const t = performance.now();
+    const r = planBeats(grid, scores, { beats: 274, seed: 1, tolerance: 0.01 });
+    const ms = performance.now() - t;
+    const m = evaluatePlan(grid, r.plan, scores, { tolerance: 0.01 });
+    console.log(`Chicago ±1% (${ms.toFixed(0)} ms, flow ${JSON.stringify(r.report.flow)}): ${fmt(m)}`);
+    expect(m.workload.maxOverMean).toBeLessThanOrEqual(1.01);
+    expect(m.workload.minOverMean).toBeGreaterThanOrEqual(0.99);
+    expect(m.beatsOutsideTolerance).toBe(0);
+    expect(r.report.outsideBand).toEqual([]);
+    expect(r.report.unmet).toEqual([]);
+    expect(m.compactness.polsbyPopperMean).toBeGreaterThanOrEqual(0.48);
+    expect(m.contiguity.nonContiguousBeats).toBe(0);
+    expect(ms).toBeLessThan(30_000); // ~2.5 s of CPU here; the bound allows for a shared machine
+  });
+
+  it('minimal change from the current beats: every beat in ±2.5%, PP ≥ 0.43 and min ≥ 0.10, moved share = recount', () => {
+    const r = curveOnce().results.at(-1)!;
+    const m = evaluatePlan(grid, r.plan, scores);
+    const moved = movedShare(current.beatOfCell, r.plan.beatOfCell);
+    console.log(`Chicago from the current beats: ${fmt(m)}; moved ${(100 * moved).toFixed(1)}% of workload, ${(100 * r.report.change!.movedCellShare).toFixed(1)}% of cells`);
+    expect(m.beatsOutsideTolerance).toBe(0);
+    expect(m.tolerance).toBe(0.025);
+    expect(m.compactness.polsbyPopperMean).toBeGreaterThanOrEqual(0.43);
+    expect(m.compactness.polsbyPopperMin).toBeGreaterThanOrEqual(0.1);
+    expect(m.contiguity.nonContiguousBeats).toBe(0);
+    expect(m.unassignedCells).toBe(0);
+    expect(r.plan.beatIds).toEqual(current.beatIds);
+    expect(r.report.change!.movedWorkloadShare).toBeCloseTo(moved, 12);
+    expect(moved).toBeLessThan(0.6); // a fresh plan matched to the current beats moves 57%
+    expect(r.report.unmet).toEqual([]);
+  }, 120_000);
+
+  it('a 10% change budget: at most 10% of the workload moves (recounted) and max/mean falls far below 3.89', () => {
+    const k = curveOnce().points.findIndex((p) => p.budget === 0.1);
+    const r = curveOnce().results[k]!;
+    const m = evaluatePlan(grid, r.plan, scores);
+    const moved = movedShare(current.beatOfCell, r.plan.beatOfCell);
+    console.log(`Chicago with a 10% budget: ${fmt(m)}; moved ${(100 * moved).toFixed(2)}%`);
+    expect(moved).toBeLessThanOrEqual(0.1 + 1e-9);
+    expect(moved).toBeGreaterThan(0.09);
+    expect(existing.workload.maxOverMean).toBeGreaterThan(3.8);
+    expect(m.workload.maxOverMean).toBeLessThan(0.6 * existing.workload.maxOverMean);
+    expect(m.workload.cv).toBeLessThan(existing.workload.cv);
+    expect(m.contiguity.nonContiguousBeats).toBeLessThanOrEqual(existing.contiguity.nonContiguousBeats);
+    // the band is not reachable with 10%: said, with the beats named
+    expect(r.report.unmet.join(' ')).toMatch(/beats outside the band .*change budget/);
+  }, 120_000);
+
+  it('the change curve is monotone (more change, better balance) and its 100% point matches a fresh plan', () => {
+    const c = curveOnce();
+    for (const p of c.points) console.log(`  curve ${JSON.stringify(p, (_, v) => (typeof v === 'number' ? Number(v.toFixed(4)) : v))}`);
+    for (let k = 1; k < c.points.length; k++) {
+      const [a, b] = [c.points[k - 1]!, c.points[k]!];
+      expect(b.movedWorkloadShare).toBeGreaterThanOrEqual(a.movedWorkloadShare - 1e-12);
+      expect(b.maxOverMean).toBeLessThanOrEqual(a.maxOverMean + 1e-12);
+      expect(b.cv).toBeLessThanOrEqual(a.cv + 1e-12);
+    }
+    for (const p of c.points) if (!p.unconstrained) expect(p.movedWorkloadShare).toBeLessThanOrEqual(p.budget + 1e-9);
+    const full = c.points.at(-1)!;
+    const fresh = evaluatePlan(grid, plan, scores);
+    expect(full.budget).toBe(1);
+    expect(full.beatsOutsideBand).toBe(0);
+    expect(full.maxOverMean).toBeLessThanOrEqual(fresh.workload.maxOverMean + 1e-3);
+    expect(full.polsbyPopperMean).toBeGreaterThanOrEqual(fresh.compactness.polsbyPopperMean - 0.01);
+    expect(full.polsbyPopperMin).toBeGreaterThanOrEqual(fresh.compactness.polsbyPopperMin - 0.01);
+  }, 180_000);
 
   it('plans the same run nested in the 22 police districts', () => {
     const districtsGeo = JSON.parse(readFileSync(realdata('chicago', 'police_districts.geojson'), 'utf8'));
