@@ -7,6 +7,8 @@ declare global {
   interface Window {
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
     __beatplan?: any;
+    /** Set by the map when start-up failed (the message shown). */
+    __beatplanError?: string;
   }
 }
 export {};

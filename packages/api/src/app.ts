@@ -25,6 +25,7 @@ import { datasetRoutes } from './routes/datasets.js';
 import { jobRoutes } from './routes/jobs.js';
 import { planAnalysisRoutes } from './routes/plan-analysis.js';
 import { planRoutes } from './routes/plans.js';
+import { referenceRoutes } from './routes/reference.js';
 import { tokenRoutes } from './routes/tokens.js';
 import type { Store } from './store/store.js';
 
@@ -154,6 +155,7 @@ export async function createApp(deps: AppDeps): Promise<BeatplanApp> {
   jobRoutes(table, context);
   planRoutes(table, context);
   planAnalysisRoutes(table, context);
+  referenceRoutes(table, context);
 
   let docJson = '';
   let docsHtml = '';

@@ -46,6 +46,7 @@ import {
   SOURCES,
   type ColourMode,
   type LayerOptions,
+  type Legend,
   type ShiftChoice,
 } from './map-style.js';
 import { bandOf, previewStroke, problemBeats, type PlanMetricsDto, type SortKey } from './metrics.js';
@@ -67,6 +68,7 @@ import {
 } from './response.js';
 import { SwipeView } from './swipe-view.js';
 import { BeatLabelsLayer } from './layers/beat-labels.js';
+import { ReferenceLayers } from './layers/reference.js';
 import { compareSummary, type ComparisonAnswer } from './panels/compare.js';
 import { trapFocus, wireTabs } from './panels/a11y.js';
 import { FindBeatBox } from './panels/find-beat.js';
@@ -166,6 +168,8 @@ export class PlanningApp {
   readonly store = new Store<ViewState>(initialViewState());
   /** The "find beat" box in the toolbar. */
   private readonly findBeat = new FindBeatBox({ beatIds: () => this.model?.beatIds ?? [], pick: (b) => this.selectBeat(b, true), say: (m) => this.say(m) });
+  /** Areas, districts, roads and barriers under the beats; created with the map. */
+  private reference!: ReferenceLayers;
   /** The Paint tool's keyboard cursor; created with the map. */
   private keyboardPaint!: KeyboardPaint;
   /** Marks the selected tab in the Tab order (set when the UI is wired). */
@@ -265,6 +269,7 @@ export class PlanningApp {
     });
     await new Promise<void>((ok) => (this.map.loaded() ? ok() : this.map.once('load', () => ok())));
     this.labels = new BeatLabelsLayer(this.map).mount();
+    this.reference = new ReferenceLayers(this.map, this.api, LAYERS.cells);
     this.keyboardPaint = new KeyboardPaint(this.map, {
       model: () => this.model,
       active: () => this.tool === 'paint' && this.selectedBeat !== null && !this.busy && !this.stroke,
@@ -333,6 +338,7 @@ export class PlanningApp {
     this.staffing = null;
     this.heat = null;
     this.installLayers();
+    void this.reference.show(plan.id).then(() => this.renderLegend());
     this.revealWhenLoaded();
     const t3 = performance.now();
     const bb = boundsOf(model);
@@ -790,6 +796,12 @@ export class PlanningApp {
     }
   }
 
+  /** The legend section of the ground reference layers drawn (none when there are none). */
+  private referenceLegend(): Legend[] {
+    const items = this.reference.legendItems();
+    return items.length ? [{ title: 'Ground reference', items }] : [];
+  }
+
   private renderLegend(): void {
     if (!this.model) return;
     const shiftLabel = this.shift !== 'all' ? this.model.detail?.shifts[this.shift] : undefined;
@@ -806,7 +818,7 @@ export class PlanningApp {
       },
     });
     const open = ($('legend-slot').querySelector('details') as HTMLDetailsElement | null)?.open ?? true;
-    const box = legendBox(legend) as HTMLDetailsElement;
+    const box = legendBox([...legend, ...this.referenceLegend()]) as HTMLDetailsElement;
     box.open = open;
     $('legend-slot').replaceChildren(box);
   }
@@ -1403,7 +1415,7 @@ export class PlanningApp {
         const p = this.map.project([model.centroid[2 * a.labelCell]!, model.centroid[2 * a.labelCell + 1]!]);
         return { text: model.beatIds[b]!, x: p.x, y: p.y, locked: lockedIds.has(model.beatIds[b]!) };
       });
-    const legend = mapLegend({ ...this.fillOptions(), heat: this.heatOn ? this.heat : null, symbols: { anyLocked: lockedIds.size > 0 } });
+    const legend = [...mapLegend({ ...this.fillOptions(), heat: this.heatOn ? this.heat : null, symbols: { anyLocked: lockedIds.size > 0 } }), ...this.referenceLegend()];
     const c = this.map.getContainer();
     const centre = this.map.unproject([c.clientWidth / 2, c.clientHeight / 2]);
     const east = this.map.unproject([c.clientWidth / 2 + 100, c.clientHeight / 2]);

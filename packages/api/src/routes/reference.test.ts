@@ -1,0 +1,50 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createPlan, removeDir, startHarness, twoBeats, uploadBasics, type Harness } from '../testing/harness.js';
+import { referenceFeatures } from './reference.js';
+
+let h: Harness;
+beforeAll(async () => {
+  h = await startHarness();
+});
+afterAll(async () => {
+  await h.close();
+  removeDir(h.dir);
+});
+
+const post = async (path: string, body: object) => {
+  const r = await h.http.post(`/api/v1/datasets/${path}`).set(h.auth('analyst')).set('Content-Type', 'application/geo+json').send(JSON.stringify(body));
+  expect(r.status, JSON.stringify(r.body)).toBe(201);
+  return r.body.id as string;
+};
+
+describe('GET /plans/:id/reference', () => {
+  it('gives the plan’s barriers and area layer as geometry and a name only, to every role', async () => {
+    const { boundary, incidents } = await uploadBasics(h);
+    const river = { type: 'FeatureCollection', features: [{ type: 'Feature', properties: { name: 'North Branch', secret: 'x' }, geometry: { type: 'LineString', coordinates: [[-87.675, 41.85], [-87.675, 41.89]] } }] };
+    const barriers = await post('barriers', river);
+    const areas = twoBeats() as { features: Array<{ properties: Record<string, unknown> }> };
+    areas.features.forEach((f, k) => (f.properties = { ...f.properties, community: `Area ${k + 1}`, pop: 100 * (k + 1) }));
+    const population = await post('layers?field=pop', areas);
+    const planId = await createPlan(h, { boundary, incidents, barriers, population, beats: 2, seed: 1, resolution: 9 });
+    const r = await h.http.get(`/api/v1/plans/${planId}/reference`).set(h.auth('viewer'));
+    expect(r.status).toBe(200);
+    expect(r.body.layers.map((l: { kind: string }) => l.kind)).toEqual(['areas', 'barriers']);
+    const [a, b] = r.body.layers;
+    expect(a.data.features.map((f: { properties: unknown }) => f.properties)).toEqual([{ name: 'Area 1' }, { name: 'Area 2' }]);
+    expect(b.data.features).toEqual([{ type: 'Feature', properties: { name: 'North Branch' }, geometry: river.features[0]!.geometry }]);
+    const none = await h.http.get('/api/v1/plans/00000000-0000-4000-8000-000000000000/reference').set(h.auth('viewer'));
+    expect(none.status).toBe(404);
+  });
+
+  it('names features by the first name-like property, or none', () => {
+    const text = JSON.stringify({
+      type: 'FeatureCollection',
+      features: [
+        { type: 'Feature', properties: { dist_num: 7, other: 'y' }, geometry: { type: 'Point', coordinates: [0, 0] } },
+        { type: 'Feature', properties: null, geometry: { type: 'Point', coordinates: [1, 1] } },
+        { type: 'Feature', properties: { name: 'no geometry' }, geometry: null },
+      ],
+    });
+    expect(referenceFeatures(text).map((f) => f.properties.name)).toEqual(['7', null]);
+  });
+});

@@ -1,0 +1,104 @@
+/**
+ * The ground reference under the beats: the plan's area layer (neighbourhoods), districts,
+ * roads and barriers (rivers, expressways) from `GET /plans/:id/reference`, drawn in MapLibre
+ * from the API's answer (nothing fetched from outside). Areas and roads go under the cells,
+ * districts and barriers over them (they are what beat edges should follow). Cached per plan.
+ */
+import type { LayerSpecification, Map as MapLibreMap } from 'maplibre-gl';
+import type { ApiClient } from '../api-client.js';
+import type { FeatureCollection } from '../geojson.js';
+import type { LegendItem } from '../map-style.js';
+
+/** A reference layer kind, as the API names it. */
+export type ReferenceKind = 'areas' | 'districts' | 'roads' | 'barriers';
+
+/** `GET /plans/:id/reference`. */
+export interface ReferenceAnswer {
+  layers: Array<{ kind: ReferenceKind; name: string; data: FeatureCollection }>;
+}
+
+/** How each kind is drawn: colour, line width (px), and whether it goes over the cells. */
+export const REFERENCE_STYLE: Record<ReferenceKind, { colour: string; width: number; over: boolean; label: string }> = {
+  areas: { colour: '#6b6b6b', width: 0.8, over: false, label: 'neighbourhood edge' },
+  roads: { colour: '#8a8a8a', width: 1.2, over: false, label: 'road' },
+  districts: { colour: '#222222', width: 3, over: true, label: 'district boundary' },
+  barriers: { colour: '#1f5fbf', width: 3, over: true, label: 'river / expressway (barrier)' },
+};
+
+const SOURCE = (k: ReferenceKind) => `bp-ref-${k}`;
+
+/**
+ * MapLibre layers of one reference kind: lines for every geometry (polygon edges included)
+ * and, for barriers, a light fill of their polygons (a river drawn as an area).
+ */
+export function referenceLayers(kind: ReferenceKind): LayerSpecification[] {
+  const s = REFERENCE_STYLE[kind];
+  const line: LayerSpecification = { id: `${SOURCE(kind)}-line`, type: 'line', source: SOURCE(kind), paint: { 'line-color': s.colour, 'line-width': s.width, 'line-opacity': 0.9 } };
+  if (kind !== 'barriers') return [line];
+  return [{ id: `${SOURCE(kind)}-fill`, type: 'fill', source: SOURCE(kind), filter: ['==', ['geometry-type'], 'Polygon'], paint: { 'fill-color': s.colour, 'fill-opacity': 0.35 } }, line];
+}
+
+/** The ground reference layers of the plan on show. */
+export class ReferenceLayers {
+  private readonly cache = new Map<string, Promise<ReferenceAnswer>>();
+  private kinds: ReferenceKind[] = [];
+  private seq = 0;
+
+  constructor(
+    private readonly map: MapLibreMap,
+    private readonly api: ApiClient,
+    /** The first plan layer (the cells): reference layers not "over" go before it. */
+    private readonly cellsLayer: string,
+  ) {}
+
+  /** The kinds drawn now (bottom to top). */
+  get shown(): readonly ReferenceKind[] {
+    return this.kinds;
+  }
+
+  /** Legend items of the layers drawn. */
+  legendItems(): LegendItem[] {
+    return this.kinds.map((k) => ({ colour: REFERENCE_STYLE[k].colour, symbol: 'line' as const, label: REFERENCE_STYLE[k].label }));
+  }
+
+  /**
+   * Draws plan `planId`'s reference layers (after its plan layers are installed). A server
+   * without the route (404) or a failed request draws none.
+   * @returns the kinds drawn
+   */
+  async show(planId: string): Promise<readonly ReferenceKind[]> {
+    const seq = ++this.seq;
+    this.clear();
+    let answer = this.cache.get(planId);
+    if (!answer) {
+      answer = this.api.get<ReferenceAnswer>(`/plans/${encodeURIComponent(planId)}/reference`);
+      this.cache.set(planId, answer);
+    }
+    let r: ReferenceAnswer;
+    try {
+      r = await answer;
+    } catch {
+      this.cache.delete(planId);
+      return this.kinds;
+    }
+    if (seq !== this.seq) return this.kinds;
+    for (const l of r.layers) {
+      this.map.addSource(SOURCE(l.kind), { type: 'geojson', data: l.data as never });
+      for (const layer of referenceLayers(l.kind)) {
+        const before = REFERENCE_STYLE[l.kind].over ? undefined : this.cellsLayer;
+        this.map.addLayer(layer, before && this.map.getLayer(before) ? before : undefined);
+      }
+      this.kinds.push(l.kind);
+    }
+    return this.kinds;
+  }
+
+  /** Removes the layers drawn. */
+  clear(): void {
+    for (const k of this.kinds) {
+      for (const layer of referenceLayers(k)) if (this.map.getLayer(layer.id)) this.map.removeLayer(layer.id);
+      if (this.map.getSource(SOURCE(k))) this.map.removeSource(SOURCE(k));
+    }
+    this.kinds = [];
+  }
+}
