@@ -2,6 +2,10 @@ import { parse } from 'csv-parse/sync';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { csvField, csvRow, toCsv } from './csv-format.js';
+import { buildGrid } from './grid/build-grid.js';
+import { scoreCells } from './score/score-cells.js';
+import { cellsToCsv } from './score/cells-csv.js';
+import { aggregateCounts } from './score/privacy.js';
 import { assignmentsToCsv } from './staff/output.js';
 import type { StaffingResult } from './staff/types.js';
 
@@ -63,5 +67,18 @@ describe('toCsv', () => {
     expect(rows[0]!.name).toBe('Doe, "J"');
     expect(rows[0]!.officer_id).toBe('-7');
     expect(rows[0]!.rank).toBe("'@PO");
+  });
+
+  it('a hostile beat id in cells.csv round-trips as text, in the full and the public layout', () => {
+    const grid = buildGrid({ type: 'Polygon', coordinates: [[[-87.71, 41.84], [-87.69, 41.84], [-87.69, 41.85], [-87.71, 41.85], [-87.71, 41.84]]] }, { resolution: 9 });
+    const { scores } = scoreCells(grid, { count: 0, lng: new Float64Array(), lat: new Float64Array(), timeMs: new Float64Array(), typeIndex: new Uint16Array(), types: [], priority: new Float32Array(), cell: new Int32Array() });
+    const ids = ['=HYPERLINK("http://evil","x")', 'B,2', 'say "hi"', 'two\nlines', '@SUM(1)', '-1'];
+    const beatOf = (i: number) => ids[i % ids.length]!;
+    for (const text of [cellsToCsv(grid, scores, beatOf), cellsToCsv(grid, scores, beatOf, { privacy: aggregateCounts(grid.h3, scores.incidentCount, 5) })]) {
+      const rows = parse(text, { columns: true }) as Array<Record<string, string>>;
+      expect(rows).toHaveLength(grid.cellCount);
+      rows.forEach((r, i) => expect(r.beat).toBe(neutralised(beatOf(i))));
+      expect(rows.every((r) => /^8[0-9a-f]{14}$/.test(r.h3!))).toBe(true);
+    }
   });
 });
