@@ -1,5 +1,6 @@
 /**
- * Districting benchmark: the Chicago run (real data, when present) and synthetic cities of
+ * Districting benchmark: the Chicago runs (real data, when present: fresh, ±1% balance, minimal
+ * change from the current beats, a 10% change budget) and synthetic cities of
  * ~10k, 40k and 150k cells, printing the time of each stage and the quality figures, and the
  * time of a 50-cell `moveCells` stroke. Wired into `pnpm bench` by `test/bench/run.ts`.
  */
@@ -7,14 +8,14 @@ import { readFileSync } from 'node:fs';
 import { buildGrid, cellsToPolygons, pointToCellLocator } from '../../packages/engine/src/grid/index.js';
 import type { Grid } from '../../packages/engine/src/grid/grid.js';
 import { readIncidents } from '../../packages/engine/src/io/index.js';
-import { createPlanState, evaluatePlan, importPlan, moveCells, planBeats, syntheticCity, type BeatPlan, type PlanMetrics, type PlanScores } from '../../packages/engine/src/plan/index.js';
+import { createPlanState, evaluatePlan, importPlan, moveCells, planBeats, syntheticCity, type BeatPlan, type PlanBeatsOptions, type PlanMetrics, type PlanScores } from '../../packages/engine/src/plan/index.js';
 import { scoreCells } from '../../packages/engine/src/score/index.js';
 import { hasRealdata, realdata } from '../support/realdata.js';
 
 const ms = (t: number) => `${t.toFixed(0)} ms`;
 const q = (m: PlanMetrics) =>
   `maxOverMean ${m.workload.maxOverMean.toFixed(3)}  cv ${m.workload.cv.toFixed(4)}  PP ${m.compactness.polsbyPopperMean.toFixed(3)} (min ${m.compactness.polsbyPopperMin.toFixed(3)})  ` +
-  `nonContiguous ${m.contiguity.nonContiguousBeats}  unassigned ${m.unassignedCells}  cutEdges ${m.cutEdges}`;
+  `nonContiguous ${m.contiguity.nonContiguousBeats}  unassigned ${m.unassignedCells}  cutEdges ${m.cutEdges}  outside ±${m.tolerance} ${m.beatsOutsideTolerance}`;
 
 /** Median time of 50-cell strokes painted from a boundary cell into the neighbouring beat. */
 function strokeTiming(grid: Grid, plan: BeatPlan, scores: PlanScores): string {
@@ -53,14 +54,20 @@ function strokeTiming(grid: Grid, plan: BeatPlan, scores: PlanScores): string {
   return `moveCells 50-cell stroke: median ${med.toFixed(2)} ms, max ${(times.at(-1) ?? NaN).toFixed(2)} ms (${times.length} applied, ${rejected} rejected)`;
 }
 
-function runOne(label: string, grid: Grid, scores: PlanScores, beats: number, gridMs: number, scoreMs: number, extra: { districts?: Int32Array } = {}): void {
+function runOne(label: string, grid: Grid, scores: PlanScores, beats: number, gridMs: number, scoreMs: number, extra: PlanBeatsOptions = {}): void {
   const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
   const r = planBeats(grid, scores, { beats, seed: 1, ...extra });
   const planMs = performance.now() - t0;
-  const m = evaluatePlan(grid, r.plan, scores, { timingsMs: { grid: gridMs, score: scoreMs, plan: planMs } });
+  const cpuMs = process.cpuUsage(cpu0).user / 1000;
+  const m = evaluatePlan(grid, r.plan, scores, { timingsMs: { grid: gridMs, score: scoreMs, plan: planMs }, tolerance: extra.tolerance });
   const st = r.report.timingsMs;
   console.log(`${label}: ${grid.cellCount} cells, ${beats} beats`);
-  console.log(`  grid ${ms(gridMs)}  score ${ms(scoreMs)}  plan ${ms(planMs)} (start ${ms(st.start!)}, balance ${ms(st.balance!)}, compact ${ms(st.compact!)})  evaluate ${ms(m.timingsMs.evaluate)}`);
+  console.log(`  grid ${ms(gridMs)}  score ${ms(scoreMs)}  plan ${ms(planMs)} (cpu ${ms(cpuMs)}; start ${ms(st.start!)}, balance ${ms(st.balance!)}, compact ${ms(st.compact!)})  evaluate ${ms(m.timingsMs.evaluate)}`);
+  if (r.report.change) {
+    const c = r.report.change;
+    console.log(`  moved ${(100 * c.movedWorkloadShare).toFixed(1)}% of workload (${(100 * c.movedCellShare).toFixed(1)}% of cells), budget ${c.budget ?? 'none'}`);
+  }
   console.log(`  ${q(m)}  sweeps ${r.report.iterations.sweeps}, moves ${r.report.iterations.movesAccepted}/${r.report.iterations.movesTried}`);
   console.log(`  ${strokeTiming(grid, r.plan, scores)}`);
 }
@@ -84,6 +91,9 @@ export async function runPlanBench(): Promise<void> {
     const current = importPlan(grid, cellsToPolygons(grid, beatsGeo), beatsGeo.features.map((f: { properties: { beat_num: string } }) => f.properties.beat_num));
     console.log(`Chicago current beats: ${q(evaluatePlan(grid, current, scores))}`);
     runOne('Chicago', grid, scores, 274, gridMs, scoreMs);
+    runOne('Chicago tight balance (±1%)', grid, scores, 274, gridMs, scoreMs, { tolerance: 0.01 });
+    runOne('Chicago minimal change from the current beats', grid, scores, 274, gridMs, scoreMs, { initial: current });
+    runOne('Chicago from the current beats, 10% change budget', grid, scores, 274, gridMs, scoreMs, { initial: current, maxChange: 0.1 });
     const districts = cellsToPolygons(grid, JSON.parse(readFileSync(realdata('chicago', 'police_districts.geojson'), 'utf8')));
     runOne('Chicago nested in 22 districts', grid, scores, 274, gridMs, scoreMs, { districts });
   } else {
