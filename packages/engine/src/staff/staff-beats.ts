@@ -236,20 +236,21 @@ export async function staffBeats(
   };
   const unknownCurrentBeats: Array<{ officerId: string; name: string; currentBeat: string }> = [];
   const skipped = new Set(notConsidered.map((n) => n.i));
+  // A current beat is known when the plan the roster was made for has it: the parent with a
+  // succession, else the successor table or this plan itself.
+  const known = (beat: string) => (succession ? succession.parentBeats.has(beat) : options.successorOf?.[beat] !== undefined || beatIndex.has(beat));
   roster.forEach((o, i) => {
     if (!o.available || !o.currentBeat || skipped.has(i) || targetOf(o) >= 0) return;
-    if (succession && !succession.parentBeats.has(o.currentBeat)) {
+    if (!known(o.currentBeat)) {
       unknownCurrentBeats.push({ officerId: o.id, name: o.name, currentBeat: o.currentBeat });
       rosterIssues.push({
         officerId: o.id, field: 'current_beat', value: o.currentBeat,
-        reason: `${o.name}: beat "${o.currentBeat}" is not a beat of ${succession.parent}; not matched to any beat of this plan`,
+        reason: `${o.name}: beat "${o.currentBeat}" is not a beat of ${basis}; not matched to any beat of this plan`,
       });
     } else {
       rosterIssues.push({
         officerId: o.id, field: 'current_beat', value: o.currentBeat,
-        reason: succession
-          ? `${o.name}: beat "${o.currentBeat}" of ${succession.parent} has no cell in this plan: continuity cannot apply`
-          : `${o.name}: beat "${o.currentBeat}" is not in the plan and no successor given: continuity cannot apply`,
+        reason: `${o.name}: beat "${o.currentBeat}" of ${basis} has no successor in this plan: continuity cannot apply`,
       });
     }
   });

@@ -50,4 +50,10 @@ describe('staffBeats against a parent plan', () => {
     expect(r.assignments.find((a) => a.officerId === '3')!.targetBeat).toBeNull();
     expect(r.continuity.officersWithBeat).toBe(1);
   });
+
+  it('without a parent, reads current beats as this plan\'s and names the ones it does not have', async () => {
+    const r = await staffBeats(input, [officer('1', 'day', 'P'), officer('2', 'day', 'Z9')]);
+    expect(r.continuity.basis).toMatch(/this plan/);
+    expect(r.continuity).toMatchObject({ officersWithBeat: 1, kept: 1, unknownCurrentBeats: [{ officerId: '2', name: 'Officer 2', currentBeat: 'Z9' }] });
+  });
 });

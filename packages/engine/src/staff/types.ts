@@ -252,7 +252,10 @@ export interface StaffingResult {
      * their assigned new beat holds (0 when not assigned or no overlap), in [0, 1]; null when none.
      */
     readonly meanShareHeld: number | null;
-    /** Considered officers whose current beat the parent does not know (never matched), by name. */
+    /**
+     * Considered officers whose current beat the plan the roster was made for does not know (the
+     * parent; without one, this plan), by name: never matched.
+     */
     readonly unknownCurrentBeats: ReadonlyArray<{ officerId: string; name: string; currentBeat: string }>;
   };
   readonly totals: {
