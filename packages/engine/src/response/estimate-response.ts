@@ -368,12 +368,17 @@ export function estimateResponse(
     for (let b = 0; b < beats; b++) {
       if (units[b] === 0) continue;
       const row = b * J;
-      if (travel.roadMinutes) {
+      const road = travel.roadMinutes;
+      if (road) {
         for (let e = travel.beatAtomOffsets[b]!; e < travel.beatAtomOffsets[b + 1]!; e++) {
           const from = travel.beatAtoms[e]!;
           const wf = posW[from]!;
           if (wf === 0) continue;
-          for (let j = 0; j < J; j++) meanT[row + j]! += wf * atomTravelMinutes(travel, from, j, b, minPerKm);
+          const base = from * J;
+          for (let j = 0; j < J; j++) {
+            const m = road[base + j]!;
+            meanT[row + j]! += wf * (m !== Infinity ? m : atomTravelMinutes(travel, from, j, b, minPerKm));
+          }
         }
         continue;
       }

@@ -187,3 +187,25 @@ export function approxErrorVsExact(system: HypercubeSystem): ApproxError {
   }
   return { crossBeat: ce > 0 ? (ca - ce) / ce : 0, utilisation: u, exactCrossBeat: ce };
 }
+
+/**
+ * A street grid as GeoJSON for tests and benchmarks of road travel: east–west and
+ * north–south residential streets every `spacingKm` over a lng/lat box, every 8th one an
+ * arterial (`highway: primary`); streets meet at shared vertices.
+ * @param bbox `[west, south, east, north]`, degrees
+ * @example syntheticStreetGrid([-87.8, 41.8, -87.7, 41.9], 0.2).features.length
+ */
+export function syntheticStreetGrid(bbox: readonly [number, number, number, number], spacingKm: number): { type: 'FeatureCollection'; features: unknown[] } {
+  const [w, s, e, n] = bbox;
+  const kmLat = 111.2;
+  const kmLng = 111.2 * Math.cos((((s + n) / 2) * Math.PI) / 180);
+  const nx = Math.max(1, Math.round(((e - w) * kmLng) / spacingKm));
+  const ny = Math.max(1, Math.round(((n - s) * kmLat) / spacingKm));
+  const x = (i: number) => w + ((e - w) * i) / nx;
+  const y = (j: number) => s + ((n - s) * j) / ny;
+  const features: unknown[] = [];
+  const line = (cls: string, coords: number[][]) => features.push({ type: 'Feature', properties: { highway: cls }, geometry: { type: 'LineString', coordinates: coords } });
+  for (let j = 0; j <= ny; j++) line(j % 8 === 0 ? 'primary' : 'residential', Array.from({ length: nx + 1 }, (_, i) => [x(i), y(j)]));
+  for (let i = 0; i <= nx; i++) line(i % 8 === 0 ? 'primary' : 'residential', Array.from({ length: ny + 1 }, (_, j) => [x(i), y(j)]));
+  return { type: 'FeatureCollection', features };
+}
