@@ -8,7 +8,7 @@ import type { StaffingDto } from './exports.js';
 import type { Legend, LegendItem } from './map-style.js';
 import { formatNumber } from './map-style.js';
 import { withOpacity } from './palette.js';
-import { beatResponseRows, cityLine, DEFAULT_SATURATION_PERCENT, stepperValue, type ComparisonRow, type ResponseDto, type UnitsWhatIfForm, type WhatIfBeatView, type WhatIfForm } from './response.js';
+import { assumptionLines, beatResponseRows, cityLine, DEFAULT_SATURATION_PERCENT, stepperValue, type ComparisonRow, type ResponseDto, type UnitsWhatIfForm, type WhatIfBeatView, type WhatIfForm } from './response.js';
 import type { Band, BeatMetricsDto, PlanMetricsDto, SortKey, StrokeBeatDelta } from './metrics.js';
 import { bandOf, problemBeats, sortBeats, statusOf } from './metrics.js';
 import { staffingCell } from './words.js';
@@ -188,6 +188,8 @@ export function responseSection(state: ResponseState, beatId: string): HTMLEleme
           el('tbody', {}, ...rows.map((r) => el('tr', { 'data-key': r.key }, el('th', { scope: 'row' }, r.label), el('td', {}, r.value)))),
         ),
       );
+      const a = state.data.assumptions;
+      if (a) sec.append(el('details', { class: 'assumptions', 'data-testid': 'response-assumptions' }, el('summary', {}, 'Assumptions'), el('ul', {}, ...assumptionLines(a).map((line) => el('li', {}, line)))));
     }
   }
   return sec;

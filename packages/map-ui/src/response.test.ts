@@ -2,6 +2,7 @@ import { gridDisk, latLngToCell } from 'h3-js';
 import { describe, expect, it } from 'vitest';
 import { beatToMultiPolygon, cellsToModel } from './cell-model.js';
 import {
+  assumptionLines,
   beatResponseRows,
   beatUnitsByShift,
   cityLine,
@@ -207,5 +208,30 @@ describe('officers-on-duty what-if (no roster)', () => {
     expect(v.rows.every((r) => r.before === '–' && r.after === '–')).toBe(true);
     expect(v.shifts).toEqual([]);
     expect(cityLine([])).toBe('City: no figures.');
+  });
+});
+
+describe('response assumptions', () => {
+  it('say what the figures assume in short lines, shift values that agree shown once', () => {
+    const lines = assumptionLines({
+      travel: 'straight line × detour factor at a fixed speed',
+      speedKmh: [30, 30, 30],
+      detourFactor: [1.3, 1.3, 1.3],
+      serviceMinutes: [80.5, 80.5, 62],
+      serviceMinutesSource: 'given',
+      unitsSource: 'allocated officers × 36 h/week ÷ shift hours per week (time model)',
+      responseTime: 'queue wait + travel time; no dispatch or turn-out delay',
+      fractionalUnits: 'rounded',
+      dispatch: 'own beat first',
+    });
+    expect(lines[0]).toBe('Response time: queue wait + travel time; no dispatch or turn-out delay');
+    expect(lines).toContain('Speed: 30 km/h');
+    expect(lines).toContain('Detour: 1.3× straight line');
+    expect(lines.find((l) => l.startsWith('Service time'))).toBe('Service time per call: 80.5 / 62 min (given)');
+    expect(lines.some((l) => l.includes('36 h/week'))).toBe(true);
+    // Roads: no single speed or detour to state for the whole trip.
+    const roads = assumptionLines({ travel: 'road network', speedKmh: [null], detourFactor: [null], serviceMinutes: [45], serviceMinutesSource: 'given', unitsSource: 'u', responseTime: 'r', fractionalUnits: 'f', dispatch: 'd' });
+    expect(roads.some((l) => l.startsWith('Speed'))).toBe(false);
+    expect(roads).toContain('Travel: road network');
   });
 });

@@ -27,6 +27,44 @@ export interface ResponseFigures {
   meanResponseMinutes?: number | null;
 }
 
+/** What the response figures assume (engine `ResponseAssumptions`), shown one click away on the card. */
+export interface ResponseAssumptions {
+  travel: string;
+  speedKmh: ReadonlyArray<number | null>;
+  detourFactor: ReadonlyArray<number | null>;
+  serviceMinutes: readonly number[];
+  serviceMinutesSource: string;
+  unitsSource: string;
+  responseTime: string;
+  fractionalUnits: string;
+  dispatch: string;
+}
+
+/**
+ * The assumptions as short lines for people ("Travel: …", "Speed: 30 km/h", …); shift values
+ * that are all equal are shown once.
+ * @example assumptionLines(r.assumptions)[0] // 'Response time: queue wait + travel time; no dispatch or turn-out delay'
+ */
+export function assumptionLines(a: ResponseAssumptions): string[] {
+  const one = (xs: ReadonlyArray<number | null>, unit: string) => {
+    const shown = xs.filter((x): x is number => x !== null);
+    if (shown.length === 0) return null;
+    const distinct = [...new Set(shown.map((x) => formatNumber(x)))];
+    return `${distinct.join(' / ')}${unit}`;
+  };
+  const speed = one(a.speedKmh, ' km/h');
+  const detour = one(a.detourFactor, '× straight line');
+  return [
+    `Response time: ${a.responseTime}`,
+    `Travel: ${a.travel}`,
+    ...(speed ? [`Speed: ${speed}`] : []),
+    ...(detour ? [`Detour: ${detour}`] : []),
+    `Service time per call: ${one(a.serviceMinutes, ' min')} (${a.serviceMinutesSource})`,
+    `Units on duty: ${a.unitsSource}`,
+    `Dispatch: ${a.dispatch}`,
+  ];
+}
+
 /** `GET /plans/:id/response` (the fields the map reads). */
 export interface ResponseDto {
   planId: string;
@@ -39,6 +77,8 @@ export interface ResponseDto {
   /** Officers on duty per shift per beat (`[shift][beat]`, beats in the order of `beats`). */
   unitsByShift: ReadonlyArray<readonly number[]>;
   warnings: readonly string[];
+  /** What the figures assume (absent in answers of older servers). */
+  assumptions?: ResponseAssumptions;
 }
 
 /** A response run inside a what-if: the figures, or why the model could not run. */
