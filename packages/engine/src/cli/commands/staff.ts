@@ -70,7 +70,7 @@ export const STAFF_OPTIONS = {
   seed: { type: 'string', value: 'N', description: 'Seed of the what-if\'s choice of officers out.', default: '1' },
   venues: { type: 'string', value: 'V.geojson', description: 'Meeting venues (Point features with a name): nearest venue and walking time per beat.' },
   roads: ROADS_OPTION,
-  strict: { type: 'boolean', description: 'Exit 3 when the answer is not what was asked: roster officers whose current beat the parent plan does not know.' },
+  strict: { type: 'boolean', description: 'Exit 3 when the answer is not what was asked: roster officers whose current beat the plan the roster was made for (the lineage parent, else this plan) does not know.' },
   skill: {
     type: 'string',
     multiple: true,
