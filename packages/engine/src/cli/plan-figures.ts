@@ -112,8 +112,10 @@ export function withPlanFigures(
   try {
     const officerHoursPerWeek = options.officerHoursPerWeek ?? DEFAULT_OFFICER_HOURS_PER_WEEK;
     const units = unitsOnDutyByShift(officers, scores.shifts.map(shiftLengthHours), officerHoursPerWeek);
+    if (options.roads && options.roads.skippedFeatures > 0) warn(`roads: ${options.roads.skippedFeatures} features left out (not lines, or footways/paths/cycleways)`);
     const travel = options.roads ? withRoads(buildTravelModel(grid, plan, { cellWeights: scores.workloadHours }), grid, options.roads) : undefined;
     response = estimateResponse(grid, plan, scores, units, { travel, unitsSource: `${staffingRule} × ${officerHoursPerWeek} h/week ÷ shift hours per week (time model)` });
+    for (const w of response.warnings) warn(`response model: ${w}`);
     responseOut = {
       ...responseSummary(response, staffingRule),
       ...(options.roads ? { roads: { nodes: options.roads.nodeCount, lengthKm: Math.round(options.roads.lengthKm * 100) / 100, speedSources: options.roads.speedSources, skippedFeatures: options.roads.skippedFeatures } } : {}),

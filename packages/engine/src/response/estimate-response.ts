@@ -12,6 +12,9 @@ import { ACCESS_SPEED_KMH, atomTravelMinutes } from './roads.js';
 import { buildTravelModel, type TravelModel } from './travel.js';
 import { scoresServiceMinutes } from './simulate-calls.js';
 
+/** An atom whose centre is further than this from a road (km) is named in a warning. */
+const FAR_FROM_ROAD_KM = 1;
+
 /** A number per shift, or one for all shifts. */
 export type PerShift = number | readonly number[];
 
@@ -307,6 +310,11 @@ export function estimateResponse(
   for (let i = 0; i < n; i++) cellWeights[i] = scores.workloadHours[i]!;
   const travel = options.travel ?? buildTravelModel(grid, plan, { atomSizeKm: options.atomSizeKm, cellWeights, barriers: options.barriers, signal });
   if (travel.atomOfCell.length !== n || travel.beatAtomOffsets.length !== beats + 1) throw new BeatplanError('PLAN_GRID_MISMATCH', 'the travel model was built for another plan', { field: 'travel' });
+  if (travel.roadSnapKm) {
+    let far = 0;
+    for (let a = 0; a < travel.roadSnapKm.length; a++) if (travel.roadSnapKm[a]! > FAR_FROM_ROAD_KM) far++;
+    if (far > 0) warnings.push(`${far} of ${travel.atomCount} demand atoms lie more than ${FAR_FROM_ROAD_KM} km from the road network; their legs to the nearest road go at ${ACCESS_SPEED_KMH} km/h`);
+  }
   if ((travel.roadUnreachedPairs ?? 0) > 0) warnings.push(`${travel.roadUnreachedPairs} atom pairs are not joined by the road network; they keep the straight-line travel time`);
   if (travel.unreachedPairs > 0) warnings.push(`${travel.unreachedPairs} beat-to-atom pairs lie beyond the barrier search radius or in another component; their detour is a lower bound`);
   const tTravel = now();

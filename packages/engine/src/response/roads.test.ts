@@ -148,4 +148,13 @@ describe('travel on roads', () => {
     expect(onRoads.city.meanTravelMinutes!).toBeGreaterThan(straight.city.meanTravelMinutes!);
     expect(onRoads.city.meanResponseMinutes!).toBeCloseTo(onRoads.city.meanTravelMinutes! + onRoads.city.meanQueueWaitMinutes!, 5);
   });
+
+  it('says when demand lies far from every road (legs to the road at the access speed)', () => {
+    const scores = syntheticScores(grid, { seed: 2, workloadHoursPerWeek: 120 });
+    // Roads only along the southern edge: the northern atoms are 2–4 km from a road.
+    const south = { type: 'FeatureCollection', features: [{ type: 'Feature', properties: {}, geometry: { type: 'LineString', coordinates: [at(0, 0), at(2, 0), at(4, 0)] } }] };
+    const travel = withRoads(buildTravelModel(grid, plan, { atomSizeKm: 0.5, barriers: false, cellWeights: scores.workloadHours }), grid, roadNetworkFromGeojson(south));
+    const r = estimateResponse(grid, plan, scores, [[1, 1, 1, 1], [1, 1, 1, 1], [1, 1, 1, 1]], { travel });
+    expect(r.warnings.some((w) => /more than 1 km from the road network/.test(w))).toBe(true);
+  });
 });
