@@ -44,6 +44,7 @@ describe.skipIf(!hasRealdata())('default K from the current beats', () => {
     expect(code).toBe(0);
     expect(c.err).toMatch(/warning: K = 54: 1 current beat\(s\) not counted: 99 \(sliver: Polsby-Popper 0\.1\d* < 0\.15\)/);
     expect(read(join(out, 'metrics.json')).beats).toBe(54);
+    expect(read(join(out, 'plan.json')).extra.notCountedInK).toEqual([{ id: '99', why: expect.stringMatching(/^sliver: Polsby-Popper 0\.1\d* < 0\.15$/) }]);
     // the current layer is still evaluated whole
     expect(read(join(out, 'existing-metrics.json')).beats).toBe(55);
   });

@@ -230,12 +230,14 @@ export async function planCommand(argv: string[], io: CliIo): Promise<number> {
 
   let existingPlan: BeatPlan | undefined;
   if (existing) existingPlan = importPlan(grid, cellsToPolygons(grid, existing.fc), existing.ids);
+  /** Current beats left out of the default K, with the reason (recorded in plan.json). */
+  let notCountedInK: Array<{ id: string; why: string }> = [];
   if (beatsFromExisting && existingPlan && existing) {
     // K = the current beats that hold a grid cell and are not slivers (Seattle's "99")
-    const ignored = [
+    const ignored = (notCountedInK = [
       ...beatsWithoutCells(existingPlan).map((id) => ({ id, why: 'no grid cell' })),
       ...sliverFeatures(existing.fc, existing.ids).map((s) => ({ id: s.id, why: `sliver: Polsby-Popper ${s.polsbyPopper} < ${SLIVER_POLSBY_POPPER}` })),
-    ];
+    ]);
     const ignoredIds = new Set(ignored.map((s) => s.id));
     if (ignored.length > 0) {
       beats = Math.max(1, existingPlan.beatIds.filter((id) => !ignoredIds.has(id)).length);
@@ -300,6 +302,7 @@ export async function planCommand(argv: string[], io: CliIo): Promise<number> {
     seed,
     tolerance,
     balanceOn,
+    ...(notCountedInK.length ? { notCountedInK } : {}),
     inputs: {
       boundary: basename(values.boundary!),
       incidents: basename(values.incidents!),
