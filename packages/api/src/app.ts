@@ -17,6 +17,7 @@ import { ConfigSchema, type ConfigInput } from './config.js';
 import { ContextCache, PlanGridCache } from './context-cache.js';
 import { ApiError, errorHandler, notFoundHandler } from './errors.js';
 import { RouteTable } from './http.js';
+import { HealthSchema } from './schemas.js';
 import { ComputePool } from './jobs/compute-pool.js';
 import { JobRunner } from './jobs/job-runner.js';
 import { buildOpenApi, DOCS_ASSETS, DOCS_INIT_JS, renderDocsHtml } from './openapi.js';
@@ -145,7 +146,7 @@ export async function createApp(deps: AppDeps): Promise<BeatplanApp> {
     summary: 'Liveness and version',
     tag: 'meta',
     role: null,
-    responses: { 200: { description: 'OK' } },
+    responses: { 200: { description: 'OK', schema: HealthSchema } },
     handler: ({ res }) => {
       res.json({ status: 'ok', version: VERSION });
     },

@@ -7,8 +7,17 @@
  */
 import type { z } from 'zod';
 import type {
+  BeatMetricsSchema,
   CellsInBboxSchema,
   CellsSchema,
+  HealthSchema,
+  PlanComparisonSchema,
+  PlanMetricsSchema,
+  PlanResponseSchema,
+  ResponseFiguresSchema,
+  ResponseWhatIfSchema,
+  StaffingResultSchema,
+  WhatIfResultSchema,
   EditResultSchema,
   IncidentBinsSchema,
   LockRequestSchema,
@@ -38,12 +47,28 @@ export type EditResultDto = z.infer<typeof EditResultSchema>;
 export type RebalanceRequestDto = z.input<typeof RebalanceRequestSchema>;
 export type WhatIfRequestDto = z.input<typeof WhatIfRequestSchema>;
 export type ResponseWhatIfRequestDto = z.input<typeof ResponseWhatIfRequestSchema>;
+/** `metrics.json` of a plan version (`GET /plans/:id/metrics`, edit results, compare). */
+export type PlanMetricsDto = z.infer<typeof PlanMetricsSchema>;
+/** One beat of {@link PlanMetricsDto} (`perBeat`; also each beat feature's properties in `/beats`). */
+export type BeatMetricsDto = z.infer<typeof BeatMetricsSchema>;
+/** `GET /plans/:id/compare`. */
+export type PlanComparisonDto = z.infer<typeof PlanComparisonSchema>;
+/** Response figures (hypercube model) without the plan ids. */
+export type ResponseFiguresDto = z.infer<typeof ResponseFiguresSchema>;
+/** `GET /plans/:id/response`. */
+export type PlanResponseDto = z.infer<typeof PlanResponseSchema>;
 /** `POST /plans/:id/response/whatif` answer: the time model's figures and the what-if's. */
-export interface ResponseWhatIfDto {
-  planId: string;
-  version: number;
-  before: import('./engine-service.js').ResponseFiguresDto;
-  after: import('./engine-service.js').ResponseFiguresDto;
+export type ResponseWhatIfDto = z.infer<typeof ResponseWhatIfSchema>;
+/** `GET /plans/:id/staffing/:staffingId` (staffing.json). */
+export type StaffingResultDto = z.infer<typeof StaffingResultSchema>;
+/** `GET /plans/:id/whatif/:jobId`. */
+export type WhatIfResultDto = z.infer<typeof WhatIfResultSchema>;
+/** `GET /health`. */
+export type HealthDto = z.infer<typeof HealthSchema>;
+/** The body of every list: one page of items and the cursor of the next page (null on the last). */
+export interface PageDto<T> {
+  items: T[];
+  next: string | null;
 }
 export type MeetingPlaceDto = z.infer<typeof MeetingPlaceSchema>;
 export type StaffRequestDto = z.infer<typeof StaffRequestSchema>;

@@ -354,7 +354,9 @@ export const EditResultSchema = z.object({
   version: z.number().int(),
   action: z.string(),
   summary: z.record(z.string(), z.unknown()),
-  metrics: z.record(z.string(), z.unknown()).nullable(),
+  get metrics() {
+    return PlanMetricsSchema.nullable();
+  },
 });
 
 /** `GET /plans/:id/lookup` query: a point in degrees. */
@@ -477,3 +479,203 @@ export const SimulationRequestSchema = z
     if (b.days !== undefined && !b.poisson) c.addIssue({ code: 'custom', path: ['days'], message: 'applies with `poisson` only' });
     if (b.incidents !== undefined && b.poisson) c.addIssue({ code: 'custom', path: ['incidents'], message: '`poisson` draws its calls from the plan: leave out `incidents`' });
   });
+
+// ---------------------------------------------------------------------------------------
+// Responses built by the engine. Every field the API documents is typed; the objects are
+// open (`looseObject`: more fields are welcome, as DESIGN.md says of metrics.json), so an
+// engine that adds a figure does not break a client, and a client never casts.
+
+const num = z.number();
+const numOrNull = z.number().nullable();
+
+/** One beat of `metrics.json` (`perBeat`). */
+export const BeatMetricsSchema = z
+  .looseObject({
+    id: z.string(),
+    cells: z.number().int().meta({ description: 'Grid cells in the beat' }),
+    areaKm2: num.meta({ description: 'Area, km²' }),
+    perimeterKm: num.meta({ description: 'Perimeter of the dissolved cells, km' }),
+    workload: num.meta({ description: 'Workload on the balanced measure (officer-hours per week unless a mix)' }),
+    workloadHours: num.meta({ description: 'Workload of all shifts, officer-hours per week' }),
+    shiftWorkloadHours: z.array(num).optional().meta({ description: 'Workload per shift, officer-hours per week (order of the plan\'s shifts); absent in a viewer\'s answer' }),
+    needHours: num.meta({ description: 'Engagement need, community hours per week' }),
+    polsbyPopper: num.meta({ description: '4πA/P² of the dissolved cells' }),
+    contiguous: z.boolean(),
+    pieces: z.number().int(),
+    bridgesUsed: z.number().int(),
+    locked: z.boolean(),
+    district: z.string().nullable(),
+    method: z.string().nullable(),
+  })
+  .meta({ id: 'BeatMetrics' });
+
+/** `metrics.json` (PlanMetrics, the DESIGN.md contract). */
+export const PlanMetricsSchema = z
+  .looseObject({
+    resolution: z.number().int(),
+    cells: z.number().int(),
+    beats: z.number().int(),
+    workload: z.object({ total: num, mean: num, min: num, max: num, maxOverMean: num, minOverMean: num, cv: num }).meta({
+      description: 'Workload per beat on the balanced measure; cv = population standard deviation / mean',
+    }),
+    contiguity: z.object({ nonContiguousBeats: z.number().int(), emptyBeats: z.number().int() }),
+    compactness: z.object({ polsbyPopperMean: num, polsbyPopperMin: num }),
+    cutEdges: z.number().int(),
+    unassignedCells: z.number().int(),
+    timingsMs: z.looseObject({ grid: num, score: num, plan: num, evaluate: num, total: num }),
+    balanceOn: z.union([z.string(), z.record(z.string(), z.unknown())]),
+    beatsOutsideTolerance: z.number().int(),
+    tolerance: num,
+    bridges: z.array(z.array(z.string())),
+    perBeat: z.array(BeatMetricsSchema),
+    privacy: PrivacySchema.optional().meta({ description: 'Set in a viewer\'s answer: figures computed from pooled cell values' }),
+  })
+  .meta({ id: 'PlanMetrics' });
+
+/** `GET /plans/:id/compare`: plan A (this one) against plan B (`with`). */
+export const PlanComparisonSchema = z
+  .looseObject({
+    changedCells: z.object({ count: z.number().int(), share: num, cells: z.array(z.string()).meta({ description: 'H3 ids of the cells whose beat changed' }) }),
+    beats: z.array(
+      z.looseObject({
+        id: z.string().meta({ description: 'Beat of plan B' }),
+        matchedId: z.string().nullable().meta({ description: 'Beat of plan A sharing most of its cells' }),
+        overlapCells: z.number().int(),
+        workloadBefore: num,
+        workloadAfter: num,
+        workloadChange: num,
+      }),
+    ),
+    metrics: z.object({ a: PlanMetricsSchema, b: PlanMetricsSchema }),
+    deltas: z.looseObject({
+      maxOverMean: num,
+      minOverMean: num,
+      cv: num,
+      polsbyPopperMean: num,
+      polsbyPopperMin: num,
+      cutEdges: num,
+      nonContiguousBeats: num,
+      unassignedCells: num,
+    }).meta({ description: 'B − A' }),
+  })
+  .meta({ id: 'PlanComparison' });
+
+/** Response figures of an area (city, shift, beat or district), all shifts together unless per shift. */
+const ResponseFiguresBase = {
+  units: num.meta({ description: 'Units on duty (mean over the hours)' }),
+  callsPerHour: num,
+  rho: num.meta({ description: 'Utilisation: busy share of unit time' }),
+  pOwnUnitsBusy: numOrNull,
+  crossBeatShare: numOrNull.meta({ description: 'Share of calls answered by another beat\'s unit' }),
+  outsideBeatShare: numOrNull,
+  meanTravelMinutes: numOrNull,
+  p90TravelMinutes: numOrNull,
+  meanQueueWaitMinutes: numOrNull,
+  meanResponseMinutes: numOrNull.optional(),
+};
+
+/** Response figures (hypercube model) of a plan version. */
+export const ResponseFiguresSchema = z
+  .looseObject({
+    format: z.string(),
+    staffingRule: z.string().meta({ description: 'Where the officers on duty come from' }),
+    assumptions: z
+      .looseObject({
+        travel: z.string(),
+        speedKmh: z.array(numOrNull).meta({ description: 'Per shift, km/h (null for road travel)' }),
+        detourFactor: z.array(numOrNull).meta({ description: 'Per shift (null for road travel)' }),
+        serviceMinutes: z.array(num).meta({ description: 'Mean service time per shift, minutes' }),
+        serviceMinutesSource: z.string(),
+        unitsSource: z.string(),
+        responseTime: z.string(),
+        fractionalUnits: z.string(),
+        dispatch: z.string(),
+      })
+      .meta({ description: 'What the figures assume: travel model, speed, detour, service minutes, units source' }),
+    unitsOnDutyByShift: z.array(z.array(num)).meta({ description: '[shift][beat] units on duty by the time model' }),
+    city: z.looseObject(ResponseFiguresBase),
+    shifts: z.array(z.looseObject({ shift: z.string(), ...ResponseFiguresBase })),
+    beats: z.array(z.looseObject({ id: z.string(), ...ResponseFiguresBase })),
+    districts: z.array(z.looseObject({ id: z.string(), ...ResponseFiguresBase })),
+    unitsByShift: z.array(z.array(num)).meta({ description: '[shift][beat] officers (required or allocated) the figures assume' }),
+    atoms: z.number().int(),
+    warnings: z.array(z.string()),
+    timingsMs: z.looseObject({ total: num }),
+  })
+  .meta({ id: 'ResponseFigures' });
+
+/** `GET /plans/:id/response`. */
+export const PlanResponseSchema = ResponseFiguresSchema.extend({
+  planId: IdSchema,
+  version: z.number().int(),
+  staffing: IdSchema.nullable().meta({ description: 'The staffing whose officers were used, or null (the time model\'s)' }),
+}).meta({ id: 'PlanResponse' });
+
+/** `POST /plans/:id/response/whatif`. */
+export const ResponseWhatIfSchema = z
+  .object({ planId: IdSchema, version: z.number().int(), before: ResponseFiguresSchema, after: ResponseFiguresSchema })
+  .meta({ id: 'ResponseWhatIf' });
+
+/** A roster reader's report. */
+const RosterReportSchema = z.looseObject({
+  file: z.string(),
+  read: z.number().int(),
+  used: z.number().int(),
+  rejected: z.array(z.looseObject({ row: z.number().int(), field: z.string(), reason: z.string() })),
+});
+
+/** A staffing result (`staffing.json`, engine `staffingToJson`). */
+export const StaffingResultSchema = z
+  .looseObject({
+    format: z.string(),
+    totals: z.looseObject({ officers: z.number().int(), available: z.number().int(), assigned: z.number().int(), required: z.number().int(), allocated: z.number().int() }),
+    continuity: z.looseObject({ percent: numOrNull, kept: z.number().int(), officersWithBeat: z.number().int() }),
+    shifts: z.array(z.looseObject({ shift: z.string(), headcount: z.number().int(), required: z.number().int(), allocated: z.number().int(), maxSaturation: numOrNull })),
+    beats: z.array(
+      z.looseObject({
+        id: z.string(),
+        district: z.string().nullable(),
+        shifts: z.array(
+          z.looseObject({
+            shift: z.string(),
+            workloadHours: numOrNull.meta({ description: 'Officer-hours per week' }),
+            required: z.number().int(),
+            allocated: z.number().int(),
+            saturation: numOrNull,
+            communityHours: numOrNull.optional(),
+            vehicle: z.string().nullable().optional(),
+            officers: z.array(z.string()).meta({ description: 'Officer ids assigned' }),
+          }),
+        ),
+      }),
+    ),
+    unfilled: z.array(z.unknown()),
+    solved: z.looseObject({ exact: z.boolean(), parts: z.array(z.looseObject({ part: z.string(), exact: z.boolean(), method: z.string() })) }).meta({
+      description: 'Which parts were solved exactly and which heuristically',
+    }),
+    roster: RosterReportSchema.optional(),
+  })
+  .meta({ id: 'StaffingResult' });
+
+/** `GET /plans/:id/whatif/:jobId`. */
+export const WhatIfResultSchema = z
+  .looseObject({
+    planId: IdSchema,
+    version: z.number().int(),
+    roster: z.union([IdSchema, RosterReportSchema]),
+    scenario: z.record(z.string(), z.unknown()),
+    infeasible: z.string().nullable(),
+    diff: z.looseObject({
+      shifts: z.array(z.looseObject({ shift: z.string() })),
+      beats: z.array(z.looseObject({ beat: z.string(), shift: z.string() })),
+      moved: z.array(z.looseObject({ officerId: z.string(), shift: z.string() })),
+    }).nullable(),
+    response: z.looseObject({
+      before: z.union([ResponseFiguresSchema, z.looseObject({ staffingRule: z.string(), error: z.object({ code: z.string(), message: z.string() }) })]),
+      after: z.union([ResponseFiguresSchema, z.looseObject({ staffingRule: z.string(), error: z.object({ code: z.string(), message: z.string() }) })]),
+    }).nullable(),
+  })
+  .meta({ id: 'WhatIfResult' });
+
+/** `GET /health`. */
+export const HealthSchema = z.object({ status: z.literal('ok'), version: z.string() });

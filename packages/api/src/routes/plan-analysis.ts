@@ -18,7 +18,10 @@ import {
   MeetingSettingsSchema,
   RebalanceRequestSchema,
   ResponseQuery,
+  PlanResponseSchema,
   ResponseWhatIfRequestSchema,
+  ResponseWhatIfSchema,
+  WhatIfResultSchema,
   SimulationRequestSchema,
   WhatIfRequestSchema,
 } from '../schemas.js';
@@ -26,11 +29,6 @@ import type { PlanRecord, PlanSettings } from '../store/store.js';
 import { jobDto } from './jobs.js';
 
 const IF_MATCH = [{ name: 'If-Match', required: true, description: 'The ETag of the version to re-balance' }];
-
-const ResponseFiguresSchema = z.record(z.string(), z.unknown()).meta({
-  description:
-    '`{ planId, version, staffing, staffingRule, city, shifts[], beats[], districts[], unitsByShift, atoms, warnings, timingsMs }`: mean and p90 travel minutes, utilisation (rho), cross-beat dispatch share, queue wait — city-wide, per shift, per beat and per district (all shifts together)',
-});
 
 const MeetingsSchema = z.object({
   version: z.number().int(),
@@ -103,7 +101,11 @@ export function planAnalysisRoutes(t: RouteTable, ctx: AppContext): void {
     params: IdParams,
     query: ResponseQuery,
     responses: {
-      200: { description: 'Response figures', schema: ResponseFiguresSchema, headers: { ETag: 'The version the figures are for' } },
+      200: {
+        description: 'Mean and p90 travel minutes, utilisation (rho), cross-beat dispatch share, queue wait — city-wide, per shift, per beat and per district (all shifts together)',
+        schema: PlanResponseSchema,
+        headers: { ETag: 'The version the figures are for' },
+      },
       422: { description: 'The model cannot run (`INFEASIBLE`: a shift over 100% utilisation; `BAD_INPUT`: the plan holds no incidents)' },
     },
     handler: async ({ res, params, query }) => {
@@ -125,7 +127,7 @@ export function planAnalysisRoutes(t: RouteTable, ctx: AppContext): void {
     params: IdParams,
     body: ResponseWhatIfRequestSchema,
     responses: {
-      200: { description: '`{ planId, version, before, after }`, each a ResponseFigures', schema: z.object({ planId: z.string(), version: z.number().int(), before: ResponseFiguresSchema, after: ResponseFiguresSchema }) },
+      200: { description: '`{ planId, version, before, after }`, each a ResponseFigures', schema: ResponseWhatIfSchema },
       422: { description: '`INFEASIBLE`: a shift over 100% utilisation with these officers; `BAD_INPUT`: an unknown beat or shift (`details.field` names it)' },
     },
     handler: async ({ res, params, body }) => {
@@ -193,7 +195,7 @@ export function planAnalysisRoutes(t: RouteTable, ctx: AppContext): void {
     responses: {
       200: {
         description: '`{ planId, version, scenario, infeasible, diff, response: { before, after }, roster }`',
-        schema: z.record(z.string(), z.unknown()),
+        schema: WhatIfResultSchema,
       },
       409: { description: 'The job has not succeeded (`JOB_NOT_FINISHED`)' },
     },

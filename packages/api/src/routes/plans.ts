@@ -40,6 +40,9 @@ import {
   MoveRequestSchema,
   PageQuery,
   pageSchema,
+  PlanComparisonSchema,
+  PlanMetricsSchema,
+  StaffingResultSchema,
   PlanRequestSchema,
   PlanSchema,
   PlanVersionSchema,
@@ -323,7 +326,13 @@ export function planRoutes(t: RouteTable, ctx: AppContext): void {
     role: 'viewer',
     params: IdParams,
     query: VersionQuery,
-    responses: { 200: { description: 'PlanMetrics (DESIGN.md contract)', schema: z.record(z.string(), z.unknown()) } },
+    responses: {
+      200: {
+        description: 'PlanMetrics (DESIGN.md contract). A viewer gets the figures computed from pooled cell values (`privacy`), without per-shift workload',
+        schema: PlanMetricsSchema,
+        headers: { ETag: 'The version the metrics are of' },
+      },
+    },
     handler: async ({ res, params, query, principal }) => {
       const p = await getPlan(params.id);
       const v = await getVersion(p, query.version);
@@ -430,7 +439,10 @@ export function planRoutes(t: RouteTable, ctx: AppContext): void {
     role: 'viewer',
     params: IdParams,
     query: CompareQuery,
-    responses: { 200: { description: 'PlanComparison', schema: z.record(z.string(), z.unknown()) }, 422: { description: 'The plans are on different grids' } },
+    responses: {
+      200: { description: 'Changed cells, matched beats and metric deltas (B − A). A viewer\'s comparison is computed from pooled cell values', schema: PlanComparisonSchema },
+      422: { description: 'The plans are on different grids' },
+    },
     handler: async ({ res, params, query, principal }) => {
       const a = await getPlan(params.id);
       const b = await getPlan(query.with);
@@ -650,7 +662,7 @@ export function planRoutes(t: RouteTable, ctx: AppContext): void {
     tag: 'staffing',
     role: 'commander',
     params: z.object({ id: IdSchema, staffingId: IdSchema }),
-    responses: { 200: { description: "The engine's staffing result", schema: z.record(z.string(), z.unknown()) } },
+    responses: { 200: { description: "The engine's staffing result (staffing.json)", schema: StaffingResultSchema } },
     handler: async ({ res, params }) => {
       const s = await store.getStaffing(params.staffingId);
       if (!s || s.planId !== params.id) throw new ApiError('NOT_FOUND', `no staffing ${params.staffingId} for plan ${params.id}`);
