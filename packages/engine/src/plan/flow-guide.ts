@@ -264,7 +264,8 @@ export function flowGuidedBalance(ctx: SearchContext, parts: SearchParts, option
         const strict = linksTo >= 2 || linksFrom <= 1;
         if (!strict && (pickStrict || !relaxed)) continue;
         let bad = false;
-        for (const c of parts.constraints) if (c.check(i, a, b) !== null) (bad = true);
+        // the tendril guard is applied above, strictly first and relaxed when nothing else moves
+        for (const c of parts.constraints) if (c.name !== 'tendril-guard' && c.check(i, a, b) !== null) (bad = true);
         if (bad) continue;
         const s = sumDelta(parts.secondary, i, a, b) - (wi > 0 ? 1e-9 * wi : 0);
         if ((strict && !pickStrict) || s < pickScore) {

@@ -265,6 +265,7 @@ export function planBeats(grid: Grid, scores: PlanScores, options: PlanBeatsOpti
     changePerCell: options.changePerCell ?? 0.002,
     ...(initial && budgeted ? { changeBudget: maxChange! * total } : {}),
     cutWeight: options.cutEdgeWeight ?? 0.002,
+    tendrilGuard: !!initial && !restart,
     rng: rng.fork(),
     bfsLimit: Math.max(2000, Math.ceil((4 * n) / K)),
     signal: options.signal,
