@@ -6,7 +6,7 @@ import { toCsv } from '../packages/engine/src/csv-format.js';
 import { readCsvTable } from '../packages/engine/src/io/csv.js';
 import { runCli } from '../packages/engine/src/cli/run.js';
 import { captureIo } from './support/cli-io.js';
-import { hasRealdata, realdata } from './support/realdata.js';
+import { hasRealdata, realdata, REPO_ROOT } from './support/realdata.js';
 
 const capture = captureIo;
 
@@ -84,5 +84,30 @@ describe.skipIf(!hasRealdata())('reading incident times right (Chicago, San Fran
     const d = capture();
     expect(await runCli(['score', '--boundary', 'b.geojson', '--incidents', 'i.csv', '--out', tmpdir(), '--date-only', 'midnight'], d.io)).toBe(2);
     expect(d.err).toMatch(/--date-only/);
+  });
+});
+
+describe('evaluate reads new incidents in the zone the plan was made in', () => {
+  it('a plan made with --timezone converts a UTC file at evaluate without the flag', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bp-tz-eval-'));
+    const fixture = join(REPO_ROOT, 'packages', 'engine', 'src', 'golden', 'fixtures', 'lakeside', 'in');
+    const table = await readCsvTable(join(fixture, 'incidents.csv'));
+    const iDate = table.columns.indexOf('Date');
+    const good = table.rows.filter((r) => /^\d\d\/\d\d\/\d{4} \d\d:\d\d:\d\d [AP]M$/.test(r[iDate]!));
+    const utc = join(dir, 'utc.csv');
+    writeFileSync(utc, toCsv(table.columns, good.map((r) => r.map((v, k) => (k === iDate ? chicagoWinterToUtcIso(v) : v)))));
+    const plan = captureIo();
+    const city = ['--boundary', join(fixture, 'boundary.geojson'), '--resolution', '9'];
+    expect(await runCli(['plan', ...city, '--incidents', join(fixture, 'incidents.csv'), '--beats', '4', '--timezone', 'America/Chicago', '--out', join(dir, 'plan')], plan.io)).toBe(0);
+    const evaluated = captureIo();
+    expect(await runCli(['evaluate', '--plan', join(dir, 'plan', 'plan.json'), '--incidents', utc, '--out', join(dir, 'eval')], evaluated.io)).toBe(0);
+    // every used row was written in UTC and converted
+    const used = /used (\d+),/.exec(evaluated.err)?.[1];
+    expect(used).toBeDefined();
+    expect(evaluated.err).toContain(`incidents: ${used} times written with a UTC offset converted into America/Chicago`);
+    // the same incidents as local times give the same cells.csv
+    const local = captureIo();
+    expect(await runCli(['evaluate', '--plan', join(dir, 'plan', 'plan.json'), '--incidents', join(fixture, 'incidents.csv'), '--out', join(dir, 'eval-local')], local.io)).toBe(0);
+    expect(readFileSync(join(dir, 'eval', 'cells.csv'), 'utf8')).toBe(readFileSync(join(dir, 'eval-local', 'cells.csv'), 'utf8'));
   });
 });

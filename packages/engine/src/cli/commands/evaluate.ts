@@ -48,6 +48,7 @@ export const EVALUATE_HELP = {
     ...CITY_OPTIONS,
     boundary: { ...CITY_OPTIONS.boundary, required: false, description: "City limits; optional (the plan's grid is used)." },
     shifts: { ...CITY_OPTIONS.shifts, default: "the plan's shifts" },
+    timezone: { ...CITY_OPTIONS.timezone, default: "the plan's (the zone its incidents were read in), else none" },
     tolerance: { type: 'string', value: 'EPS', description: 'Balance band ±EPS around the mean workload.', default: "the plan's tolerance, else 0.025" },
   },
   formats: ['plan', 'incidents', 'geojson'],
@@ -60,7 +61,10 @@ export async function evaluateCommand(argv: string[], io: CliIo): Promise<number
   const saved = await readPlanFile(required(values.plan, 'plan'));
   const tolerance = numberFlag(values.tolerance, 'tolerance', 0.001, 1) ?? (saved.extra.tolerance as number | undefined) ?? DEFAULT_TOLERANCE;
   const shifts = values.shifts ?? saved.scores.shifts.map((s) => s.id).join(',');
-  const city = await loadCityFromArgs({ ...values, shifts }, { grid: saved.grid, onProgress: terminalProgress(io.stderr), log: io.stderr });
+  // the incidents of the plan were read in this zone (plan.json extra.incidents.times)
+  const planZone = (saved.extra.incidents as { times?: { timeZone?: string | null } } | undefined)?.times?.timeZone ?? undefined;
+  const timezone = values.timezone ?? planZone;
+  const city = await loadCityFromArgs({ ...values, shifts, timezone }, { grid: saved.grid, onProgress: terminalProgress(io.stderr), log: io.stderr });
   const t = performance.now();
   const balanceOn = (saved.extra.balanceOn as BalanceOn | undefined) ?? 'total';
   const metrics = evaluatePlan(saved.grid, saved.plan, city.score.scores, { balanceOn, tolerance });
