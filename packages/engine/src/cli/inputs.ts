@@ -132,6 +132,16 @@ export function incidentReadFlags(args: IncidentReadArgs): Pick<ReadIncidentsOpt
 }
 
 /**
+ * The IANA zone a saved plan's incidents were read in (`plan.json` `extra.incidents.times.timeZone`),
+ * the default `--timezone` of commands that read new incidents against the plan.
+ * @example incidentReadFlags({ ...values, timezone: values.timezone ?? planTimeZone(saved.extra) })
+ */
+export function planTimeZone(extra: Readonly<Record<string, unknown>>): string | undefined {
+  const zone = (extra.incidents as { times?: { timeZone?: unknown } } | undefined)?.times?.timeZone;
+  return typeof zone === 'string' ? zone : undefined;
+}
+
+/**
  * Reads boundary, barriers, layers and incidents named by the flags, builds the grid and
  * scores it (the engine's `loadCity`; with `grid` — a saved plan's — the boundary is optional).
  * @param beats the number of beats wanted (steers the automatic resolution)

@@ -10,7 +10,7 @@ import { planFromJson, planToCellsCsv } from '../../plan/output.js';
 import type { BalanceOn } from '../../plan/types.js';
 import { DEFAULT_TOLERANCE } from '../../plan/weights.js';
 import { terminalProgress } from '../progress.js';
-import { CITY_OPTIONS, loadCityFromArgs, numberFlag, required, roundTimings, writeOut } from '../inputs.js';
+import { CITY_OPTIONS, loadCityFromArgs, numberFlag, planTimeZone, required, roundTimings, writeOut } from '../inputs.js';
 import { parseOptions, type CommandHelp } from '../options.js';
 import type { CliIo } from '../run.js';
 import { metricsLine } from './plan.js';
@@ -61,9 +61,7 @@ export async function evaluateCommand(argv: string[], io: CliIo): Promise<number
   const saved = await readPlanFile(required(values.plan, 'plan'));
   const tolerance = numberFlag(values.tolerance, 'tolerance', 0.001, 1) ?? (saved.extra.tolerance as number | undefined) ?? DEFAULT_TOLERANCE;
   const shifts = values.shifts ?? saved.scores.shifts.map((s) => s.id).join(',');
-  // the incidents of the plan were read in this zone (plan.json extra.incidents.times)
-  const planZone = (saved.extra.incidents as { times?: { timeZone?: string | null } } | undefined)?.times?.timeZone ?? undefined;
-  const timezone = values.timezone ?? planZone;
+  const timezone = values.timezone ?? planTimeZone(saved.extra);
   const city = await loadCityFromArgs({ ...values, shifts, timezone }, { grid: saved.grid, onProgress: terminalProgress(io.stderr), log: io.stderr });
   const t = performance.now();
   const balanceOn = (saved.extra.balanceOn as BalanceOn | undefined) ?? 'total';

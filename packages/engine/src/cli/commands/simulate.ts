@@ -12,7 +12,7 @@ import { readIncidents } from '../../io/read-incidents.js';
 import { simulationReport, type SimulationReportInput } from '../../response/simulation-report.js';
 import { parseOptions, type CommandHelp, type OptionTable } from '../options.js';
 import { terminalProgress } from '../progress.js';
-import { CITY_OPTIONS, incidentReadFlags, ingestSummary, intFlag, numberFlag, required, writeOut } from '../inputs.js';
+import { CITY_OPTIONS, incidentReadFlags, ingestSummary, planTimeZone, intFlag, numberFlag, required, writeOut } from '../inputs.js';
 import type { CliIo } from '../run.js';
 import { readPlanFile } from './evaluate.js';
 
@@ -47,7 +47,7 @@ const OPTIONS = {
   speed: { type: 'string', value: 'KMH', description: 'Travel speed, km/h (straight-line travel model).', default: '30' },
   detour: { type: 'string', value: 'F', description: 'Road over straight-line distance (straight-line travel model).', default: '1.3' },
   map: CITY_OPTIONS.map,
-  timezone: CITY_OPTIONS.timezone,
+  timezone: { ...CITY_OPTIONS.timezone, default: "the plan's (the zone its incidents were read in), else none" },
   'date-only': CITY_OPTIONS['date-only'],
   strict: { type: 'boolean', description: 'Exit 3 when the result is not what was asked (any warning: incidents left out, the hypercube not run, or --poisson disagreement over 2 points).' },
 } as const satisfies OptionTable;
@@ -97,13 +97,13 @@ export async function simulateCommand(argv: string[], io: CliIo): Promise<number
     officerHoursPerWeek: numberFlag(values['officer-hours'], 'officer-hours', 1, 168),
     onProgress: terminalProgress(io.stderr),
   };
-  const { grid, plan, scores } = await readPlanFile(planFile);
+  const { grid, plan, scores, extra } = await readPlanFile(planFile);
   const staffing = await readJsonFile(staffingFile);
   let calls: SimulationReportInput['calls'];
   if (incidentsFile === undefined) calls = { poisson: { days } };
   else {
     const { incidents, report } = await readIncidents(incidentsFile, {
-      ...incidentReadFlags(values),
+      ...incidentReadFlags({ ...values, timezone: values.timezone ?? planTimeZone(extra) }),
       locate: pointToCellLocator(grid),
       onProgress: options.onProgress,
     });
