@@ -214,10 +214,10 @@ describe('hypercube model', () => {
     expect(sumAbs / count).toBeLessThan(0.006);
     expect(worstAbs).toBeLessThan(0.021);
     expect(worstRel).toBeLessThan(0.07);
-    // Multi-unit beats at ρ 0.6–0.8: the group correction overestimates cross-beat dispatch
-    // by up to ~4.6 points (Larson's unit-level method underestimated it by up to 86% relative
-    // at low ρ); at ρ ≤ 0.4 the bound stays 0.035.
-    expect(worstCross).toBeLessThan(0.05);
+    // Multi-unit beats at ρ 0.6–0.8: the group correction misses cross-beat dispatch by up to
+    // 4 points (Larson's unit-level method underestimated it by up to 86% relative at low ρ);
+    // at ρ ≤ 0.4 the bound stays 0.035.
+    expect(worstCross).toBeLessThan(0.042);
     expect(worstCrossLowRho).toBeLessThan(0.035);
   });
 

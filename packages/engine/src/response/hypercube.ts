@@ -353,8 +353,8 @@ export function groupAllBusyProbability(m: number, rho: number): number {
  * units: each group is an M/M/m-like node whose all-busy probability is the Erlang loss
  * B_g = B(m_g, a_g) with carried load m_g ρ_g (see {@link groupAllBusyProbability}); groups are
  * independent up to Larson's correction applied to groups, Q(G, ρ', k) for k groups ahead on a
- * list (G staffed groups, ρ' = ρ · Σ m_g B_g / Σ m_g ρ_g). With one unit per group this is
- * exactly Larson's method. Fixed point, per group g:
+ * list (G staffed groups, ρ' = the mean of B_g over them: the chance that a group is all busy).
+ * With one unit per group this is Larson's method (ρ' = ρ once Σ ρ_g = N ρ). Fixed point, per group g:
  *
  * ρ_g = (1 − B_g) · V_g + ρ · P_W,  V_g = (1/(m_g μ)) Σ_atoms λ_j Q(G, ρ', k_g) Π_{groups h ahead of g} B_h,
  *
@@ -362,9 +362,10 @@ export function groupAllBusyProbability(m: number, rho: number): number {
  * ρ_g (Larson's update when h = 1) until it settles. The approximation conserves workload only nearly,
  * so the utilisations are rescaled by one common factor to make Σ_g m_g ρ_g = λ/μ exact, and
  * each atom's dispatch shares are rescaled to sum to 1 − P_W. Against the exact model on random
- * instances with N ≤ 15, 1–5 units per group and ρ 0.05–0.5 the city cross-beat share is within
- * 3% relative and unit utilisations within 5% when beat loads per unit differ ≤ 3× (`pnpm bench
- * response` prints the table; with 6× spread the lightest units reach ~8%).
+ * instances with N ≤ 15, 1–5 units per group, ρ 0.05–0.5 and loads per unit within 3×, the city
+ * cross-beat share is within 3.5% relative and unit utilisations within 5.6% when groups have
+ * equal sizes; mixed sizes reach 11% on utilisation (`pnpm bench response` prints the table;
+ * docs/time-model.md).
  * Cost per iteration: O(atoms × list positions actually reached + G²).
  * @param system groups, atoms, preferences and service rate (see {@link HypercubeSystem})
  * @throws BeatplanError `BAD_INPUT`, `INFEASIBLE` (ρ ≥ 1 or calls but no unit), `ABORTED`
@@ -398,15 +399,13 @@ export function solveHypercubeApprox(system: HypercubeSystem, options: Hypercube
   /** B_g from ρ_g, then the group-level correction factors Q(G, ρ', ·). */
   const updateBusy = (final = false): void => {
     let sb = 0;
-    let sr = 0;
     for (let g = 0; g < groups; g++) {
       const m = units[g]!;
       if (m === 0) continue;
       busy[g] = groupAllBusyProbability(m, Math.min(r[g]!, 1 - 1e-12));
-      sb += m * busy[g]!;
-      sr += m * r[g]!;
+      sb += busy[g]!;
     }
-    const rp = sr > 0 ? Math.min(1 - 1e-9, (rho * sb) / sr) : 0;
+    const rp = Math.min(1 - 1e-9, sb / staffedGroups);
     // Q is O(G²) to compute: only up to the deepest list position the walks reached (with a
     // margin; a walk that goes past it asks for a recomputation), and not while ρ' moves less
     // than 1e-5 relative (recomputed exactly at the end).
