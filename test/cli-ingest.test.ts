@@ -111,3 +111,21 @@ describe('evaluate reads new incidents in the zone the plan was made in', () => 
     expect(readFileSync(join(dir, 'eval', 'cells.csv'), 'utf8')).toBe(readFileSync(join(dir, 'eval-local', 'cells.csv'), 'utf8'));
   });
 });
+
+describe('an incidents file with no usable row is exit 2', () => {
+  it('header only, or every row outside the city: BAD_INPUT naming the file and the top reason', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bp-none-'));
+    const boundary = join(REPO_ROOT, 'packages', 'engine', 'src', 'golden', 'fixtures', 'lakeside', 'in', 'boundary.geojson');
+    const empty = join(dir, 'empty.csv');
+    writeFileSync(empty, 'Latitude,Longitude,Date,Primary Type\n');
+    const a = captureIo();
+    expect(await runCli(['score', '--boundary', boundary, '--incidents', empty, '--resolution', '9', '--out', join(dir, 'a')], a.io)).toBe(2);
+    expect(a.err).toMatch(/BAD_INPUT: the incidents file holds no data rows \(file .*empty\.csv/);
+    const away = join(dir, 'away.csv');
+    writeFileSync(away, toCsv(['Latitude', 'Longitude', 'Date', 'Primary Type'], [[47.6, -122.3, '01/05/2025 10:00:00 AM', 'THEFT'], [47.61, -122.31, '01/05/2025 11:00:00 AM', 'THEFT']]));
+    const b = captureIo();
+    expect(await runCli(['plan', '--boundary', boundary, '--incidents', away, '--resolution', '9', '--out', join(dir, 'b')], b.io)).toBe(2);
+    expect(b.err).toMatch(/no usable incident: all 2 rows rejected, most as outside_boundary \(2, e\.g\. lines 2, 3\) — the points lie outside the boundary/);
+    expect(b.err).toMatch(/away\.csv/);
+  });
+});
