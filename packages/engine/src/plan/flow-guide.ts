@@ -154,9 +154,10 @@ export interface FlowBalanceOptions {
 
 /**
  * Moves cells along min-cost-flow transfers until every beat is inside the band
- * (`ctx.band`), the budget is spent or no round helps. Rounds aim at a band that halves from
- * the largest deviation down to `aim × band`, so the most over-loaded beats are served first
- * (which matters when a change budget stops the process early).
+ * (`ctx.band`), the budget is spent or no round helps. Each round aims at a stage band just
+ * under the largest deviation (0.8 ×), shrinking every round (× 0.5, or × 0.85 under a change
+ * budget) down to `aim × band`, so the most over-loaded beats are served first — which is
+ * what a budget should buy when it stops the process early.
  * Deterministic; mutates `ctx.part` (and the change ledger).
  */
 export function flowGuidedBalance(ctx: SearchContext, parts: SearchParts, options: FlowBalanceOptions = {}): FlowBalanceStats {
@@ -181,12 +182,14 @@ export function flowGuidedBalance(ctx: SearchContext, parts: SearchParts, option
   let stale = 0;
   let best = bandExcess(load, target, lockedBeat, ctx.band);
   let stage = Infinity;
+  // Under a change budget the band shrinks slowly, so the budget goes to the worst beats first.
+  const shrink = ctx.changeBudget !== undefined ? 0.85 : 0.5;
   while (stats.rounds < maxRounds && best > 0) {
     throwIfAborted(ctx.signal);
     if (ctx.now() > ctx.deadline) break;
     // Shave the largest deviations first: the stage band starts just under the worst beat
-    // and at least halves every round down to the aim.
-    stage = Math.max(aimBand, Math.min(stage * 0.5, 0.8 * maxDeviation(load, target, lockedBeat)));
+    // and shrinks every round down to the aim.
+    stage = Math.max(aimBand, Math.min(stage * shrink, 0.8 * maxDeviation(load, target, lockedBeat)));
     const stageBand = stage;
     const transfers = beatTransfers(load, target, lockedBeat, neighbouringBeats(ctx), stageBand);
     stats.rounds++;
@@ -213,7 +216,7 @@ export function flowGuidedBalance(ctx: SearchContext, parts: SearchParts, option
     for (const t of transfers) pendingIn[t.to] += t.amount;
     for (const k of sinkFirst(transfers, K)) {
       gen++;
-      moved += transfer(ctx, parts, transfers[k]!, lists[k]!, stamp, gen, stageBand);
+      moved += transfer(transfers[k]!, lists[k]!, gen, stageBand);
       pendingIn[transfers[k]!.to] -= transfers[k]!.amount;
     }
     stats.moves += moved;
@@ -227,7 +230,7 @@ export function flowGuidedBalance(ctx: SearchContext, parts: SearchParts, option
   return stats;
 
   /** Moves cells from `t.from` into `t.to` worth about `t.amount`; returns the cells moved. */
-  function transfer(ctx: SearchContext, parts: SearchParts, t: BeatTransfer, cand: number[], stamp: Int32Array, gen: number, stageBand: number): number {
+  function transfer(t: BeatTransfer, cand: number[], gen: number, stageBand: number): number {
     const { from: a, to: b } = t;
     for (const i of cand) stamp[i] = gen;
     const slack = 0.5 * stageBand * target[b]!;
@@ -267,7 +270,8 @@ export function flowGuidedBalance(ctx: SearchContext, parts: SearchParts, option
         // the tendril guard is applied above, strictly first and relaxed when nothing else moves
         for (const c of parts.constraints) if (c.name !== 'tendril-guard' && c.check(i, a, b) !== null) (bad = true);
         if (bad) continue;
-        const s = sumDelta(parts.secondary, i, a, b) - (wi > 0 ? 1e-9 * wi : 0);
+        // secondary objective of the move; ties go to the heavier cell (more of the transfer)
+        const s = sumDelta(parts.secondary, i, a, b) - 1e-9 * wi;
         if ((strict && !pickStrict) || s < pickScore) {
           pick = i;
           pickScore = s;
@@ -299,7 +303,6 @@ export function flowGuidedBalance(ctx: SearchContext, parts: SearchParts, option
         }
       }
     }
-    void ctx;
     return moves;
   }
 }
