@@ -1,18 +1,40 @@
 /**
- * A small pool of long-lived worker threads for the engine work a request waits for
+ * A small pool of long-lived worker processes for the engine work a request waits for
  * (response figures, response what-ifs): the request thread only sends a message and awaits
- * the answer, so a 1–2 s hypercube run on a city never holds the event loop. Each worker keeps
+ * the answer, so a 1–8 s hypercube run on a city never holds the event loop. Each worker keeps
  * a few plan versions loaded; a version's plan.json crosses to a worker once.
+ *
+ * Processes, not worker threads: a worker thread shares the process's V8 platform (its GC
+ * helper threads), so a busy computation lengthens the request thread's own GC pauses; a child
+ * process has its own, and runs entirely at a lower priority (`nice` {@link WORKER_NICE} on
+ * Linux) so that on a busy machine the request thread wins the CPU.
  */
-import type { Worker } from 'node:worker_threads';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { BeatplanError, type BeatplanErrorCode } from '@beatplan/engine';
 import type { Logger } from 'pino';
 import { ApiError } from '../errors.js';
 import type { ComputeReply, ComputeRequest, ComputeTask } from './compute-protocol.js';
-import { spawnWorker } from './job-runner.js';
+import { WORKER_NICE } from './thread-priority.js';
+
+/**
+ * Starts a compute worker process: `compute-worker.js`, or from TS source (vitest, tsx)
+ * `compute-worker.ts` through tsx with the `source` condition; under `nice` where it exists.
+ */
+function startComputeProcess(): ChildProcess {
+  const fromSource = import.meta.url.endsWith('.ts');
+  const entry = fileURLToPath(new URL(`./compute-worker.${fromSource ? 'ts' : 'js'}`, import.meta.url));
+  const args = [...(fromSource ? ['--conditions=source', '--import', import.meta.resolve('tsx')] : []), entry];
+  const options = { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] as ('ignore' | 'inherit' | 'ipc')[], serialization: 'advanced' as const };
+  const nice = '/usr/bin/nice';
+  return process.platform === 'linux' && existsSync(nice)
+    ? spawn(nice, ['-n', String(WORKER_NICE), process.execPath, ...args], options)
+    : spawn(process.execPath, args, options);
+}
 
 interface Slot {
-  worker: Worker;
+  worker: ChildProcess;
   /** Requests sent and not answered. */
   inFlight: number;
   /** Version keys this worker was sent (it may have evicted some: it then answers `missing`). */
@@ -76,7 +98,7 @@ export class ComputePool {
     const slots = this.slots.splice(0);
     for (const p of this.pending.values()) p.reject(new ApiError('INTERNAL', 'the server is shutting down'));
     this.pending.clear();
-    await Promise.all(slots.map((s) => s.worker.terminate()));
+    for (const s of slots) s.worker.kill();
   }
 
   /** A worker that holds `key` and is not busier than the least busy one, else the least busy (a new one while fewer than `size`). */
@@ -93,7 +115,7 @@ export class ComputePool {
       const message: ComputeRequest = withPlan ? { ...p.request, planJson: await p.planJson() } : p.request;
       if (withPlan) p.slot.keys.add(p.request.key);
       if (!this.pending.has(p.request.id)) return; // closed meanwhile
-      p.slot.worker.postMessage(message);
+      p.slot.worker.send(message);
     } catch (e) {
       this.settle(p.request.id, (q) => q.reject(e));
     }
@@ -108,9 +130,11 @@ export class ComputePool {
   }
 
   private spawn(): Slot {
-    const worker = spawnWorker('compute-worker', undefined);
+    const worker = startComputeProcess();
     const slot: Slot = { worker, inFlight: 0, keys: new Set() };
+    // the pool does not keep the process alive on its own
     worker.unref();
+    (worker.channel as { unref?: () => void } | undefined)?.unref?.();
     worker.on('message', (m: ComputeReply) => {
       if (m.type === 'missing') {
         const p = this.pending.get(m.id);
@@ -135,7 +159,7 @@ export class ComputePool {
       for (const [id, p] of [...this.pending]) if (p.slot === slot) this.settle(id, (q) => q.reject(new ApiError('INTERNAL', why)));
     };
     worker.on('error', (err) => {
-      this.log?.error({ err }, 'compute worker crashed');
+      this.log?.error({ err }, 'compute worker failed');
       fail('the computation failed: its worker crashed');
     });
     worker.on('exit', (code) => {

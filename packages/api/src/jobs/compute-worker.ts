@@ -1,9 +1,8 @@
 /**
- * Worker-thread entry of the compute pool: answers {@link ComputeRequest}s one at a time on
- * plan versions it keeps loaded (a few, least recently used first out). Started by
- * `ComputePool`; never imported.
+ * Entry of a compute worker process: answers {@link ComputeRequest}s (IPC messages) one at a
+ * time on plan versions it keeps loaded (a few, least recently used first out). Started by
+ * `ComputePool`; never imported. Exits when the API process goes away.
  */
-import { parentPort } from 'node:worker_threads';
 import { PlanGridCache } from '../context-cache.js';
 import { allocatedUnits, planResponse, requiredUnits, REQUIRED_OFFICERS_RULE, whatIfUnits, type LoadedPlan } from '../engine-service.js';
 import { isEngineError } from '../errors.js';
@@ -23,9 +22,10 @@ function compute(p: LoadedPlan, task: ComputeTask): unknown {
   return planResponse(p, units, rule);
 }
 
-const post = (m: ComputeReply) => parentPort!.postMessage(m);
+const post = (m: ComputeReply) => process.send!(m);
 
-parentPort!.on('message', (m: ComputeRequest) => {
+process.on('disconnect', () => process.exit(0));
+process.on('message', (m: ComputeRequest) => {
   try {
     let p = loaded.get(m.key);
     if (p) loaded.delete(m.key);

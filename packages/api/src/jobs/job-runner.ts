@@ -37,26 +37,19 @@ interface Running {
 }
 
 /**
- * Starts a worker thread on `entry` (a module beside this one, without extension). From
- * compiled JS it runs `entry.js` directly. From TS source (vitest, tsx) it runs `entry.ts`
- * through tsx's loader with the `source` condition: a small bootstrap registers tsx inside the
- * worker first, because on Node 20 a worker's `execArgv: ['--import', 'tsx']` does not apply
- * tsx's hooks to the worker's entry.
- * @example spawnWorker('compute-worker', undefined)
+ * Starts a job worker. From compiled JS it runs `job-worker.js` directly. From TS source
+ * (vitest, tsx) it runs `job-worker.ts` through tsx's loader with the `source` condition:
+ * a small bootstrap registers tsx inside the worker first, because on Node 20 a worker's
+ * `execArgv: ['--import', 'tsx']` does not apply tsx's hooks to the worker's entry.
  */
-export function spawnWorker(entry: 'job-worker' | 'compute-worker', workerData: unknown): Worker {
+export function spawnJobWorker(task: JobTask): Worker {
   const fromSource = import.meta.url.endsWith('.ts');
-  if (!fromSource) return new Worker(new URL(`./${entry}.js`, import.meta.url), { workerData });
-  const url = new URL(`./${entry}.ts`, import.meta.url).href;
+  if (!fromSource) return new Worker(new URL('./job-worker.js', import.meta.url), { workerData: task });
+  const entry = new URL('./job-worker.ts', import.meta.url).href;
   // require.resolve gives tsx's CommonJS build of the API; its ES module twin sits beside it.
   const tsxApi = pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api').replace(/\.cjs$/, '.mjs')).href;
-  const bootstrap = `import(${JSON.stringify(tsxApi)}).then((m) => { m.register(); return import(${JSON.stringify(url)}); });`;
-  return new Worker(bootstrap, { eval: true, workerData, execArgv: ['--conditions=source'] });
-}
-
-/** Starts the worker of one job (see {@link spawnWorker}). */
-export function spawnJobWorker(task: JobTask): Worker {
-  return spawnWorker('job-worker', task);
+  const bootstrap = `import(${JSON.stringify(tsxApi)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); });`;
+  return new Worker(bootstrap, { eval: true, workerData: task, execArgv: ['--conditions=source'] });
 }
 
 /**

@@ -7,6 +7,9 @@ import { buildContext, contextCellsCsv, planOnContext, rebalancePlan, staffPlan,
 import { isEngineError } from '../errors.js';
 import { simulateOnPlan } from '../simulation.js';
 import type { JobTask, WorkerMessage } from './job-protocol.js';
+import { lowerThreadPriority } from './thread-priority.js';
+
+lowerThreadPriority();
 
 const post = (m: WorkerMessage) => parentPort!.postMessage(m);
 
