@@ -6,7 +6,7 @@ import type { Logger } from 'pino';
 import type { Config } from './config.js';
 import type { ContextCache, PlanGridCache } from './context-cache.js';
 import type { ComputePool } from './jobs/compute-pool.js';
-import type { JobRunner } from './jobs/job-runner.js';
+import type { JobQueue } from './jobs/job-queue.js';
 import type { PlanVersionCache } from './plan-access.js';
 import type { Store } from './store/store.js';
 
@@ -14,7 +14,8 @@ import type { Store } from './store/store.js';
 export interface AppContext {
   store: Store;
   config: Config;
-  runner: JobRunner;
+  /** Jobs: in-process worker threads (SQLite) or the shared PostgreSQL queue. */
+  runner: JobQueue;
   /** Worker threads for the engine work a request waits for (response figures and what-ifs). */
   compute: ComputePool;
   contexts: ContextCache;

@@ -19,7 +19,7 @@ import { ApiError, errorHandler, notFoundHandler } from './errors.js';
 import { RouteTable } from './http.js';
 import { HealthSchema } from './schemas.js';
 import { ComputePool } from './jobs/compute-pool.js';
-import { JobRunner } from './jobs/job-runner.js';
+import { openJobQueue } from './jobs/job-queue.js';
 import { buildOpenApi, DOCS_ASSETS, DOCS_INIT_JS, renderDocsHtml } from './openapi.js';
 import { PlanVersionCache } from './plan-access.js';
 import { datasetRoutes } from './routes/datasets.js';
@@ -66,7 +66,8 @@ export async function createApp(deps: AppDeps): Promise<BeatplanApp> {
   const { store } = deps;
   const interrupted = await store.failInterruptedJobs(new Date().toISOString());
   if (interrupted) log.warn({ interrupted }, 'jobs interrupted by the previous shutdown were marked failed');
-  const runner = new JobRunner({ store, log, concurrency: config.jobConcurrency });
+  // SQLite: worker threads of this process; PostgreSQL (--database): the shared pg-boss queue
+  const runner = await openJobQueue({ store, log, databaseUrl: config.databaseUrl, concurrency: config.jobConcurrency });
   const compute = new ComputePool({ log });
   const context: AppContext = { store, config, runner, compute, contexts: new ContextCache(config.contextCacheSize), plans: new PlanGridCache(), versions: new PlanVersionCache(), log };
 

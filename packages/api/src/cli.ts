@@ -1,7 +1,8 @@
 /**
  * The API's command-line entry points, run through the `beatplan` CLI:
  * `beatplan serve [--port 8080] [--data DIR] [--demo DIR] [--ui DIR]` and
- * `beatplan token create --role ROLE [--label TEXT] [--data DIR] [--database URL]`.
+ * `beatplan token create --role ROLE [--label TEXT] [--data DIR] [--database URL]` and
+ * `beatplan worker --database URL [--concurrency N] [--data DIR]`.
  */
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -11,7 +12,10 @@ import { createToken } from './auth.js';
 import { CONFIG_OPTIONS, parseArgsOptions, parseConfig } from './config.js';
 import { seedDemo } from './demo.js';
 import { startServer, untilStopRequested } from './server.js';
-import { openStore } from './store/open-store.js';
+import { PgJobWorker } from './jobs/pg-queue.js';
+import { openStore, redactDatabaseUrl } from './store/open-store.js';
+import { PostgresStore } from './store/postgres-store.js';
+import { pino } from 'pino';
 import { ROLES, type Role } from './store/store.js';
 
 /** Where the CLI writes (the engine's runCli passes the same shape). */
@@ -131,5 +135,66 @@ export async function tokenCommand(argv: string[], io: CliIo): Promise<number> {
   } finally {
     await store.close();
   }
+  return 0;
+}
+
+/** `beatplan worker --help`. */
+export const WORKER_HELP = {
+  name: 'worker',
+  summary: 'run jobs from the shared PostgreSQL queue without serving HTTP, until SIGINT/SIGTERM',
+  details:
+    'Takes the jobs any API instance on the same database accepted (plans, scores, staffing, alternatives…) and runs each in a worker thread. A worker that dies mid-job leaves the job retried on another worker (after ~10 s without heartbeat), at most twice, then failed WORKER_LOST.',
+  options: {
+    database: { ...CONFIG_OPTIONS.database, required: true, default: undefined },
+    concurrency: { type: 'string', value: 'N', description: 'Jobs this process runs at once (one thread each), 1-16.', default: '1' },
+    data: { ...CONFIG_OPTIONS.data, description: 'Folder of this worker\'s local blob cache.' },
+  },
+} as const;
+
+/**
+ * `beatplan worker --database postgres://… [--concurrency N] [--data DIR]`: runs jobs from the
+ * shared queue until SIGINT/SIGTERM. Exit 2 on bad flags or without a PostgreSQL URL.
+ */
+export async function workerCommand(argv: string[], io: CliIo): Promise<number> {
+  let values;
+  try {
+    values = parseArgs({ args: argv, options: parseArgsOptions(WORKER_HELP.options), strict: true }).values;
+  } catch (e) {
+    io.stderr.write(`beatplan: ${(e as Error).message}\n`);
+    return 2;
+  }
+  const concurrency = Number(values.concurrency ?? '1');
+  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 16) {
+    io.stderr.write(`beatplan: --concurrency must be an integer 1-16, got ${JSON.stringify(values.concurrency)}\n`);
+    return 2;
+  }
+  let config;
+  try {
+    config = parseConfig([...(values.data ? ['--data', values.data] : []), ...(values.database ? ['--database', values.database] : [])], process.env);
+  } catch (e) {
+    io.stderr.write(`beatplan: ${(e as Error).message}\n`);
+    return 2;
+  }
+  if (!config.databaseUrl) {
+    io.stderr.write('beatplan: worker needs --database postgres://… (or BEATPLAN_DATABASE_URL): with SQLite, jobs run inside `beatplan serve`\n');
+    return 2;
+  }
+  const stopRequested = untilStopRequested();
+  const store = await openStore(config);
+  if (!(store instanceof PostgresStore)) throw new Error('unreachable: a database URL opens a PostgresStore');
+  const log = pino({ level: config.logLevel, base: { service: 'beatplan-worker' } });
+  const worker = await PgJobWorker.start({
+    store,
+    connectionString: config.databaseUrl,
+    log,
+    concurrency,
+    onJob: (e) => io.stdout.write(`job ${e.jobId} ${e.event}${e.attempt ? ` (attempt ${e.attempt + 1})` : ''}\n`),
+  });
+  io.stdout.write(`beatplan worker on ${redactDatabaseUrl(config.databaseUrl)}, ${concurrency} at once\n`);
+  const why = await stopRequested;
+  io.stdout.write(`stopping (${why}) …\n`);
+  await worker.close();
+  await store.close();
+  io.stdout.write('stopped\n');
   return 0;
 }

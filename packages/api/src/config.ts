@@ -36,8 +36,8 @@ export const ConfigSchema = z.object({
   uploadLimitBytes: z.coerce.number().int().positive().default(512 * 1024 * 1024),
   /** Requests per minute per client address. */
   rateLimitPerMinute: z.coerce.number().int().positive().default(1200),
-  /** Jobs (worker threads) running at once. */
-  jobConcurrency: z.coerce.number().int().min(1).max(16).default(1),
+  /** Jobs (worker threads) running at once in this process; 0 with PostgreSQL: accept jobs only, `beatplan worker`s run them. */
+  jobConcurrency: z.coerce.number().int().min(0).max(16).default(1),
   /** Grid + score contexts kept in memory. */
   contextCacheSize: z.coerce.number().int().min(1).max(64).default(4),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -84,7 +84,7 @@ export const CONFIG_OPTIONS = {
   database: { type: 'string', value: 'postgres://…', description: 'PostgreSQL URL: keep everything in PostgreSQL (env BEATPLAN_DATABASE_URL).', default: 'SQLite under --data' },
   cors: { type: 'string', value: 'ORIGIN,...', description: 'Origins allowed by CORS (env BEATPLAN_CORS_ORIGINS).', default: 'none (CORS off)' },
   'log-level': { type: 'string', value: 'LEVEL', description: 'fatal, error, warn, info, debug, trace or silent (env BEATPLAN_LOG_LEVEL).', default: 'info' },
-  'job-concurrency': { type: 'string', value: 'N', description: 'Jobs (worker threads) running at once, 1-16 (env BEATPLAN_JOB_CONCURRENCY).', default: '1' },
+  'job-concurrency': { type: 'string', value: 'N', description: 'Jobs (worker threads) running at once in this process, 1-16; with --database 0 leaves them to `beatplan worker`s (env BEATPLAN_JOB_CONCURRENCY).', default: '1' },
   ui: { type: 'string', value: 'DIR', description: 'Built planning map served at / (env BEATPLAN_UI_DIR).', default: 'packages/map-ui/dist when built' },
   'privacy-k': { type: 'string', value: 'K', description: 'Viewers see incident figures only for areas of at least K incidents (env BEATPLAN_PRIVACY_K).', default: '5' },
 } as const;

@@ -52,12 +52,18 @@ export const COMMANDS: Readonly<Record<string, () => Promise<CommandEntry>>> = {
     const m = await apiCli();
     return { run: m.tokenCommand, help: m.TOKEN_HELP };
   },
+  worker: async () => {
+    const m = await apiCli();
+    return { run: m.workerCommand, help: m.WORKER_HELP };
+  },
 };
 
 /** What `@beatplan/api/cli` exports for the CLI. */
 interface ApiCli {
   serveCommand: Command;
   tokenCommand: Command;
+  workerCommand: Command;
+  WORKER_HELP: CommandHelp;
   SERVE_HELP: CommandHelp;
   TOKEN_HELP: CommandHelp;
 }

@@ -1,0 +1,477 @@
+/**
+ * Jobs on a PostgreSQL queue that every instance shares (pg-boss), used when the store is
+ * PostgreSQL. Two roles, often in one process:
+ *
+ * - {@link PgJobQueue} (every API instance): accepts jobs (a row in `jobs` plus a pg-boss job
+ *   with the same id), streams any job's events and cancels any job, whichever process runs
+ *   it, through LISTEN/NOTIFY on {@link JOB_CHANNEL}. The instance that accepted a job keeps
+ *   its result handler (it persists plan versions, staffings…) and settles the job when a
+ *   worker reports the computation done; if that instance dies, the store's instance sweep
+ *   fails the job `INTERRUPTED`.
+ * - {@link PgJobWorker} (`beatplan worker`, and API instances with `jobConcurrency` > 0): takes
+ *   pg-boss jobs, runs each in a worker thread (the same `job-worker` as the in-process
+ *   runner), writes progress, stores the output as a blob and notifies. pg-boss heartbeats
+ *   every running job; a worker that dies (SIGKILL, power) stops heartbeating, and after
+ *   {@link HEARTBEAT_SECONDS} the job is retried on another worker, at most
+ *   {@link RETRY_LIMIT} times, then failed with code `WORKER_LOST`.
+ *
+ * Job states stay those of the `jobs` table; only the accepting instance writes a terminal
+ * state other than `cancelled` (written by whichever instance is asked to cancel).
+ */
+import { EventEmitter } from 'node:events';
+import { randomUUID } from 'node:crypto';
+import { basename } from 'node:path';
+import pg from 'pg';
+import { PgBoss } from 'pg-boss';
+import type { Logger } from 'pino';
+import { ApiError } from '../errors.js';
+import type { PostgresStore } from '../store/postgres-store.js';
+import type { JobKind, JobRecord } from '../store/store.js';
+import type { JobTask, WorkerMessage } from './job-protocol.js';
+import type { JobQueue } from './job-queue.js';
+import type { JobEvent, ResultHandler } from './job-runner.js';
+import { spawnJobWorker } from './job-runner.js';
+
+/** The pg-boss queue every Beatplan job goes through. */
+export const JOB_QUEUE = 'beatplan-jobs';
+/** The NOTIFY channel of job events (payload: {@link JobNotice} as JSON). */
+export const JOB_CHANNEL = 'beatplan_jobs';
+/** Seconds without a heartbeat after which a running job counts as lost (pg-boss minimum 10). */
+export const HEARTBEAT_SECONDS = 10;
+/** Retries of a job whose worker was lost, before it fails `WORKER_LOST`. */
+export const RETRY_LIMIT = 2;
+/** The pg-boss schema. */
+const BOSS_SCHEMA = 'pgboss';
+
+/** A job event as it crosses processes. */
+export type JobNotice =
+  | { jobId: string; type: 'progress' | 'status' }
+  | { jobId: string; type: 'cancel' }
+  /** A worker finished computing: the output blob, or the engine's refusal. */
+  | { jobId: string; type: 'computed' };
+
+/** The pg-boss payload: the job id and its task with blob paths turned into refs. */
+interface QueuedTask {
+  jobId: string;
+  task: unknown;
+}
+
+/** What a worker leaves as the pg-boss job's output. */
+type ComputedOutput = { blob: string } | { error: { code: string; detail: string } };
+
+/** Starts pg-boss on the database of `store`, with the Beatplan queue created. */
+async function startBoss(connectionString: string, log: Logger): Promise<PgBoss> {
+  const boss = new PgBoss({
+    connectionString,
+    schema: BOSS_SCHEMA,
+    max: 4,
+    useListenNotify: true,
+    monitorIntervalSeconds: 2,
+    superviseIntervalSeconds: 2,
+    registerInstance: false,
+  } as ConstructorParameters<typeof PgBoss>[0]);
+  boss.on('error', (err: unknown) => log.error({ err }, 'job queue error'));
+  await boss.start();
+  if (!(await boss.getQueue(JOB_QUEUE))) {
+    await boss
+      .createQueue(JOB_QUEUE, {
+        heartbeatSeconds: HEARTBEAT_SECONDS,
+        retryLimit: RETRY_LIMIT,
+        retryDelay: 0,
+        expireInSeconds: 24 * 3600,
+        notify: true,
+      } as Parameters<PgBoss['createQueue']>[1])
+      .catch(async (e: unknown) => {
+        // another process created it at the same moment
+        if (!(await boss.getQueue(JOB_QUEUE))) throw e;
+      });
+  }
+  return boss;
+}
+
+/** Sends one notice on {@link JOB_CHANNEL}. */
+async function notify(store: PostgresStore, notice: JobNotice): Promise<void> {
+  await store.pool.query('SELECT pg_notify($1, $2)', [JOB_CHANNEL, JSON.stringify(notice)]);
+}
+
+/** A dedicated LISTEN connection on {@link JOB_CHANNEL}; reconnects when it drops. */
+class NoticeListener {
+  private client: pg.Client | undefined;
+  private closed = false;
+  constructor(
+    private readonly connectionString: string,
+    private readonly onNotice: (n: JobNotice) => void,
+    private readonly log: Logger,
+  ) {}
+
+  async start(): Promise<void> {
+    const client = new pg.Client({ connectionString: this.connectionString });
+    client.on('notification', (m) => {
+      if (m.channel !== JOB_CHANNEL || !m.payload) return;
+      try {
+        this.onNotice(JSON.parse(m.payload) as JobNotice);
+      } catch (err) {
+        this.log.error({ err }, 'bad job notice');
+      }
+    });
+    client.on('error', (err) => {
+      this.log.warn({ err }, 'job notice connection lost; reconnecting');
+      this.client = undefined;
+      void client.end().catch(() => undefined);
+      if (!this.closed) setTimeout(() => void this.start().catch(() => undefined), 1000).unref();
+    });
+    await client.connect();
+    await client.query(`LISTEN ${JOB_CHANNEL}`);
+    this.client = client;
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.client?.end().catch(() => undefined);
+  }
+}
+
+/**
+ * Replaces every `{ path }` of `task` that is a blob of `store` by `{ blobRef }`, so another
+ * process (another machine) can fetch it. Other values are copied as they are.
+ */
+function pathsToRefs(store: PostgresStore, value: unknown): unknown {
+  if (Array.isArray(value)) return value.map((v) => pathsToRefs(store, v));
+  if (!value || typeof value !== 'object') return value;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) {
+    if (k === 'path' && typeof v === 'string' && isBlobPath(store, v)) out.blobRef = basename(v);
+    else out[k] = pathsToRefs(store, v);
+  }
+  return out;
+}
+
+function isBlobPath(store: PostgresStore, path: string): boolean {
+  try {
+    return store.blobPath(basename(path)) === path;
+  } catch {
+    return false;
+  }
+}
+
+/** The inverse of {@link pathsToRefs} on this process: every ref fetched into the local cache. */
+async function refsToPaths(store: PostgresStore, value: unknown): Promise<unknown> {
+  if (Array.isArray(value)) return Promise.all(value.map((v) => refsToPaths(store, v)));
+  if (!value || typeof value !== 'object') return value;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) {
+    if (k === 'blobRef' && typeof v === 'string') {
+      await store.ensureLocal(v);
+      out.path = store.blobPath(v);
+    } else out[k] = await refsToPaths(store, v);
+  }
+  return out;
+}
+
+/** Options of {@link PgJobQueue}. */
+export interface PgJobQueueOptions {
+  store: PostgresStore;
+  connectionString: string;
+  log: Logger;
+  /** How often the accepting instance checks its jobs' pg-boss state (lost notices, lost workers), ms. Default 2000. */
+  checkMs?: number;
+}
+
+/**
+ * The accepting side of the shared queue (see the module comment). Create with
+ * {@link PgJobQueue.open}; `close()` stops listening (jobs it accepted and did not settle are
+ * failed `INTERRUPTED` by the store).
+ * @example const queue = await PgJobQueue.open({ store, connectionString: url, log });
+ */
+export class PgJobQueue implements JobQueue {
+  private readonly events = new EventEmitter();
+  /** Result handlers of the jobs this instance accepted and has not settled. */
+  private readonly handlers = new Map<string, ResultHandler>();
+  private readonly settling = new Set<string>();
+  private timer: NodeJS.Timeout | undefined;
+  private closed = false;
+
+  private constructor(
+    private readonly options: PgJobQueueOptions,
+    private readonly boss: PgBoss,
+    private readonly listener: NoticeListener,
+  ) {
+    this.events.setMaxListeners(0);
+  }
+
+  /** Connects pg-boss and the notice listener. @throws when the database is unreachable. */
+  static async open(options: PgJobQueueOptions): Promise<PgJobQueue> {
+    const boss = await startBoss(options.connectionString, options.log);
+    let queue: PgJobQueue | undefined;
+    const listener = new NoticeListener(options.connectionString, (n) => queue?.onNotice(n), options.log);
+    queue = new PgJobQueue(options, boss, listener);
+    try {
+      await listener.start();
+    } catch (e) {
+      await boss.stop({ graceful: false }).catch(() => undefined);
+      throw e;
+    }
+    queue.timer = setInterval(() => void queue.check(), options.checkMs ?? 2000);
+    queue.timer.unref();
+    return queue;
+  }
+
+  /** Creates a `queued` job and puts it on the shared queue; any worker may take it. */
+  async submit(kind: JobKind, params: Record<string, unknown>, task: JobTask, handler: ResultHandler, createdBy: string | null): Promise<JobRecord> {
+    const { store } = this.options;
+    const job: JobRecord = {
+      id: randomUUID(),
+      kind,
+      status: 'queued',
+      progress: 0,
+      stage: null,
+      params,
+      error: null,
+      result: null,
+      createdAt: new Date().toISOString(),
+      startedAt: null,
+      finishedAt: null,
+      createdBy,
+    };
+    await store.insertJob(job);
+    this.handlers.set(job.id, handler);
+    const data: QueuedTask = { jobId: job.id, task: pathsToRefs(store, task) };
+    await this.boss.send(JOB_QUEUE, data as unknown as object, { id: job.id });
+    return job;
+  }
+
+  /** Subscribes to a job's events, wherever it runs; returns the unsubscribe function. */
+  subscribe(jobId: string, listener: (e: JobEvent) => void): () => void {
+    this.events.on(jobId, listener);
+    return () => this.events.off(jobId, listener);
+  }
+
+  /** Cancels a queued or running job wherever it runs (the worker stops its thread). */
+  async cancel(jobId: string): Promise<JobRecord | undefined> {
+    const { store } = this.options;
+    const job = await store.getJob(jobId);
+    if (!job || (job.status !== 'queued' && job.status !== 'running')) return job;
+    await this.boss.cancel(JOB_QUEUE, jobId).catch(() => undefined);
+    await store.updateJob(jobId, { status: 'cancelled', error: { code: 'CANCELLED', detail: 'cancelled on request' }, finishedAt: new Date().toISOString() });
+    await notify(store, { jobId, type: 'cancel' });
+    await notify(store, { jobId, type: 'status' });
+    return store.getJob(jobId);
+  }
+
+  /** Stops listening and checking. Does not close the store. */
+  async close(): Promise<void> {
+    this.closed = true;
+    clearInterval(this.timer);
+    await this.listener.close();
+    await this.boss.stop({ graceful: false, close: true }).catch(() => undefined);
+    this.handlers.clear();
+  }
+
+  private onNotice(n: JobNotice): void {
+    if (n.type === 'computed') {
+      if (this.handlers.has(n.jobId)) void this.settle(n.jobId);
+      return;
+    }
+    if (n.type === 'cancel' || this.events.listenerCount(n.jobId) === 0) {
+      if (n.type === 'status') void this.dropIfFinished(n.jobId);
+      return;
+    }
+    void this.options.store.getJob(n.jobId).then((job) => {
+      if (job) this.events.emit(n.jobId, { type: n.type, job } satisfies JobEvent);
+      if (job && job.status !== 'queued' && job.status !== 'running') this.handlers.delete(n.jobId);
+    });
+  }
+
+  private async dropIfFinished(jobId: string): Promise<void> {
+    if (!this.handlers.has(jobId)) return;
+    const job = await this.options.store.getJob(jobId);
+    if (job && job.status !== 'queued' && job.status !== 'running') this.handlers.delete(jobId);
+  }
+
+  /** Periodic: settles jobs whose notice was missed and fails jobs pg-boss gave up on. */
+  private async check(): Promise<void> {
+    if (this.closed) return;
+    for (const jobId of [...this.handlers.keys()]) {
+      try {
+        const b = await this.boss.getJobById(JOB_QUEUE, jobId);
+        if (!b) continue;
+        if (b.state === 'completed') await this.settle(jobId);
+        else if (b.state === 'failed') await this.finish(jobId, { status: 'failed', error: { code: 'WORKER_LOST', detail: `the job's worker stopped ${RETRY_LIMIT + 1} times before finishing` } });
+        else if (b.state === 'cancelled') await this.dropIfFinished(jobId);
+      } catch (err) {
+        this.options.log.warn({ err, jobId }, 'job check failed');
+      }
+    }
+  }
+
+  /** Runs the result handler of a job a worker computed, once. */
+  private async settle(jobId: string): Promise<void> {
+    const handler = this.handlers.get(jobId);
+    if (!handler || this.settling.has(jobId)) return;
+    this.settling.add(jobId);
+    const { store, log } = this.options;
+    try {
+      const b = await this.boss.getJobById(JOB_QUEUE, jobId);
+      const output = (b?.output ?? null) as ComputedOutput | null;
+      if (!b || b.state !== 'completed' || !output) return;
+      const job = await store.getJob(jobId);
+      if (!job || (job.status !== 'queued' && job.status !== 'running')) {
+        this.handlers.delete(jobId);
+        return;
+      }
+      if ('error' in output) {
+        await this.finish(jobId, { status: 'failed', error: output.error });
+        return;
+      }
+      try {
+        const computed = JSON.parse((await store.getBlob(output.blob)).toString('utf8')) as Record<string, unknown>;
+        const result = await handler(job, computed);
+        await this.finish(jobId, { status: 'succeeded', progress: 1, result });
+      } catch (err) {
+        if (err instanceof ApiError) await this.finish(jobId, { status: 'failed', error: { code: err.code, detail: err.message } });
+        else {
+          log.error({ err, jobId }, 'job result could not be stored');
+          await this.finish(jobId, { status: 'failed', error: { code: 'INTERNAL', detail: 'the result could not be stored' } });
+        }
+      }
+    } finally {
+      this.settling.delete(jobId);
+    }
+  }
+
+  private async finish(jobId: string, patch: { status: JobRecord['status']; progress?: number; error?: JobRecord['error']; result?: JobRecord['result'] }): Promise<void> {
+    this.handlers.delete(jobId);
+    const { store } = this.options;
+    const job = await store.getJob(jobId);
+    if (!job || (job.status !== 'queued' && job.status !== 'running')) return;
+    await store.updateJob(jobId, { ...patch, finishedAt: new Date().toISOString() });
+    await notify(store, { jobId, type: 'status' });
+  }
+}
+
+/** Options of {@link PgJobWorker}. */
+export interface PgJobWorkerOptions {
+  store: PostgresStore;
+  connectionString: string;
+  log: Logger;
+  /** Jobs this process runs at once (one worker thread each). */
+  concurrency: number;
+  /** Least interval between stored progress updates, ms. Default 250. */
+  progressWriteMs?: number;
+  /** Called when this worker starts or ends a job (tests, logs). */
+  onJob?: (e: { jobId: string; event: 'start' | 'end'; attempt: number }) => void;
+}
+
+/**
+ * The computing side of the shared queue: takes jobs from {@link JOB_QUEUE} and runs each in a
+ * worker thread. Create with {@link PgJobWorker.start}; `close()` stops taking jobs and stops
+ * the running threads (their jobs are retried elsewhere after the heartbeat lapses).
+ * @example const worker = await PgJobWorker.start({ store, connectionString: url, log, concurrency: 2 });
+ */
+export class PgJobWorker {
+  /** Threads of the jobs running here, by job id. */
+  private readonly running = new Map<string, { stop: () => void }>();
+  private closed = false;
+
+  private constructor(
+    private readonly options: PgJobWorkerOptions,
+    private readonly boss: PgBoss,
+    private readonly listener: NoticeListener,
+  ) {}
+
+  /** Connects and starts taking jobs. @throws when the database is unreachable. */
+  static async start(options: PgJobWorkerOptions): Promise<PgJobWorker> {
+    const boss = await startBoss(options.connectionString, options.log);
+    let worker: PgJobWorker | undefined;
+    const listener = new NoticeListener(
+      options.connectionString,
+      (n) => {
+        if (n.type === 'cancel') worker?.running.get(n.jobId)?.stop();
+      },
+      options.log,
+    );
+    worker = new PgJobWorker(options, boss, listener);
+    await listener.start();
+    await boss.work<QueuedTask, ComputedOutput | null>(
+      JOB_QUEUE,
+      { localConcurrency: Math.max(1, options.concurrency), batchSize: 1, pollingIntervalSeconds: 0.5 } as Parameters<PgBoss['work']>[1],
+      async ([job]) => worker!.run(job!.data, job!.retryCount),
+    );
+    return worker;
+  }
+
+  /** Jobs running in this process now. */
+  get runningCount(): number {
+    return this.running.size;
+  }
+
+  /** Stops taking jobs and stops the threads of running ones. */
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const r of this.running.values()) r.stop();
+    await this.boss.stop({ graceful: false, close: true }).catch(() => undefined);
+    await this.listener.close();
+  }
+
+  private async run(data: QueuedTask, attempt: number): Promise<ComputedOutput | null> {
+    const { store, log } = this.options;
+    const { jobId } = data;
+    const job = await store.getJob(jobId);
+    if (!job || (job.status !== 'queued' && job.status !== 'running')) return null; // cancelled or settled meanwhile
+    const task = (await refsToPaths(store, data.task)) as JobTask;
+    await store.updateJob(jobId, {
+      status: 'running',
+      startedAt: job.startedAt ?? new Date().toISOString(),
+      ...(attempt > 0 ? { stage: `retry ${attempt}: the previous worker stopped` } : {}),
+    });
+    await notify(store, { jobId, type: 'status' });
+    this.options.onJob?.({ jobId, event: 'start', attempt });
+    try {
+      const message = await this.compute(jobId, task);
+      if (message === 'cancelled') return null;
+      if (message.type === 'error') return { error: { code: message.code, detail: message.detail } };
+      const blob = await store.putBlob(Buffer.from(JSON.stringify(message.result), 'utf8'));
+      return { blob };
+    } catch (err) {
+      log.error({ err, jobId }, 'job worker thread failed');
+      throw err; // pg-boss retries, then fails it (WORKER_LOST)
+    } finally {
+      this.options.onJob?.({ jobId, event: 'end', attempt });
+      // tell the accepting instance once pg-boss has recorded the output
+      setTimeout(() => void notify(store, { jobId, type: 'computed' }).catch(() => undefined), 50).unref();
+    }
+  }
+
+  /** Runs the task in a worker thread; progress is stored and notified. */
+  private compute(jobId: string, task: JobTask): Promise<Exclude<WorkerMessage, { type: 'progress' }> | 'cancelled'> {
+    const { store } = this.options;
+    const writeMs = this.options.progressWriteMs ?? 250;
+    return new Promise((resolve, reject) => {
+      const thread = spawnJobWorker(task);
+      let settled = false;
+      let lastWrite = 0;
+      const done = (v: Exclude<WorkerMessage, { type: 'progress' }> | 'cancelled' | Error) => {
+        if (settled) return;
+        settled = true;
+        this.running.delete(jobId);
+        void thread.terminate();
+        if (v instanceof Error) reject(v);
+        else resolve(v);
+      };
+      this.running.set(jobId, { stop: () => done('cancelled') });
+      thread.on('message', (m: WorkerMessage) => {
+        if (m.type !== 'progress') return done(m);
+        const now = Date.now();
+        if (now - lastWrite < writeMs && m.fraction < 1) return;
+        lastWrite = now;
+        void store
+          .updateJob(jobId, { progress: m.fraction, stage: m.stage })
+          .then(() => notify(store, { jobId, type: 'progress' }))
+          .catch(() => undefined);
+      });
+      thread.on('error', (err) => done(err));
+      thread.on('exit', (code) => done(new Error(`the job thread exited with code ${code}`)));
+      if (this.closed) done('cancelled');
+    });
+  }
+}

@@ -1,0 +1,170 @@
+/**
+ * The shared PostgreSQL job queue with real processes on loopback: two API instances that only
+ * accept jobs (`BEATPLAN_JOB_CONCURRENCY=0`) and two `beatplan worker` processes, on one
+ * throw-away database. A job accepted by instance A is followed (SSE) and cancelled through
+ * instance B; a worker SIGKILLed mid-job leaves its job retried on the other worker, which
+ * finishes it; every plan is stored once.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createToken } from '../auth.js';
+import { PostgresStore } from '../store/postgres-store.js';
+import { createTestDatabase, dropTestDatabase, removeDir } from '../testing/harness.js';
+import { spawnServer, type SpawnedServer } from '../testing/spawn-server.js';
+import { readSse } from '../testing/sse.js';
+
+const ROOT = join(import.meta.dirname, '../../../..');
+const DEMO = join(ROOT, 'data/demo');
+const CLI = join(ROOT, 'packages/engine/src/cli/main.ts');
+
+interface Worker {
+  child: ChildProcess;
+  out: () => string;
+  stop(signal?: NodeJS.Signals): Promise<void>;
+}
+
+/** Starts `beatplan worker --database URL --concurrency 1`; resolves once it takes jobs. */
+function startWorker(url: string, dataDir: string): Promise<Worker> {
+  const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', CLI, 'worker', '--database', url, '--concurrency', '1', '--data', dataDir], {
+    cwd: ROOT,
+    env: { ...process.env, BEATPLAN_LOG_LEVEL: 'warn' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  const exited = new Promise<void>((ok) => child.once('exit', () => ok()));
+  return new Promise((ok, fail) => {
+    const timer = setTimeout(() => fail(new Error(`worker did not start:\n${out}`)), 60_000);
+    const keep = (d: Buffer) => {
+      out += d.toString();
+      if (out.includes('beatplan worker on')) {
+        clearTimeout(timer);
+        ok({
+          child,
+          out: () => out,
+          stop: async (signal = 'SIGTERM') => {
+            if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+            await exited;
+          },
+        });
+      }
+    };
+    child.stdout!.on('data', keep);
+    child.stderr!.on('data', keep);
+    child.once('exit', (code) => fail(new Error(`worker exited ${code}:\n${out}`)));
+  });
+}
+
+const sleep = (ms: number) => new Promise((ok) => setTimeout(ok, ms));
+
+describe('shared job queue: two instances, two workers', () => {
+  let db: { name: string; url: string };
+  let dirs: string[] = [];
+  let a: SpawnedServer;
+  let b: SpawnedServer;
+  let workers: Worker[] = [];
+  let token: string;
+  let store: PostgresStore;
+  let inputs: { boundary: string; incidents: string };
+
+  const api = async (base: string, method: string, path: string, body?: unknown, type = 'application/json') => {
+    const r = await fetch(`${base}/api/v1${path}`, {
+      method,
+      headers: { Authorization: `Bearer ${token}`, ...(body !== undefined ? { 'Content-Type': type } : {}) },
+      ...(body !== undefined ? { body: typeof body === 'string' ? body : JSON.stringify(body) } : {}),
+    });
+    return { status: r.status, body: (await r.json()) as Record<string, any> };
+  };
+  const waitJob = async (base: string, id: string, timeoutMs = 90_000) => {
+    const until = Date.now() + timeoutMs;
+    for (;;) {
+      const j = await api(base, 'GET', `/jobs/${id}`);
+      if (j.body.status !== 'queued' && j.body.status !== 'running') return j.body;
+      if (Date.now() > until) throw new Error(`job ${id} still ${j.body.status}`);
+      await sleep(200);
+    }
+  };
+  const waitRunning = async (base: string, id: string) => {
+    for (let i = 0; i < 300; i++) {
+      const j = await api(base, 'GET', `/jobs/${id}`);
+      if (j.body.status === 'running' && j.body.progress > 0) return j.body;
+      await sleep(100);
+    }
+    throw new Error(`job ${id} never ran`);
+  };
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    const mk = () => {
+      const d = mkdtempSync(join(tmpdir(), 'beatplan-q-'));
+      dirs.push(d);
+      return d;
+    };
+    store = await PostgresStore.open({ connectionString: db.url, dataDir: mk(), maxConnections: 2 });
+    token = (await createToken(store, 'admin', 'queue test')).token;
+    const env = { BEATPLAN_DATABASE_URL: db.url, BEATPLAN_JOB_CONCURRENCY: '0' };
+    [a, b] = await Promise.all([spawnServer({ dataDir: mk(), env }), spawnServer({ dataDir: mk(), env })]);
+    workers = await Promise.all([startWorker(db.url, mk()), startWorker(db.url, mk())]);
+    const up = async (kind: string, file: string, type: string) => {
+      const r = await api(a.url, 'POST', `/datasets/${kind}`, readFileSync(join(DEMO, file), 'utf8'), type);
+      expect(r.status).toBe(201);
+      return r.body.id as string;
+    };
+    inputs = { boundary: await up('boundary', 'boundary.geojson', 'application/geo+json'), incidents: await up('incidents', 'incidents.csv', 'text/csv') };
+  }, 180_000);
+
+  afterAll(async () => {
+    await Promise.all(workers.map((w) => w.stop('SIGKILL')));
+    await Promise.all([a?.stop(), b?.stop()]);
+    await store?.close();
+    if (db) await dropTestDatabase(db.name);
+    for (const d of dirs) removeDir(d);
+  });
+
+  it('a job accepted by A is followed and cancelled through B', async () => {
+    const r = await api(a.url, 'POST', '/plans', { ...inputs, beats: 40, seed: 1, timeLimitMs: 60_000 });
+    expect(r.status).toBe(202);
+    const id = r.body.id as string;
+    const events: string[] = [];
+    let cancelled = false;
+    const sse = readSse(`${b.url}/api/v1/jobs/${id}/events`, { Authorization: `Bearer ${token}` }, {
+      onEvent: async (e) => {
+        events.push(`${e.event}:${String(e.data.status)}`);
+        if (e.event === 'progress' && !cancelled) {
+          cancelled = true;
+          const c = await api(b.url, 'POST', `/jobs/${id}/cancel`);
+          expect(c.body.status).toBe('cancelled');
+        }
+      },
+    });
+    const { events: got } = await sse;
+    expect(got.some((e) => e.event === 'progress')).toBe(true);
+    expect(got.at(-1)).toMatchObject({ event: 'done', data: { status: 'cancelled', error: { code: 'CANCELLED' } } });
+    // A sees the same; no plan was stored; the worker stopped computing it
+    expect((await api(a.url, 'GET', `/jobs/${id}`)).body.status).toBe('cancelled');
+    await sleep(1000);
+    const busy = await store.pool.query("SELECT count(*)::int AS n FROM pgboss.job WHERE name = 'beatplan-jobs' AND state = 'active'");
+    expect(busy.rows[0].n).toBe(0);
+  }, 120_000);
+
+  it('a worker SIGKILLed mid-job: the job is retried on the other worker and succeeds, its plan stored once', async () => {
+    const r = await api(b.url, 'POST', '/plans', { ...inputs, beats: 40, seed: 2 });
+    const id = r.body.id as string;
+    await waitRunning(a.url, id);
+    const holder = workers.find((w) => w.out().includes(`job ${id} start`));
+    expect(holder).toBeDefined();
+    await holder!.stop('SIGKILL');
+    const other = workers.find((w) => w !== holder)!;
+    const job = await waitJob(a.url, id, 110_000);
+    expect(job.status).toBe('succeeded');
+    expect(other.out()).toContain(`job ${id} start (attempt 2)`);
+    const plans = await store.pool.query("SELECT count(*)::int AS n FROM plans WHERE inputs::jsonb->>'jobId' = $1", [id]);
+    expect(plans.rows[0].n).toBe(1);
+    const plan = await api(b.url, 'GET', `/plans/${job.result.planId}`);
+    expect(plan.status).toBe(200);
+    workers = workers.filter((w) => w !== holder);
+    workers.push(await startWorker(db.url, dirs[dirs.length - 1]!));
+  }, 180_000);
+});
