@@ -248,3 +248,25 @@ export function overlappingLabels(labels: readonly DrawnLabel[]): Array<[string,
   }
   return out;
 }
+
+/** One axe-core violation, reduced to what a failure message needs. */
+export interface AxeViolation {
+  id: string;
+  impact: string | null;
+  help: string;
+  targets: string[];
+}
+
+/**
+ * Runs axe-core (WCAG 2.x A/AA and best-practice rules) on the page as it is now and returns
+ * every violation, of any impact. Injected from the installed package (no network).
+ */
+export async function axeViolations(page: Page): Promise<AxeViolation[]> {
+  const requireRoot = createRequire(join(ROOT, 'package.json'));
+  if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ path: requireRoot.resolve('axe-core/axe.min.js') });
+  return page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run(ctx: Document, o: object): Promise<{ violations: Array<{ id: string; impact: string | null; help: string; nodes: Array<{ target: string[] }> }> }> } }).axe;
+    const r = await axe.run(document, { resultTypes: ['violations'] });
+    return r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, targets: v.nodes.slice(0, 5).map((n) => n.target.join(' ')) }));
+  });
+}

@@ -14,7 +14,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PNG } from 'pngjs';
 import { briefingLayout } from '../../packages/map-ui/src/exports.js';
-import { ARTIFACTS, buildUi, CHROMIUM, CHROMIUM_ARGS, createPlan, demoFile, demoIncidents, drawnLabels, EXPECTED, fitPlan as fitPlanOf, haveChromium, playwright, saveArtifact, overlappingLabels, startStack, upload, type Stack } from './harness.js';
+import { ARTIFACTS, axeViolations, type AxeViolation, buildUi, CHROMIUM, CHROMIUM_ARGS, createPlan, demoFile, demoIncidents, drawnLabels, EXPECTED, fitPlan as fitPlanOf, haveChromium, playwright, saveArtifact, overlappingLabels, startStack, upload, type Stack } from './harness.js';
 import { compareScreenshot, imageDiff, type Rect } from './pixel-diff.js';
 import { RESPONSE_FIELDS } from '../../packages/map-ui/src/response.js';
 
@@ -104,6 +104,11 @@ describe.skipIf(!haveChromium())('planning map (demo city)', () => {
     // what is drawn: every beat's cells, and beat numbers that do not overlap, each on its own beat
     const drawnBeats = await page.evaluate(() => new Set(window.__beatplan!.map.queryRenderedFeatures({ layers: ['bp-cells-fill'] }).map((f: { properties: { b: number } }) => f.properties.b)).size);
     expect(drawnBeats).toBe(40);
+    // the ground reference: the river (a barrier of the plan) is drawn over the cells, and in the legend
+    await page.waitForFunction(() => window.__beatplan!.map.getLayer('bp-ref-barriers-line') !== undefined, null, { timeout: 30_000 });
+    await mapsIdle();
+    expect(await page.evaluate(() => window.__beatplan!.map.queryRenderedFeatures({ layers: ['bp-ref-barriers-line'] }).length as number)).toBeGreaterThan(0);
+    expect(await page.textContent('#legend-slot')).toContain('Ground reference');
     const labels = await drawnLabels(page);
     expect(labels.total).toBe(40);
     expect(labels.shown.length).toBeGreaterThanOrEqual(20);
@@ -271,14 +276,14 @@ describe.skipIf(!haveChromium())('planning map (demo city)', () => {
     await page.keyboard.press('['); // brush radius 0: one cell
     versionBefore = await version();
     const toId = await page.evaluate((b) => window.__beatplan!.model!.beatIds[b]!, painted.to);
-    const barBefore = await page.getAttribute(`.bar-row[data-beat="${toId}"]`, 'aria-label');
+    const barBefore = await page.getAttribute(`.bar-row[data-beat="${toId}"]`, 'data-label');
     await clickCell(painted.cell);
     await page.waitForFunction(() => window.__beatplan!.perf.at(-1)?.outcome !== 'pending', null, { timeout: 30_000 });
     const t = await page.evaluate(() => window.__beatplan!.perf.at(-1)!);
     expect(t.outcome, await page.evaluate(() => window.__beatplan!.lastMessage)).toBe('accepted');
     expect(await beatOfCells([painted.cell])).toEqual([painted.to]);
     expect(await version()).toBe(versionBefore + 1);
-    const barAfter = await page.getAttribute(`.bar-row[data-beat="${toId}"]`, 'aria-label');
+    const barAfter = await page.getAttribute(`.bar-row[data-beat="${toId}"]`, 'data-label');
     expect(barAfter).not.toBe(barBefore);
     saveArtifact('after-stroke.png', await page.screenshot());
   }, 60_000);
@@ -336,6 +341,72 @@ describe.skipIf(!haveChromium())('planning map (demo city)', () => {
     await page.waitForSelector(`.beat-label.locked[data-beat="${id}"]`, { state: 'detached', timeout: 30_000 });
   }, 60_000);
 
+  it('paints from the keyboard: arrows move a cursor cell, Space paints it; Z undoes', async () => {
+    const v0 = await version();
+    const b = await page.evaluate(() => window.__beatplan!.selectedBeat as number);
+    await page.evaluate((x) => window.__beatplan!.selectBeat(x, true), b);
+    await page.keyboard.press('b');
+    await page.keyboard.press('[');
+    await page.keyboard.press('[');
+    await page.focus('#map canvas');
+    // walk right from the middle of the beat until the cursor leaves it
+    let cursor = { cell: -1, beat: b };
+    for (let k = 0; k < 40 && (cursor.cell < 0 || cursor.beat === b); k++) {
+      await page.keyboard.press('ArrowRight');
+      cursor = await page.evaluate(() => {
+        const a = window.__beatplan!;
+        const cell = a.keyboardPaint.cursor as number;
+        return { cell, beat: cell >= 0 ? (a.model!.beatOf[cell] as number) : -1 };
+      });
+    }
+    expect(cursor.beat).not.toBe(b);
+    expect(await page.isVisible('.paint-cursor')).toBe(true);
+    expect(await page.textContent('#status')).toMatch(/^Cursor in (beat \S+|no beat)\. Space paints it into the selected beat\.$/);
+    const n = await page.evaluate(() => window.__beatplan!.perf.length as number);
+    await page.keyboard.press(' ');
+    await page.waitForFunction((k) => window.__beatplan!.perf.length > k && window.__beatplan!.perf.at(-1)!.outcome !== 'pending', n, { timeout: 30_000 });
+    const outcome = await page.evaluate(() => window.__beatplan!.perf.at(-1)!.outcome as string);
+    expect(['accepted', 'refused']).toContain(outcome);
+    if (outcome === 'accepted') {
+      expect(await beatOfCells([cursor.cell])).toEqual([b]);
+      // undo restores it; redo again, so the plan's current version is its latest (as before)
+      await page.keyboard.press('z');
+      await page.waitForFunction((v) => window.__beatplan!.plan!.version === v, v0, { timeout: 30_000 });
+      expect(await beatOfCells([cursor.cell])).toEqual([cursor.beat]);
+      await page.keyboard.press('Shift+Z');
+      await page.waitForFunction((v) => window.__beatplan!.plan!.version === v + 1, v0, { timeout: 30_000 });
+    }
+    await page.keyboard.press(']');
+    await page.keyboard.press(']');
+    await page.keyboard.press('v');
+    expect(await page.isVisible('.paint-cursor')).toBe(false);
+    await page.evaluate((x) => window.__beatplan!.selectBeat(x), b);
+  }, 60_000);
+
+  it('tabs follow the arrow keys, and the shortcuts dialog keeps the focus until closed', async () => {
+    await page.click('#tab-metrics');
+    await page.keyboard.press('ArrowRight');
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('tab-beat');
+    expect(await page.getAttribute('#tab-beat', 'aria-selected')).toBe('true');
+    expect(await page.isHidden('#panel-metrics')).toBe(true);
+    await page.keyboard.press('End');
+    expect(await page.getAttribute('#tab-export', 'aria-selected')).toBe('true');
+    await page.keyboard.press('Home');
+    expect(await page.getAttribute('#tab-metrics', 'aria-selected')).toBe('true');
+    expect(await page.$$eval('[role=tab]', (ts) => ts.map((t) => t.getAttribute('tabindex')))).toEqual(['0', '-1', '-1', '-1', '-1']);
+    await page.keyboard.press('?');
+    expect(await page.isVisible('#help')).toBe(true);
+    for (let k = 0; k < 3; k++) {
+      await page.keyboard.press('Tab');
+      expect(await page.evaluate(() => document.getElementById('help')!.contains(document.activeElement))).toBe(true);
+    }
+    await page.keyboard.press('Shift+Tab');
+    expect(await page.evaluate(() => document.getElementById('help')!.contains(document.activeElement))).toBe(true);
+    await page.keyboard.press('Escape');
+    expect(await page.isHidden('#help')).toBe(true);
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('tab-metrics');
+  }, 60_000);
+
   it('re-balances the unlocked beats with a progress bar (R), then loads the new version', async () => {
     await page.evaluate(() => {
       const w = window as unknown as { __progressSeen: boolean };
@@ -348,7 +419,7 @@ describe.skipIf(!haveChromium())('planning map (demo city)', () => {
     await page.evaluate(() => (window.__beatplan!.lastMessage = ''));
     await page.keyboard.press('r');
     await page.waitForFunction(() => /^Re-balance/.test(window.__beatplan!.lastMessage), null, { timeout: 180_000 });
-    expect(await page.evaluate(() => window.__beatplan!.lastMessage)).toBe(`Re-balanced: version ${v + 1}.`);
+    expect(await page.evaluate(() => window.__beatplan!.lastMessage)).toMatch(new RegExp(`^Re-balanced: version ${v + 1}\\. [\\d,]+ cells? moved between \\d+ beats?\\.$`));
     expect(await version()).toBe(v + 1);
     expect(await page.evaluate(() => (window as unknown as { __progressSeen: boolean }).__progressSeen)).toBe(true);
     expect(await page.isHidden('#progress')).toBe(true);
@@ -689,6 +760,7 @@ describe.skipIf(!haveChromium())('planning map (demo city)', () => {
       const diff = await compareScreenshot(vp, shot, 'viewer.png');
       console.log(`viewer.png: mean abs difference ${diff.meanAbsDiff.toFixed(2)} / 255 per channel${diff.created ? ' (expected image created)' : ''}`);
       expect(diff.meanAbsDiff).toBeLessThan(8);
+      expect(await axeViolations(vp)).toEqual([]);
       expect(errors).toEqual([]);
     } finally {
       await ctx.close();
@@ -719,6 +791,26 @@ describe.skipIf(!haveChromium())('planning map (demo city)', () => {
       await ctx.close();
     }
   }, 60_000);
+
+  it('axe-core finds no violation, of any impact, on any view', async () => {
+    const found: Record<string, AxeViolation[]> = {};
+    const check = async (view: string) => {
+      const v = await axeViolations(page);
+      if (v.length) found[view] = v;
+    };
+    await page.evaluate(() => window.__beatplan!.selectBeat(2));
+    for (const tab of ['metrics', 'beat', 'compare', 'staffing', 'export']) {
+      await page.click(`#tab-${tab}`);
+      await page.waitForTimeout(200);
+      await check(`${tab} tab`);
+    }
+    await page.keyboard.press('?');
+    await check('shortcuts dialog');
+    await page.keyboard.press('Escape');
+    await page.hover('#map', { position: { x: 400, y: 300 } });
+    await check('hover tooltip');
+    expect(found).toEqual({});
+  }, 120_000);
 
   it('ended with no console error besides the answers the tests provoked', () => {
     // the refused stroke (409 on /moves) is expected

@@ -407,8 +407,8 @@ export class PlanningApp {
   }
 
   /** Reloads the cells and metrics of the current version after undo/redo/re-balance, applying only the differences. */
-  async reloadVersion(): Promise<void> {
-    if (!this.plan || !this.model) return;
+  async reloadVersion(): Promise<{ cells: number; beats: number } | null> {
+    if (!this.plan || !this.model) return null;
     const id = this.plan.id;
     const [{ data: plan, etag }, metrics, cells] = await Promise.all([
       this.api.getWithEtag<PlanDto>(`/plans/${id}`),
@@ -421,7 +421,7 @@ export class PlanningApp {
     const fresh = cellsToModel(cells, this.model.beatIds);
     if (fresh.beatIds.length !== this.model.beatIds.length || fresh.cellCount !== this.model.cellCount) {
       await this.loadPlan(id);
-      return;
+      return null;
     }
     const changed: number[] = [];
     for (let i = 0; i < fresh.cellCount; i++) if (fresh.beatOf[i] !== this.model.beatOf[i]) changed.push(i);
@@ -435,6 +435,8 @@ export class PlanningApp {
     this.renderMetrics();
     this.renderBeatCard();
     this.refreshButtons();
+    touched.delete(-1);
+    return { cells: changed.length, beats: touched.size };
   }
 
   /**
@@ -1084,8 +1086,9 @@ export class PlanningApp {
       const final = await this.api.followJob(job, (j) => this.showProgress(`Re-balancing: ${j.stage ?? j.status}`, j), abort.signal);
       this.hideProgress();
       if (final.status === 'succeeded') {
-        await this.reloadVersion();
-        this.say(`Re-balanced: version ${this.plan.version}.`);
+        const moved = await this.reloadVersion();
+        const what = moved ? ` ${moved.cells.toLocaleString('en-GB')} cell${moved.cells === 1 ? '' : 's'} moved between ${moved.beats} beat${moved.beats === 1 ? '' : 's'}.` : '';
+        this.say(`Re-balanced: version ${this.plan.version}.${what}`);
       } else if (final.status === 'cancelled') this.say('Re-balance cancelled; the plan is unchanged.');
       else this.say(`Re-balance failed: ${final.error?.detail ?? final.status}`, 'refused');
     } catch (e) {

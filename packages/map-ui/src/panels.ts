@@ -69,12 +69,15 @@ export function metricsBars(m: PlanMetricsDto, sort: SortKey, descending: boolea
     const bar = el('span', { class: `bar ${s}`, style: `width:${pct(b.workload)}` });
     const track = el('span', { class: 'track', 'aria-hidden': 'true' }, bandEl, bar);
     const label = `${b.id}: ${formatNumber(b.workload)} h/week, ${STATUS_TEXT[s]}${b.contiguous ? '' : ', non-contiguous'}${b.locked ? ', locked' : ''}`;
+    // the name comes from the visible text plus words for screen readers (no aria-label that
+    // would hide the visible text from speech-input users)
     const row = el(
       'button',
-      { type: 'button', class: `bar-row${b.id === selectedId ? ' selected' : ''}`, 'data-beat': b.id, 'aria-label': label, title: label },
+      { type: 'button', class: `bar-row${b.id === selectedId ? ' selected' : ''}`, 'data-beat': b.id, 'data-label': label, title: label },
       el('span', { class: 'bar-id' }, `${b.id}${b.locked ? ' (locked)' : ''}`),
       track,
       el('span', { class: `bar-val ${s}`, 'data-status': s }, `${formatNumber(b.workload)} ${s === 'ok' ? '✓' : s === 'over' ? '▲' : '▼'}${b.contiguous ? '' : ' ✂'}`),
+      el('span', { class: 'visually-hidden' }, ` h/week, ${STATUS_TEXT[s]}${b.contiguous ? '' : ', non-contiguous'}`),
     );
     row.addEventListener('click', () => onPick(b.id));
     list.append(el('li', {}, row));
@@ -416,7 +419,8 @@ export function swatchStyle(it: LegendItem): string {
 
 /** One legend section: a title, swatches (or a gradient bar for a ramp), a note. */
 function legendSection(l: Legend): HTMLElement {
-  const sec = el('section', { class: 'legend-section' }, el('h3', {}, l.title));
+  // h2: the legend comes right after the page's h1 in reading order
+  const sec = el('section', { class: 'legend-section' }, el('h2', {}, l.title));
   if (l.ramp) {
     const stops = l.items.map((it, k) => `${withOpacity(it.colour, it.opacity)} ${Math.round((k / Math.max(1, l.items.length - 1)) * 100)}%`).join(', ');
     sec.append(
