@@ -13,6 +13,7 @@ const benches: Record<string, () => Promise<void>> = {
   simulate: async () => (await import('./simulate-bench.js')).runSimulateBench(),
   api: async () => (await import('./api-bench.js')).runApiBench(),
   soak: async () => void (await import('./soak-bench.js')).runSoakBench(),
+  map: async () => (await import('./map-bench.js')).runMapBench(),
 };
 
 // bench names; options (`--seconds 30`) and their numeric values are for the benches themselves

@@ -215,14 +215,21 @@ export interface DrawnLabel {
 
 /**
  * The beat labels the page shows (not `.crowded`) with their boxes, the beat drawn under each
- * label's centre, and how many labels exist in all.
+ * label's centre, how many labels exist in all, and how many have their centre on the map
+ * (shown or not).
  */
-export function drawnLabels(page: Page): Promise<{ total: number; shown: DrawnLabel[] }> {
+export function drawnLabels(page: Page): Promise<{ total: number; onScreen: number; shown: DrawnLabel[] }> {
   return page.evaluate(() => {
     const a = window.__beatplan!;
     const m = a.map;
     const mapBox = document.getElementById('map')!.getBoundingClientRect();
     const all = Array.from(document.querySelectorAll<HTMLElement>('#map .beat-label'));
+    const onScreen = all.filter((n) => {
+      const r = n.getBoundingClientRect();
+      const x = (r.left + r.right) / 2;
+      const y = (r.top + r.bottom) / 2;
+      return x >= mapBox.left && x <= mapBox.right && y >= mapBox.top && y <= mapBox.bottom;
+    }).length;
     const shown = all
       .filter((n) => !n.classList.contains('crowded') && getComputedStyle(n).visibility !== 'hidden')
       .map((n) => {
@@ -234,7 +241,7 @@ export function drawnLabels(page: Page): Promise<{ total: number; shown: DrawnLa
         return { beat: n.dataset.beat!, left: r.left, top: r.top, right: r.right, bottom: r.bottom, beatUnder: typeof b === 'number' ? (a.model!.beatIds[b] as string) : null };
       })
       .filter((l) => l.right > mapBox.left && l.left < mapBox.right && l.bottom > mapBox.top && l.top < mapBox.bottom);
-    return { total: all.length, shown };
+    return { total: all.length, onScreen, shown };
   });
 }
 

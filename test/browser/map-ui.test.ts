@@ -128,15 +128,7 @@ describe.skipIf(!haveChromium())('planning map (demo city)', () => {
     await mapsIdle();
     await page.waitForTimeout(100);
     const labels = await drawnLabels(page);
-    const onScreen = await page.evaluate(() => {
-      const box = document.getElementById('map')!.getBoundingClientRect();
-      return Array.from(document.querySelectorAll<HTMLElement>('#map .beat-label')).filter((n) => {
-        const r = n.getBoundingClientRect();
-        const x = (r.left + r.right) / 2;
-        const y = (r.top + r.bottom) / 2;
-        return x >= box.left && x <= box.right && y >= box.top && y <= box.bottom;
-      }).length;
-    });
+    const onScreen = labels.onScreen;
     expect(onScreen).toBeGreaterThan(0);
     expect(labels.shown.length).toBe(onScreen);
     expect(overlappingLabels(labels.shown)).toEqual([]);
