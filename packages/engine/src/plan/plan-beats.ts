@@ -23,6 +23,14 @@ import { relabelledStart } from './restart.js';
 import type { BeatMethod, BeatPlan, BeatPlanResult, IslandReport, PlanBeatsOptions, PlanScores, RegionReport } from './types.js';
 import { balanceWeights, beatsOutsideBand, DEFAULT_TOLERANCE, planChange, toCellScores } from './weights.js';
 
+/**
+ * Share of the total workload that must sit above the band in a predecessor before minimal-
+ * change planning without a budget re-cuts it (a fresh cut relabelled onto it) instead of
+ * balancing it in place: Chicago's current beats carry ~25%, a plan re-balanced after a few
+ * brush edits a few percent.
+ */
+export const RESTART_EXCESS = 0.1;
+
 /** Beat id of beat index `b` among `K`: "B001"… (at least three digits). */
 export function beatId(b: number, K: number): string {
   return `B${String(b + 1).padStart(Math.max(3, String(K).length), '0')}`;
@@ -96,10 +104,10 @@ export function planBeats(grid: Grid, scores: PlanScores, options: PlanBeatsOpti
   const unmet: string[] = [];
   if (maxChange !== undefined && !initial) unmet.push('maxChange was ignored: it needs an initial plan to measure change against');
   const islandPolicy = options.islands ?? 'attach';
-  // Minimal change without a budget starts from a fresh cut relabelled onto the predecessor
-  // (restart.ts); with a budget, or seeds, from the predecessor itself.
+  // Minimal change starts from the predecessor itself, unless it is far from balance and there
+  // is no budget (nor seeds): then from a fresh cut relabelled onto it (restart.ts).
   const budgeted = maxChange !== undefined && maxChange < 1;
-  const restart = !!initial && !budgeted && seeds.length === 0;
+  let restart = false;
   const rng = createRng(options.seed ?? 1);
   const deadline = options.timeLimitMs !== undefined ? tStart + options.timeLimitMs : Infinity;
   const progress = (f: number) => options.onProgress?.(Math.min(1, f), 'plan');
@@ -202,6 +210,16 @@ export function planBeats(grid: Grid, scores: PlanScores, options: PlanBeatsOpti
       target[b] = regions.weight[regionOfBeat[b]!]! / beatsOfRegion[regionOfBeat[b]!]!;
     }
     for (const s of seeds) if (regions.regionOfCell[s]! >= 0 && beatOfCell[s]! >= 0) pinned[s] = 1;
+    // A predecessor far from balance (more than RESTART_EXCESS of the workload above the band)
+    // without a budget is re-cut and relabelled; a nearly balanced one (a re-balance after a few
+    // edits) is balanced in place.
+    if (!budgeted && seeds.length === 0) {
+      const load = new Float64Array(K);
+      for (let i = 0; i < n; i++) if (beatOfCell[i]! >= 0) load[beatOfCell[i]!] += weight[i]!;
+      let over = 0;
+      for (let b = 0; b < K; b++) if (!lockedBeat[b] && target[b]! > 0) over += Math.max(0, load[b]! - target[b]! * (1 + tolerance));
+      restart = total > 0 && over > RESTART_EXCESS * total;
+    }
     if (restart) {
       const cellsOf: number[][] = Array.from({ length: R }, () => []);
       for (let i = 0; i < n; i++) if (regions.regionOfCell[i]! >= 0) cellsOf[regions.regionOfCell[i]!]!.push(i);

@@ -247,6 +247,24 @@ describe('restart and change figures', () => {
         if (a.report.outsideBand.length) expect(a.report.unmet.join(' ')).toMatch(/change budget/);
       }
     }
+    // a nearly balanced predecessor (a re-balance after a few edits) is balanced in place
+    const fresh = planBeats(grid, workload, { beats: K, seed: 4 }).plan;
+    const edited = Int32Array.from(fresh.beatOfCell);
+    const { adjOffsets, adjTargets } = grid;
+    let painted = 0;
+    for (let i = 0; i < n && painted < 25; i++) {
+      for (let e = adjOffsets[i]!; e < adjOffsets[i + 1]!; e++) {
+        const b = edited[adjTargets[e]!]!;
+        if (b !== edited[i] && b === 0 && edited[i] === 1) {
+          edited[i] = 0;
+          painted++;
+          break;
+        }
+      }
+    }
+    const rebalanced = planBeats(grid, workload, { initial: { ...initial, beatOfCell: edited }, seed: 4 });
+    expect(rebalanced.report.change!.movedWorkloadShare).toBeLessThan(0.05);
+    expect(rebalanced.report.outsideBand).toEqual([]);
     // maxChange without an initial plan is reported as ignored
     expect(planBeats(grid, workload, { beats: K, maxChange: 0.1 }).report.unmet.join(' ')).toMatch(/maxChange was ignored/);
   });
