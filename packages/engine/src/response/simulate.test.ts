@@ -9,6 +9,7 @@ import { MinHeap } from './min-heap.js';
 import { poissonCalls, replayCalls, UNSPECIFIED_PRIORITY, type SimulationCalls } from './simulate-calls.js';
 import { simulateResponse } from './simulate.js';
 import { syntheticPlan, syntheticScores } from './synthetic.js';
+import { roadNetworkFromGeojson, withRoads } from './roads.js';
 import { buildTravelModel } from './travel.js';
 
 const square = (lng: number, lat: number, d: number): Polygon => ({ type: 'Polygon', coordinates: [[[lng - d, lat - d], [lng + d, lat - d], [lng + d, lat + d], [lng - d, lat + d], [lng - d, lat - d]]] });
@@ -141,6 +142,31 @@ describe('simulateResponse', () => {
       ),
       { numRuns: 15 },
     );
+  });
+
+  it('travels on the road graph when the travel model has roads: slow streets, slow response', () => {
+    const plan = syntheticPlan(grid, 2);
+    const scores = syntheticScores(grid, { seed: 6, workloadHoursPerWeek: 80 });
+    // a street grid every ~0.005° over the square, all at one speed
+    const streets = (speed: number) => {
+      const features = [];
+      for (let k = 0; k <= 12; k++) {
+        const x = -87.73 + k * 0.005;
+        const y = 41.82 + k * 0.005;
+        features.push({ type: 'Feature', properties: { speed_kmh: speed }, geometry: { type: 'LineString', coordinates: Array.from({ length: 13 }, (_, j) => [x, 41.82 + j * 0.005]) } });
+        features.push({ type: 'Feature', properties: { speed_kmh: speed }, geometry: { type: 'LineString', coordinates: Array.from({ length: 13 }, (_, j) => [-87.73 + j * 0.005, y]) } });
+      }
+      return { type: 'FeatureCollection', features };
+    };
+    const straight = buildTravelModel(grid, plan, { cellWeights: scores.workloadHours });
+    const calls = poissonCalls(grid, plan, scores, { days: 28, seed: 3 });
+    const run = (speed: number) => simulateResponse(grid, plan, scores, calls, [[1, 1], [1, 1], [1, 1]], { seed: 3, travel: withRoads(straight, grid, roadNetworkFromGeojson(streets(speed))) });
+    const slow = run(10);
+    const fast = run(60);
+    const line = simulateResponse(grid, plan, scores, calls, [[1, 1], [1, 1], [1, 1]], { seed: 3, travel: straight });
+    expect(slow.city.meanTravelMinutes!).toBeGreaterThan(fast.city.meanTravelMinutes! * 1.5);
+    expect(fast.city.meanTravelMinutes).not.toBe(line.city.meanTravelMinutes);
+    expect(slow.city.calls).toBe(fast.city.calls);
   });
 
   it('refuses units of the wrong shape and a city without units', () => {

@@ -23,7 +23,8 @@
  *   the nearest free unit of the city; if no unit is free it waits in one city-wide queue,
  *   by priority (1 first) and first come first served within a priority, and is taken by the
  *   next unit that becomes free.
- * - **Travel and busy time.** Travel minutes = `atomDistanceKm` (RMS distance between the
+ * - **Travel and busy time.** Travel minutes = `atomTravelMinutes`: on the road graph when the
+ *   travel model has roads (`withRoads`), else `atomDistanceKm` (RMS distance between the
  *   unit's and the call's atoms, plus the beat's barrier excess) × detour ÷ speed. A unit is
  *   busy from dispatch for the call's service minutes (time committed to the call, travel
  *   included, as the hypercube model counts it), at least its travel time.
@@ -40,17 +41,18 @@ import type { CellScores } from '../score/types.js';
 import { positionWeights } from './estimate-response.js';
 import { MinHeap } from './min-heap.js';
 import { shiftRuns, UNSPECIFIED_PRIORITY, type SimulationCalls } from './simulate-calls.js';
-import { atomDistanceKm, buildTravelModel, type TravelModel } from './travel.js';
+import { atomTravelMinutes } from './roads.js';
+import { buildTravelModel, type TravelModel } from './travel.js';
 
 /** Options of {@link simulateResponse}. Every field has a default. */
 export interface SimulateOptions {
   /** Seed of the on-duty and position draws (default 1). */
   seed?: number | string;
-  /** Travel speed, km/h (default 30, as `estimateResponse`). */
+  /** Travel speed, km/h, of the straight-line model (default 30, as `estimateResponse`). */
   speedKmh?: number;
-  /** Road over straight-line distance (default 1.3, as `estimateResponse`). */
+  /** Road over straight-line distance of the straight-line model (default 1.3, as `estimateResponse`). */
   detourFactor?: number;
-  /** A travel model built before (share it with `estimateResponse`); default built here. */
+  /** A travel model built before (share it with `estimateResponse`; with roads: `withRoads`); default built here. */
   travel?: TravelModel;
   onProgress?: ProgressFn;
   signal?: AbortSignal;
@@ -218,7 +220,7 @@ export function simulateResponse(
 
   const dispatch = (c: number, u: number, t: number) => {
     const b = unitBeat[u]!;
-    const tr = atomDistanceKm(travel, unitAtom[u]!, atomOfCell[cell[c]!]!, b) * minPerKm;
+    const tr = atomTravelMinutes(travel, unitAtom[u]!, atomOfCell[cell[c]!]!, b, minPerKm);
     let busy = serviceMinutes[c]!;
     if (busy < tr) {
       busy = tr;
@@ -311,7 +313,7 @@ export function simulateResponse(
     let bestT = Infinity;
     for (let u = unitStart[own]!; u < unitStart[own + 1]!; u++) {
       if (freeAt[u]! < 0) continue;
-      const d = atomDistanceKm(travel, unitAtom[u]!, target, own);
+      const d = atomTravelMinutes(travel, unitAtom[u]!, target, own, minPerKm);
       if (d < bestT) {
         bestT = d;
         best = u;
@@ -320,7 +322,7 @@ export function simulateResponse(
     if (best < 0) {
       for (let k = 0; k < freeCount; k++) {
         const u = freeList[k]!;
-        const d = atomDistanceKm(travel, unitAtom[u]!, target, unitBeat[u]!);
+        const d = atomTravelMinutes(travel, unitAtom[u]!, target, unitBeat[u]!, minPerKm);
         if (d < bestT || (d === bestT && u < best)) {
           bestT = d;
           best = u;

@@ -10,10 +10,11 @@ import type { BeatPlan } from '../plan/types.js';
 import { shiftLengthHours } from '../score/shifts.js';
 import type { CellScores, IncidentTable } from '../score/types.js';
 import { allocatedOfficersOf } from '../staff/staffing-json.js';
-import { unitsOnDutyByShift } from '../staff/time-model.js';
+import { DEFAULT_OFFICER_HOURS_PER_WEEK, unitsOnDutyByShift } from '../staff/time-model.js';
 import { estimateResponse, type ResponseEstimate } from './estimate-response.js';
 import { poissonCalls, replayCalls, scoresServiceMinutes, type LeftOutCalls, type SimulationCalls } from './simulate-calls.js';
 import { simulateResponse, type SimulatedFigures, type SimulationResult } from './simulate.js';
+import { withRoads, type RoadNetwork } from './roads.js';
 import { buildTravelModel } from './travel.js';
 
 /** Format tag of `simulation.json`. */
@@ -47,6 +48,8 @@ export interface SimulationReportOptions {
   detourFactor?: number;
   /** On-duty hours per officer per week (default: the staffing's `officerHoursPerWeek`, else 36). */
   officerHoursPerWeek?: number;
+  /** Travel on this road graph (`--roads`) instead of the straight line. */
+  roads?: RoadNetwork;
   onProgress?: ProgressFn;
   signal?: AbortSignal;
 }
@@ -98,7 +101,7 @@ export function simulationReport(input: SimulationReportInput, options: Simulati
   const shiftIds = scores.shifts.map((s) => s.id);
   const officers = allocatedOfficersOf(input.staffing, plan.beatIds, shiftIds, input.names.staffing);
   const fromStaffing = (input.staffing as { officerHoursPerWeek?: unknown }).officerHoursPerWeek;
-  const officerHoursPerWeek = options.officerHoursPerWeek ?? (typeof fromStaffing === 'number' && fromStaffing > 0 ? fromStaffing : 36);
+  const officerHoursPerWeek = options.officerHoursPerWeek ?? (typeof fromStaffing === 'number' && fromStaffing > 0 ? fromStaffing : DEFAULT_OFFICER_HOURS_PER_WEEK);
   const shiftHours = scores.shifts.map(shiftLengthHours);
   const units = unitsOnDutyByShift(officers, shiftHours, officerHoursPerWeek);
   const warnings: string[] = [];
@@ -123,7 +126,8 @@ export function simulationReport(input: SimulationReportInput, options: Simulati
     }
   }
   options.onProgress?.(0.1, 'simulate');
-  const travel = buildTravelModel(grid, plan, { cellWeights: scores.workloadHours, signal: options.signal });
+  const straight = buildTravelModel(grid, plan, { cellWeights: scores.workloadHours, signal: options.signal });
+  const travel = options.roads ? withRoads(straight, grid, options.roads, { detourFactor, signal: options.signal }) : straight;
   const onProgress = options.onProgress;
   const sim = simulateResponse(grid, plan, scores, calls, units, {
     seed,
@@ -133,10 +137,15 @@ export function simulationReport(input: SimulationReportInput, options: Simulati
     signal: options.signal,
     onProgress: onProgress ? (f, stage) => onProgress(0.1 + 0.75 * f, stage) : undefined,
   });
-  const hypUnits = units.map((row) => row.map((u) => Math.round(u)));
   let hyp: SimulationReport['hypercube'];
   try {
-    hyp = estimateResponse(grid, plan, scores, hypUnits, { travel, speedKmh, detourFactor, signal: options.signal });
+    hyp = estimateResponse(grid, plan, scores, units, {
+      travel,
+      speedKmh,
+      detourFactor,
+      unitsSource: `allocated officers of ${input.names.staffing} × ${officerHoursPerWeek} h/week ÷ shift hours per week (time model)`,
+      signal: options.signal,
+    });
   } catch (e) {
     if (!(e instanceof BeatplanError) || e.code === 'ABORTED') throw e;
     hyp = { error: { code: e.code, message: e.message } };
@@ -158,8 +167,7 @@ export function simulationReport(input: SimulationReportInput, options: Simulati
     });
     const cityPAllBusy = weight > 0 ? r4(pw / weight) : null;
     hypercube = {
-      units: 'the same units on duty, rounded to whole units (the hypercube model needs whole units)',
-      unitsByShift: shiftIds.map((shift, s) => ({ shift, total: hypUnits[s]!.reduce((t, u) => t + u, 0) })),
+      units: "the same units on duty (the model's whole units serve at the rate that keeps the time model's capacity: see docs/time-model.md)",
       city: { ...hyp.city, pAllBusy: cityPAllBusy },
       shifts: hyp.shifts.map(({ beats: _b, districts: _d, ...s }) => s),
       beats: hyp.beats,
@@ -192,7 +200,9 @@ export function simulationReport(input: SimulationReportInput, options: Simulati
       busyTime: "a unit is busy from dispatch for the call's service minutes (travel included), at least its travel time",
       dispatch: "the beat's nearest free unit, else the city's nearest free unit, else one city-wide queue by priority, first come first served within a priority",
       positions: "a free unit patrols its beat: its position is an atom of the travel model drawn in proportion to the shift's workload, redrawn when it becomes free",
-      travel: { model: 'straight line × detour at a fixed speed, plus barrier detours', speedKmh, detourFactor, atomSizeKm: 1, atoms: travel.atomCount },
+      travel: options.roads
+        ? { model: 'shortest time on the road graph at each road\'s speed, plus off-road access legs', nodes: options.roads.nodeCount, lengthKm: r4(options.roads.lengthKm), detourFactor, atomSizeKm: 1, atoms: travel.atomCount }
+        : { model: 'straight line × detour at a fixed speed, plus barrier detours', speedKmh, detourFactor, atomSizeKm: 1, atoms: travel.atomCount },
       responseTime: 'queue wait + travel (no call-handling or dispatch delay)',
     },
     unitsOnDuty: {

@@ -12,7 +12,7 @@ import { readIncidents } from '../../io/read-incidents.js';
 import { simulationReport, type SimulationReportInput } from '../../response/simulation-report.js';
 import { parseOptions, type CommandHelp, type OptionTable } from '../options.js';
 import { terminalProgress } from '../progress.js';
-import { CITY_OPTIONS, incidentReadFlags, ingestSummary, planTimeZone, intFlag, numberFlag, required, writeOut } from '../inputs.js';
+import { CITY_OPTIONS, incidentReadFlags, ingestSummary, planTimeZone, intFlag, numberFlag, readRoads, required, ROADS_OPTION, writeOut } from '../inputs.js';
 import type { CliIo } from '../run.js';
 import { readPlanFile } from './evaluate.js';
 
@@ -45,7 +45,8 @@ const OPTIONS = {
   },
   'service-cv': { type: 'string', value: 'CV', description: "Coefficient of variation of a replayed call's service time around its type's minutes (lognormal).", default: '0.8' },
   speed: { type: 'string', value: 'KMH', description: 'Travel speed, km/h (straight-line travel model).', default: '30' },
-  detour: { type: 'string', value: 'F', description: 'Road over straight-line distance (straight-line travel model).', default: '1.3' },
+  detour: { type: 'string', value: 'F', description: 'Road over straight-line distance (straight-line travel model; with --roads, of the off-road legs).', default: '1.3' },
+  roads: ROADS_OPTION,
   map: CITY_OPTIONS.map,
   timezone: { ...CITY_OPTIONS.timezone, default: "the plan's (the zone its incidents were read in), else none" },
   'date-only': CITY_OPTIONS['date-only'],
@@ -64,7 +65,7 @@ export const SIMULATE_HELP: CommandHelp = {
     "the hypercube model's figures for the same plan and units beside them (`hypercube`, `comparison`). " +
     'Staffing file: staffing.json of `beatplan staff` ("format": "beatplan.staffing/1"; beats[].shifts[].allocated, optional officerHoursPerWeek). Same seed, same bytes.',
   options: OPTIONS,
-  formats: ['plan', 'incidents'],
+  formats: ['plan', 'incidents', 'roads'],
 };
 
 /** Reads a JSON file; `PARSE_ERROR` naming the file when it is not JSON. */
@@ -95,6 +96,7 @@ export async function simulateCommand(argv: string[], io: CliIo): Promise<number
     speedKmh: numberFlag(values.speed, 'speed', 1, 200),
     detourFactor: numberFlag(values.detour, 'detour', 1, 5),
     officerHoursPerWeek: numberFlag(values['officer-hours'], 'officer-hours', 1, 168),
+    roads: await readRoads(values.roads),
     onProgress: terminalProgress(io.stderr),
   };
   const { grid, plan, scores, extra } = await readPlanFile(planFile);
