@@ -8,7 +8,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { startServer, type RunningServer } from '@beatplan/api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hasRealdata, realdata } from './support/realdata.js';
@@ -23,7 +23,7 @@ describe.skipIf(!hasRealdata())('API: response what-ifs off the request thread (
     const res = await fetch(`${server.url}/api/v1${path}`, {
       method,
       headers: { Authorization: `Bearer ${token}`, ...(body !== undefined ? { 'Content-Type': type } : {}) },
-      body: body === undefined ? undefined : type === 'application/json' ? JSON.stringify(body) : (body as Buffer),
+      body: body === undefined ? undefined : type === 'application/json' ? JSON.stringify(body) : new Uint8Array(body as Buffer),
     });
     const text = await res.text();
     return { status: res.status, json: text.startsWith('{') ? JSON.parse(text) : text };
