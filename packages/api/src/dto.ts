@@ -8,7 +8,6 @@
 import type { z } from 'zod';
 import type {
   BeatMetricsSchema,
-  CellsInBboxSchema,
   CellsSchema,
   HealthSchema,
   PlanComparisonSchema,
@@ -38,7 +37,6 @@ export type ProblemDto = z.infer<typeof ProblemSchema>;
 export type PlanDto = z.infer<typeof PlanSchema>;
 export type PlanVersionDto = z.infer<typeof PlanVersionSchema>;
 export type PlanRequestDto = z.input<typeof PlanRequestSchema>;
-export type CellsInBboxDto = z.infer<typeof CellsInBboxSchema>;
 export type CellsDto = z.infer<typeof CellsSchema>;
 export type IncidentBinsDto = z.infer<typeof IncidentBinsSchema>;
 export type MoveRequestDto = z.infer<typeof MoveRequestSchema>;

@@ -493,13 +493,14 @@ export function privacyDto(k: number) {
 }
 
 /**
- * Every cell of a stored plan.json as the compact JSON of `GET /plans/:id/cells`: rows of
- * `h3, beat, workloadHours, needHours, workload_<shift>…, incidents, population`, in the
+ * Every cell of a stored plan.json as the compact JSON of `GET /plans/:id/cells`: rows in the
+ * cells.csv vocabulary and column order, `h3, beat, workload, need, incidents, population,
+ * workload_<shift>…` (beat `''` unassigned; officer-hours and community hours per week), in the
  * file's (= the grid's, sorted) cell order. Read from the text alone: no grid is rebuilt and no
  * dataset re-read (unlike {@link planCellsCsv}), so it is quick even for a plan not loaded yet.
- * With `publicBins` (a viewer's answer), the public layout: `h3, beat, workloadHours` (the
- * mean over the cell's pool, null when suppressed), `needHours`, `population` — no incident
- * count and no per-shift workload per cell.
+ * With `publicBins` (a viewer's answer), the public layout: `h3, beat, workload` (the mean over
+ * the cell's pool, null when suppressed), `need`, `population` — no incident count and no
+ * per-shift workload per cell.
  * @throws BeatplanError `UNSUPPORTED_FORMAT`, `PARSE_ERROR`
  */
 export function planCellsJson(
@@ -518,14 +519,13 @@ export function planCellsJson(
       const w = workload[i]!;
       rows[i] = [h3[i]!, beatOf(i), Number.isNaN(w) ? null : w, scores.needHours[i]!, scores.population[i]!];
     }
-    return { resolution: plan.resolution, columns: ['h3', 'beat', 'workloadHours', 'needHours', 'population'], rows, privacy: privacyDto(publicBins.k) };
+    return { resolution: plan.resolution, columns: ['h3', 'beat', 'workload', 'need', 'population'], rows, privacy: privacyDto(publicBins.k) };
   }
   const shifts = scores.shiftWorkloadHours;
-  const columns = ['h3', 'beat', 'workloadHours', 'needHours', ...scores.shifts.map((s) => `workload_${s.id}`), 'incidents', 'population'];
+  const columns = ['h3', 'beat', 'workload', 'need', 'incidents', 'population', ...scores.shifts.map((s) => `workload_${s.id}`)];
   for (let i = 0; i < plan.cellCount; i++) {
-    const row: Array<string | number> = [h3[i]!, beatOf(i), scores.workloadHours[i]!, scores.needHours[i]!];
+    const row: Array<string | number> = [h3[i]!, beatOf(i), scores.workloadHours[i]!, scores.needHours[i]!, scores.incidentCount[i]!, scores.population[i]!];
     for (const s of shifts) row.push(s[i]!);
-    row.push(scores.incidentCount[i]!, scores.population[i]!);
     rows[i] = row;
   }
   return { resolution: plan.resolution, columns, rows };

@@ -25,10 +25,10 @@ async function walk(path: string, limit: number, role: 'analyst' | 'admin'): Pro
   let url: string | null = `${path}${path.includes('?') ? '&' : '?'}limit=${limit}`;
   let pages = 0;
   while (url) {
-    const r = await h.http.get(url).set(h.auth(role));
+    const r: { status: number; body: { items: Array<{ name?: string; label?: string }>; next: string | null }; headers: Record<string, string> } = await h.http.get(url).set(h.auth(role));
     expect(r.status, url).toBe(200);
     expect(r.body.items.length).toBeLessThanOrEqual(limit);
-    names.push(...r.body.items.map((x: { name?: string; label?: string }) => x.name ?? x.label));
+    names.push(...r.body.items.map((x) => x.name ?? x.label ?? ''));
     pages++;
     if (r.body.next) {
       expect(r.headers.link).toMatch(new RegExp(`^<(/api/v1/[^>]*cursor=${r.body.next}[^>]*)>; rel="next"$`));

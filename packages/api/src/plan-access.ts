@@ -28,6 +28,7 @@ import {
 import { ApiError } from './errors.js';
 import type { ComputeTask } from './jobs/compute-protocol.js';
 import { publicLoadedPlan, publicMetrics } from './public-view.js';
+import type { CellsDto } from './dto.js';
 import type { ContextInput } from './schemas.js';
 import type { PlanRecord, PlanSettings, PlanVersionRecord } from './store/store.js';
 
@@ -126,7 +127,7 @@ export class PlanVersionCache {
 /** `[west, south, east, north]` in degrees. */
 export type Bbox = [number, number, number, number];
 
-/** Cells of a bbox, column-wise. */
+/** Cells of a bbox, column-wise (what {@link cellsInBbox} computes; answered row-wise by {@link cellRows}). */
 export interface CellsInBbox {
   version: number;
   /** H3 resolution of `h3` (coarser than the plan's when `aggregated`). */
@@ -141,6 +142,21 @@ export interface CellsInBbox {
   need: number[];
   /** Set in a public (viewer) answer: how small incident counts are protected. */
   privacy?: ReturnType<typeof privacyDto>;
+}
+
+/**
+ * Column-wise cells in the API's one cells shape: `columns` (the cells.csv vocabulary: `h3`,
+ * `beat` with `''` unassigned, `workload`, `need`) and one row per cell.
+ * @example cellRows({ h3: ['8a…'], beat: ['B1'], workload: [1.5], need: [2] }) // { columns: ['h3','beat','workload','need'], rows: [['8a…','B1',1.5,2]] }
+ */
+export function cellRows(c: { h3: readonly string[]; beat?: ReadonlyArray<string | null>; workload: ReadonlyArray<number | null>; need: readonly number[] }): {
+  columns: string[];
+  rows: Array<Array<string | number | null>>;
+} {
+  const { h3, beat, workload, need } = c;
+  const rows: Array<Array<string | number | null>> = new Array(h3.length);
+  for (let i = 0; i < h3.length; i++) rows[i] = beat ? [h3[i]!, beat[i] ?? '', workload[i]!, need[i]!] : [h3[i]!, workload[i]!, need[i]!];
+  return { columns: beat ? ['h3', 'beat', 'workload', 'need'] : ['h3', 'workload', 'need'], rows };
 }
 
 /** Cells are never aggregated beyond this H3 resolution (edge ~26 km; a city is a few cells). */
@@ -338,7 +354,7 @@ export class PlanAccess {
    * Cells whose centre lies in `bbox`; with `zoom`, aggregated to the coarser resolution
    * whose cells span a few pixels at that zoom (see {@link cellsInBbox}).
    */
-  async cellsInBbox(p: PlanRecord, v: PlanVersionRecord, bbox: Bbox, zoom?: number, publicK?: number): Promise<CellsInBbox> {
+  async cellsInBbox(p: PlanRecord, v: PlanVersionRecord, bbox: Bbox, zoom?: number, publicK?: number): Promise<CellsDto> {
     const e = await this.entry(p, v);
     const { grid, plan, scores } = e.loaded;
     // a public answer shows each cell's pooled workload (NaN → null when suppressed; a coarse
@@ -348,8 +364,9 @@ export class PlanAccess {
         ? scores.workloadHours
         : await PlanVersionCache.memo(e, `public-workload:${publicK}`, () => publicWorkload({ h3: grid.h3, scores }, publicK));
     const cells = cellsInBbox({ grid, workload, need: scores.needHours, beatOfCell: plan.beatOfCell, beatIds: plan.beatIds }, bbox, zoom, (r) => this.ctx.versions.coarseCells(grid, r));
-    if (publicK === undefined) return { version: v.version, ...cells, beat: cells.beat! };
-    return { version: v.version, ...cells, beat: cells.beat!, workload: cells.workload.map((w) => (Number.isNaN(w) ? null : w)), privacy: privacyDto(publicK) };
+    const head = { version: v.version, resolution: cells.resolution, aggregated: cells.aggregated };
+    if (publicK === undefined) return { ...head, ...cellRows(cells) };
+    return { ...head, ...cellRows({ ...cells, workload: cells.workload.map((w) => (Number.isNaN(w) ? null : w)) }), privacy: privacyDto(publicK) };
   }
 
   /**

@@ -125,6 +125,8 @@ export const PlanRequestSchema = ContextInputSchema.extend({
   existing: IdSchema.optional().meta({ description: 'Existing beats dataset id; with `method: import` the plan is these beats' }),
   method: z.enum(['plan', 'import']).default('plan').meta({ description: '`plan` (districting) or `import` (evaluate the existing beats)' }),
   timeLimitMs: z.number().int().positive().max(3_600_000).optional(),
+  cutEdgeWeight: z.number().min(0).max(1).optional().meta({ description: 'Weight of cut edges in the compactness objective, per edge, relative to Σ 1/Polsby-Popper (default 0.002); higher = more compact beats' }),
+  changePenalty: z.number().min(0).max(1000).optional().meta({ description: 'With `startFromExisting`: cost of moving one mean beat\'s workload away from its parent beat, relative to a unit of Σ 1/Polsby-Popper (default 1); higher = fewer changes' }),
   startFromExisting: z.boolean().optional().meta({ description: 'Start from the parent (`from`, else the `existing` beats) and change as little as possible' }),
   from: IdSchema.optional().meta({
     description: 'Parent plan id: the new beats inherit its beat ids by overlap (optimal matching on shared workload), the plan records the lineage, and staffing reads a roster\'s current beats against it. Without `from`, the `existing` beats are the parent.',
@@ -248,7 +250,7 @@ export const CellsQuery = z.object({
   format: z.enum(['json', 'csv']).default('json'),
   version: z.coerce.number().int().min(1).optional(),
   bbox: BboxParam.optional().meta({
-    description: 'Only the cells whose centre lies in this box, as column-wise JSON `{ h3, beat, workload, need }` (JSON format only)',
+    description: 'Only the cells whose centre lies in this box, rows of `h3, beat, workload, need` (JSON format only)',
   }),
   zoom: z.coerce.number().min(0).max(24).optional().meta({
     description: 'Map zoom (web mercator) with `bbox`: cells smaller than a few pixels at this zoom are summed into coarser H3 cells (beat = the beat of most of their cells)',
@@ -296,33 +298,23 @@ export const IncidentBinsSchema = z
  * `workload_<shift>` per shift (officer-hours per week), `incidents` and `population` — all read
  * from the version's plan.json, so no dataset is re-read.
  */
-export const CellsSchema = z.object({
-  resolution: z.number().int().meta({ description: 'H3 resolution of the cells' }),
-  columns: z.array(z.string()).meta({ description: 'Names of the row values, e.g. `["h3","beat","workloadHours","needHours","workload_0-8","workload_8-16","workload_16-24","incidents","population"]`' }),
-  rows: z.array(z.array(z.union([z.string(), z.number(), z.null()]))).meta({ description: '`null` only in a public (viewer) answer, for a cell whose area was suppressed' }),
-  privacy: PrivacySchema.optional(),
-});
-
-/** Column-wise cells of a score run in a bbox. */
-export const ScoreCellsSchema = z.object({
-  resolution: z.number().int(),
-  aggregated: z.boolean(),
-  h3: z.array(z.string()),
-  workload: z.array(z.number()),
-  need: z.array(z.number()),
-});
-
-/** Column-wise cells of a bbox (`GET /plans/:id/cells?bbox=`). */
-export const CellsInBboxSchema = z.object({
-  version: z.number().int(),
-  resolution: z.number().int().meta({ description: 'H3 resolution of `h3`' }),
-  aggregated: z.boolean().meta({ description: 'True when the cells are coarser than the plan\'s (low zoom)' }),
-  h3: z.array(z.string()),
-  beat: z.array(z.string().nullable()),
-  workload: z.array(z.number().nullable()).meta({ description: 'Officer-hours per week (null only in a public answer, where the area was suppressed)' }),
-  need: z.array(z.number()).meta({ description: 'Community hours per week' }),
-  privacy: PrivacySchema.optional(),
-});
+export const CellsSchema = z
+  .object({
+    version: z.number().int().optional().meta({ description: 'The plan version (absent for a score run)' }),
+    resolution: z.number().int().meta({ description: 'H3 resolution of the `h3` column' }),
+    aggregated: z.boolean().optional().meta({ description: 'True when the cells are coarser H3 cells summing the plan\'s (a `bbox` with a low `zoom`); always sent by this server' }),
+    columns: z.array(z.string()).meta({
+      description:
+        'Names of the row values, the cells.csv vocabulary: `h3`, `beat` (`""` unassigned), `workload` (officer-hours per week), `need` (community hours per week), then in a full analyst answer `incidents`, `population`, `workload_<shift>`…; in a viewer answer `population` (no incident count, no per-shift workload); with `bbox` `h3, beat, workload, need`',
+      examples: [['h3', 'beat', 'workload', 'need', 'incidents', 'population', 'workload_0-8', 'workload_8-16', 'workload_16-24']],
+    }),
+    rows: z.array(z.array(z.union([z.string(), z.number(), z.null()]))).meta({
+      description: 'One row per cell, values in `columns` order; `null` only in a viewer answer, for a cell whose area was suppressed',
+      examples: [[['8a2664c8d837fff', 'B001', 0.3417, 1.25, 4, 312.5, 0.102, 0.131, 0.108]]],
+    }),
+    privacy: PrivacySchema.optional(),
+  })
+  .meta({ id: 'Cells' });
 
 /** `?version=` on plan reads. */
 export const VersionQuery = z.object({ version: z.coerce.number().int().min(1).optional().meta({ description: 'Default: the current version' }) });

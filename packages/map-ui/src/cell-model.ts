@@ -13,9 +13,9 @@ import type { MultiPolygon, Position } from './geojson.js';
 import { cellToBoundary, cellToLatLng, getHexagonEdgeLengthAvg, getResolution, gridDisk, latLngToCell } from 'h3-js';
 
 /**
- * The compact cells answer of `GET /api/v1/plans/:id/cells` (JSON): `h3`, `beat`,
- * `workloadHours`, `needHours`, and from newer APIs `workload_<shift>…`, `incidents`,
- * `population`.
+ * The cells answer of `GET /api/v1/plans/:id/cells` (JSON, the API's `CellsDto`): rows named
+ * as in cells.csv — `h3`, `beat`, `workload`, `need`, `incidents`, `population`,
+ * `workload_<shift>…` (older servers: `workloadHours`, `needHours`).
  */
 export type CellsResponse = CellsDto;
 
@@ -151,7 +151,9 @@ class IntPairMap {
  */
 export function cellsToModel(res: CellsResponse, beatOrder: readonly string[] = []): CellModel {
   const col = (name: string) => res.columns.indexOf(name);
-  const [cH3, cBeat, cW, cN] = [col('h3'), col('beat'), col('workloadHours'), col('needHours')];
+  // the cells.csv vocabulary (`workload`, `need`); `workloadHours`/`needHours` from older servers
+  const either = (name: string, old: string) => (col(name) >= 0 ? col(name) : col(old));
+  const [cH3, cBeat, cW, cN] = [col('h3'), col('beat'), either('workload', 'workloadHours'), either('need', 'needHours')];
   if (cH3 < 0 || cBeat < 0) throw new Error(`cells answer lacks h3/beat columns: ${res.columns.join(',')}`);
   const n = res.rows.length;
   const h3 = res.rows.map((r) => String(r[cH3]));

@@ -7,8 +7,8 @@ import { resolveInputs } from '../context-cache.js';
 import { ApiError } from '../errors.js';
 import { pageOf, type RouteTable } from '../http.js';
 import { scoredCellsOfCsv, type ScoredCells } from '../engine-service.js';
-import { cellsInBbox, PlanVersionCache } from '../plan-access.js';
-import { IdParams, JobSchema, PageQuery, pageSchema, ScoreCellsQuery, ScoreCellsSchema, ScoreRequestSchema, type JobDto } from '../schemas.js';
+import { cellRows, cellsInBbox, PlanVersionCache } from '../plan-access.js';
+import { IdParams, JobSchema, PageQuery, pageSchema, CellsSchema, ScoreCellsQuery, ScoreRequestSchema, type JobDto } from '../schemas.js';
 import { publicJobResult } from '../public-view.js';
 import type { JobRecord } from '../store/store.js';
 
@@ -198,20 +198,21 @@ export function jobRoutes(t: RouteTable, ctx: AppContext): void {
     method: 'get',
     path: '/scores/:id/cells',
     operationId: 'getScoreCellsInBbox',
-    summary: 'Cells of a finished score run in a bbox (column-wise JSON; aggregated at low zoom)',
+    summary: 'Cells of a finished score run in a bbox (aggregated at low zoom)',
     description:
-      'The cells whose centre lies in `bbox` as `{ resolution, aggregated, h3, workload, need }`; with `zoom`, cells smaller than a few pixels are summed into coarser H3 cells.',
+      'The cells whose centre lies in `bbox`, in the one cells shape `{ resolution, aggregated, columns: [h3, workload, need], rows }`; with `zoom`, cells smaller than a few pixels are summed into coarser H3 cells.',
     tag: 'scores',
     role: 'analyst',
     params: IdParams,
     query: ScoreCellsQuery,
-    responses: { 200: { description: 'Column-wise cells', schema: ScoreCellsSchema }, 409: { description: 'The job has not succeeded' } },
+    responses: { 200: { description: 'Cells (`h3, workload, need` rows)', schema: CellsSchema }, 409: { description: 'The job has not succeeded' } },
     handler: async ({ res, params, query }) => {
       const j = await ctx.store.getJob(params.id);
       if (!j || j.kind !== 'score') throw new ApiError('NOT_FOUND', `no score run ${params.id}`);
       if (j.status !== 'succeeded' || !j.result?.cellsBlob) throw new ApiError('JOB_NOT_FINISHED', `score run ${params.id} is ${j.status}`);
       const c = await scoredCells(j.id, String(j.result.cellsBlob));
-      res.json(cellsInBbox(c, query.bbox, query.zoom, (r) => coarse.coarseCells(c.grid, r)));
+      const cells = cellsInBbox(c, query.bbox, query.zoom, (r) => coarse.coarseCells(c.grid, r));
+      res.json({ resolution: cells.resolution, aggregated: cells.aggregated, ...cellRows(cells) });
     },
   });
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPlanState, moveCells, requiredByShift, staffingInputOfPlan } from '@beatplan/engine';
 import type { LoadedPlan } from '../engine-service.js';
-import { BOX, createPlan, listenOnLoopback, loadedPlan, removeDir, startHarness, uploadBasics, waitForJob, type Harness } from '../testing/harness.js';
+import { BOX, createPlan, listenOnLoopback, loadedPlan, removeDir, startHarness, uploadBasics, waitForJob, type Harness, asColumns } from '../testing/harness.js';
 import { DEFAULT_MEETING_SCHEDULE, planEtag, resolutionForZoom } from '../plan-access.js';
 import type { Role } from '../store/store.js';
 import { readSse, type JobEvent } from '../testing/sse.js';
@@ -314,12 +314,12 @@ describe('POST /plans/:id/whatif', () => {
 describe('GET /plans/:id/cells?bbox=&zoom=', () => {
   const bbox = `${BOX.west},${BOX.south},${(BOX.west + BOX.east) / 2},${BOX.north}`;
 
-  it('returns the cells whose centre lies in the bbox, column-wise', async () => {
+  it('returns the cells whose centre lies in the bbox, in the one cells shape', async () => {
     const all = await h.http.get(`/api/v1/plans/${planId}/cells`).set(h.auth('analyst'));
     const r = await h.http.get(`/api/v1/plans/${planId}/cells?bbox=${bbox}`).set(h.auth('analyst'));
     expect(r.status, JSON.stringify(r.body)).toBe(200);
-    expect(r.body).toMatchObject({ version: 1, resolution: 9, aggregated: false });
-    const { h3, beat, workload, need } = r.body as { h3: string[]; beat: string[]; workload: number[]; need: number[] };
+    expect(r.body).toMatchObject({ version: 1, resolution: 9, aggregated: false, columns: ['h3', 'beat', 'workload', 'need'] });
+    const { h3, beat, workload, need } = asColumns(r.body) as unknown as { h3: string[]; beat: string[]; workload: number[]; need: number[] };
     expect(h3.length).toBeGreaterThan(0);
     expect(h3.length).toBeLessThan(all.body.rows.length);
     expect(beat).toHaveLength(h3.length);
@@ -339,20 +339,20 @@ describe('GET /plans/:id/cells?bbox=&zoom=', () => {
     expect(coarse.status).toBe(200);
     expect(coarse.body.aggregated).toBe(true);
     expect(coarse.body.resolution).toBeLessThan(9);
-    expect(coarse.body.h3.length).toBeLessThan(fine.body.h3.length);
+    expect(asColumns(coarse.body).h3.length).toBeLessThan(asColumns(fine.body).h3.length);
     const sum = (a: number[]) => a.reduce((x, y) => x + y, 0);
-    expect(sum(coarse.body.workload)).toBeCloseTo(sum(fine.body.workload), 1);
-    expect(sum(coarse.body.need)).toBeCloseTo(sum(fine.body.need), 1);
-    const beats = new Set(fine.body.beat);
-    for (const b of coarse.body.beat) expect(beats.has(b)).toBe(true);
+    expect(sum(asColumns(coarse.body).workload)).toBeCloseTo(sum(asColumns(fine.body).workload), 1);
+    expect(sum(asColumns(coarse.body).need)).toBeCloseTo(sum(asColumns(fine.body).need), 1);
+    const beats = new Set(asColumns(fine.body).beat);
+    for (const b of asColumns(coarse.body).beat) expect(beats.has(b)).toBe(true);
     const world = await h.http.get(`/api/v1/plans/${planId}/cells?bbox=${whole}&zoom=3`).set(h.auth('analyst'));
     expect(world.body.resolution).toBe(4);
-    expect(world.body.h3.length).toBeLessThanOrEqual(3);
-    expect(sum(world.body.workload)).toBeCloseTo(sum(fine.body.workload), 1);
+    expect(asColumns(world.body).h3.length).toBeLessThanOrEqual(3);
+    expect(sum(asColumns(world.body).workload)).toBeCloseTo(sum(asColumns(fine.body).workload), 1);
     // a high zoom keeps the plan's own cells
     const high = await h.http.get(`/api/v1/plans/${planId}/cells?bbox=${whole}&zoom=16`).set(h.auth('analyst'));
     expect(high.body.aggregated).toBe(false);
-    expect(high.body.h3).toEqual(fine.body.h3);
+    expect(asColumns(high.body).h3).toEqual(asColumns(fine.body).h3);
   });
 
   it('names a bad bbox or zoom, and keeps the old answer without bbox', async () => {
@@ -372,7 +372,7 @@ describe('GET /plans/:id/cells?bbox=&zoom=', () => {
     expect((await h.http.get(`/api/v1/plans/${NOPE}/cells?bbox=${bbox}`).set(h.auth('analyst'))).status).toBe(404);
     const old = await h.http.get(`/api/v1/plans/${planId}/cells`).set(h.auth('analyst'));
     // the answer without bbox keeps its columns, in order; later columns are additions
-    expect(old.body.columns.slice(0, 4)).toEqual(['h3', 'beat', 'workloadHours', 'needHours']);
+    expect(old.body.columns.slice(0, 6)).toEqual(['h3', 'beat', 'workload', 'need', 'incidents', 'population']);
     expect(old.body.columns.slice(4)).toEqual(expect.arrayContaining(['incidents', 'population']));
   });
 
@@ -394,13 +394,13 @@ describe('GET /scores/:id/cells?bbox=&zoom=', () => {
     const fine = await h.http.get(`/api/v1/scores/${r.body.id}/cells?bbox=${whole}`).set(h.auth('analyst'));
     expect(fine.status, JSON.stringify(fine.body)).toBe(200);
     expect(fine.body).toMatchObject({ resolution: 9, aggregated: false });
-    expect(fine.body.beat).toBeUndefined();
+    expect(asColumns(fine.body).beat).toBeUndefined();
     const plan = await h.http.get(`/api/v1/plans/${planId}/cells?bbox=${whole}`).set(h.auth('analyst'));
-    expect(fine.body.h3.length).toBe(plan.body.h3.length);
+    expect(asColumns(fine.body).h3.length).toBe(asColumns(plan.body).h3.length);
     const coarse = await h.http.get(`/api/v1/scores/${r.body.id}/cells?bbox=${whole}&zoom=10`).set(h.auth('analyst'));
     expect(coarse.body.aggregated).toBe(true);
     const sum = (a: number[]) => a.reduce((x, y) => x + y, 0);
-    expect(sum(coarse.body.workload)).toBeCloseTo(sum(fine.body.workload), 1);
+    expect(sum(asColumns(coarse.body).workload)).toBeCloseTo(sum(asColumns(fine.body).workload), 1);
     const bad = await h.http.get(`/api/v1/scores/${r.body.id}/cells`).set(h.auth('analyst'));
     expect(bad.status).toBe(400);
     expect(bad.body.errors[0].path).toBe('query.bbox');

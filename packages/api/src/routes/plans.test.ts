@@ -231,7 +231,7 @@ describe('plans: read', () => {
   it('cells as compact JSON and as cells.csv with full scores', async () => {
     const id = await makePlan();
     const j = await h.http.get(`/api/v1/plans/${id}/cells`).set(h.auth('analyst'));
-    expect(j.body.columns.slice(0, 4)).toEqual(['h3', 'beat', 'workloadHours', 'needHours']);
+    expect(j.body.columns.slice(0, 4)).toEqual(['h3', 'beat', 'workload', 'need']);
     const m = await h.http.get(`/api/v1/plans/${id}/metrics`).set(h.auth('viewer'));
     expect(j.body.rows).toHaveLength(m.body.cells);
     const beats = new Set(m.body.perBeat.map((b: { id: string }) => b.id));
@@ -249,7 +249,9 @@ describe('plans: read', () => {
     const head = lines[0]!.split(',');
     const shiftCols = head.filter((c) => c.startsWith('workload_'));
     expect(shiftCols.length).toBeGreaterThan(0);
-    expect(j.body.columns).toEqual(['h3', 'beat', 'workloadHours', 'needHours', ...shiftCols, 'incidents', 'population']);
+    // one vocabulary and one column order in JSON and CSV
+    expect(j.body.columns).toEqual(head);
+    expect(j.body.columns).toEqual(['h3', 'beat', 'workload', 'need', 'incidents', 'population', ...shiftCols]);
     const byH3 = new Map(lines.slice(1).map((l) => [l.split(',')[0]!, l.split(',')]));
     for (const row of j.body.rows.slice(0, 50) as Array<Array<string | number>>) {
       const c = byH3.get(row[0] as string)!;

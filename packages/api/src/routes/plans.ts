@@ -22,7 +22,6 @@ import { ApiError } from '../errors.js';
 import { pageOf, type RouteTable } from '../http.js';
 import { jobDto } from './jobs.js';
 import {
-  CellsInBboxSchema,
   CellsQuery,
   CellsSchema,
   CompareQuery,
@@ -52,7 +51,7 @@ import {
   VersionQuery,
 } from '../schemas.js';
 import type { Principal } from '../auth.js';
-import type { PlanRecord, PlanVersionRecord } from '../store/store.js';
+import type { JobRecord, PlanRecord, PlanVersionRecord } from '../store/store.js';
 
 import { DEFAULT_MEETING_SCHEDULE, PlanAccess, planEtag } from '../plan-access.js';
 import { publicMetrics, publicSummary } from '../public-view.js';
@@ -84,7 +83,7 @@ const EDIT_RESPONSES = {
 };
 
 /** Registers plan, edit, lookup and staffing routes. */
-export function planRoutes(t: RouteTable, ctx: AppContext): void {
+export function planRoutes(t: RouteTable, ctx: AppContext): { submitPlan: (body: PlanRequest, principal: Principal) => Promise<JobRecord> } {
   const { store } = ctx;
 
   const access = new PlanAccess(ctx);
@@ -150,6 +149,8 @@ export function planRoutes(t: RouteTable, ctx: AppContext): void {
         ...(body.timeLimitMs !== undefined ? { timeLimitMs: body.timeLimitMs } : {}),
         ...(body.startFromExisting ? { startFromExisting: true } : {}),
         ...(body.maxChange !== undefined ? { maxChange: body.maxChange } : {}),
+        ...(body.cutEdgeWeight !== undefined ? { cutEdgeWeight: body.cutEdgeWeight } : {}),
+        ...(body.changePenalty !== undefined ? { changePenalty: body.changePenalty } : {}),
       },
       ...(existing ? { existing } : {}),
       ...(from ? { from: { planJson: from.planJson, name: from.name } } : {}),
@@ -365,16 +366,16 @@ export function planRoutes(t: RouteTable, ctx: AppContext): void {
     operationId: 'getPlanCells',
     summary: 'Cells of a plan: H3 id, beat, workload, need (compact JSON or cells.csv; by bbox and zoom)',
     description:
-      'Without `bbox`: every cell, as `{ resolution, columns, rows }` (h3, beat, workload, need, workload per shift, incidents, population — from the stored plan, no dataset re-read) or cells.csv (scores rebuilt from the datasets). With `bbox` (and optionally `zoom`): the cells whose centre lies in the box as column-wise `{ version, resolution, aggregated, h3, beat, workload, need }`; at low zoom summed into coarser H3 cells so the answer stays small. A viewer (the public) gets incident-derived figures only by area of at least k incidents (`privacy`, default k = 5): each cell shows its pool\'s mean workload, and no incident count or per-shift workload per cell.',
+      'One shape, with or without `bbox`: `{ version, resolution, aggregated, columns, rows }`, one row per cell, columns named as in cells.csv (`h3, beat, workload, need, incidents, population, workload_<shift>…`). Without `bbox`: every cell (from the stored plan, no dataset re-read), or `format=csv` for cells.csv (scores rebuilt from the datasets). With `bbox` (and optionally `zoom`): the cells whose centre lies in the box, `h3, beat, workload, need`; at low zoom summed into coarser H3 cells so the answer stays small (`aggregated`). A viewer (the public) gets incident-derived figures only by area of at least k incidents (`privacy`, default k = 5): each cell shows its pool\'s mean workload, and no incident count or per-shift workload per cell.',
     tag: 'plans',
     role: 'viewer',
     params: IdParams,
     query: CellsQuery,
     responses: {
       200: {
-        description: 'JSON `{ resolution, columns, rows }`, CSV, or with `bbox` column-wise JSON',
+        description: 'JSON `{ version, resolution, aggregated, columns, rows }` or cells.csv (RFC 4180)',
         headers: { ETag: 'The version the cells are of' },
-        content: { 'application/json': z.union([CellsSchema, CellsInBboxSchema]), 'text/csv': null },
+        content: { 'application/json': CellsSchema, 'text/csv': null },
       },
     },
     handler: async ({ res, params, query, principal }) => {
@@ -399,12 +400,12 @@ export function planRoutes(t: RouteTable, ctx: AppContext): void {
       }
       if (k !== undefined) {
         const { parsed, bins } = await access.incidentBins(v, k);
-        res.json(planCellsJson(parsed, bins));
+        res.json({ version: v.version, aggregated: false, ...planCellsJson(parsed, bins) });
         return;
       }
       // straight from the stored plan.json: no grid rebuild, so the map's first request is quick;
       // the version is then loaded (grid and all) in the background, ready for the first edit
-      res.json(planCellsJson((await store.getBlob(v.planBlobRef)).toString('utf8')));
+      res.json({ version: v.version, aggregated: false, ...planCellsJson((await store.getBlob(v.planBlobRef)).toString('utf8')) });
       res.once('finish', () => setTimeout(() => void loadPlan(p, v).catch(() => undefined), 0));
     },
   });
@@ -670,4 +671,6 @@ export function planRoutes(t: RouteTable, ctx: AppContext): void {
     },
   });
 
+  // the planning job of `POST /plans`, for routes that start plans of their own (alternatives)
+  return { submitPlan };
 }

@@ -255,3 +255,13 @@ export async function listenOnLoopback(h: Harness): Promise<{ base: string; clos
     },
   };
 }
+
+/**
+ * A cells answer (`{ columns, rows }`) as columns: `{ h3: [...], beat: [...], workload: [...], … }`,
+ * for tests that compare whole columns.
+ */
+export function asColumns(body: { columns: string[]; rows: unknown[][] }): Record<string, any[]> {
+  const out: Record<string, unknown[]> = {};
+  body.columns.forEach((c, k) => (out[c] = body.rows.map((r) => r[k])));
+  return out as Record<string, any[]>;
+}
