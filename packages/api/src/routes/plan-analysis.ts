@@ -95,7 +95,7 @@ export function planAnalysisRoutes(t: RouteTable, ctx: AppContext): void {
     operationId: 'getPlanResponse',
     summary: 'Response figures of a plan version (hypercube model): city, per shift, per beat, per district',
     description:
-      'Without `staffing`, the officers on duty per beat and shift are those required by the time model (36 h/week per officer, saturation 0.6, at least 1 per beat and shift); with `staffing`, the officers allocated by that staffing (of its plan version). Computed once per version and staffing, then cached.',
+      'Without `staffing`, the officers on duty per beat and shift are those required by the time model (36 h/week per officer, saturation 0.6, at least 1 per beat and shift); with `staffing`, the officers allocated by that staffing (of its plan version). Computed once per version and staffing in a compute worker process (never on the request thread), then cached.',
     tag: 'plans',
     role: 'analyst',
     params: IdParams,
