@@ -87,9 +87,23 @@ describe('planBeats — properties on random cities', () => {
     const m = evaluatePlan(grid, r.plan, workload);
     expect(m.contiguity.nonContiguousBeats).toBe(0);
     expect(m.unassignedCells).toBe(0);
-    expect(m.workload.maxOverMean).toBeLessThanOrEqual(1.05);
-    expect(m.workload.minOverMean).toBeGreaterThanOrEqual(0.95);
+    // the default band is ±2.5% (tolerance 0.025, ±ε around the mean)
+    expect(m.tolerance).toBe(0.025);
+    expect(m.beatsOutsideTolerance).toBe(0);
+    expect(r.report.outsideBand).toEqual([]);
+    expect(m.workload.maxOverMean).toBeLessThanOrEqual(1.025 + 1e-12);
+    expect(m.workload.minOverMean).toBeGreaterThanOrEqual(0.975 - 1e-12);
     expect(m.compactness.polsbyPopperMean).toBeGreaterThan(0.4);
+  });
+
+  it('reaches a ±1% band on the same city with every beat inside it', () => {
+    const { grid, workload } = city(3, 1800);
+    const r = planBeats(grid, workload, { beats: 12, seed: 1, tolerance: 0.01 });
+    const m = evaluatePlan(grid, r.plan, workload, { tolerance: 0.01 });
+    expect(m.beatsOutsideTolerance).toBe(0);
+    expect(r.report.unmet).toEqual([]);
+    expect(m.workload.maxOverMean).toBeLessThanOrEqual(1.01 + 1e-12);
+    expect(m.contiguity.nonContiguousBeats).toBe(0);
   });
 
   it('nests beats in districts: no beat crosses a district, districts get beats by workload', () => {
