@@ -113,7 +113,8 @@ export function withPlanFigures(
     const officerHoursPerWeek = options.officerHoursPerWeek ?? DEFAULT_OFFICER_HOURS_PER_WEEK;
     const units = unitsOnDutyByShift(officers, scores.shifts.map(shiftLengthHours), officerHoursPerWeek);
     if (options.roads && options.roads.skippedFeatures > 0) warn(`roads: ${options.roads.skippedFeatures} features left out (not lines, or footways/paths/cycleways)`);
-    const travel = options.roads ? withRoads(buildTravelModel(grid, plan, { cellWeights: scores.workloadHours }), grid, options.roads) : undefined;
+    // On roads, rivers and expressways are crossed where the roads cross them: no barrier detours on the cell graph.
+    const travel = options.roads ? withRoads(buildTravelModel(grid, plan, { cellWeights: scores.workloadHours, barriers: false }), grid, options.roads) : undefined;
     response = estimateResponse(grid, plan, scores, units, { travel, unitsSource: `${staffingRule} × ${officerHoursPerWeek} h/week ÷ shift hours per week (time model)` });
     for (const w of response.warnings) warn(`response model: ${w}`);
     responseOut = {
