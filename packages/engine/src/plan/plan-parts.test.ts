@@ -159,6 +159,33 @@ describe('flow-guided balancing', () => {
     for (const p of pieces(part.beatOfCell, K)) expect(p).toBe(1);
   });
 
+  it('on any city and skew: every beat stays one piece, the band excess never grows, aggregates stay exact', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 50 }), fc.double({ min: 0.2, max: 5, noNaN: true }), fc.integer({ min: 3, max: 12 }), (seed, skewBy, K) => {
+        const c = syntheticCity({ seed, cells: 600, resolution: 9, roughness: 0.5 });
+        const m = c.grid.cellCount;
+        const cells = Int32Array.from({ length: m }, (_, i) => i);
+        const beat = new Int32Array(m);
+        const skew = Float64Array.from(c.workload, (w, i) => w * (c.grid.lng[i]! > -87.7 ? skewBy : 1));
+        balancedStart(c.grid, skew, cells, K, 0, [], createRng(seed), beat);
+        const part = Partition.fromAssignment(c.grid, beat, K, [c.workload]);
+        const tot = c.workload.reduce((x, y) => x + y, 0);
+        const ctx = { ...context(part, K, 0.02), target: new Float64Array(K).fill(tot / K), pinned: new Uint8Array(m) };
+        const before = bandExcess(part.sums[0]!, ctx.target, ctx.lockedBeat, 0.02);
+        flowGuidedBalance(ctx, searchParts(ctx));
+        expect(bandExcess(part.sums[0]!, ctx.target, ctx.lockedBeat, 0.02)).toBeLessThanOrEqual(before + 1e-9);
+        for (const p of labelPieces(topologyOf(c.grid), part.beatOfCell, K).piecesOfBeat) expect(p).toBe(1);
+        const fresh = Partition.fromAssignment(c.grid, Int32Array.from(part.beatOfCell), K, [c.workload]);
+        for (let b = 0; b < K; b++) {
+          expect(part.sums[0]![b]).toBeCloseTo(fresh.sums[0]![b]!, 9);
+          expect(part.perimeterKm[b]).toBeCloseTo(fresh.perimeterKm[b]!, 9);
+        }
+        expect(part.cutEdges).toBe(fresh.cutEdges);
+      }),
+      { numRuns: 12, seed: 11 },
+    );
+  });
+
   it('recombineOutliers: a beat still out of band after single moves lands in it, both halves connected', () => {
     const K = 6;
     const beat = new Int32Array(n);
