@@ -22,6 +22,7 @@ import { ComputePool } from './jobs/compute-pool.js';
 import { openJobQueue } from './jobs/job-queue.js';
 import { buildOpenApi, DOCS_ASSETS, DOCS_INIT_JS, renderDocsHtml } from './openapi.js';
 import { PlanVersionCache } from './plan-access.js';
+import { alternativeRoutes } from './routes/alternatives.js';
 import { datasetRoutes } from './routes/datasets.js';
 import { jobRoutes } from './routes/jobs.js';
 import { planAnalysisRoutes } from './routes/plan-analysis.js';
@@ -155,7 +156,8 @@ export async function createApp(deps: AppDeps): Promise<BeatplanApp> {
   tokenRoutes(table, context);
   datasetRoutes(table, context);
   jobRoutes(table, context);
-  planRoutes(table, context);
+  const { submitPlan } = planRoutes(table, context);
+  alternativeRoutes(table, context, submitPlan);
   planAnalysisRoutes(table, context);
   referenceRoutes(table, context);
 

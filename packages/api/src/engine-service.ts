@@ -267,6 +267,10 @@ export interface PlanOptions {
   startFromExisting?: boolean;
   /** Share of the workload (0–1) allowed to change beat when starting from the parent (`planBeats`' `maxChange`). */
   maxChange?: number;
+  /** Weight of cut edges in the compactness objective (`planBeats`' `cutEdgeWeight`, default 0.002). */
+  cutEdgeWeight?: number;
+  /** Weight of the minimal-change term when starting from the parent (`planBeats`' `changePenalty`, default 1). */
+  changePenalty?: number;
 }
 
 /** The predecessor plan of a new plan (`POST /plans` with `from`): its stored plan.json and how to name it. */
@@ -409,6 +413,8 @@ export async function planOnContext(
       ...(options.timeLimitMs !== undefined ? { timeLimitMs: options.timeLimitMs } : {}),
       ...(initial ? { initial } : {}),
       ...(options.maxChange !== undefined ? { maxChange: options.maxChange } : {}),
+      ...(options.cutEdgeWeight !== undefined ? { cutEdgeWeight: options.cutEdgeWeight } : {}),
+      ...(options.changePenalty !== undefined ? { changePenalty: options.changePenalty } : {}),
       onProgress,
     });
     plan = r.plan;

@@ -8,14 +8,13 @@
  * Multi-instance notes:
  * - Plan versions are compare-and-set in a transaction (`SELECT … FOR UPDATE`), so two
  *   instances editing one plan give one winner and one 412.
- * - Jobs run on the instance that accepted them (the runner's queue is in memory). Each store
- *   registers an instance row with a heartbeat; a job records the instance that owns it, and
+ * - Jobs go through the shared pg-boss queue (`jobs/pg-queue.ts`): any worker process computes
+ *   them, events and cancel reach every instance by LISTEN/NOTIFY. The instance that accepted
+ *   a job owns it (it persists the result). Each store registers an instance row with a
+ *   heartbeat; a job records the instance that owns it, and
  *   {@link PostgresStore.failInterruptedJobs} only fails jobs of this instance or of dead
  *   instances (closed, or no heartbeat for `staleAfterMs`). Every heartbeat also sweeps the
  *   jobs of dead instances.
- * - Known limits: job event streams (SSE) and cancellation act through the runner of the
- *   instance that runs the job; another instance sees the job's stored state (polling works)
- *   but cannot push its events or stop its worker.
  * - `blobPath` is synchronous, so a blob must be on local disk before it is asked for: every
  *   caller gets its dataset from `getDataset` first, which brings the dataset's blob into the
  *   local cache (`putBlob`/`adoptStagedBlob` also leave a copy there).
@@ -24,8 +23,9 @@ import { randomUUID } from 'node:crypto';
 import { createReadStream, existsSync, mkdirSync, promises as fsp } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
-import { parse, toDataset, toJob, toPlan, toStaffing, toToken, toVersion, type Row } from './rows.js';
+import { parse, toAlternativeSet, toDataset, toJob, toPlan, toStaffing, toToken, toVersion, type Row } from './rows.js';
 import type {
+  AlternativeSetRecord,
   DatasetKind,
   DatasetRecord,
   JobPatch,
@@ -84,6 +84,16 @@ export const PG_MIGRATIONS: readonly { id: number; name: string; sql: string }[]
       CREATE TABLE blobs (ref TEXT PRIMARY KEY, bytes BIGINT NOT NULL, created_at TIMESTAMPTZ NOT NULL DEFAULT now());
       CREATE TABLE blob_chunks (
         ref TEXT NOT NULL, seq INTEGER NOT NULL, data BYTEA NOT NULL, PRIMARY KEY (ref, seq));
+    `,
+  },
+  {
+    id: 2,
+    name: 'alternative sets',
+    sql: `
+      CREATE TABLE alternative_sets (
+        id TEXT COLLATE "C" PRIMARY KEY, plan_id TEXT NOT NULL REFERENCES plans(id), parent_version INTEGER NOT NULL,
+        members TEXT NOT NULL, created_at TEXT COLLATE "C" NOT NULL, created_by TEXT);
+      CREATE INDEX alternative_sets_plan ON alternative_sets (plan_id, created_at);
     `,
   },
 ];
@@ -411,6 +421,22 @@ export class PostgresStore implements Store {
       'INSERT INTO plan_settings (plan_id, settings, updated_at) VALUES ($1,$2,$3) ON CONFLICT (plan_id) DO UPDATE SET settings = excluded.settings, updated_at = excluded.updated_at',
       [planId, json(settings), now],
     );
+  }
+
+  // ---- alternative sets
+  async insertAlternativeSet(a: AlternativeSetRecord): Promise<void> {
+    await this.q('INSERT INTO alternative_sets (id, plan_id, parent_version, members, created_at, created_by) VALUES ($1,$2,$3,$4,$5,$6)', [
+      a.id, a.planId, a.parentVersion, json(a.members), a.createdAt, a.createdBy,
+    ]);
+  }
+
+  async getAlternativeSet(id: string): Promise<AlternativeSetRecord | undefined> {
+    const r = await this.one('SELECT * FROM alternative_sets WHERE id = $1', [id]);
+    return r && toAlternativeSet(r);
+  }
+
+  async listAlternativeSets(planId: string): Promise<AlternativeSetRecord[]> {
+    return (await this.rows('SELECT * FROM alternative_sets WHERE plan_id = $1 ORDER BY created_at, id', [planId])).map(toAlternativeSet);
   }
 
   // ---- jobs

@@ -2,7 +2,7 @@
  * Database rows → store records: one mapping shared by every Store implementation (column
  * names are the same in the SQLite and PostgreSQL schemas; JSON columns are text).
  */
-import type { DatasetKind, DatasetRecord, JobRecord, PlanRecord, PlanVersionRecord, StaffingRecord, TokenRecord } from './store.js';
+import type { AlternativeSetRecord, DatasetKind, DatasetRecord, JobRecord, PlanRecord, PlanVersionRecord, StaffingRecord, TokenRecord } from './store.js';
 
 /** A row as the drivers return it. */
 export type Row = Record<string, unknown>;
@@ -47,6 +47,18 @@ export function toVersion(r: Row): PlanVersionRecord {
     summary: parse(r.summary),
     planBlobRef: String(r.plan_blob_ref),
     metricsBlobRef: (r.metrics_blob_ref as string | null) ?? null,
+    createdAt: String(r.created_at),
+    createdBy: (r.created_by as string | null) ?? null,
+  };
+}
+
+/** An `alternative_sets` row as a record. */
+export function toAlternativeSet(r: Row): AlternativeSetRecord {
+  return {
+    id: String(r.id),
+    planId: String(r.plan_id),
+    parentVersion: Number(r.parent_version),
+    members: parse(r.members),
     createdAt: String(r.created_at),
     createdBy: (r.created_by as string | null) ?? null,
   };

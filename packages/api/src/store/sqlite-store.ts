@@ -6,8 +6,9 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync, promises as fsp } from 'node:fs';
 import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
-import { parse, toDataset, toJob, toPlan, toStaffing, toToken, toVersion, type Row } from './rows.js';
+import { parse, toAlternativeSet, toDataset, toJob, toPlan, toStaffing, toToken, toVersion, type Row } from './rows.js';
 import type {
+  AlternativeSetRecord,
   DatasetKind,
   DatasetRecord,
   JobPatch,
@@ -63,6 +64,16 @@ export const MIGRATIONS: readonly { id: number; name: string; sql: string }[] = 
     sql: `
       CREATE TABLE plan_settings (
         plan_id TEXT PRIMARY KEY REFERENCES plans(id), settings TEXT NOT NULL, updated_at TEXT NOT NULL);
+    `,
+  },
+  {
+    id: 3,
+    name: 'alternative sets',
+    sql: `
+      CREATE TABLE alternative_sets (
+        id TEXT PRIMARY KEY, plan_id TEXT NOT NULL REFERENCES plans(id), parent_version INTEGER NOT NULL,
+        members TEXT NOT NULL, created_at TEXT NOT NULL, created_by TEXT);
+      CREATE INDEX alternative_sets_plan ON alternative_sets (plan_id, created_at);
     `,
   },
 ];
@@ -255,6 +266,22 @@ export class SqliteStore implements Store {
   async putPlanSettings(planId: string, settings: PlanSettings, now: string): Promise<void> {
     this.stmt('INSERT INTO plan_settings (plan_id, settings, updated_at) VALUES (?,?,?) ON CONFLICT(plan_id) DO UPDATE SET settings = excluded.settings, updated_at = excluded.updated_at')
       .run(planId, json(settings), now);
+  }
+
+  // ---- alternative sets
+  async insertAlternativeSet(a: AlternativeSetRecord): Promise<void> {
+    this.stmt('INSERT INTO alternative_sets (id, plan_id, parent_version, members, created_at, created_by) VALUES (?,?,?,?,?,?)').run(
+      a.id, a.planId, a.parentVersion, json(a.members), a.createdAt, a.createdBy,
+    );
+  }
+
+  async getAlternativeSet(id: string): Promise<AlternativeSetRecord | undefined> {
+    const r = this.stmt('SELECT * FROM alternative_sets WHERE id = ?').get(id) as Row | undefined;
+    return r && toAlternativeSet(r);
+  }
+
+  async listAlternativeSets(planId: string): Promise<AlternativeSetRecord[]> {
+    return (this.stmt('SELECT * FROM alternative_sets WHERE plan_id = ? ORDER BY created_at, id').all(planId) as Row[]).map(toAlternativeSet);
   }
 
   // ---- jobs

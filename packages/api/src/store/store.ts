@@ -20,6 +20,21 @@ export const DATASET_KINDS = ['boundary', 'incidents', 'layer', 'beats', 'barrie
  */
 export type DatasetKind = (typeof DATASET_KINDS)[number];
 
+/**
+ * A set of alternatives of a plan (`POST /plans/{id}/alternatives`): one planning job per
+ * member, each with its seed and objective weights; the plans are those jobs' results.
+ */
+export interface AlternativeSetRecord {
+  id: string;
+  /** The parent plan. */
+  planId: string;
+  /** Parent version the alternatives start from. */
+  parentVersion: number;
+  members: Array<{ jobId: string; profile: string; seed: number; options: Record<string, unknown> }>;
+  createdAt: string;
+  createdBy: string | null;
+}
+
 /** Metadata of an uploaded dataset. The content lives in the blob `blobRef`. */
 export interface DatasetRecord {
   id: string;
@@ -202,6 +217,12 @@ export interface Store {
    * of instances that are gone, never the live jobs of another instance.
    */
   failInterruptedJobs(now: string): Promise<number>;
+
+  /** Records a set of alternatives of a plan (its member jobs in `members`). */
+  insertAlternativeSet(a: AlternativeSetRecord): Promise<void>;
+  getAlternativeSet(id: string): Promise<AlternativeSetRecord | undefined>;
+  /** The alternative sets of a plan, oldest first. */
+  listAlternativeSets(planId: string): Promise<AlternativeSetRecord[]>;
 
   insertStaffing(s: StaffingRecord): Promise<void>;
   getStaffing(id: string): Promise<StaffingRecord | undefined>;
