@@ -51,6 +51,7 @@ import {
   type PlanMetrics,
   type ProgressFn,
   type ResponseEstimate,
+  type TravelModel,
   type ScoreResult,
   type StaffingInput,
   type StaffingResult,
@@ -728,12 +729,13 @@ export interface ResponseFiguresDto {
  * Response figures of a plan (Larson's hypercube model, `estimateResponse`) with `units`
  * officers on duty per shift per beat.
  * @param serviceMinutes mean service time of a call; default derived from the plan's scores
+ * @param travel the plan's travel model built before (the compute workers keep one per version); default built here
  * @throws BeatplanError `INFEASIBLE` (a shift over 100% utilisation), `BAD_INPUT` (no incidents)
  */
-export function planResponse(p: LoadedPlan, units: ReadonlyArray<ArrayLike<number>>, staffingRule: string, scores: CellScores = p.scores, serviceMinutes?: number): ResponseFiguresDto {
+export function planResponse(p: LoadedPlan, units: ReadonlyArray<ArrayLike<number>>, staffingRule: string, scores: CellScores = p.scores, serviceMinutes?: number, travel?: TravelModel): ResponseFiguresDto {
   const onDuty = unitsOnDutyByShift(units, scores.shifts.map(shiftLengthHours), DEFAULT_OFFICER_HOURS_PER_WEEK);
   const unitsSource = `${staffingRule} × ${DEFAULT_OFFICER_HOURS_PER_WEEK} h/week ÷ shift hours per week (time model)`;
-  const r = estimateResponse(p.grid, p.plan, scores, onDuty, serviceMinutes !== undefined ? { serviceMinutes, unitsSource } : { unitsSource });
+  const r = estimateResponse(p.grid, p.plan, scores, onDuty, { unitsSource, ...(serviceMinutes !== undefined ? { serviceMinutes } : {}), ...(travel ? { travel } : {}) });
   return {
     format: r.format,
     staffingRule,

@@ -1,25 +1,37 @@
 /**
  * Entry of a compute worker process: answers {@link ComputeRequest}s (IPC messages) one at a
- * time on plan versions it keeps loaded (a few, least recently used first out). Started by
- * `ComputePool`; never imported. Exits when the API process goes away.
+ * time on plan versions it keeps loaded (a few, least recently used first out) with their
+ * travel models (built on first use: shift independent, so every response and what-if of a
+ * version shares one). Started by `ComputePool`; never imported. Exits when the API process
+ * goes away.
  */
+import { buildTravelModel, type TravelModel } from '@beatplan/engine';
 import { PlanGridCache } from '../context-cache.js';
 import { allocatedUnits, planResponse, requiredUnits, REQUIRED_OFFICERS_RULE, whatIfUnits, type LoadedPlan } from '../engine-service.js';
 import { isEngineError } from '../errors.js';
 import type { ComputeReply, ComputeRequest, ComputeTask } from './compute-protocol.js';
 
+/** A loaded version and, once needed, its travel model. */
+interface Version {
+  p: LoadedPlan;
+  travel?: TravelModel;
+}
+
 /** Loaded plan versions kept, by key. */
 const KEEP = 4;
-const loaded = new Map<string, LoadedPlan>();
+const loaded = new Map<string, Version>();
 const grids = new PlanGridCache();
 
-function compute(p: LoadedPlan, task: ComputeTask): unknown {
+function compute(v: Version, task: ComputeTask): unknown {
+  const { p } = v;
+  // the model estimateResponse would build itself: workload-weighted atoms of this plan
+  const travel = (v.travel ??= buildTravelModel(p.grid, p.plan, { cellWeights: p.scores.workloadHours }));
   if (task.kind === 'response') {
-    if (!task.staffing) return planResponse(p, requiredUnits(p), REQUIRED_OFFICERS_RULE);
-    return planResponse(p, allocatedUnits(p, JSON.parse(task.staffing.json)), task.staffing.label);
+    if (!task.staffing) return planResponse(p, requiredUnits(p), REQUIRED_OFFICERS_RULE, p.scores, undefined, travel);
+    return planResponse(p, allocatedUnits(p, JSON.parse(task.staffing.json)), task.staffing.label, p.scores, undefined, travel);
   }
   const { units, rule } = whatIfUnits(p, task.input);
-  return planResponse(p, units, rule);
+  return planResponse(p, units, rule, p.scores, undefined, travel);
 }
 
 const post = (m: ComputeReply) => process.send!(m);
@@ -27,13 +39,13 @@ const post = (m: ComputeReply) => process.send!(m);
 process.on('disconnect', () => process.exit(0));
 process.on('message', (m: ComputeRequest) => {
   try {
-    let p = loaded.get(m.key);
-    if (p) loaded.delete(m.key);
-    else if (m.planJson !== undefined) p = grids.load(m.planId, m.planJson);
+    let v = loaded.get(m.key);
+    if (v) loaded.delete(m.key);
+    else if (m.planJson !== undefined) v = { p: grids.load(m.planId, m.planJson) };
     else return post({ id: m.id, type: 'missing' });
-    loaded.set(m.key, p);
+    loaded.set(m.key, v);
     while (loaded.size > KEEP) loaded.delete(loaded.keys().next().value!);
-    post({ id: m.id, type: 'done', result: compute(p, m.task) });
+    post({ id: m.id, type: 'done', result: compute(v, m.task) });
   } catch (e) {
     if (isEngineError(e)) post({ id: m.id, type: 'error', code: e.code, message: e.message, details: { ...e.details }, engine: true });
     else {
