@@ -12,6 +12,7 @@ const benches: Record<string, () => Promise<void>> = {
   response: async () => (await import('./response-bench.js')).runResponseBench(),
   simulate: async () => (await import('./simulate-bench.js')).runSimulateBench(),
   api: async () => (await import('./api-bench.js')).runApiBench(),
+  alternatives: async () => (await import('./alternatives-bench.js')).runAlternativesBench(),
   soak: async () => void (await import('./soak-bench.js')).runSoakBench(),
   map: async () => (await import('./map-bench.js')).runMapBench(),
 };

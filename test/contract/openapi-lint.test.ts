@@ -85,4 +85,28 @@ describe('the served OpenAPI document under third-party linters', () => {
       expect(op.description?.length).toBeGreaterThan(10);
     }
   });
+
+  it('POST /plans says beats is required unless existing beats or a parent plan give the count; schema examples are valid', async () => {
+    const { Ajv2020 } = await import('ajv/dist/2020.js');
+    const addFormats = (await import('ajv-formats')).default as unknown as (a: InstanceType<typeof Ajv2020>) => void;
+    const paths = doc.paths as Record<string, Record<string, { requestBody?: { content: Record<string, { schema: Record<string, unknown> }> } }>>;
+    const create = paths['/api/v1/plans']!.post!.requestBody!.content['application/json']!.schema;
+    expect(create.anyOf).toEqual([{ required: ['beats'] }, { required: ['existing'] }, { required: ['from'] }]);
+    const ajv = new Ajv2020({ strict: false });
+    addFormats(ajv);
+    const validate = ajv.compile({ ...create, components: doc.components });
+    expect(validate({ boundary: '3f1c2a9e-8b7d-4c6e-9f00-1a2b3c4d5e6f', incidents: '7d2e4f60-1b3c-4a5d-8e9f-0a1b2c3d4e5f' })).toBe(false);
+    let examples = 0;
+    for (const ops of Object.values(paths)) {
+      for (const op of Object.values(ops)) {
+        const schema = op.requestBody?.content['application/json']?.schema;
+        for (const ex of (schema?.examples as unknown[] | undefined) ?? []) {
+          const v = ajv.compile({ ...schema, components: doc.components });
+          expect(v(ex), JSON.stringify(v.errors)).toBe(true);
+          examples++;
+        }
+      }
+    }
+    expect(examples).toBeGreaterThanOrEqual(3);
+  });
 });

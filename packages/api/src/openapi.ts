@@ -162,7 +162,8 @@ export function buildOpenApi(routes: readonly RouteDef[], version: string): Reco
       contact: { name: 'Beatplan maintainers', url: 'https://beatplan.dev' },
     },
     servers: [{ url: '/' }],
-    tags: TAGS,
+    // every tag an operation uses is declared (a route with a new tag gets a plain description until TAGS has one)
+    tags: [...TAGS, ...[...new Set(routes.map((r) => r.tag))].filter((t) => !TAGS.some((x) => x.name === t)).map((name) => ({ name, description: `Operations on ${name}.` }))],
     components: {
       securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'A token from `beatplan token create --role …`' } },
       schemas: { Problem: jsonSchema(ProblemSchema, 'output', components), ...components },

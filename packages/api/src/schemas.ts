@@ -15,7 +15,23 @@ export const ProblemSchema = z
     code: z.string().meta({ description: 'Stable machine-readable code, e.g. VALIDATION_FAILED, PRECONDITION_FAILED, MOVE_REJECTED' }),
     detail: z.string(),
     instance: z.string(),
-    errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+    errors: z
+      .array(z.object({ path: z.string(), message: z.string() }))
+      .optional()
+      .meta({ description: 'Each invalid field: `path` is dotted (`body.beats`, `query.limit`, `body.units.0.shift`, or `<file>.row <n>.<field>` for a file)' }),
+  })
+  .meta({
+    examples: [
+      {
+        type: 'https://beatplan.dev/problems/validation-failed',
+        title: 'Bad Request',
+        status: 400,
+        code: 'VALIDATION_FAILED',
+        detail: 'invalid query: query.limit: Too big: expected number to be <=500',
+        instance: '/api/v1/plans?limit=900',
+        errors: [{ path: 'query.limit', message: 'Too big: expected number to be <=500' }],
+      },
+    ],
   });
 
 /** `?limit=&cursor=` of every list. */
@@ -133,6 +149,13 @@ export const PlanRequestSchema = ContextInputSchema.extend({
   }),
   fromVersion: z.number().int().min(1).optional().meta({ description: 'Version of the parent plan (default: its current version)' }),
   maxChange: z.number().min(0).max(1).optional().meta({ description: 'With `startFromExisting`: share of the workload (0–1) allowed to change beat' }),
+}).meta({
+  // `beats` is required unless `existing` beats or a parent plan (`from`) give the count
+  anyOf: [{ required: ['beats'] }, { required: ['existing'] }, { required: ['from'] }],
+  examples: [
+    { boundary: '3f1c2a9e-8b7d-4c6e-9f00-1a2b3c4d5e6f', incidents: '7d2e4f60-1b3c-4a5d-8e9f-0a1b2c3d4e5f', beats: 25, resolution: 9, seed: 1, name: 'spring 2027' },
+    { boundary: '3f1c2a9e-8b7d-4c6e-9f00-1a2b3c4d5e6f', incidents: '7d2e4f60-1b3c-4a5d-8e9f-0a1b2c3d4e5f', existing: 'b5a7c9e1-2d4f-4a6b-8c0d-e1f2a3b4c5d6', method: 'import' },
+  ],
 });
 
 /** `POST /plans/{id}/replan`: a new plan from this one, on the same datasets. */
@@ -333,10 +356,12 @@ export const ExportQuery = z.object({
 });
 
 /** `POST /plans/:id/moves`. */
-export const MoveRequestSchema = z.object({
-  cells: z.array(z.string().regex(/^[0-9a-f]{15}$/, 'an H3 cell index (15 hex digits)')).min(1).max(100_000),
-  toBeat: z.string().min(1).meta({ description: 'Target beat id' }),
-});
+export const MoveRequestSchema = z
+  .object({
+    cells: z.array(z.string().regex(/^[0-9a-f]{15}$/, 'an H3 cell index (15 hex digits)')).min(1).max(100_000),
+    toBeat: z.string().min(1).meta({ description: 'Target beat id' }),
+  })
+  .meta({ examples: [{ cells: ['8a2664c8d837fff', '8a2664c8d8b7fff'], toBeat: 'B007' }] });
 
 /** `POST /plans/:id/locks` and `/unlocks`. */
 export const LockRequestSchema = z.object({ beats: z.array(z.string().min(1)).min(1).max(5000) });
