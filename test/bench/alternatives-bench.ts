@@ -1,0 +1,114 @@
+/**
+ * Alternatives across workers: one API instance (HTTP only) and 1 or 2 `beatplan worker`
+ * processes on a throw-away PostgreSQL database; the Chicago beats (imported as the parent
+ * plan) and 10k 2015 incidents; `POST /plans/{id}/alternatives` with `--count` alternatives
+ * (default 20); prints the wall time from the request until every job ended, for 1 worker and
+ * for 2, and their ratio (1-worker time ÷ 2-worker time). Needs BEATPLAN_TEST_DATABASE_URL
+ * (`eval "$(bash .ci/postgres.sh)"`) and the real data. Wired into `pnpm bench alternatives`.
+ * Options: `--count N`, `--resolution R` (H3, default 10 as the Chicago tests).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createToken } from '../../packages/api/src/auth.js';
+import { PostgresStore } from '../../packages/api/src/store/postgres-store.js';
+import { createTestDatabase, dropTestDatabase } from '../../packages/api/src/testing/harness.js';
+import { spawnServer } from '../../packages/api/src/testing/spawn-server.js';
+import { hasRealdata, realdata, REPO_ROOT } from '../support/realdata.js';
+
+const CLI = join(REPO_ROOT, 'packages/engine/src/cli/main.ts');
+
+function option(name: string, fallback: number): number {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? Number(process.argv[i + 1]) : fallback;
+}
+
+/** Starts a worker; resolves once it takes jobs. */
+function startWorker(url: string, dir: string): Promise<ChildProcess> {
+  const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', CLI, 'worker', '--database', url, '--concurrency', '1', '--data', dir], {
+    cwd: REPO_ROOT,
+    env: { ...process.env, BEATPLAN_LOG_LEVEL: 'warn' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  return new Promise((ok, fail) => {
+    const timer = setTimeout(() => fail(new Error(`worker did not start:\n${out}`)), 60_000);
+    const keep = (d: Buffer) => {
+      out += d.toString();
+      if (out.includes('beatplan worker on')) {
+        clearTimeout(timer);
+        ok(child);
+      }
+    };
+    child.stdout!.on('data', keep);
+    child.stderr!.on('data', keep);
+  });
+}
+
+const stop = (c: ChildProcess) => new Promise<void>((ok) => (c.exitCode !== null || c.signalCode !== null ? ok() : (c.once('exit', () => ok()), c.kill('SIGTERM'))));
+
+/** One run: a fresh database, `workers` worker processes, `count` alternatives; wall seconds. */
+async function run(workers: number, count: number, resolution: number): Promise<{ seconds: number; succeeded: number }> {
+  const db = await createTestDatabase();
+  const dirs: string[] = [];
+  const mk = () => {
+    const d = mkdtempSync(join(tmpdir(), 'beatplan-altbench-'));
+    dirs.push(d);
+    return d;
+  };
+  const store = await PostgresStore.open({ connectionString: db.url, dataDir: mk(), maxConnections: 2 });
+  const token = (await createToken(store, 'admin', 'bench')).token;
+  const server = await spawnServer({ dataDir: mk(), env: { BEATPLAN_DATABASE_URL: db.url, BEATPLAN_JOB_CONCURRENCY: '0', BEATPLAN_LOG_LEVEL: 'info' } });
+  const procs: ChildProcess[] = [];
+  try {
+    for (let i = 0; i < workers; i++) procs.push(await startWorker(db.url, mk()));
+    const api = async (method: string, path: string, body?: string | object, type = 'application/json') => {
+      const r = await fetch(`${server.url}/api/v1${path}`, {
+        method,
+        headers: { Authorization: `Bearer ${token}`, ...(body !== undefined ? { 'Content-Type': type } : {}) },
+        ...(body !== undefined ? { body: typeof body === 'string' ? body : JSON.stringify(body) } : {}),
+      });
+      return (await r.json()) as Record<string, any>;
+    };
+    const wait = async (id: string) => {
+      for (;;) {
+        const j = await api('GET', `/jobs/${id}`);
+        if (j.status !== 'queued' && j.status !== 'running') return j;
+        await new Promise((ok) => setTimeout(ok, 500));
+      }
+    };
+    const beats = readFileSync(realdata('chicago', 'police_beats.geojson'), 'utf8');
+    const boundary = (await api('POST', '/datasets/boundary', beats, 'application/geo+json')).id as string;
+    const incidents = (await api('POST', '/datasets/incidents', readFileSync(realdata('chicago', 'crimes_2015_jan23_feb08_10k.csv'), 'utf8'), 'text/csv')).id as string;
+    const existing = (await api('POST', '/datasets/beats?idField=beat_num', beats, 'application/geo+json')).id as string;
+    const parentJob = await wait((await api('POST', '/plans', { boundary, incidents, existing, method: 'import', resolution })).id);
+    if (parentJob.status !== 'succeeded') throw new Error(`parent plan: ${JSON.stringify(parentJob.error)}`);
+    const t0 = performance.now();
+    const set = await api('POST', `/plans/${parentJob.result.planId}/alternatives`, { count, seed: 1 });
+    const jobs = await Promise.all((set.members as Array<{ jobId: string }>).map((m) => wait(m.jobId)));
+    return { seconds: (performance.now() - t0) / 1000, succeeded: jobs.filter((j) => j.status === 'succeeded').length };
+  } finally {
+    await Promise.all(procs.map(stop));
+    await server.stop();
+    await store.close();
+    await dropTestDatabase(db.name);
+    for (const d of dirs) rmSync(d, { recursive: true, force: true });
+  }
+}
+
+/** Prints the 1-worker and 2-worker wall times of `--count` Chicago alternatives and their ratio. */
+export async function runAlternativesBench(): Promise<void> {
+  if (!process.env.BEATPLAN_TEST_DATABASE_URL || !hasRealdata()) {
+    console.log('## alternatives: skipped (needs BEATPLAN_TEST_DATABASE_URL and the Chicago real data)');
+    return;
+  }
+  const count = option('count', 20);
+  const resolution = option('resolution', 10);
+  console.log(`## alternatives: ${count} Chicago alternatives (274 beats, H3 res ${resolution}, 10k incidents), 1 API instance + N workers × 1 job`);
+  const one = await run(1, count, resolution);
+  console.log(`1 worker:  ${one.seconds.toFixed(1)} s wall (${one.succeeded}/${count} succeeded)`);
+  const two = await run(2, count, resolution);
+  console.log(`2 workers: ${two.seconds.toFixed(1)} s wall (${two.succeeded}/${count} succeeded)`);
+  console.log(`speed-up (1-worker wall ÷ 2-worker wall): ${(one.seconds / two.seconds).toFixed(2)}×`);
+}
