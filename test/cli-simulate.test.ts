@@ -110,7 +110,7 @@ describe.skipIf(!hasRealdata())('beatplan simulate on Chicago', () => {
     expect(readFileSync(join(out, 'p2', 'simulation.json'), 'utf8')).toBe(readFileSync(join(out, 'p1', 'simulation.json'), 'utf8'));
   }, 120_000);
 
-  it('refuses a staffing of another plan and a missing flag with exit 2 naming them', async () => {
+  it('refuses a staffing of another plan and a missing flag with exit 2 naming them; --strict turns warnings into exit 3', async () => {
     const other = { format: 'beatplan.staffing/1', beats: staffing.beats.slice(1) };
     writeFileSync(join(out, 'other.json'), JSON.stringify(other));
     const r = await cli(['simulate', '--plan', planFile, '--staffing', join(out, 'other.json'), '--incidents', incidents, '--out', join(out, 'x')]);
@@ -124,8 +124,13 @@ describe.skipIf(!hasRealdata())('beatplan simulate on Chicago', () => {
     const r3 = await cli(['simulate', '--plan', planFile, '--staffing', staffingFile, '--out', join(out, 'x')]);
     expect(r3.code).toBe(2);
     expect(r3.err).toMatch(/--incidents/);
+    // the 2015 file has rows the reader rejects: a warning, and exit 3 under --strict
+    const strict = await cli(['simulate', '--plan', planFile, '--staffing', staffingFile, '--incidents', incidents, '--out', join(out, 'strict'), '--strict']);
+    expect(strict.code).toBe(3);
+    expect(strict.err).toMatch(/warning: \d+ of \d+ incident rows were rejected/);
+    expect(JSON.parse(readFileSync(join(out, 'strict', 'simulation.json'), 'utf8')).warnings.length).toBeGreaterThan(0);
     const help = await cli(['simulate', '--help']);
     expect(help.code).toBe(0);
-    for (const flag of ['--plan', '--staffing', '--incidents', '--out', '--poisson', '--seed', '--days', '--officer-hours', '--service-cv', '--strict']) expect(help.out).toContain(flag);
-  });
+    for (const flag of ['--plan', '--staffing', '--incidents', '--out', '--poisson', '--seed', '--days', '--officer-hours', '--service-cv', '--roads', '--strict']) expect(help.out).toContain(flag);
+  }, 60_000);
 });
