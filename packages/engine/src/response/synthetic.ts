@@ -161,18 +161,26 @@ export function cityCrossBeatShare(system: HypercubeSystem, sol: HypercubeSoluti
   return total > 0 ? cross / total : 0;
 }
 
+/** Utilisation below which {@link approxErrorVsExact} measures the error against this floor (0.05). */
+export const UTILISATION_ERROR_FLOOR = 0.05;
+
 /** Relative errors of the approximation against the exact model on one system. */
 export interface ApproxError {
   /** (approx − exact) / exact of the city cross-beat share (signed). */
   readonly crossBeat: number;
-  /** max over groups of |approx − exact| / exact of the unit utilisation. */
+  /**
+   * max over groups of |approx − exact| / max(exact, 0.05) of the unit utilisation: relative
+   * error, measured against 0.05 for nearly idle units (ρ < 0.05), where a relative error says
+   * nothing a commander could use.
+   */
   readonly utilisation: number;
   readonly exactCrossBeat: number;
 }
 
 /**
  * Solves `system` exactly and by {@link solveHypercubeApprox} and returns the relative errors
- * of the city cross-beat share and of every group's unit utilisation (N ≤ 15).
+ * of the city cross-beat share and of every group's unit utilisation (N ≤ 15; utilisation
+ * relative to max(exact, {@link UTILISATION_ERROR_FLOOR})).
  * @throws BeatplanError as the solvers do
  */
 export function approxErrorVsExact(system: HypercubeSystem): ApproxError {
@@ -183,7 +191,7 @@ export function approxErrorVsExact(system: HypercubeSystem): ApproxError {
   let u = 0;
   for (let g = 0; g < system.unitsByGroup.length; g++) {
     if (!(ex.rhoByGroup[g]! > 0)) continue;
-    u = Math.max(u, Math.abs(ap.rhoByGroup[g]! - ex.rhoByGroup[g]!) / ex.rhoByGroup[g]!);
+    u = Math.max(u, Math.abs(ap.rhoByGroup[g]! - ex.rhoByGroup[g]!) / Math.max(ex.rhoByGroup[g]!, UTILISATION_ERROR_FLOOR));
   }
   return { crossBeat: ce > 0 ? (ca - ce) / ce : 0, utilisation: u, exactCrossBeat: ce };
 }
