@@ -364,8 +364,9 @@ export function groupAllBusyProbability(m: number, rho: number): number {
  * each atom's dispatch shares are rescaled to sum to 1 − P_W. Against the exact model on random
  * instances with N ≤ 15, 1–5 units per group, ρ 0.05–0.5 and loads per unit within 3×, the city
  * cross-beat share is within 3.5% relative and unit utilisations within 5.6% when groups have
- * equal sizes; mixed sizes reach 11% on utilisation (`pnpm bench response` prints the table;
- * docs/time-model.md).
+ * equal sizes; mixed sizes reach 11% on utilisation and, in systems of two or three beats of
+ * unequal size, 11% on cross-beat share — short of issue 13's 5% (`pnpm bench response` prints
+ * the table; docs/time-model.md says where and why; tests hold mixed sizes at 12%).
  * Cost per iteration: O(atoms × list positions actually reached + G²).
  * @param system groups, atoms, preferences and service rate (see {@link HypercubeSystem})
  * @throws BeatplanError `BAD_INPUT`, `INFEASIBLE` (ρ ≥ 1 or calls but no unit), `ABORTED`
