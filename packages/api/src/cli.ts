@@ -2,7 +2,8 @@
  * The API's command-line entry points, run through the `beatplan` CLI:
  * `beatplan serve [--port 8080] [--data DIR] [--demo DIR] [--ui DIR]` and
  * `beatplan token create --role ROLE [--label TEXT] [--data DIR] [--database URL]` and
- * `beatplan worker --database URL [--concurrency N] [--data DIR]`.
+ * `beatplan worker --database URL [--concurrency N] [--data DIR]` and
+ * `beatplan alternatives --api URL --plan ID [--count N] [--seed S] [--json FILE] [--strict]`.
  */
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -197,4 +198,84 @@ export async function workerCommand(argv: string[], io: CliIo): Promise<number> 
   await store.close();
   io.stdout.write('stopped\n');
   return 0;
+}
+
+/** `beatplan alternatives --help`. */
+export const ALTERNATIVES_HELP = {
+  name: 'alternatives',
+  summary: 'plan N alternatives of a stored plan on a running API (its workers), wait, and print the comparison with the Pareto set',
+  details:
+    'POST /plans/{id}/alternatives, then GET /plans/{id}/alternatives/{setId} once every job ended. Columns: max/mean workload, mean Polsby-Popper, share of the workload whose beat differs from the parent, city mean response minutes; * marks the Pareto set. The token comes from --token or BEATPLAN_TOKEN. An alternative that did not succeed is a warning on stderr (exit 3 with --strict).',
+  options: {
+    api: { type: 'string', value: 'URL', required: true, description: 'The API, e.g. http://127.0.0.1:8080' },
+    plan: { type: 'string', value: 'ID', required: true, description: 'The parent plan id.' },
+    token: { type: 'string', value: 'TOKEN', description: 'An analyst token (env BEATPLAN_TOKEN).' },
+    count: { type: 'string', value: 'N', description: 'Alternatives, 1-50.', default: '6' },
+    seed: { type: 'string', value: 'S', description: 'Seed of the first alternative (alternative i: S + i).', default: '1' },
+    json: { type: 'string', value: 'FILE', description: 'Also write the comparison (the API\'s JSON) to FILE.' },
+    strict: { type: 'boolean', description: 'Exit 3 when an alternative did not succeed.' },
+  },
+} as const;
+
+/**
+ * `beatplan alternatives`: starts alternatives of a plan through a running API, waits for their
+ * jobs and prints the comparison table. Exit 2 on bad flags or a refused request, 1 when the API
+ * is unreachable, 3 under `--strict` when an alternative failed.
+ */
+export async function alternativesCommand(argv: string[], io: CliIo): Promise<number> {
+  let values;
+  try {
+    values = parseArgs({ args: argv, options: parseArgsOptions(ALTERNATIVES_HELP.options), strict: true }).values;
+  } catch (e) {
+    io.stderr.write(`beatplan: ${(e as Error).message}\n`);
+    return 2;
+  }
+  const token = values.token ?? process.env.BEATPLAN_TOKEN;
+  if (!values.api || !values.plan || !token) {
+    io.stderr.write('beatplan: alternatives needs --api URL, --plan ID and a token (--token or BEATPLAN_TOKEN)\n');
+    return 2;
+  }
+  const base = `${values.api.replace(/\/+$/, '')}/api/v1`;
+  const call = async (method: string, path: string, body?: object) => {
+    const r = await fetch(`${base}${path}`, {
+      method,
+      headers: { Authorization: `Bearer ${token}`, ...(body ? { 'Content-Type': 'application/json' } : {}) },
+      ...(body ? { body: JSON.stringify(body) } : {}),
+    });
+    return { status: r.status, body: (await r.json()) as Record<string, any> };
+  };
+  let set;
+  try {
+    set = await call('POST', `/plans/${encodeURIComponent(values.plan)}/alternatives`, { count: Number(values.count ?? 6), seed: Number(values.seed ?? 1) });
+  } catch (e) {
+    io.stderr.write(`beatplan: the API at ${values.api} did not answer: ${(e as Error).message}\n`);
+    return 1;
+  }
+  if (set.status !== 202) {
+    io.stderr.write(`beatplan: POST /plans/${values.plan}/alternatives: ${set.status} ${set.body.code ?? ''} ${set.body.detail ?? ''}\n`);
+    return 2;
+  }
+  const count = (set.body.members as unknown[]).length;
+  io.stderr.write(`alternatives ${set.body.id}: ${count} jobs\n`);
+  let comparison: Record<string, any>;
+  for (;;) {
+    comparison = (await call('GET', `/plans/${values.plan}/alternatives/${set.body.id}`)).body;
+    if (comparison.finished === count) break;
+    await new Promise((ok) => setTimeout(ok, 1000));
+  }
+  const f = (x: number | null, d: number) => (x === null ? '—' : x.toFixed(d));
+  io.stdout.write('  profile   seed  status     max/mean  PP mean  moved   response  plan\n');
+  for (const r of comparison.rows as Array<Record<string, any>>) {
+    io.stdout.write(
+      `${r.pareto ? '*' : ' '} ${String(r.profile).padEnd(8)} ${String(r.seed).padStart(5)}  ${String(r.status).padEnd(9)}  ${f(r.maxOverMean, 3).padStart(8)}  ${f(r.polsbyPopperMean, 3).padStart(7)}  ${(r.movedWorkloadShare === null ? '—' : `${(100 * r.movedWorkloadShare).toFixed(1)}%`).padStart(6)}  ${(r.meanResponseMinutes === null ? '—' : `${f(r.meanResponseMinutes, 2)} min`).padStart(8)}  ${r.planId ?? ''}\n`,
+    );
+  }
+  io.stdout.write('* = Pareto set (balance, compactness, change, response)\n');
+  if (values.json) {
+    const { writeFileSync } = await import('node:fs');
+    writeFileSync(values.json, `${JSON.stringify(comparison, null, 2)}\n`);
+  }
+  const failed = (comparison.rows as Array<Record<string, any>>).filter((r) => r.status !== 'succeeded');
+  for (const r of failed) io.stderr.write(`warning: alternative ${r.profile} seed ${r.seed} ${r.status}: ${r.error?.code ?? ''} ${r.error?.detail ?? ''}\n`);
+  return failed.length && values.strict ? 3 : 0;
 }

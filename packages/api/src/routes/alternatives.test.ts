@@ -5,7 +5,8 @@
  */
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPlan, startHarness, uploadBasics, waitForJob, type Harness } from '../testing/harness.js';
+import { alternativesCommand } from '../cli.js';
+import { createPlan, listenOnLoopback, startHarness, uploadBasics, waitForJob, type Harness } from '../testing/harness.js';
 import { paretoSet, type AlternativeRow } from './alternatives.js';
 
 type Figures = Pick<AlternativeRow, 'maxOverMean' | 'polsbyPopperMean' | 'movedWorkloadShare' | 'meanResponseMinutes'>;
@@ -78,6 +79,27 @@ describe('POST /plans/{id}/alternatives', () => {
     // the Pareto flags are those of paretoSet on the four figures
     expect(rows.map((x) => x.pareto)).toEqual(rows.map((_, i) => paretoSet(rows).includes(i)));
     expect(rows.some((x) => x.pareto)).toBe(true);
+  }, 240_000);
+
+  it('beatplan alternatives: starts them on the API, waits, prints the table with the Pareto set', async () => {
+    const server = await listenOnLoopback(h);
+    try {
+      let out = '';
+      let err = '';
+      const io = { stdout: { write: (x: string) => (out += x) }, stderr: { write: (x: string) => (err += x) } };
+      const code = await alternativesCommand(['--api', server.base, '--plan', parentId, '--token', h.tokens.analyst, '--count', '2', '--seed', '5', '--strict'], io);
+      expect(err).toMatch(/^alternatives [0-9a-f-]{36}: 2 jobs\n$/);
+      expect(code).toBe(0);
+      const lines = out.trim().split('\n');
+      expect(lines).toHaveLength(4);
+      expect(lines[1]).toMatch(/^[* ] balance\s+5\s+succeeded\s+1\.\d{3}\s+0\.\d{3}\s+\d+\.\d%\s+\d+\.\d{2} min\s+[0-9a-f-]{36}$/);
+      expect(lines[2]).toMatch(/^[* ] compact\s+6\s+succeeded/);
+      expect(lines.slice(1, 3).some((l) => l.startsWith('*'))).toBe(true);
+      // a plan that does not exist: the API's refusal, exit 2
+      expect(await alternativesCommand(['--api', server.base, '--plan', '00000000-0000-4000-8000-000000000000', '--token', h.tokens.analyst], io)).toBe(2);
+    } finally {
+      await server.close();
+    }
   }, 240_000);
 
   it('unknown plans and sets are 404; a viewer may not start alternatives', async () => {

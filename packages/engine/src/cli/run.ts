@@ -56,6 +56,10 @@ export const COMMANDS: Readonly<Record<string, () => Promise<CommandEntry>>> = {
     const m = await apiCli();
     return { run: m.workerCommand, help: m.WORKER_HELP };
   },
+  alternatives: async () => {
+    const m = await apiCli();
+    return { run: m.alternativesCommand, help: m.ALTERNATIVES_HELP };
+  },
 };
 
 /** What `@beatplan/api/cli` exports for the CLI. */
@@ -64,6 +68,8 @@ interface ApiCli {
   tokenCommand: Command;
   workerCommand: Command;
   WORKER_HELP: CommandHelp;
+  alternativesCommand: Command;
+  ALTERNATIVES_HELP: CommandHelp;
   SERVE_HELP: CommandHelp;
   TOKEN_HELP: CommandHelp;
 }
