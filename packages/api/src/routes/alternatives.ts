@@ -177,11 +177,14 @@ export function alternativeRoutes(t: RouteTable, ctx: AppContext, submitPlan: (b
     role: 'viewer',
     params: SetParams,
     responses: { 200: { description: 'The comparison', schema: ComparisonSchema } },
-    handler: async ({ res, params }) => {
+    handler: async ({ res, params, principal }) => {
       const set = await store.getAlternativeSet(params.setId);
       if (!set || set.planId !== params.id) throw new ApiError('NOT_FOUND', `no alternatives ${params.setId} of plan ${params.id}`);
       const parent = await access.getPlan(set.planId);
-      const parentLoaded = (await access.loadPlan(parent, await access.getVersion(parent, set.parentVersion))).loaded;
+      const parentVersion = await access.getVersion(parent, set.parentVersion);
+      // a viewer's figures come from pooled cell values (public-view.ts); no response figures
+      const publicK = principal.role === 'viewer' ? ctx.config.privacyK : undefined;
+      const parentLoaded = publicK === undefined ? (await access.loadPlan(parent, parentVersion)).loaded : (await access.publicView(parent, parentVersion, publicK)).loaded;
       const rows: AlternativeRow[] = [];
       for (const m of set.members) {
         const job = await store.getJob(m.jobId);
@@ -192,10 +195,12 @@ export function alternativeRoutes(t: RouteTable, ctx: AppContext, submitPlan: (b
           const v = await access.getVersion(p, 1);
           const json = (await store.getBlob(v.planBlobRef)).toString('utf8');
           Object.assign(row, alternativeFigures(parentLoaded, json, typeof m.options.tolerance === 'number' ? m.options.tolerance : undefined));
-          try {
-            row.meanResponseMinutes = (await access.response(p, 1, undefined)).city.meanResponseMinutes;
-          } catch {
-            row.meanResponseMinutes = null; // e.g. INFEASIBLE: a shift over 100% utilisation
+          if (publicK === undefined) {
+            try {
+              row.meanResponseMinutes = (await access.response(p, 1, undefined)).city.meanResponseMinutes;
+            } catch {
+              row.meanResponseMinutes = null; // e.g. INFEASIBLE: a shift over 100% utilisation
+            }
           }
         }
         rows.push(row);
