@@ -1,12 +1,13 @@
 /**
- * The planning map exposes its running app as `window.__beatplan` for the browser tests
- * (see packages/map-ui/src/main.ts). Tests reach into it from page.evaluate callbacks,
- * which run in the page, so its type is left open here.
+ * The planning map exposes a small typed hook as `window.__beatplan` for the browser tests
+ * (packages/map-ui/src/test-hook.ts). Tests read it in page.evaluate callbacks, which run in
+ * the page; they drive everything else through the page's UI.
  */
+import type { BeatplanTestHook } from '../../packages/map-ui/src/test-hook.js';
+
 declare global {
   interface Window {
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any
-    __beatplan?: any;
+    __beatplan?: BeatplanTestHook;
     /** Set by the map when start-up failed (the message shown). */
     __beatplanError?: string;
   }

@@ -825,6 +825,11 @@ export class PlanningApp {
     $('legend-slot').replaceChildren(box);
   }
 
+  /** The Paint tool's keyboard cursor cell (−1 when none). */
+  get keyboardCursor(): number {
+    return this.keyboardPaint?.cursor ?? -1;
+  }
+
   /** Closes the shortcuts dialog and gives the focus back where it was. */
   private closeHelp(): void {
     $('help').hidden = true;
@@ -955,8 +960,8 @@ export class PlanningApp {
       const a = fresh.get(b);
       if (a) this.agg.set(b, a);
       else this.agg.delete(b);
-      this.updateLabel(b);
     }
+    this.labels.update(beats);
     // a stroke can only make touched beats meet new neighbours: check those, not the whole map
     const { colourOf, changed } = recolourBeats(beatNeighbours(model, beats), this.colourOf);
     if (changed.length) {
@@ -1000,7 +1005,7 @@ export class PlanningApp {
       $('stroke-slot').replaceChildren();
       this.renderMetrics();
       this.renderBeatCard();
-      for (const b of new Set([to, ...from.values()])) this.updateLabel(b);
+      this.labels.update(new Set([to, ...from.values()]));
       await frames();
       timing.confirmedMs = performance.now() - t0;
       timing.outcome = 'accepted';

@@ -18,21 +18,26 @@ import type { CellModel } from './cell-model.js';
  * @example labelCells(model).get(0) // the cell where beat 0's number goes
  */
 export function labelCells(model: CellModel, beats?: Iterable<number>): Map<number, number> {
-  const want = beats ? new Set(beats) : null;
+  const K = model.beatIds.length;
   const n = model.cellCount;
+  // beats asked for, as a mask over beat indices (typed arrays: no map lookups per cell)
+  const want = new Uint8Array(K);
+  if (beats) {
+    for (const b of beats) if (b >= 0 && b < K) want[b] = 1;
+  } else want.fill(1);
+  const sx = new Float64Array(K);
+  const sy = new Float64Array(K);
+  const count = new Int32Array(K);
   const depth = new Int32Array(n).fill(-1);
   const queue = new Int32Array(n);
   let head = 0;
   let tail = 0;
-  const sx = new Map<number, number>();
-  const sy = new Map<number, number>();
-  const count = new Map<number, number>();
   for (let i = 0; i < n; i++) {
     const b = model.beatOf[i]!;
-    if (b < 0 || (want && !want.has(b))) continue;
-    sx.set(b, (sx.get(b) ?? 0) + model.centroid[2 * i]!);
-    sy.set(b, (sy.get(b) ?? 0) + model.centroid[2 * i + 1]!);
-    count.set(b, (count.get(b) ?? 0) + 1);
+    if (b < 0 || !want[b]) continue;
+    sx[b] += model.centroid[2 * i]!;
+    sy[b] += model.centroid[2 * i + 1]!;
+    count[b]++;
     const from = model.nbrStart[i]!;
     const to = model.nbrStart[i + 1]!;
     let edge = to - from < 6;
@@ -47,24 +52,30 @@ export function labelCells(model: CellModel, beats?: Iterable<number>): Map<numb
     const b = model.beatOf[i]!;
     for (let k = model.nbrStart[i]!; k < model.nbrStart[i + 1]!; k++) {
       const j = model.nbr[k]!;
-      if (depth[j] < 0 && model.beatOf[j] === b) {
+      if (depth[j]! < 0 && model.beatOf[j] === b) {
         depth[j] = depth[i]! + 1;
         queue[tail++] = j;
       }
     }
   }
-  const best = new Map<number, { cell: number; depth: number; d2: number }>();
+  const bestCell = new Int32Array(K).fill(-1);
+  const bestDepth = new Int32Array(K).fill(-1);
+  const bestD2 = new Float64Array(K);
   for (let i = 0; i < n; i++) {
     const b = model.beatOf[i]!;
-    const c = count.get(b);
-    if (c === undefined) continue;
-    const dx = model.centroid[2 * i]! - sx.get(b)! / c;
-    const dy = model.centroid[2 * i + 1]! - sy.get(b)! / c;
+    if (b < 0 || !want[b]) continue;
+    const dx = model.centroid[2 * i]! - sx[b]! / count[b]!;
+    const dy = model.centroid[2 * i + 1]! - sy[b]! / count[b]!;
     const d2 = dx * dx + dy * dy;
-    const cur = best.get(b);
-    if (!cur || depth[i]! > cur.depth || (depth[i] === cur.depth && d2 < cur.d2)) best.set(b, { cell: i, depth: depth[i]!, d2 });
+    if (depth[i]! > bestDepth[b]! || (depth[i] === bestDepth[b] && d2 < bestD2[b]!)) {
+      bestCell[b] = i;
+      bestDepth[b] = depth[i]!;
+      bestD2[b] = d2;
+    }
   }
-  return new Map([...best].map(([b, v]) => [b, v.cell]));
+  const out = new Map<number, number>();
+  for (let b = 0; b < K; b++) if (bestCell[b]! >= 0) out.set(b, bestCell[b]!);
+  return out;
 }
 
 /** A label's box on the screen, CSS px, and its rank (lower = placed first). */

@@ -8,11 +8,12 @@ import 'maplibre-gl/dist/maplibre-gl.css';
 import './style.css';
 import { ApiClient, ApiProblem, TOKEN_KEY } from './api-client.js';
 import { PlanningApp } from './app.js';
+import { testHook, type BeatplanTestHook } from './test-hook.js';
 
 declare global {
   interface Window {
-    /** The running app, for tests and the console. */
-    __beatplan?: PlanningApp;
+    /** A small typed view of the running app, for tests and the console ({@link BeatplanTestHook}). */
+    __beatplan?: BeatplanTestHook;
     /** Set when start-up failed. */
     __beatplanError?: string;
   }
@@ -63,7 +64,7 @@ async function boot(): Promise<void> {
   }
   session ??= await askToken(saved ? 'The saved token no longer works; paste a new one.' : '');
   const app = new PlanningApp({ ...session, styleUrl, planId: params.get('plan') });
-  window.__beatplan = app;
+  window.__beatplan = testHook(app);
   await app.start();
 }
 

@@ -31,13 +31,15 @@ export class BeatLabelsLayer {
 
   /** Starts following the map's moves. */
   mount(): this {
-    const schedule = () => {
-      if (!this.frame) this.frame = requestAnimationFrame(() => ((this.frame = 0), this.place()));
-    };
-    this.map.on('move', schedule);
-    this.map.on('resize', schedule);
+    this.map.on('move', this.schedule);
+    this.map.on('resize', this.schedule);
     return this;
   }
+
+  /** Places the labels at the next animation frame (once, however often it is asked). */
+  private readonly schedule = (): void => {
+    if (!this.frame) this.frame = requestAnimationFrame(() => ((this.frame = 0), this.place()));
+  };
 
   /** Shows the labels of a newly loaded plan (all beats). */
   setPlan(input: BeatLabelsInput): void {
@@ -48,10 +50,13 @@ export class BeatLabelsLayer {
     this.place();
   }
 
-  /** Re-reads some beats (after edits: a label moves, appears or goes; lock changes). */
+  /**
+   * Re-reads some beats (after edits: a label moves, appears or goes; lock changes); the
+   * labels are re-placed at the next frame, outside the edit's own work.
+   */
   update(beats: Iterable<number>): void {
     for (const b of beats) this.refresh(b, false);
-    this.place();
+    this.schedule();
   }
 
   /** Follows the selection in the store. */
