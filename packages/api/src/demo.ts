@@ -16,8 +16,8 @@ export interface DemoIds {
 }
 
 /**
- * Uploads `dir`'s boundary, incidents, barriers, neighbourhood layers, current beats and
- * roster, imports the current beats as a plan ("Current beats", so "Compare with" has them),
+ * Uploads `dir`'s boundary, incidents, barriers, neighbourhood layers, current beats, roster
+ * and streets (`roads.geojson`, named by both plans for their travel times), imports the current beats as a plan ("Current beats", so "Compare with" has them),
  * plans the beats (K = the current beats), sets the plan's meeting places from
  * `venues.geojson` when the folder has one, and starts staffing.
  * @param url the API's base URL (e.g. `http://127.0.0.1:8080`)
@@ -60,6 +60,8 @@ export async function seedDemo(url: string, token: string, dir: string, log: (m:
     beats: await upload('/datasets/beats?name=Current%20beats&idField=beat', 'beats.geojson', 'application/geo+json'),
     roster: await upload('/datasets/rosters?name=Roster', 'roster.csv', 'text/csv'),
   };
+  // the street grid (when the folder has one): the plans' response figures travel on it
+  if (existsSync(join(dir, 'roads.geojson'))) datasets.roads = await upload('/datasets/roads?name=Streets', 'roads.geojson', 'application/geo+json');
   const planInputs = {
     boundary: datasets.boundary,
     incidents: datasets.incidents,
@@ -67,6 +69,7 @@ export async function seedDemo(url: string, token: string, dir: string, log: (m:
     population: datasets.population,
     vulnerability: datasets.vulnerability,
     existing: datasets.beats,
+    ...(datasets.roads ? { roads: datasets.roads } : {}),
   };
   log('importing the current beats …');
   const currentJob = await waitJob(await call('POST', '/plans', { name: 'Current beats', method: 'import', ...planInputs }));

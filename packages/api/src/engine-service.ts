@@ -52,6 +52,8 @@ import {
   type ProgressFn,
   type ResponseEstimate,
   type TravelModel,
+  roadNetworkFromGeojson,
+  type RoadNetwork,
   type ScoreResult,
   type StaffingInput,
   type StaffingResult,
@@ -110,6 +112,37 @@ export async function inspectBoundary(path: string, fileName: string): Promise<G
 export async function inspectBarriers(path: string, fileName: string): Promise<GeometrySummary> {
   const fc = await readLines(path, { fileName });
   return summarize(fc);
+}
+
+/** What a roads upload reports: its lines and the road graph they make. */
+export interface RoadsSummary extends GeometrySummary {
+  /** Road graph nodes (shared vertices). */
+  nodes: number;
+  /** Road length, km. */
+  lengthKm: number;
+  /** Segments by where their speed came from (`speed_kmh`, `maxspeed`, road class, default). */
+  speedSources: RoadNetwork['speedSources'];
+  /** Features left out (not driveable: footways, paths…). */
+  skippedFeatures: number;
+}
+
+/**
+ * Reads a roads file (GeoJSON LineString / MultiLineString features) into the engine's road
+ * graph — the graph `--roads` gives the command line (speeds: docs/time-model.md).
+ * @throws BeatplanError `PARSE_ERROR`, `INVALID_GEOMETRY` naming the file and feature; `BAD_INPUT` (no driveable road)
+ */
+export async function readRoadNetwork(path: string, fileName: string): Promise<RoadNetwork> {
+  return roadNetworkFromGeojson(await readLines(path, { fileName }), { source: fileName });
+}
+
+/**
+ * Validates a roads upload by building its road graph.
+ * @throws BeatplanError as {@link readRoadNetwork}
+ */
+export async function inspectRoads(path: string, fileName: string): Promise<RoadsSummary> {
+  const fc = await readLines(path, { fileName });
+  const net = roadNetworkFromGeojson(fc, { source: fileName });
+  return { ...summarize(fc), nodes: net.nodeCount, lengthKm: Math.round(net.lengthKm * 1000) / 1000, speedSources: { ...net.speedSources }, skippedFeatures: net.skippedFeatures };
 }
 
 /**

@@ -6,7 +6,7 @@
  */
 import type { CountBins, Grid, PlanMetrics } from '@beatplan/engine';
 import type { AppContext } from './app-context.js';
-import { resolveInputs } from './context-cache.js';
+import { engineFileName, resolveInputs } from './context-cache.js';
 import {
   coarseCellsOf,
   EDGE_KM,
@@ -26,7 +26,7 @@ import {
   type SerializedPlan,
 } from './engine-service.js';
 import { ApiError } from './errors.js';
-import type { ComputeTask } from './jobs/compute-protocol.js';
+import type { ComputeTask, RoadsFile } from './jobs/compute-protocol.js';
 import { publicLoadedPlan, publicMetrics } from './public-view.js';
 import type { CellsDto } from './dto.js';
 import type { ContextInput } from './schemas.js';
@@ -411,8 +411,21 @@ export class PlanAccess {
    * goes to a worker once; see `jobs/compute-pool.ts`).
    * @throws BeatplanError from the engine (`INFEASIBLE`, `BAD_INPUT` naming the field)
    */
-  computeResponse(p: PlanRecord, v: PlanVersionRecord, task: ComputeTask): Promise<ResponseFiguresDto> {
-    return this.ctx.compute.run<ResponseFiguresDto>(p.id, v.version, async () => (await this.store.getBlob(v.planBlobRef)).toString('utf8'), task);
+  async computeResponse(p: PlanRecord, v: PlanVersionRecord, task: ComputeTask): Promise<ResponseFiguresDto> {
+    const roads = await this.roadsFile(p);
+    return this.ctx.compute.run<ResponseFiguresDto>(p.id, v.version, async () => (await this.store.getBlob(v.planBlobRef)).toString('utf8'), { ...task, ...(roads ? { roads } : {}) });
+  }
+
+  /**
+   * The roads file the plan names (`roads` of `POST /plans`), or undefined (straight-line travel).
+   * @throws ApiError `NOT_FOUND` when the named roads dataset is gone
+   */
+  async roadsFile(p: PlanRecord): Promise<RoadsFile | undefined> {
+    const id = p.inputs.roads;
+    if (typeof id !== 'string') return undefined;
+    const d = await this.store.getDataset(id);
+    if (!d || d.kind !== 'roads') throw new ApiError('NOT_FOUND', `the plan's roads dataset ${id} is gone`);
+    return { path: this.store.blobPath(d.blobRef), fileName: engineFileName(d) };
   }
 
   /** The plan's settings, defaults filled in. */

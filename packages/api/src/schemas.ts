@@ -139,6 +139,7 @@ export const PlanRequestSchema = ContextInputSchema.extend({
   tolerance: z.number().positive().max(1).optional().meta({ description: 'Balance tolerance ε: every beat within mean × (1 ± ε) (default 0.025 = ±2.5%)' }),
   seed: z.union([z.number().int(), z.string().max(100)]).optional(),
   existing: IdSchema.optional().meta({ description: 'Existing beats dataset id; with `method: import` the plan is these beats' }),
+  roads: IdSchema.optional().meta({ description: 'Roads dataset id: the plan\'s response figures, what-ifs and simulations travel on this road graph (default: straight line × 1.3 at 30 km/h)' }),
   method: z.enum(['plan', 'import']).default('plan').meta({ description: '`plan` (districting) or `import` (evaluate the existing beats)' }),
   timeLimitMs: z.number().int().positive().max(3_600_000).optional(),
   cutEdgeWeight: z.number().min(0).max(1).optional().meta({ description: 'Weight of cut edges in the compactness objective, per edge, relative to Σ 1/Polsby-Popper (default 0.002); higher = more compact beats' }),

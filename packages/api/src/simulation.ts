@@ -5,7 +5,8 @@
  */
 import { pointToCellLocator, simulationReport, type ProgressFn, type SimulationReportInput } from '@beatplan/engine';
 import { readIncidents } from '@beatplan/engine/io';
-import { loadPlanJson, type IncidentReadOptions } from './engine-service.js';
+import { loadPlanJson, readRoadNetwork, type IncidentReadOptions } from './engine-service.js';
+import type { RoadsFile } from './jobs/compute-protocol.js';
 
 /** What a simulation job runs: the options of `POST /plans/{id}/simulations`. */
 export interface SimulationJobOptions {
@@ -18,7 +19,8 @@ export interface SimulationJobOptions {
 
 /**
  * Runs `simulationReport` on a plan.json and a staffing.json (both as stored) with the incidents
- * of `incidents` replayed, or Poisson calls with `options.poisson`.
+ * of `incidents` replayed, or Poisson calls with `options.poisson`; travel on the road graph of
+ * `roads` (the plan's roads dataset) when given, else the straight-line rule.
  * @returns the `simulation.json` document
  * @throws BeatplanError from the engine (`PLAN_GRID_MISMATCH`: staffing of another plan; `BAD_INPUT`; `INFEASIBLE`)
  */
@@ -28,8 +30,10 @@ export async function simulateOnPlan(
   incidents: { path: string; fileName: string; read: IncidentReadOptions; id: string } | undefined,
   options: SimulationJobOptions,
   onProgress?: ProgressFn,
+  roads?: RoadsFile,
 ): Promise<Record<string, unknown>> {
   const p = loadPlanJson(planJson);
+  const net = roads ? await readRoadNetwork(roads.path, roads.fileName) : undefined;
   let calls: SimulationReportInput['calls'];
   if (options.poisson || !incidents) calls = { poisson: { days: options.days } };
   else {
@@ -43,6 +47,7 @@ export async function simulateOnPlan(
       ...(options.serviceCv !== undefined ? { serviceCv: options.serviceCv } : {}),
       ...(options.officerHoursPerWeek !== undefined ? { officerHoursPerWeek: options.officerHoursPerWeek } : {}),
       ...(onProgress ? { onProgress } : {}),
+      ...(net ? { roads: net } : {}),
     },
   );
   return doc;

@@ -5,12 +5,22 @@
  */
 import type { ResponseWhatIfInput } from '../engine-service.js';
 
-/** What a compute worker is asked to compute on a loaded plan version. */
-export type ComputeTask =
+/** A plan's roads dataset as a server-side file (the engine picks the format by `fileName`). */
+export interface RoadsFile {
+  path: string;
+  fileName: string;
+}
+
+/**
+ * What a compute worker is asked to compute on a loaded plan version; with `roads`, travel is
+ * on that road graph (a plan always names the same roads, so the version's model is kept).
+ */
+export type ComputeTask = (
   /** Response figures under the time model's required officers, or a stored staffing's allocated officers. */
   | { kind: 'response'; staffing?: { json: string; label: string } }
   /** Response figures of a what-if (saturation target, per beat and shift overrides). */
-  | { kind: 'responseWhatIf'; input: ResponseWhatIfInput };
+  | { kind: 'responseWhatIf'; input: ResponseWhatIfInput }
+) & { roads?: RoadsFile };
 
 /** Pool → worker. `planJson` is sent only when the worker does not hold the version yet. */
 export interface ComputeRequest {

@@ -5,9 +5,9 @@
  * version shares one). Started by `ComputePool`; never imported. Exits when the API process
  * goes away.
  */
-import { buildTravelModel, type TravelModel } from '@beatplan/engine';
+import { buildTravelModel, withRoads, type RoadNetwork, type TravelModel } from '@beatplan/engine';
 import { PlanGridCache } from '../context-cache.js';
-import { allocatedUnits, planResponse, requiredUnits, REQUIRED_OFFICERS_RULE, whatIfUnits, type LoadedPlan } from '../engine-service.js';
+import { allocatedUnits, planResponse, readRoadNetwork, requiredUnits, REQUIRED_OFFICERS_RULE, whatIfUnits, type LoadedPlan } from '../engine-service.js';
 import { isEngineError } from '../errors.js';
 import type { ComputeReply, ComputeRequest, ComputeTask } from './compute-protocol.js';
 
@@ -21,11 +21,28 @@ interface Version {
 const KEEP = 4;
 const loaded = new Map<string, Version>();
 const grids = new PlanGridCache();
+/** Road graphs by file (validated on upload; a dataset's blob never changes). */
+const roadGraphs = new Map<string, RoadNetwork>();
 
-function compute(v: Version, task: ComputeTask): unknown {
+async function roadGraph(file: NonNullable<ComputeTask['roads']>): Promise<RoadNetwork> {
+  let net = roadGraphs.get(file.path);
+  if (!net) {
+    net = await readRoadNetwork(file.path, file.fileName);
+    roadGraphs.set(file.path, net);
+    while (roadGraphs.size > KEEP) roadGraphs.delete(roadGraphs.keys().next().value!);
+  }
+  return net;
+}
+
+async function compute(v: Version, task: ComputeTask): Promise<unknown> {
   const { p } = v;
-  // the model estimateResponse would build itself: workload-weighted atoms of this plan
-  const travel = (v.travel ??= buildTravelModel(p.grid, p.plan, { cellWeights: p.scores.workloadHours }));
+  // the model estimateResponse would build itself: workload-weighted atoms of this plan, on the
+  // plan's roads when it names a roads dataset
+  if (!v.travel) {
+    const straight = buildTravelModel(p.grid, p.plan, { cellWeights: p.scores.workloadHours });
+    v.travel = task.roads ? withRoads(straight, p.grid, await roadGraph(task.roads)) : straight;
+  }
+  const travel = v.travel;
   if (task.kind === 'response') {
     if (!task.staffing) return planResponse(p, requiredUnits(p), REQUIRED_OFFICERS_RULE, p.scores, undefined, travel);
     return planResponse(p, allocatedUnits(p, JSON.parse(task.staffing.json)), task.staffing.label, p.scores, undefined, travel);
@@ -37,7 +54,7 @@ function compute(v: Version, task: ComputeTask): unknown {
 const post = (m: ComputeReply) => process.send!(m);
 
 process.on('disconnect', () => process.exit(0));
-process.on('message', (m: ComputeRequest) => {
+process.on('message', async (m: ComputeRequest) => {
   try {
     let v = loaded.get(m.key);
     if (v) loaded.delete(m.key);
@@ -45,7 +62,7 @@ process.on('message', (m: ComputeRequest) => {
     else return post({ id: m.id, type: 'missing' });
     loaded.set(m.key, v);
     while (loaded.size > KEEP) loaded.delete(loaded.keys().next().value!);
-    post({ id: m.id, type: 'done', result: compute(v, m.task) });
+    post({ id: m.id, type: 'done', result: await compute(v, m.task) });
   } catch (e) {
     if (isEngineError(e)) post({ id: m.id, type: 'error', code: e.code, message: e.message, details: { ...e.details }, engine: true });
     else {

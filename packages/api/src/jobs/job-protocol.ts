@@ -3,6 +3,7 @@
  */
 import type { ContextInputs, IncidentReadOptions, ParentPlanInput, PlanOptions, RebalanceOptions, WhatIfInput } from '../engine-service.js';
 import type { SimulationJobOptions } from '../simulation.js';
+import type { RoadsFile } from './compute-protocol.js';
 
 /** What a worker is asked to do (its `workerData`). */
 export type JobTask =
@@ -25,6 +26,8 @@ export type JobTask =
       staffing: { json: string; id: string };
       incidents?: { path: string; fileName: string; read: IncidentReadOptions; id: string };
       options: SimulationJobOptions;
+      /** The plan's roads dataset: travel on its road graph. */
+      roads?: RoadsFile;
     };
 
 /** Worker → runner. */

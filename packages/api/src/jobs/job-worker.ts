@@ -25,7 +25,7 @@ async function run(task: JobTask): Promise<Record<string, unknown>> {
   if (task.kind === 'staff') return { staffing: await staffPlan(task.planJson, task.roster, onProgress) };
   if (task.kind === 'rebalance') return { ...rebalancePlan(task.planJson, task.options, onProgress) };
   if (task.kind === 'whatif') return { whatIf: await whatIfOnPlan(task.planJson, task.roster, task.scenario, onProgress) };
-  if (task.kind === 'simulate') return { simulation: await simulateOnPlan(task.planJson, task.staffing, task.incidents, task.options, onProgress) };
+  if (task.kind === 'simulate') return { simulation: await simulateOnPlan(task.planJson, task.staffing, task.incidents, task.options, onProgress, task.roads) };
   const ctx = await buildContext(task.inputs, onProgress);
   const base = {
     resolution: ctx.grid.resolution,

@@ -1,5 +1,5 @@
 /**
- * Dataset routes: uploads (boundary, incidents, layers, existing beats, barriers, rosters),
+ * Dataset routes: uploads (boundary, incidents, layers, existing beats, barriers, roads, rosters),
  * each streamed with a size limit and validated by the engine's readers, and listing.
  */
 import { randomUUID } from 'node:crypto';
@@ -7,6 +7,7 @@ import { z } from 'zod';
 import type { AppContext } from '../app-context.js';
 import {
   inspectBarriers,
+  inspectRoads,
   inspectBeats,
   inspectBoundary,
   inspectIncidents,
@@ -183,6 +184,19 @@ export function datasetRoutes(t: RouteTable, ctx: AppContext): void {
     mediaTypes: GEOJSON_TYPES,
     format: 'geojson',
     inspect: async (s, _f, fileName) => ({ ...(await inspectBarriers(s.path, fileName)) }),
+  });
+  upload({
+    kind: 'roads',
+    path: '/datasets/roads',
+    operationId: 'uploadRoads',
+    summary: 'Upload roads (GeoJSON lines) for travel times on the street graph',
+    description:
+      'LineString/MultiLineString features, [lng, lat] WGS84; lines join where they share a vertex and are driven both ways. Speed from `speed_kmh`, else `maxspeed`, else the road class (`highway`/`class`/`fclass`/`type`; defaults in docs/time-model.md); footways, paths, cycleways and steps are left out. Validated on upload by building the road graph (`info`: nodes, length, speed sources). A plan uses it through `roads` in `POST /plans`.',
+    role: 'analyst',
+    query: UploadQueryBase,
+    mediaTypes: GEOJSON_TYPES,
+    format: 'geojson',
+    inspect: async (s, _f, fileName) => ({ ...(await inspectRoads(s.path, fileName)) }),
   });
   upload({
     kind: 'venues',

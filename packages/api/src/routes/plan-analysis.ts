@@ -238,11 +238,12 @@ export function planAnalysisRoutes(t: RouteTable, ctx: AppContext): void {
       }
       const planJson = (await store.getBlob(v.planBlobRef)).toString('utf8');
       const staffingJson = (await store.getBlob(s.blobRef)).toString('utf8');
+      const roads = await access.roadsFile(p);
       const { staffing: _s, incidents: _i, ...options } = body;
       const job = await ctx.runner.submit(
         'simulate',
         { planId: p.id, version: v.version, staffing: s.id, incidents: incidents?.id ?? null, ...options },
-        { kind: 'simulate', planJson, staffing: { json: staffingJson, id: s.id }, ...(incidents ? { incidents } : {}), options },
+        { kind: 'simulate', planJson, staffing: { json: staffingJson, id: s.id }, ...(incidents ? { incidents } : {}), ...(roads ? { roads } : {}), options },
         async (j, out) => {
           const doc = out.simulation as { city?: unknown; mode?: string; warnings?: unknown };
           const simulationBlob = await store.putBlob(Buffer.from(JSON.stringify({ planId: p.id, version: v.version, staffing: s.id, ...doc }), 'utf8'));

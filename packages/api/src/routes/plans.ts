@@ -114,6 +114,9 @@ export function planRoutes(t: RouteTable, ctx: AppContext): { submitPlan: (body:
       existing = { path: store.blobPath(d.blobRef), fileName: engineFileName(d), idField: String(d.info.idField) };
       existingCount = Array.isArray(d.info.ids) ? d.info.ids.length : undefined;
     }
+    if (body.roads !== undefined && (await store.getDataset(body.roads))?.kind !== 'roads') {
+      throw new ApiError('VALIDATION_FAILED', `body.roads: no roads dataset ${body.roads}`, { errors: [{ path: 'body.roads', message: 'no roads dataset with this id' }] });
+    }
     if (body.method === 'import' && !existing) {
       throw new ApiError('VALIDATION_FAILED', 'body.existing: required with method "import"', { errors: [{ path: 'body.existing', message: 'required with method "import"' }] });
     }

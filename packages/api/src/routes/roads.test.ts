@@ -1,0 +1,87 @@
+/**
+ * Roads in the API: a `roads` dataset (validated on upload by building the road graph), named
+ * by a plan, gives the plan's response figures travel on the streets. Runs on the demo city's
+ * boundary and street grid (data/demo) with its first 6,000 incidents.
+ */
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createPlan, removeDir, startHarness, type Harness } from '../testing/harness.js';
+
+const demo = (f: string) => fileURLToPath(new URL(`../../../../data/demo/${f}`, import.meta.url));
+
+let h: Harness;
+let data: { boundary: string; incidents: string; roads: string };
+
+async function upload(path: string, type: string, body: string): Promise<{ status: number; body: Record<string, any> }> {
+  const r = await h.http.post(`/api/v1/datasets/${path}`).set(h.auth('analyst')).set('Content-Type', type).send(body);
+  return { status: r.status, body: r.body };
+}
+
+beforeAll(async () => {
+  h = await startHarness({ jobConcurrency: 1 });
+  const csv = readFileSync(demo('incidents.csv'), 'utf8');
+  let cut = 0;
+  for (let k = 0; k <= 6000; k++) cut = csv.indexOf('\n', cut) + 1;
+  const b = await upload('boundary', 'application/geo+json', readFileSync(demo('boundary.geojson'), 'utf8'));
+  const i = await upload('incidents', 'text/csv', csv.slice(0, cut));
+  const r = await upload('roads?name=Streets', 'application/geo+json', readFileSync(demo('roads.geojson'), 'utf8'));
+  expect([b.status, i.status, r.status], JSON.stringify([b.body, i.body, r.body])).toEqual([201, 201, 201]);
+  data = { boundary: b.body.id, incidents: i.body.id, roads: r.body.id };
+}, 120_000);
+
+afterAll(async () => {
+  await h?.close();
+  if (h) removeDir(h.dir);
+});
+
+describe('roads dataset', () => {
+  it('is validated on upload: the report gives the road graph of the demo street grid', async () => {
+    const r = await h.http.get(`/api/v1/datasets/${data.roads}`).set(h.auth('viewer'));
+    expect(r.status).toBe(200);
+    expect(r.body.kind).toBe('roads');
+    // 4,920 shared vertices of the demo grid; every segment's speed from its road class
+    expect(r.body.info.nodes).toBe(4920);
+    expect(r.body.info.speedSources.roadClass).toBeGreaterThan(9000);
+    expect(r.body.info.speedSources.default).toBe(0);
+    expect(r.body.info.lengthKm).toBeGreaterThan(2000);
+    const list = await h.http.get('/api/v1/datasets?kind=roads').set(h.auth('viewer'));
+    expect(list.body.items.map((d: { id: string }) => d.id)).toEqual([data.roads]);
+  });
+
+  it('rejects a file without a driveable road (422 naming the file) and a plan naming a dataset of another kind (400 body.roads)', async () => {
+    const points = { type: 'FeatureCollection', features: [{ type: 'Feature', properties: {}, geometry: { type: 'Point', coordinates: [-87.7, 41.85] } }] };
+    const bad = await upload('roads', 'application/geo+json', JSON.stringify(points));
+    expect(bad.status).toBe(422);
+    const footway = { type: 'FeatureCollection', features: [{ type: 'Feature', properties: { highway: 'footway' }, geometry: { type: 'LineString', coordinates: [[-87.7, 41.85], [-87.69, 41.85]] } }] };
+    const none = await upload('roads', 'application/geo+json', JSON.stringify(footway));
+    expect(none.status).toBe(422);
+    expect(JSON.stringify(none.body)).toContain('no road');
+    const wrong = await h.http.post('/api/v1/plans').set(h.auth('analyst')).send({ boundary: data.boundary, incidents: data.incidents, beats: 4, roads: data.boundary });
+    expect(wrong.status).toBe(400);
+    expect(wrong.body.errors[0].path).toBe('body.roads');
+  });
+
+  it("a plan that names the roads reports the road travel model in its response figures; without them the straight-line rule", async () => {
+    const base = { boundary: data.boundary, incidents: data.incidents, beats: 6, resolution: 8, seed: 1 };
+    const onRoads = await createPlan(h, { ...base, name: 'on roads', roads: data.roads }, 120_000);
+    const straight = await createPlan(h, { ...base, name: 'straight line' }, 120_000);
+    const r = await h.http.get(`/api/v1/plans/${onRoads}/response`).set(h.auth('analyst'));
+    expect(r.status, JSON.stringify(r.body)).toBe(200);
+    expect(r.body.assumptions.travel).toMatch(/^road network/);
+    expect(r.body.assumptions.speedKmh.every((s: unknown) => s === null)).toBe(true);
+    const s = await h.http.get(`/api/v1/plans/${straight}/response`).set(h.auth('analyst'));
+    expect(s.status, JSON.stringify(s.body)).toBe(200);
+    expect(s.body.assumptions.travel).toMatch(/^straight line/);
+    expect(s.body.assumptions.speedKmh.every((x: unknown) => x === 30)).toBe(true);
+    // same beats (same inputs and seed), different travel: the figures differ
+    expect(r.body.city.meanTravelMinutes).toBeGreaterThan(0);
+    expect(r.body.city.meanTravelMinutes).not.toBeCloseTo(s.body.city.meanTravelMinutes, 3);
+    // what-ifs of the plan travel on the roads too
+    const w = await h.http.post(`/api/v1/plans/${onRoads}/response/whatif`).set(h.auth('analyst')).send({ saturationTarget: 0.5 });
+    expect(w.status, JSON.stringify(w.body)).toBe(200);
+    expect(w.body.before.assumptions.travel).toMatch(/^road network/);
+    expect(w.body.after.assumptions.travel).toMatch(/^road network/);
+    expect(w.body.before.city).toEqual(r.body.city);
+  }, 240_000);
+});
