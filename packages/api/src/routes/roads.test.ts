@@ -6,12 +6,13 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPlan, removeDir, startHarness, type Harness } from '../testing/harness.js';
+import { createPlan, removeDir, startHarness, waitForJob, type Harness } from '../testing/harness.js';
 
 const demo = (f: string) => fileURLToPath(new URL(`../../../../data/demo/${f}`, import.meta.url));
 
 let h: Harness;
 let data: { boundary: string; incidents: string; roads: string };
+let onRoads: string;
 
 async function upload(path: string, type: string, body: string): Promise<{ status: number; body: Record<string, any> }> {
   const r = await h.http.post(`/api/v1/datasets/${path}`).set(h.auth('analyst')).set('Content-Type', type).send(body);
@@ -64,7 +65,7 @@ describe('roads dataset', () => {
 
   it("a plan that names the roads reports the road travel model in its response figures; without them the straight-line rule", async () => {
     const base = { boundary: data.boundary, incidents: data.incidents, beats: 6, resolution: 8, seed: 1 };
-    const onRoads = await createPlan(h, { ...base, name: 'on roads', roads: data.roads }, 120_000);
+    onRoads = await createPlan(h, { ...base, name: 'on roads', roads: data.roads }, 120_000);
     const straight = await createPlan(h, { ...base, name: 'straight line' }, 120_000);
     const r = await h.http.get(`/api/v1/plans/${onRoads}/response`).set(h.auth('analyst'));
     expect(r.status, JSON.stringify(r.body)).toBe(200);
@@ -83,5 +84,25 @@ describe('roads dataset', () => {
     expect(w.body.before.assumptions.travel).toMatch(/^road network/);
     expect(w.body.after.assumptions.travel).toMatch(/^road network/);
     expect(w.body.before.city).toEqual(r.body.city);
+  }, 240_000);
+
+  it("the plan's simulation travels on the roads too", async () => {
+    const lines = ['officer_id,name,shift,rank,current_beat,skills,available'];
+    let k = 0;
+    for (const shift of ['0-8', '8-16', '16-24']) for (let n = 0; n < 40; n++) lines.push(`P${++k},Officer ${k},${shift},PO,,,true`);
+    const roster = await h.http.post('/api/v1/datasets/rosters').set(h.auth('commander')).set('Content-Type', 'text/csv').send(`${lines.join('\n')}\n`);
+    expect(roster.status, JSON.stringify(roster.body)).toBe(201);
+    const st = await h.http.post(`/api/v1/plans/${onRoads}/staffing`).set(h.auth('commander')).send({ roster: roster.body.id });
+    const staffJob = await waitForJob(h, st.body.id, 120_000);
+    expect(staffJob.status, JSON.stringify(staffJob.error)).toBe('succeeded');
+    const staffing = (staffJob.result as { staffingId: string }).staffingId;
+    const sim = await h.http.post(`/api/v1/plans/${onRoads}/simulations`).set(h.auth('analyst')).send({ staffing, poisson: true, days: 7, seed: 3 });
+    expect(sim.status, JSON.stringify(sim.body)).toBe(202);
+    const job = await waitForJob(h, sim.body.id, 120_000);
+    expect(job.status, JSON.stringify(job.error)).toBe('succeeded');
+    const doc = (await h.http.get((job.result as { simulation: string }).simulation).set(h.auth('analyst'))).body;
+    expect(doc.assumptions.travel.model).toMatch(/road graph/);
+    expect(doc.assumptions.travel.nodes).toBe(4920);
+    expect(doc.city.meanTravelMinutes).toBeGreaterThan(0);
   }, 240_000);
 });
