@@ -178,6 +178,9 @@ describe('every response of an analyst session matches the served OpenAPI docume
     const seen = new Set(recorded.map((r) => r.status));
     for (const s of [200, 201, 202, 204, 304, 400, 401, 403, 404, 412, 415, 422, 428]) if (s !== 204) expect(seen.has(s), String(s)).toBe(true);
     expect(recorded.length).toBeGreaterThan(80);
+    // If-None-Match with the current ETag: 304 on the plan as on its response figures
+    const notModified = recorded.filter((r) => r.status === 304).map((r) => r.url.replace(/[0-9a-f-]{36}/g, '{id}'));
+    expect(notModified).toEqual(expect.arrayContaining(['/api/v1/plans/{id}', '/api/v1/plans/{id}/response']));
   });
 
   it('each status is documented, each media type listed, each JSON body valid', () => {
