@@ -52,6 +52,24 @@ export function spawnJobWorker(task: JobTask): Worker {
   return new Worker(bootstrap, { eval: true, workerData: task, execArgv: ['--conditions=source'] });
 }
 
+/** A new `queued` job record (a random id, created now). */
+export function newJobRecord(kind: JobKind, params: Record<string, unknown>, createdBy: string | null): JobRecord {
+  return {
+    id: randomUUID(),
+    kind,
+    status: 'queued',
+    progress: 0,
+    stage: null,
+    params,
+    error: null,
+    result: null,
+    createdAt: new Date().toISOString(),
+    startedAt: null,
+    finishedAt: null,
+    createdBy,
+  };
+}
+
 /**
  * The job runner. One per app; `close()` stops every worker.
  * @example const job = await runner.submit('plan', params, task, persistPlan, principal.label);
@@ -76,20 +94,7 @@ export class JobRunner {
 
   /** Creates a `queued` job and starts it when a slot is free. */
   async submit(kind: JobKind, params: Record<string, unknown>, task: JobTask, handler: ResultHandler, createdBy: string | null): Promise<JobRecord> {
-    const job: JobRecord = {
-      id: randomUUID(),
-      kind,
-      status: 'queued',
-      progress: 0,
-      stage: null,
-      params,
-      error: null,
-      result: null,
-      createdAt: new Date().toISOString(),
-      startedAt: null,
-      finishedAt: null,
-      createdBy,
-    };
+    const job = newJobRecord(kind, params, createdBy);
     await this.store.insertJob(job);
     this.queue.push({ job, task, handler });
     this.pump();

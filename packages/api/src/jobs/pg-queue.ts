@@ -19,7 +19,6 @@
  * state other than `cancelled` (written by whichever instance is asked to cancel).
  */
 import { EventEmitter } from 'node:events';
-import { randomUUID } from 'node:crypto';
 import { basename } from 'node:path';
 import pg from 'pg';
 import { PgBoss } from 'pg-boss';
@@ -30,7 +29,7 @@ import type { JobKind, JobRecord } from '../store/store.js';
 import type { JobTask, WorkerMessage } from './job-protocol.js';
 import type { JobQueue } from './job-queue.js';
 import type { JobEvent, ResultHandler } from './job-runner.js';
-import { spawnJobWorker } from './job-runner.js';
+import { newJobRecord, spawnJobWorker } from './job-runner.js';
 
 /** The pg-boss queue every Beatplan job goes through. */
 export const JOB_QUEUE = 'beatplan-jobs';
@@ -219,20 +218,7 @@ export class PgJobQueue implements JobQueue {
   /** Creates a `queued` job and puts it on the shared queue; any worker may take it. */
   async submit(kind: JobKind, params: Record<string, unknown>, task: JobTask, handler: ResultHandler, createdBy: string | null): Promise<JobRecord> {
     const { store } = this.options;
-    const job: JobRecord = {
-      id: randomUUID(),
-      kind,
-      status: 'queued',
-      progress: 0,
-      stage: null,
-      params,
-      error: null,
-      result: null,
-      createdAt: new Date().toISOString(),
-      startedAt: null,
-      finishedAt: null,
-      createdBy,
-    };
+    const job = newJobRecord(kind, params, createdBy);
     await store.insertJob(job);
     this.handlers.set(job.id, handler);
     const data: QueuedTask = { jobId: job.id, task: pathsToRefs(store, task) };
