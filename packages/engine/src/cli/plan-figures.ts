@@ -93,8 +93,8 @@ export const REQUIRED_OFFICERS_RULE = 'officers required by the time model (36 h
  * ÷ shift hours per week). A response model that cannot run (e.g. a shift over 100%
  * utilisation) is reported in `response.error`, never fatal.
  * @param officers officers per shift and beat, `[shift][beat]` (required or allocated)
- * @param options `officerHoursPerWeek` (default 36, as staffing); `roads`: travel on this road
- *   graph (`--roads`) instead of the straight line
+ * @param options `officerHoursPerWeek` (default 36, as staffing); `roads`: travel (and the walk
+ *   to meeting places) on this road graph (`--roads`) instead of the straight line
  */
 export function withPlanFigures(
   grid: Grid,
@@ -126,7 +126,8 @@ export function withPlanFigures(
     warn(`response model not run: ${e.message}`);
     responseOut = { staffingRule, error: { code: e.code, message: e.message } };
   }
-  const meetings = venues === undefined ? undefined : chooseMeetingPlaces(grid, plan, scores.population, venues as never);
+  // with --roads, residents walk to the meeting place along the roads
+  const meetings = venues === undefined ? undefined : chooseMeetingPlaces(grid, plan, scores.population, venues as never, options.roads ? { roads: options.roads } : {});
   const fig = perBeatFigures(plan, response, meetings);
   return {
     ...metrics,

@@ -1,7 +1,10 @@
 import type { Polygon } from 'geojson';
 import { describe, expect, it } from 'vitest';
 import { buildGrid } from '../grid/build-grid.js';
+import { approxDistanceKm } from '../geo/measure.js';
+import { pointToCellLocator } from '../grid/locate.js';
 import { chooseMeetingPlaces } from './meetings.js';
+import { roadNetworkFromGeojson } from './roads.js';
 import { syntheticPlan, syntheticScores } from './synthetic.js';
 
 const square = (lng: number, lat: number, d: number): Polygon => ({ type: 'Polygon', coordinates: [[[lng - d, lat - d], [lng + d, lat - d], [lng + d, lat + d], [lng - d, lat + d], [lng - d, lat - d]]] });
@@ -43,5 +46,32 @@ describe('chooseMeetingPlaces', () => {
     expect(r.beats[0]!.meanWalkMinutes).toBeCloseTo(0, 9);
     expect(r.beats[0]!.shareWithinWalk).toBe(1);
     expect(r.city.residents).toBeCloseTo(1000, 6);
+  });
+
+  it('with roads, walks follow the streets: a venue facing the residents across a river with one bridge far east loses to a farther one on their side', () => {
+    const plan = syntheticPlan(grid, 1);
+    const home = pointToCellLocator(grid)(-87.715, 41.846);
+    const pop = new Float64Array(grid.cellCount);
+    pop[home] = 500;
+    // A street on each bank of a river (between lat 41.845 and 41.855), joined by one bridge at lng −87.685.
+    const line = (coordinates: number[][]) => ({ type: 'Feature', properties: { highway: 'residential' }, geometry: { type: 'LineString', coordinates } });
+    const roads = roadNetworkFromGeojson({
+      type: 'FeatureCollection',
+      features: [
+        line([[-87.715, 41.845], [-87.7, 41.845], [-87.685, 41.845]]),
+        line([[-87.715, 41.855], [-87.7, 41.855], [-87.685, 41.855]]),
+        line([[-87.685, 41.845], [-87.685, 41.855]]),
+      ],
+    });
+    const venues = [[-87.715, 41.854], [-87.7, 41.846]]; // V0 across the river (~0.9 km), V1 on the residents' bank (~1.3 km)
+    const straight = chooseMeetingPlaces(grid, plan, pop, venues);
+    expect(straight.beats[0]!.venue).toBe(0);
+    const walked = chooseMeetingPlaces(grid, plan, pop, venues, { roads });
+    expect(walked.beats[0]!.venue).toBe(1);
+    // By hand: off-road legs to the nodes (−87.715, 41.845) and (−87.7, 41.845) × 1.3, plus the street between them, at 4.8 km/h.
+    const legs = approxDistanceKm(grid.lng[home]!, grid.lat[home]!, -87.715, 41.845) + approxDistanceKm(-87.7, 41.846, -87.7, 41.845);
+    const expected = ((approxDistanceKm(-87.715, 41.845, -87.7, 41.845) + 1.3 * legs) / 4.8) * 60;
+    expect(walked.beats[0]!.meanWalkMinutes).toBeCloseTo(expected, 4);
+    expect(walked.beats[0]!.meanWalkMinutes!).toBeGreaterThan(straight.beats[0]!.meanWalkMinutes!);
   });
 });

@@ -8,7 +8,9 @@ import { approxDistanceKm } from '../geo/measure.js';
 import type { Grid } from '../grid/grid.js';
 import { pointToCellLocator } from '../grid/locate.js';
 import type { BeatPlan } from '../plan/types.js';
-import { barrierExcessKm, graphDistancesKm, meanEdgeKm, travelEdgeKm } from './travel.js';
+import { MinHeap } from './min-heap.js';
+import { snapToRoads, type RoadNetwork } from './roads.js';
+import { barrierExcessKm, csrShortestPaths, graphDistancesKm, meanEdgeKm, travelEdgeKm } from './travel.js';
 
 /** Candidate venues: GeoJSON points (Feature(Collection) of Points) or bare `[lng, lat]` positions. */
 export type VenuesLike = FeatureCollection<Point> | ReadonlyArray<Feature<Point>> | ReadonlyArray<Position>;
@@ -29,6 +31,13 @@ export interface MeetingPlaceOptions {
   maxCandidates?: number;
   /** Walks that must go round a barrier are found by a Dijkstra up to this path length, km (default 6). */
   barrierSearchKm?: number;
+  /**
+   * Walk along these roads (`--roads`): shortest path length on the road graph from the venue's
+   * nearest road node to each cell's (both snapped to the largest connected piece of roads),
+   * plus the legs off the road (straight line × detour). Footways are not in the road graph, so
+   * walks follow the driveable streets.
+   */
+  roads?: RoadNetwork;
   signal?: AbortSignal;
 }
 
@@ -94,7 +103,7 @@ function venuesOf(input: VenuesLike, idProperty: string): Venue[] {
  * Chooses each beat's meeting place: the candidate venue that minimises the
  * population-weighted walking time of the beat's residents (cell centres to venue,
  * straight line × detour at walking speed, plus the detour round barriers as in
- * `cellTravelMinutes`). Candidates are the venues inside the beat when it has any, else the
+ * `cellTravelMinutes`; with `roads`, along the road graph at walking speed). Candidates are the venues inside the beat when it has any, else the
  * `maxCandidates` venues nearest to its residents' centroid. Beats without residents are
  * weighed by area.
  * @param population residents per cell (e.g. `scores.population`)
@@ -126,6 +135,7 @@ export function chooseMeetingPlaces(grid: Grid, plan: BeatPlan, population: Arra
   const edgeKm = travelEdgeKm(grid);
   const slack = meanEdgeKm(edgeKm);
   const dist = new Float64Array(n);
+  const road = options.roads ? walkOnRoads(options.roads, grid, vs) : undefined;
   const out: BeatMeetingPlace[] = [];
   let cityRes = 0;
   let cityWalk = 0;
@@ -161,14 +171,18 @@ export function chooseMeetingPlaces(grid: Grid, plan: BeatPlan, population: Arra
     for (const k of candidates) {
       const v = vs[k]!;
       const c = venueCell[k]!;
-      if (c >= 0) graphDistancesKm(grid, c, edgeKm, searchKm, dist);
+      if (road) csrShortestPaths(road.net.offsets, road.net.targets, road.edgeKm, road.venueNode[k]!, Infinity, road.dist, road.heap);
+      else if (c >= 0) graphDistancesKm(grid, c, edgeKm, searchKm, dist);
       let cost = 0;
       let within = 0;
       let wt = 0;
       for (const i of cells) {
         const d = approxDistanceKm(v.lng, v.lat, grid.lng[i]!, grid.lat[i]!);
-        const ex = c >= 0 && grid.component[i] === grid.component[c] ? barrierExcessKm(dist[i]!, d, searchKm, slack) : 0;
-        const m = detour * (d + ex) / speed * 60;
+        const onRoad = road ? road.dist[road.cellNode[i]!]! : Infinity;
+        let km: number;
+        if (onRoad < Infinity) km = onRoad + detour * (road!.cellKm[i]! + road!.venueKm[k]!);
+        else km = detour * (d + (!road && c >= 0 && grid.component[i] === grid.component[c] ? barrierExcessKm(dist[i]!, d, searchKm, slack) : 0));
+        const m = (km / speed) * 60;
         const w = weight(i);
         cost += w * m;
         wt += w;
@@ -209,6 +223,17 @@ export function chooseMeetingPlaces(grid: Grid, plan: BeatPlan, population: Arra
     maxWalkMinutes: maxWalk,
     beatsWithoutVenueInside: outside,
   };
+}
+
+/** Road graph for walks: edge lengths (km), every cell and venue snapped to its nearest road node. */
+function walkOnRoads(net: RoadNetwork, grid: Grid, vs: readonly Venue[]) {
+  const edgeKm = new Float64Array(net.targets.length);
+  for (let v = 0; v < net.nodeCount; v++) {
+    for (let e = net.offsets[v]!; e < net.offsets[v + 1]!; e++) edgeKm[e] = approxDistanceKm(net.lng[v]!, net.lat[v]!, net.lng[net.targets[e]!]!, net.lat[net.targets[e]!]!);
+  }
+  const cells = snapToRoads(net, grid.lng, grid.lat);
+  const venues = snapToRoads(net, vs.map((v) => v.lng), vs.map((v) => v.lat));
+  return { net, edgeKm, cellNode: cells.node, cellKm: cells.km, venueNode: venues.node, venueKm: venues.km, dist: new Float64Array(net.nodeCount), heap: new MinHeap(1024) };
 }
 
 function positive(v: number, field: string): number {
