@@ -7,7 +7,6 @@
  * (`eval "$(bash .ci/postgres.sh)"`) and the real data. Wired into `pnpm bench alternatives`.
  * Options: `--count N`, `--resolution R` (H3, default 10 as the Chicago tests).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,38 +14,13 @@ import { createToken } from '../../packages/api/src/auth.js';
 import { PostgresStore } from '../../packages/api/src/store/postgres-store.js';
 import { createTestDatabase, dropTestDatabase } from '../../packages/api/src/testing/harness.js';
 import { spawnServer } from '../../packages/api/src/testing/spawn-server.js';
-import { hasRealdata, realdata, REPO_ROOT } from '../support/realdata.js';
-
-const CLI = join(REPO_ROOT, 'packages/engine/src/cli/main.ts');
+import { spawnWorker, type SpawnedWorker } from '../../packages/api/src/testing/spawn-worker.js';
+import { hasRealdata, realdata } from '../support/realdata.js';
 
 function option(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);
   return i >= 0 ? Number(process.argv[i + 1]) : fallback;
 }
-
-/** Starts a worker; resolves once it takes jobs. */
-function startWorker(url: string, dir: string): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', CLI, 'worker', '--database', url, '--concurrency', '1', '--data', dir], {
-    cwd: REPO_ROOT,
-    env: { ...process.env, BEATPLAN_LOG_LEVEL: 'warn' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  return new Promise((ok, fail) => {
-    const timer = setTimeout(() => fail(new Error(`worker did not start:\n${out}`)), 60_000);
-    const keep = (d: Buffer) => {
-      out += d.toString();
-      if (out.includes('beatplan worker on')) {
-        clearTimeout(timer);
-        ok(child);
-      }
-    };
-    child.stdout!.on('data', keep);
-    child.stderr!.on('data', keep);
-  });
-}
-
-const stop = (c: ChildProcess) => new Promise<void>((ok) => (c.exitCode !== null || c.signalCode !== null ? ok() : (c.once('exit', () => ok()), c.kill('SIGTERM'))));
 
 /** One run: a fresh database, `workers` worker processes, `count` alternatives; wall seconds. */
 async function run(workers: number, count: number, resolution: number): Promise<{ seconds: number; succeeded: number }> {
@@ -60,9 +34,9 @@ async function run(workers: number, count: number, resolution: number): Promise<
   const store = await PostgresStore.open({ connectionString: db.url, dataDir: mk(), maxConnections: 2 });
   const token = (await createToken(store, 'admin', 'bench')).token;
   const server = await spawnServer({ dataDir: mk(), env: { BEATPLAN_DATABASE_URL: db.url, BEATPLAN_JOB_CONCURRENCY: '0', BEATPLAN_LOG_LEVEL: 'info' } });
-  const procs: ChildProcess[] = [];
+  const procs: SpawnedWorker[] = [];
   try {
-    for (let i = 0; i < workers; i++) procs.push(await startWorker(db.url, mk()));
+    for (let i = 0; i < workers; i++) procs.push(await spawnWorker(db.url, mk()));
     const api = async (method: string, path: string, body?: string | object, type = 'application/json') => {
       const r = await fetch(`${server.url}/api/v1${path}`, {
         method,
@@ -89,7 +63,7 @@ async function run(workers: number, count: number, resolution: number): Promise<
     const jobs = await Promise.all((set.members as Array<{ jobId: string }>).map((m) => wait(m.jobId)));
     return { seconds: (performance.now() - t0) / 1000, succeeded: jobs.filter((j) => j.status === 'succeeded').length };
   } finally {
-    await Promise.all(procs.map(stop));
+    await Promise.all(procs.map((w) => w.stop()));
     await server.stop();
     await store.close();
     await dropTestDatabase(db.name);

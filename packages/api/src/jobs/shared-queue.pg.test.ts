@@ -5,57 +5,19 @@
  * instance B; a worker SIGKILLed mid-job leaves its job retried on the other worker, which
  * finishes it; every plan is stored once.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createToken } from '../auth.js';
 import { PostgresStore } from '../store/postgres-store.js';
-import { createTestDatabase, dropTestDatabase, removeDir } from '../testing/harness.js';
+import { createTestDatabase, dropTestDatabase, incidentsCsv, removeDir, squareBoundary } from '../testing/harness.js';
 import { spawnServer, type SpawnedServer } from '../testing/spawn-server.js';
+import { spawnWorker as startWorker, type SpawnedWorker as Worker } from '../testing/spawn-worker.js';
 import { readSse } from '../testing/sse.js';
 
 const ROOT = join(import.meta.dirname, '../../../..');
 const DEMO = join(ROOT, 'data/demo');
-const CLI = join(ROOT, 'packages/engine/src/cli/main.ts');
-
-interface Worker {
-  child: ChildProcess;
-  out: () => string;
-  stop(signal?: NodeJS.Signals): Promise<void>;
-}
-
-/** Starts `beatplan worker --database URL --concurrency 1`; resolves once it takes jobs. */
-function startWorker(url: string, dataDir: string): Promise<Worker> {
-  const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', CLI, 'worker', '--database', url, '--concurrency', '1', '--data', dataDir], {
-    cwd: ROOT,
-    env: { ...process.env, BEATPLAN_LOG_LEVEL: 'warn' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  const exited = new Promise<void>((ok) => child.once('exit', () => ok()));
-  return new Promise((ok, fail) => {
-    const timer = setTimeout(() => fail(new Error(`worker did not start:\n${out}`)), 60_000);
-    const keep = (d: Buffer) => {
-      out += d.toString();
-      if (out.includes('beatplan worker on')) {
-        clearTimeout(timer);
-        ok({
-          child,
-          out: () => out,
-          stop: async (signal = 'SIGTERM') => {
-            if (child.exitCode === null && child.signalCode === null) child.kill(signal);
-            await exited;
-          },
-        });
-      }
-    };
-    child.stdout!.on('data', keep);
-    child.stderr!.on('data', keep);
-    child.once('exit', (code) => fail(new Error(`worker exited ${code}:\n${out}`)));
-  });
-}
 
 const sleep = (ms: number) => new Promise((ok) => setTimeout(ok, ms));
 
@@ -167,4 +129,29 @@ describe('shared job queue: two instances, two workers', () => {
     workers = workers.filter((w) => w !== holder);
     workers.push(await startWorker(db.url, dirs[dirs.length - 1]!));
   }, 180_000);
+
+  it('20 alternatives finish across both workers, every plan stored once', async () => {
+    // a small square city, so that 20 plans take seconds each
+    const boundary = (await api(a.url, 'POST', '/datasets/boundary', JSON.stringify(squareBoundary()), 'application/geo+json')).body.id as string;
+    const incidents = (await api(a.url, 'POST', '/datasets/incidents', incidentsCsv(300, 3), 'text/csv')).body.id as string;
+    const parent = await api(a.url, 'POST', '/plans', { boundary, incidents, beats: 3, resolution: 8, seed: 1 });
+    const parentJob = await waitJob(b.url, parent.body.id as string);
+    expect(parentJob.status).toBe('succeeded');
+    const planId = parentJob.result.planId as string;
+    const t0 = Date.now();
+    const set = await api(b.url, 'POST', `/plans/${planId}/alternatives`, { count: 20, seed: 100 });
+    expect(set.status).toBe(202);
+    const jobIds = (set.body.members as Array<{ jobId: string }>).map((m) => m.jobId);
+    expect(new Set(jobIds).size).toBe(20);
+    for (const id of jobIds) expect((await waitJob(a.url, id, 400_000)).status).toBe('succeeded');
+    process.stderr.write(`20 alternatives on 2 workers: ${((Date.now() - t0) / 1000).toFixed(1)} s\n`);
+    // both workers took some
+    for (const w of workers) expect(jobIds.some((id) => w.out().includes(`job ${id} start`))).toBe(true);
+    // one stored plan per job, none twice
+    const stored = await store.pool.query("SELECT inputs::jsonb->>'jobId' AS job FROM plans WHERE inputs::jsonb->>'from' = $1", [planId]);
+    expect(stored.rows.map((r) => r.job).sort()).toEqual([...jobIds].sort());
+    const c = await api(a.url, 'GET', `/plans/${planId}/alternatives/${set.body.id}`);
+    expect(c.body.finished).toBe(20);
+    expect((c.body.rows as Array<{ pareto: boolean }>).some((r) => r.pareto)).toBe(true);
+  }, 480_000);
 });
