@@ -587,6 +587,9 @@ describe.skipIf(!haveChromium())('planning map (demo city)', () => {
     expect(steppers.length).toBeGreaterThan(1);
     expect(steppers.every((x) => /^\d+$/.test(x.value))).toBe(true);
     expect(await page.inputValue('#units-whatif-saturation')).toBe('60');
+    // one officer figure per shift on the card, named, equal to the stepper's starting number (no staffing yet)
+    const cardOfficers = await page.$$eval('[data-testid=beat-card] [data-testid=beat-officers]', (tds) => tds.map((td) => [td.getAttribute('data-shift'), td.textContent]));
+    expect(cardOfficers).toEqual(steppers.map((x) => [x.shift, `the time model needs ${x.value}`]));
     const evening = steppers.at(-1)!;
     // the model cannot run it (422): the API's detail is shown as a refusal
     await page.route('**/api/v1/plans/*/response/whatif', (r) =>
@@ -703,6 +706,13 @@ describe.skipIf(!haveChromium())('planning map (demo city)', () => {
     const lines = readFileSync(p, 'utf8').trim().split('\n');
     expect(lines[0]).toBe('beat,district,shift,officer,required,allocated,vehicle');
     expect(lines.length).toBeGreaterThan(40);
+    // the beat card's rostered number per shift is the staffing table's (the assignments' allocated)
+    await page.evaluate(() => window.__beatplan!.selectBeat(0));
+    const cardBeat = (await page.getAttribute('[data-testid=beat-card]', 'data-beat'))!;
+    const allocated = new Map(lines.slice(1).map((l) => l.split(',')).filter((c) => c[0] === cardBeat).map((c) => [c[2]!, c[5]!]));
+    const card = await page.$$eval('[data-testid=beat-card] [data-testid=beat-officers]', (tds) => tds.map((td) => [td.getAttribute('data-shift')!, td.textContent!] as const));
+    expect(card.length).toBeGreaterThan(1);
+    for (const [shift, text] of card) expect(text, `beat ${cardBeat} shift ${shift}`).toMatch(new RegExp(`^${allocated.get(shift) ?? 0} rostered`));
   }, 180_000);
 
   it('a viewer sees pooled workload and heat, no per-shift colouring, and no response figures or what-if', async () => {

@@ -51,7 +51,7 @@ import {
 } from './map-style.js';
 import { bandOf, previewStroke, problemBeats, type PlanMetricsDto, type SortKey } from './metrics.js';
 import { colourBeats, quantileBreaks, recolourBeats } from './palette.js';
-import { beatCard, el, legendBox, metricsBars, metricsSummary, responseSection, staffingTable, strokePreview, unitsWhatIfSection, whatIfSection, type ResponseState, type UnitsWhatIfState, type WhatIfState } from './panels.js';
+import { beatCard, el, fillBeatOfficers, legendBox, metricsBars, metricsSummary, responseSection, staffingTable, strokePreview, unitsWhatIfSection, whatIfSection, type ResponseState, type UnitsWhatIfState, type WhatIfState } from './panels.js';
 import {
   DEFAULT_WHATIF,
   defaultUnitsWhatIfForm,
@@ -578,6 +578,7 @@ export class PlanningApp {
         band: bandOf(this.metrics),
         shifts: this.shiftLabels(),
         officers: officersPerShift(this.staffing, id),
+        modelOfficers: this.responseState.status === 'ready' && this.responseKey === `${this.plan?.id}@${this.plan?.version}` ? unitsBaseline(this.responseState.data, id) : null,
         communityHours: communityHoursPerShift(this.staffing, id),
         canEdit: this.canEdit,
         onLockToggle: () => void this.toggleLock(),
@@ -608,7 +609,10 @@ export class PlanningApp {
       clearTimeout(this.responseTimer);
       if (!$('panel-beat').hidden) this.responseTimer = setTimeout(() => void this.loadResponse(key), this.responseCache.has(key) ? 0 : 250);
     }
-    slot.replaceChildren(responseSection(this.responseState, this.model.beatIds[this.selectedBeat]!));
+    const beatId = this.model.beatIds[this.selectedBeat]!;
+    slot.replaceChildren(responseSection(this.responseState, beatId));
+    const model = this.responseState.status === 'ready' && this.responseKey === key ? unitsBaseline(this.responseState.data, beatId) : null;
+    fillBeatOfficers($('beat-slot'), officersPerShift(this.staffing, beatId), model);
     this.renderUnitsWhatIf();
   }
 

@@ -92,6 +92,8 @@ export interface BeatCardInput {
   shifts: string[];
   /** Officers allocated per shift by the latest staffing (commanders), or null. */
   officers: Record<string, number> | null;
+  /** Officers on duty per shift that the time model needs (the response figures' `unitsByShift`), or null while unknown. */
+  modelOfficers?: Record<string, number> | null;
   /** Community-time need per shift, h/week, from the latest staffing, or null. */
   communityHours?: Record<string, number> | null;
   canEdit: boolean;
@@ -110,14 +112,13 @@ export function beatCard(o: BeatCardInput): HTMLElement {
   const community = o.communityHours ?? null;
   const shiftRows = (b.shiftWorkloadHours ?? []).map((w, k) => {
     const label = o.shifts[k] ?? `shift ${k + 1}`;
-    const off = o.officers?.[label];
     const ch = community?.[label];
     return el(
       'tr',
       {},
       el('th', { scope: 'row' }, label),
       el('td', {}, formatNumber(w)),
-      el('td', {}, off === undefined ? '–' : String(off)),
+      el('td', { 'data-testid': 'beat-officers', 'data-shift': label }, officersText(o.officers?.[label], o.modelOfficers?.[label])),
       community ? el('td', {}, ch === undefined ? '–' : formatNumber(ch)) : null,
     );
   });
@@ -153,13 +154,37 @@ export function beatCard(o: BeatCardInput): HTMLElement {
           'table',
           { class: 'shifts' },
           el('caption', {}, 'Per shift'),
-          el('thead', {}, el('tr', {}, el('th', {}, 'Shift'), el('th', {}, 'Workload h/wk'), el('th', {}, 'Officers'), community ? el('th', { title: 'Community-time need of the beat in the shift (staffing)' }, 'Community h/wk') : null)),
+          el('thead', {}, el('tr', {}, el('th', {}, 'Shift'), el('th', {}, 'Workload h/wk'), el('th', { title: 'Rostered: the latest staffing (as in the staffing table); the time model: the officers on duty the response figures need' }, 'Officers'), community ? el('th', { title: 'Community-time need of the beat in the shift (staffing)' }, 'Community h/wk') : null)),
           el('tbody', {}, ...shiftRows),
         )
       : null,
     el('div', { class: 'row' }, lock, zoom),
     ...(o.extra ?? []),
   );
+}
+
+/**
+ * The one officer figure of a shift on the beat card: the officers the latest staffing rostered
+ * on the shift (the staffing table's number) and, when it differs, the officers the time model
+ * needs, each labelled; one number when they agree.
+ * @example officersText(3, 2) // '3 rostered; the time model needs 2'
+ * @example officersText(undefined, 2) // 'the time model needs 2'
+ */
+export function officersText(rostered: number | undefined, model: number | undefined): string {
+  if (rostered === undefined) return model === undefined ? '–' : `the time model needs ${model}`;
+  if (model === undefined) return `${rostered} rostered`;
+  return rostered === model ? `${rostered} rostered (as the time model needs)` : `${rostered} rostered; the time model needs ${model}`;
+}
+
+/**
+ * Rewrites the officer cells of a beat card already on screen (the response figures arrive after
+ * the card is drawn), so the card keeps its focus and what-if state.
+ */
+export function fillBeatOfficers(card: ParentNode, rostered: Record<string, number> | null, model: Record<string, number> | null): void {
+  for (const td of Array.from(card.querySelectorAll<HTMLElement>('[data-testid=beat-officers]'))) {
+    const shift = td.getAttribute('data-shift')!;
+    td.textContent = officersText(rostered?.[shift], model?.[shift]);
+  }
 }
 
 /** What the beat card knows of the response figures of the version on the map. */
@@ -352,7 +377,7 @@ export function unitsWhatIfSection(o: UnitsWhatIfInput): HTMLElement {
       el(
         'div',
         { class: 'steppers' },
-        ...steppers.map((s) => el('label', { for: s.input.id }, `Shift ${s.shift}`, s.input, el('span', { class: 'muted' }, s.now === undefined ? '' : `now ${s.now}`))),
+        ...steppers.map((s) => el('label', { for: s.input.id }, `Shift ${s.shift}`, s.input, el('span', { class: 'muted' }, s.now === undefined ? '' : `the time model needs ${s.now}`))),
         el('label', { for: saturation.id }, 'Saturation target', saturation, el('span', { class: 'muted' }, `% (now ${DEFAULT_SATURATION_PERCENT}%)`)),
       ),
       el('p', { id: 'units-whatif-help', class: 'muted' }, 'No roster: the time model puts on duty the officers the saturation target needs; a shift you change keeps your number.'),
