@@ -17,6 +17,7 @@ import { comparePlans, evaluatePlan, importPlan } from './evaluate.js';
 import { planToCellsCsv } from './output.js';
 import { changeCurve, type ChangeCurve } from './change-curve.js';
 import { planBeats } from './plan-beats.js';
+import { SHAPE_MARGIN } from './local-search.js';
 import { createPlanState, moveCells, stateMetrics } from './plan-state.js';
 import type { BeatPlan, PlanMetrics } from './types.js';
 
@@ -34,7 +35,7 @@ describe.skipIf(!hasRealdata())('Chicago (real data, resolution 10, 274 beats)',
   let current: BeatPlan;
   let curve: ChangeCurve | undefined;
   /** The change curve from the current beats, computed once for the tests that read it. */
-  const curveOnce = () => (curve ??= changeCurve(grid, scores, current, [0.05, 0.1, 0.2, 1], { seed: 1 }));
+  const curveOnce = () => (curve ??= changeCurve(grid, scores, current, [0.05, 0.1, 0.2, 0.5, 1], { seed: 1 }));
   /** Share of the workload whose cell's beat changed, recomputed from the two assignments. */
   const movedShare = (a: Int32Array, b: Int32Array) => {
     let moved = 0;
@@ -112,7 +113,7 @@ describe.skipIf(!hasRealdata())('Chicago (real data, resolution 10, 274 beats)',
     expect(r.report.unmet).toEqual([]);
   }, 120_000);
 
-  it('a 10% change budget: at most 10% of the workload moves (recounted) and max/mean falls far below 3.89', () => {
+  it('a 10% change budget: at most 10% of the workload moves (recounted), no beat is made worse, max/mean falls well below 3.89', () => {
     const k = curveOnce().points.findIndex((p) => p.budget === 0.1);
     const r = curveOnce().results[k]!;
     const m = evaluatePlan(grid, r.plan, scores);
@@ -121,8 +122,33 @@ describe.skipIf(!hasRealdata())('Chicago (real data, resolution 10, 274 beats)',
     expect(moved).toBeLessThanOrEqual(0.1 + 1e-9);
     expect(moved).toBeGreaterThan(0.09);
     expect(existing.workload.maxOverMean).toBeGreaterThan(3.8);
-    expect(m.workload.maxOverMean).toBeLessThan(0.5 * existing.workload.maxOverMean);
+    // No beat made worse (NoWorseConstraint) and the shape floor (ShapeFloorConstraint) cost
+    // balance: 2.29 measured (the unguarded budget reached 1.82 by draining beats to 0.03).
+    expect(m.workload.maxOverMean).toBeLessThan(0.6 * existing.workload.maxOverMean);
     expect(m.workload.cv).toBeLessThan(existing.workload.cv);
+    // no beat is made worse: none leaves the band, none ends further from it, none is drained
+    const w0 = new Float64Array(274);
+    const w1 = new Float64Array(274);
+    for (let i = 0; i < current.beatOfCell.length; i++) {
+      if (current.beatOfCell[i]! >= 0) w0[current.beatOfCell[i]!] += scores.workloadHours[i]!;
+      if (r.plan.beatOfCell[i]! >= 0) w1[r.plan.beatOfCell[i]!] += scores.workloadHours[i]!;
+    }
+    // against the predecessor after the grid repair (the range the engine reports), and that
+    // range is the current beats' own [min(w0, lower edge), max(w0, upper edge)] wherever the
+    // repair (pieces split off by the grid, cells in no polygon) left a beat's workload alone
+    const T = m.workload.mean;
+    const range = r.report.noWorseRange!;
+    let asPredecessor = 0;
+    for (let b = 0; b < 274; b++) {
+      expect(w1[b]!).toBeGreaterThanOrEqual(range.lo[b]! - 1e-6);
+      expect(w1[b]!).toBeLessThanOrEqual(range.hi[b]! + 1e-6);
+      if (Math.abs(range.lo[b]! - Math.min(w0[b]!, T * 0.975)) < 1e-6 && Math.abs(range.hi[b]! - Math.max(w0[b]!, T * 1.025)) < 1e-6) asPredecessor++;
+    }
+    console.log(`  no-worse range = the current beats' own for ${asPredecessor} of 274 beats`);
+    expect(asPredecessor).toBeGreaterThanOrEqual(265); // 270 measured
+    expect(m.beatsOutsideTolerance).toBeLessThan(existing.beatsOutsideTolerance);
+    expect(m.workload.minOverMean).toBeGreaterThanOrEqual(existing.workload.minOverMean - 1e-9);
+    expect(m.compactness.polsbyPopperMean).toBeGreaterThanOrEqual(existing.compactness.polsbyPopperMean - SHAPE_MARGIN - 0.002);
     expect(m.contiguity.nonContiguousBeats).toBeLessThanOrEqual(existing.contiguity.nonContiguousBeats);
     // the band is not reachable with 10%: said, with the beats named
     expect(r.report.unmet.join(' ')).toMatch(/beats outside the band .*change budget/);
@@ -136,7 +162,17 @@ describe.skipIf(!hasRealdata())('Chicago (real data, resolution 10, 274 beats)',
       expect(b.movedWorkloadShare).toBeGreaterThanOrEqual(a.movedWorkloadShare - 1e-12);
       expect(b.maxOverMean).toBeLessThanOrEqual(a.maxOverMean + 1e-12);
       expect(b.cv).toBeLessThanOrEqual(a.cv + 1e-12);
+      expect(b.beatsOutsideBand).toBeLessThanOrEqual(a.beatsOutsideBand);
     }
+    // a budget never makes a beat worse: beats outside never above the predecessor's, min/mean
+    // never below it, mean PP at most the shape margin below it (partition vs turf: 0.002)
+    for (const [k, p] of c.points.entries()) {
+      const m = evaluatePlan(grid, c.results[k]!.plan, scores);
+      expect(p.beatsOutsideBand).toBeLessThanOrEqual(existing.beatsOutsideTolerance);
+      expect(m.workload.minOverMean).toBeGreaterThanOrEqual(existing.workload.minOverMean - 1e-9);
+      expect(p.polsbyPopperMean).toBeGreaterThanOrEqual(existing.compactness.polsbyPopperMean - SHAPE_MARGIN - 0.002);
+    }
+    expect(c.points[0]!.beatsOutsideBand).toBeLessThan(existing.beatsOutsideTolerance);
     for (const p of c.points) if (!p.unconstrained) expect(p.movedWorkloadShare).toBeLessThanOrEqual(p.budget + 1e-9);
     const full = c.points.at(-1)!;
     const fresh = evaluatePlan(grid, plan ?? planBeats(grid, scores, { beats: 274, seed: 1 }).plan, scores);

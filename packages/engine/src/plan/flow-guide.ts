@@ -10,6 +10,7 @@
 import { throwIfAborted } from '../errors.js';
 import { minCostFlow } from '../solver/min-cost-flow.js';
 import { applyMove, type SearchContext, type SearchParts } from './local-search.js';
+import type { NoWorseConstraint } from './search/constraints.js';
 import { sumDelta } from './search/terms.js';
 
 /** Workload to move from beat `from` to its neighbour `to` (balanced measure, hours/week). */
@@ -33,10 +34,12 @@ const UNITS_PER_TARGET = 1000;
  * crossed. Excess that cannot reach a beat able to take it (another region, a locked
  * neighbourhood) stays put. Exact for the flow model (the solver checks its certificate).
  * @param adjacent pairs of neighbouring beats as `a * K + b` keys (both directions)
+ * @param range optional workload range per beat (hours/week; {@link NoWorseConstraint}): the
+ *   flow never plans a beat below `lo` or above `hi`, whatever the stage band allows
  * @returns transfers with a positive amount, largest first
- * @example beatTransfers(load, target, regionOfBeat, lockedBeat, pairsOfBeats(part), 0.01)
+ * @example beatTransfers(load, target, lockedBeat, neighbouringBeats(ctx), 0.01)
  */
-export function beatTransfers(load: Float64Array, target: Float64Array, lockedBeat: Uint8Array, adjacent: readonly number[], band: number): BeatTransfer[] {
+export function beatTransfers(load: Float64Array, target: Float64Array, lockedBeat: Uint8Array, adjacent: readonly number[], band: number, range?: { readonly lo: Float64Array; readonly hi: Float64Array }): BeatTransfer[] {
   const K = load.length;
   let tSum = 0;
   let tN = 0;
@@ -61,8 +64,8 @@ export function beatTransfers(load: Float64Array, target: Float64Array, lockedBe
     const t = target[b]!;
     if (!(t > 0) || lockedBeat[b]) continue;
     const w = Math.round(load[b]! * scale);
-    const U = Math.floor(t * (1 + band) * scale);
-    const L = Math.ceil(t * (1 - band) * scale);
+    const U = Math.floor(Math.min(t * (1 + band), range ? range.hi[b]! : Infinity) * scale);
+    const L = Math.ceil(Math.max(t * (1 - band), range ? range.lo[b]! : -Infinity) * scale);
     const mustGive = Math.max(0, w - U);
     const mayGive = Math.max(0, Math.min(w, U) - L);
     const mustTake = Math.max(0, L - w);
@@ -155,7 +158,7 @@ export interface FlowBalanceOptions {
 /**
  * Moves cells along min-cost-flow transfers until every beat is inside the band
  * (`ctx.band`), the budget is spent or no round helps. Each round aims at a stage band just
- * under the largest deviation (0.8 ×), shrinking every round (× 0.5, or × 0.85 under a change
+ * under the largest deviation (0.8 ×), shrinking every round (× 0.5, or × 0.93 under a change
  * budget) down to `aim × band`, so the most over-loaded beats are served first — which is
  * what a budget should buy when it stops the process early.
  * Deterministic; mutates `ctx.part` (and the change ledger).
@@ -183,7 +186,7 @@ export function flowGuidedBalance(ctx: SearchContext, parts: SearchParts, option
   let best = bandExcess(load, target, lockedBeat, ctx.band);
   let stage = Infinity;
   // Under a change budget the band shrinks slowly, so the budget goes to the worst beats first.
-  const shrink = ctx.changeBudget !== undefined ? 0.85 : 0.5;
+  const shrink = ctx.changeBudget !== undefined ? 0.93 : 0.5;
   while (stats.rounds < maxRounds && best > 0) {
     throwIfAborted(ctx.signal);
     if (ctx.now() > ctx.deadline) break;
@@ -191,7 +194,7 @@ export function flowGuidedBalance(ctx: SearchContext, parts: SearchParts, option
     // and shrinks every round down to the aim.
     stage = Math.max(aimBand, Math.min(stage * shrink, 0.8 * maxDeviation(load, target, lockedBeat)));
     const stageBand = stage;
-    const transfers = beatTransfers(load, target, lockedBeat, neighbouringBeats(ctx), stageBand);
+    const transfers = beatTransfers(load, target, lockedBeat, neighbouringBeats(ctx), stageBand, parts.noWorse);
     stats.rounds++;
     if (!transfers.length) {
       if (stageBand > aimBand) continue;
@@ -214,11 +217,35 @@ export function flowGuidedBalance(ctx: SearchContext, parts: SearchParts, option
     let moved = 0;
     pendingIn.fill(0);
     for (const t of transfers) pendingIn[t.to] += t.amount;
-    for (const k of sinkFirst(transfers, K)) {
-      gen++;
-      moved += transfer(transfers[k]!, lists[k]!, gen, stageBand);
-      pendingIn[transfers[k]!.to] -= transfers[k]!.amount;
+    // No beat made worse (under a budget): a beat in a chain may give ahead of its planned
+    // inflow; a chain (a connected group of transfers) that leaves one of its beats outside
+    // its range is undone move by move from its end (each step restores a state the chain
+    // went through) until every beat is back in its range.
+    const noWorse = parts.noWorse;
+    const log: number[] = [];
+    if (noWorse) noWorse.credit = pendingIn;
+    const order = sinkFirst(transfers, K);
+    for (const group of noWorse ? chains(transfers, order, K) : [order]) {
+      log.length = 0;
+      let groupMoves = 0;
+      for (const k of group) {
+        gen++;
+        groupMoves += transfer(transfers[k]!, lists[k]!, gen, stageBand, noWorse ? log : null);
+        pendingIn[transfers[k]!.to] -= transfers[k]!.amount;
+      }
+      // top up what fell short, then undo the chain's last moves until every beat is back in its range
+      if (noWorse && noWorse.violations() > 0) groupMoves += topUp(noWorse, log);
+      if (noWorse) {
+        let q = log.length;
+        while (q > 0 && noWorse.violations() > 0) {
+          q -= 3;
+          applyMove(part, parts, log[q]!, log[q + 2]!, log[q + 1]!);
+          groupMoves--;
+        }
+      }
+      moved += groupMoves;
     }
+    if (noWorse) noWorse.credit = null;
     stats.moves += moved;
     const now = bandExcess(load, target, lockedBeat, ctx.band);
     if (now < best * (1 - 1e-3)) {
@@ -229,8 +256,44 @@ export function flowGuidedBalance(ctx: SearchContext, parts: SearchParts, option
   }
   return stats;
 
+  /**
+   * Strict single-cell moves (no giving ahead) into each beat left below its range by an
+   * inflow that fell short, from neighbouring beats with room, best secondary objective first.
+   * Returns the cells moved (logged).
+   */
+  function topUp(noWorse: NoWorseConstraint, log: number[]): number {
+    const saved = noWorse.credit;
+    noWorse.credit = null;
+    let moves = 0;
+    for (let v = 0; v < K; v++) {
+      for (let guard = 0; guard < 64 && load[v]! < noWorse.lo[v]! * (1 - 1e-9) - 1e-9; guard++) {
+        let pick = -1;
+        let from = -1;
+        let best = Infinity;
+        for (let j = 0; j < n; j++) {
+          const u = beat[j]!;
+          if (u < 0 || u === v) continue;
+          let touches = false;
+          for (let e = adjOffsets[j]!; e < adjOffsets[j + 1]! && !touches; e++) touches = beat[adjTargets[e]!] === v;
+          if (!touches || weight[j]! <= 0) continue;
+          let bad = false;
+          for (const c of parts.constraints) if (c.check(j, u, v) !== null) bad = true;
+          if (bad) continue;
+          const sc = sumDelta(parts.secondary, j, u, v);
+          if (sc < best && parts.contiguity.check(j, u) === null) (best = sc), (pick = j), (from = u);
+        }
+        if (pick < 0) break;
+        applyMove(part, parts, pick, from, v);
+        log.push(pick, from, v);
+        moves++;
+      }
+    }
+    noWorse.credit = saved;
+    return moves;
+  }
+
   /** Moves cells from `t.from` into `t.to` worth about `t.amount`; returns the cells moved. */
-  function transfer(t: BeatTransfer, cand: number[], gen: number, stageBand: number): number {
+  function transfer(t: BeatTransfer, cand: number[], gen: number, stageBand: number, log: number[] | null): number {
     const { from: a, to: b } = t;
     for (const i of cand) stamp[i] = gen;
     const slack = 0.5 * stageBand * target[b]!;
@@ -268,7 +331,7 @@ export function flowGuidedBalance(ctx: SearchContext, parts: SearchParts, option
         if (!strict && (pickStrict || !relaxed)) continue;
         let bad = false;
         // the tendril guard is applied above, strictly first and relaxed when nothing else moves
-        for (const c of parts.constraints) if (c.name !== 'tendril-guard' && c.check(i, a, b) !== null) (bad = true);
+        for (const c of parts.constraints) if (c.name !== 'tendril-guard' && c.check(i, a, b) !== null) bad = true;
         if (bad) continue;
         // secondary objective of the move; ties go to the heavier cell (more of the transfer)
         const s = sumDelta(parts.secondary, i, a, b) - 1e-9 * wi;
@@ -292,6 +355,7 @@ export function flowGuidedBalance(ctx: SearchContext, parts: SearchParts, option
         continue;
       }
       applyMove(part, parts, pick, a, b);
+      log?.push(pick, a, b);
       relaxed = false;
       left -= weight[pick]!;
       moves++;
@@ -305,6 +369,26 @@ export function flowGuidedBalance(ctx: SearchContext, parts: SearchParts, option
     }
     return moves;
   }
+}
+
+
+/**
+ * Splits an execution order of transfers into chains: groups of transfers connected through
+ * shared beats, each in the given order, groups ordered by their first transfer.
+ */
+function chains(transfers: readonly BeatTransfer[], order: readonly number[], K: number): number[][] {
+  const root = Int32Array.from({ length: K }, (_, b) => b);
+  const find = (b: number): number => {
+    while (root[b] !== b) b = root[b] = root[root[b]!]!;
+    return b;
+  };
+  for (const t of transfers) root[find(t.from)] = find(t.to);
+  const groups = new Map<number, number[]>();
+  for (const k of order) {
+    const r = find(transfers[k]!.from);
+    (groups.get(r) ?? groups.set(r, []).get(r)!).push(k);
+  }
+  return [...groups.values()];
 }
 
 /**

@@ -6,7 +6,8 @@
  * - Primary objective: balance (`BalanceTerm`, zero inside the band).
  * - Secondary objective: compactness (Σ 1/Polsby-Popper) + `cutWeight` × cut edges + the
  *   change against an initial plan (`ChangeTerm`, in workload units).
- * - Constraints: locks, regions, the change budget (per candidate), contiguity (on the chosen
+ * - Constraints: locks, regions, the change budget and no beat made worse (per candidate),
+ *   the tendril guard (from a predecessor), contiguity (on the chosen
  *   move: O(1) local rule, bounded BFS when inconclusive).
  * - Acceptance: greedy, or annealing on the secondary objective.
  *
@@ -16,7 +17,7 @@ import { throwIfAborted } from '../errors.js';
 import { shuffleInPlace, type Rng } from '../random.js';
 import type { Partition } from './partition.js';
 import { AnnealingAcceptance, EPS_PRIMARY, greedyAcceptance, type Acceptance } from './search/acceptance.js';
-import { ChangeBudgetConstraint, ContiguityConstraint, LockConstraint, RegionConstraint, TendrilConstraint, type MoveConstraint } from './search/constraints.js';
+import { ChangeBudgetConstraint, ContiguityConstraint, LockConstraint, NoWorseConstraint, RegionConstraint, ShapeFloorConstraint, TendrilConstraint, type MoveConstraint } from './search/constraints.js';
 import { BalanceTerm, ChangeLedger, ChangeTerm, CompactnessTerm, CutEdgeTerm, type ObjectiveTerm } from './search/terms.js';
 
 export { balancePenalty } from './search/terms.js';
@@ -37,7 +38,11 @@ export interface SearchContext {
   readonly changePenalty: number;
   /** Cost per cell away from its initial beat (Σ 1/PP units). */
   readonly changePerCell: number;
-  /** Most workload (balanced measure, hours/week) that may sit away from its initial beat. */
+  /**
+   * Most workload (balanced measure, hours/week) that may sit away from its initial beat. A
+   * budget also adds the {@link NoWorseConstraint}: no beat ends further from the band than it
+   * started.
+   */
   readonly changeBudget?: number;
   readonly cutWeight: number;
   /** Adds the {@link TendrilConstraint} to the search's constraints. */
@@ -82,7 +87,15 @@ export interface SearchParts {
   readonly contiguity: ContiguityConstraint;
   /** Change against the initial plan, when there is one. */
   readonly ledger?: ChangeLedger;
+  /** Under a change budget: the workload range each beat must stay in (also in `constraints`). */
+  readonly noWorse?: NoWorseConstraint;
 }
+
+/**
+ * Polsby-Popper a budgeted re-plan may take off any beat's initial shape
+ * ({@link ShapeFloorConstraint}); the plan's mean PP stays at least the predecessor's minus it.
+ */
+export const SHAPE_MARGIN = 0.03;
 
 /** Mean of the positive targets (the workload unit of the change term). */
 function meanTarget(target: Float64Array): number {
@@ -104,7 +117,9 @@ export function searchParts(ctx: SearchContext): SearchParts {
   const secondary: ObjectiveTerm[] = [new CompactnessTerm(part), new CutEdgeTerm(part, ctx.cutWeight)];
   if (ledger && (ctx.changePenalty > 0 || ctx.changePerCell > 0)) secondary.push(new ChangeTerm(ledger, ctx.changePenalty, ctx.changePerCell, meanTarget(ctx.target)));
   const constraints: MoveConstraint[] = [new LockConstraint(ctx.lockedBeat, ctx.pinned), new RegionConstraint(ctx.regionOfBeat)];
+  const noWorse = ledger && ctx.changeBudget !== undefined ? new NoWorseConstraint(part, ctx.target, ctx.band) : undefined;
   if (ledger && ctx.changeBudget !== undefined) constraints.push(new ChangeBudgetConstraint(ledger, ctx.changeBudget));
+  if (noWorse) constraints.push(noWorse, new ShapeFloorConstraint(part, SHAPE_MARGIN));
   if (ledger && ctx.tendrilGuard) constraints.push(new TendrilConstraint(part));
   return {
     primary: [new BalanceTerm(part, ctx.target, ctx.band)],
@@ -112,6 +127,7 @@ export function searchParts(ctx: SearchContext): SearchParts {
     constraints,
     contiguity: new ContiguityConstraint(part, ctx.bfsLimit),
     ...(ledger ? { ledger } : {}),
+    ...(noWorse ? { noWorse } : {}),
   };
 }
 

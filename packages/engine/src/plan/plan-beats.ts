@@ -366,6 +366,7 @@ export function planBeats(grid: Grid, scores: PlanScores, options: PlanBeatsOpti
           }
         : {}),
       flow: { rounds: flow1.rounds + flow2.rounds, moves: flow1.moves + flow2.moves, recombinedPairs: recombined.pairs },
+      ...(parts.noWorse ? { noWorseRange: { lo: Array.from(parts.noWorse.lo), hi: Array.from(parts.noWorse.hi) } } : {}),
       outsideBand: outside,
       unmet,
       timingsMs: timings,

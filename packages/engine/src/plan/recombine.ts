@@ -69,7 +69,8 @@ export function recombineOutliers(ctx: SearchContext, parts: SearchParts, rng: R
     }
     const cands = [...nbrs].sort((x, y) => (over ? ratio(x) - ratio(y) : ratio(y) - ratio(x)) || x - y);
     let done = false;
-    for (let pass = 0; pass < 2 && !done; pass++) {
+    // Under a change budget no beat may end worse than it started: no relaxed pass.
+    for (let pass = 0; pass < (parts.noWorse ? 1 : 2) && !done; pass++) {
     const relaxed = pass === 1;
     for (const b of relaxed ? cands.slice(0, 1) : cands) {
       const cells = cellsOf[a]!.concat(cellsOf[b]!);

@@ -165,6 +165,13 @@ export interface PlanReport {
    * pairs of beats recombined (merged and cut again) to bring out-of-band beats into the band.
    */
   readonly flow: { readonly rounds: number; readonly moves: number; readonly recombinedPairs: number };
+  /**
+   * Under a change budget: the workload range (balanced measure, hours/week, per beat index)
+   * each beat was kept in — [min(w₀, T(1 − ε)), max(w₀, T(1 + ε))] with w₀ its workload in the
+   * predecessor after the grid repair (`NoWorseConstraint`); ±Infinity for beats
+   * without a target.
+   */
+  readonly noWorseRange?: { readonly lo: readonly number[]; readonly hi: readonly number[] };
   /** Ids of the beats whose workload is outside mean × (1 ± tolerance) (the metrics' definition). */
   readonly outsideBand: readonly string[];
   /**

@@ -11,7 +11,7 @@ import { planBeats } from '../plan-beats.js';
 import { syntheticCity } from '../synthetic.js';
 import { canRemoveCell, labelPieces, topologyOf } from '../topology.js';
 import { AnnealingAcceptance, greedyAcceptance } from './acceptance.js';
-import { ChangeBudgetConstraint, ContiguityConstraint, firstViolation, LockConstraint, RegionConstraint, TendrilConstraint } from './constraints.js';
+import { ChangeBudgetConstraint, ContiguityConstraint, firstViolation, LockConstraint, NoWorseConstraint, RegionConstraint, ShapeFloorConstraint, TendrilConstraint } from './constraints.js';
 import { BalanceTerm, balancePenalty, ChangeLedger, ChangeTerm, CompactnessTerm, CutEdgeTerm } from './terms.js';
 
 const city = syntheticCity({ seed: 3, cells: 900, resolution: 9, roughness: 0.45 });
@@ -156,6 +156,95 @@ describe('constraints name the reason a move is refused', () => {
       const ok = part.travelLinks(c, b) >= 2 || part.travelLinks(c, part.beatOfCell[c]!) <= 1;
       expect(t.check(c, part.beatOfCell[c]!, b) === null).toBe(ok);
     }
+  });
+});
+
+describe('a budgeted re-plan makes no beat worse', () => {
+  /** A lopsided start: the synthetic plan with a block of cells pushed between beats. */
+  const lopsided = () => {
+    const part = Partition.fromAssignment(city.grid, Int32Array.from(planned.beatOfCell), K, [city.workload]);
+    const rng = createRng(11);
+    for (let k = 0; k < 150; k++) {
+      const moves = boundaryMoves(part).filter(([i, b]) => part.beatOfCell[i]! % 2 === 1 && b % 2 === 0);
+      if (!moves.length) break;
+      const [i, b] = moves[rng.int(moves.length)]!;
+      part.move(i, b);
+    }
+    return part;
+  };
+
+  it('no-worse: any sequence of allowed moves keeps every beat in [min(w0, lower edge), max(w0, upper edge)]', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 1e6 }), fc.constantFrom(0.01, 0.025, 0.1), (seed, band) => {
+        const part = lopsided();
+        const w0 = Float64Array.from(part.sums[0]!);
+        const c = new NoWorseConstraint(part, target, band);
+        const rng = createRng(seed);
+        let allowed = 0;
+        for (let t = 0; t < 300; t++) {
+          const moves = boundaryMoves(part);
+          const [i, b] = moves[rng.int(moves.length)]!;
+          if (c.check(i, part.beatOfCell[i]!, b) !== null) continue;
+          part.move(i, b);
+          allowed++;
+        }
+        for (let b = 0; b < K; b++) {
+          const w = part.sums[0]![b]!;
+          const T = target[b]!;
+          // |w − T| never grows beyond max(initial deviation, band); never below min(w0, lower edge)
+          expect(Math.abs(w - T)).toBeLessThanOrEqual(Math.max(Math.abs(w0[b]! - T), band * T) + 1e-9);
+          expect(w).toBeGreaterThanOrEqual(Math.min(w0[b]!, T * (1 - band)) - 1e-9);
+        }
+        expect(c.violations()).toBe(0);
+        return allowed > 0;
+      }),
+      { numRuns: 20 },
+    );
+  });
+
+  it('no-worse names the side that refuses; a beat below its range refuses to give, one above refuses to take', () => {
+    const part = lopsided();
+    const c = new NoWorseConstraint(part, target, 0.025);
+    const load = part.sums[0]!;
+    let refusedGive = 0;
+    let refusedTake = 0;
+    for (const [i, b] of boundaryMoves(part)) {
+      const a = part.beatOfCell[i]!;
+      const r = c.check(i, a, b);
+      if (load[a]! < target[a]! * 0.975 && city.workload[i]! > 0) expect(r).toMatch(/leaves/), refusedGive++;
+      else if (load[b]! > target[b]! * 1.025 && city.workload[i]! > 0 && load[a]! - city.workload[i]! >= c.lo[a]!) expect(r).toMatch(/joins/), refusedTake++;
+    }
+    expect(refusedGive + refusedTake).toBeGreaterThan(0);
+  });
+
+  it('shape floor: allowed moves keep the mean Polsby-Popper at least the initial mean minus the margin', () => {
+    const pp = (p: Partition) => {
+      let s = 0;
+      for (let b = 0; b < K; b++) s += (4 * Math.PI * p.areaKm2[b]!) / p.perimeterKm[b]! ** 2;
+      return s / K;
+    };
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 1e6 }), fc.constantFrom(0, 0.005, 0.02), (seed, margin) => {
+        const part = Partition.fromAssignment(city.grid, Int32Array.from(planned.beatOfCell), K, [city.workload]);
+        const start = pp(part);
+        const c = new ShapeFloorConstraint(part, margin);
+        expect(c.floor).toBeCloseTo(start - margin, 12);
+        const rng = createRng(seed);
+        let refused = 0;
+        for (let t = 0; t < 400; t++) {
+          const moves = boundaryMoves(part);
+          const [i, b] = moves[rng.int(moves.length)]!;
+          if (c.check(i, part.beatOfCell[i]!, b) !== null) {
+            refused++;
+            continue;
+          }
+          part.move(i, b);
+          expect(pp(part)).toBeGreaterThanOrEqual(start - margin - 1e-12);
+        }
+        return refused > 0;
+      }),
+      { numRuns: 15 },
+    );
   });
 });
 
