@@ -1,3 +1,4 @@
+/// <reference types="vite/client" />
 /**
  * The planning map exposes a small typed hook as `window.__beatplan` for the browser tests
  * (packages/map-ui/src/test-hook.ts). Tests read it in page.evaluate callbacks, which run in
