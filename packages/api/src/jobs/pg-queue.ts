@@ -244,13 +244,23 @@ export class PgJobQueue implements JobQueue {
     return store.getJob(jobId);
   }
 
-  /** Stops listening and checking. Does not close the store. */
+  /**
+   * Stops listening and checking. The jobs this instance accepted and did not settle are
+   * cancelled on the queue (their workers stop) and failed `INTERRUPTED`, as with the
+   * in-process runner: nobody would store their results. Does not close the store.
+   */
   async close(): Promise<void> {
     this.closed = true;
     clearInterval(this.timer);
+    const { store } = this.options;
+    for (const jobId of this.handlers.keys()) {
+      await this.boss.cancel(JOB_QUEUE, jobId).catch(() => undefined);
+      await notify(store, { jobId, type: 'cancel' }).catch(() => undefined);
+    }
+    this.handlers.clear();
+    await store.failInterruptedJobs(new Date().toISOString()).catch(() => undefined);
     await this.listener.close();
     await this.boss.stop({ graceful: false, close: true }).catch(() => undefined);
-    this.handlers.clear();
   }
 
   private onNotice(n: JobNotice): void {
@@ -299,10 +309,15 @@ export class PgJobQueue implements JobQueue {
     try {
       const b = await this.boss.getJobById(JOB_QUEUE, jobId);
       const output = (b?.output ?? null) as ComputedOutput | null;
-      if (!b || b.state !== 'completed' || !output) return;
+      if (!b || b.state !== 'completed') return;
       const job = await store.getJob(jobId);
       if (!job || (job.status !== 'queued' && job.status !== 'running')) {
         this.handlers.delete(jobId);
+        return;
+      }
+      if (!output || (!('blob' in output) && !('error' in output))) {
+        // a worker completes without output only for a job cancelled or settled meanwhile
+        await this.finish(jobId, { status: 'failed', error: { code: 'INTERNAL', detail: 'the worker ended the job without a result' } });
         return;
       }
       if ('error' in output) {
@@ -356,7 +371,7 @@ export interface PgJobWorkerOptions {
  */
 export class PgJobWorker {
   /** Threads of the jobs running here, by job id. */
-  private readonly running = new Map<string, { stop: () => void }>();
+  private readonly running = new Map<string, { stop: (why: 'cancelled' | 'stopping') => void }>();
   private closed = false;
 
   private constructor(
@@ -372,7 +387,7 @@ export class PgJobWorker {
     const listener = new NoticeListener(
       options.connectionString,
       (n) => {
-        if (n.type === 'cancel') worker?.running.get(n.jobId)?.stop();
+        if (n.type === 'cancel') worker?.running.get(n.jobId)?.stop('cancelled');
       },
       options.log,
     );
@@ -391,11 +406,15 @@ export class PgJobWorker {
     return this.running.size;
   }
 
-  /** Stops taking jobs and stops the threads of running ones. */
+  /**
+   * Stops taking jobs and stops the threads of running ones; their jobs go back to the queue
+   * (retried by another worker, counting as one of the {@link RETRY_LIMIT} retries).
+   */
   async close(): Promise<void> {
     this.closed = true;
-    for (const r of this.running.values()) r.stop();
-    await this.boss.stop({ graceful: false, close: true }).catch(() => undefined);
+    for (const r of this.running.values()) r.stop('stopping');
+    // graceful: the handlers fail their jobs (→ retry) before the connections close
+    await this.boss.stop({ graceful: true, timeout: 10_000, close: true }).catch(() => undefined);
     await this.listener.close();
   }
 
@@ -444,7 +463,7 @@ export class PgJobWorker {
         if (v instanceof Error) reject(v);
         else resolve(v);
       };
-      this.running.set(jobId, { stop: () => done('cancelled') });
+      this.running.set(jobId, { stop: (why) => done(why === 'cancelled' ? 'cancelled' : new Error('the worker is stopping')) });
       thread.on('message', (m: WorkerMessage) => {
         if (m.type !== 'progress') return done(m);
         const now = Date.now();
@@ -457,7 +476,7 @@ export class PgJobWorker {
       });
       thread.on('error', (err) => done(err));
       thread.on('exit', (code) => done(new Error(`the job thread exited with code ${code}`)));
-      if (this.closed) done('cancelled');
+      if (this.closed) done(new Error('the worker is stopping'));
     });
   }
 }
