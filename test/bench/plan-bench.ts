@@ -14,7 +14,7 @@ import { hasRealdata, realdata } from '../support/realdata.js';
 
 const ms = (t: number) => `${t.toFixed(0)} ms`;
 const q = (m: PlanMetrics) =>
-  `maxOverMean ${m.workload.maxOverMean.toFixed(3)}  cv ${m.workload.cv.toFixed(4)}  PP ${m.compactness.polsbyPopperMean.toFixed(3)} (min ${m.compactness.polsbyPopperMin.toFixed(3)})  ` +
+  `maxOverMean ${m.workload.maxOverMean.toFixed(3)}  minOverMean ${m.workload.minOverMean.toFixed(3)}  cv ${m.workload.cv.toFixed(4)}  PP ${m.compactness.polsbyPopperMean.toFixed(3)} (min ${m.compactness.polsbyPopperMin.toFixed(3)})  ` +
   `nonContiguous ${m.contiguity.nonContiguousBeats}  unassigned ${m.unassignedCells}  cutEdges ${m.cutEdges}  outside ±${m.tolerance} ${m.beatsOutsideTolerance}`;
 
 /** Median time of 50-cell strokes painted from a boundary cell into the neighbouring beat. */

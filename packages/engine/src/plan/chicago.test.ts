@@ -183,6 +183,17 @@ describe.skipIf(!hasRealdata())('Chicago (real data, resolution 10, 274 beats)',
     expect(full.polsbyPopperMin).toBeGreaterThanOrEqual(fresh.compactness.polsbyPopperMin - 0.01);
   }, 180_000);
 
+  it('a seed gives the same plan on every run: fresh, and under a change budget (no clock read without a time limit)', () => {
+    // a clock that jumps by an hour per read: without timeLimitMs it must not change anything
+    let t = 0;
+    const again = planBeats(grid, scores, { beats: 274, seed: 1, now: () => (t += 3_600_000) });
+    expect(again.report.timedOut).toBe(false);
+    expect(Buffer.from(again.plan.beatOfCell.buffer).equals(Buffer.from(plan.beatOfCell.buffer))).toBe(true);
+    const k = curveOnce().points.findIndex((p) => p.budget === 0.1);
+    const budgeted = planBeats(grid, scores, { initial: current, seed: 1, maxChange: 0.1 });
+    expect(Buffer.from(budgeted.plan.beatOfCell.buffer).equals(Buffer.from(curveOnce().results[k]!.plan.beatOfCell.buffer))).toBe(true);
+  }, 120_000);
+
   it('plans the same run nested in the 22 police districts', () => {
     const districtsGeo = JSON.parse(readFileSync(realdata('chicago', 'police_districts.geojson'), 'utf8'));
     const districts = cellsToPolygons(grid, districtsGeo);
