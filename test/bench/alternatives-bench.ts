@@ -3,7 +3,7 @@
  * processes on a throw-away PostgreSQL database; the Chicago beats (imported as the parent
  * plan) and 10k 2015 incidents; `POST /plans/{id}/alternatives` with `--count` alternatives
  * (default 20); prints the wall time from the request until every job ended, for 1 worker and
- * for 2, and their ratio (1-worker time ÷ 2-worker time). Needs BEATPLAN_TEST_DATABASE_URL
+ * for 2 (two runs each, in the order 1, 2, 2, 1), and the ratio of the means (1-worker ÷ 2-worker). Needs BEATPLAN_TEST_DATABASE_URL
  * (`eval "$(bash .ci/postgres.sh)"`) and the real data. Wired into `pnpm bench alternatives`.
  * Options: `--count N`, `--resolution R` (H3, default 10 as the Chicago tests).
  */
@@ -71,7 +71,7 @@ async function run(workers: number, count: number, resolution: number): Promise<
   }
 }
 
-/** Prints the 1-worker and 2-worker wall times of `--count` Chicago alternatives and their ratio. */
+/** Prints the 1-worker and 2-worker wall times of `--count` Chicago alternatives (two runs each, ABBA) and the ratio of their means. */
 export async function runAlternativesBench(): Promise<void> {
   if (!process.env.BEATPLAN_TEST_DATABASE_URL || !hasRealdata()) {
     console.log('## alternatives: skipped (needs BEATPLAN_TEST_DATABASE_URL and the Chicago real data)');
@@ -80,9 +80,14 @@ export async function runAlternativesBench(): Promise<void> {
   const count = option('count', 20);
   const resolution = option('resolution', 10);
   console.log(`## alternatives: ${count} Chicago alternatives (274 beats, H3 res ${resolution}, 10k incidents), 1 API instance + N workers × 1 job`);
-  const one = await run(1, count, resolution);
-  console.log(`1 worker:  ${one.seconds.toFixed(1)} s wall (${one.succeeded}/${count} succeeded)`);
-  const two = await run(2, count, resolution);
-  console.log(`2 workers: ${two.seconds.toFixed(1)} s wall (${two.succeeded}/${count} succeeded)`);
-  console.log(`speed-up (1-worker wall ÷ 2-worker wall): ${(one.seconds / two.seconds).toFixed(2)}×`);
+  // ABBA order (1, 2, 2, 1 workers), so that warm-up (tsx's transform cache, the page cache) and a
+  // drifting machine load weigh on both sides alike
+  const times: Record<number, number[]> = { 1: [], 2: [] };
+  for (const workers of [1, 2, 2, 1]) {
+    const r = await run(workers, count, resolution);
+    times[workers]!.push(r.seconds);
+    console.log(`${workers} worker${workers > 1 ? 's' : ' '}: ${r.seconds.toFixed(1)} s wall (${r.succeeded}/${count} succeeded)`);
+  }
+  const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+  console.log(`mean 1 worker ${mean(times[1]!).toFixed(1)} s, 2 workers ${mean(times[2]!).toFixed(1)} s; speed-up (mean 1-worker wall ÷ mean 2-worker wall): ${(mean(times[1]!) / mean(times[2]!)).toFixed(2)}×`);
 }
