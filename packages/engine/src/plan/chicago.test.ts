@@ -123,8 +123,8 @@ describe.skipIf(!hasRealdata())('Chicago (real data, resolution 10, 274 beats)',
     expect(moved).toBeGreaterThan(0.09);
     expect(existing.workload.maxOverMean).toBeGreaterThan(3.8);
     // No beat made worse (NoWorseConstraint) and the shape floor (ShapeFloorConstraint) cost
-    // balance: 2.29 measured (the unguarded budget reached 1.82 by draining beats to 0.03).
-    expect(m.workload.maxOverMean).toBeLessThan(0.6 * existing.workload.maxOverMean);
+    // balance: 2.155 = 0.55 × measured (the unguarded budget reached 1.82 by draining beats).
+    expect(m.workload.maxOverMean).toBeLessThan(0.56 * existing.workload.maxOverMean);
     expect(m.workload.cv).toBeLessThan(existing.workload.cv);
     // no beat is made worse: none leaves the band, none ends further from it, none is drained
     const w0 = new Float64Array(274);
@@ -188,7 +188,8 @@ describe.skipIf(!hasRealdata())('Chicago (real data, resolution 10, 274 beats)',
     let t = 0;
     const again = planBeats(grid, scores, { beats: 274, seed: 1, now: () => (t += 3_600_000) });
     expect(again.report.timedOut).toBe(false);
-    expect(Buffer.from(again.plan.beatOfCell.buffer).equals(Buffer.from(plan.beatOfCell.buffer))).toBe(true);
+    const first = plan ?? planBeats(grid, scores, { beats: 274, seed: 1 }).plan;
+    expect(Buffer.from(again.plan.beatOfCell.buffer).equals(Buffer.from(first.beatOfCell.buffer))).toBe(true);
     const k = curveOnce().points.findIndex((p) => p.budget === 0.1);
     const budgeted = planBeats(grid, scores, { initial: current, seed: 1, maxChange: 0.1 });
     expect(Buffer.from(budgeted.plan.beatOfCell.buffer).equals(Buffer.from(curveOnce().results[k]!.plan.beatOfCell.buffer))).toBe(true);

@@ -158,8 +158,8 @@ export interface FlowBalanceOptions {
 /**
  * Moves cells along min-cost-flow transfers until every beat is inside the band
  * (`ctx.band`), the budget is spent or no round helps. Each round aims at a stage band just
- * under the largest deviation (0.8 ×), shrinking every round (× 0.5, or × 0.93 under a change
- * budget) down to `aim × band`, so the most over-loaded beats are served first — which is
+ * under the largest deviation (0.8 ×), shrinking every round (× 0.5; under a change budget
+ * × 0.93, and only in rounds where the worst beat stopped improving) down to `aim × band`, so the most over-loaded beats are served first — which is
  * what a budget should buy when it stops the process early.
  * Deterministic; mutates `ctx.part` (and the change ledger).
  */
@@ -185,6 +185,7 @@ export function flowGuidedBalance(ctx: SearchContext, parts: SearchParts, option
   let stale = 0;
   let best = bandExcess(load, target, lockedBeat, ctx.band);
   let stage = Infinity;
+  let lastDev = Infinity;
   // Under a change budget the band shrinks slowly, so the budget goes to the worst beats first.
   const shrink = ctx.changeBudget !== undefined ? 0.93 : 0.5;
   while (stats.rounds < maxRounds && best > 0) {
@@ -192,7 +193,10 @@ export function flowGuidedBalance(ctx: SearchContext, parts: SearchParts, option
     if (ctx.now() > ctx.deadline) break;
     // Shave the largest deviations first: the stage band starts just under the worst beat
     // and shrinks every round down to the aim.
-    stage = Math.max(aimBand, Math.min(stage * shrink, 0.8 * maxDeviation(load, target, lockedBeat)));
+    // Under a budget the stage stays just under the worst beat while the worst beat improves.
+    const dev = maxDeviation(load, target, lockedBeat);
+    stage = ctx.changeBudget !== undefined && dev < lastDev * 0.995 ? Math.max(aimBand, 0.8 * dev) : Math.max(aimBand, Math.min(stage * shrink, 0.8 * dev));
+    lastDev = dev;
     const stageBand = stage;
     const transfers = beatTransfers(load, target, lockedBeat, neighbouringBeats(ctx), stageBand, parts.noWorse);
     stats.rounds++;
