@@ -800,6 +800,48 @@ describe.skipIf(!haveChromium())('planning map (demo city)', () => {
     }
   }, 60_000);
 
+  it('re-plans from this plan with a change budget: shows the moved cells and the figures reached, then opens the new plan against its parent', async () => {
+    // from the current beats (imported, out of balance): the re-plan has something to move
+    await page.selectOption('#plan-select', importId);
+    await page.waitForFunction((id) => window.__beatplan!.plan?.id === id && window.__beatplan!.ready, importId, { timeout: 60_000 });
+    const parent = importId;
+    await page.click('#tab-compare');
+    await page.waitForSelector('#replan-run:not([disabled])');
+    // the budget slider from the keyboard: 10% → 5%
+    await page.focus('#replan-budget');
+    for (let k = 0; k < 5; k++) await page.keyboard.press('ArrowLeft');
+    expect(await page.textContent('#replan-budget-value')).toBe('5% of the workload');
+    const sent: unknown[] = [];
+    page.on('request', (r) => r.method() === 'POST' && r.url().endsWith('/replan') && sent.push(r.postDataJSON()));
+    await page.click('#replan-run');
+    await page.waitForSelector('[data-testid=replan][data-status=done], [data-testid=replan][data-status=failed]', { timeout: 180_000 });
+    expect(await page.textContent('[data-testid=replan]')).not.toContain('failed');
+    expect(sent).toEqual([{ startFromExisting: true, maxChange: 0.05 }]);
+    const newId = (await page.getAttribute('[data-testid=replan-result]', 'data-plan'))!;
+    expect(newId).not.toBe(parent);
+    // the figures are the API's comparison of parent and new plan, and the map shows the moved cells
+    const answer = (await (await stack.api(`/plans/${parent}/compare?with=${newId}`, { role: 'analyst' })).json()) as { changedCells: { count: number; share: number }; metrics: { a: { workload: { maxOverMean: number }; compactness: { polsbyPopperMean: number } }; b: { workload: { maxOverMean: number }; compactness: { polsbyPopperMean: number } } } };
+    const text = (await page.textContent('[data-testid=replan-result] p'))!;
+    console.log(`re-plan at a 5% budget: ${text}; balance ${answer.metrics.a.workload.maxOverMean.toFixed(3)} → ${answer.metrics.b.workload.maxOverMean.toFixed(3)}; compactness ${answer.metrics.a.compactness.polsbyPopperMean.toFixed(3)} → ${answer.metrics.b.compactness.polsbyPopperMean.toFixed(3)}`);
+    expect(answer.changedCells.count).toBeGreaterThan(0);
+    expect(answer.metrics.b.workload.maxOverMean).toBeLessThanOrEqual(answer.metrics.a.workload.maxOverMean + 1e-9);
+    expect(text).toContain(`${answer.changedCells.count.toLocaleString('en-GB')} cells`);
+    const figures = await page.$$eval('[data-testid=replan-result] tbody tr', (trs) => trs.map((tr) => [tr.getAttribute('data-key'), ...Array.from(tr.querySelectorAll('td'), (td) => Number(td.textContent))]));
+    expect(figures).toEqual([
+      ['balance', expect.closeTo(answer.metrics.a.workload.maxOverMean, 1), expect.closeTo(answer.metrics.b.workload.maxOverMean, 1)],
+      ['compactness', expect.closeTo(answer.metrics.a.compactness.polsbyPopperMean, 1), expect.closeTo(answer.metrics.b.compactness.polsbyPopperMean, 1)],
+    ]);
+    await page.waitForSelector('[data-testid=changed-count]');
+    expect(Number(await page.getAttribute('[data-testid=changed-count]', 'data-count'))).toBe(answer.changedCells.count);
+    expect(await axeViolations(page)).toEqual([]);
+    // accept: the new plan opens, compared with its parent
+    await page.click('#replan-open');
+    await page.waitForFunction((id) => window.__beatplan!.plan?.id === id, newId, { timeout: 60_000 });
+    await page.waitForSelector('[data-testid=changed-count]', { timeout: 30_000 });
+    expect(Number(await page.getAttribute('[data-testid=changed-count]', 'data-count'))).toBe(answer.changedCells.count);
+    expect(await page.inputValue('#compare-select')).toBe(parent);
+  }, 240_000);
+
   it('axe-core finds no violation, of any impact, on any view', async () => {
     const found: Record<string, AxeViolation[]> = {};
     const check = async (view: string) => {

@@ -71,6 +71,7 @@ import { BeatLabelsLayer } from './layers/beat-labels.js';
 import { ReferenceLayers } from './layers/reference.js';
 import { compareSummary, type ComparisonAnswer } from './panels/compare.js';
 import { trapFocus, wireTabs } from './panels/a11y.js';
+import { ReplanPanel } from './panels/replan.js';
 import { FindBeatBox } from './panels/find-beat.js';
 import { KeyboardPaint } from './panels/keyboard-paint.js';
 import { peopleCount, plainError } from './words.js';
@@ -167,6 +168,8 @@ export class PlanningApp {
   /** Plan, version, selection: what the panels and layers render from. */
   readonly store = new Store<ViewState>(initialViewState());
   /** The "find beat" box in the toolbar. */
+  /** "Re-plan from this plan" in the Compare tab. */
+  private replan!: ReplanPanel;
   private readonly findBeat = new FindBeatBox({ beatIds: () => this.model?.beatIds ?? [], pick: (b) => this.selectBeat(b, true), say: (m) => this.say(m) });
   /** Areas, districts, roads and barriers under the beats; created with the map. */
   private reference!: ReferenceLayers;
@@ -278,6 +281,23 @@ export class PlanningApp {
     }).mount();
     this.store.subscribe((st, changed) => changed.has('selectedBeat') && this.labels.render(st));
     this.findBeat.mount($('who').parentElement!, $('who'));
+    this.replan = new ReplanPanel({
+      api: this.api,
+      plan: () => this.plan,
+      canRun: () => this.canAnalyse,
+      progress: (label, j) => (j ? this.showProgress(label, j) : this.hideProgress()),
+      showMoved: async (newId) => {
+        await this.refreshPlanList();
+        await this.compareWith(newId);
+      },
+      open: async (newId, parentId) => {
+        await this.refreshPlanList(newId);
+        await this.loadPlan(newId);
+        await this.compareWith(parentId);
+        this.showTab('compare');
+      },
+      say: (m, kind) => this.say(m, kind),
+    }).mount($('replan-slot'));
     this.wireUi();
     this.wireMap();
     let { items } = await this.api.get<{ items: PlanDto[] }>('/plans');
@@ -328,6 +348,7 @@ export class PlanningApp {
     this.colourOf = Int32Array.from(colourBeats(beatAdjacency(model)).colourOf);
     this.agg = aggregateBeats(model);
     this.selectedBeat = null;
+    this.replan?.reset();
     this.closeSwipe();
     this.heatPoints = null;
     this.heatKey = '';
@@ -1145,6 +1166,7 @@ export class PlanningApp {
       this.store.set({ comparedWith: otherId });
       this.map.setLayoutProperty(LAYERS.changed, 'visibility', 'visible');
       if (this.swipeOf === otherId) this.swipe?.setChanged(this.changedH3);
+      $<HTMLSelectElement>('compare-select').value = otherId;
       const other = this.plans.find((p) => p.id === otherId);
       const movedIn = new Map<string, number>();
       for (const i of idx) {
@@ -1450,6 +1472,12 @@ export class PlanningApp {
   }
 
   // ------------------------------------------------------------------ wiring
+
+  /** Re-reads the plan list (a job added a plan) and refills the selects; `current` defaults to the plan on show. */
+  private async refreshPlanList(current = this.plan?.id): Promise<void> {
+    this.plans = (await this.api.get<{ items: PlanDto[] }>('/plans')).items;
+    if (current) this.fillPlanSelects(current);
+  }
 
   private fillPlanSelects(current: string): void {
     const opts = (exclude?: string) => this.plans.filter((p) => p.id !== exclude).map((p) => el('option', { value: p.id }, `${p.name} (${p.inputs.method === 'import' ? 'current beats' : 'planned'})`));
