@@ -715,6 +715,40 @@ describe.skipIf(!haveChromium())('planning map (demo city)', () => {
     for (const [shift, text] of card) expect(text, `beat ${cardBeat} shift ${shift}`).toMatch(new RegExp(`^${allocated.get(shift) ?? 0} rostered`));
   }, 180_000);
 
+  it('replays last period\'s calls on the staffing of this version: city and beat figures beside the model\'s (commander)', async () => {
+    await page.click('#tab-metrics');
+    await page.waitForSelector('[data-testid=replay-city][data-status=none]', { timeout: 30_000 });
+    await page.waitForSelector('#replay-run:not([disabled])', { timeout: 30_000 });
+    await page.click('#replay-run');
+    await page.waitForSelector('[data-testid=replay-city][data-status=ready], [data-testid=replay-city][data-status=error]', { timeout: 180_000 });
+    expect(await page.getAttribute('[data-testid=replay-city]', 'data-status'), (await page.textContent('[data-testid=replay-city]')) ?? '').toBe('ready');
+    const [id, v] = await page.evaluate(() => [window.__beatplan!.plan!.id, window.__beatplan!.plan!.version] as const);
+    const { items } = (await (await stack.api(`/plans/${id}/simulations?version=${v}`, { role: 'analyst' })).json()) as { items: Array<{ jobId: string; status: string }> };
+    expect(items[0]!.status).toBe('succeeded');
+    type Fig = { calls: number; utilisation: number; crossBeatShare: number; queuedShare: number; response: { meanMinutes: number; p90Minutes: number } };
+    const sim = (await (await stack.api(`/plans/${id}/simulations/${items[0]!.jobId}`, { role: 'analyst' })).json()) as { city: Fig; beats: Array<Fig & { id: string }> };
+    const rowsOf = (sel: string) => page.$$eval(`${sel} tbody tr`, (trs) => Object.fromEntries(trs.map((tr) => [tr.getAttribute('data-key')!, tr.querySelector('td')!.textContent!])));
+    const expectRows = (rows: Record<string, string>, f: Fig) => {
+      expect(Number(rows.responseMean!.replace(' min', ''))).toBeCloseTo(f.response.meanMinutes, 1);
+      expect(Number(rows.responseP90!.replace(' min', ''))).toBeCloseTo(f.response.p90Minutes, 1);
+      expect(Number(rows.crossBeat!.replace('%', ''))).toBeCloseTo(f.crossBeatShare * 100, 0);
+      expect(Number(rows.queued!.replace('%', ''))).toBeCloseTo(f.queuedShare * 100, 0);
+      expect(Number(rows.utilisation!.replace('%', ''))).toBeCloseTo(f.utilisation * 100, 0);
+      expect(rows.calls).toBe(f.calls.toLocaleString('en-GB'));
+    };
+    const city = await rowsOf('[data-testid=replay-city]');
+    console.log(`replayed calls (city): ${Object.entries(city).map(([k, x]) => `${k} ${x}`).join('; ')}`);
+    expect(sim.city.calls).toBeGreaterThan(1000);
+    expectRows(city, sim.city);
+    // the beat card: the beat's replayed figures under the time model's
+    await page.evaluate(() => window.__beatplan!.selectBeat(0));
+    await page.click('#tab-beat');
+    const beatId = (await page.getAttribute('[data-testid=beat-card]', 'data-beat'))!;
+    await page.waitForSelector('[data-testid=replay-beat][data-status=ready]');
+    expectRows(await rowsOf('[data-testid=replay-beat]'), sim.beats.find((b) => b.id === beatId)!);
+    expect(await axeViolations(page)).toEqual([]);
+  }, 240_000);
+
   it('a viewer sees pooled workload and heat, no per-shift colouring, and no response figures or what-if', async () => {
     const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 }, deviceScaleFactor: 1 });
     const vp = await ctx.newPage();

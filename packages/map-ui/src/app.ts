@@ -72,6 +72,7 @@ import { ReferenceLayers } from './layers/reference.js';
 import { compareSummary, type ComparisonAnswer } from './panels/compare.js';
 import { trapFocus, wireTabs } from './panels/a11y.js';
 import { ReplanPanel } from './panels/replan.js';
+import { ReplayPanel } from './panels/replay.js';
 import { FindBeatBox } from './panels/find-beat.js';
 import { KeyboardPaint } from './panels/keyboard-paint.js';
 import { peopleCount, plainError } from './words.js';
@@ -168,6 +169,10 @@ export class PlanningApp {
   /** Plan, version, selection: what the panels and layers render from. */
   readonly store = new Store<ViewState>(initialViewState());
   /** The "find beat" box in the toolbar. */
+  /** Replayed calls (simulations) of the version on show: Metrics panel and beat card. */
+  private replay!: ReplayPanel;
+  /** The latest staffing of the version on show (a replay runs on it), or null. */
+  private staffingOfVersion: { id: string; planId: string; version: number } | null = null;
   /** "Re-plan from this plan" in the Compare tab. */
   private replan!: ReplanPanel;
   private readonly findBeat = new FindBeatBox({ beatIds: () => this.model?.beatIds ?? [], pick: (b) => this.selectBeat(b, true), say: (m) => this.say(m) });
@@ -298,6 +303,17 @@ export class PlanningApp {
       },
       say: (m, kind) => this.say(m, kind),
     }).mount($('replan-slot'));
+    this.replay = new ReplayPanel({
+      api: this.api,
+      plan: () => this.plan,
+      canRun: () => this.canAnalyse,
+      staffingId: () => {
+        const s = this.staffingOfVersion;
+        return s && this.plan && s.planId === this.plan.id && s.version === this.plan.version ? s.id : null;
+      },
+      progress: (label, j) => (j ? this.showProgress(label, j) : this.hideProgress()),
+      say: (m, kind) => this.say(m, kind),
+    }).mount($('replay-slot'));
     this.wireUi();
     this.wireMap();
     let { items } = await this.api.get<{ items: PlanDto[] }>('/plans');
@@ -575,6 +591,7 @@ export class PlanningApp {
     if (!m) return;
     const selId = this.selectedBeat !== null ? this.model!.beatIds[this.selectedBeat]! : null;
     $('summary-slot').replaceChildren(metricsSummary(m));
+    void this.replay?.refresh();
     $('bars-slot').replaceChildren(metricsBars(m, this.sort, this.sortDesc, selId, (id) => this.selectBeat(this.model!.beatIds.indexOf(id), true)));
   }
 
@@ -604,7 +621,7 @@ export class PlanningApp {
         canEdit: this.canEdit,
         onLockToggle: () => void this.toggleLock(),
         onZoom: () => this.zoomToBeat(this.selectedBeat!),
-        extra: [this.responseSlot, this.unitsWhatIfSlot, this.whatIfSlot],
+        extra: [this.responseSlot, this.replay.beatSection(id), this.unitsWhatIfSlot, this.whatIfSlot],
       }),
     );
     this.renderResponse();
@@ -1381,6 +1398,8 @@ export class PlanningApp {
       const last = items[items.length - 1];
       if (!last) return;
       this.staffing = await this.api.get<StaffingDto>(`/plans/${this.plan.id}/staffing/${last.id}`);
+      this.staffingOfVersion = { id: last.id, planId: this.plan.id, version: last.planVersion };
+      this.replay.render();
       $('staffing-slot').replaceChildren(el('p', {}, `Staffing of version ${last.planVersion}.`), staffingTable(this.staffing));
       this.renderBeatCard();
     } catch {
