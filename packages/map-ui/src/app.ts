@@ -28,7 +28,7 @@ import {
   type CellsResponse,
 } from './cell-model.js';
 import type { FeatureCollection } from './geojson.js';
-import { communityHoursPerShift, drawBriefing, lineageLine, officersPerShift, staffingToAssignmentsCsv, type StaffingDto } from './exports.js';
+import { communityHoursPerShift, drawBriefing, lineageLine, officersPerShift, type StaffingDto } from './exports.js';
 import { binsToHeatPoints, heatSummary, type HeatSummary, type IncidentBins } from './heat.js';
 import { mapLegend } from './legend.js';
 import {
@@ -51,7 +51,7 @@ import {
 } from './map-style.js';
 import { bandOf, previewStroke, problemBeats, type PlanMetricsDto, type SortKey } from './metrics.js';
 import { colourBeats, quantileBreaks, recolourBeats } from './palette.js';
-import { beatCard, el, fillBeatOfficers, legendBox, metricsBars, metricsSummary, responseSection, staffingTable, strokePreview, unitsWhatIfSection, whatIfSection, type ResponseState, type UnitsWhatIfState, type WhatIfState } from './panels.js';
+import { beatCard, el, fillBeatOfficers, legendBox, metricsBars, metricsSummary, responseSection, strokePreview, unitsWhatIfSection, whatIfSection, type ResponseState, type UnitsWhatIfState, type WhatIfState } from './panels.js';
 import {
   DEFAULT_WHATIF,
   defaultUnitsWhatIfForm,
@@ -73,6 +73,7 @@ import { compareSummary, type ComparisonAnswer } from './panels/compare.js';
 import { trapFocus, wireTabs } from './panels/a11y.js';
 import { ReplanPanel } from './panels/replan.js';
 import { ReplayPanel } from './panels/replay.js';
+import { StaffingPanel } from './panels/staffing.js';
 import { FindBeatBox } from './panels/find-beat.js';
 import { KeyboardPaint } from './panels/keyboard-paint.js';
 import { peopleCount, plainError } from './words.js';
@@ -156,7 +157,10 @@ export class PlanningApp {
   shift: ShiftChoice = 'all';
   sort: SortKey = 'id';
   sortDesc = false;
-  staffing: StaffingDto | null = null;
+  /** The latest staffing of the plan on show (commanders), or null. */
+  get staffing(): StaffingDto | null {
+    return this.staffingPanel.staffing;
+  }
   perf: EditTiming[] = [];
   /** Phases of the last plan load, ms (fetch, model, layers, labels+panels, first idle render). */
   loadTimings: Record<string, number> = {};
@@ -171,8 +175,8 @@ export class PlanningApp {
   /** The "find beat" box in the toolbar. */
   /** Replayed calls (simulations) of the version on show: Metrics panel and beat card. */
   private replay!: ReplayPanel;
-  /** The latest staffing of the version on show (a replay runs on it), or null. */
-  private staffingOfVersion: { id: string; planId: string; version: number } | null = null;
+  /** The Staffing panel (rosters, staffing runs, assignments CSV). */
+  private staffingPanel!: StaffingPanel;
   /** "Re-plan from this plan" in the Compare tab. */
   private replan!: ReplanPanel;
   private readonly findBeat = new FindBeatBox({ beatIds: () => this.model?.beatIds ?? [], pick: (b) => this.selectBeat(b, true), say: (m) => this.say(m) });
@@ -290,7 +294,7 @@ export class PlanningApp {
       api: this.api,
       plan: () => this.plan,
       canRun: () => this.canAnalyse,
-      progress: (label, j) => (j ? this.showProgress(label, j) : this.hideProgress()),
+      progress: (label, j) => this.jobProgress(label, j),
       showMoved: async (newId) => {
         await this.refreshPlanList();
         await this.compareWith(newId);
@@ -303,15 +307,24 @@ export class PlanningApp {
       },
       say: (m, kind) => this.say(m, kind),
     }).mount($('replan-slot'));
+    this.staffingPanel = new StaffingPanel({
+      api: this.api,
+      plan: () => this.plan,
+      canEdit: () => this.canEdit,
+      progress: (label, j) => this.jobProgress(label, j),
+      say: (m, kind) => this.say(m, kind),
+      changed: () => {
+        this.renderBeatCard();
+        this.replay.render();
+      },
+      save: saveBlob,
+    }).mount();
     this.replay = new ReplayPanel({
       api: this.api,
       plan: () => this.plan,
       canRun: () => this.canAnalyse,
-      staffingId: () => {
-        const s = this.staffingOfVersion;
-        return s && this.plan && s.planId === this.plan.id && s.version === this.plan.version ? s.id : null;
-      },
-      progress: (label, j) => (j ? this.showProgress(label, j) : this.hideProgress()),
+      staffingId: () => this.staffingPanel.idOfVersion(),
+      progress: (label, j) => this.jobProgress(label, j),
       say: (m, kind) => this.say(m, kind),
     }).mount($('replay-slot'));
     this.wireUi();
@@ -372,7 +385,7 @@ export class PlanningApp {
     this.changedH3 = [];
     this.comparedWith = null;
     this.overlayOf = null;
-    this.staffing = null;
+    this.staffingPanel.reset();
     this.heat = null;
     this.installLayers();
     void this.reference.show(plan.id).then(() => this.renderLegend());
@@ -400,7 +413,7 @@ export class PlanningApp {
     if (model.detail?.shifts.length) this.fillShiftSelect();
     else if (this.isPublicAnswer(model)) this.fillShiftSelect(SHIFT_NOTE_VIEWER);
     else void this.loadScoreDetail(id);
-    if (this.canEdit) void this.loadLatestStaffing();
+    void this.staffingPanel.loadLatest();
     if (this.heatOn) void this.showHeat();
   }
 
@@ -815,8 +828,8 @@ export class PlanningApp {
       this.whatIfState = st;
       this.renderWhatIf();
     };
-    if (!$<HTMLSelectElement>('roster-select').value) await this.loadRosters();
-    const req = whatIfBody(this.whatIfForm, { roster: $<HTMLSelectElement>('roster-select').value, version: plan.version, area: beatToMultiPolygon(this.model, beat) });
+    const roster = await this.staffingPanel.roster();
+    const req = whatIfBody(this.whatIfForm, { roster, version: plan.version, area: beatToMultiPolygon(this.model, beat) });
     if (req.error !== undefined) return set({ status: 'error', message: req.error });
     set({ status: 'running', progress: 0, stage: 'queued' });
     const t0 = performance.now();
@@ -908,8 +921,7 @@ export class PlanningApp {
     $('tool-select').setAttribute('aria-pressed', String(this.tool === 'select'));
     $('tool-paint').setAttribute('aria-pressed', String(this.tool === 'paint'));
     $('map').classList.toggle('painting', this.tool === 'paint');
-    $('staffing-role').textContent = this.canEdit ? '' : 'Rosters and officer names are for commanders.';
-    for (const id of ['staff-run', 'roster-select', 'export-assignments']) $<HTMLButtonElement>(id).disabled = !this.canEdit;
+    $<HTMLButtonElement>('export-assignments').disabled = !this.canEdit;
     $('swipe-toggle').setAttribute('aria-pressed', String(Boolean(this.swipe)));
   }
 
@@ -1159,6 +1171,13 @@ export class PlanningApp {
     $<HTMLProgressElement>('progress-bar').value = j.progress;
   }
 
+  /** The progress bar of a panel's job (null hides it); the bar's Cancel cancels that job. */
+  private jobProgress(label: string, j: JobDto | null): void {
+    this.job = j;
+    if (j) this.showProgress(label, j);
+    else this.hideProgress();
+  }
+
   private hideProgress(): void {
     $('progress').hidden = true;
   }
@@ -1381,59 +1400,6 @@ export class PlanningApp {
     else void this.openSwipe();
   }
 
-  private async loadRosters(): Promise<void> {
-    if (!this.canEdit) return;
-    try {
-      const { items } = await this.api.get<{ items: Array<{ id: string; name: string }> }>('/datasets?kind=roster');
-      $('roster-select').replaceChildren(...items.map((d) => el('option', { value: d.id }, d.name)));
-    } catch (e) {
-      this.say(`Rosters unavailable: ${errorText(e)}`);
-    }
-  }
-
-  private async loadLatestStaffing(): Promise<void> {
-    if (!this.plan) return;
-    try {
-      const { items } = await this.api.get<{ items: Array<{ id: string; planVersion: number }> }>(`/plans/${this.plan.id}/staffing`);
-      const last = items[items.length - 1];
-      if (!last) return;
-      this.staffing = await this.api.get<StaffingDto>(`/plans/${this.plan.id}/staffing/${last.id}`);
-      this.staffingOfVersion = { id: last.id, planId: this.plan.id, version: last.planVersion };
-      this.replay.render();
-      $('staffing-slot').replaceChildren(el('p', {}, `Staffing of version ${last.planVersion}.`), staffingTable(this.staffing));
-      this.renderBeatCard();
-    } catch {
-      /* no staffing yet */
-    }
-  }
-
-  private async runStaffing(): Promise<void> {
-    if (!this.plan || !this.canEdit) return;
-    const roster = $<HTMLSelectElement>('roster-select').value;
-    if (!roster) {
-      this.say('Upload a roster first (POST /api/v1/datasets/rosters).', 'refused');
-      return;
-    }
-    try {
-      const { data: job } = await this.api.post<JobDto>(`/plans/${this.plan.id}/staffing`, { roster, version: this.plan.version });
-      this.job = job;
-      this.showProgress('Staffing…', job);
-      const final = await this.api.followJob(job, (j) => this.showProgress(`Staffing: ${j.stage ?? j.status}`, j));
-      this.hideProgress();
-      if (final.status !== 'succeeded') {
-        this.say(`Staffing ${final.status}: ${final.error?.detail ?? ''}`, 'refused');
-        return;
-      }
-      await this.loadLatestStaffing();
-      this.say('Staffing done.');
-    } catch (e) {
-      this.hideProgress();
-      this.say(`Staffing failed: ${errorText(e)}`, 'refused');
-    } finally {
-      this.job = null;
-    }
-  }
-
   private async exportFile(format: 'geojson' | 'csv' | 'metrics'): Promise<void> {
     if (!this.plan) return;
     try {
@@ -1443,14 +1409,6 @@ export class PlanningApp {
     } catch (e) {
       this.say(`Export failed: ${errorText(e)}`, 'refused');
     }
-  }
-
-  private exportAssignments(): void {
-    if (!this.staffing) {
-      this.say('No staffing for this plan yet: run it in the Staffing panel.', 'refused');
-      return;
-    }
-    saveBlob(new Blob([staffingToAssignmentsCsv(this.staffing)], { type: 'text/csv' }), `assignments-${this.plan!.id.slice(0, 8)}-v${this.plan!.version}.csv`);
   }
 
   /** Renders the briefing sheet (map + beat numbers + legend + title + date) and downloads it as PNG. */
@@ -1543,7 +1501,7 @@ export class PlanningApp {
     });
     const openTab = (t: string) => {
       this.showTab(t);
-      if (t === 'staffing') void this.loadRosters();
+      if (t === 'staffing') void this.staffingPanel.loadRosters();
     };
     for (const t of TABS) $(`tab-${t}`).addEventListener('click', () => openTab(t));
     this.markTab = wireTabs(document.querySelector<HTMLElement>('[role=tablist]')!, (k) => openTab(TABS[k]!));
@@ -1556,11 +1514,10 @@ export class PlanningApp {
       this.clearComparison();
       this.setOverlay(false);
     });
-    $('staff-run').addEventListener('click', () => void this.runStaffing());
     $('export-geojson').addEventListener('click', () => void this.exportFile('geojson'));
     $('export-csv').addEventListener('click', () => void this.exportFile('csv'));
     $('export-metrics').addEventListener('click', () => void this.exportFile('metrics'));
-    $('export-assignments').addEventListener('click', () => this.exportAssignments());
+    $('export-assignments').addEventListener('click', () => this.staffingPanel.exportAssignments());
     $('export-png').addEventListener('click', () => void this.exportBriefing());
     $<HTMLInputElement>('style-url').value = this.options.styleUrl ?? '';
     $('style-apply').addEventListener('click', () => {
