@@ -17,7 +17,6 @@ import {
   beatToMultiPolygon,
   brushCells,
   cellEdgeKm,
-  cellsToCentres,
   cellsToModel,
   csvToScoreDetail,
   edgesOfCells,
@@ -29,7 +28,8 @@ import {
 } from './cell-model.js';
 import type { FeatureCollection } from './geojson.js';
 import { communityHoursPerShift, drawBriefing, lineageLine, officersPerShift, type StaffingDto } from './exports.js';
-import { binsToHeatPoints, heatSummary, type HeatSummary, type IncidentBins } from './heat.js';
+import type { HeatSummary } from './heat.js';
+import { HeatLayer } from './layers/heat-layer.js';
 import { mapLegend } from './legend.js';
 import {
   cellFillColour,
@@ -202,17 +202,17 @@ export class PlanningApp {
   private outlineTimer: ReturnType<typeof setTimeout> | null = null;
   private prefetch: { id: string; data: Promise<PlanData>; t0: number } | null = null;
   /** Incidents heat layer: on/off, available on this server, answers per plan version. */
-  heatOn = false;
-  heatAvailable = true;
-  heat: HeatSummary | null = null;
+  private heatLayer!: HeatLayer;
+  get heatOn(): boolean {
+    return this.heatLayer?.on ?? false;
+  }
+  get heat(): HeatSummary | null {
+    return this.heatLayer?.summary ?? null;
+  }
   /** Phases of the last heat-layer draw, ms (fetch, points, toggle → first idle render). */
-  heatTimings: Record<string, number> = {};
-  private heatCache = new Map<string, Promise<IncidentBins>>();
-  /** The heat layer's points on the map (also drawn on the swipe view's side). */
-  private heatPoints: ReturnType<typeof binsToHeatPoints> | null = null;
-  /** The plan version whose bins are in the heat source (toggling again does not re-index them). */
-  private heatKey = '';
-  private heatSeq = 0;
+  get heatTimings(): Record<string, number> {
+    return this.heatLayer?.timings ?? {};
+  }
   /** Response figures per plan version (`GET /plans/:id/response`), and the beat card's view of them. */
   private responseCache = new Map<string, Promise<ResponseDto>>();
   responseState: ResponseState = { status: 'loading' };
@@ -307,6 +307,12 @@ export class PlanningApp {
       },
       say: (m, kind) => this.say(m, kind),
     }).mount($('replan-slot'));
+    this.heatLayer = new HeatLayer(this.map, this.api, {
+      plan: () => this.plan,
+      restyle: () => this.restyleCells(),
+      setSwipeHeat: (points) => this.swipe?.setHeat(points),
+      say: (m, kind) => this.say(m, kind),
+    });
     this.staffingPanel = new StaffingPanel({
       api: this.api,
       plan: () => this.plan,
@@ -379,14 +385,12 @@ export class PlanningApp {
     this.selectedBeat = null;
     this.replan?.reset();
     this.closeSwipe();
-    this.heatPoints = null;
-    this.heatKey = '';
+    this.heatLayer.reset();
     this.changedCells = [];
     this.changedH3 = [];
     this.comparedWith = null;
     this.overlayOf = null;
     this.staffingPanel.reset();
-    this.heat = null;
     this.installLayers();
     void this.reference.show(plan.id).then(() => this.renderLegend());
     this.revealWhenLoaded();
@@ -414,7 +418,7 @@ export class PlanningApp {
     else if (this.isPublicAnswer(model)) this.fillShiftSelect(SHIFT_NOTE_VIEWER);
     else void this.loadScoreDetail(id);
     void this.staffingPanel.loadLatest();
-    if (this.heatOn) void this.showHeat();
+    if (this.heatOn) void this.heatLayer.show();
   }
 
   /**
@@ -1261,72 +1265,8 @@ export class PlanningApp {
   // ------------------------------------------------------------------ incidents heat layer
 
   /** Shows or hides the incidents heat layer (I). */
-  async toggleHeat(on = !this.heatOn): Promise<void> {
-    if (on && !this.heatAvailable) {
-      this.say($('heat-toggle').title, 'refused');
-      return;
-    }
-    this.heatOn = on;
-    $<HTMLInputElement>('heat-toggle').checked = on;
-    if (on) await this.showHeat();
-    else {
-      for (const id of [LAYERS.heat, LAYERS.heatPoints]) if (this.map.getLayer(id)) this.map.setLayoutProperty(id, 'visibility', 'none');
-      this.swipe?.setHeat(null);
-      this.restyleCells();
-    }
-  }
-
-  /**
-   * Draws the heat layer of the version on the map: `GET /plans/:id/incidents?version=`
-   * (cached per version), bin centres as weighted points. A 404 (an API without the route)
-   * disables the toggle with the reason.
-   */
-  private async showHeat(): Promise<void> {
-    if (!this.plan || !this.model) return;
-    const seq = ++this.heatSeq;
-    const t0 = performance.now();
-    const key = `${this.plan.id}@${this.plan.version}`;
-    let p = this.heatCache.get(key);
-    if (!p) {
-      p = this.api.get<IncidentBins>(`/plans/${this.plan.id}/incidents?version=${this.plan.version}`);
-      p.catch(() => this.heatCache.delete(key));
-      this.heatCache.set(key, p);
-    }
-    try {
-      const bins = await p;
-      if (seq !== this.heatSeq || !this.heatOn) return;
-      const t1 = performance.now();
-      if (this.heatKey !== key || !this.heatPoints) {
-        this.heatPoints = binsToHeatPoints(bins, cellsToCentres(bins.bins.h3), bins.resolution);
-        this.heatKey = key;
-        (this.map.getSource(SOURCES.incidents) as import('maplibre-gl').GeoJSONSource).setData(this.heatPoints as never);
-      }
-      this.swipe?.setHeat(this.heatPoints);
-      for (const id of [LAYERS.heat, LAYERS.heatPoints]) this.map.setLayoutProperty(id, 'visibility', 'visible');
-      const t2 = performance.now();
-      this.heat = heatSummary(bins);
-      this.restyleCells(); // dims the cells; redraws the legend
-      this.heatTimings = { fetchMs: t1 - t0, pointsMs: t2 - t1, bins: bins.bins.h3.length };
-      this.map.once('idle', () => {
-        if (seq === this.heatSeq) this.heatTimings.renderMs = performance.now() - t0;
-      });
-      this.say(`Incidents: ${bins.shown.toLocaleString('en-GB')} in ${bins.bins.h3.length.toLocaleString('en-GB')} ${bins.aggregated ? `areas of ≥ ${bins.k}` : 'cells'}${bins.suppressed.incidents ? ` (${bins.suppressed.incidents.toLocaleString('en-GB')} in areas too small to show)` : ''}.`);
-    } catch (e) {
-      if (seq !== this.heatSeq) return;
-      this.heatOn = false;
-      $<HTMLInputElement>('heat-toggle').checked = false;
-      this.restyleCells();
-      if (e instanceof ApiProblem && (e.status === 404 || e.status === 405)) {
-        this.heatAvailable = false;
-        const why = `The incidents heat layer is not available on this server (GET ${e.url} answered ${e.status}).`;
-        const t = $<HTMLInputElement>('heat-toggle');
-        t.disabled = true;
-        t.title = why;
-        $('heat-label').title = why;
-        $('heat-label').classList.add('unavailable');
-        this.say(why, 'refused');
-      } else this.say(`Incidents unavailable: ${errorText(e)}`, 'refused');
-    }
+  async toggleHeat(on = !this.heatLayer.on): Promise<void> {
+    await this.heatLayer.set(on);
   }
 
   // ------------------------------------------------------------------ swipe comparison
@@ -1369,7 +1309,7 @@ export class PlanningApp {
         `${this.plan.name} v${this.plan.version}`,
       );
       this.swipeOf = otherId;
-      if (this.heatOn && this.heatPoints) this.swipe.setHeat(this.heatPoints);
+      if (this.heatOn && this.heatLayer.points) this.swipe.setHeat(this.heatLayer.points);
       if (this.comparedWith !== otherId) await this.compareWith(otherId);
       else this.swipe.setChanged(this.changedH3);
       await this.swipe.ready;
