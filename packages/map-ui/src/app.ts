@@ -70,6 +70,7 @@ import { SwipeView } from './swipe-view.js';
 import { BeatLabelsLayer } from './layers/beat-labels.js';
 import { ReferenceLayers } from './layers/reference.js';
 import { compareSummary, type ComparisonAnswer } from './panels/compare.js';
+import { ExportPanel, saveBlob } from './panels/export.js';
 import { trapFocus, wireTabs } from './panels/a11y.js';
 import { ReplanPanel } from './panels/replan.js';
 import { ReplayPanel } from './panels/replay.js';
@@ -1340,17 +1341,6 @@ export class PlanningApp {
     else void this.openSwipe();
   }
 
-  private async exportFile(format: 'geojson' | 'csv' | 'metrics'): Promise<void> {
-    if (!this.plan) return;
-    try {
-      const { blob, fileName } = await this.api.download(`/plans/${this.plan.id}/export?format=${format}&version=${this.plan.version}`, `plan.${format}`);
-      saveBlob(blob, fileName);
-      this.say(`Downloaded ${fileName}.`);
-    } catch (e) {
-      this.say(`Export failed: ${errorText(e)}`, 'refused');
-    }
-  }
-
   /** Renders the briefing sheet (map + beat numbers + legend + title + date) and downloads it as PNG. */
   async exportBriefing(): Promise<void> {
     if (!this.plan || !this.model) return;
@@ -1454,9 +1444,7 @@ export class PlanningApp {
       this.clearComparison();
       this.setOverlay(false);
     });
-    $('export-geojson').addEventListener('click', () => void this.exportFile('geojson'));
-    $('export-csv').addEventListener('click', () => void this.exportFile('csv'));
-    $('export-metrics').addEventListener('click', () => void this.exportFile('metrics'));
+    new ExportPanel({ api: this.api, plan: () => this.plan, say: (m, kind) => this.say(m, kind), save: saveBlob }).mount();
     $('export-assignments').addEventListener('click', () => this.staffingPanel.exportAssignments());
     $('export-png').addEventListener('click', () => void this.exportBriefing());
     $<HTMLInputElement>('style-url').value = this.options.styleUrl ?? '';
@@ -1664,15 +1652,6 @@ function boundsOf(model: CellModel): [number, number, number, number] {
     if (y > n) n = y;
   }
   return [w, s, e, n];
-}
-
-function saveBlob(blob: Blob, fileName: string): void {
-  const url = URL.createObjectURL(blob);
-  const a = el('a', { href: url, download: fileName });
-  document.body.append(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
 /** An error in plain words (see {@link plainError}). */
