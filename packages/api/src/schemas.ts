@@ -356,6 +356,13 @@ export const ExportQuery = z.object({
   version: z.coerce.number().int().min(1).optional(),
 });
 
+/** `GET /plans/:id/staffing/:staffingId` query. */
+export const StaffingQuery = z.object({
+  format: z.enum(['json', 'csv']).default('json').meta({
+    description: '`json`: staffing.json; `csv`: the assignments CSV, one row per officer (`beat,district,shift,officer,required,allocated,vehicle`; a beat × shift with nobody gets one row with an empty officer)',
+  }),
+});
+
 /** `POST /plans/:id/moves`. */
 export const MoveRequestSchema = z
   .object({

@@ -6,7 +6,7 @@ import { buildGrid } from './grid/build-grid.js';
 import { scoreCells } from './score/score-cells.js';
 import { cellsToCsv } from './score/cells-csv.js';
 import { aggregateCounts } from './score/privacy.js';
-import { assignmentsToCsv } from './staff/output.js';
+import { assignmentsToCsv, beatShiftAssignmentsCsv } from './staff/output.js';
 import type { StaffingResult } from './staff/types.js';
 
 const PLAIN_NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
@@ -67,6 +67,29 @@ describe('toCsv', () => {
     expect(rows[0]!.name).toBe('Doe, "J"');
     expect(rows[0]!.officer_id).toBe('-7');
     expect(rows[0]!.rank).toBe("'@PO");
+  });
+
+  it('beatShiftAssignmentsCsv: one row per officer, one empty-officer row for a beat × shift with nobody', () => {
+    const s = {
+      beats: [
+        { id: '0111', district: '1', shifts: [{ shift: '0-8', required: 2, allocated: 2, officers: ['P1', 'P2'] }, { shift: '8-16', required: 1, allocated: 0, vehicle: 'car', officers: [] }] },
+        { id: 'none', shifts: [] },
+      ],
+    };
+    expect(beatShiftAssignmentsCsv(s)).toBe('beat,district,shift,officer,required,allocated,vehicle\n0111,1,0-8,P1,2,2,\n0111,1,0-8,P2,2,2,\n0111,1,8-16,,1,0,car\n');
+    expect(beatShiftAssignmentsCsv({ beats: [] })).toBe('beat,district,shift,officer,required,allocated,vehicle\n');
+  });
+
+  it('beatShiftAssignmentsCsv: hostile ids and names round-trip as text (property)', () => {
+    const text = fc.oneof(fc.string(), fc.constantFrom('=HYPERLINK("http://x")', 'a,b', 'q"uote', 'two\nlines', '@SUM(1)', '-1', '+x'));
+    fc.assert(
+      fc.property(fc.array(fc.record({ id: text, district: text, shift: text, officers: fc.array(text, { maxLength: 3 }) }), { maxLength: 5 }), (beats) => {
+        const doc = { beats: beats.map((b) => ({ id: b.id, district: b.district, shifts: [{ shift: b.shift, required: 1, allocated: b.officers.length, officers: b.officers }] })) };
+        const rows = parse(beatShiftAssignmentsCsv(doc), { columns: true, relax_column_count: false }) as Array<Record<string, string>>;
+        const expected = doc.beats.flatMap((b) => (b.shifts[0]!.officers.length ? b.shifts[0]!.officers : ['']).map((o) => [b.id, b.district, b.shifts[0]!.shift, o]));
+        expect(rows.map((r) => [r.beat, r.district, r.shift, r.officer])).toEqual(expected.map((e) => e.map(neutralised)));
+      }),
+    );
   });
 
   it('a hostile beat id in cells.csv round-trips as text, in the full and the public layout', () => {

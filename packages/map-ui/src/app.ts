@@ -1445,7 +1445,7 @@ export class PlanningApp {
       this.setOverlay(false);
     });
     new ExportPanel({ api: this.api, plan: () => this.plan, say: (m, kind) => this.say(m, kind), save: saveBlob }).mount();
-    $('export-assignments').addEventListener('click', () => this.staffingPanel.exportAssignments());
+    $('export-assignments').addEventListener('click', () => void this.staffingPanel.exportAssignments());
     $('export-png').addEventListener('click', () => void this.exportBriefing());
     $<HTMLInputElement>('style-url').value = this.options.styleUrl ?? '';
     $('style-apply').addEventListener('click', () => {

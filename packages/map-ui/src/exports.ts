@@ -1,7 +1,7 @@
 /**
- * Exports built in the browser: the assignments CSV (from a staffing result) and the PNG
- * briefing sheet for roll call (map canvas + beat numbers + legend + title + date). Beats
- * GeoJSON and cells CSV come from the API's export route as they are.
+ * Exports built in the browser: the PNG briefing sheet for roll call (map canvas + beat
+ * numbers + legend + title + date), and the staffing figures the beat card reads. Beats
+ * GeoJSON, cells CSV and the assignments CSV come from the API as they are.
  */
 import type { Legend, LegendItem } from './map-style.js';
 
@@ -22,28 +22,6 @@ export interface StaffingDto {
   beats: Array<{ id: string; district?: string | null; shifts: StaffingShiftDto[] }>;
   continuity?: { percent?: number | null };
   unfilled?: unknown[];
-}
-
-function csvField(v: string | number | null | undefined): string {
-  const s = v === null || v === undefined ? '' : String(v);
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
-
-/**
- * Assignments as CSV, one row per officer (a beat × shift with nobody assigned gets one row
- * with an empty officer): `beat,district,shift,officer,required,allocated,vehicle`.
- * Rows follow the beats' order, then the shifts'.
- * @example staffingToAssignmentsCsv({ beats: [{ id: '0111', shifts: [{ shift: '0-8', required: 1, allocated: 1, officers: ['P1'] }] }] })
- */
-export function staffingToAssignmentsCsv(s: StaffingDto): string {
-  const lines = ['beat,district,shift,officer,required,allocated,vehicle'];
-  for (const b of s.beats) {
-    for (const sh of b.shifts) {
-      const officers = sh.officers.length ? sh.officers : [''];
-      for (const o of officers) lines.push([b.id, b.district ?? '', sh.shift, o, sh.required, sh.allocated, sh.vehicle ?? ''].map(csvField).join(','));
-    }
-  }
-  return `${lines.join('\n')}\n`;
 }
 
 /** Officers allocated per shift for one beat, e.g. `{ '0-8': 2, '8-16': 3 }`. */

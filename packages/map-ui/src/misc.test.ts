@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { fileNameOf, parseSse } from './api-client.js';
-import { communityHoursPerShift, officersPerShift, staffingToAssignmentsCsv } from './exports.js';
+import { communityHoursPerShift, officersPerShift } from './exports.js';
 import { shortcutAction, SHORTCUTS } from './shortcuts.js';
 
 describe('parseSse', () => {
@@ -41,11 +41,10 @@ describe('shortcuts', () => {
   });
 });
 
-describe('assignments CSV', () => {
+// the assignments CSV itself is the API's (engine beatShiftAssignmentsCsv, tested in packages/engine/src/csv-format.test.ts)
+describe('staffing figures per shift', () => {
   const s = { beats: [{ id: '0111', district: '1', shifts: [{ shift: '0-8', workloadHours: 1, required: 2, allocated: 2, saturation: 0.5, officers: ['P1', 'P2'] }, { shift: '8-16', workloadHours: 1, required: 1, allocated: 0, saturation: null, officers: [] }] }] };
-  it('writes one row per officer and quotes fields', () => {
-    expect(staffingToAssignmentsCsv(s)).toBe('beat,district,shift,officer,required,allocated,vehicle\n0111,1,0-8,P1,2,2,\n0111,1,0-8,P2,2,2,\n0111,1,8-16,,1,0,\n');
-    expect(staffingToAssignmentsCsv({ beats: [{ id: 'a,b', shifts: [] }] })).toBe('beat,district,shift,officer,required,allocated,vehicle\n');
+  it('reads officers and community hours per shift of one beat', () => {
     expect(officersPerShift(s, '0111')).toEqual({ '0-8': 2, '8-16': 0 });
     expect(officersPerShift(null, '0111')).toBeNull();
     expect(communityHoursPerShift(s, '0111')).toBeNull(); // no community hours in this staffing

@@ -41,6 +41,7 @@ import {
   pageSchema,
   PlanComparisonSchema,
   PlanMetricsSchema,
+  StaffingQuery,
   StaffingResultSchema,
   PlanRequestSchema,
   PlanSchema,
@@ -55,7 +56,7 @@ import type { JobRecord, PlanRecord, PlanVersionRecord } from '../store/store.js
 
 import { DEFAULT_MEETING_SCHEDULE, PlanAccess, planEtag } from '../plan-access.js';
 import { publicMetrics, publicSummary } from '../public-view.js';
-import type { PlanMetrics } from '@beatplan/engine';
+import { beatShiftAssignmentsCsv, type PlanMetrics, type StaffingJsonBeats } from '@beatplan/engine';
 
 export { planEtag };
 
@@ -662,15 +663,30 @@ export function planRoutes(t: RouteTable, ctx: AppContext): { submitPlan: (body:
     method: 'get',
     path: '/plans/:id/staffing/:staffingId',
     operationId: 'getStaffing',
-    summary: 'Officers per beat and shift with named assignments',
+    summary: 'Officers per beat and shift with named assignments (staffing.json or the assignments CSV)',
+    description:
+      'With `format=csv`: the assignments CSV (RFC 4180, formulas neutralised), one row per officer assigned to a beat in a shift, `beat,district,shift,officer,required,allocated,vehicle`; a beat × shift with nobody assigned gets one row with an empty officer. Rows follow the beats of staffing.json, then their shifts.',
     tag: 'staffing',
     role: 'commander',
     params: z.object({ id: IdSchema, staffingId: IdSchema }),
-    responses: { 200: { description: "The engine's staffing result (staffing.json)", schema: StaffingResultSchema } },
-    handler: async ({ res, params }) => {
+    query: StaffingQuery,
+    responses: {
+      200: {
+        description: "The engine's staffing result (staffing.json), or the assignments CSV as an attachment (`format=csv`)",
+        headers: { 'Content-Disposition': 'With `format=csv`: attachment; filename=assignments-<plan>-v<version>.csv' },
+        content: { 'application/json': StaffingResultSchema, 'text/csv': null },
+      },
+    },
+    handler: async ({ res, params, query }) => {
       const s = await store.getStaffing(params.staffingId);
       if (!s || s.planId !== params.id) throw new ApiError('NOT_FOUND', `no staffing ${params.staffingId} for plan ${params.id}`);
-      res.type('application/json').send(await store.getBlob(s.blobRef));
+      const blob = await store.getBlob(s.blobRef);
+      if (query.format === 'csv') {
+        const csv = beatShiftAssignmentsCsv(JSON.parse(blob.toString('utf8')) as StaffingJsonBeats);
+        res.attachment(`assignments-${s.planId.slice(0, 8)}-v${s.planVersion}.csv`).type('text/csv').send(csv);
+        return;
+      }
+      res.type('application/json').send(blob);
     },
   });
 

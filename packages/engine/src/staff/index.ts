@@ -6,7 +6,15 @@ export { staffBeats, requiredByShift, resolveStaffOptions, shiftIndexOf, DEFAULT
 export { staffWhatIf, diffStaffing, type WhatIfResult, type StaffingDiff, type BeatShiftChange } from './what-if.js';
 export { staffingInputFromPlan, staffingInputOfPlan, type PlanStaffingData } from './from-plan.js';
 export { beatSuccessors, successorRecord, successionOf, successionOfLineage, successionOfSavedPlan, type BeatSuccession, type Succession } from './successors.js';
-export { staffingToJson, assignmentsToCsv, STAFFING_FORMAT, ASSIGNMENTS_CSV_COLUMNS } from './output.js';
+export {
+  staffingToJson,
+  assignmentsToCsv,
+  beatShiftAssignmentsCsv,
+  STAFFING_FORMAT,
+  ASSIGNMENTS_CSV_COLUMNS,
+  BEAT_SHIFT_ASSIGNMENTS_CSV_COLUMNS,
+  type StaffingJsonBeats,
+} from './output.js';
 export { requiredOfficers, saturationOf, communityShortfallOf, unitsOnDuty, unitsOnDutyByShift, DEFAULT_OFFICER_HOURS_PER_WEEK } from './time-model.js';
 export {
   allocateOfficers,

@@ -72,3 +72,36 @@ export function assignmentsToCsv(result: StaffingResult): string {
     rows.map((a) => [a.officerId, a.name, a.shift, a.rank, a.beat, a.previousBeat, a.targetBeat, a.continuity ? 'yes' : 'no', a.slot, a.reason]),
   );
 }
+
+/** Header of the per beat × shift assignments CSV ({@link beatShiftAssignmentsCsv}). */
+export const BEAT_SHIFT_ASSIGNMENTS_CSV_COLUMNS = ['beat', 'district', 'shift', 'officer', 'required', 'allocated', 'vehicle'] as const;
+
+/** The part of a `staffing.json` document (see {@link staffingToJson}) that {@link beatShiftAssignmentsCsv} reads. */
+export interface StaffingJsonBeats {
+  readonly beats: ReadonlyArray<{
+    readonly id: string;
+    readonly district?: string | null;
+    readonly shifts: ReadonlyArray<{ readonly shift: string; readonly required: number; readonly allocated: number; readonly vehicle?: string | null; readonly officers: readonly string[] }>;
+  }>;
+}
+
+/**
+ * The assignments of a `staffing.json` document as CSV, one row per officer assigned to a beat
+ * in a shift (a beat × shift with nobody assigned gets one row with an empty officer):
+ * `beat,district,shift,officer,required,allocated,vehicle` ({@link BEAT_SHIFT_ASSIGNMENTS_CSV_COLUMNS};
+ * `required` and `allocated` are officers for that beat and shift). Rows follow the document's
+ * beats, then their shifts. RFC 4180 quoting and formula neutralising (`toCsv`), `\n` line ends.
+ * The API serves it as `GET /plans/{id}/staffing/{staffingId}?format=csv` (the map's download).
+ *
+ * @example beatShiftAssignmentsCsv({ beats: [{ id: '0111', shifts: [{ shift: '0-8', required: 1, allocated: 1, officers: ['P1'] }] }] })
+ * // → "beat,district,shift,officer,required,allocated,vehicle\n0111,,0-8,P1,1,1,\n"
+ */
+export function beatShiftAssignmentsCsv(staffing: StaffingJsonBeats): string {
+  const rows: unknown[][] = [];
+  for (const b of staffing.beats) {
+    for (const sh of b.shifts) {
+      for (const o of sh.officers.length ? sh.officers : ['']) rows.push([b.id, b.district, sh.shift, o, sh.required, sh.allocated, sh.vehicle]);
+    }
+  }
+  return toCsv(BEAT_SHIFT_ASSIGNMENTS_CSV_COLUMNS, rows);
+}

@@ -15,7 +15,7 @@ function page(): HTMLElement {
   return root;
 }
 
-function fakeHost(canEdit = true) {
+function fakeHost(canEdit = true, failDownload = false) {
   const calls: string[] = [];
   const said: string[] = [];
   const saved: Array<[string, string]> = [];
@@ -31,6 +31,11 @@ function fakeHost(canEdit = true) {
     post: async (path: string, body: unknown) => {
       calls.push(`POST ${path} ${JSON.stringify(body)}`);
       return { data: { id: 'j', status: 'queued', progress: 0 } as unknown as JobDto, etag: null, status: 202 };
+    },
+    download: async (path: string, fallbackName: string) => {
+      calls.push(`DOWNLOAD ${path}`);
+      if (failDownload) throw new Error('503 busy');
+      return { blob: new Blob(['beat,district,shift,officer,required,allocated,vehicle\n0111,1,0-8,\'=P1,2,3,\n']), fileName: `server-${fallbackName}` };
     },
     followJob: async () => {
       runs = [{ id: 's9', planVersion: 5 }];
@@ -63,9 +68,11 @@ describe('staffing panel', () => {
     expect(f.changes()).toBe(1);
     expect(root.querySelector('#staffing-slot')!.textContent).toContain('Staffing of version 5.');
     expect(f.said.at(-1)).toBe('Staffing done.');
-    panel.exportAssignments();
+    // the assignments CSV is the API's answer for this run, saved under the server's name
+    await panel.exportAssignments();
     await new Promise((ok) => setTimeout(ok, 0));
-    expect(f.saved).toEqual([['assignments-abcdef12-v5.csv', 'beat,district,shift,officer,required,allocated,vehicle\n0111,1,0-8,P1,2,3,\n0111,1,0-8,P2,2,3,\n0111,1,0-8,P3,2,3,\n']]);
+    expect(f.calls.at(-1)).toBe('DOWNLOAD /plans/abcdef123456/staffing/s9?format=csv');
+    expect(f.saved).toEqual([['server-assignments-abcdef12-v5.csv', "beat,district,shift,officer,required,allocated,vehicle\n0111,1,0-8,'=P1,2,3,\n"]]);
     panel.reset();
     expect([panel.staffing, panel.idOfVersion()]).toEqual([null, null]);
   });
@@ -80,7 +87,17 @@ describe('staffing panel', () => {
     expect(f.calls).toEqual([]);
     expect(root.querySelector<HTMLButtonElement>('#staff-run')!.disabled).toBe(true);
     expect(root.querySelector('#staffing-role')!.textContent).toBe('Rosters and officer names are for commanders.');
-    panel.exportAssignments();
+    await panel.exportAssignments();
     expect(f.said).toEqual(['No staffing for this plan yet: run it in the Staffing panel.']);
+  });
+
+  it('says why the assignments CSV could not be downloaded, and saves nothing', async () => {
+    const f = fakeHost(true, true);
+    const panel = new StaffingPanel(f.host).mount(page());
+    await panel.loadRosters();
+    await panel.run();
+    await panel.exportAssignments();
+    expect(f.saved).toEqual([]);
+    expect(f.said.at(-1)).toMatch(/^Assignments CSV unavailable: /);
   });
 });

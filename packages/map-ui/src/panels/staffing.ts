@@ -2,10 +2,10 @@
  * The Staffing panel (commanders): the roster list (`GET /datasets?kind=roster`), "Staff this
  * version" (`POST /plans/{id}/staffing`, a job with progress), the latest staffing of the plan
  * (`GET /plans/{id}/staffing`, then the run) as a table, and the assignments CSV of the Export
- * panel. The beat card reads the officers from {@link StaffingPanel.staffing}.
+ * panel (the API's `?format=csv` answer of the run, downloaded as it is). The beat card reads the officers from {@link StaffingPanel.staffing}.
  */
 import type { ApiClient, JobDto, PlanDto } from '../api-client.js';
-import { staffingToAssignmentsCsv, type StaffingDto } from '../exports.js';
+import type { StaffingDto } from '../exports.js';
 import { el, staffingTable } from '../panels.js';
 import { plainError } from '../words.js';
 
@@ -128,13 +128,23 @@ export class StaffingPanel {
     }
   }
 
-  /** Downloads the assignments CSV of the latest staffing (or says there is none). */
-  exportAssignments(): void {
+  /**
+   * Downloads the assignments CSV of the latest staffing from the API
+   * (`GET /plans/{id}/staffing/{staffingId}?format=csv`: RFC 4180, formulas neutralised), or says
+   * there is none or why it failed.
+   */
+  async exportAssignments(): Promise<void> {
     const plan = this.host.plan();
-    if (!this.staffing || !plan) {
+    const latest = this.latest;
+    if (!this.staffing || !plan || !latest || latest.planId !== plan.id) {
       this.host.say('No staffing for this plan yet: run it in the Staffing panel.', 'refused');
       return;
     }
-    this.host.save(new Blob([staffingToAssignmentsCsv(this.staffing)], { type: 'text/csv' }), `assignments-${plan.id.slice(0, 8)}-v${plan.version}.csv`);
+    try {
+      const { blob, fileName } = await this.host.api.download(`/plans/${plan.id}/staffing/${latest.id}?format=csv`, `assignments-${plan.id.slice(0, 8)}-v${latest.version}.csv`);
+      this.host.save(blob, fileName);
+    } catch (e) {
+      this.host.say(`Assignments CSV unavailable: ${plainError(e)}`, 'refused');
+    }
   }
 }
