@@ -543,8 +543,16 @@ export async function runSoakBench(input: Partial<SoakOptions> = optionsFromArgv
       const endHeap = await srv.memory(true);
 
       // the final history holds every acknowledged edit
-      const hv = await timed('versions', () => call('GET', `/plans/${planId}/versions`));
-      const items = (JSON.parse(hv?.text ?? '{"items":[]}') as { items: Array<{ version: number; action: string }> }).items;
+      // (a paginated list: follow the `next` cursors to the last page)
+      const items: Array<{ version: number; action: string }> = [];
+      for (let cursor: string | null = null, pages = 0; pages < 1000; pages++) {
+        const path = `/plans/${planId}/versions?limit=500${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
+        const hv = await timed('versions', () => call('GET', path));
+        const page = JSON.parse(hv?.text ?? '{"items":[],"next":null}') as { items: Array<{ version: number; action: string }>; next: string | null };
+        items.push(...page.items);
+        cursor = page.next;
+        if (!cursor) break;
+      }
       const byVersion = new Map(items.map((v) => [v.version, v]));
       const history = {
         versions: items.length,
