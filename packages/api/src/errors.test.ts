@@ -15,6 +15,13 @@ describe('problem+json mapping', () => {
     expect(p.errors).toEqual([{ path: 'i.csv.row 1.Latitude', message: expect.stringContaining('Latitude') }]);
   });
 
+  it('an engine error naming a field but no file names a request field: `body.<field>`', () => {
+    const p = toProblem(new BeatplanError('BAD_INPUT', 'no such beat in the plan', { field: 'units.0.beat' }), '/i');
+    expect(p.errors).toEqual([{ path: 'body.units.0.beat', message: expect.stringContaining('no such beat in the plan') }]);
+    // a row without a file keeps its row: it is content, not a request field
+    expect(toProblem(new BeatplanError('BAD_INPUT', 'no id', { row: 3, field: 'id' }), '/i').errors).toEqual([{ path: 'row 3.id', message: expect.stringContaining('no id') }]);
+  });
+
   it('never lets a message or stack of an unexpected error out', () => {
     const e = new Error('SQLITE_CORRUPT at /var/lib/beatplan/beatplan.sqlite');
     const p = toProblem(e, '/i');

@@ -167,8 +167,10 @@ export function toProblem(err: unknown, instance: string): Problem {
     const be = err;
     const p = problem(statusOfEngineCode(be.code), be.code, be.message, instance);
     const { field, row, file } = be.details;
+    // a field of a file is `<file>.row <n>.<field>`; a field with no file or row is a request field: `body.<field>`
     if (field !== undefined || row !== undefined) {
-      p.errors = [{ path: [file, row !== undefined ? `row ${row}` : undefined, field].filter((x) => x !== undefined).join('.'), message: be.message }];
+      const where = file ?? (row === undefined ? 'body' : undefined);
+      p.errors = [{ path: [where, row !== undefined ? `row ${row}` : undefined, field].filter((x) => x !== undefined).join('.'), message: be.message }];
     }
     return p;
   }

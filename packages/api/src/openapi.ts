@@ -154,7 +154,7 @@ export function buildOpenApi(routes: readonly RouteDef[], version: string): Reco
       description:
         'Plans police patrol beats and the officers who work them. Every error is application/problem+json (RFC 9457) with a stable `code`. ' +
         'Roles: viewer (read) < analyst (upload data, run plans) < commander (edit plans, officer names) < admin. ' +
-        'Status rule: 400 `VALIDATION_FAILED` when the request itself is malformed (a parameter, query or body field fails its schema, an unknown field or query parameter); ' +
+        'Status rule: 400 `VALIDATION_FAILED` when the request itself is malformed (a parameter, query or body field fails its schema, an unknown field or query parameter, a body id or beat/shift name that matches nothing); ' +
         '422 (`BAD_INPUT`, `PARSE_ERROR`, `MISSING_FIELD`, `INVALID_GEOMETRY`…) when it is well-formed but its content cannot be used (an unreadable file, a dataset that does not fit). ' +
         'Either way `errors[].path` names the place as a dotted path: `query.limit`, `body.beats`, `body.units.0.shift`, or for a file `<file>.row <n>.<field>`. ' +
         'Lists are paged with `?limit=&cursor=`: the body\'s `next` is the cursor of the next page (null on the last), also sent as a `Link: <…>; rel="next"` header.',

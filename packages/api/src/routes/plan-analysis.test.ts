@@ -232,13 +232,15 @@ describe('POST /plans/:id/response/whatif', () => {
 
   it('names what is wrong: unknown beat or shift, nothing asked, out of range; roles and 404', async () => {
     const unknownBeat = await post({ units: [{ beat: 'B0', shift: '0-8', officers: 2 }, { beat: 'nope', shift: '0-8', officers: 2 }] });
-    expect(unknownBeat.status).toBe(422);
-    expect(unknownBeat.body.code).toBe('BAD_INPUT');
-    expect(unknownBeat.body.detail).toMatch(/units\.(0|1)\.beat/);
+    // a name in the body that matches nothing is a malformed request: 400, path `body.<field>` (as POST /plans/{id}/whatif)
+    expect(unknownBeat.status).toBe(400);
+    expect(unknownBeat.body.code).toBe('VALIDATION_FAILED');
+    expect(unknownBeat.body.errors).toContainEqual({ path: 'body.units.1.beat', message: 'no beat "nope" in the plan' });
     const beat = (await h.http.get(`/api/v1/plans/${planId}/response`).set(h.auth('analyst'))).body.beats[0].id;
     const unknownShift = await post({ units: [{ beat, shift: '7-9', officers: 2 }] });
-    expect(unknownShift.status).toBe(422);
-    expect(unknownShift.body.detail).toMatch(/units\.0\.shift/);
+    expect(unknownShift.status).toBe(400);
+    expect(unknownShift.body.code).toBe('VALIDATION_FAILED');
+    expect(unknownShift.body.errors).toEqual([{ path: 'body.units.0.shift', message: expect.stringContaining('no shift "7-9"') }]);
     const none = await post({});
     expect(none.status).toBe(400);
     expect(none.body.errors[0].path).toBe('body.units');
@@ -299,9 +301,10 @@ describe('POST /plans/:id/whatif', () => {
     const badArea = await post({ roster: rosterId, area: { type: 'Point', coordinates: [0, 0] }, factor: 2 });
     expect(badArea.status).toBe(400);
     expect(badArea.body.errors[0].path).toMatch(/^body\.area/);
-    const badShift = await post({ roster: rosterId, officersOut: [{ shift: '9-17', count: 1 }] });
+    const badShift = await post({ roster: rosterId, officersOut: [{ shift: '0-8', count: 1 }, { shift: '9-17', count: 1 }] });
     expect(badShift.status).toBe(400);
-    expect(badShift.body.errors[0].path).toBe('body.officersOut.0.shift');
+    expect(badShift.body.code).toBe('VALIDATION_FAILED');
+    expect(badShift.body.errors).toEqual([{ path: 'body.officersOut.1.shift', message: expect.stringContaining('no shift "9-17"') }]);
     const badRoster = await post({ roster: data.incidents, officersOut: [{ shift: '0-8', count: 1 }] });
     expect(badRoster.status).toBe(400);
     expect(badRoster.body.errors[0].path).toBe('body.roster');

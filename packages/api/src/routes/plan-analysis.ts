@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import type { AppContext } from '../app-context.js';
 import { engineFileName } from '../context-cache.js';
-import type { IncidentReadOptions, SerializedPlan } from '../engine-service.js';
+import type { IncidentReadOptions, LoadedPlan, SerializedPlan } from '../engine-service.js';
 import { ApiError } from '../errors.js';
 import type { RouteTable } from '../http.js';
 import { DEFAULT_MEETING_SCHEDULE, PlanAccess, planEtag } from '../plan-access.js';
@@ -128,11 +128,14 @@ export function planAnalysisRoutes(t: RouteTable, ctx: AppContext): void {
     body: ResponseWhatIfRequestSchema,
     responses: {
       200: { description: '`{ planId, version, before, after }`, each a ResponseFigures', schema: ResponseWhatIfSchema },
-      422: { description: '`INFEASIBLE`: a shift over 100% utilisation with these officers; `BAD_INPUT`: an unknown beat or shift (`details.field` names it)' },
+      400: { description: '`VALIDATION_FAILED`: the body fails its schema, or names a beat or shift the plan does not have (`errors[].path`: `body.units.<k>.beat` / `.shift`)' },
+      422: { description: '`INFEASIBLE`: a shift over 100% utilisation with these officers' },
     },
     handler: async ({ res, params, body }) => {
       const p = await access.getPlan(params.id);
       const v = await access.getVersion(p, body.version);
+      // an unknown beat or shift named in the body is a malformed request (400), refused before any model runs
+      refuseUnknownNames((await access.loadPlan(p, v)).loaded, 'units', body.units ?? []);
       // both run in the compute pool's worker threads: the request thread only waits
       const [{ planId: _p, version: _v, staffing: _s, ...before }, after] = await Promise.all([
         access.response(p, v.version, undefined),
@@ -159,11 +162,7 @@ export function planAnalysisRoutes(t: RouteTable, ctx: AppContext): void {
       const v = await access.getVersion(p, body.version);
       const roster = await rosterOf(body.roster);
       const { loaded, json } = await access.loadPlan(p, v);
-      const shiftIds = loaded.scores.shifts.map((s) => s.id);
-      const badShifts = (body.officersOut ?? []).flatMap((o, k) =>
-        shiftIds.includes(o.shift) ? [] : [{ path: `body.officersOut.${k}.shift`, message: `no shift "${o.shift}" in the plan (shifts: ${shiftIds.join(', ')})` }],
-      );
-      if (badShifts.length) throw new ApiError('VALIDATION_FAILED', badShifts.map((e) => `${e.path}: ${e.message}`).join('; '), { errors: badShifts });
+      refuseUnknownNames(loaded, 'officersOut', body.officersOut ?? []);
       const scenario = {
         ...(body.officersOut ? { officersOut: body.officersOut } : {}),
         ...(body.area ? { area: body.area, factor: body.factor } : {}),
@@ -372,4 +371,22 @@ export function planAnalysisRoutes(t: RouteTable, ctx: AppContext): void {
       res.json(await meetingsDto(p, settings));
     },
   });
+}
+
+/**
+ * Refuses a request body that names a beat or shift the plan does not have: a 400
+ * `VALIDATION_FAILED` with one `errors[]` entry per unknown name, path `body.<list>.<k>.beat` /
+ * `body.<list>.<k>.shift` (the API's one rule: a name in the request that matches nothing is a
+ * malformed request, not unusable content).
+ * @param list the body field holding the entries (`units`, `officersOut`)
+ * @throws ApiError `VALIDATION_FAILED` when any entry names an unknown beat or shift
+ */
+export function refuseUnknownNames(p: LoadedPlan, list: string, entries: ReadonlyArray<{ beat?: string; shift?: string }>): void {
+  const shiftIds = p.scores.shifts.map((s) => s.id);
+  const beatIds = new Set(p.plan.beatIds);
+  const errors = entries.flatMap((e, k) => [
+    ...(e.beat !== undefined && !beatIds.has(e.beat) ? [{ path: `body.${list}.${k}.beat`, message: `no beat "${e.beat}" in the plan` }] : []),
+    ...(e.shift !== undefined && !shiftIds.includes(e.shift) ? [{ path: `body.${list}.${k}.shift`, message: `no shift "${e.shift}" in the plan (shifts: ${shiftIds.join(', ')})` }] : []),
+  ]);
+  if (errors.length) throw new ApiError('VALIDATION_FAILED', errors.map((e) => `${e.path}: ${e.message}`).join('; '), { errors });
 }
