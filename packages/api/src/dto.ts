@@ -28,6 +28,7 @@ import type {
   ProblemSchema,
   RebalanceRequestSchema,
   ResponseWhatIfRequestSchema,
+  SimulationResultSchema,
   StaffRequestSchema,
   TokenSchema,
   WhatIfRequestSchema,
@@ -61,6 +62,8 @@ export type ResponseWhatIfDto = z.infer<typeof ResponseWhatIfSchema>;
 export type StaffingResultDto = z.infer<typeof StaffingResultSchema>;
 /** `GET /plans/:id/whatif/:jobId`. */
 export type WhatIfResultDto = z.infer<typeof WhatIfResultSchema>;
+/** `GET /plans/:id/simulations/:jobId` (simulation.json). */
+export type SimulationResultDto = z.infer<typeof SimulationResultSchema>;
 /** `GET /health`. */
 export type HealthDto = z.infer<typeof HealthSchema>;
 /** The body of every list: one page of items and the cursor of the next page (null on the last). */

@@ -682,25 +682,65 @@ export const StaffingResultSchema = z
   })
   .meta({ id: 'StaffingResult' });
 
+/** A response run of a what-if: its figures, or why the model could not run (`error`). */
+const ResponseRunSchema = z.union([ResponseFiguresSchema, z.object({ staffingRule: z.string(), error: z.object({ code: z.string(), message: z.string() }) })]);
+
 /** `GET /plans/:id/whatif/:jobId`. */
 export const WhatIfResultSchema = z
   .looseObject({
     planId: IdSchema,
     version: z.number().int(),
     roster: z.union([IdSchema, RosterReportSchema]),
-    scenario: z.record(z.string(), z.unknown()),
-    infeasible: z.string().nullable(),
+    scenario: z.looseObject({
+      officersOut: z.array(z.looseObject({ shift: z.string(), count: z.number().int() })),
+      area: z.looseObject({ cells: z.number().int(), beats: z.array(z.string()), factor: num }).nullable().meta({ description: 'Cells (count) and beats of the area whose workload was multiplied by `factor`; null without an area' }),
+      seed: z.number().int(),
+    }),
+    infeasible: z.string().nullable().meta({ description: 'Why the scenario cannot be staffed, or null' }),
     diff: z.looseObject({
-      shifts: z.array(z.looseObject({ shift: z.string() })),
-      beats: z.array(z.looseObject({ beat: z.string(), shift: z.string() })),
-      moved: z.array(z.looseObject({ officerId: z.string(), shift: z.string() })),
-    }).nullable(),
+      shifts: z.array(
+        z.looseObject({ shift: z.string(), headcountDelta: z.number().int(), maxSaturationBefore: numOrNull, maxSaturationAfter: numOrNull, communityShortfallHoursDelta: num }),
+      ),
+      beats: z.array(
+        z.looseObject({ beat: z.string(), shift: z.string(), allocatedBefore: z.number().int(), allocatedAfter: z.number().int(), saturationBefore: numOrNull, saturationAfter: numOrNull }),
+      ).meta({ description: 'Beat-shifts whose allocation or saturation changed' }),
+      moved: z.array(z.looseObject({ officerId: z.string(), shift: z.string(), before: z.string().nullable(), after: z.string().nullable() })),
+      continuityPercentBefore: num,
+      continuityPercentAfter: num,
+    }).nullable().meta({ description: 'The staffing difference; null when the scenario is infeasible' }),
     response: z.looseObject({
-      before: z.union([ResponseFiguresSchema, z.looseObject({ staffingRule: z.string(), error: z.object({ code: z.string(), message: z.string() }) })]),
-      after: z.union([ResponseFiguresSchema, z.looseObject({ staffingRule: z.string(), error: z.object({ code: z.string(), message: z.string() }) })]),
-    }).nullable(),
+      before: ResponseRunSchema,
+      after: ResponseRunSchema.nullable().meta({ description: 'Null when the scenario is infeasible' }),
+    }),
   })
   .meta({ id: 'WhatIfResult' });
+
+/** One group's replayed figures in simulation.json (the city, a shift, a beat; engine `SimulatedFigures`). */
+const SimulatedFiguresBase = {
+  calls: z.number().int().meta({ description: 'Calls of the group (by the beat of the call\'s cell, the shift of its arrival)' }),
+  unitsOnDuty: num.meta({ description: 'Mean units on duty over the group\'s hours' }),
+  utilisation: numOrNull.meta({ description: 'Busy minutes on calls ÷ on-duty minutes of the group\'s units, 0–1' }),
+  crossBeatShare: numOrNull.meta({ description: 'Share of the calls answered by a unit of another beat, 0–1' }),
+  queuedShare: numOrNull.meta({ description: 'Share of the calls that found no free unit in the city and waited, 0–1' }),
+  meanWaitMinutes: numOrNull,
+  meanTravelMinutes: numOrNull,
+  response: z.object({ meanMinutes: num, p50Minutes: num, p90Minutes: num }).nullable().meta({ description: 'Response time = queue wait + travel, minutes (90th percentile by nearest rank); null without calls' }),
+};
+
+/** `GET /plans/:id/simulations/:jobId` (simulation.json with the plan, version and staffing ids). */
+export const SimulationResultSchema = z
+  .looseObject({
+    planId: IdSchema,
+    version: z.number().int(),
+    staffing: IdSchema,
+    format: z.string(),
+    mode: z.enum(['replay', 'poisson']),
+    city: z.looseObject(SimulatedFiguresBase),
+    shifts: z.array(z.looseObject({ shift: z.string(), ...SimulatedFiguresBase })),
+    beats: z.array(z.looseObject({ id: z.string(), ...SimulatedFiguresBase })),
+    warnings: z.array(z.string()),
+  })
+  .meta({ id: 'SimulationResult' });
 
 /** `GET /health`. */
 export const HealthSchema = z.object({ status: z.literal('ok'), version: z.string() });

@@ -7,6 +7,7 @@
  * `map-style.ts`). Edits are optimistic: a stroke is drawn and measured locally at pointer-up,
  * then the API decides; a refusal (409) rolls it back and says why.
  */
+import type { PageDto } from '@beatplan/api';
 import { addProtocol, Map as MapLibreMap, setWorkerCount, setWorkerUrl, type StyleSpecification, type VectorTileSource } from 'maplibre-gl';
 import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
 import { ApiClient, ApiProblem, type EditResultDto, type JobDto, type PlanDto } from './api-client.js';
@@ -27,7 +28,7 @@ import {
   type CellsResponse,
 } from './cell-model.js';
 import type { FeatureCollection } from './geojson.js';
-import { communityHoursPerShift, drawBriefing, lineageLine, officersPerShift, type StaffingDto } from './exports.js';
+import { communityHoursPerShift, drawBriefing, lineageLine, officersPerShift, type StaffingResultDto } from './exports.js';
 import type { HeatSummary } from './heat.js';
 import { HeatLayer } from './layers/heat-layer.js';
 import { mapLegend } from './legend.js';
@@ -60,7 +61,7 @@ import {
   unitsWhatIfBody,
   whatIfBeatView,
   whatIfBody,
-  type ResponseDto,
+  type PlanResponseDto,
   type ResponseWhatIfDto,
   type UnitsWhatIfForm,
   type WhatIfForm,
@@ -159,7 +160,7 @@ export class PlanningApp {
   sort: SortKey = 'id';
   sortDesc = false;
   /** The latest staffing of the plan on show (commanders), or null. */
-  get staffing(): StaffingDto | null {
+  get staffing(): StaffingResultDto | null {
     return this.staffingPanel.staffing;
   }
   perf: EditTiming[] = [];
@@ -215,7 +216,7 @@ export class PlanningApp {
     return this.heatLayer?.timings ?? {};
   }
   /** Response figures per plan version (`GET /plans/:id/response`), and the beat card's view of them. */
-  private responseCache = new Map<string, Promise<ResponseDto>>();
+  private responseCache = new Map<string, Promise<PlanResponseDto>>();
   responseState: ResponseState = { status: 'loading' };
   private responseKey = '';
   private responseTimer: ReturnType<typeof setTimeout> | undefined;
@@ -336,13 +337,13 @@ export class PlanningApp {
     }).mount($('replay-slot'));
     this.wireUi();
     this.wireMap();
-    let { items } = await this.api.get<{ items: PlanDto[] }>('/plans');
+    let { items } = await this.api.get<PageDto<PlanDto>>('/plans');
     if (!items.length) {
       // `pnpm start` prints the link before the demo plan exists: watch the list until it does
       this.say('No plans yet. The map shows the first plan as soon as one is ready (the demo takes about a minute).');
       while (!items.length) {
         await new Promise((ok) => setTimeout(ok, PLAN_POLL_MS));
-        ({ items } = await this.api.get<{ items: PlanDto[] }>('/plans'));
+        ({ items } = await this.api.get<PageDto<PlanDto>>('/plans'));
         // the demo imports the current beats first: wait for the proposal when it is coming
         if (items.length && items.every((p) => p.inputs.method === 'import') && Date.now() - this.startedAt < PLAN_WAIT_FOR_PROPOSAL_MS) items = [];
       }
@@ -680,7 +681,7 @@ export class PlanningApp {
     let p = this.responseCache.get(key);
     if (!p) {
       const t0 = performance.now();
-      p = this.api.get<ResponseDto>(`/plans/${id}/response?version=${version}`);
+      p = this.api.get<PlanResponseDto>(`/plans/${id}/response?version=${version}`);
       p.then(() => (this.loadTimings.responseMs = performance.now() - t0)).catch(() => this.responseCache.delete(key));
       this.responseCache.set(key, p);
     }
@@ -1382,7 +1383,7 @@ export class PlanningApp {
 
   /** Re-reads the plan list (a job added a plan) and refills the selects; `current` defaults to the plan on show. */
   private async refreshPlanList(current = this.plan?.id): Promise<void> {
-    this.plans = (await this.api.get<{ items: PlanDto[] }>('/plans')).items;
+    this.plans = (await this.api.get<PageDto<PlanDto>>('/plans')).items;
     if (current) this.fillPlanSelects(current);
   }
 

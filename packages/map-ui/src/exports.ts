@@ -3,35 +3,24 @@
  * numbers + legend + title + date), and the staffing figures the beat card reads. Beats
  * GeoJSON, cells CSV and the assignments CSV come from the API as they are.
  */
+import type { StaffingResultDto } from '@beatplan/api';
 import type { Legend, LegendItem } from './map-style.js';
 
-/** One beat × shift of a staffing result (`staffing.json`, engine `staffingToJson`). */
-export interface StaffingShiftDto {
-  shift: string;
-  workloadHours: number | null;
-  required: number;
-  allocated: number;
-  saturation: number | null;
-  communityHours?: number | null;
-  vehicle?: string | null;
-  officers: string[];
-}
-
-/** A staffing result, the fields the map uses. */
-export interface StaffingDto {
-  beats: Array<{ id: string; district?: string | null; shifts: StaffingShiftDto[] }>;
-  continuity?: { percent?: number | null };
-  unfilled?: unknown[];
-}
+/**
+ * A staffing result (`staffing.json`): the API's type (`@beatplan/api`, types only); the map
+ * reads its `beats` (per beat × shift: allocated, required, community hours, officers),
+ * `continuity` and `unfilled`.
+ */
+export type { StaffingResultDto } from '@beatplan/api';
 
 /** Officers allocated per shift for one beat, e.g. `{ '0-8': 2, '8-16': 3 }`. */
-export function officersPerShift(s: StaffingDto | null, beatId: string): Record<string, number> | null {
+export function officersPerShift(s: Pick<StaffingResultDto, 'beats'> | null, beatId: string): Record<string, number> | null {
   const b = s?.beats.find((x) => x.id === beatId);
   return b ? Object.fromEntries(b.shifts.map((x) => [x.shift, x.allocated])) : null;
 }
 
 /** Community-time need per shift for one beat, h/week, e.g. `{ '0-8': 1.5 }` (null without staffing or values). */
-export function communityHoursPerShift(s: StaffingDto | null, beatId: string): Record<string, number> | null {
+export function communityHoursPerShift(s: Pick<StaffingResultDto, 'beats'> | null, beatId: string): Record<string, number> | null {
   const b = s?.beats.find((x) => x.id === beatId);
   if (!b || !b.shifts.some((x) => typeof x.communityHours === 'number')) return null;
   return Object.fromEntries(b.shifts.filter((x) => typeof x.communityHours === 'number').map((x) => [x.shift, x.communityHours as number]));

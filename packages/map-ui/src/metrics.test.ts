@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { cellsToModel } from './cell-model.js';
-import { bandOf, previewStroke, problemBeats, sortBeats, statusOf, type PlanMetricsDto } from './metrics.js';
+import { bandOf, previewStroke, problemBeats, sortBeats, statusOf, type BeatMetricsDto, type PlanMetricsDto } from './metrics.js';
+import { fixture } from './test-support/fixture.js';
 
-const beat = (id: string, workload: number, extra: Partial<PlanMetricsDto['perBeat'][number]> = {}) => ({ id, cells: 10, areaKm2: 1, workload, polsbyPopper: 0.5, contiguous: true, ...extra });
+const beat = (id: string, workload: number, extra: Partial<BeatMetricsDto> = {}) => fixture<BeatMetricsDto>({ id, cells: 10, areaKm2: 1, workload, polsbyPopper: 0.5, contiguous: true, ...extra });
 const metrics = (perBeat: PlanMetricsDto['perBeat'], tolerance = 0.1): PlanMetricsDto => {
   const mean = perBeat.reduce((s, b) => s + b.workload, 0) / perBeat.length;
-  return { resolution: 9, cells: 40, beats: perBeat.length, tolerance, workload: { total: mean * perBeat.length, mean, min: 0, max: 0, maxOverMean: 0, minOverMean: 0, cv: 0 }, contiguity: { nonContiguousBeats: 0 }, compactness: { polsbyPopperMean: 0.5, polsbyPopperMin: 0.5 }, perBeat };
+  return fixture<PlanMetricsDto>({ resolution: 9, cells: 40, beats: perBeat.length, tolerance, workload: { total: mean * perBeat.length, mean, min: 0, max: 0, maxOverMean: 0, minOverMean: 0, cv: 0 }, contiguity: { nonContiguousBeats: 0, emptyBeats: 0 }, compactness: { polsbyPopperMean: 0.5, polsbyPopperMin: 0.5 }, perBeat });
 };
 
 describe('band and status', () => {
@@ -20,8 +21,8 @@ describe('band and status', () => {
     expect(statusOf(111, band)).toBe('over');
   });
   it('defaults the tolerance to ±2.5% (the engine\'s DEFAULT_TOLERANCE)', () => {
-    const m = metrics([beat('1', 100)]);
-    delete m.tolerance;
+    const { tolerance: _tolerance, ...rest } = metrics([beat('1', 100)]);
+    const m = fixture<PlanMetricsDto>(rest);
     expect(bandOf(m).high).toBeCloseTo(102.5);
     expect(bandOf(m).low).toBeCloseTo(97.5);
   });

@@ -5,36 +5,9 @@
  */
 import type { CellModel } from './cell-model.js';
 
-/** One beat of `metrics.json` (`perBeat`), the fields the map uses. */
-export interface BeatMetricsDto {
-  id: string;
-  cells: number;
-  areaKm2: number;
-  workload: number;
-  workloadHours?: number;
-  shiftWorkloadHours?: number[];
-  needHours?: number;
-  polsbyPopper: number;
-  contiguous: boolean;
-  pieces?: number;
-  locked?: boolean;
-  district?: string | null;
-}
-
-/** `metrics.json` (PlanMetrics, DESIGN.md), the fields the map uses. */
-export interface PlanMetricsDto {
-  resolution: number;
-  cells: number;
-  beats: number;
-  workload: { total: number; mean: number; min: number; max: number; maxOverMean: number; minOverMean: number; cv: number };
-  contiguity: { nonContiguousBeats: number; emptyBeats?: number };
-  compactness: { polsbyPopperMean: number; polsbyPopperMin: number };
-  cutEdges?: number;
-  unassignedCells?: number;
-  tolerance?: number;
-  beatsOutsideTolerance?: number;
-  perBeat: BeatMetricsDto[];
-}
+/** `metrics.json` of a plan version and one of its beats: the API's types (`@beatplan/api`, types only). */
+import type { BeatMetricsDto, PlanMetricsDto } from '@beatplan/api';
+export type { BeatMetricsDto, PlanMetricsDto };
 
 /** The workload band beats should stay in: mean × (1 ± tolerance). */
 export interface Band {

@@ -48,7 +48,7 @@ describe('staffing figures per shift', () => {
     expect(officersPerShift(s, '0111')).toEqual({ '0-8': 2, '8-16': 0 });
     expect(officersPerShift(null, '0111')).toBeNull();
     expect(communityHoursPerShift(s, '0111')).toBeNull(); // no community hours in this staffing
-    const withCommunity = { beats: [{ id: 'X', shifts: [{ shift: '0-8', workloadHours: 1, required: 1, allocated: 1, saturation: 0.5, communityHours: 2.5, officers: [] }] }] };
+    const withCommunity = { beats: [{ id: 'X', district: null, shifts: [{ shift: '0-8', workloadHours: 1, required: 1, allocated: 1, saturation: 0.5, communityHours: 2.5, officers: [] }] }] };
     expect(communityHoursPerShift(withCommunity, 'X')).toEqual({ '0-8': 2.5 });
   });
 });

@@ -4,11 +4,11 @@
  * data and returns elements; the app decides where they go. Text only through `textContent`
  * (no HTML injection from data).
  */
-import type { StaffingDto } from './exports.js';
+import type { StaffingResultDto } from './exports.js';
 import type { Legend, LegendItem } from './map-style.js';
 import { formatNumber } from './map-style.js';
 import { withOpacity } from './palette.js';
-import { assumptionLines, beatResponseRows, cityLine, DEFAULT_SATURATION_PERCENT, stepperValue, type ComparisonRow, type ResponseDto, type UnitsWhatIfForm, type WhatIfBeatView, type WhatIfForm } from './response.js';
+import { assumptionLines, beatResponseRows, cityLine, DEFAULT_SATURATION_PERCENT, stepperValue, type ComparisonRow, type PlanResponseDto, type UnitsWhatIfForm, type WhatIfBeatView, type WhatIfForm } from './response.js';
 import type { Band, BeatMetricsDto, PlanMetricsDto, SortKey, StrokeBeatDelta } from './metrics.js';
 import { bandOf, problemBeats, sortBeats, statusOf } from './metrics.js';
 import { staffingCell } from './words.js';
@@ -190,7 +190,7 @@ export function fillBeatOfficers(card: ParentNode, rostered: Record<string, numb
 /** What the beat card knows of the response figures of the version on the map. */
 export type ResponseState =
   | { status: 'loading' }
-  | { status: 'ready'; data: ResponseDto }
+  | { status: 'ready'; data: PlanResponseDto }
   | { status: 'error'; message: string }
   /** The caller's role may not read them (viewer). */
   | { status: 'forbidden' };
@@ -466,7 +466,7 @@ export function legendBox(sections: Legend | readonly Legend[]): HTMLElement {
 }
 
 /** The staffing table: officers allocated per beat and shift, officer ids listed. */
-export function staffingTable(s: StaffingDto): HTMLElement {
+export function staffingTable(s: StaffingResultDto): HTMLElement {
   const shifts = [...new Set(s.beats.flatMap((b) => b.shifts.map((x) => x.shift)))];
   return el(
     'table',

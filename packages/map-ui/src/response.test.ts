@@ -17,11 +17,13 @@ import {
   unitsWhatIfBody,
   whatIfBeatView,
   whatIfBody,
-  type ResponseDto,
+  type PlanResponseDto,
   type ResponseFigures,
+  type ResponseRun,
   type ResponseWhatIfDto,
   type WhatIfResultDto,
 } from './response.js';
+import { fixture } from './test-support/fixture.js';
 
 const fig = (o: Partial<ResponseFigures> = {}): ResponseFigures => ({
   units: 3,
@@ -36,7 +38,7 @@ const fig = (o: Partial<ResponseFigures> = {}): ResponseFigures => ({
   ...o,
 });
 
-const response: ResponseDto = {
+const response = fixture<PlanResponseDto>({
   planId: 'p',
   version: 3,
   staffing: null,
@@ -46,7 +48,7 @@ const response: ResponseDto = {
   beats: [{ id: 'B001', ...fig() }, { id: 'B002', ...fig({ meanTravelMinutes: null, rho: 0 }) }],
   unitsByShift: [[2, 1], [3, 1]],
   warnings: [],
-};
+});
 
 describe('response figures of a beat', () => {
   it('formats minutes, shares and plain numbers', () => {
@@ -71,7 +73,7 @@ describe('response figures of a beat', () => {
 describe('what-if view', () => {
   const before = { ...response, beats: [{ id: 'B001', ...fig() }] };
   const after = { ...response, city: fig({ units: 112, rho: 0.25 }), beats: [{ id: 'B001', ...fig({ meanTravelMinutes: 5.1, rho: 0.3, units: 2 }) }] };
-  const result: WhatIfResultDto = {
+  const result = fixture<WhatIfResultDto>({
     planId: 'p',
     version: 3,
     scenario: { officersOut: [{ shift: '16-24', count: 3 }], area: { cells: 70, beats: ['B001'], factor: 1.5 }, seed: 1 },
@@ -83,11 +85,12 @@ describe('what-if view', () => {
         { beat: 'B001', shift: '0-8', allocatedBefore: 2, allocatedAfter: 2, saturationBefore: 0.2, saturationAfter: 0.3 },
         { beat: 'B002', shift: '16-24', allocatedBefore: 1, allocatedAfter: 0, saturationBefore: 0.4, saturationAfter: null },
       ],
+      moved: [],
       continuityPercentBefore: 100,
       continuityPercentAfter: 95,
     },
     response: { before, after },
-  };
+  });
 
   it('sets the beat figures before and after side by side, with the direction in words', () => {
     const v = whatIfBeatView(result, 'B001');
@@ -175,7 +178,7 @@ describe('officers-on-duty what-if (no roster)', () => {
     expect(unitsWhatIfBody({ saturationPercent: 60, officers: { '0-8': 1001 } }, o).error).toMatch(/whole number/);
   });
 
-  const run = (o: { units: number[][]; beat?: Partial<ResponseFigures>; city?: Partial<ResponseFigures> }) => ({
+  const run = (o: { units: number[][]; beat?: Partial<ResponseFigures>; city?: Partial<ResponseFigures> }) => fixture<ResponseRun>({
     staffingRule: 'required officers (time model)',
     city: fig({ units: 115, ...o.city }),
     shifts: response.shifts,

@@ -8,37 +8,18 @@
  * the saturation target of the time model). Types of the answers the map reads, and pure
  * builders of the rows the card shows (one row builder for both what-ifs) and of the requests.
  */
-import type { ResponseWhatIfDto as ApiResponseWhatIfDto, ResponseWhatIfRequestDto, WhatIfRequestDto } from '@beatplan/api';
+import type { PlanResponseDto, ResponseFiguresDto, ResponseWhatIfDto, ResponseWhatIfRequestDto, WhatIfRequestDto, WhatIfResultDto } from '@beatplan/api';
 import type { MultiPolygon } from './geojson.js';
 import { formatNumber } from './map-style.js';
 
-/** Response figures of a beat, a shift or the city (engine `ResponseFigures`); null = no calls. */
-export interface ResponseFigures {
-  units: number;
-  callsPerHour: number;
-  rho: number;
-  pOwnUnitsBusy: number | null;
-  crossBeatShare: number | null;
-  outsideBeatShare: number | null;
-  meanTravelMinutes: number | null;
-  p90TravelMinutes: number | null;
-  meanQueueWaitMinutes: number | null;
-  /** Mean response time = queue wait + travel, minutes (absent in answers of older servers). */
-  meanResponseMinutes?: number | null;
-}
+/** Response figures of a beat, a shift or the city (the API's `ResponseFigures` entries); null = no calls. */
+export type ResponseFigures = ResponseFiguresDto['city'];
 
-/** What the response figures assume (engine `ResponseAssumptions`), shown one click away on the card. */
-export interface ResponseAssumptions {
-  travel: string;
-  speedKmh: ReadonlyArray<number | null>;
-  detourFactor: ReadonlyArray<number | null>;
-  serviceMinutes: readonly number[];
-  serviceMinutesSource: string;
-  unitsSource: string;
-  responseTime: string;
-  fractionalUnits: string;
-  dispatch: string;
-}
+/** The named figures of {@link ResponseFigures} (`units`, `rho`, `meanTravelMinutes`…; its index signature left out). */
+export type FigureKey = keyof { [K in keyof ResponseFigures as string extends K ? never : number extends K ? never : K]: ResponseFigures[K] };
+
+/** What the response figures assume (the API's `ResponseFigures.assumptions`), shown one click away on the card. */
+export type ResponseAssumptions = ResponseFiguresDto['assumptions'];
 
 /**
  * The assumptions as short lines for people ("Travel: …", "Speed: 30 km/h", …); shift values
@@ -65,84 +46,41 @@ export function assumptionLines(a: ResponseAssumptions): string[] {
   ];
 }
 
-/** `GET /plans/:id/response` (the fields the map reads). */
-export interface ResponseDto {
-  planId: string;
-  version: number;
-  staffing: string | null;
-  staffingRule: string;
-  city: ResponseFigures;
-  shifts: ReadonlyArray<ResponseFigures & { shift: string }>;
-  beats: ReadonlyArray<ResponseFigures & { id: string }>;
-  /** Officers on duty per shift per beat (`[shift][beat]`, beats in the order of `beats`). */
-  unitsByShift: ReadonlyArray<readonly number[]>;
-  warnings: readonly string[];
-  /** What the figures assume (absent in answers of older servers). */
-  assumptions?: ResponseAssumptions;
-}
-
-/** A response run inside a what-if: the figures, or why the model could not run. */
-export type ResponseOrError = Omit<ResponseDto, 'planId' | 'version' | 'staffing'> | { staffingRule: string; error: { code: string; message: string } };
+/**
+ * The answers the map reads, as the API types them (`@beatplan/api`, types only): `GET
+ * /plans/:id/response` ({@link PlanResponseDto}), `POST /plans/:id/response/whatif`
+ * ({@link ResponseWhatIfDto}: `before` as `GET /response` without staffing, `after` the what-if),
+ * `GET /plans/:id/whatif/:jobId` ({@link WhatIfResultDto}) and the what-if requests.
+ */
+export type { PlanResponseDto, ResponseWhatIfDto, ResponseWhatIfRequestDto, WhatIfResultDto };
 
 /** Response figures of a plan version without its ids: `GET /plans/:id/response` less planId/version/staffing. */
-export type ResponseRun = Omit<ResponseDto, 'planId' | 'version' | 'staffing'>;
+export type ResponseRun = ResponseFiguresDto;
 
-/** `POST /plans/:id/response/whatif` request (the API's own type): `version`, `saturationTarget` 0.05..0.95, `units` overrides. */
-export type { ResponseWhatIfRequestDto };
+/** A response run inside a what-if: the figures, or why the model could not run. */
+export type ResponseOrError = WhatIfResultDto['response']['before'];
 
-/**
- * `POST /plans/:id/response/whatif` answer, the fields the map reads: the time model's required
- * officers (`before`, as `GET /response` without staffing) and the what-if (`after`). The API's
- * `ResponseWhatIfDto` must fit it (checked below), so a change of the route breaks the build here.
- */
-export interface ResponseWhatIfDto {
-  planId: string;
-  version: number;
-  before: ResponseRun;
-  after: ResponseRun;
-}
-type Fits<T extends ResponseWhatIfDto> = T;
-/** Compile-time check (no code): the API's answer has every field the map reads. */
-export type ApiResponseWhatIfFits = Fits<ApiResponseWhatIfDto>;
+/** A response run that failed: why the model could not run. */
+export type FailedResponseRun = Exclude<ResponseOrError, ResponseRun>;
 
-/** One beat × shift whose staffing a what-if changed (engine `BeatShiftChange`). */
-export interface BeatShiftChangeDto {
-  beat: string;
-  shift: string;
-  allocatedBefore: number;
-  allocatedAfter: number;
-  saturationBefore: number | null;
-  saturationAfter: number | null;
-}
-
-/** `GET /plans/:id/whatif/:jobId` (the fields the map reads). */
-export interface WhatIfResultDto {
-  planId: string;
-  version: number;
-  scenario: { officersOut: Array<{ shift: string; count: number }>; area: { cells: number; beats: string[]; factor: number } | null; seed: number };
-  infeasible: string | null;
-  diff: {
-    shifts: Array<{ shift: string; headcountDelta: number; maxSaturationBefore: number | null; maxSaturationAfter: number | null; communityShortfallHoursDelta: number }>;
-    beats: BeatShiftChangeDto[];
-    continuityPercentBefore: number;
-    continuityPercentAfter: number;
-  } | null;
-  response: { before: ResponseOrError; after: ResponseOrError | null };
+/** True when a what-if's response run failed (it carries `error` instead of figures). */
+function failed(r: ResponseOrError): r is FailedResponseRun {
+  return 'error' in r;
 }
 
 /** The figures of a response run, or null when it failed (see {@link responseError}). */
-export function figuresOf(r: ResponseOrError | null | undefined): Omit<ResponseDto, 'planId' | 'version' | 'staffing'> | null {
-  return r && !('error' in r) ? r : null;
+export function figuresOf(r: ResponseOrError | null | undefined): ResponseRun | null {
+  return r && !failed(r) ? r : null;
 }
 
 /** Why a response run failed, or null. */
 export function responseError(r: ResponseOrError | null | undefined): string | null {
-  return r && 'error' in r ? `${r.error.code}: ${r.error.message}` : null;
+  return r && failed(r) ? `${r.error.code}: ${r.error.message}` : null;
 }
 
 /** A figure of {@link RESPONSE_FIELDS}: what it is called on the card and how it reads. */
 export interface ResponseField {
-  key: keyof ResponseFigures;
+  key: FigureKey;
   label: string;
   /** Unit of the shown value: `min`, `%` (shares and utilisation, ×100), or a plain number. */
   unit: 'min' | '%' | '';
@@ -172,7 +110,7 @@ export function formatFigure(v: number | null | undefined, unit: ResponseField['
 
 /** One row of the response table. */
 export interface FigureRow {
-  key: keyof ResponseFigures;
+  key: FigureKey;
   label: string;
   value: string;
 }
@@ -182,7 +120,7 @@ export interface FigureRow {
  * no such beat.
  * @example beatResponseRows(await api.get(`/plans/${id}/response`), 'B001')?.[0] // { label: 'Mean travel time', value: '4.57 min', … }
  */
-export function beatResponseRows(r: Pick<ResponseDto, 'beats'>, beatId: string): FigureRow[] | null {
+export function beatResponseRows(r: Pick<PlanResponseDto, 'beats'>, beatId: string): FigureRow[] | null {
   const b = r.beats.find((x) => x.id === beatId);
   if (!b) return null;
   return RESPONSE_FIELDS.map((f) => ({ key: f.key, label: f.label, value: formatFigure(b[f.key], f.unit) }));
@@ -192,7 +130,7 @@ export function beatResponseRows(r: Pick<ResponseDto, 'beats'>, beatId: string):
  * Officers on duty per shift that a response answer assumes for a beat, e.g.
  * `{ '0-8': 2, '8-16': 3 }` (from `unitsByShift`), or null when the beat is not in it.
  */
-export function beatUnitsByShift(r: Pick<ResponseDto, 'beats' | 'shifts' | 'unitsByShift'>, beatId: string): Record<string, number> | null {
+export function beatUnitsByShift(r: Pick<PlanResponseDto, 'beats' | 'shifts' | 'unitsByShift'>, beatId: string): Record<string, number> | null {
   const b = r.beats.findIndex((x) => x.id === beatId);
   if (b < 0) return null;
   return Object.fromEntries(r.shifts.map((s, k) => [s.shift, r.unitsByShift[k]?.[b] ?? NaN]));
@@ -305,7 +243,7 @@ export function whatIfBody(f: WhatIfForm, o: { roster: string; version: number; 
  */
 export function cityLine(rows: readonly ComparisonRow[]): string {
   const words = { better: ' (better)', worse: ' (worse)', same: ' (same)', neutral: '' } as const;
-  const part = (key: keyof ResponseFigures, name: string) => {
+  const part = (key: FigureKey, name: string) => {
     const r = rows.find((x) => x.key === key);
     return r ? `${name} ${r.before} → ${r.after}${words[r.change]}` : null;
   };
@@ -334,7 +272,7 @@ export function defaultUnitsWhatIfForm(): UnitsWhatIfForm {
  * `{ '0-8': 2, '16-24': 3 }` — what the steppers start from: the `before` of the last
  * what-if, or the figures of `GET /response`. Null when there is none or no such beat.
  */
-export function unitsBaseline(r: Pick<ResponseDto, 'beats' | 'shifts' | 'unitsByShift'> | null | undefined, beatId: string): Record<string, number> | null {
+export function unitsBaseline(r: Pick<PlanResponseDto, 'beats' | 'shifts' | 'unitsByShift'> | null | undefined, beatId: string): Record<string, number> | null {
   return r ? beatUnitsByShift(r, beatId) : null;
 }
 

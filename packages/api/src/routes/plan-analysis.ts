@@ -21,6 +21,7 @@ import {
   PlanResponseSchema,
   ResponseWhatIfRequestSchema,
   ResponseWhatIfSchema,
+  SimulationResultSchema,
   WhatIfResultSchema,
   SimulationRequestSchema,
   WhatIfRequestSchema,
@@ -298,7 +299,7 @@ export function planAnalysisRoutes(t: RouteTable, ctx: AppContext): void {
     responses: {
       200: {
         description: '`{ planId, version, staffing, format, mode, calls, assumptions, unitsOnDuty, city, shifts[], priorities[], beats[], hypercube, comparison, warnings }` (see `beatplan simulate --help`)',
-        schema: z.record(z.string(), z.unknown()),
+        schema: SimulationResultSchema,
       },
       409: { description: 'The job has not succeeded (`JOB_NOT_FINISHED`)' },
     },

@@ -3,6 +3,7 @@
  * simulation.json for a stored staffing's plan version, readable per plan and version.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SimulationResultSchema } from '../schemas.js';
 import { createPlan, removeDir, startHarness, uploadBasics, waitForJob, type Harness } from '../testing/harness.js';
 
 let h: Harness;
@@ -43,6 +44,8 @@ describe('POST /plans/:id/simulations', () => {
     const doc = await h.http.get(result.simulation).set(h.auth('analyst'));
     expect(doc.status).toBe(200);
     expect(doc.body.format).toBe('beatplan.simulation/1');
+    // the answer is what the documented schema (and the map's SimulationResultDto) says
+    expect(SimulationResultSchema.safeParse(doc.body).error).toBeUndefined();
     expect(doc.body.mode).toBe('replay');
     expect(doc.body.staffing).toBe(staffingId);
     expect(doc.body.city.response.meanMinutes).toBeCloseTo(doc.body.city.meanWaitMinutes + doc.body.city.meanTravelMinutes, 3);
@@ -67,6 +70,7 @@ describe('POST /plans/:id/simulations', () => {
     };
     const a = await run();
     expect(a.mode).toBe('poisson');
+    expect(SimulationResultSchema.safeParse(a).error).toBeUndefined();
     expect(a.period.days).toBe(14);
     expect(JSON.stringify(await run())).toBe(JSON.stringify(a));
   }, 90_000);

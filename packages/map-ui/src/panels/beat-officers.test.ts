@@ -1,9 +1,11 @@
 // @vitest-environment happy-dom
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import type { BeatMetricsDto } from '../metrics.js';
 import { beatCard, fillBeatOfficers, officersText } from '../panels.js';
+import { fixture } from '../test-support/fixture.js';
 
-const beat = { id: 'B013', cells: 12, areaKm2: 3.2, workload: 40, shiftWorkloadHours: [10, 12, 18], polsbyPopper: 0.41, contiguous: true };
+const beat = fixture<BeatMetricsDto>({ id: 'B013', cells: 12, areaKm2: 3.2, workload: 40, shiftWorkloadHours: [10, 12, 18], polsbyPopper: 0.41, contiguous: true });
 const band = { mean: 40, low: 36, high: 44, tolerance: 0.1 };
 const shifts = ['0-8', '8-16', '16-24'];
 const cells = (card: ParentNode) => Array.from(card.querySelectorAll('[data-testid=beat-officers]'), (td) => td.textContent);

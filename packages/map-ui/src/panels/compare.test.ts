@@ -1,8 +1,9 @@
 // @vitest-environment happy-dom
 import { describe, expect, it } from 'vitest';
+import { fixture } from '../test-support/fixture.js';
 import { compareRows, compareSummary, type ComparisonAnswer } from './compare.js';
 
-const answer: ComparisonAnswer = {
+const answer = fixture<ComparisonAnswer>({
   changedCells: { count: 3, share: 0.0125, cells: ['a', 'b', 'c'] },
   beats: [
     { id: '1', matchedId: '11', workloadBefore: 40, workloadAfter: 40, workloadChange: 0 },
@@ -10,7 +11,7 @@ const answer: ComparisonAnswer = {
     { id: '3', matchedId: null, workloadBefore: 0, workloadAfter: 12, workloadChange: 12 },
     { id: '4', matchedId: '14', workloadBefore: 50, workloadAfter: 49, workloadChange: -1 },
   ],
-};
+});
 
 describe('compare panel', () => {
   it('lists the beats that changed, largest workload change first, with their moved cells', () => {
@@ -36,7 +37,7 @@ describe('compare panel', () => {
   });
 
   it('shows only the sentence when no beat changed', () => {
-    const node = compareSummary({ changedCells: { count: 0, share: 0, cells: [] } }, { thisName: 'A', otherName: 'B' }, new Map());
+    const node = compareSummary({ changedCells: { count: 0, share: 0, cells: [] }, beats: [] }, { thisName: 'A', otherName: 'B' }, new Map());
     expect(node.querySelector('table')).toBeNull();
   });
 });

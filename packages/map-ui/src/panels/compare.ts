@@ -4,16 +4,17 @@
  * and, per beat, the workload before and after. Built from `GET /plans/{other}/compare?with=
  * {this}`, so "before" is the other plan and "after" this one.
  */
+import type { PlanComparisonDto } from '@beatplan/api';
 import { formatNumber } from '../map-style.js';
 import { el } from '../panels.js';
 
-/** The part of the compare answer the panel reads. */
-export interface ComparisonAnswer {
-  /** Cells in a different beat (after matching beats by largest overlap); share of the cells assigned in either plan, 0–1. */
-  changedCells: { count: number; share: number; cells: string[] };
-  /** Per beat of this plan: its matched beat of the other plan and the workload (officer-hours a week) in each. */
-  beats?: ReadonlyArray<{ id: string; matchedId: string | null; workloadBefore: number; workloadAfter: number; workloadChange: number }>;
-}
+/**
+ * The part of the compare answer (`GET /plans/{id}/compare`, the API's {@link PlanComparisonDto})
+ * the panel reads: `changedCells` (cells in a different beat after matching beats by largest
+ * overlap; share of the cells assigned in either plan, 0–1) and per beat of this plan its matched
+ * beat of the other plan and the workload (officer-hours a week) in each.
+ */
+export type ComparisonAnswer = Pick<PlanComparisonDto, 'changedCells' | 'beats'>;
 
 /** One row of {@link compareRows}. */
 export interface CompareRow {
@@ -36,7 +37,7 @@ export interface CompareRow {
  * @param movedIn moved cells per beat id of this plan
  */
 export function compareRows(r: ComparisonAnswer, movedIn: ReadonlyMap<string, number>): CompareRow[] {
-  return (r.beats ?? [])
+  return r.beats
     .map((b) => ({ id: b.id, matchedId: b.matchedId, movedIn: movedIn.get(b.id) ?? 0, before: b.workloadBefore, after: b.workloadAfter, change: b.workloadChange }))
     .filter((x) => x.movedIn > 0 || Math.abs(x.change) >= 0.05)
     .sort((a, b) => Math.abs(b.change) - Math.abs(a.change) || b.movedIn - a.movedIn || a.id.localeCompare(b.id, 'en', { numeric: true }));

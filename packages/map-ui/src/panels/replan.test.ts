@@ -3,12 +3,13 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { ApiClient, JobDto, PlanDto } from '../api-client.js';
 import { ApiProblem } from '../api-client.js';
+import { fixture } from '../test-support/fixture.js';
 import { ReplanPanel, replanBody, replanFigures, type ReplanComparison, type ReplanHost } from './replan.js';
 
-const comparison: ReplanComparison = {
+const comparison = fixture<ReplanComparison>({
   changedCells: { count: 113, share: 0.04, cells: ['a', 'b'] },
   metrics: { a: { workload: { maxOverMean: 3.672 }, compactness: { polsbyPopperMean: 0.411 } }, b: { workload: { maxOverMean: 2.803 }, compactness: { polsbyPopperMean: 0.403 } } },
-};
+});
 
 /** A host over a fake API: the replan job succeeds (or fails) and names plan "new". */
 function fakeHost(outcome: 'succeeded' | 'failed' | 'refused' = 'succeeded') {

@@ -8,22 +8,18 @@
  *
  * The new plan is stored by the job whatever the commander decides; this plan is unchanged.
  */
+import type { PlanComparisonDto } from '@beatplan/api';
 import type { ApiClient, JobDto, PlanDto } from '../api-client.js';
 import { formatNumber } from '../map-style.js';
 import { el } from '../panels.js';
 import { plainError } from '../words.js';
-import type { ComparisonAnswer } from './compare.js';
 
-/** Headline metrics of one plan, as the compare answer carries them (`metrics.a` / `metrics.b`). */
-interface HeadlineMetrics {
-  workload: { maxOverMean: number };
-  compactness: { polsbyPopperMean: number };
-}
-
-/** The compare answer of parent (a) and new plan (b), the parts the panel reads. */
-export interface ReplanComparison extends ComparisonAnswer {
-  metrics: { a: HeadlineMetrics; b: HeadlineMetrics };
-}
+/**
+ * The compare answer of parent (a) and new plan (b) (`GET /plans/{parent}/compare?with={new}`,
+ * the API's {@link PlanComparisonDto}), the parts the panel reads: the changed cells and the
+ * headline metrics of both plans.
+ */
+export type ReplanComparison = Pick<PlanComparisonDto, 'changedCells' | 'metrics'>;
 
 /** What a re-plan reached, parent → new plan. */
 export interface ReplanFigures {

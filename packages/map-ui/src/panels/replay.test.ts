@@ -1,16 +1,17 @@
 // @vitest-environment happy-dom
 import { describe, expect, it } from 'vitest';
 import type { ApiClient, JobDto, PlanDto } from '../api-client.js';
-import { ReplayPanel, replayRows, type ReplayHost, type SimulationDto } from './replay.js';
+import { fixture } from '../test-support/fixture.js';
+import { ReplayPanel, replayRows, type ReplayHost, type SimulationResultDto } from './replay.js';
 
 const fig = (calls: number, mean: number, p90: number, cross: number, queued: number, util: number) => ({ calls, utilisation: util, crossBeatShare: cross, queuedShare: queued, response: { meanMinutes: mean, p50Minutes: mean, p90Minutes: p90 } });
-const sim: SimulationDto = {
+const sim = fixture<SimulationResultDto>({
   version: 4,
   mode: 'replay',
   city: fig(12_345, 7.25, 14.5, 0.183, 0.021, 0.46),
   beats: [{ id: '7', ...fig(310, 6.1, 11.9, 0.25, 0.01, 0.52) }],
   shifts: [],
-};
+});
 
 function fakeHost(o: { runs?: Array<{ jobId: string; status: string }>; staffing?: string | null; canRun?: boolean } = {}) {
   const calls: string[] = [];
@@ -53,7 +54,7 @@ describe('replayed calls panel', () => {
       ['Officers busy on calls', '46%'],
       ['Calls replayed', '12,345'],
     ]);
-    expect(replayRows({ calls: 0, utilisation: null, crossBeatShare: null, queuedShare: null, response: null }).map((r) => r.value)).toEqual(['–', '–', '–', '–', '–', '0']);
+    expect(replayRows(fixture<SimulationResultDto['city']>({ calls: 0, utilisation: null, crossBeatShare: null, queuedShare: null, response: null })).map((r) => r.value)).toEqual(['–', '–', '–', '–', '–', '0']);
   });
 
   it('shows the latest succeeded replay of the version, for the city and the selected beat', async () => {

@@ -7,32 +7,21 @@
  * and `GET /plans/{id}/simulations/{jobId}` (simulation.json, see docs/simulation.md); cached
  * per plan version.
  */
+import type { SimulationResultDto } from '@beatplan/api';
 import type { ApiClient, JobDto, PlanDto } from '../api-client.js';
 import { formatNumber } from '../map-style.js';
 import { el } from '../panels.js';
 import { plainError } from '../words.js';
 
-/** One group's replayed figures (simulation.json: city, a shift, a beat). */
-export interface SimulatedFiguresDto {
-  calls: number;
-  /** Busy minutes on calls ÷ on-duty minutes of the group's units, 0–1. */
-  utilisation: number | null;
-  /** Share of the calls answered by a unit of another beat, 0–1. */
-  crossBeatShare: number | null;
-  /** Share of the calls that found no free unit in the city and waited, 0–1. */
-  queuedShare: number | null;
-  /** Response time = queue wait + travel, minutes: mean and 90th percentile (nearest rank). */
-  response: { meanMinutes: number; p50Minutes: number; p90Minutes: number } | null;
-}
+/**
+ * simulation.json as the API types it (`GET /plans/{id}/simulations/{jobId}`,
+ * {@link SimulationResultDto}); the map reads its version, mode and the city's, shifts' and
+ * beats' replayed figures.
+ */
+export type { SimulationResultDto };
 
-/** The parts of simulation.json the map reads. */
-export interface SimulationDto {
-  version: number;
-  mode: string;
-  city: SimulatedFiguresDto;
-  beats: Array<SimulatedFiguresDto & { id: string }>;
-  shifts: Array<SimulatedFiguresDto & { shift: string }>;
-}
+/** One group's replayed figures (simulation.json: the city, a shift, a beat). */
+export type SimulatedFigures = SimulationResultDto['city'];
 
 /** One row of a replay table: a figure's key, its name for a commander, its value in words. */
 export interface ReplayRow {
@@ -49,7 +38,7 @@ const min = (x: number | undefined) => (x === undefined ? '–' : `${formatNumbe
  * @example replayRows({ calls: 10, utilisation: 0.4, crossBeatShare: 0.1, queuedShare: 0, response: { meanMinutes: 6.2, p50Minutes: 5, p90Minutes: 11 } })[0]
  *   // { key: 'responseMean', label: 'Response time (wait + travel), mean', value: '6.2 min' }
  */
-export function replayRows(f: SimulatedFiguresDto): ReplayRow[] {
+export function replayRows(f: SimulatedFigures): ReplayRow[] {
   return [
     { key: 'responseMean', label: 'Response time (wait + travel), mean', value: min(f.response?.meanMinutes) },
     { key: 'responseP90', label: 'Response time, 90% of calls within', value: min(f.response?.p90Minutes) },
@@ -65,7 +54,7 @@ export type ReplayState =
   | { status: 'loading' }
   | { status: 'none' }
   | { status: 'running'; stage: string }
-  | { status: 'ready'; data: SimulationDto; jobId: string }
+  | { status: 'ready'; data: SimulationResultDto; jobId: string }
   | { status: 'error'; message: string }
   | { status: 'forbidden' };
 
@@ -86,7 +75,7 @@ export class ReplayPanel {
   private city: HTMLElement | null = null;
   private beatSlot: { el: HTMLElement; beatId: string } | null = null;
   private key = '';
-  private readonly cache = new Map<string, Promise<{ data: SimulationDto; jobId: string } | null>>();
+  private readonly cache = new Map<string, Promise<{ data: SimulationResultDto; jobId: string } | null>>();
   /** The state, for tests and the host. */
   state: ReplayState = { status: 'loading' };
 
@@ -136,11 +125,11 @@ export class ReplayPanel {
     this.render();
   }
 
-  private async latest(planId: string, version: number): Promise<{ data: SimulationDto; jobId: string } | null> {
+  private async latest(planId: string, version: number): Promise<{ data: SimulationResultDto; jobId: string } | null> {
     const { items } = await this.host.api.get<{ items: Array<{ jobId: string; status: string }> }>(`/plans/${planId}/simulations?version=${version}`);
     const done = items.find((i) => i.status === 'succeeded');
     if (!done) return null;
-    return { data: await this.host.api.get<SimulationDto>(`/plans/${planId}/simulations/${done.jobId}`), jobId: done.jobId };
+    return { data: await this.host.api.get<SimulationResultDto>(`/plans/${planId}/simulations/${done.jobId}`), jobId: done.jobId };
   }
 
   /** Starts a replay on the latest staffing of this version and shows it when done. */

@@ -1,12 +1,13 @@
 // @vitest-environment happy-dom
 import { describe, expect, it } from 'vitest';
 import type { ApiClient, JobDto, PlanDto } from '../api-client.js';
-import type { StaffingDto } from '../exports.js';
+import type { StaffingResultDto } from '../exports.js';
+import { fixture } from '../test-support/fixture.js';
 import { StaffingPanel, type StaffingHost } from './staffing.js';
 
-const staffing: StaffingDto = {
+const staffing = fixture<StaffingResultDto>({
   beats: [{ id: '0111', district: '1', shifts: [{ shift: '0-8', workloadHours: 20, required: 2, allocated: 3, saturation: 0.5, officers: ['P1', 'P2', 'P3'] }] }],
-};
+});
 
 function page(): HTMLElement {
   const root = document.createElement('div');

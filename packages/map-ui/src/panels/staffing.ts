@@ -4,8 +4,9 @@
  * (`GET /plans/{id}/staffing`, then the run) as a table, and the assignments CSV of the Export
  * panel (the API's `?format=csv` answer of the run, downloaded as it is). The beat card reads the officers from {@link StaffingPanel.staffing}.
  */
+import type { DatasetDto, PageDto } from '@beatplan/api';
 import type { ApiClient, JobDto, PlanDto } from '../api-client.js';
-import type { StaffingDto } from '../exports.js';
+import type { StaffingResultDto } from '../exports.js';
 import { el, staffingTable } from '../panels.js';
 import { plainError } from '../words.js';
 
@@ -29,7 +30,7 @@ const IDS = { roster: 'roster-select', run: 'staff-run', slot: 'staffing-slot', 
 /** The Staffing panel: `mount` once; `reset` / `loadLatest` when another plan is shown. */
 export class StaffingPanel {
   /** The latest staffing of the plan on show (commanders), or null. */
-  staffing: StaffingDto | null = null;
+  staffing: StaffingResultDto | null = null;
   /** Plan id and version of {@link staffing}'s run, and its id. */
   latest: { id: string; planId: string; version: number } | null = null;
   private root: Document | HTMLElement = document;
@@ -78,7 +79,7 @@ export class StaffingPanel {
   async loadRosters(): Promise<void> {
     if (!this.host.canEdit()) return;
     try {
-      const { items } = await this.host.api.get<{ items: Array<{ id: string; name: string }> }>('/datasets?kind=roster');
+      const { items } = await this.host.api.get<PageDto<Pick<DatasetDto, 'id' | 'name'>>>('/datasets?kind=roster');
       this.$(IDS.roster).replaceChildren(...items.map((d) => el('option', { value: d.id }, d.name)));
     } catch (e) {
       this.host.say(`Rosters unavailable: ${plainError(e)}`);
@@ -93,7 +94,7 @@ export class StaffingPanel {
       const { items } = await this.host.api.get<{ items: Array<{ id: string; planVersion: number }> }>(`/plans/${plan.id}/staffing`);
       const last = items[items.length - 1];
       if (!last) return;
-      this.staffing = await this.host.api.get<StaffingDto>(`/plans/${plan.id}/staffing/${last.id}`);
+      this.staffing = await this.host.api.get<StaffingResultDto>(`/plans/${plan.id}/staffing/${last.id}`);
       this.latest = { id: last.id, planId: plan.id, version: last.planVersion };
       this.$(IDS.slot).replaceChildren(el('p', {}, `Staffing of version ${last.planVersion}.`), staffingTable(this.staffing));
       this.host.changed();
