@@ -67,6 +67,7 @@ import {
   readPolygonLayer,
   readRoster,
   type ColumnMapping,
+  type DateOnlyPolicy,
   type IngestReport,
   type PolygonLayerReport,
   type TimeFormat,
@@ -208,6 +209,10 @@ export interface IncidentReadOptions {
   format?: 'csv' | 'geojson';
   mapping?: ColumnMapping;
   timeFormat?: TimeFormat;
+  /** The city's IANA zone: offset times are converted into its wall clock (see `IncidentClock`). */
+  timeZone?: string;
+  /** Date-only times: dropped (default) or read at noon. */
+  dateOnly?: DateOnlyPolicy;
 }
 
 /**

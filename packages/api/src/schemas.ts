@@ -3,6 +3,7 @@
  * OpenAPI document, and give the map UI its static types (`z.infer`).
  */
 import { parseShifts } from '@beatplan/engine';
+import { IncidentClock } from '@beatplan/engine/io';
 import { z } from 'zod';
 import { DATASET_KINDS, JOB_KINDS, JOB_STATUSES, ROLES } from './store/store.js';
 
@@ -87,6 +88,27 @@ export const IncidentsUploadQuery = UploadQueryBase.extend({
   type: z.string().min(1).optional().meta({ description: 'Incident type column or property' }),
   priority: z.string().min(1).optional().meta({ description: 'Priority column or property' }),
   timeFormat: z.enum(['auto', 'ymd', 'mdy', 'dmy']).optional(),
+  timeZone: z
+    .string()
+    .min(1)
+    .max(64)
+    .superRefine((v, c) => {
+      // the engine's own check of the zone name, at request time
+      try {
+        new IncidentClock({ timeZone: v });
+      } catch (e) {
+        c.addIssue({ code: 'custom', message: (e as Error).message });
+      }
+    })
+    .optional()
+    .meta({
+      description:
+        "The city's IANA time zone, e.g. America/Chicago: times written with an offset (Z, -05:00) are converted into its wall clock, so they land in the right shifts; times without an offset are its wall clock already. Default: every time is read as the wall clock written (offsets kept, counted in `info.report.times`). Same as the CLI's --timezone.",
+    }),
+  dateOnly: z
+    .enum(['drop', 'noon'])
+    .optional()
+    .meta({ description: 'Times that are a date without a time of day: drop them (reason date_only, the default) or place them at 12:00 local time. Same as the CLI\'s --date-only.' }),
 });
 
 /** Query of a layer upload: the numeric property to read. */

@@ -57,6 +57,33 @@ describe('datasets', () => {
     expect(r.body.info.report).toMatchObject({ read: 250, used: 250, format: 'csv' });
   });
 
+  it('reads incident times in the city\'s time zone (timeZone, dateOnly), as the CLI does', async () => {
+    // the harness file's times written as UTC (Z): without a zone the offsets are kept and counted …
+    const utc = incidentsCsv(120).replace(/(T\d\d:\d\d:\d\d),/g, '$1Z,');
+    const kept = await post('incidents', 'analyst', 'text/csv', utc);
+    expect(kept.status).toBe(201);
+    expect(kept.body.info.report.times).toMatchObject({ timeZone: null, converted: 0, offsetKept: 120 });
+    // … with the zone they are converted into its wall clock, and the read options are stored for the plans
+    const converted = await post('incidents?timeZone=America%2FChicago', 'analyst', 'text/csv', utc);
+    expect(converted.status).toBe(201);
+    expect(converted.body.info.report.times).toMatchObject({ timeZone: 'America/Chicago', converted: 120, offsetKept: 0 });
+    expect(converted.body.info.read).toMatchObject({ timeZone: 'America/Chicago' });
+    // date-only rows: dropped by default (reason date_only), read at noon on request
+    const dates = incidentsCsv(50).replace(/T\d\d:\d\d:\d\d,/g, ',');
+    const dropped = await post('incidents', 'analyst', 'text/csv', dates);
+    expect(dropped.body.info.report.used).toBe(0);
+    const noon = await post('incidents?dateOnly=noon', 'analyst', 'text/csv', dates);
+    expect(noon.status).toBe(201);
+    expect(noon.body.info.report).toMatchObject({ used: 50, times: { dateAtNoon: 50 } });
+    // an unknown zone or policy is refused at request time, naming the parameter
+    const badZone = await post('incidents?timeZone=Mars%2FOlympus', 'analyst', 'text/csv', utc);
+    expect(badZone.status).toBe(400);
+    expect(badZone.body.errors.map((e: { path: string }) => e.path)).toContain('query.timeZone');
+    const badPolicy = await post('incidents?dateOnly=midnight', 'analyst', 'text/csv', dates);
+    expect(badPolicy.status).toBe(400);
+    expect(badPolicy.body.errors.map((e: { path: string }) => e.path)).toContain('query.dateOnly');
+  });
+
   it('a malformed CSV gives a report of rejected rows, not a crash', async () => {
     const csv = [
       'lat,lng,time,type',

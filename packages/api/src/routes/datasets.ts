@@ -144,6 +144,8 @@ export function datasetRoutes(t: RouteTable, ctx: AppContext): void {
         format,
         ...(Object.keys(mapping).length ? { mapping } : {}),
         ...(q.timeFormat ? { timeFormat: q.timeFormat } : {}),
+        ...(q.timeZone ? { timeZone: q.timeZone } : {}),
+        ...(q.dateOnly ? { dateOnly: q.dateOnly } : {}),
       };
       const report = await inspectIncidents(s.path, fileName, read);
       return { read, report };
