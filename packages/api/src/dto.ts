@@ -29,10 +29,13 @@ import type {
   RebalanceRequestSchema,
   ResponseWhatIfRequestSchema,
   SimulationResultSchema,
+  SimulationRunSchema,
+  StaffingRunSchema,
   StaffRequestSchema,
   TokenSchema,
   WhatIfRequestSchema,
 } from './schemas.js';
+import type { ReferenceSchema } from './routes/reference.js';
 
 export type ProblemDto = z.infer<typeof ProblemSchema>;
 export type PlanDto = z.infer<typeof PlanSchema>;
@@ -64,6 +67,12 @@ export type StaffingResultDto = z.infer<typeof StaffingResultSchema>;
 export type WhatIfResultDto = z.infer<typeof WhatIfResultSchema>;
 /** `GET /plans/:id/simulations/:jobId` (simulation.json). */
 export type SimulationResultDto = z.infer<typeof SimulationResultSchema>;
+/** One item of `GET /plans/:id/staffing`. */
+export type StaffingRunDto = z.infer<typeof StaffingRunSchema>;
+/** One item of `GET /plans/:id/simulations`. */
+export type SimulationRunDto = z.infer<typeof SimulationRunSchema>;
+/** `GET /plans/:id/reference`. */
+export type ReferenceDto = z.infer<typeof ReferenceSchema>;
 /** `GET /health`. */
 export type HealthDto = z.infer<typeof HealthSchema>;
 /** The body of every list: one page of items and the cursor of the next page (null on the last). */

@@ -764,5 +764,20 @@ export const SimulationResultSchema = z
   })
   .meta({ id: 'SimulationResult' });
 
+/** One staffing run in `GET /plans/{id}/staffing`. */
+export const StaffingRunSchema = z.object({ id: IdSchema, planId: IdSchema, planVersion: z.number().int(), roster: IdSchema, createdAt: z.string() });
+
+/** One simulation run in `GET /plans/{id}/simulations`. */
+export const SimulationRunSchema = z.object({
+  jobId: IdSchema,
+  status: z.enum(JOB_STATUSES),
+  version: z.number().int().meta({ description: 'The plan version simulated' }),
+  staffing: IdSchema.meta({ description: 'The staffing whose officers were on duty' }),
+  mode: z.enum(['replay', 'poisson']),
+  city: z.looseObject(SimulatedFiguresBase).nullable().meta({ description: "The city's replayed figures of a finished run; null otherwise" }),
+  simulation: z.string().nullable().meta({ description: 'URL of the whole result (simulation.json) of a finished run; null otherwise' }),
+  createdAt: z.string(),
+});
+
 /** `GET /health`. */
 export const HealthSchema = z.object({ status: z.literal('ok'), version: z.string() });

@@ -24,6 +24,7 @@ import {
   SimulationResultSchema,
   WhatIfResultSchema,
   SimulationRequestSchema,
+  SimulationRunSchema,
   WhatIfRequestSchema,
 } from '../schemas.js';
 import type { PlanRecord, PlanSettings } from '../store/store.js';
@@ -267,7 +268,7 @@ export function planAnalysisRoutes(t: RouteTable, ctx: AppContext): void {
     responses: {
       200: {
         description: '`{ items: [{ jobId, status, version, staffing, mode, city, simulation, createdAt }] }`: `city` holds the replayed figures of finished runs, `simulation` the URL of the whole result',
-        schema: z.object({ items: z.array(z.record(z.string(), z.unknown())) }),
+        schema: z.object({ items: z.array(SimulationRunSchema) }),
       },
     },
     handler: async ({ res, params, query }) => {

@@ -24,6 +24,7 @@ import { jobDto } from './jobs.js';
 import {
   CellsQuery,
   CellsSchema,
+  StaffingRunSchema,
   CompareQuery,
   EditResultSchema,
   ExportQuery,
@@ -603,7 +604,6 @@ export function planRoutes(t: RouteTable, ctx: AppContext): { submitPlan: (body:
   });
 
   // ---- staffing (officer names: commander and admin only)
-  const StaffingSchema = z.object({ id: IdSchema, planId: IdSchema, planVersion: z.number().int(), roster: IdSchema, createdAt: z.string() });
   t.add({
     method: 'post',
     path: '/plans/:id/staffing',
@@ -650,7 +650,7 @@ export function planRoutes(t: RouteTable, ctx: AppContext): { submitPlan: (body:
     role: 'commander',
     params: IdParams,
     query: PageQuery,
-    responses: { 200: { description: 'Staffing results, oldest first, one page', schema: pageSchema(StaffingSchema) } },
+    responses: { 200: { description: 'Staffing results, oldest first, one page', schema: pageSchema(StaffingRunSchema) } },
     handler: async ({ req, res, params, query }) => {
       const p = await getPlan(params.id);
       const page = pageOf(await store.listStaffing(p.id), (s) => s.id, query, req, res);

@@ -6,16 +6,14 @@
  */
 import type { LayerSpecification, Map as MapLibreMap } from 'maplibre-gl';
 import type { ApiClient } from '../api-client.js';
-import type { FeatureCollection } from '../geojson.js';
+import type { ReferenceDto } from '@beatplan/api';
 import type { LegendItem } from '../map-style.js';
 
-/** A reference layer kind, as the API names it. */
-export type ReferenceKind = 'areas' | 'districts' | 'roads' | 'barriers';
+/** `GET /plans/:id/reference` (the API's type). */
+export type ReferenceAnswer = ReferenceDto;
 
-/** `GET /plans/:id/reference`. */
-export interface ReferenceAnswer {
-  layers: Array<{ kind: ReferenceKind; name: string; data: FeatureCollection }>;
-}
+/** A reference layer kind, as the API names it. */
+export type ReferenceKind = ReferenceDto['layers'][number]['kind'];
 
 /** How each kind is drawn: colour, line width (px), and whether it goes over the cells. */
 export const REFERENCE_STYLE: Record<ReferenceKind, { colour: string; width: number; over: boolean; label: string }> = {

@@ -7,7 +7,7 @@
  * and `GET /plans/{id}/simulations/{jobId}` (simulation.json, see docs/simulation.md); cached
  * per plan version.
  */
-import type { SimulationResultDto } from '@beatplan/api';
+import type { SimulationResultDto, SimulationRunDto } from '@beatplan/api';
 import type { ApiClient, JobDto, PlanDto } from '../api-client.js';
 import { formatNumber } from '../map-style.js';
 import { el } from '../panels.js';
@@ -126,7 +126,7 @@ export class ReplayPanel {
   }
 
   private async latest(planId: string, version: number): Promise<{ data: SimulationResultDto; jobId: string } | null> {
-    const { items } = await this.host.api.get<{ items: Array<{ jobId: string; status: string }> }>(`/plans/${planId}/simulations?version=${version}`);
+    const { items } = await this.host.api.get<{ items: Array<Pick<SimulationRunDto, 'jobId' | 'status'>> }>(`/plans/${planId}/simulations?version=${version}`);
     const done = items.find((i) => i.status === 'succeeded');
     if (!done) return null;
     return { data: await this.host.api.get<SimulationResultDto>(`/plans/${planId}/simulations/${done.jobId}`), jobId: done.jobId };

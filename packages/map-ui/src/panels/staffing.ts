@@ -4,7 +4,7 @@
  * (`GET /plans/{id}/staffing`, then the run) as a table, and the assignments CSV of the Export
  * panel (the API's `?format=csv` answer of the run, downloaded as it is). The beat card reads the officers from {@link StaffingPanel.staffing}.
  */
-import type { DatasetDto, PageDto } from '@beatplan/api';
+import type { DatasetDto, PageDto, StaffingRunDto } from '@beatplan/api';
 import type { ApiClient, JobDto, PlanDto } from '../api-client.js';
 import type { StaffingResultDto } from '../exports.js';
 import { el, staffingTable } from '../panels.js';
@@ -91,7 +91,7 @@ export class StaffingPanel {
     const plan = this.host.plan();
     if (!plan || !this.host.canEdit()) return;
     try {
-      const { items } = await this.host.api.get<{ items: Array<{ id: string; planVersion: number }> }>(`/plans/${plan.id}/staffing`);
+      const { items } = await this.host.api.get<PageDto<Pick<StaffingRunDto, 'id' | 'planVersion'>>>(`/plans/${plan.id}/staffing`);
       const last = items[items.length - 1];
       if (!last) return;
       this.staffing = await this.host.api.get<StaffingResultDto>(`/plans/${plan.id}/staffing/${last.id}`);
