@@ -130,27 +130,7 @@ export async function createPlan(stack: Stack, body: Record<string, unknown>, ti
   }
 }
 
-/**
- * The demo city's incidents, the first `rows` rows. A fresh clone has no incidents.csv (it
- * is git-ignored): it is generated here exactly as `pnpm demo:data` would (same seed, same
- * bytes), so the pictures are the same on every machine.
- */
-export async function demoIncidents(rows: number): Promise<string> {
-  const file = join(ROOT, 'data/demo/incidents.csv');
-  if (!existsSync(file)) {
-    const { writeDemo } = await import('../../data/generator/write-demo.js');
-    await writeDemo({ outDir: join(ROOT, 'data/demo') });
-  }
-  const text = readFileSync(file, 'utf8');
-  let end = 0;
-  for (let k = 0; k <= rows && end >= 0; k++) end = text.indexOf('\n', end + 1);
-  return end < 0 ? text : text.slice(0, end + 1);
-}
-
-/** Reads a demo file. */
-export function demoFile(name: string): string {
-  return readFileSync(join(ROOT, 'data/demo', name), 'utf8');
-}
+export { demoFile, demoIncidents } from '../support/demo-data.js';
 
 /** Where screenshots go. */
 export const ARTIFACTS = join(ROOT, 'test-artifacts');

@@ -15,6 +15,7 @@ import { createTestDatabase, dropTestDatabase, incidentsCsv, removeDir, squareBo
 import { spawnServer, type SpawnedServer } from '../testing/spawn-server.js';
 import { spawnWorker as startWorker, type SpawnedWorker as Worker } from '../testing/spawn-worker.js';
 import { readSse } from '../testing/sse.js';
+import { ensureDemoIncidents } from '../../../../test/support/demo-data.js';
 
 const ROOT = join(import.meta.dirname, '../../../..');
 const DEMO = join(ROOT, 'data/demo');
@@ -74,6 +75,7 @@ describe('shared job queue: two instances, two workers', () => {
       expect(r.status).toBe(201);
       return r.body.id as string;
     };
+    await ensureDemoIncidents(); // git-ignored: generated on a fresh clone
     inputs = { boundary: await up('boundary', 'boundary.geojson', 'application/geo+json'), incidents: await up('incidents', 'incidents.csv', 'text/csv') };
   }, 180_000);
 
