@@ -460,7 +460,8 @@ export async function planOnContext(
     report = { method: r.report.method, movedShare: r.report.movedShare ?? null, warnings: r.report.warnings, islands: r.report.islands, iterations: r.report.iterations, timedOut: r.report.timedOut };
   }
   const planMs = performance.now() - t0;
-  const inherited = method === 'plan' && parent ? inheritBeatIds(plan, parent, ctx.scores.workloadHours) : undefined;
+  // planned from the parent: its beats are the parent's, under the parent's ids (no re-matching)
+  const inherited = method === 'plan' && parent ? inheritBeatIds(plan, parent, ctx.scores.workloadHours, { keepIds: initial !== undefined }) : undefined;
   if (inherited) plan = inherited.plan;
   const extra = {
     method,

@@ -101,6 +101,30 @@ describe('inheritBeatIds', () => {
     expect(lineage.usedIds).toEqual(expect.arrayContaining(['B010', 'B011', ...A.beatIds, ...plan.beatIds]));
   });
 
+  it('keepIds: a plan planned from its parent keeps its own (the parent\'s) ids, so ids and the moved share agree', () => {
+    // a re-plan that started from A: its beats are A's beats, under A's ids, with cells moved
+    const { plan: planned, report } = planBeats(grid, workload, { initial: A, seed: 3, tolerance: 0.01 });
+    expect(planned.beatIds).toEqual(A.beatIds);
+    // swap two beats' cells wholesale: the matching would re-pair them, keepIds must not
+    const swapped = { ...planned, beatOfCell: Int32Array.from(planned.beatOfCell, (b) => (b === 0 ? 1 : b === 1 ? 0 : b)) };
+    expect(inheritBeatIds(swapped, parentOf(A), workload).plan.beatIds.slice(0, 2)).toEqual([A.beatIds[1], A.beatIds[0]]);
+    const { plan, lineage } = inheritBeatIds(planned, parentOf(A), workload, { keepIds: true });
+    expect(plan.beatIds).toEqual(A.beatIds);
+    expect(lineage.beats.every((b) => b.inherited)).toBe(true);
+    // the planner's moved share equals the id-by-id recount anyone can make from the two plans
+    let moved = 0;
+    let all = 0;
+    for (let i = 0; i < grid.cellCount; i++) {
+      all += workload[i]!;
+      if (A.beatIds[A.beatOfCell[i]!] !== plan.beatIds[plan.beatOfCell[i]!]) moved += workload[i]!;
+    }
+    expect(report.change!.movedWorkloadShare).toBeCloseTo(moved / all, 12);
+    // an id the parent does not know gets a fresh one
+    const extra = inheritBeatIds({ ...planned, beatIds: [...planned.beatIds.slice(0, -1), 'NEW'] }, parentOf(A), workload, { keepIds: true });
+    expect(extra.plan.beatIds.at(-1)).not.toBe('NEW');
+    expect(A.beatIds).not.toContain(extra.plan.beatIds.at(-1));
+  });
+
   it('round-trips through plan.json, survives an edit, and refuses a malformed lineage', () => {
     const { plan, lineage } = inheritBeatIds(B, parentOf(A), workload);
     const json = planToJson(grid, plan, workload, {}, lineage);

@@ -215,18 +215,32 @@ export function freshBeatIds(count: number, used: Iterable<string>): string[] {
  * @param plan the new plan (its ids are replaced)
  * @param parent the parent, mapped onto the plan's grid ({@link mapParentOntoGrid} or an imported layer)
  * @param workloadHours workload per cell, officer-hours per week (all shifts: `scores.workloadHours`)
+ * @param options `keepIds`: the plan was planned FROM the parent (`planBeats({ initial })` with the
+ *   parent as initial plan), so its beats already are the parent's beats under the parent's ids:
+ *   each keeps its own id (a beat whose id the parent does not know gets a fresh one) instead of
+ *   being re-matched. Then "a cell changed beat" means the same thing in the planner's moved share,
+ *   in the lineage and for anyone comparing the parent's and the plan's ids cell by cell.
  * @throws BeatplanError `BAD_INPUT` when the parent's cells do not fit the plan; `INTERNAL` (matching certificate)
  * @example
  * const { plan: named, lineage } = inheritBeatIds(plan, parent, scores.workloadHours);
  */
-export function inheritBeatIds(plan: BeatPlan, parent: ParentPlan, workloadHours: ArrayLike<number>): { plan: BeatPlan; lineage: PlanLineage } {
+export function inheritBeatIds(
+  plan: BeatPlan,
+  parent: ParentPlan,
+  workloadHours: ArrayLike<number>,
+  options: { readonly keepIds?: boolean } = {},
+): { plan: BeatPlan; lineage: PlanLineage } {
   if (parent.beatOfCell.length !== plan.cellCount) {
     throw new BeatplanError('BAD_INPUT', `lineage: the parent covers ${parent.beatOfCell.length} cells, the plan ${plan.cellCount}`, { field: 'parent', value: parent.name });
   }
   const Ko = parent.beatIds.length;
   const Kn = plan.beatIds.length;
   const o = beatOverlap(parent.beatOfCell, Ko, plan.beatOfCell, Kn, workloadHours);
-  const { oldOfNew } = matchBeats(o, Ko, Kn);
+  let oldOfNew: Int32Array;
+  if (options.keepIds) {
+    const parentIndex = new Map(parent.beatIds.map((id, b) => [id, b]));
+    oldOfNew = Int32Array.from(plan.beatIds, (id) => parentIndex.get(id) ?? -1);
+  } else oldOfNew = matchBeats(o, Ko, Kn).oldOfNew;
   const used = new Set([...(parent.ancestorIds ?? []), ...parent.beatIds]);
   const fresh = freshBeatIds(oldOfNew.reduce((a, x) => a + (x < 0 ? 1 : 0), 0), used);
   let f = 0;

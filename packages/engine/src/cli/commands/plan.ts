@@ -275,7 +275,8 @@ export async function planCommand(argv: string[], io: CliIo): Promise<number> {
     onProgress: progress,
   });
   const planMs = performance.now() - t;
-  const inherited = parent ? inheritBeatIds(planned, parent, scores.workloadHours) : undefined;
+  // planned from the parent: its beats are the parent's, under the parent's ids (no re-matching)
+  const inherited = parent ? inheritBeatIds(planned, parent, scores.workloadHours, { keepIds: initialPlan !== undefined }) : undefined;
   const plan = inherited?.plan ?? planned;
 
   t = performance.now();
