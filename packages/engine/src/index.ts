@@ -16,3 +16,4 @@ export * from './plan/index.js';
 export * from './solver/index.js';
 export * from './staff/index.js';
 export * from './response/index.js';
+export * from './usecases/index.js';

@@ -7,7 +7,7 @@
  */
 import { buildTravelModel, withRoads, type RoadNetwork, type TravelModel } from '@beatplan/engine';
 import { PlanGridCache } from '../context-cache.js';
-import { allocatedUnits, planResponse, readRoadNetwork, requiredUnits, REQUIRED_OFFICERS_RULE, whatIfUnits, type LoadedPlan } from '../engine-service.js';
+import { allocatedOfficersOf, planResponse, readRoadNetwork, requiredUnits, REQUIRED_OFFICERS_RULE, whatIfUnits, type LoadedPlan } from '../engine-service.js';
 import { isEngineError } from '../errors.js';
 import type { ComputeReply, ComputeRequest, ComputeTask } from './compute-protocol.js';
 
@@ -45,7 +45,7 @@ async function compute(v: Version, task: ComputeTask): Promise<unknown> {
   const travel = v.travel;
   if (task.kind === 'response') {
     if (!task.staffing) return planResponse(p, requiredUnits(p), REQUIRED_OFFICERS_RULE, p.scores, undefined, travel);
-    return planResponse(p, allocatedUnits(p, JSON.parse(task.staffing.json)), task.staffing.label, p.scores, undefined, travel);
+    return planResponse(p, allocatedOfficersOf(JSON.parse(task.staffing.json), p.plan.beatIds, p.scores.shifts.map((s) => s.id)), task.staffing.label, p.scores, undefined, travel);
   }
   const { units, rule } = whatIfUnits(p, task.input);
   return planResponse(p, units, rule, p.scores, undefined, travel);

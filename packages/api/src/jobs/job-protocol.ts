@@ -1,7 +1,7 @@
 /**
  * Messages between the job runner (main thread) and a job worker.
  */
-import type { ContextInputs, IncidentReadOptions, ParentPlanInput, PlanOptions, RebalanceOptions, WhatIfInput } from '../engine-service.js';
+import type { ContextInputs, IncidentReadOptions, ParentPlanInput, PlanFileOptions, RebalanceOptions, StaffFileOptions, WhatIfInput } from '../engine-service.js';
 import type { SimulationJobOptions } from '../simulation.js';
 import type { RoadsFile } from './compute-protocol.js';
 
@@ -12,14 +12,14 @@ export type JobTask =
       kind: 'plan';
       inputs: ContextInputs;
       method: 'plan' | 'import';
-      options: PlanOptions;
+      options: PlanFileOptions;
       existing?: { path: string; fileName: string; idField: string };
       /** The parent plan (`from`): its stored plan.json and its name. */
       from?: ParentPlanInput;
     }
-  | { kind: 'staff'; planJson: string; roster: { path: string; fileName: string } }
+  | { kind: 'staff'; planJson: string; roster: { path: string; fileName: string }; options?: StaffFileOptions }
   | { kind: 'rebalance'; planJson: string; options: RebalanceOptions }
-  | { kind: 'whatif'; planJson: string; roster: { path: string; fileName: string }; scenario: WhatIfInput }
+  | { kind: 'whatif'; planJson: string; roster: { path: string; fileName: string }; scenario: WhatIfInput; options?: StaffFileOptions }
   | {
       kind: 'simulate';
       planJson: string;

@@ -12,3 +12,4 @@ export {
 } from './build-grid.js';
 export { cellsToPolygons, forEachNeighbour, pointToCellLocator } from './locate.js';
 export { cellOverlaps, type CellOverlaps } from './area-weights.js';
+export { coarseCellsOf, cellEdgeLengthKm, type CoarseCells } from './coarse.js';

@@ -59,3 +59,4 @@ export type { TextSource } from './source.js';
 export { readRoster, parseBoolean, type RosterResult, type RowIssue, type TableReport } from './read-roster.js';
 export { readFleet, type FleetResult } from './read-fleet.js';
 export { loadCity, type CityInputs, type CitySource, type LoadedCity } from './load-city.js';
+export * from '../usecases/files.js';

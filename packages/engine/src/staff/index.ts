@@ -15,7 +15,7 @@ export {
   BEAT_SHIFT_ASSIGNMENTS_CSV_COLUMNS,
   type StaffingJsonBeats,
 } from './output.js';
-export { requiredOfficers, saturationOf, communityShortfallOf, unitsOnDuty, unitsOnDutyByShift, DEFAULT_OFFICER_HOURS_PER_WEEK } from './time-model.js';
+export { requiredOfficers, saturationOf, communityShortfallOf, unitsOnDuty, unitsOnDutyByShift, DEFAULT_OFFICER_HOURS_PER_WEEK, DEFAULT_SATURATION_TARGET, DEFAULT_MIN_OFFICERS_PER_BEAT } from './time-model.js';
 export {
   allocateOfficers,
   allocationModel,

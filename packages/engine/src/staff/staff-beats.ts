@@ -9,7 +9,7 @@ import { solve } from '../solver/solve.js';
 import { allocateOfficers, allocationModel, DEFAULT_SURPLUS_CONTINUITY, type AllocationProblem } from './allocate.js';
 import { assignOfficers, type AssignOfficer } from './assign.js';
 import { shiftLengthHours } from '../score/shifts.js';
-import { communityShortfallOf, requiredOfficers, saturationOf } from './time-model.js';
+import { communityShortfallOf, DEFAULT_MIN_OFFICERS_PER_BEAT, DEFAULT_OFFICER_HOURS_PER_WEEK, DEFAULT_SATURATION_TARGET, requiredOfficers, saturationOf } from './time-model.js';
 import type {
   Assignment,
   BeatMode,
@@ -47,9 +47,9 @@ export interface ResolvedStaffOptions {
 
 /** Applies the documented defaults of {@link StaffOptions} and validates them. */
 export function resolveStaffOptions(input: StaffingInput, o: StaffOptions = {}): ResolvedStaffOptions {
-  const h = o.officerHoursPerWeek ?? 36;
-  const sigma = o.saturationTarget ?? 0.6;
-  const min = o.minOfficersPerBeat ?? 1;
+  const h = o.officerHoursPerWeek ?? DEFAULT_OFFICER_HOURS_PER_WEEK;
+  const sigma = o.saturationTarget ?? DEFAULT_SATURATION_TARGET;
+  const min = o.minOfficersPerBeat ?? DEFAULT_MIN_OFFICERS_PER_BEAT;
   const bad = (field: string, value: unknown, msg: string) => new BeatplanError('BAD_INPUT', `staffBeats: ${msg}`, { field, value });
   if (!(h > 0)) throw bad('officerHoursPerWeek', h, 'officerHoursPerWeek must be > 0');
   if (!(sigma > 0 && sigma <= 1)) throw bad('saturationTarget', sigma, 'saturationTarget must be in (0, 1]');

@@ -12,6 +12,12 @@ import { BeatplanError } from '../errors.js';
 /** On-duty hours an officer gives per week when nothing else is said (after leave and training). */
 export const DEFAULT_OFFICER_HOURS_PER_WEEK = 36;
 
+/** Share of on-duty time that reactive workload may fill when nothing else is said (staffing's σ). */
+export const DEFAULT_SATURATION_TARGET = 0.6;
+
+/** Officers per beat per shift at least, when nothing else is said. */
+export const DEFAULT_MIN_OFFICERS_PER_BEAT = 1;
+
 /** Saturation `W / (n·h)`; 0 without work; Infinity with work and no officer. */
 export function saturationOf(workloadHours: number, officers: number, officerHoursPerWeek: number): number {
   if (workloadHours <= 0) return 0;

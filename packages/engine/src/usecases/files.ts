@@ -1,0 +1,407 @@
+/**
+ * The use-cases from files (Node only; exported from `@beatplan/engine/io`): datasets checked
+ * on upload with the engine's readers, the grid and scores built from files, and planning and
+ * staffing with their inputs given as files. Each reads its files, then calls the pure
+ * use-case (`planOnContext`, `staffPlan`, `whatIfOnPlan`), so the CLI and the API share one path.
+ */
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import type { FeatureCollection, MultiPolygon, Point, Polygon } from 'geojson';
+import { BeatplanError, type ProgressFn } from '../errors.js';
+import { roadNetworkFromGeojson, type RoadNetwork } from '../response/index.js';
+import { parseShifts } from '../score/index.js';
+import type { SkillRule } from '../staff/index.js';
+import type { ColumnMapping } from '../io/columns.js';
+import type { DateOnlyPolicy, TimeFormat } from '../io/dates.js';
+import type { IngestReport } from '../io/incident-table-builder.js';
+import { readCsvTable } from '../io/csv.js';
+import { readJson } from '../io/json.js';
+import { loadCity } from '../io/load-city.js';
+import { readFleet } from '../io/read-fleet.js';
+import { readBoundary, readLines, readPolygonLayer, type PolygonLayerReport } from '../io/read-geojson-layers.js';
+import { readIncidents } from '../io/read-incidents.js';
+import { readRoster } from '../io/read-roster.js';
+import { planOnContext, type IdPolygons, type PlanContext, type PlanOptions, type PlanRunReport } from './plan.js';
+import { staffPlan, whatIfOnPlan, type StaffPlanOptions, type WhatIfInput } from './staff.js';
+import type { SerializedPlan } from './stored-plan.js';
+import { scoredCellsOfTable, type ScoredCells } from './views.js';
+
+/** A server-side file and the name to use for it in messages. */
+export interface FileRef {
+  path: string;
+  fileName: string;
+}
+
+/** Summary of a boundary / existing-beats / barrier upload. */
+export interface GeometrySummary {
+  features: number;
+  /** [minLng, minLat, maxLng, maxLat] in degrees. */
+  bbox: [number, number, number, number];
+}
+
+function bboxOf(coords: unknown, acc: [number, number, number, number]): void {
+  if (Array.isArray(coords) && typeof coords[0] === 'number') {
+    const [x, y] = coords as [number, number];
+    if (x < acc[0]) acc[0] = x;
+    if (y < acc[1]) acc[1] = y;
+    if (x > acc[2]) acc[2] = x;
+    if (y > acc[3]) acc[3] = y;
+  } else if (Array.isArray(coords)) for (const c of coords) bboxOf(c, acc);
+}
+
+/**
+ * Feature count and bounding box of a FeatureCollection.
+ * @example summarizeFeatures(fc).bbox // [minLng, minLat, maxLng, maxLat]
+ */
+export function summarizeFeatures(fc: { features: ReadonlyArray<{ geometry: { coordinates?: unknown } | null }> }): GeometrySummary {
+  const acc: [number, number, number, number] = [Infinity, Infinity, -Infinity, -Infinity];
+  for (const f of fc.features) if (f.geometry) bboxOf(f.geometry.coordinates, acc);
+  return { features: fc.features.length, bbox: acc };
+}
+
+/**
+ * Validates a boundary file with the engine's reader.
+ * @throws BeatplanError `PARSE_ERROR`, `INVALID_GEOMETRY` naming the file and feature
+ * @example await inspectBoundary('/data/b.geojson', 'boundary.geojson')
+ */
+export async function inspectBoundary(path: string, fileName: string): Promise<GeometrySummary> {
+  return summarizeFeatures(await readBoundary(path, { fileName }));
+}
+
+/**
+ * Validates barrier lines.
+ * @throws BeatplanError `PARSE_ERROR`, `INVALID_GEOMETRY`
+ * @example await inspectBarriers('/data/l.geojson', 'rivers.geojson')
+ */
+export async function inspectBarriers(path: string, fileName: string): Promise<GeometrySummary> {
+  return summarizeFeatures(await readLines(path, { fileName }));
+}
+
+/** What a roads upload reports: its lines and the road graph they make. */
+export interface RoadsSummary extends GeometrySummary {
+  /** Road graph nodes (shared vertices). */
+  nodes: number;
+  /** Road length, km. */
+  lengthKm: number;
+  /** Segments by where their speed came from (`speed_kmh`, `maxspeed`, road class, default). */
+  speedSources: RoadNetwork['speedSources'];
+  /** Features left out (not driveable: footways, paths…). */
+  skippedFeatures: number;
+}
+
+/**
+ * Reads a roads file (GeoJSON LineString / MultiLineString features) into the engine's road
+ * graph — the graph `--roads` gives the command line (speeds: docs/time-model.md).
+ * @throws BeatplanError `PARSE_ERROR`, `INVALID_GEOMETRY` naming the file and feature; `BAD_INPUT` (no driveable road)
+ * @example (await readRoadNetwork('/data/r.geojson', 'roads.geojson')).lengthKm
+ */
+export async function readRoadNetwork(path: string, fileName: string): Promise<RoadNetwork> {
+  return roadNetworkFromGeojson(await readLines(path, { fileName }), { source: fileName });
+}
+
+/**
+ * Validates a roads upload by building its road graph.
+ * @throws BeatplanError as {@link readRoadNetwork}
+ * @example (await inspectRoads(path, 'roads.geojson')).nodes
+ */
+export async function inspectRoads(path: string, fileName: string): Promise<RoadsSummary> {
+  const fc = await readLines(path, { fileName });
+  const net = roadNetworkFromGeojson(fc, { source: fileName });
+  return { ...summarizeFeatures(fc), nodes: net.nodeCount, lengthKm: Math.round(net.lengthKm * 1000) / 1000, speedSources: { ...net.speedSources }, skippedFeatures: net.skippedFeatures };
+}
+
+/** Polygons with an id property, as a file: current beats, districts. */
+export interface IdPolygonsFile extends FileRef {
+  /** Property holding each feature's id. */
+  idField: string;
+}
+
+/**
+ * Reads polygons with an id property on every feature (current beats, districts), and the
+ * sha256 of the file's bytes.
+ * @throws BeatplanError `INVALID_GEOMETRY`, `MISSING_FIELD` (a feature without `idField`, naming the row)
+ * @example const beats = await readIdPolygons({ path, fileName: 'beats.geojson', idField: 'beat_num' });
+ */
+export async function readIdPolygons(file: IdPolygonsFile): Promise<IdPolygons> {
+  const fc = (await readBoundary(file.path, { fileName: file.fileName })) as FeatureCollection<Polygon | MultiPolygon>;
+  const ids = fc.features.map((f, row) => {
+    const v: unknown = f.properties?.[file.idField];
+    if (v === undefined || v === null || String(v).trim() === '') {
+      throw new BeatplanError('MISSING_FIELD', `feature has no id property "${file.idField}"`, { file: file.fileName, row, field: file.idField });
+    }
+    return String(v);
+  });
+  const sha256 = createHash('sha256').update(await readFile(file.path)).digest('hex');
+  return { fc, ids, fileName: file.fileName, sha256 };
+}
+
+/**
+ * Validates existing beats: polygons with an id property on every feature.
+ * @throws BeatplanError `INVALID_GEOMETRY`, `MISSING_FIELD` (a feature without `idField`)
+ * @example (await inspectBeats(path, 'beats.geojson', 'beat_num')).ids
+ */
+export async function inspectBeats(path: string, fileName: string, idField: string): Promise<GeometrySummary & { ids: string[]; idField: string }> {
+  const { fc, ids } = await readIdPolygons({ path, fileName, idField });
+  return { ...summarizeFeatures(fc), ids: [...new Set(ids)], idField };
+}
+
+/** What a roster upload's `info` holds: officers per shift and the reader's report. */
+export interface RosterSummary {
+  officers: number;
+  available: number;
+  /** Officers per shift id, in order of first appearance. */
+  shifts: Record<string, number>;
+  /** Rows read, used, and the rejected ones (at most 50, with row, field and reason). */
+  report: { read: number; used: number; rejected: Array<{ row: number; field: string; value: string; reason: string }>; rejectedCount: number };
+}
+
+/**
+ * Validates a roster CSV with the engine's roster reader, as staffing reads it. Bad rows are
+ * reported (row, field, reason), not fatal, as long as one officer is left.
+ * @throws BeatplanError `MISSING_FIELD` (no officer_id/shift column), `PARSE_ERROR` (empty or
+ *   not CSV), `BAD_INPUT` (no usable officer: names the first bad row and field)
+ * @example (await inspectRoster(path, 'roster.csv')).shifts
+ */
+export async function inspectRoster(path: string, fileName: string): Promise<RosterSummary> {
+  const { officers, report } = await readRoster(path, { fileName });
+  if (!officers.length) {
+    const first = report.rejected[0];
+    throw new BeatplanError('BAD_INPUT', first ? `no usable officer: row ${first.row} ${first.field}: ${first.reason}` : 'the roster has no officer rows', {
+      file: fileName,
+      ...(first ? { row: first.row, field: first.field || 'row' } : {}),
+    });
+  }
+  const shifts: Record<string, number> = {};
+  for (const o of officers) shifts[o.shift] = (shifts[o.shift] ?? 0) + 1;
+  return {
+    officers: officers.length,
+    available: officers.filter((o) => o.available).length,
+    shifts,
+    report: { read: report.read, used: report.used, rejected: report.rejected.slice(0, 50).map((r) => ({ ...r })), rejectedCount: report.rejected.length },
+  };
+}
+
+/**
+ * Validates a fleet CSV (`shift,vehicle_type,count`).
+ * @throws BeatplanError `MISSING_FIELD`, `PARSE_ERROR`, `BAD_INPUT` naming the row and field
+ * @example (await inspectFleet(path, 'fleet.csv')).vehicles
+ */
+export async function inspectFleet(path: string, fileName: string): Promise<{ rows: number; vehicles: number }> {
+  const { fleet } = await readFleet(path, { fileName });
+  return { rows: fleet.length, vehicles: fleet.reduce((s, f) => s + f.count, 0) };
+}
+
+/**
+ * Validates a polygon layer and reads its numeric field.
+ * @throws BeatplanError `MISSING_FIELD`, `INVALID_GEOMETRY`, `PARSE_ERROR`
+ * @example (await inspectLayer(path, 'tracts.geojson', 'TOT_POP')).used
+ */
+export async function inspectLayer(path: string, fileName: string, field: string): Promise<PolygonLayerReport> {
+  return (await readPolygonLayer(path, field, { fileName })).report;
+}
+
+/** Options for reading an incident file, as stored with the dataset (the CLI's `--map`, `--timezone`, `--date-only`). */
+export interface IncidentReadOptions {
+  format?: 'csv' | 'geojson';
+  mapping?: ColumnMapping;
+  timeFormat?: TimeFormat;
+  /** The city's IANA zone: offset times are converted into its wall clock (see `IncidentClock`). */
+  timeZone?: string;
+  /** Date-only times: dropped (default) or read at noon. */
+  dateOnly?: DateOnlyPolicy;
+}
+
+/**
+ * Reads an incident file without a grid and returns the ingest report: how many rows were
+ * read and used, and per reason the rows rejected with examples. Malformed rows never throw.
+ * @throws BeatplanError `MISSING_FIELD` (no usable columns), `PARSE_ERROR` (empty, not CSV/JSON)
+ * @example (await inspectIncidents(path, 'crimes.csv', {})).used
+ */
+export async function inspectIncidents(path: string, fileName: string, options: IncidentReadOptions): Promise<IngestReport> {
+  return (await readIncidents(path, { ...options, fileName })).report;
+}
+
+/** Summary of a venues upload. */
+export interface VenuesSummary extends GeometrySummary {
+  idProperty: string;
+  nameProperty: string;
+}
+
+/**
+ * Reads and checks a venues file: a FeatureCollection of Point features with finite `[lng, lat]`.
+ * @throws BeatplanError `PARSE_ERROR` (not JSON), `INVALID_GEOMETRY` naming the feature (`row`)
+ * @example (await readVenues(path, 'venues.geojson')).features.length
+ */
+export async function readVenues(path: string, fileName: string): Promise<FeatureCollection<Point>> {
+  const { value } = await readJson(path, { fileName });
+  const fc = value as { type?: string; features?: unknown };
+  if (fc?.type !== 'FeatureCollection' || !Array.isArray(fc.features)) {
+    throw new BeatplanError('INVALID_GEOMETRY', 'venues must be a GeoJSON FeatureCollection of Points', { file: fileName, field: 'type', value: fc?.type });
+  }
+  if (fc.features.length === 0) throw new BeatplanError('INVALID_GEOMETRY', 'venues hold no feature', { file: fileName, field: 'features' });
+  fc.features.forEach((f: unknown, row: number) => {
+    const g = (f as { geometry?: { type?: string; coordinates?: unknown } })?.geometry;
+    if (g?.type !== 'Point') throw new BeatplanError('INVALID_GEOMETRY', 'a venue must be a Point feature', { file: fileName, row, field: 'geometry.type', value: g?.type });
+    const c = g.coordinates as unknown[];
+    const ok = Array.isArray(c) && c.length >= 2 && Number.isFinite(c[0]) && Number.isFinite(c[1]) && Math.abs(c[0] as number) <= 180 && Math.abs(c[1] as number) <= 90;
+    if (!ok) throw new BeatplanError('INVALID_GEOMETRY', 'a venue needs a finite [lng, lat] in degrees', { file: fileName, row, field: 'geometry.coordinates', value: c });
+  });
+  return fc as FeatureCollection<Point>;
+}
+
+/**
+ * Validates candidate meeting places (see {@link readVenues}).
+ * @throws BeatplanError as {@link readVenues}
+ * @example (await inspectVenues(path, 'venues.geojson', 'id', 'name')).features
+ */
+export async function inspectVenues(path: string, fileName: string, idProperty: string, nameProperty: string): Promise<VenuesSummary> {
+  return { ...summarizeFeatures(await readVenues(path, fileName)), idProperty, nameProperty };
+}
+
+/** A layer input resolved to a file. */
+export interface LayerFile extends FileRef {
+  field: string;
+  /** `population` counts (spread by area) or a `vulnerability` index. */
+  use: 'population' | 'vulnerability';
+}
+
+/** Inputs of the grid/score stages with every dataset resolved to a server-side file. */
+export interface ContextInputs {
+  boundary: FileRef;
+  incidents: FileRef & { read: IncidentReadOptions };
+  barriers?: FileRef;
+  layers?: LayerFile[];
+  resolution?: number;
+  beats?: number;
+  /** `0-8,8-16,16-24` style. */
+  shifts?: string;
+  recencyHalfLifeDays?: number;
+}
+
+/**
+ * Builds the grid and scores for a set of inputs (boundary → grid, incidents located on it,
+ * layers, scoring) with `loadCity`. Deterministic: the same inputs give the same grid and scores.
+ * @throws BeatplanError from any stage (`INVALID_GEOMETRY`, `EMPTY_GRID`, `MISSING_FIELD`, `ABORTED`…)
+ * @example const ctx = await buildContext({ boundary, incidents: { ...file, read: {} } });
+ */
+export async function buildContext(inputs: ContextInputs, onProgress?: ProgressFn, signal?: AbortSignal): Promise<PlanContext> {
+  const layer = (use: LayerFile['use']) => (inputs.layers ?? []).filter((l) => l.use === use).map((l) => ({ source: l.path, fileName: l.fileName, field: l.field }));
+  const city = await loadCity(
+    {
+      boundary: { source: inputs.boundary.path, fileName: inputs.boundary.fileName },
+      incidents: { source: inputs.incidents.path, fileName: inputs.incidents.fileName, read: inputs.incidents.read },
+      ...(inputs.barriers ? { barriers: { source: inputs.barriers.path, fileName: inputs.barriers.fileName } } : {}),
+      population: layer('population'),
+      ...(layer('vulnerability')[0] ? { vulnerability: layer('vulnerability')[0] } : {}),
+      resolution: inputs.resolution,
+      beats: inputs.beats,
+      score: {
+        ...(inputs.shifts ? { shifts: parseShifts(inputs.shifts) } : {}),
+        ...(inputs.recencyHalfLifeDays !== undefined ? { recencyHalfLifeDays: inputs.recencyHalfLifeDays } : {}),
+      },
+    },
+    { onProgress, signal },
+  );
+  const { grid, score, ingest, timingsMs } = city;
+  return { grid, scores: score.scores, ingest, score: score.report, timingsMs: { grid: timingsMs.grid, score: timingsMs.ingest + timingsMs.score } };
+}
+
+/**
+ * The grid and per-cell workload and need of a score run's `cells.csv` text, read with the
+ * engine's CSV reader.
+ * @throws BeatplanError `PARSE_ERROR` (empty, no h3/workload/need columns), `BAD_INPUT` (bad H3 ids)
+ * @example (await scoredCellsOfCsv(text)).grid.cellCount
+ */
+export async function scoredCellsOfCsv(csv: string, fileName = 'cells.csv'): Promise<ScoredCells> {
+  const t = await readCsvTable({ text: csv }, { fileName });
+  return scoredCellsOfTable(t.columns, t.rows, fileName);
+}
+
+/** Planning options with the option files (districts) as files. */
+export interface PlanFileOptions extends PlanOptions {
+  /** Districts: each beat is nested in one. */
+  districts?: IdPolygonsFile;
+}
+
+/**
+ * {@link planOnContext} with its inputs as files: reads the existing beats and districts
+ * (with the existing file's sha256 for the lineage) and hashes the parent's plan.json text.
+ * @param from the parent plan: its stored plan.json text and name
+ * @throws BeatplanError as `planOnContext` and the readers
+ * @example await planOnFiles(ctx, 'plan', { beats: 25 }, undefined)
+ */
+export async function planOnFiles(
+  ctx: PlanContext,
+  method: 'plan' | 'import',
+  options: PlanFileOptions,
+  existing: IdPolygonsFile | undefined,
+  onProgress?: ProgressFn,
+  from?: { planJson: string; name: string },
+): Promise<SerializedPlan & { report: PlanRunReport | null }> {
+  const { districts, ...planOptions } = options;
+  return planOnContext(ctx, {
+    method,
+    options: planOptions,
+    ...(existing ? { existing: await readIdPolygons(existing) } : {}),
+    ...(districts ? { districts: await readIdPolygons(districts) } : {}),
+    ...(from ? { from: { ...from, sha256: createHash('sha256').update(from.planJson, 'utf8').digest('hex') } } : {}),
+    ...(onProgress ? { onProgress } : {}),
+  });
+}
+
+/** A skill rule with its layer as a file (the CLI's `--skill SKILL=FILE:FIELD[:MIN_SHARE]`). */
+export interface SkillRuleFile {
+  skill: string;
+  layer: FileRef;
+  /** Numeric property: residents with the skill's language or need. */
+  field: string;
+  /** Share of residents from which a beat needs the skill (default 0.25). */
+  minShare?: number;
+}
+
+/** Staffing options with the option files (fleet, skill layers) as files. */
+export interface StaffFileOptions {
+  fleet?: FileRef;
+  saturationTarget?: number;
+  minOfficersPerBeat?: number;
+  skills?: SkillRuleFile[];
+}
+
+/**
+ * Reads the files of staffing options into {@link StaffPlanOptions}.
+ * @throws BeatplanError from `readFleet` and `readPolygonLayer`, naming the file
+ * @example const o = await staffOptionsOfFiles({ fleet: { path, fileName: 'fleet.csv' } });
+ */
+export async function staffOptionsOfFiles(o: StaffFileOptions = {}): Promise<StaffPlanOptions> {
+  const skills: SkillRule[] = [];
+  for (const s of o.skills ?? []) {
+    const { features } = await readPolygonLayer(s.layer.path, s.field, { fileName: s.layer.fileName });
+    skills.push({ skill: s.skill, layer: { features }, ...(s.minShare !== undefined ? { minShare: s.minShare } : {}) } as SkillRule);
+  }
+  return {
+    ...(o.fleet ? { fleet: (await readFleet(o.fleet.path, { fileName: o.fleet.fileName })).fleet } : {}),
+    ...(o.saturationTarget !== undefined ? { saturationTarget: o.saturationTarget } : {}),
+    ...(o.minOfficersPerBeat !== undefined ? { minOfficersPerBeat: o.minOfficersPerBeat } : {}),
+    ...(skills.length ? { skills } : {}),
+  };
+}
+
+/**
+ * {@link staffPlan} with the roster and option files read from disk.
+ * @throws BeatplanError `MISSING_FIELD` (roster columns), `INFEASIBLE` (too few officers)…
+ * @example await staffPlanFromFiles(text, { path, fileName: 'roster.csv' })
+ */
+export async function staffPlanFromFiles(planJson: string, roster: FileRef, onProgress?: ProgressFn, options: StaffFileOptions = {}): Promise<Record<string, unknown>> {
+  const r = await readRoster(roster.path, { fileName: roster.fileName });
+  return staffPlan(planJson, r, { ...(await staffOptionsOfFiles(options)), ...(onProgress ? { onProgress } : {}) });
+}
+
+/**
+ * {@link whatIfOnPlan} with the roster and option files read from disk.
+ * @throws BeatplanError `INVALID_GEOMETRY` (area), `BAD_INPUT` (unknown shift), `MISSING_FIELD` (roster)…
+ * @example await whatIfFromFiles(text, roster, { officersOut: [{ shift: '16-24', count: 5 }] })
+ */
+export async function whatIfFromFiles(planJson: string, roster: FileRef, scenario: WhatIfInput, onProgress?: ProgressFn, options: StaffFileOptions = {}): Promise<Record<string, unknown>> {
+  const r = await readRoster(roster.path, { fileName: roster.fileName });
+  return whatIfOnPlan(planJson, r, scenario, onProgress, await staffOptionsOfFiles(options));
+}

@@ -1,0 +1,12 @@
+/**
+ * Use-cases: one function per feature (plan, re-plan, edit, staff, response, what-if, public
+ * views, compare, heat, meeting places), taking a typed request and returning a typed result.
+ * The CLI commands and the API call these same functions. Pure (no file system): the
+ * file-reading variants live in `./files.ts` and are exported from `@beatplan/engine/io`.
+ */
+export * from './stored-plan.js';
+export * from './plan.js';
+export * from './edit.js';
+export * from './staff.js';
+export * from './response.js';
+export * from './views.js';
