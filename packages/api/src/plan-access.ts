@@ -9,7 +9,7 @@ import type { AppContext } from './app-context.js';
 import { engineFileName, resolveInputs } from './context-cache.js';
 import {
   coarseCellsOf,
-  cellEdgeLengthKm,
+  EDGE_KM,
   incidentBinsOf,
   parsePlanJson,
   publicWorkload,
@@ -22,7 +22,7 @@ import {
   privacyDto,
   type ParsedPlanJson,
   type PlanContext,
-  type PlanResponseFigures,
+  type ResponseFiguresDto,
   type SerializedPlan,
 } from './engine-service.js';
 import { ApiError } from './errors.js';
@@ -30,7 +30,7 @@ import type { ComputeTask, RoadsFile } from './jobs/compute-protocol.js';
 import { publicLoadedPlan, publicMetrics } from './public-view.js';
 import type { CellsDto } from './dto.js';
 import type { ContextInput } from './schemas.js';
-import type { PlanRecord, PlanSettings, PlanVersionRecord } from './store/store.js';
+import type { PlanRecord, PlanSettings, PlanVersionRecord, Store } from './store/store.js';
 
 /** The strong ETag of a plan version. */
 export function planEtag(planId: string, version: number): string {
@@ -119,7 +119,7 @@ export class PlanVersionCache {
     let m = this.coarse.get(grid);
     if (!m) this.coarse.set(grid, (m = new Map()));
     let c = m.get(resolution);
-    if (!c) m.set(resolution, (c = coarseCellsOf(grid.h3, resolution)));
+    if (!c) m.set(resolution, (c = coarseCellsOf(grid, resolution)));
     return c;
   }
 }
@@ -172,7 +172,7 @@ const MIN_CELL_PX = 8;
 export function resolutionForZoom(zoom: number, lat: number, finest: number): number {
   const metresPerPx = (156_543.03392 * Math.cos((lat * Math.PI) / 180)) / 2 ** zoom;
   let r = finest;
-  while (r > COARSEST && (2 * cellEdgeLengthKm(r) * 1000) / metresPerPx < MIN_CELL_PX) r--;
+  while (r > COARSEST && (2 * EDGE_KM[r]! * 1000) / metresPerPx < MIN_CELL_PX) r--;
   return r;
 }
 
@@ -384,7 +384,7 @@ export class PlanAccess {
    * officers allocated by a stored staffing of the plan (cached per version and staffing).
    * @throws ApiError 404 (no such staffing for the plan), 400 (staffing of another version)
    */
-  async response(p: PlanRecord, version: number | undefined, staffingId: string | undefined): Promise<PlanResponseFigures & { planId: string; version: number; staffing: string | null }> {
+  async response(p: PlanRecord, version: number | undefined, staffingId: string | undefined): Promise<ResponseFiguresDto & { planId: string; version: number; staffing: string | null }> {
     let v: PlanVersionRecord;
     let staffingRef: string | undefined;
     if (staffingId) {
@@ -411,9 +411,9 @@ export class PlanAccess {
    * goes to a worker once; see `jobs/compute-pool.ts`).
    * @throws BeatplanError from the engine (`INFEASIBLE`, `BAD_INPUT` naming the field)
    */
-  async computeResponse(p: PlanRecord, v: PlanVersionRecord, task: ComputeTask): Promise<PlanResponseFigures> {
+  async computeResponse(p: PlanRecord, v: PlanVersionRecord, task: ComputeTask): Promise<ResponseFiguresDto> {
     const roads = await this.roadsFile(p);
-    return this.ctx.compute.run<PlanResponseFigures>(p.id, v.version, async () => (await this.store.getBlob(v.planBlobRef)).toString('utf8'), { ...task, ...(roads ? { roads } : {}) });
+    return this.ctx.compute.run<ResponseFiguresDto>(p.id, v.version, async () => (await this.store.getBlob(v.planBlobRef)).toString('utf8'), { ...task, ...(roads ? { roads } : {}) });
   }
 
   /**
@@ -465,30 +465,41 @@ export class PlanAccess {
   }
 
   /**
-   * Writes a new version made from the current one (`p.currentVersion`, compare-and-set).
+   * Writes a new version made from the current one (`p.currentVersion`, compare-and-set); see {@link writePlanVersion}.
    * @throws ApiError 412 when the plan moved on meanwhile
    */
   async writeVersion(p: PlanRecord, action: string, summary: Record<string, unknown>, out: SerializedPlan, by: string): Promise<PlanVersionRecord> {
-    const { store } = this;
-    const planBlobRef = await store.putBlob(Buffer.from(out.planJson, 'utf8'));
-    const metricsBlobRef = await store.putBlob(Buffer.from(JSON.stringify(out.metrics), 'utf8'));
-    const v: PlanVersionRecord = {
-      planId: p.id,
-      version: p.latestVersion + 1,
-      parentVersion: p.currentVersion || null,
-      action,
-      summary,
-      planBlobRef,
-      metricsBlobRef,
-      createdAt: new Date().toISOString(),
-      createdBy: by,
-    };
-    if (!(await store.appendPlanVersion(v, p.currentVersion))) {
-      const now = await store.getPlan(p.id);
-      throw new ApiError('PRECONDITION_FAILED', `plan ${p.id} changed while the edit ran (now version ${now?.currentVersion})`, {
-        headers: { ETag: planEtag(p.id, now?.currentVersion ?? 0) },
-      });
-    }
-    return v;
+    return writePlanVersion(this.store, p, action, summary, out, by);
   }
+}
+
+/**
+ * Writes a new version of `p` made from `p.currentVersion` (compare-and-set: it is written only
+ * while the plan is still at that version), numbered `p.latestVersion + 1`; plan.json and
+ * metrics.json go to blobs. Needs only the store, so a `beatplan worker` process storing a job's
+ * result writes versions exactly as the routes do.
+ * @throws ApiError 412 `PRECONDITION_FAILED` when the plan moved on meanwhile
+ * @example await writePlanVersion(store, plan, 'rebalance', { fromVersion: 3 }, serialized, tokenId);
+ */
+export async function writePlanVersion(store: Store, p: PlanRecord, action: string, summary: Record<string, unknown>, out: SerializedPlan, by: string): Promise<PlanVersionRecord> {
+  const planBlobRef = await store.putBlob(Buffer.from(out.planJson, 'utf8'));
+  const metricsBlobRef = await store.putBlob(Buffer.from(JSON.stringify(out.metrics), 'utf8'));
+  const v: PlanVersionRecord = {
+    planId: p.id,
+    version: p.latestVersion + 1,
+    parentVersion: p.currentVersion || null,
+    action,
+    summary,
+    planBlobRef,
+    metricsBlobRef,
+    createdAt: new Date().toISOString(),
+    createdBy: by,
+  };
+  if (!(await store.appendPlanVersion(v, p.currentVersion))) {
+    const now = await store.getPlan(p.id);
+    throw new ApiError('PRECONDITION_FAILED', `plan ${p.id} changed while the edit ran (now version ${now?.currentVersion})`, {
+      headers: { ETag: planEtag(p.id, now?.currentVersion ?? 0) },
+    });
+  }
+  return v;
 }

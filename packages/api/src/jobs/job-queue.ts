@@ -4,16 +4,21 @@
  * the shared {@link PgJobQueue} (any instance accepts, any `beatplan worker` computes).
  */
 import type { Logger } from 'pino';
-import type { JobKind, JobRecord, Store } from '../store/store.js';
+import type { JobRecord, Store } from '../store/store.js';
 import { PostgresStore } from '../store/postgres-store.js';
 import type { JobTask } from './job-protocol.js';
-import { JobRunner, type JobEvent, type ResultHandler } from './job-runner.js';
+import type { ResultSpec } from './job-results.js';
+import { JobRunner, type JobEvent } from './job-runner.js';
 import { PgJobQueue, PgJobWorker } from './pg-queue.js';
 
 /** Accepting, following and cancelling jobs. */
 export interface JobQueue {
-  /** Creates a `queued` job and gets it run; `handler` persists its output on success. */
-  submit(kind: JobKind, params: Record<string, unknown>, task: JobTask, handler: ResultHandler, createdBy: string | null): Promise<JobRecord>;
+  /**
+   * Creates a `queued` job of kind `spec.kind` and gets it run; on success whichever process ran
+   * it stores the output as `spec` says (`storeJobResult`), so the job does not depend on this
+   * process staying alive.
+   */
+  submit(spec: ResultSpec, params: Record<string, unknown>, task: JobTask, createdBy: string | null): Promise<JobRecord>;
   /** Subscribes to a job's events; returns the unsubscribe function. */
   subscribe(jobId: string, listener: (e: JobEvent) => void): () => void;
   /** Cancels a queued or running job; a finished job is returned unchanged, an unknown one undefined. */

@@ -8,15 +8,9 @@ import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { Logger } from 'pino';
-import { ApiError } from '../errors.js';
 import type { JobKind, JobRecord, Store } from '../store/store.js';
 import type { JobTask, WorkerMessage } from './job-protocol.js';
-
-/**
- * Persists what a finished worker produced (plan version, staffing…) and returns the job's
- * `result` (references only, small).
- */
-export type ResultHandler = (job: JobRecord, output: Record<string, unknown>) => Promise<Record<string, unknown>>;
+import { finishComputed, type ResultSpec } from './job-results.js';
 
 /** A job event pushed to listeners (SSE). */
 export type JobEvent = { type: 'progress' | 'status'; job: JobRecord };
@@ -72,7 +66,7 @@ export function newJobRecord(kind: JobKind, params: Record<string, unknown>, cre
 
 /**
  * The job runner. One per app; `close()` stops every worker.
- * @example const job = await runner.submit('plan', params, task, persistPlan, principal.label);
+ * @example const job = await runner.submit({ kind: 'score' }, body, { kind: 'score', inputs }, principal.tokenId);
  */
 export class JobRunner {
   private readonly store: Store;
@@ -80,7 +74,7 @@ export class JobRunner {
   private readonly concurrency: number;
   private readonly progressWriteMs: number;
   private readonly running = new Map<string, Running>();
-  private readonly queue: Array<{ job: JobRecord; task: JobTask; handler: ResultHandler }> = [];
+  private readonly queue: Array<{ job: JobRecord; task: JobTask; spec: ResultSpec }> = [];
   private readonly events = new EventEmitter();
   private closed = false;
 
@@ -92,11 +86,11 @@ export class JobRunner {
     this.events.setMaxListeners(0);
   }
 
-  /** Creates a `queued` job and starts it when a slot is free. */
-  async submit(kind: JobKind, params: Record<string, unknown>, task: JobTask, handler: ResultHandler, createdBy: string | null): Promise<JobRecord> {
-    const job = newJobRecord(kind, params, createdBy);
+  /** Creates a `queued` job of kind `spec.kind` and starts it when a slot is free; its output is stored as `spec` says. */
+  async submit(spec: ResultSpec, params: Record<string, unknown>, task: JobTask, createdBy: string | null): Promise<JobRecord> {
+    const job = newJobRecord(spec.kind, params, createdBy);
     await this.store.insertJob(job);
-    this.queue.push({ job, task, handler });
+    this.queue.push({ job, task, spec });
     this.pump();
     return job;
   }
@@ -141,11 +135,11 @@ export class JobRunner {
   private pump(): void {
     while (!this.closed && this.running.size < this.concurrency && this.queue.length) {
       const next = this.queue.shift()!;
-      void this.start(next.job, next.task, next.handler);
+      void this.start(next.job, next.task, next.spec);
     }
   }
 
-  private async start(job: JobRecord, task: JobTask, handler: ResultHandler): Promise<void> {
+  private async start(job: JobRecord, task: JobTask, spec: ResultSpec): Promise<void> {
     const startedAt = new Date().toISOString();
     let worker: Worker;
     try {
@@ -179,23 +173,10 @@ export class JobRunner {
           }
           const current = await this.store.getJob(job.id);
           if (current) this.events.emit(job.id, { type: 'progress', job: { ...current, progress: m.fraction, stage: m.stage } } satisfies JobEvent);
-        } else if (m.type === 'done') {
-          try {
-            const fresh = (await this.store.getJob(job.id))!;
-            const result = await handler(fresh, m.result);
-            await settle({ status: 'succeeded', progress: 1, result });
-          } catch (err) {
-            if (err instanceof ApiError) {
-              // A refusal the handler raised on purpose (e.g. PRECONDITION_FAILED: the plan moved on).
-              await settle({ status: 'failed', error: { code: err.code, detail: err.message } });
-            } else {
-              this.log.error({ err, jobId: job.id }, 'job result could not be stored');
-              await settle({ status: 'failed', error: { code: 'INTERNAL', detail: 'the result could not be stored' } });
-            }
-          }
-          void worker.terminate();
         } else {
-          await settle({ status: 'failed', error: { code: m.code, detail: m.detail } });
+          const outcome = await finishComputed(this.store, this.log, job.id, spec, m);
+          if (outcome) await settle(outcome);
+          if (m.type === 'done') void worker.terminate();
         }
       })();
     });

@@ -2,33 +2,35 @@
  * Jobs on a PostgreSQL queue that every instance shares (pg-boss), used when the store is
  * PostgreSQL. Two roles, often in one process:
  *
- * - {@link PgJobQueue} (every API instance): accepts jobs (a row in `jobs` plus a pg-boss job
- *   with the same id), streams any job's events and cancels any job, whichever process runs
- *   it, through LISTEN/NOTIFY on {@link JOB_CHANNEL}. The instance that accepted a job keeps
- *   its result handler (it persists plan versions, staffings…) and settles the job when a
- *   worker reports the computation done; if that instance dies, the store's instance sweep
- *   fails the job `INTERRUPTED`.
+ * - {@link PgJobQueue} (every API instance): accepts jobs (a row in `jobs`, owned by no
+ *   instance, plus a pg-boss job with the same id whose payload holds the task and the
+ *   {@link ResultSpec} saying how to store its output), streams any job's events and cancels
+ *   any job, whichever process runs it, through LISTEN/NOTIFY on {@link JOB_CHANNEL}. Every
+ *   instance also sweeps the jobs pg-boss gave up on ({@link failLostJobs}).
  * - {@link PgJobWorker} (`beatplan worker`, and API instances with `jobConcurrency` > 0): takes
  *   pg-boss jobs, runs each in a worker thread (the same `job-worker` as the in-process
- *   runner), writes progress, stores the output as a blob and notifies. pg-boss heartbeats
- *   every running job; a worker that dies (SIGKILL, power) stops heartbeating, and after
- *   {@link HEARTBEAT_SECONDS} the job is retried on another worker, at most
- *   {@link RETRY_LIMIT} times, then failed with code `WORKER_LOST`.
+ *   runner), writes progress, then stores the result itself ({@link finishComputed}) and
+ *   writes the job's terminal state before pg-boss marks it completed. So a job needs no
+ *   particular API instance: if the one that accepted it dies, the job still completes and
+ *   any other instance reads it with its result. pg-boss heartbeats every running job; a
+ *   worker that dies (SIGKILL, power) stops heartbeating, and after {@link HEARTBEAT_SECONDS}
+ *   the job is retried on another worker, at most {@link RETRY_LIMIT} times, then failed with
+ *   code `WORKER_LOST`.
  *
- * Job states stay those of the `jobs` table; only the accepting instance writes a terminal
- * state other than `cancelled` (written by whichever instance is asked to cancel).
+ * Known window: a worker killed after storing a result and before writing the job's state
+ * leaves the job retried, and the retry stores the result a second time.
  */
 import { EventEmitter } from 'node:events';
 import { basename } from 'node:path';
 import pg from 'pg';
 import { PgBoss } from 'pg-boss';
 import type { Logger } from 'pino';
-import { ApiError } from '../errors.js';
-import type { PostgresStore } from '../store/postgres-store.js';
-import type { JobKind, JobRecord } from '../store/store.js';
+import { SHARED_QUEUE_OWNER, type PostgresStore } from '../store/postgres-store.js';
+import type { JobRecord } from '../store/store.js';
 import type { JobTask, WorkerMessage } from './job-protocol.js';
 import type { JobQueue } from './job-queue.js';
-import type { JobEvent, ResultHandler } from './job-runner.js';
+import { finishComputed, type JobOutcome, type ResultSpec } from './job-results.js';
+import type { JobEvent } from './job-runner.js';
 import { newJobRecord, spawnJobWorker } from './job-runner.js';
 
 /** The pg-boss queue every Beatplan job goes through. */
@@ -43,20 +45,17 @@ export const RETRY_LIMIT = 2;
 const BOSS_SCHEMA = 'pgboss';
 
 /** A job event as it crosses processes. */
-export type JobNotice =
-  | { jobId: string; type: 'progress' | 'status' }
-  | { jobId: string; type: 'cancel' }
-  /** A worker finished computing: the output blob, or the engine's refusal. */
-  | { jobId: string; type: 'computed' };
+export type JobNotice = { jobId: string; type: 'progress' | 'status' } | { jobId: string; type: 'cancel' };
 
-/** The pg-boss payload: the job id and its task with blob paths turned into refs. */
+/** The pg-boss payload: the job id, its task with blob paths turned into refs, and how to store its output. */
 interface QueuedTask {
   jobId: string;
   task: unknown;
+  result: ResultSpec;
 }
 
-/** What a worker leaves as the pg-boss job's output. */
-type ComputedOutput = { blob: string } | { error: { code: string; detail: string } };
+/** What a worker leaves as the pg-boss job's output: how the job ended (its row holds the rest). */
+type ComputedOutput = { status: JobOutcome['status'] };
 
 /** Starts pg-boss on the database of `store`, with the Beatplan queue created. */
 async function startBoss(connectionString: string, log: Logger): Promise<PgBoss> {
@@ -172,21 +171,43 @@ export interface PgJobQueueOptions {
   store: PostgresStore;
   connectionString: string;
   log: Logger;
-  /** How often the accepting instance checks its jobs' pg-boss state (lost notices, lost workers), ms. Default 2000. */
+  /** How often this instance sweeps the jobs the queue lost ({@link failLostJobs}), ms. Default 2000. */
   checkMs?: number;
+}
+
+/** How long a job may stay live after pg-boss completed or cancelled it before the sweep fails it, seconds. */
+const SETTLE_GRACE_SECONDS = 30;
+
+/**
+ * Fails the live jobs of the shared queue that no worker will finish: `WORKER_LOST` when pg-boss
+ * failed the job (its worker died {@link RETRY_LIMIT} + 1 times, or its thread kept failing);
+ * `INTERNAL` when pg-boss completed or cancelled it more than {@link SETTLE_GRACE_SECONDS} ago
+ * and the job is still live (its terminal state was never written). Jobs a live worker runs are
+ * never touched. Any instance may run it, any number at once. Returns the ids it failed.
+ * @example for (const id of await failLostJobs(store)) await notify(store, { jobId: id, type: 'status' });
+ */
+export async function failLostJobs(store: PostgresStore): Promise<string[]> {
+  const lost = JSON.stringify({ code: 'WORKER_LOST', detail: `the job's worker stopped ${RETRY_LIMIT + 1} times before finishing` });
+  const unsettled = JSON.stringify({ code: 'INTERNAL', detail: 'the queue ended the job without a result' });
+  const r = await store.pool.query<{ id: string }>(
+    `UPDATE jobs j SET status = 'failed', finished_at = $1, error = CASE WHEN b.state = 'failed' THEN $2 ELSE $3 END
+       FROM ${BOSS_SCHEMA}.job b
+      WHERE j.instance_id = $4 AND j.status IN ('queued', 'running') AND b.name = $5 AND b.id::text = j.id
+        AND (b.state = 'failed' OR (b.state IN ('completed', 'cancelled') AND b.completed_on < now() - make_interval(secs => $6)))
+      RETURNING j.id`,
+    [new Date().toISOString(), lost, unsettled, SHARED_QUEUE_OWNER, JOB_QUEUE, SETTLE_GRACE_SECONDS],
+  );
+  return r.rows.map((row) => row.id);
 }
 
 /**
  * The accepting side of the shared queue (see the module comment). Create with
- * {@link PgJobQueue.open}; `close()` stops listening (jobs it accepted and did not settle are
- * failed `INTERRUPTED` by the store).
+ * {@link PgJobQueue.open}; `close()` stops listening and sweeping. The jobs it accepted go on:
+ * workers run them and store their results whether or not this instance is alive.
  * @example const queue = await PgJobQueue.open({ store, connectionString: url, log });
  */
 export class PgJobQueue implements JobQueue {
   private readonly events = new EventEmitter();
-  /** Result handlers of the jobs this instance accepted and has not settled. */
-  private readonly handlers = new Map<string, ResultHandler>();
-  private readonly settling = new Set<string>();
   private timer: NodeJS.Timeout | undefined;
   private closed = false;
 
@@ -210,19 +231,23 @@ export class PgJobQueue implements JobQueue {
       await boss.stop({ graceful: false }).catch(() => undefined);
       throw e;
     }
-    queue.timer = setInterval(() => void queue.check(), options.checkMs ?? 2000);
+    queue.timer = setInterval(() => void queue.sweep(), options.checkMs ?? 2000);
     queue.timer.unref();
     return queue;
   }
 
-  /** Creates a `queued` job and puts it on the shared queue; any worker may take it. */
-  async submit(kind: JobKind, params: Record<string, unknown>, task: JobTask, handler: ResultHandler, createdBy: string | null): Promise<JobRecord> {
+  /** Creates a `queued` job of kind `spec.kind` and puts it on the shared queue; any worker may take it and store its result. */
+  async submit(spec: ResultSpec, params: Record<string, unknown>, task: JobTask, createdBy: string | null): Promise<JobRecord> {
     const { store } = this.options;
-    const job = newJobRecord(kind, params, createdBy);
-    await store.insertJob(job);
-    this.handlers.set(job.id, handler);
-    const data: QueuedTask = { jobId: job.id, task: pathsToRefs(store, task) };
-    await this.boss.send(JOB_QUEUE, data as unknown as object, { id: job.id });
+    const job = newJobRecord(spec.kind, params, createdBy);
+    await store.insertJob(job, SHARED_QUEUE_OWNER);
+    const data: QueuedTask = { jobId: job.id, task: pathsToRefs(store, task), result: spec };
+    try {
+      await this.boss.send(JOB_QUEUE, data as unknown as object, { id: job.id });
+    } catch (err) {
+      await store.updateJob(job.id, { status: 'failed', error: { code: 'INTERNAL', detail: 'the job could not be queued' }, finishedAt: new Date().toISOString() });
+      throw err;
+    }
     return job;
   }
 
@@ -245,108 +270,32 @@ export class PgJobQueue implements JobQueue {
   }
 
   /**
-   * Stops listening and checking. The jobs this instance accepted and did not settle are
-   * cancelled on the queue (their workers stop) and failed `INTERRUPTED`, as with the
-   * in-process runner: nobody would store their results. Does not close the store.
+   * Stops listening and sweeping. The jobs this instance accepted are left to the workers
+   * (they finish and store them). Does not close the store.
    */
   async close(): Promise<void> {
     this.closed = true;
     clearInterval(this.timer);
-    const { store } = this.options;
-    for (const jobId of this.handlers.keys()) {
-      await this.boss.cancel(JOB_QUEUE, jobId).catch(() => undefined);
-      await notify(store, { jobId, type: 'cancel' }).catch(() => undefined);
-    }
-    this.handlers.clear();
-    await store.failInterruptedJobs(new Date().toISOString()).catch(() => undefined);
     await this.listener.close();
     await this.boss.stop({ graceful: false, close: true }).catch(() => undefined);
   }
 
   private onNotice(n: JobNotice): void {
-    if (n.type === 'computed') {
-      if (this.handlers.has(n.jobId)) void this.settle(n.jobId);
-      return;
-    }
-    if (n.type === 'cancel' || this.events.listenerCount(n.jobId) === 0) {
-      if (n.type === 'status') void this.dropIfFinished(n.jobId);
-      return;
-    }
+    if (n.type === 'cancel' || this.events.listenerCount(n.jobId) === 0) return;
     void this.options.store.getJob(n.jobId).then((job) => {
       if (job) this.events.emit(n.jobId, { type: n.type, job } satisfies JobEvent);
-      if (job && job.status !== 'queued' && job.status !== 'running') this.handlers.delete(n.jobId);
     });
   }
 
-  private async dropIfFinished(jobId: string): Promise<void> {
-    if (!this.handlers.has(jobId)) return;
-    const job = await this.options.store.getJob(jobId);
-    if (job && job.status !== 'queued' && job.status !== 'running') this.handlers.delete(jobId);
-  }
-
-  /** Periodic: settles jobs whose notice was missed and fails jobs pg-boss gave up on. */
-  private async check(): Promise<void> {
+  /** Periodic: fails the jobs the queue lost ({@link failLostJobs}) and tells every instance. */
+  private async sweep(): Promise<void> {
     if (this.closed) return;
-    for (const jobId of [...this.handlers.keys()]) {
-      try {
-        const b = await this.boss.getJobById(JOB_QUEUE, jobId);
-        if (!b) continue;
-        if (b.state === 'completed') await this.settle(jobId);
-        else if (b.state === 'failed') await this.finish(jobId, { status: 'failed', error: { code: 'WORKER_LOST', detail: `the job's worker stopped ${RETRY_LIMIT + 1} times before finishing` } });
-        else if (b.state === 'cancelled') await this.dropIfFinished(jobId);
-      } catch (err) {
-        this.options.log.warn({ err, jobId }, 'job check failed');
-      }
-    }
-  }
-
-  /** Runs the result handler of a job a worker computed, once. */
-  private async settle(jobId: string): Promise<void> {
-    const handler = this.handlers.get(jobId);
-    if (!handler || this.settling.has(jobId)) return;
-    this.settling.add(jobId);
     const { store, log } = this.options;
     try {
-      const b = await this.boss.getJobById(JOB_QUEUE, jobId);
-      const output = (b?.output ?? null) as ComputedOutput | null;
-      if (!b || b.state !== 'completed') return;
-      const job = await store.getJob(jobId);
-      if (!job || (job.status !== 'queued' && job.status !== 'running')) {
-        this.handlers.delete(jobId);
-        return;
-      }
-      if (!output || (!('blob' in output) && !('error' in output))) {
-        // a worker completes without output only for a job cancelled or settled meanwhile
-        await this.finish(jobId, { status: 'failed', error: { code: 'INTERNAL', detail: 'the worker ended the job without a result' } });
-        return;
-      }
-      if ('error' in output) {
-        await this.finish(jobId, { status: 'failed', error: output.error });
-        return;
-      }
-      try {
-        const computed = JSON.parse((await store.getBlob(output.blob)).toString('utf8')) as Record<string, unknown>;
-        const result = await handler(job, computed);
-        await this.finish(jobId, { status: 'succeeded', progress: 1, result });
-      } catch (err) {
-        if (err instanceof ApiError) await this.finish(jobId, { status: 'failed', error: { code: err.code, detail: err.message } });
-        else {
-          log.error({ err, jobId }, 'job result could not be stored');
-          await this.finish(jobId, { status: 'failed', error: { code: 'INTERNAL', detail: 'the result could not be stored' } });
-        }
-      }
-    } finally {
-      this.settling.delete(jobId);
+      for (const jobId of await failLostJobs(store)) await notify(store, { jobId, type: 'status' });
+    } catch (err) {
+      log.warn({ err }, 'job sweep failed');
     }
-  }
-
-  private async finish(jobId: string, patch: { status: JobRecord['status']; progress?: number; error?: JobRecord['error']; result?: JobRecord['result'] }): Promise<void> {
-    this.handlers.delete(jobId);
-    const { store } = this.options;
-    const job = await store.getJob(jobId);
-    if (!job || (job.status !== 'queued' && job.status !== 'running')) return;
-    await store.updateJob(jobId, { ...patch, finishedAt: new Date().toISOString() });
-    await notify(store, { jobId, type: 'status' });
   }
 }
 
@@ -418,6 +367,11 @@ export class PgJobWorker {
     await this.listener.close();
   }
 
+  /**
+   * Runs one pg-boss job: computes it, stores its result ({@link finishComputed}) and writes its
+   * terminal state, all before pg-boss marks it completed. Throws (→ pg-boss retries) only when
+   * the computation itself could not finish here (thread crash, this worker stopping).
+   */
   private async run(data: QueuedTask, attempt: number): Promise<ComputedOutput | null> {
     const { store, log } = this.options;
     const { jobId } = data;
@@ -434,16 +388,16 @@ export class PgJobWorker {
     try {
       const message = await this.compute(jobId, task);
       if (message === 'cancelled') return null;
-      if (message.type === 'error') return { error: { code: message.code, detail: message.detail } };
-      const blob = await store.putBlob(Buffer.from(JSON.stringify(message.result), 'utf8'));
-      return { blob };
+      const outcome = await finishComputed(store, log, jobId, data.result, message);
+      if (!outcome) return null; // cancelled while it ran
+      await store.updateJob(jobId, { ...outcome, finishedAt: new Date().toISOString() });
+      await notify(store, { jobId, type: 'status' }).catch(() => undefined);
+      return { status: outcome.status };
     } catch (err) {
       log.error({ err, jobId }, 'job worker thread failed');
       throw err; // pg-boss retries, then fails it (WORKER_LOST)
     } finally {
       this.options.onJob?.({ jobId, event: 'end', attempt });
-      // tell the accepting instance once pg-boss has recorded the output
-      setTimeout(() => void notify(store, { jobId, type: 'computed' }).catch(() => undefined), 50).unref();
     }
   }
 

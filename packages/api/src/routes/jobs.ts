@@ -158,24 +158,7 @@ export function jobRoutes(t: RouteTable, ctx: AppContext): void {
     responses: { 202: { description: 'The job', schema: JobSchema, headers: { Location: 'URL of the job' } } },
     handler: async ({ res, body, principal }) => {
       const inputs = await resolveInputs(ctx.store, body);
-      const job = await ctx.runner.submit(
-        'score',
-        body,
-        { kind: 'score', inputs },
-        async (j, out) => {
-          const cellsBlob = await ctx.store.putBlob(Buffer.from(String(out.cellsCsv), 'utf8'));
-          return {
-            resolution: out.resolution,
-            cellCount: out.cellCount,
-            ingest: out.ingest,
-            score: out.score,
-            timingsMs: out.timingsMs,
-            cells: `/api/v1/scores/${j.id}/cells.csv`,
-            cellsBlob,
-          };
-        },
-        principal.tokenId,
-      );
+      const job = await ctx.runner.submit({ kind: 'score' }, body, { kind: 'score', inputs }, principal.tokenId);
       res.status(202).location(`/api/v1/jobs/${job.id}`).json(jobDto(job));
     },
   });

@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import type { AppContext } from '../app-context.js';
 import { engineFileName } from '../context-cache.js';
-import type { IncidentReadOptions, LoadedPlan, SerializedPlan } from '../engine-service.js';
+import type { IncidentReadOptions, LoadedPlan } from '../engine-service.js';
 import { ApiError } from '../errors.js';
 import type { RouteTable } from '../http.js';
 import { DEFAULT_MEETING_SCHEDULE, PlanAccess, planEtag } from '../plan-access.js';
@@ -77,14 +77,9 @@ export function planAnalysisRoutes(t: RouteTable, ctx: AppContext): void {
       const v = await access.getVersion(p);
       const { json } = await access.loadPlan(p, v);
       const job = await ctx.runner.submit(
-        'rebalance',
+        { kind: 'rebalance', planId: p.id, fromVersion: v.version },
         { planId: p.id, version: v.version, ...body },
         { kind: 'rebalance', planJson: json, options: body },
-        async (_j, out) => {
-          const s = out as unknown as SerializedPlan & { report: { movedShare: number | null; locked: string[]; timedOut?: boolean } };
-          const nv = await access.writeVersion(p, 'rebalance', { fromVersion: v.version, movedShare: s.report.movedShare, locked: s.report.locked }, s, principal.tokenId);
-          return { planId: p.id, version: nv.version, fromVersion: v.version, movedShare: s.report.movedShare, plan: `/api/v1/plans/${p.id}` };
-        },
         principal.tokenId,
       );
       res.status(202).location(`/api/v1/jobs/${job.id}`).json(jobDto(job));
@@ -171,14 +166,9 @@ export function planAnalysisRoutes(t: RouteTable, ctx: AppContext): void {
         ...(body.seed !== undefined ? { seed: body.seed } : {}),
       };
       const job = await ctx.runner.submit(
-        'whatif',
+        { kind: 'whatif', planId: p.id, version: v.version, rosterId: roster.id },
         { planId: p.id, version: v.version, roster: roster.id, ...scenario },
         { kind: 'whatif', planJson: json, roster: { path: store.blobPath(roster.blobRef), fileName: engineFileName(roster) }, scenario },
-        async (j, out) => {
-          const whatIfBlob = await store.putBlob(Buffer.from(JSON.stringify({ planId: p.id, version: v.version, roster: roster.id, ...(out.whatIf as object) }), 'utf8'));
-          const w = out.whatIf as { infeasible: string | null };
-          return { planId: p.id, version: v.version, infeasible: w.infeasible, whatIf: `/api/v1/plans/${p.id}/whatif/${j.id}`, whatIfBlob };
-        },
         principal.tokenId,
       );
       res.status(202).location(`/api/v1/jobs/${job.id}`).json(jobDto(job));
@@ -242,14 +232,9 @@ export function planAnalysisRoutes(t: RouteTable, ctx: AppContext): void {
       const roads = await access.roadsFile(p);
       const { staffing: _s, incidents: _i, ...options } = body;
       const job = await ctx.runner.submit(
-        'simulate',
+        { kind: 'simulate', planId: p.id, version: v.version, staffingId: s.id },
         { planId: p.id, version: v.version, staffing: s.id, incidents: incidents?.id ?? null, ...options },
         { kind: 'simulate', planJson, staffing: { json: staffingJson, id: s.id }, ...(incidents ? { incidents } : {}), ...(roads ? { roads } : {}), options },
-        async (j, out) => {
-          const doc = out.simulation as { city?: unknown; mode?: string; warnings?: unknown };
-          const simulationBlob = await store.putBlob(Buffer.from(JSON.stringify({ planId: p.id, version: v.version, staffing: s.id, ...doc }), 'utf8'));
-          return { planId: p.id, version: v.version, staffing: s.id, mode: doc.mode, city: doc.city, warnings: doc.warnings, simulation: `/api/v1/plans/${p.id}/simulations/${j.id}`, simulationBlob };
-        },
         principal.tokenId,
       );
       res.status(202).location(`/api/v1/jobs/${job.id}`).json(jobDto(job));

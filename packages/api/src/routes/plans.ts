@@ -3,14 +3,12 @@
  * export), edit with optimistic concurrency (moves, locks, undo/redo), point lookup and
  * staffing.
  */
-import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { AppContext } from '../app-context.js';
 import { engineFileName, resolveInputs } from '../context-cache.js';
 import {
   comparePlanPair,
   incidentBinsDto,
-  lineageSummary,
   lookupBeat,
   moveOnPlan,
   planCellsCsv,
@@ -161,30 +159,9 @@ export function planRoutes(t: RouteTable, ctx: AppContext): { submitPlan: (body:
       ...(from ? { from: { planJson: from.planJson, name: from.name } } : {}),
     };
     const job = await ctx.runner.submit(
-      'plan',
+      { kind: 'plan', body, beats: k ?? null, from: from ? { planId: from.planId, version: from.version } : null },
       body,
       task,
-      async (j, out) => {
-        const s = out as unknown as SerializedPlan & { resolution: number; report?: unknown; ingest: unknown };
-        const now = new Date().toISOString();
-        const summary = lineageSummary(s.planJson);
-        const lineage = summary
-          ? { ...summary, parent: { ...(summary.parent as object), planId: from?.planId ?? null, version: from?.version ?? null } }
-          : undefined;
-        const p: PlanRecord = {
-          id: randomUUID(),
-          name: body.name ?? `plan ${now.slice(0, 16)}`,
-          inputs: { ...body, ...(k !== undefined ? { beats: k } : {}), resolution: s.resolution, jobId: j.id, ...(lineage ? { lineage } : {}) },
-          currentVersion: 0,
-          latestVersion: 0,
-          createdAt: now,
-          updatedAt: now,
-          createdBy: principal.tokenId,
-        };
-        await store.insertPlan(p);
-        await writeVersion(p, body.method, { report: s.report ?? null }, s, principal.tokenId);
-        return { planId: p.id, version: 1, plan: `/api/v1/plans/${p.id}` };
-      },
       principal.tokenId,
     );
     return job;
@@ -622,18 +599,12 @@ export function planRoutes(t: RouteTable, ctx: AppContext): { submitPlan: (body:
         throw new ApiError('VALIDATION_FAILED', `body.roster: no roster dataset ${body.roster}`, { errors: [{ path: 'body.roster', message: 'no roster dataset with this id' }] });
       }
       const job = await ctx.runner.submit(
-        'staff',
+        { kind: 'staff', planId: p.id, version: v.version, rosterId: roster.id },
         { planId: p.id, version: v.version, roster: roster.id },
         {
           kind: 'staff',
           planJson: (await store.getBlob(v.planBlobRef)).toString('utf8'),
           roster: { path: store.blobPath(roster.blobRef), fileName: engineFileName(roster) },
-        },
-        async (_j, out) => {
-          const id = randomUUID();
-          const blobRef = await store.putBlob(Buffer.from(JSON.stringify(out.staffing), 'utf8'));
-          await store.insertStaffing({ id, planId: p.id, planVersion: v.version, rosterDatasetId: roster.id, blobRef, createdAt: new Date().toISOString(), createdBy: principal.tokenId });
-          return { staffingId: id, staffing: `/api/v1/plans/${p.id}/staffing/${id}` };
         },
         principal.tokenId,
       );

@@ -9,9 +9,10 @@
  * - Plan versions are compare-and-set in a transaction (`SELECT … FOR UPDATE`), so two
  *   instances editing one plan give one winner and one 412.
  * - Jobs go through the shared pg-boss queue (`jobs/pg-queue.ts`): any worker process computes
- *   them, events and cancel reach every instance by LISTEN/NOTIFY. The instance that accepted
- *   a job owns it (it persists the result). Each store registers an instance row with a
- *   heartbeat; a job records the instance that owns it, and
+ *   them and store their results, events and cancel reach every instance by LISTEN/NOTIFY;
+ *   such a job is owned by no instance ({@link SHARED_QUEUE_OWNER}) and survives the death of
+ *   the one that accepted it. Each store registers an instance row with a heartbeat; a job run
+ *   in-process records the instance that owns it, and
  *   {@link PostgresStore.failInterruptedJobs} only fails jobs of this instance or of dead
  *   instances (closed, or no heartbeat for `staleAfterMs`). Every heartbeat also sweeps the
  *   jobs of dead instances.
@@ -97,6 +98,9 @@ export const PG_MIGRATIONS: readonly { id: number; name: string; sql: string }[]
     `,
   },
 ];
+
+/** The `instance_id` of jobs on the shared queue: owned by no instance, never swept with one. */
+export const SHARED_QUEUE_OWNER = 'shared-queue';
 
 /** Key of the advisory lock taken while migrating (any constant shared by all instances). */
 const MIGRATION_LOCK = 7_220_151_042;
@@ -440,11 +444,15 @@ export class PostgresStore implements Store {
   }
 
   // ---- jobs
-  /** Inserts a job owned by this instance (its runner runs it). */
-  async insertJob(j: JobRecord): Promise<void> {
+  /**
+   * Inserts a job owned by `owner`: this instance by default (its in-process runner runs it,
+   * and the instance sweep fails it when the instance dies), or {@link SHARED_QUEUE_OWNER} for a
+   * job on the shared queue, which outlives the instance that accepted it.
+   */
+  async insertJob(j: JobRecord, owner: string = this.instanceId): Promise<void> {
     await this.q(
       'INSERT INTO jobs (id, kind, status, progress, stage, params, error, result, created_at, started_at, finished_at, created_by, instance_id) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13)',
-      [j.id, j.kind, j.status, j.progress, j.stage, json(j.params), j.error ? json(j.error) : null, j.result ? json(j.result) : null, j.createdAt, j.startedAt, j.finishedAt, j.createdBy, this.instanceId],
+      [j.id, j.kind, j.status, j.progress, j.stage, json(j.params), j.error ? json(j.error) : null, j.result ? json(j.result) : null, j.createdAt, j.startedAt, j.finishedAt, j.createdBy, owner],
     );
   }
 
@@ -478,7 +486,9 @@ export class PostgresStore implements Store {
 
   /**
    * Marks failed (`INTERRUPTED`) the `queued`/`running` jobs of this instance and of dead
-   * instances (closed, or silent for `staleAfterMs`). Jobs of live instances are left alone.
+   * instances (closed, or silent for `staleAfterMs`). Jobs of live instances are left alone, and
+   * so are jobs on the shared queue ({@link SHARED_QUEUE_OWNER}): a live worker may be running them
+   * (the queue fails those its workers lost, `jobs/pg-queue.ts`).
    */
   async failInterruptedJobs(now: string): Promise<number> {
     return this.failJobsOfDeadInstances(now, true);
@@ -490,10 +500,10 @@ export class PostgresStore implements Store {
       await c.query("DELETE FROM instances WHERE heartbeat_at < now() - make_interval(secs => $1) AND id <> $2", [staleSeconds, this.instanceId]);
       const r = await c.query(
         `UPDATE jobs SET status = 'failed', error = $1, finished_at = $2
-         WHERE status IN ('queued', 'running')
+         WHERE status IN ('queued', 'running') AND instance_id IS DISTINCT FROM $5
            AND (($3::boolean AND instance_id = $4) OR instance_id IS NULL
                 OR NOT EXISTS (SELECT 1 FROM instances i WHERE i.id = jobs.instance_id))`,
-        [INTERRUPTED, now, includeOwn, this.instanceId],
+        [INTERRUPTED, now, includeOwn, this.instanceId, SHARED_QUEUE_OWNER],
       );
       return r.rowCount ?? 0;
     });

@@ -13,6 +13,7 @@ import { parseColumnMapping } from '../io/columns.js';
 import { IncidentClock } from '../io/dates.js';
 import { REJECT_REASONS, type IngestReport } from '../io/incident-table-builder.js';
 import { loadCity, type LoadedCity } from '../io/load-city.js';
+import { areaCountsSummary, parseAreaCountsSpec } from '../io/read-area-counts.js';
 import type { ReadIncidentsOptions } from '../io/read-incidents.js';
 import { readJson } from '../io/json.js';
 import { roadNetworkFromGeojson, type RoadNetwork } from '../response/roads.js';
@@ -22,7 +23,14 @@ import type { OptionTable, OptionValues } from './options.js';
 /** Options of the inputs every city command (score, plan, evaluate) takes. */
 export const CITY_OPTIONS = {
   boundary: { type: 'string', value: 'B.geojson', required: true, description: 'City limits: GeoJSON (Multi)Polygon.' },
-  incidents: { type: 'string', value: 'I.csv|I.geojson', required: true, description: 'Incidents: CSV or GeoJSON points (see File formats).' },
+  incidents: { type: 'string', value: 'I.csv|I.geojson', required: true, description: 'Incidents: CSV or GeoJSON points (see File formats). Optional when --incident-counts is given.' },
+  'incident-counts': {
+    type: 'string',
+    value: 'A.geojson:FIELD[=TYPE],…',
+    description:
+      'Incidents given as counts per polygon, a property per type (e.g. sf.geojson:Drugs=NARCOTICS,Robbery): each type\'s service time (the incident table; TYPE defaults to the field name upper-cased) turns counts into officer-hours, spread over the cells by intersection area and split over the shifts by length; added to --incidents. Features with a missing, non-numeric or negative count are left out and listed. Needs --counts-period-days.',
+  },
+  'counts-period-days': { type: 'string', value: 'DAYS', description: 'Days the --incident-counts cover (e.g. 184 for July-December): counts / (DAYS / 7) = per week.' },
   out: { type: 'string', value: 'DIR', required: true, description: 'Output folder (created when missing).' },
   resolution: {
     type: 'string',
@@ -150,7 +158,10 @@ export async function loadCityFromArgs(
   args: CityArgs,
   options: { beats?: number; onProgress?: ProgressFn; grid?: Grid; log?: { write(s: string): unknown } } = {},
 ): Promise<LoadedCity> {
-  const incidents = required(args.incidents, 'incidents');
+  const countsSpec = args['incident-counts'] ? parseAreaCountsSpec(args['incident-counts']) : undefined;
+  const incidents = countsSpec ? args.incidents : required(args.incidents, 'incidents');
+  const countsDays = numberFlag(args['counts-period-days'], 'counts-period-days', 1e-9);
+  if (countsSpec && countsDays === undefined) throw new BeatplanError('BAD_INPUT', '--incident-counts needs --counts-period-days (the days the counts cover)', { field: '--counts-period-days' });
   const resolution = intFlag(args.resolution, 'resolution', 0, 15);
   const shifts = args.shifts ? parseShifts(args.shifts) : undefined;
   const read = incidentReadFlags(args);
@@ -161,7 +172,8 @@ export async function loadCityFromArgs(
   const city = await loadCity(
     {
       boundary: args.boundary ? { source: args.boundary } : undefined,
-      incidents: { source: incidents, read },
+      incidents: incidents ? { source: incidents, read } : undefined,
+      incidentCounts: countsSpec ? { source: countsSpec.file, columns: countsSpec.columns, periodDays: countsDays! } : undefined,
       barriers: args.barriers ? { source: args.barriers } : undefined,
       population: layers.filter((l) => l.kind === 'population').map((l) => ({ source: l.file, field: l.field })),
       vulnerability: vulnerability[0] ? { source: vulnerability[0].file, field: vulnerability[0].field } : undefined,
@@ -171,7 +183,8 @@ export async function loadCityFromArgs(
     },
     { onProgress: options.onProgress, grid: options.grid },
   );
-  options.log?.write(ingestSummary(city.ingest));
+  if (incidents) options.log?.write(ingestSummary(city.ingest));
+  if (city.areaCounts) options.log?.write(areaCountsSummary(city.areaCounts));
   return city;
 }
 

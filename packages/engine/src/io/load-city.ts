@@ -10,7 +10,8 @@ import { pointToCellLocator } from '../grid/locate.js';
 import { scoreCells, type PolygonLayer, type ScoreOptions, type ScoreResult } from '../score/score-cells.js';
 import type { GeoJsonSource } from './json.js';
 import { readBoundary, readLines, readPolygonLayer } from './read-geojson-layers.js';
-import { REJECT_REASONS, type RejectReason } from './incident-table-builder.js';
+import { IncidentTableBuilder, REJECT_REASONS, type RejectReason } from './incident-table-builder.js';
+import { readAreaCounts, type AreaCountColumn, type AreaCountsReport } from './read-area-counts.js';
 import { readIncidents, type IngestReport, type ReadIncidentsOptions } from './read-incidents.js';
 
 /** A file (path, Buffer, stream…) with the name to use in messages. */
@@ -23,11 +24,17 @@ export interface CitySource {
 export interface CityInputs {
   /** Boundary polygons (e.g. the current beats). Optional only when `grid` is given. */
   readonly boundary?: CitySource;
-  readonly incidents: CitySource & {
+  /** Incident points. Optional only when `incidentCounts` is given. */
+  readonly incidents?: CitySource & {
     /** Column mapping, format and time format (see `readIncidents`). */
     readonly read?: Pick<ReadIncidentsOptions, 'format' | 'mapping' | 'timeFormat' | 'timeZone' | 'dateOnly' | 'knownTypes' | 'maxRowBytes' | 'maxJsonBytes'>;
   };
   readonly barriers?: CitySource;
+  /**
+   * Incidents given as counts per polygon, a column per type (see `readAreaCounts`), covering
+   * `periodDays` days: a workload layer spread over the cells by area, added to the points'.
+   */
+  readonly incidentCounts?: CitySource & { readonly columns: readonly AreaCountColumn[]; readonly periodDays: number };
   /** Count layers spread onto cells by area and summed (e.g. population). */
   readonly population?: ReadonlyArray<CitySource & { readonly field: string }>;
   /** One index layer giving the need multiplier (e.g. a hardship index). */
@@ -45,7 +52,10 @@ export interface LoadedCity {
   readonly grid: Grid;
   readonly boundary: FeatureCollection<Polygon | MultiPolygon> | undefined;
   readonly score: ScoreResult;
+  /** The incident points' ingest report (read 0 when only counts were given). */
   readonly ingest: IngestReport;
+  /** What the incident-counts layer read, when one was given. */
+  readonly areaCounts?: AreaCountsReport;
   /** Stage times in ms. */
   readonly timingsMs: { readonly grid: number; readonly ingest: number; readonly score: number };
 }
@@ -75,15 +85,21 @@ export async function loadCity(
   const gridMs = now() - t;
 
   t = now();
-  const { incidents, report: ingest } = await readIncidents(inputs.incidents.source, {
-    ...inputs.incidents.read,
-    fileName: inputs.incidents.fileName,
-    locate: pointToCellLocator(grid, boundary),
-    onProgress,
-    signal,
-  });
+  if (!inputs.incidents && !inputs.incidentCounts) throw new BeatplanError('BAD_INPUT', 'loadCity needs incidents or incident counts', { field: 'incidents' });
+  const { incidents, report: ingest } = inputs.incidents
+    ? await readIncidents(inputs.incidents.source, {
+        ...inputs.incidents.read,
+        fileName: inputs.incidents.fileName,
+        locate: pointToCellLocator(grid, boundary),
+        onProgress,
+        signal,
+      })
+    : new IncidentTableBuilder({ timeFormat: 'auto' }).finish({ format: 'geojson', layout: 'geojson', columns: { time: '', type: '' } });
+  const counts = inputs.incidentCounts
+    ? await readAreaCounts(inputs.incidentCounts.source, inputs.incidentCounts.columns, { fileName: inputs.incidentCounts.fileName })
+    : undefined;
   const ingestMs = now() - t;
-  if (ingest.used === 0) throw noUsableIncidents(ingest);
+  if (inputs.incidents && ingest.used === 0) throw noUsableIncidents(ingest);
 
   t = now();
   throwIfAborted(signal);
@@ -95,8 +111,11 @@ export async function loadCity(
   const vulnerability = inputs.vulnerability
     ? { features: (await readPolygonLayer(inputs.vulnerability.source, inputs.vulnerability.field, { fileName: inputs.vulnerability.fileName })).features }
     : undefined;
-  const score = scoreCells(grid, incidents, { ...inputs.score, population, vulnerability, onProgress, signal });
-  return { grid, boundary, score, ingest, timingsMs: { grid: gridMs, ingest: ingestMs, score: now() - t } };
+  const areaCounts = counts && inputs.incidentCounts
+    ? { types: inputs.incidentCounts.columns.map((c) => c.type), features: counts.features, periodDays: inputs.incidentCounts.periodDays }
+    : undefined;
+  const score = scoreCells(grid, incidents, { ...inputs.score, population, vulnerability, areaCounts, onProgress, signal });
+  return { grid, boundary, score, ingest, ...(counts ? { areaCounts: counts.report } : {}), timingsMs: { grid: gridMs, ingest: ingestMs, score: now() - t } };
 }
 
 /** What each reject reason most often means, for the "no usable incident" message. */

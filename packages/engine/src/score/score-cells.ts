@@ -59,8 +59,26 @@ export interface ScoreOptions {
   communityHoursPer1000?: number;
   /** Extra engagement need per cell in hours/week (facilities, requests), added after the multiplier. */
   extraNeedHours?: Float64Array;
+  /**
+   * Incidents given as counts per polygon (e.g. `readAreaCounts`): each polygon's officer-hours
+   * per week — Σ over its types of count × service minutes × units (the same table as point
+   * incidents) / 60 / (`periodDays` / 7) — spread over the cells it overlaps by intersection
+   * area (as population is), split over the shifts by their length (counts carry no time of
+   * day), added to the point incidents' workload before smoothing.
+   */
+  areaCounts?: AreaCountWorkload;
   onProgress?: ProgressFn;
   signal?: AbortSignal;
+}
+
+/** Incident counts per polygon as a workload layer (see {@link ScoreOptions.areaCounts}). */
+export interface AreaCountWorkload {
+  /** Incident type of each count column (service-time table keys). */
+  readonly types: readonly string[];
+  /** Polygons with one count per type (incidents in the period). */
+  readonly features: ReadonlyArray<{ readonly geometry: Polygon | MultiPolygon; readonly counts: ArrayLike<number> }>;
+  /** Days the counts cover (e.g. 184 for July–December), > 0. */
+  readonly periodDays: number;
 }
 
 /** Explanation of where each cell's workload came from (incident parts by type). */
@@ -132,7 +150,8 @@ export function scoreCells(grid: Grid, incidents: IncidentTable, options: ScoreO
     }
   }
   const spanMs = Number.isFinite(tMin) ? tMax - tMin : 0;
-  const periodDays = options.periodDays ?? Math.max(1, spanMs / MS_PER_DAY);
+  // with counts only (no point incident), the period is the counts' period
+  const periodDays = options.periodDays ?? (incidents.count === 0 && options.areaCounts ? options.areaCounts.periodDays : Math.max(1, spanMs / MS_PER_DAY));
   if (!(periodDays > 0)) throw new BeatplanError('BAD_INPUT', 'periodDays must be > 0', { field: 'periodDays', value: periodDays });
   // Effective weeks: with recency decay, ∫ 0.5^(age/h) d(age) over the period.
   const periodWeeks = halfLife
@@ -183,6 +202,8 @@ export function scoreCells(grid: Grid, incidents: IncidentTable, options: ScoreO
     incidentCount[c]++;
   }
 
+  if (options.areaCounts) addAreaCountHours(grid, options.areaCounts, raw, shiftShare, (t) => officerMinutes(t, table, unknown));
+
   const rawWorkloadHours = new Float64Array(n);
   for (const r of raw) for (let i = 0; i < n; i++) rawWorkloadHours[i] += r[i]!;
   const parts = buildParts(n, incidents, cellOf, typeMinutes, weekScale, halfLife, refMs, options.priorityWeights);
@@ -228,6 +249,23 @@ export function scoreCells(grid: Grid, incidents: IncidentTable, options: ScoreO
       totalNeedHours: sum(needHours),
     },
   };
+}
+
+/** Adds a counts layer's officer-hours per week to `raw` (per shift, by shift length share). */
+function addAreaCountHours(grid: Grid, layer: AreaCountWorkload, raw: Float64Array[], shiftShare: readonly number[], minutesOf: (type: string) => number): void {
+  if (!(layer.periodDays > 0)) throw new BeatplanError('BAD_INPUT', 'the period of the incident counts must be > 0 days', { field: 'areaCounts.periodDays', value: layer.periodDays });
+  const minutes = layer.types.map(minutesOf);
+  const weekScale = 1 / 60 / (layer.periodDays / 7);
+  const hours = spreadCounts(grid, {
+    features: layer.features.map((f) => {
+      let value = 0;
+      for (let t = 0; t < minutes.length; t++) value += f.counts[t]! * minutes[t]! * weekScale;
+      return { geometry: f.geometry, value };
+    }),
+  });
+  raw.forEach((r, s) => {
+    for (let i = 0; i < r.length; i++) r[i] += hours[i]! * shiftShare[s]!;
+  });
 }
 
 /**

@@ -306,11 +306,13 @@ export async function planCommand(argv: string[], io: CliIo): Promise<number> {
     ...(notCountedInK.length ? { notCountedInK } : {}),
     inputs: {
       boundary: basename(values.boundary!),
-      incidents: basename(values.incidents!),
+      incidents: values.incidents ? basename(values.incidents) : null,
+      incidentCounts: values['incident-counts'] ?? null,
       existing: values.existing ? basename(values.existing) : null,
       districts: values.districts ? basename(values.districts) : null,
     },
     incidents: { read: city.ingest.read, used: city.ingest.used, rejected: city.ingest.rejected, times: city.ingest.times },
+    ...(city.areaCounts ? { incidentCounts: city.areaCounts } : {}),
     periodWeeks: scores.periodWeeks,
     report: { method: report.method, movedShare: report.movedShare ?? null, warnings: report.warnings, islands: report.islands, iterations: report.iterations },
     // the current beats, so staffing can follow officers to the beat that took over their cells

@@ -28,6 +28,7 @@ export async function scoreCommand(argv: string[], io: CliIo): Promise<number> {
     bridges: grid.bridges.map(([a, b]) => [grid.h3[a], grid.h3[b]]),
     barrierCutEdges: grid.barrierCutEdges,
     incidents: { read: ingest.read, used: ingest.used, rejected: ingest.rejected, examples: ingest.examples, times: ingest.times },
+    ...(city.areaCounts ? { incidentCounts: city.areaCounts } : {}),
     scoring: score.report,
     shifts: score.scores.shifts,
     timingsMs: roundTimings({ ...city.timingsMs, total: performance.now() - t0 }),
