@@ -25,6 +25,7 @@ import { PlanVersionCache } from './plan-access.js';
 import { alternativeRoutes } from './routes/alternatives.js';
 import { datasetRoutes } from './routes/datasets.js';
 import { jobRoutes } from './routes/jobs.js';
+import { planAdminRoutes } from './routes/plan-admin.js';
 import { planAnalysisRoutes } from './routes/plan-analysis.js';
 import { planRoutes } from './routes/plans.js';
 import { referenceRoutes } from './routes/reference.js';
@@ -159,6 +160,7 @@ export async function createApp(deps: AppDeps): Promise<BeatplanApp> {
   const { submitPlan } = planRoutes(table, context);
   alternativeRoutes(table, context, submitPlan);
   planAnalysisRoutes(table, context);
+  planAdminRoutes(table, context);
   referenceRoutes(table, context);
 
   let docJson = '';

@@ -36,6 +36,7 @@ import type {
   WhatIfRequestSchema,
 } from './schemas.js';
 import type { ReferenceSchema } from './routes/reference.js';
+import type { ChangeCurveRequestSchema, ChangeCurveResultSchema, CopyPlanRequestSchema, RenamePlanRequestSchema } from './routes/plan-admin.js';
 
 export type ProblemDto = z.infer<typeof ProblemSchema>;
 export type PlanDto = z.infer<typeof PlanSchema>;
@@ -73,6 +74,14 @@ export type StaffingRunDto = z.infer<typeof StaffingRunSchema>;
 export type SimulationRunDto = z.infer<typeof SimulationRunSchema>;
 /** `GET /plans/:id/reference`. */
 export type ReferenceDto = z.infer<typeof ReferenceSchema>;
+/** `POST /plans/:id/copy`. */
+export type CopyPlanRequestDto = z.input<typeof CopyPlanRequestSchema>;
+/** `PATCH /plans/:id`. */
+export type RenamePlanRequestDto = z.input<typeof RenamePlanRequestSchema>;
+/** `POST /plans/:id/change-curve`. */
+export type ChangeCurveRequestDto = z.input<typeof ChangeCurveRequestSchema>;
+/** `GET /plans/:id/change-curve/:jobId` (the change-curve job's result). */
+export type ChangeCurveResultDto = z.infer<typeof ChangeCurveResultSchema>;
 /** `GET /health`. */
 export type HealthDto = z.infer<typeof HealthSchema>;
 /** The body of every list: one page of items and the cursor of the next page (null on the last). */

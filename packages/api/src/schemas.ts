@@ -75,6 +75,8 @@ export const DatasetSchema = z.object({
 export type DatasetDto = z.infer<typeof DatasetSchema>;
 
 const name = z.string().trim().min(1).max(200);
+/** A display name (plan, dataset): trimmed, 1–200 characters. */
+export const DisplayNameSchema = name;
 
 /** Query of every upload: a display name. */
 export const UploadQueryBase = z.object({ name: name.optional().meta({ description: 'Display name (default: the kind and date)' }) });

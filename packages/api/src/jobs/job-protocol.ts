@@ -1,7 +1,7 @@
 /**
  * Messages between the job runner (main thread) and a job worker.
  */
-import type { ContextInputs, IncidentReadOptions, ParentPlanInput, PlanFileOptions, RebalanceOptions, StaffFileOptions, WhatIfInput } from '../engine-service.js';
+import type { ChangeCurveOptions, ContextInputs, IncidentReadOptions, ParentPlanInput, PlanFileOptions, RebalanceOptions, StaffFileOptions, WhatIfInput } from '../engine-service.js';
 import type { SimulationJobOptions } from '../simulation.js';
 import type { RoadsFile } from './compute-protocol.js';
 
@@ -19,6 +19,7 @@ export type JobTask =
     }
   | { kind: 'staff'; planJson: string; roster: { path: string; fileName: string }; options?: StaffFileOptions }
   | { kind: 'rebalance'; planJson: string; options: RebalanceOptions }
+  | { kind: 'changecurve'; planJson: string; options: ChangeCurveOptions }
   | { kind: 'whatif'; planJson: string; roster: { path: string; fileName: string }; scenario: WhatIfInput; options?: StaffFileOptions }
   | {
       kind: 'simulate';

@@ -3,7 +3,7 @@
  * progress, then the result or the error. Started by the job runner; never imported.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { buildContext, contextCellsCsv, planOnFiles, rebalancePlan, staffPlanFromFiles, whatIfFromFiles } from '../engine-service.js';
+import { buildContext, changeCurveOfPlan, contextCellsCsv, planOnFiles, rebalancePlan, staffPlanFromFiles, whatIfFromFiles } from '../engine-service.js';
 import { isEngineError } from '../errors.js';
 import { simulateOnPlan } from '../simulation.js';
 import type { JobTask, WorkerMessage } from './job-protocol.js';
@@ -24,6 +24,7 @@ const onProgress = (fraction: number, stage: string) => {
 async function run(task: JobTask): Promise<Record<string, unknown>> {
   if (task.kind === 'staff') return { staffing: await staffPlanFromFiles(task.planJson, task.roster, onProgress, task.options) };
   if (task.kind === 'rebalance') return { ...rebalancePlan(task.planJson, task.options, onProgress) };
+  if (task.kind === 'changecurve') return { curve: changeCurveOfPlan(task.planJson, task.options, onProgress) };
   if (task.kind === 'whatif') return { whatIf: await whatIfFromFiles(task.planJson, task.roster, task.scenario, onProgress, task.options) };
   if (task.kind === 'simulate') return { simulation: await simulateOnPlan(task.planJson, task.staffing, task.incidents, task.options, onProgress, task.roads) };
   const ctx = await buildContext(task.inputs, onProgress);

@@ -59,7 +59,8 @@ import { beatShiftAssignmentsCsv, type PlanMetrics, type StaffingJsonBeats } fro
 
 export { planEtag };
 
-function planDto(p: PlanRecord) {
+/** A plan as the API shows it (`PlanSchema`): inputs without the job id and lineage, which get fields of their own. */
+export function planDto(p: PlanRecord) {
   const { jobId, lineage, ...inputs } = p.inputs as { jobId?: string; lineage?: z.infer<typeof LineageSummarySchema> };
   return {
     id: p.id,

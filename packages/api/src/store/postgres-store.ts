@@ -31,6 +31,7 @@ import type {
   DatasetRecord,
   JobPatch,
   JobRecord,
+  PlanDeleteResult,
   PlanRecord,
   PlanSettings,
   PlanVersionRecord,
@@ -413,6 +414,30 @@ export class PostgresStore implements Store {
 
   async listPlanVersions(planId: string): Promise<PlanVersionRecord[]> {
     return (await this.rows('SELECT * FROM plan_versions WHERE plan_id = $1 ORDER BY version', [planId])).map(toVersion);
+  }
+
+  async renamePlan(planId: string, name: string, expectedCurrent: number, now: string): Promise<boolean> {
+    const r = await this.q('UPDATE plans SET name = $1, updated_at = $2 WHERE id = $3 AND current_version = $4', [name, now, planId, expectedCurrent]);
+    return r.rowCount === 1;
+  }
+
+  async deletePlan(planId: string): Promise<PlanDeleteResult> {
+    return this.tx(async (c): Promise<PlanDeleteResult> => {
+      if (!(await c.query('SELECT 1 FROM plans WHERE id = $1 FOR UPDATE', clean([planId]))).rowCount) return { status: 'not-found' };
+      const job = (await c.query(
+        "SELECT id FROM jobs WHERE status IN ('queued', 'running') AND (params::jsonb ->> 'planId' = $1 OR params::jsonb ->> 'from' = $1) ORDER BY created_at, id LIMIT 1",
+        clean([planId]),
+      )).rows[0] as Row | undefined;
+      if (job) return { status: 'job-running', jobId: String(job.id) };
+      const child = (await c.query(
+        "SELECT id FROM plans WHERE id <> $1 AND (inputs::jsonb ->> 'from' = $1 OR inputs::jsonb #>> '{lineage,parent,planId}' = $1) ORDER BY created_at, id LIMIT 1",
+        clean([planId]),
+      )).rows[0] as Row | undefined;
+      if (child) return { status: 'lineage-parent', planId: String(child.id) };
+      for (const table of ['alternative_sets', 'staffing', 'plan_settings', 'plan_versions']) await c.query(`DELETE FROM ${table} WHERE plan_id = $1`, clean([planId]));
+      await c.query('DELETE FROM plans WHERE id = $1', clean([planId]));
+      return { status: 'deleted' };
+    });
   }
 
   async getPlanSettings(planId: string): Promise<PlanSettings | undefined> {

@@ -13,6 +13,7 @@ import type {
   DatasetRecord,
   JobPatch,
   JobRecord,
+  PlanDeleteResult,
   PlanRecord,
   PlanSettings,
   PlanVersionRecord,
@@ -256,6 +257,27 @@ export class SqliteStore implements Store {
 
   async listPlanVersions(planId: string): Promise<PlanVersionRecord[]> {
     return (this.stmt('SELECT * FROM plan_versions WHERE plan_id = ? ORDER BY version').all(planId) as Row[]).map(toVersion);
+  }
+
+  async renamePlan(planId: string, name: string, expectedCurrent: number, now: string): Promise<boolean> {
+    return this.stmt('UPDATE plans SET name = ?, updated_at = ? WHERE id = ? AND current_version = ?').run(name, now, planId, expectedCurrent).changes === 1;
+  }
+
+  async deletePlan(planId: string): Promise<PlanDeleteResult> {
+    return this.db.transaction((): PlanDeleteResult => {
+      if (!this.stmt('SELECT 1 FROM plans WHERE id = ?').get(planId)) return { status: 'not-found' };
+      const job = this.stmt(
+        "SELECT id FROM jobs WHERE status IN ('queued', 'running') AND (json_extract(params, '$.planId') = ? OR json_extract(params, '$.from') = ?) ORDER BY created_at, id LIMIT 1",
+      ).get(planId, planId) as Row | undefined;
+      if (job) return { status: 'job-running', jobId: String(job.id) };
+      const child = this.stmt(
+        "SELECT id FROM plans WHERE id <> ? AND (json_extract(inputs, '$.from') = ? OR json_extract(inputs, '$.lineage.parent.planId') = ?) ORDER BY created_at, id LIMIT 1",
+      ).get(planId, planId, planId) as Row | undefined;
+      if (child) return { status: 'lineage-parent', planId: String(child.id) };
+      for (const table of ['alternative_sets', 'staffing', 'plan_settings', 'plan_versions']) this.stmt(`DELETE FROM ${table} WHERE plan_id = ?`).run(planId);
+      this.stmt('DELETE FROM plans WHERE id = ?').run(planId);
+      return { status: 'deleted' };
+    })();
   }
 
   async getPlanSettings(planId: string): Promise<PlanSettings | undefined> {

@@ -92,11 +92,12 @@ export interface PlanVersionRecord {
 export const JOB_STATUSES = ['queued', 'running', 'succeeded', 'failed', 'cancelled'] as const;
 export type JobStatus = (typeof JOB_STATUSES)[number];
 /** Job kinds, in the order they were added. */
-export const JOB_KINDS = ['score', 'plan', 'staff', 'rebalance', 'whatif', 'simulate'] as const;
+export const JOB_KINDS = ['score', 'plan', 'staff', 'rebalance', 'whatif', 'simulate', 'changecurve'] as const;
 /**
  * What a job does: `score` (grid + scores), `plan` (districting or import), `staff`,
  * `rebalance` (re-plan the unlocked beats of a plan), `whatif` (staffing scenario), `simulate`
- * (calls replayed against a plan and its staffing).
+ * (calls replayed against a plan and its staffing), `changecurve` (a plan's change curve: a
+ * re-plan per change budget, figures only).
  */
 export type JobKind = (typeof JOB_KINDS)[number];
 
@@ -157,6 +158,17 @@ export interface PlanSettings {
   meetingScheduleByBeat: Record<string, string>;
 }
 
+/**
+ * What {@link Store.deletePlan} did: `deleted`; `not-found`; or refused because a live job
+ * (queued or running) works on the plan (`job-running`, naming the job) or another plan names it
+ * as its lineage parent (`lineage-parent`, naming that plan).
+ */
+export type PlanDeleteResult =
+  | { status: 'deleted' }
+  | { status: 'not-found' }
+  | { status: 'job-running'; jobId: string }
+  | { status: 'lineage-parent'; planId: string };
+
 /** Fields a job update may change. */
 export type JobPatch = Partial<Pick<JobRecord, 'status' | 'progress' | 'stage' | 'error' | 'result' | 'startedAt' | 'finishedAt'>>;
 
@@ -206,6 +218,19 @@ export interface Store {
   /** Replaces the plan's settings. */
   putPlanSettings(planId: string, settings: PlanSettings, now: string): Promise<void>;
   listPlanVersions(planId: string): Promise<PlanVersionRecord[]>;
+  /**
+   * Renames a plan if and only if its current version is still `expectedCurrent` (compare-and-set,
+   * like an edit; the name is not versioned). Returns false when stale or unknown.
+   */
+  renamePlan(planId: string, name: string, expectedCurrent: number, now: string): Promise<boolean>;
+  /**
+   * Deletes a plan with its versions, settings, staffing results and alternative sets, in one
+   * transaction, unless a live job (queued or running, whose params name the plan as `planId` or
+   * `from`) works on it or another plan is its lineage child (`inputs.from` or
+   * `inputs.lineage.parent.planId`). Datasets and blobs stay: blobs are immutable and may be
+   * shared with a copy of the plan.
+   */
+  deletePlan(planId: string): Promise<PlanDeleteResult>;
 
   insertJob(j: JobRecord): Promise<void>;
   getJob(id: string): Promise<JobRecord | undefined>;
