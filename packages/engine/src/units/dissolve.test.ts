@@ -4,7 +4,7 @@ import type { FeatureCollection, Polygon, Position } from 'geojson';
 import { describe, expect, it } from 'vitest';
 import { maxDecimals, rfc7946Wound, roundedGeometry, symmetricDifferenceM2, unionOfGeometries, validityProblems } from '../../../../test/support/polygon-checks.js';
 import { createRng } from '../random.js';
-import { dissolveUnits, dissolvedFigures, roundPolygons, unitCompactness } from './dissolve.js';
+import { beatOfUnitFeatures, dissolveUnits, dissolvedFigures, roundPolygons, unitCompactness } from './dissolve.js';
 
 /**
  * nx × ny quadrilateral blocks tiling a ~1.5 km square in Chicago; interior corners jittered
@@ -77,6 +77,13 @@ describe('dissolveUnits', () => {
     // the west column of blocks is 0.002° wide; the clip keeps its western 0.002° (x < -87.698) only
     expect(bbox(out.features[0]!)[2]).toBeLessThanOrEqual(-87.698);
     expect(validityProblems(out.features[0]!.geometry)).toEqual([]);
+  });
+
+  it('beatOfUnitFeatures: a feature takes the beat of its unit\'s cells, a merged unit the beat of the unit it joined, else -1', () => {
+    // cells 0-1 unit A (beat 1), cells 2-3 unit B (beat 0), cell 4 unit C unassigned
+    const units = { unitOfCell: [0, 0, 1, 1, 2], unitIds: ['A', 'B', 'C'], report: { mergedUnits: [{ id: 'tiny', into: 'B' }, { id: 'far', into: null }] } };
+    const beats = beatOfUnitFeatures(['B', 'tiny', 'A', 'far', 'C', 'unknown'], units, [1, 1, 0, 0, -1]);
+    expect(Array.from(beats)).toEqual([0, 0, 1, -1, -1, -1]);
   });
 
   it('rejects a beat index out of range and a length mismatch', () => {

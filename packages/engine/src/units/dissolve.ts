@@ -92,6 +92,37 @@ export function dissolveUnits<P extends object = Record<string, never>>(
   return { type: 'FeatureCollection', features };
 }
 
+/** The cell → unit map {@link beatOfUnitFeatures} needs (a `CellUnits` from `unitsOfCells`). */
+export interface UnitsOnCells {
+  readonly unitOfCell: ArrayLike<number>;
+  readonly unitIds: readonly string[];
+  readonly report?: { readonly mergedUnits: ReadonlyArray<{ readonly id: string; readonly into: string | null }> };
+}
+
+/**
+ * The beat of every unit feature of a layer, for {@link dissolveUnits}: the beat of the cells
+ * of the unit with the feature's id; a unit that won no cell (merged into a neighbour) goes
+ * with the unit it merged into; −1 for a feature on no cell of the plan (outside the grid, or
+ * its cells unassigned).
+ * @param featureIds the unit id of each feature (`unitIdsOf(layer.features, …)`), in layer order
+ * @param beatOfCell the plan's beat index per cell
+ * @example dissolveUnits(layer, beatOfUnitFeatures(unitIdsOf(layer.features), units, plan.beatOfCell), plan.beatIds)
+ */
+export function beatOfUnitFeatures(featureIds: readonly string[], units: UnitsOnCells, beatOfCell: ArrayLike<number>): Int32Array {
+  const beatOfUnit = new Int32Array(units.unitIds.length).fill(-1);
+  for (let i = 0; i < units.unitOfCell.length; i++) {
+    const u = units.unitOfCell[i]!;
+    if (u >= 0 && beatOfCell[i]! >= 0) beatOfUnit[u] = beatOfCell[i]!;
+  }
+  const unitIndex = new Map(units.unitIds.map((id, u) => [id, u]));
+  const into = new Map((units.report?.mergedUnits ?? []).map((m) => [m.id, m.into]));
+  return Int32Array.from(featureIds, (id) => {
+    const target = unitIndex.has(id) ? id : into.get(id);
+    const u = target == null ? undefined : unitIndex.get(target);
+    return u === undefined ? -1 : beatOfUnit[u]!;
+  });
+}
+
 /**
  * Area, perimeter and Polsby-Popper of a dissolved beat outline (see {@link DissolvedBeatFigures}).
  * @example dissolvedFigures(feature.geometry, 12).unitPolsbyPopper
