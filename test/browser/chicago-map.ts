@@ -32,6 +32,8 @@ export async function openChicagoMap(): Promise<ChicagoMap> {
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
   const page = await (await browser.newContext({ viewport: { width: 1280, height: 800 }, deviceScaleFactor: 1 })).newPage();
   await page.addInitScript((t) => sessionStorage.setItem('beatplan.token', t), stack.tokens.commander);
+  // functions passed to page.evaluate from tsx (the benches) call esbuild's `__name` helper
+  await page.addInitScript('globalThis.__name = (f) => f');
   return {
     stack,
     browser,

@@ -38,7 +38,9 @@ export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--
 
 /** playwright-core, resolved from the map-ui package (where it is installed). */
 export async function playwright(): Promise<typeof import('playwright-core')> {
-  return (await import(pathToFileURL(requireFromUi.resolve('playwright-core')).href)) as typeof import('playwright-core');
+  const m = (await import(pathToFileURL(requireFromUi.resolve('playwright-core')).href)) as typeof import('playwright-core') & { default?: typeof import('playwright-core') };
+  // Node's own ESM loader (the benches under tsx) puts a CommonJS module's exports under `default`
+  return m.chromium ? m : m.default!;
 }
 
 /** Builds the UI into a temp folder with Vite 7 (the map-ui's own Vite and config). */

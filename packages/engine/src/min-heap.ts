@@ -1,7 +1,8 @@
 /**
  * A binary min-heap of `(key, value)` pairs on typed arrays: a float key, an int32 value, no
- * object per entry. The event queue of the simulation (completion times → unit) and its call
- * queue (priority-and-order key → call) are each one of these.
+ * object per entry. The one priority queue of the engine: Dijkstra in the min-cost-flow solver
+ * (reduced distance → node) and on the road network (minutes → node), and the simulation's event
+ * queue (completion times → unit) and call queue (priority-and-order key → call).
  */
 
 /**

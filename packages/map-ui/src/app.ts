@@ -15,7 +15,6 @@ import {
   aggregateBeats,
   beatAdjacency,
   beatNeighbours,
-  beatToMultiPolygon,
   brushCells,
   cellEdgeKm,
   cellsToModel,
@@ -28,7 +27,7 @@ import {
   type CellsResponse,
 } from './cell-model.js';
 import type { FeatureCollection } from './geojson.js';
-import { communityHoursPerShift, drawBriefing, lineageLine, officersPerShift, type StaffingResultDto } from './exports.js';
+import { drawBriefing, lineageLine, type StaffingResultDto } from './exports.js';
 import type { HeatSummary } from './heat.js';
 import { HeatLayer } from './layers/heat-layer.js';
 import { mapLegend } from './legend.js';
@@ -52,27 +51,15 @@ import {
 } from './map-style.js';
 import { bandOf, previewStroke, problemBeats, type PlanMetricsDto, type SortKey } from './metrics.js';
 import { colourBeats, quantileBreaks, recolourBeats } from './palette.js';
-import { beatCard, el, fillBeatOfficers, legendBox, metricsBars, metricsSummary, responseSection, strokePreview, unitsWhatIfSection, whatIfSection, type ResponseState, type UnitsWhatIfState, type WhatIfState } from './panels.js';
-import {
-  DEFAULT_WHATIF,
-  defaultUnitsWhatIfForm,
-  responseWhatIfView,
-  unitsBaseline,
-  unitsWhatIfBody,
-  whatIfBeatView,
-  whatIfBody,
-  type PlanResponseDto,
-  type ResponseWhatIfDto,
-  type UnitsWhatIfForm,
-  type WhatIfForm,
-  type WhatIfResultDto,
-} from './response.js';
+import { el, legendBox, metricsBars, metricsSummary, strokePreview } from './panels.js';
 import { SwipeView } from './swipe-view.js';
 import { BeatLabelsLayer } from './layers/beat-labels.js';
 import { ReferenceLayers } from './layers/reference.js';
 import { compareSummary, type ComparisonAnswer } from './panels/compare.js';
+import { BeatCardPanel } from './panels/beat-card.js';
 import { ExportPanel, saveBlob } from './panels/export.js';
 import { trapFocus, wireTabs } from './panels/a11y.js';
+import { PlansPanel } from './panels/plans.js';
 import { ReplanPanel } from './panels/replan.js';
 import { ReplayPanel } from './panels/replay.js';
 import { StaffingPanel } from './panels/staffing.js';
@@ -115,7 +102,7 @@ export interface EditTiming {
 /** Roles as the API orders them. */
 const ROLES = ['viewer', 'analyst', 'commander', 'admin'];
 /** The side panel's tabs, in order (`tab-<name>`, `panel-<name>`). */
-const TABS = ['metrics', 'beat', 'compare', 'staffing', 'export'];
+const TABS = ['metrics', 'beat', 'compare', 'staffing', 'export', 'plans'];
 /** `?debug` in the URL: technical details (cell ids) in the hover. */
 const DEBUG = typeof location !== 'undefined' && new URLSearchParams(location.search).has('debug');
 /** How often the map asks for the plan list while there is none (ms). */
@@ -179,8 +166,12 @@ export class PlanningApp {
   private replay!: ReplayPanel;
   /** The Staffing panel (rosters, staffing runs, assignments CSV). */
   private staffingPanel!: StaffingPanel;
+  /** The Beat tab's card (response figures, what-ifs). */
+  private beatCard!: BeatCardPanel;
   /** "Re-plan from this plan" in the Compare tab. */
   private replan!: ReplanPanel;
+  /** The Plans tab (list, open, new from files, copy, rename, delete). */
+  private plansPanel!: PlansPanel;
   private readonly findBeat = new FindBeatBox({ beatIds: () => this.model?.beatIds ?? [], pick: (b) => this.selectBeat(b, true), say: (m) => this.say(m) });
   /** Areas, districts, roads and barriers under the beats; created with the map. */
   private reference!: ReferenceLayers;
@@ -215,27 +206,6 @@ export class PlanningApp {
   get heatTimings(): Record<string, number> {
     return this.heatLayer?.timings ?? {};
   }
-  /** Response figures per plan version (`GET /plans/:id/response`), and the beat card's view of them. */
-  private responseCache = new Map<string, Promise<PlanResponseDto>>();
-  responseState: ResponseState = { status: 'loading' };
-  private responseKey = '';
-  private responseTimer: ReturnType<typeof setTimeout> | undefined;
-  /** What-if of the beat card: the form, and the last run (for the plan version × beat `whatIfKey`). */
-  whatIfForm: WhatIfForm = { ...DEFAULT_WHATIF };
-  whatIfState: WhatIfState = { status: 'idle' };
-  private whatIfKey = '';
-  private whatIfJob: JobDto | null = null;
-  private responseSlot: HTMLElement | null = null;
-  private whatIfSlot: HTMLElement | null = null;
-  /**
-   * "Officers on duty" what-if of the beat card (`POST /plans/:id/response/whatif`, no roster):
-   * the form, the last run and its answer, for the plan version × beat `unitsWhatIfKey`.
-   */
-  unitsWhatIfForm: UnitsWhatIfForm = defaultUnitsWhatIfForm();
-  unitsWhatIfState: UnitsWhatIfState = { status: 'idle' };
-  private unitsWhatIfAnswer: ResponseWhatIfDto | null = null;
-  private unitsWhatIfKey = '';
-  private unitsWhatIfSlot: HTMLElement | null = null;
   /** The swipe comparison (plan B on a second map right of a divider), when open. */
   swipe: SwipeView | null = null;
   private swipeOpening = false;
@@ -309,6 +279,19 @@ export class PlanningApp {
       },
       say: (m, kind) => this.say(m, kind),
     }).mount($('replan-slot'));
+    this.plansPanel = new PlansPanel({
+      api: this.api,
+      role: () => this.role,
+      plans: () => this.plans,
+      currentId: () => this.plan?.id ?? null,
+      open: async (id) => {
+        this.fillPlanSelects(id);
+        await this.loadPlan(id);
+      },
+      refresh: (current) => this.refreshPlanList(current),
+      progress: (label, j) => this.jobProgress(label, j),
+      say: (m, kind) => this.say(m, kind),
+    }).mount($('plans-slot'));
     this.heatLayer = new HeatLayer(this.map, this.api, {
       plan: () => this.plan,
       restyle: () => this.restyleCells(),
@@ -335,6 +318,22 @@ export class PlanningApp {
       progress: (label, j) => this.jobProgress(label, j),
       say: (m, kind) => this.say(m, kind),
     }).mount($('replay-slot'));
+    this.beatCard = new BeatCardPanel({
+      api: this.api,
+      plan: () => this.plan,
+      model: () => this.model,
+      metrics: () => this.metrics,
+      selectedBeat: () => this.selectedBeat,
+      canEdit: () => this.canEdit,
+      canAnalyse: () => this.canAnalyse,
+      staffing: () => this.staffing,
+      roster: () => this.staffingPanel.roster(),
+      replaySection: (id) => this.replay.beatSection(id),
+      toggleLock: () => void this.toggleLock(),
+      zoomTo: (b) => this.zoomToBeat(b),
+      say: (m, kind) => this.say(m, kind),
+      timing: (name, ms) => (this.loadTimings[name] = ms),
+    }).mount();
     this.wireUi();
     this.wireMap();
     let { items } = await this.api.get<PageDto<PlanDto>>('/plans');
@@ -386,6 +385,7 @@ export class PlanningApp {
     this.agg = aggregateBeats(model);
     this.selectedBeat = null;
     this.replan?.reset();
+    this.plansPanel?.render();
     this.closeSwipe();
     this.heatLayer.reset();
     this.changedCells = [];
@@ -615,248 +615,7 @@ export class PlanningApp {
   }
 
   private renderBeatCard(): void {
-    const slot = $('beat-slot');
-    if (this.selectedBeat === null || !this.metrics || !this.model) {
-      slot.replaceChildren();
-      return;
-    }
-    const id = this.model.beatIds[this.selectedBeat]!;
-    const beat = this.metrics.perBeat.find((b) => b.id === id);
-    if (!beat) {
-      slot.replaceChildren(el('p', {}, `Beat ${id} has no metrics in this version.`));
-      return;
-    }
-    this.responseSlot = el('div', { class: 'slot' });
-    this.whatIfSlot = el('div', { class: 'slot' });
-    this.unitsWhatIfSlot = el('div', { class: 'slot' });
-    slot.replaceChildren(
-      beatCard({
-        beat,
-        band: bandOf(this.metrics),
-        shifts: this.shiftLabels(),
-        officers: officersPerShift(this.staffing, id),
-        modelOfficers: this.responseState.status === 'ready' && this.responseKey === `${this.plan?.id}@${this.plan?.version}` ? unitsBaseline(this.responseState.data, id) : null,
-        communityHours: communityHoursPerShift(this.staffing, id),
-        canEdit: this.canEdit,
-        onLockToggle: () => void this.toggleLock(),
-        onZoom: () => this.zoomToBeat(this.selectedBeat!),
-        extra: [this.responseSlot, this.replay.beatSection(id), this.unitsWhatIfSlot, this.whatIfSlot],
-      }),
-    );
-    this.renderResponse();
-    this.renderWhatIf();
-  }
-
-  /** Shift labels of the plan (from the cells' detail, the plan's inputs, or the default watches). */
-  private shiftLabels(): string[] {
-    const d = this.model?.detail?.shifts;
-    if (d?.length) return d;
-    return this.plan?.inputs.shifts ? String(this.plan.inputs.shifts).split(',') : ['0-8', '8-16', '16-24'];
-  }
-
-  /** The beat card's response section; asks the API once per version, when the card is on screen. */
-  private renderResponse(): void {
-    const slot = this.responseSlot;
-    if (!slot || !slot.isConnected || this.selectedBeat === null || !this.plan || !this.model) return;
-    const key = `${this.plan.id}@${this.plan.version}`;
-    if (!this.canAnalyse) this.responseState = { status: 'forbidden' };
-    else if (this.responseKey !== key) {
-      this.responseState = { status: 'loading' };
-      // each edit is a version: ask once the plan has stopped changing for a moment
-      clearTimeout(this.responseTimer);
-      if (!$('panel-beat').hidden) this.responseTimer = setTimeout(() => void this.loadResponse(key), this.responseCache.has(key) ? 0 : 250);
-    }
-    const beatId = this.model.beatIds[this.selectedBeat]!;
-    slot.replaceChildren(responseSection(this.responseState, beatId));
-    const model = this.responseState.status === 'ready' && this.responseKey === key ? unitsBaseline(this.responseState.data, beatId) : null;
-    fillBeatOfficers($('beat-slot'), officersPerShift(this.staffing, beatId), model);
-    this.renderUnitsWhatIf();
-  }
-
-  /** `GET /plans/:id/response?version=` for the card (cached per version; the first call can take a second). */
-  private async loadResponse(key: string): Promise<void> {
-    if (!this.plan || `${this.plan.id}@${this.plan.version}` !== key) return; // moved on meanwhile
-    this.responseKey = key;
-    const [id, version] = [key.slice(0, key.lastIndexOf('@')), Number(key.slice(key.lastIndexOf('@') + 1))];
-    let p = this.responseCache.get(key);
-    if (!p) {
-      const t0 = performance.now();
-      p = this.api.get<PlanResponseDto>(`/plans/${id}/response?version=${version}`);
-      p.then(() => (this.loadTimings.responseMs = performance.now() - t0)).catch(() => this.responseCache.delete(key));
-      this.responseCache.set(key, p);
-    }
-    try {
-      const data = await p;
-      if (this.responseKey !== key) return;
-      this.responseState = { status: 'ready', data };
-    } catch (e) {
-      if (this.responseKey !== key) return;
-      this.responseState = {
-        status: 'error',
-        message:
-          e instanceof ApiProblem && (e.status === 404 || e.status === 405)
-            ? `Response figures are not available on this server (GET ${e.url} answered ${e.status}).`
-            : e instanceof ApiProblem && e.status === 403
-              ? 'Response figures are for analysts and commanders.'
-              : `Response figures unavailable: ${errorText(e)}`,
-      };
-    }
-    this.renderResponse();
-  }
-
-  /** The beat card's what-if section (its state belongs to one plan version × beat). */
-  private renderWhatIf(): void {
-    const slot = this.whatIfSlot;
-    if (!slot || !slot.isConnected || this.selectedBeat === null || !this.plan || !this.model) return;
-    const beatId = this.model.beatIds[this.selectedBeat]!;
-    const key = `${this.plan.id}@${this.plan.version}#${beatId}`;
-    if (key !== this.whatIfKey && this.whatIfState.status !== 'running') {
-      this.whatIfKey = key;
-      this.whatIfState = { status: 'idle' };
-    }
-    const state: WhatIfState = key === this.whatIfKey ? this.whatIfState : { status: 'idle' };
-    const hadFocus = slot.contains(document.activeElement) ? document.activeElement?.id : undefined;
-    slot.replaceChildren(
-      whatIfSection({
-        beatId,
-        canEdit: this.canEdit,
-        shifts: this.shiftLabels(),
-        form: this.whatIfForm,
-        state,
-        onChange: (f) => (this.whatIfForm = f),
-        onRun: () => void this.runWhatIf(),
-        onCancel: () => {
-          if (this.whatIfJob) void this.api.cancelJob(this.whatIfJob.id).catch((e) => this.say(`Cancel failed: ${errorText(e)}`, 'refused'));
-        },
-      }),
-    );
-    if (hadFocus) document.getElementById(hadFocus)?.focus();
-  }
-
-  /**
-   * The beat card's "officers on duty" what-if section: steppers per shift starting from the
-   * `before` of the last run or the response figures of the version (its state belongs to one
-   * plan version × beat; another beat or version starts afresh).
-   */
-  private renderUnitsWhatIf(): void {
-    const slot = this.unitsWhatIfSlot;
-    if (!slot || !slot.isConnected || this.selectedBeat === null || !this.plan || !this.model) return;
-    const beatId = this.model.beatIds[this.selectedBeat]!;
-    const key = `${this.plan.id}@${this.plan.version}#${beatId}`;
-    if (key !== this.unitsWhatIfKey) {
-      this.unitsWhatIfKey = key;
-      this.unitsWhatIfState = { status: 'idle' };
-      this.unitsWhatIfAnswer = null;
-      this.unitsWhatIfForm = defaultUnitsWhatIfForm();
-    }
-    const figures = this.unitsFigures();
-    const hadFocus = slot.contains(document.activeElement) ? document.activeElement?.id : undefined;
-    slot.replaceChildren(
-      unitsWhatIfSection({
-        beatId,
-        canRun: this.canAnalyse,
-        shifts: figures?.shifts.map((s) => s.shift) ?? this.shiftLabels(),
-        baseline: unitsBaseline(figures, beatId),
-        form: this.unitsWhatIfForm,
-        state: this.unitsWhatIfState,
-        onChange: (f) => (this.unitsWhatIfForm = f),
-        onRun: () => void this.runUnitsWhatIf(),
-      }),
-    );
-    if (hadFocus) document.getElementById(hadFocus)?.focus();
-  }
-
-  /** The figures the officers' steppers start from: the `before` of the last run, else the version's response figures. */
-  private unitsFigures(): ResponseWhatIfDto['before'] | null {
-    if (this.unitsWhatIfAnswer) return this.unitsWhatIfAnswer.before;
-    const r = this.responseState;
-    return this.plan && r.status === 'ready' && this.responseKey === `${this.plan.id}@${this.plan.version}` ? r.data : null;
-  }
-
-  /**
-   * Runs the "officers on duty" what-if (`POST /plans/:id/response/whatif`, analyst; synchronous,
-   * no roster): the shifts whose stepper the person changed are fixed at that number for the
-   * selected beat, the rest follow the saturation target. A 422 (the model cannot run, e.g. a
-   * shift over 100% utilisation) shows the API's detail as a refusal.
-   */
-  async runUnitsWhatIf(): Promise<void> {
-    if (!this.canAnalyse || !this.plan || !this.model || this.selectedBeat === null || this.unitsWhatIfState.status === 'running') return;
-    const plan = this.plan;
-    const beatId = this.model.beatIds[this.selectedBeat]!;
-    const key = `${plan.id}@${plan.version}#${beatId}`;
-    if (key !== this.unitsWhatIfKey) this.renderUnitsWhatIf(); // resets the state for this beat
-    const set = (st: UnitsWhatIfState, answer?: ResponseWhatIfDto) => {
-      if (this.unitsWhatIfKey !== key) return; // another beat or version meanwhile
-      this.unitsWhatIfState = st;
-      if (answer) this.unitsWhatIfAnswer = answer;
-      this.renderUnitsWhatIf();
-    };
-    const figures = this.unitsFigures();
-    const req = unitsWhatIfBody(this.unitsWhatIfForm, { beat: beatId, version: plan.version, baseline: unitsBaseline(figures, beatId) });
-    if (req.error !== undefined) return set({ status: 'error', message: req.error });
-    set({ status: 'running' });
-    const t0 = performance.now();
-    try {
-      const { data } = await this.api.post<ResponseWhatIfDto>(`/plans/${plan.id}/response/whatif`, req.body);
-      this.loadTimings.unitsWhatIfMs = performance.now() - t0;
-      set({ status: 'done', view: responseWhatIfView(data, beatId, req.body) }, data);
-    } catch (e) {
-      set(
-        e instanceof ApiProblem && e.status === 422
-          ? { status: 'refused', message: e.detail }
-          : {
-              status: 'error',
-              message:
-                e instanceof ApiProblem && (e.status === 404 || e.status === 405)
-                  ? `Officers-on-duty what-ifs are not available on this server (POST ${e.url} answered ${e.status}).`
-                  : e instanceof ApiProblem && e.status === 403
-                    ? 'Officers-on-duty what-ifs are for analysts and commanders.'
-                    : `What-if failed: ${errorText(e)}`,
-            },
-      );
-    }
-  }
-
-  /**
-   * Runs the beat card's what-if (`POST /plans/:id/whatif`, commander): the selected beat's
-   * workload × the factor and/or officers out in a shift, staffed from the roster chosen in the
-   * Staffing panel; follows the job and shows the beat's figures before and after.
-   */
-  async runWhatIf(): Promise<void> {
-    if (!this.canEdit || !this.plan || !this.model || this.selectedBeat === null || this.whatIfState.status === 'running') return;
-    const plan = this.plan;
-    const beat = this.selectedBeat;
-    const beatId = this.model.beatIds[beat]!;
-    const key = `${plan.id}@${plan.version}#${beatId}`;
-    this.whatIfKey = key;
-    const set = (st: WhatIfState) => {
-      if (this.whatIfKey !== key) return;
-      this.whatIfState = st;
-      this.renderWhatIf();
-    };
-    const roster = await this.staffingPanel.roster();
-    const req = whatIfBody(this.whatIfForm, { roster, version: plan.version, area: beatToMultiPolygon(this.model, beat) });
-    if (req.error !== undefined) return set({ status: 'error', message: req.error });
-    set({ status: 'running', progress: 0, stage: 'queued' });
-    const t0 = performance.now();
-    try {
-      const { data: job } = await this.api.post<JobDto>(`/plans/${plan.id}/whatif`, req.body);
-      this.whatIfJob = job;
-      const final = await this.api.followJob(job, (j) => set({ status: 'running', progress: j.progress, stage: `${j.stage ?? j.status} ${Math.round(j.progress * 100)}%` }));
-      if (final.status === 'succeeded') {
-        const result = await this.api.get<WhatIfResultDto>(`/plans/${plan.id}/whatif/${job.id}`);
-        this.loadTimings.whatIfMs = performance.now() - t0;
-        set({ status: 'done', view: whatIfBeatView(result, beatId) });
-      } else set({ status: 'error', message: final.status === 'cancelled' ? 'What-if cancelled.' : `What-if failed: ${final.error?.detail ?? final.status}` });
-    } catch (e) {
-      set({
-        status: 'error',
-        message: e instanceof ApiProblem && (e.status === 404 || e.status === 405) ? `What-if runs are not available on this server (POST ${e.url} answered ${e.status}).` : `What-if failed: ${errorText(e)}`,
-      });
-    } finally {
-      this.whatIfJob = null;
-      if (this.whatIfKey === key && (this.whatIfState as WhatIfState).status === 'running') set({ status: 'idle' });
-    }
+    this.beatCard.render();
   }
 
   /** The legend section of the ground reference layers drawn (none when there are none). */
@@ -904,7 +663,7 @@ export class PlanningApp {
       $(`panel-${t}`).hidden = t !== name;
     }
     this.markTab(TABS.indexOf(name));
-    if (name === 'beat') this.renderResponse();
+    if (name === 'beat') this.beatCard.renderResponse();
   }
 
   /** Shows a message in the status line; `refused` styles it as a refusal. */
@@ -1385,6 +1144,7 @@ export class PlanningApp {
   private async refreshPlanList(current = this.plan?.id): Promise<void> {
     this.plans = (await this.api.get<PageDto<PlanDto>>('/plans')).items;
     if (current) this.fillPlanSelects(current);
+    this.plansPanel.render();
   }
 
   private fillPlanSelects(current: string): void {

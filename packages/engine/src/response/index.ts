@@ -43,7 +43,7 @@ export {
   type ResponseFigures,
   type ShiftResponse,
 } from './estimate-response.js';
-export { MinHeap } from './min-heap.js';
+export { MinHeap } from '../min-heap.js';
 export {
   poissonCalls,
   replayCalls,

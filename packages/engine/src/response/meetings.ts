@@ -8,7 +8,7 @@ import { approxDistanceKm } from '../geo/measure.js';
 import type { Grid } from '../grid/grid.js';
 import { pointToCellLocator } from '../grid/locate.js';
 import type { BeatPlan } from '../plan/types.js';
-import { MinHeap } from './min-heap.js';
+import { MinHeap } from '../min-heap.js';
 import { snapToRoads, type RoadNetwork } from './roads.js';
 import { barrierExcessKm, csrShortestPaths, graphDistancesKm, meanEdgeKm, travelEdgeKm } from './travel.js';
 

@@ -24,7 +24,7 @@ import { BeatplanError, throwIfAborted } from '../errors.js';
 import { approxDistanceKm } from '../geo/measure.js';
 import { connectedComponents } from '../grid/build-grid.js';
 import type { Grid } from '../grid/grid.js';
-import { MinHeap } from './min-heap.js';
+import { MinHeap } from '../min-heap.js';
 import { atomDistanceKm, csrShortestPaths, type TravelModel } from './travel.js';
 
 /** Speed by road class, km/h (OpenStreetMap `highway` values and their Geofabrik `fclass` twins). */

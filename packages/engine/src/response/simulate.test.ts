@@ -5,7 +5,7 @@ import { BeatplanError } from '../errors.js';
 import { buildGrid } from '../grid/build-grid.js';
 import type { IncidentTable } from '../score/types.js';
 import { estimateResponse } from './estimate-response.js';
-import { MinHeap } from './min-heap.js';
+import { MinHeap } from '../min-heap.js';
 import { poissonCalls, replayCalls, UNSPECIFIED_PRIORITY, type SimulationCalls } from './simulate-calls.js';
 import { simulateResponse } from './simulate.js';
 import { syntheticPlan, syntheticScores } from './synthetic.js';

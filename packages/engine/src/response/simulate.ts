@@ -39,7 +39,7 @@ import { createRng, pickCumulative } from '../random.js';
 import { shiftLengthHours, shiftOfMinuteTable } from '../score/shifts.js';
 import type { CellScores } from '../score/types.js';
 import { positionWeights } from './estimate-response.js';
-import { MinHeap } from './min-heap.js';
+import { MinHeap } from '../min-heap.js';
 import { shiftRuns, UNSPECIFIED_PRIORITY, type SimulationCalls } from './simulate-calls.js';
 import { atomTravelMinutes } from './roads.js';
 import { buildTravelModel, type TravelModel } from './travel.js';

@@ -23,7 +23,7 @@ import { BeatplanError, throwIfAborted } from '../errors.js';
 import { approxDistanceKm } from '../geo/measure.js';
 import type { Grid } from '../grid/grid.js';
 import type { BeatPlan } from '../plan/types.js';
-import { MinHeap } from './min-heap.js';
+import { MinHeap } from '../min-heap.js';
 
 /** Ratio bound of a hexagon-centre path to the straight line (2/√3). */
 export const HEX_PATH_FACTOR = 2 / Math.sqrt(3);

@@ -8,6 +8,7 @@
  * the network answer IS the LP answer, and the certificate proves it.
  */
 import { BeatplanError } from '../errors.js';
+import { MinHeap } from '../min-heap.js';
 import { LinearModelBuilder, type LinearModel } from './model.js';
 
 /** Reduced costs within this of zero count as admissible (costs are expected to be O(1)–O(1e4)). */
@@ -159,8 +160,8 @@ export function minCostFlow(net: FlowNetwork): FlowResult {
       }
     }
   };
-  const heapNode = new Int32Array(2 * M + N);
-  const heapKey = new Float64Array(2 * M + N);
+  // one push per relaxed residual arc (2M of them) plus the source per round: the capacity never grows
+  const heap = new MinHeap(2 * M + N);
   let shipped = 0;
   let augmentations = 0;
   while (shipped < total - 1e-9) {
@@ -168,36 +169,10 @@ export function minCostFlow(net: FlowNetwork): FlowResult {
     dist.fill(Infinity);
     done.fill(0);
     dist[S] = 0;
-    let hs = 0;
-    const push = (v: number, key: number) => {
-      let i = hs++;
-      while (i > 0) {
-        const p = (i - 1) >> 1;
-        if (heapKey[p]! <= key) break;
-        heapNode[i] = heapNode[p]!; heapKey[i] = heapKey[p]!;
-        i = p;
-      }
-      heapNode[i] = v; heapKey[i] = key;
-    };
-    const pop = (): number => {
-      const top = heapNode[0]!;
-      const lastN = heapNode[--hs]!;
-      const lastK = heapKey[hs]!;
-      let i = 0;
-      for (;;) {
-        let c = 2 * i + 1;
-        if (c >= hs) break;
-        if (c + 1 < hs && heapKey[c + 1]! < heapKey[c]!) c++;
-        if (heapKey[c]! >= lastK) break;
-        heapNode[i] = heapNode[c]!; heapKey[i] = heapKey[c]!;
-        i = c;
-      }
-      heapNode[i] = lastN; heapKey[i] = lastK;
-      return top;
-    };
-    push(S, 0);
-    while (hs > 0) {
-      const u = pop();
+    heap.clear();
+    heap.push(0, S);
+    while (heap.size > 0) {
+      const u = heap.pop();
       if (done[u]) continue;
       done[u] = 1;
       if (u === T) break; // early exit: nodes beyond dist[T] get dist[T] below
@@ -210,7 +185,7 @@ export function minCostFlow(net: FlowNetwork): FlowResult {
         const nd = dist[u]! + (rc < 0 ? 0 : rc); // rc ≥ 0 up to rounding
         if (nd < dist[v]!) {
           dist[v] = nd;
-          push(v, nd);
+          heap.push(nd, v);
         }
       }
     }
