@@ -8,9 +8,10 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
+import { BeatplanError } from '@beatplan/engine';
+import { parseOptions } from '@beatplan/engine/cli/options';
 import { createToken } from './auth.js';
-import { CONFIG_OPTIONS, parseArgsOptions, parseConfig } from './config.js';
+import { CONFIG_OPTIONS, type Config, parseConfig } from './config.js';
 import { seedDemo } from './demo.js';
 import { startServer, untilStopRequested } from './server.js';
 import { PgJobWorker } from './jobs/pg-queue.js';
@@ -18,11 +19,40 @@ import { openStore, redactDatabaseUrl } from './store/open-store.js';
 import { PostgresStore } from './store/postgres-store.js';
 import { pino } from 'pino';
 import { ROLES, type Role } from './store/store.js';
+import type { AlternativeRow } from './routes/alternatives.js';
+
+/** The fields `beatplan alternatives` reads from the API's answers (a problem, the set, the comparison). */
+interface AnswerBody {
+  code?: string;
+  detail?: string;
+  id?: string;
+  members?: unknown[];
+  finished?: number;
+  rows?: AlternativeRow[];
+}
 
 /** Where the CLI writes (the engine's runCli passes the same shape). */
 export interface CliIo {
   stdout: { write(s: string): unknown };
   stderr: { write(s: string): unknown };
+}
+
+/**
+ * The server configuration from `--data` / `--database` flags (and the other `serve` flags in
+ * `flags`) and the `BEATPLAN_*` environment.
+ * @throws BeatplanError BAD_INPUT naming each invalid setting (the CLI's exit 2)
+ */
+function configOf(flags: readonly string[]): Config {
+  try {
+    return parseConfig(flags, process.env);
+  } catch (e) {
+    throw new BeatplanError('BAD_INPUT', (e as Error).message, { field: 'configuration' });
+  }
+}
+
+/** `--data DIR` and `--database URL` as given, for {@link configOf}. */
+function storeFlags(values: { data?: string | undefined; database?: string | undefined }): string[] {
+  return [...(values.data ? ['--data', values.data] : []), ...(values.database ? ['--database', values.database] : [])];
 }
 
 /** The map-ui build inside this repository, when it exists. */
@@ -63,23 +93,12 @@ export const TOKEN_HELP = {
  * `--verbose`; the last lines printed are the ready link and the token.
  */
 export async function serveCommand(argv: string[], io: CliIo): Promise<number> {
-  const demoAt = argv.indexOf('--demo');
-  const demoDir = demoAt >= 0 ? argv[demoAt + 1] : undefined;
-  const withoutDemo = demoAt >= 0 ? [...argv.slice(0, demoAt), ...argv.slice(demoAt + 2)] : argv;
-  // --verbose: the request log on the terminal; without it, in <data>/server.log
-  const verbose = withoutDemo.includes('--verbose');
-  const rest = withoutDemo.filter((a) => a !== '--verbose');
-  if (demoAt >= 0 && (!demoDir || demoDir.startsWith('--'))) {
-    io.stderr.write('beatplan: --demo needs a folder (e.g. data/demo)\n');
-    return 2;
+  const { demo: demoDir, verbose, ...serverFlags } = parseOptions(argv, SERVE_HELP.options);
+  if (demoDir === '') {
+    throw new BeatplanError('BAD_INPUT', '--demo needs a folder (e.g. data/demo)', { field: '--demo', value: demoDir });
   }
-  let config;
-  try {
-    config = parseConfig(rest, process.env);
-  } catch (e) {
-    io.stderr.write(`beatplan: ${(e as Error).message}\n`);
-    return 2;
-  }
+  // the server's own flags go to parseConfig as given (it also reads BEATPLAN_* variables)
+  const config = configOf(Object.entries(serverFlags).flatMap(([name, value]) => (value === undefined ? [] : [`--${name}`, String(value)])));
   // listen for SIGINT/SIGTERM (or pnpm going away) from now on: a stop asked for while the
   // server starts or loads the demo takes effect as soon as it can be served cleanly
   const stopRequested = untilStopRequested();
@@ -119,16 +138,11 @@ export async function tokenCommand(argv: string[], io: CliIo): Promise<number> {
     io.stderr.write('usage: beatplan token create --role viewer|analyst|commander|admin [--label TEXT] [--data DIR] [--database postgres://…]\n');
     return 2;
   }
-  const { values } = parseArgs({
-    args: rest,
-    options: parseArgsOptions(TOKEN_HELP.options),
-    strict: true,
-  });
+  const values = parseOptions(rest, TOKEN_HELP.options);
   if (!values.role || !(ROLES as readonly string[]).includes(values.role)) {
-    io.stderr.write(`beatplan: --role must be one of ${ROLES.join(', ')}\n`);
-    return 2;
+    throw new BeatplanError('BAD_INPUT', `--role must be one of ${ROLES.join(', ')}`, { field: '--role', value: values.role });
   }
-  const config = parseConfig([...(values.data ? ['--data', values.data] : []), ...(values.database ? ['--database', values.database] : [])], process.env);
+  const config = configOf(storeFlags(values));
   const store = await openStore(config);
   try {
     const { token } = await createToken(store, values.role as Role, values.label ?? `${values.role} token`);
@@ -154,31 +168,21 @@ export const WORKER_HELP = {
 
 /**
  * `beatplan worker --database postgres://… [--concurrency N] [--data DIR]`: runs jobs from the
- * shared queue until SIGINT/SIGTERM. Exit 2 on bad flags or without a PostgreSQL URL.
+ * shared queue until SIGINT/SIGTERM.
+ * @throws BeatplanError BAD_INPUT (exit 2) on a bad flag value or without a PostgreSQL URL; an
+ * unknown flag is the `parseArgs` error the CLI also reports as exit 2
  */
 export async function workerCommand(argv: string[], io: CliIo): Promise<number> {
-  let values;
-  try {
-    values = parseArgs({ args: argv, options: parseArgsOptions(WORKER_HELP.options), strict: true }).values;
-  } catch (e) {
-    io.stderr.write(`beatplan: ${(e as Error).message}\n`);
-    return 2;
-  }
+  const values = parseOptions(argv, WORKER_HELP.options);
   const concurrency = Number(values.concurrency ?? '1');
   if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 16) {
-    io.stderr.write(`beatplan: --concurrency must be an integer 1-16, got ${JSON.stringify(values.concurrency)}\n`);
-    return 2;
+    throw new BeatplanError('BAD_INPUT', `--concurrency must be an integer 1-16, got ${JSON.stringify(values.concurrency)}`, { field: '--concurrency' });
   }
-  let config;
-  try {
-    config = parseConfig([...(values.data ? ['--data', values.data] : []), ...(values.database ? ['--database', values.database] : [])], process.env);
-  } catch (e) {
-    io.stderr.write(`beatplan: ${(e as Error).message}\n`);
-    return 2;
-  }
+  const config = configOf(storeFlags(values));
   if (!config.databaseUrl) {
-    io.stderr.write('beatplan: worker needs --database postgres://… (or BEATPLAN_DATABASE_URL): with SQLite, jobs run inside `beatplan serve`\n');
-    return 2;
+    throw new BeatplanError('BAD_INPUT', 'worker needs --database postgres://… (or BEATPLAN_DATABASE_URL): with SQLite, jobs run inside `beatplan serve`', {
+      field: '--database',
+    });
   }
   const stopRequested = untilStopRequested();
   const store = await openStore(config);
@@ -219,21 +223,18 @@ export const ALTERNATIVES_HELP = {
 
 /**
  * `beatplan alternatives`: starts alternatives of a plan through a running API, waits for their
- * jobs and prints the comparison table. Exit 2 on bad flags or a refused request, 1 when the API
- * is unreachable, 3 under `--strict` when an alternative failed.
+ * jobs and prints the comparison table. Exit 2 on a refused request, 1 when the API is
+ * unreachable, 3 under `--strict` when an alternative failed.
+ * @throws BeatplanError BAD_INPUT (exit 2) without --api, --plan or a token; an unknown flag is
+ * the `parseArgs` error the CLI also reports as exit 2
  */
 export async function alternativesCommand(argv: string[], io: CliIo): Promise<number> {
-  let values;
-  try {
-    values = parseArgs({ args: argv, options: parseArgsOptions(ALTERNATIVES_HELP.options), strict: true }).values;
-  } catch (e) {
-    io.stderr.write(`beatplan: ${(e as Error).message}\n`);
-    return 2;
-  }
+  const values = parseOptions(argv, ALTERNATIVES_HELP.options);
   const token = values.token ?? process.env.BEATPLAN_TOKEN;
   if (!values.api || !values.plan || !token) {
-    io.stderr.write('beatplan: alternatives needs --api URL, --plan ID and a token (--token or BEATPLAN_TOKEN)\n');
-    return 2;
+    throw new BeatplanError('BAD_INPUT', 'alternatives needs --api URL, --plan ID and a token (--token or BEATPLAN_TOKEN)', {
+      field: values.api ? (values.plan ? '--token' : '--plan') : '--api',
+    });
   }
   const base = `${values.api.replace(/\/+$/, '')}/api/v1`;
   const call = async (method: string, path: string, body?: object) => {
@@ -242,9 +243,9 @@ export async function alternativesCommand(argv: string[], io: CliIo): Promise<nu
       headers: { Authorization: `Bearer ${token}`, ...(body ? { 'Content-Type': 'application/json' } : {}) },
       ...(body ? { body: JSON.stringify(body) } : {}),
     });
-    return { status: r.status, body: (await r.json()) as Record<string, any> };
+    return { status: r.status, body: (await r.json()) as AnswerBody };
   };
-  let set;
+  let set: { status: number; body: AnswerBody };
   try {
     set = await call('POST', `/plans/${encodeURIComponent(values.plan)}/alternatives`, { count: Number(values.count ?? 6), seed: Number(values.seed ?? 1) });
   } catch (e) {
@@ -255,9 +256,9 @@ export async function alternativesCommand(argv: string[], io: CliIo): Promise<nu
     io.stderr.write(`beatplan: POST /plans/${values.plan}/alternatives: ${set.status} ${set.body.code ?? ''} ${set.body.detail ?? ''}\n`);
     return 2;
   }
-  const count = (set.body.members as unknown[]).length;
+  const count = (set.body.members ?? []).length;
   io.stderr.write(`alternatives ${set.body.id}: ${count} jobs\n`);
-  let comparison: Record<string, any>;
+  let comparison: AnswerBody;
   for (;;) {
     comparison = (await call('GET', `/plans/${values.plan}/alternatives/${set.body.id}`)).body;
     if (comparison.finished === count) break;
@@ -265,7 +266,8 @@ export async function alternativesCommand(argv: string[], io: CliIo): Promise<nu
   }
   const f = (x: number | null, d: number) => (x === null ? '—' : x.toFixed(d));
   io.stdout.write('  profile   seed  status     max/mean  PP mean  moved   response  plan\n');
-  for (const r of comparison.rows as Array<Record<string, any>>) {
+  const rows = comparison.rows ?? [];
+  for (const r of rows) {
     io.stdout.write(
       `${r.pareto ? '*' : ' '} ${String(r.profile).padEnd(8)} ${String(r.seed).padStart(5)}  ${String(r.status).padEnd(9)}  ${f(r.maxOverMean, 3).padStart(8)}  ${f(r.polsbyPopperMean, 3).padStart(7)}  ${(r.movedWorkloadShare === null ? '—' : `${(100 * r.movedWorkloadShare).toFixed(1)}%`).padStart(6)}  ${(r.meanResponseMinutes === null ? '—' : `${f(r.meanResponseMinutes, 2)} min`).padStart(8)}  ${r.planId ?? ''}\n`,
     );
@@ -275,7 +277,7 @@ export async function alternativesCommand(argv: string[], io: CliIo): Promise<nu
     const { writeFileSync } = await import('node:fs');
     writeFileSync(values.json, `${JSON.stringify(comparison, null, 2)}\n`);
   }
-  const failed = (comparison.rows as Array<Record<string, any>>).filter((r) => r.status !== 'succeeded');
+  const failed = rows.filter((r) => r.status !== 'succeeded');
   for (const r of failed) io.stderr.write(`warning: alternative ${r.profile} seed ${r.seed} ${r.status}: ${r.error?.code ?? ''} ${r.error?.detail ?? ''}\n`);
   return failed.length && values.strict ? 3 : 0;
 }

@@ -2,7 +2,7 @@
  * Server configuration from command-line arguments and environment variables, validated
  * with zod. Arguments win over the environment, which wins over the defaults.
  */
-import { parseArgs } from 'node:util';
+import { parseOptions } from '@beatplan/engine/cli/options';
 import { z } from 'zod';
 
 const list = z
@@ -90,30 +90,13 @@ export const CONFIG_OPTIONS = {
 } as const;
 
 /**
- * The `parseArgs` options of a help table: only the type (and `multiple`/`short`). The table's
- * `default` is help text ("SQLite under --data"), never a value: handing it to `parseArgs`
- * would make it one.
- * @example parseArgs({ args, options: parseArgsOptions(CONFIG_OPTIONS) })
- */
-export function parseArgsOptions<T extends Record<string, { type: 'string' | 'boolean'; multiple?: boolean; short?: string }>>(table: T): { [K in keyof T]: { type: T[K]['type'] } } {
-  return Object.fromEntries(
-    Object.entries(table).map(([name, o]) => [name, { type: o.type, ...(o.multiple ? { multiple: true } : {}), ...(o.short ? { short: o.short } : {}) }]),
-  ) as { [K in keyof T]: { type: T[K]['type'] } };
-}
-
-/**
  * Parses `beatplan serve` arguments (`--port 8080 --data DIR --database postgres://… --host H
  * --cors a,b --log-level info`) and `BEATPLAN_*` environment variables into a {@link Config}.
- * @throws Error naming each invalid setting
+ * @throws Error naming each invalid setting; on an unknown flag, the `parseArgs` error (`ERR_PARSE_ARGS_*`)
  * @example parseConfig(['--port', '9000'], process.env).port // 9000
  */
 export function parseConfig(argv: readonly string[], env: Record<string, string | undefined> = {}): Config {
-  const { values } = parseArgs({
-    args: [...argv],
-    options: parseArgsOptions(CONFIG_OPTIONS),
-    strict: true,
-    allowPositionals: false,
-  });
+  const values = parseOptions(argv, CONFIG_OPTIONS);
   const raw: Record<string, unknown> = {};
   for (const [key, name] of Object.entries(ENV)) if (env[name] !== undefined && env[name] !== '') raw[key] = env[name];
   const fromArgs: Record<string, unknown> = {
