@@ -13,6 +13,7 @@ export * from './score/index.js';
 export { polsbyPopper, distanceKm, approxDistanceKm } from './geo/measure.js';
 export { polygonsOf, linesOf, type PolygonLike, type LineLike } from './geo/geojson.js';
 export * from './plan/index.js';
+export * from './units/index.js';
 export * from './solver/index.js';
 export * from './staff/index.js';
 export * from './response/index.js';

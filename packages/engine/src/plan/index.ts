@@ -14,6 +14,7 @@ export type {
   PlanReport,
   PlanScores,
   RegionReport,
+  UnitBalanceBound,
 } from './types.js';
 export { planBeats, beatId } from './plan-beats.js';
 export { evaluatePlan, importPlan, comparePlans, type EvaluateOptions, type PlanComparison } from './evaluate.js';

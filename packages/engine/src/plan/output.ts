@@ -12,6 +12,7 @@ import type { CellScores, ShiftWindow } from '../score/types.js';
 import { checkPlanGrid } from './evaluate.js';
 import type { PlanLineage } from './lineage.js';
 import type { BeatMethod, BeatMetrics, BeatPlan, PlanMetrics, PlanScores } from './types.js';
+import type { CellUnits } from '../units/assign.js';
 import { toCellScores } from './weights.js';
 
 /** The `format` tag of plan.json files this version writes and reads. */
@@ -37,7 +38,11 @@ export interface PlanJson {
     readonly population?: readonly number[];
     /** Incidents per cell that made the workload (optional). */
     readonly incidents?: readonly number[];
+    /** Unit index per cell into `units.ids` (only for plans made on atomic units). */
+    readonly unit?: readonly number[];
   };
+  /** Atomic units the plan keeps whole (optional): their ids; `cells.unit` indexes them. */
+  readonly units?: { readonly ids: readonly string[] };
   /**
    * Period the incidents covered, in weeks (optional), so that mean service time per
    * incident can be derived from the file alone.
@@ -87,7 +92,9 @@ export function planToJson(grid: Grid, plan: BeatPlan, scores: PlanScores, extra
       needHours: Array.from(cs.needHours),
       population: Array.from(cs.population),
       incidents: Array.from(cs.incidentCount),
+      ...(plan.units ? { unit: Array.from(plan.units.unitOfCell) } : {}),
     },
+    ...(plan.units ? { units: { ids: [...plan.units.unitIds] } } : {}),
     periodWeeks: cs.periodWeeks,
     grid: gridTopology(grid),
     extra: JSON.parse(JSON.stringify(extra)) as Record<string, unknown>,
@@ -174,6 +181,7 @@ export function planFromJson(json: unknown, grid?: Grid): PlanFromJson {
     locked: Uint8Array.from(j.beats, (b) => (b.locked ? 1 : 0)),
     ...(hasDistricts ? { districtOfBeat: Int32Array.from(j.beats, (b) => b.district ?? -1), districtIds: [...j.districts!] } : {}),
     ...(j.beats.some((b) => b.method !== null) ? { method: j.beats.map((b) => b.method ?? 'imported') } : {}),
+    ...unitsFromJson(j, m, pos, n),
   };
   const scores: CellScores = {
     resolution: j.resolution,
@@ -202,6 +210,22 @@ export function planFromJson(json: unknown, grid?: Grid): PlanFromJson {
     barrierCuts: pairs(j.grid?.barrierCuts, 'grid.barrierCuts'),
   };
   return { plan, scores, h3, extra: j.extra ?? {}, topology, lineage: lineageFromJson(j.lineage, m, pos, n, K) };
+}
+
+/** Reads `plan.json`'s optional `units` and `cells.unit` into grid order. */
+function unitsFromJson(j: PlanJson, m: number, pos: Int32Array, n: number): { units?: CellUnits } {
+  if (j.units === undefined && j.cells.unit === undefined) return {};
+  const ids = j.units?.ids;
+  if (!Array.isArray(ids) || ids.some((id) => typeof id !== 'string')) throw new BeatplanError('PARSE_ERROR', 'plan.json: malformed "units.ids"', { field: 'units.ids' });
+  const col = j.cells.unit;
+  if (!Array.isArray(col) || col.length !== m) throw new BeatplanError('PARSE_ERROR', 'plan.json: malformed "cells.unit"', { field: 'cells.unit' });
+  const unitOfCell = new Int32Array(n).fill(-1);
+  for (let k = 0; k < m; k++) {
+    const u = col[k];
+    if (!Number.isInteger(u) || u! < 0 || u! >= ids.length) throw new BeatplanError('PARSE_ERROR', `plan.json: cell ${k} has unit ${String(u)}`, { field: 'cells.unit', value: u });
+    unitOfCell[pos[k]!] = u!;
+  }
+  return { units: { unitOfCell, unitIds: [...ids] } };
 }
 
 /** Validates `plan.json`'s optional `lineage` and puts `parentBeatOfCell` in grid order. */
@@ -276,7 +300,8 @@ export function beatsToGeojson(grid: Grid, plan: BeatPlan, metrics: PlanMetrics)
 
 /**
  * `cells.csv` of a plan: `h3,beat,workload,need,incidents,population,workload_<shift>…`
- * (one row per grid cell, beat id empty when unassigned; full-precision numbers). Uses the
+ * (one row per grid cell, beat id empty when unassigned; full-precision numbers); a plan on
+ * atomic units gets a `unit` column after `beat`. Uses the
  * scoring stage's `cellsToCsv`, so both files share one layout.
  * With `options.privacy`, the public layout of `cellsToCsv` (pooled workload, no incident counts).
  * @throws BeatplanError `PLAN_GRID_MISMATCH`
@@ -292,6 +317,6 @@ export function planToCellsCsv(grid: Grid, plan: BeatPlan, scores: PlanScores, o
       const b = plan.beatOfCell[i]!;
       return b >= 0 ? plan.beatIds[b]! : '';
     },
-    options,
+    plan.units && !options.unitIdOfCell ? { ...options, unitIdOfCell: (i) => plan.units!.unitIds[plan.units!.unitOfCell[i]!]! } : options,
   );
 }

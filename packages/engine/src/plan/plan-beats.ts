@@ -22,6 +22,8 @@ import { repairPlan } from './repair.js';
 import { relabelledStart } from './restart.js';
 import type { BeatMethod, BeatPlan, BeatPlanResult, IslandReport, PlanBeatsOptions, PlanScores, RegionReport } from './types.js';
 import { balanceWeights, beatsOutsideBand, DEFAULT_TOLERANCE, planChange, toCellScores } from './weights.js';
+import { checkUnits, type CellUnits } from '../units/assign.js';
+import { majorityPerUnit, unitBalanceBound, unitGrid, unitSums, unitsToCells } from '../units/quotient.js';
 
 /**
  * Share of the total workload that must sit above the band in a predecessor before minimal-
@@ -70,6 +72,8 @@ export function beatId(b: number, K: number): string {
  * const metrics = evaluatePlan(grid, plan, scores);
  */
 export function planBeats(grid: Grid, scores: PlanScores, options: PlanBeatsOptions = {}): BeatPlanResult {
+  const units = options.units ?? options.initial?.units;
+  if (units) return planOnUnits(grid, scores, options, units);
   const now = options.now ?? (() => performance.now());
   const tStart = now();
   const timings: Record<string, number> = {};
@@ -307,18 +311,8 @@ export function planBeats(grid: Grid, scores: PlanScores, options: PlanBeatsOpti
 
   // Methods, districts, ids.
   const method: BeatMethod[] = [];
-  const changedBeat = new Uint8Array(K);
+  const changedBeat = initial ? changedBeats(initial.beatOfCell, beatOfCell, K) : new Uint8Array(K);
   const change = initial ? planChange(initial.beatOfCell, beatOfCell, weight) : undefined;
-  if (initial) {
-    for (let i = 0; i < n; i++) {
-      const a = initial.beatOfCell[i]!;
-      const b = beatOfCell[i]!;
-      if (a !== b) {
-        if (a >= 0) changedBeat[a] = 1;
-        if (b >= 0) changedBeat[b] = 1;
-      }
-    }
-  }
   for (let b = 0; b < K; b++) method.push(lockedBeat[b] ? 'locked' : initial && !changedBeat[b] ? 'initial' : 'heuristic');
   const plan: BeatPlan = {
     resolution: grid.resolution,
@@ -350,9 +344,8 @@ export function planBeats(grid: Grid, scores: PlanScores, options: PlanBeatsOpti
   if (stats.timedOut) warnings.push(`time limit of ${options.timeLimitMs} ms reached: the search stopped early and the plan is not reproducible`);
   const outside = beatsOutsideBand(part.sums[0]!, tolerance).map((b) => plan.beatIds[b]!);
   if (outside.length) {
-    const names = outside.slice(0, 10).join(', ') + (outside.length > 10 ? ', …' : '');
     const why = change && maxChange !== undefined && change.movedWorkloadShare >= maxChange - 1e-3 ? ` (the change budget of ${(maxChange * 100).toFixed(1)}% of the workload is spent)` : '';
-    unmet.push(`${outside.length} of ${K} beats outside the band mean × (1 ± ${tolerance})${why}: ${names}`);
+    unmet.push(outsideBandMessage(outside, K, tolerance, why));
   }
   return {
     plan,
@@ -374,6 +367,123 @@ export function planBeats(grid: Grid, scores: PlanScores, options: PlanBeatsOpti
       islands: islandReports,
       regions: regionReports,
       timedOut: stats.timedOut,
+    },
+  };
+}
+
+/** 1 for every beat that gained or lost a cell between two assignments. */
+function changedBeats(before: Int32Array, after: Int32Array, K: number): Uint8Array {
+  const changed = new Uint8Array(K);
+  for (let i = 0; i < after.length; i++) {
+    const a = before[i]!;
+    const b = after[i]!;
+    if (a !== b) {
+      if (a >= 0) changed[a] = 1;
+      if (b >= 0) changed[b] = 1;
+    }
+  }
+  return changed;
+}
+
+/** The `report.unmet` line for beats outside the band (naming the first ten). */
+function outsideBandMessage(outside: readonly string[], K: number, tolerance: number, why: string): string {
+  const names = outside.slice(0, 10).join(', ') + (outside.length > 10 ? ', …' : '');
+  return `${outside.length} of ${K} beats outside the band mean × (1 ± ${tolerance})${why}: ${names}`;
+}
+
+/**
+ * `planBeats` with atomic units: plans on the unit graph (workload summed per unit; initial
+ * beats, districts and seeds mapped onto units), then expands the plan back to cells. A unit
+ * heavier than the top of the band, mean × (1 + tolerance), can only sit in a beat outside
+ * the band, so (for fresh plans) each such unit seeds a beat of its own and the rest is
+ * balanced to the band asked. Change, methods and the band are judged on cells.
+ */
+function planOnUnits(grid: Grid, scores: PlanScores, options: PlanBeatsOptions, units: CellUnits): BeatPlanResult {
+  checkUnits(grid, units);
+  const n = grid.cellCount;
+  const U = units.unitIds.length;
+  const cs = toCellScores(grid, scores);
+  const weight = balanceWeights(cs, options.balanceOn ?? 'total');
+  const tolerance = options.tolerance ?? DEFAULT_TOLERANCE;
+  if (!(tolerance > 0 && tolerance < 1)) throw new BeatplanError('BAD_INPUT', 'tolerance must be in (0, 1)', { field: 'tolerance', value: tolerance });
+  const initial = options.initial;
+  if (initial) checkPlanGrid(grid, initial);
+  const K = options.beats ?? initial?.beatIds.length;
+  if (K !== undefined && K > U) throw new BeatplanError('INFEASIBLE', `${K} beats cannot be made from ${U} units`, { field: 'beats', value: K });
+  const q = unitGrid(grid, units);
+  const unitWeight = unitSums(units, weight);
+  let total = 0;
+  for (let u = 0; u < U; u++) total += unitWeight[u]!;
+  // all-zero workload: the planner balances area, and so does the bound
+  const bound = unitBalanceBound(units, total > 0 ? unitWeight : q.areaKm2, K ?? 1, tolerance);
+  const warnings: string[] = [];
+  const seeds: number[] = [];
+  for (const s of options.seeds ?? []) {
+    if (!Number.isInteger(s) || s < 0 || s >= n) throw new BeatplanError('BAD_INPUT', `seed ${s} is not a cell of the grid`, { field: 'seeds', value: s });
+    const u = units.unitOfCell[s]!;
+    if (seeds.includes(u)) warnings.push(`seed cell ${grid.h3[s]} lies in unit ${units.unitIds[u]} with another seed; one beat starts there`);
+    else seeds.push(u);
+  }
+  // Units heavier than the top of the band can only be outside it: each starts a beat of its
+  // own (a seed, heaviest first), so the other beats are balanced to the band asked.
+  const top = (K !== undefined ? (total > 0 ? total : 0) / K : 0) * (1 + tolerance);
+  if (K !== undefined && top > 0 && !initial) {
+    const heavy = [...unitWeight.keys()].filter((u) => unitWeight[u]! > top && !seeds.includes(u)).sort((a, b) => unitWeight[b]! - unitWeight[a]! || a - b);
+    seeds.push(...heavy.slice(0, Math.max(0, K - seeds.length)));
+  }
+  const districts = options.districts;
+  if (districts && districts.length !== n) {
+    throw new BeatplanError('BAD_INPUT', `districts has ${districts.length} values, the grid ${n} cells`, { field: 'districts', value: districts.length });
+  }
+  const inner = planBeats(q, unitWeight, {
+    ...options,
+    units: undefined,
+    balanceOn: 'total',
+    initial: initial ? { ...initial, cellCount: U, beatOfCell: majorityPerUnit(units, initial.beatOfCell, weight, grid.areaKm2), units: undefined } : undefined,
+    districts: districts ? majorityPerUnit(units, districts, grid.areaKm2, grid.areaKm2) : undefined,
+    seeds,
+  });
+  const beatOfCell = unitsToCells(units, inner.plan.beatOfCell);
+  const Kp = inner.plan.beatIds.length;
+  const unmet: string[] = [];
+  if (bound.reachableTolerance > tolerance) {
+    unmet.push(
+      `the band mean × (1 ± ${tolerance}) is unreachable with these units: unit ${bound.heaviestUnit} alone carries ${bound.heaviestOverMean.toFixed(3)}× the mean beat workload ` +
+        `(narrowest band not ruled out: ± ${bound.reachableTolerance.toFixed(3)}); every unit above the band starts a beat of its own and the other beats are balanced to ± ${tolerance}`,
+    );
+  }
+  unmet.push(...inner.report.unmet.filter((m) => !/ beats outside the band /.test(m)));
+  // method and change on cells, against the initial plan as given
+  const method = [...inner.report.method];
+  const change = initial ? planChange(initial.beatOfCell, beatOfCell, weight) : undefined;
+  if (initial) {
+    const changed = changedBeats(initial.beatOfCell, beatOfCell, Kp);
+    for (let b = 0; b < Kp; b++) {
+      if (method[b] === 'locked' && changed[b]) {
+        unmet.push(`locked beat ${inner.plan.beatIds[b]} changed: units straddle its edge, and each whole unit follows the beat holding most of its workload`);
+      } else if (method[b] === 'initial' && changed[b]) method[b] = 'heuristic';
+    }
+  }
+  const loads = new Float64Array(Kp);
+  for (let i = 0; i < n; i++) if (beatOfCell[i]! >= 0) loads[beatOfCell[i]!] += total > 0 ? weight[i]! : grid.areaKm2[i]!;
+  const outside = beatsOutsideBand(loads, tolerance).map((b) => inner.plan.beatIds[b]!);
+  if (outside.length) unmet.push(outsideBandMessage(outside, Kp, tolerance, ''));
+  const maxChange = options.maxChange;
+  return {
+    plan: { ...inner.plan, resolution: grid.resolution, cellCount: n, beatOfCell, method, units },
+    report: {
+      ...inner.report,
+      method,
+      ...(change
+        ? {
+            movedShare: change.movedCellShare,
+            change: { movedWorkloadShare: change.movedWorkloadShare, movedCellShare: change.movedCellShare, budget: maxChange ?? null },
+          }
+        : {}),
+      outsideBand: outside,
+      unmet,
+      warnings: [...warnings, ...inner.report.warnings.map((w) => w.replace(/\bcells\b/g, 'units'))],
+      units: bound,
     },
   };
 }

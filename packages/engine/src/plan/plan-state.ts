@@ -3,6 +3,7 @@
  * `moveCells` returns a child state (GerryChain's `flip`) and the changed metrics of the
  * affected beats only.
  */
+import { cellsOfUnits } from '../units/assign.js';
 import { BeatplanError } from '../errors.js';
 import type { Grid } from '../grid/grid.js';
 import type { CellScores } from '../score/types.js';
@@ -85,7 +86,7 @@ function bridgesOf(grid: Grid, beatOfCell: Int32Array, b: number): number {
  * beat, would leave a beat empty, or would split a beat into more pieces on the travel graph
  * than it had (a beat already in pieces may be repaired, never split further); the message
  * names the beat.
- * @param cells grid cell indices
+ * @param cells grid cell indices; with `plan.units`, every cell of the units they touch moves (the brush paints whole units)
  * @param toBeat beat index
  * @throws BeatplanError `MOVE_REJECTED`, `PLAN_GRID_MISMATCH` (state of another grid),
  *   `BAD_INPUT` (bad cell or beat index)
@@ -106,6 +107,8 @@ export function moveCells(grid: Grid, state: PlanState, cells: ArrayLike<number>
     throw new BeatplanError('MOVE_REJECTED', `move rejected: ${what} beat ${plan.beatIds[b]}`, { reason, beat: plan.beatIds[b], field: 'cells' });
   };
   if (plan.locked[toBeat]) reject('locked-beat', toBeat, 'cannot paint into locked');
+  // with units, the brush paints whole units (unknown cell indices are rejected below)
+  if (plan.units) cells = [...Array.from(cells), ...cellsOfUnits(plan.units, Array.from(cells).filter((i) => Number.isInteger(i) && i >= 0 && i < grid.cellCount))];
   const todo: number[] = [];
   const seen = new Set<number>();
   for (let k = 0; k < cells.length; k++) {

@@ -4,6 +4,7 @@
  */
 import type { ProgressFn } from '../errors.js';
 import type { CellScores } from '../score/types.js';
+import type { CellUnits } from '../units/assign.js';
 
 /** How a beat's final shape was produced (reported in plan.json and metrics); `'edited'` = changed by `moveCells`. */
 export type BeatMethod = 'locked' | 'initial' | 'heuristic' | 'exact' | 'imported' | 'edited';
@@ -25,6 +26,11 @@ export interface BeatPlan {
   readonly districtIds?: readonly string[];
   /** How each beat was produced. */
   readonly method?: readonly BeatMethod[];
+  /**
+   * Atomic units the plan keeps whole (`unitsOfCells`): every unit's cells share one beat.
+   * Carried by planning from this plan (`initial`), by `moveCells` and into plan.json.
+   */
+  readonly units?: CellUnits;
 }
 
 /**
@@ -106,6 +112,17 @@ export interface PlanBeatsOptions {
   cutEdgeWeight?: number;
   /** Sweeps of the compactness phase over all cells (default 60). More = more compact, slower. */
   compactSweeps?: number;
+  /**
+   * Atomic units (`unitsOfCells`): the cells of one unit always share a beat. Planning runs on
+   * the unit graph (`unitGrid`) with each unit's workload the sum of its cells'; `initial`,
+   * `districts` and `seeds` are mapped onto units (the beat/district holding most of a unit's
+   * workload, resp. area); the result is expanded back to cells and carries the units.
+   * Default: `initial.units`, else none (every cell is its own unit).
+   * When the heaviest unit alone exceeds mean × (1 + tolerance), that band is unreachable:
+   * `report.unmet` says so (the bound is in `report.units`), every unit above the band starts a
+   * beat of its own (fresh plans) and the other beats are balanced to the band asked.
+   */
+  units?: CellUnits;
   /** Hard cap on planning time in ms (default none). A cut search is no longer reproducible: the report warns. */
   timeLimitMs?: number;
   /** Clock in ms for timings and `timeLimitMs` (default `performance.now`). */
@@ -187,6 +204,28 @@ export interface PlanReport {
   readonly regions: readonly RegionReport[];
   /** True when `timeLimitMs` cut the search (the plan is then not reproducible). */
   readonly timedOut: boolean;
+  /** With units: the balance bound they impose (`unitBalanceBound`). */
+  readonly units?: UnitBalanceBound;
+}
+
+/**
+ * The balance that atomic units allow. A beat holding the heaviest unit carries at least that
+ * unit's workload, so no plan has max/mean below `heaviestOverMean`; the band ±ε is
+ * unreachable when `heaviestOverMean > 1 + ε`.
+ */
+export interface UnitBalanceBound {
+  /** Units (nodes of the unit graph). */
+  readonly count: number;
+  /** Layer features that won no cell and were merged into a neighbour (`UnitsReport.mergedUnits`). */
+  readonly mergedUnits: number;
+  /** Id of the heaviest unit (balanced measure). */
+  readonly heaviestUnit: string;
+  /** Workload of the heaviest unit, balanced measure (hours/week). */
+  readonly heaviestUnitWorkload: number;
+  /** Heaviest unit's workload / (total workload / K): a lower bound on any plan's max/mean. */
+  readonly heaviestOverMean: number;
+  /** max(tolerance asked, heaviestOverMean − 1): the narrowest band ±ε' this bound does not rule out. */
+  readonly reachableTolerance: number;
 }
 
 /** What `planBeats` returns. */

@@ -17,12 +17,14 @@ export interface CellsCsvOptions {
    * count and no per-shift workload per cell.
    */
   readonly privacy?: CountBins;
+  /** Unit id per cell (plans on atomic units): a `unit` column right after `beat`. */
+  readonly unitIdOfCell?: (i: number) => string;
 }
 
 /**
  * Builds the text of `cells.csv` (RFC 4180 quoting and formula neutralising through `csvRow`,
  * so a hostile beat id stays text).
- * Columns: `h3`, then `beat` when `beatOfCell` is given, then `workload` (officer-hours per
+ * Columns: `h3`, then `beat` when `beatOfCell` is given, `unit` with `options.unitIdOfCell`, then `workload` (officer-hours per
  * week, all shifts), `need` (community hours per week), `incidents`, `population`, and one
  * `workload_<shift id>` column per shift.
  * @param beatIdOfCell beat id per cell ('' for unassigned), optional
@@ -31,12 +33,14 @@ export interface CellsCsvOptions {
 export function cellsToCsv(grid: Grid, scores: CellScores, beatIdOfCell?: (i: number) => string, options: CellsCsvOptions = {}): string {
   const head = ['h3'];
   if (beatIdOfCell) head.push('beat');
-  if (options.privacy) return publicCellsCsv(grid, scores, head, options.privacy, beatIdOfCell);
+  const unitOf = options.unitIdOfCell;
+  if (unitOf) head.push('unit');
+  const lead = (i: number): unknown[] => [grid.h3[i]!, ...(beatIdOfCell ? [beatIdOfCell(i)] : []), ...(unitOf ? [unitOf(i)] : [])];
+  if (options.privacy) return publicCellsCsv(grid, scores, head, options.privacy, lead);
   head.push('workload', 'need', 'incidents', 'population', ...scores.shifts.map((s) => `workload_${s.id}`));
   const lines = [csvRow(head)];
   for (let i = 0; i < grid.cellCount; i++) {
-    const row: unknown[] = [grid.h3[i]!];
-    if (beatIdOfCell) row.push(beatIdOfCell(i));
+    const row = lead(i);
     row.push(scores.workloadHours[i], scores.needHours[i], scores.incidentCount[i], scores.population[i]);
     for (const s of scores.shiftWorkloadHours) row.push(s[i]);
     lines.push(csvRow(row));
@@ -44,12 +48,11 @@ export function cellsToCsv(grid: Grid, scores: CellScores, beatIdOfCell?: (i: nu
   return `${lines.join('\n')}\n`;
 }
 
-function publicCellsCsv(grid: Grid, scores: CellScores, head: string[], bins: CountBins, beatIdOfCell?: (i: number) => string): string {
+function publicCellsCsv(grid: Grid, scores: CellScores, head: string[], bins: CountBins, lead: (i: number) => unknown[]): string {
   const workload = binMeans(bins, scores.workloadHours);
   const lines = [csvRow([...head, 'workload', 'need', 'population', 'area'])];
   for (let i = 0; i < grid.cellCount; i++) {
-    const row: unknown[] = [grid.h3[i]!];
-    if (beatIdOfCell) row.push(beatIdOfCell(i));
+    const row = lead(i);
     const b = bins.binOfCell[i]!;
     row.push(b >= 0 ? workload[i] : '', scores.needHours[i], scores.population[i], b >= 0 ? bins.h3[b]! : '');
     lines.push(csvRow(row));

@@ -18,13 +18,16 @@ import { REQUIRED_OFFICERS_RULE, withPlanFigures } from '../plan-figures.js';
 import { staffingInputOfPlan } from '../../staff/from-plan.js';
 import { comparePlans, evaluatePlan, importPlan } from '../../plan/evaluate.js';
 import { beatsToGeojson, planFromJson, planToCellsCsv, planToJson, type PlanFromJson } from '../../plan/output.js';
-import { inheritBeatIds, mapParentOntoGrid, parentAsInitialPlan, type ParentPlan, type PlanLineage } from '../../plan/lineage.js';
+import { inheritBeatIds, parentAsInitialPlan, type ParentPlan, type PlanLineage } from '../../plan/lineage.js';
 import type { Grid } from '../../grid/grid.js';
 import { planBeats } from '../../plan/plan-beats.js';
 import { changeCurve } from '../../plan/change-curve.js';
 import { DEFAULT_TOLERANCE } from '../../plan/weights.js';
-import type { BalanceOn, BeatPlan, PlanMetrics } from '../../plan/types.js';
+import type { BeatPlan, PlanMetrics, UnitBalanceBound } from '../../plan/types.js';
+import { unitIdsOf, unitsOfCells, type CellUnits } from '../../units/assign.js';
+import { beatOfUnitFeatures, dissolveUnits, unitCompactness } from '../../units/dissolve.js';
 import { terminalProgress } from '../progress.js';
+import { parentPlanOnGrid, parseBalance } from '../../usecases/plan.js';
 import { CITY_OPTIONS, intFlag, loadCityFromArgs, numberFlag, readRoads, required, ROADS_OPTION, roundTimings, SLIVER_POLSBY_POPPER, sliverFeatures, writeOut } from '../inputs.js';
 import { parseOptions, type CommandHelp, type OptionTable } from '../options.js';
 import type { CliIo } from '../run.js';
@@ -75,6 +78,13 @@ export const PLAN_OPTIONS = {
   venues: { type: 'string', value: 'V.geojson', description: 'Meeting venues (Point features with a name): nearest venue and walking time per beat.' },
   areas: { type: 'string', value: 'A.geojson:FIELD', description: 'Equity lens: officer, community and reactive hours per area (equity.json), current beats vs plan.' },
   roads: ROADS_OPTION,
+  units: {
+    type: 'string',
+    value: 'U.geojson[:ID_FIELD]',
+    description:
+      'Atomic units (census blocks or block groups, street blocks): the cells of one unit always share a beat (each cell belongs to the unit holding most of its area; units smaller than a cell merge into the unit holding their cell, named in metrics.json). The balance the units allow is reported (metrics.json "units"); a band they cannot reach is a warning (exit 3 with --strict): each unit above the band gets a beat of its own and the other beats are balanced to the band asked. plan.json and cells.csv record each cell\'s unit (docs/units.md).',
+    default: 'no units (every cell moves alone); ids: ID_FIELD, else the feature id, else the 1-based position',
+  },
 } as const satisfies OptionTable;
 
 /** `beatplan plan --help`. */
@@ -107,6 +117,27 @@ async function readIdPolygons(file: string, idField: string | undefined, flag: s
   return { fc, ids };
 }
 
+/**
+ * Splits `FILE[:FIELD]`: the text after the last colon is a field unless it holds a path
+ * separator (so `C:\\x.geojson` is a file).
+ * @example splitOptionalField('blocks.geojson:GEOID') // ['blocks.geojson', 'GEOID']
+ */
+export function splitOptionalField(spec: string): [string, string | undefined] {
+  const at = spec.lastIndexOf(':');
+  if (at > 0 && at < spec.length - 1 && !/[\\/]/.test(spec.slice(at + 1))) return [spec.slice(0, at), spec.slice(at + 1)];
+  return [spec, undefined];
+}
+
+/** Summary line of the units a plan keeps whole. */
+export function unitsLine(units: CellUnits, bound: UnitBalanceBound | undefined): string {
+  const r = units.report;
+  const merged = r?.mergedUnits ?? [];
+  return `units: ${units.unitIds.length} units` +
+    (r ? ` from ${r.features} features (${merged.length} merged into a neighbour${merged.length ? `: ${merged.slice(0, 10).map((m) => `${m.id} → ${m.into ?? 'outside the grid'}`).join(', ')}${merged.length > 10 ? ', …' : ''}` : ''}; ` +
+      `${r.uncoveredCells} cells covered by no unit; ${r.splitUnits.length} units mended)` : '') +
+    (bound ? `; heaviest unit ${bound.heaviestUnit} = ${bound.heaviestOverMean.toFixed(3)}× the mean beat workload, narrowest reachable band ±${bound.reachableTolerance.toFixed(3)}` : '');
+}
+
 /** Splits `FILE:FIELD` (the field after the last colon). */
 function splitSpec(spec: string, flag: string): [string, string] {
   const at = spec.lastIndexOf(':');
@@ -114,19 +145,8 @@ function splitSpec(spec: string, flag: string): [string, string] {
   return [spec.slice(0, at), spec.slice(at + 1)];
 }
 
-/** Parses `--balance total | shift:ID | mix:W,N`. */
-export function parseBalance(spec: string | undefined, shiftIds: readonly string[]): BalanceOn {
-  if (spec === undefined || spec === 'total') return 'total';
-  const shift = /^shift:(.+)$/.exec(spec);
-  if (shift) {
-    const k = shiftIds.indexOf(shift[1]!);
-    if (k < 0) throw new BeatplanError('BAD_INPUT', `--balance names unknown shift; shifts are ${shiftIds.join(', ')}`, { field: '--balance', value: spec });
-    return { shift: k };
-  }
-  const mix = /^mix:([\d.]+),([\d.]+)$/.exec(spec);
-  if (mix) return { mix: { workload: Number(mix[1]), need: Number(mix[2]) } };
-  throw new BeatplanError('BAD_INPUT', '--balance must be total, shift:ID or mix:W,N', { field: '--balance', value: spec });
-}
+/** Parses `--balance total | shift:ID | mix:W,N` (the use-case's parser, shared with the API's `balance`). */
+export { parseBalance };
 
 /** Summary line of response figures. */
 export function responseLine(label: string, response: unknown): string {
@@ -177,16 +197,7 @@ export async function readParentPlanFile(file: string): Promise<{ sha256: string
 
 /** The `--from` parent mapped onto the new grid (H3 equality, else the parent cell holding the cell's centre). */
 export function parentOnGrid(grid: Grid, parent: { sha256: string; parsed: PlanFromJson; resolution: number }, name: string): ParentPlan {
-  const { plan, h3, lineage } = parent.parsed;
-  return {
-    kind: 'plan',
-    name,
-    sha256: parent.sha256,
-    beatIds: plan.beatIds,
-    beatOfCell: mapParentOntoGrid(grid, { h3, resolution: parent.resolution, beatOfCell: plan.beatOfCell }),
-    ancestorIds: lineage?.usedIds ?? [],
-    generation: lineage?.generation ?? 0,
-  };
+  return parentPlanOnGrid(grid, parent.parsed, name, parent.sha256);
 }
 
 /** Summary line of a plan's lineage. */
@@ -260,8 +271,14 @@ export async function planCommand(argv: string[], io: CliIo): Promise<number> {
     districtIds = d.ids;
   }
 
+  // Atomic units: the cells of one unit always share a beat.
+  const unitsSpec = values.units !== undefined ? splitOptionalField(values.units) : undefined;
+  const unitsLayer = unitsSpec ? await readBoundary(unitsSpec[0]) : undefined;
+  const units = unitsSpec && unitsLayer ? unitsOfCells(grid, unitsLayer, { idField: unitsSpec[1], file: unitsSpec[0] }) : undefined;
+
   let t = performance.now();
   const { plan: planned, report } = planBeats(grid, scores, {
+    units,
     beats,
     tolerance,
     seed,
@@ -291,11 +308,21 @@ export async function planCommand(argv: string[], io: CliIo): Promise<number> {
   const evaluateMs = performance.now() - t;
   t = performance.now();
   const withFigures = figures(plan, planMetrics);
+  // With units, beats.geojson is the dissolve of each beat's unit polygons (the hex outline goes to beats-cells.geojson).
+  const unitBeats = units && unitsLayer
+    ? dissolveUnits(unitsLayer, beatOfUnitFeatures(unitIdsOf(unitsLayer.features, { idField: unitsSpec?.[1] }), units, plan.beatOfCell), plan.beatIds, {
+        boundary: city.boundary,
+        properties: (b) => withFigures.perBeat[b]!,
+      })
+    : undefined;
   unmet.unshift(...report.unmet);
   const metrics = {
     ...withFigures,
+    // Polsby-Popper on cells (the DESIGN contract) and, with units, on the dissolved unit outlines
+    compactness: unitBeats ? { ...withFigures.compactness, units: unitCompactness(unitBeats) } : withFigures.compactness,
     timingsMs: roundTimings({ ...timings, evaluate: evaluateMs, response: performance.now() - t, total: performance.now() - t0 }),
     change: report.change ?? null,
+    ...(units && report.units ? { units: { ...report.units, features: units.report?.features ?? null, uncoveredCells: units.report?.uncoveredCells ?? 0, merged: units.report?.mergedUnits ?? [], split: units.report?.splitUnits ?? [] } } : {}),
     warnings: [...report.warnings, ...unmet],
   };
 
@@ -310,6 +337,7 @@ export async function planCommand(argv: string[], io: CliIo): Promise<number> {
       incidentCounts: values['incident-counts'] ?? null,
       existing: values.existing ? basename(values.existing) : null,
       districts: values.districts ? basename(values.districts) : null,
+      units: unitsSpec ? { file: basename(unitsSpec[0]), idField: unitsSpec[1] ?? null } : null,
     },
     incidents: { read: city.ingest.read, used: city.ingest.used, rejected: city.ingest.rejected, times: city.ingest.times },
     ...(city.areaCounts ? { incidentCounts: city.areaCounts } : {}),
@@ -319,12 +347,14 @@ export async function planCommand(argv: string[], io: CliIo): Promise<number> {
     existing: existingPlan ? { ids: existingPlan.beatIds, beatOfCell: Array.from(existingPlan.beatOfCell) } : null,
   };
   await writeOut(out, 'plan.json', JSON.stringify(planToJson(grid, plan, scores, extra, inherited?.lineage)));
-  await writeOut(out, 'beats.geojson', beatsToGeojson(grid, plan, metrics));
+  await writeOut(out, 'beats.geojson', unitBeats ?? beatsToGeojson(grid, plan, metrics));
+  if (unitBeats) await writeOut(out, 'beats-cells.geojson', beatsToGeojson(grid, plan, metrics));
   await writeOut(out, 'cells.csv', planToCellsCsv(grid, plan, scores));
   await writeOut(out, 'metrics.json', metrics);
   io.stdout.write(`${metricsLine('plan', metrics)}; ${(planMs / 1000).toFixed(1)} s → ${out}\n`);
   io.stdout.write(`${responseLine('plan', metrics.response)}\n`);
   if (report.change) io.stdout.write(`${changeLine(report.change)}\n`);
+  if (units) io.stdout.write(`${unitsLine(units, report.units)}\n`);
   for (const w of [...report.warnings, ...unmet]) io.stderr.write(`warning: ${w}\n`);
   if (inherited) io.stdout.write(`${lineageLine(inherited.lineage)}\n`);
 

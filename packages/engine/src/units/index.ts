@@ -1,0 +1,7 @@
+/**
+ * Atomic units: polygons (census blocks, block groups, street blocks) whose cells always share
+ * a beat. `unitsOfCells` maps a layer onto the grid; `planBeats(grid, scores, { units })`
+ * plans on the unit graph (`unitGrid`) and keeps every unit whole.
+ */
+export { unitsOfCells, unitIdsOf, checkUnits, cellsOfUnits, type CellUnits, type UnitsReport, type UnitsOfCellsOptions } from './assign.js';
+export { unitGrid, unitSums, majorityPerUnit, unitsToCells, unitBalanceBound } from './quotient.js';

@@ -1,0 +1,117 @@
+/**
+ * Issue 17 on San Francisco: the 579 census block groups of 2010 (with their July–December
+ * 2012 crime counts) as boundary, atomic units and workload; K = 30 beats. Every block group's
+ * cells share one beat, beats are contiguous, and the balance the units allow is reported.
+ */
+import { readFileSync } from 'node:fs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { buildGrid } from '../packages/engine/src/grid/build-grid.js';
+import type { Grid } from '../packages/engine/src/grid/grid.js';
+import { evaluatePlan } from '../packages/engine/src/plan/evaluate.js';
+import { planBeats } from '../packages/engine/src/plan/plan-beats.js';
+import { beatsOutsideBand } from '../packages/engine/src/plan/weights.js';
+import { spreadCounts } from '../packages/engine/src/score/score-cells.js';
+import { unitsOfCells, type CellUnits } from '../packages/engine/src/units/assign.js';
+import { unitSums } from '../packages/engine/src/units/quotient.js';
+import { hasRealdata, realdata } from './support/realdata.js';
+
+interface BlockGroup {
+  readonly type: 'Feature';
+  readonly geometry: { readonly type: 'MultiPolygon'; readonly coordinates: number[][][][] };
+  readonly properties: { GEO_ID: string; Vandalism: number; Robbery: number; Drugs: number; CarTheft: number };
+}
+interface BlockGroups {
+  readonly type: 'FeatureCollection';
+  readonly features: BlockGroup[];
+}
+
+/** Beat of each unit, or −2 when a unit's cells are in more than one beat. */
+function beatOfUnits(units: CellUnits, beatOfCell: Int32Array): Int32Array {
+  const out = new Int32Array(units.unitIds.length).fill(-3);
+  for (let i = 0; i < beatOfCell.length; i++) {
+    const u = units.unitOfCell[i]!;
+    out[u] = out[u] === -3 || out[u] === beatOfCell[i] ? beatOfCell[i]! : -2;
+  }
+  return out;
+}
+
+describe.skipIf(!hasRealdata())('San Francisco block groups as atomic units (resolution 10, K = 30)', () => {
+  let layer: BlockGroups;
+  let grid: Grid;
+  let units: CellUnits;
+  let workload: Float64Array;
+
+  beforeAll(() => {
+    layer = JSON.parse(readFileSync(realdata('sanfrancisco', 'sf_crime_blockgroups_jul_dec2012.geojson'), 'utf8'));
+    grid = buildGrid(layer as never, { resolution: 10 });
+    units = unitsOfCells(grid, layer as never, { idField: 'GEO_ID' });
+    // Workload: the four crime counts of each block group spread over its cells by area,
+    // 45 minutes each over the 26 weeks of July–December 2012 (officer-hours per week).
+    const p = (f: BlockGroup) => f.properties.Vandalism + f.properties.Robbery + f.properties.Drugs + f.properties.CarTheft;
+    const counts = spreadCounts(grid, { features: layer.features.map((f) => ({ geometry: f.geometry as never, value: p(f) })) });
+    workload = Float64Array.from(counts, (c) => (c * 0.75) / 26);
+  });
+
+  it('maps every block group to whole cells: 579 units, none merged, every cell in one unit', () => {
+    expect(layer.features.length).toBe(579);
+    expect(grid.cellCount).toBe(7905);
+    const r = units.report!;
+    expect(r.features).toBe(579);
+    expect(units.unitIds.length).toBe(579);
+    expect(r.mergedUnits).toEqual([]);
+    expect(r.uncoveredCells).toBe(0);
+    // the fragments some block groups leave on the hex grid joined their neighbours; none became a unit
+    expect(r.splitUnits.every((s) => s.newUnits.length === 0)).toBe(true);
+    expect(new Set(units.unitIds)).toEqual(new Set(layer.features.map((f) => f.properties.GEO_ID)));
+    // each unit is one connected piece on the travel graph
+    const plan = { beatOfCell: units.unitOfCell };
+    const m = evaluatePlan(grid, { resolution: 10, cellCount: grid.cellCount, beatIds: units.unitIds, beatOfCell: plan.beatOfCell, locked: new Uint8Array(579) }, workload);
+    expect(m.contiguity.nonContiguousBeats).toBe(0);
+  });
+
+  it('plans 30 contiguous beats of whole block groups and reports the balance the units allow', () => {
+    const { plan, report } = planBeats(grid, workload, { beats: 30, seed: 1, units });
+    const m = evaluatePlan(grid, plan, workload);
+    const perUnit = beatOfUnits(units, plan.beatOfCell);
+    expect(perUnit.every((b) => b >= 0)).toBe(true);
+    expect(m.unassignedCells).toBe(0);
+    expect(m.contiguity.nonContiguousBeats).toBe(0);
+    expect(m.contiguity.emptyBeats).toBe(0);
+    // the bound: the heaviest block group carries 0.83 of a mean beat, so ±2.5% is not ruled out
+    const uw = unitSums(units, workload);
+    const total = uw.reduce((a, b) => a + b, 0);
+    expect(report.units!.heaviestUnitWorkload).toBe(Math.max(...uw));
+    expect(report.units!.heaviestOverMean).toBeCloseTo((Math.max(...uw) * 30) / total, 12);
+    expect(report.units!.heaviestOverMean).toBeCloseTo(0.8325, 3);
+    expect(report.units!.reachableTolerance).toBe(0.025);
+    // lumpy units leave some beats outside the band: named exactly, and said
+    const outside = beatsOutsideBand(Float64Array.from(m.perBeat, (b) => b.workload), 0.025).map((b) => plan.beatIds[b]);
+    expect(report.outsideBand).toEqual(outside);
+    if (outside.length) expect(report.unmet.some((u) => u.startsWith(`${outside.length} of 30 beats outside the band`))).toBe(true);
+    expect(m.workload.maxOverMean).toBeLessThan(1.1);
+    expect(m.workload.minOverMean).toBeGreaterThan(0.8);
+    expect(m.workload.cv).toBeLessThan(0.05);
+    console.log(`SF K=30 on 579 block groups: max/mean ${m.workload.maxOverMean.toFixed(4)} min/mean ${m.workload.minOverMean.toFixed(4)} cv ${m.workload.cv.toFixed(4)}, ` +
+      `${outside.length} beats outside ±2.5%, heaviest unit ${report.units!.heaviestOverMean.toFixed(4)}× mean, PP (cells) ${m.compactness.polsbyPopperMean.toFixed(3)}`);
+  });
+
+  it('with K = 40 the heaviest block group alone exceeds the band: the plan says so, gives it a beat of its own and names the beats outside the band', () => {
+    const { plan, report } = planBeats(grid, workload, { beats: 40, seed: 1, units });
+    const m = evaluatePlan(grid, plan, workload);
+    const b = report.units!;
+    expect(b.heaviestOverMean).toBeGreaterThan(1.025);
+    expect(b.reachableTolerance).toBeCloseTo(b.heaviestOverMean - 1, 12);
+    expect(report.unmet[0]).toMatch(new RegExp(`^the band mean × \\(1 ± 0.025\\) is unreachable with these units: unit ${b.heaviestUnit} alone carries ${b.heaviestOverMean.toFixed(3)}× the mean beat workload`));
+    // the bound holds; the heaviest block group's beat carries nothing else
+    expect(m.workload.maxOverMean).toBeGreaterThanOrEqual(b.heaviestOverMean - 1e-12);
+    const heavyBeat = plan.beatOfCell[units.unitOfCell.indexOf(units.unitIds.indexOf(b.heaviestUnit))]!;
+    expect(m.perBeat[heavyBeat]!.workload).toBeCloseTo(b.heaviestUnitWorkload, 9);
+    const others = m.perBeat.filter((_, k) => k !== heavyBeat).map((x) => x.workload / m.workload.mean);
+    console.log(`SF K=40: heaviest unit ${b.heaviestOverMean.toFixed(4)}× mean in a beat of its own; other beats ${Math.min(...others).toFixed(4)}..${Math.max(...others).toFixed(4)}× mean, cv ${m.workload.cv.toFixed(4)}`);
+    // block groups of 0.5–0.9 of a mean beat are lumpy: the beats left outside the band are named
+    expect(report.outsideBand).toEqual(beatsOutsideBand(Float64Array.from(m.perBeat, (x) => x.workload), 0.025).map((k) => plan.beatIds[k]));
+    expect(m.contiguity.emptyBeats).toBe(0);
+    expect(beatOfUnits(units, plan.beatOfCell).every((x) => x >= 0)).toBe(true);
+    expect(m.contiguity.nonContiguousBeats).toBe(0);
+  });
+});
