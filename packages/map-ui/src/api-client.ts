@@ -81,15 +81,16 @@ export class ApiClient {
     this.token = token;
   }
 
-  private async request(method: string, path: string, init: { body?: unknown; ifMatch?: string; accept?: string; signal?: AbortSignal } = {}): Promise<Response> {
+  private async request(method: string, path: string, init: { body?: unknown; file?: { data: Blob; type: string }; ifMatch?: string; accept?: string; signal?: AbortSignal } = {}): Promise<Response> {
     const headers: Record<string, string> = { Authorization: `Bearer ${this.token}`, Accept: init.accept ?? 'application/json' };
     if (init.body !== undefined) headers['Content-Type'] = 'application/json';
+    if (init.file) headers['Content-Type'] = init.file.type;
     if (init.ifMatch) headers['If-Match'] = init.ifMatch;
     const url = `${this.base}${path}`;
     const res = await fetch(url, {
       method,
       headers,
-      ...(init.body !== undefined ? { body: JSON.stringify(init.body) } : {}),
+      ...(init.body !== undefined ? { body: JSON.stringify(init.body) } : init.file ? { body: init.file.data } : {}),
       ...(init.signal ? { signal: init.signal } : {}),
     });
     if (!res.ok) throw await problemOf(res, url);
@@ -117,6 +118,22 @@ export class ApiClient {
     const res = await this.request('POST', path, { ...(body !== undefined ? { body } : {}), ...(ifMatch ? { ifMatch } : {}) });
     const text = await res.text();
     return { data: (text ? JSON.parse(text) : null) as T, etag: res.headers.get('ETag'), status: res.status };
+  }
+
+  /** PATCH JSON (If-Match: the ETag of the version the change is based on) and read the JSON answer. @throws ApiProblem (412 when stale) */
+  async patch<T>(path: string, body: unknown, ifMatch: string): Promise<{ data: T; etag: string | null }> {
+    const res = await this.request('PATCH', path, { body, ifMatch });
+    return { data: (await res.json()) as T, etag: res.headers.get('ETag') };
+  }
+
+  /** DELETE a resource (with If-Match when given). @throws ApiProblem (409 when refused, 412 when stale) */
+  async delete(path: string, ifMatch?: string): Promise<void> {
+    await this.request('DELETE', path, ifMatch ? { ifMatch } : {});
+  }
+
+  /** POST a file as the raw request body (dataset uploads) with its media type; reads the JSON answer. @throws ApiProblem */
+  async upload<T>(path: string, data: Blob, type: string): Promise<T> {
+    return (await (await this.request('POST', path, { file: { data, type } })).json()) as T;
   }
 
   /** Downloads an attachment: its bytes and the server's file name. @throws ApiProblem */

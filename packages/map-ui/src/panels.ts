@@ -26,6 +26,16 @@ export function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Attrs =
   return e;
 }
 
+/**
+ * Replaces `slot`'s content with `children` and gives the focus back to the element with the
+ * id that had it, when the new content has one (a panel redrawn under the keyboard user).
+ */
+export function replaceKeepingFocus(slot: HTMLElement, ...children: Array<Node | string>): void {
+  const hadFocus = slot.contains(document.activeElement) ? document.activeElement?.id : undefined;
+  slot.replaceChildren(...children);
+  if (hadFocus) document.getElementById(hadFocus)?.focus();
+}
+
 const STATUS_TEXT = { under: '▼ under', ok: '✓ in band', over: '▲ over' } as const;
 
 /**

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { ApiClient, JobDto, PlanDto } from '../api-client.js';
 import { ApiProblem } from '../api-client.js';
 import { fixture } from '../test-support/fixture.js';
-import { ReplanPanel, replanBody, replanFigures, type ReplanComparison, type ReplanHost } from './replan.js';
+import { CURVE_FRAME, curveGeometry, ReplanPanel, replanBody, replanFigures, type ReplanComparison, type ReplanHost } from './replan.js';
 
 const comparison = fixture<ReplanComparison>({
   changedCells: { count: 113, share: 0.04, cells: ['a', 'b'] },
@@ -98,5 +98,71 @@ describe('re-plan panel', () => {
     new ReplanPanel({ ...host, canRun: () => false }).mount(slot);
     expect(slot.querySelector<HTMLButtonElement>('#replan-run')!.disabled).toBe(true);
     expect(slot.querySelector('#replan-role')!.textContent).toBe('Re-plans are for analysts and commanders.');
+  });
+});
+
+describe('change curve', () => {
+  const points = [
+    { budget: 0, movedWorkloadShare: 0, movedCellShare: 0, maxOverMean: 1.42, cv: 0.1, beatsOutsideBand: 9, polsbyPopperMean: 0.41, polsbyPopperMin: 0.2, unconstrained: false },
+    { budget: 0.1, movedWorkloadShare: 0.09, movedCellShare: 0.08, maxOverMean: 1.18, cv: 0.05, beatsOutsideBand: 4, polsbyPopperMean: 0.4, polsbyPopperMin: 0.2, unconstrained: false },
+    { budget: 0.05, movedWorkloadShare: 0.048, movedCellShare: 0.05, maxOverMean: 1.27, cv: 0.07, beatsOutsideBand: 6, polsbyPopperMean: 0.4, polsbyPopperMin: 0.2, unconstrained: false },
+    { budget: 1, movedWorkloadShare: 0.31, movedCellShare: 0.3, maxOverMean: 1.05, cv: 0.02, beatsOutsideBand: 0, polsbyPopperMean: 0.43, polsbyPopperMin: 0.25, unconstrained: true },
+  ];
+
+  it('lays the points out by moved share and balance, the chosen one the largest budget not above the slider', () => {
+    const g = curveGeometry(points, 7, CURVE_FRAME);
+    expect(g.points.map((p) => p.budget)).toEqual([0, 0.05, 0.1, 1]);
+    expect(g.chosen).toBe(1);
+    expect(curveGeometry(points, 10).chosen).toBe(2);
+    expect(curveGeometry(points, 50).chosen).toBe(2);
+    expect(curveGeometry(points.slice(1), 0).chosen).toBe(-1);
+    // more moved → further right; balance axis from 1 (perfect, bottom) up: better balance → lower
+    expect(g.points[0]!.x).toBe(CURVE_FRAME.left);
+    expect(g.points[3]!.x).toBe(CURVE_FRAME.width - CURVE_FRAME.right);
+    expect(g.points[3]!.y).toBeGreaterThan(g.points[0]!.y);
+    expect(g.points[0]!.y).toBe(CURVE_FRAME.top);
+    fc.assert(
+      fc.property(
+        fc.array(fc.record({ budget: fc.double({ min: 0, max: 1, noNaN: true }), movedWorkloadShare: fc.double({ min: 0, max: 1, noNaN: true }), maxOverMean: fc.double({ min: 1, max: 5, noNaN: true }) }), { minLength: 1, maxLength: 12 }),
+        fc.integer({ min: 0, max: 50 }),
+        (pts, budget) => {
+          const geo = curveGeometry(pts, budget);
+          const inside = geo.points.every((p) => p.x >= CURVE_FRAME.left - 1e-9 && p.x <= CURVE_FRAME.width - CURVE_FRAME.right + 1e-9 && p.y >= CURVE_FRAME.top - 1e-9 && p.y <= CURVE_FRAME.height - CURVE_FRAME.bottom + 1e-9);
+          const chosenOk = geo.chosen === -1 ? geo.points.every((p) => p.budget * 100 > budget) : geo.points[geo.chosen]!.budget * 100 <= budget + 1e-9 && geo.points.slice(geo.chosen + 1).every((p) => p.budget * 100 > budget + 1e-9 || p.budget === geo.points[geo.chosen]!.budget);
+          return inside && chosenOk;
+        },
+      ),
+    );
+  });
+
+  it('draws the curve with the chosen budget marked and the figures as a table; the slider moves the mark', async () => {
+    const { host } = fakeHost();
+    const get = host.api.get.bind(host.api);
+    const calls: string[] = [];
+    const api = {
+      ...host.api,
+      post: async (path: string) => {
+        calls.push(path);
+        return { data: { id: 'cc1', status: 'queued' } as JobDto, etag: null, status: 202 };
+      },
+      followJob: async (j: JobDto) => ({ ...j, status: 'succeeded', result: {} }) as unknown as JobDto,
+      get: async (path: string) => (path.includes('/change-curve/') ? (calls.push(path), { planId: 'p1', version: 3, curve: { tolerance: 0.025, balanceOn: 'total', points } }) : get(path)),
+    } as unknown as ApiClient;
+    const slot = document.createElement('div');
+    document.body.append(slot);
+    const panel = new ReplanPanel({ ...host, api }).mount(slot);
+    await panel.drawCurve();
+    expect(calls).toEqual(['/plans/p1/change-curve', '/plans/p1/change-curve/cc1']);
+    expect(slot.querySelector('[data-testid=replan-curve]')!.getAttribute('data-status')).toBe('ready');
+    const chosen = () => slot.querySelector('[data-testid=change-curve-chart] circle.chosen')!.getAttribute('data-budget');
+    expect(chosen()).toBe('0.1');
+    expect(slot.querySelector('[data-testid=change-curve-chart] desc')!.textContent).toBe('At a budget of 10%: 9% of the workload changes beat, busiest beat 1.18 × average.');
+    const rows = Array.from(slot.querySelectorAll('[data-testid=change-curve-table] tbody tr'), (tr) => Array.from(tr.children, (c) => c.textContent));
+    expect(rows[3]).toEqual(['100% (no limit reached)', '31%', '1.05', '0.43']);
+    const slider = slot.querySelector<HTMLInputElement>('#replan-budget')!;
+    slider.value = '5';
+    slider.dispatchEvent(new Event('input'));
+    expect(chosen()).toBe('0.05');
+    expect(slot.querySelector('[data-testid=change-curve-table] tr[aria-current=true] th')!.textContent).toBe('5%');
   });
 });

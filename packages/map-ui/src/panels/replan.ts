@@ -8,10 +8,10 @@
  *
  * The new plan is stored by the job whatever the commander decides; this plan is unchanged.
  */
-import type { PlanComparisonDto } from '@beatplan/api';
+import type { ChangeCurveResultDto, PlanComparisonDto } from '@beatplan/api';
 import type { ApiClient, JobDto, PlanDto } from '../api-client.js';
 import { formatNumber } from '../map-style.js';
-import { el } from '../panels.js';
+import { el, replaceKeepingFocus } from '../panels.js';
 import { plainError } from '../words.js';
 
 /**
@@ -62,6 +62,135 @@ export function replanBody(budgetPercent: number, extra: { timeLimitMs?: number 
   return { startFromExisting: true, maxChange: budgetPercent / 100, ...extra };
 }
 
+/** One point of a plan's change curve (`GET /plans/{id}/change-curve/{jobId}`). */
+export type ChangeCurvePointDto = ChangeCurveResultDto['curve']['points'][number];
+
+/** The change curve's state: not asked for, being computed (a job), drawn, or failed. */
+export type CurveState =
+  | { status: 'none' }
+  | { status: 'running'; stage: string }
+  | { status: 'ready'; planId: string; tolerance: number; points: ChangeCurvePointDto[] }
+  | { status: 'failed'; message: string };
+
+/** Where the chart draws: plot area inside the SVG, px. */
+export interface CurveFrame {
+  width: number;
+  height: number;
+  /** Left, right, top and bottom margins for the axes' labels. */
+  left: number;
+  right: number;
+  top: number;
+  bottom: number;
+}
+
+/** The default frame of the change-curve chart (fits the side panel). */
+export const CURVE_FRAME: CurveFrame = { width: 300, height: 180, left: 44, right: 12, top: 12, bottom: 36 };
+
+/** The chart's geometry: every point in SVG px, the axes' ranges, and the point chosen by the budget. */
+export interface CurveGeometry {
+  points: Array<{ x: number; y: number; budget: number; movedPercent: number; balance: number }>;
+  /** x range: moved share of the workload, % (0 to the largest moved share, at least 5). */
+  xMaxPercent: number;
+  /** y range: balance (busiest beat ÷ average), from 1 to the largest, at least 1.1. */
+  yMin: number;
+  yMax: number;
+  /** Index of the point at the largest budget not above the chosen one (the re-plan at that budget lands there or better); -1 when none. */
+  chosen: number;
+  /** The chosen budget as an x position (a vertical line), px, clamped to the plot. */
+  budgetX: number;
+}
+
+/**
+ * Lays out the change curve: x = share of the workload moved to another beat (%), y = balance
+ * (workload of the busiest beat ÷ the average beat); points in increasing budget. The chosen
+ * point is the one at the largest budget not above `budgetPercent`.
+ * @example curveGeometry([{ budget: 0, movedWorkloadShare: 0, maxOverMean: 1.3 }, { budget: 0.1, movedWorkloadShare: 0.08, maxOverMean: 1.1 }], 10).chosen // 1
+ */
+export function curveGeometry(points: ReadonlyArray<Pick<ChangeCurvePointDto, 'budget' | 'movedWorkloadShare' | 'maxOverMean'>>, budgetPercent: number, frame: CurveFrame = CURVE_FRAME): CurveGeometry {
+  const sorted = [...points].sort((a, b) => a.budget - b.budget);
+  const xMaxPercent = Math.max(5, ...sorted.map((p) => p.movedWorkloadShare * 100));
+  const yMin = 1;
+  const yMax = Math.max(1.1, ...sorted.map((p) => p.maxOverMean));
+  const w = frame.width - frame.left - frame.right;
+  const h = frame.height - frame.top - frame.bottom;
+  const sx = (percent: number) => frame.left + (Math.min(percent, xMaxPercent) / xMaxPercent) * w;
+  const sy = (balance: number) => frame.top + (1 - (Math.max(yMin, Math.min(balance, yMax)) - yMin) / (yMax - yMin)) * h;
+  let chosen = -1;
+  sorted.forEach((p, k) => {
+    if (p.budget * 100 <= budgetPercent + 1e-9) chosen = k;
+  });
+  return {
+    points: sorted.map((p) => ({ x: sx(p.movedWorkloadShare * 100), y: sy(p.maxOverMean), budget: p.budget, movedPercent: p.movedWorkloadShare * 100, balance: p.maxOverMean })),
+    xMaxPercent,
+    yMin,
+    yMax,
+    chosen,
+    budgetX: sx(budgetPercent),
+  };
+}
+
+const SVG_NS = 'http://www.w3.org/2000/svg';
+function svg<K extends keyof SVGElementTagNameMap>(tag: K, attrs: Record<string, string | number>, ...children: Array<Node | string>): SVGElementTagNameMap[K] {
+  const e = document.createElementNS(SVG_NS, tag);
+  for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, String(v));
+  e.append(...children);
+  return e;
+}
+
+const pct = (x: number) => `${formatNumber(x)}%`;
+
+/**
+ * The change curve as a small SVG chart (moved share of the workload → balance) with the
+ * chosen budget marked (a dashed line and a ringed point), and the same figures as a table
+ * beside it for screen readers and for reading exact values.
+ */
+export function changeCurveChart(points: readonly ChangeCurvePointDto[], budgetPercent: number, frame: CurveFrame = CURVE_FRAME): HTMLElement {
+  const g = curveGeometry(points, budgetPercent, frame);
+  const bottom = frame.height - frame.bottom;
+  const right = frame.width - frame.right;
+  const line = g.points.map((p, k) => `${k ? 'L' : 'M'}${p.x.toFixed(1)},${p.y.toFixed(1)}`).join(' ');
+  const chosen = g.points[g.chosen];
+  const chart = svg(
+    'svg',
+    { viewBox: `0 0 ${frame.width} ${frame.height}`, width: frame.width, height: frame.height, role: 'img', 'aria-labelledby': 'curve-title curve-desc', class: 'curve-chart', 'data-testid': 'change-curve-chart' },
+    svg('title', { id: 'curve-title' }, 'Change curve: balance against the share of the workload that changes beat'),
+    svg('desc', { id: 'curve-desc' }, chosen ? `At a budget of ${budgetPercent}%: ${pct(chosen.movedPercent)} of the workload changes beat, busiest beat ${formatNumber(chosen.balance)} × average.` : `No point at or under a budget of ${budgetPercent}%.`),
+    svg('line', { x1: frame.left, y1: bottom, x2: right, y2: bottom, class: 'axis' }),
+    svg('line', { x1: frame.left, y1: frame.top, x2: frame.left, y2: bottom, class: 'axis' }),
+    svg('text', { x: frame.left, y: bottom + 14, 'text-anchor': 'middle', class: 'tick' }, '0%'),
+    svg('text', { x: right, y: bottom + 14, 'text-anchor': 'end', class: 'tick' }, pct(g.xMaxPercent)),
+    svg('text', { x: (frame.left + right) / 2, y: frame.height - 4, 'text-anchor': 'middle', class: 'axis-label' }, 'workload moved to another beat'),
+    svg('text', { x: frame.left - 4, y: bottom, 'text-anchor': 'end', class: 'tick' }, formatNumber(g.yMin)),
+    svg('text', { x: frame.left - 4, y: frame.top + 8, 'text-anchor': 'end', class: 'tick' }, formatNumber(g.yMax)),
+    svg('text', { x: 4, y: frame.top + (bottom - frame.top) / 2, class: 'axis-label', transform: `rotate(-90 10 ${frame.top + (bottom - frame.top) / 2})`, 'text-anchor': 'middle' }, 'balance'),
+    svg('line', { x1: g.budgetX, y1: frame.top, x2: g.budgetX, y2: bottom, class: 'budget-line', 'stroke-dasharray': '4 3', 'data-testid': 'curve-budget-line' }),
+    svg('path', { d: line, class: 'curve', fill: 'none' }),
+    ...g.points.map((p, k) => svg('circle', { cx: p.x.toFixed(1), cy: p.y.toFixed(1), r: k === g.chosen ? 6 : 3.5, class: k === g.chosen ? 'point chosen' : 'point', 'data-budget': p.budget })),
+  );
+  const table = el(
+    'table',
+    { class: 'curve-table', 'data-testid': 'change-curve-table' },
+    el('caption', {}, 'Change budget and what a re-plan reaches'),
+    el('thead', {}, el('tr', {}, el('th', { scope: 'col' }, 'Budget'), el('th', { scope: 'col' }, 'Moved'), el('th', { scope: 'col', title: 'Workload of the busiest beat ÷ the average beat (1 is perfect)' }, 'Balance'), el('th', { scope: 'col', title: 'Mean Polsby-Popper score of the beats (1 is a disc)' }, 'Compactness'))),
+    el(
+      'tbody',
+      {},
+      ...g.points.map((p, k) => {
+        const src = [...points].sort((a, b) => a.budget - b.budget)[k]!;
+        return el(
+          'tr',
+          { 'data-budget': p.budget, class: k === g.chosen ? 'chosen' : undefined, 'aria-current': k === g.chosen ? 'true' : undefined },
+          el('th', { scope: 'row' }, src.unconstrained ? `${pct(p.budget * 100)} (no limit reached)` : pct(p.budget * 100)),
+          el('td', {}, pct(p.movedPercent)),
+          el('td', {}, formatNumber(p.balance)),
+          el('td', {}, formatNumber(src.polsbyPopperMean)),
+        );
+      }),
+    ),
+  );
+  return el('div', { class: 'change-curve', 'data-testid': 'change-curve' }, chart, table);
+}
+
 /** What the panel knows. */
 export type ReplanState =
   | { status: 'idle' }
@@ -94,6 +223,8 @@ export class ReplanPanel {
   private budget = DEFAULT_REPLAN_BUDGET;
   /** The state, for tests and the host. */
   state: ReplanState = { status: 'idle' };
+  /** The change curve of the plan on show (drawn on request: it is a job). */
+  curve: CurveState = { status: 'none' };
   /** Optional time limit passed to the job (ms); the default is the API's. */
   timeLimitMs: number | undefined;
 
@@ -110,16 +241,56 @@ export class ReplanPanel {
   render(): void {
     const slot = this.slot;
     if (!slot) return;
-    const hadFocus = slot.contains(document.activeElement) ? document.activeElement?.id : undefined;
-    slot.replaceChildren(replanSection(this.state, { budget: this.budget, canRun: this.host.canRun() && Boolean(this.host.plan()), onBudget: (b) => (this.budget = b), onRun: () => void this.run(), onOpen: () => void this.openNew() }));
-    if (hadFocus) document.getElementById(hadFocus)?.focus();
+    replaceKeepingFocus(
+      slot,
+      replanSection(this.state, {
+        budget: this.budget,
+        canRun: this.host.canRun() && Boolean(this.host.plan()),
+        curve: this.curve,
+        onBudget: (b) => (this.budget = b),
+        onRun: () => void this.run(),
+        onOpen: () => void this.openNew(),
+        onCurve: () => void this.drawCurve(),
+      }),
+    );
   }
 
   /** Forgets the last answer (another plan is on show). */
   reset(): void {
+    if (this.curve.status !== 'running' && !(this.curve.status === 'ready' && this.curve.planId === this.host.plan()?.id)) this.curve = { status: 'none' };
     if (this.state.status === 'running') return;
     this.state = { status: 'idle' };
     this.render();
+  }
+
+  /**
+   * Computes the change curve of the plan on show (`POST /plans/{id}/change-curve`, a job with
+   * progress) and draws it: balance against the workload moved, per budget, the slider's marked.
+   */
+  async drawCurve(): Promise<void> {
+    const plan = this.host.plan();
+    if (!plan || !this.host.canRun() || this.curve.status === 'running') return;
+    this.curve = { status: 'running', stage: 'queued' };
+    this.render();
+    try {
+      const { data: job } = await this.host.api.post<JobDto>(`/plans/${encodeURIComponent(plan.id)}/change-curve`, this.timeLimitMs !== undefined ? { timeLimitMs: this.timeLimitMs } : {});
+      this.host.progress('Drawing the change curve…', job);
+      const final = await this.host.api.followJob(job, (j) => {
+        this.host.progress(`Change curve: ${j.stage ?? j.status}`, j);
+        this.curve = { status: 'running', stage: j.stage ?? j.status };
+      });
+      this.host.progress('', null);
+      if (final.status !== 'succeeded') this.curve = { status: 'failed', message: final.error?.detail ?? final.status };
+      else {
+        const r = await this.host.api.get<ChangeCurveResultDto>(`/plans/${encodeURIComponent(plan.id)}/change-curve/${encodeURIComponent(job.id)}`);
+        this.curve = { status: 'ready', planId: plan.id, tolerance: r.curve.tolerance, points: r.curve.points };
+      }
+    } catch (e) {
+      this.host.progress('', null);
+      this.curve = { status: 'failed', message: plainError(e) };
+    }
+    this.render();
+    if (this.curve.status === 'failed') this.host.say(`Change curve failed: ${this.curve.message}`, 'refused');
   }
 
   /** Starts the re-plan job, follows it, then measures the new plan against its parent. */
@@ -168,9 +339,13 @@ export class ReplanPanel {
 export interface ReplanSectionInput {
   budget: number;
   canRun: boolean;
+  /** The change curve (default: not drawn). */
+  curve?: CurveState;
   onBudget: (percent: number) => void;
   onRun: () => void;
   onOpen: () => void;
+  /** Computes and draws the change curve. */
+  onCurve?: () => void;
 }
 
 const budgetText = (p: number) => `${p}% of the workload`;
@@ -180,11 +355,14 @@ export function replanSection(st: ReplanState, o: ReplanSectionInput): HTMLEleme
   const running = st.status === 'running';
   const slider = el('input', { type: 'range', id: 'replan-budget', min: 0, max: 50, step: 1, value: o.budget, 'aria-describedby': 'replan-help', 'aria-valuetext': budgetText(o.budget) });
   const out = el('output', { id: 'replan-budget-value', for: 'replan-budget' }, budgetText(o.budget));
+  const curve = o.curve ?? { status: 'none' };
+  const chartSlot = el('div', { class: 'curve-slot' }, curve.status === 'ready' ? changeCurveChart(curve.points, o.budget) : null);
   slider.addEventListener('input', () => {
     const v = Number(slider.value);
     o.onBudget(v);
     out.textContent = budgetText(v);
     slider.setAttribute('aria-valuetext', budgetText(v));
+    if (curve.status === 'ready') chartSlot.replaceChildren(changeCurveChart(curve.points, v));
   });
   const run = el('button', { type: 'submit', id: 'replan-run', disabled: !o.canRun, 'aria-disabled': running ? 'true' : undefined, 'aria-describedby': o.canRun ? undefined : 'replan-role' }, running ? 'Re-planning…' : 'Re-plan from this plan');
   const form = el(
@@ -200,7 +378,18 @@ export function replanSection(st: ReplanState, o: ReplanSectionInput): HTMLEleme
     e.preventDefault();
     if (o.canRun && !running) o.onRun();
   });
-  const sec = el('section', { class: 'replan', 'data-testid': 'replan', 'data-status': st.status, 'aria-busy': running ? 'true' : 'false', 'aria-live': 'polite' }, form);
+  const curveButton = el('button', { type: 'button', id: 'replan-curve', disabled: !o.canRun || curve.status === 'running' || undefined }, curve.status === 'ready' ? 'Redraw the change curve' : 'Draw the change curve');
+  curveButton.addEventListener('click', () => o.onCurve?.());
+  const curveSec = el(
+    'div',
+    { class: 'replan-curve', 'data-testid': 'replan-curve', 'data-status': curve.status },
+    el('p', { class: 'muted', id: 'replan-curve-help' }, 'The change curve re-plans at several budgets and shows how balance improves as more of the workload changes beat, so the budget can be chosen before re-planning.'),
+    o.canRun && o.onCurve ? el('div', { class: 'row' }, curveButton) : null,
+    curve.status === 'running' ? el('p', { class: 'muted' }, `Drawing the change curve: ${curve.stage}…`) : null,
+    curve.status === 'failed' ? el('p', { class: 'error', role: 'alert' }, `Change curve failed: ${curve.message}`) : null,
+    chartSlot,
+  );
+  const sec = el('section', { class: 'replan', 'data-testid': 'replan', 'data-status': st.status, 'aria-busy': running ? 'true' : 'false', 'aria-live': 'polite' }, form, curveSec);
   if (st.status === 'running') sec.append(el('p', { class: 'muted' }, `Re-planning: ${st.stage}…`));
   else if (st.status === 'failed') sec.append(el('p', { class: 'error', role: 'alert', 'data-testid': 'replan-error' }, `Re-plan failed: ${st.message}`));
   else if (st.status === 'done') {
