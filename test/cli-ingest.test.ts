@@ -54,6 +54,10 @@ describe.skipIf(!hasRealdata())('reading incident times right (Chicago, San Fran
     expect(c.cells).not.toBe(a.cells);
     expect(c.report.incidents.times.offsetKept).toBe(9837);
     expect(c.err).toMatch(/warning: 9837 incident times carry a UTC offset .* pass --timezone/);
+    // not what was asked: exit 3 under --strict
+    const strict = capture();
+    expect(await runCli(['score', '--boundary', boundary, '--incidents', utc, '--resolution', '9', '--strict', '--out', join(dir, 'utc-strict')], strict.io)).toBe(3);
+    expect(strict.err).toMatch(/warning: 9837 incident times carry a UTC offset/);
   });
 
   it('San Francisco car thefts (date only): exit 2 naming the file and date_only; --date-only noon reads them', async () => {
@@ -109,6 +113,61 @@ describe('evaluate reads new incidents in the zone the plan was made in', () => 
     const local = captureIo();
     expect(await runCli(['evaluate', '--plan', join(dir, 'plan', 'plan.json'), '--incidents', join(fixture, 'incidents.csv'), '--out', join(dir, 'eval-local')], local.io)).toBe(0);
     expect(readFileSync(join(dir, 'eval', 'cells.csv'), 'utf8')).toBe(readFileSync(join(dir, 'eval-local', 'cells.csv'), 'utf8'));
+  });
+});
+
+describe('--strict: incidents not read as asked are exit 3 (times kept with their offset, date-only rows dropped)', () => {
+  it('score, evaluate, plan and simulate warn, record it, and exit 3 only under --strict', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bp-strict-ingest-'));
+    const fixture = join(REPO_ROOT, 'packages', 'engine', 'src', 'golden', 'fixtures', 'lakeside', 'in');
+    const table = await readCsvTable(join(fixture, 'incidents.csv'));
+    const iDate = table.columns.indexOf('Date');
+    const good = table.rows.filter((r) => /^\d\d\/\d\d\/\d{4} \d\d:\d\d:\d\d [AP]M$/.test(r[iDate]!));
+    expect(good.length).toBeGreaterThan(100);
+    const utc = join(dir, 'utc.csv');
+    writeFileSync(utc, toCsv(table.columns, good.map((r) => r.map((v, k) => (k === iDate ? chicagoWinterToUtcIso(v) : v)))));
+    // the same rows, three of them with a date and no time of day
+    const dated = join(dir, 'dated.csv');
+    writeFileSync(dated, toCsv(table.columns, good.map((r, i) => r.map((v, k) => (k === iDate && i < 3 ? v.slice(0, 10) : v)))));
+    const city = ['--boundary', join(fixture, 'boundary.geojson'), '--resolution', '9'];
+    const run = async (argv: string[]) => {
+      const c = captureIo();
+      const code = await runCli(argv, c.io);
+      return { code, err: c.err };
+    };
+    const OFFSET = /warning: \d+ incident times carry a UTC offset .* pass --timezone/;
+    const DATE_ONLY = /3 incidents have a date without a time of day and were dropped; --date-only noon keeps them/;
+
+    // score: the warning alone is exit 0; --strict makes it 3; read as asked, --strict is 0
+    expect(await run(['score', ...city, '--incidents', utc, '--out', join(dir, 's1')])).toMatchObject({ code: 0, err: expect.stringMatching(OFFSET) });
+    expect(await run(['score', ...city, '--incidents', utc, '--strict', '--out', join(dir, 's2')])).toMatchObject({ code: 3, err: expect.stringMatching(OFFSET) });
+    const asked = await run(['score', ...city, '--incidents', utc, '--timezone', 'America/Chicago', '--strict', '--out', join(dir, 's3')]);
+    expect(asked.code).toBe(0);
+    expect(asked.err).not.toMatch(/warning/);
+    expect(await run(['score', ...city, '--incidents', dated, '--strict', '--out', join(dir, 's4')])).toMatchObject({ code: 3, err: expect.stringMatching(DATE_ONLY) });
+    expect(await run(['score', ...city, '--incidents', dated, '--date-only', 'noon', '--strict', '--out', join(dir, 's5')])).toMatchObject({ code: 0 });
+
+    // plan: the same sentence in metrics.json warnings, exit 3 under --strict
+    expect(await run(['plan', ...city, '--incidents', dated, '--beats', '4', '--out', join(dir, 'p1')])).toMatchObject({ code: 0, err: expect.stringMatching(DATE_ONLY) });
+    const metrics = JSON.parse(readFileSync(join(dir, 'p1', 'metrics.json'), 'utf8'));
+    expect(metrics.warnings.filter((w: string) => DATE_ONLY.test(w))).toHaveLength(1);
+    const strictPlan = await run(['plan', ...city, '--incidents', dated, '--beats', '4', '--strict', '--out', join(dir, 'p2')]);
+    expect(strictPlan.code).toBe(3);
+    expect(strictPlan.err.match(/date without a time of day/g)).toHaveLength(1); // warned once, not again with the plan's warnings
+    // the fixture holds one date-only row: read as asked with --date-only noon
+    expect(await run(['plan', ...city, '--incidents', join(fixture, 'incidents.csv'), '--beats', '4', '--strict', '--out', join(dir, 'p0')])).toMatchObject({ code: 3 });
+    expect(await run(['plan', ...city, '--incidents', join(fixture, 'incidents.csv'), '--date-only', 'noon', '--beats', '4', '--strict', '--out', join(dir, 'p3')])).toMatchObject({ code: 0 });
+
+    // evaluate: a plan read without --timezone keeps the UTC file's clock readings
+    expect(await run(['evaluate', '--plan', join(dir, 'p3', 'plan.json'), '--incidents', utc, '--strict', '--out', join(dir, 'e1')])).toMatchObject({ code: 3, err: expect.stringMatching(OFFSET) });
+    expect(await run(['evaluate', '--plan', join(dir, 'p3', 'plan.json'), '--incidents', utc, '--timezone', 'America/Chicago', '--strict', '--out', join(dir, 'e2')])).toMatchObject({ code: 0 });
+
+    // simulate replaying the UTC file: simulation.json carries the warning; exit 3 under --strict
+    expect(await run(['staff', '--plan', join(dir, 'p3', 'plan.json'), '--roster', join(fixture, 'roster.csv'), '--out', join(dir, 'p3')])).toMatchObject({ code: 0 });
+    const sim = ['simulate', '--plan', join(dir, 'p3', 'plan.json'), '--staffing', join(dir, 'p3', 'staffing.json'), '--incidents', utc];
+    expect(await run([...sim, '--strict', '--out', join(dir, 'm1')])).toMatchObject({ code: 3, err: expect.stringMatching(OFFSET) });
+    const simDoc = JSON.parse(readFileSync(join(dir, 'm1', 'simulation.json'), 'utf8'));
+    expect(simDoc.warnings.some((w: string) => /incident times carry a UTC offset/.test(w))).toBe(true);
   });
 });
 

@@ -18,7 +18,7 @@ import type { ReadIncidentsOptions } from '../io/read-incidents.js';
 import { readJson } from '../io/json.js';
 import { roadNetworkFromGeojson, type RoadNetwork } from '../response/roads.js';
 import { parseShifts } from '../score/shifts.js';
-import type { OptionTable, OptionValues } from './options.js';
+import type { OptionSpec, OptionTable, OptionValues } from './options.js';
 
 /** Options of the inputs every city command (score, plan, evaluate) takes. */
 export const CITY_OPTIONS = {
@@ -203,12 +203,35 @@ export function ingestSummary(report: IngestReport): string {
   const t = report.times;
   if (t.converted > 0) lines.push(`incidents: ${t.converted} times written with a UTC offset converted into ${t.timeZone}`);
   if (t.dateAtNoon > 0) lines.push(`incidents: ${t.dateAtNoon} dates without a time of day placed at 12:00 local time (--date-only noon)`);
-  if (t.offsetKept > 0) {
-    lines.push(`warning: ${t.offsetKept} incident times carry a UTC offset (e.g. Z) but no --timezone was given: the clock reading was kept as local time; pass --timezone IANA (e.g. America/Chicago) to convert them`);
-  }
-  if (report.rejected.date_only > 0) lines.push(`warning: ${report.rejected.date_only} incidents have a date without a time of day and were dropped; --date-only noon keeps them at 12:00`);
+  for (const w of ingestWarnings(report)) lines.push(`warning: ${w}`);
   return `${lines.join('\n')}\n`;
 }
+
+/**
+ * Where the incidents were not read as asked, one sentence each (with the flag that fixes it):
+ * times written with a UTC offset whose clock reading was kept as local time (no `--timezone`),
+ * and rows dropped because their time is a date without a time of day (`--date-only drop`).
+ * {@link ingestSummary} prints them as warnings; under `--strict` a command that read incidents
+ * exits 3 when there is any.
+ * @example ingestWarnings(report) // ['9837 incident times carry a UTC offset (e.g. Z) but no --timezone was given: …']
+ */
+export function ingestWarnings(report: IngestReport): string[] {
+  const out: string[] = [];
+  if (report.times.offsetKept > 0) {
+    out.push(
+      `${report.times.offsetKept} incident times carry a UTC offset (e.g. Z) but no --timezone was given: the clock reading was kept as local time; pass --timezone IANA (e.g. America/Chicago) to convert them`,
+    );
+  }
+  if (report.rejected.date_only > 0) out.push(`${report.rejected.date_only} incidents have a date without a time of day and were dropped; --date-only noon keeps them at 12:00`);
+  return out;
+}
+
+/** `--strict` of the commands whose only "not what was asked" is how the incidents were read. */
+export const INGEST_STRICT_OPTION = {
+  type: 'boolean',
+  description:
+    'Exit 3 when the incidents were not read as asked: times with a UTC offset kept as written (no --timezone), or rows dropped for a date without a time of day. Without it, the same is a warning on stderr.',
+} as const satisfies OptionSpec;
 
 /** Writes `name` into `dir` (created when missing). JSON values are pretty-printed. */
 export async function writeOut(dir: string, name: string, content: string | object): Promise<string> {

@@ -10,7 +10,7 @@ import { planFromJson, planToCellsCsv } from '../../plan/output.js';
 import type { BalanceOn } from '../../plan/types.js';
 import { DEFAULT_TOLERANCE } from '../../plan/weights.js';
 import { terminalProgress } from '../progress.js';
-import { CITY_OPTIONS, loadCityFromArgs, numberFlag, planTimeZone, required, roundTimings, writeOut } from '../inputs.js';
+import { CITY_OPTIONS, INGEST_STRICT_OPTION, ingestWarnings, loadCityFromArgs, numberFlag, planTimeZone, required, roundTimings, writeOut } from '../inputs.js';
 import { parseOptions, type CommandHelp } from '../options.js';
 import type { CliIo } from '../run.js';
 import { metricsLine } from './plan.js';
@@ -50,6 +50,7 @@ export const EVALUATE_HELP = {
     shifts: { ...CITY_OPTIONS.shifts, default: "the plan's shifts" },
     timezone: { ...CITY_OPTIONS.timezone, default: "the plan's (the zone its incidents were read in), else none" },
     tolerance: { type: 'string', value: 'EPS', description: 'Balance band ±EPS around the mean workload.', default: "the plan's tolerance, else 0.025" },
+    strict: INGEST_STRICT_OPTION,
   },
   formats: ['plan', 'incidents', 'geojson'],
 } as const satisfies CommandHelp;
@@ -70,5 +71,5 @@ export async function evaluateCommand(argv: string[], io: CliIo): Promise<number
   await writeOut(out, 'metrics.json', { ...metrics, timingsMs });
   await writeOut(out, 'cells.csv', planToCellsCsv(saved.grid, saved.plan, city.score.scores));
   io.stdout.write(`${metricsLine('evaluated', metrics)} (${city.ingest.used} of ${city.ingest.read} incidents) → ${out}\n`);
-  return 0;
+  return values.strict && ingestWarnings(city.ingest).length > 0 ? 3 : 0;
 }

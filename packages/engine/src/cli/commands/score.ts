@@ -1,7 +1,7 @@
 /** `beatplan score`: grid + ingest + score → cells.csv and score-report.json. */
 import { cellsToCsv } from '../../score/cells-csv.js';
 import { terminalProgress } from '../progress.js';
-import { CITY_OPTIONS, loadCityFromArgs, required, roundTimings, writeOut } from '../inputs.js';
+import { CITY_OPTIONS, INGEST_STRICT_OPTION, ingestWarnings, loadCityFromArgs, required, roundTimings, writeOut } from '../inputs.js';
 import { parseOptions, type CommandHelp } from '../options.js';
 import type { CliIo } from '../run.js';
 
@@ -10,7 +10,7 @@ export const SCORE_HELP = {
   name: 'score',
   summary: 'grid the city and score every cell on workload and engagement need',
   details: 'Writes DIR/cells.csv (h3, workload, need, incidents, population, workload_<shift>; officer-hours and community hours per week) and DIR/score-report.json (grid, ingest and scoring report, timings).',
-  options: CITY_OPTIONS,
+  options: { ...CITY_OPTIONS, strict: INGEST_STRICT_OPTION },
   formats: ['incidents', 'geojson'],
 } as const satisfies CommandHelp;
 
@@ -38,5 +38,5 @@ export async function scoreCommand(argv: string[], io: CliIo): Promise<number> {
     `scored ${grid.cellCount} cells at resolution ${grid.resolution}: ${ingest.used} of ${ingest.read} incidents used, ` +
       `${score.report.totalWorkloadHours.toFixed(1)} officer-hours/week → ${out}\n`,
   );
-  return 0;
+  return values.strict && ingestWarnings(ingest).length > 0 ? 3 : 0;
 }

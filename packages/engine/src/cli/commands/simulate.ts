@@ -12,7 +12,7 @@ import { readIncidents } from '../../io/read-incidents.js';
 import { simulationReport, type SimulationReportInput } from '../../response/simulation-report.js';
 import { parseOptions, type CommandHelp, type OptionTable } from '../options.js';
 import { terminalProgress } from '../progress.js';
-import { CITY_OPTIONS, incidentReadFlags, ingestSummary, planTimeZone, intFlag, numberFlag, readRoads, required, ROADS_OPTION, writeOut } from '../inputs.js';
+import { CITY_OPTIONS, incidentReadFlags, ingestSummary, ingestWarnings, planTimeZone, intFlag, numberFlag, readRoads, required, ROADS_OPTION, writeOut } from '../inputs.js';
 import type { CliIo } from '../run.js';
 import { readPlanFile } from './evaluate.js';
 
@@ -50,7 +50,7 @@ const OPTIONS = {
   map: CITY_OPTIONS.map,
   timezone: { ...CITY_OPTIONS.timezone, default: "the plan's (the zone its incidents were read in), else none" },
   'date-only': CITY_OPTIONS['date-only'],
-  strict: { type: 'boolean', description: 'Exit 3 when the result is not what was asked (any warning: incidents left out, the hypercube not run, or --poisson disagreement over 2 points).' },
+  strict: { type: 'boolean', description: 'Exit 3 when the result is not what was asked (any warning: incidents left out, incident times kept with their UTC offset, the hypercube not run, or --poisson disagreement over 2 points).' },
 } as const satisfies OptionTable;
 
 /** The `--help` of `beatplan simulate`. */
@@ -102,6 +102,8 @@ export async function simulateCommand(argv: string[], io: CliIo): Promise<number
   const { grid, plan, scores, extra } = await readPlanFile(planFile);
   const staffing = await readJsonFile(staffingFile);
   let calls: SimulationReportInput['calls'];
+  /** How the incidents were not read as asked (already printed with the ingest summary). */
+  let misread: string[] = [];
   if (incidentsFile === undefined) calls = { poisson: { days } };
   else {
     const { incidents, report } = await readIncidents(incidentsFile, {
@@ -110,12 +112,13 @@ export async function simulateCommand(argv: string[], io: CliIo): Promise<number
       onProgress: options.onProgress,
     });
     io.stderr.write(ingestSummary(report));
+    misread = ingestWarnings(report);
     if (report.used === 0) throw noUsableIncidents(report);
     calls = { incidents, read: report.read, rejected: report.read - report.used };
   }
   const names = { plan: basename(planFile), staffing: basename(staffingFile), ...(incidentsFile ? { incidents: basename(incidentsFile) } : {}) };
   const { doc, warnings, simulation, hypercube, calls: simulated } = simulationReport({ grid, plan, scores, staffing, calls, names }, options);
-  await writeOut(out, 'simulation.json', doc);
+  await writeOut(out, 'simulation.json', misread.length ? { ...doc, warnings: [...warnings, ...misread] } : doc);
   for (const w of warnings) io.stderr.write(`warning: ${w}\n`);
   const c = simulation.city;
   const pct = (x: number | null) => (x === null ? '—' : `${(100 * x).toFixed(1)}%`);
@@ -125,5 +128,5 @@ export async function simulateCommand(argv: string[], io: CliIo): Promise<number
       ('error' in hypercube ? '' : ` (hypercube: utilisation ${pct(hypercube.city.rho)}, cross-beat ${pct(hypercube.city.crossBeatShare)})`) +
       ` in ${((performance.now() - t0) / 1000).toFixed(1)} s → ${join(out, 'simulation.json')}\n`,
   );
-  return values.strict && warnings.length > 0 ? 3 : 0;
+  return values.strict && warnings.length + misread.length > 0 ? 3 : 0;
 }
