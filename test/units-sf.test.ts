@@ -3,7 +3,9 @@
  * 2012 crime counts) as boundary, atomic units and workload; K = 30 beats. Every block group's
  * cells share one beat, beats are contiguous, and the balance the units allow is reported.
  */
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildGrid } from '../packages/engine/src/grid/build-grid.js';
 import type { Grid } from '../packages/engine/src/grid/grid.js';
@@ -13,6 +15,9 @@ import { beatsOutsideBand } from '../packages/engine/src/plan/weights.js';
 import { spreadCounts } from '../packages/engine/src/score/score-cells.js';
 import { unitsOfCells, type CellUnits } from '../packages/engine/src/units/assign.js';
 import { unitSums } from '../packages/engine/src/units/quotient.js';
+import { runCli } from '../packages/engine/src/cli/run.js';
+import { planFromJson } from '../packages/engine/src/plan/output.js';
+import { captureIo } from './support/cli-io.js';
 import { hasRealdata, realdata } from './support/realdata.js';
 
 interface BlockGroup {
@@ -114,4 +119,45 @@ describe.skipIf(!hasRealdata())('San Francisco block groups as atomic units (res
     expect(beatOfUnits(units, plan.beatOfCell).every((x) => x >= 0)).toBe(true);
     expect(m.contiguity.nonContiguousBeats).toBe(0);
   });
+});
+
+describe.skipIf(!hasRealdata())('beatplan plan --units on San Francisco (end to end)', () => {
+  it('writes plan.json with cells.unit, cells.csv with a unit column and the units block of metrics.json; --strict exits 3 on an unreachable band', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bp-units-'));
+    const blockGroups = realdata('sanfrancisco', 'sf_crime_blockgroups_jul_dec2012.geojson');
+    const args = ['plan', '--boundary', blockGroups, '--incidents', realdata('sanfrancisco', 'sf_cartheft_july2012.geojson'), '--date-only', 'noon', '--resolution', '9', '--units', `${blockGroups}:GEO_ID`];
+    const run = captureIo();
+    const code = await runCli([...args, '--beats', '12', '--out', join(dir, 'a')], run.io);
+    expect(run.err).not.toMatch(/error/i);
+    expect(code).toBe(0);
+    const json = JSON.parse(readFileSync(join(dir, 'a', 'plan.json'), 'utf8'));
+    expect(json.cells.unit.length).toBe(json.cells.h3.length);
+    expect(Math.max(...json.cells.unit)).toBe(json.units.ids.length - 1);
+    // every unit's cells share one beat, in the file
+    const beatOfUnit = new Map<number, number>();
+    json.cells.unit.forEach((u: number, k: number) => {
+      expect(beatOfUnit.get(u) ?? json.cells.beat[k]).toBe(json.cells.beat[k]);
+      beatOfUnit.set(u, json.cells.beat[k]);
+    });
+    const back = planFromJson(json);
+    expect(back.plan.units!.unitIds).toEqual(json.units.ids);
+    const metrics = JSON.parse(readFileSync(join(dir, 'a', 'metrics.json'), 'utf8'));
+    expect(metrics.units.count).toBe(json.units.ids.length);
+    expect(metrics.units.features).toBe(579);
+    expect(metrics.units.mergedUnits).toBe(metrics.units.merged.length);
+    expect(metrics.units.count + metrics.units.mergedUnits).toBe(579 + metrics.units.split.reduce((s: number, x: { newUnits: string[] }) => s + x.newUnits.length, 0));
+    expect(metrics.units.heaviestOverMean).toBeGreaterThan(0);
+    expect(metrics.contiguity.nonContiguousBeats).toBe(0);
+    expect(run.out).toMatch(new RegExp(`units: ${metrics.units.count} units from 579 features \\(${metrics.units.mergedUnits} merged into a neighbour`));
+    const csv = readFileSync(join(dir, 'a', 'cells.csv'), 'utf8').split('\n');
+    expect(csv[0]!.split(',').slice(0, 3)).toEqual(['h3', 'beat', 'unit']);
+    expect(csv[1]!.split(',')[2]).toBe(json.units.ids[json.cells.unit[0]]);
+    // K = 200 beats on ~500 units: single block groups exceed the band; said, and exit 3 under --strict
+    const strict = captureIo();
+    expect(await runCli([...args, '--beats', '200', '--strict', '--out', join(dir, 'b')], strict.io)).toBe(3);
+    expect(strict.err).toMatch(/warning: the band mean × \(1 ± 0.025\) is unreachable with these units: unit \S+ alone carries [\d.]+× the mean beat workload/);
+    const m2 = JSON.parse(readFileSync(join(dir, 'b', 'metrics.json'), 'utf8'));
+    expect(m2.units.reachableTolerance).toBeGreaterThan(0.025);
+    expect(m2.warnings.some((w: string) => w.startsWith('the band mean × (1 ± 0.025) is unreachable'))).toBe(true);
+  }, 120_000);
 });
