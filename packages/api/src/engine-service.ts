@@ -63,6 +63,7 @@ export {
   inspectIncidents,
   inspectVenues,
   inspectFleet,
+  inspectUnits,
   readVenues,
   readRoadNetwork,
   scoredCellsOfCsv,

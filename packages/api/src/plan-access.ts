@@ -9,7 +9,7 @@ import type { AppContext } from './app-context.js';
 import { engineFileName, resolveInputs } from './context-cache.js';
 import {
   coarseCellsOf,
-  EDGE_KM,
+  cellEdgeLengthKm,
   incidentBinsOf,
   parsePlanJson,
   publicWorkload,
@@ -22,7 +22,7 @@ import {
   privacyDto,
   type ParsedPlanJson,
   type PlanContext,
-  type ResponseFiguresDto,
+  type PlanResponseFigures,
   type SerializedPlan,
 } from './engine-service.js';
 import { ApiError } from './errors.js';
@@ -119,7 +119,7 @@ export class PlanVersionCache {
     let m = this.coarse.get(grid);
     if (!m) this.coarse.set(grid, (m = new Map()));
     let c = m.get(resolution);
-    if (!c) m.set(resolution, (c = coarseCellsOf(grid, resolution)));
+    if (!c) m.set(resolution, (c = coarseCellsOf(grid.h3, resolution)));
     return c;
   }
 }
@@ -172,7 +172,7 @@ const MIN_CELL_PX = 8;
 export function resolutionForZoom(zoom: number, lat: number, finest: number): number {
   const metresPerPx = (156_543.03392 * Math.cos((lat * Math.PI) / 180)) / 2 ** zoom;
   let r = finest;
-  while (r > COARSEST && (2 * EDGE_KM[r]! * 1000) / metresPerPx < MIN_CELL_PX) r--;
+  while (r > COARSEST && (2 * cellEdgeLengthKm(r) * 1000) / metresPerPx < MIN_CELL_PX) r--;
   return r;
 }
 
@@ -384,7 +384,7 @@ export class PlanAccess {
    * officers allocated by a stored staffing of the plan (cached per version and staffing).
    * @throws ApiError 404 (no such staffing for the plan), 400 (staffing of another version)
    */
-  async response(p: PlanRecord, version: number | undefined, staffingId: string | undefined): Promise<ResponseFiguresDto & { planId: string; version: number; staffing: string | null }> {
+  async response(p: PlanRecord, version: number | undefined, staffingId: string | undefined): Promise<PlanResponseFigures & { planId: string; version: number; staffing: string | null }> {
     let v: PlanVersionRecord;
     let staffingRef: string | undefined;
     if (staffingId) {
@@ -411,9 +411,9 @@ export class PlanAccess {
    * goes to a worker once; see `jobs/compute-pool.ts`).
    * @throws BeatplanError from the engine (`INFEASIBLE`, `BAD_INPUT` naming the field)
    */
-  async computeResponse(p: PlanRecord, v: PlanVersionRecord, task: ComputeTask): Promise<ResponseFiguresDto> {
+  async computeResponse(p: PlanRecord, v: PlanVersionRecord, task: ComputeTask): Promise<PlanResponseFigures> {
     const roads = await this.roadsFile(p);
-    return this.ctx.compute.run<ResponseFiguresDto>(p.id, v.version, async () => (await this.store.getBlob(v.planBlobRef)).toString('utf8'), { ...task, ...(roads ? { roads } : {}) });
+    return this.ctx.compute.run<PlanResponseFigures>(p.id, v.version, async () => (await this.store.getBlob(v.planBlobRef)).toString('utf8'), { ...task, ...(roads ? { roads } : {}) });
   }
 
   /**

@@ -123,6 +123,11 @@ export const BeatsUploadQuery = UploadQueryBase.extend({
   idField: z.string().min(1).meta({ description: 'Property holding the beat id, e.g. beat_num' }),
 });
 
+/** Query of an atomic-units upload: the unit id property (optional). */
+export const UnitsUploadQuery = UploadQueryBase.extend({
+  idField: z.string().min(1).optional().meta({ description: 'Property holding the unit id, e.g. GEOID (default: the feature id, else its 1-based position)' }),
+});
+
 /** Query of `GET /datasets`. */
 export const DatasetListQuery = PageQuery.extend({ kind: DatasetKindSchema.optional() });
 
@@ -174,6 +179,18 @@ export const PlanRequestSchema = ContextInputSchema.extend({
   }),
   fromVersion: z.number().int().min(1).optional().meta({ description: 'Version of the parent plan (default: its current version)' }),
   maxChange: z.number().min(0).max(1).optional().meta({ description: 'With `startFromExisting`: share of the workload (0–1) allowed to change beat' }),
+  balance: z
+    .string()
+    .regex(/^(total|shift:[^,]+|mix:\d*\.?\d+,\d*\.?\d+)$/, 'total, shift:ID or mix:W,N')
+    .optional()
+    .meta({ description: "What is balanced: `total` workload (default), one shift's workload (`shift:16-24`), or a mix of workload and need weighted W:N (`mix:1,0.5`). Same as the CLI's --balance." }),
+  units: IdSchema.optional().meta({ description: 'Atomic units: a dataset of kind `units` (census blocks, street blocks); the cells of one unit always share a beat. Same as the CLI\'s --units FILE[:ID].' }),
+  districts: IdSchema.optional().meta({ description: 'Districts: a dataset of kind `beats` (polygons with an id property, uploaded with `idField`); each beat is nested in one district. Same as the CLI\'s --districts/--district-id.' }),
+  locked: z
+    .array(z.string().min(1).max(100))
+    .max(5000)
+    .optional()
+    .meta({ description: 'Beats of the parent (`from`, else `existing`) kept exactly as they are. Same as the CLI\'s --lock.' }),
 }).meta({
   // `beats` is required unless `existing` beats or a parent plan (`from`) give the count
   anyOf: [{ required: ['beats'] }, { required: ['existing'] }, { required: ['from'] }],
@@ -506,6 +523,20 @@ export const MeetingPlaceSchema = z.object({
 export const StaffRequestSchema = z.object({
   roster: IdSchema.meta({ description: 'Roster dataset id (CSV)' }),
   version: z.number().int().min(1).optional(),
+  fleet: IdSchema.optional().meta({ description: 'Fleet dataset id (CSV shift,vehicle_type,count); without it vehicles are not limited. Same as the CLI\'s --fleet.' }),
+  saturationTarget: z.number().min(0.05).max(1).optional().meta({ description: 'Reactive workload may fill at most this share of on-duty time (default 0.6). Same as the CLI\'s --saturation.' }),
+  minOfficersPerBeat: z.number().int().min(0).max(100).optional().meta({ description: 'Officers per beat per shift at least (default 1). Same as the CLI\'s --min-officers.' }),
+  skills: z
+    .array(
+      z.object({
+        skill: z.string().trim().min(1).max(100).meta({ description: 'Skill name as in the roster\'s `skills` column, e.g. spanish' }),
+        layer: IdSchema.meta({ description: 'A layer dataset whose field counts the residents concerned (spread onto cells by area)' }),
+        minShare: z.number().gt(0).max(1).optional().meta({ description: 'Share of a beat\'s residents from which it needs the skill (default 0.25)' }),
+      }),
+    )
+    .max(50)
+    .optional()
+    .meta({ description: 'A beat needs an officer with the skill where the share of residents in the layer\'s field is at least minShare. Same as the CLI\'s --skill SKILL=FILE:FIELD[:MIN_SHARE].' }),
 });
 
 /** A token as listed (never the token itself). */

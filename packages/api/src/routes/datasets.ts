@@ -10,7 +10,9 @@ import {
   inspectRoads,
   inspectBeats,
   inspectBoundary,
+  inspectFleet,
   inspectIncidents,
+  inspectUnits,
   inspectLayer,
   inspectRoster,
   inspectVenues,
@@ -25,6 +27,7 @@ import {
   IdParams,
   IncidentsUploadQuery,
   LayerUploadQuery,
+  UnitsUploadQuery,
   pageSchema,
   UploadQueryBase,
   VenuesUploadQuery,
@@ -225,6 +228,32 @@ export function datasetRoutes(t: RouteTable, ctx: AppContext): void {
     mediaTypes: CSV_TYPES,
     format: 'csv',
     inspect: async (s, _f, fileName) => ({ ...(await inspectRoster(s.path, fileName)) }),
+  });
+  upload({
+    kind: 'fleet',
+    path: '/datasets/fleet',
+    operationId: 'uploadFleet',
+    summary: 'Upload a fleet (CSV) for staffing: vehicles per shift',
+    description:
+      'Columns `shift,vehicle_type,count` (repeated rows summed), read with the engine\'s fleet reader as `beatplan staff --fleet` reads it. A staffing uses it through `fleet` in `POST /plans/{id}/staffing`.',
+    role: 'analyst',
+    query: UploadQueryBase,
+    mediaTypes: CSV_TYPES,
+    format: 'csv',
+    inspect: async (s, _f, fileName) => ({ ...(await inspectFleet(s.path, fileName)) }),
+  });
+  upload({
+    kind: 'units',
+    path: '/datasets/units',
+    operationId: 'uploadUnits',
+    summary: 'Upload atomic units (census blocks, street blocks): the cells of one unit always share a beat',
+    description:
+      'Polygon/MultiPolygon features, [lng, lat] WGS84, with a unique id per feature (`idField`, else the feature id, else its position), read as `beatplan plan --units FILE[:ID]` reads them (docs/units.md). A plan uses them through `units` in `POST /plans`.',
+    role: 'analyst',
+    query: UnitsUploadQuery,
+    mediaTypes: GEOJSON_TYPES,
+    format: 'geojson',
+    inspect: async (s, _f, fileName, q) => ({ ...(await inspectUnits(s.path, fileName, q.idField)) }),
   });
 
   t.add({

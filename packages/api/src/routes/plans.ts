@@ -15,6 +15,7 @@ import {
   planCellsJson,
   setLocked,
   type SerializedPlan,
+  type StaffFileOptions,
 } from '../engine-service.js';
 import { ApiError } from '../errors.js';
 import { pageOf, type RouteTable } from '../http.js';
@@ -97,6 +98,28 @@ export function planRoutes(t: RouteTable, ctx: AppContext): { submitPlan: (body:
   /** The small-count threshold of a principal's views: set for viewers (the public), none for the others. */
   const publicK = (principal: Principal): number | undefined => (principal.role === 'viewer' ? ctx.config.privacyK : undefined);
 
+  /** A dataset of `kind` named by `body.<field>`, as a server-side file. @throws ApiError 400 naming the field */
+  const datasetFile = async (id: string, kind: string, field: string) => {
+    const d = await store.getDataset(id);
+    if (!d || d.kind !== kind) throw new ApiError('VALIDATION_FAILED', `body.${field}: no ${kind} dataset ${id}`, { errors: [{ path: `body.${field}`, message: `no ${kind} dataset with this id` }] });
+    return { d, file: { path: store.blobPath(d.blobRef), fileName: engineFileName(d) } };
+  };
+
+  /** The staffing options of a staffing request (the CLI's `staff` flags) with their datasets as files. */
+  const staffFileOptions = async (body: z.output<typeof StaffRequestSchema>): Promise<StaffFileOptions> => {
+    const skills = [];
+    for (const [k, s] of (body.skills ?? []).entries()) {
+      const { d, file } = await datasetFile(s.layer, 'layer', `skills.${k}.layer`);
+      skills.push({ skill: s.skill, layer: file, field: String(d.info.field), ...(s.minShare !== undefined ? { minShare: s.minShare } : {}) });
+    }
+    return {
+      ...(body.fleet ? { fleet: (await datasetFile(body.fleet, 'fleet', 'fleet')).file } : {}),
+      ...(body.saturationTarget !== undefined ? { saturationTarget: body.saturationTarget } : {}),
+      ...(body.minOfficersPerBeat !== undefined ? { minOfficersPerBeat: body.minOfficersPerBeat } : {}),
+      ...(skills.length ? { skills } : {}),
+    };
+  };
+
   /**
    * Starts a planning job for a `POST /plans` body; with `from`, the parent version's plan.json
    * goes with the task (lineage) and the new plan records its lineage summary.
@@ -133,6 +156,18 @@ export function planRoutes(t: RouteTable, ctx: AppContext): { submitPlan: (body:
       const { loaded, json } = await loadPlan(parent, v);
       from = { planJson: json, name: `plan ${parent.id} version ${v.version}`, planId: parent.id, version: v.version, beats: new Set(loaded.plan.beatIds).size };
     }
+    let districts: { path: string; fileName: string; idField: string } | undefined;
+    if (body.districts) {
+      const d = await store.getDataset(body.districts);
+      if (!d || d.kind !== 'beats') {
+        throw new ApiError('VALIDATION_FAILED', `body.districts: no dataset of kind beats ${body.districts}`, { errors: [{ path: 'body.districts', message: 'no dataset of kind beats (polygons with an id property) with this id' }] });
+      }
+      districts = { path: store.blobPath(d.blobRef), fileName: engineFileName(d), idField: String(d.info.idField) };
+    }
+    const units = body.units ? await datasetFile(body.units, 'units', 'units') : undefined;
+    if (body.locked?.length && !from && !existing) {
+      throw new ApiError('VALIDATION_FAILED', 'body.locked: needs `from` or `existing`', { errors: [{ path: 'body.locked', message: 'needs `from` or `existing`' }] });
+    }
     if (body.startFromExisting && !from && !existing) {
       throw new ApiError('VALIDATION_FAILED', 'body.startFromExisting: needs `from` or `existing`', { errors: [{ path: 'body.startFromExisting', message: 'needs `from` or `existing`' }] });
     }
@@ -155,6 +190,10 @@ export function planRoutes(t: RouteTable, ctx: AppContext): { submitPlan: (body:
         ...(body.maxChange !== undefined ? { maxChange: body.maxChange } : {}),
         ...(body.cutEdgeWeight !== undefined ? { cutEdgeWeight: body.cutEdgeWeight } : {}),
         ...(body.changePenalty !== undefined ? { changePenalty: body.changePenalty } : {}),
+        ...(body.balance !== undefined ? { balance: body.balance } : {}),
+        ...(body.locked?.length ? { locked: body.locked } : {}),
+        ...(districts ? { districts } : {}),
+        ...(units ? { units: { ...units.file, ...(typeof units.d.info.idField === 'string' ? { idField: units.d.info.idField } : {}) } } : {}),
       },
       ...(existing ? { existing } : {}),
       ...(from ? { from: { planJson: from.planJson, name: from.name } } : {}),
@@ -606,6 +645,7 @@ export function planRoutes(t: RouteTable, ctx: AppContext): { submitPlan: (body:
           kind: 'staff',
           planJson: (await store.getBlob(v.planBlobRef)).toString('utf8'),
           roster: { path: store.blobPath(roster.blobRef), fileName: engineFileName(roster) },
+          options: await staffFileOptions(body),
         },
         principal.tokenId,
       );

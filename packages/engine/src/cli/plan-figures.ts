@@ -84,7 +84,7 @@ export function perBeatFigures(plan: BeatPlan, response?: ResponseEstimate, meet
 }
 
 /** The staffing rule `plan` uses to compare plans: officers required by the time model. */
-export const REQUIRED_OFFICERS_RULE = 'officers required by the time model (36 h/week, saturation 0.6, min 1 per beat per shift)';
+export { REQUIRED_OFFICERS_RULE } from '../usecases/response.js';
 
 /**
  * Adds response figures (and meeting places) to a plan's metrics: `response` (city, shifts,

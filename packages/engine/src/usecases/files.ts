@@ -21,6 +21,7 @@ import { readFleet } from '../io/read-fleet.js';
 import { readBoundary, readLines, readPolygonLayer, type PolygonLayerReport } from '../io/read-geojson-layers.js';
 import { readIncidents } from '../io/read-incidents.js';
 import { readRoster } from '../io/read-roster.js';
+import { unitIdsOf } from '../units/index.js';
 import { planOnContext, type IdPolygons, type PlanContext, type PlanOptions, type PlanRunReport } from './plan.js';
 import { staffPlan, whatIfOnPlan, type StaffPlanOptions, type WhatIfInput } from './staff.js';
 import type { SerializedPlan } from './stored-plan.js';
@@ -317,10 +318,24 @@ export async function scoredCellsOfCsv(csv: string, fileName = 'cells.csv'): Pro
   return scoredCellsOfTable(t.columns, t.rows, fileName);
 }
 
-/** Planning options with the option files (districts) as files. */
+/** Planning options with the option files (districts, units) as files. */
 export interface PlanFileOptions extends PlanOptions {
   /** Districts: each beat is nested in one. */
   districts?: IdPolygonsFile;
+  /** Atomic units: the cells of one unit always share a beat; `idField` default: the feature id, else its position. */
+  units?: FileRef & { idField?: string };
+}
+
+/**
+ * Validates an atomic-units upload: polygons with a unique id per feature (`idField`, else the
+ * feature id, else the 1-based position), as `--units FILE[:ID]` reads them.
+ * @throws BeatplanError `INVALID_GEOMETRY`, `MISSING_FIELD` (a feature without `idField`), `BAD_INPUT` (a duplicate id)
+ * @example (await inspectUnits(path, 'blocks.geojson', 'GEOID')).units
+ */
+export async function inspectUnits(path: string, fileName: string, idField?: string): Promise<GeometrySummary & { units: number; idField: string | null }> {
+  const fc = await readBoundary(path, { fileName });
+  const ids = unitIdsOf(fc.features, { ...(idField !== undefined ? { idField } : {}), file: fileName });
+  return { ...summarizeFeatures(fc), units: ids.length, idField: idField ?? null };
 }
 
 /**
@@ -338,12 +353,15 @@ export async function planOnFiles(
   onProgress?: ProgressFn,
   from?: { planJson: string; name: string },
 ): Promise<SerializedPlan & { report: PlanRunReport | null }> {
-  const { districts, ...planOptions } = options;
+  const { districts, units, ...planOptions } = options;
   return planOnContext(ctx, {
     method,
     options: planOptions,
     ...(existing ? { existing: await readIdPolygons(existing) } : {}),
     ...(districts ? { districts: await readIdPolygons(districts) } : {}),
+    ...(units
+      ? { units: { fc: (await readBoundary(units.path, { fileName: units.fileName })) as FeatureCollection<Polygon | MultiPolygon>, fileName: units.fileName, ...(units.idField !== undefined ? { idField: units.idField } : {}) } }
+      : {}),
     ...(from ? { from: { ...from, sha256: createHash('sha256').update(from.planJson, 'utf8').digest('hex') } } : {}),
     ...(onProgress ? { onProgress } : {}),
   });

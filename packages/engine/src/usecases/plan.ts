@@ -25,6 +25,7 @@ import {
   type PlanFromJson,
   type PlanReport,
 } from '../plan/index.js';
+import { unitsOfCells } from '../units/index.js';
 import { evaluationOptionsOf, loadPlanJson, serializeEditedPlan, serializePlan, type SerializedPlan } from './stored-plan.js';
 
 /** Grid, scores and the reports of building them: what every plan computation runs on. */
@@ -89,6 +90,15 @@ export interface IdPolygons {
   sha256: string | null;
 }
 
+/** Atomic unit polygons as read from a file, with the property holding their ids. */
+export interface UnitPolygons {
+  fc: FeatureCollection<Polygon | MultiPolygon>;
+  /** Property holding the unit id; default the feature id, else its 1-based position. */
+  idField?: string;
+  /** File name, for messages. */
+  fileName: string;
+}
+
 /** Planning options (the CLI's `plan` flags, the API's plan request fields). */
 export interface PlanOptions {
   /** Number of beats K. Default: the parent's or the existing beats' count. */
@@ -143,6 +153,8 @@ export interface PlanRequest {
   existing?: IdPolygons;
   /** Districts: each beat is nested in one. */
   districts?: IdPolygons;
+  /** Atomic units (census blocks, street blocks): the cells of one unit always share a beat (`unitsOfCells`). */
+  units?: UnitPolygons;
   /** The predecessor plan (lineage parent). */
   from?: ParentPlanInput;
   onProgress?: ProgressFn;
@@ -188,6 +200,7 @@ export function planOnContext(ctx: PlanContext, request: PlanRequest): Serialize
       ...(options.timeLimitMs !== undefined ? { timeLimitMs: options.timeLimitMs } : {}),
       ...(initial ? { initial } : {}),
       ...(districts ? { districts: cellsToPolygons(ctx.grid, districts.fc), districtIds: districts.ids } : {}),
+      ...(request.units ? { units: unitsOfCells(ctx.grid, request.units.fc, { ...(request.units.idField !== undefined ? { idField: request.units.idField } : {}), file: request.units.fileName }) } : {}),
       ...(options.maxChange !== undefined ? { maxChange: options.maxChange } : {}),
       ...(options.cutEdgeWeight !== undefined ? { cutEdgeWeight: options.cutEdgeWeight } : {}),
       ...(options.changePenalty !== undefined ? { changePenalty: options.changePenalty } : {}),
@@ -211,6 +224,7 @@ export function planOnContext(ctx: PlanContext, request: PlanRequest): Serialize
     report,
     // the current beats, so staffing can follow officers to the beat that took over their cells
     existing: existingPlan ? { ids: existingPlan.beatIds, beatOfCell: Array.from(existingPlan.beatOfCell) } : null,
+    ...(request.units ? { units: { file: request.units.fileName, idField: request.units.idField ?? null } } : {}),
   };
   return { ...serializePlan(ctx.grid, plan, ctx.scores, extra, { ...ctx.timingsMs, plan: planMs }, inherited?.lineage), report };
 }

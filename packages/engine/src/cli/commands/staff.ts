@@ -8,14 +8,11 @@ import { readRoster } from '../../io/read-roster.js';
 import { evaluatePlan } from '../../plan/evaluate.js';
 import { assignmentsToCsv, staffingToJson } from '../../staff/output.js';
 import { staffBeats } from '../../staff/staff-beats.js';
-import { successionOfSavedPlan } from '../../staff/successors.js';
 import { staffWhatIf } from '../../staff/what-if.js';
-import type { StaffingResult, StaffOptions } from '../../staff/types.js';
 import { readJson } from '../../io/json.js';
 import { readPolygonLayer } from '../../io/read-geojson-layers.js';
-import { skillsOfBeats } from '../../staff/skills.js';
 import { withPlanFigures } from '../plan-figures.js';
-import { staffingInputOfPlan } from '../../staff/from-plan.js';
+import { allocatedUnitsOf, staffingSetupOf } from '../../usecases/staff.js';
 import { terminalProgress } from '../progress.js';
 import { intFlag, numberFlag, readRoads, required, ROADS_OPTION, writeOut } from '../inputs.js';
 import { parseOptions, type CommandHelp, type OptionTable } from '../options.js';
@@ -44,18 +41,6 @@ export function parseSkillSpec(spec: string): { skill: string; file: string; fie
   const file = parts.join(':');
   if (!file || !field) throw bad();
   return { skill: spec.slice(0, eq).trim(), file, field, ...(minShare !== undefined ? { minShare } : {}) };
-}
-
-/** Officers allocated per shift per beat (`[shift][beat]`) of a staffing result. */
-export function allocatedUnits(result: StaffingResult, beatIds: readonly string[], shifts: number): Int32Array[] {
-  const index = new Map(beatIds.map((id, b) => [id, b]));
-  const units = Array.from({ length: shifts }, () => new Int32Array(beatIds.length));
-  for (const beat of result.beats) {
-    const b = index.get(beat.id);
-    if (b === undefined) continue;
-    beat.shifts.forEach((s, k) => (units[k]![b] = s.allocated));
-  }
-  return units;
 }
 
 /** Options of `beatplan staff` (parse table and help in one). */
@@ -101,31 +86,29 @@ export async function staffCommand(argv: string[], io: CliIo): Promise<number> {
 
   const { grid, plan, scores } = saved;
   const metrics = evaluatePlan(grid, plan, scores);
-  const rules = [];
+  const skills = [];
   for (const spec of values.skill ?? []) {
     const { skill, file, field, minShare } = parseSkillSpec(spec);
-    rules.push({ skill, minShare, layer: { features: (await readPolygonLayer(file, field)).features } });
+    skills.push({ skill, minShare, layer: { features: (await readPolygonLayer(file, field)).features } });
   }
-  const skillsOfBeat = rules.length ? skillsOfBeats(grid, plan, scores.population, rules) : undefined;
-  if (skillsOfBeat && scores.population.every((p) => p === 0)) {
-    io.stderr.write('warning: --skill needs residents per cell; this plan.json has none (plan with --layer FILE:POPULATION)\n');
-  }
-  const input = staffingInputOfPlan(grid, plan, scores, { metrics, skillsOfBeat });
-  // A roster's current beats are read against the plan they were made for: the lineage parent
-  // (plan.json `lineage`), or for older files the `--existing` layer kept in `extra.existing`.
-  const succession = successionOfSavedPlan(saved);
-  const options: StaffOptions = {
-    fleet,
-    succession,
-    saturationTarget: numberFlag(values.saturation, 'saturation', 0.05, 1),
-    minOfficersPerBeat: intFlag(values['min-officers'], 'min-officers', 0, 100),
+  const saturationTarget = numberFlag(values.saturation, 'saturation', 0.05, 1);
+  const minOfficersPerBeat = intFlag(values['min-officers'], 'min-officers', 0, 100);
+  // The same setup as the API's staffing jobs: a roster's current beats are read against the
+  // plan they were made for (the lineage parent, or the `--existing` layer of older files).
+  const { input, options, skillsOfBeat, warnings } = staffingSetupOf(saved, {
+    metrics,
+    skills,
+    ...(fleet ? { fleet } : {}),
+    ...(saturationTarget !== undefined ? { saturationTarget } : {}),
+    ...(minOfficersPerBeat !== undefined ? { minOfficersPerBeat } : {}),
     onProgress: terminalProgress(io.stderr),
-  };
+  });
+  for (const w of warnings) io.stderr.write(`warning: ${w}\n`);
   const result = await staffBeats(input, officers, options);
   const warn = (m: string) => io.stderr.write(`warning: ${m}\n`);
   const venues = values.venues ? (await readJson(values.venues)).value : undefined;
   const roads = await readRoads(values.roads);
-  const figures = withPlanFigures(grid, plan, scores, metrics, allocatedUnits(result, plan.beatIds, scores.shifts.length), 'allocated officers (this staffing)', venues, warn, { roads });
+  const figures = withPlanFigures(grid, plan, scores, metrics, allocatedUnitsOf(result, plan.beatIds, scores.shifts.length), 'allocated officers (this staffing)', venues, warn, { roads });
   const staffingJson = staffingToJson(result);
   await writeOut(out, 'staffing.json', {
     ...staffingJson,
@@ -152,7 +135,7 @@ export async function staffCommand(argv: string[], io: CliIo): Promise<number> {
   if (values['out-officers']) {
     const what = await staffWhatIf(input, officers, { officersOut: parseOfficersOut(values['out-officers']), seed: intFlag(values.seed, 'seed', 0) ?? 1 }, options);
     const scenarioResponse = what.scenario
-      ? withPlanFigures(grid, plan, scores, metrics, allocatedUnits(what.scenario, plan.beatIds, scores.shifts.length), 'allocated officers (what-if)', undefined, warn, { roads }).response
+      ? withPlanFigures(grid, plan, scores, metrics, allocatedUnitsOf(what.scenario, plan.beatIds, scores.shifts.length), 'allocated officers (what-if)', undefined, warn, { roads }).response
       : null;
     await writeOut(out, 'whatif.json', {
       scenario: { officersOut: parseOfficersOut(values['out-officers']) },
