@@ -241,11 +241,12 @@ describe('hypercube model', () => {
     );
   });
 
-  it('mixed beat sizes (1–5 units side by side, N ≤ 15, ρ 0.05–0.5): city cross-beat share within 12% and unit utilisations within 12% of the exact model (the bound reached; docs/time-model.md)', () => {
-    // Issue 13 asks for 5%; the group correction reaches it for equal sizes only. Mixed sizes
-    // miss it where a 1-unit beat takes the overflow of 5-unit neighbours (its utilisation
-    // overestimated by up to ~10%) and in two-beat systems of unequal size (cross-beat share up
-    // to ~11%). Utilisation error is relative to max(exact, 0.05).
+  it('mixed beat sizes (1–5 units side by side, N ≤ 15, ρ 0.05–0.5): city cross-beat share within 5% (issue 13) and unit utilisations within 7% of the exact model (the bound reached; docs/time-model.md)', () => {
+    // Issue 13 asks for 5% on both. The cross-beat share depends only on each beat's own
+    // all-busy probability, which the group chain gets within ~2%. Utilisation misses 5% by up
+    // to ~2 points where two neighbouring beats back each other up (a 1- or 2-unit beat beside
+    // another small beat, ρ ≈ 0.4): the approximation underestimates how often both are busy
+    // together. Utilisation error is relative to max(exact, 0.05).
     let worstCross = 0;
     let worstUtil = 0;
     fc.assert(
@@ -261,13 +262,43 @@ describe('hypercube model', () => {
           const err = approxErrorVsExact(randomHypercubeSystem(seed, units, rho, 3));
           worstCross = Math.max(worstCross, Math.abs(err.crossBeat));
           worstUtil = Math.max(worstUtil, err.utilisation);
-          expect(Math.abs(err.crossBeat)).toBeLessThan(0.12);
-          expect(err.utilisation).toBeLessThan(0.12);
+          expect(Math.abs(err.crossBeat)).toBeLessThan(0.05);
+          expect(err.utilisation).toBeLessThan(0.07);
         },
       ),
-      { numRuns: 40, seed: 17 },
+      { numRuns: 60, seed: 17 },
     );
     console.log(`mixed sizes vs exact: worst cross-beat ${(100 * worstCross).toFixed(1)}%, worst utilisation ${(100 * worstUtil).toFixed(1)}%`);
+  });
+
+  it('mixed sizes, the cases the previous group correction missed most: a 1-unit beat beside 5-unit beats, and two unequal beats', () => {
+    // Before: utilisation of the 1-unit beat 9.9% too high on beats 5, 5, 1 at ρ 0.45 (0.429
+    // against 0.390); cross-beat share 15.6% too high on beats 5 + 1 at ρ 0.32.
+    for (const [units, rho, seed] of [[[5, 5, 1], 0.45, 1], [[5, 1], 0.319, 634319], [[1, 3], 0.4, 2], [[4, 1, 1], 0.4, 3], [[1, 5, 1, 5], 0.5, 4]] as const) {
+      const err = approxErrorVsExact(randomHypercubeSystem(seed, [...units], rho, 3));
+      expect(Math.abs(err.crossBeat), `${units} at ρ ${rho}`).toBeLessThan(0.05);
+      expect(err.utilisation, `${units} at ρ ${rho}`).toBeLessThan(0.05);
+    }
+  });
+
+  it('with one unit per beat the approximation is Larson\'s: B_g = ρ_g and the k-th choice gets Q(N, ρ, k)·Π ρ_h·(1 − ρ_g) up to one factor per atom', () => {
+    const sys = randomHypercubeSystem(9, [1, 1, 1, 1, 1], 0.4, 2);
+    const ap = solveHypercubeApprox(sys);
+    const q = larsonCorrectionFactors(mmnFigures(5, 5 * 0.4));
+    for (let g = 0; g < 5; g++) expect(ap.pGroupAllBusy[g]).toBeCloseTo(ap.rhoByGroup[g]!, 9);
+    for (let j = 0; j < 5; j++) {
+      const pr = Array.from(sys.preference[j]!);
+      let prod = 1;
+      const larson = pr.map((g, k) => {
+        const v = q[k]! * prod * (1 - ap.rhoByGroup[g]!);
+        prod *= ap.rhoByGroup[g]!;
+        return v;
+      });
+      // beyond the own unit, shares are Larson's scaled by one common factor
+      const ratio = ownShare(ap, j, pr[1]!) / larson[1]!;
+      for (let k = 1; k < 5; k++) expect(ownShare(ap, j, pr[k]!) / larson[k]!).toBeCloseTo(ratio, 6);
+      expect(ownShare(ap, j, pr[0]!)).toBeCloseTo(1 - ap.rhoByGroup[pr[0]!]!, 9);
+    }
   });
 
   it('multi-unit beats: a beat with 3 units answers its own calls far more often than independent units would predict', () => {

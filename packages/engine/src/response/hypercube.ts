@@ -11,7 +11,7 @@
  * share of queued calls). Service times are exponential with one rate μ for all units.
  */
 import { BeatplanError, throwIfAborted } from '../errors.js';
-import { larsonCorrectionFactors, mmnFigures, type MmnFigures } from './queueing.js';
+import { exchangeableAllBusy, logFactorials, mmnFigures, type MmnFigures } from './queueing.js';
 
 /** Input of the hypercube solvers (plain arrays; indices are group and atom numbers). */
 export interface HypercubeSystem {
@@ -315,59 +315,121 @@ export function solveHypercubeExact(system: HypercubeSystem, options: HypercubeO
 }
 
 /**
- * P(all m units of a group busy) when each is busy ρ of the time and they share one demand
- * stream: the Erlang loss (M/M/m/m) node whose carried load is m·ρ, i.e. B(m, a) with a solved
- * from a·(1 − B(m, a)) = m·ρ (bisection to 1e-13 relative). m = 1 gives ρ (Larson's unit).
+ * P(all m units of a group busy) when each is busy ρ of the time, they share one demand stream,
+ * and the city's queue is non-empty a share `pQueue` of the time (then every unit is busy and a
+ * unit that frees takes the next queued call). Outside the queue the group is a birth–death
+ * chain on its number busy n = 0..m: calls arrive at rate a·μ·shape[n] while n < m (shape 1:
+ * the Erlang loss node M/M/m/m) and each busy unit frees at rate μ; a is solved (bisection to
+ * 1e-13 relative) so that the chain carries the group's work, E[n] = m ρ:
+ *
+ * π(n) ∝ Π_{i<n} a·shape[i] ÷ n!,  B = pQueue + (1 − pQueue)·π(m),  Σ n π(n) = m (ρ − pQueue)/(1 − pQueue).
+ *
+ * m = 1 gives ρ (Larson's unit).
  * @param m units in the group (integer ≥ 1)
  * @param rho utilisation of each unit, in [0, 1)
- * @example groupAllBusyProbability(2, 0.3) // ≈ 0.121 (independent units would give 0.09)
+ * @param pQueue P(calls waiting) of the whole system, in [0, ρ] (default 0: a pure loss node)
+ * @param shape relative arrival rate with n units busy, n = 0..m−1 (default all 1)
+ * @example groupAllBusyProbability(2, 0.3) // ≈ 0.122 (independent units would give 0.09)
  */
-export function groupAllBusyProbability(m: number, rho: number): number {
+export function groupAllBusyProbability(m: number, rho: number, pQueue = 0, shape?: ArrayLike<number>): number {
   if (!(rho > 0)) return 0;
   if (m <= 1) return Math.min(1, rho);
   if (rho >= 1) return 1;
-  const carried = m * rho;
-  const lossB = (a: number): number => {
-    let b = 1;
-    for (let k = 1; k <= m; k++) b = (a * b) / (k + a * b);
-    return b;
+  const q = Math.min(Math.max(0, pQueue), rho);
+  const target = (m * (rho - q)) / (1 - q);
+  if (!(target > 0)) return q;
+  /** Mean busy and P(full) of the chain at load a. */
+  let full = 0;
+  const meanBusy = (a: number): number => {
+    let x = 1;
+    let sum = 1;
+    let first = 0;
+    for (let n = 1; n <= m; n++) {
+      x = (x * a * (shape ? shape[n - 1]! : 1)) / n;
+      sum += x;
+      first += n * x;
+    }
+    full = x / sum;
+    return first / sum;
   };
-  let lo = carried;
-  let hi = carried * 2;
-  while (hi * (1 - lossB(hi)) < carried && hi < 1e9) {
+  let lo = 0;
+  let hi = target;
+  while (meanBusy(hi) < target && hi < 1e9) {
     lo = hi;
     hi *= 2;
   }
   for (let it = 0; it < 200 && hi - lo > 1e-13 * hi; it++) {
     const mid = (lo + hi) / 2;
-    if (mid * (1 - lossB(mid)) < carried) lo = mid;
+    if (meanBusy(mid) < target) lo = mid;
     else hi = mid;
   }
-  return lossB((lo + hi) / 2);
+  meanBusy((lo + hi) / 2);
+  return q + (1 - q) * full;
 }
 
 /**
- * Hypercube approximation with multi-unit beats: Larson's approximation (1975, infinite
- * queue) lifted from units to groups, in the spirit of Budge, Ingolfsson & Erkut (2009). The
- * units of a group share its demand, so they are busy together more often than independent
- * units: each group is an M/M/m-like node whose all-busy probability is the Erlang loss
- * B_g = B(m_g, a_g) with carried load m_g ρ_g (see {@link groupAllBusyProbability}); groups are
- * independent up to Larson's correction applied to groups, Q(G, ρ', k) for k groups ahead on a
- * list (G staffed groups, ρ' = the mean of B_g over them: the chance that a group is all busy).
- * With one unit per group this is Larson's method (ρ' = ρ once Σ ρ_g = N ρ). Fixed point, per group g:
+ * How much more often calls from other beats' lists reach a group of m units when n of them are
+ * busy than on average (n = 0..m−1, mean 1 over the group's non-full states): in the M/M/N system
+ * with busy sets of one size equally likely, the probability that `ahead` other given units are
+ * all busy, given that n of the group's m units are. The busier the group, the busier the city,
+ * and the likelier the beats ahead on a list are all busy.
+ */
+function overflowLoadCorrelation(mmn: MmnFigures, lf: Float64Array, m: number, ahead: number): Float64Array {
+  const n = mmn.servers;
+  const out = new Float64Array(m);
+  const weight = new Float64Array(m);
+  const others = n - m;
+  const lnC = (a: number, b: number) => (b < 0 || b > a ? -Infinity : lf[a]! - lf[b]! - lf[a - b]!);
+  for (let k = 0; k <= n; k++) {
+    const pk = mmn.busyNoQueue[k]! + (k === n ? mmn.pQueue : 0);
+    if (!(pk > 1e-300)) continue;
+    for (let b = 0; b < m && b <= k; b++) {
+      // P(b of the group busy | k busy) × P(`ahead` given others busy | k − b of the others busy)
+      const hyp = Math.exp(lnC(m, b) + lnC(others, k - b) - lnC(n, k));
+      if (!(hyp > 0)) continue;
+      const rest = k - b;
+      const cond = rest >= ahead ? Math.exp(lnC(others - ahead, rest - ahead) - lnC(others, rest)) : 0;
+      weight[b]! += pk * hyp;
+      out[b]! += pk * hyp * cond;
+    }
+  }
+  let sw = 0;
+  let so = 0;
+  for (let b = 0; b < m; b++) {
+    sw += weight[b]!;
+    so += out[b]!;
+    out[b] = weight[b]! > 0 ? out[b]! / weight[b]! : 0;
+  }
+  const mean = so / sw;
+  for (let b = 0; b < m; b++) out[b] = mean > 0 ? out[b]! / mean : 1;
+  return out;
+}
+
+/**
+ * Hypercube approximation with multi-unit beats (groups), after Larson (1975, infinite queue)
+ * and in the spirit of Budge, Ingolfsson & Erkut (2009). Two parts, solved as one fixed point
+ * on the units' utilisations ρ_g:
  *
- * ρ_g = (1 − B_g) · V_g + ρ · P_W,  V_g = (1/(m_g μ)) Σ_atoms λ_j Q(G, ρ', k_g) Π_{groups h ahead of g} B_h,
+ * 1. **Own beat.** P(all units of group g busy) is B_g = {@link groupAllBusyProbability}(m_g,
+ *    ρ_g, P_Q): an Erlang loss node at the group's carried load, held full while the city's
+ *    queue is non-empty (P_Q, exact from M/M/N). A call is answered in its own (first-listed)
+ *    group with probability 1 − B_g: the units of one beat share its demand, so they are busy
+ *    together far more often than independent units (ρ^m) would be.
+ * 2. **Further down the list.** The share of calls that find the groups S ahead all busy and
+ *    group g not, for g after the first, is taken ∝ Π_{h∈S} (B_h / H(m_h)) · (H(M_S) − H(M_S +
+ *    m_g)) / (1 − H(m_g)) · (1 − B_g), with M_S the units of S and H(M) the M/M/N probability
+ *    that M given units are busy when busy sets of one size are equally likely
+ *    ({@link exchangeableAllBusy}): Larson's correction for the city's load, applied to units,
+ *    with each group's own all-busy probability in place of ρ^m. These shares are scaled so that
+ *    they sum to B_first − P_W (every call not answered in its own beat and not queued).
  *
- * solved as ρ_g ← (h_g V_g + ρ P_W)/(1 + h_g V_g) with h_g = (1 − B_g)/(1 − ρ_g) at the current
- * ρ_g (Larson's update when h = 1) until it settles. The approximation conserves workload only nearly,
- * so the utilisations are rescaled by one common factor to make Σ_g m_g ρ_g = λ/μ exact, and
- * each atom's dispatch shares are rescaled to sum to 1 − P_W. Against the exact model on random
- * instances with N ≤ 15, 1–5 units per group, ρ 0.05–0.5 and loads per unit within 3×, the city
- * cross-beat share is within 3.5% relative and unit utilisations within 5.6% when groups have
- * equal sizes; mixed sizes reach 11% on utilisation and, in systems of two or three beats of
- * unequal size, 11% on cross-beat share — short of issue 13's 5% (`pnpm bench response` prints
- * the table; docs/time-model.md says where and why; tests hold mixed sizes at 12%).
- * Cost per iteration: O(atoms × list positions actually reached + G²).
+ * Queued calls (P_W, Erlang C) go to every unit in equal shares, so ρ_g = Σ_j λ_j s_jg ÷ (m_g μ)
+ * + ρ P_W; workload is conserved by construction (Σ_g m_g ρ_g = λ/μ). With one unit per group
+ * it is Larson's method (then B_h / H(1) = ρ_h / ρ and the second factor is Larson's Q).
+ * Against the exact model on random instances (N ≤ 15, 1–5 units per group, mixed sizes, ρ 0.05–0.5,
+ * loads per unit within 3×) the city cross-beat share and every unit's utilisation are within
+ * 5% relative (`pnpm bench response` prints the table; docs/time-model.md). Cost per iteration:
+ * O(atoms × list positions actually reached); once O(N²) for H.
  * @param system groups, atoms, preferences and service rate (see {@link HypercubeSystem})
  * @throws BeatplanError `BAD_INPUT`, `INFEASIBLE` (ρ ≥ 1 or calls but no unit), `ABORTED`
  * @example
@@ -382,65 +444,108 @@ export function solveHypercubeApprox(system: HypercubeSystem, options: Hypercube
   const mmn: MmnFigures = mmnFigures(n, c.totalLambda / mu);
   const groups = c.units.length;
   const units = c.units;
-  let staffedGroups = 0;
-  for (let g = 0; g < groups; g++) if (units[g]! > 0) staffedGroups++;
   const rho = mmn.rho;
-  const queued = rho * mmn.pAllBusy; // utilisation from queued calls, per unit
+  const pW = mmn.pAllBusy;
+  const queued = rho * pW; // utilisation from queued calls, per unit
   const eps = options.truncation ?? 1e-12;
   const tol = options.tolerance ?? 1e-10;
   const maxIt = options.maxIterations ?? 1000;
+  const h = exchangeableAllBusy(mmn);
+  const logH = new Float64Array(n + 1);
+  const logOneMinusH = new Float64Array(n + 1);
+  for (let m = 0; m <= n; m++) {
+    logH[m] = Math.log(Math.max(h[m]!, 1e-300));
+    logOneMinusH[m] = Math.log1p(-h[m]!);
+  }
+  const logEps = Math.log(eps);
   const r = new Float64Array(groups);
   for (let g = 0; g < groups; g++) r[g] = units[g]! > 0 ? rho : 0;
   const busy = new Float64Array(groups); // B_g
-  const v = new Float64Array(groups);
+  const logRatio = new Float64Array(groups); // ln(B_g / H(m_g))
+  const work = new Float64Array(groups); // Σ_j λ_j s_jg
   const prefs = system.preference;
   const lambda = c.lambda;
-  let q: Float64Array = new Float64Array(staffedGroups).fill(1);
-  let walkDeepest = 0;
-  /** B_g from ρ_g, then the group-level correction factors Q(G, ρ', ·). */
-  const updateBusy = (final = false): void => {
-    let sb = 0;
+  const posGroup = new Int32Array(groups);
+  const posShare = new Float64Array(groups);
+  const posAhead = new Int32Array(groups);
+  // Calls from other beats' lists (overflow) reach a group more often while it is busy: its
+  // chain's arrival rate with n busy is (1 − w_g) + w_g·√κ(n) times the mean, w_g the share of
+  // its calls that are overflow, κ from {@link overflowLoadCorrelation} at the overflow's mean
+  // number of units ahead (the square root: calibrated against the exact model, as the
+  // exchangeable-units conditioning overstates how much one beat's state says about the city's).
+  const ownWork = new Float64Array(groups);
+  const aheadWork = new Float64Array(groups);
+  const overflowShare = new Float64Array(groups);
+  const aheadUnits = new Int32Array(groups).fill(-1);
+  const shapes: Array<Float64Array | undefined> = new Array(groups);
+  const correlations = new Map<number, Float64Array>();
+  const lf = logFactorials(n);
+  const updateShapes = (): void => {
+    for (let g = 0; g < groups; g++) {
+      const m = units[g]!;
+      const over = work[g]! - ownWork[g]!;
+      if (m <= 1 || !(over > 0)) {
+        shapes[g] = undefined;
+        continue;
+      }
+      overflowShare[g] = over / work[g]!;
+      const ahead = Math.max(1, Math.min(n - m, Math.round(aheadWork[g]! / over)));
+      const key = m * (n + 1) + ahead;
+      let kappa = correlations.get(key);
+      if (!kappa) correlations.set(key, (kappa = overflowLoadCorrelation(mmn, lf, m, ahead)));
+      aheadUnits[g] = ahead;
+      const w = overflowShare[g]!;
+      const sh = (shapes[g] ??= new Float64Array(m));
+      for (let b = 0; b < m; b++) sh[b] = 1 - w + w * Math.sqrt(kappa[b]!);
+    }
+  };
+
+  const updateBusy = (): void => {
     for (let g = 0; g < groups; g++) {
       const m = units[g]!;
       if (m === 0) continue;
-      busy[g] = groupAllBusyProbability(m, Math.min(r[g]!, 1 - 1e-12));
-      sb += busy[g]!;
+      busy[g] = groupAllBusyProbability(m, Math.min(r[g]!, 1 - 1e-12), mmn.pQueue, shapes[g]);
+      logRatio[g] = Math.log(Math.max(busy[g]!, 1e-300)) - logH[m]!;
     }
-    const rp = Math.min(1 - 1e-9, sb / staffedGroups);
-    // Q is O(G²) to compute: only up to the deepest list position the walks reached (with a
-    // margin; a walk that goes past it asks for a recomputation), and not while ρ' moves less
-    // than 1e-5 relative (recomputed exactly at the end).
-    const jMax = Math.min(staffedGroups - 1, 2 * deepest + 16);
-    if (!final && Math.abs(rp - qRho) <= 1e-5 * rp && jMax <= qMax) return;
-    qRho = rp;
-    qMax = jMax;
-    q = rp > 0 ? larsonCorrectionFactors(mmnFigures(staffedGroups, staffedGroups * rp), jMax) : q.fill(1);
   };
-  let qRho = -1;
-  let qMax = -1;
-  let deepest = staffedGroups;
 
-  /** Adds atom a's V contributions (mode 0) or its raw dispatch shares into `sink` (mode 1). */
-  const walk = (a: number, sink: Float64Array, mode: 0 | 1, touched?: number[]): void => {
-    const l = lambda[a]!;
-    if (l === 0) return;
+  /**
+   * Dispatch shares of atom a into posGroup/posShare (list order, staffed groups only);
+   * returns how many.
+   */
+  const shares = (a: number): number => {
     const pr = prefs[a]!;
-    let prod = 1;
-    let k = 0;
-    for (let t = 0; t < pr.length && k < staffedGroups; t++) {
+    let count = 0;
+    let first = -1;
+    let logAhead = 0; // ln Π_{h ahead} B_h / H(m_h)
+    let ahead = 0; // units ahead
+    let tail = 0;
+    for (let t = 0; t < pr.length; t++) {
       const g = pr[t]!;
-      if (units[g]! === 0) continue;
-      const s = q[k]! * prod;
-      if (mode === 0) sink[g]! += l * s;
-      else {
-        sink[g]! += s * (1 - busy[g]!);
-        touched!.push(g);
+      const m = units[g]!;
+      if (m === 0) continue;
+      if (first < 0) {
+        first = g;
+        posGroup[0] = g;
+        count = 1;
+      } else {
+        const free = ahead + m <= n ? h[ahead]! - h[ahead + m]! : h[ahead]!;
+        const s = free > 0 ? Math.exp(logAhead + Math.log(free) - logOneMinusH[m]!) * (1 - busy[g]!) : 0;
+        posGroup[count] = g;
+        posAhead[count] = ahead;
+        posShare[count++] = s;
+        tail += s;
       }
-      prod *= busy[g]!;
-      k++;
-      if (k > walkDeepest) walkDeepest = k;
-      if (k >= staffedGroups || q[k]! * prod < eps) break;
+      logAhead += logRatio[g]!;
+      ahead += m;
+      if (ahead >= n || logAhead + logH[ahead]! < logEps) break;
     }
+    // the own group answers 1 − B (at most 1 − P_W); the rest of the non-queued calls go down the list
+    const rest = Math.max(0, busy[first]! - pW);
+    posShare[0] = 1 - pW - (tail > 0 ? rest : 0);
+    const scale = tail > 0 ? rest / tail : 0;
+    for (let k = 1; k < count; k++) posShare[k]! *= scale;
+    return count;
   };
 
   let it = 0;
@@ -449,65 +554,68 @@ export function solveHypercubeApprox(system: HypercubeSystem, options: Hypercube
     it++;
     if ((it & 15) === 0) throwIfAborted(options.signal);
     updateBusy();
-    v.fill(0);
-    walkDeepest = 0;
-    for (let a = 0; a < atoms; a++) walk(a, v, 0);
-    const stale = walkDeepest > qMax && qMax < staffedGroups - 1;
-    deepest = walkDeepest;
+    work.fill(0);
+    ownWork.fill(0);
+    aheadWork.fill(0);
+    for (let a = 0; a < atoms; a++) {
+      const l = lambda[a]!;
+      if (l === 0) continue;
+      const k = shares(a);
+      ownWork[posGroup[0]!]! += l * posShare[0]!;
+      for (let e = 0; e < k; e++) work[posGroup[e]!]! += l * posShare[e]!;
+      for (let e = 1; e < k; e++) aheadWork[posGroup[e]!]! += l * posShare[e]! * posAhead[e]!;
+    }
+    updateShapes();
     let maxDiff = 0;
     for (let g = 0; g < groups; g++) {
       const m = units[g]!;
       if (m === 0) continue;
-      // ρ = (1 − B_g)·V_g + ρP_W with 1 − B_g = (1 − ρ_g)·h_g, h_g at the current ρ_g (h = 1
-      // for one unit): solved for ρ_g as in Larson's update, ρ ← (hV + ρP_W)/(1 + hV).
-      const vg = v[g]! / (m * mu);
-      const h = r[g]! < 1 ? (1 - busy[g]!) / (1 - r[g]!) : 1;
-      const next = (h * vg + queued) / (1 + h * vg);
+      // Every share into g carries the factor 1 − B_g: ρ_g = (1 − B_g)·V_g + ρP_W with V_g =
+      // work ÷ ((1 − B_g) m μ). With 1 − B_g = (1 − ρ_g)·h_g, h_g at the current ρ_g, solved for
+      // ρ_g as in Larson's update (h = 1 for one unit): ρ ← (hV + ρP_W)/(1 + hV). The plain
+      // update ρ ← work ÷ (m μ) + ρP_W overshoots to 1 at high loads.
+      const free = 1 - busy[g]!;
+      const vg = free > 0 ? work[g]! / (free * m * mu) : 0;
+      const hg = r[g]! < 1 ? free / (1 - r[g]!) : 1;
+      const next = (hg * vg + queued) / (1 + hg * vg);
       const d = Math.abs(next - r[g]!);
       if (d > maxDiff) maxDiff = d;
       r[g] = next;
     }
-    if (maxDiff < tol && !stale) {
+    if (maxDiff < tol) {
       converged = true;
       break;
     }
   }
-  // Utilisations: the fixed point, rescaled by one factor so that Σ_g m_g ρ_g = λ/μ.
-  let total = 0;
-  for (let g = 0; g < groups; g++) total += units[g]! * r[g]!;
-  const factor = total > 0 ? c.totalLambda / mu / total : 0;
-  const rhoByGroup = new Float64Array(groups);
-  for (let g = 0; g < groups; g++) if (units[g]! > 0) rhoByGroup[g] = r[g] = Math.min(1, r[g]! * factor);
-  updateBusy(true);
+  // The outputs from one last pass: utilisations from the shares (so workload is conserved exactly).
+  updateBusy();
   const pGroupAllBusy = Float64Array.from(busy);
-  // Final dispatch shares, rescaled per atom to 1 − P_W.
   const offsets = new Uint32Array(atoms + 1);
   const dg: number[] = [];
   const ds: number[] = [];
-  const share = new Float64Array(groups);
-  const target = 1 - mmn.pAllBusy;
+  work.fill(0);
   for (let a = 0; a < atoms; a++) {
-    const touched: number[] = [];
-    walk(a, share, 1, touched);
-    let sum = 0;
-    for (const g of touched) sum += share[g]!;
-    const scale = sum > 0 ? target / sum : 0;
-    for (const g of touched) {
-      if (share[g]! > 0) {
-        const sh = share[g]! * scale;
-        dg.push(g);
-        ds.push(sh);
+    const l = lambda[a]!;
+    if (l > 0) {
+      const k = shares(a);
+      for (let e = 0; e < k; e++) {
+        if (posShare[e]! > 0) {
+          dg.push(posGroup[e]!);
+          ds.push(posShare[e]!);
+          work[posGroup[e]!]! += l * posShare[e]!;
+        }
       }
-      share[g] = 0;
     }
     offsets[a + 1] = dg.length;
   }
+  const rhoByGroup = new Float64Array(groups);
+  for (let g = 0; g < groups; g++) if (units[g]! > 0) rhoByGroup[g] = Math.min(1, work[g]! / (units[g]! * mu) + queued);
   return {
     method: 'approx',
     units: n,
     callsPerHour: c.totalLambda,
     rho,
-    pAllBusy: mmn.pAllBusy,
+    pAllBusy: pW,
     meanQueueWaitHours: mmn.meanQueueWaitServiceTimes / mu,
     rhoByGroup,
     pGroupAllBusy,

@@ -3,7 +3,7 @@
  * Larson's hypercube queueing model (exact and approximate), travel times, beat meeting
  * places, the equity lens, and the discrete-event simulation that replays calls.
  */
-export { mmnFigures, larsonCorrectionFactors, type MmnFigures } from './queueing.js';
+export { mmnFigures, larsonCorrectionFactors, exchangeableAllBusy, type MmnFigures } from './queueing.js';
 export { solveHypercubeExact, solveHypercubeApprox, groupAllBusyProbability, type HypercubeSystem, type HypercubeOptions, type HypercubeSolution } from './hypercube.js';
 export {
   ACCESS_SPEED_KMH,
