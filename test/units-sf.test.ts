@@ -112,7 +112,7 @@ describe.skipIf(!hasRealdata())('San Francisco block groups as atomic units (res
     const heavyBeat = plan.beatOfCell[units.unitOfCell.indexOf(units.unitIds.indexOf(b.heaviestUnit))]!;
     expect(m.perBeat[heavyBeat]!.workload).toBeCloseTo(b.heaviestUnitWorkload, 9);
     const others = m.perBeat.filter((_, k) => k !== heavyBeat).map((x) => x.workload / m.workload.mean);
-    console.log(`SF K=40: heaviest unit ${b.heaviestOverMean.toFixed(4)}× mean in a beat of its own; other beats ${Math.min(...others).toFixed(4)}..${Math.max(...others).toFixed(4)}× mean, cv ${m.workload.cv.toFixed(4)}`);
+    console.log(`SF K=40: heaviest unit ${b.heaviestOverMean.toFixed(4)}× mean in a beat of its own; other beats ${Math.min(...others).toFixed(4)}..${Math.max(...others).toFixed(4)}× mean, cv ${m.workload.cv.toFixed(4)}, ${report.outsideBand.length} beats outside ±2.5%`);
     // block groups of 0.5–0.9 of a mean beat are lumpy: the beats left outside the band are named
     expect(report.outsideBand).toEqual(beatsOutsideBand(Float64Array.from(m.perBeat, (x) => x.workload), 0.025).map((k) => plan.beatIds[k]));
     expect(m.contiguity.emptyBeats).toBe(0);

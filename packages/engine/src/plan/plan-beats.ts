@@ -482,6 +482,17 @@ function planOnUnits(grid: Grid, scores: PlanScores, options: PlanBeatsOptions, 
         : {}),
       outsideBand: outside,
       unmet,
+      // islands in grid terms: the grid component and the cells of the unit-graph component
+      islands: inner.report.islands.map((isl) => {
+        let cells = 0;
+        let component = -1;
+        for (let i = 0; i < n; i++) {
+          if (q.component[units.unitOfCell[i]!] !== isl.component) continue;
+          cells++;
+          if (component < 0) component = grid.component[i]!;
+        }
+        return { ...isl, component, cells };
+      }),
       warnings: [...warnings, ...inner.report.warnings.map((w) => w.replace(/\bcells\b/g, 'units'))],
       units: bound,
     },

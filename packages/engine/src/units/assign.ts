@@ -287,3 +287,20 @@ export function cellsOfUnits(units: CellUnits, cells: ArrayLike<number>): number
   for (let i = 0; i < units.unitOfCell.length; i++) if (want[units.unitOfCell[i]!]) out.push(i);
   return out;
 }
+
+/**
+ * A plan's units (e.g. read from a parent plan.json, cells in the file's order `h3`) on
+ * `grid`: the same units when the grid holds exactly those cells, else `undefined` (units do
+ * not carry over to another resolution or boundary).
+ * @example const units = unitsOnGrid(grid, parent.h3, parent.plan.units); // re-plan a units plan from --from
+ */
+export function unitsOnGrid(grid: Grid, h3: readonly string[], units: CellUnits | undefined): CellUnits | undefined {
+  if (!units || h3.length !== grid.cellCount || units.unitOfCell.length !== h3.length) return undefined;
+  const unitOfCell = new Int32Array(grid.cellCount).fill(-1);
+  for (let k = 0; k < h3.length; k++) {
+    const i = grid.indexOf(h3[k]!);
+    if (i < 0) return undefined;
+    unitOfCell[i] = units.unitOfCell[k]!;
+  }
+  return { unitOfCell, unitIds: units.unitIds };
+}

@@ -3,5 +3,5 @@
  * a beat. `unitsOfCells` maps a layer onto the grid; `planBeats(grid, scores, { units })`
  * plans on the unit graph (`unitGrid`) and keeps every unit whole.
  */
-export { unitsOfCells, unitIdsOf, checkUnits, cellsOfUnits, type CellUnits, type UnitsReport, type UnitsOfCellsOptions } from './assign.js';
+export { unitsOfCells, unitIdsOf, checkUnits, cellsOfUnits, unitsOnGrid, type CellUnits, type UnitsReport, type UnitsOfCellsOptions } from './assign.js';
 export { unitGrid, unitSums, majorityPerUnit, unitsToCells, unitBalanceBound } from './quotient.js';
