@@ -11,7 +11,7 @@ import { createPlanState, moveCells } from '../plan/plan-state.js';
 import { syntheticCity } from '../plan/synthetic.js';
 import { createRng } from '../random.js';
 import { cellsOfUnits, unitsOfCells, unitsOnGrid, type CellUnits } from './assign.js';
-import { unitBalanceBound, unitGrid, unitSums } from './quotient.js';
+import { majorityPerUnit, unitBalanceBound, unitGrid, unitSums } from './quotient.js';
 
 /** Random connected units: `count` seed cells grown in random order over the travel graph. */
 function randomUnits(grid: Grid, count: number, seed: number): CellUnits {
@@ -166,6 +166,56 @@ describe('units: planning keeps every unit whole', () => {
     const m = evaluatePlan(grid, plan, w);
     expect(m.workload.maxOverMean).toBeCloseTo(2, 6);
     expect(m.perBeat[plan.beatOfCell[units.unitOfCell.indexOf(0)]!]!.workload).toBeCloseTo(uw[0]! * factor, 6);
+  });
+});
+
+describe('units with districts, locks, seeds and too many beats', () => {
+  const { grid, workload } = syntheticCity({ seed: 11, cells: 900, resolution: 9 });
+  const units = randomUnits(grid, 120, 11);
+
+  it('maps districts onto units by area: no beat crosses the district of its units', () => {
+    // two districts: west and east of the median longitude
+    const lngs = Array.from(grid.lng).sort((a, b) => a - b);
+    const mid = lngs[Math.floor(lngs.length / 2)]!;
+    const districts = Int32Array.from(grid.lng, (x) => (x < mid ? 0 : 1));
+    const { plan } = planBeats(grid, workload, { beats: 8, units, districts, districtIds: ['W', 'E'] });
+    expect(everyUnitWhole(units, plan.beatOfCell)).toBe(true);
+    const byUnit = majorityPerUnit(units, districts, grid.areaKm2, grid.areaKm2);
+    const districtOfBeat = new Map<number, number>();
+    for (let i = 0; i < grid.cellCount; i++) {
+      const b = plan.beatOfCell[i]!;
+      const d = byUnit[units.unitOfCell[i]!]!;
+      expect(districtOfBeat.get(b) ?? d).toBe(d);
+      districtOfBeat.set(b, d);
+    }
+    expect(plan.districtIds).toEqual(['W', 'E']);
+  });
+
+  it('keeps a locked beat made of whole units exactly, and says when a lock cannot hold', () => {
+    const first = planBeats(grid, workload, { beats: 6, units, seed: 4 });
+    const again = planBeats(grid, workload, { initial: first.plan, locked: [first.plan.beatIds[2]!], seed: 5 });
+    for (let i = 0; i < grid.cellCount; i++) expect(again.plan.beatOfCell[i] === 2).toBe(first.plan.beatOfCell[i] === 2);
+    expect(again.report.unmet.some((u) => u.startsWith('locked beat'))).toBe(false);
+    // a plan on cells whose beat 0 cuts through units: locked, it cannot keep its exact cells
+    const onCells = planBeats(grid, workload, { beats: 6, seed: 4 });
+    const locked = planBeats(grid, workload, { initial: onCells.plan, locked: [0], units, seed: 5 });
+    expect(everyUnitWhole(units, locked.plan.beatOfCell)).toBe(true);
+    const cut = Array.from(units.unitIds.keys()).some((u) => {
+      let inside = 0;
+      let all = 0;
+      for (let i = 0; i < grid.cellCount; i++) if (units.unitOfCell[i] === u) { all++; if (onCells.plan.beatOfCell[i] === 0) inside++; }
+      return inside > 0 && inside < all;
+    });
+    expect(cut).toBe(true);
+    expect(locked.report.unmet.some((u) => u.startsWith(`locked beat ${onCells.plan.beatIds[0]} changed: units straddle its edge`))).toBe(true);
+    expect(locked.report.method[0]).toBe('locked');
+  });
+
+  it('starts a beat at the unit of each seed cell, and refuses more beats than units', () => {
+    const seeds = [0, grid.cellCount - 1];
+    const { plan } = planBeats(grid, workload, { beats: 5, units, seeds });
+    expect(plan.beatOfCell[0]).not.toBe(plan.beatOfCell[grid.cellCount - 1]);
+    expect(() => planBeats(grid, workload, { beats: 121, units })).toThrow(/121 beats cannot be made from 120 units/);
   });
 });
 
