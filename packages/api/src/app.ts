@@ -13,6 +13,7 @@ import helmet from 'helmet';
 import { pino, type Logger } from 'pino';
 import type { AppContext } from './app-context.js';
 import { principalOf } from './auth.js';
+import { basemapRoutes } from './basemap.js';
 import { ConfigSchema, type ConfigInput } from './config.js';
 import { ContextCache, PlanGridCache } from './context-cache.js';
 import { ApiError, errorHandler, notFoundHandler } from './errors.js';
@@ -207,6 +208,7 @@ export async function createApp(deps: AppDeps): Promise<BeatplanApp> {
   docJson = JSON.stringify(doc);
 
   app.use('/api/v1', table.router);
+  basemapRoutes(app, config.basemap);
   if (config.uiDir) {
     // The planning map: static files only, from one configured folder (no request path
     // reaches any other part of the file system); unknown paths outside /api get index.html.

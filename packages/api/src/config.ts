@@ -50,6 +50,12 @@ export const ConfigSchema = z.object({
    * shown only in areas holding at least this many (cells pooled up the H3 hierarchy).
    */
   privacyK: z.coerce.number().int().min(2).max(1000).default(5),
+  /**
+   * Basemap drawn under the beats: a MapLibre style URL, a raster tile URL template
+   * (`…/{z}/{x}/{y}.png`), or a local `.pmtiles` file the API serves to the map. None: the
+   * map fetches nothing from outside (see `basemap.ts`).
+   */
+  basemap: z.string().min(1).optional(),
 });
 /** Validated configuration. */
 export type Config = z.infer<typeof ConfigSchema>;
@@ -71,6 +77,7 @@ const ENV: Record<keyof Config, string> = {
   trustProxy: 'BEATPLAN_TRUST_PROXY',
   uiDir: 'BEATPLAN_UI_DIR',
   privacyK: 'BEATPLAN_PRIVACY_K',
+  basemap: 'BEATPLAN_BASEMAP',
 };
 
 /**
@@ -87,6 +94,12 @@ export const CONFIG_OPTIONS = {
   'job-concurrency': { type: 'string', value: 'N', description: 'Jobs (worker threads) running at once in this process, 1-16; with --database 0 leaves them to `beatplan worker`s (env BEATPLAN_JOB_CONCURRENCY).', default: '1' },
   ui: { type: 'string', value: 'DIR', description: 'Built planning map served at / (env BEATPLAN_UI_DIR).', default: 'packages/map-ui/dist when built' },
   'privacy-k': { type: 'string', value: 'K', description: 'Viewers see incident figures only for areas of at least K incidents (env BEATPLAN_PRIVACY_K).', default: '5' },
+  basemap: {
+    type: 'string',
+    value: 'URL|FILE.pmtiles',
+    description: 'Basemap under the beats: a MapLibre style URL, a raster tile URL template with {z}/{x}/{y}, or a local .pmtiles file served by the API (env BEATPLAN_BASEMAP).',
+    default: 'none: nothing is fetched from outside',
+  },
 } as const;
 
 /**
@@ -109,6 +122,7 @@ export function parseConfig(argv: readonly string[], env: Record<string, string 
     jobConcurrency: values['job-concurrency'],
     uiDir: values.ui,
     privacyK: values['privacy-k'],
+    basemap: values.basemap,
   };
   for (const [k, v] of Object.entries(fromArgs)) if (v !== undefined) raw[k] = v;
   const r = ConfigSchema.safeParse(raw);

@@ -9,6 +9,7 @@
 export { createApp, type AppDeps, type BeatplanApp } from './app.js';
 export { startServer, type RunningServer, type StartOptions } from './server.js';
 export { parseConfig, ConfigSchema, type Config, type ConfigInput } from './config.js';
+export { basemapOf, BASEMAP_PMTILES_PATH, type MapBasemap } from './basemap.js';
 export { createToken, hashToken, roleAtLeast, TOKEN_PREFIX, type Principal } from './auth.js';
 export { ApiError, ENGINE_STATUS, statusOfEngineCode, type ApiErrorCode, type Problem, type FieldError } from './errors.js';
 export { SqliteStore, MIGRATIONS } from './store/sqlite-store.js';

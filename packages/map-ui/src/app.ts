@@ -29,18 +29,17 @@ import {
 import type { FeatureCollection } from './geojson.js';
 import { drawBriefing, lineageLine, type StaffingResultDto } from './exports.js';
 import type { HeatSummary } from './heat.js';
+import { loadBaseStyle, type MapBasemap } from './layers/basemap.js';
 import { HeatLayer } from './layers/heat-layer.js';
+import { applyFill, applySelection } from './layers/plan-fill.js';
 import { mapLegend } from './legend.js';
 import {
-  cellFillColour,
-  cellOpacity,
   composeStyle,
   formatNumber,
   LAYERS,
   offlineBaseStyle,
   planLayers,
   planSources,
-  selectedOpacity,
   shiftProperty,
   SOURCE_LAYERS,
   SOURCES,
@@ -60,6 +59,7 @@ import { BeatCardPanel } from './panels/beat-card.js';
 import { ExportPanel, saveBlob } from './panels/export.js';
 import { trapFocus, wireTabs } from './panels/a11y.js';
 import { PlansPanel } from './panels/plans.js';
+import { AlternativesPanel } from './panels/alternatives.js';
 import { ReplanPanel } from './panels/replan.js';
 import { ReplayPanel } from './panels/replay.js';
 import { StaffingPanel } from './panels/staffing.js';
@@ -121,8 +121,8 @@ export interface AppOptions {
   api: ApiClient;
   /** The caller (`GET /me`). */
   me: { role: string; label: string };
-  /** Basemap style URL; none = the plain offline style. */
-  styleUrl?: string | null;
+  /** The basemap under the beats (`layers/basemap.ts`); none = the plain offline style, nothing fetched. */
+  basemap?: MapBasemap | null;
   /** Plan to open first (else the newest planned one). */
   planId?: string | null;
 }
@@ -170,6 +170,7 @@ export class PlanningApp {
   private beatCard!: BeatCardPanel;
   /** "Re-plan from this plan" in the Compare tab. */
   private replan!: ReplanPanel;
+  private alternatives!: AlternativesPanel;
   /** The Plans tab (list, open, new from files, copy, rename, delete). */
   private plansPanel!: PlansPanel;
   private readonly findBeat = new FindBeatBox({ beatIds: () => this.model?.beatIds ?? [], pick: (b) => this.selectBeat(b, true), say: (m) => this.say(m) });
@@ -240,20 +241,20 @@ export class PlanningApp {
       data.catch(() => undefined); // reported by loadPlan (or unused if the id is unknown)
       this.prefetch = { id: this.options.planId, data, t0: performance.now() };
     }
-    this.baseStyle = await loadBaseStyle(this.options.styleUrl ?? null, (m) => this.say(m));
+    this.baseStyle = await loadBaseStyle(this.options.basemap ?? null, (m) => this.say(m));
     this.map = new MapLibreMap({
       container: 'map',
       style: this.baseStyle,
       center: [0, 0],
       zoom: 1,
-      attributionControl: this.options.styleUrl ? { compact: true } : false,
+      attributionControl: this.options.basemap ? { compact: true } : false,
       canvasContextAttributes: { preserveDrawingBuffer: true, antialias: false },
       boxZoom: false,
       doubleClickZoom: false,
     });
     await new Promise<void>((ok) => (this.map.loaded() ? ok() : this.map.once('load', () => ok())));
     this.labels = new BeatLabelsLayer(this.map).mount();
-    this.reference = new ReferenceLayers(this.map, this.api, LAYERS.cells);
+    this.reference = new ReferenceLayers(this.map, this.api, LAYERS.areas);
     this.keyboardPaint = new KeyboardPaint(this.map, {
       model: () => this.model,
       active: () => this.tool === 'paint' && this.selectedBeat !== null && !this.busy && !this.stroke,
@@ -279,6 +280,16 @@ export class PlanningApp {
       },
       say: (m, kind) => this.say(m, kind),
     }).mount($('replan-slot'));
+    this.alternatives = new AlternativesPanel({
+      api: this.api,
+      plan: () => this.plan,
+      canRun: () => this.canAnalyse,
+      open: async (id) => {
+        await this.refreshPlanList(id);
+        await this.loadPlan(id);
+      },
+      say: (m, kind) => this.say(m, kind),
+    }).mount($('alternatives-slot'));
     this.plansPanel = new PlansPanel({
       api: this.api,
       role: () => this.role,
@@ -385,6 +396,7 @@ export class PlanningApp {
     this.agg = aggregateBeats(model);
     this.selectedBeat = null;
     this.replan?.reset();
+    void this.alternatives?.load();
     this.plansPanel?.render();
     this.closeSwipe();
     this.heatLayer.reset();
@@ -546,21 +558,23 @@ export class PlanningApp {
   private revealWhenLoaded(): void {
     const map = this.map;
     const gated = [
+      [LAYERS.areas, 'fill-layer-opacity'],
       [LAYERS.cells, 'fill-layer-opacity'],
       [LAYERS.beatLines, 'line-layer-opacity'],
     ] as const;
     for (const [layer, prop] of gated) map.setPaintProperty(layer, prop, 0);
     const key = this.tileKey;
-    let cellTiles = false;
+    let planTiles = false;
     const reveal = () => {
       map.off('sourcedata', check);
       clearTimeout(timer);
       if (key !== this.tileKey) return;
       for (const [layer, prop] of gated) map.setPaintProperty(layer, prop, 1);
     };
+    // below the live-edge zoom the beat colouring needs only the city-wide tiles (areas and outlines)
     const check = (e: { sourceId?: string; tile?: unknown }) => {
-      if (e.sourceId === SOURCES.cells && e.tile) cellTiles = true;
-      if (cellTiles && map.isSourceLoaded(SOURCES.cells) && map.isSourceLoaded(SOURCES.beats)) reveal();
+      if ((e.sourceId === SOURCES.cells || e.sourceId === SOURCES.beats) && e.tile) planTiles = true;
+      if (planTiles && map.isSourceLoaded(SOURCES.cells) && map.isSourceLoaded(SOURCES.beats)) reveal();
     };
     const timer = setTimeout(reveal, 5000);
     map.on('sourcedata', check);
@@ -584,8 +598,7 @@ export class PlanningApp {
     if (!this.model) return;
     // one shift: the tiles carry every shift's workload (`s<k>`), so this is a paint change only
     const o = this.fillOptions();
-    this.map.setPaintProperty(LAYERS.cells, 'fill-color', cellFillColour(o));
-    this.map.setPaintProperty(LAYERS.cells, 'fill-opacity', cellOpacity(this.mode, this.heatOn));
+    applyFill(this.map, o);
     this.swipe?.restyle(this.swipeLayerOptions(this.swipe.plan.model, this.swipe.plan.colourOf));
     this.renderLegend();
   }
@@ -696,8 +709,7 @@ export class PlanningApp {
   selectBeat(b: number | null, zoom = false): void {
     this.selectedBeat = b !== null && b >= 0 ? b : null;
     if (this.model) {
-      this.map.setPaintProperty(LAYERS.selected, 'fill-opacity', selectedOpacity(this.selectedBeat));
-      this.map.setLayoutProperty(LAYERS.selected, 'visibility', this.selectedBeat === null ? 'none' : 'visible');
+      applySelection(this.map, this.selectedBeat);
       this.store.set({ selectedBeat: this.selectedBeat });
     }
     this.renderMetrics();
@@ -1193,6 +1205,7 @@ export class PlanningApp {
     const openTab = (t: string) => {
       this.showTab(t);
       if (t === 'staffing') void this.staffingPanel.loadRosters();
+      if (t === 'plans') void this.refreshPlanList().catch((e: unknown) => this.say(`Could not read the plans: ${plainError(e)}`, 'refused'));
     };
     for (const t of TABS) $(`tab-${t}`).addEventListener('click', () => openTab(t));
     this.markTab = wireTabs(document.querySelector<HTMLElement>('[role=tablist]')!, (k) => openTab(TABS[k]!));
@@ -1208,7 +1221,7 @@ export class PlanningApp {
     new ExportPanel({ api: this.api, plan: () => this.plan, say: (m, kind) => this.say(m, kind), save: saveBlob }).mount();
     $('export-assignments').addEventListener('click', () => void this.staffingPanel.exportAssignments());
     $('export-png').addEventListener('click', () => void this.exportBriefing());
-    $<HTMLInputElement>('style-url').value = this.options.styleUrl ?? '';
+    $<HTMLInputElement>('style-url').value = this.options.basemap?.kind === 'style' ? this.options.basemap.url : '';
     $('style-apply').addEventListener('click', () => {
       const url = $<HTMLInputElement>('style-url').value.trim();
       const q = new URLSearchParams(location.search);
@@ -1345,7 +1358,7 @@ export class PlanningApp {
     map.on('error', (e) => {
       // a basemap that fails offline: keep the plan layers on the plain background
       const msg = String((e as unknown as { error?: { message?: string } }).error?.message ?? '');
-      if (this.options.styleUrl && /fetch|network|load/i.test(msg) && !this.lastMessage.startsWith('Basemap')) this.say('Basemap tiles unavailable; the plan is shown on a plain background.');
+      if (this.options.basemap && /fetch|network|load/i.test(msg) && !this.lastMessage.startsWith('Basemap')) this.say('Basemap tiles unavailable; the plan is shown on a plain background.');
     });
   }
 
@@ -1378,24 +1391,6 @@ export class PlanningApp {
     tip.style.left = `${x + 14}px`;
     tip.style.top = `${y + 14}px`;
     tip.hidden = false;
-  }
-}
-
-/** Loads the basemap style, or the offline style when none is set or it cannot be fetched in 4 s. */
-export async function loadBaseStyle(url: string | null, say: (m: string) => void): Promise<StyleSpecification> {
-  if (!url) return offlineBaseStyle();
-  try {
-    const ctl = new AbortController();
-    const timer = setTimeout(() => ctl.abort(), 4000);
-    const res = await fetch(url, { signal: ctl.signal });
-    clearTimeout(timer);
-    if (!res.ok) throw new Error(`HTTP ${res.status}`);
-    const style = (await res.json()) as StyleSpecification;
-    if (style.version !== 8 || !Array.isArray(style.layers)) throw new Error('not a MapLibre style');
-    return composeStyle(style, {}, []);
-  } catch (e) {
-    say(`Basemap ${url} unavailable (${errorText(e)}); showing the plain offline map.`);
-    return offlineBaseStyle();
   }
 }
 

@@ -62,6 +62,11 @@ export interface CellModel {
   readonly edgeB: Int32Array;
   /** Edge `e` runs from `(edgeXY[4e], edgeXY[4e+1])` to `(edgeXY[4e+2], edgeXY[4e+3])`, [lng, lat]. */
   readonly edgeXY: Float64Array;
+  /**
+   * Edge `e` runs from vertex `edgeV[2e]` to vertex `edgeV[2e+1]` (ids shared by every edge
+   * meeting there), in the winding order of cell `edgeA[e]`'s ring.
+   */
+  readonly edgeV: Int32Array;
   /** Edges of cell `i`: `cellEdges[6i .. 6i + 6)` (−1 padded for pentagons). */
   readonly cellEdges: Int32Array;
   /** Score detail (per-shift workload, incidents, population), from the cells answer or cells.csv; null until known. */
@@ -205,6 +210,7 @@ export function cellsToModel(res: CellsResponse, beatOrder: readonly string[] = 
   const eA: number[] = [];
   const eB: number[] = [];
   const eXY: number[] = [];
+  const eV: number[] = [];
   const cellEdges = new Int32Array(6 * n).fill(-1);
   const nbrSets: number[][] = Array.from({ length: n }, () => []);
   for (let i = 0; i < n; i++) {
@@ -222,6 +228,7 @@ export function cellsToModel(res: CellsResponse, beatOrder: readonly string[] = 
           eA.push(i);
           eB.push(-1);
           eXY.push(ringXY[2 * p]!, ringXY[2 * p + 1]!, ringXY[2 * q]!, ringXY[2 * q + 1]!);
+          eV.push(v1, v2);
         } else if (eB[e] === -1 && eA[e] !== i) {
           eB[e] = i;
           nbrSets[i]!.push(eA[e]!);
@@ -255,6 +262,7 @@ export function cellsToModel(res: CellsResponse, beatOrder: readonly string[] = 
     edgeA: Int32Array.from(eA),
     edgeB: Int32Array.from(eB),
     edgeXY: Float64Array.from(eXY),
+    edgeV: Int32Array.from(eV),
     cellEdges,
     detail: detailOfColumns(res),
     privacy: res.privacy ? { k: res.privacy.k, method: res.privacy.method } : null,

@@ -1,13 +1,15 @@
 /**
  * Entry point of the planning map: asks for a token (kept in sessionStorage), checks it with
  * `GET /api/v1/me`, then starts the {@link PlanningApp}. URL parameters: `?plan=<id>` opens a
- * plan, `?style=<url>` sets a basemap style (also remembered in localStorage); without one the
- * map is a plain offline background with the city boundary drawn from the grid.
+ * plan, `?style=<url>` sets a basemap style (also remembered in localStorage); else the
+ * server's basemap (`beatplan serve --basemap`, `GET /map-config.json`); without one the map is
+ * a plain offline background with the city boundary drawn from the grid.
  */
 import 'maplibre-gl/dist/maplibre-gl.css';
 import './style.css';
 import { ApiClient, ApiProblem, TOKEN_KEY } from './api-client.js';
 import { PlanningApp } from './app.js';
+import { serverBasemap } from './layers/basemap.js';
 import { testHook, type BeatplanTestHook } from './test-hook.js';
 
 declare global {
@@ -20,6 +22,7 @@ declare global {
 }
 
 const params = new URLSearchParams(location.search);
+/** A style named in the URL (or remembered) wins over the server's basemap. */
 const styleUrl = params.get('style') ?? (localStorage.getItem('beatplan.style') || null);
 
 async function tryToken(token: string): Promise<{ api: ApiClient; me: { role: string; label: string } }> {
@@ -63,7 +66,8 @@ async function boot(): Promise<void> {
     }
   }
   session ??= await askToken(saved ? 'The saved token no longer works; paste a new one.' : '');
-  const app = new PlanningApp({ ...session, styleUrl, planId: params.get('plan') });
+  const basemap = styleUrl ? { kind: 'style' as const, url: styleUrl } : await serverBasemap();
+  const app = new PlanningApp({ ...session, basemap, planId: params.get('plan') });
   window.__beatplan = testHook(app);
   await app.start();
 }

@@ -4,77 +4,8 @@ import { aggregateBeats, beatAdjacency, beatNeighbours, brushCells, cellsToModel
 import { BEAT_OF_CELL, EDGE_OUTLINE_MINZOOM, cellFillColour, composeStyle, LAYERS, legendFor, offlineBaseStyle, planLayers, planSources, rampInput, selectedOpacity, SOURCE_LAYERS, SOURCES } from './map-style.js';
 import { BEAT_PALETTE, SEQUENTIAL_RAMP, UNASSIGNED_COLOUR } from './palette.js';
 import { cellArea, cellToLatLng } from 'h3-js';
+import { readTile } from './test-support/mvt.js';
 import { buildTileIndex, encodeTile, mercX, mercY, registerTileProvider, tileOfUrl, type TileAddress } from './vector-tiles.js';
-
-/** A minimal MVT reader (enough to check what `encodeTile` writes). */
-function readTile(buf: ArrayBuffer) {
-  const b = new Uint8Array(buf);
-  let pos = 0;
-  const varint = () => {
-    let v = 0;
-    let m = 1;
-    for (;;) {
-      const x = b[pos++]!;
-      v += (x & 0x7f) * m;
-      if (x < 0x80) return v;
-      m *= 128;
-    }
-  };
-  const fields = (end: number, fn: (field: number, wire: number) => void) => {
-    while (pos < end) {
-      const t = varint();
-      fn(t >> 3, t & 7);
-    }
-  };
-  const text = (len: number) => new TextDecoder().decode(b.subarray(pos, (pos += len)));
-  const packed = () => {
-    const end = varint() + pos;
-    const out: number[] = [];
-    while (pos < end) out.push(varint());
-    return out;
-  };
-  const layers: Array<{ name: string; extent: number; keys: string[]; values: Array<number | string>; features: Array<{ id?: number; type: number; tags: number[]; geometry: number[] }> }> = [];
-  fields(b.length, (f) => {
-    expect(f).toBe(3);
-    const end = varint() + pos;
-    const layer = { name: '', extent: 0, keys: [] as string[], values: [] as Array<number | string>, features: [] as Array<{ id?: number; type: number; tags: number[]; geometry: number[] }> };
-    fields(end, (lf) => {
-      if (lf === 15 || lf === 5) {
-        const v = varint();
-        if (lf === 5) layer.extent = v;
-      } else if (lf === 1) layer.name = text(varint());
-      else if (lf === 3) layer.keys.push(text(varint()));
-      else if (lf === 4) {
-        const vend = varint() + pos;
-        fields(vend, (vf) => {
-          if (vf === 2) {
-            layer.values.push(new DataView(b.buffer, b.byteOffset + pos, 4).getFloat32(0, true));
-            pos += 4;
-          } else if (vf === 3) {
-            layer.values.push(new DataView(b.buffer, b.byteOffset + pos, 8).getFloat64(0, true));
-            pos += 8;
-          } else if (vf === 6) {
-            const z = varint();
-            layer.values.push(z % 2 ? -(z + 1) / 2 : z / 2);
-          } else if (vf === 1) layer.values.push(text(varint()));
-        });
-      } else if (lf === 2) {
-        const fend = varint() + pos;
-        const feat: { id?: number; type: number; tags: number[]; geometry: number[] } = { type: 0, tags: [], geometry: [] };
-        fields(fend, (ff) => {
-          if (ff === 1) feat.id = varint();
-          else if (ff === 3) feat.type = varint();
-          else if (ff === 2) feat.tags = packed();
-          else if (ff === 4) feat.geometry = packed();
-        });
-        layer.features.push(feat);
-      }
-    });
-    layers.push(layer);
-  });
-  const props = (l: (typeof layers)[number], f: (typeof layers)[number]['features'][number]) => Object.fromEntries(Array.from({ length: f.tags.length / 2 }, (_, k) => [l.keys[f.tags[2 * k]!]!, l.values[f.tags[2 * k + 1]!]!]));
-  return { layers, props };
-}
 
 /** The tile of zoom `z` holding a point. */
 const tileAt = (lng: number, lat: number, z: number): TileAddress => ({ z, x: Math.floor(mercX(lng) * 2 ** z), y: Math.floor(mercY(lat) * 2 ** z) });
@@ -211,7 +142,7 @@ describe('style builders', () => {
 
   it('stacks the plan layers on the base, outlines above fills, overlay hidden', () => {
     const layers = planLayers({ mode: 'beat', colourOfBeat: [0, 1], selectedBeat: 1 });
-    expect(layers.map((l) => l.id)).toEqual([LAYERS.cells, LAYERS.selected, LAYERS.changed, LAYERS.heat, LAYERS.heatPoints, LAYERS.outlines, LAYERS.boundary, LAYERS.beatLines, LAYERS.overlay]);
+    expect(layers.map((l) => l.id)).toEqual([LAYERS.areas, LAYERS.cells, LAYERS.areasSelected, LAYERS.selected, LAYERS.changed, LAYERS.heat, LAYERS.heatPoints, LAYERS.outlines, LAYERS.boundary, LAYERS.beatLines, LAYERS.overlay]);
     // the heat layers lie over the cells, under the outlines, hidden until toggled
     expect(layers.filter((l) => l.id === LAYERS.heat || l.id === LAYERS.heatPoints).map((l) => l.layout)).toEqual([{ visibility: 'none' }, { visibility: 'none' }]);
     // live edge outlines from EDGE_OUTLINE_MINZOOM up, the API's dissolved beats below it: no gap, no overlap
@@ -220,6 +151,15 @@ describe('style builders', () => {
     expect(layers.find((l) => l.id === LAYERS.overlay)!.layout).toEqual({ visibility: 'none' });
     expect(layers.find((l) => l.id === LAYERS.changed)!.layout).toEqual({ visibility: 'none' });
     expect(layers.find((l) => l.id === LAYERS.selected)!.layout).toEqual({ visibility: 'visible' });
+    // the beat colouring fills the beats' merged areas below the live-edge zoom, the cells from it: no gap, no overlap
+    expect(layers.find((l) => l.id === LAYERS.areas)).toMatchObject({ source: SOURCES.beats, 'source-layer': SOURCE_LAYERS.areas, maxzoom: EDGE_OUTLINE_MINZOOM, layout: { visibility: 'visible' } });
+    expect(layers.find((l) => l.id === LAYERS.cells)!.minzoom).toBe(EDGE_OUTLINE_MINZOOM);
+    expect(layers.find((l) => l.id === LAYERS.areasSelected)!.maxzoom).toBe(EDGE_OUTLINE_MINZOOM);
+    expect(layers.find((l) => l.id === LAYERS.selected)!.minzoom).toBe(EDGE_OUTLINE_MINZOOM);
+    // a ramp colours every cell at every zoom, and hides the areas
+    const ramp = planLayers({ mode: 'workload', breaks: [0, 1, 2, 3, 4] });
+    expect(ramp.find((l) => l.id === LAYERS.cells)!.minzoom).toBe(0);
+    expect(ramp.find((l) => l.id === LAYERS.areas)!.layout).toEqual({ visibility: 'none' });
     expect(selectedOpacity(null)).toBe(0);
     expect(selectedOpacity(1)).toEqual(['case', ['==', BEAT_OF_CELL, 1], 0.35, 0]);
     const sources = planSources({ cells: 'bptiles://k/cells/{z}/{x}/{y}', edges: 'bptiles://k/edges/{z}/{x}/{y}', beats: 'bptiles://k/beats/{z}/{x}/{y}' });

@@ -34,7 +34,9 @@ export const EDGE_OUTLINE_MINZOOM = 12;
 /** Layer ids, bottom to top. */
 export const LAYERS = {
   background: 'bp-background',
+  areas: 'bp-beat-areas',
   cells: 'bp-cells-fill',
+  areasSelected: 'bp-beat-areas-selected',
   selected: 'bp-cells-selected',
   changed: 'bp-cells-changed',
   heat: HEAT_LAYERS.heat,
@@ -84,6 +86,33 @@ export function offlineBaseStyle(): StyleSpecification {
     name: 'beatplan-offline',
     sources: {},
     layers: [{ id: LAYERS.background, type: 'background', paint: { 'background-color': OFFLINE_BACKGROUND } }],
+  };
+}
+
+/** Source and layer id of a raster or vector basemap (under every plan layer). */
+export const BASEMAP_ID = 'bp-basemap';
+
+/**
+ * A base style of raster tiles (`tiles`: URL templates, or `url`: a TileJSON / `pmtiles://`
+ * archive) over the offline background.
+ * @example rasterBaseStyle({ tiles: ['https://tiles.example/{z}/{x}/{y}.png'] }).sources['bp-basemap'].type // 'raster'
+ */
+export function rasterBaseStyle(source: { tiles: string[] } | { url: string }): StyleSpecification {
+  const base = offlineBaseStyle();
+  return { ...base, name: 'beatplan-raster', sources: { [BASEMAP_ID]: { type: 'raster', tileSize: 256, ...source } }, layers: [...base.layers, { id: BASEMAP_ID, type: 'raster', source: BASEMAP_ID }] };
+}
+
+/**
+ * A base style of a vector archive without a style of its own: every source layer drawn as
+ * thin grey lines (streets, water and land outlines) over the offline background.
+ */
+export function vectorOutlineBaseStyle(url: string, sourceLayers: readonly string[]): StyleSpecification {
+  const base = offlineBaseStyle();
+  return {
+    ...base,
+    name: 'beatplan-vector',
+    sources: { [BASEMAP_ID]: { type: 'vector', url } },
+    layers: [...base.layers, ...sourceLayers.map((l): LayerSpecification => ({ id: `${BASEMAP_ID}-${l}`, type: 'line', source: BASEMAP_ID, 'source-layer': l, paint: { 'line-color': '#9a958c', 'line-width': 0.6 } }))],
   };
 }
 
@@ -154,13 +183,13 @@ export function rampInput(mode: Exclude<ColourMode, 'beat'>, shift: ShiftChoice 
  * - `workload` / `need`: a linear interpolation over `breaks` on the viridis ramp.
  * @example cellFillColour({ mode: 'beat', colourOfBeat: [0, 1] })
  */
-export function cellFillColour(o: FillOptions): ExpressionSpecification | string {
+export function cellFillColour(o: FillOptions, beatOf: ExpressionSpecification = BEAT_OF_CELL): ExpressionSpecification | string {
   if (o.mode === 'beat') {
     const c = o.colourOfBeat ?? [];
     if (c.length === 0) return UNASSIGNED_COLOUR;
     const pairs: Array<number | string> = [];
     for (let b = 0; b < c.length; b++) pairs.push(b, BEAT_PALETTE[c[b]!] ?? UNASSIGNED_COLOUR);
-    return ['match', BEAT_OF_CELL, ...pairs, UNASSIGNED_COLOUR] as unknown as ExpressionSpecification;
+    return ['match', beatOf, ...pairs, UNASSIGNED_COLOUR] as unknown as ExpressionSpecification;
   }
   const breaks = o.breaks && o.breaks.length === SEQUENTIAL_RAMP.length ? o.breaks : quantileBreaks([], SEQUENTIAL_RAMP.length);
   const stops: Array<number | string> = [];
@@ -170,10 +199,24 @@ export function cellFillColour(o: FillOptions): ExpressionSpecification | string
   return o.mode === 'workload' && o.suppressedK !== undefined ? ['case', ['has', 'w'], ramp, SUPPRESSED_COLOUR] : ramp;
 }
 
-/** `fill-opacity` of the selected-beat highlight: on for the cells of `beat` only. */
-export function selectedOpacity(beat: number | null): ExpressionSpecification | number {
-  return beat === null || beat < 0 ? 0 : ['case', ['==', BEAT_OF_CELL, beat], SELECTED_FILL.opacity, 0];
+/** `fill-opacity` of the selected-beat highlight: on for the cells (or the area, with `['get', 'b']`) of `beat` only. */
+export function selectedOpacity(beat: number | null, beatOf: ExpressionSpecification = BEAT_OF_CELL): ExpressionSpecification | number {
+  return beat === null || beat < 0 ? 0 : ['case', ['==', beatOf, beat], SELECTED_FILL.opacity, 0];
 }
+
+/** The beat of an area (the `areas` tiles are re-cut after edits, so no feature state). */
+export const BEAT_OF_AREA: ExpressionSpecification = ['get', 'b'];
+
+/**
+ * Lowest zoom the cells are drawn from: in the beat colouring, below
+ * {@link EDGE_OUTLINE_MINZOOM} the beats' merged areas are filled instead (a few hundred
+ * polygons instead of 40k hexagons, what keeps the city-wide view fast); the workload and need
+ * ramps colour each cell at every zoom.
+ */
+export const cellsMinZoom = (mode: ColourMode) => (mode === 'beat' ? EDGE_OUTLINE_MINZOOM : 0);
+
+/** Visibility of the beats' merged areas: drawn in the beat colouring only. */
+export const areasVisibility = (mode: ColourMode): 'visible' | 'none' => (mode === 'beat' ? 'visible' : 'none');
 
 /** Options of {@link planLayers}. */
 export interface LayerOptions extends FillOptions {
@@ -185,15 +228,35 @@ export interface LayerOptions extends FillOptions {
 /** The plan layers, to be drawn above any basemap. */
 export function planLayers(o: LayerOptions): LayerSpecification[] {
   const outer: FilterSpecification = ['==', ['get', 'outer'], 1];
+  const selected = o.selectedBeat === null || o.selectedBeat === undefined ? 'none' : 'visible';
   return [
+    {
+      id: LAYERS.areas,
+      type: 'fill',
+      source: SOURCES.beats,
+      'source-layer': SOURCE_LAYERS.areas,
+      maxzoom: EDGE_OUTLINE_MINZOOM,
+      layout: { visibility: areasVisibility(o.mode) },
+      paint: { 'fill-color': cellFillColour({ ...o, mode: 'beat' }, BEAT_OF_AREA), 'fill-opacity': cellOpacity('beat', o.dimmed), 'fill-antialias': false },
+    },
     {
       id: LAYERS.cells,
       type: 'fill',
       source: SOURCES.cells,
       'source-layer': SOURCE_LAYERS.cells,
+      minzoom: cellsMinZoom(o.mode),
       paint: { 'fill-color': cellFillColour(o), 'fill-opacity': cellOpacity(o.mode, o.dimmed), 'fill-antialias': false },
     },
-    { id: LAYERS.selected, type: 'fill', source: SOURCES.cells, 'source-layer': SOURCE_LAYERS.cells, layout: { visibility: o.selectedBeat === null || o.selectedBeat === undefined ? 'none' : 'visible' }, paint: { 'fill-color': SELECTED_FILL.colour, 'fill-opacity': selectedOpacity(o.selectedBeat ?? null), 'fill-antialias': false } },
+    {
+      id: LAYERS.areasSelected,
+      type: 'fill',
+      source: SOURCES.beats,
+      'source-layer': SOURCE_LAYERS.areas,
+      maxzoom: EDGE_OUTLINE_MINZOOM,
+      layout: { visibility: selected },
+      paint: { 'fill-color': SELECTED_FILL.colour, 'fill-opacity': selectedOpacity(o.selectedBeat ?? null, BEAT_OF_AREA), 'fill-antialias': false },
+    },
+    { id: LAYERS.selected, type: 'fill', source: SOURCES.cells, 'source-layer': SOURCE_LAYERS.cells, minzoom: EDGE_OUTLINE_MINZOOM, layout: { visibility: selected }, paint: { 'fill-color': SELECTED_FILL.colour, 'fill-opacity': selectedOpacity(o.selectedBeat ?? null), 'fill-antialias': false } },
     {
       id: LAYERS.changed,
       type: 'fill',

@@ -11,9 +11,10 @@
  */
 import { Map as MapLibreMap, Marker, type GeoJSONSource, type StyleSpecification } from 'maplibre-gl';
 import type { BeatAggregate, CellModel } from './cell-model.js';
-import { cellFillColour, cellOpacity, composeStyle, LAYERS, planLayers, planSources, shiftProperty, SOURCE_LAYERS, SOURCES, type LayerOptions } from './map-style.js';
+import { composeStyle, LAYERS, planLayers, planSources, shiftProperty, SOURCE_LAYERS, SOURCES, type LayerOptions } from './map-style.js';
 import { el } from './panels.js';
 import { fractionAtPointer, nudgeFraction, swipeClip, type SwipeClip } from './swipe.js';
+import { applyFill } from './layers/plan-fill.js';
 import { buildTileIndex, registerTileProvider, unregisterTileProvider } from './vector-tiles.js';
 
 /** Plan B of a swipe view. */
@@ -134,9 +135,7 @@ export class SwipeView {
 
   /** Restyles plan B's cells (colour mode or breaks changed on the planning map). */
   restyle(o: LayerOptions): void {
-    if (!this.map.getLayer(LAYERS.cells)) return;
-    this.map.setPaintProperty(LAYERS.cells, 'fill-color', cellFillColour(o));
-    this.map.setPaintProperty(LAYERS.cells, 'fill-opacity', cellOpacity(o.mode, o.dimmed));
+    applyFill(this.map, o);
   }
 
   /** Highlights the cells that change beat (H3 ids) on plan B's side too. */

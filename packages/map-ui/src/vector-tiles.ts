@@ -21,7 +21,7 @@ const TILE_BUFFER = 64;
 /** The custom protocol's scheme. */
 export const TILE_PROTOCOL = 'bptiles';
 /** Source layers in the tiles. */
-export const TILE_LAYERS = { cells: 'cells', edges: 'edges', beats: 'beats' } as const;
+export const TILE_LAYERS = { cells: 'cells', edges: 'edges', beats: 'beats', areas: 'areas' } as const;
 export type TileLayer = (typeof TILE_LAYERS)[keyof typeof TILE_LAYERS];
 
 // ------------------------------------------------------------------ protobuf writer
@@ -453,13 +453,164 @@ function beatsLayer(model: CellModel, index: TileIndex, t: TileAddress): LayerBu
 }
 
 /**
+ * The closed rings of the beats marked in `beats`: each beat's cells merged into polygons,
+ * traced along the edges between it and another beat (or the outside of the grid). A ring is
+ * a list of edge ends `(edge, reversed)`, oriented so that the beat lies on the side that
+ * makes an outer ring's area positive in tile coordinates (y down, as MVT wants) and a hole's
+ * negative. Vertex ids are shared by the edges meeting there (`model.edgeV`), so rings close
+ * exactly. @returns per beat, its rings as `[edge, reversed ? 1 : 0, …]` pairs
+ */
+export function beatRings(model: CellModel, index: TileIndex, beats: Uint8Array): Map<number, number[][]> {
+  // a cell ring's own winding, in mercator (y down): all cells of an H3 grid share it
+  const r0 = model.ringStart[0]!;
+  const r1 = model.ringStart[1]!;
+  let area = 0;
+  for (let v = r0; v < r1; v++) {
+    const w = v + 1 < r1 ? v + 1 : r0;
+    area += index.ringM[2 * v]! * index.ringM[2 * w + 1]! - index.ringM[2 * w]! * index.ringM[2 * v + 1]!;
+  }
+  // stored direction (cell A's winding) is right for A's beat when A's ring has positive area
+  const forwardForA = area > 0 ? 0 : 1;
+  const nv = model.edgeV.length; // more than any vertex id
+  const from = new Map<number, number>(); // beat * nv + start vertex → segment
+  const segEdge: number[] = [];
+  const segRev: number[] = [];
+  const segBeat: number[] = [];
+  const add = (b: number, e: number, rev: number) => {
+    const start = model.edgeV[2 * e + rev]!;
+    from.set(b * nv + start, segEdge.length);
+    segEdge.push(e);
+    segRev.push(rev);
+    segBeat.push(b);
+  };
+  for (let e = 0; e < model.edgeA.length; e++) {
+    const ca = model.edgeA[e]!;
+    const cb = model.edgeB[e]!;
+    const ba = model.beatOf[ca]!;
+    const bb = cb < 0 ? -1 : model.beatOf[cb]!;
+    if (ba === bb) continue;
+    if (ba >= 0 && beats[ba]) add(ba, e, forwardForA);
+    if (bb >= 0 && beats[bb]) add(bb, e, 1 - forwardForA);
+  }
+  const used = new Uint8Array(segEdge.length);
+  const out = new Map<number, number[][]>();
+  for (let s0 = 0; s0 < segEdge.length; s0++) {
+    if (used[s0]) continue;
+    const b = segBeat[s0]!;
+    const ring: number[] = [];
+    let s: number | undefined = s0;
+    while (s !== undefined && !used[s]) {
+      used[s] = 1;
+      ring.push(segEdge[s]!, segRev[s]!);
+      const end = model.edgeV[2 * segEdge[s]! + 1 - segRev[s]!]!;
+      s = from.get(b * nv + end);
+    }
+    if (s !== s0 || ring.length < 6) continue; // not closed (cannot happen on a hexagon grid)
+    let list = out.get(b);
+    if (!list) out.set(b, (list = []));
+    list.push(ring);
+  }
+  return out;
+}
+
+/** Signed area (shoelace, ×2) of a ring of tile points. */
+function ringArea(xy: readonly number[]): number {
+  let a = 0;
+  for (let k = 0; k < xy.length; k += 2) {
+    const j = (k + 2) % xy.length;
+    a += xy[k]! * xy[j + 1]! - xy[j]! * xy[k + 1]!;
+  }
+  return a;
+}
+
+/** True when the point is inside the ring (even-odd rule). */
+function insideRing(x: number, y: number, xy: readonly number[]): boolean {
+  let inside = false;
+  for (let k = 0, j = xy.length - 2; k < xy.length; j = k, k += 2) {
+    const xi = xy[k]!;
+    const yi = xy[k + 1]!;
+    const xj = xy[j]!;
+    const yj = xy[j + 1]!;
+    if (yi > y !== yj > y && x < ((xj - xi) * (y - yi)) / (yj - yi) + xi) inside = !inside;
+  }
+  return inside;
+}
+
+/**
+ * The `areas` layer: each beat with a cell in (or near) the tile as one polygon feature, the
+ * union of its cells (see {@link beatRings}), id = beat index, property `b`. What the
+ * city-wide view fills: a few hundred polygons instead of 40k hexagons.
+ */
+function areasLayer(model: CellModel, index: TileIndex, t: TileAddress): LayerBuilder {
+  const f = tileFrame(t);
+  const layer = new LayerBuilder(TILE_LAYERS.areas);
+  const beats = new Uint8Array(model.beatIds.length);
+  let any = false;
+  forEachIn(index.cells, f.x0, f.y0, f.x1, f.y1, (i) => {
+    const b = model.beatOf[i]!;
+    if (b >= 0) {
+      beats[b] = 1;
+      any = true;
+    }
+  });
+  if (!any) return layer;
+  const m = index.edgeM;
+  for (const [b, rings] of beatRings(model, index, beats)) {
+    // tile points of each ring, consecutive duplicates (smaller than a tile unit) dropped
+    const outer: number[][] = [];
+    const holes: number[][] = [];
+    for (const ring of rings) {
+      const xy: number[] = [];
+      for (let k = 0; k < ring.length; k += 2) {
+        const e = ring[k]!;
+        const o = ring[k + 1] ? 2 : 0;
+        const x = f.tx(m[4 * e + o]!);
+        const y = f.ty(m[4 * e + o + 1]!);
+        if (xy.length && xy[xy.length - 2] === x && xy[xy.length - 1] === y) continue;
+        xy.push(x, y);
+      }
+      if (xy.length >= 4 && xy[0] === xy[xy.length - 2] && xy[1] === xy[xy.length - 1]) xy.length -= 2;
+      if (xy.length < 6) continue;
+      const a = ringArea(xy);
+      if (a > 0) outer.push(xy);
+      else if (a < 0) holes.push(xy);
+    }
+    if (!outer.length) continue;
+    const holesOf = outer.map(() => [] as number[][]);
+    for (const h of holes) {
+      const k = outer.findIndex((o) => insideRing(h[0]!, h[1]!, o));
+      if (k >= 0) holesOf[k]!.push(h);
+    }
+    const geometry: number[] = [];
+    let px = 0;
+    let py = 0;
+    const write = (xy: number[]) => {
+      geometry.push(command(1, 1), zigzag(xy[0]! - px), zigzag(xy[1]! - py));
+      geometry.push(command(2, xy.length / 2 - 1));
+      for (let k = 2; k < xy.length; k += 2) geometry.push(zigzag(xy[k]! - xy[k - 2]!), zigzag(xy[k + 1]! - xy[k - 1]!));
+      geometry.push(command(7, 1));
+      px = xy[xy.length - 2]!;
+      py = xy[xy.length - 1]!;
+    };
+    outer.forEach((o, k) => {
+      write(o);
+      for (const h of holesOf[k]!) write(h);
+    });
+    layer.prop('b', b, 'sint');
+    layer.add(b, 3, geometry);
+  }
+  return layer;
+}
+
+/**
  * Encodes one tile of one layer as MVT bytes.
  * @example const bytes = encodeTile(model, buildTileIndex(model), 'cells', { z: 12, x: 1050, y: 1522 });
  */
 export function encodeTile(model: CellModel, index: TileIndex, layer: TileLayer, t: TileAddress, props: CellTileProps = {}): ArrayBuffer {
-  const b = layer === 'cells' ? cellsLayer(model, index, t, props) : layer === 'edges' ? edgesLayer(model, index, t) : beatsLayer(model, index, t);
+  // the city-wide tiles carry the outlines and the beats' areas together
+  const builders = layer === 'cells' ? [cellsLayer(model, index, t, props)] : layer === 'edges' ? [edgesLayer(model, index, t)] : layer === 'beats' ? [beatsLayer(model, index, t), areasLayer(model, index, t)] : [areasLayer(model, index, t)];
   const pbf = new PbfWriter();
-  if (b.size) b.write(pbf);
+  for (const b of builders) if (b.size) b.write(pbf);
   return pbf.finish();
 }
 
@@ -482,6 +633,7 @@ export function registerTileProvider(key: string, provider: TileProvider): Recor
     cells: `${TILE_PROTOCOL}://${key}/cells/{z}/{x}/{y}`,
     edges: `${TILE_PROTOCOL}://${key}/edges/{z}/{x}/{y}`,
     beats: `${TILE_PROTOCOL}://${key}/beats/{z}/{x}/{y}`,
+    areas: `${TILE_PROTOCOL}://${key}/areas/{z}/{x}/{y}`,
   };
 }
 
@@ -495,7 +647,7 @@ export function unregisterTileProvider(key: string): void {
  * @throws Error on a malformed URL
  */
 export function tileOfUrl(url: string): ArrayBuffer {
-  const m = /^[a-z]+:\/\/([^/]+)\/(cells|edges|beats)\/(\d+)\/(\d+)\/(\d+)/.exec(url);
+  const m = /^[a-z]+:\/\/([^/]+)\/(cells|edges|beats|areas)\/(\d+)\/(\d+)\/(\d+)/.exec(url);
   if (!m) throw new Error(`not a tile URL: ${url}`);
   const p = providers.get(m[1]!);
   if (!p) return new ArrayBuffer(0);

@@ -1,0 +1,55 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { basemapOf } from './basemap.js';
+import { parseConfig } from './config.js';
+import { removeDir, startHarness, type Harness } from './testing/harness.js';
+
+describe('basemap setting', () => {
+  it('tells a style, a raster template and a PMTiles archive apart; a missing local file is BAD_INPUT', () => {
+    expect(basemapOf(undefined)).toBeNull();
+    expect(basemapOf('https://tiles.example/style.json')).toEqual({ map: { kind: 'style', url: 'https://tiles.example/style.json' } });
+    expect(basemapOf('https://tiles.example/{z}/{x}/{y}.png')).toEqual({ map: { kind: 'raster', tiles: 'https://tiles.example/{z}/{x}/{y}.png' } });
+    expect(basemapOf('https://tiles.example/city.pmtiles')).toEqual({ map: { kind: 'pmtiles', url: 'https://tiles.example/city.pmtiles' } });
+    expect(() => basemapOf('/no/such/city.pmtiles')).toThrow(expect.objectContaining({ code: 'BAD_INPUT', details: expect.objectContaining({ field: 'basemap' }) }));
+    expect(() => basemapOf('streets.png')).toThrow(/neither an http\(s\) URL/);
+  });
+
+  it('comes from --basemap or BEATPLAN_BASEMAP (the flag wins); none by default', () => {
+    expect(parseConfig([], {}).basemap).toBeUndefined();
+    expect(parseConfig([], { BEATPLAN_BASEMAP: 'https://a.example/style.json' }).basemap).toBe('https://a.example/style.json');
+    expect(parseConfig(['--basemap', 'https://b.example/{z}/{x}/{y}.png'], { BEATPLAN_BASEMAP: 'https://a.example/style.json' }).basemap).toBe('https://b.example/{z}/{x}/{y}.png');
+  });
+});
+
+describe('GET /map-config.json and /basemap.pmtiles', () => {
+  const harnesses: Harness[] = [];
+  afterAll(async () => {
+    for (const h of harnesses) {
+      await h.close();
+      removeDir(h.dir);
+    }
+  });
+
+  it('without a basemap the map is told none', async () => {
+    const h = await startHarness();
+    harnesses.push(h);
+    const r = await h.http.get('/map-config.json');
+    expect(r.status).toBe(200);
+    expect(r.body).toEqual({ basemap: null });
+    expect((await h.http.get('/basemap.pmtiles')).status).toBe(404);
+  });
+
+  it('a local PMTiles file is served by the API, with byte ranges', async () => {
+    const probe = await startHarness();
+    harnesses.push(probe);
+    const file = join(probe.dir, 'city.pmtiles');
+    writeFileSync(file, Buffer.from('PMTiles\x03 fake archive body'));
+    const h = await startHarness({ basemap: file });
+    harnesses.push(h);
+    expect((await h.http.get('/map-config.json')).body).toEqual({ basemap: { kind: 'pmtiles', url: '/basemap.pmtiles' } });
+    const r = await h.http.get('/basemap.pmtiles').set('Range', 'bytes=0-7').buffer(true);
+    expect(r.status).toBe(206);
+    expect(Buffer.from(r.body as Buffer).toString('latin1')).toBe('PMTiles\x03');
+  });
+});
