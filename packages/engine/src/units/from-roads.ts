@@ -2,7 +2,7 @@
  * `unitsFromRoads`: street blocks — the faces of the planar graph of the road lines and the
  * city limits — as atomic units, for a city that has a road file but no block layer.
  */
-import { area as turfArea, booleanPointInPolygon, pointOnFeature } from '@turf/turf';
+import { area as turfArea, booleanPointInPolygon } from '@turf/turf';
 import type { Feature, FeatureCollection, MultiPolygon, Polygon, Position } from 'geojson';
 import { BeatplanError } from '../errors.js';
 import { linesOf, polygonsOf, type LineLike, type PolygonLike } from '../geo/geojson.js';
@@ -279,7 +279,7 @@ export function unitsFromRoads(
   let areaKm2 = 0;
   for (const rings of roundPolygons(polys, decimals)) {
     const geometry: Polygon = { type: 'Polygon', coordinates: rings };
-    if (!booleanPointInPolygon(pointOnFeature(geometry), city)) continue;
+    if (!booleanPointInPolygon(pointInside(rings[0]!), city)) continue;
     const m2 = turfArea(geometry);
     if (m2 < minAreaM2) {
       slivers++;
@@ -294,4 +294,22 @@ export function unitsFromRoads(
     blocks: { type: 'FeatureCollection', features },
     report: { segments: S, nodes: N, danglingEdges, blocks: features.length, slivers, areaKm2 },
   };
+}
+
+/**
+ * A point just inside a counter-clockwise ring: 5 cm to the left of the middle of its longest
+ * edge (a face of the road graph lies wholly inside or outside the city, so one point decides).
+ */
+function pointInside(ring: Position[]): Position {
+  let best = 0;
+  let bestLen = -1;
+  const kx = Math.cos((ring[0]![1]! * Math.PI) / 180);
+  for (let k = 1; k < ring.length; k++) {
+    const len = Math.hypot((ring[k]![0]! - ring[k - 1]![0]!) * kx, ring[k]![1]! - ring[k - 1]![1]!);
+    if (len > bestLen) [best, bestLen] = [k, len];
+  }
+  const [a, b] = [ring[best - 1]!, ring[best]!];
+  const ex = ((b[0]! - a[0]!) * kx) / bestLen, ey = (b[1]! - a[1]!) / bestLen;
+  const step = 0.05 / M_PER_DEG;
+  return [(a[0]! + b[0]!) / 2 + (-ey * step) / kx, (a[1]! + b[1]!) / 2 + ex * step];
 }

@@ -26,6 +26,8 @@ import { DEFAULT_TOLERANCE } from '../../plan/weights.js';
 import type { BeatPlan, PlanMetrics, UnitBalanceBound } from '../../plan/types.js';
 import { unitIdsOf, unitsOfCells, type CellUnits } from '../../units/assign.js';
 import { beatOfUnitFeatures, dissolveUnits, unitCompactness } from '../../units/dissolve.js';
+import { unitsFromRoads } from '../../units/from-roads.js';
+import type { LineLike } from '../../geo/geojson.js';
 import { terminalProgress } from '../progress.js';
 import { parentPlanOnGrid, parseBalance } from '../../usecases/plan.js';
 import { CITY_OPTIONS, ingestWarnings, intFlag, loadCityFromArgs, numberFlag, readRoads, required, ROADS_OPTION, roundTimings, SLIVER_POLSBY_POPPER, sliverFeatures, writeOut } from '../inputs.js';
@@ -77,7 +79,10 @@ export const PLAN_OPTIONS = {
   'time-limit': { type: 'string', value: 'MS', description: 'Time budget of the local search, milliseconds.', default: 'no limit' },
   venues: { type: 'string', value: 'V.geojson', description: 'Meeting venues (Point features with a name): nearest venue and walking time per beat.' },
   areas: { type: 'string', value: 'A.geojson:FIELD', description: 'Equity lens: officer, community and reactive hours per area (equity.json), current beats vs plan.' },
-  roads: ROADS_OPTION,
+  roads: {
+    ...ROADS_OPTION,
+    description: `${ROADS_OPTION.description} Without --units, the street blocks the roads enclose (with the city limits) are the units: beats follow streets (docs/units.md).`,
+  },
   units: {
     type: 'string',
     value: 'U.geojson[:ID_FIELD]',
@@ -275,8 +280,14 @@ export async function planCommand(argv: string[], io: CliIo): Promise<number> {
 
   // Atomic units: the cells of one unit always share a beat.
   const unitsSpec = values.units !== undefined ? splitOptionalField(values.units) : undefined;
-  const unitsLayer = unitsSpec ? await readBoundary(unitsSpec[0]) : undefined;
-  const units = unitsSpec && unitsLayer ? unitsOfCells(grid, unitsLayer, { idField: unitsSpec[1], file: unitsSpec[0] }) : undefined;
+  // With --roads and no --units, the street blocks the roads enclose are the units.
+  const streetBlocks = !unitsSpec && values.roads && city.boundary ? unitsFromRoads((await readJson(values.roads)).value as LineLike, city.boundary) : undefined;
+  const unitsLayer = unitsSpec ? await readBoundary(unitsSpec[0]) : streetBlocks?.blocks;
+  const units = unitsLayer ? unitsOfCells(grid, unitsLayer, { idField: unitsSpec?.[1], file: unitsSpec?.[0] ?? values.roads }) : undefined;
+  if (streetBlocks) {
+    const r = streetBlocks.report;
+    io.stdout.write(`units: ${r.blocks} street blocks from ${values.roads} (${r.slivers} slivers under 500 m² dropped, ${r.danglingEdges} dead-end road segments ignored)\n`);
+  }
 
   let t = performance.now();
   const { plan: planned, report } = planBeats(grid, scores, {
@@ -324,6 +335,7 @@ export async function planCommand(argv: string[], io: CliIo): Promise<number> {
     compactness: unitBeats ? { ...withFigures.compactness, units: unitCompactness(unitBeats) } : withFigures.compactness,
     timingsMs: roundTimings({ ...timings, evaluate: evaluateMs, response: performance.now() - t, total: performance.now() - t0 }),
     change: report.change ?? null,
+    ...(streetBlocks ? { streetBlocks: streetBlocks.report } : {}),
     ...(units && report.units ? { units: { ...report.units, features: units.report?.features ?? null, uncoveredCells: units.report?.uncoveredCells ?? 0, merged: units.report?.mergedUnits ?? [], split: units.report?.splitUnits ?? [] } } : {}),
     warnings: [...report.warnings, ...unmet, ...misread],
   };
@@ -339,7 +351,7 @@ export async function planCommand(argv: string[], io: CliIo): Promise<number> {
       incidentCounts: values['incident-counts'] ?? null,
       existing: values.existing ? basename(values.existing) : null,
       districts: values.districts ? basename(values.districts) : null,
-      units: unitsSpec ? { file: basename(unitsSpec[0]), idField: unitsSpec[1] ?? null } : null,
+      units: unitsSpec ? { file: basename(unitsSpec[0]), idField: unitsSpec[1] ?? null } : streetBlocks ? { file: basename(values.roads!), idField: null, streetBlocks: true } : null,
     },
     incidents: { read: city.ingest.read, used: city.ingest.used, rejected: city.ingest.rejected, times: city.ingest.times },
     ...(city.areaCounts ? { incidentCounts: city.areaCounts } : {}),
