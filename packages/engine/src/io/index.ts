@@ -58,5 +58,6 @@ export { DEFAULT_MAX_JSON_BYTES, type GeoJsonSource, type JsonReadOptions } from
 export type { TextSource } from './source.js';
 export { readRoster, parseBoolean, type RosterResult, type RowIssue, type TableReport } from './read-roster.js';
 export { readFleet, type FleetResult } from './read-fleet.js';
+export { readAreaCounts, parseAreaCountsSpec, areaCountsSummary, type AreaCountColumn, type AreaCountFeature, type AreaCountsReport, type AreaCountsSpec } from './read-area-counts.js';
 export { loadCity, type CityInputs, type CitySource, type LoadedCity } from './load-city.js';
 export * from '../usecases/files.js';
