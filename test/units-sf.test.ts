@@ -152,6 +152,17 @@ describe.skipIf(!hasRealdata())('beatplan plan --units on San Francisco (end to 
     const csv = readFileSync(join(dir, 'a', 'cells.csv'), 'utf8').split('\n');
     expect(csv[0]!.split(',').slice(0, 3)).toEqual(['h3', 'beat', 'unit']);
     expect(csv[1]!.split(',')[2]).toBe(json.units.ids[json.cells.unit[0]]);
+    // a re-plan from this plan (--from, no --units) stays on its units
+    const again = captureIo();
+    expect(await runCli([...args.slice(0, -2), '--from', join(dir, 'a', 'plan.json'), '--start-from-existing', '--out', join(dir, 'c')], again.io)).toBe(0);
+    const json2 = JSON.parse(readFileSync(join(dir, 'c', 'plan.json'), 'utf8'));
+    expect(json2.units.ids).toEqual(json.units.ids);
+    expect(json2.cells.unit).toEqual(json.cells.unit);
+    // TRACT is shared by the block groups of a tract: not an id, refused naming the features (exit 2)
+    const dup = captureIo();
+    expect(await runCli([...args.slice(0, -2), '--units', `${blockGroups}:TRACT`, '--beats', '12', '--out', join(dir, 'd')], dup.io)).toBe(2);
+    expect(dup.err).toMatch(/BAD_INPUT: unit id "\d+" is used by features \d+ and \d+; unit ids must be unique/);
+    expect(dup.err).toMatch(/sf_crime_blockgroups_jul_dec2012\.geojson/);
     // K = 200 beats on ~500 units: single block groups exceed the band; said, and exit 3 under --strict
     const strict = captureIo();
     expect(await runCli([...args, '--beats', '200', '--strict', '--out', join(dir, 'b')], strict.io)).toBe(3);
