@@ -24,7 +24,7 @@ import { planBeats } from '../../plan/plan-beats.js';
 import { changeCurve } from '../../plan/change-curve.js';
 import { DEFAULT_TOLERANCE } from '../../plan/weights.js';
 import type { BeatPlan, PlanMetrics, UnitBalanceBound } from '../../plan/types.js';
-import { unitIdsOf, unitsOfCells, type CellUnits } from '../../units/assign.js';
+import { unitIdsOf, unitsOfCells, unitsOnGrid, type CellUnits } from '../../units/assign.js';
 import { beatOfUnitFeatures, dissolveUnits, unitCompactness } from '../../units/dissolve.js';
 import { unitsFromRoads } from '../../units/from-roads.js';
 import type { LineLike } from '../../geo/geojson.js';
@@ -88,7 +88,7 @@ export const PLAN_OPTIONS = {
     value: 'U.geojson[:ID_FIELD]',
     description:
       'Atomic units (census blocks or block groups, street blocks): the cells of one unit always share a beat (each cell belongs to the unit holding most of its area; units smaller than a cell merge into the unit holding their cell, named in metrics.json). The balance the units allow is reported (metrics.json "units"); a band they cannot reach is a warning (exit 3 with --strict): each unit above the band gets a beat of its own and the other beats are balanced to the band asked. plan.json and cells.csv record each cell\'s unit (docs/units.md).',
-    default: 'no units (every cell moves alone); ids: ID_FIELD, else the feature id, else the 1-based position',
+    default: "the --from parent's units when it was planned on units on the same grid, else none (every cell moves alone); ids: ID_FIELD, else the feature id, else the 1-based position",
   },
 } as const satisfies OptionTable;
 
@@ -283,7 +283,8 @@ export async function planCommand(argv: string[], io: CliIo): Promise<number> {
   // With --roads and no --units, the street blocks the roads enclose are the units.
   const streetBlocks = !unitsSpec && values.roads && city.boundary ? unitsFromRoads((await readJson(values.roads)).value as LineLike, city.boundary) : undefined;
   const unitsLayer = unitsSpec ? await readBoundary(unitsSpec[0]) : streetBlocks?.blocks;
-  const units = unitsLayer ? unitsOfCells(grid, unitsLayer, { idField: unitsSpec?.[1], file: unitsSpec?.[0] ?? values.roads }) : undefined;
+  // without a layer, a --from parent planned on units keeps them (same grid only)
+  const units = unitsLayer ? unitsOfCells(grid, unitsLayer, { idField: unitsSpec?.[1], file: unitsSpec?.[0] ?? values.roads }) : parentFile ? unitsOnGrid(grid, parentFile.parsed.h3, parentFile.parsed.plan.units) : undefined;
   if (streetBlocks) {
     const r = streetBlocks.report;
     io.stdout.write(`units: ${r.blocks} street blocks from ${values.roads} (${r.slivers} slivers under 500 m² dropped, ${r.danglingEdges} dead-end road segments ignored)\n`);
@@ -402,7 +403,7 @@ export async function planCommand(argv: string[], io: CliIo): Promise<number> {
   }
 
   if (curveBudgets && initialPlan) {
-    const curve = changeCurve(grid, scores, initialPlan, curveBudgets, { beats, tolerance, seed, balanceOn, districts, districtIds, timeLimitMs });
+    const curve = changeCurve(grid, scores, initialPlan, curveBudgets, { beats, tolerance, seed, balanceOn, districts, districtIds, timeLimitMs, units });
     await writeOut(out, 'change-curve.json', { tolerance: curve.tolerance, balanceOn, points: curve.points });
     for (const p of curve.points) {
       io.stdout.write(
