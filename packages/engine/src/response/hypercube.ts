@@ -332,39 +332,50 @@ export function solveHypercubeExact(system: HypercubeSystem, options: HypercubeO
  * @example groupAllBusyProbability(2, 0.3) // ≈ 0.122 (independent units would give 0.09)
  */
 export function groupAllBusyProbability(m: number, rho: number, pQueue = 0, shape?: ArrayLike<number>): number {
-  if (!(rho > 0)) return 0;
-  if (m <= 1) return Math.min(1, rho);
-  if (rho >= 1) return 1;
+  return groupChain(m, rho, pQueue, shape).busy;
+}
+
+/**
+ * {@link groupAllBusyProbability} and the chain's ln a (a warm start for the next call):
+ * Newton's method on ln a, where d E[n] / d ln a = Var[n], to 1e-12 relative.
+ */
+function groupChain(m: number, rho: number, pQueue: number, shape?: ArrayLike<number>, lnStart?: number): { busy: number; lnA: number } {
+  if (!(rho > 0)) return { busy: 0, lnA: -Infinity };
+  if (m <= 1) return { busy: Math.min(1, rho), lnA: Math.log(rho) };
+  if (rho >= 1) return { busy: 1, lnA: Infinity };
   const q = Math.min(Math.max(0, pQueue), rho);
   const target = (m * (rho - q)) / (1 - q);
-  if (!(target > 0)) return q;
-  /** Mean busy and P(full) of the chain at load a. */
+  if (!(target > 0)) return { busy: q, lnA: -Infinity };
+  let lnA = lnStart !== undefined && Number.isFinite(lnStart) ? lnStart : Math.log(target);
+  let lo = -Infinity;
+  let hi = Infinity;
   let full = 0;
-  const meanBusy = (a: number): number => {
+  for (let it = 0; it < 100; it++) {
+    // the chain at load a: x_n ∝ Π_{i<n} a·shape[i] / n!
+    const a = Math.exp(lnA);
     let x = 1;
     let sum = 1;
     let first = 0;
+    let second = 0;
     for (let n = 1; n <= m; n++) {
       x = (x * a * (shape ? shape[n - 1]! : 1)) / n;
       sum += x;
       first += n * x;
+      second += n * n * x;
     }
     full = x / sum;
-    return first / sum;
-  };
-  let lo = 0;
-  let hi = target;
-  while (meanBusy(hi) < target && hi < 1e9) {
-    lo = hi;
-    hi *= 2;
+    const mean = first / sum;
+    const diff = target - mean;
+    if (Math.abs(diff) <= 1e-12 * target) break;
+    if (diff > 0) lo = lnA;
+    else hi = lnA;
+    const variance = second / sum - mean * mean;
+    let next = variance > 0 ? lnA + diff / variance : lnA + (diff > 0 ? 1 : -1);
+    // stay inside the bracket found so far (bisect when Newton jumps out of it)
+    if (!(next > lo && next < hi)) next = Number.isFinite(lo) && Number.isFinite(hi) ? (lo + hi) / 2 : lnA + Math.max(-2, Math.min(2, next - lnA));
+    lnA = next;
   }
-  for (let it = 0; it < 200 && hi - lo > 1e-13 * hi; it++) {
-    const mid = (lo + hi) / 2;
-    if (meanBusy(mid) < target) lo = mid;
-    else hi = mid;
-  }
-  meanBusy((lo + hi) / 2);
-  return q + (1 - q) * full;
+  return { busy: q + (1 - q) * full, lnA };
 }
 
 /**
@@ -380,9 +391,11 @@ function overflowLoadCorrelation(mmn: MmnFigures, lf: Float64Array, m: number, a
   const weight = new Float64Array(m);
   const others = n - m;
   const lnC = (a: number, b: number) => (b < 0 || b > a ? -Infinity : lf[a]! - lf[b]! - lf[a - b]!);
+  let pMax = 0;
+  for (let k = 0; k <= n; k++) pMax = Math.max(pMax, mmn.busyNoQueue[k]!);
   for (let k = 0; k <= n; k++) {
     const pk = mmn.busyNoQueue[k]! + (k === n ? mmn.pQueue : 0);
-    if (!(pk > 1e-300)) continue;
+    if (!(pk > 1e-16 * pMax)) continue; // ±8 standard deviations or so: the rest is below rounding
     for (let b = 0; b < m && b <= k; b++) {
       // P(b of the group busy | k busy) × P(`ahead` given others busy | k − b of the others busy)
       const hyp = Math.exp(lnC(m, b) + lnC(others, k - b) - lnC(n, k));
@@ -451,17 +464,13 @@ export function solveHypercubeApprox(system: HypercubeSystem, options: Hypercube
   const tol = options.tolerance ?? 1e-10;
   const maxIt = options.maxIterations ?? 1000;
   const h = exchangeableAllBusy(mmn);
-  const logH = new Float64Array(n + 1);
-  const logOneMinusH = new Float64Array(n + 1);
-  for (let m = 0; m <= n; m++) {
-    logH[m] = Math.log(Math.max(h[m]!, 1e-300));
-    logOneMinusH[m] = Math.log1p(-h[m]!);
-  }
-  const logEps = Math.log(eps);
+  const invOneMinusH = new Float64Array(n + 1);
+  for (let m = 0; m < n; m++) invOneMinusH[m] = 1 / (1 - h[m]!);
   const r = new Float64Array(groups);
   for (let g = 0; g < groups; g++) r[g] = units[g]! > 0 ? rho : 0;
   const busy = new Float64Array(groups); // B_g
-  const logRatio = new Float64Array(groups); // ln(B_g / H(m_g))
+  const ratio = new Float64Array(groups); // B_g / H(m_g)
+  const lnLoad = new Float64Array(groups).fill(NaN); // each group chain's ln a, a warm start
   const work = new Float64Array(groups); // Σ_j λ_j s_jg
   const prefs = system.preference;
   const lambda = c.lambda;
@@ -504,8 +513,10 @@ export function solveHypercubeApprox(system: HypercubeSystem, options: Hypercube
     for (let g = 0; g < groups; g++) {
       const m = units[g]!;
       if (m === 0) continue;
-      busy[g] = groupAllBusyProbability(m, Math.min(r[g]!, 1 - 1e-12), mmn.pQueue, shapes[g]);
-      logRatio[g] = Math.log(Math.max(busy[g]!, 1e-300)) - logH[m]!;
+      const chain = groupChain(m, Math.min(r[g]!, 1 - 1e-12), mmn.pQueue, shapes[g], lnLoad[g]);
+      busy[g] = chain.busy;
+      lnLoad[g] = chain.lnA;
+      ratio[g] = h[m]! > 0 ? busy[g]! / h[m]! : 0;
     }
   };
 
@@ -517,7 +528,7 @@ export function solveHypercubeApprox(system: HypercubeSystem, options: Hypercube
     const pr = prefs[a]!;
     let count = 0;
     let first = -1;
-    let logAhead = 0; // ln Π_{h ahead} B_h / H(m_h)
+    let prodAhead = 1; // Π_{h ahead} B_h / H(m_h)
     let ahead = 0; // units ahead
     let tail = 0;
     for (let t = 0; t < pr.length; t++) {
@@ -530,15 +541,16 @@ export function solveHypercubeApprox(system: HypercubeSystem, options: Hypercube
         count = 1;
       } else {
         const free = ahead + m <= n ? h[ahead]! - h[ahead + m]! : h[ahead]!;
-        const s = free > 0 ? Math.exp(logAhead + Math.log(free) - logOneMinusH[m]!) * (1 - busy[g]!) : 0;
+        const s = prodAhead * free * invOneMinusH[m]! * (1 - busy[g]!);
         posGroup[count] = g;
         posAhead[count] = ahead;
         posShare[count++] = s;
         tail += s;
       }
-      logAhead += logRatio[g]!;
+      prodAhead *= ratio[g]!;
       ahead += m;
-      if (ahead >= n || logAhead + logH[ahead]! < logEps) break;
+      // P(every group so far busy) ≈ prodAhead · H(units so far): the rest of the list is negligible
+      if (ahead >= n || !(prodAhead * h[ahead]! >= eps)) break;
     }
     // the own group answers 1 − B (at most 1 − P_W); the rest of the non-queued calls go down the list
     const rest = Math.max(0, busy[first]! - pW);
