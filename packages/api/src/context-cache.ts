@@ -5,6 +5,7 @@
 import { buildContext, gridOfPlanJson, loadPlanJson, type ContextInputs, type LoadedPlan, type PlanContext } from './engine-service.js';
 import type { Grid } from '@beatplan/engine';
 import { ApiError, type FieldError } from './errors.js';
+import type { LoadedPlanParts } from './jobs/compute-protocol.js';
 import type { ContextInput } from './schemas.js';
 import type { DatasetKind, DatasetRecord, Store } from './store/store.js';
 
@@ -77,18 +78,74 @@ export class ContextCache {
 /**
  * Grids of stored plans, rebuilt from plan.json once per plan (every version of a plan has the
  * same grid) and kept for the most recently used plans; plan versions parsed on top of them.
+ * The compute workers parse (`load`); the request thread only keeps the grids they sent
+ * (`get` / `set`), so that a plan's next version crosses without its grid.
  */
 export class PlanGridCache {
   private readonly grids = new Map<string, Grid>();
   constructor(private readonly size = 16) {}
 
-  /** The loaded plan of a version's plan.json. */
+  /** The loaded plan of a version's plan.json (heavy: 1–3 s on Chicago; compute workers only). */
   load(planId: string, planJson: string): LoadedPlan {
-    let grid = this.grids.get(planId);
-    if (grid) this.grids.delete(planId);
-    else grid = gridOfPlanJson(planJson);
-    this.grids.set(planId, grid);
-    while (this.grids.size > this.size) this.grids.delete(this.grids.keys().next().value!);
+    const grid = this.get(planId) ?? gridOfPlanJson(planJson);
+    this.set(planId, grid);
     return loadPlanJson(planJson, grid);
   }
+
+  /** The cached grid of a plan (marked most recently used), or undefined. */
+  get(planId: string): Grid | undefined {
+    const grid = this.grids.get(planId);
+    if (grid) {
+      this.grids.delete(planId);
+      this.grids.set(planId, grid);
+    }
+    return grid;
+  }
+
+  /** Keeps `grid` as the grid of plan `planId`. */
+  set(planId: string, grid: Grid): void {
+    this.grids.delete(planId);
+    this.grids.set(planId, grid);
+    while (this.grids.size > this.size) this.grids.delete(this.grids.keys().next().value!);
+  }
+}
+
+/**
+ * A loaded plan as plain data for another process: the grid without `indexOf` (left out
+ * entirely when `withGrid` is false).
+ * @example worker: post(loadedPlanParts(p, true)); request thread: loadedPlanOfParts(parts)
+ */
+export function loadedPlanParts(p: LoadedPlan, withGrid: boolean): LoadedPlanParts {
+  const { grid, ...rest } = p;
+  if (!withGrid) return rest;
+  const { indexOf: _indexOf, ...parts } = grid;
+  return { ...rest, grid: parts };
+}
+
+/**
+ * A loaded plan back from {@link loadedPlanParts}: `indexOf` restored as a binary search over
+ * the grid's sorted H3 ids (no per-cell work on the request thread).
+ * @param grid the plan's grid when the parts came without one
+ * @throws ApiError `INTERNAL` when the parts carry no grid and none is given
+ */
+export function loadedPlanOfParts(parts: LoadedPlanParts, grid?: Grid): LoadedPlan {
+  const { grid: gridParts, ...rest } = parts;
+  if (gridParts) {
+    const h3 = gridParts.h3;
+    const indexOf = (h: string): number => {
+      let lo = 0;
+      let hi = h3.length - 1;
+      while (lo <= hi) {
+        const mid = (lo + hi) >>> 1;
+        const c = h3[mid]!;
+        if (c === h) return mid;
+        if (c < h) lo = mid + 1;
+        else hi = mid - 1;
+      }
+      return -1;
+    };
+    return { ...rest, grid: { ...gridParts, indexOf } };
+  }
+  if (!grid) throw new ApiError('INTERNAL', 'a loaded plan came without its grid');
+  return { ...rest, grid };
 }

@@ -6,17 +6,15 @@
  */
 import type { CountBins, Grid, PlanMetrics } from '@beatplan/engine';
 import type { AppContext } from './app-context.js';
-import { engineFileName, resolveInputs } from './context-cache.js';
+import { engineFileName, loadedPlanOfParts, resolveInputs } from './context-cache.js';
 import {
   coarseCellsOf,
   cellEdgeLengthKm,
   incidentBinsOf,
   parsePlanJson,
   publicWorkload,
-  meetingPlaces,
   evaluateLoadedPlan,
   planBeatsGeojson,
-  readVenues,
   type LoadedPlan,
   type MeetingPlaceDto,
   privacyDto,
@@ -26,7 +24,7 @@ import {
   type SerializedPlan,
 } from './engine-service.js';
 import { ApiError } from './errors.js';
-import type { ComputeTask, RoadsFile } from './jobs/compute-protocol.js';
+import type { ComputeTask, LoadedPlanParts, RoadsFile } from './jobs/compute-protocol.js';
 import { publicLoadedPlan, publicMetrics } from './public-view.js';
 import type { CellsDto } from './dto.js';
 import type { ContextInput } from './schemas.js';
@@ -294,10 +292,20 @@ export class PlanAccess {
     return this.ctx.contexts.get(await resolveInputs(this.store, p.inputs as ContextInput & { beats?: number }, 'plan.inputs'));
   }
 
+  /**
+   * A version, loaded once while recently used. plan.json is parsed and its grid rebuilt in a
+   * compute worker (1–3 s on Chicago, never on the request thread); the worker sends the typed
+   * arrays back, without the grid when this thread already holds the plan's grid. The worker
+   * then holds the version for the response figures that usually follow.
+   */
   private entry(p: PlanRecord, v: PlanVersionRecord): Promise<VersionEntry> {
     return this.ctx.versions.get(p.id, v.version, async () => {
       const json = (await this.store.getBlob(v.planBlobRef)).toString('utf8');
-      return { loaded: this.ctx.plans.load(p.id, json), json, derived: new Map() };
+      const grid = this.ctx.plans.get(p.id);
+      const parts = await this.ctx.compute.run<LoadedPlanParts>(p.id, v.version, async () => json, { kind: 'load', grid: !grid });
+      const loaded = loadedPlanOfParts(parts, grid);
+      if (!grid) this.ctx.plans.set(p.id, loaded.grid);
+      return { loaded, json, derived: new Map() };
     });
   }
 
@@ -442,9 +450,12 @@ export class PlanAccess {
     const d = await this.store.getDataset(settings.venues);
     if (!d || d.kind !== 'venues') return null;
     const e = await this.entry(p, v);
+    // in a compute worker: on the plan's roads (when it names a roads dataset) the walks are
+    // Dijkstras on the road graph, seconds on a city
     return PlanVersionCache.memo(e, `meetings:${d.id}`, async () => {
-      const fc = await readVenues(this.store.blobPath(d.blobRef), `venues-${d.id.slice(0, 8)}.geojson`);
-      return meetingPlaces(e.loaded, fc, String(d.info.idProperty ?? 'id'), String(d.info.nameProperty ?? 'name'));
+      const venues = { path: this.store.blobPath(d.blobRef), fileName: `venues-${d.id.slice(0, 8)}.geojson`, idProperty: String(d.info.idProperty ?? 'id'), nameProperty: String(d.info.nameProperty ?? 'name') };
+      const roads = await this.roadsFile(p);
+      return this.ctx.compute.run<Map<string, MeetingPlaceDto>>(p.id, v.version, async () => e.json, { kind: 'meetings', venues, ...(roads ? { roads } : {}) });
     });
   }
 

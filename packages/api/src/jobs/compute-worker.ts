@@ -1,13 +1,14 @@
 /**
  * Entry of a compute worker process: answers {@link ComputeRequest}s (IPC messages) one at a
- * time on plan versions it keeps loaded (a few, least recently used first out) with their
+ * time (loading a version for the request thread, response figures, what-ifs, meeting places)
+ * on plan versions it keeps loaded (a few, least recently used first out) with their
  * travel models (built on first use: shift independent, so every response and what-if of a
  * version shares one). Started by `ComputePool`; never imported. Exits when the API process
  * goes away.
  */
 import { buildTravelModel, withRoads, type RoadNetwork, type TravelModel } from '@beatplan/engine';
-import { PlanGridCache } from '../context-cache.js';
-import { allocatedOfficersOf, planResponse, readRoadNetwork, requiredUnits, REQUIRED_OFFICERS_RULE, whatIfUnits, type LoadedPlan } from '../engine-service.js';
+import { loadedPlanParts, PlanGridCache } from '../context-cache.js';
+import { allocatedOfficersOf, meetingPlaces, planResponse, readRoadNetwork, readVenues, requiredUnits, REQUIRED_OFFICERS_RULE, whatIfUnits, type LoadedPlan } from '../engine-service.js';
 import { isEngineError } from '../errors.js';
 import type { ComputeReply, ComputeRequest, ComputeTask } from './compute-protocol.js';
 
@@ -36,6 +37,11 @@ async function roadGraph(file: NonNullable<ComputeTask['roads']>): Promise<RoadN
 
 async function compute(v: Version, task: ComputeTask): Promise<unknown> {
   const { p } = v;
+  if (task.kind === 'load') return loadedPlanParts(p, task.grid);
+  if (task.kind === 'meetings') {
+    const { path, fileName, idProperty, nameProperty } = task.venues;
+    return meetingPlaces(p, await readVenues(path, fileName), idProperty, nameProperty, task.roads ? await roadGraph(task.roads) : undefined);
+  }
   // the model estimateResponse would build itself: workload-weighted atoms of this plan, on the
   // plan's roads when it names a roads dataset
   if (!v.travel) {

@@ -6,6 +6,8 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadPlanJson, meetingPlaces } from '@beatplan/engine';
+import { readRoadNetwork, readVenues } from '@beatplan/engine/io';
 import { demoIncidents } from '../../../../test/support/demo-data.js';
 import { createPlan, removeDir, startHarness, waitForJob, type Harness } from '../testing/harness.js';
 
@@ -14,6 +16,7 @@ const demo = (f: string) => fileURLToPath(new URL(`../../../../data/demo/${f}`, 
 let h: Harness;
 let data: { boundary: string; incidents: string; roads: string };
 let onRoads: string;
+let straightLine: string;
 
 async function upload(path: string, type: string, body: string): Promise<{ status: number; body: Record<string, any> }> {
   const r = await h.http.post(`/api/v1/datasets/${path}`).set(h.auth('analyst')).set('Content-Type', type).send(body);
@@ -66,7 +69,7 @@ describe('roads dataset', () => {
   it("a plan that names the roads reports the road travel model in its response figures; without them the straight-line rule", async () => {
     const base = { boundary: data.boundary, incidents: data.incidents, beats: 6, resolution: 8, seed: 1 };
     onRoads = await createPlan(h, { ...base, name: 'on roads', roads: data.roads }, 120_000);
-    const straight = await createPlan(h, { ...base, name: 'straight line' }, 120_000);
+    const straight = (straightLine = await createPlan(h, { ...base, name: 'straight line' }, 120_000));
     const r = await h.http.get(`/api/v1/plans/${onRoads}/response`).set(h.auth('analyst'));
     expect(r.status, JSON.stringify(r.body)).toBe(200);
     expect(r.body.assumptions.travel).toMatch(/^road network/);
@@ -84,6 +87,40 @@ describe('roads dataset', () => {
     expect(w.body.before.assumptions.travel).toMatch(/^road network/);
     expect(w.body.after.assumptions.travel).toMatch(/^road network/);
     expect(w.body.before.city).toEqual(r.body.city);
+  }, 240_000);
+
+  it("the plan's meeting places: residents walk on its roads (as the CLI's --roads), the same figures as the engine's", async () => {
+    const v = await h.http.post('/api/v1/datasets/venues?name=Venues').set(h.auth('analyst')).set('Content-Type', 'application/geo+json').send(readFileSync(demo('venues.geojson'), 'utf8'));
+    expect(v.status, JSON.stringify(v.body)).toBe(201);
+    const walks = async (plan: string) => {
+      const put = await h.http.put(`/api/v1/plans/${plan}/meetings`).set(h.auth('commander')).send({ venues: v.body.id });
+      expect(put.status, JSON.stringify(put.body)).toBe(200);
+      return put.body.beats as Array<{ beat: string; place: { name: string | null; meanWalkMinutes: number | null } | null }>;
+    };
+    const roads = await walks(onRoads);
+    const straight = await walks(straightLine);
+    // the engine on the same plan.json, venues and street grid: with the roads, and without
+    const planJson = (await h.http.get(`/api/v1/plans/${onRoads}/export?format=plan`).set(h.auth('analyst'))).text;
+    const loaded = loadPlanJson(planJson);
+    const fc = await readVenues(demo('venues.geojson'), 'venues.geojson');
+    const expected = meetingPlaces(loaded, fc, 'id', 'name', await readRoadNetwork(demo('roads.geojson'), 'roads.geojson'));
+    const unroaded = meetingPlaces(loaded, fc, 'id', 'name');
+    expect(roads.length).toBe(6);
+    for (const b of roads) {
+      expect(b.place, b.beat).toEqual(expected.get(b.beat));
+      expect(b.place?.meanWalkMinutes, b.beat).toBeGreaterThan(0);
+    }
+    // the straight-line plan has the same beats (same inputs and seed): its walks are the rule's
+    for (const b of straight) expect(b.place, b.beat).toEqual(unroaded.get(b.beat));
+    // streets make walks longer than straight line × 1.3 on the whole (the grid's detours)
+    const mean = (bs: typeof roads) => bs.reduce((s, b) => s + (b.place?.meanWalkMinutes ?? 0), 0) / bs.length;
+    expect(mean(roads)).not.toBeCloseTo(mean(straight), 1);
+    // the public lookup names the same place
+    const beat = roads[0]!;
+    const hit = expected.get(beat.beat)!;
+    const look = await h.http.get(`/api/v1/plans/${onRoads}/lookup?lng=${hit.position![0]}&lat=${hit.position![1]}`).set(h.auth('viewer'));
+    expect(look.status).toBe(200);
+    if (look.body.beat) expect(look.body.meetingPlace).toEqual(expected.get(look.body.beat));
   }, 240_000);
 
   it("the plan's simulation travels on the roads too", async () => {

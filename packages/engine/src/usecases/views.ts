@@ -7,7 +7,7 @@ import { BeatplanError } from '../errors.js';
 import { gridFromCells, type Grid } from '../grid/index.js';
 import { comparePlans, planFromJson, type PlanComparison } from '../plan/index.js';
 import type { FeatureCollection, Point } from 'geojson';
-import { chooseMeetingPlaces } from '../response/index.js';
+import { chooseMeetingPlaces, type RoadNetwork } from '../response/index.js';
 import { aggregateCounts, binMeans, type CountBins } from '../score/index.js';
 import { evaluationOptionsOf, parsePlanJson, type LoadedPlan, type ParsedPlanJson } from './stored-plan.js';
 
@@ -133,11 +133,12 @@ export interface MeetingPlaceDto {
 
 /**
  * Each beat's meeting place among `venues` (the one minimising the residents' walk,
- * `chooseMeetingPlaces`), by beat id.
+ * `chooseMeetingPlaces`), by beat id. With `roads`, residents walk along the road graph (as
+ * the CLI's `--roads`); without, straight line × 1.3 plus barrier detours.
  * @example meetingPlaces(p, venues, 'id', 'name').get('B001')?.name
  */
-export function meetingPlaces(p: LoadedPlan, venues: FeatureCollection<Point>, idProperty: string, nameProperty: string): Map<string, MeetingPlaceDto> {
-  const m = chooseMeetingPlaces(p.grid, p.plan, p.scores.population, venues, { idProperty });
+export function meetingPlaces(p: LoadedPlan, venues: FeatureCollection<Point>, idProperty: string, nameProperty: string, roads?: RoadNetwork): Map<string, MeetingPlaceDto> {
+  const m = chooseMeetingPlaces(p.grid, p.plan, p.scores.population, venues, { idProperty, ...(roads ? { roads } : {}) });
   const out = new Map<string, MeetingPlaceDto>();
   m.beats.forEach((b, k) => {
     const f = b.venue !== null ? venues.features[b.venue] : undefined;
