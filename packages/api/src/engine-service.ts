@@ -36,6 +36,7 @@ export {
   publicWorkload,
   privacyDto,
   comparePlanPair,
+  planEquity,
   meetingPlaces,
   coarseCellsOf,
   cellEdgeLengthKm,
@@ -69,6 +70,7 @@ export {
   scoredCellsOfCsv,
   // grid + scores, plan, staff and what-if from files
   buildContext,
+  readIdPolygons,
   planOnFiles,
   staffPlanFromFiles,
   whatIfFromFiles,

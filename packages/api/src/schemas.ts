@@ -370,7 +370,7 @@ export const CellsSchema = z
     aggregated: z.boolean().optional().meta({ description: 'True when the cells are coarser H3 cells summing the plan\'s (a `bbox` with a low `zoom`); always sent by this server' }),
     columns: z.array(z.string()).meta({
       description:
-        'Names of the row values, the cells.csv vocabulary: `h3`, `beat` (`""` unassigned), `workload` (officer-hours per week), `need` (community hours per week), then in a full analyst answer `incidents`, `population`, `workload_<shift>`…; in a viewer answer `population` (no incident count, no per-shift workload); with `bbox` `h3, beat, workload, need`',
+        'Names of the row values, the cells.csv vocabulary: `h3`, `beat` (`""` unassigned), `workload` (officer-hours per week), `need` (community hours per week), then in a full analyst answer `incidents`, `population`, `workload_<shift>`…; in a viewer answer `population` (no incident count, no per-shift workload); with `bbox` `h3, beat, workload, need`; last, for a plan made on units, `unit` (the unit id of the cell)',
       examples: [['h3', 'beat', 'workload', 'need', 'incidents', 'population', 'workload_0-8', 'workload_8-16', 'workload_16-24']],
     }),
     rows: z.array(z.array(z.union([z.string(), z.number(), z.null()]))).meta({
@@ -389,6 +389,26 @@ export const CompareQuery = z.object({
   with: IdSchema.meta({ description: 'The other plan (same grid)' }),
   version: z.coerce.number().int().min(1).optional(),
   withVersion: z.coerce.number().int().min(1).optional(),
+});
+
+/** `GET /plans/:id/equity` query. */
+export const EquityQuery = z.object({
+  areas: IdSchema.meta({ description: 'Areas: a dataset of kind `beats` (polygons with an id property, e.g. community areas). Same as the CLI\'s --areas FILE:FIELD.' }),
+  version: z.coerce.number().int().min(1).optional().meta({ description: 'Default: the current version' }),
+});
+
+/** One area's hours as the equity lens reports them (see `equityByArea`). */
+const EquityReportSchema = z.looseObject({
+  areas: z.array(z.looseObject({ id: z.string() })).meta({ description: 'Per area: residents, incidents, officer / community / reactive hours per week, per 1,000 residents and per incident' }),
+  cellsOutside: z.number().int(),
+});
+
+/** `GET /plans/:id/equity`: the equity lens of a plan version, against the current beats it was made from. */
+export const EquitySchema = z.object({
+  staffingRule: z.string().meta({ description: 'The officers the hours assume (the time model\'s required officers)' }),
+  plan: EquityReportSchema,
+  existing: EquityReportSchema.nullable().meta({ description: 'The current beats the plan was made from (`existing`), null when none' }),
+  change: z.looseObject({ areas: z.array(z.looseObject({ id: z.string() })) }).nullable().meta({ description: 'Per area, current beats → plan' }),
 });
 
 /** `GET /plans/:id/export` query. */

@@ -75,6 +75,28 @@ describe('plan options from the CLI', () => {
     expect(bad.body.errors[0].path).toBe('body.locked');
   });
 
+  it('the equity lens (the CLI\'s --areas): per area, plan against the current beats it was made from', async () => {
+    const planId = await createPlan(h, { ...data, existing: districts, beats: 3, resolution: 9, seed: 1 });
+    const r = await h.http.get(`/api/v1/plans/${planId}/equity?areas=${districts}`).set(h.auth('analyst'));
+    expect(r.status, JSON.stringify(r.body)).toBe(200);
+    expect(r.body.staffingRule).toContain('required by the time model');
+    const ids = (rep: { areas: Array<{ id: string }> }) => rep.areas.map((x) => x.id);
+    expect(ids(r.body.plan)).toEqual(['0101', '0102']);
+    expect(ids(r.body.existing)).toEqual(['0101', '0102']);
+    expect(ids(r.body.change)).toEqual(['0101', '0102']);
+    // the areas' cells and reactive hours do not depend on the plan; officer hours do
+    type Area = { cells: number; reactiveHours: { hours: number }; officerHours: { hours: number } };
+    r.body.plan.areas.forEach((x: Area, k: number) => {
+      expect(x.cells).toBe(r.body.existing.areas[k].cells);
+      expect(x.reactiveHours.hours).toBeCloseTo(r.body.existing.areas[k].reactiveHours.hours, 6);
+      expect(x.officerHours.hours).toBeGreaterThan(0);
+    });
+    expect((await h.http.get(`/api/v1/plans/${planId}/equity?areas=${districts}`).set(h.auth('viewer'))).status).toBe(403);
+    const wrong = await h.http.get(`/api/v1/plans/${planId}/equity?areas=${units}`).set(h.auth('analyst'));
+    expect(wrong.status).toBe(400);
+    expect(wrong.body.errors[0].path).toBe('query.areas');
+  });
+
   it('a districts or units id of another kind is 400 naming the field', async () => {
     for (const field of ['districts', 'units'] as const) {
       const r = await h.http.post('/api/v1/plans').set(h.auth('analyst')).send({ ...data, beats: 2, [field]: data.incidents });

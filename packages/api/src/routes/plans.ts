@@ -15,6 +15,8 @@ import {
   planCellsJson,
   setLocked,
   type SerializedPlan,
+  planEquity,
+  readIdPolygons,
   type StaffFileOptions,
 } from '../engine-service.js';
 import { ApiError } from '../errors.js';
@@ -25,6 +27,8 @@ import {
   CellsSchema,
   StaffingRunSchema,
   CompareQuery,
+  EquityQuery,
+  EquitySchema,
   EditResultSchema,
   ExportQuery,
   IdParams,
@@ -450,6 +454,30 @@ export function planRoutes(t: RouteTable, ctx: AppContext): { submitPlan: (body:
       const k = publicK(principal);
       const { bins } = await access.incidentBins(v, k ?? 1);
       res.setHeader('ETag', planEtag(p.id, v.version)).setHeader('Vary', 'Authorization').json(incidentBinsDto(bins, v.version, k !== undefined));
+    },
+  });
+
+  t.add({
+    method: 'get',
+    path: '/plans/:id/equity',
+    operationId: 'getPlanEquity',
+    summary: 'The equity lens of a plan: officer, community and reactive hours per area, plan against the current beats',
+    description:
+      'Per area (a dataset of kind `beats`, e.g. community areas): residents, incidents, and officer / community / reactive hours per week, per 1,000 residents and per incident, for this plan and for the current beats it was made from (`existing`), with the change — the equity.json of `beatplan plan --areas`, from the same engine use-case. Figures of small areas, so the route is for analysts.',
+    tag: 'plans',
+    role: 'analyst',
+    params: IdParams,
+    query: EquityQuery,
+    responses: { 200: { description: 'Equity per area', schema: EquitySchema } },
+    handler: async ({ res, params, query }) => {
+      const p = await getPlan(params.id);
+      const v = await getVersion(p, query.version);
+      const d = await store.getDataset(query.areas);
+      if (!d || d.kind !== 'beats') {
+        throw new ApiError('VALIDATION_FAILED', `query.areas: no dataset of kind beats ${query.areas}`, { errors: [{ path: 'query.areas', message: 'no dataset of kind beats (polygons with an id property) with this id' }] });
+      }
+      const areas = await readIdPolygons({ path: store.blobPath(d.blobRef), fileName: engineFileName(d), idField: String(d.info.idField) });
+      res.json(planEquity((await loadPlan(p, v)).loaded, areas));
     },
   });
 

@@ -10,3 +10,4 @@ export * from './edit.js';
 export * from './staff.js';
 export * from './response.js';
 export * from './views.js';
+export * from './equity.js';

@@ -11,9 +11,6 @@ import { cellsToPolygons } from '../../grid/locate.js';
 import { readBoundary } from '../../io/read-geojson-layers.js';
 import { readJson } from '../../io/json.js';
 import { requiredByShift } from '../../staff/staff-beats.js';
-import { DEFAULT_OFFICER_HOURS_PER_WEEK, unitsOnDutyByShift } from '../../staff/time-model.js';
-import { shiftLengthHours } from '../../score/shifts.js';
-import { compareEquity, equityByArea } from '../../response/equity.js';
 import { REQUIRED_OFFICERS_RULE, withPlanFigures } from '../plan-figures.js';
 import { staffingInputOfPlan } from '../../staff/from-plan.js';
 import { comparePlans, evaluatePlan, importPlan } from '../../plan/evaluate.js';
@@ -30,6 +27,7 @@ import { unitsFromRoads } from '../../units/from-roads.js';
 import type { LineLike } from '../../geo/geojson.js';
 import { terminalProgress } from '../progress.js';
 import { parentPlanOnGrid, parseBalance } from '../../usecases/plan.js';
+import { equityOfPlans } from '../../usecases/equity.js';
 import { CITY_OPTIONS, ingestWarnings, intFlag, loadCityFromArgs, numberFlag, readRoads, required, ROADS_OPTION, roundTimings, SLIVER_POLSBY_POPPER, sliverFeatures, writeOut } from '../inputs.js';
 import { parseOptions, type CommandHelp, type OptionTable } from '../options.js';
 import type { CliIo } from '../run.js';
@@ -389,17 +387,8 @@ export async function planCommand(argv: string[], io: CliIo): Promise<number> {
     // Equity lens: officer, community and reactive hours per area, current beats vs plan.
     const [file, idField] = splitSpec(values.areas, '--areas');
     const areas = await readIdPolygons(file, idField, 'areas');
-    const areaOfCell = cellsToPolygons(grid, areas.fc);
-    // Officer hours by the time model: required officers × 36 h (units on duty × shift hours × 7).
-    const units = (p: BeatPlan) => unitsOnDutyByShift(requiredByShift(staffingInputOfPlan(grid, p, scores)), scores.shifts.map(shiftLengthHours), DEFAULT_OFFICER_HOURS_PER_WEEK);
-    const after = equityByArea(plan, scores, units(plan), areaOfCell, { areaIds: areas.ids });
-    const before = existingPlan ? equityByArea(existingPlan, scores, units(existingPlan), areaOfCell, { areaIds: areas.ids }) : null;
-    await writeOut(out, 'equity.json', {
-      staffingRule: REQUIRED_OFFICERS_RULE,
-      plan: after,
-      existing: before,
-      change: before ? compareEquity(before, after) : null,
-    });
+    // the same use-case as the API's GET /plans/{id}/equity
+    await writeOut(out, 'equity.json', equityOfPlans(grid, scores, plan, areas, existingPlan));
   }
 
   if (curveBudgets && initialPlan) {
