@@ -85,7 +85,8 @@ export async function startStack(uiDir: string): Promise<Stack> {
     res.writeHead(200, { 'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream' }).end(readFileSync(file));
   };
   const server: Server = createServer((req, res) => {
-    if ((req.url ?? '').startsWith('/api/')) (app.app as unknown as (q: IncomingMessage, s: ServerResponse) => void)(req, res);
+    // the API app answers /api/… and the map's configuration (/map-config.json, /basemap.pmtiles), as `beatplan serve` does
+    if (/^\/(api\/|map-config\.json|basemap\.pmtiles)/.test(req.url ?? '')) (app.app as unknown as (q: IncomingMessage, s: ServerResponse) => void)(req, res);
     else serveStatic(req, res);
   });
   await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
@@ -191,7 +192,7 @@ export interface DrawnLabel {
   top: number;
   right: number;
   bottom: number;
-  /** The beat of the cell drawn under the label's centre (`bp-cells-fill`), or null for none. */
+  /** The beat drawn under the label's centre (its merged area below zoom 12, `bp-beat-areas`, else its cell, `bp-cells-fill`), or null for none. */
   beatUnder: string | null;
 }
 
@@ -218,7 +219,7 @@ export function drawnLabels(page: Page): Promise<{ total: number; onScreen: numb
         const r = n.getBoundingClientRect();
         const cx = (r.left + r.right) / 2 - mapBox.left;
         const cy = (r.top + r.bottom) / 2 - mapBox.top;
-        const f = m.queryRenderedFeatures([cx, cy], { layers: ['bp-cells-fill'] })[0];
+        const f = m.queryRenderedFeatures([cx, cy], { layers: ['bp-beat-areas', 'bp-cells-fill'] })[0];
         const b = f?.properties?.b;
         return { beat: n.dataset.beat!, left: r.left, top: r.top, right: r.right, bottom: r.bottom, beatUnder: typeof b === 'number' ? (a.model!.beatIds[b] as string) : null };
       })

@@ -101,8 +101,8 @@ describe.skipIf(!haveChromium())('planning map (demo city)', () => {
     expect(info.bars).toBe(40);
     await page.mouse.move(10, 10);
     await page.waitForTimeout(300);
-    // what is drawn: every beat's cells, and beat numbers that do not overlap, each on its own beat
-    const drawnBeats = await page.evaluate(() => new Set(window.__beatplan!.map.queryRenderedFeatures({ layers: ['bp-cells-fill'] }).map((f) => f.properties.b as number)).size);
+    // what is drawn: every beat's fill (its merged area at city zoom, its cells from zoom 12), and beat numbers that do not overlap, each on its own beat
+    const drawnBeats = await page.evaluate(() => new Set(window.__beatplan!.map.queryRenderedFeatures({ layers: ['bp-beat-areas', 'bp-cells-fill'] }).map((f) => f.properties.b as number)).size);
     expect(drawnBeats).toBe(40);
     // the ground reference: the river (a barrier of the plan) is drawn over the cells, and in the legend
     await page.waitForFunction(() => window.__beatplan!.map.getLayer('bp-ref-barriers-line') !== undefined, null, { timeout: 30_000 });

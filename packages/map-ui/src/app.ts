@@ -8,7 +8,7 @@
  * then the API decides; a refusal (409) rolls it back and says why.
  */
 import type { PageDto } from '@beatplan/api';
-import { addProtocol, Map as MapLibreMap, setWorkerCount, setWorkerUrl, type StyleSpecification, type VectorTileSource } from 'maplibre-gl';
+import { addProtocol, Map as MapLibreMap, setWorkerCount, setWorkerUrl, type StyleSpecification } from 'maplibre-gl';
 import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
 import { ApiClient, ApiProblem, type EditResultDto, type JobDto, type PlanDto } from './api-client.js';
 import {
@@ -16,8 +16,9 @@ import {
   beatAdjacency,
   beatNeighbours,
   brushCells,
-  cellEdgeKm,
   cellsToModel,
+  isUnitEdge,
+  withWholeUnits,
   csvToScoreDetail,
   edgesOfCells,
   isBeatEdge,
@@ -32,15 +33,13 @@ import type { HeatSummary } from './heat.js';
 import { loadBaseStyle, type MapBasemap } from './layers/basemap.js';
 import { HeatLayer } from './layers/heat-layer.js';
 import { applyFill, applySelection } from './layers/plan-fill.js';
+import { boundsOf, PlanLayers } from './layers/plan-layers.js';
 import { mapLegend } from './legend.js';
 import {
-  composeStyle,
   formatNumber,
   LAYERS,
   offlineBaseStyle,
   planLayers,
-  planSources,
-  shiftProperty,
   SOURCE_LAYERS,
   SOURCES,
   type ColourMode,
@@ -68,7 +67,7 @@ import { KeyboardPaint } from './panels/keyboard-paint.js';
 import { peopleCount, plainError } from './words.js';
 import { initialViewState, Store, type ViewState } from './store.js';
 import { SHORTCUTS, shortcutAction, type ShortcutAction } from './shortcuts.js';
-import { buildTileIndex, installTileProtocol, registerTileProvider, tileStats, unregisterTileProvider } from './vector-tiles.js';
+import { installTileProtocol, tileStats } from './vector-tiles.js';
 
 setWorkerUrl(workerUrl);
 // two workers parse the first tiles of a big plan side by side (MapLibre's default is one)
@@ -189,11 +188,8 @@ export class PlanningApp {
   private job: JobDto | null = null;
   private baseStyle: StyleSpecification = offlineBaseStyle();
   private hoverFrame = 0;
-  /** Tile provider key of the plan on the map, and the generation of its outline tiles. */
-  private tileKey: string | null = null;
-  private tileSeq = 0;
-  private outlineSeq = 0;
-  private outlineTimer: ReturnType<typeof setTimeout> | null = null;
+  /** The plan's sources and layers; created with the map. */
+  private planLayers!: PlanLayers;
   private prefetch: { id: string; data: Promise<PlanData>; t0: number } | null = null;
   /** Incidents heat layer: on/off, available on this server, answers per plan version. */
   private heatLayer!: HeatLayer;
@@ -253,6 +249,7 @@ export class PlanningApp {
       doubleClickZoom: false,
     });
     await new Promise<void>((ok) => (this.map.loaded() ? ok() : this.map.once('load', () => ok())));
+    this.planLayers = new PlanLayers(this.map);
     this.labels = new BeatLabelsLayer(this.map).mount();
     this.reference = new ReferenceLayers(this.map, this.api, LAYERS.areas);
     this.keyboardPaint = new KeyboardPaint(this.map, {
@@ -405,9 +402,10 @@ export class PlanningApp {
     this.comparedWith = null;
     this.overlayOf = null;
     this.staffingPanel.reset();
-    this.installLayers();
+    this.planLayers.install(model, { ...this.fillOptions(), selectedBeat: null }, this.heatOn);
+    // a plan made on units: their edges drawn thin under the beat outlines
+    for (let e = 0; model.units && e < model.edgeA.length; e++) if (isUnitEdge(model, e)) this.map.setFeatureState({ ...EDGE, id: e }, { u: 1 });
     void this.reference.show(plan.id).then(() => this.renderLegend());
-    this.revealWhenLoaded();
     const t3 = performance.now();
     const bb = boundsOf(model);
     this.map.fitBounds(bb, { padding: 20, duration: 0 });
@@ -467,8 +465,7 @@ export class PlanningApp {
       this.model.detail = csvToScoreDetail(this.model, csv);
       this.fillShiftSelect();
       // re-cut the cell tiles, which now carry the shift columns
-      const src = this.map.getSource(SOURCES.cells) as VectorTileSource | undefined;
-      if (src && this.tileKey) src.setTiles([`${src.tiles[0]!.split('?')[0]}?d=1`]);
+      this.planLayers.refreshCells();
     } catch (e) {
       this.say(`Per-shift scores unavailable (${errorText(e)}); colouring by the weekly total.`);
     }
@@ -505,79 +502,6 @@ export class PlanningApp {
     this.refreshButtons();
     touched.delete(-1);
     return { cells: changed.length, beats: touched.size };
-  }
-
-  /**
-   * Re-cuts the city-wide outline tiles (`beats`, below the live-edge zoom) from the model after
-   * edits; coalesced, and only tiles in use are re-made.
-   */
-  private refreshOutlines(): void {
-    if (this.outlineTimer !== null) return;
-    this.outlineTimer = setTimeout(() => {
-      this.outlineTimer = null;
-      const src = this.map.getSource(SOURCES.beats) as VectorTileSource | undefined;
-      if (src && this.tileKey) src.setTiles([`${src.tiles[0]!.split('?')[0]}?v=${++this.outlineSeq}`]);
-    }, 30);
-  }
-
-  /**
-   * Puts the plan on the map: vector tiles cut from the model on demand (see `vector-tiles.ts`)
-   * — nothing is built for the whole city up front, and the edge tiles only from the zoom
-   * they are drawn at.
-   */
-  private installLayers(): void {
-    const model = this.model!;
-    for (const id of Object.values(LAYERS)) if (id !== LAYERS.background && this.map.getLayer(id)) this.map.removeLayer(id);
-    for (const id of Object.values(SOURCES)) if (this.map.getSource(id)) this.map.removeSource(id);
-    if (this.tileKey) unregisterTileProvider(this.tileKey);
-    this.tileKey = `p${++this.tileSeq}`;
-    const tiles = registerTileProvider(this.tileKey, {
-      model,
-      index: buildTileIndex(model),
-      cellProps: () => ({ extra: (model.detail?.shiftWorkload ?? []).map((v, k) => [shiftProperty(k), v] as const) }),
-    });
-    const [w, s, e, n] = boundsOf(model);
-    const pad = 0.01;
-    const sources = planSources(tiles, [Math.max(-180, w - pad), Math.max(-85, s - pad), Math.min(180, e + pad), Math.min(85, n + pad)]);
-    for (const [id, src] of Object.entries(sources)) this.map.addSource(id, src);
-    for (const layer of planLayers(this.layerOptions())) this.map.addLayer(layer);
-  }
-
-  /** The plan layers' options: the colouring, the selection, the heat layer's scale. */
-  private layerOptions(): LayerOptions {
-    const model = this.model!;
-    const [, s, , n] = boundsOf(model);
-    return { ...this.fillOptions(), heat: { edgeKm: cellEdgeKm(model.resolution), lat: (s + n) / 2, visible: this.heatOn } };
-  }
-
-  /**
-   * Draws the cells and the outlines once their first tiles are all in, instead of tile by
-   * tile: where WebGL is rendered in software every intermediate frame of a 40k-cell city costs
-   * 0.1–0.3 s. (`*-layer-opacity` is separate from the colourings' `fill-opacity`.)
-   */
-  private revealWhenLoaded(): void {
-    const map = this.map;
-    const gated = [
-      [LAYERS.areas, 'fill-layer-opacity'],
-      [LAYERS.cells, 'fill-layer-opacity'],
-      [LAYERS.beatLines, 'line-layer-opacity'],
-    ] as const;
-    for (const [layer, prop] of gated) map.setPaintProperty(layer, prop, 0);
-    const key = this.tileKey;
-    let planTiles = false;
-    const reveal = () => {
-      map.off('sourcedata', check);
-      clearTimeout(timer);
-      if (key !== this.tileKey) return;
-      for (const [layer, prop] of gated) map.setPaintProperty(layer, prop, 1);
-    };
-    // below the live-edge zoom the beat colouring needs only the city-wide tiles (areas and outlines)
-    const check = (e: { sourceId?: string; tile?: unknown }) => {
-      if ((e.sourceId === SOURCES.cells || e.sourceId === SOURCES.beats) && e.tile) planTiles = true;
-      if (planTiles && map.isSourceLoaded(SOURCES.cells) && map.isSourceLoaded(SOURCES.beats)) reveal();
-    };
-    const timer = setTimeout(reveal, 5000);
-    map.on('sourcedata', check);
   }
 
   private fillOptions() {
@@ -756,7 +680,8 @@ export class PlanningApp {
     const model = this.model!;
     const sel = this.selectedBeat!;
     const centre = pointToCell(model, lng, lat);
-    for (const i of brushCells(model, centre, this.brush)) {
+    // with units, the brush paints whole units (the API moves them whole too)
+    for (const i of withWholeUnits(model, brushCells(model, centre, this.brush))) {
       if (this.stroke!.has(i)) continue;
       this.stroke!.set(i, model.beatOf[i]!);
       this.map.setFeatureState({ ...CELL, id: i }, { b: sel });
@@ -784,7 +709,7 @@ export class PlanningApp {
     const model = this.model!;
     for (const i of cells) this.map.setFeatureState({ ...CELL, id: i }, { b: model.beatOf[i]! });
     for (const e of edgesOfCells(model, cells)) this.map.setFeatureState({ ...EDGE, id: e }, { on: isBeatEdge(model, e) ? 1 : 0 });
-    this.refreshOutlines();
+    this.planLayers.refreshOutlines();
     const beats = [...new Set(touchedBeats)].filter((b) => b >= 0);
     const fresh = aggregateBeats(model, beats);
     for (const b of beats) {
@@ -1392,22 +1317,6 @@ export class PlanningApp {
     tip.style.top = `${y + 14}px`;
     tip.hidden = false;
   }
-}
-
-function boundsOf(model: CellModel): [number, number, number, number] {
-  let w = Infinity;
-  let s = Infinity;
-  let e = -Infinity;
-  let n = -Infinity;
-  for (let i = 0; i < model.cellCount; i++) {
-    const x = model.centroid[2 * i]!;
-    const y = model.centroid[2 * i + 1]!;
-    if (x < w) w = x;
-    if (x > e) e = x;
-    if (y < s) s = y;
-    if (y > n) n = y;
-  }
-  return [w, s, e, n];
 }
 
 /** An error in plain words (see {@link plainError}). */
