@@ -5,10 +5,11 @@
  * (default 20); prints the wall time from the request until every job ended, for 1 worker and
  * for 2 (two runs each, in the order 1, 2, 2, 1), and the ratio of the means (1-worker ÷ 2-worker). Needs BEATPLAN_TEST_DATABASE_URL
  * (`eval "$(bash .ci/postgres.sh)"`) and the real data. Wired into `pnpm bench alternatives`.
- * Options: `--count N`, `--resolution R` (H3, default 10 as the Chicago tests).
+ * Options: `--count N`, `--resolution R` (H3, default 10 as the Chicago tests), `--order=1,2,2,1`
+ * (the worker counts of the runs, in order; `--order=1,2` halves the time on a busy machine).
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createToken } from '../../packages/api/src/auth.js';
 import { PostgresStore } from '../../packages/api/src/store/postgres-store.js';
@@ -79,11 +80,13 @@ export async function runAlternativesBench(): Promise<void> {
   }
   const count = option('count', 20);
   const resolution = option('resolution', 10);
-  console.log(`## alternatives: ${count} Chicago alternatives (274 beats, H3 res ${resolution}, 10k incidents), 1 API instance + N workers × 1 job`);
+  console.log(`## alternatives: ${count} Chicago alternatives (274 beats, H3 res ${resolution}, 10k incidents), 1 API instance + N workers × 1 job; load average at start ${loadavg()[0]!.toFixed(1)} on ${cpus().length} cores`);
   // ABBA order (1, 2, 2, 1 workers), so that warm-up (tsx's transform cache, the page cache) and a
   // drifting machine load weigh on both sides alike
+  const order = (process.argv.find((x) => x.startsWith('--order='))?.slice('--order='.length) ?? '1,2,2,1').split(',').map(Number);
+  if (!order.includes(1) || !order.includes(2) || order.some((n) => n !== 1 && n !== 2)) throw new Error(`--order=${order.join(',')}: runs of 1 and 2 workers, e.g. 1,2,2,1`);
   const times: Record<number, number[]> = { 1: [], 2: [] };
-  for (const workers of [1, 2, 2, 1]) {
+  for (const workers of order) {
     const r = await run(workers, count, resolution);
     times[workers]!.push(r.seconds);
     console.log(`${workers} worker${workers > 1 ? 's' : ' '}: ${r.seconds.toFixed(1)} s wall (${r.succeeded}/${count} succeeded)`);

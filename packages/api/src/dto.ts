@@ -6,6 +6,7 @@
  * them pulls in no server code (`import type { JobDto } from '@beatplan/api'`).
  */
 import type { z } from 'zod';
+import type { AlternativeSetSchema, AlternativesComparisonSchema, AlternativesRequestSchema } from './routes/alternatives.js';
 import type {
   BeatMetricsSchema,
   CellsSchema,
@@ -84,6 +85,12 @@ export type ChangeCurveRequestDto = z.input<typeof ChangeCurveRequestSchema>;
 export type ChangeCurveResultDto = z.infer<typeof ChangeCurveResultSchema>;
 /** `GET /health`. */
 export type HealthDto = z.infer<typeof HealthSchema>;
+/** `POST /plans/:id/alternatives`. */
+export type AlternativesRequestDto = z.input<typeof AlternativesRequestSchema>;
+/** `POST /plans/:id/alternatives` (202), and each item of `GET /plans/:id/alternatives`. */
+export type AlternativeSetDto = z.infer<typeof AlternativeSetSchema>;
+/** `GET /plans/:id/alternatives/:setId`: one row per alternative, the Pareto set marked. */
+export type AlternativesComparisonDto = z.infer<typeof AlternativesComparisonSchema>;
 /** The body of every list: one page of items and the cursor of the next page (null on the last). */
 export interface PageDto<T> {
   items: T[];

@@ -23,6 +23,7 @@ import type { WorkerMessage } from './job-protocol.js';
  * - `staff`: a staffing of plan `planId` version `version` from roster `rosterId`.
  * - `rebalance`: a new version of `planId`, written only while it is still at `fromVersion`.
  * - `whatif` / `simulate`: the result document as a blob, read back by its GET route.
+ * - `changecurve`: the curve itself in the result (`{ planId, version, curve }`, small).
  */
 export type ResultSpec =
   | { kind: 'score' }
@@ -30,7 +31,8 @@ export type ResultSpec =
   | { kind: 'staff'; planId: string; version: number; rosterId: string }
   | { kind: 'rebalance'; planId: string; fromVersion: number }
   | { kind: 'whatif'; planId: string; version: number; rosterId: string }
-  | { kind: 'simulate'; planId: string; version: number; staffingId: string };
+  | { kind: 'simulate'; planId: string; version: number; staffingId: string }
+  | { kind: 'changecurve'; planId: string; version: number };
 
 /**
  * Stores the output `out` of job `job` as `spec` says and returns the job's `result`
@@ -91,6 +93,8 @@ export async function storeJobResult(store: Store, job: JobRecord, spec: ResultS
       const simulationBlob = await blob({ planId, version, staffing: staffingId, ...doc });
       return { planId, version, staffing: staffingId, mode: doc.mode, city: doc.city, warnings: doc.warnings, simulation: `/api/v1/plans/${planId}/simulations/${job.id}`, simulationBlob };
     }
+    case 'changecurve':
+      return { planId: spec.planId, version: spec.version, curve: out.curve };
   }
 }
 

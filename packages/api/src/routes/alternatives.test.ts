@@ -102,6 +102,21 @@ describe('POST /plans/{id}/alternatives', () => {
     }
   }, 240_000);
 
+  it('a failed alternative: analysts read its error, viewers only its code; the plan lists its sets', async () => {
+    const r = await h.http.post(`/api/v1/plans/${parentId}/alternatives`).set(h.auth('analyst')).send({ count: 1, seed: 40 });
+    expect(r.status).toBe(202);
+    const jobId = r.body.members[0].jobId as string;
+    expect((await h.http.post(`/api/v1/jobs/${jobId}/cancel`).set(h.auth('analyst'))).body.status).toBe('cancelled');
+    const as = async (role: 'viewer' | 'analyst') => (await h.http.get(`/api/v1/plans/${parentId}/alternatives/${r.body.id}`).set(h.auth(role))).body.rows[0];
+    expect(await as('analyst')).toMatchObject({ status: 'cancelled', planId: null, error: { code: 'CANCELLED', detail: 'cancelled on request' } });
+    expect((await as('viewer')).error).toEqual({ code: 'CANCELLED', detail: 'details need the analyst role' });
+    const list = await h.http.get(`/api/v1/plans/${parentId}/alternatives`).set(h.auth('viewer'));
+    expect(list.status).toBe(200);
+    expect(list.body.items.map((x: { id: string }) => x.id)).toContain(r.body.id);
+    expect(list.body.items.find((x: { id: string }) => x.id === r.body.id)).toMatchObject({ planId: parentId, members: [{ jobId, profile: 'balance', seed: 40 }] });
+    expect(list.body.items[0]).not.toHaveProperty('createdBy');
+  });
+
   it('unknown plans and sets are 404; a viewer may not start alternatives', async () => {
     expect((await h.http.post(`/api/v1/plans/${parentId}/alternatives`).set(h.auth('viewer')).send({ count: 1 })).status).toBe(403);
     expect((await h.http.post('/api/v1/plans/00000000-0000-4000-8000-000000000000/alternatives').set(h.auth('analyst')).send({ count: 1 })).status).toBe(404);

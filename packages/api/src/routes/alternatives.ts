@@ -17,6 +17,7 @@ import type { RouteTable } from '../http.js';
 import { PlanAccess } from '../plan-access.js';
 import { ContextInputSchema, IdSchema, PlanRequestSchema, type PlanRequest } from '../schemas.js';
 import type { AlternativeSetRecord, JobRecord } from '../store/store.js';
+import { jobDto } from './jobs.js';
 
 /**
  * The objective profiles of alternatives, as `POST /plans` options (the documented
@@ -52,6 +53,7 @@ export interface AlternativeRow {
   profile: string;
   seed: number;
   status: JobRecord['status'];
+  /** Why the job did not succeed; for a viewer the code only (`detail` says the role it needs). */
   error: JobRecord['error'];
   /** The alternative's plan (null until its job succeeded). */
   planId: string | null;
@@ -101,14 +103,16 @@ export function paretoSet(rows: ReadonlyArray<Pick<AlternativeRow, 'maxOverMean'
   return c.flatMap((ci, i) => (c.some((cj, j) => j !== i && dominates(cj, ci)) ? [] : [i]));
 }
 
-const AlternativeSetSchema = z.object({
+/** A set of alternatives (`POST /plans/{id}/alternatives`, and each item of the list). */
+export const AlternativeSetSchema = z.object({
   id: IdSchema,
   planId: IdSchema,
   parentVersion: z.number().int(),
   createdAt: z.string(),
   members: z.array(z.object({ jobId: IdSchema, profile: z.string(), seed: z.number().int(), options: z.record(z.string(), z.unknown()) })),
 });
-const ComparisonSchema = AlternativeSetSchema.omit({ members: true }).extend({
+/** The comparison of a set (`GET /plans/{id}/alternatives/{setId}`); every figure as in {@link AlternativeRow}. */
+export const AlternativesComparisonSchema = AlternativeSetSchema.omit({ members: true }).extend({
   finished: z.number().int().meta({ description: 'Alternatives whose job has ended (any outcome)' }),
   rows: z.array(
     z.object({
@@ -168,6 +172,23 @@ export function alternativeRoutes(t: RouteTable, ctx: AppContext, submitPlan: (b
 
   t.add({
     method: 'get',
+    path: '/plans/:id/alternatives',
+    operationId: 'listPlanAlternatives',
+    summary: 'The sets of alternatives started from a plan, oldest first',
+    description: 'Each set with its members (job, profile, seed, options); compare one with GET /plans/{id}/alternatives/{setId}.',
+    tag: 'plans',
+    role: 'viewer',
+    params: z.object({ id: IdSchema }),
+    responses: { 200: { description: 'The sets', schema: z.object({ items: z.array(AlternativeSetSchema) }) } },
+    handler: async ({ res, params }) => {
+      const parent = await access.getPlan(params.id);
+      const sets = await store.listAlternativeSets(parent.id);
+      res.json({ items: sets.map(({ createdBy: _by, ...set }) => set) });
+    },
+  });
+
+  t.add({
+    method: 'get',
     path: '/plans/:id/alternatives/:setId',
     operationId: 'getPlanAlternatives',
     summary: 'Compare the alternatives of a set: balance, compactness, change, response and the Pareto set',
@@ -176,7 +197,7 @@ export function alternativeRoutes(t: RouteTable, ctx: AppContext, submitPlan: (b
     tag: 'plans',
     role: 'viewer',
     params: SetParams,
-    responses: { 200: { description: 'The comparison', schema: ComparisonSchema } },
+    responses: { 200: { description: 'The comparison', schema: AlternativesComparisonSchema } },
     handler: async ({ res, params, principal }) => {
       const set = await store.getAlternativeSet(params.setId);
       if (!set || set.planId !== params.id) throw new ApiError('NOT_FOUND', `no alternatives ${params.setId} of plan ${params.id}`);
@@ -189,7 +210,9 @@ export function alternativeRoutes(t: RouteTable, ctx: AppContext, submitPlan: (b
       for (const m of set.members) {
         const job = await store.getJob(m.jobId);
         const planId = job?.status === 'succeeded' ? String((job.result as { planId?: string } | null)?.planId ?? '') || null : null;
-        const row: AlternativeRow = { jobId: m.jobId, profile: m.profile, seed: m.seed, status: job?.status ?? 'failed', error: job?.error ?? null, planId, maxOverMean: null, polsbyPopperMean: null, movedWorkloadShare: null, meanResponseMinutes: null, pareto: false };
+        // a viewer sees an error's code only (the detail may quote incident-derived figures), as on GET /jobs/{id}
+        const error = job ? jobDto(job, publicK !== undefined).error : null;
+        const row: AlternativeRow = { jobId: m.jobId, profile: m.profile, seed: m.seed, status: job?.status ?? 'failed', error, planId, maxOverMean: null, polsbyPopperMean: null, movedWorkloadShare: null, meanResponseMinutes: null, pareto: false };
         if (planId) {
           const p = await access.getPlan(planId);
           const v = await access.getVersion(p, 1);
