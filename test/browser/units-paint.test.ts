@@ -94,6 +94,27 @@ describe.skipIf(!haveChromium())('planning map on street blocks (demo city)', ()
     expect(pick).not.toBeNull();
     const { cell, to, block } = pick!;
 
+    // the map knows the units (the cells answer's `unit` column) and draws their edges
+    const drawn = await page.evaluate(() => {
+      const a = window.__beatplan!;
+      const m = a.model!;
+      if (!m.units) return null;
+      let unitEdges = 0;
+      let marked = 0;
+      for (let e = 0; e < m.edgeA.length; e++) {
+        const b = m.edgeB[e]!;
+        if (b < 0 || m.units.unitOf[m.edgeA[e]!] === m.units.unitOf[b]) continue;
+        unitEdges++;
+        if (a.map.getFeatureState({ source: 'bp-edges', sourceLayer: 'edges', id: e }).u === 1) marked++;
+      }
+      return { units: m.units.unitIds.length, unitEdges, marked, layer: a.map.getLayer('bp-unit-edges') !== undefined };
+    });
+    expect(drawn).not.toBeNull();
+    expect(drawn!.units).toBe(new Set(unitOfH3.values()).size);
+    expect(drawn!.unitEdges).toBeGreaterThan(1000);
+    expect(drawn!.marked).toBe(drawn!.unitEdges);
+    expect(drawn!.layer).toBe(true);
+
     await page.evaluate(({ to, cell }) => {
       const a = window.__beatplan!;
       a.selectBeat(to);
@@ -116,6 +137,8 @@ describe.skipIf(!haveChromium())('planning map on street blocks (demo city)', ()
     await page.mouse.up();
     await page.waitForFunction(() => window.__beatplan!.perf.at(-1)?.outcome !== 'pending', null, { timeout: 30_000 });
     expect(await page.evaluate(() => window.__beatplan!.perf.at(-1)!.outcome), await page.evaluate(() => window.__beatplan!.lastMessage)).toBe('accepted');
+    // the brush itself grew to the block: the stroke sent (and previewed) every cell of it
+    expect(await page.evaluate(() => window.__beatplan!.perf.at(-1)!.cells)).toBe(block.length);
     // the map shows the whole block in the new beat (after the server's answer)
     await page.waitForFunction(
       ({ block, to }) => {

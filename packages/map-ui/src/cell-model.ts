@@ -72,6 +72,12 @@ export interface CellModel {
   /** Score detail (per-shift workload, incidents, population), from the cells answer or cells.csv; null until known. */
   detail: CellScoreDetail | null;
   /**
+   * For a plan made on units (blocks, block groups; the answer's `unit` column): the unit of
+   * each cell (index into `unitIds`) and the cells of unit `u`, `unitCells[unitStart[u] ..
+   * unitStart[u + 1])` (CSR). Null when the plan has no units. The brush paints whole units.
+   */
+  readonly units: { readonly unitIds: readonly string[]; readonly unitOf: Int32Array; readonly unitStart: Int32Array; readonly unitCells: Int32Array } | null;
+  /**
    * Set when the cells came as a public (viewer) answer: incident-derived figures are pooled
    * so that each area holds ≥ `k` incidents, and there is no per-shift or per-cell incident
    * detail (do not ask for cells.csv then).
@@ -266,7 +272,55 @@ export function cellsToModel(res: CellsResponse, beatOrder: readonly string[] = 
     cellEdges,
     detail: detailOfColumns(res),
     privacy: res.privacy ? { k: res.privacy.k, method: res.privacy.method } : null,
+    units: unitsOfColumn(res, col('unit')),
   };
+}
+
+/** The `unit` column of a cells answer as {@link CellModel.units} (null without it). */
+function unitsOfColumn(res: CellsResponse, c: number): CellModel['units'] {
+  if (c < 0) return null;
+  const n = res.rows.length;
+  const unitIds: string[] = [];
+  const index = new Map<string, number>();
+  const unitOf = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    const id = String(res.rows[i]![c] ?? '');
+    let u = index.get(id);
+    if (u === undefined) index.set(id, (u = unitIds.push(id) - 1));
+    unitOf[i] = u;
+  }
+  const unitStart = new Int32Array(unitIds.length + 1);
+  for (let i = 0; i < n; i++) unitStart[unitOf[i]! + 1]!++;
+  for (let u = 0; u < unitIds.length; u++) unitStart[u + 1] += unitStart[u]!;
+  const fill = unitStart.slice(0, unitIds.length);
+  const unitCells = new Int32Array(n);
+  for (let i = 0; i < n; i++) unitCells[fill[unitOf[i]!]!++] = i;
+  return { unitIds, unitOf, unitStart, unitCells };
+}
+
+/**
+ * `cells` grown to whole units when the plan has units (each unit once, in the order met),
+ * else `cells` as given: what the brush paints.
+ * @example withWholeUnits(model, brushCells(model, centre, 0)) // every cell of the block under the pointer
+ */
+export function withWholeUnits(model: CellModel, cells: readonly number[]): number[] {
+  const units = model.units;
+  if (!units) return [...cells];
+  const seen = new Set<number>();
+  const out: number[] = [];
+  for (const i of cells) {
+    const u = units.unitOf[i]!;
+    if (seen.has(u)) continue;
+    seen.add(u);
+    for (let k = units.unitStart[u]!; k < units.unitStart[u + 1]!; k++) out.push(units.unitCells[k]!);
+  }
+  return out;
+}
+
+/** True when edge `e` separates two units (drawn as a unit edge); false without units or on the grid's rim. */
+export function isUnitEdge(model: CellModel, e: number): boolean {
+  const b = model.edgeB[e]!;
+  return model.units !== null && b >= 0 && model.units.unitOf[model.edgeA[e]!] !== model.units.unitOf[b];
 }
 
 /**

@@ -142,7 +142,7 @@ describe('style builders', () => {
 
   it('stacks the plan layers on the base, outlines above fills, overlay hidden', () => {
     const layers = planLayers({ mode: 'beat', colourOfBeat: [0, 1], selectedBeat: 1 });
-    expect(layers.map((l) => l.id)).toEqual([LAYERS.areas, LAYERS.cells, LAYERS.areasSelected, LAYERS.selected, LAYERS.changed, LAYERS.heat, LAYERS.heatPoints, LAYERS.outlines, LAYERS.boundary, LAYERS.beatLines, LAYERS.overlay]);
+    expect(layers.map((l) => l.id)).toEqual([LAYERS.areas, LAYERS.cells, LAYERS.areasSelected, LAYERS.selected, LAYERS.changed, LAYERS.unitEdges, LAYERS.heat, LAYERS.heatPoints, LAYERS.outlines, LAYERS.boundary, LAYERS.beatLines, LAYERS.overlay]);
     // the heat layers lie over the cells, under the outlines, hidden until toggled
     expect(layers.filter((l) => l.id === LAYERS.heat || l.id === LAYERS.heatPoints).map((l) => l.layout)).toEqual([{ visibility: 'none' }, { visibility: 'none' }]);
     // live edge outlines from EDGE_OUTLINE_MINZOOM up, the API's dissolved beats below it: no gap, no overlap

@@ -7,7 +7,8 @@
  * source `bp-cells` (layer `cells`), `bp-edges` (layer `edges`, only from
  * {@link EDGE_OUTLINE_MINZOOM}), `bp-beats` (layer `beats`, the outlines of the city-wide view).
  * What edits change travels as feature state (`b` = beat of a cell, `on` = edge is a beat
- * outline, `chg` = cell changes beat in a comparison), so a 50-cell stroke updates ~350 feature
+ * outline, `u` = edge between two units of a plan made on units, `chg` = cell changes beat in a
+ * comparison), so a 50-cell stroke updates ~350 feature
  * states instead of re-tiling 40k polygons; colourings are expressions over tile properties.
  */
 import type {
@@ -39,6 +40,7 @@ export const LAYERS = {
   areasSelected: 'bp-beat-areas-selected',
   selected: 'bp-cells-selected',
   changed: 'bp-cells-changed',
+  unitEdges: 'bp-unit-edges',
   heat: HEAT_LAYERS.heat,
   heatPoints: HEAT_LAYERS.points,
   outlines: 'bp-beat-outlines',
@@ -49,6 +51,8 @@ export const LAYERS = {
 
 /** Colour of beat outlines (and of the city boundary, drawn wider). */
 export const OUTLINE_COLOUR = '#1a1a1a';
+/** Edges between two units (blocks, block groups) of a plan made on units: thin grey, under the beat outlines. */
+export const UNIT_EDGE = { colour: '#5a5a5a', width: 0.7, opacity: 0.7 };
 /** The comparison plan's outlines: dashed purple, `[dash, gap]` in line widths. */
 export const OVERLAY_LINE = { colour: '#6a00a8', width: 2.5, dash: [2, 1.5] as [number, number] };
 /** Cells that change beat in a comparison: darkened. */
@@ -264,6 +268,15 @@ export function planLayers(o: LayerOptions): LayerSpecification[] {
       'source-layer': SOURCE_LAYERS.cells,
       layout: { visibility: 'none' },
       paint: { 'fill-color': CHANGED_FILL.colour, 'fill-opacity': ['case', ['boolean', ['feature-state', 'chg'], false], CHANGED_FILL.opacity, 0], 'fill-antialias': false },
+    },
+    {
+      // unit edges (feature state `u` = 1, set by the app from the cells answer's `unit` column)
+      id: LAYERS.unitEdges,
+      type: 'line',
+      source: SOURCES.edges,
+      'source-layer': SOURCE_LAYERS.edges,
+      minzoom: EDGE_OUTLINE_MINZOOM,
+      paint: { 'line-color': UNIT_EDGE.colour, 'line-width': UNIT_EDGE.width, 'line-opacity': ['*', UNIT_EDGE.opacity, ['coalesce', ['feature-state', 'u'], 0]] },
     },
     ...heatLayers(o.heat),
     {

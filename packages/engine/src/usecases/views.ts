@@ -93,7 +93,7 @@ export function planCellsJson(planJson: string | ParsedPlanJson, publicBins?: Co
       const w = workload[i]!;
       rows[i] = [h3[i]!, beatOf(i), Number.isNaN(w) ? null : w, scores.needHours[i]!, scores.population[i]!];
     }
-    return { resolution: plan.resolution, columns: ['h3', 'beat', 'workload', 'need', 'population'], rows, privacy: privacyDto(publicBins.k) };
+    return withUnitColumn(plan, { resolution: plan.resolution, columns: ['h3', 'beat', 'workload', 'need', 'population'], rows, privacy: privacyDto(publicBins.k) });
   }
   const shifts = scores.shiftWorkloadHours;
   const columns = ['h3', 'beat', 'workload', 'need', 'incidents', 'population', ...scores.shifts.map((s) => `workload_${s.id}`)];
@@ -102,7 +102,15 @@ export function planCellsJson(planJson: string | ParsedPlanJson, publicBins?: Co
     for (const s of shifts) row.push(s[i]!);
     rows[i] = row;
   }
-  return { resolution: plan.resolution, columns, rows };
+  return withUnitColumn(plan, { resolution: plan.resolution, columns, rows });
+}
+
+/** A plan made on units: a last column `unit` (the unit id of each cell), so the map can paint whole units. */
+function withUnitColumn(plan: { readonly units?: { readonly unitOfCell: Int32Array; readonly unitIds: readonly string[] } }, cells: PlanCellsJson): PlanCellsJson {
+  const units = plan.units;
+  if (!units) return cells;
+  cells.rows.forEach((row, i) => row.push(units.unitIds[units.unitOfCell[i]!] ?? ''));
+  return { ...cells, columns: [...cells.columns, 'unit'] };
 }
 
 /** {@link comparePlans} with the changed cells as H3 ids. */
