@@ -46,7 +46,7 @@ describe.skipIf(!haveChromium())('plans panel (demo files)', () => {
   /** A page signed in with `role`'s token, the plan loaded and the Plans tab open. */
   const openAs = async (role: keyof Stack['tokens']): Promise<Page> => {
     const p = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
-    p.on('console', (m) => m.type() === 'error' && consoleErrors.push(`${role}: ${m.text()}`));
+    p.on('console', (m) => m.type() === 'error' && consoleErrors.push(`${role}: ${m.text()} ${m.location().url}`));
     p.on('pageerror', (e) => consoleErrors.push(`${role}: ${String(e)}`));
     await p.goto(stack.url);
     await p.fill('#token-input', stack.tokens[role]);
@@ -103,7 +103,63 @@ describe.skipIf(!haveChromium())('plans panel (demo files)', () => {
     expect(await page.inputValue('#plan-select')).toBe(planId);
   }, 420_000);
 
+  it('opens the current beats from the Plans tab and draws their change curve in Re-plan, the slider budget marked, figures as the API computed them', async () => {
+    const demoId = await page.evaluate(() => window.__beatplan!.plan!.id);
+    const demo = (await apiPlan(demoId))!;
+    // the current beats (uploaded with the demo plan) as a plan: out of balance, so a re-plan has something to move
+    const currentId = await createPlan(stack, { method: 'import', existing: demo.inputs.existing, boundary: demo.inputs.boundary, incidents: demo.inputs.incidents, resolution: 9, name: 'Current beats' });
+    // opening the Plans tab re-reads the list
+    await page.click('#tab-metrics');
+    await page.click('#tab-plans');
+    await page.waitForSelector(`tr[data-plan="${currentId}"]`, { timeout: 30_000 });
+    await page.locator(`tr[data-plan="${currentId}"] [data-action=open]`).click();
+    await page.waitForFunction((id) => window.__beatplan!.plan?.id === id && window.__beatplan!.ready, currentId, { timeout: 60_000 });
+    await page.route('**/change-curve', async (route) => {
+      if (route.request().method() !== 'POST') return route.continue();
+      return route.continue({ postData: JSON.stringify({ budgets: [0, 0.05, 0.1, 1], seed: 1, timeLimitMs: 5_000 }) });
+    });
+    let jobId = '';
+    page.on('response', (r) => r.request().method() === 'POST' && r.url().endsWith('/change-curve') && r.status() === 202 && void r.json().then((j: { id: string }) => (jobId = j.id)));
+    await page.click('#tab-compare');
+    await page.click('#replan-curve');
+    await page.waitForSelector('[data-testid=replan-curve][data-status=ready], [data-testid=replan-curve][data-status=failed]', { timeout: 180_000 });
+    expect(await page.getAttribute('[data-testid=replan-curve]', 'data-status')).toBe('ready');
+    const answer = (await (await stack.api(`/plans/${currentId}/change-curve/${jobId}`, { role: 'analyst' })).json()) as { curve: { points: Array<{ budget: number; movedWorkloadShare: number; maxOverMean: number; unconstrained: boolean }> } };
+    const pts = answer.curve.points;
+    console.log(`change curve of the demo's current beats: ${pts.map((p) => `${p.budget * 100}% → moved ${(p.movedWorkloadShare * 100).toFixed(1)}%, max/mean ${p.maxOverMean.toFixed(3)}`).join('; ')}`);
+    expect(pts.map((p) => p.budget)).toEqual([0, 0.05, 0.1, 1]);
+    const own = (await (await stack.api(`/plans/${currentId}/metrics`, { role: 'analyst' })).json()) as { workload: { maxOverMean: number } };
+    // a zero budget all but keeps the beats (measured on the demo's imported beats: 0.02% of the
+    // workload moves at budget 0, cause not yet traced in the engine; see the M2 report)
+    expect(pts[0]!.movedWorkloadShare).toBeLessThan(0.001);
+    expect(pts[0]!.maxOverMean).toBeCloseTo(own.workload.maxOverMean, 2);
+    for (const p of pts) if (!p.unconstrained) expect(p.movedWorkloadShare).toBeLessThanOrEqual(p.budget + 0.001);
+    expect(pts[3]!.maxOverMean).toBeLessThan(pts[0]!.maxOverMean);
+    // one point per budget; the default 10% budget rings the 10% point; the figures are the API's
+    expect(await page.locator('[data-testid=change-curve-chart] circle').count()).toBe(4);
+    expect(await page.getAttribute('[data-testid=change-curve-chart] circle.chosen', 'data-budget')).toBe('0.1');
+    const rows = await page.$$eval('[data-testid=change-curve-table] tbody tr', (trs) => trs.map((tr) => Array.from(tr.querySelectorAll('td'), (td) => td.textContent!)));
+    // cells: moved (% of the workload), balance, compactness
+    expect(rows.map((r) => Number(r[0]!.replace('%', '')))).toEqual(pts.map((p) => expect.closeTo(p.movedWorkloadShare * 100, 0)));
+    expect(rows.map((r) => Number(r[1]))).toEqual(pts.map((p) => expect.closeTo(p.maxOverMean, 1)));
+    // the chart draws more moved further right, and better balance lower
+    const circles = await page.$$eval('[data-testid=change-curve-chart] circle', (cs) => cs.map((c) => ({ x: Number(c.getAttribute('cx')), y: Number(c.getAttribute('cy')) })));
+    expect(circles[3]!.x).toBeGreaterThan(circles[0]!.x);
+    expect(circles[3]!.y).toBeGreaterThan(circles[0]!.y);
+    // the slider from the keyboard moves the mark: 10% → 5%
+    await page.focus('#replan-budget');
+    for (let k = 0; k < 5; k++) await page.keyboard.press('ArrowLeft');
+    expect(await page.getAttribute('[data-testid=change-curve-chart] circle.chosen', 'data-budget')).toBe('0.05');
+    expect(await axeViolations(page)).toEqual([]);
+    // back to the demo plan (Open in the Plans tab); the current beats go
+    await page.click('#tab-plans');
+    await page.locator(`tr[data-plan="${demoId}"] [data-action=open]`).click();
+    await page.waitForFunction((id) => window.__beatplan!.plan?.id === id && window.__beatplan!.ready, demoId, { timeout: 60_000 });
+    expect((await stack.api(`/plans/${currentId}`, { method: 'DELETE', role: 'commander' })).status).toBe(204);
+  }, 300_000);
+
   it('renames the plan (If-Match of the version shown)', async () => {
+    await page.click('#tab-plans');
     const planId = await page.evaluate(() => window.__beatplan!.plan!.id);
     const patches: Array<string | undefined> = [];
     page.on('request', (r) => r.method() === 'PATCH' && patches.push(r.headers()['if-match']));

@@ -285,6 +285,8 @@ export class ReplanPanel {
         const r = await this.host.api.get<ChangeCurveResultDto>(`/plans/${encodeURIComponent(plan.id)}/change-curve/${encodeURIComponent(job.id)}`);
         this.curve = { status: 'ready', planId: plan.id, tolerance: r.curve.tolerance, points: r.curve.points };
       }
+      // another plan was opened meanwhile: this curve is not its curve
+      if (this.host.plan()?.id !== plan.id) this.curve = { status: 'none' };
     } catch (e) {
       this.host.progress('', null);
       this.curve = { status: 'failed', message: plainError(e) };
