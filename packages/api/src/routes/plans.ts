@@ -56,7 +56,7 @@ import {
   VersionQuery,
 } from '../schemas.js';
 import type { Principal } from '../auth.js';
-import type { JobRecord, PlanRecord, PlanVersionRecord } from '../store/store.js';
+import type { DatasetKind, JobRecord, PlanRecord, PlanVersionRecord } from '../store/store.js';
 
 import { DEFAULT_MEETING_SCHEDULE, PlanAccess, planEtag } from '../plan-access.js';
 import { publicMetrics, publicSummary } from '../public-view.js';
@@ -102,22 +102,31 @@ export function planRoutes(t: RouteTable, ctx: AppContext): { submitPlan: (body:
   /** The small-count threshold of a principal's views: set for viewers (the public), none for the others. */
   const publicK = (principal: Principal): number | undefined => (principal.role === 'viewer' ? ctx.config.privacyK : undefined);
 
-  /** A dataset of `kind` named by `body.<field>`, as a server-side file. @throws ApiError 400 naming the field */
-  const datasetFile = async (id: string, kind: string, field: string) => {
+  /**
+   * A dataset of `kind` named by a request field, as a server-side file.
+   * @param field the field as `errors[].path` names it (`body.fleet`, `query.areas`)
+   * @throws ApiError 400 `VALIDATION_FAILED` naming the field when there is no such dataset of that kind
+   */
+  const datasetFile = async (id: string, kind: DatasetKind, field: string) => {
     const d = await store.getDataset(id);
-    if (!d || d.kind !== kind) throw new ApiError('VALIDATION_FAILED', `body.${field}: no ${kind} dataset ${id}`, { errors: [{ path: `body.${field}`, message: `no ${kind} dataset with this id` }] });
+    if (!d || d.kind !== kind) throw new ApiError('VALIDATION_FAILED', `${field}: no ${kind} dataset ${id}`, { errors: [{ path: field, message: `no ${kind} dataset with this id` }] });
     return { d, file: { path: store.blobPath(d.blobRef), fileName: engineFileName(d) } };
+  };
+  /** A dataset of kind `beats` (polygons with an id property: districts, areas) as an id-polygons file. */
+  const idPolygonsFile = async (id: string, field: string) => {
+    const { d, file } = await datasetFile(id, 'beats', field);
+    return { ...file, idField: String(d.info.idField) };
   };
 
   /** The staffing options of a staffing request (the CLI's `staff` flags) with their datasets as files. */
   const staffFileOptions = async (body: z.output<typeof StaffRequestSchema>): Promise<StaffFileOptions> => {
     const skills = [];
     for (const [k, s] of (body.skills ?? []).entries()) {
-      const { d, file } = await datasetFile(s.layer, 'layer', `skills.${k}.layer`);
+      const { d, file } = await datasetFile(s.layer, 'layer', `body.skills.${k}.layer`);
       skills.push({ skill: s.skill, layer: file, field: String(d.info.field), ...(s.minShare !== undefined ? { minShare: s.minShare } : {}) });
     }
     return {
-      ...(body.fleet ? { fleet: (await datasetFile(body.fleet, 'fleet', 'fleet')).file } : {}),
+      ...(body.fleet ? { fleet: (await datasetFile(body.fleet, 'fleet', 'body.fleet')).file } : {}),
       ...(body.saturationTarget !== undefined ? { saturationTarget: body.saturationTarget } : {}),
       ...(body.minOfficersPerBeat !== undefined ? { minOfficersPerBeat: body.minOfficersPerBeat } : {}),
       ...(skills.length ? { skills } : {}),
@@ -133,18 +142,11 @@ export function planRoutes(t: RouteTable, ctx: AppContext): { submitPlan: (body:
     let existing: { path: string; fileName: string; idField: string } | undefined;
     let existingCount: number | undefined;
     if (body.existing) {
-      const d = await store.getDataset(body.existing);
-      if (!d || d.kind !== 'beats') {
-        throw new ApiError('VALIDATION_FAILED', `body.existing: no existing-beats dataset ${body.existing}`, {
-          errors: [{ path: 'body.existing', message: 'no existing-beats dataset with this id' }],
-        });
-      }
-      existing = { path: store.blobPath(d.blobRef), fileName: engineFileName(d), idField: String(d.info.idField) };
+      const { d, file } = await datasetFile(body.existing, 'beats', 'body.existing');
+      existing = { ...file, idField: String(d.info.idField) };
       existingCount = Array.isArray(d.info.ids) ? d.info.ids.length : undefined;
     }
-    if (body.roads !== undefined && (await store.getDataset(body.roads))?.kind !== 'roads') {
-      throw new ApiError('VALIDATION_FAILED', `body.roads: no roads dataset ${body.roads}`, { errors: [{ path: 'body.roads', message: 'no roads dataset with this id' }] });
-    }
+    if (body.roads !== undefined) await datasetFile(body.roads, 'roads', 'body.roads');
     if (body.method === 'import' && !existing) {
       throw new ApiError('VALIDATION_FAILED', 'body.existing: required with method "import"', { errors: [{ path: 'body.existing', message: 'required with method "import"' }] });
     }
@@ -160,15 +162,8 @@ export function planRoutes(t: RouteTable, ctx: AppContext): { submitPlan: (body:
       const { loaded, json } = await loadPlan(parent, v);
       from = { planJson: json, name: `plan ${parent.id} version ${v.version}`, planId: parent.id, version: v.version, beats: new Set(loaded.plan.beatIds).size };
     }
-    let districts: { path: string; fileName: string; idField: string } | undefined;
-    if (body.districts) {
-      const d = await store.getDataset(body.districts);
-      if (!d || d.kind !== 'beats') {
-        throw new ApiError('VALIDATION_FAILED', `body.districts: no dataset of kind beats ${body.districts}`, { errors: [{ path: 'body.districts', message: 'no dataset of kind beats (polygons with an id property) with this id' }] });
-      }
-      districts = { path: store.blobPath(d.blobRef), fileName: engineFileName(d), idField: String(d.info.idField) };
-    }
-    const units = body.units ? await datasetFile(body.units, 'units', 'units') : undefined;
+    const districts = body.districts ? await idPolygonsFile(body.districts, 'body.districts') : undefined;
+    const units = body.units ? await datasetFile(body.units, 'units', 'body.units') : undefined;
     if (body.locked?.length && !from && !existing) {
       throw new ApiError('VALIDATION_FAILED', 'body.locked: needs `from` or `existing`', { errors: [{ path: 'body.locked', message: 'needs `from` or `existing`' }] });
     }
@@ -472,11 +467,7 @@ export function planRoutes(t: RouteTable, ctx: AppContext): { submitPlan: (body:
     handler: async ({ res, params, query }) => {
       const p = await getPlan(params.id);
       const v = await getVersion(p, query.version);
-      const d = await store.getDataset(query.areas);
-      if (!d || d.kind !== 'beats') {
-        throw new ApiError('VALIDATION_FAILED', `query.areas: no dataset of kind beats ${query.areas}`, { errors: [{ path: 'query.areas', message: 'no dataset of kind beats (polygons with an id property) with this id' }] });
-      }
-      const areas = await readIdPolygons({ path: store.blobPath(d.blobRef), fileName: engineFileName(d), idField: String(d.info.idField) });
+      const areas = await readIdPolygons(await idPolygonsFile(query.areas, 'query.areas'));
       res.json(planEquity((await loadPlan(p, v)).loaded, areas));
     },
   });
@@ -662,17 +653,14 @@ export function planRoutes(t: RouteTable, ctx: AppContext): { submitPlan: (body:
     handler: async ({ res, params, body, principal }) => {
       const p = await getPlan(params.id);
       const v = await getVersion(p, body.version);
-      const roster = await store.getDataset(body.roster);
-      if (!roster || roster.kind !== 'roster') {
-        throw new ApiError('VALIDATION_FAILED', `body.roster: no roster dataset ${body.roster}`, { errors: [{ path: 'body.roster', message: 'no roster dataset with this id' }] });
-      }
+      const { d: roster, file: rosterFile } = await datasetFile(body.roster, 'roster', 'body.roster');
       const job = await ctx.runner.submit(
         { kind: 'staff', planId: p.id, version: v.version, rosterId: roster.id },
         { planId: p.id, version: v.version, roster: roster.id },
         {
           kind: 'staff',
           planJson: (await store.getBlob(v.planBlobRef)).toString('utf8'),
-          roster: { path: store.blobPath(roster.blobRef), fileName: engineFileName(roster) },
+          roster: rosterFile,
           options: await staffFileOptions(body),
         },
         principal.tokenId,

@@ -8,6 +8,9 @@
  * - {@link readCsvTable}: small CSV tables to join (e.g. a hardship index).
  * - {@link parseColumnMapping}, {@link findColumn}, {@link parseLocalTimeMs}: the pieces the
  *   CLI and API reuse.
+ * - The use-cases with their inputs as files (`usecases/files.ts`): dataset checks on upload
+ *   (`inspect*`), {@link buildContext}, {@link planOnFiles}, {@link staffPlanFromFiles},
+ *   {@link whatIfFromFiles} — each reads its files and calls the pure use-case of the main entry.
  *
  * Coordinates are always `[lng, lat]` in WGS84 degrees, as GeoJSON. Every failure is a
  * `BeatplanError` with a stable `code` whose message names the file, row and field.
