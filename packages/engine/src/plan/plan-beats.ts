@@ -61,6 +61,9 @@ export function beatId(b: number, K: number): string {
  *   mean beat of workload moved (plus `changePerCell` per cell); `maxChange` caps the share
  *   of workload that may change beat. Locked beats and seed cells never move;
  *   `report.change` gives the moved workload and cell shares.
+ * - Units (`options.units`, else `initial.units`): the cells of one unit always share a beat;
+ *   planning runs on the unit graph and the plan carries its units (`report.units` gives the
+ *   heaviest-unit bound; docs/units.md).
  * - Deterministic: the same grid, scores, options and seed give the same plan, unless
  *   `timeLimitMs` cut the search (`report.timedOut`).
  *
