@@ -320,6 +320,8 @@ export async function planCommand(argv: string[], io: CliIo): Promise<number> {
   const evaluateMs = performance.now() - t;
   t = performance.now();
   const withFigures = figures(plan, planMetrics);
+  const responseMs = performance.now() - t;
+  t = performance.now();
   // With units, beats.geojson is the dissolve of each beat's unit polygons (the hex outline goes to beats-cells.geojson).
   const unitBeats = units && unitsLayer
     ? dissolveUnits(unitsLayer, beatOfUnitFeatures(unitIdsOf(unitsLayer.features, { idField: unitsSpec?.[1] }), units, plan.beatOfCell), plan.beatIds, {
@@ -327,12 +329,13 @@ export async function planCommand(argv: string[], io: CliIo): Promise<number> {
         properties: (b) => withFigures.perBeat[b]!,
       })
     : undefined;
+  const dissolveMs = unitBeats ? performance.now() - t : undefined;
   unmet.unshift(...report.unmet);
   const metrics = {
     ...withFigures,
     // Polsby-Popper on cells (the DESIGN contract) and, with units, on the dissolved unit outlines
     compactness: unitBeats ? { ...withFigures.compactness, units: unitCompactness(unitBeats) } : withFigures.compactness,
-    timingsMs: roundTimings({ ...timings, evaluate: evaluateMs, response: performance.now() - t, total: performance.now() - t0 }),
+    timingsMs: roundTimings({ ...timings, evaluate: evaluateMs, response: responseMs, ...(dissolveMs !== undefined ? { dissolve: dissolveMs } : {}), total: performance.now() - t0 }),
     change: report.change ?? null,
     ...(streetBlocks ? { streetBlocks: streetBlocks.report } : {}),
     ...(units && report.units ? { units: { ...report.units, features: units.report?.features ?? null, uncoveredCells: units.report?.uncoveredCells ?? 0, merged: units.report?.mergedUnits ?? [], split: units.report?.splitUnits ?? [] } } : {}),
