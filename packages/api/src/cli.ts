@@ -91,6 +91,8 @@ export const TOKEN_HELP = {
  * also loads the demo city from DIR (datasets, the current beats as a plan, a proposal, a
  * staffing) through the API itself. The request log goes to `<data>/server.log` unless
  * `--verbose`; the last lines printed are the ready link and the token.
+ * @throws BeatplanError BAD_INPUT (exit 2) naming an invalid setting or an empty `--demo`; an
+ * unknown flag is the `parseArgs` error the CLI also reports as exit 2
  */
 export async function serveCommand(argv: string[], io: CliIo): Promise<number> {
   const { demo: demoDir, verbose, ...serverFlags } = parseOptions(argv, SERVE_HELP.options);
@@ -131,7 +133,11 @@ export async function serveCommand(argv: string[], io: CliIo): Promise<number> {
   return 0;
 }
 
-/** `beatplan token create --role viewer|analyst|commander|admin [--label TEXT] [--data DIR]`. */
+/**
+ * `beatplan token create --role viewer|analyst|commander|admin [--label TEXT] [--data DIR]`:
+ * prints a new token once.
+ * @throws BeatplanError BAD_INPUT (exit 2) for a role that does not exist or an invalid setting
+ */
 export async function tokenCommand(argv: string[], io: CliIo): Promise<number> {
   const [verb, ...rest] = argv;
   if (verb !== 'create') {
