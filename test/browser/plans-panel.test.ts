@@ -60,7 +60,8 @@ describe.skipIf(!haveChromium())('plans panel (demo files)', () => {
     const r = await stack.api(`/plans/${id}`, { role: 'viewer' });
     return r.status === 200 ? ((await r.json()) as PlanAnswer) : null;
   };
-  const rowOf = (name: string) => page.locator('[data-testid=plans-table] tr[data-plan]', { has: page.locator('th', { hasText: name }) });
+  /** The row of the plan named exactly `name`. */
+  const rowOf = (name: string) => page.locator('[data-testid=plans-table] tr[data-plan]', { has: page.locator('.plan-name', { hasText: new RegExp(`^${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`) }) });
   const status = () => page.textContent('[data-testid=plans-status]');
 
   it('makes a plan from uploaded demo files (boundary, incidents, current beats) as a job, and opens it', async () => {
@@ -90,9 +91,12 @@ describe.skipIf(!haveChromium())('plans panel (demo files)', () => {
     const planId = await page.evaluate(() => window.__beatplan!.plan!.id);
     const plan = (await apiPlan(planId))!;
     expect(plan.name).toBe('Demo plan');
-    // the three uploads became datasets the plan names; its beat count is the current beats'
-    expect(sent).toHaveLength(1);
-    expect(sent[0]).toMatchObject({ method: 'plan', name: 'Demo plan', boundary: plan.inputs.boundary, incidents: plan.inputs.incidents, existing: plan.inputs.existing });
+    // the three uploads became datasets the plan names; its beat count is the current beats';
+    // the current beats were kept as a plan of their own first (the box is ticked by default)
+    expect(sent).toHaveLength(2);
+    expect(sent[0]).toMatchObject({ method: 'import', name: 'Demo plan – current beats', boundary: plan.inputs.boundary, incidents: plan.inputs.incidents, existing: plan.inputs.existing });
+    expect(sent[1]).toMatchObject({ method: 'plan', name: 'Demo plan', boundary: plan.inputs.boundary, incidents: plan.inputs.incidents, existing: plan.inputs.existing });
+    expect(await rowOf('Demo plan – current beats').locator('td').first().textContent()).toBe('current beats');
     const beatsDataset = (await (await stack.api(`/datasets/${String(plan.inputs.existing)}`, { role: 'analyst' })).json()) as { kind: string; info: { ids: string[] } };
     expect(beatsDataset.kind).toBe('beats');
     const metrics = (await (await stack.api(`/plans/${planId}/metrics`, { role: 'analyst' })).json()) as { beats: number };
@@ -106,12 +110,15 @@ describe.skipIf(!haveChromium())('plans panel (demo files)', () => {
   it('opens the current beats from the Plans tab and draws their change curve in Re-plan, the slider budget marked, figures as the API computed them', async () => {
     const demoId = await page.evaluate(() => window.__beatplan!.plan!.id);
     const demo = (await apiPlan(demoId))!;
-    // the current beats (uploaded with the demo plan) as a plan: out of balance, so a re-plan has something to move
-    const currentId = await createPlan(stack, { method: 'import', existing: demo.inputs.existing, boundary: demo.inputs.boundary, incidents: demo.inputs.incidents, resolution: 9, name: 'Current beats' });
-    // opening the Plans tab re-reads the list
+    // the current beats, kept as a plan when the demo plan was made: out of balance, so a re-plan has something to move
+    const currentId = (await rowOf('Demo plan – current beats').getAttribute('data-plan'))!;
+    expect((await apiPlan(currentId))!.inputs).toMatchObject({ method: 'import', existing: demo.inputs.existing });
+    // opening the Plans tab re-reads the list: a plan made elsewhere appears
+    const elsewhere = await createPlan(stack, { method: 'import', existing: demo.inputs.existing, boundary: demo.inputs.boundary, incidents: demo.inputs.incidents, resolution: 9, name: 'Made elsewhere' });
     await page.click('#tab-metrics');
     await page.click('#tab-plans');
-    await page.waitForSelector(`tr[data-plan="${currentId}"]`, { timeout: 30_000 });
+    await page.waitForSelector(`tr[data-plan="${elsewhere}"]`, { timeout: 30_000 });
+    expect((await stack.api(`/plans/${elsewhere}`, { method: 'DELETE', role: 'commander' })).status).toBe(204);
     await page.locator(`tr[data-plan="${currentId}"] [data-action=open]`).click();
     await page.waitForFunction((id) => window.__beatplan!.plan?.id === id && window.__beatplan!.ready, currentId, { timeout: 60_000 });
     await page.route('**/change-curve', async (route) => {
@@ -129,8 +136,9 @@ describe.skipIf(!haveChromium())('plans panel (demo files)', () => {
     console.log(`change curve of the demo's current beats: ${pts.map((p) => `${p.budget * 100}% → moved ${(p.movedWorkloadShare * 100).toFixed(1)}%, max/mean ${p.maxOverMean.toFixed(3)}`).join('; ')}`);
     expect(pts.map((p) => p.budget)).toEqual([0, 0.05, 0.1, 1]);
     const own = (await (await stack.api(`/plans/${currentId}/metrics`, { role: 'analyst' })).json()) as { workload: { maxOverMean: number } };
-    // a zero budget all but keeps the beats (measured on the demo's imported beats: 0.02% of the
-    // workload moves at budget 0, cause not yet traced in the engine; see the M2 report)
+    // a zero budget all but keeps the beats: on the demo's current beats 0.02% of the workload
+    // moves at budget 0 (the CLI's --change-curve 0 moves the same; those beats have one
+    // non-contiguous beat, which the planner mends whatever the budget — not traced further)
     expect(pts[0]!.movedWorkloadShare).toBeLessThan(0.001);
     expect(pts[0]!.maxOverMean).toBeCloseTo(own.workload.maxOverMean, 2);
     for (const p of pts) if (!p.unconstrained) expect(p.movedWorkloadShare).toBeLessThanOrEqual(p.budget + 0.001);

@@ -119,16 +119,28 @@ describe('plans panel', () => {
   it('uploads boundary, incidents and current beats, plans as a job and opens the new plan', async () => {
     const { host, calls, opened } = fakeHost('analyst');
     const { panel, slot } = mount(host);
-    await panel.create({ name: 'North 2027', boundary: file('city.geojson'), incidents: file('calls.csv', 'a,b\n'), beats: { file: file('beats.geojson'), idField: 'beat_num' } });
+    await panel.create({ name: 'North 2027', boundary: file('city.geojson'), incidents: file('calls.csv', 'a,b\n'), beats: { file: file('beats.geojson'), idField: 'beat_num', keepAsPlan: true } });
     expect(calls).toEqual([
       ['UPLOAD', '/datasets/boundary?name=North%202027%20boundary', 'application/geo+json'],
       ['UPLOAD', '/datasets/incidents?name=North%202027%20incidents', 'text/csv'],
       ['UPLOAD', '/datasets/beats?name=North%202027%20current%20beats&idField=beat_num', 'application/geo+json'],
+      ['POST', '/plans', { method: 'import', name: 'North 2027 – current beats', boundary: 'd1', incidents: 'd2', existing: 'd3' }],
       ['POST', '/plans', { method: 'plan', name: 'North 2027', boundary: 'd1', incidents: 'd2', existing: 'd3' }],
     ]);
     expect(opened).toEqual(['new']);
     expect(panel.created).toBe('new');
     expect(slot.querySelector('[data-testid=plans-status]')!.textContent).toBe('Plan “North 2027” is ready and on the map.');
+  });
+
+  it('plans without importing the current beats when not asked, and says why a planning job failed', async () => {
+    const { host, calls, opened } = fakeHost('analyst');
+    const failing = { ...host, api: Object.assign(Object.create(host.api), { followJob: async (j: JobDto) => ({ ...j, status: 'failed', error: { code: 'INFEASIBLE', detail: 'no balanced plan with 500 beats on 120 cells' } }) as unknown as JobDto }) as ApiClient };
+    const { panel, slot } = mount(failing);
+    await panel.create({ name: 'N', boundary: file('b.geojson'), incidents: file('i.geojson'), beats: { file: file('beats.geojson'), idField: 'id', keepAsPlan: false }, beatCount: 500 });
+    expect(calls.filter((c) => c[0] === 'POST')).toEqual([['POST', '/plans', { method: 'plan', name: 'N', boundary: 'd1', incidents: 'd2', existing: 'd3', beats: 500 }]]);
+    expect(calls[1]).toEqual(['UPLOAD', '/datasets/incidents?name=N%20incidents', 'application/geo+json']);
+    expect(opened).toEqual([]);
+    expect(slot.querySelector('[data-testid=plans-status]')!.textContent).toBe('New plan failed: no balanced plan with 500 beats on 120 cells');
   });
 
   it('refuses an incomplete form without calling the API', async () => {

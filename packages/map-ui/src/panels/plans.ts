@@ -56,8 +56,12 @@ export interface NewPlanInput {
   name: string;
   boundary: Blob & { name: string };
   incidents: Blob & { name: string };
-  /** The current beats (GeoJSON) and the property holding their ids; optional. */
-  beats?: { file: Blob & { name: string }; idField: string };
+  /**
+   * The current beats (GeoJSON) and the property holding their ids; optional. With
+   * `keepAsPlan` they are also imported as a plan of their own (“<name> – current beats”), so
+   * the new plan can be compared with them.
+   */
+  beats?: { file: Blob & { name: string }; idField: string; keepAsPlan?: boolean };
   /** Number of beats; optional with current beats (their count). */
   beatCount?: number;
 }
@@ -179,7 +183,7 @@ export class PlansPanel {
     const nameCell =
       mode === 'rename'
         ? this.renameForm(p, k)
-        : el('span', {}, p.name, isCurrent ? el('span', { class: 'muted' }, ' (on the map)') : null, el('span', { class: 'muted' }, ` · version ${p.version}`));
+        : el('span', {}, el('span', { class: 'plan-name' }, p.name), isCurrent ? el('span', { class: 'muted' }, ' (on the map)') : null, el('span', { class: 'muted' }, ` · version ${p.version}`));
     const actions = el(
       'div',
       { class: 'row plan-actions' },
@@ -239,6 +243,7 @@ export class PlansPanel {
       file('new-plan-incidents', 'Incidents', '.csv,.geojson,.json,text/csv,application/geo+json', true, 'Calls for service: CSV with latitude, longitude, date and type, or GeoJSON points.'),
       file('new-plan-beats', 'Current beats (optional)', '.geojson,.json,application/geo+json', false, 'GeoJSON of today’s beats: the new plan is measured against them and takes their number.'),
       text('new-plan-idfield', 'Beat number property', { type: 'text', value: 'beat_num', autocomplete: 'off' }, 'The property of each current beat that holds its number.'),
+      el('div', { class: 'field' }, el('label', {}, el('input', { type: 'checkbox', id: 'new-plan-keep', checked: true }), ' Also keep the current beats as a plan, to compare with')),
       text('new-plan-count', 'Number of beats', { type: 'number', min: 1, max: 5000, step: 1, inputmode: 'numeric' }, 'Leave empty to keep the number of current beats.'),
       el('div', { class: 'row' }, el('button', { type: 'submit', id: 'new-plan-submit', disabled: this.busy || undefined }, this.busy ? 'Working…' : 'Upload and plan')),
     );
@@ -252,7 +257,7 @@ export class PlansPanel {
         name: val('new-plan-name'),
         ...(fileOf('new-plan-boundary') ? { boundary: fileOf('new-plan-boundary')! } : {}),
         ...(fileOf('new-plan-incidents') ? { incidents: fileOf('new-plan-incidents')! } : {}),
-        ...(beats ? { beats: { file: beats, idField: val('new-plan-idfield') } } : {}),
+        ...(beats ? { beats: { file: beats, idField: val('new-plan-idfield'), keepAsPlan: (form.querySelector('#new-plan-keep') as HTMLInputElement).checked } } : {}),
         ...(count ? { beatCount: Number(count) } : {}),
       };
       void this.create(input);
@@ -326,7 +331,20 @@ export class PlansPanel {
     });
   }
 
-  /** Uploads the files, plans as a job with progress, then opens the new plan. */
+  /**
+   * Follows a planning job with the progress bar; returns the plan it made.
+   * @throws Error with the job's error when it did not succeed
+   */
+  private async follow(job: JobDto, label: string): Promise<string> {
+    this.host.progress(`${label}…`, job);
+    const final = await this.host.api.followJob(job, (j) => this.host.progress(`${label}: ${j.stage ?? j.status}`, j));
+    this.host.progress('', null);
+    const id = final.status === 'succeeded' ? (final.result?.planId as string | undefined) : undefined;
+    if (!id) throw new Error(final.error?.detail ?? `the job ${final.status}`);
+    return id;
+  }
+
+  /** Uploads the files, plans as a job with progress (after importing the current beats when asked), then opens the new plan. */
   async create(input: Partial<NewPlanInput>): Promise<void> {
     const problems = newPlanProblems(input);
     if (problems.length) {
@@ -346,12 +364,12 @@ export class PlansPanel {
         this.host.say('Uploading the current beats…');
         existing = await api.upload<DatasetDto>(`/datasets/beats?name=${name}%20current%20beats&idField=${encodeURIComponent(i.beats.idField.trim())}`, i.beats.file, uploadType(i.beats.file.name));
       }
+      if (existing && i.beats?.keepAsPlan) {
+        const body = { method: 'import', name: `${i.name.trim()} – current beats`, boundary: boundary.id, incidents: incidents.id, existing: existing.id };
+        await this.follow(await api.post<JobDto>('/plans', body).then((r) => r.data), 'Importing the current beats');
+      }
       const { data: job } = await api.post<JobDto>('/plans', planRequestOf({ boundary: boundary.id, incidents: incidents.id, ...(existing ? { existing: existing.id } : {}) }, i.name, i.beatCount));
-      this.host.progress('Planning…', job);
-      const final = await api.followJob(job, (j) => this.host.progress(`Planning: ${j.stage ?? j.status}`, j));
-      this.host.progress('', null);
-      const id = final.status === 'succeeded' ? (final.result?.planId as string | undefined) : undefined;
-      if (!id) throw new Error(final.error?.detail ?? `the planning job ${final.status}`);
+      const id = await this.follow(job, 'Planning');
       this.created = id;
       await this.host.refresh(id);
       await this.host.open(id);
