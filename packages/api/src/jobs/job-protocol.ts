@@ -1,8 +1,7 @@
 /**
  * Messages between the job runner (main thread) and a job worker.
  */
-import type { ChangeCurveOptions, ContextInputs, IncidentReadOptions, ParentPlanInput, PlanFileOptions, RebalanceOptions, StaffFileOptions, WhatIfInput } from '../engine-service.js';
-import type { SimulationJobOptions } from '../simulation.js';
+import type { ChangeCurveOptions, ContextInputs, IncidentReadOptions, ParentPlanInput, PlanFileOptions, RebalanceOptions, SimulationRunOptions, StaffFileOptions, WhatIfInput } from '../engine-service.js';
 import type { RoadsFile } from './compute-protocol.js';
 
 /** What a worker is asked to do (its `workerData`). */
@@ -26,7 +25,7 @@ export type JobTask =
       planJson: string;
       staffing: { json: string; id: string };
       incidents?: { path: string; fileName: string; read: IncidentReadOptions; id: string };
-      options: SimulationJobOptions;
+      options: SimulationRunOptions;
       /** The plan's roads dataset: travel on its road graph. */
       roads?: RoadsFile;
     };

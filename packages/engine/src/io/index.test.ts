@@ -47,6 +47,7 @@ describe('@beatplan/engine/io public API', () => {
         'readRoadNetwork',
         'readVenues',
         'scoredCellsOfCsv',
+        'simulateFromFiles',
         'staffOptionsOfFiles',
         'staffPlanFromFiles',
         'summarizeFeatures',

@@ -8,7 +8,9 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import type { FeatureCollection, MultiPolygon, Point, Polygon } from 'geojson';
 import { BeatplanError, type ProgressFn } from '../errors.js';
-import { roadNetworkFromGeojson, type RoadNetwork } from '../response/index.js';
+import { roadNetworkFromGeojson, simulationReport, type RoadNetwork, type SimulationReportInput } from '../response/index.js';
+import { pointToCellLocator } from '../grid/index.js';
+import { loadPlanJson } from './stored-plan.js';
 import { parseShifts } from '../score/index.js';
 import type { SkillRule } from '../staff/index.js';
 import type { ColumnMapping } from '../io/columns.js';
@@ -422,4 +424,57 @@ export async function staffPlanFromFiles(planJson: string, roster: FileRef, onPr
 export async function whatIfFromFiles(planJson: string, roster: FileRef, scenario: WhatIfInput, onProgress?: ProgressFn, options: StaffFileOptions = {}): Promise<Record<string, unknown>> {
   const r = await readRoster(roster.path, { fileName: roster.fileName });
   return whatIfOnPlan(planJson, r, scenario, onProgress, await staffOptionsOfFiles(options));
+}
+
+/** Options of a simulation run (`POST /plans/{id}/simulations`, `beatplan simulate`). */
+export interface SimulationRunOptions {
+  /** Draw Poisson calls from the plan's rates instead of replaying incidents. */
+  poisson?: boolean;
+  /** With `poisson`: days to simulate (default: the plan's incident period). */
+  days?: number;
+  /** Seed of every draw (default 1). */
+  seed?: number;
+  /** Coefficient of variation of a replayed call's service time (default 0.8). */
+  serviceCv?: number;
+  /** On-duty hours per officer per week for units on duty (default 36). */
+  officerHoursPerWeek?: number;
+}
+
+/**
+ * The discrete-event simulation of a stored plan and staffing (`simulationReport`, as
+ * `beatplan simulate`): the incidents of a file replayed against them, or Poisson calls; travel
+ * on the road graph of `roads` when given, else the straight-line rule.
+ * @param staffing the stored staffing.json text and its id (named in the document)
+ * @param incidents the incident file and how to read it; omitted: Poisson calls
+ * @returns the `simulation.json` document
+ * @throws BeatplanError `PLAN_GRID_MISMATCH` (staffing of another plan), `BAD_INPUT`, `INFEASIBLE`
+ * @example await simulateFromFiles(planJson, { json, id }, undefined, { poisson: true, seed: 1 })
+ */
+export async function simulateFromFiles(
+  planJson: string,
+  staffing: { json: string; id: string },
+  incidents: (FileRef & { read: IncidentReadOptions; id: string }) | undefined,
+  options: SimulationRunOptions,
+  onProgress?: ProgressFn,
+  roads?: FileRef,
+): Promise<Record<string, unknown>> {
+  const p = loadPlanJson(planJson);
+  const net = roads ? await readRoadNetwork(roads.path, roads.fileName) : undefined;
+  let calls: SimulationReportInput['calls'];
+  if (options.poisson || !incidents) calls = { poisson: { days: options.days } };
+  else {
+    const { incidents: table, report } = await readIncidents(incidents.path, { ...incidents.read, fileName: incidents.fileName, locate: pointToCellLocator(p.grid), ...(onProgress ? { onProgress } : {}) });
+    calls = { incidents: table, read: report.read, rejected: report.read - report.used };
+  }
+  const { doc } = simulationReport(
+    { grid: p.grid, plan: p.plan, scores: p.scores, staffing: JSON.parse(staffing.json), calls, names: { plan: 'plan version', staffing: `staffing ${staffing.id}`, ...(incidents ? { incidents: `dataset ${incidents.id}` } : {}) } },
+    {
+      ...(options.seed !== undefined ? { seed: options.seed } : {}),
+      ...(options.serviceCv !== undefined ? { serviceCv: options.serviceCv } : {}),
+      ...(options.officerHoursPerWeek !== undefined ? { officerHoursPerWeek: options.officerHoursPerWeek } : {}),
+      ...(onProgress ? { onProgress } : {}),
+      ...(net ? { roads: net } : {}),
+    },
+  );
+  return doc as unknown as Record<string, unknown>;
 }
