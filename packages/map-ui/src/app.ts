@@ -27,23 +27,21 @@ import {
   type CellModel,
   type CellsResponse,
 } from './cell-model.js';
-import type { FeatureCollection } from './geojson.js';
-import { drawBriefing, lineageLine, type StaffingResultDto } from './exports.js';
+import { type StaffingResultDto } from './exports.js';
 import type { HeatSummary } from './heat.js';
 import { loadBaseStyle, type MapBasemap } from './layers/basemap.js';
 import { HeatLayer } from './layers/heat-layer.js';
+import { CellHover } from './layers/cell-hover.js';
 import { applyFill, applySelection } from './layers/plan-fill.js';
 import { boundsOf, PlanLayers } from './layers/plan-layers.js';
 import { mapLegend } from './legend.js';
 import {
-  formatNumber,
   LAYERS,
   offlineBaseStyle,
   planLayers,
   SOURCE_LAYERS,
   SOURCES,
   type ColourMode,
-  type LayerOptions,
   type Legend,
   type ShiftChoice,
 } from './map-style.js';
@@ -53,8 +51,9 @@ import { el, legendBox, metricsBars, metricsSummary, strokePreview } from './pan
 import { SwipeView } from './swipe-view.js';
 import { BeatLabelsLayer } from './layers/beat-labels.js';
 import { ReferenceLayers } from './layers/reference.js';
-import { compareSummary, type ComparisonAnswer } from './panels/compare.js';
 import { BeatCardPanel } from './panels/beat-card.js';
+import { ComparisonView } from './panels/comparison.js';
+import { briefingPng } from './panels/briefing.js';
 import { ExportPanel, saveBlob } from './panels/export.js';
 import { trapFocus, wireTabs } from './panels/a11y.js';
 import { PlansPanel } from './panels/plans.js';
@@ -64,7 +63,7 @@ import { ReplayPanel } from './panels/replay.js';
 import { StaffingPanel } from './panels/staffing.js';
 import { FindBeatBox } from './panels/find-beat.js';
 import { KeyboardPaint } from './panels/keyboard-paint.js';
-import { peopleCount, plainError } from './words.js';
+import { plainError } from './words.js';
 import { initialViewState, Store, type ViewState } from './store.js';
 import { SHORTCUTS, shortcutAction, type ShortcutAction } from './shortcuts.js';
 import { installTileProtocol, tileStats } from './vector-tiles.js';
@@ -183,11 +182,11 @@ export class PlanningApp {
   private helpReturn: HTMLElement | null = null;
   /** Beat numbers (collision-thinned); created with the map. */
   private labels!: BeatLabelsLayer;
-  private changedCells: number[] = [];
   private problemCursor = -1;
   private job: JobDto | null = null;
   private baseStyle: StyleSpecification = offlineBaseStyle();
-  private hoverFrame = 0;
+  /** The tooltip of the cell under the pointer. */
+  private readonly hover = new CellHover({ model: () => this.model, swipe: () => this.swipe, planName: () => this.plan?.name ?? '' }, $('tooltip'), DEBUG);
   /** The plan's sources and layers; created with the map. */
   private planLayers!: PlanLayers;
   private prefetch: { id: string; data: Promise<PlanData>; t0: number } | null = null;
@@ -203,13 +202,12 @@ export class PlanningApp {
   get heatTimings(): Record<string, number> {
     return this.heatLayer?.timings ?? {};
   }
+  /** Compare tab: changed cells, the other plan's outlines, the swipe view; created with the map. */
+  private comparison!: ComparisonView;
   /** The swipe comparison (plan B on a second map right of a divider), when open. */
-  swipe: SwipeView | null = null;
-  private swipeOpening = false;
-  /** The plan the changed cells were computed against, and their H3 ids. */
-  private comparedWith: string | null = null;
-  private changedH3: string[] = [];
-  private overlayOf: string | null = null;
+  get swipe(): SwipeView | null {
+    return this.comparison?.swipe ?? null;
+  }
 
   private readonly startedAt = Date.now();
 
@@ -267,12 +265,12 @@ export class PlanningApp {
       progress: (label, j) => this.jobProgress(label, j),
       showMoved: async (newId) => {
         await this.refreshPlanList();
-        await this.compareWith(newId);
+        await this.comparison.compareWith(newId);
       },
       open: async (newId, parentId) => {
         await this.refreshPlanList(newId);
         await this.loadPlan(newId);
-        await this.compareWith(parentId);
+        await this.comparison.compareWith(parentId);
         this.showTab('compare');
       },
       say: (m, kind) => this.say(m, kind),
@@ -326,6 +324,25 @@ export class PlanningApp {
       progress: (label, j) => this.jobProgress(label, j),
       say: (m, kind) => this.say(m, kind),
     }).mount($('replay-slot'));
+    this.comparison = new ComparisonView({
+      api: this.api,
+      map: this.map,
+      store: this.store,
+      plan: () => this.plan,
+      model: () => this.model,
+      plans: () => this.plans,
+      fetchPlan: (id) => this.fetchPlan(id),
+      baseStyle: () => this.baseStyle,
+      fillOptions: () => this.fillOptions(),
+      heatPoints: () => (this.heatOn ? this.heatLayer.points : null),
+      stopPainting: () => this.tool === 'paint' && this.setTool('select'),
+      changed: () => {
+        this.refreshButtons();
+        this.renderLegend();
+      },
+      say: (m, kind) => this.say(m, kind),
+      timing: (name, ms) => (this.loadTimings[name] = ms),
+    }).mount();
     this.beatCard = new BeatCardPanel({
       api: this.api,
       plan: () => this.plan,
@@ -347,14 +364,16 @@ export class PlanningApp {
     let { items } = await this.api.get<PageDto<PlanDto>>('/plans');
     if (!items.length) {
       // `pnpm start` prints the link before the demo plan exists: watch the list until it does
-      this.say('No plans yet. The map shows the first plan as soon as one is ready (the demo takes about a minute).');
-      while (!items.length) {
+      this.say(`No plans yet. The map shows the first plan as soon as one is ready (the demo takes about a minute)${this.canAnalyse ? ', or make one from your files in the Plans tab' : ''}.`);
+      while (!items.length && !this.plan) {
         await new Promise((ok) => setTimeout(ok, PLAN_POLL_MS));
         ({ items } = await this.api.get<PageDto<PlanDto>>('/plans'));
         // the demo imports the current beats first: wait for the proposal when it is coming
         if (items.length && items.every((p) => p.inputs.method === 'import') && Date.now() - this.startedAt < PLAN_WAIT_FOR_PROPOSAL_MS) items = [];
       }
     }
+    // a plan was opened meanwhile (made in the Plans tab): it stays on the map
+    if (this.plan) return;
     this.plans = items;
     const planned = [...items].reverse().find((p) => p.inputs.method !== 'import');
     const first = items.find((p) => p.id === this.options.planId) ?? planned ?? items[items.length - 1]!;
@@ -395,12 +414,8 @@ export class PlanningApp {
     this.replan?.reset();
     void this.alternatives?.load();
     this.plansPanel?.render();
-    this.closeSwipe();
+    this.comparison.reset();
     this.heatLayer.reset();
-    this.changedCells = [];
-    this.changedH3 = [];
-    this.comparedWith = null;
-    this.overlayOf = null;
     this.staffingPanel.reset();
     this.planLayers.install(model, { ...this.fillOptions(), selectedBeat: null }, this.heatOn);
     // a plan made on units: their edges drawn thin under the beat outlines
@@ -523,7 +538,7 @@ export class PlanningApp {
     // one shift: the tiles carry every shift's workload (`s<k>`), so this is a paint change only
     const o = this.fillOptions();
     applyFill(this.map, o);
-    this.swipe?.restyle(this.swipeLayerOptions(this.swipe.plan.model, this.swipe.plan.colourOf));
+    this.comparison.restyleSwipe();
     this.renderLegend();
   }
 
@@ -564,16 +579,16 @@ export class PlanningApp {
   private renderLegend(): void {
     if (!this.model) return;
     const shiftLabel = this.shift !== 'all' ? this.model.detail?.shifts[this.shift] : undefined;
-    const overlayOn = this.map.getLayer(LAYERS.overlay) && this.map.getLayoutProperty(LAYERS.overlay, 'visibility') === 'visible';
     const legend = mapLegend({
       ...this.fillOptions(),
       ...(shiftLabel ? { shiftLabel } : {}),
       heat: this.heatOn ? this.heat : null,
       symbols: {
-        overlayOf: overlayOn ? this.overlayOf : null,
-        changedCells: this.comparedWith ? this.changedCells.length : null,
+        overlayOf: this.comparison.overlayOn ? this.comparison.overlayOf : null,
+        changedCells: this.comparison.comparedWith ? this.comparison.changedCells.length : null,
         selectedBeat: this.selectedBeat !== null ? this.model.beatIds[this.selectedBeat]! : null,
         anyLocked: Boolean(this.metrics?.perBeat.some((b) => b.locked)),
+        units: this.model.units?.unitIds.length ?? null,
       },
     });
     const open = ($('legend-slot').querySelector('details') as HTMLDetailsElement | null)?.open ?? true;
@@ -884,82 +899,6 @@ export class PlanningApp {
     $('progress').hidden = true;
   }
 
-  // ------------------------------------------------------------------ compare, staffing, export
-
-  /** Shows the cells that change beat between this plan and `otherId` (and its outlines as the overlay). */
-  async compareWith(otherId: string): Promise<void> {
-    if (!this.plan || !this.model) return;
-    // the swipe view shows one compared plan: another comparison closes it
-    if (this.swipe && this.swipeOf !== otherId) this.closeSwipe();
-    this.clearComparison();
-    try {
-      // asked from the other plan's side: "before" is the other plan, the rows are this plan's beats
-      const r = await this.api.get<ComparisonAnswer>(`/plans/${encodeURIComponent(otherId)}/compare?with=${encodeURIComponent(this.plan.id)}`);
-      const model = this.model;
-      const idx = r.changedCells.cells.map((h) => model.indexOf.get(h)).filter((i): i is number => i !== undefined);
-      for (const i of idx) this.map.setFeatureState({ ...CELL, id: i }, { chg: true });
-      this.changedCells = idx;
-      this.changedH3 = r.changedCells.cells;
-      this.comparedWith = otherId;
-      this.store.set({ comparedWith: otherId });
-      this.map.setLayoutProperty(LAYERS.changed, 'visibility', 'visible');
-      if (this.swipeOf === otherId) this.swipe?.setChanged(this.changedH3);
-      $<HTMLSelectElement>('compare-select').value = otherId;
-      const other = this.plans.find((p) => p.id === otherId);
-      const movedIn = new Map<string, number>();
-      for (const i of idx) {
-        const b = model.beatOf[i]!;
-        if (b >= 0) movedIn.set(model.beatIds[b]!, (movedIn.get(model.beatIds[b]!) ?? 0) + 1);
-      }
-      $('compare-slot').replaceChildren(compareSummary(r, { thisName: this.plan.name, otherName: other?.name ?? otherId }, movedIn));
-      await this.loadOverlay(otherId);
-      this.setOverlay(true);
-      this.say(`${r.changedCells.count} cells change beat.`);
-    } catch (e) {
-      this.say(`Comparison failed: ${errorText(e)}`, 'refused');
-    }
-  }
-
-  /** Puts the outlines of plan `otherId` (`GET /plans/:id/beats`) in the overlay source. */
-  private async loadOverlay(otherId: string): Promise<void> {
-    const beats = await this.api.get<FeatureCollection>(`/plans/${otherId}/beats`);
-    (this.map.getSource(SOURCES.overlay) as import('maplibre-gl').GeoJSONSource).setData(beats as never);
-    this.overlayOf = this.plans.find((p) => p.id === otherId)?.name ?? otherId;
-  }
-
-  private clearComparison(): void {
-    for (const i of this.changedCells) this.map.setFeatureState({ ...CELL, id: i }, { chg: false });
-    this.changedCells = [];
-    this.changedH3 = [];
-    this.comparedWith = null;
-    this.store.set({ comparedWith: null });
-    this.swipe?.setChanged([]);
-    if (this.map.getLayer(LAYERS.changed)) this.map.setLayoutProperty(LAYERS.changed, 'visibility', 'none');
-    $('compare-slot').replaceChildren();
-    this.renderLegend();
-  }
-
-  private setOverlay(on: boolean): void {
-    $<HTMLInputElement>('overlay-toggle').checked = on;
-    if (this.map.getLayer(LAYERS.overlay)) this.map.setLayoutProperty(LAYERS.overlay, 'visibility', on ? 'visible' : 'none');
-    this.renderLegend();
-  }
-
-  private async toggleOverlay(): Promise<void> {
-    const on = !(this.map.getLayoutProperty(LAYERS.overlay, 'visibility') === 'visible');
-    if (on && !this.overlayOf) {
-      const other = $<HTMLSelectElement>('compare-select').value;
-      if (other) {
-        try {
-          await this.loadOverlay(other);
-        } catch (e) {
-          this.say(`Overlay failed: ${errorText(e)}`, 'refused');
-        }
-      }
-    }
-    this.setOverlay(on);
-  }
-
   // ------------------------------------------------------------------ incidents heat layer
 
   /** Shows or hides the incidents heat layer (I). */
@@ -967,112 +906,23 @@ export class PlanningApp {
     await this.heatLayer.set(on);
   }
 
-  // ------------------------------------------------------------------ swipe comparison
-
-  /** Plan id shown on the right of the swipe view. */
-  private swipeOf: string | null = null;
-
-  /** Plan B's colouring in the swipe view: plan A's mode and ramp breaks, so colours mean the same on both sides. */
-  private swipeLayerOptions(model: CellModel, colourOf: Int32Array): LayerOptions {
-    const o = this.fillOptions();
-    const shift = o.shift !== 'all' && model.detail?.shifts[o.shift] === this.model?.detail?.shifts[o.shift] ? o.shift : 'all';
-    return { ...o, colourOfBeat: colourOf, shift, selectedBeat: null, ...(model.privacy ? { suppressedK: model.privacy.k } : {}) };
-  }
-
-  /**
-   * Opens the swipe view (W): the plan chosen under "Compare with" on a second map right of a
-   * draggable divider, this plan left of it, the changed cells darkened on both sides.
-   */
-  async openSwipe(otherId = $<HTMLSelectElement>('compare-select').value): Promise<void> {
-    if (!this.plan || !this.model || this.swipeOpening) return;
-    if (!otherId) {
-      this.say('There is no other plan to compare with.', 'refused');
-      return;
-    }
-    this.swipeOpening = true;
-    this.closeSwipe();
-    try {
-      if (this.tool === 'paint') this.setTool('select');
-      this.say('Opening the swipe view…');
-      const t0 = performance.now();
-      const data = await this.fetchPlan(otherId); // its current version, asked afresh: it may have been edited
-      const model = cellsToModel(data.cells, data.metrics.perBeat.map((b) => b.id));
-      const colourOf = Int32Array.from(colourBeats(beatAdjacency(model)).colourOf);
-      this.swipe = new SwipeView(
-        this.map,
-        { label: `${data.plan.name} v${data.plan.version}`, model, colourOf, agg: aggregateBeats(model), bounds: boundsOf(model) },
-        { container: $('map-b'), divider: $('swipe-divider'), leftLabel: $('swipe-left'), rightLabel: $('swipe-right') },
-        this.baseStyle,
-        this.swipeLayerOptions(model, colourOf),
-        `${this.plan.name} v${this.plan.version}`,
-      );
-      this.swipeOf = otherId;
-      if (this.heatOn && this.heatLayer.points) this.swipe.setHeat(this.heatLayer.points);
-      if (this.comparedWith !== otherId) await this.compareWith(otherId);
-      else this.swipe.setChanged(this.changedH3);
-      await this.swipe.ready;
-      this.loadTimings.swipeMs = performance.now() - t0;
-      this.refreshButtons();
-      this.renderLegend();
-      this.say(`Swipe: “${this.plan.name}” left, “${data.plan.name}” right. Drag the divider or focus it and use the arrow keys.`);
-    } catch (e) {
-      this.closeSwipe();
-      this.say(`Swipe view failed: ${errorText(e)}`, 'refused');
-    } finally {
-      this.swipeOpening = false;
-    }
-  }
-
-  /** Closes the swipe view. */
-  closeSwipe(): void {
-    if (!this.swipe) return;
-    this.swipe.close();
-    this.swipe = null;
-    this.swipeOf = null;
-    this.refreshButtons();
-    this.renderLegend();
-  }
-
-  private toggleSwipe(): void {
-    if (this.swipe) this.closeSwipe();
-    else void this.openSwipe();
-  }
-
   /** Renders the briefing sheet (map + beat numbers + legend + title + date) and downloads it as PNG. */
   async exportBriefing(): Promise<void> {
-    if (!this.plan || !this.model) return;
+    if (!this.plan || !this.model || !this.metrics) return;
     this.map.triggerRepaint();
     await frames();
-    const model = this.model;
-    const m = this.metrics!;
-    const lockedIds = new Set(m.perBeat.filter((b) => b.locked).map((b) => b.id));
-    // the numbers shown on the map (collision-thinned), where they are on the map
-    const labels = [...this.agg.entries()]
-      .filter(([b]) => this.labels.shown.has(b))
-      .map(([b, a]) => {
-        const p = this.map.project([model.centroid[2 * a.labelCell]!, model.centroid[2 * a.labelCell + 1]!]);
-        return { text: model.beatIds[b]!, x: p.x, y: p.y, locked: lockedIds.has(model.beatIds[b]!) };
-      });
-    const legend = [...mapLegend({ ...this.fillOptions(), heat: this.heatOn ? this.heat : null, symbols: { anyLocked: lockedIds.size > 0 } }), ...this.referenceLegend()];
-    const c = this.map.getContainer();
-    const centre = this.map.unproject([c.clientWidth / 2, c.clientHeight / 2]);
-    const east = this.map.unproject([c.clientWidth / 2 + 100, c.clientHeight / 2]);
-    const metresPerPixel = (Math.abs(east.lng - centre.lng) * 111_320 * Math.cos((centre.lat * Math.PI) / 180)) / 100;
-    const compared = this.comparedWith ? this.plans.find((p) => p.id === this.comparedWith)?.name : undefined;
-    const canvas = drawBriefing({
-      map: this.map.getCanvas(),
-      title: $<HTMLInputElement>('briefing-title').value || this.plan.name,
-      date: new Date().toISOString().slice(0, 10),
-      labels,
-      legend,
-      metresPerPixel,
-      notes: [
-        lineageLine(this.plan, compared),
-        `${m.beats} beats; busiest beat ${formatNumber(m.workload.maxOverMean)} × the average workload; ${m.contiguity.nonContiguousBeats} beats in more than one piece`,
-      ],
+    const { blob, fileName } = await briefingPng({
+      map: this.map,
+      plan: this.plan,
+      model: this.model,
+      metrics: this.metrics,
+      agg: this.agg,
+      shownLabels: this.labels.shown,
+      legend: (anyLocked) => [...mapLegend({ ...this.fillOptions(), heat: this.heatOn ? this.heat : null, symbols: { anyLocked } }), ...this.referenceLegend()],
+      title: $<HTMLInputElement>('briefing-title').value,
+      comparedWith: this.comparison.comparedWith ? this.plans.find((p) => p.id === this.comparison.comparedWith)?.name : undefined,
     });
-    const blob = await new Promise<Blob>((ok, fail) => canvas.toBlob((b) => (b ? ok(b) : fail(new Error('canvas is empty'))), 'image/png'));
-    saveBlob(blob, `briefing-${this.plan.id.slice(0, 8)}-v${this.plan.version}.png`);
+    saveBlob(blob, fileName);
   }
 
   // ------------------------------------------------------------------ wiring
@@ -1113,9 +963,7 @@ export class PlanningApp {
     $('redo').addEventListener('click', () => void this.undoRedo('redo'));
     $('rebalance').addEventListener('click', () => void this.rebalance());
     $('find-problem').addEventListener('click', () => this.nextProblem());
-    $('overlay-toggle').addEventListener('change', () => void this.toggleOverlay());
     $('heat-toggle').addEventListener('change', (e) => void this.toggleHeat((e.target as HTMLInputElement).checked));
-    $('swipe-toggle').addEventListener('click', () => this.toggleSwipe());
     $('progress-cancel').addEventListener('click', () => {
       if (this.job) void this.api.cancelJob(this.job.id).catch((e) => this.say(`Cancel failed: ${errorText(e)}`, 'refused'));
     });
@@ -1134,15 +982,6 @@ export class PlanningApp {
     };
     for (const t of TABS) $(`tab-${t}`).addEventListener('click', () => openTab(t));
     this.markTab = wireTabs(document.querySelector<HTMLElement>('[role=tablist]')!, (k) => openTab(TABS[k]!));
-    $('compare-run').addEventListener('click', () => {
-      const other = $<HTMLSelectElement>('compare-select').value;
-      if (other) void this.compareWith(other);
-    });
-    $('compare-clear').addEventListener('click', () => {
-      this.closeSwipe();
-      this.clearComparison();
-      this.setOverlay(false);
-    });
     new ExportPanel({ api: this.api, plan: () => this.plan, say: (m, kind) => this.say(m, kind), save: saveBlob }).mount();
     $('export-assignments').addEventListener('click', () => void this.staffingPanel.exportAssignments());
     $('export-png').addEventListener('click', () => void this.exportBriefing());
@@ -1196,11 +1035,11 @@ export class PlanningApp {
       case 'mode-need':
         return this.setMode('need');
       case 'overlay-toggle':
-        return void this.toggleOverlay();
+        return void this.comparison.toggleOverlay();
       case 'heat-toggle':
         return void this.toggleHeat();
       case 'swipe-toggle':
-        return this.toggleSwipe();
+        return this.comparison.toggleSwipe();
       case 'escape':
         if (this.stroke) return this.cancelStroke();
         $('help').hidden = true;
@@ -1263,17 +1102,12 @@ export class PlanningApp {
         this.strokeAdd(e.lngLat.lng, e.lngLat.lat);
         return;
       }
-      const { x, y } = e.point;
-      const { lng, lat } = e.lngLat;
-      cancelAnimationFrame(this.hoverFrame);
-      this.hoverFrame = requestAnimationFrame(() => this.hover(lng, lat, x, y));
+      this.hover.show(e.lngLat.lng, e.lngLat.lat, e.point.x, e.point.y);
     });
     map.on('mouseup', () => {
       if (this.stroke) void this.finishStroke();
     });
-    map.on('mouseout', () => {
-      $('tooltip').hidden = true;
-    });
+    map.on('mouseout', () => this.hover.hide());
     map.on('click', (e) => {
       if (this.tool !== 'select' || !this.model) return;
       const i = pointToCell(this.model, e.lngLat.lng, e.lngLat.lat);
@@ -1285,37 +1119,6 @@ export class PlanningApp {
       const msg = String((e as unknown as { error?: { message?: string } }).error?.message ?? '');
       if (this.options.basemap && /fetch|network|load/i.test(msg) && !this.lastMessage.startsWith('Basemap')) this.say('Basemap tiles unavailable; the plan is shown on a plain background.');
     });
-  }
-
-  private hover(lng: number, lat: number, x: number, y: number): void {
-    // right of the swipe divider the cell under the pointer is plan B's
-    const right = this.swipe !== null && x >= this.swipe.dividerX;
-    const model = right ? this.swipe!.plan.model : this.model;
-    const tip = $('tooltip');
-    if (!model) return;
-    const i = pointToCell(model, lng, lat);
-    if (i < 0) {
-      tip.hidden = true;
-      return;
-    }
-    const b = model.beatOf[i]!;
-    const d = model.detail;
-    const w = model.workloadHours[i]!;
-    const rows: Array<[string, string]> = [
-      ...(this.swipe ? [['Plan', right ? this.swipe.plan.label : (this.plan?.name ?? '')] as [string, string]] : []),
-      ['Beat', b >= 0 ? model.beatIds[b]! : 'unassigned'],
-      ['Workload', Number.isNaN(w) && model.privacy ? `not shown (< ${model.privacy.k} incidents)` : `${formatNumber(w)} h/week`],
-      ...(d ? d.shifts.map((s, k): [string, string] => [`  shift ${s}`, `${formatNumber(d.shiftWorkload[k]![i]!)} h/week`]) : []),
-      ['Community need', `${formatNumber(model.needHours[i]!)} h/week`],
-      ...(d && Number.isFinite(d.incidents[i]) ? [['Incidents', peopleCount(d.incidents[i]!)] as [string, string]] : []),
-      ...(d && Number.isFinite(d.population[i]) ? [['Residents (about)', peopleCount(d.population[i]!)] as [string, string]] : []),
-      // the cell's H3 id only when asked for (?debug)
-      ...(DEBUG ? [['Cell', model.h3[i]!] as [string, string]] : []),
-    ];
-    tip.replaceChildren(el('table', {}, el('tbody', {}, ...rows.map(([k, v]) => el('tr', {}, el('th', { scope: 'row' }, k), el('td', {}, v))))));
-    tip.style.left = `${x + 14}px`;
-    tip.style.top = `${y + 14}px`;
-    tip.hidden = false;
   }
 }
 

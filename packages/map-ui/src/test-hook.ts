@@ -39,51 +39,20 @@ export interface BeatplanTestHook {
   readonly keyboardCursor: number;
 }
 
-/** The hook of a running app (getters: always the current state). */
+/** What the hook reads from the app as it is at each read (the hook's read-only fields). */
+const LIVE = ['ready', 'map', 'plan', 'model', 'selectedBeat', 'swipe', 'perf', 'loadTimings', 'heatOn', 'heat', 'heatTimings', 'keyboardCursor'] as const satisfies ReadonlyArray<keyof BeatplanTestHook & keyof PlanningApp>;
+
+/** A live field whose type on the app is the hook's (a mismatch makes {@link LIVE} fail to type-check below). */
+type SameType<K extends (typeof LIVE)[number]> = K extends unknown ? (PlanningApp[K] extends BeatplanTestHook[K] ? K : never) : never;
+const CHECKED: ReadonlyArray<SameType<(typeof LIVE)[number]>> = LIVE;
+
+/**
+ * The hook of a running app: each field a getter of the app's current state (one table,
+ * {@link LIVE}), `lastMessage` also settable, and `selectBeat`.
+ */
 export function testHook(app: PlanningApp): BeatplanTestHook {
-  return {
-    get ready() {
-      return app.ready;
-    },
-    get map() {
-      return app.map;
-    },
-    get plan() {
-      return app.plan;
-    },
-    get model() {
-      return app.model;
-    },
-    get selectedBeat() {
-      return app.selectedBeat;
-    },
-    selectBeat: (beat, zoom) => app.selectBeat(beat, zoom),
-    get swipe() {
-      return app.swipe;
-    },
-    get lastMessage() {
-      return app.lastMessage;
-    },
-    set lastMessage(m: string) {
-      app.lastMessage = m;
-    },
-    get perf() {
-      return app.perf;
-    },
-    get loadTimings() {
-      return app.loadTimings;
-    },
-    get heatOn() {
-      return app.heatOn;
-    },
-    get heat() {
-      return app.heat;
-    },
-    get heatTimings() {
-      return app.heatTimings;
-    },
-    get keyboardCursor() {
-      return app.keyboardCursor;
-    },
-  };
+  const hook = { selectBeat: (beat: number | null, zoom?: boolean) => app.selectBeat(beat, zoom) };
+  for (const key of CHECKED) Object.defineProperty(hook, key, { get: () => app[key], enumerable: true });
+  Object.defineProperty(hook, 'lastMessage', { get: () => app.lastMessage, set: (m: string) => (app.lastMessage = m), enumerable: true });
+  return hook as BeatplanTestHook;
 }
