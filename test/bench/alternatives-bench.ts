@@ -24,7 +24,7 @@ function option(name: string, fallback: number): number {
 }
 
 /** One run: a fresh database, `workers` worker processes, `count` alternatives; wall seconds. */
-async function run(workers: number, count: number, resolution: number): Promise<{ seconds: number; succeeded: number }> {
+async function run(workers: number, count: number, resolution: number): Promise<{ seconds: number; succeeded: number; errors: string[] }> {
   const db = await createTestDatabase();
   const dirs: string[] = [];
   const mk = () => {
@@ -34,7 +34,7 @@ async function run(workers: number, count: number, resolution: number): Promise<
   };
   const store = await PostgresStore.open({ connectionString: db.url, dataDir: mk(), maxConnections: 2 });
   const token = (await createToken(store, 'admin', 'bench')).token;
-  const server = await spawnServer({ dataDir: mk(), env: { BEATPLAN_DATABASE_URL: db.url, BEATPLAN_JOB_CONCURRENCY: '0', BEATPLAN_LOG_LEVEL: 'info' } });
+  const server = await spawnServer({ dataDir: mk(), env: { BEATPLAN_DATABASE_URL: db.url, BEATPLAN_JOB_CONCURRENCY: '0', BEATPLAN_LOG_LEVEL: 'info', BEATPLAN_RATE_LIMIT_PER_MINUTE: '1000000' } });
   const procs: SpawnedWorker[] = [];
   try {
     for (let i = 0; i < workers; i++) procs.push(await spawnWorker(db.url, mk()));
@@ -44,7 +44,9 @@ async function run(workers: number, count: number, resolution: number): Promise<
         headers: { Authorization: `Bearer ${token}`, ...(body !== undefined ? { 'Content-Type': type } : {}) },
         ...(body !== undefined ? { body: typeof body === 'string' ? body : JSON.stringify(body) } : {}),
       });
-      return (await r.json()) as Record<string, any>;
+      const answer = (await r.json()) as Record<string, any>;
+      if (r.status >= 400) throw new Error(`${method} ${path}: ${r.status} ${JSON.stringify(answer)}`);
+      return answer;
     };
     const wait = async (id: string) => {
       for (;;) {
@@ -62,7 +64,8 @@ async function run(workers: number, count: number, resolution: number): Promise<
     const t0 = performance.now();
     const set = await api('POST', `/plans/${parentJob.result.planId}/alternatives`, { count, seed: 1 });
     const jobs = await Promise.all((set.members as Array<{ jobId: string }>).map((m) => wait(m.jobId)));
-    return { seconds: (performance.now() - t0) / 1000, succeeded: jobs.filter((j) => j.status === 'succeeded').length };
+    const errors = [...new Set(jobs.filter((j) => j.status !== 'succeeded').map((j) => `${j.status} ${JSON.stringify(j.error)}`))];
+    return { seconds: (performance.now() - t0) / 1000, succeeded: jobs.filter((j) => j.status === 'succeeded').length, errors };
   } finally {
     await Promise.all(procs.map((w) => w.stop()));
     await server.stop();
@@ -90,6 +93,8 @@ export async function runAlternativesBench(): Promise<void> {
     const r = await run(workers, count, resolution);
     times[workers]!.push(r.seconds);
     console.log(`${workers} worker${workers > 1 ? 's' : ' '}: ${r.seconds.toFixed(1)} s wall (${r.succeeded}/${count} succeeded)`);
+    // a run whose jobs failed measures nothing: no ratio, a failing exit
+    if (r.succeeded < count) throw new Error(`alternatives bench: ${count - r.succeeded} of ${count} alternatives did not succeed: ${r.errors.join('; ')}`);
   }
   const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
   console.log(`mean 1 worker ${mean(times[1]!).toFixed(1)} s, 2 workers ${mean(times[2]!).toFixed(1)} s; speed-up (mean 1-worker wall ÷ mean 2-worker wall): ${(mean(times[1]!) / mean(times[2]!)).toFixed(2)}×`);
