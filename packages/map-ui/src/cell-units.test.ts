@@ -1,6 +1,8 @@
 import { gridDisk, latLngToCell } from 'h3-js';
 import { describe, expect, it } from 'vitest';
 import { brushCells, cellsToModel, isUnitEdge, withWholeUnits } from './cell-model.js';
+import { symbolLegend } from './legend.js';
+import { LAYERS, planLayers, UNIT_EDGE } from './map-style.js';
 
 // a disk of 19 cells: the centre cell and its ring are unit U1 (7 cells), the outer ring is
 // split into units U2 (the first 6 cells met) and U3 (the other 6); one beat
@@ -41,5 +43,12 @@ describe('cell model of a plan made on units', () => {
     }
     // the 6-cell ring around U1 touches the outer ring along 18 edges, plus the 2 edges where U2 meets U3
     expect(count).toBeGreaterThanOrEqual(18);
+  });
+
+  it('the legend names the unit edges in the colour of their layer, only for a plan made on units', () => {
+    expect(symbolLegend({ units: 4619 }).items.at(-1)).toEqual({ colour: UNIT_EDGE.colour, symbol: 'line', label: 'edge of a unit (4,619 units; the brush paints whole units)' });
+    expect(symbolLegend({ units: null }).items).toHaveLength(1);
+    const layer = planLayers({ mode: 'beat' }).find((l) => l.id === LAYERS.unitEdges) as { paint: Record<string, unknown>; minzoom: number };
+    expect(layer.paint['line-color']).toBe(UNIT_EDGE.colour);
   });
 });

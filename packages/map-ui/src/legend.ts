@@ -6,7 +6,7 @@
  * draws them on the briefing sheet.
  */
 import { HEAT_GAMMA, HEAT_OPACITY, type HeatSummary } from './heat.js';
-import { CHANGED_FILL, formatNumber, legendFor, OUTLINE_COLOUR, OVERLAY_LINE, SELECTED_FILL, type FillOptions, type Legend, type LegendItem } from './map-style.js';
+import { CHANGED_FILL, formatNumber, legendFor, OUTLINE_COLOUR, OVERLAY_LINE, SELECTED_FILL, UNIT_EDGE, type FillOptions, type Legend, type LegendItem } from './map-style.js';
 import { HEAT_LOW_ALPHA, HEAT_RAMP } from './palette.js';
 
 /**
@@ -40,6 +40,8 @@ export interface SymbolOptions {
   selectedBeat?: string | null;
   /** Some beat is locked (its number has a dashed frame). */
   anyLocked?: boolean;
+  /** Units of a plan made on units (blocks, block groups), whose edges are drawn; null/absent without. */
+  units?: number | null;
 }
 
 /** The symbols section: beat outlines always, the rest when they are on the map. */
@@ -49,6 +51,7 @@ export function symbolLegend(o: SymbolOptions = {}): Legend {
   if (o.changedCells !== null && o.changedCells !== undefined) items.push({ colour: CHANGED_FILL.colour, opacity: CHANGED_FILL.opacity, label: `cell changes beat (${o.changedCells.toLocaleString('en-GB')})` });
   if (o.selectedBeat) items.push({ colour: SELECTED_FILL.colour, opacity: 1, symbol: 'fill', label: `selected beat ${o.selectedBeat} (lightened)` });
   if (o.anyLocked) items.push({ colour: '#ffffff', symbol: 'frame-dashed', label: 'locked beat (dashed number)' });
+  if (o.units) items.push({ colour: UNIT_EDGE.colour, symbol: 'line', label: `edge of a unit (${o.units.toLocaleString('en-GB')} units; the brush paints whole units)` });
   return { title: 'Symbols', items };
 }
 
