@@ -1,9 +1,11 @@
 /**
  * Response work off the request thread, on Chicago: while five `POST /response/whatif` run on
- * the 274-beat plan (each a hypercube run of ~1 s), the event loop stays free and concurrent
- * "find my beat" lookups stay fast. Measured with `perf_hooks.monitorEventLoopDelay` (the
- * thing the requirement is about: no request holds the loop more than 50 ms) and the lookups'
- * own latency (with a margin: the machine's 2 cores are shared with the workers).
+ * the 274-beat plan (each a hypercube run of ~1 s) and a copy of the plan is loaded for the
+ * first time (plan.json parsed and its grid rebuilt: 1–3 s, in a compute worker), the event
+ * loop stays free and concurrent "find my beat" lookups stay fast. Measured with
+ * `perf_hooks.monitorEventLoopDelay` (the thing the requirement is about: no request holds the
+ * loop more than 50 ms) and the lookups' own latency, each against the same measurement with
+ * the lookups alone (the machine's 2 cores are shared with the workers and other processes).
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -54,7 +56,7 @@ describe.skipIf(!hasRealdata())('API: response what-ifs off the request thread (
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('five what-ifs at once leave the event loop free (p99 delay < 50 ms over the machine\'s own noise) and lookups fast', async () => {
+  it('five what-ifs and a cold plan load at once leave the event loop free (p99 delay < 50 ms over the machine\'s own noise) and lookups fast', async () => {
     const lookup = () => api('GET', `/plans/${planId}/lookup?lng=-87.63&lat=41.88`);
     // warm: the plan version loaded for lookups, and a worker holding it
     expect((await lookup()).status).toBe(200);
@@ -87,17 +89,29 @@ describe.skipIf(!hasRealdata())('API: response what-ifs off the request thread (
     // 1. baseline: the lookups alone for 5 s (what this shared machine does anyway)
     const baseline = await measure(() => false, 5000);
 
-    // 2. five what-ifs at once through the API (worker threads)
+    // 2. five what-ifs at once through the API (compute workers), and the first load of a copy
+    //    of the plan (never read before: its plan.json parsed and its grid rebuilt)
+    const copy = await api('POST', `/plans/${planId}/copy`, { name: 'cold copy' });
+    expect(copy.status, JSON.stringify(copy.json)).toBe(201);
     let done = 0;
     const t0 = performance.now();
     const whatIfs = [0.5, 0.55, 0.6, 0.65, 0.7].map((saturationTarget) => api('POST', `/plans/${planId}/response/whatif`, { saturationTarget }).finally(() => done++));
-    const during = await measure(() => done < 5);
+    let coldMs = 0;
+    const cold = api('GET', `/plans/${copy.json.id}/lookup?lng=-87.63&lat=41.88`).finally(() => {
+      coldMs = performance.now() - t0;
+      done++;
+    });
+    const during = await measure(() => done < 6);
     const results = await Promise.all(whatIfs);
     const wall = performance.now() - t0;
     for (const r of results) {
       expect(r.status, JSON.stringify(r.json)).toBe(200);
       expect(r.json.after.city.rho).toBeGreaterThan(0);
     }
+    // the copy, loaded cold, finds the same beat as the plan
+    const coldAnswer = await cold;
+    expect(coldAnswer.status, JSON.stringify(coldAnswer.json)).toBe(200);
+    expect(coldAnswer.json.beat).toBe((await lookup()).json.beat);
     // a lower saturation target means more officers, so lower utilisation
     expect(results[0]!.json.after.city.rho).toBeLessThan(results[4]!.json.after.city.rho);
 
@@ -105,10 +119,20 @@ describe.skipIf(!hasRealdata())('API: response what-ifs off the request thread (
     const after = await measure(() => false, 5000);
     const noise = Math.max(baseline.loopP99, after.loopP99);
 
-    // 3. the contrast: one what-if computed on this thread, as the API did before (the same engine call)
+    // 3. the contrast: a cold load and one what-if computed on this thread, as the API did before (the same engine calls)
     const { loadPlanJson, planResponse, whatIfUnits } = await import('../packages/api/src/engine-service.js');
     const planJson = await (await fetch(`${server.url}/api/v1/plans/${planId}/export?format=plan`, { headers: { Authorization: `Bearer ${token}` } })).text();
-    const loaded = loadPlanJson(planJson);
+    let loaded!: ReturnType<typeof loadPlanJson>;
+    let loadDone = false;
+    const loadOnThread = await measure(
+      () => !loadDone,
+      100,
+      () =>
+        setTimeout(() => {
+          loaded = loadPlanJson(planJson);
+          loadDone = true;
+        }, 20),
+    );
     let inlineDone = false;
     const onThread = await measure(
       () => !inlineDone,
@@ -122,19 +146,24 @@ describe.skipIf(!hasRealdata())('API: response what-ifs off the request thread (
     );
 
     console.log(
-      `5 concurrent POST /response/whatif on Chicago (274 beats), ${(wall / 1000).toFixed(1)} s:\n` +
-        `  baseline (lookups alone): ${fmt(baseline)}\n  baseline after:           ${fmt(after)}\n  what-ifs in workers:      ${fmt(during)}\n  one what-if on the thread: ${fmt(onThread)}`,
+      `5 concurrent POST /response/whatif on Chicago (274 beats) and a cold load of a copy (answered after ${(coldMs / 1000).toFixed(1)} s), ${(wall / 1000).toFixed(1)} s:\n` +
+        `  baseline (lookups alone): ${fmt(baseline)}\n  baseline after:           ${fmt(after)}\n  what-ifs + cold load in workers: ${fmt(during)}\n  a cold load on the thread: ${fmt(loadOnThread)}\n  one what-if on the thread: ${fmt(onThread)}`,
     );
     expect(during.n).toBeGreaterThan(20);
     // The requirement: no request holds the loop 50 ms. The delay measured here is our work plus
     // the scheduling and GC noise of a shared 2-core machine (the baseline: lookups alone), so
     // the bound is 50 ms over the baseline, measured before and after (on a quiet machine ~1 ms).
     expect(during.loopP99).toBeLessThan(50 + noise);
+    // Lookups' p99 under 50 ms over what the lookups alone take on this machine (the same
+    // before/after baseline; on a quiet machine a lookup takes a few ms).
+    expect(during.p99).toBeLessThan(50 + Math.max(baseline.p99, after.p99));
+    // … whereas a cold load on the request thread holds the loop for most of a second or more
+    expect(loadOnThread.loopMax).toBeGreaterThan(300);
     // the request thread is idle most of the time while the what-ifs run …
     expect(during.elu).toBeLessThan(0.6);
     // … whereas one what-if on it holds the loop for over half a second (the measurement sees it)
     expect(onThread.loopMax).toBeGreaterThan(500);
     // lookups: p99 far under the ~1.2 s they waited behind on-thread what-ifs
     expect(during.p99).toBeLessThan(250);
-  }, 180_000);
+  }, 420_000);
 });

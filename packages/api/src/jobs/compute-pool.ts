@@ -15,7 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { BeatplanError, type BeatplanErrorCode } from '@beatplan/engine';
 import type { Logger } from 'pino';
 import { ApiError } from '../errors.js';
-import type { ComputeReply, ComputeRequest, ComputeTask } from './compute-protocol.js';
+import { joinReply, type ComputeReply, type ComputeRequest, type ComputeTask } from './compute-protocol.js';
 import { WORKER_NICE } from './thread-priority.js';
 
 /**
@@ -47,6 +47,8 @@ interface Pending {
   planJson: () => Promise<string>;
   resolve: (v: unknown) => void;
   reject: (e: unknown) => void;
+  /** Large values of the result received so far (`part` messages). */
+  parts: unknown[];
 }
 
 /** Options of {@link ComputePool}. */
@@ -85,7 +87,7 @@ export class ComputePool {
     const slot = this.pick(key);
     const request: ComputeRequest = { id: this.nextId++, planId, key, task };
     return new Promise<T>((resolve, reject) => {
-      const p: Pending = { slot, request, planJson, resolve: resolve as (v: unknown) => void, reject };
+      const p: Pending = { slot, request, planJson, resolve: resolve as (v: unknown) => void, reject, parts: [] };
       this.pending.set(request.id, p);
       slot.inFlight++;
       void this.send(p, !slot.keys.has(key));
@@ -144,7 +146,11 @@ export class ComputePool {
         }
         return;
       }
-      if (m.type === 'done') return this.settle(m.id, (p) => p.resolve(m.result));
+      if (m.type === 'part') {
+        this.pending.get(m.id)?.parts.push(m.value);
+        return;
+      }
+      if (m.type === 'done') return this.settle(m.id, (p) => p.resolve(m.parts ? joinReply(m.result, p.parts) : m.result));
       this.settle(m.id, (p) => {
         if (!m.engine) return p.reject(new ApiError('INTERNAL', m.message));
         // the engine's error as the handler would have thrown it (message already formatted)

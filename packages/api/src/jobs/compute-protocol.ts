@@ -48,7 +48,72 @@ export interface ComputeRequest {
 
 /** Worker → pool. */
 export type ComputeReply =
-  | { id: number; type: 'done'; result: unknown }
+  /** A large value of the coming `done` result (see {@link splitReply}), in order. */
+  | { id: number; type: 'part'; value: unknown }
+  /** The result; with `parts`, its large values came before as that many `part` messages. */
+  | { id: number; type: 'done'; result: unknown; parts?: number }
   /** The worker does not hold `key` (evicted or never sent): send the request again with `planJson`. */
   | { id: number; type: 'missing' }
   | { id: number; type: 'error'; code: string; message: string; details: Record<string, unknown>; engine: boolean };
+
+/** A typed array of at least this many bytes, or an array of primitives this long, crosses as a message of its own. */
+const PART_BYTES = 64 * 1024;
+const PART_LENGTH = 4096;
+/** Marks where a large value was taken out of a reply. */
+const PART = '__computePart';
+
+function isPrimitiveArray(v: unknown[]): boolean {
+  for (const x of v) if (typeof x === 'object' && x !== null) return false;
+  return true;
+}
+
+/**
+ * Takes the large values (typed arrays ≥ 64 KB, arrays of ≥ 4,096 strings or numbers) out of a
+ * reply, so that each crosses the IPC channel as a message of its own: the request thread then
+ * deserializes a loaded plan (~7 MB on Chicago) a few hundred KB at a time, between other
+ * requests, instead of in one block. Walks plain objects and arrays only.
+ * @example const { skeleton, parts } = splitReply(loaded); // parts: the grid's and scores' arrays
+ */
+export function splitReply(value: unknown): { skeleton: unknown; parts: unknown[] } {
+  const parts: unknown[] = [];
+  const walk = (v: unknown): unknown => {
+    if (ArrayBuffer.isView(v)) {
+      if (v.byteLength < PART_BYTES) return v;
+      parts.push(v);
+      return { [PART]: parts.length - 1 };
+    }
+    if (Array.isArray(v)) {
+      if (v.length >= PART_LENGTH && isPrimitiveArray(v)) {
+        parts.push(v);
+        return { [PART]: parts.length - 1 };
+      }
+      return v.map(walk);
+    }
+    if (v !== null && typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype) {
+      const out: Record<string, unknown> = {};
+      for (const [k, x] of Object.entries(v)) out[k] = walk(x);
+      return out;
+    }
+    return v;
+  };
+  return { skeleton: walk(value), parts };
+}
+
+/**
+ * Puts the parts of {@link splitReply} back into the skeleton.
+ * @example joinReply(skeleton, parts) // deep-equal to the value split
+ */
+export function joinReply(skeleton: unknown, parts: readonly unknown[]): unknown {
+  const walk = (v: unknown): unknown => {
+    if (Array.isArray(v)) return v.map(walk);
+    if (v !== null && typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype) {
+      const o = v as Record<string, unknown>;
+      if (typeof o[PART] === 'number' && Object.keys(o).length === 1) return parts[o[PART]];
+      const out: Record<string, unknown> = {};
+      for (const [k, x] of Object.entries(o)) out[k] = walk(x);
+      return out;
+    }
+    return v;
+  };
+  return walk(skeleton);
+}

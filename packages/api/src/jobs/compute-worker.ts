@@ -10,7 +10,7 @@ import { buildTravelModel, withRoads, type RoadNetwork, type TravelModel } from 
 import { loadedPlanParts, PlanGridCache } from '../context-cache.js';
 import { allocatedOfficersOf, meetingPlaces, planResponse, readRoadNetwork, readVenues, requiredUnits, REQUIRED_OFFICERS_RULE, whatIfUnits, type LoadedPlan } from '../engine-service.js';
 import { isEngineError } from '../errors.js';
-import type { ComputeReply, ComputeRequest, ComputeTask } from './compute-protocol.js';
+import { splitReply, type ComputeReply, type ComputeRequest, type ComputeTask } from './compute-protocol.js';
 
 /** A loaded version and, once needed, its travel model. */
 interface Version {
@@ -68,7 +68,9 @@ process.on('message', async (m: ComputeRequest) => {
     else return post({ id: m.id, type: 'missing' });
     loaded.set(m.key, v);
     while (loaded.size > KEEP) loaded.delete(loaded.keys().next().value!);
-    post({ id: m.id, type: 'done', result: await compute(v, m.task) });
+    const { skeleton, parts } = splitReply(await compute(v, m.task));
+    for (const value of parts) post({ id: m.id, type: 'part', value });
+    post({ id: m.id, type: 'done', result: skeleton, parts: parts.length });
   } catch (e) {
     if (isEngineError(e)) post({ id: m.id, type: 'error', code: e.code, message: e.message, details: { ...e.details }, engine: true });
     else {
