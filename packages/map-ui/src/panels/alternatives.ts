@@ -209,7 +209,12 @@ export class AlternativesPanel {
   private table(c: AlternativesComparisonDto): HTMLElement[] {
     const done = c.finished === c.rows.length;
     const status = el('p', { role: 'status', 'data-testid': 'alternatives-status' }, done ? `${c.rows.length} alternatives, all finished. ★ marks the Pareto set: no other alternative is at least as good on all four figures and better on one.` : `${c.finished} of ${c.rows.length} alternatives finished…`);
-    const head = el('tr', {}, ...['Profile', 'Seed', 'Status', 'Balance (busiest ÷ average)', 'Compactness', 'Change from parent', 'Mean response', 'Pareto', ''].map((h) => el('th', { scope: 'col' }, h)));
+    const head = el(
+      'tr',
+      {},
+      ...['Profile', 'Seed', 'Status', 'Balance (busiest ÷ average)', 'Compactness', 'Change from parent', 'Mean response', 'Pareto'].map((h) => el('th', { scope: 'col' }, h)),
+      el('th', { scope: 'col' }, el('span', { class: 'visually-hidden' }, 'Open as the plan on show')),
+    );
     const body = el('tbody');
     for (const r of c.rows.map(alternativeCells)) {
       const open = r.planId
