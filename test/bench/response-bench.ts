@@ -7,6 +7,7 @@ import { buildGrid } from '../../packages/engine/src/grid/build-grid.js';
 import { buildTravelModel, estimateResponse } from '../../packages/engine/src/response/index.js';
 import { roadNetworkFromGeojson, withRoads } from '../../packages/engine/src/response/roads.js';
 import { approxErrorVsExact, randomHypercubeSystem, syntheticPlan, syntheticScores, syntheticStreetGrid } from '../../packages/engine/src/response/synthetic.js';
+import { createRng } from '../../packages/engine/src/random.js';
 
 /** Units per beat per shift: the beat's shift workload at 55% utilisation, at least one. */
 function unitsFor(plan: ReturnType<typeof syntheticPlan>, scores: ReturnType<typeof syntheticScores>): number[][] {
@@ -53,6 +54,34 @@ export function printApproxErrorTable(): void {
     }
     console.log(`  ${name.padEnd(16)}${cells.join('')}`);
   }
+  // Random mixed systems (as the property test draws them): 2–8 beats of 1–5 units, N ≤ 15.
+  const rng = createRng(5);
+  let wc = 0;
+  let wu = 0;
+  let count = 0;
+  let worst = '';
+  for (let t = 0; t < 120; t++) {
+    const units: number[] = [];
+    let n = 0;
+    const beats = 2 + rng.int(7);
+    for (let g = 0; g < beats; g++) {
+      const m = 1 + rng.int(5);
+      if (n + m <= 15) {
+        units.push(m);
+        n += m;
+      }
+    }
+    if (units.length < 2 || new Set(units).size < 2) continue;
+    const rho = 0.05 + 0.45 * rng.next();
+    const e = approxErrorVsExact(randomHypercubeSystem(1 + rng.int(1e6), units, rho, 3));
+    count++;
+    wc = Math.max(wc, Math.abs(e.crossBeat));
+    if (e.utilisation > wu) {
+      wu = e.utilisation;
+      worst = `beats of ${units.join(', ')} units at ρ ${rho.toFixed(2)}`;
+    }
+  }
+  console.log(`  ${count} random mixed systems: worst |cross-beat share error| ${(100 * wc).toFixed(1)}%, worst utilisation error ${(100 * wu).toFixed(1)}% (${worst})`);
 }
 
 export async function runResponseBench(): Promise<void> {
