@@ -34,6 +34,9 @@ export async function resolveInputs(store: Store, input: ContextInput & { beats?
   const barriers = await get('barriers', 'barriers');
   const population = await get('population', 'layer');
   const vulnerability = await get('vulnerability', 'layer');
+  const counts = await get('incidentCounts', 'counts');
+  if (input.incidentCounts !== undefined && input.countsPeriodDays === undefined) errors.push({ path: `${where}.countsPeriodDays`, message: 'required with incidentCounts (the days the counts cover)' });
+  if (input.incidentCounts === undefined && input.countsPeriodDays !== undefined) errors.push({ path: `${where}.countsPeriodDays`, message: 'applies with incidentCounts only' });
   if (errors.length) throw new ApiError('VALIDATION_FAILED', errors.map((e) => `${e.path}: ${e.message}`).join('; '), { errors });
   const file = (d: DatasetRecord) => ({ path: store.blobPath(d.blobRef), fileName: engineFileName(d) });
   const layer = (d: DatasetRecord | undefined, use: 'population' | 'vulnerability') =>
@@ -47,6 +50,7 @@ export async function resolveInputs(store: Store, input: ContextInput & { beats?
     ...(input.beats !== undefined ? { beats: input.beats } : {}),
     ...(input.shifts !== undefined ? { shifts: input.shifts } : {}),
     ...(input.recencyHalfLifeDays !== undefined ? { recencyHalfLifeDays: input.recencyHalfLifeDays } : {}),
+    ...(counts ? { incidentCounts: { ...file(counts), columns: counts.info.columns as NonNullable<ContextInputs['incidentCounts']>['columns'], periodDays: input.countsPeriodDays! } } : {}),
   };
 }
 

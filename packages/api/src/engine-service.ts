@@ -62,6 +62,7 @@ export {
   inspectRoster,
   inspectLayer,
   inspectIncidents,
+  inspectIncidentCounts,
   inspectVenues,
   inspectFleet,
   inspectUnits,

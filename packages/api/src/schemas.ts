@@ -123,6 +123,14 @@ export const BeatsUploadQuery = UploadQueryBase.extend({
   idField: z.string().min(1).meta({ description: 'Property holding the beat id, e.g. beat_num' }),
 });
 
+/** Query of an incident-counts upload: the count properties and the incident type each stands for. */
+export const IncidentCountsUploadQuery = UploadQueryBase.extend({
+  columns: z
+    .string()
+    .regex(/^[^,=:]+(=[^,=:]+)?(,[^,=:]+(=[^,=:]+)?)*$/, 'FIELD[=TYPE],FIELD[=TYPE],…')
+    .meta({ description: 'Count properties and their incident types, `FIELD[=TYPE],…` (e.g. `Drugs=NARCOTICS,Robbery`; TYPE defaults to the field, upper-cased)' }),
+});
+
 /** Query of an atomic-units upload: the unit id property (optional). */
 export const UnitsUploadQuery = UploadQueryBase.extend({
   idField: z.string().min(1).optional().meta({ description: 'Property holding the unit id, e.g. GEOID (default: the feature id, else its 1-based position)' }),
@@ -155,6 +163,10 @@ export const ContextInputSchema = z.object({
   resolution: z.number().int().min(5).max(12).optional().meta({ description: 'H3 resolution; default chosen by the engine' }),
   shifts: shifts.optional(),
   recencyHalfLifeDays: z.number().positive().max(36500).optional(),
+  incidentCounts: IdSchema.optional().meta({
+    description: 'Incidents given as counts per polygon: a dataset of kind `counts` (POST /datasets/counts?columns=FIELD[=TYPE],…); each type\'s service time turns counts into officer-hours, spread over the cells by area, added to `incidents`. Needs `countsPeriodDays`. Same as the CLI\'s --incident-counts.',
+  }),
+  countsPeriodDays: z.number().positive().max(36500).optional().meta({ description: 'Days the `incidentCounts` cover (e.g. 184 for July–December). Same as the CLI\'s --counts-period-days.' }),
 });
 export type ContextInput = z.infer<typeof ContextInputSchema>;
 

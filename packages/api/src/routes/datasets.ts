@@ -12,6 +12,7 @@ import {
   inspectBoundary,
   inspectFleet,
   inspectIncidents,
+  inspectIncidentCounts,
   inspectUnits,
   inspectLayer,
   inspectRoster,
@@ -28,6 +29,7 @@ import {
   IncidentsUploadQuery,
   LayerUploadQuery,
   UnitsUploadQuery,
+  IncidentCountsUploadQuery,
   pageSchema,
   UploadQueryBase,
   VenuesUploadQuery,
@@ -241,6 +243,19 @@ export function datasetRoutes(t: RouteTable, ctx: AppContext): void {
     mediaTypes: CSV_TYPES,
     format: 'csv',
     inspect: async (s, _f, fileName) => ({ ...(await inspectFleet(s.path, fileName)) }),
+  });
+  upload({
+    kind: 'counts',
+    path: '/datasets/counts',
+    operationId: 'uploadIncidentCounts',
+    summary: 'Upload incidents as counts per polygon (a count property per incident type)',
+    description:
+      'Polygon/MultiPolygon features, [lng, lat] WGS84, with a numeric count per `columns` property, read as `beatplan plan --incident-counts FILE:FIELD[=TYPE],…` reads them (features with a missing, non-numeric or negative count left out and listed in `info.report`). A plan or score run uses them through `incidentCounts` (with `countsPeriodDays`).',
+    role: 'analyst',
+    query: IncidentCountsUploadQuery,
+    mediaTypes: GEOJSON_TYPES,
+    format: 'geojson',
+    inspect: async (s, _f, fileName, q) => ({ ...(await inspectIncidentCounts(s.path, fileName, q.columns)) }),
   });
   upload({
     kind: 'units',

@@ -97,6 +97,28 @@ describe('plan options from the CLI', () => {
     expect(wrong.body.errors[0].path).toBe('query.areas');
   });
 
+  it('incident counts per polygon (the CLI\'s --incident-counts) add their workload; countsPeriodDays is required with them', async () => {
+    // 70 narcotics incidents in each half over 7 days
+    const halves = twoBeats() as { features: Array<{ properties: Record<string, unknown> }> };
+    halves.features.forEach((f) => (f.properties = { ...f.properties, Drugs: 70 }));
+    const up = await h.http.post('/api/v1/datasets/counts?columns=Drugs%3DNARCOTICS').set(h.auth('analyst')).set('Content-Type', 'application/geo+json').send(JSON.stringify(halves));
+    expect(up.status, JSON.stringify(up.body)).toBe(201);
+    expect(up.body.info.columns).toEqual([{ field: 'Drugs', type: 'NARCOTICS' }]);
+    expect(up.body.info.report).toMatchObject({ used: 2, rejected: 0, totals: [140] });
+    const total = async (extra: Record<string, unknown>) => {
+      const id = await createPlan(h, { ...data, beats: 2, resolution: 9, seed: 1, ...extra });
+      const m = await h.http.get(`/api/v1/plans/${id}/metrics`).set(h.auth('analyst'));
+      return m.body.workload.total as number;
+    };
+    const without = await total({});
+    const withCounts = await total({ incidentCounts: up.body.id, countsPeriodDays: 7 });
+    // 140 narcotics calls a week at the service time of NARCOTICS: more workload, never less
+    expect(withCounts).toBeGreaterThan(without + 1);
+    const noDays = await h.http.post('/api/v1/plans').set(h.auth('analyst')).send({ ...data, beats: 2, incidentCounts: up.body.id });
+    expect(noDays.status).toBe(400);
+    expect(noDays.body.errors[0].path).toBe('body.countsPeriodDays');
+  });
+
   it('a districts or units id of another kind is 400 naming the field', async () => {
     for (const field of ['districts', 'units'] as const) {
       const r = await h.http.post('/api/v1/plans').set(h.auth('analyst')).send({ ...data, beats: 2, [field]: data.incidents });

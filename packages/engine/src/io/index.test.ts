@@ -37,6 +37,7 @@ describe('@beatplan/engine/io public API', () => {
         'inspectBoundary',
         'inspectFleet',
         'inspectIncidents',
+        'inspectIncidentCounts',
         'inspectLayer',
         'inspectRoads',
         'inspectRoster',

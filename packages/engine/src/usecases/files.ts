@@ -22,6 +22,7 @@ import { loadCity } from '../io/load-city.js';
 import { readFleet } from '../io/read-fleet.js';
 import { readBoundary, readLines, readPolygonLayer, type PolygonLayerReport } from '../io/read-geojson-layers.js';
 import { readIncidents } from '../io/read-incidents.js';
+import { parseAreaCountsSpec, readAreaCounts, type AreaCountColumn, type AreaCountsReport } from '../io/read-area-counts.js';
 import { readRoster } from '../io/read-roster.js';
 import { unitIdsOf } from '../units/index.js';
 import { planOnContext, type IdPolygons, type PlanContext, type PlanOptions, type PlanRunReport } from './plan.js';
@@ -279,6 +280,21 @@ export interface ContextInputs {
   /** `0-8,8-16,16-24` style. */
   shifts?: string;
   recencyHalfLifeDays?: number;
+  /** Incidents as counts per polygon, a column per type, covering `periodDays` (the CLI's --incident-counts, --counts-period-days); added to `incidents`. */
+  incidentCounts?: FileRef & { columns: AreaCountColumn[]; periodDays: number };
+}
+
+/**
+ * Validates an incident-counts upload: polygons with a count property per incident type
+ * (`FIELD[=TYPE],…`, as `--incident-counts FILE:FIELD[=TYPE],…`), read with `readAreaCounts`.
+ * @param columnsSpec `FIELD[=TYPE],FIELD[=TYPE],…` (TYPE defaults to the field, upper-cased)
+ * @throws BeatplanError `BAD_INPUT` (a bad spec, no usable feature), `MISSING_FIELD` (no feature has a column)
+ * @example (await inspectIncidentCounts(path, 'sf.geojson', 'Drugs=NARCOTICS,Robbery')).columns
+ */
+export async function inspectIncidentCounts(path: string, fileName: string, columnsSpec: string): Promise<{ columns: AreaCountColumn[]; report: AreaCountsReport }> {
+  const { columns } = parseAreaCountsSpec(`${fileName}:${columnsSpec}`);
+  const { report } = await readAreaCounts(path, columns, { fileName });
+  return { columns: [...columns], report };
 }
 
 /**
@@ -302,6 +318,9 @@ export async function buildContext(inputs: ContextInputs, onProgress?: ProgressF
         ...(inputs.shifts ? { shifts: parseShifts(inputs.shifts) } : {}),
         ...(inputs.recencyHalfLifeDays !== undefined ? { recencyHalfLifeDays: inputs.recencyHalfLifeDays } : {}),
       },
+      ...(inputs.incidentCounts
+        ? { incidentCounts: { source: inputs.incidentCounts.path, fileName: inputs.incidentCounts.fileName, columns: inputs.incidentCounts.columns, periodDays: inputs.incidentCounts.periodDays } }
+        : {}),
     },
     { onProgress, signal },
   );
