@@ -82,6 +82,8 @@ describe('the demo city plans on its street blocks (--roads, no --units)', () =>
       expect(rfc7946Wound(b.geometry)).toBe(true);
       expect(maxDecimals(b.geometry)).toBeLessThanOrEqual(6);
     }
+    // the CLI's own ring check (outlineProblems) found nothing to warn about
+    expect(metrics.warnings.filter((w: string) => w.startsWith('beats.geojson'))).toEqual([]);
     expect(outsideGrid).toBe(metrics.units.merged.filter((m: { into: string | null }) => m.into === null).length);
     const pp = beats.map((b) => b.properties.unitPolsbyPopper as number);
     expect(metrics.compactness.units.polsbyPopperMean).toBeCloseTo(pp.reduce((s, x) => s + x, 0) / pp.length, 12);

@@ -110,6 +110,8 @@ describe.skipIf(!hasRealdata())('San Francisco on block groups: beats.geojson is
     expect(metrics.compactness.units.polsbyPopperMean).toBeCloseTo(pp.reduce((s, x) => s + x, 0) / pp.length, 12);
     expect(metrics.compactness.units.polsbyPopperMin).toBeCloseTo(Math.min(...pp), 12);
     expect(metrics.compactness.polsbyPopperMean).toBeGreaterThan(0);
+    // the CLI's own ring check (outlineProblems) found nothing to warn about
+    expect(metrics.warnings.filter((w: string) => w.startsWith('beats.geojson'))).toEqual([]);
     expect(metrics.timingsMs.dissolve).toBeGreaterThan(0);
     // block outlines follow streets and the coast rather than hexagon sawtooth: more compact
     expect(metrics.compactness.units.polsbyPopperMean).toBeGreaterThan(metrics.compactness.polsbyPopperMean);

@@ -4,7 +4,7 @@ import type { FeatureCollection, Polygon, Position } from 'geojson';
 import { describe, expect, it } from 'vitest';
 import { maxDecimals, rfc7946Wound, roundedGeometry, symmetricDifferenceM2, unionOfGeometries, validityProblems } from '../../../../test/support/polygon-checks.js';
 import { createRng } from '../random.js';
-import { beatOfUnitFeatures, dissolveUnits, dissolvedFigures, roundPolygons, unitCompactness } from './dissolve.js';
+import { beatOfUnitFeatures, dissolveUnits, dissolvedFigures, outlineProblems, roundPolygons, unitCompactness } from './dissolve.js';
 
 /**
  * nx × ny quadrilateral blocks tiling a ~1.5 km square in Chicago; interior corners jittered
@@ -86,6 +86,12 @@ describe('dissolveUnits', () => {
     expect(Array.from(beats)).toEqual([0, 0, 1, -1, -1, -1]);
   });
 
+  it('outlineProblems names the beat, part and ring of a ring that crosses itself', () => {
+    const bowtie: Polygon = { type: 'Polygon', coordinates: [[[0, 0], [1, 1], [1, 0], [0, 1], [0, 0]]] };
+    const fcOf = { type: 'FeatureCollection' as const, features: [{ type: 'Feature' as const, id: 'B7', properties: {}, geometry: bowtie }] };
+    expect(outlineProblems(fcOf)).toEqual(['beat B7: part 0 ring 0 crosses itself at [0.5, 0.5]']);
+  });
+
   it('rejects a beat index out of range and a length mismatch', () => {
     const units = blocks(2, 1, 4);
     expect(() => dissolveUnits(units, [0, 2], ['A', 'B'])).toThrow(/not one of the 2 beats/);
@@ -124,6 +130,7 @@ describe('dissolveUnits', () => {
             expect(maxDecimals(f.geometry)).toBeLessThanOrEqual(6);
             expect(f.properties.unitCount).toBe(mine.length);
           }
+          expect(outlineProblems(out)).toEqual([]);
         },
       ),
       { numRuns: 40, seed: 17 },

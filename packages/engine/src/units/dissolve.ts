@@ -7,6 +7,7 @@ import type { Feature, FeatureCollection, MultiPolygon, Polygon, Position } from
 import { BeatplanError } from '../errors.js';
 import { polygonsOf, type PolygonLike } from '../geo/geojson.js';
 import { pathLengthKm, polsbyPopper } from '../geo/measure.js';
+import { ringProblem } from '../geo/validate.js';
 
 /** Figures of one dissolved beat, measured on the rounded output geometry (turf formulas). */
 export interface DissolvedBeatFigures {
@@ -144,6 +145,25 @@ export function unitCompactness(dissolved: FeatureCollection<Polygon | MultiPoly
   const pp = dissolved.features.map((f) => f.properties.unitPolsbyPopper);
   if (pp.length === 0) return { polsbyPopperMean: 0, polsbyPopperMin: 0 };
   return { polsbyPopperMean: pp.reduce((a, b) => a + b, 0) / pp.length, polsbyPopperMin: Math.min(...pp) };
+}
+
+/**
+ * What is wrong with the rings of a dissolve, one line per bad ring (the engine's one ring
+ * check, `ringProblem`: closed, ≥ 3 distinct corners, not crossing itself); empty when every
+ * ring is valid. The CLI prints these as warnings (exit 3 under `--strict`).
+ * @example outlineProblems(dissolveUnits(units, beatOfUnit, ids)) // [] — or ['beat B07: part 2 ring 0 crosses itself at [-87.6, 41.8]']
+ */
+export function outlineProblems(dissolved: FeatureCollection<Polygon | MultiPolygon>): string[] {
+  const out: string[] = [];
+  for (const f of dissolved.features) {
+    coordsOf(f.geometry).forEach((rings, p) =>
+      rings.forEach((ring, r) => {
+        const problem = ringProblem(ring);
+        if (problem) out.push(`beat ${String(f.id)}: part ${p} ring ${r} ${problem}`);
+      }),
+    );
+  }
+  return out;
 }
 
 /** Union of polygons (each as rings) into disjoint polygons; one polygon is normalised too. */

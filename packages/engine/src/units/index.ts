@@ -5,5 +5,5 @@
  */
 export { unitsOfCells, unitIdsOf, checkUnits, cellsOfUnits, unitsOnGrid, type CellUnits, type UnitsReport, type UnitsOfCellsOptions } from './assign.js';
 export { unitGrid, unitSums, majorityPerUnit, unitsToCells, unitBalanceBound } from './quotient.js';
-export { dissolveUnits, dissolvedFigures, unitCompactness, beatOfUnitFeatures, roundPolygons, type DissolveOptions, type DissolvedBeatFigures, type UnitsOnCells } from './dissolve.js';
+export { dissolveUnits, dissolvedFigures, unitCompactness, beatOfUnitFeatures, outlineProblems, roundPolygons, type DissolveOptions, type DissolvedBeatFigures, type UnitsOnCells } from './dissolve.js';
 export { unitsFromRoads, type UnitsFromRoadsOptions, type UnitsFromRoadsReport, type StreetBlockProperties } from './from-roads.js';

@@ -22,7 +22,7 @@ import { changeCurve } from '../../plan/change-curve.js';
 import { DEFAULT_TOLERANCE } from '../../plan/weights.js';
 import type { BeatPlan, PlanMetrics, UnitBalanceBound } from '../../plan/types.js';
 import { unitIdsOf, unitsOfCells, unitsOnGrid, type CellUnits } from '../../units/assign.js';
-import { beatOfUnitFeatures, dissolveUnits, unitCompactness } from '../../units/dissolve.js';
+import { beatOfUnitFeatures, dissolveUnits, outlineProblems, unitCompactness } from '../../units/dissolve.js';
 import { unitsFromRoads } from '../../units/from-roads.js';
 import type { LineLike } from '../../geo/geojson.js';
 import { terminalProgress } from '../progress.js';
@@ -329,8 +329,11 @@ export async function planCommand(argv: string[], io: CliIo): Promise<number> {
         properties: (b) => withFigures.perBeat[b]!,
       })
     : undefined;
+  // a bad outline is said, never written silently (warning; exit 3 with --strict)
+  const outlineIssues = unitBeats ? outlineProblems(unitBeats).map((p) => `beats.geojson: ${p}`) : [];
   const dissolveMs = unitBeats ? performance.now() - t : undefined;
   unmet.unshift(...report.unmet);
+  unmet.push(...outlineIssues);
   const metrics = {
     ...withFigures,
     // Polsby-Popper on cells (the DESIGN contract) and, with units, on the dissolved unit outlines
