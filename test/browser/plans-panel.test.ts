@@ -239,6 +239,50 @@ describe.skipIf(!haveChromium())('plans panel (demo files)', () => {
     expect(await axeViolations(viewer)).toEqual([]);
   }, 120_000);
 
+  it('on a server with no plan yet, an analyst makes the first one in the Plans tab and the map shows it', async () => {
+    const empty = await startStack(uiDir);
+    try {
+      const p = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
+      p.on('console', (m) => m.type() === 'error' && consoleErrors.push(`empty server: ${m.text()} ${m.location().url}`));
+      p.on('pageerror', (e) => consoleErrors.push(`empty server: ${String(e)}`));
+      const cellLoads: string[] = [];
+      p.on('request', (r) => /\/plans\/[^/]+\/cells$/.test(r.url()) && cellLoads.push(r.url()));
+      await p.goto(empty.url);
+      await p.fill('#token-input', empty.tokens.analyst);
+      await p.click('#token-form button[type=submit]');
+      await p.waitForFunction(() => /No plans yet/.test(document.getElementById('status')!.textContent ?? ''), null, { timeout: 30_000 });
+      expect(await p.textContent('#status')).toContain('or make one from your files in the Plans tab');
+      await p.click('#tab-plans');
+      expect(await p.locator('[data-testid=plans-table] tr[data-plan]').count()).toBe(0);
+      const city = syntheticCity(2, 2, 2, 600, 11);
+      await p.route('**/api/v1/plans', async (route) => {
+        if (route.request().method() !== 'POST') return route.continue();
+        return route.continue({ postData: JSON.stringify({ ...(route.request().postDataJSON() as object), resolution: 9, seed: 1 }) });
+      });
+      await p.fill('#new-plan-name', 'First plan');
+      await p.setInputFiles('#new-plan-boundary', { name: 'city.geojson', mimeType: 'application/geo+json', buffer: Buffer.from(city.boundary) });
+      await p.setInputFiles('#new-plan-incidents', { name: 'calls.csv', mimeType: 'text/csv', buffer: Buffer.from(city.incidents) });
+      await p.fill('#new-plan-count', '4');
+      await p.click('#new-plan-submit');
+      await p.waitForFunction(() => /is ready|failed/.test(document.querySelector('[data-testid=plans-status]')?.textContent ?? ''), null, { timeout: 120_000 });
+      expect(await p.textContent('[data-testid=plans-status]')).toBe('Plan “First plan” is ready and on the map.');
+      const listed = (await (await empty.api('/plans', { role: 'viewer' })).json()) as { items: PlanAnswer[] };
+      expect(listed.items.map((x) => x.name)).toEqual(['First plan']);
+      const id = listed.items[0]!.id;
+      await p.waitForFunction((pid) => window.__beatplan!.ready && window.__beatplan!.plan?.id === pid, id, { timeout: 30_000 });
+      expect(await p.evaluate(() => window.__beatplan!.model!.beatIds.length)).toBe(4);
+      // the start-up watch has stopped: two of its polling periods later the same plan is on show, loaded once
+      await p.waitForTimeout(4_500);
+      expect(await p.evaluate(() => window.__beatplan!.plan?.id)).toBe(id);
+      expect(cellLoads).toEqual([`${empty.url}/api/v1/plans/${id}/cells`]);
+      expect(await p.inputValue('#plan-select')).toBe(id);
+      expect(await axeViolations(p)).toEqual([]);
+      await p.context().close();
+    } finally {
+      await empty.close();
+    }
+  }, 240_000);
+
   it('ended with no console error', () => {
     expect(consoleErrors).toEqual([]);
   });
