@@ -36,6 +36,9 @@ export {
   publicWorkload,
   privacyDto,
   comparePlanPair,
+  publicScores,
+  publicLoadedPlan,
+  publicMetrics,
   planEquity,
   meetingPlaces,
   coarseCellsOf,
@@ -52,6 +55,8 @@ export {
   type PlanResponseFigures,
   type MeetingPlaceDto,
   type ScoredCells,
+  type PublicScores,
+  type PublicBeatMetrics,
 } from '@beatplan/engine';
 export {
   // datasets checked on upload

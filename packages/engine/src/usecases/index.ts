@@ -11,3 +11,4 @@ export * from './staff.js';
 export * from './response.js';
 export * from './views.js';
 export * from './equity.js';
+export * from './public-view.js';
