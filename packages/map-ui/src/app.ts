@@ -10,15 +10,13 @@
 import type { PageDto } from '@beatplan/api';
 import { addProtocol, Map as MapLibreMap, setWorkerCount, setWorkerUrl, type StyleSpecification } from 'maplibre-gl';
 import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
-import { ApiClient, ApiProblem, type EditResultDto, type JobDto, type PlanDto } from './api-client.js';
+import { ApiClient, type PlanDto } from './api-client.js';
 import {
   aggregateBeats,
   beatAdjacency,
   beatNeighbours,
-  brushCells,
   cellsToModel,
   isUnitEdge,
-  withWholeUnits,
   csvToScoreDetail,
   edgesOfCells,
   isBeatEdge,
@@ -45,14 +43,15 @@ import {
   type Legend,
   type ShiftChoice,
 } from './map-style.js';
-import { bandOf, previewStroke, problemBeats, type PlanMetricsDto, type SortKey } from './metrics.js';
+import { problemBeats, type PlanMetricsDto, type SortKey } from './metrics.js';
 import { colourBeats, quantileBreaks, recolourBeats } from './palette.js';
-import { el, legendBox, metricsBars, metricsSummary, strokePreview } from './panels.js';
+import { el, legendBox, metricsBars, metricsSummary } from './panels.js';
 import { SwipeView } from './swipe-view.js';
 import { BeatLabelsLayer } from './layers/beat-labels.js';
 import { ReferenceLayers } from './layers/reference.js';
 import { BeatCardPanel } from './panels/beat-card.js';
 import { ComparisonView } from './panels/comparison.js';
+import { EditingTools, type EditTiming } from './panels/editing.js';
 import { briefingPng } from './panels/briefing.js';
 import { ExportPanel, saveBlob } from './panels/export.js';
 import { trapFocus, wireTabs } from './panels/a11y.js';
@@ -85,17 +84,7 @@ interface PlanData {
   cells: CellsResponse;
 }
 
-/** One measured edit, exposed on `window.__beatplan.perf` for the browser tests. */
-export interface EditTiming {
-  cells: number;
-  /** Pointer-up → map and metrics panel updated locally (two animation frames later), ms. */
-  localMs: number;
-  /** Pointer-up → the local update's JavaScript done (model, feature state, panel), before painting, ms. */
-  scriptMs: number;
-  /** Pointer-up → the API's answer applied, ms (null while pending or refused). */
-  confirmedMs: number | null;
-  outcome: 'pending' | 'accepted' | 'refused' | 'error';
-}
+export type { EditTiming };
 
 /** Roles as the API orders them. */
 const ROLES = ['viewer', 'analyst', 'commander', 'admin'];
@@ -148,15 +137,16 @@ export class PlanningApp {
   get staffing(): StaffingResultDto | null {
     return this.staffingPanel.staffing;
   }
-  perf: EditTiming[] = [];
+  /** Timings of each edit stroke (ms), newest last. */
+  get perf(): readonly EditTiming[] {
+    return this.editing?.perf ?? [];
+  }
   /** Phases of the last plan load, ms (fetch, model, layers, labels+panels, first idle render). */
   loadTimings: Record<string, number> = {};
   /** The most recent message shown (tests read it). */
   lastMessage = '';
   /** True once the first plan is on the map. */
   ready = false;
-  private stroke: Map<number, number> | null = null;
-  private busy = false;
   /** Plan, version, selection: what the panels and layers render from. */
   readonly store = new Store<ViewState>(initialViewState());
   /** The "find beat" box in the toolbar. */
@@ -164,6 +154,8 @@ export class PlanningApp {
   private replay!: ReplayPanel;
   /** The Staffing panel (rosters, staffing runs, assignments CSV). */
   private staffingPanel!: StaffingPanel;
+  /** Strokes, undo/redo, lock, re-balance and the progress bar; created with the map. */
+  private editing!: EditingTools;
   /** The Beat tab's card (response figures, what-ifs). */
   private beatCard!: BeatCardPanel;
   /** "Re-plan from this plan" in the Compare tab. */
@@ -183,7 +175,6 @@ export class PlanningApp {
   /** Beat numbers (collision-thinned); created with the map. */
   private labels!: BeatLabelsLayer;
   private problemCursor = -1;
-  private job: JobDto | null = null;
   private baseStyle: StyleSpecification = offlineBaseStyle();
   /** The tooltip of the cell under the pointer. */
   private readonly hover = new CellHover({ model: () => this.model, swipe: () => this.swipe, planName: () => this.plan?.name ?? '' }, $('tooltip'), DEBUG);
@@ -248,12 +239,37 @@ export class PlanningApp {
     });
     await new Promise<void>((ok) => (this.map.loaded() ? ok() : this.map.once('load', () => ok())));
     this.planLayers = new PlanLayers(this.map);
+    this.editing = new EditingTools({
+      api: this.api,
+      map: this.map,
+      plan: () => this.plan,
+      model: () => this.model,
+      metrics: () => this.metrics,
+      accepted: (plan, metrics) => {
+        this.plan = plan;
+        if (metrics) this.metrics = metrics;
+      },
+      etag: () => this.etag,
+      setEtag: (etag) => (this.etag = etag),
+      selectedBeat: () => this.selectedBeat,
+      brush: () => this.brush,
+      canEdit: () => this.canEdit,
+      applyCellChanges: (cells, touched) => this.applyCellChanges(cells, touched),
+      updateLabels: (beats) => this.labels.update(beats),
+      reloadVersion: () => this.reloadVersion(),
+      rendered: () => {
+        this.renderMetrics();
+        this.renderBeatCard();
+      },
+      busyChanged: () => this.refreshButtons(),
+      say: (m, kind) => this.say(m, kind),
+    }).mount();
     this.labels = new BeatLabelsLayer(this.map).mount();
     this.reference = new ReferenceLayers(this.map, this.api, LAYERS.areas);
     this.keyboardPaint = new KeyboardPaint(this.map, {
       model: () => this.model,
-      active: () => this.tool === 'paint' && this.selectedBeat !== null && !this.busy && !this.stroke,
-      paint: (cell) => void this.paintCell(cell),
+      active: () => this.tool === 'paint' && this.selectedBeat !== null && !this.editing.busy && !this.editing.painting,
+      paint: (cell) => void this.editing.paintCell(cell),
       say: (m) => this.say(m),
     }).mount();
     this.store.subscribe((st, changed) => changed.has('selectedBeat') && this.labels.render(st));
@@ -262,7 +278,7 @@ export class PlanningApp {
       api: this.api,
       plan: () => this.plan,
       canRun: () => this.canAnalyse,
-      progress: (label, j) => this.jobProgress(label, j),
+      progress: (label, j) => this.editing.progress(label, j),
       showMoved: async (newId) => {
         await this.refreshPlanList();
         await this.comparison.compareWith(newId);
@@ -295,7 +311,7 @@ export class PlanningApp {
         await this.loadPlan(id);
       },
       refresh: (current) => this.refreshPlanList(current),
-      progress: (label, j) => this.jobProgress(label, j),
+      progress: (label, j) => this.editing.progress(label, j),
       say: (m, kind) => this.say(m, kind),
     }).mount($('plans-slot'));
     this.heatLayer = new HeatLayer(this.map, this.api, {
@@ -308,7 +324,7 @@ export class PlanningApp {
       api: this.api,
       plan: () => this.plan,
       canEdit: () => this.canEdit,
-      progress: (label, j) => this.jobProgress(label, j),
+      progress: (label, j) => this.editing.progress(label, j),
       say: (m, kind) => this.say(m, kind),
       changed: () => {
         this.renderBeatCard();
@@ -321,7 +337,7 @@ export class PlanningApp {
       plan: () => this.plan,
       canRun: () => this.canAnalyse,
       staffingId: () => this.staffingPanel.idOfVersion(),
-      progress: (label, j) => this.jobProgress(label, j),
+      progress: (label, j) => this.editing.progress(label, j),
       say: (m, kind) => this.say(m, kind),
     }).mount($('replay-slot'));
     this.comparison = new ComparisonView({
@@ -354,7 +370,7 @@ export class PlanningApp {
       staffing: () => this.staffing,
       roster: () => this.staffingPanel.roster(),
       replaySection: (id) => this.replay.beatSection(id),
-      toggleLock: () => void this.toggleLock(),
+      toggleLock: () => void this.editing.toggleLock(),
       zoomTo: (b) => this.zoomToBeat(b),
       say: (m, kind) => this.say(m, kind),
       timing: (name, ms) => (this.loadTimings[name] = ms),
@@ -550,10 +566,6 @@ export class PlanningApp {
     this.labels.setPlan({ model, agg: this.agg, locked: (b) => Boolean(this.metrics?.perBeat.find((x) => x.id === model.beatIds[b])?.locked) });
   }
 
-  /** Re-reads one beat's label (moved, gone, locked). */
-  private updateLabel(b: number): void {
-    this.labels.update([b]);
-  }
 
   // ------------------------------------------------------------------ panels
 
@@ -631,7 +643,7 @@ export class PlanningApp {
     const edit = this.canEdit && Boolean(this.plan);
     for (const id of ['tool-paint', 'undo', 'redo', 'rebalance']) {
       const b = $<HTMLButtonElement>(id);
-      b.disabled = !edit || this.busy;
+      b.disabled = !edit || this.editing.busy;
       if (!this.canEdit) b.title = 'Needs the commander role';
     }
     $<HTMLButtonElement>('undo').disabled ||= !this.plan || this.plan.version <= 1;
@@ -681,46 +693,10 @@ export class PlanningApp {
     this.say(`Problem ${this.problemCursor + 1} of ${problems.length}: beat ${p.id} — ${p.reasons.join(', ')} (${p.deviation >= 0 ? '+' : ''}${Math.round(p.deviation * 100)}% of the mean).`);
   }
 
-  // ------------------------------------------------------------------ painting
-
-  /** Paints the brush around `cell` into the selected beat as one stroke (the keyboard's Space). */
-  private async paintCell(cell: number): Promise<void> {
-    const model = this.model!;
-    this.stroke = new Map();
-    this.strokeAdd(model.centroid[2 * cell]!, model.centroid[2 * cell + 1]!);
-    await this.finishStroke();
-  }
-
-  private strokeAdd(lng: number, lat: number): void {
-    const model = this.model!;
-    const sel = this.selectedBeat!;
-    const centre = pointToCell(model, lng, lat);
-    // with units, the brush paints whole units (the API moves them whole too)
-    for (const i of withWholeUnits(model, brushCells(model, centre, this.brush))) {
-      if (this.stroke!.has(i)) continue;
-      this.stroke!.set(i, model.beatOf[i]!);
-      this.map.setFeatureState({ ...CELL, id: i }, { b: sel });
-    }
-    const deltas = previewStroke(model, this.stroke!.keys(), sel, this.beatTotals());
-    $('stroke-slot').replaceChildren(strokePreview(deltas, bandOf(this.metrics!), false));
-  }
-
-  private beatTotals(): Map<number, { cells: number; workloadHours: number; areaKm2: number }> {
-    const out = new Map<number, { cells: number; workloadHours: number; areaKm2: number }>();
-    this.metrics!.perBeat.forEach((b) => out.set(this.model!.beatIds.indexOf(b.id), { cells: b.cells, workloadHours: b.workloadHours ?? b.workload, areaKm2: b.areaKm2 }));
-    return out;
-  }
-
-  private cancelStroke(): void {
-    if (!this.stroke) return;
-    for (const [i, b] of this.stroke) this.map.setFeatureState({ ...CELL, id: i }, { b });
-    this.stroke = null;
-    $('stroke-slot').replaceChildren();
-    this.map.dragPan.enable();
-  }
+  // ------------------------------------------------------------------ edits
 
   /** Sets the beat of cells in the model and on the map; updates outlines, labels and colours. */
-  private applyCellChanges(cells: readonly number[], touchedBeats: Iterable<number>): void {
+  applyCellChanges(cells: readonly number[], touchedBeats: Iterable<number>): void {
     const model = this.model!;
     for (const i of cells) this.map.setFeatureState({ ...CELL, id: i }, { b: model.beatOf[i]! });
     for (const e of edgesOfCells(model, cells)) this.map.setFeatureState({ ...EDGE, id: e }, { on: isBeatEdge(model, e) ? 1 : 0 });
@@ -739,164 +715,6 @@ export class PlanningApp {
       this.colourOf = Int32Array.from(colourOf);
       if (this.mode === 'beat') this.restyleCells();
     }
-  }
-
-  private async finishStroke(): Promise<void> {
-    const stroke = this.stroke;
-    this.stroke = null;
-    this.map.dragPan.enable();
-    if (!stroke || !this.model || this.selectedBeat === null || !this.plan) return;
-    const t0 = performance.now();
-    const model = this.model;
-    const to = this.selectedBeat;
-    const moving = [...stroke].filter(([, from]) => from !== to).map(([i]) => i);
-    if (!moving.length) {
-      $('stroke-slot').replaceChildren();
-      return;
-    }
-    const timing: EditTiming = { cells: moving.length, localMs: 0, scriptMs: 0, confirmedMs: null, outcome: 'pending' };
-    this.perf.push(timing);
-    // optimistic: apply locally, show the previewed metrics, measure
-    const before = this.beatTotals();
-    const deltas = previewStroke(model, moving, to, before);
-    const from = new Map(moving.map((i) => [i, model.beatOf[i]!]));
-    for (const i of moving) model.beatOf[i] = to;
-    this.applyCellChanges(moving, [to, ...from.values()]);
-    $('stroke-slot').replaceChildren(strokePreview(deltas, bandOf(this.metrics!), true));
-    timing.scriptMs = performance.now() - t0;
-    await frames();
-    timing.localMs = performance.now() - t0;
-    this.busy = true;
-    this.refreshButtons();
-    try {
-      const res = await this.api.post<EditResultDto>(`/plans/${this.plan.id}/moves`, { cells: moving.map((i) => model.h3[i]!), toBeat: model.beatIds[to]! }, this.etag ?? undefined);
-      this.etag = res.etag;
-      this.plan = { ...this.plan, version: res.data.version, latestVersion: Math.max(this.plan.latestVersion, res.data.version) };
-      if (res.data.metrics) this.metrics = res.data.metrics as unknown as PlanMetricsDto;
-      $('stroke-slot').replaceChildren();
-      this.renderMetrics();
-      this.renderBeatCard();
-      this.labels.update(new Set([to, ...from.values()]));
-      await frames();
-      timing.confirmedMs = performance.now() - t0;
-      timing.outcome = 'accepted';
-      const moved = Number(res.data.summary.moved ?? moving.length);
-      this.say(`Moved ${moved} cell${moved === 1 ? '' : 's'} into beat ${model.beatIds[to]} (version ${res.data.version}).`);
-      if (moved !== moving.length) await this.reloadVersion();
-    } catch (e) {
-      // roll back
-      for (const [i, b] of from) model.beatOf[i] = b;
-      this.applyCellChanges(moving, [to, ...from.values()]);
-      $('stroke-slot').replaceChildren();
-      timing.outcome = e instanceof ApiProblem && e.status === 409 ? 'refused' : 'error';
-      if (e instanceof ApiProblem && e.status === 409) this.say(`Refused: ${plainError(e)}`, 'refused');
-      else if (e instanceof ApiProblem && e.status === 412) {
-        this.say('The plan changed elsewhere; reloaded the latest version. Paint again if still needed.', 'refused');
-        await this.reloadVersion();
-      } else this.say(`The move failed: ${errorText(e)}`, 'refused');
-    } finally {
-      this.busy = false;
-      this.refreshButtons();
-    }
-  }
-
-  // ------------------------------------------------------------------ edits
-
-  private async edit(path: string, body: unknown, done: (r: EditResultDto) => Promise<void> | void): Promise<void> {
-    if (!this.plan || this.busy) return;
-    this.busy = true;
-    this.refreshButtons();
-    try {
-      const res = await this.api.post<EditResultDto>(`/plans/${this.plan.id}${path}`, body, this.etag ?? undefined);
-      this.etag = res.etag;
-      await done(res.data);
-    } catch (e) {
-      if (e instanceof ApiProblem && e.status === 412) {
-        this.say('The plan changed elsewhere; reloaded the latest version.', 'refused');
-        await this.reloadVersion();
-      } else this.say(e instanceof ApiProblem ? `${e.code === 'CONFLICT' ? 'Nothing to do' : 'Refused'}: ${plainError(e)}` : `Failed: ${errorText(e)}`, 'refused');
-    } finally {
-      this.busy = false;
-      this.refreshButtons();
-    }
-  }
-
-  /** Undo (`POST /plans/:id/undo`) or redo. */
-  async undoRedo(dir: 'undo' | 'redo'): Promise<void> {
-    if (!this.canEdit) return;
-    await this.edit(`/${dir}`, undefined, async (r) => {
-      await this.reloadVersion();
-      this.say(`${dir === 'undo' ? 'Undone' : 'Redone'}: now at version ${r.version}.`);
-    });
-  }
-
-  /** Locks or unlocks the selected beat. */
-  async toggleLock(): Promise<void> {
-    if (!this.canEdit || this.selectedBeat === null || !this.model || !this.metrics) return;
-    const id = this.model.beatIds[this.selectedBeat]!;
-    const locked = this.metrics.perBeat.find((b) => b.id === id)?.locked ?? false;
-    await this.edit(locked ? '/unlocks' : '/locks', { beats: [id] }, (r) => {
-      if (r.metrics) this.metrics = r.metrics as unknown as PlanMetricsDto;
-      this.plan = { ...this.plan!, version: r.version };
-      this.renderMetrics();
-      this.renderBeatCard();
-      this.updateLabel(this.selectedBeat!);
-      this.say(`Beat ${id} ${locked ? 'unlocked' : 'locked'} (version ${r.version}).`);
-    });
-  }
-
-  /**
-   * Re-balances the unlocked beats: `POST /plans/:id/rebalance` (If-Match) → a job followed
-   * with a progress bar and a cancel button; the new version is then loaded.
-   * The API does not have this route yet (see API-NEEDS.md).
-   */
-  async rebalance(): Promise<void> {
-    if (!this.canEdit || !this.plan || this.busy) return;
-    this.busy = true;
-    this.refreshButtons();
-    const abort = new AbortController();
-    try {
-      const { data: job } = await this.api.post<JobDto>(`/plans/${this.plan.id}/rebalance`, {}, this.etag ?? undefined);
-      this.job = job;
-      this.showProgress('Re-balancing the unlocked beats…', job);
-      const final = await this.api.followJob(job, (j) => this.showProgress(`Re-balancing: ${j.stage ?? j.status}`, j), abort.signal);
-      this.hideProgress();
-      if (final.status === 'succeeded') {
-        const moved = await this.reloadVersion();
-        const what = moved ? ` ${moved.cells.toLocaleString('en-GB')} cell${moved.cells === 1 ? '' : 's'} moved between ${moved.beats} beat${moved.beats === 1 ? '' : 's'}.` : '';
-        this.say(`Re-balanced: version ${this.plan.version}.${what}`);
-      } else if (final.status === 'cancelled') this.say('Re-balance cancelled; the plan is unchanged.');
-      else this.say(`Re-balance failed: ${final.error?.detail ?? final.status}`, 'refused');
-    } catch (e) {
-      this.hideProgress();
-      if (e instanceof ApiProblem && (e.status === 404 || e.status === 405 || e.status === 501)) {
-        this.say(`Re-balance is not available on this server yet (POST ${e.url} answered ${e.status}).`, 'refused');
-      } else if (e instanceof ApiProblem && e.status === 412) {
-        this.say('The plan changed elsewhere; reloaded. Try again.', 'refused');
-        await this.reloadVersion();
-      } else this.say(`Re-balance failed: ${errorText(e)}`, 'refused');
-    } finally {
-      this.job = null;
-      this.busy = false;
-      this.refreshButtons();
-    }
-  }
-
-  private showProgress(label: string, j: JobDto): void {
-    $('progress').hidden = false;
-    $('progress-label').textContent = label;
-    $<HTMLProgressElement>('progress-bar').value = j.progress;
-  }
-
-  /** The progress bar of a panel's job (null hides it); the bar's Cancel cancels that job. */
-  private jobProgress(label: string, j: JobDto | null): void {
-    this.job = j;
-    if (j) this.showProgress(label, j);
-    else this.hideProgress();
-  }
-
-  private hideProgress(): void {
-    $('progress').hidden = true;
   }
 
   // ------------------------------------------------------------------ incidents heat layer
@@ -959,14 +777,8 @@ export class PlanningApp {
     $('tool-select').addEventListener('click', () => this.setTool('select'));
     $('tool-paint').addEventListener('click', () => this.setTool('paint'));
     $('brush-size').addEventListener('input', (e) => this.setBrush(Number((e.target as HTMLInputElement).value)));
-    $('undo').addEventListener('click', () => void this.undoRedo('undo'));
-    $('redo').addEventListener('click', () => void this.undoRedo('redo'));
-    $('rebalance').addEventListener('click', () => void this.rebalance());
     $('find-problem').addEventListener('click', () => this.nextProblem());
     $('heat-toggle').addEventListener('change', (e) => void this.toggleHeat((e.target as HTMLInputElement).checked));
-    $('progress-cancel').addEventListener('click', () => {
-      if (this.job) void this.api.cancelJob(this.job.id).catch((e) => this.say(`Cancel failed: ${errorText(e)}`, 'refused'));
-    });
     $('sort-select').addEventListener('change', (e) => {
       this.sort = (e.target as HTMLSelectElement).value as SortKey;
       this.renderMetrics();
@@ -1019,13 +831,13 @@ export class PlanningApp {
       case 'brush-larger':
         return this.setBrush(this.brush + 1);
       case 'undo':
-        return void this.undoRedo('undo');
+        return void this.editing.undoRedo('undo');
       case 'redo':
-        return void this.undoRedo('redo');
+        return void this.editing.undoRedo('redo');
       case 'lock-toggle':
-        return void this.toggleLock();
+        return void this.editing.toggleLock();
       case 'rebalance':
-        return void this.rebalance();
+        return void this.editing.rebalance();
       case 'next-problem':
         return this.nextProblem();
       case 'mode-beat':
@@ -1041,7 +853,7 @@ export class PlanningApp {
       case 'swipe-toggle':
         return this.comparison.toggleSwipe();
       case 'escape':
-        if (this.stroke) return this.cancelStroke();
+        if (this.editing.painting) return this.editing.cancelStroke();
         $('help').hidden = true;
         return this.selectBeat(null);
       case 'help':
@@ -1087,25 +899,24 @@ export class PlanningApp {
         this.say('Select the beat to paint into first.', 'refused');
         return;
       }
-      if (this.busy) {
+      if (this.editing.busy) {
         this.say('Still saving the previous stroke…');
         return;
       }
       e.preventDefault();
       map.dragPan.disable();
       $('tooltip').hidden = true;
-      this.stroke = new Map();
-      this.strokeAdd(e.lngLat.lng, e.lngLat.lat);
+      this.editing.startStroke(e.lngLat.lng, e.lngLat.lat);
     });
     map.on('mousemove', (e) => {
-      if (this.stroke) {
-        this.strokeAdd(e.lngLat.lng, e.lngLat.lat);
+      if (this.editing.painting) {
+        this.editing.strokeAdd(e.lngLat.lng, e.lngLat.lat);
         return;
       }
       this.hover.show(e.lngLat.lng, e.lngLat.lat, e.point.x, e.point.y);
     });
     map.on('mouseup', () => {
-      if (this.stroke) void this.finishStroke();
+      if (this.editing.painting) void this.editing.finishStroke();
     });
     map.on('mouseout', () => this.hover.hide());
     map.on('click', (e) => {
