@@ -9,7 +9,7 @@
 import { rmSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { axeViolations, buildUi, CHROMIUM, CHROMIUM_ARGS, createPlan, haveChromium, playwright, startStack, syntheticCity, upload, type Stack } from './harness.js';
+import { axeViolations, buildUi, CHROMIUM, CHROMIUM_ARGS, createPlan, haveChromium, playwright, signedInPage, startStack, syntheticCity, upload, type Stack } from './harness.js';
 
 interface ComparisonAnswer {
   id: string;
@@ -44,13 +44,7 @@ describe.skipIf(!haveChromium())('alternatives panel', () => {
 
   /** A page signed in with `role`'s token, the parent plan loaded and the Compare tab open. */
   const openAs = async (role: keyof Stack['tokens']): Promise<Page> => {
-    const p = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
-    p.on('console', (m) => m.type() === 'error' && consoleErrors.push(`${role}: ${m.text()}`));
-    p.on('pageerror', (e) => consoleErrors.push(`${role}: ${String(e)}`));
-    await p.goto(`${stack.url}/?plan=${parentId}`);
-    await p.fill('#token-input', stack.tokens[role]);
-    await p.click('#token-form button[type=submit]');
-    await p.waitForFunction(() => window.__beatplan?.ready === true, null, { timeout: 60_000 });
+    const p = await signedInPage(browser, stack, role, `/?plan=${parentId}`, consoleErrors);
     await p.click('#tab-compare');
     await p.waitForSelector('[data-testid=alternatives]');
     return p;

@@ -11,7 +11,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { extname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { createApp, createToken, SqliteStore, type BeatplanApp } from '../../packages/api/src/index.js';
 
 /** Repository root. */
@@ -259,4 +259,20 @@ export async function axeViolations(page: Page): Promise<AxeViolation[]> {
     const r = await axe.run(document, { resultTypes: ['violations'] });
     return r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, targets: v.nodes.slice(0, 5).map((n) => n.target.join(' ')) }));
   });
+}
+
+/**
+ * A new page (1280×900) signed in with `role`'s token at `path` (default `/`), resolved once the
+ * map is ready; console errors and page errors are pushed to `errors`, prefixed with the role.
+ * @example const page = await signedInPage(browser, stack, 'analyst', `/?plan=${id}`, consoleErrors);
+ */
+export async function signedInPage(browser: Browser, stack: Stack, role: keyof Stack['tokens'], path = '/', errors: string[] = []): Promise<Page> {
+  const p = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
+  p.on('console', (m) => m.type() === 'error' && errors.push(`${role}: ${m.text()}`));
+  p.on('pageerror', (e) => errors.push(`${role}: ${String(e)}`));
+  await p.goto(`${stack.url}${path}`);
+  await p.fill('#token-input', stack.tokens[role]);
+  await p.click('#token-form button[type=submit]');
+  await p.waitForFunction(() => window.__beatplan?.ready === true, null, { timeout: 60_000 });
+  return p;
 }
