@@ -85,14 +85,26 @@ const STAFF_MAPPING: Mapping = {
   ...CLI_ONLY,
   plan: { op: 'createStaffing', in: 'path', field: 'id' },
   roster: { op: 'createStaffing', in: 'body', field: 'roster' },
-  fleet: { op: 'createStaffing', in: 'body', field: 'fleet' },
-  saturation: { op: 'createStaffing', in: 'body', field: 'saturationTarget' },
-  'min-officers': { op: 'createStaffing', in: 'body', field: 'minOfficersPerBeat' },
+  fleet: [
+    { op: 'createStaffing', in: 'body', field: 'fleet' },
+    { op: 'createWhatIf', in: 'body', field: 'fleet', note: 'the what-if staffs under the same options' },
+  ],
+  saturation: [
+    { op: 'createStaffing', in: 'body', field: 'saturationTarget' },
+    { op: 'createWhatIf', in: 'body', field: 'saturationTarget' },
+  ],
+  'min-officers': [
+    { op: 'createStaffing', in: 'body', field: 'minOfficersPerBeat' },
+    { op: 'createWhatIf', in: 'body', field: 'minOfficersPerBeat' },
+  ],
   'out-officers': { op: 'createWhatIf', in: 'body', field: 'officersOut' },
   seed: { op: 'createWhatIf', in: 'body', field: 'seed' },
   venues: { op: 'setPlanMeetings', in: 'body', field: 'venues' },
   roads: { op: 'createPlan', in: 'body', field: 'roads', note: "a staffing's response figures travel on its plan's roads" },
-  skill: { op: 'createStaffing', in: 'body', field: 'skills' },
+  skill: [
+    { op: 'createStaffing', in: 'body', field: 'skills' },
+    { op: 'createWhatIf', in: 'body', field: 'skills' },
+  ],
 };
 
 type Json = Record<string, unknown>;

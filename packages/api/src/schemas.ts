@@ -487,6 +487,25 @@ export const AreaSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('MultiPolygon'), coordinates: z.array(z.array(Ring).min(1)).min(1), bbox: z.array(z.number()).optional() }),
 ]);
 
+/** The staffing options of `beatplan staff` (fleet, saturation, minimum officers, skills), shared by staffing and what-if requests. */
+export const StaffOptionsSchema = z.object({
+  fleet: IdSchema.optional().meta({ description: 'Fleet dataset id (CSV shift,vehicle_type,count); without it vehicles are not limited. Same as the CLI\'s --fleet.' }),
+  saturationTarget: z.number().min(0.05).max(1).optional().meta({ description: 'Reactive workload may fill at most this share of on-duty time (default 0.6). Same as the CLI\'s --saturation.' }),
+  minOfficersPerBeat: z.number().int().min(0).max(100).optional().meta({ description: 'Officers per beat per shift at least (default 1). Same as the CLI\'s --min-officers.' }),
+  skills: z
+    .array(
+      z.object({
+        skill: z.string().trim().min(1).max(100).meta({ description: 'Skill name as in the roster\'s `skills` column, e.g. spanish' }),
+        layer: IdSchema.meta({ description: 'A layer dataset whose field counts the residents concerned (spread onto cells by area)' }),
+        minShare: z.number().gt(0).max(1).optional().meta({ description: 'Share of a beat\'s residents from which it needs the skill (default 0.25)' }),
+      }),
+    )
+    .max(50)
+    .optional()
+    .meta({ description: 'A beat needs an officer with the skill where the share of residents in the layer\'s field is at least minShare. Same as the CLI\'s --skill SKILL=FILE:FIELD[:MIN_SHARE].' }),
+});
+export type StaffOptionsInput = z.infer<typeof StaffOptionsSchema>;
+
 /** `POST /plans/:id/whatif`. */
 export const WhatIfRequestSchema = z
   .object({
@@ -499,6 +518,7 @@ export const WhatIfRequestSchema = z
     area: AreaSchema.optional().meta({ description: 'Cells whose centre lies in this polygon get `factor` × their workload' }),
     factor: z.number().min(0).max(100).optional().meta({ description: 'Workload factor inside `area`, e.g. 1.5 for a special event' }),
     seed: z.number().int().optional().meta({ description: 'Seed that picks the officers out (default 1)' }),
+    ...StaffOptionsSchema.shape,
   })
   .superRefine((b, c) => {
     if (b.area && b.factor === undefined) c.addIssue({ code: 'custom', path: ['factor'], message: 'required with `area`' });
@@ -555,20 +575,7 @@ export const MeetingPlaceSchema = z.object({
 export const StaffRequestSchema = z.object({
   roster: IdSchema.meta({ description: 'Roster dataset id (CSV)' }),
   version: z.number().int().min(1).optional(),
-  fleet: IdSchema.optional().meta({ description: 'Fleet dataset id (CSV shift,vehicle_type,count); without it vehicles are not limited. Same as the CLI\'s --fleet.' }),
-  saturationTarget: z.number().min(0.05).max(1).optional().meta({ description: 'Reactive workload may fill at most this share of on-duty time (default 0.6). Same as the CLI\'s --saturation.' }),
-  minOfficersPerBeat: z.number().int().min(0).max(100).optional().meta({ description: 'Officers per beat per shift at least (default 1). Same as the CLI\'s --min-officers.' }),
-  skills: z
-    .array(
-      z.object({
-        skill: z.string().trim().min(1).max(100).meta({ description: 'Skill name as in the roster\'s `skills` column, e.g. spanish' }),
-        layer: IdSchema.meta({ description: 'A layer dataset whose field counts the residents concerned (spread onto cells by area)' }),
-        minShare: z.number().gt(0).max(1).optional().meta({ description: 'Share of a beat\'s residents from which it needs the skill (default 0.25)' }),
-      }),
-    )
-    .max(50)
-    .optional()
-    .meta({ description: 'A beat needs an officer with the skill where the share of residents in the layer\'s field is at least minShare. Same as the CLI\'s --skill SKILL=FILE:FIELD[:MIN_SHARE].' }),
+  ...StaffOptionsSchema.shape,
 });
 
 /** A token as listed (never the token itself). */

@@ -29,6 +29,7 @@ import {
 } from '../schemas.js';
 import type { PlanRecord, PlanSettings } from '../store/store.js';
 import { jobDto } from './jobs.js';
+import { staffFileOptionsOf } from './plans.js';
 
 const IF_MATCH = [{ name: 'If-Match', required: true, description: 'The ETag of the version to re-balance' }];
 
@@ -168,7 +169,7 @@ export function planAnalysisRoutes(t: RouteTable, ctx: AppContext): void {
       const job = await ctx.runner.submit(
         { kind: 'whatif', planId: p.id, version: v.version, rosterId: roster.id },
         { planId: p.id, version: v.version, roster: roster.id, ...scenario },
-        { kind: 'whatif', planJson: json, roster: { path: store.blobPath(roster.blobRef), fileName: engineFileName(roster) }, scenario },
+        { kind: 'whatif', planJson: json, roster: { path: store.blobPath(roster.blobRef), fileName: engineFileName(roster) }, scenario, options: await staffFileOptionsOf(store, body) },
         principal.tokenId,
       );
       res.status(202).location(`/api/v1/jobs/${job.id}`).json(jobDto(job));

@@ -172,6 +172,16 @@ describe('staffing options from the CLI', () => {
     }
     expect(beats.flatMap((b) => b.shifts).some((sh) => sh.vehicle !== null && sh.vehicle !== undefined)).toBe(true);
 
+    // the what-if staffs under the same options: every beat-shift of the baseline has at least 2 officers
+    const w = await h.http.post(`/api/v1/plans/${planId}/whatif`).set(h.auth('commander')).send({ roster: roster.body.id, officersOut: [{ shift: '16-24', count: 2 }], minOfficersPerBeat: 2, fleet: fleet.body.id });
+    expect(w.status, JSON.stringify(w.body)).toBe(202);
+    const wj = await waitForJob(h, w.body.id, 60_000);
+    expect(wj.status, JSON.stringify(wj.error)).toBe('succeeded');
+    const what = await h.http.get(`/api/v1/plans/${planId}/whatif/${w.body.id}`).set(h.auth('commander'));
+    expect(what.status).toBe(200);
+    const before = what.body.response.before as { unitsByShift: number[][] };
+    for (const row of before.unitsByShift) for (const n of row) expect(n).toBeGreaterThanOrEqual(2);
+
     const wrong = await h.http.post(`/api/v1/plans/${planId}/staffing`).set(h.auth('commander')).send({ roster: roster.body.id, fleet: roster.body.id });
     expect(wrong.status).toBe(400);
     expect(wrong.body.errors[0].path).toBe('body.fleet');

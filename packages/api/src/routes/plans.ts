@@ -52,17 +52,48 @@ import {
   PlanVersionSchema,
   ReplanRequestSchema,
   StaffRequestSchema,
+  type StaffOptionsInput,
   type PlanRequest,
   VersionQuery,
 } from '../schemas.js';
 import type { Principal } from '../auth.js';
-import type { DatasetKind, JobRecord, PlanRecord, PlanVersionRecord } from '../store/store.js';
+import type { DatasetKind, DatasetRecord, JobRecord, PlanRecord, PlanVersionRecord, Store } from '../store/store.js';
 
 import { DEFAULT_MEETING_SCHEDULE, PlanAccess, planEtag } from '../plan-access.js';
 import { publicMetrics, publicSummary } from '../public-view.js';
 import { beatShiftAssignmentsCsv, type PlanMetrics, type StaffingJsonBeats } from '@beatplan/engine';
 
 export { planEtag };
+
+/**
+ * A dataset of `kind` named by a request field, as a server-side file.
+ * @param field the field as `errors[].path` names it (`body.fleet`, `query.areas`)
+ * @throws ApiError 400 `VALIDATION_FAILED` naming the field when there is no such dataset of that kind
+ */
+export async function datasetFileOf(store: Store, id: string, kind: DatasetKind, field: string): Promise<{ d: DatasetRecord; file: { path: string; fileName: string } }> {
+  const d = await store.getDataset(id);
+  if (!d || d.kind !== kind) throw new ApiError('VALIDATION_FAILED', `${field}: no ${kind} dataset ${id}`, { errors: [{ path: field, message: `no ${kind} dataset with this id` }] });
+  return { d, file: { path: store.blobPath(d.blobRef), fileName: engineFileName(d) } };
+}
+
+/**
+ * The staffing options of a staffing or what-if request (the CLI's `staff` flags) with their
+ * datasets (fleet, skill layers) as files, for the engine's `staffPlanFromFiles` / `whatIfFromFiles`.
+ * @throws ApiError 400 naming `body.fleet` or `body.skills.<k>.layer` when the dataset is not of that kind
+ */
+export async function staffFileOptionsOf(store: Store, body: StaffOptionsInput): Promise<StaffFileOptions> {
+  const skills = [];
+  for (const [k, s] of (body.skills ?? []).entries()) {
+    const { d, file } = await datasetFileOf(store, s.layer, 'layer', `body.skills.${k}.layer`);
+    skills.push({ skill: s.skill, layer: file, field: String(d.info.field), ...(s.minShare !== undefined ? { minShare: s.minShare } : {}) });
+  }
+  return {
+    ...(body.fleet ? { fleet: (await datasetFileOf(store, body.fleet, 'fleet', 'body.fleet')).file } : {}),
+    ...(body.saturationTarget !== undefined ? { saturationTarget: body.saturationTarget } : {}),
+    ...(body.minOfficersPerBeat !== undefined ? { minOfficersPerBeat: body.minOfficersPerBeat } : {}),
+    ...(skills.length ? { skills } : {}),
+  };
+}
 
 /** A plan as the API shows it (`PlanSchema`): inputs without the job id and lineage, which get fields of their own. */
 export function planDto(p: PlanRecord) {
@@ -102,36 +133,13 @@ export function planRoutes(t: RouteTable, ctx: AppContext): { submitPlan: (body:
   /** The small-count threshold of a principal's views: set for viewers (the public), none for the others. */
   const publicK = (principal: Principal): number | undefined => (principal.role === 'viewer' ? ctx.config.privacyK : undefined);
 
-  /**
-   * A dataset of `kind` named by a request field, as a server-side file.
-   * @param field the field as `errors[].path` names it (`body.fleet`, `query.areas`)
-   * @throws ApiError 400 `VALIDATION_FAILED` naming the field when there is no such dataset of that kind
-   */
-  const datasetFile = async (id: string, kind: DatasetKind, field: string) => {
-    const d = await store.getDataset(id);
-    if (!d || d.kind !== kind) throw new ApiError('VALIDATION_FAILED', `${field}: no ${kind} dataset ${id}`, { errors: [{ path: field, message: `no ${kind} dataset with this id` }] });
-    return { d, file: { path: store.blobPath(d.blobRef), fileName: engineFileName(d) } };
-  };
+  const datasetFile = (id: string, kind: DatasetKind, field: string) => datasetFileOf(store, id, kind, field);
   /** A dataset of kind `beats` (polygons with an id property: districts, areas) as an id-polygons file. */
   const idPolygonsFile = async (id: string, field: string) => {
     const { d, file } = await datasetFile(id, 'beats', field);
     return { ...file, idField: String(d.info.idField) };
   };
-
-  /** The staffing options of a staffing request (the CLI's `staff` flags) with their datasets as files. */
-  const staffFileOptions = async (body: z.output<typeof StaffRequestSchema>): Promise<StaffFileOptions> => {
-    const skills = [];
-    for (const [k, s] of (body.skills ?? []).entries()) {
-      const { d, file } = await datasetFile(s.layer, 'layer', `body.skills.${k}.layer`);
-      skills.push({ skill: s.skill, layer: file, field: String(d.info.field), ...(s.minShare !== undefined ? { minShare: s.minShare } : {}) });
-    }
-    return {
-      ...(body.fleet ? { fleet: (await datasetFile(body.fleet, 'fleet', 'body.fleet')).file } : {}),
-      ...(body.saturationTarget !== undefined ? { saturationTarget: body.saturationTarget } : {}),
-      ...(body.minOfficersPerBeat !== undefined ? { minOfficersPerBeat: body.minOfficersPerBeat } : {}),
-      ...(skills.length ? { skills } : {}),
-    };
-  };
+  const staffFileOptions = (body: StaffOptionsInput) => staffFileOptionsOf(store, body);
 
   /**
    * Starts a planning job for a `POST /plans` body; with `from`, the parent version's plan.json
