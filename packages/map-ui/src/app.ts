@@ -43,14 +43,15 @@ import {
   type Legend,
   type ShiftChoice,
 } from './map-style.js';
-import { problemBeats, type PlanMetricsDto, type SortKey } from './metrics.js';
+import { type PlanMetricsDto } from './metrics.js';
 import { colourBeats, quantileBreaks, recolourBeats } from './palette.js';
-import { el, legendBox, metricsBars, metricsSummary } from './panels.js';
+import { el, legendBox } from './panels.js';
 import { SwipeView } from './swipe-view.js';
 import { BeatLabelsLayer } from './layers/beat-labels.js';
 import { ReferenceLayers } from './layers/reference.js';
 import { BeatCardPanel } from './panels/beat-card.js';
 import { ComparisonView } from './panels/comparison.js';
+import { MetricsPanel } from './panels/metrics-panel.js';
 import { EditingTools, type EditTiming } from './panels/editing.js';
 import { briefingPng } from './panels/briefing.js';
 import { ExportPanel, saveBlob } from './panels/export.js';
@@ -131,8 +132,6 @@ export class PlanningApp {
   brush = 1;
   mode: ColourMode = 'beat';
   shift: ShiftChoice = 'all';
-  sort: SortKey = 'id';
-  sortDesc = false;
   /** The latest staffing of the plan on show (commanders), or null. */
   get staffing(): StaffingResultDto | null {
     return this.staffingPanel.staffing;
@@ -156,6 +155,8 @@ export class PlanningApp {
   private staffingPanel!: StaffingPanel;
   /** Strokes, undo/redo, lock, re-balance and the progress bar; created with the map. */
   private editing!: EditingTools;
+  /** The Metrics tab (summary, bars, find problems); created with the map. */
+  private metricsPanel!: MetricsPanel;
   /** The Beat tab's card (response figures, what-ifs). */
   private beatCard!: BeatCardPanel;
   /** "Re-plan from this plan" in the Compare tab. */
@@ -174,7 +175,6 @@ export class PlanningApp {
   private helpReturn: HTMLElement | null = null;
   /** Beat numbers (collision-thinned); created with the map. */
   private labels!: BeatLabelsLayer;
-  private problemCursor = -1;
   private baseStyle: StyleSpecification = offlineBaseStyle();
   /** The tooltip of the cell under the pointer. */
   private readonly hover = new CellHover({ model: () => this.model, swipe: () => this.swipe, planName: () => this.plan?.name ?? '' }, $('tooltip'), DEBUG);
@@ -239,6 +239,17 @@ export class PlanningApp {
     });
     await new Promise<void>((ok) => (this.map.loaded() ? ok() : this.map.once('load', () => ok())));
     this.planLayers = new PlanLayers(this.map);
+    this.metricsPanel = new MetricsPanel({
+      metrics: () => this.metrics,
+      model: () => this.model,
+      selectedBeat: () => this.selectedBeat,
+      pick: (b, card) => {
+        this.selectBeat(b, true);
+        if (card) this.showTab('beat');
+      },
+      refreshed: () => void this.replay?.refresh(),
+      say: (m, kind) => this.say(m, kind),
+    }).mount();
     this.editing = new EditingTools({
       api: this.api,
       map: this.map,
@@ -570,12 +581,7 @@ export class PlanningApp {
   // ------------------------------------------------------------------ panels
 
   private renderMetrics(): void {
-    const m = this.metrics;
-    if (!m) return;
-    const selId = this.selectedBeat !== null ? this.model!.beatIds[this.selectedBeat]! : null;
-    $('summary-slot').replaceChildren(metricsSummary(m));
-    void this.replay?.refresh();
-    $('bars-slot').replaceChildren(metricsBars(m, this.sort, this.sortDesc, selId, (id) => this.selectBeat(this.model!.beatIds.indexOf(id), true)));
+    this.metricsPanel.render();
   }
 
   private renderBeatCard(): void {
@@ -679,20 +685,6 @@ export class PlanningApp {
     this.map.fitBounds([a.bbox[0] - d, a.bbox[1] - d, a.bbox[2] + d, a.bbox[3] + d], { padding: 40, duration: 0, maxZoom: 15 });
   }
 
-  private nextProblem(): void {
-    if (!this.metrics || !this.model) return;
-    const problems = problemBeats(this.metrics);
-    if (!problems.length) {
-      this.say('Every beat is contiguous and inside the band.');
-      return;
-    }
-    this.problemCursor = (this.problemCursor + 1) % problems.length;
-    const p = problems[this.problemCursor]!;
-    this.selectBeat(this.model.beatIds.indexOf(p.id), true);
-    this.showTab('beat');
-    this.say(`Problem ${this.problemCursor + 1} of ${problems.length}: beat ${p.id} — ${p.reasons.join(', ')} (${p.deviation >= 0 ? '+' : ''}${Math.round(p.deviation * 100)}% of the mean).`);
-  }
-
   // ------------------------------------------------------------------ edits
 
   /** Sets the beat of cells in the model and on the map; updates outlines, labels and colours. */
@@ -777,16 +769,7 @@ export class PlanningApp {
     $('tool-select').addEventListener('click', () => this.setTool('select'));
     $('tool-paint').addEventListener('click', () => this.setTool('paint'));
     $('brush-size').addEventListener('input', (e) => this.setBrush(Number((e.target as HTMLInputElement).value)));
-    $('find-problem').addEventListener('click', () => this.nextProblem());
     $('heat-toggle').addEventListener('change', (e) => void this.toggleHeat((e.target as HTMLInputElement).checked));
-    $('sort-select').addEventListener('change', (e) => {
-      this.sort = (e.target as HTMLSelectElement).value as SortKey;
-      this.renderMetrics();
-    });
-    $('sort-desc').addEventListener('change', (e) => {
-      this.sortDesc = (e.target as HTMLInputElement).checked;
-      this.renderMetrics();
-    });
     const openTab = (t: string) => {
       this.showTab(t);
       if (t === 'staffing') void this.staffingPanel.loadRosters();
@@ -839,7 +822,7 @@ export class PlanningApp {
       case 'rebalance':
         return void this.editing.rebalance();
       case 'next-problem':
-        return this.nextProblem();
+        return this.metricsPanel.nextProblem();
       case 'mode-beat':
         return this.setMode('beat');
       case 'mode-workload':
