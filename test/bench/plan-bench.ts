@@ -10,6 +10,10 @@ import type { Grid } from '../../packages/engine/src/grid/grid.js';
 import { readIncidents } from '../../packages/engine/src/io/index.js';
 import { createPlanState, evaluatePlan, importPlan, moveCells, planBeats, syntheticCity, type BeatPlan, type PlanBeatsOptions, type PlanMetrics, type PlanScores } from '../../packages/engine/src/plan/index.js';
 import { scoreCells } from '../../packages/engine/src/score/index.js';
+import { spreadCounts } from '../../packages/engine/src/score/score-cells.js';
+import { contiguityFloor } from '../../packages/engine/src/plan/tree-start.js';
+import { unitsOfCells } from '../../packages/engine/src/units/assign.js';
+import { unitGrid, unitSums } from '../../packages/engine/src/units/quotient.js';
 import { hasRealdata, realdata } from '../support/realdata.js';
 
 const ms = (t: number) => `${t.toFixed(0)} ms`;
@@ -73,6 +77,34 @@ function runOne(label: string, grid: Grid, scores: PlanScores, beats: number, gr
 }
 
 /**
+ * San Francisco's 579 block groups as atomic units (resolution 10, K = 30, crime counts spread
+ * by area as in test/units-sf.test.ts), seeds 1–5: time, max/mean, beats outside ±2.5%, and
+ * the contiguity floor (heaviest block group + its lightest neighbour) no plan can beat.
+ */
+function unitsLine(): void {
+  const layer = JSON.parse(readFileSync(realdata('sanfrancisco', 'sf_crime_blockgroups_jul_dec2012.geojson'), 'utf8'));
+  const grid = buildGrid(layer, { resolution: 10 });
+  const units = unitsOfCells(grid, layer, { idField: 'GEO_ID' });
+  type P = { Vandalism: number; Robbery: number; Drugs: number; CarTheft: number };
+  const counts = spreadCounts(grid, { features: layer.features.map((f: { geometry: never; properties: P }) => ({ geometry: f.geometry, value: f.properties.Vandalism + f.properties.Robbery + f.properties.Drugs + f.properties.CarTheft })) });
+  const workload = Float64Array.from(counts, (c) => (c * 0.75) / 26);
+  const uw = unitSums(units, workload);
+  const floor = Math.max(...contiguityFloor(unitGrid(grid, units), uw, uw.reduce((a, b) => a + b, 0) / 30, 0.025));
+  console.log(`SF block groups as units (579, res 10, K = 30): contiguity floor max/mean ≥ ${(1 + floor).toFixed(4)} (the band ±2.5% is out of reach)`);
+  let atFloor = 0;
+  for (let seed = 1; seed <= 5; seed++) {
+    const t = performance.now();
+    const { plan, report } = planBeats(grid, workload, { beats: 30, seed, units });
+    const ms = performance.now() - t;
+    const m = evaluatePlan(grid, plan, workload);
+    if (m.workload.maxOverMean <= 1 + floor + 1e-9) atFloor++;
+    console.log(`  seed ${seed}: plan ${ms.toFixed(0)} ms  max/mean ${m.workload.maxOverMean.toFixed(4)}  min/mean ${m.workload.minOverMean.toFixed(4)}  cv ${m.workload.cv.toFixed(4)}  ` +
+      `outside ±2.5% ${report.outsideBand.length}  PP (cells) ${m.compactness.polsbyPopperMean.toFixed(3)}`);
+  }
+  console.log(`  ${atFloor} of 5 seeds reach the floor`);
+}
+
+/**
  * Prints the districting benchmark: Chicago (when `../shared/realdata` exists: current beats,
  * plan, nested plan) and synthetic cities (~10k cells × 25/100 beats at res 9, ~40k × 274 at
  * res 10, ~150k × 600 at res 11).
@@ -96,6 +128,7 @@ export async function runPlanBench(): Promise<void> {
     runOne('Chicago from the current beats, 10% change budget', grid, scores, 274, gridMs, scoreMs, { initial: current, maxChange: 0.1 });
     const districts = cellsToPolygons(grid, JSON.parse(readFileSync(realdata('chicago', 'police_districts.geojson'), 'utf8')));
     runOne('Chicago nested in 22 districts', grid, scores, 274, gridMs, scoreMs, { districts });
+    unitsLine();
   } else {
     console.log('(real data missing: Chicago skipped)');
   }

@@ -14,16 +14,17 @@ import { createRng } from '../random.js';
 import { balancedStart } from './balanced-start.js';
 import { checkPlanGrid } from './evaluate.js';
 import { flowGuidedBalance } from './flow-guide.js';
-import { recombineOutliers } from './recombine.js';
+import { recombineOutliers, recombineToBand } from './recombine.js';
 import { localSearch, searchParts, type SearchContext, type SearchStats } from './local-search.js';
 import { Partition } from './partition.js';
 import { apportion, buildRegions } from './regions.js';
 import { repairPlan } from './repair.js';
 import { relabelledStart } from './restart.js';
+import { treeStart } from './tree-start.js';
 import type { BeatMethod, BeatPlan, BeatPlanResult, IslandReport, PlanBeatsOptions, PlanScores, RegionReport } from './types.js';
 import { balanceWeights, beatsOutsideBand, DEFAULT_TOLERANCE, planChange, toCellScores } from './weights.js';
 import { checkUnits, type CellUnits } from '../units/assign.js';
-import { majorityPerUnit, unitBalanceBound, unitGrid, unitSums, unitsToCells } from '../units/quotient.js';
+import { isUnitGrid, majorityPerUnit, unitBalanceBound, unitGrid, unitSums, unitsToCells } from '../units/quotient.js';
 
 /**
  * Share of the total workload that must sit above the band in a predecessor before minimal-
@@ -32,6 +33,12 @@ import { majorityPerUnit, unitBalanceBound, unitGrid, unitSums, unitsToCells } f
  * brush edits a few percent.
  */
 export const RESTART_EXCESS = 0.1;
+
+/**
+ * Share of the band the spanning-tree start of a plan on units aims at (each beat within
+ * mean × (1 ± 0.8 ε)), leaving the search room to move whole units.
+ */
+export const TREE_START_BAND = 0.8;
 
 /** Beat id of beat index `b` among `K`: "B001"… (at least three digits). */
 export function beatId(b: number, K: number): string {
@@ -178,7 +185,11 @@ export function planBeats(grid: Grid, scores: PlanScores, options: PlanBeatsOpti
       const k = seats[r]!;
       const sd = seedsOf[r]!.slice(0, k);
       if (seedsOf[r]!.length > k) warnings.push(`${seedsOf[r]!.length - k} seed(s) dropped: region of district ${districtName(regions.district[r]!)} has only ${k} beats`);
-      balancedStart(grid, weight, Int32Array.from(cellsOf[r]!), k, next, sd, rng.fork(), beatOfCell);
+      // Whole units (lumpy, no seeds, some workload): recursive spanning-tree cuts aiming at
+      // the band; else straight cuts.
+      const cellsR = Int32Array.from(cellsOf[r]!);
+      if (isUnitGrid(grid) && sd.length === 0 && regions.weight[r]! > 0 && cellsR.length >= k) treeStart(grid, weight, cellsR, k, next, TREE_START_BAND * tolerance, rng.fork(), beatOfCell);
+      else balancedStart(grid, weight, cellsR, k, next, sd, rng.fork(), beatOfCell);
       sd.forEach((s) => (pinned[s] = 1));
       for (let b = next; b < next + k; b++) {
         regionOfBeat[b] = r;
@@ -309,6 +320,13 @@ export function planBeats(grid: Grid, scores: PlanScores, options: PlanBeatsOpti
   localSearch(ctx, parts, { sweeps: 40 }, stats);
   const flow2 = flowGuidedBalance(ctx, parts);
   const recombined = recombineOutliers(ctx, parts, ctx.rng);
+  // Whole units are lumpy: what single moves and pair cuts leave outside the band is moved
+  // by tree cuts along flows (unit graphs only; cell plans are unchanged).
+  if (isUnitGrid(grid)) {
+    const more = recombineToBand(ctx, parts, ctx.rng);
+    recombined.pairs += more.pairs;
+    recombined.moves += more.moves;
+  }
   if (flow2.moves > 0 || recombined.pairs > 0) localSearch(ctx, parts, { sweeps: 20 }, stats);
   timings.compact = now() - tCompact;
 

@@ -8,7 +8,11 @@
  * overlaps most. Fixes what whole heavy cells make impossible one move at a time.
  */
 import type { Rng } from '../random.js';
+import { throwIfAborted } from '../errors.js';
+import { bandExcess, beatTransfers, neighbouringBeats } from './flow-guide.js';
 import { applyMove, type SearchContext, type SearchParts } from './local-search.js';
+import { matchLabels } from './restart.js';
+import { SpanningTrees, treeStart } from './tree-start.js';
 
 /** Options of {@link recombineOutliers}. */
 export interface RecombineOptions {
@@ -112,91 +116,15 @@ export function recombineOutliers(ctx: SearchContext, parts: SearchParts, rng: R
   /** The best valid cut of the merged pair: beat per cell (aligned with `cells`), or null. */
   function bestCut(cells: number[], a: number, b: number, La: number, Ua: number, Lb: number, Ub: number): Int32Array | null {
     const m = cells.length;
-    for (let k = 0; k < m; k++) local[cells[k]!] = k;
-    // Local edge list (k < l).
-    const eu: number[] = [];
-    const ev: number[] = [];
-    for (let k = 0; k < m; k++) {
-      const i = cells[k]!;
-      for (let e = adjOffsets[i]!; e < adjOffsets[i + 1]!; e++) {
-        const l = local[adjTargets[e]!]!;
-        if (l > k) {
-          eu.push(k);
-          ev.push(l);
-        }
-      }
-    }
-    const E = eu.length;
-    const key = new Float64Array(E);
-    const idx = new Int32Array(E);
-    const uf = new Int32Array(m);
-    const find = (x: number): number => {
-      while (uf[x] !== x) {
-        uf[x] = uf[uf[x]!]!;
-        x = uf[x]!;
-      }
-      return x;
-    };
-    const head = new Int32Array(m);
-    const nxt = new Int32Array(2 * m);
-    const to = new Int32Array(2 * m);
-    const par = new Int32Array(m);
-    const tin = new Int32Array(m);
-    const tout = new Int32Array(m);
-    const ord = new Int32Array(m);
-    const sub = new Float64Array(m);
-    const stack = new Int32Array(m);
-    const it = new Int32Array(m);
+    const t3 = new SpanningTrees(part.grid, cells, local);
+    const { E, eu, ev, par, tin, tout, ord, sub } = t3;
     const side = new Uint8Array(m);
     let best: Int32Array | null = null;
     let bestCutEdges = Infinity;
     let bestExcess = Infinity;
     let bestChange = Infinity;
     for (let t = 0; t < trees; t++) {
-      // Random spanning tree: Kruskal on random keys.
-      for (let e = 0; e < E; e++) {
-        key[e] = rng.next();
-        idx[e] = e;
-      }
-      idx.sort((x, y) => key[x]! - key[y]!);
-      for (let k = 0; k < m; k++) uf[k] = k;
-      head.fill(-1);
-      let ne = 0;
-      for (let q = 0; q < E; q++) {
-        const e = idx[q]!;
-        const x = find(eu[e]!);
-        const y = find(ev[e]!);
-        if (x === y) continue;
-        uf[x] = y;
-        to[ne] = ev[e]!; nxt[ne] = head[eu[e]!]!; head[eu[e]!] = ne++;
-        to[ne] = eu[e]!; nxt[ne] = head[ev[e]!]!; head[ev[e]!] = ne++;
-      }
-      if (ne !== 2 * (m - 1)) break; // the pair is not connected: no cut
-      // Iterative DFS from node 0: entry/exit times and subtree weights.
-      let sp = 0;
-      let clock = 0;
-      stack[sp++] = 0;
-      par[0] = -1;
-      it[0] = head[0]!;
-      tin[0] = clock;
-      ord[clock++] = 0;
-      while (sp > 0) {
-        const u = stack[sp - 1]!;
-        const e = it[u]!;
-        if (e < 0) {
-          tout[u] = clock;
-          sp--;
-          continue;
-        }
-        it[u] = nxt[e]!;
-        const v = to[e]!;
-        if (v === par[u]) continue;
-        par[v] = u;
-        it[v] = head[v]!;
-        tin[v] = clock;
-        ord[clock++] = v;
-        stack[sp++] = v;
-      }
+      if (!t3.draw(rng)) break; // the pair is not connected: no cut
       for (let k = 0; k < m; k++) sub[k] = weight[cells[k]!]!;
       for (let q = m - 1; q > 0; q--) {
         const v = ord[q]!;
@@ -237,7 +165,209 @@ export function recombineOutliers(ctx: SearchContext, parts: SearchParts, rng: R
         }
       }
     }
-    for (let k = 0; k < m; k++) local[cells[k]!] = -1;
+    t3.release();
+    return best;
+  }
+}
+
+/** Options of {@link recombineToBand}. */
+export interface BandRecombineOptions {
+  /** Random spanning trees drawn per pair (default 64). */
+  readonly trees?: number;
+  /** Most flow rounds (default 40). */
+  readonly maxRounds?: number;
+  /** Share of the band the flows aim at (default 0.5: room for lumpy cuts). */
+  readonly aim?: number;
+  /** Groups larger than this many cells are not recombined (default 4000). */
+  readonly maxCells?: number;
+  /** Most passes of flow rounds then neighbourhood re-cuts (default 3). */
+  readonly passes?: number;
+  /** Spanning-tree re-cuts tried per neighbourhood (default 24). */
+  readonly attempts?: number;
+}
+
+/**
+ * Balance by recombination along min-cost flows, for lumpy cells (the unit graph, where one
+ * "cell" is a whole block group): each round plans the transfers between neighbouring beats
+ * that would bring every beat into `target × (1 ± aim × band)` ({@link beatTransfers}), and
+ * executes each transfer `a → b` by merging the pair and cutting it again along an edge of
+ * one of `trees` random spanning trees of its cells (GerryChain's `bipartition_tree`): the
+ * cut whose `a` side lands nearest `load(a) − amount` (within a quarter of the band: the one
+ * with the least Σ 1/Polsby-Popper of the two halves) is applied when it brings `a` nearer
+ * that goal than it is. Single-cell moves cannot do this when every cell on the boundary is
+ * a large share of a beat; a tree cut chooses among hundreds of ways to split the pair.
+ *
+ * Both halves are connected (a tree minus an edge). Stops when every beat is in the band,
+ * after `maxRounds` or when three rounds in a row do not lower the excess outside the band
+ * ({@link bandExcess}); ends in the best state it went through. Locked beats, pinned cells
+ * and regions are respected; under a change budget (`parts.noWorse`) it does nothing (the
+ * budgeted moves of {@link flowGuidedBalance} keep their guarantees). Deterministic for a seed.
+ */
+export function recombineToBand(ctx: SearchContext, parts: SearchParts, rng: Rng, options: BandRecombineOptions = {}): RecombineStats {
+  const { part, target, lockedBeat, pinned, band } = ctx;
+  const stats: RecombineStats = { pairs: 0, moves: 0 };
+  if (parts.noWorse) return stats;
+  const trees = options.trees ?? 64;
+  const maxRounds = options.maxRounds ?? 40;
+  const aim = options.aim ?? 0.5;
+  const maxCells = options.maxCells ?? 4000;
+  const passes = options.passes ?? 3;
+  const attempts = options.attempts ?? 24;
+  const grid = part.grid;
+  const n = grid.cellCount;
+  const K = part.beatCount;
+  const beat = part.beatOfCell;
+  const load = part.sums[0]!;
+  const weight = part.channels[0]!;
+  const local = new Int32Array(n).fill(-1);
+  let excess = bandExcess(load, target, lockedBeat, band);
+  if (!(excess > 0)) return stats;
+  let best = excess;
+  const bestBeat = Int32Array.from(beat);
+  const cellsOf: number[][] = Array.from({ length: K }, () => []);
+  for (let i = 0; i < n; i++) if (beat[i]! >= 0) cellsOf[beat[i]!]!.push(i);
+  const label = new Int32Array(n).fill(-1);
+  for (let pass = 0; pass < passes && excess > 0; pass++) {
+    const atStart = best;
+    let stale = 0;
+    for (let round = 0; round < maxRounds && excess > 0; round++) {
+      throwIfAborted(ctx.signal);
+      if (ctx.now() > ctx.deadline) break;
+      const transfers = beatTransfers(load, target, lockedBeat, neighbouringBeats(ctx), aim * band);
+      if (!transfers.length) break;
+      for (const t of transfers) {
+        const a = t.from;
+        const b = t.to;
+        const cells = cellsOf[a]!.concat(cellsOf[b]!);
+        if (cells.length > maxCells || cells.some((i) => pinned[i])) continue;
+        const goal = load[a]! - t.amount;
+        const cut = goalCut(cells, a, b, goal, Math.abs(load[a]! - goal));
+        if (!cut) continue;
+        assign(cells, cut, [a, b]);
+      }
+      excess = bandExcess(load, target, lockedBeat, band);
+      if (excess < best * (1 - 1e-3)) {
+        best = excess;
+        bestBeat.set(beat);
+        stale = 0;
+      } else if (++stale >= 3) break;
+    }
+    // Neighbourhoods: a beat still outside is re-cut with all its neighbours at once
+    // (treeStart on their union, labels matched to the beats they overlap most), kept when
+    // the group's excess outside the band falls.
+    const outside: number[] = [];
+    for (let b = 0; b < K; b++) if (!lockedBeat[b] && target[b]! > 0 && Math.abs(load[b]! / target[b]! - 1) > band) outside.push(b);
+    outside.sort((x, y) => Math.abs(load[y]! / target[y]! - 1) - Math.abs(load[x]! / target[x]! - 1) || x - y);
+    for (const a of outside) {
+      throwIfAborted(ctx.signal);
+      if (ctx.now() > ctx.deadline) break;
+      if (Math.abs(load[a]! / target[a]! - 1) <= band) continue;
+      const group = [a, ...neighboursOf(a)];
+      const cells = group.flatMap((b) => cellsOf[b]!);
+      if (group.length < 2 || cells.length > maxCells || cells.some((i) => pinned[i])) continue;
+      const before = bandExcess(Float64Array.from(group, (b) => load[b]!), Float64Array.from(group, (b) => target[b]!), new Uint8Array(group.length), band);
+      const set = Int32Array.from(cells);
+      for (let attempt = 0; attempt < attempts; attempt++) {
+        treeStart(grid, weight, set, group.length, 0, aim * band, rng.fork(), label);
+        const beatOfLabel = matchLabels(label, set, beat, group, weight);
+        const loads = new Float64Array(group.length);
+        const slot = new Map(group.map((b, k) => [b, k]));
+        for (const i of cells) loads[slot.get(beatOfLabel[label[i]!]!)!] += weight[i]!;
+        const after = bandExcess(loads, Float64Array.from(group, (b) => target[b]!), new Uint8Array(group.length), band);
+        if (after < before - 1e-9 * target[a]!) {
+          assign(cells, Int32Array.from(cells, (i) => beatOfLabel[label[i]!]!), group);
+          break;
+        }
+      }
+      for (const i of cells) label[i] = -1;
+    }
+    excess = bandExcess(load, target, lockedBeat, band);
+    if (excess < best * (1 - 1e-3)) {
+      best = excess;
+      bestBeat.set(beat);
+    }
+    if (!(best < atStart * (1 - 1e-3))) break;
+  }
+  if (excess > best) {
+    for (let i = 0; i < n; i++) if (beat[i] !== bestBeat[i]) applyMove(part, parts, i, beat[i]!, bestBeat[i]!);
+  }
+  return stats;
+
+  /** Moves `cells` to the beats `to` (aligned) and updates the cell lists of `group`. */
+  function assign(cells: number[], to: Int32Array, group: readonly number[]): void {
+    for (let k = 0; k < cells.length; k++) {
+      const i = cells[k]!;
+      if (beat[i] !== to[k]) {
+        applyMove(part, parts, i, beat[i]!, to[k]!);
+        stats.moves++;
+      }
+    }
+    for (const b of group) cellsOf[b] = cells.filter((_, k) => to[k] === b);
+    stats.pairs++;
+  }
+
+  /** Unlocked neighbouring beats of `a` in its region, ascending. */
+  function neighboursOf(a: number): number[] {
+    const nb = new Set<number>();
+    for (const i of cellsOf[a]!) {
+      for (let e = grid.adjOffsets[i]!; e < grid.adjOffsets[i + 1]!; e++) {
+        const b = beat[grid.adjTargets[e]!]!;
+        if (b >= 0 && b !== a && !lockedBeat[b] && ctx.regionOfBeat[b] === ctx.regionOfBeat[a]) nb.add(b);
+      }
+    }
+    return [...nb].sort((x, y) => x - y);
+  }
+
+  /**
+   * The cut of the merged pair whose `a` side lands nearer `goal` than `now` (its distance
+   * today), nearest first (distances within a quarter of the band count as equal; then the
+   * least Σ P²/A of the two halves): beat per cell (aligned with `cells`), or null.
+   */
+  function goalCut(cells: number[], a: number, b: number, goal: number, now: number): Int32Array | null {
+    const m = cells.length;
+    const tr = new SpanningTrees(part.grid, cells, local);
+    const { sub, tin, tout, ord, area, perim, cross } = tr;
+    const { P, A } = tr.withShapes();
+    const eps = 1e-9 * target[a]!;
+    const slack = 0.25 * band * target[a]!;
+    const quantum = (d: number) => Math.max(0, d - slack);
+    let bestMiss = Infinity;
+    let bestShape = Infinity;
+    let best: Int32Array | null = null;
+    for (let t = 0; t < trees; t++) {
+      if (!tr.draw(rng)) break;
+      tr.subtreeSums(weight);
+      const W = sub[0]!;
+      let pick = -1;
+      let pickSubIsA = false;
+      for (let q = 1; q < m; q++) {
+        const v = ord[q]!;
+        // the halves' perimeters: ps + pr = P(union) + 2 × the edges between them
+        const ps = perim[v]!;
+        const as = area[v]!;
+        for (let side = 0; side < 2; side++) {
+          const subIsA = side === 0;
+          const sa = subIsA ? sub[v]! : W - sub[v]!;
+          const d = Math.abs(sa - goal);
+          if (d >= now - eps) continue;
+          const miss = quantum(d);
+          if (miss > bestMiss + eps) continue;
+          const pr = P - ps + 2 * cross[v]!;
+          const shape = (ps * ps) / as + (pr * pr) / (A - as);
+          if (miss < bestMiss - eps || shape < bestShape) {
+            bestMiss = miss;
+            bestShape = shape;
+            pick = v;
+            pickSubIsA = subIsA;
+          }
+        }
+      }
+      if (pick >= 0) {
+        best = new Int32Array(m);
+        for (let k = 0; k < m; k++) best[k] = (tin[k]! >= tin[pick]! && tin[k]! < tout[pick]!) === pickSubIsA ? a : b;
+      }
+    }
+    tr.release();
     return best;
   }
 }

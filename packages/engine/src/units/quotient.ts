@@ -8,6 +8,16 @@ import type { UnitBalanceBound } from '../plan/types.js';
 import type { CellUnits } from './assign.js';
 
 const cache = new WeakMap<CellUnits, { grid: Grid; unitGrid: Grid }>();
+const unitGrids = new WeakSet<Grid>();
+
+/**
+ * True for a graph made by {@link unitGrid} (its nodes are whole units): `planBeats` then
+ * balances lumpy nodes by recombination along flows too.
+ * @example isUnitGrid(unitGrid(grid, units)) // true; isUnitGrid(grid) // false
+ */
+export function isUnitGrid(g: Grid): boolean {
+  return unitGrids.has(g);
+}
 
 /** CSR of a symmetric unit-pair map (key a·U + b → value), sorted per node. */
 function csrOf(U: number, pairs: Map<number, number>) {
@@ -105,6 +115,7 @@ export function unitGrid(grid: Grid, units: CellUnits): Grid {
     indexOf: (id: string) => index.get(id) ?? -1,
   };
   cache.set(units, { grid, unitGrid: unitGridValue });
+  unitGrids.add(unitGridValue);
   return unitGridValue;
 }
 
