@@ -94,6 +94,10 @@ describe.skipIf(!hasRealdata())('San Francisco block groups as atomic units (res
     const outside = beatsOutsideBand(Float64Array.from(m.perBeat, (b) => b.workload), 0.025).map((b) => plan.beatIds[b]);
     expect(report.outsideBand).toEqual(outside);
     if (outside.length) expect(report.unmet.some((u) => u.startsWith(`${outside.length} of 30 beats outside the band`))).toBe(true);
+    expect(report.unmet).toContain(
+      `the band mean × (1 ± 0.025) is unreachable with these units: unit ${report.units!.heaviestUnit} carries 0.832× the mean beat workload and touches no unit lighter than 0.201×, ` +
+        'so its beat is at 0.832× alone or at least 1.033× (narrowest band not ruled out: ± 0.033)',
+    );
     // the heaviest block group's beat cannot be in the band (next test); the plan reaches that
     // floor: max/mean is the heaviest block group plus its lightest neighbour, nothing heavier
     const floor = contiguityFloor(unitGrid(grid, units), uw, total / 30, 0.025);

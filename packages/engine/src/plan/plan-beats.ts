@@ -20,7 +20,7 @@ import { Partition } from './partition.js';
 import { apportion, buildRegions } from './regions.js';
 import { repairPlan } from './repair.js';
 import { relabelledStart } from './restart.js';
-import { treeStart } from './tree-start.js';
+import { contiguityFloor, treeStart } from './tree-start.js';
 import type { BeatMethod, BeatPlan, BeatPlanResult, IslandReport, PlanBeatsOptions, PlanScores, RegionReport } from './types.js';
 import { balanceWeights, beatsOutsideBand, DEFAULT_TOLERANCE, planChange, toCellScores } from './weights.js';
 import { checkUnits, type CellUnits } from '../units/assign.js';
@@ -471,6 +471,18 @@ function planOnUnits(grid: Grid, scores: PlanScores, options: PlanBeatsOptions, 
     unmet.push(
       `the band mean × (1 ± ${tolerance}) is unreachable with these units: unit ${bound.heaviestUnit} alone carries ${bound.heaviestOverMean.toFixed(3)}× the mean beat workload ` +
         `(narrowest band not ruled out: ± ${bound.reachableTolerance.toFixed(3)}); every unit above the band starts a beat of its own and the other beats are balanced to ± ${tolerance}`,
+    );
+  }
+  // A light unit whose every neighbour is too heavy to join it also rules the band out (contiguity).
+  const floorOf = total > 0 && K !== undefined && bound.reachableTolerance <= tolerance ? contiguityFloor(q, unitWeight, total / K, tolerance) : new Float64Array(0);
+  const stuck = floorOf.reduce((best, f, u) => (f > floorOf[best]! ? u : best), 0);
+  if ((floorOf[stuck] ?? 0) > tolerance) {
+    const share = (u: number) => (unitWeight[u]! * K!) / total;
+    let light = Infinity;
+    for (let e = q.adjOffsets[stuck]!; e < q.adjOffsets[stuck + 1]!; e++) light = Math.min(light, share(q.adjTargets[e]!));
+    unmet.push(
+      `the band mean × (1 ± ${tolerance}) is unreachable with these units: unit ${units.unitIds[stuck]} carries ${share(stuck).toFixed(3)}× the mean beat workload and touches no unit lighter than ` +
+        `${light.toFixed(3)}×, so its beat is at ${share(stuck).toFixed(3)}× alone or at least ${(share(stuck) + light).toFixed(3)}× (narrowest band not ruled out: ± ${floorOf[stuck]!.toFixed(3)})`,
     );
   }
   unmet.push(...inner.report.unmet.filter((m) => !/ beats outside the band /.test(m)));
