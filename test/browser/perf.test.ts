@@ -3,7 +3,7 @@
  * time, and a 50-cell brush stroke measured from pointer-up to map + metrics panel updated
  * locally (two animation frames), and to the API's confirmation. Prints the figures.
  */
-import { existsSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EDGE_OUTLINE_MINZOOM } from '../../packages/map-ui/src/map-style.js';

@@ -10,7 +10,7 @@
 import type { PageDto } from '@beatplan/api';
 import { addProtocol, Map as MapLibreMap, setWorkerCount, setWorkerUrl, type StyleSpecification } from 'maplibre-gl';
 import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
-import { ApiClient, type PlanDto } from './api-client.js';
+import type { ApiClient, PlanDto } from './api-client.js';
 import {
   aggregateBeats,
   beatAdjacency,
@@ -25,7 +25,7 @@ import {
   type CellModel,
   type CellsResponse,
 } from './cell-model.js';
-import { type StaffingResultDto } from './exports.js';
+import type { StaffingResultDto } from './exports.js';
 import type { HeatSummary } from './heat.js';
 import { loadBaseStyle, type MapBasemap } from './layers/basemap.js';
 import { HeatLayer } from './layers/heat-layer.js';
@@ -36,17 +36,16 @@ import { mapLegend } from './legend.js';
 import {
   LAYERS,
   offlineBaseStyle,
-  planLayers,
   SOURCE_LAYERS,
   SOURCES,
   type ColourMode,
   type Legend,
   type ShiftChoice,
 } from './map-style.js';
-import { type PlanMetricsDto } from './metrics.js';
+import type { PlanMetricsDto } from './metrics.js';
 import { colourBeats, quantileBreaks, recolourBeats } from './palette.js';
 import { el, legendBox } from './panels.js';
-import { SwipeView } from './swipe-view.js';
+import type { SwipeView } from './swipe-view.js';
 import { BeatLabelsLayer } from './layers/beat-labels.js';
 import { ReferenceLayers } from './layers/reference.js';
 import { BeatCardPanel } from './panels/beat-card.js';
