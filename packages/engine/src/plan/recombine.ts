@@ -9,7 +9,8 @@
  */
 import type { Rng } from '../random.js';
 import { throwIfAborted } from '../errors.js';
-import { bandExcess, beatTransfers, neighbouringBeats } from './flow-guide.js';
+import { beatTransfers, neighbouringBeats } from './flow-guide.js';
+import { balancePenalty } from './search/terms.js';
 import { applyMove, type SearchContext, type SearchParts } from './local-search.js';
 import { matchLabels } from './restart.js';
 import { SpanningTrees, treeStart } from './tree-start.js';
@@ -198,8 +199,9 @@ export interface BandRecombineOptions {
  * a large share of a beat; a tree cut chooses among hundreds of ways to split the pair.
  *
  * Both halves are connected (a tree minus an edge). Stops when every beat is in the band,
- * after `maxRounds` or when three rounds in a row do not lower the excess outside the band
- * ({@link bandExcess}); ends in the best state it went through. Locked beats, pinned cells
+ * after `maxRounds` or when three rounds in a row do not lower the band penalty
+ * (Σ {@link balancePenalty}, as the local search weighs it: one beat far out costs more than
+ * several just out); ends in the best state it went through. Locked beats, pinned cells
  * and regions are respected; under a change budget (`parts.noWorse`) it does nothing (the
  * budgeted moves of {@link flowGuidedBalance} keep their guarantees). Deterministic for a seed.
  */
@@ -220,7 +222,7 @@ export function recombineToBand(ctx: SearchContext, parts: SearchParts, rng: Rng
   const load = part.sums[0]!;
   const weight = part.channels[0]!;
   const local = new Int32Array(n).fill(-1);
-  let excess = bandExcess(load, target, lockedBeat, band);
+  let excess = bandPenalty(load, target, lockedBeat, band);
   if (!(excess > 0)) return stats;
   let best = excess;
   const bestBeat = Int32Array.from(beat);
@@ -245,7 +247,7 @@ export function recombineToBand(ctx: SearchContext, parts: SearchParts, rng: Rng
         if (!cut) continue;
         assign(cells, cut, [a, b]);
       }
-      excess = bandExcess(load, target, lockedBeat, band);
+      excess = bandPenalty(load, target, lockedBeat, band);
       if (excess < best * (1 - 1e-3)) {
         best = excess;
         bestBeat.set(beat);
@@ -254,7 +256,7 @@ export function recombineToBand(ctx: SearchContext, parts: SearchParts, rng: Rng
     }
     // Neighbourhoods: a beat still outside is re-cut with all its neighbours at once
     // (treeStart on their union, labels matched to the beats they overlap most), kept when
-    // the group's excess outside the band falls.
+    // the group's band penalty falls.
     const outside: number[] = [];
     for (let b = 0; b < K; b++) if (!lockedBeat[b] && target[b]! > 0 && Math.abs(load[b]! / target[b]! - 1) > band) outside.push(b);
     outside.sort((x, y) => Math.abs(load[y]! / target[y]! - 1) - Math.abs(load[x]! / target[x]! - 1) || x - y);
@@ -265,7 +267,7 @@ export function recombineToBand(ctx: SearchContext, parts: SearchParts, rng: Rng
       const group = [a, ...neighboursOf(a)];
       const cells = group.flatMap((b) => cellsOf[b]!);
       if (group.length < 2 || cells.length > maxCells || cells.some((i) => pinned[i])) continue;
-      const before = bandExcess(Float64Array.from(group, (b) => load[b]!), Float64Array.from(group, (b) => target[b]!), new Uint8Array(group.length), band);
+      const before = bandPenalty(Float64Array.from(group, (b) => load[b]!), Float64Array.from(group, (b) => target[b]!), new Uint8Array(group.length), band);
       const set = Int32Array.from(cells);
       for (let attempt = 0; attempt < attempts; attempt++) {
         treeStart(grid, weight, set, group.length, 0, aim * band, rng.fork(), label);
@@ -273,15 +275,15 @@ export function recombineToBand(ctx: SearchContext, parts: SearchParts, rng: Rng
         const loads = new Float64Array(group.length);
         const slot = new Map(group.map((b, k) => [b, k]));
         for (const i of cells) loads[slot.get(beatOfLabel[label[i]!]!)!] += weight[i]!;
-        const after = bandExcess(loads, Float64Array.from(group, (b) => target[b]!), new Uint8Array(group.length), band);
-        if (after < before - 1e-9 * target[a]!) {
+        const after = bandPenalty(loads, Float64Array.from(group, (b) => target[b]!), new Uint8Array(group.length), band);
+        if (after < before - 1e-12) {
           assign(cells, Int32Array.from(cells, (i) => beatOfLabel[label[i]!]!), group);
           break;
         }
       }
       for (const i of cells) label[i] = -1;
     }
-    excess = bandExcess(load, target, lockedBeat, band);
+    excess = bandPenalty(load, target, lockedBeat, band);
     if (excess < best * (1 - 1e-3)) {
       best = excess;
       bestBeat.set(beat);
@@ -370,4 +372,11 @@ export function recombineToBand(ctx: SearchContext, parts: SearchParts, rng: Rng
     tr.release();
     return best;
   }
+}
+
+/** Σ {@link balancePenalty} over the unlocked beats with a target (0 when all are in the band). */
+function bandPenalty(load: Float64Array, target: Float64Array, lockedBeat: Uint8Array, band: number): number {
+  let p = 0;
+  for (let b = 0; b < load.length; b++) if (!lockedBeat[b]) p += balancePenalty(load[b]!, target[b]!, band);
+  return p;
 }
