@@ -81,7 +81,7 @@ function runOne(label: string, grid: Grid, scores: PlanScores, beats: number, gr
  * by area as in test/units-sf.test.ts), seeds 1–5: time, max/mean, beats outside ±2.5%, and
  * the contiguity floor (heaviest block group + its lightest neighbour) no plan can beat.
  */
-function unitsLine(): void {
+export function unitsLine(): void {
   const layer = JSON.parse(readFileSync(realdata('sanfrancisco', 'sf_crime_blockgroups_jul_dec2012.geojson'), 'utf8'));
   const grid = buildGrid(layer, { resolution: 10 });
   const units = unitsOfCells(grid, layer, { idField: 'GEO_ID' });

@@ -17,6 +17,7 @@ export type {
   UnitBalanceBound,
 } from './types.js';
 export { planBeats, beatId } from './plan-beats.js';
+export { contiguityFloor } from './tree-start.js';
 export { evaluatePlan, importPlan, comparePlans, type EvaluateOptions, type PlanComparison } from './evaluate.js';
 export { createPlanState, moveCells, stateMetrics, type PlanState, type PlanStateOptions, type MoveResult, type MoveRejection } from './plan-state.js';
 export { toCellScores, balanceWeights, beatsOutsideBand, planChange, DEFAULT_TOLERANCE, type PlanChange } from './weights.js';
