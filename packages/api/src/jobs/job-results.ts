@@ -66,7 +66,7 @@ export async function storeJobResult(store: Store, job: JobRecord, spec: ResultS
       };
       await store.insertPlan(p);
       await writePlanVersion(store, p, body.method, { report: s.report ?? null }, s, by);
-      return { planId: p.id, version: 1, plan: `/api/v1/plans/${p.id}` };
+      return { planId: p.id, version: 1, plan: `/api/v1/plans/${p.id}`, warnings: reportWarnings(s.report) };
     }
     case 'staff': {
       const id = randomUUID();
@@ -80,7 +80,7 @@ export async function storeJobResult(store: Store, job: JobRecord, spec: ResultS
       if (!now) throw new ApiError('NOT_FOUND', `plan ${spec.planId} no longer exists`);
       // written from the version the job re-planned: refused (412) if the plan moved on meanwhile
       const nv = await writePlanVersion(store, { ...now, currentVersion: spec.fromVersion }, 'rebalance', { fromVersion: spec.fromVersion, movedShare: s.report.movedShare, locked: s.report.locked }, s, by);
-      return { planId: spec.planId, version: nv.version, fromVersion: spec.fromVersion, movedShare: s.report.movedShare, plan: `/api/v1/plans/${spec.planId}` };
+      return { planId: spec.planId, version: nv.version, fromVersion: spec.fromVersion, movedShare: s.report.movedShare, plan: `/api/v1/plans/${spec.planId}`, warnings: reportWarnings(s.report) };
     }
     case 'whatif': {
       const { planId, version, rosterId } = spec;
@@ -96,6 +96,17 @@ export async function storeJobResult(store: Store, job: JobRecord, spec: ResultS
     case 'changecurve':
       return { planId: spec.planId, version: spec.version, curve: out.curve };
   }
+}
+
+/**
+ * The warnings of a planning report as the CLI prints them: the planner's notes, then where the
+ * plan is not what was asked (`unmet`: beats outside the band, a change budget exceeded and why).
+ * @example reportWarnings({ warnings: [], unmet: ['the change budget of 0% of the workload is exceeded: …'] }) // that one line
+ */
+export function reportWarnings(report: unknown): string[] {
+  const r = (report ?? {}) as { warnings?: unknown; unmet?: unknown };
+  const strings = (x: unknown) => (Array.isArray(x) ? x.filter((w): w is string => typeof w === 'string') : []);
+  return [...strings(r.warnings), ...strings(r.unmet)];
 }
 
 /** The terminal fields a finished job gets. */

@@ -5,7 +5,7 @@
 import { BeatplanError } from '../errors.js';
 import type { Grid } from '../grid/grid.js';
 import { evaluatePlan } from './evaluate.js';
-import { planBeats } from './plan-beats.js';
+import { changeBudgetExceeded, planBeats } from './plan-beats.js';
 import type { BeatPlan, BeatPlanResult, PlanBeatsOptions, PlanScores } from './types.js';
 import { balanceWeights, DEFAULT_TOLERANCE, planChange, toCellScores } from './weights.js';
 
@@ -27,6 +27,8 @@ export interface ChangeCurvePoint {
   readonly polsbyPopperMin: number;
   /** True when this budget exceeds what the unbudgeted minimal-change plan moves: the point is that plan. */
   readonly unconstrained: boolean;
+  /** Set when the plan moved more than the budget: the warning saying so and why (e.g. mending a predecessor beat in two pieces). */
+  readonly budgetExceeded?: string;
 }
 
 /** What {@link changeCurve} returns: the points in increasing budget, and the plan of each. */
@@ -66,6 +68,7 @@ export function changeCurve(grid: Grid, scores: PlanScores, initial: BeatPlan, b
     const r = unconstrained ? free : planBeats(grid, scores, { ...base, maxChange: budget });
     const m = evaluatePlan(grid, r.plan, scores, { balanceOn, tolerance });
     const c = planChange(initial.beatOfCell, r.plan.beatOfCell, weight);
+    const exceeded = changeBudgetExceeded(grid, initial.beatOfCell, r.plan.beatOfCell, r.plan.beatIds, c.movedWorkloadShare, budget);
     points.push({
       budget,
       movedWorkloadShare: c.movedWorkloadShare,
@@ -76,6 +79,7 @@ export function changeCurve(grid: Grid, scores: PlanScores, initial: BeatPlan, b
       polsbyPopperMean: m.compactness.polsbyPopperMean,
       polsbyPopperMin: m.compactness.polsbyPopperMin,
       unconstrained,
+      ...(exceeded ? { budgetExceeded: exceeded } : {}),
     });
     results.push(r);
   }

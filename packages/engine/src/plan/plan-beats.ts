@@ -17,6 +17,7 @@ import { flowGuidedBalance } from './flow-guide.js';
 import { recombineOutliers, recombineToBand } from './recombine.js';
 import { localSearch, searchParts, type SearchContext, type SearchStats } from './local-search.js';
 import { Partition } from './partition.js';
+import { labelPieces, topologyOf } from './topology.js';
 import { apportion, buildRegions } from './regions.js';
 import { repairPlan } from './repair.js';
 import { relabelledStart } from './restart.js';
@@ -363,6 +364,10 @@ export function planBeats(grid: Grid, scores: PlanScores, options: PlanBeatsOpti
     }
   }
   if (stats.timedOut) warnings.push(`time limit of ${options.timeLimitMs} ms reached: the search stopped early and the plan is not reproducible`);
+  if (initial && change && maxChange !== undefined) {
+    const over = changeBudgetExceeded(grid, initial.beatOfCell, beatOfCell, plan.beatIds, change.movedWorkloadShare, maxChange);
+    if (over) unmet.push(over);
+  }
   const outside = beatsOutsideBand(part.sums[0]!, tolerance).map((b) => plan.beatIds[b]!);
   if (outside.length) {
     const why = change && maxChange !== undefined && change.movedWorkloadShare >= maxChange - 1e-3 ? ` (the change budget of ${(maxChange * 100).toFixed(1)}% of the workload is spent)` : '';
@@ -390,6 +395,37 @@ export function planBeats(grid: Grid, scores: PlanScores, options: PlanBeatsOpti
       timedOut: stats.timedOut,
     },
   };
+}
+
+/** A share as a percentage with 3 significant digits (0.000216 → "0.0216%"). */
+function percent(share: number): string {
+  return `${share === 0 ? '0' : Number((share * 100).toPrecision(3))}%`;
+}
+
+/**
+ * The warning when the moved workload share ends above the change budget `maxChange`, naming
+ * why: the beats that changed, and among them those the predecessor had in several pieces
+ * (the planner mends a beat's contiguity whatever the budget); undefined within the budget.
+ * @example changeBudgetExceeded(grid, before, after, ids, 0.000216, 0) // "the change budget of 0% … 0.0216% moved (mending the contiguity of beat B2, in 2 pieces in the predecessor)"
+ */
+export function changeBudgetExceeded(grid: Grid, before: Int32Array, after: Int32Array, beatIds: readonly string[], movedShare: number, maxChange: number): string | undefined {
+  if (!(movedShare > maxChange + 1e-9)) return undefined;
+  const K = beatIds.length;
+  const changed = changedBeats(before, after, K);
+  const { piecesOfBeat } = labelPieces(topologyOf(grid), before, K);
+  const split: string[] = [];
+  const others: string[] = [];
+  for (let b = 0; b < K; b++) {
+    if (!changed[b]) continue;
+    if (piecesOfBeat[b]! > 1) split.push(`${beatIds[b]} (${piecesOfBeat[b]} pieces in the predecessor)`);
+    else others.push(beatIds[b]!);
+  }
+  const list = (ids: string[]) => (ids.length > 8 ? `${ids.slice(0, 8).join(', ')} and ${ids.length - 8} more` : ids.join(', '));
+  const why = [
+    ...(split.length ? [`mending the contiguity of beat${split.length > 1 ? 's' : ''} ${list(split)}`] : []),
+    ...(others.length ? [`beat${others.length > 1 ? 's' : ''} ${list(others)} changed to meet the band, locks or contiguity`] : []),
+  ].join('; ');
+  return `the change budget of ${percent(maxChange)} of the workload is exceeded: ${percent(movedShare)} moved (${why})`;
 }
 
 /** 1 for every beat that gained or lost a cell between two assignments. */

@@ -137,6 +137,8 @@ export interface PlanRunReport {
   method: PlanReport['method'];
   movedShare: number | null;
   warnings: PlanReport['warnings'];
+  /** Where the plan is not what was asked (beats outside the band, a change budget exceeded with the reason): the CLI's warnings that exit 3 under --strict. */
+  unmet?: PlanReport['unmet'];
   islands?: PlanReport['islands'];
   iterations: PlanReport['iterations'];
   timedOut: PlanReport['timedOut'];
@@ -208,7 +210,7 @@ export function planOnContext(ctx: PlanContext, request: PlanRequest): Serialize
       ...(request.signal ? { signal: request.signal } : {}),
     });
     plan = r.plan;
-    report = { method: r.report.method, movedShare: r.report.movedShare ?? null, warnings: r.report.warnings, islands: r.report.islands, iterations: r.report.iterations, timedOut: r.report.timedOut };
+    report = { method: r.report.method, movedShare: r.report.movedShare ?? null, warnings: r.report.warnings, unmet: r.report.unmet, islands: r.report.islands, iterations: r.report.iterations, timedOut: r.report.timedOut };
   }
   const planMs = now() - t0;
   // planned from the parent: its beats are the parent's, under the parent's ids (no re-matching)
@@ -260,7 +262,7 @@ export function rebalancePlan(planJson: string, options: RebalanceOptions, onPro
     ...(options.timeLimitMs !== undefined ? { timeLimitMs: options.timeLimitMs } : {}),
     ...(onProgress ? { onProgress } : {}),
   });
-  const report: PlanRunReport = { method: r.report.method, movedShare: r.report.movedShare ?? null, warnings: r.report.warnings, iterations: r.report.iterations, timedOut: r.report.timedOut, locked };
+  const report: PlanRunReport = { method: r.report.method, movedShare: r.report.movedShare ?? null, warnings: r.report.warnings, unmet: r.report.unmet, iterations: r.report.iterations, timedOut: r.report.timedOut, locked };
   const extra = { ...p.extra, ...(tolerance !== undefined ? { tolerance } : {}), report };
   return { ...serializeEditedPlan(p, r.plan, extra), report };
 }
