@@ -81,6 +81,7 @@ export {
   staffPlanFromFiles,
   whatIfFromFiles,
   simulateFromFiles,
+  unitOutlineFromFiles,
   type ContextInputs,
   type IncidentReadOptions,
   type LayerFile,

@@ -265,6 +265,25 @@ export function cellsInBbox(
   return { resolution: target, aggregated, h3, ...(beat ? { beat } : {}), workload: wl, need: nd };
 }
 
+/** What the beat polygons of the beats GeoJSON are drawn from (`?outline=`): the unit polygons of a plan made on units, or the hexagon cells. */
+export type BeatOutline = 'units' | 'cells';
+
+/** The dissolve of a plan's unit polygons, one feature per beat (id = beat id, dissolve figures as properties). */
+export interface UnitOutline {
+  type: 'FeatureCollection';
+  features: Array<{ type: 'Feature'; id?: string | number; properties: Record<string, unknown>; geometry: { type: 'Polygon' | 'MultiPolygon'; coordinates: unknown } }>;
+}
+
+/**
+ * A unit outline with each beat's metrics (`perBeat[b]`, b the index of the feature's id in
+ * `beatIds`) as properties, before the dissolve figures — the properties of the CLI's beats.geojson.
+ * @example withBeatProperties(outline, ['A', 'B'], metrics.perBeat).features[0].properties.workload
+ */
+export function withBeatProperties(outline: UnitOutline, beatIds: readonly string[], perBeat: readonly object[]): UnitOutline {
+  const index = new Map(beatIds.map((id, b) => [id, b]));
+  return { ...outline, features: outline.features.map((f) => ({ ...f, properties: { ...(perBeat[index.get(String(f.id)) ?? -1] ?? {}), ...f.properties } })) };
+}
+
 /** Plan reads and writes over the app's store and caches. */
 export class PlanAccess {
   constructor(private readonly ctx: AppContext) {}
@@ -326,10 +345,49 @@ export class PlanAccess {
     return v.metricsBlobRef ? (JSON.parse((await this.metricsBytes(v)).toString('utf8')) as PlanMetrics) : undefined;
   }
 
-  /** Beats as GeoJSON bytes (one dissolved feature per beat, metrics as properties). */
-  async beatsGeojson(p: PlanRecord, v: PlanVersionRecord): Promise<Buffer> {
+  /**
+   * Beats as GeoJSON bytes (one dissolved feature per beat, metrics as properties): for a plan
+   * made on units (and `outline` not `cells`), the dissolve of the unit polygons
+   * ({@link unitOutline}); else the outline of the beat's cells.
+   */
+  async beatsGeojson(p: PlanRecord, v: PlanVersionRecord, outline: BeatOutline = 'units'): Promise<Buffer> {
     const e = await this.entry(p, v);
+    if (outline === 'units' && e.loaded.plan.units && (await this.unitsFile(p))) {
+      return PlanVersionCache.memo(e, 'beats:units', async () => {
+        const metrics = await this.storedMetrics(v);
+        return Buffer.from(JSON.stringify(withBeatProperties(await this.unitOutline(p, v), e.loaded.plan.beatIds, metrics?.perBeat ?? [])), 'utf8');
+      });
+    }
     return PlanVersionCache.memo(e, 'beats', async () => Buffer.from(JSON.stringify(planBeatsGeojson(e.loaded, await this.storedMetrics(v))), 'utf8'));
+  }
+
+  /**
+   * The units dataset a plan was made on (`units` of `POST /plans`) as a file with its id
+   * field, or undefined for a plan without units.
+   * @throws ApiError `NOT_FOUND` when the named units dataset is gone
+   */
+  async unitsFile(p: PlanRecord): Promise<{ path: string; fileName: string; idField?: string } | undefined> {
+    const id = p.inputs.units;
+    if (typeof id !== 'string') return undefined;
+    const d = await this.store.getDataset(id);
+    if (!d || d.kind !== 'units') throw new ApiError('NOT_FOUND', `the plan's units dataset ${id} is gone`);
+    return { path: this.store.blobPath(d.blobRef), fileName: engineFileName(d), ...(typeof d.info.idField === 'string' ? { idField: d.info.idField } : {}) };
+  }
+
+  /**
+   * The beats of a version made on units drawn from the unit polygons, clipped to the plan's
+   * boundary (dissolve figures as properties): computed once per version in a compute worker
+   * (seconds on a city's blocks, never on the request thread).
+   */
+  async unitOutline(p: PlanRecord, v: PlanVersionRecord): Promise<UnitOutline> {
+    const e = await this.entry(p, v);
+    return PlanVersionCache.memo(e, 'unit-outline', async () => {
+      const units = await this.unitsFile(p);
+      if (!units) throw new ApiError('NOT_FOUND', `plan ${p.id} was not made on units`);
+      const b = typeof p.inputs.boundary === 'string' ? await this.store.getDataset(p.inputs.boundary) : undefined;
+      const boundary = b && b.kind === 'boundary' ? { path: this.store.blobPath(b.blobRef), fileName: engineFileName(b) } : undefined;
+      return this.ctx.compute.run<UnitOutline>(p.id, v.version, async () => e.json, { kind: 'unitOutline', units, ...(boundary ? { boundary } : {}) });
+    });
   }
 
   /**
@@ -337,14 +395,14 @@ export class PlanAccess {
    * metrics without per-shift figures, and its beats GeoJSON with those metrics as
    * properties. See public-view.ts for why no combination of these reveals a cell below k.
    */
-  async publicView(p: PlanRecord, v: PlanVersionRecord, k: number): Promise<{ loaded: LoadedPlan; metrics: Buffer; beats: Buffer }> {
+  async publicView(p: PlanRecord, v: PlanVersionRecord, k: number): Promise<{ loaded: LoadedPlan; metrics: Buffer; beats: Buffer; perBeat: readonly object[] }> {
     const e = await this.entry(p, v);
     return PlanVersionCache.memo(e, `public-view:${k}`, () => {
       const loaded = publicLoadedPlan(e.loaded, k);
       const m = evaluateLoadedPlan(loaded);
       const metrics = publicMetrics(m, k);
       const beats = planBeatsGeojson(loaded, metrics as unknown as PlanMetrics);
-      return { loaded, metrics: Buffer.from(JSON.stringify(metrics), 'utf8'), beats: Buffer.from(JSON.stringify(beats), 'utf8') };
+      return { loaded, metrics: Buffer.from(JSON.stringify(metrics), 'utf8'), beats: Buffer.from(JSON.stringify(beats), 'utf8'), perBeat: (metrics as unknown as { perBeat: object[] }).perBeat };
     });
   }
 
@@ -353,9 +411,16 @@ export class PlanAccess {
     return k === undefined ? this.metricsBytes(v) : (await this.publicView(p, v, k)).metrics;
   }
 
-  /** Beats GeoJSON of a version: exact, or for a viewer (`k` set) on the public metrics. */
-  async beatsFor(p: PlanRecord, v: PlanVersionRecord, k: number | undefined): Promise<Buffer> {
-    return k === undefined ? this.beatsGeojson(p, v) : (await this.publicView(p, v, k)).beats;
+  /**
+   * Beats GeoJSON of a version: exact, or for a viewer (`k` set) on the public metrics; drawn
+   * from the unit polygons for a plan made on units unless `outline` is `cells`.
+   */
+  async beatsFor(p: PlanRecord, v: PlanVersionRecord, k: number | undefined, outline: BeatOutline = 'units'): Promise<Buffer> {
+    if (k === undefined) return this.beatsGeojson(p, v, outline);
+    const view = await this.publicView(p, v, k);
+    const e = await this.entry(p, v);
+    if (outline !== 'units' || !e.loaded.plan.units || !(await this.unitsFile(p))) return view.beats;
+    return PlanVersionCache.memo(e, `public-beats:units:${k}`, async () => Buffer.from(JSON.stringify(withBeatProperties(await this.unitOutline(p, v), e.loaded.plan.beatIds, view.perBeat)), 'utf8'));
   }
 
   /**

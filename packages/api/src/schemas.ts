@@ -396,6 +396,14 @@ export const CellsSchema = z
 /** `?version=` on plan reads. */
 export const VersionQuery = z.object({ version: z.coerce.number().int().min(1).optional().meta({ description: 'Default: the current version' }) });
 
+/** `?outline=` of the beats GeoJSON: what the beat polygons are drawn from. */
+const OutlineParam = z.enum(['units', 'cells']).optional().meta({
+  description: 'What the beat polygons are drawn from. Default `units`: for a plan made on units, the dissolve of each beat\'s unit polygons, clipped to the boundary (as the CLI\'s beats.geojson); `cells`: the outline of the beat\'s hexagon cells (the CLI\'s beats-cells.geojson). A plan without units always gets the cell outline.',
+});
+
+/** `GET /plans/:id/beats` query. */
+export const BeatsQuery = VersionQuery.extend({ outline: OutlineParam });
+
 /** `GET /plans/:id/compare` query. */
 export const CompareQuery = z.object({
   with: IdSchema.meta({ description: 'The other plan (same grid)' }),
@@ -427,6 +435,7 @@ export const EquitySchema = z.object({
 export const ExportQuery = z.object({
   format: z.enum(['plan', 'geojson', 'csv', 'metrics']),
   version: z.coerce.number().int().min(1).optional(),
+  outline: OutlineParam,
 });
 
 /** `GET /plans/:id/staffing/:staffingId` query. */

@@ -28,6 +28,8 @@ export type ComputeTask = (
   | { kind: 'load'; grid: boolean }
   /** Each beat's meeting place among a venues file; on the plan's roads when it names some. */
   | { kind: 'meetings'; venues: { path: string; fileName: string; idProperty: string; nameProperty: string } }
+  /** The beats of a plan made on units drawn from the unit polygons (`unitOutlineFromFiles`), clipped to the boundary file. */
+  | { kind: 'unitOutline'; units: { path: string; fileName: string; idField?: string }; boundary?: { path: string; fileName: string } }
 ) & { roads?: RoadsFile };
 
 /** A grid as it crosses between processes: everything but `indexOf` (a function). */

@@ -8,7 +8,7 @@
  */
 import { buildTravelModel, withRoads, type RoadNetwork, type TravelModel } from '@beatplan/engine';
 import { loadedPlanParts, PlanGridCache } from '../context-cache.js';
-import { allocatedOfficersOf, meetingPlaces, planResponse, readRoadNetwork, readVenues, requiredUnits, REQUIRED_OFFICERS_RULE, whatIfUnits, type LoadedPlan } from '../engine-service.js';
+import { allocatedOfficersOf, meetingPlaces, planResponse, readRoadNetwork, readVenues, requiredUnits, REQUIRED_OFFICERS_RULE, unitOutlineFromFiles, whatIfUnits, type LoadedPlan } from '../engine-service.js';
 import { isEngineError } from '../errors.js';
 import { splitReply, type ComputeReply, type ComputeRequest, type ComputeTask } from './compute-protocol.js';
 
@@ -38,6 +38,7 @@ async function roadGraph(file: NonNullable<ComputeTask['roads']>): Promise<RoadN
 async function compute(v: Version, task: ComputeTask): Promise<unknown> {
   const { p } = v;
   if (task.kind === 'load') return loadedPlanParts(p, task.grid);
+  if (task.kind === 'unitOutline') return unitOutlineFromFiles(p, task.units, task.boundary);
   if (task.kind === 'meetings') {
     const { path, fileName, idProperty, nameProperty } = task.venues;
     return meetingPlaces(p, await readVenues(path, fileName), idProperty, nameProperty, task.roads ? await roadGraph(task.roads) : undefined);

@@ -55,6 +55,7 @@ import {
   type StaffOptionsInput,
   type PlanRequest,
   VersionQuery,
+  BeatsQuery,
 } from '../schemas.js';
 import type { Principal } from '../auth.js';
 import type { DatasetKind, DatasetRecord, JobRecord, PlanRecord, PlanVersionRecord, Store } from '../store/store.js';
@@ -379,13 +380,19 @@ export function planRoutes(t: RouteTable, ctx: AppContext): { submitPlan: (body:
     tag: 'plans',
     role: 'viewer',
     params: IdParams,
-    query: VersionQuery,
-    responses: { 200: { description: 'FeatureCollection; each feature has the beat metrics as properties', mediaType: 'application/geo+json' } },
+    query: BeatsQuery,
+    responses: {
+      200: {
+        description:
+          'FeatureCollection; each feature has the beat metrics as properties. For a plan made on units, each beat is the dissolve of its unit polygons (with `unitCount`, `unitAreaKm2`, `unitPerimeterKm`, `unitPolsbyPopper`) unless `outline=cells`',
+        mediaType: 'application/geo+json',
+      },
+    },
     handler: async ({ res, params, query, principal }) => {
       const p = await getPlan(params.id);
       const v = await getVersion(p, query.version);
       res.setHeader('Vary', 'Authorization');
-      res.setHeader('ETag', planEtag(p.id, v.version)).type('application/geo+json').send(await access.beatsFor(p, v, publicK(principal)));
+      res.setHeader('ETag', planEtag(p.id, v.version)).type('application/geo+json').send(await access.beatsFor(p, v, publicK(principal), query.outline));
     },
   });
 
@@ -547,7 +554,7 @@ export function planRoutes(t: RouteTable, ctx: AppContext): { submitPlan: (body:
         return;
       }
       if (query.format === 'csv') res.attachment(`${base}-cells.csv`).type('text/csv').send(planCellsCsv(await contextOf(p), (await loadPlan(p, v)).json, k));
-      else res.attachment(`${base}-beats.geojson`).type('application/geo+json').send(await access.beatsFor(p, v, k));
+      else res.attachment(`${base}-beats${query.outline === 'cells' ? '-cells' : ''}.geojson`).type('application/geo+json').send(await access.beatsFor(p, v, k, query.outline));
     },
   });
 

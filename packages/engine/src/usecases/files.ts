@@ -10,7 +10,7 @@ import type { FeatureCollection, MultiPolygon, Point, Polygon } from 'geojson';
 import { BeatplanError, type ProgressFn } from '../errors.js';
 import { roadNetworkFromGeojson, simulationReport, type RoadNetwork, type SimulationReportInput } from '../response/index.js';
 import { pointToCellLocator } from '../grid/index.js';
-import { loadPlanJson } from './stored-plan.js';
+import { loadPlanJson, planUnitOutline, type LoadedPlan } from './stored-plan.js';
 import { parseShifts } from '../score/index.js';
 import type { SkillRule } from '../staff/index.js';
 import type { ColumnMapping } from '../io/columns.js';
@@ -386,6 +386,18 @@ export async function planOnFiles(
     ...(from ? { from: { ...from, sha256: createHash('sha256').update(from.planJson, 'utf8').digest('hex') } } : {}),
     ...(onProgress ? { onProgress } : {}),
   });
+}
+
+/**
+ * {@link planUnitOutline} with the units layer (and the boundary it is clipped to) as files:
+ * the beats of a stored plan made on units, drawn from the unit polygons.
+ * @throws BeatplanError as `readBoundary` (naming the file) and `planUnitOutline`
+ * @example await unitOutlineFromFiles(loaded, { path, fileName: 'blocks.geojson', idField: 'GEOID' }, { path: b, fileName: 'city.geojson' })
+ */
+export async function unitOutlineFromFiles(p: LoadedPlan, units: FileRef & { idField?: string }, boundary?: FileRef): Promise<ReturnType<typeof planUnitOutline>> {
+  const layer = (await readBoundary(units.path, { fileName: units.fileName })) as FeatureCollection<Polygon | MultiPolygon>;
+  const clip = boundary ? await readBoundary(boundary.path, { fileName: boundary.fileName }) : undefined;
+  return planUnitOutline(p, layer, { ...(units.idField !== undefined ? { idField: units.idField } : {}), ...(clip ? { boundary: clip } : {}) });
 }
 
 /** A skill rule with its layer as a file (the CLI's `--skill SKILL=FILE:FIELD[:MIN_SHARE]`). */

@@ -8,6 +8,10 @@ import type { Grid } from '../grid/index.js';
 import type { CellScores } from '../score/index.js';
 import { beatsToGeojson, evaluatePlan, planFromJson, planToJson, refreshLineage } from '../plan/index.js';
 import type { BalanceOn, BeatPlan, PlanLineage, PlanMetrics } from '../plan/index.js';
+import type { FeatureCollection, MultiPolygon, Polygon } from 'geojson';
+import { BeatplanError } from '../errors.js';
+import type { PolygonLike } from '../geo/geojson.js';
+import { beatOfUnitFeatures, dissolveUnits, unitIdsOf, type DissolvedBeatFigures } from '../units/index.js';
 
 /** A plan serialized for storage: the `beatplan.plan/1` JSON text and its metrics. */
 export interface SerializedPlan {
@@ -115,6 +119,27 @@ export function evaluateLoadedPlan(p: LoadedPlan): PlanMetrics {
  */
 export function planBeatsGeojson(p: LoadedPlan, metrics?: PlanMetrics): ReturnType<typeof beatsToGeojson> {
   return beatsToGeojson(p.grid, p.plan, metrics ?? evaluateLoadedPlan(p));
+}
+
+/**
+ * The beats of a plan made on atomic units, drawn from the unit polygons (the CLI's
+ * beats.geojson with `--units`): {@link dissolveUnits} of the layer with each feature in the
+ * beat of its unit's cells (`beatOfUnitFeatures` on the units plan.json records), clipped to
+ * `options.boundary`. Properties are the dissolve figures only (a caller adds the metrics).
+ * A unit that won no cell (merged into a neighbour when planned) is in no beat and left out.
+ * @param units the units layer the plan was made on (same features, same id field)
+ * @throws BeatplanError `BAD_INPUT` when the plan was not made on units; `INVALID_GEOMETRY` for a malformed unit polygon
+ * @example planUnitOutline(loaded, blocks, { idField: 'GEOID', boundary: city }).features[0].properties.unitAreaKm2
+ */
+export function planUnitOutline(
+  p: LoadedPlan,
+  units: FeatureCollection<Polygon | MultiPolygon>,
+  options: { idField?: string; boundary?: PolygonLike } = {},
+): FeatureCollection<Polygon | MultiPolygon, DissolvedBeatFigures> {
+  const cellUnits = p.plan.units;
+  if (!cellUnits) throw new BeatplanError('BAD_INPUT', 'the plan was not made on units: it has no unit outline', { field: 'units' });
+  const beatOfUnit = beatOfUnitFeatures(unitIdsOf(units.features, options.idField !== undefined ? { idField: options.idField } : {}), cellUnits, p.plan.beatOfCell);
+  return dissolveUnits(units, beatOfUnit, p.plan.beatIds, options.boundary ? { boundary: options.boundary } : {});
 }
 
 /** What a plan's summary shows of its lineage: no cell-level or workload figures. */
