@@ -61,6 +61,10 @@ export const ChangeCurvePointSchema = z.object({
   polsbyPopperMean: z.number().meta({ description: 'Compactness: mean Polsby-Popper score of the beats (1 is a disc)' }),
   polsbyPopperMin: z.number(),
   unconstrained: z.boolean().meta({ description: 'The budget exceeds what the unbudgeted minimal-change re-plan moves: the point is that plan' }),
+  budgetExceeded: z
+    .string()
+    .optional()
+    .meta({ description: 'Set when the re-plan moved more than the budget: the warning saying so and why (e.g. mending a beat the version has in two pieces)' }),
 });
 
 /** The result of a `changecurve` job. */
