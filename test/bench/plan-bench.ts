@@ -92,16 +92,18 @@ export function unitsLine(): void {
   const floor = Math.max(...contiguityFloor(unitGrid(grid, units), uw, uw.reduce((a, b) => a + b, 0) / 30, 0.025));
   console.log(`SF block groups as units (579, res 10, K = 30): contiguity floor max/mean ≥ ${(1 + floor).toFixed(4)} (the band ±2.5% is out of reach)`);
   let atFloor = 0;
+  let best = 0;
   for (let seed = 1; seed <= 5; seed++) {
     const t = performance.now();
     const { plan, report } = planBeats(grid, workload, { beats: 30, seed, units });
     const ms = performance.now() - t;
     const m = evaluatePlan(grid, plan, workload);
     if (m.workload.maxOverMean <= 1 + floor + 1e-9) atFloor++;
+    if (report.outsideBand.length === 1 && m.workload.maxOverMean <= 1 + floor + 1e-9) best++;
     console.log(`  seed ${seed}: plan ${ms.toFixed(0)} ms  max/mean ${m.workload.maxOverMean.toFixed(4)}  min/mean ${m.workload.minOverMean.toFixed(4)}  cv ${m.workload.cv.toFixed(4)}  ` +
       `outside ±2.5% ${report.outsideBand.length}  PP (cells) ${m.compactness.polsbyPopperMean.toFixed(3)}`);
   }
-  console.log(`  ${atFloor} of 5 seeds reach the floor`);
+  console.log(`  ${atFloor} of 5 seeds keep max/mean at or under the floor; ${best} of 5 reach the best any plan can (one beat outside, at the floor)`);
 }
 
 /**

@@ -83,7 +83,8 @@ export function treeStart(grid: Grid, weight: Float64Array, cells: Int32Array, k
     const { sub, cross, ord, tin, tout, par } = tr;
     const m = set.length;
     const fl = new Float64Array(m);
-    // of all trees' cuts: the least miss of the band (quantized to 0.1% of the mean), then the shortest
+    // of all trees' cuts: the least miss of the band (in steps of 0.1% of the mean, rounded up:
+    // only a cut inside the band counts as no miss), then the shortest
     let bestMiss = Infinity;
     let bestLen = Infinity;
     let bestSide: Uint8Array | null = null;
@@ -101,7 +102,7 @@ export function treeStart(grid: Grid, weight: Float64Array, cells: Int32Array, k
         const s = sub[v]!;
         for (const ks of k1 === kk - k1 ? [k1] : [k1, kk - k1]) {
           if (tout[v]! - tin[v]! < ks || m - (tout[v]! - tin[v]!) < kk - ks) continue; // a cell per beat at least
-          const d = Math.round(1000 * Math.max(miss(s, ks, fl[v]!), miss(Wset - s, kk - ks, kk - ks === 1 ? restFloor(v) : 0)));
+          const d = Math.ceil(1000 * Math.max(miss(s, ks, fl[v]!), miss(Wset - s, kk - ks, kk - ks === 1 ? restFloor(v) : 0)));
           if (d > bestMiss || (d === bestMiss && cross[v]! >= bestLen)) continue;
           bestMiss = d;
           bestLen = cross[v]!;
