@@ -59,7 +59,7 @@ describe('change budget', () => {
     const before = fresh.beatOfCell;
     fc.assert(
       fc.property(fc.double({ min: 0, max: 1, noNaN: true }), fc.double({ min: 0, max: 1, noNaN: true }), (moved, budget) => {
-        const m = changeBudgetExceeded(grid, before, before, fresh.beatIds, moved, budget);
+        const m = changeBudgetExceeded(grid, before, before, fresh.beatIds, workload, moved, budget);
         expect(m !== undefined).toBe(moved > budget + 1e-9);
       }),
       { numRuns: 200 },

@@ -68,7 +68,7 @@ export function changeCurve(grid: Grid, scores: PlanScores, initial: BeatPlan, b
     const r = unconstrained ? free : planBeats(grid, scores, { ...base, maxChange: budget });
     const m = evaluatePlan(grid, r.plan, scores, { balanceOn, tolerance });
     const c = planChange(initial.beatOfCell, r.plan.beatOfCell, weight);
-    const exceeded = changeBudgetExceeded(grid, initial.beatOfCell, r.plan.beatOfCell, r.plan.beatIds, c.movedWorkloadShare, budget);
+    const exceeded = changeBudgetExceeded(grid, initial.beatOfCell, r.plan.beatOfCell, r.plan.beatIds, weight, c.movedWorkloadShare, budget);
     points.push({
       budget,
       movedWorkloadShare: c.movedWorkloadShare,

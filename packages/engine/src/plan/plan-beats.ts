@@ -365,7 +365,7 @@ export function planBeats(grid: Grid, scores: PlanScores, options: PlanBeatsOpti
   }
   if (stats.timedOut) warnings.push(`time limit of ${options.timeLimitMs} ms reached: the search stopped early and the plan is not reproducible`);
   if (initial && change && maxChange !== undefined) {
-    const over = changeBudgetExceeded(grid, initial.beatOfCell, beatOfCell, plan.beatIds, change.movedWorkloadShare, maxChange);
+    const over = changeBudgetExceeded(grid, initial.beatOfCell, beatOfCell, plan.beatIds, weight, change.movedWorkloadShare, maxChange);
     if (over) unmet.push(over);
   }
   const outside = beatsOutsideBand(part.sums[0]!, tolerance).map((b) => plan.beatIds[b]!);
@@ -404,28 +404,41 @@ function percent(share: number): string {
 
 /**
  * The warning when the moved workload share ends above the change budget `maxChange`, naming
- * why: the beats that changed, and among them those the predecessor had in several pieces
- * (the planner mends a beat's contiguity whatever the budget); undefined within the budget.
- * @example changeBudgetExceeded(grid, before, after, ids, 0.000216, 0) // "the change budget of 0% … 0.0216% moved (mending the contiguity of beat B2, in 2 pieces in the predecessor)"
+ * why: the beats whose workload moved (gained or lost, heaviest first), and first among them
+ * those the predecessor had in several pieces (the planner mends a beat's contiguity whatever
+ * the budget); undefined within the budget.
+ * @param weight the balanced measure per cell (the weight `movedShare` is a share of)
+ * @example changeBudgetExceeded(grid, before, after, ids, weight, 0.000216, 0) // "the change budget of 0% … 0.0216% moved (mending the contiguity of beat B2 (2 pieces in the predecessor))"
  */
-export function changeBudgetExceeded(grid: Grid, before: Int32Array, after: Int32Array, beatIds: readonly string[], movedShare: number, maxChange: number): string | undefined {
+export function changeBudgetExceeded(
+  grid: Grid,
+  before: Int32Array,
+  after: Int32Array,
+  beatIds: readonly string[],
+  weight: ArrayLike<number>,
+  movedShare: number,
+  maxChange: number,
+): string | undefined {
   if (!(movedShare > maxChange + 1e-9)) return undefined;
   const K = beatIds.length;
-  const changed = changedBeats(before, after, K);
-  const { piecesOfBeat } = labelPieces(topologyOf(grid), before, K);
-  const split: string[] = [];
-  const others: string[] = [];
-  for (let b = 0; b < K; b++) {
-    if (!changed[b]) continue;
-    if (piecesOfBeat[b]! > 1) split.push(`${beatIds[b]} (${piecesOfBeat[b]} pieces in the predecessor)`);
-    else others.push(beatIds[b]!);
+  const moved = new Float64Array(K);
+  for (let i = 0; i < after.length; i++) {
+    const a = before[i]!;
+    const b = after[i]!;
+    if (a === b || !(weight[i]! > 0)) continue;
+    if (a >= 0) moved[a] += weight[i]!;
+    if (b >= 0) moved[b] += weight[i]!;
   }
+  const { piecesOfBeat } = labelPieces(topologyOf(grid), before, K);
+  const order = Array.from({ length: K }, (_, b) => b).filter((b) => moved[b]! > 0).sort((x, y) => moved[y]! - moved[x]! || x - y);
+  const split = order.filter((b) => piecesOfBeat[b]! > 1).map((b) => `${beatIds[b]} (${piecesOfBeat[b]} pieces in the predecessor)`);
+  const others = order.filter((b) => piecesOfBeat[b]! <= 1).map((b) => beatIds[b]!);
   const list = (ids: string[]) => (ids.length > 8 ? `${ids.slice(0, 8).join(', ')} and ${ids.length - 8} more` : ids.join(', '));
   const why = [
     ...(split.length ? [`mending the contiguity of beat${split.length > 1 ? 's' : ''} ${list(split)}`] : []),
-    ...(others.length ? [`beat${others.length > 1 ? 's' : ''} ${list(others)} changed to meet the band, locks or contiguity`] : []),
+    ...(others.length ? [`workload of beat${others.length > 1 ? 's' : ''} ${list(others)} moved with it`] : []),
   ].join('; ');
-  return `the change budget of ${percent(maxChange)} of the workload is exceeded: ${percent(movedShare)} moved (${why})`;
+  return `the change budget of ${percent(maxChange)} of the workload is exceeded: ${percent(movedShare)} moved${why ? ` (${why})` : ''}`;
 }
 
 /** 1 for every beat that gained or lost a cell between two assignments. */
