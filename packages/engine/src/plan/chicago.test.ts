@@ -20,6 +20,7 @@ import { planBeats } from './plan-beats.js';
 import { SHAPE_MARGIN } from './local-search.js';
 import { createPlanState, moveCells, stateMetrics } from './plan-state.js';
 import type { BeatPlan, PlanMetrics } from './types.js';
+import { labelPieces, topologyOf } from './topology.js';
 
 const fmt = (m: PlanMetrics) =>
   `maxOverMean ${m.workload.maxOverMean.toFixed(4)} minOverMean ${m.workload.minOverMean.toFixed(4)} cv ${m.workload.cv.toFixed(4)} ` +
@@ -193,6 +194,21 @@ describe.skipIf(!hasRealdata())('Chicago (real data, resolution 10, 274 beats)',
     const k = curveOnce().points.findIndex((p) => p.budget === 0.1);
     const budgeted = planBeats(grid, scores, { initial: current, seed: 1, maxChange: 0.1 });
     expect(Buffer.from(budgeted.plan.beatOfCell.buffer).equals(Buffer.from(curveOnce().results[k]!.plan.beatOfCell.buffer))).toBe(true);
+  }, 120_000);
+
+  it('budget 0 from the current beats: split beats are mended anyway, and the report says the budget is exceeded and why', () => {
+    const r = planBeats(grid, scores, { initial: current, seed: 1, maxChange: 0 });
+    const moved = r.report.change!.movedWorkloadShare;
+    const said = r.report.unmet.filter((m) => m.startsWith('the change budget of 0% of the workload is exceeded'));
+    console.log(`Chicago, budget 0: ${(moved * 100).toFixed(4)}% of the workload moved; ${said[0]}`);
+    expect(moved).toBeGreaterThan(0);
+    expect(said).toHaveLength(1);
+    const { piecesOfBeat } = labelPieces(topologyOf(grid), current.beatOfCell, current.beatIds.length);
+    const named = [...said[0]!.matchAll(/(\S+) \((\d+) pieces in the predecessor\)/g)];
+    expect(named.length).toBeGreaterThan(0);
+    for (const [, id, k] of named) expect(piecesOfBeat[current.beatIds.indexOf(id!)]).toBe(Number(k));
+    // every beat ends in one piece (the mend), the budget notwithstanding
+    expect(evaluatePlan(grid, r.plan, scores).contiguity.nonContiguousBeats).toBe(0);
   }, 120_000);
 
   it('plans the same run nested in the 22 police districts', () => {
