@@ -35,6 +35,12 @@ beforeAll(async () => {
       layer.features.push({ type: 'Feature', properties: { block: `B${layer.features.length + 1}` }, geometry: { type: 'Polygon', coordinates: [[[a, b], [x, b], [x, y], [a, y], [a, b]]] } });
     }
   }
+  // a unit smaller than a cell (~40 m square) cut out of B1: it merges into B1 when planned, and
+  // the outline keeps it with B1 (no hole)
+  const [cx, cy] = [(xs[0]! + xs[1]!) / 2, (ys[0]! + ys[1]!) / 2];
+  const tiny = [[cx, cy], [cx + 0.0005, cy], [cx + 0.0005, cy + 0.0004], [cx, cy + 0.0004], [cx, cy]];
+  (layer.features[0]!.geometry.coordinates as number[][][]).push([...tiny].reverse());
+  layer.features.push({ type: 'Feature', properties: { block: 'T' }, geometry: { type: 'Polygon', coordinates: [tiny] } });
   const u = await h.http.post('/api/v1/datasets/units?idField=block').set(h.auth('analyst')).set('Content-Type', 'application/geo+json').send(JSON.stringify(layer));
   expect(u.status, JSON.stringify(u.body)).toBe(201);
   planId = await createPlan(h, { ...data, beats: 3, resolution: 9, seed: 1, units: u.body.id });
@@ -52,8 +58,10 @@ describe('beats of a plan made on units', () => {
     const got = JSON.parse(r.text) as Fc;
     const metrics = (await h.http.get(`/api/v1/plans/${planId}/metrics`).set(h.auth('analyst'))).body as { perBeat: Array<Record<string, unknown>> };
     // the expectation, in process: the engine's dissolve of the layer with each unit in its cells' beat
-    const beatOfUnit = beatOfUnitFeatures(unitIdsOf(layer.features as never, { idField: 'block' }), plan.plan.units!, plan.plan.beatOfCell);
+    expect(plan.plan.units!.unitIds).not.toContain('T');
+    const beatOfUnit = beatOfUnitFeatures(unitIdsOf(layer.features as never, { idField: 'block' }), { ...plan.plan.units!, report: { mergedUnits: [{ id: 'T', into: 'B1' }] } }, plan.plan.beatOfCell);
     expect(Array.from(beatOfUnit).every((b) => b >= 0)).toBe(true);
+    expect(beatOfUnit[8]).toBe(beatOfUnit[0]);
     const want = dissolveUnits(layer as never, beatOfUnit, plan.plan.beatIds);
     expect(got.features.map((f) => f.id).sort()).toEqual(want.features.map((f) => String(f.id)).sort());
     expect(got.features.length).toBe(new Set(plan.plan.beatOfCell).size);
@@ -67,7 +75,8 @@ describe('beats of a plan made on units', () => {
       expect(Math.abs(areaM2(f.geometry) - unitsArea), `beat ${f.id}`).toBeLessThan(1);
       for (const rings of polygonsOfGeometry(f.geometry)) {
         expect(signedArea2(rings[0]!), `beat ${f.id} outer ring`).toBeGreaterThan(0);
-        for (const hole of rings.slice(1)) expect(signedArea2(hole)).toBeLessThan(0);
+        // the units tile the box: no hole (the merged unit T fills B1's)
+        expect(rings.length, `beat ${f.id} rings`).toBe(1);
       }
       expect(f.properties.unitCount).toBe(Array.from(beatOfUnit).filter((x) => x === b).length);
       // the beat's metrics (as the hex outline carries them), then the dissolve figures

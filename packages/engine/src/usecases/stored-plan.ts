@@ -11,7 +11,7 @@ import type { BalanceOn, BeatPlan, PlanLineage, PlanMetrics } from '../plan/inde
 import type { FeatureCollection, MultiPolygon, Polygon } from 'geojson';
 import { BeatplanError } from '../errors.js';
 import type { PolygonLike } from '../geo/geojson.js';
-import { beatOfUnitFeatures, dissolveUnits, unitIdsOf, type DissolvedBeatFigures } from '../units/index.js';
+import { beatOfUnitFeatures, dissolveUnits, unitIdsOf, unitsOfCells, type DissolvedBeatFigures } from '../units/index.js';
 
 /** A plan serialized for storage: the `beatplan.plan/1` JSON text and its metrics. */
 export interface SerializedPlan {
@@ -126,7 +126,8 @@ export function planBeatsGeojson(p: LoadedPlan, metrics?: PlanMetrics): ReturnTy
  * beats.geojson with `--units`): {@link dissolveUnits} of the layer with each feature in the
  * beat of its unit's cells (`beatOfUnitFeatures` on the units plan.json records), clipped to
  * `options.boundary`. Properties are the dissolve figures only (a caller adds the metrics).
- * A unit that won no cell (merged into a neighbour when planned) is in no beat and left out.
+ * A unit that won no cell (smaller than a cell, merged into the unit holding its cell when
+ * planned) goes with that unit, as in the CLI.
  * @param units the units layer the plan was made on (same features, same id field)
  * @throws BeatplanError `BAD_INPUT` when the plan was not made on units; `INVALID_GEOMETRY` for a malformed unit polygon
  * @example planUnitOutline(loaded, blocks, { idField: 'GEOID', boundary: city }).features[0].properties.unitAreaKm2
@@ -138,7 +139,13 @@ export function planUnitOutline(
 ): FeatureCollection<Polygon | MultiPolygon, DissolvedBeatFigures> {
   const cellUnits = p.plan.units;
   if (!cellUnits) throw new BeatplanError('BAD_INPUT', 'the plan was not made on units: it has no unit outline', { field: 'units' });
-  const beatOfUnit = beatOfUnitFeatures(unitIdsOf(units.features, options.idField !== undefined ? { idField: options.idField } : {}), cellUnits, p.plan.beatOfCell);
+  const idOptions = options.idField !== undefined ? { idField: options.idField } : {};
+  const featureIds = unitIdsOf(units.features, idOptions);
+  // units smaller than a cell won none when planned: which unit each merged into is not stored,
+  // so it is worked out again (the same layer on the same grid merges the same way)
+  const known = new Set(cellUnits.unitIds);
+  const merged = featureIds.some((id) => !known.has(id)) ? unitsOfCells(p.grid, units, idOptions).report : undefined;
+  const beatOfUnit = beatOfUnitFeatures(featureIds, merged ? { ...cellUnits, report: merged } : cellUnits, p.plan.beatOfCell);
   return dissolveUnits(units, beatOfUnit, p.plan.beatIds, options.boundary ? { boundary: options.boundary } : {});
 }
 
