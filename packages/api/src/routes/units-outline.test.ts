@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { beatOfUnitFeatures, dissolvedFigures, dissolveUnits, outlineProblems, unitIdsOf, type LoadedPlan } from '@beatplan/engine';
-import { createPlan, loadedPlan, removeDir, startHarness, uploadBasics, BOX, type Harness } from '../testing/harness.js';
+import { createPlan, loadedPlan, removeDir, startHarness, uploadBasics, waitForJob, BOX, type Harness } from '../testing/harness.js';
 
 type Geometry = { type: 'Polygon'; coordinates: number[][][] } | { type: 'MultiPolygon'; coordinates: number[][][][] };
 type Fc = { type: 'FeatureCollection'; features: Array<{ type: 'Feature'; id?: string; properties: Record<string, unknown>; geometry: Geometry }> };
@@ -105,6 +105,26 @@ describe('beats of a plan made on units', () => {
       expect(f.properties.unitCount).toBe(a.properties.unitCount);
     }
   });
+
+  it('a rebalanced version stays on the units (whole units move) and its beats are still the unit outline', async () => {
+    const r = await h.http.post(`/api/v1/plans/${planId}/rebalance`).set(h.auth('commander')).set('If-Match', `"${planId}.v1"`).send({ seed: 2 });
+    expect(r.status, JSON.stringify(r.body)).toBe(202);
+    const job = await waitForJob(h, r.body.id, 90_000);
+    expect(job.status, JSON.stringify(job.error)).toBe('succeeded');
+    const version = (job.result as { version: number }).version;
+    const v2 = JSON.parse((await h.http.get(`/api/v1/plans/${planId}/beats?version=${version}`).set(h.auth('analyst'))).text) as Fc;
+    const p2 = await loadedPlan(h, planId);
+    expect(p2.plan.units?.unitIds).toEqual(plan.plan.units!.unitIds);
+    // every unit's cells share a beat, and every feature is made of whole units
+    const beatOfUnit = new Map<number, number>();
+    for (let i = 0; i < p2.grid.cellCount; i++) {
+      const u = p2.plan.units!.unitOfCell[i]!;
+      expect(beatOfUnit.get(u) ?? p2.plan.beatOfCell[i]).toBe(p2.plan.beatOfCell[i]);
+      beatOfUnit.set(u, p2.plan.beatOfCell[i]!);
+    }
+    for (const f of v2.features) expect(f.properties.unitCount as number).toBeGreaterThanOrEqual(1);
+    expect(v2.features.reduce((s, f) => s + (f.properties.unitCount as number), 0)).toBe(layer.features.length);
+  }, 120_000);
 
   it('a bad outline value is 400 naming the field', async () => {
     const r = await h.http.get(`/api/v1/plans/${planId}/beats?outline=hexes`).set(h.auth('analyst'));

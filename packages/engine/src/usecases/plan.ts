@@ -256,6 +256,8 @@ export function rebalancePlan(planJson: string, options: RebalanceOptions, onPro
     beats: p.plan.beatIds.length,
     initial: p.plan,
     locked,
+    // a plan made on units is re-balanced on them (whole units move)
+    ...(p.plan.units ? { units: p.plan.units } : {}),
     ...(tolerance !== undefined ? { tolerance } : {}),
     ...(balanceOn !== undefined ? { balanceOn } : {}),
     ...(options.seed !== undefined ? { seed: options.seed } : {}),
@@ -298,6 +300,7 @@ export function changeCurveOfPlan(planJson: string, options: ChangeCurveOptions,
   const curve = changeCurve(p.grid, p.scores, p.plan, options.budgets, {
     beats: p.plan.beatIds.length,
     balanceOn,
+    ...(p.plan.units ? { units: p.plan.units } : {}),
     ...(tolerance !== undefined ? { tolerance } : {}),
     ...(options.seed !== undefined ? { seed: options.seed } : {}),
     ...(options.timeLimitMs !== undefined ? { timeLimitMs: options.timeLimitMs } : {}),
