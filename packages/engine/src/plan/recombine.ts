@@ -197,13 +197,18 @@ export interface BandRecombineOptions {
  * with the least Σ 1/Polsby-Popper of the two halves) is applied when it brings `a` nearer
  * that goal than it is. Single-cell moves cannot do this when every cell on the boundary is
  * a large share of a beat; a tree cut chooses among hundreds of ways to split the pair.
+ * When the flow rounds stall, each beat still outside is re-cut with all its neighbours at
+ * once (`treeStart` on their union, `attempts` tries, labels matched to the beats they overlap
+ * most), kept when the group's band penalty falls; up to `passes` times.
  *
- * Both halves are connected (a tree minus an edge). Stops when every beat is in the band,
+ * Every beat stays connected (tree cuts). Flow rounds stop when every beat is in the band,
  * after `maxRounds` or when three rounds in a row do not lower the band penalty
  * (Σ {@link balancePenalty}, as the local search weighs it: one beat far out costs more than
  * several just out); ends in the best state it went through. Locked beats, pinned cells
  * and regions are respected; under a change budget (`parts.noWorse`) it does nothing (the
- * budgeted moves of {@link flowGuidedBalance} keep their guarantees). Deterministic for a seed.
+ * budgeted moves of `flowGuidedBalance` keep their guarantees). Deterministic for a seed.
+ * Used by `planBeats` on unit graphs only.
+ * @example recombineToBand(ctx, searchParts(ctx), ctx.rng) // { pairs: 29, moves: 180 }
  */
 export function recombineToBand(ctx: SearchContext, parts: SearchParts, rng: Rng, options: BandRecombineOptions = {}): RecombineStats {
   const { part, target, lockedBeat, pinned, band } = ctx;
