@@ -382,10 +382,10 @@ describe.skipIf(!haveChromium())('planning map (demo city)', () => {
     expect(await page.getAttribute('#tab-beat', 'aria-selected')).toBe('true');
     expect(await page.isHidden('#panel-metrics')).toBe(true);
     await page.keyboard.press('End');
-    expect(await page.getAttribute('#tab-export', 'aria-selected')).toBe('true');
+    expect(await page.getAttribute('#tab-plans', 'aria-selected')).toBe('true');
     await page.keyboard.press('Home');
     expect(await page.getAttribute('#tab-metrics', 'aria-selected')).toBe('true');
-    expect(await page.$$eval('[role=tab]', (ts) => ts.map((t) => t.getAttribute('tabindex')))).toEqual(['0', '-1', '-1', '-1', '-1']);
+    expect(await page.$$eval('[role=tab]', (ts) => ts.map((t) => t.getAttribute('tabindex')))).toEqual(['0', '-1', '-1', '-1', '-1', '-1']);
     await page.keyboard.press('?');
     expect(await page.isVisible('#help')).toBe(true);
     for (let k = 0; k < 3; k++) {

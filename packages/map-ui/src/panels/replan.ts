@@ -63,13 +63,13 @@ export function replanBody(budgetPercent: number, extra: { timeLimitMs?: number 
 }
 
 /** One point of a plan's change curve (`GET /plans/{id}/change-curve/{jobId}`). */
-export type ChangeCurvePointDto = ChangeCurveResultDto['curve']['points'][number];
+export type ChangeCurvePoint = ChangeCurveResultDto['curve']['points'][number];
 
 /** The change curve's state: not asked for, being computed (a job), drawn, or failed. */
 export type CurveState =
   | { status: 'none' }
   | { status: 'running'; stage: string }
-  | { status: 'ready'; planId: string; tolerance: number; points: ChangeCurvePointDto[] }
+  | { status: 'ready'; planId: string; tolerance: number; points: ChangeCurvePoint[] }
   | { status: 'failed'; message: string };
 
 /** Where the chart draws: plot area inside the SVG, px. */
@@ -106,7 +106,7 @@ export interface CurveGeometry {
  * point is the one at the largest budget not above `budgetPercent`.
  * @example curveGeometry([{ budget: 0, movedWorkloadShare: 0, maxOverMean: 1.3 }, { budget: 0.1, movedWorkloadShare: 0.08, maxOverMean: 1.1 }], 10).chosen // 1
  */
-export function curveGeometry(points: ReadonlyArray<Pick<ChangeCurvePointDto, 'budget' | 'movedWorkloadShare' | 'maxOverMean'>>, budgetPercent: number, frame: CurveFrame = CURVE_FRAME): CurveGeometry {
+export function curveGeometry(points: ReadonlyArray<Pick<ChangeCurvePoint, 'budget' | 'movedWorkloadShare' | 'maxOverMean'>>, budgetPercent: number, frame: CurveFrame = CURVE_FRAME): CurveGeometry {
   const sorted = [...points].sort((a, b) => a.budget - b.budget);
   const xMaxPercent = Math.max(5, ...sorted.map((p) => p.movedWorkloadShare * 100));
   const yMin = 1;
@@ -144,7 +144,7 @@ const pct = (x: number) => `${formatNumber(x)}%`;
  * chosen budget marked (a dashed line and a ringed point), and the same figures as a table
  * beside it for screen readers and for reading exact values.
  */
-export function changeCurveChart(points: readonly ChangeCurvePointDto[], budgetPercent: number, frame: CurveFrame = CURVE_FRAME): HTMLElement {
+export function changeCurveChart(points: readonly ChangeCurvePoint[], budgetPercent: number, frame: CurveFrame = CURVE_FRAME): HTMLElement {
   const g = curveGeometry(points, budgetPercent, frame);
   const bottom = frame.height - frame.bottom;
   const right = frame.width - frame.right;
