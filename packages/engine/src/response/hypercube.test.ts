@@ -241,7 +241,7 @@ describe('hypercube model', () => {
     );
   });
 
-  it('mixed beat sizes (1–5 units side by side, N ≤ 15, ρ 0.05–0.5): city cross-beat share within 5% (issue 13) and unit utilisations within 7% of the exact model (the bound reached; docs/time-model.md)', () => {
+  it('mixed beat sizes (1–5 units side by side, N ≤ 15, ρ 0.05–0.5): city cross-beat share within 5% (issue 13) and unit utilisations within 6% of the exact model (the bound reached; docs/time-model.md)', () => {
     // Issue 13 asks for 5% on both. The cross-beat share depends only on each beat's own
     // all-busy probability, which the group chain gets within ~2%. Utilisation misses 5% by up
     // to ~2 points where two neighbouring beats back each other up (a 1- or 2-unit beat beside
@@ -263,7 +263,7 @@ describe('hypercube model', () => {
           worstCross = Math.max(worstCross, Math.abs(err.crossBeat));
           worstUtil = Math.max(worstUtil, err.utilisation);
           expect(Math.abs(err.crossBeat)).toBeLessThan(0.05);
-          expect(err.utilisation).toBeLessThan(0.07);
+          expect(err.utilisation).toBeLessThan(0.06);
         },
       ),
       { numRuns: 60, seed: 17 },
@@ -279,6 +279,25 @@ describe('hypercube model', () => {
       expect(Math.abs(err.crossBeat), `${units} at ρ ${rho}`).toBeLessThan(0.05);
       expect(err.utilisation, `${units} at ρ ${rho}`).toBeLessThan(0.05);
     }
+  });
+
+  it('two small neighbouring beats that back each other up: the pair correction takes the worst utilisation error from 6.7% to under 6%, and leaves one-unit-per-beat systems as Larson\'s', () => {
+    // Beats of 2, 1, 5, 5, 2 units at ρ 0.39: the 1-unit beat lists the 2-unit beat second and
+    // vice versa. Without the correction the 1-unit beat is 6.7% too busy (0.275 against 0.258).
+    const sys = randomHypercubeSystem(848261, [2, 1, 5, 5, 2], 0.3917345038498752, 3);
+    const ex = solveHypercubeExact(sys);
+    const on = solveHypercubeApprox(sys);
+    const off = solveHypercubeApprox(sys, { pairCorrection: false });
+    const rel = (ap: HypercubeSolution, g: number) => Math.abs(ap.rhoByGroup[g]! - ex.rhoByGroup[g]!) / ex.rhoByGroup[g]!;
+    expect(rel(off, 1)).toBeGreaterThan(0.065);
+    expect(rel(on, 1)).toBeLessThan(0.06);
+    for (let g = 0; g < 5; g++) expect(rel(on, g)).toBeLessThan(0.06);
+    // one unit per beat: no pair is corrected, every figure is the same
+    const single = randomHypercubeSystem(9, [1, 1, 1, 1, 1], 0.4, 2);
+    const a = solveHypercubeApprox(single);
+    const b = solveHypercubeApprox(single, { pairCorrection: false });
+    expect(Array.from(a.rhoByGroup)).toEqual(Array.from(b.rhoByGroup));
+    expect(Array.from(a.dispatchShare)).toEqual(Array.from(b.dispatchShare));
   });
 
   it('with one unit per beat the approximation is Larson\'s: B_g = ρ_g and the k-th choice gets Q(N, ρ, k)·Π ρ_h·(1 − ρ_g) up to one factor per atom', () => {

@@ -39,6 +39,11 @@ export interface HypercubeOptions {
    * further down is below this (default 1e-12).
    */
   truncation?: number;
+  /**
+   * Approximation only: correct the share of a call's second-listed beat for the two beats'
+   * backing each other up (default true; false gives the method without it, for comparison).
+   */
+  pairCorrection?: boolean;
   /** Exact only: largest number of units accepted (default 15; 2^N states). */
   maxUnits?: number;
   signal?: AbortSignal;
@@ -419,6 +424,63 @@ function overflowLoadCorrelation(mmn: MmnFigures, lf: Float64Array, m: number, a
 }
 
 /**
+ * How much less often beat g is free when beat f is full than independence says, for two
+ * neighbouring beats that back each other up: P(f full, g not full) ÷ (P(f full) · P(g not full))
+ * in a joint birth–death chain on the two beats' numbers busy (x, y), time in service times.
+ * f's calls arrive at `rf[x]` plus `ogf` while g is full (g's calls that list f second), g's at
+ * `rg[y]` plus `ofg` while f is full; the base rates `rf`, `rg` (each beat's own chain) already
+ * carry that overflow on average, so `ogf`·B_g and `ofg`·B_f are taken out of them (at most 90%).
+ * At most `maxSweeps` Gauss–Seidel sweeps on `pi` ((mf + 1)(mg + 1) states, x-major; its values
+ * are the warm start and are updated in place, so the chain converges along with the outer fixed
+ * point) until no state moves by 1e-12; `up` is scratch of 2 × states. Returns 1 when f never
+ * fills or g is always full.
+ */
+function pairFreeFactor(mf: number, mg: number, rf: ArrayLike<number>, rg: ArrayLike<number>, ofg: number, ogf: number, bf: number, bg: number, pi: Float64Array, up: Float64Array, maxSweeps: number): number {
+  const w = mg + 1;
+  const s = (mf + 1) * w;
+  // up[2i], up[2i + 1]: rates of (x, y) → (x + 1, y) and → (x, y + 1)
+  for (let x = 0; x <= mf; x++) {
+    for (let y = 0; y <= mg; y++) {
+      const i = x * w + y;
+      up[2 * i] = x < mf ? Math.max(0.1 * rf[x]!, rf[x]! - ogf * bg) + (y === mg ? ogf : 0) : 0;
+      up[2 * i + 1] = y < mg ? Math.max(0.1 * rg[y]!, rg[y]! - ofg * bf) + (x === mf ? ofg : 0) : 0;
+    }
+  }
+  for (let sweep = 0; sweep < maxSweeps; sweep++) {
+    let diff = 0;
+    let total = 0;
+    for (let x = 0; x <= mf; x++) {
+      for (let y = 0; y <= mg; y++) {
+        const i = x * w + y;
+        let inflow = 0;
+        if (x > 0) inflow += pi[i - w]! * up[2 * (i - w)]!;
+        if (y > 0) inflow += pi[i - 1]! * up[2 * (i - 1) + 1]!;
+        if (x < mf) inflow += pi[i + w]! * (x + 1);
+        if (y < mg) inflow += pi[i + 1]! * (y + 1);
+        const v = inflow / (up[2 * i]! + up[2 * i + 1]! + x + y);
+        diff = Math.max(diff, Math.abs(v - pi[i]!));
+        pi[i] = v;
+        total += v;
+      }
+    }
+    for (let i = 0; i < s; i++) pi[i]! /= total;
+    if (diff < 1e-12 * total) break;
+  }
+  let pF = 0;
+  let pG = 0;
+  let pBoth = 0;
+  for (let x = 0; x <= mf; x++) {
+    for (let y = 0; y <= mg; y++) {
+      const v = pi[x * w + y]!;
+      if (x === mf) pF += v;
+      if (y === mg) pG += v;
+      if (x === mf && y === mg) pBoth += v;
+    }
+  }
+  return pF > 0 && pG < 1 ? (pF - pBoth) / (pF * (1 - pG)) : 1;
+}
+
+/**
  * Hypercube approximation with multi-unit beats (groups), after Larson (1975, infinite queue)
  * and in the spirit of Budge, Ingolfsson & Erkut (2009). Two parts, solved as one fixed point
  * on the units' utilisations ρ_g:
@@ -435,6 +497,11 @@ function overflowLoadCorrelation(mmn: MmnFigures, lf: Float64Array, m: number, a
  *    ({@link exchangeableAllBusy}): Larson's correction for the city's load, applied to units,
  *    with each group's own all-busy probability in place of ρ^m. These shares are scaled so that
  *    they sum to B_first − P_W (every call not answered in its own beat and not queued).
+ * 3. **Neighbours that back each other up.** The share of the second-listed beat g of a call
+ *    from beat f is multiplied by √φ_fg, φ_fg = P(f full, g not full) ÷ (P(f full) P(g not
+ *    full)) in a joint chain of the two beats' numbers busy where each takes the other's
+ *    overflow ({@link pairFreeFactor}); not for two one-unit beats (Larson's method stays as
+ *    it is). The square root is calibrated against the exact model, as for the overflow shape.
  *
  * Queued calls (P_W, Erlang C) go to every unit in equal shares, so ρ_g = Σ_j λ_j s_jg ÷ (m_g μ)
  * + ρ P_W; workload is conserved by construction (Σ_g m_g ρ_g = λ/μ). With one unit per group
@@ -509,6 +576,58 @@ export function solveHypercubeApprox(system: HypercubeSystem, options: Hypercube
     }
   };
 
+  const pairKey = new Map<number, number>();
+  const atomPair = new Int32Array(atoms).fill(-1);
+  const pairF: number[] = [];
+  const pairG: number[] = [];
+  const pairO: number[] = [];
+  for (let a = 0; a < atoms; a++) {
+    if (!(lambda[a]! > 0)) continue;
+    const pr = prefs[a]!;
+    let f = -1;
+    let sg = -1;
+    for (let t = 0; t < pr.length; t++) {
+      const g = pr[t]!;
+      if (units[g]! === 0) continue;
+      if (f < 0) f = g;
+      else if (g !== f) { sg = g; break; }
+    }
+    if (sg < 0) continue;
+    const key = f * groups + sg;
+    let p = pairKey.get(key);
+    if (p === undefined) { p = pairF.length; pairKey.set(key, p); pairF.push(f); pairG.push(sg); pairO.push(0); }
+    pairO[p]! += lambda[a]! / mu;
+    atomPair[a] = p;
+  }
+  const pairReverse = Int32Array.from(pairF, (f, p) => pairKey.get(pairG[p]! * groups + f) ?? -1);
+  const pairCorrection = new Float64Array(pairF.length).fill(1);
+  const pairStateAt = new Uint32Array(pairF.length + 1); // each pair chain's states in pairStates
+  for (let p = 0; p < pairF.length; p++) pairStateAt[p + 1] = pairStateAt[p]! + (units[pairF[p]!]! + 1) * (units[pairG[p]!]! + 1);
+  const pairStates = new Float64Array(pairStateAt[pairF.length]!).fill(1);
+  const pairUp = new Float64Array(72); // scratch: a pair chain's up-rates (at most 6 × 6 states)
+  const baseRate = (g: number): Float64Array => {
+    const m = units[g]!;
+    const out = new Float64Array(m);
+    let la: number;
+    if (m === 1) { const q = Math.min(mmn.pQueue, r[g]!); const t = Math.min(0.999, (r[g]! - q) / (1 - q)); la = t / (1 - t); } else la = Math.exp(lnLoad[g]!);
+    for (let b = 0; b < m; b++) out[b] = la * (shapes[g] ? shapes[g]![b]! : 1);
+    return out;
+  };
+  const updatePairs = (): void => {
+    if (options.pairCorrection === false) return;
+    const rates: Array<Float64Array | undefined> = new Array(groups);
+    for (let p = 0; p < pairF.length; p++) {
+      const f = pairF[p]!;
+      const g = pairG[p]!;
+      const rf = (rates[f] ??= baseRate(f));
+      const rg = (rates[g] ??= baseRate(g));
+      const back = pairReverse[p]!;
+      if (units[f]! === 1 && units[g]! === 1) continue;
+      const pi = pairStates.subarray(pairStateAt[p]!, pairStateAt[p + 1]!);
+      pairCorrection[p] = Math.sqrt(pairFreeFactor(units[f]!, units[g]!, rf, rg, pairO[p]!, back >= 0 ? pairO[back]! : 0, busy[f]!, busy[g]!, pi, pairUp, 4));
+    }
+  };
+
   const updateBusy = (): void => {
     for (let g = 0; g < groups; g++) {
       const m = units[g]!;
@@ -518,6 +637,7 @@ export function solveHypercubeApprox(system: HypercubeSystem, options: Hypercube
       lnLoad[g] = chain.lnA;
       ratio[g] = h[m]! > 0 ? busy[g]! / h[m]! : 0;
     }
+    updatePairs();
   };
 
   /**
@@ -541,7 +661,8 @@ export function solveHypercubeApprox(system: HypercubeSystem, options: Hypercube
         count = 1;
       } else {
         const free = ahead + m <= n ? h[ahead]! - h[ahead + m]! : h[ahead]!;
-        const s = prodAhead * free * invOneMinusH[m]! * (1 - busy[g]!);
+        let s = prodAhead * free * invOneMinusH[m]! * (1 - busy[g]!);
+        if (count === 1 && atomPair[a]! >= 0) s *= pairCorrection[atomPair[a]!]!;
         posGroup[count] = g;
         posAhead[count] = ahead;
         posShare[count++] = s;
