@@ -8,6 +8,7 @@ import { buildTravelModel, estimateResponse } from '../../packages/engine/src/re
 import { roadNetworkFromGeojson, withRoads } from '../../packages/engine/src/response/roads.js';
 import { approxErrorVsExact, randomHypercubeSystem, syntheticPlan, syntheticScores, syntheticStreetGrid } from '../../packages/engine/src/response/synthetic.js';
 import { createRng } from '../../packages/engine/src/random.js';
+import { solveHypercubeApprox, type HypercubeSystem } from '../../packages/engine/src/response/hypercube.js';
 
 /** Units per beat per shift: the beat's shift workload at 55% utilisation, at least one. */
 function unitsFor(plan: ReturnType<typeof syntheticPlan>, scores: ReturnType<typeof syntheticScores>): number[][] {
@@ -84,8 +85,43 @@ export function printApproxErrorTable(): void {
   console.log(`  ${count} random mixed systems: worst |cross-beat share error| ${(100 * wc).toFixed(1)}%, worst utilisation error ${(100 * wu).toFixed(1)}% (${worst})`);
 }
 
+/**
+ * Cost of the pair correction of `solveHypercubeApprox`: a system of the bench city's size
+ * (274 beats of 1–5 units, 1,843 atoms on a unit square, each listing its beat first, then the
+ * beats by distance; ρ 0.45 and 0.55), solved with and without it, interleaved, six times each.
+ * Prints the best milliseconds and the iterations.
+ */
+export function timePairCorrection(): void {
+  const rng = createRng(1);
+  const beats = 274;
+  const atoms = 1843;
+  const at = Array.from({ length: beats }, () => [rng.next(), rng.next()] as const);
+  const units = Array.from({ length: beats }, () => 1 + rng.int(5));
+  const n = units.reduce((a, b) => a + b, 0);
+  const beatOf = (a: number) => a % beats;
+  const pos = Array.from({ length: atoms }, (_, a) => [at[beatOf(a)]![0] + 0.02 * (rng.next() - 0.5), at[beatOf(a)]![1] + 0.02 * (rng.next() - 0.5)] as const);
+  const w = pos.map(() => 0.2 + rng.next());
+  const wt = w.reduce((a, b) => a + b, 0);
+  const preference = pos.map(([x, y], a) => [beatOf(a), ...at.map((p, k) => [Math.hypot(p[0] - x, p[1] - y), k] as const).filter((e) => e[1] !== beatOf(a)).sort((p, q) => p[0] - q[0]).map((e) => e[1])]);
+  for (const rho of [0.45, 0.55]) {
+    const sys: HypercubeSystem = { unitsByGroup: units, callsPerHour: w.map((x) => (x / wt) * rho * n * 2), preference, serviceRatePerHour: 2 };
+    const best = { off: Infinity, on: Infinity };
+    const iterations = { off: 0, on: 0 };
+    for (let k = 0; k < 6; k++) {
+      for (const mode of ['off', 'on'] as const) {
+        const t = performance.now();
+        const s = solveHypercubeApprox(sys, { pairCorrection: mode === 'on' });
+        best[mode] = Math.min(best[mode], performance.now() - t);
+        iterations[mode] = s.iterations;
+      }
+    }
+    console.log(`  pair correction, ${n} units, ${atoms} atoms, ρ ${rho}: best ${best.off.toFixed(0)} ms without, ${best.on.toFixed(0)} ms with (${iterations.off} / ${iterations.on} iterations)`);
+  }
+}
+
 export async function runResponseBench(): Promise<void> {
   printApproxErrorTable();
+  timePairCorrection();
   // ~24.5 km square around Chicago's latitude: ~600 km².
   const lat = 41.85;
   const dLat = 24.5 / 2 / 111.2;
