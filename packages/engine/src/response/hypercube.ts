@@ -507,9 +507,10 @@ function pairFreeFactor(mf: number, mg: number, rf: ArrayLike<number>, rg: Array
  * + ρ P_W; workload is conserved by construction (Σ_g m_g ρ_g = λ/μ). With one unit per group
  * it is Larson's method (then B_h / H(1) = ρ_h / ρ and the second factor is Larson's Q).
  * Against the exact model on random instances (N ≤ 15, 1–5 units per group, mixed sizes, ρ 0.05–0.5,
- * loads per unit within 3×) the city cross-beat share and every unit's utilisation are within
- * 5% relative (`pnpm bench response` prints the table; docs/time-model.md). Cost per iteration:
- * O(atoms × list positions actually reached); once O(N²) for H.
+ * loads per unit within 3×) the city cross-beat share is within 5% relative (1.8% worst measured) and every unit's
+ * utilisation within 6% (5.95% worst measured; one unit per beat: Larson's own 5.4% at ρ 0.5;
+ * `pnpm bench response` prints the table; docs/time-model.md). Cost per iteration:
+ * O(atoms × list positions actually reached + pairs × 36); once O(N²) for H.
  * @param system groups, atoms, preferences and service rate (see {@link HypercubeSystem})
  * @throws BeatplanError `BAD_INPUT`, `INFEASIBLE` (ρ ≥ 1 or calls but no unit), `ABORTED`
  * @example
