@@ -436,6 +436,7 @@ function overflowLoadCorrelation(mmn: MmnFigures, lf: Float64Array, m: number, a
  * fills or g is always full.
  */
 function pairFreeFactor(mf: number, mg: number, rf: ArrayLike<number>, rg: ArrayLike<number>, ofg: number, ogf: number, bf: number, bg: number, pi: Float64Array, up: Float64Array, maxSweeps: number): number {
+  if (!(rf[0]! > 0 && rg[0]! > 0)) return 1; // an idle beat: no chain to solve
   const w = mg + 1;
   const s = (mf + 1) * w;
   // up[2i], up[2i + 1]: rates of (x, y) → (x + 1, y) and → (x, y + 1)
@@ -463,6 +464,10 @@ function pairFreeFactor(mf: number, mg: number, rf: ArrayLike<number>, rg: Array
         total += v;
       }
     }
+    if (!(total > 0 && Number.isFinite(total))) {
+      pi.fill(1); // lost (a rate out of range): start afresh next time
+      return 1;
+    }
     for (let i = 0; i < s; i++) pi[i]! /= total;
     if (diff < 1e-12 * total) break;
   }
@@ -477,7 +482,8 @@ function pairFreeFactor(mf: number, mg: number, rf: ArrayLike<number>, rg: Array
       if (x === mf && y === mg) pBoth += v;
     }
   }
-  return pF > 0 && pG < 1 ? (pF - pBoth) / (pF * (1 - pG)) : 1;
+  const factor = pF > 0 && pG < 1 ? (pF - pBoth) / (pF * (1 - pG)) : 1;
+  return factor > 0 && Number.isFinite(factor) ? factor : 1;
 }
 
 /**
