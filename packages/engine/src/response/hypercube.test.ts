@@ -300,6 +300,44 @@ describe('hypercube model', () => {
     expect(Array.from(a.dispatchShare)).toEqual(Array.from(b.dispatchShare));
   });
 
+  it('pair correction on random systems (0–4 units per beat, ρ up to 0.97): finite, workload conserved, shares sum to 1 − P_W, one unit per beat unchanged', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.integer({ min: 0, max: 4 }), { minLength: 2, maxLength: 8 }),
+        fc.double({ min: 0.01, max: 0.97, noNaN: true }),
+        fc.integer({ min: 1, max: 1e6 }),
+        (units, rho, seed) => {
+          fc.pre(units.filter((m) => m > 0).length >= 2);
+          const staffed = units.map((m, g) => (m > 0 ? g : -1)).filter((g) => g >= 0);
+          const base = randomHypercubeSystem(seed, staffed.map((g) => units[g]!), rho, 3);
+          // put the beats back among the unstaffed groups (no calls of their own)
+          const sys: HypercubeSystem = {
+            unitsByGroup: units,
+            callsPerHour: base.callsPerHour,
+            preference: Array.from(base.preference, (p) => [...Array.from(p, (k) => staffed[k]!), ...units.map((m, g) => (m === 0 ? g : -1)).filter((g) => g >= 0)]),
+            serviceRatePerHour: base.serviceRatePerHour,
+          };
+          const n = units.reduce((a, b) => a + b, 0);
+          const on = solveHypercubeApprox(sys);
+          const off = solveHypercubeApprox(sys, { pairCorrection: false });
+          let work = 0;
+          units.forEach((m, g) => {
+            expect(Number.isFinite(on.rhoByGroup[g]!)).toBe(true);
+            work += m * on.rhoByGroup[g]!;
+          });
+          expect(work).toBeCloseTo(rho * n, 7);
+          for (let j = 0; j < sys.callsPerHour.length; j++) {
+            let sum = 0;
+            for (let e = on.dispatchOffsets[j]!; e < on.dispatchOffsets[j + 1]!; e++) sum += on.dispatchShare[e]!;
+            expect(sum).toBeCloseTo(1 - on.pAllBusy, 7);
+          }
+          if (units.every((m) => m <= 1)) expect(Array.from(on.rhoByGroup)).toEqual(Array.from(off.rhoByGroup));
+        },
+      ),
+      { numRuns: 80, seed: 21 },
+    );
+  });
+
   it('with one unit per beat the approximation is Larson\'s: B_g = ρ_g and the k-th choice gets Q(N, ρ, k)·Π ρ_h·(1 − ρ_g) up to one factor per atom', () => {
     const sys = randomHypercubeSystem(9, [1, 1, 1, 1, 1], 0.4, 2);
     const ap = solveHypercubeApprox(sys);
