@@ -1,9 +1,9 @@
 // @vitest-environment happy-dom
 import { describe, expect, it } from 'vitest';
 import type { ApiClient, PlanDto } from '../api-client.js';
-import { alternativeCells, alternativesBody, AlternativesPanel, type AlternativeRowDto } from './alternatives.js';
+import { alternativeCells, alternativesBody, AlternativesPanel, type AlternativeRow } from './alternatives.js';
 
-const row = (over: Partial<AlternativeRowDto> = {}): AlternativeRowDto => ({
+const row = (over: Partial<AlternativeRow> = {}): AlternativeRow => ({
   jobId: 'j1',
   profile: 'compact',
   seed: 3,

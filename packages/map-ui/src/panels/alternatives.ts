@@ -22,7 +22,7 @@ export const PROFILES = [
 export type ProfileName = (typeof PROFILES)[number][0];
 
 /** One row of the comparison (the API's row). */
-export type AlternativeRowDto = AlternativesComparisonDto['rows'][number];
+export type AlternativeRow = AlternativesComparisonDto['rows'][number];
 
 /** A row as the table shows it: every figure as text, '—' when not known. */
 export interface AlternativeCells {
@@ -49,7 +49,7 @@ const DASH = '—';
  * @example alternativeCells({ jobId: 'j', profile: 'compact', seed: 3, status: 'succeeded', error: null, planId: 'p', maxOverMean: 1.0234, polsbyPopperMean: 0.4312, movedWorkloadShare: 0.1234, meanResponseMinutes: 7.456, pareto: true })
  *   // { …, balance: '1.023', compactness: '43%', change: '12.3%', response: '7.46 min', pareto: true }
  */
-export function alternativeCells(r: AlternativeRowDto): AlternativeCells {
+export function alternativeCells(r: AlternativeRow): AlternativeCells {
   const error = r.error as { code?: string } | null;
   return {
     jobId: r.jobId,
