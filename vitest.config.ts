@@ -8,7 +8,12 @@ const POSTGRES_ONLY = '**/*.pg.test.ts';
  */
 const API_SUITE = ['packages/api/src/**/*.test.ts', 'test/reliability/concurrency.test.ts', 'test/reliability/api-abuse.test.ts'];
 /** API tests that do not touch the harness's store (nothing to gain from a second run). */
-const STORE_INDEPENDENT = ['packages/api/src/store/sqlite-store.test.ts', 'packages/api/src/config.test.ts', 'packages/api/src/server.test.ts', 'packages/api/src/store/open-store.test.ts'];
+const STORE_INDEPENDENT = [
+  'packages/api/src/store/sqlite-store.test.ts',
+  'packages/api/src/config.test.ts',
+  'packages/api/src/server.test.ts',
+  'packages/api/src/store/open-store.test.ts',
+];
 
 /**
  * The `postgres` project runs when `BEATPLAN_TEST_DATABASE_URL` is set (`eval "$(.ci/postgres.sh)"`)

@@ -5,7 +5,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startServer, type RunningServer } from '@beatplan/api';
+import { type RunningServer, startServer } from '@beatplan/api';
 import { cellsToPolygons, importPlan, inheritBeatIds, planBeats, planToJson } from '@beatplan/engine';
 import { loadCity } from '@beatplan/engine/io';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -20,7 +20,11 @@ describe.skipIf(!hasRealdata())('API end to end on Chicago', () => {
     const isFile = typeof body === 'string' && headers['Content-Type'] !== 'application/json';
     const res = await fetch(`${server.url}/api/v1${path}`, {
       method,
-      headers: { Authorization: `Bearer ${token}`, ...(body !== undefined && !isFile ? { 'Content-Type': 'application/json' } : {}), ...headers },
+      headers: {
+        Authorization: `Bearer ${token}`,
+        ...(body !== undefined && !isFile ? { 'Content-Type': 'application/json' } : {}),
+        ...headers,
+      },
       body: body === undefined ? undefined : isFile ? readFileSync(body as string) : JSON.stringify(body),
     });
     const text = await res.text();
@@ -80,8 +84,16 @@ describe.skipIf(!hasRealdata())('API end to end on Chicago', () => {
     const { plan: planned } = planBeats(city.grid, city.score.scores, { beats: 274, seed: 1 });
     // with `existing`, the existing beats are the parent: the beats inherit their ids
     const layer = JSON.parse(readFileSync(beatsFile, 'utf8'));
-    const current = importPlan(city.grid, cellsToPolygons(city.grid, layer), layer.features.map((f: any) => String(f.properties.beat_num)));
-    const { plan, lineage } = inheritBeatIds(planned, { kind: 'existing', name: 'police_beats.geojson', sha256: null, beatIds: current.beatIds, beatOfCell: current.beatOfCell }, city.score.scores.workloadHours);
+    const current = importPlan(
+      city.grid,
+      cellsToPolygons(city.grid, layer),
+      layer.features.map((f: any) => String(f.properties.beat_num)),
+    );
+    const { plan, lineage } = inheritBeatIds(
+      planned,
+      { kind: 'existing', name: 'police_beats.geojson', sha256: null, beatIds: current.beatIds, beatOfCell: current.beatOfCell },
+      city.score.scores.workloadHours,
+    );
     const mine = planToJson(city.grid, plan, city.score.scores);
     const exported = await api('GET', `/plans/${planId}/export?format=plan`);
     expect(exported.status).toBe(200);
@@ -119,7 +131,9 @@ describe.skipIf(!hasRealdata())('API end to end on Chicago', () => {
     const ids = JSON.parse(readFileSync(beatsFile, 'utf8')).features.map((f: any) => f.properties.beat_num as string);
     const lines = ['officer_id,name,shift,rank,current_beat,skills,available'];
     let n = 0;
-    for (const b of ids) for (const s of ['0-8', '8-16', '16-24']) for (let k = 0; k < 3; k++) lines.push(`P${++n},Officer ${n},${s},Police Officer,${b},,true`);
+    for (const b of ids)
+      for (const s of ['0-8', '8-16', '16-24'])
+        for (let k = 0; k < 3; k++) lines.push(`P${++n},Officer ${n},${s},Police Officer,${b},,true`);
     const rosterFile = join(dir, 'roster.csv');
     writeFileSync(rosterFile, `${lines.join('\n')}\n`);
     const roster = await upload('/datasets/rosters', rosterFile, 'text/csv');

@@ -8,9 +8,9 @@
  * from the OpenAPI document fails the test, naming it.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Harness, removeDir, startHarness } from '../packages/api/src/testing/harness.js';
 import { PLAN_OPTIONS } from '../packages/engine/src/cli/commands/plan.js';
 import { STAFF_OPTIONS } from '../packages/engine/src/cli/commands/staff.js';
-import { removeDir, startHarness, type Harness } from '../packages/api/src/testing/harness.js';
 
 /** Where an option lives in the API: an operation (by operationId) and a field of its body, query or path. */
 type ApiField = { op: string; in: 'body' | 'query' | 'path'; field: string; note?: string };
@@ -138,13 +138,15 @@ function deref(s: unknown): Json {
 function propertiesOf(schema: unknown): Set<string> {
   const s = deref(schema);
   const out = new Set<string>(Object.keys((s?.properties as Json | undefined) ?? {}));
-  for (const k of ['allOf', 'anyOf', 'oneOf'] as const) for (const part of (s?.[k] as unknown[] | undefined) ?? []) for (const p of propertiesOf(part)) out.add(p);
+  for (const k of ['allOf', 'anyOf', 'oneOf'] as const)
+    for (const part of (s?.[k] as unknown[] | undefined) ?? []) for (const p of propertiesOf(part)) out.add(p);
   return out;
 }
 
 /** The operation with `operationId` in the document. */
 function operation(id: string): Json | undefined {
-  for (const item of Object.values(doc.paths as Json)) for (const op of Object.values(item as Json)) if ((op as Json)?.operationId === id) return op as Json;
+  for (const item of Object.values(doc.paths as Json))
+    for (const op of Object.values(item as Json)) if ((op as Json)?.operationId === id) return op as Json;
   return undefined;
 }
 
@@ -168,8 +170,14 @@ describe.each([
   const options = [...Object.keys(table), 'help'];
 
   it('every option of the CLI table is in the mapping, and every mapping entry is an option', () => {
-    expect(options.filter((o) => !(o in mapping)), `options of beatplan ${command} with no API mapping`).toEqual([]);
-    expect(Object.keys(mapping).filter((o) => !options.includes(o)), `stale mapping entries (no such option of beatplan ${command})`).toEqual([]);
+    expect(
+      options.filter((o) => !(o in mapping)),
+      `options of beatplan ${command} with no API mapping`,
+    ).toEqual([]);
+    expect(
+      Object.keys(mapping).filter((o) => !options.includes(o)),
+      `stale mapping entries (no such option of beatplan ${command})`,
+    ).toEqual([]);
   });
 
   it('every mapped field is in the published OpenAPI document', () => {

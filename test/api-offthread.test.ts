@@ -11,7 +11,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
-import { startServer, type RunningServer } from '@beatplan/api';
+import { type RunningServer, startServer } from '@beatplan/api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hasRealdata, realdata } from './support/realdata.js';
 
@@ -36,7 +36,9 @@ describe.skipIf(!hasRealdata())('API: response what-ifs off the request thread (
     token = server.bootstrapToken!;
     const beats = readFileSync(realdata('chicago', 'police_beats.geojson'));
     const boundary = (await api('POST', '/datasets/boundary', beats, 'application/geo+json')).json.id;
-    const incidents = (await api('POST', '/datasets/incidents', readFileSync(realdata('chicago', 'crimes_2015_jan23_feb08_10k.csv')), 'text/csv')).json.id;
+    const incidents = (
+      await api('POST', '/datasets/incidents', readFileSync(realdata('chicago', 'crimes_2015_jan23_feb08_10k.csv')), 'text/csv')
+    ).json.id;
     const existing = (await api('POST', '/datasets/beats?idField=beat_num', beats, 'application/geo+json')).json.id;
     const created = await api('POST', '/plans', { boundary, incidents, existing, method: 'import', resolution: 10 });
     expect(created.status, JSON.stringify(created.json)).toBe(202);
@@ -56,7 +58,7 @@ describe.skipIf(!hasRealdata())('API: response what-ifs off the request thread (
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('five what-ifs and a cold plan load at once leave the event loop free (p99 delay < 50 ms over the machine\'s own noise) and lookups fast', async () => {
+  it("five what-ifs and a cold plan load at once leave the event loop free (p99 delay < 50 ms over the machine's own noise) and lookups fast", async () => {
     const lookup = () => api('GET', `/plans/${planId}/lookup?lng=-87.63&lat=41.88`);
     // warm: the plan version loaded for lookups, and a worker holding it
     expect((await lookup()).status).toBe(200);
@@ -81,7 +83,14 @@ describe.skipIf(!hasRealdata())('API: response what-ifs off the request thread (
       loop.disable();
       latencies.sort((a, b) => a - b);
       const q = (x: number) => latencies[Math.min(latencies.length - 1, Math.ceil(x * latencies.length) - 1)]!;
-      return { loopP99: loop.percentile(99) / 1e6, loopMax: loop.max / 1e6, elu: performance.eventLoopUtilization(elu0).utilization, n: latencies.length, p50: q(0.5), p99: q(0.99) };
+      return {
+        loopP99: loop.percentile(99) / 1e6,
+        loopMax: loop.max / 1e6,
+        elu: performance.eventLoopUtilization(elu0).utilization,
+        n: latencies.length,
+        p50: q(0.5),
+        p99: q(0.99),
+      };
     };
     const fmt = (m: Awaited<ReturnType<typeof measure>>) =>
       `event-loop delay p99 ${m.loopP99.toFixed(1)} ms (max ${m.loopMax.toFixed(0)} ms), loop busy ${(100 * m.elu).toFixed(0)}%; ${m.n} lookups p50 ${m.p50.toFixed(1)} ms, p99 ${m.p99.toFixed(1)} ms`;
@@ -95,7 +104,9 @@ describe.skipIf(!hasRealdata())('API: response what-ifs off the request thread (
     expect(copy.status, JSON.stringify(copy.json)).toBe(201);
     let done = 0;
     const t0 = performance.now();
-    const whatIfs = [0.5, 0.55, 0.6, 0.65, 0.7].map((saturationTarget) => api('POST', `/plans/${planId}/response/whatif`, { saturationTarget }).finally(() => done++));
+    const whatIfs = [0.5, 0.55, 0.6, 0.65, 0.7].map((saturationTarget) =>
+      api('POST', `/plans/${planId}/response/whatif`, { saturationTarget }).finally(() => done++),
+    );
     let coldMs = 0;
     const cold = api('GET', `/plans/${copy.json.id}/lookup?lng=-87.63&lat=41.88`).finally(() => {
       coldMs = performance.now() - t0;
@@ -121,7 +132,9 @@ describe.skipIf(!hasRealdata())('API: response what-ifs off the request thread (
 
     // 3. the contrast: a cold load and one what-if computed on this thread, as the API did before (the same engine calls)
     const { loadPlanJson, planResponse, whatIfUnits } = await import('../packages/api/src/engine-service.js');
-    const planJson = await (await fetch(`${server.url}/api/v1/plans/${planId}/export?format=plan`, { headers: { Authorization: `Bearer ${token}` } })).text();
+    const planJson = await (
+      await fetch(`${server.url}/api/v1/plans/${planId}/export?format=plan`, { headers: { Authorization: `Bearer ${token}` } })
+    ).text();
     let loaded!: ReturnType<typeof loadPlanJson>;
     let loadDone = false;
     const loadOnThread = await measure(

@@ -6,7 +6,7 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { area as turfArea, length as turfLength, polygonToLine } from '@turf/turf';
+import { polygonToLine, area as turfArea, length as turfLength } from '@turf/turf';
 import { cellsToMultiPolygon, gridDisk } from 'h3-js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../packages/engine/src/cli/run.js';
@@ -30,15 +30,28 @@ describe.skipIf(!hasRealdata())('beatplan plan / evaluate / staff on Chicago', (
 
   beforeAll(async () => {
     const c = capture();
-    const code = await runCli([
-      'plan',
-      '--boundary', realdata('chicago', 'police_beats.geojson'),
-      '--incidents', realdata('chicago', 'crimes_2015_jan23_feb08_10k.csv'),
-      '--existing', realdata('chicago', 'police_beats.geojson'), '--existing-id', 'beat_num',
-      '--layer', `${realdata('chicago', 'community_areas_2020_acs.geojson')}:TOT_POP`,
-      '--resolution', '10', '--seed', '7',
-      '--out', out,
-    ], c.io);
+    const code = await runCli(
+      [
+        'plan',
+        '--boundary',
+        realdata('chicago', 'police_beats.geojson'),
+        '--incidents',
+        realdata('chicago', 'crimes_2015_jan23_feb08_10k.csv'),
+        '--existing',
+        realdata('chicago', 'police_beats.geojson'),
+        '--existing-id',
+        'beat_num',
+        '--layer',
+        `${realdata('chicago', 'community_areas_2020_acs.geojson')}:TOT_POP`,
+        '--resolution',
+        '10',
+        '--seed',
+        '7',
+        '--out',
+        out,
+      ],
+      c.io,
+    );
     if (code !== 0) throw new Error(c.o.err);
     console.log(c.o.out.trim());
     metrics = JSON.parse(readFileSync(join(out, 'metrics.json'), 'utf8'));
@@ -72,7 +85,8 @@ describe.skipIf(!hasRealdata())('beatplan plan / evaluate / staff on Chicago', (
       expect(m.response.shifts).toHaveLength(3);
       expect(m.perBeat[0].meanTravelMinutes).toBeGreaterThan(0);
     }
-    const f = (m: any) => `mean travel ${m.response.city.meanTravelMinutes.toFixed(2)} min, p90 ${m.response.city.p90TravelMinutes.toFixed(2)} min, cross-beat ${(100 * m.response.city.crossBeatShare).toFixed(1)}%, units ${m.response.city.units.toFixed(0)}`;
+    const f = (m: any) =>
+      `mean travel ${m.response.city.meanTravelMinutes.toFixed(2)} min, p90 ${m.response.city.p90TravelMinutes.toFixed(2)} min, cross-beat ${(100 * m.response.city.crossBeatShare).toFixed(1)}%, units ${m.response.city.units.toFixed(0)}`;
     console.log(`Chicago response — plan: ${f(metrics)} | current beats: ${f(existing)}`);
     const beats = JSON.parse(readFileSync(join(out, 'beats.geojson'), 'utf8'));
     expect(beats.features).toHaveLength(274);
@@ -124,7 +138,7 @@ describe.skipIf(!hasRealdata())('beatplan plan / evaluate / staff on Chicago', (
       const queue = [cells[0]!];
       while (queue.length) {
         const h = queue.pop()!;
-        for (const n of [...gridDisk(h, 1), ...(bridged.get(h) ?? [])]) if (set.has(n) && !seen.has(n)) (seen.add(n), queue.push(n));
+        for (const n of [...gridDisk(h, 1), ...(bridged.get(h) ?? [])]) if (set.has(n) && !seen.has(n)) seen.add(n), queue.push(n);
       }
       expect(seen.size === set.size).toBe(beat.contiguous);
     }
@@ -134,7 +148,12 @@ describe.skipIf(!hasRealdata())('beatplan plan / evaluate / staff on Chicago', (
   it('evaluates the saved plan against other incidents and rejects a broken plan file', async () => {
     const dir = join(out, 'eval');
     let c = capture();
-    expect(await runCli(['evaluate', '--plan', join(out, 'plan.json'), '--incidents', realdata('chicago', 'crimes_2012_2016_sample5k.csv'), '--out', dir], c.io)).toBe(0);
+    expect(
+      await runCli(
+        ['evaluate', '--plan', join(out, 'plan.json'), '--incidents', realdata('chicago', 'crimes_2012_2016_sample5k.csv'), '--out', dir],
+        c.io,
+      ),
+    ).toBe(0);
     const m = JSON.parse(readFileSync(join(dir, 'metrics.json'), 'utf8'));
     expect(m.beats).toBe(274);
     expect(m.contiguity.nonContiguousBeats).toBe(0);
@@ -142,50 +161,81 @@ describe.skipIf(!hasRealdata())('beatplan plan / evaluate / staff on Chicago', (
     const bad = join(out, 'bad-plan.json');
     writeFileSync(bad, JSON.stringify({ format: 'beatplan.plan/99' }));
     c = capture();
-    expect(await runCli(['evaluate', '--plan', bad, '--incidents', realdata('chicago', 'crimes_2012_2016_sample5k.csv'), '--out', dir], c.io)).toBe(2);
+    expect(
+      await runCli(['evaluate', '--plan', bad, '--incidents', realdata('chicago', 'crimes_2012_2016_sample5k.csv'), '--out', dir], c.io),
+    ).toBe(2);
     expect(c.o.err).toMatch(/UNSUPPORTED_FORMAT/);
     expect(c.o.err).toMatch(/bad-plan\.json/);
   });
 
   it('staffs the plan with ~9 officers per beat and keeps most officers on their beat', async () => {
     // roster: 3 officers per current beat per shift, 4% unavailable, a few sergeants
-    const beats = JSON.parse(readFileSync(realdata('chicago', 'police_beats.geojson'), 'utf8')).features.map((f: any) => f.properties.beat_num as string);
+    const beats = JSON.parse(readFileSync(realdata('chicago', 'police_beats.geojson'), 'utf8')).features.map(
+      (f: any) => f.properties.beat_num as string,
+    );
     const rng = createRng(11);
     const lines = ['officer_id,name,shift,rank,current_beat,skills,available'];
     let id = 1;
-    for (const b of beats) for (const shift of ['0-8', '8-16', '16-24']) for (let k = 0; k < 3; k++) {
-      const rank = rng.next() < 0.12 ? 'Sergeant' : 'Police Officer';
-      const skills = rng.next() < 0.25 ? 'spanish' : '';
-      lines.push(`P${String(id++).padStart(5, '0')},Officer ${id},${shift},${rank},${b},${skills},${rng.next() < 0.04 ? 'false' : 'true'}`);
-    }
+    for (const b of beats)
+      for (const shift of ['0-8', '8-16', '16-24'])
+        for (let k = 0; k < 3; k++) {
+          const rank = rng.next() < 0.12 ? 'Sergeant' : 'Police Officer';
+          const skills = rng.next() < 0.25 ? 'spanish' : '';
+          lines.push(
+            `P${String(id++).padStart(5, '0')},Officer ${id},${shift},${rank},${b},${skills},${rng.next() < 0.04 ? 'false' : 'true'}`,
+          );
+        }
     const roster = join(out, 'roster.csv');
     writeFileSync(roster, `${lines.join('\n')}\n`);
     const c = capture();
     const t = performance.now();
-    expect(await runCli(['staff', '--plan', join(out, 'plan.json'), '--roster', roster, '--out', join(out, 'staff'),
-      '--skill', `spanish=${realdata('chicago', 'community_areas_2020_acs.geojson')}:HISP:0.5`], c.io)).toBe(0);
+    expect(
+      await runCli(
+        [
+          'staff',
+          '--plan',
+          join(out, 'plan.json'),
+          '--roster',
+          roster,
+          '--out',
+          join(out, 'staff'),
+          '--skill',
+          `spanish=${realdata('chicago', 'community_areas_2020_acs.geojson')}:HISP:0.5`,
+        ],
+        c.io,
+      ),
+    ).toBe(0);
     console.log(`${c.o.out.trim()} (${(performance.now() - t).toFixed(0)} ms incl. reading)`);
     const staffing = JSON.parse(readFileSync(join(out, 'staff', 'staffing.json'), 'utf8'));
     const sats: number[] = [];
-    for (const beat of staffing.beats) for (const s of beat.shifts) {
-      expect(s.allocated).toBeGreaterThanOrEqual(1);
-      if (s.saturation !== null) sats.push(s.saturation);
-    }
+    for (const beat of staffing.beats)
+      for (const s of beat.shifts) {
+        expect(s.allocated).toBeGreaterThanOrEqual(1);
+        if (s.saturation !== null) sats.push(s.saturation);
+      }
     const assigned = readCsv(join(out, 'staff', 'assignments.csv'));
     const officersCol = assigned.head.indexOf('officer_id');
     const ids = assigned.rows.map((r) => r[officersCol]);
     expect(new Set(ids).size).toBe(ids.length); // one beat per officer
-    console.log(`Chicago staffing: continuity ${staffing.continuity.percent.toFixed(1)}%, saturation max ${Math.max(...sats).toFixed(3)}, mean ${(sats.reduce((a, b) => a + b, 0) / sats.length).toFixed(3)}`);
+    console.log(
+      `Chicago staffing: continuity ${staffing.continuity.percent.toFixed(1)}%, saturation max ${Math.max(...sats).toFixed(3)}, mean ${(sats.reduce((a, b) => a + b, 0) / sats.length).toFixed(3)}`,
+    );
     expect(staffing.continuity.percent).toBeGreaterThan(50);
     // beats where most residents are Hispanic need a Spanish speaker on every shift
-    const spanishSpeakers = new Set(lines.slice(1).filter((l) => l.includes(',spanish,')).map((l) => l.split(',')[0]));
+    const spanishSpeakers = new Set(
+      lines
+        .slice(1)
+        .filter((l) => l.includes(',spanish,'))
+        .map((l) => l.split(',')[0]),
+    );
     const needing = staffing.beats.filter((b: any) => b.skillsNeeded.includes('spanish'));
     expect(needing.length).toBeGreaterThan(10);
     const unfilledSkill = new Set(staffing.unfilled.filter((u: any) => u.kind === 'skill').map((u: any) => `${u.beat}/${u.shift}`));
-    for (const b of needing) for (const s of b.shifts) {
-      const covered = s.officers.some((o: string) => spanishSpeakers.has(o));
-      expect(covered || unfilledSkill.has(`${b.id}/${s.shift}`)).toBe(true);
-    }
+    for (const b of needing)
+      for (const s of b.shifts) {
+        const covered = s.officers.some((o: string) => spanishSpeakers.has(o));
+        expect(covered || unfilledSkill.has(`${b.id}/${s.shift}`)).toBe(true);
+      }
     console.log(`Chicago staffing: ${needing.length} beats need Spanish; ${unfilledSkill.size} beat-shifts short of a speaker`);
     expect(Math.max(...sats)).toBeLessThanOrEqual(1);
   });
@@ -194,7 +244,10 @@ describe.skipIf(!hasRealdata())('beatplan plan / evaluate / staff on Chicago', (
     // Runs after the staffing test above (same folder).
     const staffing = JSON.parse(readFileSync(join(out, 'staff', 'staffing.json'), 'utf8'));
     const figures = new Map<string, any>(staffing.beatFigures.map((f: any) => [f.id, f]));
-    const shiftHours = (id: string) => { const [a, b] = id.split('-').map(Number); return ((b! - a! + 24) % 24) || 24; };
+    const shiftHours = (id: string) => {
+      const [a, b] = id.split('-').map(Number);
+      return (b! - a! + 24) % 24 || 24;
+    };
     let checked = 0;
     let worstSat = 0;
     const work = new Map<string, { w: number; h: number }>();
@@ -220,6 +273,8 @@ describe.skipIf(!hasRealdata())('beatplan plan / evaluate / staff on Chicago', (
     }
     expect(staffing.response.assumptions.unitsSource).toMatch(/36 h\/week/);
     expect(staffing.response.assumptions.speedKmh).toEqual([30, 30, 30]);
-    console.log(`Chicago time model: ${checked} beat-shifts checked; max |beat utilisation − saturation| ${worstSat.toFixed(3)} (cross-beat help)`);
+    console.log(
+      `Chicago time model: ${checked} beat-shifts checked; max |beat utilisation − saturation| ${worstSat.toFixed(3)} (cross-beat help)`,
+    );
   });
 });

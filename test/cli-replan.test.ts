@@ -15,20 +15,44 @@ import { hasRealdata, realdata } from './support/realdata.js';
 async function planChicago(extra: string[]) {
   const out = mkdtempSync(join(tmpdir(), 'bp-replan-'));
   const c = captureIo();
-  const code = await runCli(['plan', '--boundary', realdata('chicago', 'police_beats.geojson'), '--incidents', realdata('chicago', 'crimes_2015_jan23_feb08_10k.csv'), ...extra, '--out', out], c.io);
+  const code = await runCli(
+    [
+      'plan',
+      '--boundary',
+      realdata('chicago', 'police_beats.geojson'),
+      '--incidents',
+      realdata('chicago', 'crimes_2015_jan23_feb08_10k.csv'),
+      ...extra,
+      '--out',
+      out,
+    ],
+    c.io,
+  );
   return { code, out, stdout: c.out, stderr: c.err, metrics: JSON.parse(readFileSync(join(out, 'metrics.json'), 'utf8')) };
 }
 
 describe.skipIf(!hasRealdata())('beatplan plan --start-from-existing --max-change --change-curve --strict on Chicago', () => {
   it('exits 3 under --strict when the budget cannot reach the band, with the figures in metrics.json and change-curve.json', async () => {
     const { code, out, stdout, stderr, metrics } = await planChicago([
-      '--existing', realdata('chicago', 'police_beats.geojson'), '--existing-id', 'beat_num',
-      '--resolution', '10', '--start-from-existing', '--max-change', '0.1', '--change-curve', '0.1,1', '--strict',
+      '--existing',
+      realdata('chicago', 'police_beats.geojson'),
+      '--existing-id',
+      'beat_num',
+      '--resolution',
+      '10',
+      '--start-from-existing',
+      '--max-change',
+      '0.1',
+      '--change-curve',
+      '0.1,1',
+      '--strict',
     ]);
     console.log(stdout.trim());
     expect(code, stderr).toBe(3);
     expect(stdout).toMatch(/moved: 10\.0% of the workload \([\d.]+% of the cells\) changed beat against the predecessor; budget 10\.0%/);
-    expect(stderr).toMatch(/warning: \d+ of 274 beats outside the band mean × \(1 ± 0\.025\) \(the change budget of 10\.0% of the workload is spent\): \d{4}, /);
+    expect(stderr).toMatch(
+      /warning: \d+ of 274 beats outside the band mean × \(1 ± 0\.025\) \(the change budget of 10\.0% of the workload is spent\): \d{4}, /,
+    );
     expect(metrics.tolerance).toBe(0.025);
     expect(metrics.change.budget).toBe(0.1);
     expect(metrics.change.movedWorkloadShare).toBeLessThanOrEqual(0.1 + 1e-9);

@@ -20,7 +20,10 @@ describe('beatplan CLI: usage and bad input', () => {
     expect(c.err).toMatch(/nope\.geojson/);
 
     const bad = join(dir, 'bad.geojson');
-    writeFileSync(bad, '{"type":"FeatureCollection","features":[{"type":"Feature","properties":{},"geometry":{"type":"Polygon","coordinates":[[[0,0],[1,1],[1,0],[0,1],[0,0]]]}}]}');
+    writeFileSync(
+      bad,
+      '{"type":"FeatureCollection","features":[{"type":"Feature","properties":{},"geometry":{"type":"Polygon","coordinates":[[[0,0],[1,1],[1,0],[0,1],[0,0]]]}}]}',
+    );
     c = capture();
     expect(await runCli(['score', '--boundary', bad, '--incidents', 'x.csv', '--out', dir], c.io)).toBe(2);
     expect(c.err).toMatch(/INVALID_GEOMETRY/);
@@ -40,16 +43,26 @@ describe.skipIf(!hasRealdata())('beatplan score on Chicago', () => {
   it('writes cells.csv and score-report.json with the issue figures', async () => {
     const out = mkdtempSync(join(tmpdir(), 'bp-score-'));
     const c = capture();
-    const code = await runCli([
-      'score',
-      '--boundary', realdata('chicago', 'police_beats.geojson'),
-      '--incidents', realdata('chicago', 'crimes_2015_jan23_feb08_10k.csv'),
-      '--layer', `${realdata('chicago', 'community_areas_2020_acs.geojson')}:TOT_POP`,
-      '--resolution', '10',
-      '--out', out,
-    ], c.io);
+    const code = await runCli(
+      [
+        'score',
+        '--boundary',
+        realdata('chicago', 'police_beats.geojson'),
+        '--incidents',
+        realdata('chicago', 'crimes_2015_jan23_feb08_10k.csv'),
+        '--layer',
+        `${realdata('chicago', 'community_areas_2020_acs.geojson')}:TOT_POP`,
+        '--resolution',
+        '10',
+        '--out',
+        out,
+      ],
+      c.io,
+    );
     // the ingest summary, on stderr: read / used / rejected by reason with example lines
-    expect(c.err).toMatch(/^incidents: .*crimes_2015_jan23_feb08_10k\.csv: read 9999, used 9837, rejected 162 \(missing_coordinates 162: lines \d+, \d+, \d+, \d+, \d+, …\)\n$/);
+    expect(c.err).toMatch(
+      /^incidents: .*crimes_2015_jan23_feb08_10k\.csv: read 9999, used 9837, rejected 162 \(missing_coordinates 162: lines \d+, \d+, \d+, \d+, \d+, …\)\n$/,
+    );
     expect(code).toBe(0);
     const report = JSON.parse(readFileSync(join(out, 'score-report.json'), 'utf8'));
     expect(report.resolution).toBe(10);

@@ -33,23 +33,49 @@ describe.skipIf(!hasRealdata())('beatplan simulate on Chicago', () => {
   beforeAll(async () => {
     const plan = await cli([
       'plan',
-      '--boundary', realdata('chicago', 'police_beats.geojson'),
-      '--incidents', incidents,
-      '--existing', realdata('chicago', 'police_beats.geojson'), '--existing-id', 'beat_num',
-      '--resolution', '10', '--seed', '7',
-      '--out', join(out, 'plan'),
+      '--boundary',
+      realdata('chicago', 'police_beats.geojson'),
+      '--incidents',
+      incidents,
+      '--existing',
+      realdata('chicago', 'police_beats.geojson'),
+      '--existing-id',
+      'beat_num',
+      '--resolution',
+      '10',
+      '--seed',
+      '7',
+      '--out',
+      join(out, 'plan'),
     ]);
     if (plan.code !== 0) throw new Error(plan.err);
     // roster: 3 officers per current beat and shift (every 25th unavailable)
-    const beats = JSON.parse(readFileSync(realdata('chicago', 'police_beats.geojson'), 'utf8')).features.map((f: any) => f.properties.beat_num as string);
+    const beats = JSON.parse(readFileSync(realdata('chicago', 'police_beats.geojson'), 'utf8')).features.map(
+      (f: any) => f.properties.beat_num as string,
+    );
     const lines = ['officer_id,name,shift,rank,current_beat,skills,available'];
     let id = 1;
-    for (const b of beats) for (const shift of ['0-8', '8-16', '16-24']) for (let k = 0; k < 3; k++, id++) lines.push(`P${id},Officer ${id},${shift},Police Officer,${b},,${id % 25 === 0 ? 'false' : 'true'}`);
+    for (const b of beats)
+      for (const shift of ['0-8', '8-16', '16-24'])
+        for (let k = 0; k < 3; k++, id++)
+          lines.push(`P${id},Officer ${id},${shift},Police Officer,${b},,${id % 25 === 0 ? 'false' : 'true'}`);
     writeFileSync(join(out, 'roster.csv'), `${lines.join('\n')}\n`);
     const staff = await cli(['staff', '--plan', planFile, '--roster', join(out, 'roster.csv'), '--out', join(out, 'staff')]);
     if (staff.code !== 0) throw new Error(staff.err);
     staffing = JSON.parse(readFileSync(staffingFile, 'utf8'));
-    const r = await cli(['simulate', '--plan', planFile, '--staffing', staffingFile, '--incidents', incidents, '--out', join(out, 'sim'), '--seed', '3']);
+    const r = await cli([
+      'simulate',
+      '--plan',
+      planFile,
+      '--staffing',
+      staffingFile,
+      '--incidents',
+      incidents,
+      '--out',
+      join(out, 'sim'),
+      '--seed',
+      '3',
+    ]);
     if (r.code !== 0) throw new Error(r.err);
     console.log(r.out.trim());
     sim = JSON.parse(readFileSync(join(out, 'sim', 'simulation.json'), 'utf8'));
@@ -94,9 +120,26 @@ describe.skipIf(!hasRealdata())('beatplan simulate on Chicago', () => {
 
   it('in --poisson mode agrees with the hypercube within 2 points; the same seed gives the same bytes', async () => {
     // one unit per beat and shift (56 h/week officers) so both models see the same whole units
-    const one = { format: 'beatplan.staffing/1', beats: staffing.beats.map((b: any) => ({ id: b.id, shifts: b.shifts.map((s: any) => ({ shift: s.shift, allocated: 1 })) })) };
+    const one = {
+      format: 'beatplan.staffing/1',
+      beats: staffing.beats.map((b: any) => ({ id: b.id, shifts: b.shifts.map((s: any) => ({ shift: s.shift, allocated: 1 })) })),
+    };
     writeFileSync(join(out, 'one.json'), JSON.stringify(one));
-    const args = ['simulate', '--plan', planFile, '--staffing', join(out, 'one.json'), '--officer-hours', '56', '--poisson', '--days', '56', '--seed', '5', '--strict'];
+    const args = [
+      'simulate',
+      '--plan',
+      planFile,
+      '--staffing',
+      join(out, 'one.json'),
+      '--officer-hours',
+      '56',
+      '--poisson',
+      '--days',
+      '56',
+      '--seed',
+      '5',
+      '--strict',
+    ];
     const a = await cli([...args, '--out', join(out, 'p1')]);
     expect(a.code, a.err).toBe(0);
     console.log(a.out.trim());
@@ -115,13 +158,36 @@ describe.skipIf(!hasRealdata())('beatplan simulate on Chicago', () => {
     // the same units; beats get 1, 2, 3, 1, 2, 3 … units in id order (the README staffing itself
     // leaves units ~5% busy, where hardly any call crosses a beat). This checks the multi-unit
     // approximation (own-beat group chain, docs/time-model.md) at city scale.
-    const mixed = { format: 'beatplan.staffing/1', beats: staffing.beats.map((b: any, k: number) => ({ id: b.id, shifts: b.shifts.map((s: any) => ({ shift: s.shift, allocated: 1 + (k % 3) })) })) };
+    const mixed = {
+      format: 'beatplan.staffing/1',
+      beats: staffing.beats.map((b: any, k: number) => ({
+        id: b.id,
+        shifts: b.shifts.map((s: any) => ({ shift: s.shift, allocated: 1 + (k % 3) })),
+      })),
+    };
     writeFileSync(join(out, 'mixed.json'), JSON.stringify(mixed));
-    const args = ['simulate', '--plan', planFile, '--staffing', join(out, 'mixed.json'), '--officer-hours', '56', '--poisson', '--days', '21', '--seed', '11', '--out', join(out, 'pm')];
+    const args = [
+      'simulate',
+      '--plan',
+      planFile,
+      '--staffing',
+      join(out, 'mixed.json'),
+      '--officer-hours',
+      '56',
+      '--poisson',
+      '--days',
+      '21',
+      '--seed',
+      '11',
+      '--out',
+      join(out, 'pm'),
+    ];
     const r = await cli(args);
     expect(r.code, r.err).toBe(0);
     const p = JSON.parse(readFileSync(join(out, 'pm', 'simulation.json'), 'utf8'));
-    console.log(`multi-unit Poisson vs hypercube: utilisation ${JSON.stringify(p.comparison.city.utilisation)}, cross-beat ${JSON.stringify(p.comparison.city.crossBeatShare)}`);
+    console.log(
+      `multi-unit Poisson vs hypercube: utilisation ${JSON.stringify(p.comparison.city.utilisation)}, cross-beat ${JSON.stringify(p.comparison.city.crossBeatShare)}`,
+    );
     expect(Math.abs(p.comparison.city.utilisation.difference)).toBeLessThan(0.02);
     expect(Math.abs(p.comparison.city.crossBeatShare.difference)).toBeLessThan(0.02);
     expect(p.city.crossBeatShare).toBeGreaterThan(0.02); // a real check: calls do cross beats
@@ -130,24 +196,71 @@ describe.skipIf(!hasRealdata())('beatplan simulate on Chicago', () => {
   it('refuses a staffing of another plan and a missing flag with exit 2 naming them; --strict turns warnings into exit 3', async () => {
     const other = { format: 'beatplan.staffing/1', beats: staffing.beats.slice(1) };
     writeFileSync(join(out, 'other.json'), JSON.stringify(other));
-    const r = await cli(['simulate', '--plan', planFile, '--staffing', join(out, 'other.json'), '--incidents', incidents, '--out', join(out, 'x')]);
+    const r = await cli([
+      'simulate',
+      '--plan',
+      planFile,
+      '--staffing',
+      join(out, 'other.json'),
+      '--incidents',
+      incidents,
+      '--out',
+      join(out, 'x'),
+    ]);
     expect(r.code).toBe(2);
     expect(r.err).toMatch(/PLAN_GRID_MISMATCH.*other\.json/);
-    const bad = { format: 'beatplan.staffing/1', beats: [{ ...staffing.beats[0], shifts: [{ shift: '0-8', allocated: -1 }] }, ...staffing.beats.slice(1)] };
+    const bad = {
+      format: 'beatplan.staffing/1',
+      beats: [{ ...staffing.beats[0], shifts: [{ shift: '0-8', allocated: -1 }] }, ...staffing.beats.slice(1)],
+    };
     writeFileSync(join(out, 'bad.json'), JSON.stringify(bad));
-    const r2 = await cli(['simulate', '--plan', planFile, '--staffing', join(out, 'bad.json'), '--incidents', incidents, '--out', join(out, 'x')]);
+    const r2 = await cli([
+      'simulate',
+      '--plan',
+      planFile,
+      '--staffing',
+      join(out, 'bad.json'),
+      '--incidents',
+      incidents,
+      '--out',
+      join(out, 'x'),
+    ]);
     expect(r2.code).toBe(2);
     expect(r2.err).toMatch(/beats\[0\]\.shifts\[0\]\.allocated/);
     const r3 = await cli(['simulate', '--plan', planFile, '--staffing', staffingFile, '--out', join(out, 'x')]);
     expect(r3.code).toBe(2);
     expect(r3.err).toMatch(/--incidents/);
     // the 2015 file has rows the reader rejects: a warning, and exit 3 under --strict
-    const strict = await cli(['simulate', '--plan', planFile, '--staffing', staffingFile, '--incidents', incidents, '--out', join(out, 'strict'), '--strict']);
+    const strict = await cli([
+      'simulate',
+      '--plan',
+      planFile,
+      '--staffing',
+      staffingFile,
+      '--incidents',
+      incidents,
+      '--out',
+      join(out, 'strict'),
+      '--strict',
+    ]);
     expect(strict.code).toBe(3);
     expect(strict.err).toMatch(/warning: \d+ of \d+ incident rows were rejected/);
     expect(JSON.parse(readFileSync(join(out, 'strict', 'simulation.json'), 'utf8')).warnings.length).toBeGreaterThan(0);
     const help = await cli(['simulate', '--help']);
     expect(help.code).toBe(0);
-    for (const flag of ['--plan', '--staffing', '--incidents', '--out', '--poisson', '--seed', '--days', '--officer-hours', '--service-cv', '--roads', '--strict']) expect(help.out).toContain(flag);
+    for (const flag of [
+      '--plan',
+      '--staffing',
+      '--incidents',
+      '--out',
+      '--poisson',
+      '--seed',
+      '--days',
+      '--officer-hours',
+      '--service-cv',
+      '--roads',
+      '--strict',
+    ])
+      expect(help.out).toContain(flag);
   }, 60_000);
 });

@@ -18,7 +18,8 @@ const SCANNED = ['packages/api/src', 'packages/map-ui/src', 'packages/map-ui/vit
 
 /** The map's drawing code, allowed to import H3 / Turf, with what it draws. */
 const ALLOWED: Record<string, string> = {
-  'packages/map-ui/src/cell-model.ts': 'hexagon outlines, centres and neighbours of the cells the API sends, drawn by MapLibre (h3-js cellToBoundary…)',
+  'packages/map-ui/src/cell-model.ts':
+    'hexagon outlines, centres and neighbours of the cells the API sends, drawn by MapLibre (h3-js cellToBoundary…)',
 };
 
 /** An import or re-export of h3-js or @turf/* (static, dynamic, or require). */
@@ -76,7 +77,13 @@ describe('engine boundary', () => {
   });
 
   it('the detector finds each import form it must catch', () => {
-    const forms = ["import { cellToParent } from 'h3-js';", "export { area } from '@turf/area';", "const h3 = await import('h3-js');", "import 'h3-js';", 'const t = require("@turf/turf");'];
+    const forms = [
+      "import { cellToParent } from 'h3-js';",
+      "export { area } from '@turf/area';",
+      "const h3 = await import('h3-js');",
+      "import 'h3-js';",
+      'const t = require("@turf/turf");',
+    ];
     for (const f of forms) expect([...f.matchAll(GEOMETRY_IMPORT)].length, f).toBe(1);
     expect([..."import { x } from './h3-js-like.js';".matchAll(GEOMETRY_IMPORT)].length).toBe(0);
   });

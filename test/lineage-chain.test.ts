@@ -26,10 +26,16 @@ const KAPPA = 0.05; // default surplus continuity weight
 describe.skipIf(!hasRealdata())('beat lineage and honest continuity across two redistrictings (Chicago)', () => {
   const dir = mkdtempSync(join(tmpdir(), 'bp-chain-'));
   const city = [
-    '--boundary', realdata('chicago', 'police_beats.geojson'),
-    '--incidents', realdata('chicago', 'crimes_2015_jan23_feb08_10k.csv'),
-    '--existing', realdata('chicago', 'police_beats.geojson'), '--existing-id', 'beat_num',
-    '--resolution', '10',
+    '--boundary',
+    realdata('chicago', 'police_beats.geojson'),
+    '--incidents',
+    realdata('chicago', 'crimes_2015_jan23_feb08_10k.csv'),
+    '--existing',
+    realdata('chicago', 'police_beats.geojson'),
+    '--existing-id',
+    'beat_num',
+    '--resolution',
+    '10',
   ];
   const logs: string[] = [];
   let staffB: any;
@@ -45,14 +51,20 @@ describe.skipIf(!hasRealdata())('beat lineage and honest continuity across two r
   beforeAll(async () => {
     await run(['plan', ...city, '--seed', '7', '--out', join(dir, 'A')]);
     // roster: 9 officers per current beat (3 per shift), current_beat = Chicago's beat_num
-    const beats = JSON.parse(readFileSync(realdata('chicago', 'police_beats.geojson'), 'utf8')).features.map((f: any) => String(f.properties.beat_num));
+    const beats = JSON.parse(readFileSync(realdata('chicago', 'police_beats.geojson'), 'utf8')).features.map((f: any) =>
+      String(f.properties.beat_num),
+    );
     const rng = createRng(11);
     const lines = ['officer_id,name,shift,rank,current_beat,skills,available'];
     let id = 1;
-    for (const b of beats) for (const shift of ['0-8', '8-16', '16-24']) for (let k = 0; k < 3; k++) {
-      lines.push(`P${String(id).padStart(5, '0')},Officer ${id},${shift},${rng.next() < 0.12 ? 'Sergeant' : 'Police Officer'},${b},,true`);
-      id++;
-    }
+    for (const b of beats)
+      for (const shift of ['0-8', '8-16', '16-24'])
+        for (let k = 0; k < 3; k++) {
+          lines.push(
+            `P${String(id).padStart(5, '0')},Officer ${id},${shift},${rng.next() < 0.12 ? 'Sergeant' : 'Police Officer'},${b},,true`,
+          );
+          id++;
+        }
     writeFileSync(join(dir, 'roster-0.csv'), `${lines.join('\n')}\n`);
     await run(['staff', '--plan', join(dir, 'A', 'plan.json'), '--roster', join(dir, 'roster-0.csv'), '--out', join(dir, 'A-staff')]);
     // roster for B: everyone's current beat is the A beat they were given
@@ -94,7 +106,11 @@ describe.skipIf(!hasRealdata())('beat lineage and honest continuity across two r
     expect(planA.beats.filter((b: any) => planA.lineage.parent.beats.includes(b.id)).length).toBeGreaterThan(200);
     // B's parent is A's plan.json, named and hashed (sha256 of the file's bytes)
     expect(planB.lineage.parent).toMatchObject({ kind: 'plan', name: join(dir, 'A', 'plan.json') });
-    expect(planB.lineage.parent.sha256).toBe(createHash('sha256').update(readFileSync(join(dir, 'A', 'plan.json'))).digest('hex'));
+    expect(planB.lineage.parent.sha256).toBe(
+      createHash('sha256')
+        .update(readFileSync(join(dir, 'A', 'plan.json')))
+        .digest('hex'),
+    );
     expect(planB.lineage.generation).toBe(2);
     const idsB: string[] = planB.beats.map((b: any) => b.id);
     expect(new Set(idsB).size).toBe(idsB.length);
@@ -106,10 +122,11 @@ describe.skipIf(!hasRealdata())('beat lineage and honest continuity across two r
     expect(planB.lineage.usedIds).toEqual(expect.arrayContaining([...planA.lineage.usedIds, ...idsB]));
   });
 
-  it('every B beat that holds more than half of one A beat\'s workload carries that A beat\'s id', () => {
+  it("every B beat that holds more than half of one A beat's workload carries that A beat's id", () => {
     const { shared, total } = overlap();
     const majorityOf = new Map<string, string[]>(); // B beat → A beats it holds the majority of
-    for (const [old, m] of shared) for (const [nb, e] of m) if (e.w > total.get(old)! / 2) (majorityOf.get(nb) ?? majorityOf.set(nb, []).get(nb)!).push(old);
+    for (const [old, m] of shared)
+      for (const [nb, e] of m) if (e.w > total.get(old)! / 2) (majorityOf.get(nb) ?? majorityOf.set(nb, []).get(nb)!).push(old);
     let single = 0;
     let merged = 0;
     for (const [nb, olds] of majorityOf) {
@@ -132,7 +149,8 @@ describe.skipIf(!hasRealdata())('beat lineage and honest continuity across two r
       let best = '';
       let bw = -1;
       let bc = -1;
-      for (const [nb, e] of m) if (e.w > bw || (e.w === bw && (e.cells > bc || (e.cells === bc && nb < best)))) (best = nb, bw = e.w, bc = e.cells);
+      for (const [nb, e] of m)
+        if (e.w > bw || (e.w === bw && (e.cells > bc || (e.cells === bc && nb < best)))) (best = nb), (bw = e.w), (bc = e.cells);
       successor.set(old, best);
     }
     let withBeat = 0;
@@ -145,10 +163,14 @@ describe.skipIf(!hasRealdata())('beat lineage and honest continuity across two r
       if (a.beat && a.beat === successor.get(a.previous_beat)) kept++;
       if (a.beat === a.previous_beat && a.beat !== successor.get(a.previous_beat)) sameIdNotKept++;
       // the file's own continuity flag is the successor rule, never a bare id match
-      expect(a.continuity, `${a.officer_id}: ${a.previous_beat} → ${a.beat}`).toBe(a.beat && a.beat === successor.get(a.previous_beat) ? 'yes' : 'no');
+      expect(a.continuity, `${a.officer_id}: ${a.previous_beat} → ${a.beat}`).toBe(
+        a.beat && a.beat === successor.get(a.previous_beat) ? 'yes' : 'no',
+      );
       shareSum += a.beat ? (shared.get(a.previous_beat)!.get(a.beat)?.w ?? 0) / total.get(a.previous_beat)! : 0;
     }
-    console.log(`chain: continuity ${staffB.continuity.percent}% reported, ${(100 * kept / withBeat).toFixed(4)}% recomputed (${kept}/${withBeat}); mean share held ${staffB.continuity.meanShareHeld}`);
+    console.log(
+      `chain: continuity ${staffB.continuity.percent}% reported, ${((100 * kept) / withBeat).toFixed(4)}% recomputed (${kept}/${withBeat}); mean share held ${staffB.continuity.meanShareHeld}`,
+    );
     expect(staffB.continuity.basis).toMatch(/parent plan .*A\/plan\.json/);
     expect(staffB.continuity.officersWithBeat).toBe(withBeat);
     expect(staffB.continuity.kept).toBe(kept);
@@ -167,7 +189,9 @@ describe.skipIf(!hasRealdata())('beat lineage and honest continuity across two r
     writeFileSync(join(dir, 'roster-2.csv'), `${lines.join('\n')}\n`);
     const args = ['staff', '--plan', join(dir, 'B', 'plan.json'), '--roster', join(dir, 'roster-2.csv'), '--out', join(dir, 'B-staff-2')];
     const o = await run(args);
-    expect(o.err).toMatch(/2 roster officers name a current beat .* does not know.*Jane Roe \(X00001\): "9999".*John Doe \(X00002\): "B017"/);
+    expect(o.err).toMatch(
+      /2 roster officers name a current beat .* does not know.*Jane Roe \(X00001\): "9999".*John Doe \(X00002\): "B017"/,
+    );
     const s = JSON.parse(readFileSync(join(dir, 'B-staff-2', 'staffing.json'), 'utf8'));
     expect(s.continuity.unknownCurrentBeats).toEqual([
       { officerId: 'X00001', name: 'Jane Roe', currentBeat: '9999' },
@@ -193,7 +217,9 @@ describe.skipIf(!hasRealdata())('beat lineage and honest continuity across two r
     const beatB = new Map(readCsv(join(dir, 'B', 'cells.csv')).map((r) => [r.h3!, r.beat!]));
     const rows = readCsv(join(dir, 'C', 'cells.csv'));
     const same = rows.filter((r) => beatB.get(r.h3!) === r.beat).length;
-    console.log(`C from B (start from parent): ${inherited} of 274 ids inherited, ${((100 * same) / rows.length).toFixed(1)}% of cells keep their beat id, planner moved ${(100 * planC.extra.report.movedShare).toFixed(1)}% of cells`);
+    console.log(
+      `C from B (start from parent): ${inherited} of 274 ids inherited, ${((100 * same) / rows.length).toFixed(1)}% of cells keep their beat id, planner moved ${(100 * planC.extra.report.movedShare).toFixed(1)}% of cells`,
+    );
     expect(same / rows.length).toBeGreaterThan(0.6);
   });
 
@@ -214,7 +240,9 @@ describe.skipIf(!hasRealdata())('beat lineage and honest continuity across two r
         if (r.workloadHours < 12) maxOnQuiet = Math.max(maxOnQuiet, r.allocated);
       }
     }
-    console.log(`surplus: at most ${maxOnQuiet} officers on a beat-shift with < 12 h/week; worst excess of a missed drop over a surplus officer's drop + κ: ${worst.toFixed(5)}`);
+    console.log(
+      `surplus: at most ${maxOnQuiet} officers on a beat-shift with < 12 h/week; worst excess of a missed drop over a surplus officer's drop + κ: ${worst.toFixed(5)}`,
+    );
     expect(worst).toBeLessThanOrEqual(1e-3); // workloadHours in staffing.json are rounded to 4 decimals
     expect(maxOnQuiet).toBeLessThan(10);
   });
@@ -227,7 +255,20 @@ describe('plan --from with a file that is not a plan', () => {
     writeFileSync(bad, JSON.stringify({ format: 'beatplan.plan/99' }));
     for (const file of [bad, join(dir, 'missing.json')]) {
       const c = captureIo();
-      const code = await runCli(['plan', '--boundary', realdata('chicago', 'police_beats.geojson'), '--incidents', realdata('chicago', 'crimes_2015_jan23_feb08_10k.csv'), '--from', file, '--out', dir], c.io);
+      const code = await runCli(
+        [
+          'plan',
+          '--boundary',
+          realdata('chicago', 'police_beats.geojson'),
+          '--incidents',
+          realdata('chicago', 'crimes_2015_jan23_feb08_10k.csv'),
+          '--from',
+          file,
+          '--out',
+          dir,
+        ],
+        c.io,
+      );
       expect(code, c.err).toBe(2);
       expect(c.err).toContain(file);
     }

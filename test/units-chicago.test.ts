@@ -14,7 +14,7 @@ import { planBeats } from '../packages/engine/src/plan/plan-beats.js';
 import type { BeatPlan } from '../packages/engine/src/plan/types.js';
 import { scoreCells } from '../packages/engine/src/score/score-cells.js';
 import type { CellScores } from '../packages/engine/src/score/types.js';
-import { unitIdsOf, unitsOfCells, type CellUnits } from '../packages/engine/src/units/assign.js';
+import { type CellUnits, unitIdsOf, unitsOfCells } from '../packages/engine/src/units/assign.js';
 import { beatOfUnitFeatures, dissolveUnits } from '../packages/engine/src/units/dissolve.js';
 import { unitSums } from '../packages/engine/src/units/quotient.js';
 import { hasRealdata, realdata } from './support/realdata.js';
@@ -68,25 +68,38 @@ describe.skipIf(!hasRealdata())('Chicago: 22 districts of whole community areas,
     expect(b.heaviestOverMean).toBeCloseTo((uw[units.unitIds.indexOf('AUSTIN')]! * 22) / total, 12);
     expect(b.heaviestOverMean).toBeCloseTo(1.794, 3);
     expect(b.reachableTolerance).toBeCloseTo(b.heaviestOverMean - 1, 12);
-    expect(report.unmet[0]).toMatch(/^the band mean × \(1 ± 0.025\) is unreachable with these units: unit AUSTIN alone carries 1.794× the mean beat workload/);
+    expect(report.unmet[0]).toMatch(
+      /^the band mean × \(1 ± 0.025\) is unreachable with these units: unit AUSTIN alone carries 1.794× the mean beat workload/,
+    );
     // Austin's district is Austin alone; no district is heavier
     const austin = plan.beatOfCell[units.unitOfCell.indexOf(units.unitIds.indexOf('AUSTIN'))]!;
     expect(beatOfUnit.filter((x) => x === austin).length).toBe(1);
     expect(m.workload.maxOverMean).toBeCloseTo(b.heaviestOverMean, 9);
-    console.log(`Chicago 22 districts on 77 community areas: max/mean ${m.workload.maxOverMean.toFixed(4)} min/mean ${m.workload.minOverMean.toFixed(4)} cv ${m.workload.cv.toFixed(4)} ` +
-      `PP (cells) ${m.compactness.polsbyPopperMean.toFixed(3)}; ${report.outsideBand.length} districts outside ±2.5%`);
+    console.log(
+      `Chicago 22 districts on 77 community areas: max/mean ${m.workload.maxOverMean.toFixed(4)} min/mean ${m.workload.minOverMean.toFixed(4)} cv ${m.workload.cv.toFixed(4)} ` +
+        `PP (cells) ${m.compactness.polsbyPopperMean.toFixed(3)}; ${report.outsideBand.length} districts outside ±2.5%`,
+    );
   }, 120_000);
 
   it('nests 274 contiguous beats in those districts, read back from their dissolved outlines (as --districts reads beats.geojson): no beat crosses a district', () => {
     // the districts as the CLI writes them (beats.geojson = the dissolve of each district's community areas), read back as --districts does
-    const dissolved = dissolveUnits(areas, beatOfUnitFeatures(unitIdsOf(areas.features, { idField: 'community' }), units, districts.beatOfCell), districts.beatIds);
+    const dissolved = dissolveUnits(
+      areas,
+      beatOfUnitFeatures(unitIdsOf(areas.features, { idField: 'community' }), units, districts.beatOfCell),
+      districts.beatIds,
+    );
     expect(dissolved.features.length).toBe(22);
     const districtOfCell = cellsToPolygons(grid, dissolved);
     let same = 0;
     for (let i = 0; i < grid.cellCount; i++) if (districtOfCell[i] === districts.beatOfCell[i]) same++;
     // a cell whose centre lies in another district than most of its area: on the outlines only
     expect(same / grid.cellCount).toBeGreaterThan(0.98);
-    const { plan, report } = planBeats(grid, scores, { beats: 274, seed: 1, districts: districtOfCell, districtIds: dissolved.features.map((f) => String(f.id)) });
+    const { plan, report } = planBeats(grid, scores, {
+      beats: 274,
+      seed: 1,
+      districts: districtOfCell,
+      districtIds: dissolved.features.map((f) => String(f.id)),
+    });
     const m = evaluatePlan(grid, plan, scores);
     expect(m.unassignedCells).toBe(0);
     expect(m.contiguity.emptyBeats).toBe(0);
@@ -100,12 +113,16 @@ describe.skipIf(!hasRealdata())('Chicago: 22 districts of whole community areas,
       if (d < 0) outside++;
       else if (plan.districtOfBeat![plan.beatOfCell[i]!] !== d) crossing++;
     }
-    const merged = report.warnings.map((w) => /^(\d+) cells of district \S+ form a piece too small for a beat/.exec(w)).reduce((a, x) => a + (x ? Number(x[1]) : 0), 0);
+    const merged = report.warnings
+      .map((w) => /^(\d+) cells of district \S+ form a piece too small for a beat/.exec(w))
+      .reduce((a, x) => a + (x ? Number(x[1]) : 0), 0);
     expect(crossing).toBeLessThanOrEqual(merged);
     expect(crossing).toBeLessThan(grid.cellCount * 0.005);
     // every district holds beats
     expect(new Set(plan.districtOfBeat).size).toBe(22);
     expect(m.workload.cv).toBeLessThan(0.05);
-    console.log(`Chicago 274 beats in the 22 dissolved unit districts (${((100 * same) / grid.cellCount).toFixed(2)}% of cells in their unit's district; ${outside} cells in none, ${crossing} planned with a neighbouring district): max/mean ${m.workload.maxOverMean.toFixed(4)} min/mean ${m.workload.minOverMean.toFixed(4)} cv ${m.workload.cv.toFixed(4)} PP ${m.compactness.polsbyPopperMean.toFixed(3)}`);
+    console.log(
+      `Chicago 274 beats in the 22 dissolved unit districts (${((100 * same) / grid.cellCount).toFixed(2)}% of cells in their unit's district; ${outside} cells in none, ${crossing} planned with a neighbouring district): max/mean ${m.workload.maxOverMean.toFixed(4)} min/mean ${m.workload.minOverMean.toFixed(4)} cv ${m.workload.cv.toFixed(4)} PP ${m.compactness.polsbyPopperMean.toFixed(3)}`,
+    );
   }, 180_000);
 });

@@ -27,7 +27,21 @@ describe('the demo city plans on its street blocks (--roads, no --units)', () =>
     writeFileSync(incidents, await demoIncidents(20_000));
     const c = captureIo();
     code = await runCli(
-      ['plan', '--boundary', join(DEMO_DIR, 'boundary.geojson'), '--incidents', incidents, '--roads', join(DEMO_DIR, 'roads.geojson'), '--beats', '40', '--resolution', '9', '--out', out],
+      [
+        'plan',
+        '--boundary',
+        join(DEMO_DIR, 'boundary.geojson'),
+        '--incidents',
+        incidents,
+        '--roads',
+        join(DEMO_DIR, 'roads.geojson'),
+        '--beats',
+        '40',
+        '--resolution',
+        '9',
+        '--out',
+        out,
+      ],
       c.io,
     );
     stdout = c.out;
@@ -54,7 +68,7 @@ describe('the demo city plans on its street blocks (--roads, no --units)', () =>
     for (const [, set] of beatsOfUnit) expect(set.size).toBe(1);
   });
 
-  it('beats.geojson is each beat\'s blocks dissolved: area = Σ its blocks (< 5 m²), valid, RFC 7946, 6 decimals', () => {
+  it("beats.geojson is each beat's blocks dissolved: area = Σ its blocks (< 5 m²), valid, RFC 7946, 6 decimals", () => {
     const roads = JSON.parse(readFileSync(join(DEMO_DIR, 'roads.geojson'), 'utf8'));
     const boundary = JSON.parse(readFileSync(join(DEMO_DIR, 'boundary.geojson'), 'utf8'));
     const { blocks } = unitsFromRoads(roads, boundary);

@@ -13,14 +13,28 @@ import { area, length, polygonToLine } from '@turf/turf';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../packages/engine/src/cli/run.js';
 import { captureIo } from './support/cli-io.js';
-import { maxDecimals, rfc7946Wound, roundedGeometry, symmetricDifferenceM2, unionOfGeometries, validityProblems } from './support/polygon-checks.js';
+import {
+  maxDecimals,
+  rfc7946Wound,
+  roundedGeometry,
+  symmetricDifferenceM2,
+  unionOfGeometries,
+  validityProblems,
+} from './support/polygon-checks.js';
 import { hasRealdata, realdata } from './support/realdata.js';
 
 type Areal = { type: 'Polygon'; coordinates: number[][][] } | { type: 'MultiPolygon'; coordinates: number[][][][] };
 interface BeatFeature {
   id: string;
   geometry: Areal;
-  properties: { id: string; unitCount: number; unitAreaKm2: number; unitPerimeterKm: number; unitPolsbyPopper: number; polsbyPopper: number };
+  properties: {
+    id: string;
+    unitCount: number;
+    unitAreaKm2: number;
+    unitPerimeterKm: number;
+    unitPolsbyPopper: number;
+    polsbyPopper: number;
+  };
 }
 
 describe.skipIf(!hasRealdata())('San Francisco on block groups: beats.geojson is the dissolve of the units', () => {
@@ -39,12 +53,18 @@ describe.skipIf(!hasRealdata())('San Francisco on block groups: beats.geojson is
     code = await runCli(
       [
         'plan',
-        '--boundary', sf,
-        '--units', `${sf}:GEO_ID`,
-        '--incident-counts', `${sf}:Vandalism,Robbery,Drugs=NARCOTICS,CarTheft=MOTOR VEHICLE THEFT`,
-        '--counts-period-days', '184',
-        '--beats', '30',
-        '--out', out,
+        '--boundary',
+        sf,
+        '--units',
+        `${sf}:GEO_ID`,
+        '--incident-counts',
+        `${sf}:Vandalism,Robbery,Drugs=NARCOTICS,CarTheft=MOTOR VEHICLE THEFT`,
+        '--counts-period-days',
+        '184',
+        '--beats',
+        '30',
+        '--out',
+        out,
       ],
       c.io,
     );

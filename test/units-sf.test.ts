@@ -7,17 +7,17 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../packages/engine/src/cli/run.js';
 import { buildGrid } from '../packages/engine/src/grid/build-grid.js';
 import type { Grid } from '../packages/engine/src/grid/grid.js';
 import { evaluatePlan } from '../packages/engine/src/plan/evaluate.js';
+import { planFromJson } from '../packages/engine/src/plan/output.js';
 import { planBeats } from '../packages/engine/src/plan/plan-beats.js';
+import { contiguityFloor } from '../packages/engine/src/plan/tree-start.js';
 import { beatsOutsideBand } from '../packages/engine/src/plan/weights.js';
 import { spreadCounts } from '../packages/engine/src/score/score-cells.js';
-import { contiguityFloor } from '../packages/engine/src/plan/tree-start.js';
-import { unitsOfCells, type CellUnits } from '../packages/engine/src/units/assign.js';
+import { type CellUnits, unitsOfCells } from '../packages/engine/src/units/assign.js';
 import { unitGrid, unitSums } from '../packages/engine/src/units/quotient.js';
-import { runCli } from '../packages/engine/src/cli/run.js';
-import { planFromJson } from '../packages/engine/src/plan/output.js';
 import { captureIo } from './support/cli-io.js';
 import { hasRealdata, realdata } from './support/realdata.js';
 
@@ -71,7 +71,11 @@ describe.skipIf(!hasRealdata())('San Francisco block groups as atomic units (res
     expect(new Set(units.unitIds)).toEqual(new Set(layer.features.map((f) => f.properties.GEO_ID)));
     // each unit is one connected piece on the travel graph
     const plan = { beatOfCell: units.unitOfCell };
-    const m = evaluatePlan(grid, { resolution: 10, cellCount: grid.cellCount, beatIds: units.unitIds, beatOfCell: plan.beatOfCell, locked: new Uint8Array(579) }, workload);
+    const m = evaluatePlan(
+      grid,
+      { resolution: 10, cellCount: grid.cellCount, beatIds: units.unitIds, beatOfCell: plan.beatOfCell, locked: new Uint8Array(579) },
+      workload,
+    );
     expect(m.contiguity.nonContiguousBeats).toBe(0);
   });
 
@@ -91,7 +95,10 @@ describe.skipIf(!hasRealdata())('San Francisco block groups as atomic units (res
     expect(report.units!.heaviestOverMean).toBeCloseTo(0.8325, 3);
     expect(report.units!.reachableTolerance).toBe(0.025);
     // lumpy units leave some beats outside the band: named exactly, and said
-    const outside = beatsOutsideBand(Float64Array.from(m.perBeat, (b) => b.workload), 0.025).map((b) => plan.beatIds[b]);
+    const outside = beatsOutsideBand(
+      Float64Array.from(m.perBeat, (b) => b.workload),
+      0.025,
+    ).map((b) => plan.beatIds[b]);
     expect(report.outsideBand).toEqual(outside);
     if (outside.length) expect(report.unmet.some((u) => u.startsWith(`${outside.length} of 30 beats outside the band`))).toBe(true);
     expect(report.unmet).toContain(
@@ -105,8 +112,10 @@ describe.skipIf(!hasRealdata())('San Francisco block groups as atomic units (res
     expect(m.workload.minOverMean).toBeGreaterThan(0.9);
     expect(m.workload.cv).toBeLessThan(0.025);
     expect(outside.length).toBeLessThanOrEqual(3);
-    console.log(`SF K=30 on 579 block groups: max/mean ${m.workload.maxOverMean.toFixed(4)} min/mean ${m.workload.minOverMean.toFixed(4)} cv ${m.workload.cv.toFixed(4)}, ` +
-      `${outside.length} beats outside ±2.5%, heaviest unit ${report.units!.heaviestOverMean.toFixed(4)}× mean, PP (cells) ${m.compactness.polsbyPopperMean.toFixed(3)}`);
+    console.log(
+      `SF K=30 on 579 block groups: max/mean ${m.workload.maxOverMean.toFixed(4)} min/mean ${m.workload.minOverMean.toFixed(4)} cv ${m.workload.cv.toFixed(4)}, ` +
+        `${outside.length} beats outside ±2.5%, heaviest unit ${report.units!.heaviestOverMean.toFixed(4)}× mean, PP (cells) ${m.compactness.polsbyPopperMean.toFixed(3)}`,
+    );
   });
 
   it('±2.5% is out of reach on these block groups: the heaviest one (0.83× a mean beat) touches none lighter than 0.20×, so its beat is at most 0.83× or at least 1.03×', () => {
@@ -139,15 +148,26 @@ describe.skipIf(!hasRealdata())('San Francisco block groups as atomic units (res
     const b = report.units!;
     expect(b.heaviestOverMean).toBeGreaterThan(1.025);
     expect(b.reachableTolerance).toBeCloseTo(b.heaviestOverMean - 1, 12);
-    expect(report.unmet[0]).toMatch(new RegExp(`^the band mean × \\(1 ± 0.025\\) is unreachable with these units: unit ${b.heaviestUnit} alone carries ${b.heaviestOverMean.toFixed(3)}× the mean beat workload`));
+    expect(report.unmet[0]).toMatch(
+      new RegExp(
+        `^the band mean × \\(1 ± 0.025\\) is unreachable with these units: unit ${b.heaviestUnit} alone carries ${b.heaviestOverMean.toFixed(3)}× the mean beat workload`,
+      ),
+    );
     // the bound holds; the heaviest block group's beat carries nothing else
     expect(m.workload.maxOverMean).toBeGreaterThanOrEqual(b.heaviestOverMean - 1e-12);
     const heavyBeat = plan.beatOfCell[units.unitOfCell.indexOf(units.unitIds.indexOf(b.heaviestUnit))]!;
     expect(m.perBeat[heavyBeat]!.workload).toBeCloseTo(b.heaviestUnitWorkload, 9);
     const others = m.perBeat.filter((_, k) => k !== heavyBeat).map((x) => x.workload / m.workload.mean);
-    console.log(`SF K=40: heaviest unit ${b.heaviestOverMean.toFixed(4)}× mean in a beat of its own; other beats ${Math.min(...others).toFixed(4)}..${Math.max(...others).toFixed(4)}× mean, cv ${m.workload.cv.toFixed(4)}, ${report.outsideBand.length} beats outside ±2.5%`);
+    console.log(
+      `SF K=40: heaviest unit ${b.heaviestOverMean.toFixed(4)}× mean in a beat of its own; other beats ${Math.min(...others).toFixed(4)}..${Math.max(...others).toFixed(4)}× mean, cv ${m.workload.cv.toFixed(4)}, ${report.outsideBand.length} beats outside ±2.5%`,
+    );
     // block groups of 0.5–0.9 of a mean beat are lumpy: the beats left outside the band are named
-    expect(report.outsideBand).toEqual(beatsOutsideBand(Float64Array.from(m.perBeat, (x) => x.workload), 0.025).map((k) => plan.beatIds[k]));
+    expect(report.outsideBand).toEqual(
+      beatsOutsideBand(
+        Float64Array.from(m.perBeat, (x) => x.workload),
+        0.025,
+      ).map((k) => plan.beatIds[k]),
+    );
     expect(m.contiguity.emptyBeats).toBe(0);
     expect(beatOfUnits(units, plan.beatOfCell).every((x) => x >= 0)).toBe(true);
     expect(m.contiguity.nonContiguousBeats).toBe(0);
@@ -158,7 +178,19 @@ describe.skipIf(!hasRealdata())('beatplan plan --units on San Francisco (end to 
   it('writes plan.json with cells.unit, cells.csv with a unit column and the units block of metrics.json; --strict exits 3 on an unreachable band', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'bp-units-'));
     const blockGroups = realdata('sanfrancisco', 'sf_crime_blockgroups_jul_dec2012.geojson');
-    const args = ['plan', '--boundary', blockGroups, '--incidents', realdata('sanfrancisco', 'sf_cartheft_july2012.geojson'), '--date-only', 'noon', '--resolution', '9', '--units', `${blockGroups}:GEO_ID`];
+    const args = [
+      'plan',
+      '--boundary',
+      blockGroups,
+      '--incidents',
+      realdata('sanfrancisco', 'sf_cartheft_july2012.geojson'),
+      '--date-only',
+      'noon',
+      '--resolution',
+      '9',
+      '--units',
+      `${blockGroups}:GEO_ID`,
+    ];
     const run = captureIo();
     const code = await runCli([...args, '--beats', '12', '--out', join(dir, 'a')], run.io);
     expect(run.err).not.toMatch(/error/i);
@@ -178,28 +210,41 @@ describe.skipIf(!hasRealdata())('beatplan plan --units on San Francisco (end to 
     expect(metrics.units.count).toBe(json.units.ids.length);
     expect(metrics.units.features).toBe(579);
     expect(metrics.units.mergedUnits).toBe(metrics.units.merged.length);
-    expect(metrics.units.count + metrics.units.mergedUnits).toBe(579 + metrics.units.split.reduce((s: number, x: { newUnits: string[] }) => s + x.newUnits.length, 0));
+    expect(metrics.units.count + metrics.units.mergedUnits).toBe(
+      579 + metrics.units.split.reduce((s: number, x: { newUnits: string[] }) => s + x.newUnits.length, 0),
+    );
     expect(metrics.units.heaviestOverMean).toBeGreaterThan(0);
     expect(metrics.contiguity.nonContiguousBeats).toBe(0);
-    expect(run.out).toMatch(new RegExp(`units: ${metrics.units.count} units from 579 features \\(${metrics.units.mergedUnits} merged into a neighbour`));
+    expect(run.out).toMatch(
+      new RegExp(`units: ${metrics.units.count} units from 579 features \\(${metrics.units.mergedUnits} merged into a neighbour`),
+    );
     const csv = readFileSync(join(dir, 'a', 'cells.csv'), 'utf8').split('\n');
     expect(csv[0]!.split(',').slice(0, 3)).toEqual(['h3', 'beat', 'unit']);
     expect(csv[1]!.split(',')[2]).toBe(json.units.ids[json.cells.unit[0]]);
     // a re-plan from this plan (--from, no --units) stays on its units
     const again = captureIo();
-    expect(await runCli([...args.slice(0, -2), '--from', join(dir, 'a', 'plan.json'), '--start-from-existing', '--out', join(dir, 'c')], again.io)).toBe(0);
+    expect(
+      await runCli(
+        [...args.slice(0, -2), '--from', join(dir, 'a', 'plan.json'), '--start-from-existing', '--out', join(dir, 'c')],
+        again.io,
+      ),
+    ).toBe(0);
     const json2 = JSON.parse(readFileSync(join(dir, 'c', 'plan.json'), 'utf8'));
     expect(json2.units.ids).toEqual(json.units.ids);
     expect(json2.cells.unit).toEqual(json.cells.unit);
     // TRACT is shared by the block groups of a tract: not an id, refused naming the features (exit 2)
     const dup = captureIo();
-    expect(await runCli([...args.slice(0, -2), '--units', `${blockGroups}:TRACT`, '--beats', '12', '--out', join(dir, 'd')], dup.io)).toBe(2);
+    expect(await runCli([...args.slice(0, -2), '--units', `${blockGroups}:TRACT`, '--beats', '12', '--out', join(dir, 'd')], dup.io)).toBe(
+      2,
+    );
     expect(dup.err).toMatch(/BAD_INPUT: unit id "\d+" is used by features \d+ and \d+; unit ids must be unique/);
     expect(dup.err).toMatch(/sf_crime_blockgroups_jul_dec2012\.geojson/);
     // K = 200 beats on ~500 units: single block groups exceed the band; said, and exit 3 under --strict
     const strict = captureIo();
     expect(await runCli([...args, '--beats', '200', '--strict', '--out', join(dir, 'b')], strict.io)).toBe(3);
-    expect(strict.err).toMatch(/warning: the band mean × \(1 ± 0.025\) is unreachable with these units: unit \S+ alone carries [\d.]+× the mean beat workload/);
+    expect(strict.err).toMatch(
+      /warning: the band mean × \(1 ± 0.025\) is unreachable with these units: unit \S+ alone carries [\d.]+× the mean beat workload/,
+    );
     const m2 = JSON.parse(readFileSync(join(dir, 'b', 'metrics.json'), 'utf8'));
     expect(m2.units.reachableTolerance).toBeGreaterThan(0.025);
     expect(m2.warnings.some((w: string) => w.startsWith('the band mean × (1 ± 0.025) is unreachable'))).toBe(true);

@@ -1,7 +1,7 @@
-import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
 import type { BlockGrid } from './block-grid.js';
-import { HOLE, OUTSIDE, isContiguous, makeContiguous, pinchAt, removePinches, traceRegions, vertexId } from './block-grid.js';
+import { HOLE, isContiguous, makeContiguous, OUTSIDE, pinchAt, removePinches, traceRegions, vertexId } from './block-grid.js';
 import { kmToLngLat, pointInPolygon, ringProblems, signedArea } from './geometry.js';
 
 /** A plain square grid of `nu × nv` blocks of 1 km. */

@@ -10,7 +10,7 @@
  * {@link OUTSIDE} / {@link HOLE}.
  */
 import type { Point, Ring } from './geometry.js';
-import { kmToLngLat, signedArea, pointInRing } from './geometry.js';
+import { kmToLngLat, pointInRing, signedArea } from './geometry.js';
 
 /** Label of a block outside the city. */
 export const OUTSIDE = -1;
@@ -331,7 +331,14 @@ function tryFixPinch(
 ): boolean {
   // (target, source): target takes the label of its edge-neighbour source.
   const candidates: Array<[number, number]> = [
-    [b, a], [b, d], [c, a], [c, d], [a, b], [a, c], [d, b], [d, c],
+    [b, a],
+    [b, d],
+    [c, a],
+    [c, d],
+    [a, b],
+    [a, c],
+    [d, b],
+    [d, c],
   ];
   for (const [t, s] of candidates) {
     const old = labels[t]!;
@@ -431,13 +438,7 @@ export function traceRegions(g: BlockGrid, labels: Int32Array, labelCount: numbe
   return out;
 }
 
-function cycleToRing(
-  g: BlockGrid,
-  cycle: number[],
-  degree: Uint8Array,
-  lng: Float64Array,
-  lat: Float64Array,
-): Point[] {
+function cycleToRing(g: BlockGrid, cycle: number[], degree: Uint8Array, lng: Float64Array, lat: Float64Array): Point[] {
   const n = cycle.length;
   const ring: Point[] = [];
   // Start at a vertex that is kept, so the closing position is a real corner.

@@ -8,17 +8,26 @@
  */
 import type { Rng } from '../../packages/engine/src/random.js';
 import { shuffleInPlace } from '../../packages/engine/src/random.js';
-import type { Point, Ring } from './geometry.js';
-import { signedArea, pointInRing } from './geometry.js';
 import type { BlockGrid } from './block-grid.js';
 import {
-  HOLE, OUTSIDE, blockCentreKm, blockNeighbours, blockRingKm, labelComponents, makeContiguous,
-  pinchAt, removePinches, vertexCount, vertexId,
+  blockCentreKm,
+  blockNeighbours,
+  blockRingKm,
+  HOLE,
+  labelComponents,
+  makeContiguous,
+  OUTSIDE,
+  pinchAt,
+  removePinches,
+  vertexCount,
+  vertexId,
 } from './block-grid.js';
+import type { Point, Ring } from './geometry.js';
+import { pointInRing, signedArea } from './geometry.js';
+import { NEIGHBOURHOOD_NAMES, STREET_WORDS } from './names.js';
 import { createFractalNoise2, createNoise1, createNoise2 } from './noise.js';
 import { arcLengths, crossesPolyline, cutGaps, distanceToPolyline } from './polyline.js';
 import { buildNodeGraph, growRegions, placeSeeds } from './regions.js';
-import { NEIGHBOURHOOD_NAMES, STREET_WORDS } from './names.js';
 
 /** Size of a block (street spacing), km. */
 export const BLOCK_KM = 0.25;
@@ -118,10 +127,8 @@ export function buildCity(rng: Rng, counts: CityCounts = DEFAULT_CITY_COUNTS): C
   const coastNoise = createNoise1(rng.fork(), 16);
   const coastFine1 = createNoise1(rng.fork(), 220);
   const coastFine2 = createNoise1(rng.fork(), 480);
-  const coastSmooth = (y: number) =>
-    C_MEAN + 0.6 * coastNoise((y - Y_SOUTH) / 2.2) - 0.05 * y + 0.55 * bump((y + 1.8) / 0.8);
-  const coastFine = (y: number) =>
-    coastSmooth(y) + 0.03 * coastFine1((y - Y_SOUTH) / 0.1) + 0.012 * coastFine2((y - Y_SOUTH) / 0.045);
+  const coastSmooth = (y: number) => C_MEAN + 0.6 * coastNoise((y - Y_SOUTH) / 2.2) - 0.05 * y + 0.55 * bump((y + 1.8) / 0.8);
+  const coastFine = (y: number) => coastSmooth(y) + 0.03 * coastFine1((y - Y_SOUTH) / 0.1) + 0.012 * coastFine2((y - Y_SOUTH) / 0.045);
   const phi = (u: number) => smoothstep((u - U_BEND) / (NU - U_BEND));
   const warpX = (u: number, y: number) => X_WEST + u * BLOCK_KM + phi(u) * (coastSmooth(y) - C_MEAN);
 
@@ -163,8 +170,8 @@ export function buildCity(rng: Rng, counts: CityCounts = DEFAULT_CITY_COUNTS): C
           const qv = hole.v + (v - hole.v) * t;
           t = Math.sqrt(holeShape(qu, qv) / ell);
         }
-        let du = (hole.u + (u - hole.u) * t) - u;
-        let dv = (hole.v + (v - hole.v) * t) - v;
+        let du = hole.u + (u - hole.u) * t - u;
+        let dv = hole.v + (v - hole.v) * t - v;
         const len = Math.sqrt(du * du + dv * dv);
         if (len > 0.38) {
           du *= 0.38 / len;
@@ -361,9 +368,26 @@ export function buildCity(rng: Rng, counts: CityCounts = DEFAULT_CITY_COUNTS): C
   const streets = nameStreets(rng.fork(), vx, vy);
 
   return {
-    grid, land, bank, rings, centres, areaKm2, population, hardship,
-    beat, beatIds, beatDistrict, districtIds, neighbourhood, neighbourhoodNames,
-    ward, wardCount: counts.wards, barriers, hotspots, streets, locate,
+    grid,
+    land,
+    bank,
+    rings,
+    centres,
+    areaKm2,
+    population,
+    hardship,
+    beat,
+    beatIds,
+    beatDistrict,
+    districtIds,
+    neighbourhood,
+    neighbourhoodNames,
+    ward,
+    wardCount: counts.wards,
+    barriers,
+    hotspots,
+    streets,
+    locate,
   };
 }
 
@@ -400,7 +424,10 @@ function cleanMask(land: Int32Array, holeBlock: number): void {
       }
     }
     // Keep the largest land piece.
-    const landComps = labelComponents(g, Int32Array.from(land, (l) => (l === 0 ? 0 : -1)));
+    const landComps = labelComponents(
+      g,
+      Int32Array.from(land, (l) => (l === 0 ? 0 : -1)),
+    );
     const biggest = landComps.sizes.indexOf(Math.max(...landComps.sizes));
     for (let b = 0; b < land.length; b++) {
       if (land[b] === 0 && landComps.component[b] !== biggest) {
@@ -409,7 +436,10 @@ function cleanMask(land: Int32Array, holeBlock: number): void {
       }
     }
     // Non-land pieces: touching the grid edge → outside; the reservoir's → hole; others → land.
-    const nonLand = labelComponents(g, Int32Array.from(land, (l) => (l === 0 ? -1 : 0)));
+    const nonLand = labelComponents(
+      g,
+      Int32Array.from(land, (l) => (l === 0 ? -1 : 0)),
+    );
     const touchesEdge = new Set<number>();
     for (let b = 0; b < land.length; b++) {
       const i = b % NU;
@@ -557,7 +587,15 @@ function labelCentroids(labels: Int32Array, count: number, centres: Point[]): Po
  * holding downtown always seeds one), then the district with fewest beats repeatedly takes
  * its nearest adjacent unassigned beat, preferring beats on the same river bank.
  */
-function groupBeats(g: BlockGrid, beat: Int32Array, beatCount: number, districtCount: number, centres: Point[], bank: Int32Array, rng: Rng): number[] {
+function groupBeats(
+  g: BlockGrid,
+  beat: Int32Array,
+  beatCount: number,
+  districtCount: number,
+  centres: Point[],
+  bank: Int32Array,
+  rng: Rng,
+): number[] {
   const cent = labelCentroids(beat, beatCount, centres);
   const adj = Array.from({ length: beatCount }, () => new Map<number, boolean>());
   const beatBank = new Int32Array(beatCount);

@@ -38,25 +38,46 @@ export interface CrimeType {
 }
 
 const STREET: ReadonlyArray<readonly [string, number]> = [
-  ['STREET', 10], ['SIDEWALK', 4], ['ALLEY', 2], ['PARKING LOT / GARAGE (NON RESIDENTIAL)', 2],
+  ['STREET', 10],
+  ['SIDEWALK', 4],
+  ['ALLEY', 2],
+  ['PARKING LOT / GARAGE (NON RESIDENTIAL)', 2],
 ];
 const HOME: ReadonlyArray<readonly [string, number]> = [
-  ['APARTMENT', 10], ['RESIDENCE', 8], ['RESIDENCE - PORCH / HALLWAY', 2], ['RESIDENCE - YARD (FRONT / BACK)', 1],
+  ['APARTMENT', 10],
+  ['RESIDENCE', 8],
+  ['RESIDENCE - PORCH / HALLWAY', 2],
+  ['RESIDENCE - YARD (FRONT / BACK)', 1],
 ];
 const STORES: ReadonlyArray<readonly [string, number]> = [
-  ['SMALL RETAIL STORE', 5], ['DEPARTMENT STORE', 4], ['GROCERY FOOD STORE', 4], ['CONVENIENCE STORE', 2],
-  ['DRUG STORE', 2], ['GAS STATION', 1],
+  ['SMALL RETAIL STORE', 5],
+  ['DEPARTMENT STORE', 4],
+  ['GROCERY FOOD STORE', 4],
+  ['CONVENIENCE STORE', 2],
+  ['DRUG STORE', 2],
+  ['GAS STATION', 1],
 ];
 const PUBLIC: ReadonlyArray<readonly [string, number]> = [
-  ['RESTAURANT', 2], ['BAR OR TAVERN', 1], ['COMMERCIAL / BUSINESS OFFICE', 1], ['TRANSIT PLATFORM', 1],
-  ['SCHOOL - PUBLIC BUILDING', 1], ['PARK PROPERTY', 1], ['HOTEL / MOTEL', 0.5], ['HOSPITAL BUILDING / GROUNDS', 0.5],
+  ['RESTAURANT', 2],
+  ['BAR OR TAVERN', 1],
+  ['COMMERCIAL / BUSINESS OFFICE', 1],
+  ['TRANSIT PLATFORM', 1],
+  ['SCHOOL - PUBLIC BUILDING', 1],
+  ['PARK PROPERTY', 1],
+  ['HOTEL / MOTEL', 0.5],
+  ['HOSPITAL BUILDING / GROUNDS', 0.5],
 ];
 const scale = (list: ReadonlyArray<readonly [string, number]>, f: number) => list.map(([d, w]) => [d, w * f] as const);
 
 /** The incident types, most common first. */
 export const CRIME_TYPES: readonly CrimeType[] = [
   {
-    primaryType: 'THEFT', share: 0.215, arrest: 0.06, domestic: 0.03, time: 'day', hardshipExponent: 0.3,
+    primaryType: 'THEFT',
+    share: 0.215,
+    arrest: 0.06,
+    domestic: 0.03,
+    time: 'day',
+    hardshipExponent: 0.3,
     hotspots: { downtown: 0.22, nightlife: 0.05, mall: 0.1 },
     variants: [
       { iucr: '0820', description: '$500 AND UNDER', fbiCode: '06', weight: 0.42 },
@@ -68,19 +89,36 @@ export const CRIME_TYPES: readonly CrimeType[] = [
     locations: [...STREET, ...scale(HOME, 0.8), ...scale(STORES, 0.8), ...PUBLIC],
   },
   {
-    primaryType: 'BATTERY', share: 0.185, arrest: 0.17, domestic: 0.12, time: 'night', hardshipExponent: 2.2,
+    primaryType: 'BATTERY',
+    share: 0.185,
+    arrest: 0.17,
+    domestic: 0.12,
+    time: 'night',
+    hardshipExponent: 2.2,
     hotspots: { nightlife: 0.06, downtown: 0.03, 'market-west': 0.05, 'market-south': 0.05 },
     variants: [
       { iucr: '0486', description: 'DOMESTIC BATTERY SIMPLE', fbiCode: '08B', weight: 0.45, domestic: 1, locations: HOME },
       { iucr: '0460', description: 'SIMPLE', fbiCode: '08B', weight: 0.33 },
       { iucr: '041A', description: 'AGGRAVATED - HANDGUN', fbiCode: '04B', weight: 0.06 },
       { iucr: '0430', description: 'AGGRAVATED - OTHER DANGEROUS WEAPON', fbiCode: '04B', weight: 0.1 },
-      { iucr: '0497', description: 'AGGRAVATED DOMESTIC BATTERY - OTHER DANGEROUS WEAPON', fbiCode: '04B', weight: 0.06, domestic: 1, locations: HOME },
+      {
+        iucr: '0497',
+        description: 'AGGRAVATED DOMESTIC BATTERY - OTHER DANGEROUS WEAPON',
+        fbiCode: '04B',
+        weight: 0.06,
+        domestic: 1,
+        locations: HOME,
+      },
     ],
     locations: [...STREET, ...HOME, ...PUBLIC],
   },
   {
-    primaryType: 'CRIMINAL DAMAGE', share: 0.105, arrest: 0.03, domestic: 0.1, time: 'vehicle', hardshipExponent: 1.2,
+    primaryType: 'CRIMINAL DAMAGE',
+    share: 0.105,
+    arrest: 0.03,
+    domestic: 0.1,
+    time: 'vehicle',
+    hardshipExponent: 1.2,
     hotspots: { nightlife: 0.04 },
     variants: [
       { iucr: '1320', description: 'TO VEHICLE', fbiCode: '14', weight: 0.5, locations: STREET },
@@ -90,17 +128,33 @@ export const CRIME_TYPES: readonly CrimeType[] = [
     locations: [...HOME, ...STREET, ...scale(STORES, 0.5)],
   },
   {
-    primaryType: 'MOTOR VEHICLE THEFT', share: 0.095, arrest: 0.04, domestic: 0.01, time: 'vehicle', hardshipExponent: 1.0,
+    primaryType: 'MOTOR VEHICLE THEFT',
+    share: 0.095,
+    arrest: 0.04,
+    domestic: 0.01,
+    time: 'vehicle',
+    hardshipExponent: 1.0,
     hotspots: { downtown: 0.03 },
     variants: [
       { iucr: '0910', description: 'AUTOMOBILE', fbiCode: '07', weight: 0.85 },
       { iucr: '0917', description: 'TRUCK, BUS, MOTOR HOME', fbiCode: '07', weight: 0.1 },
       { iucr: '0930', description: 'CYCLE, SCOOTER, BIKE WITH VIN', fbiCode: '07', weight: 0.05 },
     ],
-    locations: [['STREET', 20], ['PARKING LOT / GARAGE (NON RESIDENTIAL)', 4], ['RESIDENCE - GARAGE', 2], ['ALLEY', 1], ['GAS STATION', 1]],
+    locations: [
+      ['STREET', 20],
+      ['PARKING LOT / GARAGE (NON RESIDENTIAL)', 4],
+      ['RESIDENCE - GARAGE', 2],
+      ['ALLEY', 1],
+      ['GAS STATION', 1],
+    ],
   },
   {
-    primaryType: 'ASSAULT', share: 0.085, arrest: 0.1, domestic: 0.2, time: 'night', hardshipExponent: 2.0,
+    primaryType: 'ASSAULT',
+    share: 0.085,
+    arrest: 0.1,
+    domestic: 0.2,
+    time: 'night',
+    hardshipExponent: 2.0,
     hotspots: { nightlife: 0.05, downtown: 0.05, 'market-west': 0.04, 'market-south': 0.04 },
     variants: [
       { iucr: '0560', description: 'SIMPLE', fbiCode: '08A', weight: 0.7 },
@@ -111,7 +165,12 @@ export const CRIME_TYPES: readonly CrimeType[] = [
     locations: [...STREET, ...HOME, ...PUBLIC, ...scale(STORES, 0.5)],
   },
   {
-    primaryType: 'DECEPTIVE PRACTICE', share: 0.07, arrest: 0.03, domestic: 0.01, time: 'business', hardshipExponent: 0,
+    primaryType: 'DECEPTIVE PRACTICE',
+    share: 0.07,
+    arrest: 0.03,
+    domestic: 0.01,
+    time: 'business',
+    hardshipExponent: 0,
     hotspots: { downtown: 0.25, mall: 0.05 },
     variants: [
       { iucr: '1153', description: 'FINANCIAL IDENTITY THEFT OVER $ 300', fbiCode: '11', weight: 0.35 },
@@ -125,7 +184,12 @@ export const CRIME_TYPES: readonly CrimeType[] = [
     locations: [['RESIDENCE', 8], ['APARTMENT', 6], ['COMMERCIAL / BUSINESS OFFICE', 3], ['BANK', 2], ['OTHER (SPECIFY)', 2], ...STORES],
   },
   {
-    primaryType: 'OTHER OFFENSE', share: 0.065, arrest: 0.1, domestic: 0.25, time: 'day', hardshipExponent: 1.5,
+    primaryType: 'OTHER OFFENSE',
+    share: 0.065,
+    arrest: 0.1,
+    domestic: 0.25,
+    time: 'day',
+    hardshipExponent: 1.5,
     hotspots: {},
     variants: [
       { iucr: '2826', description: 'HARASSMENT BY ELECTRONIC MEANS', fbiCode: '26', weight: 0.3 },
@@ -137,7 +201,12 @@ export const CRIME_TYPES: readonly CrimeType[] = [
     locations: [...HOME, ...STREET],
   },
   {
-    primaryType: 'ROBBERY', share: 0.035, arrest: 0.06, domestic: 0.01, time: 'night', hardshipExponent: 2.0,
+    primaryType: 'ROBBERY',
+    share: 0.035,
+    arrest: 0.06,
+    domestic: 0.01,
+    time: 'night',
+    hardshipExponent: 2.0,
     hotspots: { downtown: 0.08, nightlife: 0.05, 'market-west': 0.06, 'market-south': 0.06 },
     variants: [
       { iucr: '031A', description: 'ARMED - HANDGUN', fbiCode: '03', weight: 0.45 },
@@ -148,7 +217,12 @@ export const CRIME_TYPES: readonly CrimeType[] = [
     locations: [['STREET', 12], ['SIDEWALK', 6], ['ALLEY', 2], ...scale(STORES, 0.6), ['TRANSIT PLATFORM', 1]],
   },
   {
-    primaryType: 'BURGLARY', share: 0.03, arrest: 0.05, domestic: 0.04, time: 'day', hardshipExponent: 0.8,
+    primaryType: 'BURGLARY',
+    share: 0.03,
+    arrest: 0.05,
+    domestic: 0.04,
+    time: 'day',
+    hardshipExponent: 0.8,
     hotspots: {},
     variants: [
       { iucr: '0610', description: 'FORCIBLE ENTRY', fbiCode: '05', weight: 0.6 },
@@ -158,7 +232,12 @@ export const CRIME_TYPES: readonly CrimeType[] = [
     locations: [...HOME, ['RESIDENCE - GARAGE', 3], ...scale(STORES, 0.6), ['COMMERCIAL / BUSINESS OFFICE', 2]],
   },
   {
-    primaryType: 'WEAPONS VIOLATION', share: 0.03, arrest: 0.75, domestic: 0.01, time: 'night', hardshipExponent: 3.0,
+    primaryType: 'WEAPONS VIOLATION',
+    share: 0.03,
+    arrest: 0.75,
+    domestic: 0.01,
+    time: 'night',
+    hardshipExponent: 3.0,
     hotspots: { 'market-west': 0.15, 'market-south': 0.15 },
     variants: [
       { iucr: '143A', description: 'UNLAWFUL POSSESSION - HANDGUN', fbiCode: '15', weight: 0.75 },
@@ -168,7 +247,12 @@ export const CRIME_TYPES: readonly CrimeType[] = [
     locations: [...STREET, ['VEHICLE NON-COMMERCIAL', 4], ...scale(HOME, 0.3)],
   },
   {
-    primaryType: 'NARCOTICS', share: 0.025, arrest: 0.97, domestic: 0, time: 'night', hardshipExponent: 3.0,
+    primaryType: 'NARCOTICS',
+    share: 0.025,
+    arrest: 0.97,
+    domestic: 0,
+    time: 'night',
+    hardshipExponent: 3.0,
     hotspots: { 'market-west': 0.3, 'market-south': 0.3 },
     variants: [
       { iucr: '2027', description: 'POSSESS - CRACK', fbiCode: '18', weight: 0.25 },
@@ -177,10 +261,21 @@ export const CRIME_TYPES: readonly CrimeType[] = [
       { iucr: '1811', description: 'POSSESS - CANNABIS 30 GMS OR LESS', fbiCode: '18', weight: 0.15 },
       { iucr: '2170', description: 'POSSESSION OF DRUG EQUIPMENT', fbiCode: '18', weight: 0.15 },
     ],
-    locations: [['STREET', 10], ['SIDEWALK', 8], ['ALLEY', 3], ['VEHICLE NON-COMMERCIAL', 2], ['RESIDENCE - PORCH / HALLWAY', 2]],
+    locations: [
+      ['STREET', 10],
+      ['SIDEWALK', 8],
+      ['ALLEY', 3],
+      ['VEHICLE NON-COMMERCIAL', 2],
+      ['RESIDENCE - PORCH / HALLWAY', 2],
+    ],
   },
   {
-    primaryType: 'CRIMINAL TRESPASS', share: 0.02, arrest: 0.45, domestic: 0.05, time: 'day', hardshipExponent: 1.5,
+    primaryType: 'CRIMINAL TRESPASS',
+    share: 0.02,
+    arrest: 0.45,
+    domestic: 0.05,
+    time: 'day',
+    hardshipExponent: 1.5,
     hotspots: { downtown: 0.15, mall: 0.05 },
     variants: [
       { iucr: '1330', description: 'TO LAND', fbiCode: '26', weight: 0.55 },
@@ -191,7 +286,12 @@ export const CRIME_TYPES: readonly CrimeType[] = [
     locations: [...scale(STORES, 1.2), ...PUBLIC, ...STREET],
   },
   {
-    primaryType: 'OFFENSE INVOLVING CHILDREN', share: 0.008, arrest: 0.1, domestic: 0.4, time: 'day', hardshipExponent: 1.5,
+    primaryType: 'OFFENSE INVOLVING CHILDREN',
+    share: 0.008,
+    arrest: 0.1,
+    domestic: 0.4,
+    time: 'day',
+    hardshipExponent: 1.5,
     hotspots: {},
     variants: [
       { iucr: '1750', description: 'CHILD ABUSE', fbiCode: '08B', weight: 0.4 },
@@ -202,7 +302,12 @@ export const CRIME_TYPES: readonly CrimeType[] = [
     locations: [...HOME, ['SCHOOL - PUBLIC BUILDING', 2]],
   },
   {
-    primaryType: 'CRIMINAL SEXUAL ASSAULT', share: 0.006, arrest: 0.08, domestic: 0.15, time: 'night', hardshipExponent: 1.2,
+    primaryType: 'CRIMINAL SEXUAL ASSAULT',
+    share: 0.006,
+    arrest: 0.08,
+    domestic: 0.15,
+    time: 'night',
+    hardshipExponent: 1.2,
     hotspots: { nightlife: 0.1 },
     variants: [
       { iucr: '0281', description: 'NON-AGGRAVATED', fbiCode: '02', weight: 0.8 },
@@ -211,7 +316,12 @@ export const CRIME_TYPES: readonly CrimeType[] = [
     locations: [...HOME, ...STREET, ['HOTEL / MOTEL', 1]],
   },
   {
-    primaryType: 'SEX OFFENSE', share: 0.005, arrest: 0.12, domestic: 0.1, time: 'day', hardshipExponent: 1.0,
+    primaryType: 'SEX OFFENSE',
+    share: 0.005,
+    arrest: 0.12,
+    domestic: 0.1,
+    time: 'day',
+    hardshipExponent: 1.0,
     hotspots: {},
     variants: [
       { iucr: '1562', description: 'AGGRAVATED CRIMINAL SEXUAL ABUSE', fbiCode: '17', weight: 0.4 },
@@ -222,7 +332,12 @@ export const CRIME_TYPES: readonly CrimeType[] = [
     locations: [...HOME, ...STREET, ...PUBLIC],
   },
   {
-    primaryType: 'PUBLIC PEACE VIOLATION', share: 0.004, arrest: 0.3, domestic: 0.02, time: 'night', hardshipExponent: 1.5,
+    primaryType: 'PUBLIC PEACE VIOLATION',
+    share: 0.004,
+    arrest: 0.3,
+    domestic: 0.02,
+    time: 'night',
+    hardshipExponent: 1.5,
     hotspots: { nightlife: 0.2, downtown: 0.1 },
     variants: [
       { iucr: '2890', description: 'OTHER VIOLATION', fbiCode: '24', weight: 0.5 },
@@ -231,7 +346,12 @@ export const CRIME_TYPES: readonly CrimeType[] = [
     locations: [...STREET, ...PUBLIC],
   },
   {
-    primaryType: 'INTERFERENCE WITH PUBLIC OFFICER', share: 0.003, arrest: 0.95, domestic: 0, time: 'night', hardshipExponent: 2.0,
+    primaryType: 'INTERFERENCE WITH PUBLIC OFFICER',
+    share: 0.003,
+    arrest: 0.95,
+    domestic: 0,
+    time: 'night',
+    hardshipExponent: 2.0,
     hotspots: { downtown: 0.1, nightlife: 0.1 },
     variants: [
       { iucr: '3730', description: 'RESIST / OBSTRUCT / DISARM OFFICER', fbiCode: '24', weight: 0.6 },
@@ -240,13 +360,23 @@ export const CRIME_TYPES: readonly CrimeType[] = [
     locations: [...STREET],
   },
   {
-    primaryType: 'HOMICIDE', share: 0.002, arrest: 0.35, domestic: 0.08, time: 'night', hardshipExponent: 3.0,
+    primaryType: 'HOMICIDE',
+    share: 0.002,
+    arrest: 0.35,
+    domestic: 0.08,
+    time: 'night',
+    hardshipExponent: 3.0,
     hotspots: { 'market-west': 0.15, 'market-south': 0.15 },
     variants: [{ iucr: '0110', description: 'FIRST DEGREE MURDER', fbiCode: '01A', weight: 1 }],
     locations: [...STREET, ...HOME],
   },
   {
-    primaryType: 'STALKING', share: 0.002, arrest: 0.05, domestic: 0.4, time: 'day', hardshipExponent: 0.5,
+    primaryType: 'STALKING',
+    share: 0.002,
+    arrest: 0.05,
+    domestic: 0.4,
+    time: 'day',
+    hardshipExponent: 0.5,
     hotspots: {},
     variants: [
       { iucr: '0580', description: 'SIMPLE', fbiCode: '26', weight: 0.7 },
@@ -255,7 +385,12 @@ export const CRIME_TYPES: readonly CrimeType[] = [
     locations: [...HOME, ...STREET],
   },
   {
-    primaryType: 'ARSON', share: 0.002, arrest: 0.08, domestic: 0.05, time: 'night', hardshipExponent: 2.0,
+    primaryType: 'ARSON',
+    share: 0.002,
+    arrest: 0.08,
+    domestic: 0.05,
+    time: 'night',
+    hardshipExponent: 2.0,
     hotspots: {},
     variants: [
       { iucr: '1020', description: 'BY FIRE', fbiCode: '09', weight: 0.8 },
@@ -264,19 +399,37 @@ export const CRIME_TYPES: readonly CrimeType[] = [
     locations: [...HOME, ['VEHICLE NON-COMMERCIAL', 3], ['VACANT LOT / LAND', 2]],
   },
   {
-    primaryType: 'LIQUOR LAW VIOLATION', share: 0.001, arrest: 0.9, domestic: 0, time: 'night', hardshipExponent: 0.5,
+    primaryType: 'LIQUOR LAW VIOLATION',
+    share: 0.001,
+    arrest: 0.9,
+    domestic: 0,
+    time: 'night',
+    hardshipExponent: 0.5,
     hotspots: { nightlife: 0.5 },
     variants: [
       { iucr: '2230', description: 'ILLEGAL CONSUMPTION BY MINOR', fbiCode: '22', weight: 0.5 },
       { iucr: '2240', description: 'SELL / GIVE / DELIVER LIQUOR TO MINOR', fbiCode: '22', weight: 0.5 },
     ],
-    locations: [['BAR OR TAVERN', 5], ['STREET', 3], ['CONVENIENCE STORE', 2]],
+    locations: [
+      ['BAR OR TAVERN', 5],
+      ['STREET', 3],
+      ['CONVENIENCE STORE', 2],
+    ],
   },
   {
-    primaryType: 'PROSTITUTION', share: 0.001, arrest: 0.98, domestic: 0, time: 'night', hardshipExponent: 2.0,
+    primaryType: 'PROSTITUTION',
+    share: 0.001,
+    arrest: 0.98,
+    domestic: 0,
+    time: 'night',
+    hardshipExponent: 2.0,
     hotspots: { 'market-south': 0.4 },
     variants: [{ iucr: '1517', description: 'SOLICIT ON PUBLIC WAY', fbiCode: '16', weight: 1 }],
-    locations: [['STREET', 8], ['SIDEWALK', 2], ['HOTEL / MOTEL', 1]],
+    locations: [
+      ['STREET', 8],
+      ['SIDEWALK', 2],
+      ['HOTEL / MOTEL', 1],
+    ],
   },
 ];
 

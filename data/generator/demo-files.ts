@@ -2,14 +2,15 @@
  * The small demo files as text, from a seed: boundary, barriers, neighbourhoods, districts,
  * beats, roster, fleet and venues. Pure (no file system); `write-demo.ts` writes them.
  */
-import { createRng } from '../../packages/engine/src/random.js';
+
 import type { Rng } from '../../packages/engine/src/random.js';
-import { kmToLngLat } from './geometry.js';
+import { createRng } from '../../packages/engine/src/random.js';
 import { HOLE, OUTSIDE, traceRegions } from './block-grid.js';
 import type { City } from './city.js';
 import { buildCity } from './city.js';
 import type { Feature } from './geojson.js';
 import { feature, featureCollectionText, polygonGeometry } from './geojson.js';
+import { kmToLngLat } from './geometry.js';
 import { roadFeatures } from './roads.js';
 import { fleetCsv, makeRoster, rosterCsv } from './roster.js';
 import { makeVenues } from './venues.js';
@@ -53,8 +54,15 @@ export interface DemoCounts {
 
 /** File names of the small (committed) outputs, in writing order. */
 export const SMALL_FILES = [
-  'boundary.geojson', 'river.geojson', 'neighbourhoods.geojson', 'districts.geojson',
-  'beats.geojson', 'roster.csv', 'fleet.csv', 'venues.geojson', 'roads.geojson',
+  'boundary.geojson',
+  'river.geojson',
+  'neighbourhoods.geojson',
+  'districts.geojson',
+  'beats.geojson',
+  'roster.csv',
+  'fleet.csv',
+  'venues.geojson',
+  'roads.geojson',
 ] as const;
 
 /**
@@ -81,21 +89,23 @@ export function buildDemo(seed: number): DemoContext {
   if (boundary.length !== 1 || boundary[0]!.length !== 2) {
     throw new Error(`buildDemo: the boundary should be one polygon with one hole, got ${boundary.length} part(s)`);
   }
-  files.set('boundary.geojson', featureCollectionText([
-    feature(
-      { name: CITY_NAME, synthetic: true, areaKm2: round2(landArea), population, hole: 'Lakeport Reservoir' },
-      polygonGeometry(boundary),
-    ),
-  ]));
+  files.set(
+    'boundary.geojson',
+    featureCollectionText([
+      feature(
+        { name: CITY_NAME, synthetic: true, areaKm2: round2(landArea), population, hole: 'Lakeport Reservoir' },
+        polygonGeometry(boundary),
+      ),
+    ]),
+  );
 
   // Barriers: each stretch between two crossings is one LineString.
   const barrierFeatures: Feature[] = [];
   for (const barrier of city.barriers) {
     barrier.pieces.forEach((piece, k) => {
-      barrierFeatures.push(feature(
-        { kind: barrier.kind, name: barrier.name, segment: k + 1 },
-        { type: 'LineString', coordinates: piece.map(kmToLngLat) },
-      ));
+      barrierFeatures.push(
+        feature({ kind: barrier.kind, name: barrier.name, segment: k + 1 }, { type: 'LineString', coordinates: piece.map(kmToLngLat) }),
+      );
     });
   }
   files.set('river.geojson', featureCollectionText(barrierFeatures));
@@ -122,16 +132,21 @@ export function buildDemo(seed: number): DemoContext {
   // Districts (unions of beats) and beats.
   const districtLabels = Int32Array.from(city.beat, (l) => (l >= 0 ? city.beatDistrict[l]! : l));
   const districtPolys = traceRegions(city.grid, districtLabels, city.districtIds.length);
-  files.set('districts.geojson', featureCollectionText(city.districtIds.map((d, k) =>
-    feature({ district: d, name: `District ${d}` }, polygonGeometry(districtPolys[k]!)),
-  )));
-  const beatPolys = traceRegions(city.grid, city.beat, city.beatIds.length);
-  files.set('beats.geojson', featureCollectionText(city.beatIds.map((id, k) =>
-    feature(
-      { beat: id, district: city.districtIds[city.beatDistrict[k]!]!, sector: Number(id[2]) },
-      polygonGeometry(beatPolys[k]!),
+  files.set(
+    'districts.geojson',
+    featureCollectionText(
+      city.districtIds.map((d, k) => feature({ district: d, name: `District ${d}` }, polygonGeometry(districtPolys[k]!))),
     ),
-  )));
+  );
+  const beatPolys = traceRegions(city.grid, city.beat, city.beatIds.length);
+  files.set(
+    'beats.geojson',
+    featureCollectionText(
+      city.beatIds.map((id, k) =>
+        feature({ beat: id, district: city.districtIds[city.beatDistrict[k]!]!, sector: Number(id[2]) }, polygonGeometry(beatPolys[k]!)),
+      ),
+    ),
+  );
 
   const officers = makeRoster(city, rosterRng);
   files.set('roster.csv', rosterCsv(officers));

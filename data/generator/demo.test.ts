@@ -2,29 +2,32 @@
  * End-to-end checks of the demo city: determinism, geometry validity and tiling, the
  * incidents CSV, the roster and fleet, the manifest, the skip logic and the committed files.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRng } from '../../packages/engine/src/random.js';
+import { buildDemo, SMALL_FILES } from './demo-files.js';
 import type { Point } from './geometry.js';
 import { bbox, lngLatToKm, pointInPolygon, ringProblems, signedArea } from './geometry.js';
-import { SMALL_FILES, buildDemo } from './demo-files.js';
 import { CHICAGO_HEADER } from './incidents.js';
+import { parseArgs } from './main.js';
 import { FLEET_HEADER, ROSTER_HEADER } from './roster.js';
 import type { Manifest } from './write-demo.js';
 import { INCIDENTS_FILE, MANIFEST_FILE, writeDemo } from './write-demo.js';
-import { parseArgs } from './main.js';
 
 const SEED = 7;
 const INCIDENTS = 6000;
 const ALL_FILES = [...SMALL_FILES, INCIDENTS_FILE, MANIFEST_FILE];
 
 type Polygon = Point[][];
-interface Fc { features: Array<{ properties: Record<string, unknown>; geometry: { type: string; coordinates: unknown } }> }
+interface Fc {
+  features: Array<{ properties: Record<string, unknown>; geometry: { type: string; coordinates: unknown } }>;
+}
 
 let root: string;
 let dirA: string;
@@ -117,7 +120,10 @@ describe('determinism', () => {
     await writeFile(path.join(dirA2, INCIDENTS_FILE), 'tampered\n');
     await rm(path.join(dirA2, 'beats.geojson'));
     const repaired = await writeDemo({ outDir: dirA2, seed: SEED, incidents: INCIDENTS });
-    const written = repaired.files.filter((f) => f.status === 'written').map((f) => f.name).sort();
+    const written = repaired.files
+      .filter((f) => f.status === 'written')
+      .map((f) => f.name)
+      .sort();
     expect(written).toEqual(['beats.geojson', INCIDENTS_FILE]);
     for (const name of ALL_FILES) {
       expect(sha256(await readFile(path.join(dirA2, name))), name).toBe(sha256(await readFile(path.join(dirA, name))));
@@ -332,7 +338,10 @@ describe('roster, fleet and venues', () => {
     expect(perBeat).toBeLessThan(10);
     for (const beat of beats) {
       for (const shift of ['0-8', '8-16', '16-24']) {
-        expect(rows.some((r) => r.current_beat === beat && r.shift === shift), `${beat} ${shift}`).toBe(true);
+        expect(
+          rows.some((r) => r.current_beat === beat && r.shift === shift),
+          `${beat} ${shift}`,
+        ).toBe(true);
       }
     }
     expect(new Set(rows.map((r) => r.officer_id)).size).toBe(rows.length);
@@ -375,7 +384,10 @@ describe('roster, fleet and venues', () => {
 describe('command line', () => {
   it('parses the flags and rejects bad values', () => {
     expect(parseArgs(['--seed', '3', '--incidents=10', '--force', '--out', 'x'], '/d')).toMatchObject({
-      seed: 3, incidents: 10, force: true, outDir: path.resolve('x'),
+      seed: 3,
+      incidents: 10,
+      force: true,
+      outDir: path.resolve('x'),
     });
     expect(parseArgs([], '/d')).toMatchObject({ seed: 2025, incidents: 200_000, force: false, outDir: '/d' });
     expect(() => parseArgs(['--seed', 'x'], '/d')).toThrow(/--seed/);

@@ -2,8 +2,9 @@
  * Writing GeoJSON as stable text: one feature per line (readable diffs, easy to grep),
  * properties in the order given, coordinates already rounded by the caller.
  */
-import type { Point } from './geometry.js';
+
 import type { PolygonRings } from './block-grid.js';
+import type { Point } from './geometry.js';
 
 /** A GeoJSON geometry the demo files use. */
 export type Geometry =

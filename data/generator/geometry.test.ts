@@ -1,10 +1,22 @@
-import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
 import type { Point } from './geometry.js';
 import { kmToLngLat, lngLatToKm, pointInPolygon, ringProblems, segmentsIntersect, signedArea } from './geometry.js';
 
-const square: Point[] = [[0, 0], [4, 0], [4, 4], [0, 4], [0, 0]];
-const hole: Point[] = [[1, 1], [1, 3], [3, 3], [3, 1], [1, 1]];
+const square: Point[] = [
+  [0, 0],
+  [4, 0],
+  [4, 4],
+  [0, 4],
+  [0, 0],
+];
+const hole: Point[] = [
+  [1, 1],
+  [1, 3],
+  [3, 3],
+  [3, 1],
+  [1, 1],
+];
 
 describe('geometry', () => {
   it('signs areas by orientation', () => {
@@ -20,10 +32,29 @@ describe('geometry', () => {
 
   it('reports open, short and self-intersecting rings', () => {
     expect(ringProblems(square)).toEqual([]);
-    expect(ringProblems([[0, 0], [1, 0], [1, 1]])).toEqual(expect.arrayContaining(['ring is not closed']));
-    const bowtie: Point[] = [[0, 0], [2, 2], [2, 0], [0, 2], [0, 0]];
+    expect(
+      ringProblems([
+        [0, 0],
+        [1, 0],
+        [1, 1],
+      ]),
+    ).toEqual(expect.arrayContaining(['ring is not closed']));
+    const bowtie: Point[] = [
+      [0, 0],
+      [2, 2],
+      [2, 0],
+      [0, 2],
+      [0, 0],
+    ];
     expect(ringProblems(bowtie).some((p) => p.includes('intersect'))).toBe(true);
-    const touching: Point[] = [[0, 0], [4, 0], [4, 4], [2, 0], [0, 4], [0, 0]];
+    const touching: Point[] = [
+      [0, 0],
+      [4, 0],
+      [4, 4],
+      [2, 0],
+      [0, 4],
+      [0, 0],
+    ];
     expect(ringProblems(touching).some((p) => p.includes('intersect'))).toBe(true);
   });
 

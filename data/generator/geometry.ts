@@ -103,10 +103,7 @@ function orient(a: Point, b: Point, c: Point): number {
 }
 
 function onSegment(a: Point, b: Point, p: Point): boolean {
-  return (
-    Math.min(a[0], b[0]) <= p[0] && p[0] <= Math.max(a[0], b[0]) &&
-    Math.min(a[1], b[1]) <= p[1] && p[1] <= Math.max(a[1], b[1])
-  );
+  return Math.min(a[0], b[0]) <= p[0] && p[0] <= Math.max(a[0], b[0]) && Math.min(a[1], b[1]) <= p[1] && p[1] <= Math.max(a[1], b[1]);
 }
 
 /** Whether closed segments `ab` and `cd` share at least one point (touching counts). */
@@ -173,9 +170,12 @@ export function ringProblems(ring: readonly Point[]): string[] {
     for (let j = i + 2; j < n; j++) {
       if (i === 0 && j === n - 1) continue; // first and last edges share the closing vertex
       if (
-        boxes[i * 4]! > boxes[j * 4 + 2]! || boxes[j * 4]! > boxes[i * 4 + 2]! ||
-        boxes[i * 4 + 1]! > boxes[j * 4 + 3]! || boxes[j * 4 + 1]! > boxes[i * 4 + 3]!
-      ) continue;
+        boxes[i * 4]! > boxes[j * 4 + 2]! ||
+        boxes[j * 4]! > boxes[i * 4 + 2]! ||
+        boxes[i * 4 + 1]! > boxes[j * 4 + 3]! ||
+        boxes[j * 4 + 1]! > boxes[i * 4 + 3]!
+      )
+        continue;
       if (segmentsIntersect(ring[i]!, ring[i + 1]!, ring[j]!, ring[j + 1]!)) {
         problems.push(`edges ${i} and ${j} intersect near ${ring[i]!.join(',')}`);
         if (problems.length > 10) return problems;

@@ -4,13 +4,13 @@
  * caller streams them to disk.
  */
 import type { Rng } from '../../packages/engine/src/random.js';
+import { vertexId } from './block-grid.js';
+import type { City, Hotspot } from './city.js';
+import type { CrimeType, TimeProfile } from './crime-types.js';
+import { CRIME_TYPES, HOUR_WEIGHTS, WEEKDAY_WEIGHTS, weekendNightFactor } from './crime-types.js';
 import type { Point } from './geometry.js';
 import { distanceToRing, kmToLngLat, pointInRing } from './geometry.js';
 import { cumulative, pick } from './sampling.js';
-import type { City, Hotspot } from './city.js';
-import { vertexId } from './block-grid.js';
-import type { CrimeType, TimeProfile } from './crime-types.js';
-import { CRIME_TYPES, HOUR_WEIGHTS, WEEKDAY_WEIGHTS, weekendNightFactor } from './crime-types.js';
 
 /** The Chicago Data Portal export header, exactly. */
 export const CHICAGO_HEADER =
@@ -109,22 +109,18 @@ export function planIncidents(city: City, rng: Rng, count: number): IncidentPlan
  * coordinates, update time) are drawn here from `rng`, in row order.
  * @param stats filled in as the chunks are produced
  */
-export function* incidentCsvChunks(
-  city: City,
-  plan: IncidentPlan,
-  rng: Rng,
-  stats: IncidentStats,
-  rowsPerChunk = 4000,
-): Generator<string> {
+export function* incidentCsvChunks(city: City, plan: IncidentPlan, rng: Rng, stats: IncidentStats, rowsPerChunk = 4000): Generator<string> {
   // Constant text per type and code, quoted once.
-  const variantText = CRIME_TYPES.map((t) => t.variants.map((v) => {
-    const list = v.locations ?? t.locations;
-    return {
-      codes: `${v.iucr},${csvField(t.primaryType)},${csvField(v.description)}`,
-      locations: list.map(([d]) => csvField(d)),
-      locationCum: cumulative(list.map(([, w]) => w)),
-    };
-  }));
+  const variantText = CRIME_TYPES.map((t) =>
+    t.variants.map((v) => {
+      const list = v.locations ?? t.locations;
+      return {
+        codes: `${v.iucr},${csvField(t.primaryType)},${csvField(v.description)}`,
+        locations: list.map(([d]) => csvField(d)),
+        locationCum: cumulative(list.map(([, w]) => w)),
+      };
+    }),
+  );
   const address = addressMaker(city);
   const dayText = Array.from({ length: DAYS + 40 }, (_, d) => {
     const date = new Date(YEAR_START_MS + d * 86_400_000);
@@ -163,8 +159,8 @@ export function* incidentCsvChunks(
     }
     lines.push(
       `${id},LP${caseNo},${formatMinute(plan.minute[k]!, dayText)},${csvField(block)},${vt.codes},${locationDescription},` +
-      `${arrest},${domestic},${city.beatIds[beatIndex]},${pad(district, 3)},${city.ward[b]! + 1},` +
-      `${city.neighbourhood[b]! + 1},${cv.fbiCode},${coords}`,
+        `${arrest},${domestic},${city.beatIds[beatIndex]},${pad(district, 3)},${city.ward[b]! + 1},` +
+        `${city.neighbourhood[b]! + 1},${cv.fbiCode},${coords}`,
     );
     stats.rows++;
     stats.byPrimaryType[ct.primaryType] = (stats.byPrimaryType[ct.primaryType] ?? 0) + 1;

@@ -41,17 +41,27 @@ export function parseArgs(argv: readonly string[], defaultOut: string): CliOptio
     const [flag, inline] = a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined];
     const value = () => inline ?? argv[++k];
     switch (flag) {
-      case '--seed': o.seed = int(flag, value(), 0); break;
-      case '--incidents': o.incidents = int(flag, value(), 0); break;
+      case '--seed':
+        o.seed = int(flag, value(), 0);
+        break;
+      case '--incidents':
+        o.incidents = int(flag, value(), 0);
+        break;
       case '--out': {
         const v = value();
         if (!v) throw new Error('--out needs a folder');
         o.outDir = path.resolve(v);
         break;
       }
-      case '--force': o.force = true; break;
-      case '--help': case '-h': o.help = true; break;
-      default: throw new Error(`unknown argument ${JSON.stringify(a)}`);
+      case '--force':
+        o.force = true;
+        break;
+      case '--help':
+      case '-h':
+        o.help = true;
+        break;
+      default:
+        throw new Error(`unknown argument ${JSON.stringify(a)}`);
     }
   }
   if (o.seed > 0xffffffff) throw new Error(`--seed must be below 2^32, got ${o.seed}`);

@@ -3,7 +3,7 @@
  * crossing tests against block-to-block segments.
  */
 import type { Point } from './geometry.js';
-import { segmentsIntersect, segmentDistanceSq } from './geometry.js';
+import { segmentDistanceSq, segmentsIntersect } from './geometry.js';
 
 /** Cumulative arc length (km) at each vertex of a polyline. */
 export function arcLengths(line: readonly Point[]): Float64Array {

@@ -9,8 +9,8 @@
  */
 import { vertexId } from './block-grid.js';
 import type { City } from './city.js';
+import { type Feature, feature } from './geojson.js';
 import { kmToLngLat, type Point } from './geometry.js';
-import { feature, type Feature } from './geojson.js';
 import { crossesPolyline } from './polyline.js';
 
 /** Streets are arterials every this many streets. */
@@ -43,7 +43,10 @@ export function roadFeatures(city: City): { features: Feature[]; counts: RoadCou
   const ends = (k: number): [number, number] =>
     k < H
       ? [vertexId(g, k % nu, Math.floor(k / nu)), vertexId(g, (k % nu) + 1, Math.floor(k / nu))]
-      : [vertexId(g, (k - H) % (nu + 1), Math.floor((k - H) / (nu + 1))), vertexId(g, (k - H) % (nu + 1), Math.floor((k - H) / (nu + 1)) + 1)];
+      : [
+          vertexId(g, (k - H) % (nu + 1), Math.floor((k - H) / (nu + 1))),
+          vertexId(g, (k - H) % (nu + 1), Math.floor((k - H) / (nu + 1)) + 1),
+        ];
   const exists = new Uint8Array(H + V);
   for (let j = 0; j <= nv; j++) for (let i = 0; i < nu; i++) exists[j * nu + i] = isLand(i, j - 1) || isLand(i, j) ? 1 : 0;
   for (let j = 0; j < nv; j++) for (let i = 0; i <= nu; i++) exists[H + j * (nu + 1) + i] = isLand(i - 1, j) || isLand(i, j) ? 1 : 0;
@@ -78,10 +81,12 @@ export function roadFeatures(city: City): { features: Feature[]; counts: RoadCou
   const features: Feature[] = [];
   const counts: RoadCounts = { features: 0, segments: 0, bridges: 0, overpasses: 0 };
   const emit = (name: string, arterial: boolean, bridge: boolean, verts: number[]) => {
-    features.push(feature(
-      { name, highway: arterial ? 'primary' : 'residential', ...(bridge ? { bridge: true } : {}) },
-      { type: 'LineString', coordinates: verts.map((v) => kmToLngLat(pt(v))) },
-    ));
+    features.push(
+      feature(
+        { name, highway: arterial ? 'primary' : 'residential', ...(bridge ? { bridge: true } : {}) },
+        { type: 'LineString', coordinates: verts.map((v) => kmToLngLat(pt(v))) },
+      ),
+    );
   };
   /** Walks one street (a run of segment ids in order), splitting at gaps and around bridges. */
   const street = (name: string, arterial: boolean, segs: number[]) => {
@@ -109,8 +114,18 @@ export function roadFeatures(city: City): { features: Feature[]; counts: RoadCou
     }
     flush();
   };
-  for (let j = 0; j <= nv; j++) street(city.streets.eastWest[j] ?? `Street ${j}`, j % ARTERIAL_EVERY === 0, Array.from({ length: nu }, (_, i) => j * nu + i));
-  for (let i = 0; i <= nu; i++) street(city.streets.northSouth[i] ?? `Avenue ${i}`, i % ARTERIAL_EVERY === 0, Array.from({ length: nv }, (_, j) => H + j * (nu + 1) + i));
+  for (let j = 0; j <= nv; j++)
+    street(
+      city.streets.eastWest[j] ?? `Street ${j}`,
+      j % ARTERIAL_EVERY === 0,
+      Array.from({ length: nu }, (_, i) => j * nu + i),
+    );
+  for (let i = 0; i <= nu; i++)
+    street(
+      city.streets.northSouth[i] ?? `Avenue ${i}`,
+      i % ARTERIAL_EVERY === 0,
+      Array.from({ length: nv }, (_, j) => H + j * (nu + 1) + i),
+    );
   counts.features = features.length;
   return { features, counts };
 }

@@ -3,8 +3,8 @@
  */
 import type { Rng } from '../../packages/engine/src/random.js';
 import type { City } from './city.js';
-import { FIRST_NAMES, LAST_NAMES } from './names.js';
 import { csvField } from './incidents.js';
+import { FIRST_NAMES, LAST_NAMES } from './names.js';
 
 /** Shift windows of the roster, local hours. */
 export const SHIFTS = ['0-8', '8-16', '16-24'] as const;
@@ -25,8 +25,16 @@ export interface Officer {
 }
 
 const SKILLS: ReadonlyArray<readonly [string, number]> = [
-  ['spanish', 0.24], ['polish', 0.05], ['arabic', 0.02], ['mandarin', 0.015], ['tagalog', 0.015],
-  ['asl', 0.01], ['bike', 0.12], ['foot', 0.2], ['mental-health', 0.18], ['youth', 0.08],
+  ['spanish', 0.24],
+  ['polish', 0.05],
+  ['arabic', 0.02],
+  ['mandarin', 0.015],
+  ['tagalog', 0.015],
+  ['asl', 0.01],
+  ['bike', 0.12],
+  ['foot', 0.2],
+  ['mental-health', 0.18],
+  ['youth', 0.08],
 ];
 
 /**

@@ -3,14 +3,14 @@
  * churches and community centres, placed where people live.
  */
 import type { Rng } from '../../packages/engine/src/random.js';
-import type { Point } from './geometry.js';
-import { distanceToRing, kmToLngLat, pointInRing } from './geometry.js';
-import type { City } from './city.js';
 import { vertexId } from './block-grid.js';
-import { cumulative, pick } from './sampling.js';
-import { CHURCH_KINDS, LAST_NAMES, SAINTS, STREET_WORDS } from './names.js';
+import type { City } from './city.js';
 import type { Feature } from './geojson.js';
 import { feature } from './geojson.js';
+import type { Point } from './geometry.js';
+import { distanceToRing, kmToLngLat, pointInRing } from './geometry.js';
+import { CHURCH_KINDS, LAST_NAMES, SAINTS, STREET_WORDS } from './names.js';
+import { cumulative, pick } from './sampling.js';
 
 /** Venue kinds and how many of each. */
 export const VENUE_KINDS = {

@@ -5,11 +5,11 @@
  */
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { mkdir, open, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
+import { mkdir, open, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { DemoCounts } from './demo-files.js';
-import { DEFAULT_SEED, GENERATOR_VERSION, SMALL_FILES, buildDemo } from './demo-files.js';
+import { buildDemo, DEFAULT_SEED, GENERATOR_VERSION, SMALL_FILES } from './demo-files.js';
 import type { IncidentStats } from './incidents.js';
 import { incidentCsvChunks, planIncidents } from './incidents.js';
 
@@ -90,9 +90,13 @@ export async function writeDemo(options: WriteDemoOptions): Promise<WriteDemoRep
   const recorded = previous?.files[INCIDENTS_FILE];
   let incidentCounts: IncidentStats | null = null;
   if (
-    !options.force && previous && recorded &&
-    previous.seed === seed && previous.incidentsRequested === incidents &&
-    previous.generatorVersion === GENERATOR_VERSION && previous.sourceSha256 === sourceSha256 &&
+    !options.force &&
+    previous &&
+    recorded &&
+    previous.seed === seed &&
+    previous.incidentsRequested === incidents &&
+    previous.generatorVersion === GENERATOR_VERSION &&
+    previous.sourceSha256 === sourceSha256 &&
     (await fileSha256(incidentsPath)) === recorded.sha256
   ) {
     files[INCIDENTS_FILE] = recorded;

@@ -15,7 +15,7 @@ import { createToken } from '../../packages/api/src/auth.js';
 import { PostgresStore } from '../../packages/api/src/store/postgres-store.js';
 import { createTestDatabase, dropTestDatabase } from '../../packages/api/src/testing/harness.js';
 import { spawnServer } from '../../packages/api/src/testing/spawn-server.js';
-import { spawnWorker, type SpawnedWorker } from '../../packages/api/src/testing/spawn-worker.js';
+import { type SpawnedWorker, spawnWorker } from '../../packages/api/src/testing/spawn-worker.js';
 import { hasRealdata, realdata } from '../support/realdata.js';
 
 function option(name: string, fallback: number): number {
@@ -34,7 +34,15 @@ async function run(workers: number, count: number, resolution: number): Promise<
   };
   const store = await PostgresStore.open({ connectionString: db.url, dataDir: mk(), maxConnections: 2 });
   const token = (await createToken(store, 'admin', 'bench')).token;
-  const server = await spawnServer({ dataDir: mk(), env: { BEATPLAN_DATABASE_URL: db.url, BEATPLAN_JOB_CONCURRENCY: '0', BEATPLAN_LOG_LEVEL: 'info', BEATPLAN_RATE_LIMIT_PER_MINUTE: '1000000' } });
+  const server = await spawnServer({
+    dataDir: mk(),
+    env: {
+      BEATPLAN_DATABASE_URL: db.url,
+      BEATPLAN_JOB_CONCURRENCY: '0',
+      BEATPLAN_LOG_LEVEL: 'info',
+      BEATPLAN_RATE_LIMIT_PER_MINUTE: '1000000',
+    },
+  });
   const procs: SpawnedWorker[] = [];
   try {
     for (let i = 0; i < workers; i++) procs.push(await spawnWorker(db.url, mk()));
@@ -57,7 +65,9 @@ async function run(workers: number, count: number, resolution: number): Promise<
     };
     const beats = readFileSync(realdata('chicago', 'police_beats.geojson'), 'utf8');
     const boundary = (await api('POST', '/datasets/boundary', beats, 'application/geo+json')).id as string;
-    const incidents = (await api('POST', '/datasets/incidents', readFileSync(realdata('chicago', 'crimes_2015_jan23_feb08_10k.csv'), 'utf8'), 'text/csv')).id as string;
+    const incidents = (
+      await api('POST', '/datasets/incidents', readFileSync(realdata('chicago', 'crimes_2015_jan23_feb08_10k.csv'), 'utf8'), 'text/csv')
+    ).id as string;
     const existing = (await api('POST', '/datasets/beats?idField=beat_num', beats, 'application/geo+json')).id as string;
     const parentJob = await wait((await api('POST', '/plans', { boundary, incidents, existing, method: 'import', resolution })).id);
     if (parentJob.status !== 'succeeded') throw new Error(`parent plan: ${JSON.stringify(parentJob.error)}`);
@@ -83,19 +93,25 @@ export async function runAlternativesBench(): Promise<void> {
   }
   const count = option('count', 20);
   const resolution = option('resolution', 10);
-  console.log(`## alternatives: ${count} Chicago alternatives (274 beats, H3 res ${resolution}, 10k incidents), 1 API instance + N workers × 1 job; load average at start ${loadavg()[0]!.toFixed(1)} on ${cpus().length} cores`);
+  console.log(
+    `## alternatives: ${count} Chicago alternatives (274 beats, H3 res ${resolution}, 10k incidents), 1 API instance + N workers × 1 job; load average at start ${loadavg()[0]!.toFixed(1)} on ${cpus().length} cores`,
+  );
   // ABBA order (1, 2, 2, 1 workers), so that warm-up (tsx's transform cache, the page cache) and a
   // drifting machine load weigh on both sides alike
   const order = (process.argv.find((x) => x.startsWith('--order='))?.slice('--order='.length) ?? '1,2,2,1').split(',').map(Number);
-  if (!order.includes(1) || !order.includes(2) || order.some((n) => n !== 1 && n !== 2)) throw new Error(`--order=${order.join(',')}: runs of 1 and 2 workers, e.g. 1,2,2,1`);
+  if (!order.includes(1) || !order.includes(2) || order.some((n) => n !== 1 && n !== 2))
+    throw new Error(`--order=${order.join(',')}: runs of 1 and 2 workers, e.g. 1,2,2,1`);
   const times: Record<number, number[]> = { 1: [], 2: [] };
   for (const workers of order) {
     const r = await run(workers, count, resolution);
     times[workers]!.push(r.seconds);
     console.log(`${workers} worker${workers > 1 ? 's' : ' '}: ${r.seconds.toFixed(1)} s wall (${r.succeeded}/${count} succeeded)`);
     // a run whose jobs failed measures nothing: no ratio, a failing exit
-    if (r.succeeded < count) throw new Error(`alternatives bench: ${count - r.succeeded} of ${count} alternatives did not succeed: ${r.errors.join('; ')}`);
+    if (r.succeeded < count)
+      throw new Error(`alternatives bench: ${count - r.succeeded} of ${count} alternatives did not succeed: ${r.errors.join('; ')}`);
   }
   const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
-  console.log(`mean 1 worker ${mean(times[1]!).toFixed(1)} s, 2 workers ${mean(times[2]!).toFixed(1)} s; speed-up (mean 1-worker wall ÷ mean 2-worker wall): ${(mean(times[1]!) / mean(times[2]!)).toFixed(2)}×`);
+  console.log(
+    `mean 1 worker ${mean(times[1]!).toFixed(1)} s, 2 workers ${mean(times[2]!).toFixed(1)} s; speed-up (mean 1-worker wall ÷ mean 2-worker wall): ${(mean(times[1]!) / mean(times[2]!)).toFixed(2)}×`,
+  );
 }

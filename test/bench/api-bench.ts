@@ -21,10 +21,10 @@ import { Worker } from 'node:worker_threads';
 import { createPlanState, createRng, moveCells } from '@beatplan/engine';
 import { createApp } from '../../packages/api/src/app.js';
 import { createToken } from '../../packages/api/src/auth.js';
-import { moveOnPlan, type LoadedPlan } from '../../packages/api/src/engine-service.js';
-import { PlanAccess, planEtag, type Bbox } from '../../packages/api/src/plan-access.js';
+import { type LoadedPlan, moveOnPlan } from '../../packages/api/src/engine-service.js';
+import { type Bbox, PlanAccess, planEtag } from '../../packages/api/src/plan-access.js';
 import { SqliteStore } from '../../packages/api/src/store/sqlite-store.js';
-import { client, pct, summarize, type Sample } from './load-stats.js';
+import { client, pct, type Sample, summarize } from './load-stats.js';
 
 /**
  * The open-loop load generator, run in a worker thread: sends `requests[k]` at `k / rate`
@@ -66,7 +66,12 @@ const tick = () => {
 tick();
 `;
 
-function loadFromWorker(base: string, token: string, requests: Array<{ name: string; path: string }>, rate: number): Promise<{ samples: Sample[]; dropped: number }> {
+function loadFromWorker(
+  base: string,
+  token: string,
+  requests: Array<{ name: string; path: string }>,
+  rate: number,
+): Promise<{ samples: Sample[]; dropped: number }> {
   return new Promise((resolve, reject) => {
     const worker = new Worker(LOAD_WORKER, { eval: true, workerData: { base, token, requests, rate } });
     worker.once('message', (m: { samples: Sample[]; dropped: number }) => {
@@ -145,11 +150,29 @@ export async function runApiBench(): Promise<void> {
     const dLng = 10 / 2 / (111.2 * Math.cos((lat0 * Math.PI) / 180));
     const box: Bbox = [-87.7 - dLng, lat0 - dLat, -87.7 + dLng, lat0 + dLat];
     const [w, s, e, n] = box;
-    const boundary = { type: 'Polygon', coordinates: [[[w, s], [e, s], [e, n], [w, n], [w, s]]] };
+    const boundary = {
+      type: 'Polygon',
+      coordinates: [
+        [
+          [w, s],
+          [e, s],
+          [e, n],
+          [w, n],
+          [w, s],
+        ],
+      ],
+    };
     const b = await api.call('POST', '/datasets/boundary', JSON.stringify(boundary), { 'Content-Type': 'application/geo+json' });
     const inc = await api.call('POST', '/datasets/incidents', incidentsCsv(40_000, box, 11), { 'Content-Type': 'text/csv' });
     if (b.status !== 201 || inc.status !== 201) throw new Error(`upload failed: ${b.status} ${inc.status} ${inc.text.slice(0, 200)}`);
-    const planJob = await api.call('POST', '/plans', { boundary: JSON.parse(b.text).id, incidents: JSON.parse(inc.text).id, beats: 30, resolution: 10, seed: 1, timeLimitMs: 40_000 });
+    const planJob = await api.call('POST', '/plans', {
+      boundary: JSON.parse(b.text).id,
+      incidents: JSON.parse(inc.text).id,
+      beats: 30,
+      resolution: 10,
+      seed: 1,
+      timeLimitMs: 40_000,
+    });
     if (planJob.status !== 202) throw new Error(`plan: ${planJob.status} ${planJob.text}`);
     const jobId = JSON.parse(planJob.text).id as string;
     let job: { status: string; result?: { planId: string }; error?: unknown };
@@ -164,7 +187,9 @@ export async function runApiBench(): Promise<void> {
     const access = new PlanAccess(built.context);
     const p0 = await access.getPlan(planId);
     const { loaded } = await access.loadPlan(p0, await access.getVersion(p0));
-    console.log(`  setup: ${loaded.grid.cellCount} cells at resolution ${loaded.grid.resolution}, ${loaded.plan.beatIds.length} beats, in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+    console.log(
+      `  setup: ${loaded.grid.cellCount} cells at resolution ${loaded.grid.resolution}, ${loaded.plan.beatIds.length} beats, in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+    );
 
     // Views: a quarter of the city at zoom 14 (plan cells) and the whole city at zoom 11 (aggregated).
     const rng = createRng(5);
@@ -195,7 +220,10 @@ export async function runApiBench(): Promise<void> {
     // ---- reads over HTTP: open loop at `rate` for `seconds` from a worker thread (so the
     // client does not share the server's event loop), at most 256 in flight
     const total = Math.round(rate * seconds);
-    const plan = Array.from({ length: total }, (_, k) => ({ name: reads[k % reads.length]!.name, path: `/api/v1${reads[k % reads.length]!.path()}` }));
+    const plan = Array.from({ length: total }, (_, k) => ({
+      name: reads[k % reads.length]!.name,
+      path: `/api/v1${reads[k % reads.length]!.path()}`,
+    }));
     const start = performance.now();
     const loop = monitorEventLoopDelay({ resolution: 5 });
     loop.enable();
@@ -208,7 +236,9 @@ export async function runApiBench(): Promise<void> {
     if (dropped) console.log(`  http: ${dropped} requests not sent (over 256 in flight)`);
     const slow = samples.filter((x) => x.ms > 50);
     const svc = samples.map((x) => x.svcMs ?? x.ms).sort((a, b) => a - b);
-    console.log(`  http: round trip from the actual send (without the sender's own lag): p50 ${pct(svc, 50).toFixed(2)} ms, p99 ${pct(svc, 99).toFixed(2)} ms`);
+    console.log(
+      `  http: round trip from the actual send (without the sender's own lag): p50 ${pct(svc, 50).toFixed(2)} ms, p99 ${pct(svc, 99).toFixed(2)} ms`,
+    );
     console.log(
       `  http: server event-loop delay p50 ${(loop.percentile(50) / 1e6).toFixed(1)} ms, p99 ${(loop.percentile(99) / 1e6).toFixed(1)} ms, max ${(loop.max / 1e6).toFixed(1)} ms; ${slow.length} reads over 50 ms; process CPU (server + load worker) ${((cpu.user + cpu.system) / 1000 / samples.length).toFixed(2)} ms per request, ${((cpu.user + cpu.system) / 1e6 / ((performance.now() - start) / 1000)).toFixed(2)} cores; load average ${loadavg()[0]!.toFixed(1)} on ${cpus().length} cores`,
     );
@@ -265,7 +295,10 @@ export async function runApiBench(): Promise<void> {
     }
     summarize('in-proc', inprocEdits, (performance.now() - t3) / 1000);
 
-    const readsP99 = pct(samples.map((x) => x.ms).sort((a, b) => a - b), 99);
+    const readsP99 = pct(
+      samples.map((x) => x.ms).sort((a, b) => a - b),
+      99,
+    );
     console.log(`  goal p99 < 50 ms for reads at ${rate} req/s: ${readsP99 < 50 ? 'met' : 'NOT met'} (p99 ${readsP99.toFixed(1)} ms)`);
   } finally {
     api.close();

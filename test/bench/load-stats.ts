@@ -16,7 +16,8 @@ export interface Sample {
 }
 
 /** The p-th percentile of an ascending array (nearest rank below); NaN when empty. */
-export const pct = (sorted: number[], p: number) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]! : NaN);
+export const pct = (sorted: number[], p: number) =>
+  sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]! : NaN;
 
 /** Options of {@link summarize}. */
 export interface SummarizeOptions {
@@ -40,7 +41,12 @@ export function summarize(label: string, samples: Sample[], seconds: number, opt
     const bad = list.filter((s) => isError(s.status));
     const counts = new Map<number, number>();
     for (const s of list) counts.set(s.status, (counts.get(s.status) ?? 0) + 1);
-    const statuses = options.statuses ? `  ${[...counts].sort((a, b) => a[0] - b[0]).map(([st, n]) => `${st}×${n}`).join(' ')}` : '';
+    const statuses = options.statuses
+      ? `  ${[...counts]
+          .sort((a, b) => a[0] - b[0])
+          .map(([st, n]) => `${st}×${n}`)
+          .join(' ')}`
+      : '';
     console.log(
       `  ${label.padEnd(10)} ${name.padEnd(14)} n=${String(list.length).padStart(5)}  ${(list.length / seconds).toFixed(1).padStart(7)} req/s  p50 ${pct(ms, 50).toFixed(2).padStart(7)} ms  p95 ${pct(ms, 95).toFixed(2).padStart(7)} ms  p99 ${pct(ms, 99).toFixed(2).padStart(7)} ms  max ${(ms.at(-1) ?? NaN).toFixed(1).padStart(7)} ms${statuses}${bad.length ? `  errors ${bad.length} (status ${[...new Set(bad.map((x) => x.status))].join('/')})` : ''}`,
     );
@@ -76,7 +82,11 @@ export function client(base: string, token: string, maxSockets = 64, idleMs = 20
           port: url.port,
           method,
           path: `/api/v1${path}`,
-          headers: { Authorization: `Bearer ${token}`, ...(data !== undefined ? { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(data) } : {}), ...headers },
+          headers: {
+            Authorization: `Bearer ${token}`,
+            ...(data !== undefined ? { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(data) } : {}),
+            ...headers,
+          },
         },
         (res) => {
           const chunks: Buffer[] = [];

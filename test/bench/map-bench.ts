@@ -19,11 +19,15 @@ export async function runMapBench(): Promise<void> {
   try {
     const loads: number[] = [];
     for (let k = 0; k < 3; k++) loads.push(await firstSettledRender(c));
-    const phases = await c.page.evaluate(() => Object.fromEntries(Object.entries(window.__beatplan!.loadTimings).map(([k, v]) => [k, Math.round(v)])));
+    const phases = await c.page.evaluate(() =>
+      Object.fromEntries(Object.entries(window.__beatplan!.loadTimings).map(([k, v]) => [k, Math.round(v)])),
+    );
     console.log(`map: load phases of the last load (ms) ${JSON.stringify(phases)}`);
     const fps = await panFps(c.page, 90);
     const median = [...loads].sort((a, b) => a - b)[1]!;
-    console.log(`map: Chicago (274 beats, ${await c.page.evaluate(() => window.__beatplan!.model!.cellCount as number)} cells) first settled render ${median} ms (median of ${loads.join(', ')} ms; target < 3000), panning ${fps.toFixed(1)} frames/s (target ≥ 20)`);
+    console.log(
+      `map: Chicago (274 beats, ${await c.page.evaluate(() => window.__beatplan!.model!.cellCount as number)} cells) first settled render ${median} ms (median of ${loads.join(', ')} ms; target < 3000), panning ${fps.toFixed(1)} frames/s (target ≥ 20)`,
+    );
   } finally {
     await c.close();
   }

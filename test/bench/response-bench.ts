@@ -4,11 +4,17 @@
  * Prints the figures; `pnpm bench` runs it.
  */
 import { buildGrid } from '../../packages/engine/src/grid/build-grid.js';
+import { createRng } from '../../packages/engine/src/random.js';
+import { type HypercubeSystem, solveHypercubeApprox } from '../../packages/engine/src/response/hypercube.js';
 import { buildTravelModel, estimateResponse } from '../../packages/engine/src/response/index.js';
 import { roadNetworkFromGeojson, withRoads } from '../../packages/engine/src/response/roads.js';
-import { approxErrorVsExact, randomHypercubeSystem, syntheticPlan, syntheticScores, syntheticStreetGrid } from '../../packages/engine/src/response/synthetic.js';
-import { createRng } from '../../packages/engine/src/random.js';
-import { solveHypercubeApprox, type HypercubeSystem } from '../../packages/engine/src/response/hypercube.js';
+import {
+  approxErrorVsExact,
+  randomHypercubeSystem,
+  syntheticPlan,
+  syntheticScores,
+  syntheticStreetGrid,
+} from '../../packages/engine/src/response/synthetic.js';
 
 /** Units per beat per shift: the beat's shift workload at 55% utilisation, at least one. */
 function unitsFor(plan: ReturnType<typeof syntheticPlan>, scores: ReturnType<typeof syntheticScores>): number[][] {
@@ -28,8 +34,13 @@ function unitsFor(plan: ReturnType<typeof syntheticPlan>, scores: ReturnType<typ
  */
 export function printApproxErrorTable(): void {
   const patterns: Array<[string, (g: number) => number]> = [
-    ['1 unit', () => 1], ['2 units', () => 2], ['3 units', () => 3], ['4 units', () => 4], ['5 units', () => 5],
-    ['mixed 1-5', (g) => 1 + ((g * 7 + 3) % 5)], ['alternating 1/5', (g) => (g % 2 ? 1 : 5)],
+    ['1 unit', () => 1],
+    ['2 units', () => 2],
+    ['3 units', () => 3],
+    ['4 units', () => 4],
+    ['5 units', () => 5],
+    ['mixed 1-5', (g) => 1 + ((g * 7 + 3) % 5)],
+    ['alternating 1/5', (g) => (g % 2 ? 1 : 5)],
   ];
   const rhos = [0.05, 0.1, 0.2, 0.3, 0.4, 0.5];
   console.log('  approximation vs exact (12 systems each, N ≤ 15): worst cross-beat share error / worst unit utilisation error, relative');
@@ -82,7 +93,9 @@ export function printApproxErrorTable(): void {
       worst = `beats of ${units.join(', ')} units at ρ ${rho.toFixed(2)}`;
     }
   }
-  console.log(`  ${count} random mixed systems: worst |cross-beat share error| ${(100 * wc).toFixed(1)}%, worst utilisation error ${(100 * wu).toFixed(1)}% (${worst})`);
+  console.log(
+    `  ${count} random mixed systems: worst |cross-beat share error| ${(100 * wc).toFixed(1)}%, worst utilisation error ${(100 * wu).toFixed(1)}% (${worst})`,
+  );
 }
 
 /**
@@ -99,12 +112,27 @@ export function timePairCorrection(): void {
   const units = Array.from({ length: beats }, () => 1 + rng.int(5));
   const n = units.reduce((a, b) => a + b, 0);
   const beatOf = (a: number) => a % beats;
-  const pos = Array.from({ length: atoms }, (_, a) => [at[beatOf(a)]![0] + 0.02 * (rng.next() - 0.5), at[beatOf(a)]![1] + 0.02 * (rng.next() - 0.5)] as const);
+  const pos = Array.from(
+    { length: atoms },
+    (_, a) => [at[beatOf(a)]![0] + 0.02 * (rng.next() - 0.5), at[beatOf(a)]![1] + 0.02 * (rng.next() - 0.5)] as const,
+  );
   const w = pos.map(() => 0.2 + rng.next());
   const wt = w.reduce((a, b) => a + b, 0);
-  const preference = pos.map(([x, y], a) => [beatOf(a), ...at.map((p, k) => [Math.hypot(p[0] - x, p[1] - y), k] as const).filter((e) => e[1] !== beatOf(a)).sort((p, q) => p[0] - q[0]).map((e) => e[1])]);
+  const preference = pos.map(([x, y], a) => [
+    beatOf(a),
+    ...at
+      .map((p, k) => [Math.hypot(p[0] - x, p[1] - y), k] as const)
+      .filter((e) => e[1] !== beatOf(a))
+      .sort((p, q) => p[0] - q[0])
+      .map((e) => e[1]),
+  ]);
   for (const rho of [0.45, 0.55]) {
-    const sys: HypercubeSystem = { unitsByGroup: units, callsPerHour: w.map((x) => (x / wt) * rho * n * 2), preference, serviceRatePerHour: 2 };
+    const sys: HypercubeSystem = {
+      unitsByGroup: units,
+      callsPerHour: w.map((x) => (x / wt) * rho * n * 2),
+      preference,
+      serviceRatePerHour: 2,
+    };
     const best = { off: Infinity, on: Infinity };
     const iterations = { off: 0, on: 0 };
     for (let k = 0; k < 6; k++) {
@@ -115,7 +143,9 @@ export function timePairCorrection(): void {
         iterations[mode] = s.iterations;
       }
     }
-    console.log(`  pair correction, ${n} units, ${atoms} atoms, ρ ${rho}: best ${best.off.toFixed(0)} ms without, ${best.on.toFixed(0)} ms with (${iterations.off} / ${iterations.on} iterations)`);
+    console.log(
+      `  pair correction, ${n} units, ${atoms} atoms, ρ ${rho}: best ${best.off.toFixed(0)} ms without, ${best.on.toFixed(0)} ms with (${iterations.off} / ${iterations.on} iterations)`,
+    );
   }
 }
 
@@ -126,7 +156,18 @@ export async function runResponseBench(): Promise<void> {
   const lat = 41.85;
   const dLat = 24.5 / 2 / 111.2;
   const dLng = 24.5 / 2 / (111.2 * Math.cos((lat * Math.PI) / 180));
-  const poly = { type: 'Polygon' as const, coordinates: [[[-87.7 - dLng, lat - dLat], [-87.7 + dLng, lat - dLat], [-87.7 + dLng, lat + dLat], [-87.7 - dLng, lat + dLat], [-87.7 - dLng, lat - dLat]]] };
+  const poly = {
+    type: 'Polygon' as const,
+    coordinates: [
+      [
+        [-87.7 - dLng, lat - dLat],
+        [-87.7 + dLng, lat - dLat],
+        [-87.7 + dLng, lat + dLat],
+        [-87.7 - dLng, lat + dLat],
+        [-87.7 - dLng, lat - dLat],
+      ],
+    ],
+  };
   let t = performance.now();
   const grid = buildGrid(poly, { resolution: 10 });
   const gridMs = performance.now() - t;
@@ -146,13 +187,21 @@ export async function runResponseBench(): Promise<void> {
     runs.push(performance.now() - t);
   }
   const best = Math.min(...runs);
-  console.log(`response bench: ${grid.cellCount} cells, ${plan.beatIds.length} beats, ${r.atoms} atoms, units per shift ${units.map((u) => u.reduce((a, b) => a + b, 0)).join('/')}`);
+  console.log(
+    `response bench: ${grid.cellCount} cells, ${plan.beatIds.length} beats, ${r.atoms} atoms, units per shift ${units.map((u) => u.reduce((a, b) => a + b, 0)).join('/')}`,
+  );
   console.log(`  grid ${gridMs.toFixed(0)} ms, travel model (atoms + ${plan.beatIds.length} Dijkstras) ${travelMs.toFixed(0)} ms`);
-  console.log(`  hypercube approximation, 3 shifts: best ${best.toFixed(0)} ms of ${runs.map((x) => x.toFixed(0)).join(', ')} ms (budget 1000 ms) ${best < 1000 ? 'OK' : 'OVER BUDGET'}`);
+  console.log(
+    `  hypercube approximation, 3 shifts: best ${best.toFixed(0)} ms of ${runs.map((x) => x.toFixed(0)).join(', ')} ms (budget 1000 ms) ${best < 1000 ? 'OK' : 'OVER BUDGET'}`,
+  );
   for (const s of r.shifts) {
-    console.log(`  shift ${s.shift}: units ${s.units}, calls/h ${s.callsPerHour.toFixed(1)}, ρ ${s.rho.toFixed(3)}, P(all busy) ${s.pAllBusy.toExponential(2)}, cross-beat ${(100 * s.crossBeatShare!).toFixed(1)}%, travel mean ${s.meanTravelMinutes!.toFixed(2)} min, p90 ${s.p90TravelMinutes!.toFixed(2)} min, ${s.iterations} iterations`);
+    console.log(
+      `  shift ${s.shift}: units ${s.units}, calls/h ${s.callsPerHour.toFixed(1)}, ρ ${s.rho.toFixed(3)}, P(all busy) ${s.pAllBusy.toExponential(2)}, cross-beat ${(100 * s.crossBeatShare!).toFixed(1)}%, travel mean ${s.meanTravelMinutes!.toFixed(2)} min, p90 ${s.p90TravelMinutes!.toFixed(2)} min, ${s.iterations} iterations`,
+    );
   }
-  console.log(`  city: cross-beat ${(100 * r.city.crossBeatShare!).toFixed(1)}%, travel mean ${r.city.meanTravelMinutes!.toFixed(2)} min, p90 ${r.city.p90TravelMinutes!.toFixed(2)} min`);
+  console.log(
+    `  city: cross-beat ${(100 * r.city.crossBeatShare!).toFixed(1)}%, travel mean ${r.city.meanTravelMinutes!.toFixed(2)} min, p90 ${r.city.p90TravelMinutes!.toFixed(2)} min`,
+  );
   // Road travel: a street grid every 200 m over the same city (~15,000 road nodes).
   t = performance.now();
   const net = roadNetworkFromGeojson(syntheticStreetGrid([-87.7 - dLng, lat - dLat, -87.7 + dLng, lat + dLat], 0.2));
@@ -163,7 +212,9 @@ export async function runResponseBench(): Promise<void> {
   t = performance.now();
   const rr = estimateResponse(grid, plan, scores, units, { travel: onRoads, method: 'approx' });
   const roadEstimateMs = performance.now() - t;
-  console.log(`  roads: ${net.nodeCount} nodes, ${net.lengthKm.toFixed(0)} km; graph ${netMs.toFixed(0)} ms, ${r.atoms} Dijkstras ${roadsMs.toFixed(0)} ms, hypercube on roads ${roadEstimateMs.toFixed(0)} ms; travel mean ${rr.city.meanTravelMinutes!.toFixed(2)} min (straight line ${r.city.meanTravelMinutes!.toFixed(2)}), response mean ${rr.city.meanResponseMinutes!.toFixed(2)} min`);
+  console.log(
+    `  roads: ${net.nodeCount} nodes, ${net.lengthKm.toFixed(0)} km; graph ${netMs.toFixed(0)} ms, ${r.atoms} Dijkstras ${roadsMs.toFixed(0)} ms, hypercube on roads ${roadEstimateMs.toFixed(0)} ms; travel mean ${rr.city.meanTravelMinutes!.toFixed(2)} min (straight line ${r.city.meanTravelMinutes!.toFixed(2)}), response mean ${rr.city.meanResponseMinutes!.toFixed(2)} min`,
+  );
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) await runResponseBench();

@@ -7,8 +7,8 @@
  */
 import { buildGrid } from '../../packages/engine/src/grid/build-grid.js';
 import { buildTravelModel, estimateResponse } from '../../packages/engine/src/response/index.js';
-import { poissonCalls, replayCalls } from '../../packages/engine/src/response/simulate-calls.js';
 import { simulateResponse } from '../../packages/engine/src/response/simulate.js';
+import { poissonCalls, replayCalls } from '../../packages/engine/src/response/simulate-calls.js';
 import { syntheticPlan, syntheticScores } from '../../packages/engine/src/response/synthetic.js';
 import type { IncidentTable } from '../../packages/engine/src/score/types.js';
 
@@ -18,7 +18,18 @@ export async function runSimulateBench(): Promise<void> {
   const lat = 41.85;
   const dLat = 24.5 / 2 / 111.2;
   const dLng = 24.5 / 2 / (111.2 * Math.cos((lat * Math.PI) / 180));
-  const poly = { type: 'Polygon' as const, coordinates: [[[-87.7 - dLng, lat - dLat], [-87.7 + dLng, lat - dLat], [-87.7 + dLng, lat + dLat], [-87.7 - dLng, lat + dLat], [-87.7 - dLng, lat - dLat]]] };
+  const poly = {
+    type: 'Polygon' as const,
+    coordinates: [
+      [
+        [-87.7 - dLng, lat - dLat],
+        [-87.7 + dLng, lat - dLat],
+        [-87.7 + dLng, lat + dLat],
+        [-87.7 - dLng, lat + dLat],
+        [-87.7 - dLng, lat - dLat],
+      ],
+    ],
+  };
   const grid = buildGrid(poly, { resolution: 10 });
   const plan = syntheticPlan(grid, 274, 22);
   const scores = syntheticScores(grid, { seed: 3, workloadHoursPerWeek: 70_400, serviceMinutes: 45 });

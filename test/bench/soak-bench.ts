@@ -39,12 +39,12 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createRng } from '@beatplan/engine';
 import { createToken, SqliteStore } from '@beatplan/api';
+import { createRng } from '@beatplan/engine';
 import { gridDisk } from 'h3-js';
 import { BOX, incidentsCsv, squareBoundary } from '../../packages/api/src/testing/harness.js';
-import { spawnServer, type SpawnedServer } from '../../packages/api/src/testing/spawn-server.js';
-import { client, summarize, type Reply, type Sample } from './load-stats.js';
+import { type SpawnedServer, spawnServer } from '../../packages/api/src/testing/spawn-server.js';
+import { client, type Reply, type Sample, summarize } from './load-stats.js';
 
 /** Options of {@link runSoakBench}. */
 export interface SoakOptions {
@@ -172,7 +172,18 @@ function optionsFromArgv(): Partial<SoakOptions> {
 
 /** Runs the soak; without options, they come from the command line. */
 export async function runSoakBench(input: Partial<SoakOptions> = optionsFromArgv()): Promise<SoakResult> {
-  const o: SoakOptions = { seconds: 60, warmupSeconds: 10, rate: 100, editors: 2, editPauseMs: 40, jobEverySeconds: 5, tailSeconds: 5, gcSamples: false, print: true, ...input };
+  const o: SoakOptions = {
+    seconds: 60,
+    warmupSeconds: 10,
+    rate: 100,
+    editors: 2,
+    editPauseMs: 40,
+    jobEverySeconds: 5,
+    tailSeconds: 5,
+    gcSamples: false,
+    print: true,
+    ...input,
+  };
   o.seconds = Math.max(4, Math.min(3600, o.seconds));
   o.tailSeconds = input.tailSeconds ?? Math.min(5, o.seconds / 4);
   const log = (s: string) => {
@@ -204,7 +215,10 @@ export async function runSoakBench(input: Partial<SoakOptions> = optionsFromArgv
     const inc = await call('POST', '/datasets/incidents', incidentsCsv(3000, 11), { 'Content-Type': 'text/csv' });
     if (b.status !== 201 || inc.status !== 201) throw new Error(`upload failed: ${b.status} ${inc.status} ${inc.text.slice(0, 200)}`);
     const datasets = { boundary: JSON.parse(b.text).id as string, incidents: JSON.parse(inc.text).id as string };
-    const waitJob = async (id: string, timeoutMs = 120_000): Promise<{ status: string; result?: Record<string, unknown>; error?: unknown }> => {
+    const waitJob = async (
+      id: string,
+      timeoutMs = 120_000,
+    ): Promise<{ status: string; result?: Record<string, unknown>; error?: unknown }> => {
       const end = performance.now() + timeoutMs;
       for (;;) {
         const r = await timed('job-poll', () => call('GET', `/jobs/${id}`));
@@ -223,7 +237,11 @@ export async function runSoakBench(input: Partial<SoakOptions> = optionsFromArgv
     const unexpected: SoakResult['unexpected'] = [];
     let unexpectedCount = 0;
     const expected = (kind: string, status: number) =>
-      kind === 'move' || kind === 'undo' || kind === 'redo' ? status === 200 || status === 409 || status === 412 : kind === 'plan-job' || kind === 'rebalance' ? status === 202 : status === 200;
+      kind === 'move' || kind === 'undo' || kind === 'redo'
+        ? status === 200 || status === 409 || status === 412
+        : kind === 'plan-job' || kind === 'rebalance'
+          ? status === 202
+          : status === 200;
     async function timed(kind: string, send: () => Promise<Reply>, scheduled = performance.now()): Promise<Reply | undefined> {
       const sent = performance.now();
       let r: Reply | undefined;
@@ -239,7 +257,8 @@ export async function runSoakBench(input: Partial<SoakOptions> = optionsFromArgv
       all.push({ name: kind, ms: now - scheduled, svcMs: now - sent, status, at: scheduled });
       const byStatus = (statuses[kind] ??= {});
       byStatus[status] = (byStatus[status] ?? 0) + 1;
-      if (!expected(kind, status) && ++unexpectedCount <= 50) unexpected.push({ kind, status, text: r?.text.slice(0, 300) ?? `no answer: ${failure}` });
+      if (!expected(kind, status) && ++unexpectedCount <= 50)
+        unexpected.push({ kind, status, text: r?.text.slice(0, 300) ?? `no answer: ${failure}` });
       return r;
     }
 
@@ -265,7 +284,9 @@ export async function runSoakBench(input: Partial<SoakOptions> = optionsFromArgv
     };
     const initial = await readCells();
     if (!initial) throw new Error('cannot read the cells of the plan');
-    log(`  setup: ${h3.length} cells, ${new Set(initial.beats).size} beats, in ${((performance.now() - t0) / 1000).toFixed(1)} s; server pid ${srv.pid}, RSS ${((srv.rss() ?? 0) / MB).toFixed(0)} MB`);
+    log(
+      `  setup: ${h3.length} cells, ${new Set(initial.beats).size} beats, in ${((performance.now() - t0) / 1000).toFixed(1)} s; server pid ${srv.pid}, RSS ${((srv.rss() ?? 0) / MB).toFixed(0)} MB`,
+    );
 
     let stopping = false;
     let stopSignal = () => {};
@@ -350,7 +371,9 @@ export async function runSoakBench(input: Partial<SoakOptions> = optionsFromArgv
             dir === 'undo' ? undone++ : redone++;
             snap = undefined; // the beats changed: re-read before the next move
             if (dir === 'undo' && r.next() < 0.5) {
-              const again = await timed('redo', () => call('POST', `/plans/${planId}/redo`, undefined, { 'If-Match': String(res.headers.etag) }));
+              const again = await timed('redo', () =>
+                call('POST', `/plans/${planId}/redo`, undefined, { 'If-Match': String(res.headers.etag) }),
+              );
               if (again?.status === 200) redone++;
             }
           } else if (res?.status === 412) snap = undefined;
@@ -362,7 +385,9 @@ export async function runSoakBench(input: Partial<SoakOptions> = optionsFromArgv
         // still makes sense (the cell is not in that beat yet and still touches it), up to 3 times
         for (let attempt = 0; move && attempt < 4; attempt++) {
           const m = move;
-          const res = await timed('move', () => call('POST', `/plans/${planId}/moves`, { cells: [h3[m.cell]!], toBeat: m.to }, { 'If-Match': snap!.etag }));
+          const res = await timed('move', () =>
+            call('POST', `/plans/${planId}/moves`, { cells: [h3[m.cell]!], toBeat: m.to }, { 'If-Match': snap!.etag }),
+          );
           if (res?.status === 200) {
             acked.push((JSON.parse(res.text) as { version: number }).version);
             snap.beats[m.cell] = m.to;
@@ -420,7 +445,9 @@ export async function runSoakBench(input: Partial<SoakOptions> = optionsFromArgv
       inWindow(async () => {
         const k = ++jobSeq;
         const ts = performance.now();
-        const r = await timed('plan-job', () => call('POST', '/plans', { ...datasets, beats: 4, resolution: 9, seed: k, name: `soak job ${k}`, timeLimitMs: 5000 }));
+        const r = await timed('plan-job', () =>
+          call('POST', '/plans', { ...datasets, beats: 4, resolution: 9, seed: k, name: `soak job ${k}`, timeLimitMs: 5000 }),
+        );
         if (r?.status !== 202) {
           planJobs.push({ status: `http ${r?.status ?? 0}`, ms: performance.now() - ts });
           return;
@@ -438,7 +465,9 @@ export async function runSoakBench(input: Partial<SoakOptions> = optionsFromArgv
           while (busy.some(Boolean)) await sleep(5);
           const ts = performance.now();
           const p = await timed('edit-reread', () => call('GET', `/plans/${planId}`));
-          const r = await timed('rebalance', () => call('POST', `/plans/${planId}/rebalance`, { seed: k, timeLimitMs: 2000 }, { 'If-Match': String(p?.headers.etag) }));
+          const r = await timed('rebalance', () =>
+            call('POST', `/plans/${planId}/rebalance`, { seed: k, timeLimitMs: 2000 }, { 'If-Match': String(p?.headers.etag) }),
+          );
           if (r?.status !== 202) {
             rebalanceJobs.push({ status: `http ${r?.status ?? 0}`, ms: performance.now() - ts });
             return;
@@ -508,7 +537,9 @@ export async function runSoakBench(input: Partial<SoakOptions> = optionsFromArgv
       const warmRss = srv.rss() ?? NaN;
       rssAt.push({ at: measuredStart, rss: warmRss });
       const warmHeap = await srv.memory(true);
-      log(`  warm-up: ${((measuredStart - warm0) / 1000).toFixed(1)} s; RSS ${(warmRss / MB).toFixed(0)} MB, V8 heap after GC ${(warmHeap.heapUsed / MB).toFixed(1)} MB`);
+      log(
+        `  warm-up: ${((measuredStart - warm0) / 1000).toFixed(1)} s; RSS ${(warmRss / MB).toFixed(0)} MB, V8 heap after GC ${(warmHeap.heapUsed / MB).toFixed(1)} MB`,
+      );
 
       // measured phase, with a progress line every 10 s
       const end = measuredStart + o.seconds * 1000;
@@ -548,7 +579,10 @@ export async function runSoakBench(input: Partial<SoakOptions> = optionsFromArgv
       for (let cursor: string | null = null, pages = 0; pages < 1000; pages++) {
         const path = `/plans/${planId}/versions?limit=500${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
         const hv = await timed('versions', () => call('GET', path));
-        const page = JSON.parse(hv?.text ?? '{"items":[],"next":null}') as { items: Array<{ version: number; action: string }>; next: string | null };
+        const page = JSON.parse(hv?.text ?? '{"items":[],"next":null}') as {
+          items: Array<{ version: number; action: string }>;
+          next: string | null;
+        };
         items.push(...page.items);
         cursor = page.next;
         if (!cursor) break;
@@ -563,11 +597,21 @@ export async function runSoakBench(input: Partial<SoakOptions> = optionsFromArgv
       };
 
       const inJob = (at: number) => jobWindows.some((w) => at >= w.from && at <= w.to);
-      const memory: MemorySample[] = rssAt.map((x) => ({ t: (x.at - measuredStart) / 1000, rssMB: x.rss / MB, job: inJob(x.at), ...(x.heap !== undefined ? { heapMB: x.heap / MB } : {}) })).sort((a, b) => a.t - b.t);
+      const memory: MemorySample[] = rssAt
+        .map((x) => ({
+          t: (x.at - measuredStart) / 1000,
+          rssMB: x.rss / MB,
+          job: inJob(x.at),
+          ...(x.heap !== undefined ? { heapMB: x.heap / MB } : {}),
+        }))
+        .sort((a, b) => a.t - b.t);
       const measured = memory.filter((m) => m.t >= 0 && m.t <= measuredSeconds + 0.001);
       const secondHalf = measured.filter((m) => m.t >= measuredSeconds / 2);
-      const samples = all.filter((x) => x.at >= measuredStart && x.at < measuredStart + measuredSeconds * 1000).map(({ at: _at, ...x }) => x);
-      const statusCount = (pred: (st: number) => boolean) => Object.values(statuses).reduce((a, by) => a + Object.entries(by).reduce((b, [st, c]) => b + (pred(Number(st)) ? c : 0), 0), 0);
+      const samples = all
+        .filter((x) => x.at >= measuredStart && x.at < measuredStart + measuredSeconds * 1000)
+        .map(({ at: _at, ...x }) => x);
+      const statusCount = (pred: (st: number) => boolean) =>
+        Object.values(statuses).reduce((a, by) => a + Object.entries(by).reduce((b, [st, c]) => b + (pred(Number(st)) ? c : 0), 0), 0);
       result = {
         options: o,
         samples,
@@ -619,8 +663,26 @@ export function printSoak(r: SoakResult): void {
   const isError = (st: number) => st === 0 || st >= 500;
   console.log(`  latency over the measured phase (reads from their scheduled time; edits, job submissions and polls from their send):`);
   summarize('soak', r.samples, r.measuredSeconds, { isError, statuses: true });
-  console.log(`  statuses over the whole run: ${Object.entries(r.statuses).map(([k, by]) => `${k} ${Object.entries(by).map(([st, n]) => `${st}×${n}`).join(' ')}`).join('; ')}`);
-  console.log(`  5xx ${r.serverErrors}, connection errors ${r.connectionErrors}, unexpected answers ${r.unexpectedCount}${r.unexpected.length ? ` (${r.unexpected.slice(0, 3).map((u) => `${u.kind} ${u.status} ${u.text.slice(0, 120)}`).join('; ')})` : ''}, reads not sent (over 128 in flight) ${r.dropped}`);
+  console.log(
+    `  statuses over the whole run: ${Object.entries(r.statuses)
+      .map(
+        ([k, by]) =>
+          `${k} ${Object.entries(by)
+            .map(([st, n]) => `${st}×${n}`)
+            .join(' ')}`,
+      )
+      .join('; ')}`,
+  );
+  console.log(
+    `  5xx ${r.serverErrors}, connection errors ${r.connectionErrors}, unexpected answers ${r.unexpectedCount}${
+      r.unexpected.length
+        ? ` (${r.unexpected
+            .slice(0, 3)
+            .map((u) => `${u.kind} ${u.status} ${u.text.slice(0, 120)}`)
+            .join('; ')})`
+        : ''
+    }, reads not sent (over 128 in flight) ${r.dropped}`,
+  );
   console.log(
     `  edits: ${r.edits.moves.length} moves acknowledged, ${r.edits.conflicts} × 412 (re-read and retried), ${r.edits.rejected} × 409 (contiguity / nothing to undo or redo), ${r.edits.undo} undo, ${r.edits.redo} redo; history ${r.history.versions} versions (expected ${r.history.expected}), ${r.history.missing.length} acknowledged missing`,
   );

@@ -4,13 +4,14 @@
  * combinatorial times, the HiGHS cross-check of the same models, and how javascript-lp-solver
  * scales on the same models (why it is not the production path).
  */
-import { requiredOfficers } from '../../packages/engine/src/staff/time-model.js';
-import { allocationModel, allocateOfficers, type AllocationProblem } from '../../packages/engine/src/staff/allocate.js';
+
+import { shutdownHighsWorkers, solve } from '../../packages/engine/src/solver/index.js';
+import { flowNetworkToModel } from '../../packages/engine/src/solver/min-cost-flow.js';
+import { type AllocationProblem, allocateOfficers, allocationModel } from '../../packages/engine/src/staff/allocate.js';
 import { assignOfficers } from '../../packages/engine/src/staff/assign.js';
 import { staffBeats } from '../../packages/engine/src/staff/staff-beats.js';
 import { syntheticCity } from '../../packages/engine/src/staff/synthetic.js';
-import { flowNetworkToModel } from '../../packages/engine/src/solver/min-cost-flow.js';
-import { shutdownHighsWorkers, solve } from '../../packages/engine/src/solver/index.js';
+import { requiredOfficers } from '../../packages/engine/src/staff/time-model.js';
 
 const GOAL_MS = 2000;
 
@@ -43,7 +44,12 @@ function shiftProblems(beats: number, seed: number) {
     officers: officers.map((o) => ({ id: o.id, target: ids.get(o.currentBeat ?? '') ?? -1, senior: o.rank === 'SGT', skills: o.skills })),
     weights: { continuity: 10, seniority: 1, skillMissing: 1000 },
   });
-  return { p, alloc, asg, required: input.beats.reduce((a, b) => a + requiredOfficers(b.shiftWorkloadHours[s]!, b.needHours / 3, h, 0.6, 1), 0) };
+  return {
+    p,
+    alloc,
+    asg,
+    required: input.beats.reduce((a, b) => a + requiredOfficers(b.shiftWorkloadHours[s]!, b.needHours / 3, h, 0.6, 1), 0),
+  };
 }
 
 /** Runs the staffing benchmark and prints its figures. */
@@ -60,7 +66,9 @@ export async function runStaffBench(): Promise<void> {
     }
     const r = last!;
     const ms = median(runs);
-    const sat = r.shifts.map((s) => `${s.shift} max ${(100 * (s.maxSaturation ?? 0)).toFixed(1)}%/mean ${(100 * (s.meanSaturation ?? 0)).toFixed(1)}%`).join(', ');
+    const sat = r.shifts
+      .map((s) => `${s.shift} max ${(100 * (s.maxSaturation ?? 0)).toFixed(1)}%/mean ${(100 * (s.meanSaturation ?? 0)).toFixed(1)}%`)
+      .join(', ');
     console.log(
       `${beats} beats × 3 shifts, ${roster.length} officers: ${ms.toFixed(0)} ms median of 5 ` +
         `(allocation ${r.timingsMs.allocation.toFixed(0)} ms, assignment ${r.timingsMs.assignment.toFixed(0)} ms) ` +
@@ -70,7 +78,9 @@ export async function runStaffBench(): Promise<void> {
     // Cross-check the same models with HiGHS (worker, LP format).
     const t1 = performance.now();
     const v = await staffBeats(input, roster, { fleet, verifyWithSolver: true, solverTimeLimitMs: 120_000 });
-    const checks = v.parts.filter((p) => p.verifiedBy).map((p) => `${p.part} ${p.verifiedBy!.backend} ${p.verifiedBy!.timeMs.toFixed(0)} ms`);
+    const checks = v.parts
+      .filter((p) => p.verifiedBy)
+      .map((p) => `${p.part} ${p.verifiedBy!.backend} ${p.verifiedBy!.timeMs.toFixed(0)} ms`);
     console.log(`  cross-checked by solve(): all objectives equal; ${(performance.now() - t1).toFixed(0)} ms total — ${checks.join('; ')}`);
   }
 
@@ -91,7 +101,9 @@ export async function runStaffBench(): Promise<void> {
       const cells = model.variables.length * model.constraints.length;
       if (cells > 3_000_000 || (name === 'allocation MIP' && model.variables.filter((x) => x.integer).length > 120)) {
         const hs = await solve(model, { timeLimitMs: 60_000, backend: 'highs' });
-        line.push(`${name} (${size}): jsl skipped (dense tableau ${(cells / 1e6).toFixed(1)}M cells / too many integers); highs ${hs.status} ${hs.timeMs.toFixed(0)} ms, Δ ${Math.abs(hs.objective - exact).toExponential(1)}`);
+        line.push(
+          `${name} (${size}): jsl skipped (dense tableau ${(cells / 1e6).toFixed(1)}M cells / too many integers); highs ${hs.status} ${hs.timeMs.toFixed(0)} ms, Δ ${Math.abs(hs.objective - exact).toExponential(1)}`,
+        );
         continue;
       }
       const js = await solve(model, { timeLimitMs: 5_000, backend: 'jsl' });
@@ -102,7 +114,7 @@ export async function runStaffBench(): Promise<void> {
           `Δ ${Math.abs(js.objective - exact).toExponential(1)}/${Math.abs(hs.objective - exact).toExponential(1)}`,
       );
     }
-    console.log('  ' + line.join(' | '));
+    console.log(`  ${line.join(' | ')}`);
   }
   await shutdownHighsWorkers();
 }

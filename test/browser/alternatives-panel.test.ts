@@ -9,12 +9,33 @@
 import { rmSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { axeViolations, buildUi, CHROMIUM, CHROMIUM_ARGS, createPlan, haveChromium, playwright, signedInPage, startStack, syntheticCity, upload, type Stack } from './harness.js';
+import {
+  axeViolations,
+  buildUi,
+  CHROMIUM,
+  CHROMIUM_ARGS,
+  createPlan,
+  haveChromium,
+  playwright,
+  type Stack,
+  signedInPage,
+  startStack,
+  syntheticCity,
+  upload,
+} from './harness.js';
 
 interface ComparisonAnswer {
   id: string;
   finished: number;
-  rows: Array<{ jobId: string; profile: string; seed: number; status: string; planId: string | null; maxOverMean: number | null; pareto: boolean }>;
+  rows: Array<{
+    jobId: string;
+    profile: string;
+    seed: number;
+    status: string;
+    planId: string | null;
+    maxOverMean: number | null;
+    pareto: boolean;
+  }>;
 }
 
 describe.skipIf(!haveChromium())('alternatives panel', () => {
@@ -50,7 +71,14 @@ describe.skipIf(!haveChromium())('alternatives panel', () => {
     return p;
   };
   const tableRows = (p: Page) =>
-    p.$$eval('[data-testid=alternatives-table] tbody tr', (trs) => trs.map((tr) => ({ job: tr.getAttribute('data-job'), cells: Array.from(tr.querySelectorAll('td')).slice(0, 8).map((td) => td.textContent ?? '') })));
+    p.$$eval('[data-testid=alternatives-table] tbody tr', (trs) =>
+      trs.map((tr) => ({
+        job: tr.getAttribute('data-job'),
+        cells: Array.from(tr.querySelectorAll('td'))
+          .slice(0, 8)
+          .map((td) => td.textContent ?? ''),
+      })),
+    );
 
   it('an analyst starts a set from the panel; the table shows the API figures and its Pareto set', async () => {
     const page = await openAs('analyst');
@@ -67,10 +95,16 @@ describe.skipIf(!haveChromium())('alternatives panel', () => {
     await page.fill('#alt-seed', '7');
     await page.uncheck('#alt-profile-change');
     await page.click('#alt-run');
-    await page.waitForFunction(() => /3 alternatives, all finished/.test(document.querySelector('[data-testid=alternatives-status]')?.textContent ?? ''), null, { timeout: 300_000 });
+    await page.waitForFunction(
+      () => /3 alternatives, all finished/.test(document.querySelector('[data-testid=alternatives-status]')?.textContent ?? ''),
+      null,
+      { timeout: 300_000 },
+    );
     expect(sent).toEqual([{ count: 3, seed: 7, profiles: ['balance', 'compact', 'blend'], timeLimitMs: 5000 }]);
 
-    const sets = (await (await stack.api(`/plans/${parentId}/alternatives`, { role: 'viewer' })).json()) as { items: Array<{ id: string }> };
+    const sets = (await (await stack.api(`/plans/${parentId}/alternatives`, { role: 'viewer' })).json()) as {
+      items: Array<{ id: string }>;
+    };
     setId = sets.items.at(-1)!.id;
     const api = (await (await stack.api(`/plans/${parentId}/alternatives/${setId}`, { role: 'analyst' })).json()) as ComparisonAnswer;
     expect(api.finished).toBe(3);

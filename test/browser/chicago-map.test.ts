@@ -7,7 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hasRealdata } from '../support/realdata.js';
-import { firstSettledRender, openChicagoMap, panFps, type ChicagoMap } from './chicago-map.js';
+import { type ChicagoMap, firstSettledRender, openChicagoMap, panFps } from './chicago-map.js';
 import { drawnLabels, fitPlan, haveChromium, overlappingLabels, saveArtifact } from './harness.js';
 
 describe.skipIf(!haveChromium() || !hasRealdata())('planning map on the Chicago beats', () => {
@@ -21,7 +21,8 @@ describe.skipIf(!haveChromium() || !hasRealdata())('planning map on the Chicago 
     await c?.close();
   });
 
-  const idle = () => c.page.waitForFunction(() => window.__beatplan!.map.loaded() && window.__beatplan!.map.areTilesLoaded(), null, { timeout: 120_000 });
+  const idle = () =>
+    c.page.waitForFunction(() => window.__beatplan!.map.loaded() && window.__beatplan!.map.areTilesLoaded(), null, { timeout: 120_000 });
 
   it('loads the 274 beats; at city zoom the numbers shown do not overlap, fewer than all, each on its beat', async () => {
     const ms = await firstSettledRender(c);
@@ -58,7 +59,11 @@ describe.skipIf(!haveChromium() || !hasRealdata())('planning map on the Chicago 
   it('finds beat 1011 and zooms to it', async () => {
     await c.page.fill('#find-beat-input', '1011');
     await c.page.press('#find-beat-input', 'Enter');
-    await c.page.waitForFunction(() => window.__beatplan!.selectedBeat !== null && window.__beatplan!.model!.beatIds[window.__beatplan!.selectedBeat] === '1011', null, { timeout: 10_000 });
+    await c.page.waitForFunction(
+      () => window.__beatplan!.selectedBeat !== null && window.__beatplan!.model!.beatIds[window.__beatplan!.selectedBeat] === '1011',
+      null,
+      { timeout: 10_000 },
+    );
     await idle();
     const labels = await drawnLabels(c.page);
     expect(labels.shown.find((l) => l.beat === '1011')?.beatUnder).toBe('1011');

@@ -7,7 +7,7 @@
 import { readFileSync, rmSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { realdata } from '../support/realdata.js';
-import { buildUi, CHROMIUM, CHROMIUM_ARGS, createPlan, fitPlan, playwright, startStack, upload, type Stack } from './harness.js';
+import { buildUi, CHROMIUM, CHROMIUM_ARGS, createPlan, fitPlan, playwright, type Stack, startStack, upload } from './harness.js';
 
 /** A running stack with the Chicago plan, and a browser page signed in on it. */
 export interface ChicagoMap {
@@ -24,10 +24,23 @@ export async function openChicagoMap(): Promise<ChicagoMap> {
   const stack = await startStack(uiDir);
   const beats = readFileSync(realdata('chicago', 'police_beats.geojson'), 'utf8');
   const boundary = await upload(stack, 'boundary', beats, 'application/geo+json');
-  const incidents = await upload(stack, 'incidents', readFileSync(realdata('chicago', 'crimes_2015_jan23_feb08_10k.csv'), 'utf8'), 'text/csv');
-  const r = await stack.api('/datasets/beats?idField=beat_num', { method: 'POST', headers: { 'Content-Type': 'application/geo+json' }, body: beats });
+  const incidents = await upload(
+    stack,
+    'incidents',
+    readFileSync(realdata('chicago', 'crimes_2015_jan23_feb08_10k.csv'), 'utf8'),
+    'text/csv',
+  );
+  const r = await stack.api('/datasets/beats?idField=beat_num', {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/geo+json' },
+    body: beats,
+  });
   const existing = ((await r.json()) as { id: string }).id;
-  const planId = await createPlan(stack, { boundary, incidents, existing, resolution: 10, method: 'import', name: 'Chicago beats' }, 600_000);
+  const planId = await createPlan(
+    stack,
+    { boundary, incidents, existing, resolution: 10, method: 'import', name: 'Chicago beats' },
+    600_000,
+  );
   const { chromium } = await playwright();
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
   const page = await (await browser.newContext({ viewport: { width: 1280, height: 800 }, deviceScaleFactor: 1 })).newPage();
@@ -52,7 +65,9 @@ export async function firstSettledRender(c: ChicagoMap): Promise<number> {
   const t0 = Date.now();
   await c.page.goto(`${c.stack.url}/?plan=${c.planId}`);
   await c.page.waitForFunction(() => window.__beatplan?.ready === true, null, { timeout: 120_000 });
-  await c.page.waitForFunction(() => window.__beatplan!.map.loaded() && window.__beatplan!.map.areTilesLoaded(), null, { timeout: 120_000 });
+  await c.page.waitForFunction(() => window.__beatplan!.map.loaded() && window.__beatplan!.map.areTilesLoaded(), null, {
+    timeout: 120_000,
+  });
   return Date.now() - t0;
 }
 

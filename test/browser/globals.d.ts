@@ -13,4 +13,3 @@ declare global {
     __beatplanError?: string;
   }
 }
-export {};

@@ -4,15 +4,15 @@
  * at `/` and the API at `/api` from one origin (as the API will in production), uploads a
  * city and waits for its plans, and launches Debian's headless Chromium with playwright-core.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync, mkdirSync } from 'node:fs';
-import { createServer, type IncomingMessage, type ServerResponse, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createRequire } from 'node:module';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { extname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
-import { createApp, createToken, SqliteStore, type BeatplanApp } from '../../packages/api/src/index.js';
+import { type BeatplanApp, createApp, createToken, SqliteStore } from '../../packages/api/src/index.js';
 
 /** Repository root. */
 export const ROOT = resolve(import.meta.dirname, '../..');
@@ -34,11 +34,24 @@ export function haveChromium(): boolean {
 }
 
 /** Chromium flags for a hermetic headless run. */
-export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--enable-unsafe-swiftshader', '--use-angle=swiftshader'];
+export const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--enable-unsafe-swiftshader',
+  '--use-angle=swiftshader',
+];
 
 /** playwright-core, resolved from the map-ui package (where it is installed). */
 export async function playwright(): Promise<typeof import('playwright-core')> {
-  const m = (await import(pathToFileURL(requireFromUi.resolve('playwright-core')).href)) as typeof import('playwright-core') & { default?: typeof import('playwright-core') };
+  const m = (await import(pathToFileURL(requireFromUi.resolve('playwright-core')).href)) as typeof import('playwright-core') & {
+    default?: typeof import('playwright-core');
+  };
   // Node's own ESM loader (the benches under tsx) puts a CommonJS module's exports under `default`
   return m.chromium ? m : m.default!;
 }
@@ -51,7 +64,14 @@ export async function buildUi(): Promise<string> {
   return outDir;
 }
 
-const TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.mjs': 'text/javascript', '.css': 'text/css', '.png': 'image/png', '.json': 'application/json' };
+const TYPES: Record<string, string> = {
+  '.html': 'text/html',
+  '.js': 'text/javascript',
+  '.mjs': 'text/javascript',
+  '.css': 'text/css',
+  '.png': 'image/png',
+  '.json': 'application/json',
+};
 
 /** A running API + UI. */
 export interface Stack {
@@ -86,7 +106,8 @@ export async function startStack(uiDir: string): Promise<Stack> {
   };
   const server: Server = createServer((req, res) => {
     // the API app answers /api/… and the map's configuration (/map-config.json, /basemap.pmtiles), as `beatplan serve` does
-    if (/^\/(api\/|map-config\.json|basemap\.pmtiles)/.test(req.url ?? '')) (app.app as unknown as (q: IncomingMessage, s: ServerResponse) => void)(req, res);
+    if (/^\/(api\/|map-config\.json|basemap\.pmtiles)/.test(req.url ?? ''))
+      (app.app as unknown as (q: IncomingMessage, s: ServerResponse) => void)(req, res);
     else serveStatic(req, res);
   });
   await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
@@ -98,7 +119,10 @@ export async function startStack(uiDir: string): Promise<Stack> {
     tokens,
     api: (path, init = {}) => {
       const { role = 'admin', ...rest } = init;
-      return fetch(`${url}/api/v1${path}`, { ...rest, headers: { Authorization: `Bearer ${tokens[role]}`, ...(rest.headers as Record<string, string> | undefined) } });
+      return fetch(`${url}/api/v1${path}`, {
+        ...rest,
+        headers: { Authorization: `Bearer ${tokens[role]}`, ...(rest.headers as Record<string, string> | undefined) },
+      });
     },
     close: async () => {
       server.closeAllConnections();
@@ -120,7 +144,12 @@ export async function upload(stack: Stack, route: string, body: string, contentT
 
 /** Creates a plan (a job) and waits for it; returns the plan id. */
 export async function createPlan(stack: Stack, body: Record<string, unknown>, timeoutMs = 240_000): Promise<string> {
-  const r = await stack.api('/plans', { method: 'POST', role: 'analyst', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+  const r = await stack.api('/plans', {
+    method: 'POST',
+    role: 'analyst',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify(body),
+  });
   const job = (await r.json()) as { id: string };
   if (r.status !== 202) throw new Error(`plan: ${r.status} ${JSON.stringify(job)}`);
   const until = Date.now() + timeoutMs;
@@ -149,17 +178,42 @@ export function saveArtifact(name: string, data: Buffer | string): string {
 }
 
 /** A synthetic large city: a square of `sideKm` km cut into `nx × ny` rectangular beats, with random incidents. */
-export function syntheticCity(sideKm: number, nx: number, ny: number, incidents: number, seed = 7): { boundary: string; beats: string; incidents: string } {
+export function syntheticCity(
+  sideKm: number,
+  nx: number,
+  ny: number,
+  incidents: number,
+  seed = 7,
+): { boundary: string; beats: string; incidents: string } {
   const lat0 = 41.6;
   const lng0 = -87.9;
   const dLat = sideKm / 111.32;
   const dLng = sideKm / (111.32 * Math.cos((lat0 * Math.PI) / 180));
-  const box = (w: number, s: number, e: number, n: number) => ({ type: 'Polygon', coordinates: [[[w, s], [e, s], [e, n], [w, n], [w, s]]] });
-  const boundary = { type: 'FeatureCollection', features: [{ type: 'Feature', properties: { name: 'synthetic' }, geometry: box(lng0, lat0, lng0 + dLng, lat0 + dLat) }] };
+  const box = (w: number, s: number, e: number, n: number) => ({
+    type: 'Polygon',
+    coordinates: [
+      [
+        [w, s],
+        [e, s],
+        [e, n],
+        [w, n],
+        [w, s],
+      ],
+    ],
+  });
+  const boundary = {
+    type: 'FeatureCollection',
+    features: [{ type: 'Feature', properties: { name: 'synthetic' }, geometry: box(lng0, lat0, lng0 + dLng, lat0 + dLat) }],
+  };
   const features = [];
-  for (let y = 0; y < ny; y++) for (let x = 0; x < nx; x++) {
-    features.push({ type: 'Feature', properties: { beat: String(1000 + y * nx + x) }, geometry: box(lng0 + (x * dLng) / nx, lat0 + (y * dLat) / ny, lng0 + ((x + 1) * dLng) / nx, lat0 + ((y + 1) * dLat) / ny) });
-  }
+  for (let y = 0; y < ny; y++)
+    for (let x = 0; x < nx; x++) {
+      features.push({
+        type: 'Feature',
+        properties: { beat: String(1000 + y * nx + x) },
+        geometry: box(lng0 + (x * dLng) / nx, lat0 + (y * dLat) / ny, lng0 + ((x + 1) * dLng) / nx, lat0 + ((y + 1) * dLat) / ny),
+      });
+    }
   let s = seed >>> 0;
   const rnd = () => ((s = (Math.imul(s ^ (s >>> 15), 0x2c1b3c6d) + 0x6d2b79f5) >>> 0), s / 2 ** 32);
   const lines = ['lat,lng,time,type'];
@@ -168,9 +222,15 @@ export function syntheticCity(sideKm: number, nx: number, ny: number, incidents:
     const u = (rnd() + rnd()) / 2;
     const v = (rnd() + rnd()) / 2;
     const t = new Date(Date.UTC(2025, 0, 1) + Math.floor(rnd() * 364 * 86400) * 1000).toISOString().slice(0, 19);
-    lines.push(`${(lat0 + v * dLat).toFixed(6)},${(lng0 + u * dLng).toFixed(6)},${t},${['THEFT', 'BATTERY', 'ASSAULT', 'BURGLARY'][Math.floor(rnd() * 4)]}`);
+    lines.push(
+      `${(lat0 + v * dLat).toFixed(6)},${(lng0 + u * dLng).toFixed(6)},${t},${['THEFT', 'BATTERY', 'ASSAULT', 'BURGLARY'][Math.floor(rnd() * 4)]}`,
+    );
   }
-  return { boundary: JSON.stringify(boundary), beats: JSON.stringify({ type: 'FeatureCollection', features }), incidents: `${lines.join('\n')}\n` };
+  return {
+    boundary: JSON.stringify(boundary),
+    beats: JSON.stringify({ type: 'FeatureCollection', features }),
+    incidents: `${lines.join('\n')}\n`,
+  };
 }
 
 /** Fits the page's planning map to the whole plan (the bounds of its cell centres), at once. */
@@ -178,8 +238,15 @@ export function fitPlan(page: Page): Promise<void> {
   return page.evaluate(() => {
     const a = window.__beatplan!;
     const m = a.model!;
-    let w = 180, s = 90, e = -180, n = -90;
-    for (let i = 0; i < m.cellCount; i++) ((w = Math.min(w, m.centroid[2 * i]!)), (e = Math.max(e, m.centroid[2 * i]!)), (s = Math.min(s, m.centroid[2 * i + 1]!)), (n = Math.max(n, m.centroid[2 * i + 1]!)));
+    let w = 180,
+      s = 90,
+      e = -180,
+      n = -90;
+    for (let i = 0; i < m.cellCount; i++)
+      (w = Math.min(w, m.centroid[2 * i]!)),
+        (e = Math.max(e, m.centroid[2 * i]!)),
+        (s = Math.min(s, m.centroid[2 * i + 1]!)),
+        (n = Math.max(n, m.centroid[2 * i + 1]!));
     a.map.fitBounds([w, s, e, n], { padding: 20, duration: 0 });
   });
 }
@@ -221,7 +288,14 @@ export function drawnLabels(page: Page): Promise<{ total: number; onScreen: numb
         const cy = (r.top + r.bottom) / 2 - mapBox.top;
         const f = m.queryRenderedFeatures([cx, cy], { layers: ['bp-beat-areas', 'bp-cells-fill'] })[0];
         const b = f?.properties?.b;
-        return { beat: n.dataset.beat!, left: r.left, top: r.top, right: r.right, bottom: r.bottom, beatUnder: typeof b === 'number' ? (a.model!.beatIds[b] as string) : null };
+        return {
+          beat: n.dataset.beat!,
+          left: r.left,
+          top: r.top,
+          right: r.right,
+          bottom: r.bottom,
+          beatUnder: typeof b === 'number' ? (a.model!.beatIds[b] as string) : null,
+        };
       })
       .filter((l) => l.right > mapBox.left && l.left < mapBox.right && l.bottom > mapBox.top && l.top < mapBox.bottom);
     return { total: all.length, onScreen, shown };
@@ -231,11 +305,13 @@ export function drawnLabels(page: Page): Promise<{ total: number; onScreen: numb
 /** Pairs of shown labels whose boxes overlap (by more than half a pixel). */
 export function overlappingLabels(labels: readonly DrawnLabel[]): Array<[string, string]> {
   const out: Array<[string, string]> = [];
-  for (let i = 0; i < labels.length; i++) for (let j = i + 1; j < labels.length; j++) {
-    const p = labels[i]!;
-    const q = labels[j]!;
-    if (Math.min(p.right, q.right) - Math.max(p.left, q.left) > 0.5 && Math.min(p.bottom, q.bottom) - Math.max(p.top, q.top) > 0.5) out.push([p.beat, q.beat]);
-  }
+  for (let i = 0; i < labels.length; i++)
+    for (let j = i + 1; j < labels.length; j++) {
+      const p = labels[i]!;
+      const q = labels[j]!;
+      if (Math.min(p.right, q.right) - Math.max(p.left, q.left) > 0.5 && Math.min(p.bottom, q.bottom) - Math.max(p.top, q.top) > 0.5)
+        out.push([p.beat, q.beat]);
+    }
   return out;
 }
 
@@ -255,9 +331,23 @@ export async function axeViolations(page: Page): Promise<AxeViolation[]> {
   const requireRoot = createRequire(join(ROOT, 'package.json'));
   if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ path: requireRoot.resolve('axe-core/axe.min.js') });
   return page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run(ctx: Document, o: object): Promise<{ violations: Array<{ id: string; impact: string | null; help: string; nodes: Array<{ target: string[] }> }> }> } }).axe;
+    const axe = (
+      window as unknown as {
+        axe: {
+          run(
+            ctx: Document,
+            o: object,
+          ): Promise<{ violations: Array<{ id: string; impact: string | null; help: string; nodes: Array<{ target: string[] }> }> }>;
+        };
+      }
+    ).axe;
     const r = await axe.run(document, { resultTypes: ['violations'] });
-    return r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, targets: v.nodes.slice(0, 5).map((n) => n.target.join(' ')) }));
+    return r.violations.map((v) => ({
+      id: v.id,
+      impact: v.impact,
+      help: v.help,
+      targets: v.nodes.slice(0, 5).map((n) => n.target.join(' ')),
+    }));
   });
 }
 
@@ -266,7 +356,13 @@ export async function axeViolations(page: Page): Promise<AxeViolation[]> {
  * map is ready; console errors and page errors are pushed to `errors`, prefixed with the role.
  * @example const page = await signedInPage(browser, stack, 'analyst', `/?plan=${id}`, consoleErrors);
  */
-export async function signedInPage(browser: Browser, stack: Stack, role: keyof Stack['tokens'], path = '/', errors: string[] = []): Promise<Page> {
+export async function signedInPage(
+  browser: Browser,
+  stack: Stack,
+  role: keyof Stack['tokens'],
+  path = '/',
+  errors: string[] = [],
+): Promise<Page> {
   const p = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
   p.on('console', (m) => m.type() === 'error' && errors.push(`${role}: ${m.text()}`));
   p.on('pageerror', (e) => errors.push(`${role}: ${String(e)}`));

@@ -8,15 +8,34 @@
  * route disables the toggle, and screenshots match
  * the expected images within a tolerance (`REGEN=<name>.png` rewrites one).
  */
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PNG } from 'pngjs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { briefingLayout } from '../../packages/map-ui/src/exports.js';
-import { ARTIFACTS, axeViolations, type AxeViolation, buildUi, CHROMIUM, CHROMIUM_ARGS, createPlan, demoFile, demoIncidents, drawnLabels, EXPECTED, fitPlan as fitPlanOf, haveChromium, playwright, saveArtifact, overlappingLabels, startStack, upload, type Stack } from './harness.js';
-import { compareScreenshot, imageDiff, type Rect } from './pixel-diff.js';
 import { RESPONSE_FIELDS } from '../../packages/map-ui/src/response.js';
+import {
+  ARTIFACTS,
+  type AxeViolation,
+  axeViolations,
+  buildUi,
+  CHROMIUM,
+  CHROMIUM_ARGS,
+  createPlan,
+  demoFile,
+  demoIncidents,
+  drawnLabels,
+  fitPlan as fitPlanOf,
+  haveChromium,
+  overlappingLabels,
+  playwright,
+  type Stack,
+  saveArtifact,
+  startStack,
+  upload,
+} from './harness.js';
+import { compareScreenshot, imageDiff, type Rect } from './pixel-diff.js';
 
 /** Rows of a response table on the beat card: one per figure of RESPONSE_FIELDS. */
 const RESPONSE_ROWS = RESPONSE_FIELDS.length;
@@ -38,7 +57,12 @@ describe.skipIf(!haveChromium())('planning map (demo city)', () => {
     const boundary = await upload(stack, 'boundary', demoFile('boundary.geojson'), 'application/geo+json');
     const incidents = await upload(stack, 'incidents', await demoIncidents(40_000), 'text/csv');
     const barriers = await upload(stack, 'barriers', demoFile('river.geojson'), 'application/geo+json');
-    const r = await stack.api('/datasets/beats?idField=beat', { method: 'POST', role: 'analyst', headers: { 'Content-Type': 'application/geo+json' }, body: demoFile('beats.geojson') });
+    const r = await stack.api('/datasets/beats?idField=beat', {
+      method: 'POST',
+      role: 'analyst',
+      headers: { 'Content-Type': 'application/geo+json' },
+      body: demoFile('beats.geojson'),
+    });
     const existing = ((await r.json()) as { id: string }).id;
     await upload(stack, 'rosters', demoFile('roster.csv'), 'text/csv');
     const inputs = { boundary, incidents, barriers, existing, resolution: 9 };
@@ -61,7 +85,8 @@ describe.skipIf(!haveChromium())('planning map (demo city)', () => {
   });
 
   /** Console errors, besides the refused stroke's 409 on /moves and the 422 of /response/whatif (faked) that tests provoke. */
-  const unexpectedErrors = () => consoleErrors.filter((e) => !/status of 409 .*\/moves$/.test(e) && !/status of 422 .*\/response\/whatif$/.test(e));
+  const unexpectedErrors = () =>
+    consoleErrors.filter((e) => !/status of 409 .*\/moves$/.test(e) && !/status of 422 .*\/response\/whatif$/.test(e));
 
   /** The map's box on the page (CSS px). */
   const mapRect = (p: Page = page): Promise<Rect> =>
@@ -94,7 +119,12 @@ describe.skipIf(!haveChromium())('planning map (demo city)', () => {
     await page.waitForFunction(() => window.__beatplan?.ready === true, null, { timeout: 60_000 });
     await page.waitForFunction(() => window.__beatplan?.model?.detail !== null, null, { timeout: 60_000 });
     await page.waitForFunction(() => window.__beatplan!.map.loaded() && window.__beatplan!.map.areTilesLoaded(), null, { timeout: 30_000 });
-    const info = await page.evaluate(() => ({ cells: window.__beatplan!.model!.cellCount, beats: window.__beatplan!.model!.beatIds.length, labels: document.querySelectorAll('.beat-label').length, bars: document.querySelectorAll('.bar-row').length }));
+    const info = await page.evaluate(() => ({
+      cells: window.__beatplan!.model!.cellCount,
+      beats: window.__beatplan!.model!.beatIds.length,
+      labels: document.querySelectorAll('.beat-label').length,
+      bars: document.querySelectorAll('.bar-row').length,
+    }));
     expect(info.cells).toBeGreaterThan(1000);
     expect(info.beats).toBe(40);
     expect(info.labels).toBe(40);
@@ -102,12 +132,19 @@ describe.skipIf(!haveChromium())('planning map (demo city)', () => {
     await page.mouse.move(10, 10);
     await page.waitForTimeout(300);
     // what is drawn: every beat's fill (its merged area at city zoom, its cells from zoom 12), and beat numbers that do not overlap, each on its own beat
-    const drawnBeats = await page.evaluate(() => new Set(window.__beatplan!.map.queryRenderedFeatures({ layers: ['bp-beat-areas', 'bp-cells-fill'] }).map((f) => f.properties.b as number)).size);
+    const drawnBeats = await page.evaluate(
+      () =>
+        new Set(
+          window.__beatplan!.map.queryRenderedFeatures({ layers: ['bp-beat-areas', 'bp-cells-fill'] }).map((f) => f.properties.b as number),
+        ).size,
+    );
     expect(drawnBeats).toBe(40);
     // the ground reference: the river (a barrier of the plan) is drawn over the cells, and in the legend
     await page.waitForFunction(() => window.__beatplan!.map.getLayer('bp-ref-barriers-line') !== undefined, null, { timeout: 30_000 });
     await mapsIdle();
-    expect(await page.evaluate(() => window.__beatplan!.map.queryRenderedFeatures({ layers: ['bp-ref-barriers-line'] }).length as number)).toBeGreaterThan(0);
+    expect(
+      await page.evaluate(() => window.__beatplan!.map.queryRenderedFeatures({ layers: ['bp-ref-barriers-line'] }).length as number),
+    ).toBeGreaterThan(0);
     expect(await page.textContent('#legend-slot')).toContain('Ground reference');
     const labels = await drawnLabels(page);
     expect(labels.total).toBe(40);
@@ -118,7 +155,9 @@ describe.skipIf(!haveChromium())('planning map (demo city)', () => {
     saveArtifact('overview.png', shot);
     expect(consoleErrors).toEqual([]);
     const diff = await compareScreenshot(page, shot, 'overview.png');
-    console.log(`overview.png: mean abs difference ${diff.meanAbsDiff.toFixed(2)} / 255 per channel, ${(diff.changedShare * 100).toFixed(2)}% of pixels changed${diff.created ? ' (expected image created)' : ''}`);
+    console.log(
+      `overview.png: mean abs difference ${diff.meanAbsDiff.toFixed(2)} / 255 per channel, ${(diff.changedShare * 100).toFixed(2)}% of pixels changed${diff.created ? ' (expected image created)' : ''}`,
+    );
     expect(diff.meanAbsDiff).toBeLessThan(8);
     expect(diff.changedShare).toBeLessThan(0.02);
   }, 120_000);
@@ -140,14 +179,20 @@ describe.skipIf(!haveChromium())('planning map (demo city)', () => {
     const id = await page.evaluate(() => window.__beatplan!.model!.beatIds[7] as string);
     await page.fill('#find-beat-input', id);
     await page.press('#find-beat-input', 'Enter');
-    await page.waitForFunction((want) => window.__beatplan!.selectedBeat !== null && window.__beatplan!.model!.beatIds[window.__beatplan!.selectedBeat] === want, id, { timeout: 10_000 });
+    await page.waitForFunction(
+      (want) => window.__beatplan!.selectedBeat !== null && window.__beatplan!.model!.beatIds[window.__beatplan!.selectedBeat] === want,
+      id,
+      { timeout: 10_000 },
+    );
     await mapsIdle();
     const labels = await drawnLabels(page);
     expect(labels.shown.map((l) => l.beat)).toContain(id);
     expect(await page.getAttribute(`#map .beat-label[data-beat="${id}"]`, 'class')).toContain('selected');
     await page.fill('#find-beat-input', 'no-such-beat');
     await page.press('#find-beat-input', 'Enter');
-    await page.waitForFunction(() => /No beat matches/.test(document.getElementById('status')!.textContent ?? ''), null, { timeout: 10_000 });
+    await page.waitForFunction(() => /No beat matches/.test(document.getElementById('status')!.textContent ?? ''), null, {
+      timeout: 10_000,
+    });
     await page.evaluate(() => window.__beatplan!.selectBeat(null));
     // the shortcuts (I, Z…) work again once the focus leaves the box
     await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
@@ -178,7 +223,9 @@ describe.skipIf(!haveChromium())('planning map (demo city)', () => {
         checked: (document.getElementById('heat-toggle') as HTMLInputElement).checked,
       };
     });
-    console.log(`heat layer: ${info.features} bins, ${info.incidents} incidents; fetch ${info.timings.fetchMs!.toFixed(0)} ms, points ${info.timings.pointsMs!.toFixed(1)} ms, toggle → drawn ${info.timings.renderMs!.toFixed(0)} ms`);
+    console.log(
+      `heat layer: ${info.features} bins, ${info.incidents} incidents; fetch ${info.timings.fetchMs!.toFixed(0)} ms, points ${info.timings.pointsMs!.toFixed(1)} ms, toggle → drawn ${info.timings.renderMs!.toFixed(0)} ms`,
+    );
     expect(info).toMatchObject({ heat: 'visible', points: 'visible', checked: true, maxWeight: 1 });
     expect(info.features).toBeGreaterThan(100);
     expect(info.summary).toMatchObject({ k: 1, aggregated: false });
@@ -190,12 +237,18 @@ describe.skipIf(!haveChromium())('planning map (demo city)', () => {
     const drawn = await imageDiff(page, before, shot, rect);
     expect(drawn.changedShare).toBeGreaterThan(0.05);
     const diff = await compareScreenshot(page, shot, 'heat.png');
-    console.log(`heat.png: mean abs difference ${diff.meanAbsDiff.toFixed(2)} / 255 per channel${diff.created ? ' (expected image created)' : ''}`);
+    console.log(
+      `heat.png: mean abs difference ${diff.meanAbsDiff.toFixed(2)} / 255 per channel${diff.created ? ' (expected image created)' : ''}`,
+    );
     expect(diff.meanAbsDiff).toBeLessThan(8);
     // street zoom: one circle per bin
     await page.evaluate(() => {
       const a = window.__beatplan!;
-      const f = (a.map.getSource('bp-incidents')!.serialize().data as { features: Array<{ properties: { w: number }; geometry: { coordinates: [number, number] } }> }).features;
+      const f = (
+        a.map.getSource('bp-incidents')!.serialize().data as {
+          features: Array<{ properties: { w: number }; geometry: { coordinates: [number, number] } }>;
+        }
+      ).features;
       const top = f.reduce((x, y) => (y.properties.w > x.properties.w ? y : x));
       a.map.jumpTo({ center: top.geometry.coordinates, zoom: 15.5 });
     });
@@ -204,7 +257,9 @@ describe.skipIf(!haveChromium())('planning map (demo city)', () => {
     expect(circles).toBeGreaterThan(0);
     saveArtifact('heat-street.png', await page.screenshot());
     await page.keyboard.press('i');
-    expect(await page.evaluate(() => [window.__beatplan!.map.getLayoutProperty('bp-incidents-heat', 'visibility'), window.__beatplan!.heatOn])).toEqual(['none', false]);
+    expect(
+      await page.evaluate(() => [window.__beatplan!.map.getLayoutProperty('bp-incidents-heat', 'visibility'), window.__beatplan!.heatOn]),
+    ).toEqual(['none', false]);
     expect(await page.textContent('[data-testid=legend]')).not.toContain('Incidents (heat');
     await fitPlan();
     await mapsIdle();
@@ -222,12 +277,15 @@ describe.skipIf(!haveChromium())('planning map (demo city)', () => {
         if (!cells.length) return false;
         const seen = new Set([cells[0]!]);
         const queue = [cells[0]!];
-        while (queue.length) for (const j of nb(queue.pop()!)) if (j !== skip && m.beatOf[j] === b && !seen.has(j)) (seen.add(j), queue.push(j));
+        while (queue.length)
+          for (const j of nb(queue.pop()!)) if (j !== skip && m.beatOf[j] === b && !seen.has(j)) seen.add(j), queue.push(j);
         return seen.size === cells.length;
       };
       for (let i = 0; i < m.cellCount; i += 7) {
         const from = m.beatOf[i]!;
-        const to = nb(i).map((j) => m.beatOf[j]!).find((b) => b !== from && b >= 0);
+        const to = nb(i)
+          .map((j) => m.beatOf[j]!)
+          .find((b) => b !== from && b >= 0);
         if (to === undefined || nb(i).length < 6) continue;
         if (nb(i).filter((j) => m.beatOf[j] === to).length < 2) continue;
         if (connectedWithout(from, i)) return { cell: i, from, to };
@@ -293,7 +351,7 @@ describe.skipIf(!haveChromium())('planning map (demo city)', () => {
       for (let i = 0; i < m.cellCount; i++) {
         if (m.beatOf[i] === to || nb(i).some((j) => m.beatOf[j] === to)) continue;
         const d = Math.hypot(m.centroid[2 * i]! - cx, m.centroid[2 * i + 1]! - cy);
-        if (d > 0.02 && d < bestD) ((bestD = d), (best = i));
+        if (d > 0.02 && d < bestD) (bestD = d), (best = i);
       }
       return best;
     }, painted.to);
@@ -356,7 +414,9 @@ describe.skipIf(!haveChromium())('planning map (demo city)', () => {
     expect(await page.textContent('#status')).toMatch(/^Cursor in (beat \S+|no beat)\. Space paints it into the selected beat\.$/);
     const n = await page.evaluate(() => window.__beatplan!.perf.length as number);
     await page.keyboard.press(' ');
-    await page.waitForFunction((k) => window.__beatplan!.perf.length > k && window.__beatplan!.perf.at(-1)!.outcome !== 'pending', n, { timeout: 30_000 });
+    await page.waitForFunction((k) => window.__beatplan!.perf.length > k && window.__beatplan!.perf.at(-1)!.outcome !== 'pending', n, {
+      timeout: 30_000,
+    });
     const outcome = await page.evaluate(() => window.__beatplan!.perf.at(-1)!.outcome as string);
     expect(['accepted', 'refused']).toContain(outcome);
     if (outcome === 'accepted') {
@@ -411,7 +471,9 @@ describe.skipIf(!haveChromium())('planning map (demo city)', () => {
     await page.evaluate(() => (window.__beatplan!.lastMessage = ''));
     await page.keyboard.press('r');
     await page.waitForFunction(() => /^Re-balance/.test(window.__beatplan!.lastMessage), null, { timeout: 180_000 });
-    expect(await page.evaluate(() => window.__beatplan!.lastMessage)).toMatch(new RegExp(`^Re-balanced: version ${v + 1}\\. [\\d,]+ cells? moved between \\d+ beats?\\.$`));
+    expect(await page.evaluate(() => window.__beatplan!.lastMessage)).toMatch(
+      new RegExp(`^Re-balanced: version ${v + 1}\\. [\\d,]+ cells? moved between \\d+ beats?\\.$`),
+    );
     expect(await version()).toBe(v + 1);
     expect(await page.evaluate(() => (window as unknown as { __progressSeen: boolean }).__progressSeen)).toBe(true);
     expect(await page.isHidden('#progress')).toBe(true);
@@ -445,7 +507,9 @@ describe.skipIf(!haveChromium())('planning map (demo city)', () => {
     const count = Number(await page.getAttribute('[data-testid=changed-count]', 'data-count'));
     expect(count).toBeGreaterThan(0);
     // per beat: the moved cells and the workload before → after; the moved cells add up
-    const rows = await page.$$eval('[data-testid=compare-beats] tbody tr', (trs) => trs.map((tr) => Array.from(tr.children).map((c) => c.textContent ?? '')));
+    const rows = await page.$$eval('[data-testid=compare-beats] tbody tr', (trs) =>
+      trs.map((tr) => Array.from(tr.children).map((c) => c.textContent ?? '')),
+    );
     expect(rows.length).toBeGreaterThan(0);
     expect(rows.every((r) => r.length === 5 && /→/.test(r[3]!))).toBe(true);
     const movedIn = rows.reduce((t, r) => t + Number(r[2]!.replace(/,/g, '')), 0);
@@ -458,7 +522,9 @@ describe.skipIf(!haveChromium())('planning map (demo city)', () => {
     compareShot = shot;
     saveArtifact('compare.png', shot);
     const diff = await compareScreenshot(page, shot, 'compare.png');
-    console.log(`compare.png: mean abs difference ${diff.meanAbsDiff.toFixed(2)} / 255 per channel${diff.created ? ' (expected image created)' : ''}`);
+    console.log(
+      `compare.png: mean abs difference ${diff.meanAbsDiff.toFixed(2)} / 255 per channel${diff.created ? ' (expected image created)' : ''}`,
+    );
     expect(diff.meanAbsDiff).toBeLessThan(8);
   }, 60_000);
 
@@ -467,7 +533,9 @@ describe.skipIf(!haveChromium())('planning map (demo city)', () => {
     const changed = Number(await page.getAttribute('[data-testid=changed-count]', 'data-count'));
     const existingBeats = (JSON.parse(demoFile('beats.geojson')) as { features: unknown[] }).features.length;
     await page.keyboard.press('w');
-    await page.waitForFunction(() => window.__beatplan!.swipe !== null && window.__beatplan!.loadTimings.swipeMs !== undefined, null, { timeout: 60_000 });
+    await page.waitForFunction(() => window.__beatplan!.swipe !== null && window.__beatplan!.loadTimings.swipeMs !== undefined, null, {
+      timeout: 60_000,
+    });
     await mapsIdle();
     await page.mouse.move(5, 5);
     await page.waitForTimeout(300);
@@ -476,7 +544,8 @@ describe.skipIf(!haveChromium())('planning map (demo city)', () => {
       const sw = a.swipe!;
       const m = sw.plan.model;
       let chg = 0;
-      for (let i = 0; i < m.cellCount; i++) if (sw.map.getFeatureState({ source: 'bp-cells', sourceLayer: 'cells', id: i }).chg === true) chg++;
+      for (let i = 0; i < m.cellCount; i++)
+        if (sw.map.getFeatureState({ source: 'bp-cells', sourceLayer: 'cells', id: i }).chg === true) chg++;
       return {
         beatsB: m.beatIds.length,
         label: sw.plan.label,
@@ -509,7 +578,9 @@ describe.skipIf(!haveChromium())('planning map (demo city)', () => {
     expect(left.meanAbsDiff).toBeLessThan(2);
     expect(right.changedShare).toBeGreaterThan(0.1);
     const diff = await compareScreenshot(page, shot, 'swipe.png');
-    console.log(`swipe.png: mean abs difference ${diff.meanAbsDiff.toFixed(2)} / 255 per channel${diff.created ? ' (expected image created)' : ''}`);
+    console.log(
+      `swipe.png: mean abs difference ${diff.meanAbsDiff.toFixed(2)} / 255 per channel${diff.created ? ' (expected image created)' : ''}`,
+    );
     expect(diff.meanAbsDiff).toBeLessThan(8);
     // drag the divider to 30%, then nudge it with the keyboard
     const box = (await page.locator('#swipe-divider .swipe-handle').boundingBox())!;
@@ -517,7 +588,11 @@ describe.skipIf(!haveChromium())('planning map (demo city)', () => {
     await page.mouse.down();
     await page.mouse.move(rect.x + rect.width * 0.3, box.y, { steps: 5 });
     await page.mouse.up();
-    const dragged = await page.evaluate(() => ({ f: window.__beatplan!.swipe!.fraction, clip: document.getElementById('map-b')!.style.clipPath, x: window.__beatplan!.swipe!.dividerX }));
+    const dragged = await page.evaluate(() => ({
+      f: window.__beatplan!.swipe!.fraction,
+      clip: document.getElementById('map-b')!.style.clipPath,
+      x: window.__beatplan!.swipe!.dividerX,
+    }));
     expect(dragged.f).toBeCloseTo(0.3, 2);
     expect(dragged.clip).toBe(`inset(0px 0px 0px ${dragged.x}px)`);
     await page.focus('#swipe-divider');
@@ -525,7 +600,10 @@ describe.skipIf(!haveChromium())('planning map (demo city)', () => {
     expect(await page.getAttribute('#swipe-divider', 'aria-valuenow')).toBe('32');
     // plan B follows the camera; the tooltip names the plan under the pointer
     await page.evaluate(() => window.__beatplan!.map.panBy([60, 30], { duration: 0 }));
-    const centres = await page.evaluate(() => [window.__beatplan!.map.getCenter().toArray(), window.__beatplan!.swipe!.map.getCenter().toArray()]);
+    const centres = await page.evaluate(() => [
+      window.__beatplan!.map.getCenter().toArray(),
+      window.__beatplan!.swipe!.map.getCenter().toArray(),
+    ]);
     expect(centres[1]).toEqual(centres[0]);
     const cell = await page.evaluate(() => {
       const a = window.__beatplan!;
@@ -539,7 +617,7 @@ describe.skipIf(!haveChromium())('planning map (demo city)', () => {
       for (let i = 0; i < m.cellCount; i++) {
         const p = a.map.project([m.centroid[2 * i]!, m.centroid[2 * i + 1]!]);
         const d = Math.hypot(p.x - tx, p.y - ty);
-        if (d < bestD) ((bestD = d), (best = { x: c.left + p.x, y: c.top + p.y, beat: m.beatIds[m.beatOf[i]!] }));
+        if (d < bestD) (bestD = d), (best = { x: c.left + p.x, y: c.top + p.y, beat: m.beatIds[m.beatOf[i]!] });
       }
       return best;
     });
@@ -552,7 +630,13 @@ describe.skipIf(!haveChromium())('planning map (demo city)', () => {
     // the heat layer shows on both sides
     await page.mouse.move(5, 5);
     await page.keyboard.press('i');
-    await page.waitForFunction(() => window.__beatplan!.swipe!.map.getLayoutProperty('bp-incidents-heat', 'visibility') === 'visible' && window.__beatplan!.map.getLayoutProperty('bp-incidents-heat', 'visibility') === 'visible', null, { timeout: 60_000 });
+    await page.waitForFunction(
+      () =>
+        window.__beatplan!.swipe!.map.getLayoutProperty('bp-incidents-heat', 'visibility') === 'visible' &&
+        window.__beatplan!.map.getLayoutProperty('bp-incidents-heat', 'visibility') === 'visible',
+      null,
+      { timeout: 60_000 },
+    );
     await mapsIdle();
     saveArtifact('swipe-heat.png', await page.screenshot());
     await page.keyboard.press('i');
@@ -569,8 +653,12 @@ describe.skipIf(!haveChromium())('planning map (demo city)', () => {
     await page.evaluate(() => window.__beatplan!.selectBeat(0, true));
     await page.click('#tab-beat');
     await page.waitForSelector('[data-testid=response-figures][data-status=ready]', { timeout: 60_000 });
-    const rows = await page.$$eval('[data-testid=response-figures] tbody tr', (trs) => trs.map((tr) => [tr.querySelector('th')!.textContent, tr.querySelector('td')!.textContent]));
-    console.log(`response figures: first answer ${(await page.evaluate(() => window.__beatplan!.loadTimings.responseMs as number)).toFixed(0)} ms; ${rows.map((r) => r.join(' ')).join('; ')}`);
+    const rows = await page.$$eval('[data-testid=response-figures] tbody tr', (trs) =>
+      trs.map((tr) => [tr.querySelector('th')!.textContent, tr.querySelector('td')!.textContent]),
+    );
+    console.log(
+      `response figures: first answer ${(await page.evaluate(() => window.__beatplan!.loadTimings.responseMs as number)).toFixed(0)} ms; ${rows.map((r) => r.join(' ')).join('; ')}`,
+    );
     expect(rows).toHaveLength(RESPONSE_ROWS);
     expect(rows[0]![0]).toBe('Mean travel time');
     expect(rows[0]![1]).toMatch(/^\d+(\.\d+)? min$/);
@@ -583,34 +671,57 @@ describe.skipIf(!haveChromium())('planning map (demo city)', () => {
     page.off('request', onRequest);
     expect(requests.filter((u) => u.includes('/response'))).toEqual([]);
     // officers-on-duty what-if (no roster): the steppers start from the officers the figures assume
-    const steppers = await page.$$eval('[data-testid=units-whatif] input[data-shift]', (is) => is.map((i) => ({ id: i.id, shift: i.getAttribute('data-shift')!, value: (i as HTMLInputElement).value })));
+    const steppers = await page.$$eval('[data-testid=units-whatif] input[data-shift]', (is) =>
+      is.map((i) => ({ id: i.id, shift: i.getAttribute('data-shift')!, value: (i as HTMLInputElement).value })),
+    );
     expect(steppers.length).toBeGreaterThan(1);
     expect(steppers.every((x) => /^\d+$/.test(x.value))).toBe(true);
     expect(await page.inputValue('#units-whatif-saturation')).toBe('60');
     // one officer figure per shift on the card, named, equal to the stepper's starting number (no staffing yet)
-    const cardOfficers = await page.$$eval('[data-testid=beat-card] [data-testid=beat-officers]', (tds) => tds.map((td) => [td.getAttribute('data-shift'), td.textContent]));
+    const cardOfficers = await page.$$eval('[data-testid=beat-card] [data-testid=beat-officers]', (tds) =>
+      tds.map((td) => [td.getAttribute('data-shift'), td.textContent]),
+    );
     expect(cardOfficers).toEqual(steppers.map((x) => [x.shift, `the time model needs ${x.value}`]));
     const evening = steppers.at(-1)!;
     // the model cannot run it (422): the API's detail is shown as a refusal
     await page.route('**/api/v1/plans/*/response/whatif', (r) =>
-      r.fulfill({ status: 422, contentType: 'application/problem+json', body: JSON.stringify({ type: 'about:blank', title: 'Unprocessable', status: 422, code: 'INFEASIBLE', detail: `shift ${evening.shift} over 100% utilisation` }) }),
+      r.fulfill({
+        status: 422,
+        contentType: 'application/problem+json',
+        body: JSON.stringify({
+          type: 'about:blank',
+          title: 'Unprocessable',
+          status: 422,
+          code: 'INFEASIBLE',
+          detail: `shift ${evening.shift} over 100% utilisation`,
+        }),
+      }),
     );
     await page.fill('#units-whatif-saturation', '95');
     await page.click('#units-whatif-run');
     await page.waitForSelector('[data-testid=units-whatif][data-status=refused]', { timeout: 10_000 });
-    expect(await page.textContent('[data-testid=units-whatif-refusal]')).toBe(`The model cannot run this what-if: shift ${evening.shift} over 100% utilisation`);
+    expect(await page.textContent('[data-testid=units-whatif-refusal]')).toBe(
+      `The model cannot run this what-if: shift ${evening.shift} over 100% utilisation`,
+    );
     await page.unroute('**/api/v1/plans/*/response/whatif');
     // two more officers in the evening, from the keyboard: the beat's officers and utilisation change
     await page.fill('#units-whatif-saturation', '60');
     await page.fill(`#${evening.id}`, String(Number(evening.value) + 2));
     await page.press(`#${evening.id}`, 'Enter');
     await page.waitForSelector('[data-testid=units-whatif]:not([data-status=running]):not([data-status=refused])', { timeout: 60_000 });
-    expect(await page.getAttribute('[data-testid=units-whatif]', 'data-status'), (await page.textContent('[data-testid=units-whatif]')) ?? '').toBe('done');
+    expect(
+      await page.getAttribute('[data-testid=units-whatif]', 'data-status'),
+      (await page.textContent('[data-testid=units-whatif]')) ?? '',
+    ).toBe('done');
     const unitsRows = Object.fromEntries(
-      await page.$$eval('[data-testid=units-whatif-figures] tbody tr', (trs) => trs.map((tr) => [tr.getAttribute('data-key')!, Array.from(tr.querySelectorAll('td'), (td) => td.textContent!)] as const)),
+      await page.$$eval('[data-testid=units-whatif-figures] tbody tr', (trs) =>
+        trs.map((tr) => [tr.getAttribute('data-key')!, Array.from(tr.querySelectorAll('td'), (td) => td.textContent!)] as const),
+      ),
     );
     console.log(
-      `officers what-if in ${(await page.evaluate(() => window.__beatplan!.loadTimings.unitsWhatIfMs as number)).toFixed(0)} ms: ${Object.entries(unitsRows)
+      `officers what-if in ${(await page.evaluate(() => window.__beatplan!.loadTimings.unitsWhatIfMs as number)).toFixed(0)} ms: ${Object.entries(
+        unitsRows,
+      )
         .map(([k, r]) => `${k} ${r[0]} → ${r[1]} ${r[2]}`)
         .join('; ')}`,
     );
@@ -619,9 +730,15 @@ describe.skipIf(!haveChromium())('planning map (demo city)', () => {
     expect(parseFloat(unitsRows.rho![1]!)).toBeLessThan(parseFloat(unitsRows.rho![0]!));
     expect(unitsRows.rho![2]).toBe('▼ better');
     const cardBeat = await page.evaluate(() => window.__beatplan!.model!.beatIds[window.__beatplan!.selectedBeat!] as string);
-    expect(await page.textContent('[data-testid=units-whatif-scenario]')).toBe(`Scenario: shift ${evening.shift}: ${Number(evening.value) + 2} officers on duty in beat ${cardBeat}.`);
-    expect(await page.textContent('[data-testid=units-whatif-city]')).toMatch(/^City: mean travel time [\d.]+ min → [\d.]+ min.*; calls answered from another beat [\d.]+% → [\d.]+%/);
-    expect(await page.textContent('[data-testid=units-whatif]')).toContain(`Officers in this beat: shift ${evening.shift} ${evening.value} → ${Number(evening.value) + 2}.`);
+    expect(await page.textContent('[data-testid=units-whatif-scenario]')).toBe(
+      `Scenario: shift ${evening.shift}: ${Number(evening.value) + 2} officers on duty in beat ${cardBeat}.`,
+    );
+    expect(await page.textContent('[data-testid=units-whatif-city]')).toMatch(
+      /^City: mean travel time [\d.]+ min → [\d.]+ min.*; calls answered from another beat [\d.]+% → [\d.]+%/,
+    );
+    expect(await page.textContent('[data-testid=units-whatif]')).toContain(
+      `Officers in this beat: shift ${evening.shift} ${evening.value} → ${Number(evening.value) + 2}.`,
+    );
     // the stepper keeps the number asked for, and the keyboard focus
     expect(await page.inputValue(`#${evening.id}`)).toBe(String(Number(evening.value) + 2));
     expect(await page.evaluate(() => document.activeElement?.id)).toBe(evening.id);
@@ -632,9 +749,15 @@ describe.skipIf(!haveChromium())('planning map (demo city)', () => {
     await page.fill('#whatif-count', '10');
     await page.click('#whatif-run');
     await page.waitForSelector('[data-testid=whatif][data-status=done], [data-testid=whatif][data-status=error]', { timeout: 120_000 });
-    expect(await page.getAttribute('[data-testid=whatif]', 'data-status'), (await page.textContent('[data-testid=whatif]')) ?? '').toBe('done');
-    const compared = await page.$$eval('[data-testid=whatif-figures] tbody tr', (trs) => trs.map((tr) => Array.from(tr.querySelectorAll('td'), (td) => td.textContent)));
-    console.log(`what-if in ${(await page.evaluate(() => window.__beatplan!.loadTimings.whatIfMs as number)).toFixed(0)} ms: ${compared.map((r) => `${r[0]} → ${r[1]} ${r[2]}`).join('; ')}`);
+    expect(await page.getAttribute('[data-testid=whatif]', 'data-status'), (await page.textContent('[data-testid=whatif]')) ?? '').toBe(
+      'done',
+    );
+    const compared = await page.$$eval('[data-testid=whatif-figures] tbody tr', (trs) =>
+      trs.map((tr) => Array.from(tr.querySelectorAll('td'), (td) => td.textContent)),
+    );
+    console.log(
+      `what-if in ${(await page.evaluate(() => window.__beatplan!.loadTimings.whatIfMs as number)).toFixed(0)} ms: ${compared.map((r) => `${r[0]} → ${r[1]} ${r[2]}`).join('; ')}`,
+    );
     expect(compared).toHaveLength(RESPONSE_ROWS);
     expect(compared.some(([before, after]) => before !== after)).toBe(true);
     expect(await page.textContent('[data-testid=whatif-scenario]')).toContain(`10 officers out in shift ${shifts.at(-1)}; workload × 3`);
@@ -651,7 +774,9 @@ describe.skipIf(!haveChromium())('planning map (demo city)', () => {
     const shot = await page.screenshot();
     saveArtifact('beat-card.png', shot);
     const diff = await compareScreenshot(page, shot, 'beat-card.png');
-    console.log(`beat-card.png: mean abs difference ${diff.meanAbsDiff.toFixed(2)} / 255 per channel${diff.created ? ' (expected image created)' : ''}`);
+    console.log(
+      `beat-card.png: mean abs difference ${diff.meanAbsDiff.toFixed(2)} / 255 per channel${diff.created ? ' (expected image created)' : ''}`,
+    );
     expect(diff.meanAbsDiff).toBeLessThan(8);
     expect(unexpectedErrors()).toEqual([]);
   }, 180_000);
@@ -662,7 +787,10 @@ describe.skipIf(!haveChromium())('planning map (demo city)', () => {
     expect(dl.suggestedFilename()).toMatch(/-beats\.geojson$/);
     const path = join(ARTIFACTS, 'export-beats.geojson');
     await dl.saveAs(path);
-    const fc = JSON.parse(readFileSync(path, 'utf8')) as { type: string; features: Array<{ geometry: { type: string }; properties: { id: string } }> };
+    const fc = JSON.parse(readFileSync(path, 'utf8')) as {
+      type: string;
+      features: Array<{ geometry: { type: string }; properties: { id: string } }>;
+    };
     expect(fc.type).toBe('FeatureCollection');
     expect(fc.features).toHaveLength(40);
     expect(fc.features.every((f) => f.geometry.type === 'Polygon' || f.geometry.type === 'MultiPolygon')).toBe(true);
@@ -676,10 +804,11 @@ describe.skipIf(!haveChromium())('planning map (demo city)', () => {
     expect([sheet.width, sheet.height]).toEqual([L.width, L.height]);
     const pixels = ([x, y, w, h]: [number, number, number, number]) => {
       const out: Array<[number, number, number]> = [];
-      for (let r = y; r < y + h; r++) for (let c = x; c < x + w; c++) {
-        const k = 4 * (r * sheet.width + c);
-        out.push([sheet.data[k]!, sheet.data[k + 1]!, sheet.data[k + 2]!]);
-      }
+      for (let r = y; r < y + h; r++)
+        for (let c = x; c < x + w; c++) {
+          const k = 4 * (r * sheet.width + c);
+          out.push([sheet.data[k]!, sheet.data[k + 1]!, sheet.data[k + 2]!]);
+        }
       return out;
     };
     const dark = (px: Array<[number, number, number]>) => px.filter(([r, g, b]) => r < 40 && g < 40 && b < 40).length;
@@ -696,7 +825,9 @@ describe.skipIf(!haveChromium())('planning map (demo city)', () => {
 
   it('staffs the plan from the roster and exports the assignments CSV (commander)', async () => {
     await page.click('#tab-staffing');
-    await page.waitForFunction(() => (document.getElementById('roster-select') as HTMLSelectElement).options.length > 0, null, { timeout: 10_000 });
+    await page.waitForFunction(() => (document.getElementById('roster-select') as HTMLSelectElement).options.length > 0, null, {
+      timeout: 10_000,
+    });
     await page.click('#staff-run');
     await page.waitForSelector('[data-testid=staffing-table]', { timeout: 120_000 });
     await page.click('#tab-export');
@@ -709,25 +840,53 @@ describe.skipIf(!haveChromium())('planning map (demo city)', () => {
     // the beat card's rostered number per shift is the staffing table's (the assignments' allocated)
     await page.evaluate(() => window.__beatplan!.selectBeat(0));
     const cardBeat = (await page.getAttribute('[data-testid=beat-card]', 'data-beat'))!;
-    const allocated = new Map(lines.slice(1).map((l) => l.split(',')).filter((c) => c[0] === cardBeat).map((c) => [c[2]!, c[5]!]));
-    const card = await page.$$eval('[data-testid=beat-card] [data-testid=beat-officers]', (tds) => tds.map((td) => [td.getAttribute('data-shift')!, td.textContent!] as const));
+    const allocated = new Map(
+      lines
+        .slice(1)
+        .map((l) => l.split(','))
+        .filter((c) => c[0] === cardBeat)
+        .map((c) => [c[2]!, c[5]!]),
+    );
+    const card = await page.$$eval('[data-testid=beat-card] [data-testid=beat-officers]', (tds) =>
+      tds.map((td) => [td.getAttribute('data-shift')!, td.textContent!] as const),
+    );
     expect(card.length).toBeGreaterThan(1);
-    for (const [shift, text] of card) expect(text, `beat ${cardBeat} shift ${shift}`).toMatch(new RegExp(`^${allocated.get(shift) ?? 0} rostered`));
+    for (const [shift, text] of card)
+      expect(text, `beat ${cardBeat} shift ${shift}`).toMatch(new RegExp(`^${allocated.get(shift) ?? 0} rostered`));
   }, 180_000);
 
-  it('replays last period\'s calls on the staffing of this version: city and beat figures beside the model\'s (commander)', async () => {
+  it("replays last period's calls on the staffing of this version: city and beat figures beside the model's (commander)", async () => {
     await page.click('#tab-metrics');
     await page.waitForSelector('[data-testid=replay-city][data-status=none]', { timeout: 30_000 });
     await page.waitForSelector('#replay-run:not([disabled])', { timeout: 30_000 });
     await page.click('#replay-run');
-    await page.waitForSelector('[data-testid=replay-city][data-status=ready], [data-testid=replay-city][data-status=error]', { timeout: 180_000 });
-    expect(await page.getAttribute('[data-testid=replay-city]', 'data-status'), (await page.textContent('[data-testid=replay-city]')) ?? '').toBe('ready');
+    await page.waitForSelector('[data-testid=replay-city][data-status=ready], [data-testid=replay-city][data-status=error]', {
+      timeout: 180_000,
+    });
+    expect(
+      await page.getAttribute('[data-testid=replay-city]', 'data-status'),
+      (await page.textContent('[data-testid=replay-city]')) ?? '',
+    ).toBe('ready');
     const [id, v] = await page.evaluate(() => [window.__beatplan!.plan!.id, window.__beatplan!.plan!.version] as const);
-    const { items } = (await (await stack.api(`/plans/${id}/simulations?version=${v}`, { role: 'analyst' })).json()) as { items: Array<{ jobId: string; status: string }> };
+    const { items } = (await (await stack.api(`/plans/${id}/simulations?version=${v}`, { role: 'analyst' })).json()) as {
+      items: Array<{ jobId: string; status: string }>;
+    };
     expect(items[0]!.status).toBe('succeeded');
-    type Fig = { calls: number; utilisation: number; crossBeatShare: number; queuedShare: number; response: { meanMinutes: number; p90Minutes: number } };
-    const sim = (await (await stack.api(`/plans/${id}/simulations/${items[0]!.jobId}`, { role: 'analyst' })).json()) as { city: Fig; beats: Array<Fig & { id: string }> };
-    const rowsOf = (sel: string) => page.$$eval(`${sel} tbody tr`, (trs) => Object.fromEntries(trs.map((tr) => [tr.getAttribute('data-key')!, tr.querySelector('td')!.textContent!])));
+    type Fig = {
+      calls: number;
+      utilisation: number;
+      crossBeatShare: number;
+      queuedShare: number;
+      response: { meanMinutes: number; p90Minutes: number };
+    };
+    const sim = (await (await stack.api(`/plans/${id}/simulations/${items[0]!.jobId}`, { role: 'analyst' })).json()) as {
+      city: Fig;
+      beats: Array<Fig & { id: string }>;
+    };
+    const rowsOf = (sel: string) =>
+      page.$$eval(`${sel} tbody tr`, (trs) =>
+        Object.fromEntries(trs.map((tr) => [tr.getAttribute('data-key')!, tr.querySelector('td')!.textContent!])),
+      );
     const expectRows = (rows: Record<string, string>, f: Fig) => {
       expect(Number(rows.responseMean!.replace(' min', ''))).toBeCloseTo(f.response.meanMinutes, 1);
       expect(Number(rows.responseP90!.replace(' min', ''))).toBeCloseTo(f.response.p90Minutes, 1);
@@ -737,7 +896,11 @@ describe.skipIf(!haveChromium())('planning map (demo city)', () => {
       expect(rows.calls).toBe(f.calls.toLocaleString('en-GB'));
     };
     const city = await rowsOf('[data-testid=replay-city]');
-    console.log(`replayed calls (city): ${Object.entries(city).map(([k, x]) => `${k} ${x}`).join('; ')}`);
+    console.log(
+      `replayed calls (city): ${Object.entries(city)
+        .map(([k, x]) => `${k} ${x}`)
+        .join('; ')}`,
+    );
     expect(sim.city.calls).toBeGreaterThan(1000);
     expectRows(city, sim.city);
     // the beat card: the beat's replayed figures under the time model's
@@ -766,7 +929,11 @@ describe.skipIf(!haveChromium())('planning map (demo city)', () => {
       await mapsIdle(vp);
       const model = await vp.evaluate(() => {
         const m = window.__beatplan!.model!;
-        return { privacy: m.privacy, shifts: m.detail?.shifts ?? null, suppressed: Array.from(m.workloadHours as Float64Array).filter(Number.isNaN).length };
+        return {
+          privacy: m.privacy,
+          shifts: m.detail?.shifts ?? null,
+          suppressed: Array.from(m.workloadHours as Float64Array).filter(Number.isNaN).length,
+        };
       });
       expect(model.privacy).toEqual({ k: 5, method: 'h3-pooling' });
       expect(model.shifts).toEqual([]);
@@ -800,7 +967,9 @@ describe.skipIf(!haveChromium())('planning map (demo city)', () => {
       const shot = await vp.screenshot();
       saveArtifact('viewer.png', shot);
       const diff = await compareScreenshot(vp, shot, 'viewer.png');
-      console.log(`viewer.png: mean abs difference ${diff.meanAbsDiff.toFixed(2)} / 255 per channel${diff.created ? ' (expected image created)' : ''}`);
+      console.log(
+        `viewer.png: mean abs difference ${diff.meanAbsDiff.toFixed(2)} / 255 per channel${diff.created ? ' (expected image created)' : ''}`,
+      );
       expect(diff.meanAbsDiff).toBeLessThan(8);
       expect(await axeViolations(vp)).toEqual([]);
       expect(errors).toEqual([]);
@@ -817,17 +986,31 @@ describe.skipIf(!haveChromium())('planning map (demo city)', () => {
     await p.addInitScript((t) => sessionStorage.setItem('beatplan.token', t), stack.tokens.commander);
     // an older API: no such route
     await p.route('**/api/v1/plans/*/incidents*', (r) =>
-      r.fulfill({ status: 404, contentType: 'application/problem+json', body: JSON.stringify({ type: 'about:blank', title: 'Not Found', status: 404, code: 'NOT_FOUND', detail: `no resource at GET ${new URL(r.request().url()).pathname}` }) }),
+      r.fulfill({
+        status: 404,
+        contentType: 'application/problem+json',
+        body: JSON.stringify({
+          type: 'about:blank',
+          title: 'Not Found',
+          status: 404,
+          code: 'NOT_FOUND',
+          detail: `no resource at GET ${new URL(r.request().url()).pathname}`,
+        }),
+      }),
     );
     try {
       await p.goto(`${stack.url}/?plan=${planId}`);
       await p.waitForFunction(() => window.__beatplan?.ready === true, null, { timeout: 60_000 });
       await p.keyboard.press('i');
       await p.waitForSelector('#heat-toggle:disabled', { timeout: 30_000 });
-      expect(await p.getAttribute('#heat-toggle', 'title')).toMatch(/^The incidents heat layer is not available on this server \(GET .*\/incidents\?version=\d+ answered 404\)\.$/);
+      expect(await p.getAttribute('#heat-toggle', 'title')).toMatch(
+        /^The incidents heat layer is not available on this server \(GET .*\/incidents\?version=\d+ answered 404\)\.$/,
+      );
       expect(await p.textContent('#status')).toMatch(/not available on this server/);
       expect(await p.getAttribute('#status', 'role')).toBe('alert');
-      expect(await p.evaluate(() => [window.__beatplan!.heatOn, window.__beatplan!.map.getLayoutProperty('bp-incidents-heat', 'visibility')])).toEqual([false, 'none']);
+      expect(
+        await p.evaluate(() => [window.__beatplan!.heatOn, window.__beatplan!.map.getLayoutProperty('bp-incidents-heat', 'visibility')]),
+      ).toEqual([false, 'none']);
       expect(errors).toEqual([]);
     } finally {
       await ctx.close();
@@ -854,16 +1037,30 @@ describe.skipIf(!haveChromium())('planning map (demo city)', () => {
     const newId = (await page.getAttribute('[data-testid=replan-result]', 'data-plan'))!;
     expect(newId).not.toBe(parent);
     // the figures are the API's comparison of parent and new plan, and the map shows the moved cells
-    const answer = (await (await stack.api(`/plans/${parent}/compare?with=${newId}`, { role: 'analyst' })).json()) as { changedCells: { count: number; share: number }; metrics: { a: { workload: { maxOverMean: number }; compactness: { polsbyPopperMean: number } }; b: { workload: { maxOverMean: number }; compactness: { polsbyPopperMean: number } } } };
+    const answer = (await (await stack.api(`/plans/${parent}/compare?with=${newId}`, { role: 'analyst' })).json()) as {
+      changedCells: { count: number; share: number };
+      metrics: {
+        a: { workload: { maxOverMean: number }; compactness: { polsbyPopperMean: number } };
+        b: { workload: { maxOverMean: number }; compactness: { polsbyPopperMean: number } };
+      };
+    };
     const text = (await page.textContent('[data-testid=replan-result] p'))!;
-    console.log(`re-plan at a 5% budget: ${text}; balance ${answer.metrics.a.workload.maxOverMean.toFixed(3)} → ${answer.metrics.b.workload.maxOverMean.toFixed(3)}; compactness ${answer.metrics.a.compactness.polsbyPopperMean.toFixed(3)} → ${answer.metrics.b.compactness.polsbyPopperMean.toFixed(3)}`);
+    console.log(
+      `re-plan at a 5% budget: ${text}; balance ${answer.metrics.a.workload.maxOverMean.toFixed(3)} → ${answer.metrics.b.workload.maxOverMean.toFixed(3)}; compactness ${answer.metrics.a.compactness.polsbyPopperMean.toFixed(3)} → ${answer.metrics.b.compactness.polsbyPopperMean.toFixed(3)}`,
+    );
     expect(answer.changedCells.count).toBeGreaterThan(0);
     expect(answer.metrics.b.workload.maxOverMean).toBeLessThanOrEqual(answer.metrics.a.workload.maxOverMean + 1e-9);
     expect(text).toContain(`${answer.changedCells.count.toLocaleString('en-GB')} cells`);
-    const figures = await page.$$eval('[data-testid=replan-result] tbody tr', (trs) => trs.map((tr) => [tr.getAttribute('data-key'), ...Array.from(tr.querySelectorAll('td'), (td) => Number(td.textContent))]));
+    const figures = await page.$$eval('[data-testid=replan-result] tbody tr', (trs) =>
+      trs.map((tr) => [tr.getAttribute('data-key'), ...Array.from(tr.querySelectorAll('td'), (td) => Number(td.textContent))]),
+    );
     expect(figures).toEqual([
       ['balance', expect.closeTo(answer.metrics.a.workload.maxOverMean, 1), expect.closeTo(answer.metrics.b.workload.maxOverMean, 1)],
-      ['compactness', expect.closeTo(answer.metrics.a.compactness.polsbyPopperMean, 1), expect.closeTo(answer.metrics.b.compactness.polsbyPopperMean, 1)],
+      [
+        'compactness',
+        expect.closeTo(answer.metrics.a.compactness.polsbyPopperMean, 1),
+        expect.closeTo(answer.metrics.b.compactness.polsbyPopperMean, 1),
+      ],
     ]);
     await page.waitForSelector('[data-testid=changed-count]');
     expect(Number(await page.getAttribute('[data-testid=changed-count]', 'data-count'))).toBe(answer.changedCells.count);

@@ -8,7 +8,20 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EDGE_OUTLINE_MINZOOM } from '../../packages/map-ui/src/map-style.js';
 import { panFps } from './chicago-map.js';
-import { buildUi, CHROMIUM, CHROMIUM_ARGS, createPlan, fitPlan, haveChromium, playwright, saveArtifact, startStack, syntheticCity, upload, type Stack } from './harness.js';
+import {
+  buildUi,
+  CHROMIUM,
+  CHROMIUM_ARGS,
+  createPlan,
+  fitPlan,
+  haveChromium,
+  playwright,
+  type Stack,
+  saveArtifact,
+  startStack,
+  syntheticCity,
+  upload,
+} from './harness.js';
 
 describe.skipIf(!haveChromium())('planning map performance (≈40k cells)', () => {
   let uiDir: string;
@@ -24,7 +37,11 @@ describe.skipIf(!haveChromium())('planning map performance (≈40k cells)', () =
     const city = syntheticCity(24.5, 17, 16, 60_000);
     const boundary = await upload(stack, 'boundary', city.boundary, 'application/geo+json');
     const incidents = await upload(stack, 'incidents', city.incidents, 'text/csv');
-    const r = await stack.api('/datasets/beats?idField=beat', { method: 'POST', headers: { 'Content-Type': 'application/geo+json' }, body: city.beats });
+    const r = await stack.api('/datasets/beats?idField=beat', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/geo+json' },
+      body: city.beats,
+    });
     const existing = ((await r.json()) as { id: string }).id;
     const t0 = performance.now();
     planId = await createPlan(stack, { boundary, incidents, existing, resolution: 10, method: 'import', name: 'Chicago-sized' }, 600_000);
@@ -51,10 +68,14 @@ describe.skipIf(!haveChromium())('planning map performance (≈40k cells)', () =
     await page.waitForFunction(() => window.__beatplan!.map.loaded() && window.__beatplan!.map.areTilesLoaded(), null, { timeout: 60_000 });
     const loadMs = Date.now() - t0;
     const cells = await page.evaluate(() => window.__beatplan!.model!.cellCount);
-    console.log(`40k plan: ${cells} cells, ${await page.evaluate(() => window.__beatplan!.model!.beatIds.length)} beats, page load to first full render ${loadMs} ms`);
+    console.log(
+      `40k plan: ${cells} cells, ${await page.evaluate(() => window.__beatplan!.model!.beatIds.length)} beats, page load to first full render ${loadMs} ms`,
+    );
     expect(cells).toBeGreaterThan(30_000);
     await page.waitForFunction(() => window.__beatplan!.loadTimings.firstIdleMs !== undefined, null, { timeout: 60_000 });
-    console.log(`load phases (ms): ${JSON.stringify(await page.evaluate(() => Object.fromEntries(Object.entries(window.__beatplan!.loadTimings).map(([k, v]) => [k, Math.round(v as number)]))))}`);
+    console.log(
+      `load phases (ms): ${JSON.stringify(await page.evaluate(() => Object.fromEntries(Object.entries(window.__beatplan!.loadTimings).map(([k, v]) => [k, Math.round(v as number)]))))}`,
+    );
     // one frame of this scene in this browser, for reference (headless Chromium renders WebGL in software)
     const frameTimes = () =>
       page.evaluate(async () => {
@@ -74,7 +95,12 @@ describe.skipIf(!haveChromium())('planning map performance (≈40k cells)', () =
         labels.forEach((e) => (e.style.display = 'none'));
         const noLabels = await frame();
         labels.forEach((e) => (e.style.display = ''));
-        return { all: await frame(), withoutOutlines: await toggle('bp-beat-outlines'), withoutCellFill: await toggle('bp-cells-fill'), withoutLabels: noLabels };
+        return {
+          all: await frame(),
+          withoutOutlines: await toggle('bp-beat-outlines'),
+          withoutCellFill: await toggle('bp-cells-fill'),
+          withoutLabels: noLabels,
+        };
       });
     console.log(`one repaint of the whole city (ms): ${JSON.stringify(await frameTimes())}`);
     saveArtifact('perf-overview.png', await page.screenshot());
@@ -90,7 +116,11 @@ describe.skipIf(!haveChromium())('planning map performance (≈40k cells)', () =
       const cy = mine.reduce((s, i) => s + m.centroid[2 * i + 1]!, 0) / mine.length;
       const ring = new Set<number>();
       for (const i of mine) for (let k = m.nbrStart[i]!; k < m.nbrStart[i + 1]!; k++) if (m.beatOf[m.nbr[k]!] !== x) ring.add(m.nbr[k]!);
-      const ordered = [...ring].sort((p, q) => Math.atan2(m.centroid[2 * p + 1]! - cy, m.centroid[2 * p]! - cx) - Math.atan2(m.centroid[2 * q + 1]! - cy, m.centroid[2 * q]! - cx));
+      const ordered = [...ring].sort(
+        (p, q) =>
+          Math.atan2(m.centroid[2 * p + 1]! - cy, m.centroid[2 * p]! - cx) -
+          Math.atan2(m.centroid[2 * q + 1]! - cy, m.centroid[2 * q]! - cx),
+      );
       const take = ordered.slice(0, 50);
       a.selectBeat(x);
       a.map.jumpTo({ center: [cx, cy], zoom: 14 });
@@ -145,25 +175,33 @@ describe.skipIf(!haveChromium())('planning map performance (≈40k cells)', () =
       for (let k = 0; k < 3; k++) await new Promise<void>((ok) => (map.once('render', () => ok()), map.triggerRepaint()));
       return Math.round((performance.now() - t) / 3);
     });
-    console.log(`heat layer on ${h.bins} bins: fetch ${Math.round(h.fetchMs!)} ms, points ${Math.round(h.pointsMs!)} ms, toggle → drawn ${Math.round(h.renderMs!)} ms; one repaint with the heat ${repaint} ms`);
+    console.log(
+      `heat layer on ${h.bins} bins: fetch ${Math.round(h.fetchMs!)} ms, points ${Math.round(h.pointsMs!)} ms, toggle → drawn ${Math.round(h.renderMs!)} ms; one repaint with the heat ${repaint} ms`,
+    );
     saveArtifact('perf-heat.png', await page.screenshot());
     expect(h.bins).toBeGreaterThan(10_000);
     await page.keyboard.press('i');
     // response figures of a 272-beat plan: the first answer for a version is computed by the API
     await page.evaluate(() => window.__beatplan!.selectBeat(0));
     await page.click('#tab-beat');
-    await page.waitForSelector('[data-testid=response-figures][data-status=ready], [data-testid=response-figures][data-status=error]', { timeout: 300_000 });
+    await page.waitForSelector('[data-testid=response-figures][data-status=ready], [data-testid=response-figures][data-status=error]', {
+      timeout: 300_000,
+    });
     const status = await page.getAttribute('[data-testid=response-figures]', 'data-status');
-    console.log(`response figures (272 beats): ${status}, first answer ${Math.round(await page.evaluate(() => window.__beatplan!.loadTimings.responseMs as number))} ms`);
+    console.log(
+      `response figures (272 beats): ${status}, first answer ${Math.round(await page.evaluate(() => window.__beatplan!.loadTimings.responseMs as number))} ms`,
+    );
     expect(status, (await page.textContent('[data-testid=response-figures]')) ?? '').toBe('ready');
     expect(errors).toEqual([]);
   }, 600_000);
 
-  it('city-wide view: fills each beat as one merged area (no cell drawn), and pans within the machine\'s frame budget', async () => {
+  it("city-wide view: fills each beat as one merged area (no cell drawn), and pans within the machine's frame budget", async () => {
     await page.evaluate(() => window.__beatplan!.selectBeat(null));
     await page.keyboard.press('v');
     await fitPlan(page);
-    await page.waitForFunction(() => window.__beatplan!.map.loaded() && window.__beatplan!.map.areTilesLoaded(), null, { timeout: 120_000 });
+    await page.waitForFunction(() => window.__beatplan!.map.loaded() && window.__beatplan!.map.areTilesLoaded(), null, {
+      timeout: 120_000,
+    });
     const drawn = await page.evaluate(() => {
       const map = window.__beatplan!.map;
       return {
@@ -180,7 +218,10 @@ describe.skipIf(!haveChromium())('planning map performance (≈40k cells)', () =
     // the machine's own cost of a frame: the same map with nothing but the background drawn
     const emptyMs = await page.evaluate(async () => {
       const map = window.__beatplan!.map;
-      const shown = map.getStyle().layers.filter((l) => l.id !== 'bp-background' && map.getLayoutProperty(l.id, 'visibility') !== 'none').map((l) => l.id);
+      const shown = map
+        .getStyle()
+        .layers.filter((l) => l.id !== 'bp-background' && map.getLayoutProperty(l.id, 'visibility') !== 'none')
+        .map((l) => l.id);
       for (const id of shown) map.setLayoutProperty(id, 'visibility', 'none');
       const labels = document.querySelector<HTMLElement>('.beat-labels')!;
       labels.style.display = 'none';
@@ -198,7 +239,9 @@ describe.skipIf(!haveChromium())('planning map performance (≈40k cells)', () =
     // 20 frames/s (the target), or where an empty frame alone costs over 10 ms (software WebGL on a busy machine), 1 / (5 × that):
     // a pan frame also moves the camera, places tiles and draws the fill, outlines and labels (measured 3.1 and 3.6 × an empty frame)
     const target = Math.min(20, 1000 / (5 * emptyMs));
-    console.log(`40k-cell city-wide pan: ${fps.toFixed(1)} frames/s; an empty frame ${emptyMs.toFixed(0)} ms on this machine; asserted ≥ ${target.toFixed(1)} frames/s`);
+    console.log(
+      `40k-cell city-wide pan: ${fps.toFixed(1)} frames/s; an empty frame ${emptyMs.toFixed(0)} ms on this machine; asserted ≥ ${target.toFixed(1)} frames/s`,
+    );
     expect(fps).toBeGreaterThanOrEqual(target);
     expect(errors).toEqual([]);
   }, 300_000);

@@ -34,7 +34,13 @@ export interface Rect {
  */
 export function regenerates(name: string, regen = process.env.REGEN): boolean {
   if (!regen) return false;
-  return regen === '1' || regen.split(',').map((x) => x.trim()).includes(name);
+  return (
+    regen === '1' ||
+    regen
+      .split(',')
+      .map((x) => x.trim())
+      .includes(name)
+  );
 }
 
 /**
@@ -97,7 +103,9 @@ export async function compareScreenshot(page: Page, actual: Buffer, name: string
   if (!existsSync(expectedPath)) {
     mkdirSync(ARTIFACTS, { recursive: true });
     writeFileSync(join(ARTIFACTS, `actual-${name}`), actual);
-    throw new Error(`no expected image test/browser/expected/${name} (this run's is test-artifacts/actual-${name}); create it locally with REGEN=${name}`);
+    throw new Error(
+      `no expected image test/browser/expected/${name} (this run's is test-artifacts/actual-${name}); create it locally with REGEN=${name}`,
+    );
   }
   const r = await imageDiff(page, actual, readFileSync(expectedPath));
   if (r.meanAbsDiff > 0) {

@@ -8,7 +8,21 @@
 import { rmSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { axeViolations, buildUi, CHROMIUM, CHROMIUM_ARGS, createPlan, demoFile, demoIncidents, haveChromium, playwright, startStack, syntheticCity, upload, type Stack } from './harness.js';
+import {
+  axeViolations,
+  buildUi,
+  CHROMIUM,
+  CHROMIUM_ARGS,
+  createPlan,
+  demoFile,
+  demoIncidents,
+  haveChromium,
+  playwright,
+  type Stack,
+  startStack,
+  syntheticCity,
+  upload,
+} from './harness.js';
 
 interface PlanAnswer {
   id: string;
@@ -61,7 +75,10 @@ describe.skipIf(!haveChromium())('plans panel (demo files)', () => {
     return r.status === 200 ? ((await r.json()) as PlanAnswer) : null;
   };
   /** The row of the plan named exactly `name`. */
-  const rowOf = (name: string) => page.locator('[data-testid=plans-table] tr[data-plan]', { has: page.locator('.plan-name', { hasText: new RegExp(`^${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`) }) });
+  const rowOf = (name: string) =>
+    page.locator('[data-testid=plans-table] tr[data-plan]', {
+      has: page.locator('.plan-name', { hasText: new RegExp(`^${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`) }),
+    });
   const status = () => page.textContent('[data-testid=plans-status]');
 
   it('makes a plan from uploaded demo files (boundary, incidents, current beats) as a job, and opens it', async () => {
@@ -76,16 +93,32 @@ describe.skipIf(!haveChromium())('plans panel (demo files)', () => {
       return route.continue({ postData: JSON.stringify(body) });
     });
     await page.fill('#new-plan-name', 'Demo plan');
-    await page.setInputFiles('#new-plan-boundary', { name: 'boundary.geojson', mimeType: 'application/geo+json', buffer: Buffer.from(demoFile('boundary.geojson')) });
-    await page.setInputFiles('#new-plan-incidents', { name: 'incidents.csv', mimeType: 'text/csv', buffer: Buffer.from(await demoIncidents(20_000)) });
-    await page.setInputFiles('#new-plan-beats', { name: 'beats.geojson', mimeType: 'application/geo+json', buffer: Buffer.from(demoFile('beats.geojson')) });
+    await page.setInputFiles('#new-plan-boundary', {
+      name: 'boundary.geojson',
+      mimeType: 'application/geo+json',
+      buffer: Buffer.from(demoFile('boundary.geojson')),
+    });
+    await page.setInputFiles('#new-plan-incidents', {
+      name: 'incidents.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from(await demoIncidents(20_000)),
+    });
+    await page.setInputFiles('#new-plan-beats', {
+      name: 'beats.geojson',
+      mimeType: 'application/geo+json',
+      buffer: Buffer.from(demoFile('beats.geojson')),
+    });
     await page.fill('#new-plan-idfield', 'beat');
     const progressSeen = page.waitForSelector('#progress:not([hidden])', { timeout: 60_000 }).then(
       () => true,
       () => false,
     );
     await page.click('#new-plan-submit');
-    await page.waitForFunction(() => /is ready|failed/.test(document.querySelector('[data-testid=plans-status]')?.textContent ?? ''), null, { timeout: 300_000 });
+    await page.waitForFunction(
+      () => /is ready|failed/.test(document.querySelector('[data-testid=plans-status]')?.textContent ?? ''),
+      null,
+      { timeout: 300_000 },
+    );
     expect(await status()).toBe('Plan “Demo plan” is ready and on the map.');
     expect(await progressSeen).toBe(true);
     const planId = await page.evaluate(() => window.__beatplan!.plan!.id);
@@ -94,10 +127,25 @@ describe.skipIf(!haveChromium())('plans panel (demo files)', () => {
     // the three uploads became datasets the plan names; its beat count is the current beats';
     // the current beats were kept as a plan of their own first (the box is ticked by default)
     expect(sent).toHaveLength(2);
-    expect(sent[0]).toMatchObject({ method: 'import', name: 'Demo plan – current beats', boundary: plan.inputs.boundary, incidents: plan.inputs.incidents, existing: plan.inputs.existing });
-    expect(sent[1]).toMatchObject({ method: 'plan', name: 'Demo plan', boundary: plan.inputs.boundary, incidents: plan.inputs.incidents, existing: plan.inputs.existing });
+    expect(sent[0]).toMatchObject({
+      method: 'import',
+      name: 'Demo plan – current beats',
+      boundary: plan.inputs.boundary,
+      incidents: plan.inputs.incidents,
+      existing: plan.inputs.existing,
+    });
+    expect(sent[1]).toMatchObject({
+      method: 'plan',
+      name: 'Demo plan',
+      boundary: plan.inputs.boundary,
+      incidents: plan.inputs.incidents,
+      existing: plan.inputs.existing,
+    });
     expect(await rowOf('Demo plan – current beats').locator('td').first().textContent()).toBe('current beats');
-    const beatsDataset = (await (await stack.api(`/datasets/${String(plan.inputs.existing)}`, { role: 'analyst' })).json()) as { kind: string; info: { ids: string[] } };
+    const beatsDataset = (await (await stack.api(`/datasets/${String(plan.inputs.existing)}`, { role: 'analyst' })).json()) as {
+      kind: string;
+      info: { ids: string[] };
+    };
     expect(beatsDataset.kind).toBe('beats');
     const metrics = (await (await stack.api(`/plans/${planId}/metrics`, { role: 'analyst' })).json()) as { beats: number };
     expect(metrics.beats).toBe(beatsDataset.info.ids.length);
@@ -114,7 +162,14 @@ describe.skipIf(!haveChromium())('plans panel (demo files)', () => {
     const currentId = (await rowOf('Demo plan – current beats').getAttribute('data-plan'))!;
     expect((await apiPlan(currentId))!.inputs).toMatchObject({ method: 'import', existing: demo.inputs.existing });
     // opening the Plans tab re-reads the list: a plan made elsewhere appears
-    const elsewhere = await createPlan(stack, { method: 'import', existing: demo.inputs.existing, boundary: demo.inputs.boundary, incidents: demo.inputs.incidents, resolution: 9, name: 'Made elsewhere' });
+    const elsewhere = await createPlan(stack, {
+      method: 'import',
+      existing: demo.inputs.existing,
+      boundary: demo.inputs.boundary,
+      incidents: demo.inputs.incidents,
+      resolution: 9,
+      name: 'Made elsewhere',
+    });
     await page.click('#tab-metrics');
     await page.click('#tab-plans');
     await page.waitForSelector(`tr[data-plan="${elsewhere}"]`, { timeout: 30_000 });
@@ -126,16 +181,31 @@ describe.skipIf(!haveChromium())('plans panel (demo files)', () => {
       return route.continue({ postData: JSON.stringify({ budgets: [0, 0.05, 0.1, 1], seed: 1, timeLimitMs: 5_000 }) });
     });
     let jobId = '';
-    page.on('response', (r) => r.request().method() === 'POST' && r.url().endsWith('/change-curve') && r.status() === 202 && void r.json().then((j: { id: string }) => (jobId = j.id)));
+    page.on(
+      'response',
+      (r) =>
+        r.request().method() === 'POST' &&
+        r.url().endsWith('/change-curve') &&
+        r.status() === 202 &&
+        void r.json().then((j: { id: string }) => (jobId = j.id)),
+    );
     await page.click('#tab-compare');
     await page.click('#replan-curve');
-    await page.waitForSelector('[data-testid=replan-curve][data-status=ready], [data-testid=replan-curve][data-status=failed]', { timeout: 180_000 });
+    await page.waitForSelector('[data-testid=replan-curve][data-status=ready], [data-testid=replan-curve][data-status=failed]', {
+      timeout: 180_000,
+    });
     expect(await page.getAttribute('[data-testid=replan-curve]', 'data-status')).toBe('ready');
-    const answer = (await (await stack.api(`/plans/${currentId}/change-curve/${jobId}`, { role: 'analyst' })).json()) as { curve: { points: Array<{ budget: number; movedWorkloadShare: number; maxOverMean: number; unconstrained: boolean }> } };
+    const answer = (await (await stack.api(`/plans/${currentId}/change-curve/${jobId}`, { role: 'analyst' })).json()) as {
+      curve: { points: Array<{ budget: number; movedWorkloadShare: number; maxOverMean: number; unconstrained: boolean }> };
+    };
     const pts = answer.curve.points;
-    console.log(`change curve of the demo's current beats: ${pts.map((p) => `${p.budget * 100}% → moved ${(p.movedWorkloadShare * 100).toFixed(1)}%, max/mean ${p.maxOverMean.toFixed(3)}`).join('; ')}`);
+    console.log(
+      `change curve of the demo's current beats: ${pts.map((p) => `${p.budget * 100}% → moved ${(p.movedWorkloadShare * 100).toFixed(1)}%, max/mean ${p.maxOverMean.toFixed(3)}`).join('; ')}`,
+    );
     expect(pts.map((p) => p.budget)).toEqual([0, 0.05, 0.1, 1]);
-    const own = (await (await stack.api(`/plans/${currentId}/metrics`, { role: 'analyst' })).json()) as { workload: { maxOverMean: number } };
+    const own = (await (await stack.api(`/plans/${currentId}/metrics`, { role: 'analyst' })).json()) as {
+      workload: { maxOverMean: number };
+    };
     // a zero budget all but keeps the beats: on the demo's current beats 0.02% of the workload
     // moves at budget 0 (the CLI's --change-curve 0 moves the same; those beats have one
     // non-contiguous beat, which the planner mends whatever the budget — not traced further)
@@ -146,12 +216,16 @@ describe.skipIf(!haveChromium())('plans panel (demo files)', () => {
     // one point per budget; the default 10% budget rings the 10% point; the figures are the API's
     expect(await page.locator('[data-testid=change-curve-chart] circle').count()).toBe(4);
     expect(await page.getAttribute('[data-testid=change-curve-chart] circle.chosen', 'data-budget')).toBe('0.1');
-    const rows = await page.$$eval('[data-testid=change-curve-table] tbody tr', (trs) => trs.map((tr) => Array.from(tr.querySelectorAll('td'), (td) => td.textContent!)));
+    const rows = await page.$$eval('[data-testid=change-curve-table] tbody tr', (trs) =>
+      trs.map((tr) => Array.from(tr.querySelectorAll('td'), (td) => td.textContent!)),
+    );
     // cells: moved (% of the workload), balance, compactness
     expect(rows.map((r) => Number(r[0]!.replace('%', '')))).toEqual(pts.map((p) => expect.closeTo(p.movedWorkloadShare * 100, 0)));
     expect(rows.map((r) => Number(r[1]))).toEqual(pts.map((p) => expect.closeTo(p.maxOverMean, 1)));
     // the chart draws more moved further right, and better balance lower
-    const circles = await page.$$eval('[data-testid=change-curve-chart] circle', (cs) => cs.map((c) => ({ x: Number(c.getAttribute('cx')), y: Number(c.getAttribute('cy')) })));
+    const circles = await page.$$eval('[data-testid=change-curve-chart] circle', (cs) =>
+      cs.map((c) => ({ x: Number(c.getAttribute('cx')), y: Number(c.getAttribute('cy')) })),
+    );
     expect(circles[3]!.x).toBeGreaterThan(circles[0]!.x);
     expect(circles[3]!.y).toBeGreaterThan(circles[0]!.y);
     // the slider from the keyboard moves the mark: 10% → 5%
@@ -177,7 +251,9 @@ describe.skipIf(!haveChromium())('plans panel (demo files)', () => {
     expect(await axeViolations(page)).toEqual([]);
     await input.fill('Demo plan, north');
     await page.locator('[data-testid=plan-rename-form] button[type=submit]').click();
-    await page.waitForFunction(() => document.querySelector('[data-testid=plans-status]')?.textContent?.startsWith('Renamed'), null, { timeout: 30_000 });
+    await page.waitForFunction(() => document.querySelector('[data-testid=plans-status]')?.textContent?.startsWith('Renamed'), null, {
+      timeout: 30_000,
+    });
     expect(await status()).toBe('Renamed “Demo plan” to “Demo plan, north”.');
     expect(patches).toEqual([`"${planId}.v1"`]);
     expect((await apiPlan(planId))!.name).toBe('Demo plan, north');
@@ -188,7 +264,9 @@ describe.skipIf(!haveChromium())('plans panel (demo files)', () => {
   it('copies it: the copy is listed and names its source', async () => {
     const planId = await page.evaluate(() => window.__beatplan!.plan!.id);
     await rowOf('Demo plan, north').first().locator('[data-action=copy]').click();
-    await page.waitForFunction(() => document.querySelector('[data-testid=plans-status]')?.textContent?.startsWith('Copied'), null, { timeout: 30_000 });
+    await page.waitForFunction(() => document.querySelector('[data-testid=plans-status]')?.textContent?.startsWith('Copied'), null, {
+      timeout: 30_000,
+    });
     const copyRow = rowOf('Demo plan, north (copy)');
     expect(await copyRow.count()).toBe(1);
     const copyId = (await copyRow.getAttribute('data-plan'))!;
@@ -212,7 +290,13 @@ describe.skipIf(!haveChromium())('plans panel (demo files)', () => {
     expect(await apiPlan(copyId)).not.toBeNull();
     await page.locator(`tr[data-plan="${copyId}"] [data-action=delete]`).click();
     await page.locator('[data-testid=plan-delete-confirm] button.danger').click();
-    await page.waitForFunction((id) => !document.querySelector(`tr[data-plan="${id}"]`) && document.querySelector('[data-testid=plans-status]')?.textContent?.startsWith('Deleted'), copyId, { timeout: 30_000 });
+    await page.waitForFunction(
+      (id) =>
+        !document.querySelector(`tr[data-plan="${id}"]`) &&
+        document.querySelector('[data-testid=plans-status]')?.textContent?.startsWith('Deleted'),
+      copyId,
+      { timeout: 30_000 },
+    );
     expect(await apiPlan(copyId)).toBeNull();
     // the plan on the map: another one opens
     await page.locator(`tr[data-plan="${planId}"] [data-action=delete]`).click();
@@ -220,7 +304,9 @@ describe.skipIf(!haveChromium())('plans panel (demo files)', () => {
     await page.waitForFunction((id) => window.__beatplan!.plan?.id !== id && window.__beatplan!.ready, planId, { timeout: 60_000 });
     expect(await apiPlan(planId)).toBeNull();
     expect(await page.evaluate(() => window.__beatplan!.plan!.id)).toBe(seedId);
-    expect(await page.$$eval('[data-testid=plans-table] tr[data-plan]', (trs) => trs.map((tr) => tr.getAttribute('data-plan')))).toEqual([seedId]);
+    expect(await page.$$eval('[data-testid=plans-table] tr[data-plan]', (trs) => trs.map((tr) => tr.getAttribute('data-plan')))).toEqual([
+      seedId,
+    ]);
     // the uploaded files stay
     const datasets = (await (await stack.api('/datasets?kind=beats', { role: 'analyst' })).json()) as { items: unknown[] };
     expect(datasets.items).toHaveLength(1);
@@ -229,13 +315,20 @@ describe.skipIf(!haveChromium())('plans panel (demo files)', () => {
 
   it('shows analysts copy but not rename or delete, and viewers only open', async () => {
     const analyst = await openAs('analyst');
-    expect(await analyst.$$eval(`tr[data-plan="${seedId}"] [data-action]`, (bs) => bs.map((b) => b.getAttribute('data-action')))).toEqual(['open', 'copy']);
+    expect(await analyst.$$eval(`tr[data-plan="${seedId}"] [data-action]`, (bs) => bs.map((b) => b.getAttribute('data-action')))).toEqual([
+      'open',
+      'copy',
+    ]);
     expect(await analyst.locator('[data-testid=new-plan-form]').count()).toBe(1);
     expect(await axeViolations(analyst)).toEqual([]);
     const viewer = await openAs('viewer');
-    expect(await viewer.$$eval(`tr[data-plan="${seedId}"] [data-action]`, (bs) => bs.map((b) => b.getAttribute('data-action')))).toEqual(['open']);
+    expect(await viewer.$$eval(`tr[data-plan="${seedId}"] [data-action]`, (bs) => bs.map((b) => b.getAttribute('data-action')))).toEqual([
+      'open',
+    ]);
     expect(await viewer.locator('[data-testid=new-plan-form]').count()).toBe(0);
-    expect(await viewer.textContent('[data-testid=plans-table] + p + p')).toBe('Making, copying, renaming and deleting plans is for analysts and commanders.');
+    expect(await viewer.textContent('[data-testid=plans-table] + p + p')).toBe(
+      'Making, copying, renaming and deleting plans is for analysts and commanders.',
+    );
     expect(await axeViolations(viewer)).toEqual([]);
   }, 120_000);
 
@@ -260,11 +353,17 @@ describe.skipIf(!haveChromium())('plans panel (demo files)', () => {
         return route.continue({ postData: JSON.stringify({ ...(route.request().postDataJSON() as object), resolution: 9, seed: 1 }) });
       });
       await p.fill('#new-plan-name', 'First plan');
-      await p.setInputFiles('#new-plan-boundary', { name: 'city.geojson', mimeType: 'application/geo+json', buffer: Buffer.from(city.boundary) });
+      await p.setInputFiles('#new-plan-boundary', {
+        name: 'city.geojson',
+        mimeType: 'application/geo+json',
+        buffer: Buffer.from(city.boundary),
+      });
       await p.setInputFiles('#new-plan-incidents', { name: 'calls.csv', mimeType: 'text/csv', buffer: Buffer.from(city.incidents) });
       await p.fill('#new-plan-count', '4');
       await p.click('#new-plan-submit');
-      await p.waitForFunction(() => /is ready|failed/.test(document.querySelector('[data-testid=plans-status]')?.textContent ?? ''), null, { timeout: 120_000 });
+      await p.waitForFunction(() => /is ready|failed/.test(document.querySelector('[data-testid=plans-status]')?.textContent ?? ''), null, {
+        timeout: 120_000,
+      });
       expect(await p.textContent('[data-testid=plans-status]')).toBe('Plan “First plan” is ready and on the map.');
       const listed = (await (await empty.api('/plans', { role: 'viewer' })).json()) as { items: PlanAnswer[] };
       expect(listed.items.map((x) => x.name)).toEqual(['First plan']);

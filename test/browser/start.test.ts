@@ -11,8 +11,19 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { seedDemo, type DemoIds } from '../../packages/api/src/demo.js';
-import { buildUi, CHROMIUM, CHROMIUM_ARGS, demoIncidents, haveChromium, playwright, ROOT, saveArtifact, startStack, type Stack } from './harness.js';
+import { type DemoIds, seedDemo } from '../../packages/api/src/demo.js';
+import {
+  buildUi,
+  CHROMIUM,
+  CHROMIUM_ARGS,
+  demoIncidents,
+  haveChromium,
+  playwright,
+  ROOT,
+  type Stack,
+  saveArtifact,
+  startStack,
+} from './harness.js';
 
 describe.skipIf(!haveChromium())('after pnpm start (demo loaded through the API)', () => {
   let uiDir: string;
@@ -28,7 +39,8 @@ describe.skipIf(!haveChromium())('after pnpm start (demo loaded through the API)
     stack = await startStack(uiDir);
     demoDir = mkdtempSync(join(tmpdir(), 'beatplan-demo-'));
     const incidents = await demoIncidents(40_000);
-    for (const f of readdirSync(join(ROOT, 'data/demo'))) if (f !== 'incidents.csv') copyFileSync(join(ROOT, 'data/demo', f), join(demoDir, f));
+    for (const f of readdirSync(join(ROOT, 'data/demo')))
+      if (f !== 'incidents.csv') copyFileSync(join(ROOT, 'data/demo', f), join(demoDir, f));
     writeFileSync(join(demoDir, 'incidents.csv'), incidents);
     const { chromium } = await playwright();
     browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
@@ -57,7 +69,11 @@ describe.skipIf(!haveChromium())('after pnpm start (demo loaded through the API)
     await page
       .waitForFunction(() => window.__beatplan?.ready === true || window.__beatplanError !== undefined, null, { timeout: 240_000 })
       .catch(() => undefined);
-    const state = await page.evaluate(() => ({ ready: window.__beatplan?.ready === true, error: window.__beatplanError ?? null, status: document.getElementById('status')!.textContent }));
+    const state = await page.evaluate(() => ({
+      ready: window.__beatplan?.ready === true,
+      error: window.__beatplanError ?? null,
+      status: document.getElementById('status')!.textContent,
+    }));
     expect(state, JSON.stringify({ state, consoleErrors })).toMatchObject({ ready: true, error: null });
     expect(navigations).toBe(0);
     expect(await page.evaluate(() => window.__beatplan!.plan!.id)).toBe(demo.planId);
@@ -65,7 +81,11 @@ describe.skipIf(!haveChromium())('after pnpm start (demo loaded through the API)
     // the ground reference: the neighbourhoods and the river are drawn, and in the legend
     await page.waitForFunction(() => window.__beatplan!.map.getLayer('bp-ref-barriers-line') !== undefined, null, { timeout: 30_000 });
     await page.waitForFunction(() => window.__beatplan!.map.loaded() && window.__beatplan!.map.areTilesLoaded(), null, { timeout: 60_000 });
-    const drawn = await page.evaluate(() => ['bp-ref-areas-line', 'bp-ref-barriers-line'].map((id) => window.__beatplan!.map.queryRenderedFeatures({ layers: [id] }).length as number));
+    const drawn = await page.evaluate(() =>
+      ['bp-ref-areas-line', 'bp-ref-barriers-line'].map(
+        (id) => window.__beatplan!.map.queryRenderedFeatures({ layers: [id] }).length as number,
+      ),
+    );
     expect(drawn[0]).toBeGreaterThan(0);
     expect(drawn[1]).toBeGreaterThan(0);
     expect(await page.textContent('#legend-slot')).toContain('river / expressway (barrier)');
@@ -85,11 +105,15 @@ describe.skipIf(!haveChromium())('after pnpm start (demo loaded through the API)
     expect(share).toBeGreaterThan(0);
     expect(share).toBeLessThan(1);
     expect(Math.abs(share - count / cells)).toBeLessThan(0.01);
-    const rows = await page.$$eval('[data-testid=compare-beats] tbody tr', (trs) => trs.map((tr) => Array.from(tr.children, (c) => c.textContent ?? '')));
+    const rows = await page.$$eval('[data-testid=compare-beats] tbody tr', (trs) =>
+      trs.map((tr) => Array.from(tr.children, (c) => c.textContent ?? '')),
+    );
     expect(rows.length).toBeGreaterThan(0);
     expect(rows.reduce((t, r) => t + Number(r[2]!.replace(/,/g, '')), 0)).toBe(count);
     // the API's per-beat figures, as shown
-    const api = (await (await stack.api(`/plans/${demo.currentPlanId}/compare?with=${demo.planId}`)).json()) as { beats: Array<{ id: string; matchedId: string | null; workloadChange: number }> };
+    const api = (await (await stack.api(`/plans/${demo.currentPlanId}/compare?with=${demo.planId}`)).json()) as {
+      beats: Array<{ id: string; matchedId: string | null; workloadChange: number }>;
+    };
     const first = api.beats.find((b) => b.id === rows[0]![0]);
     expect(first).toBeDefined();
     expect(rows[0]![1]).toBe(first!.matchedId ?? 'new');

@@ -9,7 +9,20 @@ import { rmSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { unitsFromRoads } from '../../packages/engine/src/units/from-roads.js';
-import { buildUi, CHROMIUM, CHROMIUM_ARGS, createPlan, demoFile, demoIncidents, haveChromium, playwright, saveArtifact, startStack, upload, type Stack } from './harness.js';
+import {
+  buildUi,
+  CHROMIUM,
+  CHROMIUM_ARGS,
+  createPlan,
+  demoFile,
+  demoIncidents,
+  haveChromium,
+  playwright,
+  type Stack,
+  saveArtifact,
+  startStack,
+  upload,
+} from './harness.js';
 
 interface PlanJson {
   beats: Array<{ id: string }>;
@@ -39,7 +52,17 @@ describe.skipIf(!haveChromium())('planning map on street blocks (demo city)', ()
     const boundary = await upload(stack, 'boundary', demoFile('boundary.geojson'), 'application/geo+json');
     const incidents = await upload(stack, 'incidents', await demoIncidents(20_000), 'text/csv');
     const units = await upload(stack, 'units', JSON.stringify(blocks), 'application/geo+json');
-    planId = await createPlan(stack, { boundary, incidents, units, resolution: 9, method: 'plan', beats: 40, seed: 1, timeLimitMs: 15_000, name: 'Street blocks' });
+    planId = await createPlan(stack, {
+      boundary,
+      incidents,
+      units,
+      resolution: 9,
+      method: 'plan',
+      beats: 40,
+      seed: 1,
+      timeLimitMs: 15_000,
+      name: 'Street blocks',
+    });
     const p = await planJson();
     expect(p.units?.ids.length).toBeGreaterThan(1000);
     p.cells.h3.forEach((h, k) => unitOfH3.set(h, p.units!.ids[p.cells.unit![k]!]!));
@@ -78,14 +101,17 @@ describe.skipIf(!haveChromium())('planning map on street blocks (demo city)', ()
         if (!cells.length) return false;
         const seen = new Set([cells[0]!]);
         const queue = [cells[0]!];
-        while (queue.length) for (const j of nb(queue.pop()!)) if (!skip.has(j) && m.beatOf[j] === b && !seen.has(j)) (seen.add(j), queue.push(j));
+        while (queue.length)
+          for (const j of nb(queue.pop()!)) if (!skip.has(j) && m.beatOf[j] === b && !seen.has(j)) seen.add(j), queue.push(j);
         return seen.size === cells.length;
       };
       for (let i = 0; i < m.cellCount; i++) {
         const block = unitCells.get(unitOf[m.h3[i]!]!)!;
         if (block.length < 3) continue;
         const from = m.beatOf[i]!;
-        const to = nb(i).map((j) => m.beatOf[j]!).find((b) => b !== from && b >= 0);
+        const to = nb(i)
+          .map((j) => m.beatOf[j]!)
+          .find((b) => b !== from && b >= 0);
         if (to === undefined) continue;
         if (connectedWithout(from, new Set(block))) return { cell: i, from, to, block: block.map((c) => m.h3[c]!) };
       }
@@ -115,12 +141,15 @@ describe.skipIf(!haveChromium())('planning map on street blocks (demo city)', ()
     expect(drawn!.marked).toBe(drawn!.unitEdges);
     expect(drawn!.layer).toBe(true);
 
-    await page.evaluate(({ to, cell }) => {
-      const a = window.__beatplan!;
-      a.selectBeat(to);
-      const m = a.model!;
-      a.map.jumpTo({ center: [m.centroid[2 * cell]!, m.centroid[2 * cell + 1]!], zoom: 14 });
-    }, { to, cell });
+    await page.evaluate(
+      ({ to, cell }) => {
+        const a = window.__beatplan!;
+        a.selectBeat(to);
+        const m = a.model!;
+        a.map.jumpTo({ center: [m.centroid[2 * cell]!, m.centroid[2 * cell + 1]!], zoom: 14 });
+      },
+      { to, cell },
+    );
     await page.waitForFunction(() => window.__beatplan!.map.loaded());
     await page.keyboard.press('b'); // paint tool
     await page.keyboard.press('['); // brush radius 0: the one cell under the pointer
@@ -136,7 +165,10 @@ describe.skipIf(!haveChromium())('planning map on street blocks (demo city)', ()
     await page.mouse.down();
     await page.mouse.up();
     await page.waitForFunction(() => window.__beatplan!.perf.at(-1)?.outcome !== 'pending', null, { timeout: 30_000 });
-    expect(await page.evaluate(() => window.__beatplan!.perf.at(-1)!.outcome), await page.evaluate(() => window.__beatplan!.lastMessage)).toBe('accepted');
+    expect(
+      await page.evaluate(() => window.__beatplan!.perf.at(-1)!.outcome),
+      await page.evaluate(() => window.__beatplan!.lastMessage),
+    ).toBe('accepted');
     // the brush itself grew to the block: the stroke sent (and previewed) every cell of it
     expect(await page.evaluate(() => window.__beatplan!.perf.at(-1)!.cells)).toBe(block.length);
     // the map shows the whole block in the new beat (after the server's answer)
@@ -157,7 +189,9 @@ describe.skipIf(!haveChromium())('planning map on street blocks (demo city)', ()
     const beatOfH3 = new Map(stored.cells.h3.map((h, k) => [h, stored.cells.beat[k]!]));
     for (const h of block) expect(stored.beats[beatOfH3.get(h)!]!.id).toBe(toId);
     const beatsOfUnit = new Map<string, Set<number>>();
-    stored.cells.h3.forEach((h, k) => beatsOfUnit.set(unitOfH3.get(h)!, (beatsOfUnit.get(unitOfH3.get(h)!) ?? new Set()).add(stored.cells.beat[k]!)));
+    stored.cells.h3.forEach((h, k) =>
+      beatsOfUnit.set(unitOfH3.get(h)!, (beatsOfUnit.get(unitOfH3.get(h)!) ?? new Set()).add(stored.cells.beat[k]!)),
+    );
     for (const [, s] of beatsOfUnit) expect(s.size).toBe(1);
   }, 240_000);
 });

@@ -9,8 +9,8 @@
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { incidentsCsv, removeDir, squareBoundary, startHarness, twoBeats, type Harness } from '../../packages/api/src/testing/harness.js';
 import type { Role } from '../../packages/api/src/store/store.js';
+import { type Harness, incidentsCsv, removeDir, squareBoundary, startHarness, twoBeats } from '../../packages/api/src/testing/harness.js';
 
 const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => void;
 
@@ -32,14 +32,21 @@ let doc: { paths: Record<string, Record<string, Operation>>; components: Record<
 const recorded: Recorded[] = [];
 
 /** Calls the API and records the answer. */
-async function call(method: 'get' | 'post' | 'put' | 'delete', url: string, role: Role | null, opts: { body?: unknown; raw?: string; type?: string; headers?: Record<string, string> } = {}) {
+async function call(
+  method: 'get' | 'post' | 'put' | 'delete',
+  url: string,
+  role: Role | null,
+  opts: { body?: unknown; raw?: string; type?: string; headers?: Record<string, string> } = {},
+) {
   let req = h.http[method](url);
   if (role) req = req.set(h.auth(role));
   for (const [k, v] of Object.entries(opts.headers ?? {})) req = req.set(k, v);
   if (opts.raw !== undefined) req = req.set('Content-Type', opts.type ?? 'text/plain').send(opts.raw);
   else if (opts.body !== undefined) req = req.send(opts.body as object);
   const r = await req;
-  const contentType = String(r.headers['content-type'] ?? '').split(';')[0]!.trim();
+  const contentType = String(r.headers['content-type'] ?? '')
+    .split(';')[0]!
+    .trim();
   let body: unknown = r.body;
   if (/json$/.test(contentType) && r.text) body = JSON.parse(r.text);
   recorded.push({ method, url, status: r.status, contentType, body });
@@ -62,7 +69,8 @@ beforeAll(async () => {
 
   // ---- uploads
   const boundary = (await call('post', '/api/v1/datasets/boundary?name=city', 'analyst', geo(squareBoundary()))).body.id as string;
-  const incidents = (await call('post', '/api/v1/datasets/incidents', 'analyst', { raw: incidentsCsv(400, 11), type: 'text/csv' })).body.id as string;
+  const incidents = (await call('post', '/api/v1/datasets/incidents', 'analyst', { raw: incidentsCsv(400, 11), type: 'text/csv' })).body
+    .id as string;
   const beats = (await call('post', '/api/v1/datasets/beats?idField=beat', 'analyst', geo(twoBeats()))).body.id as string;
   const sq = squareBoundary() as { features: Array<{ properties: Record<string, unknown> }> };
   sq.features[0]!.properties.pop = 12_000;
@@ -70,7 +78,8 @@ beforeAll(async () => {
   const lines = ['officer_id,name,shift,rank,current_beat,skills,available'];
   let n = 0;
   for (const shift of ['0-8', '8-16', '16-24']) for (let k = 0; k < 12; k++) lines.push(`P${++n},Officer ${n},${shift},PO,,,true`);
-  const roster = (await call('post', '/api/v1/datasets/rosters', 'commander', { raw: lines.join('\n'), type: 'text/csv' })).body.id as string;
+  const roster = (await call('post', '/api/v1/datasets/rosters', 'commander', { raw: lines.join('\n'), type: 'text/csv' })).body
+    .id as string;
   await call('get', '/api/v1/datasets?limit=2', 'analyst');
   await call('get', `/api/v1/datasets/${boundary}`, 'analyst');
 
@@ -81,9 +90,13 @@ beforeAll(async () => {
   await call('get', `/api/v1/scores/${score.body.id}/cells.csv`, 'analyst');
 
   // ---- plans
-  const made = await call('post', '/api/v1/plans', 'analyst', { body: { boundary, incidents, population: layer, beats: 4, resolution: 9, seed: 3, name: 'contract' } });
+  const made = await call('post', '/api/v1/plans', 'analyst', {
+    body: { boundary, incidents, population: layer, beats: 4, resolution: 9, seed: 3, name: 'contract' },
+  });
   const planId = ((await job(made.body.id)).result as { planId: string }).planId;
-  const imported = await call('post', '/api/v1/plans', 'analyst', { body: { boundary, incidents, existing: beats, method: 'import', resolution: 9 } });
+  const imported = await call('post', '/api/v1/plans', 'analyst', {
+    body: { boundary, incidents, existing: beats, method: 'import', resolution: 9 },
+  });
   const currentId = ((await job(imported.body.id)).result as { planId: string }).planId;
   await call('get', '/api/v1/jobs?limit=3', 'analyst');
   const base = `/api/v1/plans/${planId}`;
@@ -117,7 +130,10 @@ beforeAll(async () => {
   const other = cells.rows.find((r) => r[1] !== cells.rows[0]![1])![1];
   await call('post', `${base}/moves`, 'commander', { body: { cells: [cells.rows[0]![0]], toBeat: other }, headers: { 'If-Match': etag } }); // 200 or 409
   const now = (await call('get', base, 'commander')).headers.etag as string;
-  await call('post', `${base}/moves`, 'commander', { body: { cells: [cells.rows[0]![0]], toBeat: other }, headers: { 'If-Match': '"stale"' } }); // 412
+  await call('post', `${base}/moves`, 'commander', {
+    body: { cells: [cells.rows[0]![0]], toBeat: other },
+    headers: { 'If-Match': '"stale"' },
+  }); // 412
   await call('post', `${base}/moves`, 'commander', { body: { cells: [cells.rows[0]![0]], toBeat: other } }); // 428
   const locked = await call('post', `${base}/locks`, 'commander', { body: { beats: [other] }, headers: { 'If-Match': now } });
   const afterLock = locked.headers.etag as string;
@@ -176,7 +192,8 @@ function operationOf(r: Recorded): { template: string; op: Operation } | undefin
 describe('every response of an analyst session matches the served OpenAPI document (ajv 2020-12)', () => {
   it('covers the session: statuses 200/201/202/304/400/401/403/404/409|200/412/415/422/428 seen', () => {
     const seen = new Set(recorded.map((r) => r.status));
-    for (const s of [200, 201, 202, 204, 304, 400, 401, 403, 404, 412, 415, 422, 428]) if (s !== 204) expect(seen.has(s), String(s)).toBe(true);
+    for (const s of [200, 201, 202, 204, 304, 400, 401, 403, 404, 412, 415, 422, 428])
+      if (s !== 204) expect(seen.has(s), String(s)).toBe(true);
     expect(recorded.length).toBeGreaterThan(80);
     // If-None-Match with the current ETag: 304 on the plan as on its response figures
     const notModified = recorded.filter((r) => r.status === 304).map((r) => r.url.replace(/[0-9a-f-]{36}/g, '{id}'));
@@ -216,7 +233,8 @@ describe('every response of an analyst session matches the served OpenAPI docume
   });
 
   it('metrics, compare, staffing and response are typed in the document, not free-form records', () => {
-    const schemaOf = (path: string, method = 'get', status = '200') => JSON.stringify(doc.paths[path]![method]!.responses[status]!.content!['application/json']!.schema);
+    const schemaOf = (path: string, method = 'get', status = '200') =>
+      JSON.stringify(doc.paths[path]![method]!.responses[status]!.content!['application/json']!.schema);
     for (const [path, field] of [
       ['/api/v1/plans/{id}/metrics', 'perBeat'],
       ['/api/v1/plans/{id}/compare', 'changedCells'],

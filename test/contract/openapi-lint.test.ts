@@ -8,7 +8,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { removeDir, startHarness, type Harness } from '../../packages/api/src/testing/harness.js';
+import { type Harness, removeDir, startHarness } from '../../packages/api/src/testing/harness.js';
 
 const BIN = resolve(import.meta.dirname, '../../node_modules/.bin');
 const OFFLINE_ENV = { ...process.env, REDOCLY_TELEMETRY: 'off', REDOCLY_SUPPRESS_UPDATE_NOTICE: 'true', NO_COLOR: '1', FORCE_COLOR: '0' };
@@ -43,19 +43,28 @@ describe('the served OpenAPI document under third-party linters', () => {
     const refs: string[] = [];
     const walk = (v: unknown): void => {
       if (Array.isArray(v)) v.forEach(walk);
-      else if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) (k === '$ref' && typeof x === 'string' ? refs.push(x) : walk(x));
+      else if (v && typeof v === 'object')
+        for (const [k, x] of Object.entries(v)) k === '$ref' && typeof x === 'string' ? refs.push(x) : walk(x);
     };
     walk(doc);
     expect(refs.length).toBeGreaterThan(0);
     for (const ref of new Set(refs)) {
       expect(ref, ref).toMatch(/^#\/components\//);
-      const target = ref.slice(2).split('/').reduce<unknown>((o, k) => (o as Record<string, unknown> | undefined)?.[k], doc);
+      const target = ref
+        .slice(2)
+        .split('/')
+        .reduce<unknown>((o, k) => (o as Record<string, unknown> | undefined)?.[k], doc);
       expect(target, ref).toBeDefined();
     }
   });
 
   it('@redocly/cli lint (recommended): 0 errors, 0 warnings', () => {
-    const r = spawnSync(join(BIN, 'redocly'), ['lint', docPath, '--format=json'], { cwd: dir, env: OFFLINE_ENV, encoding: 'utf8', timeout: 120_000 });
+    const r = spawnSync(join(BIN, 'redocly'), ['lint', docPath, '--format=json'], {
+      cwd: dir,
+      env: OFFLINE_ENV,
+      encoding: 'utf8',
+      timeout: 120_000,
+    });
     const report = JSON.parse(r.stdout) as { version: string; totals: { errors: number; warnings: number }; problems: unknown[] };
     expect(report.version).toBe('2.77.0');
     expect(report.totals, JSON.stringify(report.problems, null, 1)).toEqual({ errors: 0, warnings: 0, ignored: 0 });
@@ -80,16 +89,20 @@ describe('the served OpenAPI document under third-party linters', () => {
     for (const s of ['413', '415', '422']) expect(paths['/api/v1/datasets/rosters']!.post!.responses[s], s).toBeDefined();
     for (const s of ['413', '415']) expect(paths['/api/v1/plans']!.post!.responses[s], s).toBeDefined();
     const tags = new Set((doc.tags as Array<{ name: string }>).map((t) => t.name));
-    for (const ops of Object.values(paths)) for (const op of Object.values(ops) as unknown as Array<{ tags: string[]; description?: string }>) {
-      expect(tags.has(op.tags[0]!)).toBe(true);
-      expect(op.description?.length).toBeGreaterThan(10);
-    }
+    for (const ops of Object.values(paths))
+      for (const op of Object.values(ops) as unknown as Array<{ tags: string[]; description?: string }>) {
+        expect(tags.has(op.tags[0]!)).toBe(true);
+        expect(op.description?.length).toBeGreaterThan(10);
+      }
   });
 
   it('POST /plans says beats is required unless existing beats or a parent plan give the count; schema examples are valid', async () => {
     const { Ajv2020 } = await import('ajv/dist/2020.js');
     const addFormats = (await import('ajv-formats')).default as unknown as (a: InstanceType<typeof Ajv2020>) => void;
-    const paths = doc.paths as Record<string, Record<string, { requestBody?: { content: Record<string, { schema: Record<string, unknown> }> } }>>;
+    const paths = doc.paths as Record<
+      string,
+      Record<string, { requestBody?: { content: Record<string, { schema: Record<string, unknown> }> } }>
+    >;
     const create = paths['/api/v1/plans']!.post!.requestBody!.content['application/json']!.schema;
     expect(create.anyOf).toEqual([{ required: ['beats'] }, { required: ['existing'] }, { required: ['from'] }]);
     const ajv = new Ajv2020({ strict: false });

@@ -8,7 +8,7 @@
  */
 import fc from 'fast-check';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { removeDir, startHarness, uploadBasics, waitForJob, type Harness } from '../../packages/api/src/testing/harness.js';
+import { type Harness, removeDir, startHarness, uploadBasics, waitForJob } from '../../packages/api/src/testing/harness.js';
 
 type Role = 'viewer' | 'analyst' | 'commander' | 'admin';
 const NAMES = ['Zebulon Quaxworth', 'Philippa Vantablack', 'Ignatius Marrowbone', 'Oyelaran Thistlewood'];
@@ -64,17 +64,22 @@ async function hit(
     }
   }
   if (opts.role !== 'commander' && opts.role !== 'admin') {
-    for (const n of NAMES) if (text.includes(n) || text.includes(n.split(' ')[1]!)) failures.push(`${label}: LEAK of officer name "${n}": ${text.slice(0, 200)}`);
+    for (const n of NAMES)
+      if (text.includes(n) || text.includes(n.split(' ')[1]!))
+        failures.push(`${label}: LEAK of officer name "${n}": ${text.slice(0, 200)}`);
   }
   return { status: res.status, text };
 }
 
-let routes: Array<{ method: string; path: string }> = [];
+const routes: Array<{ method: string; path: string }> = [];
 
 beforeAll(async () => {
   h = await startHarness({ jsonLimit: '100kb', uploadLimitBytes: 2_000_000 });
   const data = await uploadBasics(h);
-  const p = await h.http.post('/api/v1/plans').set(h.auth('analyst')).send({ ...data, beats: 3, resolution: 8, seed: 1, name: 'abuse' });
+  const p = await h.http
+    .post('/api/v1/plans')
+    .set(h.auth('analyst'))
+    .send({ ...data, beats: 3, resolution: 8, seed: 1, name: 'abuse' });
   if (p.status !== 202) throw new Error(`plan: ${p.status} ${p.text}`);
   const job = await waitForJob(h, p.body.id, 60_000);
   if (job.status !== 'succeeded') throw new Error(`plan job ${JSON.stringify(job)}`);
@@ -82,10 +87,15 @@ beforeAll(async () => {
   // a roster with known names (and names in every column a report might echo)
   const lines = ['officer_id,name,shift,rank,current_beat,skills,available'];
   let k = 0;
-  for (const shift of ['0-8', '8-16', '16-24']) for (let n = 0; n < 8; n++) lines.push(`P${++k},${NAMES[k % NAMES.length]},${shift},PO,,,true`);
+  for (const shift of ['0-8', '8-16', '16-24'])
+    for (let n = 0; n < 8; n++) lines.push(`P${++k},${NAMES[k % NAMES.length]},${shift},PO,,,true`);
   lines.push(`P99,${NAMES[0]},,PO,,,true`); // rejected row (no shift): a report could echo it
   lines.push(`P98,${NAMES[1]},0-8,PO,,,${NAMES[2]}`); // rejected row (bad "available")
-  const roster = await h.http.post(`/api/v1/datasets/rosters?name=watch`).set(h.auth('commander')).set('Content-Type', 'text/csv').send(lines.join('\n'));
+  const roster = await h.http
+    .post(`/api/v1/datasets/rosters?name=watch`)
+    .set(h.auth('commander'))
+    .set('Content-Type', 'text/csv')
+    .send(lines.join('\n'));
   if (roster.status !== 201) throw new Error(`roster: ${roster.status} ${roster.text}`);
   const s = await h.http.post(`/api/v1/plans/${plan}/staffing`).set(h.auth('commander')).send({ roster: roster.body.id });
   const sj = await waitForJob(h, s.body.id, 60_000);
@@ -95,7 +105,8 @@ beforeAll(async () => {
   await h.http.delete(`/api/v1/tokens/${t.body.id}`).set(h.auth('admin'));
   ids = { plan, ...data, roster: roster.body.id, job: p.body.id, staffJob: s.body.id, staffing };
   const doc = (await h.http.get('/api/v1/openapi.json')).body as { paths: Record<string, Record<string, unknown>> };
-  for (const [path, ops] of Object.entries(doc.paths)) for (const m of Object.keys(ops)) if (['get', 'post', 'put', 'patch', 'delete'].includes(m)) routes.push({ method: m, path });
+  for (const [path, ops] of Object.entries(doc.paths))
+    for (const m of Object.keys(ops)) if (['get', 'post', 'put', 'patch', 'delete'].includes(m)) routes.push({ method: m, path });
 }, 180_000);
 
 beforeEach(() => {
@@ -107,7 +118,9 @@ afterAll(async () => {
   totalFailures += failures.length;
   await h.close();
   removeDir(h.dir);
-  console.log(`api abuse: ${requests.toLocaleString('en')} requests, ${totalFailures} failures; statuses ${JSON.stringify(Object.fromEntries([...counts].sort((a, b) => a[0] - b[0])))}`);
+  console.log(
+    `api abuse: ${requests.toLocaleString('en')} requests, ${totalFailures} failures; statuses ${JSON.stringify(Object.fromEntries([...counts].sort((a, b) => a[0] - b[0])))}`,
+  );
 });
 
 /** Fills `{id}`-style path parameters. */
@@ -164,7 +177,10 @@ describe('API abuse: zero 5xx, problem+json errors, no officer names for viewer/
     for (const r of routes) {
       for (const id of identities) {
         const res = await hit(r.method, `/api/v1${fill(r.path, real)}`, { ...id, body: {}, headers: { 'If-Match': '"nope"' } });
-        if (id.role === undefined && !id.auth?.startsWith('bearer ')) expect(res.status, `${r.method} ${r.path} with ${id.auth?.slice(0, 20)}`).toBeGreaterThanOrEqual(r.path.endsWith('/health') || r.path.endsWith('openapi.json') || r.path.endsWith('/docs') ? 200 : 401);
+        if (id.role === undefined && !id.auth?.startsWith('bearer '))
+          expect(res.status, `${r.method} ${r.path} with ${id.auth?.slice(0, 20)}`).toBeGreaterThanOrEqual(
+            r.path.endsWith('/health') || r.path.endsWith('openapi.json') || r.path.endsWith('/docs') ? 200 : 401,
+          );
       }
     }
     expect(failures, failures.join('\n')).toEqual([]);
@@ -172,11 +188,23 @@ describe('API abuse: zero 5xx, problem+json errors, no officer names for viewer/
 
   it('role escalation: viewers and analysts cannot reach commander/admin routes; non-admins cannot create tokens', async () => {
     for (const role of ['viewer', 'analyst'] as const) {
-      for (const body of [{ role: 'admin', label: 'escalate' }, { role: 'commander', label: 'x' }, { role: 'viewer', label: 'x' }]) {
+      for (const body of [
+        { role: 'admin', label: 'escalate' },
+        { role: 'commander', label: 'x' },
+        { role: 'viewer', label: 'x' },
+      ]) {
         expect((await hit('POST', '/api/v1/tokens', { role, body })).status).toBe(403);
       }
       expect((await hit('GET', '/api/v1/tokens', { role })).status).toBe(403);
-      expect((await hit('POST', `/api/v1/plans/${ids.plan}/moves`, { role, body: { cells: ['882664c1a9fffff'], toBeat: 'B001' }, headers: { 'If-Match': `"${ids.plan}:1"` } })).status).toBe(403);
+      expect(
+        (
+          await hit('POST', `/api/v1/plans/${ids.plan}/moves`, {
+            role,
+            body: { cells: ['882664c1a9fffff'], toBeat: 'B001' },
+            headers: { 'If-Match': `"${ids.plan}:1"` },
+          })
+        ).status,
+      ).toBe(403);
       expect((await hit('POST', `/api/v1/plans/${ids.plan}/staffing`, { role, body: { roster: ids.roster } })).status).toBe(403);
       expect((await hit('GET', `/api/v1/plans/${ids.plan}/staffing/${ids.staffing}`, { role })).status).toBe(403);
       expect((await hit('GET', `/api/v1/datasets/${ids.roster}`, { role })).status).toBe(404);
@@ -185,7 +213,15 @@ describe('API abuse: zero 5xx, problem+json errors, no officer names for viewer/
     }
     expect((await hit('POST', '/api/v1/tokens', { role: 'commander', body: { role: 'admin', label: 'x' } })).status).toBe(403);
     // role smuggling in the body / headers does nothing
-    expect((await hit('POST', '/api/v1/tokens', { role: 'analyst', body: { role: 'admin', label: 'x', principal: { role: 'admin' } }, headers: { 'X-Role': 'admin', 'X-Forwarded-User': 'admin' } })).status).toBe(403);
+    expect(
+      (
+        await hit('POST', '/api/v1/tokens', {
+          role: 'analyst',
+          body: { role: 'admin', label: 'x', principal: { role: 'admin' } },
+          headers: { 'X-Role': 'admin', 'X-Forwarded-User': 'admin' },
+        })
+      ).status,
+    ).toBe(403);
     expect(failures, failures.join('\n')).toEqual([]);
   });
 
@@ -198,7 +234,20 @@ describe('API abuse: zero 5xx, problem+json errors, no officer names for viewer/
         }
       }
     }
-    for (const p of ['/api/v1/plans/..%2f..%2fetc%2fpasswd', '/api/v1/../../etc/passwd', '/api/v1/%2e%2e/%2e%2e/etc/passwd', '/api/v1/plans/%00', '/etc/passwd', '/api/v1/openapi.json%00.html', '/api/v2/plans', '/api', '/', '/api/v1/', '/api/v1//plans', '/API/V1/PLANS']) {
+    for (const p of [
+      '/api/v1/plans/..%2f..%2fetc%2fpasswd',
+      '/api/v1/../../etc/passwd',
+      '/api/v1/%2e%2e/%2e%2e/etc/passwd',
+      '/api/v1/plans/%00',
+      '/etc/passwd',
+      '/api/v1/openapi.json%00.html',
+      '/api/v2/plans',
+      '/api',
+      '/',
+      '/api/v1/',
+      '/api/v1//plans',
+      '/API/V1/PLANS',
+    ]) {
       const r = await hit('GET', p, { role: 'viewer' });
       expect(r.text).not.toMatch(/root:x:0:0/);
     }
@@ -222,14 +271,44 @@ describe('API abuse: zero 5xx, problem+json errors, no officer names for viewer/
   }, 60_000);
 
   it('SQL-ish and hostile query strings on every GET route', async () => {
-    const hostile = ["' OR '1'='1", '1; DROP TABLE plans', '%00', '-1', '1e308', 'NaN', '[]', '{}', 'a'.repeat(3000), '../../etc/passwd', '\u0000', '<script>'];
-    const keys = ['version', 'format', 'kind', 'other', 'lat', 'lng', 'limit', 'offset', 'shift', 'name', 'idField', 'b', '__proto__[x]', 'constructor[prototype][x]'];
+    const hostile = [
+      "' OR '1'='1",
+      '1; DROP TABLE plans',
+      '%00',
+      '-1',
+      '1e308',
+      'NaN',
+      '[]',
+      '{}',
+      'a'.repeat(3000),
+      '../../etc/passwd',
+      '\u0000',
+      '<script>',
+    ];
+    const keys = [
+      'version',
+      'format',
+      'kind',
+      'other',
+      'lat',
+      'lng',
+      'limit',
+      'offset',
+      'shift',
+      'name',
+      'idField',
+      'b',
+      '__proto__[x]',
+      'constructor[prototype][x]',
+    ];
     const gets = routes.filter((r) => r.method === 'get');
     let n = 0;
     for (const r of gets) {
       for (const k of keys) {
         const v = hostile[n++ % hostile.length]!;
-        await hit('get', `/api/v1${fill(r.path, real)}?${encodeURIComponent(k)}=${encodeURIComponent(v)}&${k}=2`, { role: n % 2 ? 'viewer' : 'analyst' });
+        await hit('get', `/api/v1${fill(r.path, real)}?${encodeURIComponent(k)}=${encodeURIComponent(v)}&${k}=2`, {
+          role: n % 2 ? 'viewer' : 'analyst',
+        });
       }
     }
     // the database is still intact and answers
@@ -257,7 +336,10 @@ describe('API abuse: zero 5xx, problem+json errors, no officer names for viewer/
       { raw: '--x\r\nContent-Disposition: form-data; name="a"\r\n\r\n1\r\n--x--', type: 'multipart/form-data; boundary=x' },
       { raw: `{"a":"${'x'.repeat(150_000)}"}`, type: 'application/json' },
       { raw: `${'['.repeat(50_000)}${']'.repeat(50_000)}`, type: 'application/json' },
-      { raw: `{"cells":[${Array.from({ length: 12_000 }, () => '"882664c1a9fffff"').join(',')}],"toBeat":"B001"}`, type: 'application/json' },
+      {
+        raw: `{"cells":[${Array.from({ length: 12_000 }, () => '"882664c1a9fffff"').join(',')}],"toBeat":"B001"}`,
+        type: 'application/json',
+      },
       { raw: 'x'.repeat(2_500_000), type: 'text/csv' },
       { raw: 'x'.repeat(2_500_000), type: 'application/geo+json' },
       { raw: '', type: 'text/csv' },
@@ -270,7 +352,12 @@ describe('API abuse: zero 5xx, problem+json errors, no officer names for viewer/
     for (const r of posts) {
       for (const b of bodies) {
         for (const role of ['analyst', 'commander'] as const) {
-          await hit(r.method, `/api/v1${fill(r.path, real)}`, { role, raw: b.raw, type: b.type, headers: { 'If-Match': `"${ids.plan}:1"` } });
+          await hit(r.method, `/api/v1${fill(r.path, real)}`, {
+            role,
+            raw: b.raw,
+            type: b.type,
+            headers: { 'If-Match': `"${ids.plan}:1"` },
+          });
         }
       }
     }
@@ -279,17 +366,63 @@ describe('API abuse: zero 5xx, problem+json errors, no officer names for viewer/
 
   it('property: random JSON bodies with wrong types on every POST route (fast-check)', async () => {
     const posts = routes.filter((r) => r.method === 'post');
-    const fieldNames = ['boundary', 'incidents', 'beats', 'resolution', 'seed', 'name', 'method', 'existing', 'tolerance', 'cells', 'toBeat', 'roster', 'version', 'role', 'label', 'layers', 'barriers', 'shifts', 'districts', 'options'];
+    const fieldNames = [
+      'boundary',
+      'incidents',
+      'beats',
+      'resolution',
+      'seed',
+      'name',
+      'method',
+      'existing',
+      'tolerance',
+      'cells',
+      'toBeat',
+      'roster',
+      'version',
+      'role',
+      'label',
+      'layers',
+      'barriers',
+      'shifts',
+      'districts',
+      'options',
+    ];
     const value = fc.oneof(
       fc.jsonValue({ maxDepth: 3 }),
-      fc.constantFrom(ids.boundary, ids.incidents, ids.roster, ids.plan, NOPE, "'; DROP TABLE plans; --", -1, 0, 1e308, -0, 1.5, 16, 1e-320, '', 'B001', ['882664c1a9fffff'], [], null, true),
+      fc.constantFrom(
+        ids.boundary,
+        ids.incidents,
+        ids.roster,
+        ids.plan,
+        NOPE,
+        "'; DROP TABLE plans; --",
+        -1,
+        0,
+        1e308,
+        -0,
+        1.5,
+        16,
+        1e-320,
+        '',
+        'B001',
+        ['882664c1a9fffff'],
+        [],
+        null,
+        true,
+      ),
     );
     const body = fc.dictionary(fc.constantFrom(...fieldNames), value, { maxKeys: 6 });
     await fc.assert(
-      fc.asyncProperty(fc.constantFrom(...posts), body, fc.constantFrom<Role>('viewer', 'analyst', 'commander', 'admin'), async (r, b, role) => {
-        await hit(r.method, `/api/v1${fill(r.path, real)}`, { role, body: b, headers: { 'If-Match': `"${ids.plan}:1"` } });
-        return true;
-      }),
+      fc.asyncProperty(
+        fc.constantFrom(...posts),
+        body,
+        fc.constantFrom<Role>('viewer', 'analyst', 'commander', 'admin'),
+        async (r, b, role) => {
+          await hit(r.method, `/api/v1${fill(r.path, real)}`, { role, body: b, headers: { 'If-Match': `"${ids.plan}:1"` } });
+          return true;
+        },
+      ),
       { seed: 8, numRuns: 700 },
     );
     expect(failures, failures.join('\n')).toEqual([]);
@@ -303,7 +436,8 @@ describe('API abuse: zero 5xx, problem+json errors, no officer names for viewer/
           await hit('get', `/api/v1${fill(r.path, (n) => (n === 'staffingId' ? ids.staffing : id))}`, { role });
         }
       }
-      for (const fmt of ['plan', 'metrics', 'csv', 'geojson', 'beats']) await hit('GET', `/api/v1/plans/${ids.plan}/export?format=${fmt}`, { role });
+      for (const fmt of ['plan', 'metrics', 'csv', 'geojson', 'beats'])
+        await hit('GET', `/api/v1/plans/${ids.plan}/export?format=${fmt}`, { role });
       await hit('GET', `/api/v1/jobs/${ids.staffJob}`, { role });
       await hit('GET', '/api/v1/jobs', { role });
       await hit('GET', '/api/v1/datasets', { role });

@@ -16,7 +16,12 @@ const FILE = join(import.meta.dirname, 'AUDIT.md');
 
 let raw: string;
 try {
-  raw = execFileSync('pnpm', ['audit', '--audit-level', 'high', '--json'], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 120_000 });
+  raw = execFileSync('pnpm', ['audit', '--audit-level', 'high', '--json'], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+    timeout: 120_000,
+  });
 } catch (e) {
   raw = String((e as { stdout?: string }).stdout ?? ''); // pnpm audit exits 1 when it finds something
 }
@@ -27,7 +32,7 @@ try {
   report = { error: { code: 'NOT_JSON', message: raw.slice(0, 500) } };
 }
 const md = readFileSync(FILE, 'utf8');
-const now = new Date().toISOString().slice(0, 19) + 'Z';
+const now = `${new Date().toISOString().slice(0, 19)}Z`;
 let block: string;
 if (report.error) {
   block = `Last run ${now}: **the audit could not run**: \`${report.error.code}\`: ${report.error.message}`;
@@ -37,12 +42,19 @@ if (report.error) {
     .filter((a) => a.severity === 'high' || a.severity === 'critical')
     .map((a) => {
       const explained = md.includes(`### ${a.github_advisory_id ?? a.id}`);
-      return `| ${a.github_advisory_id ?? a.id} | ${a.severity} | ${a.module_name} | ${a.vulnerable_versions} | ${a.patched_versions} | ${(a.findings ?? []).flatMap((f: any) => f.paths).slice(0, 3).join('<br>')} | ${explained ? 'see below' : '**NOT EXPLAINED**'} |`;
+      return `| ${a.github_advisory_id ?? a.id} | ${a.severity} | ${a.module_name} | ${a.vulnerable_versions} | ${a.patched_versions} | ${(
+        a.findings ?? []
+      )
+        .flatMap((f: any) => f.paths)
+        .slice(0, 3)
+        .join('<br>')} | ${explained ? 'see below' : '**NOT EXPLAINED**'} |`;
     });
   const m = report.metadata?.vulnerabilities ?? {};
   block =
     `Last run ${now}: ${JSON.stringify(m)}\n\n` +
-    (rows.length ? `| advisory | severity | package | vulnerable | patched | paths | explanation |\n|---|---|---|---|---|---|---|\n${rows.join('\n')}` : 'No high or critical findings.');
+    (rows.length
+      ? `| advisory | severity | package | vulnerable | patched | paths | explanation |\n|---|---|---|---|---|---|---|\n${rows.join('\n')}`
+      : 'No high or critical findings.');
 }
 const out = md.replace(/<!-- audit:begin -->[\s\S]*<!-- audit:end -->/, `<!-- audit:begin -->\n${block}\n<!-- audit:end -->`);
 writeFileSync(FILE, out);

@@ -3,11 +3,11 @@
  * ETag. Exactly one wins; the loser gets 412 with the current ETag, re-reads, rebases its
  * edit and succeeds; the final version holds both edits (no lost update).
  */
-import { createPlanState, moveCells, type BeatplanError } from '@beatplan/engine';
+import { type BeatplanError, createPlanState, moveCells } from '@beatplan/engine';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LoadedPlan } from '../../packages/api/src/engine-service.js';
 import { planEtag } from '../../packages/api/src/plan-access.js';
-import { createPlan, loadedPlan, removeDir, startHarness, uploadBasics, type Harness } from '../../packages/api/src/testing/harness.js';
+import { createPlan, type Harness, loadedPlan, removeDir, startHarness, uploadBasics } from '../../packages/api/src/testing/harness.js';
 
 let h: Harness;
 let data: { boundary: string; incidents: string };
@@ -62,7 +62,11 @@ function independentMoves(p: LoadedPlan, count: number): Array<{ cell: string; t
 }
 
 const move = (id: string, etag: string, m: { cell: string; toBeat: string }) =>
-  h.http.post(`/api/v1/plans/${id}/moves`).set(h.auth('commander')).set('If-Match', etag).send({ cells: [m.cell], toBeat: m.toBeat });
+  h.http
+    .post(`/api/v1/plans/${id}/moves`)
+    .set(h.auth('commander'))
+    .set('If-Match', etag)
+    .send({ cells: [m.cell], toBeat: m.toBeat });
 
 async function beatOf(id: string, cell: string): Promise<string> {
   const r = await h.http.get(`/api/v1/plans/${id}/cells`).set(h.auth('viewer'));
@@ -126,7 +130,10 @@ describe('concurrency: optimistic locking on plan edits', () => {
     const r1 = await move(id, planEtag(id, 1), a!);
     expect(r1.status).toBe(200);
     const v2 = planEtag(id, 2);
-    const [m, u] = await Promise.all([move(id, v2, b!), h.http.post(`/api/v1/plans/${id}/undo`).set(h.auth('commander')).set('If-Match', v2)]);
+    const [m, u] = await Promise.all([
+      move(id, v2, b!),
+      h.http.post(`/api/v1/plans/${id}/undo`).set(h.auth('commander')).set('If-Match', v2),
+    ]);
     expect([m.status, u.status].sort()).toEqual([200, 412]);
     const p = (await h.store.getPlan(id))!;
     const versions = await h.store.listPlanVersions(id);

@@ -5,16 +5,16 @@
  * the interrupted job is `failed`, not `running`.
  */
 import type { ChildProcess } from 'node:child_process';
-import { createRequire } from 'node:module';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createToken, SqliteStore } from '@beatplan/api';
-import { createPlanState, moveCells, type BeatplanError } from '@beatplan/engine';
+import { type BeatplanError, createPlanState, moveCells } from '@beatplan/engine';
 import { afterAll, describe, expect, it } from 'vitest';
-import { loadPlanJson, type LoadedPlan } from '../../packages/api/src/engine-service.js';
+import { type LoadedPlan, loadPlanJson } from '../../packages/api/src/engine-service.js';
 import { incidentsCsv, squareBoundary } from '../../packages/api/src/testing/harness.js';
-import { spawnServer, type SpawnedServer } from '../../packages/api/src/testing/spawn-server.js';
+import { type SpawnedServer, spawnServer } from '../../packages/api/src/testing/spawn-server.js';
 
 const ROOT = join(import.meta.dirname, '../..');
 // better-sqlite3 is a dependency of @beatplan/api only: load it from there
@@ -40,7 +40,11 @@ const api = async (method: string, path: string, body?: unknown, headers: Record
   const isText = typeof body === 'string';
   const r = await fetch(`${url}/api/v1${path}`, {
     method,
-    headers: { Authorization: `Bearer ${token}`, ...(body !== undefined && !isText ? { 'Content-Type': 'application/json' } : {}), ...headers },
+    headers: {
+      Authorization: `Bearer ${token}`,
+      ...(body !== undefined && !isText ? { 'Content-Type': 'application/json' } : {}),
+      ...headers,
+    },
     body: body === undefined ? undefined : isText ? body : JSON.stringify(body),
   });
   const text = await r.text();
@@ -102,7 +106,14 @@ describe('crash safety: SIGKILL during edits and a job, then restart', () => {
     expect(b.status, b.text).toBe(201);
     const inc = await api('POST', '/datasets/incidents', incidentsCsv(400, 3), { 'Content-Type': 'text/csv' });
     expect(inc.status, inc.text).toBe(201);
-    const created = await api('POST', '/plans', { boundary: b.json.id, incidents: inc.json.id, beats: 4, resolution: 9, seed: 5, name: 'crash' });
+    const created = await api('POST', '/plans', {
+      boundary: b.json.id,
+      incidents: inc.json.id,
+      beats: 4,
+      resolution: 9,
+      seed: 5,
+      name: 'crash',
+    });
     expect(created.status, created.text).toBe(202);
     const done = await waitJob(created.json.id, (s) => s !== 'queued' && s !== 'running');
     expect(done.status, JSON.stringify(done.error)).toBe('succeeded');
@@ -133,10 +144,19 @@ describe('crash safety: SIGKILL during edits and a job, then restart', () => {
     const lastAcked = acked.at(-1)!.version;
 
     // a plan job and more edits in flight, then SIGKILL
-    const job = await api('POST', '/plans', { boundary: b.json.id, incidents: inc.json.id, beats: 12, resolution: 10, seed: 9, name: 'interrupted' });
+    const job = await api('POST', '/plans', {
+      boundary: b.json.id,
+      incidents: inc.json.id,
+      beats: 12,
+      resolution: 10,
+      seed: 9,
+      name: 'interrupted',
+    });
     expect(job.status, job.text).toBe(202);
     await waitJob(job.json.id, (s) => s === 'running' || s !== 'queued', 30_000).catch(() => undefined);
-    const inFlight = [0, 1, 2].map(() => api('POST', `/plans/${planId}/locks`, { beats: [moves[0]!.toBeat] }, { 'If-Match': etag }).catch(() => undefined));
+    const inFlight = [0, 1, 2].map(() =>
+      api('POST', `/plans/${planId}/locks`, { beats: [moves[0]!.toBeat] }, { 'If-Match': etag }).catch(() => undefined),
+    );
     await new Promise((r) => setTimeout(r, 5));
     const jobStateAtKill = (await api('GET', `/jobs/${job.json.id}`).catch(() => undefined))?.json?.status;
     server.child.kill('SIGKILL');
@@ -182,7 +202,9 @@ describe('crash safety: SIGKILL during edits and a job, then restart', () => {
     // and the server works: a new edit on the current version succeeds
     const again = await api('POST', `/plans/${planId}/locks`, { beats: [moves[0]!.toBeat] }, { 'If-Match': p.etag! });
     expect(again.status, again.text).toBe(200);
-    console.log(`crash: ${acked.length} acknowledged edits survived SIGKILL; job was ${jobStateAtKill} at kill → ${j.json.status}; integrity_check ok`);
+    console.log(
+      `crash: ${acked.length} acknowledged edits survived SIGKILL; job was ${jobStateAtKill} at kill → ${j.json.status}; integrity_check ok`,
+    );
     server.child.kill('SIGTERM');
     await new Promise((r) => server.child.once('exit', r));
     const db2 = new Database(join(dir, 'beatplan.sqlite'), { readonly: true });

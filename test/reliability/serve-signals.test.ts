@@ -4,7 +4,7 @@
  * runs as pnpm → sh → node; a SIGTERM sent to the pnpm pid alone ends pnpm and the shell but
  * never reaches node, which notices it has been orphaned and stops the same way.
  */
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -40,7 +40,12 @@ async function startServe(how: 'pnpm' | 'node'): Promise<{ child: ChildProcess; 
   const child =
     how === 'pnpm'
       ? spawn('pnpm', ['-s', 'beatplan', ...args], { cwd: ROOT, env: childEnv(), detached: true, stdio: ['ignore', 'pipe', 'pipe'] })
-      : spawn(process.execPath, ['--conditions=source', '--import', 'tsx', 'packages/engine/src/cli/main.ts', ...args], { cwd: ROOT, env: childEnv(), detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+      : spawn(process.execPath, ['--conditions=source', '--import', 'tsx', 'packages/engine/src/cli/main.ts', ...args], {
+          cwd: ROOT,
+          env: childEnv(),
+          detached: true,
+          stdio: ['ignore', 'pipe', 'pipe'],
+        });
   started.push(child);
   let out = '';
   child.stdout!.on('data', (b: Buffer) => (out += b.toString()));

@@ -32,7 +32,9 @@ describe('soak: mixed reads, edits and jobs on a server child process', () => {
         `${r.planJobs.length} plan jobs, ${r.rebalanceJobs.length} re-balances; RSS ${m.warmRssMB.toFixed(0)} → ${m.endRssMB.toFixed(0)} MB (peak ${m.peakRssMB.toFixed(0)}), ` +
         `slope ${m.baselineSlopeMBPerMin.toFixed(1)} MB/min over ${m.baselineSamples} job-free samples (${m.slopeMBPerMin.toFixed(1)} over all); heap ${m.warmHeapMB.toFixed(1)} → ${m.endHeapMB.toFixed(1)} MB`,
     );
-    console.log(`soak: RSS samples (t s: MB, j = job running): ${m.samples.map((x) => `${x.t.toFixed(0)}:${x.rssMB.toFixed(0)}${x.job ? 'j' : ''}`).join(' ')}`);
+    console.log(
+      `soak: RSS samples (t s: MB, j = job running): ${m.samples.map((x) => `${x.t.toFixed(0)}:${x.rssMB.toFixed(0)}${x.job ? 'j' : ''}`).join(' ')}`,
+    );
 
     // errors
     expect(r.serverErrors, JSON.stringify(r.statuses)).toBe(0);
@@ -40,7 +42,8 @@ describe('soak: mixed reads, edits and jobs on a server child process', () => {
     expect(r.unexpected).toEqual([]);
     expect(r.exitCode, 'clean shutdown on SIGTERM').toBe(0);
     // the workload really ran: reads of each kind, edits that went through
-    for (const kind of ['plan', 'metrics', 'beats', 'cells-bbox', 'versions', 'compare']) expect(r.statuses[kind]?.['200'] ?? 0, kind).toBeGreaterThan(20);
+    for (const kind of ['plan', 'metrics', 'beats', 'cells-bbox', 'versions', 'compare'])
+      expect(r.statuses[kind]?.['200'] ?? 0, kind).toBeGreaterThan(20);
     expect(r.edits.moves.length).toBeGreaterThan(50);
     expect(r.edits.undo).toBeGreaterThan(0);
     // every acknowledged edit is in the final history, once; no version came from elsewhere

@@ -57,7 +57,12 @@ describe('supply chain', () => {
     try {
       execFileSync(process.execPath, [join(store, pre!, 'node_modules/prebuild-install/bin.js'), '--verbose'], {
         cwd: dir,
-        env: { PATH: process.env.PATH, npm_config_build_from_source: 'true', HTTPS_PROXY: 'http://127.0.0.1:9', HTTP_PROXY: 'http://127.0.0.1:9' },
+        env: {
+          PATH: process.env.PATH,
+          npm_config_build_from_source: 'true',
+          HTTPS_PROXY: 'http://127.0.0.1:9',
+          HTTP_PROXY: 'http://127.0.0.1:9',
+        },
         encoding: 'utf8',
         stdio: ['ignore', 'pipe', 'pipe'],
       });
@@ -88,11 +93,16 @@ describe('supply chain', () => {
     const found = installScripts();
     const names = [...found.keys()].map((k) => k.replace(/@[^@]+$/, '')).sort();
     const ws = readFileSync(join(ROOT, 'pnpm-workspace.yaml'), 'utf8');
-    const listed = (key: string) => [...(new RegExp(`${key}:\\n((?:\\s+- .+\\n?)+)`).exec(ws)?.[1] ?? '').matchAll(/- (.+)/g)].map((m) => m[1]!.trim().replace(/^'(.*)'$/, '$1'));
+    const listed = (key: string) =>
+      [...(new RegExp(`${key}:\\n((?:\\s+- .+\\n?)+)`).exec(ws)?.[1] ?? '').matchAll(/- (.+)/g)].map((m) =>
+        m[1]!.trim().replace(/^'(.*)'$/, '$1'),
+      );
     // built (their scripts run) or ignored (known scripts that never run): both explained in AUDIT.md
     const allowed = [...listed('onlyBuiltDependencies'), ...listed('ignoredBuiltDependencies')].sort();
     expect(listed('onlyBuiltDependencies')).not.toContain('@scarf/scarf');
-    console.log(`supply chain: install scripts in ${[...found].map(([k, v]) => `${k} (${v.join('; ')})`).join(', ')}; allowed: ${allowed.join(', ')}`);
+    console.log(
+      `supply chain: install scripts in ${[...found].map(([k, v]) => `${k} (${v.join('; ')})`).join(', ')}; allowed: ${allowed.join(', ')}`,
+    );
     expect(names).toEqual(allowed);
     for (const k of found.keys()) expect(audit, `${k} is explained in AUDIT.md`).toContain(k);
   });

@@ -1,5 +1,9 @@
 /** A `CliIo` that captures what a command writes, for in-process CLI tests. */
-export function captureIo(): { io: { stdout: { write(s: string): number }; stderr: { write(s: string): number } }; readonly out: string; readonly err: string } {
+export function captureIo(): {
+  io: { stdout: { write(s: string): number }; stderr: { write(s: string): number } };
+  readonly out: string;
+  readonly err: string;
+} {
   let out = '';
   let err = '';
   return {

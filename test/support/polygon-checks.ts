@@ -7,9 +7,19 @@ import { area, booleanClockwise, booleanValid, difference, featureCollection, in
 
 // GeoJSON shapes, structurally (the test project has no @types/geojson)
 type Position = number[];
-interface Polygon { type: 'Polygon'; coordinates: Position[][] }
-interface MultiPolygon { type: 'MultiPolygon'; coordinates: Position[][][] }
-interface Feature<G> { type: 'Feature'; properties: Record<string, unknown>; geometry: G }
+interface Polygon {
+  type: 'Polygon';
+  coordinates: Position[][];
+}
+interface MultiPolygon {
+  type: 'MultiPolygon';
+  coordinates: Position[][][];
+}
+interface Feature<G> {
+  type: 'Feature';
+  properties: Record<string, unknown>;
+  geometry: G;
+}
 type Areal = Polygon | MultiPolygon;
 
 const partsOf = (g: Areal): Position[][][] => (g.type === 'Polygon' ? [g.coordinates] : g.coordinates);
@@ -29,7 +39,9 @@ export function validityProblems(g: Areal): string[] {
   });
   for (let i = 0; i < parts.length; i++) {
     for (let j = i + 1; j < parts.length; j++) {
-      const x = intersect(featureCollection([feature({ type: 'Polygon', coordinates: parts[i]! }), feature({ type: 'Polygon', coordinates: parts[j]! })]));
+      const x = intersect(
+        featureCollection([feature({ type: 'Polygon', coordinates: parts[i]! }), feature({ type: 'Polygon', coordinates: parts[j]! })]),
+      );
       if (x && area(x) > 1e-3) problems.push(`parts ${i} and ${j} overlap by ${area(x).toFixed(3)} m²`);
     }
   }
@@ -38,13 +50,14 @@ export function validityProblems(g: Areal): string[] {
 
 /** RFC 7946 winding: every outer ring counter-clockwise, every hole clockwise. */
 export function rfc7946Wound(g: Areal): boolean {
-  return partsOf(g).every((rings) => rings.every((ring, r) => booleanClockwise(ring) === (r > 0)));
+  return partsOf(g).every((rings) => rings.every((ring, r) => booleanClockwise(ring) === r > 0));
 }
 
 /** The largest number of decimals written in any coordinate (as JSON would write it). */
 export function maxDecimals(g: Areal): number {
   let max = 0;
-  for (const rings of partsOf(g)) for (const ring of rings) for (const p of ring) for (const x of p) max = Math.max(max, (String(x).split('.')[1] ?? '').length);
+  for (const rings of partsOf(g))
+    for (const ring of rings) for (const p of ring) for (const x of p) max = Math.max(max, (String(x).split('.')[1] ?? '').length);
   return max;
 }
 
@@ -64,6 +77,8 @@ export function unionOfGeometries(gs: readonly Areal[]): Areal {
 /** `g` with every coordinate rounded to `decimals` (no cleaning). */
 export function roundedGeometry(g: Areal, decimals = 6): Areal {
   const f = 10 ** decimals;
-  const coordinates = partsOf(g).map((rings) => rings.map((ring) => ring.map(([x, y]) => [Math.round(x! * f) / f, Math.round(y! * f) / f])));
+  const coordinates = partsOf(g).map((rings) =>
+    rings.map((ring) => ring.map(([x, y]) => [Math.round(x! * f) / f, Math.round(y! * f) / f])),
+  );
   return { type: 'MultiPolygon', coordinates };
 }

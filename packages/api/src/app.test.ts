@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { removeDir, startHarness, type Harness } from './testing/harness.js';
+import { type Harness, removeDir, startHarness } from './testing/harness.js';
 
 let h: Harness;
 beforeAll(async () => {
@@ -62,7 +62,10 @@ describe('app basics', () => {
   it('a JSON body over the limit is 413', async () => {
     const big = await startHarness({ jsonLimit: '1kb' });
     try {
-      const r = await big.http.post('/api/v1/scores').set(big.auth('analyst')).send({ boundary: 'x'.repeat(5000) });
+      const r = await big.http
+        .post('/api/v1/scores')
+        .set(big.auth('analyst'))
+        .send({ boundary: 'x'.repeat(5000) });
       expect(r.status).toBe(413);
       expect(r.body.code).toBe('PAYLOAD_TOO_LARGE');
     } finally {
@@ -107,9 +110,26 @@ describe('OpenAPI and docs', () => {
     expect(r.status).toBe(200);
     const doc = r.body;
     expect(doc.openapi).toBe('3.1.0');
-    const ops = Object.entries(doc.paths as Record<string, Record<string, { operationId: string }>>).flatMap(([p, o]) => Object.entries(o).map(([m, op]) => `${m.toUpperCase()} ${p} ${op.operationId}`));
-    for (const id of ['uploadIncidents', 'createPlan', 'moveCells', 'undoPlan', 'lookupBeat', 'jobEvents', 'cancelJob', 'createStaffing', 'getPlanBeats', 'exportPlan', 'comparePlans']) {
-      expect(ops.some((o) => o.endsWith(` ${id}`)), id).toBe(true);
+    const ops = Object.entries(doc.paths as Record<string, Record<string, { operationId: string }>>).flatMap(([p, o]) =>
+      Object.entries(o).map(([m, op]) => `${m.toUpperCase()} ${p} ${op.operationId}`),
+    );
+    for (const id of [
+      'uploadIncidents',
+      'createPlan',
+      'moveCells',
+      'undoPlan',
+      'lookupBeat',
+      'jobEvents',
+      'cancelJob',
+      'createStaffing',
+      'getPlanBeats',
+      'exportPlan',
+      'comparePlans',
+    ]) {
+      expect(
+        ops.some((o) => o.endsWith(` ${id}`)),
+        id,
+      ).toBe(true);
     }
     const create = doc.paths['/api/v1/plans'].post;
     expect(create.requestBody.content['application/json'].schema.properties.beats.type).toBe('integer');
@@ -117,7 +137,11 @@ describe('OpenAPI and docs', () => {
     expect(create['x-min-role']).toBe('analyst');
     const lookup = doc.paths['/api/v1/plans/{id}/lookup'].get;
     expect(lookup.parameters.map((p: { name: string }) => p.name).sort()).toEqual(['id', 'lat', 'lng']);
-    expect(doc.paths['/api/v1/plans/{id}/moves'].post.parameters.some((p: { name: string; in: string }) => p.name === 'If-Match' && p.in === 'header')).toBe(true);
+    expect(
+      doc.paths['/api/v1/plans/{id}/moves'].post.parameters.some(
+        (p: { name: string; in: string }) => p.name === 'If-Match' && p.in === 'header',
+      ),
+    ).toBe(true);
     expect(doc.components.schemas.Problem.properties.code).toBeDefined();
   });
 

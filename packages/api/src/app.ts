@@ -10,15 +10,14 @@ import compression from 'compression';
 import express, { type Express } from 'express';
 import { rateLimit } from 'express-rate-limit';
 import helmet from 'helmet';
-import { pino, type Logger } from 'pino';
+import { type Logger, pino } from 'pino';
 import type { AppContext } from './app-context.js';
 import { principalOf } from './auth.js';
 import { basemapRoutes } from './basemap.js';
-import { ConfigSchema, type ConfigInput } from './config.js';
+import { type ConfigInput, ConfigSchema } from './config.js';
 import { ContextCache, PlanGridCache } from './context-cache.js';
 import { ApiError, errorHandler, notFoundHandler } from './errors.js';
 import { RouteTable } from './http.js';
-import { HealthSchema } from './schemas.js';
 import { ComputePool } from './jobs/compute-pool.js';
 import { openJobQueue } from './jobs/job-queue.js';
 import { buildOpenApi, DOCS_ASSETS, DOCS_INIT_JS, renderDocsHtml } from './openapi.js';
@@ -31,6 +30,7 @@ import { planAnalysisRoutes } from './routes/plan-analysis.js';
 import { planRoutes } from './routes/plans.js';
 import { referenceRoutes } from './routes/reference.js';
 import { tokenRoutes } from './routes/tokens.js';
+import { HealthSchema } from './schemas.js';
 import type { Store } from './store/store.js';
 
 /** What {@link createApp} needs. */
@@ -72,7 +72,16 @@ export async function createApp(deps: AppDeps): Promise<BeatplanApp> {
   // SQLite: worker threads of this process; PostgreSQL (--database): the shared pg-boss queue
   const runner = await openJobQueue({ store, log, databaseUrl: config.databaseUrl, concurrency: config.jobConcurrency });
   const compute = new ComputePool({ log });
-  const context: AppContext = { store, config, runner, compute, contexts: new ContextCache(config.contextCacheSize), plans: new PlanGridCache(), versions: new PlanVersionCache(), log };
+  const context: AppContext = {
+    store,
+    config,
+    runner,
+    compute,
+    contexts: new ContextCache(config.contextCacheSize),
+    plans: new PlanGridCache(),
+    versions: new PlanVersionCache(),
+    log,
+  };
 
   const app = express();
   app.disable('x-powered-by');
@@ -80,7 +89,11 @@ export async function createApp(deps: AppDeps): Promise<BeatplanApp> {
   app.set('etag', false);
   // gzip/deflate for JSON, CSV, GeoJSON and the map's JavaScript (the 40k-cell answers and
   // the ~1.4 MB bundle shrink several-fold); never for event streams, which must flush each event
-  app.use(compression({ filter: (req, res) => !String(res.getHeader('Content-Type') ?? '').startsWith('text/event-stream') && compression.filter(req, res) }));
+  app.use(
+    compression({
+      filter: (req, res) => !String(res.getHeader('Content-Type') ?? '').startsWith('text/event-stream') && compression.filter(req, res),
+    }),
+  );
 
   // Request id + structured access log.
   app.use((req, res, next) => {
@@ -92,7 +105,10 @@ export async function createApp(deps: AppDeps): Promise<BeatplanApp> {
     const t0 = process.hrtime.bigint();
     res.on('finish', () => {
       const ms = Number(process.hrtime.bigint() - t0) / 1e6;
-      child.info({ method: req.method, url: req.originalUrl, status: res.statusCode, ms: Math.round(ms * 10) / 10, role: principalOf(res)?.role }, 'request');
+      child.info(
+        { method: req.method, url: req.originalUrl, status: res.statusCode, ms: Math.round(ms * 10) / 10, role: principalOf(res)?.role },
+        'request',
+      );
     });
     next();
   });
@@ -138,7 +154,8 @@ export async function createApp(deps: AppDeps): Promise<BeatplanApp> {
       limit: config.rateLimitPerMinute,
       standardHeaders: 'draft-8',
       legacyHeaders: false,
-      handler: (_req, _res, next) => next(new ApiError('RATE_LIMITED', `more than ${config.rateLimitPerMinute} requests per minute; slow down`)),
+      handler: (_req, _res, next) =>
+        next(new ApiError('RATE_LIMITED', `more than ${config.rateLimitPerMinute} requests per minute; slow down`)),
     }),
   );
 
@@ -214,7 +231,9 @@ export async function createApp(deps: AppDeps): Promise<BeatplanApp> {
     // reaches any other part of the file system); unknown paths outside /api get index.html.
     const root = resolve(config.uiDir);
     app.use(express.static(root, { index: 'index.html', fallthrough: true }));
-    app.get(/^\/(?!api\/).*/, (_req, res, next) => (existsSync(join(root, 'index.html')) ? res.sendFile(join(root, 'index.html')) : next()));
+    app.get(/^\/(?!api\/).*/, (_req, res, next) =>
+      existsSync(join(root, 'index.html')) ? res.sendFile(join(root, 'index.html')) : next(),
+    );
   }
   app.use(notFoundHandler);
   app.use(errorHandler);

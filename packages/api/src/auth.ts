@@ -68,12 +68,20 @@ export function authenticate(store: Store): RequestHandler {
     const h = req.get('authorization');
     const m = h ? /^Bearer\s+(\S+)\s*$/i.exec(h) : null;
     if (!m) {
-      next(new ApiError('UNAUTHENTICATED', 'an Authorization: Bearer <token> header is required', { headers: { 'WWW-Authenticate': 'Bearer realm="beatplan"' } }));
+      next(
+        new ApiError('UNAUTHENTICATED', 'an Authorization: Bearer <token> header is required', {
+          headers: { 'WWW-Authenticate': 'Bearer realm="beatplan"' },
+        }),
+      );
       return;
     }
     const rec = await store.findTokenByHash(hashToken(m[1]!));
     if (!rec) {
-      next(new ApiError('UNAUTHENTICATED', 'the bearer token is unknown or revoked', { headers: { 'WWW-Authenticate': 'Bearer realm="beatplan", error="invalid_token"' } }));
+      next(
+        new ApiError('UNAUTHENTICATED', 'the bearer token is unknown or revoked', {
+          headers: { 'WWW-Authenticate': 'Bearer realm="beatplan", error="invalid_token"' },
+        }),
+      );
       return;
     }
     res.locals.principal = { tokenId: rec.id, role: rec.role, label: rec.label };

@@ -3,22 +3,30 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { basemapOf } from './basemap.js';
 import { parseConfig } from './config.js';
-import { removeDir, startHarness, type Harness } from './testing/harness.js';
+import { type Harness, removeDir, startHarness } from './testing/harness.js';
 
 describe('basemap setting', () => {
   it('tells a style, a raster template and a PMTiles archive apart; a missing local file is BAD_INPUT', () => {
     expect(basemapOf(undefined)).toBeNull();
     expect(basemapOf('https://tiles.example/style.json')).toEqual({ map: { kind: 'style', url: 'https://tiles.example/style.json' } });
-    expect(basemapOf('https://tiles.example/{z}/{x}/{y}.png')).toEqual({ map: { kind: 'raster', tiles: 'https://tiles.example/{z}/{x}/{y}.png' } });
-    expect(basemapOf('https://tiles.example/city.pmtiles')).toEqual({ map: { kind: 'pmtiles', url: 'https://tiles.example/city.pmtiles' } });
-    expect(() => basemapOf('/no/such/city.pmtiles')).toThrow(expect.objectContaining({ code: 'BAD_INPUT', details: expect.objectContaining({ field: 'basemap' }) }));
+    expect(basemapOf('https://tiles.example/{z}/{x}/{y}.png')).toEqual({
+      map: { kind: 'raster', tiles: 'https://tiles.example/{z}/{x}/{y}.png' },
+    });
+    expect(basemapOf('https://tiles.example/city.pmtiles')).toEqual({
+      map: { kind: 'pmtiles', url: 'https://tiles.example/city.pmtiles' },
+    });
+    expect(() => basemapOf('/no/such/city.pmtiles')).toThrow(
+      expect.objectContaining({ code: 'BAD_INPUT', details: expect.objectContaining({ field: 'basemap' }) }),
+    );
     expect(() => basemapOf('streets.png')).toThrow(/neither an http\(s\) URL/);
   });
 
   it('comes from --basemap or BEATPLAN_BASEMAP (the flag wins); none by default', () => {
     expect(parseConfig([], {}).basemap).toBeUndefined();
     expect(parseConfig([], { BEATPLAN_BASEMAP: 'https://a.example/style.json' }).basemap).toBe('https://a.example/style.json');
-    expect(parseConfig(['--basemap', 'https://b.example/{z}/{x}/{y}.png'], { BEATPLAN_BASEMAP: 'https://a.example/style.json' }).basemap).toBe('https://b.example/{z}/{x}/{y}.png');
+    expect(
+      parseConfig(['--basemap', 'https://b.example/{z}/{x}/{y}.png'], { BEATPLAN_BASEMAP: 'https://a.example/style.json' }).basemap,
+    ).toBe('https://b.example/{z}/{x}/{y}.png');
   });
 });
 

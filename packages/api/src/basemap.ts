@@ -6,8 +6,8 @@
  */
 import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { Express } from 'express';
 import { BeatplanError } from '@beatplan/engine';
+import type { Express } from 'express';
 
 /** The basemap as the map reads it. */
 export type MapBasemap =
@@ -38,10 +38,15 @@ export function basemapOf(value: string | undefined): { map: MapBasemap; file?: 
   }
   if (/\.pmtiles$/i.test(value)) {
     const file = resolve(value);
-    if (!existsSync(file) || !statSync(file).isFile()) throw new BeatplanError('BAD_INPUT', `basemap file ${value} does not exist`, { field: 'basemap', file: value });
+    if (!existsSync(file) || !statSync(file).isFile())
+      throw new BeatplanError('BAD_INPUT', `basemap file ${value} does not exist`, { field: 'basemap', file: value });
     return { map: { kind: 'pmtiles', url: BASEMAP_PMTILES_PATH }, file };
   }
-  throw new BeatplanError('BAD_INPUT', `basemap ${value} is neither an http(s) URL (a style, a {z}/{x}/{y} template, a .pmtiles archive) nor a local .pmtiles file`, { field: 'basemap' });
+  throw new BeatplanError(
+    'BAD_INPUT',
+    `basemap ${value} is neither an http(s) URL (a style, a {z}/{x}/{y} template, a .pmtiles archive) nor a local .pmtiles file`,
+    { field: 'basemap' },
+  );
 }
 
 /** Registers `GET /map-config.json` (and `GET /basemap.pmtiles` for a local archive) on the app. */

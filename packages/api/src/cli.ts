@@ -10,16 +10,16 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BeatplanError } from '@beatplan/engine';
 import { parseOptions } from '@beatplan/engine/cli/options';
+import { pino } from 'pino';
 import { createToken } from './auth.js';
 import { CONFIG_OPTIONS, type Config, parseConfig } from './config.js';
 import { seedDemo } from './demo.js';
-import { startServer, untilStopRequested } from './server.js';
 import { PgJobWorker } from './jobs/pg-queue.js';
+import type { AlternativeRow } from './routes/alternatives.js';
+import { startServer, untilStopRequested } from './server.js';
 import { openStore, redactDatabaseUrl } from './store/open-store.js';
 import { PostgresStore } from './store/postgres-store.js';
-import { pino } from 'pino';
 import { ROLES, type Role } from './store/store.js';
-import type { AlternativeRow } from './routes/alternatives.js';
 
 /** The fields `beatplan alternatives` reads from the API's answers (a problem, the set, the comparison). */
 interface AnswerBody {
@@ -65,7 +65,8 @@ function defaultUiDir(): string | undefined {
 export const SERVE_HELP = {
   name: 'serve',
   summary: 'serve the HTTP API (/api/v1) and the planning map until SIGINT/SIGTERM',
-  details: 'On an empty database an admin token is created and printed once. Settings also come from BEATPLAN_* environment variables; flags win.',
+  details:
+    'On an empty database an admin token is created and printed once. Settings also come from BEATPLAN_* environment variables; flags win.',
   options: {
     ...CONFIG_OPTIONS,
     demo: { type: 'string', value: 'DIR', description: 'Load the demo city from DIR (e.g. data/demo) through the API on first start.' },
@@ -100,14 +101,18 @@ export async function serveCommand(argv: string[], io: CliIo): Promise<number> {
     throw new BeatplanError('BAD_INPUT', '--demo needs a folder (e.g. data/demo)', { field: '--demo', value: demoDir });
   }
   // the server's own flags go to parseConfig as given (it also reads BEATPLAN_* variables)
-  const config = configOf(Object.entries(serverFlags).flatMap(([name, value]) => (value === undefined ? [] : [`--${name}`, String(value)])));
+  const config = configOf(
+    Object.entries(serverFlags).flatMap(([name, value]) => (value === undefined ? [] : [`--${name}`, String(value)])),
+  );
   // listen for SIGINT/SIGTERM (or pnpm going away) from now on: a stop asked for while the
   // server starts or loads the demo takes effect as soon as it can be served cleanly
   const stopRequested = untilStopRequested();
   const logFile = verbose ? undefined : resolve(config.dataDir, 'server.log');
   const uiDir = config.uiDir ?? defaultUiDir();
   const running = await startServer({ ...config, uiDir }, { bootstrapToken: true, ...(logFile ? { logFile } : {}) });
-  io.stdout.write(`beatplan API on ${running.url}/api/v1 (docs: ${running.url}/api/v1/docs)${uiDir ? '' : '; the map is not built (pnpm build)'}\n`);
+  io.stdout.write(
+    `beatplan API on ${running.url}/api/v1 (docs: ${running.url}/api/v1/docs)${uiDir ? '' : '; the map is not built (pnpm build)'}\n`,
+  );
   if (logFile) io.stdout.write(`request log: ${logFile} (--verbose prints it here)\n`);
   let mapLink = uiDir ? `${running.url}/` : `${running.url}/api/v1/plans`;
   if (demoDir) {
@@ -124,7 +129,9 @@ export async function serveCommand(argv: string[], io: CliIo): Promise<number> {
   // the last lines: where to go and the token to paste there
   io.stdout.write(`\nready: ${mapLink}\n`);
   if (running.bootstrapToken) {
-    io.stdout.write(`admin token for local use (shown once; create others with \`beatplan token create --role …\`):\n  ${running.bootstrapToken}\n`);
+    io.stdout.write(
+      `admin token for local use (shown once; create others with \`beatplan token create --role …\`):\n  ${running.bootstrapToken}\n`,
+    );
   }
   const why = await stopRequested;
   io.stdout.write(`stopping (${why}) …\n`);
@@ -141,7 +148,9 @@ export async function serveCommand(argv: string[], io: CliIo): Promise<number> {
 export async function tokenCommand(argv: string[], io: CliIo): Promise<number> {
   const [verb, ...rest] = argv;
   if (verb !== 'create') {
-    io.stderr.write('usage: beatplan token create --role viewer|analyst|commander|admin [--label TEXT] [--data DIR] [--database postgres://…]\n');
+    io.stderr.write(
+      'usage: beatplan token create --role viewer|analyst|commander|admin [--label TEXT] [--data DIR] [--database postgres://…]\n',
+    );
     return 2;
   }
   const values = parseOptions(rest, TOKEN_HELP.options);
@@ -168,7 +177,7 @@ export const WORKER_HELP = {
   options: {
     database: { ...CONFIG_OPTIONS.database, required: true, default: undefined },
     concurrency: { type: 'string', value: 'N', description: 'Jobs this process runs at once (one thread each), 1-16.', default: '1' },
-    data: { ...CONFIG_OPTIONS.data, description: 'Folder of this worker\'s local blob cache.' },
+    data: { ...CONFIG_OPTIONS.data, description: "Folder of this worker's local blob cache." },
   },
 } as const;
 
@@ -182,13 +191,19 @@ export async function workerCommand(argv: string[], io: CliIo): Promise<number> 
   const values = parseOptions(argv, WORKER_HELP.options);
   const concurrency = Number(values.concurrency ?? '1');
   if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 16) {
-    throw new BeatplanError('BAD_INPUT', `--concurrency must be an integer 1-16, got ${JSON.stringify(values.concurrency)}`, { field: '--concurrency' });
+    throw new BeatplanError('BAD_INPUT', `--concurrency must be an integer 1-16, got ${JSON.stringify(values.concurrency)}`, {
+      field: '--concurrency',
+    });
   }
   const config = configOf(storeFlags(values));
   if (!config.databaseUrl) {
-    throw new BeatplanError('BAD_INPUT', 'worker needs --database postgres://… (or BEATPLAN_DATABASE_URL): with SQLite, jobs run inside `beatplan serve`', {
-      field: '--database',
-    });
+    throw new BeatplanError(
+      'BAD_INPUT',
+      'worker needs --database postgres://… (or BEATPLAN_DATABASE_URL): with SQLite, jobs run inside `beatplan serve`',
+      {
+        field: '--database',
+      },
+    );
   }
   const stopRequested = untilStopRequested();
   const store = await openStore(config);
@@ -222,7 +237,7 @@ export const ALTERNATIVES_HELP = {
     token: { type: 'string', value: 'TOKEN', description: 'An analyst token (env BEATPLAN_TOKEN).' },
     count: { type: 'string', value: 'N', description: 'Alternatives, 1-50.', default: '6' },
     seed: { type: 'string', value: 'S', description: 'Seed of the first alternative (alternative i: S + i).', default: '1' },
-    json: { type: 'string', value: 'FILE', description: 'Also write the comparison (the API\'s JSON) to FILE.' },
+    json: { type: 'string', value: 'FILE', description: "Also write the comparison (the API's JSON) to FILE." },
     strict: { type: 'boolean', description: 'Exit 3 when an alternative did not succeed.' },
   },
 } as const;
@@ -253,7 +268,10 @@ export async function alternativesCommand(argv: string[], io: CliIo): Promise<nu
   };
   let set: { status: number; body: AnswerBody };
   try {
-    set = await call('POST', `/plans/${encodeURIComponent(values.plan)}/alternatives`, { count: Number(values.count ?? 6), seed: Number(values.seed ?? 1) });
+    set = await call('POST', `/plans/${encodeURIComponent(values.plan)}/alternatives`, {
+      count: Number(values.count ?? 6),
+      seed: Number(values.seed ?? 1),
+    });
   } catch (e) {
     io.stderr.write(`beatplan: the API at ${values.api} did not answer: ${(e as Error).message}\n`);
     return 1;
@@ -284,6 +302,7 @@ export async function alternativesCommand(argv: string[], io: CliIo): Promise<nu
     writeFileSync(values.json, `${JSON.stringify(comparison, null, 2)}\n`);
   }
   const failed = rows.filter((r) => r.status !== 'succeeded');
-  for (const r of failed) io.stderr.write(`warning: alternative ${r.profile} seed ${r.seed} ${r.status}: ${r.error?.code ?? ''} ${r.error?.detail ?? ''}\n`);
+  for (const r of failed)
+    io.stderr.write(`warning: alternative ${r.profile} seed ${r.seed} ${r.status}: ${r.error?.code ?? ''} ${r.error?.detail ?? ''}\n`);
   return failed.length && values.strict ? 3 : 0;
 }

@@ -31,9 +31,16 @@ export const ConfigSchema = z.object({
   /** Origins allowed by CORS; none (CORS off) by default. */
   corsOrigins: list.default([]),
   /** Largest JSON request body (bytes syntax of `express.json`). */
-  jsonLimit: z.string().regex(/^\d+(b|kb|mb)$/i).default('1mb'),
+  jsonLimit: z
+    .string()
+    .regex(/^\d+(b|kb|mb)$/i)
+    .default('1mb'),
   /** Largest uploaded file in bytes. Default 512 MiB. */
-  uploadLimitBytes: z.coerce.number().int().positive().default(512 * 1024 * 1024),
+  uploadLimitBytes: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(512 * 1024 * 1024),
   /** Requests per minute per client address. */
   rateLimitPerMinute: z.coerce.number().int().positive().default(1200),
   /** Jobs (worker threads) running at once in this process; 0 with PostgreSQL: accept jobs only, `beatplan worker`s run them. */
@@ -87,17 +94,54 @@ const ENV: Record<keyof Config, string> = {
 export const CONFIG_OPTIONS = {
   port: { type: 'string', value: 'PORT', description: 'TCP port; 0 picks a free one (env BEATPLAN_PORT).', default: '8080' },
   host: { type: 'string', value: 'HOST', description: 'Interface to listen on (env BEATPLAN_HOST).', default: '127.0.0.1' },
-  data: { type: 'string', value: 'DIR', description: 'Folder of the SQLite file and stored files (env BEATPLAN_DATA).', default: 'beatplan-data' },
-  database: { type: 'string', value: 'postgres://…', description: 'PostgreSQL URL: keep everything in PostgreSQL (env BEATPLAN_DATABASE_URL).', default: 'SQLite under --data' },
-  cors: { type: 'string', value: 'ORIGIN,...', description: 'Origins allowed by CORS (env BEATPLAN_CORS_ORIGINS).', default: 'none (CORS off)' },
-  'log-level': { type: 'string', value: 'LEVEL', description: 'fatal, error, warn, info, debug, trace or silent (env BEATPLAN_LOG_LEVEL).', default: 'info' },
-  'job-concurrency': { type: 'string', value: 'N', description: 'Jobs (worker threads) running at once in this process, 1-16; with --database 0 leaves them to `beatplan worker`s (env BEATPLAN_JOB_CONCURRENCY).', default: '1' },
-  ui: { type: 'string', value: 'DIR', description: 'Built planning map served at / (env BEATPLAN_UI_DIR).', default: 'packages/map-ui/dist when built' },
-  'privacy-k': { type: 'string', value: 'K', description: 'Viewers see incident figures only for areas of at least K incidents (env BEATPLAN_PRIVACY_K).', default: '5' },
+  data: {
+    type: 'string',
+    value: 'DIR',
+    description: 'Folder of the SQLite file and stored files (env BEATPLAN_DATA).',
+    default: 'beatplan-data',
+  },
+  database: {
+    type: 'string',
+    value: 'postgres://…',
+    description: 'PostgreSQL URL: keep everything in PostgreSQL (env BEATPLAN_DATABASE_URL).',
+    default: 'SQLite under --data',
+  },
+  cors: {
+    type: 'string',
+    value: 'ORIGIN,...',
+    description: 'Origins allowed by CORS (env BEATPLAN_CORS_ORIGINS).',
+    default: 'none (CORS off)',
+  },
+  'log-level': {
+    type: 'string',
+    value: 'LEVEL',
+    description: 'fatal, error, warn, info, debug, trace or silent (env BEATPLAN_LOG_LEVEL).',
+    default: 'info',
+  },
+  'job-concurrency': {
+    type: 'string',
+    value: 'N',
+    description:
+      'Jobs (worker threads) running at once in this process, 1-16; with --database 0 leaves them to `beatplan worker`s (env BEATPLAN_JOB_CONCURRENCY).',
+    default: '1',
+  },
+  ui: {
+    type: 'string',
+    value: 'DIR',
+    description: 'Built planning map served at / (env BEATPLAN_UI_DIR).',
+    default: 'packages/map-ui/dist when built',
+  },
+  'privacy-k': {
+    type: 'string',
+    value: 'K',
+    description: 'Viewers see incident figures only for areas of at least K incidents (env BEATPLAN_PRIVACY_K).',
+    default: '5',
+  },
   basemap: {
     type: 'string',
     value: 'URL|FILE.pmtiles',
-    description: 'Basemap under the beats: a MapLibre style URL, a raster tile URL template with {z}/{x}/{y}, or a local .pmtiles file served by the API (env BEATPLAN_BASEMAP).',
+    description:
+      'Basemap under the beats: a MapLibre style URL, a raster tile URL template with {z}/{x}/{y}, or a local .pmtiles file served by the API (env BEATPLAN_BASEMAP).',
     default: 'none: nothing is fetched from outside',
   },
 } as const;
@@ -127,7 +171,9 @@ export function parseConfig(argv: readonly string[], env: Record<string, string 
   for (const [k, v] of Object.entries(fromArgs)) if (v !== undefined) raw[k] = v;
   const r = ConfigSchema.safeParse(raw);
   if (!r.success) {
-    throw new Error(`invalid configuration: ${r.error.issues.map((i) => `${i.path.join('.')} (${ENV[i.path[0] as keyof Config] ?? ''}): ${i.message}`).join('; ')}`);
+    throw new Error(
+      `invalid configuration: ${r.error.issues.map((i) => `${i.path.join('.')} (${ENV[i.path[0] as keyof Config] ?? ''}): ${i.message}`).join('; ')}`,
+    );
   }
   return r.data;
 }

@@ -2,8 +2,9 @@
  * Resolves stored inputs (dataset ids) to files and keeps the most recently used grid +
  * scores contexts in memory, so reads and edits of a plan do not rebuild them.
  */
-import { buildContext, gridOfPlanJson, loadPlanJson, type ContextInputs, type LoadedPlan, type PlanContext } from './engine-service.js';
+
 import type { Grid } from '@beatplan/engine';
+import { buildContext, type ContextInputs, gridOfPlanJson, type LoadedPlan, loadPlanJson, type PlanContext } from './engine-service.js';
 import { ApiError, type FieldError } from './errors.js';
 import type { LoadedPlanParts } from './jobs/compute-protocol.js';
 import type { ContextInput } from './schemas.js';
@@ -35,8 +36,10 @@ export async function resolveInputs(store: Store, input: ContextInput & { beats?
   const population = await get('population', 'layer');
   const vulnerability = await get('vulnerability', 'layer');
   const counts = await get('incidentCounts', 'counts');
-  if (input.incidentCounts !== undefined && input.countsPeriodDays === undefined) errors.push({ path: `${where}.countsPeriodDays`, message: 'required with incidentCounts (the days the counts cover)' });
-  if (input.incidentCounts === undefined && input.countsPeriodDays !== undefined) errors.push({ path: `${where}.countsPeriodDays`, message: 'applies with incidentCounts only' });
+  if (input.incidentCounts !== undefined && input.countsPeriodDays === undefined)
+    errors.push({ path: `${where}.countsPeriodDays`, message: 'required with incidentCounts (the days the counts cover)' });
+  if (input.incidentCounts === undefined && input.countsPeriodDays !== undefined)
+    errors.push({ path: `${where}.countsPeriodDays`, message: 'applies with incidentCounts only' });
   if (errors.length) throw new ApiError('VALIDATION_FAILED', errors.map((e) => `${e.path}: ${e.message}`).join('; '), { errors });
   const file = (d: DatasetRecord) => ({ path: store.blobPath(d.blobRef), fileName: engineFileName(d) });
   const layer = (d: DatasetRecord | undefined, use: 'population' | 'vulnerability') =>
@@ -50,7 +53,15 @@ export async function resolveInputs(store: Store, input: ContextInput & { beats?
     ...(input.beats !== undefined ? { beats: input.beats } : {}),
     ...(input.shifts !== undefined ? { shifts: input.shifts } : {}),
     ...(input.recencyHalfLifeDays !== undefined ? { recencyHalfLifeDays: input.recencyHalfLifeDays } : {}),
-    ...(counts ? { incidentCounts: { ...file(counts), columns: counts.info.columns as NonNullable<ContextInputs['incidentCounts']>['columns'], periodDays: input.countsPeriodDays! } } : {}),
+    ...(counts
+      ? {
+          incidentCounts: {
+            ...file(counts),
+            columns: counts.info.columns as NonNullable<ContextInputs['incidentCounts']>['columns'],
+            periodDays: input.countsPeriodDays!,
+          },
+        }
+      : {}),
   };
 }
 

@@ -29,7 +29,10 @@ export interface DemoIds {
 export async function seedDemo(url: string, token: string, dir: string, log: (m: string) => void = () => {}): Promise<DemoIds> {
   const auth = { Authorization: `Bearer ${token}` };
   const call = async (method: string, path: string, body?: unknown, type = 'application/json') => {
-    const init: RequestInit & { duplex?: 'half' } = { method, headers: { ...auth, ...(body !== undefined ? { 'Content-Type': type } : {}) } };
+    const init: RequestInit & { duplex?: 'half' } = {
+      method,
+      headers: { ...auth, ...(body !== undefined ? { 'Content-Type': type } : {}) },
+    };
     if (body instanceof Readable) {
       init.body = Readable.toWeb(body) as unknown as ReadableStream;
       init.duplex = 'half';
@@ -49,7 +52,8 @@ export async function seedDemo(url: string, token: string, dir: string, log: (m:
     for (;;) {
       const j = await call('GET', `/jobs/${String(job.id)}`);
       if (j.status === 'succeeded') return j;
-      if (j.status === 'failed' || j.status === 'cancelled') throw new Error(`demo: job ${String(job.id)} ${String(j.status)}: ${JSON.stringify(j.error)}`);
+      if (j.status === 'failed' || j.status === 'cancelled')
+        throw new Error(`demo: job ${String(job.id)} ${String(j.status)}: ${JSON.stringify(j.error)}`);
       await new Promise((r) => setTimeout(r, 250));
     }
   };
@@ -67,7 +71,10 @@ export async function seedDemo(url: string, token: string, dir: string, log: (m:
     datasets.roads = await upload('/datasets/roads?name=Streets', 'roads.geojson', 'application/geo+json');
     // the street blocks the roads enclose with the city limits: the proposal is planned on them (docs/units.md)
     const read = (file: string): unknown => JSON.parse(readFileSync(join(dir, file), 'utf8'));
-    const { blocks } = unitsFromRoads(read('roads.geojson') as Parameters<typeof unitsFromRoads>[0], read('boundary.geojson') as Parameters<typeof unitsFromRoads>[1]);
+    const { blocks } = unitsFromRoads(
+      read('roads.geojson') as Parameters<typeof unitsFromRoads>[0],
+      read('boundary.geojson') as Parameters<typeof unitsFromRoads>[1],
+    );
     datasets.units = String((await call('POST', '/datasets/units?name=Street%20blocks&idField=id', blocks, 'application/geo+json')).id);
     log(`derived ${blocks.features.length} street blocks from roads.geojson`);
   }

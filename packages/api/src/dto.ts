@@ -8,36 +8,41 @@
 import type { z } from 'zod';
 import type { AlternativeSetSchema, AlternativesComparisonSchema, AlternativesRequestSchema } from './routes/alternatives.js';
 import type {
+  ChangeCurveRequestSchema,
+  ChangeCurveResultSchema,
+  CopyPlanRequestSchema,
+  RenamePlanRequestSchema,
+} from './routes/plan-admin.js';
+import type { ReferenceSchema } from './routes/reference.js';
+import type {
   BeatMetricsSchema,
   CellsSchema,
-  HealthSchema,
-  PlanComparisonSchema,
-  PlanMetricsSchema,
-  PlanResponseSchema,
-  ResponseFiguresSchema,
-  ResponseWhatIfSchema,
-  StaffingResultSchema,
-  WhatIfResultSchema,
   EditResultSchema,
+  HealthSchema,
   IncidentBinsSchema,
   LockRequestSchema,
   MeetingPlaceSchema,
   MoveRequestSchema,
+  PlanComparisonSchema,
+  PlanMetricsSchema,
   PlanRequestSchema,
+  PlanResponseSchema,
   PlanSchema,
   PlanVersionSchema,
   ProblemSchema,
   RebalanceRequestSchema,
+  ResponseFiguresSchema,
   ResponseWhatIfRequestSchema,
+  ResponseWhatIfSchema,
   SimulationResultSchema,
   SimulationRunSchema,
+  StaffingResultSchema,
   StaffingRunSchema,
   StaffRequestSchema,
   TokenSchema,
   WhatIfRequestSchema,
+  WhatIfResultSchema,
 } from './schemas.js';
-import type { ReferenceSchema } from './routes/reference.js';
-import type { ChangeCurveRequestSchema, ChangeCurveResultSchema, CopyPlanRequestSchema, RenamePlanRequestSchema } from './routes/plan-admin.js';
 
 export type ProblemDto = z.infer<typeof ProblemSchema>;
 export type PlanDto = z.infer<typeof PlanSchema>;

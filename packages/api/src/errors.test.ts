@@ -19,7 +19,9 @@ describe('problem+json mapping', () => {
     const p = toProblem(new BeatplanError('BAD_INPUT', 'no such beat in the plan', { field: 'units.0.beat' }), '/i');
     expect(p.errors).toEqual([{ path: 'body.units.0.beat', message: expect.stringContaining('no such beat in the plan') }]);
     // a row without a file keeps its row: it is content, not a request field
-    expect(toProblem(new BeatplanError('BAD_INPUT', 'no id', { row: 3, field: 'id' }), '/i').errors).toEqual([{ path: 'row 3.id', message: expect.stringContaining('no id') }]);
+    expect(toProblem(new BeatplanError('BAD_INPUT', 'no id', { row: 3, field: 'id' }), '/i').errors).toEqual([
+      { path: 'row 3.id', message: expect.stringContaining('no id') },
+    ]);
   });
 
   it('never lets a message or stack of an unexpected error out', () => {
@@ -31,6 +33,11 @@ describe('problem+json mapping', () => {
   });
 
   it('keeps API errors as thrown', () => {
-    expect(toProblem(new ApiError('PRECONDITION_FAILED', 'stale'), '/p')).toMatchObject({ status: 412, code: 'PRECONDITION_FAILED', title: 'Precondition Failed', detail: 'stale' });
+    expect(toProblem(new ApiError('PRECONDITION_FAILED', 'stale'), '/p')).toMatchObject({
+      status: 412,
+      code: 'PRECONDITION_FAILED',
+      title: 'Precondition Failed',
+      detail: 'stale',
+    });
   });
 });

@@ -2,8 +2,9 @@
  * The API's one error shape: `application/problem+json` (RFC 9457) with a stable `code`.
  * Engine error codes are mapped to HTTP statuses here and nowhere else.
  */
-import type { ErrorRequestHandler, RequestHandler } from 'express';
+
 import { BeatplanError, type BeatplanErrorCode } from '@beatplan/engine';
+import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { z } from 'zod';
 
 /** Stable codes of errors the API raises itself (engine codes pass through unchanged). */
@@ -170,7 +171,12 @@ export function toProblem(err: unknown, instance: string): Problem {
     // a field of a file is `<file>.row <n>.<field>`; a field with no file or row is a request field: `body.<field>`
     if (field !== undefined || row !== undefined) {
       const where = file ?? (row === undefined ? 'body' : undefined);
-      p.errors = [{ path: [where, row !== undefined ? `row ${row}` : undefined, field].filter((x) => x !== undefined).join('.'), message: be.message }];
+      p.errors = [
+        {
+          path: [where, row !== undefined ? `row ${row}` : undefined, field].filter((x) => x !== undefined).join('.'),
+          message: be.message,
+        },
+      ];
     }
     return p;
   }
@@ -185,7 +191,9 @@ export function toProblem(err: unknown, instance: string): Problem {
   }
   // the router could not decode a path parameter (malformed percent-encoding)
   if (err instanceof URIError) {
-    return problem(400, 'VALIDATION_FAILED', 'the URL holds malformed percent-encoding', instance, [{ path: 'path', message: 'malformed percent-encoding' }]);
+    return problem(400, 'VALIDATION_FAILED', 'the URL holds malformed percent-encoding', instance, [
+      { path: 'path', message: 'malformed percent-encoding' },
+    ]);
   }
   return problem(500, 'INTERNAL', 'an unexpected error occurred; the request id identifies it in the server log', instance);
 }

@@ -5,7 +5,7 @@
  */
 import express, { type Request, type Response, type Router } from 'express';
 import { z } from 'zod';
-import { assertRole, authenticate, principalOf, type Principal } from './auth.js';
+import { assertRole, authenticate, type Principal, principalOf } from './auth.js';
 import { ApiError, validationError } from './errors.js';
 import type { Role, Store } from './store/store.js';
 
@@ -107,7 +107,11 @@ export class RouteTable {
         }
         body = parseWith(def.body, req.body, 'body');
       }
-      await def.handler({ req, res, params, query, body, principal: principalOf(res)! } as HandlerContext<z.output<P>, z.output<Q>, z.output<B>>);
+      await def.handler({ req, res, params, query, body, principal: principalOf(res)! } as HandlerContext<
+        z.output<P>,
+        z.output<Q>,
+        z.output<B>
+      >);
     });
     this.router[def.method](def.path, ...chain);
   }

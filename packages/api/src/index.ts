@@ -6,15 +6,15 @@
  * const { token } = await createToken(new SqliteStore('data'), 'analyst', 'me');
  * const server = await startServer({ port: 8080, dataDir: 'data' });
  */
-export { createApp, type AppDeps, type BeatplanApp } from './app.js';
-export { startServer, type RunningServer, type StartOptions } from './server.js';
-export { parseConfig, ConfigSchema, type Config, type ConfigInput } from './config.js';
-export { basemapOf, BASEMAP_PMTILES_PATH, type MapBasemap } from './basemap.js';
-export { createToken, hashToken, roleAtLeast, TOKEN_PREFIX, type Principal } from './auth.js';
-export { ApiError, ENGINE_STATUS, statusOfEngineCode, type ApiErrorCode, type Problem, type FieldError } from './errors.js';
-export { SqliteStore, MIGRATIONS } from './store/sqlite-store.js';
-export { PostgresStore, PG_MIGRATIONS } from './store/postgres-store.js';
-export { openStore, redactDatabaseUrl } from './store/open-store.js';
-export * from './store/store.js';
-export * from './schemas.js';
+export { type AppDeps, type BeatplanApp, createApp } from './app.js';
+export { createToken, hashToken, type Principal, roleAtLeast, TOKEN_PREFIX } from './auth.js';
+export { BASEMAP_PMTILES_PATH, basemapOf, type MapBasemap } from './basemap.js';
+export { type Config, type ConfigInput, ConfigSchema, parseConfig } from './config.js';
 export type * from './dto.js';
+export { ApiError, type ApiErrorCode, ENGINE_STATUS, type FieldError, type Problem, statusOfEngineCode } from './errors.js';
+export * from './schemas.js';
+export { type RunningServer, type StartOptions, startServer } from './server.js';
+export { openStore, redactDatabaseUrl } from './store/open-store.js';
+export { PG_MIGRATIONS, PostgresStore } from './store/postgres-store.js';
+export { MIGRATIONS, SqliteStore } from './store/sqlite-store.js';
+export * from './store/store.js';

@@ -48,11 +48,25 @@ const PROBLEM = { 'application/problem+json': { schema: { $ref: '#/components/sc
 export const TAGS: ReadonlyArray<{ name: string; description: string }> = [
   { name: 'meta', description: 'Health, this document and the human-readable docs (no token needed).' },
   { name: 'tokens', description: 'Bearer tokens and their roles (admin).' },
-  { name: 'datasets', description: 'Uploads (boundary, incidents, layers, existing beats, barriers, rosters, venues), validated by the engine when they arrive.' },
-  { name: 'jobs', description: 'Long work (planning, scoring, staffing, re-balancing, what-if runs): status, progress events (SSE), cancel.' },
+  {
+    name: 'datasets',
+    description:
+      'Uploads (boundary, incidents, layers, existing beats, barriers, rosters, venues), validated by the engine when they arrive.',
+  },
+  {
+    name: 'jobs',
+    description: 'Long work (planning, scoring, staffing, re-balancing, what-if runs): status, progress events (SSE), cancel.',
+  },
   { name: 'scores', description: 'Cell scores (workload, engagement need) of a set of datasets.' },
-  { name: 'plans', description: 'Plans and their versions: metrics, beats, cells, incidents heat bins, comparison, export, response figures, meeting places.' },
-  { name: 'edits', description: 'Edits of a plan with optimistic concurrency (If-Match → 412 on a stale version): moves, locks, undo/redo, re-balance.' },
+  {
+    name: 'plans',
+    description:
+      'Plans and their versions: metrics, beats, cells, incidents heat bins, comparison, export, response figures, meeting places.',
+  },
+  {
+    name: 'edits',
+    description: 'Edits of a plan with optimistic concurrency (If-Match → 412 on a stale version): moves, locks, undo/redo, re-balance.',
+  },
   { name: 'staffing', description: 'Officers per beat and shift, named assignments and what-if runs (commander: officer names).' },
 ];
 
@@ -79,7 +93,10 @@ export function buildOpenApi(routes: readonly RouteDef[], version: string): Reco
   const components: Components = {};
   for (const r of routes) {
     const parameters: unknown[] = [];
-    for (const [where, schema] of [['path', r.params], ['query', r.query]] as const) {
+    for (const [where, schema] of [
+      ['path', r.params],
+      ['query', r.query],
+    ] as const) {
       if (!schema) continue;
       const js = jsonSchema(schema, 'input', components) as { properties?: Record<string, Record<string, unknown>>; required?: string[] };
       for (const [name, prop] of Object.entries(js.properties ?? {})) {
@@ -93,18 +110,27 @@ export function buildOpenApi(routes: readonly RouteDef[], version: string): Reco
         });
       }
     }
-    for (const h of r.headers ?? []) parameters.push({ name: h.name, in: 'header', required: h.required, description: h.description, schema: { type: 'string' } });
+    for (const h of r.headers ?? [])
+      parameters.push({ name: h.name, in: 'header', required: h.required, description: h.description, schema: { type: 'string' } });
     const responses: Record<string, unknown> = {};
     for (const [status, res] of Object.entries(r.responses)) {
       const content: Record<string, unknown> = {};
       const media = res.content ?? { [res.mediaType ?? 'application/json']: res.schema ?? null };
       for (const [m, schema] of Object.entries(media)) {
-        content[m] = schema ? { schema: jsonSchema(schema, 'output', components) } : m.startsWith('text/') ? { schema: { type: 'string' } } : {};
+        content[m] = schema
+          ? { schema: jsonSchema(schema, 'output', components) }
+          : m.startsWith('text/')
+            ? { schema: { type: 'string' } }
+            : {};
       }
       const hasBody = Object.values(media).some(Boolean) || Object.keys(media).some((m) => m !== 'application/json');
       responses[status] = {
         description: res.description,
-        ...(res.headers ? { headers: Object.fromEntries(Object.entries(res.headers).map(([k, d]) => [k, { description: d, schema: { type: 'string' } }])) } : {}),
+        ...(res.headers
+          ? {
+              headers: Object.fromEntries(Object.entries(res.headers).map(([k, d]) => [k, { description: d, schema: { type: 'string' } }])),
+            }
+          : {}),
         ...(hasBody ? { content } : {}),
       };
     }
@@ -119,7 +145,10 @@ export function buildOpenApi(routes: readonly RouteDef[], version: string): Reco
     statuses.push(429, 500);
     for (const s of statuses) {
       if (responses[s]) continue;
-      responses[s] = s === 304 ? { description: STATUS_TEXT[s], headers: { ETag: { description: 'The current version', schema: { type: 'string' } } } } : { description: STATUS_TEXT[s], content: PROBLEM };
+      responses[s] =
+        s === 304
+          ? { description: STATUS_TEXT[s], headers: { ETag: { description: 'The current version', schema: { type: 'string' } } } }
+          : { description: STATUS_TEXT[s], content: PROBLEM };
     }
     if (r.role && !responses[403]) responses[403] = { description: `Needs the ${r.role} role or higher`, content: PROBLEM };
     for (const [s, v] of Object.entries(responses)) {
@@ -163,7 +192,12 @@ export function buildOpenApi(routes: readonly RouteDef[], version: string): Reco
     },
     servers: [{ url: '/' }],
     // every tag an operation uses is declared (a route with a new tag gets a plain description until TAGS has one)
-    tags: [...TAGS, ...[...new Set(routes.map((r) => r.tag))].filter((t) => !TAGS.some((x) => x.name === t)).map((name) => ({ name, description: `Operations on ${name}.` }))],
+    tags: [
+      ...TAGS,
+      ...[...new Set(routes.map((r) => r.tag))]
+        .filter((t) => !TAGS.some((x) => x.name === t))
+        .map((name) => ({ name, description: `Operations on ${name}.` })),
+    ],
     components: {
       securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'A token from `beatplan token create --role …`' } },
       schemas: { Problem: jsonSchema(ProblemSchema, 'output', components), ...components },
@@ -204,12 +238,28 @@ export function renderDocsHtml(doc: Record<string, unknown>): string {
 <h3><span class="m ${esc(method)}">${esc(method.toUpperCase())}</span> <code>${esc(path)}</code></h3>
 <p>${esc(op.summary)} <em>${op['x-min-role'] ? `role: ${esc(op['x-min-role'])}+` : 'public'}</em></p>
 ${op.description ? `<p>${esc(op.description)}</p>` : ''}
-${params.length ? `<table><tr><th>parameter</th><th>in</th><th>required</th><th>schema</th><th>description</th></tr>${params
-        .map((p) => `<tr><td><code>${esc(p.name)}</code></td><td>${esc(p.in)}</td><td>${p.required ? 'yes' : ''}</td><td><code>${esc(JSON.stringify(p.schema))}</code></td><td>${esc(p.description)}</td></tr>`)
-        .join('')}</table>` : ''}
-${body ? `<h4>Request body</h4>${Object.entries(body.content).map(([m, c]) => `<p><code>${esc(m)}</code></p><pre>${esc(JSON.stringify(c.schema, null, 2))}</pre>`).join('')}` : ''}
+${
+  params.length
+    ? `<table><tr><th>parameter</th><th>in</th><th>required</th><th>schema</th><th>description</th></tr>${params
+        .map(
+          (p) =>
+            `<tr><td><code>${esc(p.name)}</code></td><td>${esc(p.in)}</td><td>${p.required ? 'yes' : ''}</td><td><code>${esc(JSON.stringify(p.schema))}</code></td><td>${esc(p.description)}</td></tr>`,
+        )
+        .join('')}</table>`
+    : ''
+}
+${
+  body
+    ? `<h4>Request body</h4>${Object.entries(body.content)
+        .map(([m, c]) => `<p><code>${esc(m)}</code></p><pre>${esc(JSON.stringify(c.schema, null, 2))}</pre>`)
+        .join('')}`
+    : ''
+}
 <h4>Responses</h4><ul>${Object.entries(responses)
-        .map(([s, r]) => `<li><b>${esc(s)}</b> ${esc(r.description)}${r.content ? ` <code>${esc(Object.keys(r.content).join(', '))}</code>` : ''}</li>`)
+        .map(
+          ([s, r]) =>
+            `<li><b>${esc(s)}</b> ${esc(r.description)}${r.content ? ` <code>${esc(Object.keys(r.content).join(', '))}</code>` : ''}</li>`,
+        )
         .join('')}</ul>
 </section>`;
       const tag = ((op.tags as string[]) ?? ['other'])[0]!;

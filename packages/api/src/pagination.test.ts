@@ -3,16 +3,28 @@
  * limits validated, unknown query parameters refused by name like unknown body fields.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { removeDir, squareBoundary, startHarness, type Harness } from './testing/harness.js';
+import { type Harness, removeDir, squareBoundary, startHarness } from './testing/harness.js';
 
 let h: Harness;
 beforeAll(async () => {
   h = await startHarness();
   for (let i = 0; i < 7; i++) {
-    const r = await h.http.post(`/api/v1/datasets/boundary?name=b${i}`).set(h.auth('analyst')).set('Content-Type', 'application/geo+json').send(JSON.stringify(squareBoundary()));
+    const r = await h.http
+      .post(`/api/v1/datasets/boundary?name=b${i}`)
+      .set(h.auth('analyst'))
+      .set('Content-Type', 'application/geo+json')
+      .send(JSON.stringify(squareBoundary()));
     expect(r.status).toBe(201);
   }
-  for (let i = 0; i < 4; i++) expect((await h.http.post('/api/v1/tokens').set(h.auth('admin')).send({ role: 'viewer', label: `t${i}` })).status).toBe(201);
+  for (let i = 0; i < 4; i++)
+    expect(
+      (
+        await h.http
+          .post('/api/v1/tokens')
+          .set(h.auth('admin'))
+          .send({ role: 'viewer', label: `t${i}` })
+      ).status,
+    ).toBe(201);
 }, 60_000);
 afterAll(async () => {
   await h.close();
@@ -25,7 +37,11 @@ async function walk(path: string, limit: number, role: 'analyst' | 'admin'): Pro
   let url: string | null = `${path}${path.includes('?') ? '&' : '?'}limit=${limit}`;
   let pages = 0;
   while (url) {
-    const r: { status: number; body: { items: Array<{ name?: string; label?: string }>; next: string | null }; headers: Record<string, string> } = await h.http.get(url).set(h.auth(role));
+    const r: {
+      status: number;
+      body: { items: Array<{ name?: string; label?: string }>; next: string | null };
+      headers: Record<string, string>;
+    } = await h.http.get(url).set(h.auth(role));
     expect(r.status, url).toBe(200);
     expect(r.body.items.length).toBeLessThanOrEqual(limit);
     names.push(...r.body.items.map((x) => x.name ?? x.label ?? ''));

@@ -7,26 +7,26 @@
 import type { CountBins, Grid, PlanMetrics } from '@beatplan/engine';
 import type { AppContext } from './app-context.js';
 import { engineFileName, loadedPlanOfParts, resolveInputs } from './context-cache.js';
+import type { CellsDto } from './dto.js';
 import {
-  coarseCellsOf,
   cellEdgeLengthKm,
-  incidentBinsOf,
-  parsePlanJson,
-  publicWorkload,
+  coarseCellsOf,
   evaluateLoadedPlan,
-  planBeatsGeojson,
+  incidentBinsOf,
   type LoadedPlan,
   type MeetingPlaceDto,
-  privacyDto,
   type ParsedPlanJson,
   type PlanContext,
   type PlanResponseFigures,
+  parsePlanJson,
+  planBeatsGeojson,
+  privacyDto,
+  publicWorkload,
   type SerializedPlan,
 } from './engine-service.js';
 import { ApiError } from './errors.js';
 import type { ComputeTask, LoadedPlanParts, RoadsFile } from './jobs/compute-protocol.js';
 import { publicLoadedPlan, publicMetrics } from './public-view.js';
-import type { CellsDto } from './dto.js';
 import type { ContextInput } from './schemas.js';
 import type { PlanRecord, PlanSettings, PlanVersionRecord, Store } from './store/store.js';
 
@@ -147,7 +147,12 @@ export interface CellsInBbox {
  * `beat` with `''` unassigned, `workload`, `need`) and one row per cell.
  * @example cellRows({ h3: ['8a…'], beat: ['B1'], workload: [1.5], need: [2] }) // { columns: ['h3','beat','workload','need'], rows: [['8a…','B1',1.5,2]] }
  */
-export function cellRows(c: { h3: readonly string[]; beat?: ReadonlyArray<string | null>; workload: ReadonlyArray<number | null>; need: readonly number[] }): {
+export function cellRows(c: {
+  h3: readonly string[];
+  beat?: ReadonlyArray<string | null>;
+  workload: ReadonlyArray<number | null>;
+  need: readonly number[];
+}): {
   columns: string[];
   rows: Array<Array<string | number | null>>;
 } {
@@ -271,7 +276,12 @@ export type BeatOutline = 'units' | 'cells';
 /** The dissolve of a plan's unit polygons, one feature per beat (id = beat id, dissolve figures as properties). */
 export interface UnitOutline {
   type: 'FeatureCollection';
-  features: Array<{ type: 'Feature'; id?: string | number; properties: Record<string, unknown>; geometry: { type: 'Polygon' | 'MultiPolygon'; coordinates: unknown } }>;
+  features: Array<{
+    type: 'Feature';
+    id?: string | number;
+    properties: Record<string, unknown>;
+    geometry: { type: 'Polygon' | 'MultiPolygon'; coordinates: unknown };
+  }>;
 }
 
 /**
@@ -281,7 +291,10 @@ export interface UnitOutline {
  */
 export function withBeatProperties(outline: UnitOutline, beatIds: readonly string[], perBeat: readonly object[]): UnitOutline {
   const index = new Map(beatIds.map((id, b) => [id, b]));
-  return { ...outline, features: outline.features.map((f) => ({ ...f, properties: { ...(perBeat[index.get(String(f.id)) ?? -1] ?? {}), ...f.properties } })) };
+  return {
+    ...outline,
+    features: outline.features.map((f) => ({ ...f, properties: { ...(perBeat[index.get(String(f.id)) ?? -1] ?? {}), ...f.properties } })),
+  };
 }
 
 /** Plan reads and writes over the app's store and caches. */
@@ -355,10 +368,15 @@ export class PlanAccess {
     if (outline === 'units' && e.loaded.plan.units && (await this.unitsFile(p))) {
       return PlanVersionCache.memo(e, 'beats:units', async () => {
         const metrics = await this.storedMetrics(v);
-        return Buffer.from(JSON.stringify(withBeatProperties(await this.unitOutline(p, v), e.loaded.plan.beatIds, metrics?.perBeat ?? [])), 'utf8');
+        return Buffer.from(
+          JSON.stringify(withBeatProperties(await this.unitOutline(p, v), e.loaded.plan.beatIds, metrics?.perBeat ?? [])),
+          'utf8',
+        );
       });
     }
-    return PlanVersionCache.memo(e, 'beats', async () => Buffer.from(JSON.stringify(planBeatsGeojson(e.loaded, await this.storedMetrics(v))), 'utf8'));
+    return PlanVersionCache.memo(e, 'beats', async () =>
+      Buffer.from(JSON.stringify(planBeatsGeojson(e.loaded, await this.storedMetrics(v))), 'utf8'),
+    );
   }
 
   /**
@@ -370,8 +388,12 @@ export class PlanAccess {
     const id = p.inputs.units;
     if (typeof id !== 'string') return undefined;
     const d = await this.store.getDataset(id);
-    if (!d || d.kind !== 'units') throw new ApiError('NOT_FOUND', `the plan's units dataset ${id} is gone`);
-    return { path: this.store.blobPath(d.blobRef), fileName: engineFileName(d), ...(typeof d.info.idField === 'string' ? { idField: d.info.idField } : {}) };
+    if (d?.kind !== 'units') throw new ApiError('NOT_FOUND', `the plan's units dataset ${id} is gone`);
+    return {
+      path: this.store.blobPath(d.blobRef),
+      fileName: engineFileName(d),
+      ...(typeof d.info.idField === 'string' ? { idField: d.info.idField } : {}),
+    };
   }
 
   /**
@@ -386,7 +408,11 @@ export class PlanAccess {
       if (!units) throw new ApiError('NOT_FOUND', `plan ${p.id} was not made on units`);
       const b = typeof p.inputs.boundary === 'string' ? await this.store.getDataset(p.inputs.boundary) : undefined;
       const boundary = b && b.kind === 'boundary' ? { path: this.store.blobPath(b.blobRef), fileName: engineFileName(b) } : undefined;
-      return this.ctx.compute.run<UnitOutline>(p.id, v.version, async () => e.json, { kind: 'unitOutline', units, ...(boundary ? { boundary } : {}) });
+      return this.ctx.compute.run<UnitOutline>(p.id, v.version, async () => e.json, {
+        kind: 'unitOutline',
+        units,
+        ...(boundary ? { boundary } : {}),
+      });
     });
   }
 
@@ -395,14 +421,23 @@ export class PlanAccess {
    * metrics without per-shift figures, and its beats GeoJSON with those metrics as
    * properties. See public-view.ts for why no combination of these reveals a cell below k.
    */
-  async publicView(p: PlanRecord, v: PlanVersionRecord, k: number): Promise<{ loaded: LoadedPlan; metrics: Buffer; beats: Buffer; perBeat: readonly object[] }> {
+  async publicView(
+    p: PlanRecord,
+    v: PlanVersionRecord,
+    k: number,
+  ): Promise<{ loaded: LoadedPlan; metrics: Buffer; beats: Buffer; perBeat: readonly object[] }> {
     const e = await this.entry(p, v);
     return PlanVersionCache.memo(e, `public-view:${k}`, () => {
       const loaded = publicLoadedPlan(e.loaded, k);
       const m = evaluateLoadedPlan(loaded);
       const metrics = publicMetrics(m, k);
       const beats = planBeatsGeojson(loaded, metrics as unknown as PlanMetrics);
-      return { loaded, metrics: Buffer.from(JSON.stringify(metrics), 'utf8'), beats: Buffer.from(JSON.stringify(beats), 'utf8'), perBeat: (metrics as unknown as { perBeat: object[] }).perBeat };
+      return {
+        loaded,
+        metrics: Buffer.from(JSON.stringify(metrics), 'utf8'),
+        beats: Buffer.from(JSON.stringify(beats), 'utf8'),
+        perBeat: (metrics as unknown as { perBeat: object[] }).perBeat,
+      };
     });
   }
 
@@ -420,7 +455,9 @@ export class PlanAccess {
     const view = await this.publicView(p, v, k);
     const e = await this.entry(p, v);
     if (outline !== 'units' || !e.loaded.plan.units || !(await this.unitsFile(p))) return view.beats;
-    return PlanVersionCache.memo(e, `public-beats:units:${k}`, async () => Buffer.from(JSON.stringify(withBeatProperties(await this.unitOutline(p, v), e.loaded.plan.beatIds, view.perBeat)), 'utf8'));
+    return PlanVersionCache.memo(e, `public-beats:units:${k}`, async () =>
+      Buffer.from(JSON.stringify(withBeatProperties(await this.unitOutline(p, v), e.loaded.plan.beatIds, view.perBeat)), 'utf8'),
+    );
   }
 
   /**
@@ -436,10 +473,19 @@ export class PlanAccess {
       publicK === undefined
         ? scores.workloadHours
         : await PlanVersionCache.memo(e, `public-workload:${publicK}`, () => publicWorkload({ h3: grid.h3, scores }, publicK));
-    const cells = cellsInBbox({ grid, workload, need: scores.needHours, beatOfCell: plan.beatOfCell, beatIds: plan.beatIds }, bbox, zoom, (r) => this.ctx.versions.coarseCells(grid, r));
+    const cells = cellsInBbox(
+      { grid, workload, need: scores.needHours, beatOfCell: plan.beatOfCell, beatIds: plan.beatIds },
+      bbox,
+      zoom,
+      (r) => this.ctx.versions.coarseCells(grid, r),
+    );
     const head = { version: v.version, resolution: cells.resolution, aggregated: cells.aggregated };
     if (publicK === undefined) return { ...head, ...cellRows(cells) };
-    return { ...head, ...cellRows({ ...cells, workload: cells.workload.map((w) => (Number.isNaN(w) ? null : w)) }), privacy: privacyDto(publicK) };
+    return {
+      ...head,
+      ...cellRows({ ...cells, workload: cells.workload.map((w) => (Number.isNaN(w) ? null : w)) }),
+      privacy: privacyDto(publicK),
+    };
   }
 
   /**
@@ -447,7 +493,9 @@ export class PlanAccess {
    * holds ≥ k (cached per version and k: the viewer's cells and the heat layer share it).
    */
   async incidentBins(v: PlanVersionRecord, k: number): Promise<{ parsed: ParsedPlanJson; bins: CountBins }> {
-    const parsed = await this.ctx.versions.fromBlob(`parsed:${v.planBlobRef}`, async () => parsePlanJson((await this.store.getBlob(v.planBlobRef)).toString('utf8')));
+    const parsed = await this.ctx.versions.fromBlob(`parsed:${v.planBlobRef}`, async () =>
+      parsePlanJson((await this.store.getBlob(v.planBlobRef)).toString('utf8')),
+    );
     const bins = await this.ctx.versions.fromBlob(`bins:${v.planBlobRef}:${k}`, async () => incidentBinsOf(parsed, k));
     return { parsed, bins };
   }
@@ -457,7 +505,11 @@ export class PlanAccess {
    * officers allocated by a stored staffing of the plan (cached per version and staffing).
    * @throws ApiError 404 (no such staffing for the plan), 400 (staffing of another version)
    */
-  async response(p: PlanRecord, version: number | undefined, staffingId: string | undefined): Promise<PlanResponseFigures & { planId: string; version: number; staffing: string | null }> {
+  async response(
+    p: PlanRecord,
+    version: number | undefined,
+    staffingId: string | undefined,
+  ): Promise<PlanResponseFigures & { planId: string; version: number; staffing: string | null }> {
     let v: PlanVersionRecord;
     let staffingRef: string | undefined;
     if (staffingId) {
@@ -473,7 +525,9 @@ export class PlanAccess {
     } else v = await this.getVersion(p, version);
     // computed once per version and staffing, in a compute worker (never on the request thread)
     const figures = await this.ctx.versions.fromBlob(`response:${v.planBlobRef}:${staffingId ?? 'required'}`, async () => {
-      const staffing = staffingRef ? { json: (await this.store.getBlob(staffingRef)).toString('utf8'), label: `allocated officers (staffing ${staffingId})` } : undefined;
+      const staffing = staffingRef
+        ? { json: (await this.store.getBlob(staffingRef)).toString('utf8'), label: `allocated officers (staffing ${staffingId})` }
+        : undefined;
       return this.computeResponse(p, v, { kind: 'response', ...(staffing ? { staffing } : {}) });
     });
     return { planId: p.id, version: v.version, staffing: staffingId ?? null, ...figures };
@@ -486,7 +540,12 @@ export class PlanAccess {
    */
   async computeResponse(p: PlanRecord, v: PlanVersionRecord, task: ComputeTask): Promise<PlanResponseFigures> {
     const roads = await this.roadsFile(p);
-    return this.ctx.compute.run<PlanResponseFigures>(p.id, v.version, async () => (await this.store.getBlob(v.planBlobRef)).toString('utf8'), { ...task, ...(roads ? { roads } : {}) });
+    return this.ctx.compute.run<PlanResponseFigures>(
+      p.id,
+      v.version,
+      async () => (await this.store.getBlob(v.planBlobRef)).toString('utf8'),
+      { ...task, ...(roads ? { roads } : {}) },
+    );
   }
 
   /**
@@ -497,7 +556,7 @@ export class PlanAccess {
     const id = p.inputs.roads;
     if (typeof id !== 'string') return undefined;
     const d = await this.store.getDataset(id);
-    if (!d || d.kind !== 'roads') throw new ApiError('NOT_FOUND', `the plan's roads dataset ${id} is gone`);
+    if (d?.kind !== 'roads') throw new ApiError('NOT_FOUND', `the plan's roads dataset ${id} is gone`);
     return { path: this.store.blobPath(d.blobRef), fileName: engineFileName(d) };
   }
 
@@ -513,14 +572,23 @@ export class PlanAccess {
   async meetingPlaces(p: PlanRecord, v: PlanVersionRecord, settings: PlanSettings): Promise<Map<string, MeetingPlaceDto> | null> {
     if (!settings.venues) return null;
     const d = await this.store.getDataset(settings.venues);
-    if (!d || d.kind !== 'venues') return null;
+    if (d?.kind !== 'venues') return null;
     const e = await this.entry(p, v);
     // in a compute worker: on the plan's roads (when it names a roads dataset) the walks are
     // Dijkstras on the road graph, seconds on a city
     return PlanVersionCache.memo(e, `meetings:${d.id}`, async () => {
-      const venues = { path: this.store.blobPath(d.blobRef), fileName: `venues-${d.id.slice(0, 8)}.geojson`, idProperty: String(d.info.idProperty ?? 'id'), nameProperty: String(d.info.nameProperty ?? 'name') };
+      const venues = {
+        path: this.store.blobPath(d.blobRef),
+        fileName: `venues-${d.id.slice(0, 8)}.geojson`,
+        idProperty: String(d.info.idProperty ?? 'id'),
+        nameProperty: String(d.info.nameProperty ?? 'name'),
+      };
       const roads = await this.roadsFile(p);
-      return this.ctx.compute.run<Map<string, MeetingPlaceDto>>(p.id, v.version, async () => e.json, { kind: 'meetings', venues, ...(roads ? { roads } : {}) });
+      return this.ctx.compute.run<Map<string, MeetingPlaceDto>>(p.id, v.version, async () => e.json, {
+        kind: 'meetings',
+        venues,
+        ...(roads ? { roads } : {}),
+      });
     });
   }
 
@@ -531,7 +599,8 @@ export class PlanAccess {
 
   /** Checks If-Match against the current version; 428 without it, 412 when stale. */
   checkIfMatch(header: string | undefined, p: PlanRecord): void {
-    if (!header) throw new ApiError('PRECONDITION_REQUIRED', `send If-Match: ${planEtag(p.id, p.currentVersion)} (the ETag of the version you edit)`);
+    if (!header)
+      throw new ApiError('PRECONDITION_REQUIRED', `send If-Match: ${planEtag(p.id, p.currentVersion)} (the ETag of the version you edit)`);
     const tags = header.split(',').map((s) => s.trim().replace(/^W\//, ''));
     if (!tags.includes(planEtag(p.id, p.currentVersion))) {
       throw new ApiError('PRECONDITION_FAILED', `plan ${p.id} is at version ${p.currentVersion}; your If-Match ${header} is stale`, {
@@ -544,7 +613,13 @@ export class PlanAccess {
    * Writes a new version made from the current one (`p.currentVersion`, compare-and-set); see {@link writePlanVersion}.
    * @throws ApiError 412 when the plan moved on meanwhile
    */
-  async writeVersion(p: PlanRecord, action: string, summary: Record<string, unknown>, out: SerializedPlan, by: string): Promise<PlanVersionRecord> {
+  async writeVersion(
+    p: PlanRecord,
+    action: string,
+    summary: Record<string, unknown>,
+    out: SerializedPlan,
+    by: string,
+  ): Promise<PlanVersionRecord> {
     return writePlanVersion(this.store, p, action, summary, out, by);
   }
 }
@@ -557,7 +632,14 @@ export class PlanAccess {
  * @throws ApiError 412 `PRECONDITION_FAILED` when the plan moved on meanwhile
  * @example await writePlanVersion(store, plan, 'rebalance', { fromVersion: 3 }, serialized, tokenId);
  */
-export async function writePlanVersion(store: Store, p: PlanRecord, action: string, summary: Record<string, unknown>, out: SerializedPlan, by: string): Promise<PlanVersionRecord> {
+export async function writePlanVersion(
+  store: Store,
+  p: PlanRecord,
+  action: string,
+  summary: Record<string, unknown>,
+  out: SerializedPlan,
+  by: string,
+): Promise<PlanVersionRecord> {
   const planBlobRef = await store.putBlob(Buffer.from(out.planJson, 'utf8'));
   const metricsBlobRef = await store.putBlob(Buffer.from(JSON.stringify(out.metrics), 'utf8'));
   const v: PlanVersionRecord = {

@@ -4,11 +4,12 @@
  * suppressed cells count 0, and moving one cell between two beats changes their public sums by
  * exactly that cell's public value — a pool mean, never the cell's own figure.
  */
+
+import type { CellScores } from '@beatplan/engine';
 import fc from 'fast-check';
 import { gridDisk, latLngToCell } from 'h3-js';
 import { describe, expect, it } from 'vitest';
-import type { CellScores } from '@beatplan/engine';
-import { publicScores, publicSummary, publicJobResult } from './public-view.js';
+import { publicJobResult, publicScores, publicSummary } from './public-view.js';
 
 const CELLS = gridDisk(latLngToCell(41.87, -87.675, 9), 3).sort();
 
@@ -68,7 +69,8 @@ describe('publicScores', () => {
         // cells of one pool show one value
         for (let i = 0; i < CELLS.length; i++) {
           for (let j = i + 1; j < CELLS.length; j++) {
-            if (bins.binOfCell[i]! >= 0 && bins.binOfCell[i] === bins.binOfCell[j]) expect(scores.workloadHours[i]).toBe(scores.workloadHours[j]);
+            if (bins.binOfCell[i]! >= 0 && bins.binOfCell[i] === bins.binOfCell[j])
+              expect(scores.workloadHours[i]).toBe(scores.workloadHours[j]);
           }
         }
       }),
@@ -76,7 +78,7 @@ describe('publicScores', () => {
     );
   });
 
-  it('a one-cell move changes two beats\' public sums by the cell\'s public value only', () => {
+  it("a one-cell move changes two beats' public sums by the cell's public value only", () => {
     fc.assert(
       fc.property(input, ({ counts, workload, k, beatOf, moved }) => {
         const { scores } = publicScores(CELLS, scoresOf(counts, workload), k);
@@ -99,14 +101,26 @@ describe('publicScores', () => {
 
 describe('publicSummary and publicJobResult', () => {
   it('keep ids, cell counts and links; drop shares, reports and nested figures', () => {
-    expect(publicSummary({ cells: 3, toBeat: 'B2', moved: 3, beats: ['B1', 'B2'], report: { movedShare: 0.01 }, movedShare: 0.01, fromVersion: 4 })).toEqual({
+    expect(
+      publicSummary({
+        cells: 3,
+        toBeat: 'B2',
+        moved: 3,
+        beats: ['B1', 'B2'],
+        report: { movedShare: 0.01 },
+        movedShare: 0.01,
+        fromVersion: 4,
+      }),
+    ).toEqual({
       cells: 3,
       toBeat: 'B2',
       moved: 3,
       beats: ['B1', 'B2'],
       fromVersion: 4,
     });
-    expect(publicJobResult({ planId: 'p', version: 2, fromVersion: 1, movedShare: 0.02, plan: '/api/v1/plans/p', ingest: { read: 9 } })).toEqual({
+    expect(
+      publicJobResult({ planId: 'p', version: 2, fromVersion: 1, movedShare: 0.02, plan: '/api/v1/plans/p', ingest: { read: 9 } }),
+    ).toEqual({
       planId: 'p',
       version: 2,
       fromVersion: 1,

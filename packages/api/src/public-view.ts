@@ -4,14 +4,15 @@
  * this module adds what is the API's own — version summaries and job results keep only ids,
  * counts of cells and links.
  */
-export { publicScores, publicLoadedPlan, publicMetrics, type PublicScores, type PublicBeatMetrics } from './engine-service.js';
+export { type PublicBeatMetrics, type PublicScores, publicLoadedPlan, publicMetrics, publicScores } from './engine-service.js';
 
 /** Keys of a version summary a viewer sees: ids, cell counts, versions — nothing incident-derived. */
 const PUBLIC_SUMMARY_KEYS = new Set(['cells', 'toBeat', 'moved', 'beats', 'fromVersion', 'locked', 'from', 'parent']);
 
 /** A version summary (or a job result) for a viewer: only the keys that carry no incident-derived figure. */
 export function publicSummary(summary: Record<string, unknown>): Record<string, unknown> {
-  const plain = (v: unknown) => typeof v === 'string' || typeof v === 'boolean' || Number.isInteger(v) || (Array.isArray(v) && v.every((x) => typeof x === 'string'));
+  const plain = (v: unknown) =>
+    typeof v === 'string' || typeof v === 'boolean' || Number.isInteger(v) || (Array.isArray(v) && v.every((x) => typeof x === 'string'));
   return Object.fromEntries(Object.entries(summary).filter(([key, value]) => PUBLIC_SUMMARY_KEYS.has(key) && plain(value)));
 }
 
@@ -21,5 +22,7 @@ const PUBLIC_RESULT_KEYS = new Set(['planId', 'version', 'fromVersion', 'plan', 
 /** A job result for a viewer: links, ids and version numbers only (e.g. no `movedShare`). */
 export function publicJobResult(result: Record<string, unknown> | null): Record<string, unknown> | null {
   if (!result) return null;
-  return Object.fromEntries(Object.entries(result).filter(([key, value]) => PUBLIC_RESULT_KEYS.has(key) && (typeof value === 'string' || Number.isInteger(value))));
+  return Object.fromEntries(
+    Object.entries(result).filter(([key, value]) => PUBLIC_RESULT_KEYS.has(key) && (typeof value === 'string' || Number.isInteger(value))),
+  );
 }

@@ -19,7 +19,10 @@ export const ProblemSchema = z
     errors: z
       .array(z.object({ path: z.string(), message: z.string() }))
       .optional()
-      .meta({ description: 'Each invalid field: `path` is dotted (`body.beats`, `query.limit`, `body.units.0.shift`, or `<file>.row <n>.<field>` for a file)' }),
+      .meta({
+        description:
+          'Each invalid field: `path` is dotted (`body.beats`, `query.limit`, `body.units.0.shift`, or `<file>.row <n>.<field>` for a file)',
+      }),
   })
   .meta({
     examples: [
@@ -49,7 +52,9 @@ export const PageQuery = z.object({
 export function pageSchema<T extends z.ZodType>(item: T) {
   return z.object({
     items: z.array(item),
-    next: z.string().nullable().meta({ description: 'Cursor of the next page (pass as `?cursor=`), null on the last page; also in the `Link: <…>; rel="next"` header' }),
+    next: z.string().nullable().meta({
+      description: 'Cursor of the next page (pass as `?cursor=`), null on the last page; also in the `Link: <…>; rel="next"` header',
+    }),
   });
 }
 
@@ -107,10 +112,10 @@ export const IncidentsUploadQuery = UploadQueryBase.extend({
       description:
         "The city's IANA time zone, e.g. America/Chicago: times written with an offset (Z, -05:00) are converted into its wall clock, so they land in the right shifts; times without an offset are its wall clock already. Default: every time is read as the wall clock written (offsets kept, counted in `info.report.times`). Same as the CLI's --timezone.",
     }),
-  dateOnly: z
-    .enum(['drop', 'noon'])
-    .optional()
-    .meta({ description: 'Times that are a date without a time of day: drop them (reason date_only, the default) or place them at 12:00 local time. Same as the CLI\'s --date-only.' }),
+  dateOnly: z.enum(['drop', 'noon']).optional().meta({
+    description:
+      "Times that are a date without a time of day: drop them (reason date_only, the default) or place them at 12:00 local time. Same as the CLI's --date-only.",
+  }),
 });
 
 /** Query of a layer upload: the numeric property to read. */
@@ -128,12 +133,19 @@ export const IncidentCountsUploadQuery = UploadQueryBase.extend({
   columns: z
     .string()
     .regex(/^[^,=:]+(=[^,=:]+)?(,[^,=:]+(=[^,=:]+)?)*$/, 'FIELD[=TYPE],FIELD[=TYPE],…')
-    .meta({ description: 'Count properties and their incident types, `FIELD[=TYPE],…` (e.g. `Drugs=NARCOTICS,Robbery`; TYPE defaults to the field, upper-cased)' }),
+    .meta({
+      description:
+        'Count properties and their incident types, `FIELD[=TYPE],…` (e.g. `Drugs=NARCOTICS,Robbery`; TYPE defaults to the field, upper-cased)',
+    }),
 });
 
 /** Query of an atomic-units upload: the unit id property (optional). */
 export const UnitsUploadQuery = UploadQueryBase.extend({
-  idField: z.string().min(1).optional().meta({ description: 'Property holding the unit id, e.g. GEOID (default: the feature id, else its 1-based position)' }),
+  idField: z
+    .string()
+    .min(1)
+    .optional()
+    .meta({ description: 'Property holding the unit id, e.g. GEOID (default: the feature id, else its 1-based position)' }),
 });
 
 /** Query of `GET /datasets`. */
@@ -151,7 +163,9 @@ const shifts = z
       c.addIssue({ code: 'custom', message: (e as Error).message });
     }
   })
-  .meta({ description: 'Shift windows in local hours, e.g. 0-8,8-16,16-24 (hours 0-24, start != end, windows may wrap midnight, no overlap)' });
+  .meta({
+    description: 'Shift windows in local hours, e.g. 0-8,8-16,16-24 (hours 0-24, start != end, windows may wrap midnight, no overlap)',
+  });
 
 /** The grid and scoring inputs shared by score runs and plans. */
 export const ContextInputSchema = z.object({
@@ -164,9 +178,15 @@ export const ContextInputSchema = z.object({
   shifts: shifts.optional(),
   recencyHalfLifeDays: z.number().positive().max(36500).optional(),
   incidentCounts: IdSchema.optional().meta({
-    description: 'Incidents given as counts per polygon: a dataset of kind `counts` (POST /datasets/counts?columns=FIELD[=TYPE],…); each type\'s service time turns counts into officer-hours, spread over the cells by area, added to `incidents`. Needs `countsPeriodDays`. Same as the CLI\'s --incident-counts.',
+    description:
+      "Incidents given as counts per polygon: a dataset of kind `counts` (POST /datasets/counts?columns=FIELD[=TYPE],…); each type's service time turns counts into officer-hours, spread over the cells by area, added to `incidents`. Needs `countsPeriodDays`. Same as the CLI's --incident-counts.",
   }),
-  countsPeriodDays: z.number().positive().max(36500).optional().meta({ description: 'Days the `incidentCounts` cover (e.g. 184 for July–December). Same as the CLI\'s --counts-period-days.' }),
+  countsPeriodDays: z
+    .number()
+    .positive()
+    .max(36500)
+    .optional()
+    .meta({ description: "Days the `incidentCounts` cover (e.g. 184 for July–December). Same as the CLI's --counts-period-days." }),
 });
 export type ContextInput = z.infer<typeof ContextInputSchema>;
 
@@ -177,38 +197,85 @@ export const ScoreRequestSchema = ContextInputSchema;
 export const PlanRequestSchema = ContextInputSchema.extend({
   name: name.optional(),
   beats: z.number().int().min(1).max(5000).optional().meta({ description: 'Number of beats K; default: the count of `existing` beats' }),
-  tolerance: z.number().positive().max(1).optional().meta({ description: 'Balance tolerance ε: every beat within mean × (1 ± ε) (default 0.025 = ±2.5%)' }),
+  tolerance: z
+    .number()
+    .positive()
+    .max(1)
+    .optional()
+    .meta({ description: 'Balance tolerance ε: every beat within mean × (1 ± ε) (default 0.025 = ±2.5%)' }),
   seed: z.union([z.number().int(), z.string().max(100)]).optional(),
   existing: IdSchema.optional().meta({ description: 'Existing beats dataset id; with `method: import` the plan is these beats' }),
-  roads: IdSchema.optional().meta({ description: 'Roads dataset id: the plan\'s response figures, what-ifs and simulations travel on this road graph (default: straight line × 1.3 at 30 km/h)' }),
-  method: z.enum(['plan', 'import']).default('plan').meta({ description: '`plan` (districting) or `import` (evaluate the existing beats)' }),
+  roads: IdSchema.optional().meta({
+    description:
+      "Roads dataset id: the plan's response figures, what-ifs and simulations travel on this road graph (default: straight line × 1.3 at 30 km/h)",
+  }),
+  method: z
+    .enum(['plan', 'import'])
+    .default('plan')
+    .meta({ description: '`plan` (districting) or `import` (evaluate the existing beats)' }),
   timeLimitMs: z.number().int().positive().max(3_600_000).optional(),
-  cutEdgeWeight: z.number().min(0).max(1).optional().meta({ description: 'Weight of cut edges in the compactness objective, per edge, relative to Σ 1/Polsby-Popper (default 0.002); higher = more compact beats' }),
-  changePenalty: z.number().min(0).max(1000).optional().meta({ description: 'With `startFromExisting`: cost of moving one mean beat\'s workload away from its parent beat, relative to a unit of Σ 1/Polsby-Popper (default 1); higher = fewer changes' }),
-  startFromExisting: z.boolean().optional().meta({ description: 'Start from the parent (`from`, else the `existing` beats) and change as little as possible' }),
+  cutEdgeWeight: z.number().min(0).max(1).optional().meta({
+    description:
+      'Weight of cut edges in the compactness objective, per edge, relative to Σ 1/Polsby-Popper (default 0.002); higher = more compact beats',
+  }),
+  changePenalty: z.number().min(0).max(1000).optional().meta({
+    description:
+      "With `startFromExisting`: cost of moving one mean beat's workload away from its parent beat, relative to a unit of Σ 1/Polsby-Popper (default 1); higher = fewer changes",
+  }),
+  startFromExisting: z
+    .boolean()
+    .optional()
+    .meta({ description: 'Start from the parent (`from`, else the `existing` beats) and change as little as possible' }),
   from: IdSchema.optional().meta({
-    description: 'Parent plan id: the new beats inherit its beat ids by overlap (optimal matching on shared workload), the plan records the lineage, and staffing reads a roster\'s current beats against it. Without `from`, the `existing` beats are the parent.',
+    description:
+      "Parent plan id: the new beats inherit its beat ids by overlap (optimal matching on shared workload), the plan records the lineage, and staffing reads a roster's current beats against it. Without `from`, the `existing` beats are the parent.",
   }),
   fromVersion: z.number().int().min(1).optional().meta({ description: 'Version of the parent plan (default: its current version)' }),
-  maxChange: z.number().min(0).max(1).optional().meta({ description: 'With `startFromExisting`: share of the workload (0–1) allowed to change beat' }),
+  maxChange: z
+    .number()
+    .min(0)
+    .max(1)
+    .optional()
+    .meta({ description: 'With `startFromExisting`: share of the workload (0–1) allowed to change beat' }),
   balance: z
     .string()
     .regex(/^(total|shift:[^,]+|mix:\d*\.?\d+,\d*\.?\d+)$/, 'total, shift:ID or mix:W,N')
     .optional()
-    .meta({ description: "What is balanced: `total` workload (default), one shift's workload (`shift:16-24`), or a mix of workload and need weighted W:N (`mix:1,0.5`). Same as the CLI's --balance." }),
-  units: IdSchema.optional().meta({ description: 'Atomic units: a dataset of kind `units` (census blocks, street blocks); the cells of one unit always share a beat. Same as the CLI\'s --units FILE[:ID].' }),
-  districts: IdSchema.optional().meta({ description: 'Districts: a dataset of kind `beats` (polygons with an id property, uploaded with `idField`); each beat is nested in one district. Same as the CLI\'s --districts/--district-id.' }),
+    .meta({
+      description:
+        "What is balanced: `total` workload (default), one shift's workload (`shift:16-24`), or a mix of workload and need weighted W:N (`mix:1,0.5`). Same as the CLI's --balance.",
+    }),
+  units: IdSchema.optional().meta({
+    description:
+      "Atomic units: a dataset of kind `units` (census blocks, street blocks); the cells of one unit always share a beat. Same as the CLI's --units FILE[:ID].",
+  }),
+  districts: IdSchema.optional().meta({
+    description:
+      "Districts: a dataset of kind `beats` (polygons with an id property, uploaded with `idField`); each beat is nested in one district. Same as the CLI's --districts/--district-id.",
+  }),
   locked: z
     .array(z.string().min(1).max(100))
     .max(5000)
     .optional()
-    .meta({ description: 'Beats of the parent (`from`, else `existing`) kept exactly as they are. Same as the CLI\'s --lock.' }),
+    .meta({ description: "Beats of the parent (`from`, else `existing`) kept exactly as they are. Same as the CLI's --lock." }),
 }).meta({
   // `beats` is required unless `existing` beats or a parent plan (`from`) give the count
   anyOf: [{ required: ['beats'] }, { required: ['existing'] }, { required: ['from'] }],
   examples: [
-    { boundary: '3f1c2a9e-8b7d-4c6e-9f00-1a2b3c4d5e6f', incidents: '7d2e4f60-1b3c-4a5d-8e9f-0a1b2c3d4e5f', beats: 25, resolution: 9, seed: 1, name: 'spring 2027' },
-    { boundary: '3f1c2a9e-8b7d-4c6e-9f00-1a2b3c4d5e6f', incidents: '7d2e4f60-1b3c-4a5d-8e9f-0a1b2c3d4e5f', existing: 'b5a7c9e1-2d4f-4a6b-8c0d-e1f2a3b4c5d6', method: 'import' },
+    {
+      boundary: '3f1c2a9e-8b7d-4c6e-9f00-1a2b3c4d5e6f',
+      incidents: '7d2e4f60-1b3c-4a5d-8e9f-0a1b2c3d4e5f',
+      beats: 25,
+      resolution: 9,
+      seed: 1,
+      name: 'spring 2027',
+    },
+    {
+      boundary: '3f1c2a9e-8b7d-4c6e-9f00-1a2b3c4d5e6f',
+      incidents: '7d2e4f60-1b3c-4a5d-8e9f-0a1b2c3d4e5f',
+      existing: 'b5a7c9e1-2d4f-4a6b-8c0d-e1f2a3b4c5d6',
+      method: 'import',
+    },
   ],
 });
 
@@ -216,9 +283,12 @@ export const PlanRequestSchema = ContextInputSchema.extend({
 export const ReplanRequestSchema = z.object({
   name: name.optional(),
   seed: z.union([z.number().int(), z.string().max(100)]).optional(),
-  tolerance: z.number().positive().max(1).optional().meta({ description: 'Balance tolerance (default: the parent\'s)' }),
-  beats: z.number().int().min(1).max(5000).optional().meta({ description: 'Number of beats K (default: the parent\'s)' }),
-  startFromExisting: z.boolean().default(true).meta({ description: 'Start from this plan and change as little as possible (default true)' }),
+  tolerance: z.number().positive().max(1).optional().meta({ description: "Balance tolerance (default: the parent's)" }),
+  beats: z.number().int().min(1).max(5000).optional().meta({ description: "Number of beats K (default: the parent's)" }),
+  startFromExisting: z
+    .boolean()
+    .default(true)
+    .meta({ description: 'Start from this plan and change as little as possible (default true)' }),
   maxChange: z.number().min(0).max(1).optional().meta({ description: 'Share of the workload (0–1) allowed to change beat' }),
   timeLimitMs: z.number().int().positive().max(3_600_000).optional(),
 });
@@ -293,7 +363,9 @@ export const PlanSchema = z.object({
   createdAt: z.string(),
   updatedAt: z.string(),
   job: IdSchema.nullable().meta({ description: 'The job that made version 1' }),
-  lineage: LineageSummarySchema.nullable().meta({ description: 'Where the beats came from (the parent plan or existing beats); null without one' }),
+  lineage: LineageSummarySchema.nullable().meta({
+    description: 'Where the beats came from (the parent plan or existing beats); null without one',
+  }),
 });
 
 /** A plan version. */
@@ -312,8 +384,7 @@ const BboxParam = z
   .transform((v, c) => {
     const parts = v.split(',').map((x) => (x.trim() === '' ? NaN : Number(x)));
     const [w, s, e, n] = parts as [number, number, number, number];
-    const ok =
-      parts.length === 4 && parts.every(Number.isFinite) && w >= -180 && e <= 180 && s >= -90 && n <= 90 && w < e && s < n;
+    const ok = parts.length === 4 && parts.every(Number.isFinite) && w >= -180 && e <= 180 && s >= -90 && n <= 90 && w < e && s < n;
     if (!ok) {
       c.addIssue({ code: 'custom', message: 'bbox must be west,south,east,north in degrees with west < east and south < north' });
       return z.NEVER;
@@ -330,14 +401,20 @@ export const CellsQuery = z.object({
     description: 'Only the cells whose centre lies in this box, rows of `h3, beat, workload, need` (JSON format only)',
   }),
   zoom: z.coerce.number().min(0).max(24).optional().meta({
-    description: 'Map zoom (web mercator) with `bbox`: cells smaller than a few pixels at this zoom are summed into coarser H3 cells (beat = the beat of most of their cells)',
+    description:
+      'Map zoom (web mercator) with `bbox`: cells smaller than a few pixels at this zoom are summed into coarser H3 cells (beat = the beat of most of their cells)',
   }),
 });
 
 /** `GET /scores/:id/cells` query. */
 export const ScoreCellsQuery = z.object({
   bbox: BboxParam,
-  zoom: z.coerce.number().min(0).max(24).optional().meta({ description: 'Map zoom (web mercator): cells smaller than a few pixels are summed into coarser H3 cells' }),
+  zoom: z.coerce
+    .number()
+    .min(0)
+    .max(24)
+    .optional()
+    .meta({ description: 'Map zoom (web mercator): cells smaller than a few pixels are summed into coarser H3 cells' }),
 });
 
 /** How a public (viewer) answer protects small incident counts. */
@@ -346,7 +423,7 @@ export const PrivacySchema = z
     k: z.number().int().meta({ description: 'Every area whose incident-derived figures are shown holds at least k incidents' }),
     method: z.literal('h3-pooling').meta({
       description:
-        'Cells with fewer than k incidents are pooled with their siblings under coarser H3 cells until the pool holds k; a cell shows its pool\'s mean workload; pools still below k at six levels up are suppressed (null). Per-cell incident counts and per-shift workloads are left out; see `GET /plans/{id}/incidents` for the pools.',
+        "Cells with fewer than k incidents are pooled with their siblings under coarser H3 cells until the pool holds k; a cell shows its pool's mean workload; pools still below k at six levels up are suppressed (null). Per-cell incident counts and per-shift workloads are left out; see `GET /plans/{id}/incidents` for the pools.",
     }),
   })
   .meta({ id: 'Privacy' });
@@ -361,11 +438,13 @@ export const IncidentBinsSchema = z
     bins: z.object({
       h3: z.array(z.string()).meta({ description: 'H3 id of each bin: a cell of the plan or an ancestor pooling several' }),
       count: z.array(z.number()).meta({ description: 'Incidents in the bin over the data period' }),
-      cells: z.array(z.number().int()).meta({ description: "Plan cells pooled in the bin" }),
+      cells: z.array(z.number().int()).meta({ description: 'Plan cells pooled in the bin' }),
     }),
-    total: z.number().meta({ description: 'Incidents located in the plan\'s cells' }),
+    total: z.number().meta({ description: "Incidents located in the plan's cells" }),
     shown: z.number().meta({ description: 'Incidents in the bins (total − suppressed)' }),
-    suppressed: z.object({ cells: z.number().int(), incidents: z.number() }).meta({ description: 'Cells (and their incidents) in no bin: pools that stayed below k' }),
+    suppressed: z
+      .object({ cells: z.number().int(), incidents: z.number() })
+      .meta({ description: 'Cells (and their incidents) in no bin: pools that stayed below k' }),
   })
   .meta({ id: 'IncidentBins' });
 
@@ -379,7 +458,9 @@ export const CellsSchema = z
   .object({
     version: z.number().int().optional().meta({ description: 'The plan version (absent for a score run)' }),
     resolution: z.number().int().meta({ description: 'H3 resolution of the `h3` column' }),
-    aggregated: z.boolean().optional().meta({ description: 'True when the cells are coarser H3 cells summing the plan\'s (a `bbox` with a low `zoom`); always sent by this server' }),
+    aggregated: z.boolean().optional().meta({
+      description: "True when the cells are coarser H3 cells summing the plan's (a `bbox` with a low `zoom`); always sent by this server",
+    }),
     columns: z.array(z.string()).meta({
       description:
         'Names of the row values, the cells.csv vocabulary: `h3`, `beat` (`""` unassigned), `workload` (officer-hours per week), `need` (community hours per week), then in a full analyst answer `incidents`, `population`, `workload_<shift>`…; in a viewer answer `population` (no incident count, no per-shift workload); with `bbox` `h3, beat, workload, need`; last, for a plan made on units, `unit` (the unit id of the cell)',
@@ -394,11 +475,14 @@ export const CellsSchema = z
   .meta({ id: 'Cells' });
 
 /** `?version=` on plan reads. */
-export const VersionQuery = z.object({ version: z.coerce.number().int().min(1).optional().meta({ description: 'Default: the current version' }) });
+export const VersionQuery = z.object({
+  version: z.coerce.number().int().min(1).optional().meta({ description: 'Default: the current version' }),
+});
 
 /** `?outline=` of the beats GeoJSON: what the beat polygons are drawn from. */
 const OutlineParam = z.enum(['units', 'cells']).optional().meta({
-  description: 'What the beat polygons are drawn from. Default `units`: for a plan made on units, the dissolve of each beat\'s unit polygons, clipped to the boundary (as the CLI\'s beats.geojson); `cells`: the outline of the beat\'s hexagon cells (the CLI\'s beats-cells.geojson). A plan without units always gets the cell outline.',
+  description:
+    "What the beat polygons are drawn from. Default `units`: for a plan made on units, the dissolve of each beat's unit polygons, clipped to the boundary (as the CLI's beats.geojson); `cells`: the outline of the beat's hexagon cells (the CLI's beats-cells.geojson). A plan without units always gets the cell outline.",
 });
 
 /** `GET /plans/:id/beats` query. */
@@ -413,22 +497,30 @@ export const CompareQuery = z.object({
 
 /** `GET /plans/:id/equity` query. */
 export const EquityQuery = z.object({
-  areas: IdSchema.meta({ description: 'Areas: a dataset of kind `beats` (polygons with an id property, e.g. community areas). Same as the CLI\'s --areas FILE:FIELD.' }),
+  areas: IdSchema.meta({
+    description:
+      "Areas: a dataset of kind `beats` (polygons with an id property, e.g. community areas). Same as the CLI's --areas FILE:FIELD.",
+  }),
   version: z.coerce.number().int().min(1).optional().meta({ description: 'Default: the current version' }),
 });
 
 /** One area's hours as the equity lens reports them (see `equityByArea`). */
 const EquityReportSchema = z.looseObject({
-  areas: z.array(z.looseObject({ id: z.string() })).meta({ description: 'Per area: residents, incidents, officer / community / reactive hours per week, per 1,000 residents and per incident' }),
+  areas: z.array(z.looseObject({ id: z.string() })).meta({
+    description: 'Per area: residents, incidents, officer / community / reactive hours per week, per 1,000 residents and per incident',
+  }),
   cellsOutside: z.number().int(),
 });
 
 /** `GET /plans/:id/equity`: the equity lens of a plan version, against the current beats it was made from. */
 export const EquitySchema = z.object({
-  staffingRule: z.string().meta({ description: 'The officers the hours assume (the time model\'s required officers)' }),
+  staffingRule: z.string().meta({ description: "The officers the hours assume (the time model's required officers)" }),
   plan: EquityReportSchema,
   existing: EquityReportSchema.nullable().meta({ description: 'The current beats the plan was made from (`existing`), null when none' }),
-  change: z.looseObject({ areas: z.array(z.looseObject({ id: z.string() })) }).nullable().meta({ description: 'Per area, current beats → plan' }),
+  change: z
+    .looseObject({ areas: z.array(z.looseObject({ id: z.string() })) })
+    .nullable()
+    .meta({ description: 'Per area, current beats → plan' }),
 });
 
 /** `GET /plans/:id/export` query. */
@@ -441,14 +533,18 @@ export const ExportQuery = z.object({
 /** `GET /plans/:id/staffing/:staffingId` query. */
 export const StaffingQuery = z.object({
   format: z.enum(['json', 'csv']).default('json').meta({
-    description: '`json`: staffing.json; `csv`: the assignments CSV, one row per officer (`beat,district,shift,officer,required,allocated,vehicle`; a beat × shift with nobody gets one row with an empty officer)',
+    description:
+      '`json`: staffing.json; `csv`: the assignments CSV, one row per officer (`beat,district,shift,officer,required,allocated,vehicle`; a beat × shift with nobody gets one row with an empty officer)',
   }),
 });
 
 /** `POST /plans/:id/moves`. */
 export const MoveRequestSchema = z
   .object({
-    cells: z.array(z.string().regex(/^[0-9a-f]{15}$/, 'an H3 cell index (15 hex digits)')).min(1).max(100_000),
+    cells: z
+      .array(z.string().regex(/^[0-9a-f]{15}$/, 'an H3 cell index (15 hex digits)'))
+      .min(1)
+      .max(100_000),
     toBeat: z.string().min(1).meta({ description: 'Target beat id' }),
   })
   .meta({ examples: [{ cells: ['8a2664c8d837fff', '8a2664c8d8b7fff'], toBeat: 'B007' }] });
@@ -475,14 +571,16 @@ export const LookupQuery = z.object({
 /** `POST /plans/:id/rebalance`. */
 export const RebalanceRequestSchema = z.object({
   seed: z.union([z.number().int(), z.string().max(100)]).optional(),
-  tolerance: z.number().positive().max(1).optional().meta({ description: 'Default: the plan\'s tolerance' }),
+  tolerance: z.number().positive().max(1).optional().meta({ description: "Default: the plan's tolerance" }),
   timeLimitMs: z.number().int().positive().max(3_600_000).optional(),
 });
 
 /** `GET /plans/:id/response` query. */
 export const ResponseQuery = z.object({
-  version: z.coerce.number().int().min(1).optional().meta({ description: 'Default: the current version (or the staffing\'s)' }),
-  staffing: IdSchema.optional().meta({ description: 'A staffing of the plan: use its allocated officers instead of the time model\'s required officers' }),
+  version: z.coerce.number().int().min(1).optional().meta({ description: "Default: the current version (or the staffing's)" }),
+  staffing: IdSchema.optional().meta({
+    description: "A staffing of the plan: use its allocated officers instead of the time model's required officers",
+  }),
 });
 
 const lng = z.number().min(-180).max(180);
@@ -498,20 +596,41 @@ export const AreaSchema = z.discriminatedUnion('type', [
 
 /** The staffing options of `beatplan staff` (fleet, saturation, minimum officers, skills), shared by staffing and what-if requests. */
 export const StaffOptionsSchema = z.object({
-  fleet: IdSchema.optional().meta({ description: 'Fleet dataset id (CSV shift,vehicle_type,count); without it vehicles are not limited. Same as the CLI\'s --fleet.' }),
-  saturationTarget: z.number().min(0.05).max(1).optional().meta({ description: 'Reactive workload may fill at most this share of on-duty time (default 0.6). Same as the CLI\'s --saturation.' }),
-  minOfficersPerBeat: z.number().int().min(0).max(100).optional().meta({ description: 'Officers per beat per shift at least (default 1). Same as the CLI\'s --min-officers.' }),
+  fleet: IdSchema.optional().meta({
+    description: "Fleet dataset id (CSV shift,vehicle_type,count); without it vehicles are not limited. Same as the CLI's --fleet.",
+  }),
+  saturationTarget: z
+    .number()
+    .min(0.05)
+    .max(1)
+    .optional()
+    .meta({ description: "Reactive workload may fill at most this share of on-duty time (default 0.6). Same as the CLI's --saturation." }),
+  minOfficersPerBeat: z
+    .number()
+    .int()
+    .min(0)
+    .max(100)
+    .optional()
+    .meta({ description: "Officers per beat per shift at least (default 1). Same as the CLI's --min-officers." }),
   skills: z
     .array(
       z.object({
-        skill: z.string().trim().min(1).max(100).meta({ description: 'Skill name as in the roster\'s `skills` column, e.g. spanish' }),
+        skill: z.string().trim().min(1).max(100).meta({ description: "Skill name as in the roster's `skills` column, e.g. spanish" }),
         layer: IdSchema.meta({ description: 'A layer dataset whose field counts the residents concerned (spread onto cells by area)' }),
-        minShare: z.number().gt(0).max(1).optional().meta({ description: 'Share of a beat\'s residents from which it needs the skill (default 0.25)' }),
+        minShare: z
+          .number()
+          .gt(0)
+          .max(1)
+          .optional()
+          .meta({ description: "Share of a beat's residents from which it needs the skill (default 0.25)" }),
       }),
     )
     .max(50)
     .optional()
-    .meta({ description: 'A beat needs an officer with the skill where the share of residents in the layer\'s field is at least minShare. Same as the CLI\'s --skill SKILL=FILE:FIELD[:MIN_SHARE].' }),
+    .meta({
+      description:
+        "A beat needs an officer with the skill where the share of residents in the layer's field is at least minShare. Same as the CLI's --skill SKILL=FILE:FIELD[:MIN_SHARE].",
+    }),
 });
 export type StaffOptionsInput = z.infer<typeof StaffOptionsSchema>;
 
@@ -521,7 +640,9 @@ export const WhatIfRequestSchema = z
     roster: IdSchema.meta({ description: 'Roster dataset id (CSV)' }),
     version: z.number().int().min(1).optional().meta({ description: 'Default: the current version' }),
     officersOut: z
-      .array(z.object({ shift: z.string().min(1).meta({ description: 'Shift id, e.g. `16-24`' }), count: z.number().int().min(1).max(100_000) }))
+      .array(
+        z.object({ shift: z.string().min(1).meta({ description: 'Shift id, e.g. `16-24`' }), count: z.number().int().min(1).max(100_000) }),
+      )
       .max(24)
       .optional(),
     area: AreaSchema.optional().meta({ description: 'Cells whose centre lies in this polygon get `factor` × their workload' }),
@@ -532,14 +653,17 @@ export const WhatIfRequestSchema = z
   .superRefine((b, c) => {
     if (b.area && b.factor === undefined) c.addIssue({ code: 'custom', path: ['factor'], message: 'required with `area`' });
     if (b.factor !== undefined && !b.area) c.addIssue({ code: 'custom', path: ['area'], message: 'required with `factor`' });
-    if (!b.area && !b.officersOut?.length) c.addIssue({ code: 'custom', path: ['officersOut'], message: 'give officersOut or an area with a factor' });
+    if (!b.area && !b.officersOut?.length)
+      c.addIssue({ code: 'custom', path: ['officersOut'], message: 'give officersOut or an area with a factor' });
   });
 
 /** `POST /plans/:id/response/whatif`: officers on duty changed, no roster needed. */
 export const ResponseWhatIfRequestSchema = z
   .object({
     version: z.number().int().min(1).optional().meta({ description: 'Default: the current version' }),
-    saturationTarget: z.number().min(0.05).max(0.95).optional().meta({ description: "Share of an officer's time the time model lets calls take (default 0.6); the required officers are recomputed with it" }),
+    saturationTarget: z.number().min(0.05).max(0.95).optional().meta({
+      description: "Share of an officer's time the time model lets calls take (default 0.6); the required officers are recomputed with it",
+    }),
     units: z
       .array(
         z.object({
@@ -553,7 +677,8 @@ export const ResponseWhatIfRequestSchema = z
       .meta({ description: 'Overrides of the officers on duty, applied after the saturation target' }),
   })
   .superRefine((b, c) => {
-    if (b.saturationTarget === undefined && !b.units?.length) c.addIssue({ code: 'custom', path: ['units'], message: 'give units or a saturationTarget' });
+    if (b.saturationTarget === undefined && !b.units?.length)
+      c.addIssue({ code: 'custom', path: ['units'], message: 'give units or a saturationTarget' });
   });
 
 /** Query of a venues upload. */
@@ -567,8 +692,14 @@ const schedule = z.string().trim().min(1).max(200);
 /** `PUT /plans/:id/meetings`. */
 export const MeetingSettingsSchema = z.object({
   venues: IdSchema.nullable().meta({ description: 'A `venues` dataset (candidate meeting places), or null' }),
-  meetingSchedule: schedule.nullable().optional().meta({ description: 'Schedule of every beat\'s meeting, e.g. "first Tuesday of the month, 18:30"; null = the default' }),
-  meetingScheduleByBeat: z.record(z.string().min(1), schedule).optional().meta({ description: 'Per beat id, a schedule replacing the default' }),
+  meetingSchedule: schedule
+    .nullable()
+    .optional()
+    .meta({ description: 'Schedule of every beat\'s meeting, e.g. "first Tuesday of the month, 18:30"; null = the default' }),
+  meetingScheduleByBeat: z
+    .record(z.string().min(1), schedule)
+    .optional()
+    .meta({ description: 'Per beat id, a schedule replacing the default' }),
 });
 
 /** A beat's meeting place as the public lookup shows it. */
@@ -588,24 +719,58 @@ export const StaffRequestSchema = z.object({
 });
 
 /** A token as listed (never the token itself). */
-export const TokenSchema = z.object({ id: IdSchema, role: z.enum(ROLES), label: z.string(), createdAt: z.string(), revokedAt: z.string().nullable() });
+export const TokenSchema = z.object({
+  id: IdSchema,
+  role: z.enum(ROLES),
+  label: z.string(),
+  createdAt: z.string(),
+  revokedAt: z.string().nullable(),
+});
 /** `POST /tokens`. */
 export const TokenRequestSchema = z.object({ role: z.enum(ROLES), label: z.string().trim().min(1).max(200) });
 
 /** `POST /plans/:id/simulations`. */
 export const SimulationRequestSchema = z
   .object({
-    staffing: IdSchema.meta({ description: "A stored staffing of the plan (`POST /plans/{id}/staffing`); the simulation runs on that staffing's plan version" }),
+    staffing: IdSchema.meta({
+      description: "A stored staffing of the plan (`POST /plans/{id}/staffing`); the simulation runs on that staffing's plan version",
+    }),
     incidents: IdSchema.optional().meta({ description: "Incidents dataset to replay (default: the plan's own incidents)" }),
-    poisson: z.boolean().optional().meta({ description: "Draw Poisson calls from the plan's rates with exponential service instead of replaying (the hypercube model's assumptions; the two should agree within 2 points)" }),
-    days: z.number().int().min(1).max(3650).optional().meta({ description: "With `poisson`: days to simulate (default: the plan's incident period)" }),
-    seed: z.number().int().min(0).max(2_147_483_647).optional().meta({ description: 'Seed of every draw (default 1); same seed, same result' }),
-    serviceCv: z.number().min(0).max(10).optional().meta({ description: "Coefficient of variation of a replayed call's service time (lognormal, default 0.8)" }),
-    officerHoursPerWeek: z.number().min(1).max(168).optional().meta({ description: 'On-duty hours per officer per week for units on duty (default 36)' }),
+    poisson: z.boolean().optional().meta({
+      description:
+        "Draw Poisson calls from the plan's rates with exponential service instead of replaying (the hypercube model's assumptions; the two should agree within 2 points)",
+    }),
+    days: z
+      .number()
+      .int()
+      .min(1)
+      .max(3650)
+      .optional()
+      .meta({ description: "With `poisson`: days to simulate (default: the plan's incident period)" }),
+    seed: z
+      .number()
+      .int()
+      .min(0)
+      .max(2_147_483_647)
+      .optional()
+      .meta({ description: 'Seed of every draw (default 1); same seed, same result' }),
+    serviceCv: z
+      .number()
+      .min(0)
+      .max(10)
+      .optional()
+      .meta({ description: "Coefficient of variation of a replayed call's service time (lognormal, default 0.8)" }),
+    officerHoursPerWeek: z
+      .number()
+      .min(1)
+      .max(168)
+      .optional()
+      .meta({ description: 'On-duty hours per officer per week for units on duty (default 36)' }),
   })
   .superRefine((b, c) => {
     if (b.days !== undefined && !b.poisson) c.addIssue({ code: 'custom', path: ['days'], message: 'applies with `poisson` only' });
-    if (b.incidents !== undefined && b.poisson) c.addIssue({ code: 'custom', path: ['incidents'], message: '`poisson` draws its calls from the plan: leave out `incidents`' });
+    if (b.incidents !== undefined && b.poisson)
+      c.addIssue({ code: 'custom', path: ['incidents'], message: '`poisson` draws its calls from the plan: leave out `incidents`' });
   });
 
 // ---------------------------------------------------------------------------------------
@@ -625,7 +790,10 @@ export const BeatMetricsSchema = z
     perimeterKm: num.meta({ description: 'Perimeter of the dissolved cells, km' }),
     workload: num.meta({ description: 'Workload on the balanced measure (officer-hours per week unless a mix)' }),
     workloadHours: num.meta({ description: 'Workload of all shifts, officer-hours per week' }),
-    shiftWorkloadHours: z.array(num).optional().meta({ description: 'Workload per shift, officer-hours per week (order of the plan\'s shifts); absent in a viewer\'s answer' }),
+    shiftWorkloadHours: z
+      .array(num)
+      .optional()
+      .meta({ description: "Workload per shift, officer-hours per week (order of the plan's shifts); absent in a viewer's answer" }),
     needHours: num.meta({ description: 'Engagement need, community hours per week' }),
     polsbyPopper: num.meta({ description: '4πA/P² of the dissolved cells' }),
     contiguous: z.boolean(),
@@ -656,14 +824,18 @@ export const PlanMetricsSchema = z
     tolerance: num,
     bridges: z.array(z.array(z.string())),
     perBeat: z.array(BeatMetricsSchema),
-    privacy: PrivacySchema.optional().meta({ description: 'Set in a viewer\'s answer: figures computed from pooled cell values' }),
+    privacy: PrivacySchema.optional().meta({ description: "Set in a viewer's answer: figures computed from pooled cell values" }),
   })
   .meta({ id: 'PlanMetrics' });
 
 /** `GET /plans/:id/compare`: plan A (this one) against plan B (`with`). */
 export const PlanComparisonSchema = z
   .looseObject({
-    changedCells: z.object({ count: z.number().int(), share: num, cells: z.array(z.string()).meta({ description: 'H3 ids of the cells whose beat changed' }) }),
+    changedCells: z.object({
+      count: z.number().int(),
+      share: num,
+      cells: z.array(z.string()).meta({ description: 'H3 ids of the cells whose beat changed' }),
+    }),
     beats: z.array(
       z.looseObject({
         id: z.string().meta({ description: 'Beat of plan B' }),
@@ -675,16 +847,18 @@ export const PlanComparisonSchema = z
       }),
     ),
     metrics: z.object({ a: PlanMetricsSchema, b: PlanMetricsSchema }),
-    deltas: z.looseObject({
-      maxOverMean: num,
-      minOverMean: num,
-      cv: num,
-      polsbyPopperMean: num,
-      polsbyPopperMin: num,
-      cutEdges: num,
-      nonContiguousBeats: num,
-      unassignedCells: num,
-    }).meta({ description: 'B − A' }),
+    deltas: z
+      .looseObject({
+        maxOverMean: num,
+        minOverMean: num,
+        cv: num,
+        polsbyPopperMean: num,
+        polsbyPopperMin: num,
+        cutEdges: num,
+        nonContiguousBeats: num,
+        unassignedCells: num,
+      })
+      .meta({ description: 'B − A' }),
   })
   .meta({ id: 'PlanComparison' });
 
@@ -694,7 +868,7 @@ const ResponseFiguresBase = {
   callsPerHour: num,
   rho: num.meta({ description: 'Utilisation: busy share of unit time' }),
   pOwnUnitsBusy: numOrNull,
-  crossBeatShare: numOrNull.meta({ description: 'Share of calls answered by another beat\'s unit' }),
+  crossBeatShare: numOrNull.meta({ description: "Share of calls answered by another beat's unit" }),
   outsideBeatShare: numOrNull,
   meanTravelMinutes: numOrNull,
   p90TravelMinutes: numOrNull,
@@ -736,7 +910,7 @@ export const ResponseFiguresSchema = z
 export const PlanResponseSchema = ResponseFiguresSchema.extend({
   planId: IdSchema,
   version: z.number().int(),
-  staffing: IdSchema.nullable().meta({ description: 'The staffing whose officers were used, or null (the time model\'s)' }),
+  staffing: IdSchema.nullable().meta({ description: "The staffing whose officers were used, or null (the time model's)" }),
 }).meta({ id: 'PlanResponse' });
 
 /** `POST /plans/:id/response/whatif`. */
@@ -756,9 +930,23 @@ const RosterReportSchema = z.looseObject({
 export const StaffingResultSchema = z
   .looseObject({
     format: z.string(),
-    totals: z.looseObject({ officers: z.number().int(), available: z.number().int(), assigned: z.number().int(), required: z.number().int(), allocated: z.number().int() }),
+    totals: z.looseObject({
+      officers: z.number().int(),
+      available: z.number().int(),
+      assigned: z.number().int(),
+      required: z.number().int(),
+      allocated: z.number().int(),
+    }),
     continuity: z.looseObject({ percent: numOrNull, kept: z.number().int(), officersWithBeat: z.number().int() }),
-    shifts: z.array(z.looseObject({ shift: z.string(), headcount: z.number().int(), required: z.number().int(), allocated: z.number().int(), maxSaturation: numOrNull })),
+    shifts: z.array(
+      z.looseObject({
+        shift: z.string(),
+        headcount: z.number().int(),
+        required: z.number().int(),
+        allocated: z.number().int(),
+        maxSaturation: numOrNull,
+      }),
+    ),
     beats: z.array(
       z.looseObject({
         id: z.string(),
@@ -778,15 +966,20 @@ export const StaffingResultSchema = z
       }),
     ),
     unfilled: z.array(z.unknown()),
-    solved: z.looseObject({ exact: z.boolean(), parts: z.array(z.looseObject({ part: z.string(), exact: z.boolean(), method: z.string() })) }).meta({
-      description: 'Which parts were solved exactly and which heuristically',
-    }),
+    solved: z
+      .looseObject({ exact: z.boolean(), parts: z.array(z.looseObject({ part: z.string(), exact: z.boolean(), method: z.string() })) })
+      .meta({
+        description: 'Which parts were solved exactly and which heuristically',
+      }),
     roster: RosterReportSchema.optional(),
   })
   .meta({ id: 'StaffingResult' });
 
 /** A response run of a what-if: its figures, or why the model could not run (`error`). */
-const ResponseRunSchema = z.union([ResponseFiguresSchema, z.object({ staffingRule: z.string(), error: z.object({ code: z.string(), message: z.string() }) })]);
+const ResponseRunSchema = z.union([
+  ResponseFiguresSchema,
+  z.object({ staffingRule: z.string(), error: z.object({ code: z.string(), message: z.string() }) }),
+]);
 
 /** `GET /plans/:id/whatif/:jobId`. */
 export const WhatIfResultSchema = z
@@ -796,21 +989,44 @@ export const WhatIfResultSchema = z
     roster: z.union([IdSchema, RosterReportSchema]),
     scenario: z.looseObject({
       officersOut: z.array(z.looseObject({ shift: z.string(), count: z.number().int() })),
-      area: z.looseObject({ cells: z.number().int(), beats: z.array(z.string()), factor: num }).nullable().meta({ description: 'Cells (count) and beats of the area whose workload was multiplied by `factor`; null without an area' }),
+      area: z
+        .looseObject({ cells: z.number().int(), beats: z.array(z.string()), factor: num })
+        .nullable()
+        .meta({ description: 'Cells (count) and beats of the area whose workload was multiplied by `factor`; null without an area' }),
       seed: z.number().int(),
     }),
     infeasible: z.string().nullable().meta({ description: 'Why the scenario cannot be staffed, or null' }),
-    diff: z.looseObject({
-      shifts: z.array(
-        z.looseObject({ shift: z.string(), headcountDelta: z.number().int(), maxSaturationBefore: numOrNull, maxSaturationAfter: numOrNull, communityShortfallHoursDelta: num }),
-      ),
-      beats: z.array(
-        z.looseObject({ beat: z.string(), shift: z.string(), allocatedBefore: z.number().int(), allocatedAfter: z.number().int(), saturationBefore: numOrNull, saturationAfter: numOrNull }),
-      ).meta({ description: 'Beat-shifts whose allocation or saturation changed' }),
-      moved: z.array(z.looseObject({ officerId: z.string(), shift: z.string(), before: z.string().nullable(), after: z.string().nullable() })),
-      continuityPercentBefore: num,
-      continuityPercentAfter: num,
-    }).nullable().meta({ description: 'The staffing difference; null when the scenario is infeasible' }),
+    diff: z
+      .looseObject({
+        shifts: z.array(
+          z.looseObject({
+            shift: z.string(),
+            headcountDelta: z.number().int(),
+            maxSaturationBefore: numOrNull,
+            maxSaturationAfter: numOrNull,
+            communityShortfallHoursDelta: num,
+          }),
+        ),
+        beats: z
+          .array(
+            z.looseObject({
+              beat: z.string(),
+              shift: z.string(),
+              allocatedBefore: z.number().int(),
+              allocatedAfter: z.number().int(),
+              saturationBefore: numOrNull,
+              saturationAfter: numOrNull,
+            }),
+          )
+          .meta({ description: 'Beat-shifts whose allocation or saturation changed' }),
+        moved: z.array(
+          z.looseObject({ officerId: z.string(), shift: z.string(), before: z.string().nullable(), after: z.string().nullable() }),
+        ),
+        continuityPercentBefore: num,
+        continuityPercentAfter: num,
+      })
+      .nullable()
+      .meta({ description: 'The staffing difference; null when the scenario is infeasible' }),
     response: z.looseObject({
       before: ResponseRunSchema,
       after: ResponseRunSchema.nullable().meta({ description: 'Null when the scenario is infeasible' }),
@@ -820,14 +1036,17 @@ export const WhatIfResultSchema = z
 
 /** One group's replayed figures in simulation.json (the city, a shift, a beat; engine `SimulatedFigures`). */
 const SimulatedFiguresBase = {
-  calls: z.number().int().meta({ description: 'Calls of the group (by the beat of the call\'s cell, the shift of its arrival)' }),
-  unitsOnDuty: num.meta({ description: 'Mean units on duty over the group\'s hours' }),
-  utilisation: numOrNull.meta({ description: 'Busy minutes on calls ÷ on-duty minutes of the group\'s units, 0–1' }),
+  calls: z.number().int().meta({ description: "Calls of the group (by the beat of the call's cell, the shift of its arrival)" }),
+  unitsOnDuty: num.meta({ description: "Mean units on duty over the group's hours" }),
+  utilisation: numOrNull.meta({ description: "Busy minutes on calls ÷ on-duty minutes of the group's units, 0–1" }),
   crossBeatShare: numOrNull.meta({ description: 'Share of the calls answered by a unit of another beat, 0–1' }),
   queuedShare: numOrNull.meta({ description: 'Share of the calls that found no free unit in the city and waited, 0–1' }),
   meanWaitMinutes: numOrNull,
   meanTravelMinutes: numOrNull,
-  response: z.object({ meanMinutes: num, p50Minutes: num, p90Minutes: num }).nullable().meta({ description: 'Response time = queue wait + travel, minutes (90th percentile by nearest rank); null without calls' }),
+  response: z
+    .object({ meanMinutes: num, p50Minutes: num, p90Minutes: num })
+    .nullable()
+    .meta({ description: 'Response time = queue wait + travel, minutes (90th percentile by nearest rank); null without calls' }),
 };
 
 /** `GET /plans/:id/simulations/:jobId` (simulation.json with the plan, version and staffing ids). */
@@ -846,7 +1065,13 @@ export const SimulationResultSchema = z
   .meta({ id: 'SimulationResult' });
 
 /** One staffing run in `GET /plans/{id}/staffing`. */
-export const StaffingRunSchema = z.object({ id: IdSchema, planId: IdSchema, planVersion: z.number().int(), roster: IdSchema, createdAt: z.string() });
+export const StaffingRunSchema = z.object({
+  id: IdSchema,
+  planId: IdSchema,
+  planVersion: z.number().int(),
+  roster: IdSchema,
+  createdAt: z.string(),
+});
 
 /** One simulation run in `GET /plans/{id}/simulations`. */
 export const SimulationRunSchema = z.object({
@@ -855,7 +1080,10 @@ export const SimulationRunSchema = z.object({
   version: z.number().int().meta({ description: 'The plan version simulated' }),
   staffing: IdSchema.meta({ description: 'The staffing whose officers were on duty' }),
   mode: z.enum(['replay', 'poisson']),
-  city: z.looseObject(SimulatedFiguresBase).nullable().meta({ description: "The city's replayed figures of a finished run; null otherwise" }),
+  city: z
+    .looseObject(SimulatedFiguresBase)
+    .nullable()
+    .meta({ description: "The city's replayed figures of a finished run; null otherwise" }),
   simulation: z.string().nullable().meta({ description: 'URL of the whole result (simulation.json) of a finished run; null otherwise' }),
   createdAt: z.string(),
 });

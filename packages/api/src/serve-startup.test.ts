@@ -10,12 +10,17 @@ import { describe, expect, it } from 'vitest';
 import { startServer } from './server.js';
 
 /** GET with `Accept-Encoding: gzip`; the raw (undecoded) body length and the headers. */
-function rawGet(url: string, headers: Record<string, string> = {}): Promise<{ status: number; encoding: string | undefined; type: string | undefined; bytes: number }> {
+function rawGet(
+  url: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; encoding: string | undefined; type: string | undefined; bytes: number }> {
   return new Promise((ok, fail) => {
     const req = request(url, { headers: { 'Accept-Encoding': 'gzip', ...headers } }, (res) => {
       let bytes = 0;
       res.on('data', (c: Buffer) => (bytes += c.length));
-      res.on('end', () => ok({ status: res.statusCode ?? 0, encoding: res.headers['content-encoding'], type: res.headers['content-type'], bytes }));
+      res.on('end', () =>
+        ok({ status: res.statusCode ?? 0, encoding: res.headers['content-encoding'], type: res.headers['content-type'], bytes }),
+      );
     });
     req.on('error', fail);
     req.end();
@@ -44,7 +49,10 @@ describe('serve start-up', () => {
       expect(plain.encoding).toBeUndefined();
       expect(plain.bytes).toBe(Buffer.byteLength(js));
       await s.stop();
-      const lines = readFileSync(logFile, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { msg: string; url?: string; req?: { url?: string } });
+      const lines = readFileSync(logFile, 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as { msg: string; url?: string; req?: { url?: string } });
       expect(lines.some((l) => l.msg === 'beatplan api listening')).toBe(true);
       expect(lines.some((l) => JSON.stringify(l).includes('/assets/index.js'))).toBe(true);
     } finally {

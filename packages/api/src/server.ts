@@ -10,9 +10,9 @@ import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { pino } from 'pino';
-import { createApp, type BeatplanApp } from './app.js';
+import { type BeatplanApp, createApp } from './app.js';
 import { createToken } from './auth.js';
-import { ConfigSchema, parseConfig, type ConfigInput } from './config.js';
+import { type ConfigInput, ConfigSchema, parseConfig } from './config.js';
 import { openStore, redactDatabaseUrl } from './store/open-store.js';
 import type { Store } from './store/store.js';
 
@@ -51,7 +51,10 @@ export interface StartOptions {
 export async function startServer(input: ConfigInput = {}, options: StartOptions = {}): Promise<RunningServer> {
   const config = ConfigSchema.parse(input);
   const logger = options.logFile
-    ? pino({ level: config.logLevel, base: { service: 'beatplan-api' } }, pino.destination({ dest: options.logFile, mkdir: true, sync: true }))
+    ? pino(
+        { level: config.logLevel, base: { service: 'beatplan-api' } },
+        pino.destination({ dest: options.logFile, mkdir: true, sync: true }),
+      )
     : pino({ level: config.logLevel, base: { service: 'beatplan-api' } });
   const store = await openStore(config);
   let app: BeatplanApp;
@@ -124,7 +127,9 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
   const config = parseConfig(process.argv.slice(2), process.env);
   const running = await startServer(config, { bootstrapToken: true });
   if (running.bootstrapToken) {
-    process.stderr.write(`\nbeatplan: no token existed, so an admin token was created for local use (shown once):\n  ${running.bootstrapToken}\n  try: curl -H "Authorization: Bearer ${running.bootstrapToken}" ${running.url}/api/v1/me\n\n`);
+    process.stderr.write(
+      `\nbeatplan: no token existed, so an admin token was created for local use (shown once):\n  ${running.bootstrapToken}\n  try: curl -H "Authorization: Bearer ${running.bootstrapToken}" ${running.url}/api/v1/me\n\n`,
+    );
   }
   await untilStopRequested();
   await running.stop();

@@ -69,7 +69,9 @@ export async function stageUpload(req: Request, store: Store, limitBytes: number
   }
   if (bytes === 0) {
     await fsp.rm(path, { force: true });
-    throw new ApiError('VALIDATION_FAILED', 'the request body is empty; send the file as the body', { errors: [{ path: 'body', message: 'empty' }] });
+    throw new ApiError('VALIDATION_FAILED', 'the request body is empty; send the file as the body', {
+      errors: [{ path: 'body', message: 'empty' }],
+    });
   }
   return { stagingName: name, path, bytes, sha256: hash.digest('hex'), firstByte };
 }

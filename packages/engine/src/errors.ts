@@ -95,7 +95,7 @@ function formatMessage(message: string, d: ErrorLocation): string {
 function preview(v: unknown): string {
   let s: string;
   try {
-    s = typeof v === 'string' ? JSON.stringify(v) : JSON.stringify(v) ?? String(v);
+    s = typeof v === 'string' ? JSON.stringify(v) : (JSON.stringify(v) ?? String(v));
   } catch {
     try {
       s = String(v);

@@ -27,7 +27,8 @@ export class ApiProblem extends Error {
 
 /** API shapes, inferred from the server's own zod schemas (types only, no server code). */
 export type { EditResultDto, JobDto, PlanDto } from '@beatplan/api';
-import type { EditResultDto, JobDto, PlanDto } from '@beatplan/api';
+
+import type { JobDto } from '@beatplan/api';
 
 /** One server-sent event. */
 export interface SseEvent {
@@ -81,7 +82,11 @@ export class ApiClient {
     this.token = token;
   }
 
-  private async request(method: string, path: string, init: { body?: unknown; file?: { data: Blob; type: string }; ifMatch?: string; accept?: string; signal?: AbortSignal } = {}): Promise<Response> {
+  private async request(
+    method: string,
+    path: string,
+    init: { body?: unknown; file?: { data: Blob; type: string }; ifMatch?: string; accept?: string; signal?: AbortSignal } = {},
+  ): Promise<Response> {
     const headers: Record<string, string> = { Authorization: `Bearer ${this.token}`, Accept: init.accept ?? 'application/json' };
     if (init.body !== undefined) headers['Content-Type'] = 'application/json';
     if (init.file) headers['Content-Type'] = init.file.type;

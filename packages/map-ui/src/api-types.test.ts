@@ -36,13 +36,21 @@ describe('the map uses the API types for API answers', () => {
   it('finds the map sources (the scan is not vacuous)', () => {
     expect(files.length).toBeGreaterThan(20);
     const names = files.map((f) => relative(SRC, f));
-    for (const f of ['api-client.ts', 'metrics.ts', 'exports.ts', 'response.ts', 'panels/replay.ts', 'panels/compare.ts']) expect(names).toContain(f);
+    for (const f of ['api-client.ts', 'metrics.ts', 'exports.ts', 'response.ts', 'panels/replay.ts', 'panels/compare.ts'])
+      expect(names).toContain(f);
   });
 
   it('the detectors catch what they are meant to catch', () => {
     expect(ownDtoDeclarations('export interface PlanMetricsDto {\n  beats: number;\n}')).toEqual(['PlanMetricsDto']);
-    expect(ownDtoDeclarations('type StaffingDto = { beats: [] };\nexport type PageDto<T> = { items: T[] };')).toEqual(['StaffingDto', 'PageDto']);
-    expect(ownDtoDeclarations("import type { PlanMetricsDto } from '@beatplan/api';\nexport type { PlanMetricsDto };\nconst x: Pick<PlanDto, 'id'> = y;")).toEqual([]);
+    expect(ownDtoDeclarations('type StaffingDto = { beats: [] };\nexport type PageDto<T> = { items: T[] };')).toEqual([
+      'StaffingDto',
+      'PageDto',
+    ]);
+    expect(
+      ownDtoDeclarations(
+        "import type { PlanMetricsDto } from '@beatplan/api';\nexport type { PlanMetricsDto };\nconst x: Pick<PlanDto, 'id'> = y;",
+      ),
+    ).toEqual([]);
     expect(valueImportsOfApi("import { PlanSchema } from '@beatplan/api';")).toHaveLength(1);
     expect(valueImportsOfApi("export { PlanSchema } from '@beatplan/api';")).toHaveLength(1);
     expect(valueImportsOfApi("import type { PlanDto } from '@beatplan/api';\nexport type { JobDto } from '@beatplan/api';")).toEqual([]);

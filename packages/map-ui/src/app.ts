@@ -8,64 +8,56 @@
  * then the API decides; a refusal (409) rolls it back and says why.
  */
 import type { PageDto } from '@beatplan/api';
-import { addProtocol, Map as MapLibreMap, setWorkerCount, setWorkerUrl, type StyleSpecification } from 'maplibre-gl';
+import { addProtocol, Map as MapLibreMap, type StyleSpecification, setWorkerCount, setWorkerUrl } from 'maplibre-gl';
 import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
 import type { ApiClient, PlanDto } from './api-client.js';
 import {
   aggregateBeats,
+  type BeatAggregate,
   beatAdjacency,
   beatNeighbours,
+  type CellModel,
+  type CellsResponse,
   cellsToModel,
-  isUnitEdge,
   csvToScoreDetail,
   edgesOfCells,
   isBeatEdge,
+  isUnitEdge,
   pointToCell,
-  type BeatAggregate,
-  type CellModel,
-  type CellsResponse,
 } from './cell-model.js';
 import type { StaffingResultDto } from './exports.js';
 import type { HeatSummary } from './heat.js';
 import { loadBaseStyle, type MapBasemap } from './layers/basemap.js';
-import { HeatLayer } from './layers/heat-layer.js';
+import { BeatLabelsLayer } from './layers/beat-labels.js';
 import { CellHover } from './layers/cell-hover.js';
+import { HeatLayer } from './layers/heat-layer.js';
 import { applyFill, applySelection } from './layers/plan-fill.js';
 import { boundsOf, PlanLayers } from './layers/plan-layers.js';
+import { ReferenceLayers } from './layers/reference.js';
 import { mapLegend } from './legend.js';
-import {
-  LAYERS,
-  offlineBaseStyle,
-  SOURCE_LAYERS,
-  SOURCES,
-  type ColourMode,
-  type Legend,
-  type ShiftChoice,
-} from './map-style.js';
+import { type ColourMode, LAYERS, type Legend, offlineBaseStyle, type ShiftChoice, SOURCE_LAYERS, SOURCES } from './map-style.js';
 import type { PlanMetricsDto } from './metrics.js';
 import { colourBeats, quantileBreaks, recolourBeats } from './palette.js';
-import { el, legendBox } from './panels.js';
-import type { SwipeView } from './swipe-view.js';
-import { BeatLabelsLayer } from './layers/beat-labels.js';
-import { ReferenceLayers } from './layers/reference.js';
-import { BeatCardPanel } from './panels/beat-card.js';
-import { ComparisonView } from './panels/comparison.js';
-import { MetricsPanel } from './panels/metrics-panel.js';
-import { EditingTools, type EditTiming } from './panels/editing.js';
-import { briefingPng } from './panels/briefing.js';
-import { ExportPanel, saveBlob } from './panels/export.js';
 import { trapFocus, wireTabs } from './panels/a11y.js';
-import { PlansPanel } from './panels/plans.js';
 import { AlternativesPanel } from './panels/alternatives.js';
+import { BeatCardPanel } from './panels/beat-card.js';
+import { briefingPng } from './panels/briefing.js';
+import { ComparisonView } from './panels/comparison.js';
+import { EditingTools, type EditTiming } from './panels/editing.js';
+import { ExportPanel, saveBlob } from './panels/export.js';
+import { FindBeatBox } from './panels/find-beat.js';
+import { KeyboardPaint } from './panels/keyboard-paint.js';
+import { MetricsPanel } from './panels/metrics-panel.js';
+import { PlansPanel } from './panels/plans.js';
 import { ReplanPanel } from './panels/replan.js';
 import { ReplayPanel } from './panels/replay.js';
 import { StaffingPanel } from './panels/staffing.js';
-import { FindBeatBox } from './panels/find-beat.js';
-import { KeyboardPaint } from './panels/keyboard-paint.js';
-import { plainError } from './words.js';
+import { el, legendBox } from './panels.js';
+import { SHORTCUTS, type ShortcutAction, shortcutAction } from './shortcuts.js';
 import { initialViewState, Store, type ViewState } from './store.js';
-import { SHORTCUTS, shortcutAction, type ShortcutAction } from './shortcuts.js';
+import type { SwipeView } from './swipe-view.js';
 import { installTileProtocol, tileStats } from './vector-tiles.js';
+import { plainError } from './words.js';
 
 setWorkerUrl(workerUrl);
 // two workers parse the first tiles of a big plan side by side (MapLibre's default is one)
@@ -163,7 +155,11 @@ export class PlanningApp {
   private alternatives!: AlternativesPanel;
   /** The Plans tab (list, open, new from files, copy, rename, delete). */
   private plansPanel!: PlansPanel;
-  private readonly findBeat = new FindBeatBox({ beatIds: () => this.model?.beatIds ?? [], pick: (b) => this.selectBeat(b, true), say: (m) => this.say(m) });
+  private readonly findBeat = new FindBeatBox({
+    beatIds: () => this.model?.beatIds ?? [],
+    pick: (b) => this.selectBeat(b, true),
+    say: (m) => this.say(m),
+  });
   /** Areas, districts, roads and barriers under the beats; created with the map. */
   private reference!: ReferenceLayers;
   /** The Paint tool's keyboard cursor; created with the map. */
@@ -176,7 +172,11 @@ export class PlanningApp {
   private labels!: BeatLabelsLayer;
   private baseStyle: StyleSpecification = offlineBaseStyle();
   /** The tooltip of the cell under the pointer. */
-  private readonly hover = new CellHover({ model: () => this.model, swipe: () => this.swipe, planName: () => this.plan?.name ?? '' }, $('tooltip'), DEBUG);
+  private readonly hover = new CellHover(
+    { model: () => this.model, swipe: () => this.swipe, planName: () => this.plan?.name ?? '' },
+    $('tooltip'),
+    DEBUG,
+  );
   /** The plan's sources and layers; created with the map. */
   private planLayers!: PlanLayers;
   private prefetch: { id: string; data: Promise<PlanData>; t0: number } | null = null;
@@ -390,12 +390,15 @@ export class PlanningApp {
     let { items } = await this.api.get<PageDto<PlanDto>>('/plans');
     if (!items.length) {
       // `pnpm start` prints the link before the demo plan exists: watch the list until it does
-      this.say(`No plans yet. The map shows the first plan as soon as one is ready (the demo takes about a minute)${this.canAnalyse ? ', or make one from your files in the Plans tab' : ''}.`);
+      this.say(
+        `No plans yet. The map shows the first plan as soon as one is ready (the demo takes about a minute)${this.canAnalyse ? ', or make one from your files in the Plans tab' : ''}.`,
+      );
       while (!items.length && !this.plan) {
         await new Promise((ok) => setTimeout(ok, PLAN_POLL_MS));
         ({ items } = await this.api.get<PageDto<PlanDto>>('/plans'));
         // the demo imports the current beats first: wait for the proposal when it is coming
-        if (items.length && items.every((p) => p.inputs.method === 'import') && Date.now() - this.startedAt < PLAN_WAIT_FOR_PROPOSAL_MS) items = [];
+        if (items.length && items.every((p) => p.inputs.method === 'import') && Date.now() - this.startedAt < PLAN_WAIT_FOR_PROPOSAL_MS)
+          items = [];
       }
     }
     // a plan was opened meanwhile (made in the Plans tab): it stays on the map
@@ -431,7 +434,10 @@ export class PlanningApp {
     this.plan = plan;
     this.etag = etag;
     this.metrics = metrics;
-    const model = cellsToModel(cells, metrics.perBeat.map((b) => b.id));
+    const model = cellsToModel(
+      cells,
+      metrics.perBeat.map((b) => b.id),
+    );
     const t2 = performance.now();
     this.model = model;
     this.colourOf = Int32Array.from(colourBeats(beatAdjacency(model)).colourOf);
@@ -445,7 +451,8 @@ export class PlanningApp {
     this.staffingPanel.reset();
     this.planLayers.install(model, { ...this.fillOptions(), selectedBeat: null }, this.heatOn);
     // a plan made on units: their edges drawn thin under the beat outlines
-    for (let e = 0; model.units && e < model.edgeA.length; e++) if (isUnitEdge(model, e)) this.map.setFeatureState({ ...EDGE, id: e }, { u: 1 });
+    for (let e = 0; model.units && e < model.edgeA.length; e++)
+      if (isUnitEdge(model, e)) this.map.setFeatureState({ ...EDGE, id: e }, { u: 1 });
     void this.reference.show(plan.id).then(() => this.renderLegend());
     const t3 = performance.now();
     const bb = boundsOf(model);
@@ -485,7 +492,10 @@ export class PlanningApp {
   /** Fills the shift selector; with a `note`, only "All shifts", disabled, and the note shown next to it. */
   private fillShiftSelect(note?: string): void {
     const sel = $<HTMLSelectElement>('shift-select');
-    sel.replaceChildren(el('option', { value: 'all' }, 'All shifts'), ...(note ? [] : (this.model?.detail?.shifts ?? []).map((s, k) => el('option', { value: String(k) }, `Shift ${s}`))));
+    sel.replaceChildren(
+      el('option', { value: 'all' }, 'All shifts'),
+      ...(note ? [] : (this.model?.detail?.shifts ?? []).map((s, k) => el('option', { value: String(k) }, `Shift ${s}`))),
+    );
     sel.disabled = Boolean(note);
     sel.title = note ? `Shift: ${note}` : '';
     const n = $('shift-note');
@@ -547,7 +557,12 @@ export class PlanningApp {
 
   private fillOptions() {
     const model = this.model!;
-    const values = this.mode === 'need' ? model.needHours : this.shift === 'all' || !model.detail ? model.workloadHours : model.detail.shiftWorkload[this.shift]!;
+    const values =
+      this.mode === 'need'
+        ? model.needHours
+        : this.shift === 'all' || !model.detail
+          ? model.workloadHours
+          : model.detail.shiftWorkload[this.shift]!;
     return {
       mode: this.mode,
       colourOfBeat: this.colourOf,
@@ -573,9 +588,12 @@ export class PlanningApp {
   /** Gives the label layer the loaded plan (all beats). */
   private rebuildLabels(): void {
     const model = this.model!;
-    this.labels.setPlan({ model, agg: this.agg, locked: (b) => Boolean(this.metrics?.perBeat.find((x) => x.id === model.beatIds[b])?.locked) });
+    this.labels.setPlan({
+      model,
+      agg: this.agg,
+      locked: (b) => Boolean(this.metrics?.perBeat.find((x) => x.id === model.beatIds[b])?.locked),
+    });
   }
-
 
   // ------------------------------------------------------------------ panels
 
@@ -727,7 +745,10 @@ export class PlanningApp {
       metrics: this.metrics,
       agg: this.agg,
       shownLabels: this.labels.shown,
-      legend: (anyLocked) => [...mapLegend({ ...this.fillOptions(), heat: this.heatOn ? this.heat : null, symbols: { anyLocked } }), ...this.referenceLegend()],
+      legend: (anyLocked) => [
+        ...mapLegend({ ...this.fillOptions(), heat: this.heatOn ? this.heat : null, symbols: { anyLocked } }),
+        ...this.referenceLegend(),
+      ],
       title: $<HTMLInputElement>('briefing-title').value,
       comparedWith: this.comparison.comparedWith ? this.plans.find((p) => p.id === this.comparison.comparedWith)?.name : undefined,
     });
@@ -744,7 +765,10 @@ export class PlanningApp {
   }
 
   private fillPlanSelects(current: string): void {
-    const opts = (exclude?: string) => this.plans.filter((p) => p.id !== exclude).map((p) => el('option', { value: p.id }, `${p.name} (${p.inputs.method === 'import' ? 'current beats' : 'planned'})`));
+    const opts = (exclude?: string) =>
+      this.plans
+        .filter((p) => p.id !== exclude)
+        .map((p) => el('option', { value: p.id }, `${p.name} (${p.inputs.method === 'import' ? 'current beats' : 'planned'})`));
     $('plan-select').replaceChildren(...opts());
     $<HTMLSelectElement>('plan-select').value = current;
     $('compare-select').replaceChildren(...opts(current));
@@ -772,7 +796,8 @@ export class PlanningApp {
     const openTab = (t: string) => {
       this.showTab(t);
       if (t === 'staffing') void this.staffingPanel.loadRosters();
-      if (t === 'plans') void this.refreshPlanList().catch((e: unknown) => this.say(`Could not read the plans: ${plainError(e)}`, 'refused'));
+      if (t === 'plans')
+        void this.refreshPlanList().catch((e: unknown) => this.say(`Could not read the plans: ${plainError(e)}`, 'refused'));
     };
     for (const t of TABS) $(`tab-${t}`).addEventListener('click', () => openTab(t));
     this.markTab = wireTabs(document.querySelector<HTMLElement>('[role=tablist]')!, (k) => openTab(TABS[k]!));
@@ -793,7 +818,15 @@ export class PlanningApp {
     trapFocus($('help'), () => this.closeHelp());
     document.addEventListener('keydown', (e) => {
       const t = e.target as HTMLElement | null;
-      const a = shortcutAction({ key: e.key, shiftKey: e.shiftKey, ctrlKey: e.ctrlKey, metaKey: e.metaKey, altKey: e.altKey, targetTag: t?.tagName ?? '', editable: Boolean(t?.isContentEditable) });
+      const a = shortcutAction({
+        key: e.key,
+        shiftKey: e.shiftKey,
+        ctrlKey: e.ctrlKey,
+        metaKey: e.metaKey,
+        altKey: e.altKey,
+        targetTag: t?.tagName ?? '',
+        editable: Boolean(t?.isContentEditable),
+      });
       if (!a) return;
       // keys the map uses itself (arrows, +/-) are not shortcuts, so they keep working
       e.preventDefault();
@@ -863,7 +896,8 @@ export class PlanningApp {
     }
     this.tool = t;
     if (t !== 'paint') this.keyboardPaint.reset();
-    if (t === 'paint' && this.selectedBeat === null) this.say('Select the beat to paint into first (click it with the Select tool, or in the metrics list).');
+    if (t === 'paint' && this.selectedBeat === null)
+      this.say('Select the beat to paint into first (click it with the Select tool, or in the metrics list).');
     this.refreshButtons();
   }
 
@@ -910,7 +944,8 @@ export class PlanningApp {
     map.on('error', (e) => {
       // a basemap that fails offline: keep the plan layers on the plain background
       const msg = String((e as unknown as { error?: { message?: string } }).error?.message ?? '');
-      if (this.options.basemap && /fetch|network|load/i.test(msg) && !this.lastMessage.startsWith('Basemap')) this.say('Basemap tiles unavailable; the plan is shown on a plain background.');
+      if (this.options.basemap && /fetch|network|load/i.test(msg) && !this.lastMessage.startsWith('Basemap'))
+        this.say('Basemap tiles unavailable; the plan is shown on a plain background.');
     });
   }
 }

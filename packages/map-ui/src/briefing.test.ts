@@ -17,15 +17,18 @@ describe('briefing sheet parts', () => {
   });
 
   it('lineage line: plan, version, how and when made, edits since, compared plan', () => {
-    expect(lineageLine({ name: 'Proposal', version: 3, createdAt: '2026-01-02T10:00:00Z', inputs: { method: 'plan' } }, 'Current beats')).toBe(
-      'Plan “Proposal”, version 3: planned on 2026-01-02, 2 edits since; compared with “Current beats”',
+    expect(
+      lineageLine({ name: 'Proposal', version: 3, createdAt: '2026-01-02T10:00:00Z', inputs: { method: 'plan' } }, 'Current beats'),
+    ).toBe('Plan “Proposal”, version 3: planned on 2026-01-02, 2 edits since; compared with “Current beats”');
+    expect(lineageLine({ name: 'Now', version: 1, createdAt: '2026-01-02T10:00:00Z', inputs: { method: 'import' } })).toBe(
+      'Plan “Now”, version 1: imported from the current beats on 2026-01-02',
     );
-    expect(lineageLine({ name: 'Now', version: 1, createdAt: '2026-01-02T10:00:00Z', inputs: { method: 'import' } })).toBe('Plan “Now”, version 1: imported from the current beats on 2026-01-02');
   });
 
   it('layout: scale bar bottom left and north arrow top right inside the map, legend to its right', () => {
     const L = briefingLayout(1000, 700, 1);
-    const inside = (r: number[], o: number[]) => r[0]! >= o[0]! && r[1]! >= o[1]! && r[0]! + r[2]! <= o[0]! + o[2]! && r[1]! + r[3]! <= o[1]! + o[3]!;
+    const inside = (r: number[], o: number[]) =>
+      r[0]! >= o[0]! && r[1]! >= o[1]! && r[0]! + r[2]! <= o[0]! + o[2]! && r[1]! + r[3]! <= o[1]! + o[3]!;
     expect(inside(L.scaleBar, L.map)).toBe(true);
     expect(inside(L.northArrow, L.map)).toBe(true);
     expect(L.legend[0]).toBeGreaterThan(L.map[0] + L.map[2]);

@@ -7,10 +7,11 @@
  *
  * H3 geometry comes from h3-js, here and nowhere else in the UI.
  */
-import { labelCells } from './labels.js';
+
 import type { CellsDto } from '@beatplan/api';
-import type { MultiPolygon, Position } from './geojson.js';
 import { cellToBoundary, cellToLatLng, getHexagonEdgeLengthAvg, getResolution, gridDisk, latLngToCell } from 'h3-js';
+import type { MultiPolygon, Position } from './geojson.js';
+import { labelCells } from './labels.js';
 
 /**
  * The cells answer of `GET /api/v1/plans/:id/cells` (JSON, the API's `CellsDto`): rows named
@@ -76,7 +77,12 @@ export interface CellModel {
    * each cell (index into `unitIds`) and the cells of unit `u`, `unitCells[unitStart[u] ..
    * unitStart[u + 1])` (CSR). Null when the plan has no units. The brush paints whole units.
    */
-  readonly units: { readonly unitIds: readonly string[]; readonly unitOf: Int32Array; readonly unitStart: Int32Array; readonly unitCells: Int32Array } | null;
+  readonly units: {
+    readonly unitIds: readonly string[];
+    readonly unitOf: Int32Array;
+    readonly unitStart: Int32Array;
+    readonly unitCells: Int32Array;
+  } | null;
   /**
    * Set when the cells came as a public (viewer) answer: incident-derived figures are pooled
    * so that each area holds ≥ `k` incidents, and there is no per-shift or per-cell incident
@@ -249,7 +255,11 @@ export function cellsToModel(res: CellsResponse, beatOrder: readonly string[] = 
   const nbrStart = new Int32Array(n + 1);
   for (let i = 0; i < n; i++) nbrStart[i + 1] = nbrStart[i]! + nbrSets[i]!.length;
   const nbr = new Int32Array(nbrStart[n]!);
-  for (let i = 0; i < n; i++) nbr.set(nbrSets[i]!.sort((a, b) => a - b), nbrStart[i]!);
+  for (let i = 0; i < n; i++)
+    nbr.set(
+      nbrSets[i]!.sort((a, b) => a - b),
+      nbrStart[i]!,
+    );
   return {
     resolution: res.resolution,
     cellCount: n,
@@ -385,10 +395,11 @@ export function isBeatEdge(model: CellModel, e: number): boolean {
 /** Edges touching any of `cells` (each once). */
 export function edgesOfCells(model: CellModel, cells: Iterable<number>): number[] {
   const out = new Set<number>();
-  for (const i of cells) for (let k = 0; k < 6; k++) {
-    const e = model.cellEdges[6 * i + k]!;
-    if (e >= 0) out.add(e);
-  }
+  for (const i of cells)
+    for (let k = 0; k < 6; k++) {
+      const e = model.cellEdges[6 * i + k]!;
+      if (e >= 0) out.add(e);
+    }
   return [...out];
 }
 

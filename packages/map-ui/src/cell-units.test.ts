@@ -21,13 +21,22 @@ describe('cell model of a plan made on units', () => {
     expect(Array.from(u.unitOf, (k) => u.unitIds[k])).toEqual(unitOf);
     const sizes = u.unitIds.map((_, k) => u.unitStart[k + 1]! - u.unitStart[k]!);
     expect(sizes.sort()).toEqual([6, 6, 7]);
-    for (let k = 0; k < u.unitIds.length; k++) for (let j = u.unitStart[k]!; j < u.unitStart[k + 1]!; j++) expect(u.unitOf[u.unitCells[j]!]).toBe(k);
+    for (let k = 0; k < u.unitIds.length; k++)
+      for (let j = u.unitStart[k]!; j < u.unitStart[k + 1]!; j++) expect(u.unitOf[u.unitCells[j]!]).toBe(k);
   });
 
   it('the brush grows to whole units: one cell of U1 paints its 7 cells; without units, the cell alone', () => {
     const i = model.indexOf.get(centre)!;
-    expect(withWholeUnits(model, brushCells(model, i, 0)).sort((a, b) => a - b)).toEqual(cells.map((h, k) => (inner.has(h) ? k : -1)).filter((k) => k >= 0).map((k) => model.indexOf.get(cells[k]!)!).sort((a, b) => a - b));
-    const plain = cellsToModel({ resolution: 9, columns: ['h3', 'beat', 'workload', 'need'], rows: cells.map((h) => [h, 'A', 1, 0]) }, ['A']);
+    expect(withWholeUnits(model, brushCells(model, i, 0)).sort((a, b) => a - b)).toEqual(
+      cells
+        .map((h, k) => (inner.has(h) ? k : -1))
+        .filter((k) => k >= 0)
+        .map((k) => model.indexOf.get(cells[k]!)!)
+        .sort((a, b) => a - b),
+    );
+    const plain = cellsToModel({ resolution: 9, columns: ['h3', 'beat', 'workload', 'need'], rows: cells.map((h) => [h, 'A', 1, 0]) }, [
+      'A',
+    ]);
     expect(plain.units).toBeNull();
     expect(withWholeUnits(plain, [3])).toEqual([3]);
   });
@@ -46,9 +55,16 @@ describe('cell model of a plan made on units', () => {
   });
 
   it('the legend names the unit edges in the colour of their layer, only for a plan made on units', () => {
-    expect(symbolLegend({ units: 4619 }).items.at(-1)).toEqual({ colour: UNIT_EDGE.colour, symbol: 'line', label: 'edge of a unit (4,619 units; the brush paints whole units)' });
+    expect(symbolLegend({ units: 4619 }).items.at(-1)).toEqual({
+      colour: UNIT_EDGE.colour,
+      symbol: 'line',
+      label: 'edge of a unit (4,619 units; the brush paints whole units)',
+    });
     expect(symbolLegend({ units: null }).items).toHaveLength(1);
-    const layer = planLayers({ mode: 'beat' }).find((l) => l.id === LAYERS.unitEdges) as { paint: Record<string, unknown>; minzoom: number };
+    const layer = planLayers({ mode: 'beat' }).find((l) => l.id === LAYERS.unitEdges) as {
+      paint: Record<string, unknown>;
+      minzoom: number;
+    };
     expect(layer.paint['line-color']).toBe(UNIT_EDGE.colour);
   });
 });

@@ -22,7 +22,7 @@ export function officersPerShift(s: Pick<StaffingResultDto, 'beats'> | null, bea
 /** Community-time need per shift for one beat, h/week, e.g. `{ '0-8': 1.5 }` (null without staffing or values). */
 export function communityHoursPerShift(s: Pick<StaffingResultDto, 'beats'> | null, beatId: string): Record<string, number> | null {
   const b = s?.beats.find((x) => x.id === beatId);
-  if (!b || !b.shifts.some((x) => typeof x.communityHours === 'number')) return null;
+  if (!b?.shifts.some((x) => typeof x.communityHours === 'number')) return null;
   return Object.fromEntries(b.shifts.filter((x) => typeof x.communityHours === 'number').map((x) => [x.shift, x.communityHours as number]));
 }
 
@@ -164,7 +164,12 @@ export function drawBriefing(input: BriefingInput): HTMLCanvasElement {
 }
 
 /** A black-and-white scale bar with its length written above, on a white box. */
-function drawScaleBar(g: CanvasRenderingContext2D, [x, y, w, h]: [number, number, number, number], metresPerPixel: number, ratio: number): void {
+function drawScaleBar(
+  g: CanvasRenderingContext2D,
+  [x, y, w, h]: [number, number, number, number],
+  metresPerPixel: number,
+  ratio: number,
+): void {
   const bar = scaleBarLength(metresPerPixel, (w - 16 * ratio) / ratio);
   const px = bar.px * ratio;
   g.save();
@@ -205,7 +210,10 @@ function drawNorthArrow(g: CanvasRenderingContext2D, [x, y, w, h]: [number, numb
  * edits since, and the plan compared with (when one is).
  * @example lineageLine({ name: 'Proposal', version: 3, createdAt: '2026-01-02T10:00:00Z', inputs: { method: 'plan' } }) // 'Plan “Proposal”, version 3: planned on 2026-01-02, 2 edits since'
  */
-export function lineageLine(plan: { name: string; version: number; createdAt: string; inputs: Record<string, unknown> }, comparedWith?: string): string {
+export function lineageLine(
+  plan: { name: string; version: number; createdAt: string; inputs: Record<string, unknown> },
+  comparedWith?: string,
+): string {
   const how = plan.inputs.method === 'import' ? 'imported from the current beats' : 'planned';
   const edits = plan.version - 1;
   return `Plan “${plan.name}”, version ${plan.version}: ${how} on ${plan.createdAt.slice(0, 10)}${edits > 0 ? `, ${edits} edit${edits === 1 ? '' : 's'} since` : ''}${comparedWith ? `; compared with “${comparedWith}”` : ''}`;

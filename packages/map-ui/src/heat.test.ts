@@ -1,7 +1,21 @@
 import { cellToLatLng, cellToParent, getHexagonEdgeLengthAvg, gridDisk, latLngToCell } from 'h3-js';
 import { describe, expect, it } from 'vitest';
 import { cellEdgeKm, cellsToCentres } from './cell-model.js';
-import { binCircleColour, binsToHeatPoints, HEAT_FADE_ZOOMS, HEAT_LAYERS, HEAT_SOURCE, heatColour, heatIntensity, heatLayers, heatRadius, heatSummary, heatWeights, pxPerKm, type IncidentBins } from './heat.js';
+import {
+  binCircleColour,
+  binsToHeatPoints,
+  HEAT_FADE_ZOOMS,
+  HEAT_LAYERS,
+  HEAT_SOURCE,
+  heatColour,
+  heatIntensity,
+  heatLayers,
+  heatRadius,
+  heatSummary,
+  heatWeights,
+  type IncidentBins,
+  pxPerKm,
+} from './heat.js';
 import { HEAT_LOW_ALPHA, HEAT_RAMP } from './palette.js';
 
 const centre = latLngToCell(41.88, -87.63, 9);
@@ -9,8 +23,26 @@ const [a, b, c] = gridDisk(centre, 1);
 const parent = cellToParent(gridDisk(centre, 3).at(-1)!, 8);
 
 /** An analyst's answer (k = 1: the plan's cells) and a viewer's (a pooled bin one level up). */
-const analyst: IncidentBins = { version: 2, resolution: 9, k: 1, aggregated: false, bins: { h3: [a!, b!, c!], count: [2, 8, 0], cells: [1, 1, 1] }, total: 10, shown: 10, suppressed: { cells: 0, incidents: 0 } };
-const viewer: IncidentBins = { version: 2, resolution: 9, k: 5, aggregated: true, bins: { h3: [a!, parent], count: [8, 21], cells: [1, 7] }, total: 33, shown: 29, suppressed: { cells: 2, incidents: 4 } };
+const analyst: IncidentBins = {
+  version: 2,
+  resolution: 9,
+  k: 1,
+  aggregated: false,
+  bins: { h3: [a!, b!, c!], count: [2, 8, 0], cells: [1, 1, 1] },
+  total: 10,
+  shown: 10,
+  suppressed: { cells: 0, incidents: 0 },
+};
+const viewer: IncidentBins = {
+  version: 2,
+  resolution: 9,
+  k: 5,
+  aggregated: true,
+  bins: { h3: [a!, parent], count: [8, 21], cells: [1, 7] },
+  total: 33,
+  shown: 29,
+  suppressed: { cells: 2, incidents: 4 },
+};
 
 describe('heat weights', () => {
   it('normalises the density per plan cell by the largest, square-rooted by default', () => {
@@ -78,11 +110,12 @@ describe('heat layers', () => {
     const edge = 0.2 * pxPerKm(z, 41.88);
     const sigma = heatRadius(o).stops[z]![1] / 3;
     let sum = 0;
-    for (let i = -12; i <= 12; i++) for (let j = -12; j <= 12; j++) {
-      const x = Math.sqrt(3) * edge * (i + j / 2) + 0.3 * edge;
-      const y = 1.5 * edge * j + 0.2 * edge;
-      sum += (stops[z]![1] * Math.exp(-(x * x + y * y) / (2 * sigma * sigma))) / Math.sqrt(2 * Math.PI);
-    }
+    for (let i = -12; i <= 12; i++)
+      for (let j = -12; j <= 12; j++) {
+        const x = Math.sqrt(3) * edge * (i + j / 2) + 0.3 * edge;
+        const y = 1.5 * edge * j + 0.2 * edge;
+        sum += (stops[z]![1] * Math.exp(-(x * x + y * y) / (2 * sigma * sigma))) / Math.sqrt(2 * Math.PI);
+      }
     expect(Math.abs(sum - 1)).toBeLessThan(0.02); // the lattice ripple at σ ≈ 0.48 × the spacing
     // where the radius is held at its minimum, less intensity for the larger blur
     expect(stops[6]![1]).toBeLessThan(stops[14]![1]);
@@ -90,18 +123,40 @@ describe('heat layers', () => {
 
   it('builds a hidden heatmap fading into bin circles at street zoom', () => {
     const [heat, points] = heatLayers({ edgeKm: 0.2, lat: 41.88 });
-    expect(heat).toMatchObject({ id: HEAT_LAYERS.heat, type: 'heatmap', source: HEAT_SOURCE, maxzoom: HEAT_FADE_ZOOMS[1], layout: { visibility: 'none' } });
+    expect(heat).toMatchObject({
+      id: HEAT_LAYERS.heat,
+      type: 'heatmap',
+      source: HEAT_SOURCE,
+      maxzoom: HEAT_FADE_ZOOMS[1],
+      layout: { visibility: 'none' },
+    });
     expect(points).toMatchObject({ id: HEAT_LAYERS.points, type: 'circle', source: HEAT_SOURCE, minzoom: HEAT_FADE_ZOOMS[0] });
     const hp = (heat as { paint: Record<string, unknown> }).paint;
     expect(hp['heatmap-weight']).toEqual(['to-number', ['get', 'w'], 0]);
     expect(hp['heatmap-opacity']).toEqual(['interpolate', ['linear'], ['zoom'], HEAT_FADE_ZOOMS[0], 0.8, HEAT_FADE_ZOOMS[1], 0]);
-    expect((points as { paint: Record<string, unknown> }).paint['circle-opacity']).toEqual(['interpolate', ['linear'], ['zoom'], HEAT_FADE_ZOOMS[0], 0, HEAT_FADE_ZOOMS[1], 0.8]);
+    expect((points as { paint: Record<string, unknown> }).paint['circle-opacity']).toEqual([
+      'interpolate',
+      ['linear'],
+      ['zoom'],
+      HEAT_FADE_ZOOMS[0],
+      0,
+      HEAT_FADE_ZOOMS[1],
+      0.8,
+    ]);
     expect(heatLayers({ visible: true })[0]!.layout).toEqual({ visibility: 'visible' });
   });
 
   it('colours density with the heat ramp, transparent where there is none', () => {
     const e = heatColour() as unknown[];
-    expect(e.slice(0, 7)).toEqual(['interpolate', ['linear'], ['heatmap-density'], 0, 'rgba(252,253,191,0)', HEAT_RAMP[0]![0], `rgba(252,253,191,${HEAT_LOW_ALPHA})`]);
+    expect(e.slice(0, 7)).toEqual([
+      'interpolate',
+      ['linear'],
+      ['heatmap-density'],
+      0,
+      'rgba(252,253,191,0)',
+      HEAT_RAMP[0]![0],
+      `rgba(252,253,191,${HEAT_LOW_ALPHA})`,
+    ]);
     expect(e.at(-1)).toBe(HEAT_RAMP.at(-1)![1]);
     const c = binCircleColour() as unknown[];
     expect(c.slice(3, 5)).toEqual([0, HEAT_RAMP[0]![1]]); // no transparent circle

@@ -93,7 +93,15 @@ export interface HeatSummary {
 export function heatSummary(b: IncidentBins): HeatSummary {
   let maxDensity = 0;
   b.bins.count.forEach((c, k) => (maxDensity = Math.max(maxDensity, c / Math.max(1, b.bins.cells[k] ?? 1))));
-  return { bins: b.bins.h3.length, maxDensity, total: b.total, shown: b.shown, k: b.k, aggregated: b.aggregated, suppressedIncidents: b.suppressed.incidents };
+  return {
+    bins: b.bins.h3.length,
+    maxDensity,
+    total: b.total,
+    shown: b.shown,
+    k: b.k,
+    aggregated: b.aggregated,
+    suppressedIncidents: b.suppressed.incidents,
+  };
 }
 
 /** Properties of a heat point: `w` weight 0–1, `n` incidents, `c` plan cells pooled, `s` size of the bin over a plan cell (linear). */
@@ -112,7 +120,11 @@ export interface HeatPointProps {
  * @param planResolution H3 resolution of the plan's cells (`bins.resolution`)
  * @example binsToHeatPoints(bins, cellsToCentres(bins.bins.h3), bins.resolution)
  */
-export function binsToHeatPoints(bins: IncidentBins, centres: CellCentres, planResolution: number = bins.resolution): FeatureCollection<Point, HeatPointProps> {
+export function binsToHeatPoints(
+  bins: IncidentBins,
+  centres: CellCentres,
+  planResolution: number = bins.resolution,
+): FeatureCollection<Point, HeatPointProps> {
   const w = heatWeights(bins.bins);
   const features: Array<Feature<Point, HeatPointProps>> = [];
   for (let k = 0; k < bins.bins.h3.length; k++) {
@@ -121,7 +133,12 @@ export function binsToHeatPoints(bins: IncidentBins, centres: CellCentres, planR
     features.push({
       type: 'Feature',
       id: k,
-      properties: { w: round4(w[k]!), n: bins.bins.count[k]!, c: bins.bins.cells[k] ?? 1, s: round4(Math.sqrt(7) ** Math.max(0, planResolution - res)) },
+      properties: {
+        w: round4(w[k]!),
+        n: bins.bins.count[k]!,
+        c: bins.bins.cells[k] ?? 1,
+        s: round4(Math.sqrt(7) ** Math.max(0, planResolution - res)),
+      },
       geometry: { type: 'Point', coordinates: [centres.centre[2 * k]!, centres.centre[2 * k + 1]!] },
     });
   }
@@ -169,7 +186,12 @@ function radiusPx(o: HeatLayerOptions, zoom: number): number {
  */
 export function heatRadius(o: HeatLayerOptions = {}): { expression: ExpressionSpecification; stops: Array<[number, number]> } {
   const stops = HEAT_ZOOMS.map((z): [number, number] => [z, round4(radiusPx(o, z))]);
-  const expression = ['interpolate', ['exponential', 2], ['zoom'], ...stops.flatMap(([z, px]) => [z, ['*', px, ['to-number', ['get', 's'], 1]]])] as unknown as ExpressionSpecification;
+  const expression = [
+    'interpolate',
+    ['exponential', 2],
+    ['zoom'],
+    ...stops.flatMap(([z, px]) => [z, ['*', px, ['to-number', ['get', 's'], 1]]]),
+  ] as unknown as ExpressionSpecification;
   return { expression, stops };
 }
 
@@ -179,7 +201,7 @@ export function heatRadius(o: HeatLayerOptions = {}): { expression: ExpressionSp
  * `weight × intensity × √(2π)·σ² / A`. An intensity of `A / (√(2π)·σ²)` = 9.33 × (edge / radius)²
  * therefore makes the density of a uniform area its weight.
  */
-const HEX_KERNEL_FACTOR = ((3 * Math.sqrt(3)) / 2) * 9 / Math.sqrt(2 * Math.PI);
+const HEX_KERNEL_FACTOR = (((3 * Math.sqrt(3)) / 2) * 9) / Math.sqrt(2 * Math.PI);
 
 /**
  * The heatmap's `heatmap-intensity` over zoom, such that the heat density of an area where
@@ -190,7 +212,10 @@ const HEX_KERNEL_FACTOR = ((3 * Math.sqrt(3)) / 2) * 9 / Math.sqrt(2 * Math.PI);
 export function heatIntensity(o: HeatLayerOptions = {}): { expression: ExpressionSpecification; stops: Array<[number, number]> } {
   const edgeKm = o.edgeKm ?? EDGE_KM_RES9;
   const lat = o.lat ?? 40;
-  const stops = HEAT_ZOOMS.map((z): [number, number] => [z, round4(HEX_KERNEL_FACTOR * ((edgeKm * pxPerKm(z, lat)) / radiusPx(o, z)) ** 2)]);
+  const stops = HEAT_ZOOMS.map((z): [number, number] => [
+    z,
+    round4(HEX_KERNEL_FACTOR * ((edgeKm * pxPerKm(z, lat)) / radiusPx(o, z)) ** 2),
+  ]);
   return { expression: ['interpolate', ['linear'], ['zoom'], ...stops.flat()] as unknown as ExpressionSpecification, stops };
 }
 
@@ -200,12 +225,28 @@ export function heatIntensity(o: HeatLayerOptions = {}): { expression: Expressio
  */
 export function heatColour(): ExpressionSpecification {
   const [[d0, c0], ...rest] = HEAT_RAMP;
-  return ['interpolate', ['linear'], ['heatmap-density'], 0, withOpacity(c0!, 0), d0!, withOpacity(c0!, HEAT_LOW_ALPHA), ...rest.flatMap(([d, c]) => [d, c])] as unknown as ExpressionSpecification;
+  return [
+    'interpolate',
+    ['linear'],
+    ['heatmap-density'],
+    0,
+    withOpacity(c0!, 0),
+    d0!,
+    withOpacity(c0!, HEAT_LOW_ALPHA),
+    ...rest.flat(),
+  ] as unknown as ExpressionSpecification;
 }
 
 /** The colour of a bin circle by its weight `w`: the heat ramp, opaque from weight 0. */
 export function binCircleColour(): ExpressionSpecification {
-  return ['interpolate', ['linear'], ['to-number', ['get', 'w'], 0], 0, HEAT_RAMP[0]![1], ...HEAT_RAMP.flatMap(([d, c]) => [d, c])] as unknown as ExpressionSpecification;
+  return [
+    'interpolate',
+    ['linear'],
+    ['to-number', ['get', 'w'], 0],
+    0,
+    HEAT_RAMP[0]![1],
+    ...HEAT_RAMP.flat(),
+  ] as unknown as ExpressionSpecification;
 }
 
 /** The GeoJSON source of the heat layer, empty until the bins arrive. */
@@ -247,7 +288,15 @@ export function heatLayers(o: HeatLayerOptions = {}): LayerSpecification[] {
       minzoom: z0,
       layout: { visibility },
       paint: {
-        'circle-radius': ['interpolate', ['exponential', 2], ['zoom'], z0, ['*', circlePx(z0), ['to-number', ['get', 's'], 1]], 20, ['*', circlePx(20), ['to-number', ['get', 's'], 1]]],
+        'circle-radius': [
+          'interpolate',
+          ['exponential', 2],
+          ['zoom'],
+          z0,
+          ['*', circlePx(z0), ['to-number', ['get', 's'], 1]],
+          20,
+          ['*', circlePx(20), ['to-number', ['get', 's'], 1]],
+        ],
         'circle-color': binCircleColour(),
         'circle-opacity': ['interpolate', ['linear'], ['zoom'], z0, 0, z1, 0.8],
         'circle-stroke-color': '#3b0f70',

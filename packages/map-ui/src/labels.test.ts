@@ -2,14 +2,18 @@ import fc from 'fast-check';
 import { gridDisk, gridDistance, latLngToCell } from 'h3-js';
 import { describe, expect, it } from 'vitest';
 import { cellsToModel } from './cell-model.js';
-import { findBeats, labelCells, overlaps, placeLabels, type LabelBox } from './labels.js';
+import { findBeats, type LabelBox, labelCells, overlaps, placeLabels } from './labels.js';
 
 const centre = latLngToCell(41.88, -87.63, 9);
 const disk = gridDisk(centre, 4);
 
 /** A model of the radius-4 disk with beat ids from `beatOfCell` (index into disk). */
 const modelOf = (beatOfCell: (h: string, k: number) => string) =>
-  cellsToModel({ resolution: 9, columns: ['h3', 'beat', 'workloadHours', 'needHours'], rows: disk.map((h, k) => [h, beatOfCell(h, k), 1, 1]) });
+  cellsToModel({
+    resolution: 9,
+    columns: ['h3', 'beat', 'workloadHours', 'needHours'],
+    rows: disk.map((h, k) => [h, beatOfCell(h, k), 1, 1]),
+  });
 
 describe('labelCells (pole of inaccessibility on the grid)', () => {
   it('puts a round beat’s number on its centre cell', () => {
@@ -42,12 +46,18 @@ describe('labelCells (pole of inaccessibility on the grid)', () => {
         const m = modelOf((_, k) => beatOf[k]!);
         const outside = gridDisk(centre, 5).filter((h) => !disk.includes(h));
         // depth of a cell: grid distance to the nearest cell not in its beat (or off the grid), minus 1
-        const depth = (i: number) => Math.min(...[...outside, ...disk.filter((_, k) => m.beatOf[k] !== m.beatOf[i])].map((h) => gridDistance(m.h3[i]!, h))) - 1;
+        const depth = (i: number) =>
+          Math.min(...[...outside, ...disk.filter((_, k) => m.beatOf[k] !== m.beatOf[i])].map((h) => gridDistance(m.h3[i]!, h))) - 1;
         const labels = labelCells(m);
         for (let b = 0; b < m.beatIds.length; b++) {
           const cell = labels.get(b)!;
           expect(m.beatOf[cell]).toBe(b);
-          const deepest = Math.max(...disk.map((_, i) => i).filter((i) => m.beatOf[i] === b).map(depth));
+          const deepest = Math.max(
+            ...disk
+              .map((_, i) => i)
+              .filter((i) => m.beatOf[i] === b)
+              .map(depth),
+          );
           expect(depth(cell)).toBe(deepest);
         }
       }),
@@ -74,7 +84,15 @@ describe('placeLabels (collision)', () => {
   });
 
   it('never shows two overlapping labels, and hides a label only behind a shown one placed before it', () => {
-    const arb = fc.array(fc.record({ x: fc.integer({ min: -50, max: 850 }), y: fc.integer({ min: -50, max: 650 }), w: fc.integer({ min: 10, max: 60 }), rank: fc.integer({ min: 0, max: 20 }) }), { maxLength: 120 });
+    const arb = fc.array(
+      fc.record({
+        x: fc.integer({ min: -50, max: 850 }),
+        y: fc.integer({ min: -50, max: 650 }),
+        w: fc.integer({ min: 10, max: 60 }),
+        rank: fc.integer({ min: 0, max: 20 }),
+      }),
+      { maxLength: 120 },
+    );
     fc.assert(
       fc.property(arb, (raw) => {
         const boxes = raw.map((r, beat) => box(beat, r.x, r.y, r.rank, r.w, 14));
@@ -85,7 +103,8 @@ describe('placeLabels (collision)', () => {
         for (const b of boxes) {
           const onScreen = b.x >= 0 && b.y >= 0 && b.x <= view.width && b.y <= view.height;
           if (!onScreen) expect(shown.has(b.beat)).toBe(false);
-          else if (!shown.has(b.beat)) expect(on.some((o) => overlaps(o, b, 2) && (o.rank < b.rank || (o.rank === b.rank && o.beat < b.beat)))).toBe(true);
+          else if (!shown.has(b.beat))
+            expect(on.some((o) => overlaps(o, b, 2) && (o.rank < b.rank || (o.rank === b.rank && o.beat < b.beat)))).toBe(true);
         }
       }),
       { numRuns: 200 },

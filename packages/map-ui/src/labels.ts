@@ -107,20 +107,28 @@ export function placeLabels(boxes: readonly LabelBox[], view: { width: number; h
   const size = 64;
   const buckets = new Map<number, LabelBox[]>();
   const key = (cx: number, cy: number) => cx * 100_003 + cy;
-  const range = (b: LabelBox) => [Math.floor((b.x - b.width / 2 - gap) / size), Math.floor((b.x + b.width / 2 + gap) / size), Math.floor((b.y - b.height / 2 - gap) / size), Math.floor((b.y + b.height / 2 + gap) / size)] as const;
+  const range = (b: LabelBox) =>
+    [
+      Math.floor((b.x - b.width / 2 - gap) / size),
+      Math.floor((b.x + b.width / 2 + gap) / size),
+      Math.floor((b.y - b.height / 2 - gap) / size),
+      Math.floor((b.y + b.height / 2 + gap) / size),
+    ] as const;
   for (const b of order) {
     if (b.x < 0 || b.y < 0 || b.x > view.width || b.y > view.height) continue;
     const [x0, x1, y0, y1] = range(b);
     let free = true;
-    for (let cx = x0; cx <= x1 && free; cx++) for (let cy = y0; cy <= y1 && free; cy++) for (const o of buckets.get(key(cx, cy)) ?? []) if (overlaps(b, o, gap)) free = false;
+    for (let cx = x0; cx <= x1 && free; cx++)
+      for (let cy = y0; cy <= y1 && free; cy++) for (const o of buckets.get(key(cx, cy)) ?? []) if (overlaps(b, o, gap)) free = false;
     if (!free) continue;
     shown.push(b);
-    for (let cx = x0; cx <= x1; cx++) for (let cy = y0; cy <= y1; cy++) {
-      const k = key(cx, cy);
-      const list = buckets.get(k);
-      if (list) list.push(b);
-      else buckets.set(k, [b]);
-    }
+    for (let cx = x0; cx <= x1; cx++)
+      for (let cy = y0; cy <= y1; cy++) {
+        const k = key(cx, cy);
+        const list = buckets.get(k);
+        if (list) list.push(b);
+        else buckets.set(k, [b]);
+      }
   }
   return new Set(shown.map((b) => b.beat));
 }

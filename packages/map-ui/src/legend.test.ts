@@ -1,7 +1,25 @@
 import { describe, expect, it } from 'vitest';
 import { heatLegend, mapLegend, symbolLegend } from './legend.js';
-import { cellFillColour, CHANGED_FILL, DIMMED_CELL_OPACITY, legendFor, OUTLINE_COLOUR, OVERLAY_LINE, planLayers, LAYERS } from './map-style.js';
-import { BEAT_PALETTE, BEAT_PALETTE_NAMES, HEAT_LOW_ALPHA, HEAT_RAMP, SEQUENTIAL_RAMP, SUPPRESSED_COLOUR, UNASSIGNED_COLOUR, withOpacity } from './palette.js';
+import {
+  CHANGED_FILL,
+  cellFillColour,
+  DIMMED_CELL_OPACITY,
+  LAYERS,
+  legendFor,
+  OUTLINE_COLOUR,
+  OVERLAY_LINE,
+  planLayers,
+} from './map-style.js';
+import {
+  BEAT_PALETTE,
+  BEAT_PALETTE_NAMES,
+  HEAT_LOW_ALPHA,
+  HEAT_RAMP,
+  SEQUENTIAL_RAMP,
+  SUPPRESSED_COLOUR,
+  UNASSIGNED_COLOUR,
+  withOpacity,
+} from './palette.js';
 
 const heat = { bins: 120, maxDensity: 14, total: 900, shown: 880, k: 1, aggregated: false, suppressedIncidents: 0 };
 
@@ -9,7 +27,16 @@ describe('legend of the beat colouring', () => {
   it('lists every palette colour by name with the beats wearing it, and unassigned', () => {
     const l = legendFor({ mode: 'beat', colourOfBeat: [0, 1, 0, 2, 0] });
     expect(l.items.map((i) => i.colour)).toEqual([...BEAT_PALETTE, UNASSIGNED_COLOUR]);
-    expect(l.items.map((i) => i.label)).toEqual(['orange: 3', 'sky blue: 1', 'bluish green: 1', 'yellow: none', 'blue: none', 'vermillion: none', 'reddish purple: none', 'grey: unassigned cells']);
+    expect(l.items.map((i) => i.label)).toEqual([
+      'orange: 3',
+      'sky blue: 1',
+      'bluish green: 1',
+      'yellow: none',
+      'blue: none',
+      'vermillion: none',
+      'reddish purple: none',
+      'grey: unassigned cells',
+    ]);
     expect(l.title).toBe('Beats per colour (a colour only tells neighbours apart; the number on the map names the beat)');
     expect(legendFor({ mode: 'beat' }).items[0]!.label).toBe('orange');
     expect(BEAT_PALETTE_NAMES).toHaveLength(BEAT_PALETTE.length);
@@ -30,7 +57,12 @@ describe('legend of the ramps', () => {
     expect(w.items.at(-1)!.label).toBe('not shown (< 5 incidents)');
     expect(w.note).toMatch(/≥ 5 incidents/);
     // the map draws the same colour where a cell has no workload
-    expect(cellFillColour({ mode: 'workload', breaks: [0, 1, 2, 3, 4], suppressedK: 5 })).toEqual(['case', ['has', 'w'], cellFillColour({ mode: 'workload', breaks: [0, 1, 2, 3, 4] }), SUPPRESSED_COLOUR]);
+    expect(cellFillColour({ mode: 'workload', breaks: [0, 1, 2, 3, 4], suppressedK: 5 })).toEqual([
+      'case',
+      ['has', 'w'],
+      cellFillColour({ mode: 'workload', breaks: [0, 1, 2, 3, 4] }),
+      SUPPRESSED_COLOUR,
+    ]);
     // need is not incident-derived: never suppressed
     expect(legendFor({ mode: 'need', suppressedK: 5 }).items.map((i) => i.colour)).toEqual([...SEQUENTIAL_RAMP]);
   });
@@ -40,11 +72,19 @@ describe('legend of the ramps', () => {
     expect(h.ramp).toBe(true);
     expect(h.items.map((i) => i.colour)).toEqual(HEAT_RAMP.map(([, c]) => c));
     // weights are √(density / peak): a stop at 0.5 stands for a quarter of the peak
-    expect(h.items.map((i) => i.label)).toEqual(['few (≈ 0.2 per cell)', '≈ 1.26 per cell', '≈ 3.5 per cell', '≈ 6.86 per cell', 'most (14 per cell)']);
+    expect(h.items.map((i) => i.label)).toEqual([
+      'few (≈ 0.2 per cell)',
+      '≈ 1.26 per cell',
+      '≈ 3.5 per cell',
+      '≈ 6.86 per cell',
+      'most (14 per cell)',
+    ]);
     expect(h.items[0]!.opacity).toBeCloseTo(HEAT_LOW_ALPHA * 0.8, 9);
     expect(heatLegend(heat, 1).items[2]!.label).toBe('≈ 7 per cell');
     expect(h.note).toBe('880 incidents in 120 cells; circles at street zoom.');
-    expect(heatLegend({ ...heat, k: 5, aggregated: true, suppressedIncidents: 20 }).note).toBe('Pooled into areas of ≥ 5 incidents each; 20 of 900 incidents lie in areas too small to show.');
+    expect(heatLegend({ ...heat, k: 5, aggregated: true, suppressedIncidents: 20 }).note).toBe(
+      'Pooled into areas of ≥ 5 incidents each; 20 of 900 incidents lie in areas too small to show.',
+    );
   });
 });
 
@@ -70,8 +110,15 @@ describe('legend of the symbols', () => {
 
 describe('whole legend', () => {
   it('stacks colouring, heat (when on) and symbols', () => {
-    expect(mapLegend({ mode: 'beat', colourOfBeat: [0] }).map((l) => l.title)).toEqual([legendFor({ mode: 'beat', colourOfBeat: [0] }).title, 'Symbols']);
-    expect(mapLegend({ mode: 'need', heat, symbols: { overlayOf: 'X' } }).map((l) => l.title)).toEqual(['Engagement need per cell, community h/week', 'Incidents (heat: density per cell)', 'Symbols']);
+    expect(mapLegend({ mode: 'beat', colourOfBeat: [0] }).map((l) => l.title)).toEqual([
+      legendFor({ mode: 'beat', colourOfBeat: [0] }).title,
+      'Symbols',
+    ]);
+    expect(mapLegend({ mode: 'need', heat, symbols: { overlayOf: 'X' } }).map((l) => l.title)).toEqual([
+      'Engagement need per cell, community h/week',
+      'Incidents (heat: density per cell)',
+      'Symbols',
+    ]);
   });
 
   it('turns colours and opacities into swatch CSS', () => {

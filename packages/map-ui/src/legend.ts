@@ -6,7 +6,18 @@
  * draws them on the briefing sheet.
  */
 import { HEAT_GAMMA, HEAT_OPACITY, type HeatSummary } from './heat.js';
-import { CHANGED_FILL, formatNumber, legendFor, OUTLINE_COLOUR, OVERLAY_LINE, SELECTED_FILL, UNIT_EDGE, type FillOptions, type Legend, type LegendItem } from './map-style.js';
+import {
+  CHANGED_FILL,
+  type FillOptions,
+  formatNumber,
+  type Legend,
+  type LegendItem,
+  legendFor,
+  OUTLINE_COLOUR,
+  OVERLAY_LINE,
+  SELECTED_FILL,
+  UNIT_EDGE,
+} from './map-style.js';
 import { HEAT_LOW_ALPHA, HEAT_RAMP } from './palette.js';
 
 /**
@@ -21,7 +32,12 @@ export function heatLegend(h: HeatSummary, gamma: number = HEAT_GAMMA): Legend {
     return {
       colour,
       opacity: k === 0 ? HEAT_LOW_ALPHA * HEAT_OPACITY : HEAT_OPACITY,
-      label: k === 0 ? `few (≈ ${v} per cell)` : k === HEAT_RAMP.length - 1 ? `most (${formatNumber(h.maxDensity)} per cell)` : `≈ ${v} per cell`,
+      label:
+        k === 0
+          ? `few (≈ ${v} per cell)`
+          : k === HEAT_RAMP.length - 1
+            ? `most (${formatNumber(h.maxDensity)} per cell)`
+            : `≈ ${v} per cell`,
     };
   });
   const note = h.aggregated
@@ -48,10 +64,21 @@ export interface SymbolOptions {
 export function symbolLegend(o: SymbolOptions = {}): Legend {
   const items: LegendItem[] = [{ colour: OUTLINE_COLOUR, symbol: 'line', label: 'beat outline' }];
   if (o.overlayOf) items.push({ colour: OVERLAY_LINE.colour, symbol: 'dashed', label: `outlines of “${o.overlayOf}”` });
-  if (o.changedCells !== null && o.changedCells !== undefined) items.push({ colour: CHANGED_FILL.colour, opacity: CHANGED_FILL.opacity, label: `cell changes beat (${o.changedCells.toLocaleString('en-GB')})` });
-  if (o.selectedBeat) items.push({ colour: SELECTED_FILL.colour, opacity: 1, symbol: 'fill', label: `selected beat ${o.selectedBeat} (lightened)` });
+  if (o.changedCells !== null && o.changedCells !== undefined)
+    items.push({
+      colour: CHANGED_FILL.colour,
+      opacity: CHANGED_FILL.opacity,
+      label: `cell changes beat (${o.changedCells.toLocaleString('en-GB')})`,
+    });
+  if (o.selectedBeat)
+    items.push({ colour: SELECTED_FILL.colour, opacity: 1, symbol: 'fill', label: `selected beat ${o.selectedBeat} (lightened)` });
   if (o.anyLocked) items.push({ colour: '#ffffff', symbol: 'frame-dashed', label: 'locked beat (dashed number)' });
-  if (o.units) items.push({ colour: UNIT_EDGE.colour, symbol: 'line', label: `edge of a unit (${o.units.toLocaleString('en-GB')} units; the brush paints whole units)` });
+  if (o.units)
+    items.push({
+      colour: UNIT_EDGE.colour,
+      symbol: 'line',
+      label: `edge of a unit (${o.units.toLocaleString('en-GB')} units; the brush paints whole units)`,
+    });
   return { title: 'Symbols', items };
 }
 

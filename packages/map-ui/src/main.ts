@@ -10,7 +10,7 @@ import './style.css';
 import { ApiClient, ApiProblem, TOKEN_KEY } from './api-client.js';
 import { PlanningApp } from './app.js';
 import { serverBasemap } from './layers/basemap.js';
-import { testHook, type BeatplanTestHook } from './test-hook.js';
+import { type BeatplanTestHook, testHook } from './test-hook.js';
 
 declare global {
   interface Window {
@@ -49,7 +49,10 @@ function askToken(message = ''): Promise<{ api: ApiClient; me: { role: string; l
         form.removeEventListener('submit', onSubmit);
         ok(r);
       } catch (err) {
-        error.textContent = err instanceof ApiProblem && err.status === 401 ? 'That token is unknown or revoked.' : `Could not reach the API: ${(err as Error).message}`;
+        error.textContent =
+          err instanceof ApiProblem && err.status === 401
+            ? 'That token is unknown or revoked.'
+            : `Could not reach the API: ${(err as Error).message}`;
       }
     });
   });

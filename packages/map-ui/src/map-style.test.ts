@@ -1,21 +1,51 @@
-import { gridDisk, latLngToCell } from 'h3-js';
+import { cellArea, cellToLatLng, gridDisk, latLngToCell } from 'h3-js';
 import { describe, expect, it } from 'vitest';
-import { aggregateBeats, beatAdjacency, beatNeighbours, brushCells, cellsToModel, edgesOfCells, isBeatEdge, pointToCell } from './cell-model.js';
-import { BEAT_OF_CELL, EDGE_OUTLINE_MINZOOM, cellFillColour, composeStyle, LAYERS, legendFor, offlineBaseStyle, planLayers, planSources, rampInput, selectedOpacity, SOURCE_LAYERS, SOURCES } from './map-style.js';
+import {
+  aggregateBeats,
+  beatAdjacency,
+  beatNeighbours,
+  brushCells,
+  cellsToModel,
+  edgesOfCells,
+  isBeatEdge,
+  pointToCell,
+} from './cell-model.js';
+import {
+  BEAT_OF_CELL,
+  cellFillColour,
+  composeStyle,
+  EDGE_OUTLINE_MINZOOM,
+  LAYERS,
+  legendFor,
+  offlineBaseStyle,
+  planLayers,
+  planSources,
+  rampInput,
+  SOURCE_LAYERS,
+  SOURCES,
+  selectedOpacity,
+} from './map-style.js';
 import { BEAT_PALETTE, SEQUENTIAL_RAMP, UNASSIGNED_COLOUR } from './palette.js';
-import { cellArea, cellToLatLng } from 'h3-js';
 import { readTile } from './test-support/mvt.js';
-import { buildTileIndex, encodeTile, mercX, mercY, registerTileProvider, tileOfUrl, type TileAddress } from './vector-tiles.js';
+import { buildTileIndex, encodeTile, mercX, mercY, registerTileProvider, type TileAddress, tileOfUrl } from './vector-tiles.js';
 
 /** The tile of zoom `z` holding a point. */
-const tileAt = (lng: number, lat: number, z: number): TileAddress => ({ z, x: Math.floor(mercX(lng) * 2 ** z), y: Math.floor(mercY(lat) * 2 ** z) });
+const tileAt = (lng: number, lat: number, z: number): TileAddress => ({
+  z,
+  x: Math.floor(mercX(lng) * 2 ** z),
+  y: Math.floor(mercY(lat) * 2 ** z),
+});
 
 // a disk of 19 cells at resolution 9; the centre ring (7 cells) is beat A, the rest beat B
 const centre = latLngToCell(41.88, -87.63, 9);
 const inner = new Set(gridDisk(centre, 1));
 const cells = gridDisk(centre, 2);
 const model = cellsToModel(
-  { resolution: 9, columns: ['h3', 'beat', 'workloadHours', 'needHours'], rows: cells.map((h, k) => [h, inner.has(h) ? 'A' : 'B', k, 2 * k]) },
+  {
+    resolution: 9,
+    columns: ['h3', 'beat', 'workloadHours', 'needHours'],
+    rows: cells.map((h, k) => [h, inner.has(h) ? 'A' : 'B', k, 2 * k]),
+  },
   ['A', 'B'],
 );
 
@@ -33,7 +63,15 @@ describe('cellsToModel', () => {
     expect(pointToCell(model, -87.63, 41.88)).toBe(i);
     expect(pointToCell(model, 0, 0)).toBe(-1);
     // neighbours are the grid disk; centroids and areas match h3's within rounding
-    expect(Array.from(model.nbr.subarray(model.nbrStart[i]!, model.nbrStart[i + 1]!)).map((j) => model.h3[j]).sort()).toEqual(gridDisk(centre, 1).filter((h) => h !== centre).sort());
+    expect(
+      Array.from(model.nbr.subarray(model.nbrStart[i]!, model.nbrStart[i + 1]!))
+        .map((j) => model.h3[j])
+        .sort(),
+    ).toEqual(
+      gridDisk(centre, 1)
+        .filter((h) => h !== centre)
+        .sort(),
+    );
     const [lat, lng] = cellToLatLng(centre);
     expect(model.centroid[2 * i]).toBeCloseTo(lng, 5);
     expect(model.centroid[2 * i + 1]).toBeCloseTo(lat, 5);
@@ -43,7 +81,11 @@ describe('cellsToModel', () => {
   });
 
   it('reads per-shift workload, incidents and population from the cells answer', () => {
-    const m = cellsToModel({ resolution: 9, columns: ['h3', 'beat', 'workloadHours', 'needHours', 'workload_0-8', 'workload_8-24', 'incidents', 'population'], rows: [[centre, 'A', 3, 1, 1, 2, 5, 100]] });
+    const m = cellsToModel({
+      resolution: 9,
+      columns: ['h3', 'beat', 'workloadHours', 'needHours', 'workload_0-8', 'workload_8-24', 'incidents', 'population'],
+      rows: [[centre, 'A', 3, 1, 1, 2, 5, 100]],
+    });
     expect(m.detail!.shifts).toEqual(['0-8', '8-24']);
     expect(Array.from(m.detail!.shiftWorkload[1]!)).toEqual([2]);
     expect(m.detail!.incidents[0]).toBe(5);
@@ -51,7 +93,15 @@ describe('cellsToModel', () => {
   });
   it('reads a public (viewer) answer: pooled workload, null where suppressed, no shifts, no incidents', () => {
     const [c1, c2] = gridDisk(centre, 1);
-    const m = cellsToModel({ resolution: 9, columns: ['h3', 'beat', 'workloadHours', 'needHours', 'population'], rows: [[c1!, 'A', 2.5, 1, 100], [c2!, 'A', null, 1, 50]], privacy: { k: 5, method: 'h3-pooling' } });
+    const m = cellsToModel({
+      resolution: 9,
+      columns: ['h3', 'beat', 'workloadHours', 'needHours', 'population'],
+      rows: [
+        [c1!, 'A', 2.5, 1, 100],
+        [c2!, 'A', null, 1, 50],
+      ],
+      privacy: { k: 5, method: 'h3-pooling' },
+    });
     expect(m.privacy).toEqual({ k: 5, method: 'h3-pooling' });
     expect(m.workloadHours[0]).toBe(2.5);
     expect(m.workloadHours[1]).toBeNaN();
@@ -59,7 +109,9 @@ describe('cellsToModel', () => {
     expect(Array.from(m.detail!.population)).toEqual([100, 50]);
     expect(m.detail!.incidents.every(Number.isNaN)).toBe(true);
     // an older API without shift columns: no detail (the map reads cells.csv then)
-    expect(cellsToModel({ resolution: 9, columns: ['h3', 'beat', 'workloadHours', 'needHours'], rows: [[c1!, 'A', 1, 1]] }).detail).toBeNull();
+    expect(
+      cellsToModel({ resolution: 9, columns: ['h3', 'beat', 'workloadHours', 'needHours'], rows: [[c1!, 'A', 1, 1]] }).detail,
+    ).toBeNull();
     // a suppressed cell carries no `w` in its tile
     const t = tileAt(-87.63, 41.88, 9);
     const cl = readTile(encodeTile(m, buildTileIndex(m), 'cells', t));
@@ -135,16 +187,43 @@ describe('style builders', () => {
     const e = cellFillColour({ mode: 'workload', shift: 1, breaks: [0, 1, 2, 3, 4] }) as unknown[];
     expect(e[0]).toBe('interpolate');
     expect(e[2]).toEqual(['to-number', ['get', 's1'], 0]);
-    expect(e.slice(3)).toEqual([0, SEQUENTIAL_RAMP[0], 1, SEQUENTIAL_RAMP[1], 2, SEQUENTIAL_RAMP[2], 3, SEQUENTIAL_RAMP[3], 4, SEQUENTIAL_RAMP[4]]);
+    expect(e.slice(3)).toEqual([
+      0,
+      SEQUENTIAL_RAMP[0],
+      1,
+      SEQUENTIAL_RAMP[1],
+      2,
+      SEQUENTIAL_RAMP[2],
+      3,
+      SEQUENTIAL_RAMP[3],
+      4,
+      SEQUENTIAL_RAMP[4],
+    ]);
     expect(rampInput('need')).toEqual(['to-number', ['get', 'n'], 0]);
     expect(rampInput('workload')).toEqual(['to-number', ['get', 'w'], 0]);
   });
 
   it('stacks the plan layers on the base, outlines above fills, overlay hidden', () => {
     const layers = planLayers({ mode: 'beat', colourOfBeat: [0, 1], selectedBeat: 1 });
-    expect(layers.map((l) => l.id)).toEqual([LAYERS.areas, LAYERS.cells, LAYERS.areasSelected, LAYERS.selected, LAYERS.changed, LAYERS.unitEdges, LAYERS.heat, LAYERS.heatPoints, LAYERS.outlines, LAYERS.boundary, LAYERS.beatLines, LAYERS.overlay]);
+    expect(layers.map((l) => l.id)).toEqual([
+      LAYERS.areas,
+      LAYERS.cells,
+      LAYERS.areasSelected,
+      LAYERS.selected,
+      LAYERS.changed,
+      LAYERS.unitEdges,
+      LAYERS.heat,
+      LAYERS.heatPoints,
+      LAYERS.outlines,
+      LAYERS.boundary,
+      LAYERS.beatLines,
+      LAYERS.overlay,
+    ]);
     // the heat layers lie over the cells, under the outlines, hidden until toggled
-    expect(layers.filter((l) => l.id === LAYERS.heat || l.id === LAYERS.heatPoints).map((l) => l.layout)).toEqual([{ visibility: 'none' }, { visibility: 'none' }]);
+    expect(layers.filter((l) => l.id === LAYERS.heat || l.id === LAYERS.heatPoints).map((l) => l.layout)).toEqual([
+      { visibility: 'none' },
+      { visibility: 'none' },
+    ]);
     // live edge outlines from EDGE_OUTLINE_MINZOOM up, the API's dissolved beats below it: no gap, no overlap
     expect(layers.find((l) => l.id === LAYERS.outlines)!.minzoom).toBe(EDGE_OUTLINE_MINZOOM);
     expect(layers.find((l) => l.id === LAYERS.beatLines)!.maxzoom).toBe(EDGE_OUTLINE_MINZOOM);
@@ -152,7 +231,12 @@ describe('style builders', () => {
     expect(layers.find((l) => l.id === LAYERS.changed)!.layout).toEqual({ visibility: 'none' });
     expect(layers.find((l) => l.id === LAYERS.selected)!.layout).toEqual({ visibility: 'visible' });
     // the beat colouring fills the beats' merged areas below the live-edge zoom, the cells from it: no gap, no overlap
-    expect(layers.find((l) => l.id === LAYERS.areas)).toMatchObject({ source: SOURCES.beats, 'source-layer': SOURCE_LAYERS.areas, maxzoom: EDGE_OUTLINE_MINZOOM, layout: { visibility: 'visible' } });
+    expect(layers.find((l) => l.id === LAYERS.areas)).toMatchObject({
+      source: SOURCES.beats,
+      'source-layer': SOURCE_LAYERS.areas,
+      maxzoom: EDGE_OUTLINE_MINZOOM,
+      layout: { visibility: 'visible' },
+    });
     expect(layers.find((l) => l.id === LAYERS.cells)!.minzoom).toBe(EDGE_OUTLINE_MINZOOM);
     expect(layers.find((l) => l.id === LAYERS.areasSelected)!.maxzoom).toBe(EDGE_OUTLINE_MINZOOM);
     expect(layers.find((l) => l.id === LAYERS.selected)!.minzoom).toBe(EDGE_OUTLINE_MINZOOM);
@@ -162,12 +246,18 @@ describe('style builders', () => {
     expect(ramp.find((l) => l.id === LAYERS.areas)!.layout).toEqual({ visibility: 'none' });
     expect(selectedOpacity(null)).toBe(0);
     expect(selectedOpacity(1)).toEqual(['case', ['==', BEAT_OF_CELL, 1], 0.35, 0]);
-    const sources = planSources({ cells: 'bptiles://k/cells/{z}/{x}/{y}', edges: 'bptiles://k/edges/{z}/{x}/{y}', beats: 'bptiles://k/beats/{z}/{x}/{y}' });
+    const sources = planSources({
+      cells: 'bptiles://k/cells/{z}/{x}/{y}',
+      edges: 'bptiles://k/edges/{z}/{x}/{y}',
+      beats: 'bptiles://k/beats/{z}/{x}/{y}',
+    });
     const style = composeStyle(offlineBaseStyle(), sources, layers);
     expect(Object.keys(style.sources)).toEqual([SOURCES.cells, SOURCES.edges, SOURCES.beats, SOURCES.overlay, SOURCES.incidents]);
     // edge tiles are only cut where they are drawn
     expect(sources[SOURCES.edges]).toMatchObject({ type: 'vector', minzoom: EDGE_OUTLINE_MINZOOM });
-    for (const l of layers) if (l.type !== 'background' && 'source' in l && l.source !== SOURCES.overlay && l.source !== SOURCES.incidents) expect(l['source-layer']).toBeDefined();
+    for (const l of layers)
+      if (l.type !== 'background' && 'source' in l && l.source !== SOURCES.overlay && l.source !== SOURCES.incidents)
+        expect(l['source-layer']).toBeDefined();
     expect(style.layers[0]!.id).toBe(LAYERS.background);
   });
 

@@ -18,9 +18,9 @@ import type {
   SourceSpecification,
   StyleSpecification,
 } from 'maplibre-gl';
-import { HEAT_LAYERS, HEAT_SOURCE, heatLayers, heatSource, type HeatLayerOptions } from './heat.js';
-import { TILE_LAYERS } from './vector-tiles.js';
+import { HEAT_LAYERS, HEAT_SOURCE, type HeatLayerOptions, heatLayers, heatSource } from './heat.js';
 import { BEAT_PALETTE, BEAT_PALETTE_NAMES, quantileBreaks, SEQUENTIAL_RAMP, SUPPRESSED_COLOUR, UNASSIGNED_COLOUR } from './palette.js';
+import { TILE_LAYERS } from './vector-tiles.js';
 
 /** Source ids. */
 export const SOURCES = { cells: 'bp-cells', edges: 'bp-edges', beats: 'bp-beats', overlay: 'bp-overlay', incidents: HEAT_SOURCE } as const;
@@ -103,7 +103,12 @@ export const BASEMAP_ID = 'bp-basemap';
  */
 export function rasterBaseStyle(source: { tiles: string[] } | { url: string }): StyleSpecification {
   const base = offlineBaseStyle();
-  return { ...base, name: 'beatplan-raster', sources: { [BASEMAP_ID]: { type: 'raster', tileSize: 256, ...source } }, layers: [...base.layers, { id: BASEMAP_ID, type: 'raster', source: BASEMAP_ID }] };
+  return {
+    ...base,
+    name: 'beatplan-raster',
+    sources: { [BASEMAP_ID]: { type: 'raster', tileSize: 256, ...source } },
+    layers: [...base.layers, { id: BASEMAP_ID, type: 'raster', source: BASEMAP_ID }],
+  };
 }
 
 /**
@@ -116,7 +121,18 @@ export function vectorOutlineBaseStyle(url: string, sourceLayers: readonly strin
     ...base,
     name: 'beatplan-vector',
     sources: { [BASEMAP_ID]: { type: 'vector', url } },
-    layers: [...base.layers, ...sourceLayers.map((l): LayerSpecification => ({ id: `${BASEMAP_ID}-${l}`, type: 'line', source: BASEMAP_ID, 'source-layer': l, paint: { 'line-color': '#9a958c', 'line-width': 0.6 } }))],
+    layers: [
+      ...base.layers,
+      ...sourceLayers.map(
+        (l): LayerSpecification => ({
+          id: `${BASEMAP_ID}-${l}`,
+          type: 'line',
+          source: BASEMAP_ID,
+          'source-layer': l,
+          paint: { 'line-color': '#9a958c', 'line-width': 0.6 },
+        }),
+      ),
+    ],
   };
 }
 
@@ -241,7 +257,11 @@ export function planLayers(o: LayerOptions): LayerSpecification[] {
       'source-layer': SOURCE_LAYERS.areas,
       maxzoom: EDGE_OUTLINE_MINZOOM,
       layout: { visibility: areasVisibility(o.mode) },
-      paint: { 'fill-color': cellFillColour({ ...o, mode: 'beat' }, BEAT_OF_AREA), 'fill-opacity': cellOpacity('beat', o.dimmed), 'fill-antialias': false },
+      paint: {
+        'fill-color': cellFillColour({ ...o, mode: 'beat' }, BEAT_OF_AREA),
+        'fill-opacity': cellOpacity('beat', o.dimmed),
+        'fill-antialias': false,
+      },
     },
     {
       id: LAYERS.cells,
@@ -258,16 +278,32 @@ export function planLayers(o: LayerOptions): LayerSpecification[] {
       'source-layer': SOURCE_LAYERS.areas,
       maxzoom: EDGE_OUTLINE_MINZOOM,
       layout: { visibility: selected },
-      paint: { 'fill-color': SELECTED_FILL.colour, 'fill-opacity': selectedOpacity(o.selectedBeat ?? null, BEAT_OF_AREA), 'fill-antialias': false },
+      paint: {
+        'fill-color': SELECTED_FILL.colour,
+        'fill-opacity': selectedOpacity(o.selectedBeat ?? null, BEAT_OF_AREA),
+        'fill-antialias': false,
+      },
     },
-    { id: LAYERS.selected, type: 'fill', source: SOURCES.cells, 'source-layer': SOURCE_LAYERS.cells, minzoom: EDGE_OUTLINE_MINZOOM, layout: { visibility: selected }, paint: { 'fill-color': SELECTED_FILL.colour, 'fill-opacity': selectedOpacity(o.selectedBeat ?? null), 'fill-antialias': false } },
+    {
+      id: LAYERS.selected,
+      type: 'fill',
+      source: SOURCES.cells,
+      'source-layer': SOURCE_LAYERS.cells,
+      minzoom: EDGE_OUTLINE_MINZOOM,
+      layout: { visibility: selected },
+      paint: { 'fill-color': SELECTED_FILL.colour, 'fill-opacity': selectedOpacity(o.selectedBeat ?? null), 'fill-antialias': false },
+    },
     {
       id: LAYERS.changed,
       type: 'fill',
       source: SOURCES.cells,
       'source-layer': SOURCE_LAYERS.cells,
       layout: { visibility: 'none' },
-      paint: { 'fill-color': CHANGED_FILL.colour, 'fill-opacity': ['case', ['boolean', ['feature-state', 'chg'], false], CHANGED_FILL.opacity, 0], 'fill-antialias': false },
+      paint: {
+        'fill-color': CHANGED_FILL.colour,
+        'fill-opacity': ['case', ['boolean', ['feature-state', 'chg'], false], CHANGED_FILL.opacity, 0],
+        'fill-antialias': false,
+      },
     },
     {
       // unit edges (feature state `u` = 1, set by the app from the cells answer's `unit` column)
@@ -276,7 +312,11 @@ export function planLayers(o: LayerOptions): LayerSpecification[] {
       source: SOURCES.edges,
       'source-layer': SOURCE_LAYERS.edges,
       minzoom: EDGE_OUTLINE_MINZOOM,
-      paint: { 'line-color': UNIT_EDGE.colour, 'line-width': UNIT_EDGE.width, 'line-opacity': ['*', UNIT_EDGE.opacity, ['coalesce', ['feature-state', 'u'], 0]] },
+      paint: {
+        'line-color': UNIT_EDGE.colour,
+        'line-width': UNIT_EDGE.width,
+        'line-opacity': ['*', UNIT_EDGE.opacity, ['coalesce', ['feature-state', 'u'], 0]],
+      },
     },
     ...heatLayers(o.heat),
     {
@@ -285,10 +325,30 @@ export function planLayers(o: LayerOptions): LayerSpecification[] {
       source: SOURCES.edges,
       'source-layer': SOURCE_LAYERS.edges,
       minzoom: EDGE_OUTLINE_MINZOOM,
-      paint: { 'line-color': OUTLINE_COLOUR, 'line-width': ['interpolate', ['linear'], ['zoom'], 9, 0.8, 14, 2.2], 'line-opacity': ['coalesce', ['feature-state', 'on'], ['get', 'on']] },
+      paint: {
+        'line-color': OUTLINE_COLOUR,
+        'line-width': ['interpolate', ['linear'], ['zoom'], 9, 0.8, 14, 2.2],
+        'line-opacity': ['coalesce', ['feature-state', 'on'], ['get', 'on']],
+      },
     },
-    { id: LAYERS.boundary, type: 'line', source: SOURCES.edges, 'source-layer': SOURCE_LAYERS.edges, filter: outer, minzoom: EDGE_OUTLINE_MINZOOM, paint: { 'line-color': '#000000', 'line-width': 2.5 } },
-    { id: LAYERS.beatLines, type: 'line', source: SOURCES.beats, 'source-layer': SOURCE_LAYERS.beats, maxzoom: EDGE_OUTLINE_MINZOOM, layout: { 'line-cap': 'round' }, paint: { 'line-color': OUTLINE_COLOUR, 'line-width': 1.2 } },
+    {
+      id: LAYERS.boundary,
+      type: 'line',
+      source: SOURCES.edges,
+      'source-layer': SOURCE_LAYERS.edges,
+      filter: outer,
+      minzoom: EDGE_OUTLINE_MINZOOM,
+      paint: { 'line-color': '#000000', 'line-width': 2.5 },
+    },
+    {
+      id: LAYERS.beatLines,
+      type: 'line',
+      source: SOURCES.beats,
+      'source-layer': SOURCE_LAYERS.beats,
+      maxzoom: EDGE_OUTLINE_MINZOOM,
+      layout: { 'line-cap': 'round' },
+      paint: { 'line-color': OUTLINE_COLOUR, 'line-width': 1.2 },
+    },
     {
       id: LAYERS.overlay,
       type: 'line',
@@ -303,7 +363,11 @@ export function planLayers(o: LayerOptions): LayerSpecification[] {
  * A whole style: the base (a fetched basemap or {@link offlineBaseStyle}) with the plan's
  * sources and layers on top. The base's own layers stay below.
  */
-export function composeStyle(base: StyleSpecification, sources: Record<string, SourceSpecification>, layers: LayerSpecification[]): StyleSpecification {
+export function composeStyle(
+  base: StyleSpecification,
+  sources: Record<string, SourceSpecification>,
+  layers: LayerSpecification[],
+): StyleSpecification {
   return { ...base, sources: { ...base.sources, ...sources }, layers: [...base.layers, ...layers] };
 }
 
@@ -354,20 +418,32 @@ export function legendFor(o: FillOptions & { shiftLabel?: string }): Legend {
     return {
       title: `Beats${known ? ' per colour' : ''} (a colour only tells neighbours apart; the number on the map names the beat)`,
       items: [
-        ...BEAT_PALETTE.map((colour, k) => ({ colour, opacity: cellOpacity('beat', o.dimmed), label: `${BEAT_PALETTE_NAMES[k]}${known ? `: ${counts[k] || 'none'}` : ''}` })),
+        ...BEAT_PALETTE.map((colour, k) => ({
+          colour,
+          opacity: cellOpacity('beat', o.dimmed),
+          label: `${BEAT_PALETTE_NAMES[k]}${known ? `: ${counts[k] || 'none'}` : ''}`,
+        })),
         { colour: UNASSIGNED_COLOUR, opacity: cellOpacity('beat', o.dimmed), label: 'grey: unassigned cells' },
       ],
     };
   }
   const breaks = o.breaks ?? quantileBreaks([], SEQUENTIAL_RAMP.length);
   const unit = o.mode === 'need' ? 'community h/week' : 'officer-h/week';
-  const title = o.mode === 'need' ? 'Engagement need per cell' : `Workload per cell${o.shiftLabel ? ` (shift ${o.shiftLabel})` : ' (all shifts)'}`;
-  const items: LegendItem[] = SEQUENTIAL_RAMP.map((colour, k) => ({ colour, opacity: cellOpacity(o.mode, o.dimmed), label: `≥ ${formatNumber(breaks[k] ?? 0)}` }));
-  if (o.mode === 'workload' && o.suppressedK !== undefined) items.push({ colour: SUPPRESSED_COLOUR, opacity: cellOpacity(o.mode, o.dimmed), label: `not shown (< ${o.suppressedK} incidents)` });
+  const title =
+    o.mode === 'need' ? 'Engagement need per cell' : `Workload per cell${o.shiftLabel ? ` (shift ${o.shiftLabel})` : ' (all shifts)'}`;
+  const items: LegendItem[] = SEQUENTIAL_RAMP.map((colour, k) => ({
+    colour,
+    opacity: cellOpacity(o.mode, o.dimmed),
+    label: `≥ ${formatNumber(breaks[k] ?? 0)}`,
+  }));
+  if (o.mode === 'workload' && o.suppressedK !== undefined)
+    items.push({ colour: SUPPRESSED_COLOUR, opacity: cellOpacity(o.mode, o.dimmed), label: `not shown (< ${o.suppressedK} incidents)` });
   return {
     title: `${title}, ${unit}`,
     items,
-    ...(o.mode === 'workload' && o.suppressedK !== undefined ? { note: `Public view: a cell shows the mean workload of an area holding ≥ ${o.suppressedK} incidents.` } : {}),
+    ...(o.mode === 'workload' && o.suppressedK !== undefined
+      ? { note: `Public view: a cell shows the mean workload of an area holding ≥ ${o.suppressedK} incidents.` }
+      : {}),
   };
 }
 

@@ -1,12 +1,22 @@
 import { describe, expect, it } from 'vitest';
 import { cellsToModel } from './cell-model.js';
-import { bandOf, previewStroke, problemBeats, sortBeats, statusOf, type BeatMetricsDto, type PlanMetricsDto } from './metrics.js';
+import { type BeatMetricsDto, bandOf, type PlanMetricsDto, previewStroke, problemBeats, sortBeats, statusOf } from './metrics.js';
 import { fixture } from './test-support/fixture.js';
 
-const beat = (id: string, workload: number, extra: Partial<BeatMetricsDto> = {}) => fixture<BeatMetricsDto>({ id, cells: 10, areaKm2: 1, workload, polsbyPopper: 0.5, contiguous: true, ...extra });
+const beat = (id: string, workload: number, extra: Partial<BeatMetricsDto> = {}) =>
+  fixture<BeatMetricsDto>({ id, cells: 10, areaKm2: 1, workload, polsbyPopper: 0.5, contiguous: true, ...extra });
 const metrics = (perBeat: PlanMetricsDto['perBeat'], tolerance = 0.1): PlanMetricsDto => {
   const mean = perBeat.reduce((s, b) => s + b.workload, 0) / perBeat.length;
-  return fixture<PlanMetricsDto>({ resolution: 9, cells: 40, beats: perBeat.length, tolerance, workload: { total: mean * perBeat.length, mean, min: 0, max: 0, maxOverMean: 0, minOverMean: 0, cv: 0 }, contiguity: { nonContiguousBeats: 0, emptyBeats: 0 }, compactness: { polsbyPopperMean: 0.5, polsbyPopperMin: 0.5 }, perBeat });
+  return fixture<PlanMetricsDto>({
+    resolution: 9,
+    cells: 40,
+    beats: perBeat.length,
+    tolerance,
+    workload: { total: mean * perBeat.length, mean, min: 0, max: 0, maxOverMean: 0, minOverMean: 0, cv: 0 },
+    contiguity: { nonContiguousBeats: 0, emptyBeats: 0 },
+    compactness: { polsbyPopperMean: 0.5, polsbyPopperMin: 0.5 },
+    perBeat,
+  });
 };
 
 describe('band and status', () => {
@@ -20,7 +30,7 @@ describe('band and status', () => {
     expect(statusOf(110, band)).toBe('ok');
     expect(statusOf(111, band)).toBe('over');
   });
-  it('defaults the tolerance to ±2.5% (the engine\'s DEFAULT_TOLERANCE)', () => {
+  it("defaults the tolerance to ±2.5% (the engine's DEFAULT_TOLERANCE)", () => {
     const { tolerance: _tolerance, ...rest } = metrics([beat('1', 100)]);
     const m = fixture<PlanMetricsDto>(rest);
     expect(bandOf(m).high).toBeCloseTo(102.5);
@@ -49,10 +59,21 @@ describe('sortBeats', () => {
 
 describe('previewStroke', () => {
   // three cells in a row at resolution 9, beats A A B
-  const res = { resolution: 9, columns: ['h3', 'beat', 'workloadHours', 'needHours'], rows: [['89283082803ffff', 'A', 1, 0], ['89283082807ffff', 'A', 2, 0], ['8928308280bffff', 'B', 4, 0]] as Array<Array<string | number>> };
+  const res = {
+    resolution: 9,
+    columns: ['h3', 'beat', 'workloadHours', 'needHours'],
+    rows: [
+      ['89283082803ffff', 'A', 1, 0],
+      ['89283082807ffff', 'A', 2, 0],
+      ['8928308280bffff', 'B', 4, 0],
+    ] as Array<Array<string | number>>,
+  };
   it('moves additive totals from the losing beats to the target', () => {
     const model = cellsToModel(res, ['A', 'B']);
-    const before = new Map([[0, { cells: 2, workloadHours: 3, areaKm2: 0.2 }], [1, { cells: 1, workloadHours: 4, areaKm2: 0.1 }]]);
+    const before = new Map([
+      [0, { cells: 2, workloadHours: 3, areaKm2: 0.2 }],
+      [1, { cells: 1, workloadHours: 4, areaKm2: 0.1 }],
+    ]);
     const d = previewStroke(model, [1, 2], 1, before);
     expect(d.map((x) => x.id)).toEqual(['B', 'A']);
     expect(d[0]).toMatchObject({ cellsBefore: 1, cellsAfter: 2, workloadBefore: 4, workloadAfter: 6 });

@@ -3,10 +3,11 @@
  * the metrics panel, the beats that need attention, and the live preview of a brush stroke
  * (additive aggregates of the affected beats, before the API confirms the move).
  */
-import type { CellModel } from './cell-model.js';
 
 /** `metrics.json` of a plan version and one of its beats: the API's types (`@beatplan/api`, types only). */
 import type { BeatMetricsDto, PlanMetricsDto } from '@beatplan/api';
+import type { CellModel } from './cell-model.js';
+
 export type { BeatMetricsDto, PlanMetricsDto };
 
 /** The workload band beats should stay in: mean × (1 ± tolerance). */
@@ -63,7 +64,10 @@ export function problemBeats(m: PlanMetricsDto): BeatProblem[] {
     if (reasons.length) out.push({ id: b.id, reasons, deviation: band.mean ? b.workload / band.mean - 1 : 0 });
   }
   return out.sort(
-    (a, b) => Number(b.reasons.includes('non-contiguous')) - Number(a.reasons.includes('non-contiguous')) || Math.abs(b.deviation) - Math.abs(a.deviation) || a.id.localeCompare(b.id),
+    (a, b) =>
+      Number(b.reasons.includes('non-contiguous')) - Number(a.reasons.includes('non-contiguous')) ||
+      Math.abs(b.deviation) - Math.abs(a.deviation) ||
+      a.id.localeCompare(b.id),
   );
 }
 

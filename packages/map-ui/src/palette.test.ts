@@ -5,20 +5,27 @@ import { BEAT_PALETTE, colourBeats, isProperColouring, quantileBreaks, recolourB
 /** A grid of w×h square beats with rook adjacency (planar). */
 function gridAdjacency(w: number, h: number): number[][] {
   const adj: number[][] = [];
-  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) {
-    const n: number[] = [];
-    if (x > 0) n.push(y * w + x - 1);
-    if (x < w - 1) n.push(y * w + x + 1);
-    if (y > 0) n.push((y - 1) * w + x);
-    if (y < h - 1) n.push((y + 1) * w + x);
-    adj.push(n);
-  }
+  for (let y = 0; y < h; y++)
+    for (let x = 0; x < w; x++) {
+      const n: number[] = [];
+      if (x > 0) n.push(y * w + x - 1);
+      if (x < w - 1) n.push(y * w + x + 1);
+      if (y > 0) n.push((y - 1) * w + x);
+      if (y < h - 1) n.push((y + 1) * w + x);
+      adj.push(n);
+    }
   return adj;
 }
 
 describe('colourBeats', () => {
   it('colours a triangle with 3 colours and a path with 2', () => {
-    expect(colourBeats([[1, 2], [0, 2], [0, 1]]).colourCount).toBe(3);
+    expect(
+      colourBeats([
+        [1, 2],
+        [0, 2],
+        [0, 1],
+      ]).colourCount,
+    ).toBe(3);
     const path = colourBeats([[1], [0, 2], [1]]);
     expect(path.colourCount).toBe(2);
     expect(isProperColouring([[1], [0, 2], [1]], path.colourOf)).toBe(true);
@@ -35,7 +42,7 @@ describe('colourBeats', () => {
     fc.assert(
       fc.property(fc.array(fc.tuple(fc.nat(30), fc.nat(30)), { maxLength: 120 }), (pairs) => {
         const adj: number[][] = Array.from({ length: 31 }, () => []);
-        for (const [a, b] of pairs) if (a !== b) (adj[a]!.push(b), adj[b]!.push(a));
+        for (const [a, b] of pairs) if (a !== b) adj[a]!.push(b), adj[b]!.push(a);
         const c = colourBeats(adj);
         expect(isProperColouring(adj, c.colourOf)).toBe(true);
         expect(Array.from(colourBeats(adj).colourOf)).toEqual(Array.from(c.colourOf));

@@ -21,7 +21,15 @@ export const BEAT_PALETTE: readonly string[] = [
 ];
 
 /** Names of the {@link BEAT_PALETTE} colours (for the legend: colour is never the only cue). */
-export const BEAT_PALETTE_NAMES: readonly string[] = ['orange', 'sky blue', 'bluish green', 'yellow', 'blue', 'vermillion', 'reddish purple'];
+export const BEAT_PALETTE_NAMES: readonly string[] = [
+  'orange',
+  'sky blue',
+  'bluish green',
+  'yellow',
+  'blue',
+  'vermillion',
+  'reddish purple',
+];
 
 /** Colour of unassigned cells and of beats past the palette (never reached on planar maps). */
 export const UNASSIGNED_COLOUR = '#9e9e9e';
@@ -130,7 +138,10 @@ export function recolourConflicts(
   for (let b = 0; b < adjacency.length; b++) {
     const clash = out[b]! < 0 || adjacency[b]!.some((x) => x < b && out[x] === out[b]);
     if (!clash) continue;
-    const c = smallestFreeColour(adjacency[b]!.filter((x) => x !== b), out);
+    const c = smallestFreeColour(
+      adjacency[b]!.filter((x) => x !== b),
+      out,
+    );
     if (c !== out[b]) {
       out[b] = c;
       changed.push(b);
@@ -153,7 +164,10 @@ function smallestFreeColour(nbrs: readonly number[], colourOf: Int32Array): numb
  * a neighbour takes the smallest colour free among its neighbours. O(touched beats).
  * @returns a new colouring and the beats whose colour changed
  */
-export function recolourBeats(neighbours: ReadonlyMap<number, readonly number[]>, colourOf: Int32Array): { colourOf: Int32Array; changed: number[] } {
+export function recolourBeats(
+  neighbours: ReadonlyMap<number, readonly number[]>,
+  colourOf: Int32Array,
+): { colourOf: Int32Array; changed: number[] } {
   const out = Int32Array.from(colourOf);
   const changed: number[] = [];
   for (const [b, nbrs] of [...neighbours].sort((x, y) => x[0] - y[0])) {
@@ -179,7 +193,9 @@ export function isProperColouring(adjacency: ReadonlyArray<ReadonlyArray<number>
  * @example quantileBreaks([0, 1, 2, 3, 4], 5) // [0, 1, 2, 3, 4]
  */
 export function quantileBreaks(values: ArrayLike<number>, classes: number = SEQUENTIAL_RAMP.length): number[] {
-  const v = Array.from(values).filter(Number.isFinite).sort((a, b) => a - b);
+  const v = Array.from(values)
+    .filter(Number.isFinite)
+    .sort((a, b) => a - b);
   const out: number[] = [];
   for (let k = 0; k < classes; k++) {
     const q = v.length ? v[Math.min(v.length - 1, Math.floor((k / Math.max(1, classes - 1)) * (v.length - 1)))]! : k;

@@ -7,16 +7,31 @@
 import type { StaffingResultDto } from './exports.js';
 import type { Legend, LegendItem } from './map-style.js';
 import { formatNumber } from './map-style.js';
-import { withOpacity } from './palette.js';
-import { assumptionLines, beatResponseRows, cityLine, DEFAULT_SATURATION_PERCENT, stepperValue, type ComparisonRow, type PlanResponseDto, type UnitsWhatIfForm, type WhatIfBeatView, type WhatIfForm } from './response.js';
 import type { Band, BeatMetricsDto, PlanMetricsDto, SortKey, StrokeBeatDelta } from './metrics.js';
 import { bandOf, problemBeats, sortBeats, statusOf } from './metrics.js';
+import { withOpacity } from './palette.js';
+import {
+  assumptionLines,
+  beatResponseRows,
+  type ComparisonRow,
+  cityLine,
+  DEFAULT_SATURATION_PERCENT,
+  type PlanResponseDto,
+  stepperValue,
+  type UnitsWhatIfForm,
+  type WhatIfBeatView,
+  type WhatIfForm,
+} from './response.js';
 import { staffingCell } from './words.js';
 
 type Attrs = Record<string, string | number | boolean | undefined>;
 
 /** Creates an element with attributes (`class`, `aria-*`, `data-*`…) and children. */
-export function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Attrs = {}, ...children: Array<Node | string | null | undefined>): HTMLElementTagNameMap[K] {
+export function el<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  attrs: Attrs = {},
+  ...children: Array<Node | string | null | undefined>
+): HTMLElementTagNameMap[K] {
   const e = document.createElement(tag);
   for (const [k, v] of Object.entries(attrs)) {
     if (v === undefined || v === false) continue;
@@ -50,17 +65,40 @@ export function metricsSummary(m: PlanMetricsDto): HTMLElement {
     ['Beats', String(m.beats), 'How many beats the plan has.'],
     ['Cells', m.cells.toLocaleString('en-GB'), 'The small hexagons the city is cut into; beats are made of them.'],
     ['Average workload', `${Math.round(band.mean)} h/week`, 'Officer-hours of calls and patrol a week in the average beat.'],
-    [`Fair band (±${pct}%)`, `${Math.round(band.low)}–${Math.round(band.high)} h/week`, `Workloads within ${pct}% of the average count as balanced.`],
-    ['Balance', `busiest beat ${formatNumber(m.workload.maxOverMean)} × average`, 'Balance: the busiest beat’s workload divided by the average beat’s (1 = perfectly even).'],
-    ['Spread', `${Math.round(m.workload.cv * 100)}% typical difference`, 'How far beats’ workloads typically are from the average, as a share of it (coefficient of variation).'],
+    [
+      `Fair band (±${pct}%)`,
+      `${Math.round(band.low)}–${Math.round(band.high)} h/week`,
+      `Workloads within ${pct}% of the average count as balanced.`,
+    ],
+    [
+      'Balance',
+      `busiest beat ${formatNumber(m.workload.maxOverMean)} × average`,
+      'Balance: the busiest beat’s workload divided by the average beat’s (1 = perfectly even).',
+    ],
+    [
+      'Spread',
+      `${Math.round(m.workload.cv * 100)}% typical difference`,
+      'How far beats’ workloads typically are from the average, as a share of it (coefficient of variation).',
+    ],
     ['Beats in pieces', String(m.contiguity.nonContiguousBeats), 'Beats that are not one connected area (should be 0).'],
-    ['Outside the fair band', String(m.beatsOutsideTolerance ?? problems.filter((p) => p.reasons.some((r) => r !== 'non-contiguous')).length), 'Beats busier or quieter than the fair band.'],
-    ['Compactness', `${Math.round(m.compactness.polsbyPopperMean * 100)}% of a circle`, 'Average compactness: how close a beat’s shape is to a circle (Polsby-Popper; 100% = a circle, long thin beats score low).'],
+    [
+      'Outside the fair band',
+      String(m.beatsOutsideTolerance ?? problems.filter((p) => p.reasons.some((r) => r !== 'non-contiguous')).length),
+      'Beats busier or quieter than the fair band.',
+    ],
+    [
+      'Compactness',
+      `${Math.round(m.compactness.polsbyPopperMean * 100)}% of a circle`,
+      'Average compactness: how close a beat’s shape is to a circle (Polsby-Popper; 100% = a circle, long thin beats score low).',
+    ],
   ];
   return el(
     'dl',
     { class: 'summary', 'data-testid': 'metrics-summary' },
-    ...rows.flatMap(([k, v, help]) => [el('dt', { title: help }, k, el('span', { class: 'visually-hidden' }, ` (${help})`)), el('dd', { title: help }, v)]),
+    ...rows.flatMap(([k, v, help]) => [
+      el('dt', { title: help }, k, el('span', { class: 'visually-hidden' }, ` (${help})`)),
+      el('dd', { title: help }, v),
+    ]),
   );
 }
 
@@ -68,14 +106,23 @@ export function metricsSummary(m: PlanMetricsDto): HTMLElement {
  * The bar list: one row per beat, the bar's length its workload, the band shaded, the status
  * as text and symbol (not colour alone). Clicking a row calls `onPick(beatId)`.
  */
-export function metricsBars(m: PlanMetricsDto, sort: SortKey, descending: boolean, selectedId: string | null, onPick: (id: string) => void): HTMLElement {
+export function metricsBars(
+  m: PlanMetricsDto,
+  sort: SortKey,
+  descending: boolean,
+  selectedId: string | null,
+  onPick: (id: string) => void,
+): HTMLElement {
   const band = bandOf(m);
   const max = Math.max(band.high * 1.15, ...m.perBeat.map((b) => b.workload), 1e-9);
   const pct = (x: number) => `${Math.max(0, Math.min(100, (x / max) * 100)).toFixed(2)}%`;
   const list = el('ol', { class: 'bars', 'aria-label': 'Workload per beat against the tolerance band', 'data-testid': 'metrics-bars' });
   for (const b of sortBeats(m.perBeat, sort, descending, band.mean)) {
     const s = statusOf(b.workload, band);
-    const bandEl = el('span', { class: 'band', style: `left:${pct(band.low)};width:${(((band.high - band.low) / max) * 100).toFixed(2)}%` });
+    const bandEl = el('span', {
+      class: 'band',
+      style: `left:${pct(band.low)};width:${(((band.high - band.low) / max) * 100).toFixed(2)}%`,
+    });
     const bar = el('span', { class: `bar ${s}`, style: `width:${pct(b.workload)}` });
     const track = el('span', { class: 'track', 'aria-hidden': 'true' }, bandEl, bar);
     const label = `${b.id}: ${formatNumber(b.workload)} h/week, ${STATUS_TEXT[s]}${b.contiguous ? '' : ', non-contiguous'}${b.locked ? ', locked' : ''}`;
@@ -86,7 +133,11 @@ export function metricsBars(m: PlanMetricsDto, sort: SortKey, descending: boolea
       { type: 'button', class: `bar-row${b.id === selectedId ? ' selected' : ''}`, 'data-beat': b.id, 'data-label': label, title: label },
       el('span', { class: 'bar-id' }, `${b.id}${b.locked ? ' (locked)' : ''}`),
       track,
-      el('span', { class: `bar-val ${s}`, 'data-status': s }, `${formatNumber(b.workload)} ${s === 'ok' ? '✓' : s === 'over' ? '▲' : '▼'}${b.contiguous ? '' : ' ✂'}`),
+      el(
+        'span',
+        { class: `bar-val ${s}`, 'data-status': s },
+        `${formatNumber(b.workload)} ${s === 'ok' ? '✓' : s === 'over' ? '▲' : '▼'}${b.contiguous ? '' : ' ✂'}`,
+      ),
       el('span', { class: 'visually-hidden' }, ` h/week, ${STATUS_TEXT[s]}${b.contiguous ? '' : ', non-contiguous'}`),
     );
     row.addEventListener('click', () => onPick(b.id));
@@ -132,21 +183,39 @@ export function beatCard(o: BeatCardInput): HTMLElement {
       community ? el('td', {}, ch === undefined ? '–' : formatNumber(ch)) : null,
     );
   });
-  const lock = el('button', { type: 'button', id: 'lock-toggle', title: 'Lock / unlock this beat (L)', disabled: !o.canEdit }, b.locked ? 'Unlock beat' : 'Lock beat');
+  const lock = el(
+    'button',
+    { type: 'button', id: 'lock-toggle', title: 'Lock / unlock this beat (L)', disabled: !o.canEdit },
+    b.locked ? 'Unlock beat' : 'Lock beat',
+  );
   lock.addEventListener('click', o.onLockToggle);
   const zoom = el('button', { type: 'button', title: 'Zoom to this beat' }, 'Zoom to beat');
   zoom.addEventListener('click', o.onZoom);
   return el(
     'article',
     { class: 'beat-card', 'data-testid': 'beat-card', 'data-beat': b.id, 'aria-label': `Beat ${b.id}` },
-    el('h2', {}, `Beat ${b.id}`, b.locked ? el('span', { class: 'badge' }, 'locked') : null, b.contiguous ? null : el('span', { class: 'badge warn' }, 'non-contiguous')),
+    el(
+      'h2',
+      {},
+      `Beat ${b.id}`,
+      b.locked ? el('span', { class: 'badge' }, 'locked') : null,
+      b.contiguous ? null : el('span', { class: 'badge warn' }, 'non-contiguous'),
+    ),
     el(
       'div',
-      { class: 'gauge', role: 'img', 'aria-label': `workload ${formatNumber(b.workload)}, band ${formatNumber(band.low)} to ${formatNumber(band.high)}: ${STATUS_TEXT[s]}` },
+      {
+        class: 'gauge',
+        role: 'img',
+        'aria-label': `workload ${formatNumber(b.workload)}, band ${formatNumber(band.low)} to ${formatNumber(band.high)}: ${STATUS_TEXT[s]}`,
+      },
       el('span', { class: 'band', style: `left:${pct(band.low)};width:${(((band.high - band.low) / max) * 100).toFixed(2)}%` }),
       el('span', { class: `bar ${s}`, style: `width:${pct(b.workload)}` }),
     ),
-    el('p', { class: `status ${s}` }, `${formatNumber(b.workload)} h/week — ${STATUS_TEXT[s]} (band ${formatNumber(band.low)}–${formatNumber(band.high)})`),
+    el(
+      'p',
+      { class: `status ${s}` },
+      `${formatNumber(b.workload)} h/week — ${STATUS_TEXT[s]} (band ${formatNumber(band.low)}–${formatNumber(band.high)})`,
+    ),
     el(
       'dl',
       { class: 'summary' },
@@ -164,7 +233,25 @@ export function beatCard(o: BeatCardInput): HTMLElement {
           'table',
           { class: 'shifts' },
           el('caption', {}, 'Per shift'),
-          el('thead', {}, el('tr', {}, el('th', {}, 'Shift'), el('th', {}, 'Workload h/wk'), el('th', { title: 'Rostered: the latest staffing (as in the staffing table); the time model: the officers on duty the response figures need' }, 'Officers'), community ? el('th', { title: 'Community-time need of the beat in the shift (staffing)' }, 'Community h/wk') : null)),
+          el(
+            'thead',
+            {},
+            el(
+              'tr',
+              {},
+              el('th', {}, 'Shift'),
+              el('th', {}, 'Workload h/wk'),
+              el(
+                'th',
+                {
+                  title:
+                    'Rostered: the latest staffing (as in the staffing table); the time model: the officers on duty the response figures need',
+                },
+                'Officers',
+              ),
+              community ? el('th', { title: 'Community-time need of the beat in the shift (staffing)' }, 'Community h/wk') : null,
+            ),
+          ),
           el('tbody', {}, ...shiftRows),
         )
       : null,
@@ -210,7 +297,17 @@ export type ResponseState =
  * loading / error / role note. The first answer for a version can take a second or two.
  */
 export function responseSection(state: ResponseState, beatId: string): HTMLElement {
-  const sec = el('section', { class: 'response', 'data-testid': 'response-figures', 'data-status': state.status, 'aria-busy': state.status === 'loading' ? 'true' : 'false', 'aria-live': 'polite' }, el('h3', {}, 'Response (all shifts)'));
+  const sec = el(
+    'section',
+    {
+      class: 'response',
+      'data-testid': 'response-figures',
+      'data-status': state.status,
+      'aria-busy': state.status === 'loading' ? 'true' : 'false',
+      'aria-live': 'polite',
+    },
+    el('h3', {}, 'Response (all shifts)'),
+  );
   if (state.status === 'loading') sec.append(el('p', { class: 'muted' }, 'Computing response figures for this version…'));
   else if (state.status === 'forbidden') sec.append(el('p', { class: 'muted' }, 'Response figures are for analysts and commanders.'));
   else if (state.status === 'error') sec.append(el('p', { class: 'error' }, state.message));
@@ -227,7 +324,15 @@ export function responseSection(state: ResponseState, beatId: string): HTMLEleme
         ),
       );
       const a = state.data.assumptions;
-      if (a) sec.append(el('details', { class: 'assumptions', 'data-testid': 'response-assumptions' }, el('summary', {}, 'Assumptions'), el('ul', {}, ...assumptionLines(a).map((line) => el('li', {}, line)))));
+      if (a)
+        sec.append(
+          el(
+            'details',
+            { class: 'assumptions', 'data-testid': 'response-assumptions' },
+            el('summary', {}, 'Assumptions'),
+            el('ul', {}, ...assumptionLines(a).map((line) => el('li', {}, line))),
+          ),
+        );
     }
   }
   return sec;
@@ -265,7 +370,16 @@ export function comparisonTable(caption: string, rows: readonly ComparisonRow[],
     el(
       'tbody',
       {},
-      ...rows.map((r) => el('tr', { 'data-key': r.key }, el('th', { scope: 'row' }, r.label), el('td', {}, r.before), el('td', { class: 'after' }, r.after), el('td', { class: `change ${r.change}` }, CHANGE_TEXT[r.change]))),
+      ...rows.map((r) =>
+        el(
+          'tr',
+          { 'data-key': r.key },
+          el('th', { scope: 'row' }, r.label),
+          el('td', {}, r.before),
+          el('td', { class: 'after' }, r.after),
+          el('td', { class: `change ${r.change}` }, CHANGE_TEXT[r.change]),
+        ),
+      ),
     ),
   );
 }
@@ -277,8 +391,21 @@ export function comparisonTable(caption: string, rows: readonly ComparisonRow[],
  */
 export function whatIfSection(o: WhatIfInput): HTMLElement {
   const running = o.state.status === 'running';
-  const factor = el('input', { id: 'whatif-factor', type: 'number', min: 0, max: 100, step: 0.1, value: o.form.factor, 'aria-describedby': 'whatif-help' });
-  const shift = el('select', { id: 'whatif-shift' }, el('option', { value: '' }, 'no one'), ...o.shifts.map((s) => el('option', { value: s }, `shift ${s}`)));
+  const factor = el('input', {
+    id: 'whatif-factor',
+    type: 'number',
+    min: 0,
+    max: 100,
+    step: 0.1,
+    value: o.form.factor,
+    'aria-describedby': 'whatif-help',
+  });
+  const shift = el(
+    'select',
+    { id: 'whatif-shift' },
+    el('option', { value: '' }, 'no one'),
+    ...o.shifts.map((s) => el('option', { value: s }, `shift ${s}`)),
+  );
   shift.value = o.form.outShift;
   const count = el('input', { id: 'whatif-count', type: 'number', min: 0, max: 1000, step: 1, value: o.form.outCount });
   const read = (): WhatIfForm => ({ factor: Number(factor.value), outShift: shift.value, outCount: Math.trunc(Number(count.value)) });
@@ -294,7 +421,11 @@ export function whatIfSection(o: WhatIfInput): HTMLElement {
     el('legend', {}, `What if… (beat ${o.beatId})`),
     el('label', {}, 'Workload in this beat × ', factor),
     el('label', {}, 'Officers out: ', count, ' in ', shift),
-    el('p', { id: 'whatif-help', class: 'muted' }, 'Staffs the version from the roster as it is and with the change, and compares the response figures.'),
+    el(
+      'p',
+      { id: 'whatif-help', class: 'muted' },
+      'Staffs the version from the roster as it is and with the change, and compares the response figures.',
+    ),
     el('div', { class: 'row' }, run),
   );
   const sec = el('section', { class: 'whatif', 'data-testid': 'whatif', 'data-status': o.state.status, 'aria-live': 'polite' }, fields);
@@ -303,9 +434,18 @@ export function whatIfSection(o: WhatIfInput): HTMLElement {
   if (st.status === 'running') {
     const cancel = el('button', { type: 'button', id: 'whatif-cancel' }, 'Cancel');
     cancel.addEventListener('click', o.onCancel);
-    sec.append(el('div', { class: 'row' }, el('progress', { max: 1, value: st.progress, 'aria-label': 'What-if progress' }), el('span', {}, `Running: ${st.stage}`), cancel));
+    sec.append(
+      el(
+        'div',
+        { class: 'row' },
+        el('progress', { max: 1, value: st.progress, 'aria-label': 'What-if progress' }),
+        el('span', {}, `Running: ${st.stage}`),
+        cancel,
+      ),
+    );
   } else if (st.status === 'error') sec.append(el('p', { class: 'error', role: 'alert' }, st.message));
-  else if (st.status === 'done') sec.append(...whatIfOutcome(st.view, `Beat ${o.beatId}: now (staffed from the roster) and what-if`, 'whatif'));
+  else if (st.status === 'done')
+    sec.append(...whatIfOutcome(st.view, `Beat ${o.beatId}: now (staffed from the roster) and what-if`, 'whatif'));
   return sec;
 }
 
@@ -319,7 +459,8 @@ export function whatIfOutcome(v: WhatIfBeatView, caption: string, testIds: strin
   if (v.infeasible) out.push(el('p', { class: 'error' }, `Cannot be staffed: ${v.infeasible}`));
   for (const e of v.errors) out.push(el('p', { class: 'error' }, `Response model: ${e}`));
   out.push(comparisonTable(caption, v.rows, `${testIds}-figures`));
-  if (v.shifts.length) out.push(el('p', {}, `Officers in this beat: ${v.shifts.map((x) => `shift ${x.shift} ${x.before} → ${x.after}`).join(', ')}.`));
+  if (v.shifts.length)
+    out.push(el('p', {}, `Officers in this beat: ${v.shifts.map((x) => `shift ${x.shift} ${x.before} → ${x.after}`).join(', ')}.`));
   out.push(el('p', { 'data-testid': `${testIds}-city` }, cityLine(v.cityRows)));
   out.push(el('details', {}, el('summary', {}, 'City-wide'), comparisonTable('City: now and what-if', v.cityRows)));
   return out;
@@ -359,10 +500,27 @@ export function unitsWhatIfSection(o: UnitsWhatIfInput): HTMLElement {
   const steppers = o.shifts.map((shift, k) => {
     const v = stepperValue(o.form, o.baseline, shift);
     const now = o.baseline?.[shift];
-    const input = el('input', { id: `units-whatif-${k}`, type: 'number', min: 0, max: 1000, step: 1, value: Number.isFinite(v) ? v : undefined, 'data-shift': shift, 'aria-describedby': 'units-whatif-help' });
+    const input = el('input', {
+      id: `units-whatif-${k}`,
+      type: 'number',
+      min: 0,
+      max: 1000,
+      step: 1,
+      value: Number.isFinite(v) ? v : undefined,
+      'data-shift': shift,
+      'aria-describedby': 'units-whatif-help',
+    });
     return { shift, input, now };
   });
-  const saturation = el('input', { id: 'units-whatif-saturation', type: 'number', min: 5, max: 95, step: 1, value: o.form.saturationPercent, 'aria-describedby': 'units-whatif-help' });
+  const saturation = el('input', {
+    id: 'units-whatif-saturation',
+    type: 'number',
+    min: 5,
+    max: 95,
+    step: 1,
+    value: o.form.saturationPercent,
+    'aria-describedby': 'units-whatif-help',
+  });
   const read = (): UnitsWhatIfForm => {
     // a shift back at its baseline (or emptied) is no longer a change
     const officers: Record<string, number> = {};
@@ -370,11 +528,18 @@ export function unitsWhatIfSection(o: UnitsWhatIfInput): HTMLElement {
     return { saturationPercent: saturation.value === '' ? NaN : Number(saturation.value), officers };
   };
   // kept while typing: the section is redrawn when the response figures arrive
-  for (const c of [saturation, ...steppers.map((s) => s.input)]) for (const ev of ['input', 'change']) c.addEventListener(ev, () => o.onChange(read()));
+  for (const c of [saturation, ...steppers.map((s) => s.input)])
+    for (const ev of ['input', 'change']) c.addEventListener(ev, () => o.onChange(read()));
   // while running the button stays focusable (aria-disabled), so keyboard focus survives the redraw
   const run = el(
     'button',
-    { type: 'submit', id: 'units-whatif-run', disabled: !o.canRun, 'aria-disabled': running ? 'true' : undefined, 'aria-describedby': o.canRun ? undefined : 'units-whatif-role' },
+    {
+      type: 'submit',
+      id: 'units-whatif-run',
+      disabled: !o.canRun,
+      'aria-disabled': running ? 'true' : undefined,
+      'aria-describedby': o.canRun ? undefined : 'units-whatif-role',
+    },
     running ? 'Running…' : 'Run officers what-if',
   );
   const form = el(
@@ -387,10 +552,28 @@ export function unitsWhatIfSection(o: UnitsWhatIfInput): HTMLElement {
       el(
         'div',
         { class: 'steppers' },
-        ...steppers.map((s) => el('label', { for: s.input.id }, `Shift ${s.shift}`, s.input, el('span', { class: 'muted' }, s.now === undefined ? '' : `the time model needs ${s.now}`))),
-        el('label', { for: saturation.id }, 'Saturation target', saturation, el('span', { class: 'muted' }, `% (now ${DEFAULT_SATURATION_PERCENT}%)`)),
+        ...steppers.map((s) =>
+          el(
+            'label',
+            { for: s.input.id },
+            `Shift ${s.shift}`,
+            s.input,
+            el('span', { class: 'muted' }, s.now === undefined ? '' : `the time model needs ${s.now}`),
+          ),
+        ),
+        el(
+          'label',
+          { for: saturation.id },
+          'Saturation target',
+          saturation,
+          el('span', { class: 'muted' }, `% (now ${DEFAULT_SATURATION_PERCENT}%)`),
+        ),
       ),
-      el('p', { id: 'units-whatif-help', class: 'muted' }, 'No roster: the time model puts on duty the officers the saturation target needs; a shift you change keeps your number.'),
+      el(
+        'p',
+        { id: 'units-whatif-help', class: 'muted' },
+        'No roster: the time model puts on duty the officers the saturation target needs; a shift you change keeps your number.',
+      ),
       el('div', { class: 'row' }, run),
     ),
   );
@@ -400,11 +583,31 @@ export function unitsWhatIfSection(o: UnitsWhatIfInput): HTMLElement {
     o.onChange(read());
     o.onRun();
   });
-  const sec = el('section', { class: 'whatif units-whatif', 'data-testid': 'units-whatif', 'data-status': o.state.status, 'aria-busy': running ? 'true' : 'false', 'aria-live': 'polite' }, form);
-  if (!o.canRun) sec.prepend(el('p', { class: 'muted', id: 'units-whatif-role', 'data-testid': 'units-whatif-role' }, 'Officers-on-duty what-ifs are for analysts and commanders.'));
+  const sec = el(
+    'section',
+    {
+      class: 'whatif units-whatif',
+      'data-testid': 'units-whatif',
+      'data-status': o.state.status,
+      'aria-busy': running ? 'true' : 'false',
+      'aria-live': 'polite',
+    },
+    form,
+  );
+  if (!o.canRun)
+    sec.prepend(
+      el(
+        'p',
+        { class: 'muted', id: 'units-whatif-role', 'data-testid': 'units-whatif-role' },
+        'Officers-on-duty what-ifs are for analysts and commanders.',
+      ),
+    );
   const st = o.state;
   if (st.status === 'running') sec.append(el('p', { class: 'muted' }, 'Computing the response figures with these officers…'));
-  else if (st.status === 'refused') sec.append(el('p', { class: 'error', role: 'alert', 'data-testid': 'units-whatif-refusal' }, `The model cannot run this what-if: ${st.message}`));
+  else if (st.status === 'refused')
+    sec.append(
+      el('p', { class: 'error', role: 'alert', 'data-testid': 'units-whatif-refusal' }, `The model cannot run this what-if: ${st.message}`),
+    );
   else if (st.status === 'error') sec.append(el('p', { class: 'error', role: 'alert' }, st.message));
   else if (st.status === 'done') sec.append(...whatIfOutcome(st.view, `Beat ${o.beatId}: now (time model) and what-if`, 'units-whatif'));
   return sec;
@@ -457,13 +660,28 @@ function legendSection(l: Legend): HTMLElement {
   // h2: the legend comes right after the page's h1 in reading order
   const sec = el('section', { class: 'legend-section' }, el('h2', {}, l.title));
   if (l.ramp) {
-    const stops = l.items.map((it, k) => `${withOpacity(it.colour, it.opacity)} ${Math.round((k / Math.max(1, l.items.length - 1)) * 100)}%`).join(', ');
+    const stops = l.items
+      .map((it, k) => `${withOpacity(it.colour, it.opacity)} ${Math.round((k / Math.max(1, l.items.length - 1)) * 100)}%`)
+      .join(', ');
     sec.append(
-      el('div', { class: 'ramp', role: 'img', 'aria-label': l.items.map((it) => it.label).join(', '), style: `background:linear-gradient(to right, ${stops})` }),
+      el('div', {
+        class: 'ramp',
+        role: 'img',
+        'aria-label': l.items.map((it) => it.label).join(', '),
+        style: `background:linear-gradient(to right, ${stops})`,
+      }),
       el('div', { class: 'ramp-labels' }, el('span', {}, l.items[0]?.label ?? ''), el('span', {}, l.items.at(-1)?.label ?? '')),
     );
   } else {
-    sec.append(el('ul', {}, ...l.items.map((it) => el('li', {}, el('span', { class: `swatch ${it.symbol ?? 'fill'}`, style: swatchStyle(it), 'aria-hidden': 'true' }), it.label))));
+    sec.append(
+      el(
+        'ul',
+        {},
+        ...l.items.map((it) =>
+          el('li', {}, el('span', { class: `swatch ${it.symbol ?? 'fill'}`, style: swatchStyle(it), 'aria-hidden': 'true' }), it.label),
+        ),
+      ),
+    );
   }
   if (l.note) sec.append(el('p', { class: 'legend-note' }, l.note));
   return sec;
@@ -481,7 +699,11 @@ export function staffingTable(s: StaffingResultDto): HTMLElement {
   return el(
     'table',
     { class: 'staffing', 'data-testid': 'staffing-table' },
-    el('caption', {}, `Assignments${s.continuity?.percent !== undefined && s.continuity.percent !== null ? ` — beat continuity ${formatNumber(s.continuity.percent)}%` : ''}`),
+    el(
+      'caption',
+      {},
+      `Assignments${s.continuity?.percent !== undefined && s.continuity.percent !== null ? ` — beat continuity ${formatNumber(s.continuity.percent)}%` : ''}`,
+    ),
     el('thead', {}, el('tr', {}, el('th', {}, 'Beat'), ...shifts.map((x) => el('th', {}, x)))),
     el(
       'tbody',
@@ -493,7 +715,16 @@ export function staffingTable(s: StaffingResultDto): HTMLElement {
           el('th', { scope: 'row' }, b.id),
           ...shifts.map((x) => {
             const c = b.shifts.find((y) => y.shift === x);
-            return el('td', { title: c ? c.officers.join(', ') : '' }, ...(c ? [staffingCell(c.allocated, c.required), ...(c.officers.length ? [el('br'), el('span', { class: 'officers' }, c.officers.join(', '))] : [])] : ['–']));
+            return el(
+              'td',
+              { title: c ? c.officers.join(', ') : '' },
+              ...(c
+                ? [
+                    staffingCell(c.allocated, c.required),
+                    ...(c.officers.length ? [el('br'), el('span', { class: 'officers' }, c.officers.join(', '))] : []),
+                  ]
+                : ['–']),
+            );
           }),
         ),
       ),

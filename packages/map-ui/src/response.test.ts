@@ -10,18 +10,18 @@ import {
   DEFAULT_WHATIF,
   defaultUnitsWhatIfForm,
   formatFigure,
+  type PlanResponseDto,
   RESPONSE_FIELDS,
+  type ResponseFigures,
+  type ResponseRun,
+  type ResponseWhatIfDto,
   responseWhatIfView,
   stepperValue,
   unitsBaseline,
   unitsWhatIfBody,
+  type WhatIfResultDto,
   whatIfBeatView,
   whatIfBody,
-  type PlanResponseDto,
-  type ResponseFigures,
-  type ResponseRun,
-  type ResponseWhatIfDto,
-  type WhatIfResultDto,
 } from './response.js';
 import { fixture } from './test-support/fixture.js';
 
@@ -44,9 +44,18 @@ const response = fixture<PlanResponseDto>({
   staffing: null,
   staffingRule: 'required officers (time model)',
   city: fig({ units: 115 }),
-  shifts: [{ shift: '0-8', ...fig() }, { shift: '8-16', ...fig() }],
-  beats: [{ id: 'B001', ...fig() }, { id: 'B002', ...fig({ meanTravelMinutes: null, rho: 0 }) }],
-  unitsByShift: [[2, 1], [3, 1]],
+  shifts: [
+    { shift: '0-8', ...fig() },
+    { shift: '8-16', ...fig() },
+  ],
+  beats: [
+    { id: 'B001', ...fig() },
+    { id: 'B002', ...fig({ meanTravelMinutes: null, rho: 0 }) },
+  ],
+  unitsByShift: [
+    [2, 1],
+    [3, 1],
+  ],
   warnings: [],
 });
 
@@ -72,7 +81,11 @@ describe('response figures of a beat', () => {
 
 describe('what-if view', () => {
   const before = { ...response, beats: [{ id: 'B001', ...fig() }] };
-  const after = { ...response, city: fig({ units: 112, rho: 0.25 }), beats: [{ id: 'B001', ...fig({ meanTravelMinutes: 5.1, rho: 0.3, units: 2 }) }] };
+  const after = {
+    ...response,
+    city: fig({ units: 112, rho: 0.25 }),
+    beats: [{ id: 'B001', ...fig({ meanTravelMinutes: 5.1, rho: 0.3, units: 2 }) }],
+  };
   const result = fixture<WhatIfResultDto>({
     planId: 'p',
     version: 3,
@@ -94,7 +107,13 @@ describe('what-if view', () => {
 
   it('sets the beat figures before and after side by side, with the direction in words', () => {
     const v = whatIfBeatView(result, 'B001');
-    expect(v.rows[0]).toEqual({ key: 'meanTravelMinutes', label: 'Mean travel time', before: '4.57 min', after: '5.1 min', change: 'worse' });
+    expect(v.rows[0]).toEqual({
+      key: 'meanTravelMinutes',
+      label: 'Mean travel time',
+      before: '4.57 min',
+      after: '5.1 min',
+      change: 'worse',
+    });
     expect(v.rows.find((r) => r.key === 'units')!.change).toBe('neutral');
     expect(v.rows.find((r) => r.key === 'meanQueueWaitMinutes')!.change).toBe('same');
     expect(v.cityRows.find((r) => r.key === 'rho')).toMatchObject({ before: '21.4%', after: '25%', change: 'worse' });
@@ -104,7 +123,14 @@ describe('what-if view', () => {
   });
 
   it('says why when the scenario is infeasible or the model failed', () => {
-    const v = whatIfBeatView({ ...result, infeasible: 'too few officers', response: { before: { staffingRule: 'x', error: { code: 'INFEASIBLE', message: 'shift 0-8 over 100%' } }, after: null } }, 'B001');
+    const v = whatIfBeatView(
+      {
+        ...result,
+        infeasible: 'too few officers',
+        response: { before: { staffingRule: 'x', error: { code: 'INFEASIBLE', message: 'shift 0-8 over 100%' } }, after: null },
+      },
+      'B001',
+    );
     expect(v.infeasible).toBe('too few officers');
     expect(v.errors).toEqual(['INFEASIBLE: shift 0-8 over 100%']);
     expect(v.rows.every((r) => r.before === '–' && r.after === '–')).toBe(true);
@@ -129,7 +155,9 @@ describe('what-if request', () => {
 
   it('asks for the beat area × factor and/or officers out, and refuses an empty or bad form', () => {
     expect(whatIfBody(DEFAULT_WHATIF, { roster: 'r', version: 3, area })).toEqual({ body: { roster: 'r', version: 3, area, factor: 1.5 } });
-    expect(whatIfBody({ factor: 1, outShift: '0-8', outCount: 2 }, { roster: 'r', version: 3, area })).toEqual({ body: { roster: 'r', version: 3, officersOut: [{ shift: '0-8', count: 2 }] } });
+    expect(whatIfBody({ factor: 1, outShift: '0-8', outCount: 2 }, { roster: 'r', version: 3, area })).toEqual({
+      body: { roster: 'r', version: 3, officersOut: [{ shift: '0-8', count: 2 }] },
+    });
     expect(whatIfBody({ factor: 1, outShift: '', outCount: 2 }, { roster: 'r', version: 3, area }).error).toMatch(/changes nothing/);
     expect(whatIfBody(DEFAULT_WHATIF, { roster: '', version: 3, area }).error).toMatch(/roster/);
     expect(whatIfBody({ ...DEFAULT_WHATIF, factor: -1 }, { roster: 'r', version: 3, area }).error).toMatch(/between 0 and 100/);
@@ -153,7 +181,9 @@ describe('officers-on-duty what-if (no roster)', () => {
 
   it('asks only for the shifts that changed, and the saturation target only when not the default', () => {
     const o = { beat: 'B001', version: 3, baseline };
-    expect(unitsWhatIfBody({ saturationPercent: 60, officers: { '8-16': 5 } }, o)).toEqual({ body: { version: 3, units: [{ beat: 'B001', shift: '8-16', officers: 5 }] } });
+    expect(unitsWhatIfBody({ saturationPercent: 60, officers: { '8-16': 5 } }, o)).toEqual({
+      body: { version: 3, units: [{ beat: 'B001', shift: '8-16', officers: 5 }] },
+    });
     // a shift set back to its baseline is no change
     expect(unitsWhatIfBody({ saturationPercent: 50, officers: { '0-8': 2 } }, o)).toEqual({ body: { version: 3, saturationTarget: 0.5 } });
     expect(unitsWhatIfBody({ saturationPercent: 45, officers: { '0-8': 0, '8-16': 4 } }, o).body).toEqual({
@@ -165,7 +195,9 @@ describe('officers-on-duty what-if (no roster)', () => {
       ],
     });
     // figures not known yet: what the person typed is the override
-    expect(unitsWhatIfBody({ saturationPercent: 60, officers: { '0-8': 2 } }, { ...o, baseline: null }).body?.units).toEqual([{ beat: 'B001', shift: '0-8', officers: 2 }]);
+    expect(unitsWhatIfBody({ saturationPercent: 60, officers: { '0-8': 2 } }, { ...o, baseline: null }).body?.units).toEqual([
+      { beat: 'B001', shift: '0-8', officers: 2 },
+    ]);
   });
 
   it('refuses an empty or bad form', () => {
@@ -173,36 +205,62 @@ describe('officers-on-duty what-if (no roster)', () => {
     expect(unitsWhatIfBody(defaultUnitsWhatIfForm(), o).error).toMatch(/changes nothing/);
     expect(unitsWhatIfBody({ saturationPercent: 96, officers: {} }, o).error).toBe('The saturation target must be between 5% and 95%.');
     expect(unitsWhatIfBody({ saturationPercent: NaN, officers: { '0-8': 3 } }, o).error).toMatch(/between 5% and 95%/);
-    expect(unitsWhatIfBody({ saturationPercent: 60, officers: { '0-8': 2.5 } }, o).error).toBe('Officers on duty in shift 0-8 must be a whole number from 0 to 1000.');
+    expect(unitsWhatIfBody({ saturationPercent: 60, officers: { '0-8': 2.5 } }, o).error).toBe(
+      'Officers on duty in shift 0-8 must be a whole number from 0 to 1000.',
+    );
     expect(unitsWhatIfBody({ saturationPercent: 60, officers: { '0-8': -1 } }, o).error).toMatch(/whole number/);
     expect(unitsWhatIfBody({ saturationPercent: 60, officers: { '0-8': 1001 } }, o).error).toMatch(/whole number/);
   });
 
-  const run = (o: { units: number[][]; beat?: Partial<ResponseFigures>; city?: Partial<ResponseFigures> }) => fixture<ResponseRun>({
-    staffingRule: 'required officers (time model)',
-    city: fig({ units: 115, ...o.city }),
-    shifts: response.shifts,
-    beats: [{ id: 'B001', ...fig(o.beat) }, { id: 'B002', ...fig() }],
-    unitsByShift: o.units,
-    warnings: [],
-  });
+  const run = (o: { units: number[][]; beat?: Partial<ResponseFigures>; city?: Partial<ResponseFigures> }) =>
+    fixture<ResponseRun>({
+      staffingRule: 'required officers (time model)',
+      city: fig({ units: 115, ...o.city }),
+      shifts: response.shifts,
+      beats: [
+        { id: 'B001', ...fig(o.beat) },
+        { id: 'B002', ...fig() },
+      ],
+      unitsByShift: o.units,
+      warnings: [],
+    });
   const answer: ResponseWhatIfDto = {
     planId: 'p',
     version: 3,
-    before: run({ units: [[2, 1], [3, 1]] }),
-    after: run({ units: [[2, 1], [5, 1]], beat: { units: 3.5, rho: 0.15, meanTravelMinutes: 4.2, crossBeatShare: 0.005 }, city: { units: 117, meanTravelMinutes: 4.5, crossBeatShare: 0.01 } }),
+    before: run({
+      units: [
+        [2, 1],
+        [3, 1],
+      ],
+    }),
+    after: run({
+      units: [
+        [2, 1],
+        [5, 1],
+      ],
+      beat: { units: 3.5, rho: 0.15, meanTravelMinutes: 4.2, crossBeatShare: 0.005 },
+      city: { units: 117, meanTravelMinutes: 4.5, crossBeatShare: 0.01 },
+    }),
   };
 
   it('shows the beat now and what-if in the same rows as the roster what-if, the changed shifts and the city in a line', () => {
     const v = responseWhatIfView(answer, 'B001', { version: 3, units: [{ beat: 'B001', shift: '8-16', officers: 5 }] });
     expect(v.rows).toEqual(comparisonRows(answer.before.beats[0]!, answer.after.beats[0]!));
     expect(v.rows.map((r) => r.key)).toEqual(RESPONSE_FIELDS.map((f) => f.key));
-    expect(v.rows.find((r) => r.key === 'units')).toEqual({ key: 'units', label: 'Officers on duty (mean over the day)', before: '3', after: '3.5', change: 'neutral' });
+    expect(v.rows.find((r) => r.key === 'units')).toEqual({
+      key: 'units',
+      label: 'Officers on duty (mean over the day)',
+      before: '3',
+      after: '3.5',
+      change: 'neutral',
+    });
     expect(v.rows.find((r) => r.key === 'rho')).toMatchObject({ before: '21.4%', after: '15%', change: 'better' });
     expect(v.shifts).toEqual([{ shift: '8-16', before: 3, after: 5 }]);
     expect(v.scenario).toBe('shift 8-16: 5 officers on duty in beat B001');
     expect(v).toMatchObject({ infeasible: null, errors: [] });
-    expect(cityLine(v.cityRows)).toBe('City: mean travel time 4.57 min → 4.5 min (better); calls answered from another beat 1.25% → 1% (better).');
+    expect(cityLine(v.cityRows)).toBe(
+      'City: mean travel time 4.57 min → 4.5 min (better); calls answered from another beat 1.25% → 1% (better).',
+    );
     expect(responseWhatIfView(answer, 'B001', { saturationTarget: 0.5 }).scenario).toBe('saturation target 50%');
   });
 
@@ -233,7 +291,17 @@ describe('response assumptions', () => {
     expect(lines.find((l) => l.startsWith('Service time'))).toBe('Service time per call: 80.5 / 62 min (given)');
     expect(lines.some((l) => l.includes('36 h/week'))).toBe(true);
     // Roads: no single speed or detour to state for the whole trip.
-    const roads = assumptionLines({ travel: 'road network', speedKmh: [null], detourFactor: [null], serviceMinutes: [45], serviceMinutesSource: 'given', unitsSource: 'u', responseTime: 'r', fractionalUnits: 'f', dispatch: 'd' });
+    const roads = assumptionLines({
+      travel: 'road network',
+      speedKmh: [null],
+      detourFactor: [null],
+      serviceMinutes: [45],
+      serviceMinutesSource: 'given',
+      unitsSource: 'u',
+      responseTime: 'r',
+      fractionalUnits: 'f',
+      dispatch: 'd',
+    });
     expect(roads.some((l) => l.startsWith('Speed'))).toBe(false);
     expect(roads).toContain('Travel: road network');
   });

@@ -8,7 +8,14 @@
  * the saturation target of the time model). Types of the answers the map reads, and pure
  * builders of the rows the card shows (one row builder for both what-ifs) and of the requests.
  */
-import type { PlanResponseDto, ResponseFiguresDto, ResponseWhatIfDto, ResponseWhatIfRequestDto, WhatIfRequestDto, WhatIfResultDto } from '@beatplan/api';
+import type {
+  PlanResponseDto,
+  ResponseFiguresDto,
+  ResponseWhatIfDto,
+  ResponseWhatIfRequestDto,
+  WhatIfRequestDto,
+  WhatIfResultDto,
+} from '@beatplan/api';
 import type { MultiPolygon } from './geojson.js';
 import { formatNumber } from './map-style.js';
 
@@ -16,7 +23,9 @@ import { formatNumber } from './map-style.js';
 export type ResponseFigures = ResponseFiguresDto['city'];
 
 /** The named figures of {@link ResponseFigures} (`units`, `rho`, `meanTravelMinutes`…; its index signature left out). */
-export type FigureKey = keyof { [K in keyof ResponseFigures as string extends K ? never : number extends K ? never : K]: ResponseFigures[K] };
+export type FigureKey = keyof {
+  [K in keyof ResponseFigures as string extends K ? never : number extends K ? never : K]: ResponseFigures[K];
+};
 
 /** What the response figures assume (the API's `ResponseFigures.assumptions`), shown one click away on the card. */
 export type ResponseAssumptions = ResponseFiguresDto['assumptions'];
@@ -130,7 +139,10 @@ export function beatResponseRows(r: Pick<PlanResponseDto, 'beats'>, beatId: stri
  * Officers on duty per shift that a response answer assumes for a beat, e.g.
  * `{ '0-8': 2, '8-16': 3 }` (from `unitsByShift`), or null when the beat is not in it.
  */
-export function beatUnitsByShift(r: Pick<PlanResponseDto, 'beats' | 'shifts' | 'unitsByShift'>, beatId: string): Record<string, number> | null {
+export function beatUnitsByShift(
+  r: Pick<PlanResponseDto, 'beats' | 'shifts' | 'unitsByShift'>,
+  beatId: string,
+): Record<string, number> | null {
   const b = r.beats.findIndex((x) => x.id === beatId);
   if (b < 0) return null;
   return Object.fromEntries(r.shifts.map((s, k) => [s.shift, r.unitsByShift[k]?.[b] ?? NaN]));
@@ -180,7 +192,13 @@ export function comparisonRows(before: ResponseFigures | null, after: ResponseFi
   return RESPONSE_FIELDS.map((f) => {
     const b = before ? (before[f.key] ?? null) : null;
     const a = after ? (after[f.key] ?? null) : null;
-    return { key: f.key, label: f.label, before: formatFigure(b, f.unit), after: after ? formatFigure(a, f.unit) : '–', change: changeOf(f, b, a) };
+    return {
+      key: f.key,
+      label: f.label,
+      before: formatFigure(b, f.unit),
+      after: after ? formatFigure(a, f.unit) : '–',
+      change: changeOf(f, b, a),
+    };
   });
 }
 
@@ -196,13 +214,18 @@ export function whatIfBeatView(w: WhatIfResultDto, beatId: string): WhatIfBeatVi
   const ba = after?.beats.find((x) => x.id === beatId) ?? null;
   const parts: string[] = [];
   for (const o of w.scenario.officersOut) parts.push(`${o.count} officer${o.count === 1 ? '' : 's'} out in shift ${o.shift}`);
-  if (w.scenario.area) parts.push(`workload × ${formatNumber(w.scenario.area.factor)} in ${w.scenario.area.cells} cells (beat${w.scenario.area.beats.length === 1 ? '' : 's'} ${w.scenario.area.beats.join(', ') || '–'})`);
+  if (w.scenario.area)
+    parts.push(
+      `workload × ${formatNumber(w.scenario.area.factor)} in ${w.scenario.area.cells} cells (beat${w.scenario.area.beats.length === 1 ? '' : 's'} ${w.scenario.area.beats.join(', ') || '–'})`,
+    );
   return {
     infeasible: w.infeasible,
     errors,
     rows: comparisonRows(bb, w.infeasible ? null : ba),
     cityRows: comparisonRows(before?.city ?? null, w.infeasible ? null : (after?.city ?? null)),
-    shifts: (w.diff?.beats ?? []).filter((c) => c.beat === beatId && c.allocatedBefore !== c.allocatedAfter).map((c) => ({ shift: c.shift, before: c.allocatedBefore, after: c.allocatedAfter })),
+    shifts: (w.diff?.beats ?? [])
+      .filter((c) => c.beat === beatId && c.allocatedBefore !== c.allocatedAfter)
+      .map((c) => ({ shift: c.shift, before: c.allocatedBefore, after: c.allocatedAfter })),
     scenario: parts.join('; ') || 'no change',
   };
 }
@@ -226,14 +249,24 @@ export const DEFAULT_WHATIF: WhatIfForm = { factor: 1.5, outShift: '', outCount:
  * go out city-wide in one shift (the API picks them with `seed`).
  * @example whatIfBody({ factor: 1.5, outShift: '', outCount: 0 }, { roster: 'r1', version: 3, area }).body?.factor // 1.5
  */
-export function whatIfBody(f: WhatIfForm, o: { roster: string; version: number; area: MultiPolygon | null }): { body: WhatIfRequestDto; error?: undefined } | { body?: undefined; error: string } {
+export function whatIfBody(
+  f: WhatIfForm,
+  o: { roster: string; version: number; area: MultiPolygon | null },
+): { body: WhatIfRequestDto; error?: undefined } | { body?: undefined; error: string } {
   if (!o.roster) return { error: 'Choose a roster first (Staffing panel; upload one with POST /api/v1/datasets/rosters).' };
   if (!Number.isFinite(f.factor) || f.factor < 0 || f.factor > 100) return { error: 'The workload factor must be between 0 and 100.' };
   if (!Number.isInteger(f.outCount) || f.outCount < 0 || f.outCount > 100_000) return { error: 'Officers out must be a whole number ≥ 0.' };
   const area = f.factor !== 1 && o.area ? o.area : null;
   const out = f.outShift && f.outCount > 0 ? [{ shift: f.outShift, count: f.outCount }] : [];
   if (!area && !out.length) return { error: 'Change the workload factor or take officers out: this what-if changes nothing.' };
-  return { body: { roster: o.roster, version: o.version, ...(out.length ? { officersOut: out } : {}), ...(area ? { area, factor: f.factor } : {}) } };
+  return {
+    body: {
+      roster: o.roster,
+      version: o.version,
+      ...(out.length ? { officersOut: out } : {}),
+      ...(area ? { area, factor: f.factor } : {}),
+    },
+  };
 }
 
 /**
@@ -247,7 +280,9 @@ export function cityLine(rows: readonly ComparisonRow[]): string {
     const r = rows.find((x) => x.key === key);
     return r ? `${name} ${r.before} → ${r.after}${words[r.change]}` : null;
   };
-  const parts = [part('meanTravelMinutes', 'mean travel time'), part('crossBeatShare', 'calls answered from another beat')].filter((x): x is string => x !== null);
+  const parts = [part('meanTravelMinutes', 'mean travel time'), part('crossBeatShare', 'calls answered from another beat')].filter(
+    (x): x is string => x !== null,
+  );
   return `City: ${parts.join('; ') || 'no figures'}.`;
 }
 
@@ -272,7 +307,10 @@ export function defaultUnitsWhatIfForm(): UnitsWhatIfForm {
  * `{ '0-8': 2, '16-24': 3 }` — what the steppers start from: the `before` of the last
  * what-if, or the figures of `GET /response`. Null when there is none or no such beat.
  */
-export function unitsBaseline(r: Pick<PlanResponseDto, 'beats' | 'shifts' | 'unitsByShift'> | null | undefined, beatId: string): Record<string, number> | null {
+export function unitsBaseline(
+  r: Pick<PlanResponseDto, 'beats' | 'shifts' | 'unitsByShift'> | null | undefined,
+  beatId: string,
+): Record<string, number> | null {
   return r ? beatUnitsByShift(r, beatId) : null;
 }
 
@@ -296,19 +334,28 @@ export function unitsWhatIfBody(
   if (!Number.isFinite(pct) || pct < 5 || pct > 95) return { error: 'The saturation target must be between 5% and 95%.' };
   const units: NonNullable<ResponseWhatIfRequestDto['units']> = [];
   for (const [shift, n] of Object.entries(f.officers)) {
-    if (!Number.isInteger(n) || n < 0 || n > 1000) return { error: `Officers on duty in shift ${shift} must be a whole number from 0 to 1000.` };
+    if (!Number.isInteger(n) || n < 0 || n > 1000)
+      return { error: `Officers on duty in shift ${shift} must be a whole number from 0 to 1000.` };
     if (o.baseline?.[shift] !== n) units.push({ beat: o.beat, shift, officers: n });
   }
   const saturation = pct !== DEFAULT_SATURATION_PERCENT;
-  if (!saturation && !units.length) return { error: 'Change the officers on duty of a shift or the saturation target: this what-if changes nothing.' };
-  return { body: { version: o.version, ...(saturation ? { saturationTarget: Math.round(pct * 100) / 10_000 } : {}), ...(units.length ? { units } : {}) } };
+  if (!saturation && !units.length)
+    return { error: 'Change the officers on duty of a shift or the saturation target: this what-if changes nothing.' };
+  return {
+    body: {
+      version: o.version,
+      ...(saturation ? { saturationTarget: Math.round(pct * 100) / 10_000 } : {}),
+      ...(units.length ? { units } : {}),
+    },
+  };
 }
 
 /** What the request asked, in words, e.g. `saturation target 50%; shift 16-24: 3 officers`. */
 function unitsScenario(req: ResponseWhatIfRequestDto): string {
   const parts: string[] = [];
   if (req.saturationTarget !== undefined) parts.push(`saturation target ${formatNumber(req.saturationTarget * 100)}%`);
-  for (const u of req.units ?? []) parts.push(`shift ${u.shift}: ${u.officers} officer${u.officers === 1 ? '' : 's'} on duty in beat ${u.beat}`);
+  for (const u of req.units ?? [])
+    parts.push(`shift ${u.shift}: ${u.officers} officer${u.officers === 1 ? '' : 's'} on duty in beat ${u.beat}`);
   return parts.join('; ') || 'no change';
 }
 

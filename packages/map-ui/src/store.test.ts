@@ -11,7 +11,10 @@ describe('Store', () => {
     s.set({ comparedWith: 'p2' });
     off();
     s.set({ selectedBeat: 4 });
-    expect(seen).toEqual([[3, ['selectedBeat', 'version']], [3, ['comparedWith']]]);
+    expect(seen).toEqual([
+      [3, ['selectedBeat', 'version']],
+      [3, ['comparedWith']],
+    ]);
     expect(s.get()).toMatchObject({ selectedBeat: 4, version: 2, comparedWith: 'p2' });
   });
 });

@@ -9,12 +9,12 @@
  * The divider is a `role="slider"`: drag it, or focus it and use the arrows (Shift = larger
  * steps), PageUp/PageDown, Home/End.
  */
-import { Map as MapLibreMap, Marker, type GeoJSONSource, type StyleSpecification } from 'maplibre-gl';
+import { type GeoJSONSource, Map as MapLibreMap, Marker, type StyleSpecification } from 'maplibre-gl';
 import type { BeatAggregate, CellModel } from './cell-model.js';
-import { composeStyle, LAYERS, planLayers, planSources, shiftProperty, SOURCE_LAYERS, SOURCES, type LayerOptions } from './map-style.js';
-import { el } from './panels.js';
-import { fractionAtPointer, nudgeFraction, swipeClip, type SwipeClip } from './swipe.js';
 import { applyFill } from './layers/plan-fill.js';
+import { composeStyle, LAYERS, type LayerOptions, planLayers, planSources, SOURCE_LAYERS, SOURCES, shiftProperty } from './map-style.js';
+import { el } from './panels.js';
+import { fractionAtPointer, nudgeFraction, type SwipeClip, swipeClip } from './swipe.js';
 import { buildTileIndex, registerTileProvider, unregisterTileProvider } from './vector-tiles.js';
 
 /** Plan B of a swipe view. */
@@ -103,7 +103,11 @@ export class SwipeView {
     void this.ready.then(() => {
       for (const [b, ag] of plan.agg) {
         const node = el('div', { class: 'beat-label compared', 'data-beat': model.beatIds[b]!, 'aria-hidden': 'true' }, model.beatIds[b]!);
-        this.markers.push(new Marker({ element: node, anchor: 'center' }).setLngLat([model.centroid[2 * ag.labelCell]!, model.centroid[2 * ag.labelCell + 1]!]).addTo(this.map));
+        this.markers.push(
+          new Marker({ element: node, anchor: 'center' })
+            .setLngLat([model.centroid[2 * ag.labelCell]!, model.centroid[2 * ag.labelCell + 1]!])
+            .addTo(this.map),
+        );
       }
       this.paintChanged();
       this.paintHeat();

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { fractionAtPointer, nudgeFraction, sideAt, swipeClip, SWIPE_MARGIN_PX } from './swipe.js';
+import { fractionAtPointer, nudgeFraction, SWIPE_MARGIN_PX, sideAt, swipeClip } from './swipe.js';
 
 describe('swipe clip', () => {
   it('puts the divider at a fraction of the width and clips the upper map left of it', () => {

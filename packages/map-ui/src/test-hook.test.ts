@@ -5,7 +5,13 @@ import { testHook } from './test-hook.js';
 describe('test hook', () => {
   it('reads the app as it is at each read; lastMessage can be cleared; selectBeat reaches the app', () => {
     const picked: Array<[number | null, boolean | undefined]> = [];
-    const app = { ready: false, selectedBeat: null as number | null, lastMessage: 'hello', perf: [], selectBeat: (b: number | null, z?: boolean) => picked.push([b, z]) };
+    const app = {
+      ready: false,
+      selectedBeat: null as number | null,
+      lastMessage: 'hello',
+      perf: [],
+      selectBeat: (b: number | null, z?: boolean) => picked.push([b, z]),
+    };
     const hook = testHook(app as unknown as PlanningApp);
     expect(hook.ready).toBe(false);
     app.ready = true;

@@ -40,7 +40,20 @@ export interface BeatplanTestHook {
 }
 
 /** What the hook reads from the app as it is at each read (the hook's read-only fields). */
-const LIVE = ['ready', 'map', 'plan', 'model', 'selectedBeat', 'swipe', 'perf', 'loadTimings', 'heatOn', 'heat', 'heatTimings', 'keyboardCursor'] as const satisfies ReadonlyArray<keyof BeatplanTestHook & keyof PlanningApp>;
+const LIVE = [
+  'ready',
+  'map',
+  'plan',
+  'model',
+  'selectedBeat',
+  'swipe',
+  'perf',
+  'loadTimings',
+  'heatOn',
+  'heat',
+  'heatTimings',
+  'keyboardCursor',
+] as const satisfies ReadonlyArray<keyof BeatplanTestHook & keyof PlanningApp>;
 
 /** A live field whose type on the app is the hook's (a mismatch makes {@link LIVE} fail to type-check below). */
 type SameType<K extends (typeof LIVE)[number]> = K extends unknown ? (PlanningApp[K] extends BeatplanTestHook[K] ? K : never) : never;

@@ -12,7 +12,14 @@ const tileAt = (z: number): TileAddress => ({ z, x: Math.floor(mercX(-87.63) * 2
 /** A model of the disk with beat `beatOf[k]` for cell k (−1 = unassigned). */
 function modelOf(beatOf: readonly number[], beats: number) {
   const ids = Array.from({ length: beats }, (_, b) => `B${b}`);
-  return cellsToModel({ resolution: 9, columns: ['h3', 'beat', 'workloadHours', 'needHours'], rows: disk.map((h, k) => [h, beatOf[k]! >= 0 ? ids[beatOf[k]!]! : '', 1, 1]) }, ids);
+  return cellsToModel(
+    {
+      resolution: 9,
+      columns: ['h3', 'beat', 'workloadHours', 'needHours'],
+      rows: disk.map((h, k) => [h, beatOf[k]! >= 0 ? ids[beatOf[k]!]! : '', 1, 1]),
+    },
+    ids,
+  );
 }
 
 /** Per beat: twice the area of its cells (from the cells layer) and of its area feature (outer rings minus holes). */
@@ -31,7 +38,12 @@ function areas(beatOf: readonly number[], beats: number, z = 9) {
   const fromAreas = new Map<number, { area: number; outer: number; holes: number; b: unknown }>();
   for (const f of layer.features) {
     const rings = polygonRings(f.geometry).map(ringArea2);
-    fromAreas.set(f.id!, { area: rings.reduce((s, a) => s + a, 0), outer: rings.filter((a) => a > 0).length, holes: rings.filter((a) => a < 0).length, b: tile.props(layer, f).b });
+    fromAreas.set(f.id!, {
+      area: rings.reduce((s, a) => s + a, 0),
+      outer: rings.filter((a) => a > 0).length,
+      holes: rings.filter((a) => a < 0).length,
+      b: tile.props(layer, f).b,
+    });
   }
   return { fromCells, fromAreas, model };
 }
@@ -39,7 +51,10 @@ function areas(beatOf: readonly number[], beats: number, z = 9) {
 describe('areas: beats merged into polygons for the city-wide view', () => {
   it('an inner beat ringed by another: the outer beat is one polygon with one hole, areas equal their cells', () => {
     const inner = new Set(gridDisk(centre, 1));
-    const { fromCells, fromAreas } = areas(disk.map((h) => (inner.has(h) ? 0 : 1)), 2);
+    const { fromCells, fromAreas } = areas(
+      disk.map((h) => (inner.has(h) ? 0 : 1)),
+      2,
+    );
     expect([...fromAreas.keys()].sort()).toEqual([0, 1]);
     expect(fromAreas.get(0)).toMatchObject({ outer: 1, holes: 0, b: 0 });
     expect(fromAreas.get(1)).toMatchObject({ outer: 1, holes: 1, b: 1 });
@@ -61,7 +76,10 @@ describe('areas: beats merged into polygons for the city-wide view', () => {
   });
 
   it('nothing to draw far from the grid', () => {
-    const model = modelOf(disk.map(() => 0), 1);
+    const model = modelOf(
+      disk.map(() => 0),
+      1,
+    );
     expect(encodeTile(model, buildTileIndex(model), 'areas', { z: 12, x: 0, y: 0 }).byteLength).toBe(0);
   });
 });

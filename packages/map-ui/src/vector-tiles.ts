@@ -12,7 +12,7 @@
  *
  * Pure: no DOM and no map here (the protocol hook takes MapLibre's `addProtocol` as argument).
  */
-import { isBeatEdge, type CellModel } from './cell-model.js';
+import { type CellModel, isBeatEdge } from './cell-model.js';
 
 /** Tile extent (MVT coordinates per tile side). */
 export const TILE_EXTENT = 4096;
@@ -608,7 +608,14 @@ function areasLayer(model: CellModel, index: TileIndex, t: TileAddress): LayerBu
  */
 export function encodeTile(model: CellModel, index: TileIndex, layer: TileLayer, t: TileAddress, props: CellTileProps = {}): ArrayBuffer {
   // the city-wide tiles carry the outlines and the beats' areas together
-  const builders = layer === 'cells' ? [cellsLayer(model, index, t, props)] : layer === 'edges' ? [edgesLayer(model, index, t)] : layer === 'beats' ? [beatsLayer(model, index, t), areasLayer(model, index, t)] : [areasLayer(model, index, t)];
+  const builders =
+    layer === 'cells'
+      ? [cellsLayer(model, index, t, props)]
+      : layer === 'edges'
+        ? [edgesLayer(model, index, t)]
+        : layer === 'beats'
+          ? [beatsLayer(model, index, t), areasLayer(model, index, t)]
+          : [areasLayer(model, index, t)];
   const pbf = new PbfWriter();
   for (const b of builders) if (b.size) b.write(pbf);
   return pbf.finish();
@@ -652,7 +659,13 @@ export function tileOfUrl(url: string): ArrayBuffer {
   const p = providers.get(m[1]!);
   if (!p) return new ArrayBuffer(0);
   const t0 = performance.now();
-  const out = encodeTile(p.model, p.index, m[2] as TileLayer, { z: Number(m[3]), x: Number(m[4]), y: Number(m[5]) }, m[2] === 'cells' ? p.cellProps() : {});
+  const out = encodeTile(
+    p.model,
+    p.index,
+    m[2] as TileLayer,
+    { z: Number(m[3]), x: Number(m[4]), y: Number(m[5]) },
+    m[2] === 'cells' ? p.cellProps() : {},
+  );
   tileStats.tiles++;
   tileStats.ms += performance.now() - t0;
   tileStats.bytes += out.byteLength;
@@ -668,7 +681,9 @@ let protocolAdded = false;
  * Installs the `bptiles` protocol once (pass MapLibre's `addProtocol`). Tiles are made on the
  * main thread, where the model lives, on MapLibre's request.
  */
-export function installTileProtocol(addProtocol: (scheme: string, load: (params: { url: string }) => Promise<{ data: ArrayBuffer }>) => void): void {
+export function installTileProtocol(
+  addProtocol: (scheme: string, load: (params: { url: string }) => Promise<{ data: ArrayBuffer }>) => void,
+): void {
   if (protocolAdded) return;
   protocolAdded = true;
   addProtocol(TILE_PROTOCOL, async (params) => ({ data: tileOfUrl(params.url) }));

@@ -4,7 +4,9 @@ import { peopleCount, plainError, staffingCell, stripFieldPath } from './words.j
 
 describe('plain words', () => {
   it('errors: no codes, statuses or field paths', () => {
-    expect(plainError(new ApiProblem(409, 'MOVE_REJECTED', 'the move would split beat 12 into two pieces (field "cells")', '/x'))).toBe('the move would split beat 12 into two pieces');
+    expect(plainError(new ApiProblem(409, 'MOVE_REJECTED', 'the move would split beat 12 into two pieces (field "cells")', '/x'))).toBe(
+      'the move would split beat 12 into two pieces',
+    );
     expect(stripFieldPath('unknown cell (field cells.3) in the stroke')).toBe('unknown cell in the stroke');
     expect(plainError(new TypeError('Failed to fetch'))).toBe('could not reach the server; check the connection and try again');
     expect(plainError(new ApiProblem(500, 'INTERNAL', '', '/x'))).toBe('the server refused (500)');

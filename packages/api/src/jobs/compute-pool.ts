@@ -9,13 +9,13 @@
  * process has its own, and runs entirely at a lower priority (`nice` {@link WORKER_NICE} on
  * Linux) so that on a busy machine the request thread wins the CPU.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { BeatplanError, type BeatplanErrorCode } from '@beatplan/engine';
 import type { Logger } from 'pino';
 import { ApiError } from '../errors.js';
-import { joinReply, type ComputeReply, type ComputeRequest, type ComputeTask } from './compute-protocol.js';
+import { type ComputeReply, type ComputeRequest, type ComputeTask, joinReply } from './compute-protocol.js';
 import { WORKER_NICE } from './thread-priority.js';
 
 /**
@@ -26,7 +26,10 @@ function startComputeProcess(): ChildProcess {
   const fromSource = import.meta.url.endsWith('.ts');
   const entry = fileURLToPath(new URL(`./compute-worker.${fromSource ? 'ts' : 'js'}`, import.meta.url));
   const args = [...(fromSource ? ['--conditions=source', '--import', import.meta.resolve('tsx')] : []), entry];
-  const options = { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] as ('ignore' | 'inherit' | 'ipc')[], serialization: 'advanced' as const };
+  const options = {
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'] as ('ignore' | 'inherit' | 'ipc')[],
+    serialization: 'advanced' as const,
+  };
   const nice = '/usr/bin/nice';
   return process.platform === 'linux' && existsSync(nice)
     ? spawn(nice, ['-n', String(WORKER_NICE), process.execPath, ...args], options)

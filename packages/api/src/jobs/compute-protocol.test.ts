@@ -6,7 +6,14 @@ describe('compute replies in parts', () => {
   it('a loaded-plan-like reply: large typed arrays and long string arrays cross as parts, the rest in the skeleton; joined back deep-equal', () => {
     const n = 40_000;
     const reply = {
-      grid: { resolution: 10, cellCount: n, h3: Array.from({ length: n }, (_, i) => `8a${i}`), lng: new Float64Array(n).fill(-87.6), adjOffsets: new Uint32Array(n + 1), bridges: [[1, 2]] },
+      grid: {
+        resolution: 10,
+        cellCount: n,
+        h3: Array.from({ length: n }, (_, i) => `8a${i}`),
+        lng: new Float64Array(n).fill(-87.6),
+        adjOffsets: new Uint32Array(n + 1),
+        bridges: [[1, 2]],
+      },
       plan: { beatIds: ['B1', 'B2'], beatOfCell: new Int32Array(n), locked: new Uint8Array(2) },
       extra: { method: 'import', seed: null },
       lineage: null,

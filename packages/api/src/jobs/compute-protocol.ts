@@ -16,21 +16,22 @@ export interface RoadsFile {
  * What a compute worker is asked to compute on a loaded plan version; with `roads`, travel is
  * on that road graph (a plan always names the same roads, so the version's model is kept).
  */
-export type ComputeTask = (
+export type ComputeTask =
   /** Response figures under the time model's required officers, or a stored staffing's allocated officers. */
-  | { kind: 'response'; staffing?: { json: string; label: string } }
-  /** Response figures of a what-if (saturation target, per beat and shift overrides). */
-  | { kind: 'responseWhatIf'; input: ResponseWhatIfInput }
-  /**
-   * The version itself, loaded (plan.json parsed, its grid rebuilt): answered with
-   * {@link LoadedPlanParts}, the grid left out when `grid` is false (the caller has it).
-   */
-  | { kind: 'load'; grid: boolean }
-  /** Each beat's meeting place among a venues file; on the plan's roads when it names some. */
-  | { kind: 'meetings'; venues: { path: string; fileName: string; idProperty: string; nameProperty: string } }
-  /** The beats of a plan made on units drawn from the unit polygons (`unitOutlineFromFiles`), clipped to the boundary file. */
-  | { kind: 'unitOutline'; units: { path: string; fileName: string; idField?: string }; boundary?: { path: string; fileName: string } }
-) & { roads?: RoadsFile };
+  (
+    | { kind: 'response'; staffing?: { json: string; label: string } }
+    /** Response figures of a what-if (saturation target, per beat and shift overrides). */
+    | { kind: 'responseWhatIf'; input: ResponseWhatIfInput }
+    /**
+     * The version itself, loaded (plan.json parsed, its grid rebuilt): answered with
+     * {@link LoadedPlanParts}, the grid left out when `grid` is false (the caller has it).
+     */
+    | { kind: 'load'; grid: boolean }
+    /** Each beat's meeting place among a venues file; on the plan's roads when it names some. */
+    | { kind: 'meetings'; venues: { path: string; fileName: string; idProperty: string; nameProperty: string } }
+    /** The beats of a plan made on units drawn from the unit polygons (`unitOutlineFromFiles`), clipped to the boundary file. */
+    | { kind: 'unitOutline'; units: { path: string; fileName: string; idField?: string }; boundary?: { path: string; fileName: string } }
+  ) & { roads?: RoadsFile };
 
 /** A grid as it crosses between processes: everything but `indexOf` (a function). */
 export type GridParts = Omit<Grid, 'indexOf'>;

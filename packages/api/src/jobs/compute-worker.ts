@@ -6,11 +6,22 @@
  * version shares one). Started by `ComputePool`; never imported. Exits when the API process
  * goes away.
  */
-import { buildTravelModel, withRoads, type RoadNetwork, type TravelModel } from '@beatplan/engine';
+import { buildTravelModel, type RoadNetwork, type TravelModel, withRoads } from '@beatplan/engine';
 import { loadedPlanParts, PlanGridCache } from '../context-cache.js';
-import { allocatedOfficersOf, meetingPlaces, planResponse, readRoadNetwork, readVenues, requiredUnits, REQUIRED_OFFICERS_RULE, unitOutlineFromFiles, whatIfUnits, type LoadedPlan } from '../engine-service.js';
+import {
+  allocatedOfficersOf,
+  type LoadedPlan,
+  meetingPlaces,
+  planResponse,
+  REQUIRED_OFFICERS_RULE,
+  readRoadNetwork,
+  readVenues,
+  requiredUnits,
+  unitOutlineFromFiles,
+  whatIfUnits,
+} from '../engine-service.js';
 import { isEngineError } from '../errors.js';
-import { splitReply, type ComputeReply, type ComputeRequest, type ComputeTask } from './compute-protocol.js';
+import { type ComputeReply, type ComputeRequest, type ComputeTask, splitReply } from './compute-protocol.js';
 
 /** A loaded version and, once needed, its travel model. */
 interface Version {
@@ -41,7 +52,13 @@ async function compute(v: Version, task: ComputeTask): Promise<unknown> {
   if (task.kind === 'unitOutline') return unitOutlineFromFiles(p, task.units, task.boundary);
   if (task.kind === 'meetings') {
     const { path, fileName, idProperty, nameProperty } = task.venues;
-    return meetingPlaces(p, await readVenues(path, fileName), idProperty, nameProperty, task.roads ? await roadGraph(task.roads) : undefined);
+    return meetingPlaces(
+      p,
+      await readVenues(path, fileName),
+      idProperty,
+      nameProperty,
+      task.roads ? await roadGraph(task.roads) : undefined,
+    );
   }
   // the model estimateResponse would build itself: workload-weighted atoms of this plan, on the
   // plan's roads when it names a roads dataset
@@ -52,7 +69,18 @@ async function compute(v: Version, task: ComputeTask): Promise<unknown> {
   const travel = v.travel;
   if (task.kind === 'response') {
     if (!task.staffing) return planResponse(p, requiredUnits(p), REQUIRED_OFFICERS_RULE, p.scores, undefined, travel);
-    return planResponse(p, allocatedOfficersOf(JSON.parse(task.staffing.json), p.plan.beatIds, p.scores.shifts.map((s) => s.id)), task.staffing.label, p.scores, undefined, travel);
+    return planResponse(
+      p,
+      allocatedOfficersOf(
+        JSON.parse(task.staffing.json),
+        p.plan.beatIds,
+        p.scores.shifts.map((s) => s.id),
+      ),
+      task.staffing.label,
+      p.scores,
+      undefined,
+      travel,
+    );
   }
   const { units, rule } = whatIfUnits(p, task.input);
   return planResponse(p, units, rule, p.scores, undefined, travel);

@@ -1,7 +1,17 @@
 /**
  * Messages between the job runner (main thread) and a job worker.
  */
-import type { ChangeCurveOptions, ContextInputs, IncidentReadOptions, ParentPlanInput, PlanFileOptions, RebalanceOptions, SimulationRunOptions, StaffFileOptions, WhatIfInput } from '../engine-service.js';
+import type {
+  ChangeCurveOptions,
+  ContextInputs,
+  IncidentReadOptions,
+  ParentPlanInput,
+  PlanFileOptions,
+  RebalanceOptions,
+  SimulationRunOptions,
+  StaffFileOptions,
+  WhatIfInput,
+} from '../engine-service.js';
 import type { RoadsFile } from './compute-protocol.js';
 
 /** What a worker is asked to do (its `workerData`). */

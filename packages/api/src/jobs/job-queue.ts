@@ -4,11 +4,11 @@
  * the shared {@link PgJobQueue} (any instance accepts, any `beatplan worker` computes).
  */
 import type { Logger } from 'pino';
-import type { JobRecord, Store } from '../store/store.js';
 import { PostgresStore } from '../store/postgres-store.js';
+import type { JobRecord, Store } from '../store/store.js';
 import type { JobTask } from './job-protocol.js';
 import type { ResultSpec } from './job-results.js';
-import { JobRunner, type JobEvent } from './job-runner.js';
+import { type JobEvent, JobRunner } from './job-runner.js';
 import { PgJobQueue, PgJobWorker } from './pg-queue.js';
 
 /** Accepting, following and cancelling jobs. */
@@ -45,7 +45,8 @@ export interface JobQueueOptions {
  */
 export async function openJobQueue(options: JobQueueOptions): Promise<JobQueue> {
   const { store, log, databaseUrl } = options;
-  if (!(store instanceof PostgresStore) || !databaseUrl) return new JobRunner({ store, log, concurrency: Math.max(1, options.concurrency) });
+  if (!(store instanceof PostgresStore) || !databaseUrl)
+    return new JobRunner({ store, log, concurrency: Math.max(1, options.concurrency) });
   const queue = await PgJobQueue.open({ store, connectionString: databaseUrl, log });
   if (options.concurrency <= 0) return queue;
   const worker = await PgJobWorker.start({ store, connectionString: databaseUrl, log, concurrency: options.concurrency });

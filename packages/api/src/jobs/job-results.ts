@@ -40,20 +40,35 @@ export type ResultSpec =
  * @throws ApiError `PRECONDITION_FAILED` when a rebalanced plan moved on while the job ran, `NOT_FOUND` when its plan is gone
  * @example const result = await storeJobResult(store, job, { kind: 'score' }, output);
  */
-export async function storeJobResult(store: Store, job: JobRecord, spec: ResultSpec, out: Record<string, unknown>): Promise<Record<string, unknown>> {
+export async function storeJobResult(
+  store: Store,
+  job: JobRecord,
+  spec: ResultSpec,
+  out: Record<string, unknown>,
+): Promise<Record<string, unknown>> {
   const by = job.createdBy ?? '';
   const blob = (doc: unknown) => store.putBlob(Buffer.from(JSON.stringify(doc), 'utf8'));
   switch (spec.kind) {
     case 'score': {
       const cellsBlob = await store.putBlob(Buffer.from(String(out.cellsCsv), 'utf8'));
-      return { resolution: out.resolution, cellCount: out.cellCount, ingest: out.ingest, score: out.score, timingsMs: out.timingsMs, cells: `/api/v1/scores/${job.id}/cells.csv`, cellsBlob };
+      return {
+        resolution: out.resolution,
+        cellCount: out.cellCount,
+        ingest: out.ingest,
+        score: out.score,
+        timingsMs: out.timingsMs,
+        cells: `/api/v1/scores/${job.id}/cells.csv`,
+        cellsBlob,
+      };
     }
     case 'plan': {
       const { body, beats, from } = spec;
       const s = out as unknown as SerializedPlan & { resolution: number; report?: unknown };
       const now = new Date().toISOString();
       const summary = lineageSummary(s.planJson);
-      const lineage = summary ? { ...summary, parent: { ...(summary.parent as object), planId: from?.planId ?? null, version: from?.version ?? null } } : undefined;
+      const lineage = summary
+        ? { ...summary, parent: { ...(summary.parent as object), planId: from?.planId ?? null, version: from?.version ?? null } }
+        : undefined;
       const p: PlanRecord = {
         id: randomUUID(),
         name: body.name ?? `plan ${now.slice(0, 16)}`,
@@ -71,7 +86,15 @@ export async function storeJobResult(store: Store, job: JobRecord, spec: ResultS
     case 'staff': {
       const id = randomUUID();
       const blobRef = await blob(out.staffing);
-      await store.insertStaffing({ id, planId: spec.planId, planVersion: spec.version, rosterDatasetId: spec.rosterId, blobRef, createdAt: new Date().toISOString(), createdBy: by });
+      await store.insertStaffing({
+        id,
+        planId: spec.planId,
+        planVersion: spec.version,
+        rosterDatasetId: spec.rosterId,
+        blobRef,
+        createdAt: new Date().toISOString(),
+        createdBy: by,
+      });
       return { staffingId: id, staffing: `/api/v1/plans/${spec.planId}/staffing/${id}` };
     }
     case 'rebalance': {
@@ -79,19 +102,48 @@ export async function storeJobResult(store: Store, job: JobRecord, spec: ResultS
       const now = await store.getPlan(spec.planId);
       if (!now) throw new ApiError('NOT_FOUND', `plan ${spec.planId} no longer exists`);
       // written from the version the job re-planned: refused (412) if the plan moved on meanwhile
-      const nv = await writePlanVersion(store, { ...now, currentVersion: spec.fromVersion }, 'rebalance', { fromVersion: spec.fromVersion, movedShare: s.report.movedShare, locked: s.report.locked }, s, by);
-      return { planId: spec.planId, version: nv.version, fromVersion: spec.fromVersion, movedShare: s.report.movedShare, plan: `/api/v1/plans/${spec.planId}`, warnings: reportWarnings(s.report) };
+      const nv = await writePlanVersion(
+        store,
+        { ...now, currentVersion: spec.fromVersion },
+        'rebalance',
+        { fromVersion: spec.fromVersion, movedShare: s.report.movedShare, locked: s.report.locked },
+        s,
+        by,
+      );
+      return {
+        planId: spec.planId,
+        version: nv.version,
+        fromVersion: spec.fromVersion,
+        movedShare: s.report.movedShare,
+        plan: `/api/v1/plans/${spec.planId}`,
+        warnings: reportWarnings(s.report),
+      };
     }
     case 'whatif': {
       const { planId, version, rosterId } = spec;
       const whatIfBlob = await blob({ planId, version, roster: rosterId, ...(out.whatIf as object) });
-      return { planId, version, infeasible: (out.whatIf as { infeasible: string | null }).infeasible, whatIf: `/api/v1/plans/${planId}/whatif/${job.id}`, whatIfBlob };
+      return {
+        planId,
+        version,
+        infeasible: (out.whatIf as { infeasible: string | null }).infeasible,
+        whatIf: `/api/v1/plans/${planId}/whatif/${job.id}`,
+        whatIfBlob,
+      };
     }
     case 'simulate': {
       const { planId, version, staffingId } = spec;
       const doc = out.simulation as { city?: unknown; mode?: string; warnings?: unknown };
       const simulationBlob = await blob({ planId, version, staffing: staffingId, ...doc });
-      return { planId, version, staffing: staffingId, mode: doc.mode, city: doc.city, warnings: doc.warnings, simulation: `/api/v1/plans/${planId}/simulations/${job.id}`, simulationBlob };
+      return {
+        planId,
+        version,
+        staffing: staffingId,
+        mode: doc.mode,
+        city: doc.city,
+        warnings: doc.warnings,
+        simulation: `/api/v1/plans/${planId}/simulations/${job.id}`,
+        simulationBlob,
+      };
     }
     case 'changecurve':
       return { planId: spec.planId, version: spec.version, curve: out.curve };
@@ -110,7 +162,9 @@ export function reportWarnings(report: unknown): string[] {
 }
 
 /** The terminal fields a finished job gets. */
-export type JobOutcome = { status: 'succeeded'; progress: 1; result: Record<string, unknown> } | { status: 'failed'; error: { code: string; detail: string } };
+export type JobOutcome =
+  | { status: 'succeeded'; progress: 1; result: Record<string, unknown> }
+  | { status: 'failed'; error: { code: string; detail: string } };
 
 /**
  * What a job ends as, given its worker thread's last message: the engine's refusal as it

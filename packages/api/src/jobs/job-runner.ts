@@ -2,8 +2,9 @@
  * Runs jobs off the request thread in worker threads: queueing, progress (stored and pushed
  * to listeners), cancellation (worker terminate), and persistence of results.
  */
-import { EventEmitter } from 'node:events';
+
 import { randomUUID } from 'node:crypto';
+import { EventEmitter } from 'node:events';
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
@@ -41,7 +42,11 @@ export function spawnJobWorker(task: JobTask): Worker {
   if (!fromSource) return new Worker(new URL('./job-worker.js', import.meta.url), { workerData: task });
   const entry = new URL('./job-worker.ts', import.meta.url).href;
   // require.resolve gives tsx's CommonJS build of the API; its ES module twin sits beside it.
-  const tsxApi = pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api').replace(/\.cjs$/, '.mjs')).href;
+  const tsxApi = pathToFileURL(
+    createRequire(import.meta.url)
+      .resolve('tsx/esm/api')
+      .replace(/\.cjs$/, '.mjs'),
+  ).href;
   const bootstrap = `import(${JSON.stringify(tsxApi)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); });`;
   return new Worker(bootstrap, { eval: true, workerData: task, execArgv: ['--conditions=source'] });
 }
@@ -172,7 +177,8 @@ export class JobRunner {
             await this.store.updateJob(job.id, { progress: m.fraction, stage: m.stage });
           }
           const current = await this.store.getJob(job.id);
-          if (current) this.events.emit(job.id, { type: 'progress', job: { ...current, progress: m.fraction, stage: m.stage } } satisfies JobEvent);
+          if (current)
+            this.events.emit(job.id, { type: 'progress', job: { ...current, progress: m.fraction, stage: m.stage } } satisfies JobEvent);
         } else {
           const outcome = await finishComputed(this.store, this.log, job.id, spec, m);
           if (outcome) await settle(outcome);
@@ -189,7 +195,10 @@ export class JobRunner {
     });
   }
 
-  private async finish(jobId: string, patch: { status: JobRecord['status']; progress?: number; error?: JobRecord['error']; result?: JobRecord['result'] }): Promise<void> {
+  private async finish(
+    jobId: string,
+    patch: { status: JobRecord['status']; progress?: number; error?: JobRecord['error']; result?: JobRecord['result'] },
+  ): Promise<void> {
     await this.store.updateJob(jobId, { ...patch, finishedAt: new Date().toISOString() });
     await this.emit(jobId, 'status');
   }

@@ -3,7 +3,16 @@
  * progress, then the result or the error. Started by the job runner; never imported.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { buildContext, changeCurveOfPlan, contextCellsCsv, planOnFiles, rebalancePlan, simulateFromFiles, staffPlanFromFiles, whatIfFromFiles } from '../engine-service.js';
+import {
+  buildContext,
+  changeCurveOfPlan,
+  contextCellsCsv,
+  planOnFiles,
+  rebalancePlan,
+  simulateFromFiles,
+  staffPlanFromFiles,
+  whatIfFromFiles,
+} from '../engine-service.js';
 import { isEngineError } from '../errors.js';
 import type { JobTask, WorkerMessage } from './job-protocol.js';
 import { lowerThreadPriority } from './thread-priority.js';
@@ -25,7 +34,8 @@ async function run(task: JobTask): Promise<Record<string, unknown>> {
   if (task.kind === 'rebalance') return { ...rebalancePlan(task.planJson, task.options, onProgress) };
   if (task.kind === 'changecurve') return { curve: changeCurveOfPlan(task.planJson, task.options, onProgress) };
   if (task.kind === 'whatif') return { whatIf: await whatIfFromFiles(task.planJson, task.roster, task.scenario, onProgress, task.options) };
-  if (task.kind === 'simulate') return { simulation: await simulateFromFiles(task.planJson, task.staffing, task.incidents, task.options, onProgress, task.roads) };
+  if (task.kind === 'simulate')
+    return { simulation: await simulateFromFiles(task.planJson, task.staffing, task.incidents, task.options, onProgress, task.roads) };
   const ctx = await buildContext(task.inputs, onProgress);
   const base = {
     resolution: ctx.grid.resolution,

@@ -25,7 +25,7 @@ import { basename } from 'node:path';
 import pg from 'pg';
 import { PgBoss } from 'pg-boss';
 import type { Logger } from 'pino';
-import { SHARED_QUEUE_OWNER, type PostgresStore } from '../store/postgres-store.js';
+import { type PostgresStore, SHARED_QUEUE_OWNER } from '../store/postgres-store.js';
 import type { JobRecord } from '../store/store.js';
 import type { JobTask, WorkerMessage } from './job-protocol.js';
 import type { JobQueue } from './job-queue.js';
@@ -245,7 +245,11 @@ export class PgJobQueue implements JobQueue {
     try {
       await this.boss.send(JOB_QUEUE, data as unknown as object, { id: job.id });
     } catch (err) {
-      await store.updateJob(job.id, { status: 'failed', error: { code: 'INTERNAL', detail: 'the job could not be queued' }, finishedAt: new Date().toISOString() });
+      await store.updateJob(job.id, {
+        status: 'failed',
+        error: { code: 'INTERNAL', detail: 'the job could not be queued' },
+        finishedAt: new Date().toISOString(),
+      });
       throw err;
     }
     return job;
@@ -263,7 +267,11 @@ export class PgJobQueue implements JobQueue {
     const job = await store.getJob(jobId);
     if (!job || (job.status !== 'queued' && job.status !== 'running')) return job;
     await this.boss.cancel(JOB_QUEUE, jobId).catch(() => undefined);
-    await store.updateJob(jobId, { status: 'cancelled', error: { code: 'CANCELLED', detail: 'cancelled on request' }, finishedAt: new Date().toISOString() });
+    await store.updateJob(jobId, {
+      status: 'cancelled',
+      error: { code: 'CANCELLED', detail: 'cancelled on request' },
+      finishedAt: new Date().toISOString(),
+    });
     await notify(store, { jobId, type: 'cancel' });
     await notify(store, { jobId, type: 'status' });
     return store.getJob(jobId);

@@ -14,13 +14,13 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { demoIncidents } from '../../../../test/support/demo-data.js';
 import { createToken } from '../auth.js';
 import { PostgresStore } from '../store/postgres-store.js';
 import { createTestDatabase, dropTestDatabase, incidentsCsv, removeDir, squareBoundary } from '../testing/harness.js';
-import { spawnServer, type SpawnedServer } from '../testing/spawn-server.js';
+import { type SpawnedServer, spawnServer } from '../testing/spawn-server.js';
 import { spawnWorker as startWorker, type SpawnedWorker as Worker } from '../testing/spawn-worker.js';
 import { readSse } from '../testing/sse.js';
-import { demoIncidents } from '../../../../test/support/demo-data.js';
 
 const ROOT = join(import.meta.dirname, '../../../..');
 const DEMO = join(ROOT, 'data/demo');
@@ -29,7 +29,7 @@ const sleep = (ms: number) => new Promise((ok) => setTimeout(ok, ms));
 
 describe('shared job queue: two instances, two workers', () => {
   let db: { name: string; url: string };
-  let dirs: string[] = [];
+  const dirs: string[] = [];
   let a: SpawnedServer;
   let b: SpawnedServer;
   let workers: Worker[] = [];
@@ -89,7 +89,10 @@ describe('shared job queue: two instances, two workers', () => {
       return r.body.id as string;
     };
     // the demo city with its first 20,000 incidents (of 200,000): the protocol is the point
-    inputs = { boundary: await up('boundary', readFileSync(join(DEMO, 'boundary.geojson'), 'utf8'), 'application/geo+json'), incidents: await up('incidents', await demoIncidents(20_000), 'text/csv') };
+    inputs = {
+      boundary: await up('boundary', readFileSync(join(DEMO, 'boundary.geojson'), 'utf8'), 'application/geo+json'),
+      incidents: await up('incidents', await demoIncidents(20_000), 'text/csv'),
+    };
     lap('2 instances and 2 workers up');
   }, 180_000);
 
@@ -107,16 +110,20 @@ describe('shared job queue: two instances, two workers', () => {
     const id = r.body.id as string;
     const events: string[] = [];
     let cancelled = false;
-    const sse = readSse(`${b.url}/api/v1/jobs/${id}/events`, { Authorization: `Bearer ${token}` }, {
-      onEvent: async (e) => {
-        events.push(`${e.event}:${String(e.data.status)}`);
-        if (e.event === 'progress' && !cancelled) {
-          cancelled = true;
-          const c = await api(b.url, 'POST', `/jobs/${id}/cancel`);
-          expect(c.body.status).toBe('cancelled');
-        }
+    const sse = readSse(
+      `${b.url}/api/v1/jobs/${id}/events`,
+      { Authorization: `Bearer ${token}` },
+      {
+        onEvent: async (e) => {
+          events.push(`${e.event}:${String(e.data.status)}`);
+          if (e.event === 'progress' && !cancelled) {
+            cancelled = true;
+            const c = await api(b.url, 'POST', `/jobs/${id}/cancel`);
+            expect(c.body.status).toBe('cancelled');
+          }
+        },
       },
-    });
+    );
     const { events: got } = await sse;
     expect(got.some((e) => e.event === 'progress')).toBe(true);
     expect(got.at(-1)).toMatchObject({ event: 'done', data: { status: 'cancelled', error: { code: 'CANCELLED' } } });
@@ -161,7 +168,8 @@ describe('shared job queue: two instances, two workers', () => {
 
   it('20 alternatives finish across both workers, every plan stored once', async () => {
     // a small square city, so that 20 plans take seconds each
-    const boundary = (await api(b.url, 'POST', '/datasets/boundary', JSON.stringify(squareBoundary()), 'application/geo+json')).body.id as string;
+    const boundary = (await api(b.url, 'POST', '/datasets/boundary', JSON.stringify(squareBoundary()), 'application/geo+json')).body
+      .id as string;
     const incidents = (await api(b.url, 'POST', '/datasets/incidents', incidentsCsv(300, 3), 'text/csv')).body.id as string;
     const parent = await api(b.url, 'POST', '/plans', { boundary, incidents, beats: 3, resolution: 8, seed: 1 });
     const parentJob = await waitJob(b.url, parent.body.id as string);

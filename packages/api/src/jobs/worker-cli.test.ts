@@ -2,8 +2,9 @@
  * `beatplan worker` refuses what it cannot run, by name and with exit 2, through the `beatplan`
  * dispatcher as typed (the multi-process runs are in `shared-queue.pg.test.ts`).
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+
 import { runCli } from '@beatplan/engine/cli';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
 describe('beatplan worker: bad flags exit 2', () => {
   const saved = process.env.BEATPLAN_DATABASE_URL;
@@ -26,10 +27,16 @@ describe('beatplan worker: bad flags exit 2', () => {
   });
 
   it('--concurrency outside 1-16, an unknown flag, a URL that is not PostgreSQL', async () => {
-    expect(await run(['--database', 'postgres://x@127.0.0.1:1/x', '--concurrency', '0'])).toMatchObject({ code: 2, err: expect.stringMatching(/--concurrency must be an integer 1-16, got "0"/) });
+    expect(await run(['--database', 'postgres://x@127.0.0.1:1/x', '--concurrency', '0'])).toMatchObject({
+      code: 2,
+      err: expect.stringMatching(/--concurrency must be an integer 1-16, got "0"/),
+    });
     expect(await run(['--database', 'postgres://x@127.0.0.1:1/x', '--concurrency', 'two'])).toMatchObject({ code: 2 });
     expect(await run(['--databse', 'postgres://x'])).toMatchObject({ code: 2, err: expect.stringMatching(/databse/) });
-    expect(await run(['--database', 'mysql://x'])).toMatchObject({ code: 2, err: expect.stringMatching(/BAD_INPUT: invalid configuration: databaseUrl .*postgres:\/\//) });
+    expect(await run(['--database', 'mysql://x'])).toMatchObject({
+      code: 2,
+      err: expect.stringMatching(/BAD_INPUT: invalid configuration: databaseUrl .*postgres:\/\//),
+    });
   });
 });
 
@@ -44,14 +51,29 @@ describe('the API commands parse their flags with the engine option tables (one 
     const token = process.env.BEATPLAN_TOKEN;
     delete process.env.BEATPLAN_TOKEN;
     try {
-      expect(await run(['alternatives', '--plan', 'p', '--token', 't'])).toMatchObject({ code: 2, err: expect.stringMatching(/needs --api URL.*field "--api"/) });
-      expect(await run(['alternatives', '--api', 'http://127.0.0.1:1', '--token', 't'])).toMatchObject({ code: 2, err: expect.stringMatching(/field "--plan"/) });
-      expect(await run(['alternatives', '--api', 'http://127.0.0.1:1', '--plan', 'p', '--count'])).toMatchObject({ code: 2, err: expect.stringMatching(/--count/) });
+      expect(await run(['alternatives', '--plan', 'p', '--token', 't'])).toMatchObject({
+        code: 2,
+        err: expect.stringMatching(/needs --api URL.*field "--api"/),
+      });
+      expect(await run(['alternatives', '--api', 'http://127.0.0.1:1', '--token', 't'])).toMatchObject({
+        code: 2,
+        err: expect.stringMatching(/field "--plan"/),
+      });
+      expect(await run(['alternatives', '--api', 'http://127.0.0.1:1', '--plan', 'p', '--count'])).toMatchObject({
+        code: 2,
+        err: expect.stringMatching(/--count/),
+      });
     } finally {
       if (token !== undefined) process.env.BEATPLAN_TOKEN = token;
     }
-    expect(await run(['token', 'create', '--role', 'emperor'])).toMatchObject({ code: 2, err: expect.stringMatching(/--role must be one of viewer, analyst, commander, admin/) });
-    expect(await run(['serve', '--port', 'eighty'])).toMatchObject({ code: 2, err: expect.stringMatching(/BAD_INPUT: invalid configuration: port/) });
+    expect(await run(['token', 'create', '--role', 'emperor'])).toMatchObject({
+      code: 2,
+      err: expect.stringMatching(/--role must be one of viewer, analyst, commander, admin/),
+    });
+    expect(await run(['serve', '--port', 'eighty'])).toMatchObject({
+      code: 2,
+      err: expect.stringMatching(/BAD_INPUT: invalid configuration: port/),
+    });
     expect(await run(['serve', '--demo'])).toMatchObject({ code: 2, err: expect.stringMatching(/--demo/) });
   });
 });

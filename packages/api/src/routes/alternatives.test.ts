@@ -6,11 +6,16 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { alternativesCommand } from '../cli.js';
-import { createPlan, listenOnLoopback, startHarness, uploadBasics, waitForJob, type Harness } from '../testing/harness.js';
-import { paretoSet, type AlternativeRow } from './alternatives.js';
+import { createPlan, type Harness, listenOnLoopback, startHarness, uploadBasics, waitForJob } from '../testing/harness.js';
+import { type AlternativeRow, paretoSet } from './alternatives.js';
 
 type Figures = Pick<AlternativeRow, 'maxOverMean' | 'polsbyPopperMean' | 'movedWorkloadShare' | 'meanResponseMinutes'>;
-const costs = (r: Figures) => [r.maxOverMean ?? Infinity, r.polsbyPopperMean === null ? Infinity : -r.polsbyPopperMean, r.movedWorkloadShare ?? Infinity, r.meanResponseMinutes ?? Infinity];
+const costs = (r: Figures) => [
+  r.maxOverMean ?? Infinity,
+  r.polsbyPopperMean === null ? Infinity : -r.polsbyPopperMean,
+  r.movedWorkloadShare ?? Infinity,
+  r.meanResponseMinutes ?? Infinity,
+];
 const dominates = (a: Figures, b: Figures) => {
   const ca = costs(a);
   const cb = costs(b);
@@ -18,7 +23,10 @@ const dominates = (a: Figures, b: Figures) => {
 };
 
 describe('paretoSet', () => {
-  const figure = fc.option(fc.integer({ min: 0, max: 5 }).map((x) => x / 5), { nil: null });
+  const figure = fc.option(
+    fc.integer({ min: 0, max: 5 }).map((x) => x / 5),
+    { nil: null },
+  );
   const row = fc.record({ maxOverMean: figure, polsbyPopperMean: figure, movedWorkloadShare: figure, meanResponseMinutes: figure });
 
   it('keeps exactly the rows no other row dominates', () => {
@@ -87,7 +95,10 @@ describe('POST /plans/{id}/alternatives', () => {
       let out = '';
       let err = '';
       const io = { stdout: { write: (x: string) => (out += x) }, stderr: { write: (x: string) => (err += x) } };
-      const code = await alternativesCommand(['--api', server.base, '--plan', parentId, '--token', h.tokens.analyst, '--count', '2', '--seed', '5', '--strict'], io);
+      const code = await alternativesCommand(
+        ['--api', server.base, '--plan', parentId, '--token', h.tokens.analyst, '--count', '2', '--seed', '5', '--strict'],
+        io,
+      );
       expect(err).toMatch(/^alternatives [0-9a-f-]{36}: 2 jobs\n$/);
       expect(code).toBe(0);
       const lines = out.trim().split('\n');
@@ -96,7 +107,12 @@ describe('POST /plans/{id}/alternatives', () => {
       expect(lines[2]).toMatch(/^[* ] compact\s+6\s+succeeded/);
       expect(lines.slice(1, 3).some((l) => l.startsWith('*'))).toBe(true);
       // a plan that does not exist: the API's refusal, exit 2
-      expect(await alternativesCommand(['--api', server.base, '--plan', '00000000-0000-4000-8000-000000000000', '--token', h.tokens.analyst], io)).toBe(2);
+      expect(
+        await alternativesCommand(
+          ['--api', server.base, '--plan', '00000000-0000-4000-8000-000000000000', '--token', h.tokens.analyst],
+          io,
+        ),
+      ).toBe(2);
     } finally {
       await server.close();
     }
@@ -107,19 +123,32 @@ describe('POST /plans/{id}/alternatives', () => {
     expect(r.status).toBe(202);
     const jobId = r.body.members[0].jobId as string;
     expect((await h.http.post(`/api/v1/jobs/${jobId}/cancel`).set(h.auth('analyst'))).body.status).toBe('cancelled');
-    const as = async (role: 'viewer' | 'analyst') => (await h.http.get(`/api/v1/plans/${parentId}/alternatives/${r.body.id}`).set(h.auth(role))).body.rows[0];
-    expect(await as('analyst')).toMatchObject({ status: 'cancelled', planId: null, error: { code: 'CANCELLED', detail: 'cancelled on request' } });
+    const as = async (role: 'viewer' | 'analyst') =>
+      (await h.http.get(`/api/v1/plans/${parentId}/alternatives/${r.body.id}`).set(h.auth(role))).body.rows[0];
+    expect(await as('analyst')).toMatchObject({
+      status: 'cancelled',
+      planId: null,
+      error: { code: 'CANCELLED', detail: 'cancelled on request' },
+    });
     expect((await as('viewer')).error).toEqual({ code: 'CANCELLED', detail: 'details need the analyst role' });
     const list = await h.http.get(`/api/v1/plans/${parentId}/alternatives`).set(h.auth('viewer'));
     expect(list.status).toBe(200);
     expect(list.body.items.map((x: { id: string }) => x.id)).toContain(r.body.id);
-    expect(list.body.items.find((x: { id: string }) => x.id === r.body.id)).toMatchObject({ planId: parentId, members: [{ jobId, profile: 'balance', seed: 40 }] });
+    expect(list.body.items.find((x: { id: string }) => x.id === r.body.id)).toMatchObject({
+      planId: parentId,
+      members: [{ jobId, profile: 'balance', seed: 40 }],
+    });
     expect(list.body.items[0]).not.toHaveProperty('createdBy');
   });
 
   it('unknown plans and sets are 404; a viewer may not start alternatives', async () => {
     expect((await h.http.post(`/api/v1/plans/${parentId}/alternatives`).set(h.auth('viewer')).send({ count: 1 })).status).toBe(403);
-    expect((await h.http.post('/api/v1/plans/00000000-0000-4000-8000-000000000000/alternatives').set(h.auth('analyst')).send({ count: 1 })).status).toBe(404);
-    expect((await h.http.get(`/api/v1/plans/${parentId}/alternatives/00000000-0000-4000-8000-000000000000`).set(h.auth('viewer'))).status).toBe(404);
+    expect(
+      (await h.http.post('/api/v1/plans/00000000-0000-4000-8000-000000000000/alternatives').set(h.auth('analyst')).send({ count: 1 }))
+        .status,
+    ).toBe(404);
+    expect(
+      (await h.http.get(`/api/v1/plans/${parentId}/alternatives/00000000-0000-4000-8000-000000000000`).set(h.auth('viewer'))).status,
+    ).toBe(404);
   });
 });

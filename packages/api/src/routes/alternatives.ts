@@ -7,7 +7,7 @@
  * Every alternative is an ordinary plan (stored once, by its job), so the map opens any of them.
  */
 import { randomUUID } from 'node:crypto';
-import { planFromJson, planChange, evaluatePlan, type PlanMetrics } from '@beatplan/engine';
+import { evaluatePlan, type PlanMetrics, planChange, planFromJson } from '@beatplan/engine';
 import { z } from 'zod';
 import type { AppContext } from '../app-context.js';
 import type { Principal } from '../auth.js';
@@ -15,7 +15,7 @@ import type { LoadedPlan } from '../engine-service.js';
 import { ApiError } from '../errors.js';
 import type { RouteTable } from '../http.js';
 import { PlanAccess } from '../plan-access.js';
-import { ContextInputSchema, IdSchema, PlanRequestSchema, type PlanRequest } from '../schemas.js';
+import { ContextInputSchema, IdSchema, type PlanRequest, PlanRequestSchema } from '../schemas.js';
 import type { AlternativeSetRecord, JobRecord } from '../store/store.js';
 import { jobDto } from './jobs.js';
 
@@ -38,12 +38,17 @@ const PROFILE_NAMES = Object.keys(ALTERNATIVE_PROFILES) as [AlternativeProfile, 
 /** `POST /plans/{id}/alternatives`. */
 export const AlternativesRequestSchema = z.object({
   count: z.number().int().min(1).max(50).default(6).meta({ description: 'Number of alternatives (jobs), 1-50' }),
-  seed: z.number().int().min(0).max(1_000_000).default(1).meta({ description: 'Seed of the first alternative; alternative i uses seed + i' }),
-  profiles: z
-    .array(z.enum(PROFILE_NAMES))
-    .min(1)
-    .default(PROFILE_NAMES)
-    .meta({ description: 'Objective profiles, used in turn: balance (±1% band), compact (cut edges 5× weight), change (start from the parent, moves 4× costlier), blend (defaults)' }),
+  seed: z
+    .number()
+    .int()
+    .min(0)
+    .max(1_000_000)
+    .default(1)
+    .meta({ description: 'Seed of the first alternative; alternative i uses seed + i' }),
+  profiles: z.array(z.enum(PROFILE_NAMES)).min(1).default(PROFILE_NAMES).meta({
+    description:
+      'Objective profiles, used in turn: balance (±1% band), compact (cut edges 5× weight), change (start from the parent, moves 4× costlier), blend (defaults)',
+  }),
   timeLimitMs: z.number().int().positive().max(3_600_000).optional(),
 });
 
@@ -76,19 +81,35 @@ export interface AlternativeRow {
  * parent's ÷ Σ workload of cells assigned in either (`planChange` on beat ids).
  * @throws BeatplanError `PLAN_GRID_MISMATCH` when the alternative is not on the parent's grid
  */
-export function alternativeFigures(parent: LoadedPlan, altJson: string, tolerance?: number): Pick<AlternativeRow, 'maxOverMean' | 'polsbyPopperMean' | 'movedWorkloadShare'> {
+export function alternativeFigures(
+  parent: LoadedPlan,
+  altJson: string,
+  tolerance?: number,
+): Pick<AlternativeRow, 'maxOverMean' | 'polsbyPopperMean' | 'movedWorkloadShare'> {
   const alt = planFromJson(JSON.parse(altJson), parent.grid).plan;
   const metrics: PlanMetrics = evaluatePlan(parent.grid, alt, parent.scores, tolerance !== undefined ? { tolerance } : {});
   // the same beat id → the same number on both sides, so planChange compares ids
   const number = new Map<string, number>();
-  const ids = (plan: typeof alt) => Int32Array.from(plan.beatOfCell, (b) => (b < 0 ? -1 : number.get(plan.beatIds[b]!) ?? number.set(plan.beatIds[b]!, number.size).get(plan.beatIds[b]!)!));
+  const ids = (plan: typeof alt) =>
+    Int32Array.from(plan.beatOfCell, (b) =>
+      b < 0 ? -1 : (number.get(plan.beatIds[b]!) ?? number.set(plan.beatIds[b]!, number.size).get(plan.beatIds[b]!)!),
+    );
   const change = planChange(ids(parent.plan), ids(alt), parent.scores.workloadHours);
-  return { maxOverMean: metrics.workload.maxOverMean, polsbyPopperMean: metrics.compactness.polsbyPopperMean, movedWorkloadShare: change.movedWorkloadShare };
+  return {
+    maxOverMean: metrics.workload.maxOverMean,
+    polsbyPopperMean: metrics.compactness.polsbyPopperMean,
+    movedWorkloadShare: change.movedWorkloadShare,
+  };
 }
 
 /** The four figures of a row as costs (lower is better); null (unknown) counts as worst. */
 function costs(r: Pick<AlternativeRow, 'maxOverMean' | 'polsbyPopperMean' | 'movedWorkloadShare' | 'meanResponseMinutes'>): number[] {
-  return [r.maxOverMean ?? Infinity, r.polsbyPopperMean === null ? Infinity : -r.polsbyPopperMean, r.movedWorkloadShare ?? Infinity, r.meanResponseMinutes ?? Infinity];
+  return [
+    r.maxOverMean ?? Infinity,
+    r.polsbyPopperMean === null ? Infinity : -r.polsbyPopperMean,
+    r.movedWorkloadShare ?? Infinity,
+    r.meanResponseMinutes ?? Infinity,
+  ];
 }
 
 /**
@@ -97,7 +118,9 @@ function costs(r: Pick<AlternativeRow, 'maxOverMean' | 'polsbyPopperMean' | 'mov
  * strictly better on one). Equal rows are all kept.
  * @example paretoSet([{ maxOverMean: 1.01, polsbyPopperMean: 0.4, movedWorkloadShare: 0.2, meanResponseMinutes: 9 }]) // [0]
  */
-export function paretoSet(rows: ReadonlyArray<Pick<AlternativeRow, 'maxOverMean' | 'polsbyPopperMean' | 'movedWorkloadShare' | 'meanResponseMinutes'>>): number[] {
+export function paretoSet(
+  rows: ReadonlyArray<Pick<AlternativeRow, 'maxOverMean' | 'polsbyPopperMean' | 'movedWorkloadShare' | 'meanResponseMinutes'>>,
+): number[] {
   const c = rows.map(costs);
   const dominates = (a: number[], b: number[]) => a.every((x, k) => x <= b[k]!) && a.some((x, k) => x < b[k]!);
   return c.flatMap((ci, i) => (c.some((cj, j) => j !== i && dominates(cj, ci)) ? [] : [i]));
@@ -137,7 +160,11 @@ const SetParams = z.object({ id: IdSchema, setId: IdSchema });
  * Registers the alternatives routes. `submitPlan` is the planning job of `POST /plans`
  * (`planRoutes`' return), so an alternative is planned and stored exactly as any plan.
  */
-export function alternativeRoutes(t: RouteTable, ctx: AppContext, submitPlan: (body: PlanRequest, principal: Principal) => Promise<JobRecord>): void {
+export function alternativeRoutes(
+  t: RouteTable,
+  ctx: AppContext,
+  submitPlan: (body: PlanRequest, principal: Principal) => Promise<JobRecord>,
+): void {
   const { store } = ctx;
   const access = new PlanAccess(ctx);
 
@@ -147,21 +174,50 @@ export function alternativeRoutes(t: RouteTable, ctx: AppContext, submitPlan: (b
     operationId: 'createPlanAlternatives',
     summary: 'Plan N alternatives of a plan (N jobs) for comparison',
     description:
-      'Each alternative re-plans the plan\'s inputs with the same beat count, `from` this plan (its beat ids inherited), with seed `seed + i` and the objective profile `profiles[i mod P]`. The jobs run on whichever workers take them. Compare them with GET /plans/{id}/alternatives/{setId}.',
+      "Each alternative re-plans the plan's inputs with the same beat count, `from` this plan (its beat ids inherited), with seed `seed + i` and the objective profile `profiles[i mod P]`. The jobs run on whichever workers take them. Compare them with GET /plans/{id}/alternatives/{setId}.",
     tag: 'plans',
     role: 'analyst',
     params: z.object({ id: IdSchema }),
     body: AlternativesRequestSchema,
-    responses: { 202: { description: 'The set of alternatives (their jobs)', schema: AlternativeSetSchema, headers: { Location: 'URL of the comparison' } } },
+    responses: {
+      202: {
+        description: 'The set of alternatives (their jobs)',
+        schema: AlternativeSetSchema,
+        headers: { Location: 'URL of the comparison' },
+      },
+    },
     handler: async ({ res, params, body, principal }) => {
       const parent = await access.getPlan(params.id);
-      const inputs = ContextInputSchema.parse(Object.fromEntries(Object.keys(ContextInputSchema.shape).filter((k) => (parent.inputs as Record<string, unknown>)[k] !== undefined).map((k) => [k, (parent.inputs as Record<string, unknown>)[k]])));
-      const set: AlternativeSetRecord = { id: randomUUID(), planId: parent.id, parentVersion: parent.currentVersion, members: [], createdAt: new Date().toISOString(), createdBy: principal.tokenId };
+      const inputs = ContextInputSchema.parse(
+        Object.fromEntries(
+          Object.keys(ContextInputSchema.shape)
+            .filter((k) => (parent.inputs as Record<string, unknown>)[k] !== undefined)
+            .map((k) => [k, (parent.inputs as Record<string, unknown>)[k]]),
+        ),
+      );
+      const set: AlternativeSetRecord = {
+        id: randomUUID(),
+        planId: parent.id,
+        parentVersion: parent.currentVersion,
+        members: [],
+        createdAt: new Date().toISOString(),
+        createdBy: principal.tokenId,
+      };
       for (let i = 0; i < body.count; i++) {
         const profile = body.profiles[i % body.profiles.length]!;
         const seed = body.seed + i;
-        const options = { ...ALTERNATIVE_PROFILES[profile], seed, ...(body.timeLimitMs !== undefined ? { timeLimitMs: body.timeLimitMs } : {}) };
-        const request = PlanRequestSchema.parse({ ...inputs, ...options, from: parent.id, fromVersion: parent.currentVersion, name: `${parent.name} · alternative ${i + 1} (${profile}, seed ${seed})` });
+        const options = {
+          ...ALTERNATIVE_PROFILES[profile],
+          seed,
+          ...(body.timeLimitMs !== undefined ? { timeLimitMs: body.timeLimitMs } : {}),
+        };
+        const request = PlanRequestSchema.parse({
+          ...inputs,
+          ...options,
+          from: parent.id,
+          fromVersion: parent.currentVersion,
+          name: `${parent.name} · alternative ${i + 1} (${profile}, seed ${seed})`,
+        });
         const job = await submitPlan(request, principal);
         set.members.push({ jobId: job.id, profile, seed, options });
       }
@@ -205,19 +261,37 @@ export function alternativeRoutes(t: RouteTable, ctx: AppContext, submitPlan: (b
       const parentVersion = await access.getVersion(parent, set.parentVersion);
       // a viewer's figures come from pooled cell values (public-view.ts); no response figures
       const publicK = principal.role === 'viewer' ? ctx.config.privacyK : undefined;
-      const parentLoaded = publicK === undefined ? (await access.loadPlan(parent, parentVersion)).loaded : (await access.publicView(parent, parentVersion, publicK)).loaded;
+      const parentLoaded =
+        publicK === undefined
+          ? (await access.loadPlan(parent, parentVersion)).loaded
+          : (await access.publicView(parent, parentVersion, publicK)).loaded;
       const rows: AlternativeRow[] = [];
       for (const m of set.members) {
         const job = await store.getJob(m.jobId);
         const planId = job?.status === 'succeeded' ? String((job.result as { planId?: string } | null)?.planId ?? '') || null : null;
         // a viewer sees an error's code only (the detail may quote incident-derived figures), as on GET /jobs/{id}
         const error = job ? jobDto(job, publicK !== undefined).error : null;
-        const row: AlternativeRow = { jobId: m.jobId, profile: m.profile, seed: m.seed, status: job?.status ?? 'failed', error, planId, maxOverMean: null, polsbyPopperMean: null, movedWorkloadShare: null, meanResponseMinutes: null, pareto: false };
+        const row: AlternativeRow = {
+          jobId: m.jobId,
+          profile: m.profile,
+          seed: m.seed,
+          status: job?.status ?? 'failed',
+          error,
+          planId,
+          maxOverMean: null,
+          polsbyPopperMean: null,
+          movedWorkloadShare: null,
+          meanResponseMinutes: null,
+          pareto: false,
+        };
         if (planId) {
           const p = await access.getPlan(planId);
           const v = await access.getVersion(p, 1);
           const json = (await store.getBlob(v.planBlobRef)).toString('utf8');
-          Object.assign(row, alternativeFigures(parentLoaded, json, typeof m.options.tolerance === 'number' ? m.options.tolerance : undefined));
+          Object.assign(
+            row,
+            alternativeFigures(parentLoaded, json, typeof m.options.tolerance === 'number' ? m.options.tolerance : undefined),
+          );
           if (publicK === undefined) {
             try {
               row.meanResponseMinutes = (await access.response(p, 1, undefined)).city.meanResponseMinutes;

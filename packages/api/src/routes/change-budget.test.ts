@@ -5,7 +5,7 @@
  * point at budget 0 carries the same reason (`budgetExceeded`).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPlan, removeDir, startHarness, uploadBasics, waitForJob, BOX, type Harness } from '../testing/harness.js';
+import { BOX, createPlan, type Harness, removeDir, startHarness, uploadBasics, waitForJob } from '../testing/harness.js';
 
 let h: Harness;
 let parentId: string;
@@ -16,7 +16,15 @@ beforeAll(async () => {
   // four vertical strips; beat A holds strips 1 and 3, so it is in two pieces
   const { west: w, south: s, east: e, north: n } = BOX;
   const x = [0, 1, 2, 3, 4].map((k) => w + ((e - w) * k) / 4);
-  const strip = (k: number) => [[[x[k]!, s], [x[k + 1]!, s], [x[k + 1]!, n], [x[k]!, n], [x[k]!, s]]];
+  const strip = (k: number) => [
+    [
+      [x[k]!, s],
+      [x[k + 1]!, s],
+      [x[k + 1]!, n],
+      [x[k]!, n],
+      [x[k]!, s],
+    ],
+  ];
   const beats = {
     type: 'FeatureCollection',
     features: [
@@ -25,7 +33,11 @@ beforeAll(async () => {
       { type: 'Feature', properties: { beat: 'C' }, geometry: { type: 'Polygon', coordinates: strip(3) } },
     ],
   };
-  const up = await h.http.post('/api/v1/datasets/beats?idField=beat').set(h.auth('analyst')).set('Content-Type', 'application/geo+json').send(JSON.stringify(beats));
+  const up = await h.http
+    .post('/api/v1/datasets/beats?idField=beat')
+    .set(h.auth('analyst'))
+    .set('Content-Type', 'application/geo+json')
+    .send(JSON.stringify(beats));
   expect(up.status, JSON.stringify(up.body)).toBe(201);
   parentId = await createPlan(h, { ...data, method: 'import', existing: up.body.id, resolution: 9 });
 });
@@ -36,7 +48,10 @@ afterAll(async () => {
 
 describe('change budget exceeded, through the API', () => {
   it('re-plan with maxChange 0 from a split beat: the job result warns, naming the mended beat', async () => {
-    const r = await h.http.post(`/api/v1/plans/${parentId}/replan`).set(h.auth('analyst')).send({ maxChange: 0, seed: 1, startFromExisting: true });
+    const r = await h.http
+      .post(`/api/v1/plans/${parentId}/replan`)
+      .set(h.auth('analyst'))
+      .send({ maxChange: 0, seed: 1, startFromExisting: true });
     expect(r.status, JSON.stringify(r.body)).toBe(202);
     const job = await waitForJob(h, r.body.id, 90_000);
     expect(job.status, JSON.stringify(job.error)).toBe('succeeded');
@@ -47,7 +62,10 @@ describe('change budget exceeded, through the API', () => {
   }, 120_000);
 
   it('the change curve point at budget 0 carries the reason', async () => {
-    const r = await h.http.post(`/api/v1/plans/${parentId}/change-curve`).set(h.auth('analyst')).send({ budgets: [0, 1], seed: 1 });
+    const r = await h.http
+      .post(`/api/v1/plans/${parentId}/change-curve`)
+      .set(h.auth('analyst'))
+      .send({ budgets: [0, 1], seed: 1 });
     expect(r.status, JSON.stringify(r.body)).toBe(202);
     const job = await waitForJob(h, r.body.id, 90_000);
     expect(job.status, JSON.stringify(job.error)).toBe('succeeded');

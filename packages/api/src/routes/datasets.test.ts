@@ -1,7 +1,7 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { incidentsCsv, removeDir, squareBoundary, startHarness, twoBeats, type Harness } from '../testing/harness.js';
+import { type Harness, incidentsCsv, removeDir, squareBoundary, startHarness, twoBeats } from '../testing/harness.js';
 
 let h: Harness;
 beforeAll(async () => {
@@ -38,7 +38,25 @@ describe('datasets', () => {
   });
 
   it('rejects an invalid boundary with 422 naming the feature', async () => {
-    const bad = { type: 'FeatureCollection', features: [{ type: 'Feature', properties: {}, geometry: { type: 'Polygon', coordinates: [[[0, 0], [1, 0], [1, 1]]] } }] };
+    const bad = {
+      type: 'FeatureCollection',
+      features: [
+        {
+          type: 'Feature',
+          properties: {},
+          geometry: {
+            type: 'Polygon',
+            coordinates: [
+              [
+                [0, 0],
+                [1, 0],
+                [1, 1],
+              ],
+            ],
+          },
+        },
+      ],
+    };
     const r = await post('boundary', 'analyst', 'application/geo+json', JSON.stringify(bad));
     expect(r.status).toBe(422);
     expect(r.headers['content-type']).toContain('application/problem+json');
@@ -57,7 +75,7 @@ describe('datasets', () => {
     expect(r.body.info.report).toMatchObject({ read: 250, used: 250, format: 'csv' });
   });
 
-  it('reads incident times in the city\'s time zone (timeZone, dateOnly), as the CLI does', async () => {
+  it("reads incident times in the city's time zone (timeZone, dateOnly), as the CLI does", async () => {
     // the harness file's times written as UTC (Z): without a zone the offsets are kept and counted …
     const utc = incidentsCsv(120).replace(/(T\d\d:\d\d:\d\d),/g, '$1Z,');
     const kept = await post('incidents', 'analyst', 'text/csv', utc);
@@ -122,7 +140,13 @@ describe('datasets', () => {
   it('uploads incidents as GeoJSON points', async () => {
     const fc = {
       type: 'FeatureCollection',
-      features: [{ type: 'Feature', properties: { time: '2025-03-01T10:00:00', type: 'THEFT' }, geometry: { type: 'Point', coordinates: [-87.68, 41.86] } }],
+      features: [
+        {
+          type: 'Feature',
+          properties: { time: '2025-03-01T10:00:00', type: 'THEFT' },
+          geometry: { type: 'Point', coordinates: [-87.68, 41.86] },
+        },
+      ],
     };
     const r = await post('incidents', 'analyst', 'application/geo+json', JSON.stringify(fc));
     expect(r.status).toBe(201);
@@ -172,7 +196,22 @@ describe('datasets', () => {
   });
 
   it('uploads barrier lines', async () => {
-    const line = { type: 'FeatureCollection', features: [{ type: 'Feature', properties: {}, geometry: { type: 'LineString', coordinates: [[-87.675, 41.85], [-87.675, 41.89]] } }] };
+    const line = {
+      type: 'FeatureCollection',
+      features: [
+        {
+          type: 'Feature',
+          properties: {},
+          geometry: {
+            type: 'LineString',
+            coordinates: [
+              [-87.675, 41.85],
+              [-87.675, 41.89],
+            ],
+          },
+        },
+      ],
+    };
     const r = await post('barriers', 'analyst', 'application/geo+json', JSON.stringify(line));
     expect(r.status).toBe(201);
     expect(r.body.info.features).toBe(1);

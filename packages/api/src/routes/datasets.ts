@@ -3,40 +3,40 @@
  * each streamed with a size limit and validated by the engine's readers, and listing.
  */
 import { randomUUID } from 'node:crypto';
-import { z } from 'zod';
+import type { z } from 'zod';
 import type { AppContext } from '../app-context.js';
 import {
+  type IncidentReadOptions,
   inspectBarriers,
-  inspectRoads,
   inspectBeats,
   inspectBoundary,
   inspectFleet,
-  inspectIncidents,
   inspectIncidentCounts,
-  inspectUnits,
+  inspectIncidents,
   inspectLayer,
+  inspectRoads,
   inspectRoster,
+  inspectUnits,
   inspectVenues,
-  type IncidentReadOptions,
 } from '../engine-service.js';
 import { ApiError } from '../errors.js';
 import { pageOf, type RouteTable } from '../http.js';
 import {
   BeatsUploadQuery,
+  type DatasetDto,
   DatasetListQuery,
   DatasetSchema,
   IdParams,
+  IncidentCountsUploadQuery,
   IncidentsUploadQuery,
   LayerUploadQuery,
-  UnitsUploadQuery,
-  IncidentCountsUploadQuery,
   pageSchema,
+  UnitsUploadQuery,
   UploadQueryBase,
   VenuesUploadQuery,
-  type DatasetDto,
 } from '../schemas.js';
 import type { DatasetKind, DatasetRecord, Role } from '../store/store.js';
-import { stageUpload, type StagedUpload } from '../uploads.js';
+import { type StagedUpload, stageUpload } from '../uploads.js';
 
 /** The API view of a dataset record (no blob ref). */
 export function datasetDto(d: DatasetRecord): DatasetDto {
@@ -83,7 +83,11 @@ export function datasetRoutes(t: RouteTable, ctx: AppContext): void {
       query: spec.query,
       upload: { mediaTypes: spec.mediaTypes, description: 'The file itself' },
       responses: {
-        201: { description: 'Stored; `info` holds the validation or ingest report', schema: DatasetSchema, headers: { Location: 'URL of the dataset' } },
+        201: {
+          description: 'Stored; `info` holds the validation or ingest report',
+          schema: DatasetSchema,
+          headers: { Location: 'URL of the dataset' },
+        },
         413: { description: 'Larger than the upload limit' },
         422: { description: 'The file cannot be used (parse error, invalid geometry, missing column); `errors` names the place' },
       },
@@ -237,7 +241,7 @@ export function datasetRoutes(t: RouteTable, ctx: AppContext): void {
     operationId: 'uploadFleet',
     summary: 'Upload a fleet (CSV) for staffing: vehicles per shift',
     description:
-      'Columns `shift,vehicle_type,count` (repeated rows summed), read with the engine\'s fleet reader as `beatplan staff --fleet` reads it. A staffing uses it through `fleet` in `POST /plans/{id}/staffing`.',
+      "Columns `shift,vehicle_type,count` (repeated rows summed), read with the engine's fleet reader as `beatplan staff --fleet` reads it. A staffing uses it through `fleet` in `POST /plans/{id}/staffing`.",
     role: 'analyst',
     query: UploadQueryBase,
     mediaTypes: CSV_TYPES,

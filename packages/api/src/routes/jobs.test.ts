@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JobRecord } from '../store/store.js';
-import { listenOnLoopback, removeDir, startHarness, uploadBasics, waitForJob, type Harness } from '../testing/harness.js';
-import { readSse, type JobEvent } from '../testing/sse.js';
+import { type Harness, listenOnLoopback, removeDir, startHarness, uploadBasics, waitForJob } from '../testing/harness.js';
+import { type JobEvent, readSse } from '../testing/sse.js';
 
 let h: Harness;
 let server: Awaited<ReturnType<typeof listenOnLoopback>>;

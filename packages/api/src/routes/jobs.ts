@@ -1,15 +1,11 @@
-/**
- * Job routes (status, Server-Sent Events, cancel) and score runs (grid + scores as a job).
- */
-import { z } from 'zod';
 import type { AppContext } from '../app-context.js';
 import { resolveInputs } from '../context-cache.js';
+import { type ScoredCells, scoredCellsOfCsv } from '../engine-service.js';
 import { ApiError } from '../errors.js';
 import { pageOf, type RouteTable } from '../http.js';
-import { scoredCellsOfCsv, type ScoredCells } from '../engine-service.js';
 import { cellRows, cellsInBbox, PlanVersionCache } from '../plan-access.js';
-import { IdParams, JobSchema, PageQuery, pageSchema, CellsSchema, ScoreCellsQuery, ScoreRequestSchema, type JobDto } from '../schemas.js';
 import { publicJobResult } from '../public-view.js';
+import { CellsSchema, IdParams, type JobDto, JobSchema, PageQuery, pageSchema, ScoreCellsQuery, ScoreRequestSchema } from '../schemas.js';
 import type { JobRecord } from '../store/store.js';
 
 /**
@@ -20,7 +16,11 @@ import type { JobRecord } from '../store/store.js';
 export function jobDto(j: JobRecord, publicView = false): JobDto {
   const result = j.result ? Object.fromEntries(Object.entries(j.result).filter(([k]) => !k.endsWith('Blob'))) : null;
   if (publicView) {
-    return { ...jobDto(j), result: publicJobResult(result), error: j.error ? { code: j.error.code, detail: 'details need the analyst role' } : null };
+    return {
+      ...jobDto(j),
+      result: publicJobResult(result),
+      error: j.error ? { code: j.error.code, detail: 'details need the analyst role' } : null,
+    };
   }
   const self = `/api/v1/jobs/${j.id}`;
   return {
@@ -151,7 +151,8 @@ export function jobRoutes(t: RouteTable, ctx: AppContext): void {
     path: '/scores',
     operationId: 'createScoreRun',
     summary: 'Grid a boundary and score its cells (a job)',
-    description: 'Builds the H3 grid, locates the incidents and scores workload and engagement need per cell. The result has the grid size, the ingest and score reports and a link to cells.csv.',
+    description:
+      'Builds the H3 grid, locates the incidents and scores workload and engagement need per cell. The result has the grid size, the ingest and score reports and a link to cells.csv.',
     tag: 'scores',
     role: 'analyst',
     body: ScoreRequestSchema,
@@ -188,10 +189,13 @@ export function jobRoutes(t: RouteTable, ctx: AppContext): void {
     role: 'analyst',
     params: IdParams,
     query: ScoreCellsQuery,
-    responses: { 200: { description: 'Cells (`h3, workload, need` rows)', schema: CellsSchema }, 409: { description: 'The job has not succeeded' } },
+    responses: {
+      200: { description: 'Cells (`h3, workload, need` rows)', schema: CellsSchema },
+      409: { description: 'The job has not succeeded' },
+    },
     handler: async ({ res, params, query }) => {
       const j = await ctx.store.getJob(params.id);
-      if (!j || j.kind !== 'score') throw new ApiError('NOT_FOUND', `no score run ${params.id}`);
+      if (j?.kind !== 'score') throw new ApiError('NOT_FOUND', `no score run ${params.id}`);
       if (j.status !== 'succeeded' || !j.result?.cellsBlob) throw new ApiError('JOB_NOT_FINISHED', `score run ${params.id} is ${j.status}`);
       const c = await scoredCells(j.id, String(j.result.cellsBlob));
       const cells = cellsInBbox(c, query.bbox, query.zoom, (r) => coarse.coarseCells(c.grid, r));
@@ -211,7 +215,7 @@ export function jobRoutes(t: RouteTable, ctx: AppContext): void {
     responses: { 200: { description: 'CSV', mediaType: 'text/csv' }, 409: { description: 'The job has not succeeded' } },
     handler: async ({ res, params }) => {
       const j = await ctx.store.getJob(params.id);
-      if (!j || j.kind !== 'score') throw new ApiError('NOT_FOUND', `no score run ${params.id}`);
+      if (j?.kind !== 'score') throw new ApiError('NOT_FOUND', `no score run ${params.id}`);
       if (j.status !== 'succeeded' || !j.result?.cellsBlob) throw new ApiError('JOB_NOT_FINISHED', `score run ${params.id} is ${j.status}`);
       res.type('text/csv').send(await ctx.store.getBlob(String(j.result.cellsBlob)));
     },

@@ -3,7 +3,7 @@
  * 404, 409, 412, 428), and the change curve of a plan as a job.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPlan, removeDir, startHarness, uploadBasics, waitForJob, type Harness } from '../testing/harness.js';
+import { createPlan, type Harness, removeDir, startHarness, uploadBasics, waitForJob } from '../testing/harness.js';
 
 let h: Harness;
 let data: { boundary: string; incidents: string };
@@ -46,13 +46,22 @@ describe('copy', () => {
     expect(mb.perBeat).toEqual(ma.perBeat);
     const versions = (await h.http.get(`/api/v1/plans/${r.body.id}/versions`).set(h.auth('analyst'))).body.items;
     expect(versions).toHaveLength(1);
-    expect(versions[0]).toMatchObject({ version: 1, parentVersion: null, action: 'copy', summary: { from: { planId: childId, version: 1 } } });
+    expect(versions[0]).toMatchObject({
+      version: 1,
+      parentVersion: null,
+      action: 'copy',
+      summary: { from: { planId: childId, version: 1 } },
+    });
   });
 
   it('copies a named version under a chosen name; an edit of the copy leaves the source as it was', async () => {
     const src = await createPlan(h, { ...data, beats: 4, resolution: 9, seed: 3, name: 'source' });
     const beats = (await h.http.get(`/api/v1/plans/${src}/metrics`).set(h.auth('viewer'))).body.perBeat.map((b: { id: string }) => b.id);
-    const lock = await h.http.post(`/api/v1/plans/${src}/locks`).set(h.auth('commander')).set('If-Match', etagOf(src, 1)).send({ beats: [beats[0]] });
+    const lock = await h.http
+      .post(`/api/v1/plans/${src}/locks`)
+      .set(h.auth('commander'))
+      .set('If-Match', etagOf(src, 1))
+      .send({ beats: [beats[0]] });
     expect(lock.status).toBe(200);
     const r = await h.http.post(`/api/v1/plans/${src}/copy`).set(h.auth('analyst')).send({ name: '  Summer  ', version: 1 });
     expect(r.status).toBe(201);
@@ -61,7 +70,11 @@ describe('copy', () => {
     // version 1 of the source has no locked beat; the copy neither
     const copyMetrics = (await h.http.get(`/api/v1/plans/${r.body.id}/metrics`).set(h.auth('viewer'))).body;
     expect(copyMetrics.perBeat.some((b: { locked?: boolean }) => b.locked)).toBe(false);
-    const unlockCopy = await h.http.post(`/api/v1/plans/${r.body.id}/locks`).set(h.auth('commander')).set('If-Match', etagOf(r.body.id, 1)).send({ beats: [beats[1]] });
+    const unlockCopy = await h.http
+      .post(`/api/v1/plans/${r.body.id}/locks`)
+      .set(h.auth('commander'))
+      .set('If-Match', etagOf(r.body.id, 1))
+      .send({ beats: [beats[1]] });
     expect(unlockCopy.status).toBe(200);
     const srcNow = (await h.http.get(`/api/v1/plans/${src}`).set(h.auth('viewer'))).body;
     expect(srcNow.version).toBe(2);
@@ -94,13 +107,27 @@ describe('rename', () => {
     expect((await h.http.get(`/api/v1/plans/${id}`).set(h.auth('viewer'))).body.name).toBe('North side 2027');
     // after an edit the old ETag is stale
     const beats = (await h.http.get(`/api/v1/plans/${id}/metrics`).set(h.auth('viewer'))).body.perBeat.map((b: { id: string }) => b.id);
-    expect((await h.http.post(`/api/v1/plans/${id}/locks`).set(h.auth('commander')).set('If-Match', etagOf(id, 1)).send({ beats: [beats[0]] })).status).toBe(200);
+    expect(
+      (
+        await h.http
+          .post(`/api/v1/plans/${id}/locks`)
+          .set(h.auth('commander'))
+          .set('If-Match', etagOf(id, 1))
+          .send({ beats: [beats[0]] })
+      ).status,
+    ).toBe(200);
     const stale = await send('commander', etagOf(id, 1), 'too late');
     expect(stale.status).toBe(412);
     expect(stale.headers.etag).toBe(etagOf(id, 2));
     expect((await h.http.get(`/api/v1/plans/${id}`).set(h.auth('viewer'))).body.name).toBe('North side 2027');
-    expect((await h.http.patch(`/api/v1/plans/${UNKNOWN}`).set(h.auth('commander')).set('If-Match', etagOf(UNKNOWN, 1)).send({ name: 'x' })).status).toBe(404);
-    expect((await h.http.patch(`/api/v1/plans/${id}`).set(h.auth('commander')).set('If-Match', etagOf(id, 2)).send({ name: 'x', colour: 'red' })).status).toBe(400);
+    expect(
+      (await h.http.patch(`/api/v1/plans/${UNKNOWN}`).set(h.auth('commander')).set('If-Match', etagOf(UNKNOWN, 1)).send({ name: 'x' }))
+        .status,
+    ).toBe(404);
+    expect(
+      (await h.http.patch(`/api/v1/plans/${id}`).set(h.auth('commander')).set('If-Match', etagOf(id, 2)).send({ name: 'x', colour: 'red' }))
+        .status,
+    ).toBe(400);
   });
 });
 
@@ -139,7 +166,8 @@ describe('delete', () => {
     expect(list).not.toContain(base);
     expect(list).toContain(copy.body.id);
     // the datasets stay, and the copy (sharing the stored files) still reads
-    for (const d of [data.boundary, data.incidents]) expect((await h.http.get(`/api/v1/datasets/${d}`).set(h.auth('analyst'))).status).toBe(200);
+    for (const d of [data.boundary, data.incidents])
+      expect((await h.http.get(`/api/v1/datasets/${d}`).set(h.auth('analyst'))).status).toBe(200);
     expect((await h.http.get(`/api/v1/plans/${copy.body.id}/export?format=plan`).set(h.auth('analyst'))).status).toBe(200);
     expect((await h.http.get(`/api/v1/plans/${copy.body.id}/cells`).set(h.auth('analyst'))).status).toBe(200);
   }, 120_000);
@@ -148,7 +176,10 @@ describe('delete', () => {
 describe('change curve', () => {
   it('re-plans once per budget and reports moved share, balance and compactness per budget', async () => {
     expect((await h.http.post(`/api/v1/plans/${parentId}/change-curve`).set(h.auth('viewer')).send({})).status).toBe(403);
-    const r = await h.http.post(`/api/v1/plans/${parentId}/change-curve`).set(h.auth('analyst')).send({ budgets: [1, 0, 0.1], seed: 3 });
+    const r = await h.http
+      .post(`/api/v1/plans/${parentId}/change-curve`)
+      .set(h.auth('analyst'))
+      .send({ budgets: [1, 0, 0.1], seed: 3 });
     expect(r.status, JSON.stringify(r.body)).toBe(202);
     expect(r.body.kind).toBe('changecurve');
     expect(r.headers.location).toBe(`/api/v1/plans/${parentId}/change-curve/${r.body.id}`);
@@ -157,7 +188,14 @@ describe('change curve', () => {
     const got = await h.http.get(`/api/v1/plans/${parentId}/change-curve/${r.body.id}`).set(h.auth('analyst'));
     expect(got.status).toBe(200);
     expect(got.body).toMatchObject({ planId: parentId, version: 1, curve: { balanceOn: 'total' } });
-    const points = got.body.curve.points as Array<{ budget: number; movedWorkloadShare: number; movedCellShare: number; maxOverMean: number; polsbyPopperMean: number; unconstrained: boolean }>;
+    const points = got.body.curve.points as Array<{
+      budget: number;
+      movedWorkloadShare: number;
+      movedCellShare: number;
+      maxOverMean: number;
+      polsbyPopperMean: number;
+      unconstrained: boolean;
+    }>;
     expect(points.map((p) => p.budget)).toEqual([0, 0.1, 1]);
     // a zero budget keeps every cell; a budget under the free re-plan's change stays within it
     expect(points[0]!.movedWorkloadShare).toBe(0);
@@ -174,7 +212,10 @@ describe('change curve', () => {
     expect(points[0]!.maxOverMean).toBeCloseTo(own.workload.maxOverMean, 9);
     expect((await h.http.get(`/api/v1/plans/${UNKNOWN}/change-curve/${r.body.id}`).set(h.auth('analyst'))).status).toBe(404);
     expect((await h.http.get(`/api/v1/plans/${parentId}/change-curve/${r.body.id}`).set(h.auth('viewer'))).status).toBe(403);
-    const bad = await h.http.post(`/api/v1/plans/${parentId}/change-curve`).set(h.auth('analyst')).send({ budgets: [1.5] });
+    const bad = await h.http
+      .post(`/api/v1/plans/${parentId}/change-curve`)
+      .set(h.auth('analyst'))
+      .send({ budgets: [1.5] });
     expect(bad.status).toBe(400);
     expect(bad.body.errors[0].path).toMatch(/^body\.budgets/);
   }, 120_000);

@@ -27,7 +27,12 @@ import { planDto } from './plans.js';
 /** `POST /plans/{id}/copy`. */
 export const CopyPlanRequestSchema = z.object({
   name: DisplayNameSchema.optional().meta({ description: 'Name of the copy (default: the name and " (copy)")' }),
-  version: z.number().int().min(1).optional().meta({ description: 'Version to copy (default: the current one); it becomes version 1 of the copy' }),
+  version: z
+    .number()
+    .int()
+    .min(1)
+    .optional()
+    .meta({ description: 'Version to copy (default: the current one); it becomes version 1 of the copy' }),
 });
 
 /** `PATCH /plans/{id}`. */
@@ -43,7 +48,9 @@ export const ChangeCurveRequestSchema = z.object({
     .min(1)
     .max(12)
     .default([...DEFAULT_CHANGE_BUDGETS])
-    .meta({ description: `Change budgets: shares (0–1) of the workload allowed to change beat, one re-plan each (default ${DEFAULT_CHANGE_BUDGETS.join(', ')})` }),
+    .meta({
+      description: `Change budgets: shares (0–1) of the workload allowed to change beat, one re-plan each (default ${DEFAULT_CHANGE_BUDGETS.join(', ')})`,
+    }),
   version: z.number().int().min(1).optional().meta({ description: 'The version re-planned from (default: the current one)' }),
   tolerance: z.number().positive().max(1).optional().meta({ description: "Balance tolerance (default: the plan's)" }),
   seed: z.union([z.number().int(), z.string().max(100)]).optional(),
@@ -53,18 +60,20 @@ export const ChangeCurveRequestSchema = z.object({
 /** One point of a change curve as the job result holds it (the engine's `ChangeCurvePoint`). */
 export const ChangeCurvePointSchema = z.object({
   budget: z.number().meta({ description: 'The budget asked for: share of the workload allowed to change beat' }),
-  movedWorkloadShare: z.number().meta({ description: "Share of the workload whose cell changed beat against the plan" }),
+  movedWorkloadShare: z.number().meta({ description: 'Share of the workload whose cell changed beat against the plan' }),
   movedCellShare: z.number().meta({ description: 'Share of the cells that changed beat' }),
   maxOverMean: z.number().meta({ description: 'Balance: workload of the busiest beat ÷ the mean beat workload' }),
   cv: z.number().meta({ description: 'Standard deviation ÷ mean of the beat workloads' }),
   beatsOutsideBand: z.number().int().meta({ description: 'Beats outside mean × (1 ± tolerance)' }),
   polsbyPopperMean: z.number().meta({ description: 'Compactness: mean Polsby-Popper score of the beats (1 is a disc)' }),
   polsbyPopperMin: z.number(),
-  unconstrained: z.boolean().meta({ description: 'The budget exceeds what the unbudgeted minimal-change re-plan moves: the point is that plan' }),
-  budgetExceeded: z
-    .string()
-    .optional()
-    .meta({ description: 'Set when the re-plan moved more than the budget: the warning saying so and why (e.g. mending a beat the version has in two pieces)' }),
+  unconstrained: z
+    .boolean()
+    .meta({ description: 'The budget exceeds what the unbudgeted minimal-change re-plan moves: the point is that plan' }),
+  budgetExceeded: z.string().optional().meta({
+    description:
+      'Set when the re-plan moved more than the budget: the warning saying so and why (e.g. mending a beat the version has in two pieces)',
+  }),
 });
 
 /** The result of a `changecurve` job. */
@@ -124,7 +133,17 @@ export function planAdminRoutes(t: RouteTable, ctx: AppContext): void {
         createdBy: principal.tokenId,
       };
       await store.insertPlan(copy);
-      const first = { planId: copy.id, version: 1, parentVersion: null, action: 'copy', summary: { from: { planId: source.id, version: v.version } }, planBlobRef: v.planBlobRef, metricsBlobRef: v.metricsBlobRef, createdAt: now, createdBy: principal.tokenId };
+      const first = {
+        planId: copy.id,
+        version: 1,
+        parentVersion: null,
+        action: 'copy',
+        summary: { from: { planId: source.id, version: v.version } },
+        planBlobRef: v.planBlobRef,
+        metricsBlobRef: v.metricsBlobRef,
+        createdAt: now,
+        createdBy: principal.tokenId,
+      };
       if (!(await store.appendPlanVersion(first, 0))) throw new ApiError('INTERNAL', `the copy ${copy.id} could not be written`);
       const settings = await store.getPlanSettings(source.id);
       if (settings) await store.putPlanSettings(copy.id, settings, now);
@@ -172,7 +191,9 @@ export function planAdminRoutes(t: RouteTable, ctx: AppContext): void {
     tag: 'plans',
     role: 'commander',
     params: IdParams,
-    headers: [{ name: 'If-Match', required: false, description: 'The ETag of the current version: delete only if the plan is still at it' }],
+    headers: [
+      { name: 'If-Match', required: false, description: 'The ETag of the current version: delete only if the plan is still at it' },
+    ],
     responses: {
       204: { description: 'Deleted' },
       404: { description: 'No such plan' },
@@ -184,8 +205,10 @@ export function planAdminRoutes(t: RouteTable, ctx: AppContext): void {
       if (req.get('if-match') !== undefined) access.checkIfMatch(req.get('if-match'), p);
       const r = await store.deletePlan(p.id);
       if (r.status === 'not-found') throw new ApiError('NOT_FOUND', `plan ${p.id} does not exist`);
-      if (r.status === 'job-running') throw new ApiError('CONFLICT', `plan ${p.id} has a job in progress (job ${r.jobId}): cancel it or wait for it to end, then delete`);
-      if (r.status === 'lineage-parent') throw new ApiError('CONFLICT', `plan ${p.id} is the lineage parent of plan ${r.planId}: delete that plan first, or keep this one`);
+      if (r.status === 'job-running')
+        throw new ApiError('CONFLICT', `plan ${p.id} has a job in progress (job ${r.jobId}): cancel it or wait for it to end, then delete`);
+      if (r.status === 'lineage-parent')
+        throw new ApiError('CONFLICT', `plan ${p.id} is the lineage parent of plan ${r.planId}: delete that plan first, or keep this one`);
       res.status(204).end();
     },
   });
@@ -201,13 +224,24 @@ export function planAdminRoutes(t: RouteTable, ctx: AppContext): void {
     role: 'analyst',
     params: IdParams,
     body: ChangeCurveRequestSchema,
-    responses: { 202: { description: 'The job; its result is the ChangeCurveResult, also at the Location once it succeeded', schema: JobSchema, headers: { Location: 'URL of the curve (GET /plans/{id}/change-curve/{jobId})' } } },
+    responses: {
+      202: {
+        description: 'The job; its result is the ChangeCurveResult, also at the Location once it succeeded',
+        schema: JobSchema,
+        headers: { Location: 'URL of the curve (GET /plans/{id}/change-curve/{jobId})' },
+      },
+    },
     handler: async ({ res, params, body, principal }) => {
       const p = await access.getPlan(params.id);
       const v = await access.getVersion(p, body.version);
       const planJson = (await store.getBlob(v.planBlobRef)).toString('utf8');
       const { version: _v, ...options } = body;
-      const job = await ctx.runner.submit({ kind: 'changecurve', planId: p.id, version: v.version }, { planId: p.id, version: v.version, ...options }, { kind: 'changecurve', planJson, options }, principal.tokenId);
+      const job = await ctx.runner.submit(
+        { kind: 'changecurve', planId: p.id, version: v.version },
+        { planId: p.id, version: v.version, ...options },
+        { kind: 'changecurve', planJson, options },
+        principal.tokenId,
+      );
       res.status(202).location(`/api/v1/plans/${p.id}/change-curve/${job.id}`).json(jobDto(job));
     },
   });
@@ -217,7 +251,8 @@ export function planAdminRoutes(t: RouteTable, ctx: AppContext): void {
     path: '/plans/:id/change-curve/:jobId',
     operationId: 'getPlanChangeCurve',
     summary: 'The change curve a `POST /plans/{id}/change-curve` job computed',
-    description: 'The job result, typed. Follow the job (`GET /jobs/{id}`, or its events) for progress; this answers 409 until the job succeeded.',
+    description:
+      'The job result, typed. Follow the job (`GET /jobs/{id}`, or its events) for progress; this answers 409 until the job succeeded.',
     tag: 'plans',
     role: 'analyst',
     params: z.object({ id: IdSchema, jobId: IdSchema }),
@@ -228,7 +263,8 @@ export function planAdminRoutes(t: RouteTable, ctx: AppContext): void {
     },
     handler: async ({ res, params }) => {
       const job = await store.getJob(params.jobId);
-      if (!job || job.kind !== 'changecurve' || job.params.planId !== params.id) throw new ApiError('NOT_FOUND', `no change-curve job ${params.jobId} for plan ${params.id}`);
+      if (job?.kind !== 'changecurve' || job.params.planId !== params.id)
+        throw new ApiError('NOT_FOUND', `no change-curve job ${params.jobId} for plan ${params.id}`);
       if (job.status !== 'succeeded' || !job.result) {
         throw new ApiError('CONFLICT', `the change-curve job ${job.id} is ${job.status}${job.error ? `: ${job.error.detail}` : ''}`);
       }

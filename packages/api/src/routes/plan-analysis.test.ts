@@ -1,10 +1,21 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPlanState, moveCells, requiredByShift, staffingInputOfPlan } from '@beatplan/engine';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LoadedPlan } from '../engine-service.js';
-import { BOX, createPlan, listenOnLoopback, loadedPlan, removeDir, startHarness, uploadBasics, waitForJob, type Harness, asColumns } from '../testing/harness.js';
 import { DEFAULT_MEETING_SCHEDULE, planEtag, resolutionForZoom } from '../plan-access.js';
 import type { Role } from '../store/store.js';
-import { readSse, type JobEvent } from '../testing/sse.js';
+import {
+  asColumns,
+  BOX,
+  createPlan,
+  type Harness,
+  listenOnLoopback,
+  loadedPlan,
+  removeDir,
+  startHarness,
+  uploadBasics,
+  waitForJob,
+} from '../testing/harness.js';
+import { type JobEvent, readSse } from '../testing/sse.js';
 
 let h: Harness;
 let server: Awaited<ReturnType<typeof listenOnLoopback>>;
@@ -14,7 +25,8 @@ let planId: string;
 let rosterId: string;
 
 const NOPE = '00000000-0000-4000-8000-000000000000';
-const ROLES_BELOW = (least: Role): Role[] => (['viewer', 'analyst', 'commander', 'admin'] as Role[]).slice(0, ['viewer', 'analyst', 'commander', 'admin'].indexOf(least));
+const ROLES_BELOW = (least: Role): Role[] =>
+  (['viewer', 'analyst', 'commander', 'admin'] as Role[]).slice(0, ['viewer', 'analyst', 'commander', 'admin'].indexOf(least));
 
 /** Plans the square into 4 beats at resolution 9 with seed 1 (a real job). */
 const makePlan = () => createPlan(h, { ...data, beats: 4, resolution: 9, seed: 1, name: 'four beats' });
@@ -58,7 +70,11 @@ beforeAll(async () => {
   const lines = ['officer_id,name,shift,rank,current_beat,skills,available'];
   let k = 0;
   for (const shift of ['0-8', '8-16', '16-24']) for (let n = 0; n < 14; n++) lines.push(`P${++k},Officer ${k},${shift},PO,,,true`);
-  const roster = await h.http.post('/api/v1/datasets/rosters?name=watch').set(h.auth('commander')).set('Content-Type', 'text/csv').send(lines.join('\n'));
+  const roster = await h.http
+    .post('/api/v1/datasets/rosters?name=watch')
+    .set(h.auth('commander'))
+    .set('Content-Type', 'text/csv')
+    .send(lines.join('\n'));
   expect(roster.status).toBe(201);
   rosterId = roster.body.id;
 });
@@ -74,9 +90,16 @@ describe('POST /plans/:id/rebalance', () => {
     const before = await loaded(id);
     // lock one beat, then move a cell so the plan is off balance
     const lockBeat = before.plan.beatIds[0]!;
-    const lock = await h.http.post(`/api/v1/plans/${id}/locks`).set(h.auth('commander')).set('If-Match', await etagOf(id)).send({ beats: [lockBeat] });
+    const lock = await h.http
+      .post(`/api/v1/plans/${id}/locks`)
+      .set(h.auth('commander'))
+      .set('If-Match', await etagOf(id))
+      .send({ beats: [lockBeat] });
     expect(lock.status).toBe(200);
-    const lockedCells = (await loaded(id)).plan.beatOfCell.reduce((acc: string[], b, i) => (b === 0 ? [...acc, before.grid.h3[i]!] : acc), []);
+    const lockedCells = (await loaded(id)).plan.beatOfCell.reduce(
+      (acc: string[], b, i) => (b === 0 ? [...acc, before.grid.h3[i]!] : acc),
+      [],
+    );
     const etag = await etagOf(id);
     const r = await h.http.post(`/api/v1/plans/${id}/rebalance`).set(h.auth('commander')).set('If-Match', etag).send({});
     expect(r.status, JSON.stringify(r.body)).toBe(202);
@@ -108,10 +131,17 @@ describe('POST /plans/:id/rebalance', () => {
     const id = await makePlan();
     const etag = await etagOf(id);
     // Hold the job in the queue behind a slow job so an edit lands first.
-    const slow = await h.http.post('/api/v1/scores').set(h.auth('analyst')).send({ ...data, resolution: 11 });
+    const slow = await h.http
+      .post('/api/v1/scores')
+      .set(h.auth('analyst'))
+      .send({ ...data, resolution: 11 });
     const r = await h.http.post(`/api/v1/plans/${id}/rebalance`).set(h.auth('commander')).set('If-Match', etag).send({ seed: 2 });
     expect(r.status).toBe(202);
-    const move = await h.http.post(`/api/v1/plans/${id}/moves`).set(h.auth('commander')).set('If-Match', etag).send(legalMove(await loaded(id)));
+    const move = await h.http
+      .post(`/api/v1/plans/${id}/moves`)
+      .set(h.auth('commander'))
+      .set('If-Match', etag)
+      .send(legalMove(await loaded(id)));
     expect(move.status, JSON.stringify(move.body)).toBe(200);
     await waitForJob(h, slow.body.id, 60_000);
     const job = await waitForJob(h, r.body.id, 60_000);
@@ -123,7 +153,11 @@ describe('POST /plans/:id/rebalance', () => {
 
   it('can be cancelled while running; the plan is unchanged', async () => {
     const id = await makePlan();
-    const r = await h.http.post(`/api/v1/plans/${id}/rebalance`).set(h.auth('commander')).set('If-Match', await etagOf(id)).send({});
+    const r = await h.http
+      .post(`/api/v1/plans/${id}/rebalance`)
+      .set(h.auth('commander'))
+      .set('If-Match', await etagOf(id))
+      .send({});
     expect(r.status).toBe(202);
     let cancelled: Record<string, unknown> | undefined;
     const events = await readEvents(`/api/v1/jobs/${r.body.id}/events`, async (e) => {
@@ -138,16 +172,32 @@ describe('POST /plans/:id/rebalance', () => {
 
   it('needs If-Match (428), a current one (412), a commander (401/403) and a plan (404)', async () => {
     expect((await h.http.post(`/api/v1/plans/${planId}/rebalance`).set(h.auth('commander')).send({})).status).toBe(428);
-    const stale = await h.http.post(`/api/v1/plans/${planId}/rebalance`).set(h.auth('commander')).set('If-Match', planEtag(planId, 99)).send({});
+    const stale = await h.http
+      .post(`/api/v1/plans/${planId}/rebalance`)
+      .set(h.auth('commander'))
+      .set('If-Match', planEtag(planId, 99))
+      .send({});
     expect(stale.status).toBe(412);
     expect(stale.headers['content-type']).toContain('application/problem+json');
     expect(stale.body.code).toBe('PRECONDITION_FAILED');
     expect((await h.http.post(`/api/v1/plans/${planId}/rebalance`).send({})).status).toBe(401);
     for (const role of ROLES_BELOW('commander')) {
-      expect((await h.http.post(`/api/v1/plans/${planId}/rebalance`).set(h.auth(role)).set('If-Match', await etagOf(planId)).send({})).status).toBe(403);
+      expect(
+        (
+          await h.http
+            .post(`/api/v1/plans/${planId}/rebalance`)
+            .set(h.auth(role))
+            .set('If-Match', await etagOf(planId))
+            .send({})
+        ).status,
+      ).toBe(403);
     }
     expect((await h.http.post(`/api/v1/plans/${NOPE}/rebalance`).set(h.auth('commander')).set('If-Match', 'x').send({})).status).toBe(404);
-    const bad = await h.http.post(`/api/v1/plans/${planId}/rebalance`).set(h.auth('commander')).set('If-Match', await etagOf(planId)).send({ tolerance: -1 });
+    const bad = await h.http
+      .post(`/api/v1/plans/${planId}/rebalance`)
+      .set(h.auth('commander'))
+      .set('If-Match', await etagOf(planId))
+      .send({ tolerance: -1 });
     expect(bad.status).toBe(400);
     expect(bad.body.errors[0].path).toBe('body.tolerance');
   });
@@ -201,7 +251,11 @@ describe('GET /plans/:id/response', () => {
 });
 
 describe('POST /plans/:id/response/whatif', () => {
-  const post = (body: unknown, role: Role = 'analyst', id = planId) => h.http.post(`/api/v1/plans/${id}/response/whatif`).set(h.auth(role)).send(body as object);
+  const post = (body: unknown, role: Role = 'analyst', id = planId) =>
+    h.http
+      .post(`/api/v1/plans/${id}/response/whatif`)
+      .set(h.auth(role))
+      .send(body as object);
 
   it('more officers in one beat and shift: only that unit changes, and its utilisation falls', async () => {
     const base = await h.http.get(`/api/v1/plans/${planId}/response`).set(h.auth('analyst'));
@@ -214,9 +268,12 @@ describe('POST /plans/:id/response/whatif', () => {
     const { planId: _p, version: _v, staffing: _s, ...figures } = base.body;
     expect(r.body.before).toEqual(figures);
     expect(r.body.after.unitsByShift[2][b]).toBe(before + 2);
-    r.body.after.unitsByShift.forEach((row: number[], s: number) => row.forEach((u, k) => (s === 2 && k === b) || expect(u).toBe(base.body.unitsByShift[s][k])));
+    r.body.after.unitsByShift.forEach((row: number[], s: number) =>
+      row.forEach((u, k) => (s === 2 && k === b) || expect(u).toBe(base.body.unitsByShift[s][k])),
+    );
     expect(r.body.after.staffingRule).toContain(`${beat} 16-24: ${before + 2}`);
-    const rho = (f: { shifts: Array<{ beats?: unknown }>; beats: Array<{ id: string; utilisation?: number; rho?: number }> }) => f.beats.find((x) => x.id === beat)!;
+    const rho = (f: { shifts: Array<{ beats?: unknown }>; beats: Array<{ id: string; utilisation?: number; rho?: number }> }) =>
+      f.beats.find((x) => x.id === beat)!;
     expect(JSON.stringify(rho(r.body.after))).not.toBe(JSON.stringify(rho(r.body.before)));
   });
 
@@ -226,12 +283,19 @@ describe('POST /plans/:id/response/whatif', () => {
     const p = await loaded(planId);
     const expected = requiredByShift(staffingInputOfPlan(p.grid, p.plan, p.scores), { saturationTarget: 0.05 });
     expect(r.body.after.unitsByShift).toEqual(expected.map((row) => Array.from(row)));
-    r.body.after.unitsByShift.forEach((row: number[], s: number) => row.forEach((u, k) => expect(u).toBeGreaterThanOrEqual(r.body.before.unitsByShift[s][k])));
+    r.body.after.unitsByShift.forEach((row: number[], s: number) =>
+      row.forEach((u, k) => expect(u).toBeGreaterThanOrEqual(r.body.before.unitsByShift[s][k])),
+    );
     expect(r.body.after.staffingRule).toContain('saturation 0.05');
   });
 
   it('names what is wrong: unknown beat or shift, nothing asked, out of range; roles and 404', async () => {
-    const unknownBeat = await post({ units: [{ beat: 'B0', shift: '0-8', officers: 2 }, { beat: 'nope', shift: '0-8', officers: 2 }] });
+    const unknownBeat = await post({
+      units: [
+        { beat: 'B0', shift: '0-8', officers: 2 },
+        { beat: 'nope', shift: '0-8', officers: 2 },
+      ],
+    });
     // a name in the body that matches nothing is a malformed request: 400, path `body.<field>` (as POST /plans/{id}/whatif)
     expect(unknownBeat.status).toBe(400);
     expect(unknownBeat.body.code).toBe('VALIDATION_FAILED');
@@ -265,7 +329,18 @@ describe('POST /plans/:id/response/whatif', () => {
 
 describe('POST /plans/:id/whatif', () => {
   const { west: w, south: s, east: e, north: n } = BOX;
-  const area = { type: 'Polygon', coordinates: [[[w, s], [(w + e) / 2, s], [(w + e) / 2, n], [w, n], [w, s]]] };
+  const area = {
+    type: 'Polygon',
+    coordinates: [
+      [
+        [w, s],
+        [(w + e) / 2, s],
+        [(w + e) / 2, n],
+        [w, n],
+        [w, s],
+      ],
+    ],
+  };
 
   it('runs officers out and a workload factor in an area as a job: staffing diff and response before/after', async () => {
     const r = await h.http
@@ -294,14 +369,24 @@ describe('POST /plans/:id/whatif', () => {
   });
 
   it('names the invalid field, checks roles and 404s', async () => {
-    const post = (body: unknown, role: Role = 'commander', id = planId) => h.http.post(`/api/v1/plans/${id}/whatif`).set(h.auth(role)).send(body as object);
+    const post = (body: unknown, role: Role = 'commander', id = planId) =>
+      h.http
+        .post(`/api/v1/plans/${id}/whatif`)
+        .set(h.auth(role))
+        .send(body as object);
     const noFactor = await post({ roster: rosterId, area });
     expect(noFactor.status).toBe(400);
     expect(noFactor.body.errors.map((x: { path: string }) => x.path)).toContain('body.factor');
     const badArea = await post({ roster: rosterId, area: { type: 'Point', coordinates: [0, 0] }, factor: 2 });
     expect(badArea.status).toBe(400);
     expect(badArea.body.errors[0].path).toMatch(/^body\.area/);
-    const badShift = await post({ roster: rosterId, officersOut: [{ shift: '0-8', count: 1 }, { shift: '9-17', count: 1 }] });
+    const badShift = await post({
+      roster: rosterId,
+      officersOut: [
+        { shift: '0-8', count: 1 },
+        { shift: '9-17', count: 1 },
+      ],
+    });
     expect(badShift.status).toBe(400);
     expect(badShift.body.code).toBe('VALIDATION_FAILED');
     expect(badShift.body.errors).toEqual([{ path: 'body.officersOut.1.shift', message: expect.stringContaining('no shift "9-17"') }]);
@@ -309,7 +394,8 @@ describe('POST /plans/:id/whatif', () => {
     expect(badRoster.status).toBe(400);
     expect(badRoster.body.errors[0].path).toBe('body.roster');
     expect((await h.http.post(`/api/v1/plans/${planId}/whatif`).send({})).status).toBe(401);
-    for (const role of ROLES_BELOW('commander')) expect((await post({ roster: rosterId, officersOut: [{ shift: '0-8', count: 1 }] }, role)).status).toBe(403);
+    for (const role of ROLES_BELOW('commander'))
+      expect((await post({ roster: rosterId, officersOut: [{ shift: '0-8', count: 1 }] }, role)).status).toBe(403);
     expect((await post({ roster: rosterId, officersOut: [{ shift: '0-8', count: 1 }] }, 'commander', NOPE)).status).toBe(404);
   });
 });
@@ -322,13 +408,20 @@ describe('GET /plans/:id/cells?bbox=&zoom=', () => {
     const r = await h.http.get(`/api/v1/plans/${planId}/cells?bbox=${bbox}`).set(h.auth('analyst'));
     expect(r.status, JSON.stringify(r.body)).toBe(200);
     expect(r.body).toMatchObject({ version: 1, resolution: 9, aggregated: false, columns: ['h3', 'beat', 'workload', 'need'] });
-    const { h3, beat, workload, need } = asColumns(r.body) as unknown as { h3: string[]; beat: string[]; workload: number[]; need: number[] };
+    const { h3, beat, workload, need } = asColumns(r.body) as unknown as {
+      h3: string[];
+      beat: string[];
+      workload: number[];
+      need: number[];
+    };
     expect(h3.length).toBeGreaterThan(0);
     expect(h3.length).toBeLessThan(all.body.rows.length);
     expect(beat).toHaveLength(h3.length);
     expect(workload).toHaveLength(h3.length);
     expect(need).toHaveLength(h3.length);
-    const byId = new Map<string, [string, string, number, number]>(all.body.rows.map((row: [string, string, number, number]) => [row[0], row]));
+    const byId = new Map<string, [string, string, number, number]>(
+      all.body.rows.map((row: [string, string, number, number]) => [row[0], row]),
+    );
     h3.forEach((c, k) => {
       expect(byId.get(c)![1]).toBe(beat[k]);
       expect(workload[k]).toBeCloseTo(byId.get(c)![2], 2);
@@ -389,8 +482,11 @@ describe('GET /plans/:id/cells?bbox=&zoom=', () => {
 });
 
 describe('GET /scores/:id/cells?bbox=&zoom=', () => {
-  it('gives a finished score run\'s cells in a bbox, aggregated at low zoom; names bad fields; 404/409/401', async () => {
-    const r = await h.http.post('/api/v1/scores').set(h.auth('analyst')).send({ ...data, resolution: 9 });
+  it("gives a finished score run's cells in a bbox, aggregated at low zoom; names bad fields; 404/409/401", async () => {
+    const r = await h.http
+      .post('/api/v1/scores')
+      .set(h.auth('analyst'))
+      .send({ ...data, resolution: 9 });
     const job = await waitForJob(h, r.body.id, 60_000);
     expect(job.status).toBe('succeeded');
     const whole = `${BOX.west - 0.05},${BOX.south - 0.05},${BOX.east + 0.05},${BOX.north + 0.05}`;
@@ -409,7 +505,10 @@ describe('GET /scores/:id/cells?bbox=&zoom=', () => {
     expect(bad.body.errors[0].path).toBe('query.bbox');
     expect((await h.http.get(`/api/v1/scores/${NOPE}/cells?bbox=${whole}`).set(h.auth('analyst'))).status).toBe(404);
     expect((await h.http.get(`/api/v1/scores/${r.body.id}/cells?bbox=${whole}`)).status).toBe(401);
-    const slow = await h.http.post('/api/v1/scores').set(h.auth('analyst')).send({ ...data, resolution: 11 });
+    const slow = await h.http
+      .post('/api/v1/scores')
+      .set(h.auth('analyst'))
+      .send({ ...data, resolution: 11 });
     const notYet = await h.http.get(`/api/v1/scores/${slow.body.id}/cells?bbox=${whole}`).set(h.auth('analyst'));
     expect(notYet.status).toBe(409);
     expect(notYet.body.code).toBe('JOB_NOT_FINISHED');
@@ -421,9 +520,21 @@ describe('venues, meetings and the public lookup', () => {
   const venues = {
     type: 'FeatureCollection',
     features: [
-      { type: 'Feature', properties: { id: 'lib', name: 'West Library' }, geometry: { type: 'Point', coordinates: [BOX.west + 0.01, BOX.south + 0.02] } },
-      { type: 'Feature', properties: { id: 'sch', name: 'East School' }, geometry: { type: 'Point', coordinates: [BOX.east - 0.01, BOX.north - 0.01] } },
-      { type: 'Feature', properties: { id: 'park', name: 'Centre Park' }, geometry: { type: 'Point', coordinates: [(BOX.west + BOX.east) / 2, (BOX.south + BOX.north) / 2] } },
+      {
+        type: 'Feature',
+        properties: { id: 'lib', name: 'West Library' },
+        geometry: { type: 'Point', coordinates: [BOX.west + 0.01, BOX.south + 0.02] },
+      },
+      {
+        type: 'Feature',
+        properties: { id: 'sch', name: 'East School' },
+        geometry: { type: 'Point', coordinates: [BOX.east - 0.01, BOX.north - 0.01] },
+      },
+      {
+        type: 'Feature',
+        properties: { id: 'park', name: 'Centre Park' },
+        geometry: { type: 'Point', coordinates: [(BOX.west + BOX.east) / 2, (BOX.south + BOX.north) / 2] },
+      },
     ],
   };
   let venuesId: string;
@@ -435,12 +546,35 @@ describe('venues, meetings and the public lookup', () => {
     expect(r.status, JSON.stringify(r.body)).toBe(201);
     expect(r.body).toMatchObject({ kind: 'venues', info: { features: 3, idProperty: 'id', nameProperty: 'name' } });
     venuesId = r.body.id;
-    const bad = await upload({ type: 'FeatureCollection', features: [venues.features[0], { type: 'Feature', properties: {}, geometry: { type: 'LineString', coordinates: [[0, 0], [1, 1]] } }] });
+    const bad = await upload({
+      type: 'FeatureCollection',
+      features: [
+        venues.features[0],
+        {
+          type: 'Feature',
+          properties: {},
+          geometry: {
+            type: 'LineString',
+            coordinates: [
+              [0, 0],
+              [1, 1],
+            ],
+          },
+        },
+      ],
+    });
     expect(bad.status).toBe(422);
     expect(bad.headers['content-type']).toContain('application/problem+json');
     expect(bad.body.errors[0].path).toContain('row 1');
     expect(bad.body.errors[0].path).toContain('geometry.type');
-    expect((await upload({ type: 'FeatureCollection', features: [{ type: 'Feature', properties: {}, geometry: { type: 'Point', coordinates: [500, 0] } }] })).status).toBe(422);
+    expect(
+      (
+        await upload({
+          type: 'FeatureCollection',
+          features: [{ type: 'Feature', properties: {}, geometry: { type: 'Point', coordinates: [500, 0] } }],
+        })
+      ).status,
+    ).toBe(422);
     expect((await upload(venues, 'viewer')).status).toBe(403);
   });
 
@@ -475,7 +609,11 @@ describe('venues, meetings and the public lookup', () => {
   });
 
   it('PUT /meetings names invalid fields, needs a commander, 404s', async () => {
-    const put = (body: unknown, role: Role = 'commander', id = planId) => h.http.put(`/api/v1/plans/${id}/meetings`).set(h.auth(role)).send(body as object);
+    const put = (body: unknown, role: Role = 'commander', id = planId) =>
+      h.http
+        .put(`/api/v1/plans/${id}/meetings`)
+        .set(h.auth(role))
+        .send(body as object);
     const notVenues = await put({ venues: data.boundary });
     expect(notVenues.status).toBe(400);
     expect(notVenues.body.errors[0].path).toBe('body.venues');

@@ -16,16 +16,16 @@ import {
   JobSchema,
   MeetingPlaceSchema,
   MeetingSettingsSchema,
+  PlanResponseSchema,
   RebalanceRequestSchema,
   ResponseQuery,
-  PlanResponseSchema,
   ResponseWhatIfRequestSchema,
   ResponseWhatIfSchema,
-  SimulationResultSchema,
-  WhatIfResultSchema,
   SimulationRequestSchema,
+  SimulationResultSchema,
   SimulationRunSchema,
   WhatIfRequestSchema,
+  WhatIfResultSchema,
 } from '../schemas.js';
 import type { PlanRecord, PlanSettings } from '../store/store.js';
 import { jobDto } from './jobs.js';
@@ -49,8 +49,10 @@ export function planAnalysisRoutes(t: RouteTable, ctx: AppContext): void {
 
   const rosterOf = async (id: string) => {
     const roster = await store.getDataset(id);
-    if (!roster || roster.kind !== 'roster') {
-      throw new ApiError('VALIDATION_FAILED', `body.roster: no roster dataset ${id}`, { errors: [{ path: 'body.roster', message: 'no roster dataset with this id' }] });
+    if (roster?.kind !== 'roster') {
+      throw new ApiError('VALIDATION_FAILED', `body.roster: no roster dataset ${id}`, {
+        errors: [{ path: 'body.roster', message: 'no roster dataset with this id' }],
+      });
     }
     return roster;
   };
@@ -100,7 +102,8 @@ export function planAnalysisRoutes(t: RouteTable, ctx: AppContext): void {
     query: ResponseQuery,
     responses: {
       200: {
-        description: 'Mean and p90 travel minutes, utilisation (rho), cross-beat dispatch share, queue wait — city-wide, per shift, per beat and per district (all shifts together)',
+        description:
+          'Mean and p90 travel minutes, utilisation (rho), cross-beat dispatch share, queue wait — city-wide, per shift, per beat and per district (all shifts together)',
         schema: PlanResponseSchema,
         headers: { ETag: 'The version the figures are for' },
       },
@@ -126,7 +129,10 @@ export function planAnalysisRoutes(t: RouteTable, ctx: AppContext): void {
     body: ResponseWhatIfRequestSchema,
     responses: {
       200: { description: '`{ planId, version, before, after }`, each a ResponseFigures', schema: ResponseWhatIfSchema },
-      400: { description: '`VALIDATION_FAILED`: the body fails its schema, or names a beat or shift the plan does not have (`errors[].path`: `body.units.<k>.beat` / `.shift`)' },
+      400: {
+        description:
+          '`VALIDATION_FAILED`: the body fails its schema, or names a beat or shift the plan does not have (`errors[].path`: `body.units.<k>.beat` / `.shift`)',
+      },
       422: { description: '`INFEASIBLE`: a shift over 100% utilisation with these officers' },
     },
     handler: async ({ res, params, body }) => {
@@ -149,7 +155,7 @@ export function planAnalysisRoutes(t: RouteTable, ctx: AppContext): void {
     operationId: 'createWhatIf',
     summary: 'What-if staffing run (a job): officers out, workload × factor in an area',
     description:
-      "Staffs the plan version from `roster` twice — as it is, and with `officersOut` officers out per shift and the workload of the cells whose centre lies in `area` multiplied by `factor` — and reports the staffing difference and the response figures before and after. The result is read at `GET /plans/{id}/whatif/{jobId}`. An infeasible scenario is reported in the result (`infeasible`), not as a failed job.",
+      'Staffs the plan version from `roster` twice — as it is, and with `officersOut` officers out per shift and the workload of the cells whose centre lies in `area` multiplied by `factor` — and reports the staffing difference and the response figures before and after. The result is read at `GET /plans/{id}/whatif/{jobId}`. An infeasible scenario is reported in the result (`infeasible`), not as a failed job.',
     tag: 'staffing',
     role: 'commander',
     params: IdParams,
@@ -169,7 +175,13 @@ export function planAnalysisRoutes(t: RouteTable, ctx: AppContext): void {
       const job = await ctx.runner.submit(
         { kind: 'whatif', planId: p.id, version: v.version, rosterId: roster.id },
         { planId: p.id, version: v.version, roster: roster.id, ...scenario },
-        { kind: 'whatif', planJson: json, roster: { path: store.blobPath(roster.blobRef), fileName: engineFileName(roster) }, scenario, options: await staffFileOptionsOf(store, body) },
+        {
+          kind: 'whatif',
+          planJson: json,
+          roster: { path: store.blobPath(roster.blobRef), fileName: engineFileName(roster) },
+          scenario,
+          options: await staffFileOptionsOf(store, body),
+        },
         principal.tokenId,
       );
       res.status(202).location(`/api/v1/jobs/${job.id}`).json(jobDto(job));
@@ -193,8 +205,10 @@ export function planAnalysisRoutes(t: RouteTable, ctx: AppContext): void {
     },
     handler: async ({ res, params }) => {
       const j = await store.getJob(params.jobId);
-      if (!j || j.kind !== 'whatif' || j.params.planId !== params.id) throw new ApiError('NOT_FOUND', `no what-if run ${params.jobId} for plan ${params.id}`);
-      if (j.status !== 'succeeded' || !j.result?.whatIfBlob) throw new ApiError('JOB_NOT_FINISHED', `what-if run ${params.jobId} is ${j.status}`);
+      if (j?.kind !== 'whatif' || j.params.planId !== params.id)
+        throw new ApiError('NOT_FOUND', `no what-if run ${params.jobId} for plan ${params.id}`);
+      if (j.status !== 'succeeded' || !j.result?.whatIfBlob)
+        throw new ApiError('JOB_NOT_FINISHED', `what-if run ${params.jobId} is ${j.status}`);
       res.type('application/json').send(await store.getBlob(String(j.result.whatIfBlob)));
     },
   });
@@ -223,10 +237,17 @@ export function planAnalysisRoutes(t: RouteTable, ctx: AppContext): void {
       let incidents: { path: string; fileName: string; read: IncidentReadOptions; id: string } | undefined;
       if (incidentsId !== undefined) {
         const d = await store.getDataset(incidentsId);
-        if (!d || d.kind !== 'incidents') {
-          throw new ApiError('VALIDATION_FAILED', `body.incidents: no incidents dataset ${incidentsId}`, { errors: [{ path: 'body.incidents', message: 'no incidents dataset with this id' }] });
+        if (d?.kind !== 'incidents') {
+          throw new ApiError('VALIDATION_FAILED', `body.incidents: no incidents dataset ${incidentsId}`, {
+            errors: [{ path: 'body.incidents', message: 'no incidents dataset with this id' }],
+          });
         }
-        incidents = { path: store.blobPath(d.blobRef), fileName: engineFileName(d), read: (d.info.read ?? {}) as IncidentReadOptions, id: d.id };
+        incidents = {
+          path: store.blobPath(d.blobRef),
+          fileName: engineFileName(d),
+          read: (d.info.read ?? {}) as IncidentReadOptions,
+          id: d.id,
+        };
       }
       const planJson = (await store.getBlob(v.planBlobRef)).toString('utf8');
       const staffingJson = (await store.getBlob(s.blobRef)).toString('utf8');
@@ -235,7 +256,14 @@ export function planAnalysisRoutes(t: RouteTable, ctx: AppContext): void {
       const job = await ctx.runner.submit(
         { kind: 'simulate', planId: p.id, version: v.version, staffingId: s.id },
         { planId: p.id, version: v.version, staffing: s.id, incidents: incidents?.id ?? null, ...options },
-        { kind: 'simulate', planJson, staffing: { json: staffingJson, id: s.id }, ...(incidents ? { incidents } : {}), ...(roads ? { roads } : {}), options },
+        {
+          kind: 'simulate',
+          planJson,
+          staffing: { json: staffingJson, id: s.id },
+          ...(incidents ? { incidents } : {}),
+          ...(roads ? { roads } : {}),
+          options,
+        },
         principal.tokenId,
       );
       res.status(202).location(`/api/v1/jobs/${job.id}`).json(jobDto(job));
@@ -253,13 +281,16 @@ export function planAnalysisRoutes(t: RouteTable, ctx: AppContext): void {
     query: z.object({ version: z.coerce.number().int().min(1).optional() }),
     responses: {
       200: {
-        description: '`{ items: [{ jobId, status, version, staffing, mode, city, simulation, createdAt }] }`: `city` holds the replayed figures of finished runs, `simulation` the URL of the whole result',
+        description:
+          '`{ items: [{ jobId, status, version, staffing, mode, city, simulation, createdAt }] }`: `city` holds the replayed figures of finished runs, `simulation` the URL of the whole result',
         schema: z.object({ items: z.array(SimulationRunSchema) }),
       },
     },
     handler: async ({ res, params, query }) => {
       const p = await access.getPlan(params.id);
-      const jobs = (await store.listJobs(1000)).filter((j) => j.kind === 'simulate' && j.params.planId === p.id && (query.version === undefined || j.params.version === query.version));
+      const jobs = (await store.listJobs(1000)).filter(
+        (j) => j.kind === 'simulate' && j.params.planId === p.id && (query.version === undefined || j.params.version === query.version),
+      );
       res.json({
         items: jobs.map((j) => ({
           jobId: j.id,
@@ -285,15 +316,18 @@ export function planAnalysisRoutes(t: RouteTable, ctx: AppContext): void {
     params: z.object({ id: IdSchema, jobId: IdSchema }),
     responses: {
       200: {
-        description: '`{ planId, version, staffing, format, mode, calls, assumptions, unitsOnDuty, city, shifts[], priorities[], beats[], hypercube, comparison, warnings }` (see `beatplan simulate --help`)',
+        description:
+          '`{ planId, version, staffing, format, mode, calls, assumptions, unitsOnDuty, city, shifts[], priorities[], beats[], hypercube, comparison, warnings }` (see `beatplan simulate --help`)',
         schema: SimulationResultSchema,
       },
       409: { description: 'The job has not succeeded (`JOB_NOT_FINISHED`)' },
     },
     handler: async ({ res, params }) => {
       const j = await store.getJob(params.jobId);
-      if (!j || j.kind !== 'simulate' || j.params.planId !== params.id) throw new ApiError('NOT_FOUND', `no simulation run ${params.jobId} for plan ${params.id}`);
-      if (j.status !== 'succeeded' || !j.result?.simulationBlob) throw new ApiError('JOB_NOT_FINISHED', `simulation run ${params.jobId} is ${j.status}`);
+      if (j?.kind !== 'simulate' || j.params.planId !== params.id)
+        throw new ApiError('NOT_FOUND', `no simulation run ${params.jobId} for plan ${params.id}`);
+      if (j.status !== 'succeeded' || !j.result?.simulationBlob)
+        throw new ApiError('JOB_NOT_FINISHED', `simulation run ${params.jobId} is ${j.status}`);
       res.type('application/json').send(await store.getBlob(String(j.result.simulationBlob)));
     },
   });
@@ -308,7 +342,11 @@ export function planAnalysisRoutes(t: RouteTable, ctx: AppContext): void {
       meetingSchedule: settings.meetingSchedule ?? DEFAULT_MEETING_SCHEDULE,
       defaultSchedule: DEFAULT_MEETING_SCHEDULE,
       meetingScheduleByBeat: settings.meetingScheduleByBeat,
-      beats: loaded.plan.beatIds.map((beat) => ({ beat, place: places?.get(beat) ?? null, schedule: PlanAccess.scheduleOf(settings, beat) })),
+      beats: loaded.plan.beatIds.map((beat) => ({
+        beat,
+        place: places?.get(beat) ?? null,
+        schedule: PlanAccess.scheduleOf(settings, beat),
+      })),
     };
   }
 
@@ -342,8 +380,10 @@ export function planAnalysisRoutes(t: RouteTable, ctx: AppContext): void {
       const p = await access.getPlan(params.id);
       if (body.venues !== null) {
         const d = await store.getDataset(body.venues);
-        if (!d || d.kind !== 'venues') {
-          throw new ApiError('VALIDATION_FAILED', `body.venues: no venues dataset ${body.venues}`, { errors: [{ path: 'body.venues', message: 'no venues dataset with this id' }] });
+        if (d?.kind !== 'venues') {
+          throw new ApiError('VALIDATION_FAILED', `body.venues: no venues dataset ${body.venues}`, {
+            errors: [{ path: 'body.venues', message: 'no venues dataset with this id' }],
+          });
         }
       }
       const byBeat = body.meetingScheduleByBeat ?? {};
@@ -373,8 +413,12 @@ export function refuseUnknownNames(p: LoadedPlan, list: string, entries: Readonl
   const shiftIds = p.scores.shifts.map((s) => s.id);
   const beatIds = new Set(p.plan.beatIds);
   const errors = entries.flatMap((e, k) => [
-    ...(e.beat !== undefined && !beatIds.has(e.beat) ? [{ path: `body.${list}.${k}.beat`, message: `no beat "${e.beat}" in the plan` }] : []),
-    ...(e.shift !== undefined && !shiftIds.includes(e.shift) ? [{ path: `body.${list}.${k}.shift`, message: `no shift "${e.shift}" in the plan (shifts: ${shiftIds.join(', ')})` }] : []),
+    ...(e.beat !== undefined && !beatIds.has(e.beat)
+      ? [{ path: `body.${list}.${k}.beat`, message: `no beat "${e.beat}" in the plan` }]
+      : []),
+    ...(e.shift !== undefined && !shiftIds.includes(e.shift)
+      ? [{ path: `body.${list}.${k}.shift`, message: `no shift "${e.shift}" in the plan (shifts: ${shiftIds.join(', ')})` }]
+      : []),
   ]);
   if (errors.length) throw new ApiError('VALIDATION_FAILED', errors.map((e) => `${e.path}: ${e.message}`).join('; '), { errors });
 }

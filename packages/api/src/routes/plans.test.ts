@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
+import { BeatplanError, createPlanState, moveCells } from '@beatplan/engine';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPlanState, moveCells, BeatplanError } from '@beatplan/engine';
 import type { LoadedPlan } from '../engine-service.js';
 import type { PlanRecord } from '../store/store.js';
-import { createPlan, loadedPlan, removeDir, startHarness, twoBeats, uploadBasics, waitForJob, type Harness } from '../testing/harness.js';
+import { createPlan, type Harness, loadedPlan, removeDir, startHarness, twoBeats, uploadBasics, waitForJob } from '../testing/harness.js';
 import { planEtag } from './plans.js';
 
 let h: Harness;
@@ -26,13 +26,32 @@ const NOPE = '00000000-0000-4000-8000-000000000000';
  */
 async function seedPlan(): Promise<PlanRecord> {
   const now = new Date().toISOString();
-  const p: PlanRecord = { id: randomUUID(), name: 'seeded', inputs: { ...data, beats: 2 }, currentVersion: 0, latestVersion: 0, createdAt: now, updatedAt: now, createdBy: null };
+  const p: PlanRecord = {
+    id: randomUUID(),
+    name: 'seeded',
+    inputs: { ...data, beats: 2 },
+    currentVersion: 0,
+    latestVersion: 0,
+    createdAt: now,
+    updatedAt: now,
+    createdBy: null,
+  };
   await h.store.insertPlan(p);
   for (let v = 1; v <= 3; v++) {
     const planBlobRef = await h.store.putBlob(Buffer.from(`{"fixture":${v}}`));
     const metricsBlobRef = await h.store.putBlob(Buffer.from(JSON.stringify({ fixtureVersion: v })));
     const ok = await h.store.appendPlanVersion(
-      { planId: p.id, version: v, parentVersion: v === 1 ? null : v - 1, action: v === 1 ? 'plan' : 'move', summary: { v }, planBlobRef, metricsBlobRef, createdAt: now, createdBy: null },
+      {
+        planId: p.id,
+        version: v,
+        parentVersion: v === 1 ? null : v - 1,
+        action: v === 1 ? 'plan' : 'move',
+        summary: { v },
+        planBlobRef,
+        metricsBlobRef,
+        createdAt: now,
+        createdBy: null,
+      },
       v - 1,
     );
     expect(ok).toBe(true);
@@ -52,10 +71,17 @@ async function makePlan(): Promise<string> {
 
 async function importedPlan(): Promise<string> {
   if (!existingId) {
-    const e = await h.http.post('/api/v1/datasets/beats?idField=beat').set(h.auth('analyst')).set('Content-Type', 'application/geo+json').send(JSON.stringify(twoBeats()));
+    const e = await h.http
+      .post('/api/v1/datasets/beats?idField=beat')
+      .set(h.auth('analyst'))
+      .set('Content-Type', 'application/geo+json')
+      .send(JSON.stringify(twoBeats()));
     existingId = e.body.id;
   }
-  const r = await h.http.post('/api/v1/plans').set(h.auth('analyst')).send({ ...data, existing: existingId, method: 'import', resolution: 9 });
+  const r = await h.http
+    .post('/api/v1/plans')
+    .set(h.auth('analyst'))
+    .send({ ...data, existing: existingId, method: 'import', resolution: 9 });
   expect(r.status).toBe(202);
   const job = await waitForJob(h, r.body.id, 60_000);
   expect(job.status, JSON.stringify(job.error)).toBe('succeeded');
@@ -80,7 +106,8 @@ function findMove(p: LoadedPlan, accepted: boolean): { cell: string; toBeat: str
         moveCells(p.grid, state, [i], c);
         if (accepted) return { cell: p.grid.h3[i]!, toBeat: p.plan.beatIds[c]! };
       } catch (e) {
-        if (!accepted && e instanceof BeatplanError && e.code === 'MOVE_REJECTED') return { cell: p.grid.h3[i]!, toBeat: p.plan.beatIds[c]! };
+        if (!accepted && e instanceof BeatplanError && e.code === 'MOVE_REJECTED')
+          return { cell: p.grid.h3[i]!, toBeat: p.plan.beatIds[c]! };
       }
     }
   }
@@ -98,7 +125,10 @@ describe('plans: create', () => {
 
   it('401 without a token, 403 for a viewer', async () => {
     expect((await h.http.post('/api/v1/plans').send({ ...data, beats: 2 })).status).toBe(401);
-    const v = await h.http.post('/api/v1/plans').set(h.auth('viewer')).send({ ...data, beats: 2 });
+    const v = await h.http
+      .post('/api/v1/plans')
+      .set(h.auth('viewer'))
+      .send({ ...data, beats: 2 });
     expect(v.status).toBe(403);
     expect(v.body.code).toBe('FORBIDDEN');
   });
@@ -123,7 +153,12 @@ describe('plans: create', () => {
     // name the differing top-level and `extra` keys when it fails (workers load the engine afresh per job)
     const x = JSON.parse(ea.text) as Record<string, unknown> & { extra: Record<string, unknown> };
     const y = JSON.parse(eb.text) as Record<string, unknown> & { extra: Record<string, unknown> };
-    const diff = [...Object.keys(x).filter((k) => JSON.stringify(x[k]) !== JSON.stringify(y[k])), ...Object.keys(x.extra).filter((k) => JSON.stringify(x.extra[k]) !== JSON.stringify(y.extra[k])).map((k) => `extra.${k}`)];
+    const diff = [
+      ...Object.keys(x).filter((k) => JSON.stringify(x[k]) !== JSON.stringify(y[k])),
+      ...Object.keys(x.extra)
+        .filter((k) => JSON.stringify(x.extra[k]) !== JSON.stringify(y.extra[k]))
+        .map((k) => `extra.${k}`),
+    ];
     expect(diff).toEqual([]);
     expect(ea.text).toBe(eb.text);
   });
@@ -132,19 +167,28 @@ describe('plans: create', () => {
     const id = await importedPlan();
     const m = await h.http.get(`/api/v1/plans/${id}/metrics`).set(h.auth('viewer'));
     expect(m.body.perBeat.map((b: { id: string }) => b.id)).toEqual(['0101', '0102']);
-    const bad = await h.http.post('/api/v1/plans').set(h.auth('analyst')).send({ ...data, method: 'import', resolution: 9 });
+    const bad = await h.http
+      .post('/api/v1/plans')
+      .set(h.auth('analyst'))
+      .send({ ...data, method: 'import', resolution: 9 });
     expect(bad.status).toBe(400);
     expect(bad.body.errors[0].path).toBe('body.existing');
   });
 
   it('a plan without a beat count is 400 naming body.beats', async () => {
-    const r = await h.http.post('/api/v1/plans').set(h.auth('analyst')).send({ ...data });
+    const r = await h.http
+      .post('/api/v1/plans')
+      .set(h.auth('analyst'))
+      .send({ ...data });
     expect(r.status).toBe(400);
     expect(r.body.errors[0].path).toBe('body.beats');
   });
 
   it('an infeasible plan fails the job with the engine code', async () => {
-    const r = await h.http.post('/api/v1/plans').set(h.auth('analyst')).send({ ...data, resolution: 7, beats: 4000 });
+    const r = await h.http
+      .post('/api/v1/plans')
+      .set(h.auth('analyst'))
+      .send({ ...data, resolution: 7, beats: 4000 });
     expect(r.status).toBe(202);
     const job = await waitForJob(h, r.body.id, 60_000);
     expect(job.status).toBe('failed');
@@ -167,7 +211,11 @@ describe('plans: read', () => {
   it('lists versions with the current one marked', async () => {
     const p = await seedPlan();
     const r = await h.http.get(`/api/v1/plans/${p.id}/versions`).set(h.auth('viewer'));
-    expect(r.body.items.map((v: { version: number; current: boolean }) => [v.version, v.current])).toEqual([[1, false], [2, false], [3, true]]);
+    expect(r.body.items.map((v: { version: number; current: boolean }) => [v.version, v.current])).toEqual([
+      [1, false],
+      [2, false],
+      [3, true],
+    ]);
   });
 
   it('serves the stored metrics of the current or a given version', async () => {
@@ -196,7 +244,16 @@ describe('plans: read', () => {
   });
 
   it('404 for unknown plans on every read', async () => {
-    for (const path of ['', '/versions', '/metrics', '/beats', '/cells', `/compare?with=${NOPE}`, '/export?format=plan', '/lookup?lat=41.86&lng=-87.68']) {
+    for (const path of [
+      '',
+      '/versions',
+      '/metrics',
+      '/beats',
+      '/cells',
+      `/compare?with=${NOPE}`,
+      '/export?format=plan',
+      '/lookup?lat=41.86&lng=-87.68',
+    ]) {
       const r = await h.http.get(`/api/v1/plans/${NOPE}${path}`).set(h.auth('viewer'));
       expect([404, 501], path).toContain(r.status);
       if (r.status === 404) expect(r.body.code).toBe('NOT_FOUND');
@@ -255,9 +312,13 @@ describe('plans: read', () => {
     const byH3 = new Map(lines.slice(1).map((l) => [l.split(',')[0]!, l.split(',')]));
     for (const row of j.body.rows.slice(0, 50) as Array<Array<string | number>>) {
       const c = byH3.get(row[0] as string)!;
-      for (const name of [...shiftCols, 'incidents', 'population']) expect(row[j.body.columns.indexOf(name)]).toBeCloseTo(Number(c[head.indexOf(name)]), 6);
+      for (const name of [...shiftCols, 'incidents', 'population'])
+        expect(row[j.body.columns.indexOf(name)]).toBeCloseTo(Number(c[head.indexOf(name)]), 6);
     }
-    const shiftSum = j.body.rows.reduce((s: number, r: number[]) => s + shiftCols.reduce((t, c) => t + (r[j.body.columns.indexOf(c)] as number), 0), 0);
+    const shiftSum = j.body.rows.reduce(
+      (s: number, r: number[]) => s + shiftCols.reduce((t, c) => t + (r[j.body.columns.indexOf(c)] as number), 0),
+      0,
+    );
     expect(shiftSum).toBeCloseTo(total, 6);
     expect(exp.text).toBe(csv.text);
     expect(exp.headers['content-disposition']).toContain('cells.csv');
@@ -322,7 +383,11 @@ describe('plans: edits and concurrency', () => {
     const missing = await h.http.post(`/api/v1/plans/${p.id}/undo`).set(h.auth('commander'));
     expect(missing.status).toBe(428);
     expect(missing.body.code).toBe('PRECONDITION_REQUIRED');
-    const moves = await h.http.post(`/api/v1/plans/${p.id}/moves`).set(h.auth('commander')).set('If-Match', '"other"').send({ cells: ['8a2664c1acb7fff'], toBeat: 'B001' });
+    const moves = await h.http
+      .post(`/api/v1/plans/${p.id}/moves`)
+      .set(h.auth('commander'))
+      .set('If-Match', '"other"')
+      .send({ cells: ['8a2664c1acb7fff'], toBeat: 'B001' });
     expect(moves.status).toBe(412);
   });
 
@@ -337,12 +402,24 @@ describe('plans: edits and concurrency', () => {
     const p = await seedPlan();
     const analyst = await h.http.post(`/api/v1/plans/${p.id}/undo`).set(h.auth('analyst')).set('If-Match', planEtag(p.id, 3));
     expect(analyst.status).toBe(403);
-    const viewer = await h.http.post(`/api/v1/plans/${p.id}/locks`).set(h.auth('viewer')).set('If-Match', planEtag(p.id, 3)).send({ beats: ['B001'] });
+    const viewer = await h.http
+      .post(`/api/v1/plans/${p.id}/locks`)
+      .set(h.auth('viewer'))
+      .set('If-Match', planEtag(p.id, 3))
+      .send({ beats: ['B001'] });
     expect(viewer.status).toBe(403);
-    const bad = await h.http.post(`/api/v1/plans/${p.id}/moves`).set(h.auth('commander')).set('If-Match', planEtag(p.id, 3)).send({ cells: ['not-h3'], toBeat: '' });
+    const bad = await h.http
+      .post(`/api/v1/plans/${p.id}/moves`)
+      .set(h.auth('commander'))
+      .set('If-Match', planEtag(p.id, 3))
+      .send({ cells: ['not-h3'], toBeat: '' });
     expect(bad.status).toBe(400);
     expect(bad.body.errors.map((e: { path: string }) => e.path).sort()).toEqual(['body.cells.0', 'body.toBeat']);
-    const empty = await h.http.post(`/api/v1/plans/${p.id}/locks`).set(h.auth('commander')).set('If-Match', planEtag(p.id, 3)).send({ beats: [] });
+    const empty = await h.http
+      .post(`/api/v1/plans/${p.id}/locks`)
+      .set(h.auth('commander'))
+      .set('If-Match', planEtag(p.id, 3))
+      .send({ beats: [] });
     expect(empty.body.errors[0].path).toBe('body.beats');
     const nf = await h.http.post(`/api/v1/plans/${NOPE}/undo`).set(h.auth('commander')).set('If-Match', '"x"');
     expect(nf.status).toBe(404);
@@ -351,19 +428,35 @@ describe('plans: edits and concurrency', () => {
   it('move cells: 200 with a new version and metrics; the old ETag then gets 412', async () => {
     const id = await makePlan();
     const mv = findMove(await loaded(id), true);
-    const r = await h.http.post(`/api/v1/plans/${id}/moves`).set(h.auth('commander')).set('If-Match', planEtag(id, 1)).send({ cells: [mv.cell], toBeat: mv.toBeat });
+    const r = await h.http
+      .post(`/api/v1/plans/${id}/moves`)
+      .set(h.auth('commander'))
+      .set('If-Match', planEtag(id, 1))
+      .send({ cells: [mv.cell], toBeat: mv.toBeat });
     expect(r.status, JSON.stringify(r.body)).toBe(200);
     expect(r.headers.etag).toBe(planEtag(id, 2));
     expect(r.body).toMatchObject({ version: 2, action: 'move', summary: { moved: 1, toBeat: mv.toBeat } });
     expect(r.body.metrics.beats).toBe(4);
     const look = await h.http.get(`/api/v1/plans/${id}/cells`).set(h.auth('viewer'));
     expect(look.body.rows.find((x: string[]) => x[0] === mv.cell)[1]).toBe(mv.toBeat);
-    const stale = await h.http.post(`/api/v1/plans/${id}/moves`).set(h.auth('commander')).set('If-Match', planEtag(id, 1)).send({ cells: [mv.cell], toBeat: mv.toBeat });
+    const stale = await h.http
+      .post(`/api/v1/plans/${id}/moves`)
+      .set(h.auth('commander'))
+      .set('If-Match', planEtag(id, 1))
+      .send({ cells: [mv.cell], toBeat: mv.toBeat });
     expect(stale.status).toBe(412);
-    const again = await h.http.post(`/api/v1/plans/${id}/moves`).set(h.auth('commander')).set('If-Match', planEtag(id, 2)).send({ cells: [mv.cell], toBeat: mv.toBeat });
+    const again = await h.http
+      .post(`/api/v1/plans/${id}/moves`)
+      .set(h.auth('commander'))
+      .set('If-Match', planEtag(id, 2))
+      .send({ cells: [mv.cell], toBeat: mv.toBeat });
     expect(again.status).toBe(409);
     expect(again.body.code).toBe('CONFLICT');
-    const unknownBeat = await h.http.post(`/api/v1/plans/${id}/moves`).set(h.auth('commander')).set('If-Match', planEtag(id, 2)).send({ cells: [mv.cell], toBeat: 'B999' });
+    const unknownBeat = await h.http
+      .post(`/api/v1/plans/${id}/moves`)
+      .set(h.auth('commander'))
+      .set('If-Match', planEtag(id, 2))
+      .send({ cells: [mv.cell], toBeat: 'B999' });
     expect(unknownBeat.status).toBe(422);
     expect(unknownBeat.body.errors[0].path).toContain('toBeat');
   });
@@ -371,7 +464,11 @@ describe('plans: edits and concurrency', () => {
   it('a move the engine rejects (contiguity) is 409 MOVE_REJECTED and writes no version', async () => {
     const id = await makePlan();
     const mv = findMove(await loaded(id), false);
-    const r = await h.http.post(`/api/v1/plans/${id}/moves`).set(h.auth('commander')).set('If-Match', planEtag(id, 1)).send({ cells: [mv.cell], toBeat: mv.toBeat });
+    const r = await h.http
+      .post(`/api/v1/plans/${id}/moves`)
+      .set(h.auth('commander'))
+      .set('If-Match', planEtag(id, 1))
+      .send({ cells: [mv.cell], toBeat: mv.toBeat });
     expect(r.status).toBe(409);
     expect(r.body.code).toBe('MOVE_REJECTED');
     expect((await h.store.getPlan(id))!.latestVersion).toBe(1);
@@ -380,27 +477,55 @@ describe('plans: edits and concurrency', () => {
   it('lock/unlock write versions; a move into a locked beat is 409', async () => {
     const id = await makePlan();
     const mv = findMove(await loaded(id), true);
-    const lock = await h.http.post(`/api/v1/plans/${id}/locks`).set(h.auth('commander')).set('If-Match', planEtag(id, 1)).send({ beats: [mv.toBeat] });
+    const lock = await h.http
+      .post(`/api/v1/plans/${id}/locks`)
+      .set(h.auth('commander'))
+      .set('If-Match', planEtag(id, 1))
+      .send({ beats: [mv.toBeat] });
     expect(lock.status).toBe(200);
     expect(lock.body.metrics.perBeat.find((b: { id: string }) => b.id === mv.toBeat).locked).toBe(true);
-    const blocked = await h.http.post(`/api/v1/plans/${id}/moves`).set(h.auth('commander')).set('If-Match', planEtag(id, 2)).send({ cells: [mv.cell], toBeat: mv.toBeat });
+    const blocked = await h.http
+      .post(`/api/v1/plans/${id}/moves`)
+      .set(h.auth('commander'))
+      .set('If-Match', planEtag(id, 2))
+      .send({ cells: [mv.cell], toBeat: mv.toBeat });
     expect(blocked.status).toBe(409);
     expect(blocked.body.code).toBe('MOVE_REJECTED');
-    const unknown = await h.http.post(`/api/v1/plans/${id}/locks`).set(h.auth('commander')).set('If-Match', planEtag(id, 2)).send({ beats: ['nope'] });
+    const unknown = await h.http
+      .post(`/api/v1/plans/${id}/locks`)
+      .set(h.auth('commander'))
+      .set('If-Match', planEtag(id, 2))
+      .send({ beats: ['nope'] });
     expect(unknown.status).toBe(422);
     expect(unknown.body.errors[0].path).toContain('beats.0');
-    const unlock = await h.http.post(`/api/v1/plans/${id}/unlocks`).set(h.auth('commander')).set('If-Match', planEtag(id, 2)).send({ beats: [mv.toBeat] });
+    const unlock = await h.http
+      .post(`/api/v1/plans/${id}/unlocks`)
+      .set(h.auth('commander'))
+      .set('If-Match', planEtag(id, 2))
+      .send({ beats: [mv.toBeat] });
     expect(unlock.body.version).toBe(3);
-    const ok = await h.http.post(`/api/v1/plans/${id}/moves`).set(h.auth('commander')).set('If-Match', planEtag(id, 3)).send({ cells: [mv.cell], toBeat: mv.toBeat });
+    const ok = await h.http
+      .post(`/api/v1/plans/${id}/moves`)
+      .set(h.auth('commander'))
+      .set('If-Match', planEtag(id, 3))
+      .send({ cells: [mv.cell], toBeat: mv.toBeat });
     expect(ok.status).toBe(200);
   });
 
   it('an edit after undo branches; redo then follows the newest child', async () => {
     const id = await makePlan();
     const mv = findMove(await loaded(id), true);
-    await h.http.post(`/api/v1/plans/${id}/moves`).set(h.auth('commander')).set('If-Match', planEtag(id, 1)).send({ cells: [mv.cell], toBeat: mv.toBeat });
+    await h.http
+      .post(`/api/v1/plans/${id}/moves`)
+      .set(h.auth('commander'))
+      .set('If-Match', planEtag(id, 1))
+      .send({ cells: [mv.cell], toBeat: mv.toBeat });
     await h.http.post(`/api/v1/plans/${id}/undo`).set(h.auth('commander')).set('If-Match', planEtag(id, 2));
-    const lock = await h.http.post(`/api/v1/plans/${id}/locks`).set(h.auth('commander')).set('If-Match', planEtag(id, 1)).send({ beats: [mv.toBeat] });
+    const lock = await h.http
+      .post(`/api/v1/plans/${id}/locks`)
+      .set(h.auth('commander'))
+      .set('If-Match', planEtag(id, 1))
+      .send({ beats: [mv.toBeat] });
     expect(lock.body.version).toBe(3);
     await h.http.post(`/api/v1/plans/${id}/undo`).set(h.auth('commander')).set('If-Match', planEtag(id, 3));
     const redo = await h.http.post(`/api/v1/plans/${id}/redo`).set(h.auth('commander')).set('If-Match', planEtag(id, 1));
@@ -430,7 +555,11 @@ describe('staffing', () => {
     const lines = ['officer_id,name,shift,rank,current_beat,skills,available'];
     let k = 0;
     for (const shift of ['0-8', '8-16', '16-24']) for (let n = 0; n < 14; n++) lines.push(`P${++k},Officer ${k},${shift},PO,,,true`);
-    const roster = await h.http.post('/api/v1/datasets/rosters?name=watch').set(h.auth('commander')).set('Content-Type', 'text/csv').send(lines.join('\n'));
+    const roster = await h.http
+      .post('/api/v1/datasets/rosters?name=watch')
+      .set(h.auth('commander'))
+      .set('Content-Type', 'text/csv')
+      .send(lines.join('\n'));
     expect(roster.status).toBe(201);
     const r = await h.http.post(`/api/v1/plans/${id}/staffing`).set(h.auth('commander')).send({ roster: roster.body.id });
     expect(r.status).toBe(202);

@@ -3,8 +3,11 @@
  * export), edit with optimistic concurrency (moves, locks, undo/redo), point lookup and
  * staffing.
  */
+
+import { beatShiftAssignmentsCsv, type PlanMetrics, type StaffingJsonBeats } from '@beatplan/engine';
 import { z } from 'zod';
 import type { AppContext } from '../app-context.js';
+import type { Principal } from '../auth.js';
 import { engineFileName, resolveInputs } from '../context-cache.js';
 import {
   comparePlanPair,
@@ -13,56 +16,53 @@ import {
   moveOnPlan,
   planCellsCsv,
   planCellsJson,
-  setLocked,
-  type SerializedPlan,
   planEquity,
   readIdPolygons,
+  type SerializedPlan,
   type StaffFileOptions,
+  setLocked,
 } from '../engine-service.js';
 import { ApiError } from '../errors.js';
 import { pageOf, type RouteTable } from '../http.js';
-import { jobDto } from './jobs.js';
+import { DEFAULT_MEETING_SCHEDULE, PlanAccess, planEtag } from '../plan-access.js';
+import { publicMetrics, publicSummary } from '../public-view.js';
 import {
+  BeatsQuery,
   CellsQuery,
   CellsSchema,
-  StaffingRunSchema,
   CompareQuery,
+  EditResultSchema,
   EquityQuery,
   EquitySchema,
-  EditResultSchema,
   ExportQuery,
   IdParams,
   IdSchema,
   IncidentBinsSchema,
   JobSchema,
   LineageSchema,
-  LineageSummarySchema,
+  type LineageSummarySchema,
   LockRequestSchema,
   LookupQuery,
   MeetingPlaceSchema,
   MoveRequestSchema,
   PageQuery,
-  pageSchema,
   PlanComparisonSchema,
   PlanMetricsSchema,
-  StaffingQuery,
-  StaffingResultSchema,
+  type PlanRequest,
   PlanRequestSchema,
   PlanSchema,
   PlanVersionSchema,
+  pageSchema,
   ReplanRequestSchema,
-  StaffRequestSchema,
+  StaffingQuery,
+  StaffingResultSchema,
+  StaffingRunSchema,
   type StaffOptionsInput,
-  type PlanRequest,
+  StaffRequestSchema,
   VersionQuery,
-  BeatsQuery,
 } from '../schemas.js';
-import type { Principal } from '../auth.js';
 import type { DatasetKind, DatasetRecord, JobRecord, PlanRecord, PlanVersionRecord, Store } from '../store/store.js';
-
-import { DEFAULT_MEETING_SCHEDULE, PlanAccess, planEtag } from '../plan-access.js';
-import { publicMetrics, publicSummary } from '../public-view.js';
-import { beatShiftAssignmentsCsv, type PlanMetrics, type StaffingJsonBeats } from '@beatplan/engine';
+import { jobDto } from './jobs.js';
 
 export { planEtag };
 
@@ -71,9 +71,17 @@ export { planEtag };
  * @param field the field as `errors[].path` names it (`body.fleet`, `query.areas`)
  * @throws ApiError 400 `VALIDATION_FAILED` naming the field when there is no such dataset of that kind
  */
-export async function datasetFileOf(store: Store, id: string, kind: DatasetKind, field: string): Promise<{ d: DatasetRecord; file: { path: string; fileName: string } }> {
+export async function datasetFileOf(
+  store: Store,
+  id: string,
+  kind: DatasetKind,
+  field: string,
+): Promise<{ d: DatasetRecord; file: { path: string; fileName: string } }> {
   const d = await store.getDataset(id);
-  if (!d || d.kind !== kind) throw new ApiError('VALIDATION_FAILED', `${field}: no ${kind} dataset ${id}`, { errors: [{ path: field, message: `no ${kind} dataset with this id` }] });
+  if (!d || d.kind !== kind)
+    throw new ApiError('VALIDATION_FAILED', `${field}: no ${kind} dataset ${id}`, {
+      errors: [{ path: field, message: `no ${kind} dataset with this id` }],
+    });
   return { d, file: { path: store.blobPath(d.blobRef), fileName: engineFileName(d) } };
 }
 
@@ -86,7 +94,12 @@ export async function staffFileOptionsOf(store: Store, body: StaffOptionsInput):
   const skills = [];
   for (const [k, s] of (body.skills ?? []).entries()) {
     const { d, file } = await datasetFileOf(store, s.layer, 'layer', `body.skills.${k}.layer`);
-    skills.push({ skill: s.skill, layer: file, field: String(d.info.field), ...(s.minShare !== undefined ? { minShare: s.minShare } : {}) });
+    skills.push({
+      skill: s.skill,
+      layer: file,
+      field: String(d.info.field),
+      ...(s.minShare !== undefined ? { minShare: s.minShare } : {}),
+    });
   }
   return {
     ...(body.fleet ? { fleet: (await datasetFileOf(store, body.fleet, 'fleet', 'body.fleet')).file } : {}),
@@ -115,13 +128,19 @@ export function planDto(p: PlanRecord) {
 const IF_MATCH = [{ name: 'If-Match', required: true, description: 'The ETag of the version the edit is based on' }];
 const EDIT_RESPONSES = {
   200: { description: 'The new current version', schema: EditResultSchema, headers: { ETag: 'ETag of the new version' } },
-  409: { description: 'Rejected by the engine (`MOVE_REJECTED`: contiguity, an emptied or locked beat) or nothing to move/undo/redo (`CONFLICT`)' },
+  409: {
+    description:
+      'Rejected by the engine (`MOVE_REJECTED`: contiguity, an emptied or locked beat) or nothing to move/undo/redo (`CONFLICT`)',
+  },
   412: { description: 'If-Match is not the current version: reload and retry' },
   428: { description: 'If-Match is missing' },
 };
 
 /** Registers plan, edit, lookup and staffing routes. */
-export function planRoutes(t: RouteTable, ctx: AppContext): { submitPlan: (body: PlanRequest, principal: Principal) => Promise<JobRecord> } {
+export function planRoutes(
+  t: RouteTable,
+  ctx: AppContext,
+): { submitPlan: (body: PlanRequest, principal: Principal) => Promise<JobRecord> } {
   const { store } = ctx;
 
   const access = new PlanAccess(ctx);
@@ -130,7 +149,8 @@ export function planRoutes(t: RouteTable, ctx: AppContext): { submitPlan: (body:
   const contextOf = (p: PlanRecord) => access.contextOf(p);
   const loadPlan = (p: PlanRecord, v: PlanVersionRecord) => access.loadPlan(p, v);
   const checkIfMatch = (header: string | undefined, p: PlanRecord) => access.checkIfMatch(header, p);
-  const writeVersion = (p: PlanRecord, action: string, summary: Record<string, unknown>, out: SerializedPlan, by: string) => access.writeVersion(p, action, summary, out, by);
+  const writeVersion = (p: PlanRecord, action: string, summary: Record<string, unknown>, out: SerializedPlan, by: string) =>
+    access.writeVersion(p, action, summary, out, by);
   /** The small-count threshold of a principal's views: set for viewers (the public), none for the others. */
   const publicK = (principal: Principal): number | undefined => (principal.role === 'viewer' ? ctx.config.privacyK : undefined);
 
@@ -157,7 +177,9 @@ export function planRoutes(t: RouteTable, ctx: AppContext): { submitPlan: (body:
     }
     if (body.roads !== undefined) await datasetFile(body.roads, 'roads', 'body.roads');
     if (body.method === 'import' && !existing) {
-      throw new ApiError('VALIDATION_FAILED', 'body.existing: required with method "import"', { errors: [{ path: 'body.existing', message: 'required with method "import"' }] });
+      throw new ApiError('VALIDATION_FAILED', 'body.existing: required with method "import"', {
+        errors: [{ path: 'body.existing', message: 'required with method "import"' }],
+      });
     }
     // The parent plan (lineage): its version's stored plan.json travels with the task.
     let from: { planJson: string; name: string; planId: string; version: number; beats: number } | undefined;
@@ -166,18 +188,30 @@ export function planRoutes(t: RouteTable, ctx: AppContext): { submitPlan: (body:
       const v = parent ? await store.getPlanVersion(parent.id, body.fromVersion ?? parent.currentVersion) : undefined;
       if (!parent || !v) {
         const path = parent ? 'body.fromVersion' : 'body.from';
-        throw new ApiError('VALIDATION_FAILED', `${path}: no plan ${body.from}${parent ? ` version ${body.fromVersion}` : ''}`, { errors: [{ path, message: parent ? 'no such version of the parent plan' : 'no plan with this id' }] });
+        throw new ApiError('VALIDATION_FAILED', `${path}: no plan ${body.from}${parent ? ` version ${body.fromVersion}` : ''}`, {
+          errors: [{ path, message: parent ? 'no such version of the parent plan' : 'no plan with this id' }],
+        });
       }
       const { loaded, json } = await loadPlan(parent, v);
-      from = { planJson: json, name: `plan ${parent.id} version ${v.version}`, planId: parent.id, version: v.version, beats: new Set(loaded.plan.beatIds).size };
+      from = {
+        planJson: json,
+        name: `plan ${parent.id} version ${v.version}`,
+        planId: parent.id,
+        version: v.version,
+        beats: new Set(loaded.plan.beatIds).size,
+      };
     }
     const districts = body.districts ? await idPolygonsFile(body.districts, 'body.districts') : undefined;
     const units = body.units ? await datasetFile(body.units, 'units', 'body.units') : undefined;
     if (body.locked?.length && !from && !existing) {
-      throw new ApiError('VALIDATION_FAILED', 'body.locked: needs `from` or `existing`', { errors: [{ path: 'body.locked', message: 'needs `from` or `existing`' }] });
+      throw new ApiError('VALIDATION_FAILED', 'body.locked: needs `from` or `existing`', {
+        errors: [{ path: 'body.locked', message: 'needs `from` or `existing`' }],
+      });
     }
     if (body.startFromExisting && !from && !existing) {
-      throw new ApiError('VALIDATION_FAILED', 'body.startFromExisting: needs `from` or `existing`', { errors: [{ path: 'body.startFromExisting', message: 'needs `from` or `existing`' }] });
+      throw new ApiError('VALIDATION_FAILED', 'body.startFromExisting: needs `from` or `existing`', {
+        errors: [{ path: 'body.startFromExisting', message: 'needs `from` or `existing`' }],
+      });
     }
     const k = body.beats ?? from?.beats ?? existingCount;
     if (body.method === 'plan' && k === undefined) {
@@ -201,7 +235,9 @@ export function planRoutes(t: RouteTable, ctx: AppContext): { submitPlan: (body:
         ...(body.balance !== undefined ? { balance: body.balance } : {}),
         ...(body.locked?.length ? { locked: body.locked } : {}),
         ...(districts ? { districts } : {}),
-        ...(units ? { units: { ...units.file, ...(typeof units.d.info.idField === 'string' ? { idField: units.d.info.idField } : {}) } } : {}),
+        ...(units
+          ? { units: { ...units.file, ...(typeof units.d.info.idField === 'string' ? { idField: units.d.info.idField } : {}) } }
+          : {}),
       },
       ...(existing ? { existing } : {}),
       ...(from ? { from: { planJson: from.planJson, name: from.name } } : {}),
@@ -240,7 +276,7 @@ export function planRoutes(t: RouteTable, ctx: AppContext): { submitPlan: (body:
     operationId: 'replanPlan',
     summary: 'Re-plan from this plan (a new plan whose parent is this one) as a job',
     description:
-      'Plans anew on the datasets of this plan, with this plan as the parent: by default starting from it and changing as little as possible (`maxChange` caps the share of workload that changes beat). The new beats inherit this plan\'s ids by overlap and the new plan records the lineage. The job result names the new plan.',
+      "Plans anew on the datasets of this plan, with this plan as the parent: by default starting from it and changing as little as possible (`maxChange` caps the share of workload that changes beat). The new beats inherit this plan's ids by overlap and the new plan records the lineage. The job result names the new plan.",
     tag: 'plans',
     role: 'analyst',
     params: IdParams,
@@ -250,8 +286,18 @@ export function planRoutes(t: RouteTable, ctx: AppContext): { submitPlan: (body:
     },
     handler: async ({ res, params, body, principal }) => {
       const p = await getPlan(params.id);
-      const { jobId: _job, lineage: _lineage, name: _name, from: _from, fromVersion: _v, maxChange: _m, startFromExisting: _s, seed: _seed, timeLimitMs: _t, ...inputs } =
-        p.inputs as PlanRequest & { jobId?: string; lineage?: unknown };
+      const {
+        jobId: _job,
+        lineage: _lineage,
+        name: _name,
+        from: _from,
+        fromVersion: _v,
+        maxChange: _m,
+        startFromExisting: _s,
+        seed: _seed,
+        timeLimitMs: _t,
+        ...inputs
+      } = p.inputs as PlanRequest & { jobId?: string; lineage?: unknown };
       const request: PlanRequest = {
         ...inputs,
         method: 'plan',
@@ -276,7 +322,7 @@ export function planRoutes(t: RouteTable, ctx: AppContext): { submitPlan: (body:
     operationId: 'getPlanLineage',
     summary: 'The lineage of a plan version: parent, inherited ids, and the old beats each beat draws from',
     description:
-      'Per beat, the parent beats it draws from with `workloadShare` (share of this beat\'s workload from the old beat) and `parentShare` (share of the old beat\'s workload this beat holds). Workload shares are figures of small areas, so the route is for analysts. `lineage` is null for a plan without a parent.',
+      "Per beat, the parent beats it draws from with `workloadShare` (share of this beat's workload from the old beat) and `parentShare` (share of the old beat's workload this beat holds). Workload shares are figures of small areas, so the route is for analysts. `lineage` is null for a plan without a parent.",
     tag: 'plans',
     role: 'analyst',
     params: IdParams,
@@ -287,7 +333,10 @@ export function planRoutes(t: RouteTable, ctx: AppContext): { submitPlan: (body:
       const v = await getVersion(p, query.version);
       const { loaded } = await loadPlan(p, v);
       const l = loaded.lineage;
-      res.json({ version: v.version, lineage: l ? { parent: l.parent, generation: l.generation, usedIds: l.usedIds, matching: l.matching, beats: l.beats } : null });
+      res.json({
+        version: v.version,
+        lineage: l ? { parent: l.parent, generation: l.generation, usedIds: l.usedIds, matching: l.matching, beats: l.beats } : null,
+      });
     },
   });
 
@@ -330,7 +379,13 @@ export function planRoutes(t: RouteTable, ctx: AppContext): { submitPlan: (body:
     role: 'viewer',
     params: IdParams,
     query: PageQuery,
-    responses: { 200: { description: 'Versions, oldest first, one page', schema: pageSchema(PlanVersionSchema), headers: { ETag: 'The current and the latest version' } } },
+    responses: {
+      200: {
+        description: 'Versions, oldest first, one page',
+        schema: pageSchema(PlanVersionSchema),
+        headers: { ETag: 'The current and the latest version' },
+      },
+    },
     handler: async ({ req, res, params, query, principal }) => {
       const p = await getPlan(params.id);
       const k = publicK(principal);
@@ -359,7 +414,8 @@ export function planRoutes(t: RouteTable, ctx: AppContext): { submitPlan: (body:
     query: VersionQuery,
     responses: {
       200: {
-        description: 'PlanMetrics (DESIGN.md contract). A viewer gets the figures computed from pooled cell values (`privacy`), without per-shift workload',
+        description:
+          'PlanMetrics (DESIGN.md contract). A viewer gets the figures computed from pooled cell values (`privacy`), without per-shift workload',
         schema: PlanMetricsSchema,
         headers: { ETag: 'The version the metrics are of' },
       },
@@ -368,7 +424,10 @@ export function planRoutes(t: RouteTable, ctx: AppContext): { submitPlan: (body:
       const p = await getPlan(params.id);
       const v = await getVersion(p, query.version);
       res.setHeader('Vary', 'Authorization');
-      res.setHeader('ETag', planEtag(p.id, v.version)).type('application/json').send(await access.metricsFor(p, v, publicK(principal)));
+      res
+        .setHeader('ETag', planEtag(p.id, v.version))
+        .type('application/json')
+        .send(await access.metricsFor(p, v, publicK(principal)));
     },
   });
 
@@ -392,7 +451,10 @@ export function planRoutes(t: RouteTable, ctx: AppContext): { submitPlan: (body:
       const p = await getPlan(params.id);
       const v = await getVersion(p, query.version);
       res.setHeader('Vary', 'Authorization');
-      res.setHeader('ETag', planEtag(p.id, v.version)).type('application/geo+json').send(await access.beatsFor(p, v, publicK(principal), query.outline));
+      res
+        .setHeader('ETag', planEtag(p.id, v.version))
+        .type('application/geo+json')
+        .send(await access.beatsFor(p, v, publicK(principal), query.outline));
     },
   });
 
@@ -402,7 +464,7 @@ export function planRoutes(t: RouteTable, ctx: AppContext): { submitPlan: (body:
     operationId: 'getPlanCells',
     summary: 'Cells of a plan: H3 id, beat, workload, need (compact JSON or cells.csv; by bbox and zoom)',
     description:
-      'One shape, with or without `bbox`: `{ version, resolution, aggregated, columns, rows }`, one row per cell, columns named as in cells.csv (`h3, beat, workload, need, incidents, population, workload_<shift>…`). Without `bbox`: every cell (from the stored plan, no dataset re-read), or `format=csv` for cells.csv (scores rebuilt from the datasets). With `bbox` (and optionally `zoom`): the cells whose centre lies in the box, `h3, beat, workload, need`; at low zoom summed into coarser H3 cells so the answer stays small (`aggregated`). A viewer (the public) gets incident-derived figures only by area of at least k incidents (`privacy`, default k = 5): each cell shows its pool\'s mean workload, and no incident count or per-shift workload per cell.',
+      "One shape, with or without `bbox`: `{ version, resolution, aggregated, columns, rows }`, one row per cell, columns named as in cells.csv (`h3, beat, workload, need, incidents, population, workload_<shift>…`). Without `bbox`: every cell (from the stored plan, no dataset re-read), or `format=csv` for cells.csv (scores rebuilt from the datasets). With `bbox` (and optionally `zoom`): the cells whose centre lies in the box, `h3, beat, workload, need`; at low zoom summed into coarser H3 cells so the answer stays small (`aggregated`). A viewer (the public) gets incident-derived figures only by area of at least k incidents (`privacy`, default k = 5): each cell shows its pool's mean workload, and no incident count or per-shift workload per cell.",
     tag: 'plans',
     role: 'viewer',
     params: IdParams,
@@ -416,10 +478,14 @@ export function planRoutes(t: RouteTable, ctx: AppContext): { submitPlan: (body:
     },
     handler: async ({ res, params, query, principal }) => {
       if (query.zoom !== undefined && !query.bbox) {
-        throw new ApiError('VALIDATION_FAILED', 'query.bbox: required with zoom', { errors: [{ path: 'query.bbox', message: 'required with zoom' }] });
+        throw new ApiError('VALIDATION_FAILED', 'query.bbox: required with zoom', {
+          errors: [{ path: 'query.bbox', message: 'required with zoom' }],
+        });
       }
       if (query.bbox && query.format === 'csv') {
-        throw new ApiError('VALIDATION_FAILED', 'query.format: bbox answers are JSON only', { errors: [{ path: 'query.format', message: 'bbox answers are JSON only' }] });
+        throw new ApiError('VALIDATION_FAILED', 'query.format: bbox answers are JSON only', {
+          errors: [{ path: 'query.format', message: 'bbox answers are JSON only' }],
+        });
       }
       const p = await getPlan(params.id);
       const v = await getVersion(p, query.version);
@@ -463,7 +529,10 @@ export function planRoutes(t: RouteTable, ctx: AppContext): { submitPlan: (body:
       const v = await getVersion(p, query.version);
       const k = publicK(principal);
       const { bins } = await access.incidentBins(v, k ?? 1);
-      res.setHeader('ETag', planEtag(p.id, v.version)).setHeader('Vary', 'Authorization').json(incidentBinsDto(bins, v.version, k !== undefined));
+      res
+        .setHeader('ETag', planEtag(p.id, v.version))
+        .setHeader('Vary', 'Authorization')
+        .json(incidentBinsDto(bins, v.version, k !== undefined));
     },
   });
 
@@ -497,7 +566,10 @@ export function planRoutes(t: RouteTable, ctx: AppContext): { submitPlan: (body:
     params: IdParams,
     query: CompareQuery,
     responses: {
-      200: { description: 'Changed cells, matched beats and metric deltas (B − A). A viewer\'s comparison is computed from pooled cell values', schema: PlanComparisonSchema },
+      200: {
+        description: "Changed cells, matched beats and metric deltas (B − A). A viewer's comparison is computed from pooled cell values",
+        schema: PlanComparisonSchema,
+      },
       422: { description: 'The plans are on different grids' },
     },
     handler: async ({ res, params, query, principal }) => {
@@ -524,14 +596,15 @@ export function planRoutes(t: RouteTable, ctx: AppContext): { submitPlan: (body:
     operationId: 'exportPlan',
     summary: 'Download plan.json, beats.geojson, cells.csv or metrics.json',
     description:
-      'For a viewer (the public), cells.csv has the public layout (`h3,beat,workload,need,population,area`: workload pooled over areas of at least k incidents, no incident counts) and plan.json, which holds every cell\'s incident count, is refused (403).',
+      "For a viewer (the public), cells.csv has the public layout (`h3,beat,workload,need,population,area`: workload pooled over areas of at least k incidents, no incident counts) and plan.json, which holds every cell's incident count, is refused (403).",
     tag: 'plans',
     role: 'viewer',
     params: IdParams,
     query: ExportQuery,
     responses: {
       200: {
-        description: 'An attachment (`Content-Disposition`): plan.json and metrics.json as JSON, beats as GeoJSON, cells.csv as RFC 4180 CSV',
+        description:
+          'An attachment (`Content-Disposition`): plan.json and metrics.json as JSON, beats as GeoJSON, cells.csv as RFC 4180 CSV',
         headers: { ETag: 'The version exported', 'Content-Disposition': 'attachment; filename=…' },
         content: { 'application/json': null, 'application/geo+json': null, 'text/csv': null },
       },
@@ -542,19 +615,36 @@ export function planRoutes(t: RouteTable, ctx: AppContext): { submitPlan: (body:
       const base = `plan-${p.id.slice(0, 8)}-v${v.version}`;
       const k = publicK(principal);
       if (query.format === 'plan' && k !== undefined) {
-        throw new ApiError('FORBIDDEN', 'plan.json holds the incident count of every cell: it needs the analyst role; a viewer can export beats.geojson, metrics.json or the public cells.csv (incidents pooled by area)');
+        throw new ApiError(
+          'FORBIDDEN',
+          'plan.json holds the incident count of every cell: it needs the analyst role; a viewer can export beats.geojson, metrics.json or the public cells.csv (incidents pooled by area)',
+        );
       }
       res.setHeader('ETag', planEtag(p.id, v.version)).setHeader('Vary', 'Authorization');
       if (query.format === 'plan') {
-        res.attachment(`${base}-plan.json`).type('application/json').send(await store.getBlob(v.planBlobRef));
+        res
+          .attachment(`${base}-plan.json`)
+          .type('application/json')
+          .send(await store.getBlob(v.planBlobRef));
         return;
       }
       if (query.format === 'metrics') {
-        res.attachment(`${base}-metrics.json`).type('application/json').send(await access.metricsFor(p, v, k));
+        res
+          .attachment(`${base}-metrics.json`)
+          .type('application/json')
+          .send(await access.metricsFor(p, v, k));
         return;
       }
-      if (query.format === 'csv') res.attachment(`${base}-cells.csv`).type('text/csv').send(planCellsCsv(await contextOf(p), (await loadPlan(p, v)).json, k));
-      else res.attachment(`${base}-beats${query.outline === 'cells' ? '-cells' : ''}.geojson`).type('application/geo+json').send(await access.beatsFor(p, v, k, query.outline));
+      if (query.format === 'csv')
+        res
+          .attachment(`${base}-cells.csv`)
+          .type('text/csv')
+          .send(planCellsCsv(await contextOf(p), (await loadPlan(p, v)).json, k));
+      else
+        res
+          .attachment(`${base}-beats${query.outline === 'cells' ? '-cells' : ''}.geojson`)
+          .type('application/geo+json')
+          .send(await access.beatsFor(p, v, k, query.outline));
     },
   });
 
@@ -586,34 +676,54 @@ export function planRoutes(t: RouteTable, ctx: AppContext): { submitPlan: (body:
       },
     });
 
-  edit('/plans/:id/moves', 'moveCells', 'Move cells into a beat (a new version; 409 if it breaks contiguity)', MoveRequestSchema, async (p, input, by) => {
-    const { cells, toBeat } = input as z.infer<typeof MoveRequestSchema>;
-    const { loaded } = await loadPlan(p, await getVersion(p));
-    const out = moveOnPlan(loaded, cells, toBeat);
-    if (out.moved === 0) throw new ApiError('CONFLICT', `every cell is already in beat ${toBeat}; nothing to move`);
-    return writeVersion(p, 'move', { cells: cells.length, toBeat, moved: out.moved, beats: out.beats }, out, by);
-  });
-  for (const locked of [true, false]) {
-    edit(locked ? '/plans/:id/locks' : '/plans/:id/unlocks', locked ? 'lockBeats' : 'unlockBeats', `${locked ? 'Lock' : 'Unlock'} beats (a new version)`, LockRequestSchema, async (p, input, by) => {
-      const { beats } = input as z.infer<typeof LockRequestSchema>;
+  edit(
+    '/plans/:id/moves',
+    'moveCells',
+    'Move cells into a beat (a new version; 409 if it breaks contiguity)',
+    MoveRequestSchema,
+    async (p, input, by) => {
+      const { cells, toBeat } = input as z.infer<typeof MoveRequestSchema>;
       const { loaded } = await loadPlan(p, await getVersion(p));
-      return writeVersion(p, locked ? 'lock' : 'unlock', { beats }, setLocked(loaded, beats, locked), by);
-    });
+      const out = moveOnPlan(loaded, cells, toBeat);
+      if (out.moved === 0) throw new ApiError('CONFLICT', `every cell is already in beat ${toBeat}; nothing to move`);
+      return writeVersion(p, 'move', { cells: cells.length, toBeat, moved: out.moved, beats: out.beats }, out, by);
+    },
+  );
+  for (const locked of [true, false]) {
+    edit(
+      locked ? '/plans/:id/locks' : '/plans/:id/unlocks',
+      locked ? 'lockBeats' : 'unlockBeats',
+      `${locked ? 'Lock' : 'Unlock'} beats (a new version)`,
+      LockRequestSchema,
+      async (p, input, by) => {
+        const { beats } = input as z.infer<typeof LockRequestSchema>;
+        const { loaded } = await loadPlan(p, await getVersion(p));
+        return writeVersion(p, locked ? 'lock' : 'unlock', { beats }, setLocked(loaded, beats, locked), by);
+      },
+    );
   }
   for (const dir of ['undo', 'redo'] as const) {
-    edit(`/plans/:id/${dir}`, `${dir}Plan`, dir === 'undo' ? 'Go back to the version the current one was made from' : 'Go forward to the newest version made from the current one', undefined, async (p) => {
-      const versions = await store.listPlanVersions(p.id);
-      const cur = versions.find((v) => v.version === p.currentVersion);
-      const target =
-        dir === 'undo'
-          ? versions.find((v) => v.version === cur?.parentVersion)
-          : versions.filter((v) => v.parentVersion === p.currentVersion).pop();
-      if (!target) throw new ApiError('CONFLICT', `nothing to ${dir} at version ${p.currentVersion}`);
-      if (!(await store.setCurrentVersion(p.id, target.version, p.currentVersion))) {
-        throw new ApiError('PRECONDITION_FAILED', `plan ${p.id} changed while the ${dir} ran`);
-      }
-      return target;
-    });
+    edit(
+      `/plans/:id/${dir}`,
+      `${dir}Plan`,
+      dir === 'undo'
+        ? 'Go back to the version the current one was made from'
+        : 'Go forward to the newest version made from the current one',
+      undefined,
+      async (p) => {
+        const versions = await store.listPlanVersions(p.id);
+        const cur = versions.find((v) => v.version === p.currentVersion);
+        const target =
+          dir === 'undo'
+            ? versions.find((v) => v.version === cur?.parentVersion)
+            : versions.filter((v) => v.parentVersion === p.currentVersion).pop();
+        if (!target) throw new ApiError('CONFLICT', `nothing to ${dir} at version ${p.currentVersion}`);
+        if (!(await store.setCurrentVersion(p.id, target.version, p.currentVersion))) {
+          throw new ApiError('PRECONDITION_FAILED', `plan ${p.id} changed while the ${dir} ran`);
+        }
+        return target;
+      },
+    );
   }
 
   t.add({
@@ -697,7 +807,13 @@ export function planRoutes(t: RouteTable, ctx: AppContext): { submitPlan: (body:
     handler: async ({ req, res, params, query }) => {
       const p = await getPlan(params.id);
       const page = pageOf(await store.listStaffing(p.id), (s) => s.id, query, req, res);
-      const items = page.items.map((s) => ({ id: s.id, planId: s.planId, planVersion: s.planVersion, roster: s.rosterDatasetId, createdAt: s.createdAt }));
+      const items = page.items.map((s) => ({
+        id: s.id,
+        planId: s.planId,
+        planVersion: s.planVersion,
+        roster: s.rosterDatasetId,
+        createdAt: s.createdAt,
+      }));
       res.json({ items, next: page.next });
     },
   });
@@ -726,7 +842,10 @@ export function planRoutes(t: RouteTable, ctx: AppContext): { submitPlan: (body:
       const blob = await store.getBlob(s.blobRef);
       if (query.format === 'csv') {
         const csv = beatShiftAssignmentsCsv(JSON.parse(blob.toString('utf8')) as StaffingJsonBeats);
-        res.attachment(`assignments-${s.planId.slice(0, 8)}-v${s.planVersion}.csv`).type('text/csv').send(csv);
+        res
+          .attachment(`assignments-${s.planId.slice(0, 8)}-v${s.planVersion}.csv`)
+          .type('text/csv')
+          .send(csv);
         return;
       }
       res.type('application/json').send(blob);

@@ -8,10 +8,11 @@
  * workload is shown; and every per-beat figure is the sum of the pooled cell values the viewer
  * already sees (so any difference is a sum of pool means of ≥ k incidents).
  */
-import { gridDisk } from 'h3-js';
+
 import { parse } from 'csv-parse/sync';
+import { gridDisk } from 'h3-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPlan, removeDir, startHarness, uploadBasics, type Harness } from '../testing/harness.js';
+import { createPlan, type Harness, removeDir, startHarness, uploadBasics } from '../testing/harness.js';
 
 const K = 5;
 let h: Harness;
@@ -44,9 +45,15 @@ beforeAll(async () => {
     const n = r[cols.indexOf('incidents')] as number;
     const pooled = pooledOf.get(cell);
     if (!(n >= 1 && n < K && w > 0 && pooled !== null && pooled !== undefined && !same(pooled, w))) continue;
-    const other = gridDisk(cell, 1).map((c) => byCell.get(c)?.[1]).find((b) => typeof b === 'string' && b !== '' && b !== beat) as string | undefined;
+    const other = gridDisk(cell, 1)
+      .map((c) => byCell.get(c)?.[1])
+      .find((b) => typeof b === 'string' && b !== '' && b !== beat) as string | undefined;
     if (!other) continue;
-    const m = await h.http.post(`/api/v1/plans/${planId}/moves`).set(h.auth('commander')).set('If-Match', etag).send({ cells: [cell], toBeat: other });
+    const m = await h.http
+      .post(`/api/v1/plans/${planId}/moves`)
+      .set(h.auth('commander'))
+      .set('If-Match', etag)
+      .send({ cells: [cell], toBeat: other });
     if (m.status !== 200) continue;
     after = m.body.version;
     moved = { h3: cell, from: beat, to: other, incidents: n, exact: w, exactShifts: shiftCols.map((i) => r[i] as number), pooled };
@@ -78,7 +85,11 @@ function keys(v: unknown, out = new Set<string>()): Set<string> {
 /** Numbers of a CSV answer, keyed by `h3.column`. */
 function csvNumbers(text: string): Array<[string, number]> {
   const rows = parse(text, { columns: true }) as Array<Record<string, string>>;
-  return rows.flatMap((r) => Object.entries(r).flatMap(([c, x]) => (x !== '' && Number.isFinite(Number(x)) ? [[`${r.h3}.${c}`, Number(x)] as [string, number]] : [])));
+  return rows.flatMap((r) =>
+    Object.entries(r).flatMap(([c, x]) =>
+      x !== '' && Number.isFinite(Number(x)) ? [[`${r.h3}.${c}`, Number(x)] as [string, number]] : [],
+    ),
+  );
 }
 
 /** Every route a viewer can read for one version of the plan, as `route → numbers`. */
@@ -105,7 +116,7 @@ async function viewerReads(version: number): Promise<Map<string, Array<[string, 
     `/api/v1/jobs`,
   ]) {
     const r = await get(url);
-    const body = r.type.includes('json') ? r.body ?? JSON.parse(r.text) : JSON.parse(r.text);
+    const body = r.type.includes('json') ? (r.body ?? JSON.parse(r.text)) : JSON.parse(r.text);
     for (const k of keys(body)) expect(k, `${url}: per-shift figures are not public`).not.toMatch(/^(shiftWorkloadHours|workload_.*)$/);
     out.set(url.replace(`version=${version}`, 'version=N'), numbers(body));
   }
@@ -117,16 +128,17 @@ async function viewerReads(version: number): Promise<Map<string, Array<[string, 
 }
 
 describe('the differencing attack on the viewer views', () => {
-  it('works on exact figures (the analyst\'s): per-beat workload before − after is the moved cell\'s exact workload', async () => {
+  it("works on exact figures (the analyst's): per-beat workload before − after is the moved cell's exact workload", async () => {
     const m0 = (await h.http.get(`/api/v1/plans/${planId}/metrics?version=${before}`).set(h.auth('analyst'))).body;
     const m1 = (await h.http.get(`/api/v1/plans/${planId}/metrics?version=${after}`).set(h.auth('analyst'))).body;
-    const w = (m: { perBeat: Array<{ id: string; workloadHours: number }> }, id: string) => m.perBeat.find((b) => b.id === id)!.workloadHours;
+    const w = (m: { perBeat: Array<{ id: string; workloadHours: number }> }, id: string) =>
+      m.perBeat.find((b) => b.id === id)!.workloadHours;
     expect(same(w(m0, moved.from) - w(m1, moved.from), moved.exact)).toBe(true);
     expect(moved.incidents).toBeLessThan(K);
     expect(same(moved.pooled, moved.exact)).toBe(false);
   });
 
-  it('no viewer number, and no difference of two viewer numbers across versions and routes, is the moved cell\'s exact workload or a per-shift part of it', async () => {
+  it("no viewer number, and no difference of two viewer numbers across versions and routes, is the moved cell's exact workload or a per-shift part of it", async () => {
     const r0 = await viewerReads(before);
     const r1 = await viewerReads(after);
     const secrets = [moved.exact, ...moved.exactShifts.filter((x) => x > 0)];
@@ -150,12 +162,13 @@ describe('the differencing attack on the viewer views', () => {
     expect(distinct.length).toBeGreaterThan(20);
     for (let i = 0; i < distinct.length; i++) {
       for (let j = i + 1; j < distinct.length; j++) {
-        for (const s of secrets) expect(same(Math.abs(distinct[i]! - distinct[j]!), s), `${distinct[i]} − ${distinct[j]} reveals ${s}`).toBe(false);
+        for (const s of secrets)
+          expect(same(Math.abs(distinct[i]! - distinct[j]!), s), `${distinct[i]} − ${distinct[j]} reveals ${s}`).toBe(false);
       }
     }
   }, 120_000);
 
-  it('a viewer\'s per-beat workload is the sum of the pooled cell values the viewer sees; the move changes it by the cell\'s pooled value', async () => {
+  it("a viewer's per-beat workload is the sum of the pooled cell values the viewer sees; the move changes it by the cell's pooled value", async () => {
     for (const version of [before, after]) {
       const cells = (await h.http.get(`/api/v1/plans/${planId}/cells?version=${version}`).set(h.auth('viewer'))).body;
       const sum = new Map<string, number>();
@@ -166,21 +179,31 @@ describe('the differencing attack on the viewer views', () => {
         expect(b.workloadHours).toBeCloseTo(sum.get(b.id) ?? 0, 9);
         expect(b).not.toHaveProperty('shiftWorkloadHours');
       }
-      expect(m.workload.total).toBeCloseTo([...sum.values()].reduce((x, y) => x + y, 0), 9);
+      expect(m.workload.total).toBeCloseTo(
+        [...sum.values()].reduce((x, y) => x + y, 0),
+        9,
+      );
     }
     const m0 = (await h.http.get(`/api/v1/plans/${planId}/metrics?version=${before}`).set(h.auth('viewer'))).body;
     const m1 = (await h.http.get(`/api/v1/plans/${planId}/metrics?version=${after}`).set(h.auth('viewer'))).body;
-    const w = (m: { perBeat: Array<{ id: string; workloadHours: number }> }, id: string) => m.perBeat.find((b) => b.id === id)!.workloadHours;
+    const w = (m: { perBeat: Array<{ id: string; workloadHours: number }> }, id: string) =>
+      m.perBeat.find((b) => b.id === id)!.workloadHours;
     expect(w(m0, moved.from) - w(m1, moved.from)).toBeCloseTo(moved.pooled, 9);
     expect(w(m1, moved.to) - w(m0, moved.to)).toBeCloseTo(moved.pooled, 9);
   });
 
   it('viewers see version summaries and job results without incident-derived figures; analysts keep them', async () => {
-    const v = (await h.http.get(`/api/v1/plans/${planId}/versions`).set(h.auth('viewer'))).body.items as Array<{ action: string; summary: Record<string, unknown> }>;
+    const v = (await h.http.get(`/api/v1/plans/${planId}/versions`).set(h.auth('viewer'))).body.items as Array<{
+      action: string;
+      summary: Record<string, unknown>;
+    }>;
     const move = v.find((x) => x.action === 'move')!;
     expect(move.summary).toMatchObject({ toBeat: moved.to, moved: 1 });
     for (const x of v) expect(Object.keys(x.summary)).not.toContain('report');
-    const jobs = (await h.http.get('/api/v1/jobs').set(h.auth('viewer'))).body.items as Array<{ kind: string; result: Record<string, unknown> | null }>;
+    const jobs = (await h.http.get('/api/v1/jobs').set(h.auth('viewer'))).body.items as Array<{
+      kind: string;
+      result: Record<string, unknown> | null;
+    }>;
     const plan = jobs.find((j) => j.kind === 'plan')!;
     expect(Object.keys(plan.result!).sort()).toEqual(['plan', 'planId', 'version']);
   });

@@ -4,9 +4,10 @@
  * The k rule is checked independently: the analyst's exact per-cell counts are summed over
  * each area the viewer's answers name.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
 import { cellToParent, getResolution } from 'h3-js';
-import { BOX, createPlan, removeDir, startHarness, uploadBasics, waitForJob, type Harness, asColumns } from '../testing/harness.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { asColumns, BOX, createPlan, type Harness, removeDir, startHarness, uploadBasics, waitForJob } from '../testing/harness.js';
 
 let h: Harness;
 let planId: string;
@@ -25,8 +26,13 @@ beforeAll(async () => {
   // officer names in the store: a roster and a staffing run
   const lines = ['officer_id,name,shift,rank,current_beat,skills,available'];
   let n = 0;
-  for (const shift of ['0-8', '8-16', '16-24']) for (let i = 0; i < 6; i++) lines.push(`P${++n},${NAMES[n % NAMES.length]},${shift},PO,,,true`);
-  const roster = await h.http.post('/api/v1/datasets/rosters?name=watch').set(h.auth('commander')).set('Content-Type', 'text/csv').send(lines.join('\n'));
+  for (const shift of ['0-8', '8-16', '16-24'])
+    for (let i = 0; i < 6; i++) lines.push(`P${++n},${NAMES[n % NAMES.length]},${shift},PO,,,true`);
+  const roster = await h.http
+    .post('/api/v1/datasets/rosters?name=watch')
+    .set(h.auth('commander'))
+    .set('Content-Type', 'text/csv')
+    .send(lines.join('\n'));
   expect(roster.status).toBe(201);
   const s = await h.http.post(`/api/v1/plans/${planId}/staffing`).set(h.auth('commander')).send({ roster: roster.body.id });
   expect((await waitForJob(h, s.body.id, 60_000)).status).toBe('succeeded');
@@ -66,7 +72,9 @@ describe('public (viewer) views aggregate incidents to areas of ≥ k', () => {
       if (getResolution(h3[b]!) === 9) expect(count[b]).toBe(exact.get(h3[b]!));
       else {
         const finer = h3.filter((c) => getResolution(c) > getResolution(h3[b]!) && cellToParent(c, getResolution(h3[b]!)) === h3[b]);
-        const members = new Set([...exact.keys()].filter((c) => !shownAlone.has(c) && !finer.some((f) => cellToParent(c, getResolution(f)) === f)));
+        const members = new Set(
+          [...exact.keys()].filter((c) => !shownAlone.has(c) && !finer.some((f) => cellToParent(c, getResolution(f)) === f)),
+        );
         expect(count[b]).toBe(incidentsUnder(h3[b]!, members));
       }
       expect(cells[b]).toBeGreaterThanOrEqual(1);
@@ -90,7 +98,8 @@ describe('public (viewer) views aggregate incidents to areas of ≥ k', () => {
     const wA = new Map<string, number>(a.body.rows.map((r: Array<string | number>) => [r[0] as string, r[2] as number]));
     // cells with the same pooled value come from one area: their exact workloads average to it
     const bins = (await h.http.get(`/api/v1/plans/${planId}/incidents`).set(h.auth('viewer'))).body.bins as { h3: string[] };
-    const areaOf = (cell: string) => bins.h3.filter((b) => cellToParent(cell, getResolution(b)) === b).sort((x, y) => getResolution(y) - getResolution(x))[0];
+    const areaOf = (cell: string) =>
+      bins.h3.filter((b) => cellToParent(cell, getResolution(b)) === b).sort((x, y) => getResolution(y) - getResolution(x))[0];
     const byArea = new Map<string, { shown: number[]; exact: number[] }>();
     for (const [cell, , w] of v.body.rows as Array<[string, string, number | null]>) {
       const area = areaOf(cell);
@@ -136,7 +145,9 @@ describe('public (viewer) views aggregate incidents to areas of ≥ k', () => {
     expect(a.body.privacy).toBeUndefined();
     expect(asColumns(v.body).h3).toEqual(asColumns(a.body).h3);
     expect(asColumns(v.body).workload).not.toEqual(asColumns(a.body).workload);
-    const json = (await h.http.get(`/api/v1/plans/${planId}/cells`).set(h.auth('viewer'))).body.rows as Array<[string, string, number | null]>;
+    const json = (await h.http.get(`/api/v1/plans/${planId}/cells`).set(h.auth('viewer'))).body.rows as Array<
+      [string, string, number | null]
+    >;
     const pub = new Map(json.map((r) => [r[0], r[2]]));
     asColumns(v.body).h3.forEach((c: string, i: number) => {
       const w = pub.get(c);
@@ -152,10 +163,16 @@ describe('public (viewer) views aggregate incidents to areas of ≥ k', () => {
     expect(r.body.detail).toMatch(/incident count/);
     expect((await h.http.get(`/api/v1/plans/${planId}/export?format=plan`).set(h.auth('analyst'))).status).toBe(200);
     const data = await uploadBasics(h);
-    const s = await h.http.post('/api/v1/scores').set(h.auth('analyst')).send({ ...data, resolution: 8 });
+    const s = await h.http
+      .post('/api/v1/scores')
+      .set(h.auth('analyst'))
+      .send({ ...data, resolution: 8 });
     expect((await waitForJob(h, s.body.id, 60_000)).status).toBe('succeeded');
     expect((await h.http.get(`/api/v1/scores/${s.body.id}/cells.csv`).set(h.auth('viewer'))).status).toBe(403);
-    expect((await h.http.get(`/api/v1/scores/${s.body.id}/cells?bbox=${BOX.west},${BOX.south},${BOX.east},${BOX.north}`).set(h.auth('viewer'))).status).toBe(403);
+    expect(
+      (await h.http.get(`/api/v1/scores/${s.body.id}/cells?bbox=${BOX.west},${BOX.south},${BOX.east},${BOX.north}`).set(h.auth('viewer')))
+        .status,
+    ).toBe(403);
   });
 
   it('no viewer-readable answer carries an officer name or a per-cell incident count', async () => {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPlan, removeDir, startHarness, twoBeats, uploadBasics, type Harness } from '../testing/harness.js';
+import { createPlan, type Harness, removeDir, startHarness, twoBeats, uploadBasics } from '../testing/harness.js';
 import { referenceFeatures } from './reference.js';
 
 let h: Harness;
@@ -12,7 +12,11 @@ afterAll(async () => {
 });
 
 const post = async (path: string, body: object) => {
-  const r = await h.http.post(`/api/v1/datasets/${path}`).set(h.auth('analyst')).set('Content-Type', 'application/geo+json').send(JSON.stringify(body));
+  const r = await h.http
+    .post(`/api/v1/datasets/${path}`)
+    .set(h.auth('analyst'))
+    .set('Content-Type', 'application/geo+json')
+    .send(JSON.stringify(body));
   expect(r.status, JSON.stringify(r.body)).toBe(201);
   return r.body.id as string;
 };
@@ -20,7 +24,22 @@ const post = async (path: string, body: object) => {
 describe('GET /plans/:id/reference', () => {
   it('gives the plan’s barriers and area layer as geometry and a name only, to every role', async () => {
     const { boundary, incidents } = await uploadBasics(h);
-    const river = { type: 'FeatureCollection', features: [{ type: 'Feature', properties: { name: 'North Branch', secret: 'x' }, geometry: { type: 'LineString', coordinates: [[-87.675, 41.85], [-87.675, 41.89]] } }] };
+    const river = {
+      type: 'FeatureCollection',
+      features: [
+        {
+          type: 'Feature',
+          properties: { name: 'North Branch', secret: 'x' },
+          geometry: {
+            type: 'LineString',
+            coordinates: [
+              [-87.675, 41.85],
+              [-87.675, 41.89],
+            ],
+          },
+        },
+      ],
+    };
     const barriers = await post('barriers', river);
     const areas = twoBeats() as { features: Array<{ properties: Record<string, unknown> }> };
     areas.features.forEach((f, k) => (f.properties = { ...f.properties, community: `Area ${k + 1}`, pop: 100 * (k + 1) }));

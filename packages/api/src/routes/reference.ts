@@ -48,8 +48,12 @@ const NAME_KEYS = ['name', 'NAME', 'label', 'district', 'dist_num', 'community',
  * @throws ApiError INTERNAL when the stored dataset is not a FeatureCollection (uploads are validated, so this means corruption)
  */
 export function referenceFeatures(text: string): z.infer<typeof FeatureSchema>[] {
-  const fc = JSON.parse(text) as { type?: string; features?: Array<{ geometry?: Record<string, unknown> | null; properties?: Record<string, unknown> | null }> };
-  if (fc.type !== 'FeatureCollection' || !Array.isArray(fc.features)) throw new ApiError('INTERNAL', 'a stored reference dataset is not a FeatureCollection');
+  const fc = JSON.parse(text) as {
+    type?: string;
+    features?: Array<{ geometry?: Record<string, unknown> | null; properties?: Record<string, unknown> | null }>;
+  };
+  if (fc.type !== 'FeatureCollection' || !Array.isArray(fc.features))
+    throw new ApiError('INTERNAL', 'a stored reference dataset is not a FeatureCollection');
   return fc.features
     .filter((f) => f.geometry)
     .map((f) => {
@@ -66,7 +70,8 @@ export function referenceRoutes(t: RouteTable, ctx: AppContext): void {
     path: '/plans/:id/reference',
     operationId: 'getPlanReference',
     summary: 'Ground reference layers of a plan (areas, districts, roads, barriers)',
-    description: "The plan's reference datasets as GeoJSON (geometry and a display name only), for drawing under the beats. A layer is present only when the plan was made with that dataset.",
+    description:
+      "The plan's reference datasets as GeoJSON (geometry and a display name only), for drawing under the beats. A layer is present only when the plan was made with that dataset.",
     tag: 'plans',
     role: 'viewer',
     params: IdParams,
@@ -82,9 +87,13 @@ export function referenceRoutes(t: RouteTable, ctx: AppContext): void {
           const id = inputs[key];
           if (typeof id !== 'string' || seen.has(id)) continue;
           const d = await ctx.store.getDataset(id);
-          if (!d || d.format !== 'geojson') continue;
+          if (d?.format !== 'geojson') continue;
           seen.add(id);
-          layers.push({ kind, name: d.name, data: { type: 'FeatureCollection', features: referenceFeatures((await ctx.store.getBlob(d.blobRef)).toString('utf8')) } });
+          layers.push({
+            kind,
+            name: d.name,
+            data: { type: 'FeatureCollection', features: referenceFeatures((await ctx.store.getBlob(d.blobRef)).toString('utf8')) },
+          });
           break;
         }
       }

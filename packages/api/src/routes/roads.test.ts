@@ -5,11 +5,11 @@
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadPlanJson, meetingPlaces } from '@beatplan/engine';
 import { readRoadNetwork, readVenues } from '@beatplan/engine/io';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoIncidents } from '../../../../test/support/demo-data.js';
-import { createPlan, removeDir, startHarness, waitForJob, type Harness } from '../testing/harness.js';
+import { createPlan, type Harness, removeDir, startHarness, waitForJob } from '../testing/harness.js';
 
 const demo = (f: string) => fileURLToPath(new URL(`../../../../data/demo/${f}`, import.meta.url));
 
@@ -54,19 +54,40 @@ describe('roads dataset', () => {
   });
 
   it('rejects a file without a driveable road (422 naming the file) and a plan naming a dataset of another kind (400 body.roads)', async () => {
-    const points = { type: 'FeatureCollection', features: [{ type: 'Feature', properties: {}, geometry: { type: 'Point', coordinates: [-87.7, 41.85] } }] };
+    const points = {
+      type: 'FeatureCollection',
+      features: [{ type: 'Feature', properties: {}, geometry: { type: 'Point', coordinates: [-87.7, 41.85] } }],
+    };
     const bad = await upload('roads', 'application/geo+json', JSON.stringify(points));
     expect(bad.status).toBe(422);
-    const footway = { type: 'FeatureCollection', features: [{ type: 'Feature', properties: { highway: 'footway' }, geometry: { type: 'LineString', coordinates: [[-87.7, 41.85], [-87.69, 41.85]] } }] };
+    const footway = {
+      type: 'FeatureCollection',
+      features: [
+        {
+          type: 'Feature',
+          properties: { highway: 'footway' },
+          geometry: {
+            type: 'LineString',
+            coordinates: [
+              [-87.7, 41.85],
+              [-87.69, 41.85],
+            ],
+          },
+        },
+      ],
+    };
     const none = await upload('roads', 'application/geo+json', JSON.stringify(footway));
     expect(none.status).toBe(422);
     expect(JSON.stringify(none.body)).toContain('no road');
-    const wrong = await h.http.post('/api/v1/plans').set(h.auth('analyst')).send({ boundary: data.boundary, incidents: data.incidents, beats: 4, roads: data.boundary });
+    const wrong = await h.http
+      .post('/api/v1/plans')
+      .set(h.auth('analyst'))
+      .send({ boundary: data.boundary, incidents: data.incidents, beats: 4, roads: data.boundary });
     expect(wrong.status).toBe(400);
     expect(wrong.body.errors[0].path).toBe('body.roads');
   });
 
-  it("a plan that names the roads reports the road travel model in its response figures; without them the straight-line rule", async () => {
+  it('a plan that names the roads reports the road travel model in its response figures; without them the straight-line rule', async () => {
     const base = { boundary: data.boundary, incidents: data.incidents, beats: 6, resolution: 8, seed: 1 };
     onRoads = await createPlan(h, { ...base, name: 'on roads', roads: data.roads }, 120_000);
     const straight = (straightLine = await createPlan(h, { ...base, name: 'straight line' }, 120_000));
@@ -90,7 +111,11 @@ describe('roads dataset', () => {
   }, 240_000);
 
   it("the plan's meeting places: residents walk on its roads (as the CLI's --roads), the same figures as the engine's", async () => {
-    const v = await h.http.post('/api/v1/datasets/venues?name=Venues').set(h.auth('analyst')).set('Content-Type', 'application/geo+json').send(readFileSync(demo('venues.geojson'), 'utf8'));
+    const v = await h.http
+      .post('/api/v1/datasets/venues?name=Venues')
+      .set(h.auth('analyst'))
+      .set('Content-Type', 'application/geo+json')
+      .send(readFileSync(demo('venues.geojson'), 'utf8'));
     expect(v.status, JSON.stringify(v.body)).toBe(201);
     const walks = async (plan: string) => {
       const put = await h.http.put(`/api/v1/plans/${plan}/meetings`).set(h.auth('commander')).send({ venues: v.body.id });
@@ -127,13 +152,20 @@ describe('roads dataset', () => {
     const lines = ['officer_id,name,shift,rank,current_beat,skills,available'];
     let k = 0;
     for (const shift of ['0-8', '8-16', '16-24']) for (let n = 0; n < 40; n++) lines.push(`P${++k},Officer ${k},${shift},PO,,,true`);
-    const roster = await h.http.post('/api/v1/datasets/rosters').set(h.auth('commander')).set('Content-Type', 'text/csv').send(`${lines.join('\n')}\n`);
+    const roster = await h.http
+      .post('/api/v1/datasets/rosters')
+      .set(h.auth('commander'))
+      .set('Content-Type', 'text/csv')
+      .send(`${lines.join('\n')}\n`);
     expect(roster.status, JSON.stringify(roster.body)).toBe(201);
     const st = await h.http.post(`/api/v1/plans/${onRoads}/staffing`).set(h.auth('commander')).send({ roster: roster.body.id });
     const staffJob = await waitForJob(h, st.body.id, 120_000);
     expect(staffJob.status, JSON.stringify(staffJob.error)).toBe('succeeded');
     const staffing = (staffJob.result as { staffingId: string }).staffingId;
-    const sim = await h.http.post(`/api/v1/plans/${onRoads}/simulations`).set(h.auth('analyst')).send({ staffing, poisson: true, days: 7, seed: 3 });
+    const sim = await h.http
+      .post(`/api/v1/plans/${onRoads}/simulations`)
+      .set(h.auth('analyst'))
+      .send({ staffing, poisson: true, days: 7, seed: 3 });
     expect(sim.status, JSON.stringify(sim.body)).toBe(202);
     const job = await waitForJob(h, sim.body.id, 120_000);
     expect(job.status, JSON.stringify(job.error)).toBe('succeeded');

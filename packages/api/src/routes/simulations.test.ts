@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SimulationResultSchema } from '../schemas.js';
-import { createPlan, removeDir, startHarness, uploadBasics, waitForJob, type Harness } from '../testing/harness.js';
+import { createPlan, type Harness, removeDir, startHarness, uploadBasics, waitForJob } from '../testing/harness.js';
 
 let h: Harness;
 let planId: string;
@@ -18,7 +18,11 @@ beforeAll(async () => {
   const lines = ['officer_id,name,shift,rank,current_beat,skills,available'];
   let k = 0;
   for (const shift of ['0-8', '8-16', '16-24']) for (let n = 0; n < 10; n++) lines.push(`P${++k},Officer ${k},${shift},PO,,,true`);
-  const r = await h.http.post('/api/v1/datasets/rosters').set(h.auth('commander')).set('Content-Type', 'text/csv').send(`${lines.join('\n')}\n`);
+  const r = await h.http
+    .post('/api/v1/datasets/rosters')
+    .set(h.auth('commander'))
+    .set('Content-Type', 'text/csv')
+    .send(`${lines.join('\n')}\n`);
   expect(r.status, JSON.stringify(r.body)).toBe(201);
   const s = await h.http.post(`/api/v1/plans/${planId}/staffing`).set(h.auth('commander')).send({ roster: r.body.id });
   const job = await waitForJob(h, s.body.id, 60_000);
@@ -62,7 +66,10 @@ describe('POST /plans/:id/simulations', () => {
 
   it('in Poisson mode draws its own calls; the same seed gives the same result', async () => {
     const run = async () => {
-      const r = await h.http.post(`/api/v1/plans/${planId}/simulations`).set(h.auth('analyst')).send({ staffing: staffingId, poisson: true, days: 14, seed: 5 });
+      const r = await h.http
+        .post(`/api/v1/plans/${planId}/simulations`)
+        .set(h.auth('analyst'))
+        .send({ staffing: staffingId, poisson: true, days: 14, seed: 5 });
       expect(r.status, JSON.stringify(r.body)).toBe(202);
       const job = await waitForJob(h, r.body.id, 60_000);
       expect(job.status, JSON.stringify(job.error)).toBe('succeeded');
@@ -76,7 +83,8 @@ describe('POST /plans/:id/simulations', () => {
   }, 90_000);
 
   it('validates, authenticates and 404s', async () => {
-    const post = (body: object, role: 'viewer' | 'analyst' = 'analyst') => h.http.post(`/api/v1/plans/${planId}/simulations`).set(h.auth(role)).send(body);
+    const post = (body: object, role: 'viewer' | 'analyst' = 'analyst') =>
+      h.http.post(`/api/v1/plans/${planId}/simulations`).set(h.auth(role)).send(body);
     expect((await post({ staffing: staffingId }, 'viewer')).status).toBe(403);
     const noStaffing = await post({});
     expect(noStaffing.status).toBe(400);

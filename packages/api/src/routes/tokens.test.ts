@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashToken } from '../auth.js';
-import { removeDir, startHarness, type Harness } from '../testing/harness.js';
+import { type Harness, removeDir, startHarness } from '../testing/harness.js';
 
 let h: Harness;
 beforeAll(async () => {

@@ -64,7 +64,8 @@ export function tokenRoutes(t: RouteTable, ctx: AppContext): void {
     params: IdParams,
     responses: { 204: { description: 'Revoked' } },
     handler: async ({ res, params }) => {
-      if (!(await ctx.store.revokeToken(params.id, new Date().toISOString()))) throw new ApiError('NOT_FOUND', `no live token ${params.id}`);
+      if (!(await ctx.store.revokeToken(params.id, new Date().toISOString())))
+        throw new ApiError('NOT_FOUND', `no live token ${params.id}`);
       res.status(204).end();
     },
   });

@@ -4,12 +4,16 @@
  * beats.geojson), computed in the compute pool and cached per version; `?outline=cells` keeps
  * the hexagon outline.
  */
+
+import { beatOfUnitFeatures, dissolvedFigures, dissolveUnits, type LoadedPlan, outlineProblems, unitIdsOf } from '@beatplan/engine';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { beatOfUnitFeatures, dissolvedFigures, dissolveUnits, outlineProblems, unitIdsOf, type LoadedPlan } from '@beatplan/engine';
-import { createPlan, loadedPlan, removeDir, startHarness, uploadBasics, waitForJob, BOX, type Harness } from '../testing/harness.js';
+import { BOX, createPlan, type Harness, loadedPlan, removeDir, startHarness, uploadBasics, waitForJob } from '../testing/harness.js';
 
 type Geometry = { type: 'Polygon'; coordinates: number[][][] } | { type: 'MultiPolygon'; coordinates: number[][][][] };
-type Fc = { type: 'FeatureCollection'; features: Array<{ type: 'Feature'; id?: string; properties: Record<string, unknown>; geometry: Geometry }> };
+type Fc = {
+  type: 'FeatureCollection';
+  features: Array<{ type: 'Feature'; id?: string; properties: Record<string, unknown>; geometry: Geometry }>;
+};
 
 let h: Harness;
 let planId: string;
@@ -32,16 +36,41 @@ beforeAll(async () => {
   for (let r = 0; r < 2; r++) {
     for (let c = 0; c < 4; c++) {
       const [a, b, x, y] = [xs[c]!, ys[r]!, xs[c + 1]!, ys[r + 1]!];
-      layer.features.push({ type: 'Feature', properties: { block: `B${layer.features.length + 1}` }, geometry: { type: 'Polygon', coordinates: [[[a, b], [x, b], [x, y], [a, y], [a, b]]] } });
+      layer.features.push({
+        type: 'Feature',
+        properties: { block: `B${layer.features.length + 1}` },
+        geometry: {
+          type: 'Polygon',
+          coordinates: [
+            [
+              [a, b],
+              [x, b],
+              [x, y],
+              [a, y],
+              [a, b],
+            ],
+          ],
+        },
+      });
     }
   }
   // a unit smaller than a cell (~40 m square) cut out of B1: it merges into B1 when planned, and
   // the outline keeps it with B1 (no hole)
   const [cx, cy] = [(xs[0]! + xs[1]!) / 2, (ys[0]! + ys[1]!) / 2];
-  const tiny = [[cx, cy], [cx + 0.0005, cy], [cx + 0.0005, cy + 0.0004], [cx, cy + 0.0004], [cx, cy]];
+  const tiny = [
+    [cx, cy],
+    [cx + 0.0005, cy],
+    [cx + 0.0005, cy + 0.0004],
+    [cx, cy + 0.0004],
+    [cx, cy],
+  ];
   (layer.features[0]!.geometry.coordinates as number[][][]).push([...tiny].reverse());
   layer.features.push({ type: 'Feature', properties: { block: 'T' }, geometry: { type: 'Polygon', coordinates: [tiny] } });
-  const u = await h.http.post('/api/v1/datasets/units?idField=block').set(h.auth('analyst')).set('Content-Type', 'application/geo+json').send(JSON.stringify(layer));
+  const u = await h.http
+    .post('/api/v1/datasets/units?idField=block')
+    .set(h.auth('analyst'))
+    .set('Content-Type', 'application/geo+json')
+    .send(JSON.stringify(layer));
   expect(u.status, JSON.stringify(u.body)).toBe(201);
   planId = await createPlan(h, { ...data, beats: 3, resolution: 9, seed: 1, units: u.body.id });
   plan = await loadedPlan(h, planId);
@@ -56,10 +85,16 @@ describe('beats of a plan made on units', () => {
     const r = await h.http.get(`/api/v1/plans/${planId}/beats`).set(h.auth('analyst'));
     expect(r.status).toBe(200);
     const got = JSON.parse(r.text) as Fc;
-    const metrics = (await h.http.get(`/api/v1/plans/${planId}/metrics`).set(h.auth('analyst'))).body as { perBeat: Array<Record<string, unknown>> };
+    const metrics = (await h.http.get(`/api/v1/plans/${planId}/metrics`).set(h.auth('analyst'))).body as {
+      perBeat: Array<Record<string, unknown>>;
+    };
     // the expectation, in process: the engine's dissolve of the layer with each unit in its cells' beat
     expect(plan.plan.units!.unitIds).not.toContain('T');
-    const beatOfUnit = beatOfUnitFeatures(unitIdsOf(layer.features as never, { idField: 'block' }), { ...plan.plan.units!, report: { mergedUnits: [{ id: 'T', into: 'B1' }] } }, plan.plan.beatOfCell);
+    const beatOfUnit = beatOfUnitFeatures(
+      unitIdsOf(layer.features as never, { idField: 'block' }),
+      { ...plan.plan.units!, report: { mergedUnits: [{ id: 'T', into: 'B1' }] } },
+      plan.plan.beatOfCell,
+    );
     expect(Array.from(beatOfUnit).every((b) => b >= 0)).toBe(true);
     expect(beatOfUnit[8]).toBe(beatOfUnit[0]);
     const want = dissolveUnits(layer as never, beatOfUnit, plan.plan.beatIds);
@@ -91,7 +126,11 @@ describe('beats of a plan made on units', () => {
     expect(cells.features.length).toBe(JSON.parse(units).features.length);
     for (const f of cells.features) expect(f.properties.unitCount).toBeUndefined();
     // hexagons do not follow the straight unit edges: the outlines differ
-    expect(cells.features.some((f) => Math.abs(areaM2(f.geometry) - areaM2((JSON.parse(units) as Fc).features.find((x) => x.id === f.id)!.geometry)) > 1)).toBe(true);
+    expect(
+      cells.features.some(
+        (f) => Math.abs(areaM2(f.geometry) - areaM2((JSON.parse(units) as Fc).features.find((x) => x.id === f.id)!.geometry)) > 1,
+      ),
+    ).toBe(true);
     const exported = await h.http.get(`/api/v1/plans/${planId}/export?format=geojson`).set(h.auth('analyst'));
     expect(exported.status).toBe(200);
     expect(exported.text).toBe(units);
@@ -107,7 +146,11 @@ describe('beats of a plan made on units', () => {
   });
 
   it('a rebalanced version stays on the units (whole units move) and its beats are still the unit outline', async () => {
-    const r = await h.http.post(`/api/v1/plans/${planId}/rebalance`).set(h.auth('commander')).set('If-Match', `"${planId}.v1"`).send({ seed: 2 });
+    const r = await h.http
+      .post(`/api/v1/plans/${planId}/rebalance`)
+      .set(h.auth('commander'))
+      .set('If-Match', `"${planId}.v1"`)
+      .send({ seed: 2 });
     expect(r.status, JSON.stringify(r.body)).toBe(202);
     const job = await waitForJob(h, r.body.id, 90_000);
     expect(job.status, JSON.stringify(job.error)).toBe('succeeded');

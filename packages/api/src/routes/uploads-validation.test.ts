@@ -4,7 +4,7 @@
  * windows the engine would refuse (`5-5`, overlaps) are a 400 at request time, not a failed job.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { removeDir, startHarness, uploadBasics, type Harness } from '../testing/harness.js';
+import { type Harness, removeDir, startHarness, uploadBasics } from '../testing/harness.js';
 
 let h: Harness;
 let data: { boundary: string; incidents: string };
@@ -17,7 +17,8 @@ afterAll(async () => {
   removeDir(h.dir);
 });
 
-const roster = (text: string) => h.http.post('/api/v1/datasets/rosters').set(h.auth('commander')).set('Content-Type', 'text/csv').send(text);
+const roster = (text: string) =>
+  h.http.post('/api/v1/datasets/rosters').set(h.auth('commander')).set('Content-Type', 'text/csv').send(text);
 
 describe('roster uploads are validated on arrival', () => {
   it('any bytes: 422 MISSING_FIELD naming the file and the missing column', async () => {
@@ -36,9 +37,16 @@ describe('roster uploads are validated on arrival', () => {
   });
 
   it('a good roster with one bad row: 201, officers per shift and the rejected row in info', async () => {
-    const r = await roster('officer_id,name,shift,rank,current_beat,skills,available\nP1,Ann,0-8,PO,,,true\nP2,Bob,0-8,PO,,spanish;bike,\nP3,Cy,8-16,SGT,,,no\nP1,Dup,16-24,PO,,,true\n');
+    const r = await roster(
+      'officer_id,name,shift,rank,current_beat,skills,available\nP1,Ann,0-8,PO,,,true\nP2,Bob,0-8,PO,,spanish;bike,\nP3,Cy,8-16,SGT,,,no\nP1,Dup,16-24,PO,,,true\n',
+    );
     expect(r.status).toBe(201);
-    expect(r.body.info).toMatchObject({ officers: 3, available: 2, shifts: { '0-8': 2, '8-16': 1 }, report: { read: 4, used: 3, rejectedCount: 1 } });
+    expect(r.body.info).toMatchObject({
+      officers: 3,
+      available: 2,
+      shifts: { '0-8': 2, '8-16': 1 },
+      report: { read: 4, used: 3, rejectedCount: 1 },
+    });
     expect(r.body.info.report.rejected[0]).toMatchObject({ row: 5, field: 'officer_id', reason: expect.stringContaining('duplicate') });
   });
 });
@@ -51,7 +59,10 @@ describe('shift windows the engine refuses are refused at request time', () => {
   ] as const) {
     it(`shifts "${shifts}": 400 on POST /plans and POST /scores, body.shifts named`, async () => {
       for (const url of ['/api/v1/plans', '/api/v1/scores']) {
-        const r = await h.http.post(url).set(h.auth('analyst')).send({ ...data, beats: 2, shifts, ...(url.endsWith('scores') ? { beats: undefined } : {}) });
+        const r = await h.http
+          .post(url)
+          .set(h.auth('analyst'))
+          .send({ ...data, beats: 2, shifts, ...(url.endsWith('scores') ? { beats: undefined } : {}) });
         expect(r.status, url).toBe(400);
         expect(r.body.code).toBe('VALIDATION_FAILED');
         expect(r.body.errors[0].path).toBe('body.shifts');

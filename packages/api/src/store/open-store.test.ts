@@ -10,7 +10,9 @@ describe('store selection', () => {
   it('BEATPLAN_DATABASE_URL / --database select Postgres; the argument wins; default none (SQLite)', () => {
     expect(parseConfig([], {}).databaseUrl).toBeUndefined();
     expect(parseConfig([], { BEATPLAN_DATABASE_URL: 'postgres://u:p@db:5432/bp' }).databaseUrl).toBe('postgres://u:p@db:5432/bp');
-    expect(parseConfig(['--database', 'postgresql://h/x'], { BEATPLAN_DATABASE_URL: 'postgres://u:p@db:5432/bp' }).databaseUrl).toBe('postgresql://h/x');
+    expect(parseConfig(['--database', 'postgresql://h/x'], { BEATPLAN_DATABASE_URL: 'postgres://u:p@db:5432/bp' }).databaseUrl).toBe(
+      'postgresql://h/x',
+    );
     expect(() => parseConfig(['--database', 'mysql://h/x'], {})).toThrow(/databaseUrl \(BEATPLAN_DATABASE_URL\)/);
   });
 

@@ -8,7 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { removeDir, startHarness, type Harness } from '../testing/harness.js';
+import { type Harness, removeDir, startHarness } from '../testing/harness.js';
 import type { JobStatus, PlanDeleteResult, PlanRecord } from './store.js';
 
 let h: Harness;
@@ -24,15 +24,36 @@ const now = '2026-01-01T00:00:00.000Z';
 
 /** A scenario: plan k's parent (an earlier plan, or none) and how it names it; jobs on plans. */
 const scenario = fc.record({
-  plans: fc.array(fc.record({ parent: fc.option(fc.nat(), { nil: null }), via: fc.constantFrom('from', 'lineage') }), { minLength: 1, maxLength: 7 }),
-  jobs: fc.array(fc.record({ plan: fc.nat(), key: fc.constantFrom('planId', 'from'), status: fc.constantFrom<JobStatus>('queued', 'running', 'succeeded', 'failed', 'cancelled') }), { maxLength: 4 }),
+  plans: fc.array(fc.record({ parent: fc.option(fc.nat(), { nil: null }), via: fc.constantFrom('from', 'lineage') }), {
+    minLength: 1,
+    maxLength: 7,
+  }),
+  jobs: fc.array(
+    fc.record({
+      plan: fc.nat(),
+      key: fc.constantFrom('planId', 'from'),
+      status: fc.constantFrom<JobStatus>('queued', 'running', 'succeeded', 'failed', 'cancelled'),
+    }),
+    { maxLength: 4 },
+  ),
   order: fc.array(fc.nat(), { minLength: 1, maxLength: 10 }),
 });
 
 describe('Store.deletePlan', () => {
   it('deletes a plan exactly when no live job names it and no remaining plan descends from it', async () => {
     const dataset = randomUUID();
-    await h.store.insertDataset({ id: dataset, kind: 'boundary', name: 'b', format: 'geojson', bytes: 1, sha256: 'x', blobRef: await h.store.putBlob(Buffer.from('{}')), info: {}, createdAt: now, createdBy: null });
+    await h.store.insertDataset({
+      id: dataset,
+      kind: 'boundary',
+      name: 'b',
+      format: 'geojson',
+      bytes: 1,
+      sha256: 'x',
+      blobRef: await h.store.putBlob(Buffer.from('{}')),
+      info: {},
+      createdAt: now,
+      createdBy: null,
+    });
     const blob = await h.store.putBlob(Buffer.from('{"format":"beatplan.plan/1"}'));
     await fc.assert(
       fc.asyncProperty(scenario, async ({ plans, jobs, order }) => {
@@ -45,16 +66,51 @@ describe('Store.deletePlan', () => {
             if (p.via === 'from') inputs.from = ids[parent];
             else inputs.lineage = { parent: { kind: 'plan', planId: ids[parent], version: 1 } };
           }
-          const rec: PlanRecord = { id: ids[k]!, name: `p${k}`, inputs, currentVersion: 0, latestVersion: 0, createdAt: now, createdBy: null, updatedAt: now };
+          const rec: PlanRecord = {
+            id: ids[k]!,
+            name: `p${k}`,
+            inputs,
+            currentVersion: 0,
+            latestVersion: 0,
+            createdAt: now,
+            createdBy: null,
+            updatedAt: now,
+          };
           await h.store.insertPlan(rec);
-          await h.store.appendPlanVersion({ planId: rec.id, version: 1, parentVersion: null, action: 'plan', summary: {}, planBlobRef: blob, metricsBlobRef: null, createdAt: now, createdBy: null }, 0);
+          await h.store.appendPlanVersion(
+            {
+              planId: rec.id,
+              version: 1,
+              parentVersion: null,
+              action: 'plan',
+              summary: {},
+              planBlobRef: blob,
+              metricsBlobRef: null,
+              createdAt: now,
+              createdBy: null,
+            },
+            0,
+          );
           await h.store.putPlanSettings(rec.id, { venues: null, meetingSchedule: 'Tuesdays', meetingScheduleByBeat: {} }, now);
         }
         const live = new Map<number, Set<string>>();
         for (const j of jobs) {
           const target = j.plan % plans.length;
           const id = randomUUID();
-          await h.store.insertJob({ id, kind: 'plan', status: j.status, progress: 0, stage: null, params: { [j.key]: ids[target] }, error: null, result: null, createdAt: now, startedAt: null, finishedAt: null, createdBy: null });
+          await h.store.insertJob({
+            id,
+            kind: 'plan',
+            status: j.status,
+            progress: 0,
+            stage: null,
+            params: { [j.key]: ids[target] },
+            error: null,
+            result: null,
+            createdAt: now,
+            startedAt: null,
+            finishedAt: null,
+            createdBy: null,
+          });
           if (j.status === 'queued' || j.status === 'running') live.set(target, (live.get(target) ?? new Set()).add(id));
         }
         const alive = new Set(ids.keys());
@@ -68,7 +124,12 @@ describe('Store.deletePlan', () => {
           if (got.status === 'lineage-parent' && !ids.some((id, c) => id === got.planId && alive.has(c) && parentOf[c] === k)) return false;
           if (got.status === 'deleted') {
             alive.delete(k);
-            if ((await h.store.getPlan(ids[k]!)) !== undefined || (await h.store.listPlanVersions(ids[k]!)).length || (await h.store.getPlanSettings(ids[k]!)) !== undefined) return false;
+            if (
+              (await h.store.getPlan(ids[k]!)) !== undefined ||
+              (await h.store.listPlanVersions(ids[k]!)).length ||
+              (await h.store.getPlanSettings(ids[k]!)) !== undefined
+            )
+              return false;
           }
         }
         // what stays is whole; the dataset and the shared blob stay
@@ -83,9 +144,31 @@ describe('Store.deletePlan', () => {
 describe('Store.renamePlan', () => {
   it('renames only at the expected current version', async () => {
     const id = randomUUID();
-    await h.store.insertPlan({ id, name: 'old', inputs: {}, currentVersion: 0, latestVersion: 0, createdAt: now, updatedAt: now, createdBy: null });
+    await h.store.insertPlan({
+      id,
+      name: 'old',
+      inputs: {},
+      currentVersion: 0,
+      latestVersion: 0,
+      createdAt: now,
+      updatedAt: now,
+      createdBy: null,
+    });
     const blob = await h.store.putBlob(Buffer.from('{}'));
-    await h.store.appendPlanVersion({ planId: id, version: 1, parentVersion: null, action: 'plan', summary: {}, planBlobRef: blob, metricsBlobRef: null, createdAt: now, createdBy: null }, 0);
+    await h.store.appendPlanVersion(
+      {
+        planId: id,
+        version: 1,
+        parentVersion: null,
+        action: 'plan',
+        summary: {},
+        planBlobRef: blob,
+        metricsBlobRef: null,
+        createdAt: now,
+        createdBy: null,
+      },
+      0,
+    );
     expect(await h.store.renamePlan(id, 'stale', 0, now)).toBe(false);
     expect(await h.store.renamePlan(randomUUID(), 'nobody', 1, now)).toBe(false);
     expect(await h.store.renamePlan(id, 'new name', 1, '2026-02-02T00:00:00.000Z')).toBe(true);

@@ -9,7 +9,15 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { loadPlanJson } from '../engine-service.js';
 import { planEtag } from '../plan-access.js';
 import { startServer } from '../server.js';
-import { createTestDatabase, dropTestDatabase, removeDir, startHarness, uploadBasics, waitForJob, type Harness } from '../testing/harness.js';
+import {
+  createTestDatabase,
+  dropTestDatabase,
+  type Harness,
+  removeDir,
+  startHarness,
+  uploadBasics,
+  waitForJob,
+} from '../testing/harness.js';
 import { PG_MIGRATIONS, PostgresStore } from './postgres-store.js';
 import type { JobRecord, PlanVersionRecord } from './store.js';
 
@@ -39,10 +47,29 @@ async function freshDatabase(): Promise<(options?: { heartbeatMs?: number; stale
 
 const now = '2026-01-01T00:00:00.000Z';
 const version = (planId: string, v: number, parent: number | null, ref: string): PlanVersionRecord => ({
-  planId, version: v, parentVersion: parent, action: 'move', summary: {}, planBlobRef: ref, metricsBlobRef: null, createdAt: now, createdBy: null,
+  planId,
+  version: v,
+  parentVersion: parent,
+  action: 'move',
+  summary: {},
+  planBlobRef: ref,
+  metricsBlobRef: null,
+  createdAt: now,
+  createdBy: null,
 });
 const job = (id: string, status: JobRecord['status']): JobRecord => ({
-  id, kind: 'plan', status, progress: 0, stage: null, params: {}, error: null, result: null, createdAt: now, startedAt: null, finishedAt: null, createdBy: null,
+  id,
+  kind: 'plan',
+  status,
+  progress: 0,
+  stage: null,
+  params: {},
+  error: null,
+  result: null,
+  createdAt: now,
+  startedAt: null,
+  finishedAt: null,
+  createdBy: null,
 });
 
 describe('PostgresStore', () => {
@@ -70,7 +97,18 @@ describe('PostgresStore', () => {
     await expect(b.getBlob('00000000-0000-4000-8000-000000000000')).rejects.toThrow(/unknown blob ref/);
     // a dataset read on another instance brings its blob to local disk, so blobPath works
     const ref2 = await a.putBlob(Buffer.from('lat,lng\n'));
-    await a.insertDataset({ id: 'd1', kind: 'incidents', name: 'x', format: 'csv', bytes: 8, sha256: '0', blobRef: ref2, info: { a: 1 }, createdAt: now, createdBy: null });
+    await a.insertDataset({
+      id: 'd1',
+      kind: 'incidents',
+      name: 'x',
+      format: 'csv',
+      bytes: 8,
+      sha256: '0',
+      blobRef: ref2,
+      info: { a: 1 },
+      createdAt: now,
+      createdBy: null,
+    });
     const c = await open();
     expect(() => c.blobPath(ref2)).toThrow();
     expect(await c.getDataset('d1')).toMatchObject({ id: 'd1', info: { a: 1 } });
@@ -83,7 +121,16 @@ describe('PostgresStore', () => {
   it('plan versions are compare-and-set across instances: exactly one of many racing writers wins', async () => {
     const open = await freshDatabase();
     const [a, b] = [await open(), await open()];
-    await a.insertPlan({ id: 'p', name: 'p', inputs: {}, currentVersion: 0, latestVersion: 0, createdAt: now, updatedAt: now, createdBy: null });
+    await a.insertPlan({
+      id: 'p',
+      name: 'p',
+      inputs: {},
+      currentVersion: 0,
+      latestVersion: 0,
+      createdAt: now,
+      updatedAt: now,
+      createdBy: null,
+    });
     const r1 = await a.putBlob(Buffer.from('1'));
     expect(await a.appendPlanVersion(version('p', 1, null, r1), 0)).toBe(true);
     const results = await Promise.all(Array.from({ length: 12 }, (_, k) => (k % 2 ? a : b).appendPlanVersion(version('p', 2, 1, r1), 1)));
@@ -92,7 +139,11 @@ describe('PostgresStore', () => {
     expect(await a.setCurrentVersion('p', 1, 2)).toBe(true);
     expect(await b.setCurrentVersion('p', 2, 2)).toBe(false);
     expect(await b.appendPlanVersion(version('p', 3, 1, r1), 1)).toBe(true);
-    expect((await a.listPlanVersions('p')).map((v) => [v.version, v.parentVersion])).toEqual([[1, null], [2, 1], [3, 1]]);
+    expect((await a.listPlanVersions('p')).map((v) => [v.version, v.parentVersion])).toEqual([
+      [1, null],
+      [2, 1],
+      [3, 1],
+    ]);
     expect(await a.setCurrentVersion('p', 9, 3)).toBe(false);
   });
 
@@ -152,28 +203,46 @@ describe('two API instances on one Postgres database', () => {
     expect((await b.http.get('/api/v1/me').set(a.auth('commander'))).body.role).toBe('commander');
     // datasets uploaded to a; the plan job submitted to b reads their blobs from the database
     const data = await uploadBasics(a);
-    const submit = await b.http.post('/api/v1/plans').set(b.auth('analyst')).send({ ...data, beats: 4, resolution: 9, seed: 3, name: 'two instances' });
+    const submit = await b.http
+      .post('/api/v1/plans')
+      .set(b.auth('analyst'))
+      .send({ ...data, beats: 4, resolution: 9, seed: 3, name: 'two instances' });
     expect(submit.status, JSON.stringify(submit.body)).toBe(202);
     const done = await waitForJob(a, submit.body.id, 60_000); // polled on the other instance
     expect(done.status, JSON.stringify(done.error)).toBe('succeeded');
     const id = (done.result as { planId: string }).planId;
 
-    const [pa, pb] = await Promise.all([a.http.get(`/api/v1/plans/${id}`).set(a.auth('viewer')), b.http.get(`/api/v1/plans/${id}`).set(b.auth('viewer'))]);
+    const [pa, pb] = await Promise.all([
+      a.http.get(`/api/v1/plans/${id}`).set(a.auth('viewer')),
+      b.http.get(`/api/v1/plans/${id}`).set(b.auth('viewer')),
+    ]);
     expect(pa.headers.etag).toBe(planEtag(id, 1));
     expect(pb.headers.etag).toBe(planEtag(id, 1));
     const exported = await b.http.get(`/api/v1/plans/${id}/export?format=plan`).set(b.auth('analyst'));
     const beats = loadPlanJson(exported.text).plan.beatIds;
 
     // both instances edit from version 1: a wins, b loses with 412 and the current ETag
-    const win = await a.http.post(`/api/v1/plans/${id}/locks`).set(a.auth('commander')).set('If-Match', planEtag(id, 1)).send({ beats: [beats[0]] });
+    const win = await a.http
+      .post(`/api/v1/plans/${id}/locks`)
+      .set(a.auth('commander'))
+      .set('If-Match', planEtag(id, 1))
+      .send({ beats: [beats[0]] });
     expect(win.status, JSON.stringify(win.body)).toBe(200);
-    const lose = await b.http.post(`/api/v1/plans/${id}/locks`).set(b.auth('commander')).set('If-Match', planEtag(id, 1)).send({ beats: [beats[1]] });
+    const lose = await b.http
+      .post(`/api/v1/plans/${id}/locks`)
+      .set(b.auth('commander'))
+      .set('If-Match', planEtag(id, 1))
+      .send({ beats: [beats[1]] });
     expect(lose.status).toBe(412);
     expect(lose.body.code).toBe('PRECONDITION_FAILED');
     // b sees a's edit, rebases, and a sees b's
     const now2 = await b.http.get(`/api/v1/plans/${id}`).set(b.auth('commander'));
     expect(now2.headers.etag).toBe(planEtag(id, 2));
-    const retry = await b.http.post(`/api/v1/plans/${id}/locks`).set(b.auth('commander')).set('If-Match', now2.headers.etag!).send({ beats: [beats[1]] });
+    const retry = await b.http
+      .post(`/api/v1/plans/${id}/locks`)
+      .set(b.auth('commander'))
+      .set('If-Match', now2.headers.etag!)
+      .send({ beats: [beats[1]] });
     expect(retry.status, JSON.stringify(retry.body)).toBe(200);
     const seen = await a.http.get(`/api/v1/plans/${id}`).set(a.auth('viewer'));
     expect(seen.headers.etag).toBe(planEtag(id, 3));
@@ -184,17 +253,28 @@ describe('two API instances on one Postgres database', () => {
 
   it('simultaneous edits from the same ETag on both instances: one 200, one 412', async () => {
     const data = await uploadBasics(b);
-    const submit = await a.http.post('/api/v1/plans').set(a.auth('analyst')).send({ ...data, beats: 4, resolution: 9, seed: 5, name: 'race' });
+    const submit = await a.http
+      .post('/api/v1/plans')
+      .set(a.auth('analyst'))
+      .send({ ...data, beats: 4, resolution: 9, seed: 5, name: 'race' });
     const done = await waitForJob(b, submit.body.id, 60_000);
     expect(done.status, JSON.stringify(done.error)).toBe('succeeded');
     const id = (done.result as { planId: string }).planId;
     const beats = loadPlanJson((await a.http.get(`/api/v1/plans/${id}/export?format=plan`).set(a.auth('analyst'))).text).plan.beatIds;
     const [ra, rb] = await Promise.all([
-      a.http.post(`/api/v1/plans/${id}/locks`).set(a.auth('commander')).set('If-Match', planEtag(id, 1)).send({ beats: [beats[0]] }),
-      b.http.post(`/api/v1/plans/${id}/locks`).set(b.auth('commander')).set('If-Match', planEtag(id, 1)).send({ beats: [beats[1]] }),
+      a.http
+        .post(`/api/v1/plans/${id}/locks`)
+        .set(a.auth('commander'))
+        .set('If-Match', planEtag(id, 1))
+        .send({ beats: [beats[0]] }),
+      b.http
+        .post(`/api/v1/plans/${id}/locks`)
+        .set(b.auth('commander'))
+        .set('If-Match', planEtag(id, 1))
+        .send({ beats: [beats[1]] }),
     ]);
     expect([ra.status, rb.status].sort()).toEqual([200, 412]);
-    expect((await b.store.getPlan(id))).toMatchObject({ currentVersion: 2, latestVersion: 2 });
+    expect(await b.store.getPlan(id)).toMatchObject({ currentVersion: 2, latestVersion: 2 });
   }, 120_000);
 });
 

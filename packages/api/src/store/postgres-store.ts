@@ -21,10 +21,10 @@
  *   local cache (`putBlob`/`adoptStagedBlob` also leave a copy there).
  */
 import { randomUUID } from 'node:crypto';
-import { createReadStream, existsSync, mkdirSync, promises as fsp } from 'node:fs';
+import { createReadStream, existsSync, promises as fsp, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
-import { parse, toAlternativeSet, toDataset, toJob, toPlan, toStaffing, toToken, toVersion, type Row } from './rows.js';
+import { parse, type Row, toAlternativeSet, toDataset, toJob, toPlan, toStaffing, toToken, toVersion } from './rows.js';
 import type {
   AlternativeSetRecord,
   DatasetKind,
@@ -115,7 +115,8 @@ const BLOB_REF = /^[0-9a-f-]{36}$/;
  * so NUL characters in client-chosen text (labels, names) are stored as U+FFFD instead of
  * failing the request. JSON columns are unaffected (JSON.stringify escapes NUL).
  */
-const clean = (params: unknown[]): unknown[] => params.map((p) => (typeof p === 'string' && p.includes('\0') ? p.replaceAll('\0', '\uFFFD') : p));
+const clean = (params: unknown[]): unknown[] =>
+  params.map((p) => (typeof p === 'string' && p.includes('\0') ? p.replaceAll('\0', '\uFFFD') : p));
 const INTERRUPTED = json({ code: 'INTERRUPTED', detail: 'the server stopped while this job was running; submit it again' });
 
 /** Options of {@link PostgresStore.open}. */
@@ -187,7 +188,9 @@ export class PostgresStore implements Store {
   private async migrate(): Promise<void> {
     await this.tx(async (c) => {
       await c.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
-      await c.query('CREATE TABLE IF NOT EXISTS schema_migrations (id INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())');
+      await c.query(
+        'CREATE TABLE IF NOT EXISTS schema_migrations (id INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())',
+      );
       const done = new Set((await c.query('SELECT id FROM schema_migrations')).rows.map((r: Row) => Number(r.id)));
       for (const m of PG_MIGRATIONS) {
         if (done.has(m.id)) continue;
@@ -388,13 +391,18 @@ export class PostgresStore implements Store {
 
   async appendPlanVersion(v: PlanVersionRecord, expectedCurrent: number): Promise<boolean> {
     return this.tx(async (c) => {
-      const p = (await c.query('SELECT current_version, latest_version FROM plans WHERE id = $1 FOR UPDATE', clean([v.planId]))).rows[0] as Row | undefined;
+      const p = (await c.query('SELECT current_version, latest_version FROM plans WHERE id = $1 FOR UPDATE', clean([v.planId]))).rows[0] as
+        | Row
+        | undefined;
       if (!p || Number(p.current_version) !== expectedCurrent || v.version !== Number(p.latest_version) + 1) return false;
       await c.query(
         'INSERT INTO plan_versions (plan_id, version, parent_version, action, summary, plan_blob_ref, metrics_blob_ref, created_at, created_by) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9)',
         clean([v.planId, v.version, v.parentVersion, v.action, json(v.summary), v.planBlobRef, v.metricsBlobRef, v.createdAt, v.createdBy]),
       );
-      await c.query('UPDATE plans SET current_version = $1, latest_version = $1, updated_at = $2 WHERE id = $3', clean([v.version, v.createdAt, v.planId]));
+      await c.query(
+        'UPDATE plans SET current_version = $1, latest_version = $1, updated_at = $2 WHERE id = $3',
+        clean([v.version, v.createdAt, v.planId]),
+      );
       return true;
     });
   }
@@ -417,24 +425,34 @@ export class PostgresStore implements Store {
   }
 
   async renamePlan(planId: string, name: string, expectedCurrent: number, now: string): Promise<boolean> {
-    const r = await this.q('UPDATE plans SET name = $1, updated_at = $2 WHERE id = $3 AND current_version = $4', [name, now, planId, expectedCurrent]);
+    const r = await this.q('UPDATE plans SET name = $1, updated_at = $2 WHERE id = $3 AND current_version = $4', [
+      name,
+      now,
+      planId,
+      expectedCurrent,
+    ]);
     return r.rowCount === 1;
   }
 
   async deletePlan(planId: string): Promise<PlanDeleteResult> {
     return this.tx(async (c): Promise<PlanDeleteResult> => {
       if (!(await c.query('SELECT 1 FROM plans WHERE id = $1 FOR UPDATE', clean([planId]))).rowCount) return { status: 'not-found' };
-      const job = (await c.query(
-        "SELECT id FROM jobs WHERE status IN ('queued', 'running') AND (params::jsonb ->> 'planId' = $1 OR params::jsonb ->> 'from' = $1) ORDER BY created_at, id LIMIT 1",
-        clean([planId]),
-      )).rows[0] as Row | undefined;
+      const job = (
+        await c.query(
+          "SELECT id FROM jobs WHERE status IN ('queued', 'running') AND (params::jsonb ->> 'planId' = $1 OR params::jsonb ->> 'from' = $1) ORDER BY created_at, id LIMIT 1",
+          clean([planId]),
+        )
+      ).rows[0] as Row | undefined;
       if (job) return { status: 'job-running', jobId: String(job.id) };
-      const child = (await c.query(
-        "SELECT id FROM plans WHERE id <> $1 AND (inputs::jsonb ->> 'from' = $1 OR inputs::jsonb #>> '{lineage,parent,planId}' = $1) ORDER BY created_at, id LIMIT 1",
-        clean([planId]),
-      )).rows[0] as Row | undefined;
+      const child = (
+        await c.query(
+          "SELECT id FROM plans WHERE id <> $1 AND (inputs::jsonb ->> 'from' = $1 OR inputs::jsonb #>> '{lineage,parent,planId}' = $1) ORDER BY created_at, id LIMIT 1",
+          clean([planId]),
+        )
+      ).rows[0] as Row | undefined;
       if (child) return { status: 'lineage-parent', planId: String(child.id) };
-      for (const table of ['alternative_sets', 'staffing', 'plan_settings', 'plan_versions']) await c.query(`DELETE FROM ${table} WHERE plan_id = $1`, clean([planId]));
+      for (const table of ['alternative_sets', 'staffing', 'plan_settings', 'plan_versions'])
+        await c.query(`DELETE FROM ${table} WHERE plan_id = $1`, clean([planId]));
       await c.query('DELETE FROM plans WHERE id = $1', clean([planId]));
       return { status: 'deleted' };
     });
@@ -455,7 +473,12 @@ export class PostgresStore implements Store {
   // ---- alternative sets
   async insertAlternativeSet(a: AlternativeSetRecord): Promise<void> {
     await this.q('INSERT INTO alternative_sets (id, plan_id, parent_version, members, created_at, created_by) VALUES ($1,$2,$3,$4,$5,$6)', [
-      a.id, a.planId, a.parentVersion, json(a.members), a.createdAt, a.createdBy,
+      a.id,
+      a.planId,
+      a.parentVersion,
+      json(a.members),
+      a.createdAt,
+      a.createdBy,
     ]);
   }
 
@@ -477,7 +500,21 @@ export class PostgresStore implements Store {
   async insertJob(j: JobRecord, owner: string = this.instanceId): Promise<void> {
     await this.q(
       'INSERT INTO jobs (id, kind, status, progress, stage, params, error, result, created_at, started_at, finished_at, created_by, instance_id) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13)',
-      [j.id, j.kind, j.status, j.progress, j.stage, json(j.params), j.error ? json(j.error) : null, j.result ? json(j.result) : null, j.createdAt, j.startedAt, j.finishedAt, j.createdBy, owner],
+      [
+        j.id,
+        j.kind,
+        j.status,
+        j.progress,
+        j.stage,
+        json(j.params),
+        j.error ? json(j.error) : null,
+        j.result ? json(j.result) : null,
+        j.createdAt,
+        j.startedAt,
+        j.finishedAt,
+        j.createdBy,
+        owner,
+      ],
     );
   }
 
@@ -522,7 +559,10 @@ export class PostgresStore implements Store {
   private async failJobsOfDeadInstances(now: string, includeOwn: boolean): Promise<number> {
     const staleSeconds = this.staleAfterMs / 1000;
     return this.tx(async (c) => {
-      await c.query("DELETE FROM instances WHERE heartbeat_at < now() - make_interval(secs => $1) AND id <> $2", [staleSeconds, this.instanceId]);
+      await c.query('DELETE FROM instances WHERE heartbeat_at < now() - make_interval(secs => $1) AND id <> $2', [
+        staleSeconds,
+        this.instanceId,
+      ]);
       const r = await c.query(
         `UPDATE jobs SET status = 'failed', error = $1, finished_at = $2
          WHERE status IN ('queued', 'running') AND instance_id IS DISTINCT FROM $5
@@ -553,7 +593,14 @@ export class PostgresStore implements Store {
 
   // ---- tokens
   async insertToken(t: TokenRecord): Promise<void> {
-    await this.q('INSERT INTO tokens (id, role, label, hash, created_at, revoked_at) VALUES ($1,$2,$3,$4,$5,$6)', [t.id, t.role, t.label, t.hash, t.createdAt, t.revokedAt]);
+    await this.q('INSERT INTO tokens (id, role, label, hash, created_at, revoked_at) VALUES ($1,$2,$3,$4,$5,$6)', [
+      t.id,
+      t.role,
+      t.label,
+      t.hash,
+      t.createdAt,
+      t.revokedAt,
+    ]);
   }
 
   async findTokenByHash(hash: string): Promise<TokenRecord | undefined> {

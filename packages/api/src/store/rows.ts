@@ -2,7 +2,16 @@
  * Database rows → store records: one mapping shared by every Store implementation (column
  * names are the same in the SQLite and PostgreSQL schemas; JSON columns are text).
  */
-import type { AlternativeSetRecord, DatasetKind, DatasetRecord, JobRecord, PlanRecord, PlanVersionRecord, StaffingRecord, TokenRecord } from './store.js';
+import type {
+  AlternativeSetRecord,
+  DatasetKind,
+  DatasetRecord,
+  JobRecord,
+  PlanRecord,
+  PlanVersionRecord,
+  StaffingRecord,
+  TokenRecord,
+} from './store.js';
 
 /** A row as the drivers return it. */
 export type Row = Record<string, unknown>;

@@ -1,4 +1,4 @@
-import { mkdtempSync, promises as fsp, rmSync, writeFileSync } from 'node:fs';
+import { promises as fsp, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -17,7 +17,15 @@ afterEach(() => {
 
 const now = '2026-01-01T00:00:00.000Z';
 const version = (planId: string, v: number, parent: number | null, ref: string): PlanVersionRecord => ({
-  planId, version: v, parentVersion: parent, action: 'move', summary: {}, planBlobRef: ref, metricsBlobRef: null, createdAt: now, createdBy: null,
+  planId,
+  version: v,
+  parentVersion: parent,
+  action: 'move',
+  summary: {},
+  planBlobRef: ref,
+  metricsBlobRef: null,
+  createdAt: now,
+  createdBy: null,
 });
 
 describe('SqliteStore', () => {
@@ -44,31 +52,55 @@ describe('SqliteStore', () => {
 
   it('plan versions are compare-and-set: a stale writer loses, nothing is overwritten', async () => {
     const s = new SqliteStore(fresh());
-    await s.insertPlan({ id: 'p', name: 'p', inputs: {}, currentVersion: 0, latestVersion: 0, createdAt: now, updatedAt: now, createdBy: null });
+    await s.insertPlan({
+      id: 'p',
+      name: 'p',
+      inputs: {},
+      currentVersion: 0,
+      latestVersion: 0,
+      createdAt: now,
+      updatedAt: now,
+      createdBy: null,
+    });
     const r1 = await s.putBlob(Buffer.from('1'));
     expect(await s.appendPlanVersion(version('p', 1, null, r1), 0)).toBe(true);
     expect(await s.appendPlanVersion(version('p', 2, 1, r1), 1)).toBe(true);
     // a second writer that also read version 1
     expect(await s.appendPlanVersion(version('p', 2, 1, r1), 1)).toBe(false);
     expect(await s.appendPlanVersion(version('p', 3, 1, r1), 1)).toBe(false);
-    expect((await s.getPlan('p'))).toMatchObject({ currentVersion: 2, latestVersion: 2 });
+    expect(await s.getPlan('p')).toMatchObject({ currentVersion: 2, latestVersion: 2 });
     // undo to 1, then an edit from 1 becomes version 3 (branch), version 2 is kept
     expect(await s.setCurrentVersion('p', 1, 2)).toBe(true);
     expect(await s.setCurrentVersion('p', 2, 2)).toBe(false);
     expect(await s.appendPlanVersion(version('p', 3, 1, r1), 1)).toBe(true);
-    expect((await s.listPlanVersions('p')).map((v) => [v.version, v.parentVersion])).toEqual([[1, null], [2, 1], [3, 1]]);
+    expect((await s.listPlanVersions('p')).map((v) => [v.version, v.parentVersion])).toEqual([
+      [1, null],
+      [2, 1],
+      [3, 1],
+    ]);
     expect(await s.setCurrentVersion('p', 9, 3)).toBe(false);
     await s.close();
   });
 
   it('failInterruptedJobs fails queued and running jobs only', async () => {
     const s = new SqliteStore(fresh());
-    const base = { kind: 'plan' as const, progress: 0, stage: null, params: {}, error: null, result: null, createdAt: now, startedAt: null, finishedAt: null, createdBy: null };
+    const base = {
+      kind: 'plan' as const,
+      progress: 0,
+      stage: null,
+      params: {},
+      error: null,
+      result: null,
+      createdAt: now,
+      startedAt: null,
+      finishedAt: null,
+      createdBy: null,
+    };
     await s.insertJob({ ...base, id: 'a', status: 'running' });
     await s.insertJob({ ...base, id: 'b', status: 'queued' });
     await s.insertJob({ ...base, id: 'c', status: 'cancelled' });
     expect(await s.failInterruptedJobs(now)).toBe(2);
-    expect((await s.getJob('a'))).toMatchObject({ status: 'failed', error: { code: 'INTERRUPTED' }, finishedAt: now });
+    expect(await s.getJob('a')).toMatchObject({ status: 'failed', error: { code: 'INTERRUPTED' }, finishedAt: now });
     expect((await s.getJob('c'))!.status).toBe('cancelled');
     await s.close();
   });

@@ -3,10 +3,10 @@
  * the data folder plus a `blobs/` folder for content under server-chosen names.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, promises as fsp } from 'node:fs';
+import { promises as fsp, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
-import { parse, toAlternativeSet, toDataset, toJob, toPlan, toStaffing, toToken, toVersion, type Row } from './rows.js';
+import { parse, type Row, toAlternativeSet, toDataset, toJob, toPlan, toStaffing, toToken, toVersion } from './rows.js';
 import type {
   AlternativeSetRecord,
   DatasetKind,
@@ -200,8 +200,9 @@ export class SqliteStore implements Store {
 
   // ---- datasets
   async insertDataset(d: DatasetRecord): Promise<void> {
-    this.stmt('INSERT INTO datasets (id, kind, name, format, bytes, sha256, blob_ref, info, created_at, created_by) VALUES (?,?,?,?,?,?,?,?,?,?)')
-      .run(d.id, d.kind, d.name, d.format, d.bytes, d.sha256, d.blobRef, json(d.info), d.createdAt, d.createdBy);
+    this.stmt(
+      'INSERT INTO datasets (id, kind, name, format, bytes, sha256, blob_ref, info, created_at, created_by) VALUES (?,?,?,?,?,?,?,?,?,?)',
+    ).run(d.id, d.kind, d.name, d.format, d.bytes, d.sha256, d.blobRef, json(d.info), d.createdAt, d.createdBy);
   }
 
   async getDataset(id: string): Promise<DatasetRecord | undefined> {
@@ -210,16 +211,19 @@ export class SqliteStore implements Store {
   }
 
   async listDatasets(kind?: DatasetKind): Promise<DatasetRecord[]> {
-    const rows = (kind
-      ? this.stmt('SELECT * FROM datasets WHERE kind = ? ORDER BY created_at, id').all(kind)
-      : this.stmt('SELECT * FROM datasets ORDER BY created_at, id').all()) as Row[];
+    const rows = (
+      kind
+        ? this.stmt('SELECT * FROM datasets WHERE kind = ? ORDER BY created_at, id').all(kind)
+        : this.stmt('SELECT * FROM datasets ORDER BY created_at, id').all()
+    ) as Row[];
     return rows.map(toDataset);
   }
 
   // ---- plans
   async insertPlan(p: PlanRecord): Promise<void> {
-    this.stmt('INSERT INTO plans (id, name, inputs, current_version, latest_version, created_at, updated_at, created_by) VALUES (?,?,?,?,?,?,?,?)')
-      .run(p.id, p.name, json(p.inputs), p.currentVersion, p.latestVersion, p.createdAt, p.updatedAt, p.createdBy);
+    this.stmt(
+      'INSERT INTO plans (id, name, inputs, current_version, latest_version, created_at, updated_at, created_by) VALUES (?,?,?,?,?,?,?,?)',
+    ).run(p.id, p.name, json(p.inputs), p.currentVersion, p.latestVersion, p.createdAt, p.updatedAt, p.createdBy);
   }
 
   async getPlan(id: string): Promise<PlanRecord | undefined> {
@@ -235,18 +239,23 @@ export class SqliteStore implements Store {
     return this.db.transaction(() => {
       const p = this.stmt('SELECT current_version, latest_version FROM plans WHERE id = ?').get(v.planId) as Row | undefined;
       if (!p || Number(p.current_version) !== expectedCurrent || v.version !== Number(p.latest_version) + 1) return false;
-      this.stmt('INSERT INTO plan_versions (plan_id, version, parent_version, action, summary, plan_blob_ref, metrics_blob_ref, created_at, created_by) VALUES (?,?,?,?,?,?,?,?,?)')
-        .run(v.planId, v.version, v.parentVersion, v.action, json(v.summary), v.planBlobRef, v.metricsBlobRef, v.createdAt, v.createdBy);
-      this.stmt('UPDATE plans SET current_version = ?, latest_version = ?, updated_at = ? WHERE id = ?').run(v.version, v.version, v.createdAt, v.planId);
+      this.stmt(
+        'INSERT INTO plan_versions (plan_id, version, parent_version, action, summary, plan_blob_ref, metrics_blob_ref, created_at, created_by) VALUES (?,?,?,?,?,?,?,?,?)',
+      ).run(v.planId, v.version, v.parentVersion, v.action, json(v.summary), v.planBlobRef, v.metricsBlobRef, v.createdAt, v.createdBy);
+      this.stmt('UPDATE plans SET current_version = ?, latest_version = ?, updated_at = ? WHERE id = ?').run(
+        v.version,
+        v.version,
+        v.createdAt,
+        v.planId,
+      );
       return true;
     })();
   }
 
   async setCurrentVersion(planId: string, version: number, expectedCurrent: number): Promise<boolean> {
     const r = this.stmt(
-        'UPDATE plans SET current_version = ?, updated_at = ? WHERE id = ? AND current_version = ? AND EXISTS (SELECT 1 FROM plan_versions WHERE plan_id = ? AND version = ?)',
-      )
-      .run(version, new Date().toISOString(), planId, expectedCurrent, planId, version);
+      'UPDATE plans SET current_version = ?, updated_at = ? WHERE id = ? AND current_version = ? AND EXISTS (SELECT 1 FROM plan_versions WHERE plan_id = ? AND version = ?)',
+    ).run(version, new Date().toISOString(), planId, expectedCurrent, planId, version);
     return r.changes === 1;
   }
 
@@ -260,7 +269,10 @@ export class SqliteStore implements Store {
   }
 
   async renamePlan(planId: string, name: string, expectedCurrent: number, now: string): Promise<boolean> {
-    return this.stmt('UPDATE plans SET name = ?, updated_at = ? WHERE id = ? AND current_version = ?').run(name, now, planId, expectedCurrent).changes === 1;
+    return (
+      this.stmt('UPDATE plans SET name = ?, updated_at = ? WHERE id = ? AND current_version = ?').run(name, now, planId, expectedCurrent)
+        .changes === 1
+    );
   }
 
   async deletePlan(planId: string): Promise<PlanDeleteResult> {
@@ -274,7 +286,8 @@ export class SqliteStore implements Store {
         "SELECT id FROM plans WHERE id <> ? AND (json_extract(inputs, '$.from') = ? OR json_extract(inputs, '$.lineage.parent.planId') = ?) ORDER BY created_at, id LIMIT 1",
       ).get(planId, planId, planId) as Row | undefined;
       if (child) return { status: 'lineage-parent', planId: String(child.id) };
-      for (const table of ['alternative_sets', 'staffing', 'plan_settings', 'plan_versions']) this.stmt(`DELETE FROM ${table} WHERE plan_id = ?`).run(planId);
+      for (const table of ['alternative_sets', 'staffing', 'plan_settings', 'plan_versions'])
+        this.stmt(`DELETE FROM ${table} WHERE plan_id = ?`).run(planId);
       this.stmt('DELETE FROM plans WHERE id = ?').run(planId);
       return { status: 'deleted' };
     })();
@@ -286,14 +299,20 @@ export class SqliteStore implements Store {
   }
 
   async putPlanSettings(planId: string, settings: PlanSettings, now: string): Promise<void> {
-    this.stmt('INSERT INTO plan_settings (plan_id, settings, updated_at) VALUES (?,?,?) ON CONFLICT(plan_id) DO UPDATE SET settings = excluded.settings, updated_at = excluded.updated_at')
-      .run(planId, json(settings), now);
+    this.stmt(
+      'INSERT INTO plan_settings (plan_id, settings, updated_at) VALUES (?,?,?) ON CONFLICT(plan_id) DO UPDATE SET settings = excluded.settings, updated_at = excluded.updated_at',
+    ).run(planId, json(settings), now);
   }
 
   // ---- alternative sets
   async insertAlternativeSet(a: AlternativeSetRecord): Promise<void> {
     this.stmt('INSERT INTO alternative_sets (id, plan_id, parent_version, members, created_at, created_by) VALUES (?,?,?,?,?,?)').run(
-      a.id, a.planId, a.parentVersion, json(a.members), a.createdAt, a.createdBy,
+      a.id,
+      a.planId,
+      a.parentVersion,
+      json(a.members),
+      a.createdAt,
+      a.createdBy,
     );
   }
 
@@ -303,13 +322,29 @@ export class SqliteStore implements Store {
   }
 
   async listAlternativeSets(planId: string): Promise<AlternativeSetRecord[]> {
-    return (this.stmt('SELECT * FROM alternative_sets WHERE plan_id = ? ORDER BY created_at, id').all(planId) as Row[]).map(toAlternativeSet);
+    return (this.stmt('SELECT * FROM alternative_sets WHERE plan_id = ? ORDER BY created_at, id').all(planId) as Row[]).map(
+      toAlternativeSet,
+    );
   }
 
   // ---- jobs
   async insertJob(j: JobRecord): Promise<void> {
-    this.stmt('INSERT INTO jobs (id, kind, status, progress, stage, params, error, result, created_at, started_at, finished_at, created_by) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)')
-      .run(j.id, j.kind, j.status, j.progress, j.stage, json(j.params), j.error ? json(j.error) : null, j.result ? json(j.result) : null, j.createdAt, j.startedAt, j.finishedAt, j.createdBy);
+    this.stmt(
+      'INSERT INTO jobs (id, kind, status, progress, stage, params, error, result, created_at, started_at, finished_at, created_by) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)',
+    ).run(
+      j.id,
+      j.kind,
+      j.status,
+      j.progress,
+      j.stage,
+      json(j.params),
+      j.error ? json(j.error) : null,
+      j.result ? json(j.result) : null,
+      j.createdAt,
+      j.startedAt,
+      j.finishedAt,
+      j.createdBy,
+    );
   }
 
   async getJob(id: string): Promise<JobRecord | undefined> {
@@ -341,14 +376,15 @@ export class SqliteStore implements Store {
 
   async failInterruptedJobs(now: string): Promise<number> {
     const error = json({ code: 'INTERRUPTED', detail: 'the server stopped while this job was running; submit it again' });
-    return this.stmt("UPDATE jobs SET status = 'failed', error = ?, finished_at = ? WHERE status IN ('queued', 'running')")
-      .run(error, now).changes;
+    return this.stmt("UPDATE jobs SET status = 'failed', error = ?, finished_at = ? WHERE status IN ('queued', 'running')").run(error, now)
+      .changes;
   }
 
   // ---- staffing
   async insertStaffing(s: StaffingRecord): Promise<void> {
-    this.stmt('INSERT INTO staffing (id, plan_id, plan_version, roster_dataset_id, blob_ref, created_at, created_by) VALUES (?,?,?,?,?,?,?)')
-      .run(s.id, s.planId, s.planVersion, s.rosterDatasetId, s.blobRef, s.createdAt, s.createdBy);
+    this.stmt(
+      'INSERT INTO staffing (id, plan_id, plan_version, roster_dataset_id, blob_ref, created_at, created_by) VALUES (?,?,?,?,?,?,?)',
+    ).run(s.id, s.planId, s.planVersion, s.rosterDatasetId, s.blobRef, s.createdAt, s.createdBy);
   }
 
   async getStaffing(id: string): Promise<StaffingRecord | undefined> {
@@ -362,8 +398,14 @@ export class SqliteStore implements Store {
 
   // ---- tokens
   async insertToken(t: TokenRecord): Promise<void> {
-    this.stmt('INSERT INTO tokens (id, role, label, hash, created_at, revoked_at) VALUES (?,?,?,?,?,?)')
-      .run(t.id, t.role, t.label, t.hash, t.createdAt, t.revokedAt);
+    this.stmt('INSERT INTO tokens (id, role, label, hash, created_at, revoked_at) VALUES (?,?,?,?,?,?)').run(
+      t.id,
+      t.role,
+      t.label,
+      t.hash,
+      t.createdAt,
+      t.revokedAt,
+    );
   }
 
   async findTokenByHash(hash: string): Promise<TokenRecord | undefined> {

@@ -13,7 +13,19 @@ export const ROLES = ['viewer', 'analyst', 'commander', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
 
 /** Kinds of dataset an analyst can upload. */
-export const DATASET_KINDS = ['boundary', 'incidents', 'layer', 'beats', 'barriers', 'roster', 'venues', 'roads', 'fleet', 'units', 'counts'] as const;
+export const DATASET_KINDS = [
+  'boundary',
+  'incidents',
+  'layer',
+  'beats',
+  'barriers',
+  'roster',
+  'venues',
+  'roads',
+  'fleet',
+  'units',
+  'counts',
+] as const;
 /**
  * A dataset kind. `beats` = existing beats; `layer` = polygon layer with a numeric field;
  * `venues` = candidate meeting places (GeoJSON points); `roads` = street lines (GeoJSON) whose

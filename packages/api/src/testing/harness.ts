@@ -13,13 +13,13 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRng } from '@beatplan/engine';
-import { pino } from 'pino';
 import pg from 'pg';
+import { pino } from 'pino';
 import request from 'supertest';
-import { createApp, type BeatplanApp } from '../app.js';
-import { loadPlanJson, type LoadedPlan } from '../engine-service.js';
+import { type BeatplanApp, createApp } from '../app.js';
 import { createToken } from '../auth.js';
 import type { ConfigInput } from '../config.js';
+import { type LoadedPlan, loadPlanJson } from '../engine-service.js';
 import { PostgresStore } from '../store/postgres-store.js';
 import { SqliteStore } from '../store/sqlite-store.js';
 import { ROLES, type Role } from '../store/store.js';
@@ -69,7 +69,10 @@ let databaseCounter = 0;
 
 function adminUrl(): string {
   const url = process.env.BEATPLAN_TEST_DATABASE_URL;
-  if (!url) throw new Error('BEATPLAN_TEST_STORE=postgres needs BEATPLAN_TEST_DATABASE_URL (a role with CREATEDB; run `eval "$(.ci/postgres.sh)"`)');
+  if (!url)
+    throw new Error(
+      'BEATPLAN_TEST_STORE=postgres needs BEATPLAN_TEST_DATABASE_URL (a role with CREATEDB; run `eval "$(.ci/postgres.sh)"`)',
+    );
   return url;
 }
 
@@ -116,7 +119,11 @@ export async function dropTestDatabase(name: string): Promise<void> {
 }
 
 /** Builds an app on `dir` (a new temp folder by default). */
-export async function startHarness(config: ConfigInput = {}, dir = mkdtempSync(join(tmpdir(), 'beatplan-api-')), options: HarnessOptions = {}): Promise<Harness> {
+export async function startHarness(
+  config: ConfigInput = {},
+  dir = mkdtempSync(join(tmpdir(), 'beatplan-api-')),
+  options: HarnessOptions = {},
+): Promise<Harness> {
   let store: TestStore;
   let db: TestDatabase | undefined;
   if (TEST_STORE === 'postgres') {
@@ -128,14 +135,21 @@ export async function startHarness(config: ConfigInput = {}, dir = mkdtempSync(j
   }
   const pgUser = db && store instanceof PostgresStore ? { store, closed: false } : undefined;
   if (db && pgUser) db.users.push(pgUser);
-  const app = await createApp({ store, config: { rateLimitPerMinute: 100_000, ...config }, logger: pino({ level: process.env.BEATPLAN_TEST_LOG ?? 'silent' }) });
+  const app = await createApp({
+    store,
+    config: { rateLimitPerMinute: 100_000, ...config },
+    logger: pino({ level: process.env.BEATPLAN_TEST_LOG ?? 'silent' }),
+  });
   const tokens = {} as Record<Role, string>;
   for (const role of ROLES) tokens[role] = (await createToken(store, role, `test ${role}`)).token;
   const h: Harness = {
     dir,
     store,
     ...(db ? { databaseUrl: db.url } : {}),
-    sql: async (text) => (store instanceof PostgresStore ? (await store.pool.query(text)).rows : (store.db.prepare(text).all() as Array<Record<string, unknown>>)),
+    sql: async (text) =>
+      store instanceof PostgresStore
+        ? (await store.pool.query(text)).rows
+        : (store.db.prepare(text).all() as Array<Record<string, unknown>>),
     app,
     tokens,
     http: request(app.app),
@@ -166,7 +180,24 @@ export function squareBoundary(box = BOX): object {
   const { west: w, south: s, east: e, north: n } = box;
   return {
     type: 'FeatureCollection',
-    features: [{ type: 'Feature', properties: { name: 'test city' }, geometry: { type: 'Polygon', coordinates: [[[w, s], [e, s], [e, n], [w, n], [w, s]]] } }],
+    features: [
+      {
+        type: 'Feature',
+        properties: { name: 'test city' },
+        geometry: {
+          type: 'Polygon',
+          coordinates: [
+            [
+              [w, s],
+              [e, s],
+              [e, n],
+              [w, n],
+              [w, s],
+            ],
+          ],
+        },
+      },
+    ],
   };
 }
 
@@ -174,7 +205,18 @@ export function squareBoundary(box = BOX): object {
 export function twoBeats(box = BOX): object {
   const { west: w, south: s, east: e, north: n } = box;
   const m = (w + e) / 2;
-  const poly = (a: number, b: number) => ({ type: 'Polygon', coordinates: [[[a, s], [b, s], [b, n], [a, n], [a, s]]] });
+  const poly = (a: number, b: number) => ({
+    type: 'Polygon',
+    coordinates: [
+      [
+        [a, s],
+        [b, s],
+        [b, n],
+        [a, n],
+        [a, s],
+      ],
+    ],
+  });
   return {
     type: 'FeatureCollection',
     features: [
@@ -233,7 +275,11 @@ export async function loadedPlan(h: Harness, planId: string): Promise<LoadedPlan
 
 /** Uploads the square boundary and incidents; returns their dataset ids. */
 export async function uploadBasics(h: Harness, incidents = incidentsCsv()): Promise<{ boundary: string; incidents: string }> {
-  const b = await h.http.post('/api/v1/datasets/boundary').set(h.auth('analyst')).set('Content-Type', 'application/geo+json').send(JSON.stringify(squareBoundary()));
+  const b = await h.http
+    .post('/api/v1/datasets/boundary')
+    .set(h.auth('analyst'))
+    .set('Content-Type', 'application/geo+json')
+    .send(JSON.stringify(squareBoundary()));
   if (b.status !== 201) throw new Error(`boundary upload: ${b.status} ${JSON.stringify(b.body)}`);
   const i = await h.http.post('/api/v1/datasets/incidents').set(h.auth('analyst')).set('Content-Type', 'text/csv').send(incidents);
   if (i.status !== 201) throw new Error(`incidents upload: ${i.status} ${JSON.stringify(i.body)}`);

@@ -8,7 +8,9 @@ import pg from 'pg';
 export default async function setup(): Promise<void> {
   const url = process.env.BEATPLAN_TEST_DATABASE_URL;
   if (!url) {
-    throw new Error('the postgres test project needs BEATPLAN_TEST_DATABASE_URL (CI is set, so the Postgres suite is required): run `eval "$(.ci/postgres.sh)"` first');
+    throw new Error(
+      'the postgres test project needs BEATPLAN_TEST_DATABASE_URL (CI is set, so the Postgres suite is required): run `eval "$(.ci/postgres.sh)"` first',
+    );
   }
   const c = new pg.Client({ connectionString: url, connectionTimeoutMillis: 10_000 });
   try {
@@ -17,7 +19,8 @@ export default async function setup(): Promise<void> {
       'SELECT rolcreatedb, rolsuper, version() AS version FROM pg_roles WHERE rolname = current_user',
     );
     const role = r.rows[0];
-    if (!role || !(role.rolcreatedb || role.rolsuper)) throw new Error('the role of BEATPLAN_TEST_DATABASE_URL must have CREATEDB (each test app gets its own database)');
+    if (!role || !(role.rolcreatedb || role.rolsuper))
+      throw new Error('the role of BEATPLAN_TEST_DATABASE_URL must have CREATEDB (each test app gets its own database)');
   } catch (err) {
     throw new Error(`Postgres at BEATPLAN_TEST_DATABASE_URL is not usable: ${(err as Error).message}`);
   } finally {

@@ -8,7 +8,7 @@
  * lines preloaded with `--import data:…` and started with `--expose-gc`): no HTTP route, and
  * nothing in the server's own code. Not part of the build (excluded in tsconfig).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 

@@ -4,7 +4,7 @@
  * (`job <id> start`, `(attempt n)` on a retry). Used by the shared-queue test and the
  * alternatives bench. Not part of the build.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 
 const ROOT = join(import.meta.dirname, '../../../..');
@@ -24,11 +24,15 @@ export interface SpawnedWorker {
  * @example const w = await spawnWorker(db.url, dir); … await w.stop();
  */
 export function spawnWorker(url: string, dataDir: string): Promise<SpawnedWorker> {
-  const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', CLI, 'worker', '--database', url, '--concurrency', '1', '--data', dataDir], {
-    cwd: ROOT,
-    env: { ...process.env, BEATPLAN_LOG_LEVEL: 'warn' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['--conditions=source', '--import', 'tsx', CLI, 'worker', '--database', url, '--concurrency', '1', '--data', dataDir],
+    {
+      cwd: ROOT,
+      env: { ...process.env, BEATPLAN_LOG_LEVEL: 'warn' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let out = '';
   const exited = new Promise<void>((ok) => child.once('exit', () => ok()));
   return new Promise((ok, fail) => {

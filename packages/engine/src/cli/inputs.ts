@@ -11,26 +11,35 @@ import { pathLengthKm, polsbyPopper, polygonAreaKm2 } from '../geo/measure.js';
 import type { Grid } from '../grid/grid.js';
 import { parseColumnMapping } from '../io/columns.js';
 import { IncidentClock } from '../io/dates.js';
-import { REJECT_REASONS, type IngestReport } from '../io/incident-table-builder.js';
-import { loadCity, type LoadedCity } from '../io/load-city.js';
+import { type IngestReport, REJECT_REASONS } from '../io/incident-table-builder.js';
+import { readJson } from '../io/json.js';
+import { type LoadedCity, loadCity } from '../io/load-city.js';
 import { areaCountsSummary, parseAreaCountsSpec } from '../io/read-area-counts.js';
 import type { ReadIncidentsOptions } from '../io/read-incidents.js';
-import { readJson } from '../io/json.js';
-import { roadNetworkFromGeojson, type RoadNetwork } from '../response/roads.js';
+import { type RoadNetwork, roadNetworkFromGeojson } from '../response/roads.js';
 import { parseShifts } from '../score/shifts.js';
 import type { OptionSpec, OptionTable, OptionValues } from './options.js';
 
 /** Options of the inputs every city command (score, plan, evaluate) takes. */
 export const CITY_OPTIONS = {
   boundary: { type: 'string', value: 'B.geojson', required: true, description: 'City limits: GeoJSON (Multi)Polygon.' },
-  incidents: { type: 'string', value: 'I.csv|I.geojson', required: true, description: 'Incidents: CSV or GeoJSON points (see File formats). Optional when --incident-counts is given.' },
+  incidents: {
+    type: 'string',
+    value: 'I.csv|I.geojson',
+    required: true,
+    description: 'Incidents: CSV or GeoJSON points (see File formats). Optional when --incident-counts is given.',
+  },
   'incident-counts': {
     type: 'string',
     value: 'A.geojson:FIELD[=TYPE],…',
     description:
-      'Incidents given as counts per polygon, a property per type (e.g. sf.geojson:Drugs=NARCOTICS,Robbery): each type\'s service time (the incident table; TYPE defaults to the field name upper-cased) turns counts into officer-hours, spread over the cells by intersection area and split over the shifts by length; added to --incidents. Features with a missing, non-numeric or negative count are left out and listed. Needs --counts-period-days.',
+      "Incidents given as counts per polygon, a property per type (e.g. sf.geojson:Drugs=NARCOTICS,Robbery): each type's service time (the incident table; TYPE defaults to the field name upper-cased) turns counts into officer-hours, spread over the cells by intersection area and split over the shifts by length; added to --incidents. Features with a missing, non-numeric or negative count are left out and listed. Needs --counts-period-days.",
   },
-  'counts-period-days': { type: 'string', value: 'DAYS', description: 'Days the --incident-counts cover (e.g. 184 for July-December): counts / (DAYS / 7) = per week.' },
+  'counts-period-days': {
+    type: 'string',
+    value: 'DAYS',
+    description: 'Days the --incident-counts cover (e.g. 184 for July-December): counts / (DAYS / 7) = per week.',
+  },
   out: { type: 'string', value: 'DIR', required: true, description: 'Output folder (created when missing).' },
   resolution: {
     type: 'string',
@@ -42,7 +51,8 @@ export const CITY_OPTIONS = {
     type: 'string',
     multiple: true,
     value: 'FILE:FIELD[:vulnerability]',
-    description: 'Engagement layer: polygons with a count property (e.g. population) spread over cells by intersection area; with :vulnerability, a need multiplier (at most one).',
+    description:
+      'Engagement layer: polygons with a count property (e.g. population) spread over cells by intersection area; with :vulnerability, a need multiplier (at most one).',
   },
   barriers: { type: 'string', value: 'L.geojson', description: 'Barrier lines (rivers, expressways): grid edges crossing them are cut.' },
   shifts: { type: 'string', value: 'H-H,...', description: 'Shift windows in local hours, covering the day.', default: '0-8,8-16,16-24' },
@@ -133,7 +143,12 @@ export function incidentReadFlags(args: IncidentReadArgs): Pick<ReadIncidentsOpt
     try {
       new IncidentClock({ timeZone: args.timezone });
     } catch (e) {
-      throw new BeatplanError('BAD_INPUT', '--timezone must be an IANA time zone such as America/Chicago', { field: '--timezone', value: args.timezone }, { cause: e });
+      throw new BeatplanError(
+        'BAD_INPUT',
+        '--timezone must be an IANA time zone such as America/Chicago',
+        { field: '--timezone', value: args.timezone },
+        { cause: e },
+      );
     }
   }
   return { mapping: args.map ? parseColumnMapping(args.map) : undefined, timeZone: args.timezone, dateOnly };
@@ -161,7 +176,10 @@ export async function loadCityFromArgs(
   const countsSpec = args['incident-counts'] ? parseAreaCountsSpec(args['incident-counts']) : undefined;
   const incidents = countsSpec ? args.incidents : required(args.incidents, 'incidents');
   const countsDays = numberFlag(args['counts-period-days'], 'counts-period-days', 1e-9);
-  if (countsSpec && countsDays === undefined) throw new BeatplanError('BAD_INPUT', '--incident-counts needs --counts-period-days (the days the counts cover)', { field: '--counts-period-days' });
+  if (countsSpec && countsDays === undefined)
+    throw new BeatplanError('BAD_INPUT', '--incident-counts needs --counts-period-days (the days the counts cover)', {
+      field: '--counts-period-days',
+    });
   const resolution = intFlag(args.resolution, 'resolution', 0, 15);
   const shifts = args.shifts ? parseShifts(args.shifts) : undefined;
   const read = incidentReadFlags(args);
@@ -198,8 +216,13 @@ export function ingestSummary(report: IngestReport): string {
   const rejected = REJECT_REASONS.filter((r) => report.rejected[r] > 0).sort((a, b) => report.rejected[b] - report.rejected[a]);
   const total = rejected.reduce((n, r) => n + report.rejected[r], 0);
   const where = report.format === 'csv' ? 'lines' : 'features';
-  const reasons = rejected.map((r) => `${r} ${report.rejected[r]}: ${where} ${report.examples[r].join(', ')}${report.rejected[r] > report.examples[r].length ? ', …' : ''}`);
-  const lines = [`incidents: ${report.file ?? 'input'}: read ${report.read}, used ${report.used}, rejected ${total}${reasons.length ? ` (${reasons.join('; ')})` : ''}`];
+  const reasons = rejected.map(
+    (r) =>
+      `${r} ${report.rejected[r]}: ${where} ${report.examples[r].join(', ')}${report.rejected[r] > report.examples[r].length ? ', …' : ''}`,
+  );
+  const lines = [
+    `incidents: ${report.file ?? 'input'}: read ${report.read}, used ${report.used}, rejected ${total}${reasons.length ? ` (${reasons.join('; ')})` : ''}`,
+  ];
   const t = report.times;
   if (t.converted > 0) lines.push(`incidents: ${t.converted} times written with a UTC offset converted into ${t.timeZone}`);
   if (t.dateAtNoon > 0) lines.push(`incidents: ${t.dateAtNoon} dates without a time of day placed at 12:00 local time (--date-only noon)`);
@@ -222,7 +245,10 @@ export function ingestWarnings(report: IngestReport): string[] {
       `${report.times.offsetKept} incident times carry a UTC offset (e.g. Z) but no --timezone was given: the clock reading was kept as local time; pass --timezone IANA (e.g. America/Chicago) to convert them`,
     );
   }
-  if (report.rejected.date_only > 0) out.push(`${report.rejected.date_only} incidents have a date without a time of day and were dropped; --date-only noon keeps them at 12:00`);
+  if (report.rejected.date_only > 0)
+    out.push(
+      `${report.rejected.date_only} incidents have a date without a time of day and were dropped; --date-only noon keeps them at 12:00`,
+    );
   return out;
 }
 
@@ -286,7 +312,7 @@ export function sliverFeatures(
 export const ROADS_OPTION = {
   type: 'string',
   value: 'R.geojson',
-  description: 'Road lines: response travel times on the road graph (shortest time at each road\'s speed) instead of the straight line.',
+  description: "Road lines: response travel times on the road graph (shortest time at each road's speed) instead of the straight line.",
   default: 'straight line × 1.3 at 30 km/h',
 } as const;
 

@@ -44,12 +44,20 @@ export interface CommandHelp {
 /** The parsed values of an option table (`string`, `boolean`, or arrays of them with `multiple`). */
 export type OptionValues<T extends OptionTable> = {
   -readonly [K in keyof T]?: T[K]['type'] extends 'boolean'
-    ? T[K]['multiple'] extends true ? boolean[] : boolean
-    : T[K]['multiple'] extends true ? string[] : string;
+    ? T[K]['multiple'] extends true
+      ? boolean[]
+      : boolean
+    : T[K]['multiple'] extends true
+      ? string[]
+      : string;
 };
 
 /** The `--help` switch every command accepts (added to every table by {@link parseOptions}). */
-export const HELP_OPTION: OptionSpec = { type: 'boolean', short: 'h', description: 'Print this help (options, defaults, file formats) and exit 0.' };
+export const HELP_OPTION: OptionSpec = {
+  type: 'boolean',
+  short: 'h',
+  description: 'Print this help (options, defaults, file formats) and exit 0.',
+};
 
 /**
  * Parses `argv` against `table` (strict: an unknown option or a missing value is an
@@ -167,6 +175,8 @@ export function formatHelp(help: CommandHelp): string {
   if (help.details) parts.push(wrap(help.details, 100, 0));
   parts.push(`Options:\n${formatOptions(help.options)}`);
   if (help.formats?.length) parts.push(`File formats:\n${help.formats.map((f) => `  ${FILE_FORMATS[f]}`).join('\n\n')}`);
-  parts.push('Exit codes: 0 ok, 1 failure, 2 bad input (message names file, row and field), 3 under --strict when the result is not what was asked.');
+  parts.push(
+    'Exit codes: 0 ok, 1 failure, 2 bad input (message names file, row and field), 3 under --strict when the result is not what was asked.',
+  );
   return `${parts.join('\n\n')}\n`;
 }

@@ -7,7 +7,7 @@ import type { Grid } from '../grid/grid.js';
 import type { BeatPlan, PlanMetrics } from '../plan/types.js';
 import { estimateResponse, type ResponseEstimate } from '../response/estimate-response.js';
 import { chooseMeetingPlaces, type MeetingPlaces } from '../response/meetings.js';
-import { withRoads, type RoadNetwork } from '../response/roads.js';
+import { type RoadNetwork, withRoads } from '../response/roads.js';
 import { buildTravelModel } from '../response/travel.js';
 import { shiftLengthHours } from '../score/shifts.js';
 import type { CellScores } from '../score/types.js';
@@ -112,14 +112,29 @@ export function withPlanFigures(
   try {
     const officerHoursPerWeek = options.officerHoursPerWeek ?? DEFAULT_OFFICER_HOURS_PER_WEEK;
     const units = unitsOnDutyByShift(officers, scores.shifts.map(shiftLengthHours), officerHoursPerWeek);
-    if (options.roads && options.roads.skippedFeatures > 0) warn(`roads: ${options.roads.skippedFeatures} features left out (not lines, or footways/paths/cycleways)`);
+    if (options.roads && options.roads.skippedFeatures > 0)
+      warn(`roads: ${options.roads.skippedFeatures} features left out (not lines, or footways/paths/cycleways)`);
     // On roads, rivers and expressways are crossed where the roads cross them: no barrier detours on the cell graph.
-    const travel = options.roads ? withRoads(buildTravelModel(grid, plan, { cellWeights: scores.workloadHours, barriers: false }), grid, options.roads) : undefined;
-    response = estimateResponse(grid, plan, scores, units, { travel, unitsSource: `${staffingRule} × ${officerHoursPerWeek} h/week ÷ shift hours per week (time model)` });
+    const travel = options.roads
+      ? withRoads(buildTravelModel(grid, plan, { cellWeights: scores.workloadHours, barriers: false }), grid, options.roads)
+      : undefined;
+    response = estimateResponse(grid, plan, scores, units, {
+      travel,
+      unitsSource: `${staffingRule} × ${officerHoursPerWeek} h/week ÷ shift hours per week (time model)`,
+    });
     for (const w of response.warnings) warn(`response model: ${w}`);
     responseOut = {
       ...responseSummary(response, staffingRule),
-      ...(options.roads ? { roads: { nodes: options.roads.nodeCount, lengthKm: Math.round(options.roads.lengthKm * 100) / 100, speedSources: options.roads.speedSources, skippedFeatures: options.roads.skippedFeatures } } : {}),
+      ...(options.roads
+        ? {
+            roads: {
+              nodes: options.roads.nodeCount,
+              lengthKm: Math.round(options.roads.lengthKm * 100) / 100,
+              speedSources: options.roads.speedSources,
+              skippedFeatures: options.roads.skippedFeatures,
+            },
+          }
+        : {}),
     };
   } catch (e) {
     if (!(e instanceof BeatplanError)) throw e;
@@ -127,12 +142,17 @@ export function withPlanFigures(
     responseOut = { staffingRule, error: { code: e.code, message: e.message } };
   }
   // with --roads, residents walk to the meeting place along the roads
-  const meetings = venues === undefined ? undefined : chooseMeetingPlaces(grid, plan, scores.population, venues as never, options.roads ? { roads: options.roads } : {});
+  const meetings =
+    venues === undefined
+      ? undefined
+      : chooseMeetingPlaces(grid, plan, scores.population, venues as never, options.roads ? { roads: options.roads } : {});
   const fig = perBeatFigures(plan, response, meetings);
   return {
     ...metrics,
     response: responseOut,
-    access: meetings ? { ...meetings.city, maxWalkMinutes: meetings.maxWalkMinutes, beatsWithoutVenueInside: meetings.beatsWithoutVenueInside } : null,
+    access: meetings
+      ? { ...meetings.city, maxWalkMinutes: meetings.maxWalkMinutes, beatsWithoutVenueInside: meetings.beatsWithoutVenueInside }
+      : null,
     perBeat: metrics.perBeat.map((b, i) => ({ ...b, ...fig[i] })),
   };
 }

@@ -3,7 +3,7 @@
  * (0 ok, 1 failure, 2 bad input with a message naming file, row and field).
  */
 import { BeatplanError } from '../errors.js';
-import { formatHelp, optionLabel, wantsHelp, type CommandHelp } from './options.js';
+import { type CommandHelp, formatHelp, optionLabel, wantsHelp } from './options.js';
 
 /** Where a command writes; tests pass buffers, the binary passes process streams. */
 export interface CliIo {
@@ -84,7 +84,9 @@ async function apiCli(): Promise<ApiCli> {
     return (await import(specifier)) as ApiCli;
   } catch (e) {
     if ((e as { code?: string }).code === 'ERR_MODULE_NOT_FOUND' && String((e as Error).message).includes('@beatplan/api')) {
-      throw new BeatplanError('BAD_INPUT', 'this command needs the @beatplan/api package installed next to the engine', { field: 'command' });
+      throw new BeatplanError('BAD_INPUT', 'this command needs the @beatplan/api package installed next to the engine', {
+        field: 'command',
+      });
     }
     throw e;
   }
@@ -96,7 +98,10 @@ async function apiCli(): Promise<ApiCli> {
  * missing) are listed by name only.
  */
 export async function globalHelp(): Promise<string> {
-  const parts = ['beatplan — plan police patrol beats and the officers who work them', 'Usage: beatplan COMMAND [options]   (beatplan COMMAND --help for defaults and file formats)'];
+  const parts = [
+    'beatplan — plan police patrol beats and the officers who work them',
+    'Usage: beatplan COMMAND [options]   (beatplan COMMAND --help for defaults and file formats)',
+  ];
   for (const [name, load] of Object.entries(COMMANDS)) {
     let help: CommandHelp;
     try {
@@ -169,7 +174,7 @@ export function reportError(e: unknown, io: CliIo): number {
     io.stderr.write(`beatplan: cannot read ${err.path ?? 'file'}: ${err.code}\n`);
     return 2;
   }
-  if (err && err.code && String(err.code).startsWith('ERR_PARSE_ARGS')) {
+  if (err?.code && String(err.code).startsWith('ERR_PARSE_ARGS')) {
     io.stderr.write(`beatplan: ${err.message}\n`);
     return 2;
   }

@@ -7,11 +7,7 @@ import type { Feature, FeatureCollection, Geometry, MultiPolygon, Polygon, Posit
 import { validateLines, validatePolygons } from './validate.js';
 
 /** Anything that carries areal geometry: a Polygon, MultiPolygon, Feature or FeatureCollection of them. */
-export type PolygonLike =
-  | Polygon
-  | MultiPolygon
-  | Feature<Polygon | MultiPolygon>
-  | FeatureCollection<Polygon | MultiPolygon>;
+export type PolygonLike = Polygon | MultiPolygon | Feature<Polygon | MultiPolygon> | FeatureCollection<Polygon | MultiPolygon>;
 
 /** Line input for barriers: LineString, MultiLineString, or Features / a FeatureCollection of them. */
 export type LineLike = Geometry | Feature | FeatureCollection;

@@ -105,7 +105,9 @@ export function ringProblem(ring: unknown, options: CheckOptions = {}): string |
   // turf's kinks compares every pair of segments (O(n²): minutes for a 100k-vertex ring);
   // large rings go through a bucketed check with the same pair test.
   const crossings =
-    dedup.length > LARGE_RING ? bucketedKinks(dedup) : kinks({ type: 'Polygon', coordinates: [dedup] }).features.map((f) => f.geometry.coordinates);
+    dedup.length > LARGE_RING
+      ? bucketedKinks(dedup)
+      : kinks({ type: 'Polygon', coordinates: [dedup] }).features.map((f) => f.geometry.coordinates);
   if (crossings.length > 0) {
     const [x, y] = crossings[0];
     return `crosses itself at [${x}, ${y}]${crossings.length > 1 ? ` and ${crossings.length - 1} more points` : ''}`;
@@ -136,7 +138,10 @@ function segmentCrossing(p1: Position, p2: Position, p3: Position, p4: Position)
  */
 function bucketedKinks(ring: Position[]): Position[] {
   const m = ring.length - 1; // segments
-  let minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity;
+  let minX = Infinity,
+    minY = Infinity,
+    maxX = -Infinity,
+    maxY = -Infinity;
   for (const [x, y] of ring) {
     if (x < minX) minX = x;
     if (x > maxX) maxX = x;

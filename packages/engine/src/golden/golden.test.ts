@@ -43,7 +43,11 @@ function withoutTimings(v: unknown): unknown {
   if (typeof v === 'string') return v.split(FIXTURES).join('<fixtures>/');
   if (Array.isArray(v)) return v.map(withoutTimings);
   if (v && typeof v === 'object') {
-    return Object.fromEntries(Object.entries(v).filter(([k]) => k !== 'timingsMs' && k !== 'timeMs' && !k.endsWith('TimeMs')).map(([k, x]) => [k, withoutTimings(x)]));
+    return Object.fromEntries(
+      Object.entries(v)
+        .filter(([k]) => k !== 'timingsMs' && k !== 'timeMs' && !k.endsWith('TimeMs'))
+        .map(([k, x]) => [k, withoutTimings(x)]),
+    );
   }
   return v;
 }
@@ -90,10 +94,19 @@ function gridGeojson(boundary: FeatureCollection<Polygon>, resolution: number): 
         stroke: '#555555',
         'stroke-width': 1,
       },
-      geometry: { type: 'Polygon', coordinates: [cellToBoundary(grid.h3[i]!, true).map(([x, y]) => [Math.round(x! * 1e6) / 1e6, Math.round(y! * 1e6) / 1e6])] },
+      geometry: {
+        type: 'Polygon',
+        coordinates: [cellToBoundary(grid.h3[i]!, true).map(([x, y]) => [Math.round(x! * 1e6) / 1e6, Math.round(y! * 1e6) / 1e6])],
+      },
     });
   }
-  return { type: 'FeatureCollection', features: [...boundary.features.map((f) => ({ ...f, properties: { ...f.properties, stroke: '#000000', 'stroke-width': 3, 'fill-opacity': 0 } })), ...features] };
+  return {
+    type: 'FeatureCollection',
+    features: [
+      ...boundary.features.map((f) => ({ ...f, properties: { ...f.properties, stroke: '#000000', 'stroke-width': 3, 'fill-opacity': 0 } })),
+      ...features,
+    ],
+  };
 }
 
 /** Runs the CLI; fails with its stderr when the exit code is not 0. */
@@ -111,23 +124,59 @@ function makeLakesideInputs(dir: string): void {
   const rng = createRng(20261206);
   const r6 = (x: number) => Math.round(x * 1e6) / 1e6;
   // a 3.3 km × 2.2 km city with a bay cut into its east side
-  const ring = [[-87.72, 41.84], [-87.68, 41.84], [-87.68, 41.848], [-87.69, 41.851], [-87.68, 41.854], [-87.68, 41.86], [-87.72, 41.86], [-87.72, 41.84]];
+  const ring = [
+    [-87.72, 41.84],
+    [-87.68, 41.84],
+    [-87.68, 41.848],
+    [-87.69, 41.851],
+    [-87.68, 41.854],
+    [-87.68, 41.86],
+    [-87.72, 41.86],
+    [-87.72, 41.84],
+  ];
   const params: CaseParams = { resolution: 9, beats: 4, seed: 7, tolerance: 0.1, shifts: '0-8,8-16,16-24' };
-  writeFileSync(join(dir, 'boundary.geojson'), pretty({ type: 'FeatureCollection', features: [{ type: 'Feature', properties: { name: 'Lakeside (synthetic)', ...params }, geometry: { type: 'Polygon', coordinates: [ring] } }] }));
-  const box = (x0: number, x1: number) => [[[x0, 41.835], [x1, 41.835], [x1, 41.865], [x0, 41.865], [x0, 41.835]]];
+  writeFileSync(
+    join(dir, 'boundary.geojson'),
+    pretty({
+      type: 'FeatureCollection',
+      features: [
+        { type: 'Feature', properties: { name: 'Lakeside (synthetic)', ...params }, geometry: { type: 'Polygon', coordinates: [ring] } },
+      ],
+    }),
+  );
+  const box = (x0: number, x1: number) => [
+    [
+      [x0, 41.835],
+      [x1, 41.835],
+      [x1, 41.865],
+      [x0, 41.865],
+      [x0, 41.835],
+    ],
+  ];
   writeFileSync(
     join(dir, 'population.geojson'),
     pretty({
       type: 'FeatureCollection',
       features: [
-        { type: 'Feature', properties: { name: 'West', population: 12000 }, geometry: { type: 'Polygon', coordinates: box(-87.725, -87.7013) } },
-        { type: 'Feature', properties: { name: 'East', population: 4500 }, geometry: { type: 'Polygon', coordinates: box(-87.7013, -87.675) } },
+        {
+          type: 'Feature',
+          properties: { name: 'West', population: 12000 },
+          geometry: { type: 'Polygon', coordinates: box(-87.725, -87.7013) },
+        },
+        {
+          type: 'Feature',
+          properties: { name: 'East', population: 4500 },
+          geometry: { type: 'Polygon', coordinates: box(-87.7013, -87.675) },
+        },
       ],
     }),
   );
   // two hot spots and a background over 28 days of January 2025, then one row per reject reason
   const types = ['THEFT', 'BATTERY', 'ASSAULT', 'CRIMINAL DAMAGE', 'BURGLARY'];
-  const spots = [[-87.71, 41.845, 0.004], [-87.695, 41.857, 0.003]] as const;
+  const spots = [
+    [-87.71, 41.845, 0.004],
+    [-87.695, 41.857, 0.003],
+  ] as const;
   const p2 = (n: number) => String(n).padStart(2, '0');
   const rows: unknown[][] = [];
   for (let k = 0; k < 360; k++) {
@@ -153,7 +202,16 @@ function makeLakesideInputs(dir: string): void {
   const roster: unknown[][] = [];
   let n = 0;
   for (const shift of params.shifts.split(',')) {
-    for (let k = 0; k < 10; k++) roster.push([`P${10001 + n}`, `Officer ${++n}`, shift, k === 0 ? 'Sergeant' : 'Police Officer', '', k % 4 === 1 ? 'spanish' : '', k === 9 ? 'false' : 'true']);
+    for (let k = 0; k < 10; k++)
+      roster.push([
+        `P${10001 + n}`,
+        `Officer ${++n}`,
+        shift,
+        k === 0 ? 'Sergeant' : 'Police Officer',
+        '',
+        k % 4 === 1 ? 'spanish' : '',
+        k === 9 ? 'false' : 'true',
+      ]);
   }
   writeFileSync(join(dir, 'roster.csv'), toCsv(['officer_id', 'name', 'shift', 'rank', 'current_beat', 'skills', 'available'], roster));
 }
@@ -170,7 +228,16 @@ describe.each(cases)('golden fixture %s', (name) => {
   const boundary = JSON.parse(readFileSync(input('boundary.geojson'), 'utf8')) as FeatureCollection<Polygon>;
   const p = boundary.features[0]!.properties as CaseParams;
   const work = join(tmp, name);
-  const city = ['--boundary', input('boundary.geojson'), '--incidents', input('incidents.csv'), '--resolution', String(p.resolution), '--shifts', p.shifts];
+  const city = [
+    '--boundary',
+    input('boundary.geojson'),
+    '--incidents',
+    input('incidents.csv'),
+    '--resolution',
+    String(p.resolution),
+    '--shifts',
+    p.shifts,
+  ];
   const layer = existsSync(input('population.geojson')) ? ['--layer', `${input('population.geojson')}:population`] : [];
 
   it('grid: cells, adjacency, components', () => {
@@ -184,11 +251,27 @@ describe.each(cases)('golden fixture %s', (name) => {
   });
 
   it('plan: plan.json (and its sha256, byte for byte), beats.geojson, cells.csv, metrics.json', async () => {
-    await cli(['plan', ...city, ...layer, '--beats', String(p.beats), '--seed', String(p.seed), '--tolerance', String(p.tolerance), '--out', join(work, 'plan')]);
+    await cli([
+      'plan',
+      ...city,
+      ...layer,
+      '--beats',
+      String(p.beats),
+      '--seed',
+      String(p.seed),
+      '--tolerance',
+      String(p.tolerance),
+      '--out',
+      join(work, 'plan'),
+    ]);
     const raw = readFileSync(join(work, 'plan', 'plan.json'));
     golden(dir, 'plan.json', pretty(JSON.parse(raw.toString('utf8'))));
     golden(dir, 'plan.json.sha256', `${createHash('sha256').update(raw).digest('hex')}  plan.json\n`);
-    golden(dir, 'beats.geojson', featureLines(withoutTimings(JSON.parse(readFileSync(join(work, 'plan', 'beats.geojson'), 'utf8'))) as FeatureCollection));
+    golden(
+      dir,
+      'beats.geojson',
+      featureLines(withoutTimings(JSON.parse(readFileSync(join(work, 'plan', 'beats.geojson'), 'utf8'))) as FeatureCollection),
+    );
     golden(dir, 'plan-cells.csv', readFileSync(join(work, 'plan', 'cells.csv'), 'utf8'));
     golden(dir, 'metrics.json', pretty(withoutTimings(JSON.parse(readFileSync(join(work, 'plan', 'metrics.json'), 'utf8')))));
   });
@@ -196,18 +279,52 @@ describe.each(cases)('golden fixture %s', (name) => {
   it('plan: the beatplan binary in a fresh Node process writes the golden plan.json bytes', () => {
     const outDir = join(work, 'plan-process');
     const main = fileURLToPath(new URL('../cli/main.ts', import.meta.url));
-    const r = spawnSync(process.execPath, ['--conditions=source', '--import', 'tsx', main, 'plan', ...city, ...layer, '--beats', String(p.beats), '--seed', String(p.seed), '--tolerance', String(p.tolerance), '--out', outDir], {
-      encoding: 'utf8',
-      timeout: 120_000,
-    });
+    const r = spawnSync(
+      process.execPath,
+      [
+        '--conditions=source',
+        '--import',
+        'tsx',
+        main,
+        'plan',
+        ...city,
+        ...layer,
+        '--beats',
+        String(p.beats),
+        '--seed',
+        String(p.seed),
+        '--tolerance',
+        String(p.tolerance),
+        '--out',
+        outDir,
+      ],
+      {
+        encoding: 'utf8',
+        timeout: 120_000,
+      },
+    );
     expect(r.status, r.stderr).toBe(0);
-    const sha = createHash('sha256').update(readFileSync(join(outDir, 'plan.json'))).digest('hex');
+    const sha = createHash('sha256')
+      .update(readFileSync(join(outDir, 'plan.json')))
+      .digest('hex');
     golden(dir, 'plan.json.sha256', `${sha}  plan.json\n`);
   });
 
   it.runIf(existsSync(input('roster.csv')))('staff: staffing.json and assignments.csv', async () => {
     if (!existsSync(join(work, 'plan', 'plan.json'))) {
-      await cli(['plan', ...city, ...layer, '--beats', String(p.beats), '--seed', String(p.seed), '--tolerance', String(p.tolerance), '--out', join(work, 'plan')]);
+      await cli([
+        'plan',
+        ...city,
+        ...layer,
+        '--beats',
+        String(p.beats),
+        '--seed',
+        String(p.seed),
+        '--tolerance',
+        String(p.tolerance),
+        '--out',
+        join(work, 'plan'),
+      ]);
     }
     await cli(['staff', '--plan', join(work, 'plan', 'plan.json'), '--roster', input('roster.csv'), '--out', join(work, 'staff')]);
     golden(dir, 'staffing.json', pretty(withoutTimings(JSON.parse(readFileSync(join(work, 'staff', 'staffing.json'), 'utf8')))));

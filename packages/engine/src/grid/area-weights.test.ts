@@ -1,15 +1,23 @@
-import type { Polygon } from 'geojson';
+import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
+import type { Polygon } from 'geojson';
 import { describe, expect, it } from 'vitest';
 import { hasRealdata, realdata } from '../../../../test/support/realdata.js';
-import { readFileSync } from 'node:fs';
 import { spreadCounts } from '../score/score-cells.js';
 import { cellOverlaps } from './area-weights.js';
 import { buildGrid } from './build-grid.js';
 
 const rect = (x0: number, y0: number, x1: number, y1: number): Polygon => ({
   type: 'Polygon',
-  coordinates: [[[x0, y0], [x1, y0], [x1, y1], [x0, y1], [x0, y0]]],
+  coordinates: [
+    [
+      [x0, y0],
+      [x1, y0],
+      [x1, y1],
+      [x0, y1],
+      [x0, y0],
+    ],
+  ],
 });
 
 /** Grid over a 2.4 km × 2.2 km box in Chicago at resolution 9 (~0.1 km² cells). */
@@ -32,9 +40,25 @@ describe('cellOverlaps', () => {
       fc.property(fc.double({ min: -87.715, max: -87.695, noNaN: true }), fc.double({ min: 41.845, max: 41.855, noNaN: true }), (x, y) => {
         // an L-shaped piece and its complement inside a box larger than the grid (concave subject)
         const big = [-87.8, 41.8, -87.6, 41.9] as const;
-        const a: Polygon = { type: 'Polygon', coordinates: [[[big[0], big[1]], [x, big[1]], [x, y], [big[2], y], [big[2], big[3]], [big[0], big[3]], [big[0], big[1]]]] };
+        const a: Polygon = {
+          type: 'Polygon',
+          coordinates: [
+            [
+              [big[0], big[1]],
+              [x, big[1]],
+              [x, y],
+              [big[2], y],
+              [big[2], big[3]],
+              [big[0], big[3]],
+              [big[0], big[1]],
+            ],
+          ],
+        };
         const b = rect(x, big[1], big[2], y);
-        const o = cellOverlaps(grid, { type: 'FeatureCollection', features: [a, b].map((geometry) => ({ type: 'Feature', properties: {}, geometry })) });
+        const o = cellOverlaps(grid, {
+          type: 'FeatureCollection',
+          features: [a, b].map((geometry) => ({ type: 'Feature', properties: {}, geometry })),
+        });
         const c = coverage(o);
         for (let i = 0; i < grid.cellCount; i++) expect(Math.abs(c[i]! / grid.areaKm2[i]! - 1)).toBeLessThan(1e-9);
         // the cells the corner lies in are shared, not given whole to one side
@@ -50,10 +74,10 @@ describe('cellOverlaps', () => {
   it('a hole is subtracted', () => {
     const withHole: Polygon = {
       type: 'Polygon',
-      coordinates: [rect(-87.8, 41.8, -87.6, 41.9).coordinates[0]!, rect(-87.71, 41.845, -87.70, 41.855).coordinates[0]!.slice().reverse()],
+      coordinates: [rect(-87.8, 41.8, -87.6, 41.9).coordinates[0]!, rect(-87.71, 41.845, -87.7, 41.855).coordinates[0]!.slice().reverse()],
     };
     const total = coverage(cellOverlaps(grid, withHole)).reduce((s, v) => s + v, 0);
-    const hole = coverage(cellOverlaps(grid, rect(-87.71, 41.845, -87.70, 41.855))).reduce((s, v) => s + v, 0);
+    const hole = coverage(cellOverlaps(grid, rect(-87.71, 41.845, -87.7, 41.855))).reduce((s, v) => s + v, 0);
     const all = grid.areaKm2.reduce((s, v) => s + v, 0);
     expect(total + hole).toBeCloseTo(all, 6);
     // 0.01° × 0.01° at 41.85° N ≈ 0.923 km² (the H3 cells' areas agree to ~1%)
@@ -78,7 +102,12 @@ describe.skipIf(!hasRealdata())('cellOverlaps on Chicago', () => {
     const g = buildGrid(boundary, { resolution: 10 });
     expect(g.cellCount).toBe(39517);
     const t = performance.now();
-    const pop = spreadCounts(g, { features: areas.features.map((f: { geometry: Polygon; properties: { TOT_POP: number } }) => ({ geometry: f.geometry, value: Number(f.properties.TOT_POP) })) });
+    const pop = spreadCounts(g, {
+      features: areas.features.map((f: { geometry: Polygon; properties: { TOT_POP: number } }) => ({
+        geometry: f.geometry,
+        value: Number(f.properties.TOT_POP),
+      })),
+    });
     const ms = performance.now() - t;
     const total = areas.features.reduce((s: number, f: { properties: { TOT_POP: number } }) => s + Number(f.properties.TOT_POP), 0);
     expect(pop.reduce((s, v) => s + v, 0)).toBeCloseTo(total, 3);

@@ -4,7 +4,7 @@
  */
 import type { Position } from 'geojson';
 import { cellToBoundary, getHexagonEdgeLengthAvg, gridDisk, latLngToCell, polygonToCells, UNITS } from 'h3-js';
-import { polygonsOf, type PolygonLike } from '../geo/geojson.js';
+import { type PolygonLike, polygonsOf } from '../geo/geojson.js';
 import type { Grid } from './grid.js';
 
 /** Sparse (feature, cell, area) triples: the overlap of each polygon feature with each grid cell. */
@@ -68,7 +68,8 @@ function clipConvex(subject: FlatRing, clip: FlatRing): FlatRing {
 
 function flatten(ring: Position[]): FlatRing {
   const out: FlatRing = [];
-  const n = ring.length - (ring.length > 1 && ring[0]![0] === ring[ring.length - 1]![0] && ring[0]![1] === ring[ring.length - 1]![1] ? 1 : 0);
+  const n =
+    ring.length - (ring.length > 1 && ring[0]![0] === ring[ring.length - 1]![0] && ring[0]![1] === ring[ring.length - 1]![1] ? 1 : 0);
   for (let k = 0; k < n; k++) out.push(ring[k]![0]!, ring[k]![1]!);
   return out;
 }

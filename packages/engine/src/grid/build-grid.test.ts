@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
-import { cellsToMultiPolygon, cellToLatLng, latLngToCell } from 'h3-js';
-import { area as turfArea, length as turfLength, polygonToLine } from '@turf/turf';
-import type { FeatureCollection, Polygon } from 'geojson';
+import { polygonToLine, area as turfArea, length as turfLength } from '@turf/turf';
 import fc from 'fast-check';
+import type { FeatureCollection, Polygon } from 'geojson';
+import { cellsToMultiPolygon, cellToLatLng, latLngToCell } from 'h3-js';
 import { describe, expect, it } from 'vitest';
 import { hasRealdata, realdata } from '../../../../test/support/realdata.js';
 import { BeatplanError } from '../errors.js';
@@ -11,7 +11,18 @@ import { cellsToPolygons, pointToCellLocator } from './locate.js';
 
 /** A square polygon of side `d` degrees around (lng, lat). */
 function square(lng: number, lat: number, d: number): Polygon {
-  return { type: 'Polygon', coordinates: [[[lng - d, lat - d], [lng + d, lat - d], [lng + d, lat + d], [lng - d, lat + d], [lng - d, lat - d]]] };
+  return {
+    type: 'Polygon',
+    coordinates: [
+      [
+        [lng - d, lat - d],
+        [lng + d, lat - d],
+        [lng + d, lat + d],
+        [lng - d, lat + d],
+        [lng - d, lat - d],
+      ],
+    ],
+  };
 }
 
 /** Two squares joined by a corridor 20 m wide: thinner than a cell at resolutions 9 and 10. */
@@ -19,10 +30,23 @@ function corridor(): Polygon {
   const w = 0.0001;
   return {
     type: 'Polygon',
-    coordinates: [[
-      [-87.72, 41.84], [-87.70, 41.84], [-87.70, 41.85 - w], [-87.66, 41.85 - w], [-87.66, 41.84], [-87.64, 41.84],
-      [-87.64, 41.86], [-87.66, 41.86], [-87.66, 41.85 + w], [-87.70, 41.85 + w], [-87.70, 41.86], [-87.72, 41.86], [-87.72, 41.84],
-    ]],
+    coordinates: [
+      [
+        [-87.72, 41.84],
+        [-87.7, 41.84],
+        [-87.7, 41.85 - w],
+        [-87.66, 41.85 - w],
+        [-87.66, 41.84],
+        [-87.64, 41.84],
+        [-87.64, 41.86],
+        [-87.66, 41.86],
+        [-87.66, 41.85 + w],
+        [-87.7, 41.85 + w],
+        [-87.7, 41.86],
+        [-87.72, 41.86],
+        [-87.72, 41.84],
+      ],
+    ],
   };
 }
 
@@ -69,13 +93,31 @@ describe('buildGrid on small shapes', () => {
 
   it('cuts the edges a barrier crosses, but never bridges over a barrier', () => {
     const poly = square(-87.7, 41.85, 0.03);
-    const river = { type: 'LineString' as const, coordinates: [[-87.7, 41.8], [-87.7, 41.9]] };
+    const river = {
+      type: 'LineString' as const,
+      coordinates: [
+        [-87.7, 41.8],
+        [-87.7, 41.9],
+      ],
+    };
     const g = buildGrid(poly, { resolution: 9, barriers: river });
     expect(g.barrierCutEdges).toBeGreaterThan(5);
     expect(g.componentCount).toBe(2);
     expect(g.bridges).toHaveLength(0);
     // a gap (bridge) in the river keeps the city connected
-    const gapped = { type: 'MultiLineString' as const, coordinates: [[[-87.7, 41.8], [-87.7, 41.848]], [[-87.7, 41.852], [-87.7, 41.9]]] };
+    const gapped = {
+      type: 'MultiLineString' as const,
+      coordinates: [
+        [
+          [-87.7, 41.8],
+          [-87.7, 41.848],
+        ],
+        [
+          [-87.7, 41.852],
+          [-87.7, 41.9],
+        ],
+      ],
+    };
     const g2 = buildGrid(poly, { resolution: 9, barriers: gapped });
     expect(g2.componentCount).toBe(1);
     expect(g2.barrierCutEdges).toBeLessThan(g.barrierCutEdges);
@@ -109,7 +151,17 @@ describe('buildGrid on small shapes', () => {
 
   it('rejects bad geometry and impossible resolutions with named errors', () => {
     expect(() => buildGrid({ type: 'Point', coordinates: [0, 0] } as never)).toThrow(/not a Polygon or MultiPolygon/);
-    const unclosed = { type: 'Polygon', coordinates: [[[0, 0], [1, 0], [1, 1], [0, 1]]] } as Polygon;
+    const unclosed = {
+      type: 'Polygon',
+      coordinates: [
+        [
+          [0, 0],
+          [1, 0],
+          [1, 1],
+          [0, 1],
+        ],
+      ],
+    } as Polygon;
     expect(() => buildGrid(unclosed)).toThrow(BeatplanError);
     expect(() => buildGrid(square(0, 0, 0.001), { resolution: 3 })).toThrow(/no H3 cell centre/);
     expect(() => buildGrid(square(0, 0, 0.1), { resolution: 16 })).toThrow(/resolution/);
@@ -129,7 +181,13 @@ describe('buildGrid on small shapes', () => {
 
   it('rebuilds the same grid from its cells and topology (bridges, barrier cuts)', () => {
     const poly = corridor();
-    const river = { type: 'LineString' as const, coordinates: [[-87.71, 41.83], [-87.71, 41.855]] };
+    const river = {
+      type: 'LineString' as const,
+      coordinates: [
+        [-87.71, 41.83],
+        [-87.71, 41.855],
+      ],
+    };
     const g = buildGrid(poly, { resolution: 10, barriers: river });
     const topo = gridTopology(g);
     expect(topo.bridges.length).toBeGreaterThan(0);
@@ -147,13 +205,18 @@ describe('buildGrid on small shapes', () => {
 
   it('property: every cell is in one component; components respect adjacency', () => {
     fc.assert(
-      fc.property(fc.double({ min: -80, max: 80, noNaN: true }), fc.double({ min: -170, max: 170, noNaN: true }), fc.double({ min: 0.005, max: 0.03, noNaN: true }), (lat, lng, d) => {
-        const g = buildGrid(square(lng, lat, d), { resolution: 9, maxCells: 50_000 });
-        for (let i = 0; i < g.cellCount; i++) {
-          for (let e = g.adjOffsets[i]!; e < g.adjOffsets[i + 1]!; e++) expect(g.component[g.adjTargets[e]!]).toBe(g.component[i]);
-        }
-        expect(g.componentCount).toBe(1);
-      }),
+      fc.property(
+        fc.double({ min: -80, max: 80, noNaN: true }),
+        fc.double({ min: -170, max: 170, noNaN: true }),
+        fc.double({ min: 0.005, max: 0.03, noNaN: true }),
+        (lat, lng, d) => {
+          const g = buildGrid(square(lng, lat, d), { resolution: 9, maxCells: 50_000 });
+          for (let i = 0; i < g.cellCount; i++) {
+            for (let e = g.adjOffsets[i]!; e < g.adjOffsets[i + 1]!; e++) expect(g.component[g.adjTargets[e]!]).toBe(g.component[i]);
+          }
+          expect(g.componentCount).toBe(1);
+        },
+      ),
       { numRuns: 15, seed: 7 },
     );
   });

@@ -2,21 +2,22 @@
  * `buildGrid`: covers a city boundary with H3 cells and builds the numeric grid
  * (sorted cells, CSR adjacency, centroids, areas, perimeters, components).
  */
+
+import type { Position } from 'geojson';
 import {
   cellToBoundary,
-  getResolution,
-  isValidCell,
   cellToLatLng,
   directedEdgeToBoundary,
   getDirectedEdgeDestination,
   getHexagonAreaAvg,
   getHexagonEdgeLengthAvg,
+  getResolution,
+  isValidCell,
   originToDirectedEdges,
   polygonToCells,
 } from 'h3-js';
-import type { Position } from 'geojson';
-import { BeatplanError, throwIfAborted, type ProgressFn } from '../errors.js';
-import { linesOf, polygonsOf, type LineLike, type PolygonLike } from '../geo/geojson.js';
+import { BeatplanError, type ProgressFn, throwIfAborted } from '../errors.js';
+import { type LineLike, linesOf, type PolygonLike, polygonsOf } from '../geo/geojson.js';
 import { approxDistanceKm, pathLengthKm, polygonAreaKm2 } from '../geo/measure.js';
 import type { Grid } from './grid.js';
 
@@ -65,8 +66,12 @@ export function chooseResolution(areaKm2: number, beats?: number, options: Choos
   }
   if (beats && beats > 0) {
     // Never so coarse that a beat gets fewer than minPerBeat cells, unless that needs > 4x maxCells.
-    while (best < 12 && areaKm2 / getHexagonAreaAvg(best, 'km2') / beats < minPerBeat &&
-           areaKm2 / getHexagonAreaAvg(best + 1, 'km2') <= maxCells * 4) best++;
+    while (
+      best < 12 &&
+      areaKm2 / getHexagonAreaAvg(best, 'km2') / beats < minPerBeat &&
+      areaKm2 / getHexagonAreaAvg(best + 1, 'km2') <= maxCells * 4
+    )
+      best++;
   }
   return best;
 }
@@ -101,7 +106,10 @@ export function buildGrid(boundary: PolygonLike, options: BuildGridOptions = {})
   }
   const maxCells = options.maxCells ?? 2_000_000;
   if (totalAreaKm2 / getHexagonAreaAvg(resolution, 'km2') > maxCells * 1.5) {
-    throw new BeatplanError('GRID_TOO_LARGE', `grid would exceed ${maxCells} cells; choose a coarser resolution`, { field: 'resolution', value: resolution });
+    throw new BeatplanError('GRID_TOO_LARGE', `grid would exceed ${maxCells} cells; choose a coarser resolution`, {
+      field: 'resolution',
+      value: resolution,
+    });
   }
 
   // 1. Cells by centre containment, per polygon.
@@ -114,7 +122,11 @@ export function buildGrid(boundary: PolygonLike, options: BuildGridOptions = {})
     let outlineKm = 0;
     for (const ring of polygons[k]!.rings) outlineKm += pathLengthKm(ring);
     if (outlineKm / edgeKm > maxCells) {
-      throw new BeatplanError('GRID_TOO_LARGE', `boundary polygon ${k}: its outline alone crosses more than ${maxCells} cells; choose a coarser resolution`, { field: 'resolution', value: resolution, row: polygons[k]!.feature });
+      throw new BeatplanError(
+        'GRID_TOO_LARGE',
+        `boundary polygon ${k}: its outline alone crosses more than ${maxCells} cells; choose a coarser resolution`,
+        { field: 'resolution', value: resolution, row: polygons[k]!.feature },
+      );
     }
     let cells: string[];
     try {
@@ -124,15 +136,22 @@ export function buildGrid(boundary: PolygonLike, options: BuildGridOptions = {})
     }
     for (const h of cells) if (!polyOfCell.has(h)) polyOfCell.set(h, k);
     if (polyOfCell.size > maxCells) {
-      throw new BeatplanError('GRID_TOO_LARGE', `grid exceeds ${maxCells} cells; choose a coarser resolution`, { field: 'resolution', value: resolution });
+      throw new BeatplanError('GRID_TOO_LARGE', `grid exceeds ${maxCells} cells; choose a coarser resolution`, {
+        field: 'resolution',
+        value: resolution,
+      });
     }
-    onProgress?.(0.3 * (k + 1) / polygons.length, 'grid');
+    onProgress?.((0.3 * (k + 1)) / polygons.length, 'grid');
   }
   if (polyOfCell.size === 0) {
-    throw new BeatplanError('EMPTY_GRID', `no H3 cell centre lies inside the boundary at resolution ${resolution}; choose a finer resolution`, {
-      field: 'resolution',
-      value: resolution,
-    });
+    throw new BeatplanError(
+      'EMPTY_GRID',
+      `no H3 cell centre lies inside the boundary at resolution ${resolution}; choose a finer resolution`,
+      {
+        field: 'resolution',
+        value: resolution,
+      },
+    );
   }
   const h3 = [...polyOfCell.keys()].sort();
   const polyOf = Int32Array.from(h3, (h) => polyOfCell.get(h)!);
@@ -140,7 +159,13 @@ export function buildGrid(boundary: PolygonLike, options: BuildGridOptions = {})
     barriers: options.barriers,
     onProgress,
     signal,
-    parts: (geoOffsets, geoTargets) => polygonParts(polygons.map((p) => p.rings), polyOf, geoOffsets, geoTargets),
+    parts: (geoOffsets, geoTargets) =>
+      polygonParts(
+        polygons.map((p) => p.rings),
+        polyOf,
+        geoOffsets,
+        geoTargets,
+      ),
     polyOf,
     bridgeGaps: options.bridgeGaps !== false,
   });
@@ -175,7 +200,8 @@ export function gridFromCells(cells: readonly string[], options: GridFromCellsOp
     if (!isValidCell(h)) throw new BeatplanError('BAD_INPUT', 'not a valid H3 cell index', { field: 'cells', value: h });
     const r = getResolution(h);
     if (resolution < 0) resolution = r;
-    else if (r !== resolution) throw new BeatplanError('BAD_INPUT', `cells mix resolutions ${resolution} and ${r}`, { field: 'cells', value: h });
+    else if (r !== resolution)
+      throw new BeatplanError('BAD_INPUT', `cells mix resolutions ${resolution} and ${r}`, { field: 'cells', value: h });
   }
   return assembleGrid(resolution, h3, { ...options, bridgeGaps: false });
 }
@@ -201,7 +227,8 @@ function assembleGrid(resolution: number, h3: string[], options: AssembleOptions
   const pairIndex = (pair: readonly [string, string], what: string): [number, number] => {
     const a = index.get(pair[0]);
     const b = index.get(pair[1]);
-    if (a === undefined || b === undefined) throw new BeatplanError('BAD_INPUT', `${what} names a cell that is not in the grid`, { field: what, value: pair });
+    if (a === undefined || b === undefined)
+      throw new BeatplanError('BAD_INPUT', `${what} names a cell that is not in the grid`, { field: what, value: pair });
     return [a, b];
   };
 
@@ -216,7 +243,7 @@ function assembleGrid(resolution: number, h3: string[], options: AssembleOptions
   for (let i = 0; i < n; i++) {
     if ((i & 4095) === 0) {
       throwIfAborted(signal);
-      onProgress?.(0.3 + 0.5 * i / n, 'grid');
+      onProgress?.(0.3 + (0.5 * i) / n, 'grid');
     }
     const h = h3[i]!;
     const [la, ln] = cellToLatLng(h);
@@ -381,12 +408,7 @@ function find(parent: Int32Array, x: number): number {
 }
 
 /** Union-find over polygons: shared (rounded) vertices or neighbouring cells join two polygons. */
-function polygonParts(
-  polys: Position[][][],
-  polyOf: Int32Array,
-  geoOffsets: Uint32Array,
-  geoTargets: Uint32Array,
-): Int32Array {
+function polygonParts(polys: Position[][][], polyOf: Int32Array, geoOffsets: Uint32Array, geoTargets: Uint32Array): Int32Array {
   const parent = new Int32Array(polys.length);
   for (let k = 0; k < polys.length; k++) parent[k] = k;
   const union = (a: number, b: number) => {
@@ -550,8 +572,14 @@ function orient(ax: number, ay: number, bx: number, by: number, cx: number, cy: 
 
 /** Proper or touching intersection of segments p1p2 and q1q2 (planar, in degrees). */
 export function segmentsCross(
-  p1x: number, p1y: number, p2x: number, p2y: number,
-  q1x: number, q1y: number, q2x: number, q2y: number,
+  p1x: number,
+  p1y: number,
+  p2x: number,
+  p2y: number,
+  q1x: number,
+  q1y: number,
+  q2x: number,
+  q2y: number,
 ): boolean {
   const o1 = orient(p1x, p1y, p2x, p2y, q1x, q1y);
   const o2 = orient(p1x, p1y, p2x, p2y, q2x, q2y);

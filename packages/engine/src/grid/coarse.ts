@@ -24,7 +24,8 @@ export interface CoarseCells {
  * @example coarseCellsOf(grid.h3, 8).h3.length // parents at resolution 8
  */
 export function coarseCellsOf(h3: readonly string[], resolution: number): CoarseCells {
-  if (!Number.isInteger(resolution) || resolution < 0 || resolution > 15) throw new BeatplanError('BAD_INPUT', 'resolution must be an integer from 0 to 15', { field: 'resolution', value: resolution });
+  if (!Number.isInteger(resolution) || resolution < 0 || resolution > 15)
+    throw new BeatplanError('BAD_INPUT', 'resolution must be an integer from 0 to 15', { field: 'resolution', value: resolution });
   const used = new Map<string, number>();
   const parents: string[] = [];
   const parentOf = new Int32Array(h3.length);

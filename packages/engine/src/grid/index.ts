@@ -1,15 +1,15 @@
-export type { Grid } from './grid.js';
+export { type CellOverlaps, cellOverlaps } from './area-weights.js';
 export {
+  type BuildGridOptions,
   buildGrid,
+  type ChooseResolutionOptions,
   chooseResolution,
   connectedComponents,
-  gridFromCells,
-  gridTopology,
-  type BuildGridOptions,
-  type ChooseResolutionOptions,
   type GridFromCellsOptions,
   type GridTopology,
+  gridFromCells,
+  gridTopology,
 } from './build-grid.js';
+export { type CoarseCells, cellEdgeLengthKm, coarseCellsOf } from './coarse.js';
+export type { Grid } from './grid.js';
 export { cellsToPolygons, forEachNeighbour, pointToCellLocator } from './locate.js';
-export { cellOverlaps, type CellOverlaps } from './area-weights.js';
-export { coarseCellsOf, cellEdgeLengthKm, type CoarseCells } from './coarse.js';

@@ -4,8 +4,8 @@
 import { booleanPointInPolygon } from '@turf/turf';
 import type { Position } from 'geojson';
 import { gridDisk, latLngToCell, polygonToCells } from 'h3-js';
+import { type PolygonLike, polygonsOf } from '../geo/geojson.js';
 import { approxDistanceKm } from '../geo/measure.js';
-import { polygonsOf, type PolygonLike } from '../geo/geojson.js';
 import type { Grid } from './grid.js';
 
 /**
@@ -26,9 +26,14 @@ export function pointToCellLocator(grid: Grid, boundary?: PolygonLike): (lng: nu
     const h = latLngToCell(lat, lng, res);
     const i = grid.indexOf(h);
     if (i >= 0 || polys.length === 0) return i;
-    const inside = polys.some(({ rings, bbox }) =>
-      lng >= bbox[0] && lng <= bbox[2] && lat >= bbox[1] && lat <= bbox[3] &&
-      booleanPointInPolygon([lng, lat], { type: 'Polygon', coordinates: rings }));
+    const inside = polys.some(
+      ({ rings, bbox }) =>
+        lng >= bbox[0] &&
+        lng <= bbox[2] &&
+        lat >= bbox[1] &&
+        lat <= bbox[3] &&
+        booleanPointInPolygon([lng, lat], { type: 'Polygon', coordinates: rings }),
+    );
     if (!inside) return -1;
     let best = -1;
     let bestD = Infinity;

@@ -76,7 +76,10 @@ const FIELD_ALIASES: Record<string, IncidentField> = {
  * @example normalizeColumnName(' Primary_Type ') === 'primary type'
  */
 export function normalizeColumnName(name: string): string {
-  return name.trim().toLowerCase().replace(/[\s_]+/g, ' ');
+  return name
+    .trim()
+    .toLowerCase()
+    .replace(/[\s_]+/g, ' ');
 }
 
 /** The 10-character name a shapefile round-trip leaves (`Description` → `Descr_tion`). */
@@ -165,7 +168,11 @@ function listColumns(columns: readonly string[]): string {
 function delimiterHint(columns: readonly string[]): string {
   if (columns.length !== 1) return '';
   const only = columns[0];
-  for (const [ch, name] of [[';', "';'"], ['\t', 'tab'], ['|', "'|'"]] as const) {
+  for (const [ch, name] of [
+    [';', "';'"],
+    ['\t', 'tab'],
+    ['|', "'|'"],
+  ] as const) {
     if (only.includes(ch)) {
       return ` The header is one column that contains ${name}: the file looks ${name}-separated, but Beatplan reads comma-separated CSV; re-save it with commas.`;
     }
@@ -183,9 +190,7 @@ export function resolveColumns(
   mapping: ColumnMapping | undefined,
   opts: { file?: string; needCoordinates: boolean; what: 'column' | 'property' },
 ): { indices: ColumnIndices; names: ResolvedColumns; layout: IngestLayout } {
-  const fields: IncidentField[] = opts.needCoordinates
-    ? ['lat', 'lng', 'time', 'type', 'priority']
-    : ['time', 'type', 'priority'];
+  const fields: IncidentField[] = opts.needCoordinates ? ['lat', 'lng', 'time', 'type', 'priority'] : ['time', 'type', 'priority'];
   const indices: ColumnIndices = { lat: -1, lng: -1, time: -1, type: -1, priority: -1 };
   const undetected: IncidentField[] = [];
   for (const field of fields) {

@@ -2,10 +2,11 @@
  * CSV reading: the one csv-parse configuration of the engine, a record loop with 1-based
  * line numbers, and `readCsvTable` for small tables such as the hardship index.
  */
-import { pipeline } from 'node:stream';
+
 import type { Readable } from 'node:stream';
-import { parse, type CsvError, type Parser } from 'csv-parse';
-import { BeatplanError, throwIfAborted, type ProgressFn } from '../errors.js';
+import { pipeline } from 'node:stream';
+import { type CsvError, type Parser, parse } from 'csv-parse';
+import { BeatplanError, type ProgressFn, throwIfAborted } from '../errors.js';
 import { openSource, type TextSource } from './source.js';
 
 /** Default longest record: 1 MiB. A longer "row" is not an incident row. */
@@ -209,5 +210,11 @@ export async function readCsvTable(source: TextSource, options: CsvTableOptions 
     else malformedLines.push(r.line);
   }
   malformedLines.push(...unreadableLines);
-  return { columns, rows, read: rows.length + malformedLines.length, malformedRows: malformedLines.length, malformedExamples: malformedLines.slice(0, 5) };
+  return {
+    columns,
+    rows,
+    read: rows.length + malformedLines.length,
+    malformedRows: malformedLines.length,
+    malformedExamples: malformedLines.slice(0, 5),
+  };
 }

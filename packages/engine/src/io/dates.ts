@@ -161,7 +161,7 @@ function parseTimeText(text: string, format: TimeFormat): number {
   let j = i;
   while (j < end && s.charCodeAt(j) === C_SPACE) j++;
   const m0 = s.charCodeAt(j) | 0x20;
-  if (j < end && (m0 === 97 /* a */ || m0 === 112 /* p */) && (s.charCodeAt(j + 1) | 0x20) === 109 /* m */) {
+  if (j < end && (m0 === 97 /* a */ || m0 === 112) /* p */ && (s.charCodeAt(j + 1) | 0x20) === 109 /* m */) {
     if (hour < 1 || hour > 12) return NaN;
     if (m0 === 97) hour = hour === 12 ? 0 : hour;
     else hour = hour === 12 ? 12 : hour + 12;
@@ -274,7 +274,10 @@ export class IncidentClock {
           second: 'numeric',
         });
       } catch {
-        throw new BeatplanError('BAD_INPUT', `unknown IANA time zone "${options.timeZone}" (e.g. America/Chicago)`, { field: 'timeZone', value: options.timeZone });
+        throw new BeatplanError('BAD_INPUT', `unknown IANA time zone "${options.timeZone}" (e.g. America/Chicago)`, {
+          field: 'timeZone',
+          value: options.timeZone,
+        });
       }
     }
   }
@@ -282,7 +285,7 @@ export class IncidentClock {
   /** Local wall-clock ms (as UTC) of `text`, or NaN (see {@link lastReading} for why). Never throws. */
   read(text: string): number {
     const wall = parseTimeText(text, this.format);
-    if (wall !== wall) {
+    if (Number.isNaN(wall)) {
       this.lastReading = 'invalid';
       return NaN;
     }
@@ -295,7 +298,7 @@ export class IncidentClock {
       return wall + 12 * 3_600_000;
     }
     const offset = scratch.offsetMinutes;
-    if (offset !== offset) {
+    if (Number.isNaN(offset)) {
       this.lastReading = 'local';
       return wall;
     }

@@ -6,7 +6,7 @@
 import { BeatplanError } from '../errors.js';
 import type { IncidentTable } from '../score/types.js';
 import type { IngestLayout, ResolvedColumns } from './columns.js';
-import { IncidentClock, type DateOnlyPolicy, type TimeFormat } from './dates.js';
+import { type DateOnlyPolicy, IncidentClock, type TimeFormat } from './dates.js';
 
 /**
  * Why a row was not used. Each rejected row is counted under exactly one reason, checked
@@ -135,10 +135,7 @@ export class IncidentTableBuilder {
   /** Raw type text → normalized type, so trim/upper-case runs once per distinct spelling. */
   private readonly normalizedByRaw = new Map<string, string>();
   private readonly rejected = Object.fromEntries(REJECT_REASONS.map((r) => [r, 0])) as Record<RejectReason, number>;
-  private readonly examples = Object.fromEntries(REJECT_REASONS.map((r) => [r, [] as number[]])) as Record<
-    RejectReason,
-    number[]
-  >;
+  private readonly examples = Object.fromEntries(REJECT_REASONS.map((r) => [r, [] as number[]])) as Record<RejectReason, number[]>;
   private minMs = Infinity;
   private maxMs = -Infinity;
   private readonly clock: IncidentClock;
@@ -202,7 +199,8 @@ export class IncidentTableBuilder {
     // --- time
     const clock = this.clock;
     const t = timeText === undefined ? NaN : clock.read(timeText);
-    if (t !== t) return this.reject(timeText !== undefined && clock.lastReading === 'date-only' ? 'date_only' : 'invalid_time', row);
+    if (Number.isNaN(t))
+      return this.reject(timeText !== undefined && clock.lastReading === 'date-only' ? 'date_only' : 'invalid_time', row);
     const reading = clock.lastReading;
     // --- type
     if (type === '' || (this.rules.knownTypes !== undefined && !this.rules.knownTypes.has(type))) {
@@ -223,11 +221,12 @@ export class IncidentTableBuilder {
     if (ti === undefined) {
       ti = this.types.length;
       if (ti >= MAX_TYPES) {
-        throw new BeatplanError(
-          'BAD_INPUT',
-          `more than ${MAX_TYPES} distinct incident types: the type column is probably not a type`,
-          { file: this.rules.file, row, field: this.rules.typeColumn, value: typeText },
-        );
+        throw new BeatplanError('BAD_INPUT', `more than ${MAX_TYPES} distinct incident types: the type column is probably not a type`, {
+          file: this.rules.file,
+          row,
+          field: this.rules.typeColumn,
+          value: typeText,
+        });
       }
       this.types.push(type);
       this.typeCounts.push(0);
@@ -309,10 +308,7 @@ export class IncidentTableBuilder {
       read: this.read,
       used: n,
       rejected: { ...this.rejected },
-      examples: Object.fromEntries(REJECT_REASONS.map((r) => [r, this.examples[r].slice()])) as Record<
-        RejectReason,
-        number[]
-      >,
+      examples: Object.fromEntries(REJECT_REASONS.map((r) => [r, this.examples[r].slice()])) as Record<RejectReason, number[]>,
       timeRange: n > 0 ? { minMs: this.minMs, maxMs: this.maxMs } : null,
       types,
       typesUsed,

@@ -22,45 +22,60 @@
  * });
  */
 
-export { readIncidents, type ReadIncidentsOptions, type IngestResult } from './read-incidents.js';
 export {
-  REJECT_REASONS,
-  type RejectReason,
-  type IngestReport,
-  type IngestTimes,
-} from './incident-table-builder.js';
+  type GeometryProblem,
+  type Lineal,
+  type Polygonal,
+  ringProblem,
+  validateLines,
+  validatePolygons,
+} from '../geo/validate.js';
+export * from '../usecases/files.js';
 export {
-  parseColumnMapping,
-  findColumn,
-  normalizeColumnName,
   type ColumnMapping,
+  findColumn,
   type IncidentField,
   type IngestLayout,
+  normalizeColumnName,
+  parseColumnMapping,
   type ResolvedColumns,
 } from './columns.js';
-export { parseLocalTimeMs, IncidentClock, type TimeFormat, type DateOnlyPolicy, type TimeReading, type IncidentClockOptions } from './dates.js';
-export { readCsvTable, readCsvRecords, DEFAULT_MAX_ROW_BYTES, type CsvTable, type CsvTableOptions, type CsvRecords } from './csv.js';
+export { type CsvRecords, type CsvTable, type CsvTableOptions, DEFAULT_MAX_ROW_BYTES, readCsvRecords, readCsvTable } from './csv.js';
 export {
+  type DateOnlyPolicy,
+  IncidentClock,
+  type IncidentClockOptions,
+  parseLocalTimeMs,
+  type TimeFormat,
+  type TimeReading,
+} from './dates.js';
+export {
+  type IngestReport,
+  type IngestTimes,
+  REJECT_REASONS,
+  type RejectReason,
+} from './incident-table-builder.js';
+export { DEFAULT_MAX_JSON_BYTES, type GeoJsonSource, type JsonReadOptions } from './json.js';
+export { type CityInputs, type CitySource, type LoadedCity, loadCity } from './load-city.js';
+export {
+  type AreaCountColumn,
+  type AreaCountFeature,
+  type AreaCountsReport,
+  type AreaCountsSpec,
+  areaCountsSummary,
+  parseAreaCountsSpec,
+  readAreaCounts,
+} from './read-area-counts.js';
+export { type FleetResult, readFleet } from './read-fleet.js';
+export {
+  type LayerRejectReason,
+  type PolygonLayerFeature,
+  type PolygonLayerOptions,
+  type PolygonLayerReport,
   readBoundary,
   readLines,
   readPolygonLayer,
-  type PolygonLayerFeature,
-  type PolygonLayerReport,
-  type PolygonLayerOptions,
-  type LayerRejectReason,
 } from './read-geojson-layers.js';
-export {
-  validatePolygons,
-  validateLines,
-  ringProblem,
-  type Polygonal,
-  type Lineal,
-  type GeometryProblem,
-} from '../geo/validate.js';
-export { DEFAULT_MAX_JSON_BYTES, type GeoJsonSource, type JsonReadOptions } from './json.js';
+export { type IngestResult, type ReadIncidentsOptions, readIncidents } from './read-incidents.js';
+export { parseBoolean, type RosterResult, type RowIssue, readRoster, type TableReport } from './read-roster.js';
 export type { TextSource } from './source.js';
-export { readRoster, parseBoolean, type RosterResult, type RowIssue, type TableReport } from './read-roster.js';
-export { readFleet, type FleetResult } from './read-fleet.js';
-export { readAreaCounts, parseAreaCountsSpec, areaCountsSummary, type AreaCountColumn, type AreaCountFeature, type AreaCountsReport, type AreaCountsSpec } from './read-area-counts.js';
-export { loadCity, type CityInputs, type CitySource, type LoadedCity } from './load-city.js';
-export * from '../usecases/files.js';

@@ -167,10 +167,7 @@ export function checkCrs(geojson: unknown, file: string | undefined): void {
  * @throws {BeatplanError} `PARSE_ERROR` (empty, invalid JSON), `BAD_INPUT` (too large,
  *   unreadable), `INVALID_GEOMETRY` (projected `crs`), `ABORTED`.
  */
-export async function readJson(
-  source: GeoJsonSource,
-  opts: JsonReadOptions = {},
-): Promise<{ value: unknown; file: string | undefined }> {
+export async function readJson(source: GeoJsonSource, opts: JsonReadOptions = {}): Promise<{ value: unknown; file: string | undefined }> {
   let value: unknown;
   let file: string | undefined;
   if (isParsedGeoJson(source)) {

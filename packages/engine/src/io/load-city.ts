@@ -3,16 +3,16 @@
  * on it, layers, scores — in one place, shared by the CLI and the API.
  */
 import type { FeatureCollection, MultiPolygon, Polygon } from 'geojson';
-import { BeatplanError, throwIfAborted, type ProgressFn } from '../errors.js';
+import { BeatplanError, type ProgressFn, throwIfAborted } from '../errors.js';
 import { buildGrid } from '../grid/build-grid.js';
 import type { Grid } from '../grid/grid.js';
 import { pointToCellLocator } from '../grid/locate.js';
-import { scoreCells, type PolygonLayer, type ScoreOptions, type ScoreResult } from '../score/score-cells.js';
-import type { GeoJsonSource } from './json.js';
-import { readBoundary, readLines, readPolygonLayer } from './read-geojson-layers.js';
+import { type PolygonLayer, type ScoreOptions, type ScoreResult, scoreCells } from '../score/score-cells.js';
 import { IncidentTableBuilder, REJECT_REASONS, type RejectReason } from './incident-table-builder.js';
-import { readAreaCounts, type AreaCountColumn, type AreaCountsReport } from './read-area-counts.js';
-import { readIncidents, type IngestReport, type ReadIncidentsOptions } from './read-incidents.js';
+import type { GeoJsonSource } from './json.js';
+import { type AreaCountColumn, type AreaCountsReport, readAreaCounts } from './read-area-counts.js';
+import { readBoundary, readLines, readPolygonLayer } from './read-geojson-layers.js';
+import { type IngestReport, type ReadIncidentsOptions, readIncidents } from './read-incidents.js';
 
 /** A file (path, Buffer, stream…) with the name to use in messages. */
 export interface CitySource {
@@ -27,7 +27,10 @@ export interface CityInputs {
   /** Incident points. Optional only when `incidentCounts` is given. */
   readonly incidents?: CitySource & {
     /** Column mapping, format and time format (see `readIncidents`). */
-    readonly read?: Pick<ReadIncidentsOptions, 'format' | 'mapping' | 'timeFormat' | 'timeZone' | 'dateOnly' | 'knownTypes' | 'maxRowBytes' | 'maxJsonBytes'>;
+    readonly read?: Pick<
+      ReadIncidentsOptions,
+      'format' | 'mapping' | 'timeFormat' | 'timeZone' | 'dateOnly' | 'knownTypes' | 'maxRowBytes' | 'maxJsonBytes'
+    >;
   };
   readonly barriers?: CitySource;
   /**
@@ -85,7 +88,8 @@ export async function loadCity(
   const gridMs = now() - t;
 
   t = now();
-  if (!inputs.incidents && !inputs.incidentCounts) throw new BeatplanError('BAD_INPUT', 'loadCity needs incidents or incident counts', { field: 'incidents' });
+  if (!inputs.incidents && !inputs.incidentCounts)
+    throw new BeatplanError('BAD_INPUT', 'loadCity needs incidents or incident counts', { field: 'incidents' });
   const { incidents, report: ingest } = inputs.incidents
     ? await readIncidents(inputs.incidents.source, {
         ...inputs.incidents.read,
@@ -109,13 +113,25 @@ export async function loadCity(
     population = { features: [...(population?.features ?? []), ...features] };
   }
   const vulnerability = inputs.vulnerability
-    ? { features: (await readPolygonLayer(inputs.vulnerability.source, inputs.vulnerability.field, { fileName: inputs.vulnerability.fileName })).features }
+    ? {
+        features: (
+          await readPolygonLayer(inputs.vulnerability.source, inputs.vulnerability.field, { fileName: inputs.vulnerability.fileName })
+        ).features,
+      }
     : undefined;
-  const areaCounts = counts && inputs.incidentCounts
-    ? { types: inputs.incidentCounts.columns.map((c) => c.type), features: counts.features, periodDays: inputs.incidentCounts.periodDays }
-    : undefined;
+  const areaCounts =
+    counts && inputs.incidentCounts
+      ? { types: inputs.incidentCounts.columns.map((c) => c.type), features: counts.features, periodDays: inputs.incidentCounts.periodDays }
+      : undefined;
   const score = scoreCells(grid, incidents, { ...inputs.score, population, vulnerability, areaCounts, onProgress, signal });
-  return { grid, boundary, score, ingest, ...(counts ? { areaCounts: counts.report } : {}), timingsMs: { grid: gridMs, ingest: ingestMs, score: now() - t } };
+  return {
+    grid,
+    boundary,
+    score,
+    ingest,
+    ...(counts ? { areaCounts: counts.report } : {}),
+    timingsMs: { grid: gridMs, ingest: ingestMs, score: now() - t },
+  };
 }
 
 /** What each reject reason most often means, for the "no usable incident" message. */
@@ -131,12 +147,18 @@ const REASON_HINTS: Partial<Record<RejectReason, string>> = {
 /** `BAD_INPUT` for an incident file with no usable row, naming the file and the top reason. */
 export function noUsableIncidents(report: IngestReport): BeatplanError {
   const top = [...REJECT_REASONS].sort((a, b) => report.rejected[b] - report.rejected[a])[0]!;
-  if (report.read === 0) return new BeatplanError('BAD_INPUT', 'the incidents file holds no data rows', { file: report.file, field: 'incidents' });
+  if (report.read === 0)
+    return new BeatplanError('BAD_INPUT', 'the incidents file holds no data rows', { file: report.file, field: 'incidents' });
   const examples = report.examples[top].join(', ');
   return new BeatplanError(
     'BAD_INPUT',
     `no usable incident: all ${report.read} rows rejected, most as ${top} (${report.rejected[top]}, e.g. ${report.format === 'csv' ? 'lines' : 'features'} ${examples})` +
       (REASON_HINTS[top] ? ` — ${REASON_HINTS[top]}` : ''),
-    { file: report.file, row: report.examples[top][0], field: report.columns.time && top.includes('time') ? report.columns.time : undefined, value: top },
+    {
+      file: report.file,
+      row: report.examples[top][0],
+      field: report.columns.time && top.includes('time') ? report.columns.time : undefined,
+      value: top,
+    },
   );
 }

@@ -8,21 +8,39 @@ import { areaCountsSummary, parseAreaCountsSpec, readAreaCounts } from './read-a
 
 const rect = (x0: number, y0: number, x1: number, y1: number): Polygon => ({
   type: 'Polygon',
-  coordinates: [[[x0, y0], [x1, y0], [x1, y1], [x0, y1], [x0, y0]]],
+  coordinates: [
+    [
+      [x0, y0],
+      [x1, y0],
+      [x1, y1],
+      [x0, y1],
+      [x0, y0],
+    ],
+  ],
 });
 const feature = (g: Polygon, properties: Record<string, unknown>) => ({ type: 'Feature' as const, properties, geometry: g });
-const noIncidents = () => new IncidentTableBuilder({ timeFormat: 'auto' }).finish({ format: 'geojson', layout: 'geojson', columns: { time: '', type: '' } }).incidents;
+const noIncidents = () =>
+  new IncidentTableBuilder({ timeFormat: 'auto' }).finish({ format: 'geojson', layout: 'geojson', columns: { time: '', type: '' } })
+    .incidents;
 
 describe('parseAreaCountsSpec', () => {
   it('reads FILE:FIELD[=TYPE],… with the file before the last colon; types upper-cased', () => {
     expect(parseAreaCountsSpec('C:/data/sf.geojson:Drugs=narcotics,Robbery')).toEqual({
       file: 'C:/data/sf.geojson',
-      columns: [{ field: 'Drugs', type: 'NARCOTICS' }, { field: 'Robbery', type: 'ROBBERY' }],
+      columns: [
+        { field: 'Drugs', type: 'NARCOTICS' },
+        { field: 'Robbery', type: 'ROBBERY' },
+      ],
     });
   });
-  it.each(['sf.geojson', 'sf.geojson:', ':Drugs', 'sf.geojson:Drugs=', 'sf.geojson:Drugs,,Robbery', 'sf.geojson:Drugs,Drugs'])('rejects %j as BAD_INPUT naming the flag', (spec) => {
-    expect(() => parseAreaCountsSpec(spec)).toThrow(expect.objectContaining({ code: 'BAD_INPUT', details: expect.objectContaining({ field: '--incident-counts' }) }));
-  });
+  it.each(['sf.geojson', 'sf.geojson:', ':Drugs', 'sf.geojson:Drugs=', 'sf.geojson:Drugs,,Robbery', 'sf.geojson:Drugs,Drugs'])(
+    'rejects %j as BAD_INPUT naming the flag',
+    (spec) => {
+      expect(() => parseAreaCountsSpec(spec)).toThrow(
+        expect.objectContaining({ code: 'BAD_INPUT', details: expect.objectContaining({ field: '--incident-counts' }) }),
+      );
+    },
+  );
 });
 
 describe('readAreaCounts', () => {
@@ -39,7 +57,10 @@ describe('readAreaCounts', () => {
       ],
     };
     const { features, report } = await readAreaCounts(fc as never, columns, { fileName: 'blocks.geojson' });
-    expect(features.map((f) => [f.index, ...f.counts])).toEqual([[0, 3, 2], [4, 0, 0]]);
+    expect(features.map((f) => [f.index, ...f.counts])).toEqual([
+      [0, 3, 2],
+      [4, 0, 0],
+    ]);
     expect(report).toMatchObject({ file: 'blocks.geojson', read: 5, used: 2, rejected: 3, totals: [3, 2] });
     expect(report.examples).toEqual([
       { feature: 1, field: 'Drugs', reason: 'non_numeric' },

@@ -2,10 +2,11 @@
  * Incidents given as counts per polygon (a column per crime type, e.g. block groups with
  * `Vandalism, Robbery, Drugs, CarTheft`): the reader behind `--incident-counts`.
  */
-import type { Polygonal } from '../geo/validate.js';
+
 import { BeatplanError } from '../errors.js';
-import { readJson, type GeoJsonSource, type JsonReadOptions } from './json.js';
-import { readPolygonLayer, type LayerRejectReason } from './read-geojson-layers.js';
+import type { Polygonal } from '../geo/validate.js';
+import { type GeoJsonSource, type JsonReadOptions, readJson } from './json.js';
+import { type LayerRejectReason, readPolygonLayer } from './read-geojson-layers.js';
 
 /** One count column: the property read and the incident type its counts are (service-time table key). */
 export interface AreaCountColumn {
@@ -29,7 +30,11 @@ export interface AreaCountsSpec {
  */
 export function parseAreaCountsSpec(spec: string): AreaCountsSpec {
   const at = spec.lastIndexOf(':');
-  const bad = () => new BeatplanError('BAD_INPUT', '--incident-counts must be FILE:FIELD[=TYPE],FIELD[=TYPE],…', { field: '--incident-counts', value: spec });
+  const bad = () =>
+    new BeatplanError('BAD_INPUT', '--incident-counts must be FILE:FIELD[=TYPE],FIELD[=TYPE],…', {
+      field: '--incident-counts',
+      value: spec,
+    });
   if (at <= 0 || at === spec.length - 1) throw bad();
   const columns = spec
     .slice(at + 1)
@@ -109,7 +114,12 @@ export async function readAreaCounts(
       ok = false;
       if (examples.length < 10) {
         const raw = fc.features?.[k]?.properties?.[c.field];
-        const reason = v < 0 ? 'negative' : raw === undefined || raw === null || (typeof raw === 'string' && raw.trim() === '') ? 'missing_value' : 'non_numeric';
+        const reason =
+          v < 0
+            ? 'negative'
+            : raw === undefined || raw === null || (typeof raw === 'string' && raw.trim() === '')
+              ? 'missing_value'
+              : 'non_numeric';
         examples.push({ feature: k, field: c.field, reason });
       }
     });
@@ -117,14 +127,26 @@ export async function readAreaCounts(
     features.push({ geometry: geometry[k]!, counts: counts[k]!, index: k });
     counts[k]!.forEach((v, j) => (totals[j] += v));
   }
-  const report: AreaCountsReport = { ...(file !== undefined ? { file } : {}), columns, read, used: features.length, rejected: read - features.length, examples, totals };
+  const report: AreaCountsReport = {
+    ...(file !== undefined ? { file } : {}),
+    columns,
+    read,
+    used: features.length,
+    rejected: read - features.length,
+    examples,
+    totals,
+  };
   if (features.length === 0) {
     const first = examples[0];
-    throw new BeatplanError('BAD_INPUT', `no usable feature: all ${read} features lack a count ≥ 0${first ? ` (e.g. feature ${first.feature}, "${first.field}": ${first.reason})` : ''}`, {
-      file,
-      row: first?.feature,
-      field: first?.field,
-    });
+    throw new BeatplanError(
+      'BAD_INPUT',
+      `no usable feature: all ${read} features lack a count ≥ 0${first ? ` (e.g. feature ${first.feature}, "${first.field}": ${first.reason})` : ''}`,
+      {
+        file,
+        row: first?.feature,
+        field: first?.field,
+      },
+    );
   }
   return { features, report };
 }

@@ -25,19 +25,35 @@ export interface FleetResult {
 export async function readFleet(source: TextSource, options: { fileName?: string; signal?: AbortSignal } = {}): Promise<FleetResult> {
   const t = await readCsvRecords(source, options);
   const col = columnIndices(t, ['shift', 'vehicle_type', 'count'] as const, ['shift', 'vehicle_type', 'count']);
-  const rejected: RowIssue[] = t.unreadableLines.map((row) => ({ row, field: '', value: '', reason: 'unreadable record (unclosed quote?)' }));
+  const rejected: RowIssue[] = t.unreadableLines.map((row) => ({
+    row,
+    field: '',
+    value: '',
+    reason: 'unreadable record (unclosed quote?)',
+  }));
   const byKey = new Map<string, { shift: string; vehicleType: string; count: number }>();
   let used = 0;
   for (const { fields, line } of t.records) {
     if (fields.length !== t.columns.length) {
-      rejected.push({ row: line, field: '', value: String(fields.length), reason: `${fields.length} fields for ${t.columns.length} columns` });
+      rejected.push({
+        row: line,
+        field: '',
+        value: String(fields.length),
+        reason: `${fields.length} fields for ${t.columns.length} columns`,
+      });
       continue;
     }
     const shift = (fields[col.shift] ?? '').trim();
     const type = (fields[col.vehicle_type] ?? '').trim().toLowerCase();
     const countText = (fields[col.count] ?? '').trim();
-    if (!shift) { rejected.push({ row: line, field: 'shift', value: '', reason: 'empty shift' }); continue; }
-    if (!type) { rejected.push({ row: line, field: 'vehicle_type', value: '', reason: 'empty vehicle_type' }); continue; }
+    if (!shift) {
+      rejected.push({ row: line, field: 'shift', value: '', reason: 'empty shift' });
+      continue;
+    }
+    if (!type) {
+      rejected.push({ row: line, field: 'vehicle_type', value: '', reason: 'empty vehicle_type' });
+      continue;
+    }
     const count = Number(countText);
     if (countText === '' || !Number.isInteger(count) || count < 0) {
       rejected.push({ row: line, field: 'count', value: countText, reason: 'expected a whole number ≥ 0' });

@@ -1,11 +1,10 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BeatplanError } from '../errors.js';
+import { rejection, writeTempFile } from '../../../../test/support/expect-error.js';
 import { jsonErrorOffset } from './json.js';
 import { readBoundary, readLines, readPolygonLayer } from './read-geojson-layers.js';
-import { rejection, writeTempFile } from '../../../../test/support/expect-error.js';
 
 let dir: string;
 beforeAll(() => {
@@ -14,7 +13,6 @@ beforeAll(() => {
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const file = (name: string, content: unknown): string => writeTempFile(dir, name, content);
-
 
 const square = (x: number, y: number, d = 0.01): number[][] => [
   [x, y],
@@ -53,17 +51,69 @@ describe('readBoundary', () => {
   });
 
   it('accepts consecutive repeated positions (a harmless export artefact)', async () => {
-    const ring = [[0, 0], [1, 0], [1, 0], [1, 1], [0, 1], [0, 0]];
+    const ring = [
+      [0, 0],
+      [1, 0],
+      [1, 0],
+      [1, 1],
+      [0, 1],
+      [0, 0],
+    ];
     expect((await readBoundary({ type: 'Polygon', coordinates: [ring] } as never)).features).toHaveLength(1);
   });
 
   it.each([
-    ['bow-tie (self-intersecting)', [[0, 0], [1, 1], [1, 0], [0, 1], [0, 0]], 'crosses itself at [0.5, 0.5]'],
-    ['unclosed ring', [[0, 0], [1, 0], [1, 1], [0, 1]], 'is not closed'],
-    ['too few positions', [[0, 0], [1, 0], [0, 0]], 'at least 4'],
-    ['degenerate ring', [[0, 0], [1, 0], [1, 0], [0, 0]], 'fewer than 3 distinct corners'],
+    [
+      'bow-tie (self-intersecting)',
+      [
+        [0, 0],
+        [1, 1],
+        [1, 0],
+        [0, 1],
+        [0, 0],
+      ],
+      'crosses itself at [0.5, 0.5]',
+    ],
+    [
+      'unclosed ring',
+      [
+        [0, 0],
+        [1, 0],
+        [1, 1],
+        [0, 1],
+      ],
+      'is not closed',
+    ],
+    [
+      'too few positions',
+      [
+        [0, 0],
+        [1, 0],
+        [0, 0],
+      ],
+      'at least 4',
+    ],
+    [
+      'degenerate ring',
+      [
+        [0, 0],
+        [1, 0],
+        [1, 0],
+        [0, 0],
+      ],
+      'fewer than 3 distinct corners',
+    ],
     ['out-of-range (projected) coordinates', square(1176813, 1908120, 100), 'projected coordinates'],
-    ['a non-number coordinate', [[0, 0], [1, 'x'], [1, 1], [0, 0]], 'not a finite number'],
+    [
+      'a non-number coordinate',
+      [
+        [0, 0],
+        [1, 'x'],
+        [1, 1],
+        [0, 0],
+      ],
+      'not a finite number',
+    ],
   ])('%s → INVALID_GEOMETRY naming the file and feature index', async (_name, ring, message) => {
     const path = file('bad.geojson', fcOf(polygon(square(0, 0)), polygon(ring)));
     const e = await rejection(readBoundary(path));
@@ -75,27 +125,67 @@ describe('readBoundary', () => {
   });
 
   it('lists every invalid feature (first five in the message)', async () => {
-    const bowTie = [[0, 0], [1, 1], [1, 0], [0, 1], [0, 0]];
+    const bowTie = [
+      [0, 0],
+      [1, 1],
+      [1, 0],
+      [0, 1],
+      [0, 0],
+    ];
     const e = await rejection(readBoundary(fcOf(...Array.from({ length: 7 }, () => polygon(bowTie))) as never));
     expect(e.message).toMatch(/^7 invalid features: feature 0: .*; and 2 more/);
     expect((e.details.problems as unknown[]).length).toBe(7);
   });
 
   it('rejects holes and MultiPolygon parts with their position in the message', async () => {
-    const withBadHole = { type: 'Polygon', coordinates: [square(0, 0, 1), [[0.2, 0.2], [0.4, 0.2], [0.4, 0.4]]] };
+    const withBadHole = {
+      type: 'Polygon',
+      coordinates: [
+        square(0, 0, 1),
+        [
+          [0.2, 0.2],
+          [0.4, 0.2],
+          [0.4, 0.4],
+        ],
+      ],
+    };
     expect((await rejection(readBoundary(withBadHole as never))).message).toContain('feature 0: ring 1 (hole)');
-    const multi = { type: 'MultiPolygon', coordinates: [[square(0, 0)], [[[0, 0], [1, 1], [1, 0], [0, 1], [0, 0]]]] };
+    const multi = {
+      type: 'MultiPolygon',
+      coordinates: [
+        [square(0, 0)],
+        [
+          [
+            [0, 0],
+            [1, 1],
+            [1, 0],
+            [0, 1],
+            [0, 0],
+          ],
+        ],
+      ],
+    };
     expect((await rejection(readBoundary(multi as never))).message).toContain('feature 0: polygon 1 ring 0 (exterior) crosses itself');
   });
 
   it('rejects non-polygons, empty collections and non-GeoJSON', async () => {
-    const line = { type: 'Feature', properties: {}, geometry: { type: 'LineString', coordinates: [[0, 0], [1, 1]] } };
+    const line = {
+      type: 'Feature',
+      properties: {},
+      geometry: {
+        type: 'LineString',
+        coordinates: [
+          [0, 0],
+          [1, 1],
+        ],
+      },
+    };
     expect((await rejection(readBoundary(fcOf(polygon(square(0, 0)), line) as never))).message).toContain(
       'feature 1: is a "LineString", not a Polygon or MultiPolygon',
     );
-    expect((await rejection(readBoundary(fcOf(polygon(square(0, 0)), { type: 'Feature', properties: {}, geometry: null }) as never))).message).toContain(
-      'feature 1: has no geometry',
-    );
+    expect(
+      (await rejection(readBoundary(fcOf(polygon(square(0, 0)), { type: 'Feature', properties: {}, geometry: null }) as never))).message,
+    ).toContain('feature 1: has no geometry');
     expect((await rejection(readBoundary(fcOf() as never))).message).toContain('no polygon features');
     expect((await rejection(readBoundary(file('x.geojson', { hello: 'world' })))).code).toBe('INVALID_GEOMETRY');
   });
@@ -163,7 +253,23 @@ describe('readPolygonLayer', () => {
   });
 
   it('validates geometry like readBoundary', async () => {
-    const e = await rejection(readPolygonLayer(fcOf(polygon([[0, 0], [1, 1], [1, 0], [0, 1], [0, 0]], { POP: 1 })) as never, 'POP'));
+    const e = await rejection(
+      readPolygonLayer(
+        fcOf(
+          polygon(
+            [
+              [0, 0],
+              [1, 1],
+              [1, 0],
+              [0, 1],
+              [0, 0],
+            ],
+            { POP: 1 },
+          ),
+        ) as never,
+        'POP',
+      ),
+    );
     expect(e.code).toBe('INVALID_GEOMETRY');
   });
 });
@@ -171,17 +277,68 @@ describe('readPolygonLayer', () => {
 describe('readLines', () => {
   it('reads LineString and MultiLineString features, and an empty collection', async () => {
     const lines = fcOf(
-      { type: 'Feature', properties: { name: 'river' }, geometry: { type: 'LineString', coordinates: [[-87.6, 41.8], [-87.7, 41.9]] } },
-      { type: 'Feature', properties: {}, geometry: { type: 'MultiLineString', coordinates: [[[0, 0], [1, 1]], [[2, 2], [3, 3]]] } },
+      {
+        type: 'Feature',
+        properties: { name: 'river' },
+        geometry: {
+          type: 'LineString',
+          coordinates: [
+            [-87.6, 41.8],
+            [-87.7, 41.9],
+          ],
+        },
+      },
+      {
+        type: 'Feature',
+        properties: {},
+        geometry: {
+          type: 'MultiLineString',
+          coordinates: [
+            [
+              [0, 0],
+              [1, 1],
+            ],
+            [
+              [2, 2],
+              [3, 3],
+            ],
+          ],
+        },
+      },
     );
     expect((await readLines(file('lines.geojson', lines))).features).toHaveLength(2);
     expect((await readLines(fcOf() as never)).features).toHaveLength(0);
-    expect((await readLines({ type: 'LineString', coordinates: [[0, 0], [1, 1]] } as never)).features).toHaveLength(1);
+    expect(
+      (
+        await readLines({
+          type: 'LineString',
+          coordinates: [
+            [0, 0],
+            [1, 1],
+          ],
+        } as never)
+      ).features,
+    ).toHaveLength(1);
   });
 
   it.each([
     [{ type: 'LineString', coordinates: [[0, 0]] }, 'feature 0: has 1 positions; a line needs at least 2'],
-    [{ type: 'MultiLineString', coordinates: [[[0, 0], [1, 1]], [[0, 0], [0, 95]]] }, 'feature 0: line 1 position [0, 95] is outside'],
+    [
+      {
+        type: 'MultiLineString',
+        coordinates: [
+          [
+            [0, 0],
+            [1, 1],
+          ],
+          [
+            [0, 0],
+            [0, 95],
+          ],
+        ],
+      },
+      'feature 0: line 1 position [0, 95] is outside',
+    ],
     [{ type: 'Polygon', coordinates: [square(0, 0)] }, 'not a LineString or MultiLineString'],
   ])('rejects %j', async (geometry, message) => {
     const e = await rejection(readLines(file('bad-lines.geojson', geometry)));

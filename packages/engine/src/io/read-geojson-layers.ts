@@ -4,8 +4,8 @@
  */
 import type { FeatureCollection } from 'geojson';
 import { BeatplanError } from '../errors.js';
-import { validateLines, validatePolygons, type Lineal, type Polygonal } from '../geo/validate.js';
-import { readJson, type GeoJsonSource, type JsonReadOptions } from './json.js';
+import { type Lineal, type Polygonal, validateLines, validatePolygons } from '../geo/validate.js';
+import { type GeoJsonSource, type JsonReadOptions, readJson } from './json.js';
 
 /**
  * Reads and validates a planning boundary: a GeoJSON Polygon, MultiPolygon, Feature or
@@ -21,10 +21,7 @@ import { readJson, type GeoJsonSource, type JsonReadOptions } from './json.js';
  * const boundary = await readBoundary('police_districts.geojson');
  * buildGrid(boundary, { resolution: 9 });
  */
-export async function readBoundary(
-  source: GeoJsonSource,
-  options: JsonReadOptions = {},
-): Promise<FeatureCollection<Polygonal>> {
+export async function readBoundary(source: GeoJsonSource, options: JsonReadOptions = {}): Promise<FeatureCollection<Polygonal>> {
   const { value, file } = await readJson(source, options);
   return validatePolygons(value, file);
 }
@@ -39,10 +36,7 @@ export async function readBoundary(
  *   file and feature index; `BAD_INPUT` (unreadable, too large).
  * @example const barriers = await readLines('river.geojson'); // FeatureCollection<LineString|MultiLineString>
  */
-export async function readLines(
-  source: GeoJsonSource,
-  options: JsonReadOptions = {},
-): Promise<FeatureCollection<Lineal>> {
+export async function readLines(source: GeoJsonSource, options: JsonReadOptions = {}): Promise<FeatureCollection<Lineal>> {
   const { value, file } = await readJson(source, options);
   return validateLines(value, file);
 }
@@ -110,7 +104,10 @@ export async function readPolygonLayer(
     const names = new Set<string>();
     for (const f of fc.features) for (const k of Object.keys(f.properties ?? {})) names.add(k);
     const list = [...names];
-    const shown = list.slice(0, 60).map((n) => JSON.stringify(n)).join(', ');
+    const shown = list
+      .slice(0, 60)
+      .map((n) => JSON.stringify(n))
+      .join(', ');
     throw new BeatplanError(
       'MISSING_FIELD',
       `no feature has the property "${field}"; the properties are: ${shown || '(none)'}${list.length > 60 ? `, … (${list.length} in all)` : ''}`,

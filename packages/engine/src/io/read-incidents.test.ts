@@ -1,13 +1,13 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { rejection, writeTempFile } from '../../../../test/support/expect-error.js';
 import { BeatplanError } from '../errors.js';
 import { REJECT_REASONS, type RejectReason } from './incident-table-builder.js';
-import { readIncidents, type ReadIncidentsOptions } from './read-incidents.js';
-import { rejection, writeTempFile } from '../../../../test/support/expect-error.js';
+import { type ReadIncidentsOptions, readIncidents } from './read-incidents.js';
 
 let dir: string;
 beforeAll(() => {
@@ -17,7 +17,6 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** Writes `content` to a file in the tmp dir and returns its path. */
 const file = (name: string, content: unknown): string => writeTempFile(dir, name, content);
-
 
 /** Only the non-zero reasons, for readable assertions. */
 function nonZero(r: Readonly<Record<RejectReason, number>>): Partial<Record<RejectReason, number>> {
@@ -32,8 +31,7 @@ const HEADER = 'lat,lng,time,type';
 const OK = '41.88,-87.63,2025-05-24 13:00,THEFT';
 
 /** A locator for a box around Chicago: cell 0 inside, −1 outside. */
-const chicagoBox = (lng: number, lat: number): number =>
-  lng >= -87.95 && lng <= -87.52 && lat >= 41.64 && lat <= 42.03 ? 0 : -1;
+const chicagoBox = (lng: number, lat: number): number => (lng >= -87.95 && lng <= -87.52 && lat >= 41.64 && lat <= 42.03 ? 0 : -1);
 
 function text(lines: string[], eol = '\n'): { text: string } {
   return { text: lines.join(eol) + eol };
@@ -41,9 +39,7 @@ function text(lines: string[], eol = '\n'): { text: string } {
 
 describe('readIncidents: layouts and sources', () => {
   it('reads a generic CSV into columnar typed arrays', async () => {
-    const { incidents, report } = await readIncidents(
-      text([HEADER, OK, '41.9,-87.7,05/24/2025 01:02:03 PM, battery ']),
-    );
+    const { incidents, report } = await readIncidents(text([HEADER, OK, '41.9,-87.7,05/24/2025 01:02:03 PM, battery ']));
     expect(report).toMatchObject({ format: 'csv', layout: 'generic', read: 2, used: 2 });
     expect(incidents.count).toBe(2);
     expect(incidents.lng).toBeInstanceOf(Float64Array);
@@ -60,9 +56,7 @@ describe('readIncidents: layouts and sources', () => {
   });
 
   it('reads the priority column: numeric → number, else NaN', async () => {
-    const { incidents, report } = await readIncidents(
-      text(['lat,lng,time,type,priority', `${OK},1`, `${OK},high`, `${OK},`]),
-    );
+    const { incidents, report } = await readIncidents(text(['lat,lng,time,type,priority', `${OK},1`, `${OK},high`, `${OK},`]));
     expect(report.columns.priority).toBe('priority');
     expect(incidents.priority[0]).toBe(1);
     expect(incidents.priority[1]).toBeNaN();
@@ -74,9 +68,7 @@ describe('readIncidents: layouts and sources', () => {
       text(['ID,Date,Primary Type,Latitude,Longitude', '1,02/08/2015 11:43:40 PM,NARCOTICS,41.74,-87.54']),
     );
     expect(portal.report.layout).toBe('chicago-portal');
-    const socrata = await readIncidents(
-      text(['id,date,primary_type,latitude,longitude', '1,2025-05-24T00:00:00.000,THEFT,41.9,-87.6']),
-    );
+    const socrata = await readIncidents(text(['id,date,primary_type,latitude,longitude', '1,2025-05-24T00:00:00.000,THEFT,41.9,-87.6']));
     expect(socrata.report.layout).toBe('socrata');
     const kaggle = await readIncidents(
       text(['Unnamed: 0,ID,Date,Primary Type,Latitude,Longitude', '7,1,03/20/2013 10:05:00 AM,THEFT,41.92,-87.78']),
@@ -99,7 +91,9 @@ describe('readIncidents: layouts and sources', () => {
     const noExt = file('incidents-no-extension', csv);
     const gj = JSON.stringify({
       type: 'FeatureCollection',
-      features: [{ type: 'Feature', properties: { time: '2025-01-01 10:00', type: 'X' }, geometry: { type: 'Point', coordinates: [-87.6, 41.8] } }],
+      features: [
+        { type: 'Feature', properties: { time: '2025-01-01 10:00', type: 'X' }, geometry: { type: 'Point', coordinates: [-87.6, 41.8] } },
+      ],
     });
     for (const source of [noExt, Buffer.from(csv), Readable.from([csv]), { text: csv }]) {
       const { report } = await readIncidents(source);
@@ -166,7 +160,7 @@ describe('readIncidents: hostile CSV', () => {
     [';', "';'"],
     ['\t', 'tab'],
   ])('wrong delimiter %j → MISSING_FIELD that names it', async (sep, name) => {
-    const content = ['Latitude', 'Longitude', 'Date', 'Primary Type'].join(sep) + '\n41.8' + sep + '-87.6' + sep + 'x' + sep + 'y\n';
+    const content = `${['Latitude', 'Longitude', 'Date', 'Primary Type'].join(sep)}\n41.8${sep}-87.6${sep}x${sep}y\n`;
     const e = await rejection(readIncidents(file('semicolon.csv', content)));
     expect(e.code).toBe('MISSING_FIELD');
     expect(e.message).toContain('semicolon.csv');
@@ -276,7 +270,17 @@ describe('readIncidents: hostile CSV', () => {
   });
 
   it('UTF-8 BOM and CRLF line ends, blank lines skipped', async () => {
-    const content = '\ufeff' + ['Latitude,Longitude,Date,Primary Type', '41.8,-87.6,02/08/2015 11:43:40 PM,THEFT', '', '41.9,-87.7,02/08/2015 11:43:41 PM,THEFT', '', 'x,,02/08/2015 11:43:41 PM,THEFT'].join('\r\n') + '\r\n';
+    const content =
+      '\ufeff' +
+      [
+        'Latitude,Longitude,Date,Primary Type',
+        '41.8,-87.6,02/08/2015 11:43:40 PM,THEFT',
+        '',
+        '41.9,-87.7,02/08/2015 11:43:41 PM,THEFT',
+        '',
+        'x,,02/08/2015 11:43:41 PM,THEFT',
+      ].join('\r\n') +
+      '\r\n';
     const { incidents, report } = await readIncidents(file('bom-crlf.csv', content));
     expect(report.layout).toBe('chicago-portal');
     expect(report).toMatchObject({ read: 3, used: 2 });
@@ -285,9 +289,7 @@ describe('readIncidents: hostile CSV', () => {
   });
 
   it('ragged rows are counted as malformed_row, never a crash', async () => {
-    const { report } = await readIncidents(
-      text([HEADER, OK, '41.8,-87.6,2025-05-24 13:00', `${OK},extra`, '41.8', OK]),
-    );
+    const { report } = await readIncidents(text([HEADER, OK, '41.8,-87.6,2025-05-24 13:00', `${OK},extra`, '41.8', OK]));
     expect(report.read).toBe(5);
     expect(nonZero(report.rejected)).toEqual({ malformed_row: 3 });
     expect(report.examples.malformed_row).toEqual([3, 4, 5]);
@@ -323,7 +325,10 @@ describe('readIncidents: hostile CSV', () => {
 });
 
 describe('readIncidents: GeoJSON points', () => {
-  const point = (coords: unknown, props: Record<string, unknown> = { Date: '01/02/2020 10:00:00 PM', Descr_tion: 'VEHICULAR HIJACKING' }) => ({
+  const point = (
+    coords: unknown,
+    props: Record<string, unknown> = { Date: '01/02/2020 10:00:00 PM', Descr_tion: 'VEHICULAR HIJACKING' },
+  ) => ({
     type: 'Feature',
     properties: props,
     geometry: coords === null ? null : { type: 'Point', coordinates: coords },
@@ -334,7 +339,17 @@ describe('readIncidents: GeoJSON points', () => {
       type: 'FeatureCollection',
       features: [
         point([-87.6, 41.8]), // 0 ok
-        { type: 'Feature', properties: {}, geometry: { type: 'LineString', coordinates: [[0, 0], [1, 1]] } }, // 1
+        {
+          type: 'Feature',
+          properties: {},
+          geometry: {
+            type: 'LineString',
+            coordinates: [
+              [0, 0],
+              [1, 1],
+            ],
+          },
+        }, // 1
         point(null), // 2 missing
         point([]), // 3 missing
         point(['x', 41.8]), // 4 invalid
@@ -373,7 +388,14 @@ describe('readIncidents: GeoJSON points', () => {
     expect(e1.code).toBe('INVALID_GEOMETRY');
     const e2 = await rejection(
       readIncidents(
-        file('stateplane.geojson', JSON.stringify({ type: 'FeatureCollection', crs: { type: 'name', properties: { name: 'urn:ogc:def:crs:EPSG::3435' } }, features: [] })),
+        file(
+          'stateplane.geojson',
+          JSON.stringify({
+            type: 'FeatureCollection',
+            crs: { type: 'name', properties: { name: 'urn:ogc:def:crs:EPSG::3435' } },
+            features: [],
+          }),
+        ),
       ),
     );
     expect(e2.code).toBe('INVALID_GEOMETRY');
@@ -381,24 +403,16 @@ describe('readIncidents: GeoJSON points', () => {
   });
 
   it('a GeoJSON over maxJsonBytes → BAD_INPUT', async () => {
-    const e = await rejection(readIncidents(file('big.geojson', JSON.stringify({ type: 'FeatureCollection', features: [] })), { maxJsonBytes: 10 }));
+    const e = await rejection(
+      readIncidents(file('big.geojson', JSON.stringify({ type: 'FeatureCollection', features: [] })), { maxJsonBytes: 10 }),
+    );
     expect(e.code).toBe('BAD_INPUT');
     expect(e.message).toContain('big.geojson');
   });
 });
 
 describe('readIncidents: properties', () => {
-  type Kind =
-    | 'ok'
-    | 'missing'
-    | 'nan'
-    | 'range'
-    | 'swapped'
-    | 'time'
-    | 'type'
-    | 'short'
-    | 'long'
-    | 'quoted';
+  type Kind = 'ok' | 'missing' | 'nan' | 'range' | 'swapped' | 'time' | 'type' | 'short' | 'long' | 'quoted';
   const expected: Record<Kind, RejectReason | 'used'> = {
     ok: 'used',
     quoted: 'used',
@@ -488,7 +502,13 @@ describe('readIncidents: properties', () => {
 });
 
 describe('readIncidents: time zones and dates without a time', () => {
-  const rows = [HEADER, '41.88,-87.63,2025-05-24T18:00:00Z,THEFT', '41.88,-87.63,2025-05-24 13:00,THEFT', '41.88,-87.63,2025-05-24T14:00:00-04:00,THEFT', '41.88,-87.63,2025-05-24,THEFT'];
+  const rows = [
+    HEADER,
+    '41.88,-87.63,2025-05-24T18:00:00Z,THEFT',
+    '41.88,-87.63,2025-05-24 13:00,THEFT',
+    '41.88,-87.63,2025-05-24T14:00:00-04:00,THEFT',
+    '41.88,-87.63,2025-05-24,THEFT',
+  ];
 
   it('converts offsets into timeZone and counts how each used time was read', async () => {
     const { incidents, report } = await readIncidents(text(rows), { timeZone: 'America/Chicago', format: 'csv' });
@@ -502,7 +522,12 @@ describe('readIncidents: time zones and dates without a time', () => {
 
   it('without timeZone keeps the clock readings; dateOnly noon keeps the date', async () => {
     const { incidents, report } = await readIncidents(text(rows), { dateOnly: 'noon', format: 'csv' });
-    expect(Array.from(incidents.timeMs)).toEqual([Date.UTC(2025, 4, 24, 18), Date.UTC(2025, 4, 24, 13), Date.UTC(2025, 4, 24, 14), Date.UTC(2025, 4, 24, 12)]);
+    expect(Array.from(incidents.timeMs)).toEqual([
+      Date.UTC(2025, 4, 24, 18),
+      Date.UTC(2025, 4, 24, 13),
+      Date.UTC(2025, 4, 24, 14),
+      Date.UTC(2025, 4, 24, 12),
+    ]);
     expect(report.times).toEqual({ timeZone: null, converted: 0, offsetKept: 2, dateAtNoon: 1 });
     expect(report.used).toBe(4);
   });

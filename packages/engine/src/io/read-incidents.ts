@@ -4,15 +4,15 @@
  */
 import type { Readable } from 'node:stream';
 import type { GeoJSON } from 'geojson';
-import { BeatplanError, throwIfAborted, type ProgressFn } from '../errors.js';
+import { BeatplanError, type ProgressFn, throwIfAborted } from '../errors.js';
+import { featuresOf } from '../geo/validate.js';
 import type { IncidentTable } from '../score/types.js';
-import { resolveColumns, type ColumnMapping } from './columns.js';
+import { type ColumnMapping, resolveColumns } from './columns.js';
 import { DEFAULT_MAX_ROW_BYTES, forEachCsvRecord } from './csv.js';
 import type { DateOnlyPolicy, TimeFormat } from './dates.js';
-import { featuresOf } from '../geo/validate.js';
-import { IncidentTableBuilder, type IncidentRowRules, type IngestReport } from './incident-table-builder.js';
-import { DEFAULT_MAX_JSON_BYTES, readJson, type GeoJsonSource } from './json.js';
-import { openSource, peekFirstByte, type OpenedSource } from './source.js';
+import { type IncidentRowRules, IncidentTableBuilder, type IngestReport } from './incident-table-builder.js';
+import { DEFAULT_MAX_JSON_BYTES, type GeoJsonSource, readJson } from './json.js';
+import { type OpenedSource, openSource, peekFirstByte } from './source.js';
 
 export type { IngestReport, RejectReason } from './incident-table-builder.js';
 
@@ -107,10 +107,7 @@ export async function readIncidents(source: GeoJsonSource, options: ReadIncident
   }
   const rules: IncidentRowRules = {
     locate: options.locate,
-    knownTypes:
-      options.knownTypes === undefined
-        ? undefined
-        : new Set([...options.knownTypes].map((t) => t.trim().toUpperCase())),
+    knownTypes: options.knownTypes === undefined ? undefined : new Set([...options.knownTypes].map((t) => t.trim().toUpperCase())),
     timeFormat: options.timeFormat ?? 'auto',
     timeZone: options.timeZone,
     dateOnly: options.dateOnly,
@@ -134,11 +131,7 @@ export async function readIncidents(source: GeoJsonSource, options: ReadIncident
   return readCsvIncidents(opened, options, rules);
 }
 
-async function readCsvIncidents(
-  opened: OpenedSource,
-  options: ReadIncidentsOptions,
-  rules: IncidentRowRules,
-): Promise<IngestResult> {
+async function readCsvIncidents(opened: OpenedSource, options: ReadIncidentsOptions, rules: IncidentRowRules): Promise<IngestResult> {
   options.onProgress?.(0, STAGE);
   let builder: IncidentTableBuilder | undefined;
   let header: ReturnType<typeof resolveColumns> | undefined;
@@ -162,14 +155,7 @@ async function readCsvIncidents(
       if (builder !== undefined) {
         if (fields.length !== width) builder.reject('malformed_row', line);
         else {
-          builder.addText(
-            line,
-            fields[iLat],
-            fields[iLng],
-            fields[iTime],
-            fields[iType],
-            iPriority >= 0 ? fields[iPriority] : undefined,
-          );
+          builder.addText(line, fields[iLat], fields[iLng], fields[iTime], fields[iType], iPriority >= 0 ? fields[iPriority] : undefined);
         }
         return;
       }

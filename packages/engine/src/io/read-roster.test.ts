@@ -17,7 +17,15 @@ describe('readRoster', () => {
     ].join('\r\n');
     const { officers, report } = await readRoster({ text }, { fileName: 'roster.csv' });
     expect(officers.map((o) => o.id)).toEqual(['P1', 'P2', 'P6']);
-    expect(officers[0]).toEqual({ id: 'P1', name: 'Ana Diaz', shift: '1', rank: 'PO', currentBeat: 'B001', skills: ['spanish', 'fto'], available: true });
+    expect(officers[0]).toEqual({
+      id: 'P1',
+      name: 'Ana Diaz',
+      shift: '1',
+      rank: 'PO',
+      currentBeat: 'B001',
+      skills: ['spanish', 'fto'],
+      available: true,
+    });
     expect(officers[1]).toMatchObject({ name: "O'Hara, Sean", currentBeat: null, skills: [], available: false });
     expect(officers[2]!.available).toBe(true);
     expect(report.read).toBe(8);

@@ -3,8 +3,8 @@
  */
 import { BeatplanError } from '../errors.js';
 import type { Officer } from '../staff/types.js';
-import { readCsvRecords, type CsvRecords } from './csv.js';
 import { findColumn } from './columns.js';
+import { type CsvRecords, readCsvRecords } from './csv.js';
 import type { TextSource } from './source.js';
 
 /** A CSV row that was not used, and why. */
@@ -29,11 +29,7 @@ export interface TableReport {
  * Column indices for `names` (forgiving match: case, spaces/underscores); `required` ones must
  * exist. @throws BeatplanError `MISSING_FIELD` naming the column and the file
  */
-export function columnIndices<K extends string>(
-  t: CsvRecords,
-  names: readonly K[],
-  required: readonly K[],
-): Record<K, number> {
+export function columnIndices<K extends string>(t: CsvRecords, names: readonly K[], required: readonly K[]): Record<K, number> {
   const out = {} as Record<K, number>;
   for (const n of names) {
     out[n] = findColumn(t.columns, n);
@@ -84,12 +80,22 @@ export async function readRoster(source: TextSource, options: { fileName?: strin
   const names = ['officer_id', 'name', 'shift', 'rank', 'current_beat', 'skills', 'available'] as const;
   const col = columnIndices(t, names, ['officer_id', 'shift']);
   const get = (f: readonly string[], k: (typeof names)[number]) => (col[k] >= 0 ? (f[col[k]] ?? '').trim() : '');
-  const rejected: RowIssue[] = t.unreadableLines.map((row) => ({ row, field: '', value: '', reason: 'unreadable record (unclosed quote?)' }));
+  const rejected: RowIssue[] = t.unreadableLines.map((row) => ({
+    row,
+    field: '',
+    value: '',
+    reason: 'unreadable record (unclosed quote?)',
+  }));
   const officers: Officer[] = [];
   const seen = new Set<string>();
   for (const { fields, line } of t.records) {
     if (fields.length !== t.columns.length) {
-      rejected.push({ row: line, field: '', value: String(fields.length), reason: `${fields.length} fields for ${t.columns.length} columns` });
+      rejected.push({
+        row: line,
+        field: '',
+        value: String(fields.length),
+        reason: `${fields.length} fields for ${t.columns.length} columns`,
+      });
       continue;
     }
     const id = get(fields, 'officer_id');

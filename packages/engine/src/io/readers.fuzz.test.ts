@@ -12,7 +12,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { BeatplanError } from '../errors.js';
 import { buildGrid } from '../grid/build-grid.js';
-import { planFromJson, PLAN_FORMAT } from '../plan/output.js';
+import { PLAN_FORMAT, planFromJson } from '../plan/output.js';
 import { readCsvTable } from './csv.js';
 import { readFleet } from './read-fleet.js';
 import { readBoundary, readLines, readPolygonLayer } from './read-geojson-layers.js';
@@ -48,7 +48,9 @@ async function allReaders(label: string, source: () => TextSource): Promise<void
   await check(`${label} readIncidents(auto)`, () => readIncidents(source() as never));
   await check(`${label} readIncidents(csv)`, () => readIncidents(source() as never, { format: 'csv' }));
   await check(`${label} readIncidents(geojson)`, () => readIncidents(source() as never, { format: 'geojson' }));
-  await check(`${label} readIncidents(locate)`, () => readIncidents(source() as never, { locate: (lng, lat) => (lng > 0 && lat > 0 ? 0 : -1) }));
+  await check(`${label} readIncidents(locate)`, () =>
+    readIncidents(source() as never, { locate: (lng, lat) => (lng > 0 && lat > 0 ? 0 : -1) }),
+  );
   let boundary: Awaited<ReturnType<typeof readBoundary>> | undefined;
   await check(`${label} readBoundary`, async () => {
     boundary = await readBoundary(source() as never);
@@ -78,26 +80,74 @@ async function allReaders(label: string, source: () => TextSource): Promise<void
 
 // ---- valid seeds -------------------------------------------------------------------------
 
-const SQUARE = [[-87.7, 41.85], [-87.65, 41.85], [-87.65, 41.89], [-87.7, 41.89], [-87.7, 41.85]];
+const SQUARE = [
+  [-87.7, 41.85],
+  [-87.65, 41.85],
+  [-87.65, 41.89],
+  [-87.7, 41.89],
+  [-87.7, 41.85],
+];
 const BOUNDARY = JSON.stringify({
   type: 'FeatureCollection',
   features: [{ type: 'Feature', properties: { population: 1200, name: 'x' }, geometry: { type: 'Polygon', coordinates: [SQUARE] } }],
 });
-const LINES = JSON.stringify({ type: 'FeatureCollection', features: [{ type: 'Feature', properties: {}, geometry: { type: 'LineString', coordinates: [[-87.7, 41.86], [-87.65, 41.87]] } }] });
-const INCIDENTS_CSV = ['lat,lng,time,type', '41.86,-87.68,2025-01-02T03:04:05,THEFT', '41.87,-87.66,2025-02-03 10:00,BATTERY', '41.88,-87.69,01/02/2025 11:00 PM,ASSAULT', ''].join('\n');
+const LINES = JSON.stringify({
+  type: 'FeatureCollection',
+  features: [
+    {
+      type: 'Feature',
+      properties: {},
+      geometry: {
+        type: 'LineString',
+        coordinates: [
+          [-87.7, 41.86],
+          [-87.65, 41.87],
+        ],
+      },
+    },
+  ],
+});
+const INCIDENTS_CSV = [
+  'lat,lng,time,type',
+  '41.86,-87.68,2025-01-02T03:04:05,THEFT',
+  '41.87,-87.66,2025-02-03 10:00,BATTERY',
+  '41.88,-87.69,01/02/2025 11:00 PM,ASSAULT',
+  '',
+].join('\n');
 const INCIDENTS_GEOJSON = JSON.stringify({
   type: 'FeatureCollection',
-  features: [{ type: 'Feature', properties: { time: '2025-01-02T03:04:05', type: 'THEFT' }, geometry: { type: 'Point', coordinates: [-87.68, 41.86] } }],
+  features: [
+    {
+      type: 'Feature',
+      properties: { time: '2025-01-02T03:04:05', type: 'THEFT' },
+      geometry: { type: 'Point', coordinates: [-87.68, 41.86] },
+    },
+  ],
 });
-const ROSTER = ['officer_id,name,shift,rank,current_beat,skills,available', 'P1,Ana Diaz,0-8,PO,B001,spanish;fto,yes', 'P2,"O\'Hara, Sean",8-16,SGT,,,0', ''].join('\n');
+const ROSTER = [
+  'officer_id,name,shift,rank,current_beat,skills,available',
+  'P1,Ana Diaz,0-8,PO,B001,spanish;fto,yes',
+  'P2,"O\'Hara, Sean",8-16,SGT,,,0',
+  '',
+].join('\n');
 const FLEET = ['shift,vehicle_type,count', '0-8,marked-car,4', '8-16,suv,2', ''].join('\n');
 const PLAN = {
   format: PLAN_FORMAT,
   resolution: 9,
   shifts: [{ id: '0-8', startHour: 0, endHour: 8 }],
   districts: null,
-  beats: [{ id: 'B001', locked: false, district: null, method: 'grown' }, { id: 'B002', locked: true, district: null, method: null }],
-  cells: { h3: ['892664c1a2bffff', '892664c1a2fffff', '892664c1a23ffff'], beat: [0, 1, -1], workloadHours: [[1, 2, 3]], needHours: [0, 1, 2], population: [1, 2, 3], incidents: [0, 1, 2] },
+  beats: [
+    { id: 'B001', locked: false, district: null, method: 'grown' },
+    { id: 'B002', locked: true, district: null, method: null },
+  ],
+  cells: {
+    h3: ['892664c1a2bffff', '892664c1a2fffff', '892664c1a23ffff'],
+    beat: [0, 1, -1],
+    workloadHours: [[1, 2, 3]],
+    needHours: [0, 1, 2],
+    population: [1, 2, 3],
+    incidents: [0, 1, 2],
+  },
   periodWeeks: 52,
   grid: { bridges: [['892664c1a2bffff', '892664c1a2fffff']], barrierCuts: [] },
   extra: { seed: 1 },
@@ -116,7 +166,7 @@ function deepArray(levels: number, inner = '1'): string {
   return '['.repeat(levels) + inner + ']'.repeat(levels);
 }
 function deepObject(levels: number): string {
-  return '{"a":'.repeat(levels) + '1' + '}'.repeat(levels);
+  return `${'{"a":'.repeat(levels)}1${'}'.repeat(levels)}`;
 }
 function ringAround(lng: number, lat: number, r: number, n: number): number[][] {
   const ring: number[][] = [];
@@ -127,7 +177,8 @@ function ringAround(lng: number, lat: number, r: number, n: number): number[][] 
   ring.push(ring[0]!);
   return ring;
 }
-const poly = (rings: unknown) => JSON.stringify({ type: 'Feature', properties: { population: 5 }, geometry: { type: 'Polygon', coordinates: rings } });
+const poly = (rings: unknown) =>
+  JSON.stringify({ type: 'Feature', properties: { population: 5 }, geometry: { type: 'Polygon', coordinates: rings } });
 
 /** The hand-written hostile corpus: name → bytes. */
 function hostileCorpus(): Map<string, Buffer> {
@@ -148,10 +199,16 @@ function hostileCorpus(): Map<string, Buffer> {
     add(`${name}.utf16noBom`, Buffer.from(text, 'utf16le'));
     // NUL bytes and invalid UTF-8
     add(`${name}.nulFront`, Buffer.concat([Buffer.from([0]), bytes]));
-    add(`${name}.nulMiddle`, Buffer.concat([bytes.subarray(0, bytes.length >> 1), Buffer.from([0, 0, 0]), bytes.subarray(bytes.length >> 1)]));
+    add(
+      `${name}.nulMiddle`,
+      Buffer.concat([bytes.subarray(0, bytes.length >> 1), Buffer.from([0, 0, 0]), bytes.subarray(bytes.length >> 1)]),
+    );
     add(`${name}.nulEvery`, Buffer.from(text.split('').join('\u0000'), 'utf8'));
     for (const bad of [[0xc3, 0x28], [0xff], [0xc0, 0xaf], [0xed, 0xa0, 0x80], [0xf4, 0x90, 0x80, 0x80], [0xe2, 0x82]]) {
-      add(`${name}.badUtf8_${bad.join('_')}`, Buffer.concat([bytes.subarray(0, bytes.length >> 1), Buffer.from(bad), bytes.subarray(bytes.length >> 1)]));
+      add(
+        `${name}.badUtf8_${bad.join('_')}`,
+        Buffer.concat([bytes.subarray(0, bytes.length >> 1), Buffer.from(bad), bytes.subarray(bytes.length >> 1)]),
+      );
     }
     // line ending variants
     add(`${name}.crlf`, text.replace(/\n/g, '\r\n'));
@@ -159,15 +216,53 @@ function hostileCorpus(): Map<string, Buffer> {
     add(`${name}.doubled`, text + text);
   }
   // giant / odd numbers
-  for (const v of ['1e308', '-1e308', '1e309', '-0', '0', '1e-320', '5e-324', 'NaN', 'Infinity', '-Infinity', '0x10', '1_000', '１２', '9'.repeat(400), '']) {
+  for (const v of [
+    '1e308',
+    '-1e308',
+    '1e309',
+    '-0',
+    '0',
+    '1e-320',
+    '5e-324',
+    'NaN',
+    'Infinity',
+    '-Infinity',
+    '0x10',
+    '1_000',
+    '１２',
+    '9'.repeat(400),
+    '',
+  ]) {
     add(`csv.lat=${v.slice(0, 12)}`, `lat,lng,time,type\n${v},-87.68,2025-01-02T03:04:05,THEFT\n41.86,${v},2025-01-02T03:04:05,THEFT\n`);
     add(`roster.avail=${v.slice(0, 12)}`, `officer_id,name,shift,rank,current_beat,skills,available\nP1,A,${v},PO,,,${v}\n`);
     add(`fleet.count=${v.slice(0, 12)}`, `shift,vehicle_type,count\n0-8,car,${v}\n`);
     const num = /^-?(\d|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?$/.test(v) ? v : JSON.stringify(v);
-    add(`geo.coord=${v.slice(0, 12)}`, poly([[[num, 41.85], [-87.65, 41.85], [-87.65, 41.89], [-87.7, 41.89], [num, 41.85]]].map((r) => r.map((p) => p))).replace(/"(1e30[89]|-1e308|-0|1e-320|5e-324)"/g, '$1'));
-    add(`geo.point=${v.slice(0, 12)}`, `{"type":"Feature","properties":{"time":"2025-01-01"},"geometry":{"type":"Point","coordinates":[${num},${num}]}}`);
-    add(`layer.population=${v.slice(0, 12)}`, `{"type":"Feature","properties":{"population":${num}},"geometry":{"type":"Polygon","coordinates":[${JSON.stringify(SQUARE)}]}}`);
-    add(`plan.num=${v.slice(0, 12)}`, JSON.stringify(PLAN).replace('"resolution":9', `"resolution":${num}`).replace('"needHours":[0,1,2]', `"needHours":[${num},1,2]`));
+    add(
+      `geo.coord=${v.slice(0, 12)}`,
+      poly(
+        [
+          [
+            [num, 41.85],
+            [-87.65, 41.85],
+            [-87.65, 41.89],
+            [-87.7, 41.89],
+            [num, 41.85],
+          ],
+        ].map((r) => r.map((p) => p)),
+      ).replace(/"(1e30[89]|-1e308|-0|1e-320|5e-324)"/g, '$1'),
+    );
+    add(
+      `geo.point=${v.slice(0, 12)}`,
+      `{"type":"Feature","properties":{"time":"2025-01-01"},"geometry":{"type":"Point","coordinates":[${num},${num}]}}`,
+    );
+    add(
+      `layer.population=${v.slice(0, 12)}`,
+      `{"type":"Feature","properties":{"population":${num}},"geometry":{"type":"Polygon","coordinates":[${JSON.stringify(SQUARE)}]}}`,
+    );
+    add(
+      `plan.num=${v.slice(0, 12)}`,
+      JSON.stringify(PLAN).replace('"resolution":9', `"resolution":${num}`).replace('"needHours":[0,1,2]', `"needHours":[${num},1,2]`),
+    );
   }
   // deep nesting
   for (const levels of [1_000, 10_000, 100_000]) {
@@ -176,7 +271,10 @@ function hostileCorpus(): Map<string, Buffer> {
     add(`deepCoords${levels}`, `{"type":"Polygon","coordinates":${deepArray(levels)}}`);
     add(`deepRing${levels}`, `{"type":"Polygon","coordinates":[${deepArray(levels)}]}`);
     add(`deepLine${levels}`, `{"type":"LineString","coordinates":${deepArray(levels)}}`);
-    add(`deepProps${levels}`, `{"type":"Feature","properties":${deepObject(levels)},"geometry":{"type":"Polygon","coordinates":[${JSON.stringify(SQUARE)}]}}`);
+    add(
+      `deepProps${levels}`,
+      `{"type":"Feature","properties":${deepObject(levels)},"geometry":{"type":"Polygon","coordinates":[${JSON.stringify(SQUARE)}]}}`,
+    );
     add(`deepPlanExtra${levels}`, JSON.stringify(PLAN).replace('"extra":{"seed":1}', `"extra":${deepObject(levels)}`));
     add(`deepPlanBeat${levels}`, JSON.stringify(PLAN).replace('"beat":[0,1,-1]', `"beat":[${deepArray(levels)},1,-1]`));
   }
@@ -189,7 +287,17 @@ function hostileCorpus(): Map<string, Buffer> {
     geomStringCoords: { type: 'Polygon', coordinates: 'abc' },
     geomNumberCoords: { type: 'Polygon', coordinates: 5 },
     geomObjCoords: { type: 'Polygon', coordinates: { 0: [1, 2] } },
-    geomCoordsStrings: { type: 'Polygon', coordinates: [[['1', '2'], ['3', '4'], ['5', '6'], ['1', '2']]] },
+    geomCoordsStrings: {
+      type: 'Polygon',
+      coordinates: [
+        [
+          ['1', '2'],
+          ['3', '4'],
+          ['5', '6'],
+          ['1', '2'],
+        ],
+      ],
+    },
     geomEmptyRing: { type: 'Polygon', coordinates: [[]] },
     geomNullRing: { type: 'Polygon', coordinates: [null] },
     multiEmpty: { type: 'MultiPolygon', coordinates: [] },
@@ -197,7 +305,9 @@ function hostileCorpus(): Map<string, Buffer> {
     geometryCollection: { type: 'GeometryCollection', geometries: [{ type: 'Polygon', coordinates: [SQUARE] }] },
     typeNumber: { type: 5, coordinates: [] },
     typeProto: { type: '__proto__', coordinates: [] },
-    protoPollution: JSON.parse('{"type":"Feature","__proto__":{"polluted":1},"properties":{"__proto__":{"population":1}},"geometry":{"type":"Polygon","coordinates":[[[-87.7,41.85],[-87.65,41.85],[-87.65,41.89],[-87.7,41.85]]]}}'),
+    protoPollution: JSON.parse(
+      '{"type":"Feature","__proto__":{"polluted":1},"properties":{"__proto__":{"population":1}},"geometry":{"type":"Polygon","coordinates":[[[-87.7,41.85],[-87.65,41.85],[-87.65,41.89],[-87.7,41.85]]]}}',
+    ),
     crsProjected: { type: 'FeatureCollection', crs: { type: 'name', properties: { name: 'EPSG:3435' } }, features: [] },
     crsWeird: { type: 'FeatureCollection', crs: { properties: { name: 5 } }, features: [] },
     array: [1, 2, 3],
@@ -208,8 +318,21 @@ function hostileCorpus(): Map<string, Buffer> {
     pointsAsBoundary: { type: 'Point', coordinates: [-87.7, 41.85] },
     pointNoCoords: { type: 'Feature', properties: {}, geometry: { type: 'Point' } },
     pointStringCoords: { type: 'Feature', properties: {}, geometry: { type: 'Point', coordinates: '1,2' } },
-    pointNested: { type: 'Feature', properties: {}, geometry: { type: 'Point', coordinates: [[1, 2], [3, 4]] } },
-    multiPoint: { type: 'FeatureCollection', features: [{ type: 'Feature', properties: { time: 1 }, geometry: { type: 'MultiPoint', coordinates: [[1, 2]] } }] },
+    pointNested: {
+      type: 'Feature',
+      properties: {},
+      geometry: {
+        type: 'Point',
+        coordinates: [
+          [1, 2],
+          [3, 4],
+        ],
+      },
+    },
+    multiPoint: {
+      type: 'FeatureCollection',
+      features: [{ type: 'Feature', properties: { time: 1 }, geometry: { type: 'MultiPoint', coordinates: [[1, 2]] } }],
+    },
     planNulls: { ...PLAN, beats: [null], shifts: [null] },
     planBeatsStrings: { ...PLAN, beats: ['B001', 'B002'] },
     planShiftsNumbers: { ...PLAN, shifts: [1] },
@@ -228,24 +351,203 @@ function hostileCorpus(): Map<string, Buffer> {
   };
   for (const [name, v] of Object.entries(wrong)) add(`wrong.${name}`, JSON.stringify(v) ?? 'null');
   // enormous and odd polygons
-  add('poly.100kHoles', JSON.stringify({ type: 'Polygon', coordinates: [SQUARE, ...Array.from({ length: 2000 }, (_, k) => ringAround(-87.69 + (k % 50) * 0.0007, 41.86 + Math.floor(k / 50) * 0.0007, 0.0002, 4))] }));
-  add('poly.antimeridianCrossing', poly([[[179.9, -17], [-179.9, -17], [-179.9, -16.9], [179.9, -16.9], [179.9, -17]]]));
-  add('poly.antimeridianWide', poly([[[170, -20], [-170, -20], [-170, -10], [170, -10], [170, -20]]]));
-  add('poly.antimeridianTouch', poly([[[179.9, -17], [180, -17], [180, -16.9], [179.9, -16.9], [179.9, -17]]]));
-  add('poly.minus180', poly([[[-180, -17], [-179.9, -17], [-179.9, -16.9], [-180, -16.9], [-180, -17]]]));
-  add('poly.northPole', poly([[[-180, 89.9], [-90, 89.9], [0, 89.9], [90, 89.9], [180, 89.9], [180, 90], [-180, 90], [-180, 89.9]]]));
+  add(
+    'poly.100kHoles',
+    JSON.stringify({
+      type: 'Polygon',
+      coordinates: [
+        SQUARE,
+        ...Array.from({ length: 2000 }, (_, k) => ringAround(-87.69 + (k % 50) * 0.0007, 41.86 + Math.floor(k / 50) * 0.0007, 0.0002, 4)),
+      ],
+    }),
+  );
+  add(
+    'poly.antimeridianCrossing',
+    poly([
+      [
+        [179.9, -17],
+        [-179.9, -17],
+        [-179.9, -16.9],
+        [179.9, -16.9],
+        [179.9, -17],
+      ],
+    ]),
+  );
+  add(
+    'poly.antimeridianWide',
+    poly([
+      [
+        [170, -20],
+        [-170, -20],
+        [-170, -10],
+        [170, -10],
+        [170, -20],
+      ],
+    ]),
+  );
+  add(
+    'poly.antimeridianTouch',
+    poly([
+      [
+        [179.9, -17],
+        [180, -17],
+        [180, -16.9],
+        [179.9, -16.9],
+        [179.9, -17],
+      ],
+    ]),
+  );
+  add(
+    'poly.minus180',
+    poly([
+      [
+        [-180, -17],
+        [-179.9, -17],
+        [-179.9, -16.9],
+        [-180, -16.9],
+        [-180, -17],
+      ],
+    ]),
+  );
+  add(
+    'poly.northPole',
+    poly([
+      [
+        [-180, 89.9],
+        [-90, 89.9],
+        [0, 89.9],
+        [90, 89.9],
+        [180, 89.9],
+        [180, 90],
+        [-180, 90],
+        [-180, 89.9],
+      ],
+    ]),
+  );
   add('poly.northPoleRing', poly([ringAround(0, 89.95, 0.04, 32)]));
-  add('poly.southPole', poly([[[-180, -90], [180, -90], [180, -89.9], [-180, -89.9], [-180, -90]]]));
-  add('poly.oneCell', poly([[[-87.68, 41.86], [-87.6799, 41.86], [-87.6799, 41.8601], [-87.68, 41.8601], [-87.68, 41.86]]]));
-  add('poly.zeroArea', poly([[[-87.68, 41.86], [-87.68, 41.86], [-87.68, 41.86], [-87.68, 41.86]]]));
-  add('poly.collinear', poly([[[-87.68, 41.86], [-87.67, 41.86], [-87.66, 41.86], [-87.68, 41.86]]]));
-  add('poly.bowtie', poly([[[-87.7, 41.85], [-87.65, 41.89], [-87.65, 41.85], [-87.7, 41.89], [-87.7, 41.85]]]));
-  add('poly.unclosed', poly([[[-87.7, 41.85], [-87.65, 41.85], [-87.65, 41.89], [-87.7, 41.89]]]));
+  add(
+    'poly.southPole',
+    poly([
+      [
+        [-180, -90],
+        [180, -90],
+        [180, -89.9],
+        [-180, -89.9],
+        [-180, -90],
+      ],
+    ]),
+  );
+  add(
+    'poly.oneCell',
+    poly([
+      [
+        [-87.68, 41.86],
+        [-87.6799, 41.86],
+        [-87.6799, 41.8601],
+        [-87.68, 41.8601],
+        [-87.68, 41.86],
+      ],
+    ]),
+  );
+  add(
+    'poly.zeroArea',
+    poly([
+      [
+        [-87.68, 41.86],
+        [-87.68, 41.86],
+        [-87.68, 41.86],
+        [-87.68, 41.86],
+      ],
+    ]),
+  );
+  add(
+    'poly.collinear',
+    poly([
+      [
+        [-87.68, 41.86],
+        [-87.67, 41.86],
+        [-87.66, 41.86],
+        [-87.68, 41.86],
+      ],
+    ]),
+  );
+  add(
+    'poly.bowtie',
+    poly([
+      [
+        [-87.7, 41.85],
+        [-87.65, 41.89],
+        [-87.65, 41.85],
+        [-87.7, 41.89],
+        [-87.7, 41.85],
+      ],
+    ]),
+  );
+  add(
+    'poly.unclosed',
+    poly([
+      [
+        [-87.7, 41.85],
+        [-87.65, 41.85],
+        [-87.65, 41.89],
+        [-87.7, 41.89],
+      ],
+    ]),
+  );
   add('poly.latLngSwapped', poly([SQUARE.map(([x, y]) => [y, x])]));
-  add('poly.projected', poly([[[1_100_000, 1_900_000], [1_200_000, 1_900_000], [1_200_000, 1_950_000], [1_100_000, 1_900_000]]]));
-  add('poly.wholeWorld', poly([[[-180, -85], [180, -85], [180, 85], [-180, 85], [-180, -85]]]));
-  add('poly.continent', poly([[[-125, 25], [-66, 25], [-66, 49], [-125, 49], [-125, 25]]]));
-  add('poly.manyFeatures', JSON.stringify({ type: 'FeatureCollection', features: Array.from({ length: 5000 }, (_, k) => JSON.parse(poly([[[-87.7 + k * 1e-5, 41.85], [-87.69 + k * 1e-5, 41.85], [-87.69 + k * 1e-5, 41.86], [-87.7 + k * 1e-5, 41.85]]]))) }));
+  add(
+    'poly.projected',
+    poly([
+      [
+        [1_100_000, 1_900_000],
+        [1_200_000, 1_900_000],
+        [1_200_000, 1_950_000],
+        [1_100_000, 1_900_000],
+      ],
+    ]),
+  );
+  add(
+    'poly.wholeWorld',
+    poly([
+      [
+        [-180, -85],
+        [180, -85],
+        [180, 85],
+        [-180, 85],
+        [-180, -85],
+      ],
+    ]),
+  );
+  add(
+    'poly.continent',
+    poly([
+      [
+        [-125, 25],
+        [-66, 25],
+        [-66, 49],
+        [-125, 49],
+        [-125, 25],
+      ],
+    ]),
+  );
+  add(
+    'poly.manyFeatures',
+    JSON.stringify({
+      type: 'FeatureCollection',
+      features: Array.from({ length: 5000 }, (_, k) =>
+        JSON.parse(
+          poly([
+            [
+              [-87.7 + k * 1e-5, 41.85],
+              [-87.69 + k * 1e-5, 41.85],
+              [-87.69 + k * 1e-5, 41.86],
+              [-87.7 + k * 1e-5, 41.85],
+            ],
+          ]),
+        ),
+      ),
+    }),
+  );
   add('line.oneVertex', JSON.stringify({ type: 'LineString', coordinates: [[-87.7, 41.85]] }));
   add('line.100kVertices', JSON.stringify({ type: 'LineString', coordinates: ringAround(-87.675, 41.87, 0.02, 100_000) }));
   // CSV oddities
@@ -261,7 +563,10 @@ function hostileCorpus(): Map<string, Buffer> {
   add('csv.semicolon', 'lat;lng;time;type\n41,86;-87,68;2025-01-02;THEFT\n');
   add('csv.tabs', 'lat\tlng\ttime\ttype\n41.86\t-87.68\t2025-01-02\tTHEFT\n');
   add('csv.formulaInjection', 'officer_id,name,shift\n=cmd|calc!A1,@SUM(1),+1\n');
-  add('csv.dateExtremes', 'lat,lng,time,type\n41.86,-87.68,275760-09-13,X\n41.86,-87.68,-271821-04-20,X\n41.86,-87.68,9999-99-99 99:99,X\n41.86,-87.68,0000-00-00,X\n41.86,-87.68,1e308,X\n');
+  add(
+    'csv.dateExtremes',
+    'lat,lng,time,type\n41.86,-87.68,275760-09-13,X\n41.86,-87.68,-271821-04-20,X\n41.86,-87.68,9999-99-99 99:99,X\n41.86,-87.68,0000-00-00,X\n41.86,-87.68,1e308,X\n',
+  );
   add('csv.protoHeader', '__proto__,constructor,toString\n1,2,3\n');
   add('empty', '');
   add('whitespace', ' \n\t\r\n ');
@@ -286,7 +591,10 @@ describe('fuzz: engine readers never crash', () => {
     const corpus = hostileCorpus();
     let k = 0;
     for (const [name, bytes] of corpus) {
-      const path = join(dir, `f${k++}.${name.includes('csv') || name.startsWith('roster') || name.startsWith('fleet') ? 'csv' : name.includes('geo') || name.includes('poly') ? 'geojson' : 'bin'}`);
+      const path = join(
+        dir,
+        `f${k++}.${name.includes('csv') || name.startsWith('roster') || name.startsWith('fleet') ? 'csv' : name.includes('geo') || name.includes('poly') ? 'geojson' : 'bin'}`,
+      );
       writeFileSync(path, bytes);
       // from disk always; from bytes too for the small, non-truncation cases (keeps the file < 60 s)
       if (bytes.length > 20_000 || name.includes('.trunc')) await allReaders(`file ${name}`, () => path);
@@ -305,7 +613,16 @@ describe('fuzz: engine readers never crash', () => {
       ['nul in path', () => `${dir}/a\u0000b.csv`],
       ['text as path', () => 'lat,lng\n1,2'],
       ['file URL missing', () => new URL(`file://${dir}/nope.geojson`)],
-      ['stream error midway', () => new Readable({ read() { this.push(Buffer.from('lat,lng,time,type\n41.86,-87.68,2025-01-02,X\n')); this.destroy(new Error('socket hang up')); } })],
+      [
+        'stream error midway',
+        () =>
+          new Readable({
+            read() {
+              this.push(Buffer.from('lat,lng,time,type\n41.86,-87.68,2025-01-02,X\n'));
+              this.destroy(new Error('socket hang up'));
+            },
+          }),
+      ],
       ['stream of strings', () => Readable.from(['lat,lng,time,type\n', '41.86,-87.68,2025-01-02,X\n'])],
       ['empty stream', () => Readable.from([])],
       ['object-mode stream of objects', () => Readable.from([{ lat: 41.86 }, { lng: -87.68 }])],
@@ -335,11 +652,22 @@ describe('fuzz: engine readers never crash', () => {
 
   it('property: random CSV-ish text (quotes, separators, line breaks, unicode) into the CSV readers', async () => {
     const cell = fc.oneof(
-      fc.string({ unit: fc.constantFrom('a', '1', '.', '-', '"', ',', '\n', '\r', ' ', ';', 'é', '\u0000', '\ufeff', 'e', '9') , maxLength: 12 }),
+      fc.string({
+        unit: fc.constantFrom('a', '1', '.', '-', '"', ',', '\n', '\r', ' ', ';', 'é', '\u0000', '\ufeff', 'e', '9'),
+        maxLength: 12,
+      }),
       fc.constantFrom('41.86', '-87.68', '2025-01-02T03:04:05', 'THEFT', 'true', 'P1', '0-8', '1e308', '-0', 'NaN'),
     );
-    const header = fc.constantFrom('lat,lng,time,type', 'officer_id,name,shift,rank,current_beat,skills,available', 'shift,vehicle_type,count', 'Latitude,Longitude,Date,Primary Type', 'x');
-    const csv = fc.tuple(header, fc.array(fc.array(cell, { maxLength: 9 }), { maxLength: 12 })).map(([h, rows]) => `${h}\n${rows.map((r) => r.join(',')).join('\n')}`);
+    const header = fc.constantFrom(
+      'lat,lng,time,type',
+      'officer_id,name,shift,rank,current_beat,skills,available',
+      'shift,vehicle_type,count',
+      'Latitude,Longitude,Date,Primary Type',
+      'x',
+    );
+    const csv = fc
+      .tuple(header, fc.array(fc.array(cell, { maxLength: 9 }), { maxLength: 12 }))
+      .map(([h, rows]) => `${h}\n${rows.map((r) => r.join(',')).join('\n')}`);
     await fc.assert(
       fc.asyncProperty(csv, async (text) => {
         for (const [name, run] of [
@@ -353,7 +681,8 @@ describe('fuzz: engine readers never crash', () => {
             // accounting invariant: read = used + rejected
             const { report } = await readIncidents({ text }, { format: 'csv' });
             const r = report as unknown as { read: number; used: number; rejected: Record<string, number> | { count: number }[] };
-            if (typeof r.read === 'number' && typeof r.used === 'number' && r.used > r.read) crashes.push(`readIncidents used ${r.used} > read ${r.read}`);
+            if (typeof r.read === 'number' && typeof r.used === 'number' && r.used > r.read)
+              crashes.push(`readIncidents used ${r.used} > read ${r.read}`);
           }
         }
         return true; // crashes are collected and asserted below
@@ -364,13 +693,28 @@ describe('fuzz: engine readers never crash', () => {
   });
 
   it('property: random JSON values (as text and as parsed objects) into the GeoJSON readers and planFromJson', async () => {
-    const coord = fc.oneof(fc.double(), fc.double({ min: -180, max: 180, noNaN: true }), fc.constantFrom(-0, 1e308, 5e-324, 180, -90, 90), fc.string({ maxLength: 3 }), fc.constant(null));
+    const coord = fc.oneof(
+      fc.double(),
+      fc.double({ min: -180, max: 180, noNaN: true }),
+      fc.constantFrom(-0, 1e308, 5e-324, 180, -90, 90),
+      fc.string({ maxLength: 3 }),
+      fc.constant(null),
+    );
     const position = fc.array(coord, { minLength: 0, maxLength: 4 });
     const geometry = fc.record({
       type: fc.constantFrom('Polygon', 'MultiPolygon', 'LineString', 'MultiLineString', 'Point', 'Feature', 'Nope'),
-      coordinates: fc.oneof(fc.array(fc.array(position, { maxLength: 6 }), { maxLength: 3 }), fc.array(fc.array(fc.array(position, { maxLength: 6 }), { maxLength: 2 }), { maxLength: 2 }), position, fc.jsonValue()),
+      coordinates: fc.oneof(
+        fc.array(fc.array(position, { maxLength: 6 }), { maxLength: 3 }),
+        fc.array(fc.array(fc.array(position, { maxLength: 6 }), { maxLength: 2 }), { maxLength: 2 }),
+        position,
+        fc.jsonValue(),
+      ),
     });
-    const feature = fc.record({ type: fc.constantFrom('Feature', 'feature', 'X'), properties: fc.oneof(fc.constant(null), fc.dictionary(fc.constantFrom('population', 'time', 'type', 'name'), fc.jsonValue())), geometry: fc.oneof(geometry, fc.constant(null)) });
+    const feature = fc.record({
+      type: fc.constantFrom('Feature', 'feature', 'X'),
+      properties: fc.oneof(fc.constant(null), fc.dictionary(fc.constantFrom('population', 'time', 'type', 'name'), fc.jsonValue())),
+      geometry: fc.oneof(geometry, fc.constant(null)),
+    });
     const doc = fc.oneof(
       fc.record({ type: fc.constant('FeatureCollection'), features: fc.array(feature, { maxLength: 4 }) }),
       feature,
@@ -378,8 +722,35 @@ describe('fuzz: engine readers never crash', () => {
       fc.jsonValue({ maxDepth: 4 }),
     );
     const planMutation = fc.tuple(
-      fc.constantFrom('format', 'resolution', 'shifts', 'districts', 'beats', 'cells', 'periodWeeks', 'grid', 'extra', 'cells.h3', 'cells.beat', 'cells.workloadHours', 'cells.needHours', 'cells.population', 'cells.incidents', 'grid.bridges', 'grid.barrierCuts', 'beats.0', 'shifts.0', 'beats.0.id', 'beats.0.district', 'cells.workloadHours.0'),
-      fc.oneof(fc.jsonValue({ maxDepth: 3 }), fc.constant(undefined), fc.array(fc.oneof(fc.constant(null), fc.integer(), fc.string(), fc.array(fc.string(), { maxLength: 3 })), { maxLength: 4 })),
+      fc.constantFrom(
+        'format',
+        'resolution',
+        'shifts',
+        'districts',
+        'beats',
+        'cells',
+        'periodWeeks',
+        'grid',
+        'extra',
+        'cells.h3',
+        'cells.beat',
+        'cells.workloadHours',
+        'cells.needHours',
+        'cells.population',
+        'cells.incidents',
+        'grid.bridges',
+        'grid.barrierCuts',
+        'beats.0',
+        'shifts.0',
+        'beats.0.id',
+        'beats.0.district',
+        'cells.workloadHours.0',
+      ),
+      fc.oneof(
+        fc.jsonValue({ maxDepth: 3 }),
+        fc.constant(undefined),
+        fc.array(fc.oneof(fc.constant(null), fc.integer(), fc.string(), fc.array(fc.string(), { maxLength: 3 })), { maxLength: 4 }),
+      ),
     );
     await fc.assert(
       fc.asyncProperty(doc, fc.array(planMutation, { minLength: 1, maxLength: 3 }), async (value, mutations) => {

@@ -13,8 +13,7 @@ import { readIncidents } from './read-incidents.js';
 const chicago = (f: string): string => realdata('chicago', f);
 
 /** The bounding box SOURCE.md uses for its checks, as a locator: 0 inside, −1 outside. */
-const bbox = (lng: number, lat: number): number =>
-  lng >= -87.95 && lng <= -87.52 && lat >= 41.64 && lat <= 42.03 ? 0 : -1;
+const bbox = (lng: number, lat: number): number => (lng >= -87.95 && lng <= -87.52 && lat >= 41.64 && lat <= 42.03 ? 0 : -1);
 
 describe.skipIf(!hasRealdata())('real data: Chicago incidents', () => {
   it('2015 portal export: 9,999 read, 162 without coordinates, types counted', async () => {

@@ -59,15 +59,15 @@ export async function openSource(source: TextSource, fileName?: string): Promise
       const looksLikeContent = /[\n{]/.test(path);
       throw new BeatplanError(
         'BAD_INPUT',
-        `cannot read file (${code})` +
-          (looksLikeContent ? '; a string source is a file path: pass contents as { text } or a Buffer' : ''),
+        `cannot read file (${code})${looksLikeContent ? '; a string source is a file path: pass contents as { text } or a Buffer' : ''}`,
         { file: file !== undefined && file.length > 200 ? `${file.slice(0, 200)}…` : file },
         { cause: e },
       );
     }
     return { stream: createReadStream(path, { highWaterMark: 1 << 20 }), sizeBytes: size, file, path };
   }
-  if (source instanceof Readable) return { stream: Readable.from(bytesOf(source, file), { objectMode: false }), sizeBytes: undefined, file, path: undefined };
+  if (source instanceof Readable)
+    return { stream: Readable.from(bytesOf(source, file), { objectMode: false }), sizeBytes: undefined, file, path: undefined };
   if (source instanceof Uint8Array) {
     const buf = Buffer.isBuffer(source) ? source : Buffer.from(source.buffer, source.byteOffset, source.byteLength);
     return { stream: Readable.from([buf], { objectMode: false }), sizeBytes: buf.length, file, path: undefined };
@@ -76,11 +76,10 @@ export async function openSource(source: TextSource, fileName?: string): Promise
     const buf = Buffer.from(source.text, 'utf8');
     return { stream: Readable.from([buf], { objectMode: false }), sizeBytes: buf.length, file, path: undefined };
   }
-  throw new BeatplanError(
-    'BAD_INPUT',
-    'unsupported source: expected a file path, URL, Buffer, Readable stream or { text }',
-    { file, value: typeof source },
-  );
+  throw new BeatplanError('BAD_INPUT', 'unsupported source: expected a file path, URL, Buffer, Readable stream or { text }', {
+    file,
+    value: typeof source,
+  });
 }
 
 /**
@@ -92,13 +91,18 @@ async function* bytesOf(stream: Readable, file: string | undefined): AsyncGenera
   let k = 0;
   for await (const chunk of stream as AsyncIterable<unknown>) {
     if (typeof chunk === 'string') yield Buffer.from(chunk, 'utf8');
-    else if (chunk instanceof Uint8Array) yield Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    else if (chunk instanceof Uint8Array)
+      yield Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
     else {
       stream.destroy();
-      throw new BeatplanError('BAD_INPUT', `chunk ${k} of the stream is of type ${chunk === null ? 'null' : typeof chunk}: pass a byte or text stream (not object mode)`, {
-        file,
-        field: `chunk ${k}`,
-      });
+      throw new BeatplanError(
+        'BAD_INPUT',
+        `chunk ${k} of the stream is of type ${chunk === null ? 'null' : typeof chunk}: pass a byte or text stream (not object mode)`,
+        {
+          file,
+          field: `chunk ${k}`,
+        },
+      );
     }
     k++;
   }

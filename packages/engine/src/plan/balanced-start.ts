@@ -23,8 +23,17 @@ export interface BalancedStartOptions {
  *   than it has beats are avoided)
  * @param out beat per cell, written for the region's cells
  */
-export function balancedStart(grid: Grid, weight: Float64Array, cells: Int32Array, k: number, beatOffset: number, seeds: readonly number[],
-  rng: Rng, out: Int32Array, options: BalancedStartOptions = {}): void {
+export function balancedStart(
+  grid: Grid,
+  weight: Float64Array,
+  cells: Int32Array,
+  k: number,
+  beatOffset: number,
+  seeds: readonly number[],
+  rng: Rng,
+  out: Int32Array,
+  options: BalancedStartOptions = {},
+): void {
   const n = grid.cellCount;
   const dirs = options.directions ?? 8;
   const { adjOffsets, adjTargets } = grid;

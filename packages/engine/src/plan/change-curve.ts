@@ -49,10 +49,17 @@ export interface ChangeCurve {
  *   `planBeats` throws
  * @example const curve = changeCurve(grid, scores, current, [0.05, 0.1, 0.25, 1], { seed: 7 });
  */
-export function changeCurve(grid: Grid, scores: PlanScores, initial: BeatPlan, budgets: readonly number[], options: PlanBeatsOptions = {}): ChangeCurve {
+export function changeCurve(
+  grid: Grid,
+  scores: PlanScores,
+  initial: BeatPlan,
+  budgets: readonly number[],
+  options: PlanBeatsOptions = {},
+): ChangeCurve {
   if (!budgets.length) throw new BeatplanError('BAD_INPUT', 'the change curve needs at least one budget', { field: 'budgets' });
   for (const f of budgets) {
-    if (!(f >= 0 && f <= 1)) throw new BeatplanError('BAD_INPUT', `change budget ${f} is not a share in [0, 1]`, { field: 'budgets', value: f });
+    if (!(f >= 0 && f <= 1))
+      throw new BeatplanError('BAD_INPUT', `change budget ${f} is not a share in [0, 1]`, { field: 'budgets', value: f });
   }
   const sorted = [...new Set(budgets)].sort((a, b) => a - b);
   const tolerance = options.tolerance ?? DEFAULT_TOLERANCE;
@@ -68,7 +75,15 @@ export function changeCurve(grid: Grid, scores: PlanScores, initial: BeatPlan, b
     const r = unconstrained ? free : planBeats(grid, scores, { ...base, maxChange: budget });
     const m = evaluatePlan(grid, r.plan, scores, { balanceOn, tolerance });
     const c = planChange(initial.beatOfCell, r.plan.beatOfCell, weight);
-    const exceeded = changeBudgetExceeded(grid, initial.beatOfCell, r.plan.beatOfCell, r.plan.beatIds, weight, c.movedWorkloadShare, budget);
+    const exceeded = changeBudgetExceeded(
+      grid,
+      initial.beatOfCell,
+      r.plan.beatOfCell,
+      r.plan.beatIds,
+      weight,
+      c.movedWorkloadShare,
+      budget,
+    );
     points.push({
       budget,
       movedWorkloadShare: c.movedWorkloadShare,

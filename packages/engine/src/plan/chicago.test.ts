@@ -13,14 +13,14 @@ import { cellsToPolygons, pointToCellLocator } from '../grid/locate.js';
 import { readIncidents } from '../io/index.js';
 import { aggregateCounts, binMeans, scoreCells } from '../score/index.js';
 import type { CellScores } from '../score/types.js';
+import { type ChangeCurve, changeCurve } from './change-curve.js';
 import { comparePlans, evaluatePlan, importPlan } from './evaluate.js';
-import { planToCellsCsv } from './output.js';
-import { changeCurve, type ChangeCurve } from './change-curve.js';
-import { planBeats } from './plan-beats.js';
 import { SHAPE_MARGIN } from './local-search.js';
+import { planToCellsCsv } from './output.js';
+import { planBeats } from './plan-beats.js';
 import { createPlanState, moveCells, stateMetrics } from './plan-state.js';
-import type { BeatPlan, PlanMetrics } from './types.js';
 import { labelPieces, topologyOf } from './topology.js';
+import type { BeatPlan, PlanMetrics } from './types.js';
 
 const fmt = (m: PlanMetrics) =>
   `maxOverMean ${m.workload.maxOverMean.toFixed(4)} minOverMean ${m.workload.minOverMean.toFixed(4)} cv ${m.workload.cv.toFixed(4)} ` +
@@ -54,7 +54,11 @@ describe.skipIf(!hasRealdata())('Chicago (real data, resolution 10, 274 beats)',
     grid = buildGrid(beatsGeo as never, { resolution: 10 });
     const { incidents } = await readIncidents(realdata('chicago', 'crimes_2015_jan23_feb08_10k.csv'), { locate: pointToCellLocator(grid) });
     scores = scoreCells(grid, incidents).scores;
-    current = importPlan(grid, cellsToPolygons(grid, beatsGeo as never), beatsGeo.features.map((f) => f.properties.beat_num));
+    current = importPlan(
+      grid,
+      cellsToPolygons(grid, beatsGeo as never),
+      beatsGeo.features.map((f) => f.properties.beat_num),
+    );
     existing = evaluatePlan(grid, current, scores);
     console.log(`Chicago current beats: ${fmt(existing)}`);
   });
@@ -76,8 +80,19 @@ describe.skipIf(!hasRealdata())('Chicago (real data, resolution 10, 274 beats)',
     expect(m.compactness.polsbyPopperMean).toBeGreaterThanOrEqual(existing.compactness.polsbyPopperMean);
     expect(m.compactness.polsbyPopperMean).toBeGreaterThan(0.45);
     expect(ms).toBeLessThan(20_000);
-    const cmp = comparePlans(grid, importPlan(grid, cellsToPolygons(grid, beatsGeo as never), beatsGeo.features.map((f) => f.properties.beat_num)), plan, scores);
-    console.log(`vs current beats: ${cmp.changedCells.count} cells changed (${(cmp.changedCells.share * 100).toFixed(1)}%), ΔPP ${cmp.deltas.polsbyPopperMean.toFixed(4)}, Δcv ${cmp.deltas.cv.toFixed(4)}`);
+    const cmp = comparePlans(
+      grid,
+      importPlan(
+        grid,
+        cellsToPolygons(grid, beatsGeo as never),
+        beatsGeo.features.map((f) => f.properties.beat_num),
+      ),
+      plan,
+      scores,
+    );
+    console.log(
+      `vs current beats: ${cmp.changedCells.count} cells changed (${(cmp.changedCells.share * 100).toFixed(1)}%), ΔPP ${cmp.deltas.polsbyPopperMean.toFixed(4)}, Δcv ${cmp.deltas.cv.toFixed(4)}`,
+    );
     expect(cmp.deltas.cv).toBeLessThan(0);
   });
 
@@ -101,7 +116,9 @@ describe.skipIf(!hasRealdata())('Chicago (real data, resolution 10, 274 beats)',
     const r = curveOnce().results.at(-1)!;
     const m = evaluatePlan(grid, r.plan, scores);
     const moved = movedShare(current.beatOfCell, r.plan.beatOfCell);
-    console.log(`Chicago from the current beats: ${fmt(m)}; moved ${(100 * moved).toFixed(1)}% of workload, ${(100 * r.report.change!.movedCellShare).toFixed(1)}% of cells`);
+    console.log(
+      `Chicago from the current beats: ${fmt(m)}; moved ${(100 * moved).toFixed(1)}% of workload, ${(100 * r.report.change!.movedCellShare).toFixed(1)}% of cells`,
+    );
     expect(m.beatsOutsideTolerance).toBe(0);
     expect(m.tolerance).toBe(0.025);
     expect(m.compactness.polsbyPopperMean).toBeGreaterThanOrEqual(0.43);
@@ -143,7 +160,8 @@ describe.skipIf(!hasRealdata())('Chicago (real data, resolution 10, 274 beats)',
     for (let b = 0; b < 274; b++) {
       expect(w1[b]!).toBeGreaterThanOrEqual(range.lo[b]! - 1e-6);
       expect(w1[b]!).toBeLessThanOrEqual(range.hi[b]! + 1e-6);
-      if (Math.abs(range.lo[b]! - Math.min(w0[b]!, T * 0.975)) < 1e-6 && Math.abs(range.hi[b]! - Math.max(w0[b]!, T * 1.025)) < 1e-6) asPredecessor++;
+      if (Math.abs(range.lo[b]! - Math.min(w0[b]!, T * 0.975)) < 1e-6 && Math.abs(range.hi[b]! - Math.max(w0[b]!, T * 1.025)) < 1e-6)
+        asPredecessor++;
     }
     console.log(`  no-worse range = the current beats' own for ${asPredecessor} of 274 beats`);
     expect(asPredecessor).toBeGreaterThanOrEqual(265); // 270 measured
@@ -271,8 +289,11 @@ describe.skipIf(!hasRealdata())('Chicago (real data, resolution 10, 274 beats)',
     const pub = binMeans(bins, scores.workloadHours);
     let shown = 0;
     let hidden = 0;
-    for (let i = 0; i < grid.cellCount; i++) (Number.isNaN(pub[i]!) ? (hidden += scores.workloadHours[i]!) : (shown += pub[i]!));
-    expect(shown + hidden).toBeCloseTo(scores.workloadHours.reduce((a, b) => a + b, 0), 6);
+    for (let i = 0; i < grid.cellCount; i++) Number.isNaN(pub[i]!) ? (hidden += scores.workloadHours[i]!) : (shown += pub[i]!);
+    expect(shown + hidden).toBeCloseTo(
+      scores.workloadHours.reduce((a, b) => a + b, 0),
+      6,
+    );
     expect(ms).toBeLessThan(2000);
   });
 
@@ -292,12 +313,20 @@ describe.skipIf(!hasRealdata())('Chicago (real data, resolution 10, 274 beats)',
       if (c < 0) continue;
       const stroke: number[] = [];
       const seen = new Set<number>();
-      for (let e = adjOffsets[start]!; e < adjOffsets[start + 1]!; e++) if (state.plan.beatOfCell[adjTargets[e]!] === c) { stroke.push(adjTargets[e]!); seen.add(adjTargets[e]!); break; }
+      for (let e = adjOffsets[start]!; e < adjOffsets[start + 1]!; e++)
+        if (state.plan.beatOfCell[adjTargets[e]!] === c) {
+          stroke.push(adjTargets[e]!);
+          seen.add(adjTargets[e]!);
+          break;
+        }
       for (let q = 0; q < stroke.length && stroke.length < 50; q++) {
         const i = stroke[q]!;
         for (let e = adjOffsets[i]!; e < adjOffsets[i + 1]!; e++) {
           const j = adjTargets[e]!;
-          if (!seen.has(j) && state.plan.beatOfCell[j] === c && stroke.length < 50) { seen.add(j); stroke.push(j); }
+          if (!seen.has(j) && state.plan.beatOfCell[j] === c && stroke.length < 50) {
+            seen.add(j);
+            stroke.push(j);
+          }
         }
       }
       const t = performance.now();
@@ -313,7 +342,9 @@ describe.skipIf(!hasRealdata())('Chicago (real data, resolution 10, 274 beats)',
     }
     times.sort((x, y) => x - y);
     const median = times[Math.floor(times.length / 2)]!;
-    console.log(`moveCells 50-cell stroke: median ${median.toFixed(2)} ms, max ${times.at(-1)!.toFixed(2)} ms over ${times.length} strokes (${rejected} rejected)`);
+    console.log(
+      `moveCells 50-cell stroke: median ${median.toFixed(2)} ms, max ${times.at(-1)!.toFixed(2)} ms over ${times.length} strokes (${rejected} rejected)`,
+    );
     expect(median).toBeLessThan(5);
     const full = evaluatePlan(grid, state.plan, scores);
     const inc = stateMetrics(state);

@@ -14,47 +14,50 @@ describe('moveCells', () => {
   it('never produces a non-contiguous beat, never touches a locked beat, and matches a full evaluation', () => {
     const locked = { ...base, locked: Uint8Array.from(base.locked, (_, b) => (b === 0 ? 1 : 0)) };
     fc.assert(
-      fc.property(fc.array(fc.tuple(fc.nat(grid.cellCount - 1), fc.integer({ min: 1, max: 12 }), fc.nat(9)), { minLength: 1, maxLength: 12 }), (strokes) => {
-        let state = createPlanState(grid, locked, workload);
-        const parent = state;
-        const parentPlan = Int32Array.from(state.plan.beatOfCell);
-        for (const [center, radius, to] of strokes) {
-          // a stroke: the `radius`·3 cells nearest to `center` by BFS
-          const cells = [center];
-          const seen = new Set(cells);
-          for (let q = 0; q < cells.length && cells.length < radius * 3; q++) {
-            for (let e = grid.adjOffsets[cells[q]!]!; e < grid.adjOffsets[cells[q]! + 1]!; e++) {
-              const j = grid.adjTargets[e]!;
-              if (!seen.has(j) && cells.length < radius * 3) {
-                seen.add(j);
-                cells.push(j);
+      fc.property(
+        fc.array(fc.tuple(fc.nat(grid.cellCount - 1), fc.integer({ min: 1, max: 12 }), fc.nat(9)), { minLength: 1, maxLength: 12 }),
+        (strokes) => {
+          let state = createPlanState(grid, locked, workload);
+          const parent = state;
+          const parentPlan = Int32Array.from(state.plan.beatOfCell);
+          for (const [center, radius, to] of strokes) {
+            // a stroke: the `radius`·3 cells nearest to `center` by BFS
+            const cells = [center];
+            const seen = new Set(cells);
+            for (let q = 0; q < cells.length && cells.length < radius * 3; q++) {
+              for (let e = grid.adjOffsets[cells[q]!]!; e < grid.adjOffsets[cells[q]! + 1]!; e++) {
+                const j = grid.adjTargets[e]!;
+                if (!seen.has(j) && cells.length < radius * 3) {
+                  seen.add(j);
+                  cells.push(j);
+                }
               }
             }
+            try {
+              const r = moveCells(grid, state, cells, to);
+              state = r.state;
+              for (const m of r.after) expect(m.contiguous).toBe(true);
+            } catch (e) {
+              expect((e as { code?: string }).code).toBe('MOVE_REJECTED');
+              expect((e as Error).message).toMatch(/beat B\d+/);
+            }
+            const { piecesOfBeat } = labelPieces(topologyOf(grid), state.plan.beatOfCell, 10);
+            expect(Array.from(piecesOfBeat)).toEqual(new Array(10).fill(1));
+            let lockedChanged = 0;
+            for (let i = 0; i < grid.cellCount; i++) if ((state.plan.beatOfCell[i] === 0) !== (parentPlan[i] === 0)) lockedChanged++;
+            expect(lockedChanged).toBe(0);
           }
-          try {
-            const r = moveCells(grid, state, cells, to);
-            state = r.state;
-            for (const m of r.after) expect(m.contiguous).toBe(true);
-          } catch (e) {
-            expect((e as { code?: string }).code).toBe('MOVE_REJECTED');
-            expect((e as Error).message).toMatch(/beat B\d+/);
+          // the parent state is untouched (immutability)
+          expect(Array.from(parent.plan.beatOfCell)).toEqual(Array.from(parentPlan));
+          const full = evaluatePlan(grid, state.plan, workload);
+          const inc = stateMetrics(state);
+          expect(inc.cutEdges).toBe(full.cutEdges);
+          for (let b = 0; b < 10; b++) {
+            expect(inc.perBeat[b]!.workload).toBeCloseTo(full.perBeat[b]!.workload, 8);
+            expect(inc.perBeat[b]!.perimeterKm).toBeCloseTo(full.perBeat[b]!.perimeterKm, 8);
           }
-          const { piecesOfBeat } = labelPieces(topologyOf(grid), state.plan.beatOfCell, 10);
-          expect(Array.from(piecesOfBeat)).toEqual(new Array(10).fill(1));
-          let lockedChanged = 0;
-          for (let i = 0; i < grid.cellCount; i++) if ((state.plan.beatOfCell[i] === 0) !== (parentPlan[i] === 0)) lockedChanged++;
-          expect(lockedChanged).toBe(0);
-        }
-        // the parent state is untouched (immutability)
-        expect(Array.from(parent.plan.beatOfCell)).toEqual(Array.from(parentPlan));
-        const full = evaluatePlan(grid, state.plan, workload);
-        const inc = stateMetrics(state);
-        expect(inc.cutEdges).toBe(full.cutEdges);
-        for (let b = 0; b < 10; b++) {
-          expect(inc.perBeat[b]!.workload).toBeCloseTo(full.perBeat[b]!.workload, 8);
-          expect(inc.perBeat[b]!.perimeterKm).toBeCloseTo(full.perBeat[b]!.perimeterKm, 8);
-        }
-      }),
+        },
+      ),
       { numRuns: 25, seed: 3 },
     );
   });
@@ -63,7 +66,9 @@ describe('moveCells', () => {
     const locked = { ...base, locked: Uint8Array.from(base.locked, (_, b) => (b === 2 ? 1 : 0)) };
     const state = createPlanState(grid, locked, workload);
     const cell = state.plan.beatOfCell.indexOf(2);
-    expect(() => moveCells(grid, state, [cell], 1)).toThrow(expect.objectContaining({ code: 'MOVE_REJECTED', details: expect.objectContaining({ reason: 'locked-beat', beat: 'B003' }) }));
+    expect(() => moveCells(grid, state, [cell], 1)).toThrow(
+      expect.objectContaining({ code: 'MOVE_REJECTED', details: expect.objectContaining({ reason: 'locked-beat', beat: 'B003' }) }),
+    );
   });
 });
 
@@ -95,7 +100,11 @@ describe('outputs', () => {
 
   it('importPlan counts cells outside every polygon as unassigned; comparePlans matches beats by overlap', () => {
     const feature = Int32Array.from(base.beatOfCell, (b, i) => (i % 50 === 0 ? -1 : b));
-    const imported = importPlan(grid, feature, base.beatIds.map((id) => `X${id}`));
+    const imported = importPlan(
+      grid,
+      feature,
+      base.beatIds.map((id) => `X${id}`),
+    );
     const m = evaluatePlan(grid, imported, workload);
     expect(m.unassignedCells).toBe(Math.ceil(grid.cellCount / 50));
     const cmp = comparePlans(grid, imported, base, workload);

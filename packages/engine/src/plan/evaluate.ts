@@ -6,8 +6,17 @@ import { polsbyPopper } from '../geo/measure.js';
 import type { Grid } from '../grid/grid.js';
 import { Partition } from './partition.js';
 import { labelPieces } from './topology.js';
-import type { BalanceOn, BeatMetrics, BeatMethod, BeatPlan, PlanMetrics, PlanScores } from './types.js';
-import { beatsOutsideBand, CH_BALANCE, CH_NEED, CH_SHIFT0, CH_WORKLOAD, DEFAULT_TOLERANCE, scoreChannels, toCellScores } from './weights.js';
+import type { BalanceOn, BeatMethod, BeatMetrics, BeatPlan, PlanMetrics, PlanScores } from './types.js';
+import {
+  beatsOutsideBand,
+  CH_BALANCE,
+  CH_NEED,
+  CH_SHIFT0,
+  CH_WORKLOAD,
+  DEFAULT_TOLERANCE,
+  scoreChannels,
+  toCellScores,
+} from './weights.js';
 
 /** Options of {@link evaluatePlan}. */
 export interface EvaluateOptions {
@@ -24,14 +33,22 @@ export interface EvaluateOptions {
 /** Throws `PLAN_GRID_MISMATCH` when a plan does not belong to a grid. */
 export function checkPlanGrid(grid: Grid, plan: BeatPlan): void {
   if (plan.resolution !== grid.resolution || plan.cellCount !== grid.cellCount || plan.beatOfCell.length !== grid.cellCount) {
-    throw new BeatplanError('PLAN_GRID_MISMATCH', `plan (resolution ${plan.resolution}, ${plan.cellCount} cells) does not fit the grid (resolution ${grid.resolution}, ${grid.cellCount} cells)`, {
-      field: 'plan',
-    });
+    throw new BeatplanError(
+      'PLAN_GRID_MISMATCH',
+      `plan (resolution ${plan.resolution}, ${plan.cellCount} cells) does not fit the grid (resolution ${grid.resolution}, ${grid.cellCount} cells)`,
+      {
+        field: 'plan',
+      },
+    );
   }
   const K = plan.beatIds.length;
   for (let i = 0; i < plan.beatOfCell.length; i++) {
     const b = plan.beatOfCell[i]!;
-    if (b < -1 || b >= K) throw new BeatplanError('BAD_INPUT', `plan assigns cell ${grid.h3[i]} to beat index ${b}, outside 0..${K - 1}`, { field: 'beatOfCell', value: b });
+    if (b < -1 || b >= K)
+      throw new BeatplanError('BAD_INPUT', `plan assigns cell ${grid.h3[i]} to beat index ${b}, outside 0..${K - 1}`, {
+        field: 'beatOfCell',
+        value: b,
+      });
   }
 }
 
@@ -129,8 +146,16 @@ export function evaluatePlan(grid: Grid, plan: BeatPlan, scores: PlanScores, opt
 }
 
 /** Assembles `PlanMetrics` from per-beat metrics (shared by evaluatePlan and the plan state). */
-export function metricsFrom(grid: Grid, plan: BeatPlan, part: Partition, perBeat: BeatMetrics[], balanceOn: BalanceOn, tolerance: number,
-  timings: Partial<PlanMetrics['timingsMs']>, evaluateMs: number): PlanMetrics {
+export function metricsFrom(
+  grid: Grid,
+  _plan: BeatPlan,
+  part: Partition,
+  perBeat: BeatMetrics[],
+  balanceOn: BalanceOn,
+  tolerance: number,
+  timings: Partial<PlanMetrics['timingsMs']>,
+  evaluateMs: number,
+): PlanMetrics {
   const K = perBeat.length;
   const workload = workloadSummary(part.sums[CH_BALANCE]!);
   let nonContiguous = 0;
@@ -182,12 +207,15 @@ export function metricsFrom(grid: Grid, plan: BeatPlan, part: Partition, perBeat
  */
 export function importPlan(grid: Grid, featureOfCell: Int32Array, ids: readonly string[]): BeatPlan {
   if (featureOfCell.length !== grid.cellCount) {
-    throw new BeatplanError('PLAN_GRID_MISMATCH', `featureOfCell has ${featureOfCell.length} values, the grid ${grid.cellCount} cells`, { field: 'featureOfCell' });
+    throw new BeatplanError('PLAN_GRID_MISMATCH', `featureOfCell has ${featureOfCell.length} values, the grid ${grid.cellCount} cells`, {
+      field: 'featureOfCell',
+    });
   }
   const beatIds: string[] = [];
   const beatOfId = new Map<string, number>();
   const beatOfFeature = ids.map((id, f) => {
-    if (typeof id !== 'string' || id === '') throw new BeatplanError('BAD_INPUT', `feature ${f} has no beat id`, { row: f, field: 'id', value: id });
+    if (typeof id !== 'string' || id === '')
+      throw new BeatplanError('BAD_INPUT', `feature ${f} has no beat id`, { row: f, field: 'id', value: id });
     let b = beatOfId.get(id);
     if (b === undefined) {
       b = beatIds.length;
@@ -199,7 +227,11 @@ export function importPlan(grid: Grid, featureOfCell: Int32Array, ids: readonly 
   const beatOfCell = new Int32Array(grid.cellCount);
   for (let i = 0; i < grid.cellCount; i++) {
     const f = featureOfCell[i]!;
-    if (f >= ids.length) throw new BeatplanError('BAD_INPUT', `cell ${grid.h3[i]} maps to feature ${f} but only ${ids.length} ids were given`, { field: 'ids', value: f });
+    if (f >= ids.length)
+      throw new BeatplanError('BAD_INPUT', `cell ${grid.h3[i]} maps to feature ${f} but only ${ids.length} ids were given`, {
+        field: 'ids',
+        value: f,
+      });
     beatOfCell[i] = f < 0 ? -1 : beatOfFeature[f]!;
   }
   return {
@@ -288,7 +320,14 @@ export function comparePlans(grid: Grid, a: BeatPlan, b: BeatPlan, scores: PlanS
     const x = matchOfB[y]!;
     const before = x >= 0 ? ma.perBeat[x]!.workload : 0;
     const after = mb.perBeat[y]!.workload;
-    return { id, matchedId: x >= 0 ? a.beatIds[x]! : null, overlapCells: overlapOfB[y]!, workloadBefore: before, workloadAfter: after, workloadChange: after - before };
+    return {
+      id,
+      matchedId: x >= 0 ? a.beatIds[x]! : null,
+      overlapCells: overlapOfB[y]!,
+      workloadBefore: before,
+      workloadAfter: after,
+      workloadChange: after - before,
+    };
   });
   return {
     changedCells: { count: changed.length, share: assignedEither ? changed.length / assignedEither : 0, cells: Int32Array.from(changed) },
@@ -306,4 +345,3 @@ export function comparePlans(grid: Grid, a: BeatPlan, b: BeatPlan, scores: PlanS
     },
   };
 }
-

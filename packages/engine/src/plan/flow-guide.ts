@@ -39,7 +39,14 @@ const UNITS_PER_TARGET = 1000;
  * @returns transfers with a positive amount, largest first
  * @example beatTransfers(load, target, lockedBeat, neighbouringBeats(ctx), 0.01)
  */
-export function beatTransfers(load: Float64Array, target: Float64Array, lockedBeat: Uint8Array, adjacent: readonly number[], band: number, range?: { readonly lo: Float64Array; readonly hi: Float64Array }): BeatTransfer[] {
+export function beatTransfers(
+  load: Float64Array,
+  target: Float64Array,
+  lockedBeat: Uint8Array,
+  adjacent: readonly number[],
+  band: number,
+  range?: { readonly lo: Float64Array; readonly hi: Float64Array },
+): BeatTransfer[] {
   const K = load.length;
   let tSum = 0;
   let tN = 0;
@@ -195,7 +202,10 @@ export function flowGuidedBalance(ctx: SearchContext, parts: SearchParts, option
     // and shrinks every round down to the aim.
     // Under a budget the stage stays just under the worst beat while the worst beat improves.
     const dev = maxDeviation(load, target, lockedBeat);
-    stage = ctx.changeBudget !== undefined && dev < lastDev * 0.995 ? Math.max(aimBand, 0.8 * dev) : Math.max(aimBand, Math.min(stage * shrink, 0.8 * dev));
+    stage =
+      ctx.changeBudget !== undefined && dev < lastDev * 0.995
+        ? Math.max(aimBand, 0.8 * dev)
+        : Math.max(aimBand, Math.min(stage * shrink, 0.8 * dev));
     lastDev = dev;
     const stageBand = stage;
     const transfers = beatTransfers(load, target, lockedBeat, neighbouringBeats(ctx), stageBand, parts.noWorse);
@@ -375,7 +385,6 @@ export function flowGuidedBalance(ctx: SearchContext, parts: SearchParts, option
   }
 }
 
-
 /**
  * Splits an execution order of transfers into chains: groups of transfers connected through
  * shared beats, each in the given order, groups ordered by their first transfer.
@@ -411,5 +420,8 @@ function sinkFirst(transfers: readonly BeatTransfer[], K: number): number[] {
     level[b] = l;
     return l;
   };
-  return transfers.map((t, k) => [levelOf(t.to, 0), k] as const).sort((x, y) => x[0] - y[0] || x[1] - y[1]).map((x) => x[1]);
+  return transfers
+    .map((t, k) => [levelOf(t.to, 0), k] as const)
+    .sort((x, y) => x[0] - y[0] || x[1] - y[1])
+    .map((x) => x[1]);
 }

@@ -1,6 +1,36 @@
 /**
  * Districting: plan, evaluate, compare, edit and export beats.
  */
+
+export { type ChangeCurve, type ChangeCurvePoint, changeCurve } from './change-curve.js';
+export { comparePlans, type EvaluateOptions, evaluatePlan, importPlan, type PlanComparison } from './evaluate.js';
+export {
+  type BeatOverlap,
+  beatOverlap,
+  freshBeatIds,
+  inheritBeatIds,
+  isMajority,
+  type LineageSource,
+  mapParentOntoGrid,
+  matchBeats,
+  type ParentPlan,
+  type PlanLineage,
+  parentAsInitialPlan,
+  refreshLineage,
+} from './lineage.js';
+export { beatsToGeojson, PLAN_FORMAT, type PlanFromJson, type PlanJson, planFromJson, planToCellsCsv, planToJson } from './output.js';
+export { beatId, planBeats } from './plan-beats.js';
+export {
+  createPlanState,
+  type MoveRejection,
+  type MoveResult,
+  moveCells,
+  type PlanState,
+  type PlanStateOptions,
+  stateMetrics,
+} from './plan-state.js';
+export { type SyntheticCity, type SyntheticCityOptions, syntheticCity } from './synthetic.js';
+export { contiguityFloor } from './tree-start.js';
 export type {
   BalanceOn,
   BeatMethod,
@@ -16,25 +46,4 @@ export type {
   RegionReport,
   UnitBalanceBound,
 } from './types.js';
-export { planBeats, beatId } from './plan-beats.js';
-export { contiguityFloor } from './tree-start.js';
-export { evaluatePlan, importPlan, comparePlans, type EvaluateOptions, type PlanComparison } from './evaluate.js';
-export { createPlanState, moveCells, stateMetrics, type PlanState, type PlanStateOptions, type MoveResult, type MoveRejection } from './plan-state.js';
-export { toCellScores, balanceWeights, beatsOutsideBand, planChange, DEFAULT_TOLERANCE, type PlanChange } from './weights.js';
-export { changeCurve, type ChangeCurve, type ChangeCurvePoint } from './change-curve.js';
-export { planToJson, planFromJson, beatsToGeojson, planToCellsCsv, PLAN_FORMAT, type PlanJson, type PlanFromJson } from './output.js';
-export { syntheticCity, type SyntheticCity, type SyntheticCityOptions } from './synthetic.js';
-export {
-  inheritBeatIds,
-  refreshLineage,
-  mapParentOntoGrid,
-  parentAsInitialPlan,
-  beatOverlap,
-  matchBeats,
-  freshBeatIds,
-  isMajority,
-  type ParentPlan,
-  type PlanLineage,
-  type LineageSource,
-  type BeatOverlap,
-} from './lineage.js';
+export { balanceWeights, beatsOutsideBand, DEFAULT_TOLERANCE, type PlanChange, planChange, toCellScores } from './weights.js';

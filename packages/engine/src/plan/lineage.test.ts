@@ -1,10 +1,10 @@
 import fc from 'fast-check';
-import { afterAll, describe, expect, it } from 'vitest';
 import { cellToParent } from 'h3-js';
+import { afterAll, describe, expect, it } from 'vitest';
 import { BeatplanError } from '../errors.js';
 import { gridFromCells } from '../grid/build-grid.js';
-import { flowNetworkToModel } from '../solver/min-cost-flow.js';
 import { shutdownHighsWorkers, solve } from '../solver/index.js';
+import { flowNetworkToModel } from '../solver/min-cost-flow.js';
 import {
   beatOverlap,
   freshBeatIds,
@@ -12,9 +12,9 @@ import {
   isMajority,
   mapParentOntoGrid,
   matchBeats,
+  type ParentPlan,
   parentAsInitialPlan,
   refreshLineage,
-  type ParentPlan,
 } from './lineage.js';
 import { planFromJson, planToJson } from './output.js';
 import { planBeats } from './plan-beats.js';
@@ -78,7 +78,9 @@ describe('inheritBeatIds', () => {
     const renamed = { ...A, beatIds: A.beatIds.map((_, b) => `X${b}`) };
     const { plan, lineage } = inheritBeatIds(renamed, parentOf(A), workload);
     expect(plan.beatIds).toEqual(A.beatIds);
-    expect(lineage.beats.every((b) => b.inherited && b.from.length === 1 && b.from[0]!.parentShare === 1 && b.from[0]!.workloadShare === 1)).toBe(true);
+    expect(
+      lineage.beats.every((b) => b.inherited && b.from.length === 1 && b.from[0]!.parentShare === 1 && b.from[0]!.workloadShare === 1),
+    ).toBe(true);
     expect(lineage.matching.majorityPairsKept).toBe(8);
     expect(lineage.generation).toBe(1);
   });
@@ -101,7 +103,7 @@ describe('inheritBeatIds', () => {
     expect(lineage.usedIds).toEqual(expect.arrayContaining(['B010', 'B011', ...A.beatIds, ...plan.beatIds]));
   });
 
-  it('keepIds: a plan planned from its parent keeps its own (the parent\'s) ids, so ids and the moved share agree', () => {
+  it("keepIds: a plan planned from its parent keeps its own (the parent's) ids, so ids and the moved share agree", () => {
     // a re-plan that started from A: its beats are A's beats, under A's ids, with cells moved
     const { plan: planned, report } = planBeats(grid, workload, { initial: A, seed: 3, tolerance: 0.01 });
     expect(planned.beatIds).toEqual(A.beatIds);
@@ -120,7 +122,9 @@ describe('inheritBeatIds', () => {
     }
     expect(report.change!.movedWorkloadShare).toBeCloseTo(moved / all, 12);
     // an id the parent does not know gets a fresh one
-    const extra = inheritBeatIds({ ...planned, beatIds: [...planned.beatIds.slice(0, -1), 'NEW'] }, parentOf(A), workload, { keepIds: true });
+    const extra = inheritBeatIds({ ...planned, beatIds: [...planned.beatIds.slice(0, -1), 'NEW'] }, parentOf(A), workload, {
+      keepIds: true,
+    });
     expect(extra.plan.beatIds.at(-1)).not.toBe('NEW');
     expect(A.beatIds).not.toContain(extra.plan.beatIds.at(-1));
   });
@@ -132,7 +136,7 @@ describe('inheritBeatIds', () => {
     expect(back.lineage).toEqual(lineage);
     // move one cell: sources are recomputed, ids and flags kept
     const beatOfCell = plan.beatOfCell.slice();
-    const c = beatOfCell.findIndex((b) => b === 0);
+    const c = beatOfCell.indexOf(0);
     beatOfCell[c] = 1;
     const edited = refreshLineage(lineage, { ...plan, beatOfCell }, workload);
     expect(edited.beats.map((b) => [b.id, b.inherited])).toEqual(lineage.beats.map((b) => [b.id, b.inherited]));
@@ -146,7 +150,9 @@ describe('inheritBeatIds', () => {
 describe('mapParentOntoGrid', () => {
   it('maps by H3 equality on the same grid, else by the parent cell holding the centre', () => {
     const { plan: A } = planBeats(grid, workload, { beats: 6, seed: 3 });
-    expect(Array.from(mapParentOntoGrid(grid, { h3: grid.h3, resolution: grid.resolution, beatOfCell: A.beatOfCell }))).toEqual(Array.from(A.beatOfCell));
+    expect(Array.from(mapParentOntoGrid(grid, { h3: grid.h3, resolution: grid.resolution, beatOfCell: A.beatOfCell }))).toEqual(
+      Array.from(A.beatOfCell),
+    );
     // a parent on the coarser resolution 8: each fine cell takes the beat of its resolution-8 parent
     const coarse = [...new Set(grid.h3.map((h) => cellToParent(h, 8)))].sort();
     const beatOfCoarse = coarse.map((_, k) => k % 4);

@@ -15,7 +15,7 @@
 import { cellToLatLng, latLngToCell } from 'h3-js';
 import { BeatplanError } from '../errors.js';
 import type { Grid } from '../grid/grid.js';
-import { checkFlowOptimality, minCostFlow, type FlowNetwork } from '../solver/min-cost-flow.js';
+import { checkFlowOptimality, type FlowNetwork, minCostFlow } from '../solver/min-cost-flow.js';
 import type { BeatPlan } from './types.js';
 
 /** The predecessor of a plan, mapped onto the new plan's grid. */
@@ -105,7 +105,9 @@ export function beatOverlap(
 ): BeatOverlap {
   const n = oldBeatOfCell.length;
   if (newBeatOfCell.length !== n || weight.length !== n) {
-    throw new BeatplanError('BAD_INPUT', `beatOverlap: ${n} old cells, ${newBeatOfCell.length} new cells, ${weight.length} weights`, { field: 'beatOfCell' });
+    throw new BeatplanError('BAD_INPUT', `beatOverlap: ${n} old cells, ${newBeatOfCell.length} new cells, ${weight.length} weights`, {
+      field: 'beatOfCell',
+    });
   }
   const oldWeight = new Float64Array(oldCount);
   const oldCells = new Int32Array(oldCount);
@@ -115,7 +117,8 @@ export function beatOverlap(
   for (let c = 0; c < n; c++) {
     const o = oldBeatOfCell[c]!;
     const b = newBeatOfCell[c]!;
-    if (o >= oldCount || b >= newCount) throw new BeatplanError('BAD_INPUT', 'beatOverlap: beat index out of range', { row: c, value: o >= oldCount ? o : b });
+    if (o >= oldCount || b >= newCount)
+      throw new BeatplanError('BAD_INPUT', 'beatOverlap: beat index out of range', { row: c, value: o >= oldCount ? o : b });
     const w = weight[c]!;
     if (b >= 0) newWeight[b]! += w;
     if (o < 0) continue;
@@ -151,7 +154,11 @@ export function isMajority(o: BeatOverlap, pair: BeatOverlap['pairs'][number]): 
  * @returns new beat index → matched old beat index (−1 = unmatched), and the flow network solved
  * @throws BeatplanError `INTERNAL` if the flow fails its certificate
  */
-export function matchBeats(o: BeatOverlap, oldCount: number, newCount: number): { oldOfNew: Int32Array; network: FlowNetwork; cost: number } {
+export function matchBeats(
+  o: BeatOverlap,
+  oldCount: number,
+  newCount: number,
+): { oldOfNew: Int32Array; network: FlowNetwork; cost: number } {
   let total = 0;
   for (let b = 0; b < oldCount; b++) total += o.oldWeight[b]!;
   const M = total + 1;
@@ -161,12 +168,14 @@ export function matchBeats(o: BeatOverlap, oldCount: number, newCount: number): 
   const capacity: number[] = [];
   const cost: number[] = [];
   for (const p of o.pairs) {
-    from.push(p.old); to.push(oldCount + p.new); capacity.push(1);
+    from.push(p.old);
+    to.push(oldCount + p.new);
+    capacity.push(1);
     cost.push(-(p.weight + (isMajority(o, p) ? M : 0)));
   }
   const pairArcs = from.length;
-  for (let b = 0; b < newCount; b++) (from.push(oldCount + b), to.push(T), capacity.push(1), cost.push(0));
-  for (let b = 0; b < oldCount; b++) (from.push(b), to.push(T), capacity.push(1), cost.push(0));
+  for (let b = 0; b < newCount; b++) from.push(oldCount + b), to.push(T), capacity.push(1), cost.push(0);
+  for (let b = 0; b < oldCount; b++) from.push(b), to.push(T), capacity.push(1), cost.push(0);
   const supply = new Array<number>(T + 1).fill(0);
   for (let b = 0; b < oldCount; b++) supply[b] = 1;
   supply[T] = -oldCount;
@@ -199,7 +208,7 @@ export function freshBeatIds(count: number, used: Iterable<string>): string[] {
   }
   let prefix = 'B';
   let best = { n: 0, max: 0, width: 3 };
-  for (const [p, e] of [...byPrefix].sort((a, b) => (a[0] < b[0] ? -1 : 1))) if (e.n > best.n) (prefix = p, best = e);
+  for (const [p, e] of [...byPrefix].sort((a, b) => (a[0] < b[0] ? -1 : 1))) if (e.n > best.n) (prefix = p), (best = e);
   const out: string[] = [];
   for (let k = best.max + 1; out.length < count; k++) {
     const id = `${prefix}${String(k).padStart(best.width, '0')}`;
@@ -231,7 +240,10 @@ export function inheritBeatIds(
   options: { readonly keepIds?: boolean } = {},
 ): { plan: BeatPlan; lineage: PlanLineage } {
   if (parent.beatOfCell.length !== plan.cellCount) {
-    throw new BeatplanError('BAD_INPUT', `lineage: the parent covers ${parent.beatOfCell.length} cells, the plan ${plan.cellCount}`, { field: 'parent', value: parent.name });
+    throw new BeatplanError('BAD_INPUT', `lineage: the parent covers ${parent.beatOfCell.length} cells, the plan ${plan.cellCount}`, {
+      field: 'parent',
+      value: parent.name,
+    });
   }
   const Ko = parent.beatIds.length;
   const Kn = plan.beatIds.length;
@@ -242,11 +254,15 @@ export function inheritBeatIds(
     oldOfNew = Int32Array.from(plan.beatIds, (id) => parentIndex.get(id) ?? -1);
   } else oldOfNew = matchBeats(o, Ko, Kn).oldOfNew;
   const used = new Set([...(parent.ancestorIds ?? []), ...parent.beatIds]);
-  const fresh = freshBeatIds(oldOfNew.reduce((a, x) => a + (x < 0 ? 1 : 0), 0), used);
+  const fresh = freshBeatIds(
+    oldOfNew.reduce((a, x) => a + (x < 0 ? 1 : 0), 0),
+    used,
+  );
   let f = 0;
   const ids = Array.from(oldOfNew, (x) => (x >= 0 ? parent.beatIds[x]! : fresh[f++]!));
   // Parent ids may repeat (a layer with two features of one beat is one beat there): ids stay unique.
-  if (new Set(ids).size !== ids.length) throw new BeatplanError('BAD_INPUT', 'lineage: the parent has duplicate beat ids', { field: 'parent.beats', value: parent.name });
+  if (new Set(ids).size !== ids.length)
+    throw new BeatplanError('BAD_INPUT', 'lineage: the parent has duplicate beat ids', { field: 'parent.beats', value: parent.name });
   for (const id of ids) used.add(id);
   const lineage = describeLineage(
     { kind: parent.kind, name: parent.name, sha256: parent.sha256, beats: [...parent.beatIds] },
@@ -293,7 +309,8 @@ function describeLineage(
       parentShare: ow > 0 ? p.weight / ow : p.cells / o.oldCells[p.old]!,
     });
   }
-  for (const list of from) list.sort((a, b) => b.workloadShare - a.workloadShare || b.parentShare - a.parentShare || (a.id < b.id ? -1 : 1));
+  for (const list of from)
+    list.sort((a, b) => b.workloadShare - a.workloadShare || b.parentShare - a.parentShare || (a.id < b.id ? -1 : 1));
   return {
     parent,
     generation,
@@ -320,7 +337,9 @@ function describeLineage(
  */
 export function refreshLineage(lineage: PlanLineage, plan: BeatPlan, workloadHours: ArrayLike<number>): PlanLineage {
   if (lineage.parentBeatOfCell.length !== plan.cellCount) {
-    throw new BeatplanError('BAD_INPUT', `lineage covers ${lineage.parentBeatOfCell.length} cells, the plan ${plan.cellCount}`, { field: 'lineage.parentBeatOfCell' });
+    throw new BeatplanError('BAD_INPUT', `lineage covers ${lineage.parentBeatOfCell.length} cells, the plan ${plan.cellCount}`, {
+      field: 'lineage.parentBeatOfCell',
+    });
   }
   const o = beatOverlap(lineage.parentBeatOfCell, lineage.parent.beats.length, plan.beatOfCell, plan.beatIds.length, workloadHours);
   const was = new Map(lineage.beats.map((b) => [b.id, b.inherited]));
@@ -342,7 +361,10 @@ export function refreshLineage(lineage: PlanLineage, plan: BeatPlan, workloadHou
  * @returns parent beat index per grid cell
  * @example const beatOfCell = mapParentOntoGrid(grid, { h3: parentJson.cells.h3, resolution: 10, beatOfCell: parentJson.cells.beat });
  */
-export function mapParentOntoGrid(grid: Grid, parent: { h3: readonly string[]; resolution: number; beatOfCell: ArrayLike<number> }): Int32Array {
+export function mapParentOntoGrid(
+  grid: Grid,
+  parent: { h3: readonly string[]; resolution: number; beatOfCell: ArrayLike<number> },
+): Int32Array {
   const beatOfH3 = new Map<string, number>();
   parent.h3.forEach((h, k) => beatOfH3.set(h, parent.beatOfCell[k]!));
   const out = new Int32Array(grid.cellCount).fill(-1);
@@ -369,7 +391,7 @@ export function parentAsInitialPlan(grid: Grid, parent: ParentPlan): BeatPlan {
   const remap = new Int32Array(parent.beatIds.length).fill(-1);
   const ids: string[] = [];
   parent.beatIds.forEach((id, b) => {
-    if (count[b]! > 0) (remap[b] = ids.length, ids.push(id));
+    if (count[b]! > 0) (remap[b] = ids.length), ids.push(id);
   });
   return {
     resolution: grid.resolution,

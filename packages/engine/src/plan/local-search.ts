@@ -14,10 +14,19 @@
  * All deltas come from the partition's incremental aggregates.
  */
 import { throwIfAborted } from '../errors.js';
-import { shuffleInPlace, type Rng } from '../random.js';
+import { type Rng, shuffleInPlace } from '../random.js';
 import type { Partition } from './partition.js';
-import { AnnealingAcceptance, EPS_PRIMARY, greedyAcceptance, type Acceptance } from './search/acceptance.js';
-import { ChangeBudgetConstraint, ContiguityConstraint, LockConstraint, NoWorseConstraint, RegionConstraint, ShapeFloorConstraint, TendrilConstraint, type MoveConstraint } from './search/constraints.js';
+import { type Acceptance, AnnealingAcceptance, EPS_PRIMARY, greedyAcceptance } from './search/acceptance.js';
+import {
+  ChangeBudgetConstraint,
+  ContiguityConstraint,
+  LockConstraint,
+  type MoveConstraint,
+  NoWorseConstraint,
+  RegionConstraint,
+  ShapeFloorConstraint,
+  TendrilConstraint,
+} from './search/constraints.js';
 import { BalanceTerm, ChangeLedger, ChangeTerm, CompactnessTerm, CutEdgeTerm, type ObjectiveTerm } from './search/terms.js';
 
 export { balancePenalty } from './search/terms.js';
@@ -115,7 +124,8 @@ export function searchParts(ctx: SearchContext): SearchParts {
   const { part } = ctx;
   const ledger = ctx.initialBeat ? new ChangeLedger(ctx.initialBeat, part.channels[0]!, part.beatOfCell) : undefined;
   const secondary: ObjectiveTerm[] = [new CompactnessTerm(part), new CutEdgeTerm(part, ctx.cutWeight)];
-  if (ledger && (ctx.changePenalty > 0 || ctx.changePerCell > 0)) secondary.push(new ChangeTerm(ledger, ctx.changePenalty, ctx.changePerCell, meanTarget(ctx.target)));
+  if (ledger && (ctx.changePenalty > 0 || ctx.changePerCell > 0))
+    secondary.push(new ChangeTerm(ledger, ctx.changePenalty, ctx.changePerCell, meanTarget(ctx.target)));
   const constraints: MoveConstraint[] = [new LockConstraint(ctx.lockedBeat, ctx.pinned), new RegionConstraint(ctx.regionOfBeat)];
   const noWorse = ledger && ctx.changeBudget !== undefined ? new NoWorseConstraint(part, ctx.target, ctx.band) : undefined;
   if (ledger && ctx.changeBudget !== undefined) constraints.push(new ChangeBudgetConstraint(ledger, ctx.changeBudget));

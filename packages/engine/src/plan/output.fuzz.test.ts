@@ -8,7 +8,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { BeatplanError } from '../errors.js';
 import { buildGrid } from '../grid/build-grid.js';
 import { readBoundary } from '../io/read-geojson-layers.js';
-import { planFromJson, PLAN_FORMAT } from './output.js';
+import { PLAN_FORMAT, planFromJson } from './output.js';
 
 let cases = 0;
 afterAll(() => console.log(`fuzz (planFromJson, buildGrid): ${cases.toLocaleString('en')} cases, 0 crashes`));
@@ -39,12 +39,20 @@ const PLAN = {
   resolution: 9,
   shifts: [{ id: '0-8', startHour: 0, endHour: 8 }],
   districts: null,
-  beats: [{ id: 'B001', locked: false, district: null, method: 'grown' }, { id: 'B002', locked: true, district: null, method: null }],
-  cells: { h3: ['892664c1a2bffff', '892664c1a2fffff', '892664c1a23ffff'], beat: [0, 1, -1], workloadHours: [[1, 2, 3]], needHours: [0, 1, 2] },
+  beats: [
+    { id: 'B001', locked: false, district: null, method: 'grown' },
+    { id: 'B002', locked: true, district: null, method: null },
+  ],
+  cells: {
+    h3: ['892664c1a2bffff', '892664c1a2fffff', '892664c1a23ffff'],
+    beat: [0, 1, -1],
+    workloadHours: [[1, 2, 3]],
+    needHours: [0, 1, 2],
+  },
   grid: { bridges: [['892664c1a2bffff', '892664c1a2fffff']], barrierCuts: [] },
   extra: {},
 };
-const deep = (levels: number): unknown => JSON.parse('['.repeat(levels) + '1' + ']'.repeat(levels));
+const deep = (levels: number): unknown => JSON.parse(`${'['.repeat(levels)}1${']'.repeat(levels)}`);
 
 describe('planFromJson: malformed files are PARSE_ERROR, not TypeError/RangeError (found by fuzzing, fixed)', () => {
   it('reads the valid seed', () => {
@@ -53,13 +61,19 @@ describe('planFromJson: malformed files are PARSE_ERROR, not TypeError/RangeErro
     expect(out.topology.bridges).toEqual([['892664c1a2bffff', '892664c1a2fffff']]);
   });
   it.each([
-    ['grid.bridges with null / non-pairs (was TypeError: object null is not iterable)', { ...PLAN, grid: { bridges: [null, 5], barrierCuts: [] } }],
+    [
+      'grid.bridges with null / non-pairs (was TypeError: object null is not iterable)',
+      { ...PLAN, grid: { bridges: [null, 5], barrierCuts: [] } },
+    ],
     ['grid.barrierCuts with non-string pairs', { ...PLAN, grid: { bridges: [], barrierCuts: [[1, 2]] } }],
     ['a null beat (was TypeError reading "id")', { ...PLAN, beats: [null, PLAN.beats[1]] }],
     ['a beat without a string id', { ...PLAN, beats: [{ id: 7 }, { id: 'B002' }] }],
     ['a null shift (was TypeError reading "id")', { ...PLAN, shifts: [null] }],
     ['non-string h3 cells', { ...PLAN, cells: { ...PLAN.cells, h3: [1, 2, 3] } }],
-    ['a cell beat nested 10,000 arrays deep (was RangeError: call stack exceeded)', { ...PLAN, cells: { ...PLAN.cells, beat: [deep(10_000), 1, -1] } }],
+    [
+      'a cell beat nested 10,000 arrays deep (was RangeError: call stack exceeded)',
+      { ...PLAN, cells: { ...PLAN.cells, beat: [deep(10_000), 1, -1] } },
+    ],
   ])('%s', (_name, json) => {
     expect(codeOf(() => planFromJson(json))).toBe('PARSE_ERROR');
   });
@@ -100,7 +114,7 @@ describe('geometry validation: hostile geometry (found by fuzzing, fixed)', () =
     await fc.assert(
       fc.asyncProperty(fc.boolean(), fc.integer({ min: 1, max: 1_000_000 }), async (simple, seed) => {
         let s = seed;
-        const rnd = () => ((s = (s * 1103515245 + 12345) % 2147483648) / 2147483648);
+        const rnd = () => (s = (s * 1103515245 + 12345) % 2147483648) / 2147483648;
         const n = 2100;
         const ring: number[][] = [];
         for (let i = 0; i < n; i++) {
@@ -119,7 +133,18 @@ describe('geometry validation: hostile geometry (found by fuzzing, fixed)', () =
   }, 60_000);
 });
 
-const square = (w: number, s: number, e: number, n: number) => ({ type: 'Polygon' as const, coordinates: [[[w, s], [e, s], [e, n], [w, n], [w, s]]] });
+const square = (w: number, s: number, e: number, n: number) => ({
+  type: 'Polygon' as const,
+  coordinates: [
+    [
+      [w, s],
+      [e, s],
+      [e, n],
+      [w, n],
+      [w, s],
+    ],
+  ],
+});
 
 describe('buildGrid: tiny, huge, antimeridian, polar and random cities', () => {
   it('a one-cell city gives a one-cell grid (or EMPTY_GRID when no centre is inside)', () => {
@@ -153,7 +178,24 @@ describe('buildGrid: tiny, huge, antimeridian, polar and random cities', () => {
     ['crossing the antimeridian (Fiji)', square(179.9, -17, -179.9, -16.9)],
     ['touching +180', square(179.9, -17, 180, -16.9)],
     ['touching −180', square(-180, -17, -179.9, -16.9)],
-    ['around the north pole', { type: 'Polygon' as const, coordinates: [[[-180, 89.9], [-90, 89.9], [0, 89.9], [90, 89.9], [180, 89.9], [180, 90], [-180, 90], [-180, 89.9]]] }],
+    [
+      'around the north pole',
+      {
+        type: 'Polygon' as const,
+        coordinates: [
+          [
+            [-180, 89.9],
+            [-90, 89.9],
+            [0, 89.9],
+            [90, 89.9],
+            [180, 89.9],
+            [180, 90],
+            [-180, 90],
+            [-180, 89.9],
+          ],
+        ],
+      },
+    ],
     ['touching the south pole', square(-180, -90, 180, -89.9)],
   ])('%s: a grid or a coded error, never a crash or hang', (_n, boundary) => {
     for (const resolution of [5, 7, 9]) {
@@ -166,7 +208,12 @@ describe('buildGrid: tiny, huge, antimeridian, polar and random cities', () => {
 
   it('a zero-area sliver from the equator to the pole is GRID_TOO_LARGE at once (was 22 s in h3, then an out-of-memory error)', () => {
     // found by the property below: the area pre-check passes (area ≈ 0), h3 walks a 10,000 km outline
-    const ring = [[-4.8e-248, 5.9e-189], [-2.7e-121, 89.99999999999983], [-6.2e-189, -1.1e-212], [-4.8e-248, 5.9e-189]];
+    const ring = [
+      [-4.8e-248, 5.9e-189],
+      [-2.7e-121, 89.99999999999983],
+      [-6.2e-189, -1.1e-212],
+      [-4.8e-248, 5.9e-189],
+    ];
     const t0 = performance.now();
     expect(codeOf(() => buildGrid({ type: 'Polygon', coordinates: [ring] }, { resolution: 8, maxCells: 20_000 }))).toBe('GRID_TOO_LARGE');
     expect(performance.now() - t0).toBeLessThan(1_000);
@@ -178,7 +225,19 @@ describe('buildGrid: tiny, huge, antimeridian, polar and random cities', () => {
       fc.property(
         fc.oneof(
           fc.array(pt, { minLength: 3, maxLength: 8 }).map((p) => [...p, p[0]!]),
-          fc.tuple(fc.double({ min: -179, max: 179, noNaN: true }), fc.double({ min: -85, max: 85, noNaN: true }), fc.double({ min: 1e-6, max: 1, noNaN: true })).map(([x, y, r]) => [[x, y], [x + r, y], [x + r, y + r], [x, y + r], [x, y]]),
+          fc
+            .tuple(
+              fc.double({ min: -179, max: 179, noNaN: true }),
+              fc.double({ min: -85, max: 85, noNaN: true }),
+              fc.double({ min: 1e-6, max: 1, noNaN: true }),
+            )
+            .map(([x, y, r]) => [
+              [x, y],
+              [x + r, y],
+              [x + r, y + r],
+              [x, y + r],
+              [x, y],
+            ]),
         ),
         fc.integer({ min: 0, max: 15 }),
         (ring, resolution) => {

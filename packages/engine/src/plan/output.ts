@@ -5,14 +5,14 @@
 import type { Feature, FeatureCollection, MultiPolygon, Polygon } from 'geojson';
 import { cellsToMultiPolygon } from 'h3-js';
 import { BeatplanError } from '../errors.js';
+import { type GridTopology, gridTopology } from '../grid/build-grid.js';
 import type { Grid } from '../grid/grid.js';
-import { gridTopology, type GridTopology } from '../grid/build-grid.js';
-import { cellsToCsv, type CellsCsvOptions } from '../score/cells-csv.js';
+import { type CellsCsvOptions, cellsToCsv } from '../score/cells-csv.js';
 import type { CellScores, ShiftWindow } from '../score/types.js';
+import type { CellUnits } from '../units/assign.js';
 import { checkPlanGrid } from './evaluate.js';
 import type { PlanLineage } from './lineage.js';
 import type { BeatMethod, BeatMetrics, BeatPlan, PlanMetrics, PlanScores } from './types.js';
-import type { CellUnits } from '../units/assign.js';
 import { toCellScores } from './weights.js';
 
 /** The `format` tag of plan.json files this version writes and reads. */
@@ -28,7 +28,12 @@ export interface PlanJson {
   readonly resolution: number;
   readonly shifts: readonly ShiftWindow[];
   readonly districts: readonly string[] | null;
-  readonly beats: ReadonlyArray<{ readonly id: string; readonly locked: boolean; readonly district: number | null; readonly method: BeatMethod | null }>;
+  readonly beats: ReadonlyArray<{
+    readonly id: string;
+    readonly locked: boolean;
+    readonly district: number | null;
+    readonly method: BeatMethod | null;
+  }>;
   readonly cells: {
     readonly h3: readonly string[];
     readonly beat: readonly number[];
@@ -70,10 +75,18 @@ export interface PlanJson {
  * @throws BeatplanError `PLAN_GRID_MISMATCH`
  * @example writeFileSync('plan.json', JSON.stringify(planToJson(grid, plan, scores, { seed: 1 })));
  */
-export function planToJson(grid: Grid, plan: BeatPlan, scores: PlanScores, extra: Record<string, unknown> = {}, lineage?: PlanLineage): PlanJson {
+export function planToJson(
+  grid: Grid,
+  plan: BeatPlan,
+  scores: PlanScores,
+  extra: Record<string, unknown> = {},
+  lineage?: PlanLineage,
+): PlanJson {
   checkPlanGrid(grid, plan);
   if (lineage && lineage.parentBeatOfCell.length !== grid.cellCount) {
-    throw new BeatplanError('PLAN_GRID_MISMATCH', `lineage covers ${lineage.parentBeatOfCell.length} cells, the grid ${grid.cellCount}`, { field: 'lineage.parentBeatOfCell' });
+    throw new BeatplanError('PLAN_GRID_MISMATCH', `lineage covers ${lineage.parentBeatOfCell.length} cells, the grid ${grid.cellCount}`, {
+      field: 'lineage.parentBeatOfCell',
+    });
   }
   const cs = toCellScores(grid, scores);
   return {
@@ -126,14 +139,21 @@ export interface PlanFromJson {
 export function planFromJson(json: unknown, grid?: Grid): PlanFromJson {
   const j = json as PlanJson;
   if (!j || typeof j !== 'object') throw new BeatplanError('PARSE_ERROR', 'plan.json is not an object');
-  if (j.format !== PLAN_FORMAT) throw new BeatplanError('UNSUPPORTED_FORMAT', `plan.json format must be "${PLAN_FORMAT}"`, { field: 'format', value: j.format });
+  if (j.format !== PLAN_FORMAT)
+    throw new BeatplanError('UNSUPPORTED_FORMAT', `plan.json format must be "${PLAN_FORMAT}"`, { field: 'format', value: j.format });
   const bad = (field: string) => new BeatplanError('PARSE_ERROR', `plan.json: missing or malformed "${field}"`, { field });
   if (!Number.isInteger(j.resolution)) throw bad('resolution');
   if (!Array.isArray(j.shifts) || !Array.isArray(j.beats)) throw bad(!Array.isArray(j.shifts) ? 'shifts' : 'beats');
   const c = j.cells;
-  if (!c || !Array.isArray(c.h3) || !Array.isArray(c.beat) || !Array.isArray(c.workloadHours) || !Array.isArray(c.needHours)) throw bad('cells');
+  if (!c || !Array.isArray(c.h3) || !Array.isArray(c.beat) || !Array.isArray(c.workloadHours) || !Array.isArray(c.needHours))
+    throw bad('cells');
   const m = c.h3.length;
-  if (c.beat.length !== m || c.needHours.length !== m || c.workloadHours.length !== j.shifts.length || c.workloadHours.some((a) => !Array.isArray(a) || a.length !== m)) {
+  if (
+    c.beat.length !== m ||
+    c.needHours.length !== m ||
+    c.workloadHours.length !== j.shifts.length ||
+    c.workloadHours.some((a) => !Array.isArray(a) || a.length !== m)
+  ) {
     throw bad('cells (column lengths)');
   }
   if (j.beats.some((b) => b === null || typeof b !== 'object' || typeof b.id !== 'string')) throw bad('beats');
@@ -145,12 +165,20 @@ export function planFromJson(json: unknown, grid?: Grid): PlanFromJson {
   let h3: readonly string[];
   if (grid) {
     if (grid.resolution !== j.resolution || grid.cellCount !== m) {
-      throw new BeatplanError('PLAN_GRID_MISMATCH', `plan.json (resolution ${j.resolution}, ${m} cells) does not fit the grid (resolution ${grid.resolution}, ${grid.cellCount} cells)`, { field: 'cells' });
+      throw new BeatplanError(
+        'PLAN_GRID_MISMATCH',
+        `plan.json (resolution ${j.resolution}, ${m} cells) does not fit the grid (resolution ${grid.resolution}, ${grid.cellCount} cells)`,
+        { field: 'cells' },
+      );
     }
     pos = new Int32Array(m);
     for (let k = 0; k < m; k++) {
       const i = grid.indexOf(c.h3[k]!);
-      if (i < 0) throw new BeatplanError('PLAN_GRID_MISMATCH', `plan.json cell ${c.h3[k]} is not in the grid`, { field: 'cells.h3', value: c.h3[k] });
+      if (i < 0)
+        throw new BeatplanError('PLAN_GRID_MISMATCH', `plan.json cell ${c.h3[k]} is not in the grid`, {
+          field: 'cells.h3',
+          value: c.h3[k],
+        });
       pos[k] = i;
     }
     n = grid.cellCount;
@@ -165,7 +193,11 @@ export function planFromJson(json: unknown, grid?: Grid): PlanFromJson {
   const needHours = new Float64Array(n);
   for (let k = 0; k < m; k++) {
     const b = c.beat[k]!;
-    if (!Number.isInteger(b) || b < -1 || b >= K) throw new BeatplanError('PARSE_ERROR', `plan.json: cell ${k} has beat ${typeof b === 'number' ? b : typeof b}`, { field: 'cells.beat', value: b });
+    if (!Number.isInteger(b) || b < -1 || b >= K)
+      throw new BeatplanError('PARSE_ERROR', `plan.json: cell ${k} has beat ${typeof b === 'number' ? b : typeof b}`, {
+        field: 'cells.beat',
+        value: b,
+      });
     beatOfCell[pos[k]!] = b;
     needHours[pos[k]!] = c.needHours[k]!;
     for (let s = 0; s < shiftWorkloadHours.length; s++) shiftWorkloadHours[s]![pos[k]!] = c.workloadHours[s]![k]!;
@@ -216,13 +248,16 @@ export function planFromJson(json: unknown, grid?: Grid): PlanFromJson {
 function unitsFromJson(j: PlanJson, m: number, pos: Int32Array, n: number): { units?: CellUnits } {
   if (j.units === undefined && j.cells.unit === undefined) return {};
   const ids = j.units?.ids;
-  if (!Array.isArray(ids) || ids.some((id) => typeof id !== 'string')) throw new BeatplanError('PARSE_ERROR', 'plan.json: malformed "units.ids"', { field: 'units.ids' });
+  if (!Array.isArray(ids) || ids.some((id) => typeof id !== 'string'))
+    throw new BeatplanError('PARSE_ERROR', 'plan.json: malformed "units.ids"', { field: 'units.ids' });
   const col = j.cells.unit;
-  if (!Array.isArray(col) || col.length !== m) throw new BeatplanError('PARSE_ERROR', 'plan.json: malformed "cells.unit"', { field: 'cells.unit' });
+  if (!Array.isArray(col) || col.length !== m)
+    throw new BeatplanError('PARSE_ERROR', 'plan.json: malformed "cells.unit"', { field: 'cells.unit' });
   const unitOfCell = new Int32Array(n).fill(-1);
   for (let k = 0; k < m; k++) {
     const u = col[k];
-    if (!Number.isInteger(u) || u! < 0 || u! >= ids.length) throw new BeatplanError('PARSE_ERROR', `plan.json: cell ${k} has unit ${String(u)}`, { field: 'cells.unit', value: u });
+    if (!Number.isInteger(u) || u! < 0 || u! >= ids.length)
+      throw new BeatplanError('PARSE_ERROR', `plan.json: cell ${k} has unit ${String(u)}`, { field: 'cells.unit', value: u });
     unitOfCell[pos[k]!] = u!;
   }
   return { units: { unitOfCell, unitIds: [...ids] } };
@@ -231,7 +266,8 @@ function unitsFromJson(j: PlanJson, m: number, pos: Int32Array, n: number): { un
 /** Validates `plan.json`'s optional `lineage` and puts `parentBeatOfCell` in grid order. */
 function lineageFromJson(raw: unknown, m: number, pos: Int32Array, n: number, beats: number): PlanLineage | null {
   if (raw === undefined || raw === null) return null;
-  const bad = (field: string, value?: unknown) => new BeatplanError('PARSE_ERROR', `plan.json: malformed "lineage.${field}"`, { field: `lineage.${field}`, value });
+  const bad = (field: string, value?: unknown) =>
+    new BeatplanError('PARSE_ERROR', `plan.json: malformed "lineage.${field}"`, { field: `lineage.${field}`, value });
   const l = raw as PlanLineage;
   if (typeof l !== 'object') throw bad('');
   const p = l.parent;
@@ -266,7 +302,8 @@ function optionalColumn<T extends Float64Array | Uint32Array>(
   if (!Array.isArray(col) || col.length !== m) throw new BeatplanError('PARSE_ERROR', `plan.json: malformed "${field}"`, { field });
   for (let k = 0; k < m; k++) {
     const v = col[k];
-    if (typeof v !== 'number' || !(v >= 0)) throw new BeatplanError('PARSE_ERROR', `plan.json: "${field}" must hold numbers >= 0`, { field, value: v });
+    if (typeof v !== 'number' || !(v >= 0))
+      throw new BeatplanError('PARSE_ERROR', `plan.json: "${field}" must hold numbers >= 0`, { field, value: v });
     out[pos[k]!] = v;
   }
   return out;
@@ -292,7 +329,8 @@ export function beatsToGeojson(grid: Grid, plan: BeatPlan, metrics: PlanMetrics)
   for (let b = 0; b < K; b++) {
     if (cellsOf[b]!.length === 0) continue;
     const polys = cellsToMultiPolygon(cellsOf[b]!, true);
-    const geometry: Polygon | MultiPolygon = polys.length === 1 ? { type: 'Polygon', coordinates: polys[0]! } : { type: 'MultiPolygon', coordinates: polys };
+    const geometry: Polygon | MultiPolygon =
+      polys.length === 1 ? { type: 'Polygon', coordinates: polys[0]! } : { type: 'MultiPolygon', coordinates: polys };
     features.push({ type: 'Feature', id: plan.beatIds[b]!, properties: { ...metrics.perBeat[b]! }, geometry });
   }
   return { type: 'FeatureCollection', features };

@@ -6,7 +6,7 @@
  * the clone; `evaluatePlan` builds one from scratch.
  */
 import type { Grid } from '../grid/grid.js';
-import { topologyOf, type Topology } from './topology.js';
+import { type Topology, topologyOf } from './topology.js';
 
 /** Mutable partition with incremental aggregates. Internal to `plan/`. */
 export class Partition {
@@ -29,8 +29,18 @@ export class Partition {
   /** Moves applied so far (a version stamp: caches keyed on it are stale after a move). */
   moves = 0;
 
-  private constructor(grid: Grid, topo: Topology, beatCount: number, beatOfCell: Int32Array, channels: readonly Float64Array[],
-    cells: Int32Array, areaKm2: Float64Array, perimeterKm: Float64Array, sums: Float64Array[], cutEdges: number) {
+  private constructor(
+    grid: Grid,
+    topo: Topology,
+    beatCount: number,
+    beatOfCell: Int32Array,
+    channels: readonly Float64Array[],
+    cells: Int32Array,
+    areaKm2: Float64Array,
+    perimeterKm: Float64Array,
+    sums: Float64Array[],
+    cutEdges: number,
+  ) {
     this.grid = grid;
     this.topo = topo;
     this.beatCount = beatCount;
@@ -79,9 +89,18 @@ export class Partition {
 
   /** A deep copy of the assignment and aggregates (channels are shared). */
   clone(): Partition {
-    return new Partition(this.grid, this.topo, this.beatCount, Int32Array.from(this.beatOfCell), this.channels,
-      Int32Array.from(this.cells), Float64Array.from(this.areaKm2), Float64Array.from(this.perimeterKm),
-      this.sums.map((s) => Float64Array.from(s)), this.cutEdges);
+    return new Partition(
+      this.grid,
+      this.topo,
+      this.beatCount,
+      Int32Array.from(this.beatOfCell),
+      this.channels,
+      Int32Array.from(this.cells),
+      Float64Array.from(this.areaKm2),
+      Float64Array.from(this.perimeterKm),
+      this.sums.map((s) => Float64Array.from(s)),
+      this.cutEdges,
+    );
   }
 
   /**

@@ -136,7 +136,10 @@ describe('planBeats — properties on random cities', () => {
   it('handles an island on purpose: attached and reported, or its own beat', () => {
     const main = city(5, 900);
     const islandPoly = syntheticCity({ seed: 9, cells: 12, resolution: 9, center: [-87.2, 41.85] }).boundary;
-    const grid = buildGrid({ type: 'FeatureCollection', features: [main.boundary, islandPoly].map((g) => ({ type: 'Feature', properties: {}, geometry: g })) }, { resolution: 9 });
+    const grid = buildGrid(
+      { type: 'FeatureCollection', features: [main.boundary, islandPoly].map((g) => ({ type: 'Feature', properties: {}, geometry: g })) },
+      { resolution: 9 },
+    );
     expect(grid.componentCount).toBe(2);
     const w = new Float64Array(grid.cellCount).fill(1);
     const attached = planBeats(grid, w, { beats: 8, seed: 1 });

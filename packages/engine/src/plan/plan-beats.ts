@@ -11,21 +11,21 @@ import { BeatplanError, throwIfAborted } from '../errors.js';
 import { approxDistanceKm } from '../geo/measure.js';
 import type { Grid } from '../grid/grid.js';
 import { createRng } from '../random.js';
+import { type CellUnits, checkUnits } from '../units/assign.js';
+import { isUnitGrid, majorityPerUnit, unitBalanceBound, unitGrid, unitSums, unitsToCells } from '../units/quotient.js';
 import { balancedStart } from './balanced-start.js';
 import { checkPlanGrid } from './evaluate.js';
 import { flowGuidedBalance } from './flow-guide.js';
-import { recombineOutliers, recombineToBand } from './recombine.js';
-import { localSearch, searchParts, type SearchContext, type SearchStats } from './local-search.js';
+import { localSearch, type SearchContext, type SearchStats, searchParts } from './local-search.js';
 import { Partition } from './partition.js';
-import { labelPieces, topologyOf } from './topology.js';
+import { recombineOutliers, recombineToBand } from './recombine.js';
 import { apportion, buildRegions } from './regions.js';
 import { repairPlan } from './repair.js';
 import { relabelledStart } from './restart.js';
+import { labelPieces, topologyOf } from './topology.js';
 import { contiguityFloor, treeStart } from './tree-start.js';
 import type { BeatMethod, BeatPlan, BeatPlanResult, IslandReport, PlanBeatsOptions, PlanScores, RegionReport } from './types.js';
 import { balanceWeights, beatsOutsideBand, DEFAULT_TOLERANCE, planChange, toCellScores } from './weights.js';
-import { checkUnits, type CellUnits } from '../units/assign.js';
-import { isUnitGrid, majorityPerUnit, unitBalanceBound, unitGrid, unitSums, unitsToCells } from '../units/quotient.js';
 
 /**
  * Share of the total workload that must sit above the band in a predecessor before minimal-
@@ -94,28 +94,38 @@ export function planBeats(grid: Grid, scores: PlanScores, options: PlanBeatsOpti
   const balanceOn = options.balanceOn ?? 'total';
   let weight = balanceWeights(cs, balanceOn);
   const tolerance = options.tolerance ?? DEFAULT_TOLERANCE;
-  if (!(tolerance > 0 && tolerance < 1)) throw new BeatplanError('BAD_INPUT', 'tolerance must be in (0, 1)', { field: 'tolerance', value: tolerance });
+  if (!(tolerance > 0 && tolerance < 1))
+    throw new BeatplanError('BAD_INPUT', 'tolerance must be in (0, 1)', { field: 'tolerance', value: tolerance });
   const initial = options.initial;
   if (initial) checkPlanGrid(grid, initial);
-  let K = options.beats ?? initial?.beatIds.length;
+  const K = options.beats ?? initial?.beatIds.length;
   if (K === undefined) throw new BeatplanError('BAD_INPUT', 'the number of beats is required (options.beats)', { field: 'beats' });
   if (initial && K !== initial.beatIds.length) {
-    throw new BeatplanError('BAD_INPUT', `beats (${K}) must equal the beat count of the initial plan (${initial.beatIds.length})`, { field: 'beats', value: K });
+    throw new BeatplanError('BAD_INPUT', `beats (${K}) must equal the beat count of the initial plan (${initial.beatIds.length})`, {
+      field: 'beats',
+      value: K,
+    });
   }
   if (!Number.isInteger(K) || K < 1) throw new BeatplanError('BAD_INPUT', 'beats must be an integer >= 1', { field: 'beats', value: K });
   if (K > n) throw new BeatplanError('INFEASIBLE', `${K} beats cannot be made from ${n} cells`, { field: 'beats', value: K });
   const districts = options.districts;
   if (districts && districts.length !== n) {
-    throw new BeatplanError('BAD_INPUT', `districts has ${districts.length} values, the grid ${n} cells`, { field: 'districts', value: districts.length });
+    throw new BeatplanError('BAD_INPUT', `districts has ${districts.length} values, the grid ${n} cells`, {
+      field: 'districts',
+      value: districts.length,
+    });
   }
   const seeds = [...(options.seeds ?? [])];
-  if (seeds.length > K) throw new BeatplanError('BAD_INPUT', `${seeds.length} seeds for ${K} beats`, { field: 'seeds', value: seeds.length });
+  if (seeds.length > K)
+    throw new BeatplanError('BAD_INPUT', `${seeds.length} seeds for ${K} beats`, { field: 'seeds', value: seeds.length });
   for (const s of seeds) {
-    if (!Number.isInteger(s) || s < 0 || s >= n) throw new BeatplanError('BAD_INPUT', `seed ${s} is not a cell of the grid`, { field: 'seeds', value: s });
+    if (!Number.isInteger(s) || s < 0 || s >= n)
+      throw new BeatplanError('BAD_INPUT', `seed ${s} is not a cell of the grid`, { field: 'seeds', value: s });
   }
   if (new Set(seeds).size !== seeds.length) throw new BeatplanError('BAD_INPUT', 'seeds must be distinct cells', { field: 'seeds' });
   const maxChange = options.maxChange;
-  if (maxChange !== undefined && !(maxChange >= 0 && maxChange <= 1)) throw new BeatplanError('BAD_INPUT', 'maxChange must be a share in [0, 1]', { field: 'maxChange', value: maxChange });
+  if (maxChange !== undefined && !(maxChange >= 0 && maxChange <= 1))
+    throw new BeatplanError('BAD_INPUT', 'maxChange must be a share in [0, 1]', { field: 'maxChange', value: maxChange });
   const unmet: string[] = [];
   if (maxChange !== undefined && !initial) unmet.push('maxChange was ignored: it needs an initial plan to measure change against');
   const islandPolicy = options.islands ?? 'attach';
@@ -135,7 +145,8 @@ export function planBeats(grid: Grid, scores: PlanScores, options: PlanBeatsOpti
     for (let b = 0; b < K; b++) if (initial.locked[b]) lockedBeat[b] = 1;
     for (const l of options.locked ?? []) {
       const b = typeof l === 'number' ? l : initial.beatIds.indexOf(l);
-      if (!Number.isInteger(b) || b < 0 || b >= K) throw new BeatplanError('BAD_INPUT', `locked beat ${String(l)} is not a beat of the initial plan`, { field: 'locked', value: l });
+      if (!Number.isInteger(b) || b < 0 || b >= K)
+        throw new BeatplanError('BAD_INPUT', `locked beat ${String(l)} is not a beat of the initial plan`, { field: 'locked', value: l });
       lockedBeat[b] = 1;
     }
   }
@@ -176,7 +187,11 @@ export function planBeats(grid: Grid, scores: PlanScores, options: PlanBeatsOpti
     // Fresh plan: beats per region, balanced start per region.
     let seats = apportion(regions.weight, regions.cells, kFree);
     if (!seats) {
-      throw new BeatplanError('INFEASIBLE', `${R} separate regions (districts × connected pieces) need at least ${R} beats; ${kFree} given`, { field: 'beats', value: K });
+      throw new BeatplanError(
+        'INFEASIBLE',
+        `${R} separate regions (districts × connected pieces) need at least ${R} beats; ${kFree} given`,
+        { field: 'beats', value: K },
+      );
     }
     let next = 0;
     const cellsOf: number[][] = Array.from({ length: R }, () => []);
@@ -185,11 +200,15 @@ export function planBeats(grid: Grid, scores: PlanScores, options: PlanBeatsOpti
       throwIfAborted(options.signal);
       const k = seats[r]!;
       const sd = seedsOf[r]!.slice(0, k);
-      if (seedsOf[r]!.length > k) warnings.push(`${seedsOf[r]!.length - k} seed(s) dropped: region of district ${districtName(regions.district[r]!)} has only ${k} beats`);
+      if (seedsOf[r]!.length > k)
+        warnings.push(
+          `${seedsOf[r]!.length - k} seed(s) dropped: region of district ${districtName(regions.district[r]!)} has only ${k} beats`,
+        );
       // Whole units (lumpy, no seeds, some workload): recursive spanning-tree cuts aiming at
       // the band; else straight cuts.
       const cellsR = Int32Array.from(cellsOf[r]!);
-      if (isUnitGrid(grid) && sd.length === 0 && regions.weight[r]! > 0 && cellsR.length >= k) treeStart(grid, weight, cellsR, k, next, TREE_START_BAND * tolerance, rng.fork(), beatOfCell);
+      if (isUnitGrid(grid) && sd.length === 0 && regions.weight[r]! > 0 && cellsR.length >= k)
+        treeStart(grid, weight, cellsR, k, next, TREE_START_BAND * tolerance, rng.fork(), beatOfCell);
       else balancedStart(grid, weight, cellsR, k, next, sd, rng.fork(), beatOfCell);
       sd.forEach((s) => (pinned[s] = 1));
       for (let b = next; b < next + k; b++) {
@@ -246,7 +265,8 @@ export function planBeats(grid: Grid, scores: PlanScores, options: PlanBeatsOpti
       for (let b = 0; b < K; b++) if (!lockedBeat[b] && regionOfBeat[b]! >= 0) beatsOf[regionOfBeat[b]!]!.push(b);
       for (let r = 0; r < R; r++) {
         throwIfAborted(options.signal);
-        if (beatsOf[r]!.length) relabelledStart(grid, weight, Int32Array.from(cellsOf[r]!), beatsOf[r]!, initial.beatOfCell, rng.fork(), beatOfCell);
+        if (beatsOf[r]!.length)
+          relabelledStart(grid, weight, Int32Array.from(cellsOf[r]!), beatsOf[r]!, initial.beatOfCell, rng.fork(), beatOfCell);
       }
     }
     progress(0.15);
@@ -269,7 +289,9 @@ export function planBeats(grid: Grid, scores: PlanScores, options: PlanBeatsOpti
       w += weight[i]!;
     }
     islandReports.push({ component: grid.component[cells[0]!]!, cells: cells.length, workload: w, beat: b, policy: 'attach' });
-    warnings.push(`island of ${cells.length} cells (component ${grid.component[cells[0]!]}) attached to beat ${beatId(b, K)}: that beat is not contiguous`);
+    warnings.push(
+      `island of ${cells.length} cells (component ${grid.component[cells[0]!]}) attached to beat ${beatId(b, K)}: that beat is not contiguous`,
+    );
   }
   // Islands planned as their own beats (islands: 'own-beat') are reported too.
   if (islandPolicy === 'own-beat') {
@@ -277,7 +299,13 @@ export function planBeats(grid: Grid, scores: PlanScores, options: PlanBeatsOpti
       if (beatsOfRegion[r] === 1 && (regions.weight[r]! / total) * kFree < 0.5) {
         const b = regionOfBeat.indexOf(r);
         const first = regions.regionOfCell.indexOf(r);
-        islandReports.push({ component: grid.component[first]!, cells: regions.cells[r]!, workload: regions.weight[r]!, beat: b, policy: 'own-beat' });
+        islandReports.push({
+          component: grid.component[first]!,
+          cells: regions.cells[r]!,
+          workload: regions.weight[r]!,
+          beat: b,
+          policy: 'own-beat',
+        });
       }
     }
   }
@@ -348,7 +376,10 @@ export function planBeats(grid: Grid, scores: PlanScores, options: PlanBeatsOpti
           districtIds: options.districtIds ? [...options.districtIds] : districtIdsFor(districts),
         }
       : initial?.districtOfBeat
-        ? { districtOfBeat: Int32Array.from(initial.districtOfBeat), districtIds: initial.districtIds ? [...initial.districtIds] : undefined }
+        ? {
+            districtOfBeat: Int32Array.from(initial.districtOfBeat),
+            districtIds: initial.districtIds ? [...initial.districtIds] : undefined,
+          }
         : {}),
     method,
   };
@@ -358,19 +389,31 @@ export function planBeats(grid: Grid, scores: PlanScores, options: PlanBeatsOpti
   const mean = total > 0 ? (kFree > 0 ? sumFree(weight, free) / kFree : 0) : 0;
   for (let r = 0; r < R; r++) {
     const k = beatsOfRegion[r]!;
-    regionReports.push({ district: regions.district[r]!, cells: regions.cells[r]!, workload: regions.weight[r]!, beats: k, meanRatio: mean > 0 && k > 0 ? regions.weight[r]! / k / mean : 0 });
+    regionReports.push({
+      district: regions.district[r]!,
+      cells: regions.cells[r]!,
+      workload: regions.weight[r]!,
+      beats: k,
+      meanRatio: mean > 0 && k > 0 ? regions.weight[r]! / k / mean : 0,
+    });
     if (mean > 0 && k > 0 && Math.abs(regions.weight[r]! / k / mean - 1) > tolerance) {
-      warnings.push(`region of district ${districtName(regions.district[r]!)}: ${k} beats carry ${(regions.weight[r]! / k / mean).toFixed(3)}× the mean workload (whole beats per region limit the balance)`);
+      warnings.push(
+        `region of district ${districtName(regions.district[r]!)}: ${k} beats carry ${(regions.weight[r]! / k / mean).toFixed(3)}× the mean workload (whole beats per region limit the balance)`,
+      );
     }
   }
-  if (stats.timedOut) warnings.push(`time limit of ${options.timeLimitMs} ms reached: the search stopped early and the plan is not reproducible`);
+  if (stats.timedOut)
+    warnings.push(`time limit of ${options.timeLimitMs} ms reached: the search stopped early and the plan is not reproducible`);
   if (initial && change && maxChange !== undefined) {
     const over = changeBudgetExceeded(grid, initial.beatOfCell, beatOfCell, plan.beatIds, weight, change.movedWorkloadShare, maxChange);
     if (over) unmet.push(over);
   }
   const outside = beatsOutsideBand(part.sums[0]!, tolerance).map((b) => plan.beatIds[b]!);
   if (outside.length) {
-    const why = change && maxChange !== undefined && change.movedWorkloadShare >= maxChange - 1e-3 ? ` (the change budget of ${(maxChange * 100).toFixed(1)}% of the workload is spent)` : '';
+    const why =
+      change && maxChange !== undefined && change.movedWorkloadShare >= maxChange - 1e-3
+        ? ` (the change budget of ${(maxChange * 100).toFixed(1)}% of the workload is spent)`
+        : '';
     unmet.push(outsideBandMessage(outside, K, tolerance, why));
   }
   return {
@@ -430,7 +473,9 @@ export function changeBudgetExceeded(
     if (b >= 0) moved[b] += weight[i]!;
   }
   const { piecesOfBeat } = labelPieces(topologyOf(grid), before, K);
-  const order = Array.from({ length: K }, (_, b) => b).filter((b) => moved[b]! > 0).sort((x, y) => moved[y]! - moved[x]! || x - y);
+  const order = Array.from({ length: K }, (_, b) => b)
+    .filter((b) => moved[b]! > 0)
+    .sort((x, y) => moved[y]! - moved[x]! || x - y);
   const split = order.filter((b) => piecesOfBeat[b]! > 1).map((b) => `${beatIds[b]} (${piecesOfBeat[b]} pieces in the predecessor)`);
   const others = order.filter((b) => piecesOfBeat[b]! <= 1).map((b) => beatIds[b]!);
   const list = (ids: string[]) => (ids.length > 8 ? `${ids.slice(0, 8).join(', ')} and ${ids.length - 8} more` : ids.join(', '));
@@ -475,11 +520,13 @@ function planOnUnits(grid: Grid, scores: PlanScores, options: PlanBeatsOptions, 
   const cs = toCellScores(grid, scores);
   const weight = balanceWeights(cs, options.balanceOn ?? 'total');
   const tolerance = options.tolerance ?? DEFAULT_TOLERANCE;
-  if (!(tolerance > 0 && tolerance < 1)) throw new BeatplanError('BAD_INPUT', 'tolerance must be in (0, 1)', { field: 'tolerance', value: tolerance });
+  if (!(tolerance > 0 && tolerance < 1))
+    throw new BeatplanError('BAD_INPUT', 'tolerance must be in (0, 1)', { field: 'tolerance', value: tolerance });
   const initial = options.initial;
   if (initial) checkPlanGrid(grid, initial);
   const K = options.beats ?? initial?.beatIds.length;
-  if (K !== undefined && K > U) throw new BeatplanError('INFEASIBLE', `${K} beats cannot be made from ${U} units`, { field: 'beats', value: K });
+  if (K !== undefined && K > U)
+    throw new BeatplanError('INFEASIBLE', `${K} beats cannot be made from ${U} units`, { field: 'beats', value: K });
   const q = unitGrid(grid, units);
   const unitWeight = unitSums(units, weight);
   let total = 0;
@@ -489,27 +536,36 @@ function planOnUnits(grid: Grid, scores: PlanScores, options: PlanBeatsOptions, 
   const warnings: string[] = [];
   const seeds: number[] = [];
   for (const s of options.seeds ?? []) {
-    if (!Number.isInteger(s) || s < 0 || s >= n) throw new BeatplanError('BAD_INPUT', `seed ${s} is not a cell of the grid`, { field: 'seeds', value: s });
+    if (!Number.isInteger(s) || s < 0 || s >= n)
+      throw new BeatplanError('BAD_INPUT', `seed ${s} is not a cell of the grid`, { field: 'seeds', value: s });
     const u = units.unitOfCell[s]!;
-    if (seeds.includes(u)) warnings.push(`seed cell ${grid.h3[s]} lies in unit ${units.unitIds[u]} with another seed; one beat starts there`);
+    if (seeds.includes(u))
+      warnings.push(`seed cell ${grid.h3[s]} lies in unit ${units.unitIds[u]} with another seed; one beat starts there`);
     else seeds.push(u);
   }
   // Units heavier than the top of the band can only be outside it: each starts a beat of its
   // own (a seed, heaviest first), so the other beats are balanced to the band asked.
   const top = (K !== undefined ? (total > 0 ? total : 0) / K : 0) * (1 + tolerance);
   if (K !== undefined && top > 0 && !initial) {
-    const heavy = [...unitWeight.keys()].filter((u) => unitWeight[u]! > top && !seeds.includes(u)).sort((a, b) => unitWeight[b]! - unitWeight[a]! || a - b);
+    const heavy = [...unitWeight.keys()]
+      .filter((u) => unitWeight[u]! > top && !seeds.includes(u))
+      .sort((a, b) => unitWeight[b]! - unitWeight[a]! || a - b);
     seeds.push(...heavy.slice(0, Math.max(0, K - seeds.length)));
   }
   const districts = options.districts;
   if (districts && districts.length !== n) {
-    throw new BeatplanError('BAD_INPUT', `districts has ${districts.length} values, the grid ${n} cells`, { field: 'districts', value: districts.length });
+    throw new BeatplanError('BAD_INPUT', `districts has ${districts.length} values, the grid ${n} cells`, {
+      field: 'districts',
+      value: districts.length,
+    });
   }
   const inner = planBeats(q, unitWeight, {
     ...options,
     units: undefined,
     balanceOn: 'total',
-    initial: initial ? { ...initial, cellCount: U, beatOfCell: majorityPerUnit(units, initial.beatOfCell, weight, grid.areaKm2), units: undefined } : undefined,
+    initial: initial
+      ? { ...initial, cellCount: U, beatOfCell: majorityPerUnit(units, initial.beatOfCell, weight, grid.areaKm2), units: undefined }
+      : undefined,
     districts: districts ? majorityPerUnit(units, districts, grid.areaKm2, grid.areaKm2) : undefined,
     seeds,
   });
@@ -523,7 +579,10 @@ function planOnUnits(grid: Grid, scores: PlanScores, options: PlanBeatsOptions, 
     );
   }
   // A light unit whose every neighbour is too heavy to join it also rules the band out (contiguity).
-  const floorOf = total > 0 && K !== undefined && bound.reachableTolerance <= tolerance ? contiguityFloor(q, unitWeight, total / K, tolerance) : new Float64Array(0);
+  const floorOf =
+    total > 0 && K !== undefined && bound.reachableTolerance <= tolerance
+      ? contiguityFloor(q, unitWeight, total / K, tolerance)
+      : new Float64Array(0);
   const stuck = floorOf.reduce((best, f, u) => (f > floorOf[best]! ? u : best), 0);
   if ((floorOf[stuck] ?? 0) > tolerance) {
     const share = (u: number) => (unitWeight[u]! * K!) / total;
@@ -542,7 +601,9 @@ function planOnUnits(grid: Grid, scores: PlanScores, options: PlanBeatsOptions, 
     const changed = changedBeats(initial.beatOfCell, beatOfCell, Kp);
     for (let b = 0; b < Kp; b++) {
       if (method[b] === 'locked' && changed[b]) {
-        unmet.push(`locked beat ${inner.plan.beatIds[b]} changed: units straddle its edge, and each whole unit follows the beat holding most of its workload`);
+        unmet.push(
+          `locked beat ${inner.plan.beatIds[b]} changed: units straddle its edge, and each whole unit follows the beat holding most of its workload`,
+        );
       } else if (method[b] === 'initial' && changed[b]) method[b] = 'heuristic';
     }
   }

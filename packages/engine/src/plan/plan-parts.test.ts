@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { createRng } from '../random.js';
 import { balancedStart } from './balanced-start.js';
 import { bandExcess, beatTransfers, flowGuidedBalance, maxDeviation } from './flow-guide.js';
-import { localSearch, searchParts, type SearchContext } from './local-search.js';
+import { localSearch, type SearchContext, searchParts } from './local-search.js';
 import { Partition } from './partition.js';
 import { planBeats } from './plan-beats.js';
 import { recombineOutliers } from './recombine.js';
@@ -51,15 +51,25 @@ function context(part: Partition, K: number, band: number, extra: Partial<Search
 describe('regions', () => {
   it('apportion: Huntington–Hill, every region at least one beat, the seats sum to k', () => {
     fc.assert(
-      fc.property(fc.array(fc.double({ min: 0.1, max: 100, noNaN: true }), { minLength: 1, maxLength: 8 }), fc.integer({ min: 0, max: 40 }), (w, extra) => {
-        const k = w.length + extra;
-        const seats = apportion(Float64Array.from(w), Int32Array.from(w, () => 1000), k)!;
-        expect(seats.reduce((a, b) => a + b, 0)).toBe(k);
-        for (const s of seats) expect(s).toBeGreaterThanOrEqual(1);
-        // no region could take a seat from another and lower the largest per-seat ratio spread (HH priority order)
-        const pri = (r: number, s: number) => w[r]! / Math.sqrt(s * (s + 1));
-        for (let r = 0; r < w.length; r++) for (let q = 0; q < w.length; q++) if (r !== q && seats[q]! > 1) expect(pri(r, seats[r]!)).toBeLessThanOrEqual(pri(q, seats[q]! - 1) + 1e-9);
-      }),
+      fc.property(
+        fc.array(fc.double({ min: 0.1, max: 100, noNaN: true }), { minLength: 1, maxLength: 8 }),
+        fc.integer({ min: 0, max: 40 }),
+        (w, extra) => {
+          const k = w.length + extra;
+          const seats = apportion(
+            Float64Array.from(w),
+            Int32Array.from(w, () => 1000),
+            k,
+          )!;
+          expect(seats.reduce((a, b) => a + b, 0)).toBe(k);
+          for (const s of seats) expect(s).toBeGreaterThanOrEqual(1);
+          // no region could take a seat from another and lower the largest per-seat ratio spread (HH priority order)
+          const pri = (r: number, s: number) => w[r]! / Math.sqrt(s * (s + 1));
+          for (let r = 0; r < w.length; r++)
+            for (let q = 0; q < w.length; q++)
+              if (r !== q && seats[q]! > 1) expect(pri(r, seats[r]!)).toBeLessThanOrEqual(pri(q, seats[q]! - 1) + 1e-9);
+        },
+      ),
     );
     expect(apportion(Float64Array.from([1, 1, 1]), Int32Array.from([5, 5, 5]), 2)).toBeNull();
   });
@@ -115,7 +125,16 @@ describe('repairPlan', () => {
           const i = rng.int(n);
           if (!pinned[i]) beat[i] = rng.next() < 0.5 ? -1 : rng.int(K); // holes and stray pieces
         }
-        const left = repairPlan({ grid, beatOfCell: beat, beatCount: K, regionOfCell: new Int32Array(n), regionOfBeat: new Int32Array(K), pinned, weight: workload, target: new Float64Array(K).fill(total / K) });
+        const left = repairPlan({
+          grid,
+          beatOfCell: beat,
+          beatCount: K,
+          regionOfCell: new Int32Array(n),
+          regionOfBeat: new Int32Array(K),
+          pinned,
+          weight: workload,
+          target: new Float64Array(K).fill(total / K),
+        });
         expect(left).toEqual([]);
         expect(beat[pin]).toBe(pinnedBeat);
         const p = pieces(beat, K);
@@ -129,7 +148,13 @@ describe('repairPlan', () => {
 
 describe('flow-guided balancing', () => {
   it('beatTransfers: a path of three beats ships the excess to the short beat through the middle one', () => {
-    const t = beatTransfers(Float64Array.from([130, 100, 70]), Float64Array.from([100, 100, 100]), new Uint8Array(3), [0 * 3 + 1, 1 * 3 + 0, 1 * 3 + 2, 2 * 3 + 1], 0.01);
+    const t = beatTransfers(
+      Float64Array.from([130, 100, 70]),
+      Float64Array.from([100, 100, 100]),
+      new Uint8Array(3),
+      [0 * 3 + 1, 1 * 3 + 0, 1 * 3 + 2, 2 * 3 + 1],
+      0.01,
+    );
     const net = new Float64Array(3);
     for (const x of t) {
       net[x.from] -= x.amount;
@@ -161,27 +186,32 @@ describe('flow-guided balancing', () => {
 
   it('on any city and skew: every beat stays one piece, the band excess never grows, aggregates stay exact', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 50 }), fc.double({ min: 0.2, max: 5, noNaN: true }), fc.integer({ min: 3, max: 12 }), (seed, skewBy, K) => {
-        const c = syntheticCity({ seed, cells: 600, resolution: 9, roughness: 0.5 });
-        const m = c.grid.cellCount;
-        const cells = Int32Array.from({ length: m }, (_, i) => i);
-        const beat = new Int32Array(m);
-        const skew = Float64Array.from(c.workload, (w, i) => w * (c.grid.lng[i]! > -87.7 ? skewBy : 1));
-        balancedStart(c.grid, skew, cells, K, 0, [], createRng(seed), beat);
-        const part = Partition.fromAssignment(c.grid, beat, K, [c.workload]);
-        const tot = c.workload.reduce((x, y) => x + y, 0);
-        const ctx = { ...context(part, K, 0.02), target: new Float64Array(K).fill(tot / K), pinned: new Uint8Array(m) };
-        const before = bandExcess(part.sums[0]!, ctx.target, ctx.lockedBeat, 0.02);
-        flowGuidedBalance(ctx, searchParts(ctx));
-        expect(bandExcess(part.sums[0]!, ctx.target, ctx.lockedBeat, 0.02)).toBeLessThanOrEqual(before + 1e-9);
-        for (const p of labelPieces(topologyOf(c.grid), part.beatOfCell, K).piecesOfBeat) expect(p).toBe(1);
-        const fresh = Partition.fromAssignment(c.grid, Int32Array.from(part.beatOfCell), K, [c.workload]);
-        for (let b = 0; b < K; b++) {
-          expect(part.sums[0]![b]).toBeCloseTo(fresh.sums[0]![b]!, 9);
-          expect(part.perimeterKm[b]).toBeCloseTo(fresh.perimeterKm[b]!, 9);
-        }
-        expect(part.cutEdges).toBe(fresh.cutEdges);
-      }),
+      fc.property(
+        fc.integer({ min: 1, max: 50 }),
+        fc.double({ min: 0.2, max: 5, noNaN: true }),
+        fc.integer({ min: 3, max: 12 }),
+        (seed, skewBy, K) => {
+          const c = syntheticCity({ seed, cells: 600, resolution: 9, roughness: 0.5 });
+          const m = c.grid.cellCount;
+          const cells = Int32Array.from({ length: m }, (_, i) => i);
+          const beat = new Int32Array(m);
+          const skew = Float64Array.from(c.workload, (w, i) => w * (c.grid.lng[i]! > -87.7 ? skewBy : 1));
+          balancedStart(c.grid, skew, cells, K, 0, [], createRng(seed), beat);
+          const part = Partition.fromAssignment(c.grid, beat, K, [c.workload]);
+          const tot = c.workload.reduce((x, y) => x + y, 0);
+          const ctx = { ...context(part, K, 0.02), target: new Float64Array(K).fill(tot / K), pinned: new Uint8Array(m) };
+          const before = bandExcess(part.sums[0]!, ctx.target, ctx.lockedBeat, 0.02);
+          flowGuidedBalance(ctx, searchParts(ctx));
+          expect(bandExcess(part.sums[0]!, ctx.target, ctx.lockedBeat, 0.02)).toBeLessThanOrEqual(before + 1e-9);
+          for (const p of labelPieces(topologyOf(c.grid), part.beatOfCell, K).piecesOfBeat) expect(p).toBe(1);
+          const fresh = Partition.fromAssignment(c.grid, Int32Array.from(part.beatOfCell), K, [c.workload]);
+          for (let b = 0; b < K; b++) {
+            expect(part.sums[0]![b]).toBeCloseTo(fresh.sums[0]![b]!, 9);
+            expect(part.perimeterKm[b]).toBeCloseTo(fresh.perimeterKm[b]!, 9);
+          }
+          expect(part.cutEdges).toBe(fresh.cutEdges);
+        },
+      ),
       { numRuns: 12, seed: 11 },
     );
   });
@@ -201,7 +231,7 @@ describe('flow-guided balancing', () => {
         if (part.beatOfCell[i] === 0) continue;
         let touches = false;
         for (let e = adjOffsets[i]!; e < adjOffsets[i + 1]!; e++) if (part.beatOfCell[adjTargets[e]!] === 0) touches = true;
-        if (touches && parts.contiguity.check(i, part.beatOfCell[i]!) === null) (part.move(i, 0), moved++);
+        if (touches && parts.contiguity.check(i, part.beatOfCell[i]!) === null) part.move(i, 0), moved++;
       }
     }
     expect(Math.abs(part.sums[0]![0]! / ctx.target[0]! - 1)).toBeGreaterThan(0.02);
@@ -256,7 +286,13 @@ describe('restart and change figures', () => {
     const beat = new Int32Array(n);
     const skew = Float64Array.from(workload, (w, i) => w * (grid.lat[i]! > 41.85 ? 2 : 0.5));
     balancedStart(grid, skew, all, K, 0, [], createRng(1), beat);
-    const initial = { resolution: grid.resolution, cellCount: n, beatIds: Array.from({ length: K }, (_, b) => `X${b}`), beatOfCell: beat, locked: new Uint8Array(K) };
+    const initial = {
+      resolution: grid.resolution,
+      cellCount: n,
+      beatIds: Array.from({ length: K }, (_, b) => `X${b}`),
+      beatOfCell: beat,
+      locked: new Uint8Array(K),
+    };
     for (const maxChange of [undefined, 0.05]) {
       const a = planBeats(grid, workload, { initial, seed: 4, maxChange });
       const b = planBeats(grid, workload, { initial, seed: 4, maxChange });

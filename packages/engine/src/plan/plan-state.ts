@@ -3,11 +3,12 @@
  * `moveCells` returns a child state (GerryChain's `flip`) and the changed metrics of the
  * affected beats only.
  */
-import { cellsOfUnits } from '../units/assign.js';
+
 import { BeatplanError } from '../errors.js';
 import type { Grid } from '../grid/grid.js';
 import type { CellScores } from '../score/types.js';
-import { beatMetricsOf, bridgesPerBeat, checkPlanGrid, metricsFrom, workloadSummary, type EvaluateOptions } from './evaluate.js';
+import { cellsOfUnits } from '../units/assign.js';
+import { beatMetricsOf, bridgesPerBeat, checkPlanGrid, type EvaluateOptions, metricsFrom, workloadSummary } from './evaluate.js';
 import { Partition } from './partition.js';
 import { countPieces, labelPieces } from './topology.js';
 import type { BalanceOn, BeatMethod, BeatMetrics, BeatPlan, PlanMetrics, PlanScores } from './types.js';
@@ -47,7 +48,15 @@ export function createPlanState(grid: Grid, plan: BeatPlan, scores: PlanScores, 
   const K = plan.beatIds.length;
   const partition = Partition.fromAssignment(grid, Int32Array.from(plan.beatOfCell), K, scoreChannels(cs, balanceOn));
   const { piecesOfBeat } = labelPieces(partition.topo, partition.beatOfCell, K);
-  return freeze({ grid, plan: { ...plan, beatOfCell: partition.beatOfCell }, scores: cs, balanceOn, tolerance: options.tolerance ?? DEFAULT_TOLERANCE, piecesOfBeat, partition });
+  return freeze({
+    grid,
+    plan: { ...plan, beatOfCell: partition.beatOfCell },
+    scores: cs,
+    balanceOn,
+    tolerance: options.tolerance ?? DEFAULT_TOLERANCE,
+    piecesOfBeat,
+    partition,
+  });
 }
 
 function freeze(s: PlanState): PlanState {
@@ -104,16 +113,28 @@ export function moveCells(grid: Grid, state: PlanState, cells: ArrayLike<number>
   }
   const src = state.partition;
   const reject = (reason: MoveRejection, b: number, what: string): never => {
-    throw new BeatplanError('MOVE_REJECTED', `move rejected: ${what} beat ${plan.beatIds[b]}`, { reason, beat: plan.beatIds[b], field: 'cells' });
+    throw new BeatplanError('MOVE_REJECTED', `move rejected: ${what} beat ${plan.beatIds[b]}`, {
+      reason,
+      beat: plan.beatIds[b],
+      field: 'cells',
+    });
   };
   if (plan.locked[toBeat]) reject('locked-beat', toBeat, 'cannot paint into locked');
   // with units, the brush paints whole units (unknown cell indices are rejected below)
-  if (plan.units) cells = [...Array.from(cells), ...cellsOfUnits(plan.units, Array.from(cells).filter((i) => Number.isInteger(i) && i >= 0 && i < grid.cellCount))];
+  if (plan.units)
+    cells = [
+      ...Array.from(cells),
+      ...cellsOfUnits(
+        plan.units,
+        Array.from(cells).filter((i) => Number.isInteger(i) && i >= 0 && i < grid.cellCount),
+      ),
+    ];
   const todo: number[] = [];
   const seen = new Set<number>();
   for (let k = 0; k < cells.length; k++) {
     const i = cells[k]!;
-    if (!Number.isInteger(i) || i < 0 || i >= grid.cellCount) throw new BeatplanError('BAD_INPUT', `cell index ${i} is not in the grid`, { field: 'cells', value: i });
+    if (!Number.isInteger(i) || i < 0 || i >= grid.cellCount)
+      throw new BeatplanError('BAD_INPUT', `cell index ${i} is not in the grid`, { field: 'cells', value: i });
     const b = src.beatOfCell[i]!;
     if (b === toBeat || seen.has(i)) continue;
     seen.add(i);
@@ -152,7 +173,15 @@ export function moveCells(grid: Grid, state: PlanState, cells: ArrayLike<number>
   const nextPlan: BeatPlan = { ...plan, beatOfCell: beatOf, method };
   const next = freeze({ ...state, plan: nextPlan, piecesOfBeat: pieces, partition: part });
   const after = affected.map((b) => beatMetricsOf(part, nextPlan, b, pieces[b]!, bridgesOf(grid, beatOf, b)));
-  return { state: next, plan: nextPlan, moved: todo.length, beats: affected, before, after, workload: workloadSummary(part.sums[CH_BALANCE]!) };
+  return {
+    state: next,
+    plan: nextPlan,
+    moved: todo.length,
+    beats: affected,
+    before,
+    after,
+    workload: workloadSummary(part.sums[CH_BALANCE]!),
+  };
 }
 
 /**

@@ -7,12 +7,13 @@
  * (ties: the least workload changing beat), and each half keeps the id of the beat it
  * overlaps most. Fixes what whole heavy cells make impossible one move at a time.
  */
-import type { Rng } from '../random.js';
+
 import { throwIfAborted } from '../errors.js';
+import type { Rng } from '../random.js';
 import { beatTransfers, neighbouringBeats } from './flow-guide.js';
-import { balancePenalty } from './search/terms.js';
 import { applyMove, type SearchContext, type SearchParts } from './local-search.js';
 import { matchLabels } from './restart.js';
+import { balancePenalty } from './search/terms.js';
 import { SpanningTrees, treeStart } from './tree-start.js';
 
 /** Options of {@link recombineOutliers}. */
@@ -76,40 +77,40 @@ export function recombineOutliers(ctx: SearchContext, parts: SearchParts, rng: R
     let done = false;
     // Under a change budget no beat may end worse than it started: no relaxed pass.
     for (let pass = 0; pass < (parts.noWorse ? 1 : 2) && !done; pass++) {
-    const relaxed = pass === 1;
-    for (const b of relaxed ? cands.slice(0, 1) : cands) {
-      const cells = cellsOf[a]!.concat(cellsOf[b]!);
-      if (cells.length > maxCells) continue;
-      const La = target[a]! * (1 - band);
-      const Ua = target[a]! * (1 + band);
-      const Lb = target[b]! * (1 - band);
-      const Ub = target[b]! * (1 + band);
-      const W = load[a]! + load[b]!;
-      if (!relaxed && (W < La + Lb || W > Ua + Ub)) continue;
-      if (relaxed && (over ? W - Ua < target[b]! * (1 - band) : W - La > target[b]! * (1 + band))) continue; // b could take it all: pass 0 did
-      if (cells.some((i) => pinned[i])) continue;
-      const cut = bestCut(cells, a, b, La, Ua, relaxed ? -Infinity : Lb, relaxed ? Infinity : Ub);
-      if (!cut) continue;
-      // Change budget: the workload the recombination moves away from initial beats.
-      if (parts.ledger && ctx.changeBudget !== undefined) {
-        let d = 0;
-        for (let k = 0; k < cells.length; k++) d += parts.ledger.deltaWorkload(cells[k]!, beat[cells[k]!]!, cut[k]!);
-        if (d > 0 && parts.ledger.movedWorkload + d > ctx.changeBudget) continue;
-      }
-      for (let k = 0; k < cells.length; k++) {
-        const i = cells[k]!;
-        if (beat[i] !== cut[k]) {
-          applyMove(part, parts, i, beat[i]!, cut[k]!);
-          stats.moves++;
+      const relaxed = pass === 1;
+      for (const b of relaxed ? cands.slice(0, 1) : cands) {
+        const cells = cellsOf[a]!.concat(cellsOf[b]!);
+        if (cells.length > maxCells) continue;
+        const La = target[a]! * (1 - band);
+        const Ua = target[a]! * (1 + band);
+        const Lb = target[b]! * (1 - band);
+        const Ub = target[b]! * (1 + band);
+        const W = load[a]! + load[b]!;
+        if (!relaxed && (W < La + Lb || W > Ua + Ub)) continue;
+        if (relaxed && (over ? W - Ua < target[b]! * (1 - band) : W - La > target[b]! * (1 + band))) continue; // b could take it all: pass 0 did
+        if (cells.some((i) => pinned[i])) continue;
+        const cut = bestCut(cells, a, b, La, Ua, relaxed ? -Infinity : Lb, relaxed ? Infinity : Ub);
+        if (!cut) continue;
+        // Change budget: the workload the recombination moves away from initial beats.
+        if (parts.ledger && ctx.changeBudget !== undefined) {
+          let d = 0;
+          for (let k = 0; k < cells.length; k++) d += parts.ledger.deltaWorkload(cells[k]!, beat[cells[k]!]!, cut[k]!);
+          if (d > 0 && parts.ledger.movedWorkload + d > ctx.changeBudget) continue;
         }
+        for (let k = 0; k < cells.length; k++) {
+          const i = cells[k]!;
+          if (beat[i] !== cut[k]) {
+            applyMove(part, parts, i, beat[i]!, cut[k]!);
+            stats.moves++;
+          }
+        }
+        cellsOf[a] = cells.filter((_, k) => cut[k] === a);
+        cellsOf[b] = cells.filter((_, k) => cut[k] === b);
+        stats.pairs++;
+        if (out(b)) order.push(b);
+        done = true;
+        break;
       }
-      cellsOf[a] = cells.filter((_, k) => cut[k] === a);
-      cellsOf[b] = cells.filter((_, k) => cut[k] === b);
-      stats.pairs++;
-      if (out(b)) order.push(b);
-      done = true;
-      break;
-    }
     }
   }
   return stats;
@@ -157,7 +158,10 @@ export function recombineOutliers(ctx: SearchContext, parts: SearchParts, rng: R
         const change = useA ? changeA : changeB;
         const wB = useA ? W - s : s;
         const excessB = Math.round(Math.max(0, Math.abs(wB - target[b]!) - band * target[b]!) * 1000);
-        if (excessB < bestExcess || (excessB === bestExcess && (cutEdges < bestCutEdges || (cutEdges === bestCutEdges && change < bestChange)))) {
+        if (
+          excessB < bestExcess ||
+          (excessB === bestExcess && (cutEdges < bestCutEdges || (cutEdges === bestCutEdges && change < bestChange)))
+        ) {
           bestExcess = excessB;
           bestCutEdges = cutEdges;
           bestChange = change;
@@ -272,7 +276,12 @@ export function recombineToBand(ctx: SearchContext, parts: SearchParts, rng: Rng
       const group = [a, ...neighboursOf(a)];
       const cells = group.flatMap((b) => cellsOf[b]!);
       if (group.length < 2 || cells.length > maxCells || cells.some((i) => pinned[i])) continue;
-      const before = bandPenalty(Float64Array.from(group, (b) => load[b]!), Float64Array.from(group, (b) => target[b]!), new Uint8Array(group.length), band);
+      const before = bandPenalty(
+        Float64Array.from(group, (b) => load[b]!),
+        Float64Array.from(group, (b) => target[b]!),
+        new Uint8Array(group.length),
+        band,
+      );
       const set = Int32Array.from(cells);
       for (let attempt = 0; attempt < attempts; attempt++) {
         treeStart(grid, weight, set, group.length, 0, aim * band, rng.fork(), label);
@@ -280,9 +289,18 @@ export function recombineToBand(ctx: SearchContext, parts: SearchParts, rng: Rng
         const loads = new Float64Array(group.length);
         const slot = new Map(group.map((b, k) => [b, k]));
         for (const i of cells) loads[slot.get(beatOfLabel[label[i]!]!)!] += weight[i]!;
-        const after = bandPenalty(loads, Float64Array.from(group, (b) => target[b]!), new Uint8Array(group.length), band);
+        const after = bandPenalty(
+          loads,
+          Float64Array.from(group, (b) => target[b]!),
+          new Uint8Array(group.length),
+          band,
+        );
         if (after < before - 1e-12) {
-          assign(cells, Int32Array.from(cells, (i) => beatOfLabel[label[i]!]!), group);
+          assign(
+            cells,
+            Int32Array.from(cells, (i) => beatOfLabel[label[i]!]!),
+            group,
+          );
           break;
         }
       }

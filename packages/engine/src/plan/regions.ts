@@ -41,8 +41,16 @@ function find(p: Int32Array, x: number): number {
  * @param districts district per cell (−1 none) or undefined
  * @param kFree beats to share among the regions
  */
-export function buildRegions(grid: Grid, weight: Float64Array, free: Uint8Array, districts: Int32Array | undefined, kFree: number,
-  islandPolicy: 'attach' | 'own-beat', warnings: string[], districtName: (d: number) => string): Regions {
+export function buildRegions(
+  grid: Grid,
+  weight: Float64Array,
+  free: Uint8Array,
+  districts: Int32Array | undefined,
+  kFree: number,
+  islandPolicy: 'attach' | 'own-beat',
+  warnings: string[],
+  districtName: (d: number) => string,
+): Regions {
   const n = grid.cellCount;
   const { adjOffsets, adjTargets } = grid;
   const districtOfCell = new Int32Array(n).fill(-1);
@@ -93,9 +101,11 @@ export function buildRegions(grid: Grid, weight: Float64Array, free: Uint8Array,
   const members: number[][] = Array.from({ length: R }, () => []);
   for (let i = 0; i < n; i++) if (raw[i]! >= 0) members[raw[i]!]!.push(i);
   const isIsland = new Uint8Array(R);
-  for (let changed = true; changed;) {
+  for (let changed = true; changed; ) {
     changed = false;
-    const order = [...Array(R).keys()].filter((r) => find(parent, r) === r && !isIsland[r] && tiny(r)).sort((a, b) => w[a]! - w[b]! || a - b);
+    const order = [...Array(R).keys()]
+      .filter((r) => find(parent, r) === r && !isIsland[r] && tiny(r))
+      .sort((a, b) => w[a]! - w[b]! || a - b);
     for (const r of order) {
       if (find(parent, r) !== r || !tiny(r)) continue;
       const links = new Map<number, number>();
@@ -115,7 +125,9 @@ export function buildRegions(grid: Grid, weight: Float64Array, free: Uint8Array,
         continue;
       }
       if (dist[r] !== dist[best]) {
-        warnings.push(`${members[r]!.length} cells of district ${districtName(dist[r]!)} form a piece too small for a beat; planned with district ${districtName(dist[best]!)}`);
+        warnings.push(
+          `${members[r]!.length} cells of district ${districtName(dist[r]!)} form a piece too small for a beat; planned with district ${districtName(dist[best]!)}`,
+        );
       }
       parent[r] = best;
       w[best] += w[r]!;

@@ -20,7 +20,13 @@ import { balancedStart } from './balanced-start.js';
  * @returns beat index per label
  * @example matchLabels(label, cells, initial.beatOfCell, [3, 7], weight) // e.g. Int32Array [7, 3]
  */
-export function matchLabels(labelOf: Int32Array, cells: ArrayLike<number>, initialBeat: Int32Array, beats: readonly number[], weight: Float64Array): Int32Array {
+export function matchLabels(
+  labelOf: Int32Array,
+  cells: ArrayLike<number>,
+  initialBeat: Int32Array,
+  beats: readonly number[],
+  weight: Float64Array,
+): Int32Array {
   const k = beats.length;
   const slot = new Map<number, number>();
   beats.forEach((b, s) => slot.set(b, s));
@@ -59,7 +65,15 @@ export function matchLabels(labelOf: Int32Array, cells: ArrayLike<number>, initi
  * @param cells the region's cells
  * @param beats the predecessor beats of the region (their count is the region's beat count)
  */
-export function relabelledStart(grid: Grid, weight: Float64Array, cells: Int32Array, beats: readonly number[], initialBeat: Int32Array, rng: Rng, out: Int32Array): void {
+export function relabelledStart(
+  grid: Grid,
+  weight: Float64Array,
+  cells: Int32Array,
+  beats: readonly number[],
+  initialBeat: Int32Array,
+  rng: Rng,
+  out: Int32Array,
+): void {
   const label = new Int32Array(grid.cellCount).fill(-1);
   balancedStart(grid, weight, cells, beats.length, 0, [], rng, label);
   const beatOfLabel = matchLabels(label, cells, initialBeat, beats, weight);

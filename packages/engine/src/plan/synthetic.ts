@@ -44,7 +44,11 @@ export function syntheticCity(options: SyntheticCityOptions = {}): SyntheticCity
   const [lng0, lat0] = options.center ?? [-87.7, 41.85];
   const rough = Math.max(0, Math.min(0.6, options.roughness ?? 0.3));
   const areaKm2 = target * getHexagonAreaAvg(res, 'km2');
-  const harmonics = Array.from({ length: 5 }, (_, h) => ({ amp: (rough * rng.next()) / (h + 1), phase: rng.next() * 2 * Math.PI, freq: h + 2 }));
+  const harmonics = Array.from({ length: 5 }, (_, h) => ({
+    amp: (rough * rng.next()) / (h + 1),
+    phase: rng.next() * 2 * Math.PI,
+    freq: h + 2,
+  }));
   const radiusAt = (a: number) => 1 + harmonics.reduce((s, h) => s + h.amp * Math.sin(h.freq * a + h.phase), 0);
   // mean of r² over the angle gives the area scale
   const N = 96;

@@ -217,7 +217,11 @@ export function countPieces(t: Topology, beatOfCell: Int32Array, cells: ArrayLik
  * Labels the connected pieces of every beat at once: `piece[i]` = piece index (−1 for
  * unassigned cells); `piecesOfBeat[b]` = number of pieces of beat `b`.
  */
-export function labelPieces(t: Topology, beatOfCell: Int32Array, beatCount: number): { piece: Int32Array; pieceCount: number; pieceBeat: Int32Array; pieceSize: Int32Array; piecesOfBeat: Int32Array } {
+export function labelPieces(
+  t: Topology,
+  beatOfCell: Int32Array,
+  beatCount: number,
+): { piece: Int32Array; pieceCount: number; pieceBeat: Int32Array; pieceSize: Int32Array; piecesOfBeat: Int32Array } {
   const { adjOffsets, adjTargets } = t.grid;
   const n = beatOfCell.length;
   const piece = new Int32Array(n).fill(-1);

@@ -6,7 +6,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createRng } from '../random.js';
 import { balancedStart } from './balanced-start.js';
-import { searchParts, type SearchContext } from './local-search.js';
+import { type SearchContext, searchParts } from './local-search.js';
 import { Partition } from './partition.js';
 import { recombineToBand } from './recombine.js';
 import { balancePenalty } from './search/terms.js';
@@ -129,7 +129,8 @@ describe('recombineToBand (recombination along flows)', () => {
     };
     return { part, ctx, parts: searchParts(ctx) };
   }
-  const penalty = (part: Partition, ctx: SearchContext) => Array.from(part.sums[0]!).reduce((s, w, b) => s + balancePenalty(w, ctx.target[b]!, ctx.band), 0);
+  const penalty = (part: Partition, ctx: SearchContext) =>
+    Array.from(part.sums[0]!).reduce((s, w, b) => s + balancePenalty(w, ctx.target[b]!, ctx.band), 0);
 
   it('property: the band penalty never grows, every beat stays one piece, aggregates stay exact, the same seed gives the same plan', () => {
     fc.assert(

@@ -57,19 +57,30 @@ export interface TreeStartOptions {
  * @returns true when every cut landed both sides in their band (then every beat is in it)
  * @example treeStart(q, unitWeight, cells, 30, 0, 0.02, rng, out)
  */
-export function treeStart(grid: Grid, weight: Float64Array, cells: Int32Array, k: number, beatOffset: number, epsilon: number, rng: Rng, out: Int32Array,
-  options: TreeStartOptions = {}): boolean {
+export function treeStart(
+  grid: Grid,
+  weight: Float64Array,
+  cells: Int32Array,
+  k: number,
+  beatOffset: number,
+  epsilon: number,
+  rng: Rng,
+  out: Int32Array,
+  options: TreeStartOptions = {},
+): boolean {
   const trees = options.trees ?? 48;
   let W = 0;
   for (let t = 0; t < cells.length; t++) W += weight[cells[t]!]!;
-  if (!(W > 0) || k < 1 || cells.length < k) throw new RangeError(`treeStart: ${cells.length} cells of total weight ${W} cannot make ${k} beats`);
+  if (!(W > 0) || k < 1 || cells.length < k)
+    throw new RangeError(`treeStart: ${cells.length} cells of total weight ${W} cannot make ${k} beats`);
   const T = W / k;
   const local = new Int32Array(grid.cellCount).fill(-1);
   const label = new Map<number, number>();
   // a beat holding a node whose contiguity floor exceeds epsilon may sit at that floor (+ ε/4)
   const floor = contiguityFloor(grid, weight, T, epsilon);
   /** How far a side of `kk` beats with weight `s` misses its band (share of the mean; 0 inside). */
-  const miss = (s: number, kk: number, f: number) => Math.max(0, Math.abs(s / kk / T - 1) - (kk === 1 && f > epsilon ? f + epsilon / 4 : epsilon));
+  const miss = (s: number, kk: number, f: number) =>
+    Math.max(0, Math.abs(s / kk / T - 1) - (kk === 1 && f > epsilon ? f + epsilon / 4 : epsilon));
   let missed = false;
 
   const split = (set: number[], kk: number, offset: number): void => {
@@ -174,7 +185,11 @@ export class SpanningTrees {
   private readonly gkm: number[] = [];
 
   /** @param local scratch of the grid's size, all −1; set for `cells` until {@link release} */
-  constructor(private readonly grid: Grid, readonly cells: readonly number[], private readonly local: Int32Array) {
+  constructor(
+    private readonly grid: Grid,
+    readonly cells: readonly number[],
+    private readonly local: Int32Array,
+  ) {
     const m = cells.length;
     this.m = m;
     const { adjOffsets, adjTargets } = grid;
@@ -288,8 +303,12 @@ export class SpanningTrees {
       const y = find(ev[e]!);
       if (x === y) continue;
       uf[x] = y;
-      to[ne] = ev[e]!; nxt[ne] = head[eu[e]!]!; head[eu[e]!] = ne++;
-      to[ne] = eu[e]!; nxt[ne] = head[ev[e]!]!; head[ev[e]!] = ne++;
+      to[ne] = ev[e]!;
+      nxt[ne] = head[eu[e]!]!;
+      head[eu[e]!] = ne++;
+      to[ne] = eu[e]!;
+      nxt[ne] = head[ev[e]!]!;
+      head[ev[e]!] = ne++;
     }
     if (ne !== 2 * (m - 1)) return false;
     // Iterative DFS from node 0: entry/exit times.

@@ -22,7 +22,10 @@ export function toCellScores(grid: Grid, scores: PlanScores): CellScores {
   const n = grid.cellCount;
   if (scores instanceof Float64Array) {
     if (scores.length !== n) {
-      throw new BeatplanError('PLAN_GRID_MISMATCH', `workload array has ${scores.length} values but the grid has ${n} cells`, { field: 'scores', value: scores.length });
+      throw new BeatplanError('PLAN_GRID_MISMATCH', `workload array has ${scores.length} values but the grid has ${n} cells`, {
+        field: 'scores',
+        value: scores.length,
+      });
     }
     checkValues(grid, scores, 'workload');
     return {
@@ -43,9 +46,13 @@ export function toCellScores(grid: Grid, scores: PlanScores): CellScores {
     throw new BeatplanError('BAD_INPUT', 'scores must be CellScores or a Float64Array of workload per cell', { field: 'scores' });
   }
   if (scores.cellCount !== n || scores.workloadHours.length !== n || scores.resolution !== grid.resolution) {
-    throw new BeatplanError('PLAN_GRID_MISMATCH', `scores were made on another grid (resolution ${scores.resolution}, ${scores.cellCount} cells; grid: resolution ${grid.resolution}, ${n} cells)`, {
-      field: 'scores',
-    });
+    throw new BeatplanError(
+      'PLAN_GRID_MISMATCH',
+      `scores were made on another grid (resolution ${scores.resolution}, ${scores.cellCount} cells; grid: resolution ${grid.resolution}, ${n} cells)`,
+      {
+        field: 'scores',
+      },
+    );
   }
   return scores;
 }
@@ -70,14 +77,20 @@ export function balanceWeights(scores: CellScores, balanceOn: BalanceOn = 'total
   if (typeof balanceOn === 'object' && balanceOn !== null && 'shift' in balanceOn) {
     const s = balanceOn.shift;
     if (!Number.isInteger(s) || s < 0 || s >= scores.shifts.length) {
-      throw new BeatplanError('BAD_INPUT', `balanceOn.shift must be a shift index from 0 to ${scores.shifts.length - 1}`, { field: 'balanceOn.shift', value: s });
+      throw new BeatplanError('BAD_INPUT', `balanceOn.shift must be a shift index from 0 to ${scores.shifts.length - 1}`, {
+        field: 'balanceOn.shift',
+        value: s,
+      });
     }
     return scores.shiftWorkloadHours[s]!;
   }
   if (typeof balanceOn === 'object' && balanceOn !== null && 'mix' in balanceOn) {
     const { workload: w1, need: w2 } = balanceOn.mix;
     if (!(w1 >= 0) || !(w2 >= 0) || !Number.isFinite(w1) || !Number.isFinite(w2) || w1 + w2 === 0) {
-      throw new BeatplanError('BAD_INPUT', 'balanceOn.mix needs finite weights >= 0, not both 0', { field: 'balanceOn.mix', value: balanceOn.mix });
+      throw new BeatplanError('BAD_INPUT', 'balanceOn.mix needs finite weights >= 0, not both 0', {
+        field: 'balanceOn.mix',
+        value: balanceOn.mix,
+      });
     }
     const out = new Float64Array(scores.cellCount);
     for (let i = 0; i < out.length; i++) out[i] = w1 * scores.workloadHours[i]! + w2 * scores.needHours[i]!;
@@ -162,5 +175,10 @@ export function planChange(before: Int32Array, after: Int32Array, weight: Float6
       moved += weight[i]!;
     }
   }
-  return { movedWorkloadShare: total > 0 ? moved / total : 0, movedCellShare: cells ? movedCells / cells : 0, movedWorkload: moved, movedCells };
+  return {
+    movedWorkloadShare: total > 0 ? moved / total : 0,
+    movedCellShare: cells ? movedCells / cells : 0,
+    movedWorkload: moved,
+    movedCells,
+  };
 }

@@ -5,13 +5,25 @@ import { compareEquity, equityByArea } from './equity.js';
 
 /** 4 cells, one all-day shift (0–24), hand-checkable numbers. */
 const scores: CellScores = {
-  resolution: 9, cellCount: 4, shifts: [{ id: '0-24', startHour: 0, endHour: 24 }],
-  shiftWorkloadHours: [Float64Array.of(40, 20, 10, 10)], workloadHours: Float64Array.of(40, 20, 10, 10),
-  rawWorkloadHours: Float64Array.of(40, 20, 10, 10), needHours: Float64Array.of(10, 10, 0, 20),
-  population: Float64Array.of(1000, 1000, 500, 1500), vulnerability: new Float64Array(4).fill(1),
-  incidentCount: Uint32Array.of(520, 260, 130, 130), periodWeeks: 52,
+  resolution: 9,
+  cellCount: 4,
+  shifts: [{ id: '0-24', startHour: 0, endHour: 24 }],
+  shiftWorkloadHours: [Float64Array.of(40, 20, 10, 10)],
+  workloadHours: Float64Array.of(40, 20, 10, 10),
+  rawWorkloadHours: Float64Array.of(40, 20, 10, 10),
+  needHours: Float64Array.of(10, 10, 0, 20),
+  population: Float64Array.of(1000, 1000, 500, 1500),
+  vulnerability: new Float64Array(4).fill(1),
+  incidentCount: Uint32Array.of(520, 260, 130, 130),
+  periodWeeks: 52,
 };
-const plan = (beatOfCell: number[]): BeatPlan => ({ resolution: 9, cellCount: 4, beatIds: ['B1', 'B2'], beatOfCell: Int32Array.from(beatOfCell), locked: new Uint8Array(2) });
+const plan = (beatOfCell: number[]): BeatPlan => ({
+  resolution: 9,
+  cellCount: 4,
+  beatIds: ['B1', 'B2'],
+  beatOfCell: Int32Array.from(beatOfCell),
+  locked: new Uint8Array(2),
+});
 
 describe('equityByArea', () => {
   it('attributes reactive work and community time per area, per 1,000 residents and per incident', () => {

@@ -66,12 +66,24 @@ export interface EquityReport {
  * @throws BeatplanError `PLAN_GRID_MISMATCH`, `BAD_INPUT`
  * @example equityByArea(plan, scores, units, cellsToPolygons(grid, communityAreas))
  */
-export function equityByArea(plan: BeatPlan, scores: CellScores, unitsByBeat: ReadonlyArray<ArrayLike<number>>, areaOfCell: Int32Array, options: EquityOptions = {}): EquityReport {
+export function equityByArea(
+  plan: BeatPlan,
+  scores: CellScores,
+  unitsByBeat: ReadonlyArray<ArrayLike<number>>,
+  areaOfCell: Int32Array,
+  options: EquityOptions = {},
+): EquityReport {
   const n = plan.cellCount;
-  if (scores.cellCount !== n) throw new BeatplanError('PLAN_GRID_MISMATCH', 'the scores do not fit the plan', { field: 'scores', value: scores.cellCount });
-  if (areaOfCell.length !== n) throw new BeatplanError('BAD_INPUT', 'areaOfCell needs one value per cell', { field: 'areaOfCell', value: areaOfCell.length });
+  if (scores.cellCount !== n)
+    throw new BeatplanError('PLAN_GRID_MISMATCH', 'the scores do not fit the plan', { field: 'scores', value: scores.cellCount });
+  if (areaOfCell.length !== n)
+    throw new BeatplanError('BAD_INPUT', 'areaOfCell needs one value per cell', { field: 'areaOfCell', value: areaOfCell.length });
   const beats = plan.beatIds.length;
-  if (unitsByBeat.length !== scores.shifts.length) throw new BeatplanError('BAD_INPUT', `unitsByBeat needs one row per shift (${scores.shifts.length})`, { field: 'unitsByBeat', value: unitsByBeat.length });
+  if (unitsByBeat.length !== scores.shifts.length)
+    throw new BeatplanError('BAD_INPUT', `unitsByBeat needs one row per shift (${scores.shifts.length})`, {
+      field: 'unitsByBeat',
+      value: unitsByBeat.length,
+    });
   const perUnit = options.officersPerUnit ?? 1;
   if (!(perUnit > 0)) throw new BeatplanError('BAD_INPUT', 'officersPerUnit must be > 0', { field: 'officersPerUnit', value: perUnit });
   let areas = 0;
@@ -80,7 +92,12 @@ export function equityByArea(plan: BeatPlan, scores: CellScores, unitsByBeat: Re
   const officer = new Float64Array(beats);
   scores.shifts.forEach((sh, s) => {
     const row = unitsByBeat[s]!;
-    if (row.length !== beats) throw new BeatplanError('BAD_INPUT', `unitsByBeat[${s}] needs one value per beat`, { field: 'unitsByBeat', row: s, value: row.length });
+    if (row.length !== beats)
+      throw new BeatplanError('BAD_INPUT', `unitsByBeat[${s}] needs one value per beat`, {
+        field: 'unitsByBeat',
+        row: s,
+        value: row.length,
+      });
     for (let b = 0; b < beats; b++) officer[b]! += row[b]! * shiftLengthHours(sh) * 7 * perUnit;
   });
   const react = new Float64Array(beats);
@@ -91,7 +108,16 @@ export function equityByArea(plan: BeatPlan, scores: CellScores, unitsByBeat: Re
     react[b]! += scores.workloadHours[i]!;
     need[b]! += scores.needHours[i]!;
   }
-  const res = Array.from({ length: areas }, () => ({ cells: 0, residents: 0, incidents: 0, officer: 0, community: 0, reactive: 0, need: 0, satW: 0 }));
+  const res = Array.from({ length: areas }, () => ({
+    cells: 0,
+    residents: 0,
+    incidents: 0,
+    officer: 0,
+    community: 0,
+    reactive: 0,
+    need: 0,
+    satW: 0,
+  }));
   let outside = 0;
   for (let i = 0; i < n; i++) {
     const a = areaOfCell[i]!;
@@ -161,7 +187,11 @@ export function compareEquity(before: EquityReport, after: EquityReport): { read
   if (byId.size !== before.areas.length || before.areas.some((a) => !byId.has(a.id))) {
     throw new BeatplanError('BAD_INPUT', 'the two equity reports must cover the same areas', { field: 'areas' });
   }
-  const ch = (x: number | null, y: number | null): EquityChange => ({ before: x, after: y, change: x === null || y === null ? null : round(y - x) });
+  const ch = (x: number | null, y: number | null): EquityChange => ({
+    before: x,
+    after: y,
+    change: x === null || y === null ? null : round(y - x),
+  });
   return {
     areas: before.areas.map((b) => {
       const a = byId.get(b.id)!;

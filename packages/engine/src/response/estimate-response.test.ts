@@ -6,7 +6,18 @@ import { saturationOf, unitsOnDuty } from '../staff/time-model.js';
 import { estimateResponse, modelledUnits } from './estimate-response.js';
 import { syntheticPlan, syntheticScores } from './synthetic.js';
 
-const square = (lng: number, lat: number, d: number): Polygon => ({ type: 'Polygon', coordinates: [[[lng - d, lat - d], [lng + d, lat - d], [lng + d, lat + d], [lng - d, lat + d], [lng - d, lat - d]]] });
+const square = (lng: number, lat: number, d: number): Polygon => ({
+  type: 'Polygon',
+  coordinates: [
+    [
+      [lng - d, lat - d],
+      [lng + d, lat - d],
+      [lng + d, lat + d],
+      [lng - d, lat + d],
+      [lng - d, lat - d],
+    ],
+  ],
+});
 const grid = buildGrid(square(-87.7, 41.85, 0.03), { resolution: 9 });
 // ~33 km² city, 8 officer-hours/week/km² → ~270 h/week, 45-minute calls.
 const scores = syntheticScores(grid, { seed: 2, workloadHoursPerWeek: 270 });
@@ -27,13 +38,17 @@ describe('estimateResponse', () => {
       expect(sh.beats[0]!.pOwnUnitsBusy).toBeCloseTo(rho, 5);
       expect(sh.crossBeatShare).toBe(0);
       expect(sh.serviceMinutes).toBeCloseTo(45, 1);
-      expect(sh.meanQueueWaitMinutes).toBeCloseTo(45 * rho / (1 - rho), 3);
+      expect(sh.meanQueueWaitMinutes).toBeCloseTo((45 * rho) / (1 - rho), 3);
     });
   });
 
   it('exact and approximate estimates of a 4-beat plan agree within a few percent', () => {
     const plan = syntheticPlan(grid, 4, 2);
-    const units = [[1, 1, 1, 1], [2, 1, 1, 2], [2, 2, 1, 2]];
+    const units = [
+      [1, 1, 1, 1],
+      [2, 1, 1, 2],
+      [2, 2, 1, 2],
+    ];
     const ex = estimateResponse(grid, plan, scores, units, { method: 'exact' });
     const ap = estimateResponse(grid, plan, scores, units, { method: 'approx' });
     ex.shifts.forEach((sx, s) => {
@@ -52,8 +67,16 @@ describe('estimateResponse', () => {
 
   it('more units mean less cross-beat dispatch and shorter travel', () => {
     const plan = syntheticPlan(grid, 4);
-    const few = estimateResponse(grid, plan, scores, [[1, 1, 1, 1], [1, 1, 1, 1], [1, 1, 1, 1]]);
-    const many = estimateResponse(grid, plan, scores, [[2, 2, 2, 2], [2, 2, 2, 2], [2, 2, 2, 2]]);
+    const few = estimateResponse(grid, plan, scores, [
+      [1, 1, 1, 1],
+      [1, 1, 1, 1],
+      [1, 1, 1, 1],
+    ]);
+    const many = estimateResponse(grid, plan, scores, [
+      [2, 2, 2, 2],
+      [2, 2, 2, 2],
+      [2, 2, 2, 2],
+    ]);
     expect(many.city.crossBeatShare!).toBeLessThan(few.city.crossBeatShare!);
     expect(many.city.meanTravelMinutes!).toBeLessThan(few.city.meanTravelMinutes!);
     expect(many.city.rho).toBeCloseTo(few.city.rho / 2, 6);
@@ -63,11 +86,37 @@ describe('estimateResponse', () => {
   it('rejects overloaded shifts (INFEASIBLE) and bad shapes (BAD_INPUT)', () => {
     const plan = syntheticPlan(grid, 2);
     const heavy = syntheticScores(grid, { seed: 2, workloadHoursPerWeek: 2000 });
-    expect(() => estimateResponse(grid, plan, heavy, [[1, 1], [1, 1], [1, 1]])).toThrow(/shift 0-8/);
-    try { estimateResponse(grid, plan, heavy, [[1, 1], [1, 1], [1, 1]]); } catch (e) { expect((e as BeatplanError).code).toBe('INFEASIBLE'); }
+    expect(() =>
+      estimateResponse(grid, plan, heavy, [
+        [1, 1],
+        [1, 1],
+        [1, 1],
+      ]),
+    ).toThrow(/shift 0-8/);
+    try {
+      estimateResponse(grid, plan, heavy, [
+        [1, 1],
+        [1, 1],
+        [1, 1],
+      ]);
+    } catch (e) {
+      expect((e as BeatplanError).code).toBe('INFEASIBLE');
+    }
     expect(() => estimateResponse(grid, plan, scores, [[1, 1]])).toThrow(BeatplanError);
-    expect(() => estimateResponse(grid, plan, scores, [[1, 1], [1, 1], [1, -0.5]])).toThrow(/≥ 0/);
-    expect(() => estimateResponse(grid, plan, scores, [[1, 1], [1, 1], [1, NaN]])).toThrow(/finite/);
+    expect(() =>
+      estimateResponse(grid, plan, scores, [
+        [1, 1],
+        [1, 1],
+        [1, -0.5],
+      ]),
+    ).toThrow(/≥ 0/);
+    expect(() =>
+      estimateResponse(grid, plan, scores, [
+        [1, 1],
+        [1, 1],
+        [1, NaN],
+      ]),
+    ).toThrow(/finite/);
   });
 
   it('fractional units on duty (time model): utilisation = calls hours ÷ (units × shift hours), as staffing saturation', () => {
@@ -85,7 +134,7 @@ describe('estimateResponse', () => {
       expect(sh.modelledUnits).toBe(1);
       expect(sh.rho).toBeCloseTo(saturationOf(wl, 2, 36), 5); // W ÷ (n · h)
       // One whole unit with capacity 1.2857: an M/M/1 queue with service rate μ · 1.2857.
-      expect(sh.meanQueueWaitMinutes).toBeCloseTo((45 / u) * sh.rho / (1 - sh.rho), 2);
+      expect(sh.meanQueueWaitMinutes).toBeCloseTo(((45 / u) * sh.rho) / (1 - sh.rho), 2);
       expect(sh.meanResponseMinutes).toBeCloseTo(sh.meanQueueWaitMinutes! + sh.meanTravelMinutes!, 5);
     });
     expect(r.assumptions.unitsSource).toBe('test');

@@ -2,15 +2,15 @@
  * `estimateResponse`: response time and cross-beat dispatch of a staffed beat plan, per
  * shift, by Larson's hypercube model (exact for small systems, approximation at city scale).
  */
-import { BeatplanError, throwIfAborted, type ProgressFn } from '../errors.js';
+import { BeatplanError, type ProgressFn, throwIfAborted } from '../errors.js';
 import type { Grid } from '../grid/grid.js';
 import type { BeatPlan } from '../plan/types.js';
 import { shiftLengthHours } from '../score/shifts.js';
 import type { CellScores } from '../score/types.js';
-import { solveHypercubeApprox, solveHypercubeExact, type HypercubeSolution } from './hypercube.js';
+import { type HypercubeSolution, solveHypercubeApprox, solveHypercubeExact } from './hypercube.js';
 import { ACCESS_SPEED_KMH, atomTravelMinutes } from './roads.js';
-import { buildTravelModel, type TravelModel } from './travel.js';
 import { scoresServiceMinutes } from './simulate-calls.js';
+import { buildTravelModel, type TravelModel } from './travel.js';
 
 /** An atom whose centre is further than this from a road (km) is named in a warning. */
 const FAR_FROM_ROAD_KM = 1;
@@ -249,7 +249,8 @@ function histQuantile(hist: Float64Array, q: number): number {
 
 function perShift(v: PerShift | undefined, s: number, dflt: number, field: string): number {
   const x = v === undefined ? dflt : typeof v === 'number' ? v : v[s];
-  if (x === undefined || !(x > 0) || !Number.isFinite(x)) throw new BeatplanError('BAD_INPUT', `${field} must be a finite number > 0 for every shift`, { field, value: x });
+  if (x === undefined || !(x > 0) || !Number.isFinite(x))
+    throw new BeatplanError('BAD_INPUT', `${field} must be a finite number > 0 for every shift`, { field, value: x });
   return x;
 }
 
@@ -290,16 +291,32 @@ export function estimateResponse(
   const t0 = now();
   const { signal, onProgress } = options;
   const n = grid.cellCount;
-  if (plan.cellCount !== n || plan.resolution !== grid.resolution) throw new BeatplanError('PLAN_GRID_MISMATCH', 'the plan does not fit the grid', { field: 'plan', value: plan.cellCount });
-  if (scores.cellCount !== n || scores.resolution !== grid.resolution) throw new BeatplanError('PLAN_GRID_MISMATCH', 'the scores do not fit the grid', { field: 'scores', value: scores.cellCount });
+  if (plan.cellCount !== n || plan.resolution !== grid.resolution)
+    throw new BeatplanError('PLAN_GRID_MISMATCH', 'the plan does not fit the grid', { field: 'plan', value: plan.cellCount });
+  if (scores.cellCount !== n || scores.resolution !== grid.resolution)
+    throw new BeatplanError('PLAN_GRID_MISMATCH', 'the scores do not fit the grid', { field: 'scores', value: scores.cellCount });
   const shifts = scores.shifts;
   const beats = plan.beatIds.length;
-  if (unitsByBeat.length !== shifts.length) throw new BeatplanError('BAD_INPUT', `unitsByBeat needs one row per shift (${shifts.length})`, { field: 'unitsByBeat', value: unitsByBeat.length });
+  if (unitsByBeat.length !== shifts.length)
+    throw new BeatplanError('BAD_INPUT', `unitsByBeat needs one row per shift (${shifts.length})`, {
+      field: 'unitsByBeat',
+      value: unitsByBeat.length,
+    });
   for (let s = 0; s < shifts.length; s++) {
     const row = unitsByBeat[s]!;
-    if (row.length !== beats) throw new BeatplanError('BAD_INPUT', `unitsByBeat[${s}] needs one value per beat (${beats})`, { field: 'unitsByBeat', row: s, value: row.length });
+    if (row.length !== beats)
+      throw new BeatplanError('BAD_INPUT', `unitsByBeat[${s}] needs one value per beat (${beats})`, {
+        field: 'unitsByBeat',
+        row: s,
+        value: row.length,
+      });
     for (let b = 0; b < beats; b++) {
-      if (!Number.isFinite(row[b]) || row[b]! < 0) throw new BeatplanError('BAD_INPUT', `units on duty must be finite numbers ≥ 0 (shift ${s}, beat ${plan.beatIds[b]})`, { field: 'unitsByBeat', row: s, value: row[b] });
+      if (!Number.isFinite(row[b]) || row[b]! < 0)
+        throw new BeatplanError('BAD_INPUT', `units on duty must be finite numbers ≥ 0 (shift ${s}, beat ${plan.beatIds[b]})`, {
+          field: 'unitsByBeat',
+          row: s,
+          value: row[b],
+        });
     }
   }
   const warnings: string[] = [];
@@ -308,15 +325,24 @@ export function estimateResponse(
   // Travel model (shift independent).
   const cellWeights = new Float64Array(n);
   for (let i = 0; i < n; i++) cellWeights[i] = scores.workloadHours[i]!;
-  const travel = options.travel ?? buildTravelModel(grid, plan, { atomSizeKm: options.atomSizeKm, cellWeights, barriers: options.barriers, signal });
-  if (travel.atomOfCell.length !== n || travel.beatAtomOffsets.length !== beats + 1) throw new BeatplanError('PLAN_GRID_MISMATCH', 'the travel model was built for another plan', { field: 'travel' });
+  const travel =
+    options.travel ?? buildTravelModel(grid, plan, { atomSizeKm: options.atomSizeKm, cellWeights, barriers: options.barriers, signal });
+  if (travel.atomOfCell.length !== n || travel.beatAtomOffsets.length !== beats + 1)
+    throw new BeatplanError('PLAN_GRID_MISMATCH', 'the travel model was built for another plan', { field: 'travel' });
   if (travel.roadSnapKm) {
     let far = 0;
     for (let a = 0; a < travel.roadSnapKm.length; a++) if (travel.roadSnapKm[a]! > FAR_FROM_ROAD_KM) far++;
-    if (far > 0) warnings.push(`${far} of ${travel.atomCount} demand atoms lie more than ${FAR_FROM_ROAD_KM} km from the road network; their legs to the nearest road go at ${ACCESS_SPEED_KMH} km/h`);
+    if (far > 0)
+      warnings.push(
+        `${far} of ${travel.atomCount} demand atoms lie more than ${FAR_FROM_ROAD_KM} km from the road network; their legs to the nearest road go at ${ACCESS_SPEED_KMH} km/h`,
+      );
   }
-  if ((travel.roadUnreachedPairs ?? 0) > 0) warnings.push(`${travel.roadUnreachedPairs} atom pairs are not joined by the road network; they keep the straight-line travel time`);
-  if (travel.unreachedPairs > 0) warnings.push(`${travel.unreachedPairs} beat-to-atom pairs lie beyond the barrier search radius or in another component; their detour is a lower bound`);
+  if ((travel.roadUnreachedPairs ?? 0) > 0)
+    warnings.push(`${travel.roadUnreachedPairs} atom pairs are not joined by the road network; they keep the straight-line travel time`);
+  if (travel.unreachedPairs > 0)
+    warnings.push(
+      `${travel.unreachedPairs} beat-to-atom pairs lie beyond the barrier search radius or in another component; their detour is a lower bound`,
+    );
   const tTravel = now();
   onProgress?.(0.2, 'response');
 
@@ -429,16 +455,18 @@ export function estimateResponse(
     const maxExact = options.maxExactUnits ?? (method === 'exact' ? 15 : 10);
     let sol: HypercubeSolution;
     try {
-      sol = method === 'exact' || (method === 'auto' && totalUnits <= maxExact)
-        ? solveHypercubeExact(sys, { maxUnits: maxExact, signal })
-        : solveHypercubeApprox(sys, { signal });
+      sol =
+        method === 'exact' || (method === 'auto' && totalUnits <= maxExact)
+          ? solveHypercubeExact(sys, { maxUnits: maxExact, signal })
+          : solveHypercubeApprox(sys, { signal });
     } catch (e) {
       if (e instanceof BeatplanError && e.code === 'INFEASIBLE') {
         throw new BeatplanError('INFEASIBLE', `shift ${sh.id}: ${e.message}`, { ...e.details, field: 'unitsByBeat', row: s }, { cause: e });
       }
       throw e;
     }
-    if (!sol.converged) warnings.push(`shift ${sh.id}: the ${sol.method} hypercube solution did not converge in ${sol.iterations} iterations`);
+    if (!sol.converged)
+      warnings.push(`shift ${sh.id}: the ${sol.method} hypercube solution did not converge in ${sol.iterations} iterations`);
     // Figures per beat.
     const acc = Array.from({ length: beats }, () => new Acc());
     const lam = sol.callsPerHour;
@@ -534,8 +562,10 @@ export function estimateResponse(
       serviceMinutesSource: options.serviceMinutes === undefined ? "the scores' mean: Σ workload hours ÷ Σ incidents" : 'given',
       unitsSource: options.unitsSource ?? 'units on duty as given',
       responseTime: 'queue wait + travel time; no dispatch or turn-out delay',
-      fractionalUnits: "each beat's units on duty rounded to whole units (at least 1 when > 0), with the service rate scaled so that the shift's capacity equals the units on duty",
-      dispatch: "own beat's free unit first, else the free unit with the least mean travel time, else a city-wide FCFS queue (Larson's hypercube model)",
+      fractionalUnits:
+        "each beat's units on duty rounded to whole units (at least 1 when > 0), with the service rate scaled so that the shift's capacity equals the units on duty",
+      dispatch:
+        "own beat's free unit first, else the free unit with the least mean travel time, else a city-wide FCFS queue (Larson's hypercube model)",
     },
     shifts: shiftOut,
     city: cityAll.figures(dayHours),

@@ -2,9 +2,15 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { BeatplanError } from '../errors.js';
 import { createRng } from '../random.js';
-import { groupAllBusyProbability, solveHypercubeApprox, solveHypercubeExact, type HypercubeSolution, type HypercubeSystem } from './hypercube.js';
-import { approxErrorVsExact, randomHypercubeSystem } from './synthetic.js';
+import {
+  groupAllBusyProbability,
+  type HypercubeSolution,
+  type HypercubeSystem,
+  solveHypercubeApprox,
+  solveHypercubeExact,
+} from './hypercube.js';
 import { larsonCorrectionFactors, mmnFigures } from './queueing.js';
+import { approxErrorVsExact, randomHypercubeSystem } from './synthetic.js';
 
 /** Erlang B by the textbook recursion B(0)=1, B(k) = aB(k−1)/(k + aB(k−1)); C = B/(1 − ρ(1 − B)). */
 function erlangC(n: number, a: number): number {
@@ -17,7 +23,9 @@ function erlangC(n: number, a: number): number {
 /** Independent reference: the full CTMC (binary states + a truncated queue) solved densely. */
 function denseReference(sys: HypercubeSystem, queueStates = 200): { rhoByUnit: number[]; pAllBusy: number } {
   const units: number[] = [];
-  Array.from(sys.unitsByGroup).forEach((m, g) => { for (let k = 0; k < m; k++) units.push(g); });
+  Array.from(sys.unitsByGroup).forEach((m, g) => {
+    for (let k = 0; k < m; k++) units.push(g);
+  });
   const n = units.length;
   const S = 1 << n;
   const total = S + queueStates; // index S + q − 1 = all busy with q waiting
@@ -45,12 +53,14 @@ function denseReference(sys: HypercubeSystem, queueStates = 200): { rhoByUnit: n
     if (q < queueStates) Q[idx]![idx + 1]! += lam;
   }
   // πQ = 0, Σπ = 1: solve Aᵀx = e with the last equation replaced by normalisation.
-  const A: number[][] = Array.from({ length: total }, (_, r) => Array.from({ length: total + 1 }, (_, c) => {
-    if (c === total) return r === total - 1 ? 1 : 0;
-    if (r === total - 1) return 1;
-    const out = Q[c]!.reduce((x, y) => x + y, 0);
-    return c === r ? Q[c]![r]! - out : Q[c]![r]!;
-  }));
+  const A: number[][] = Array.from({ length: total }, (_, r) =>
+    Array.from({ length: total + 1 }, (_, c) => {
+      if (c === total) return r === total - 1 ? 1 : 0;
+      if (r === total - 1) return 1;
+      const out = Q[c]!.reduce((x, y) => x + y, 0);
+      return c === r ? Q[c]![r]! - out : Q[c]![r]!;
+    }),
+  );
   for (let c = 0; c < total; c++) {
     let p = c;
     for (let r = c + 1; r < total; r++) if (Math.abs(A[r]![c]!) > Math.abs(A[p]![c]!)) p = r;
@@ -84,19 +94,32 @@ function randomSystem(seed: number, groups: number, unitsPer: number | number[],
   return {
     unitsByGroup: units,
     callsPerHour: w.map((x) => (x / wt) * rho * n * 2),
-    preference: xs.map(([x, y]) => xs.map((p, k) => [Math.hypot(p[0] - x, p[1] - y), k] as const).sort((a, b) => a[0] - b[0]).map((e) => e[1])),
+    preference: xs.map(([x, y]) =>
+      xs
+        .map((p, k) => [Math.hypot(p[0] - x, p[1] - y), k] as const)
+        .sort((a, b) => a[0] - b[0])
+        .map((e) => e[1]),
+    ),
     serviceRatePerHour: 2,
   };
 }
 
 function ownShare(sol: HypercubeSolution, atom: number, group: number): number {
-  for (let e = sol.dispatchOffsets[atom]!; e < sol.dispatchOffsets[atom + 1]!; e++) if (sol.dispatchGroup[e] === group) return sol.dispatchShare[e]!;
+  for (let e = sol.dispatchOffsets[atom]!; e < sol.dispatchOffsets[atom + 1]!; e++)
+    if (sol.dispatchGroup[e] === group) return sol.dispatchShare[e]!;
   return 0;
 }
 
 describe('M/M/N figures', () => {
   it('match the Erlang B/C recursion (ground truth of the symmetric hypercube)', () => {
-    for (const [n, a] of [[1, 0.5], [2, 1], [5, 3.2], [10, 8], [40, 30], [800, 480]] as const) {
+    for (const [n, a] of [
+      [1, 0.5],
+      [2, 1],
+      [5, 3.2],
+      [10, 8],
+      [40, 30],
+      [800, 480],
+    ] as const) {
       expect(mmnFigures(n, a).pAllBusy).toBeCloseTo(erlangC(n, a), 12);
     }
     expect(mmnFigures(2, 1).pAllBusy).toBeCloseTo(1 / 3, 14); // M/M/2, a = 1: C = 1/3 by hand
@@ -104,11 +127,19 @@ describe('M/M/N figures', () => {
 
   it('throws INFEASIBLE at ρ ≥ 1', () => {
     expect(() => mmnFigures(3, 3)).toThrow(BeatplanError);
-    try { mmnFigures(3, 3.5); } catch (e) { expect((e as BeatplanError).code).toBe('INFEASIBLE'); }
+    try {
+      mmnFigures(3, 3.5);
+    } catch (e) {
+      expect((e as BeatplanError).code).toBe('INFEASIBLE');
+    }
   });
 
   it('Q(N, ρ, 0) = 1 and Q·ρ^j·(1−ρ) sums to 1 − P_W', () => {
-    for (const [n, a] of [[4, 1.2], [12, 9], [200, 150]] as const) {
+    for (const [n, a] of [
+      [4, 1.2],
+      [12, 9],
+      [200, 150],
+    ] as const) {
       const m = mmnFigures(n, a);
       const q = larsonCorrectionFactors(m);
       expect(q[0]).toBeCloseTo(1, 12);
@@ -136,7 +167,12 @@ describe('hypercube model', () => {
   });
 
   it('exact solver agrees with a dense solve of the full chain (truncated queue)', () => {
-    for (const [seed, groups, units, rho] of [[1, 3, 1, 0.6], [2, 2, [2, 1], 0.4], [3, 4, 1, 0.8], [4, 2, 2, 0.7]] as const) {
+    for (const [seed, groups, units, rho] of [
+      [1, 3, 1, 0.6],
+      [2, 2, [2, 1], 0.4],
+      [3, 4, 1, 0.8],
+      [4, 2, 2, 0.7],
+    ] as const) {
       const sys = randomSystem(seed, groups, units as number | number[], rho);
       const ex = solveHypercubeExact(sys);
       const ref = denseReference(sys);
@@ -158,7 +194,12 @@ describe('hypercube model', () => {
     };
     permute([0, 1, 2, 3], 0);
     for (const rho of [0.2, 0.5, 0.8]) {
-      const sys = { unitsByGroup: [1, 1, 1, 1], callsPerHour: perms.map(() => (rho * n) / perms.length), preference: perms, serviceRatePerHour: 1 };
+      const sys = {
+        unitsByGroup: [1, 1, 1, 1],
+        callsPerHour: perms.map(() => (rho * n) / perms.length),
+        preference: perms,
+        serviceRatePerHour: 1,
+      };
       const ex = solveHypercubeExact(sys);
       const ap = solveHypercubeApprox(sys);
       expect(ex.pAllBusy).toBeCloseTo(erlangC(n, rho * n), 12);
@@ -167,7 +208,7 @@ describe('hypercube model', () => {
         expect(ap.rhoByGroup[g]).toBeCloseTo(rho, 9);
       }
       // Dispatch to the k-th preferred unit: exact = Q(N, ρ, k)·ρ^k·(1−ρ).
-      perms.forEach((p, j) => p.forEach((g, k) => expect(ownShare(ap, j, g)).toBeCloseTo(ownShare(ex, j, g), 9)));
+      perms.forEach((p, j) => p.forEach((g, _k) => expect(ownShare(ap, j, g)).toBeCloseTo(ownShare(ex, j, g), 9)));
     }
   });
 
@@ -185,7 +226,16 @@ describe('hypercube model', () => {
     let worstCrossLowRho = 0;
     let sumAbs = 0;
     let count = 0;
-    const cases: Array<[number, number | number[]]> = [[2, 1], [3, 1], [5, 1], [6, 1], [10, 1], [4, 2], [3, 3], [4, [1, 3, 2, 1]]];
+    const cases: Array<[number, number | number[]]> = [
+      [2, 1],
+      [3, 1],
+      [5, 1],
+      [6, 1],
+      [10, 1],
+      [4, 2],
+      [3, 3],
+      [4, [1, 3, 2, 1]],
+    ];
     for (const [groups, units] of cases) {
       for (const rho of [0.1, 0.2, 0.4, 0.6, 0.8]) {
         for (const seed of [11, 12]) {
@@ -208,7 +258,9 @@ describe('hypercube model', () => {
         }
       }
     }
-    console.log(`approx vs exact over ${count} beats: utilisation mean |Δ| ${(sumAbs / count).toFixed(4)}, max |Δ| ${worstAbs.toFixed(4)}, max rel ${(100 * worstRel).toFixed(2)}%; cross-beat share max |Δ| ${worstCross.toFixed(4)}`);
+    console.log(
+      `approx vs exact over ${count} beats: utilisation mean |Δ| ${(sumAbs / count).toFixed(4)}, max |Δ| ${worstAbs.toFixed(4)}, max rel ${(100 * worstRel).toFixed(2)}%; cross-beat share max |Δ| ${worstCross.toFixed(4)}`,
+    );
     // Heterogeneous random systems (beat loads differ up to 6×): the worst relative errors are
     // on the lightest-loaded units; absolute errors stay within two percentage points.
     expect(sumAbs / count).toBeLessThan(0.006);
@@ -257,7 +309,11 @@ describe('hypercube model', () => {
         (sizes, rho, seed) => {
           const units: number[] = [];
           let n = 0;
-          for (const m of sizes) if (n + m <= 15) { units.push(m); n += m; }
+          for (const m of sizes)
+            if (n + m <= 15) {
+              units.push(m);
+              n += m;
+            }
           fc.pre(units.length >= 2 && new Set(units).size >= 2);
           const err = approxErrorVsExact(randomHypercubeSystem(seed, units, rho, 3));
           worstCross = Math.max(worstCross, Math.abs(err.crossBeat));
@@ -268,20 +324,28 @@ describe('hypercube model', () => {
       ),
       { numRuns: 60, seed: 17 },
     );
-    console.log(`mixed sizes vs exact: worst cross-beat ${(100 * worstCross).toFixed(1)}%, worst utilisation ${(100 * worstUtil).toFixed(1)}%`);
+    console.log(
+      `mixed sizes vs exact: worst cross-beat ${(100 * worstCross).toFixed(1)}%, worst utilisation ${(100 * worstUtil).toFixed(1)}%`,
+    );
   });
 
   it('mixed sizes, the cases the previous group correction missed most: a 1-unit beat beside 5-unit beats, and two unequal beats', () => {
     // Before: utilisation of the 1-unit beat 9.9% too high on beats 5, 5, 1 at ρ 0.45 (0.429
     // against 0.390); cross-beat share 15.6% too high on beats 5 + 1 at ρ 0.32.
-    for (const [units, rho, seed] of [[[5, 5, 1], 0.45, 1], [[5, 1], 0.319, 634319], [[1, 3], 0.4, 2], [[4, 1, 1], 0.4, 3], [[1, 5, 1, 5], 0.5, 4]] as const) {
+    for (const [units, rho, seed] of [
+      [[5, 5, 1], 0.45, 1],
+      [[5, 1], 0.319, 634319],
+      [[1, 3], 0.4, 2],
+      [[4, 1, 1], 0.4, 3],
+      [[1, 5, 1, 5], 0.5, 4],
+    ] as const) {
       const err = approxErrorVsExact(randomHypercubeSystem(seed, [...units], rho, 3));
       expect(Math.abs(err.crossBeat), `${units} at ρ ${rho}`).toBeLessThan(0.05);
       expect(err.utilisation, `${units} at ρ ${rho}`).toBeLessThan(0.05);
     }
   });
 
-  it('two small neighbouring beats that back each other up: the pair correction takes the worst utilisation error from 6.7% to under 6%, and leaves one-unit-per-beat systems as Larson\'s', () => {
+  it("two small neighbouring beats that back each other up: the pair correction takes the worst utilisation error from 6.7% to under 6%, and leaves one-unit-per-beat systems as Larson's", () => {
     // Beats of 2, 1, 5, 5, 2 units at ρ 0.39: the 1-unit beat lists the 2-unit beat second and
     // vice versa. Without the correction the 1-unit beat is 6.7% too busy (0.275 against 0.258).
     const sys = randomHypercubeSystem(848261, [2, 1, 5, 5, 2], 0.3917345038498752, 3);
@@ -309,12 +373,20 @@ describe('hypercube model', () => {
         (units, rho, seed) => {
           fc.pre(units.filter((m) => m > 0).length >= 2);
           const staffed = units.map((m, g) => (m > 0 ? g : -1)).filter((g) => g >= 0);
-          const base = randomHypercubeSystem(seed, staffed.map((g) => units[g]!), rho, 3);
+          const base = randomHypercubeSystem(
+            seed,
+            staffed.map((g) => units[g]!),
+            rho,
+            3,
+          );
           // put the beats back among the unstaffed groups (no calls of their own)
           const sys: HypercubeSystem = {
             unitsByGroup: units,
             callsPerHour: base.callsPerHour,
-            preference: Array.from(base.preference, (p) => [...Array.from(p, (k) => staffed[k]!), ...units.map((m, g) => (m === 0 ? g : -1)).filter((g) => g >= 0)]),
+            preference: Array.from(base.preference, (p) => [
+              ...Array.from(p, (k) => staffed[k]!),
+              ...units.map((m, g) => (m === 0 ? g : -1)).filter((g) => g >= 0),
+            ]),
             serviceRatePerHour: base.serviceRatePerHour,
           };
           const n = units.reduce((a, b) => a + b, 0);
@@ -338,7 +410,7 @@ describe('hypercube model', () => {
     );
   });
 
-  it('with one unit per beat the approximation is Larson\'s: B_g = ρ_g and the k-th choice gets Q(N, ρ, k)·Π ρ_h·(1 − ρ_g) up to one factor per atom', () => {
+  it("with one unit per beat the approximation is Larson's: B_g = ρ_g and the k-th choice gets Q(N, ρ, k)·Π ρ_h·(1 − ρ_g) up to one factor per atom", () => {
     const sys = randomHypercubeSystem(9, [1, 1, 1, 1, 1], 0.4, 2);
     const ap = solveHypercubeApprox(sys);
     const q = larsonCorrectionFactors(mmnFigures(5, 5 * 0.4));
@@ -391,7 +463,10 @@ describe('hypercube model', () => {
             callsPerHour: w.map((x) => (x / wt) * rho * n * mu),
             preference: w.map(() => {
               const p = unitsByGroup.map((_, g) => g);
-              for (let i = p.length - 1; i > 0; i--) { const j = rng.int(i + 1); [p[i], p[j]] = [p[j]!, p[i]!]; }
+              for (let i = p.length - 1; i > 0; i--) {
+                const j = rng.int(i + 1);
+                [p[i], p[j]] = [p[j]!, p[i]!];
+              }
               return p;
             }),
             serviceRatePerHour: mu,
@@ -414,7 +489,10 @@ describe('hypercube model', () => {
             }
             if (sol.stateProbabilities) {
               let s = sol.pQueue;
-              for (const p of sol.stateProbabilities) { expect(p).toBeGreaterThanOrEqual(0); s += p; }
+              for (const p of sol.stateProbabilities) {
+                expect(p).toBeGreaterThanOrEqual(0);
+                s += p;
+              }
               expect(s).toBeCloseTo(1, 9);
             }
           }
@@ -425,8 +503,14 @@ describe('hypercube model', () => {
   });
 
   it('rejects bad systems with BAD_INPUT and too many units for the exact model', () => {
-    expect(() => solveHypercubeExact({ unitsByGroup: [1, 1], callsPerHour: [1], preference: [[0]], serviceRatePerHour: 4 })).toThrow(/every group/);
-    expect(() => solveHypercubeExact({ unitsByGroup: [16], callsPerHour: [1], preference: [[0]], serviceRatePerHour: 4 })).toThrow(/at most 15/);
-    expect(() => solveHypercubeApprox({ unitsByGroup: [1], callsPerHour: [-1], preference: [[0]], serviceRatePerHour: 4 })).toThrow(BeatplanError);
+    expect(() => solveHypercubeExact({ unitsByGroup: [1, 1], callsPerHour: [1], preference: [[0]], serviceRatePerHour: 4 })).toThrow(
+      /every group/,
+    );
+    expect(() => solveHypercubeExact({ unitsByGroup: [16], callsPerHour: [1], preference: [[0]], serviceRatePerHour: 4 })).toThrow(
+      /at most 15/,
+    );
+    expect(() => solveHypercubeApprox({ unitsByGroup: [1], callsPerHour: [-1], preference: [[0]], serviceRatePerHour: 4 })).toThrow(
+      BeatplanError,
+    );
   });
 });

@@ -11,7 +11,7 @@
  * share of queued calls). Service times are exponential with one rate μ for all units.
  */
 import { BeatplanError, throwIfAborted } from '../errors.js';
-import { exchangeableAllBusy, logFactorials, mmnFigures, type MmnFigures } from './queueing.js';
+import { exchangeableAllBusy, logFactorials, type MmnFigures, mmnFigures } from './queueing.js';
 
 /** Input of the hypercube solvers (plain arrays; indices are group and atom numbers). */
 export interface HypercubeSystem {
@@ -101,7 +101,8 @@ function check(sys: HypercubeSystem): Checked {
   let n = 0;
   for (let i = 0; i < g; i++) {
     const m = sys.unitsByGroup[i]!;
-    if (!Number.isInteger(m) || m < 0) throw new BeatplanError('BAD_INPUT', `units of group ${i} must be an integer ≥ 0`, { field: 'unitsByGroup', value: m });
+    if (!Number.isInteger(m) || m < 0)
+      throw new BeatplanError('BAD_INPUT', `units of group ${i} must be an integer ≥ 0`, { field: 'unitsByGroup', value: m });
     units[i] = m;
     n += m;
   }
@@ -113,13 +114,16 @@ function check(sys: HypercubeSystem): Checked {
   let total = 0;
   for (let a = 0; a < j; a++) {
     const l = sys.callsPerHour[a]!;
-    if (!(l >= 0) || !Number.isFinite(l)) throw new BeatplanError('BAD_INPUT', `calls per hour of atom ${a} must be finite and ≥ 0`, { field: 'callsPerHour', value: l });
+    if (!(l >= 0) || !Number.isFinite(l))
+      throw new BeatplanError('BAD_INPUT', `calls per hour of atom ${a} must be finite and ≥ 0`, { field: 'callsPerHour', value: l });
     lambda[a] = l;
     total += l;
   }
   const mu = sys.serviceRatePerHour;
-  if (!(mu > 0) || !Number.isFinite(mu)) throw new BeatplanError('BAD_INPUT', 'service rate must be > 0', { field: 'serviceRatePerHour', value: mu });
-  if (n === 0 && total > 0) throw new BeatplanError('INFEASIBLE', 'calls arrive but no unit is on duty', { field: 'unitsByGroup', value: 0 });
+  if (!(mu > 0) || !Number.isFinite(mu))
+    throw new BeatplanError('BAD_INPUT', 'service rate must be > 0', { field: 'serviceRatePerHour', value: mu });
+  if (n === 0 && total > 0)
+    throw new BeatplanError('INFEASIBLE', 'calls arrive but no unit is on duty', { field: 'unitsByGroup', value: 0 });
   // Every list must name every staffed group (else a call could wait while a unit is free).
   const seen = new Int32Array(g).fill(-1);
   let staffed = 0;
@@ -130,12 +134,16 @@ function check(sys: HypercubeSystem): Checked {
     let covered = 0;
     for (let k = 0; k < p.length; k++) {
       const grp = p[k]!;
-      if (!(grp >= 0 && grp < g) || !Number.isInteger(grp)) throw new BeatplanError('BAD_INPUT', `atom ${a}: unknown group in preference`, { field: 'preference', value: grp });
+      if (!(grp >= 0 && grp < g) || !Number.isInteger(grp))
+        throw new BeatplanError('BAD_INPUT', `atom ${a}: unknown group in preference`, { field: 'preference', value: grp });
       if (seen[grp] !== a && units[grp]! > 0) covered++;
       seen[grp] = a;
     }
     if (covered !== staffed) {
-      throw new BeatplanError('BAD_INPUT', `atom ${a}: the preference list must name every group that has units`, { field: 'preference', row: a });
+      throw new BeatplanError('BAD_INPUT', `atom ${a}: the preference list must name every group that has units`, {
+        field: 'preference',
+        row: a,
+      });
     }
   }
   return { units, lambda, n, totalLambda: total, mu };
@@ -184,7 +192,10 @@ export function solveHypercubeExact(system: HypercubeSystem, options: HypercubeO
   const atoms = c.lambda.length;
   const maxUnits = options.maxUnits ?? 15;
   if (c.n > maxUnits) {
-    throw new BeatplanError('BAD_INPUT', `the exact hypercube model takes at most ${maxUnits} units; use the approximation`, { field: 'units', value: c.n });
+    throw new BeatplanError('BAD_INPUT', `the exact hypercube model takes at most ${maxUnits} units; use the approximation`, {
+      field: 'units',
+      value: c.n,
+    });
   }
   if (c.totalLambda === 0) return emptySolution('exact', c, atoms);
   const n = c.n;
@@ -377,7 +388,8 @@ function groupChain(m: number, rho: number, pQueue: number, shape?: ArrayLike<nu
     const variance = second / sum - mean * mean;
     let next = variance > 0 ? lnA + diff / variance : lnA + (diff > 0 ? 1 : -1);
     // stay inside the bracket found so far (bisect when Newton jumps out of it)
-    if (!(next > lo && next < hi)) next = Number.isFinite(lo) && Number.isFinite(hi) ? (lo + hi) / 2 : lnA + Math.max(-2, Math.min(2, next - lnA));
+    if (!(next > lo && next < hi))
+      next = Number.isFinite(lo) && Number.isFinite(hi) ? (lo + hi) / 2 : lnA + Math.max(-2, Math.min(2, next - lnA));
     lnA = next;
   }
   return { busy: q + (1 - q) * full, lnA };
@@ -435,7 +447,19 @@ function overflowLoadCorrelation(mmn: MmnFigures, lf: Float64Array, m: number, a
  * point) until no state moves by 1e-12; `up` is scratch of 2 × states. Returns 1 when f never
  * fills or g is always full.
  */
-function pairFreeFactor(mf: number, mg: number, rf: ArrayLike<number>, rg: ArrayLike<number>, ofg: number, ogf: number, bf: number, bg: number, pi: Float64Array, up: Float64Array, maxSweeps: number): number {
+function pairFreeFactor(
+  mf: number,
+  mg: number,
+  rf: ArrayLike<number>,
+  rg: ArrayLike<number>,
+  ofg: number,
+  ogf: number,
+  bf: number,
+  bg: number,
+  pi: Float64Array,
+  up: Float64Array,
+  maxSweeps: number,
+): number {
   if (!(rf[0]! > 0 && rg[0]! > 0)) return 1; // an idle beat: no chain to solve
   const w = mg + 1;
   const s = (mf + 1) * w;
@@ -597,12 +621,21 @@ export function solveHypercubeApprox(system: HypercubeSystem, options: Hypercube
       const g = pr[t]!;
       if (units[g]! === 0) continue;
       if (f < 0) f = g;
-      else if (g !== f) { sg = g; break; }
+      else if (g !== f) {
+        sg = g;
+        break;
+      }
     }
     if (sg < 0) continue;
     const key = f * groups + sg;
     let p = pairKey.get(key);
-    if (p === undefined) { p = pairF.length; pairKey.set(key, p); pairF.push(f); pairG.push(sg); pairO.push(0); }
+    if (p === undefined) {
+      p = pairF.length;
+      pairKey.set(key, p);
+      pairF.push(f);
+      pairG.push(sg);
+      pairO.push(0);
+    }
     pairO[p]! += lambda[a]! / mu;
     atomPair[a] = p;
   }
@@ -616,7 +649,11 @@ export function solveHypercubeApprox(system: HypercubeSystem, options: Hypercube
     const m = units[g]!;
     const out = new Float64Array(m);
     let la: number;
-    if (m === 1) { const q = Math.min(mmn.pQueue, r[g]!); const t = Math.min(0.999, (r[g]! - q) / (1 - q)); la = t / (1 - t); } else la = Math.exp(lnLoad[g]!);
+    if (m === 1) {
+      const q = Math.min(mmn.pQueue, r[g]!);
+      const t = Math.min(0.999, (r[g]! - q) / (1 - q));
+      la = t / (1 - t);
+    } else la = Math.exp(lnLoad[g]!);
     for (let b = 0; b < m; b++) out[b] = la * (shapes[g] ? shapes[g]![b]! : 1);
     return out;
   };
@@ -631,7 +668,9 @@ export function solveHypercubeApprox(system: HypercubeSystem, options: Hypercube
       const back = pairReverse[p]!;
       if (units[f]! === 1 && units[g]! === 1) continue;
       const pi = pairStates.subarray(pairStateAt[p]!, pairStateAt[p + 1]!);
-      pairCorrection[p] = Math.sqrt(pairFreeFactor(units[f]!, units[g]!, rf, rg, pairO[p]!, back >= 0 ? pairO[back]! : 0, busy[f]!, busy[g]!, pi, pairUp, 4));
+      pairCorrection[p] = Math.sqrt(
+        pairFreeFactor(units[f]!, units[g]!, rf, rg, pairO[p]!, back >= 0 ? pairO[back]! : 0, busy[f]!, busy[g]!, pi, pairUp, 4),
+      );
     }
   };
 

@@ -3,75 +3,83 @@
  * Larson's hypercube queueing model (exact and approximate), travel times, beat meeting
  * places, the equity lens, and the discrete-event simulation that replays calls.
  */
-export { mmnFigures, larsonCorrectionFactors, exchangeableAllBusy, type MmnFigures } from './queueing.js';
-export { solveHypercubeExact, solveHypercubeApprox, groupAllBusyProbability, type HypercubeSystem, type HypercubeOptions, type HypercubeSolution } from './hypercube.js';
-export {
-  ACCESS_SPEED_KMH,
-  DEFAULT_ROAD_SPEEDS_KMH,
-  DEFAULT_ROAD_SPEED_KMH,
-  atomTravelMinutes,
-  roadNetworkFromGeojson,
-  snapToRoads,
-  withRoads,
-  type RoadNetwork,
-  type RoadNetworkOptions,
-  type WithRoadsOptions,
-} from './roads.js';
-export {
-  HEX_PATH_FACTOR,
-  atomDistanceKm,
-  barrierExcessKm,
-  buildTravelModel,
-  cellTravelMinutes,
-  csrShortestPaths,
-  graphDistancesKm,
-  meanEdgeKm,
-  travelEdgeKm,
-  type CellTravelOptions,
-  type TravelModel,
-  type TravelModelOptions,
-} from './travel.js';
-export {
-  estimateResponse,
-  modelledUnits,
-  type ResponseAssumptions,
-  type BeatResponse,
-  type DistrictResponse,
-  type EstimateResponseOptions,
-  type PerShift,
-  type ResponseEstimate,
-  type ResponseFigures,
-  type ShiftResponse,
-} from './estimate-response.js';
+
 export { MinHeap } from '../min-heap.js';
 export {
-  poissonCalls,
-  replayCalls,
-  scoresServiceMinutes,
-  shiftRuns,
-  UNSPECIFIED_PRIORITY,
-  type LeftOutCalls,
-  type PoissonCallsOptions,
-  type ReplayCallsOptions,
-  type SimulationCalls,
-} from './simulate-calls.js';
-export { simulateResponse, type SimulateOptions, type SimulatedFigures, type SimulationResult } from './simulate.js';
-export {
-  POISSON_AGREEMENT,
-  SIMULATION_FORMAT,
-  simulationReport,
-  type SimulationReport,
-  type SimulationReportInput,
-  type SimulationReportOptions,
-} from './simulation-report.js';
-export { chooseMeetingPlaces, type BeatMeetingPlace, type MeetingPlaceOptions, type MeetingPlaces, type VenuesLike } from './meetings.js';
-export {
-  compareEquity,
-  equityByArea,
   type AreaEquity,
   type AreaEquityChange,
+  compareEquity,
   type EquityChange,
   type EquityMeasure,
   type EquityOptions,
   type EquityReport,
+  equityByArea,
 } from './equity.js';
+export {
+  type BeatResponse,
+  type DistrictResponse,
+  type EstimateResponseOptions,
+  estimateResponse,
+  modelledUnits,
+  type PerShift,
+  type ResponseAssumptions,
+  type ResponseEstimate,
+  type ResponseFigures,
+  type ShiftResponse,
+} from './estimate-response.js';
+export {
+  groupAllBusyProbability,
+  type HypercubeOptions,
+  type HypercubeSolution,
+  type HypercubeSystem,
+  solveHypercubeApprox,
+  solveHypercubeExact,
+} from './hypercube.js';
+export { type BeatMeetingPlace, chooseMeetingPlaces, type MeetingPlaceOptions, type MeetingPlaces, type VenuesLike } from './meetings.js';
+export { exchangeableAllBusy, larsonCorrectionFactors, type MmnFigures, mmnFigures } from './queueing.js';
+export {
+  ACCESS_SPEED_KMH,
+  atomTravelMinutes,
+  DEFAULT_ROAD_SPEED_KMH,
+  DEFAULT_ROAD_SPEEDS_KMH,
+  type RoadNetwork,
+  type RoadNetworkOptions,
+  roadNetworkFromGeojson,
+  snapToRoads,
+  type WithRoadsOptions,
+  withRoads,
+} from './roads.js';
+export { type SimulatedFigures, type SimulateOptions, type SimulationResult, simulateResponse } from './simulate.js';
+export {
+  type LeftOutCalls,
+  type PoissonCallsOptions,
+  poissonCalls,
+  type ReplayCallsOptions,
+  replayCalls,
+  type SimulationCalls,
+  scoresServiceMinutes,
+  shiftRuns,
+  UNSPECIFIED_PRIORITY,
+} from './simulate-calls.js';
+export {
+  POISSON_AGREEMENT,
+  SIMULATION_FORMAT,
+  type SimulationReport,
+  type SimulationReportInput,
+  type SimulationReportOptions,
+  simulationReport,
+} from './simulation-report.js';
+export {
+  atomDistanceKm,
+  barrierExcessKm,
+  buildTravelModel,
+  type CellTravelOptions,
+  cellTravelMinutes,
+  csrShortestPaths,
+  graphDistancesKm,
+  HEX_PATH_FACTOR,
+  meanEdgeKm,
+  type TravelModel,
+  type TravelModelOptions,
+  travelEdgeKm,
+} from './travel.js';

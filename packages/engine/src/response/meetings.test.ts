@@ -1,13 +1,24 @@
 import type { Polygon } from 'geojson';
 import { describe, expect, it } from 'vitest';
-import { buildGrid } from '../grid/build-grid.js';
 import { approxDistanceKm } from '../geo/measure.js';
+import { buildGrid } from '../grid/build-grid.js';
 import { pointToCellLocator } from '../grid/locate.js';
 import { chooseMeetingPlaces } from './meetings.js';
 import { roadNetworkFromGeojson } from './roads.js';
 import { syntheticPlan, syntheticScores } from './synthetic.js';
 
-const square = (lng: number, lat: number, d: number): Polygon => ({ type: 'Polygon', coordinates: [[[lng - d, lat - d], [lng + d, lat - d], [lng + d, lat + d], [lng - d, lat + d], [lng - d, lat - d]]] });
+const square = (lng: number, lat: number, d: number): Polygon => ({
+  type: 'Polygon',
+  coordinates: [
+    [
+      [lng - d, lat - d],
+      [lng + d, lat - d],
+      [lng + d, lat + d],
+      [lng - d, lat + d],
+      [lng - d, lat - d],
+    ],
+  ],
+});
 const grid = buildGrid(square(-87.7, 41.85, 0.02), { resolution: 9 });
 
 describe('chooseMeetingPlaces', () => {
@@ -16,7 +27,7 @@ describe('chooseMeetingPlaces', () => {
     const pop = syntheticScores(grid, { seed: 4 }).population;
     // One venue at a cell of each of beats 0–2 (beat 3 has none), plus one far outside the city.
     const venues = [0, 1, 2].map((b) => {
-      const c = plan.beatOfCell.findIndex((x) => x === b);
+      const c = plan.beatOfCell.indexOf(b);
       return [grid.lng[c]!, grid.lat[c]!];
     });
     venues.push([-87.6, 41.85]);
@@ -39,7 +50,11 @@ describe('chooseMeetingPlaces', () => {
     const far = (home + Math.floor(grid.cellCount / 2)) % grid.cellCount;
     const venues = {
       type: 'FeatureCollection' as const,
-      features: [far, home].map((c, k) => ({ type: 'Feature' as const, properties: { id: `V${k}` }, geometry: { type: 'Point' as const, coordinates: [grid.lng[c]!, grid.lat[c]!] } })),
+      features: [far, home].map((c, k) => ({
+        type: 'Feature' as const,
+        properties: { id: `V${k}` },
+        geometry: { type: 'Point' as const, coordinates: [grid.lng[c]!, grid.lat[c]!] },
+      })),
     };
     const r = chooseMeetingPlaces(grid, plan, pop, venues);
     expect(r.beats[0]!.venueId).toBe('V1');
@@ -54,16 +69,34 @@ describe('chooseMeetingPlaces', () => {
     const pop = new Float64Array(grid.cellCount);
     pop[home] = 500;
     // A street on each bank of a river (between lat 41.845 and 41.855), joined by one bridge at lng −87.685.
-    const line = (coordinates: number[][]) => ({ type: 'Feature', properties: { highway: 'residential' }, geometry: { type: 'LineString', coordinates } });
+    const line = (coordinates: number[][]) => ({
+      type: 'Feature',
+      properties: { highway: 'residential' },
+      geometry: { type: 'LineString', coordinates },
+    });
     const roads = roadNetworkFromGeojson({
       type: 'FeatureCollection',
       features: [
-        line([[-87.715, 41.845], [-87.7, 41.845], [-87.685, 41.845]]),
-        line([[-87.715, 41.855], [-87.7, 41.855], [-87.685, 41.855]]),
-        line([[-87.685, 41.845], [-87.685, 41.855]]),
+        line([
+          [-87.715, 41.845],
+          [-87.7, 41.845],
+          [-87.685, 41.845],
+        ]),
+        line([
+          [-87.715, 41.855],
+          [-87.7, 41.855],
+          [-87.685, 41.855],
+        ]),
+        line([
+          [-87.685, 41.845],
+          [-87.685, 41.855],
+        ]),
       ],
     });
-    const venues = [[-87.715, 41.854], [-87.7, 41.846]]; // V0 across the river (~0.9 km), V1 on the residents' bank (~1.3 km)
+    const venues = [
+      [-87.715, 41.854],
+      [-87.7, 41.846],
+    ]; // V0 across the river (~0.9 km), V1 on the residents' bank (~1.3 km)
     const straight = chooseMeetingPlaces(grid, plan, pop, venues);
     expect(straight.beats[0]!.venue).toBe(0);
     const walked = chooseMeetingPlaces(grid, plan, pop, venues, { roads });

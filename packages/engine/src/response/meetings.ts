@@ -7,9 +7,9 @@ import { BeatplanError, throwIfAborted } from '../errors.js';
 import { approxDistanceKm } from '../geo/measure.js';
 import type { Grid } from '../grid/grid.js';
 import { pointToCellLocator } from '../grid/locate.js';
-import type { BeatPlan } from '../plan/types.js';
 import { MinHeap } from '../min-heap.js';
-import { snapToRoads, type RoadNetwork } from './roads.js';
+import type { BeatPlan } from '../plan/types.js';
+import { type RoadNetwork, snapToRoads } from './roads.js';
 import { barrierExcessKm, csrShortestPaths, graphDistancesKm, meanEdgeKm, travelEdgeKm } from './travel.js';
 
 /** Candidate venues: GeoJSON points (Feature(Collection) of Points) or bare `[lng, lat]` positions. */
@@ -76,9 +76,15 @@ interface Venue {
 }
 
 function venuesOf(input: VenuesLike, idProperty: string): Venue[] {
-  const list: unknown[] = Array.isArray(input) ? input : (input as FeatureCollection)?.type === 'FeatureCollection' ? (input as FeatureCollection).features : [];
+  const list: unknown[] = Array.isArray(input)
+    ? input
+    : (input as FeatureCollection)?.type === 'FeatureCollection'
+      ? (input as FeatureCollection).features
+      : [];
   if (!Array.isArray(input) && (input as FeatureCollection)?.type !== 'FeatureCollection') {
-    throw new BeatplanError('INVALID_GEOMETRY', 'venues must be a FeatureCollection of Points or a list of [lng, lat]', { field: 'venues' });
+    throw new BeatplanError('INVALID_GEOMETRY', 'venues must be a FeatureCollection of Points or a list of [lng, lat]', {
+      field: 'venues',
+    });
   }
   return list.map((v, row) => {
     let pos: unknown;
@@ -86,10 +92,11 @@ function venuesOf(input: VenuesLike, idProperty: string): Venue[] {
     if (Array.isArray(v)) pos = v;
     else {
       const f = v as Feature;
-      if (f?.geometry?.type !== 'Point') throw new BeatplanError('INVALID_GEOMETRY', 'a venue must be a Point', { field: 'venues', row, value: f?.geometry?.type });
+      if (f?.geometry?.type !== 'Point')
+        throw new BeatplanError('INVALID_GEOMETRY', 'a venue must be a Point', { field: 'venues', row, value: f?.geometry?.type });
       pos = f.geometry.coordinates;
       const p = f.properties?.[idProperty];
-      id = typeof p === 'string' || typeof p === 'number' ? p : f.id ?? row;
+      id = typeof p === 'string' || typeof p === 'number' ? p : (f.id ?? row);
     }
     const [lng, lat] = pos as number[];
     if (!Number.isFinite(lng) || !Number.isFinite(lat) || Math.abs(lat!) > 90 || Math.abs(lng!) > 180) {
@@ -111,10 +118,18 @@ function venuesOf(input: VenuesLike, idProperty: string): Venue[] {
  * @throws BeatplanError `PLAN_GRID_MISMATCH`, `BAD_INPUT`, `INVALID_GEOMETRY`, `ABORTED`
  * @example chooseMeetingPlaces(grid, plan, scores.population, venuesGeojson).beats[0].venueId
  */
-export function chooseMeetingPlaces(grid: Grid, plan: BeatPlan, population: ArrayLike<number>, venues: VenuesLike, options: MeetingPlaceOptions = {}): MeetingPlaces {
+export function chooseMeetingPlaces(
+  grid: Grid,
+  plan: BeatPlan,
+  population: ArrayLike<number>,
+  venues: VenuesLike,
+  options: MeetingPlaceOptions = {},
+): MeetingPlaces {
   const n = grid.cellCount;
-  if (plan.cellCount !== n || plan.resolution !== grid.resolution) throw new BeatplanError('PLAN_GRID_MISMATCH', 'the plan does not fit the grid', { field: 'plan', value: plan.cellCount });
-  if (population.length !== n) throw new BeatplanError('BAD_INPUT', 'population needs one value per cell', { field: 'population', value: population.length });
+  if (plan.cellCount !== n || plan.resolution !== grid.resolution)
+    throw new BeatplanError('PLAN_GRID_MISMATCH', 'the plan does not fit the grid', { field: 'plan', value: plan.cellCount });
+  if (population.length !== n)
+    throw new BeatplanError('BAD_INPUT', 'population needs one value per cell', { field: 'population', value: population.length });
   const speed = positive(options.walkSpeedKmh ?? 4.8, 'walkSpeedKmh');
   const detour = positive(options.detourFactor ?? 1.3, 'detourFactor');
   const maxWalk = positive(options.maxWalkMinutes ?? 15, 'maxWalkMinutes');
@@ -181,7 +196,9 @@ export function chooseMeetingPlaces(grid: Grid, plan: BeatPlan, population: Arra
         const onRoad = road ? road.dist[road.cellNode[i]!]! : Infinity;
         let km: number;
         if (onRoad < Infinity) km = onRoad + detour * (road!.cellKm[i]! + road!.venueKm[k]!);
-        else km = detour * (d + (!road && c >= 0 && grid.component[i] === grid.component[c] ? barrierExcessKm(dist[i]!, d, searchKm, slack) : 0));
+        else
+          km =
+            detour * (d + (!road && c >= 0 && grid.component[i] === grid.component[c] ? barrierExcessKm(dist[i]!, d, searchKm, slack) : 0));
         const m = (km / speed) * 60;
         const w = weight(i);
         cost += w * m;
@@ -229,11 +246,25 @@ export function chooseMeetingPlaces(grid: Grid, plan: BeatPlan, population: Arra
 function walkOnRoads(net: RoadNetwork, grid: Grid, vs: readonly Venue[]) {
   const edgeKm = new Float64Array(net.targets.length);
   for (let v = 0; v < net.nodeCount; v++) {
-    for (let e = net.offsets[v]!; e < net.offsets[v + 1]!; e++) edgeKm[e] = approxDistanceKm(net.lng[v]!, net.lat[v]!, net.lng[net.targets[e]!]!, net.lat[net.targets[e]!]!);
+    for (let e = net.offsets[v]!; e < net.offsets[v + 1]!; e++)
+      edgeKm[e] = approxDistanceKm(net.lng[v]!, net.lat[v]!, net.lng[net.targets[e]!]!, net.lat[net.targets[e]!]!);
   }
   const cells = snapToRoads(net, grid.lng, grid.lat);
-  const venues = snapToRoads(net, vs.map((v) => v.lng), vs.map((v) => v.lat));
-  return { net, edgeKm, cellNode: cells.node, cellKm: cells.km, venueNode: venues.node, venueKm: venues.km, dist: new Float64Array(net.nodeCount), heap: new MinHeap(1024) };
+  const venues = snapToRoads(
+    net,
+    vs.map((v) => v.lng),
+    vs.map((v) => v.lat),
+  );
+  return {
+    net,
+    edgeKm,
+    cellNode: cells.node,
+    cellKm: cells.km,
+    venueNode: venues.node,
+    venueKm: venues.km,
+    dist: new Float64Array(net.nodeCount),
+    heap: new MinHeap(1024),
+  };
 }
 
 function positive(v: number, field: string): number {

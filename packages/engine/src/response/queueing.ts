@@ -46,10 +46,15 @@ export function logFactorials(n: number): Float64Array {
 export function mmnFigures(servers: number, offeredErlangs: number): MmnFigures {
   const n = servers;
   const a = offeredErlangs;
-  if (!Number.isInteger(n) || n < 1) throw new BeatplanError('BAD_INPUT', 'servers must be a positive integer', { field: 'servers', value: n });
-  if (!(a >= 0) || !Number.isFinite(a)) throw new BeatplanError('BAD_INPUT', 'offered load must be a finite number ≥ 0', { field: 'offeredErlangs', value: a });
+  if (!Number.isInteger(n) || n < 1)
+    throw new BeatplanError('BAD_INPUT', 'servers must be a positive integer', { field: 'servers', value: n });
+  if (!(a >= 0) || !Number.isFinite(a))
+    throw new BeatplanError('BAD_INPUT', 'offered load must be a finite number ≥ 0', { field: 'offeredErlangs', value: a });
   if (a >= n) {
-    throw new BeatplanError('INFEASIBLE', `offered load ${a.toFixed(3)} erlangs ≥ ${n} units: calls queue without bound`, { field: 'rho', value: a / n });
+    throw new BeatplanError('INFEASIBLE', `offered load ${a.toFixed(3)} erlangs ≥ ${n} units: calls queue without bound`, {
+      field: 'rho',
+      value: a / n,
+    });
   }
   const rho = a / n;
   const busy = new Float64Array(n + 1);

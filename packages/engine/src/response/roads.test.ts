@@ -23,16 +23,28 @@ function streets(bridgeX: number | null) {
   const step = 0.25;
   for (let k = 0; k <= 16; k++) {
     const y = k * step;
-    features.push({ type: 'Feature', properties: { highway: 'residential' }, geometry: { type: 'LineString', coordinates: Array.from({ length: 17 }, (_, i) => at(i * step, y)) } });
+    features.push({
+      type: 'Feature',
+      properties: { highway: 'residential' },
+      geometry: { type: 'LineString', coordinates: Array.from({ length: 17 }, (_, i) => at(i * step, y)) },
+    });
   }
   for (let i = 0; i <= 16; i++) {
     const x = i * step;
     const south = Array.from({ length: 9 }, (_, k) => at(x, k * step)).filter((p) => (p[1] - LAT0) * KY < RIVER_Y - 0.1);
     const north = Array.from({ length: 9 }, (_, k) => at(x, 2 + k * step)).filter((p) => (p[1] - LAT0) * KY > RIVER_Y + 0.1);
     if (bridgeX !== null && Math.abs(x - bridgeX) < 1e-9) {
-      features.push({ type: 'Feature', properties: { highway: 'primary', name: 'bridge street' }, geometry: { type: 'LineString', coordinates: Array.from({ length: 17 }, (_, k) => at(x, k * step)) } });
+      features.push({
+        type: 'Feature',
+        properties: { highway: 'primary', name: 'bridge street' },
+        geometry: { type: 'LineString', coordinates: Array.from({ length: 17 }, (_, k) => at(x, k * step)) },
+      });
     } else {
-      features.push({ type: 'Feature', properties: { highway: 'residential' }, geometry: { type: 'MultiLineString', coordinates: [south, north] } });
+      features.push({
+        type: 'Feature',
+        properties: { highway: 'residential' },
+        geometry: { type: 'MultiLineString', coordinates: [south, north] },
+      });
     }
   }
   return { type: 'FeatureCollection', features };
@@ -61,7 +73,10 @@ describe('road network', () => {
   });
 
   it('rejects a bad coordinate naming the feature, and a file without roads (BAD_INPUT)', () => {
-    const bad = { type: 'FeatureCollection', features: [{ type: 'Feature', properties: {}, geometry: { type: 'LineString', coordinates: [at(0, 0), [200, 95]] } }] };
+    const bad = {
+      type: 'FeatureCollection',
+      features: [{ type: 'Feature', properties: {}, geometry: { type: 'LineString', coordinates: [at(0, 0), [200, 95]] } }],
+    };
     try {
       roadNetworkFromGeojson(bad, { source: 'roads.geojson' });
       expect.unreachable();
@@ -107,11 +122,12 @@ describe('travel on roads', () => {
     let pairs = 0;
     for (let a = 0; a < base.atomCount; a++) {
       for (let b = 0; b < base.atomCount; b++) {
-        const facing = yOf(a) < RIVER_Y - 0.1 && yOf(b) > RIVER_Y + 0.1 && Math.abs(xOf(a) - xOf(b)) < 0.3 && yOf(b) - yOf(a) < 1.2 && xOf(a) > 3;
+        const facing =
+          yOf(a) < RIVER_Y - 0.1 && yOf(b) > RIVER_Y + 0.1 && Math.abs(xOf(a) - xOf(b)) < 0.3 && yOf(b) - yOf(a) < 1.2 && xOf(a) > 3;
         if (!facing) continue;
         pairs++;
-        const viaWest = atomTravelMinutes(roads, a, b, 0, 1.3 / 30 * 60);
-        const viaEast = atomTravelMinutes(withAll, a, b, 0, 1.3 / 30 * 60);
+        const viaWest = atomTravelMinutes(roads, a, b, 0, (1.3 / 30) * 60);
+        const viaEast = atomTravelMinutes(withAll, a, b, 0, (1.3 / 30) * 60);
         // Around by the bridge 3 km west: ≥ 5.5 km of streets at 30-50 km/h vs a short hop.
         expect(viaWest).toBeGreaterThan(3 * straightMinutes(a, b));
         expect(viaWest).toBeGreaterThan(7);
@@ -138,9 +154,21 @@ describe('travel on roads', () => {
 
   it('estimateResponse uses road times and says so in its assumptions', () => {
     const scores = syntheticScores(grid, { seed: 2, workloadHoursPerWeek: 120 });
-    const units = [[1, 1, 1, 1], [1, 1, 1, 1], [1, 1, 1, 1]];
-    const straight = estimateResponse(grid, plan, scores, units, { travel: buildTravelModel(grid, plan, { atomSizeKm: 0.5, barriers: false, cellWeights: scores.workloadHours }) });
-    const onRoads = estimateResponse(grid, plan, scores, units, { travel: withRoads(buildTravelModel(grid, plan, { atomSizeKm: 0.5, barriers: false, cellWeights: scores.workloadHours }), grid, roadNetworkFromGeojson(streets(0.25))) });
+    const units = [
+      [1, 1, 1, 1],
+      [1, 1, 1, 1],
+      [1, 1, 1, 1],
+    ];
+    const straight = estimateResponse(grid, plan, scores, units, {
+      travel: buildTravelModel(grid, plan, { atomSizeKm: 0.5, barriers: false, cellWeights: scores.workloadHours }),
+    });
+    const onRoads = estimateResponse(grid, plan, scores, units, {
+      travel: withRoads(
+        buildTravelModel(grid, plan, { atomSizeKm: 0.5, barriers: false, cellWeights: scores.workloadHours }),
+        grid,
+        roadNetworkFromGeojson(streets(0.25)),
+      ),
+    });
     expect(onRoads.assumptions.travel).toMatch(/road network/);
     expect(onRoads.assumptions.speedKmh).toEqual([null, null, null]);
     expect(straight.assumptions.travel).toMatch(/straight line/);
@@ -152,9 +180,26 @@ describe('travel on roads', () => {
   it('says when demand lies far from every road (legs to the road at the access speed)', () => {
     const scores = syntheticScores(grid, { seed: 2, workloadHoursPerWeek: 120 });
     // Roads only along the southern edge: the northern atoms are 2–4 km from a road.
-    const south = { type: 'FeatureCollection', features: [{ type: 'Feature', properties: {}, geometry: { type: 'LineString', coordinates: [at(0, 0), at(2, 0), at(4, 0)] } }] };
-    const travel = withRoads(buildTravelModel(grid, plan, { atomSizeKm: 0.5, barriers: false, cellWeights: scores.workloadHours }), grid, roadNetworkFromGeojson(south));
-    const r = estimateResponse(grid, plan, scores, [[1, 1, 1, 1], [1, 1, 1, 1], [1, 1, 1, 1]], { travel });
+    const south = {
+      type: 'FeatureCollection',
+      features: [{ type: 'Feature', properties: {}, geometry: { type: 'LineString', coordinates: [at(0, 0), at(2, 0), at(4, 0)] } }],
+    };
+    const travel = withRoads(
+      buildTravelModel(grid, plan, { atomSizeKm: 0.5, barriers: false, cellWeights: scores.workloadHours }),
+      grid,
+      roadNetworkFromGeojson(south),
+    );
+    const r = estimateResponse(
+      grid,
+      plan,
+      scores,
+      [
+        [1, 1, 1, 1],
+        [1, 1, 1, 1],
+        [1, 1, 1, 1],
+      ],
+      { travel },
+    );
     expect(r.warnings.some((w) => /more than 1 km from the road network/.test(w))).toBe(true);
   });
 });

@@ -86,11 +86,16 @@ export interface RoadNetworkOptions {
   source?: string;
 }
 
-function speedOfProps(props: Record<string, unknown> | null | undefined, table: Readonly<Record<string, number>>, dflt: number): { speed: number; from: 'speedKmh' | 'maxspeed' | 'roadClass' | 'default' } | null {
+function speedOfProps(
+  props: Record<string, unknown> | null | undefined,
+  table: Readonly<Record<string, number>>,
+  dflt: number,
+): { speed: number; from: 'speedKmh' | 'maxspeed' | 'roadClass' | 'default' } | null {
   const p = props ?? {};
-  const direct = Number(p['speed_kmh']);
-  if (p['speed_kmh'] !== undefined && p['speed_kmh'] !== null && direct > 0 && Number.isFinite(direct)) return { speed: direct, from: 'speedKmh' };
-  const ms = p['maxspeed'];
+  const direct = Number(p.speed_kmh);
+  if (p.speed_kmh !== undefined && p.speed_kmh !== null && direct > 0 && Number.isFinite(direct))
+    return { speed: direct, from: 'speedKmh' };
+  const ms = p.maxspeed;
   if (typeof ms === 'number' && ms > 0) return { speed: ms, from: 'maxspeed' };
   if (typeof ms === 'string') {
     const m = /^\s*(\d+(?:\.\d+)?)\s*(mph|km\/h|kmh|kph)?\s*$/i.exec(ms);
@@ -118,12 +123,19 @@ function speedOfProps(props: Record<string, unknown> | null | undefined, table: 
 export function roadNetworkFromGeojson(geojson: unknown, options: RoadNetworkOptions = {}): RoadNetwork {
   const source = options.source ?? 'roads';
   const table = { ...DEFAULT_ROAD_SPEEDS_KMH, ...(options.speedsKmh ?? {}) };
-  for (const [k, v] of Object.entries(table)) if (!(v > 0) || !Number.isFinite(v)) throw new BeatplanError('BAD_INPUT', `road speed of class ${k} must be > 0 km/h`, { field: `speedsKmh.${k}`, value: v });
+  for (const [k, v] of Object.entries(table))
+    if (!(v > 0) || !Number.isFinite(v))
+      throw new BeatplanError('BAD_INPUT', `road speed of class ${k} must be > 0 km/h`, { field: `speedsKmh.${k}`, value: v });
   const dflt = options.defaultSpeedKmh ?? DEFAULT_ROAD_SPEED_KMH;
-  if (!(dflt > 0) || !Number.isFinite(dflt)) throw new BeatplanError('BAD_INPUT', 'default road speed must be > 0 km/h', { field: 'defaultSpeedKmh', value: dflt });
+  if (!(dflt > 0) || !Number.isFinite(dflt))
+    throw new BeatplanError('BAD_INPUT', 'default road speed must be > 0 km/h', { field: 'defaultSpeedKmh', value: dflt });
   const g = geojson as { type?: string; features?: unknown[]; geometry?: unknown; properties?: unknown };
   const features: Array<{ geometry?: { type?: string; coordinates?: unknown }; properties?: Record<string, unknown> | null }> =
-    g?.type === 'FeatureCollection' && Array.isArray(g.features) ? (g.features as never) : g?.type === 'Feature' ? [g as never] : [{ geometry: g as never, properties: {} }];
+    g?.type === 'FeatureCollection' && Array.isArray(g.features)
+      ? (g.features as never)
+      : g?.type === 'Feature'
+        ? [g as never]
+        : [{ geometry: g as never, properties: {} }];
   const nodeOf = new Map<string, number>(); // build phase only
   const lng: number[] = [];
   const lat: number[] = [];
@@ -137,7 +149,11 @@ export function roadNetworkFromGeojson(geojson: unknown, options: RoadNetworkOpt
     const x = Array.isArray(c) ? Number(c[0]) : NaN;
     const y = Array.isArray(c) ? Number(c[1]) : NaN;
     if (!Number.isFinite(x) || !Number.isFinite(y) || Math.abs(x) > 180 || Math.abs(y) > 90) {
-      throw new BeatplanError('BAD_INPUT', `${source}: feature ${k} has a coordinate that is not a longitude/latitude`, { field: `${source}.features.${k}.geometry`, row: k, value: JSON.stringify(c) });
+      throw new BeatplanError('BAD_INPUT', `${source}: feature ${k} has a coordinate that is not a longitude/latitude`, {
+        field: `${source}.features.${k}.geometry`,
+        row: k,
+        value: JSON.stringify(c),
+      });
     }
     const key = `${Math.round(x * 1e7)},${Math.round(y * 1e7)}`;
     let id = nodeOf.get(key);
@@ -151,7 +167,12 @@ export function roadNetworkFromGeojson(geojson: unknown, options: RoadNetworkOpt
   };
   features.forEach((f, k) => {
     const geom = f?.geometry;
-    const lines: unknown[] = geom?.type === 'LineString' ? [geom.coordinates] : geom?.type === 'MultiLineString' && Array.isArray(geom.coordinates) ? geom.coordinates : [];
+    const lines: unknown[] =
+      geom?.type === 'LineString'
+        ? [geom.coordinates]
+        : geom?.type === 'MultiLineString' && Array.isArray(geom.coordinates)
+          ? geom.coordinates
+          : [];
     const sp = speedOfProps(f?.properties, table, dflt);
     if (lines.length === 0 || sp === null) {
       skipped++;
@@ -177,7 +198,10 @@ export function roadNetworkFromGeojson(geojson: unknown, options: RoadNetworkOpt
     }
     if (!used) skipped++;
   });
-  if (from.length === 0) throw new BeatplanError('BAD_INPUT', `${source}: no road (LineString or MultiLineString with two distinct points) in the file`, { field: source });
+  if (from.length === 0)
+    throw new BeatplanError('BAD_INPUT', `${source}: no road (LineString or MultiLineString with two distinct points) in the file`, {
+      field: source,
+    });
   const n = lng.length;
   const offsets = new Uint32Array(n + 1);
   for (let e = 0; e < from.length; e++) {
@@ -218,7 +242,11 @@ export function roadNetworkFromGeojson(geojson: unknown, options: RoadNetworkOpt
 export function snapToRoads(net: RoadNetwork, lngs: ArrayLike<number>, lats: ArrayLike<number>): { node: Int32Array; km: Float64Array } {
   let lat0 = 0;
   let count = 0;
-  for (let v = 0; v < net.nodeCount; v++) if (net.component[v] === 0) { lat0 += net.lat[v]!; count++; }
+  for (let v = 0; v < net.nodeCount; v++)
+    if (net.component[v] === 0) {
+      lat0 += net.lat[v]!;
+      count++;
+    }
   lat0 /= count;
   const kx = (Math.PI / 180) * 6371.0088 * Math.cos((lat0 * Math.PI) / 180);
   const ky = (Math.PI / 180) * 6371.0088;
@@ -239,12 +267,14 @@ export function snapToRoads(net: RoadNetwork, lngs: ArrayLike<number>, lats: Arr
   const nx = Math.max(1, Math.ceil((maxX - minX) / cell) + 1);
   const ny = Math.max(1, Math.ceil((maxY - minY) / cell) + 1);
   const bucketOffsets = new Uint32Array(nx * ny + 1);
-  const bucketOf = (x: number, y: number): number => Math.min(ny - 1, Math.max(0, Math.floor((y - minY) / cell))) * nx + Math.min(nx - 1, Math.max(0, Math.floor((x - minX) / cell)));
+  const bucketOf = (x: number, y: number): number =>
+    Math.min(ny - 1, Math.max(0, Math.floor((y - minY) / cell))) * nx + Math.min(nx - 1, Math.max(0, Math.floor((x - minX) / cell)));
   for (let v = 0; v < net.nodeCount; v++) if (net.component[v] === 0) bucketOffsets[bucketOf(net.lng[v]! * kx, net.lat[v]! * ky) + 1]!++;
   for (let b = 0; b < nx * ny; b++) bucketOffsets[b + 1]! += bucketOffsets[b]!;
   const fill = bucketOffsets.slice(0, nx * ny);
   const bucketNodes = new Int32Array(count);
-  for (let v = 0; v < net.nodeCount; v++) if (net.component[v] === 0) bucketNodes[fill[bucketOf(net.lng[v]! * kx, net.lat[v]! * ky)]!++] = v;
+  for (let v = 0; v < net.nodeCount; v++)
+    if (net.component[v] === 0) bucketNodes[fill[bucketOf(net.lng[v]! * kx, net.lat[v]! * ky)]!++] = v;
   const m = lngs.length;
   const nodeOut = new Int32Array(m);
   const kmOut = new Float64Array(m);

@@ -77,7 +77,8 @@ export function replayCalls(
   options: ReplayCallsOptions = {},
 ): { calls: SimulationCalls; leftOut: LeftOutCalls } {
   const cv = options.serviceCv ?? 0.8;
-  if (!(cv >= 0) || !Number.isFinite(cv)) throw new BeatplanError('BAD_INPUT', 'serviceCv must be a finite number ≥ 0', { field: 'serviceCv', value: cv });
+  if (!(cv >= 0) || !Number.isFinite(cv))
+    throw new BeatplanError('BAD_INPUT', 'serviceCv must be a finite number ≥ 0', { field: 'serviceCv', value: cv });
   const shiftOf = shiftOfMinuteTable(shifts);
   const DAY_MS = 86_400_000;
   const keep: number[] = [];
@@ -94,7 +95,11 @@ export function replayCalls(
     else if (shiftOf[Math.floor((((t % DAY_MS) + DAY_MS) % DAY_MS) / 60_000)]! < 0) noShift++;
     else keep.push(i);
   }
-  if (keep.length === 0) throw new BeatplanError('BAD_INPUT', 'no incident has a time and a place in a beat of the plan', { field: 'incidents', value: incidents.count });
+  if (keep.length === 0)
+    throw new BeatplanError('BAD_INPUT', 'no incident has a time and a place in a beat of the plan', {
+      field: 'incidents',
+      value: incidents.count,
+    });
   keep.sort((a, b) => incidents.timeMs[a]! - incidents.timeMs[b]! || a - b);
   const n = keep.length;
   const startMs = Math.floor(incidents.timeMs[keep[0]!]! / DAY_MS) * DAY_MS;
@@ -115,7 +120,10 @@ export function replayCalls(
     const p = incidents.priority[i]!;
     priority[k] = Number.isFinite(p) ? Math.min(254, Math.max(1, Math.round(p))) : UNSPECIFIED_PRIORITY;
   }
-  return { calls: { count: n, timeMinutes, cell, serviceMinutes, priority, days, startMs }, leftOut: { noTime, outsideGrid, unassignedCell, noShift } };
+  return {
+    calls: { count: n, timeMinutes, cell, serviceMinutes, priority, days, startMs },
+    leftOut: { noTime, outsideGrid, unassignedCell, noShift },
+  };
 }
 
 /** Options of {@link poissonCalls}. */
@@ -140,7 +148,8 @@ export function scoresServiceMinutes(scores: CellScores): number {
     hours += scores.rawWorkloadHours[i]!;
     incidents += scores.incidentCount[i]!;
   }
-  if (!(incidents > 0) || !(hours > 0)) throw new BeatplanError('BAD_INPUT', 'the scores hold no incidents: give serviceMinutes', { field: 'serviceMinutes' });
+  if (!(incidents > 0) || !(hours > 0))
+    throw new BeatplanError('BAD_INPUT', 'the scores hold no incidents: give serviceMinutes', { field: 'serviceMinutes' });
   return ((hours * scores.periodWeeks) / incidents) * 60;
 }
 
@@ -154,12 +163,18 @@ export function scoresServiceMinutes(scores: CellScores): number {
  */
 export function poissonCalls(grid: Grid, plan: BeatPlan, scores: CellScores, options: PoissonCallsOptions = {}): SimulationCalls {
   const n = grid.cellCount;
-  if (plan.cellCount !== n || scores.cellCount !== n) throw new BeatplanError('PLAN_GRID_MISMATCH', 'the plan or scores do not fit the grid', { field: 'plan', value: plan.cellCount });
+  if (plan.cellCount !== n || scores.cellCount !== n)
+    throw new BeatplanError('PLAN_GRID_MISMATCH', 'the plan or scores do not fit the grid', { field: 'plan', value: plan.cellCount });
   const days = options.days ?? Math.ceil(scores.periodWeeks * 7 - 1e-9);
-  if (!Number.isInteger(days) || days < 1) throw new BeatplanError('BAD_INPUT', 'days must be an integer ≥ 1', { field: 'days', value: days });
+  if (!Number.isInteger(days) || days < 1)
+    throw new BeatplanError('BAD_INPUT', 'days must be an integer ≥ 1', { field: 'days', value: days });
   const S = scores.shifts.length;
   const svc = options.serviceMinutes ?? Array.from({ length: S }, () => scoresServiceMinutes(scores));
-  if (svc.length !== S || svc.some((m) => !(m > 0) || !Number.isFinite(m))) throw new BeatplanError('BAD_INPUT', 'serviceMinutes needs one finite value > 0 per shift', { field: 'serviceMinutes', value: svc.length });
+  if (svc.length !== S || svc.some((m) => !(m > 0) || !Number.isFinite(m)))
+    throw new BeatplanError('BAD_INPUT', 'serviceMinutes needs one finite value > 0 per shift', {
+      field: 'serviceMinutes',
+      value: svc.length,
+    });
   // Cumulative calls per minute over the cells of beats, per shift.
   const cum: Float64Array[] = [];
   const ratePerMinute = new Float64Array(S);
@@ -175,7 +190,8 @@ export function poissonCalls(grid: Grid, plan: BeatPlan, scores: CellScores, opt
     // officer-hours per week → calls per minute while the shift is on
     ratePerMinute[s] = (t * 60) / svc[s]! / (shiftLengthHours(scores.shifts[s]!) * 7 * 60);
   }
-  if (ratePerMinute.every((r) => r === 0)) throw new BeatplanError('BAD_INPUT', 'the scores hold no workload in any beat', { field: 'scores' });
+  if (ratePerMinute.every((r) => r === 0))
+    throw new BeatplanError('BAD_INPUT', 'the scores hold no workload in any beat', { field: 'scores' });
   const runs = shiftRuns(shiftOfMinuteTable(scores.shifts));
   const rng = createRng(options.seed ?? 1);
   let expected = 0;

@@ -1,18 +1,29 @@
-import type { Polygon } from 'geojson';
 import fc from 'fast-check';
+import type { Polygon } from 'geojson';
 import { describe, expect, it } from 'vitest';
 import { BeatplanError } from '../errors.js';
 import { buildGrid } from '../grid/build-grid.js';
+import { MinHeap } from '../min-heap.js';
 import type { IncidentTable } from '../score/types.js';
 import { estimateResponse } from './estimate-response.js';
-import { MinHeap } from '../min-heap.js';
-import { poissonCalls, replayCalls, UNSPECIFIED_PRIORITY, type SimulationCalls } from './simulate-calls.js';
-import { simulateResponse } from './simulate.js';
-import { syntheticPlan, syntheticScores } from './synthetic.js';
 import { roadNetworkFromGeojson, withRoads } from './roads.js';
+import { simulateResponse } from './simulate.js';
+import { poissonCalls, replayCalls, type SimulationCalls, UNSPECIFIED_PRIORITY } from './simulate-calls.js';
+import { syntheticPlan, syntheticScores } from './synthetic.js';
 import { buildTravelModel } from './travel.js';
 
-const square = (lng: number, lat: number, d: number): Polygon => ({ type: 'Polygon', coordinates: [[[lng - d, lat - d], [lng + d, lat - d], [lng + d, lat + d], [lng - d, lat + d], [lng - d, lat - d]]] });
+const square = (lng: number, lat: number, d: number): Polygon => ({
+  type: 'Polygon',
+  coordinates: [
+    [
+      [lng - d, lat - d],
+      [lng + d, lat - d],
+      [lng + d, lat + d],
+      [lng - d, lat + d],
+      [lng - d, lat - d],
+    ],
+  ],
+});
 // ~33 km² city at resolution 9 (~300 cells).
 const grid = buildGrid(square(-87.7, 41.85, 0.03), { resolution: 9 });
 
@@ -56,7 +67,11 @@ describe('simulateResponse', () => {
   it('in Poisson mode agrees with the exact hypercube within 2 points on utilisation and cross-beat share', () => {
     const plan = syntheticPlan(grid, 9);
     const scores = syntheticScores(grid, { seed: 4, workloadHoursPerWeek: 500 });
-    const units = [[1, 1, 1, 1, 1, 1, 1, 1, 1], [1, 2, 1, 1, 1, 1, 2, 1, 1], [2, 1, 1, 2, 1, 1, 1, 1, 2]];
+    const units = [
+      [1, 1, 1, 1, 1, 1, 1, 1, 1],
+      [1, 2, 1, 1, 1, 1, 2, 1, 1],
+      [2, 1, 1, 2, 1, 1, 1, 1, 2],
+    ];
     const travel = buildTravelModel(grid, plan, { cellWeights: scores.workloadHours });
     const hyp = estimateResponse(grid, plan, scores, units, { method: 'exact', maxExactUnits: 15, travel });
     const calls = poissonCalls(grid, plan, scores, { days: 7 * 100, seed: 11 });
@@ -64,7 +79,10 @@ describe('simulateResponse', () => {
     hyp.shifts.forEach((h, s) => {
       const x = sim.shifts[s]!;
       expect(Math.abs(x.utilisation! - h.rho), `shift ${h.shift} utilisation ${x.utilisation} vs ${h.rho}`).toBeLessThan(0.02);
-      expect(Math.abs(x.crossBeatShare! - h.crossBeatShare!), `shift ${h.shift} cross-beat ${x.crossBeatShare} vs ${h.crossBeatShare}`).toBeLessThan(0.02);
+      expect(
+        Math.abs(x.crossBeatShare! - h.crossBeatShare!),
+        `shift ${h.shift} cross-beat ${x.crossBeatShare} vs ${h.crossBeatShare}`,
+      ).toBeLessThan(0.02);
       expect(Math.abs(x.queuedShare! - h.pAllBusy)).toBeLessThan(0.02);
     });
     expect(Math.abs(sim.city.utilisation! - hyp.city.rho)).toBeLessThan(0.02);
@@ -76,8 +94,13 @@ describe('simulateResponse', () => {
   it('is deterministic for a seed, and another seed changes the draws', () => {
     const plan = syntheticPlan(grid, 4);
     const scores = syntheticScores(grid, { seed: 3, workloadHoursPerWeek: 200 });
-    const units = [[1.5, 1, 1, 0.5], [2, 1.25, 1, 1], [1, 1, 1, 1]];
-    const run = (seed: number) => JSON.stringify(simulateResponse(grid, plan, scores, poissonCalls(grid, plan, scores, { days: 28, seed }), units, { seed }));
+    const units = [
+      [1.5, 1, 1, 0.5],
+      [2, 1.25, 1, 1],
+      [1, 1, 1, 1],
+    ];
+    const run = (seed: number) =>
+      JSON.stringify(simulateResponse(grid, plan, scores, poissonCalls(grid, plan, scores, { days: 28, seed }), units, { seed }));
     expect(run(7)).toBe(run(7));
     expect(run(7)).not.toBe(run(8));
   });
@@ -86,7 +109,18 @@ describe('simulateResponse', () => {
     const plan = syntheticPlan(grid, 2);
     const scores = syntheticScores(grid, { seed: 3, workloadHoursPerWeek: 100 });
     const calls = poissonCalls(grid, plan, scores, { days: 7 * 100, seed: 2 });
-    const sim = simulateResponse(grid, plan, scores, calls, [[2.5, 1], [2.5, 1], [2.5, 1]], { seed: 2 });
+    const sim = simulateResponse(
+      grid,
+      plan,
+      scores,
+      calls,
+      [
+        [2.5, 1],
+        [2.5, 1],
+        [2.5, 1],
+      ],
+      { seed: 2 },
+    );
     expect(Math.abs(sim.beats[0]!.unitsOnDuty - 2.5)).toBeLessThan(0.1);
     expect(sim.beats[1]!.unitsOnDuty).toBe(1);
   });
@@ -153,17 +187,48 @@ describe('simulateResponse', () => {
       for (let k = 0; k <= 12; k++) {
         const x = -87.73 + k * 0.005;
         const y = 41.82 + k * 0.005;
-        features.push({ type: 'Feature', properties: { speed_kmh: speed }, geometry: { type: 'LineString', coordinates: Array.from({ length: 13 }, (_, j) => [x, 41.82 + j * 0.005]) } });
-        features.push({ type: 'Feature', properties: { speed_kmh: speed }, geometry: { type: 'LineString', coordinates: Array.from({ length: 13 }, (_, j) => [-87.73 + j * 0.005, y]) } });
+        features.push({
+          type: 'Feature',
+          properties: { speed_kmh: speed },
+          geometry: { type: 'LineString', coordinates: Array.from({ length: 13 }, (_, j) => [x, 41.82 + j * 0.005]) },
+        });
+        features.push({
+          type: 'Feature',
+          properties: { speed_kmh: speed },
+          geometry: { type: 'LineString', coordinates: Array.from({ length: 13 }, (_, j) => [-87.73 + j * 0.005, y]) },
+        });
       }
       return { type: 'FeatureCollection', features };
     };
     const straight = buildTravelModel(grid, plan, { cellWeights: scores.workloadHours });
     const calls = poissonCalls(grid, plan, scores, { days: 28, seed: 3 });
-    const run = (speed: number) => simulateResponse(grid, plan, scores, calls, [[1, 1], [1, 1], [1, 1]], { seed: 3, travel: withRoads(straight, grid, roadNetworkFromGeojson(streets(speed))) });
+    const run = (speed: number) =>
+      simulateResponse(
+        grid,
+        plan,
+        scores,
+        calls,
+        [
+          [1, 1],
+          [1, 1],
+          [1, 1],
+        ],
+        { seed: 3, travel: withRoads(straight, grid, roadNetworkFromGeojson(streets(speed))) },
+      );
     const slow = run(10);
     const fast = run(60);
-    const line = simulateResponse(grid, plan, scores, calls, [[1, 1], [1, 1], [1, 1]], { seed: 3, travel: straight });
+    const line = simulateResponse(
+      grid,
+      plan,
+      scores,
+      calls,
+      [
+        [1, 1],
+        [1, 1],
+        [1, 1],
+      ],
+      { seed: 3, travel: straight },
+    );
     expect(slow.city.meanTravelMinutes!).toBeGreaterThan(fast.city.meanTravelMinutes! * 1.5);
     expect(fast.city.meanTravelMinutes).not.toBe(line.city.meanTravelMinutes);
     expect(slow.city.calls).toBe(fast.city.calls);
@@ -174,8 +239,20 @@ describe('simulateResponse', () => {
     const scores = syntheticScores(grid, { seed: 1 });
     const calls = poissonCalls(grid, plan, scores, { days: 1, seed: 1 });
     expect(() => simulateResponse(grid, plan, scores, calls, [[1, 1]])).toThrow(BeatplanError);
-    expect(() => simulateResponse(grid, plan, scores, calls, [[1, -1], [1, 1], [1, 1]])).toThrow(/≥ 0/);
-    expect(() => simulateResponse(grid, plan, scores, calls, [[0, 0], [0, 0], [0, 0]])).toThrow(/no unit/);
+    expect(() =>
+      simulateResponse(grid, plan, scores, calls, [
+        [1, -1],
+        [1, 1],
+        [1, 1],
+      ]),
+    ).toThrow(/≥ 0/);
+    expect(() =>
+      simulateResponse(grid, plan, scores, calls, [
+        [0, 0],
+        [0, 0],
+        [0, 0],
+      ]),
+    ).toThrow(/no unit/);
   });
 });
 
@@ -195,7 +272,16 @@ describe('replayCalls', () => {
       priority: Float32Array.from({ length: n + 3 }, (_, i) => (i % 3 === 0 ? NaN : 1 + (i % 3))),
       cell: Int32Array.from({ length: n + 3 }, (_, i) => (i === n + 1 ? -1 : i % grid.cellCount)),
     };
-    const { calls, leftOut } = replayCalls(plan, table, [{ id: '0-8', startHour: 0, endHour: 8 }, { id: '8-16', startHour: 8, endHour: 16 }, { id: '16-24', startHour: 16, endHour: 24 }], { seed: 3 });
+    const { calls, leftOut } = replayCalls(
+      plan,
+      table,
+      [
+        { id: '0-8', startHour: 0, endHour: 8 },
+        { id: '8-16', startHour: 8, endHour: 16 },
+        { id: '16-24', startHour: 16, endHour: 24 },
+      ],
+      { seed: 3 },
+    );
     expect(leftOut).toEqual({ noTime: 1, outsideGrid: 1, unassignedCell: 0, noShift: 0 });
     expect(calls.count).toBe(n + 1);
     expect(calls.days).toBe(3);

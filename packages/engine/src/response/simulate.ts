@@ -32,16 +32,16 @@
  * Everything is typed arrays and two binary heaps (completions by time; queued calls by
  * priority and order); the event loop allocates nothing per call. Deterministic for a seed.
  */
-import { BeatplanError, throwIfAborted, type ProgressFn } from '../errors.js';
+import { BeatplanError, type ProgressFn, throwIfAborted } from '../errors.js';
 import type { Grid } from '../grid/grid.js';
+import { MinHeap } from '../min-heap.js';
 import type { BeatPlan } from '../plan/types.js';
 import { createRng, pickCumulative } from '../random.js';
 import { shiftLengthHours, shiftOfMinuteTable } from '../score/shifts.js';
 import type { CellScores } from '../score/types.js';
 import { positionWeights } from './estimate-response.js';
-import { MinHeap } from '../min-heap.js';
-import { shiftRuns, UNSPECIFIED_PRIORITY, type SimulationCalls } from './simulate-calls.js';
 import { atomTravelMinutes } from './roads.js';
+import { type SimulationCalls, shiftRuns, UNSPECIFIED_PRIORITY } from './simulate-calls.js';
 import { buildTravelModel, type TravelModel } from './travel.js';
 
 /** Options of {@link simulateResponse}. Every field has a default. */
@@ -82,7 +82,9 @@ export interface SimulatedFigures {
 export interface SimulationResult {
   readonly city: SimulatedFigures;
   readonly shifts: ReadonlyArray<SimulatedFigures & { readonly shift: string }>;
-  readonly beats: ReadonlyArray<SimulatedFigures & { readonly id: string; readonly shifts: ReadonlyArray<SimulatedFigures & { readonly shift: string }> }>;
+  readonly beats: ReadonlyArray<
+    SimulatedFigures & { readonly id: string; readonly shifts: ReadonlyArray<SimulatedFigures & { readonly shift: string }> }
+  >;
   /** Per priority present in the calls (`"none"` for calls without one). */
   readonly priorities: ReadonlyArray<SimulatedFigures & { readonly priority: string }>;
   /** Calls still waiting when a shift started with no unit anywhere (0 unless a shift has no units). */
@@ -114,24 +116,40 @@ export function simulateResponse(
 ): SimulationResult {
   const { signal, onProgress } = options;
   const n = grid.cellCount;
-  if (plan.cellCount !== n || plan.resolution !== grid.resolution) throw new BeatplanError('PLAN_GRID_MISMATCH', 'the plan does not fit the grid', { field: 'plan', value: plan.cellCount });
-  if (scores.cellCount !== n) throw new BeatplanError('PLAN_GRID_MISMATCH', 'the scores do not fit the grid', { field: 'scores', value: scores.cellCount });
+  if (plan.cellCount !== n || plan.resolution !== grid.resolution)
+    throw new BeatplanError('PLAN_GRID_MISMATCH', 'the plan does not fit the grid', { field: 'plan', value: plan.cellCount });
+  if (scores.cellCount !== n)
+    throw new BeatplanError('PLAN_GRID_MISMATCH', 'the scores do not fit the grid', { field: 'scores', value: scores.cellCount });
   const S = scores.shifts.length;
   const B = plan.beatIds.length;
-  if (unitsOnDuty.length !== S) throw new BeatplanError('BAD_INPUT', `unitsOnDuty needs one row per shift (${S})`, { field: 'unitsOnDuty', value: unitsOnDuty.length });
+  if (unitsOnDuty.length !== S)
+    throw new BeatplanError('BAD_INPUT', `unitsOnDuty needs one row per shift (${S})`, { field: 'unitsOnDuty', value: unitsOnDuty.length });
   for (let s = 0; s < S; s++) {
     const row = unitsOnDuty[s]!;
-    if (row.length !== B) throw new BeatplanError('BAD_INPUT', `unitsOnDuty[${s}] needs one value per beat (${B})`, { field: 'unitsOnDuty', row: s, value: row.length });
-    for (let b = 0; b < B; b++) if (!(row[b]! >= 0) || !Number.isFinite(row[b]!)) throw new BeatplanError('BAD_INPUT', `units on duty must be finite and ≥ 0 (shift ${s}, beat ${plan.beatIds[b]})`, { field: 'unitsOnDuty', row: s, value: row[b] });
+    if (row.length !== B)
+      throw new BeatplanError('BAD_INPUT', `unitsOnDuty[${s}] needs one value per beat (${B})`, {
+        field: 'unitsOnDuty',
+        row: s,
+        value: row.length,
+      });
+    for (let b = 0; b < B; b++)
+      if (!(row[b]! >= 0) || !Number.isFinite(row[b]!))
+        throw new BeatplanError('BAD_INPUT', `units on duty must be finite and ≥ 0 (shift ${s}, beat ${plan.beatIds[b]})`, {
+          field: 'unitsOnDuty',
+          row: s,
+          value: row[b],
+        });
   }
   const speed = options.speedKmh ?? 30;
   const detour = options.detourFactor ?? 1.3;
-  if (!(speed > 0) || !Number.isFinite(speed)) throw new BeatplanError('BAD_INPUT', 'speedKmh must be a finite number > 0', { field: 'speedKmh', value: speed });
-  if (!(detour > 0) || !Number.isFinite(detour)) throw new BeatplanError('BAD_INPUT', 'detourFactor must be a finite number > 0', { field: 'detourFactor', value: detour });
+  if (!(speed > 0) || !Number.isFinite(speed))
+    throw new BeatplanError('BAD_INPUT', 'speedKmh must be a finite number > 0', { field: 'speedKmh', value: speed });
+  if (!(detour > 0) || !Number.isFinite(detour))
+    throw new BeatplanError('BAD_INPUT', 'detourFactor must be a finite number > 0', { field: 'detourFactor', value: detour });
   const minPerKm = (detour / speed) * 60;
-  const travel =
-    options.travel ?? buildTravelModel(grid, plan, { cellWeights: scores.workloadHours, signal });
-  if (travel.atomOfCell.length !== n || travel.beatAtomOffsets.length !== B + 1) throw new BeatplanError('PLAN_GRID_MISMATCH', 'the travel model was built for another plan', { field: 'travel' });
+  const travel = options.travel ?? buildTravelModel(grid, plan, { cellWeights: scores.workloadHours, signal });
+  if (travel.atomOfCell.length !== n || travel.beatAtomOffsets.length !== B + 1)
+    throw new BeatplanError('PLAN_GRID_MISMATCH', 'the travel model was built for another plan', { field: 'travel' });
   const J = travel.atomCount;
   const atomOfCell = travel.atomOfCell;
   onProgress?.(0.05, 'simulate');
@@ -145,7 +163,8 @@ export function simulateResponse(
     unitStart[b + 1] = unitStart[b]! + most;
   }
   const U = unitStart[B]!;
-  if (U === 0 && calls.count > 0) throw new BeatplanError('INFEASIBLE', 'no unit is on duty in any shift: the calls cannot be answered', { field: 'unitsOnDuty' });
+  if (U === 0 && calls.count > 0)
+    throw new BeatplanError('INFEASIBLE', 'no unit is on duty in any shift: the calls cannot be answered', { field: 'unitsOnDuty' });
   const unitBeat = new Int32Array(U);
   for (let b = 0; b < B; b++) for (let u = unitStart[b]!; u < unitStart[b + 1]!; u++) unitBeat[u] = b;
   const unitOn = new Uint8Array(U);
@@ -206,7 +225,8 @@ export function simulateResponse(
   for (let c = 0; c < N; c++) {
     const m = Math.floor(timeMinutes[c]!) % 1440;
     callShift[c] = shiftOfMinute[m < 0 ? m + 1440 : m]!;
-    if (plan.beatOfCell[cell[c]!]! < 0 || atomOfCell[cell[c]!]! < 0) throw new BeatplanError('BAD_INPUT', `call ${c} lies in a cell of no beat`, { field: 'calls', row: c, value: cell[c] });
+    if (plan.beatOfCell[cell[c]!]! < 0 || atomOfCell[cell[c]!]! < 0)
+      throw new BeatplanError('BAD_INPUT', `call ${c} lies in a cell of no beat`, { field: 'calls', row: c, value: cell[c] });
   }
   // Busy and on-duty unit-minutes per (shift, beat).
   const busyMin = new Float64Array(S * B);
@@ -338,7 +358,8 @@ export function simulateResponse(
   }
   // Close the on-duty accounting at the end of the period.
   while (nextChangeTime() <= periodMinutes) applyChange(nextChangeTime());
-  if (curShift >= 0 && periodMinutes > lastChange) for (let b = 0; b < B; b++) onMin[curShift * B + b]! += onCount[b]! * (periodMinutes - lastChange);
+  if (curShift >= 0 && periodMinutes > lastChange)
+    for (let b = 0; b < B; b++) onMin[curShift * B + b]! += onCount[b]! * (periodMinutes - lastChange);
   onProgress?.(0.92, 'simulate');
 
   // --- Figures.
@@ -396,7 +417,13 @@ export function simulateResponse(
   const beats = plan.beatIds.map((id, b) => {
     const shifts = scores.shifts.map((sh, s) => ({
       shift: sh.id,
-      ...fig(byGroup.subarray(offsets[b * S + s]!, offsets[b * S + s + 1]!), offsets[b * S + s + 1]! - offsets[b * S + s]!, onMin[s * B + b]!, busyMin[s * B + b]!, days * shiftMinutesPerDay[s]!),
+      ...fig(
+        byGroup.subarray(offsets[b * S + s]!, offsets[b * S + s + 1]!),
+        offsets[b * S + s + 1]! - offsets[b * S + s]!,
+        onMin[s * B + b]!,
+        busyMin[s * B + b]!,
+        days * shiftMinutesPerDay[s]!,
+      ),
     }));
     let on = 0;
     let busy = 0;

@@ -12,9 +12,9 @@ import type { CellScores, IncidentTable } from '../score/types.js';
 import { allocatedOfficersOf } from '../staff/staffing-json.js';
 import { DEFAULT_OFFICER_HOURS_PER_WEEK, unitsOnDutyByShift } from '../staff/time-model.js';
 import { estimateResponse, type ResponseEstimate } from './estimate-response.js';
-import { poissonCalls, replayCalls, scoresServiceMinutes, type LeftOutCalls, type SimulationCalls } from './simulate-calls.js';
-import { simulateResponse, type SimulatedFigures, type SimulationResult } from './simulate.js';
-import { withRoads, type RoadNetwork } from './roads.js';
+import { type RoadNetwork, withRoads } from './roads.js';
+import { type SimulatedFigures, type SimulationResult, simulateResponse } from './simulate.js';
+import { type LeftOutCalls, poissonCalls, replayCalls, type SimulationCalls, scoresServiceMinutes } from './simulate-calls.js';
 import { buildTravelModel } from './travel.js';
 
 /** Format tag of `simulation.json`. */
@@ -31,7 +31,9 @@ export interface SimulationReportInput {
   /** A parsed `staffing.json` of this plan (see `allocatedOfficersOf`). */
   readonly staffing: unknown;
   /** What to replay: incidents (with the reader's counts), or Poisson draws over `days` (default: the scores' period). */
-  readonly calls: { readonly incidents: IncidentTable; readonly read: number; readonly rejected: number } | { readonly poisson: { readonly days?: number } };
+  readonly calls:
+    | { readonly incidents: IncidentTable; readonly read: number; readonly rejected: number }
+    | { readonly poisson: { readonly days?: number } };
   /** Names recorded in the document (file names, dataset ids). */
   readonly names: { readonly plan: string; readonly staffing: string; readonly incidents?: string };
 }
@@ -72,7 +74,11 @@ type HypFigures = { rho: number; crossBeatShare: number | null; meanTravelMinute
 
 /** Simulation beside the hypercube: the figures both give, and simulation − hypercube. */
 function compare(sim: SimulatedFigures, hyp: HypFigures, pAllBusy: number | null) {
-  const pair = (a: number | null, b: number | null) => ({ simulation: a, hypercube: b, difference: a !== null && b !== null ? r4(a - b) : null });
+  const pair = (a: number | null, b: number | null) => ({
+    simulation: a,
+    hypercube: b,
+    difference: a !== null && b !== null ? r4(a - b) : null,
+  });
   return {
     utilisation: pair(sim.utilisation, hyp.rho),
     crossBeatShare: pair(sim.crossBeatShare, hyp.crossBeatShare),
@@ -101,7 +107,8 @@ export function simulationReport(input: SimulationReportInput, options: Simulati
   const shiftIds = scores.shifts.map((s) => s.id);
   const officers = allocatedOfficersOf(input.staffing, plan.beatIds, shiftIds, input.names.staffing);
   const fromStaffing = (input.staffing as { officerHoursPerWeek?: unknown }).officerHoursPerWeek;
-  const officerHoursPerWeek = options.officerHoursPerWeek ?? (typeof fromStaffing === 'number' && fromStaffing > 0 ? fromStaffing : DEFAULT_OFFICER_HOURS_PER_WEEK);
+  const officerHoursPerWeek =
+    options.officerHoursPerWeek ?? (typeof fromStaffing === 'number' && fromStaffing > 0 ? fromStaffing : DEFAULT_OFFICER_HOURS_PER_WEEK);
   const shiftHours = scores.shifts.map(shiftLengthHours);
   const units = unitsOnDutyByShift(officers, shiftHours, officerHoursPerWeek);
   const warnings: string[] = [];
@@ -116,13 +123,16 @@ export function simulationReport(input: SimulationReportInput, options: Simulati
   } else {
     const { incidents, rejected } = input.calls;
     read = input.calls.read;
-    if (rejected > 0) warnings.push(`${rejected} of ${read} incident rows were rejected by the reader (missing or bad position, time or type)`);
+    if (rejected > 0)
+      warnings.push(`${rejected} of ${read} incident rows were rejected by the reader (missing or bad position, time or type)`);
     const r = replayCalls(plan, incidents, scores.shifts, { serviceCv, seed });
     calls = r.calls;
     leftOut = r.leftOut;
     const lost = leftOut.noTime + leftOut.outsideGrid + leftOut.unassignedCell + leftOut.noShift;
     if (lost > 0) {
-      warnings.push(`${lost} incidents left out of the replay: ${leftOut.outsideGrid} outside the plan's grid, ${leftOut.unassignedCell} in cells of no beat, ${leftOut.noTime} without a time, ${leftOut.noShift} at an hour no shift covers`);
+      warnings.push(
+        `${lost} incidents left out of the replay: ${leftOut.outsideGrid} outside the plan's grid, ${leftOut.unassignedCell} in cells of no beat, ${leftOut.noTime} without a time, ${leftOut.noShift} at an hour no shift covers`,
+      );
     }
   }
   options.onProgress?.(0.1, 'simulate');
@@ -167,7 +177,8 @@ export function simulationReport(input: SimulationReportInput, options: Simulati
     });
     const cityPAllBusy = weight > 0 ? r4(pw / weight) : null;
     hypercube = {
-      units: "the same units on duty (the model's whole units serve at the rate that keeps the time model's capacity: see docs/time-model.md)",
+      units:
+        "the same units on duty (the model's whole units serve at the rate that keeps the time model's capacity: see docs/time-model.md)",
       city: { ...hyp.city, pAllBusy: cityPAllBusy },
       shifts: hyp.shifts.map(({ beats: _b, districts: _d, ...s }) => s),
       beats: hyp.beats,
@@ -182,7 +193,9 @@ export function simulationReport(input: SimulationReportInput, options: Simulati
       const du = Math.abs((sim.city.utilisation ?? 0) - hyp.city.rho);
       const dc = Math.abs((sim.city.crossBeatShare ?? 0) - (hyp.city.crossBeatShare ?? 0));
       if (du > POISSON_AGREEMENT || dc > POISSON_AGREEMENT) {
-        warnings.push(`Poisson mode: simulation and hypercube differ by ${(100 * du).toFixed(1)} points on utilisation and ${(100 * dc).toFixed(1)} on cross-beat share (more than ${100 * POISSON_AGREEMENT})`);
+        warnings.push(
+          `Poisson mode: simulation and hypercube differ by ${(100 * du).toFixed(1)} points on utilisation and ${(100 * dc).toFixed(1)} on cross-beat share (more than ${100 * POISSON_AGREEMENT})`,
+        );
       }
     }
   }
@@ -198,11 +211,26 @@ export function simulationReport(input: SimulationReportInput, options: Simulati
         ? `Poisson arrivals per cell and shift at the plan's rates (workload ÷ mean service time), exponential service of mean ${r4(scoresServiceMinutes(scores))} min`
         : `the incidents at their real times and cells; service minutes = the type's minutes × units (service-time table) × a lognormal factor of mean 1, CV ${serviceCv}`,
       busyTime: "a unit is busy from dispatch for the call's service minutes (travel included), at least its travel time",
-      dispatch: "the beat's nearest free unit, else the city's nearest free unit, else one city-wide queue by priority, first come first served within a priority",
-      positions: "a free unit patrols its beat: its position is an atom of the travel model drawn in proportion to the shift's workload, redrawn when it becomes free",
+      dispatch:
+        "the beat's nearest free unit, else the city's nearest free unit, else one city-wide queue by priority, first come first served within a priority",
+      positions:
+        "a free unit patrols its beat: its position is an atom of the travel model drawn in proportion to the shift's workload, redrawn when it becomes free",
       travel: options.roads
-        ? { model: 'shortest time on the road graph at each road\'s speed, plus off-road access legs', nodes: options.roads.nodeCount, lengthKm: r4(options.roads.lengthKm), detourFactor, atomSizeKm: 1, atoms: travel.atomCount }
-        : { model: 'straight line × detour at a fixed speed, plus barrier detours', speedKmh, detourFactor, atomSizeKm: 1, atoms: travel.atomCount },
+        ? {
+            model: "shortest time on the road graph at each road's speed, plus off-road access legs",
+            nodes: options.roads.nodeCount,
+            lengthKm: r4(options.roads.lengthKm),
+            detourFactor,
+            atomSizeKm: 1,
+            atoms: travel.atomCount,
+          }
+        : {
+            model: 'straight line × detour at a fixed speed, plus barrier detours',
+            speedKmh,
+            detourFactor,
+            atomSizeKm: 1,
+            atoms: travel.atomCount,
+          },
       responseTime: 'queue wait + travel (no call-handling or dispatch delay)',
     },
     unitsOnDuty: {

@@ -5,9 +5,9 @@
 import type { Grid } from '../grid/grid.js';
 import type { BeatPlan } from '../plan/types.js';
 import { createRng } from '../random.js';
-import { solveHypercubeApprox, solveHypercubeExact, type HypercubeSolution, type HypercubeSystem } from './hypercube.js';
 import { DEFAULT_SHIFTS } from '../score/shifts.js';
 import type { CellScores, ShiftWindow } from '../score/types.js';
+import { type HypercubeSolution, type HypercubeSystem, solveHypercubeApprox, solveHypercubeExact } from './hypercube.js';
 
 /** Options of {@link syntheticScores}. */
 export interface SyntheticScoresOptions {
@@ -136,7 +136,12 @@ export function randomHypercubeSystem(seed: number, unitsByGroup: readonly numbe
   return {
     unitsByGroup: [...unitsByGroup],
     callsPerHour: w.map((x) => (x / wt) * rho * n * mu),
-    preference: xs.map(([x, y]) => xs.map((p, k) => [Math.hypot(p[0] - x, p[1] - y), k] as const).sort((a, b) => a[0] - b[0] || a[1] - b[1]).map((e) => e[1])),
+    preference: xs.map(([x, y]) =>
+      xs
+        .map((p, k) => [Math.hypot(p[0] - x, p[1] - y), k] as const)
+        .sort((a, b) => a[0] - b[0] || a[1] - b[1])
+        .map((e) => e[1]),
+    ),
     serviceRatePerHour: mu,
   };
 }
@@ -154,7 +159,8 @@ export function cityCrossBeatShare(system: HypercubeSystem, sol: HypercubeSoluti
     if (l === 0) continue;
     const own = system.preference[a]![0]!;
     let ownShare = 0;
-    for (let e = sol.dispatchOffsets[a]!; e < sol.dispatchOffsets[a + 1]!; e++) if (sol.dispatchGroup[e] === own) ownShare += sol.dispatchShare[e]!;
+    for (let e = sol.dispatchOffsets[a]!; e < sol.dispatchOffsets[a + 1]!; e++)
+      if (sol.dispatchGroup[e] === own) ownShare += sol.dispatchShare[e]!;
     cross += l * (1 - ownShare - (sol.pAllBusy * system.unitsByGroup[own]!) / sol.units);
     total += l;
   }
@@ -203,7 +209,10 @@ export function approxErrorVsExact(system: HypercubeSystem): ApproxError {
  * @param bbox `[west, south, east, north]`, degrees
  * @example syntheticStreetGrid([-87.8, 41.8, -87.7, 41.9], 0.2).features.length
  */
-export function syntheticStreetGrid(bbox: readonly [number, number, number, number], spacingKm: number): { type: 'FeatureCollection'; features: unknown[] } {
+export function syntheticStreetGrid(
+  bbox: readonly [number, number, number, number],
+  spacingKm: number,
+): { type: 'FeatureCollection'; features: unknown[] } {
   const [w, s, e, n] = bbox;
   const kmLat = 111.2;
   const kmLng = 111.2 * Math.cos((((s + n) / 2) * Math.PI) / 180);
@@ -212,8 +221,17 @@ export function syntheticStreetGrid(bbox: readonly [number, number, number, numb
   const x = (i: number) => w + ((e - w) * i) / nx;
   const y = (j: number) => s + ((n - s) * j) / ny;
   const features: unknown[] = [];
-  const line = (cls: string, coords: number[][]) => features.push({ type: 'Feature', properties: { highway: cls }, geometry: { type: 'LineString', coordinates: coords } });
-  for (let j = 0; j <= ny; j++) line(j % 8 === 0 ? 'primary' : 'residential', Array.from({ length: nx + 1 }, (_, i) => [x(i), y(j)]));
-  for (let i = 0; i <= nx; i++) line(i % 8 === 0 ? 'primary' : 'residential', Array.from({ length: ny + 1 }, (_, j) => [x(i), y(j)]));
+  const line = (cls: string, coords: number[][]) =>
+    features.push({ type: 'Feature', properties: { highway: cls }, geometry: { type: 'LineString', coordinates: coords } });
+  for (let j = 0; j <= ny; j++)
+    line(
+      j % 8 === 0 ? 'primary' : 'residential',
+      Array.from({ length: nx + 1 }, (_, i) => [x(i), y(j)]),
+    );
+  for (let i = 0; i <= nx; i++)
+    line(
+      i % 8 === 0 ? 'primary' : 'residential',
+      Array.from({ length: ny + 1 }, (_, j) => [x(i), y(j)]),
+    );
   return { type: 'FeatureCollection', features };
 }

@@ -22,8 +22,8 @@
 import { BeatplanError, throwIfAborted } from '../errors.js';
 import { approxDistanceKm } from '../geo/measure.js';
 import type { Grid } from '../grid/grid.js';
-import type { BeatPlan } from '../plan/types.js';
 import { MinHeap } from '../min-heap.js';
+import type { BeatPlan } from '../plan/types.js';
 
 /** Ratio bound of a hexagon-centre path to the straight line (2/√3). */
 export const HEX_PATH_FACTOR = 2 / Math.sqrt(3);
@@ -136,7 +136,8 @@ export function meanEdgeKm(edgeKm: Float64Array): number {
  * @example cellTravelMinutes(grid, 0, { speedKmh: 30 })[42]
  */
 export function cellTravelMinutes(grid: Grid, from: number, options: CellTravelOptions = {}): Float64Array {
-  if (!Number.isInteger(from) || from < 0 || from >= grid.cellCount) throw new BeatplanError('BAD_INPUT', 'no such cell', { field: 'from', value: from });
+  if (!Number.isInteger(from) || from < 0 || from >= grid.cellCount)
+    throw new BeatplanError('BAD_INPUT', 'no such cell', { field: 'from', value: from });
   const detour = checkPositive(options.detourFactor ?? 1.3, 'detourFactor');
   const speed = checkPositive(options.speedKmh ?? 30, 'speedKmh');
   const maxKm = options.barrierSearchKm ?? Infinity;
@@ -226,7 +227,8 @@ export function buildTravelModel(grid: Grid, plan: BeatPlan, options: TravelMode
   const n = grid.cellCount;
   const beats = plan.beatIds.length;
   const w = options.cellWeights;
-  if (w && w.length !== n) throw new BeatplanError('BAD_INPUT', 'cellWeights must have one value per cell', { field: 'cellWeights', value: w.length });
+  if (w && w.length !== n)
+    throw new BeatplanError('BAD_INPUT', 'cellWeights must have one value per cell', { field: 'cellWeights', value: w.length });
   const { lng, lat, areaKm2, adjOffsets, adjTargets } = grid;
   let lat0 = 0;
   let lng0 = 0;

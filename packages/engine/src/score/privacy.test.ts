@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { cellToParent, getResolution, gridDisk, latLngToCell } from 'h3-js';
 import { describe, expect, it } from 'vitest';
-import { BeatplanError } from '../errors.js';
+import type { BeatplanError } from '../errors.js';
 import { aggregateCounts, binMeans, type CountBins } from './privacy.js';
 
 /** Every invariant of a binning: partition, threshold, conservation, ancestry. */
@@ -47,7 +47,8 @@ describe('aggregateCounts (small-count protection)', () => {
     expect(bins.h3[bins.binOfCell[cells.indexOf(centre)]!]).toBe(centre);
     expect(bins.count[bins.binOfCell[cells.indexOf(centre)]!]).toBe(9);
     // every other cell is in a coarser bin
-    for (let i = 0; i < cells.length; i++) if (cells[i] !== centre && bins.binOfCell[i]! >= 0) expect(getResolution(bins.h3[bins.binOfCell[i]!]!)).toBeLessThan(10);
+    for (let i = 0; i < cells.length; i++)
+      if (cells[i] !== centre && bins.binOfCell[i]! >= 0) expect(getResolution(bins.h3[bins.binOfCell[i]!]!)).toBeLessThan(10);
   });
 
   it('suppresses what stays below k at the coarsest level and shows nothing of it', () => {
@@ -90,11 +91,35 @@ describe('aggregateCounts (small-count protection)', () => {
       }
       throw new Error('no error');
     };
-    expect(err(() => aggregateCounts(cells, cells.map(() => 1), 0)).details.field).toBe('k');
+    expect(
+      err(() =>
+        aggregateCounts(
+          cells,
+          cells.map(() => 1),
+          0,
+        ),
+      ).details.field,
+    ).toBe('k');
     expect(err(() => aggregateCounts(cells, [1], 5)).details.field).toBe('counts');
-    expect(err(() => aggregateCounts(['nope', ...cells.slice(1)], cells.map(() => 1), 5)).details.field).toBe('h3.0');
+    expect(
+      err(() =>
+        aggregateCounts(
+          ['nope', ...cells.slice(1)],
+          cells.map(() => 1),
+          5,
+        ),
+      ).details.field,
+    ).toBe('h3.0');
     expect(err(() => aggregateCounts([cells[0]!, cellToParent(cells[1]!, 9)], [1, 1], 5)).code).toBe('BAD_INPUT');
-    expect(err(() => aggregateCounts(cells, cells.map((_, i) => (i ? 1 : -1)), 5)).details.field).toBe('counts.0');
+    expect(
+      err(() =>
+        aggregateCounts(
+          cells,
+          cells.map((_, i) => (i ? 1 : -1)),
+          5,
+        ),
+      ).details.field,
+    ).toBe('counts.0');
   });
 
   it('property: on random grids every bin holds ≥ k, bins partition the shown cells and counts are conserved', () => {

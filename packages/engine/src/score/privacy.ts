@@ -61,7 +61,8 @@ export function aggregateCounts(h3: readonly string[], counts: ArrayLike<number>
   let pending: number[] = [];
   for (let i = 0; i < n; i++) {
     const c = counts[i]!;
-    if (!(c >= 0) || !Number.isFinite(c)) throw new BeatplanError('BAD_INPUT', 'a count must be a finite non-negative number', { field: `counts.${i}`, value: c });
+    if (!(c >= 0) || !Number.isFinite(c))
+      throw new BeatplanError('BAD_INPUT', 'a count must be a finite non-negative number', { field: `counts.${i}`, value: c });
     total += c;
     if (c >= k) {
       binOfCell[i] = binH3.length;

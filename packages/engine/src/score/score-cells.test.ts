@@ -1,6 +1,6 @@
 import fc from 'fast-check';
-import { latLngToCell } from 'h3-js';
 import type { Polygon } from 'geojson';
+import { latLngToCell } from 'h3-js';
 import { describe, expect, it } from 'vitest';
 import { buildGrid } from '../grid/build-grid.js';
 import { createRng } from '../random.js';
@@ -11,7 +11,15 @@ import type { IncidentTable } from './types.js';
 
 const square = (lng: number, lat: number, d: number): Polygon => ({
   type: 'Polygon',
-  coordinates: [[[lng - d, lat - d], [lng + d, lat - d], [lng + d, lat + d], [lng - d, lat + d], [lng - d, lat - d]]],
+  coordinates: [
+    [
+      [lng - d, lat - d],
+      [lng + d, lat - d],
+      [lng + d, lat + d],
+      [lng - d, lat + d],
+      [lng - d, lat - d],
+    ],
+  ],
 });
 
 const grid = buildGrid(square(-87.7, 41.85, 0.02), { resolution: 9 });
@@ -48,7 +56,11 @@ function randomIncidents(seed: number, m: number) {
   );
 }
 
-const sum = (a: ArrayLike<number>): number => { let s = 0; for (let i = 0; i < a.length; i++) s += a[i]!; return s; };
+const sum = (a: ArrayLike<number>): number => {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += a[i]!;
+  return s;
+};
 
 describe('scoreCells', () => {
   it('turns incidents into officer-hours per week per shift, conserving totals', () => {
@@ -90,12 +102,16 @@ describe('scoreCells', () => {
 
   it('property: smoothing conserves totals for any weights and kernel', () => {
     fc.assert(
-      fc.property(fc.array(fc.double({ min: 0, max: 100, noNaN: true }), { minLength: grid.cellCount, maxLength: grid.cellCount }),
-        fc.integer({ min: 0, max: 4 }), fc.double({ min: 0.05, max: 1, noNaN: true }), (w, steps, keep) => {
+      fc.property(
+        fc.array(fc.double({ min: 0, max: 100, noNaN: true }), { minLength: grid.cellCount, maxLength: grid.cellCount }),
+        fc.integer({ min: 0, max: 4 }),
+        fc.double({ min: 0.05, max: 1, noNaN: true }),
+        (w, steps, keep) => {
           const out = smooth(grid, Float64Array.from(w), { steps, keep });
           expect(sum(out)).toBeCloseTo(sum(w), 6);
           expect(out.every((x) => x >= 0)).toBe(true);
-        }),
+        },
+      ),
       { numRuns: 30, seed: 3 },
     );
   });
@@ -122,7 +138,15 @@ describe('scoreCells', () => {
     };
     const pop = spreadCounts(grid, layer);
     expect(sum(pop)).toBeCloseTo(15_070, 6);
-    const { scores, report } = scoreCells(grid, table([]), { population: layer, vulnerability: { features: [{ geometry: square(-87.71, 41.85, 0.008), value: 80 }, { geometry: square(-87.69, 41.85, 0.008), value: 20 }] } });
+    const { scores, report } = scoreCells(grid, table([]), {
+      population: layer,
+      vulnerability: {
+        features: [
+          { geometry: square(-87.71, 41.85, 0.008), value: 80 },
+          { geometry: square(-87.69, 41.85, 0.008), value: 20 },
+        ],
+      },
+    });
     expect(report.totalPopulation).toBeCloseTo(15_070, 6);
     // population-weighted mean multiplier is 1
     let wm = 0;

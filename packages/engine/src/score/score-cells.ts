@@ -2,9 +2,9 @@
  * `scoreCells`: incident workload and community-engagement need per cell and shift.
  */
 import type { Feature, FeatureCollection, MultiPolygon, Polygon } from 'geojson';
-import { BeatplanError, throwIfAborted, type ProgressFn } from '../errors.js';
-import type { Grid } from '../grid/grid.js';
+import { BeatplanError, type ProgressFn, throwIfAborted } from '../errors.js';
 import { cellOverlaps } from '../grid/area-weights.js';
+import type { Grid } from '../grid/grid.js';
 import { pointToCellLocator } from '../grid/locate.js';
 import { DEFAULT_SERVICE_TIMES, DEFAULT_UNKNOWN_SERVICE, officerMinutes, type ServiceTime } from './service-times.js';
 import { DEFAULT_SHIFTS, shiftLengthHours, shiftOfMinuteTable } from './shifts.js';
@@ -144,19 +144,18 @@ export function scoreCells(grid: Grid, incidents: IncidentTable, options: ScoreO
   let tMax = -Infinity;
   for (let k = 0; k < incidents.count; k++) {
     const t = incidents.timeMs[k]!;
-    if (t === t) {
+    if (!Number.isNaN(t)) {
       if (t < tMin) tMin = t;
       if (t > tMax) tMax = t;
     }
   }
   const spanMs = Number.isFinite(tMin) ? tMax - tMin : 0;
   // with counts only (no point incident), the period is the counts' period
-  const periodDays = options.periodDays ?? (incidents.count === 0 && options.areaCounts ? options.areaCounts.periodDays : Math.max(1, spanMs / MS_PER_DAY));
+  const periodDays =
+    options.periodDays ?? (incidents.count === 0 && options.areaCounts ? options.areaCounts.periodDays : Math.max(1, spanMs / MS_PER_DAY));
   if (!(periodDays > 0)) throw new BeatplanError('BAD_INPUT', 'periodDays must be > 0', { field: 'periodDays', value: periodDays });
   // Effective weeks: with recency decay, ∫ 0.5^(age/h) d(age) over the period.
-  const periodWeeks = halfLife
-    ? (halfLife / Math.LN2) * (1 - Math.pow(0.5, periodDays / halfLife)) / 7
-    : periodDays / 7;
+  const periodWeeks = halfLife ? ((halfLife / Math.LN2) * (1 - 0.5 ** (periodDays / halfLife))) / 7 : periodDays / 7;
   const refMs = Number.isFinite(tMax) ? tMax : 0;
 
   // Accumulate raw officer-hours per shift per cell.
@@ -170,7 +169,7 @@ export function scoreCells(grid: Grid, incidents: IncidentTable, options: ScoreO
   for (let k = 0; k < incidents.count; k++) {
     if ((k & 65535) === 0) {
       throwIfAborted(signal);
-      onProgress?.(0.6 * k / Math.max(1, incidents.count), 'score');
+      onProgress?.((0.6 * k) / Math.max(1, incidents.count), 'score');
     }
     let c = incidents.cell[k]!;
     if (c < 0) {
@@ -184,10 +183,10 @@ export function scoreCells(grid: Grid, incidents: IncidentTable, options: ScoreO
     }
     let w = typeMinutes[incidents.typeIndex[k]!]! * weekScale;
     const p = incidents.priority[k]!;
-    if (options.priorityWeights && p === p) w *= options.priorityWeights[p] ?? 1;
+    if (options.priorityWeights && !Number.isNaN(p)) w *= options.priorityWeights[p] ?? 1;
     const t = incidents.timeMs[k]!;
-    if (t === t) {
-      if (halfLife) w *= Math.pow(0.5, (refMs - t) / MS_PER_DAY / halfLife);
+    if (!Number.isNaN(t)) {
+      if (halfLife) w *= 0.5 ** ((refMs - t) / MS_PER_DAY / halfLife);
       const minute = Math.floor((((t % MS_PER_DAY) + MS_PER_DAY) % MS_PER_DAY) / 60000);
       const s = shiftOfMinute[minute]!;
       if (s < 0) {
@@ -216,7 +215,9 @@ export function scoreCells(grid: Grid, incidents: IncidentTable, options: ScoreO
   // Engagement need.
   onProgress?.(0.85, 'score');
   const population = options.population ? spreadCounts(grid, options.population) : new Float64Array(n);
-  const vulnerability = options.vulnerability ? vulnerabilityMultiplier(grid, options.vulnerability, population) : new Float64Array(n).fill(1);
+  const vulnerability = options.vulnerability
+    ? vulnerabilityMultiplier(grid, options.vulnerability, population)
+    : new Float64Array(n).fill(1);
   const rate = options.communityHoursPer1000 ?? 2;
   const needHours = new Float64Array(n);
   for (let i = 0; i < n; i++) needHours[i] = (population[i]! / 1000) * vulnerability[i]! * rate + (options.extraNeedHours?.[i] ?? 0);
@@ -252,8 +253,18 @@ export function scoreCells(grid: Grid, incidents: IncidentTable, options: ScoreO
 }
 
 /** Adds a counts layer's officer-hours per week to `raw` (per shift, by shift length share). */
-function addAreaCountHours(grid: Grid, layer: AreaCountWorkload, raw: Float64Array[], shiftShare: readonly number[], minutesOf: (type: string) => number): void {
-  if (!(layer.periodDays > 0)) throw new BeatplanError('BAD_INPUT', 'the period of the incident counts must be > 0 days', { field: 'areaCounts.periodDays', value: layer.periodDays });
+function addAreaCountHours(
+  grid: Grid,
+  layer: AreaCountWorkload,
+  raw: Float64Array[],
+  shiftShare: readonly number[],
+  minutesOf: (type: string) => number,
+): void {
+  if (!(layer.periodDays > 0))
+    throw new BeatplanError('BAD_INPUT', 'the period of the incident counts must be > 0 days', {
+      field: 'areaCounts.periodDays',
+      value: layer.periodDays,
+    });
   const minutes = layer.types.map(minutesOf);
   const weekScale = 1 / 60 / (layer.periodDays / 7);
   const hours = spreadCounts(grid, {
@@ -423,9 +434,9 @@ function buildParts(
       const ty = incidents.typeIndex[k]!;
       let w = typeMinutes[ty]! * weekScale;
       const p = incidents.priority[k]!;
-      if (priorityWeights && p === p) w *= priorityWeights[p] ?? 1;
+      if (priorityWeights && !Number.isNaN(p)) w *= priorityWeights[p] ?? 1;
       const t = incidents.timeMs[k]!;
-      if (halfLife && t === t) w *= Math.pow(0.5, (refMs - t) / MS_PER_DAY / halfLife);
+      if (halfLife && !Number.isNaN(t)) w *= 0.5 ** ((refMs - t) / MS_PER_DAY / halfLife);
       let slot = seen[ty]!;
       if (slot < base) {
         slot = tIdx.length;

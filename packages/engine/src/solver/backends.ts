@@ -6,9 +6,10 @@
  * worker and is located by file path. Both are wrapped here so the rest of the engine sees
  * small, correct types.
  */
-import jslModule from 'javascript-lp-solver';
+
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
+import jslModule from 'javascript-lp-solver';
 
 /** A javascript-lp-solver JSON model (the subset this engine writes). */
 export interface JslModel {

@@ -15,12 +15,7 @@ import type { LinearModel, Violation } from './model.js';
  * const v = checkSolution(model, result.values);
  * if (v.length) console.error(v[0].name, v[0].kind);
  */
-export function checkSolution(
-  model: LinearModel,
-  values: ArrayLike<number>,
-  tolerance = 1e-6,
-  limit = 20,
-): Violation[] {
+export function checkSolution(model: LinearModel, values: ArrayLike<number>, tolerance = 1e-6, limit = 20): Violation[] {
   const out: Violation[] = [];
   const vars = model.variables;
   if (values.length !== vars.length) {

@@ -2,28 +2,29 @@
  * Solver layer: one sparse model type, one `solve()` over javascript-lp-solver and HiGHS, a
  * result check that every answer passes, and an exact min-cost-flow for network models.
  */
-export {
-  LinearModelBuilder,
-  objectiveOf,
-  integerCount,
-  type LinearModel,
-  type ModelVariable,
-  type ModelConstraint,
-  type SolveOptions,
-  type SolveResult,
-  type SolveStatus,
-  type SolverBackend,
-  type Violation,
-  type VariableSpec,
-} from './model.js';
-export { solve, requireSolution, chooseBackend, AUTO_LIMITS } from './solve.js';
+
 export { checkSolution, isIntegral } from './check.js';
-export { toLpFormat } from './lp-format.js';
 export { shutdownHighsWorkers } from './highs.js';
+export { toLpFormat } from './lp-format.js';
 export {
-  minCostFlow,
   checkFlowOptimality,
-  flowNetworkToModel,
   type FlowNetwork,
   type FlowResult,
+  flowNetworkToModel,
+  minCostFlow,
 } from './min-cost-flow.js';
+export {
+  integerCount,
+  type LinearModel,
+  LinearModelBuilder,
+  type ModelConstraint,
+  type ModelVariable,
+  objectiveOf,
+  type SolveOptions,
+  type SolveResult,
+  type SolverBackend,
+  type SolveStatus,
+  type VariableSpec,
+  type Violation,
+} from './model.js';
+export { AUTO_LIMITS, chooseBackend, requireSolution, solve } from './solve.js';

@@ -1,7 +1,7 @@
 /**
  * javascript-lp-solver backend: translates a {@link LinearModel} to its JSON model.
  */
-import { jslSolve, type JslModel } from './backends.js';
+import { type JslModel, jslSolve } from './backends.js';
 import type { LinearModel } from './model.js';
 
 /** Raw outcome of a backend before the common result check. */

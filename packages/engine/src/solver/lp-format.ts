@@ -57,10 +57,10 @@ export function toLpFormat(model: LinearModel): string {
   });
   if (ints.length) {
     out.push('General');
-    for (let k = 0; k < ints.length; k += 16) out.push(' ' + ints.slice(k, k + 16).join(' '));
+    for (let k = 0; k < ints.length; k += 16) out.push(` ${ints.slice(k, k + 16).join(' ')}`);
   }
   out.push('End');
-  return out.join('\n') + '\n';
+  return `${out.join('\n')}\n`;
 }
 
 function num(x: number): string {

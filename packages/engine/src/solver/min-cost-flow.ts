@@ -9,7 +9,7 @@
  */
 import { BeatplanError } from '../errors.js';
 import { MinHeap } from '../min-heap.js';
-import { LinearModelBuilder, type LinearModel } from './model.js';
+import { type LinearModel, LinearModelBuilder } from './model.js';
 
 /** Reduced costs within this of zero count as admissible (costs are expected to be O(1)–O(1e4)). */
 const ADMISSIBLE_EPS = 1e-9;
@@ -74,9 +74,16 @@ export function minCostFlow(net: FlowNetwork): FlowResult {
   const tail = new Int32Array(2 * M);
   let k = 0;
   const add = (u: number, v: number, c: number, w: number) => {
-    if (u < 0 || u >= N || v < 0 || v >= N) throw new BeatplanError('BAD_INPUT', 'minCostFlow: arc endpoint out of range', { value: [u, v] });
-    tail[2 * k] = u; head[2 * k] = v; cap[2 * k] = c; cst[2 * k] = w;
-    tail[2 * k + 1] = v; head[2 * k + 1] = u; cap[2 * k + 1] = 0; cst[2 * k + 1] = -w;
+    if (u < 0 || u >= N || v < 0 || v >= N)
+      throw new BeatplanError('BAD_INPUT', 'minCostFlow: arc endpoint out of range', { value: [u, v] });
+    tail[2 * k] = u;
+    head[2 * k] = v;
+    cap[2 * k] = c;
+    cst[2 * k] = w;
+    tail[2 * k + 1] = v;
+    head[2 * k + 1] = u;
+    cap[2 * k + 1] = 0;
+    cst[2 * k + 1] = -w;
     k++;
   };
   for (let a = 0; a < m0; a++) add(net.from[a]!, net.to[a]!, net.capacity[a]!, net.cost[a]!);
@@ -98,7 +105,10 @@ export function minCostFlow(net: FlowNetwork): FlowResult {
   {
     const inQ = new Uint8Array(N);
     const queue: number[] = [];
-    for (let v = 0; v < N; v++) { queue.push(v); inQ[v] = 1; }
+    for (let v = 0; v < N; v++) {
+      queue.push(v);
+      inQ[v] = 1;
+    }
     let steps = 0;
     const maxSteps = N * 2 * M + 10;
     for (let qi = 0; qi < queue.length; qi++) {
@@ -111,7 +121,10 @@ export function minCostFlow(net: FlowNetwork): FlowResult {
         const nd = pot[u]! + cst[e]!;
         if (nd < pot[v]! - 1e-12) {
           pot[v] = nd;
-          if (!inQ[v]) { inQ[v] = 1; queue.push(v); }
+          if (!inQ[v]) {
+            inQ[v] = 1;
+            queue.push(v);
+          }
         }
       }
       if (++steps > maxSteps) throw new BeatplanError('BAD_INPUT', 'minCostFlow: negative cycle in the network');
@@ -240,12 +253,7 @@ export function minCostFlow(net: FlowNetwork): FlowResult {
  * carrying flow has reduced cost ≤ tol (complementary slackness). Returns the problems found.
  * Only valid for a balanced problem that shipped everything.
  */
-export function checkFlowOptimality(
-  net: FlowNetwork,
-  flow: ArrayLike<number>,
-  potential: ArrayLike<number>,
-  tol = 1e-6,
-): string[] {
+export function checkFlowOptimality(net: FlowNetwork, flow: ArrayLike<number>, potential: ArrayLike<number>, tol = 1e-6): string[] {
   const problems: string[] = [];
   const bal = new Float64Array(net.nodeCount);
   for (let a = 0; a < net.from.length; a++) {

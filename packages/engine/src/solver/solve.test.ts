@@ -1,17 +1,17 @@
 import { afterAll, describe, expect, it } from 'vitest';
+import type { BeatplanError } from '../errors.js';
 import { createRng } from '../random.js';
-import { BeatplanError } from '../errors.js';
 import {
-  LinearModelBuilder,
+  checkFlowOptimality,
   checkSolution,
   flowNetworkToModel,
+  type LinearModel,
+  LinearModelBuilder,
   minCostFlow,
-  checkFlowOptimality,
   requireSolution,
   shutdownHighsWorkers,
   solve,
   toLpFormat,
-  type LinearModel,
 } from './index.js';
 
 afterAll(() => shutdownHighsWorkers());
@@ -20,8 +20,22 @@ function chairsTables(): LinearModel {
   const b = new LinearModelBuilder('max');
   const c = b.addVariable('chairs', { integer: true, cost: 30 });
   const t = b.addVariable('tables', { integer: true, cost: 50 });
-  b.addConstraint('carpentry', [[c, 1], [t, 2]], { upper: 40 });
-  b.addConstraint('finishing', [[c, 2], [t, 1]], { upper: 50 });
+  b.addConstraint(
+    'carpentry',
+    [
+      [c, 1],
+      [t, 2],
+    ],
+    { upper: 40 },
+  );
+  b.addConstraint(
+    'finishing',
+    [
+      [c, 2],
+      [t, 1],
+    ],
+    { upper: 50 },
+  );
   return b.build();
 }
 
@@ -37,8 +51,18 @@ function transportation(seed: number, sources: number, sinks: number): LinearMod
     x.push([]);
     for (let j = 0; j < sinks; j++) x[i]!.push(b.addVariable(`x_${i}_${j}`, { cost: 1 + rng.int(30) }));
   }
-  for (let i = 0; i < sources; i++) b.addConstraint(`s${i}`, x[i]!.map((v) => [v, 1] as [number, number]), { upper: supply[i]! });
-  for (let j = 0; j < sinks; j++) b.addConstraint(`d${j}`, x.map((r) => [r[j]!, 1] as [number, number]), { equal: demand[j]! });
+  for (let i = 0; i < sources; i++)
+    b.addConstraint(
+      `s${i}`,
+      x[i]!.map((v) => [v, 1] as [number, number]),
+      { upper: supply[i]! },
+    );
+  for (let j = 0; j < sinks; j++)
+    b.addConstraint(
+      `d${j}`,
+      x.map((r) => [r[j]!, 1] as [number, number]),
+      { equal: demand[j]! },
+    );
   return b.build();
 }
 
@@ -48,7 +72,11 @@ function smallMip(seed: number): LinearModel {
   const b = new LinearModelBuilder('max');
   const vs = Array.from({ length: 8 }, (_, j) => b.addVariable(`y${j}`, { integer: true, upper: 3, cost: 5 + rng.int(20) }));
   for (let r = 0; r < 3; r++) {
-    b.addConstraint(`cap${r}`, vs.map((v) => [v, 1 + rng.int(9)] as [number, number]), { upper: 25 + rng.int(20) });
+    b.addConstraint(
+      `cap${r}`,
+      vs.map((v) => [v, 1 + rng.int(9)] as [number, number]),
+      { upper: 25 + rng.int(20) },
+    );
   }
   return b.build();
 }
@@ -98,9 +126,16 @@ describe('solve', () => {
   it('handles negative lower bounds, fixed variables and ranged rows', async () => {
     const b = new LinearModelBuilder('min');
     const x = b.addVariable('x', { lower: -5, upper: 5, cost: 1 });
-    const y = b.addVariable('y', { lower: 2, upper: 2, cost: 1 });
+    const _y = b.addVariable('y', { lower: 2, upper: 2, cost: 1 });
     const z = b.addVariable('z', { lower: 1, upper: 10, cost: -1, integer: true });
-    b.addConstraint('range', [[x, 1], [z, 1]], { lower: -2, upper: 3.5 });
+    b.addConstraint(
+      'range',
+      [
+        [x, 1],
+        [z, 1],
+      ],
+      { lower: -2, upper: 3.5 },
+    );
     const m = b.build();
     for (const backend of ['jsl', 'highs'] as const) {
       const r = await solve(m, { timeLimitMs: 5000, backend });
@@ -162,12 +197,19 @@ describe('minCostFlow', () => {
       const cost: number[] = [];
       const supply = new Array<number>(S + D).fill(0);
       let total = 0;
-      for (let i = 0; i < S; i++) { supply[i] = 3 + rng.int(6); total += supply[i]!; }
+      for (let i = 0; i < S; i++) {
+        supply[i] = 3 + rng.int(6);
+        total += supply[i]!;
+      }
       for (let j = 0; j < D; j++) supply[S + j] = -Math.floor(total / D);
       supply[S] = supply[S]! - (total - Math.floor(total / D) * D);
-      for (let i = 0; i < S; i++) for (let j = 0; j < D; j++) {
-        from.push(i); to.push(S + j); capacity.push(100); cost.push(rng.int(40) - 10);
-      }
+      for (let i = 0; i < S; i++)
+        for (let j = 0; j < D; j++) {
+          from.push(i);
+          to.push(S + j);
+          capacity.push(100);
+          cost.push(rng.int(40) - 10);
+        }
       const net = { nodeCount: S + D, from, to, capacity, cost, supply };
       const r = minCostFlow(net);
       expect(r.unshipped).toBe(0);

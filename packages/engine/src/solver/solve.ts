@@ -4,8 +4,8 @@
 import { BeatplanError } from '../errors.js';
 import { checkSolution, isIntegral } from './check.js';
 import { solveWithHighs } from './highs.js';
-import { solveWithJsl, type RawSolve } from './jsl.js';
-import { integerCount, objectiveOf, type LinearModel, type SolveOptions, type SolveResult } from './model.js';
+import { type RawSolve, solveWithJsl } from './jsl.js';
+import { integerCount, type LinearModel, objectiveOf, type SolveOptions, type SolveResult } from './model.js';
 
 /**
  * Size above which `'auto'` sends a model to HiGHS. javascript-lp-solver keeps a dense tableau
@@ -70,13 +70,7 @@ export async function solve(model: LinearModel, options: SolveOptions): Promise<
   return finishResult(model, raw, backend, performance.now() - t0, tol);
 }
 
-function finishResult(
-  model: LinearModel,
-  raw: RawSolve,
-  backend: 'jsl' | 'highs',
-  timeMs: number,
-  tol: number,
-): SolveResult {
+function finishResult(model: LinearModel, raw: RawSolve, backend: 'jsl' | 'highs', timeMs: number, tol: number): SolveResult {
   const empty = new Float64Array(0);
   if (!raw.values) {
     return {
@@ -134,6 +128,7 @@ export function requireSolution(result: SolveResult, what: string, acceptFeasibl
   }
   const details = { backend: result.backend, status: result.status, timeMs: result.timeMs, violations: result.violations };
   if (result.status === 'infeasible') throw new BeatplanError('INFEASIBLE', `${what}: no solution satisfies the constraints`, details);
-  if (result.status === 'timeout') throw new BeatplanError('SOLVER_TIMEOUT', `${what}: time limit reached (${Math.round(result.timeMs)} ms)`, details);
+  if (result.status === 'timeout')
+    throw new BeatplanError('SOLVER_TIMEOUT', `${what}: time limit reached (${Math.round(result.timeMs)} ms)`, details);
   throw new BeatplanError('SOLVER_FAILED', `${what}: ${result.message ?? result.status}`, details);
 }

@@ -2,16 +2,17 @@
  * The allocation is exact at every size (cross-checked against the MIP through `solve()`, status
  * and integrality checked), and surplus officers go where they lower saturation most.
  */
-import { afterAll, describe, expect, it } from 'vitest';
+
 import fc from 'fast-check';
+import { afterAll, describe, expect, it } from 'vitest';
 import { shutdownHighsWorkers, solve } from '../solver/index.js';
 import {
+  type AllocationProblem,
   allocateOfficers,
   allocationModel,
   allocationObjective,
   DEFAULT_SURPLUS_CONTINUITY,
   surplusGain,
-  type AllocationProblem,
 } from './allocate.js';
 import { syntheticCity } from './synthetic.js';
 import { requiredOfficers } from './time-model.js';
@@ -92,8 +93,14 @@ describe('allocateOfficers is exact', () => {
           // every beat with work needs one officer: the headcount covers that and the minimums
           const floor = W.reduce((a, w, b) => a + Math.max(min[b]!, w > 0 ? 1 : 0), 0);
           const p: AllocationProblem = {
-            workloadHours: W, communityHours: C, minOfficers: min, headcount: floor + extra,
-            officerHoursPerWeek: h, saturationWeight: wSat, communityWeight: wComm, saturationTarget: target,
+            workloadHours: W,
+            communityHours: C,
+            minOfficers: min,
+            headcount: floor + extra,
+            officerHoursPerWeek: h,
+            saturationWeight: wSat,
+            communityWeight: wComm,
+            saturationTarget: target,
           };
           const g = allocateOfficers(p);
           expect(g.officers.reduce((a, x) => a + x, 0)).toBe(p.headcount);
@@ -112,7 +119,10 @@ describe('allocateOfficers is exact', () => {
       communityHours: input.beats.map((b) => b.needHours / 3),
       minOfficers: input.beats.map(() => 1),
       headcount: roster.filter((o) => o.available && o.shift === input.shifts[2]!.id).length,
-      officerHoursPerWeek: h, saturationWeight: 1, communityWeight: 1, saturationTarget: 0.6,
+      officerHoursPerWeek: h,
+      saturationWeight: 1,
+      communityWeight: 1,
+      saturationTarget: 0.6,
     };
     expect(allocateOfficers(p).objective).toBeCloseTo(await mipOptimum(p), 6);
   }, 120_000);
@@ -126,9 +136,15 @@ describe('surplus officers go where they lower saturation most', () => {
     const W = [8, ...new Array(100).fill(17.6)];
     const current = [17, ...new Array(100).fill(1)];
     const p: AllocationProblem = {
-      workloadHours: W, communityHours: new Array(B).fill(0), minOfficers: new Array(B).fill(1),
-      headcount: 117 + 50, officerHoursPerWeek: h, saturationWeight: 1, communityWeight: 1,
-      saturationTarget: 0.6, current,
+      workloadHours: W,
+      communityHours: new Array(B).fill(0),
+      minOfficers: new Array(B).fill(1),
+      headcount: 117 + 50,
+      officerHoursPerWeek: h,
+      saturationWeight: 1,
+      communityWeight: 1,
+      saturationTarget: 0.6,
+      current,
     };
     const n = allocateOfficers(p).officers;
     // 66 officers beyond the 101 required: 50 go to the busy beats (0.489 → 0.244 is a drop of
@@ -141,8 +157,15 @@ describe('surplus officers go where they lower saturation most', () => {
   it('lets continuity decide between beats whose gains differ by less than κ', () => {
     // two equal beats, one officer to spare: it goes where a current officer can stay
     const p: AllocationProblem = {
-      workloadHours: [20, 20], communityHours: [0, 0], minOfficers: [1, 1], headcount: 3,
-      officerHoursPerWeek: h, saturationWeight: 1, communityWeight: 1, saturationTarget: 0.6, current: [1, 2],
+      workloadHours: [20, 20],
+      communityHours: [0, 0],
+      minOfficers: [1, 1],
+      headcount: 3,
+      officerHoursPerWeek: h,
+      saturationWeight: 1,
+      communityWeight: 1,
+      saturationTarget: 0.6,
+      current: [1, 2],
     };
     expect(Array.from(allocateOfficers(p).officers)).toEqual([1, 2]);
     // κ = 0 and a slightly busier beat 0: saturation wins
@@ -165,9 +188,16 @@ describe('surplus officers go where they lower saturation most', () => {
         ({ W, C, cur, extra, kappa }) => {
           const B = W.length;
           const p: AllocationProblem = {
-            workloadHours: W, communityHours: C, minOfficers: new Array(B).fill(1), headcount: B + extra,
-            officerHoursPerWeek: h, saturationWeight: 1, communityWeight: 1, saturationTarget: 0.6,
-            current: cur, surplusContinuityWeight: kappa,
+            workloadHours: W,
+            communityHours: C,
+            minOfficers: new Array(B).fill(1),
+            headcount: B + extra,
+            officerHoursPerWeek: h,
+            saturationWeight: 1,
+            communityWeight: 1,
+            saturationTarget: 0.6,
+            current: cur,
+            surplusContinuityWeight: kappa,
           };
           const n = allocateOfficers(p).officers;
           expect(surplusViolations(p, n, kappa)).toEqual([]);

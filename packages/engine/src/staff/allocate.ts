@@ -25,7 +25,7 @@
  * to a quiet beat while an extra officer would lower another beat's saturation by more than κ.
  */
 import { BeatplanError } from '../errors.js';
-import { LinearModelBuilder, type LinearModel } from '../solver/model.js';
+import { type LinearModel, LinearModelBuilder } from '../solver/model.js';
 import { communityShortfallOf, saturationOf } from './time-model.js';
 
 /** One shift's allocation problem. Arrays are per beat. */
@@ -74,7 +74,10 @@ export interface AllocationResult {
 }
 
 /** Objective of an allocation `n` under `p` (the function {@link allocateOfficers} minimises). */
-export function allocationObjective(p: AllocationProblem, n: ArrayLike<number>): {
+export function allocationObjective(
+  p: AllocationProblem,
+  n: ArrayLike<number>,
+): {
   objective: number;
   maxSaturation: number;
   shortfallHours: number;
@@ -159,11 +162,10 @@ export function allocateOfficers(p: AllocationProblem): AllocationResult {
     used += n[b]!;
   }
   if (used > H) {
-    throw new BeatplanError(
-      'INFEASIBLE',
-      `${H} officers available but the ${B} beats need at least ${used} (minimum staffing)`,
-      { value: H, required: used },
-    );
+    throw new BeatplanError('INFEASIBLE', `${H} officers available but the ${B} beats need at least ${used} (minimum staffing)`, {
+      value: H,
+      required: used,
+    });
   }
   let ct = 0;
   for (let b = 0; b < B; b++) ct += p.communityHours[b]!;
@@ -342,7 +344,14 @@ export function allocationModel(p: AllocationProblem): LinearModel {
       const sk = W / (k * h);
       const sk1 = W / ((k + 1) * h);
       // z ≥ sk + (sk1 − sk)(n − k)  ⇔  z − (sk1 − sk) n ≥ sk − (sk1 − sk) k
-      m.addConstraint(`chord_${b}_${k}`, [[z, 1], [nv[b]!, -(sk1 - sk)]], { lower: sk - (sk1 - sk) * k });
+      m.addConstraint(
+        `chord_${b}_${k}`,
+        [
+          [z, 1],
+          [nv[b]!, -(sk1 - sk)],
+        ],
+        { lower: sk - (sk1 - sk) * k },
+      );
     }
     if (p.minOfficers[b]! + leftover === k0) m.addConstraint(`sat_${b}`, [[z, 1]], { lower: W / (k0 * h) });
   }
@@ -350,11 +359,22 @@ export function allocationModel(p: AllocationProblem): LinearModel {
     for (let b = 0; b < B; b++) {
       const C = p.communityHours[b]!;
       if (C <= 0) continue;
-      const s = m.addVariable(`shortfall_${b}`, { cost: (p.communityWeight) / ct });
+      const s = m.addVariable(`shortfall_${b}`, { cost: p.communityWeight / ct });
       // s ≥ C + W − n·h
-      m.addConstraint(`short_${b}`, [[s, 1], [nv[b]!, h]], { lower: C + p.workloadHours[b]! });
+      m.addConstraint(
+        `short_${b}`,
+        [
+          [s, 1],
+          [nv[b]!, h],
+        ],
+        { lower: C + p.workloadHours[b]! },
+      );
     }
   }
-  m.addConstraint('headcount', nv.map((v) => [v, 1] as [number, number]), { upper: p.headcount });
+  m.addConstraint(
+    'headcount',
+    nv.map((v) => [v, 1] as [number, number]),
+    { upper: p.headcount },
+  );
   return m.build();
 }

@@ -10,8 +10,9 @@
  * −seniority when a senior fills a senior slot, +skillMissing when an officer without the skill
  * fills a skill slot. Skills come first, then continuity, then seniority with the default weights.
  */
-import { checkFlowOptimality, minCostFlow, type FlowNetwork } from '../solver/min-cost-flow.js';
+
 import { BeatplanError } from '../errors.js';
+import { checkFlowOptimality, type FlowNetwork, minCostFlow } from '../solver/min-cost-flow.js';
 
 /** One officer as the assignment sees it. */
 export interface AssignOfficer {
@@ -136,7 +137,11 @@ export function assignOfficers(p: AssignProblem): AssignResult {
   const cost: number[] = [];
   const arcKind: Array<{ c: number; b: number; k: number } | null> = [];
   const addArc = (u: number, v: number, cap: number, w: number, tag: { c: number; b: number; k: number } | null) => {
-    from.push(u); to.push(v); capacity.push(cap); cost.push(w); arcKind.push(tag);
+    from.push(u);
+    to.push(v);
+    capacity.push(cap);
+    cost.push(w);
+    arcKind.push(tag);
   };
   for (let c = 0; c < C; c++) {
     const size = members[c]!.length;

@@ -48,10 +48,16 @@ export function staffingInputFromPlan(d: PlanStaffingData): StaffingInput {
   const S = d.shifts.length;
   const B = d.beatIds.length;
   const check = (name: string, len: number) => {
-    if (len !== n) throw new BeatplanError('BAD_INPUT', `staffingInputFromPlan: ${name} has ${len} cells, beatOfCell has ${n}`, { field: name, value: len });
+    if (len !== n)
+      throw new BeatplanError('BAD_INPUT', `staffingInputFromPlan: ${name} has ${len} cells, beatOfCell has ${n}`, {
+        field: name,
+        value: len,
+      });
   };
   if (d.cellShiftWorkloadHours.length !== S) {
-    throw new BeatplanError('BAD_INPUT', `staffingInputFromPlan: ${d.cellShiftWorkloadHours.length} workload arrays for ${S} shifts`, { field: 'cellShiftWorkloadHours' });
+    throw new BeatplanError('BAD_INPUT', `staffingInputFromPlan: ${d.cellShiftWorkloadHours.length} workload arrays for ${S} shifts`, {
+      field: 'cellShiftWorkloadHours',
+    });
   }
   d.cellShiftWorkloadHours.forEach((a, s) => check(`cellShiftWorkloadHours[${s}]`, a.length));
   check('cellNeedHours', d.cellNeedHours.length);
@@ -63,7 +69,8 @@ export function staffingInputFromPlan(d: PlanStaffingData): StaffingInput {
   for (let c = 0; c < n; c++) {
     const b = d.beatOfCell[c]!;
     if (b < 0) continue;
-    if (b >= B) throw new BeatplanError('BAD_INPUT', 'staffingInputFromPlan: beat index out of range', { row: c, field: 'beatOfCell', value: b });
+    if (b >= B)
+      throw new BeatplanError('BAD_INPUT', 'staffingInputFromPlan: beat index out of range', { row: c, field: 'beatOfCell', value: b });
     const f = d.cellWorkloadFactor ? d.cellWorkloadFactor[c]! : 1;
     for (let s = 0; s < S; s++) work[b]![s]! += d.cellShiftWorkloadHours[s]![c]! * f;
     need[b]! += d.cellNeedHours[c]!;

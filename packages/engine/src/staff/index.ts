@@ -2,48 +2,74 @@
  * Staffing: officers per beat per shift, vehicles, named assignments with beat continuity,
  * what-if runs, and the `staffing.json` / `assignments.csv` builders.
  */
-export { staffBeats, requiredByShift, resolveStaffOptions, shiftIndexOf, DEFAULT_SENIOR_RANKS, AUTO_VERIFY, type ResolvedStaffOptions } from './staff-beats.js';
-export { staffWhatIf, diffStaffing, type WhatIfResult, type StaffingDiff, type BeatShiftChange } from './what-if.js';
-export { staffingInputFromPlan, staffingInputOfPlan, type PlanStaffingData } from './from-plan.js';
-export { beatSuccessors, successorRecord, successionOf, successionOfLineage, successionOfSavedPlan, type BeatSuccession, type Succession } from './successors.js';
+
 export {
-  staffingToJson,
-  assignmentsToCsv,
-  beatShiftAssignmentsCsv,
-  STAFFING_FORMAT,
-  ASSIGNMENTS_CSV_COLUMNS,
-  BEAT_SHIFT_ASSIGNMENTS_CSV_COLUMNS,
-  type StaffingJsonBeats,
-} from './output.js';
-export { requiredOfficers, saturationOf, communityShortfallOf, unitsOnDuty, unitsOnDutyByShift, DEFAULT_OFFICER_HOURS_PER_WEEK, DEFAULT_SATURATION_TARGET, DEFAULT_MIN_OFFICERS_PER_BEAT } from './time-model.js';
-export {
+  type AllocationProblem,
+  type AllocationResult,
   allocateOfficers,
   allocationModel,
   allocationObjective,
-  surplusGain,
   DEFAULT_SURPLUS_CONTINUITY,
-  type AllocationProblem,
-  type AllocationResult,
+  surplusGain,
 } from './allocate.js';
-export { assignOfficers, type AssignProblem, type AssignResult, type AssignOfficer } from './assign.js';
-export { beatMode, allocateVehicles, DEFAULT_MODE_RULE, type ModeThresholds, type VehicleAllocation } from './vehicles.js';
+export { type AssignOfficer, type AssignProblem, type AssignResult, assignOfficers } from './assign.js';
+export { type PlanStaffingData, staffingInputFromPlan, staffingInputOfPlan } from './from-plan.js';
+export {
+  ASSIGNMENTS_CSV_COLUMNS,
+  assignmentsToCsv,
+  BEAT_SHIFT_ASSIGNMENTS_CSV_COLUMNS,
+  beatShiftAssignmentsCsv,
+  STAFFING_FORMAT,
+  type StaffingJsonBeats,
+  staffingToJson,
+} from './output.js';
+export { type SkillRule, skillsOfBeats } from './skills.js';
+export {
+  AUTO_VERIFY,
+  DEFAULT_SENIOR_RANKS,
+  type ResolvedStaffOptions,
+  requiredByShift,
+  resolveStaffOptions,
+  shiftIndexOf,
+  staffBeats,
+} from './staff-beats.js';
+export { allocatedOfficersOf, type StaffingJsonLike } from './staffing-json.js';
+export {
+  type BeatSuccession,
+  beatSuccessors,
+  type Succession,
+  successionOf,
+  successionOfLineage,
+  successionOfSavedPlan,
+  successorRecord,
+} from './successors.js';
+export {
+  communityShortfallOf,
+  DEFAULT_MIN_OFFICERS_PER_BEAT,
+  DEFAULT_OFFICER_HOURS_PER_WEEK,
+  DEFAULT_SATURATION_TARGET,
+  requiredOfficers,
+  saturationOf,
+  unitsOnDuty,
+  unitsOnDutyByShift,
+} from './time-model.js';
 export type {
-  StaffingInput,
-  StaffingBeat,
-  Officer,
-  FleetEntry,
+  Assignment,
   BeatMode,
   BeatModeRule,
-  StaffWeights,
-  WhatIfScenario,
-  StaffOptions,
   BeatShiftStaffing,
   BeatStaffing,
-  Assignment,
-  UnfilledSlot,
-  SolvedPart,
+  FleetEntry,
+  Officer,
   ShiftSummary,
+  SolvedPart,
+  StaffingBeat,
+  StaffingInput,
   StaffingResult,
+  StaffOptions,
+  StaffWeights,
+  UnfilledSlot,
+  WhatIfScenario,
 } from './types.js';
-export { skillsOfBeats, type SkillRule } from './skills.js';
-export { allocatedOfficersOf, type StaffingJsonLike } from './staffing-json.js';
+export { allocateVehicles, beatMode, DEFAULT_MODE_RULE, type ModeThresholds, type VehicleAllocation } from './vehicles.js';
+export { type BeatShiftChange, diffStaffing, type StaffingDiff, staffWhatIf, type WhatIfResult } from './what-if.js';

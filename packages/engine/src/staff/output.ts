@@ -50,13 +50,26 @@ export function staffingToJson(result: StaffingResult): Record<string, unknown> 
       parts: result.parts.map((p) => ({ ...p, objective: r4(p.objective), timeMs: r4(p.timeMs) })),
     },
     rosterIssues: result.rosterIssues,
-    timingsMs: { allocation: r4(result.timingsMs.allocation), assignment: r4(result.timingsMs.assignment), total: r4(result.timingsMs.total) },
+    timingsMs: {
+      allocation: r4(result.timingsMs.allocation),
+      assignment: r4(result.timingsMs.assignment),
+      total: r4(result.timingsMs.total),
+    },
   };
 }
 
 /** Header of `assignments.csv`. */
 export const ASSIGNMENTS_CSV_COLUMNS = [
-  'officer_id', 'name', 'shift', 'rank', 'beat', 'previous_beat', 'target_beat', 'continuity', 'slot', 'reason',
+  'officer_id',
+  'name',
+  'shift',
+  'rank',
+  'beat',
+  'previous_beat',
+  'target_beat',
+  'continuity',
+  'slot',
+  'reason',
 ] as const;
 
 /**
@@ -66,10 +79,23 @@ export const ASSIGNMENTS_CSV_COLUMNS = [
  * @example writeFileSync('assignments.csv', assignmentsToCsv(result));
  */
 export function assignmentsToCsv(result: StaffingResult): string {
-  const rows = [...result.assignments].sort((a, b) => (a.shift === b.shift ? (a.officerId < b.officerId ? -1 : a.officerId > b.officerId ? 1 : 0) : 0));
+  const rows = [...result.assignments].sort((a, b) =>
+    a.shift === b.shift ? (a.officerId < b.officerId ? -1 : a.officerId > b.officerId ? 1 : 0) : 0,
+  );
   return toCsv(
     ASSIGNMENTS_CSV_COLUMNS,
-    rows.map((a) => [a.officerId, a.name, a.shift, a.rank, a.beat, a.previousBeat, a.targetBeat, a.continuity ? 'yes' : 'no', a.slot, a.reason]),
+    rows.map((a) => [
+      a.officerId,
+      a.name,
+      a.shift,
+      a.rank,
+      a.beat,
+      a.previousBeat,
+      a.targetBeat,
+      a.continuity ? 'yes' : 'no',
+      a.slot,
+      a.reason,
+    ]),
   );
 }
 
@@ -81,7 +107,13 @@ export interface StaffingJsonBeats {
   readonly beats: ReadonlyArray<{
     readonly id: string;
     readonly district?: string | null;
-    readonly shifts: ReadonlyArray<{ readonly shift: string; readonly required: number; readonly allocated: number; readonly vehicle?: string | null; readonly officers: readonly string[] }>;
+    readonly shifts: ReadonlyArray<{
+      readonly shift: string;
+      readonly required: number;
+      readonly allocated: number;
+      readonly vehicle?: string | null;
+      readonly officers: readonly string[];
+    }>;
   }>;
 }
 
@@ -100,7 +132,8 @@ export function beatShiftAssignmentsCsv(staffing: StaffingJsonBeats): string {
   const rows: unknown[][] = [];
   for (const b of staffing.beats) {
     for (const sh of b.shifts) {
-      for (const o of sh.officers.length ? sh.officers : ['']) rows.push([b.id, b.district, sh.shift, o, sh.required, sh.allocated, sh.vehicle]);
+      for (const o of sh.officers.length ? sh.officers : [''])
+        rows.push([b.id, b.district, sh.shift, o, sh.required, sh.allocated, sh.vehicle]);
     }
   }
   return toCsv(BEAT_SHIFT_ASSIGNMENTS_CSV_COLUMNS, rows);

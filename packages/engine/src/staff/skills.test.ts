@@ -6,7 +6,15 @@ import { skillsOfBeats } from './skills.js';
 
 const square = (lng: number, lat: number, d: number): Polygon => ({
   type: 'Polygon',
-  coordinates: [[[lng - d, lat - d], [lng + d, lat - d], [lng + d, lat + d], [lng - d, lat + d], [lng - d, lat - d]]],
+  coordinates: [
+    [
+      [lng - d, lat - d],
+      [lng + d, lat - d],
+      [lng + d, lat + d],
+      [lng - d, lat + d],
+      [lng - d, lat - d],
+    ],
+  ],
 });
 
 describe('skillsOfBeats', () => {
@@ -27,7 +35,7 @@ describe('skillsOfBeats', () => {
     const east = { geometry: square(-87.69, 41.85, 0.009), value: 0 };
     let westPop = 0;
     let eastPop = 0;
-    for (let i = 0; i < grid.cellCount; i++) (plan.beatOfCell[i] === 0 ? (westPop += 100) : (eastPop += 100));
+    for (let i = 0; i < grid.cellCount; i++) plan.beatOfCell[i] === 0 ? (westPop += 100) : (eastPop += 100);
     west.value = westPop * 0.6;
     east.value = eastPop * 0.05;
     const r = skillsOfBeats(grid, plan, population, [{ skill: 'Spanish', layer: { features: [west, east] }, minShare: 0.25 }]);

@@ -4,7 +4,7 @@
 import { BeatplanError } from '../errors.js';
 import type { Grid } from '../grid/grid.js';
 import type { BeatPlan } from '../plan/types.js';
-import { spreadCounts, type PolygonLayer } from '../score/score-cells.js';
+import { type PolygonLayer, spreadCounts } from '../score/score-cells.js';
 
 /** One rule: beats where `layer`'s count reaches `minShare` of the residents need `skill`. */
 export interface SkillRule {
@@ -25,7 +25,12 @@ export interface SkillRule {
  * @throws BeatplanError `BAD_INPUT` for an empty skill name or a share outside (0, 1]
  * @example skillsOfBeats(grid, plan, scores.population, [{ skill: 'spanish', layer: hisp, minShare: 0.3 }])
  */
-export function skillsOfBeats(grid: Grid, plan: BeatPlan, population: ArrayLike<number>, rules: readonly SkillRule[]): Record<string, string[]> {
+export function skillsOfBeats(
+  grid: Grid,
+  plan: BeatPlan,
+  population: ArrayLike<number>,
+  rules: readonly SkillRule[],
+): Record<string, string[]> {
   const K = plan.beatIds.length;
   const residents = new Float64Array(K);
   for (let i = 0; i < grid.cellCount; i++) {
@@ -37,7 +42,8 @@ export function skillsOfBeats(grid: Grid, plan: BeatPlan, population: ArrayLike<
     const skill = rule.skill.trim().toLowerCase();
     const minShare = rule.minShare ?? 0.25;
     if (!skill) throw new BeatplanError('BAD_INPUT', 'a skill rule needs a skill name', { field: 'skill' });
-    if (!(minShare > 0 && minShare <= 1)) throw new BeatplanError('BAD_INPUT', 'minShare must be in (0, 1]', { field: 'minShare', value: minShare });
+    if (!(minShare > 0 && minShare <= 1))
+      throw new BeatplanError('BAD_INPUT', 'minShare must be in (0, 1]', { field: 'minShare', value: minShare });
     const count = spreadCounts(grid, rule.layer);
     const perBeat = new Float64Array(K);
     for (let i = 0; i < grid.cellCount; i++) {

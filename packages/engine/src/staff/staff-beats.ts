@@ -4,12 +4,19 @@
  */
 import { BeatplanError, throwIfAborted } from '../errors.js';
 import { createRng } from '../random.js';
+import { shiftLengthHours } from '../score/shifts.js';
 import { flowNetworkToModel } from '../solver/min-cost-flow.js';
 import { solve } from '../solver/solve.js';
-import { allocateOfficers, allocationModel, DEFAULT_SURPLUS_CONTINUITY, type AllocationProblem } from './allocate.js';
-import { assignOfficers, type AssignOfficer } from './assign.js';
-import { shiftLengthHours } from '../score/shifts.js';
-import { communityShortfallOf, DEFAULT_MIN_OFFICERS_PER_BEAT, DEFAULT_OFFICER_HOURS_PER_WEEK, DEFAULT_SATURATION_TARGET, requiredOfficers, saturationOf } from './time-model.js';
+import { type AllocationProblem, allocateOfficers, allocationModel, DEFAULT_SURPLUS_CONTINUITY } from './allocate.js';
+import { type AssignOfficer, assignOfficers } from './assign.js';
+import {
+  communityShortfallOf,
+  DEFAULT_MIN_OFFICERS_PER_BEAT,
+  DEFAULT_OFFICER_HOURS_PER_WEEK,
+  DEFAULT_SATURATION_TARGET,
+  requiredOfficers,
+  saturationOf,
+} from './time-model.js';
 import type {
   Assignment,
   BeatMode,
@@ -33,7 +40,17 @@ export const AUTO_VERIFY = { maxBeats: 16, maxArcs: 600 } as const;
 
 /** Default ranks counted as senior (upper-case comparison). */
 export const DEFAULT_SENIOR_RANKS: readonly string[] = [
-  'SGT', 'SERGEANT', 'FTO', 'SENIOR', 'SPO', 'CPL', 'CORPORAL', 'DET', 'DETECTIVE', 'LT', 'LIEUTENANT',
+  'SGT',
+  'SERGEANT',
+  'FTO',
+  'SENIOR',
+  'SPO',
+  'CPL',
+  'CORPORAL',
+  'DET',
+  'DETECTIVE',
+  'LT',
+  'LIEUTENANT',
 ];
 
 /** Resolved option values (defaults applied). */
@@ -42,7 +59,14 @@ export interface ResolvedStaffOptions {
   saturationTarget: number;
   minOfficersPerBeat: number;
   needShare: number[];
-  weights: { saturation: number; communityShortfall: number; continuity: number; seniority: number; skillMissing: number; surplusContinuity: number };
+  weights: {
+    saturation: number;
+    communityShortfall: number;
+    continuity: number;
+    seniority: number;
+    skillMissing: number;
+    surplusContinuity: number;
+  };
 }
 
 /** Applies the documented defaults of {@link StaffOptions} and validates them. */
@@ -85,7 +109,13 @@ export function requiredByShift(input: StaffingInput, options: StaffOptions = {}
   const opt = resolveStaffOptions(input, options);
   return input.shifts.map((_, s) =>
     Int32Array.from(input.beats, (beat) =>
-      requiredOfficers(beat.shiftWorkloadHours[s]!, beat.needHours * opt.needShare[s]!, opt.officerHoursPerWeek, opt.saturationTarget, opt.minOfficersPerBeat),
+      requiredOfficers(
+        beat.shiftWorkloadHours[s]!,
+        beat.needHours * opt.needShare[s]!,
+        opt.officerHoursPerWeek,
+        opt.saturationTarget,
+        opt.minOfficersPerBeat,
+      ),
     ),
   );
 }
@@ -99,14 +129,27 @@ function validateInput(input: StaffingInput): void {
     seen.add(b.id);
     if (b.shiftWorkloadHours.length !== S) {
       throw new BeatplanError('BAD_INPUT', `staffBeats: beat ${b.id} has ${b.shiftWorkloadHours.length} shift workloads for ${S} shifts`, {
-        row: i, field: 'shiftWorkloadHours', value: b.shiftWorkloadHours.length,
+        row: i,
+        field: 'shiftWorkloadHours',
+        value: b.shiftWorkloadHours.length,
       });
     }
     for (const w of b.shiftWorkloadHours) {
-      if (!(Number.isFinite(w) && w >= 0)) throw new BeatplanError('BAD_INPUT', `staffBeats: beat ${b.id} has a bad workload`, { row: i, field: 'shiftWorkloadHours', value: w });
+      if (!(Number.isFinite(w) && w >= 0))
+        throw new BeatplanError('BAD_INPUT', `staffBeats: beat ${b.id} has a bad workload`, {
+          row: i,
+          field: 'shiftWorkloadHours',
+          value: w,
+        });
     }
-    if (!(Number.isFinite(b.needHours) && b.needHours >= 0)) throw new BeatplanError('BAD_INPUT', `staffBeats: beat ${b.id} has bad needHours`, { row: i, field: 'needHours', value: b.needHours });
-    if (!(Number.isFinite(b.areaKm2) && b.areaKm2 >= 0)) throw new BeatplanError('BAD_INPUT', `staffBeats: beat ${b.id} has bad areaKm2`, { row: i, field: 'areaKm2', value: b.areaKm2 });
+    if (!(Number.isFinite(b.needHours) && b.needHours >= 0))
+      throw new BeatplanError('BAD_INPUT', `staffBeats: beat ${b.id} has bad needHours`, {
+        row: i,
+        field: 'needHours',
+        value: b.needHours,
+      });
+    if (!(Number.isFinite(b.areaKm2) && b.areaKm2 >= 0))
+      throw new BeatplanError('BAD_INPUT', `staffBeats: beat ${b.id} has bad areaKm2`, { row: i, field: 'areaKm2', value: b.areaKm2 });
   });
 }
 
@@ -146,11 +189,7 @@ export function shiftIndexOf(input: StaffingInput, shift: string): number {
  * const result = await staffBeats(input, roster, { fleet, successorOf });
  * console.log(result.continuity.percent, result.shifts[0].maxSaturation);
  */
-export async function staffBeats(
-  input: StaffingInput,
-  roster: readonly Officer[],
-  options: StaffOptions = {},
-): Promise<StaffingResult> {
+export async function staffBeats(input: StaffingInput, roster: readonly Officer[], options: StaffOptions = {}): Promise<StaffingResult> {
   const now = options.now ?? (() => performance.now());
   const t0 = now();
   validateInput(input);
@@ -163,7 +202,10 @@ export async function staffBeats(
   const factor = input.beats.map((b) => options.scenario?.workloadFactorByBeat?.[b.id] ?? 1);
   factor.forEach((f, i) => {
     if (!(f >= 0 && Number.isFinite(f))) {
-      throw new BeatplanError('BAD_INPUT', 'staffBeats: workload factor must be a finite number ≥ 0', { field: 'workloadFactorByBeat', value: { [input.beats[i]!.id]: f } });
+      throw new BeatplanError('BAD_INPUT', 'staffBeats: workload factor must be a finite number ≥ 0', {
+        field: 'workloadFactorByBeat',
+        value: { [input.beats[i]!.id]: f },
+      });
     }
   });
   const rosterIssues: Array<{ officerId: string; field: string; value: string; reason: string }> = [];
@@ -192,7 +234,12 @@ export async function staffBeats(
     const s = shiftIndexOf(input, o.shift);
     if (s < 0) {
       notConsidered.push({ i, reason: `unknown shift "${o.shift}"` });
-      rosterIssues.push({ officerId: o.id, field: 'shift', value: o.shift, reason: `unknown shift; expected one of ${input.shifts.map((w) => w.id).join(', ')} or 1..${S}` });
+      rosterIssues.push({
+        officerId: o.id,
+        field: 'shift',
+        value: o.shift,
+        reason: `unknown shift; expected one of ${input.shifts.map((w) => w.id).join(', ')} or 1..${S}`,
+      });
       return;
     }
     officersOfShift[s]!.push(i);
@@ -204,12 +251,21 @@ export async function staffBeats(
     if (s < 0) throw new BeatplanError('BAD_INPUT', 'what-if: unknown shift', { field: 'officersOut.shift', value: spec.shift });
     for (const id of spec.officerIds ?? []) {
       const i = officersOfShift[s]!.find((k) => roster[k]!.id === id);
-      if (i === undefined) throw new BeatplanError('BAD_INPUT', `what-if: officer is not available in shift ${input.shifts[s]!.id}`, { field: 'officersOut.officerIds', value: id });
+      if (i === undefined)
+        throw new BeatplanError('BAD_INPUT', `what-if: officer is not available in shift ${input.shifts[s]!.id}`, {
+          field: 'officersOut.officerIds',
+          value: id,
+        });
       out.add(i);
     }
     const pool = officersOfShift[s]!.filter((k) => !out.has(k)).sort((a, c) => (roster[a]!.id < roster[c]!.id ? -1 : 1));
     const count = spec.count ?? 0;
-    if (count > pool.length) throw new BeatplanError('BAD_INPUT', `what-if: ${count} officers out but only ${pool.length} available in shift ${input.shifts[s]!.id}`, { field: 'officersOut.count', value: count });
+    if (count > pool.length)
+      throw new BeatplanError(
+        'BAD_INPUT',
+        `what-if: ${count} officers out but only ${pool.length} available in shift ${input.shifts[s]!.id}`,
+        { field: 'officersOut.count', value: count },
+      );
     for (let k = 0; k < count; k++) {
       const j = k + rng.int(pool.length - k);
       [pool[k], pool[j]] = [pool[j]!, pool[k]!];
@@ -218,7 +274,11 @@ export async function staffBeats(
   }
   // A roster's current beats are read against the plan they were made for (see StaffOptions.succession).
   const succession = options.succession;
-  const basis = succession ? succession.parent : options.successorOf ? 'a successor table' : 'this plan (no parent: current beats name its beats)';
+  const basis = succession
+    ? succession.parent
+    : options.successorOf
+      ? 'a successor table'
+      : 'this plan (no parent: current beats name its beats)';
   const targetOf = (o: Officer): number => {
     if (!o.currentBeat) return -1;
     if (succession) {
@@ -238,18 +298,23 @@ export async function staffBeats(
   const skipped = new Set(notConsidered.map((n) => n.i));
   // A current beat is known when the plan the roster was made for has it: the parent with a
   // succession, else the successor table or this plan itself.
-  const known = (beat: string) => (succession ? succession.parentBeats.has(beat) : options.successorOf?.[beat] !== undefined || beatIndex.has(beat));
+  const known = (beat: string) =>
+    succession ? succession.parentBeats.has(beat) : options.successorOf?.[beat] !== undefined || beatIndex.has(beat);
   roster.forEach((o, i) => {
     if (!o.available || !o.currentBeat || skipped.has(i) || targetOf(o) >= 0) return;
     if (!known(o.currentBeat)) {
       unknownCurrentBeats.push({ officerId: o.id, name: o.name, currentBeat: o.currentBeat });
       rosterIssues.push({
-        officerId: o.id, field: 'current_beat', value: o.currentBeat,
+        officerId: o.id,
+        field: 'current_beat',
+        value: o.currentBeat,
         reason: `${o.name}: beat "${o.currentBeat}" is not a beat of ${basis}; not matched to any beat of this plan`,
       });
     } else {
       rosterIssues.push({
-        officerId: o.id, field: 'current_beat', value: o.currentBeat,
+        officerId: o.id,
+        field: 'current_beat',
+        value: o.currentBeat,
         reason: `${o.name}: beat "${o.currentBeat}" of ${basis} has no successor in this plan: continuity cannot apply`,
       });
     }
@@ -291,9 +356,16 @@ export async function staffBeats(
     // 2. allocation
     const ta = now();
     const problem: AllocationProblem = {
-      workloadHours: W, communityHours: Cn, minOfficers: lo, headcount: idx.length, officerHoursPerWeek: h,
-      saturationWeight: opt.weights.saturation, communityWeight: opt.weights.communityShortfall,
-      saturationTarget: opt.saturationTarget, current, surplusContinuityWeight: opt.weights.surplusContinuity,
+      workloadHours: W,
+      communityHours: Cn,
+      minOfficers: lo,
+      headcount: idx.length,
+      officerHoursPerWeek: h,
+      saturationWeight: opt.weights.saturation,
+      communityWeight: opt.weights.communityShortfall,
+      saturationTarget: opt.saturationTarget,
+      current,
+      surplusContinuityWeight: opt.weights.surplusContinuity,
     };
     let alloc;
     try {
@@ -314,7 +386,11 @@ export async function staffBeats(
       const model = allocationModel(problem);
       const r = await solve(model, { timeLimitMs });
       if (r.status !== 'optimal' || Math.abs(r.objective - alloc.objective) > 1e-6 * Math.max(1, Math.abs(alloc.objective))) {
-        throw new BeatplanError('SOLVER_FAILED', `shift ${shiftId}: allocation cross-check disagrees (exact ${alloc.objective}, ${r.backend} ${r.status} ${r.objective})`, { field: 'allocation', value: shiftId });
+        throw new BeatplanError(
+          'SOLVER_FAILED',
+          `shift ${shiftId}: allocation cross-check disagrees (exact ${alloc.objective}, ${r.backend} ${r.status} ${r.objective})`,
+          { field: 'allocation', value: shiftId },
+        );
       }
       verifiedAlloc = { backend: r.backend, objective: r.objective, timeMs: r.timeMs };
     }
@@ -322,7 +398,8 @@ export async function staffBeats(
     parts.push({
       part: `allocation ${shiftId}`,
       exact: true,
-      method: 'parametric marginal allocation (min-max greedy breakpoints × separable convex shortfall); surplus by largest saturation drop + κ·continuity (separable concave, greedy)',
+      method:
+        'parametric marginal allocation (min-max greedy breakpoints × separable convex shortfall); surplus by largest saturation drop + κ·continuity (separable concave, greedy)',
       certificate: `all ${alloc.breakpoints} worst-saturation breakpoints down to the target evaluated; shortfall LP dual λ = ${round(alloc.lambda, 4)} h/officer`,
       objective: alloc.objective,
       verifiedBy: verifiedAlloc,
@@ -335,7 +412,12 @@ export async function staffBeats(
     const tb = now();
     const aOfficers: AssignOfficer[] = idx.map((i) => {
       const o = roster[i]!;
-      return { id: o.id, target: targetOf(o), senior: seniorRanks.has(o.rank.trim().toUpperCase()), skills: o.skills.map((x) => x.toLowerCase()) };
+      return {
+        id: o.id,
+        target: targetOf(o),
+        senior: seniorRanks.has(o.rank.trim().toUpperCase()),
+        skills: o.skills.map((x) => x.toLowerCase()),
+      };
     });
     const beatSkills = input.beats.map((b) => (b.skills ?? []).map((x) => x.toLowerCase()));
     const asg = assignOfficers({ slots: alloc.officers, beatSkills, officers: aOfficers, weights: opt.weights });
@@ -344,7 +426,11 @@ export async function staffBeats(
     if (verify === true || (verify === 'auto' && asg.network.from.length <= AUTO_VERIFY.maxArcs)) {
       const r = await solve(flowNetworkToModel(asg.network), { timeLimitMs });
       if (r.status !== 'optimal' || Math.abs(r.objective - asg.cost) > 1e-6 * Math.max(1, Math.abs(asg.cost))) {
-        throw new BeatplanError('SOLVER_FAILED', `shift ${shiftId}: assignment cross-check disagrees (flow ${asg.cost}, ${r.backend} ${r.status} ${r.objective})`, { field: 'assignment', value: shiftId });
+        throw new BeatplanError(
+          'SOLVER_FAILED',
+          `shift ${shiftId}: assignment cross-check disagrees (flow ${asg.cost}, ${r.backend} ${r.status} ${r.objective})`,
+          { field: 'assignment', value: shiftId },
+        );
       }
       verifiedAssign = { backend: r.backend, objective: r.objective, timeMs: r.timeMs };
     }
@@ -358,7 +444,14 @@ export async function staffBeats(
       verifiedBy: verifiedAssign,
       timeMs: assignMs,
     });
-    parts.push({ part: `vehicles ${shiftId}`, exact: true, method: 'busiest car beats first', certificate: 'sorting (one vehicle per car beat)', objective: veh.assigned, timeMs: 0 });
+    parts.push({
+      part: `vehicles ${shiftId}`,
+      exact: true,
+      method: 'busiest car beats first',
+      certificate: 'sorting (one vehicle per car beat)',
+      objective: veh.assigned,
+      timeMs: 0,
+    });
 
     // Collect.
     const officersOnBeat: string[][] = Array.from({ length: B }, () => []);
@@ -389,7 +482,18 @@ export async function staffBeats(
     for (const i of officersOfShift[s]!) {
       if (!out.has(i)) continue;
       const o = roster[i]!;
-      assignments.push({ officerId: o.id, name: o.name, shift: shiftId, rank: o.rank, beat: null, previousBeat: o.currentBeat, targetBeat: null, continuity: false, slot: '', reason: 'out (what-if scenario)' });
+      assignments.push({
+        officerId: o.id,
+        name: o.name,
+        shift: shiftId,
+        rank: o.rank,
+        beat: null,
+        previousBeat: o.currentBeat,
+        targetBeat: null,
+        continuity: false,
+        slot: '',
+        reason: 'out (what-if scenario)',
+      });
     }
     let maxSat = 0;
     let sumSat = 0;
@@ -418,23 +522,45 @@ export async function staffBeats(
       });
       const beatId = input.beats[b]!.id;
       if (n < req[b]!) {
-        unfilled.push({ beat: beatId, shift: shiftId, kind: 'officer', count: req[b]! - n, reason: `shift ${shiftId} has ${idx.length} available officers for ${reqTotal} required; the allocation minimises the worst saturation and community shortfall` });
+        unfilled.push({
+          beat: beatId,
+          shift: shiftId,
+          kind: 'officer',
+          count: req[b]! - n,
+          reason: `shift ${shiftId} has ${idx.length} available officers for ${reqTotal} required; the allocation minimises the worst saturation and community shortfall`,
+        });
       }
       if (alloc.officers[b]! > 0 && modes[b] === 'car' && fleet && veh.vehicle[b] === null) {
-        unfilled.push({ beat: beatId, shift: shiftId, kind: 'vehicle', count: 1, reason: `no car-class vehicle left in shift ${shiftId} (${veh.assigned} cars for ${veh.needed} staffed car beats; busiest beats served first)` });
+        unfilled.push({
+          beat: beatId,
+          shift: shiftId,
+          kind: 'vehicle',
+          count: 1,
+          reason: `no car-class vehicle left in shift ${shiftId} (${veh.assigned} cars for ${veh.needed} staffed car beats; busiest beats served first)`,
+        });
       }
       if (asg.vacant[b]! > 0) {
-        unfilled.push({ beat: beatId, shift: shiftId, kind: 'officer', count: asg.vacant[b]!, reason: 'slot allocated but no officer left to fill it' });
+        unfilled.push({
+          beat: beatId,
+          shift: shiftId,
+          kind: 'officer',
+          count: asg.vacant[b]!,
+          reason: 'slot allocated but no officer left to fill it',
+        });
       }
     }
     for (const g of asg.skillGaps) {
       const have = aOfficers.filter((o) => o.skills.includes(g.skill)).length;
       const needSlots = beatSkills.reduce((a, sk, b) => a + (sk.includes(g.skill) && alloc.officers[b]! > 0 ? 1 : 0), 0);
       unfilled.push({
-        beat: input.beats[g.beat]!.id, shift: shiftId, kind: 'skill', count: 1,
-        reason: have === 0
-          ? `no available officer with skill "${g.skill}" in shift ${shiftId}`
-          : `only ${have} available officers with skill "${g.skill}" in shift ${shiftId} for ${needSlots} beats that need it`,
+        beat: input.beats[g.beat]!.id,
+        shift: shiftId,
+        kind: 'skill',
+        count: 1,
+        reason:
+          have === 0
+            ? `no available officer with skill "${g.skill}" in shift ${shiftId}`
+            : `only ${have} available officers with skill "${g.skill}" in shift ${shiftId} for ${needSlots} beats that need it`,
       });
     }
     summaries.push({
@@ -452,10 +578,26 @@ export async function staffBeats(
   }
   for (const { i, reason } of notConsidered) {
     const o = roster[i]!;
-    assignments.push({ officerId: o.id, name: o.name, shift: o.shift, rank: o.rank, beat: null, previousBeat: o.currentBeat, targetBeat: null, continuity: false, slot: '', reason });
+    assignments.push({
+      officerId: o.id,
+      name: o.name,
+      shift: o.shift,
+      rank: o.rank,
+      beat: null,
+      previousBeat: o.currentBeat,
+      targetBeat: null,
+      continuity: false,
+      slot: '',
+      reason,
+    });
   }
   options.onProgress?.(1, 'staff');
-  const beats: BeatStaffing[] = input.beats.map((b, i) => ({ id: b.id, district: b.district ?? null, mode: modes[i]!, shifts: perBeat[i]! }));
+  const beats: BeatStaffing[] = input.beats.map((b, i) => ({
+    id: b.id,
+    district: b.district ?? null,
+    mode: modes[i]!,
+    shifts: perBeat[i]!,
+  }));
   const available = roster.filter((o) => o.available).length;
   const assigned = assignments.filter((a) => a.beat !== null).length; // one row per roster officer
   return {
@@ -490,4 +632,3 @@ function round(x: number, d: number): number {
   const f = 10 ** d;
   return Math.round(x * f) / f;
 }
-

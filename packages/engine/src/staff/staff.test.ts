@@ -1,25 +1,25 @@
-import { afterAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { BeatplanError } from '../errors.js';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { BeatplanError } from '../errors.js';
 import { createRng } from '../random.js';
 import { flowNetworkToModel, requireSolution, shutdownHighsWorkers, solve } from '../solver/index.js';
 import {
+  type AllocationProblem,
   allocateOfficers,
   allocationModel,
   allocationObjective,
-  assignOfficers,
   assignmentsToCsv,
+  assignOfficers,
   beatSuccessors,
+  type Officer,
   requiredOfficers,
+  type StaffingInput,
+  type StaffingResult,
   staffBeats,
   staffingInputFromPlan,
   staffingToJson,
   staffWhatIf,
   successorRecord,
-  type AllocationProblem,
-  type Officer,
-  type StaffingInput,
-  type StaffingResult,
 } from './index.js';
 import { syntheticCity, WATCHES } from './synthetic.js';
 
@@ -138,9 +138,9 @@ describe('allocateOfficers', () => {
   });
 
   it('explains an infeasible minimum staffing', () => {
-    expect(() => allocateOfficers({ ...base, workloadHours: [1, 1, 1], communityHours: [0, 0, 0], minOfficers: [2, 2, 2], headcount: 5 })).toThrowError(
-      /5 officers available but the 3 beats need at least 6/,
-    );
+    expect(() =>
+      allocateOfficers({ ...base, workloadHours: [1, 1, 1], communityHours: [0, 0, 0], minOfficers: [2, 2, 2], headcount: 5 }),
+    ).toThrowError(/5 officers available but the 3 beats need at least 6/);
   });
 });
 
@@ -217,7 +217,10 @@ describe('staffBeats', () => {
     expect(byDefault.continuity.percent).toBeGreaterThan(90);
     // Redistricting that only renames the beats: successors carry continuity over.
     const renamed: StaffingInput = { ...input, beats: input.beats.map((b) => ({ ...b, id: `N-${b.id}` })) };
-    const succ = beatSuccessors(input.beats.map((b) => b.id), renamed.beats.map((b) => b.id));
+    const succ = beatSuccessors(
+      input.beats.map((b) => b.id),
+      renamed.beats.map((b) => b.id),
+    );
     const r2 = await staffBeats(renamed, roster, { successorOf: successorRecord(succ), weights: { surplusContinuity: 1 } });
     expect(r2.continuity.percent).toBe(100);
   });
@@ -270,7 +273,9 @@ describe('staffBeats', () => {
   it('explains an infeasible shift', async () => {
     const { input, roster } = syntheticCity({ beats: 10, seed: 2 });
     const few = roster.filter((o) => o.shift !== '0-8' || Number(o.id.slice(1)) % 5 === 0);
-    await expect(staffBeats(input, few, { minOfficersPerBeat: 2 })).rejects.toThrowError(/shift 0-8: \d+ officers available but the 10 beats need at least 20/);
+    await expect(staffBeats(input, few, { minOfficersPerBeat: 2 })).rejects.toThrowError(
+      /shift 0-8: \d+ officers available but the 10 beats need at least 20/,
+    );
   });
 
   it('rejects bad input with the field named', async () => {
@@ -282,7 +287,12 @@ describe('staffBeats', () => {
 describe('what-if', () => {
   it('reports officers out and a special event', async () => {
     const { input, roster, fleet } = syntheticCity({ beats: 20, seed: 4, rosterFactor: 1.3 });
-    const w = await staffWhatIf(input, roster, { officersOut: [{ shift: '16-24', count: 6 }], workloadFactorByBeat: { B0003: 3 } }, { fleet });
+    const w = await staffWhatIf(
+      input,
+      roster,
+      { officersOut: [{ shift: '16-24', count: 6 }], workloadFactorByBeat: { B0003: 3 } },
+      { fleet },
+    );
     expect(w.diff).not.toBeNull();
     const evening = w.diff!.shifts.find((s) => s.shift === '16-24')!;
     expect(evening.headcountDelta).toBe(-6);
@@ -308,7 +318,11 @@ describe('adapters and outputs', () => {
       shifts: WATCHES,
       beatIds: ['X', 'Y'],
       beatOfCell: [0, 0, 1, -1],
-      cellShiftWorkloadHours: [[1, 2, 3, 9], [0, 1, 0, 9], [2, 2, 2, 9]],
+      cellShiftWorkloadHours: [
+        [1, 2, 3, 9],
+        [0, 1, 0, 9],
+        [2, 2, 2, 9],
+      ],
       cellNeedHours: [1, 1, 5, 9],
       cellAreaKm2: [0.1, 0.1, 0.2, 9],
       districtOfBeat: [0, -1],
@@ -331,7 +345,11 @@ describe('adapters and outputs', () => {
     const { input, roster, fleet } = syntheticCity({ beats: 6, seed: 8, rosterFactor: 1.4 });
     const named = roster.map((o, i) => (i === 0 ? { ...o, name: 'O"Brien, Pat' } : o));
     const r = await staffBeats(input, named, { fleet });
-    const json = staffingToJson(r) as { format: string; beats: Array<{ shifts: Array<Record<string, unknown>> }>; solved: { exact: boolean } };
+    const json = staffingToJson(r) as {
+      format: string;
+      beats: Array<{ shifts: Array<Record<string, unknown>> }>;
+      solved: { exact: boolean };
+    };
     expect(json.format).toBe('beatplan.staffing/1');
     expect(Object.keys(json.beats[0]!.shifts[0]!)).toEqual(
       expect.arrayContaining(['required', 'allocated', 'saturation', 'communityHours', 'vehicle']),
@@ -355,7 +373,9 @@ describe('Chicago scale (synthetic: 274 beats × 3 shifts, ~9 officers per beat)
     const r = await staffBeats(input, roster, { fleet, verifyWithSolver: false });
     const ms = performance.now() - t0;
     expectValid(input, roster, r);
-    const sat = r.shifts.map((s) => `${s.shift}: max ${(100 * s.maxSaturation!).toFixed(1)}% mean ${(100 * s.meanSaturation!).toFixed(1)}%`);
+    const sat = r.shifts.map(
+      (s) => `${s.shift}: max ${(100 * s.maxSaturation!).toFixed(1)}% mean ${(100 * s.meanSaturation!).toFixed(1)}%`,
+    );
     console.log(
       `[chicago-synthetic] officers ${roster.length}, continuity ${r.continuity.percent.toFixed(1)}% (${r.continuity.kept}/${r.continuity.officersWithBeat}), ` +
         `saturation ${sat.join('; ')}, unfilled ${r.unfilled.length}, ${ms.toFixed(0)} ms`,

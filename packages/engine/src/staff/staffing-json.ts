@@ -8,7 +8,10 @@ import { STAFFING_FORMAT } from './output.js';
 /** The part of a `staffing.json` this module reads. */
 export interface StaffingJsonLike {
   readonly format?: unknown;
-  readonly beats?: ReadonlyArray<{ readonly id?: unknown; readonly shifts?: ReadonlyArray<{ readonly shift?: unknown; readonly allocated?: unknown }> }>;
+  readonly beats?: ReadonlyArray<{
+    readonly id?: unknown;
+    readonly shifts?: ReadonlyArray<{ readonly shift?: unknown; readonly allocated?: unknown }>;
+  }>;
 }
 
 /**
@@ -23,10 +26,17 @@ export interface StaffingJsonLike {
 export function allocatedOfficersOf(json: unknown, beatIds: readonly string[], shiftIds: readonly string[], file?: string): number[][] {
   const doc = json as StaffingJsonLike;
   if (!doc || typeof doc !== 'object' || !Array.isArray(doc.beats)) {
-    throw new BeatplanError('BAD_INPUT', `not a staffing document (no "beats" array; expected "format": "${STAFFING_FORMAT}")`, { file, field: 'beats' });
+    throw new BeatplanError('BAD_INPUT', `not a staffing document (no "beats" array; expected "format": "${STAFFING_FORMAT}")`, {
+      file,
+      field: 'beats',
+    });
   }
   if (doc.format !== undefined && doc.format !== STAFFING_FORMAT) {
-    throw new BeatplanError('BAD_INPUT', `unknown staffing format (expected "${STAFFING_FORMAT}")`, { file, field: 'format', value: String(doc.format) });
+    throw new BeatplanError('BAD_INPUT', `unknown staffing format (expected "${STAFFING_FORMAT}")`, {
+      file,
+      field: 'format',
+      value: String(doc.format),
+    });
   }
   const beatIndex = new Map(beatIds.map((id, b) => [id, b]));
   const shiftIndex = new Map(shiftIds.map((id, s) => [id, s]));
@@ -40,7 +50,11 @@ export function allocatedOfficersOf(json: unknown, beatIds: readonly string[], s
       if (s === undefined) return;
       const a = sh.allocated;
       if (typeof a !== 'number' || !Number.isFinite(a) || a < 0) {
-        throw new BeatplanError('BAD_INPUT', 'allocated officers must be a number ≥ 0', { file, field: `beats[${k}].shifts[${j}].allocated`, value: String(a) });
+        throw new BeatplanError('BAD_INPUT', 'allocated officers must be a number ≥ 0', {
+          file,
+          field: `beats[${k}].shifts[${j}].allocated`,
+          value: String(a),
+        });
       }
       out[s]![b] = a;
     });
@@ -48,11 +62,15 @@ export function allocatedOfficersOf(json: unknown, beatIds: readonly string[], s
   for (let s = 0; s < shiftIds.length; s++) {
     const missing = beatIds.filter((_, b) => Number.isNaN(out[s]![b]!));
     if (missing.length) {
-      throw new BeatplanError('PLAN_GRID_MISMATCH', `the staffing has no officers for ${missing.length} beat(s) of the plan in shift ${shiftIds[s]} (e.g. ${missing.slice(0, 3).join(', ')}): it was made for another plan`, {
-        file,
-        field: 'beats',
-        value: missing[0],
-      });
+      throw new BeatplanError(
+        'PLAN_GRID_MISMATCH',
+        `the staffing has no officers for ${missing.length} beat(s) of the plan in shift ${shiftIds[s]} (e.g. ${missing.slice(0, 3).join(', ')}): it was made for another plan`,
+        {
+          file,
+          field: 'beats',
+          value: missing[0],
+        },
+      );
     }
   }
   return out;

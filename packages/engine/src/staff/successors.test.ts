@@ -5,7 +5,13 @@ import { beatSuccessors, successionOf } from './successors.js';
 import type { Officer, StaffingInput } from './types.js';
 
 const officer = (id: string, shift: string, currentBeat: string | null): Officer => ({
-  id, name: `Officer ${id}`, shift, rank: 'PO', currentBeat, skills: [], available: true,
+  id,
+  name: `Officer ${id}`,
+  shift,
+  rank: 'PO',
+  currentBeat,
+  skills: [],
+  available: true,
 });
 
 describe('successors on workload', () => {
@@ -22,7 +28,13 @@ describe('successors on workload', () => {
 describe('staffBeats against a parent plan', () => {
   // new plan: beat "Q" over cells 0–1 and beat "P" over cells 2–3; the parent had "P" over cells
   // 0–1 and "R" over cells 2–3. So old P's successor is Q, old R's successor is the new "P".
-  const plan: BeatPlan = { resolution: 9, cellCount: 4, beatIds: ['P', 'Q'], beatOfCell: Int32Array.of(1, 1, 0, 0), locked: new Uint8Array(2) };
+  const plan: BeatPlan = {
+    resolution: 9,
+    cellCount: 4,
+    beatIds: ['P', 'Q'],
+    beatOfCell: Int32Array.of(1, 1, 0, 0),
+    locked: new Uint8Array(2),
+  };
   const workload = [5, 5, 5, 5];
   const input: StaffingInput = {
     shifts: [{ id: 'day', startHour: 8, endHour: 16 }],
@@ -39,7 +51,14 @@ describe('staffBeats against a parent plan', () => {
     const r = await staffBeats(input, roster, { succession });
     const beatOf = Object.fromEntries(r.assignments.map((a) => [a.officerId, a.beat]));
     expect(beatOf).toEqual({ 1: 'Q', 2: 'P' });
-    expect(r.continuity).toMatchObject({ basis: 'parent plan A', officersWithBeat: 2, kept: 2, percent: 100, meanShareHeld: 1, unknownCurrentBeats: [] });
+    expect(r.continuity).toMatchObject({
+      basis: 'parent plan A',
+      officersWithBeat: 2,
+      kept: 2,
+      percent: 100,
+      meanShareHeld: 1,
+      unknownCurrentBeats: [],
+    });
   });
 
   it('reports current beats the parent does not know by name and never matches them', async () => {
@@ -51,9 +70,13 @@ describe('staffBeats against a parent plan', () => {
     expect(r.continuity.officersWithBeat).toBe(1);
   });
 
-  it('without a parent, reads current beats as this plan\'s and names the ones it does not have', async () => {
+  it("without a parent, reads current beats as this plan's and names the ones it does not have", async () => {
     const r = await staffBeats(input, [officer('1', 'day', 'P'), officer('2', 'day', 'Z9')]);
     expect(r.continuity.basis).toMatch(/this plan/);
-    expect(r.continuity).toMatchObject({ officersWithBeat: 1, kept: 1, unknownCurrentBeats: [{ officerId: '2', name: 'Officer 2', currentBeat: 'Z9' }] });
+    expect(r.continuity).toMatchObject({
+      officersWithBeat: 1,
+      kept: 1,
+      unknownCurrentBeats: [{ officerId: '2', name: 'Officer 2', currentBeat: 'Z9' }],
+    });
   });
 });

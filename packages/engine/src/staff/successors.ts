@@ -63,7 +63,7 @@ export function beatSuccessors(
         continue;
       }
       let k = at.get(id);
-      if (k === undefined) (k = names.length, at.set(id, k), names.push(id));
+      if (k === undefined) (k = names.length), at.set(id, k), names.push(id);
       of[c] = k;
     }
     return { names, of };
@@ -169,7 +169,13 @@ export function successionOfSavedPlan(saved: {
   const existing = saved.extra.existing as { ids?: unknown; beatOfCell?: unknown } | null | undefined;
   const inputs = saved.extra.inputs as { existing?: string | null } | undefined;
   if (existing && Array.isArray(existing.ids) && Array.isArray(existing.beatOfCell) && existing.beatOfCell.length === plan.cellCount) {
-    return successionOf(`existing layer ${inputs?.existing ?? ''}`.trim(), existing.ids as string[], existing.beatOfCell as number[], plan, scores.workloadHours);
+    return successionOf(
+      `existing layer ${inputs?.existing ?? ''}`.trim(),
+      existing.ids as string[],
+      existing.beatOfCell as number[],
+      plan,
+      scores.workloadHours,
+    );
   }
   return undefined;
 }

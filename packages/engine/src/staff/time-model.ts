@@ -25,12 +25,7 @@ export function saturationOf(workloadHours: number, officers: number, officerHou
 }
 
 /** Community hours left uncovered with `officers`: `max(0, C − (n·h − W))`, hours per week. */
-export function communityShortfallOf(
-  workloadHours: number,
-  communityHours: number,
-  officers: number,
-  officerHoursPerWeek: number,
-): number {
+export function communityShortfallOf(workloadHours: number, communityHours: number, officers: number, officerHoursPerWeek: number): number {
   return Math.max(0, communityHours - (officers * officerHoursPerWeek - workloadHours));
 }
 
@@ -74,9 +69,18 @@ export function requiredOfficers(
  * @example unitsOnDuty(2, 36, 8 * 7) // 1.2857142857142858
  */
 export function unitsOnDuty(officers: number, officerHoursPerWeek: number, shiftHoursPerWeek: number): number {
-  if (!(officers >= 0) || !Number.isFinite(officers)) throw new BeatplanError('BAD_INPUT', 'officers must be a finite number ≥ 0', { field: 'officers', value: officers });
-  if (!(officerHoursPerWeek > 0) || !Number.isFinite(officerHoursPerWeek)) throw new BeatplanError('BAD_INPUT', 'officerHoursPerWeek must be a finite number > 0', { field: 'officerHoursPerWeek', value: officerHoursPerWeek });
-  if (!(shiftHoursPerWeek > 0) || !Number.isFinite(shiftHoursPerWeek)) throw new BeatplanError('BAD_INPUT', 'shiftHoursPerWeek must be a finite number > 0', { field: 'shiftHoursPerWeek', value: shiftHoursPerWeek });
+  if (!(officers >= 0) || !Number.isFinite(officers))
+    throw new BeatplanError('BAD_INPUT', 'officers must be a finite number ≥ 0', { field: 'officers', value: officers });
+  if (!(officerHoursPerWeek > 0) || !Number.isFinite(officerHoursPerWeek))
+    throw new BeatplanError('BAD_INPUT', 'officerHoursPerWeek must be a finite number > 0', {
+      field: 'officerHoursPerWeek',
+      value: officerHoursPerWeek,
+    });
+  if (!(shiftHoursPerWeek > 0) || !Number.isFinite(shiftHoursPerWeek))
+    throw new BeatplanError('BAD_INPUT', 'shiftHoursPerWeek must be a finite number > 0', {
+      field: 'shiftHoursPerWeek',
+      value: shiftHoursPerWeek,
+    });
   return (officers * officerHoursPerWeek) / shiftHoursPerWeek;
 }
 
@@ -96,7 +100,10 @@ export function unitsOnDutyByShift(
   officerHoursPerWeek: number,
 ): number[][] {
   if (officersByShift.length !== shiftLengthsHours.length) {
-    throw new BeatplanError('BAD_INPUT', `officers need one row per shift (${shiftLengthsHours.length})`, { field: 'officersByShift', value: officersByShift.length });
+    throw new BeatplanError('BAD_INPUT', `officers need one row per shift (${shiftLengthsHours.length})`, {
+      field: 'officersByShift',
+      value: officersByShift.length,
+    });
   }
   return officersByShift.map((row, s) => Array.from(row, (o) => unitsOnDuty(o, officerHoursPerWeek, shiftLengthsHours[s]! * 7)));
 }

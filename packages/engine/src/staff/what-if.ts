@@ -63,7 +63,14 @@ export function diffStaffing(before: StaffingResult, after: StaffingResult): Sta
       const t = after.beats[i]!.shifts[k]!;
       const satChanged = (s.saturation ?? -1) !== (t.saturation ?? -1) && Math.abs((s.saturation ?? -1) - (t.saturation ?? -1)) > 1e-9;
       if (s.allocated !== t.allocated || satChanged) {
-        beats.push({ beat: b.id, shift: s.shift, allocatedBefore: s.allocated, allocatedAfter: t.allocated, saturationBefore: s.saturation, saturationAfter: t.saturation });
+        beats.push({
+          beat: b.id,
+          shift: s.shift,
+          allocatedBefore: s.allocated,
+          allocatedAfter: t.allocated,
+          saturationBefore: s.saturation,
+          saturationAfter: t.saturation,
+        });
       }
     });
   });

@@ -65,13 +65,22 @@ export function unitIdsOf(features: ReadonlyArray<Feature>, options: UnitsOfCell
     if (options.idField !== undefined) {
       const v: unknown = f.properties?.[options.idField];
       if (v === undefined || v === null || v === '') {
-        throw new BeatplanError('MISSING_FIELD', `unit feature ${k} has no "${options.idField}" property`, { file: options.file, row: k, field: options.idField });
+        throw new BeatplanError('MISSING_FIELD', `unit feature ${k} has no "${options.idField}" property`, {
+          file: options.file,
+          row: k,
+          field: options.idField,
+        });
       }
       id = String(v);
     } else id = String(f.id ?? k + 1);
     const first = seen.get(id);
     if (first !== undefined) {
-      throw new BeatplanError('BAD_INPUT', `unit id "${id}" is used by features ${first} and ${k}; unit ids must be unique`, { file: options.file, row: k, field: options.idField ?? 'id', value: id });
+      throw new BeatplanError('BAD_INPUT', `unit id "${id}" is used by features ${first} and ${k}; unit ids must be unique`, {
+        file: options.file,
+        row: k,
+        field: options.idField ?? 'id',
+        value: id,
+      });
     }
     seen.set(id, k);
     return id;
@@ -218,7 +227,7 @@ function mendPieces(grid: Grid, label: Int32Array, F: number, ids: readonly stri
   for (let f = 0; f < F; f++) if (keptPiece[f]! >= 0) kept[keptPiece[f]!] = 1;
   const unitOf = Int32Array.from(label);
   const moved = new Map<number, number>();
-  for (let changed = true; changed;) {
+  for (let changed = true; changed; ) {
     changed = false;
     for (let p = 0; p < pieceLabel.length; p++) {
       if (kept[p]) continue;
@@ -264,12 +273,18 @@ function mendPieces(grid: Grid, label: Int32Array, F: number, ids: readonly stri
  */
 export function checkUnits(grid: Grid, units: CellUnits): void {
   if (units.unitOfCell.length !== grid.cellCount) {
-    throw new BeatplanError('PLAN_GRID_MISMATCH', `units cover ${units.unitOfCell.length} cells, the grid ${grid.cellCount}`, { field: 'units.unitOfCell' });
+    throw new BeatplanError('PLAN_GRID_MISMATCH', `units cover ${units.unitOfCell.length} cells, the grid ${grid.cellCount}`, {
+      field: 'units.unitOfCell',
+    });
   }
   const U = units.unitIds.length;
   for (let i = 0; i < grid.cellCount; i++) {
     const u = units.unitOfCell[i]!;
-    if (!Number.isInteger(u) || u < 0 || u >= U) throw new BeatplanError('BAD_INPUT', `cell ${grid.h3[i]} has unit index ${u}, outside 0..${U - 1}`, { field: 'units.unitOfCell', value: u });
+    if (!Number.isInteger(u) || u < 0 || u >= U)
+      throw new BeatplanError('BAD_INPUT', `cell ${grid.h3[i]} has unit index ${u}, outside 0..${U - 1}`, {
+        field: 'units.unitOfCell',
+        value: u,
+      });
   }
 }
 

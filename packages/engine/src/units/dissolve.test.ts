@@ -2,9 +2,16 @@ import { area, bbox } from '@turf/turf';
 import fc from 'fast-check';
 import type { FeatureCollection, Polygon, Position } from 'geojson';
 import { describe, expect, it } from 'vitest';
-import { maxDecimals, rfc7946Wound, roundedGeometry, symmetricDifferenceM2, unionOfGeometries, validityProblems } from '../../../../test/support/polygon-checks.js';
+import {
+  maxDecimals,
+  rfc7946Wound,
+  roundedGeometry,
+  symmetricDifferenceM2,
+  unionOfGeometries,
+  validityProblems,
+} from '../../../../test/support/polygon-checks.js';
 import { createRng } from '../random.js';
-import { beatOfUnitFeatures, dissolveUnits, dissolvedFigures, outlineProblems, roundPolygons, unitCompactness } from './dissolve.js';
+import { beatOfUnitFeatures, dissolvedFigures, dissolveUnits, outlineProblems, roundPolygons, unitCompactness } from './dissolve.js';
 
 /**
  * nx × ny quadrilateral blocks tiling a ~1.5 km square in Chicago; interior corners jittered
@@ -27,7 +34,11 @@ function blocks(nx: number, ny: number, seed: number): FeatureCollection<Polygon
   for (let i = 0; i < nx; i++) {
     for (let j = 0; j < ny; j++) {
       const c = corner;
-      features.push({ type: 'Feature', properties: {}, geometry: { type: 'Polygon', coordinates: [[c[i]![j]!, c[i + 1]![j]!, c[i + 1]![j + 1]!, c[i]![j + 1]!, c[i]![j]!]] } });
+      features.push({
+        type: 'Feature',
+        properties: {},
+        geometry: { type: 'Polygon', coordinates: [[c[i]![j]!, c[i + 1]![j]!, c[i + 1]![j + 1]!, c[i]![j + 1]!, c[i]![j]!]] },
+      });
     }
   }
   return { type: 'FeatureCollection', features };
@@ -50,7 +61,10 @@ describe('dissolveUnits', () => {
     // 4 km edge total: 2 × 0.004° lng + 2 × 0.0015° lat; PP of a ~2.2:1 rectangle ≈ 0.67
     expect(f.properties.unitPolsbyPopper).toBeGreaterThan(0.6);
     expect(f.properties.unitPolsbyPopper).toBeLessThan(0.75);
-    expect(unitCompactness(out)).toEqual({ polsbyPopperMean: f.properties.unitPolsbyPopper, polsbyPopperMin: f.properties.unitPolsbyPopper });
+    expect(unitCompactness(out)).toEqual({
+      polsbyPopperMean: f.properties.unitPolsbyPopper,
+      polsbyPopperMin: f.properties.unitPolsbyPopper,
+    });
   });
 
   it('a ring of 8 blocks around a 9th in another beat gives a polygon with a clockwise hole', () => {
@@ -64,12 +78,27 @@ describe('dissolveUnits', () => {
     expect(validityProblems(ring.geometry)).toEqual([]);
     // perimeter counts the hole too
     const core = out.features.find((f) => f.id === 'core')!;
-    expect(ring.properties.unitPerimeterKm).toBeCloseTo(dissolvedFigures({ type: 'Polygon', coordinates: [(ring.geometry as Polygon).coordinates[0]!] }, 8).unitPerimeterKm + core.properties.unitPerimeterKm, 9);
+    expect(ring.properties.unitPerimeterKm).toBeCloseTo(
+      dissolvedFigures({ type: 'Polygon', coordinates: [(ring.geometry as Polygon).coordinates[0]!] }, 8).unitPerimeterKm +
+        core.properties.unitPerimeterKm,
+      9,
+    );
   });
 
-  it('clips to the boundary and carries the caller\'s properties; unassigned units and empty beats are left out', () => {
+  it("clips to the boundary and carries the caller's properties; unassigned units and empty beats are left out", () => {
     const units = blocks(2, 2, 3);
-    const half: Polygon = { type: 'Polygon', coordinates: [[[-87.71, 41.84], [-87.698, 41.84], [-87.698, 41.87], [-87.71, 41.87], [-87.71, 41.84]]] };
+    const half: Polygon = {
+      type: 'Polygon',
+      coordinates: [
+        [
+          [-87.71, 41.84],
+          [-87.698, 41.84],
+          [-87.698, 41.87],
+          [-87.71, 41.87],
+          [-87.71, 41.84],
+        ],
+      ],
+    };
     const out = dissolveUnits(units, [0, 0, -1, -1], ['west', 'none'], { boundary: half, properties: (b) => ({ workload: 10 + b }) });
     expect(out.features.map((f) => f.id)).toEqual(['west']);
     expect(out.features[0]!.properties.workload).toBe(10);
@@ -79,16 +108,39 @@ describe('dissolveUnits', () => {
     expect(validityProblems(out.features[0]!.geometry)).toEqual([]);
   });
 
-  it('beatOfUnitFeatures: a feature takes the beat of its unit\'s cells, a merged unit the beat of the unit it joined, else -1', () => {
+  it("beatOfUnitFeatures: a feature takes the beat of its unit's cells, a merged unit the beat of the unit it joined, else -1", () => {
     // cells 0-1 unit A (beat 1), cells 2-3 unit B (beat 0), cell 4 unit C unassigned
-    const units = { unitOfCell: [0, 0, 1, 1, 2], unitIds: ['A', 'B', 'C'], report: { mergedUnits: [{ id: 'tiny', into: 'B' }, { id: 'far', into: null }] } };
+    const units = {
+      unitOfCell: [0, 0, 1, 1, 2],
+      unitIds: ['A', 'B', 'C'],
+      report: {
+        mergedUnits: [
+          { id: 'tiny', into: 'B' },
+          { id: 'far', into: null },
+        ],
+      },
+    };
     const beats = beatOfUnitFeatures(['B', 'tiny', 'A', 'far', 'C', 'unknown'], units, [1, 1, 0, 0, -1]);
     expect(Array.from(beats)).toEqual([0, 0, 1, -1, -1, -1]);
   });
 
   it('outlineProblems names the beat, part and ring of a ring that crosses itself', () => {
-    const bowtie: Polygon = { type: 'Polygon', coordinates: [[[0, 0], [1, 1], [1, 0], [0, 1], [0, 0]]] };
-    const fcOf = { type: 'FeatureCollection' as const, features: [{ type: 'Feature' as const, id: 'B7', properties: {}, geometry: bowtie }] };
+    const bowtie: Polygon = {
+      type: 'Polygon',
+      coordinates: [
+        [
+          [0, 0],
+          [1, 1],
+          [1, 0],
+          [0, 1],
+          [0, 0],
+        ],
+      ],
+    };
+    const fcOf = {
+      type: 'FeatureCollection' as const,
+      features: [{ type: 'Feature' as const, id: 'B7', properties: {}, geometry: bowtie }],
+    };
     expect(outlineProblems(fcOf)).toEqual(['beat B7: part 0 ring 0 crosses itself at [0.5, 0.5]']);
   });
 
@@ -99,9 +151,36 @@ describe('dissolveUnits', () => {
   });
 
   it('roundPolygons folds spikes and repeated points made by rounding, and drops collapsed rings', () => {
-    const spiky = [[[0, 0], [1, 0], [1, 1], [1.0000001, 2], [1, 1], [0, 1], [0, 0]]];
-    expect(roundPolygons([spiky], 6)).toEqual([[[[0, 0], [1, 0], [1, 1], [0, 1], [0, 0]]]]);
-    const tiny = [[[0, 0], [1e-7, 0], [1e-7, 1e-7], [0, 0]]];
+    const spiky = [
+      [
+        [0, 0],
+        [1, 0],
+        [1, 1],
+        [1.0000001, 2],
+        [1, 1],
+        [0, 1],
+        [0, 0],
+      ],
+    ];
+    expect(roundPolygons([spiky], 6)).toEqual([
+      [
+        [
+          [0, 0],
+          [1, 0],
+          [1, 1],
+          [0, 1],
+          [0, 0],
+        ],
+      ],
+    ]);
+    const tiny = [
+      [
+        [0, 0],
+        [1e-7, 0],
+        [1e-7, 1e-7],
+        [0, 0],
+      ],
+    ];
     expect(roundPolygons([tiny], 6)).toEqual([]);
   });
 
@@ -116,7 +195,11 @@ describe('dissolveUnits', () => {
         (nx, ny, K, seed, labels) => {
           const units = blocks(nx, ny, seed);
           const beatOfUnit = units.features.map((_, u) => (labels[u]! >= K ? labels[u]! % K : labels[u]!));
-          const out = dissolveUnits(units, beatOfUnit, Array.from({ length: K }, (_, b) => `B${b}`));
+          const out = dissolveUnits(
+            units,
+            beatOfUnit,
+            Array.from({ length: K }, (_, b) => `B${b}`),
+          );
           const present = new Set(beatOfUnit.filter((b) => b >= 0));
           expect(out.features.map((f) => f.id)).toEqual([...present].sort((a, b) => a - b).map((b) => `B${b}`));
           for (const f of out.features) {

@@ -2,10 +2,10 @@
  * `dissolveUnits`: beats drawn from the polygons of their units (street blocks, block groups)
  * instead of the hex cells — the `beats.geojson` of a plan made on units.
  */
-import { area as turfArea, featureCollection, intersect, rewind, union } from '@turf/turf';
+import { featureCollection, intersect, rewind, area as turfArea, union } from '@turf/turf';
 import type { Feature, FeatureCollection, MultiPolygon, Polygon, Position } from 'geojson';
 import { BeatplanError } from '../errors.js';
-import { polygonsOf, type PolygonLike } from '../geo/geojson.js';
+import { type PolygonLike, polygonsOf } from '../geo/geojson.js';
 import { pathLengthKm, polsbyPopper } from '../geo/measure.js';
 import { ringProblem } from '../geo/validate.js';
 
@@ -62,7 +62,10 @@ export function dissolveUnits<P extends object = Record<string, never>>(
 ): FeatureCollection<Polygon | MultiPolygon, P & DissolvedBeatFigures> {
   const decimals = options.decimals ?? 6;
   if (beatOfUnit.length !== units.features.length) {
-    throw new BeatplanError('BAD_INPUT', `beatOfUnit has ${beatOfUnit.length} entries for ${units.features.length} units`, { field: 'beatOfUnit', value: beatOfUnit.length });
+    throw new BeatplanError('BAD_INPUT', `beatOfUnit has ${beatOfUnit.length} entries for ${units.features.length} units`, {
+      field: 'beatOfUnit',
+      value: beatOfUnit.length,
+    });
   }
   const K = beatIds.length;
   const partsOf: Position[][][][] = Array.from({ length: K }, () => []);
@@ -70,11 +73,21 @@ export function dissolveUnits<P extends object = Record<string, never>>(
   for (const { rings, feature } of polygonsOf(units, 'units')) {
     const b = beatOfUnit[feature]!;
     if (b === -1) continue;
-    if (!Number.isInteger(b) || b < -1 || b >= K) throw new BeatplanError('BAD_INPUT', `unit ${feature} is in beat ${b}, not one of the ${K} beats`, { field: 'beatOfUnit', row: feature, value: b });
+    if (!Number.isInteger(b) || b < -1 || b >= K)
+      throw new BeatplanError('BAD_INPUT', `unit ${feature} is in beat ${b}, not one of the ${K} beats`, {
+        field: 'beatOfUnit',
+        row: feature,
+        value: b,
+      });
     partsOf[b]!.push(...roundPolygons([rings], decimals));
   }
   for (let u = 0; u < beatOfUnit.length; u++) if (beatOfUnit[u]! >= 0) unitCount[beatOfUnit[u]!]!++;
-  const clip = options.boundary ? roundPolygons(polygonsOf(options.boundary, 'boundary').map((p) => p.rings), decimals) : undefined;
+  const clip = options.boundary
+    ? roundPolygons(
+        polygonsOf(options.boundary, 'boundary').map((p) => p.rings),
+        decimals,
+      )
+    : undefined;
   const clipShape = clip ? unionOf(clip) : undefined;
 
   const features: Feature<Polygon | MultiPolygon, P & DissolvedBeatFigures>[] = [];
@@ -88,7 +101,12 @@ export function dissolveUnits<P extends object = Record<string, never>>(
       polygons.length === 1 ? { type: 'Polygon', coordinates: polygons[0]! } : { type: 'MultiPolygon', coordinates: polygons },
       { reverse: false },
     ) as Polygon | MultiPolygon;
-    features.push({ type: 'Feature', id: beatIds[b]!, properties: { ...(options.properties?.(b) as P), ...dissolvedFigures(geometry, unitCount[b]!) }, geometry });
+    features.push({
+      type: 'Feature',
+      id: beatIds[b]!,
+      properties: { ...(options.properties?.(b) as P), ...dissolvedFigures(geometry, unitCount[b]!) },
+      geometry,
+    });
   }
   return { type: 'FeatureCollection', features };
 }
@@ -141,7 +159,10 @@ export function dissolvedFigures(geometry: Polygon | MultiPolygon, unitCount: nu
  * `compactness.units`); zeros for no feature.
  * @example unitCompactness(dissolveUnits(units, beatOfUnit, ids)) // { polsbyPopperMean: 0.41, polsbyPopperMin: 0.18 }
  */
-export function unitCompactness(dissolved: FeatureCollection<Polygon | MultiPolygon, DissolvedBeatFigures>): { polsbyPopperMean: number; polsbyPopperMin: number } {
+export function unitCompactness(dissolved: FeatureCollection<Polygon | MultiPolygon, DissolvedBeatFigures>): {
+  polsbyPopperMean: number;
+  polsbyPopperMin: number;
+} {
   const pp = dissolved.features.map((f) => f.properties.unitPolsbyPopper);
   if (pp.length === 0) return { polsbyPopperMean: 0, polsbyPopperMin: 0 };
   return { polsbyPopperMean: pp.reduce((a, b) => a + b, 0) / pp.length, polsbyPopperMin: Math.min(...pp) };
@@ -168,7 +189,11 @@ export function outlineProblems(dissolved: FeatureCollection<Polygon | MultiPoly
 
 /** Union of polygons (each as rings) into disjoint polygons; one polygon is normalised too. */
 function unionOf(polygons: Position[][][]): Position[][][] {
-  const fs = polygons.map((rings) => ({ type: 'Feature' as const, properties: {}, geometry: { type: 'Polygon' as const, coordinates: rings } }));
+  const fs = polygons.map((rings) => ({
+    type: 'Feature' as const,
+    properties: {},
+    geometry: { type: 'Polygon' as const, coordinates: rings },
+  }));
   // polyclip needs two operands; a polygon united with itself comes back normalised
   const merged = union(featureCollection(fs.length === 1 ? [fs[0]!, fs[0]!] : fs));
   return merged ? coordsOf(merged.geometry) : [];

@@ -11,8 +11,15 @@ const X0 = -87.7;
 const Y0 = 41.85;
 const D = 0.002; // one unit of the test plan ≈ 166 m × 222 m
 const P = (x: number, y: number) => [Number((X0 + x * D).toFixed(9)), Number((Y0 + y * D).toFixed(9))];
-const line = (...pts: number[][]): Feature<LineString> => ({ type: 'Feature', properties: {}, geometry: { type: 'LineString', coordinates: pts.map(([x, y]) => P(x!, y!)) } });
-const square = (x0: number, y0: number, x1: number, y1: number): Polygon => ({ type: 'Polygon', coordinates: [[P(x0, y0), P(x1, y0), P(x1, y1), P(x0, y1), P(x0, y0)]] });
+const line = (...pts: number[][]): Feature<LineString> => ({
+  type: 'Feature',
+  properties: {},
+  geometry: { type: 'LineString', coordinates: pts.map(([x, y]) => P(x!, y!)) },
+});
+const square = (x0: number, y0: number, x1: number, y1: number): Polygon => ({
+  type: 'Polygon',
+  coordinates: [[P(x0, y0), P(x1, y0), P(x1, y1), P(x0, y1), P(x0, y0)]],
+});
 
 describe('unitsFromRoads', () => {
   it('nodes crossing roads, prunes dead ends, keeps only blocks inside the city, and makes an enclosed loop a hole', () => {

@@ -2,10 +2,10 @@
  * `unitsFromRoads`: street blocks — the faces of the planar graph of the road lines and the
  * city limits — as atomic units, for a city that has a road file but no block layer.
  */
-import { area as turfArea, booleanPointInPolygon } from '@turf/turf';
+import { booleanPointInPolygon, area as turfArea } from '@turf/turf';
 import type { Feature, FeatureCollection, MultiPolygon, Polygon, Position } from 'geojson';
 import { BeatplanError } from '../errors.js';
-import { linesOf, polygonsOf, type LineLike, type PolygonLike } from '../geo/geojson.js';
+import { type LineLike, linesOf, type PolygonLike, polygonsOf } from '../geo/geojson.js';
 import { roundPolygons } from './dissolve.js';
 
 /** Options of {@link unitsFromRoads}; every field has a documented default. */
@@ -73,12 +73,19 @@ export function unitsFromRoads(
   const polylines = [...linesOf(roads, 'roads'), ...limits.flatMap((p) => p.rings)];
 
   // 1. Segments, in degrees; x scaled by cos(lat) for angles and snapping.
-  const x1: number[] = [], y1: number[] = [], x2: number[] = [], y2: number[] = [];
+  const x1: number[] = [],
+    y1: number[] = [],
+    x2: number[] = [],
+    y2: number[] = [];
   for (const line of polylines) {
     for (let k = 1; k < line.length; k++) {
-      const a = line[k - 1]!, b = line[k]!;
+      const a = line[k - 1]!,
+        b = line[k]!;
       if (a[0] === b[0] && a[1] === b[1]) continue;
-      x1.push(a[0]!); y1.push(a[1]!); x2.push(b[0]!); y2.push(b[1]!);
+      x1.push(a[0]!);
+      y1.push(a[1]!);
+      x2.push(b[0]!);
+      y2.push(b[1]!);
     }
   }
   const S = x1.length;
@@ -109,7 +116,8 @@ export function unitsFromRoads(
   for (const list of buckets.values()) {
     for (let a = 0; a < list.length; a++) {
       for (let b = a + 1; b < list.length; b++) {
-        const s = list[a]!, t = list[b]!;
+        const s = list[a]!,
+          t = list[b]!;
         const pair = s < t ? s * S + t : t * S + s;
         if (seen.has(pair)) continue;
         seen.add(pair);
@@ -118,15 +126,26 @@ export function unitsFromRoads(
     }
   }
   function crossSegments(s: number, t: number): void {
-    const ax = x1[s]! * kx, ay = y1[s]!, bx = x2[s]! * kx, by = y2[s]!;
-    const cx = x1[t]! * kx, cy = y1[t]!, dx = x2[t]! * kx, dy = y2[t]!;
-    const rx = bx - ax, ry = by - ay, qx = dx - cx, qy = dy - cy;
+    const ax = x1[s]! * kx,
+      ay = y1[s]!,
+      bx = x2[s]! * kx,
+      by = y2[s]!;
+    const cx = x1[t]! * kx,
+      cy = y1[t]!,
+      dx = x2[t]! * kx,
+      dy = y2[t]!;
+    const rx = bx - ax,
+      ry = by - ay,
+      qx = dx - cx,
+      qy = dy - cy;
     const den = rx * qy - ry * qx;
-    const lr = Math.hypot(rx, ry), lq = Math.hypot(qx, qy);
+    const lr = Math.hypot(rx, ry),
+      lq = Math.hypot(qx, qy);
     if (Math.abs(den) > 1e-12 * lr * lq) {
       const u = ((cx - ax) * qy - (cy - ay) * qx) / den;
       const v = ((cx - ax) * ry - (cy - ay) * rx) / den;
-      const eu = snapDeg / lr, ev = snapDeg / lq;
+      const eu = snapDeg / lr,
+        ev = snapDeg / lq;
       if (u >= -eu && u <= 1 + eu && v >= -ev && v <= 1 + ev) {
         splits[s]!.push(Math.min(1, Math.max(0, u)));
         splits[t]!.push(Math.min(1, Math.max(0, v)));
@@ -140,18 +159,25 @@ export function unitsFromRoads(
       const w = ((px - ox) * ex + (py - oy) * ey) / (len * len);
       return w > 0 && w < 1 ? w : -1;
     };
-    for (const [px, py] of [[cx, cy], [dx, dy]] as const) {
+    for (const [px, py] of [
+      [cx, cy],
+      [dx, dy],
+    ] as const) {
       const w = onLine(px, py, ax, ay, rx, ry, lr);
       if (w > 0) splits[s]!.push(w);
     }
-    for (const [px, py] of [[ax, ay], [bx, by]] as const) {
+    for (const [px, py] of [
+      [ax, ay],
+      [bx, by],
+    ] as const) {
       const w = onLine(px, py, cx, cy, qx, qy, lq);
       if (w > 0) splits[t]!.push(w);
     }
   }
 
   // 3. Nodes (snapped) and unique edges.
-  const nodeX: number[] = [], nodeY: number[] = [];
+  const nodeX: number[] = [],
+    nodeY: number[] = [];
   const nodeGrid = new Map<number, number[]>();
   const cellOf = (x: number, y: number) => [Math.floor((x * kx) / snapDeg), Math.floor(y / snapDeg)] as const;
   function nodeAt(x: number, y: number): number {
@@ -213,7 +239,10 @@ export function unitsFromRoads(
 
   // 5. Faces: at each corner turn to the next edge clockwise (face on the left).
   const around: number[][] = nbrs.map((set, v) =>
-    [...set].sort((a, b) => Math.atan2(nodeY[a]! - nodeY[v]!, (nodeX[a]! - nodeX[v]!) * kx) - Math.atan2(nodeY[b]! - nodeY[v]!, (nodeX[b]! - nodeX[v]!) * kx)),
+    [...set].sort(
+      (a, b) =>
+        Math.atan2(nodeY[a]! - nodeY[v]!, (nodeX[a]! - nodeX[v]!) * kx) - Math.atan2(nodeY[b]! - nodeY[v]!, (nodeX[b]! - nodeX[v]!) * kx),
+    ),
   );
   const used: Set<number>[] = Array.from({ length: N }, () => new Set<number>());
   const comp = new Int32Array(N).fill(-1);
@@ -226,10 +255,11 @@ export function unitsFromRoads(
     comp[v] = components;
     while (queue.length) {
       const u = queue.pop()!;
-      for (const w of around[u]!) if (comp[w]! < 0) {
-        comp[w] = components;
-        queue.push(w);
-      }
+      for (const w of around[u]!)
+        if (comp[w]! < 0) {
+          comp[w] = components;
+          queue.push(w);
+        }
     }
     components++;
   }
@@ -237,7 +267,8 @@ export function unitsFromRoads(
     for (const v0 of around[u0]!) {
       if (used[u0]!.has(v0)) continue;
       const ring: number[] = [];
-      let u = u0, v = v0;
+      let u = u0,
+        v = v0;
       let a2 = 0;
       while (!used[u]!.has(v)) {
         used[u]!.add(v);
@@ -273,7 +304,11 @@ export function unitsFromRoads(
   }
 
   // 7. Blocks: faces inside the boundary, slivers dropped, rounded, numbered.
-  const city: Feature<MultiPolygon> = { type: 'Feature', properties: {}, geometry: { type: 'MultiPolygon', coordinates: limits.map((p) => p.rings) } };
+  const city: Feature<MultiPolygon> = {
+    type: 'Feature',
+    properties: {},
+    geometry: { type: 'MultiPolygon', coordinates: limits.map((p) => p.rings) },
+  };
   const features: Array<Feature<Polygon, StreetBlockProperties>> = [];
   let slivers = 0;
   let areaKm2 = 0;
@@ -289,7 +324,8 @@ export function unitsFromRoads(
     features.push({ type: 'Feature', id, properties: { id, areaKm2: m2 / 1e6 }, geometry });
     areaKm2 += m2 / 1e6;
   }
-  if (features.length === 0) throw new BeatplanError('BAD_INPUT', 'the roads enclose no street block inside the boundary', { field: 'roads' });
+  if (features.length === 0)
+    throw new BeatplanError('BAD_INPUT', 'the roads enclose no street block inside the boundary', { field: 'roads' });
   return {
     blocks: { type: 'FeatureCollection', features },
     report: { segments: S, nodes: N, danglingEdges, blocks: features.length, slivers, areaKm2 },
@@ -309,7 +345,8 @@ function pointInside(ring: Position[]): Position {
     if (len > bestLen) [best, bestLen] = [k, len];
   }
   const [a, b] = [ring[best - 1]!, ring[best]!];
-  const ex = ((b[0]! - a[0]!) * kx) / bestLen, ey = (b[1]! - a[1]!) / bestLen;
+  const ex = ((b[0]! - a[0]!) * kx) / bestLen,
+    ey = (b[1]! - a[1]!) / bestLen;
   const step = 0.05 / M_PER_DEG;
   return [(a[0]! + b[0]!) / 2 + (-ey * step) / kx, (a[1]! + b[1]!) / 2 + ex * step];
 }

@@ -3,7 +3,26 @@
  * a beat. `unitsOfCells` maps a layer onto the grid; `planBeats(grid, scores, { units })`
  * plans on the unit graph (`unitGrid`) and keeps every unit whole.
  */
-export { unitsOfCells, unitIdsOf, checkUnits, cellsOfUnits, unitsOnGrid, type CellUnits, type UnitsReport, type UnitsOfCellsOptions } from './assign.js';
-export { unitGrid, isUnitGrid, unitSums, majorityPerUnit, unitsToCells, unitBalanceBound } from './quotient.js';
-export { dissolveUnits, dissolvedFigures, unitCompactness, beatOfUnitFeatures, outlineProblems, roundPolygons, type DissolveOptions, type DissolvedBeatFigures, type UnitsOnCells } from './dissolve.js';
-export { unitsFromRoads, type UnitsFromRoadsOptions, type UnitsFromRoadsReport, type StreetBlockProperties } from './from-roads.js';
+export {
+  type CellUnits,
+  cellsOfUnits,
+  checkUnits,
+  type UnitsOfCellsOptions,
+  type UnitsReport,
+  unitIdsOf,
+  unitsOfCells,
+  unitsOnGrid,
+} from './assign.js';
+export {
+  beatOfUnitFeatures,
+  type DissolvedBeatFigures,
+  type DissolveOptions,
+  dissolvedFigures,
+  dissolveUnits,
+  outlineProblems,
+  roundPolygons,
+  type UnitsOnCells,
+  unitCompactness,
+} from './dissolve.js';
+export { type StreetBlockProperties, type UnitsFromRoadsOptions, type UnitsFromRoadsReport, unitsFromRoads } from './from-roads.js';
+export { isUnitGrid, majorityPerUnit, unitBalanceBound, unitGrid, unitSums, unitsToCells } from './quotient.js';

@@ -136,7 +136,12 @@ export function unitSums(units: CellUnits, perCell: ArrayLike<number>): Float64A
  * @param labelOfCell label per cell, −1 = none
  * @example majorityPerUnit(units, plan.beatOfCell, workload, grid.areaKm2)
  */
-export function majorityPerUnit(units: CellUnits, labelOfCell: Int32Array, weight: ArrayLike<number>, fallback: ArrayLike<number>): Int32Array {
+export function majorityPerUnit(
+  units: CellUnits,
+  labelOfCell: Int32Array,
+  weight: ArrayLike<number>,
+  fallback: ArrayLike<number>,
+): Int32Array {
   const U = units.unitIds.length;
   const votes = new Map<number, [number, number]>();
   let L = 0;
@@ -180,7 +185,13 @@ export function unitsToCells(units: CellUnits, perUnit: Int32Array): Int32Array 
  * @param mergedUnits layer features merged into a neighbour (reported as a count)
  * @example unitBalanceBound(units, unitSums(units, workload), 30, 0.025).reachableTolerance
  */
-export function unitBalanceBound(units: CellUnits, unitWorkload: Float64Array, beats: number, tolerance: number, mergedUnits = units.report?.mergedUnits.length ?? 0): UnitBalanceBound {
+export function unitBalanceBound(
+  units: CellUnits,
+  unitWorkload: Float64Array,
+  beats: number,
+  tolerance: number,
+  mergedUnits = units.report?.mergedUnits.length ?? 0,
+): UnitBalanceBound {
   let total = 0;
   let heaviest = 0;
   for (let u = 0; u < unitWorkload.length; u++) {

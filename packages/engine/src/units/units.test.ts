@@ -10,7 +10,7 @@ import { planBeats } from '../plan/plan-beats.js';
 import { createPlanState, moveCells } from '../plan/plan-state.js';
 import { syntheticCity } from '../plan/synthetic.js';
 import { createRng } from '../random.js';
-import { cellsOfUnits, unitsOfCells, unitsOnGrid, type CellUnits } from './assign.js';
+import { type CellUnits, cellsOfUnits, unitsOfCells, unitsOnGrid } from './assign.js';
 import { majorityPerUnit, unitBalanceBound, unitGrid, unitSums } from './quotient.js';
 
 /** Random connected units: `count` seed cells grown in random order over the travel graph. */
@@ -74,29 +74,42 @@ function everyUnitWhole(units: CellUnits, beatOfCell: Int32Array): boolean {
 describe('units: planning keeps every unit whole', () => {
   it('on random cities and random unit labelings: whole units, full partition, contiguous beats, exact quotient area and perimeter', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 1e6 }), fc.integer({ min: 30, max: 120 }), fc.integer({ min: 2, max: 8 }), (seed, unitCount, K) => {
-        const { grid, workload } = syntheticCity({ seed, cells: 500, resolution: 9, roughness: 0.2 });
-        const units = randomUnits(grid, unitCount, seed);
-        const { plan, report } = planBeats(grid, workload, { beats: K, seed, units, compactSweeps: 10 });
-        expect(everyUnitWhole(units, plan.beatOfCell)).toBe(true);
-        const m = evaluatePlan(grid, plan, workload);
-        expect(m.unassignedCells).toBe(0);
-        expect(m.contiguity.emptyBeats).toBe(0);
-        // contiguity on the travel graph, except islands the report names
-        expect(m.contiguity.nonContiguousBeats).toBeLessThanOrEqual(new Set(report.islands.map((x) => x.beat)).size);
-        expect(plan.units).toBe(units);
-        // the quotient measures a set of units exactly as the grid measures their cells
-        const q = unitGrid(grid, units);
-        const rng = createRng(seed + 1);
-        const pick = Int32Array.from({ length: q.cellCount }, () => (rng.next() < 0.4 ? 0 : -1));
-        const onUnits = Partition.fromAssignment(q, pick, 1, []);
-        const onCells = Partition.fromAssignment(grid, Int32Array.from(units.unitOfCell, (u) => pick[u]!), 1, []);
-        expect(onUnits.areaKm2[0]).toBeCloseTo(onCells.areaKm2[0]!, 9);
-        expect(onUnits.perimeterKm[0]).toBeCloseTo(onCells.perimeterKm[0]!, 9);
-        expect(onUnits.cells[0]! <= onCells.cells[0]!).toBe(true);
-        // the report's bound is what it says
-        expect(report.units!.heaviestOverMean).toBeCloseTo((Math.max(...unitSums(units, workload)) * K) / workload.reduce((a, b) => a + b, 0), 9);
-      }),
+      fc.property(
+        fc.integer({ min: 1, max: 1e6 }),
+        fc.integer({ min: 30, max: 120 }),
+        fc.integer({ min: 2, max: 8 }),
+        (seed, unitCount, K) => {
+          const { grid, workload } = syntheticCity({ seed, cells: 500, resolution: 9, roughness: 0.2 });
+          const units = randomUnits(grid, unitCount, seed);
+          const { plan, report } = planBeats(grid, workload, { beats: K, seed, units, compactSweeps: 10 });
+          expect(everyUnitWhole(units, plan.beatOfCell)).toBe(true);
+          const m = evaluatePlan(grid, plan, workload);
+          expect(m.unassignedCells).toBe(0);
+          expect(m.contiguity.emptyBeats).toBe(0);
+          // contiguity on the travel graph, except islands the report names
+          expect(m.contiguity.nonContiguousBeats).toBeLessThanOrEqual(new Set(report.islands.map((x) => x.beat)).size);
+          expect(plan.units).toBe(units);
+          // the quotient measures a set of units exactly as the grid measures their cells
+          const q = unitGrid(grid, units);
+          const rng = createRng(seed + 1);
+          const pick = Int32Array.from({ length: q.cellCount }, () => (rng.next() < 0.4 ? 0 : -1));
+          const onUnits = Partition.fromAssignment(q, pick, 1, []);
+          const onCells = Partition.fromAssignment(
+            grid,
+            Int32Array.from(units.unitOfCell, (u) => pick[u]!),
+            1,
+            [],
+          );
+          expect(onUnits.areaKm2[0]).toBeCloseTo(onCells.areaKm2[0]!, 9);
+          expect(onUnits.perimeterKm[0]).toBeCloseTo(onCells.perimeterKm[0]!, 9);
+          expect(onUnits.cells[0]! <= onCells.cells[0]!).toBe(true);
+          // the report's bound is what it says
+          expect(report.units!.heaviestOverMean).toBeCloseTo(
+            (Math.max(...unitSums(units, workload)) * K) / workload.reduce((a, b) => a + b, 0),
+            9,
+          );
+        },
+      ),
       { numRuns: 12 },
     );
   });
@@ -140,7 +153,15 @@ describe('units: planning keeps every unit whole', () => {
     expect(Array.from(back.plan.units!.unitOfCell)).toEqual(Array.from(units.unitOfCell));
     // read without a grid (a --from parent): the file's cell order, mapped back onto the grid
     const json = planToJson(grid, first.plan, workload);
-    const loose = planFromJson({ ...json, cells: { ...json.cells, h3: [...json.cells.h3].reverse(), unit: [...json.cells.unit!].reverse(), beat: [...json.cells.beat].reverse() } });
+    const loose = planFromJson({
+      ...json,
+      cells: {
+        ...json.cells,
+        h3: [...json.cells.h3].reverse(),
+        unit: [...json.cells.unit!].reverse(),
+        beat: [...json.cells.beat].reverse(),
+      },
+    });
     expect(Array.from(unitsOnGrid(grid, loose.h3, loose.plan.units)!.unitOfCell)).toEqual(Array.from(units.unitOfCell));
     expect(unitsOnGrid(grid, loose.h3.slice(1), loose.plan.units)).toBeUndefined();
     expect(() => planFromJson({ ...json, cells: { ...json.cells, unit: json.cells.unit!.map(() => 999) } })).toThrow(/cell 0 has unit 999/);
@@ -203,11 +224,17 @@ describe('units with districts, locks, seeds and too many beats', () => {
     const cut = Array.from(units.unitIds.keys()).some((u) => {
       let inside = 0;
       let all = 0;
-      for (let i = 0; i < grid.cellCount; i++) if (units.unitOfCell[i] === u) { all++; if (onCells.plan.beatOfCell[i] === 0) inside++; }
+      for (let i = 0; i < grid.cellCount; i++)
+        if (units.unitOfCell[i] === u) {
+          all++;
+          if (onCells.plan.beatOfCell[i] === 0) inside++;
+        }
       return inside > 0 && inside < all;
     });
     expect(cut).toBe(true);
-    expect(locked.report.unmet.some((u) => u.startsWith(`locked beat ${onCells.plan.beatIds[0]} changed: units straddle its edge`))).toBe(true);
+    expect(locked.report.unmet.some((u) => u.startsWith(`locked beat ${onCells.plan.beatIds[0]} changed: units straddle its edge`))).toBe(
+      true,
+    );
     expect(locked.report.method[0]).toBe('locked');
   });
 
@@ -233,18 +260,38 @@ describe('unitsOfCells', () => {
     // a tiny square inside the first cell of the grid: smaller than a cell, wins nothing
     const [x, y] = [grid.lng[0]!, grid.lat[0]!];
     const d = 0.0002;
-    features.push({ type: 'Feature', properties: { code: 'TINY' }, geometry: { type: 'Polygon', coordinates: [[[x, y], [x + d, y], [x + d, y + d], [x, y + d], [x, y]]] } });
+    features.push({
+      type: 'Feature',
+      properties: { code: 'TINY' },
+      geometry: {
+        type: 'Polygon',
+        coordinates: [
+          [
+            [x, y],
+            [x + d, y],
+            [x + d, y + d],
+            [x, y + d],
+            [x, y],
+          ],
+        ],
+      },
+    });
     const layer: FeatureCollection<Polygon> = { type: 'FeatureCollection', features };
     const units = unitsOfCells(grid, layer, { idField: 'code' });
     expect(units.report!.mergedUnits).toEqual([{ id: 'TINY', into: units.unitIds[units.unitOfCell[0]!] }]);
     // every feature is a unit, or merged; mended pieces that touch no other unit become units of their own
-    expect(units.unitIds.length + units.report!.mergedUnits.length).toBe(ps.length + 1 + units.report!.splitUnits.reduce((s, u) => s + u.newUnits.length, 0));
+    expect(units.unitIds.length + units.report!.mergedUnits.length).toBe(
+      ps.length + 1 + units.report!.splitUnits.reduce((s, u) => s + u.newUnits.length, 0),
+    );
     expect(units.report!.uncoveredCells).toBe(0);
     // a cell whose centre lies in a parent hexagon belongs to it unless most of its area lies elsewhere
     let agree = 0;
-    for (let i = 0; i < grid.cellCount; i++) if (units.unitIds[units.unitOfCell[i]!] === `P${ps.indexOf(cellToParent(grid.h3[i]!, 8))}`) agree++;
+    for (let i = 0; i < grid.cellCount; i++)
+      if (units.unitIds[units.unitOfCell[i]!] === `P${ps.indexOf(cellToParent(grid.h3[i]!, 8))}`) agree++;
     expect(agree / grid.cellCount).toBeGreaterThan(0.7);
-    expect(() => unitsOfCells(grid, { type: 'FeatureCollection', features: [features[0]!, features[0]!] }, { idField: 'code' })).toThrow(/unit id "P0" is used by features 0 and 1/);
+    expect(() => unitsOfCells(grid, { type: 'FeatureCollection', features: [features[0]!, features[0]!] }, { idField: 'code' })).toThrow(
+      /unit id "P0" is used by features 0 and 1/,
+    );
     expect(() => unitsOfCells(grid, layer, { idField: 'nope' })).toThrow(/no "nope" property/);
   });
 });

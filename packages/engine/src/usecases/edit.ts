@@ -5,7 +5,7 @@
 import { BeatplanError } from '../errors.js';
 import { pointToCellLocator } from '../grid/index.js';
 import { createPlanState, moveCells } from '../plan/index.js';
-import { evaluationOptionsOf, serializeEditedPlan, type LoadedPlan, type SerializedPlan } from './stored-plan.js';
+import { evaluationOptionsOf, type LoadedPlan, type SerializedPlan, serializeEditedPlan } from './stored-plan.js';
 
 /**
  * Moves cells (H3 ids) into a beat and serializes the new plan.

@@ -4,9 +4,9 @@
  * what `beatplan plan --areas` writes to equity.json and the API answers.
  */
 import { cellsToPolygons, type Grid } from '../grid/index.js';
-import { importPlan, type BeatPlan } from '../plan/index.js';
-import { compareEquity, equityByArea, type AreaEquityChange, type EquityReport } from '../response/index.js';
-import { shiftLengthHours, type CellScores } from '../score/index.js';
+import { type BeatPlan, importPlan } from '../plan/index.js';
+import { type AreaEquityChange, compareEquity, type EquityReport, equityByArea } from '../response/index.js';
+import { type CellScores, shiftLengthHours } from '../score/index.js';
 import { DEFAULT_OFFICER_HOURS_PER_WEEK, requiredByShift, staffingInputOfPlan, unitsOnDutyByShift } from '../staff/index.js';
 import type { IdPolygons } from './plan.js';
 import { REQUIRED_OFFICERS_RULE } from './response.js';
@@ -29,10 +29,21 @@ export interface PlanEquity {
  * @throws BeatplanError `PLAN_GRID_MISMATCH`, `BAD_INPUT` (from `equityByArea`)
  * @example equityOfPlans(grid, scores, plan, areas, existingPlan).change?.areas[0]
  */
-export function equityOfPlans(grid: Grid, scores: CellScores, plan: BeatPlan, areas: Pick<IdPolygons, 'fc' | 'ids'>, existing?: BeatPlan): PlanEquity {
+export function equityOfPlans(
+  grid: Grid,
+  scores: CellScores,
+  plan: BeatPlan,
+  areas: Pick<IdPolygons, 'fc' | 'ids'>,
+  existing?: BeatPlan,
+): PlanEquity {
   const areaOfCell = cellsToPolygons(grid, areas.fc);
   // Officer hours by the time model: required officers × 36 h (units on duty × shift hours × 7).
-  const units = (p: BeatPlan) => unitsOnDutyByShift(requiredByShift(staffingInputOfPlan(grid, p, scores)), scores.shifts.map(shiftLengthHours), DEFAULT_OFFICER_HOURS_PER_WEEK);
+  const units = (p: BeatPlan) =>
+    unitsOnDutyByShift(
+      requiredByShift(staffingInputOfPlan(grid, p, scores)),
+      scores.shifts.map(shiftLengthHours),
+      DEFAULT_OFFICER_HOURS_PER_WEEK,
+    );
   const after = equityByArea(plan, scores, units(plan), areaOfCell, { areaIds: areas.ids });
   const before = existing ? equityByArea(existing, scores, units(existing), areaOfCell, { areaIds: areas.ids }) : null;
   return { staffingRule: REQUIRED_OFFICERS_RULE, plan: after, existing: before, change: before ? compareEquity(before, after) : null };

@@ -8,27 +8,27 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import type { FeatureCollection, MultiPolygon, Point, Polygon } from 'geojson';
 import { BeatplanError, type ProgressFn } from '../errors.js';
-import { roadNetworkFromGeojson, simulationReport, type RoadNetwork, type SimulationReportInput } from '../response/index.js';
 import { pointToCellLocator } from '../grid/index.js';
-import { loadPlanJson, planUnitOutline, type LoadedPlan } from './stored-plan.js';
-import { parseShifts } from '../score/index.js';
-import type { SkillRule } from '../staff/index.js';
 import type { ColumnMapping } from '../io/columns.js';
+import { readCsvTable } from '../io/csv.js';
 import type { DateOnlyPolicy, TimeFormat } from '../io/dates.js';
 import type { IngestReport } from '../io/incident-table-builder.js';
-import { readCsvTable } from '../io/csv.js';
 import { readJson } from '../io/json.js';
 import { loadCity } from '../io/load-city.js';
+import { type AreaCountColumn, type AreaCountsReport, parseAreaCountsSpec, readAreaCounts } from '../io/read-area-counts.js';
 import { readFleet } from '../io/read-fleet.js';
-import { readBoundary, readLines, readPolygonLayer, type PolygonLayerReport } from '../io/read-geojson-layers.js';
+import { type PolygonLayerReport, readBoundary, readLines, readPolygonLayer } from '../io/read-geojson-layers.js';
 import { readIncidents } from '../io/read-incidents.js';
-import { parseAreaCountsSpec, readAreaCounts, type AreaCountColumn, type AreaCountsReport } from '../io/read-area-counts.js';
 import { readRoster } from '../io/read-roster.js';
+import { type RoadNetwork, roadNetworkFromGeojson, type SimulationReportInput, simulationReport } from '../response/index.js';
+import { parseShifts } from '../score/index.js';
+import type { SkillRule } from '../staff/index.js';
 import { unitIdsOf } from '../units/index.js';
-import { planOnContext, type IdPolygons, type PlanContext, type PlanOptions, type PlanRunReport } from './plan.js';
-import { staffPlan, whatIfOnPlan, type StaffPlanOptions, type WhatIfInput } from './staff.js';
+import { type IdPolygons, type PlanContext, type PlanOptions, type PlanRunReport, planOnContext } from './plan.js';
+import { type StaffPlanOptions, staffPlan, type WhatIfInput, whatIfOnPlan } from './staff.js';
 import type { SerializedPlan } from './stored-plan.js';
-import { scoredCellsOfTable, type ScoredCells } from './views.js';
+import { type LoadedPlan, loadPlanJson, planUnitOutline } from './stored-plan.js';
+import { type ScoredCells, scoredCellsOfTable } from './views.js';
 
 /** A server-side file and the name to use for it in messages. */
 export interface FileRef {
@@ -111,7 +111,13 @@ export async function readRoadNetwork(path: string, fileName: string): Promise<R
 export async function inspectRoads(path: string, fileName: string): Promise<RoadsSummary> {
   const fc = await readLines(path, { fileName });
   const net = roadNetworkFromGeojson(fc, { source: fileName });
-  return { ...summarizeFeatures(fc), nodes: net.nodeCount, lengthKm: Math.round(net.lengthKm * 1000) / 1000, speedSources: { ...net.speedSources }, skippedFeatures: net.skippedFeatures };
+  return {
+    ...summarizeFeatures(fc),
+    nodes: net.nodeCount,
+    lengthKm: Math.round(net.lengthKm * 1000) / 1000,
+    speedSources: { ...net.speedSources },
+    skippedFeatures: net.skippedFeatures,
+  };
 }
 
 /** Polygons with an id property, as a file: current beats, districts. */
@@ -131,11 +137,17 @@ export async function readIdPolygons(file: IdPolygonsFile): Promise<IdPolygons> 
   const ids = fc.features.map((f, row) => {
     const v: unknown = f.properties?.[file.idField];
     if (v === undefined || v === null || String(v).trim() === '') {
-      throw new BeatplanError('MISSING_FIELD', `feature has no id property "${file.idField}"`, { file: file.fileName, row, field: file.idField });
+      throw new BeatplanError('MISSING_FIELD', `feature has no id property "${file.idField}"`, {
+        file: file.fileName,
+        row,
+        field: file.idField,
+      });
     }
     return String(v);
   });
-  const sha256 = createHash('sha256').update(await readFile(file.path)).digest('hex');
+  const sha256 = createHash('sha256')
+    .update(await readFile(file.path))
+    .digest('hex');
   return { fc, ids, fileName: file.fileName, sha256 };
 }
 
@@ -144,7 +156,11 @@ export async function readIdPolygons(file: IdPolygonsFile): Promise<IdPolygons> 
  * @throws BeatplanError `INVALID_GEOMETRY`, `MISSING_FIELD` (a feature without `idField`)
  * @example (await inspectBeats(path, 'beats.geojson', 'beat_num')).ids
  */
-export async function inspectBeats(path: string, fileName: string, idField: string): Promise<GeometrySummary & { ids: string[]; idField: string }> {
+export async function inspectBeats(
+  path: string,
+  fileName: string,
+  idField: string,
+): Promise<GeometrySummary & { ids: string[]; idField: string }> {
   const { fc, ids } = await readIdPolygons({ path, fileName, idField });
   return { ...summarizeFeatures(fc), ids: [...new Set(ids)], idField };
 }
@@ -156,7 +172,12 @@ export interface RosterSummary {
   /** Officers per shift id, in order of first appearance. */
   shifts: Record<string, number>;
   /** Rows read, used, and the rejected ones (at most 50, with row, field and reason). */
-  report: { read: number; used: number; rejected: Array<{ row: number; field: string; value: string; reason: string }>; rejectedCount: number };
+  report: {
+    read: number;
+    used: number;
+    rejected: Array<{ row: number; field: string; value: string; reason: string }>;
+    rejectedCount: number;
+  };
 }
 
 /**
@@ -170,10 +191,14 @@ export async function inspectRoster(path: string, fileName: string): Promise<Ros
   const { officers, report } = await readRoster(path, { fileName });
   if (!officers.length) {
     const first = report.rejected[0];
-    throw new BeatplanError('BAD_INPUT', first ? `no usable officer: row ${first.row} ${first.field}: ${first.reason}` : 'the roster has no officer rows', {
-      file: fileName,
-      ...(first ? { row: first.row, field: first.field || 'row' } : {}),
-    });
+    throw new BeatplanError(
+      'BAD_INPUT',
+      first ? `no usable officer: row ${first.row} ${first.field}: ${first.reason}` : 'the roster has no officer rows',
+      {
+        file: fileName,
+        ...(first ? { row: first.row, field: first.field || 'row' } : {}),
+      },
+    );
   }
   const shifts: Record<string, number> = {};
   for (const o of officers) shifts[o.shift] = (shifts[o.shift] ?? 0) + 1;
@@ -181,7 +206,12 @@ export async function inspectRoster(path: string, fileName: string): Promise<Ros
     officers: officers.length,
     available: officers.filter((o) => o.available).length,
     shifts,
-    report: { read: report.read, used: report.used, rejected: report.rejected.slice(0, 50).map((r) => ({ ...r })), rejectedCount: report.rejected.length },
+    report: {
+      read: report.read,
+      used: report.used,
+      rejected: report.rejected.slice(0, 50).map((r) => ({ ...r })),
+      rejectedCount: report.rejected.length,
+    },
   };
 }
 
@@ -240,15 +270,38 @@ export async function readVenues(path: string, fileName: string): Promise<Featur
   const { value } = await readJson(path, { fileName });
   const fc = value as { type?: string; features?: unknown };
   if (fc?.type !== 'FeatureCollection' || !Array.isArray(fc.features)) {
-    throw new BeatplanError('INVALID_GEOMETRY', 'venues must be a GeoJSON FeatureCollection of Points', { file: fileName, field: 'type', value: fc?.type });
+    throw new BeatplanError('INVALID_GEOMETRY', 'venues must be a GeoJSON FeatureCollection of Points', {
+      file: fileName,
+      field: 'type',
+      value: fc?.type,
+    });
   }
-  if (fc.features.length === 0) throw new BeatplanError('INVALID_GEOMETRY', 'venues hold no feature', { file: fileName, field: 'features' });
+  if (fc.features.length === 0)
+    throw new BeatplanError('INVALID_GEOMETRY', 'venues hold no feature', { file: fileName, field: 'features' });
   fc.features.forEach((f: unknown, row: number) => {
     const g = (f as { geometry?: { type?: string; coordinates?: unknown } })?.geometry;
-    if (g?.type !== 'Point') throw new BeatplanError('INVALID_GEOMETRY', 'a venue must be a Point feature', { file: fileName, row, field: 'geometry.type', value: g?.type });
+    if (g?.type !== 'Point')
+      throw new BeatplanError('INVALID_GEOMETRY', 'a venue must be a Point feature', {
+        file: fileName,
+        row,
+        field: 'geometry.type',
+        value: g?.type,
+      });
     const c = g.coordinates as unknown[];
-    const ok = Array.isArray(c) && c.length >= 2 && Number.isFinite(c[0]) && Number.isFinite(c[1]) && Math.abs(c[0] as number) <= 180 && Math.abs(c[1] as number) <= 90;
-    if (!ok) throw new BeatplanError('INVALID_GEOMETRY', 'a venue needs a finite [lng, lat] in degrees', { file: fileName, row, field: 'geometry.coordinates', value: c });
+    const ok =
+      Array.isArray(c) &&
+      c.length >= 2 &&
+      Number.isFinite(c[0]) &&
+      Number.isFinite(c[1]) &&
+      Math.abs(c[0] as number) <= 180 &&
+      Math.abs(c[1] as number) <= 90;
+    if (!ok)
+      throw new BeatplanError('INVALID_GEOMETRY', 'a venue needs a finite [lng, lat] in degrees', {
+        file: fileName,
+        row,
+        field: 'geometry.coordinates',
+        value: c,
+      });
   });
   return fc as FeatureCollection<Point>;
 }
@@ -291,7 +344,11 @@ export interface ContextInputs {
  * @throws BeatplanError `BAD_INPUT` (a bad spec, no usable feature), `MISSING_FIELD` (no feature has a column)
  * @example (await inspectIncidentCounts(path, 'sf.geojson', 'Drugs=NARCOTICS,Robbery')).columns
  */
-export async function inspectIncidentCounts(path: string, fileName: string, columnsSpec: string): Promise<{ columns: AreaCountColumn[]; report: AreaCountsReport }> {
+export async function inspectIncidentCounts(
+  path: string,
+  fileName: string,
+  columnsSpec: string,
+): Promise<{ columns: AreaCountColumn[]; report: AreaCountsReport }> {
   const { columns } = parseAreaCountsSpec(`${fileName}:${columnsSpec}`);
   const { report } = await readAreaCounts(path, columns, { fileName });
   return { columns: [...columns], report };
@@ -304,7 +361,8 @@ export async function inspectIncidentCounts(path: string, fileName: string, colu
  * @example const ctx = await buildContext({ boundary, incidents: { ...file, read: {} } });
  */
 export async function buildContext(inputs: ContextInputs, onProgress?: ProgressFn, signal?: AbortSignal): Promise<PlanContext> {
-  const layer = (use: LayerFile['use']) => (inputs.layers ?? []).filter((l) => l.use === use).map((l) => ({ source: l.path, fileName: l.fileName, field: l.field }));
+  const layer = (use: LayerFile['use']) =>
+    (inputs.layers ?? []).filter((l) => l.use === use).map((l) => ({ source: l.path, fileName: l.fileName, field: l.field }));
   const city = await loadCity(
     {
       boundary: { source: inputs.boundary.path, fileName: inputs.boundary.fileName },
@@ -319,13 +377,26 @@ export async function buildContext(inputs: ContextInputs, onProgress?: ProgressF
         ...(inputs.recencyHalfLifeDays !== undefined ? { recencyHalfLifeDays: inputs.recencyHalfLifeDays } : {}),
       },
       ...(inputs.incidentCounts
-        ? { incidentCounts: { source: inputs.incidentCounts.path, fileName: inputs.incidentCounts.fileName, columns: inputs.incidentCounts.columns, periodDays: inputs.incidentCounts.periodDays } }
+        ? {
+            incidentCounts: {
+              source: inputs.incidentCounts.path,
+              fileName: inputs.incidentCounts.fileName,
+              columns: inputs.incidentCounts.columns,
+              periodDays: inputs.incidentCounts.periodDays,
+            },
+          }
         : {}),
     },
     { onProgress, signal },
   );
   const { grid, score, ingest, timingsMs } = city;
-  return { grid, scores: score.scores, ingest, score: score.report, timingsMs: { grid: timingsMs.grid, score: timingsMs.ingest + timingsMs.score } };
+  return {
+    grid,
+    scores: score.scores,
+    ingest,
+    score: score.report,
+    timingsMs: { grid: timingsMs.grid, score: timingsMs.ingest + timingsMs.score },
+  };
 }
 
 /**
@@ -353,7 +424,11 @@ export interface PlanFileOptions extends PlanOptions {
  * @throws BeatplanError `INVALID_GEOMETRY`, `MISSING_FIELD` (a feature without `idField`), `BAD_INPUT` (a duplicate id)
  * @example (await inspectUnits(path, 'blocks.geojson', 'GEOID')).units
  */
-export async function inspectUnits(path: string, fileName: string, idField?: string): Promise<GeometrySummary & { units: number; idField: string | null }> {
+export async function inspectUnits(
+  path: string,
+  fileName: string,
+  idField?: string,
+): Promise<GeometrySummary & { units: number; idField: string | null }> {
   const fc = await readBoundary(path, { fileName });
   const ids = unitIdsOf(fc.features, { ...(idField !== undefined ? { idField } : {}), file: fileName });
   return { ...summarizeFeatures(fc), units: ids.length, idField: idField ?? null };
@@ -381,7 +456,13 @@ export async function planOnFiles(
     ...(existing ? { existing: await readIdPolygons(existing) } : {}),
     ...(districts ? { districts: await readIdPolygons(districts) } : {}),
     ...(units
-      ? { units: { fc: (await readBoundary(units.path, { fileName: units.fileName })) as FeatureCollection<Polygon | MultiPolygon>, fileName: units.fileName, ...(units.idField !== undefined ? { idField: units.idField } : {}) } }
+      ? {
+          units: {
+            fc: (await readBoundary(units.path, { fileName: units.fileName })) as FeatureCollection<Polygon | MultiPolygon>,
+            fileName: units.fileName,
+            ...(units.idField !== undefined ? { idField: units.idField } : {}),
+          },
+        }
       : {}),
     ...(from ? { from: { ...from, sha256: createHash('sha256').update(from.planJson, 'utf8').digest('hex') } } : {}),
     ...(onProgress ? { onProgress } : {}),
@@ -394,10 +475,17 @@ export async function planOnFiles(
  * @throws BeatplanError as `readBoundary` (naming the file) and `planUnitOutline`
  * @example await unitOutlineFromFiles(loaded, { path, fileName: 'blocks.geojson', idField: 'GEOID' }, { path: b, fileName: 'city.geojson' })
  */
-export async function unitOutlineFromFiles(p: LoadedPlan, units: FileRef & { idField?: string }, boundary?: FileRef): Promise<ReturnType<typeof planUnitOutline>> {
+export async function unitOutlineFromFiles(
+  p: LoadedPlan,
+  units: FileRef & { idField?: string },
+  boundary?: FileRef,
+): Promise<ReturnType<typeof planUnitOutline>> {
   const layer = (await readBoundary(units.path, { fileName: units.fileName })) as FeatureCollection<Polygon | MultiPolygon>;
   const clip = boundary ? await readBoundary(boundary.path, { fileName: boundary.fileName }) : undefined;
-  return planUnitOutline(p, layer, { ...(units.idField !== undefined ? { idField: units.idField } : {}), ...(clip ? { boundary: clip } : {}) });
+  return planUnitOutline(p, layer, {
+    ...(units.idField !== undefined ? { idField: units.idField } : {}),
+    ...(clip ? { boundary: clip } : {}),
+  });
 }
 
 /** A skill rule with its layer as a file (the CLI's `--skill SKILL=FILE:FIELD[:MIN_SHARE]`). */
@@ -442,7 +530,12 @@ export async function staffOptionsOfFiles(o: StaffFileOptions = {}): Promise<Sta
  * @throws BeatplanError `MISSING_FIELD` (roster columns), `INFEASIBLE` (too few officers)…
  * @example await staffPlanFromFiles(text, { path, fileName: 'roster.csv' })
  */
-export async function staffPlanFromFiles(planJson: string, roster: FileRef, onProgress?: ProgressFn, options: StaffFileOptions = {}): Promise<Record<string, unknown>> {
+export async function staffPlanFromFiles(
+  planJson: string,
+  roster: FileRef,
+  onProgress?: ProgressFn,
+  options: StaffFileOptions = {},
+): Promise<Record<string, unknown>> {
   const r = await readRoster(roster.path, { fileName: roster.fileName });
   return staffPlan(planJson, r, { ...(await staffOptionsOfFiles(options)), ...(onProgress ? { onProgress } : {}) });
 }
@@ -452,7 +545,13 @@ export async function staffPlanFromFiles(planJson: string, roster: FileRef, onPr
  * @throws BeatplanError `INVALID_GEOMETRY` (area), `BAD_INPUT` (unknown shift), `MISSING_FIELD` (roster)…
  * @example await whatIfFromFiles(text, roster, { officersOut: [{ shift: '16-24', count: 5 }] })
  */
-export async function whatIfFromFiles(planJson: string, roster: FileRef, scenario: WhatIfInput, onProgress?: ProgressFn, options: StaffFileOptions = {}): Promise<Record<string, unknown>> {
+export async function whatIfFromFiles(
+  planJson: string,
+  roster: FileRef,
+  scenario: WhatIfInput,
+  onProgress?: ProgressFn,
+  options: StaffFileOptions = {},
+): Promise<Record<string, unknown>> {
   const r = await readRoster(roster.path, { fileName: roster.fileName });
   return whatIfOnPlan(planJson, r, scenario, onProgress, await staffOptionsOfFiles(options));
 }
@@ -494,11 +593,23 @@ export async function simulateFromFiles(
   let calls: SimulationReportInput['calls'];
   if (options.poisson || !incidents) calls = { poisson: { days: options.days } };
   else {
-    const { incidents: table, report } = await readIncidents(incidents.path, { ...incidents.read, fileName: incidents.fileName, locate: pointToCellLocator(p.grid), ...(onProgress ? { onProgress } : {}) });
+    const { incidents: table, report } = await readIncidents(incidents.path, {
+      ...incidents.read,
+      fileName: incidents.fileName,
+      locate: pointToCellLocator(p.grid),
+      ...(onProgress ? { onProgress } : {}),
+    });
     calls = { incidents: table, read: report.read, rejected: report.read - report.used };
   }
   const { doc } = simulationReport(
-    { grid: p.grid, plan: p.plan, scores: p.scores, staffing: JSON.parse(staffing.json), calls, names: { plan: 'plan version', staffing: `staffing ${staffing.id}`, ...(incidents ? { incidents: `dataset ${incidents.id}` } : {}) } },
+    {
+      grid: p.grid,
+      plan: p.plan,
+      scores: p.scores,
+      staffing: JSON.parse(staffing.json),
+      calls,
+      names: { plan: 'plan version', staffing: `staffing ${staffing.id}`, ...(incidents ? { incidents: `dataset ${incidents.id}` } : {}) },
+    },
     {
       ...(options.seed !== undefined ? { seed: options.seed } : {}),
       ...(options.serviceCv !== undefined ? { serviceCv: options.serviceCv } : {}),

@@ -4,11 +4,12 @@
  * The CLI commands and the API call these same functions. Pure (no file system): the
  * file-reading variants live in `./files.ts` and are exported from `@beatplan/engine/io`.
  */
-export * from './stored-plan.js';
-export * from './plan.js';
+
 export * from './edit.js';
-export * from './staff.js';
-export * from './response.js';
-export * from './views.js';
 export * from './equity.js';
+export * from './plan.js';
 export * from './public-view.js';
+export * from './response.js';
+export * from './staff.js';
+export * from './stored-plan.js';
+export * from './views.js';

@@ -7,26 +7,26 @@ import type { FeatureCollection, MultiPolygon, Polygon } from 'geojson';
 import { BeatplanError, type ProgressFn } from '../errors.js';
 import { cellsToPolygons, type Grid } from '../grid/index.js';
 import type { IngestReport } from '../io/incident-table-builder.js';
-import { aggregateCounts, cellsToCsv, type CellScores, type ScoreResult } from '../score/index.js';
 import {
+  type BalanceOn,
+  type BeatPlan,
+  type ChangeCurvePoint,
   changeCurve,
   DEFAULT_TOLERANCE,
   importPlan,
   inheritBeatIds,
   mapParentOntoGrid,
+  type ParentPlan,
+  type PlanFromJson,
+  type PlanReport,
   parentAsInitialPlan,
   planBeats,
   planFromJson,
   planToCellsCsv,
-  type BalanceOn,
-  type BeatPlan,
-  type ChangeCurvePoint,
-  type ParentPlan,
-  type PlanFromJson,
-  type PlanReport,
 } from '../plan/index.js';
+import { aggregateCounts, type CellScores, cellsToCsv, type ScoreResult } from '../score/index.js';
 import { unitsOfCells } from '../units/index.js';
-import { evaluationOptionsOf, loadPlanJson, serializeEditedPlan, serializePlan, type SerializedPlan } from './stored-plan.js';
+import { evaluationOptionsOf, loadPlanJson, type SerializedPlan, serializeEditedPlan, serializePlan } from './stored-plan.js';
 
 /** Grid, scores and the reports of building them: what every plan computation runs on. */
 export interface PlanContext {
@@ -52,7 +52,8 @@ export function parseBalance(spec: string | undefined, shiftIds: readonly string
   const shift = /^shift:(.+)$/.exec(spec);
   if (shift) {
     const k = shiftIds.indexOf(shift[1]!);
-    if (k < 0) throw new BeatplanError('BAD_INPUT', `${field} names unknown shift; shifts are ${shiftIds.join(', ')}`, { field, value: spec });
+    if (k < 0)
+      throw new BeatplanError('BAD_INPUT', `${field} names unknown shift; shifts are ${shiftIds.join(', ')}`, { field, value: spec });
     return { shift: k };
   }
   const mix = /^mix:([\d.]+),([\d.]+)$/.exec(spec);
@@ -182,10 +183,20 @@ export function planOnContext(ctx: PlanContext, request: PlanRequest): Serialize
   const parent: ParentPlan | undefined = from
     ? parentPlanOnGrid(ctx.grid, planFromJson(JSON.parse(from.planJson)), from.name, from.sha256)
     : existingPlan
-      ? { kind: 'existing', name: existing!.fileName, sha256: existing!.sha256, beatIds: existingPlan.beatIds, beatOfCell: existingPlan.beatOfCell }
+      ? {
+          kind: 'existing',
+          name: existing!.fileName,
+          sha256: existing!.sha256,
+          beatIds: existingPlan.beatIds,
+          beatOfCell: existingPlan.beatOfCell,
+        }
       : undefined;
   const initial = !options.startFromExisting ? undefined : from ? parentAsInitialPlan(ctx.grid, parent!) : existingPlan;
-  const balanceOn = parseBalance(options.balance, ctx.scores.shifts.map((s) => s.id), 'balance');
+  const balanceOn = parseBalance(
+    options.balance,
+    ctx.scores.shifts.map((s) => s.id),
+    'balance',
+  );
   const t0 = now();
   let plan: BeatPlan;
   let report: PlanRunReport | null = null;
@@ -202,7 +213,14 @@ export function planOnContext(ctx: PlanContext, request: PlanRequest): Serialize
       ...(options.timeLimitMs !== undefined ? { timeLimitMs: options.timeLimitMs } : {}),
       ...(initial ? { initial } : {}),
       ...(districts ? { districts: cellsToPolygons(ctx.grid, districts.fc), districtIds: districts.ids } : {}),
-      ...(request.units ? { units: unitsOfCells(ctx.grid, request.units.fc, { ...(request.units.idField !== undefined ? { idField: request.units.idField } : {}), file: request.units.fileName }) } : {}),
+      ...(request.units
+        ? {
+            units: unitsOfCells(ctx.grid, request.units.fc, {
+              ...(request.units.idField !== undefined ? { idField: request.units.idField } : {}),
+              file: request.units.fileName,
+            }),
+          }
+        : {}),
       ...(options.maxChange !== undefined ? { maxChange: options.maxChange } : {}),
       ...(options.cutEdgeWeight !== undefined ? { cutEdgeWeight: options.cutEdgeWeight } : {}),
       ...(options.changePenalty !== undefined ? { changePenalty: options.changePenalty } : {}),
@@ -210,11 +228,20 @@ export function planOnContext(ctx: PlanContext, request: PlanRequest): Serialize
       ...(request.signal ? { signal: request.signal } : {}),
     });
     plan = r.plan;
-    report = { method: r.report.method, movedShare: r.report.movedShare ?? null, warnings: r.report.warnings, unmet: r.report.unmet, islands: r.report.islands, iterations: r.report.iterations, timedOut: r.report.timedOut };
+    report = {
+      method: r.report.method,
+      movedShare: r.report.movedShare ?? null,
+      warnings: r.report.warnings,
+      unmet: r.report.unmet,
+      islands: r.report.islands,
+      iterations: r.report.iterations,
+      timedOut: r.report.timedOut,
+    };
   }
   const planMs = now() - t0;
   // planned from the parent: its beats are the parent's, under the parent's ids (no re-matching)
-  const inherited = method === 'plan' && parent ? inheritBeatIds(plan, parent, ctx.scores.workloadHours, { keepIds: initial !== undefined }) : undefined;
+  const inherited =
+    method === 'plan' && parent ? inheritBeatIds(plan, parent, ctx.scores.workloadHours, { keepIds: initial !== undefined }) : undefined;
   if (inherited) plan = inherited.plan;
   const extra = {
     method,
@@ -247,7 +274,11 @@ export interface RebalanceOptions {
  * @throws BeatplanError `INFEASIBLE`, `BAD_INPUT`, `ABORTED`
  * @example const { planJson, report } = rebalancePlan(text, { seed: 2 });
  */
-export function rebalancePlan(planJson: string, options: RebalanceOptions, onProgress?: ProgressFn): SerializedPlan & { report: PlanRunReport } {
+export function rebalancePlan(
+  planJson: string,
+  options: RebalanceOptions,
+  onProgress?: ProgressFn,
+): SerializedPlan & { report: PlanRunReport } {
   const p = loadPlanJson(planJson);
   const locked = p.plan.beatIds.filter((_: string, b: number) => p.plan.locked[b] === 1);
   const tolerance = options.tolerance ?? (typeof p.extra.tolerance === 'number' ? p.extra.tolerance : undefined);
@@ -264,7 +295,15 @@ export function rebalancePlan(planJson: string, options: RebalanceOptions, onPro
     ...(options.timeLimitMs !== undefined ? { timeLimitMs: options.timeLimitMs } : {}),
     ...(onProgress ? { onProgress } : {}),
   });
-  const report: PlanRunReport = { method: r.report.method, movedShare: r.report.movedShare ?? null, warnings: r.report.warnings, unmet: r.report.unmet, iterations: r.report.iterations, timedOut: r.report.timedOut, locked };
+  const report: PlanRunReport = {
+    method: r.report.method,
+    movedShare: r.report.movedShare ?? null,
+    warnings: r.report.warnings,
+    unmet: r.report.unmet,
+    iterations: r.report.iterations,
+    timedOut: r.report.timedOut,
+    locked,
+  };
   const extra = { ...p.extra, ...(tolerance !== undefined ? { tolerance } : {}), report };
   return { ...serializeEditedPlan(p, r.plan, extra), report };
 }
@@ -289,7 +328,11 @@ export interface ChangeCurveOptions {
  * @throws BeatplanError `BAD_INPUT` (a budget outside [0, 1]) and whatever `planBeats` throws
  * @example changeCurveOfPlan(planJson, { budgets: [0.05, 0.1, 1] }).points[0].movedWorkloadShare // ≤ 0.05 when reachable
  */
-export function changeCurveOfPlan(planJson: string, options: ChangeCurveOptions, onProgress?: ProgressFn): { tolerance: number; balanceOn: BalanceOn; points: ChangeCurvePoint[] } {
+export function changeCurveOfPlan(
+  planJson: string,
+  options: ChangeCurveOptions,
+  onProgress?: ProgressFn,
+): { tolerance: number; balanceOn: BalanceOn; points: ChangeCurvePoint[] } {
   const p = loadPlanJson(planJson);
   const evaluation = evaluationOptionsOf(p.extra);
   const balanceOn = evaluation.balanceOn ?? 'total';
@@ -319,7 +362,11 @@ export function changeCurveOfPlan(planJson: string, options: ChangeCurveOptions,
  * @example contextCellsCsv(ctx).split('\n')[0] // 'h3,…'
  */
 export function contextCellsCsv(ctx: PlanContext, plan?: BeatPlan): string {
-  return cellsToCsv(ctx.grid, ctx.scores, plan ? (i: number) => (plan.beatOfCell[i]! >= 0 ? plan.beatIds[plan.beatOfCell[i]!]! : '') : undefined);
+  return cellsToCsv(
+    ctx.grid,
+    ctx.scores,
+    plan ? (i: number) => (plan.beatOfCell[i]! >= 0 ? plan.beatIds[plan.beatOfCell[i]!]! : '') : undefined,
+  );
 }
 
 /**

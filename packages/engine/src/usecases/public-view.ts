@@ -13,10 +13,11 @@
  * never a cell's own figure. Per-shift figures have no per-shift pools and are not shown to
  * viewers at all; version summaries and job results keep only ids, counts of cells and links.
  */
-import { aggregateCounts, binMeans, type CellScores, type CountBins } from '../score/index.js';
+
 import type { PlanMetrics } from '../plan/index.js';
+import { aggregateCounts, binMeans, type CellScores, type CountBins } from '../score/index.js';
 import type { LoadedPlan } from './stored-plan.js';
-import { privacyDto, type PrivacyNote } from './views.js';
+import { type PrivacyNote, privacyDto } from './views.js';
 
 /** The pseudo-shift public scores carry: one window over the whole day. */
 const WHOLE_DAY = { id: '0-24', startHour: 0, endHour: 24 } as const;
@@ -71,11 +72,13 @@ export function publicLoadedPlan(p: LoadedPlan, k: number): LoadedPlan {
 export type PublicBeatMetrics = Omit<PlanMetrics['perBeat'][number], 'shiftWorkloadHours'>;
 
 /** Drops the per-shift figures of metrics evaluated on public scores (they repeat the total). */
-export function publicMetrics(m: PlanMetrics, k: number): Omit<PlanMetrics, 'perBeat'> & { perBeat: PublicBeatMetrics[]; privacy: PrivacyNote } {
+export function publicMetrics(
+  m: PlanMetrics,
+  k: number,
+): Omit<PlanMetrics, 'perBeat'> & { perBeat: PublicBeatMetrics[]; privacy: PrivacyNote } {
   return {
     ...m,
     perBeat: m.perBeat.map(({ shiftWorkloadHours: _s, ...b }) => b),
     privacy: privacyDto(k),
   };
 }
-

@@ -4,7 +4,7 @@
  */
 import { BeatplanError } from '../errors.js';
 import { estimateResponse, type ResponseEstimate, type TravelModel } from '../response/index.js';
-import { shiftLengthHours, type CellScores } from '../score/index.js';
+import { type CellScores, shiftLengthHours } from '../score/index.js';
 import {
   DEFAULT_MIN_OFFICERS_PER_BEAT,
   DEFAULT_OFFICER_HOURS_PER_WEEK,
@@ -20,7 +20,10 @@ import type { LoadedPlan } from './stored-plan.js';
  * in words, from the time model's own constants (hours per officer, σ, minimum per beat).
  * @example requiredOfficersRule() // 'officers required by the time model (36 h/week, saturation 0.6, min 1 per beat per shift)'
  */
-export function requiredOfficersRule(saturationTarget: number = DEFAULT_SATURATION_TARGET, minOfficersPerBeat: number = DEFAULT_MIN_OFFICERS_PER_BEAT): string {
+export function requiredOfficersRule(
+  saturationTarget: number = DEFAULT_SATURATION_TARGET,
+  minOfficersPerBeat: number = DEFAULT_MIN_OFFICERS_PER_BEAT,
+): string {
   return `officers required by the time model (${DEFAULT_OFFICER_HOURS_PER_WEEK} h/week, saturation ${saturationTarget}, min ${minOfficersPerBeat} per beat per shift)`;
 }
 
@@ -56,10 +59,21 @@ export interface PlanResponseFigures {
  * @throws BeatplanError `INFEASIBLE` (a shift over 100% utilisation), `BAD_INPUT` (no incidents)
  * @example planResponse(p, requiredUnits(p), REQUIRED_OFFICERS_RULE).city.meanTravelMinutes
  */
-export function planResponse(p: LoadedPlan, units: ReadonlyArray<ArrayLike<number>>, staffingRule: string, scores: CellScores = p.scores, serviceMinutes?: number, travel?: TravelModel): PlanResponseFigures {
+export function planResponse(
+  p: LoadedPlan,
+  units: ReadonlyArray<ArrayLike<number>>,
+  staffingRule: string,
+  scores: CellScores = p.scores,
+  serviceMinutes?: number,
+  travel?: TravelModel,
+): PlanResponseFigures {
   const onDuty = unitsOnDutyByShift(units, scores.shifts.map(shiftLengthHours), DEFAULT_OFFICER_HOURS_PER_WEEK);
   const unitsSource = `${staffingRule} × ${DEFAULT_OFFICER_HOURS_PER_WEEK} h/week ÷ shift hours per week (time model)`;
-  const r = estimateResponse(p.grid, p.plan, scores, onDuty, { unitsSource, ...(serviceMinutes !== undefined ? { serviceMinutes } : {}), ...(travel ? { travel } : {}) });
+  const r = estimateResponse(p.grid, p.plan, scores, onDuty, {
+    unitsSource,
+    ...(serviceMinutes !== undefined ? { serviceMinutes } : {}),
+    ...(travel ? { travel } : {}),
+  });
   return {
     format: r.format,
     staffingRule,
@@ -122,7 +136,11 @@ export function whatIfUnits(p: LoadedPlan, input: ResponseWhatIfInput): { units:
     const b = p.plan.beatIds.indexOf(u.beat);
     if (b < 0) throw new BeatplanError('BAD_INPUT', 'no such beat in the plan', { field: `units.${k}.beat`, value: u.beat });
     const s = shiftIds.indexOf(u.shift);
-    if (s < 0) throw new BeatplanError('BAD_INPUT', `no such shift (the plan's shifts: ${shiftIds.join(', ')})`, { field: `units.${k}.shift`, value: u.shift });
+    if (s < 0)
+      throw new BeatplanError('BAD_INPUT', `no such shift (the plan's shifts: ${shiftIds.join(', ')})`, {
+        field: `units.${k}.shift`,
+        value: u.shift,
+      });
     units[s]![b] = u.officers;
   });
   const overrides = (input.units ?? []).map((u) => `${u.beat} ${u.shift}: ${u.officers}`);

@@ -5,13 +5,20 @@
  */
 import type { ProgressFn } from '../errors.js';
 import { cellsToPolygons } from '../grid/index.js';
-import type { Officer } from '../staff/types.js';
-import { skillsOfBeats, staffBeats, staffingInputOfPlan, staffingToJson, staffWhatIf, successionOfSavedPlan, type SkillRule } from '../staff/index.js';
-import type { FleetEntry, StaffingInput, StaffingResult, StaffOptions } from '../staff/types.js';
 import type { TableReport } from '../io/read-roster.js';
 import type { PlanMetrics } from '../plan/index.js';
-import { planResponse, responseOrError, type ResponseOrError } from './response.js';
-import { loadPlanJson, type LoadedPlan } from './stored-plan.js';
+import {
+  type SkillRule,
+  skillsOfBeats,
+  staffBeats,
+  staffingInputOfPlan,
+  staffingToJson,
+  staffWhatIf,
+  successionOfSavedPlan,
+} from '../staff/index.js';
+import type { FleetEntry, Officer, StaffingInput, StaffingResult, StaffOptions } from '../staff/types.js';
+import { planResponse, type ResponseOrError, responseOrError } from './response.js';
+import { type LoadedPlan, loadPlanJson } from './stored-plan.js';
 
 /** Staffing options (the CLI's `staff` flags, the API's staffing request fields). */
 export interface StaffPlanOptions {
@@ -104,7 +111,9 @@ export async function staffPlan(planJson: string, roster: RosterInput, o: StaffP
   const json = staffingToJson(result);
   return {
     ...json,
-    ...(skillsOfBeat ? { beats: (json.beats as Array<{ id: string }>).map((b) => ({ ...b, skillsNeeded: skillsOfBeat[b.id] ?? [] })) } : {}),
+    ...(skillsOfBeat
+      ? { beats: (json.beats as Array<{ id: string }>).map((b) => ({ ...b, skillsNeeded: skillsOfBeat[b.id] ?? [] })) }
+      : {}),
     ...(warnings.length ? { setupWarnings: warnings } : {}),
     roster: roster.report,
   };
@@ -129,7 +138,13 @@ export interface WhatIfInput {
  * @throws BeatplanError `INVALID_GEOMETRY` (area), `BAD_INPUT` (unknown shift)…
  * @example const r = await whatIfOnPlan(text, roster, { officersOut: [{ shift: '16-24', count: 5 }] });
  */
-export async function whatIfOnPlan(planJson: string, roster: RosterInput, scenario: WhatIfInput, onProgress?: ProgressFn, o: StaffPlanOptions = {}): Promise<Record<string, unknown>> {
+export async function whatIfOnPlan(
+  planJson: string,
+  roster: RosterInput,
+  scenario: WhatIfInput,
+  onProgress?: ProgressFn,
+  o: StaffPlanOptions = {},
+): Promise<Record<string, unknown>> {
   const p = loadPlanJson(planJson);
   const { grid, plan, scores } = p;
   const n = grid.cellCount;
@@ -150,7 +165,13 @@ export async function whatIfOnPlan(planJson: string, roster: RosterInput, scenar
   const setup = staffingSetupOf(p, o);
   const scenarioInput = factorOfCell ? staffingSetupOf(p, o, factorOfCell).input : setup.input;
   onProgress?.(0.05, 'staff');
-  const w = await staffWhatIf(setup.input, roster.officers, { ...(scenario.officersOut ? { officersOut: scenario.officersOut } : {}), seed: scenario.seed ?? 1 }, setup.options, scenarioInput);
+  const w = await staffWhatIf(
+    setup.input,
+    roster.officers,
+    { ...(scenario.officersOut ? { officersOut: scenario.officersOut } : {}), seed: scenario.seed ?? 1 },
+    setup.options,
+    scenarioInput,
+  );
   onProgress?.(0.7, 'response');
   const S = scores.shifts.length;
   const baseRule = 'allocated officers (baseline staffing)';
@@ -177,7 +198,10 @@ export async function whatIfOnPlan(planJson: string, roster: RosterInput, scenar
       };
     }
     const rule = 'allocated officers (what-if staffing)';
-    after = responseOrError(() => planResponse(p, allocatedUnitsOf(w.scenario!, plan.beatIds, S), rule, scenarioScores, serviceMinutes), rule);
+    after = responseOrError(
+      () => planResponse(p, allocatedUnitsOf(w.scenario!, plan.beatIds, S), rule, scenarioScores, serviceMinutes),
+      rule,
+    );
   }
   onProgress?.(1, 'done');
   return {

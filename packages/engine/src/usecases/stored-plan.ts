@@ -3,15 +3,16 @@
  * grid topology, lineage) as the API keeps it, and the use-cases that read or rewrite it.
  * Reads and edits rebuild the grid from the text and never re-read datasets.
  */
-import { gridFromCells } from '../grid/index.js';
-import type { Grid } from '../grid/index.js';
-import type { CellScores } from '../score/index.js';
-import { beatsToGeojson, evaluatePlan, planFromJson, planToJson, refreshLineage } from '../plan/index.js';
-import type { BalanceOn, BeatPlan, PlanLineage, PlanMetrics } from '../plan/index.js';
+
 import type { FeatureCollection, MultiPolygon, Polygon } from 'geojson';
 import { BeatplanError } from '../errors.js';
 import type { PolygonLike } from '../geo/geojson.js';
-import { beatOfUnitFeatures, dissolveUnits, unitIdsOf, unitsOfCells, type DissolvedBeatFigures } from '../units/index.js';
+import type { Grid } from '../grid/index.js';
+import { gridFromCells } from '../grid/index.js';
+import type { BalanceOn, BeatPlan, PlanLineage, PlanMetrics } from '../plan/index.js';
+import { beatsToGeojson, evaluatePlan, planFromJson, planToJson, refreshLineage } from '../plan/index.js';
+import type { CellScores } from '../score/index.js';
+import { beatOfUnitFeatures, type DissolvedBeatFigures, dissolveUnits, unitIdsOf, unitsOfCells } from '../units/index.js';
 
 /** A plan serialized for storage: the `beatplan.plan/1` JSON text and its metrics. */
 export interface SerializedPlan {
@@ -102,7 +103,14 @@ export function serializePlan(
  * @example serializeEditedPlan(p, { ...p.plan, locked })
  */
 export function serializeEditedPlan(p: LoadedPlan, plan: BeatPlan, extra: Readonly<Record<string, unknown>> = p.extra): SerializedPlan {
-  return serializePlan(p.grid, plan, p.scores, extra, undefined, p.lineage ? refreshLineage(p.lineage, plan, p.scores.workloadHours) : null);
+  return serializePlan(
+    p.grid,
+    plan,
+    p.scores,
+    extra,
+    undefined,
+    p.lineage ? refreshLineage(p.lineage, plan, p.scores.workloadHours) : null,
+  );
 }
 
 /**

@@ -9,14 +9,14 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { hasRealdata, realdata } from '../../../../test/support/realdata.js';
 import { BeatplanError } from '../errors.js';
 import { cellEdgeLengthKm, cellsToPolygons, coarseCellsOf } from '../grid/index.js';
-import { buildContext, planOnFiles, readIdPolygons, scoredCellsOfCsv, staffPlanFromFiles } from './files.js';
+import { DEFAULT_MIN_OFFICERS_PER_BEAT, DEFAULT_OFFICER_HOURS_PER_WEEK, DEFAULT_SATURATION_TARGET } from '../staff/time-model.js';
 import { lookupBeat, moveOnPlan, setLocked } from './edit.js';
-import { contextCellsCsv, parseBalance, planOnContext, rebalancePlan, type PlanContext } from './plan.js';
+import { buildContext, planOnFiles, readIdPolygons, scoredCellsOfCsv, staffPlanFromFiles } from './files.js';
+import { contextCellsCsv, type PlanContext, parseBalance, planOnContext, rebalancePlan } from './plan.js';
 import { planResponse, REQUIRED_OFFICERS_RULE, requiredOfficersRule, requiredUnits, whatIfUnits } from './response.js';
 import { allocatedUnitsOf } from './staff.js';
-import { evaluateLoadedPlan, lineageSummary, loadPlanJson, type LoadedPlan } from './stored-plan.js';
+import { evaluateLoadedPlan, type LoadedPlan, lineageSummary, loadPlanJson } from './stored-plan.js';
 import { comparePlanPair, incidentBinsOf, planCellsJson, publicWorkload } from './views.js';
-import { DEFAULT_MIN_OFFICERS_PER_BEAT, DEFAULT_OFFICER_HOURS_PER_WEEK, DEFAULT_SATURATION_TARGET } from '../staff/time-model.js';
 
 describe('time-model rule text', () => {
   it('is built from the time model constants, and reads as before', () => {
@@ -47,7 +47,12 @@ describe('parseBalance', () => {
 
 describe('coarse cells: one meaning (H3 parents)', () => {
   const cellArb = fc
-    .record({ lat: fc.double({ min: -70, max: 70, noNaN: true }), lng: fc.double({ min: -179, max: 179, noNaN: true }), res: fc.integer({ min: 5, max: 11 }), k: fc.integer({ min: 0, max: 3 }) })
+    .record({
+      lat: fc.double({ min: -70, max: 70, noNaN: true }),
+      lng: fc.double({ min: -179, max: 179, noNaN: true }),
+      res: fc.integer({ min: 5, max: 11 }),
+      k: fc.integer({ min: 0, max: 3 }),
+    })
     .map(({ lat, lng, res, k }) => gridDisk(latLngToCell(lat, lng, res), k));
 
   it('every cell maps to its cellToParent; the parents are distinct and in first-appearance order', () => {
@@ -86,11 +91,18 @@ describe.skipIf(!hasRealdata())('use-cases on Chicago (districts as current beat
   const districts = { ...file('police_districts.geojson'), idField: 'dist_num' };
 
   beforeAll(async () => {
-    ctx = await buildContext({ boundary: file('police_beats.geojson'), incidents: { ...file('crimes_2015_jan23_feb08_10k.csv'), read: {} }, resolution: 9 });
+    ctx = await buildContext({
+      boundary: file('police_beats.geojson'),
+      incidents: { ...file('crimes_2015_jan23_feb08_10k.csv'), read: {} },
+      resolution: 9,
+    });
     const imp = await planOnFiles(ctx, 'import', {}, districts);
     importedJson = imp.planJson;
     imported = loadPlanJson(importedJson, ctx.grid);
-    const p = await planOnFiles(ctx, 'plan', { seed: 1, startFromExisting: true, maxChange: 0.2 }, undefined, undefined, { planJson: importedJson, name: 'districts as a plan' });
+    const p = await planOnFiles(ctx, 'plan', { seed: 1, startFromExisting: true, maxChange: 0.2 }, undefined, undefined, {
+      planJson: importedJson,
+      name: 'districts as a plan',
+    });
     plannedJson = p.planJson;
     planned = loadPlanJson(plannedJson, ctx.grid);
   }, 240_000);
@@ -135,7 +147,10 @@ describe.skipIf(!hasRealdata())('use-cases on Chicago (districts as current beat
     const r = planOnContext(ctx, { method: 'plan', options: { beats: 44, seed: 1, timeLimitMs: 20_000 }, districts: d });
     const p = loadPlanJson(r.planJson, ctx.grid);
     expect(p.extra.balanceOn).toBe('total');
-    const night = loadPlanJson(planOnContext(ctx, { method: 'plan', options: { beats: 22, seed: 1, balance: 'shift:16-24', timeLimitMs: 20_000 } }).planJson, ctx.grid);
+    const night = loadPlanJson(
+      planOnContext(ctx, { method: 'plan', options: { beats: 22, seed: 1, balance: 'shift:16-24', timeLimitMs: 20_000 } }).planJson,
+      ctx.grid,
+    );
     expect(night.extra.balanceOn).toEqual({ shift: 2 });
     expect(p.plan.districtIds?.length).toBe(22);
     // every cell inside a district polygon lies in a beat of that district
@@ -221,9 +236,12 @@ describe.skipIf(!hasRealdata())('use-cases on Chicago (districts as current beat
     const dir = mkdtempSync(join(tmpdir(), 'usecases-'));
     const lines = ['officer_id,name,shift,rank,current_beat,skills,available'];
     let k = 0;
-    for (const shift of ['0-8', '8-16', '16-24']) for (const id of imported.plan.beatIds) for (let n = 0; n < 6; n++) lines.push(`P${++k},Officer ${k},${shift},PO,${id},,true`);
+    for (const shift of ['0-8', '8-16', '16-24'])
+      for (const id of imported.plan.beatIds) for (let n = 0; n < 6; n++) lines.push(`P${++k},Officer ${k},${shift},PO,${id},,true`);
     writeFileSync(join(dir, 'roster.csv'), lines.join('\n'));
-    const s = (await staffPlanFromFiles(plannedJson, { path: join(dir, 'roster.csv'), fileName: 'roster.csv' }, undefined, { minOfficersPerBeat: 2 })) as {
+    const s = (await staffPlanFromFiles(plannedJson, { path: join(dir, 'roster.csv'), fileName: 'roster.csv' }, undefined, {
+      minOfficersPerBeat: 2,
+    })) as {
       beats: Array<{ id: string; shifts: Array<{ required: number; allocated: number }> }>;
       continuity: { percent: number; basis: string };
     };

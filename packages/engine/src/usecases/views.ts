@@ -3,13 +3,14 @@
  * the incident heat bins, a comparison of two plans, meeting places, and scored cells read
  * back from a `cells.csv`.
  */
-import { BeatplanError } from '../errors.js';
-import { gridFromCells, type Grid } from '../grid/index.js';
-import { comparePlans, planFromJson, type PlanComparison } from '../plan/index.js';
+
 import type { FeatureCollection, Point } from 'geojson';
+import { BeatplanError } from '../errors.js';
+import { type Grid, gridFromCells } from '../grid/index.js';
+import { comparePlans, type PlanComparison, planFromJson } from '../plan/index.js';
 import { chooseMeetingPlaces, type RoadNetwork } from '../response/index.js';
 import { aggregateCounts, binMeans, type CountBins } from '../score/index.js';
-import { evaluationOptionsOf, parsePlanJson, type LoadedPlan, type ParsedPlanJson } from './stored-plan.js';
+import { evaluationOptionsOf, type LoadedPlan, type ParsedPlanJson, parsePlanJson } from './stored-plan.js';
 
 /**
  * Incidents of a plan's cells (parsed or loaded) pooled so that every bin holds ≥ k
@@ -24,7 +25,10 @@ export function incidentBinsOf(cells: { h3: readonly string[]; scores: { inciden
  * Each cell's workload as a public view shows it: the mean over its pool (NaN when suppressed).
  * @example publicWorkload(parsePlanJson(text), 5)[0]
  */
-export function publicWorkload(cells: { h3: readonly string[]; scores: { incidentCount: ArrayLike<number>; workloadHours: ArrayLike<number> } }, k: number): Float64Array {
+export function publicWorkload(
+  cells: { h3: readonly string[]; scores: { incidentCount: ArrayLike<number>; workloadHours: ArrayLike<number> } },
+  k: number,
+): Float64Array {
   return binMeans(incidentBinsOf(cells, k), cells.scores.workloadHours);
 }
 
@@ -93,12 +97,24 @@ export function planCellsJson(planJson: string | ParsedPlanJson, publicBins?: Co
       const w = workload[i]!;
       rows[i] = [h3[i]!, beatOf(i), Number.isNaN(w) ? null : w, scores.needHours[i]!, scores.population[i]!];
     }
-    return withUnitColumn(plan, { resolution: plan.resolution, columns: ['h3', 'beat', 'workload', 'need', 'population'], rows, privacy: privacyDto(publicBins.k) });
+    return withUnitColumn(plan, {
+      resolution: plan.resolution,
+      columns: ['h3', 'beat', 'workload', 'need', 'population'],
+      rows,
+      privacy: privacyDto(publicBins.k),
+    });
   }
   const shifts = scores.shiftWorkloadHours;
   const columns = ['h3', 'beat', 'workload', 'need', 'incidents', 'population', ...scores.shifts.map((s) => `workload_${s.id}`)];
   for (let i = 0; i < plan.cellCount; i++) {
-    const row: Array<string | number> = [h3[i]!, beatOf(i), scores.workloadHours[i]!, scores.needHours[i]!, scores.incidentCount[i]!, scores.population[i]!];
+    const row: Array<string | number> = [
+      h3[i]!,
+      beatOf(i),
+      scores.workloadHours[i]!,
+      scores.needHours[i]!,
+      scores.incidentCount[i]!,
+      scores.population[i]!,
+    ];
     for (const s of shifts) row.push(s[i]!);
     rows[i] = row;
   }
@@ -106,7 +122,10 @@ export function planCellsJson(planJson: string | ParsedPlanJson, publicBins?: Co
 }
 
 /** A plan made on units: a last column `unit` (the unit id of each cell), so the map can paint whole units. */
-function withUnitColumn(plan: { readonly units?: { readonly unitOfCell: Int32Array; readonly unitIds: readonly string[] } }, cells: PlanCellsJson): PlanCellsJson {
+function withUnitColumn(
+  plan: { readonly units?: { readonly unitOfCell: Int32Array; readonly unitIds: readonly string[] } },
+  cells: PlanCellsJson,
+): PlanCellsJson {
   const units = plan.units;
   if (!units) return cells;
   cells.rows.forEach((row, i) => row.push(units.unitIds[units.unitOfCell[i]!] ?? ''));
@@ -124,7 +143,14 @@ export type PlanPairComparison = Omit<PlanComparison, 'changedCells'> & { change
 export function comparePlanPair(a: LoadedPlan, bJson: string): PlanPairComparison {
   const b = planFromJson(JSON.parse(bJson), a.grid).plan;
   const r = comparePlans(a.grid, a.plan, b, a.scores, evaluationOptionsOf(a.extra));
-  return { ...r, changedCells: { count: r.changedCells.count, share: r.changedCells.share, cells: Array.from(r.changedCells.cells, (i) => a.grid.h3[i]!) } };
+  return {
+    ...r,
+    changedCells: {
+      count: r.changedCells.count,
+      share: r.changedCells.share,
+      cells: Array.from(r.changedCells.cells, (i) => a.grid.h3[i]!),
+    },
+  };
 }
 
 /** The meeting place of one beat, for the public lookup (no officer data). */
@@ -145,7 +171,13 @@ export interface MeetingPlaceDto {
  * the CLI's `--roads`); without, straight line × 1.3 plus barrier detours.
  * @example meetingPlaces(p, venues, 'id', 'name').get('B001')?.name
  */
-export function meetingPlaces(p: LoadedPlan, venues: FeatureCollection<Point>, idProperty: string, nameProperty: string, roads?: RoadNetwork): Map<string, MeetingPlaceDto> {
+export function meetingPlaces(
+  p: LoadedPlan,
+  venues: FeatureCollection<Point>,
+  idProperty: string,
+  nameProperty: string,
+  roads?: RoadNetwork,
+): Map<string, MeetingPlaceDto> {
   const m = chooseMeetingPlaces(p.grid, p.plan, p.scores.population, venues, { idProperty, ...(roads ? { roads } : {}) });
   const out = new Map<string, MeetingPlaceDto>();
   m.beats.forEach((b, k) => {
@@ -180,7 +212,8 @@ export interface ScoredCells {
  */
 export function scoredCellsOfTable(header: readonly string[], rows: ReadonlyArray<readonly string[]>, file = 'cells.csv'): ScoredCells {
   const [ih, iw, in_] = ['h3', 'workload', 'need'].map((c) => header.indexOf(c)) as [number, number, number];
-  if (ih < 0 || iw < 0 || in_ < 0) throw new BeatplanError('PARSE_ERROR', 'cells.csv needs h3, workload and need columns', { file, field: 'cells.csv' });
+  if (ih < 0 || iw < 0 || in_ < 0)
+    throw new BeatplanError('PARSE_ERROR', 'cells.csv needs h3, workload and need columns', { file, field: 'cells.csv' });
   const grid = gridFromCells(rows.map((r) => r[ih]!));
   const workload = new Float64Array(grid.cellCount);
   const need = new Float64Array(grid.cellCount);

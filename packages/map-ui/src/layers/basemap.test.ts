@@ -36,12 +36,22 @@ describe('basemap', () => {
   });
 
   it('a style URL is fetched and used; one that fails falls back to the offline map and says why', async () => {
-    const doc = { version: 8, sources: { streets: { type: 'vector', url: 'https://tiles.example/streets.json' } }, layers: [{ id: 'land', type: 'background' }] };
-    vi.stubGlobal('fetch', vi.fn(async () => new Response(JSON.stringify(doc), { status: 200 })));
+    const doc = {
+      version: 8,
+      sources: { streets: { type: 'vector', url: 'https://tiles.example/streets.json' } },
+      layers: [{ id: 'land', type: 'background' }],
+    };
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(async () => new Response(JSON.stringify(doc), { status: 200 })),
+    );
     const style = await loadBaseStyle({ kind: 'style', url: 'https://tiles.example/style.json' }, () => undefined);
     expect(urlsOf(style)).toEqual(['https://tiles.example/streets.json']);
     expect(style.layers.map((l) => l.id)).toEqual(['land']);
-    vi.stubGlobal('fetch', vi.fn(async () => new Response('nope', { status: 503 })));
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(async () => new Response('nope', { status: 503 })),
+    );
     const said: string[] = [];
     const fallback = await loadBaseStyle({ kind: 'style', url: 'https://tiles.example/style.json' }, (m) => said.push(m));
     expect(urlsOf(fallback)).toEqual([]);
@@ -49,9 +59,18 @@ describe('basemap', () => {
   });
 
   it('reads the server setting from /map-config.json; an older server (404) means none', async () => {
-    vi.stubGlobal('fetch', vi.fn(async () => new Response(JSON.stringify({ basemap: { kind: 'raster', tiles: 'https://t.example/{z}/{x}/{y}.png' } }), { status: 200 })));
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(
+        async () =>
+          new Response(JSON.stringify({ basemap: { kind: 'raster', tiles: 'https://t.example/{z}/{x}/{y}.png' } }), { status: 200 }),
+      ),
+    );
     expect(await serverBasemap()).toEqual({ kind: 'raster', tiles: 'https://t.example/{z}/{x}/{y}.png' });
-    vi.stubGlobal('fetch', vi.fn(async () => new Response('', { status: 404 })));
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(async () => new Response('', { status: 404 })),
+    );
     expect(await serverBasemap()).toBeNull();
   });
 });

@@ -41,7 +41,10 @@ async function pmtilesStyle(url: string): Promise<StyleSpecification> {
   const header = await archive.getHeader();
   if (header.tileType !== TileType.Mvt) return rasterBaseStyle({ url: `pmtiles://${abs}` });
   const meta = (await archive.getMetadata()) as { vector_layers?: Array<{ id: string }> };
-  return vectorOutlineBaseStyle(`pmtiles://${abs}`, (meta.vector_layers ?? []).map((l) => l.id));
+  return vectorOutlineBaseStyle(
+    `pmtiles://${abs}`,
+    (meta.vector_layers ?? []).map((l) => l.id),
+  );
 }
 
 /**

@@ -11,7 +11,7 @@
  */
 import type { Map as MapLibreMap } from 'maplibre-gl';
 import type { BeatAggregate, CellModel } from '../cell-model.js';
-import { placeLabels, type LabelBox } from '../labels.js';
+import { type LabelBox, placeLabels } from '../labels.js';
 import { el } from '../panels.js';
 import type { ViewState } from '../store.js';
 
@@ -109,7 +109,14 @@ export class BeatLabelsLayer {
     for (const [b, l] of this.labels) {
       const p = this.map.project([l.lng, l.lat]);
       // the selected beat first, then larger beats (more cells) first
-      out.push({ beat: b, x: p.x, y: p.y, width: l.width, height: l.height, rank: b === this.selected ? -Infinity : -(input.agg.get(b)?.cells ?? 0) });
+      out.push({
+        beat: b,
+        x: p.x,
+        y: p.y,
+        width: l.width,
+        height: l.height,
+        rank: b === this.selected ? -Infinity : -(input.agg.get(b)?.cells ?? 0),
+      });
     }
     return out;
   }

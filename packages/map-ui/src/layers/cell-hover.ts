@@ -3,7 +3,7 @@
  * (per shift when known), community need, incidents and residents; the cell's H3 id only with
  * `?debug`. Right of the swipe divider it describes plan B's cell.
  */
-import { pointToCell, type CellModel } from '../cell-model.js';
+import { type CellModel, pointToCell } from '../cell-model.js';
 import { formatNumber } from '../map-style.js';
 import { el } from '../panels.js';
 import type { SwipeView } from '../swipe-view.js';
@@ -71,8 +71,13 @@ export class CellHover {
       this.tip.hidden = true;
       return;
     }
-    const rows = hoverRows(model, i, { ...(swipe ? { planLabel: right ? swipe.plan.label : this.host.planName() } : {}), debug: this.debug });
-    this.tip.replaceChildren(el('table', {}, el('tbody', {}, ...rows.map(([k, v]) => el('tr', {}, el('th', { scope: 'row' }, k), el('td', {}, v))))));
+    const rows = hoverRows(model, i, {
+      ...(swipe ? { planLabel: right ? swipe.plan.label : this.host.planName() } : {}),
+      debug: this.debug,
+    });
+    this.tip.replaceChildren(
+      el('table', {}, el('tbody', {}, ...rows.map(([k, v]) => el('tr', {}, el('th', { scope: 'row' }, k), el('td', {}, v))))),
+    );
     this.tip.style.left = `${x + 14}px`;
     this.tip.style.top = `${y + 14}px`;
     this.tip.hidden = false;

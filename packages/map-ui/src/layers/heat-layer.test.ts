@@ -2,13 +2,22 @@
 import { gridDisk, latLngToCell } from 'h3-js';
 import type { Map as MapLibreMap } from 'maplibre-gl';
 import { describe, expect, it } from 'vitest';
-import { ApiProblem, type ApiClient, type PlanDto } from '../api-client.js';
+import { type ApiClient, ApiProblem, type PlanDto } from '../api-client.js';
 import type { IncidentBins } from '../heat.js';
 import { LAYERS, SOURCES } from '../map-style.js';
-import { HeatLayer, type HeatHost } from './heat-layer.js';
+import { type HeatHost, HeatLayer } from './heat-layer.js';
 
 const [a, b] = gridDisk(latLngToCell(41.88, -87.63, 9), 1);
-const bins: IncidentBins = { version: 2, resolution: 9, k: 1, aggregated: false, bins: { h3: [a!, b!], count: [2, 8], cells: [1, 1] }, total: 10, shown: 10, suppressed: { cells: 0, incidents: 0 } };
+const bins: IncidentBins = {
+  version: 2,
+  resolution: 9,
+  k: 1,
+  aggregated: false,
+  bins: { h3: [a!, b!], count: [2, 8], cells: [1, 1] },
+  total: 10,
+  shown: 10,
+  suppressed: { cells: 0, incidents: 0 },
+};
 
 /** A map that records layout properties and source data; a host that records what it is told. */
 function setup(answer: () => Promise<IncidentBins>) {
@@ -25,7 +34,12 @@ function setup(answer: () => Promise<IncidentBins>) {
   const api = { get: () => (requests++, answer()) } as unknown as ApiClient;
   const said: string[] = [];
   let restyled = 0;
-  const host: HeatHost = { plan: () => ({ id: 'p', version: 2 }) as PlanDto, restyle: () => void restyled++, setSwipeHeat: () => undefined, say: (m) => void said.push(m) };
+  const host: HeatHost = {
+    plan: () => ({ id: 'p', version: 2 }) as PlanDto,
+    restyle: () => void restyled++,
+    setSwipeHeat: () => undefined,
+    say: (m) => void said.push(m),
+  };
   return { layer: new HeatLayer(map, api, host), visibility, sourceData, said, requests: () => requests, restyled: () => restyled };
 }
 
@@ -54,7 +68,9 @@ describe('incidents heat layer', () => {
     expect([t.layer.on, t.layer.available]).toEqual([false, false]);
     const toggle = document.getElementById('heat-toggle') as HTMLInputElement;
     expect(toggle.disabled).toBe(true);
-    expect(toggle.title).toBe('The incidents heat layer is not available on this server (GET /api/v1/plans/p/incidents?version=2 answered 404).');
+    expect(toggle.title).toBe(
+      'The incidents heat layer is not available on this server (GET /api/v1/plans/p/incidents?version=2 answered 404).',
+    );
     await t.layer.set(true);
     expect(t.said.at(-1)).toBe(toggle.title);
     expect(t.requests()).toBe(1);

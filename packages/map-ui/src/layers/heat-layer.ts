@@ -5,9 +5,9 @@
  * with the reason. The layers themselves are in the map style (`map-style.ts`).
  */
 import type { GeoJSONSource, Map as MapLibreMap } from 'maplibre-gl';
-import { ApiClient, ApiProblem, type PlanDto } from '../api-client.js';
+import { type ApiClient, ApiProblem, type PlanDto } from '../api-client.js';
 import { cellsToCentres } from '../cell-model.js';
-import { binsToHeatPoints, heatSummary, type HeatSummary, type IncidentBins } from '../heat.js';
+import { binsToHeatPoints, type HeatSummary, heatSummary, type IncidentBins } from '../heat.js';
 import { LAYERS, SOURCES } from '../map-style.js';
 import { plainError } from '../words.js';
 
@@ -104,7 +104,9 @@ export class HeatLayer {
       this.map.once('idle', () => {
         if (seq === this.seq) this.timings.renderMs = performance.now() - t0;
       });
-      this.host.say(`Incidents: ${bins.shown.toLocaleString('en-GB')} in ${bins.bins.h3.length.toLocaleString('en-GB')} ${bins.aggregated ? `areas of ≥ ${bins.k}` : 'cells'}${bins.suppressed.incidents ? ` (${bins.suppressed.incidents.toLocaleString('en-GB')} in areas too small to show)` : ''}.`);
+      this.host.say(
+        `Incidents: ${bins.shown.toLocaleString('en-GB')} in ${bins.bins.h3.length.toLocaleString('en-GB')} ${bins.aggregated ? `areas of ≥ ${bins.k}` : 'cells'}${bins.suppressed.incidents ? ` (${bins.suppressed.incidents.toLocaleString('en-GB')} in areas too small to show)` : ''}.`,
+      );
     } catch (e) {
       if (seq !== this.seq) return;
       this.on = false;

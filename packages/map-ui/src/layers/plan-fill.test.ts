@@ -34,7 +34,10 @@ describe('plan fill', () => {
   it('the selection lightens the cells and the area of the beat; none hides both', () => {
     const r = recorder();
     applySelection(r.map, 3);
-    expect(r.calls.filter((c) => c.endsWith('visibility visible'))).toEqual([`${LAYERS.selected} visibility visible`, `${LAYERS.areasSelected} visibility visible`]);
+    expect(r.calls.filter((c) => c.endsWith('visibility visible'))).toEqual([
+      `${LAYERS.selected} visibility visible`,
+      `${LAYERS.areasSelected} visibility visible`,
+    ]);
     applySelection(r.map, null);
     expect(r.calls.filter((c) => c.endsWith('visibility none'))).toHaveLength(2);
   });

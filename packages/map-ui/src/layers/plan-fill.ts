@@ -5,7 +5,16 @@
  * swipe view's second map.
  */
 import type { Map as MapLibreMap } from 'maplibre-gl';
-import { areasVisibility, BEAT_OF_AREA, cellFillColour, cellOpacity, cellsMinZoom, LAYERS, selectedOpacity, type FillOptions } from '../map-style.js';
+import {
+  areasVisibility,
+  BEAT_OF_AREA,
+  cellFillColour,
+  cellOpacity,
+  cellsMinZoom,
+  type FillOptions,
+  LAYERS,
+  selectedOpacity,
+} from '../map-style.js';
 
 /**
  * Sets the colouring of the plan layers (a paint change: the tiles carry every value).

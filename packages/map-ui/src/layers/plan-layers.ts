@@ -5,8 +5,8 @@
  * when the per-shift columns arrive (the cells).
  */
 import type { Map as MapLibreMap, VectorTileSource } from 'maplibre-gl';
-import { cellEdgeKm, type CellModel } from '../cell-model.js';
-import { LAYERS, planLayers, planSources, shiftProperty, SOURCES, type FillOptions } from '../map-style.js';
+import { type CellModel, cellEdgeKm } from '../cell-model.js';
+import { type FillOptions, LAYERS, planLayers, planSources, SOURCES, shiftProperty } from '../map-style.js';
 import { buildTileIndex, registerTileProvider, unregisterTileProvider } from '../vector-tiles.js';
 
 /**
@@ -61,7 +61,8 @@ export class PlanLayers {
     const pad = 0.01;
     const sources = planSources(tiles, [Math.max(-180, w - pad), Math.max(-85, s - pad), Math.min(180, e + pad), Math.min(85, n + pad)]);
     for (const [id, src] of Object.entries(sources)) map.addSource(id, src);
-    for (const layer of planLayers({ ...fill, heat: { edgeKm: cellEdgeKm(model.resolution), lat: (s + n) / 2, visible: heatVisible } })) map.addLayer(layer);
+    for (const layer of planLayers({ ...fill, heat: { edgeKm: cellEdgeKm(model.resolution), lat: (s + n) / 2, visible: heatVisible } }))
+      map.addLayer(layer);
     this.revealWhenLoaded();
   }
 

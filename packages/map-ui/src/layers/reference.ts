@@ -4,9 +4,10 @@
  * from the API's answer (nothing fetched from outside). Areas and roads go under the cells,
  * districts and barriers over them (they are what beat edges should follow). Cached per plan.
  */
+
+import type { ReferenceDto } from '@beatplan/api';
 import type { LayerSpecification, Map as MapLibreMap } from 'maplibre-gl';
 import type { ApiClient } from '../api-client.js';
-import type { ReferenceDto } from '@beatplan/api';
 import type { LegendItem } from '../map-style.js';
 
 /** `GET /plans/:id/reference` (the API's type). */
@@ -31,9 +32,23 @@ const SOURCE = (k: ReferenceKind) => `bp-ref-${k}`;
  */
 export function referenceLayers(kind: ReferenceKind): LayerSpecification[] {
   const s = REFERENCE_STYLE[kind];
-  const line: LayerSpecification = { id: `${SOURCE(kind)}-line`, type: 'line', source: SOURCE(kind), paint: { 'line-color': s.colour, 'line-width': s.width, 'line-opacity': 0.9 } };
+  const line: LayerSpecification = {
+    id: `${SOURCE(kind)}-line`,
+    type: 'line',
+    source: SOURCE(kind),
+    paint: { 'line-color': s.colour, 'line-width': s.width, 'line-opacity': 0.9 },
+  };
   if (kind !== 'barriers') return [line];
-  return [{ id: `${SOURCE(kind)}-fill`, type: 'fill', source: SOURCE(kind), filter: ['==', ['geometry-type'], 'Polygon'], paint: { 'fill-color': s.colour, 'fill-opacity': 0.35 } }, line];
+  return [
+    {
+      id: `${SOURCE(kind)}-fill`,
+      type: 'fill',
+      source: SOURCE(kind),
+      filter: ['==', ['geometry-type'], 'Polygon'],
+      paint: { 'fill-color': s.colour, 'fill-opacity': 0.35 },
+    },
+    line,
+  ];
 }
 
 /** The ground reference layers of the plan on show. */

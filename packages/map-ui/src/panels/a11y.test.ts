@@ -2,11 +2,13 @@
 import { describe, expect, it } from 'vitest';
 import { trapFocus, wireTabs } from './a11y.js';
 
-const key = (target: Element, k: string, shiftKey = false) => target.dispatchEvent(new KeyboardEvent('keydown', { key: k, shiftKey, bubbles: true, cancelable: true }));
+const key = (target: Element, k: string, shiftKey = false) =>
+  target.dispatchEvent(new KeyboardEvent('keydown', { key: k, shiftKey, bubbles: true, cancelable: true }));
 
 describe('tabs', () => {
   it('arrow keys, Home and End move the focus and select; only the selected tab is tabbable', () => {
-    document.body.innerHTML = '<div role="tablist"><button role="tab" aria-selected="true">A</button><button role="tab">B</button><button role="tab">C</button></div>';
+    document.body.innerHTML =
+      '<div role="tablist"><button role="tab" aria-selected="true">A</button><button role="tab">B</button><button role="tab">C</button></div>';
     const list = document.querySelector<HTMLElement>('[role=tablist]')!;
     const tabs = Array.from(list.querySelectorAll<HTMLElement>('[role=tab]'));
     const picked: number[] = [];
@@ -26,7 +28,8 @@ describe('tabs', () => {
 
 describe('focus trap', () => {
   it('Tab from the last control goes to the first, Shift+Tab from the first to the last; Escape closes', () => {
-    document.body.innerHTML = '<div id="d"><button id="a">a</button><input id="b" /><button id="c">c</button></div><button id="outside">x</button>';
+    document.body.innerHTML =
+      '<div id="d"><button id="a">a</button><input id="b" /><button id="c">c</button></div><button id="outside">x</button>';
     const d = document.getElementById('d')!;
     let closed = 0;
     trapFocus(d, () => closed++);

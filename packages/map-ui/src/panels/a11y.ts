@@ -15,7 +15,16 @@ export function wireTabs(tablist: HTMLElement, onSelect: (index: number) => void
     const all = tabs();
     const at = all.indexOf(document.activeElement as HTMLElement);
     if (at < 0) return;
-    const to = e.key === 'ArrowRight' ? (at + 1) % all.length : e.key === 'ArrowLeft' ? (at - 1 + all.length) % all.length : e.key === 'Home' ? 0 : e.key === 'End' ? all.length - 1 : -1;
+    const to =
+      e.key === 'ArrowRight'
+        ? (at + 1) % all.length
+        : e.key === 'ArrowLeft'
+          ? (at - 1 + all.length) % all.length
+          : e.key === 'Home'
+            ? 0
+            : e.key === 'End'
+              ? all.length - 1
+              : -1;
     if (to < 0) return;
     e.preventDefault();
     e.stopPropagation();
@@ -23,11 +32,17 @@ export function wireTabs(tablist: HTMLElement, onSelect: (index: number) => void
     mark(to);
     onSelect(to);
   });
-  mark(Math.max(0, tabs().findIndex((t) => t.getAttribute('aria-selected') === 'true')));
+  mark(
+    Math.max(
+      0,
+      tabs().findIndex((t) => t.getAttribute('aria-selected') === 'true'),
+    ),
+  );
   return mark;
 }
 
-const FOCUSABLE = 'a[href], button:not([disabled]), input:not([disabled]), select:not([disabled]), textarea:not([disabled]), [tabindex]:not([tabindex="-1"])';
+const FOCUSABLE =
+  'a[href], button:not([disabled]), input:not([disabled]), select:not([disabled]), textarea:not([disabled]), [tabindex]:not([tabindex="-1"])';
 
 /**
  * Keeps the focus inside `dialog` while it is shown: Tab from the last focusable element goes

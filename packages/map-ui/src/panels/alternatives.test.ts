@@ -1,7 +1,7 @@
 // @vitest-environment happy-dom
 import { describe, expect, it } from 'vitest';
 import type { ApiClient, PlanDto } from '../api-client.js';
-import { alternativeCells, alternativesBody, AlternativesPanel, type AlternativeRow } from './alternatives.js';
+import { type AlternativeRow, AlternativesPanel, alternativeCells, alternativesBody } from './alternatives.js';
 
 const row = (over: Partial<AlternativeRow> = {}): AlternativeRow => ({
   jobId: 'j1',
@@ -20,9 +20,34 @@ const row = (over: Partial<AlternativeRow> = {}): AlternativeRow => ({
 
 describe('alternative cells', () => {
   it('shows each figure rounded to what matters, — when unknown, and a failed job with its code', () => {
-    expect(alternativeCells(row())).toMatchObject({ balance: '1.023', compactness: '43%', change: '12.3%', response: '7.46 min', pareto: true, status: 'succeeded' });
-    const failed = alternativeCells(row({ status: 'failed', error: { code: 'WORKER_LOST', detail: 'details need the analyst role' }, planId: null, maxOverMean: null, polsbyPopperMean: null, movedWorkloadShare: null, meanResponseMinutes: null, pareto: false }));
-    expect(failed).toMatchObject({ status: 'failed (WORKER_LOST)', balance: '—', compactness: '—', change: '—', response: '—', planId: null });
+    expect(alternativeCells(row())).toMatchObject({
+      balance: '1.023',
+      compactness: '43%',
+      change: '12.3%',
+      response: '7.46 min',
+      pareto: true,
+      status: 'succeeded',
+    });
+    const failed = alternativeCells(
+      row({
+        status: 'failed',
+        error: { code: 'WORKER_LOST', detail: 'details need the analyst role' },
+        planId: null,
+        maxOverMean: null,
+        polsbyPopperMean: null,
+        movedWorkloadShare: null,
+        meanResponseMinutes: null,
+        pareto: false,
+      }),
+    );
+    expect(failed).toMatchObject({
+      status: 'failed (WORKER_LOST)',
+      balance: '—',
+      compactness: '—',
+      change: '—',
+      response: '—',
+      planId: null,
+    });
   });
 
   it('the request body keeps the API order of profiles and refuses what the API would', () => {
@@ -50,10 +75,30 @@ function setup(canRun: boolean) {
       row(),
       finished > 1
         ? row({ jobId: 'j2', profile: 'balance', seed: 4, planId: 'p2', maxOverMean: 1.01, pareto: true })
-        : row({ jobId: 'j2', profile: 'balance', seed: 4, status: 'running', planId: null, maxOverMean: null, polsbyPopperMean: null, movedWorkloadShare: null, meanResponseMinutes: null, pareto: false }),
+        : row({
+            jobId: 'j2',
+            profile: 'balance',
+            seed: 4,
+            status: 'running',
+            planId: null,
+            maxOverMean: null,
+            polsbyPopperMean: null,
+            movedWorkloadShare: null,
+            meanResponseMinutes: null,
+            pareto: false,
+          }),
     ],
   });
-  const set = { id: 's1', planId: 'parent', parentVersion: 1, createdAt: '2026-01-01T00:00:00Z', members: [{ jobId: 'j1', profile: 'compact', seed: 3, options: {} }, { jobId: 'j2', profile: 'balance', seed: 4, options: {} }] };
+  const set = {
+    id: 's1',
+    planId: 'parent',
+    parentVersion: 1,
+    createdAt: '2026-01-01T00:00:00Z',
+    members: [
+      { jobId: 'j1', profile: 'compact', seed: 3, options: {} },
+      { jobId: 'j2', profile: 'balance', seed: 4, options: {} },
+    ],
+  };
   const api = {
     get: async (path: string) => {
       asked.push(['GET', path]);
@@ -110,8 +155,14 @@ describe('alternatives panel', () => {
     compact.checked = false;
     compact.dispatchEvent(new Event('change'));
     await t.panel.start();
-    expect(t.asked.find(([m]) => m === 'POST')).toEqual(['POST', '/plans/parent/alternatives', { count: 6, seed: 1, profiles: ['balance', 'change', 'blend'] }]);
+    expect(t.asked.find(([m]) => m === 'POST')).toEqual([
+      'POST',
+      '/plans/parent/alternatives',
+      { count: 6, seed: 1, profiles: ['balance', 'change', 'blend'] },
+    ]);
     expect(t.said[0]).toBe('Planning 2 alternatives of Demo…');
-    expect(document.querySelector('[data-testid=alternatives-status]')!.textContent).toMatch(/^2 alternatives, all finished\. ★ marks the Pareto set/);
+    expect(document.querySelector('[data-testid=alternatives-status]')!.textContent).toMatch(
+      /^2 alternatives, all finished\. ★ marks the Pareto set/,
+    );
   });
 });

@@ -70,8 +70,13 @@ export function alternativeCells(r: AlternativeRow): AlternativeCells {
  * @throws RangeError when count is not 1–50, the seed not a whole number ≥ 0, or no profile is chosen
  * @example alternativesBody(4, 1, ['compact', 'balance']) // { count: 4, seed: 1, profiles: ['balance', 'compact'] }
  */
-export function alternativesBody(count: number, seed: number, profiles: readonly ProfileName[]): AlternativesRequestDto & { count: number; seed: number; profiles: ProfileName[] } {
-  if (!Number.isInteger(count) || count < 1 || count > 50) throw new RangeError('the number of alternatives must be a whole number from 1 to 50');
+export function alternativesBody(
+  count: number,
+  seed: number,
+  profiles: readonly ProfileName[],
+): AlternativesRequestDto & { count: number; seed: number; profiles: ProfileName[] } {
+  if (!Number.isInteger(count) || count < 1 || count > 50)
+    throw new RangeError('the number of alternatives must be a whole number from 1 to 50');
   if (!Number.isInteger(seed) || seed < 0) throw new RangeError('the seed must be a whole number of 0 or more');
   const chosen = PROFILES.map(([p]) => p).filter((p) => profiles.includes(p));
   if (!chosen.length) throw new RangeError('choose at least one profile');
@@ -177,12 +182,17 @@ export class AlternativesPanel {
   }
 
   private async refresh(planId: string, setId: string, count: number): Promise<void> {
-    const comparison = await this.host.api.get<AlternativesComparisonDto>(`/plans/${encodeURIComponent(planId)}/alternatives/${encodeURIComponent(setId)}`);
+    const comparison = await this.host.api.get<AlternativesComparisonDto>(
+      `/plans/${encodeURIComponent(planId)}/alternatives/${encodeURIComponent(setId)}`,
+    );
     if (this.planId !== planId) return;
     this.state = { status: 'shown', comparison, count };
     this.render();
     if (comparison.finished < comparison.rows.length) {
-      this.timer = setTimeout(() => void this.refresh(planId, setId, count).catch((e) => this.host.say(`Alternatives: ${plainError(e)}`, 'refused')), ALTERNATIVES_POLL_MS);
+      this.timer = setTimeout(
+        () => void this.refresh(planId, setId, count).catch((e) => this.host.say(`Alternatives: ${plainError(e)}`, 'refused')),
+        ALTERNATIVES_POLL_MS,
+      );
     }
   }
 
@@ -196,7 +206,11 @@ export class AlternativesPanel {
   }
 
   private section(): HTMLElement {
-    const section = el('section', { class: 'alternatives', 'aria-labelledby': 'alt-title', 'data-testid': 'alternatives' }, el('h3', { id: 'alt-title' }, 'Alternatives'));
+    const section = el(
+      'section',
+      { class: 'alternatives', 'aria-labelledby': 'alt-title', 'data-testid': 'alternatives' },
+      el('h3', { id: 'alt-title' }, 'Alternatives'),
+    );
     const s = this.state;
     if (s.status === 'loading') section.append(el('p', { role: 'status' }, 'Starting the alternatives…'));
     else if (s.status === 'failed') section.append(el('p', { role: 'alert' }, `Could not show the alternatives: ${s.message}`));
@@ -208,17 +222,29 @@ export class AlternativesPanel {
 
   private table(c: AlternativesComparisonDto): HTMLElement[] {
     const done = c.finished === c.rows.length;
-    const status = el('p', { role: 'status', 'data-testid': 'alternatives-status' }, done ? `${c.rows.length} alternatives, all finished. ★ marks the Pareto set: no other alternative is at least as good on all four figures and better on one.` : `${c.finished} of ${c.rows.length} alternatives finished…`);
+    const status = el(
+      'p',
+      { role: 'status', 'data-testid': 'alternatives-status' },
+      done
+        ? `${c.rows.length} alternatives, all finished. ★ marks the Pareto set: no other alternative is at least as good on all four figures and better on one.`
+        : `${c.finished} of ${c.rows.length} alternatives finished…`,
+    );
     const head = el(
       'tr',
       {},
-      ...['Profile', 'Seed', 'Status', 'Balance (busiest ÷ average)', 'Compactness', 'Change from parent', 'Mean response', 'Pareto'].map((h) => el('th', { scope: 'col' }, h)),
+      ...['Profile', 'Seed', 'Status', 'Balance (busiest ÷ average)', 'Compactness', 'Change from parent', 'Mean response', 'Pareto'].map(
+        (h) => el('th', { scope: 'col' }, h),
+      ),
       el('th', { scope: 'col' }, el('span', { class: 'visually-hidden' }, 'Open as the plan on show')),
     );
     const body = el('tbody');
     for (const r of c.rows.map(alternativeCells)) {
       const open = r.planId
-        ? el('button', { type: 'button', class: 'alt-open', 'data-plan': r.planId, 'aria-label': `Open the ${r.profile} alternative, seed ${r.seed}` }, 'Open')
+        ? el(
+            'button',
+            { type: 'button', class: 'alt-open', 'data-plan': r.planId, 'aria-label': `Open the ${r.profile} alternative, seed ${r.seed}` },
+            'Open',
+          )
         : null;
       open?.addEventListener('click', () => void this.host.open(r.planId!));
       body.append(
@@ -237,7 +263,13 @@ export class AlternativesPanel {
         ),
       );
     }
-    const table = el('table', { class: 'alternatives-table', 'data-testid': 'alternatives-table' }, el('caption', { class: 'visually-hidden' }, 'Alternatives of this plan: balance, compactness, change and response'), el('thead', {}, head), body);
+    const table = el(
+      'table',
+      { class: 'alternatives-table', 'data-testid': 'alternatives-table' },
+      el('caption', { class: 'visually-hidden' }, 'Alternatives of this plan: balance, compactness, change and response'),
+      el('thead', {}, head),
+      body,
+    );
     return [status, el('div', { class: 'table-scroll' }, table)];
   }
 
@@ -251,7 +283,9 @@ export class AlternativesPanel {
       box.addEventListener('change', () => (box.checked ? this.profiles.add(p) : this.profiles.delete(p)));
       return el('label', {}, box, ` ${words}`);
     });
-    const running = this.state.status === 'loading' || (this.state.status === 'shown' && this.state.comparison.finished < this.state.comparison.rows.length);
+    const running =
+      this.state.status === 'loading' ||
+      (this.state.status === 'shown' && this.state.comparison.finished < this.state.comparison.rows.length);
     const run = el('button', { type: 'button', id: 'alt-run', disabled: running }, 'Plan alternatives');
     run.addEventListener('click', () => void this.start());
     return el(
@@ -264,7 +298,11 @@ export class AlternativesPanel {
       seed,
       el('div', { class: 'alt-profiles' }, ...boxes),
       run,
-      el('p', { class: 'hint' }, "Each alternative re-plans this plan's inputs with its own seed and profile, as a job on the workers. A balance of 1.000 is perfectly even."),
+      el(
+        'p',
+        { class: 'hint' },
+        "Each alternative re-plans this plan's inputs with its own seed and profile, as a job on the workers. A balance of 1.000 is perfectly even.",
+      ),
     );
   }
 }

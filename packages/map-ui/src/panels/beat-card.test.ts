@@ -1,11 +1,11 @@
 // @vitest-environment happy-dom
 import { beforeEach, describe, expect, it } from 'vitest';
-import { ApiProblem, type ApiClient, type PlanDto } from '../api-client.js';
+import { type ApiClient, ApiProblem, type PlanDto } from '../api-client.js';
 import type { CellModel } from '../cell-model.js';
 import type { PlanMetricsDto } from '../metrics.js';
 import type { PlanResponseDto } from '../response.js';
 import { fixture } from '../test-support/fixture.js';
-import { BeatCardPanel, type BeatCardHost } from './beat-card.js';
+import { type BeatCardHost, BeatCardPanel } from './beat-card.js';
 
 const fig = { meanTravelMinutes: 4.5, p90TravelMinutes: 7.6, meanQueueWaitMinutes: 0, rho: 0.2, units: 2 };
 const response = (version: number) =>
@@ -13,7 +13,10 @@ const response = (version: number) =>
     version,
     staffingRule: 'required officers (time model)',
     shifts: [{ shift: '0-8', ...fig }],
-    beats: [{ id: 'B1', ...fig }, { id: 'B2', ...fig }],
+    beats: [
+      { id: 'B1', ...fig },
+      { id: 'B2', ...fig },
+    ],
     unitsByShift: [[2, 4]],
     warnings: [],
   });
@@ -104,7 +107,9 @@ describe('beat card panel', () => {
   it('a server without the route says so in plain words', async () => {
     setup({ fail: 404 }).card.render();
     await settle();
-    expect(document.querySelector('[data-testid=response-figures]')!.textContent).toContain('Response figures are not available on this server (GET /api/v1/plans/p/response?version=1 answered 404).');
+    expect(document.querySelector('[data-testid=response-figures]')!.textContent).toContain(
+      'Response figures are not available on this server (GET /api/v1/plans/p/response?version=1 answered 404).',
+    );
   });
 
   it('the officers-on-duty what-if posts only the changed shift, and another beat starts afresh', async () => {

@@ -12,20 +12,30 @@ import { ApiProblem } from '../api-client.js';
 import { beatToMultiPolygon, type CellModel } from '../cell-model.js';
 import { communityHoursPerShift, officersPerShift, type StaffingResultDto } from '../exports.js';
 import { bandOf, type PlanMetricsDto } from '../metrics.js';
-import { beatCard, el, fillBeatOfficers, responseSection, unitsWhatIfSection, whatIfSection, type ResponseState, type UnitsWhatIfState, type WhatIfState } from '../panels.js';
+import {
+  beatCard,
+  el,
+  fillBeatOfficers,
+  type ResponseState,
+  responseSection,
+  type UnitsWhatIfState,
+  unitsWhatIfSection,
+  type WhatIfState,
+  whatIfSection,
+} from '../panels.js';
 import {
   DEFAULT_WHATIF,
   defaultUnitsWhatIfForm,
-  responseWhatIfView,
-  unitsBaseline,
-  unitsWhatIfBody,
-  whatIfBeatView,
-  whatIfBody,
   type PlanResponseDto,
   type ResponseWhatIfDto,
+  responseWhatIfView,
   type UnitsWhatIfForm,
+  unitsBaseline,
+  unitsWhatIfBody,
   type WhatIfForm,
   type WhatIfResultDto,
+  whatIfBeatView,
+  whatIfBody,
 } from '../response.js';
 import { plainError } from '../words.js';
 import { KeyedCache, KeyedState } from './cache.js';
@@ -67,7 +77,8 @@ const IDS = { slot: 'beat-slot', panel: 'panel-beat' } as const;
 
 /** An API failure of an optional feature in plain words: not on this server, not for this role, or why. */
 function unavailable(e: unknown, method: 'GET' | 'POST', what: string, forRole: string | null, failed: string): string {
-  if (e instanceof ApiProblem && (e.status === 404 || e.status === 405)) return `${what} not available on this server (${method} ${e.url} answered ${e.status}).`;
+  if (e instanceof ApiProblem && (e.status === 404 || e.status === 405))
+    return `${what} not available on this server (${method} ${e.url} answered ${e.status}).`;
   if (forRole && e instanceof ApiProblem && e.status === 403) return forRole;
   return `${failed}: ${plainError(e)}`;
 }
@@ -197,7 +208,16 @@ export class BeatCardPanel {
       this.responseState = { status: 'ready', data };
     } catch (e) {
       if (!this.responses.isCurrent(key)) return;
-      this.responseState = { status: 'error', message: unavailable(e, 'GET', 'Response figures are', 'Response figures are for analysts and commanders.', 'Response figures unavailable') };
+      this.responseState = {
+        status: 'error',
+        message: unavailable(
+          e,
+          'GET',
+          'Response figures are',
+          'Response figures are for analysts and commanders.',
+          'Response figures unavailable',
+        ),
+      };
     }
     this.renderResponse();
   }
@@ -228,7 +248,8 @@ export class BeatCardPanel {
         onChange: (f) => (this.whatIfForm = f),
         onRun: () => void this.runWhatIf(),
         onCancel: () => {
-          if (this.whatIfJob) void this.host.api.cancelJob(this.whatIfJob.id).catch((e) => this.host.say(`Cancel failed: ${plainError(e)}`, 'refused'));
+          if (this.whatIfJob)
+            void this.host.api.cancelJob(this.whatIfJob.id).catch((e) => this.host.say(`Cancel failed: ${plainError(e)}`, 'refused'));
         },
       }),
     );
@@ -287,7 +308,16 @@ export class BeatCardPanel {
       set(
         e instanceof ApiProblem && e.status === 422
           ? { status: 'refused', message: e.detail }
-          : { status: 'error', message: unavailable(e, 'POST', 'Officers-on-duty what-ifs are', 'Officers-on-duty what-ifs are for analysts and commanders.', 'What-if failed') },
+          : {
+              status: 'error',
+              message: unavailable(
+                e,
+                'POST',
+                'Officers-on-duty what-ifs are',
+                'Officers-on-duty what-ifs are for analysts and commanders.',
+                'What-if failed',
+              ),
+            },
       );
     }
   }
@@ -316,12 +346,18 @@ export class BeatCardPanel {
     try {
       const { data: job } = await this.host.api.post<JobDto>(`/plans/${plan.id}/whatif`, req.body);
       this.whatIfJob = job;
-      const final = await this.host.api.followJob(job, (j) => set({ status: 'running', progress: j.progress, stage: `${j.stage ?? j.status} ${Math.round(j.progress * 100)}%` }));
+      const final = await this.host.api.followJob(job, (j) =>
+        set({ status: 'running', progress: j.progress, stage: `${j.stage ?? j.status} ${Math.round(j.progress * 100)}%` }),
+      );
       if (final.status === 'succeeded') {
         const result = await this.host.api.get<WhatIfResultDto>(`/plans/${plan.id}/whatif/${job.id}`);
         this.host.timing('whatIfMs', performance.now() - t0);
         set({ status: 'done', view: whatIfBeatView(result, beatId) });
-      } else set({ status: 'error', message: final.status === 'cancelled' ? 'What-if cancelled.' : `What-if failed: ${final.error?.detail ?? final.status}` });
+      } else
+        set({
+          status: 'error',
+          message: final.status === 'cancelled' ? 'What-if cancelled.' : `What-if failed: ${final.error?.detail ?? final.status}`,
+        });
     } catch (e) {
       set({ status: 'error', message: unavailable(e, 'POST', 'What-if runs are', null, 'What-if failed') });
     } finally {

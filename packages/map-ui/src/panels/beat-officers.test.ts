@@ -5,7 +5,15 @@ import type { BeatMetricsDto } from '../metrics.js';
 import { beatCard, fillBeatOfficers, officersText } from '../panels.js';
 import { fixture } from '../test-support/fixture.js';
 
-const beat = fixture<BeatMetricsDto>({ id: 'B013', cells: 12, areaKm2: 3.2, workload: 40, shiftWorkloadHours: [10, 12, 18], polsbyPopper: 0.41, contiguous: true });
+const beat = fixture<BeatMetricsDto>({
+  id: 'B013',
+  cells: 12,
+  areaKm2: 3.2,
+  workload: 40,
+  shiftWorkloadHours: [10, 12, 18],
+  polsbyPopper: 0.41,
+  contiguous: true,
+});
 const band = { mean: 40, low: 36, high: 44, tolerance: 0.1 };
 const shifts = ['0-8', '8-16', '16-24'];
 const cells = (card: ParentNode) => Array.from(card.querySelectorAll('[data-testid=beat-officers]'), (td) => td.textContent);
@@ -33,14 +41,35 @@ describe('beat card: one officer number per shift', () => {
   });
 
   it('the card shows the staffing table number, and the time model need once the response figures arrive', () => {
-    const card = beatCard({ beat, band, shifts, officers: { '0-8': 2, '8-16': 3, '16-24': 3 }, canEdit: true, onLockToggle: () => undefined, onZoom: () => undefined });
+    const card = beatCard({
+      beat,
+      band,
+      shifts,
+      officers: { '0-8': 2, '8-16': 3, '16-24': 3 },
+      canEdit: true,
+      onLockToggle: () => undefined,
+      onZoom: () => undefined,
+    });
     expect(cells(card)).toEqual(['2 rostered', '3 rostered', '3 rostered']);
     fillBeatOfficers(card, { '0-8': 2, '8-16': 3, '16-24': 3 }, { '0-8': 2, '8-16': 2, '16-24': 4 });
-    expect(cells(card)).toEqual(['2 rostered (as the time model needs)', '3 rostered; the time model needs 2', '3 rostered; the time model needs 4']);
+    expect(cells(card)).toEqual([
+      '2 rostered (as the time model needs)',
+      '3 rostered; the time model needs 2',
+      '3 rostered; the time model needs 4',
+    ]);
   });
 
   it('without a staffing run the card names the time model as the source', () => {
-    const card = beatCard({ beat, band, shifts, officers: null, modelOfficers: { '0-8': 1, '8-16': 2, '16-24': 2 }, canEdit: false, onLockToggle: () => undefined, onZoom: () => undefined });
+    const card = beatCard({
+      beat,
+      band,
+      shifts,
+      officers: null,
+      modelOfficers: { '0-8': 1, '8-16': 2, '16-24': 2 },
+      canEdit: false,
+      onLockToggle: () => undefined,
+      onZoom: () => undefined,
+    });
     expect(cells(card)).toEqual(['the time model needs 1', 'the time model needs 2', 'the time model needs 2']);
   });
 });

@@ -60,7 +60,10 @@ export async function briefingPng(s: BriefingSource): Promise<{ blob: Blob; file
     labels,
     legend: s.legend(lockedIds.size > 0),
     metresPerPixel: metresPerPixel(map),
-    notes: [lineageLine(s.plan, s.comparedWith), `${m.beats} beats; busiest beat ${formatNumber(m.workload.maxOverMean)} × the average workload; ${m.contiguity.nonContiguousBeats} beats in more than one piece`],
+    notes: [
+      lineageLine(s.plan, s.comparedWith),
+      `${m.beats} beats; busiest beat ${formatNumber(m.workload.maxOverMean)} × the average workload; ${m.contiguity.nonContiguousBeats} beats in more than one piece`,
+    ],
   });
   const blob = await new Promise<Blob>((ok, fail) => canvas.toBlob((b) => (b ? ok(b) : fail(new Error('canvas is empty'))), 'image/png'));
   return { blob, fileName: `briefing-${s.plan.id.slice(0, 8)}-v${s.plan.version}.png` };

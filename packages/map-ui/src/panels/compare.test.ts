@@ -1,7 +1,7 @@
 // @vitest-environment happy-dom
 import { describe, expect, it } from 'vitest';
 import { fixture } from '../test-support/fixture.js';
-import { compareRows, compareSummary, type ComparisonAnswer } from './compare.js';
+import { type ComparisonAnswer, compareRows, compareSummary } from './compare.js';
 
 const answer = fixture<ComparisonAnswer>({
   changedCells: { count: 3, share: 0.0125, cells: ['a', 'b', 'c'] },
@@ -15,7 +15,13 @@ const answer = fixture<ComparisonAnswer>({
 
 describe('compare panel', () => {
   it('lists the beats that changed, largest workload change first, with their moved cells', () => {
-    const rows = compareRows(answer, new Map([['2', 2], ['3', 1]]));
+    const rows = compareRows(
+      answer,
+      new Map([
+        ['2', 2],
+        ['3', 1],
+      ]),
+    );
     expect(rows.map((r) => [r.id, r.matchedId, r.movedIn, r.change])).toEqual([
       ['3', null, 1, 12],
       ['2', '12', 2, 6.5],
@@ -24,7 +30,14 @@ describe('compare panel', () => {
   });
 
   it('says the change share and the moved cells in words, and tabulates before → after', () => {
-    const node = compareSummary(answer, { thisName: 'Proposal', otherName: 'Current beats' }, new Map([['2', 2], ['3', 1]]));
+    const node = compareSummary(
+      answer,
+      { thisName: 'Proposal', otherName: 'Current beats' },
+      new Map([
+        ['2', 2],
+        ['3', 1],
+      ]),
+    );
     const lead = node.querySelector('[data-testid=changed-count]')!;
     expect(lead.getAttribute('data-count')).toBe('3');
     expect(lead.textContent).toContain('Change share 1.25%: 3 cells are in a different beat in “Proposal” than in “Current beats”.');
@@ -37,7 +50,11 @@ describe('compare panel', () => {
   });
 
   it('shows only the sentence when no beat changed', () => {
-    const node = compareSummary({ changedCells: { count: 0, share: 0, cells: [] }, beats: [] }, { thisName: 'A', otherName: 'B' }, new Map());
+    const node = compareSummary(
+      { changedCells: { count: 0, share: 0, cells: [] }, beats: [] },
+      { thisName: 'A', otherName: 'B' },
+      new Map(),
+    );
     expect(node.querySelector('table')).toBeNull();
   });
 });

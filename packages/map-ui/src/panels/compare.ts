@@ -38,7 +38,14 @@ export interface CompareRow {
  */
 export function compareRows(r: ComparisonAnswer, movedIn: ReadonlyMap<string, number>): CompareRow[] {
   return r.beats
-    .map((b) => ({ id: b.id, matchedId: b.matchedId, movedIn: movedIn.get(b.id) ?? 0, before: b.workloadBefore, after: b.workloadAfter, change: b.workloadChange }))
+    .map((b) => ({
+      id: b.id,
+      matchedId: b.matchedId,
+      movedIn: movedIn.get(b.id) ?? 0,
+      before: b.workloadBefore,
+      after: b.workloadAfter,
+      change: b.workloadChange,
+    }))
     .filter((x) => x.movedIn > 0 || Math.abs(x.change) >= 0.05)
     .sort((a, b) => Math.abs(b.change) - Math.abs(a.change) || b.movedIn - a.movedIn || a.id.localeCompare(b.id, 'en', { numeric: true }));
 }

@@ -28,7 +28,15 @@ function setup() {
       return { type: 'FeatureCollection', features: [] };
     },
   } as unknown as ApiClient;
-  const model = { beatIds: ['A', 'B'], beatOf: Int32Array.from([0, 1, 1]), indexOf: new Map([['h0', 0], ['h1', 1], ['h2', 2]]) } as unknown as CellModel;
+  const model = {
+    beatIds: ['A', 'B'],
+    beatOf: Int32Array.from([0, 1, 1]),
+    indexOf: new Map([
+      ['h0', 0],
+      ['h1', 1],
+      ['h2', 2],
+    ]),
+  } as unknown as CellModel;
   const store = new Store(initialViewState());
   const said: string[] = [];
   let changed = 0;

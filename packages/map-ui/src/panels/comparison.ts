@@ -6,17 +6,17 @@
  */
 import type { GeoJSONSource, Map as MapLibreMap, StyleSpecification } from 'maplibre-gl';
 import type { ApiClient, PlanDto } from '../api-client.js';
-import { aggregateBeats, beatAdjacency, cellsToModel, type CellModel, type CellsResponse } from '../cell-model.js';
+import { aggregateBeats, beatAdjacency, type CellModel, type CellsResponse, cellsToModel } from '../cell-model.js';
 import type { FeatureCollection } from '../geojson.js';
 import type { HeatPoints } from '../layers/heat-layer.js';
 import { boundsOf } from '../layers/plan-layers.js';
-import { LAYERS, SOURCE_LAYERS, SOURCES, type FillOptions, type LayerOptions } from '../map-style.js';
+import { type FillOptions, LAYERS, type LayerOptions, SOURCE_LAYERS, SOURCES } from '../map-style.js';
 import type { PlanMetricsDto } from '../metrics.js';
 import { colourBeats } from '../palette.js';
 import type { Store, ViewState } from '../store.js';
 import { SwipeView } from '../swipe-view.js';
 import { plainError } from '../words.js';
-import { compareSummary, type ComparisonAnswer } from './compare.js';
+import { type ComparisonAnswer, compareSummary } from './compare.js';
 
 /** Feature-state target of the plan's cells. */
 const CELL = { source: SOURCES.cells, sourceLayer: SOURCE_LAYERS.cells } as const;
@@ -178,7 +178,10 @@ export class ComparisonView {
   /** Plan B's colouring in the swipe view: plan A's mode and ramp breaks, so colours mean the same on both sides. */
   private swipeLayerOptions(model: CellModel, colourOf: Int32Array): LayerOptions {
     const o = this.host.fillOptions();
-    const shift = o.shift !== undefined && o.shift !== 'all' && model.detail?.shifts[o.shift] === this.host.model()?.detail?.shifts[o.shift] ? o.shift : 'all';
+    const shift =
+      o.shift !== undefined && o.shift !== 'all' && model.detail?.shifts[o.shift] === this.host.model()?.detail?.shifts[o.shift]
+        ? o.shift
+        : 'all';
     return { ...o, colourOfBeat: colourOf, shift, selectedBeat: null, ...(model.privacy ? { suppressedK: model.privacy.k } : {}) };
   }
 
@@ -206,7 +209,10 @@ export class ComparisonView {
       host.say('Opening the swipe view…');
       const t0 = performance.now();
       const data = await host.fetchPlan(otherId); // its current version, asked afresh: it may have been edited
-      const model = cellsToModel(data.cells, data.metrics.perBeat.map((b) => b.id));
+      const model = cellsToModel(
+        data.cells,
+        data.metrics.perBeat.map((b) => b.id),
+      );
       const colourOf = Int32Array.from(colourBeats(beatAdjacency(model)).colourOf);
       this.swipe = new SwipeView(
         host.map,

@@ -2,11 +2,11 @@
 import { gridDisk, latLngToCell } from 'h3-js';
 import type { Map as MapLibreMap } from 'maplibre-gl';
 import { describe, expect, it } from 'vitest';
-import { ApiProblem, type ApiClient, type JobDto, type PlanDto } from '../api-client.js';
+import { type ApiClient, ApiProblem, type JobDto, type PlanDto } from '../api-client.js';
 import { cellsToModel } from '../cell-model.js';
 import type { PlanMetricsDto } from '../metrics.js';
 import { fixture } from '../test-support/fixture.js';
-import { EditingTools, type EditingHost } from './editing.js';
+import { type EditingHost, EditingTools } from './editing.js';
 
 const centre = latLngToCell(41.88, -87.63, 9);
 const disk = gridDisk(centre, 1);
@@ -14,9 +14,25 @@ const disk = gridDisk(centre, 1);
 function setup(answer: 'ok' | 409) {
   document.body.innerHTML =
     '<button id="undo"></button><button id="redo"></button><button id="rebalance"></button><div id="progress" hidden><span id="progress-label"></span><progress id="progress-bar"></progress><button id="progress-cancel"></button></div><div id="stroke-slot"></div>';
-  const model = cellsToModel({ resolution: 9, columns: ['h3', 'beat', 'workloadHours', 'needHours'], rows: disk.map((h, k) => [h, k === 0 ? 'A' : 'B', 1, 1]) }, ['A', 'B']);
-  const metrics = fixture<PlanMetricsDto>({ workload: { mean: 3.5 }, tolerance: 0.1, perBeat: [{ id: 'A', cells: 1, workload: 1, workloadHours: 1, areaKm2: 0.1 }, { id: 'B', cells: 6, workload: 6, workloadHours: 6, areaKm2: 0.6 }] });
-  const state = { plan: { id: 'p', version: 3, latestVersion: 3 } as PlanDto, etag: '"v3"' as string | null, busy: [] as boolean[], said: [] as string[], applied: [] as number[][] };
+  const model = cellsToModel(
+    { resolution: 9, columns: ['h3', 'beat', 'workloadHours', 'needHours'], rows: disk.map((h, k) => [h, k === 0 ? 'A' : 'B', 1, 1]) },
+    ['A', 'B'],
+  );
+  const metrics = fixture<PlanMetricsDto>({
+    workload: { mean: 3.5 },
+    tolerance: 0.1,
+    perBeat: [
+      { id: 'A', cells: 1, workload: 1, workloadHours: 1, areaKm2: 0.1 },
+      { id: 'B', cells: 6, workload: 6, workloadHours: 6, areaKm2: 0.6 },
+    ],
+  });
+  const state = {
+    plan: { id: 'p', version: 3, latestVersion: 3 } as PlanDto,
+    etag: '"v3"' as string | null,
+    busy: [] as boolean[],
+    said: [] as string[],
+    applied: [] as number[][],
+  };
   const posted: Array<[string, unknown, string | undefined]> = [];
   const api = {
     post: async (path: string, body: unknown, ifMatch?: string) => {

@@ -5,10 +5,10 @@
  * reloads the latest version. The progress bar and its Cancel button serve every panel's job.
  */
 import type { Map as MapLibreMap } from 'maplibre-gl';
-import { ApiProblem, type ApiClient, type EditResultDto, type JobDto, type PlanDto } from '../api-client.js';
-import { brushCells, pointToCell, withWholeUnits, type CellModel } from '../cell-model.js';
+import { type ApiClient, ApiProblem, type EditResultDto, type JobDto, type PlanDto } from '../api-client.js';
+import { brushCells, type CellModel, pointToCell, withWholeUnits } from '../cell-model.js';
 import { SOURCE_LAYERS, SOURCES } from '../map-style.js';
-import { bandOf, previewStroke, type PlanMetricsDto } from '../metrics.js';
+import { bandOf, type PlanMetricsDto, previewStroke } from '../metrics.js';
 import { strokePreview } from '../panels.js';
 import { plainError } from '../words.js';
 
@@ -120,7 +120,11 @@ export class EditingTools {
   private beatTotals(): Map<number, { cells: number; workloadHours: number; areaKm2: number }> {
     const model = this.host.model()!;
     const out = new Map<number, { cells: number; workloadHours: number; areaKm2: number }>();
-    this.host.metrics()!.perBeat.forEach((b) => out.set(model.beatIds.indexOf(b.id), { cells: b.cells, workloadHours: b.workloadHours ?? b.workload, areaKm2: b.areaKm2 }));
+    this.host
+      .metrics()!
+      .perBeat.forEach((b) =>
+        out.set(model.beatIds.indexOf(b.id), { cells: b.cells, workloadHours: b.workloadHours ?? b.workload, areaKm2: b.areaKm2 }),
+      );
     return out;
   }
 
@@ -162,9 +166,16 @@ export class EditingTools {
     timing.localMs = performance.now() - t0;
     this.setBusy(true);
     try {
-      const res = await host.api.post<EditResultDto>(`/plans/${plan.id}/moves`, { cells: moving.map((i) => model.h3[i]!), toBeat: model.beatIds[to]! }, host.etag() ?? undefined);
+      const res = await host.api.post<EditResultDto>(
+        `/plans/${plan.id}/moves`,
+        { cells: moving.map((i) => model.h3[i]!), toBeat: model.beatIds[to]! },
+        host.etag() ?? undefined,
+      );
       host.setEtag(res.etag);
-      host.accepted({ ...plan, version: res.data.version, latestVersion: Math.max(plan.latestVersion, res.data.version) }, (res.data.metrics as unknown as PlanMetricsDto | undefined) ?? null);
+      host.accepted(
+        { ...plan, version: res.data.version, latestVersion: Math.max(plan.latestVersion, res.data.version) },
+        (res.data.metrics as unknown as PlanMetricsDto | undefined) ?? null,
+      );
       $('stroke-slot').replaceChildren();
       host.rendered();
       host.updateLabels(new Set([to, ...from.values()]));
@@ -209,7 +220,11 @@ export class EditingTools {
       if (e instanceof ApiProblem && e.status === 412) {
         host.say('The plan changed elsewhere; reloaded the latest version.', 'refused');
         await host.reloadVersion();
-      } else host.say(e instanceof ApiProblem ? `${e.code === 'CONFLICT' ? 'Nothing to do' : 'Refused'}: ${plainError(e)}` : `Failed: ${plainError(e)}`, 'refused');
+      } else
+        host.say(
+          e instanceof ApiProblem ? `${e.code === 'CONFLICT' ? 'Nothing to do' : 'Refused'}: ${plainError(e)}` : `Failed: ${plainError(e)}`,
+          'refused',
+        );
     } finally {
       this.setBusy(false);
     }
@@ -258,7 +273,9 @@ export class EditingTools {
       this.progress('', null);
       if (final.status === 'succeeded') {
         const moved = await host.reloadVersion();
-        const what = moved ? ` ${moved.cells.toLocaleString('en-GB')} cell${moved.cells === 1 ? '' : 's'} moved between ${moved.beats} beat${moved.beats === 1 ? '' : 's'}.` : '';
+        const what = moved
+          ? ` ${moved.cells.toLocaleString('en-GB')} cell${moved.cells === 1 ? '' : 's'} moved between ${moved.beats} beat${moved.beats === 1 ? '' : 's'}.`
+          : '';
         host.say(`Re-balanced: version ${host.plan()!.version}.${what}`);
       } else if (final.status === 'cancelled') host.say('Re-balance cancelled; the plan is unchanged.');
       else host.say(`Re-balance failed: ${final.error?.detail ?? final.status}`, 'refused');

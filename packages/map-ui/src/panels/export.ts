@@ -40,7 +40,8 @@ export class ExportPanel {
 
   /** Wires the format buttons inside `root` (the page by default). */
   mount(root: Document | HTMLElement = document): this {
-    for (const [id, format] of Object.entries(EXPORT_BUTTONS)) root.querySelector(`#${id}`)!.addEventListener('click', () => void this.download(format));
+    for (const [id, format] of Object.entries(EXPORT_BUTTONS))
+      root.querySelector(`#${id}`)!.addEventListener('click', () => void this.download(format));
     return this;
   }
 
@@ -49,7 +50,10 @@ export class ExportPanel {
     const plan = this.host.plan();
     if (!plan) return;
     try {
-      const { blob, fileName } = await this.host.api.download(`/plans/${plan.id}/export?format=${format}&version=${plan.version}`, `plan.${format}`);
+      const { blob, fileName } = await this.host.api.download(
+        `/plans/${plan.id}/export?format=${format}&version=${plan.version}`,
+        `plan.${format}`,
+      );
       this.host.save(blob, fileName);
       this.host.say(`Downloaded ${fileName}.`);
     } catch (e) {

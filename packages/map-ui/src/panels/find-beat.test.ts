@@ -10,7 +10,11 @@ describe('FindBeatBox', () => {
     const box = new FindBeatBox({ beatIds: () => ids, pick: (b) => picked.push(b), say: (m) => said.push(m) });
     const form = box.mount(document.body);
     box.render();
-    expect([...document.querySelectorAll('#find-beat-list option')].map((o) => (o as HTMLOptionElement).value)).toEqual(['311', '1011', '1012']);
+    expect([...document.querySelectorAll('#find-beat-list option')].map((o) => (o as HTMLOptionElement).value)).toEqual([
+      '311',
+      '1011',
+      '1012',
+    ]);
     const input = document.getElementById('find-beat-input') as HTMLInputElement;
     expect(document.querySelector('label[for="find-beat-input"]')?.textContent).toBe('Find beat');
     input.value = '1011';

@@ -23,7 +23,15 @@ export class FindBeatBox {
 
   constructor(private readonly deps: FindBeatDeps) {
     this.list = el('datalist', { id: 'find-beat-list' });
-    this.input = el('input', { id: 'find-beat-input', type: 'search', list: 'find-beat-list', size: 8, autocomplete: 'off', placeholder: 'e.g. 1011', 'aria-describedby': 'find-beat-help' });
+    this.input = el('input', {
+      id: 'find-beat-input',
+      type: 'search',
+      list: 'find-beat-list',
+      size: 8,
+      autocomplete: 'off',
+      placeholder: 'e.g. 1011',
+      'aria-describedby': 'find-beat-help',
+    });
     this.form = el(
       'form',
       { id: 'find-beat', class: 'find-beat', role: 'search', 'aria-label': 'Find a beat' },
@@ -46,7 +54,9 @@ export class FindBeatBox {
 
   /** Refreshes the suggestions from the plan's beats. */
   render(): void {
-    this.list.replaceChildren(...[...this.deps.beatIds()].sort((a, b) => a.localeCompare(b, 'en', { numeric: true })).map((id) => el('option', { value: id })));
+    this.list.replaceChildren(
+      ...[...this.deps.beatIds()].sort((a, b) => a.localeCompare(b, 'en', { numeric: true })).map((id) => el('option', { value: id })),
+    );
   }
 
   /** Selects the best match of `query`. @returns the beat picked, or null */

@@ -12,8 +12,8 @@ describe('stepCell (keyboard cursor)', () => {
 
   it('moves to the neighbour lying that way, one cell at a time', () => {
     for (const [dir, test] of [
-      ['right', (lat: number, lng: number) => lng > lng0],
-      ['left', (lat: number, lng: number) => lng < lng0],
+      ['right', (_lat: number, lng: number) => lng > lng0],
+      ['left', (_lat: number, lng: number) => lng < lng0],
       ['up', (lat: number) => lat > lat0],
       ['down', (lat: number) => lat < lat0],
     ] as const) {

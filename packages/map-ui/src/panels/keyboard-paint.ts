@@ -3,8 +3,8 @@
  * a cursor cell (instead of panning) and Space paints the brush there into the selected beat,
  * as one stroke. The cursor starts at the cell in the middle of the view.
  */
-import { Marker, type Map as MapLibreMap } from 'maplibre-gl';
-import { pointToCell, type CellModel } from '../cell-model.js';
+import { type Map as MapLibreMap, Marker } from 'maplibre-gl';
+import { type CellModel, pointToCell } from '../cell-model.js';
 import { el } from '../panels.js';
 
 /** An arrow direction. */

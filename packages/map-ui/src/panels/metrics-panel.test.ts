@@ -22,10 +22,18 @@ const metrics = fixture<PlanMetricsDto>({
 const model = { beatIds: ['A', 'B', 'C'] } as unknown as CellModel;
 
 function setup() {
-  document.body.innerHTML = '<select id="sort-select"><option value="id">id</option><option value="workload">workload</option></select><input type="checkbox" id="sort-desc"><button id="find-problem"></button><div id="summary-slot"></div><div id="bars-slot"></div>';
+  document.body.innerHTML =
+    '<select id="sort-select"><option value="id">id</option><option value="workload">workload</option></select><input type="checkbox" id="sort-desc"><button id="find-problem"></button><div id="summary-slot"></div><div id="bars-slot"></div>';
   const picked: Array<[number, boolean]> = [];
   const said: string[] = [];
-  const panel = new MetricsPanel({ metrics: () => metrics, model: () => model, selectedBeat: () => null, pick: (b, card) => void picked.push([b, card]), refreshed: () => undefined, say: (m) => void said.push(m) }).mount();
+  const panel = new MetricsPanel({
+    metrics: () => metrics,
+    model: () => model,
+    selectedBeat: () => null,
+    pick: (b, card) => void picked.push([b, card]),
+    refreshed: () => undefined,
+    say: (m) => void said.push(m),
+  }).mount();
   return { panel, picked, said };
 }
 
@@ -52,7 +60,9 @@ describe('metrics panel', () => {
     const desc = document.getElementById('sort-desc') as HTMLInputElement;
     desc.checked = true;
     desc.dispatchEvent(new Event('change'));
-    expect(document.getElementById('bars-slot')!.textContent!.indexOf('B')).toBeLessThan(document.getElementById('bars-slot')!.textContent!.indexOf('C'));
+    expect(document.getElementById('bars-slot')!.textContent!.indexOf('B')).toBeLessThan(
+      document.getElementById('bars-slot')!.textContent!.indexOf('C'),
+    );
     expect(document.getElementById('summary-slot')!.childElementCount).toBeGreaterThan(0);
   });
 });

@@ -4,7 +4,7 @@
  * the band, selected and zoomed to).
  */
 import type { CellModel } from '../cell-model.js';
-import { problemBeats, type PlanMetricsDto, type SortKey } from '../metrics.js';
+import { type PlanMetricsDto, problemBeats, type SortKey } from '../metrics.js';
 import { metricsBars, metricsSummary } from '../panels.js';
 
 /** What the panel needs from the map. */
@@ -51,7 +51,11 @@ export class MetricsPanel {
     const sel = this.host.selectedBeat();
     $('summary-slot').replaceChildren(metricsSummary(m));
     this.host.refreshed();
-    $('bars-slot').replaceChildren(metricsBars(m, this.sort, this.sortDesc, sel !== null ? model.beatIds[sel]! : null, (id) => this.host.pick(model.beatIds.indexOf(id), false)));
+    $('bars-slot').replaceChildren(
+      metricsBars(m, this.sort, this.sortDesc, sel !== null ? model.beatIds[sel]! : null, (id) =>
+        this.host.pick(model.beatIds.indexOf(id), false),
+      ),
+    );
   }
 
   /** `N`: selects the next problem beat, opens its card and says what is wrong. */
@@ -67,6 +71,8 @@ export class MetricsPanel {
     this.problemCursor = (this.problemCursor + 1) % problems.length;
     const p = problems[this.problemCursor]!;
     this.host.pick(model.beatIds.indexOf(p.id), true);
-    this.host.say(`Problem ${this.problemCursor + 1} of ${problems.length}: beat ${p.id} — ${p.reasons.join(', ')} (${p.deviation >= 0 ? '+' : ''}${Math.round(p.deviation * 100)}% of the mean).`);
+    this.host.say(
+      `Problem ${this.problemCursor + 1} of ${problems.length}: beat ${p.id} — ${p.reasons.join(', ')} (${p.deviation >= 0 ? '+' : ''}${Math.round(p.deviation * 100)}% of the mean).`,
+    );
   }
 }

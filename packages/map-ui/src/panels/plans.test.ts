@@ -4,9 +4,19 @@ import { describe, expect, it } from 'vitest';
 import type { ApiClient, JobDto, PlanDto } from '../api-client.js';
 import { ApiProblem } from '../api-client.js';
 import { fixture } from '../test-support/fixture.js';
-import { newPlanProblems, planActions, planEtagOf, planRequestOf, PlansPanel, uploadType, type NewPlanInput, type PlansHost } from './plans.js';
+import {
+  type NewPlanInput,
+  newPlanProblems,
+  type PlansHost,
+  PlansPanel,
+  planActions,
+  planEtagOf,
+  planRequestOf,
+  uploadType,
+} from './plans.js';
 
-const plan = (id: string, name: string, version = 1, method = 'plan') => fixture<PlanDto>({ id, name, version, inputs: { method }, lineage: null });
+const plan = (id: string, name: string, version = 1, method = 'plan') =>
+  fixture<PlanDto>({ id, name, version, inputs: { method }, lineage: null });
 const file = (name: string, text = '{}') => Object.assign(new Blob([text]), { name });
 
 /** A host over a fake API that records every call; plans live in `list`. */
@@ -75,7 +85,8 @@ const mount = (host: PlansHost) => {
   document.body.replaceChildren(slot);
   return { slot, panel: new PlansPanel(host).mount(slot) };
 };
-const actionsOf = (slot: HTMLElement, id: string) => Array.from(slot.querySelectorAll(`tr[data-plan="${id}"] [data-action]`), (b) => b.getAttribute('data-action'));
+const actionsOf = (slot: HTMLElement, id: string) =>
+  Array.from(slot.querySelectorAll(`tr[data-plan="${id}"] [data-action]`), (b) => b.getAttribute('data-action'));
 
 describe('plans panel', () => {
   it('gives each role the actions its API routes allow', () => {
@@ -84,7 +95,11 @@ describe('plans panel', () => {
     expect(planActions('commander')).toEqual({ create: true, copy: true, rename: true, delete: true });
     expect(planActions('admin')).toEqual(planActions('commander'));
     expect(planActions('someone')).toEqual(planActions('viewer'));
-    for (const [role, actions] of [['viewer', ['open']], ['analyst', ['open', 'copy']], ['commander', ['open', 'copy', 'rename', 'delete']]] as const) {
+    for (const [role, actions] of [
+      ['viewer', ['open']],
+      ['analyst', ['open', 'copy']],
+      ['commander', ['open', 'copy', 'rename', 'delete']],
+    ] as const) {
       const { slot } = mount(fakeHost(role).host);
       expect(actionsOf(slot, 'p1')).toEqual(actions);
       expect(slot.querySelector('[data-testid=new-plan-form]') !== null).toBe(role !== 'viewer');
@@ -99,27 +114,56 @@ describe('plans panel', () => {
   });
 
   it('checks a new plan before anything is uploaded, in words', () => {
-    expect(newPlanProblems({})).toEqual(['Give the plan a name.', 'Choose the city boundary file (GeoJSON).', 'Choose the incidents file (CSV or GeoJSON).', 'Give the number of beats, or choose the current beats file.']);
+    expect(newPlanProblems({})).toEqual([
+      'Give the plan a name.',
+      'Choose the city boundary file (GeoJSON).',
+      'Choose the incidents file (CSV or GeoJSON).',
+      'Give the number of beats, or choose the current beats file.',
+    ]);
     const ok: NewPlanInput = { name: 'N', boundary: file('b.geojson'), incidents: file('i.csv'), beatCount: 12 };
     expect(newPlanProblems(ok)).toEqual([]);
     expect(newPlanProblems({ ...ok, beatCount: undefined, beats: { file: file('beats.geojson'), idField: 'beat_num' } })).toEqual([]);
-    expect(newPlanProblems({ ...ok, beatCount: undefined, beats: { file: file('beats.geojson'), idField: ' ' } })).toEqual(['Name the property that holds the beat number in the current beats file.']);
-    fc.assert(fc.property(fc.oneof(fc.integer({ max: 0 }), fc.double({ min: 0.01, max: 100, noInteger: true })), (k) => newPlanProblems({ ...ok, beatCount: k }).length > 0));
+    expect(newPlanProblems({ ...ok, beatCount: undefined, beats: { file: file('beats.geojson'), idField: ' ' } })).toEqual([
+      'Name the property that holds the beat number in the current beats file.',
+    ]);
+    fc.assert(
+      fc.property(
+        fc.oneof(fc.integer({ max: 0 }), fc.double({ min: 0.01, max: 100, noInteger: true })),
+        (k) => newPlanProblems({ ...ok, beatCount: k }).length > 0,
+      ),
+    );
     fc.assert(fc.property(fc.integer({ min: 1, max: 5000 }), (k) => newPlanProblems({ ...ok, beatCount: k }).length === 0));
   });
 
   it('sends CSV as CSV and everything else as GeoJSON, and the plan request names the datasets', () => {
     expect(uploadType('calls.CSV')).toBe('text/csv');
     expect(uploadType('city.geojson')).toBe('application/geo+json');
-    expect(planRequestOf({ boundary: 'b', incidents: 'i', existing: 'e' }, ' North ')).toEqual({ method: 'plan', name: 'North', boundary: 'b', incidents: 'i', existing: 'e' });
-    expect(planRequestOf({ boundary: 'b', incidents: 'i' }, 'N', 8)).toEqual({ method: 'plan', name: 'N', boundary: 'b', incidents: 'i', beats: 8 });
+    expect(planRequestOf({ boundary: 'b', incidents: 'i', existing: 'e' }, ' North ')).toEqual({
+      method: 'plan',
+      name: 'North',
+      boundary: 'b',
+      incidents: 'i',
+      existing: 'e',
+    });
+    expect(planRequestOf({ boundary: 'b', incidents: 'i' }, 'N', 8)).toEqual({
+      method: 'plan',
+      name: 'N',
+      boundary: 'b',
+      incidents: 'i',
+      beats: 8,
+    });
     expect(planEtagOf({ id: 'p2', version: 3 })).toBe('"p2.v3"');
   });
 
   it('uploads boundary, incidents and current beats, plans as a job and opens the new plan', async () => {
     const { host, calls, opened } = fakeHost('analyst');
     const { panel, slot } = mount(host);
-    await panel.create({ name: 'North 2027', boundary: file('city.geojson'), incidents: file('calls.csv', 'a,b\n'), beats: { file: file('beats.geojson'), idField: 'beat_num', keepAsPlan: true } });
+    await panel.create({
+      name: 'North 2027',
+      boundary: file('city.geojson'),
+      incidents: file('calls.csv', 'a,b\n'),
+      beats: { file: file('beats.geojson'), idField: 'beat_num', keepAsPlan: true },
+    });
     expect(calls).toEqual([
       ['UPLOAD', '/datasets/boundary?name=North%202027%20boundary', 'application/geo+json'],
       ['UPLOAD', '/datasets/incidents?name=North%202027%20incidents', 'text/csv'],
@@ -134,13 +178,33 @@ describe('plans panel', () => {
 
   it('plans without importing the current beats when not asked, and says why a planning job failed', async () => {
     const { host, calls, opened } = fakeHost('analyst');
-    const failing = { ...host, api: Object.assign(Object.create(host.api), { followJob: async (j: JobDto) => ({ ...j, status: 'failed', error: { code: 'INFEASIBLE', detail: 'no balanced plan with 500 beats on 120 cells' } }) as unknown as JobDto }) as ApiClient };
+    const failing = {
+      ...host,
+      api: Object.assign(Object.create(host.api), {
+        followJob: async (j: JobDto) =>
+          ({
+            ...j,
+            status: 'failed',
+            error: { code: 'INFEASIBLE', detail: 'no balanced plan with 500 beats on 120 cells' },
+          }) as unknown as JobDto,
+      }) as ApiClient,
+    };
     const { panel, slot } = mount(failing);
-    await panel.create({ name: 'N', boundary: file('b.geojson'), incidents: file('i.geojson'), beats: { file: file('beats.geojson'), idField: 'id', keepAsPlan: false }, beatCount: 500 });
-    expect(calls.filter((c) => c[0] === 'POST')).toEqual([['POST', '/plans', { method: 'plan', name: 'N', boundary: 'd1', incidents: 'd2', existing: 'd3', beats: 500 }]]);
+    await panel.create({
+      name: 'N',
+      boundary: file('b.geojson'),
+      incidents: file('i.geojson'),
+      beats: { file: file('beats.geojson'), idField: 'id', keepAsPlan: false },
+      beatCount: 500,
+    });
+    expect(calls.filter((c) => c[0] === 'POST')).toEqual([
+      ['POST', '/plans', { method: 'plan', name: 'N', boundary: 'd1', incidents: 'd2', existing: 'd3', beats: 500 }],
+    ]);
     expect(calls[1]).toEqual(['UPLOAD', '/datasets/incidents?name=N%20incidents', 'application/geo+json']);
     expect(opened).toEqual([]);
-    expect(slot.querySelector('[data-testid=plans-status]')!.textContent).toBe('New plan failed: no balanced plan with 500 beats on 120 cells');
+    expect(slot.querySelector('[data-testid=plans-status]')!.textContent).toBe(
+      'New plan failed: no balanced plan with 500 beats on 120 cells',
+    );
   });
 
   it('refuses an incomplete form without calling the API', async () => {
@@ -148,11 +212,14 @@ describe('plans panel', () => {
     const { panel } = mount(host);
     await panel.create({ name: 'x', boundary: file('b.geojson') });
     expect(calls).toEqual([]);
-    expect(said.at(-1)).toEqual(['Choose the incidents file (CSV or GeoJSON). Give the number of beats, or choose the current beats file.', 'refused']);
+    expect(said.at(-1)).toEqual([
+      'Choose the incidents file (CSV or GeoJSON). Give the number of beats, or choose the current beats file.',
+      'refused',
+    ]);
   });
 
   it('renames with If-Match of the version shown, and says so in plain words when it is stale', async () => {
-    const { host, calls, slot } = (() => {
+    const { calls, slot } = (() => {
       const f = fakeHost();
       return { ...f, slot: mount(f.host).slot };
     })();
@@ -164,10 +231,15 @@ describe('plans panel', () => {
     await new Promise((ok) => setTimeout(ok, 0));
     expect(calls).toEqual([['PATCH', '/plans/p2', { name: 'Proposal B' }, '"p2.v3"']]);
     expect(slot.querySelector('tr[data-plan=p2] th')!.textContent).toContain('Proposal B');
-    const stale = fakeHost('commander', { path: '/plans/p1', problem: new ApiProblem(412, 'PRECONDITION_FAILED', 'plan p1 is at version 2; your If-Match "p1.v1" is stale', '/x') });
+    const stale = fakeHost('commander', {
+      path: '/plans/p1',
+      problem: new ApiProblem(412, 'PRECONDITION_FAILED', 'plan p1 is at version 2; your If-Match "p1.v1" is stale', '/x'),
+    });
     const m = mount(stale.host);
     await m.panel.rename(stale.list()[0]!, 'New');
-    expect(m.slot.querySelector('[data-testid=plans-status]')!.textContent).toBe('Rename failed: plan p1 is at version 2; your If-Match "p1.v1" is stale');
+    expect(m.slot.querySelector('[data-testid=plans-status]')!.textContent).toBe(
+      'Rename failed: plan p1 is at version 2; your If-Match "p1.v1" is stale',
+    );
   });
 
   it('deletes only after a confirmation, then opens another plan when the deleted one was on the map', async () => {
@@ -175,7 +247,9 @@ describe('plans panel', () => {
     const { slot } = mount(host);
     slot.querySelector<HTMLButtonElement>('tr[data-plan=p2] [data-action=delete]')!.click();
     expect(calls).toEqual([]);
-    expect(slot.querySelector('[data-testid=plan-delete-confirm]')!.textContent).toContain('Delete “Proposal” and all its versions and staffing? Its uploaded files stay.');
+    expect(slot.querySelector('[data-testid=plan-delete-confirm]')!.textContent).toContain(
+      'Delete “Proposal” and all its versions and staffing? Its uploaded files stay.',
+    );
     slot.querySelector<HTMLButtonElement>('[data-testid=plan-delete-confirm] button:not(.danger)')!.click();
     expect(slot.querySelector('[data-testid=plan-delete-confirm]')).toBeNull();
     slot.querySelector<HTMLButtonElement>('tr[data-plan=p2] [data-action=delete]')!.click();
@@ -187,10 +261,15 @@ describe('plans panel', () => {
   });
 
   it('says why a delete was refused (a lineage child), keeping the plan', async () => {
-    const { host } = fakeHost('commander', { path: '/plans/p1', problem: new ApiProblem(409, 'CONFLICT', 'plan p1 is the lineage parent of plan p2: delete that plan first, or keep this one', '/x') });
+    const { host } = fakeHost('commander', {
+      path: '/plans/p1',
+      problem: new ApiProblem(409, 'CONFLICT', 'plan p1 is the lineage parent of plan p2: delete that plan first, or keep this one', '/x'),
+    });
     const { panel, slot } = mount(host);
     await panel.remove(host.plans()[0]!);
-    expect(slot.querySelector('[data-testid=plans-status]')!.textContent).toBe('Delete failed: plan p1 is the lineage parent of plan p2: delete that plan first, or keep this one');
+    expect(slot.querySelector('[data-testid=plans-status]')!.textContent).toBe(
+      'Delete failed: plan p1 is the lineage parent of plan p2: delete that plan first, or keep this one',
+    );
     expect(slot.querySelector('tr[data-plan=p1]')).not.toBeNull();
   });
 
@@ -199,6 +278,10 @@ describe('plans panel', () => {
     const { panel, slot } = mount(host);
     await panel.copy(host.plans()[1]!);
     expect(calls).toEqual([['POST', '/plans/p2/copy', {}]]);
-    expect(Array.from(slot.querySelectorAll('tbody tr[data-plan] th'), (th) => th.textContent)).toEqual(['Current beats · version 1', 'Proposal (on the map) · version 3', 'Proposal (copy) · version 1']);
+    expect(Array.from(slot.querySelectorAll('tbody tr[data-plan] th'), (th) => th.textContent)).toEqual([
+      'Current beats · version 1',
+      'Proposal (on the map) · version 3',
+      'Proposal (copy) · version 1',
+    ]);
   });
 });

@@ -77,8 +77,10 @@ export function newPlanProblems(i: Partial<NewPlanInput>): string[] {
   if (!i.boundary) out.push('Choose the city boundary file (GeoJSON).');
   if (!i.incidents) out.push('Choose the incidents file (CSV or GeoJSON).');
   if (i.beats && !i.beats.idField.trim()) out.push('Name the property that holds the beat number in the current beats file.');
-  if (!i.beats && (i.beatCount === undefined || !Number.isInteger(i.beatCount) || i.beatCount < 1)) out.push('Give the number of beats, or choose the current beats file.');
-  if (i.beatCount !== undefined && (!Number.isInteger(i.beatCount) || i.beatCount < 1)) out.push('The number of beats must be a whole number of at least 1.');
+  if (!i.beats && (i.beatCount === undefined || !Number.isInteger(i.beatCount) || i.beatCount < 1))
+    out.push('Give the number of beats, or choose the current beats file.');
+  if (i.beatCount !== undefined && (!Number.isInteger(i.beatCount) || i.beatCount < 1))
+    out.push('The number of beats must be a whole number of at least 1.');
   return [...new Set(out)];
 }
 
@@ -87,7 +89,11 @@ export function newPlanProblems(i: Partial<NewPlanInput>): string[] {
  * with the current beats as `existing` when given (the beat count then defaults to theirs).
  * @example planRequestOf({ boundary: 'b', incidents: 'i' }, 'North', 12) // { method: 'plan', name: 'North', boundary: 'b', incidents: 'i', beats: 12 }
  */
-export function planRequestOf(ids: { boundary: string; incidents: string; existing?: string }, name: string, beatCount?: number): Record<string, unknown> {
+export function planRequestOf(
+  ids: { boundary: string; incidents: string; existing?: string },
+  name: string,
+  beatCount?: number,
+): Record<string, unknown> {
   return {
     method: 'plan',
     name: name.trim(),
@@ -148,7 +154,9 @@ export class PlansPanel {
       el('h2', { id: 'plans-title', class: 'panel-title' }, 'Plans'),
       this.table(can),
       el('p', { id: 'plans-status', class: 'muted', role: 'status', 'data-testid': 'plans-status' }, this.message),
-      can.create ? this.createForm() : el('p', { class: 'muted' }, 'Making, copying, renaming and deleting plans is for analysts and commanders.'),
+      can.create
+        ? this.createForm()
+        : el('p', { class: 'muted' }, 'Making, copying, renaming and deleting plans is for analysts and commanders.'),
     );
   }
 
@@ -165,7 +173,11 @@ export class PlansPanel {
       'table',
       { class: 'plans-table', 'data-testid': 'plans-table' },
       el('caption', { class: 'visually-hidden' }, 'Plans on this server'),
-      el('thead', {}, el('tr', {}, el('th', { scope: 'col' }, 'Plan'), el('th', { scope: 'col' }, 'Made from'), el('th', { scope: 'col' }, 'Actions'))),
+      el(
+        'thead',
+        {},
+        el('tr', {}, el('th', { scope: 'col' }, 'Plan'), el('th', { scope: 'col' }, 'Made from'), el('th', { scope: 'col' }, 'Actions')),
+      ),
       el('tbody', {}, ...rows),
     );
   }
@@ -174,16 +186,31 @@ export class PlansPanel {
     const mode = this.mode?.id === p.id ? this.mode.kind : null;
     const named = (verb: string) => [verb, el('span', { class: 'visually-hidden' }, ` “${p.name}”`)] as const;
     const button = (id: string, verb: string, on: () => void, extra: Record<string, string | boolean | undefined> = {}) => {
-      const b = el('button', { type: 'button', id: `plan-${id}-${k}`, 'data-action': id, disabled: this.busy || undefined, ...extra }, ...named(verb));
+      const b = el(
+        'button',
+        { type: 'button', id: `plan-${id}-${k}`, 'data-action': id, disabled: this.busy || undefined, ...extra },
+        ...named(verb),
+      );
       b.addEventListener('click', on);
       return b;
     };
-    const origin = p.inputs.method === 'import' ? 'current beats' : p.lineage?.parent ? `re-plan of ${p.lineage.parent.kind === 'plan' ? 'a plan' : 'the current beats'}` : 'planned';
+    const origin =
+      p.inputs.method === 'import'
+        ? 'current beats'
+        : p.lineage?.parent
+          ? `re-plan of ${p.lineage.parent.kind === 'plan' ? 'a plan' : 'the current beats'}`
+          : 'planned';
     const copied = (p.inputs as { copiedFrom?: unknown }).copiedFrom ? ', copy' : '';
     const nameCell =
       mode === 'rename'
         ? this.renameForm(p, k)
-        : el('span', {}, el('span', { class: 'plan-name' }, p.name), isCurrent ? el('span', { class: 'muted' }, ' (on the map)') : null, el('span', { class: 'muted' }, ` · version ${p.version}`));
+        : el(
+            'span',
+            {},
+            el('span', { class: 'plan-name' }, p.name),
+            isCurrent ? el('span', { class: 'muted' }, ' (on the map)') : null,
+            el('span', { class: 'muted' }, ` · version ${p.version}`),
+          );
     const actions = el(
       'div',
       { class: 'row plan-actions' },
@@ -192,23 +219,44 @@ export class PlansPanel {
       can.rename && mode !== 'rename' ? button('rename', 'Rename', () => this.ask(p.id, 'rename')) : null,
       can.delete && mode !== 'delete' ? button('delete', 'Delete', () => this.ask(p.id, 'delete')) : null,
     );
-    const tr = el('tr', { 'data-plan': p.id, 'aria-current': isCurrent ? 'true' : undefined }, el('th', { scope: 'row' }, nameCell), el('td', {}, `${origin}${copied}`), el('td', {}, actions));
+    const tr = el(
+      'tr',
+      { 'data-plan': p.id, 'aria-current': isCurrent ? 'true' : undefined },
+      el('th', { scope: 'row' }, nameCell),
+      el('td', {}, `${origin}${copied}`),
+      el('td', {}, actions),
+    );
     if (mode !== 'delete') return [tr];
     const keep = el('button', { type: 'button', id: `plan-keep-${k}` }, 'Keep it');
     keep.addEventListener('click', () => this.ask(null));
-    const yes = el('button', { type: 'button', id: `plan-confirm-delete-${k}`, class: 'danger', disabled: this.busy || undefined }, 'Delete for good');
+    const yes = el(
+      'button',
+      { type: 'button', id: `plan-confirm-delete-${k}`, class: 'danger', disabled: this.busy || undefined },
+      'Delete for good',
+    );
     yes.addEventListener('click', () => void this.remove(p));
     const confirm = el(
       'div',
       { role: 'group', 'aria-labelledby': `plan-delete-q-${k}`, class: 'confirm', 'data-testid': 'plan-delete-confirm' },
-      el('p', { id: `plan-delete-q-${k}` }, `Delete “${p.name}” and all its versions and staffing? Its uploaded files stay. This cannot be undone.`),
+      el(
+        'p',
+        { id: `plan-delete-q-${k}` },
+        `Delete “${p.name}” and all its versions and staffing? Its uploaded files stay. This cannot be undone.`,
+      ),
       el('div', { class: 'row' }, yes, keep),
     );
     return [tr, el('tr', { class: 'plan-confirm-row' }, el('td', { colspan: 3 }, confirm))];
   }
 
   private renameForm(p: PlanDto, k: number): HTMLElement {
-    const input = el('input', { type: 'text', id: `plan-rename-input-${k}`, value: p.name, required: true, maxlength: 200, autocomplete: 'off' });
+    const input = el('input', {
+      type: 'text',
+      id: `plan-rename-input-${k}`,
+      value: p.name,
+      required: true,
+      maxlength: 200,
+      autocomplete: 'off',
+    });
     const cancel = el('button', { type: 'button', id: `plan-rename-cancel-${k}` }, 'Cancel');
     cancel.addEventListener('click', () => this.ask(null));
     const form = el(
@@ -231,21 +279,78 @@ export class PlansPanel {
 
   private createForm(): HTMLElement {
     const file = (id: string, label: string, accept: string, required: boolean, hint: string) =>
-      el('div', { class: 'field' }, el('label', { for: id }, label), el('input', { type: 'file', id, accept, required: required || undefined, 'aria-describedby': `${id}-hint` }), el('span', { id: `${id}-hint`, class: 'muted' }, hint));
+      el(
+        'div',
+        { class: 'field' },
+        el('label', { for: id }, label),
+        el('input', { type: 'file', id, accept, required: required || undefined, 'aria-describedby': `${id}-hint` }),
+        el('span', { id: `${id}-hint`, class: 'muted' }, hint),
+      );
     const text = (id: string, label: string, attrs: Record<string, string | number | boolean | undefined>, hint?: string) =>
-      el('div', { class: 'field' }, el('label', { for: id }, label), el('input', { id, ...attrs, ...(hint ? { 'aria-describedby': `${id}-hint` } : {}) }), hint ? el('span', { id: `${id}-hint`, class: 'muted' }, hint) : null);
+      el(
+        'div',
+        { class: 'field' },
+        el('label', { for: id }, label),
+        el('input', { id, ...attrs, ...(hint ? { 'aria-describedby': `${id}-hint` } : {}) }),
+        hint ? el('span', { id: `${id}-hint`, class: 'muted' }, hint) : null,
+      );
     const form = el(
       'form',
       { class: 'new-plan', 'aria-labelledby': 'new-plan-title', 'data-testid': 'new-plan-form', novalidate: true },
       el('h3', { id: 'new-plan-title' }, 'New plan from files'),
       text('new-plan-name', 'Name', { type: 'text', maxlength: 200, required: true, autocomplete: 'off' }),
-      file('new-plan-boundary', 'City boundary', '.geojson,.json,application/geo+json', true, 'GeoJSON polygon of the area to cut into beats.'),
-      file('new-plan-incidents', 'Incidents', '.csv,.geojson,.json,text/csv,application/geo+json', true, 'Calls for service: CSV with latitude, longitude, date and type, or GeoJSON points.'),
-      file('new-plan-beats', 'Current beats (optional)', '.geojson,.json,application/geo+json', false, 'GeoJSON of today’s beats: the new plan is measured against them and takes their number.'),
-      text('new-plan-idfield', 'Beat number property', { type: 'text', value: 'beat_num', autocomplete: 'off' }, 'The property of each current beat that holds its number.'),
-      el('div', { class: 'field' }, el('label', {}, el('input', { type: 'checkbox', id: 'new-plan-keep', checked: true }), ' Also keep the current beats as a plan, to compare with')),
-      text('new-plan-count', 'Number of beats', { type: 'number', min: 1, max: 5000, step: 1, inputmode: 'numeric' }, 'Leave empty to keep the number of current beats.'),
-      el('div', { class: 'row' }, el('button', { type: 'submit', id: 'new-plan-submit', disabled: this.busy || undefined }, this.busy ? 'Working…' : 'Upload and plan')),
+      file(
+        'new-plan-boundary',
+        'City boundary',
+        '.geojson,.json,application/geo+json',
+        true,
+        'GeoJSON polygon of the area to cut into beats.',
+      ),
+      file(
+        'new-plan-incidents',
+        'Incidents',
+        '.csv,.geojson,.json,text/csv,application/geo+json',
+        true,
+        'Calls for service: CSV with latitude, longitude, date and type, or GeoJSON points.',
+      ),
+      file(
+        'new-plan-beats',
+        'Current beats (optional)',
+        '.geojson,.json,application/geo+json',
+        false,
+        'GeoJSON of today’s beats: the new plan is measured against them and takes their number.',
+      ),
+      text(
+        'new-plan-idfield',
+        'Beat number property',
+        { type: 'text', value: 'beat_num', autocomplete: 'off' },
+        'The property of each current beat that holds its number.',
+      ),
+      el(
+        'div',
+        { class: 'field' },
+        el(
+          'label',
+          {},
+          el('input', { type: 'checkbox', id: 'new-plan-keep', checked: true }),
+          ' Also keep the current beats as a plan, to compare with',
+        ),
+      ),
+      text(
+        'new-plan-count',
+        'Number of beats',
+        { type: 'number', min: 1, max: 5000, step: 1, inputmode: 'numeric' },
+        'Leave empty to keep the number of current beats.',
+      ),
+      el(
+        'div',
+        { class: 'row' },
+        el(
+          'button',
+          { type: 'submit', id: 'new-plan-submit', disabled: this.busy || undefined },
+          this.busy ? 'Working…' : 'Upload and plan',
+        ),
+      ),
     );
     form.addEventListener('submit', (e) => {
       e.preventDefault();
@@ -257,7 +362,15 @@ export class PlansPanel {
         name: val('new-plan-name'),
         ...(fileOf('new-plan-boundary') ? { boundary: fileOf('new-plan-boundary')! } : {}),
         ...(fileOf('new-plan-incidents') ? { incidents: fileOf('new-plan-incidents')! } : {}),
-        ...(beats ? { beats: { file: beats, idField: val('new-plan-idfield'), keepAsPlan: (form.querySelector('#new-plan-keep') as HTMLInputElement).checked } } : {}),
+        ...(beats
+          ? {
+              beats: {
+                file: beats,
+                idField: val('new-plan-idfield'),
+                keepAsPlan: (form.querySelector('#new-plan-keep') as HTMLInputElement).checked,
+              },
+            }
+          : {}),
         ...(count ? { beatCount: Number(count) } : {}),
       };
       void this.create(input);
@@ -358,17 +471,38 @@ export class PlansPanel {
       this.host.say('Uploading the boundary…');
       const boundary = await api.upload<DatasetDto>(`/datasets/boundary?name=${name}%20boundary`, i.boundary, uploadType(i.boundary.name));
       this.host.say('Uploading the incidents…');
-      const incidents = await api.upload<DatasetDto>(`/datasets/incidents?name=${name}%20incidents`, i.incidents, uploadType(i.incidents.name));
+      const incidents = await api.upload<DatasetDto>(
+        `/datasets/incidents?name=${name}%20incidents`,
+        i.incidents,
+        uploadType(i.incidents.name),
+      );
       let existing: DatasetDto | undefined;
       if (i.beats) {
         this.host.say('Uploading the current beats…');
-        existing = await api.upload<DatasetDto>(`/datasets/beats?name=${name}%20current%20beats&idField=${encodeURIComponent(i.beats.idField.trim())}`, i.beats.file, uploadType(i.beats.file.name));
+        existing = await api.upload<DatasetDto>(
+          `/datasets/beats?name=${name}%20current%20beats&idField=${encodeURIComponent(i.beats.idField.trim())}`,
+          i.beats.file,
+          uploadType(i.beats.file.name),
+        );
       }
       if (existing && i.beats?.keepAsPlan) {
-        const body = { method: 'import', name: `${i.name.trim()} – current beats`, boundary: boundary.id, incidents: incidents.id, existing: existing.id };
+        const body = {
+          method: 'import',
+          name: `${i.name.trim()} – current beats`,
+          boundary: boundary.id,
+          incidents: incidents.id,
+          existing: existing.id,
+        };
         await this.follow(await api.post<JobDto>('/plans', body).then((r) => r.data), 'Importing the current beats');
       }
-      const { data: job } = await api.post<JobDto>('/plans', planRequestOf({ boundary: boundary.id, incidents: incidents.id, ...(existing ? { existing: existing.id } : {}) }, i.name, i.beatCount));
+      const { data: job } = await api.post<JobDto>(
+        '/plans',
+        planRequestOf(
+          { boundary: boundary.id, incidents: incidents.id, ...(existing ? { existing: existing.id } : {}) },
+          i.name,
+          i.beatCount,
+        ),
+      );
       const id = await this.follow(job, 'Planning');
       this.created = id;
       await this.host.refresh(id);

@@ -57,8 +57,12 @@ export function replanFigures(c: ReplanComparison): ReplanFigures {
  * @throws RangeError when the budget is not a number in 0–100
  * @example replanBody(10) // { startFromExisting: true, maxChange: 0.1 }
  */
-export function replanBody(budgetPercent: number, extra: { timeLimitMs?: number } = {}): { startFromExisting: true; maxChange: number; timeLimitMs?: number } {
-  if (!Number.isFinite(budgetPercent) || budgetPercent < 0 || budgetPercent > 100) throw new RangeError(`change budget ${budgetPercent}% is outside 0–100%`);
+export function replanBody(
+  budgetPercent: number,
+  extra: { timeLimitMs?: number } = {},
+): { startFromExisting: true; maxChange: number; timeLimitMs?: number } {
+  if (!Number.isFinite(budgetPercent) || budgetPercent < 0 || budgetPercent > 100)
+    throw new RangeError(`change budget ${budgetPercent}% is outside 0–100%`);
   return { startFromExisting: true, maxChange: budgetPercent / 100, ...extra };
 }
 
@@ -106,7 +110,11 @@ export interface CurveGeometry {
  * point is the one at the largest budget not above `budgetPercent`.
  * @example curveGeometry([{ budget: 0, movedWorkloadShare: 0, maxOverMean: 1.3 }, { budget: 0.1, movedWorkloadShare: 0.08, maxOverMean: 1.1 }], 10).chosen // 1
  */
-export function curveGeometry(points: ReadonlyArray<Pick<ChangeCurvePoint, 'budget' | 'movedWorkloadShare' | 'maxOverMean'>>, budgetPercent: number, frame: CurveFrame = CURVE_FRAME): CurveGeometry {
+export function curveGeometry(
+  points: ReadonlyArray<Pick<ChangeCurvePoint, 'budget' | 'movedWorkloadShare' | 'maxOverMean'>>,
+  budgetPercent: number,
+  frame: CurveFrame = CURVE_FRAME,
+): CurveGeometry {
   const sorted = [...points].sort((a, b) => a.budget - b.budget);
   const xMaxPercent = Math.max(5, ...sorted.map((p) => p.movedWorkloadShare * 100));
   const yMin = 1;
@@ -120,7 +128,13 @@ export function curveGeometry(points: ReadonlyArray<Pick<ChangeCurvePoint, 'budg
     if (p.budget * 100 <= budgetPercent + 1e-9) chosen = k;
   });
   return {
-    points: sorted.map((p) => ({ x: sx(p.movedWorkloadShare * 100), y: sy(p.maxOverMean), budget: p.budget, movedPercent: p.movedWorkloadShare * 100, balance: p.maxOverMean })),
+    points: sorted.map((p) => ({
+      x: sx(p.movedWorkloadShare * 100),
+      y: sy(p.maxOverMean),
+      budget: p.budget,
+      movedPercent: p.movedWorkloadShare * 100,
+      balance: p.maxOverMean,
+    })),
     xMaxPercent,
     yMin,
     yMax,
@@ -130,7 +144,11 @@ export function curveGeometry(points: ReadonlyArray<Pick<ChangeCurvePoint, 'budg
 }
 
 const SVG_NS = 'http://www.w3.org/2000/svg';
-function svg<K extends keyof SVGElementTagNameMap>(tag: K, attrs: Record<string, string | number>, ...children: Array<Node | string>): SVGElementTagNameMap[K] {
+function svg<K extends keyof SVGElementTagNameMap>(
+  tag: K,
+  attrs: Record<string, string | number>,
+  ...children: Array<Node | string>
+): SVGElementTagNameMap[K] {
   const e = document.createElementNS(SVG_NS, tag);
   for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, String(v));
   e.append(...children);
@@ -152,26 +170,81 @@ export function changeCurveChart(points: readonly ChangeCurvePoint[], budgetPerc
   const chosen = g.points[g.chosen];
   const chart = svg(
     'svg',
-    { viewBox: `0 0 ${frame.width} ${frame.height}`, width: frame.width, height: frame.height, role: 'img', 'aria-labelledby': 'curve-title curve-desc', class: 'curve-chart', 'data-testid': 'change-curve-chart' },
+    {
+      viewBox: `0 0 ${frame.width} ${frame.height}`,
+      width: frame.width,
+      height: frame.height,
+      role: 'img',
+      'aria-labelledby': 'curve-title curve-desc',
+      class: 'curve-chart',
+      'data-testid': 'change-curve-chart',
+    },
     svg('title', { id: 'curve-title' }, 'Change curve: balance against the share of the workload that changes beat'),
-    svg('desc', { id: 'curve-desc' }, chosen ? `At a budget of ${budgetPercent}%: ${pct(chosen.movedPercent)} of the workload changes beat, busiest beat ${formatNumber(chosen.balance)} × average.` : `No point at or under a budget of ${budgetPercent}%.`),
+    svg(
+      'desc',
+      { id: 'curve-desc' },
+      chosen
+        ? `At a budget of ${budgetPercent}%: ${pct(chosen.movedPercent)} of the workload changes beat, busiest beat ${formatNumber(chosen.balance)} × average.`
+        : `No point at or under a budget of ${budgetPercent}%.`,
+    ),
     svg('line', { x1: frame.left, y1: bottom, x2: right, y2: bottom, class: 'axis' }),
     svg('line', { x1: frame.left, y1: frame.top, x2: frame.left, y2: bottom, class: 'axis' }),
     svg('text', { x: frame.left, y: bottom + 14, 'text-anchor': 'middle', class: 'tick' }, '0%'),
     svg('text', { x: right, y: bottom + 14, 'text-anchor': 'end', class: 'tick' }, pct(g.xMaxPercent)),
-    svg('text', { x: (frame.left + right) / 2, y: frame.height - 4, 'text-anchor': 'middle', class: 'axis-label' }, 'workload moved to another beat'),
+    svg(
+      'text',
+      { x: (frame.left + right) / 2, y: frame.height - 4, 'text-anchor': 'middle', class: 'axis-label' },
+      'workload moved to another beat',
+    ),
     svg('text', { x: frame.left - 4, y: bottom, 'text-anchor': 'end', class: 'tick' }, formatNumber(g.yMin)),
     svg('text', { x: frame.left - 4, y: frame.top + 8, 'text-anchor': 'end', class: 'tick' }, formatNumber(g.yMax)),
-    svg('text', { x: 4, y: frame.top + (bottom - frame.top) / 2, class: 'axis-label', transform: `rotate(-90 10 ${frame.top + (bottom - frame.top) / 2})`, 'text-anchor': 'middle' }, 'balance'),
-    svg('line', { x1: g.budgetX, y1: frame.top, x2: g.budgetX, y2: bottom, class: 'budget-line', 'stroke-dasharray': '4 3', 'data-testid': 'curve-budget-line' }),
+    svg(
+      'text',
+      {
+        x: 4,
+        y: frame.top + (bottom - frame.top) / 2,
+        class: 'axis-label',
+        transform: `rotate(-90 10 ${frame.top + (bottom - frame.top) / 2})`,
+        'text-anchor': 'middle',
+      },
+      'balance',
+    ),
+    svg('line', {
+      x1: g.budgetX,
+      y1: frame.top,
+      x2: g.budgetX,
+      y2: bottom,
+      class: 'budget-line',
+      'stroke-dasharray': '4 3',
+      'data-testid': 'curve-budget-line',
+    }),
     svg('path', { d: line, class: 'curve', fill: 'none' }),
-    ...g.points.map((p, k) => svg('circle', { cx: p.x.toFixed(1), cy: p.y.toFixed(1), r: k === g.chosen ? 6 : 3.5, class: k === g.chosen ? 'point chosen' : 'point', 'data-budget': p.budget })),
+    ...g.points.map((p, k) =>
+      svg('circle', {
+        cx: p.x.toFixed(1),
+        cy: p.y.toFixed(1),
+        r: k === g.chosen ? 6 : 3.5,
+        class: k === g.chosen ? 'point chosen' : 'point',
+        'data-budget': p.budget,
+      }),
+    ),
   );
   const table = el(
     'table',
     { class: 'curve-table', 'data-testid': 'change-curve-table' },
     el('caption', {}, 'Change budget and what a re-plan reaches'),
-    el('thead', {}, el('tr', {}, el('th', { scope: 'col' }, 'Budget'), el('th', { scope: 'col' }, 'Moved'), el('th', { scope: 'col', title: 'Workload of the busiest beat ÷ the average beat (1 is perfect)' }, 'Balance'), el('th', { scope: 'col', title: 'Mean Polsby-Popper score of the beats (1 is a disc)' }, 'Compactness'))),
+    el(
+      'thead',
+      {},
+      el(
+        'tr',
+        {},
+        el('th', { scope: 'col' }, 'Budget'),
+        el('th', { scope: 'col' }, 'Moved'),
+        el('th', { scope: 'col', title: 'Workload of the busiest beat ÷ the average beat (1 is perfect)' }, 'Balance'),
+        el('th', { scope: 'col', title: 'Mean Polsby-Popper score of the beats (1 is a disc)' }, 'Compactness'),
+      ),
+    ),
     el(
       'tbody',
       {},
@@ -257,7 +330,8 @@ export class ReplanPanel {
 
   /** Forgets the last answer (another plan is on show). */
   reset(): void {
-    if (this.curve.status !== 'running' && !(this.curve.status === 'ready' && this.curve.planId === this.host.plan()?.id)) this.curve = { status: 'none' };
+    if (this.curve.status !== 'running' && !(this.curve.status === 'ready' && this.curve.planId === this.host.plan()?.id))
+      this.curve = { status: 'none' };
     if (this.state.status === 'running') return;
     this.state = { status: 'idle' };
     this.render();
@@ -273,7 +347,10 @@ export class ReplanPanel {
     this.curve = { status: 'running', stage: 'queued' };
     this.render();
     try {
-      const { data: job } = await this.host.api.post<JobDto>(`/plans/${encodeURIComponent(plan.id)}/change-curve`, this.timeLimitMs !== undefined ? { timeLimitMs: this.timeLimitMs } : {});
+      const { data: job } = await this.host.api.post<JobDto>(
+        `/plans/${encodeURIComponent(plan.id)}/change-curve`,
+        this.timeLimitMs !== undefined ? { timeLimitMs: this.timeLimitMs } : {},
+      );
       this.host.progress('Drawing the change curve…', job);
       const final = await this.host.api.followJob(job, (j) => {
         this.host.progress(`Change curve: ${j.stage ?? j.status}`, j);
@@ -282,7 +359,9 @@ export class ReplanPanel {
       this.host.progress('', null);
       if (final.status !== 'succeeded') this.curve = { status: 'failed', message: final.error?.detail ?? final.status };
       else {
-        const r = await this.host.api.get<ChangeCurveResultDto>(`/plans/${encodeURIComponent(plan.id)}/change-curve/${encodeURIComponent(job.id)}`);
+        const r = await this.host.api.get<ChangeCurveResultDto>(
+          `/plans/${encodeURIComponent(plan.id)}/change-curve/${encodeURIComponent(job.id)}`,
+        );
         this.curve = { status: 'ready', planId: plan.id, tolerance: r.curve.tolerance, points: r.curve.points };
       }
       // another plan was opened meanwhile: this curve is not its curve
@@ -303,7 +382,10 @@ export class ReplanPanel {
     this.state = { status: 'running', stage: 'queued' };
     this.render();
     try {
-      const { data: job } = await this.host.api.post<JobDto>(`/plans/${plan.id}/replan`, replanBody(budget, this.timeLimitMs !== undefined ? { timeLimitMs: this.timeLimitMs } : {}));
+      const { data: job } = await this.host.api.post<JobDto>(
+        `/plans/${plan.id}/replan`,
+        replanBody(budget, this.timeLimitMs !== undefined ? { timeLimitMs: this.timeLimitMs } : {}),
+      );
       this.host.progress('Re-planning from this plan…', job);
       const final = await this.host.api.followJob(job, (j) => {
         this.host.progress(`Re-planning: ${j.stage ?? j.status}`, j);
@@ -312,13 +394,22 @@ export class ReplanPanel {
       this.host.progress('', null);
       const newId = final.status === 'succeeded' ? (final.result?.planId as string | undefined) : undefined;
       if (!newId) {
-        this.state = { status: 'failed', message: final.status === 'succeeded' ? 'the job named no new plan' : (final.error?.detail ?? final.status) };
+        this.state = {
+          status: 'failed',
+          message: final.status === 'succeeded' ? 'the job named no new plan' : (final.error?.detail ?? final.status),
+        };
       } else {
         const [c, p] = await Promise.all([
           this.host.api.get<ReplanComparison>(`/plans/${encodeURIComponent(plan.id)}/compare?with=${encodeURIComponent(newId)}`),
           this.host.api.get<PlanDto>(`/plans/${encodeURIComponent(newId)}`),
         ]);
-        this.state = { status: 'done', parentId: plan.id, newPlan: { id: newId, name: p.name }, budgetPercent: budget, figures: replanFigures(c) };
+        this.state = {
+          status: 'done',
+          parentId: plan.id,
+          newPlan: { id: newId, name: p.name },
+          budgetPercent: budget,
+          figures: replanFigures(c),
+        };
         await this.host.showMoved(newId);
       }
     } catch (e) {
@@ -327,7 +418,8 @@ export class ReplanPanel {
     }
     this.render();
     if (this.state.status === 'failed') this.host.say(`Re-plan failed: ${this.state.message}`, 'refused');
-    else if (this.state.status === 'done') this.host.say(`Re-plan ready: ${this.state.figures.movedCells} cells would change beat. Open the new plan to accept it.`);
+    else if (this.state.status === 'done')
+      this.host.say(`Re-plan ready: ${this.state.figures.movedCells} cells would change beat. Open the new plan to accept it.`);
   }
 
   private async openNew(): Promise<void> {
@@ -355,7 +447,16 @@ const budgetText = (p: number) => `${p}% of the workload`;
 /** The section's content for a state (pure apart from the callbacks). */
 export function replanSection(st: ReplanState, o: ReplanSectionInput): HTMLElement {
   const running = st.status === 'running';
-  const slider = el('input', { type: 'range', id: 'replan-budget', min: 0, max: 50, step: 1, value: o.budget, 'aria-describedby': 'replan-help', 'aria-valuetext': budgetText(o.budget) });
+  const slider = el('input', {
+    type: 'range',
+    id: 'replan-budget',
+    min: 0,
+    max: 50,
+    step: 1,
+    value: o.budget,
+    'aria-describedby': 'replan-help',
+    'aria-valuetext': budgetText(o.budget),
+  });
   const out = el('output', { id: 'replan-budget-value', for: 'replan-budget' }, budgetText(o.budget));
   const curve = o.curve ?? { status: 'none' };
   const chartSlot = el('div', { class: 'curve-slot' }, curve.status === 'ready' ? changeCurveChart(curve.points, o.budget) : null);
@@ -366,13 +467,27 @@ export function replanSection(st: ReplanState, o: ReplanSectionInput): HTMLEleme
     slider.setAttribute('aria-valuetext', budgetText(v));
     if (curve.status === 'ready') chartSlot.replaceChildren(changeCurveChart(curve.points, v));
   });
-  const run = el('button', { type: 'submit', id: 'replan-run', disabled: !o.canRun, 'aria-disabled': running ? 'true' : undefined, 'aria-describedby': o.canRun ? undefined : 'replan-role' }, running ? 'Re-planning…' : 'Re-plan from this plan');
+  const run = el(
+    'button',
+    {
+      type: 'submit',
+      id: 'replan-run',
+      disabled: !o.canRun,
+      'aria-disabled': running ? 'true' : undefined,
+      'aria-describedby': o.canRun ? undefined : 'replan-role',
+    },
+    running ? 'Re-planning…' : 'Re-plan from this plan',
+  );
   const form = el(
     'form',
     { class: 'replan-form', 'aria-labelledby': 'replan-title' },
     el('h3', { id: 'replan-title' }, 'Re-plan from this plan'),
     el('label', { for: 'replan-budget' }, 'Change budget ', slider, ' ', out),
-    el('p', { id: 'replan-help', class: 'muted' }, 'A new plan starting from this one, moving at most this share of the workload to another beat. This plan stays as it is.'),
+    el(
+      'p',
+      { id: 'replan-help', class: 'muted' },
+      'A new plan starting from this one, moving at most this share of the workload to another beat. This plan stays as it is.',
+    ),
     o.canRun ? null : el('p', { id: 'replan-role', class: 'muted' }, 'Re-plans are for analysts and commanders.'),
     el('div', { class: 'row' }, run),
   );
@@ -380,20 +495,34 @@ export function replanSection(st: ReplanState, o: ReplanSectionInput): HTMLEleme
     e.preventDefault();
     if (o.canRun && !running) o.onRun();
   });
-  const curveButton = el('button', { type: 'button', id: 'replan-curve', disabled: !o.canRun || curve.status === 'running' || undefined }, curve.status === 'ready' ? 'Redraw the change curve' : 'Draw the change curve');
+  const curveButton = el(
+    'button',
+    { type: 'button', id: 'replan-curve', disabled: !o.canRun || curve.status === 'running' || undefined },
+    curve.status === 'ready' ? 'Redraw the change curve' : 'Draw the change curve',
+  );
   curveButton.addEventListener('click', () => o.onCurve?.());
   const curveSec = el(
     'div',
     { class: 'replan-curve', 'data-testid': 'replan-curve', 'data-status': curve.status },
-    el('p', { class: 'muted', id: 'replan-curve-help' }, 'The change curve re-plans at several budgets and shows how balance improves as more of the workload changes beat, so the budget can be chosen before re-planning.'),
+    el(
+      'p',
+      { class: 'muted', id: 'replan-curve-help' },
+      'The change curve re-plans at several budgets and shows how balance improves as more of the workload changes beat, so the budget can be chosen before re-planning.',
+    ),
     o.canRun && o.onCurve ? el('div', { class: 'row' }, curveButton) : null,
     curve.status === 'running' ? el('p', { class: 'muted' }, `Drawing the change curve: ${curve.stage}…`) : null,
     curve.status === 'failed' ? el('p', { class: 'error', role: 'alert' }, `Change curve failed: ${curve.message}`) : null,
     chartSlot,
   );
-  const sec = el('section', { class: 'replan', 'data-testid': 'replan', 'data-status': st.status, 'aria-busy': running ? 'true' : 'false', 'aria-live': 'polite' }, form, curveSec);
+  const sec = el(
+    'section',
+    { class: 'replan', 'data-testid': 'replan', 'data-status': st.status, 'aria-busy': running ? 'true' : 'false', 'aria-live': 'polite' },
+    form,
+    curveSec,
+  );
   if (st.status === 'running') sec.append(el('p', { class: 'muted' }, `Re-planning: ${st.stage}…`));
-  else if (st.status === 'failed') sec.append(el('p', { class: 'error', role: 'alert', 'data-testid': 'replan-error' }, `Re-plan failed: ${st.message}`));
+  else if (st.status === 'failed')
+    sec.append(el('p', { class: 'error', role: 'alert', 'data-testid': 'replan-error' }, `Re-plan failed: ${st.message}`));
   else if (st.status === 'done') {
     const f = st.figures;
     const open = el('button', { type: 'button', id: 'replan-open' }, `Open “${st.newPlan.name}”`);
@@ -413,12 +542,38 @@ export function replanSection(st: ReplanState, o: ReplanSectionInput): HTMLEleme
           'table',
           { class: 'replan-figures' },
           el('caption', {}, 'This plan and the re-plan'),
-          el('thead', {}, el('tr', {}, el('th', { scope: 'col' }, 'Measure'), el('th', { scope: 'col' }, 'This plan'), el('th', { scope: 'col' }, 'Re-plan'))),
+          el(
+            'thead',
+            {},
+            el(
+              'tr',
+              {},
+              el('th', { scope: 'col' }, 'Measure'),
+              el('th', { scope: 'col' }, 'This plan'),
+              el('th', { scope: 'col' }, 'Re-plan'),
+            ),
+          ),
           el(
             'tbody',
             {},
-            el('tr', { 'data-key': 'balance' }, el('th', { scope: 'row', title: 'Workload of the busiest beat ÷ the average beat (1 is perfect)' }, 'Balance: busiest beat vs average'), el('td', {}, formatNumber(f.balanceBefore)), el('td', {}, formatNumber(f.balanceAfter))),
-            el('tr', { 'data-key': 'compactness' }, el('th', { scope: 'row', title: 'Mean Polsby-Popper score of the beats (1 is a disc)' }, 'Compactness (1 = round)'), el('td', {}, formatNumber(f.compactnessBefore)), el('td', {}, formatNumber(f.compactnessAfter))),
+            el(
+              'tr',
+              { 'data-key': 'balance' },
+              el(
+                'th',
+                { scope: 'row', title: 'Workload of the busiest beat ÷ the average beat (1 is perfect)' },
+                'Balance: busiest beat vs average',
+              ),
+              el('td', {}, formatNumber(f.balanceBefore)),
+              el('td', {}, formatNumber(f.balanceAfter)),
+            ),
+            el(
+              'tr',
+              { 'data-key': 'compactness' },
+              el('th', { scope: 'row', title: 'Mean Polsby-Popper score of the beats (1 is a disc)' }, 'Compactness (1 = round)'),
+              el('td', {}, formatNumber(f.compactnessBefore)),
+              el('td', {}, formatNumber(f.compactnessAfter)),
+            ),
           ),
         ),
         el('div', { class: 'row' }, open),

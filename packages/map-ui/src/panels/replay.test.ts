@@ -2,9 +2,15 @@
 import { describe, expect, it } from 'vitest';
 import type { ApiClient, JobDto, PlanDto } from '../api-client.js';
 import { fixture } from '../test-support/fixture.js';
-import { ReplayPanel, replayRows, type ReplayHost, type SimulationResultDto } from './replay.js';
+import { type ReplayHost, ReplayPanel, replayRows, type SimulationResultDto } from './replay.js';
 
-const fig = (calls: number, mean: number, p90: number, cross: number, queued: number, util: number) => ({ calls, utilisation: util, crossBeatShare: cross, queuedShare: queued, response: { meanMinutes: mean, p50Minutes: mean, p90Minutes: p90 } });
+const fig = (calls: number, mean: number, p90: number, cross: number, queued: number, util: number) => ({
+  calls,
+  utilisation: util,
+  crossBeatShare: cross,
+  queuedShare: queued,
+  response: { meanMinutes: mean, p50Minutes: mean, p90Minutes: p90 },
+});
 const sim = fixture<SimulationResultDto>({
   version: 4,
   mode: 'replay',
@@ -42,7 +48,8 @@ function fakeHost(o: { runs?: Array<{ jobId: string; status: string }>; staffing
   return { host, calls };
 }
 
-const rows = (root: ParentNode, sel: string) => Array.from(root.querySelectorAll(`${sel} tbody tr`), (tr) => [tr.getAttribute('data-key'), tr.querySelector('td')!.textContent]);
+const rows = (root: ParentNode, sel: string) =>
+  Array.from(root.querySelectorAll(`${sel} tbody tr`), (tr) => [tr.getAttribute('data-key'), tr.querySelector('td')!.textContent]);
 
 describe('replayed calls panel', () => {
   it('names each figure for a commander: response = wait + travel (mean, 90%), cross-beat, queued, busy', () => {
@@ -54,11 +61,21 @@ describe('replayed calls panel', () => {
       ['Officers busy on calls', '46%'],
       ['Calls replayed', '12,345'],
     ]);
-    expect(replayRows(fixture<SimulationResultDto['city']>({ calls: 0, utilisation: null, crossBeatShare: null, queuedShare: null, response: null })).map((r) => r.value)).toEqual(['–', '–', '–', '–', '–', '0']);
+    expect(
+      replayRows(
+        fixture<SimulationResultDto['city']>({ calls: 0, utilisation: null, crossBeatShare: null, queuedShare: null, response: null }),
+      ).map((r) => r.value),
+    ).toEqual(['–', '–', '–', '–', '–', '0']);
   });
 
   it('shows the latest succeeded replay of the version, for the city and the selected beat', async () => {
-    const { host, calls } = fakeHost({ runs: [{ jobId: 'sim3', status: 'running' }, { jobId: 'sim2', status: 'succeeded' }, { jobId: 'sim1', status: 'succeeded' }] });
+    const { host, calls } = fakeHost({
+      runs: [
+        { jobId: 'sim3', status: 'running' },
+        { jobId: 'sim2', status: 'succeeded' },
+        { jobId: 'sim1', status: 'succeeded' },
+      ],
+    });
     const city = document.createElement('div');
     const panel = new ReplayPanel(host).mount(city);
     const card = document.createElement('div');

@@ -126,7 +126,9 @@ export class ReplayPanel {
   }
 
   private async latest(planId: string, version: number): Promise<{ data: SimulationResultDto; jobId: string } | null> {
-    const { items } = await this.host.api.get<{ items: Array<Pick<SimulationRunDto, 'jobId' | 'status'>> }>(`/plans/${planId}/simulations?version=${version}`);
+    const { items } = await this.host.api.get<{ items: Array<Pick<SimulationRunDto, 'jobId' | 'status'>> }>(
+      `/plans/${planId}/simulations?version=${version}`,
+    );
     const done = items.find((i) => i.status === 'succeeded');
     if (!done) return null;
     return { data: await this.host.api.get<SimulationResultDto>(`/plans/${planId}/simulations/${done.jobId}`), jobId: done.jobId };
@@ -161,7 +163,11 @@ export class ReplayPanel {
   /** Redraws the city section and the beat card's section. */
   render(): void {
     const canRun = this.host.canRun() && this.host.staffingId() !== null && this.state.status !== 'running';
-    const why = !this.host.canRun() ? 'Replayed calls are for analysts and commanders.' : this.host.staffingId() === null ? 'Staff this version first (Staffing panel): a replay needs the officers on duty.' : null;
+    const why = !this.host.canRun()
+      ? 'Replayed calls are for analysts and commanders.'
+      : this.host.staffingId() === null
+        ? 'Staff this version first (Staffing panel): a replay needs the officers on duty.'
+        : null;
     if (this.city) {
       const hadFocus = this.city.contains(document.activeElement);
       this.city.replaceChildren(replaySection(this.state, null, { canRun, why, onRun: () => void this.run() }));
@@ -175,9 +181,17 @@ export class ReplayPanel {
  * A replay section: the city's (with the button, `beatId` null) or one beat's figures.
  * @param run the button's state (city section only)
  */
-export function replaySection(st: ReplayState, beatId: string | null, run: { canRun: boolean; why: string | null; onRun: () => void } | null): HTMLElement {
+export function replaySection(
+  st: ReplayState,
+  beatId: string | null,
+  run: { canRun: boolean; why: string | null; onRun: () => void } | null,
+): HTMLElement {
   const title = beatId === null ? 'Replayed last period’s calls: city' : `Replayed last period’s calls: beat ${beatId}`;
-  const sec = el('section', { class: 'replay', 'data-testid': beatId === null ? 'replay-city' : 'replay-beat', 'data-status': st.status, 'aria-live': 'polite' }, el('h3', {}, title));
+  const sec = el(
+    'section',
+    { class: 'replay', 'data-testid': beatId === null ? 'replay-city' : 'replay-beat', 'data-status': st.status, 'aria-live': 'polite' },
+    el('h3', {}, title),
+  );
   if (st.status === 'ready') {
     const f = beatId === null ? st.data.city : st.data.beats.find((b) => b.id === beatId);
     if (!f) sec.append(el('p', { class: 'muted' }, `No replayed calls in beat ${beatId}.`));
@@ -186,8 +200,16 @@ export function replaySection(st: ReplayState, beatId: string | null, run: { can
         el(
           'table',
           { class: 'replay-figures' },
-          el('caption', {}, `Version ${st.data.version}, ${st.data.mode === 'poisson' ? 'Poisson calls at the plan’s rates' : 'the incidents at their real times and places'}; the time model’s figures are ${beatId === null ? 'on the beat card' : 'above'}`),
-          el('tbody', {}, ...replayRows(f).map((r) => el('tr', { 'data-key': r.key }, el('th', { scope: 'row' }, r.label), el('td', {}, r.value)))),
+          el(
+            'caption',
+            {},
+            `Version ${st.data.version}, ${st.data.mode === 'poisson' ? 'Poisson calls at the plan’s rates' : 'the incidents at their real times and places'}; the time model’s figures are ${beatId === null ? 'on the beat card' : 'above'}`,
+          ),
+          el(
+            'tbody',
+            {},
+            ...replayRows(f).map((r) => el('tr', { 'data-key': r.key }, el('th', { scope: 'row' }, r.label), el('td', {}, r.value))),
+          ),
         ),
       );
     }
@@ -197,7 +219,11 @@ export function replaySection(st: ReplayState, beatId: string | null, run: { can
   else if (st.status === 'forbidden') sec.append(el('p', { class: 'muted' }, 'Replayed calls are for analysts and commanders.'));
   else sec.append(el('p', { class: 'error', role: 'alert' }, st.message));
   if (run) {
-    const b = el('button', { type: 'button', id: 'replay-run', disabled: !run.canRun, 'aria-describedby': run.why ? 'replay-why' : undefined }, st.status === 'running' ? 'Replaying…' : 'Replay calls');
+    const b = el(
+      'button',
+      { type: 'button', id: 'replay-run', disabled: !run.canRun, 'aria-describedby': run.why ? 'replay-why' : undefined },
+      st.status === 'running' ? 'Replaying…' : 'Replay calls',
+    );
     b.addEventListener('click', run.onRun);
     sec.append(el('div', { class: 'row' }, b));
     if (run.why) sec.append(el('p', { id: 'replay-why', class: 'muted' }, run.why));

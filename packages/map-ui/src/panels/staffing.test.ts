@@ -3,15 +3,22 @@ import { describe, expect, it } from 'vitest';
 import type { ApiClient, JobDto, PlanDto } from '../api-client.js';
 import type { StaffingResultDto } from '../exports.js';
 import { fixture } from '../test-support/fixture.js';
-import { StaffingPanel, type StaffingHost } from './staffing.js';
+import { type StaffingHost, StaffingPanel } from './staffing.js';
 
 const staffing = fixture<StaffingResultDto>({
-  beats: [{ id: '0111', district: '1', shifts: [{ shift: '0-8', workloadHours: 20, required: 2, allocated: 3, saturation: 0.5, officers: ['P1', 'P2', 'P3'] }] }],
+  beats: [
+    {
+      id: '0111',
+      district: '1',
+      shifts: [{ shift: '0-8', workloadHours: 20, required: 2, allocated: 3, saturation: 0.5, officers: ['P1', 'P2', 'P3'] }],
+    },
+  ],
 });
 
 function page(): HTMLElement {
   const root = document.createElement('div');
-  root.innerHTML = '<p id="staffing-role"></p><select id="roster-select"></select><button id="staff-run"></button><div id="staffing-slot"></div>';
+  root.innerHTML =
+    '<p id="staffing-role"></p><select id="roster-select"></select><button id="staff-run"></button><div id="staffing-slot"></div>';
   document.body.append(root);
   return root;
 }
@@ -36,7 +43,10 @@ function fakeHost(canEdit = true, failDownload = false) {
     download: async (path: string, fallbackName: string) => {
       calls.push(`DOWNLOAD ${path}`);
       if (failDownload) throw new Error('503 busy');
-      return { blob: new Blob(['beat,district,shift,officer,required,allocated,vehicle\n0111,1,0-8,\'=P1,2,3,\n']), fileName: `server-${fallbackName}` };
+      return {
+        blob: new Blob(["beat,district,shift,officer,required,allocated,vehicle\n0111,1,0-8,'=P1,2,3,\n"]),
+        fileName: `server-${fallbackName}`,
+      };
     },
     followJob: async () => {
       runs = [{ id: 's9', planVersion: 5 }];
@@ -73,7 +83,9 @@ describe('staffing panel', () => {
     await panel.exportAssignments();
     await new Promise((ok) => setTimeout(ok, 0));
     expect(f.calls.at(-1)).toBe('DOWNLOAD /plans/abcdef123456/staffing/s9?format=csv');
-    expect(f.saved).toEqual([['server-assignments-abcdef12-v5.csv', "beat,district,shift,officer,required,allocated,vehicle\n0111,1,0-8,'=P1,2,3,\n"]]);
+    expect(f.saved).toEqual([
+      ['server-assignments-abcdef12-v5.csv', "beat,district,shift,officer,required,allocated,vehicle\n0111,1,0-8,'=P1,2,3,\n"],
+    ]);
     panel.reset();
     expect([panel.staffing, panel.idOfVersion()]).toEqual([null, null]);
   });

@@ -142,7 +142,10 @@ export class StaffingPanel {
       return;
     }
     try {
-      const { blob, fileName } = await this.host.api.download(`/plans/${plan.id}/staffing/${latest.id}?format=csv`, `assignments-${plan.id.slice(0, 8)}-v${latest.version}.csv`);
+      const { blob, fileName } = await this.host.api.download(
+        `/plans/${plan.id}/staffing/${latest.id}?format=csv`,
+        `assignments-${plan.id.slice(0, 8)}-v${latest.version}.csv`,
+      );
       this.host.save(blob, fileName);
     } catch (e) {
       this.host.say(`Assignments CSV unavailable: ${plainError(e)}`, 'refused');

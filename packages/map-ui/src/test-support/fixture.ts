@@ -9,4 +9,5 @@ export function fixture<T>(fields: DeepPartial<T>): T {
 }
 
 /** `T` with every field optional, at any depth (arrays of partial items). */
-export type DeepPartial<T> = T extends ReadonlyArray<infer U> ? ReadonlyArray<DeepPartial<U>> : T extends object ? { [K in keyof T]?: DeepPartial<T[K]> } : T;
+export type DeepPartial<T> =
+  T extends ReadonlyArray<infer U> ? ReadonlyArray<DeepPartial<U>> : T extends object ? { [K in keyof T]?: DeepPartial<T[K]> } : T;

@@ -31,11 +31,23 @@ export function readTile(buf: ArrayBuffer) {
     while (pos < end) out.push(varint());
     return out;
   };
-  const layers: Array<{ name: string; extent: number; keys: string[]; values: Array<number | string>; features: Array<{ id?: number; type: number; tags: number[]; geometry: number[] }> }> = [];
+  const layers: Array<{
+    name: string;
+    extent: number;
+    keys: string[];
+    values: Array<number | string>;
+    features: Array<{ id?: number; type: number; tags: number[]; geometry: number[] }>;
+  }> = [];
   fields(b.length, (f) => {
     expect(f).toBe(3);
     const end = varint() + pos;
-    const layer = { name: '', extent: 0, keys: [] as string[], values: [] as Array<number | string>, features: [] as Array<{ id?: number; type: number; tags: number[]; geometry: number[] }> };
+    const layer = {
+      name: '',
+      extent: 0,
+      keys: [] as string[],
+      values: [] as Array<number | string>,
+      features: [] as Array<{ id?: number; type: number; tags: number[]; geometry: number[] }>,
+    };
     fields(end, (lf) => {
       if (lf === 15 || lf === 5) {
         const v = varint();
@@ -70,7 +82,8 @@ export function readTile(buf: ArrayBuffer) {
     });
     layers.push(layer);
   });
-  const props = (l: (typeof layers)[number], f: (typeof layers)[number]['features'][number]) => Object.fromEntries(Array.from({ length: f.tags.length / 2 }, (_, k) => [l.keys[f.tags[2 * k]!]!, l.values[f.tags[2 * k + 1]!]!]));
+  const props = (l: (typeof layers)[number], f: (typeof layers)[number]['features'][number]) =>
+    Object.fromEntries(Array.from({ length: f.tags.length / 2 }, (_, k) => [l.keys[f.tags[2 * k]!]!, l.values[f.tags[2 * k + 1]!]!]));
   return { layers, props };
 }
 

@@ -7,29 +7,42 @@ import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { FeatureCollection, MultiPolygon, Polygon } from 'geojson';
 import { BeatplanError } from '../../errors.js';
-import { cellsToPolygons } from '../../grid/locate.js';
-import { readBoundary } from '../../io/read-geojson-layers.js';
-import { readJson } from '../../io/json.js';
-import { requiredByShift } from '../../staff/staff-beats.js';
-import { REQUIRED_OFFICERS_RULE, withPlanFigures } from '../plan-figures.js';
-import { staffingInputOfPlan } from '../../staff/from-plan.js';
-import { comparePlans, evaluatePlan, importPlan } from '../../plan/evaluate.js';
-import { beatsToGeojson, planFromJson, planToCellsCsv, planToJson, type PlanFromJson } from '../../plan/output.js';
-import { inheritBeatIds, parentAsInitialPlan, type ParentPlan, type PlanLineage } from '../../plan/lineage.js';
+import type { LineLike } from '../../geo/geojson.js';
 import type { Grid } from '../../grid/grid.js';
-import { planBeats } from '../../plan/plan-beats.js';
+import { cellsToPolygons } from '../../grid/locate.js';
+import { readJson } from '../../io/json.js';
+import { readBoundary } from '../../io/read-geojson-layers.js';
 import { changeCurve } from '../../plan/change-curve.js';
-import { DEFAULT_TOLERANCE } from '../../plan/weights.js';
+import { comparePlans, evaluatePlan, importPlan } from '../../plan/evaluate.js';
+import { inheritBeatIds, type ParentPlan, type PlanLineage, parentAsInitialPlan } from '../../plan/lineage.js';
+import { beatsToGeojson, type PlanFromJson, planFromJson, planToCellsCsv, planToJson } from '../../plan/output.js';
+import { planBeats } from '../../plan/plan-beats.js';
 import type { BeatPlan, PlanMetrics, UnitBalanceBound } from '../../plan/types.js';
-import { unitIdsOf, unitsOfCells, unitsOnGrid, type CellUnits } from '../../units/assign.js';
+import { DEFAULT_TOLERANCE } from '../../plan/weights.js';
+import { staffingInputOfPlan } from '../../staff/from-plan.js';
+import { requiredByShift } from '../../staff/staff-beats.js';
+import { type CellUnits, unitIdsOf, unitsOfCells, unitsOnGrid } from '../../units/assign.js';
 import { beatOfUnitFeatures, dissolveUnits, outlineProblems, unitCompactness } from '../../units/dissolve.js';
 import { unitsFromRoads } from '../../units/from-roads.js';
-import type { LineLike } from '../../geo/geojson.js';
-import { terminalProgress } from '../progress.js';
-import { parentPlanOnGrid, parseBalance } from '../../usecases/plan.js';
 import { equityOfPlans } from '../../usecases/equity.js';
-import { CITY_OPTIONS, ingestWarnings, intFlag, loadCityFromArgs, numberFlag, readRoads, required, ROADS_OPTION, roundTimings, SLIVER_POLSBY_POPPER, sliverFeatures, writeOut } from '../inputs.js';
-import { parseOptions, type CommandHelp, type OptionTable } from '../options.js';
+import { parentPlanOnGrid, parseBalance } from '../../usecases/plan.js';
+import {
+  CITY_OPTIONS,
+  ingestWarnings,
+  intFlag,
+  loadCityFromArgs,
+  numberFlag,
+  ROADS_OPTION,
+  readRoads,
+  required,
+  roundTimings,
+  SLIVER_POLSBY_POPPER,
+  sliverFeatures,
+  writeOut,
+} from '../inputs.js';
+import { type CommandHelp, type OptionTable, parseOptions } from '../options.js';
+import { REQUIRED_OFFICERS_RULE, withPlanFigures } from '../plan-figures.js';
+import { terminalProgress } from '../progress.js';
 import type { CliIo } from '../run.js';
 
 /** Options of `beatplan plan` (parse table and help in one). */
@@ -42,20 +55,47 @@ export const PLAN_OPTIONS = {
     default:
       'the number of --from beats; else the number of --existing beats that hold a grid cell and are not slivers (area-weighted Polsby-Popper of the parts < 0.15; named in a warning); else total workload / 100.8 officer-hours (one post around the clock at 60%)',
   },
-  tolerance: { type: 'string', value: 'EPS', description: 'Balance band: every beat within ±EPS of the mean workload (GerryChain\'s convention; 0.025 = ±2.5%).', default: '0.025' },
+  tolerance: {
+    type: 'string',
+    value: 'EPS',
+    description: "Balance band: every beat within ±EPS of the mean workload (GerryChain's convention; 0.025 = ±2.5%).",
+    default: '0.025',
+  },
   seed: { type: 'string', value: 'N', description: 'Seed of every random choice (same input and seed, same plan).', default: '1' },
-  existing: { type: 'string', value: 'E.geojson', description: 'Current beats: evaluated on the same grid and scores (existing-metrics.json, comparison.json).' },
-  'existing-id': { type: 'string', value: 'FIELD', description: 'Property holding the current beat id.', default: 'feature id, else its 1-based position' },
+  existing: {
+    type: 'string',
+    value: 'E.geojson',
+    description: 'Current beats: evaluated on the same grid and scores (existing-metrics.json, comparison.json).',
+  },
+  'existing-id': {
+    type: 'string',
+    value: 'FIELD',
+    description: 'Property holding the current beat id.',
+    default: 'feature id, else its 1-based position',
+  },
   districts: { type: 'string', value: 'D.geojson', description: 'Districts: each beat is nested in one district.' },
-  'district-id': { type: 'string', value: 'FIELD', description: 'Property holding the district id.', default: 'feature id, else its 1-based position' },
-  balance: { type: 'string', value: 'total|shift:ID|mix:W,N', description: 'What is balanced: total workload, one shift\'s workload, or a mix of workload and need weighted W:N.', default: 'total' },
+  'district-id': {
+    type: 'string',
+    value: 'FIELD',
+    description: 'Property holding the district id.',
+    default: 'feature id, else its 1-based position',
+  },
+  balance: {
+    type: 'string',
+    value: 'total|shift:ID|mix:W,N',
+    description: "What is balanced: total workload, one shift's workload, or a mix of workload and need weighted W:N.",
+    default: 'total',
+  },
   from: {
     type: 'string',
     value: 'PARENT/plan.json',
     description:
-      'The predecessor plan: beats inherit its ids by overlap (optimal matching on shared workload; new beats get ids no ancestor used), plan.json records the lineage (parent sha256 and name, shares per beat), and staffing reads a roster\'s current_beat against it. Without --from, --existing is the parent.',
+      "The predecessor plan: beats inherit its ids by overlap (optimal matching on shared workload; new beats get ids no ancestor used), plan.json records the lineage (parent sha256 and name, shares per beat), and staffing reads a roster's current_beat against it. Without --from, --existing is the parent.",
   },
-  'start-from-existing': { type: 'boolean', description: 'Start the search from the predecessor (--from, else --existing), for minimal change.' },
+  'start-from-existing': {
+    type: 'boolean',
+    description: 'Start the search from the predecessor (--from, else --existing), for minimal change.',
+  },
   'max-change': {
     type: 'string',
     value: 'F',
@@ -71,12 +111,21 @@ export const PLAN_OPTIONS = {
   },
   strict: {
     type: 'boolean',
-    description: 'Exit 3 when the result is not what was asked: beats outside the band, a change budget that could not reach it, an option ignored, incident times kept with their UTC offset or date-only rows dropped. Without it, the same is a warning on stderr and in metrics.json.',
+    description:
+      'Exit 3 when the result is not what was asked: beats outside the band, a change budget that could not reach it, an option ignored, incident times kept with their UTC offset or date-only rows dropped. Without it, the same is a warning on stderr and in metrics.json.',
   },
   lock: { type: 'string', value: 'ID,ID,...', description: 'Current beats kept exactly as they are (needs --existing).' },
   'time-limit': { type: 'string', value: 'MS', description: 'Time budget of the local search, milliseconds.', default: 'no limit' },
-  venues: { type: 'string', value: 'V.geojson', description: 'Meeting venues (Point features with a name): nearest venue and walking time per beat.' },
-  areas: { type: 'string', value: 'A.geojson:FIELD', description: 'Equity lens: officer, community and reactive hours per area (equity.json), current beats vs plan.' },
+  venues: {
+    type: 'string',
+    value: 'V.geojson',
+    description: 'Meeting venues (Point features with a name): nearest venue and walking time per beat.',
+  },
+  areas: {
+    type: 'string',
+    value: 'A.geojson:FIELD',
+    description: 'Equity lens: officer, community and reactive hours per area (equity.json), current beats vs plan.',
+  },
   roads: {
     ...ROADS_OPTION,
     description: `${ROADS_OPTION.description} Without --units, the street blocks the roads enclose (with the city limits) are the units: beats follow streets (docs/units.md).`,
@@ -86,7 +135,8 @@ export const PLAN_OPTIONS = {
     value: 'U.geojson[:ID_FIELD]',
     description:
       'Atomic units (census blocks or block groups, street blocks): the cells of one unit always share a beat (each cell belongs to the unit holding most of its area; units smaller than a cell merge into the unit holding their cell, named in metrics.json). The balance the units allow is reported (metrics.json "units"); a band they cannot reach is a warning (exit 3 with --strict): each unit above the band gets a beat of its own and the other beats are balanced to the band asked. plan.json and cells.csv record each cell\'s unit (docs/units.md).',
-    default: "the --from parent's units when it was planned on units on the same grid, else none (every cell moves alone); ids: ID_FIELD, else the feature id, else the 1-based position",
+    default:
+      "the --from parent's units when it was planned on units on the same grid, else none (every cell moves alone); ids: ID_FIELD, else the feature id, else the 1-based position",
   },
 } as const satisfies OptionTable;
 
@@ -135,16 +185,29 @@ export function splitOptionalField(spec: string): [string, string | undefined] {
 export function unitsLine(units: CellUnits, bound: UnitBalanceBound | undefined): string {
   const r = units.report;
   const merged = r?.mergedUnits ?? [];
-  return `units: ${units.unitIds.length} units` +
-    (r ? ` from ${r.features} features (${merged.length} merged into a neighbour${merged.length ? `: ${merged.slice(0, 10).map((m) => `${m.id} → ${m.into ?? 'outside the grid'}`).join(', ')}${merged.length > 10 ? ', …' : ''}` : ''}; ` +
-      `${r.uncoveredCells} cells covered by no unit; ${r.splitUnits.length} units mended)` : '') +
-    (bound ? `; heaviest unit ${bound.heaviestUnit} = ${bound.heaviestOverMean.toFixed(3)}× the mean beat workload, narrowest reachable band ±${bound.reachableTolerance.toFixed(3)}` : '');
+  return (
+    `units: ${units.unitIds.length} units` +
+    (r
+      ? ` from ${r.features} features (${merged.length} merged into a neighbour${
+          merged.length
+            ? `: ${merged
+                .slice(0, 10)
+                .map((m) => `${m.id} → ${m.into ?? 'outside the grid'}`)
+                .join(', ')}${merged.length > 10 ? ', …' : ''}`
+            : ''
+        }; ` + `${r.uncoveredCells} cells covered by no unit; ${r.splitUnits.length} units mended)`
+      : '') +
+    (bound
+      ? `; heaviest unit ${bound.heaviestUnit} = ${bound.heaviestOverMean.toFixed(3)}× the mean beat workload, narrowest reachable band ±${bound.reachableTolerance.toFixed(3)}`
+      : '')
+  );
 }
 
 /** Splits `FILE:FIELD` (the field after the last colon). */
 function splitSpec(spec: string, flag: string): [string, string] {
   const at = spec.lastIndexOf(':');
-  if (at <= 0 || at === spec.length - 1) throw new BeatplanError('BAD_INPUT', `${flag} must be FILE:ID_FIELD`, { field: flag, value: spec });
+  if (at <= 0 || at === spec.length - 1)
+    throw new BeatplanError('BAD_INPUT', `${flag} must be FILE:ID_FIELD`, { field: flag, value: spec });
   return [spec.slice(0, at), spec.slice(at + 1)];
 }
 
@@ -153,7 +216,9 @@ export { parseBalance };
 
 /** Summary line of response figures. */
 export function responseLine(label: string, response: unknown): string {
-  const c = (response as { city?: { meanTravelMinutes: number | null; p90TravelMinutes: number | null; crossBeatShare: number | null } } | undefined)?.city;
+  const c = (
+    response as { city?: { meanTravelMinutes: number | null; p90TravelMinutes: number | null; crossBeatShare: number | null } } | undefined
+  )?.city;
   if (!c) return `${label} response: not available`;
   const f = (x: number | null, d = 2) => (x === null ? 'n/a' : x.toFixed(d));
   return `${label} response: mean travel ${f(c.meanTravelMinutes)} min, p90 ${f(c.p90TravelMinutes)} min, cross-beat dispatch ${c.crossBeatShare === null ? 'n/a' : (c.crossBeatShare * 100).toFixed(1)}%`;
@@ -172,13 +237,17 @@ export function beatsWithoutCells(plan: BeatPlan): string[] {
 
 /** Summary line of a metrics object. */
 export function metricsLine(label: string, m: PlanMetrics): string {
-  return `${label}: ${m.beats} beats, workload max/mean ${m.workload.maxOverMean.toFixed(3)}, cv ${m.workload.cv.toFixed(3)}, ` +
-    `PP mean ${m.compactness.polsbyPopperMean.toFixed(3)}, non-contiguous ${m.contiguity.nonContiguousBeats}, unassigned ${m.unassignedCells}`;
+  return (
+    `${label}: ${m.beats} beats, workload max/mean ${m.workload.maxOverMean.toFixed(3)}, cv ${m.workload.cv.toFixed(3)}, ` +
+    `PP mean ${m.compactness.polsbyPopperMean.toFixed(3)}, non-contiguous ${m.contiguity.nonContiguousBeats}, unassigned ${m.unassignedCells}`
+  );
 }
 
 /** sha256 (hex) of a file's bytes as read. */
 async function sha256OfFile(file: string): Promise<string> {
-  return createHash('sha256').update(await readFile(file)).digest('hex');
+  return createHash('sha256')
+    .update(await readFile(file))
+    .digest('hex');
 }
 
 /**
@@ -193,7 +262,8 @@ export async function readParentPlanFile(file: string): Promise<{ sha256: string
     const parsed = planFromJson(json);
     return { sha256: createHash('sha256').update(bytes).digest('hex'), parsed, resolution: parsed.plan.resolution };
   } catch (e) {
-    if (e instanceof BeatplanError) throw new BeatplanError(e.code, e.message, { ...e.details, file, field: e.details.field ?? '--from' }, { cause: e });
+    if (e instanceof BeatplanError)
+      throw new BeatplanError(e.code, e.message, { ...e.details, file, field: e.details.field ?? '--from' }, { cause: e });
     throw new BeatplanError('PARSE_ERROR', `not valid JSON: ${(e as Error).message}`, { file, field: '--from' });
   }
 }
@@ -206,9 +276,11 @@ export function parentOnGrid(grid: Grid, parent: { sha256: string; parsed: PlanF
 /** Summary line of a plan's lineage. */
 export function lineageLine(l: PlanLineage): string {
   const kept = l.beats.filter((b) => b.inherited).length;
-  return `lineage: ${kept} of ${l.beats.length} beats inherit an id from ${l.parent.kind === 'plan' ? 'parent plan' : 'existing layer'} ${l.parent.name} ` +
+  return (
+    `lineage: ${kept} of ${l.beats.length} beats inherit an id from ${l.parent.kind === 'plan' ? 'parent plan' : 'existing layer'} ${l.parent.name} ` +
     `(${l.matching.majorityPairsKept} of ${l.matching.majorityPairs} majority pairs, ${(100 * l.matching.matchedWorkloadShare).toFixed(1)}% of workload on matched pairs), ` +
-    `${l.beats.length - kept} new ids; generation ${l.generation}`;
+    `${l.beats.length - kept} new ids; generation ${l.generation}`
+  );
 }
 
 export async function planCommand(argv: string[], io: CliIo): Promise<number> {
@@ -219,12 +291,15 @@ export async function planCommand(argv: string[], io: CliIo): Promise<number> {
   const curveBudgets = values['change-curve'] !== undefined ? parseBudgets(values['change-curve']) : undefined;
   // Where the answer is not what was asked (warnings; exit 3 with --strict).
   const unmet: string[] = [];
-  if (curveBudgets && !values['start-from-existing']) unmet.push('--change-curve was ignored: it needs --start-from-existing (and --from or --existing)');
+  if (curveBudgets && !values['start-from-existing'])
+    unmet.push('--change-curve was ignored: it needs --start-from-existing (and --from or --existing)');
   const seed = intFlag(values.seed, 'seed', 0, 2 ** 32 - 1) ?? 1;
   const timeLimitMs = numberFlag(values['time-limit'], 'time-limit', 1);
   let beats = intFlag(values.beats, 'beats', 1, 100_000);
   if ((values['start-from-existing'] || values.lock) && !values.existing && !values.from) {
-    throw new BeatplanError('BAD_INPUT', '--start-from-existing and --lock need --from or --existing', { field: values.lock ? '--lock' : '--start-from-existing' });
+    throw new BeatplanError('BAD_INPUT', '--start-from-existing and --lock need --from or --existing', {
+      field: values.lock ? '--lock' : '--start-from-existing',
+    });
   }
   const t0 = performance.now();
   const progress = terminalProgress(io.stderr);
@@ -240,9 +315,15 @@ export async function planCommand(argv: string[], io: CliIo): Promise<number> {
   const { grid, score } = city;
   const scores = score.scores;
   if (beats === undefined) {
-    beats = Math.max(1, Math.min(Math.round(score.report.totalWorkloadHours / DEFAULT_BEAT_WORKLOAD_HOURS), Math.floor(grid.cellCount / 20)));
+    beats = Math.max(
+      1,
+      Math.min(Math.round(score.report.totalWorkloadHours / DEFAULT_BEAT_WORKLOAD_HOURS), Math.floor(grid.cellCount / 20)),
+    );
   }
-  const balanceOn = parseBalance(values.balance, scores.shifts.map((s) => s.id));
+  const balanceOn = parseBalance(
+    values.balance,
+    scores.shifts.map((s) => s.id),
+  );
 
   let existingPlan: BeatPlan | undefined;
   if (existing) existingPlan = importPlan(grid, cellsToPolygons(grid, existing.fc), existing.ids);
@@ -252,20 +333,34 @@ export async function planCommand(argv: string[], io: CliIo): Promise<number> {
     // K = the current beats that hold a grid cell and are not slivers (Seattle's "99")
     const ignored = (notCountedInK = [
       ...beatsWithoutCells(existingPlan).map((id) => ({ id, why: 'no grid cell' })),
-      ...sliverFeatures(existing.fc, existing.ids).map((s) => ({ id: s.id, why: `sliver: Polsby-Popper ${s.polsbyPopper} < ${SLIVER_POLSBY_POPPER}` })),
+      ...sliverFeatures(existing.fc, existing.ids).map((s) => ({
+        id: s.id,
+        why: `sliver: Polsby-Popper ${s.polsbyPopper} < ${SLIVER_POLSBY_POPPER}`,
+      })),
     ]);
     const ignoredIds = new Set(ignored.map((s) => s.id));
     if (ignored.length > 0) {
       beats = Math.max(1, existingPlan.beatIds.filter((id) => !ignoredIds.has(id)).length);
-      const list = ignored.slice(0, 20).map((s) => `${s.id} (${s.why})`).join(', ');
-      io.stderr.write(`warning: K = ${beats}: ${ignoredIds.size} current beat(s) not counted: ${list}${ignored.length > 20 ? ', …' : ''} (--beats K overrides)\n`);
+      const list = ignored
+        .slice(0, 20)
+        .map((s) => `${s.id} (${s.why})`)
+        .join(', ');
+      io.stderr.write(
+        `warning: K = ${beats}: ${ignoredIds.size} current beat(s) not counted: ${list}${ignored.length > 20 ? ', …' : ''} (--beats K overrides)\n`,
+      );
     }
   }
   // Lineage: the parent is --from, else the --existing layer (its beats' ids are inherited).
   const parent = parentFile
     ? parentOnGrid(grid, parentFile, values.from!)
     : existingPlan
-      ? { kind: 'existing' as const, name: basename(values.existing!), sha256: await sha256OfFile(values.existing!), beatIds: existingPlan.beatIds, beatOfCell: existingPlan.beatOfCell }
+      ? {
+          kind: 'existing' as const,
+          name: basename(values.existing!),
+          sha256: await sha256OfFile(values.existing!),
+          beatIds: existingPlan.beatIds,
+          beatOfCell: existingPlan.beatOfCell,
+        }
       : undefined;
   const initialPlan = !values['start-from-existing'] ? undefined : parentFile ? parentAsInitialPlan(grid, parent!) : existingPlan;
   let districts: Int32Array | undefined;
@@ -279,13 +374,22 @@ export async function planCommand(argv: string[], io: CliIo): Promise<number> {
   // Atomic units: the cells of one unit always share a beat.
   const unitsSpec = values.units !== undefined ? splitOptionalField(values.units) : undefined;
   // With --roads and no --units, the street blocks the roads enclose are the units.
-  const streetBlocks = !unitsSpec && values.roads && city.boundary ? unitsFromRoads((await readJson(values.roads)).value as LineLike, city.boundary) : undefined;
+  const streetBlocks =
+    !unitsSpec && values.roads && city.boundary
+      ? unitsFromRoads((await readJson(values.roads)).value as LineLike, city.boundary)
+      : undefined;
   const unitsLayer = unitsSpec ? await readBoundary(unitsSpec[0]) : streetBlocks?.blocks;
   // without a layer, a --from parent planned on units keeps them (same grid only)
-  const units = unitsLayer ? unitsOfCells(grid, unitsLayer, { idField: unitsSpec?.[1], file: unitsSpec?.[0] ?? values.roads }) : parentFile ? unitsOnGrid(grid, parentFile.parsed.h3, parentFile.parsed.plan.units) : undefined;
+  const units = unitsLayer
+    ? unitsOfCells(grid, unitsLayer, { idField: unitsSpec?.[1], file: unitsSpec?.[0] ?? values.roads })
+    : parentFile
+      ? unitsOnGrid(grid, parentFile.parsed.h3, parentFile.parsed.plan.units)
+      : undefined;
   if (streetBlocks) {
     const r = streetBlocks.report;
-    io.stdout.write(`units: ${r.blocks} street blocks from ${values.roads} (${r.slivers} slivers under 500 m² dropped, ${r.danglingEdges} dead-end road segments ignored)\n`);
+    io.stdout.write(
+      `units: ${r.blocks} street blocks from ${values.roads} (${r.slivers} slivers under 500 m² dropped, ${r.danglingEdges} dead-end road segments ignored)\n`,
+    );
   }
 
   let t = performance.now();
@@ -299,7 +403,12 @@ export async function planCommand(argv: string[], io: CliIo): Promise<number> {
     districtIds,
     initial: initialPlan,
     maxChange,
-    locked: values.lock ? values.lock.split(',').map((s) => s.trim()).filter(Boolean) : undefined,
+    locked: values.lock
+      ? values.lock
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean)
+      : undefined,
     timeLimitMs,
     onProgress: progress,
   });
@@ -315,7 +424,17 @@ export async function planCommand(argv: string[], io: CliIo): Promise<number> {
   const roads = await readRoads(values.roads);
   // Response and access under one staffing rule, so the plan and the current beats compare fairly.
   const figures = (p: BeatPlan, m: PlanMetrics) =>
-    withPlanFigures(grid, p, scores, m, requiredByShift(staffingInputOfPlan(grid, p, scores, { metrics: m })), REQUIRED_OFFICERS_RULE, venues, warn, { roads });
+    withPlanFigures(
+      grid,
+      p,
+      scores,
+      m,
+      requiredByShift(staffingInputOfPlan(grid, p, scores, { metrics: m })),
+      REQUIRED_OFFICERS_RULE,
+      venues,
+      warn,
+      { roads },
+    );
   const planMetrics = evaluatePlan(grid, plan, scores, { balanceOn, tolerance });
   const evaluateMs = performance.now() - t;
   t = performance.now();
@@ -323,12 +442,18 @@ export async function planCommand(argv: string[], io: CliIo): Promise<number> {
   const responseMs = performance.now() - t;
   t = performance.now();
   // With units, beats.geojson is the dissolve of each beat's unit polygons (the hex outline goes to beats-cells.geojson).
-  const unitBeats = units && unitsLayer
-    ? dissolveUnits(unitsLayer, beatOfUnitFeatures(unitIdsOf(unitsLayer.features, { idField: unitsSpec?.[1] }), units, plan.beatOfCell), plan.beatIds, {
-        boundary: city.boundary,
-        properties: (b) => withFigures.perBeat[b]!,
-      })
-    : undefined;
+  const unitBeats =
+    units && unitsLayer
+      ? dissolveUnits(
+          unitsLayer,
+          beatOfUnitFeatures(unitIdsOf(unitsLayer.features, { idField: unitsSpec?.[1] }), units, plan.beatOfCell),
+          plan.beatIds,
+          {
+            boundary: city.boundary,
+            properties: (b) => withFigures.perBeat[b]!,
+          },
+        )
+      : undefined;
   // a bad outline is said, never written silently (warning; exit 3 with --strict)
   const outlineIssues = unitBeats ? outlineProblems(unitBeats).map((p) => `beats.geojson: ${p}`) : [];
   const dissolveMs = unitBeats ? performance.now() - t : undefined;
@@ -338,10 +463,26 @@ export async function planCommand(argv: string[], io: CliIo): Promise<number> {
     ...withFigures,
     // Polsby-Popper on cells (the DESIGN contract) and, with units, on the dissolved unit outlines
     compactness: unitBeats ? { ...withFigures.compactness, units: unitCompactness(unitBeats) } : withFigures.compactness,
-    timingsMs: roundTimings({ ...timings, evaluate: evaluateMs, response: responseMs, ...(dissolveMs !== undefined ? { dissolve: dissolveMs } : {}), total: performance.now() - t0 }),
+    timingsMs: roundTimings({
+      ...timings,
+      evaluate: evaluateMs,
+      response: responseMs,
+      ...(dissolveMs !== undefined ? { dissolve: dissolveMs } : {}),
+      total: performance.now() - t0,
+    }),
     change: report.change ?? null,
     ...(streetBlocks ? { streetBlocks: streetBlocks.report } : {}),
-    ...(units && report.units ? { units: { ...report.units, features: units.report?.features ?? null, uncoveredCells: units.report?.uncoveredCells ?? 0, merged: units.report?.mergedUnits ?? [], split: units.report?.splitUnits ?? [] } } : {}),
+    ...(units && report.units
+      ? {
+          units: {
+            ...report.units,
+            features: units.report?.features ?? null,
+            uncoveredCells: units.report?.uncoveredCells ?? 0,
+            merged: units.report?.mergedUnits ?? [],
+            split: units.report?.splitUnits ?? [],
+          },
+        }
+      : {}),
     warnings: [...report.warnings, ...unmet, ...misread],
   };
 
@@ -356,12 +497,22 @@ export async function planCommand(argv: string[], io: CliIo): Promise<number> {
       incidentCounts: values['incident-counts'] ?? null,
       existing: values.existing ? basename(values.existing) : null,
       districts: values.districts ? basename(values.districts) : null,
-      units: unitsSpec ? { file: basename(unitsSpec[0]), idField: unitsSpec[1] ?? null } : streetBlocks ? { file: basename(values.roads!), idField: null, streetBlocks: true } : null,
+      units: unitsSpec
+        ? { file: basename(unitsSpec[0]), idField: unitsSpec[1] ?? null }
+        : streetBlocks
+          ? { file: basename(values.roads!), idField: null, streetBlocks: true }
+          : null,
     },
     incidents: { read: city.ingest.read, used: city.ingest.used, rejected: city.ingest.rejected, times: city.ingest.times },
     ...(city.areaCounts ? { incidentCounts: city.areaCounts } : {}),
     periodWeeks: scores.periodWeeks,
-    report: { method: report.method, movedShare: report.movedShare ?? null, warnings: report.warnings, islands: report.islands, iterations: report.iterations },
+    report: {
+      method: report.method,
+      movedShare: report.movedShare ?? null,
+      warnings: report.warnings,
+      islands: report.islands,
+      iterations: report.iterations,
+    },
     // the current beats, so staffing can follow officers to the beat that took over their cells
     existing: existingPlan ? { ids: existingPlan.beatIds, beatOfCell: Array.from(existingPlan.beatOfCell) } : null,
   };
@@ -378,7 +529,10 @@ export async function planCommand(argv: string[], io: CliIo): Promise<number> {
   if (inherited) io.stdout.write(`${lineageLine(inherited.lineage)}\n`);
 
   if (existingPlan) {
-    const existingMetrics = figures(existingPlan, evaluatePlan(grid, existingPlan, scores, { balanceOn, tolerance, timingsMs: { grid: timings.grid, score: timings.score } }));
+    const existingMetrics = figures(
+      existingPlan,
+      evaluatePlan(grid, existingPlan, scores, { balanceOn, tolerance, timingsMs: { grid: timings.grid, score: timings.score } }),
+    );
     await writeOut(out, 'existing-metrics.json', existingMetrics);
     const cmp = comparePlans(grid, existingPlan, plan, scores, { balanceOn, tolerance });
     await writeOut(out, 'comparison.json', {
@@ -398,7 +552,16 @@ export async function planCommand(argv: string[], io: CliIo): Promise<number> {
   }
 
   if (curveBudgets && initialPlan) {
-    const curve = changeCurve(grid, scores, initialPlan, curveBudgets, { beats, tolerance, seed, balanceOn, districts, districtIds, timeLimitMs, units });
+    const curve = changeCurve(grid, scores, initialPlan, curveBudgets, {
+      beats,
+      tolerance,
+      seed,
+      balanceOn,
+      districts,
+      districtIds,
+      timeLimitMs,
+      units,
+    });
     await writeOut(out, 'change-curve.json', { tolerance: curve.tolerance, balanceOn, points: curve.points });
     for (const p of curve.points) {
       io.stdout.write(
@@ -412,16 +575,24 @@ export async function planCommand(argv: string[], io: CliIo): Promise<number> {
 
 /** Parses `--change-curve F1,F2,...` (shares in [0, 1]). */
 export function parseBudgets(spec: string): number[] {
-  const parts = spec.split(',').map((x) => x.trim()).filter(Boolean);
+  const parts = spec
+    .split(',')
+    .map((x) => x.trim())
+    .filter(Boolean);
   const out = parts.map((x) => Number(x));
   if (!parts.length || out.some((f) => !(f >= 0 && f <= 1))) {
-    throw new BeatplanError('BAD_INPUT', '--change-curve must be shares in [0, 1] separated by commas, e.g. 0.05,0.1,0.25,1', { field: '--change-curve', value: spec });
+    throw new BeatplanError('BAD_INPUT', '--change-curve must be shares in [0, 1] separated by commas, e.g. 0.05,0.1,0.25,1', {
+      field: '--change-curve',
+      value: spec,
+    });
   }
   return out;
 }
 
 /** Summary line of the change against the predecessor. */
 export function changeLine(c: { movedWorkloadShare: number; movedCellShare: number; budget: number | null }): string {
-  return `moved: ${(100 * c.movedWorkloadShare).toFixed(1)}% of the workload (${(100 * c.movedCellShare).toFixed(1)}% of the cells) changed beat against the predecessor` +
-    (c.budget !== null ? `; budget ${(100 * c.budget).toFixed(1)}%` : '');
+  return (
+    `moved: ${(100 * c.movedWorkloadShare).toFixed(1)}% of the workload (${(100 * c.movedCellShare).toFixed(1)}% of the cells) changed beat against the predecessor` +
+    (c.budget !== null ? `; budget ${(100 * c.budget).toFixed(1)}%` : '')
+  );
 }

@@ -1,15 +1,16 @@
 /** `beatplan score`: grid + ingest + score → cells.csv and score-report.json. */
 import { cellsToCsv } from '../../score/cells-csv.js';
-import { terminalProgress } from '../progress.js';
 import { CITY_OPTIONS, INGEST_STRICT_OPTION, ingestWarnings, loadCityFromArgs, required, roundTimings, writeOut } from '../inputs.js';
-import { parseOptions, type CommandHelp } from '../options.js';
+import { type CommandHelp, parseOptions } from '../options.js';
+import { terminalProgress } from '../progress.js';
 import type { CliIo } from '../run.js';
 
 /** `beatplan score --help`. */
 export const SCORE_HELP = {
   name: 'score',
   summary: 'grid the city and score every cell on workload and engagement need',
-  details: 'Writes DIR/cells.csv (h3, workload, need, incidents, population, workload_<shift>; officer-hours and community hours per week) and DIR/score-report.json (grid, ingest and scoring report, timings).',
+  details:
+    'Writes DIR/cells.csv (h3, workload, need, incidents, population, workload_<shift>; officer-hours and community hours per week) and DIR/score-report.json (grid, ingest and scoring report, timings).',
   options: { ...CITY_OPTIONS, strict: INGEST_STRICT_OPTION },
   formats: ['incidents', 'geojson'],
 } as const satisfies CommandHelp;

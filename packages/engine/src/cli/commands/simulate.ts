@@ -9,10 +9,22 @@ import { BeatplanError } from '../../errors.js';
 import { pointToCellLocator } from '../../grid/locate.js';
 import { noUsableIncidents } from '../../io/load-city.js';
 import { readIncidents } from '../../io/read-incidents.js';
-import { simulationReport, type SimulationReportInput } from '../../response/simulation-report.js';
-import { parseOptions, type CommandHelp, type OptionTable } from '../options.js';
+import { type SimulationReportInput, simulationReport } from '../../response/simulation-report.js';
+import {
+  CITY_OPTIONS,
+  incidentReadFlags,
+  ingestSummary,
+  ingestWarnings,
+  intFlag,
+  numberFlag,
+  planTimeZone,
+  ROADS_OPTION,
+  readRoads,
+  required,
+  writeOut,
+} from '../inputs.js';
+import { type CommandHelp, type OptionTable, parseOptions } from '../options.js';
 import { terminalProgress } from '../progress.js';
-import { CITY_OPTIONS, incidentReadFlags, ingestSummary, ingestWarnings, planTimeZone, intFlag, numberFlag, readRoads, required, ROADS_OPTION, writeOut } from '../inputs.js';
 import type { CliIo } from '../run.js';
 import { readPlanFile } from './evaluate.js';
 
@@ -22,7 +34,8 @@ const OPTIONS = {
     type: 'string',
     value: 'DIR/staffing.json',
     required: true,
-    description: 'The staffing of this plan (`beatplan staff`): officers allocated per beat and shift, turned into units on duty by the time model.',
+    description:
+      'The staffing of this plan (`beatplan staff`): officers allocated per beat and shift, turned into units on duty by the time model.',
   },
   incidents: {
     type: 'string',
@@ -35,22 +48,46 @@ const OPTIONS = {
     description:
       "Instead of replaying, draw Poisson arrivals per cell and shift from the plan's own rates and exponential service times of the plan's mean: the hypercube model's assumptions, so the two must agree (utilisation and cross-beat share within 2 points).",
   },
-  days: { type: 'string', value: 'N', description: 'With --poisson: length of the simulated period, days.', default: "the plan's incident period" },
-  seed: { type: 'string', value: 'N', description: 'Seed of every random draw (service times, units on duty, patrol positions, Poisson calls).', default: '1' },
+  days: {
+    type: 'string',
+    value: 'N',
+    description: 'With --poisson: length of the simulated period, days.',
+    default: "the plan's incident period",
+  },
+  seed: {
+    type: 'string',
+    value: 'N',
+    description: 'Seed of every random draw (service times, units on duty, patrol positions, Poisson calls).',
+    default: '1',
+  },
   'officer-hours': {
     type: 'string',
     value: 'H',
-    description: "On-duty hours per officer per week (units on duty = officers × H ÷ (shift hours × 7)).",
+    description: 'On-duty hours per officer per week (units on duty = officers × H ÷ (shift hours × 7)).',
     default: "the staffing's, else 36",
   },
-  'service-cv': { type: 'string', value: 'CV', description: "Coefficient of variation of a replayed call's service time around its type's minutes (lognormal).", default: '0.8' },
+  'service-cv': {
+    type: 'string',
+    value: 'CV',
+    description: "Coefficient of variation of a replayed call's service time around its type's minutes (lognormal).",
+    default: '0.8',
+  },
   speed: { type: 'string', value: 'KMH', description: 'Travel speed, km/h (straight-line travel model).', default: '30' },
-  detour: { type: 'string', value: 'F', description: 'Road over straight-line distance (straight-line travel model; with --roads, of the off-road legs).', default: '1.3' },
+  detour: {
+    type: 'string',
+    value: 'F',
+    description: 'Road over straight-line distance (straight-line travel model; with --roads, of the off-road legs).',
+    default: '1.3',
+  },
   roads: ROADS_OPTION,
   map: CITY_OPTIONS.map,
   timezone: { ...CITY_OPTIONS.timezone, default: "the plan's (the zone its incidents were read in), else none" },
   'date-only': CITY_OPTIONS['date-only'],
-  strict: { type: 'boolean', description: 'Exit 3 when the result is not what was asked (any warning: incidents left out, incident times kept with their UTC offset, the hypercube not run, or --poisson disagreement over 2 points).' },
+  strict: {
+    type: 'boolean',
+    description:
+      'Exit 3 when the result is not what was asked (any warning: incidents left out, incident times kept with their UTC offset, the hypercube not run, or --poisson disagreement over 2 points).',
+  },
 } as const satisfies OptionTable;
 
 /** The `--help` of `beatplan simulate`. */
@@ -87,9 +124,17 @@ export async function simulateCommand(argv: string[], io: CliIo): Promise<number
   const staffingFile = required(values.staffing, 'staffing');
   const poisson = values.poisson === true;
   const incidentsFile = poisson ? undefined : required(values.incidents, 'incidents');
-  if (poisson && values.incidents !== undefined) throw new BeatplanError('BAD_INPUT', '--poisson draws its calls from the plan: leave out --incidents', { field: '--incidents', value: values.incidents });
+  if (poisson && values.incidents !== undefined)
+    throw new BeatplanError('BAD_INPUT', '--poisson draws its calls from the plan: leave out --incidents', {
+      field: '--incidents',
+      value: values.incidents,
+    });
   const days = intFlag(values.days, 'days', 1, 100_000);
-  if (days !== undefined && !poisson) throw new BeatplanError('BAD_INPUT', '--days applies to --poisson only (a replay lasts as long as its incidents)', { field: '--days', value: values.days });
+  if (days !== undefined && !poisson)
+    throw new BeatplanError('BAD_INPUT', '--days applies to --poisson only (a replay lasts as long as its incidents)', {
+      field: '--days',
+      value: values.days,
+    });
   const options = {
     seed: intFlag(values.seed, 'seed', 0, 2 ** 31 - 1) ?? 1,
     serviceCv: numberFlag(values['service-cv'], 'service-cv', 0, 10),
@@ -116,8 +161,18 @@ export async function simulateCommand(argv: string[], io: CliIo): Promise<number
     if (report.used === 0) throw noUsableIncidents(report);
     calls = { incidents, read: report.read, rejected: report.read - report.used };
   }
-  const names = { plan: basename(planFile), staffing: basename(staffingFile), ...(incidentsFile ? { incidents: basename(incidentsFile) } : {}) };
-  const { doc, warnings, simulation, hypercube, calls: simulated } = simulationReport({ grid, plan, scores, staffing, calls, names }, options);
+  const names = {
+    plan: basename(planFile),
+    staffing: basename(staffingFile),
+    ...(incidentsFile ? { incidents: basename(incidentsFile) } : {}),
+  };
+  const {
+    doc,
+    warnings,
+    simulation,
+    hypercube,
+    calls: simulated,
+  } = simulationReport({ grid, plan, scores, staffing, calls, names }, options);
   await writeOut(out, 'simulation.json', misread.length ? { ...doc, warnings: [...warnings, ...misread] } : doc);
   for (const w of warnings) io.stderr.write(`warning: ${w}\n`);
   const c = simulation.city;
@@ -125,7 +180,9 @@ export async function simulateCommand(argv: string[], io: CliIo): Promise<number
   io.stdout.write(
     `simulated ${simulated.count} calls over ${simulated.days} days (${poisson ? 'Poisson' : 'replay'}): response mean ${c.response?.meanMinutes.toFixed(2)} min, p90 ${c.response?.p90Minutes.toFixed(2)} min; ` +
       `cross-beat ${pct(c.crossBeatShare)}, queued ${pct(c.queuedShare)}, utilisation ${pct(c.utilisation)}` +
-      ('error' in hypercube ? '' : ` (hypercube: utilisation ${pct(hypercube.city.rho)}, cross-beat ${pct(hypercube.city.crossBeatShare)})`) +
+      ('error' in hypercube
+        ? ''
+        : ` (hypercube: utilisation ${pct(hypercube.city.rho)}, cross-beat ${pct(hypercube.city.crossBeatShare)})`) +
       ` in ${((performance.now() - t0) / 1000).toFixed(1)} s → ${join(out, 'simulation.json')}\n`,
   );
   return values.strict && warnings.length + misread.length > 0 ? 3 : 0;

@@ -3,19 +3,19 @@
  * with `--out-officers SHIFT:N[,SHIFT:N]` also whatif.json (N officers out on a shift).
  */
 import { BeatplanError } from '../../errors.js';
+import { readJson } from '../../io/json.js';
 import { readFleet } from '../../io/read-fleet.js';
+import { readPolygonLayer } from '../../io/read-geojson-layers.js';
 import { readRoster } from '../../io/read-roster.js';
 import { evaluatePlan } from '../../plan/evaluate.js';
 import { assignmentsToCsv, staffingToJson } from '../../staff/output.js';
 import { staffBeats } from '../../staff/staff-beats.js';
 import { staffWhatIf } from '../../staff/what-if.js';
-import { readJson } from '../../io/json.js';
-import { readPolygonLayer } from '../../io/read-geojson-layers.js';
-import { withPlanFigures } from '../plan-figures.js';
 import { allocatedUnitsOf, staffingSetupOf } from '../../usecases/staff.js';
+import { intFlag, numberFlag, ROADS_OPTION, readRoads, required, writeOut } from '../inputs.js';
+import { type CommandHelp, type OptionTable, parseOptions } from '../options.js';
+import { withPlanFigures } from '../plan-figures.js';
 import { terminalProgress } from '../progress.js';
-import { intFlag, numberFlag, readRoads, required, ROADS_OPTION, writeOut } from '../inputs.js';
-import { parseOptions, type CommandHelp, type OptionTable } from '../options.js';
 import type { CliIo } from '../run.js';
 import { readPlanFile } from './evaluate.js';
 
@@ -49,18 +49,36 @@ export const STAFF_OPTIONS = {
   roster: { type: 'string', value: 'R.csv', required: true, description: 'Officers (see File formats).' },
   out: { type: 'string', value: 'DIR', required: true, description: 'Output folder (created when missing).' },
   fleet: { type: 'string', value: 'F.csv', description: 'Vehicles per shift; without it vehicles are not limited.' },
-  saturation: { type: 'string', value: 'S', description: 'Reactive workload may fill at most this share of on-duty time (0.05-1).', default: '0.6' },
+  saturation: {
+    type: 'string',
+    value: 'S',
+    description: 'Reactive workload may fill at most this share of on-duty time (0.05-1).',
+    default: '0.6',
+  },
   'min-officers': { type: 'string', value: 'N', description: 'Officers per beat per shift at least (0-100).', default: '1' },
-  'out-officers': { type: 'string', value: 'SHIFT:N,...', description: 'What-if: N officers out on SHIFT; writes whatif.json (staffing and response, before and after).' },
-  seed: { type: 'string', value: 'N', description: 'Seed of the what-if\'s choice of officers out.', default: '1' },
-  venues: { type: 'string', value: 'V.geojson', description: 'Meeting venues (Point features with a name): nearest venue and walking time per beat.' },
+  'out-officers': {
+    type: 'string',
+    value: 'SHIFT:N,...',
+    description: 'What-if: N officers out on SHIFT; writes whatif.json (staffing and response, before and after).',
+  },
+  seed: { type: 'string', value: 'N', description: "Seed of the what-if's choice of officers out.", default: '1' },
+  venues: {
+    type: 'string',
+    value: 'V.geojson',
+    description: 'Meeting venues (Point features with a name): nearest venue and walking time per beat.',
+  },
   roads: ROADS_OPTION,
-  strict: { type: 'boolean', description: 'Exit 3 when the answer is not what was asked: roster officers whose current beat the plan the roster was made for (the lineage parent, else this plan) does not know.' },
+  strict: {
+    type: 'boolean',
+    description:
+      'Exit 3 when the answer is not what was asked: roster officers whose current beat the plan the roster was made for (the lineage parent, else this plan) does not know.',
+  },
   skill: {
     type: 'string',
     multiple: true,
     value: 'SKILL=FILE:FIELD[:MIN_SHARE]',
-    description: 'A beat needs an officer with SKILL where the share of residents in FIELD (of the polygons of FILE) is at least MIN_SHARE.',
+    description:
+      'A beat needs an officer with SKILL where the share of residents in FIELD (of the polygons of FILE) is at least MIN_SHARE.',
     default: 'MIN_SHARE 0.25',
   },
 } as const satisfies OptionTable;
@@ -69,7 +87,8 @@ export const STAFF_OPTIONS = {
 export const STAFF_HELP = {
   name: 'staff',
   summary: 'officers per beat per shift, and named assignments that keep officers on their beat',
-  details: 'Writes DIR/staffing.json (officers required and allocated per beat and shift, response and access figures, what was solved exactly) and DIR/assignments.csv (officer_id, name, shift, rank, beat, previous_beat, target_beat, continuity, slot, reason).',
+  details:
+    'Writes DIR/staffing.json (officers required and allocated per beat and shift, response and access figures, what was solved exactly) and DIR/assignments.csv (officer_id, name, shift, rank, beat, previous_beat, target_beat, continuity, slot, reason).',
   options: STAFF_OPTIONS,
   formats: ['plan', 'roster', 'fleet', 'geojson', 'roads'],
 } as const satisfies CommandHelp;
@@ -81,7 +100,8 @@ export async function staffCommand(argv: string[], io: CliIo): Promise<number> {
   const rosterFile = required(values.roster, 'roster');
   const saved = await readPlanFile(planFile);
   const { officers, report: rosterReport } = await readRoster(rosterFile);
-  for (const r of rosterReport.rejected.slice(0, 10)) io.stderr.write(`warning: ${rosterFile} row ${r.row} field "${r.field}": ${r.reason}\n`);
+  for (const r of rosterReport.rejected.slice(0, 10))
+    io.stderr.write(`warning: ${rosterFile} row ${r.row} field "${r.field}": ${r.reason}\n`);
   const fleet = values.fleet ? (await readFleet(values.fleet)).fleet : undefined;
 
   const { grid, plan, scores } = saved;
@@ -108,34 +128,90 @@ export async function staffCommand(argv: string[], io: CliIo): Promise<number> {
   const warn = (m: string) => io.stderr.write(`warning: ${m}\n`);
   const venues = values.venues ? (await readJson(values.venues)).value : undefined;
   const roads = await readRoads(values.roads);
-  const figures = withPlanFigures(grid, plan, scores, metrics, allocatedUnitsOf(result, plan.beatIds, scores.shifts.length), 'allocated officers (this staffing)', venues, warn, { roads });
+  const figures = withPlanFigures(
+    grid,
+    plan,
+    scores,
+    metrics,
+    allocatedUnitsOf(result, plan.beatIds, scores.shifts.length),
+    'allocated officers (this staffing)',
+    venues,
+    warn,
+    { roads },
+  );
   const staffingJson = staffingToJson(result);
   await writeOut(out, 'staffing.json', {
     ...staffingJson,
     beats: (staffingJson.beats as Array<{ id: string }>).map((b) => ({ ...b, skillsNeeded: skillsOfBeat?.[b.id] ?? [] })),
     response: figures.response,
     access: figures.access,
-    beatFigures: figures.perBeat.map(({ id, unitsOnDuty, unitsOnDutyByShift, rho, rhoByShift, crossBeatShare, meanTravelMinutes, p90TravelMinutes, meanQueueWaitMinutes, meanResponseMinutes, meetingPlace, meetingWalkMinutes }) => ({
-      id, unitsOnDuty, unitsOnDutyByShift, rho, rhoByShift, crossBeatShare, meanTravelMinutes, p90TravelMinutes, meanQueueWaitMinutes, meanResponseMinutes, meetingPlace: meetingPlace ?? null, meetingWalkMinutes: meetingWalkMinutes ?? null,
-    })),
+    beatFigures: figures.perBeat.map(
+      ({
+        id,
+        unitsOnDuty,
+        unitsOnDutyByShift,
+        rho,
+        rhoByShift,
+        crossBeatShare,
+        meanTravelMinutes,
+        p90TravelMinutes,
+        meanQueueWaitMinutes,
+        meanResponseMinutes,
+        meetingPlace,
+        meetingWalkMinutes,
+      }) => ({
+        id,
+        unitsOnDuty,
+        unitsOnDutyByShift,
+        rho,
+        rhoByShift,
+        crossBeatShare,
+        meanTravelMinutes,
+        p90TravelMinutes,
+        meanQueueWaitMinutes,
+        meanResponseMinutes,
+        meetingPlace: meetingPlace ?? null,
+        meetingWalkMinutes: meetingWalkMinutes ?? null,
+      }),
+    ),
     roster: rosterReport,
   });
   await writeOut(out, 'assignments.csv', assignmentsToCsv(result));
   const unknown = result.continuity.unknownCurrentBeats;
   if (unknown.length) {
-    const list = unknown.slice(0, 20).map((u) => `${u.name} (${u.officerId}): "${u.currentBeat}"`).join(', ');
-    warn(`${unknown.length} roster officers name a current beat that ${result.continuity.basis} does not know; not matched: ${list}${unknown.length > 20 ? ', …' : ''}`);
+    const list = unknown
+      .slice(0, 20)
+      .map((u) => `${u.name} (${u.officerId}): "${u.currentBeat}"`)
+      .join(', ');
+    warn(
+      `${unknown.length} roster officers name a current beat that ${result.continuity.basis} does not know; not matched: ${list}${unknown.length > 20 ? ', …' : ''}`,
+    );
   }
   io.stdout.write(
     `staffed ${result.beats.length} beats × ${scores.shifts.length} shifts: ${result.totals.assigned} of ${result.totals.available} available officers assigned, ` +
       `continuity ${result.continuity.percent.toFixed(1)}% (${result.continuity.kept} of ${result.continuity.officersWithBeat} on the successor of their beat; ` +
-      `mean share of the old beat held ${result.continuity.meanShareHeld === null ? 'n/a' : (100 * result.continuity.meanShareHeld).toFixed(1) + '%'}; read against ${result.continuity.basis}), ` +
+      `mean share of the old beat held ${result.continuity.meanShareHeld === null ? 'n/a' : `${(100 * result.continuity.meanShareHeld).toFixed(1)}%`}; read against ${result.continuity.basis}), ` +
       `${result.unfilled.length} unfilled slots → ${out}\n`,
   );
   if (values['out-officers']) {
-    const what = await staffWhatIf(input, officers, { officersOut: parseOfficersOut(values['out-officers']), seed: intFlag(values.seed, 'seed', 0) ?? 1 }, options);
+    const what = await staffWhatIf(
+      input,
+      officers,
+      { officersOut: parseOfficersOut(values['out-officers']), seed: intFlag(values.seed, 'seed', 0) ?? 1 },
+      options,
+    );
     const scenarioResponse = what.scenario
-      ? withPlanFigures(grid, plan, scores, metrics, allocatedUnitsOf(what.scenario, plan.beatIds, scores.shifts.length), 'allocated officers (what-if)', undefined, warn, { roads }).response
+      ? withPlanFigures(
+          grid,
+          plan,
+          scores,
+          metrics,
+          allocatedUnitsOf(what.scenario, plan.beatIds, scores.shifts.length),
+          'allocated officers (what-if)',
+          undefined,
+          warn,
+          { roads },
+        ).response
       : null;
     await writeOut(out, 'whatif.json', {
       scenario: { officersOut: parseOfficersOut(values['out-officers']) },

@@ -32,7 +32,10 @@ export const greedyAcceptance: Acceptance = {
 export class AnnealingAcceptance implements Acceptance {
   readonly name = 'annealing';
   temperature: number;
-  constructor(private readonly rng: Rng, temperature: number) {
+  constructor(
+    private readonly rng: Rng,
+    temperature: number,
+  ) {
     this.temperature = temperature;
   }
 

@@ -18,7 +18,10 @@ export interface MoveConstraint {
 /** Locked beats and pinned cells (seeds, attached islands) never change. */
 export class LockConstraint implements MoveConstraint {
   readonly name = 'locks';
-  constructor(private readonly lockedBeat: Uint8Array, private readonly pinned: Uint8Array) {}
+  constructor(
+    private readonly lockedBeat: Uint8Array,
+    private readonly pinned: Uint8Array,
+  ) {}
 
   check(i: number, from: number, to: number): string | null {
     if (this.pinned[i]) return 'the cell is pinned (seed, locked beat or attached island)';
@@ -43,7 +46,10 @@ export class RegionConstraint implements MoveConstraint {
  */
 export class ChangeBudgetConstraint implements MoveConstraint {
   readonly name = 'change-budget';
-  constructor(private readonly ledger: ChangeLedger, readonly budget: number) {}
+  constructor(
+    private readonly ledger: ChangeLedger,
+    readonly budget: number,
+  ) {}
 
   check(i: number, from: number, to: number): string | null {
     const d = this.ledger.deltaWorkload(i, from, to);
@@ -59,7 +65,10 @@ export class ChangeBudgetConstraint implements MoveConstraint {
 export class ContiguityConstraint implements MoveConstraint {
   readonly name = 'contiguity';
   bfsChecks = 0;
-  constructor(private readonly part: Partition, readonly bfsLimit: number) {}
+  constructor(
+    private readonly part: Partition,
+    readonly bfsLimit: number,
+  ) {}
 
   check(i: number, from: number): string | null {
     if (from < 0) return null;
@@ -71,7 +80,12 @@ export class ContiguityConstraint implements MoveConstraint {
 }
 
 /** The first constraint that refuses the move, with its reason, or `null` when all allow it. */
-export function firstViolation(constraints: readonly MoveConstraint[], i: number, from: number, to: number): { constraint: string; reason: string } | null {
+export function firstViolation(
+  constraints: readonly MoveConstraint[],
+  i: number,
+  from: number,
+  to: number,
+): { constraint: string; reason: string } | null {
   for (const c of constraints) {
     const r = c.check(i, from, to);
     if (r !== null) return { constraint: c.name, reason: r };
@@ -89,7 +103,9 @@ export class TendrilConstraint implements MoveConstraint {
   constructor(private readonly part: Partition) {}
 
   check(i: number, from: number, to: number): string | null {
-    return this.part.travelLinks(i, to) >= 2 || this.part.travelLinks(i, from) <= 1 ? null : 'the cell would hang on its new beat by one side';
+    return this.part.travelLinks(i, to) >= 2 || this.part.travelLinks(i, from) <= 1
+      ? null
+      : 'the cell would hang on its new beat by one side';
   }
 }
 
@@ -108,7 +124,11 @@ export class NoWorseConstraint implements MoveConstraint {
   readonly lo: Float64Array;
   /** Highest allowed workload per beat (hours/week). */
   readonly hi: Float64Array;
-  constructor(private readonly part: Partition, target: Float64Array, band: number) {
+  constructor(
+    private readonly part: Partition,
+    target: Float64Array,
+    band: number,
+  ) {
     const load = part.sums[0]!;
     const K = part.beatCount;
     this.lo = new Float64Array(K).fill(-Infinity);
@@ -131,7 +151,8 @@ export class NoWorseConstraint implements MoveConstraint {
     const w = this.part.channels[0]![i]!;
     if (!(w > 0)) return null;
     const load = this.part.sums[0]!;
-    if (from >= 0 && load[from]! - w < this.lo[from]! * (1 - 1e-12) - (this.credit ? this.credit[from]! : 0)) return 'the beat it leaves would fall below its initial workload or the band';
+    if (from >= 0 && load[from]! - w < this.lo[from]! * (1 - 1e-12) - (this.credit ? this.credit[from]! : 0))
+      return 'the beat it leaves would fall below its initial workload or the band';
     if (to >= 0 && load[to]! + w > this.hi[to]! * (1 + 1e-12)) return 'the beat it joins would rise above its initial workload or the band';
     return null;
   }
@@ -158,7 +179,10 @@ export class ShapeFloorConstraint implements MoveConstraint {
   readonly floor: number;
   private sum = 0;
   private stamp = -1;
-  constructor(private readonly part: Partition, readonly margin: number) {
+  constructor(
+    private readonly part: Partition,
+    readonly margin: number,
+  ) {
     this.floor = this.sumPP() / Math.max(1, this.beats()) - margin;
   }
 
@@ -168,12 +192,14 @@ export class ShapeFloorConstraint implements MoveConstraint {
     let d = 0;
     if (from >= 0) {
       const a = p.areaKm2[from]!;
-      const after = p.cells[from]! > 1 ? polsbyPopper(a - g.areaKm2[i]!, p.perimeterKm[from]! - g.perimeterKm[i]! + p.sharedKm(i, from)) : 0;
+      const after =
+        p.cells[from]! > 1 ? polsbyPopper(a - g.areaKm2[i]!, p.perimeterKm[from]! - g.perimeterKm[i]! + p.sharedKm(i, from)) : 0;
       d += after - polsbyPopper(a, p.perimeterKm[from]!);
     }
     if (to >= 0) {
       const a = p.areaKm2[to]!;
-      d += polsbyPopper(a + g.areaKm2[i]!, p.perimeterKm[to]! + g.perimeterKm[i]! - p.sharedKm(i, to)) - polsbyPopper(a, p.perimeterKm[to]!);
+      d +=
+        polsbyPopper(a + g.areaKm2[i]!, p.perimeterKm[to]! + g.perimeterKm[i]! - p.sharedKm(i, to)) - polsbyPopper(a, p.perimeterKm[to]!);
     }
     if (d >= 0) return null;
     if (this.stamp !== p.moves) {

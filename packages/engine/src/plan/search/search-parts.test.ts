@@ -11,7 +11,16 @@ import { planBeats } from '../plan-beats.js';
 import { syntheticCity } from '../synthetic.js';
 import { canRemoveCell, labelPieces, topologyOf } from '../topology.js';
 import { AnnealingAcceptance, greedyAcceptance } from './acceptance.js';
-import { ChangeBudgetConstraint, ContiguityConstraint, firstViolation, LockConstraint, NoWorseConstraint, RegionConstraint, ShapeFloorConstraint, TendrilConstraint } from './constraints.js';
+import {
+  ChangeBudgetConstraint,
+  ContiguityConstraint,
+  firstViolation,
+  LockConstraint,
+  NoWorseConstraint,
+  RegionConstraint,
+  ShapeFloorConstraint,
+  TendrilConstraint,
+} from './constraints.js';
 import { BalanceTerm, balancePenalty, ChangeLedger, ChangeTerm, CompactnessTerm, CutEdgeTerm } from './terms.js';
 
 const city = syntheticCity({ seed: 3, cells: 900, resolution: 9, roughness: 0.45 });
@@ -70,7 +79,13 @@ describe('objective terms: delta(cell, from, to) equals the recomputed change', 
           change: new ChangeTerm(ledger, 2, 0.01, total / K),
         };
         const d = Object.fromEntries(Object.entries(terms).map(([k, t]) => [k, t.delta(i, from, to)]));
-        const before = { balance: balanceSum(part, band), compactness: inversePP(part), cut: 0.5 * part.cutEdges, moved: ledger.movedWorkload, cells: ledger.movedCells };
+        const before = {
+          balance: balanceSum(part, band),
+          compactness: inversePP(part),
+          cut: 0.5 * part.cutEdges,
+          moved: ledger.movedWorkload,
+          cells: ledger.movedCells,
+        };
         part.move(i, to);
         ledger.record(i, from, to);
         expect(d.balance!).toBeCloseTo(balanceSum(part, band) - before.balance, 12);
@@ -212,7 +227,8 @@ describe('a budgeted re-plan makes no beat worse', () => {
       const a = part.beatOfCell[i]!;
       const r = c.check(i, a, b);
       if (load[a]! < target[a]! * 0.975 && city.workload[i]! > 0) expect(r).toMatch(/leaves/), refusedGive++;
-      else if (load[b]! > target[b]! * 1.025 && city.workload[i]! > 0 && load[a]! - city.workload[i]! >= c.lo[a]!) expect(r).toMatch(/joins/), refusedTake++;
+      else if (load[b]! > target[b]! * 1.025 && city.workload[i]! > 0 && load[a]! - city.workload[i]! >= c.lo[a]!)
+        expect(r).toMatch(/joins/), refusedTake++;
     }
     expect(refusedGive + refusedTake).toBeGreaterThan(0);
   });

@@ -35,7 +35,11 @@ export function balancePenalty(w: number, target: number, band: number): number 
  */
 export class BalanceTerm implements ObjectiveTerm {
   readonly name = 'balance';
-  constructor(private readonly part: Partition, private readonly target: Float64Array, readonly band: number) {}
+  constructor(
+    private readonly part: Partition,
+    private readonly target: Float64Array,
+    readonly band: number,
+  ) {}
 
   delta(i: number, from: number, to: number): number {
     const load = this.part.sums[0]!;
@@ -96,7 +100,10 @@ export class CompactnessTerm implements ObjectiveTerm {
 /** Cut edges: `weight` × travel-graph edges between cells of different beats. */
 export class CutEdgeTerm implements ObjectiveTerm {
   readonly name = 'cut-edges';
-  constructor(private readonly part: Partition, readonly weight: number) {}
+  constructor(
+    private readonly part: Partition,
+    readonly weight: number,
+  ) {}
 
   delta(i: number, from: number, to: number): number {
     return this.weight * (this.part.travelLinks(i, from) - this.part.travelLinks(i, to));
@@ -110,7 +117,12 @@ export class CutEdgeTerm implements ObjectiveTerm {
  */
 export class ChangeTerm implements ObjectiveTerm {
   readonly name = 'change';
-  constructor(private readonly ledger: ChangeLedger, readonly perWorkload: number, readonly perCell: number, readonly unit: number) {}
+  constructor(
+    private readonly ledger: ChangeLedger,
+    readonly perWorkload: number,
+    readonly perCell: number,
+    readonly unit: number,
+  ) {}
 
   delta(i: number, from: number, to: number): number {
     const init = this.ledger.initialBeat[i]!;
@@ -136,7 +148,11 @@ export class ChangeLedger {
    * @param weight balanced measure per cell
    * @param beatOfCell current assignment (read once to start the account)
    */
-  constructor(readonly initialBeat: Int32Array, readonly weight: Float64Array, beatOfCell: Int32Array) {
+  constructor(
+    readonly initialBeat: Int32Array,
+    readonly weight: Float64Array,
+    beatOfCell: Int32Array,
+  ) {
     this.recount(beatOfCell);
   }
 
