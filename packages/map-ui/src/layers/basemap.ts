@@ -70,3 +70,21 @@ export async function loadBaseStyle(basemap: MapBasemap | null, say: (m: string)
     return offlineBaseStyle();
   }
 }
+
+/**
+ * Wires the basemap style field (`style-url`, `style-apply`): applying it remembers the URL
+ * (`localStorage` `beatplan.style`) and reloads the page with `?style=` (cleared when empty).
+ * @param current the style URL in use ('' for none)
+ */
+export function wireStyleUrl(current: string): void {
+  const field = document.getElementById('style-url') as HTMLInputElement;
+  field.value = current;
+  document.getElementById('style-apply')!.addEventListener('click', () => {
+    const url = field.value.trim();
+    const q = new URLSearchParams(location.search);
+    if (url) q.set('style', url);
+    else q.delete('style');
+    localStorage.setItem('beatplan.style', url);
+    location.search = q.toString();
+  });
+}

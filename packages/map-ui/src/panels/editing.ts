@@ -54,7 +54,8 @@ export interface EditingHost {
 }
 
 const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
-const frames = () => new Promise<void>((ok) => requestAnimationFrame(() => requestAnimationFrame(() => ok())));
+/** Resolves after two animation frames: what was drawn before the call is on screen. */
+export const frames = (): Promise<void> => new Promise<void>((ok) => requestAnimationFrame(() => requestAnimationFrame(() => ok())));
 /** Feature-state target of the plan's cells. */
 const CELL = { source: SOURCES.cells, sourceLayer: SOURCE_LAYERS.cells } as const;
 
