@@ -5,14 +5,22 @@
  * process finishes the job calls {@link storeJobResult} with that spec and the store — the
  * in-process runner (SQLite) or the `beatplan worker` that computed it (PostgreSQL) — so a job
  * no longer depends on the API instance that accepted it staying alive.
+ *
+ * Storing is idempotent per job, so a retry of a job whose worker died after storing its result
+ * and before writing the job's final state finds what the first attempt stored and returns the
+ * same result instead of writing a second record: the plan of a `plan` job and the staffing of a
+ * `staff` job have ids derived from the job id ({@link jobScopedId}); the version a `rebalance`
+ * job writes carries the job id in its summary (`jobId`). Blob-only results (`score`, `whatif`,
+ * `simulate`) are written again by a retry; the job's result names one blob, the other stays
+ * unreferenced (blobs are immutable, nothing lists them).
  */
-import { randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
 import { lineageSummary, type SerializedPlan } from '../engine-service.js';
 import { ApiError } from '../errors.js';
 import { writePlanVersion } from '../plan-access.js';
 import type { PlanRequest } from '../schemas.js';
-import type { JobRecord, PlanRecord, Store } from '../store/store.js';
+import type { JobRecord, PlanRecord, StaffingRecord, Store } from '../store/store.js';
 import type { WorkerMessage } from './job-protocol.js';
 
 /**
@@ -34,9 +42,43 @@ export type ResultSpec =
   | { kind: 'simulate'; planId: string; version: number; staffingId: string }
   | { kind: 'changecurve'; planId: string; version: number };
 
+/** The namespace of {@link jobScopedId} (a fixed random UUID, Beatplan's own). */
+const JOB_SCOPED_NAMESPACE = Buffer.from('3f0d6c1e8a4b4c7e9b2a5d8e1f3c6a90', 'hex');
+
+/**
+ * The id of the record of kind `what` (`plan`, `staffing`) that job `jobId` stores: a name-based
+ * UUID (version 5, RFC 9562: SHA-1 of a fixed namespace and `what:jobId`), the same every time,
+ * so a retried job finds the record its first attempt stored.
+ * @example jobScopedId(job.id, 'plan') // e.g. '0b7c…-5…' (a valid UUID, stable for that job)
+ */
+export function jobScopedId(jobId: string, what: string): string {
+  const h = createHash('sha1').update(JOB_SCOPED_NAMESPACE).update(`${what}:${jobId}`, 'utf8').digest();
+  h[6] = (h[6]! & 0x0f) | 0x50; // version 5
+  h[8] = (h[8]! & 0x3f) | 0x80; // RFC variant
+  const x = h.subarray(0, 16).toString('hex');
+  return `${x.slice(0, 8)}-${x.slice(8, 12)}-${x.slice(12, 16)}-${x.slice(16, 20)}-${x.slice(20)}`;
+}
+
+/**
+ * Runs `write` (a write that fails when its record already exists or the plan moved on); when it
+ * throws, `find` looks for the record another attempt of the same job stored meanwhile and, if
+ * there is one, it is the answer; otherwise the error stands.
+ */
+async function writeOrFind<T>(write: () => Promise<T>, find: () => Promise<NoInfer<T> | undefined>): Promise<T> {
+  try {
+    return await write();
+  } catch (err) {
+    const found = await find();
+    if (found === undefined) throw err;
+    return found;
+  }
+}
+
 /**
  * Stores the output `out` of job `job` as `spec` says and returns the job's `result`
  * (references only, small). Callers check first that the job is still live (not cancelled).
+ * Idempotent per job (see the module comment): called again for the same job, it writes no
+ * second plan, version or staffing and returns the same result.
  * @throws ApiError `PRECONDITION_FAILED` when a rebalanced plan moved on while the job ran, `NOT_FOUND` when its plan is gone
  * @example const result = await storeJobResult(store, job, { kind: 'score' }, output);
  */
@@ -69,8 +111,9 @@ export async function storeJobResult(
       const lineage = summary
         ? { ...summary, parent: { ...(summary.parent as object), planId: from?.planId ?? null, version: from?.version ?? null } }
         : undefined;
-      const p: PlanRecord = {
-        id: randomUUID(),
+      const id = jobScopedId(job.id, 'plan');
+      const fresh: PlanRecord = {
+        id,
         name: body.name ?? `plan ${now.slice(0, 16)}`,
         inputs: { ...body, ...(beats !== null ? { beats } : {}), resolution: s.resolution, jobId: job.id, ...(lineage ? { lineage } : {}) },
         currentVersion: 0,
@@ -79,14 +122,27 @@ export async function storeJobResult(
         updatedAt: now,
         createdBy: by,
       };
-      await store.insertPlan(p);
-      await writePlanVersion(store, p, body.method, { report: s.report ?? null }, s, by);
+      // a retry finds the plan (and maybe its version 1) the first attempt stored
+      const p =
+        (await store.getPlan(id)) ??
+        (await writeOrFind<PlanRecord>(
+          () => store.insertPlan(fresh).then(() => fresh),
+          () => store.getPlan(id),
+        ));
+      if (p.currentVersion === 0) {
+        await writeOrFind(
+          () => writePlanVersion(store, p, body.method, { report: s.report ?? null }, s, by),
+          () => store.getPlanVersion(id, 1),
+        );
+      }
       return { planId: p.id, version: 1, plan: `/api/v1/plans/${p.id}`, warnings: reportWarnings(s.report) };
     }
     case 'staff': {
-      const id = randomUUID();
+      const id = jobScopedId(job.id, 'staffing');
+      const result = { staffingId: id, staffing: `/api/v1/plans/${spec.planId}/staffing/${id}` };
+      if (await store.getStaffing(id)) return result;
       const blobRef = await blob(out.staffing);
-      await store.insertStaffing({
+      const record: StaffingRecord = {
         id,
         planId: spec.planId,
         planVersion: spec.version,
@@ -94,22 +150,34 @@ export async function storeJobResult(
         blobRef,
         createdAt: new Date().toISOString(),
         createdBy: by,
-      });
-      return { staffingId: id, staffing: `/api/v1/plans/${spec.planId}/staffing/${id}` };
+      };
+      await writeOrFind(
+        () => store.insertStaffing(record).then(() => record),
+        () => store.getStaffing(id),
+      );
+      return result;
     }
     case 'rebalance': {
       const s = out as unknown as SerializedPlan & { report: { movedShare: number | null; locked: string[] } };
       const now = await store.getPlan(spec.planId);
       if (!now) throw new ApiError('NOT_FOUND', `plan ${spec.planId} no longer exists`);
-      // written from the version the job re-planned: refused (412) if the plan moved on meanwhile
-      const nv = await writePlanVersion(
-        store,
-        { ...now, currentVersion: spec.fromVersion },
-        'rebalance',
-        { fromVersion: spec.fromVersion, movedShare: s.report.movedShare, locked: s.report.locked },
-        s,
-        by,
-      );
+      // written from the version the job re-planned: refused (412) if the plan moved on meanwhile;
+      // the version is marked with the job id, so a retry finds it instead of writing another
+      const stored = async () => (await store.listPlanVersions(spec.planId)).find((v) => v.summary.jobId === job.id);
+      const nv =
+        (await stored()) ??
+        (await writeOrFind(
+          () =>
+            writePlanVersion(
+              store,
+              { ...now, currentVersion: spec.fromVersion },
+              'rebalance',
+              { fromVersion: spec.fromVersion, movedShare: s.report.movedShare, locked: s.report.locked, jobId: job.id },
+              s,
+              by,
+            ),
+          stored,
+        ));
       return {
         planId: spec.planId,
         version: nv.version,

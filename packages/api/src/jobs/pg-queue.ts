@@ -17,8 +17,12 @@
  *   the job is retried on another worker, at most {@link RETRY_LIMIT} times, then failed with
  *   code `WORKER_LOST`.
  *
- * Known window: a worker killed after storing a result and before writing the job's state
- * leaves the job retried, and the retry stores the result a second time.
+ * A worker killed after storing a result and before writing the job's state leaves the job
+ * retried; storing is idempotent per job (`storeJobResult` in job-results.ts: plan and
+ * staffing ids derive from the job id, a rebalanced version carries the job id), so the retry
+ * finds the stored plan, version or staffing and finishes the job with the same result, writing
+ * no second one. Only a blob-only result (score, what-if, simulation) is written again, leaving
+ * the first blob unreferenced.
  */
 import { EventEmitter } from 'node:events';
 import { basename } from 'node:path';
