@@ -11,7 +11,7 @@
 import { addProtocol, Map as MapLibreMap, type StyleSpecification, setWorkerCount, setWorkerUrl } from 'maplibre-gl';
 import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
 import type { ApiClient, PlanDto } from './api-client.js';
-import { type CellModel, csvToScoreDetail, edgesOfCells, isBeatEdge, isUnitEdge } from './cell-model.js';
+import type { CellModel } from './cell-model.js';
 import type { StaffingResultDto } from './exports.js';
 import type { HeatSummary } from './heat.js';
 import { loadBaseStyle, type MapBasemap, wireStyleUrl } from './layers/basemap.js';
@@ -19,10 +19,10 @@ import { BeatLabelsLayer } from './layers/beat-labels.js';
 import { CellHover } from './layers/cell-hover.js';
 import { HeatLayer } from './layers/heat-layer.js';
 import { applyFill, applySelection } from './layers/plan-fill.js';
-import { boundsOf, PlanLayers } from './layers/plan-layers.js';
+import { PlanLayers } from './layers/plan-layers.js';
 import { ReferenceLayers } from './layers/reference.js';
 import type { MapLegendOptions } from './legend.js';
-import { LAYERS, offlineBaseStyle, SOURCE_LAYERS, SOURCES } from './map-style.js';
+import { LAYERS, offlineBaseStyle } from './map-style.js';
 import type { PlanMetricsDto } from './metrics.js';
 import { AlternativesPanel } from './panels/alternatives.js';
 import { BeatCardPanel } from './panels/beat-card.js';
@@ -39,10 +39,11 @@ import { PlansPanel } from './panels/plans.js';
 import { ReplanPanel } from './panels/replan.js';
 import { ReplayPanel } from './panels/replay.js';
 import { StaffingPanel } from './panels/staffing.js';
-import { fetchPlan, fillPlanSelects, firstPlan, type PlanData, PlanSession, waitForPlans } from './plan-session.js';
+import { PlanLoader } from './plan-loader.js';
+import { fetchPlan, fillPlanSelects, firstPlan, PlanSession, waitForPlans } from './plan-session.js';
 import { initialViewState, Store, type ViewState } from './store.js';
 import type { SwipeView } from './swipe-view.js';
-import { installTileProtocol, tileStats } from './vector-tiles.js';
+import { installTileProtocol } from './vector-tiles.js';
 import { plainError } from './words.js';
 
 setWorkerUrl(workerUrl);
@@ -50,19 +51,12 @@ setWorkerUrl(workerUrl);
 if ((navigator.hardwareConcurrency ?? 1) >= 2) setWorkerCount(2);
 installTileProtocol(addProtocol);
 
-/** Feature-state targets of the plan's vector tiles. */
-const CELL = { source: SOURCES.cells, sourceLayer: SOURCE_LAYERS.cells } as const;
-const EDGE = { source: SOURCES.edges, sourceLayer: SOURCE_LAYERS.edges } as const;
-
 export type { EditTiming };
 
 /** Roles as the API orders them. */
 const ROLES = ['viewer', 'analyst', 'commander', 'admin'];
 /** `?debug` in the URL: technical details (cell ids) in the hover. */
 const DEBUG = typeof location !== 'undefined' && new URLSearchParams(location.search).has('debug');
-
-/** The note shown by the shift selector when a public answer has no per-shift cell workload. */
-export const SHIFT_NOTE_VIEWER = 'per-shift cell workload is not shown to viewers';
 
 const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
 
@@ -86,12 +80,8 @@ export class PlanningApp {
   /** The plan on show, its model and per-beat state. */
   readonly session = new PlanSession();
   selectedBeat: number | null = null;
-  /** Phases of the last plan load, ms (fetch, model, layers, labels+panels, first idle render). */
-  loadTimings: Record<string, number> = {};
   /** The most recent message shown (tests read it). */
   lastMessage = '';
-  /** True once the first plan is on the map. */
-  ready = false;
   /** Plan, version, selection: what the panels and layers render from. */
   readonly store = new Store<ViewState>(initialViewState());
   /** Tools, colour mode, shift, tabs, shortcuts and the pointer on the map. */
@@ -120,7 +110,8 @@ export class PlanningApp {
     DEBUG,
   );
   private planLayers!: PlanLayers;
-  private prefetch: { id: string; data: Promise<PlanData>; t0: number } | null = null;
+  /** Puts plans on the map. */
+  private readonly loader: PlanLoader;
   private heatLayer!: HeatLayer;
   private comparison!: ComparisonView;
   private readonly startedAt = Date.now();
@@ -150,8 +141,55 @@ export class PlanningApp {
       },
       say: (m, kind) => this.say(m, kind),
     });
+    this.loader = new PlanLoader({
+      api: this.api,
+      map: () => this.map,
+      session: this.session,
+      layers: () => this.planLayers,
+      labels: () => this.labels,
+      viewer: this.role === 'viewer',
+      fillOptions: () => this.fillOptions(),
+      heatOn: () => this.heatOn,
+      shifts: (shifts, note) => this.controls.fillShiftSelect(shifts, note),
+      reset: () => {
+        this.selectedBeat = null;
+        this.replan.reset();
+        void this.alternatives.load();
+        this.plansPanel.render();
+        this.comparison.reset();
+        this.heatLayer.reset();
+        this.staffingPanel.reset();
+      },
+      shown: () => {
+        const plan = this.plan!;
+        void this.reference.show(plan.id).then(() => this.renderLegend());
+        this.store.set({ planId: plan.id, version: plan.version, selectedBeat: null, comparedWith: null });
+        this.findBeat.render();
+        this.renderPanels();
+        this.renderLegend();
+        this.controls.refreshButtons();
+      },
+      settled: () => {
+        void this.staffingPanel.loadLatest();
+        if (this.heatOn) void this.heatLayer.show();
+      },
+      rendered: () => {
+        this.renderPanels();
+        this.controls.refreshButtons();
+      },
+      recoloured: () => this.controls.mode === 'beat' && this.restyleCells(),
+      say: (m, kind) => this.say(m, kind),
+    });
   }
 
+  /** Phases of the last plan load, ms (see {@link PlanLoader.loadTimings}). */
+  get loadTimings(): Record<string, number> {
+    return this.loader.loadTimings;
+  }
+  /** True once the first plan is on the map. */
+  get ready(): boolean {
+    return this.loader.ready;
+  }
   get plan(): PlanDto | null {
     return this.session.plan;
   }
@@ -200,11 +238,7 @@ export class PlanningApp {
   async start(): Promise<void> {
     $('who').textContent = `${this.options.me.label} (${this.role})`;
     // the plan named in the URL: fetch it while the map and the plan list load
-    if (this.options.planId) {
-      const data = fetchPlan(this.api, this.options.planId);
-      data.catch(() => undefined); // reported by loadPlan (or unused if the id is unknown)
-      this.prefetch = { id: this.options.planId, data, t0: performance.now() };
-    }
+    if (this.options.planId) this.loader.prefetchPlan(this.options.planId);
     this.baseStyle = await loadBaseStyle(this.options.basemap ?? null, (m) => this.say(m));
     this.map = new MapLibreMap({
       container: 'map',
@@ -217,52 +251,55 @@ export class PlanningApp {
       doubleClickZoom: false,
     });
     await new Promise<void>((ok) => (this.map.loaded() ? ok() : this.map.once('load', () => ok())));
-    const say = (m: string, kind?: 'info' | 'refused') => this.say(m, kind);
-    const progress = (label: string, j: Parameters<EditingTools['progress']>[1]) => this.editing.progress(label, j);
-    const api = this.api;
-    const plan = () => this.plan;
+    // what most panels read or ask for, spread into each panel's host
+    const c = {
+      api: this.api,
+      map: this.map,
+      store: this.store,
+      plan: () => this.plan,
+      model: () => this.model,
+      metrics: () => this.metrics,
+      plans: () => this.plans,
+      selectedBeat: () => this.selectedBeat,
+      canEdit: () => this.canEdit,
+      canAnalyse: () => this.canAnalyse,
+      canRun: () => this.canAnalyse,
+      progress: (label: string, j: Parameters<EditingTools['progress']>[1]) => this.editing.progress(label, j),
+      timing: (name: string, ms: number) => (this.loadTimings[name] = ms),
+      save: saveBlob,
+      say: (m: string, kind?: 'info' | 'refused') => this.say(m, kind),
+    };
     this.planLayers = new PlanLayers(this.map);
     this.metricsPanel = new MetricsPanel({
-      metrics: () => this.metrics,
-      model: () => this.model,
-      selectedBeat: () => this.selectedBeat,
+      ...c,
       pick: (b, card) => {
         this.selectBeat(b, true);
         if (card) this.controls.showTab('beat');
       },
       refreshed: () => void this.replay?.refresh(),
-      say,
     }).mount();
     this.editing = new EditingTools({
-      api,
-      map: this.map,
-      plan,
-      model: () => this.model,
-      metrics: () => this.metrics,
+      ...c,
       accepted: (p, metrics) => {
         this.session.plan = p;
         if (metrics) this.session.metrics = metrics;
       },
       etag: () => this.session.etag,
       setEtag: (etag) => (this.session.etag = etag),
-      selectedBeat: () => this.selectedBeat,
       brush: () => this.controls.brush,
-      canEdit: () => this.canEdit,
-      applyCellChanges: (cells, touched) => this.applyCellChanges(cells, touched),
+      applyCellChanges: (cells, touched) => this.loader.applyCellChanges(cells, touched),
       updateLabels: (beats) => this.labels.update(beats),
       reloadVersion: () => this.reloadVersion(),
       rendered: () => this.renderPanels(),
       busyChanged: () => this.controls.refreshButtons(),
-      say,
     }).mount();
     this.labels = new BeatLabelsLayer(this.map).mount();
-    this.reference = new ReferenceLayers(this.map, api, LAYERS.areas);
+    this.reference = new ReferenceLayers(this.map, this.api, LAYERS.areas);
     this.legend = new LegendPanel($('legend-slot'), () => this.reference.legendItems());
     this.keyboardPaint = new KeyboardPaint(this.map, {
-      model: () => this.model,
+      ...c,
       active: () => this.controls.tool === 'paint' && this.selectedBeat !== null && !this.editing.busy && !this.editing.painting,
       paint: (cell) => void this.editing.paintCell(cell),
-      say,
     }).mount();
     this.store.subscribe((st, changed) => changed.has('selectedBeat') && this.labels.render(st));
     this.findBeat.mount($('who').parentElement!, $('who'));
@@ -271,10 +308,7 @@ export class PlanningApp {
       await this.loadPlan(id);
     };
     this.replan = new ReplanPanel({
-      api,
-      plan,
-      canRun: () => this.canAnalyse,
-      progress,
+      ...c,
       showMoved: async (newId) => {
         await this.refreshPlanList();
         await this.comparison.compareWith(newId);
@@ -284,57 +318,37 @@ export class PlanningApp {
         await this.comparison.compareWith(parentId);
         this.controls.showTab('compare');
       },
-      say,
     }).mount($('replan-slot'));
-    this.alternatives = new AlternativesPanel({ api, plan, canRun: () => this.canAnalyse, open, say }).mount($('alternatives-slot'));
+    this.alternatives = new AlternativesPanel({ ...c, open }).mount($('alternatives-slot'));
     this.plansPanel = new PlansPanel({
-      api,
+      ...c,
       role: () => this.role,
-      plans: () => this.plans,
       currentId: () => this.plan?.id ?? null,
       open: async (id) => {
         fillPlanSelects(this.plans, id);
         await this.loadPlan(id);
       },
       refresh: (current) => this.refreshPlanList(current),
-      progress,
-      say,
     }).mount($('plans-slot'));
-    this.heatLayer = new HeatLayer(this.map, api, {
-      plan,
+    this.heatLayer = new HeatLayer(this.map, this.api, {
+      ...c,
       restyle: () => this.restyleCells(),
       setSwipeHeat: (points) => this.swipe?.setHeat(points),
-      say,
     });
     this.staffingPanel = new StaffingPanel({
-      api,
-      plan,
-      canEdit: () => this.canEdit,
-      progress,
-      say,
+      ...c,
       changed: () => {
         this.beatCard.render();
         this.replay.render();
       },
-      save: saveBlob,
     }).mount();
     this.replay = new ReplayPanel({
-      api,
-      plan,
-      canRun: () => this.canAnalyse,
+      ...c,
       staffingId: () => this.staffingPanel.idOfVersion(),
-      progress,
-      say,
     }).mount($('replay-slot'));
-    const timing = (name: string, ms: number) => (this.loadTimings[name] = ms);
     this.comparison = new ComparisonView({
-      api,
-      map: this.map,
-      store: this.store,
-      plan,
-      model: () => this.model,
-      plans: () => this.plans,
-      fetchPlan: (id) => fetchPlan(api, id),
+      ...c,
+      fetchPlan: (id) => fetchPlan(this.api, id),
       baseStyle: () => this.baseStyle,
       fillOptions: () => this.fillOptions(),
       heatPoints: () => (this.heatOn ? this.heatLayer.points : null),
@@ -343,26 +357,16 @@ export class PlanningApp {
         this.controls.refreshButtons();
         this.renderLegend();
       },
-      say,
-      timing,
     }).mount();
     this.beatCard = new BeatCardPanel({
-      api,
-      plan,
-      model: () => this.model,
-      metrics: () => this.metrics,
-      selectedBeat: () => this.selectedBeat,
-      canEdit: () => this.canEdit,
-      canAnalyse: () => this.canAnalyse,
+      ...c,
       staffing: () => this.staffing,
       roster: () => this.staffingPanel.roster(),
       replaySection: (id) => this.replay.beatSection(id),
       toggleLock: () => void this.editing.toggleLock(),
       zoomTo: (b) => this.zoomToBeat(b),
-      say,
-      timing,
     }).mount();
-    new ExportPanel({ api, plan, say, save: saveBlob }).mount();
+    new ExportPanel(c).mount();
     $('export-assignments').addEventListener('click', () => void this.staffingPanel.exportAssignments());
     $('export-png').addEventListener('click', () => void this.exportBriefing());
     $('plan-select').addEventListener('change', (e) => {
@@ -376,7 +380,7 @@ export class PlanningApp {
       basemap: Boolean(this.options.basemap),
       lastMessage: () => this.lastMessage,
     });
-    const plans = await waitForPlans(api, {
+    const plans = await waitForPlans(this.api, {
       startedAt: this.startedAt,
       now: Date.now,
       sleep: (ms) => new Promise((ok) => setTimeout(ok, ms)),
@@ -395,87 +399,13 @@ export class PlanningApp {
   }
 
   /** Loads a plan (current version) onto the map. */
-  async loadPlan(id: string): Promise<void> {
-    const early = this.prefetch?.id === id ? this.prefetch : null;
-    this.prefetch = null;
-    // phases count from the first request for this plan (made early when the URL names it)
-    const t0 = early?.t0 ?? performance.now();
-    this.say('Loading the plan…');
-    const data = await (early?.data ?? fetchPlan(this.api, id));
-    const t1 = performance.now();
-    const model = this.session.take(data);
-    const plan = data.plan;
-    const t2 = performance.now();
-    this.selectedBeat = null;
-    this.replan?.reset();
-    void this.alternatives?.load();
-    this.plansPanel?.render();
-    this.comparison.reset();
-    this.heatLayer.reset();
-    this.staffingPanel.reset();
-    this.planLayers.install(model, this.fillOptions(), this.heatOn);
-    // a plan made on units: their edges drawn thin under the beat outlines
-    for (let e = 0; model.units && e < model.edgeA.length; e++)
-      if (isUnitEdge(model, e)) this.map.setFeatureState({ ...EDGE, id: e }, { u: 1 });
-    void this.reference.show(plan.id).then(() => this.renderLegend());
-    const t3 = performance.now();
-    this.map.fitBounds(boundsOf(model), { padding: 20, duration: 0 });
-    this.store.set({ planId: plan.id, version: plan.version, selectedBeat: null, comparedWith: null });
-    this.labels.setPlan({ model, agg: this.session.agg, locked: (b) => this.session.locked(b) });
-    this.findBeat.render();
-    this.renderPanels();
-    this.renderLegend();
-    this.controls.refreshButtons();
-    const t4 = performance.now();
-    this.loadTimings = { fetchMs: t1 - t0, modelMs: t2 - t1, layersMs: t3 - t2, panelsMs: t4 - t3 };
-    const tiles0 = { ...tileStats };
-    this.map.once('idle', () => {
-      this.loadTimings.firstIdleMs = performance.now() - t0;
-      this.loadTimings.tilesCut = tileStats.tiles - tiles0.tiles;
-      this.loadTimings.tileCutMs = tileStats.ms - tiles0.ms;
-    });
-    this.ready = true;
-    this.say(`Plan “${plan.name}” v${plan.version}: ${model.cellCount.toLocaleString('en-GB')} cells, ${model.beatIds.length} beats.`);
-    // a public answer (viewer token): incident-derived detail is left out by design, cells.csv not asked for
-    if (model.detail?.shifts.length) this.controls.fillShiftSelect(model.detail.shifts);
-    else if (model.privacy !== null || this.role === 'viewer') this.controls.fillShiftSelect([], SHIFT_NOTE_VIEWER);
-    else void this.loadScoreDetail(id);
-    void this.staffingPanel.loadLatest();
-    if (this.heatOn) void this.heatLayer.show();
-  }
-
-  /**
-   * Older APIs answer the cells without the per-shift columns: then cells.csv (which the
-   * server rebuilds from the datasets) supplies workload per shift, incidents and population,
-   * after the map shows.
-   */
-  private async loadScoreDetail(id: string): Promise<void> {
-    try {
-      const csv = await this.api.text(`/plans/${id}/cells?format=csv`);
-      if (!this.model || this.plan?.id !== id) return;
-      this.model.detail = csvToScoreDetail(this.model, csv);
-      this.controls.fillShiftSelect(this.model.detail.shifts);
-      // re-cut the cell tiles, which now carry the shift columns
-      this.planLayers.refreshCells();
-    } catch (e) {
-      this.say(`Per-shift scores unavailable (${plainError(e)}); colouring by the weekly total.`);
-    }
+  loadPlan(id: string): Promise<void> {
+    return this.loader.load(id);
   }
 
   /** Reloads the cells and metrics of the current version after undo/redo/re-balance, applying only the differences. */
-  async reloadVersion(): Promise<{ cells: number; beats: number } | null> {
-    if (!this.plan || !this.model) return null;
-    const id = this.plan.id;
-    const diff = this.session.advance(await fetchPlan(this.api, id));
-    if (!diff) {
-      await this.loadPlan(id);
-      return null;
-    }
-    this.applyCellChanges(diff.changed, diff.touched);
-    this.renderPanels();
-    this.controls.refreshButtons();
-    diff.touched.delete(-1);
-    return { cells: diff.changed.length, beats: diff.touched.size };
+  reloadVersion(): Promise<{ cells: number; beats: number } | null> {
+    return this.loader.reloadVersion();
   }
 
   private fillOptions() {
@@ -547,19 +477,6 @@ export class PlanningApp {
     if (!a) return;
     const d = 0.004;
     this.map.fitBounds([a.bbox[0] - d, a.bbox[1] - d, a.bbox[2] + d, a.bbox[3] + d], { padding: 40, duration: 0, maxZoom: 15 });
-  }
-
-  /** Sets the beat of cells in the model and on the map; updates outlines, labels and colours. */
-  applyCellChanges(cells: readonly number[], touchedBeats: Iterable<number>): void {
-    const model = this.model!;
-    for (const i of cells) this.map.setFeatureState({ ...CELL, id: i }, { b: model.beatOf[i]! });
-    for (const e of edgesOfCells(model, cells)) this.map.setFeatureState({ ...EDGE, id: e }, { on: isBeatEdge(model, e) ? 1 : 0 });
-    this.planLayers.refreshOutlines();
-    const beats = [...new Set(touchedBeats)].filter((b) => b >= 0);
-    // a stroke can only make touched beats meet new neighbours: check those, not the whole map
-    const recoloured = this.session.updateBeats(beats);
-    this.labels.update(beats);
-    if (recoloured && this.controls.mode === 'beat') this.restyleCells();
   }
 
   /** Shows or hides the incidents heat layer (I). */
