@@ -8,13 +8,12 @@
  * drawn and measured locally at pointer-up, then the API decides; a refusal (409) rolls it back
  * and says why.
  */
-import { addProtocol, Map as MapLibreMap, type StyleSpecification, setWorkerCount, setWorkerUrl } from 'maplibre-gl';
+import { addProtocol, type Map as MapLibreMap, type StyleSpecification, setWorkerCount, setWorkerUrl } from 'maplibre-gl';
 import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
 import type { ApiClient, PlanDto } from './api-client.js';
 import type { CellModel } from './cell-model.js';
-import type { StaffingResultDto } from './exports.js';
 import type { HeatSummary } from './heat.js';
-import { loadBaseStyle, type MapBasemap, wireStyleUrl } from './layers/basemap.js';
+import { loadBaseStyle, type MapBasemap, openMap, wireStyleUrl } from './layers/basemap.js';
 import { BeatLabelsLayer } from './layers/beat-labels.js';
 import { CellHover } from './layers/cell-hover.js';
 import { HeatLayer } from './layers/heat-layer.js';
@@ -40,7 +39,7 @@ import { ReplanPanel } from './panels/replan.js';
 import { ReplayPanel } from './panels/replay.js';
 import { StaffingPanel } from './panels/staffing.js';
 import { PlanLoader } from './plan-loader.js';
-import { fetchPlan, fillPlanSelects, firstPlan, PlanSession, waitForPlans } from './plan-session.js';
+import { fetchPlan, fillPlanSelects, PlanSession } from './plan-session.js';
 import { initialViewState, Store, type ViewState } from './store.js';
 import type { SwipeView } from './swipe-view.js';
 import { installTileProtocol } from './vector-tiles.js';
@@ -75,8 +74,11 @@ export interface AppOptions {
 export class PlanningApp {
   readonly api: ApiClient;
   readonly role: string;
+  /** True when the caller may edit plans (commander or admin). */
+  readonly canEdit: boolean;
+  /** True when the caller may read analysts' figures (response figures): analyst and up. */
+  readonly canAnalyse: boolean;
   map!: MapLibreMap;
-  plans: PlanDto[] = [];
   /** The plan on show, its model and per-beat state. */
   readonly session = new PlanSession();
   selectedBeat: number | null = null;
@@ -114,11 +116,12 @@ export class PlanningApp {
   private readonly loader: PlanLoader;
   private heatLayer!: HeatLayer;
   private comparison!: ComparisonView;
-  private readonly startedAt = Date.now();
 
   constructor(private readonly options: AppOptions) {
     this.api = options.api;
     this.role = options.me.role;
+    this.canEdit = ROLES.indexOf(this.role) >= ROLES.indexOf('commander');
+    this.canAnalyse = ROLES.indexOf(this.role) >= ROLES.indexOf('analyst');
     this.controls = new MapControls({
       canEdit: () => this.canEdit,
       plan: () => this.plan,
@@ -137,7 +140,7 @@ export class PlanningApp {
         if (t === 'beat') this.beatCard.renderResponse();
         if (clicked && t === 'staffing') void this.staffingPanel.loadRosters();
         if (clicked && t === 'plans')
-          void this.refreshPlanList().catch((e: unknown) => this.say(`Could not read the plans: ${plainError(e)}`, 'refused'));
+          void this.loader.refreshList().catch((e: unknown) => this.say(`Could not read the plans: ${plainError(e)}`, 'refused'));
       },
       say: (m, kind) => this.say(m, kind),
     });
@@ -169,6 +172,7 @@ export class PlanningApp {
         this.renderLegend();
         this.controls.refreshButtons();
       },
+      listed: () => this.plansPanel.render(),
       settled: () => {
         void this.staffingPanel.loadLatest();
         if (this.heatOn) void this.heatLayer.show();
@@ -199,10 +203,6 @@ export class PlanningApp {
   get metrics(): PlanMetricsDto | null {
     return this.session.metrics;
   }
-  /** The latest staffing of the plan on show (commanders), or null. */
-  get staffing(): StaffingResultDto | null {
-    return this.staffingPanel.staffing;
-  }
   /** Timings of each edit stroke (ms), newest last. */
   get perf(): readonly EditTiming[] {
     return this.editing?.perf ?? [];
@@ -225,14 +225,6 @@ export class PlanningApp {
   get keyboardCursor(): number {
     return this.keyboardPaint?.cursor ?? -1;
   }
-  /** True when the caller may edit plans (commander or admin). */
-  get canEdit(): boolean {
-    return ROLES.indexOf(this.role) >= ROLES.indexOf('commander');
-  }
-  /** True when the caller may read analysts' figures (response figures): analyst and up. */
-  get canAnalyse(): boolean {
-    return ROLES.indexOf(this.role) >= ROLES.indexOf('analyst');
-  }
 
   /** Builds the map, loads the plan list and the first plan. */
   async start(): Promise<void> {
@@ -240,17 +232,7 @@ export class PlanningApp {
     // the plan named in the URL: fetch it while the map and the plan list load
     if (this.options.planId) this.loader.prefetchPlan(this.options.planId);
     this.baseStyle = await loadBaseStyle(this.options.basemap ?? null, (m) => this.say(m));
-    this.map = new MapLibreMap({
-      container: 'map',
-      style: this.baseStyle,
-      center: [0, 0],
-      zoom: 1,
-      attributionControl: this.options.basemap ? { compact: true } : false,
-      canvasContextAttributes: { preserveDrawingBuffer: true, antialias: false },
-      boxZoom: false,
-      doubleClickZoom: false,
-    });
-    await new Promise<void>((ok) => (this.map.loaded() ? ok() : this.map.once('load', () => ok())));
+    this.map = await openMap(this.baseStyle, Boolean(this.options.basemap));
     // what most panels read or ask for, spread into each panel's host
     const c = {
       api: this.api,
@@ -259,7 +241,7 @@ export class PlanningApp {
       plan: () => this.plan,
       model: () => this.model,
       metrics: () => this.metrics,
-      plans: () => this.plans,
+      plans: () => this.session.plans,
       selectedBeat: () => this.selectedBeat,
       canEdit: () => this.canEdit,
       canAnalyse: () => this.canAnalyse,
@@ -289,7 +271,7 @@ export class PlanningApp {
       brush: () => this.controls.brush,
       applyCellChanges: (cells, touched) => this.loader.applyCellChanges(cells, touched),
       updateLabels: (beats) => this.labels.update(beats),
-      reloadVersion: () => this.reloadVersion(),
+      reloadVersion: () => this.loader.reloadVersion(),
       rendered: () => this.renderPanels(),
       busyChanged: () => this.controls.refreshButtons(),
     }).mount();
@@ -304,13 +286,13 @@ export class PlanningApp {
     this.store.subscribe((st, changed) => changed.has('selectedBeat') && this.labels.render(st));
     this.findBeat.mount($('who').parentElement!, $('who'));
     const open = async (id: string) => {
-      await this.refreshPlanList(id);
+      await this.loader.refreshList(id);
       await this.loadPlan(id);
     };
     this.replan = new ReplanPanel({
       ...c,
       showMoved: async (newId) => {
-        await this.refreshPlanList();
+        await this.loader.refreshList();
         await this.comparison.compareWith(newId);
       },
       open: async (newId, parentId) => {
@@ -325,10 +307,10 @@ export class PlanningApp {
       role: () => this.role,
       currentId: () => this.plan?.id ?? null,
       open: async (id) => {
-        fillPlanSelects(this.plans, id);
+        fillPlanSelects(this.session.plans, id);
         await this.loadPlan(id);
       },
-      refresh: (current) => this.refreshPlanList(current),
+      refresh: (current) => this.loader.refreshList(current),
     }).mount($('plans-slot'));
     this.heatLayer = new HeatLayer(this.map, this.api, {
       ...c,
@@ -360,18 +342,18 @@ export class PlanningApp {
     }).mount();
     this.beatCard = new BeatCardPanel({
       ...c,
-      staffing: () => this.staffing,
+      staffing: () => this.staffingPanel.staffing,
       roster: () => this.staffingPanel.roster(),
       replaySection: (id) => this.replay.beatSection(id),
       toggleLock: () => void this.editing.toggleLock(),
-      zoomTo: (b) => this.zoomToBeat(b),
+      zoomTo: (b) => this.loader.zoomToBeat(b),
     }).mount();
     new ExportPanel(c).mount();
     $('export-assignments').addEventListener('click', () => void this.staffingPanel.exportAssignments());
     $('export-png').addEventListener('click', () => void this.exportBriefing());
     $('plan-select').addEventListener('change', (e) => {
       const id = (e.target as HTMLSelectElement).value;
-      fillPlanSelects(this.plans, id);
+      fillPlanSelects(this.session.plans, id);
       void this.loadPlan(id);
     });
     wireStyleUrl(this.options.basemap?.kind === 'style' ? this.options.basemap.url : '');
@@ -380,32 +362,16 @@ export class PlanningApp {
       basemap: Boolean(this.options.basemap),
       lastMessage: () => this.lastMessage,
     });
-    const plans = await waitForPlans(this.api, {
-      startedAt: this.startedAt,
-      now: Date.now,
-      sleep: (ms) => new Promise((ok) => setTimeout(ok, ms)),
-      opened: () => Boolean(this.plan),
-      empty: () =>
-        this.say(
-          `No plans yet. The map shows the first plan as soon as one is ready (the demo takes about a minute)${this.canAnalyse ? ', or make one from your files in the Plans tab' : ''}.`,
-        ),
-    });
-    // null: a plan was opened meanwhile (made in the Plans tab): it stays on the map
-    if (!plans) return;
-    this.plans = plans;
-    const first = firstPlan(plans, this.options.planId);
-    fillPlanSelects(plans, first.id);
-    await this.loadPlan(first.id);
+    const orFiles = this.canAnalyse ? ', or make one from your files in the Plans tab' : '';
+    await this.loader.openFirst(
+      this.options.planId,
+      `No plans yet. The map shows the first plan as soon as one is ready (the demo takes about a minute)${orFiles}.`,
+    );
   }
 
   /** Loads a plan (current version) onto the map. */
   loadPlan(id: string): Promise<void> {
     return this.loader.load(id);
-  }
-
-  /** Reloads the cells and metrics of the current version after undo/redo/re-balance, applying only the differences. */
-  reloadVersion(): Promise<{ cells: number; beats: number } | null> {
-    return this.loader.reloadVersion();
   }
 
   private fillOptions() {
@@ -468,15 +434,8 @@ export class PlanningApp {
     this.renderLegend();
     if (this.selectedBeat !== null) {
       $('beat-hint').hidden = true;
-      if (zoom) this.zoomToBeat(this.selectedBeat);
+      if (zoom) this.loader.zoomToBeat(this.selectedBeat);
     }
-  }
-
-  private zoomToBeat(b: number): void {
-    const a = this.session.agg.get(b);
-    if (!a) return;
-    const d = 0.004;
-    this.map.fitBounds([a.bbox[0] - d, a.bbox[1] - d, a.bbox[2] + d, a.bbox[3] + d], { padding: 40, duration: 0, maxZoom: 15 });
   }
 
   /** Shows or hides the incidents heat layer (I). */
@@ -498,15 +457,8 @@ export class PlanningApp {
       shownLabels: this.labels.shown,
       legend: (anyLocked) => this.legend.sections({ ...this.fillOptions(), heat: this.heatOn ? this.heat : null, symbols: { anyLocked } }),
       title: $<HTMLInputElement>('briefing-title').value,
-      comparedWith: this.comparison.comparedWith ? this.plans.find((p) => p.id === this.comparison.comparedWith)?.name : undefined,
+      comparedWith: this.comparison.comparedWith ? this.session.plans.find((p) => p.id === this.comparison.comparedWith)?.name : undefined,
     });
     saveBlob(blob, fileName);
-  }
-
-  /** Re-reads the plan list (a job added a plan) and refills the selects; `current` defaults to the plan on show. */
-  private async refreshPlanList(current = this.plan?.id): Promise<void> {
-    this.plans = (await this.api.get<{ items: PlanDto[] }>('/plans')).items;
-    if (current) fillPlanSelects(this.plans, current);
-    this.plansPanel.render();
   }
 }

@@ -53,6 +53,7 @@ function setup(versions: CellsResponse[], viewer = false) {
     heatOn: () => false,
     shifts: (s, note) => void log.push(`shifts ${s.length} ${note ?? ''}`),
     reset: () => void log.push('reset'),
+    listed: () => void log.push('listed'),
     shown: () => void log.push('shown'),
     settled: () => void log.push('settled'),
     rendered: () => void log.push('rendered'),

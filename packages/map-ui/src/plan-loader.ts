@@ -5,12 +5,12 @@
  * The plan and its per-beat state are held by a {@link PlanSession}.
  */
 import type { Map as MapLibreMap } from 'maplibre-gl';
-import type { ApiClient } from './api-client.js';
+import type { ApiClient, PlanDto } from './api-client.js';
 import { type CellModel, csvToScoreDetail, edgesOfCells, isBeatEdge, isUnitEdge } from './cell-model.js';
 import type { BeatLabelsLayer } from './layers/beat-labels.js';
 import { boundsOf, type PlanLayers } from './layers/plan-layers.js';
 import { type FillOptions, SOURCE_LAYERS, SOURCES } from './map-style.js';
-import { fetchPlan, type PlanData, type PlanSession } from './plan-session.js';
+import { fetchPlan, fillPlanSelects, firstPlan, type PlanData, type PlanSession, waitForPlans } from './plan-session.js';
 import { tileStats } from './vector-tiles.js';
 import { plainError } from './words.js';
 
@@ -41,6 +41,8 @@ export interface PlanLoaderHost {
   shown(model: CellModel): void;
   /** After the drawing, work that may wait (staffing, heat, reference layers). */
   settled(): void;
+  /** The plan list was re-read: the Plans tab renders it. */
+  listed(): void;
   /** A version was reloaded: panels and buttons render again. */
   rendered(): void;
   /** Beat colours changed after an edit (restyle when colouring by beat). */
@@ -55,6 +57,7 @@ export class PlanLoader {
   /** True once the first plan is on the map. */
   ready = false;
   private prefetch: { id: string; data: Promise<PlanData>; t0: number } | null = null;
+  private readonly startedAt = Date.now();
 
   constructor(private readonly host: PlanLoaderHost) {}
 
@@ -63,6 +66,41 @@ export class PlanLoader {
     const data = fetchPlan(this.host.api, id);
     data.catch(() => undefined); // reported by load (or unused if the id is unknown)
     this.prefetch = { id, data, t0: performance.now() };
+  }
+
+  /**
+   * Waits for the plan list ({@link waitForPlans}; `empty` is said while there is none) and
+   * opens the plan asked for, else the newest planned one — unless a plan was opened meanwhile.
+   */
+  async openFirst(wanted: string | null | undefined, empty: string): Promise<void> {
+    const h = this.host;
+    const plans = await waitForPlans(h.api, {
+      startedAt: this.startedAt,
+      now: Date.now,
+      sleep: (ms) => new Promise((ok) => setTimeout(ok, ms)),
+      opened: () => Boolean(h.session.plan),
+      empty: () => h.say(empty),
+    });
+    if (!plans) return;
+    h.session.plans = plans;
+    const first = firstPlan(plans, wanted);
+    fillPlanSelects(plans, first.id);
+    await this.load(first.id);
+  }
+
+  /** Re-reads the plan list (a job added a plan) and refills the selectors; `current` defaults to the plan on show. */
+  async refreshList(current = this.host.session.plan?.id): Promise<void> {
+    this.host.session.plans = (await this.host.api.get<{ items: PlanDto[] }>('/plans')).items;
+    if (current) fillPlanSelects(this.host.session.plans, current);
+    this.host.listed();
+  }
+
+  /** Fits the map to a beat (a margin of 0.004° around its cells' centres, zoom 15 at most). */
+  zoomToBeat(b: number): void {
+    const a = this.host.session.agg.get(b);
+    if (!a) return;
+    const d = 0.004;
+    this.host.map().fitBounds([a.bbox[0] - d, a.bbox[1] - d, a.bbox[2] + d, a.bbox[3] + d], { padding: 40, duration: 0, maxZoom: 15 });
   }
 
   /** Loads a plan (current version) onto the map. */

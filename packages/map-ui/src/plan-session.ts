@@ -120,6 +120,8 @@ export function versionDiff(model: CellModel, fresh: CellModel): { changed: numb
 
 /** The plan on show and its per-beat state (see the module comment). */
 export class PlanSession {
+  /** The plan list as last read (`GET /plans`). */
+  plans: PlanDto[] = [];
   plan: PlanDto | null = null;
   etag: string | null = null;
   model: CellModel | null = null;

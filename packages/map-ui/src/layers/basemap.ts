@@ -6,7 +6,7 @@
  * from outside.
  */
 import type { MapBasemap } from '@beatplan/api';
-import { addProtocol, type StyleSpecification } from 'maplibre-gl';
+import { addProtocol, Map as MapLibreMap, type StyleSpecification } from 'maplibre-gl';
 import { PMTiles, Protocol, TileType } from 'pmtiles';
 import { composeStyle, offlineBaseStyle, rasterBaseStyle, vectorOutlineBaseStyle } from '../map-style.js';
 import { plainError } from '../words.js';
@@ -87,4 +87,23 @@ export function wireStyleUrl(current: string): void {
     localStorage.setItem('beatplan.style', url);
     location.search = q.toString();
   });
+}
+
+/**
+ * Creates the planning map in the `map` element over `style` and resolves once it has loaded.
+ * @param attribution show the (compact) attribution control: a basemap is drawn
+ */
+export async function openMap(style: StyleSpecification, attribution: boolean): Promise<MapLibreMap> {
+  const map = new MapLibreMap({
+    container: 'map',
+    style,
+    center: [0, 0],
+    zoom: 1,
+    attributionControl: attribution ? { compact: true } : false,
+    canvasContextAttributes: { preserveDrawingBuffer: true, antialias: false },
+    boxZoom: false,
+    doubleClickZoom: false,
+  });
+  await new Promise<void>((ok) => (map.loaded() ? ok() : map.once('load', () => ok())));
+  return map;
 }
