@@ -4,10 +4,7 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { FeatureCollection, MultiPolygon, Polygon } from 'geojson';
 import { BeatplanError, type ProgressFn } from '../errors.js';
-import { polygonsOf } from '../geo/geojson.js';
-import { pathLengthKm, polsbyPopper, polygonAreaKm2 } from '../geo/measure.js';
 import type { Grid } from '../grid/grid.js';
 import { parseColumnMapping } from '../io/columns.js';
 import { IncidentClock } from '../io/dates.js';
@@ -267,46 +264,8 @@ export async function writeOut(dir: string, name: string, content: string | obje
   return path;
 }
 
-/** Rounds timings to 0.1 ms for reports. */
-export function roundTimings<T extends Record<string, number>>(t: T): T {
-  const out: Record<string, number> = {};
-  for (const [k, v] of Object.entries(t)) out[k] = Math.round(v * 10) / 10;
-  return out as T;
-}
-
-/**
- * Below this area-weighted Polsby–Popper of its polygon parts, a feature of a current-beats
- * layer is a sliver (strips along a city limit, not a patrol area) and is not counted as a
- * beat. Every patrol beat of Chicago (274) and Seattle (54) measures at least 0.189; Seattle's
- * feature "99" (four strips along the north and south limits) measures 0.10.
- */
-export const SLIVER_POLSBY_POPPER = 0.15;
-
-/**
- * Features of a beats layer that are slivers: the area-weighted mean Polsby–Popper (4πA/P²
- * of each polygon part, outer ring perimeter, area net of holes, as turf measures them) is
- * below `threshold`. Returns the ids with their figure, in layer order.
- * @example sliverFeatures(seattle, ids) // [{ id: '99', polsbyPopper: 0.1 }]
- */
-export function sliverFeatures(
-  fc: FeatureCollection<Polygon | MultiPolygon>,
-  ids: readonly string[],
-  threshold = SLIVER_POLSBY_POPPER,
-): Array<{ id: string; polsbyPopper: number }> {
-  const area = new Float64Array(ids.length);
-  const weighted = new Float64Array(ids.length);
-  for (const { rings, feature } of polygonsOf(fc, 'existing')) {
-    const a = polygonAreaKm2(rings);
-    area[feature] += a;
-    weighted[feature] += a * polsbyPopper(a, pathLengthKm(rings[0]!));
-  }
-  const out: Array<{ id: string; polsbyPopper: number }> = [];
-  ids.forEach((id, f) => {
-    const pp = area[f]! > 0 ? weighted[f]! / area[f]! : 0;
-    if (pp < threshold) out.push({ id, polsbyPopper: Math.round(pp * 1000) / 1000 });
-  });
-  return out;
-}
+// Shared with the plan use-case (pure, so it lives there).
+export { roundTimings, SLIVER_POLSBY_POPPER, sliverFeatures } from '../usecases/plan-city.js';
 
 /** The `--roads` option, shared by the commands that estimate response (see the "roads" file format). */
 export const ROADS_OPTION = {

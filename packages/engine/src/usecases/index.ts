@@ -8,6 +8,7 @@
 export * from './edit.js';
 export * from './equity.js';
 export * from './plan.js';
+export * from './plan-city.js';
 export * from './public-view.js';
 export * from './response.js';
 export * from './staff.js';

@@ -8,24 +8,15 @@ import { basename } from 'node:path';
 import type { FeatureCollection, MultiPolygon, Polygon } from 'geojson';
 import { BeatplanError } from '../../errors.js';
 import type { LineLike } from '../../geo/geojson.js';
-import type { Grid } from '../../grid/grid.js';
-import { cellsToPolygons } from '../../grid/locate.js';
 import { readJson } from '../../io/json.js';
 import { readBoundary } from '../../io/read-geojson-layers.js';
-import { changeCurve } from '../../plan/change-curve.js';
-import { comparePlans, evaluatePlan, importPlan } from '../../plan/evaluate.js';
-import { inheritBeatIds, type ParentPlan, type PlanLineage, parentAsInitialPlan } from '../../plan/lineage.js';
-import { beatsToGeojson, type PlanFromJson, planFromJson, planToCellsCsv, planToJson } from '../../plan/output.js';
-import { planBeats } from '../../plan/plan-beats.js';
-import type { BeatPlan, PlanMetrics, UnitBalanceBound } from '../../plan/types.js';
+import type { PlanLineage } from '../../plan/lineage.js';
+import { planFromJson } from '../../plan/output.js';
+import type { PlanMetrics, UnitBalanceBound } from '../../plan/types.js';
 import { DEFAULT_TOLERANCE } from '../../plan/weights.js';
-import { staffingInputOfPlan } from '../../staff/from-plan.js';
-import { requiredByShift } from '../../staff/staff-beats.js';
-import { type CellUnits, unitIdsOf, unitsOfCells, unitsOnGrid } from '../../units/assign.js';
-import { beatOfUnitFeatures, dissolveUnits, outlineProblems, unitCompactness } from '../../units/dissolve.js';
-import { unitsFromRoads } from '../../units/from-roads.js';
-import { equityOfPlans } from '../../usecases/equity.js';
-import { parentPlanOnGrid, parseBalance } from '../../usecases/plan.js';
+import type { CellUnits } from '../../units/assign.js';
+import { parseBalance } from '../../usecases/plan.js';
+import { type ParentPlanFile, planCity, predecessorBeatCount } from '../../usecases/plan-city.js';
 import {
   CITY_OPTIONS,
   ingestWarnings,
@@ -35,13 +26,9 @@ import {
   ROADS_OPTION,
   readRoads,
   required,
-  roundTimings,
-  SLIVER_POLSBY_POPPER,
-  sliverFeatures,
   writeOut,
 } from '../inputs.js';
 import { type CommandHelp, type OptionTable, parseOptions } from '../options.js';
-import { REQUIRED_OFFICERS_RULE, withPlanFigures } from '../plan-figures.js';
 import { terminalProgress } from '../progress.js';
 import type { CliIo } from '../run.js';
 
@@ -150,12 +137,6 @@ export const PLAN_HELP = {
   formats: ['incidents', 'geojson', 'roads'],
 } as const satisfies CommandHelp;
 
-/**
- * Officer-hours per week one beat carries by default when no beat count is given: one
- * officer per shift-post around the clock (168 h) at the 60% saturation target.
- */
-export const DEFAULT_BEAT_WORKLOAD_HOURS = 168 * 0.6;
-
 /** Reads polygons with an id property: existing beats or districts. */
 async function readIdPolygons(file: string, idField: string | undefined, flag: string) {
   const fc = (await readBoundary(file)) as FeatureCollection<Polygon | MultiPolygon>;
@@ -224,17 +205,6 @@ export function responseLine(label: string, response: unknown): string {
   return `${label} response: mean travel ${f(c.meanTravelMinutes)} min, p90 ${f(c.p90TravelMinutes)} min, cross-beat dispatch ${c.crossBeatShare === null ? 'n/a' : (c.crossBeatShare * 100).toFixed(1)}%`;
 }
 
-/**
- * Ids of the beats of `plan` that hold no cell (e.g. a sliver polygon no cell centre falls
- * in at the grid's resolution), in the plan's beat order.
- * @example beatsWithoutCells(importPlan(grid, cellsToPolygons(grid, beats), ids)) // ids of beats too small for the grid
- */
-export function beatsWithoutCells(plan: BeatPlan): string[] {
-  const cells = new Int32Array(plan.beatIds.length);
-  for (const b of plan.beatOfCell) if (b >= 0) cells[b]!++;
-  return plan.beatIds.filter((_, b) => cells[b] === 0);
-}
-
 /** Summary line of a metrics object. */
 export function metricsLine(label: string, m: PlanMetrics): string {
   return (
@@ -255,7 +225,7 @@ async function sha256OfFile(file: string): Promise<string> {
  * read) and its parsed cells, beats and lineage.
  * @throws BeatplanError `PARSE_ERROR` / `UNSUPPORTED_FORMAT` naming the file
  */
-export async function readParentPlanFile(file: string): Promise<{ sha256: string; parsed: PlanFromJson; resolution: number }> {
+export async function readParentPlanFile(file: string): Promise<ParentPlanFile> {
   const bytes = await readFile(file);
   try {
     const json = JSON.parse(bytes.toString('utf8')) as { resolution?: number };
@@ -268,11 +238,6 @@ export async function readParentPlanFile(file: string): Promise<{ sha256: string
   }
 }
 
-/** The `--from` parent mapped onto the new grid (H3 equality, else the parent cell holding the cell's centre). */
-export function parentOnGrid(grid: Grid, parent: { sha256: string; parsed: PlanFromJson; resolution: number }, name: string): ParentPlan {
-  return parentPlanOnGrid(grid, parent.parsed, name, parent.sha256);
-}
-
 /** Summary line of a plan's lineage. */
 export function lineageLine(l: PlanLineage): string {
   const kept = l.beats.filter((b) => b.inherited).length;
@@ -283,6 +248,12 @@ export function lineageLine(l: PlanLineage): string {
   );
 }
 
+/**
+ * `beatplan plan`: parses the options, reads the files, calls the `planCity` use-case once,
+ * writes its documents and prints the summary lines.
+ * @returns the exit code: 0, or 3 with --strict when the result is not what was asked
+ * @throws BeatplanError on bad options or input (exit 2)
+ */
 export async function planCommand(argv: string[], io: CliIo): Promise<number> {
   const values = parseOptions(argv, PLAN_OPTIONS);
   const out = required(values.out, 'out');
@@ -290,12 +261,12 @@ export async function planCommand(argv: string[], io: CliIo): Promise<number> {
   const maxChange = numberFlag(values['max-change'], 'max-change', 0, 1);
   const curveBudgets = values['change-curve'] !== undefined ? parseBudgets(values['change-curve']) : undefined;
   // Where the answer is not what was asked (warnings; exit 3 with --strict).
-  const unmet: string[] = [];
+  const ignored: string[] = [];
   if (curveBudgets && !values['start-from-existing'])
-    unmet.push('--change-curve was ignored: it needs --start-from-existing (and --from or --existing)');
+    ignored.push('--change-curve was ignored: it needs --start-from-existing (and --from or --existing)');
   const seed = intFlag(values.seed, 'seed', 0, 2 ** 32 - 1) ?? 1;
   const timeLimitMs = numberFlag(values['time-limit'], 'time-limit', 1);
-  let beats = intFlag(values.beats, 'beats', 1, 100_000);
+  const beats = intFlag(values.beats, 'beats', 1, 100_000);
   if ((values['start-from-existing'] || values.lock) && !values.existing && !values.from) {
     throw new BeatplanError('BAD_INPUT', '--start-from-existing and --lock need --from or --existing', {
       field: values.lock ? '--lock' : '--start-from-existing',
@@ -303,194 +274,59 @@ export async function planCommand(argv: string[], io: CliIo): Promise<number> {
   }
   const t0 = performance.now();
   const progress = terminalProgress(io.stderr);
-  const existing = values.existing ? await readIdPolygons(values.existing, values['existing-id'], 'existing') : undefined;
+  const existing = values.existing
+    ? {
+        ...(await readIdPolygons(values.existing, values['existing-id'], 'existing')),
+        fileName: basename(values.existing),
+        sha256: await sha256OfFile(values.existing),
+      }
+    : undefined;
   const parentFile = values.from ? await readParentPlanFile(values.from) : undefined;
-  if (beats === undefined && parentFile) beats = new Set(parentFile.parsed.plan.beatIds).size;
-  const beatsFromExisting = beats === undefined && existing !== undefined;
-  if (beats === undefined && existing) beats = new Set(existing.ids).size;
-
-  const city = await loadCityFromArgs(values, { beats, onProgress: progress, log: io.stderr });
+  const city = await loadCityFromArgs(values, {
+    beats: predecessorBeatCount(beats, parentFile, existing),
+    onProgress: progress,
+    log: io.stderr,
+  });
   // incidents not read as asked: already warned in the ingest summary; in metrics.json and exit 3 with --strict
   const misread = ingestWarnings(city.ingest);
-  const { grid, score } = city;
-  const scores = score.scores;
-  if (beats === undefined) {
-    beats = Math.max(
-      1,
-      Math.min(Math.round(score.report.totalWorkloadHours / DEFAULT_BEAT_WORKLOAD_HOURS), Math.floor(grid.cellCount / 20)),
-    );
-  }
-  const balanceOn = parseBalance(
-    values.balance,
-    scores.shifts.map((s) => s.id),
-  );
-
-  let existingPlan: BeatPlan | undefined;
-  if (existing) existingPlan = importPlan(grid, cellsToPolygons(grid, existing.fc), existing.ids);
-  /** Current beats left out of the default K, with the reason (recorded in plan.json). */
-  let notCountedInK: Array<{ id: string; why: string }> = [];
-  if (beatsFromExisting && existingPlan && existing) {
-    // K = the current beats that hold a grid cell and are not slivers (Seattle's "99")
-    const ignored = (notCountedInK = [
-      ...beatsWithoutCells(existingPlan).map((id) => ({ id, why: 'no grid cell' })),
-      ...sliverFeatures(existing.fc, existing.ids).map((s) => ({
-        id: s.id,
-        why: `sliver: Polsby-Popper ${s.polsbyPopper} < ${SLIVER_POLSBY_POPPER}`,
-      })),
-    ]);
-    const ignoredIds = new Set(ignored.map((s) => s.id));
-    if (ignored.length > 0) {
-      beats = Math.max(1, existingPlan.beatIds.filter((id) => !ignoredIds.has(id)).length);
-      const list = ignored
-        .slice(0, 20)
-        .map((s) => `${s.id} (${s.why})`)
-        .join(', ');
-      io.stderr.write(
-        `warning: K = ${beats}: ${ignoredIds.size} current beat(s) not counted: ${list}${ignored.length > 20 ? ', …' : ''} (--beats K overrides)\n`,
-      );
-    }
-  }
-  // Lineage: the parent is --from, else the --existing layer (its beats' ids are inherited).
-  const parent = parentFile
-    ? parentOnGrid(grid, parentFile, values.from!)
-    : existingPlan
-      ? {
-          kind: 'existing' as const,
-          name: basename(values.existing!),
-          sha256: await sha256OfFile(values.existing!),
-          beatIds: existingPlan.beatIds,
-          beatOfCell: existingPlan.beatOfCell,
-        }
-      : undefined;
-  const initialPlan = !values['start-from-existing'] ? undefined : parentFile ? parentAsInitialPlan(grid, parent!) : existingPlan;
-  let districts: Int32Array | undefined;
-  let districtIds: string[] | undefined;
-  if (values.districts) {
-    const d = await readIdPolygons(values.districts, values['district-id'], 'district');
-    districts = cellsToPolygons(grid, d.fc);
-    districtIds = d.ids;
-  }
-
-  // Atomic units: the cells of one unit always share a beat.
   const unitsSpec = values.units !== undefined ? splitOptionalField(values.units) : undefined;
-  // With --roads and no --units, the street blocks the roads enclose are the units.
-  const streetBlocks =
-    !unitsSpec && values.roads && city.boundary
-      ? unitsFromRoads((await readJson(values.roads)).value as LineLike, city.boundary)
-      : undefined;
-  const unitsLayer = unitsSpec ? await readBoundary(unitsSpec[0]) : streetBlocks?.blocks;
-  // without a layer, a --from parent planned on units keeps them (same grid only)
-  const units = unitsLayer
-    ? unitsOfCells(grid, unitsLayer, { idField: unitsSpec?.[1], file: unitsSpec?.[0] ?? values.roads })
-    : parentFile
-      ? unitsOnGrid(grid, parentFile.parsed.h3, parentFile.parsed.plan.units)
-      : undefined;
-  if (streetBlocks) {
-    const r = streetBlocks.report;
-    io.stdout.write(
-      `units: ${r.blocks} street blocks from ${values.roads} (${r.slivers} slivers under 500 m² dropped, ${r.danglingEdges} dead-end road segments ignored)\n`,
-    );
-  }
-
-  let t = performance.now();
-  const { plan: planned, report } = planBeats(grid, scores, {
-    units,
-    beats,
+  const areasSpec = values.areas ? splitSpec(values.areas, '--areas') : undefined;
+  const r = planCity(city, {
+    ...(beats !== undefined ? { beats } : {}),
     tolerance,
     seed,
-    balanceOn,
-    districts,
-    districtIds,
-    initial: initialPlan,
-    maxChange,
-    locked: values.lock
-      ? values.lock
-          .split(',')
-          .map((s) => s.trim())
-          .filter(Boolean)
-      : undefined,
-    timeLimitMs,
-    onProgress: progress,
-  });
-  const planMs = performance.now() - t;
-  // planned from the parent: its beats are the parent's, under the parent's ids (no re-matching)
-  const inherited = parent ? inheritBeatIds(planned, parent, scores.workloadHours, { keepIds: initialPlan !== undefined }) : undefined;
-  const plan = inherited?.plan ?? planned;
-
-  t = performance.now();
-  const timings = { grid: city.timingsMs.grid, ingest: city.timingsMs.ingest, score: city.timingsMs.score, plan: planMs };
-  const warn = (m: string) => io.stderr.write(`warning: ${m}\n`);
-  const venues = values.venues ? (await readJson(values.venues)).value : undefined;
-  const roads = await readRoads(values.roads);
-  // Response and access under one staffing rule, so the plan and the current beats compare fairly.
-  const figures = (p: BeatPlan, m: PlanMetrics) =>
-    withPlanFigures(
-      grid,
-      p,
-      scores,
-      m,
-      requiredByShift(staffingInputOfPlan(grid, p, scores, { metrics: m })),
-      REQUIRED_OFFICERS_RULE,
-      venues,
-      warn,
-      { roads },
-    );
-  const planMetrics = evaluatePlan(grid, plan, scores, { balanceOn, tolerance });
-  const evaluateMs = performance.now() - t;
-  t = performance.now();
-  const withFigures = figures(plan, planMetrics);
-  const responseMs = performance.now() - t;
-  t = performance.now();
-  // With units, beats.geojson is the dissolve of each beat's unit polygons (the hex outline goes to beats-cells.geojson).
-  const unitBeats =
-    units && unitsLayer
-      ? dissolveUnits(
-          unitsLayer,
-          beatOfUnitFeatures(unitIdsOf(unitsLayer.features, { idField: unitsSpec?.[1] }), units, plan.beatOfCell),
-          plan.beatIds,
-          {
-            boundary: city.boundary,
-            properties: (b) => withFigures.perBeat[b]!,
-          },
-        )
-      : undefined;
-  // a bad outline is said, never written silently (warning; exit 3 with --strict)
-  const outlineIssues = unitBeats ? outlineProblems(unitBeats).map((p) => `beats.geojson: ${p}`) : [];
-  const dissolveMs = unitBeats ? performance.now() - t : undefined;
-  unmet.unshift(...report.unmet);
-  unmet.push(...outlineIssues);
-  const metrics = {
-    ...withFigures,
-    // Polsby-Popper on cells (the DESIGN contract) and, with units, on the dissolved unit outlines
-    compactness: unitBeats ? { ...withFigures.compactness, units: unitCompactness(unitBeats) } : withFigures.compactness,
-    timingsMs: roundTimings({
-      ...timings,
-      evaluate: evaluateMs,
-      response: responseMs,
-      ...(dissolveMs !== undefined ? { dissolve: dissolveMs } : {}),
-      total: performance.now() - t0,
-    }),
-    change: report.change ?? null,
-    ...(streetBlocks ? { streetBlocks: streetBlocks.report } : {}),
-    ...(units && report.units
+    ...(values.balance !== undefined ? { balance: values.balance } : {}),
+    ...(existing ? { existing } : {}),
+    ...(parentFile ? { from: { file: parentFile, name: values.from! } } : {}),
+    ...(values.districts ? { districts: await readIdPolygons(values.districts, values['district-id'], 'district') } : {}),
+    ...(unitsSpec
       ? {
           units: {
-            ...report.units,
-            features: units.report?.features ?? null,
-            uncoveredCells: units.report?.uncoveredCells ?? 0,
-            merged: units.report?.mergedUnits ?? [],
-            split: units.report?.splitUnits ?? [],
+            fc: (await readBoundary(unitsSpec[0])) as FeatureCollection<Polygon | MultiPolygon>,
+            ...(unitsSpec[1] !== undefined ? { idField: unitsSpec[1] } : {}),
+            file: unitsSpec[0],
           },
         }
+      : values.roads
+        ? { roadLines: { lines: (await readJson(values.roads)).value as LineLike, file: values.roads } }
+        : {}),
+    roads: await readRoads(values.roads),
+    ...(values.venues ? { venues: (await readJson(values.venues)).value } : {}),
+    ...(areasSpec ? { areas: await readIdPolygons(areasSpec[0], areasSpec[1], 'areas') } : {}),
+    ...(values['start-from-existing'] ? { startFromExisting: true } : {}),
+    ...(maxChange !== undefined ? { maxChange } : {}),
+    ...(values.lock
+      ? {
+          locked: values.lock
+            .split(',')
+            .map((s) => s.trim())
+            .filter(Boolean),
+        }
       : {}),
-    warnings: [...report.warnings, ...unmet, ...misread],
-  };
-
-  const extra = {
-    seed,
-    tolerance,
-    balanceOn,
-    ...(notCountedInK.length ? { notCountedInK } : {}),
+    ...(timeLimitMs !== undefined ? { timeLimitMs } : {}),
+    ...(curveBudgets ? { curveBudgets } : {}),
+    unmet: ignored,
+    ingestWarnings: misread,
     inputs: {
       boundary: basename(values.boundary!),
       incidents: values.incidents ? basename(values.incidents) : null,
@@ -499,71 +335,53 @@ export async function planCommand(argv: string[], io: CliIo): Promise<number> {
       districts: values.districts ? basename(values.districts) : null,
       units: unitsSpec
         ? { file: basename(unitsSpec[0]), idField: unitsSpec[1] ?? null }
-        : streetBlocks
-          ? { file: basename(values.roads!), idField: null, streetBlocks: true }
+        : values.roads && city.boundary
+          ? { file: basename(values.roads), idField: null, streetBlocks: true }
           : null,
     },
-    incidents: { read: city.ingest.read, used: city.ingest.used, rejected: city.ingest.rejected, times: city.ingest.times },
-    ...(city.areaCounts ? { incidentCounts: city.areaCounts } : {}),
-    periodWeeks: scores.periodWeeks,
-    report: {
-      method: report.method,
-      movedShare: report.movedShare ?? null,
-      warnings: report.warnings,
-      islands: report.islands,
-      iterations: report.iterations,
-    },
-    // the current beats, so staffing can follow officers to the beat that took over their cells
-    existing: existingPlan ? { ids: existingPlan.beatIds, beatOfCell: Array.from(existingPlan.beatOfCell) } : null,
-  };
-  await writeOut(out, 'plan.json', JSON.stringify(planToJson(grid, plan, scores, extra, inherited?.lineage)));
-  await writeOut(out, 'beats.geojson', unitBeats ?? beatsToGeojson(grid, plan, metrics));
-  if (unitBeats) await writeOut(out, 'beats-cells.geojson', beatsToGeojson(grid, plan, metrics));
-  await writeOut(out, 'cells.csv', planToCellsCsv(grid, plan, scores));
+    onProgress: progress,
+    now: () => performance.now(),
+    startedAt: t0,
+  });
+  const { metrics, report, units, unmet } = r;
+  const warn = (m: string) => io.stderr.write(`warning: ${m}\n`);
+  if (r.notCountedInK.length > 0) {
+    const list = r.notCountedInK
+      .slice(0, 20)
+      .map((s) => `${s.id} (${s.why})`)
+      .join(', ');
+    warn(
+      `K = ${r.beats}: ${new Set(r.notCountedInK.map((s) => s.id)).size} current beat(s) not counted: ${list}${r.notCountedInK.length > 20 ? ', …' : ''} (--beats K overrides)`,
+    );
+  }
+  if (r.streetBlocks) {
+    const b = r.streetBlocks;
+    io.stdout.write(
+      `units: ${b.blocks} street blocks from ${values.roads} (${b.slivers} slivers under 500 m² dropped, ${b.danglingEdges} dead-end road segments ignored)\n`,
+    );
+  }
+  for (const w of r.figureWarnings.plan) warn(w);
+  await writeOut(out, 'plan.json', JSON.stringify(r.planJson));
+  await writeOut(out, 'beats.geojson', r.beatsGeojson as object);
+  if (r.beatsCellsGeojson) await writeOut(out, 'beats-cells.geojson', r.beatsCellsGeojson as object);
+  await writeOut(out, 'cells.csv', r.cellsCsv);
   await writeOut(out, 'metrics.json', metrics);
-  io.stdout.write(`${metricsLine('plan', metrics)}; ${(planMs / 1000).toFixed(1)} s → ${out}\n`);
+  io.stdout.write(`${metricsLine('plan', metrics)}; ${(r.planMs / 1000).toFixed(1)} s → ${out}\n`);
   io.stdout.write(`${responseLine('plan', metrics.response)}\n`);
   if (report.change) io.stdout.write(`${changeLine(report.change)}\n`);
   if (units) io.stdout.write(`${unitsLine(units, report.units)}\n`);
-  for (const w of [...report.warnings, ...unmet]) io.stderr.write(`warning: ${w}\n`);
-  if (inherited) io.stdout.write(`${lineageLine(inherited.lineage)}\n`);
-
-  if (existingPlan) {
-    const existingMetrics = figures(
-      existingPlan,
-      evaluatePlan(grid, existingPlan, scores, { balanceOn, tolerance, timingsMs: { grid: timings.grid, score: timings.score } }),
-    );
-    await writeOut(out, 'existing-metrics.json', existingMetrics);
-    const cmp = comparePlans(grid, existingPlan, plan, scores, { balanceOn, tolerance });
-    await writeOut(out, 'comparison.json', {
-      changedCells: { count: cmp.changedCells.count, share: cmp.changedCells.share },
-      deltas: cmp.deltas,
-      beats: cmp.beats,
-    });
-    io.stdout.write(`${metricsLine('existing', existingMetrics)}\n${responseLine('existing', existingMetrics.response)}\n`);
+  for (const w of [...report.warnings, ...unmet]) warn(w);
+  if (r.lineage) io.stdout.write(`${lineageLine(r.lineage)}\n`);
+  if (r.existing) {
+    for (const w of r.figureWarnings.existing) warn(w);
+    await writeOut(out, 'existing-metrics.json', r.existing.metrics);
+    await writeOut(out, 'comparison.json', r.existing.comparison as object);
+    io.stdout.write(`${metricsLine('existing', r.existing.metrics)}\n${responseLine('existing', r.existing.metrics.response)}\n`);
   }
-
-  if (values.areas) {
-    // Equity lens: officer, community and reactive hours per area, current beats vs plan.
-    const [file, idField] = splitSpec(values.areas, '--areas');
-    const areas = await readIdPolygons(file, idField, 'areas');
-    // the same use-case as the API's GET /plans/{id}/equity
-    await writeOut(out, 'equity.json', equityOfPlans(grid, scores, plan, areas, existingPlan));
-  }
-
-  if (curveBudgets && initialPlan) {
-    const curve = changeCurve(grid, scores, initialPlan, curveBudgets, {
-      beats,
-      tolerance,
-      seed,
-      balanceOn,
-      districts,
-      districtIds,
-      timeLimitMs,
-      units,
-    });
-    await writeOut(out, 'change-curve.json', { tolerance: curve.tolerance, balanceOn, points: curve.points });
-    for (const p of curve.points) {
+  if (r.equity) await writeOut(out, 'equity.json', r.equity);
+  if (r.curve) {
+    await writeOut(out, 'change-curve.json', r.curve);
+    for (const p of r.curve.points) {
       io.stdout.write(
         `change curve: budget ${(100 * p.budget).toFixed(1)}% → moved ${(100 * p.movedWorkloadShare).toFixed(1)}% of workload, max/mean ${p.maxOverMean.toFixed(3)}, ` +
           `cv ${p.cv.toFixed(3)}, ${p.beatsOutsideBand} beats outside ±${tolerance}, PP mean ${p.polsbyPopperMean.toFixed(3)} (min ${p.polsbyPopperMin.toFixed(3)})\n`,
