@@ -170,7 +170,10 @@ export interface CityPlan {
   cellsCsv: string;
   metrics: ReturnType<typeof withPlanFigures> & Record<string, unknown>;
   /** existing-metrics.json and comparison.json (with `existing`). */
-  existing?: { metrics: ReturnType<typeof withPlanFigures>; comparison: unknown };
+  existing?: {
+    metrics: ReturnType<typeof withPlanFigures>;
+    comparison: Pick<ReturnType<typeof comparePlans>, 'deltas' | 'beats'> & { changedCells: { count: number; share: number } };
+  };
   /** equity.json (with `areas`). */
   equity?: PlanEquity;
   /** change-curve.json (with `curveBudgets` and a start plan). */

@@ -375,7 +375,7 @@ export async function planCommand(argv: string[], io: CliIo): Promise<number> {
   if (r.existing) {
     for (const w of r.figureWarnings.existing) warn(w);
     await writeOut(out, 'existing-metrics.json', r.existing.metrics);
-    await writeOut(out, 'comparison.json', r.existing.comparison as object);
+    await writeOut(out, 'comparison.json', r.existing.comparison);
     io.stdout.write(`${metricsLine('existing', r.existing.metrics)}\n${responseLine('existing', r.existing.metrics.response)}\n`);
   }
   if (r.equity) await writeOut(out, 'equity.json', r.equity);
