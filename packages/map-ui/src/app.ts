@@ -25,10 +25,10 @@ import { LAYERS, offlineBaseStyle } from './map-style.js';
 import type { PlanMetricsDto } from './metrics.js';
 import { AlternativesPanel } from './panels/alternatives.js';
 import { BeatCardPanel } from './panels/beat-card.js';
-import { briefingPng } from './panels/briefing.js';
+import { saveBriefing } from './panels/briefing.js';
 import { ComparisonView } from './panels/comparison.js';
 import { MapControls } from './panels/controls.js';
-import { EditingTools, type EditTiming, frames } from './panels/editing.js';
+import { EditingTools, type EditTiming } from './panels/editing.js';
 import { ExportPanel, saveBlob } from './panels/export.js';
 import { FindBeatBox } from './panels/find-beat.js';
 import { KeyboardPaint } from './panels/keyboard-paint.js';
@@ -133,7 +133,7 @@ export class PlanningApp {
       selectBeat: (b) => this.selectBeat(b),
       nextProblem: () => this.metricsPanel.nextProblem(),
       toggleOverlay: () => void this.comparison.toggleOverlay(),
-      toggleHeat: (on) => void this.toggleHeat(on),
+      toggleHeat: (on) => void this.heatLayer.set(on ?? !this.heatLayer.on),
       toggleSwipe: () => this.comparison.toggleSwipe(),
       paintEnded: () => this.keyboardPaint?.reset(),
       tabShown: (t, clicked) => {
@@ -287,7 +287,7 @@ export class PlanningApp {
     this.findBeat.mount($('who').parentElement!, $('who'));
     const open = async (id: string) => {
       await this.loader.refreshList(id);
-      await this.loadPlan(id);
+      await this.loader.load(id);
     };
     this.replan = new ReplanPanel({
       ...c,
@@ -308,7 +308,7 @@ export class PlanningApp {
       currentId: () => this.plan?.id ?? null,
       open: async (id) => {
         fillPlanSelects(this.session.plans, id);
-        await this.loadPlan(id);
+        await this.loader.load(id);
       },
       refresh: (current) => this.loader.refreshList(current),
     }).mount($('plans-slot'));
@@ -354,7 +354,7 @@ export class PlanningApp {
     $('plan-select').addEventListener('change', (e) => {
       const id = (e.target as HTMLSelectElement).value;
       fillPlanSelects(this.session.plans, id);
-      void this.loadPlan(id);
+      void this.loader.load(id);
     });
     wireStyleUrl(this.options.basemap?.kind === 'style' ? this.options.basemap.url : '');
     this.controls.mount().mountPointer(this.map, {
@@ -367,11 +367,6 @@ export class PlanningApp {
       this.options.planId,
       `No plans yet. The map shows the first plan as soon as one is ready (the demo takes about a minute)${orFiles}.`,
     );
-  }
-
-  /** Loads a plan (current version) onto the map. */
-  loadPlan(id: string): Promise<void> {
-    return this.loader.load(id);
   }
 
   private fillOptions() {
@@ -438,27 +433,21 @@ export class PlanningApp {
     }
   }
 
-  /** Shows or hides the incidents heat layer (I). */
-  async toggleHeat(on = !this.heatLayer.on): Promise<void> {
-    await this.heatLayer.set(on);
-  }
-
   /** Renders the briefing sheet (map + beat numbers + legend + title + date) and downloads it as PNG. */
   async exportBriefing(): Promise<void> {
-    if (!this.plan || !this.model || !this.metrics) return;
-    this.map.triggerRepaint();
-    await frames();
-    const { blob, fileName } = await briefingPng({
+    const { plan, model, metrics, agg } = this.session;
+    if (!plan || !model || !metrics) return;
+    const compared = this.comparison.comparedWith;
+    await saveBriefing({
       map: this.map,
-      plan: this.plan,
-      model: this.model,
-      metrics: this.metrics,
-      agg: this.session.agg,
+      plan,
+      model,
+      metrics,
+      agg,
       shownLabels: this.labels.shown,
       legend: (anyLocked) => this.legend.sections({ ...this.fillOptions(), heat: this.heatOn ? this.heat : null, symbols: { anyLocked } }),
       title: $<HTMLInputElement>('briefing-title').value,
-      comparedWith: this.comparison.comparedWith ? this.session.plans.find((p) => p.id === this.comparison.comparedWith)?.name : undefined,
+      comparedWith: compared ? this.session.plans.find((p) => p.id === compared)?.name : undefined,
     });
-    saveBlob(blob, fileName);
   }
 }

@@ -9,6 +9,8 @@ import type { BeatAggregate, CellModel } from '../cell-model.js';
 import { drawBriefing, lineageLine } from '../exports.js';
 import { formatNumber, type Legend } from '../map-style.js';
 import type { PlanMetricsDto } from '../metrics.js';
+import { frames } from './editing.js';
+import { saveBlob } from './export.js';
 
 /** What the sheet is drawn from. */
 export interface BriefingSource {
@@ -67,4 +69,15 @@ export async function briefingPng(s: BriefingSource): Promise<{ blob: Blob; file
   });
   const blob = await new Promise<Blob>((ok, fail) => canvas.toBlob((b) => (b ? ok(b) : fail(new Error('canvas is empty'))), 'image/png'));
   return { blob, fileName: `briefing-${s.plan.id.slice(0, 8)}-v${s.plan.version}.png` };
+}
+
+/**
+ * Draws the briefing sheet from the map as it is on screen (after a repaint and two frames)
+ * and downloads it (see {@link briefingPng}).
+ */
+export async function saveBriefing(s: BriefingSource): Promise<void> {
+  s.map.triggerRepaint();
+  await frames();
+  const { blob, fileName } = await briefingPng(s);
+  saveBlob(blob, fileName);
 }
