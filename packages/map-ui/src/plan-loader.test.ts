@@ -60,7 +60,7 @@ function setup(versions: CellsResponse[], viewer = false) {
     recoloured: () => void log.push('recoloured'),
     say: (m) => void log.push(`say ${m}`),
   };
-  return { loader: new PlanLoader(host), session, log, states };
+  return { loader: new PlanLoader(host), session, log, states, api: api as unknown as { get: (path: string) => Promise<unknown> } };
 }
 
 describe('PlanLoader', () => {
@@ -106,5 +106,31 @@ describe('PlanLoader', () => {
     await loader.load('p');
     await new Promise((ok) => setTimeout(ok, 0));
     expect(log.at(-1)).toMatch(/^say Per-shift scores unavailable \(.*\); colouring by the weekly total\.$/);
+  });
+
+  it('openFirst opens the newest planned plan and fills the selectors; refreshList re-reads the list; zoomToBeat fits the beat', async () => {
+    document.body.innerHTML = '<select id="plan-select"></select><select id="compare-select"></select>';
+    const { loader, session, log, api } = setup([answer((h) => (inner.has(h) ? 'A' : 'B'))]);
+    const list = [
+      { id: 'imp', name: 'I', inputs: { method: 'import' } },
+      { id: 'p', name: 'P', inputs: { method: 'plan' } },
+    ];
+    const get = api.get;
+    api.get = (async (path: string) => (path === '/plans' ? { items: list } : get(path))) as typeof api.get;
+    await loader.openFirst(null, 'none yet');
+    expect(session.plans.map((p) => p.id)).toEqual(['imp', 'p']);
+    expect((document.getElementById('plan-select') as HTMLSelectElement).value).toBe('p');
+    expect(session.plan!.id).toBe('p');
+    list.push({ id: 'q', name: 'Q', inputs: { method: 'plan' } });
+    await loader.refreshList();
+    expect([session.plans.length, (document.getElementById('plan-select') as HTMLSelectElement).value, log.at(-1)]).toEqual([
+      3,
+      'p',
+      'listed',
+    ]);
+    log.length = 0;
+    loader.zoomToBeat(0);
+    loader.zoomToBeat(7); // no such beat: nothing
+    expect(log).toEqual(['fit']);
   });
 });
