@@ -7,8 +7,11 @@ import { fileURLToPath } from 'node:url';
 import type { FeatureCollection, MultiPolygon, Polygon } from 'geojson';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type LoadedCity, loadCity } from '../io/load-city.js';
+import { readRoster } from '../io/read-roster.js';
 import { parseShifts } from '../score/index.js';
 import { DEFAULT_BEAT_WORKLOAD_HOURS, planCity, predecessorBeatCount } from './plan-city.js';
+import { staffPlanWithFigures } from './staff.js';
+import { loadPlanJson } from './stored-plan.js';
 
 const input = (f: string) => fileURLToPath(new URL(`../golden/fixtures/lakeside/in/${f}`, import.meta.url));
 const base = { tolerance: 0.1, seed: 7, inputs: {}, now: () => 0, startedAt: 0 };
@@ -74,5 +77,23 @@ describe('planCity (lakeside fixture)', () => {
     expect(r.existing?.metrics.beats).toBe(4);
     // the current beats imported on the same grid are the plan: no cell changed beat
     expect(r.existing!.comparison.changedCells.count).toBe(0);
+  });
+});
+
+describe('staffPlanWithFigures (lakeside fixture), the use-case behind `beatplan staff`', () => {
+  it('staffs every beat of the plan and reports the what-if with one shift short of 2 officers', async () => {
+    const planned = planCity(city, { ...base, beats: 4 });
+    const roster = await readRoster(input('roster.csv'));
+    const r = await staffPlanWithFigures(loadPlanJson(JSON.stringify(planned.planJson)), roster, {
+      officersOut: [{ shift: '16-24', count: 2 }],
+    });
+    expect(r.result.beats.map((b) => b.id).sort()).toEqual([...planned.plan.beatIds].sort());
+    // every beat gets at least the default one officer per shift when the roster allows it
+    if (r.result.unfilled.length === 0)
+      for (const b of r.result.beats) for (const s of b.shifts) expect(s.allocated).toBeGreaterThanOrEqual(1);
+    expect(r.result.totals.assigned).toBeLessThanOrEqual(roster.officers.filter((o) => o.available).length);
+    expect((r.staffingJson.beatFigures as unknown[]).length).toBe(4);
+    expect(r.staffingJson.roster).toBe(roster.report);
+    expect(r.whatIf?.scenario).toEqual({ officersOut: [{ shift: '16-24', count: 2 }] });
   });
 });

@@ -3,10 +3,12 @@
  * (`staffBeats`), and what-if runs (officers out, a workload surge in an area), with the
  * response figures before and after. Shared by `beatplan staff` and the API's staffing jobs.
  */
+import { withPlanFigures } from '../cli/plan-figures.js';
 import type { ProgressFn } from '../errors.js';
 import { cellsToPolygons } from '../grid/index.js';
 import type { TableReport } from '../io/read-roster.js';
-import type { PlanMetrics } from '../plan/index.js';
+import { evaluatePlan, type PlanMetrics } from '../plan/index.js';
+import type { RoadNetwork } from '../response/index.js';
 import {
   type SkillRule,
   skillsOfBeats,
@@ -215,4 +217,118 @@ export async function whatIfOnPlan(
     response: { before, after },
     roster: roster.report,
   };
+}
+
+/** What {@link staffPlanWithFigures} staffs with, besides the plan and the roster. */
+export interface StaffWithFiguresRequest extends StaffPlanOptions {
+  /** Meeting venues (parsed GeoJSON Points): nearest venue and walking time per beat. */
+  venues?: unknown;
+  /** Road graph: response travel (and walks to venues) on the roads. */
+  roads?: RoadNetwork;
+  /** What-if: officers out per shift (whatif.json). */
+  officersOut?: Array<{ shift: string; count: number }>;
+  /** Seed of the what-if's choice of officers out (default 1). */
+  seed?: number;
+}
+
+/** What {@link staffPlanWithFigures} returns: the documents of `beatplan staff` and what to report. */
+export interface StaffWithFigures {
+  result: StaffingResult;
+  /** staffing.json: the staffing, skills per beat, response and access figures, beat figures, the roster report. */
+  staffingJson: Record<string, unknown>;
+  /** whatif.json, with `officersOut`. */
+  whatIf?: Record<string, unknown>;
+  /** Where the setup is not what was asked (skill rules on a plan without residents). */
+  setupWarnings: string[];
+  /** Warnings of the response figures: of the staffing, of the what-if. */
+  figureWarnings: { staffing: string[]; whatIf: string[] };
+}
+
+/**
+ * `beatplan staff` as one call: staffs a loaded plan from a roster (`staffBeats` on
+ * {@link staffingSetupOf}), adds the response and access figures under the allocated
+ * officers, and with `officersOut` runs the what-if (`staffWhatIf`) with its response.
+ * @throws BeatplanError `INFEASIBLE` (too few officers), `BAD_INPUT` (unknown shift, bad options)…
+ * @example const { staffingJson } = await staffPlanWithFigures(loaded, roster, { saturationTarget: 0.6 });
+ */
+export async function staffPlanWithFigures(p: LoadedPlan, roster: RosterInput, o: StaffWithFiguresRequest = {}): Promise<StaffWithFigures> {
+  const { grid, plan, scores } = p;
+  const metrics = o.metrics ?? evaluatePlan(grid, plan, scores);
+  const { input, options, skillsOfBeat, warnings } = staffingSetupOf(p, { ...o, metrics, skills: o.skills ?? [] });
+  const result = await staffBeats(input, roster.officers, options);
+  const figureWarnings = { staffing: [] as string[], whatIf: [] as string[] };
+  const S = scores.shifts.length;
+  const figures = withPlanFigures(
+    grid,
+    plan,
+    scores,
+    metrics,
+    allocatedUnitsOf(result, plan.beatIds, S),
+    'allocated officers (this staffing)',
+    o.venues,
+    (m) => figureWarnings.staffing.push(m),
+    { roads: o.roads },
+  );
+  const json = staffingToJson(result);
+  const staffingJson = {
+    ...json,
+    beats: (json.beats as Array<{ id: string }>).map((b) => ({ ...b, skillsNeeded: skillsOfBeat?.[b.id] ?? [] })),
+    response: figures.response,
+    access: figures.access,
+    beatFigures: figures.perBeat.map(
+      ({
+        id,
+        unitsOnDuty,
+        unitsOnDutyByShift,
+        rho,
+        rhoByShift,
+        crossBeatShare,
+        meanTravelMinutes,
+        p90TravelMinutes,
+        meanQueueWaitMinutes,
+        meanResponseMinutes,
+        meetingPlace,
+        meetingWalkMinutes,
+      }) => ({
+        id,
+        unitsOnDuty,
+        unitsOnDutyByShift,
+        rho,
+        rhoByShift,
+        crossBeatShare,
+        meanTravelMinutes,
+        p90TravelMinutes,
+        meanQueueWaitMinutes,
+        meanResponseMinutes,
+        meetingPlace: meetingPlace ?? null,
+        meetingWalkMinutes: meetingWalkMinutes ?? null,
+      }),
+    ),
+    roster: roster.report,
+  };
+  let whatIf: Record<string, unknown> | undefined;
+  if (o.officersOut) {
+    const what = await staffWhatIf(input, roster.officers, { officersOut: o.officersOut, seed: o.seed ?? 1 }, options);
+    const scenarioResponse = what.scenario
+      ? withPlanFigures(
+          grid,
+          plan,
+          scores,
+          metrics,
+          allocatedUnitsOf(what.scenario, plan.beatIds, S),
+          'allocated officers (what-if)',
+          undefined,
+          (m) => figureWarnings.whatIf.push(m),
+          { roads: o.roads },
+        ).response
+      : null;
+    whatIf = {
+      scenario: { officersOut: o.officersOut },
+      infeasible: what.infeasible ?? null,
+      diff: what.diff,
+      response: { baseline: figures.response, scenario: scenarioResponse },
+      scenarioStaffing: what.scenario ? staffingToJson(what.scenario) : null,
+    };
+  }
+  return { result, staffingJson, ...(whatIf ? { whatIf } : {}), setupWarnings: warnings, figureWarnings };
 }

@@ -7,14 +7,10 @@ import { readJson } from '../../io/json.js';
 import { readFleet } from '../../io/read-fleet.js';
 import { readPolygonLayer } from '../../io/read-geojson-layers.js';
 import { readRoster } from '../../io/read-roster.js';
-import { evaluatePlan } from '../../plan/evaluate.js';
-import { assignmentsToCsv, staffingToJson } from '../../staff/output.js';
-import { staffBeats } from '../../staff/staff-beats.js';
-import { staffWhatIf } from '../../staff/what-if.js';
-import { allocatedUnitsOf, staffingSetupOf } from '../../usecases/staff.js';
+import { assignmentsToCsv } from '../../staff/output.js';
+import { staffPlanWithFigures } from '../../usecases/staff.js';
 import { intFlag, numberFlag, ROADS_OPTION, readRoads, required, writeOut } from '../inputs.js';
 import { type CommandHelp, type OptionTable, parseOptions } from '../options.js';
-import { withPlanFigures } from '../plan-figures.js';
 import { terminalProgress } from '../progress.js';
 import type { CliIo } from '../run.js';
 import { readPlanFile } from './evaluate.js';
@@ -104,8 +100,6 @@ export async function staffCommand(argv: string[], io: CliIo): Promise<number> {
     io.stderr.write(`warning: ${rosterFile} row ${r.row} field "${r.field}": ${r.reason}\n`);
   const fleet = values.fleet ? (await readFleet(values.fleet)).fleet : undefined;
 
-  const { grid, plan, scores } = saved;
-  const metrics = evaluatePlan(grid, plan, scores);
   const skills = [];
   for (const spec of values.skill ?? []) {
     const { skill, file, field, minShare } = parseSkillSpec(spec);
@@ -113,69 +107,29 @@ export async function staffCommand(argv: string[], io: CliIo): Promise<number> {
   }
   const saturationTarget = numberFlag(values.saturation, 'saturation', 0.05, 1);
   const minOfficersPerBeat = intFlag(values['min-officers'], 'min-officers', 0, 100);
-  // The same setup as the API's staffing jobs: a roster's current beats are read against the
-  // plan they were made for (the lineage parent, or the `--existing` layer of older files).
-  const { input, options, skillsOfBeat, warnings } = staffingSetupOf(saved, {
-    metrics,
-    skills,
-    ...(fleet ? { fleet } : {}),
-    ...(saturationTarget !== undefined ? { saturationTarget } : {}),
-    ...(minOfficersPerBeat !== undefined ? { minOfficersPerBeat } : {}),
-    onProgress: terminalProgress(io.stderr),
-  });
-  for (const w of warnings) io.stderr.write(`warning: ${w}\n`);
-  const result = await staffBeats(input, officers, options);
-  const warn = (m: string) => io.stderr.write(`warning: ${m}\n`);
+  const officersOut = values['out-officers'] ? parseOfficersOut(values['out-officers']) : undefined;
   const venues = values.venues ? (await readJson(values.venues)).value : undefined;
   const roads = await readRoads(values.roads);
-  const figures = withPlanFigures(
-    grid,
-    plan,
-    scores,
-    metrics,
-    allocatedUnitsOf(result, plan.beatIds, scores.shifts.length),
-    'allocated officers (this staffing)',
-    venues,
-    warn,
-    { roads },
+  // The same setup as the API's staffing jobs: a roster's current beats are read against the
+  // plan they were made for (the lineage parent, or the `--existing` layer of older files).
+  const r = await staffPlanWithFigures(
+    saved,
+    { officers, report: rosterReport },
+    {
+      skills,
+      ...(fleet ? { fleet } : {}),
+      ...(saturationTarget !== undefined ? { saturationTarget } : {}),
+      ...(minOfficersPerBeat !== undefined ? { minOfficersPerBeat } : {}),
+      onProgress: terminalProgress(io.stderr),
+      ...(venues !== undefined ? { venues } : {}),
+      ...(roads ? { roads } : {}),
+      ...(officersOut ? { officersOut, seed: intFlag(values.seed, 'seed', 0) ?? 1 } : {}),
+    },
   );
-  const staffingJson = staffingToJson(result);
-  await writeOut(out, 'staffing.json', {
-    ...staffingJson,
-    beats: (staffingJson.beats as Array<{ id: string }>).map((b) => ({ ...b, skillsNeeded: skillsOfBeat?.[b.id] ?? [] })),
-    response: figures.response,
-    access: figures.access,
-    beatFigures: figures.perBeat.map(
-      ({
-        id,
-        unitsOnDuty,
-        unitsOnDutyByShift,
-        rho,
-        rhoByShift,
-        crossBeatShare,
-        meanTravelMinutes,
-        p90TravelMinutes,
-        meanQueueWaitMinutes,
-        meanResponseMinutes,
-        meetingPlace,
-        meetingWalkMinutes,
-      }) => ({
-        id,
-        unitsOnDuty,
-        unitsOnDutyByShift,
-        rho,
-        rhoByShift,
-        crossBeatShare,
-        meanTravelMinutes,
-        p90TravelMinutes,
-        meanQueueWaitMinutes,
-        meanResponseMinutes,
-        meetingPlace: meetingPlace ?? null,
-        meetingWalkMinutes: meetingWalkMinutes ?? null,
-      }),
-    ),
-    roster: rosterReport,
-  });
+  const { result } = r;
+  const warn = (m: string) => io.stderr.write(`warning: ${m}\n`);
+  for (const w of [...r.setupWarnings, ...r.figureWarnings.staffing]) warn(w);
+  await writeOut(out, 'staffing.json', r.staffingJson);
   await writeOut(out, 'assignments.csv', assignmentsToCsv(result));
   const unknown = result.continuity.unknownCurrentBeats;
   if (unknown.length) {
@@ -188,38 +142,14 @@ export async function staffCommand(argv: string[], io: CliIo): Promise<number> {
     );
   }
   io.stdout.write(
-    `staffed ${result.beats.length} beats × ${scores.shifts.length} shifts: ${result.totals.assigned} of ${result.totals.available} available officers assigned, ` +
+    `staffed ${result.beats.length} beats × ${saved.scores.shifts.length} shifts: ${result.totals.assigned} of ${result.totals.available} available officers assigned, ` +
       `continuity ${result.continuity.percent.toFixed(1)}% (${result.continuity.kept} of ${result.continuity.officersWithBeat} on the successor of their beat; ` +
       `mean share of the old beat held ${result.continuity.meanShareHeld === null ? 'n/a' : `${(100 * result.continuity.meanShareHeld).toFixed(1)}%`}; read against ${result.continuity.basis}), ` +
       `${result.unfilled.length} unfilled slots → ${out}\n`,
   );
-  if (values['out-officers']) {
-    const what = await staffWhatIf(
-      input,
-      officers,
-      { officersOut: parseOfficersOut(values['out-officers']), seed: intFlag(values.seed, 'seed', 0) ?? 1 },
-      options,
-    );
-    const scenarioResponse = what.scenario
-      ? withPlanFigures(
-          grid,
-          plan,
-          scores,
-          metrics,
-          allocatedUnitsOf(what.scenario, plan.beatIds, scores.shifts.length),
-          'allocated officers (what-if)',
-          undefined,
-          warn,
-          { roads },
-        ).response
-      : null;
-    await writeOut(out, 'whatif.json', {
-      scenario: { officersOut: parseOfficersOut(values['out-officers']) },
-      infeasible: what.infeasible ?? null,
-      diff: what.diff,
-      response: { baseline: figures.response, scenario: scenarioResponse },
-      scenarioStaffing: what.scenario ? staffingToJson(what.scenario) : null,
-    });
+  if (r.whatIf) {
+    for (const w of r.figureWarnings.whatIf) warn(w);
+    await writeOut(out, 'whatif.json', r.whatIf);
     io.stdout.write(`what-if written to ${out}/whatif.json\n`);
   }
   return values.strict && unknown.length ? 3 : 0;
