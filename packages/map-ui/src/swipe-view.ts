@@ -12,10 +12,11 @@
 import { type GeoJSONSource, Map as MapLibreMap, Marker, type StyleSpecification } from 'maplibre-gl';
 import type { BeatAggregate, CellModel } from './cell-model.js';
 import { applyFill } from './layers/plan-fill.js';
-import { composeStyle, LAYERS, type LayerOptions, planLayers, planSources, SOURCE_LAYERS, SOURCES, shiftProperty } from './map-style.js';
+import { planTileSources } from './layers/plan-layers.js';
+import { composeStyle, LAYERS, type LayerOptions, planLayers, SOURCE_LAYERS, SOURCES } from './map-style.js';
 import { el } from './panels.js';
 import { fractionAtPointer, nudgeFraction, type SwipeClip, swipeClip } from './swipe.js';
-import { buildTileIndex, registerTileProvider, unregisterTileProvider } from './vector-tiles.js';
+import { unregisterTileProvider } from './vector-tiles.js';
 
 /** Plan B of a swipe view. */
 export interface SwipePlan {
@@ -74,14 +75,7 @@ export class SwipeView {
     fraction = 0.5,
   ) {
     const { model } = plan;
-    const tiles = registerTileProvider(this.tileKey, {
-      model,
-      index: buildTileIndex(model),
-      cellProps: () => ({ extra: (model.detail?.shiftWorkload ?? []).map((v, k) => [shiftProperty(k), v] as const) }),
-    });
-    const pad = 0.01;
-    const [w, s, e, n] = plan.bounds;
-    const sources = planSources(tiles, [Math.max(-180, w - pad), Math.max(-85, s - pad), Math.min(180, e + pad), Math.min(85, n + pad)]);
+    const sources = planTileSources(this.tileKey, model, plan.bounds);
     dom.container.hidden = false;
     dom.divider.hidden = false;
     dom.leftLabel.hidden = false;

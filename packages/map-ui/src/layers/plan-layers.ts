@@ -52,15 +52,8 @@ export class PlanLayers {
     for (const id of Object.values(SOURCES)) if (map.getSource(id)) map.removeSource(id);
     if (this.key) unregisterTileProvider(this.key);
     this.key = `p${++providerSeq}`;
-    const tiles = registerTileProvider(this.key, {
-      model,
-      index: buildTileIndex(model),
-      cellProps: () => ({ extra: (model.detail?.shiftWorkload ?? []).map((v, k) => [shiftProperty(k), v] as const) }),
-    });
-    const [w, s, e, n] = boundsOf(model);
-    const pad = 0.01;
-    const sources = planSources(tiles, [Math.max(-180, w - pad), Math.max(-85, s - pad), Math.min(180, e + pad), Math.min(85, n + pad)]);
-    for (const [id, src] of Object.entries(sources)) map.addSource(id, src);
+    const [, s, , n] = boundsOf(model);
+    for (const [id, src] of Object.entries(planTileSources(this.key, model, boundsOf(model)))) map.addSource(id, src);
     for (const layer of planLayers({ ...fill, heat: { edgeKm: cellEdgeKm(model.resolution), lat: (s + n) / 2, visible: heatVisible } }))
       map.addLayer(layer);
     this.revealWhenLoaded();
@@ -115,4 +108,24 @@ export class PlanLayers {
   refreshCells(): void {
     this.recut(SOURCES.cells, 'd=1');
   }
+}
+
+/**
+ * Registers a tile provider cutting `model`'s tiles under `key` (cells carry every shift's
+ * workload, `s<k>`) and returns the plan's sources over `bounds` padded by 0.01°. Shared by the
+ * planning map and the swipe view's second map; unregister the key when the plan goes.
+ */
+export function planTileSources(
+  key: string,
+  model: CellModel,
+  bounds: readonly [number, number, number, number],
+): ReturnType<typeof planSources> {
+  const tiles = registerTileProvider(key, {
+    model,
+    index: buildTileIndex(model),
+    cellProps: () => ({ extra: (model.detail?.shiftWorkload ?? []).map((v, k) => [shiftProperty(k), v] as const) }),
+  });
+  const [w, s, e, n] = bounds;
+  const pad = 0.01;
+  return planSources(tiles, [Math.max(-180, w - pad), Math.max(-85, s - pad), Math.min(180, e + pad), Math.min(85, n + pad)]);
 }
