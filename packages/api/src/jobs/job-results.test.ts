@@ -8,7 +8,6 @@
  */
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { SerializedPlan } from '../engine-service.js';
 import { type PlanRequest, PlanRequestSchema } from '../schemas.js';
 import type { JobRecord } from '../store/store.js';
 import { createPlan, type Harness, startHarness, uploadBasics } from '../testing/harness.js';
@@ -19,7 +18,7 @@ let h: Harness;
 let body: PlanRequest;
 let parentId: string;
 /** The output of a plan job, rebuilt from the version 1 a real job stored. */
-let out: SerializedPlan & { resolution: number; report: unknown };
+let out: Record<string, unknown>;
 const log = pino({ level: 'silent' });
 
 beforeAll(async () => {
