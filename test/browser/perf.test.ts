@@ -215,27 +215,35 @@ describe.skipIf(!haveChromium())('planning map performance (≈40k cells)', () =
     expect(drawn.zoom).toBeLessThan(EDGE_OUTLINE_MINZOOM);
     expect(drawn.cells).toBe(0);
     expect(drawn.areas).toBe(drawn.beats);
-    // the machine's own cost of a frame: the same map with nothing but the background drawn
-    const emptyMs = await page.evaluate(async () => {
-      const map = window.__beatplan!.map;
-      const shown = map
-        .getStyle()
-        .layers.filter((l) => l.id !== 'bp-background' && map.getLayoutProperty(l.id, 'visibility') !== 'none')
-        .map((l) => l.id);
-      for (const id of shown) map.setLayoutProperty(id, 'visibility', 'none');
-      const labels = document.querySelector<HTMLElement>('.beat-labels')!;
-      labels.style.display = 'none';
-      const times: number[] = [];
-      for (let k = 0; k < 7; k++) {
-        const t = performance.now();
-        await new Promise<void>((ok) => (map.once('render', () => ok()), map.triggerRepaint()));
-        times.push(performance.now() - t);
-      }
-      for (const id of shown) map.setLayoutProperty(id, 'visibility', 'visible');
-      labels.style.display = '';
-      return times.sort((a, b) => a - b)[3]!;
-    });
-    const fps = await panFps(page, 40);
+    // the machine's own cost of a frame: the same map with nothing but the background drawn.
+    // Measured in three rounds alternating with the pan, and the best of each kept: on a shared machine the load
+    // changes between two measurements, and the best round is the least disturbed estimate of each cost.
+    const emptyFrameMs = () =>
+      page.evaluate(async () => {
+        const map = window.__beatplan!.map;
+        const shown = map
+          .getStyle()
+          .layers.filter((l) => l.id !== 'bp-background' && map.getLayoutProperty(l.id, 'visibility') !== 'none')
+          .map((l) => l.id);
+        for (const id of shown) map.setLayoutProperty(id, 'visibility', 'none');
+        const labels = document.querySelector<HTMLElement>('.beat-labels')!;
+        labels.style.display = 'none';
+        const times: number[] = [];
+        for (let k = 0; k < 7; k++) {
+          const t = performance.now();
+          await new Promise<void>((ok) => (map.once('render', () => ok()), map.triggerRepaint()));
+          times.push(performance.now() - t);
+        }
+        for (const id of shown) map.setLayoutProperty(id, 'visibility', 'visible');
+        labels.style.display = '';
+        return times.sort((a, b) => a - b)[3]!;
+      });
+    let emptyMs = Number.POSITIVE_INFINITY;
+    let fps = 0;
+    for (let round = 0; round < 3; round++) {
+      emptyMs = Math.min(emptyMs, await emptyFrameMs());
+      fps = Math.max(fps, await panFps(page, 40));
+    }
     // 20 frames/s (the target), or where an empty frame alone costs over 10 ms (software WebGL on a busy machine), 1 / (5 × that):
     // a pan frame also moves the camera, places tiles and draws the fill, outlines and labels (measured 3.1 and 3.6 × an empty frame)
     const target = Math.min(20, 1000 / (5 * emptyMs));
