@@ -52,6 +52,7 @@ describe('@beatplan/engine/io public API', () => {
         'staffOptionsOfFiles',
         'staffPlanFromFiles',
         'summarizeFeatures',
+        'unitOutlineFromFiles',
         'whatIfFromFiles',
       ].sort(),
     );
