@@ -139,7 +139,7 @@ export interface PoissonCallsOptions {
 /**
  * The mean service time of the scores' calls, minutes: Σ raw workload hours × period weeks ÷
  * Σ incidents × 60 — the default of `estimateResponse` and of the Poisson calls.
- * @throws BeatplanError `BAD_INPUT` when the scores hold no incidents
+ * @throws BeatplanError `BAD_INPUT` (field `serviceMinutes`) when the scores hold no point incidents (e.g. incident counts only)
  */
 export function scoresServiceMinutes(scores: CellScores): number {
   let hours = 0;
@@ -149,7 +149,11 @@ export function scoresServiceMinutes(scores: CellScores): number {
     incidents += scores.incidentCount[i]!;
   }
   if (!(incidents > 0) || !(hours > 0))
-    throw new BeatplanError('BAD_INPUT', 'the scores hold no incidents: give serviceMinutes', { field: 'serviceMinutes' });
+    throw new BeatplanError(
+      'BAD_INPUT',
+      'no point incidents in the scores (incident counts per polygon carry workload but no number of calls), so the mean service time of a call is unknown: score point incidents too (--incidents / `incidents`), or pass serviceMinutes (minutes per call, one per shift)',
+      { field: 'serviceMinutes' },
+    );
   return ((hours * scores.periodWeeks) / incidents) * 60;
 }
 
