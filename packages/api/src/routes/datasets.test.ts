@@ -1,6 +1,8 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { datasetInspectors } from '../engine-service.js';
+import { DATASET_KINDS } from '../store/store.js';
 import { type Harness, incidentsCsv, removeDir, squareBoundary, startHarness, twoBeats } from '../testing/harness.js';
 
 let h: Harness;
@@ -244,5 +246,14 @@ describe('datasets', () => {
     const kind = await h.http.get('/api/v1/datasets?kind=weird').set(h.auth('viewer'));
     expect(kind.status).toBe(400);
     expect(kind.body.errors[0].path).toBe('query.kind');
+  });
+});
+
+describe('datasetInspectors', () => {
+  it('has one engine reader per dataset kind, and an upload of each kind is checked by it', async () => {
+    expect(Object.keys(datasetInspectors).sort()).toEqual([...DATASET_KINDS].sort());
+    // a kind's reader refuses what another kind accepts: a boundary is not a roster
+    const r = await post('rosters', 'commander', 'text/csv', JSON.stringify(squareBoundary()));
+    expect(r.status).toBe(422);
   });
 });

@@ -5,20 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
 import type { AppContext } from '../app-context.js';
-import {
-  type IncidentReadOptions,
-  inspectBarriers,
-  inspectBeats,
-  inspectBoundary,
-  inspectFleet,
-  inspectIncidentCounts,
-  inspectIncidents,
-  inspectLayer,
-  inspectRoads,
-  inspectRoster,
-  inspectUnits,
-  inspectVenues,
-} from '../engine-service.js';
+import { datasetInspectors, type IncidentReadOptions } from '../engine-service.js';
 import { ApiError } from '../errors.js';
 import { pageOf, type RouteTable } from '../http.js';
 import {
@@ -133,7 +120,7 @@ export function datasetRoutes(t: RouteTable, ctx: AppContext): void {
     query: UploadQueryBase,
     mediaTypes: GEOJSON_TYPES,
     format: 'geojson',
-    inspect: async (s, _f, fileName) => ({ ...(await inspectBoundary(s.path, fileName)) }),
+    inspect: async (s, _f, fileName) => ({ ...(await datasetInspectors.boundary(s.path, fileName)) }),
   });
   upload({
     kind: 'incidents',
@@ -156,7 +143,7 @@ export function datasetRoutes(t: RouteTable, ctx: AppContext): void {
         ...(q.timeZone ? { timeZone: q.timeZone } : {}),
         ...(q.dateOnly ? { dateOnly: q.dateOnly } : {}),
       };
-      const report = await inspectIncidents(s.path, fileName, read);
+      const report = await datasetInspectors.incidents(s.path, fileName, read);
       return { read, report };
     },
   });
@@ -170,7 +157,7 @@ export function datasetRoutes(t: RouteTable, ctx: AppContext): void {
     query: LayerUploadQuery,
     mediaTypes: GEOJSON_TYPES,
     format: 'geojson',
-    inspect: async (s, _f, fileName, q) => ({ field: q.field, report: await inspectLayer(s.path, fileName, q.field) }),
+    inspect: async (s, _f, fileName, q) => ({ field: q.field, report: await datasetInspectors.layer(s.path, fileName, q.field) }),
   });
   upload({
     kind: 'beats',
@@ -182,7 +169,7 @@ export function datasetRoutes(t: RouteTable, ctx: AppContext): void {
     query: BeatsUploadQuery,
     mediaTypes: GEOJSON_TYPES,
     format: 'geojson',
-    inspect: async (s, _f, fileName, q) => ({ ...(await inspectBeats(s.path, fileName, q.idField)) }),
+    inspect: async (s, _f, fileName, q) => ({ ...(await datasetInspectors.beats(s.path, fileName, q.idField)) }),
   });
   upload({
     kind: 'barriers',
@@ -194,7 +181,7 @@ export function datasetRoutes(t: RouteTable, ctx: AppContext): void {
     query: UploadQueryBase,
     mediaTypes: GEOJSON_TYPES,
     format: 'geojson',
-    inspect: async (s, _f, fileName) => ({ ...(await inspectBarriers(s.path, fileName)) }),
+    inspect: async (s, _f, fileName) => ({ ...(await datasetInspectors.barriers(s.path, fileName)) }),
   });
   upload({
     kind: 'roads',
@@ -207,7 +194,7 @@ export function datasetRoutes(t: RouteTable, ctx: AppContext): void {
     query: UploadQueryBase,
     mediaTypes: GEOJSON_TYPES,
     format: 'geojson',
-    inspect: async (s, _f, fileName) => ({ ...(await inspectRoads(s.path, fileName)) }),
+    inspect: async (s, _f, fileName) => ({ ...(await datasetInspectors.roads(s.path, fileName)) }),
   });
   upload({
     kind: 'venues',
@@ -220,7 +207,7 @@ export function datasetRoutes(t: RouteTable, ctx: AppContext): void {
     query: VenuesUploadQuery,
     mediaTypes: GEOJSON_TYPES,
     format: 'geojson',
-    inspect: async (s, _f, fileName, q) => ({ ...(await inspectVenues(s.path, fileName, q.idProperty, q.nameProperty)) }),
+    inspect: async (s, _f, fileName, q) => ({ ...(await datasetInspectors.venues(s.path, fileName, q.idProperty, q.nameProperty)) }),
   });
   upload({
     kind: 'roster',
@@ -233,7 +220,7 @@ export function datasetRoutes(t: RouteTable, ctx: AppContext): void {
     query: UploadQueryBase,
     mediaTypes: CSV_TYPES,
     format: 'csv',
-    inspect: async (s, _f, fileName) => ({ ...(await inspectRoster(s.path, fileName)) }),
+    inspect: async (s, _f, fileName) => ({ ...(await datasetInspectors.roster(s.path, fileName)) }),
   });
   upload({
     kind: 'fleet',
@@ -246,7 +233,7 @@ export function datasetRoutes(t: RouteTable, ctx: AppContext): void {
     query: UploadQueryBase,
     mediaTypes: CSV_TYPES,
     format: 'csv',
-    inspect: async (s, _f, fileName) => ({ ...(await inspectFleet(s.path, fileName)) }),
+    inspect: async (s, _f, fileName) => ({ ...(await datasetInspectors.fleet(s.path, fileName)) }),
   });
   upload({
     kind: 'counts',
@@ -259,7 +246,7 @@ export function datasetRoutes(t: RouteTable, ctx: AppContext): void {
     query: IncidentCountsUploadQuery,
     mediaTypes: GEOJSON_TYPES,
     format: 'geojson',
-    inspect: async (s, _f, fileName, q) => ({ ...(await inspectIncidentCounts(s.path, fileName, q.columns)) }),
+    inspect: async (s, _f, fileName, q) => ({ ...(await datasetInspectors.counts(s.path, fileName, q.columns)) }),
   });
   upload({
     kind: 'units',
@@ -272,7 +259,7 @@ export function datasetRoutes(t: RouteTable, ctx: AppContext): void {
     query: UnitsUploadQuery,
     mediaTypes: GEOJSON_TYPES,
     format: 'geojson',
-    inspect: async (s, _f, fileName, q) => ({ ...(await inspectUnits(s.path, fileName, q.idField)) }),
+    inspect: async (s, _f, fileName, q) => ({ ...(await datasetInspectors.units(s.path, fileName, q.idField)) }),
   });
 
   t.add({
