@@ -6,7 +6,6 @@
  * writes what it returns and prints.
  */
 import type { FeatureCollection, MultiPolygon, Polygon } from 'geojson';
-import { REQUIRED_OFFICERS_RULE, withPlanFigures } from '../cli/plan-figures.js';
 import type { ProgressFn } from '../errors.js';
 import type { LineLike } from '../geo/geojson.js';
 import { polygonsOf } from '../geo/geojson.js';
@@ -27,6 +26,8 @@ import { beatOfUnitFeatures, dissolveUnits, outlineProblems, unitCompactness } f
 import { type UnitsFromRoadsReport, unitsFromRoads } from '../units/from-roads.js';
 import { equityOfPlans, type PlanEquity } from './equity.js';
 import { type IdPolygons, parentPlanOnGrid, parseBalance } from './plan.js';
+import { withPlanFigures } from './plan-figures.js';
+import { REQUIRED_OFFICERS_RULE } from './response.js';
 
 /**
  * Officer-hours per week one beat carries by default when no beat count is given: one

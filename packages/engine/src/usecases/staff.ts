@@ -3,7 +3,7 @@
  * (`staffBeats`), and what-if runs (officers out, a workload surge in an area), with the
  * response figures before and after. Shared by `beatplan staff` and the API's staffing jobs.
  */
-import { withPlanFigures } from '../cli/plan-figures.js';
+
 import type { ProgressFn } from '../errors.js';
 import { cellsToPolygons } from '../grid/index.js';
 import type { TableReport } from '../io/read-roster.js';
@@ -19,6 +19,7 @@ import {
   successionOfSavedPlan,
 } from '../staff/index.js';
 import type { FleetEntry, Officer, StaffingInput, StaffingResult, StaffOptions } from '../staff/types.js';
+import { withPlanFigures } from './plan-figures.js';
 import { planResponse, type ResponseOrError, responseOrError } from './response.js';
 import { type LoadedPlan, loadPlanJson } from './stored-plan.js';
 

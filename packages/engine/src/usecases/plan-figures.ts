@@ -1,6 +1,6 @@
 /**
- * Figures the CLI adds to a plan's outputs beyond districting: response (hypercube model)
- * under a staffing, beat meeting places. One place, used by `plan` and `staff`.
+ * Figures a plan's output documents carry beyond districting: response (hypercube model)
+ * under a staffing, beat meeting places. One place, used by the plan and staff use-cases.
  */
 import { BeatplanError } from '../errors.js';
 import type { Grid } from '../grid/grid.js';
@@ -82,9 +82,6 @@ export function perBeatFigures(plan: BeatPlan, response?: ResponseEstimate, meet
     return out;
   });
 }
-
-/** The staffing rule `plan` uses to compare plans: officers required by the time model. */
-export { REQUIRED_OFFICERS_RULE } from '../usecases/response.js';
 
 /**
  * Adds response figures (and meeting places) to a plan's metrics: `response` (city, shifts,
