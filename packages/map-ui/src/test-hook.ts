@@ -6,9 +6,12 @@
  */
 import type { Map as MapLibreMap } from 'maplibre-gl';
 import type { PlanDto } from './api-client.js';
-import type { EditTiming, PlanningApp } from './app.js';
 import type { CellModel } from './cell-model.js';
 import type { HeatSummary } from './heat.js';
+import type { EditTiming } from './panels/editing.js';
+import type { Panels } from './panels/registry.js';
+import type { PlanLoader } from './plan-loader.js';
+import type { PlanSession } from './plan-session.js';
 import type { SwipeView } from './swipe-view.js';
 
 /** What `window.__beatplan` offers. */
@@ -39,33 +42,58 @@ export interface BeatplanTestHook {
   readonly keyboardCursor: number;
 }
 
-/** What the hook reads from the app as it is at each read (the hook's read-only fields). */
-const LIVE = [
-  'ready',
-  'map',
-  'plan',
-  'model',
-  'selectedBeat',
-  'swipe',
-  'perf',
-  'loadTimings',
-  'heatOn',
-  'heat',
-  'heatTimings',
-  'keyboardCursor',
-] as const satisfies ReadonlyArray<keyof BeatplanTestHook & keyof PlanningApp>;
-
-/** A live field whose type on the app is the hook's (a mismatch makes {@link LIVE} fail to type-check below). */
-type SameType<K extends (typeof LIVE)[number]> = K extends unknown ? (PlanningApp[K] extends BeatplanTestHook[K] ? K : never) : never;
-const CHECKED: ReadonlyArray<SameType<(typeof LIVE)[number]>> = LIVE;
+/** The hook's fields read as they are at each read (all but `lastMessage` and `selectBeat`). */
+export type LiveField = Exclude<keyof BeatplanTestHook, 'lastMessage' | 'selectBeat'>;
 
 /**
- * The hook of a running app: each field a getter of the app's current state (one table,
- * {@link LIVE}), `lastMessage` also settable, and `selectBeat`.
+ * What the hook reads: the app's map, selection and status line, its plan session and loader,
+ * and its panels (absent, or not yet mounted, before the app has started).
  */
-export function testHook(app: PlanningApp): BeatplanTestHook {
+export interface HookSource {
+  readonly map: MapLibreMap;
+  readonly selectedBeat: number | null;
+  lastMessage: string;
+  selectBeat(beat: number | null, zoom?: boolean): void;
+  readonly session: Pick<PlanSession, 'plan' | 'model'>;
+  readonly loader: Pick<PlanLoader, 'ready' | 'loadTimings'>;
+  readonly panels: Partial<Pick<Panels, 'editing' | 'heat' | 'comparison' | 'keyboardPaint'>>;
+}
+
+/**
+ * Where each live field is read, grouped by the part of the app that owns it; the mapped type
+ * makes a missing field, or one of another type than the hook's, fail to type-check.
+ */
+const READERS: { readonly [K in LiveField]: (app: HookSource) => BeatplanTestHook[K] } = {
+  // the app: the map and the selection
+  map: (a) => a.map,
+  selectedBeat: (a) => a.selectedBeat,
+  // the plan loader and the plan on show
+  ready: (a) => a.loader.ready,
+  loadTimings: (a) => a.loader.loadTimings,
+  plan: (a) => a.session.plan,
+  model: (a) => a.session.model,
+  // the editing tools, the Paint tool's keyboard cursor
+  perf: (a) => a.panels.editing?.perf ?? [],
+  keyboardCursor: (a) => a.panels.keyboardPaint?.cursor ?? -1,
+  // the comparison's swipe view
+  swipe: (a) => a.panels.comparison?.swipe ?? null,
+  // the incidents heat layer
+  heatOn: (a) => a.panels.heat?.on ?? false,
+  heat: (a) => a.panels.heat?.summary ?? null,
+  heatTimings: (a) => a.panels.heat?.timings ?? {},
+};
+
+/**
+ * The hook of a running app: each live field a getter through {@link READERS}, `lastMessage`
+ * also settable, and `selectBeat`.
+ * @example window.__beatplan = testHook(app); // then in a test: window.__beatplan.ready
+ */
+export function testHook(app: HookSource): BeatplanTestHook {
   const hook = { selectBeat: (beat: number | null, zoom?: boolean) => app.selectBeat(beat, zoom) };
-  for (const key of CHECKED) Object.defineProperty(hook, key, { get: () => app[key], enumerable: true });
+  for (const key of Object.keys(READERS) as LiveField[]) {
+    const read = READERS[key];
+    Object.defineProperty(hook, key, { get: () => read(app), enumerable: true });
+  }
   Object.defineProperty(hook, 'lastMessage', { get: () => app.lastMessage, set: (m: string) => (app.lastMessage = m), enumerable: true });
   return hook as BeatplanTestHook;
 }

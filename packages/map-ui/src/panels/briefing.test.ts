@@ -1,6 +1,7 @@
+// @vitest-environment happy-dom
 import type { Map as MapLibreMap } from 'maplibre-gl';
 import { describe, expect, it } from 'vitest';
-import { metresPerPixel } from './briefing.js';
+import { BriefingButton, metresPerPixel } from './briefing.js';
 
 describe('briefing sheet', () => {
   it('measures metres per pixel at the centre of the map (the scale bar), shorter away from the equator', () => {
@@ -12,5 +13,31 @@ describe('briefing sheet', () => {
       }) as unknown as MapLibreMap;
     expect(metresPerPixel(at(0))).toBeCloseTo(1.1132, 4);
     expect(metresPerPixel(at(60))).toBeCloseTo(0.5566, 4);
+  });
+  it('the button draws nothing before a plan is shown, and redraws the map before drawing the sheet', async () => {
+    const button = document.createElement('button');
+    const title = document.createElement('input');
+    let asked = 0;
+    let repainted = 0;
+    let source: ReturnType<ConstructorParameters<typeof BriefingButton>[0]> = null;
+    const sheet = new BriefingButton(() => {
+      asked++;
+      return source;
+    }).mount(button, title);
+    button.click();
+    expect(asked).toBe(1);
+    await sheet.save();
+    expect(asked).toBe(2);
+    // a plan on show: the map is repainted first (the sheet copies its canvas); the drawing
+    // itself needs a real canvas, absent here
+    source = {
+      map: {
+        triggerRepaint: () => void repainted++,
+        project: () => ({ x: 0, y: 0 }),
+        getCanvas: () => document.createElement('canvas'),
+      } as unknown as MapLibreMap,
+    } as NonNullable<typeof source>;
+    await sheet.save().catch(() => undefined);
+    expect(repainted).toBe(1);
   });
 });

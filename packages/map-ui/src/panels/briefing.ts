@@ -81,3 +81,24 @@ export async function saveBriefing(s: BriefingSource): Promise<void> {
   const { blob, fileName } = await briefingPng(s);
   saveBlob(blob, fileName);
 }
+
+/** The "Briefing sheet (PNG)" button: `mount` wires it to {@link saveBriefing}. */
+export class BriefingButton {
+  private titleInput: HTMLInputElement | null = null;
+
+  /** @param source the map, plan and legend as they are now (null: no plan on show yet, nothing drawn) */
+  constructor(private readonly source: () => Omit<BriefingSource, 'title'> | null) {}
+
+  /** A click on `button` saves the sheet, titled with `title`'s text. */
+  mount(button: HTMLElement, title: HTMLInputElement): this {
+    this.titleInput = title;
+    button.addEventListener('click', () => void this.save());
+    return this;
+  }
+
+  /** Draws and downloads the sheet of the plan on show (nothing before one is shown). */
+  async save(): Promise<void> {
+    const s = this.source();
+    if (s) await saveBriefing({ ...s, title: this.titleInput?.value ?? '' });
+  }
+}

@@ -1,5 +1,6 @@
 // @vitest-environment happy-dom
 import { describe, expect, it } from 'vitest';
+import type { MapLegendOptions } from '../legend.js';
 import type { LegendItem } from '../map-style.js';
 import { LegendPanel } from './legend.js';
 
@@ -26,6 +27,20 @@ describe('LegendPanel', () => {
     panel.render({ mode: 'beat', colourOfBeat: [0], symbols: { selectedBeat: '1011' } });
     expect(slot.querySelectorAll('details').length).toBe(1);
     expect(slot.querySelector('details')!.open).toBe(false);
+    expect(slot.textContent).toContain('selected beat 1011');
+  });
+  it('update() draws what the map shows now, and nothing while there is nothing to show', () => {
+    const slot = document.createElement('div');
+    let shown: MapLegendOptions | null = null;
+    const panel = new LegendPanel(
+      slot,
+      () => [],
+      () => shown,
+    );
+    panel.update();
+    expect(slot.childElementCount).toBe(0);
+    shown = { mode: 'beat', colourOfBeat: [0], symbols: { selectedBeat: '1011' } };
+    panel.update();
     expect(slot.textContent).toContain('selected beat 1011');
   });
 });

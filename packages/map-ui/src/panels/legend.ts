@@ -12,10 +12,12 @@ export class LegendPanel {
   /**
    * @param slot where the box goes (its content is replaced on each render)
    * @param reference the legend items of the ground reference layers drawn (none: no section)
+   * @param options what the map shows now, for {@link update} (null: nothing to draw yet)
    */
   constructor(
     private readonly slot: HTMLElement,
     private readonly reference: () => readonly LegendItem[],
+    private readonly options: () => MapLegendOptions | null = () => null,
   ) {}
 
   /**
@@ -34,5 +36,11 @@ export class LegendPanel {
     const box = legendBox(this.sections(o)) as HTMLDetailsElement;
     box.open = open;
     this.slot.replaceChildren(box);
+  }
+
+  /** Redraws the box from what the map shows now (`options`); nothing while it is null. */
+  update(): void {
+    const o = this.options();
+    if (o) this.render(o);
   }
 }
