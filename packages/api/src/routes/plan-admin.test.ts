@@ -91,7 +91,7 @@ describe('copy', () => {
 });
 
 describe('rename', () => {
-  it('needs a commander and If-Match of the current version; keeps the version and its ETag', async () => {
+  it('needs a commander and If-Match of the current version; writes a rename version, whose ETag it answers', async () => {
     const id = await createPlan(h, { ...data, beats: 4, resolution: 9, seed: 4, name: 'to rename' });
     const send = (role: 'analyst' | 'commander', ifMatch: string | null, name = 'North side 2027') => {
       const req = h.http.patch(`/api/v1/plans/${id}`).set(h.auth(role));
@@ -102,9 +102,19 @@ describe('rename', () => {
     expect((await send('commander', etagOf(id, 7))).status).toBe(412);
     const ok = await send('commander', etagOf(id, 1));
     expect(ok.status, JSON.stringify(ok.body)).toBe(200);
-    expect(ok.headers.etag).toBe(etagOf(id, 1));
-    expect(ok.body).toMatchObject({ id, name: 'North side 2027', version: 1 });
+    expect(ok.headers.etag).toBe(etagOf(id, 2));
+    expect(ok.body).toMatchObject({ id, name: 'North side 2027', version: 2 });
     expect((await h.http.get(`/api/v1/plans/${id}`).set(h.auth('viewer'))).body.name).toBe('North side 2027');
+    // a second rename sent with the ETag both read: stale, the first name stays
+    const second = await send('commander', etagOf(id, 1), 'South side 2027');
+    expect(second.status).toBe(412);
+    expect(second.body.code).toBe('PRECONDITION_FAILED');
+    expect(second.headers.etag).toBe(etagOf(id, 2));
+    expect((await h.http.get(`/api/v1/plans/${id}`).set(h.auth('viewer'))).body.name).toBe('North side 2027');
+    // the rename version has the same beats as version 1
+    const v2 = await h.store.getPlanVersion(id, 2);
+    expect(v2).toMatchObject({ action: 'rename', parentVersion: 1, summary: { name: { from: 'to rename', to: 'North side 2027' } } });
+    expect(v2?.planBlobRef).toBe((await h.store.getPlanVersion(id, 1))?.planBlobRef);
     // after an edit the old ETag is stale
     const beats = (await h.http.get(`/api/v1/plans/${id}/metrics`).set(h.auth('viewer'))).body.perBeat.map((b: { id: string }) => b.id);
     expect(
@@ -112,20 +122,20 @@ describe('rename', () => {
         await h.http
           .post(`/api/v1/plans/${id}/locks`)
           .set(h.auth('commander'))
-          .set('If-Match', etagOf(id, 1))
+          .set('If-Match', etagOf(id, 2))
           .send({ beats: [beats[0]] })
       ).status,
     ).toBe(200);
-    const stale = await send('commander', etagOf(id, 1), 'too late');
+    const stale = await send('commander', etagOf(id, 2), 'too late');
     expect(stale.status).toBe(412);
-    expect(stale.headers.etag).toBe(etagOf(id, 2));
+    expect(stale.headers.etag).toBe(etagOf(id, 3));
     expect((await h.http.get(`/api/v1/plans/${id}`).set(h.auth('viewer'))).body.name).toBe('North side 2027');
     expect(
       (await h.http.patch(`/api/v1/plans/${UNKNOWN}`).set(h.auth('commander')).set('If-Match', etagOf(UNKNOWN, 1)).send({ name: 'x' }))
         .status,
     ).toBe(404);
     expect(
-      (await h.http.patch(`/api/v1/plans/${id}`).set(h.auth('commander')).set('If-Match', etagOf(id, 2)).send({ name: 'x', colour: 'red' }))
+      (await h.http.patch(`/api/v1/plans/${id}`).set(h.auth('commander')).set('If-Match', etagOf(id, 3)).send({ name: 'x', colour: 'red' }))
         .status,
     ).toBe(400);
   });

@@ -4,9 +4,11 @@
  * - `POST /plans/{id}/copy` (analyst): a new plan whose version 1 is a version of this one (the
  *   same stored plan.json, so the copy keeps the lineage: same parent, same inherited ids) and
  *   this plan's settings; `inputs.copiedFrom` names the source.
- * - `PATCH /plans/{id}` (commander): rename, with If-Match like every edit.
+ * - `PATCH /plans/{id}` (commander): rename, with If-Match like every edit; a rename writes a
+ *   version (same beats), so its ETag changes and a second rename with the old one is 412.
  * - `DELETE /plans/{id}` (commander): the plan, its versions, settings, staffing results and
- *   alternative sets; never a dataset. Refused (409) while a job works on the plan or while
+ *   alternative sets, and the stored files no other plan, dataset or job still names; never a
+ *   dataset. Refused (409) while a job works on the plan or while
  *   another plan names it as its lineage parent (delete the children first: their lineage would
  *   name a plan that no longer exists).
  * - `POST /plans/{id}/change-curve` (analyst): a job that re-plans from a version once per change
@@ -145,6 +147,12 @@ export function planAdminRoutes(t: RouteTable, ctx: AppContext): void {
         createdBy: principal.tokenId,
       };
       if (!(await store.appendPlanVersion(first, 0))) throw new ApiError('INTERNAL', `the copy ${copy.id} could not be written`);
+      // a delete of the source between reading its version and writing the copy's may have
+      // deleted the blobs the copy names (the copy's version now keeps any later delete from it)
+      if (!(await store.getPlan(source.id))) {
+        await store.deletePlan(copy.id);
+        throw new ApiError('NOT_FOUND', `plan ${source.id} was deleted while it was copied`);
+      }
       const settings = await store.getPlanSettings(source.id);
       if (settings) await store.putPlanSettings(copy.id, settings, now);
       const stored = (await store.getPlan(copy.id))!;
@@ -158,26 +166,30 @@ export function planAdminRoutes(t: RouteTable, ctx: AppContext): void {
     operationId: 'renamePlan',
     summary: 'Rename a plan (If-Match: the ETag of the current version)',
     description:
-      'The name is not versioned: a rename keeps the version and its ETag. If-Match guards against renaming a plan that was edited since it was read; two renames of the same version both succeed (the later wins).',
+      "A rename writes a new version (action `rename`, the same beats and metrics, summary `{ name: { from, to } }`) that becomes current, so the plan's ETag changes: of two renames sent with the same If-Match the second is 412 (`PRECONDITION_FAILED`), as for any edit. The name is the plan's, not the version's: undo and redo leave it as it is. Renaming to the current name writes nothing and answers the current version.",
     tag: 'plans',
     role: 'commander',
     params: IdParams,
     body: RenamePlanRequestSchema,
     headers: [{ name: 'If-Match', required: true, description: 'The ETag of the current version' }],
     responses: {
-      200: { description: 'The renamed plan', schema: PlanSchema, headers: { ETag: 'The current version (unchanged)' } },
+      200: { description: 'The renamed plan', schema: PlanSchema, headers: { ETag: 'The new current version (the rename)' } },
       404: { description: 'No such plan' },
-      412: { description: 'If-Match is not the current version: reload and retry' },
+      412: { description: 'If-Match is not the current version (an edit or another rename came first): reload and retry' },
       428: { description: 'If-Match is missing' },
     },
-    handler: async ({ req, res, params, body }) => {
+    handler: async ({ req, res, params, body, principal }) => {
       const p = await access.getPlan(params.id);
       access.checkIfMatch(req.get('if-match'), p);
-      if (!(await store.renamePlan(p.id, body.name, p.currentVersion, new Date().toISOString()))) {
-        throw new ApiError('PRECONDITION_FAILED', `plan ${p.id} changed while it was renamed`);
+      const v = await store.renamePlan(p.id, body.name, p.currentVersion, new Date().toISOString(), principal.tokenId);
+      if (!v) {
+        const now = await access.getPlan(p.id);
+        throw new ApiError('PRECONDITION_FAILED', `plan ${p.id} changed while it was renamed (now version ${now.currentVersion})`, {
+          headers: { ETag: planEtag(p.id, now.currentVersion) },
+        });
       }
       const renamed = await access.getPlan(p.id);
-      res.setHeader('ETag', planEtag(renamed.id, renamed.currentVersion)).json(planDto(renamed));
+      res.setHeader('ETag', planEtag(renamed.id, v.version)).json(planDto(renamed));
     },
   });
 
@@ -187,7 +199,7 @@ export function planAdminRoutes(t: RouteTable, ctx: AppContext): void {
     operationId: 'deletePlan',
     summary: 'Delete a plan (its versions, settings, staffing and alternative sets; never its datasets)',
     description:
-      'Refused with 409 while a job works on the plan (a re-plan, re-balance, staffing, simulation… queued or running: cancel it or wait) and while another plan names it as its lineage parent (delete or keep that plan first). With If-Match, refused with 412 when the plan was edited since. Datasets stay, and so do stored files a copy may share.',
+      'Refused with 409 while a job works on the plan (a re-plan, re-balance, staffing, simulation… queued or running: cancel it or wait) and while another plan names it as its lineage parent (delete or keep that plan first). With If-Match, refused with 412 when the plan was edited since. The stored files of its versions and staffing results go too, unless another plan (a copy), a dataset or a job result still names them. Datasets stay.',
     tag: 'plans',
     role: 'commander',
     params: IdParams,

@@ -25,19 +25,22 @@ import { createReadStream, existsSync, promises as fsp, mkdirSync } from 'node:f
 import { join } from 'node:path';
 import pg from 'pg';
 import { parse, type Row, toAlternativeSet, toDataset, toJob, toPlan, toStaffing, toToken, toVersion } from './rows.js';
-import type {
-  AlternativeSetRecord,
-  DatasetKind,
-  DatasetRecord,
-  JobPatch,
-  JobRecord,
-  PlanDeleteResult,
-  PlanRecord,
-  PlanSettings,
-  PlanVersionRecord,
-  StaffingRecord,
-  Store,
-  TokenRecord,
+import {
+  type AlternativeSetRecord,
+  type DatasetKind,
+  type DatasetRecord,
+  deletePlanProcedure,
+  type JobPatch,
+  type JobRecord,
+  type PlanDeleteResult,
+  type PlanRecord,
+  type PlanSettings,
+  type PlanVersionRecord,
+  renamePlanProcedure,
+  type StaffingRecord,
+  type Store,
+  type StoreProcedure,
+  type TokenRecord,
 } from './store.js';
 
 /**
@@ -225,6 +228,13 @@ export class PostgresStore implements Store {
     } finally {
       c.release();
     }
+  }
+
+  /** Runs a {@link StoreProcedure} on `c` (inside the caller's transaction). */
+  private async runOn<T>(c: pg.PoolClient, procedure: StoreProcedure<T>): Promise<T> {
+    let step = procedure.next();
+    while (!step.done) step = procedure.next((await c.query(step.value.sql, clean(step.value.params))).rows as Row[]);
+    return step.value;
   }
 
   /** A query on the pool, with {@link clean} parameters. */
@@ -424,38 +434,32 @@ export class PostgresStore implements Store {
     return (await this.rows('SELECT * FROM plan_versions WHERE plan_id = $1 ORDER BY version', [planId])).map(toVersion);
   }
 
-  async renamePlan(planId: string, name: string, expectedCurrent: number, now: string): Promise<boolean> {
-    const r = await this.q('UPDATE plans SET name = $1, updated_at = $2 WHERE id = $3 AND current_version = $4', [
-      name,
-      now,
-      planId,
-      expectedCurrent,
-    ]);
-    return r.rowCount === 1;
+  async renamePlan(
+    planId: string,
+    name: string,
+    expectedCurrent: number,
+    now: string,
+    by: string | null,
+  ): Promise<PlanVersionRecord | undefined> {
+    return this.tx((c) => this.runOn(c, renamePlanProcedure('postgres', planId, name, expectedCurrent, now, by)));
   }
 
+  /**
+   * Deletes the plan as {@link deletePlanProcedure} rules and, in the same transaction, the blobs
+   * it left unreferenced; then their copies in this instance's cache (other instances' cached
+   * copies are never read again: no row names them).
+   */
   async deletePlan(planId: string): Promise<PlanDeleteResult> {
-    return this.tx(async (c): Promise<PlanDeleteResult> => {
-      if (!(await c.query('SELECT 1 FROM plans WHERE id = $1 FOR UPDATE', clean([planId]))).rowCount) return { status: 'not-found' };
-      const job = (
-        await c.query(
-          "SELECT id FROM jobs WHERE status IN ('queued', 'running') AND (params::jsonb ->> 'planId' = $1 OR params::jsonb ->> 'from' = $1) ORDER BY created_at, id LIMIT 1",
-          clean([planId]),
-        )
-      ).rows[0] as Row | undefined;
-      if (job) return { status: 'job-running', jobId: String(job.id) };
-      const child = (
-        await c.query(
-          "SELECT id FROM plans WHERE id <> $1 AND (inputs::jsonb ->> 'from' = $1 OR inputs::jsonb #>> '{lineage,parent,planId}' = $1) ORDER BY created_at, id LIMIT 1",
-          clean([planId]),
-        )
-      ).rows[0] as Row | undefined;
-      if (child) return { status: 'lineage-parent', planId: String(child.id) };
-      for (const table of ['alternative_sets', 'staffing', 'plan_settings', 'plan_versions'])
-        await c.query(`DELETE FROM ${table} WHERE plan_id = $1`, clean([planId]));
-      await c.query('DELETE FROM plans WHERE id = $1', clean([planId]));
-      return { status: 'deleted' };
+    const { result, orphanBlobs } = await this.tx(async (c) => {
+      const outcome = await this.runOn(c, deletePlanProcedure('postgres', planId));
+      for (const ref of outcome.orphanBlobs) {
+        await c.query('DELETE FROM blob_chunks WHERE ref = $1', [ref]);
+        await c.query('DELETE FROM blobs WHERE ref = $1', [ref]);
+      }
+      return outcome;
     });
+    for (const ref of orphanBlobs) await fsp.rm(this.refPath(ref), { force: true }).catch(() => undefined);
+    return result;
   }
 
   async getPlanSettings(planId: string): Promise<PlanSettings | undefined> {

@@ -7,19 +7,22 @@ import { promises as fsp, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import { parse, type Row, toAlternativeSet, toDataset, toJob, toPlan, toStaffing, toToken, toVersion } from './rows.js';
-import type {
-  AlternativeSetRecord,
-  DatasetKind,
-  DatasetRecord,
-  JobPatch,
-  JobRecord,
-  PlanDeleteResult,
-  PlanRecord,
-  PlanSettings,
-  PlanVersionRecord,
-  StaffingRecord,
-  Store,
-  TokenRecord,
+import {
+  type AlternativeSetRecord,
+  type DatasetKind,
+  type DatasetRecord,
+  deletePlanProcedure,
+  type JobPatch,
+  type JobRecord,
+  type PlanDeleteResult,
+  type PlanRecord,
+  type PlanSettings,
+  type PlanVersionRecord,
+  renamePlanProcedure,
+  type StaffingRecord,
+  type Store,
+  type StoreProcedure,
+  type TokenRecord,
 } from './store.js';
 
 /**
@@ -138,6 +141,31 @@ export class SqliteStore implements Store {
     let st = this.statements.get(sql);
     if (!st) this.statements.set(sql, (st = this.db.prepare(sql)));
     return st;
+  }
+
+  /**
+   * Runs a {@link StoreProcedure} in one transaction: its `$n` placeholders become `?` with the
+   * parameters in that order; a statement that returns no rows answers an empty list.
+   */
+  private run<T>(procedure: StoreProcedure<T>): T {
+    return this.db.transaction(() => {
+      let step = procedure.next();
+      while (!step.done) {
+        const { sql, params } = step.value;
+        const ordered: unknown[] = [];
+        const st = this.stmt(
+          sql.replace(/\$(\d+)/g, (_, n: string) => {
+            ordered.push(params[Number(n) - 1]);
+            return '?';
+          }),
+        );
+        let rows: Row[] = [];
+        if (st.reader) rows = st.all(...ordered) as Row[];
+        else st.run(...ordered);
+        step = procedure.next(rows);
+      }
+      return step.value;
+    })();
   }
 
   private refPath(ref: string): string {
@@ -268,29 +296,21 @@ export class SqliteStore implements Store {
     return (this.stmt('SELECT * FROM plan_versions WHERE plan_id = ? ORDER BY version').all(planId) as Row[]).map(toVersion);
   }
 
-  async renamePlan(planId: string, name: string, expectedCurrent: number, now: string): Promise<boolean> {
-    return (
-      this.stmt('UPDATE plans SET name = ?, updated_at = ? WHERE id = ? AND current_version = ?').run(name, now, planId, expectedCurrent)
-        .changes === 1
-    );
+  async renamePlan(
+    planId: string,
+    name: string,
+    expectedCurrent: number,
+    now: string,
+    by: string | null,
+  ): Promise<PlanVersionRecord | undefined> {
+    return this.run(renamePlanProcedure('sqlite', planId, name, expectedCurrent, now, by));
   }
 
+  /** Deletes the plan as {@link deletePlanProcedure} rules, then the files of the blobs it left unreferenced. */
   async deletePlan(planId: string): Promise<PlanDeleteResult> {
-    return this.db.transaction((): PlanDeleteResult => {
-      if (!this.stmt('SELECT 1 FROM plans WHERE id = ?').get(planId)) return { status: 'not-found' };
-      const job = this.stmt(
-        "SELECT id FROM jobs WHERE status IN ('queued', 'running') AND (json_extract(params, '$.planId') = ? OR json_extract(params, '$.from') = ?) ORDER BY created_at, id LIMIT 1",
-      ).get(planId, planId) as Row | undefined;
-      if (job) return { status: 'job-running', jobId: String(job.id) };
-      const child = this.stmt(
-        "SELECT id FROM plans WHERE id <> ? AND (json_extract(inputs, '$.from') = ? OR json_extract(inputs, '$.lineage.parent.planId') = ?) ORDER BY created_at, id LIMIT 1",
-      ).get(planId, planId, planId) as Row | undefined;
-      if (child) return { status: 'lineage-parent', planId: String(child.id) };
-      for (const table of ['alternative_sets', 'staffing', 'plan_settings', 'plan_versions'])
-        this.stmt(`DELETE FROM ${table} WHERE plan_id = ?`).run(planId);
-      this.stmt('DELETE FROM plans WHERE id = ?').run(planId);
-      return { status: 'deleted' };
-    })();
+    const { result, orphanBlobs } = this.run(deletePlanProcedure('sqlite', planId));
+    for (const ref of orphanBlobs) await fsp.rm(this.refPath(ref), { force: true });
+    return result;
   }
 
   async getPlanSettings(planId: string): Promise<PlanSettings | undefined> {

@@ -6,6 +6,7 @@
  * Content (uploaded files, plan.json of each version, job results) is kept as opaque blobs
  * named by the store (`putBlob` → ref). A ref is never a client-supplied path.
  */
+import { toVersion } from './rows.js';
 
 /** Access roles, weakest first. */
 export const ROLES = ['viewer', 'analyst', 'commander', 'admin'] as const;
@@ -232,15 +233,23 @@ export interface Store {
   listPlanVersions(planId: string): Promise<PlanVersionRecord[]>;
   /**
    * Renames a plan if and only if its current version is still `expectedCurrent` (compare-and-set,
-   * like an edit; the name is not versioned). Returns false when stale or unknown.
+   * like an edit), by writing a new version (action `rename`, summary `{ name: { from, to } }`,
+   * the same plan.json and metrics blobs as the version it is made from) that becomes current: the
+   * plan's ETag changes, so a second rename sent with the same If-Match is stale. The name itself
+   * is the plan's, not the version's: undo and redo move between versions and leave it as it is.
+   * Renaming to the current name writes nothing and returns the current version. Atomic; see
+   * {@link renamePlanProcedure}.
+   * @returns the current version after the rename, or undefined when stale or unknown
    */
-  renamePlan(planId: string, name: string, expectedCurrent: number, now: string): Promise<boolean>;
+  renamePlan(planId: string, name: string, expectedCurrent: number, now: string, by: string | null): Promise<PlanVersionRecord | undefined>;
   /**
    * Deletes a plan with its versions, settings, staffing results and alternative sets, in one
    * transaction, unless a live job (queued or running, whose params name the plan as `planId` or
    * `from`) works on it or another plan is its lineage child (`inputs.from` or
-   * `inputs.lineage.parent.planId`). Datasets and blobs stay: blobs are immutable and may be
-   * shared with a copy of the plan.
+   * `inputs.lineage.parent.planId`): the rule of {@link deletePlanProcedure}. The blobs of the
+   * deleted versions and staffing results that no remaining row references (another plan's
+   * version — a copy shares its source's blobs —, a staffing, a dataset, a job result) are
+   * deleted too; a blob still referenced stays.
    */
   deletePlan(planId: string): Promise<PlanDeleteResult>;
 
@@ -273,4 +282,136 @@ export interface Store {
   revokeToken(id: string, now: string): Promise<boolean>;
 
   close(): Promise<void>;
+}
+
+/** The job states in which a job is live (it may still end either way). */
+export const LIVE_JOB_STATUSES: readonly JobStatus[] = ['queued', 'running'];
+
+/**
+ * A statement of a {@link StoreProcedure}: SQL with `$1`, `$2`… placeholders (the SQLite store
+ * rewrites them to `?`) and its parameters.
+ */
+export interface SqlStatement {
+  sql: string;
+  params: unknown[];
+}
+
+/**
+ * A store operation written once for every SQL store: it yields statements, receives each
+ * one's rows (an empty list for a statement that returns none) and returns its result. A store
+ * runs it in one transaction (`SqliteStore` synchronously, `PostgresStore` on one client).
+ */
+export type StoreProcedure<T> = Generator<SqlStatement, T, Array<Record<string, unknown>>>;
+
+/** The SQL dialects of the stores. */
+export type SqlDialect = 'sqlite' | 'postgres';
+
+/**
+ * SQL for the text at `path` of a JSON text column, in `dialect`.
+ * @example jsonText('postgres', 'inputs', ['lineage', 'parent', 'planId']) // "inputs::jsonb #>> '{lineage,parent,planId}'"
+ */
+export function jsonText(dialect: SqlDialect, column: string, path: readonly string[]): string {
+  return dialect === 'sqlite' ? `json_extract(${column}, '$.${path.join('.')}')` : `${column}::jsonb #>> '{${path.join(',')}}'`;
+}
+
+/** The job params that name the plan a job works on (a live such job blocks the plan's delete). */
+export const JOB_PLAN_PARAMS: readonly string[] = ['planId', 'from'];
+/** The paths of a plan's `inputs` that name its lineage parent (a plan with a child is not deleted). */
+export const LINEAGE_PARENT_PATHS: readonly (readonly string[])[] = [['from'], ['lineage', 'parent', 'planId']];
+/** The tables whose rows (`plan_id`) belong to a plan and go with it, dependants first. */
+export const PLAN_OWNED_TABLES: readonly string[] = ['alternative_sets', 'staffing', 'plan_settings', 'plan_versions'];
+
+/** What {@link deletePlanProcedure} did: the result, and the refs of the blobs it left unreferenced. */
+export interface PlanDeleteOutcome {
+  result: PlanDeleteResult;
+  /** Blobs of the deleted plan that no remaining row names: the store deletes them. */
+  orphanBlobs: string[];
+}
+
+/**
+ * The rule and steps of {@link Store.deletePlan}, for every SQL store: not found → refused while a
+ * live job ({@link LIVE_JOB_STATUSES}) names the plan in a {@link JOB_PLAN_PARAMS} param → refused
+ * while another plan names it at a {@link LINEAGE_PARENT_PATHS} path → else the rows of
+ * {@link PLAN_OWNED_TABLES} and the plan are deleted, and the blobs its versions and staffing
+ * results named that nothing else names (a version or staffing of another plan, a dataset, a job
+ * result) are returned as orphans. On Postgres the plan row is locked (`FOR UPDATE`) first.
+ * @example const outcome = runProcedure(deletePlanProcedure('sqlite', planId));
+ */
+export function* deletePlanProcedure(dialect: SqlDialect, planId: string): StoreProcedure<PlanDeleteOutcome> {
+  const refuse = (result: PlanDeleteResult): PlanDeleteOutcome => ({ result, orphanBlobs: [] });
+  const lock = dialect === 'postgres' ? ' FOR UPDATE' : '';
+  if (!(yield { sql: `SELECT 1 FROM plans WHERE id = $1${lock}`, params: [planId] }).length) return refuse({ status: 'not-found' });
+  const live = LIVE_JOB_STATUSES.map((s) => `'${s}'`).join(', ');
+  const [job] = yield {
+    sql: `SELECT id FROM jobs WHERE status IN (${live}) AND (${JOB_PLAN_PARAMS.map((k) => `${jsonText(dialect, 'params', [k])} = $1`).join(' OR ')}) ORDER BY created_at, id LIMIT 1`,
+    params: [planId],
+  };
+  if (job) return refuse({ status: 'job-running', jobId: String(job.id) });
+  const [child] = yield {
+    sql: `SELECT id FROM plans WHERE id <> $1 AND (${LINEAGE_PARENT_PATHS.map((p) => `${jsonText(dialect, 'inputs', p)} = $1`).join(' OR ')}) ORDER BY created_at, id LIMIT 1`,
+    params: [planId],
+  };
+  if (child) return refuse({ status: 'lineage-parent', planId: String(child.id) });
+  const named = yield {
+    sql: `SELECT plan_blob_ref AS ref FROM plan_versions WHERE plan_id = $1
+          UNION SELECT metrics_blob_ref AS ref FROM plan_versions WHERE plan_id = $1 AND metrics_blob_ref IS NOT NULL
+          UNION SELECT blob_ref AS ref FROM staffing WHERE plan_id = $1`,
+    params: [planId],
+  };
+  for (const table of PLAN_OWNED_TABLES) yield { sql: `DELETE FROM ${table} WHERE plan_id = $1`, params: [planId] };
+  yield { sql: 'DELETE FROM plans WHERE id = $1', params: [planId] };
+  const orphanBlobs: string[] = [];
+  for (const { ref } of named) {
+    const still = yield {
+      sql: `SELECT 1 AS named WHERE EXISTS (SELECT 1 FROM plan_versions WHERE plan_blob_ref = $1 OR metrics_blob_ref = $1)
+            OR EXISTS (SELECT 1 FROM staffing WHERE blob_ref = $1) OR EXISTS (SELECT 1 FROM datasets WHERE blob_ref = $1)
+            OR EXISTS (SELECT 1 FROM jobs WHERE result LIKE $2)`,
+      params: [ref, `%${String(ref)}%`],
+    };
+    if (!still.length) orphanBlobs.push(String(ref));
+  }
+  return { result: { status: 'deleted' }, orphanBlobs };
+}
+
+/**
+ * The steps of {@link Store.renamePlan}, for every SQL store: compare-and-set on the current
+ * version (the plan row locked on Postgres), then a `rename` version made of the current one's
+ * blobs, current and latest, and the new name.
+ * @returns the current version after the rename, or undefined when the plan is unknown or not at `expectedCurrent`
+ */
+export function* renamePlanProcedure(
+  dialect: SqlDialect,
+  planId: string,
+  name: string,
+  expectedCurrent: number,
+  now: string,
+  by: string | null,
+): StoreProcedure<PlanVersionRecord | undefined> {
+  const lock = dialect === 'postgres' ? ' FOR UPDATE' : '';
+  const [p] = yield { sql: `SELECT name, current_version, latest_version FROM plans WHERE id = $1${lock}`, params: [planId] };
+  if (!p || Number(p.current_version) !== expectedCurrent) return undefined;
+  const [cur] = yield { sql: 'SELECT * FROM plan_versions WHERE plan_id = $1 AND version = $2', params: [planId, expectedCurrent] };
+  if (!cur) return undefined;
+  const current = toVersion(cur);
+  if (String(p.name) === name) return current;
+  const v: PlanVersionRecord = {
+    planId,
+    version: Number(p.latest_version) + 1,
+    parentVersion: expectedCurrent,
+    action: 'rename',
+    summary: { name: { from: String(p.name), to: name } },
+    planBlobRef: current.planBlobRef,
+    metricsBlobRef: current.metricsBlobRef,
+    createdAt: now,
+    createdBy: by,
+  };
+  yield {
+    sql: 'INSERT INTO plan_versions (plan_id, version, parent_version, action, summary, plan_blob_ref, metrics_blob_ref, created_at, created_by) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9)',
+    params: [planId, v.version, v.parentVersion, v.action, JSON.stringify(v.summary), v.planBlobRef, v.metricsBlobRef, now, by],
+  };
+  yield {
+    sql: 'UPDATE plans SET name = $1, current_version = $2, latest_version = $2, updated_at = $3 WHERE id = $4',
+    params: [name, v.version, now, planId],
+  };
+  return v;
 }

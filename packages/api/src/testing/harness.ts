@@ -8,7 +8,7 @@
  * (`.ci/postgres.sh` prints one); each harness gets a fresh database, dropped when the last
  * harness using it closes. Reopening a harness on the same folder reopens the same database.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -165,6 +165,15 @@ export async function startHarness(
   };
   if (db) databaseOfHarness.set(h, db);
   return h;
+}
+
+/**
+ * How many blobs the harness's store holds: rows of `blobs` on Postgres, files of `blobs/` on
+ * SQLite (tests of what deletes and retries leave behind).
+ */
+export async function blobCount(h: Harness): Promise<number> {
+  if (h.store instanceof PostgresStore) return Number((await h.sql('SELECT count(*) AS n FROM blobs'))[0]!.n);
+  return readdirSync(join(h.dir, 'blobs')).length;
 }
 
 /** Removes a harness folder. */
