@@ -10,7 +10,7 @@ import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type PlanRequest, PlanRequestSchema } from '../schemas.js';
 import type { JobRecord } from '../store/store.js';
-import { createPlan, type Harness, startHarness, uploadBasics } from '../testing/harness.js';
+import { blobCount, createPlan, type Harness, startHarness, uploadBasics } from '../testing/harness.js';
 import { finishComputed, jobScopedId, type ResultSpec, storeJobResult } from './job-results.js';
 import { newJobRecord } from './job-runner.js';
 
@@ -151,6 +151,44 @@ describe('storing a job result twice (a retry after the worker died between stor
     expect(a.staffingId).toBe(jobScopedId(job.id, 'staffing'));
     expect((await h.store.listStaffing(parentId)).filter((s) => s.id === a.staffingId)).toHaveLength(1);
   });
+});
+
+describe('result blobs of a retried job (score, what-if, simulation)', () => {
+  const cases: Array<{ kind: JobRecord['kind']; spec: ResultSpec; out: Record<string, unknown>; ref: string }> = [
+    { kind: 'score', spec: { kind: 'score' }, out: { cellsCsv: 'h3,workload\n8a2664c1a8d7fff,1.5\n', resolution: 10 }, ref: 'cellsBlob' },
+    {
+      kind: 'whatif',
+      spec: { kind: 'whatif', planId: 'p', version: 1, rosterId: 'r' },
+      out: { whatIf: { infeasible: null, units: [1, 2] } },
+      ref: 'whatIfBlob',
+    },
+    {
+      kind: 'simulate',
+      spec: { kind: 'simulate', planId: 'p', version: 1, staffingId: 's' },
+      out: { simulation: { mode: 'replay', city: { calls: 3 }, warnings: [] } },
+      ref: 'simulationBlob',
+    },
+  ];
+  for (const c of cases) {
+    it(`${c.kind}: a retry, and two attempts at once, store one blob; every result names it`, async () => {
+      const job = await newJob(c.kind);
+      const before = await blobCount(h);
+      const first = await storeJobResult(h.store, job, c.spec, c.out);
+      expect(await blobCount(h)).toBe(before + 1);
+      const again = await storeJobResult(h.store, job, c.spec, c.out);
+      expect(again).toEqual(first);
+      expect(await blobCount(h)).toBe(before + 1);
+      const stored = (await h.store.getBlob(String(first[c.ref]))).toString('utf8');
+      if (c.kind === 'score') expect(stored).toBe(c.out.cellsCsv);
+      else expect(JSON.parse(stored)).toMatchObject(Object.values(c.out)[0] as object);
+      // two attempts at the same moment (a worker presumed dead still running)
+      const other = await newJob(c.kind);
+      const [a, b] = await Promise.all([storeJobResult(h.store, other, c.spec, c.out), storeJobResult(h.store, other, c.spec, c.out)]);
+      expect(b[c.ref]).toBe(a[c.ref]);
+      expect(a[c.ref]).not.toBe(first[c.ref]);
+      expect(await blobCount(h)).toBe(before + 2);
+    });
+  }
 });
 
 describe('jobScopedId', () => {

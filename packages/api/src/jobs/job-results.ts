@@ -10,9 +10,10 @@
  * and before writing the job's final state finds what the first attempt stored and returns the
  * same result instead of writing a second record: the plan of a `plan` job and the staffing of a
  * `staff` job have ids derived from the job id ({@link jobScopedId}); the version a `rebalance`
- * job writes carries the job id in its summary (`jobId`). Blob-only results (`score`, `whatif`,
- * `simulate`) are written again by a retry; the job's result names one blob, the other stays
- * unreferenced (blobs are immutable, nothing lists them).
+ * job writes carries the job id in its summary (`jobId`). The result blobs of `score`, `whatif`,
+ * `simulate` and `staff` jobs are stored under a ref derived from the job id too
+ * (`putBlob(data, ref)` keeps a blob of that ref that exists), so a retry stores no second blob
+ * and its result names the first attempt's.
  */
 import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
@@ -89,10 +90,12 @@ export async function storeJobResult(
   out: Record<string, unknown>,
 ): Promise<Record<string, unknown>> {
   const by = job.createdBy ?? '';
-  const blob = (doc: unknown) => store.putBlob(Buffer.from(JSON.stringify(doc), 'utf8'));
+  // the job's result blob of kind `what`, stored once per job whatever the attempts
+  const put = (text: string, what: string) => store.putBlob(Buffer.from(text, 'utf8'), jobScopedId(job.id, `${what} blob`));
+  const blob = (doc: unknown, what: string) => put(JSON.stringify(doc), what);
   switch (spec.kind) {
     case 'score': {
-      const cellsBlob = await store.putBlob(Buffer.from(String(out.cellsCsv), 'utf8'));
+      const cellsBlob = await put(String(out.cellsCsv), 'cells.csv');
       return {
         resolution: out.resolution,
         cellCount: out.cellCount,
@@ -141,7 +144,7 @@ export async function storeJobResult(
       const id = jobScopedId(job.id, 'staffing');
       const result = { staffingId: id, staffing: `/api/v1/plans/${spec.planId}/staffing/${id}` };
       if (await store.getStaffing(id)) return result;
-      const blobRef = await blob(out.staffing);
+      const blobRef = await blob(out.staffing, 'staffing');
       const record: StaffingRecord = {
         id,
         planId: spec.planId,
@@ -189,7 +192,7 @@ export async function storeJobResult(
     }
     case 'whatif': {
       const { planId, version, rosterId } = spec;
-      const whatIfBlob = await blob({ planId, version, roster: rosterId, ...(out.whatIf as object) });
+      const whatIfBlob = await blob({ planId, version, roster: rosterId, ...(out.whatIf as object) }, 'whatif');
       return {
         planId,
         version,
@@ -201,7 +204,7 @@ export async function storeJobResult(
     case 'simulate': {
       const { planId, version, staffingId } = spec;
       const doc = out.simulation as { city?: unknown; mode?: string; warnings?: unknown };
-      const simulationBlob = await blob({ planId, version, staffing: staffingId, ...doc });
+      const simulationBlob = await blob({ planId, version, staffing: staffingId, ...doc }, 'simulation');
       return {
         planId,
         version,

@@ -21,8 +21,8 @@
  * retried; storing is idempotent per job (`storeJobResult` in job-results.ts: plan and
  * staffing ids derive from the job id, a rebalanced version carries the job id), so the retry
  * finds the stored plan, version or staffing and finishes the job with the same result, writing
- * no second one. Only a blob-only result (score, what-if, simulation) is written again, leaving
- * the first blob unreferenced.
+ * no second one; result blobs (scores, what-ifs, simulations, staffing) have refs derived from the
+ * job id, so neither is a blob written twice.
  */
 import { EventEmitter } from 'node:events';
 import { basename } from 'node:path';

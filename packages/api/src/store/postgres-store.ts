@@ -256,26 +256,34 @@ export class PostgresStore implements Store {
     return join(this.blobDir, ref);
   }
 
-  /** Writes the chunks and the blob row of `ref` in one transaction. */
-  private async storeChunks(ref: string, chunks: AsyncIterable<Buffer> | Iterable<Buffer>): Promise<void> {
-    await this.tx(async (c) => {
+  /**
+   * Writes the chunks and the blob row of `ref` in one transaction. With `ifAbsent`, the blob row
+   * is claimed first and nothing is written when `ref` exists (a concurrent writer of the same
+   * ref waits for the first to commit); returns whether it wrote.
+   */
+  private async storeChunks(ref: string, chunks: AsyncIterable<Buffer> | Iterable<Buffer>, ifAbsent = false): Promise<boolean> {
+    return this.tx(async (c) => {
+      if (ifAbsent && !(await c.query('INSERT INTO blobs (ref, bytes) VALUES ($1, 0) ON CONFLICT (ref) DO NOTHING', [ref])).rowCount)
+        return false;
       let seq = 0;
       let bytes = 0;
       for await (const chunk of chunks) {
         await c.query('INSERT INTO blob_chunks (ref, seq, data) VALUES ($1, $2, $3)', [ref, seq++, chunk]);
         bytes += chunk.length;
       }
-      await c.query('INSERT INTO blobs (ref, bytes) VALUES ($1, $2)', [ref, bytes]);
+      if (ifAbsent) await c.query('UPDATE blobs SET bytes = $2 WHERE ref = $1', [ref, bytes]);
+      else await c.query('INSERT INTO blobs (ref, bytes) VALUES ($1, $2)', [ref, bytes]);
+      return true;
     });
   }
 
-  async putBlob(data: Uint8Array): Promise<string> {
-    const ref = randomUUID();
+  async putBlob(data: Uint8Array, named?: string): Promise<string> {
+    const ref = named ?? randomUUID();
+    this.refPath(ref); // a valid ref
     const buf = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
     const chunks: Buffer[] = [];
     for (let k = 0; k < buf.length; k += CHUNK_BYTES) chunks.push(buf.subarray(k, k + CHUNK_BYTES));
-    await this.storeChunks(ref, chunks);
-    await this.writeCache(ref, buf).catch(() => undefined);
+    if (await this.storeChunks(ref, chunks, named !== undefined)) await this.writeCache(ref, buf).catch(() => undefined);
     return ref;
   }
 

@@ -178,9 +178,11 @@ export class SqliteStore implements Store {
    * folder fsynced — so the row that later names the blob (a plan version, committed with
    * `synchronous = FULL`) never outlives its file after a crash or power loss.
    */
-  async putBlob(data: Uint8Array): Promise<string> {
-    const ref = randomUUID();
-    const tmp = join(this.stagingDir, ref);
+  async putBlob(data: Uint8Array, named?: string): Promise<string> {
+    const ref = named ?? randomUUID();
+    const path = this.refPath(ref);
+    if (named !== undefined && (await fsp.stat(path).catch(() => undefined))) return ref;
+    const tmp = join(this.stagingDir, randomUUID());
     const fh = await fsp.open(tmp, 'w');
     try {
       await fh.writeFile(data);
@@ -188,7 +190,14 @@ export class SqliteStore implements Store {
     } finally {
       await fh.close();
     }
-    await fsp.rename(tmp, this.refPath(ref));
+    if (named === undefined) await fsp.rename(tmp, path);
+    else {
+      // a blob of this ref written meanwhile stays as it is (link never replaces a file)
+      await fsp.link(tmp, path).catch((e: NodeJS.ErrnoException) => {
+        if (e.code !== 'EEXIST') throw e;
+      });
+      await fsp.rm(tmp, { force: true });
+    }
     await syncDir(this.blobDir);
     return ref;
   }

@@ -187,8 +187,13 @@ export type JobPatch = Partial<Pick<JobRecord, 'status' | 'progress' | 'stage' |
 
 /** Persistence for datasets, plans (versioned), jobs, staffing results and tokens. */
 export interface Store {
-  /** Stores bytes under a store-chosen name and returns its ref. */
-  putBlob(data: Uint8Array): Promise<string>;
+  /**
+   * Stores bytes under a store-chosen name and returns its ref. With `ref` (a UUID the server
+   * derived, e.g. from a job id: never a client-supplied name), stores them under that ref unless
+   * a blob of that ref exists already, which is kept as it is (blobs are immutable): so a retried
+   * job writing its result blob again writes it once.
+   */
+  putBlob(data: Uint8Array, ref?: string): Promise<string>;
   /**
    * Adopts a file already written inside the store's staging folder (see `stagingPath`) as a
    * blob, without copying it. Used for streamed uploads.
