@@ -84,11 +84,32 @@ export interface Stack {
   close(): Promise<void>;
 }
 
+/** How {@link startStack} starts the API. */
+export interface StackOptions {
+  /** The API's `--basemap` (a style URL, a `{z}/{x}/{y}` template, a local `.pmtiles` file); none by default. */
+  basemap?: string;
+  /**
+   * Serve the UI through the API app itself (its `uiDir`), with the API's headers (its
+   * Content-Security-Policy, compression) exactly as `beatplan serve` does; by default the
+   * harness serves the built files itself, without those headers.
+   */
+  uiThroughApi?: boolean;
+}
+
 /** Starts the API on a temp data folder and serves `uiDir` next to it. */
-export async function startStack(uiDir: string): Promise<Stack> {
+export async function startStack(uiDir: string, options: StackOptions = {}): Promise<Stack> {
   const dataDir = mkdtempSync(join(tmpdir(), 'beatplan-data-'));
   const store = new SqliteStore(dataDir);
-  const app = await createApp({ store, config: { logLevel: 'silent', rateLimitPerMinute: 1_000_000, dataDir } });
+  const app = await createApp({
+    store,
+    config: {
+      logLevel: 'silent',
+      rateLimitPerMinute: 1_000_000,
+      dataDir,
+      ...(options.basemap ? { basemap: options.basemap } : {}),
+      ...(options.uiThroughApi ? { uiDir } : {}),
+    },
+  });
   const tokens = {
     admin: (await createToken(store, 'admin', 'browser test admin')).token,
     commander: (await createToken(store, 'commander', 'browser test commander')).token,
@@ -106,7 +127,7 @@ export async function startStack(uiDir: string): Promise<Stack> {
   };
   const server: Server = createServer((req, res) => {
     // the API app answers /api/… and the map's configuration (/map-config.json, /basemap.pmtiles), as `beatplan serve` does
-    if (/^\/(api\/|map-config\.json|basemap\.pmtiles)/.test(req.url ?? ''))
+    if (options.uiThroughApi || /^\/(api\/|map-config\.json|basemap\.pmtiles)/.test(req.url ?? ''))
       (app.app as unknown as (q: IncomingMessage, s: ServerResponse) => void)(req, res);
     else serveStatic(req, res);
   });
@@ -132,6 +153,81 @@ export async function startStack(uiDir: string): Promise<Stack> {
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/** Debian's headless Chromium, launched through playwright-core with {@link CHROMIUM_ARGS}. */
+export async function launchChromium(): Promise<Browser> {
+  const { chromium } = await playwright();
+  return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+}
+
+/**
+ * A browser test's whole set-up: the UI built, the API started (with `options`) and Chromium
+ * launched. {@link closeBrowserStack} undoes it.
+ * @example const s = await openBrowserStack(); const id = await smallPlan(s.stack, 'Seed plan');
+ */
+export async function openBrowserStack(options: StackOptions = {}): Promise<{ uiDir: string; stack: Stack; browser: Browser }> {
+  const uiDir = await buildUi();
+  const stack = await startStack(uiDir, options);
+  return { uiDir, stack, browser: await launchChromium() };
+}
+
+/** Closes what {@link openBrowserStack} opened (any part may be missing, when the set-up failed half-way). */
+export async function closeBrowserStack(s: { uiDir?: string; stack?: Stack; browser?: Browser } | undefined): Promise<void> {
+  await s?.browser?.close();
+  await s?.stack?.close();
+  if (s?.uiDir) rmSync(s.uiDir, { recursive: true, force: true });
+}
+
+/**
+ * A small plan to open the map on: the synthetic 2 km city cut 2 × 2 with 400 incidents,
+ * planned into 4 beats at H3 resolution 9 (seed 1). Returns the plan id.
+ */
+export async function smallPlan(stack: Stack, name: string): Promise<string> {
+  const city = syntheticCity(2, 2, 2, 400);
+  const boundary = await upload(stack, 'boundary', city.boundary, 'application/geo+json');
+  const incidents = await upload(stack, 'incidents', city.incidents, 'text/csv');
+  return createPlan(stack, { boundary, incidents, beats: 4, resolution: 9, seed: 1, name });
+}
+
+/** Signs the page in with `role`'s token (the token form) and waits until the map is ready. */
+export async function signIn(page: Page, stack: Stack, role: keyof Stack['tokens']): Promise<void> {
+  await page.fill('#token-input', stack.tokens[role]);
+  await page.click('#token-form button[type=submit]');
+  await page.waitForFunction(() => window.__beatplan?.ready === true, null, { timeout: 60_000 });
+}
+
+/** Waits until the planning map (and the swipe view's map, when open) has loaded and drawn every tile. */
+export function mapsIdle(page: Page, timeout = 60_000): Promise<unknown> {
+  return page.waitForFunction(
+    () => {
+      const a = window.__beatplan!;
+      const ok = (m: { loaded(): boolean; areTilesLoaded(): boolean }) => m.loaded() && m.areTilesLoaded();
+      return ok(a.map) && (!a.swipe || ok(a.swipe.map));
+    },
+    null,
+    { timeout },
+  );
+}
+
+/** Where cell `cell`'s centre is on the page (CSS px), at the map's present camera. */
+export function cellPoint(page: Page, cell: number): Promise<{ x: number; y: number }> {
+  return page.evaluate((i) => {
+    const a = window.__beatplan!;
+    const m = a.model!;
+    const pt = a.map.project([m.centroid[2 * i]!, m.centroid[2 * i + 1]!]);
+    const r = a.map.getCanvas().getBoundingClientRect();
+    return { x: r.left + pt.x, y: r.top + pt.y };
+  }, cell);
+}
+
+/** Presses the mouse on cell `cell`'s centre and lets go (moved by `drag` px first: a short stroke). */
+export async function clickCell(page: Page, cell: number, drag = 0): Promise<void> {
+  const p = await cellPoint(page, cell);
+  await page.mouse.move(p.x, p.y);
+  await page.mouse.down();
+  if (drag) await page.mouse.move(p.x + drag, p.y + drag);
+  await page.mouse.up();
 }
 
 /** Uploads a dataset; returns its id. @throws Error with the API's answer */
@@ -329,7 +425,8 @@ export interface AxeViolation {
  */
 export async function axeViolations(page: Page): Promise<AxeViolation[]> {
   const requireRoot = createRequire(join(ROOT, 'package.json'));
-  if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ path: requireRoot.resolve('axe-core/axe.min.js') });
+  // evaluated through the DevTools protocol, not as a <script>: the API's Content-Security-Policy (no inline script) holds
+  if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(readFileSync(requireRoot.resolve('axe-core/axe.min.js'), 'utf8'));
   return page.evaluate(async () => {
     const axe = (
       window as unknown as {
@@ -364,11 +461,9 @@ export async function signedInPage(
   errors: string[] = [],
 ): Promise<Page> {
   const p = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
-  p.on('console', (m) => m.type() === 'error' && errors.push(`${role}: ${m.text()}`));
+  p.on('console', (m) => m.type() === 'error' && errors.push(`${role}: ${m.text()} ${m.location().url}`));
   p.on('pageerror', (e) => errors.push(`${role}: ${String(e)}`));
   await p.goto(`${stack.url}${path}`);
-  await p.fill('#token-input', stack.tokens[role]);
-  await p.click('#token-form button[type=submit]');
-  await p.waitForFunction(() => window.__beatplan?.ready === true, null, { timeout: 60_000 });
+  await signIn(p, stack, role);
   return p;
 }

@@ -13,7 +13,7 @@ import helmet from 'helmet';
 import { type Logger, pino } from 'pino';
 import type { AppContext } from './app-context.js';
 import { principalOf } from './auth.js';
-import { basemapRoutes } from './basemap.js';
+import { basemapOrigins, basemapRoutes } from './basemap.js';
 import { type ConfigInput, ConfigSchema } from './config.js';
 import { ContextCache, PlanGridCache } from './context-cache.js';
 import { ApiError, errorHandler, notFoundHandler } from './errors.js';
@@ -122,8 +122,9 @@ export async function createApp(deps: AppDeps): Promise<BeatplanApp> {
           scriptSrc: ["'self'"],
           workerSrc: ["'self'", 'blob:'],
           childSrc: ["'self'", 'blob:'],
-          imgSrc: ["'self'", 'data:', 'blob:'],
-          connectSrc: ["'self'"],
+          // a remote basemap (`--basemap`) is read from its own origin, tiles as images
+          imgSrc: ["'self'", 'data:', 'blob:', ...basemapOrigins(config.basemap)],
+          connectSrc: ["'self'", ...basemapOrigins(config.basemap)],
         },
       },
     }),

@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { basemapOf } from './basemap.js';
+import { basemapOf, basemapOrigins } from './basemap.js';
 import { parseConfig } from './config.js';
 import { type Harness, removeDir, startHarness } from './testing/harness.js';
 
@@ -19,6 +19,13 @@ describe('basemap setting', () => {
       expect.objectContaining({ code: 'BAD_INPUT', details: expect.objectContaining({ field: 'basemap' }) }),
     );
     expect(() => basemapOf('streets.png')).toThrow(/neither an http\(s\) URL/);
+  });
+
+  it("names the remote basemap's origin for the page's Content-Security-Policy; none for none or a local file", () => {
+    expect(basemapOrigins(undefined)).toEqual([]);
+    expect(basemapOrigins('https://tiles.example:8443/{z}/{x}/{y}.png')).toEqual(['https://tiles.example:8443']);
+    expect(basemapOrigins('https://styles.example/v1/style.json?key=k')).toEqual(['https://styles.example']);
+    expect(basemapOrigins('http://127.0.0.1:9000/city.pmtiles')).toEqual(['http://127.0.0.1:9000']);
   });
 
   it('comes from --basemap or BEATPLAN_BASEMAP (the flag wins); none by default', () => {
@@ -46,6 +53,25 @@ describe('GET /map-config.json and /basemap.pmtiles', () => {
     expect(r.status).toBe(200);
     expect(r.body).toEqual({ basemap: null });
     expect((await h.http.get('/basemap.pmtiles')).status).toBe(404);
+  });
+
+  it("the page's Content-Security-Policy lets the map reach a remote basemap's origin, and only that one", async () => {
+    const none = await startHarness();
+    harnesses.push(none);
+    /** The policy's directives, by name. */
+    const csp = async (h: Harness) =>
+      Object.fromEntries(
+        String((await h.http.get('/map-config.json')).headers['content-security-policy'])
+          .split(';')
+          .map((d) => [d.trim().split(' ')[0], d.trim().split(' ').slice(1).join(' ')]),
+      );
+    expect(await csp(none)).toMatchObject({ 'connect-src': "'self'", 'img-src': "'self' data: blob:" });
+    const h = await startHarness({ basemap: 'https://tiles.example/{z}/{x}/{y}.png' });
+    harnesses.push(h);
+    expect(await csp(h)).toMatchObject({
+      'connect-src': "'self' https://tiles.example",
+      'img-src': "'self' data: blob: https://tiles.example",
+    });
   });
 
   it('a local PMTiles file is served by the API, with byte ranges', async () => {

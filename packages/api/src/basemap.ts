@@ -49,6 +49,26 @@ export function basemapOf(value: string | undefined): { map: MapBasemap; file?: 
   );
 }
 
+/**
+ * The origins the page must be allowed to reach for the basemap `value` (the
+ * Content-Security-Policy's `connect-src` and `img-src`, besides `'self'`): the origin of a
+ * remote style, template or archive; none without a basemap or for a local archive (served by
+ * the API itself). A style's own tiles, glyphs and sprites must be on that origin too.
+ * @throws BeatplanError BAD_INPUT (field `basemap`) as {@link basemapOf}, or for an http(s) URL
+ *   without a valid host
+ * @example basemapOrigins('https://tiles.example/{z}/{x}/{y}.png') // ['https://tiles.example']
+ */
+export function basemapOrigins(value: string | undefined): string[] {
+  const basemap = basemapOf(value);
+  if (!basemap || basemap.file) return [];
+  const url = basemap.map.kind === 'raster' ? basemap.map.tiles : basemap.map.url;
+  try {
+    return [new URL(url).origin];
+  } catch {
+    throw new BeatplanError('BAD_INPUT', `basemap ${url} is not a valid URL`, { field: 'basemap' });
+  }
+}
+
 /** Registers `GET /map-config.json` (and `GET /basemap.pmtiles` for a local archive) on the app. */
 export function basemapRoutes(app: Express, value: string | undefined): void {
   const basemap = basemapOf(value);
