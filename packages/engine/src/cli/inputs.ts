@@ -265,7 +265,7 @@ export async function writeOut(dir: string, name: string, content: string | obje
 }
 
 // Shared with the plan use-case (pure, so it lives there).
-export { roundTimings, SLIVER_POLSBY_POPPER, sliverFeatures } from '../usecases/plan-city.js';
+export { roundTimings, SLIVER_POLSBY_POPPER, sliverFeatures } from '../usecases/plan-use-case.js';
 
 /** The `--roads` option, shared by the commands that estimate response (see the "roads" file format). */
 export const ROADS_OPTION = {

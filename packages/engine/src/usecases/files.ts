@@ -24,10 +24,11 @@ import { type RoadNetwork, roadNetworkFromGeojson, type SimulationReportInput, s
 import { parseShifts } from '../score/index.js';
 import type { SkillRule } from '../staff/index.js';
 import { unitIdsOf } from '../units/index.js';
-import { type IdPolygons, type PlanContext, type PlanOptions, type PlanRunReport, planOnContext } from './plan.js';
+import { type IdPolygons, type PlanContext, type PlanOptions, type PlanRunReport, planContextOfCity } from './plan.js';
+import { planOnContext } from './plan-use-case.js';
 import { type StaffPlanOptions, staffPlan, type WhatIfInput, whatIfOnPlan } from './staff.js';
 import type { SerializedPlan } from './stored-plan.js';
-import { type LoadedPlan, loadPlanJson, planUnitOutline } from './stored-plan.js';
+import { type LoadedPlan, loadPlanJson, parsePlanJson, planUnitOutline } from './stored-plan.js';
 import { type ScoredCells, scoredCellsOfTable } from './views.js';
 
 /** A server-side file and the name to use for it in messages. */
@@ -389,14 +390,7 @@ export async function buildContext(inputs: ContextInputs, onProgress?: ProgressF
     },
     { onProgress, signal },
   );
-  const { grid, score, ingest, timingsMs } = city;
-  return {
-    grid,
-    scores: score.scores,
-    ingest,
-    score: score.report,
-    timingsMs: { grid: timingsMs.grid, score: timingsMs.ingest + timingsMs.score },
-  };
+  return planContextOfCity(city);
 }
 
 /**
@@ -450,7 +444,7 @@ export async function planOnFiles(
   from?: { planJson: string; name: string },
 ): Promise<SerializedPlan & { report: PlanRunReport | null }> {
   const { districts, units, ...planOptions } = options;
-  return planOnContext(ctx, {
+  const { planJson, metrics, report } = planOnContext(ctx, {
     method,
     options: planOptions,
     ...(existing ? { existing: await readIdPolygons(existing) } : {}),
@@ -464,9 +458,19 @@ export async function planOnFiles(
           },
         }
       : {}),
-    ...(from ? { from: { ...from, sha256: createHash('sha256').update(from.planJson, 'utf8').digest('hex') } } : {}),
+    ...(units ? { inputs: { units: { file: units.fileName, idField: units.idField ?? null } } } : {}),
+    ...(from
+      ? {
+          from: {
+            parsed: parsePlanJson(from.planJson),
+            name: from.name,
+            sha256: createHash('sha256').update(from.planJson, 'utf8').digest('hex'),
+          },
+        }
+      : {}),
     ...(onProgress ? { onProgress } : {}),
   });
+  return { planJson, metrics, report };
 }
 
 /**

@@ -1,7 +1,8 @@
 /**
- * planCity, the use-case behind `beatplan plan`, on the golden "lakeside" fixture: the default
- * beat count, a balanced plan, determinism, and a re-plan from the plan's own beats as the
- * current layer (ids inherited, nothing moved under a zero change budget).
+ * planOnContext, the one planning use-case behind `beatplan plan` and `POST /plans`, on the
+ * golden "lakeside" fixture: the default beat count, a balanced plan, determinism, the output
+ * folder's documents (which never change the plan), an import, and a re-plan from the plan's own
+ * beats as the current layer (ids inherited, nothing moved under a zero change budget).
  */
 import { fileURLToPath } from 'node:url';
 import type { FeatureCollection, MultiPolygon, Polygon } from 'geojson';
@@ -9,14 +10,24 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { type LoadedCity, loadCity } from '../io/load-city.js';
 import { readRoster } from '../io/read-roster.js';
 import { parseShifts } from '../score/index.js';
-import { DEFAULT_BEAT_WORKLOAD_HOURS, planCity, predecessorBeatCount } from './plan-city.js';
+import { type PlanContext, planContextOfCity } from './plan.js';
+import { DEFAULT_BEAT_WORKLOAD_HOURS, type PlanRequest, planOnContext, predecessorBeatCount } from './plan-use-case.js';
 import { staffPlanWithFigures } from './staff.js';
 import { loadPlanJson } from './stored-plan.js';
 
 const input = (f: string) => fileURLToPath(new URL(`../golden/fixtures/lakeside/in/${f}`, import.meta.url));
-const base = { tolerance: 0.1, seed: 7, inputs: {}, now: () => 0, startedAt: 0 };
+const options = { tolerance: 0.1, seed: 7 };
+/** The request `beatplan plan` makes: the output folder's documents, on a fixed clock. */
+const cli = (o: Partial<PlanRequest['options']> = {}, rest: Partial<PlanRequest> = {}): PlanRequest => ({
+  options: { ...options, ...o },
+  inputs: {},
+  documents: { startedAt: 0 },
+  now: () => 0,
+  ...rest,
+});
 
 let city: LoadedCity;
+let ctx: PlanContext;
 beforeAll(async () => {
   city = await loadCity({
     boundary: { source: input('boundary.geojson') },
@@ -24,6 +35,7 @@ beforeAll(async () => {
     resolution: 9,
     score: { shifts: parseShifts('0-8,8-16,16-24') },
   });
+  ctx = planContextOfCity(city);
 });
 
 describe('predecessorBeatCount', () => {
@@ -34,9 +46,9 @@ describe('predecessorBeatCount', () => {
   });
 });
 
-describe('planCity (lakeside fixture)', () => {
+describe('planOnContext (lakeside fixture)', () => {
   it('defaults K to the workload ÷ 100.8 officer-hours (at most one beat per 20 cells)', () => {
-    const r = planCity(city, base);
+    const r = planOnContext(ctx, cli());
     const expected = Math.max(
       1,
       Math.min(Math.round(city.score.report.totalWorkloadHours / DEFAULT_BEAT_WORKLOAD_HOURS), Math.floor(city.grid.cellCount / 20)),
@@ -46,45 +58,76 @@ describe('planCity (lakeside fixture)', () => {
   });
 
   it('plans K balanced beats covering every cell, the same bytes on every run', () => {
-    const a = planCity(city, { ...base, beats: 4 });
-    const b = planCity(city, { ...base, beats: 4 });
+    const a = planOnContext(ctx, cli({ beats: 4 }));
+    const b = planOnContext(ctx, cli({ beats: 4 }));
     expect(a.plan.beatIds).toHaveLength(4);
     expect(a.metrics.unassignedCells).toBe(0);
     expect(a.metrics.contiguity.nonContiguousBeats).toBe(0);
     expect(a.metrics.workload.maxOverMean).toBeLessThanOrEqual(1 + 0.1 + 1e-9);
-    expect(a.unmet).toEqual([]);
-    expect(JSON.stringify(a.planJson)).toBe(JSON.stringify(b.planJson));
-    expect(a.cellsCsv).toBe(b.cellsCsv);
-    expect(a.existing).toBeUndefined();
+    expect(a.documents!.unmet).toEqual([]);
+    expect(a.planJson).toBe(b.planJson);
+    expect(a.documents!.cellsCsv).toBe(b.documents!.cellsCsv);
+    expect(a.documents!.existing).toBeUndefined();
     expect(a.lineage).toBeUndefined();
   });
 
-  it('re-plans from the current beats: K from the layer, ids inherited, nothing moved with a zero budget', () => {
-    const first = planCity(city, { ...base, beats: 4 });
-    const fc = first.beatsGeojson as FeatureCollection<Polygon | MultiPolygon>;
-    const ids = first.plan.beatIds.slice();
-    const r = planCity(city, {
-      ...base,
-      existing: { fc, ids, fileName: 'beats.geojson', sha256: null },
-      startFromExisting: true,
-      maxChange: 0,
+  it("the documents (the CLI's output folder) never change the plan: the API's request gives the same plan.json", () => {
+    const folder = planOnContext(ctx, cli({ beats: 4 }, { inputs: undefined }));
+    const stored = planOnContext(ctx, { options: { ...options, beats: 4 } });
+    expect(stored.documents).toBeUndefined();
+    expect(stored.planJson).toBe(folder.planJson);
+    expect(stored.report).toEqual(folder.report);
+    // the document metrics are the stored metrics plus the figures: the same balance and compactness
+    expect(folder.documents!.metrics.workload).toEqual(stored.metrics.workload);
+    expect(folder.documents!.metrics.compactness).toEqual(stored.metrics.compactness);
+    expect((folder.documents!.metrics.response as { staffingRule: string }).staffingRule).toMatch(/^officers required by the time model/);
+    // provenance and method are recorded as the caller gives them
+    const api = JSON.parse(planOnContext(ctx, { method: 'plan', options: { ...options, beats: 4 } }).planJson).extra;
+    const cliExtra = JSON.parse(folder.planJson).extra;
+    expect(api.method).toBe('plan');
+    expect(cliExtra.method).toBeUndefined();
+    expect(Object.keys(api).filter((k) => k !== 'method')).toEqual(Object.keys(cliExtra));
+  });
+
+  it('imports the current beats as the plan (no districting; report null), and refuses an import without them', () => {
+    const first = planOnContext(ctx, cli({ beats: 4 }));
+    const fc = first.documents!.beatsGeojson as FeatureCollection<Polygon | MultiPolygon>;
+    const r = planOnContext(ctx, {
+      method: 'import',
+      options: {},
+      existing: { fc, ids: first.plan.beatIds.slice(), fileName: 'beats.geojson', sha256: null },
     });
+    expect(r.report).toBeNull();
+    expect(r.plan.beatIds).toEqual(first.plan.beatIds);
+    expect(Array.from(r.plan.beatOfCell)).toEqual(Array.from(first.plan.beatOfCell));
+    expect(JSON.parse(r.planJson).extra).toMatchObject({ method: 'import', report: null });
+    expect(() => planOnContext(ctx, { method: 'import', options: {} })).toThrow(expect.objectContaining({ code: 'BAD_INPUT' }));
+  });
+
+  it('re-plans from the current beats: K from the layer, ids inherited, nothing moved with a zero budget', () => {
+    const first = planOnContext(ctx, cli({ beats: 4 }));
+    const fc = first.documents!.beatsGeojson as FeatureCollection<Polygon | MultiPolygon>;
+    const ids = first.plan.beatIds.slice();
+    const r = planOnContext(
+      ctx,
+      cli({ startFromExisting: true, maxChange: 0 }, { existing: { fc, ids, fileName: 'beats.geojson', sha256: null } }),
+    );
     expect(r.beats).toBe(4);
     expect(r.notCountedInK).toEqual([]);
-    expect(r.report.change?.movedWorkloadShare).toBe(0);
+    expect(r.planReport?.change?.movedWorkloadShare).toBe(0);
     expect([...r.plan.beatIds].sort()).toEqual([...ids].sort());
     expect(r.lineage?.beats.every((b) => b.inherited)).toBe(true);
-    expect(r.existing?.metrics.beats).toBe(4);
+    expect(r.documents!.existing?.metrics.beats).toBe(4);
     // the current beats imported on the same grid are the plan: no cell changed beat
-    expect(r.existing!.comparison.changedCells.count).toBe(0);
+    expect(r.documents!.existing!.comparison.changedCells.count).toBe(0);
   });
 });
 
 describe('staffPlanWithFigures (lakeside fixture), the use-case behind `beatplan staff`', () => {
   it('staffs every beat of the plan and reports the what-if with one shift short of 2 officers', async () => {
-    const planned = planCity(city, { ...base, beats: 4 });
+    const planned = planOnContext(ctx, cli({ beats: 4 }));
     const roster = await readRoster(input('roster.csv'));
-    const r = await staffPlanWithFigures(loadPlanJson(JSON.stringify(planned.planJson)), roster, {
+    const r = await staffPlanWithFigures(loadPlanJson(planned.planJson), roster, {
       officersOut: [{ shift: '16-24', count: 2 }],
     });
     expect(r.result.beats.map((b) => b.id).sort()).toEqual([...planned.plan.beatIds].sort());

@@ -1,23 +1,26 @@
 /**
- * The `beatplan plan` use-case: everything between reading the inputs and writing the outputs
- * (the beat count K, the lineage parent, atomic units or street blocks, districting, response
- * figures, the dissolved unit outlines, the current beats' metrics and comparison, the equity
- * lens and the change curve). Pure: the command reads the files, calls {@link planCity} once,
- * writes what it returns and prints.
+ * Planning, one use-case for `beatplan plan` and `POST /plans`: {@link planOnContext} plans beats
+ * on a scored grid (or imports the current beats) with the lineage, units and districts, and
+ * serializes plan.json and its metrics. What differs between the callers is in the request:
+ * `method` (recorded when given), `inputs` (the provenance the caller names), and `documents`
+ * (the output folder's documents: metrics.json with response and access figures, beats.geojson
+ * dissolved from units, cells.csv, the current beats' metrics and comparison, equity, change
+ * curve), which the CLI asks for and the API does not (it serves those figures per request).
  */
 import type { FeatureCollection, MultiPolygon, Polygon } from 'geojson';
 import type { ProgressFn } from '../errors.js';
+import { BeatplanError } from '../errors.js';
 import type { LineLike } from '../geo/geojson.js';
 import { polygonsOf } from '../geo/geojson.js';
 import { pathLengthKm, polsbyPopper, polygonAreaKm2 } from '../geo/measure.js';
 import { cellsToPolygons } from '../grid/locate.js';
-import type { LoadedCity } from '../io/load-city.js';
 import { type ChangeCurvePoint, changeCurve } from '../plan/change-curve.js';
 import { comparePlans, evaluatePlan, importPlan } from '../plan/evaluate.js';
 import { inheritBeatIds, type ParentPlan, type PlanLineage, parentAsInitialPlan } from '../plan/lineage.js';
-import { beatsToGeojson, type PlanFromJson, planToCellsCsv, planToJson } from '../plan/output.js';
+import { beatsToGeojson, type PlanFromJson, planToCellsCsv } from '../plan/output.js';
 import { planBeats } from '../plan/plan-beats.js';
 import type { BalanceOn, BeatPlan, PlanMetrics, PlanReport } from '../plan/types.js';
+import { DEFAULT_TOLERANCE } from '../plan/weights.js';
 import type { RoadNetwork } from '../response/roads.js';
 import { staffingInputOfPlan } from '../staff/from-plan.js';
 import { requiredByShift } from '../staff/staff-beats.js';
@@ -25,9 +28,18 @@ import { type CellUnits, unitIdsOf, unitsOfCells, unitsOnGrid } from '../units/a
 import { beatOfUnitFeatures, dissolveUnits, outlineProblems, unitCompactness } from '../units/dissolve.js';
 import { type UnitsFromRoadsReport, unitsFromRoads } from '../units/from-roads.js';
 import { equityOfPlans, type PlanEquity } from './equity.js';
-import { type IdPolygons, parentPlanOnGrid, parseBalance } from './plan.js';
+import {
+  type IdPolygons,
+  type PlanContext,
+  type PlanOptions,
+  type PlanRunReport,
+  parentPlanOnGrid,
+  parseBalance,
+  type UnitPolygons,
+} from './plan.js';
 import { withPlanFigures } from './plan-figures.js';
 import { REQUIRED_OFFICERS_RULE } from './response.js';
+import { type SerializedPlan, serializePlan } from './stored-plan.js';
 
 /**
  * Officer-hours per week one beat carries by default when no beat count is given: one
@@ -86,23 +98,15 @@ export function beatsWithoutCells(plan: BeatPlan): string[] {
   return plan.beatIds.filter((_, b) => cells[b] === 0);
 }
 
-/** A parent `plan.json` as read for `--from`: its content hash and parsed plan. */
-export interface ParentPlanFile {
-  /** sha256 (hex) of the file's bytes as read. */
-  sha256: string;
-  parsed: PlanFromJson;
-  resolution: number;
-}
-
 /**
  * The beat count K known before the grid is built: `beats` when given, else the number of
  * the parent plan's beats, else the number of distinct current beat ids (slivers are taken out
- * by {@link planCity} once the grid is known).
+ * by {@link planOnContext} once the grid is known).
  * @example predecessorBeatCount(undefined, undefined, { ids: ['1', '2', '2'] }) // 2
  */
 export function predecessorBeatCount(
   beats: number | undefined,
-  parent: ParentPlanFile | undefined,
+  parent: Pick<ParentPlanInput, 'parsed'> | undefined,
   existing: Pick<IdPolygons, 'ids'> | undefined,
 ): number | undefined {
   if (beats !== undefined) return beats;
@@ -111,65 +115,75 @@ export function predecessorBeatCount(
   return undefined;
 }
 
-/** What {@link planCity} plans from, besides the loaded city. */
-export interface CityPlanRequest {
-  /** `--beats K`; default: the parent's beats, else the current beats that hold a cell and are not slivers, else workload ÷ {@link DEFAULT_BEAT_WORKLOAD_HOURS}. */
-  beats?: number;
-  tolerance: number;
-  seed: number;
-  /** `--balance` as given (see {@link parseBalance}). */
-  balance?: string;
-  /** The current beats (`--existing`), with the file name and sha256 of its bytes. */
-  existing?: IdPolygons;
-  /** The predecessor plan (`--from`) and the name it is recorded under. */
-  from?: { file: ParentPlanFile; name: string };
-  districts?: Pick<IdPolygons, 'fc' | 'ids'>;
-  /** Atomic unit polygons (`--units FILE[:ID]`). */
-  units?: { fc: FeatureCollection<Polygon | MultiPolygon>; idField?: string; file: string };
-  /** Road lines (`--roads`) as parsed JSON: without `units`, the street blocks they enclose are the units. */
-  roadLines?: { lines: LineLike; file: string };
-  /** The road graph response travel runs on (`--roads`). */
-  roads?: RoadNetwork;
-  /** Meeting venues (`--venues`) as parsed JSON. */
+/** The predecessor plan of a new plan: its plan.json parsed, how to name it, its content hash. */
+export interface ParentPlanInput {
+  /** The parent's plan.json as parsed (`planFromJson`, or `parsePlanJson` of the stored text). */
+  parsed: PlanFromJson;
+  /** e.g. `plan 0f3c… version 2`, or the `--from` path. */
+  name: string;
+  /** sha256 (hex) of the parent's plan.json bytes; null when unknown. */
+  sha256: string | null;
+}
+
+/**
+ * The output folder's documents beyond plan.json (`beatplan plan` asks for them): what they
+ * need besides the plan. See {@link PlanDocuments}.
+ */
+export interface PlanDocumentsRequest {
+  /** Meeting venues (parsed GeoJSON Points): nearest venue and walking time per beat. */
   venues?: unknown;
-  /** Equity lens areas (`--areas`). */
+  /** The road graph response travel (and walks to venues) runs on (`--roads`). */
+  roads?: RoadNetwork;
+  /** Equity lens areas (`--areas`): equity.json. */
   areas?: Pick<IdPolygons, 'fc' | 'ids'>;
-  startFromExisting?: boolean;
-  maxChange?: number;
-  locked?: string[];
-  timeLimitMs?: number;
-  /** Change budgets (`--change-curve`); used with `startFromExisting` only. */
+  /** Change budgets (`--change-curve`): change-curve.json; used with `startFromExisting` only. */
   curveBudgets?: number[];
-  /** Where the answer is already not what was asked (warnings; exit 3 with --strict), e.g. an ignored option. */
+  /** Where the answer is already not what was asked (e.g. an ignored option): with the plan's own shortfalls. */
   unmet?: string[];
   /** Incidents not read as asked (`ingestWarnings`): into metrics.json's warnings. */
   ingestWarnings?: string[];
-  /** Provenance recorded in plan.json's `extra.inputs` (file names). */
-  inputs: Record<string, unknown>;
-  onProgress?: ProgressFn;
-  /** Clock, ms; `startedAt` is the command's start on it (for `timingsMs.total`). */
-  now: () => number;
+  /** The caller's start on the request's clock, ms (for metrics.json's `timingsMs.total`). */
   startedAt: number;
 }
 
-/** What {@link planCity} returns: the documents to write and what to report. */
-export interface CityPlan {
-  /** The beat count planned. */
-  beats: number;
-  plan: BeatPlan;
-  report: PlanReport;
-  /** Lineage when there is a parent (`--from`, else `--existing`). */
-  lineage?: PlanLineage;
-  units?: CellUnits;
-  streetBlocks?: UnitsFromRoadsReport;
-  /** Current beats left out of the default K, with the reason (in plan.json). */
-  notCountedInK: Array<{ id: string; why: string }>;
-  /** Documents: plan.json, beats.geojson (the unit outlines with units), beats-cells.geojson (with units), cells.csv, metrics.json. */
-  planJson: unknown;
-  beatsGeojson: unknown;
-  beatsCellsGeojson?: unknown;
-  cellsCsv: string;
+/** What {@link planOnContext} plans from besides the context. */
+export interface PlanRequest {
+  /** `plan` (districting, default) or `import` (the existing beats as the plan); recorded in plan.json's `extra.method` when given. */
+  method?: 'plan' | 'import';
+  /** K (default: the parent's beats, else the current beats that hold a cell and are not slivers, else workload ÷ {@link DEFAULT_BEAT_WORKLOAD_HOURS}), tolerance, seed, balance, locks, change budget, time limit. */
+  options: PlanOptions;
+  /** How `options.balance` is named in errors (default `balance`; the CLI: `--balance`). */
+  balanceField?: string;
+  /** The current beats: evaluated as a plan, the parent when there is no `from`. */
+  existing?: IdPolygons;
+  /** Districts: each beat is nested in one. */
+  districts?: Pick<IdPolygons, 'fc' | 'ids'>;
+  /** Atomic units (census blocks…): the cells of one unit always share a beat (`unitsOfCells`). */
+  units?: UnitPolygons;
+  /** Road lines as parsed JSON: without `units`, the street blocks they enclose within the context's boundary are the units. */
+  roadLines?: { lines: LineLike; fileName: string };
+  /** The predecessor plan (lineage parent); without a units layer, its units (same grid) are kept. */
+  from?: ParentPlanInput;
+  /** Provenance recorded in plan.json's `extra.inputs` (file names, as the caller names its inputs). */
+  inputs?: Record<string, unknown>;
+  /** The output folder's documents (metrics.json with figures, beats.geojson, cells.csv…): built when given. */
+  documents?: PlanDocumentsRequest;
+  onProgress?: ProgressFn;
+  signal?: AbortSignal;
+  /** Clock in ms for the timings (default `performance.now`). */
+  now?: () => number;
+}
+
+/** The output folder of `beatplan plan`: documents and what to report, from {@link planOnContext} with `documents`. */
+export interface PlanDocuments {
+  /** metrics.json: the plan's metrics with response and access figures, timings, change, units and warnings. */
   metrics: ReturnType<typeof withPlanFigures> & Record<string, unknown>;
+  /** beats.geojson: the dissolve of the unit polygons with a units layer, else the hex outlines. */
+  beatsGeojson: unknown;
+  /** beats-cells.geojson (the hex outlines), with a units layer. */
+  beatsCellsGeojson?: unknown;
+  /** cells.csv: one row per cell with its beat, unit and scores. */
+  cellsCsv: string;
   /** existing-metrics.json and comparison.json (with `existing`). */
   existing?: {
     metrics: ReturnType<typeof withPlanFigures>;
@@ -183,52 +197,61 @@ export interface CityPlan {
   unmet: string[];
   /** Warnings of the response figures, of the plan and of the current beats. */
   figureWarnings: { plan: string[]; existing: string[] };
+}
+
+/** What {@link planOnContext} returns: plan.json and its metrics (the stored plan), and what to report. */
+export interface PlannedOnContext extends SerializedPlan {
+  /** The planning report as plan.json's callers keep it; null for an import. */
+  report: PlanRunReport | null;
+  /** The full planning report (`planBeats`); null for an import. */
+  planReport: PlanReport | null;
+  /** The beat count planned. */
+  beats: number;
+  plan: BeatPlan;
+  /** Lineage when there is a parent (`from`, else `existing`). */
+  lineage?: PlanLineage;
+  units?: CellUnits;
+  streetBlocks?: UnitsFromRoadsReport;
+  /** Current beats left out of the default K, with the reason (in plan.json). */
+  notCountedInK: Array<{ id: string; why: string }>;
   /** Districting time, ms. */
   planMs: number;
+  /** With `documents` in the request. */
+  documents?: PlanDocuments;
 }
 
 /**
- * Plans beats on a loaded city as `beatplan plan` does, and builds every output document.
- * With a parent (`from`, else `existing`) the beats inherit its ids and plan.json records the
- * lineage; with units (or street blocks from `roadLines`, or the parent's units on the same
- * grid) the cells of one unit share a beat and beats.geojson is the dissolve of the units.
- * @throws BeatplanError `BAD_INPUT` (a bad balance), from planning (`INFEASIBLE`…), from the unit readers
- * @example const r = planCity(city, { tolerance: 0.025, seed: 1, inputs: {}, now: () => 0, startedAt: 0 });
+ * Plans beats on a context (or imports the existing beats) and serializes plan.json with its
+ * provenance in `extra` (method when given, seed, tolerance, balance, beats left out of K,
+ * inputs, incidents, period, report, the existing beats) and its metrics. With a parent
+ * (`from`, else `existing`) the beats inherit its ids and plan.json records the lineage; with
+ * units (a layer, street blocks from `roadLines`, or the parent's units on the same grid) the
+ * cells of one unit share a beat. With `documents`, also the output folder's documents.
+ * @throws BeatplanError `BAD_INPUT` (import without existing beats, a bad balance), from
+ *   planning (`INFEASIBLE`, `ABORTED`…), from the unit readers
+ * @example const { planJson, metrics } = planOnContext(ctx, { method: 'plan', options: { beats: 25 } });
  */
-export function planCity(city: LoadedCity, request: CityPlanRequest): CityPlan {
-  const { grid, score } = city;
-  const scores = score.scores;
-  const { tolerance, seed, existing, timeLimitMs } = request;
-  const parentFile = request.from?.file;
-  let beats = predecessorBeatCount(request.beats, parentFile, existing);
-  const beatsFromExisting = request.beats === undefined && !parentFile && existing !== undefined;
-  if (beats === undefined) {
-    beats = Math.max(
-      1,
-      Math.min(Math.round(score.report.totalWorkloadHours / DEFAULT_BEAT_WORKLOAD_HOURS), Math.floor(grid.cellCount / 20)),
-    );
-  }
+export function planOnContext(ctx: PlanContext, request: PlanRequest): PlannedOnContext {
+  const { grid, scores } = ctx;
+  const { options, existing, from } = request;
+  const method = request.method ?? 'plan';
+  const now = request.now ?? (() => performance.now());
+  const tolerance = options.tolerance ?? DEFAULT_TOLERANCE;
   const balanceOn = parseBalance(
-    request.balance,
+    options.balance,
     scores.shifts.map((s) => s.id),
+    request.balanceField ?? 'balance',
   );
   const existingPlan = existing ? importPlan(grid, cellsToPolygons(grid, existing.fc), existing.ids) : undefined;
-  let notCountedInK: Array<{ id: string; why: string }> = [];
-  if (beatsFromExisting && existingPlan && existing) {
-    // K = the current beats that hold a grid cell and are not slivers (Seattle's "99")
-    notCountedInK = [
-      ...beatsWithoutCells(existingPlan).map((id) => ({ id, why: 'no grid cell' })),
-      ...sliverFeatures(existing.fc, existing.ids).map((s) => ({
-        id: s.id,
-        why: `sliver: Polsby-Popper ${s.polsbyPopper} < ${SLIVER_POLSBY_POPPER}`,
-      })),
-    ];
-    const ignoredIds = new Set(notCountedInK.map((s) => s.id));
-    if (notCountedInK.length > 0) beats = Math.max(1, existingPlan.beatIds.filter((id) => !ignoredIds.has(id)).length);
-  }
-  // Lineage: the parent is --from, else the --existing layer (its beats' ids are inherited).
-  const parent: ParentPlan | undefined = request.from
-    ? parentPlanOnGrid(grid, request.from.file.parsed, request.from.name, request.from.file.sha256)
+  if (method === 'import' && !existingPlan)
+    throw new BeatplanError('BAD_INPUT', 'importing needs the existing beats', { field: 'existing' });
+  const { beats, notCountedInK } =
+    method === 'import'
+      ? { beats: existingPlan!.beatIds.length, notCountedInK: [] }
+      : beatCountOf(ctx, options.beats, from, existing, existingPlan);
+  // Lineage: the parent is `from`, else the existing beats (their ids are inherited).
+  const parent: ParentPlan | undefined = from
+    ? parentPlanOnGrid(grid, from.parsed, from.name, from.sha256)
     : existingPlan && existing
       ? {
           kind: 'existing',
@@ -238,63 +261,206 @@ export function planCity(city: LoadedCity, request: CityPlanRequest): CityPlan {
           beatOfCell: existingPlan.beatOfCell,
         }
       : undefined;
-  const initialPlan = !request.startFromExisting ? undefined : parentFile ? parentAsInitialPlan(grid, parent!) : existingPlan;
-  const districts = request.districts ? cellsToPolygons(grid, request.districts.fc) : undefined;
-  const districtIds = request.districts?.ids;
-
+  const initial = !options.startFromExisting ? undefined : from ? parentAsInitialPlan(grid, parent!) : existingPlan;
+  const districtOfCell = request.districts ? cellsToPolygons(grid, request.districts.fc) : undefined;
   // Atomic units: the cells of one unit always share a beat; with roads and no units layer, the street blocks.
   const streetBlocks =
-    !request.units && request.roadLines && city.boundary ? unitsFromRoads(request.roadLines.lines, city.boundary) : undefined;
-  const unitsLayer = request.units?.fc ?? streetBlocks?.blocks;
+    method === 'plan' && !request.units && request.roadLines && ctx.boundary
+      ? unitsFromRoads(request.roadLines.lines, ctx.boundary)
+      : undefined;
+  const unitsLayer = method === 'plan' ? (request.units?.fc ?? streetBlocks?.blocks) : undefined;
   const unitsIdField = request.units?.idField;
-  // without a layer, a --from parent planned on units keeps them (same grid only)
+  // without a layer, a parent planned on units keeps them (same grid only)
   const units = unitsLayer
-    ? unitsOfCells(grid, unitsLayer, { idField: unitsIdField, file: request.units?.file ?? request.roadLines?.file })
-    : parentFile
-      ? unitsOnGrid(grid, parentFile.parsed.h3, parentFile.parsed.plan.units)
+    ? unitsOfCells(grid, unitsLayer, {
+        ...(unitsIdField !== undefined ? { idField: unitsIdField } : {}),
+        file: request.units?.fileName ?? request.roadLines?.fileName,
+      })
+    : method === 'plan' && from
+      ? unitsOnGrid(grid, from.parsed.h3, from.parsed.plan.units)
       : undefined;
 
-  const { now } = request;
-  let t = now();
-  const { plan: planned, report } = planBeats(grid, scores, {
-    units,
-    beats,
-    tolerance,
-    seed,
-    balanceOn,
-    districts,
-    districtIds,
-    initial: initialPlan,
-    maxChange: request.maxChange,
-    locked: request.locked,
-    timeLimitMs,
-    onProgress: request.onProgress,
-  });
-  const planMs = now() - t;
+  const t0 = now();
+  let plan: BeatPlan;
+  let planReport: PlanReport | null = null;
+  if (method === 'import') plan = existingPlan!;
+  else {
+    const r = planBeats(grid, scores, {
+      beats,
+      tolerance,
+      balanceOn,
+      ...(options.seed !== undefined ? { seed: options.seed } : {}),
+      ...(units ? { units } : {}),
+      ...(districtOfCell ? { districts: districtOfCell, districtIds: request.districts!.ids } : {}),
+      ...(initial ? { initial } : {}),
+      ...(options.maxChange !== undefined ? { maxChange: options.maxChange } : {}),
+      ...(options.locked ? { locked: options.locked } : {}),
+      ...(options.timeLimitMs !== undefined ? { timeLimitMs: options.timeLimitMs } : {}),
+      ...(options.cutEdgeWeight !== undefined ? { cutEdgeWeight: options.cutEdgeWeight } : {}),
+      ...(options.changePenalty !== undefined ? { changePenalty: options.changePenalty } : {}),
+      ...(request.onProgress ? { onProgress: request.onProgress } : {}),
+      ...(request.signal ? { signal: request.signal } : {}),
+    });
+    plan = r.plan;
+    planReport = r.report;
+  }
+  const planMs = now() - t0;
   // planned from the parent: its beats are the parent's, under the parent's ids (no re-matching)
-  const inherited = parent ? inheritBeatIds(planned, parent, scores.workloadHours, { keepIds: initialPlan !== undefined }) : undefined;
-  const plan = inherited?.plan ?? planned;
+  const inherited =
+    method === 'plan' && parent ? inheritBeatIds(plan, parent, scores.workloadHours, { keepIds: initial !== undefined }) : undefined;
+  if (inherited) plan = inherited.plan;
+  const report: PlanRunReport | null = planReport
+    ? {
+        method: planReport.method,
+        movedShare: planReport.movedShare ?? null,
+        warnings: planReport.warnings,
+        unmet: planReport.unmet,
+        islands: planReport.islands,
+        iterations: planReport.iterations,
+        timedOut: planReport.timedOut,
+      }
+    : null;
+  const extra = {
+    ...(request.method !== undefined ? { method } : {}),
+    seed: options.seed ?? null,
+    tolerance,
+    balanceOn,
+    ...(notCountedInK.length ? { notCountedInK } : {}),
+    ...(request.inputs ? { inputs: request.inputs } : {}),
+    incidents: { read: ctx.ingest.read, used: ctx.ingest.used, rejected: ctx.ingest.rejected, times: ctx.ingest.times },
+    ...(ctx.areaCounts ? { incidentCounts: ctx.areaCounts } : {}),
+    periodWeeks: scores.periodWeeks,
+    report: planReport
+      ? {
+          method: planReport.method,
+          movedShare: planReport.movedShare ?? null,
+          warnings: planReport.warnings,
+          islands: planReport.islands,
+          iterations: planReport.iterations,
+        }
+      : null,
+    // the current beats, so staffing can follow officers to the beat that took over their cells
+    existing: existingPlan ? { ids: existingPlan.beatIds, beatOfCell: Array.from(existingPlan.beatOfCell) } : null,
+  };
+  const timings = { ...ctx.timingsMs, plan: planMs };
+  const t = now();
+  const serialized = serializePlan(grid, plan, scores, extra, timings, inherited?.lineage);
+  const evaluateMs = now() - t;
+  const documents = request.documents
+    ? planDocuments(ctx, request.documents, {
+        plan,
+        metrics: serialized.metrics,
+        report: planReport,
+        units,
+        unitsLayer,
+        unitsIdField,
+        streetBlocks: streetBlocks?.report,
+        existingPlan,
+        initial,
+        districtOfCell,
+        districtIds: request.districts?.ids,
+        beats,
+        tolerance,
+        balanceOn,
+        seed: options.seed,
+        timeLimitMs: options.timeLimitMs,
+        timings: { ...timings, evaluate: evaluateMs },
+        now,
+      })
+    : undefined;
+  return {
+    ...serialized,
+    report,
+    planReport,
+    beats,
+    plan,
+    ...(inherited ? { lineage: inherited.lineage } : {}),
+    ...(units ? { units } : {}),
+    ...(streetBlocks ? { streetBlocks: streetBlocks.report } : {}),
+    notCountedInK,
+    planMs,
+    ...(documents ? { documents } : {}),
+  };
+}
 
-  t = now();
-  const timings = { grid: city.timingsMs.grid, ingest: city.timingsMs.ingest, score: city.timingsMs.score, plan: planMs };
-  // Response and access under one staffing rule, so the plan and the current beats compare fairly.
-  const figures = (p: BeatPlan, m: PlanMetrics, warnings: string[]) =>
+/**
+ * The beat count of a plan: `beats` when given, else the parent's beats, else the current
+ * beats that hold a grid cell and are not slivers (named in `notCountedInK`), else the total
+ * workload ÷ {@link DEFAULT_BEAT_WORKLOAD_HOURS} (at least 1, at most one beat per 20 cells).
+ */
+function beatCountOf(
+  ctx: PlanContext,
+  given: number | undefined,
+  from: ParentPlanInput | undefined,
+  existing: IdPolygons | undefined,
+  existingPlan: BeatPlan | undefined,
+): { beats: number; notCountedInK: Array<{ id: string; why: string }> } {
+  const beats = predecessorBeatCount(given, from, existing);
+  if (beats === undefined) {
+    const byWorkload = Math.round(ctx.score.totalWorkloadHours / DEFAULT_BEAT_WORKLOAD_HOURS);
+    return { beats: Math.max(1, Math.min(byWorkload, Math.floor(ctx.grid.cellCount / 20))), notCountedInK: [] };
+  }
+  if (given !== undefined || from || !existing || !existingPlan) return { beats, notCountedInK: [] };
+  // K = the current beats that hold a grid cell and are not slivers (Seattle's "99")
+  const notCountedInK = [
+    ...beatsWithoutCells(existingPlan).map((id) => ({ id, why: 'no grid cell' })),
+    ...sliverFeatures(existing.fc, existing.ids).map((s) => ({
+      id: s.id,
+      why: `sliver: Polsby-Popper ${s.polsbyPopper} < ${SLIVER_POLSBY_POPPER}`,
+    })),
+  ];
+  if (notCountedInK.length === 0) return { beats, notCountedInK };
+  const ignoredIds = new Set(notCountedInK.map((s) => s.id));
+  return { beats: Math.max(1, existingPlan.beatIds.filter((id) => !ignoredIds.has(id)).length), notCountedInK };
+}
+
+/** What {@link planDocuments} builds the documents from: the plan as {@link planOnContext} made it. */
+interface PlannedParts {
+  plan: BeatPlan;
+  metrics: PlanMetrics;
+  report: PlanReport | null;
+  units: CellUnits | undefined;
+  unitsLayer: FeatureCollection<Polygon | MultiPolygon> | undefined;
+  unitsIdField: string | undefined;
+  streetBlocks: UnitsFromRoadsReport | undefined;
+  existingPlan: BeatPlan | undefined;
+  initial: BeatPlan | undefined;
+  districtOfCell: Int32Array | undefined;
+  districtIds: string[] | undefined;
+  beats: number;
+  tolerance: number;
+  balanceOn: BalanceOn;
+  seed: number | string | undefined;
+  timeLimitMs: number | undefined;
+  /** Stage times so far, ms. */
+  timings: PlanContext['timingsMs'] & { plan: number; evaluate: number };
+  now: () => number;
+}
+
+/**
+ * The output folder's documents of a plan: metrics.json with the response and access figures
+ * (under the officers the time model requires, so the plan and the current beats compare
+ * fairly), beats.geojson (the dissolve of the unit polygons with a units layer), cells.csv, the
+ * current beats' metrics and the comparison, equity.json and change-curve.json.
+ */
+function planDocuments(ctx: PlanContext, request: PlanDocumentsRequest, p: PlannedParts): PlanDocuments {
+  const { grid, scores } = ctx;
+  const { plan, report, units, unitsLayer, existingPlan, balanceOn, tolerance, now } = p;
+  const figures = (bp: BeatPlan, m: PlanMetrics, warnings: string[]) =>
     withPlanFigures(
       grid,
-      p,
+      bp,
       scores,
       m,
-      requiredByShift(staffingInputOfPlan(grid, p, scores, { metrics: m })),
+      requiredByShift(staffingInputOfPlan(grid, bp, scores, { metrics: m })),
       REQUIRED_OFFICERS_RULE,
       request.venues,
       (w) => warnings.push(w),
       { roads: request.roads },
     );
   const figureWarnings = { plan: [] as string[], existing: [] as string[] };
-  const planMetrics = evaluatePlan(grid, plan, scores, { balanceOn, tolerance });
-  const evaluateMs = now() - t;
-  t = now();
-  const withFigures = figures(plan, planMetrics, figureWarnings.plan);
+  let t = now();
+  const withFigures = figures(plan, p.metrics, figureWarnings.plan);
   const responseMs = now() - t;
   t = now();
   // With units, beats.geojson is the dissolve of each beat's unit polygons (the hex outline goes to beats-cells.geojson).
@@ -302,29 +468,28 @@ export function planCity(city: LoadedCity, request: CityPlanRequest): CityPlan {
     units && unitsLayer
       ? dissolveUnits(
           unitsLayer,
-          beatOfUnitFeatures(unitIdsOf(unitsLayer.features, { idField: unitsIdField }), units, plan.beatOfCell),
+          beatOfUnitFeatures(unitIdsOf(unitsLayer.features, { idField: p.unitsIdField }), units, plan.beatOfCell),
           plan.beatIds,
-          { boundary: city.boundary, properties: (b) => withFigures.perBeat[b]! },
+          { boundary: ctx.boundary, properties: (b) => withFigures.perBeat[b]! },
         )
       : undefined;
   // a bad outline is said, never written silently (warning; exit 3 with --strict)
-  const outlineIssues = unitBeats ? outlineProblems(unitBeats).map((p) => `beats.geojson: ${p}`) : [];
+  const outlineIssues = unitBeats ? outlineProblems(unitBeats).map((x) => `beats.geojson: ${x}`) : [];
   const dissolveMs = unitBeats ? now() - t : undefined;
-  const unmet = [...report.unmet, ...(request.unmet ?? []), ...outlineIssues];
+  const unmet = [...(report?.unmet ?? []), ...(request.unmet ?? []), ...outlineIssues];
   const metrics = {
     ...withFigures,
     // Polsby-Popper on cells (the DESIGN contract) and, with units, on the dissolved unit outlines
     compactness: unitBeats ? { ...withFigures.compactness, units: unitCompactness(unitBeats) } : withFigures.compactness,
     timingsMs: roundTimings({
-      ...timings,
-      evaluate: evaluateMs,
+      ...p.timings,
       response: responseMs,
       ...(dissolveMs !== undefined ? { dissolve: dissolveMs } : {}),
       total: now() - request.startedAt,
     }),
-    change: report.change ?? null,
-    ...(streetBlocks ? { streetBlocks: streetBlocks.report } : {}),
-    ...(units && report.units
+    change: report?.change ?? null,
+    ...(p.streetBlocks ? { streetBlocks: p.streetBlocks } : {}),
+    ...(units && report?.units
       ? {
           units: {
             ...report.units,
@@ -335,34 +500,18 @@ export function planCity(city: LoadedCity, request: CityPlanRequest): CityPlan {
           },
         }
       : {}),
-    warnings: [...report.warnings, ...unmet, ...(request.ingestWarnings ?? [])],
+    warnings: [...(report?.warnings ?? []), ...unmet, ...(request.ingestWarnings ?? [])],
   };
 
-  const extra = {
-    seed,
-    tolerance,
-    balanceOn,
-    ...(notCountedInK.length ? { notCountedInK } : {}),
-    inputs: request.inputs,
-    incidents: { read: city.ingest.read, used: city.ingest.used, rejected: city.ingest.rejected, times: city.ingest.times },
-    ...(city.areaCounts ? { incidentCounts: city.areaCounts } : {}),
-    periodWeeks: scores.periodWeeks,
-    report: {
-      method: report.method,
-      movedShare: report.movedShare ?? null,
-      warnings: report.warnings,
-      islands: report.islands,
-      iterations: report.iterations,
-    },
-    // the current beats, so staffing can follow officers to the beat that took over their cells
-    existing: existingPlan ? { ids: existingPlan.beatIds, beatOfCell: Array.from(existingPlan.beatOfCell) } : null,
-  };
-
-  let existingOut: CityPlan['existing'];
+  let existingOut: PlanDocuments['existing'];
   if (existingPlan) {
     const existingMetrics = figures(
       existingPlan,
-      evaluatePlan(grid, existingPlan, scores, { balanceOn, tolerance, timingsMs: { grid: timings.grid, score: timings.score } }),
+      evaluatePlan(grid, existingPlan, scores, {
+        balanceOn,
+        tolerance,
+        timingsMs: { grid: ctx.timingsMs.grid, score: ctx.timingsMs.score },
+      }),
       figureWarnings.existing,
     );
     const cmp = comparePlans(grid, existingPlan, plan, scores, { balanceOn, tolerance });
@@ -373,39 +522,28 @@ export function planCity(city: LoadedCity, request: CityPlanRequest): CityPlan {
   }
   // Equity lens: officer, community and reactive hours per area, current beats vs plan (the API's GET /plans/{id}/equity).
   const equity = request.areas ? equityOfPlans(grid, scores, plan, request.areas, existingPlan) : undefined;
-  let curve: CityPlan['curve'];
-  if (request.curveBudgets && initialPlan) {
-    const c = changeCurve(grid, scores, initialPlan, request.curveBudgets, {
-      beats,
+  let curve: PlanDocuments['curve'];
+  if (request.curveBudgets && p.initial) {
+    const c = changeCurve(grid, scores, p.initial, request.curveBudgets, {
+      beats: p.beats,
       tolerance,
-      seed,
+      ...(p.seed !== undefined ? { seed: p.seed } : {}),
       balanceOn,
-      districts,
-      districtIds,
-      timeLimitMs,
-      units,
+      ...(p.districtOfCell ? { districts: p.districtOfCell, districtIds: p.districtIds } : {}),
+      ...(p.timeLimitMs !== undefined ? { timeLimitMs: p.timeLimitMs } : {}),
+      ...(units ? { units } : {}),
     });
     curve = { tolerance: c.tolerance, balanceOn, points: [...c.points] };
   }
-
   return {
-    beats,
-    plan,
-    report,
-    ...(inherited ? { lineage: inherited.lineage } : {}),
-    ...(units ? { units } : {}),
-    ...(streetBlocks ? { streetBlocks: streetBlocks.report } : {}),
-    notCountedInK,
-    planJson: planToJson(grid, plan, scores, extra, inherited?.lineage),
+    metrics,
     beatsGeojson: unitBeats ?? beatsToGeojson(grid, plan, metrics),
     ...(unitBeats ? { beatsCellsGeojson: beatsToGeojson(grid, plan, metrics) } : {}),
     cellsCsv: planToCellsCsv(grid, plan, scores),
-    metrics,
     ...(existingOut ? { existing: existingOut } : {}),
     ...(equity ? { equity } : {}),
     ...(curve ? { curve } : {}),
     unmet,
     figureWarnings,
-    planMs,
   };
 }

@@ -1,43 +1,62 @@
 /**
- * The planning use-cases shared by the CLI and the API: plan beats on a scored grid (or import
- * the current beats), re-plan a stored plan, and the parts they share (the balance measure,
- * the predecessor plan as a lineage parent).
+ * The parts the planning use-cases share (the context a plan is made on, the balance measure,
+ * the predecessor plan as a lineage parent, the planning options and report) and the use-cases
+ * on a stored plan: re-plan the unlocked beats, the change curve, cells.csv. Planning itself is
+ * `planOnContext` (./plan-use-case.ts), the one call behind `beatplan plan` and `POST /plans`.
  */
 import type { FeatureCollection, MultiPolygon, Polygon } from 'geojson';
 import { BeatplanError, type ProgressFn } from '../errors.js';
-import { cellsToPolygons, type Grid } from '../grid/index.js';
+import type { Grid } from '../grid/index.js';
 import type { IngestReport } from '../io/incident-table-builder.js';
+import type { LoadedCity } from '../io/load-city.js';
+import type { AreaCountsReport } from '../io/read-area-counts.js';
 import {
   type BalanceOn,
   type BeatPlan,
   type ChangeCurvePoint,
   changeCurve,
-  DEFAULT_TOLERANCE,
-  importPlan,
-  inheritBeatIds,
   mapParentOntoGrid,
   type ParentPlan,
   type PlanFromJson,
   type PlanReport,
-  parentAsInitialPlan,
   planBeats,
   planFromJson,
   planToCellsCsv,
 } from '../plan/index.js';
 import { aggregateCounts, type CellScores, cellsToCsv, type ScoreResult } from '../score/index.js';
-import { unitsOfCells } from '../units/index.js';
-import { evaluationOptionsOf, loadPlanJson, type SerializedPlan, serializeEditedPlan, serializePlan } from './stored-plan.js';
+import { evaluationOptionsOf, loadPlanJson, type SerializedPlan, serializeEditedPlan } from './stored-plan.js';
 
 /** Grid, scores and the reports of building them: what every plan computation runs on. */
 export interface PlanContext {
   grid: Grid;
   scores: CellScores;
-  /** The incident reader's report (rows read, used, rejected by reason). */
+  /** The incident reader's report (rows read, used, rejected by reason, how times were read). */
   ingest: IngestReport;
   /** The scoring report (`scoreCells`). */
   score: ScoreResult['report'];
-  /** Stage times, ms (`score` includes reading the incidents). */
-  timingsMs: { grid: number; score: number };
+  /** Stage times, ms: building the grid, reading the incidents (`ingest`), scoring the cells. */
+  timingsMs: { grid: number; ingest?: number; score: number };
+  /** The city limits the grid was built from: street blocks (`roadLines`) and unit outlines are clipped to it. */
+  boundary?: FeatureCollection<Polygon | MultiPolygon>;
+  /** What the incident-counts layer read, when one was given (recorded in plan.json's `extra.incidentCounts`). */
+  areaCounts?: AreaCountsReport;
+}
+
+/**
+ * The context of a loaded city (`loadCity`): its grid, scores, reports, boundary and stage times.
+ * @example const ctx = planContextOfCity(await loadCity(inputs)); planOnContext(ctx, { options: { beats: 25 } })
+ */
+export function planContextOfCity(city: LoadedCity): PlanContext {
+  const { grid, score, ingest, timingsMs, boundary, areaCounts } = city;
+  return {
+    grid,
+    scores: score.scores,
+    ingest,
+    score: score.report,
+    timingsMs: { grid: timingsMs.grid, ingest: timingsMs.ingest, score: timingsMs.score },
+    ...(boundary ? { boundary } : {}),
+    ...(areaCounts ? { areaCounts } : {}),
+  };
 }
 
 /**
@@ -123,16 +142,6 @@ export interface PlanOptions {
   changePenalty?: number;
 }
 
-/** The predecessor plan of a new plan: its stored plan.json and how to name it. */
-export interface ParentPlanInput {
-  /** The parent's `plan.json` text as stored. */
-  planJson: string;
-  /** e.g. `plan 0f3c… version 2`. */
-  name: string;
-  /** sha256 (hex) of `planJson`'s UTF-8 bytes; null when unknown. */
-  sha256: string | null;
-}
-
 /** The planning report kept in plan.json's `extra.report` and returned with a plan. */
 export interface PlanRunReport {
   method: PlanReport['method'];
@@ -145,117 +154,6 @@ export interface PlanRunReport {
   timedOut: PlanReport['timedOut'];
   /** Ids of the beats kept as they were (re-plans). */
   locked?: string[];
-}
-
-/** What {@link planOnContext} plans from besides the context. */
-export interface PlanRequest {
-  /** `plan` (districting) or `import` (the existing beats as the plan). */
-  method: 'plan' | 'import';
-  options: PlanOptions;
-  /** The current beats: evaluated as a plan, the parent when there is no `from`. */
-  existing?: IdPolygons;
-  /** Districts: each beat is nested in one. */
-  districts?: IdPolygons;
-  /** Atomic units (census blocks, street blocks): the cells of one unit always share a beat (`unitsOfCells`). */
-  units?: UnitPolygons;
-  /** The predecessor plan (lineage parent). */
-  from?: ParentPlanInput;
-  onProgress?: ProgressFn;
-  signal?: AbortSignal;
-  /** Clock in ms for the `plan` timing (default `performance.now`). */
-  now?: () => number;
-}
-
-/**
- * Plans beats (or imports the existing beats) on a context and serializes the result with
- * the provenance the CLI's `plan.json` carries (`extra`: method, seed, tolerance, balance,
- * incidents, period, report, the existing beats). With a parent (`from`, else the existing
- * beats) the new beats inherit its ids and the plan records the lineage.
- * @throws BeatplanError `BAD_INPUT` (import without existing beats, a bad balance), from
- *   planning (`INFEASIBLE`, `ABORTED`…)
- * @example const { planJson, metrics } = planOnContext(ctx, { method: 'plan', options: { beats: 25 } });
- */
-export function planOnContext(ctx: PlanContext, request: PlanRequest): SerializedPlan & { report: PlanRunReport | null } {
-  const { method, options, existing, from, districts } = request;
-  const now = request.now ?? (() => performance.now());
-  const existingPlan = existing ? importPlan(ctx.grid, cellsToPolygons(ctx.grid, existing.fc), existing.ids) : undefined;
-  // Lineage, as in the CLI: the parent is `from`, else the existing beats (ids inherited from them).
-  const parent: ParentPlan | undefined = from
-    ? parentPlanOnGrid(ctx.grid, planFromJson(JSON.parse(from.planJson)), from.name, from.sha256)
-    : existingPlan
-      ? {
-          kind: 'existing',
-          name: existing!.fileName,
-          sha256: existing!.sha256,
-          beatIds: existingPlan.beatIds,
-          beatOfCell: existingPlan.beatOfCell,
-        }
-      : undefined;
-  const initial = !options.startFromExisting ? undefined : from ? parentAsInitialPlan(ctx.grid, parent!) : existingPlan;
-  const balanceOn = parseBalance(
-    options.balance,
-    ctx.scores.shifts.map((s) => s.id),
-    'balance',
-  );
-  const t0 = now();
-  let plan: BeatPlan;
-  let report: PlanRunReport | null = null;
-  if (method === 'import') {
-    if (!existingPlan) throw new BeatplanError('BAD_INPUT', 'importing needs the existing beats', { field: 'existing' });
-    plan = existingPlan;
-  } else {
-    const r = planBeats(ctx.grid, ctx.scores, {
-      ...(options.beats !== undefined ? { beats: options.beats } : {}),
-      ...(options.tolerance !== undefined ? { tolerance: options.tolerance } : {}),
-      ...(options.seed !== undefined ? { seed: options.seed } : {}),
-      ...(options.balance !== undefined ? { balanceOn } : {}),
-      ...(options.locked ? { locked: options.locked } : {}),
-      ...(options.timeLimitMs !== undefined ? { timeLimitMs: options.timeLimitMs } : {}),
-      ...(initial ? { initial } : {}),
-      ...(districts ? { districts: cellsToPolygons(ctx.grid, districts.fc), districtIds: districts.ids } : {}),
-      ...(request.units
-        ? {
-            units: unitsOfCells(ctx.grid, request.units.fc, {
-              ...(request.units.idField !== undefined ? { idField: request.units.idField } : {}),
-              file: request.units.fileName,
-            }),
-          }
-        : {}),
-      ...(options.maxChange !== undefined ? { maxChange: options.maxChange } : {}),
-      ...(options.cutEdgeWeight !== undefined ? { cutEdgeWeight: options.cutEdgeWeight } : {}),
-      ...(options.changePenalty !== undefined ? { changePenalty: options.changePenalty } : {}),
-      ...(request.onProgress ? { onProgress: request.onProgress } : {}),
-      ...(request.signal ? { signal: request.signal } : {}),
-    });
-    plan = r.plan;
-    report = {
-      method: r.report.method,
-      movedShare: r.report.movedShare ?? null,
-      warnings: r.report.warnings,
-      unmet: r.report.unmet,
-      islands: r.report.islands,
-      iterations: r.report.iterations,
-      timedOut: r.report.timedOut,
-    };
-  }
-  const planMs = now() - t0;
-  // planned from the parent: its beats are the parent's, under the parent's ids (no re-matching)
-  const inherited =
-    method === 'plan' && parent ? inheritBeatIds(plan, parent, ctx.scores.workloadHours, { keepIds: initial !== undefined }) : undefined;
-  if (inherited) plan = inherited.plan;
-  const extra = {
-    method,
-    seed: options.seed ?? null,
-    tolerance: options.tolerance ?? DEFAULT_TOLERANCE,
-    balanceOn,
-    incidents: { read: ctx.ingest.read, used: ctx.ingest.used, rejected: ctx.ingest.rejected },
-    periodWeeks: ctx.scores.periodWeeks,
-    report,
-    // the current beats, so staffing can follow officers to the beat that took over their cells
-    existing: existingPlan ? { ids: existingPlan.beatIds, beatOfCell: Array.from(existingPlan.beatOfCell) } : null,
-    ...(request.units ? { units: { file: request.units.fileName, idField: request.units.idField ?? null } } : {}),
-  };
-  return { ...serializePlan(ctx.grid, plan, ctx.scores, extra, { ...ctx.timingsMs, plan: planMs }, inherited?.lineage), report };
 }
 
 /** Options of a re-plan of the unlocked beats (the rest comes from the plan: K, tolerance, locked beats). */

@@ -12,7 +12,8 @@ import { cellEdgeLengthKm, cellsToPolygons, coarseCellsOf } from '../grid/index.
 import { DEFAULT_MIN_OFFICERS_PER_BEAT, DEFAULT_OFFICER_HOURS_PER_WEEK, DEFAULT_SATURATION_TARGET } from '../staff/time-model.js';
 import { lookupBeat, moveOnPlan, setLocked } from './edit.js';
 import { buildContext, planOnFiles, readIdPolygons, scoredCellsOfCsv, staffPlanFromFiles } from './files.js';
-import { contextCellsCsv, type PlanContext, parseBalance, planOnContext, rebalancePlan } from './plan.js';
+import { contextCellsCsv, type PlanContext, parseBalance, rebalancePlan } from './plan.js';
+import { planOnContext } from './plan-use-case.js';
 import { planResponse, REQUIRED_OFFICERS_RULE, requiredOfficersRule, requiredUnits, whatIfUnits } from './response.js';
 import { allocatedUnitsOf } from './staff.js';
 import { evaluateLoadedPlan, type LoadedPlan, lineageSummary, loadPlanJson } from './stored-plan.js';

@@ -15,8 +15,8 @@ import { planFromJson } from '../../plan/output.js';
 import type { PlanMetrics, UnitBalanceBound } from '../../plan/types.js';
 import { DEFAULT_TOLERANCE } from '../../plan/weights.js';
 import type { CellUnits } from '../../units/assign.js';
-import { parseBalance } from '../../usecases/plan.js';
-import { type ParentPlanFile, planCity, predecessorBeatCount } from '../../usecases/plan-city.js';
+import { parseBalance, planContextOfCity } from '../../usecases/plan.js';
+import { type ParentPlanInput, planOnContext, predecessorBeatCount } from '../../usecases/plan-use-case.js';
 import {
   CITY_OPTIONS,
   ingestWarnings,
@@ -221,16 +221,15 @@ async function sha256OfFile(file: string): Promise<string> {
 }
 
 /**
- * Reads a parent `plan.json` for `--from`: its content hash (sha256 of the file's bytes as
- * read) and its parsed cells, beats and lineage.
+ * Reads a parent `plan.json` for `--from`: its parsed cells, beats and lineage, named by its
+ * path, with its content hash (sha256 of the file's bytes as read).
  * @throws BeatplanError `PARSE_ERROR` / `UNSUPPORTED_FORMAT` naming the file
  */
-export async function readParentPlanFile(file: string): Promise<ParentPlanFile> {
+export async function readParentPlanFile(file: string): Promise<ParentPlanInput> {
   const bytes = await readFile(file);
   try {
-    const json = JSON.parse(bytes.toString('utf8')) as { resolution?: number };
-    const parsed = planFromJson(json);
-    return { sha256: createHash('sha256').update(bytes).digest('hex'), parsed, resolution: parsed.plan.resolution };
+    const parsed = planFromJson(JSON.parse(bytes.toString('utf8')));
+    return { parsed, name: file, sha256: createHash('sha256').update(bytes).digest('hex') };
   } catch (e) {
     if (e instanceof BeatplanError)
       throw new BeatplanError(e.code, e.message, { ...e.details, file, field: e.details.field ?? '--from' }, { cause: e });
@@ -249,7 +248,8 @@ export function lineageLine(l: PlanLineage): string {
 }
 
 /**
- * `beatplan plan`: parses the options, reads the files, calls the `planCity` use-case once,
+ * `beatplan plan`: parses the options, reads the files, calls the `planOnContext` use-case once
+ * (with `documents`: the output folder),
  * writes its documents and prints the summary lines.
  * @returns the exit code: 0, or 3 with --strict when the result is not what was asked
  * @throws BeatplanError on bad options or input (exit 2)
@@ -291,42 +291,40 @@ export async function planCommand(argv: string[], io: CliIo): Promise<number> {
   const misread = ingestWarnings(city.ingest);
   const unitsSpec = values.units !== undefined ? splitOptionalField(values.units) : undefined;
   const areasSpec = values.areas ? splitSpec(values.areas, '--areas') : undefined;
-  const r = planCity(city, {
-    ...(beats !== undefined ? { beats } : {}),
-    tolerance,
-    seed,
-    ...(values.balance !== undefined ? { balance: values.balance } : {}),
+  const roads = await readRoads(values.roads);
+  const r = planOnContext(planContextOfCity(city), {
+    options: {
+      ...(beats !== undefined ? { beats } : {}),
+      tolerance,
+      seed,
+      ...(values.balance !== undefined ? { balance: values.balance } : {}),
+      ...(values['start-from-existing'] ? { startFromExisting: true } : {}),
+      ...(maxChange !== undefined ? { maxChange } : {}),
+      ...(values.lock
+        ? {
+            locked: values.lock
+              .split(',')
+              .map((s) => s.trim())
+              .filter(Boolean),
+          }
+        : {}),
+      ...(timeLimitMs !== undefined ? { timeLimitMs } : {}),
+    },
+    balanceField: '--balance',
     ...(existing ? { existing } : {}),
-    ...(parentFile ? { from: { file: parentFile, name: values.from! } } : {}),
+    ...(parentFile ? { from: parentFile } : {}),
     ...(values.districts ? { districts: await readIdPolygons(values.districts, values['district-id'], 'district') } : {}),
     ...(unitsSpec
       ? {
           units: {
             fc: (await readBoundary(unitsSpec[0])) as FeatureCollection<Polygon | MultiPolygon>,
             ...(unitsSpec[1] !== undefined ? { idField: unitsSpec[1] } : {}),
-            file: unitsSpec[0],
+            fileName: unitsSpec[0],
           },
         }
       : values.roads
-        ? { roadLines: { lines: (await readJson(values.roads)).value as LineLike, file: values.roads } }
+        ? { roadLines: { lines: (await readJson(values.roads)).value as LineLike, fileName: values.roads } }
         : {}),
-    roads: await readRoads(values.roads),
-    ...(values.venues ? { venues: (await readJson(values.venues)).value } : {}),
-    ...(areasSpec ? { areas: await readIdPolygons(areasSpec[0], areasSpec[1], 'areas') } : {}),
-    ...(values['start-from-existing'] ? { startFromExisting: true } : {}),
-    ...(maxChange !== undefined ? { maxChange } : {}),
-    ...(values.lock
-      ? {
-          locked: values.lock
-            .split(',')
-            .map((s) => s.trim())
-            .filter(Boolean),
-        }
-      : {}),
-    ...(timeLimitMs !== undefined ? { timeLimitMs } : {}),
-    ...(curveBudgets ? { curveBudgets } : {}),
-    unmet: ignored,
-    ingestWarnings: misread,
     inputs: {
       boundary: basename(values.boundary!),
       incidents: values.incidents ? basename(values.incidents) : null,
@@ -339,11 +337,22 @@ export async function planCommand(argv: string[], io: CliIo): Promise<number> {
           ? { file: basename(values.roads), idField: null, streetBlocks: true }
           : null,
     },
+    documents: {
+      ...(roads ? { roads } : {}),
+      ...(values.venues ? { venues: (await readJson(values.venues)).value } : {}),
+      ...(areasSpec ? { areas: await readIdPolygons(areasSpec[0], areasSpec[1], 'areas') } : {}),
+      ...(curveBudgets ? { curveBudgets } : {}),
+      unmet: ignored,
+      ingestWarnings: misread,
+      startedAt: t0,
+    },
     onProgress: progress,
     now: () => performance.now(),
-    startedAt: t0,
   });
-  const { metrics, report, units, unmet } = r;
+  const doc = r.documents!;
+  const { metrics, unmet } = doc;
+  const report = r.planReport!;
+  const units = r.units;
   const warn = (m: string) => io.stderr.write(`warning: ${m}\n`);
   if (r.notCountedInK.length > 0) {
     const list = r.notCountedInK
@@ -360,11 +369,11 @@ export async function planCommand(argv: string[], io: CliIo): Promise<number> {
       `units: ${b.blocks} street blocks from ${values.roads} (${b.slivers} slivers under 500 m² dropped, ${b.danglingEdges} dead-end road segments ignored)\n`,
     );
   }
-  for (const w of r.figureWarnings.plan) warn(w);
-  await writeOut(out, 'plan.json', JSON.stringify(r.planJson));
-  await writeOut(out, 'beats.geojson', r.beatsGeojson as object);
-  if (r.beatsCellsGeojson) await writeOut(out, 'beats-cells.geojson', r.beatsCellsGeojson as object);
-  await writeOut(out, 'cells.csv', r.cellsCsv);
+  for (const w of doc.figureWarnings.plan) warn(w);
+  await writeOut(out, 'plan.json', r.planJson);
+  await writeOut(out, 'beats.geojson', doc.beatsGeojson as object);
+  if (doc.beatsCellsGeojson) await writeOut(out, 'beats-cells.geojson', doc.beatsCellsGeojson as object);
+  await writeOut(out, 'cells.csv', doc.cellsCsv);
   await writeOut(out, 'metrics.json', metrics);
   io.stdout.write(`${metricsLine('plan', metrics)}; ${(r.planMs / 1000).toFixed(1)} s → ${out}\n`);
   io.stdout.write(`${responseLine('plan', metrics.response)}\n`);
@@ -372,16 +381,16 @@ export async function planCommand(argv: string[], io: CliIo): Promise<number> {
   if (units) io.stdout.write(`${unitsLine(units, report.units)}\n`);
   for (const w of [...report.warnings, ...unmet]) warn(w);
   if (r.lineage) io.stdout.write(`${lineageLine(r.lineage)}\n`);
-  if (r.existing) {
-    for (const w of r.figureWarnings.existing) warn(w);
-    await writeOut(out, 'existing-metrics.json', r.existing.metrics);
-    await writeOut(out, 'comparison.json', r.existing.comparison);
-    io.stdout.write(`${metricsLine('existing', r.existing.metrics)}\n${responseLine('existing', r.existing.metrics.response)}\n`);
+  if (doc.existing) {
+    for (const w of doc.figureWarnings.existing) warn(w);
+    await writeOut(out, 'existing-metrics.json', doc.existing.metrics);
+    await writeOut(out, 'comparison.json', doc.existing.comparison);
+    io.stdout.write(`${metricsLine('existing', doc.existing.metrics)}\n${responseLine('existing', doc.existing.metrics.response)}\n`);
   }
-  if (r.equity) await writeOut(out, 'equity.json', r.equity);
-  if (r.curve) {
-    await writeOut(out, 'change-curve.json', r.curve);
-    for (const p of r.curve.points) {
+  if (doc.equity) await writeOut(out, 'equity.json', doc.equity);
+  if (doc.curve) {
+    await writeOut(out, 'change-curve.json', doc.curve);
+    for (const p of doc.curve.points) {
       io.stdout.write(
         `change curve: budget ${(100 * p.budget).toFixed(1)}% → moved ${(100 * p.movedWorkloadShare).toFixed(1)}% of workload, max/mean ${p.maxOverMean.toFixed(3)}, ` +
           `cv ${p.cv.toFixed(3)}, ${p.beatsOutsideBand} beats outside ±${tolerance}, PP mean ${p.polsbyPopperMean.toFixed(3)} (min ${p.polsbyPopperMin.toFixed(3)})\n`,
