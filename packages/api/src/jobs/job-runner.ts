@@ -1,6 +1,12 @@
 /**
  * Runs jobs off the request thread in worker threads: queueing, progress (stored and pushed
  * to listeners), cancellation (worker terminate), and persistence of results.
+ *
+ * A job's terminal state is written only while the job is live (`updateJob(…, LIVE_JOB_STATUSES)`,
+ * one conditional statement), so when a cancel and the end of the job race, exactly one of them
+ * is stored and every event and answer reports the state as stored: a cancel that came first
+ * wins (the stored result stays, unnamed by the job), a cancel that came after the job ended
+ * returns it unchanged.
  */
 
 import { randomUUID } from 'node:crypto';
@@ -9,7 +15,7 @@ import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { Logger } from 'pino';
-import type { JobKind, JobRecord, Store } from '../store/store.js';
+import { type JobKind, type JobRecord, LIVE_JOB_STATUSES, type Store } from '../store/store.js';
 import type { JobTask, WorkerMessage } from './job-protocol.js';
 import { finishComputed, type ResultSpec } from './job-results.js';
 
@@ -24,6 +30,8 @@ export interface JobRunnerOptions {
   concurrency?: number;
   /** Least interval between stored progress updates, ms. Default 250. */
   progressWriteMs?: number;
+  /** Test hook: awaited after a job's outcome is known (its result stored) and before its terminal state is written. */
+  beforeFinish?: (jobId: string) => Promise<void>;
 }
 
 interface Running {
@@ -78,6 +86,7 @@ export class JobRunner {
   private readonly log: Logger;
   private readonly concurrency: number;
   private readonly progressWriteMs: number;
+  private readonly beforeFinish: ((jobId: string) => Promise<void>) | undefined;
   private readonly running = new Map<string, Running>();
   private readonly queue: Array<{ job: JobRecord; task: JobTask; spec: ResultSpec }> = [];
   private readonly events = new EventEmitter();
@@ -88,6 +97,7 @@ export class JobRunner {
     this.log = options.log;
     this.concurrency = options.concurrency ?? 1;
     this.progressWriteMs = options.progressWriteMs ?? 250;
+    this.beforeFinish = options.beforeFinish;
     this.events.setMaxListeners(0);
   }
 
@@ -107,8 +117,9 @@ export class JobRunner {
   }
 
   /**
-   * Cancels a queued or running job (the worker is terminated). Returns the job after the
-   * change, or undefined when it does not exist; a finished job is returned unchanged.
+   * Cancels a queued or running job (the worker is terminated). Returns the job as stored after
+   * the change, or undefined when it does not exist; a job that ended first (even while this
+   * cancel ran) is returned unchanged.
    */
   async cancel(jobId: string): Promise<JobRecord | undefined> {
     const job = await this.store.getJob(jobId);
@@ -156,7 +167,14 @@ export class JobRunner {
     }
     const state: Running = { worker, cancelled: false };
     this.running.set(job.id, state);
-    await this.store.updateJob(job.id, { status: 'running', startedAt });
+    if (!(await this.store.updateJob(job.id, { status: 'running', startedAt }, ['queued']))) {
+      // cancelled between the queue and here: its cancel stored that
+      state.cancelled = true;
+      this.running.delete(job.id);
+      void worker.terminate();
+      this.pump();
+      return;
+    }
     await this.emit(job.id, 'status');
     let lastWrite = 0;
     let settled = false;
@@ -164,6 +182,7 @@ export class JobRunner {
       if (settled || state.cancelled) return;
       settled = true;
       this.running.delete(job.id);
+      await this.beforeFinish?.(job.id);
       await this.finish(job.id, patch);
       this.pump();
     };
@@ -174,7 +193,7 @@ export class JobRunner {
           const now = Date.now();
           if (now - lastWrite >= this.progressWriteMs || m.fraction >= 1) {
             lastWrite = now;
-            await this.store.updateJob(job.id, { progress: m.fraction, stage: m.stage });
+            await this.store.updateJob(job.id, { progress: m.fraction, stage: m.stage }, ['running']);
           }
           const current = await this.store.getJob(job.id);
           if (current)
@@ -195,12 +214,17 @@ export class JobRunner {
     });
   }
 
+  /**
+   * Writes a job's terminal state if the job is still live (else another end was stored first)
+   * and tells the listeners the state as stored. Returns whether this one was stored.
+   */
   private async finish(
     jobId: string,
     patch: { status: JobRecord['status']; progress?: number; error?: JobRecord['error']; result?: JobRecord['result'] },
-  ): Promise<void> {
-    await this.store.updateJob(jobId, { ...patch, finishedAt: new Date().toISOString() });
+  ): Promise<boolean> {
+    const stored = await this.store.updateJob(jobId, { ...patch, finishedAt: new Date().toISOString() }, LIVE_JOB_STATUSES);
     await this.emit(jobId, 'status');
+    return stored;
   }
 
   private async emit(jobId: string, type: JobEvent['type']): Promise<void> {

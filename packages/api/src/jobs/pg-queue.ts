@@ -30,10 +30,10 @@ import pg from 'pg';
 import { PgBoss } from 'pg-boss';
 import type { Logger } from 'pino';
 import { type PostgresStore, SHARED_QUEUE_OWNER } from '../store/postgres-store.js';
-import type { JobRecord } from '../store/store.js';
+import { type JobRecord, LIVE_JOB_STATUSES } from '../store/store.js';
 import type { JobTask, WorkerMessage } from './job-protocol.js';
 import type { JobQueue } from './job-queue.js';
-import { finishComputed, type JobOutcome, type ResultSpec } from './job-results.js';
+import { finishComputed, type ResultSpec } from './job-results.js';
 import type { JobEvent } from './job-runner.js';
 import { newJobRecord, spawnJobWorker } from './job-runner.js';
 
@@ -58,8 +58,8 @@ interface QueuedTask {
   result: ResultSpec;
 }
 
-/** What a worker leaves as the pg-boss job's output: how the job ended (its row holds the rest). */
-type ComputedOutput = { status: JobOutcome['status'] };
+/** What a worker leaves as the pg-boss job's output: how the job ended as stored (its row holds the rest). */
+type ComputedOutput = { status: JobRecord['status'] };
 
 /** Starts pg-boss on the database of `store`, with the Beatplan queue created. */
 async function startBoss(connectionString: string, log: Logger): Promise<PgBoss> {
@@ -265,19 +265,25 @@ export class PgJobQueue implements JobQueue {
     return () => this.events.off(jobId, listener);
   }
 
-  /** Cancels a queued or running job wherever it runs (the worker stops its thread). */
+  /**
+   * Cancels a queued or running job wherever it runs (the worker stops its thread). The
+   * cancelled state is written only while the job is live, so a job whose worker stored its end
+   * first is returned as it ended (and its worker's end is refused when this came first).
+   */
   async cancel(jobId: string): Promise<JobRecord | undefined> {
     const { store } = this.options;
     const job = await store.getJob(jobId);
     if (!job || (job.status !== 'queued' && job.status !== 'running')) return job;
-    await this.boss.cancel(JOB_QUEUE, jobId).catch(() => undefined);
-    await store.updateJob(jobId, {
-      status: 'cancelled',
-      error: { code: 'CANCELLED', detail: 'cancelled on request' },
-      finishedAt: new Date().toISOString(),
-    });
-    await notify(store, { jobId, type: 'cancel' });
-    await notify(store, { jobId, type: 'status' });
+    const cancelled = await store.updateJob(
+      jobId,
+      { status: 'cancelled', error: { code: 'CANCELLED', detail: 'cancelled on request' }, finishedAt: new Date().toISOString() },
+      LIVE_JOB_STATUSES,
+    );
+    if (cancelled) {
+      await this.boss.cancel(JOB_QUEUE, jobId).catch(() => undefined);
+      await notify(store, { jobId, type: 'cancel' });
+      await notify(store, { jobId, type: 'status' });
+    }
     return store.getJob(jobId);
   }
 
@@ -322,6 +328,8 @@ export interface PgJobWorkerOptions {
   progressWriteMs?: number;
   /** Called when this worker starts or ends a job (tests, logs). */
   onJob?: (e: { jobId: string; event: 'start' | 'end'; attempt: number }) => void;
+  /** Test hook: awaited after a job's outcome is known (its result stored) and before its terminal state is written. */
+  beforeFinish?: (jobId: string) => Promise<void>;
 }
 
 /**
@@ -390,11 +398,16 @@ export class PgJobWorker {
     const job = await store.getJob(jobId);
     if (!job || (job.status !== 'queued' && job.status !== 'running')) return null; // cancelled or settled meanwhile
     const task = (await refsToPaths(store, data.task)) as JobTask;
-    await store.updateJob(jobId, {
-      status: 'running',
-      startedAt: job.startedAt ?? new Date().toISOString(),
-      ...(attempt > 0 ? { stage: `retry ${attempt}: the previous worker stopped` } : {}),
-    });
+    const started = await store.updateJob(
+      jobId,
+      {
+        status: 'running',
+        startedAt: job.startedAt ?? new Date().toISOString(),
+        ...(attempt > 0 ? { stage: `retry ${attempt}: the previous worker stopped` } : {}),
+      },
+      LIVE_JOB_STATUSES,
+    );
+    if (!started) return null; // cancelled meanwhile
     await notify(store, { jobId, type: 'status' });
     this.options.onJob?.({ jobId, event: 'start', attempt });
     try {
@@ -402,9 +415,11 @@ export class PgJobWorker {
       if (message === 'cancelled') return null;
       const outcome = await finishComputed(store, log, jobId, data.result, message);
       if (!outcome) return null; // cancelled while it ran
-      await store.updateJob(jobId, { ...outcome, finishedAt: new Date().toISOString() });
+      await this.options.beforeFinish?.(jobId);
+      // only while still live: a cancel stored meanwhile wins, and this worker reports it
+      const stored = await store.updateJob(jobId, { ...outcome, finishedAt: new Date().toISOString() }, LIVE_JOB_STATUSES);
       await notify(store, { jobId, type: 'status' }).catch(() => undefined);
-      return { status: outcome.status };
+      return { status: stored ? outcome.status : ((await store.getJob(jobId))?.status ?? 'cancelled') };
     } catch (err) {
       log.error({ err, jobId }, 'job worker thread failed');
       throw err; // pg-boss retries, then fails it (WORKER_LOST)
@@ -436,7 +451,7 @@ export class PgJobWorker {
         if (now - lastWrite < writeMs && m.fraction < 1) return;
         lastWrite = now;
         void store
-          .updateJob(jobId, { progress: m.fraction, stage: m.stage })
+          .updateJob(jobId, { progress: m.fraction, stage: m.stage }, ['running'])
           .then(() => notify(store, { jobId, type: 'progress' }))
           .catch(() => undefined);
       });

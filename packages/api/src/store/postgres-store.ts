@@ -32,6 +32,7 @@ import {
   deletePlanProcedure,
   type JobPatch,
   type JobRecord,
+  type JobStatus,
   type PlanDeleteResult,
   type PlanRecord,
   type PlanSettings,
@@ -539,7 +540,7 @@ export class PostgresStore implements Store {
     return (await this.rows('SELECT * FROM jobs ORDER BY created_at DESC, id LIMIT $1', [limit])).map(toJob);
   }
 
-  async updateJob(id: string, patch: JobPatch): Promise<void> {
+  async updateJob(id: string, patch: JobPatch, whenStatus?: readonly JobStatus[]): Promise<boolean> {
     const cols: string[] = [];
     const vals: unknown[] = [];
     const set = (col: string, v: unknown) => {
@@ -553,9 +554,14 @@ export class PostgresStore implements Store {
     if (patch.result !== undefined) set('result', patch.result ? json(patch.result) : null);
     if (patch.startedAt !== undefined) set('started_at', patch.startedAt);
     if (patch.finishedAt !== undefined) set('finished_at', patch.finishedAt);
-    if (!cols.length) return;
+    if (!cols.length || whenStatus?.length === 0) return false;
     vals.push(id);
-    await this.q(`UPDATE jobs SET ${cols.join(', ')} WHERE id = $${vals.length}`, vals);
+    let where = `id = $${vals.length}`;
+    if (whenStatus) {
+      vals.push([...whenStatus]);
+      where += ` AND status = ANY($${vals.length}::text[])`;
+    }
+    return (await this.q(`UPDATE jobs SET ${cols.join(', ')} WHERE ${where}`, vals)).rowCount === 1;
   }
 
   /**

@@ -14,6 +14,7 @@ import {
   deletePlanProcedure,
   type JobPatch,
   type JobRecord,
+  type JobStatus,
   type PlanDeleteResult,
   type PlanRecord,
   type PlanSettings,
@@ -385,7 +386,7 @@ export class SqliteStore implements Store {
     return (this.stmt('SELECT * FROM jobs ORDER BY created_at DESC, id LIMIT ?').all(limit) as Row[]).map(toJob);
   }
 
-  async updateJob(id: string, patch: JobPatch): Promise<void> {
+  async updateJob(id: string, patch: JobPatch, whenStatus?: readonly JobStatus[]): Promise<boolean> {
     const cols: string[] = [];
     const vals: unknown[] = [];
     const set = (col: string, v: unknown) => {
@@ -399,8 +400,9 @@ export class SqliteStore implements Store {
     if (patch.result !== undefined) set('result', patch.result ? json(patch.result) : null);
     if (patch.startedAt !== undefined) set('started_at', patch.startedAt);
     if (patch.finishedAt !== undefined) set('finished_at', patch.finishedAt);
-    if (!cols.length) return;
-    this.stmt(`UPDATE jobs SET ${cols.join(', ')} WHERE id = ?`).run(...vals, id);
+    if (!cols.length || whenStatus?.length === 0) return false;
+    const when = whenStatus ? ` AND status IN (${whenStatus.map(() => '?').join(', ')})` : '';
+    return this.stmt(`UPDATE jobs SET ${cols.join(', ')} WHERE id = ?${when}`).run(...vals, id, ...(whenStatus ?? [])).changes === 1;
   }
 
   async failInterruptedJobs(now: string): Promise<number> {

@@ -261,7 +261,13 @@ export interface Store {
   insertJob(j: JobRecord): Promise<void>;
   getJob(id: string): Promise<JobRecord | undefined>;
   listJobs(limit?: number): Promise<JobRecord[]>;
-  updateJob(id: string, patch: JobPatch): Promise<void>;
+  /**
+   * Updates a job. With `whenStatus`, only while its status is one of those, in one statement
+   * (compare-and-set): a job's terminal state is written with `whenStatus` = the live states, so
+   * of a cancel and a success racing to end the job exactly one is stored, and its writer knows.
+   * @returns whether the job was updated (false: unknown, or not in `whenStatus`)
+   */
+  updateJob(id: string, patch: JobPatch, whenStatus?: readonly JobStatus[]): Promise<boolean>;
   /**
    * Marks `running` and `queued` jobs failed (`INTERRUPTED`); returns how many. Called at
    * start-up and when the job runner closes. A single-instance store (SQLite) fails every
