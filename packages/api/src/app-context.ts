@@ -4,7 +4,7 @@
  */
 import type { Logger } from 'pino';
 import type { Config } from './config.js';
-import type { ContextCache, PlanGridCache } from './context-cache.js';
+import type { PlanGridCache } from './context-cache.js';
 import type { ComputePool } from './jobs/compute-pool.js';
 import type { JobQueue } from './jobs/job-queue.js';
 import type { PlanVersionCache } from './plan-access.js';
@@ -16,9 +16,8 @@ export interface AppContext {
   config: Config;
   /** Jobs: in-process worker threads (SQLite) or the shared PostgreSQL queue. */
   runner: JobQueue;
-  /** Worker threads for the engine work a request waits for (response figures and what-ifs). */
+  /** Worker processes for the engine work a request waits for (loads, response figures, what-ifs, cells, edits…). */
   compute: ComputePool;
-  contexts: ContextCache;
   plans: PlanGridCache;
   /** Loaded plan versions and reads derived from them. */
   versions: PlanVersionCache;

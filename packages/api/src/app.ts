@@ -15,7 +15,7 @@ import type { AppContext } from './app-context.js';
 import { principalOf } from './auth.js';
 import { basemapOrigins, basemapRoutes } from './basemap.js';
 import { type ConfigInput, ConfigSchema } from './config.js';
-import { ContextCache, PlanGridCache } from './context-cache.js';
+import { PlanGridCache } from './context-cache.js';
 import { ApiError, errorHandler, notFoundHandler } from './errors.js';
 import { RouteTable } from './http.js';
 import { ComputePool } from './jobs/compute-pool.js';
@@ -71,13 +71,12 @@ export async function createApp(deps: AppDeps): Promise<BeatplanApp> {
   if (interrupted) log.warn({ interrupted }, 'jobs interrupted by the previous shutdown were marked failed');
   // SQLite: worker threads of this process; PostgreSQL (--database): the shared pg-boss queue
   const runner = await openJobQueue({ store, log, databaseUrl: config.databaseUrl, concurrency: config.jobConcurrency });
-  const compute = new ComputePool({ log });
+  const compute = new ComputePool({ log, contextCacheSize: config.contextCacheSize });
   const context: AppContext = {
     store,
     config,
     runner,
     compute,
-    contexts: new ContextCache(config.contextCacheSize),
     plans: new PlanGridCache(),
     versions: new PlanVersionCache(),
     log,

@@ -45,7 +45,7 @@ export const ConfigSchema = z.object({
   rateLimitPerMinute: z.coerce.number().int().positive().default(1200),
   /** Jobs (worker threads) running at once in this process; 0 with PostgreSQL: accept jobs only, `beatplan worker`s run them. */
   jobConcurrency: z.coerce.number().int().min(0).max(16).default(1),
-  /** Grid + score contexts kept in memory. */
+  /** Grid + score contexts (rebuilt from a plan's datasets for its cells.csv) kept in memory by each compute worker. */
   contextCacheSize: z.coerce.number().int().min(1).max(64).default(4),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Express `trust proxy` (hops), for rate limiting behind a reverse proxy. */

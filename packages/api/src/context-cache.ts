@@ -66,8 +66,9 @@ export async function resolveInputs(store: Store, input: ContextInput & { beats?
 }
 
 /**
- * A small LRU of contexts keyed by their resolved inputs. Building a context runs on the
- * main thread (grid + scores); concurrent requests for one key share one build.
+ * A small LRU of contexts keyed by their resolved inputs. Building a context (grid + scores,
+ * seconds on a city) runs in a compute worker, never on the request thread; concurrent
+ * requests for one key share one build.
  */
 export class ContextCache {
   private readonly entries = new Map<string, Promise<PlanContext>>();

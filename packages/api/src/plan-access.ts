@@ -4,29 +4,25 @@
  * cells by bbox and zoom, response figures, meeting places) cached per version. A version
  * never changes once written, so a cache keyed by (plan, version) is never stale.
  */
-import type { CountBins, Grid, PlanMetrics } from '@beatplan/engine';
+import type { Grid, PlanMetrics } from '@beatplan/engine';
 import type { AppContext } from './app-context.js';
 import { engineFileName, loadedPlanOfParts, resolveInputs } from './context-cache.js';
 import type { CellsDto } from './dto.js';
 import {
   cellEdgeLengthKm,
   coarseCellsOf,
-  evaluateLoadedPlan,
-  incidentBinsOf,
   type LoadedPlan,
   type MeetingPlaceDto,
-  type ParsedPlanJson,
-  type PlanContext,
   type PlanResponseFigures,
-  parsePlanJson,
-  planBeatsGeojson,
   privacyDto,
-  publicWorkload,
   type SerializedPlan,
 } from './engine-service.js';
 import { ApiError } from './errors.js';
-import type { ComputeTask, LoadedPlanParts, RoadsFile } from './jobs/compute-protocol.js';
-import { publicLoadedPlan, publicMetrics } from './public-view.js';
+import type { ComputeTask, EditResult, LoadedPlanParts, PublicViewResult, RoadsFile } from './jobs/compute-protocol.js';
+
+/** Cells summed into coarser H3 cells (`coarseCellsOf`). */
+type CoarseCells = ReturnType<typeof coarseCellsOf>;
+
 import type { ContextInput } from './schemas.js';
 import type { PlanRecord, PlanSettings, PlanVersionRecord, Store } from './store/store.js';
 
@@ -319,11 +315,6 @@ export class PlanAccess {
     return v;
   }
 
-  /** The grid + scores context of the plan's datasets (for cells.csv with full scores). */
-  async contextOf(p: PlanRecord): Promise<PlanContext> {
-    return this.ctx.contexts.get(await resolveInputs(this.store, p.inputs as ContextInput & { beats?: number }, 'plan.inputs'));
-  }
-
   /**
    * A version, loaded once while recently used. plan.json is parsed and its grid rebuilt in a
    * compute worker (1–3 s on Chicago, never on the request thread); the worker sends the typed
@@ -374,9 +365,15 @@ export class PlanAccess {
         );
       });
     }
-    return PlanVersionCache.memo(e, 'beats', async () =>
-      Buffer.from(JSON.stringify(planBeatsGeojson(e.loaded, await this.storedMetrics(v))), 'utf8'),
-    );
+    // the outline of each beat's cells is a dissolve (most of a second on Chicago): in a compute worker
+    return PlanVersionCache.memo(e, 'beats', async () => {
+      const metrics = await this.storedMetrics(v);
+      const text = await this.ctx.compute.run<string>(p.id, v.version, async () => e.json, {
+        kind: 'beats',
+        ...(metrics ? { metrics } : {}),
+      });
+      return Buffer.from(text, 'utf8');
+    });
   }
 
   /**
@@ -417,27 +414,20 @@ export class PlanAccess {
   }
 
   /**
-   * A version as a viewer sees it (cached per version and k): the plan on pooled scores, its
-   * metrics without per-shift figures, and its beats GeoJSON with those metrics as
-   * properties. See public-view.ts for why no combination of these reveals a cell below k.
+   * A version as a viewer sees it (cached per version and k): the metrics of the plan on pooled
+   * scores (`publicLoadedPlan`) without per-shift figures, and its beats GeoJSON with those
+   * metrics as properties. See public-view.ts for why no combination of these reveals a cell below k.
    */
   async publicView(
     p: PlanRecord,
     v: PlanVersionRecord,
     k: number,
-  ): Promise<{ loaded: LoadedPlan; metrics: Buffer; beats: Buffer; perBeat: readonly object[] }> {
+  ): Promise<{ metrics: Buffer; beats: Buffer; perBeat: readonly object[] }> {
     const e = await this.entry(p, v);
-    return PlanVersionCache.memo(e, `public-view:${k}`, () => {
-      const loaded = publicLoadedPlan(e.loaded, k);
-      const m = evaluateLoadedPlan(loaded);
-      const metrics = publicMetrics(m, k);
-      const beats = planBeatsGeojson(loaded, metrics as unknown as PlanMetrics);
-      return {
-        loaded,
-        metrics: Buffer.from(JSON.stringify(metrics), 'utf8'),
-        beats: Buffer.from(JSON.stringify(beats), 'utf8'),
-        perBeat: (metrics as unknown as { perBeat: object[] }).perBeat,
-      };
+    // evaluated and dissolved in a compute worker (most of a second on Chicago)
+    return PlanVersionCache.memo(e, `public-view:${k}`, async () => {
+      const view = await this.ctx.compute.run<PublicViewResult>(p.id, v.version, async () => e.json, { kind: 'publicView', k });
+      return { metrics: Buffer.from(view.metrics, 'utf8'), beats: Buffer.from(view.beats, 'utf8'), perBeat: view.perBeat };
     });
   }
 
@@ -469,15 +459,28 @@ export class PlanAccess {
     const { grid, plan, scores } = e.loaded;
     // a public answer shows each cell's pooled workload (NaN → null when suppressed; a coarse
     // cell holding a suppressed one is suppressed too, as its sum would reveal it)
+    // (pooling and coarse cells computed once per version in a compute worker)
     const workload =
       publicK === undefined
         ? scores.workloadHours
-        : await PlanVersionCache.memo(e, `public-workload:${publicK}`, () => publicWorkload({ h3: grid.h3, scores }, publicK));
+        : await PlanVersionCache.memo(e, `public-workload:${publicK}`, () =>
+            this.ctx.compute.run<Float64Array>(p.id, v.version, async () => e.json, { kind: 'publicWorkload', k: publicK }),
+          );
+    const target = zoom === undefined ? grid.resolution : resolutionForZoom(zoom, (bbox[1] + bbox[3]) / 2, grid.resolution);
+    const coarse =
+      target < grid.resolution
+        ? await PlanVersionCache.memo(e, `coarse:${target}`, () =>
+            this.ctx.compute.run<CoarseCells>(p.id, v.version, async () => e.json, { kind: 'coarseCells', resolution: target }),
+          )
+        : undefined;
     const cells = cellsInBbox(
       { grid, workload, need: scores.needHours, beatOfCell: plan.beatOfCell, beatIds: plan.beatIds },
       bbox,
       zoom,
-      (r) => this.ctx.versions.coarseCells(grid, r),
+      () => {
+        if (!coarse) throw new ApiError('INTERNAL', 'coarse cells expected');
+        return coarse;
+      },
     );
     const head = { version: v.version, resolution: cells.resolution, aggregated: cells.aggregated };
     if (publicK === undefined) return { ...head, ...cellRows(cells) };
@@ -489,15 +492,112 @@ export class PlanAccess {
   }
 
   /**
-   * A version's plan.json parsed without its grid and its incidents pooled so that every bin
-   * holds ≥ k (cached per version and k: the viewer's cells and the heat layer share it).
+   * The `GET /plans/{id}/cells` answer without bbox as JSON bytes: every cell of the version in
+   * the cells.csv vocabulary (`planCellsJson`), for a viewer (`publicK` set) the public layout.
+   * Computed once per version and k in a compute worker from the plan.json text (parsed there,
+   * no grid rebuilt), so neither the parse nor the 3 MB serialize of a city runs on the request thread.
    */
-  async incidentBins(v: PlanVersionRecord, k: number): Promise<{ parsed: ParsedPlanJson; bins: CountBins }> {
-    const parsed = await this.ctx.versions.fromBlob(`parsed:${v.planBlobRef}`, async () =>
-      parsePlanJson((await this.store.getBlob(v.planBlobRef)).toString('utf8')),
+  async cellsJson(p: PlanRecord, v: PlanVersionRecord, publicK?: number): Promise<Buffer> {
+    return this.ctx.versions.fromBlob(`cells:${v.planBlobRef}:v${v.version}:${publicK ?? 'all'}`, async () =>
+      Buffer.from(
+        await this.ctx.compute.run<string>(p.id, v.version, () => this.planText(v), {
+          kind: 'cellsJson',
+          version: v.version,
+          ...(publicK !== undefined ? { publicK } : {}),
+        }),
+        'utf8',
+      ),
     );
-    const bins = await this.ctx.versions.fromBlob(`bins:${v.planBlobRef}:${k}`, async () => incidentBinsOf(parsed, k));
-    return { parsed, bins };
+  }
+
+  /**
+   * The `GET /plans/{id}/incidents` answer as JSON bytes: the version's incidents pooled so that
+   * every bin holds ≥ k (`incidentBinsOf`; k = 1: the cells with incidents), `aggregated` for a
+   * viewer. Computed once per version and k in a compute worker, like {@link cellsJson}.
+   */
+  async incidentBinsJson(p: PlanRecord, v: PlanVersionRecord, k: number, aggregated: boolean): Promise<Buffer> {
+    return this.ctx.versions.fromBlob(`bins:${v.planBlobRef}:v${v.version}:${k}:${aggregated}`, async () =>
+      Buffer.from(
+        await this.ctx.compute.run<string>(p.id, v.version, () => this.planText(v), {
+          kind: 'incidentBins',
+          version: v.version,
+          k,
+          aggregated,
+        }),
+        'utf8',
+      ),
+    );
+  }
+
+  /**
+   * cells.csv of a version with full scores rebuilt from the plan's datasets (the public layout
+   * for a viewer, `publicK` set), computed in a compute worker (the context's grid and scores
+   * take seconds on a city; the worker keeps the last ones built).
+   * @throws ApiError 400 when a dataset the plan was made from is gone
+   */
+  async cellsCsv(p: PlanRecord, v: PlanVersionRecord, publicK?: number): Promise<string> {
+    const context = await resolveInputs(this.store, p.inputs as ContextInput & { beats?: number }, 'plan.inputs');
+    return this.ctx.compute.run<string>(p.id, v.version, () => this.planText(v), {
+      kind: 'cellsCsv',
+      context,
+      ...(publicK !== undefined ? { publicK } : {}),
+    });
+  }
+
+  /**
+   * The comparison of a version with another plan.json (`comparePlanPair`) as JSON text; for a
+   * viewer (`publicK` set) both plans on this version's pooled scores with public metrics.
+   * Computed in a compute worker.
+   * @throws BeatplanError `PLAN_GRID_MISMATCH` when the plans are on different grids
+   */
+  async compare(p: PlanRecord, v: PlanVersionRecord, withJson: string, publicK?: number): Promise<string> {
+    return this.ctx.compute.run<string>(p.id, v.version, () => this.planText(v), {
+      kind: 'compare',
+      with: withJson,
+      ...(publicK !== undefined ? { publicK } : {}),
+    });
+  }
+
+  /**
+   * An edit of the current version (a move, a lock) computed in a compute worker and written as
+   * the next version (see {@link writeVersion}): the worker checks the edit, evaluates the new
+   * plan and serializes its plan.json (a 2–3 MB text on a city), none of it on the request thread.
+   * @param summary the version summary; a move adds `moved` and `beats` (what the engine moved)
+   * @throws BeatplanError from the engine (`BAD_INPUT` naming the field, `MOVE_REJECTED`);
+   *   ApiError 409 when a move moves nothing, 412 when the plan moved on meanwhile
+   */
+  async edit(
+    p: PlanRecord,
+    action: string,
+    summary: Record<string, unknown>,
+    task: Extract<ComputeTask, { kind: 'move' | 'lock' }>,
+    by: string,
+  ): Promise<PlanVersionRecord> {
+    const v = await this.getVersion(p);
+    const out = await this.ctx.compute.run<EditResult>(p.id, v.version, () => this.planText(v), task);
+    if (task.kind === 'move') {
+      if (out.moved === 0) throw new ApiError('CONFLICT', `every cell is already in beat ${task.toBeat}; nothing to move`);
+      summary = { ...summary, moved: out.moved, beats: out.beats };
+    }
+    return this.writeVersion(p, action, summary, { planJson: out.planJson, metrics: out.metrics }, by);
+  }
+
+  /**
+   * An alternative's figures against its parent version (`alternativeFigures` of
+   * routes/alternatives.ts), computed in a compute worker; with `publicK`, on the parent's pooled scores.
+   * @throws BeatplanError `PLAN_GRID_MISMATCH` when the alternative is not on the parent's grid
+   */
+  async alternativeFigures(
+    p: PlanRecord,
+    v: PlanVersionRecord,
+    alt: { altJson: string; tolerance?: number; publicK?: number },
+  ): Promise<{ maxOverMean: number; polsbyPopperMean: number; movedWorkloadShare: number }> {
+    return this.ctx.compute.run(p.id, v.version, () => this.planText(v), { kind: 'alternativeFigures', ...alt });
+  }
+
+  /** The plan.json text of a version (the compute workers parse it). */
+  private async planText(v: PlanVersionRecord): Promise<string> {
+    return (await this.store.getBlob(v.planBlobRef)).toString('utf8');
   }
 
   /**
@@ -540,12 +640,7 @@ export class PlanAccess {
    */
   async computeResponse(p: PlanRecord, v: PlanVersionRecord, task: ComputeTask): Promise<PlanResponseFigures> {
     const roads = await this.roadsFile(p);
-    return this.ctx.compute.run<PlanResponseFigures>(
-      p.id,
-      v.version,
-      async () => (await this.store.getBlob(v.planBlobRef)).toString('utf8'),
-      { ...task, ...(roads ? { roads } : {}) },
-    );
+    return this.ctx.compute.run<PlanResponseFigures>(p.id, v.version, () => this.planText(v), { ...task, ...(roads ? { roads } : {}) });
   }
 
   /**

@@ -1,8 +1,10 @@
 /**
  * A small pool of long-lived worker processes for the engine work a request waits for
- * (response figures, response what-ifs): the request thread only sends a message and awaits
- * the answer, so a 1–8 s hypercube run on a city never holds the event loop. Each worker keeps
- * a few plan versions loaded; a version's plan.json crosses to a worker once.
+ * (loading a version, response figures and what-ifs, beats GeoJSON, cells, incident bins,
+ * comparisons, edits): the request thread only sends a message and awaits the
+ * answer, so neither a 1–8 s hypercube run nor a 0.1–1 s parse, dissolve or serialize of a
+ * city's plan holds the event loop. Each worker keeps a few plan versions loaded (and a few
+ * parsed without their grid); a version's plan.json crosses to a worker once.
  *
  * Processes, not worker threads: a worker thread shares the process's V8 platform (its GC
  * helper threads), so a busy computation lengthens the request thread's own GC pauses; a child
@@ -15,17 +17,17 @@ import { fileURLToPath } from 'node:url';
 import { BeatplanError, type BeatplanErrorCode } from '@beatplan/engine';
 import type { Logger } from 'pino';
 import { ApiError } from '../errors.js';
-import { type ComputeReply, type ComputeRequest, type ComputeTask, joinReply } from './compute-protocol.js';
+import { type ComputeReply, type ComputeRequest, type ComputeTask, joinReply, PARSED_TASKS } from './compute-protocol.js';
 import { WORKER_NICE } from './thread-priority.js';
 
 /**
  * Starts a compute worker process: `compute-worker.js`, or from TS source (vitest, tsx)
  * `compute-worker.ts` through tsx with the `source` condition; under `nice` where it exists.
  */
-function startComputeProcess(): ChildProcess {
+function startComputeProcess(contextCacheSize: number): ChildProcess {
   const fromSource = import.meta.url.endsWith('.ts');
   const entry = fileURLToPath(new URL(`./compute-worker.${fromSource ? 'ts' : 'js'}`, import.meta.url));
-  const args = [...(fromSource ? ['--conditions=source', '--import', import.meta.resolve('tsx')] : []), entry];
+  const args = [...(fromSource ? ['--conditions=source', '--import', import.meta.resolve('tsx')] : []), entry, String(contextCacheSize)];
   const options = {
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'] as ('ignore' | 'inherit' | 'ipc')[],
     serialization: 'advanced' as const,
@@ -56,8 +58,10 @@ interface Pending {
 
 /** Options of {@link ComputePool}. */
 export interface ComputePoolOptions {
-  /** Worker threads (default 2; started on first use). */
+  /** Worker processes (default 2; started on first use). */
   size?: number;
+  /** Grid + score contexts each worker keeps (default 4; see `Config.contextCacheSize`). */
+  contextCacheSize?: number;
   log?: Logger;
 }
 
@@ -67,6 +71,7 @@ export interface ComputePoolOptions {
  */
 export class ComputePool {
   private readonly size: number;
+  private readonly contextCacheSize: number;
   private readonly log?: Logger;
   private readonly slots: Slot[] = [];
   private readonly pending = new Map<number, Pending>();
@@ -75,6 +80,7 @@ export class ComputePool {
 
   constructor(options: ComputePoolOptions = {}) {
     this.size = Math.max(1, options.size ?? 2);
+    this.contextCacheSize = Math.max(1, options.contextCacheSize ?? 4);
     this.log = options.log;
   }
 
@@ -86,7 +92,8 @@ export class ComputePool {
    */
   run<T>(planId: string, version: number, planJson: () => Promise<string>, task: ComputeTask): Promise<T> {
     if (this.closed) return Promise.reject(new ApiError('INTERNAL', 'the server is shutting down'));
-    const key = `${planId}\u0000${version}`;
+    // a worker holds a version parsed without its grid apart from the version loaded
+    const key = `${planId}\u0000${version}${PARSED_TASKS.has(task.kind) ? '\u0000parsed' : ''}`;
     const slot = this.pick(key);
     const request: ComputeRequest = { id: this.nextId++, planId, key, task };
     return new Promise<T>((resolve, reject) => {
@@ -135,7 +142,7 @@ export class ComputePool {
   }
 
   private spawn(): Slot {
-    const worker = startComputeProcess();
+    const worker = startComputeProcess(this.contextCacheSize);
     const slot: Slot = { worker, inFlight: 0, keys: new Set() };
     // the pool does not keep the process alive on its own
     worker.unref();

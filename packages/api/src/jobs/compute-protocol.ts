@@ -1,10 +1,11 @@
 /**
- * Messages between the compute pool (main thread) and a compute worker: short engine
- * computations a request waits for (response figures, response what-ifs), run off the request
- * thread so that no request holds the event loop.
+ * Messages between the compute pool (main thread) and a compute worker: the engine work a
+ * request waits for (loading a version, response figures and what-ifs, beats GeoJSON, cells,
+ * incident bins, comparisons, edits), run off the request thread so that no
+ * request holds the event loop.
  */
-import type { Grid } from '@beatplan/engine';
-import type { LoadedPlan, ResponseWhatIfInput } from '../engine-service.js';
+import type { Grid, PlanMetrics } from '@beatplan/engine';
+import type { ContextInputs, LoadedPlan, ResponseWhatIfInput, SerializedPlan } from '../engine-service.js';
 
 /** A plan's roads dataset as a server-side file (the engine picks the format by `fileName`). */
 export interface RoadsFile {
@@ -31,7 +32,52 @@ export type ComputeTask =
     | { kind: 'meetings'; venues: { path: string; fileName: string; idProperty: string; nameProperty: string } }
     /** The beats of a plan made on units drawn from the unit polygons (`unitOutlineFromFiles`), clipped to the boundary file. */
     | { kind: 'unitOutline'; units: { path: string; fileName: string; idField?: string }; boundary?: { path: string; fileName: string } }
+    /** The beats GeoJSON text (`planBeatsGeojson`: the outline of each beat's cells), `metrics` as properties (evaluated when absent). */
+    | { kind: 'beats'; metrics?: PlanMetrics }
+    /**
+     * The JSON text of `comparePlanPair` of this version against another plan.json (`with`); with
+     * `publicK`, as a viewer sees it (both plans on this one's pooled scores, public metrics).
+     */
+    | { kind: 'compare'; with: string; publicK?: number }
+    /** cells.csv of the version with full scores rebuilt from the plan's datasets (`planCellsCsv`; public layout with `publicK`). */
+    | { kind: 'cellsCsv'; context: ContextInputs; publicK?: number }
+    /** A move of cells into a beat: {@link EditResult} with `moved` and `beats` (`moveOnPlan`). */
+    | { kind: 'move'; cells: string[]; toBeat: string }
+    /** Beats locked or unlocked: {@link EditResult} (`setLocked`). */
+    | { kind: 'lock'; beats: string[]; locked: boolean }
+    /** The version as a viewer sees it with threshold `k`: {@link PublicViewResult}. */
+    | { kind: 'publicView'; k: number }
+    /** Each cell's workload as a viewer sees it (`publicWorkload`: the mean over its pool of ≥ k incidents, NaN when suppressed), a Float64Array. */
+    | { kind: 'publicWorkload'; k: number }
+    /** The grid's cells summed into coarser H3 cells at `resolution` (`coarseCellsOf`: `parentOf` per cell, the coarse `h3` ids). */
+    | { kind: 'coarseCells'; resolution: number }
+    /**
+     * An alternative's figures against this version, its parent (`alternativeFigures` of
+     * routes/alternatives.ts); with `publicK`, on the parent's pooled scores (a viewer's figures).
+     */
+    | { kind: 'alternativeFigures'; altJson: string; tolerance?: number; publicK?: number }
+    /**
+     * On the version's plan.json parsed without its grid (no grid rebuilt; see {@link PARSED_TASKS}):
+     * the JSON text of the `GET /plans/{id}/cells` answer without bbox (`planCellsJson`, the public
+     * layout with `publicK`)…
+     */
+    | { kind: 'cellsJson'; version: number; publicK?: number }
+    /** … or of `GET /plans/{id}/incidents` (`incidentBinsDto` of `incidentBinsOf(parsed, k)`; `aggregated` for a viewer). */
+    | { kind: 'incidentBins'; version: number; k: number; aggregated: boolean }
   ) & { roads?: RoadsFile };
+
+/** Tasks that need only the version's plan.json parsed (`parsePlanJson`), not its grid rebuilt. */
+export const PARSED_TASKS: ReadonlySet<ComputeTask['kind']> = new Set(['cellsJson', 'incidentBins']);
+
+/** A version as a viewer sees it: public metrics.json and beats GeoJSON texts, and the public metrics per beat. */
+export interface PublicViewResult {
+  metrics: string;
+  beats: string;
+  perBeat: object[];
+}
+
+/** An edit computed in a worker: the new version serialized (plan.json text and metrics), and for a move what moved. */
+export type EditResult = SerializedPlan & { moved?: number; beats?: string[] };
 
 /** A grid as it crosses between processes: everything but `indexOf` (a function). */
 export type GridParts = Omit<Grid, 'indexOf'>;
@@ -42,7 +88,7 @@ export type LoadedPlanParts = Omit<LoadedPlan, 'grid'> & { grid?: GridParts };
 /** Pool → worker. `planJson` is sent only when the worker does not hold the version yet. */
 export interface ComputeRequest {
   id: number;
-  /** The plan (its grid is cached per plan) and version (the loaded plan is cached per key). */
+  /** The plan (its grid is cached per plan) and version (the loaded or parsed plan is cached per key). */
   planId: string;
   key: string;
   planJson?: string;

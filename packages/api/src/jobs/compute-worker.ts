@@ -1,38 +1,90 @@
 /**
  * Entry of a compute worker process: answers {@link ComputeRequest}s (IPC messages) one at a
- * time (loading a version for the request thread, response figures, what-ifs, meeting places)
- * on plan versions it keeps loaded (a few, least recently used first out) with their
- * travel models (built on first use: shift independent, so every response and what-if of a
- * version shares one). Started by `ComputePool`; never imported. Exits when the API process
- * goes away.
+ * time (loading a version for the request thread, response figures, what-ifs, meeting places,
+ * beats GeoJSON, cells, incident bins, comparisons, edits) on plan versions it
+ * keeps loaded (a few, least recently used first out) with their travel models (built on first
+ * use: shift independent, so every response and what-if of a version shares one), and on a few
+ * versions parsed without their grid (cells and incident bins need no grid rebuilt). Started by
+ * `ComputePool`; never imported. Exits when the API process goes away.
  */
-import { buildTravelModel, type RoadNetwork, type TravelModel, withRoads } from '@beatplan/engine';
-import { loadedPlanParts, PlanGridCache } from '../context-cache.js';
+import { buildTravelModel, type PlanMetrics, type RoadNetwork, type TravelModel, withRoads } from '@beatplan/engine';
+import { ContextCache, loadedPlanParts, PlanGridCache } from '../context-cache.js';
 import {
   allocatedOfficersOf,
+  coarseCellsOf,
+  comparePlanPair,
+  evaluateLoadedPlan,
+  incidentBinsDto,
+  incidentBinsOf,
   type LoadedPlan,
   meetingPlaces,
+  moveOnPlan,
+  type ParsedPlanJson,
+  parsePlanJson,
+  planBeatsGeojson,
+  planCellsCsv,
+  planCellsJson,
   planResponse,
+  publicWorkload,
   REQUIRED_OFFICERS_RULE,
   readRoadNetwork,
   readVenues,
   requiredUnits,
+  setLocked,
   unitOutlineFromFiles,
   whatIfUnits,
 } from '../engine-service.js';
 import { isEngineError } from '../errors.js';
-import { type ComputeReply, type ComputeRequest, type ComputeTask, splitReply } from './compute-protocol.js';
+import { publicLoadedPlan, publicMetrics } from '../public-view.js';
+import { alternativeFigures } from '../routes/alternatives.js';
+import {
+  type ComputeReply,
+  type ComputeRequest,
+  type ComputeTask,
+  type EditResult,
+  PARSED_TASKS,
+  type PublicViewResult,
+  splitReply,
+} from './compute-protocol.js';
 
 /** A loaded version and, once needed, its travel model. */
 interface Version {
   p: LoadedPlan;
+  /** Its plan.json text. */
+  json: string;
   travel?: TravelModel;
 }
 
-/** Loaded plan versions kept, by key. */
+/** Loaded plan versions kept, by key; as many parsed without their grid. */
 const KEEP = 4;
 const loaded = new Map<string, Version>();
+const parsed = new Map<string, { parsed: ParsedPlanJson; json: string }>();
 const grids = new PlanGridCache();
+/** Grid + scores contexts rebuilt from a plan's datasets (cells.csv with full scores); how many: the first argument. */
+const contexts = new ContextCache(Number(process.argv[2]) || 4);
+
+/** Takes `key` from an LRU `map` (the entry made by `make` when absent, or undefined when it cannot be), keeping the newest {@link KEEP}. */
+function lru<V>(map: Map<string, V>, key: string, make: () => V | undefined): V | undefined {
+  let v = map.get(key);
+  if (v !== undefined) map.delete(key);
+  else v = make();
+  if (v === undefined) return undefined;
+  map.set(key, v);
+  while (map.size > KEEP) map.delete(map.keys().next().value!);
+  return v;
+}
+
+/** A task on a version's plan.json parsed without its grid. */
+function computeParsed(v: { parsed: ParsedPlanJson }, task: ComputeTask): string {
+  if (task.kind === 'cellsJson') {
+    const bins = task.publicK === undefined ? undefined : incidentBinsOf(v.parsed, task.publicK);
+    return JSON.stringify({ version: task.version, aggregated: false, ...planCellsJson(v.parsed, bins) });
+  }
+  if (task.kind === 'incidentBins') {
+    return JSON.stringify(incidentBinsDto(incidentBinsOf(v.parsed, task.k), task.version, task.aggregated));
+  }
+  throw new Error(`task ${task.kind} needs the version loaded`);
+}
 /** Road graphs by file (validated on upload; a dataset's blob never changes). */
 const roadGraphs = new Map<string, RoadNetwork>();
 
@@ -49,6 +101,32 @@ async function roadGraph(file: NonNullable<ComputeTask['roads']>): Promise<RoadN
 async function compute(v: Version, task: ComputeTask): Promise<unknown> {
   const { p } = v;
   if (task.kind === 'load') return loadedPlanParts(p, task.grid);
+  if (task.kind === 'beats') return JSON.stringify(planBeatsGeojson(p, task.metrics));
+  if (task.kind === 'cellsCsv') return planCellsCsv(await contexts.get(task.context), v.json, task.publicK);
+  if (task.kind === 'move') return moveOnPlan(p, task.cells, task.toBeat) satisfies EditResult;
+  if (task.kind === 'lock') return setLocked(p, task.beats, task.locked) satisfies EditResult;
+  if (task.kind === 'publicView') {
+    const pub = publicLoadedPlan(p, task.k);
+    const metrics = publicMetrics(evaluateLoadedPlan(pub), task.k);
+    return {
+      metrics: JSON.stringify(metrics),
+      beats: JSON.stringify(planBeatsGeojson(pub, metrics as unknown as PlanMetrics)),
+      perBeat: (metrics as unknown as { perBeat: object[] }).perBeat,
+    } satisfies PublicViewResult;
+  }
+  if (task.kind === 'publicWorkload') return publicWorkload({ h3: p.grid.h3, scores: p.scores }, task.k);
+  if (task.kind === 'coarseCells') return coarseCellsOf(p.grid.h3, task.resolution);
+  if (task.kind === 'alternativeFigures') {
+    const parent = task.publicK === undefined ? p : publicLoadedPlan(p, task.publicK);
+    return alternativeFigures(parent, task.altJson, task.tolerance);
+  }
+  if (task.kind === 'compare') {
+    if (task.publicK === undefined) return JSON.stringify(comparePlanPair(p, task.with));
+    // a viewer's comparison: both plans on this one's pooled scores, no per-shift figures
+    const k = task.publicK;
+    const c = comparePlanPair(publicLoadedPlan(p, k), task.with);
+    return JSON.stringify({ ...c, metrics: { a: publicMetrics(c.metrics.a, k), b: publicMetrics(c.metrics.b, k) } });
+  }
   if (task.kind === 'unitOutline') return unitOutlineFromFiles(p, task.units, task.boundary);
   if (task.kind === 'meetings') {
     const { path, fileName, idProperty, nameProperty } = task.venues;
@@ -82,6 +160,7 @@ async function compute(v: Version, task: ComputeTask): Promise<unknown> {
       travel,
     );
   }
+  if (task.kind !== 'responseWhatIf') throw new Error(`task ${task.kind} needs the version parsed only`);
   const { units, rule } = whatIfUnits(p, task.input);
   return planResponse(p, units, rule, p.scores, undefined, travel);
 }
@@ -89,15 +168,22 @@ async function compute(v: Version, task: ComputeTask): Promise<unknown> {
 const post = (m: ComputeReply) => process.send!(m);
 
 process.on('disconnect', () => process.exit(0));
+/** The answer to a request, or undefined when the worker does not hold its version (and was not sent it). */
+async function answer(m: ComputeRequest): Promise<unknown> {
+  const { planId, planJson, task } = m;
+  if (PARSED_TASKS.has(task.kind)) {
+    const v = lru(parsed, m.key, () => (planJson === undefined ? undefined : { parsed: parsePlanJson(planJson), json: planJson }));
+    return v && computeParsed(v, task);
+  }
+  const v = lru(loaded, m.key, () => (planJson === undefined ? undefined : { p: grids.load(planId, planJson), json: planJson }));
+  return v && compute(v, task);
+}
+
 process.on('message', async (m: ComputeRequest) => {
   try {
-    let v = loaded.get(m.key);
-    if (v) loaded.delete(m.key);
-    else if (m.planJson !== undefined) v = { p: grids.load(m.planId, m.planJson) };
-    else return post({ id: m.id, type: 'missing' });
-    loaded.set(m.key, v);
-    while (loaded.size > KEEP) loaded.delete(loaded.keys().next().value!);
-    const { skeleton, parts } = splitReply(await compute(v, m.task));
+    const result = await answer(m);
+    if (result === undefined) return post({ id: m.id, type: 'missing' });
+    const { skeleton, parts } = splitReply(result);
     for (const value of parts) post({ id: m.id, type: 'part', value });
     post({ id: m.id, type: 'done', result: skeleton, parts: parts.length });
   } catch (e) {

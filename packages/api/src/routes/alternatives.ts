@@ -261,10 +261,6 @@ export function alternativeRoutes(
       const parentVersion = await access.getVersion(parent, set.parentVersion);
       // a viewer's figures come from pooled cell values (public-view.ts); no response figures
       const publicK = principal.role === 'viewer' ? ctx.config.privacyK : undefined;
-      const parentLoaded =
-        publicK === undefined
-          ? (await access.loadPlan(parent, parentVersion)).loaded
-          : (await access.publicView(parent, parentVersion, publicK)).loaded;
       const rows: AlternativeRow[] = [];
       for (const m of set.members) {
         const job = await store.getJob(m.jobId);
@@ -287,10 +283,15 @@ export function alternativeRoutes(
         if (planId) {
           const p = await access.getPlan(planId);
           const v = await access.getVersion(p, 1);
-          const json = (await store.getBlob(v.planBlobRef)).toString('utf8');
+          const altJson = (await store.getBlob(v.planBlobRef)).toString('utf8');
+          // parsed and evaluated in a compute worker holding the parent version
           Object.assign(
             row,
-            alternativeFigures(parentLoaded, json, typeof m.options.tolerance === 'number' ? m.options.tolerance : undefined),
+            await access.alternativeFigures(parent, parentVersion, {
+              altJson,
+              ...(typeof m.options.tolerance === 'number' ? { tolerance: m.options.tolerance } : {}),
+              ...(publicK !== undefined ? { publicK } : {}),
+            }),
           );
           if (publicK === undefined) {
             try {

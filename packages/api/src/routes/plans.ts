@@ -4,28 +4,16 @@
  * staffing.
  */
 
-import { beatShiftAssignmentsCsv, type PlanMetrics, type StaffingJsonBeats } from '@beatplan/engine';
+import { beatShiftAssignmentsCsv, type StaffingJsonBeats } from '@beatplan/engine';
 import { z } from 'zod';
 import type { AppContext } from '../app-context.js';
 import type { Principal } from '../auth.js';
 import { engineFileName, resolveInputs } from '../context-cache.js';
-import {
-  comparePlanPair,
-  incidentBinsDto,
-  lookupBeat,
-  moveOnPlan,
-  planCellsCsv,
-  planCellsJson,
-  planEquity,
-  readIdPolygons,
-  type SerializedPlan,
-  type StaffFileOptions,
-  setLocked,
-} from '../engine-service.js';
+import { lookupBeat, planEquity, readIdPolygons, type StaffFileOptions } from '../engine-service.js';
 import { ApiError } from '../errors.js';
 import { pageOf, type RouteTable } from '../http.js';
 import { DEFAULT_MEETING_SCHEDULE, PlanAccess, planEtag } from '../plan-access.js';
-import { publicMetrics, publicSummary } from '../public-view.js';
+import { publicSummary } from '../public-view.js';
 import {
   BeatsQuery,
   CellsQuery,
@@ -146,11 +134,8 @@ export function planRoutes(
   const access = new PlanAccess(ctx);
   const getPlan = (id: string) => access.getPlan(id);
   const getVersion = (p: PlanRecord, version?: number) => access.getVersion(p, version);
-  const contextOf = (p: PlanRecord) => access.contextOf(p);
   const loadPlan = (p: PlanRecord, v: PlanVersionRecord) => access.loadPlan(p, v);
   const checkIfMatch = (header: string | undefined, p: PlanRecord) => access.checkIfMatch(header, p);
-  const writeVersion = (p: PlanRecord, action: string, summary: Record<string, unknown>, out: SerializedPlan, by: string) =>
-    access.writeVersion(p, action, summary, out, by);
   /** The small-count threshold of a principal's views: set for viewers (the public), none for the others. */
   const publicK = (principal: Principal): number | undefined => (principal.role === 'viewer' ? ctx.config.privacyK : undefined);
 
@@ -497,18 +482,14 @@ export function planRoutes(
       }
       res.setHeader('ETag', planEtag(p.id, v.version));
       if (query.format === 'csv') {
-        res.type('text/csv').send(planCellsCsv(await contextOf(p), (await loadPlan(p, v)).json, k));
+        res.type('text/csv').send(await access.cellsCsv(p, v, k));
         return;
       }
-      if (k !== undefined) {
-        const { parsed, bins } = await access.incidentBins(v, k);
-        res.json({ version: v.version, aggregated: false, ...planCellsJson(parsed, bins) });
-        return;
-      }
-      // straight from the stored plan.json: no grid rebuild, so the map's first request is quick;
-      // the version is then loaded (grid and all) in the background, ready for the first edit
-      res.json({ version: v.version, aggregated: false, ...planCellsJson((await store.getBlob(v.planBlobRef)).toString('utf8')) });
-      res.once('finish', () => setTimeout(() => void loadPlan(p, v).catch(() => undefined), 0));
+      // from the stored plan.json parsed in a compute worker: no grid rebuild, so the map's first
+      // request is quick; the version is then loaded (grid and all) in the background, ready for
+      // the bbox reads and lookups
+      res.type('application/json').send(await access.cellsJson(p, v, k));
+      if (k === undefined) res.once('finish', () => setTimeout(() => void loadPlan(p, v).catch(() => undefined), 0));
     },
   });
 
@@ -528,11 +509,11 @@ export function planRoutes(
       const p = await getPlan(params.id);
       const v = await getVersion(p, query.version);
       const k = publicK(principal);
-      const { bins } = await access.incidentBins(v, k ?? 1);
       res
         .setHeader('ETag', planEtag(p.id, v.version))
         .setHeader('Vary', 'Authorization')
-        .json(incidentBinsDto(bins, v.version, k !== undefined));
+        .type('application/json')
+        .send(await access.incidentBinsJson(p, v, k ?? 1, k !== undefined));
     },
   });
 
@@ -580,13 +561,8 @@ export function planRoutes(
       const k = publicK(principal);
       const bJson = (await store.getBlob(lb.planBlobRef)).toString('utf8');
       res.setHeader('Vary', 'Authorization');
-      if (k === undefined) {
-        res.json(comparePlanPair((await loadPlan(a, va)).loaded, bJson));
-        return;
-      }
-      // a viewer's comparison: both plans on a's pooled scores, no per-shift figures
-      const c = comparePlanPair((await access.publicView(a, va, k)).loaded, bJson) as { metrics: { a: PlanMetrics; b: PlanMetrics } };
-      res.json({ ...c, metrics: { a: publicMetrics(c.metrics.a, k), b: publicMetrics(c.metrics.b, k) } });
+      // in a compute worker; a viewer's comparison puts both plans on a's pooled scores, no per-shift figures
+      res.type('application/json').send(await access.compare(a, va, bJson, k));
     },
   });
 
@@ -639,7 +615,7 @@ export function planRoutes(
         res
           .attachment(`${base}-cells.csv`)
           .type('text/csv')
-          .send(planCellsCsv(await contextOf(p), (await loadPlan(p, v)).json, k));
+          .send(await access.cellsCsv(p, v, k));
       else
         res
           .attachment(`${base}-beats${query.outline === 'cells' ? '-cells' : ''}.geojson`)
@@ -683,10 +659,7 @@ export function planRoutes(
     MoveRequestSchema,
     async (p, input, by) => {
       const { cells, toBeat } = input as z.infer<typeof MoveRequestSchema>;
-      const { loaded } = await loadPlan(p, await getVersion(p));
-      const out = moveOnPlan(loaded, cells, toBeat);
-      if (out.moved === 0) throw new ApiError('CONFLICT', `every cell is already in beat ${toBeat}; nothing to move`);
-      return writeVersion(p, 'move', { cells: cells.length, toBeat, moved: out.moved, beats: out.beats }, out, by);
+      return access.edit(p, 'move', { cells: cells.length, toBeat }, { kind: 'move', cells, toBeat }, by);
     },
   );
   for (const locked of [true, false]) {
@@ -697,8 +670,7 @@ export function planRoutes(
       LockRequestSchema,
       async (p, input, by) => {
         const { beats } = input as z.infer<typeof LockRequestSchema>;
-        const { loaded } = await loadPlan(p, await getVersion(p));
-        return writeVersion(p, locked ? 'lock' : 'unlock', { beats }, setLocked(loaded, beats, locked), by);
+        return access.edit(p, locked ? 'lock' : 'unlock', { beats }, { kind: 'lock', beats, locked }, by);
       },
     );
   }
