@@ -5,11 +5,12 @@
  * The plan and its per-beat state are held by a {@link PlanSession}.
  */
 import type { Map as MapLibreMap } from 'maplibre-gl';
-import type { ApiClient, PlanDto } from './api-client.js';
+import type { ApiClient } from './api-client.js';
 import { type CellModel, csvToScoreDetail, edgesOfCells, isBeatEdge, isUnitEdge } from './cell-model.js';
 import type { BeatLabelsLayer } from './layers/beat-labels.js';
 import { boundsOf, type PlanLayers } from './layers/plan-layers.js';
 import { type FillOptions, SOURCE_LAYERS, SOURCES } from './map-style.js';
+import { listAllPlans } from './panels/plans.js';
 import { fetchPlan, fillPlanSelects, firstPlan, type PlanData, type PlanSession, waitForPlans } from './plan-session.js';
 import { tileStats } from './vector-tiles.js';
 import { plainError } from './words.js';
@@ -90,7 +91,7 @@ export class PlanLoader {
 
   /** Re-reads the plan list (a job added a plan) and refills the selectors; `current` defaults to the plan on show. */
   async refreshList(current = this.host.session.plan?.id): Promise<void> {
-    this.host.session.plans = (await this.host.api.get<{ items: PlanDto[] }>('/plans')).items;
+    this.host.session.plans = await listAllPlans(this.host.api);
     if (current) fillPlanSelects(this.host.session.plans, current);
     this.host.listed();
   }

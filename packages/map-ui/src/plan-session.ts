@@ -4,7 +4,6 @@
  * version by applying only the cells that changed, and kept up to date after edits. Also the
  * plan list: waiting for the first plan, choosing which to open, the plan selectors.
  */
-import type { PageDto } from '@beatplan/api';
 import type { ApiClient, PlanDto } from './api-client.js';
 import {
   aggregateBeats,
@@ -18,6 +17,7 @@ import {
 import type { FillOptions, ShiftChoice } from './map-style.js';
 import type { PlanMetricsDto } from './metrics.js';
 import { colourBeats, quantileBreaks, recolourBeats } from './palette.js';
+import { listAllPlans } from './panels/plans.js';
 import { el } from './panels.js';
 
 /** What a plan load fetches: the plan (current version), its ETag, metrics and cells. */
@@ -65,12 +65,12 @@ export interface WaitOptions {
  * @throws ApiProblem when the list is refused.
  */
 export async function waitForPlans(api: Pick<ApiClient, 'get'>, o: WaitOptions): Promise<PlanDto[] | null> {
-  let { items } = await api.get<PageDto<PlanDto>>('/plans');
+  let items = await listAllPlans(api);
   if (!items.length) {
     o.empty();
     while (!items.length && !o.opened()) {
       await o.sleep(PLAN_POLL_MS);
-      ({ items } = await api.get<PageDto<PlanDto>>('/plans'));
+      items = await listAllPlans(api);
       // the demo imports the current beats first: wait for the proposal when it is coming
       if (items.length && items.every((p) => p.inputs.method === 'import') && o.now() - o.startedAt < PLAN_WAIT_FOR_PROPOSAL_MS) items = [];
     }

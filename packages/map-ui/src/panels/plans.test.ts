@@ -5,6 +5,7 @@ import type { ApiClient, JobDto, PlanDto } from '../api-client.js';
 import { ApiProblem } from '../api-client.js';
 import { fixture } from '../test-support/fixture.js';
 import {
+  listAllPlans,
   type NewPlanInput,
   newPlanProblems,
   type PlansHost,
@@ -283,5 +284,55 @@ describe('plans panel', () => {
       'Proposal (on the map) · version 3',
       'Proposal (copy) · version 1',
     ]);
+  });
+});
+
+describe('listAllPlans', () => {
+  /** A fake `GET /plans` over `n` plans, `size` a page, with the API's cursor (the last id of the page); records the paths. */
+  function pagedApi(n: number, size = 100, refuse?: (path: string, call: number) => ApiProblem | undefined) {
+    const plans = Array.from({ length: n }, (_, k) => plan(`p${String(k).padStart(4, '0')}`, `plan ${k}`));
+    const paths: string[] = [];
+    const api = {
+      get: async (path: string) => {
+        paths.push(path);
+        const problem = refuse?.(path, paths.length);
+        if (problem) throw problem;
+        const cursor = new URL(path, 'http://x').searchParams.get('cursor');
+        const start = cursor === null ? 0 : plans.findIndex((p) => p.id === cursor) + 1;
+        const items = plans.slice(start, start + size);
+        return { items, next: start + size < plans.length && items.length ? items.at(-1)!.id : null };
+      },
+    } as unknown as ApiClient;
+    return { api, paths, plans };
+  }
+
+  it('follows the next cursor until the last page: 250 plans in 3 requests, in order', async () => {
+    const f = pagedApi(250);
+    const got = await listAllPlans(f.api);
+    expect(got.map((p) => p.id)).toEqual(f.plans.map((p) => p.id));
+    expect(f.paths).toEqual(['/plans', '/plans?cursor=p0099', '/plans?cursor=p0199']);
+  });
+
+  it('reads every plan exactly once, whatever the count and page size', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.nat({ max: 700 }), fc.integer({ min: 1, max: 500 }), async (n, size) => {
+        const f = pagedApi(n, size);
+        const got = await listAllPlans(f.api);
+        return got.length === n && got.every((p, k) => p.id === f.plans[k]!.id) && f.paths.length === Math.max(1, Math.ceil(n / size));
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it('starts again when a cursor is refused (its plan deleted meanwhile); other refusals, or too many, are thrown', async () => {
+    const stale = new ApiProblem(400, 'VALIDATION_FAILED', 'query.cursor: names no item of this list', '/plans');
+    const once = pagedApi(150, 100, (_path, call) => (call === 2 ? stale : undefined));
+    expect((await listAllPlans(once.api)).length).toBe(150);
+    expect(once.paths).toEqual(['/plans', '/plans?cursor=p0099', '/plans', '/plans?cursor=p0099']);
+    const always = pagedApi(150, 100, (path) => (path.includes('cursor') ? stale : undefined));
+    await expect(listAllPlans(always.api)).rejects.toBe(stale);
+    expect(always.paths.length).toBe(8); // the first try and 3 restarts, 2 requests each
+    const down = new ApiProblem(503, 'UNAVAILABLE', 'down', '/plans');
+    await expect(listAllPlans(pagedApi(10, 100, () => down).api)).rejects.toBe(down);
   });
 });

@@ -5,8 +5,8 @@
  * confirmation. What a role may do follows the API: analysts create and copy, commanders also
  * rename and delete; a button the role may not use is not shown.
  */
-import type { DatasetDto } from '@beatplan/api';
-import type { ApiClient, JobDto, PlanDto } from '../api-client.js';
+import type { DatasetDto, PageDto } from '@beatplan/api';
+import { type ApiClient, ApiProblem, type JobDto, type PlanDto } from '../api-client.js';
 import { el, replaceKeepingFocus } from '../panels.js';
 import { plainError } from '../words.js';
 
@@ -35,6 +35,34 @@ export function planActions(role: string): PlanActions {
   const analyst = at >= ROLE_ORDER.indexOf('analyst');
   const commander = at >= ROLE_ORDER.indexOf('commander');
   return { create: analyst, copy: analyst, rename: commander, delete: commander };
+}
+
+/** Times {@link listAllPlans} starts the list again when a page's cursor is refused (its plan was deleted meanwhile). */
+const LIST_RESTARTS = 3;
+
+/**
+ * Every plan on the server, oldest first as `GET /plans` lists them: the first page, then each
+ * next page its `next` cursor names (`GET /plans?cursor=…`) until a page has none. A cursor the
+ * API refuses (400: the plan it names was deleted between two pages) starts the list again, at
+ * most {@link LIST_RESTARTS} times.
+ * @throws ApiProblem when a page is refused otherwise
+ * @example const plans = await listAllPlans(api); // 250 plans → 3 requests of 100
+ */
+export async function listAllPlans(api: Pick<ApiClient, 'get'>): Promise<PlanDto[]> {
+  for (let restarts = 0; ; restarts++) {
+    const all: PlanDto[] = [];
+    let cursor: string | null | undefined = null;
+    try {
+      do {
+        const page: PageDto<PlanDto> = await api.get<PageDto<PlanDto>>(cursor ? `/plans?cursor=${encodeURIComponent(cursor)}` : '/plans');
+        all.push(...page.items);
+        cursor = page.items.length ? page.next : null;
+      } while (cursor);
+      return all;
+    } catch (e) {
+      if (!(e instanceof ApiProblem && e.status === 400 && cursor) || restarts >= LIST_RESTARTS) throw e;
+    }
+  }
 }
 
 /** The ETag of a plan at a version (the API's `planEtag`): the If-Match of a rename or delete. */
