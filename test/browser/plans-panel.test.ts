@@ -271,7 +271,8 @@ describe.skipIf(!haveChromium())('plans panel (demo files)', () => {
     expect(await copyRow.count()).toBe(1);
     const copyId = (await copyRow.getAttribute('data-plan'))!;
     const copy = (await apiPlan(copyId))!;
-    expect(copy.inputs.copiedFrom).toEqual({ planId, version: 1 });
+    // the current version: the rename's (version 2, the same beats as version 1)
+    expect(copy.inputs.copiedFrom).toEqual({ planId, version: 2 });
     const a = await (await stack.api(`/plans/${planId}/export?format=plan`, { role: 'analyst' })).text();
     const b = await (await stack.api(`/plans/${copyId}/export?format=plan`, { role: 'analyst' })).text();
     expect(b).toBe(a);

@@ -243,6 +243,21 @@ describe('plans panel', () => {
     );
   });
 
+  it('re-reads the plan on the map after renaming it (a rename is a version), and only that one', async () => {
+    const f = fakeHost();
+    const reloads: string[] = [];
+    const host: PlansHost = { ...f.host, reloadVersion: async () => void reloads.push(f.host.currentId()!) };
+    const { panel } = mount(host);
+    await panel.rename(f.list()[1]!, 'Proposal B'); // p2, on the map
+    expect(reloads).toEqual(['p2']);
+    await panel.rename(f.list()[0]!, 'Current B'); // p1, not on the map
+    expect(reloads).toEqual(['p2']);
+    // a host without reloadVersion opens the renamed plan again
+    const g = fakeHost();
+    await mount(g.host).panel.rename(g.list()[1]!, 'Proposal C');
+    expect(g.opened).toEqual(['p2']);
+  });
+
   it('deletes only after a confirmation, then opens another plan when the deleted one was on the map', async () => {
     const { host, calls, opened } = fakeHost();
     const { slot } = mount(host);

@@ -145,6 +145,12 @@ export interface PlansHost {
   open(id: string): Promise<void>;
   /** Re-reads the plan list (the host's selects too), keeping `current` selected when given. */
   refresh(current?: string): Promise<void>;
+  /**
+   * Re-reads the plan on the map at its current version, applying only what changed (a rename
+   * writes a version with the same beats: nothing to redraw, a new ETag to edit with). Without
+   * it, the plan on the map is opened again.
+   */
+  reloadVersion?(): Promise<unknown>;
   /** Shows a job's progress (null hides it). */
   progress(label: string, job: JobDto | null): void;
   say(message: string, kind?: 'info' | 'refused'): void;
@@ -445,7 +451,11 @@ export class PlansPanel {
     });
   }
 
-  /** Renames a plan (If-Match: the version the list shows; 412 when it was edited since). */
+  /**
+   * Renames a plan (If-Match: the version the list shows; 412 when it was edited since). A rename
+   * is a new version with the same beats, so the plan on the map, when renamed, is re-read at it
+   * (its next edit carries the new ETag).
+   */
   async rename(p: PlanDto, name: string): Promise<void> {
     if (!name.trim()) {
       this.setMessage('A plan needs a name.', 'refused');
@@ -455,6 +465,7 @@ export class PlansPanel {
     await this.run('Rename', async () => {
       const { data } = await this.host.api.patch<PlanDto>(`/plans/${encodeURIComponent(p.id)}`, { name: name.trim() }, planEtagOf(p));
       await this.host.refresh();
+      if (this.host.currentId() === p.id) await (this.host.reloadVersion ? this.host.reloadVersion() : this.host.open(p.id));
       return `Renamed “${p.name}” to “${data.name}”.`;
     });
   }
