@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { gridDisk, latLngToCell } from 'h3-js';
 import { describe, expect, it } from 'vitest';
-import { cellsToModel } from './cell-model.js';
+import { diskModel } from './test-support/disk-model.js';
 import { polygonRings, readTile, ringArea2 } from './test-support/mvt.js';
 import { buildTileIndex, encodeTile, mercX, mercY, TILE_LAYERS, type TileAddress } from './vector-tiles.js';
 
@@ -10,17 +10,7 @@ const disk = gridDisk(centre, 3); // 37 cells, all in one tile of zoom 9
 const tileAt = (z: number): TileAddress => ({ z, x: Math.floor(mercX(-87.63) * 2 ** z), y: Math.floor(mercY(41.88) * 2 ** z) });
 
 /** A model of the disk with beat `beatOf[k]` for cell k (−1 = unassigned). */
-function modelOf(beatOf: readonly number[], beats: number) {
-  const ids = Array.from({ length: beats }, (_, b) => `B${b}`);
-  return cellsToModel(
-    {
-      resolution: 9,
-      columns: ['h3', 'beat', 'workloadHours', 'needHours'],
-      rows: disk.map((h, k) => [h, beatOf[k]! >= 0 ? ids[beatOf[k]!]! : '', 1, 1]),
-    },
-    ids,
-  );
-}
+const modelOf = (beatOf: readonly number[], beats: number) => diskModel(disk, beatOf, beats);
 
 /** Per beat: twice the area of its cells (from the cells layer) and of its area feature (outer rings minus holes). */
 function areas(beatOf: readonly number[], beats: number, z = 9) {
@@ -33,7 +23,8 @@ function areas(beatOf: readonly number[], beats: number, z = 9) {
     const b = model.beatOf[f.id!]!;
     if (b >= 0) fromCells.set(b, (fromCells.get(b) ?? 0) + Math.abs(ringArea2(polygonRings(f.geometry)[0]!)));
   }
-  const tile = readTile(encodeTile(model, index, 'beats', t));
+  // the hex edges as they are: no display smoothing or simplification
+  const tile = readTile(encodeTile(model, index, 'beats', t, {}, { smooth: 0, simplifyPx: 0 }));
   const layer = tile.layers.find((l) => l.name === TILE_LAYERS.areas)!;
   const fromAreas = new Map<number, { area: number; outer: number; holes: number; b: unknown }>();
   for (const f of layer.features) {

@@ -13,6 +13,7 @@
  * Pure: no DOM and no map here (the protocol hook takes MapLibre's `addProtocol` as argument).
  */
 import { type CellModel, isBeatEdge } from './cell-model.js';
+import { type ChainPoints, chainPoints, chainRings, outlineChains, simplifyChains, smoothChains } from './outline-chains.js';
 
 /** Tile extent (MVT coordinates per tile side). */
 export const TILE_EXTENT = 4096;
@@ -429,88 +430,120 @@ function edgesLayer(model: CellModel, index: TileIndex, t: TileAddress): LayerBu
   return layer;
 }
 
-/**
- * The `beats` layer: the beat outlines as they are now (edges between different beats and
- * the grid's outer edges), one multi-line feature per tile — what the city-wide view draws.
- */
-function beatsLayer(model: CellModel, index: TileIndex, t: TileAddress): LayerBuilder {
-  const f = tileFrame(t);
-  const layer = new LayerBuilder(TILE_LAYERS.beats);
-  const m = index.edgeM;
-  const geometry: number[] = [];
-  const cursor: [number, number] = [0, 0];
-  forEachIn(index.edges, f.x0, f.y0, f.x1, f.y1, (e) => {
-    if (!isBeatEdge(model, e)) return;
-    const ax = f.tx(m[4 * e]!);
-    const ay = f.ty(m[4 * e + 1]!);
-    const bx = f.tx(m[4 * e + 2]!);
-    const by = f.ty(m[4 * e + 3]!);
-    if (ax === bx && ay === by) return;
-    pushSegment(geometry, cursor, ax, ay, bx, by);
-  });
-  if (geometry.length) layer.add(null, 2, geometry);
-  return layer;
+/** How the city-wide outlines are drawn (the `beats` and `areas` tiles). */
+export interface OutlineOptions {
+  /** Rounds of Chaikin smoothing of each chain (0: the hex edges as they are). */
+  smooth: number;
+  /** Douglas–Peucker tolerance, in pixels of a 512-px tile at the tile's zoom (0: every point kept). */
+  simplifyPx: number;
+}
+
+/** For display: two rounds of smoothing, simplified within half a tile pixel (≤ 1 screen pixel). */
+export const DISPLAY_OUTLINES: OutlineOptions = { smooth: 2, simplifyPx: 0.5 };
+
+/** The chains of one beat assignment, smoothed, their rings, and their points simplified per zoom. */
+interface OutlineCache {
+  key: string;
+  closed: Uint8Array;
+  smoothed: ChainPoints;
+  rings: Map<number, number[][]>;
+  /** Per zoom: the simplified points and each chain's box `[x0, y0, x1, y1]` (mercator). */
+  zooms: Map<number, { points: ChainPoints; box: Float64Array }>;
+}
+
+const outlineCaches = new WeakMap<TileIndex, OutlineCache>();
+
+/** FNV-1a of the beat assignment: the chains are rebuilt when it changes (an edit), never served stale. */
+function assignmentHash(beatOf: Int32Array): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < beatOf.length; i++) h = Math.imul(h ^ beatOf[i]!, 0x01000193);
+  return h >>> 0;
+}
+
+/** The outline chains of the model's current assignment at zoom `z` (cached per assignment, options and zoom). */
+function outlinesAt(model: CellModel, index: TileIndex, z: number, o: OutlineOptions) {
+  const key = `${assignmentHash(model.beatOf)}:${o.smooth}:${o.simplifyPx}`;
+  let cache = outlineCaches.get(index);
+  if (!cache || cache.key !== key) {
+    const chains = outlineChains(model);
+    cache = {
+      key,
+      closed: chains.closed,
+      smoothed: smoothChains(chainPoints(chains, index.edgeM), chains.closed, o.smooth),
+      rings: chainRings(chains),
+      zooms: new Map(),
+    };
+    outlineCaches.set(index, cache);
+  }
+  let at = cache.zooms.get(z);
+  if (!at) {
+    const tol = o.simplifyPx / (512 * 2 ** z);
+    const points = tol > 0 ? simplifyChains(cache.smoothed, cache.closed, tol) : cache.smoothed;
+    const n = points.start.length - 1;
+    const box = new Float64Array(4 * n);
+    for (let c = 0; c < n; c++) {
+      box.set([Infinity, Infinity, -Infinity, -Infinity], 4 * c);
+      for (let i = points.start[c]!; i < points.start[c + 1]!; i++) {
+        box[4 * c] = Math.min(box[4 * c]!, points.xy[2 * i]!);
+        box[4 * c + 1] = Math.min(box[4 * c + 1]!, points.xy[2 * i + 1]!);
+        box[4 * c + 2] = Math.max(box[4 * c + 2]!, points.xy[2 * i]!);
+        box[4 * c + 3] = Math.max(box[4 * c + 3]!, points.xy[2 * i + 1]!);
+      }
+    }
+    at = { points, box };
+    cache.zooms.set(z, at);
+  }
+  return { rings: cache.rings, ...at };
 }
 
 /**
- * The closed rings of the beats marked in `beats`: each beat's cells merged into polygons,
- * traced along the edges between it and another beat (or the outside of the grid). A ring is
- * a list of edge ends `(edge, reversed)`, oriented so that the beat lies on the side that
- * makes an outer ring's area positive in tile coordinates (y down, as MVT wants) and a hole's
- * negative. Vertex ids are shared by the edges meeting there (`model.edgeV`), so rings close
- * exactly. @returns per beat, its rings as `[edge, reversed ? 1 : 0, …]` pairs
+ * The `beats` layer: the beat outlines as they are now (the chains of edges between different
+ * beats and of the grid's outer edges, see `outline-chains.ts`), smoothed and simplified for
+ * the tile's zoom, one multi-line feature per tile (the runs of each chain's segments that
+ * touch the tile) — what the city-wide view draws.
  */
-export function beatRings(model: CellModel, index: TileIndex, beats: Uint8Array): Map<number, number[][]> {
-  // a cell ring's own winding, in mercator (y down): all cells of an H3 grid share it
-  const r0 = model.ringStart[0]!;
-  const r1 = model.ringStart[1]!;
-  let area = 0;
-  for (let v = r0; v < r1; v++) {
-    const w = v + 1 < r1 ? v + 1 : r0;
-    area += index.ringM[2 * v]! * index.ringM[2 * w + 1]! - index.ringM[2 * w]! * index.ringM[2 * v + 1]!;
-  }
-  // stored direction (cell A's winding) is right for A's beat when A's ring has positive area
-  const forwardForA = area > 0 ? 0 : 1;
-  const nv = model.edgeV.length; // more than any vertex id
-  const from = new Map<number, number>(); // beat * nv + start vertex → segment
-  const segEdge: number[] = [];
-  const segRev: number[] = [];
-  const segBeat: number[] = [];
-  const add = (b: number, e: number, rev: number) => {
-    const start = model.edgeV[2 * e + rev]!;
-    from.set(b * nv + start, segEdge.length);
-    segEdge.push(e);
-    segRev.push(rev);
-    segBeat.push(b);
-  };
-  for (let e = 0; e < model.edgeA.length; e++) {
-    const ca = model.edgeA[e]!;
-    const cb = model.edgeB[e]!;
-    const ba = model.beatOf[ca]!;
-    const bb = cb < 0 ? -1 : model.beatOf[cb]!;
-    if (ba === bb) continue;
-    if (ba >= 0 && beats[ba]) add(ba, e, forwardForA);
-    if (bb >= 0 && beats[bb]) add(bb, e, 1 - forwardForA);
-  }
-  const used = new Uint8Array(segEdge.length);
-  const out = new Map<number, number[][]>();
-  for (let s0 = 0; s0 < segEdge.length; s0++) {
-    if (used[s0]) continue;
-    const b = segBeat[s0]!;
-    const ring: number[] = [];
-    let s: number | undefined = s0;
-    while (s !== undefined && !used[s]) {
-      used[s] = 1;
-      ring.push(segEdge[s]!, segRev[s]!);
-      const end = model.edgeV[2 * segEdge[s]! + 1 - segRev[s]!]!;
-      s = from.get(b * nv + end);
+function beatsLayer(model: CellModel, index: TileIndex, t: TileAddress, o: OutlineOptions): LayerBuilder {
+  const f = tileFrame(t);
+  const layer = new LayerBuilder(TILE_LAYERS.beats);
+  const { points, box } = outlinesAt(model, index, t.z, o);
+  const xy = points.xy;
+  const geometry: number[] = [];
+  let px = 0;
+  let py = 0;
+  const run: number[] = []; // tile points of the current run
+  const flush = () => {
+    if (run.length >= 4) {
+      geometry.push(command(1, 1), zigzag(run[0]! - px), zigzag(run[1]! - py), command(2, run.length / 2 - 1));
+      for (let k = 2; k < run.length; k += 2) geometry.push(zigzag(run[k]! - run[k - 2]!), zigzag(run[k + 1]! - run[k - 1]!));
+      px = run[run.length - 2]!;
+      py = run[run.length - 1]!;
     }
-    if (s !== s0 || ring.length < 6) continue; // not closed (cannot happen on a hexagon grid)
-    let list = out.get(b);
-    if (!list) out.set(b, (list = []));
-    list.push(ring);
+    run.length = 0;
+  };
+  const push = (i: number) => {
+    const x = f.tx(xy[2 * i]!);
+    const y = f.ty(xy[2 * i + 1]!);
+    if (run.length && run[run.length - 2] === x && run[run.length - 1] === y) return;
+    run.push(x, y);
+  };
+  for (let c = 0; c + 1 < points.start.length; c++) {
+    if (box[4 * c]! > f.x1 || box[4 * c + 2]! < f.x0 || box[4 * c + 1]! > f.y1 || box[4 * c + 3]! < f.y0) continue;
+    for (let i = points.start[c]!; i + 1 < points.start[c + 1]!; i++) {
+      const ax = xy[2 * i]!;
+      const ay = xy[2 * i + 1]!;
+      const bx = xy[2 * i + 2]!;
+      const by = xy[2 * i + 3]!;
+      if (Math.min(ax, bx) > f.x1 || Math.max(ax, bx) < f.x0 || Math.min(ay, by) > f.y1 || Math.max(ay, by) < f.y0) {
+        flush();
+        continue;
+      }
+      if (!run.length) push(i);
+      push(i + 1);
+    }
+    flush();
   }
-  return out;
+  if (geometry.length) layer.add(null, 2, geometry);
+  return layer;
 }
 
 /** Signed area (shoelace, ×2) of a ring of tile points. */
@@ -538,10 +571,12 @@ function insideRing(x: number, y: number, xy: readonly number[]): boolean {
 
 /**
  * The `areas` layer: each beat with a cell in (or near) the tile as one polygon feature, the
- * union of its cells (see {@link beatRings}), id = beat index, property `b`. What the
- * city-wide view fills: a few hundred polygons instead of 40k hexagons.
+ * union of its cells bounded by the same chains as the outlines (see {@link beatsLayer}; rings
+ * of chains, `chainRings`), id = beat index, property `b`. What the city-wide view fills: a
+ * few hundred polygons instead of 40k hexagons. Without smoothing and simplification
+ * (`{ smooth: 0, simplifyPx: 0 }`) each beat's area is exactly the union of its cells' hexagons.
  */
-function areasLayer(model: CellModel, index: TileIndex, t: TileAddress): LayerBuilder {
+function areasLayer(model: CellModel, index: TileIndex, t: TileAddress, o: OutlineOptions): LayerBuilder {
   const f = tileFrame(t);
   const layer = new LayerBuilder(TILE_LAYERS.areas);
   const beats = new Uint8Array(model.beatIds.length);
@@ -554,20 +589,24 @@ function areasLayer(model: CellModel, index: TileIndex, t: TileAddress): LayerBu
     }
   });
   if (!any) return layer;
-  const m = index.edgeM;
-  for (const [b, rings] of beatRings(model, index, beats)) {
+  const { rings: ringsOf, points } = outlinesAt(model, index, t.z, o);
+  for (const [b, rings] of ringsOf) {
+    if (!beats[b]) continue;
     // tile points of each ring, consecutive duplicates (smaller than a tile unit) dropped
     const outer: number[][] = [];
     const holes: number[][] = [];
     for (const ring of rings) {
       const xy: number[] = [];
-      for (let k = 0; k < ring.length; k += 2) {
-        const e = ring[k]!;
-        const o = ring[k + 1] ? 2 : 0;
-        const x = f.tx(m[4 * e + o]!);
-        const y = f.ty(m[4 * e + o + 1]!);
-        if (xy.length && xy[xy.length - 2] === x && xy[xy.length - 1] === y) continue;
-        xy.push(x, y);
+      for (const ref of ring) {
+        const a = points.start[ref >> 1]!;
+        const z = points.start[(ref >> 1) + 1]!;
+        for (let k = 0; k < z - a; k++) {
+          const i = ref & 1 ? z - 1 - k : a + k;
+          const x = f.tx(points.xy[2 * i]!);
+          const y = f.ty(points.xy[2 * i + 1]!);
+          if (xy.length && xy[xy.length - 2] === x && xy[xy.length - 1] === y) continue;
+          xy.push(x, y);
+        }
       }
       if (xy.length >= 4 && xy[0] === xy[xy.length - 2] && xy[1] === xy[xy.length - 1]) xy.length -= 2;
       if (xy.length < 6) continue;
@@ -578,7 +617,7 @@ function areasLayer(model: CellModel, index: TileIndex, t: TileAddress): LayerBu
     if (!outer.length) continue;
     const holesOf = outer.map(() => [] as number[][]);
     for (const h of holes) {
-      const k = outer.findIndex((o) => insideRing(h[0]!, h[1]!, o));
+      const k = outer.findIndex((r) => insideRing(h[0]!, h[1]!, r));
       if (k >= 0) holesOf[k]!.push(h);
     }
     const geometry: number[] = [];
@@ -592,8 +631,8 @@ function areasLayer(model: CellModel, index: TileIndex, t: TileAddress): LayerBu
       px = xy[xy.length - 2]!;
       py = xy[xy.length - 1]!;
     };
-    outer.forEach((o, k) => {
-      write(o);
+    outer.forEach((r, k) => {
+      write(r);
       for (const h of holesOf[k]!) write(h);
     });
     layer.prop('b', b, 'sint');
@@ -603,10 +642,18 @@ function areasLayer(model: CellModel, index: TileIndex, t: TileAddress): LayerBu
 }
 
 /**
- * Encodes one tile of one layer as MVT bytes.
+ * Encodes one tile of one layer as MVT bytes. `outlines`: how the `beats` and `areas` layers
+ * draw the beat outlines (default {@link DISPLAY_OUTLINES}: smoothed and simplified).
  * @example const bytes = encodeTile(model, buildTileIndex(model), 'cells', { z: 12, x: 1050, y: 1522 });
  */
-export function encodeTile(model: CellModel, index: TileIndex, layer: TileLayer, t: TileAddress, props: CellTileProps = {}): ArrayBuffer {
+export function encodeTile(
+  model: CellModel,
+  index: TileIndex,
+  layer: TileLayer,
+  t: TileAddress,
+  props: CellTileProps = {},
+  outlines: OutlineOptions = DISPLAY_OUTLINES,
+): ArrayBuffer {
   // the city-wide tiles carry the outlines and the beats' areas together
   const builders =
     layer === 'cells'
@@ -614,8 +661,8 @@ export function encodeTile(model: CellModel, index: TileIndex, layer: TileLayer,
       : layer === 'edges'
         ? [edgesLayer(model, index, t)]
         : layer === 'beats'
-          ? [beatsLayer(model, index, t), areasLayer(model, index, t)]
-          : [areasLayer(model, index, t)];
+          ? [beatsLayer(model, index, t, outlines), areasLayer(model, index, t, outlines)]
+          : [areasLayer(model, index, t, outlines)];
   const pbf = new PbfWriter();
   for (const b of builders) if (b.size) b.write(pbf);
   return pbf.finish();

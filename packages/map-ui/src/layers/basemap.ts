@@ -101,6 +101,9 @@ export async function openMap(style: StyleSpecification, attribution: boolean): 
     zoom: 1,
     attributionControl: attribution ? { compact: true } : false,
     canvasContextAttributes: { preserveDrawingBuffer: true, antialias: false },
+    // no symbol fade-in to animate, one copy of the world: fewer frames and tiles to draw
+    fadeDuration: 0,
+    renderWorldCopies: false,
     boxZoom: false,
     doubleClickZoom: false,
   });

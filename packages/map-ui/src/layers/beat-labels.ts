@@ -15,6 +15,9 @@ import { type LabelBox, placeLabels } from '../labels.js';
 import { el } from '../panels.js';
 import type { ViewState } from '../store.js';
 
+/** Milliseconds after the last of a series of pans before the labels are re-thinned (see `BeatLabelsLayer`). */
+export const PAN_SETTLE_MS = 120;
+
 /** What the layer draws besides the model: which beats are locked. */
 export interface BeatLabelsInput {
   model: CellModel;
@@ -38,6 +41,7 @@ export class BeatLabelsLayer {
   private input: BeatLabelsInput | null = null;
   private selected: number | null = null;
   private frame = 0;
+  private settleTimer: ReturnType<typeof setTimeout> | null = null;
   private readonly layer: HTMLElement;
   /** The camera the labels were last positioned for, and where its centre was then (px). */
   private at: { zoom: number; bearing: number; pitch: number; lng: number; lat: number; x: number; y: number } | null = null;
@@ -46,23 +50,43 @@ export class BeatLabelsLayer {
 
   constructor(private readonly map: MapLibreMap) {
     this.layer = el('div', { class: 'beat-labels', 'aria-hidden': 'true' });
-    this.layer.style.cssText = 'position:absolute;left:0;top:0;width:100%;height:100%;pointer-events:none;';
+    // its own compositing layer: a pan moves it without repainting the labels
+    this.layer.style.cssText = 'position:absolute;left:0;top:0;width:100%;height:100%;pointer-events:none;will-change:transform;';
   }
 
   /** Starts following the map's moves. */
   mount(): this {
     this.map.getCanvasContainer().append(this.layer);
     this.map.on('move', this.follow);
-    this.map.on('moveend', this.schedule);
+    this.map.on('moveend', this.settle);
     this.map.on('resize', this.schedule);
     return this;
   }
+
+  /** True when the camera differs from the one the labels were placed for by a pan only. */
+  private panned(): boolean {
+    const at = this.at;
+    const map = this.map;
+    return at !== null && at.zoom === map.getZoom() && at.bearing === map.getBearing() && at.pitch === map.getPitch();
+  }
+
+  /**
+   * The end of a move re-thins the labels: at the next frame after a zoom or rotation, and
+   * {@link PAN_SETTLE_MS} after the last of a series of pans (panning by steps — keys, jumps —
+   * ends a move every frame; re-thinning each time would cost a layout of every label per frame).
+   */
+  private readonly settle = (): void => {
+    if (this.settleTimer !== null) clearTimeout(this.settleTimer);
+    this.settleTimer = null;
+    if (!this.panned()) return this.schedule();
+    this.settleTimer = setTimeout(() => ((this.settleTimer = null), this.schedule()), PAN_SETTLE_MS);
+  };
 
   /** A pan shifts the container; anything else re-positions the labels at the next frame. */
   private readonly follow = (): void => {
     const at = this.at;
     const map = this.map;
-    if (at && at.zoom === map.getZoom() && at.bearing === map.getBearing() && at.pitch === map.getPitch()) {
+    if (at && this.panned()) {
       const p = map.project([at.lng, at.lat]);
       this.layer.style.transform = `translate(${p.x - at.x}px, ${p.y - at.y}px)`;
     } else this.schedule();
