@@ -195,6 +195,21 @@ describe('Store.deletePlan and blobs', () => {
     });
     // a copy of version 1 (the same blobs, as POST /plans/{id}/copy stores it), deleted after its source
     const copy = await planWithVersions([[p1!, m1!]], 'copy');
+    // a finished job on the plan whose result names no blob (nulls, numbers, nesting)
+    await h.store.insertJob({
+      id: randomUUID(),
+      kind: 'whatif',
+      status: 'succeeded',
+      progress: 1,
+      stage: null,
+      params: { planId: id },
+      error: null,
+      result: { planId: id, version: 2, infeasible: null, nested: { whatIfBlob: null } },
+      createdAt: now,
+      startedAt: now,
+      finishedAt: now,
+      createdBy: null,
+    });
     expect(await blobCount(h)).toBe(before + 5);
     expect((await h.store.deletePlan(id)).status).toBe('deleted');
     expect(await blobCount(h)).toBe(before + 2);

@@ -81,6 +81,16 @@ export const MIGRATIONS: readonly { id: number; name: string; sql: string }[] = 
       CREATE INDEX alternative_sets_plan ON alternative_sets (plan_id, created_at);
     `,
   },
+  {
+    id: 4,
+    name: 'blob ref indexes',
+    sql: `
+      CREATE INDEX plan_versions_plan_blob ON plan_versions (plan_blob_ref);
+      CREATE INDEX plan_versions_metrics_blob ON plan_versions (metrics_blob_ref);
+      CREATE INDEX staffing_blob ON staffing (blob_ref);
+      CREATE INDEX datasets_blob ON datasets (blob_ref);
+    `,
+  },
 ];
 
 const json = (v: unknown): string => JSON.stringify(v ?? null);

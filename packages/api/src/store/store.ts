@@ -325,6 +325,16 @@ export function jsonText(dialect: SqlDialect, column: string, path: readonly str
   return dialect === 'sqlite' ? `json_extract(${column}, '$.${path.join('.')}')` : `${column}::jsonb #>> '{${path.join(',')}}'`;
 }
 
+/**
+ * SQL for the text values of the top-level fields of every job result (where a result names its
+ * blobs: `cellsBlob`, `whatIfBlob`, `simulationBlob`), no NULLs.
+ */
+function jobResultTexts(dialect: SqlDialect): string {
+  return dialect === 'sqlite'
+    ? "SELECT e.value FROM jobs, json_each(jobs.result) e WHERE jobs.result IS NOT NULL AND e.type = 'text'"
+    : 'SELECT e.value FROM jobs, jsonb_each_text(jobs.result::jsonb) e WHERE jobs.result IS NOT NULL AND e.value IS NOT NULL';
+}
+
 /** The job params that name the plan a job works on (a live such job blocks the plan's delete). */
 export const JOB_PLAN_PARAMS: readonly string[] = ['planId', 'from'];
 /** The paths of a plan's `inputs` that name its lineage parent (a plan with a child is not deleted). */
@@ -344,8 +354,8 @@ export interface PlanDeleteOutcome {
  * live job ({@link LIVE_JOB_STATUSES}) names the plan in a {@link JOB_PLAN_PARAMS} param → refused
  * while another plan names it at a {@link LINEAGE_PARENT_PATHS} path → else the rows of
  * {@link PLAN_OWNED_TABLES} and the plan are deleted, and the blobs its versions and staffing
- * results named that nothing else names (a version or staffing of another plan, a dataset, a job
- * result) are returned as orphans. On Postgres the plan row is locked (`FOR UPDATE`) first.
+ * results named that nothing else names (a version or staffing of another plan, a dataset, a
+ * top-level field of a job result) are returned as orphans. On Postgres the plan row is locked (`FOR UPDATE`) first.
  * @example const outcome = runProcedure(deletePlanProcedure('sqlite', planId));
  */
 export function* deletePlanProcedure(dialect: SqlDialect, planId: string): StoreProcedure<PlanDeleteOutcome> {
@@ -363,24 +373,23 @@ export function* deletePlanProcedure(dialect: SqlDialect, planId: string): Store
     params: [planId],
   };
   if (child) return refuse({ status: 'lineage-parent', planId: String(child.id) });
-  const named = yield {
-    sql: `SELECT plan_blob_ref AS ref FROM plan_versions WHERE plan_id = $1
-          UNION SELECT metrics_blob_ref AS ref FROM plan_versions WHERE plan_id = $1 AND metrics_blob_ref IS NOT NULL
-          UNION SELECT blob_ref AS ref FROM staffing WHERE plan_id = $1`,
+  // the plan's blobs that no other row names, found before its rows go (one statement: indexed
+  // lookups per blob, one pass over the job results)
+  const orphans = yield {
+    sql: `SELECT c.ref FROM (
+            SELECT plan_blob_ref AS ref FROM plan_versions WHERE plan_id = $1
+            UNION SELECT metrics_blob_ref AS ref FROM plan_versions WHERE plan_id = $1 AND metrics_blob_ref IS NOT NULL
+            UNION SELECT blob_ref AS ref FROM staffing WHERE plan_id = $1) c
+          WHERE NOT EXISTS (SELECT 1 FROM plan_versions v WHERE v.plan_blob_ref = c.ref AND v.plan_id <> $1)
+            AND NOT EXISTS (SELECT 1 FROM plan_versions v WHERE v.metrics_blob_ref = c.ref AND v.plan_id <> $1)
+            AND NOT EXISTS (SELECT 1 FROM staffing s WHERE s.blob_ref = c.ref AND s.plan_id <> $1)
+            AND NOT EXISTS (SELECT 1 FROM datasets d WHERE d.blob_ref = c.ref)
+            AND c.ref NOT IN (${jobResultTexts(dialect)})`,
     params: [planId],
   };
   for (const table of PLAN_OWNED_TABLES) yield { sql: `DELETE FROM ${table} WHERE plan_id = $1`, params: [planId] };
   yield { sql: 'DELETE FROM plans WHERE id = $1', params: [planId] };
-  const orphanBlobs: string[] = [];
-  for (const { ref } of named) {
-    const still = yield {
-      sql: `SELECT 1 AS named WHERE EXISTS (SELECT 1 FROM plan_versions WHERE plan_blob_ref = $1 OR metrics_blob_ref = $1)
-            OR EXISTS (SELECT 1 FROM staffing WHERE blob_ref = $1) OR EXISTS (SELECT 1 FROM datasets WHERE blob_ref = $1)
-            OR EXISTS (SELECT 1 FROM jobs WHERE result LIKE $2)`,
-      params: [ref, `%${String(ref)}%`],
-    };
-    if (!still.length) orphanBlobs.push(String(ref));
-  }
+  const orphanBlobs = orphans.map((r) => String(r.ref));
   return { result: { status: 'deleted' }, orphanBlobs };
 }
 
