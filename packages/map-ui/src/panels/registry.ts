@@ -284,6 +284,7 @@ export const PLANNING_PANELS: PanelEntries<Panels, PanelContext> = {
           await app.loader.load(id);
         },
         refresh: (current) => app.loader.refreshList(current),
+        reloadVersion: () => app.loader.reloadVersion(),
       }).mount($('plans-slot'));
       // the plan picker in the header
       $('plan-select').addEventListener('change', (e) => {
