@@ -541,7 +541,8 @@ export async function staffPlanFromFiles(
   options: StaffFileOptions = {},
 ): Promise<Record<string, unknown>> {
   const r = await readRoster(roster.path, { fileName: roster.fileName });
-  return staffPlan(planJson, r, { ...(await staffOptionsOfFiles(options)), ...(onProgress ? { onProgress } : {}) });
+  const o = await staffOptionsOfFiles(options);
+  return (await staffPlan(loadPlanJson(planJson), r, { ...o, ...(onProgress ? { onProgress } : {}) })).staffingJson;
 }
 
 /**
@@ -557,7 +558,7 @@ export async function whatIfFromFiles(
   options: StaffFileOptions = {},
 ): Promise<Record<string, unknown>> {
   const r = await readRoster(roster.path, { fileName: roster.fileName });
-  return whatIfOnPlan(planJson, r, scenario, onProgress, await staffOptionsOfFiles(options));
+  return (await whatIfOnPlan(loadPlanJson(planJson), r, scenario, onProgress, await staffOptionsOfFiles(options))).json;
 }
 
 /** Options of a simulation run (`POST /plans/{id}/simulations`, `beatplan simulate`). */

@@ -8,7 +8,7 @@ import type { BeatPlan, PlanMetrics } from '../plan/types.js';
 import { estimateResponse, type ResponseEstimate } from '../response/estimate-response.js';
 import { chooseMeetingPlaces, type MeetingPlaces } from '../response/meetings.js';
 import { type RoadNetwork, withRoads } from '../response/roads.js';
-import { buildTravelModel } from '../response/travel.js';
+import { buildTravelModel, type TravelModel } from '../response/travel.js';
 import { shiftLengthHours } from '../score/shifts.js';
 import type { CellScores } from '../score/types.js';
 import { DEFAULT_OFFICER_HOURS_PER_WEEK, unitsOnDutyByShift } from '../staff/time-model.js';
@@ -84,6 +84,16 @@ export function perBeatFigures(plan: BeatPlan, response?: ResponseEstimate, meet
 }
 
 /**
+ * The travel model of a plan on a road graph: shortest time on the roads at each road's speed.
+ * On roads, rivers and expressways are crossed where the roads cross them: no barrier detours
+ * on the cell graph.
+ * @example estimateResponse(grid, plan, scores, units, { travel: roadTravel(grid, plan, scores, roads) })
+ */
+export function roadTravel(grid: Grid, plan: BeatPlan, scores: CellScores, roads: RoadNetwork): TravelModel {
+  return withRoads(buildTravelModel(grid, plan, { cellWeights: scores.workloadHours, barriers: false }), grid, roads);
+}
+
+/**
  * Adds response figures (and meeting places) to a plan's metrics: `response` (city, shifts,
  * districts, assumptions), `access` (meeting places, city-wide) and per-beat fields. Officers
  * become units on duty by the time model (`unitsOnDutyByShift`: officers × officerHoursPerWeek
@@ -111,10 +121,7 @@ export function withPlanFigures(
     const units = unitsOnDutyByShift(officers, scores.shifts.map(shiftLengthHours), officerHoursPerWeek);
     if (options.roads && options.roads.skippedFeatures > 0)
       warn(`roads: ${options.roads.skippedFeatures} features left out (not lines, or footways/paths/cycleways)`);
-    // On roads, rivers and expressways are crossed where the roads cross them: no barrier detours on the cell graph.
-    const travel = options.roads
-      ? withRoads(buildTravelModel(grid, plan, { cellWeights: scores.workloadHours, barriers: false }), grid, options.roads)
-      : undefined;
+    const travel = options.roads ? roadTravel(grid, plan, scores, options.roads) : undefined;
     response = estimateResponse(grid, plan, scores, units, {
       travel,
       unitsSource: `${staffingRule} × ${officerHoursPerWeek} h/week ÷ shift hours per week (time model)`,

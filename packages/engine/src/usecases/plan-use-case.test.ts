@@ -12,7 +12,7 @@ import { readRoster } from '../io/read-roster.js';
 import { parseShifts } from '../score/index.js';
 import { type PlanContext, planContextOfCity } from './plan.js';
 import { DEFAULT_BEAT_WORKLOAD_HOURS, type PlanRequest, planOnContext, predecessorBeatCount } from './plan-use-case.js';
-import { staffPlanWithFigures } from './staff.js';
+import { staffPlan, whatIfOnPlan } from './staff.js';
 import { loadPlanJson } from './stored-plan.js';
 
 const input = (f: string) => fileURLToPath(new URL(`../golden/fixtures/lakeside/in/${f}`, import.meta.url));
@@ -123,20 +123,45 @@ describe('planOnContext (lakeside fixture)', () => {
   });
 });
 
-describe('staffPlanWithFigures (lakeside fixture), the use-case behind `beatplan staff`', () => {
-  it('staffs every beat of the plan and reports the what-if with one shift short of 2 officers', async () => {
-    const planned = planOnContext(ctx, cli({ beats: 4 }));
+/** A staffing.json without its timings (`timeMs`, `timingsMs`), which differ between runs. */
+const untimed = (json: unknown) => JSON.parse(JSON.stringify(json, (k, v) => (k === 'timeMs' || k === 'timingsMs' ? undefined : v)));
+
+describe('staffPlan and whatIfOnPlan (lakeside fixture): one staff use-case for `beatplan staff` and the API', () => {
+  it("staffs every beat; the figures (the CLI's staffing.json) add response and access, never change the staffing", async () => {
+    const planned = loadPlanJson(planOnContext(ctx, cli({ beats: 4 })).planJson);
     const roster = await readRoster(input('roster.csv'));
-    const r = await staffPlanWithFigures(loadPlanJson(planned.planJson), roster, {
-      officersOut: [{ shift: '16-24', count: 2 }],
-    });
-    expect(r.result.beats.map((b) => b.id).sort()).toEqual([...planned.plan.beatIds].sort());
+    const withFigures = await staffPlan(planned, roster, { figures: {} });
+    const plain = await staffPlan(planned, roster);
+    expect(withFigures.result.beats.map((b) => b.id).sort()).toEqual([...planned.plan.beatIds].sort());
     // every beat gets at least the default one officer per shift when the roster allows it
-    if (r.result.unfilled.length === 0)
-      for (const b of r.result.beats) for (const s of b.shifts) expect(s.allocated).toBeGreaterThanOrEqual(1);
-    expect(r.result.totals.assigned).toBeLessThanOrEqual(roster.officers.filter((o) => o.available).length);
-    expect((r.staffingJson.beatFigures as unknown[]).length).toBe(4);
-    expect(r.staffingJson.roster).toBe(roster.report);
-    expect(r.whatIf?.scenario).toEqual({ officersOut: [{ shift: '16-24', count: 2 }] });
+    if (withFigures.result.unfilled.length === 0)
+      for (const b of withFigures.result.beats) for (const s of b.shifts) expect(s.allocated).toBeGreaterThanOrEqual(1);
+    expect(withFigures.result.totals.assigned).toBeLessThanOrEqual(roster.officers.filter((o) => o.available).length);
+    expect((withFigures.staffingJson.beatFigures as unknown[]).length).toBe(4);
+    expect(withFigures.staffingJson.roster).toBe(roster.report);
+    const { response: _r, access: _a, beatFigures: _b, ...rest } = withFigures.staffingJson;
+    expect(untimed(rest)).toEqual(untimed(plain.staffingJson));
+    expect(plain.staffingJson).not.toHaveProperty('response');
+  });
+
+  it('the what-if is staffPlan on the request with the scenario: its baseline and scenario are those two calls', async () => {
+    const planned = loadPlanJson(planOnContext(ctx, cli({ beats: 4 })).planJson);
+    const roster = await readRoster(input('roster.csv'));
+    const scenario = { officersOut: [{ shift: '16-24', count: 2 }], seed: 3 };
+    const w = await whatIfOnPlan(planned, roster, scenario);
+    expect(untimed(w.baseline.staffingJson)).toEqual(untimed((await staffPlan(planned, roster)).staffingJson));
+    expect(untimed(w.scenario!.staffingJson)).toEqual(untimed((await staffPlan(planned, roster, { scenario })).staffingJson));
+    expect(w.json.scenario).toEqual({ officersOut: scenario.officersOut, area: null, seed: 3 });
+    expect(w.json.infeasible).toBeNull();
+    const shift = (w.json.diff as { shifts: Array<{ shift: string; headcountDelta: number }> }).shifts.find((x) => x.shift === '16-24');
+    expect(shift?.headcountDelta).toBe(-2);
+    const response = w.json.response as { before: { staffingRule: string }; after: { staffingRule: string } };
+    expect(response.before.staffingRule).toBe('allocated officers (baseline staffing)');
+    expect(response.after.staffingRule).toBe('allocated officers (what-if staffing)');
+    // every available officer of the shift out: fewer than the beats need, reported, not thrown
+    const none = await whatIfOnPlan(planned, roster, { officersOut: [{ shift: '16-24', count: 9 }] });
+    expect(none.scenario).toBeNull();
+    expect(none.json.infeasible).toMatch(/16-24/);
+    expect(none.json.diff).toBeNull();
   });
 });

@@ -1,27 +1,27 @@
 /**
- * Staffing use-cases on a stored plan: officers per beat per shift and named assignments
- * (`staffBeats`), and what-if runs (officers out, a workload surge in an area), with the
- * response figures before and after. Shared by `beatplan staff` and the API's staffing jobs.
+ * Staffing, one use-case for `beatplan staff` and the API's staffing jobs: officers per beat per
+ * shift and named assignments ({@link staffPlan}); a what-if ({@link whatIfOnPlan}) is that
+ * use-case on the request as given and on the request with a scenario (officers out, a workload
+ * surge in an area), with the staffing diff and the response figures before and after.
  */
-
-import type { ProgressFn } from '../errors.js';
+import { BeatplanError, type ProgressFn } from '../errors.js';
 import { cellsToPolygons } from '../grid/index.js';
 import type { TableReport } from '../io/read-roster.js';
 import { evaluatePlan, type PlanMetrics } from '../plan/index.js';
 import type { RoadNetwork } from '../response/index.js';
 import {
+  diffStaffing,
   type SkillRule,
   skillsOfBeats,
   staffBeats,
   staffingInputOfPlan,
   staffingToJson,
-  staffWhatIf,
   successionOfSavedPlan,
 } from '../staff/index.js';
 import type { FleetEntry, Officer, StaffingInput, StaffingResult, StaffOptions } from '../staff/types.js';
-import { withPlanFigures } from './plan-figures.js';
+import { roadTravel, withPlanFigures } from './plan-figures.js';
 import { planResponse, type ResponseOrError, responseOrError } from './response.js';
-import { type LoadedPlan, loadPlanJson } from './stored-plan.js';
+import type { LoadedPlan } from './stored-plan.js';
 
 /** Staffing options (the CLI's `staff` flags, the API's staffing request fields). */
 export interface StaffPlanOptions {
@@ -100,26 +100,90 @@ export interface RosterInput {
   report: TableReport;
 }
 
+/** What {@link staffPlan} staffs with, besides the plan and the roster. */
+export interface StaffRequest extends StaffPlanOptions {
+  /**
+   * Response and access figures of the staffing in staffing.json (`response`, `access`,
+   * `beatFigures`: the hypercube model under the allocated officers), as `beatplan staff` writes
+   * it; the API serves them per request instead. Meeting venues (parsed GeoJSON Points) give the
+   * nearest venue and walk per beat; `roads` moves travel (and walks) onto the road graph.
+   */
+  figures?: { venues?: unknown; roads?: RoadNetwork };
+  /** A what-if: the same request with officers out per shift and the workload of an area's cells scaled (see {@link whatIfOnPlan}). */
+  scenario?: WhatIfInput;
+}
+
+/** What {@link staffPlan} returns: the staffing, staffing.json, and where it is not what was asked. */
+export interface StaffOutcome {
+  result: StaffingResult;
+  /** staffing.json: the staffing, skills needed per beat, (with `figures`) response, access and beat figures, setup warnings, the roster report. */
+  staffingJson: Record<string, unknown>;
+  /** Where the setup is not what was asked (skill rules on a plan without residents); also in staffing.json's `setupWarnings`. */
+  setupWarnings: string[];
+  /** Warnings of the response figures (with `figures`). */
+  figureWarnings: string[];
+}
+
 /**
- * Staffs the beats of a stored plan from a roster: officers follow their old beat to its
- * successor in the plan's lineage parent (or existing beats).
- * @returns `staffing.json` with the roster report (and `skillsNeeded` per beat with skill rules)
- * @throws BeatplanError `INFEASIBLE` (too few officers), `BAD_INPUT` (bad options)…
- * @example const json = await staffPlan(text, await readRoster('roster.csv'));
+ * Staffs a stored plan from a roster, one use-case for `beatplan staff`, the API's staffing jobs
+ * and each side of a what-if: officers follow their old beat to its successor in the plan's
+ * lineage parent (or existing beats); fleet, saturation, minimum and skills as asked; with
+ * `figures`, the response and access figures under the allocated officers; with `scenario`,
+ * officers out (seeded) and the workload of the area's cells × factor.
+ * @throws BeatplanError `INFEASIBLE` (too few officers), `BAD_INPUT` (bad options, unknown shift), `INVALID_GEOMETRY` (area)…
+ * @example const { staffingJson } = await staffPlan(loadPlanJson(text), await readRoster('roster.csv'), { saturationTarget: 0.6 });
  */
-export async function staffPlan(planJson: string, roster: RosterInput, o: StaffPlanOptions = {}): Promise<Record<string, unknown>> {
-  const p = loadPlanJson(planJson);
-  const { input, options, skillsOfBeat, warnings } = staffingSetupOf(p, o);
-  const result = await staffBeats(input, roster.officers, options);
+export async function staffPlan(p: LoadedPlan, roster: RosterInput, request: StaffRequest = {}): Promise<StaffOutcome> {
+  const { grid, plan, scores } = p;
+  const metrics = request.metrics ?? evaluatePlan(grid, plan, scores);
+  const area = request.scenario?.area !== undefined ? areaFactorOf(p, request.scenario) : undefined;
+  const { input, options, skillsOfBeat, warnings } = staffingSetupOf(p, { ...request, metrics }, area?.factorOfCell);
+  const scenario = request.scenario?.officersOut
+    ? { officersOut: request.scenario.officersOut, seed: request.scenario.seed ?? 1 }
+    : undefined;
+  const result = await staffBeats(input, roster.officers, { ...options, ...(scenario ? { scenario } : {}) });
+  const figureWarnings: string[] = [];
+  const figures = request.figures
+    ? withPlanFigures(
+        grid,
+        plan,
+        scores,
+        metrics,
+        allocatedUnitsOf(result, plan.beatIds, scores.shifts.length),
+        'allocated officers (this staffing)',
+        request.figures.venues,
+        (m) => figureWarnings.push(m),
+        { roads: request.figures.roads },
+      )
+    : undefined;
   const json = staffingToJson(result);
-  return {
+  const staffingJson = {
     ...json,
-    ...(skillsOfBeat
-      ? { beats: (json.beats as Array<{ id: string }>).map((b) => ({ ...b, skillsNeeded: skillsOfBeat[b.id] ?? [] })) }
+    beats: (json.beats as Array<{ id: string }>).map((b) => ({ ...b, skillsNeeded: skillsOfBeat?.[b.id] ?? [] })),
+    ...(figures
+      ? {
+          response: figures.response,
+          access: figures.access,
+          beatFigures: figures.perBeat.map((b) => ({
+            id: b.id,
+            unitsOnDuty: b.unitsOnDuty,
+            unitsOnDutyByShift: b.unitsOnDutyByShift,
+            rho: b.rho,
+            rhoByShift: b.rhoByShift,
+            crossBeatShare: b.crossBeatShare,
+            meanTravelMinutes: b.meanTravelMinutes,
+            p90TravelMinutes: b.p90TravelMinutes,
+            meanQueueWaitMinutes: b.meanQueueWaitMinutes,
+            meanResponseMinutes: b.meanResponseMinutes,
+            meetingPlace: b.meetingPlace ?? null,
+            meetingWalkMinutes: b.meetingWalkMinutes ?? null,
+          })),
+        }
       : {}),
     ...(warnings.length ? { setupWarnings: warnings } : {}),
     roster: roster.report,
   };
+  return { result, staffingJson, setupWarnings: warnings, figureWarnings };
 }
 
 /** A what-if scenario on a stored plan. */
@@ -134,57 +198,77 @@ export interface WhatIfInput {
   seed?: number;
 }
 
+/** The cells of a what-if's area: the workload factor per cell, how many cells, the beats they are in. */
+function areaFactorOf(p: LoadedPlan, scenario: WhatIfInput): { factorOfCell: Float64Array; cells: number; beats: string[] } {
+  const { grid, plan } = p;
+  const inside = cellsToPolygons(grid, scenario.area as never);
+  const factorOfCell = new Float64Array(grid.cellCount).fill(1);
+  let cells = 0;
+  const beats = new Set<string>();
+  for (let i = 0; i < grid.cellCount; i++) {
+    if (inside[i]! < 0) continue;
+    factorOfCell[i] = scenario.factor ?? 1;
+    cells++;
+    const b = plan.beatOfCell[i]!;
+    if (b >= 0) beats.add(plan.beatIds[b]!);
+  }
+  return { factorOfCell, cells, beats: [...beats].sort() };
+}
+
+/** What {@link whatIfOnPlan} returns: whatif.json and the staffing of each side. */
+export interface WhatIfOutcome {
+  /** whatif.json: the scenario, why it is infeasible (or null), the staffing diff, the response before and after, the roster report. */
+  json: Record<string, unknown>;
+  /** The staffing of the request as given. */
+  baseline: StaffOutcome;
+  /** The staffing of the modified request; null when infeasible. */
+  scenario: StaffOutcome | null;
+}
+
 /**
- * A what-if run on a stored plan: staffs the baseline and the scenario (officers out per
- * shift; the workload of the cells inside `area` × `factor`) and reports the staffing diff
- * and the response figures before and after. An infeasible scenario is reported, not thrown.
- * @throws BeatplanError `INVALID_GEOMETRY` (area), `BAD_INPUT` (unknown shift)…
- * @example const r = await whatIfOnPlan(text, roster, { officersOut: [{ shift: '16-24', count: 5 }] });
+ * A what-if on a stored plan: {@link staffPlan} on the request as given and on the request with
+ * the scenario (officers out per shift; the workload of the cells inside `area` × `factor`),
+ * the staffing diff, and the response figures under each side's allocated officers (travel on
+ * the request's roads when given). An infeasible scenario is reported, not thrown.
+ * @throws BeatplanError `INVALID_GEOMETRY` (area), `BAD_INPUT` (unknown shift), `INFEASIBLE` (the baseline)…
+ * @example const { json } = await whatIfOnPlan(p, roster, { officersOut: [{ shift: '16-24', count: 5 }] });
  */
 export async function whatIfOnPlan(
-  planJson: string,
+  p: LoadedPlan,
   roster: RosterInput,
   scenario: WhatIfInput,
   onProgress?: ProgressFn,
-  o: StaffPlanOptions = {},
-): Promise<Record<string, unknown>> {
-  const p = loadPlanJson(planJson);
+  request: Omit<StaffRequest, 'scenario'> = {},
+): Promise<WhatIfOutcome> {
   const { grid, plan, scores } = p;
-  const n = grid.cellCount;
-  let factorOfCell: Float64Array | undefined;
-  let areaCells = 0;
-  const areaBeats = new Set<string>();
-  if (scenario.area !== undefined) {
-    const inside = cellsToPolygons(grid, scenario.area as never);
-    factorOfCell = new Float64Array(n).fill(1);
-    for (let i = 0; i < n; i++) {
-      if (inside[i]! < 0) continue;
-      factorOfCell[i] = scenario.factor ?? 1;
-      areaCells++;
-      const b = plan.beatOfCell[i]!;
-      if (b >= 0) areaBeats.add(plan.beatIds[b]!);
-    }
-  }
-  const setup = staffingSetupOf(p, o);
-  const scenarioInput = factorOfCell ? staffingSetupOf(p, o, factorOfCell).input : setup.input;
+  const area = scenario.area !== undefined ? areaFactorOf(p, scenario) : undefined;
   onProgress?.(0.05, 'staff');
-  const w = await staffWhatIf(
-    setup.input,
-    roster.officers,
-    { ...(scenario.officersOut ? { officersOut: scenario.officersOut } : {}), seed: scenario.seed ?? 1 },
-    setup.options,
-    scenarioInput,
-  );
+  const baseline = await staffPlan(p, roster, request);
+  let after: StaffOutcome | null = null;
+  let infeasible: string | null = null;
+  try {
+    // the scenario's response goes into whatif.json (below), not into its staffing.json
+    after = await staffPlan(p, roster, { ...request, figures: undefined, scenario });
+  } catch (e) {
+    if (!(e instanceof BeatplanError && e.code === 'INFEASIBLE')) throw e;
+    infeasible = e.message;
+  }
   onProgress?.(0.7, 'response');
   const S = scores.shifts.length;
+  const roads = request.figures?.roads;
+  const travel = roads ? roadTravel(grid, plan, scores, roads) : undefined;
   const baseRule = 'allocated officers (baseline staffing)';
-  const before = responseOrError(() => planResponse(p, allocatedUnitsOf(w.baseline, plan.beatIds, S), baseRule), baseRule);
-  let after: ResponseOrError | null = null;
-  if (w.scenario) {
+  const before = responseOrError(
+    () => planResponse(p, allocatedUnitsOf(baseline.result, plan.beatIds, S), baseRule, scores, undefined, travel),
+    baseRule,
+  );
+  let afterResponse: ResponseOrError | null = null;
+  if (after) {
     // The scenario's scores: workload of the area's cells scaled; the mean service time stays the baseline's.
     let scenarioScores = scores;
     let serviceMinutes: number | undefined;
-    if (factorOfCell) {
+    if (area) {
+      const n = grid.cellCount;
       let hours = 0;
       let incidents = 0;
       for (let i = 0; i < n; i++) {
@@ -192,7 +276,7 @@ export async function whatIfOnPlan(
         incidents += scores.incidentCount[i]!;
       }
       if (incidents > 0 && hours > 0) serviceMinutes = ((hours * scores.periodWeeks) / incidents) * 60;
-      const scale = (a: ArrayLike<number>) => Float64Array.from(a, (x, i) => x * factorOfCell![i]!);
+      const scale = (a: ArrayLike<number>) => Float64Array.from(a, (x, i) => x * area.factorOfCell[i]!);
       scenarioScores = {
         ...scores,
         shiftWorkloadHours: scores.shiftWorkloadHours.map(scale),
@@ -201,120 +285,20 @@ export async function whatIfOnPlan(
       };
     }
     const rule = 'allocated officers (what-if staffing)';
-    after = responseOrError(
-      () => planResponse(p, allocatedUnitsOf(w.scenario!, plan.beatIds, S), rule, scenarioScores, serviceMinutes),
-      rule,
-    );
+    const units = allocatedUnitsOf(after.result, plan.beatIds, S);
+    afterResponse = responseOrError(() => planResponse(p, units, rule, scenarioScores, serviceMinutes, travel), rule);
   }
   onProgress?.(1, 'done');
-  return {
+  const json = {
     scenario: {
       officersOut: scenario.officersOut ?? [],
-      area: scenario.area === undefined ? null : { cells: areaCells, beats: [...areaBeats].sort(), factor: scenario.factor ?? 1 },
+      area: area ? { cells: area.cells, beats: area.beats, factor: scenario.factor ?? 1 } : null,
       seed: scenario.seed ?? 1,
     },
-    infeasible: w.infeasible ?? null,
-    diff: w.diff,
-    response: { before, after },
+    infeasible,
+    diff: after ? diffStaffing(baseline.result, after.result) : null,
+    response: { before, after: afterResponse },
     roster: roster.report,
   };
-}
-
-/** What {@link staffPlanWithFigures} staffs with, besides the plan and the roster. */
-export interface StaffWithFiguresRequest extends StaffPlanOptions {
-  /** Meeting venues (parsed GeoJSON Points): nearest venue and walking time per beat. */
-  venues?: unknown;
-  /** Road graph: response travel (and walks to venues) on the roads. */
-  roads?: RoadNetwork;
-  /** What-if: officers out per shift (whatif.json). */
-  officersOut?: Array<{ shift: string; count: number }>;
-  /** Seed of the what-if's choice of officers out (default 1). */
-  seed?: number;
-}
-
-/** What {@link staffPlanWithFigures} returns: the documents of `beatplan staff` and what to report. */
-export interface StaffWithFigures {
-  result: StaffingResult;
-  /** staffing.json: the staffing, skills per beat, response and access figures, beat figures, the roster report. */
-  staffingJson: Record<string, unknown>;
-  /** whatif.json, with `officersOut`. */
-  whatIf?: Record<string, unknown>;
-  /** Where the setup is not what was asked (skill rules on a plan without residents). */
-  setupWarnings: string[];
-  /** Warnings of the response figures: of the staffing, of the what-if. */
-  figureWarnings: { staffing: string[]; whatIf: string[] };
-}
-
-/**
- * `beatplan staff` as one call: staffs a loaded plan from a roster (`staffBeats` on
- * {@link staffingSetupOf}), adds the response and access figures under the allocated
- * officers, and with `officersOut` runs the what-if (`staffWhatIf`) with its response.
- * @throws BeatplanError `INFEASIBLE` (too few officers), `BAD_INPUT` (unknown shift, bad options)…
- * @example const { staffingJson } = await staffPlanWithFigures(loaded, roster, { saturationTarget: 0.6 });
- */
-export async function staffPlanWithFigures(p: LoadedPlan, roster: RosterInput, o: StaffWithFiguresRequest = {}): Promise<StaffWithFigures> {
-  const { grid, plan, scores } = p;
-  const metrics = o.metrics ?? evaluatePlan(grid, plan, scores);
-  const { input, options, skillsOfBeat, warnings } = staffingSetupOf(p, { ...o, metrics, skills: o.skills ?? [] });
-  const result = await staffBeats(input, roster.officers, options);
-  const figureWarnings = { staffing: [] as string[], whatIf: [] as string[] };
-  const S = scores.shifts.length;
-  const figures = withPlanFigures(
-    grid,
-    plan,
-    scores,
-    metrics,
-    allocatedUnitsOf(result, plan.beatIds, S),
-    'allocated officers (this staffing)',
-    o.venues,
-    (m) => figureWarnings.staffing.push(m),
-    { roads: o.roads },
-  );
-  const json = staffingToJson(result);
-  const staffingJson = {
-    ...json,
-    beats: (json.beats as Array<{ id: string }>).map((b) => ({ ...b, skillsNeeded: skillsOfBeat?.[b.id] ?? [] })),
-    response: figures.response,
-    access: figures.access,
-    beatFigures: figures.perBeat.map((b) => ({
-      id: b.id,
-      unitsOnDuty: b.unitsOnDuty,
-      unitsOnDutyByShift: b.unitsOnDutyByShift,
-      rho: b.rho,
-      rhoByShift: b.rhoByShift,
-      crossBeatShare: b.crossBeatShare,
-      meanTravelMinutes: b.meanTravelMinutes,
-      p90TravelMinutes: b.p90TravelMinutes,
-      meanQueueWaitMinutes: b.meanQueueWaitMinutes,
-      meanResponseMinutes: b.meanResponseMinutes,
-      meetingPlace: b.meetingPlace ?? null,
-      meetingWalkMinutes: b.meetingWalkMinutes ?? null,
-    })),
-    roster: roster.report,
-  };
-  let whatIf: Record<string, unknown> | undefined;
-  if (o.officersOut) {
-    const what = await staffWhatIf(input, roster.officers, { officersOut: o.officersOut, seed: o.seed ?? 1 }, options);
-    const scenarioResponse = what.scenario
-      ? withPlanFigures(
-          grid,
-          plan,
-          scores,
-          metrics,
-          allocatedUnitsOf(what.scenario, plan.beatIds, S),
-          'allocated officers (what-if)',
-          undefined,
-          (m) => figureWarnings.whatIf.push(m),
-          { roads: o.roads },
-        ).response
-      : null;
-    whatIf = {
-      scenario: { officersOut: o.officersOut },
-      infeasible: what.infeasible ?? null,
-      diff: what.diff,
-      response: { baseline: figures.response, scenario: scenarioResponse },
-      scenarioStaffing: what.scenario ? staffingToJson(what.scenario) : null,
-    };
-  }
-  return { result, staffingJson, ...(whatIf ? { whatIf } : {}), setupWarnings: warnings, figureWarnings };
+  return { json, baseline, scenario: after };
 }

@@ -1,6 +1,7 @@
 /**
  * `beatplan staff`: a saved plan + roster (+ fleet) → staffing.json and assignments.csv;
- * with `--out-officers SHIFT:N[,SHIFT:N]` also whatif.json (N officers out on a shift).
+ * with `--out-officers SHIFT:N[,SHIFT:N]` also whatif.json (N officers out on a shift: the staffing
+ * diff and the response before and after, as the API's what-if) and whatif-staffing.json.
  */
 import { BeatplanError } from '../../errors.js';
 import { readJson } from '../../io/json.js';
@@ -8,7 +9,7 @@ import { readFleet } from '../../io/read-fleet.js';
 import { readPolygonLayer } from '../../io/read-geojson-layers.js';
 import { readRoster } from '../../io/read-roster.js';
 import { assignmentsToCsv } from '../../staff/output.js';
-import { staffPlanWithFigures } from '../../usecases/staff.js';
+import { type StaffOutcome, type StaffRequest, staffPlan, type WhatIfOutcome, whatIfOnPlan } from '../../usecases/staff.js';
 import { intFlag, numberFlag, ROADS_OPTION, readRoads, required, writeOut } from '../inputs.js';
 import { type CommandHelp, type OptionTable, parseOptions } from '../options.js';
 import { terminalProgress } from '../progress.js';
@@ -55,7 +56,8 @@ export const STAFF_OPTIONS = {
   'out-officers': {
     type: 'string',
     value: 'SHIFT:N,...',
-    description: 'What-if: N officers out on SHIFT; writes whatif.json (staffing and response, before and after).',
+    description:
+      "What-if: N officers out on SHIFT; writes whatif.json (the staffing diff and the response before and after, as the API's what-if) and whatif-staffing.json (the staffing with the officers out).",
   },
   seed: { type: 'string', value: 'N', description: "Seed of the what-if's choice of officers out.", default: '1' },
   venues: {
@@ -110,25 +112,25 @@ export async function staffCommand(argv: string[], io: CliIo): Promise<number> {
   const officersOut = values['out-officers'] ? parseOfficersOut(values['out-officers']) : undefined;
   const venues = values.venues ? (await readJson(values.venues)).value : undefined;
   const roads = await readRoads(values.roads);
-  // The same setup as the API's staffing jobs: a roster's current beats are read against the
+  // The same use-case as the API's staffing jobs: a roster's current beats are read against the
   // plan they were made for (the lineage parent, or the `--existing` layer of older files).
-  const r = await staffPlanWithFigures(
-    saved,
-    { officers, report: rosterReport },
-    {
-      skills,
-      ...(fleet ? { fleet } : {}),
-      ...(saturationTarget !== undefined ? { saturationTarget } : {}),
-      ...(minOfficersPerBeat !== undefined ? { minOfficersPerBeat } : {}),
-      onProgress: terminalProgress(io.stderr),
-      ...(venues !== undefined ? { venues } : {}),
-      ...(roads ? { roads } : {}),
-      ...(officersOut ? { officersOut, seed: intFlag(values.seed, 'seed', 0) ?? 1 } : {}),
-    },
-  );
+  const roster = { officers, report: rosterReport };
+  const request: StaffRequest = {
+    skills,
+    ...(fleet ? { fleet } : {}),
+    ...(saturationTarget !== undefined ? { saturationTarget } : {}),
+    ...(minOfficersPerBeat !== undefined ? { minOfficersPerBeat } : {}),
+    onProgress: terminalProgress(io.stderr),
+    figures: { ...(venues !== undefined ? { venues } : {}), ...(roads ? { roads } : {}) },
+  };
+  // With --out-officers, the what-if: the same request with officers out; its baseline is this staffing.
+  const whatIf: WhatIfOutcome | undefined = officersOut
+    ? await whatIfOnPlan(saved, roster, { officersOut, seed: intFlag(values.seed, 'seed', 0) ?? 1 }, undefined, request)
+    : undefined;
+  const r: StaffOutcome = whatIf?.baseline ?? (await staffPlan(saved, roster, request));
   const { result } = r;
   const warn = (m: string) => io.stderr.write(`warning: ${m}\n`);
-  for (const w of [...r.setupWarnings, ...r.figureWarnings.staffing]) warn(w);
+  for (const w of [...r.setupWarnings, ...r.figureWarnings]) warn(w);
   await writeOut(out, 'staffing.json', r.staffingJson);
   await writeOut(out, 'assignments.csv', assignmentsToCsv(result));
   const unknown = result.continuity.unknownCurrentBeats;
@@ -147,10 +149,11 @@ export async function staffCommand(argv: string[], io: CliIo): Promise<number> {
       `mean share of the old beat held ${result.continuity.meanShareHeld === null ? 'n/a' : `${(100 * result.continuity.meanShareHeld).toFixed(1)}%`}; read against ${result.continuity.basis}), ` +
       `${result.unfilled.length} unfilled slots → ${out}\n`,
   );
-  if (r.whatIf) {
-    for (const w of r.figureWarnings.whatIf) warn(w);
-    await writeOut(out, 'whatif.json', r.whatIf);
-    io.stdout.write(`what-if written to ${out}/whatif.json\n`);
+  if (whatIf) {
+    await writeOut(out, 'whatif.json', whatIf.json);
+    if (whatIf.scenario) await writeOut(out, 'whatif-staffing.json', whatIf.scenario.staffingJson);
+    if (whatIf.json.infeasible) warn(`what-if infeasible: ${whatIf.json.infeasible}`);
+    io.stdout.write(`what-if written to ${out}/whatif.json${whatIf.scenario ? ` (its staffing: ${out}/whatif-staffing.json)` : ''}\n`);
   }
   return values.strict && unknown.length ? 3 : 0;
 }
