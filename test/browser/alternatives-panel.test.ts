@@ -6,23 +6,9 @@
  * alternative as the plan on show; a viewer sees the table but no form. axe-core finds no
  * violation on the panel.
  */
-import { rmSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  axeViolations,
-  buildUi,
-  CHROMIUM,
-  CHROMIUM_ARGS,
-  createPlan,
-  haveChromium,
-  playwright,
-  type Stack,
-  signedInPage,
-  startStack,
-  syntheticCity,
-  upload,
-} from './harness.js';
+import { axeViolations, closeBrowserStack, haveChromium, openBrowserStack, type Stack, signedInPage, smallPlan } from './harness.js';
 
 interface ComparisonAnswer {
   id: string;
@@ -47,21 +33,11 @@ describe.skipIf(!haveChromium())('alternatives panel', () => {
   const consoleErrors: string[] = [];
 
   beforeAll(async () => {
-    uiDir = await buildUi();
-    stack = await startStack(uiDir);
-    const city = syntheticCity(2, 2, 2, 400);
-    const boundary = await upload(stack, 'boundary', city.boundary, 'application/geo+json');
-    const incidents = await upload(stack, 'incidents', city.incidents, 'text/csv');
-    parentId = await createPlan(stack, { boundary, incidents, beats: 4, resolution: 9, seed: 1, name: 'Parent plan' });
-    const { chromium } = await playwright();
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    ({ uiDir, stack, browser } = await openBrowserStack());
+    parentId = await smallPlan(stack, 'Parent plan');
   }, 600_000);
 
-  afterAll(async () => {
-    await browser?.close();
-    await stack?.close();
-    if (uiDir) rmSync(uiDir, { recursive: true, force: true });
-  });
+  afterAll(() => closeBrowserStack({ uiDir, stack, browser }));
 
   /** A page signed in with `role`'s token, the parent plan loaded and the Compare tab open. */
   const openAs = async (role: keyof Stack['tokens']): Promise<Page> => {

@@ -4,7 +4,7 @@
  * at `/` and the API at `/api` from one origin (as the API will in production), uploads a
  * city and waits for its plans, and launches Debian's headless Chromium with playwright-core.
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
@@ -13,6 +13,7 @@ import { extname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { type BeatplanApp, createApp, createToken, SqliteStore } from '../../packages/api/src/index.js';
+import { demoIncidents } from '../support/demo-data.js';
 
 /** Repository root. */
 export const ROOT = resolve(import.meta.dirname, '../..');
@@ -259,6 +260,17 @@ export async function createPlan(stack: Stack, body: Record<string, unknown>, ti
 }
 
 export { demoFile, demoIncidents } from '../support/demo-data.js';
+
+/**
+ * A temp copy of the demo folder (`data/demo`) with only its first `incidents` incidents, for
+ * `beatplan serve --demo` or `seedDemo` in a short run; remove it after.
+ */
+export async function smallDemoDir(incidents = 40_000): Promise<string> {
+  const dir = mkdtempSync(join(tmpdir(), 'beatplan-demo-'));
+  for (const f of readdirSync(join(ROOT, 'data/demo'))) if (f !== 'incidents.csv') copyFileSync(join(ROOT, 'data/demo', f), join(dir, f));
+  writeFileSync(join(dir, 'incidents.csv'), await demoIncidents(incidents));
+  return dir;
+}
 
 /** Where screenshots go. */
 export const ARTIFACTS = join(ROOT, 'test-artifacts');

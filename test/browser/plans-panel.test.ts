@@ -5,23 +5,21 @@
  * role (analysts copy but neither rename nor delete; viewers only open); axe-core finds no
  * violation on the panel, with its forms open.
  */
-import { rmSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   axeViolations,
-  buildUi,
-  CHROMIUM,
-  CHROMIUM_ARGS,
+  closeBrowserStack,
   createPlan,
   demoFile,
   demoIncidents,
   haveChromium,
-  playwright,
+  openBrowserStack,
   type Stack,
+  signedInPage,
+  smallPlan,
   startStack,
   syntheticCity,
-  upload,
 } from './harness.js';
 
 interface PlanAnswer {
@@ -40,32 +38,16 @@ describe.skipIf(!haveChromium())('plans panel (demo files)', () => {
   const consoleErrors: string[] = [];
 
   beforeAll(async () => {
-    uiDir = await buildUi();
-    stack = await startStack(uiDir);
+    ({ uiDir, stack, browser } = await openBrowserStack());
     // one small plan, so the map opens on something
-    const city = syntheticCity(2, 2, 2, 400);
-    const boundary = await upload(stack, 'boundary', city.boundary, 'application/geo+json');
-    const incidents = await upload(stack, 'incidents', city.incidents, 'text/csv');
-    seedId = await createPlan(stack, { boundary, incidents, beats: 4, resolution: 9, seed: 1, name: 'Seed plan' });
-    const { chromium } = await playwright();
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    seedId = await smallPlan(stack, 'Seed plan');
   }, 600_000);
 
-  afterAll(async () => {
-    await browser?.close();
-    await stack?.close();
-    if (uiDir) rmSync(uiDir, { recursive: true, force: true });
-  });
+  afterAll(() => closeBrowserStack({ uiDir, stack, browser }));
 
   /** A page signed in with `role`'s token, the plan loaded and the Plans tab open. */
   const openAs = async (role: keyof Stack['tokens']): Promise<Page> => {
-    const p = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
-    p.on('console', (m) => m.type() === 'error' && consoleErrors.push(`${role}: ${m.text()} ${m.location().url}`));
-    p.on('pageerror', (e) => consoleErrors.push(`${role}: ${String(e)}`));
-    await p.goto(stack.url);
-    await p.fill('#token-input', stack.tokens[role]);
-    await p.click('#token-form button[type=submit]');
-    await p.waitForFunction(() => window.__beatplan?.ready === true, null, { timeout: 60_000 });
+    const p = await signedInPage(browser, stack, role, '/', consoleErrors);
     await p.click('#tab-plans');
     await p.waitForSelector('[data-testid=plans-table] tr[data-plan]');
     return p;

@@ -6,9 +6,7 @@
  * `beatplan serve --demo` does ({@link seedDemo}), on the demo city with its first 40,000
  * incidents (to keep the run short).
  */
-import { copyFileSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DemoIds, seedDemo } from '../../packages/api/src/demo.js';
@@ -16,12 +14,11 @@ import {
   buildUi,
   CHROMIUM,
   CHROMIUM_ARGS,
-  demoIncidents,
   haveChromium,
   playwright,
-  ROOT,
   type Stack,
   saveArtifact,
+  smallDemoDir,
   startStack,
 } from './harness.js';
 
@@ -37,11 +34,7 @@ describe.skipIf(!haveChromium())('after pnpm start (demo loaded through the API)
   beforeAll(async () => {
     uiDir = await buildUi();
     stack = await startStack(uiDir);
-    demoDir = mkdtempSync(join(tmpdir(), 'beatplan-demo-'));
-    const incidents = await demoIncidents(40_000);
-    for (const f of readdirSync(join(ROOT, 'data/demo')))
-      if (f !== 'incidents.csv') copyFileSync(join(ROOT, 'data/demo', f), join(demoDir, f));
-    writeFileSync(join(demoDir, 'incidents.csv'), incidents);
+    demoDir = await smallDemoDir(40_000);
     const { chromium } = await playwright();
     browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
     page = await (await browser.newContext({ viewport: { width: 1280, height: 800 }, deviceScaleFactor: 1 })).newPage();

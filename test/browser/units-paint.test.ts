@@ -5,22 +5,21 @@
  * beat, and every cell of that cell's block ends up in the new beat (on the map and in the
  * stored version).
  */
-import { rmSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { unitsFromRoads } from '../../packages/engine/src/units/from-roads.js';
 import {
-  buildUi,
-  CHROMIUM,
-  CHROMIUM_ARGS,
+  clickCell,
+  closeBrowserStack,
   createPlan,
   demoFile,
   demoIncidents,
   haveChromium,
-  playwright,
+  mapsIdle,
+  openBrowserStack,
   type Stack,
   saveArtifact,
-  startStack,
+  signIn,
   upload,
 } from './harness.js';
 
@@ -46,8 +45,7 @@ describe.skipIf(!haveChromium())('planning map on street blocks (demo city)', ()
   };
 
   beforeAll(async () => {
-    uiDir = await buildUi();
-    stack = await startStack(uiDir);
+    ({ uiDir, stack, browser } = await openBrowserStack());
     const { blocks } = unitsFromRoads(JSON.parse(demoFile('roads.geojson')), JSON.parse(demoFile('boundary.geojson')));
     const boundary = await upload(stack, 'boundary', demoFile('boundary.geojson'), 'application/geo+json');
     const incidents = await upload(stack, 'incidents', await demoIncidents(20_000), 'text/csv');
@@ -66,23 +64,15 @@ describe.skipIf(!haveChromium())('planning map on street blocks (demo city)', ()
     const p = await planJson();
     expect(p.units?.ids.length).toBeGreaterThan(1000);
     p.cells.h3.forEach((h, k) => unitOfH3.set(h, p.units!.ids[p.cells.unit![k]!]!));
-    const { chromium } = await playwright();
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
     page = await (await browser.newContext({ viewport: { width: 1280, height: 800 }, deviceScaleFactor: 1 })).newPage();
   }, 600_000);
 
-  afterAll(async () => {
-    await browser?.close();
-    await stack?.close();
-    if (uiDir) rmSync(uiDir, { recursive: true, force: true });
-  });
+  afterAll(() => closeBrowserStack({ uiDir, stack, browser }));
 
   it('painting one cell moves its whole block into the selected beat', async () => {
     await page.goto(`${stack.url}/?plan=${planId}`);
-    await page.fill('#token-input', stack.tokens.commander);
-    await page.click('#token-form button[type=submit]');
-    await page.waitForFunction(() => window.__beatplan?.ready === true, null, { timeout: 60_000 });
-    await page.waitForFunction(() => window.__beatplan!.map.loaded() && window.__beatplan!.map.areTilesLoaded(), null, { timeout: 60_000 });
+    await signIn(page, stack, 'commander');
+    await mapsIdle(page);
 
     // A cell on the edge of its beat whose block has several cells and whose block can leave
     // the beat without splitting it (checked here on the cells, as the API will).
@@ -154,16 +144,7 @@ describe.skipIf(!haveChromium())('planning map on street blocks (demo city)', ()
     await page.keyboard.press('b'); // paint tool
     await page.keyboard.press('['); // brush radius 0: the one cell under the pointer
     const before = await page.evaluate(() => window.__beatplan!.plan!.version);
-    const p = await page.evaluate((i) => {
-      const a = window.__beatplan!;
-      const m = a.model!;
-      const pt = a.map.project([m.centroid[2 * i]!, m.centroid[2 * i + 1]!]);
-      const r = a.map.getCanvas().getBoundingClientRect();
-      return { x: r.left + pt.x, y: r.top + pt.y };
-    }, cell);
-    await page.mouse.move(p.x, p.y);
-    await page.mouse.down();
-    await page.mouse.up();
+    await clickCell(page, cell);
     await page.waitForFunction(() => window.__beatplan!.perf.at(-1)?.outcome !== 'pending', null, { timeout: 30_000 });
     expect(
       await page.evaluate(() => window.__beatplan!.perf.at(-1)!.outcome),
