@@ -7,7 +7,7 @@ import { rmSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EDGE_OUTLINE_MINZOOM } from '../../packages/map-ui/src/map-style.js';
-import { panFps } from './chicago-map.js';
+import { emptyFrameMs, panFps } from './chicago-map.js';
 import {
   buildUi,
   CHROMIUM,
@@ -218,30 +218,10 @@ describe.skipIf(!haveChromium())('planning map performance (≈40k cells)', () =
     // the machine's own cost of a frame: the same map with nothing but the background drawn.
     // Measured in three rounds alternating with the pan, and the best of each kept: on a shared machine the load
     // changes between two measurements, and the best round is the least disturbed estimate of each cost.
-    const emptyFrameMs = () =>
-      page.evaluate(async () => {
-        const map = window.__beatplan!.map;
-        const shown = map
-          .getStyle()
-          .layers.filter((l) => l.id !== 'bp-background' && map.getLayoutProperty(l.id, 'visibility') !== 'none')
-          .map((l) => l.id);
-        for (const id of shown) map.setLayoutProperty(id, 'visibility', 'none');
-        const labels = document.querySelector<HTMLElement>('.beat-labels')!;
-        labels.style.display = 'none';
-        const times: number[] = [];
-        for (let k = 0; k < 7; k++) {
-          const t = performance.now();
-          await new Promise<void>((ok) => (map.once('render', () => ok()), map.triggerRepaint()));
-          times.push(performance.now() - t);
-        }
-        for (const id of shown) map.setLayoutProperty(id, 'visibility', 'visible');
-        labels.style.display = '';
-        return times.sort((a, b) => a - b)[3]!;
-      });
     let emptyMs = Number.POSITIVE_INFINITY;
     let fps = 0;
     for (let round = 0; round < 3; round++) {
-      emptyMs = Math.min(emptyMs, await emptyFrameMs());
+      emptyMs = Math.min(emptyMs, await emptyFrameMs(page));
       fps = Math.max(fps, await panFps(page, 40));
     }
     // 20 frames/s (the target), or where an empty frame alone costs over 10 ms (software WebGL on a busy machine), 1 / (5 × that):
