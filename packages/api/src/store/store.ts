@@ -89,7 +89,7 @@ export interface PlanVersionRecord {
   version: number;
   /** The version this one was made from (null for the first). Undo goes to it. */
   parentVersion: number | null;
-  /** What made this version: `plan`, `move`, `lock`, `unlock`, `rebalance`. */
+  /** What made this version: `plan` or `import` (a planning job), `move`, `lock`, `unlock`, `rebalance`, `copy`, `rename`. */
   action: string;
   /** Short description of the change (cells moved, beat locked…). */
   summary: Record<string, unknown>;
