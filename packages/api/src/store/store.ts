@@ -332,7 +332,8 @@ export function jsonText(dialect: SqlDialect, column: string, path: readonly str
 function jobResultTexts(dialect: SqlDialect): string {
   return dialect === 'sqlite'
     ? "SELECT e.value FROM jobs, json_each(jobs.result) e WHERE jobs.result IS NOT NULL AND e.type = 'text'"
-    : 'SELECT e.value FROM jobs, jsonb_each_text(jobs.result::jsonb) e WHERE jobs.result IS NOT NULL AND e.value IS NOT NULL';
+    : // a result that is not an object (none is) reads as {} rather than failing the delete
+      "SELECT e.value FROM jobs, jsonb_each_text(CASE WHEN jsonb_typeof(jobs.result::jsonb) = 'object' THEN jobs.result::jsonb ELSE '{}'::jsonb END) e WHERE jobs.result IS NOT NULL AND e.value IS NOT NULL";
 }
 
 /** The job params that name the plan a job works on (a live such job blocks the plan's delete). */
@@ -356,7 +357,7 @@ export interface PlanDeleteOutcome {
  * {@link PLAN_OWNED_TABLES} and the plan are deleted, and the blobs its versions and staffing
  * results named that nothing else names (a version or staffing of another plan, a dataset, a
  * top-level field of a job result) are returned as orphans. On Postgres the plan row is locked (`FOR UPDATE`) first.
- * @example const outcome = runProcedure(deletePlanProcedure('sqlite', planId));
+ * @example const { result, orphanBlobs } = this.run(deletePlanProcedure('sqlite', planId)); // in SqliteStore
  */
 export function* deletePlanProcedure(dialect: SqlDialect, planId: string): StoreProcedure<PlanDeleteOutcome> {
   const refuse = (result: PlanDeleteResult): PlanDeleteOutcome => ({ result, orphanBlobs: [] });
@@ -398,6 +399,7 @@ export function* deletePlanProcedure(dialect: SqlDialect, planId: string): Store
  * version (the plan row locked on Postgres), then a `rename` version made of the current one's
  * blobs, current and latest, and the new name.
  * @returns the current version after the rename, or undefined when the plan is unknown or not at `expectedCurrent`
+ * @example const v = await this.tx((c) => this.runOn(c, renamePlanProcedure('postgres', id, 'North 2027', 3, now, tokenId))); // in PostgresStore
  */
 export function* renamePlanProcedure(
   dialect: SqlDialect,
