@@ -19,9 +19,9 @@ export interface ChicagoMap {
   close(): Promise<void>;
 }
 
-/** Uploads the Chicago beats, imports them as a plan (a job), and opens a signed-in page. */
-export async function openChicagoMap(): Promise<ChicagoMap> {
-  const uiDir = await buildUi();
+/** Uploads the Chicago beats, imports them as a plan (a job), and opens a signed-in page (on the map built from `uiRoot`, default this tree's). */
+export async function openChicagoMap(uiRoot?: string): Promise<ChicagoMap> {
+  const uiDir = await buildUi(uiRoot);
   const stack = await startStack(uiDir);
   const beats = readFileSync(realdata('chicago', 'police_beats.geojson'), 'utf8');
   const boundary = await upload(stack, 'boundary', beats, 'application/geo+json');

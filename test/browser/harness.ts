@@ -57,11 +57,11 @@ export async function playwright(): Promise<typeof import('playwright-core')> {
   return m.chromium ? m : m.default!;
 }
 
-/** Builds the UI into a temp folder with Vite 7 (the map-ui's own Vite and config). */
-export async function buildUi(): Promise<string> {
+/** Builds the UI into a temp folder with Vite 7 (the map-ui's own Vite and config; `root`: another copy of `packages/map-ui`, e.g. an older revision's). */
+export async function buildUi(root = MAP_UI): Promise<string> {
   const vite = (await import(pathToFileURL(requireFromUi.resolve('vite')).href)) as typeof import('vite');
   const outDir = mkdtempSync(join(tmpdir(), 'beatplan-ui-'));
-  await vite.build({ root: MAP_UI, configFile: join(MAP_UI, 'vite.config.ts'), logLevel: 'warn', build: { outDir, emptyOutDir: true } });
+  await vite.build({ root, configFile: join(root, 'vite.config.ts'), logLevel: 'warn', build: { outDir, emptyOutDir: true } });
   return outDir;
 }
 

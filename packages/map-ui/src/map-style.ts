@@ -27,8 +27,10 @@ export const SOURCES = { cells: 'bp-cells', edges: 'bp-edges', beats: 'bp-beats'
 
 /**
  * Zoom from which beat outlines are drawn edge by edge (live while painting, feature state
- * `on`). Below it the outlines are the `beats` tiles, which hold only the edges between beats
- * (re-cut after edits), so the city-wide view never draws the ~3 edges per cell of a 40k-cell grid.
+ * `on`) and the cells as hexagons. Below it the outlines are the `beats` tiles, which hold only
+ * the edges between beats joined into chains, smoothed and simplified for display
+ * (`outline-chains.ts`; re-cut after edits), so the city-wide view never draws the ~3 edges per
+ * cell of a 40k-cell grid.
  */
 export const EDGE_OUTLINE_MINZOOM = 12;
 
