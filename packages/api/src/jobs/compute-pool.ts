@@ -1,7 +1,7 @@
 /**
  * A small pool of long-lived worker processes for the engine work a request waits for
  * (loading a version, response figures and what-ifs, beats GeoJSON, cells, incident bins,
- * comparisons, edits): the request thread only sends a message and awaits the
+ * comparisons, edits, upload checks): the request thread only sends a message and awaits the
  * answer, so neither a 1–8 s hypercube run nor a 0.1–1 s parse, dissolve or serialize of a
  * city's plan holds the event loop. Each worker keeps a few plan versions loaded (and a few
  * parsed without their grid); a version's plan.json crosses to a worker once.
@@ -16,7 +16,9 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { BeatplanError, type BeatplanErrorCode } from '@beatplan/engine';
 import type { Logger } from 'pino';
+import type { datasetInspectors } from '../engine-service.js';
 import { ApiError } from '../errors.js';
+import type { DatasetKind } from '../store/store.js';
 import { type ComputeReply, type ComputeRequest, type ComputeTask, joinReply, PARSED_TASKS } from './compute-protocol.js';
 import { WORKER_NICE } from './thread-priority.js';
 
@@ -49,7 +51,8 @@ interface Slot {
 interface Pending {
   slot: Slot;
   request: ComputeRequest;
-  planJson: () => Promise<string>;
+  /** The version's plan.json (a plan task). */
+  planJson?: () => Promise<string>;
   resolve: (v: unknown) => void;
   reject: (e: unknown) => void;
   /** Large values of the result received so far (`part` messages). */
@@ -91,16 +94,30 @@ export class ComputePool {
    *   ApiError `INTERNAL` when the worker fails or the pool is closed
    */
   run<T>(planId: string, version: number, planJson: () => Promise<string>, task: ComputeTask): Promise<T> {
-    if (this.closed) return Promise.reject(new ApiError('INTERNAL', 'the server is shutting down'));
     // a worker holds a version parsed without its grid apart from the version loaded
     const key = `${planId}\u0000${version}${PARSED_TASKS.has(task.kind) ? '\u0000parsed' : ''}`;
+    return this.start({ id: this.nextId++, planId, key, task }, planJson);
+  }
+
+  /**
+   * Checks an uploaded dataset in a worker (CSV parsing and geometry checks take 0.1–1 s on a
+   * city's files): `datasetInspectors[dataset](...args)`, resolved with its summary.
+   * @throws the engine's BeatplanError naming the file, row and field; ApiError `INTERNAL` as {@link run}
+   * @example const info = await pool.inspect('boundary', [stagedPath, 'boundary-1a2b3c4d.geojson']);
+   */
+  inspect<K extends DatasetKind>(dataset: K, args: Parameters<(typeof datasetInspectors)[K]>): ReturnType<(typeof datasetInspectors)[K]> {
+    return this.start({ id: this.nextId++, task: { kind: 'inspect', dataset, args } }) as ReturnType<(typeof datasetInspectors)[K]>;
+  }
+
+  private start<T>(request: ComputeRequest, planJson?: () => Promise<string>): Promise<T> {
+    if (this.closed) return Promise.reject(new ApiError('INTERNAL', 'the server is shutting down'));
+    const key = 'key' in request ? request.key : undefined;
     const slot = this.pick(key);
-    const request: ComputeRequest = { id: this.nextId++, planId, key, task };
     return new Promise<T>((resolve, reject) => {
       const p: Pending = { slot, request, planJson, resolve: resolve as (v: unknown) => void, reject, parts: [] };
       this.pending.set(request.id, p);
       slot.inFlight++;
-      void this.send(p, !slot.keys.has(key));
+      void this.send(p, key !== undefined && !slot.keys.has(key));
     });
   }
 
@@ -114,18 +131,19 @@ export class ComputePool {
   }
 
   /** A worker that holds `key` and is not busier than the least busy one, else the least busy (a new one while fewer than `size`). */
-  private pick(key: string): Slot {
+  private pick(key: string | undefined): Slot {
     let best: Slot | undefined;
     for (const s of this.slots) if (!best || s.inFlight < best.inFlight) best = s;
     if ((!best || best.inFlight > 0) && this.slots.length < this.size) return this.spawn();
-    const holder = this.slots.find((s) => s.keys.has(key) && s.inFlight <= best!.inFlight);
+    const holder = key === undefined ? undefined : this.slots.find((s) => s.keys.has(key) && s.inFlight <= best!.inFlight);
     return holder ?? best!;
   }
 
   private async send(p: Pending, withPlan: boolean): Promise<void> {
     try {
-      const message: ComputeRequest = withPlan ? { ...p.request, planJson: await p.planJson() } : p.request;
-      if (withPlan) p.slot.keys.add(p.request.key);
+      const r = p.request;
+      const message: ComputeRequest = withPlan && 'key' in r && p.planJson ? { ...r, planJson: await p.planJson() } : r;
+      if (withPlan && 'key' in r) p.slot.keys.add(r.key);
       if (!this.pending.has(p.request.id)) return; // closed meanwhile
       p.slot.worker.send(message);
     } catch (e) {
@@ -150,7 +168,7 @@ export class ComputePool {
     worker.on('message', (m: ComputeReply) => {
       if (m.type === 'missing') {
         const p = this.pending.get(m.id);
-        if (p) {
+        if (p && 'key' in p.request) {
           slot.keys.delete(p.request.key);
           void this.send(p, true);
         }

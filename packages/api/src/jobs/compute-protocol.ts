@@ -1,11 +1,12 @@
 /**
  * Messages between the compute pool (main thread) and a compute worker: the engine work a
  * request waits for (loading a version, response figures and what-ifs, beats GeoJSON, cells,
- * incident bins, comparisons, edits), run off the request thread so that no
+ * incident bins, comparisons, edits, upload checks), run off the request thread so that no
  * request holds the event loop.
  */
 import type { Grid, PlanMetrics } from '@beatplan/engine';
 import type { ContextInputs, LoadedPlan, ResponseWhatIfInput, SerializedPlan } from '../engine-service.js';
+import type { DatasetKind } from '../store/store.js';
 
 /** A plan's roads dataset as a server-side file (the engine picks the format by `fileName`). */
 export interface RoadsFile {
@@ -85,14 +86,26 @@ export type GridParts = Omit<Grid, 'indexOf'>;
 /** A loaded plan as it crosses between processes (typed arrays and plain data only). */
 export type LoadedPlanParts = Omit<LoadedPlan, 'grid'> & { grid?: GridParts };
 
-/** Pool → worker. `planJson` is sent only when the worker does not hold the version yet. */
-export interface ComputeRequest {
+/** Pool → worker: a task on a plan version, or an upload's check. */
+export type ComputeRequest = PlanComputeRequest | InspectRequest;
+
+/** A task on a plan version. `planJson` is sent only when the worker does not hold the version yet. */
+export interface PlanComputeRequest {
   id: number;
   /** The plan (its grid is cached per plan) and version (the loaded or parsed plan is cached per key). */
   planId: string;
   key: string;
   planJson?: string;
   task: ComputeTask;
+}
+
+/**
+ * A dataset upload's check, on no plan: `datasetInspectors[dataset](...args)` (the staged file
+ * read and validated as the CLI reads that kind; its summary returned).
+ */
+export interface InspectRequest {
+  id: number;
+  task: { kind: 'inspect'; dataset: DatasetKind; args: unknown[] };
 }
 
 /** Worker → pool. */

@@ -1,7 +1,7 @@
 /**
  * Entry of a compute worker process: answers {@link ComputeRequest}s (IPC messages) one at a
  * time (loading a version for the request thread, response figures, what-ifs, meeting places,
- * beats GeoJSON, cells, incident bins, comparisons, edits) on plan versions it
+ * beats GeoJSON, cells, incident bins, comparisons, edits, upload checks) on plan versions it
  * keeps loaded (a few, least recently used first out) with their travel models (built on first
  * use: shift independent, so every response and what-if of a version shares one), and on a few
  * versions parsed without their grid (cells and incident bins need no grid rebuilt). Started by
@@ -13,6 +13,7 @@ import {
   allocatedOfficersOf,
   coarseCellsOf,
   comparePlanPair,
+  datasetInspectors,
   evaluateLoadedPlan,
   incidentBinsDto,
   incidentBinsOf,
@@ -170,6 +171,7 @@ const post = (m: ComputeReply) => process.send!(m);
 process.on('disconnect', () => process.exit(0));
 /** The answer to a request, or undefined when the worker does not hold its version (and was not sent it). */
 async function answer(m: ComputeRequest): Promise<unknown> {
+  if (!('key' in m)) return (await (datasetInspectors[m.task.dataset] as (...args: unknown[]) => Promise<unknown>)(...m.task.args)) ?? null;
   const { planId, planJson, task } = m;
   if (PARSED_TASKS.has(task.kind)) {
     const v = lru(parsed, m.key, () => (planJson === undefined ? undefined : { parsed: parsePlanJson(planJson), json: planJson }));

@@ -1,11 +1,12 @@
 /**
  * Dataset routes: uploads (boundary, incidents, layers, existing beats, barriers, roads, rosters),
- * each streamed with a size limit and validated by the engine's readers, and listing.
+ * each streamed with a size limit and validated by the engine's readers in a compute worker
+ * (never on the request thread), and listing.
  */
 import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
 import type { AppContext } from '../app-context.js';
-import { datasetInspectors, type IncidentReadOptions } from '../engine-service.js';
+import type { IncidentReadOptions } from '../engine-service.js';
 import { ApiError } from '../errors.js';
 import { pageOf, type RouteTable } from '../http.js';
 import {
@@ -120,7 +121,7 @@ export function datasetRoutes(t: RouteTable, ctx: AppContext): void {
     query: UploadQueryBase,
     mediaTypes: GEOJSON_TYPES,
     format: 'geojson',
-    inspect: async (s, _f, fileName) => ({ ...(await datasetInspectors.boundary(s.path, fileName)) }),
+    inspect: async (s, _f, fileName) => ({ ...(await ctx.compute.inspect('boundary', [s.path, fileName])) }),
   });
   upload({
     kind: 'incidents',
@@ -143,7 +144,7 @@ export function datasetRoutes(t: RouteTable, ctx: AppContext): void {
         ...(q.timeZone ? { timeZone: q.timeZone } : {}),
         ...(q.dateOnly ? { dateOnly: q.dateOnly } : {}),
       };
-      const report = await datasetInspectors.incidents(s.path, fileName, read);
+      const report = await ctx.compute.inspect('incidents', [s.path, fileName, read]);
       return { read, report };
     },
   });
@@ -157,7 +158,7 @@ export function datasetRoutes(t: RouteTable, ctx: AppContext): void {
     query: LayerUploadQuery,
     mediaTypes: GEOJSON_TYPES,
     format: 'geojson',
-    inspect: async (s, _f, fileName, q) => ({ field: q.field, report: await datasetInspectors.layer(s.path, fileName, q.field) }),
+    inspect: async (s, _f, fileName, q) => ({ field: q.field, report: await ctx.compute.inspect('layer', [s.path, fileName, q.field]) }),
   });
   upload({
     kind: 'beats',
@@ -169,7 +170,7 @@ export function datasetRoutes(t: RouteTable, ctx: AppContext): void {
     query: BeatsUploadQuery,
     mediaTypes: GEOJSON_TYPES,
     format: 'geojson',
-    inspect: async (s, _f, fileName, q) => ({ ...(await datasetInspectors.beats(s.path, fileName, q.idField)) }),
+    inspect: async (s, _f, fileName, q) => ({ ...(await ctx.compute.inspect('beats', [s.path, fileName, q.idField])) }),
   });
   upload({
     kind: 'barriers',
@@ -181,7 +182,7 @@ export function datasetRoutes(t: RouteTable, ctx: AppContext): void {
     query: UploadQueryBase,
     mediaTypes: GEOJSON_TYPES,
     format: 'geojson',
-    inspect: async (s, _f, fileName) => ({ ...(await datasetInspectors.barriers(s.path, fileName)) }),
+    inspect: async (s, _f, fileName) => ({ ...(await ctx.compute.inspect('barriers', [s.path, fileName])) }),
   });
   upload({
     kind: 'roads',
@@ -194,7 +195,7 @@ export function datasetRoutes(t: RouteTable, ctx: AppContext): void {
     query: UploadQueryBase,
     mediaTypes: GEOJSON_TYPES,
     format: 'geojson',
-    inspect: async (s, _f, fileName) => ({ ...(await datasetInspectors.roads(s.path, fileName)) }),
+    inspect: async (s, _f, fileName) => ({ ...(await ctx.compute.inspect('roads', [s.path, fileName])) }),
   });
   upload({
     kind: 'venues',
@@ -207,7 +208,7 @@ export function datasetRoutes(t: RouteTable, ctx: AppContext): void {
     query: VenuesUploadQuery,
     mediaTypes: GEOJSON_TYPES,
     format: 'geojson',
-    inspect: async (s, _f, fileName, q) => ({ ...(await datasetInspectors.venues(s.path, fileName, q.idProperty, q.nameProperty)) }),
+    inspect: async (s, _f, fileName, q) => ({ ...(await ctx.compute.inspect('venues', [s.path, fileName, q.idProperty, q.nameProperty])) }),
   });
   upload({
     kind: 'roster',
@@ -220,7 +221,7 @@ export function datasetRoutes(t: RouteTable, ctx: AppContext): void {
     query: UploadQueryBase,
     mediaTypes: CSV_TYPES,
     format: 'csv',
-    inspect: async (s, _f, fileName) => ({ ...(await datasetInspectors.roster(s.path, fileName)) }),
+    inspect: async (s, _f, fileName) => ({ ...(await ctx.compute.inspect('roster', [s.path, fileName])) }),
   });
   upload({
     kind: 'fleet',
@@ -233,7 +234,7 @@ export function datasetRoutes(t: RouteTable, ctx: AppContext): void {
     query: UploadQueryBase,
     mediaTypes: CSV_TYPES,
     format: 'csv',
-    inspect: async (s, _f, fileName) => ({ ...(await datasetInspectors.fleet(s.path, fileName)) }),
+    inspect: async (s, _f, fileName) => ({ ...(await ctx.compute.inspect('fleet', [s.path, fileName])) }),
   });
   upload({
     kind: 'counts',
@@ -246,7 +247,7 @@ export function datasetRoutes(t: RouteTable, ctx: AppContext): void {
     query: IncidentCountsUploadQuery,
     mediaTypes: GEOJSON_TYPES,
     format: 'geojson',
-    inspect: async (s, _f, fileName, q) => ({ ...(await datasetInspectors.counts(s.path, fileName, q.columns)) }),
+    inspect: async (s, _f, fileName, q) => ({ ...(await ctx.compute.inspect('counts', [s.path, fileName, q.columns])) }),
   });
   upload({
     kind: 'units',
@@ -259,7 +260,7 @@ export function datasetRoutes(t: RouteTable, ctx: AppContext): void {
     query: UnitsUploadQuery,
     mediaTypes: GEOJSON_TYPES,
     format: 'geojson',
-    inspect: async (s, _f, fileName, q) => ({ ...(await datasetInspectors.units(s.path, fileName, q.idField)) }),
+    inspect: async (s, _f, fileName, q) => ({ ...(await ctx.compute.inspect('units', [s.path, fileName, q.idField])) }),
   });
 
   t.add({
