@@ -3,7 +3,7 @@
  * 404, 409, 412, 428), and the change curve of a plan as a job.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPlan, type Harness, removeDir, startHarness, uploadBasics, waitForJob } from '../testing/harness.js';
+import { blobCount, createPlan, type Harness, removeDir, startHarness, uploadBasics, waitForJob } from '../testing/harness.js';
 
 let h: Harness;
 let data: { boundary: string; incidents: string };
@@ -180,6 +180,30 @@ describe('delete', () => {
       expect((await h.http.get(`/api/v1/datasets/${d}`).set(h.auth('analyst'))).status).toBe(200);
     expect((await h.http.get(`/api/v1/plans/${copy.body.id}/export?format=plan`).set(h.auth('analyst'))).status).toBe(200);
     expect((await h.http.get(`/api/v1/plans/${copy.body.id}/cells`).set(h.auth('analyst'))).status).toBe(200);
+  }, 120_000);
+
+  it('a copy whose source is deleted while it is made (the delete took the shared files) is undone: 404, no copy left', async () => {
+    const source = await createPlan(h, { ...data, beats: 4, resolution: 9, seed: 6, name: 'deleted while copied' });
+    const v1 = (await h.store.getPlanVersion(source, 1))!;
+    const before = await blobCount(h);
+    // the delete lands after the copy route read the source's version and before it writes the copy
+    const insertPlan = h.store.insertPlan;
+    h.store.insertPlan = async (p) => {
+      h.store.insertPlan = insertPlan;
+      expect((await h.store.deletePlan(source)).status).toBe('deleted');
+      return insertPlan.call(h.store, p);
+    };
+    try {
+      const r = await h.http.post(`/api/v1/plans/${source}/copy`).set(h.auth('analyst')).send({ name: 'orphan copy' });
+      expect(r.status, JSON.stringify(r.body)).toBe(404);
+      expect(r.body.detail).toContain('deleted while it was copied');
+    } finally {
+      h.store.insertPlan = insertPlan;
+    }
+    expect((await h.store.listPlans()).filter((p) => p.name === 'orphan copy')).toEqual([]);
+    // the source's plan.json and metrics went with it
+    expect(await blobCount(h)).toBe(before - 2);
+    await expect(h.store.getBlob(v1.planBlobRef)).rejects.toThrow();
   }, 120_000);
 });
 
