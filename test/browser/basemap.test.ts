@@ -1,8 +1,8 @@
 /**
  * The optional basemap (issue 16 item 1), in Debian Chromium against the real API serving the
  * map itself (`beatplan serve`'s headers, its Content-Security-Policy included): a raster tile
- * template served by a local tile server, and a local PMTiles archive served by the API at
- * `/basemap.pmtiles`. Each draws under the beats — outside every beat the map's pixels are the
+ * template served by a local tile server (another origin), a MapLibre style served there too,
+ * and a local PMTiles archive served by the API at `/basemap.pmtiles`. Each draws under the beats — outside every beat the map's pixels are the
  * tile's colour, on a beat the beat's fill is drawn over it — and its tiles are asked for.
  * Without a basemap every request the page makes stays on the page's own origin (or is a
  * blob:/data: URL): nothing is fetched from outside. axe-core finds no violation on each view.
@@ -110,19 +110,31 @@ async function readTile(archive: Buffer, z: number, x: number, y: number): Promi
   return { tileType: (await reader.getHeader()).tileType, data: tile ? Buffer.from(tile.data) : null };
 }
 
-/** A tile server on loopback (another origin than the page's) answering `/tiles/{z}/{x}/{y}.png` with one solid PNG; the paths asked for are kept. */
+/**
+ * A tile server on loopback (another origin than the page's) answering `/tiles/{z}/{x}/{y}.png`
+ * with one solid PNG and `/style.json` with a style drawing those tiles; the paths asked for are kept.
+ */
 async function tileServer(png: Buffer): Promise<{ url: string; asked: string[]; close(): Promise<void> }> {
   const asked: string[] = [];
   const server: Server = createServer((req, res) => {
     asked.push(req.url ?? '');
-    // a tile server answers other origins (MapLibre fetches tiles with CORS)
-    if (/^\/tiles\/\d+\/\d+\/\d+\.png$/.test(req.url ?? ''))
-      res.writeHead(200, { 'Content-Type': 'image/png', 'Access-Control-Allow-Origin': '*' }).end(png);
-    else res.writeHead(404).end();
+    // a tile server answers other origins (MapLibre fetches tiles and styles with CORS)
+    const cors = { 'Access-Control-Allow-Origin': '*' };
+    if (/^\/tiles\/\d+\/\d+\/\d+\.png$/.test(req.url ?? '')) res.writeHead(200, { 'Content-Type': 'image/png', ...cors }).end(png);
+    else if (req.url === '/style.json') {
+      // a MapLibre style of its own: one raster layer of the same tiles
+      const style = {
+        version: 8,
+        sources: { streets: { type: 'raster', tiles: [`${url}/tiles/{z}/{x}/{y}.png`], tileSize: 256 } },
+        layers: [{ id: 'streets', type: 'raster', source: 'streets' }],
+      };
+      res.writeHead(200, { 'Content-Type': 'application/json', ...cors }).end(JSON.stringify(style));
+    } else res.writeHead(404).end();
   });
   await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    url,
     asked,
     close: () => {
       server.closeAllConnections();
@@ -249,12 +261,14 @@ describe.skipIf(!haveChromium())('basemap under the beats (API serving the map, 
     return { stack, page, requests, responses, errors };
   };
 
-  /** Where the basemap's layers sit among the plan's (`bp-…`, but the background and the basemap): their counts, the top basemap layer, the bottom plan layer. */
+  /**
+   * Where the basemap's layers (the style's own, or `bp-basemap…`) sit among the plan's (`bp-…`
+   * but the background): their counts, the top basemap layer, the bottom plan layer.
+   */
   const layerOrder = (layers: string[]) => {
-    const base = layers.map((id, k) => (id.startsWith('bp-basemap') ? k : -1)).filter((k) => k >= 0);
-    const plan = layers
-      .map((id, k) => (id.startsWith('bp-') && !id.startsWith('bp-basemap') && id !== layers[0] ? k : -1))
-      .filter((k) => k >= 0);
+    const isBase = (id: string) => !id.startsWith('bp-') || id.startsWith('bp-basemap');
+    const base = layers.map((id, k) => (isBase(id) ? k : -1)).filter((k) => k >= 0);
+    const plan = layers.map((id, k) => (!isBase(id) && id !== 'bp-background' ? k : -1)).filter((k) => k >= 0);
     return { basemapLayers: base.length, planLayers: plan.length, basemapTop: Math.max(...base), planBottom: Math.min(...plan) };
   };
 
@@ -310,6 +324,21 @@ describe.skipIf(!haveChromium())('basemap under the beats (API serving the map, 
       expect(asked).toContain(String(Math.round(zoom + 1)));
       expect(v.requests.filter((u) => u.startsWith(`${tiles.url}/tiles/`)).length).toBe(tiles.asked.length);
     });
+  }, 300_000);
+
+  it("a MapLibre style URL: its layers are drawn under the beats, its tiles read from the style's origin", async () => {
+    const before = tiles.asked.length;
+    await checkView(
+      `${tiles.url}/style.json`,
+      'basemap-style.png',
+      { ground: RASTER_COLOUR, basemapLayers: 1, origins: [tiles.url] },
+      async (v) => {
+        const asked = tiles.asked.slice(before);
+        expect(asked[0]).toBe('/style.json');
+        expect(asked.filter((p) => /^\/tiles\/\d+\/\d+\/\d+\.png$/.test(p)).length).toBeGreaterThan(0);
+        expect(await v.page.evaluate(() => window.__beatplan!.map.getLayer('streets')?.type)).toBe('raster');
+      },
+    );
   }, 300_000);
 
   it('a local PMTiles archive: served by the API with byte ranges and drawn under the beats', async () => {
