@@ -42,6 +42,7 @@ import {
   type Store,
   type StoreProcedure,
   type TokenRecord,
+  updateJobStatement,
 } from './store.js';
 
 /**
@@ -551,27 +552,8 @@ export class PostgresStore implements Store {
   }
 
   async updateJob(id: string, patch: JobPatch, whenStatus?: readonly JobStatus[]): Promise<boolean> {
-    const cols: string[] = [];
-    const vals: unknown[] = [];
-    const set = (col: string, v: unknown) => {
-      vals.push(v);
-      cols.push(`${col} = $${vals.length}`);
-    };
-    if (patch.status !== undefined) set('status', patch.status);
-    if (patch.progress !== undefined) set('progress', patch.progress);
-    if (patch.stage !== undefined) set('stage', patch.stage);
-    if (patch.error !== undefined) set('error', patch.error ? json(patch.error) : null);
-    if (patch.result !== undefined) set('result', patch.result ? json(patch.result) : null);
-    if (patch.startedAt !== undefined) set('started_at', patch.startedAt);
-    if (patch.finishedAt !== undefined) set('finished_at', patch.finishedAt);
-    if (!cols.length || whenStatus?.length === 0) return false;
-    vals.push(id);
-    let where = `id = $${vals.length}`;
-    if (whenStatus) {
-      vals.push([...whenStatus]);
-      where += ` AND status = ANY($${vals.length}::text[])`;
-    }
-    return (await this.q(`UPDATE jobs SET ${cols.join(', ')} WHERE ${where}`, vals)).rowCount === 1;
+    const update = updateJobStatement(id, patch, whenStatus);
+    return update !== undefined && (await this.q(update.sql, update.params)).rowCount === 1;
   }
 
   /**

@@ -20,10 +20,12 @@ import {
   type PlanSettings,
   type PlanVersionRecord,
   renamePlanProcedure,
+  type SqlStatement,
   type StaffingRecord,
   type Store,
   type StoreProcedure,
   type TokenRecord,
+  updateJobStatement,
 } from './store.js';
 
 /**
@@ -154,29 +156,31 @@ export class SqliteStore implements Store {
     return st;
   }
 
-  /**
-   * Runs a {@link StoreProcedure} in one transaction: its `$n` placeholders become `?` with the
-   * parameters in that order; a statement that returns no rows answers an empty list.
-   */
+  /** Runs a {@link StoreProcedure} in one transaction; a statement that returns no rows answers an empty list. */
   private run<T>(procedure: StoreProcedure<T>): T {
     return this.db.transaction(() => {
       let step = procedure.next();
       while (!step.done) {
-        const { sql, params } = step.value;
-        const ordered: unknown[] = [];
-        const st = this.stmt(
-          sql.replace(/\$(\d+)/g, (_, n: string) => {
-            ordered.push(params[Number(n) - 1]);
-            return '?';
-          }),
-        );
+        const { st, params } = this.prepared(step.value);
         let rows: Row[] = [];
-        if (st.reader) rows = st.all(...ordered) as Row[];
-        else st.run(...ordered);
+        if (st.reader) rows = st.all(...params) as Row[];
+        else st.run(...params);
         step = procedure.next(rows);
       }
       return step.value;
     })();
+  }
+
+  /** A {@link SqlStatement} prepared: its `$n` placeholders become `?`, with the parameters in that order. */
+  private prepared({ sql, params }: SqlStatement): { st: Database.Statement; params: unknown[] } {
+    const ordered: unknown[] = [];
+    const st = this.stmt(
+      sql.replace(/\$(\d+)/g, (_, n: string) => {
+        ordered.push(params[Number(n) - 1]);
+        return '?';
+      }),
+    );
+    return { st, params: ordered };
   }
 
   private refPath(ref: string): string {
@@ -397,22 +401,10 @@ export class SqliteStore implements Store {
   }
 
   async updateJob(id: string, patch: JobPatch, whenStatus?: readonly JobStatus[]): Promise<boolean> {
-    const cols: string[] = [];
-    const vals: unknown[] = [];
-    const set = (col: string, v: unknown) => {
-      cols.push(`${col} = ?`);
-      vals.push(v);
-    };
-    if (patch.status !== undefined) set('status', patch.status);
-    if (patch.progress !== undefined) set('progress', patch.progress);
-    if (patch.stage !== undefined) set('stage', patch.stage);
-    if (patch.error !== undefined) set('error', patch.error ? json(patch.error) : null);
-    if (patch.result !== undefined) set('result', patch.result ? json(patch.result) : null);
-    if (patch.startedAt !== undefined) set('started_at', patch.startedAt);
-    if (patch.finishedAt !== undefined) set('finished_at', patch.finishedAt);
-    if (!cols.length || whenStatus?.length === 0) return false;
-    const when = whenStatus ? ` AND status IN (${whenStatus.map(() => '?').join(', ')})` : '';
-    return this.stmt(`UPDATE jobs SET ${cols.join(', ')} WHERE id = ?${when}`).run(...vals, id, ...(whenStatus ?? [])).changes === 1;
+    const update = updateJobStatement(id, patch, whenStatus);
+    if (!update) return false;
+    const { st, params } = this.prepared(update);
+    return st.run(...params).changes === 1;
   }
 
   async failInterruptedJobs(now: string): Promise<number> {

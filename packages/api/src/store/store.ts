@@ -336,6 +336,30 @@ function jobResultTexts(dialect: SqlDialect): string {
       "SELECT e.value FROM jobs, jsonb_each_text(CASE WHEN jsonb_typeof(jobs.result::jsonb) = 'object' THEN jobs.result::jsonb ELSE '{}'::jsonb END) e WHERE jobs.result IS NOT NULL AND e.value IS NOT NULL";
 }
 
+/**
+ * The statement of {@link Store.updateJob} for every SQL store: the patch's fields as columns
+ * (JSON ones as text) of job `id`, only while its status is one of `whenStatus` when given.
+ * Undefined when there is nothing to update (an empty patch or an empty `whenStatus`).
+ * @example updateJobStatement('j1', { progress: 0.5 }, ['running']) // UPDATE jobs SET progress = $1 WHERE id = $2 AND status IN ($3)
+ */
+export function updateJobStatement(id: string, patch: JobPatch, whenStatus?: readonly JobStatus[]): SqlStatement | undefined {
+  const fields: Array<[string, unknown]> = [
+    ['status', patch.status],
+    ['progress', patch.progress],
+    ['stage', patch.stage],
+    ['error', patch.error === undefined ? undefined : patch.error && JSON.stringify(patch.error)],
+    ['result', patch.result === undefined ? undefined : patch.result && JSON.stringify(patch.result)],
+    ['started_at', patch.startedAt],
+    ['finished_at', patch.finishedAt],
+  ];
+  const set = fields.filter(([, v]) => v !== undefined);
+  if (!set.length || whenStatus?.length === 0) return undefined;
+  const params: unknown[] = [...set.map(([, v]) => v), id, ...(whenStatus ?? [])];
+  const at = (k: number) => `$${k + 1}`;
+  const when = whenStatus ? ` AND status IN (${whenStatus.map((_, k) => at(set.length + 1 + k)).join(', ')})` : '';
+  return { sql: `UPDATE jobs SET ${set.map(([c], k) => `${c} = ${at(k)}`).join(', ')} WHERE id = ${at(set.length)}${when}`, params };
+}
+
 /** The job params that name the plan a job works on (a live such job blocks the plan's delete). */
 export const JOB_PLAN_PARAMS: readonly string[] = ['planId', 'from'];
 /** The paths of a plan's `inputs` that name its lineage parent (a plan with a child is not deleted). */
