@@ -5,13 +5,12 @@
 import { BeatplanError } from '../errors.js';
 import type { Grid } from '../grid/grid.js';
 import type { BeatPlan, PlanMetrics } from '../plan/types.js';
-import { estimateResponse, type ResponseEstimate } from '../response/estimate-response.js';
+import type { ResponseEstimate } from '../response/estimate-response.js';
 import { chooseMeetingPlaces, type MeetingPlaces } from '../response/meetings.js';
 import { type RoadNetwork, withRoads } from '../response/roads.js';
 import { buildTravelModel, type TravelModel } from '../response/travel.js';
-import { shiftLengthHours } from '../score/shifts.js';
 import type { CellScores } from '../score/types.js';
-import { DEFAULT_OFFICER_HOURS_PER_WEEK, unitsOnDutyByShift } from '../staff/time-model.js';
+import { responseUnderOfficers } from './response.js';
 
 /** Response figures as they go into metrics.json / staffing.json: city, per shift, per district. */
 export function responseSummary(r: ResponseEstimate, staffingRule: string) {
@@ -117,15 +116,13 @@ export function withPlanFigures(
   let response: ResponseEstimate | undefined;
   let responseOut: unknown;
   try {
-    const officerHoursPerWeek = options.officerHoursPerWeek ?? DEFAULT_OFFICER_HOURS_PER_WEEK;
-    const units = unitsOnDutyByShift(officers, scores.shifts.map(shiftLengthHours), officerHoursPerWeek);
     if (options.roads && options.roads.skippedFeatures > 0)
       warn(`roads: ${options.roads.skippedFeatures} features left out (not lines, or footways/paths/cycleways)`);
     const travel = options.roads ? roadTravel(grid, plan, scores, options.roads) : undefined;
-    response = estimateResponse(grid, plan, scores, units, {
-      travel,
-      unitsSource: `${staffingRule} × ${officerHoursPerWeek} h/week ÷ shift hours per week (time model)`,
-    });
+    response = responseUnderOfficers(grid, plan, scores, officers, staffingRule, {
+      ...(options.officerHoursPerWeek !== undefined ? { officerHoursPerWeek: options.officerHoursPerWeek } : {}),
+      ...(travel ? { travel } : {}),
+    }).estimate;
     for (const w of response.warnings) warn(`response model: ${w}`);
     responseOut = {
       ...responseSummary(response, staffingRule),

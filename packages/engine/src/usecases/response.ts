@@ -3,6 +3,8 @@
  * with officers per shift per beat from the time model, a stored staffing, or a what-if.
  */
 import { BeatplanError } from '../errors.js';
+import type { Grid } from '../grid/index.js';
+import type { BeatPlan } from '../plan/index.js';
 import { estimateResponse, type ResponseEstimate, type TravelModel } from '../response/index.js';
 import { type CellScores, shiftLengthHours } from '../score/index.js';
 import {
@@ -51,6 +53,36 @@ export interface PlanResponseFigures {
 }
 
 /**
+ * Larson's hypercube model (`estimateResponse`) with `officers` per shift per beat, converted to
+ * units on duty by the time model (officers × `officerHoursPerWeek` ÷ shift hours per week); the
+ * one place both the stored-plan figures ({@link planResponse}) and the output documents'
+ * figures (`withPlanFigures`) run it.
+ * @param officers officers `[shift][beat]` in the plan's beat order
+ * @param staffingRule which officers these are, in words (recorded in the figures' units source)
+ * @param options `officerHoursPerWeek` (default 36); `serviceMinutes` of a call (default from
+ *   the scores); `travel`, a travel model built before (e.g. on a road graph)
+ * @throws BeatplanError `INFEASIBLE` (a shift over 100% utilisation), `BAD_INPUT` (no incidents)
+ * @example responseUnderOfficers(grid, plan, scores, requiredByShift(input), REQUIRED_OFFICERS_RULE).estimate.city
+ */
+export function responseUnderOfficers(
+  grid: Grid,
+  plan: BeatPlan,
+  scores: CellScores,
+  officers: ReadonlyArray<ArrayLike<number>>,
+  staffingRule: string,
+  options: { officerHoursPerWeek?: number; serviceMinutes?: number; travel?: TravelModel } = {},
+): { estimate: ResponseEstimate; onDuty: number[][] } {
+  const hours = options.officerHoursPerWeek ?? DEFAULT_OFFICER_HOURS_PER_WEEK;
+  const onDuty = unitsOnDutyByShift(officers, scores.shifts.map(shiftLengthHours), hours);
+  const estimate = estimateResponse(grid, plan, scores, onDuty, {
+    unitsSource: `${staffingRule} × ${hours} h/week ÷ shift hours per week (time model)`,
+    ...(options.serviceMinutes !== undefined ? { serviceMinutes: options.serviceMinutes } : {}),
+    ...(options.travel ? { travel: options.travel } : {}),
+  });
+  return { estimate, onDuty };
+}
+
+/**
  * Response figures of a plan (Larson's hypercube model, `estimateResponse`) with `units`
  * officers per shift per beat, converted to units on duty by the time model.
  * @param units officers `[shift][beat]` in the plan's beat order
@@ -67,10 +99,7 @@ export function planResponse(
   serviceMinutes?: number,
   travel?: TravelModel,
 ): PlanResponseFigures {
-  const onDuty = unitsOnDutyByShift(units, scores.shifts.map(shiftLengthHours), DEFAULT_OFFICER_HOURS_PER_WEEK);
-  const unitsSource = `${staffingRule} × ${DEFAULT_OFFICER_HOURS_PER_WEEK} h/week ÷ shift hours per week (time model)`;
-  const r = estimateResponse(p.grid, p.plan, scores, onDuty, {
-    unitsSource,
+  const { estimate: r, onDuty } = responseUnderOfficers(p.grid, p.plan, scores, units, staffingRule, {
     ...(serviceMinutes !== undefined ? { serviceMinutes } : {}),
     ...(travel ? { travel } : {}),
   });
