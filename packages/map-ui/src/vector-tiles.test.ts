@@ -66,6 +66,24 @@ describe('areas: beats merged into polygons for the city-wide view', () => {
     );
   });
 
+  it('an edit (the assignment changed in place) re-cuts the outlines and areas: nothing stale from the chains built before', () => {
+    const model = modelOf(
+      disk.map(() => 0),
+      2,
+    );
+    const index = buildTileIndex(model);
+    const t = tileAt(9);
+    const areasOf = () =>
+      readTile(encodeTile(model, index, 'beats', t))
+        .layers.find((l) => l.name === TILE_LAYERS.areas)!
+        .features.map((f) => f.id);
+    expect(areasOf()).toEqual([0]);
+    model.beatOf[disk.indexOf(centre)] = 1; // the centre cell moves to beat 1
+    expect(areasOf().sort()).toEqual([0, 1]);
+    model.beatOf[disk.indexOf(centre)] = 0;
+    expect(areasOf()).toEqual([0]);
+  });
+
   it('nothing to draw far from the grid', () => {
     const model = modelOf(
       disk.map(() => 0),

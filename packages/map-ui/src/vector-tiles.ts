@@ -443,7 +443,9 @@ export const DISPLAY_OUTLINES: OutlineOptions = { smooth: 2, simplifyPx: 0.5 };
 
 /** The chains of one beat assignment, smoothed, their rings, and their points simplified per zoom. */
 interface OutlineCache {
+  /** The options and the assignment the chains were built for (a copy: edits change `model.beatOf` in place). */
   key: string;
+  beatOf: Int32Array;
   closed: Uint8Array;
   smoothed: ChainPoints;
   rings: Map<number, number[][]>;
@@ -453,21 +455,22 @@ interface OutlineCache {
 
 const outlineCaches = new WeakMap<TileIndex, OutlineCache>();
 
-/** FNV-1a of the beat assignment: the chains are rebuilt when it changes (an edit), never served stale. */
-function assignmentHash(beatOf: Int32Array): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < beatOf.length; i++) h = Math.imul(h ^ beatOf[i]!, 0x01000193);
-  return h >>> 0;
+/** True when two beat assignments are the same, cell by cell. */
+function sameAssignment(a: Int32Array, b: Int32Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 /** The outline chains of the model's current assignment at zoom `z` (cached per assignment, options and zoom). */
 function outlinesAt(model: CellModel, index: TileIndex, z: number, o: OutlineOptions) {
-  const key = `${assignmentHash(model.beatOf)}:${o.smooth}:${o.simplifyPx}`;
+  const key = `${o.smooth}:${o.simplifyPx}`;
   let cache = outlineCaches.get(index);
-  if (!cache || cache.key !== key) {
+  if (!cache || cache.key !== key || !sameAssignment(cache.beatOf, model.beatOf)) {
     const chains = outlineChains(model);
     cache = {
       key,
+      beatOf: model.beatOf.slice(),
       closed: chains.closed,
       smoothed: smoothChains(chainPoints(chains, index.edgeM), chains.closed, o.smooth),
       rings: chainRings(chains),
