@@ -724,7 +724,7 @@ export class PlanAccess {
  * while the plan is still at that version), numbered `p.latestVersion + 1`; plan.json and
  * metrics.json go to blobs. Needs only the store, so a `beatplan worker` process storing a job's
  * result writes versions exactly as the routes do.
- * @throws ApiError 412 `PRECONDITION_FAILED` when the plan moved on meanwhile
+ * @throws ApiError 412 `PRECONDITION_FAILED` when the plan moved on meanwhile (the two blobs it stored are deleted)
  * @example await writePlanVersion(store, plan, 'rebalance', { fromVersion: 3 }, serialized, tokenId);
  */
 export async function writePlanVersion(
@@ -749,6 +749,8 @@ export async function writePlanVersion(
     createdBy: by,
   };
   if (!(await store.appendPlanVersion(v, p.currentVersion))) {
+    // refused: no row names the two files just stored
+    await Promise.all([store.deleteBlob(planBlobRef), store.deleteBlob(metricsBlobRef)]).catch(() => undefined);
     const now = await store.getPlan(p.id);
     throw new ApiError('PRECONDITION_FAILED', `plan ${p.id} changed while the edit ran (now version ${now?.currentVersion})`, {
       headers: { ETag: planEtag(p.id, now?.currentVersion ?? 0) },

@@ -131,13 +131,17 @@ describe('storing a job result twice (a retry after the worker died between stor
     // two attempts at once from version 2: one version 3
     const job2 = await newJob('rebalance');
     const spec2: ResultSpec = { kind: 'rebalance', planId, fromVersion: 2 };
+    const blobs = await blobCount(h);
     const [a, b] = await Promise.all([storeJobResult(h.store, job2, spec2, rebalanced), storeJobResult(h.store, job2, spec2, rebalanced)]);
     expect(a).toMatchObject({ version: 3 });
     expect(b).toEqual(a);
     expect(await h.store.listPlanVersions(planId)).toHaveLength(3);
-    // another job from a version the plan has left is still refused
+    // the losing attempt's plan.json and metrics were deleted: only version 3's two stay
+    expect(await blobCount(h)).toBe(blobs + 2);
+    // another job from a version the plan has left is still refused, and leaves no file
     const stale = await newJob('rebalance');
     await expect(storeJobResult(h.store, stale, spec2, rebalanced)).rejects.toMatchObject({ code: 'PRECONDITION_FAILED' });
+    expect(await blobCount(h)).toBe(blobs + 2);
   });
 
   it('staff: the retry returns the same staffing; one staffing row', async () => {

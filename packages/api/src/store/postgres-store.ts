@@ -319,6 +319,19 @@ export class PostgresStore implements Store {
     await fsp.rm(join(this.stagingDir, stagingName), { force: true }).catch(() => undefined);
   }
 
+  /** Deletes the blob's rows (one transaction), then this instance's cached copy. */
+  async deleteBlob(ref: string): Promise<void> {
+    this.refPath(ref); // a valid ref
+    await this.tx(async (c) => this.dropBlobRows(c, ref));
+    await fsp.rm(this.refPath(ref), { force: true }).catch(() => undefined);
+  }
+
+  /** Deletes the rows of blob `ref` on `c` (inside the caller's transaction). */
+  private async dropBlobRows(c: pg.PoolClient, ref: string): Promise<void> {
+    await c.query('DELETE FROM blob_chunks WHERE ref = $1', [ref]);
+    await c.query('DELETE FROM blobs WHERE ref = $1', [ref]);
+  }
+
   async getBlob(ref: string): Promise<Buffer> {
     await this.ensureLocal(ref);
     return fsp.readFile(this.refPath(ref));
@@ -472,10 +485,7 @@ export class PostgresStore implements Store {
   async deletePlan(planId: string): Promise<PlanDeleteResult> {
     const { result, orphanBlobs } = await this.tx(async (c) => {
       const outcome = await this.runOn(c, deletePlanProcedure('postgres', planId));
-      for (const ref of outcome.orphanBlobs) {
-        await c.query('DELETE FROM blob_chunks WHERE ref = $1', [ref]);
-        await c.query('DELETE FROM blobs WHERE ref = $1', [ref]);
-      }
+      for (const ref of outcome.orphanBlobs) await this.dropBlobRows(c, ref);
       return outcome;
     });
     for (const ref of orphanBlobs) await fsp.rm(this.refPath(ref), { force: true }).catch(() => undefined);

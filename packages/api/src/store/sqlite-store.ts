@@ -242,6 +242,10 @@ export class SqliteStore implements Store {
     await fsp.rm(join(this.stagingDir, stagingName), { force: true }).catch(() => undefined);
   }
 
+  async deleteBlob(ref: string): Promise<void> {
+    await fsp.rm(this.refPath(ref), { force: true });
+  }
+
   async getBlob(ref: string): Promise<Buffer> {
     return fsp.readFile(this.refPath(ref));
   }
@@ -333,7 +337,7 @@ export class SqliteStore implements Store {
   /** Deletes the plan as {@link deletePlanProcedure} rules, then the files of the blobs it left unreferenced. */
   async deletePlan(planId: string): Promise<PlanDeleteResult> {
     const { result, orphanBlobs } = this.run(deletePlanProcedure('sqlite', planId));
-    for (const ref of orphanBlobs) await fsp.rm(this.refPath(ref), { force: true });
+    for (const ref of orphanBlobs) await this.deleteBlob(ref);
     return result;
   }
 

@@ -203,6 +203,11 @@ export interface Store {
   stagingPath(): { name: string; path: string };
   /** Deletes a staged file (upload aborted). Never throws. */
   discardStaged(stagingName: string): Promise<void>;
+  /**
+   * Deletes a blob no row names: one stored just before the write that was to name it was
+   * refused (a plan version's compare-and-set lost: 412). Nothing happens for an unknown ref.
+   */
+  deleteBlob(ref: string): Promise<void>;
   /** The bytes of a blob. @throws when the ref is unknown. */
   getBlob(ref: string): Promise<Buffer>;
   /**
