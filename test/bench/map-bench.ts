@@ -35,7 +35,7 @@ async function panWithout(page: ChicagoMap['page'], layers: readonly string[], l
 
 const median = (xs: readonly number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
-/** Prints the map's render and pan figures (median of 3 loads, and of 3 pans of 60 frames), and the frame costs beside them. */
+/** Prints the map's render and pan figures (median of 3 loads — 5 with `--base` — and of 3 pans of 60 frames), and the frame costs beside them. */
 export async function runMapBench(): Promise<void> {
   if (!existsSync(CHROMIUM) || !hasRealdata()) {
     console.log(`map: skipped (needs ${CHROMIUM} and the real data)`);
@@ -47,7 +47,8 @@ export async function runMapBench(): Promise<void> {
     if (baseRoot) maps.push([`base ${baseRoot}`, await openChicagoMap(baseRoot)]);
     const loads = maps.map(() => [] as number[]);
     const pans = maps.map(() => [] as number[]);
-    for (let k = 0; k < 3; k++) for (const [i, [, c]] of maps.entries()) loads[i]!.push(await firstSettledRender(c));
+    // 3 loads, or 5 of each when two builds alternate (a ratio of medians wants more samples)
+    for (let k = 0; k < (baseRoot ? 5 : 3); k++) for (const [i, [, c]] of maps.entries()) loads[i]!.push(await firstSettledRender(c));
     for (const [name, c] of maps) {
       const phases = await c.page.evaluate(() =>
         Object.fromEntries(Object.entries(window.__beatplan!.loadTimings).map(([k, v]) => [k, Math.round(v)])),
