@@ -35,6 +35,7 @@ import {
   type PlanRunReport,
   parentPlanOnGrid,
   parseBalance,
+  runReportOf,
   type UnitPolygons,
 } from './plan.js';
 import { withPlanFigures } from './plan-figures.js';
@@ -309,17 +310,7 @@ export function planOnContext(ctx: PlanContext, request: PlanRequest): PlannedOn
   const inherited =
     method === 'plan' && parent ? inheritBeatIds(plan, parent, scores.workloadHours, { keepIds: initial !== undefined }) : undefined;
   if (inherited) plan = inherited.plan;
-  const report: PlanRunReport | null = planReport
-    ? {
-        method: planReport.method,
-        movedShare: planReport.movedShare ?? null,
-        warnings: planReport.warnings,
-        unmet: planReport.unmet,
-        islands: planReport.islands,
-        iterations: planReport.iterations,
-        timedOut: planReport.timedOut,
-      }
-    : null;
+  const report = planReport ? runReportOf(planReport) : null;
   const extra = {
     ...(request.method !== undefined ? { method } : {}),
     seed: options.seed ?? null,
@@ -330,15 +321,8 @@ export function planOnContext(ctx: PlanContext, request: PlanRequest): PlannedOn
     incidents: { read: ctx.ingest.read, used: ctx.ingest.used, rejected: ctx.ingest.rejected, times: ctx.ingest.times },
     ...(ctx.areaCounts ? { incidentCounts: ctx.areaCounts } : {}),
     periodWeeks: scores.periodWeeks,
-    report: planReport
-      ? {
-          method: planReport.method,
-          movedShare: planReport.movedShare ?? null,
-          warnings: planReport.warnings,
-          islands: planReport.islands,
-          iterations: planReport.iterations,
-        }
-      : null,
+    // the report as plan.json has always kept it: the shortfalls (unmet) and timedOut go with the job's report and metrics.json's warnings
+    report: report ? (({ unmet: _u, timedOut: _t, ...kept }) => kept)(report) : null,
     // the current beats, so staffing can follow officers to the beat that took over their cells
     existing: existingPlan ? { ids: existingPlan.beatIds, beatOfCell: Array.from(existingPlan.beatOfCell) } : null,
   };

@@ -156,6 +156,23 @@ export interface PlanRunReport {
   locked?: string[];
 }
 
+/**
+ * The planning report as a plan's callers keep it (`planBeats`' report, the per-beat figures
+ * left out): what the API stores with a version and returns with a planning job.
+ * @example runReportOf(planBeats(grid, scores, { beats: 25 }).report).movedShare // null without a start plan
+ */
+export function runReportOf(r: PlanReport): PlanRunReport {
+  return {
+    method: r.method,
+    movedShare: r.movedShare ?? null,
+    warnings: r.warnings,
+    unmet: r.unmet,
+    islands: r.islands,
+    iterations: r.iterations,
+    timedOut: r.timedOut,
+  };
+}
+
 /** Options of a re-plan of the unlocked beats (the rest comes from the plan: K, tolerance, locked beats). */
 export interface RebalanceOptions {
   seed?: number | string;
@@ -193,15 +210,7 @@ export function rebalancePlan(
     ...(options.timeLimitMs !== undefined ? { timeLimitMs: options.timeLimitMs } : {}),
     ...(onProgress ? { onProgress } : {}),
   });
-  const report: PlanRunReport = {
-    method: r.report.method,
-    movedShare: r.report.movedShare ?? null,
-    warnings: r.report.warnings,
-    unmet: r.report.unmet,
-    iterations: r.report.iterations,
-    timedOut: r.report.timedOut,
-    locked,
-  };
+  const report: PlanRunReport = { ...runReportOf(r.report), locked };
   const extra = { ...p.extra, ...(tolerance !== undefined ? { tolerance } : {}), report };
   return { ...serializeEditedPlan(p, r.plan, extra), report };
 }
