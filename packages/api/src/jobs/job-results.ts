@@ -221,6 +221,22 @@ export async function storeJobResult(
   }
 }
 
+/** The fields of a job result that name a blob the job stored (`score`, `whatif`, `simulate`). */
+export const RESULT_BLOB_FIELDS = ['cellsBlob', 'whatIfBlob', 'simulationBlob'] as const;
+
+/**
+ * Deletes the blobs a job result names ({@link RESULT_BLOB_FIELDS}): for a result stored by a job
+ * whose end was refused because a cancel was stored first (no row names them then). Records
+ * (a plan, a version, a staffing) stay. Never throws.
+ * @example if (!stored && outcome.result) await discardResultBlobs(store, outcome.result);
+ */
+export async function discardResultBlobs(store: Store, result: Record<string, unknown>): Promise<void> {
+  for (const field of RESULT_BLOB_FIELDS) {
+    const ref = result[field];
+    if (typeof ref === 'string') await store.deleteBlob(ref).catch(() => undefined);
+  }
+}
+
 /**
  * The warnings of a planning report as the CLI prints them: the planner's notes, then where the
  * plan is not what was asked (`unmet`: beats outside the band, a change budget exceeded and why).

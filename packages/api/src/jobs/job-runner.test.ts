@@ -9,7 +9,7 @@ import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveInputs } from '../context-cache.js';
 import type { JobRecord } from '../store/store.js';
-import { type Harness, startHarness, uploadBasics } from '../testing/harness.js';
+import { blobCount, type Harness, startHarness, uploadBasics } from '../testing/harness.js';
 import type { JobTask } from './job-protocol.js';
 import { type JobEvent, JobRunner, newJobRecord } from './job-runner.js';
 
@@ -47,7 +47,10 @@ const lastStatus = (events: JobEvent[]) => events.filter((e) => e.type === 'stat
 describe('a cancel racing with the end of a job', () => {
   it('a cancel that comes after the result is stored and before the job is marked succeeded wins; everything says cancelled', async () => {
     let answer: JobRecord | undefined;
+    let storedBlobs = 0;
+    const before = await blobCount(h);
     const { job, events } = await runOne(async (runner, id) => {
+      storedBlobs = (await blobCount(h)) - before; // the result (cells.csv) is stored by now
       answer = await runner.cancel(id);
     });
     expect(answer?.status).toBe('cancelled');
@@ -55,6 +58,9 @@ describe('a cancel racing with the end of a job', () => {
     expect(job.error?.code).toBe('CANCELLED');
     expect(job.result).toBeNull();
     expect(lastStatus(events)).toBe('cancelled');
+    // the result's cells.csv, named by nothing once the cancel won, is deleted
+    expect(storedBlobs).toBe(1);
+    expect(await blobCount(h)).toBe(before);
   });
 
   it('a cancel after the job ended returns it succeeded, unchanged', async () => {

@@ -5,8 +5,8 @@
  * A job's terminal state is written only while the job is live (`updateJob(…, LIVE_JOB_STATUSES)`,
  * one conditional statement), so when a cancel and the end of the job race, exactly one of them
  * is stored and every event and answer reports the state as stored: a cancel that came first
- * wins (the stored result stays, unnamed by the job), a cancel that came after the job ended
- * returns it unchanged.
+ * wins (the result's blobs are deleted; a plan, version or staffing it stored stays, unnamed by
+ * the job), a cancel that came after the job ended returns it unchanged.
  */
 
 import { randomUUID } from 'node:crypto';
@@ -17,7 +17,7 @@ import { Worker } from 'node:worker_threads';
 import type { Logger } from 'pino';
 import { type JobKind, type JobRecord, LIVE_JOB_STATUSES, type Store } from '../store/store.js';
 import type { JobTask, WorkerMessage } from './job-protocol.js';
-import { finishComputed, type ResultSpec } from './job-results.js';
+import { discardResultBlobs, finishComputed, type ResultSpec } from './job-results.js';
 
 /** A job event pushed to listeners (SSE). */
 export type JobEvent = { type: 'progress' | 'status'; job: JobRecord };
@@ -183,7 +183,8 @@ export class JobRunner {
       settled = true;
       this.running.delete(job.id);
       await this.beforeFinish?.(job.id);
-      await this.finish(job.id, patch);
+      // a cancel stored first wins: the result's files are then named by nothing
+      if (!(await this.finish(job.id, patch)) && patch.result) await discardResultBlobs(this.store, patch.result);
       this.pump();
     };
     worker.on('message', (m: WorkerMessage) => {

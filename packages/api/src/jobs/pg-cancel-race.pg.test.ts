@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveInputs } from '../context-cache.js';
 import { PostgresStore } from '../store/postgres-store.js';
 import type { JobRecord } from '../store/store.js';
-import { type Harness, startHarness, uploadBasics } from '../testing/harness.js';
+import { blobCount, type Harness, startHarness, uploadBasics } from '../testing/harness.js';
 import type { JobTask } from './job-protocol.js';
 import { PgJobQueue, PgJobWorker } from './pg-queue.js';
 
@@ -58,7 +58,10 @@ async function runOne(): Promise<JobRecord> {
 describe('shared queue: a cancel racing with the worker ending the job', () => {
   it('a cancel between storing the result and writing "succeeded" wins; the worker reports cancelled', async () => {
     let answer: JobRecord | undefined;
+    let storedBlobs = 0;
+    const before = await blobCount(h);
     onFinish = async (id) => {
+      storedBlobs = (await blobCount(h)) - before; // the result (cells.csv) is stored by now
       answer = await queue.cancel(id);
     };
     const job = await runOne();
@@ -66,6 +69,9 @@ describe('shared queue: a cancel racing with the worker ending the job', () => {
     expect(job.status).toBe('cancelled');
     expect(job.error?.code).toBe('CANCELLED');
     expect(job.result).toBeNull();
+    // the result's cells.csv, named by nothing once the cancel won, is deleted
+    expect(storedBlobs).toBe(1);
+    expect(await blobCount(h)).toBe(before);
     // and it stays so (nothing writes the job's end after the worker is done with it)
     await new Promise((ok) => setTimeout(ok, 500));
     expect(await store.getJob(job.id)).toEqual(job);

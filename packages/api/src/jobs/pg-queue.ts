@@ -33,7 +33,7 @@ import { type PostgresStore, SHARED_QUEUE_OWNER } from '../store/postgres-store.
 import { type JobRecord, LIVE_JOB_STATUSES } from '../store/store.js';
 import type { JobTask, WorkerMessage } from './job-protocol.js';
 import type { JobQueue } from './job-queue.js';
-import { finishComputed, type ResultSpec } from './job-results.js';
+import { discardResultBlobs, finishComputed, type ResultSpec } from './job-results.js';
 import type { JobEvent } from './job-runner.js';
 import { newJobRecord, spawnJobWorker } from './job-runner.js';
 
@@ -418,6 +418,7 @@ export class PgJobWorker {
       await this.options.beforeFinish?.(jobId);
       // only while still live: a cancel stored meanwhile wins, and this worker reports it
       const stored = await store.updateJob(jobId, { ...outcome, finishedAt: new Date().toISOString() }, LIVE_JOB_STATUSES);
+      if (!stored && outcome.status === 'succeeded') await discardResultBlobs(store, outcome.result);
       await notify(store, { jobId, type: 'status' }).catch(() => undefined);
       return { status: stored ? outcome.status : ((await store.getJob(jobId))?.status ?? 'cancelled') };
     } catch (err) {
