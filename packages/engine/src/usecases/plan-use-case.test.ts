@@ -5,6 +5,7 @@
  * beats as the current layer (ids inherited, nothing moved under a zero change budget).
  */
 import { fileURLToPath } from 'node:url';
+import fc from 'fast-check';
 import type { FeatureCollection, MultiPolygon, Polygon } from 'geojson';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type LoadedCity, loadCity } from '../io/load-city.js';
@@ -87,6 +88,37 @@ describe('planOnContext (lakeside fixture)', () => {
     expect(api.method).toBe('plan');
     expect(cliExtra.method).toBeUndefined();
     expect(Object.keys(api).filter((k) => k !== 'method')).toEqual(Object.keys(cliExtra));
+  });
+
+  it('property: for any K, seed and balance measure, the CLI request and the API request make the same plan.json', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 2, max: 6 }),
+        fc.integer({ min: 0, max: 2 ** 31 }),
+        fc.constantFrom('total', 'shift:16-24', 'mix:1,0.5'),
+        (beats, seed, balance) => {
+          const o = { beats, seed, balance, tolerance: 0.1 };
+          const folder = planOnContext(ctx, cli(o, { inputs: undefined }));
+          const stored = planOnContext(ctx, { options: o });
+          expect(stored.planJson).toBe(folder.planJson);
+          expect(folder.documents!.metrics.workload).toEqual(stored.metrics.workload);
+          // the plan's own beats imported back are the plan, cell for cell
+          const back = planOnContext(ctx, {
+            method: 'import',
+            options: { balance, tolerance: 0.1 },
+            existing: {
+              fc: folder.documents!.beatsGeojson as FeatureCollection<Polygon | MultiPolygon>,
+              ids: folder.plan.beatIds.slice(),
+              fileName: 'beats.geojson',
+              sha256: null,
+            },
+          });
+          expect(Array.from(back.plan.beatOfCell)).toEqual(Array.from(folder.plan.beatOfCell));
+          expect(back.metrics.workload).toEqual(stored.metrics.workload);
+        },
+      ),
+      { numRuns: 6, seed: 15 },
+    );
   });
 
   it('imports the current beats as the plan (no districting; report null), and refuses an import without them', () => {
