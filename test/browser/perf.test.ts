@@ -85,10 +85,10 @@ describe.skipIf(!haveChromium())('planning map performance (≈40k cells)', () =
           for (let k = 0; k < 3; k++) await new Promise<void>((ok) => (map.once('render', () => ok()), map.triggerRepaint()));
           return Math.round((performance.now() - t) / 3);
         };
-        const toggle = async (layer: string) => {
-          map.setLayoutProperty(layer, 'visibility', 'none');
+        const toggle = async (...layers: string[]) => {
+          for (const layer of layers) map.setLayoutProperty(layer, 'visibility', 'none');
           const ms = await frame();
-          map.setLayoutProperty(layer, 'visibility', 'visible');
+          for (const layer of layers) map.setLayoutProperty(layer, 'visibility', 'visible');
           return ms;
         };
         const labels = document.querySelectorAll<HTMLElement>('.beat-label');
@@ -97,8 +97,9 @@ describe.skipIf(!haveChromium())('planning map performance (≈40k cells)', () =
         labels.forEach((e) => (e.style.display = ''));
         return {
           all: await frame(),
-          withoutOutlines: await toggle('bp-beat-outlines'),
-          withoutCellFill: await toggle('bp-cells-fill'),
+          // the outlines edge by edge (from zoom 12) and as chains (below); the cells (from zoom 12 in the beat colouring) and the beats' areas (below)
+          withoutOutlines: await toggle('bp-beat-outlines', 'bp-beat-lines'),
+          withoutCellFill: await toggle('bp-cells-fill', 'bp-beat-areas'),
           withoutLabels: noLabels,
         };
       });
