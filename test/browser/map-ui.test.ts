@@ -22,12 +22,14 @@ import {
   buildUi,
   CHROMIUM,
   CHROMIUM_ARGS,
+  clickCell as clickCellOf,
   createPlan,
   demoFile,
   demoIncidents,
   drawnLabels,
   fitPlan as fitPlanOf,
   haveChromium,
+  mapsIdle as mapsIdleOf,
   overlappingLabels,
   playwright,
   type Stack,
@@ -95,16 +97,7 @@ describe.skipIf(!haveChromium())('planning map (demo city)', () => {
       return { x: Math.round(r.left), y: Math.round(r.top), width: Math.round(r.width), height: Math.round(r.height) };
     });
   /** Waits until the planning map (and the swipe map, if open) has drawn every tile. */
-  const mapsIdle = (p: Page = page) =>
-    p.waitForFunction(
-      () => {
-        const a = window.__beatplan!;
-        const ok = (m: { loaded(): boolean; areTilesLoaded(): boolean }) => m.loaded() && m.areTilesLoaded();
-        return ok(a.map) && (!a.swipe || ok(a.swipe.map));
-      },
-      null,
-      { timeout: 60_000 },
-    );
+  const mapsIdle = (p: Page = page) => mapsIdleOf(p);
   /** Fits the planning map to the whole plan. */
   const fitPlan = (p: Page = page) => fitPlanOf(p);
 
@@ -294,19 +287,8 @@ describe.skipIf(!haveChromium())('planning map (demo city)', () => {
     });
   }
 
-  async function clickCell(cell: number): Promise<void> {
-    const p = await page.evaluate((i) => {
-      const a = window.__beatplan!;
-      const m = a.model!;
-      const pt = a.map.project([m.centroid[2 * i]!, m.centroid[2 * i + 1]!]);
-      const r = a.map.getCanvas().getBoundingClientRect();
-      return { x: r.left + pt.x, y: r.top + pt.y };
-    }, cell);
-    await page.mouse.move(p.x, p.y);
-    await page.mouse.down();
-    await page.mouse.move(p.x + 1, p.y + 1);
-    await page.mouse.up();
-  }
+  /** A one-pixel stroke on `cell`. */
+  const clickCell = (cell: number) => clickCellOf(page, cell, 1);
 
   let painted: { cell: number; from: number; to: number };
   let versionBefore = 0;
@@ -371,6 +353,68 @@ describe.skipIf(!haveChromium())('planning map (demo city)', () => {
     expect(msg).toMatch(/^Refused: /);
     expect(await page.getAttribute('#status', 'role')).toBe('alert');
     saveArtifact('refused.png', await page.screenshot());
+  }, 60_000);
+
+  it("speaks a commander's words: each summary figure explained on hover, no cell ids, raw decimals, timings or field names", async () => {
+    // the refusal just shown: what was refused and why, without the API's field path
+    const refusal = (await page.textContent('#status'))!;
+    expect(refusal).not.toMatch(/\(field|"cells"|\d+ ms/);
+    // the summary: the plain names, each with a one-line explanation on hover; values rounded
+    await page.click('#tab-metrics');
+    const rows = await page.$$eval('[data-testid=metrics-summary] dt', (dts) =>
+      dts.map((dt) => ({
+        name: dt.firstChild?.textContent ?? '',
+        help: dt.getAttribute('title') ?? '',
+        value: dt.nextElementSibling?.textContent ?? '',
+        valueHelp: dt.nextElementSibling?.getAttribute('title') ?? '',
+      })),
+    );
+    expect(rows.map((r) => r.name.replace(/\(±\d+%\)/, '(±n%)'))).toEqual([
+      'Beats',
+      'Cells',
+      'Average workload',
+      'Fair band (±n%)',
+      'Balance',
+      'Spread',
+      'Beats in pieces',
+      'Outside the fair band',
+      'Compactness',
+    ]);
+    for (const r of rows) {
+      expect(r.help.length, r.name).toBeGreaterThan(10);
+      expect(r.help, r.name).not.toContain('\n');
+      expect(r.valueHelp).toBe(r.help);
+      expect(r.value, r.name).not.toMatch(/\d\.\d{3}|\bCV\b|Max \/ mean|Polsby/);
+    }
+    expect(rows.find((r) => r.name === 'Balance')!.help).toMatch(/^Balance: the busiest beat’s workload divided by the average/);
+    // the hover tooltip: the cell's beat and figures in words, no H3 id, whole people and incidents
+    const cell = await page.evaluate(() => {
+      const a = window.__beatplan!;
+      const m = a.model!;
+      const c = a.map.getCanvas().getBoundingClientRect();
+      for (let i = 0; i < m.cellCount; i++) {
+        const p = a.map.project([m.centroid[2 * i]!, m.centroid[2 * i + 1]!]);
+        if (
+          p.x > 60 &&
+          p.y > 60 &&
+          p.x < c.width - 60 &&
+          p.y < c.height - 300 &&
+          !document.elementFromPoint(c.left + p.x, c.top + p.y)?.closest('.beat-label')
+        )
+          return { x: c.left + p.x, y: c.top + p.y, beat: m.beatIds[m.beatOf[i]!]! };
+      }
+      return null;
+    });
+    expect(cell).not.toBeNull();
+    await page.mouse.move(cell!.x, cell!.y);
+    await page.waitForSelector('#tooltip:not([hidden])');
+    const tip = (await page.textContent('#tooltip'))!;
+    expect(tip).toContain(cell!.beat);
+    expect(tip).not.toMatch(/\b8[0-9a-f]{14}\b|Cell|Population/);
+    const counts = [...tip.matchAll(/(?:Residents \(about\)|Incidents)\s*([\d,.]+)/g)].map((m) => m[1]);
+    expect(counts.length).toBeGreaterThan(0);
+    for (const n of counts) expect(n).toMatch(/^[\d,]+$/);
+    await page.mouse.move(5, 5);
   }, 60_000);
 
   it('undo restores the painted cell (Z)', async () => {
@@ -639,6 +683,8 @@ describe.skipIf(!haveChromium())('planning map (demo city)', () => {
     );
     await mapsIdle();
     saveArtifact('swipe-heat.png', await page.screenshot());
+    // axe-core on the swipe view (divider, both maps, the heat legend)
+    expect(await axeViolations(page)).toEqual([]);
     await page.keyboard.press('i');
     expect(await page.evaluate(() => window.__beatplan!.swipe!.map.getLayoutProperty('bp-incidents-heat', 'visibility'))).toBe('none');
     // W closes it
@@ -794,9 +840,53 @@ describe.skipIf(!haveChromium())('planning map (demo city)', () => {
     expect(fc.type).toBe('FeatureCollection');
     expect(fc.features).toHaveLength(40);
     expect(fc.features.every((f) => f.geometry.type === 'Polygon' || f.geometry.type === 'MultiPolygon')).toBe(true);
+    // the whole plan on the sheet, and a locked beat to see its style: one whose number is shown
+    await fitPlan();
+    await mapsIdle();
+    await page.waitForTimeout(200);
+    const locked = (await drawnLabels(page)).shown[0]!.beat;
+    await page.evaluate((id) => window.__beatplan!.selectBeat(window.__beatplan!.model!.beatIds.indexOf(id)), locked);
+    await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+    await page.keyboard.press('l');
+    await page.waitForSelector(`.beat-label.locked[data-beat="${locked}"]`, { timeout: 30_000 });
+    // what the sheet draws, as it draws it: its texts and its rectangles' outlines (with their dash)
+    await page.evaluate(() => {
+      const w = window as unknown as {
+        __sheet: {
+          texts: Array<{ text: string; x: number; y: number }>;
+          frames: Array<{ x: number; y: number; w: number; h: number; dashed: boolean }>;
+        };
+      };
+      w.__sheet = { texts: [], frames: [] };
+      const P = CanvasRenderingContext2D.prototype;
+      const { fillText, strokeRect } = P;
+      P.fillText = function (this: CanvasRenderingContext2D, text: string, x: number, y: number, max?: number) {
+        w.__sheet.texts.push({ text, x, y });
+        return fillText.call(this, text, x, y, max);
+      };
+      P.strokeRect = function (this: CanvasRenderingContext2D, x: number, y: number, rw: number, rh: number) {
+        w.__sheet.frames.push({ x, y, w: rw, h: rh, dashed: this.getLineDash().length > 0 });
+        return strokeRect.call(this, x, y, rw, rh);
+      };
+    });
     const [png] = await Promise.all([page.waitForEvent('download'), page.click('#export-png')]);
     const pngPath = join(ARTIFACTS, 'export-briefing.png');
     await png.saveAs(pngPath);
+    const drawn = await page.evaluate(
+      () =>
+        (
+          window as unknown as {
+            __sheet: {
+              texts: Array<{ text: string; x: number; y: number }>;
+              frames: Array<{ x: number; y: number; w: number; h: number; dashed: boolean }>;
+            };
+          }
+        ).__sheet,
+    );
+    // the plan as the sheet drew it (unlocking makes a new version)
+    const plan = await page.evaluate(() => window.__beatplan!.plan!);
+    await page.keyboard.press('l');
+    await page.waitForSelector(`.beat-label.locked[data-beat="${locked}"]`, { state: 'detached', timeout: 30_000 });
     // read the sheet: layout of the page's map, a scale bar, a north arrow, beat colours, a legend
     const sheet = PNG.sync.read(readFileSync(pngPath));
     const mapBox = await mapRect();
@@ -817,6 +907,46 @@ describe.skipIf(!haveChromium())('planning map (demo city)', () => {
     expect(pixels(L.legend).filter(([r, g, b]) => r + g + b < 600).length).toBeGreaterThan(1000);
     const colours = new Set(pixels(L.map).map(([r, g, b]) => ((r >> 4) << 8) | ((g >> 4) << 4) | (b >> 4)));
     expect(colours.size).toBeGreaterThan(12);
+    // the title with today's date, and the plan's lineage under it
+    const title = (await page.inputValue('#briefing-title')) || plan.name;
+    expect(drawn.texts[0]!.text).toBe(`${title} — ${new Date().toISOString().slice(0, 10)}`);
+    expect(drawn.texts[1]!.text).toMatch(
+      new RegExp(
+        `^Plan “${plan.name}”, version ${plan.version}: planned on \\d{4}-\\d{2}-\\d{2}(, \\d+ edits? since)?(; compared with “.+”)?$`,
+      ),
+    );
+    // every beat number on the map; the locked one in a dashed frame, no other
+    const [mx, my, mw, mh] = L.map;
+    const inBox = (t: { x: number; y: number }, [x, y, w, h]: [number, number, number, number]) =>
+      t.x >= x && t.x <= x + w && t.y >= y && t.y <= y + h;
+    const onMap = drawn.texts.filter((t) => inBox(t, [mx, my, mw, mh]));
+    const ids = await page.evaluate(() => [...window.__beatplan!.model!.beatIds]);
+    const numbers = onMap.filter((t) => ids.includes(t.text));
+    expect(numbers.length).toBeGreaterThan(20);
+    // the other words on the map: the scale bar's length and the north arrow's N, in their boxes
+    const others = onMap.filter((t) => !ids.includes(t.text));
+    expect(others.filter((t) => !inBox(t, L.scaleBar) && !inBox(t, L.northArrow))).toEqual([]);
+    expect(others.find((t) => inBox(t, L.scaleBar))?.text).toMatch(/^\d+ k?m$/);
+    expect(others.find((t) => inBox(t, L.northArrow))?.text).toBe('N');
+    const framed = (t: { x: number; y: number }) =>
+      drawn.frames.filter((f) => f.dashed && Math.abs(f.x + f.w / 2 - t.x) < 1 && Math.abs(f.y + f.h / 2 - t.y) < 1);
+    const lockedText = numbers.find((t) => t.text === locked)!;
+    expect(framed(lockedText)).toHaveLength(1);
+    expect(numbers.filter((t) => t.text !== locked && framed(t).length > 0)).toEqual([]);
+    // in the PNG: dark dashes along the locked number's box top edge; none along another number's
+    const frame = framed(lockedText)[0]!;
+    const edgeDark = (t: { x: number; y: number }) => {
+      const edge = pixels([Math.round(t.x - frame.w / 2), Math.round(t.y - frame.h / 2) - 1, Math.round(frame.w), 3]);
+      return dark(edge) / edge.length;
+    };
+    const other = numbers.find((t) => t.text !== locked)!;
+    console.log(
+      `briefing sheet: dark share along the locked number's frame ${edgeDark(lockedText).toFixed(2)}, along another number's box ${edgeDark(other).toFixed(2)}`,
+    );
+    expect(edgeDark(lockedText)).toBeGreaterThan(0.1);
+    expect(edgeDark(lockedText)).toBeGreaterThan(3 * edgeDark(other));
+    // and the legend explains it: a dashed frame among its symbols
+    expect(drawn.frames.some((f) => f.dashed && f.x >= L.legend[0])).toBe(true);
     const [csv] = await Promise.all([page.waitForEvent('download'), page.click('#export-csv')]);
     const csvPath = join(ARTIFACTS, 'export-cells.csv');
     await csv.saveAs(csvPath);

@@ -71,17 +71,19 @@ describe.skipIf(!haveChromium())('after pnpm start (demo loaded through the API)
     expect(navigations).toBe(0);
     expect(await page.evaluate(() => window.__beatplan!.plan!.id)).toBe(demo.planId);
     expect(await page.textContent('#status')).toMatch(/^Plan “Lakeport proposal” v1: [\d,]+ cells, \d+ beats\.$/);
-    // the ground reference: the neighbourhoods and the river are drawn, and in the legend
+    // the ground reference: the neighbourhoods, the streets and the river are drawn, and in the legend
     await page.waitForFunction(() => window.__beatplan!.map.getLayer('bp-ref-barriers-line') !== undefined, null, { timeout: 30_000 });
     await page.waitForFunction(() => window.__beatplan!.map.loaded() && window.__beatplan!.map.areTilesLoaded(), null, { timeout: 60_000 });
     const drawn = await page.evaluate(() =>
-      ['bp-ref-areas-line', 'bp-ref-barriers-line'].map(
-        (id) => window.__beatplan!.map.queryRenderedFeatures({ layers: [id] }).length as number,
+      ['bp-ref-areas-line', 'bp-ref-barriers-line', 'bp-ref-roads-line'].map((id) =>
+        window.__beatplan!.map.getLayer(id) ? (window.__beatplan!.map.queryRenderedFeatures({ layers: [id] }).length as number) : -1,
       ),
     );
     expect(drawn[0]).toBeGreaterThan(0);
     expect(drawn[1]).toBeGreaterThan(0);
+    expect(drawn[2]).toBeGreaterThan(0);
     expect(await page.textContent('#legend-slot')).toContain('river / expressway (barrier)');
+    expect(await page.textContent('#legend-slot')).toContain('road');
   }, 600_000);
 
   it('compare lists the moved cells, the per-beat deltas and the change share against the current beats', async () => {
