@@ -40,7 +40,7 @@ export interface HypercubeOptions {
    */
   truncation?: number;
   /**
-   * Approximation only: correct the share of a call's second-listed beat for the two beats'
+   * Approximation only: cap the share of a call's second-listed beat for the two beats'
    * backing each other up (default true; false gives the method without it, for comparison).
    */
   pairCorrection?: boolean;
@@ -439,7 +439,8 @@ function overflowLoadCorrelation(mmn: MmnFigures, lf: Float64Array, m: number, a
  * How much less often beat g is free when beat f is full than independence says, for two
  * neighbouring beats that back each other up: P(f full, g not full) ÷ (P(f full) · P(g not full))
  * in a joint birth–death chain on the two beats' numbers busy (x, y), time in service times.
- * f's calls arrive at `rf[x]` plus `ogf` while g is full (g's calls that list f second), g's at
+ * f's calls arrive at `rf[x]` plus `ogf` while g is full (`ogf`: the calls that reach f only
+ * past g, g ahead of f on their list, per service time while g is full and f is not), g's at
  * `rg[y]` plus `ofg` while f is full; the base rates `rf`, `rg` (each beat's own chain) already
  * carry that overflow on average, so `ogf`·B_g and `ofg`·B_f are taken out of them (at most 90%).
  * At most `maxSweeps` Gauss–Seidel sweeps on `pi` ((mf + 1)(mg + 1) states, x-major; its values
@@ -528,19 +529,25 @@ function pairFreeFactor(
  *    with each group's own all-busy probability in place of ρ^m. These shares are scaled so that
  *    they sum to B_first − P_W (every call not answered in its own beat and not queued).
  * 3. **Neighbours that back each other up.** The share of the second-listed beat g of a call
- *    from beat f is multiplied by √φ_fg, φ_fg = P(f full, g not full) ÷ (P(f full) P(g not
- *    full)) in a joint chain of the two beats' numbers busy where each takes the other's
- *    overflow ({@link pairFreeFactor}); not for two one-unit beats (Larson's method stays as
- *    it is). The square root is calibrated against the exact model, as for the overflow shape.
+ *    from beat f is at most B_f (1 − B_g) φ_fg, φ_fg = P(f full, g not full) ÷ (P(f full) P(g
+ *    not full)) in a joint chain of the two beats' numbers busy ({@link pairFreeFactor}) where
+ *    each takes, while the other is full, the calls that reach it only past the other (at any
+ *    position of any list, from the previous iteration's shares); what the cap takes off goes to
+ *    the beats further down in proportion to their shares. Larson's conditioning (part 2) and
+ *    the pair chain measure the same dependence from two sides (the city's load; the two
+ *    beats' overflow), so the stronger of the two is kept, not their product. Not for two
+ *    one-unit beats (Larson's method stays as it is).
  *
  * Queued calls (P_W, Erlang C) go to every unit in equal shares, so ρ_g = Σ_j λ_j s_jg ÷ (m_g μ)
  * + ρ P_W; workload is conserved by construction (Σ_g m_g ρ_g = λ/μ). With one unit per group
  * it is Larson's method (then B_h / H(1) = ρ_h / ρ and the second factor is Larson's Q).
  * Against the exact model on random instances (N ≤ 15, 1–5 units per group, mixed sizes, ρ 0.05–0.5,
- * loads per unit within 3×) the city cross-beat share is within 5% relative (1.8% worst measured) and every unit's
- * utilisation within 6% (5.95% worst measured; one unit per beat: Larson's own 5.4% at ρ 0.5;
- * `pnpm bench response` prints the table; docs/time-model.md). Cost per iteration:
- * O(atoms × list positions actually reached + pairs × 36); once O(N²) for H.
+ * loads per unit within 3×) the city cross-beat share is within 5% relative (1.7% worst measured)
+ * and every unit's utilisation within 5% in all but 2 of 1,776 systems drawn (6.2% worst
+ * measured, a lone unit beside 4- and 5-unit beats at ρ 0.49; one unit per beat: Larson's own
+ * 5.4% at ρ 0.5; `pnpm bench response` prints the table; docs/time-model.md). Utilisation
+ * error is |approx − exact| ÷ max(exact, 0.05). Cost per iteration: O(atoms × list positions
+ * actually reached × pairs per beat + pairs × 36); once O(N²) for H.
  * @param system groups, atoms, preferences and service rate (see {@link HypercubeSystem})
  * @throws BeatplanError `BAD_INPUT`, `INFEASIBLE` (ρ ≥ 1 or calls but no unit), `ABORTED`
  * @example
@@ -607,12 +614,15 @@ export function solveHypercubeApprox(system: HypercubeSystem, options: Hypercube
     }
   };
 
+  // Pairs (f, g): beat f first and beat g second on some atom's list, not both of one unit (one
+  // unit per beat stays Larson's method). Partners of a group t (CSR, entry 2p + role): role 0 =
+  // t is f of pair p, role 1 = t is g of pair p.
+  const correct = options.pairCorrection !== false;
   const pairKey = new Map<number, number>();
   const atomPair = new Int32Array(atoms).fill(-1);
   const pairF: number[] = [];
   const pairG: number[] = [];
-  const pairO: number[] = [];
-  for (let a = 0; a < atoms; a++) {
+  for (let a = 0; a < atoms && correct; a++) {
     if (!(lambda[a]! > 0)) continue;
     const pr = prefs[a]!;
     let f = -1;
@@ -626,7 +636,7 @@ export function solveHypercubeApprox(system: HypercubeSystem, options: Hypercube
         break;
       }
     }
-    if (sg < 0) continue;
+    if (sg < 0 || (units[f]! === 1 && units[sg]! === 1)) continue;
     const key = f * groups + sg;
     let p = pairKey.get(key);
     if (p === undefined) {
@@ -634,16 +644,35 @@ export function solveHypercubeApprox(system: HypercubeSystem, options: Hypercube
       pairKey.set(key, p);
       pairF.push(f);
       pairG.push(sg);
-      pairO.push(0);
     }
-    pairO[p]! += lambda[a]! / mu;
     atomPair[a] = p;
   }
-  const pairReverse = Int32Array.from(pairF, (f, p) => pairKey.get(pairG[p]! * groups + f) ?? -1);
-  const pairCorrection = new Float64Array(pairF.length).fill(1);
-  const pairStateAt = new Uint32Array(pairF.length + 1); // each pair chain's states in pairStates
-  for (let p = 0; p < pairF.length; p++) pairStateAt[p + 1] = pairStateAt[p]! + (units[pairF[p]!]! + 1) * (units[pairG[p]!]! + 1);
-  const pairStates = new Float64Array(pairStateAt[pairF.length]!).fill(1);
+  const pairs = pairF.length;
+  const partnerAt = new Uint32Array(groups + 1);
+  for (let p = 0; p < pairs; p++) {
+    partnerAt[pairF[p]! + 1]!++;
+    partnerAt[pairG[p]! + 1]!++;
+  }
+  for (let g = 0; g < groups; g++) partnerAt[g + 1]! += partnerAt[g]!;
+  const partners = new Int32Array(2 * pairs);
+  {
+    const fill = partnerAt.slice(0, groups);
+    for (let p = 0; p < pairs; p++) {
+      partners[fill[pairF[p]!]!++] = 2 * p;
+      partners[fill[pairG[p]!]!++] = 2 * p + 1;
+    }
+  }
+  // Calls per hour that reach f only because g is full (g ahead of f on their list, f not first)
+  // and the reverse: the two beats' coupling, from the previous iteration's shares.
+  const flowIntoF = new Float64Array(pairs);
+  const flowIntoG = new Float64Array(pairs);
+  const nextIntoF = new Float64Array(pairs);
+  const nextIntoG = new Float64Array(pairs);
+  const seenInList = new Int32Array(groups).fill(-1);
+  const pairCorrection = new Float64Array(pairs).fill(1);
+  const pairStateAt = new Uint32Array(pairs + 1); // each pair chain's states in pairStates
+  for (let p = 0; p < pairs; p++) pairStateAt[p + 1] = pairStateAt[p]! + (units[pairF[p]!]! + 1) * (units[pairG[p]!]! + 1);
+  const pairStates = new Float64Array(pairStateAt[pairs]!).fill(1);
   const pairUp = new Float64Array(72); // scratch: a pair chain's up-rates (at most 6 × 6 states)
   const baseRate = (g: number): Float64Array => {
     const m = units[g]!;
@@ -658,19 +687,41 @@ export function solveHypercubeApprox(system: HypercubeSystem, options: Hypercube
     return out;
   };
   const updatePairs = (): void => {
-    if (options.pairCorrection === false) return;
     const rates: Array<Float64Array | undefined> = new Array(groups);
-    for (let p = 0; p < pairF.length; p++) {
+    for (let p = 0; p < pairs; p++) {
       const f = pairF[p]!;
       const g = pairG[p]!;
       const rf = (rates[f] ??= baseRate(f));
       const rg = (rates[g] ??= baseRate(g));
-      const back = pairReverse[p]!;
-      if (units[f]! === 1 && units[g]! === 1) continue;
+      const bf = busy[f]!;
+      const bg = busy[g]!;
+      // overflow rates (per service time) while the other beat is full and this one is not
+      const ofg = bf > 0 && bg < 1 ? flowIntoG[p]! / (mu * bf * (1 - bg)) : 0;
+      const ogf = bg > 0 && bf < 1 ? flowIntoF[p]! / (mu * bg * (1 - bf)) : 0;
       const pi = pairStates.subarray(pairStateAt[p]!, pairStateAt[p + 1]!);
-      pairCorrection[p] = Math.sqrt(
-        pairFreeFactor(units[f]!, units[g]!, rf, rg, pairO[p]!, back >= 0 ? pairO[back]! : 0, busy[f]!, busy[g]!, pi, pairUp, 4),
-      );
+      pairCorrection[p] = pairFreeFactor(units[f]!, units[g]!, rf, rg, ofg, ogf, bf, bg, pi, pairUp, 4);
+    }
+  };
+  /**
+   * Adds atom a's overflow (its shares in posGroup/posShare, `count` of them) to the pairs'
+   * coupling, down the list until what is left is below 1e-4 of it.
+   */
+  const addPairFlows = (a: number, l: number, count: number): void => {
+    seenInList[posGroup[0]!] = a;
+    let left = 1 - pW - posShare[0]!; // the shares after the first (all shares sum to 1 − P_W)
+    const enough = 1e-4 * left;
+    for (let e = 1; e < count && left > enough; e++) {
+      left -= posShare[e]!;
+      const t = posGroup[e]!;
+      const flow = l * posShare[e]!;
+      for (let q = partnerAt[t]!; q < partnerAt[t + 1]!; q++) {
+        const entry = partners[q]!;
+        const p = entry >> 1;
+        if (entry & 1) {
+          if (seenInList[pairF[p]!] === a) nextIntoG[p]! += flow;
+        } else if (seenInList[pairG[p]!] === a) nextIntoF[p]! += flow;
+      }
+      seenInList[t] = a;
     }
   };
 
@@ -707,8 +758,7 @@ export function solveHypercubeApprox(system: HypercubeSystem, options: Hypercube
         count = 1;
       } else {
         const free = ahead + m <= n ? h[ahead]! - h[ahead + m]! : h[ahead]!;
-        let s = prodAhead * free * invOneMinusH[m]! * (1 - busy[g]!);
-        if (count === 1 && atomPair[a]! >= 0) s *= pairCorrection[atomPair[a]!]!;
+        const s = prodAhead * free * invOneMinusH[m]! * (1 - busy[g]!);
         posGroup[count] = g;
         posAhead[count] = ahead;
         posShare[count++] = s;
@@ -724,6 +774,17 @@ export function solveHypercubeApprox(system: HypercubeSystem, options: Hypercube
     posShare[0] = 1 - pW - (tail > 0 ? rest : 0);
     const scale = tail > 0 ? rest / tail : 0;
     for (let k = 1; k < count; k++) posShare[k]! *= scale;
+    // the second-listed beat: at most B_f (1 − B_g) φ_fg; what it does not take goes further down
+    const pair = atomPair[a]!;
+    if (pair >= 0 && count >= 3) {
+      const capped = busy[first]! * (1 - busy[posGroup[1]!]!) * pairCorrection[pair]!;
+      const behind = rest - posShare[1]!;
+      if (capped < posShare[1]! && behind > 0) {
+        const grow = (rest - capped) / behind;
+        for (let k = 2; k < count; k++) posShare[k]! *= grow;
+        posShare[1] = capped;
+      }
+    }
     return count;
   };
 
@@ -736,6 +797,8 @@ export function solveHypercubeApprox(system: HypercubeSystem, options: Hypercube
     work.fill(0);
     ownWork.fill(0);
     aheadWork.fill(0);
+    nextIntoF.fill(0);
+    nextIntoG.fill(0);
     for (let a = 0; a < atoms; a++) {
       const l = lambda[a]!;
       if (l === 0) continue;
@@ -743,7 +806,10 @@ export function solveHypercubeApprox(system: HypercubeSystem, options: Hypercube
       ownWork[posGroup[0]!]! += l * posShare[0]!;
       for (let e = 0; e < k; e++) work[posGroup[e]!]! += l * posShare[e]!;
       for (let e = 1; e < k; e++) aheadWork[posGroup[e]!]! += l * posShare[e]! * posAhead[e]!;
+      if (pairs > 0) addPairFlows(a, l, k);
     }
+    flowIntoF.set(nextIntoF);
+    flowIntoG.set(nextIntoG);
     updateShapes();
     let maxDiff = 0;
     for (let g = 0; g < groups; g++) {
