@@ -123,25 +123,28 @@ export async function inspectRoads(path: string, fileName: string): Promise<Road
 
 /** Polygons with an id property, as a file: current beats, districts. */
 export interface IdPolygonsFile extends FileRef {
-  /** Property holding each feature's id. */
-  idField: string;
+  /** Property holding each feature's id; default (the CLI without `--existing-id`): the feature id, else its 1-based position. */
+  idField?: string;
 }
 
 /**
- * Reads polygons with an id property on every feature (current beats, districts), and the
- * sha256 of the file's bytes.
+ * Reads polygons with an id per feature (current beats, districts, equity areas), and the
+ * sha256 of the file's bytes: the API's datasets and the CLI's `--existing`, `--districts`, `--areas`.
+ * @param hint how the caller sets the id field, named in the error (e.g. `--existing-id`)
  * @throws BeatplanError `INVALID_GEOMETRY`, `MISSING_FIELD` (a feature without `idField`, naming the row)
  * @example const beats = await readIdPolygons({ path, fileName: 'beats.geojson', idField: 'beat_num' });
  */
-export async function readIdPolygons(file: IdPolygonsFile): Promise<IdPolygons> {
+export async function readIdPolygons(file: IdPolygonsFile, hint?: string): Promise<IdPolygons> {
   const fc = (await readBoundary(file.path, { fileName: file.fileName })) as FeatureCollection<Polygon | MultiPolygon>;
+  const { idField } = file;
   const ids = fc.features.map((f, row) => {
-    const v: unknown = f.properties?.[file.idField];
+    if (idField === undefined) return String(f.id ?? row + 1);
+    const v: unknown = f.properties?.[idField];
     if (v === undefined || v === null || String(v).trim() === '') {
-      throw new BeatplanError('MISSING_FIELD', `feature has no id property "${file.idField}"`, {
+      throw new BeatplanError('MISSING_FIELD', `feature has no id property "${idField}"${hint ? ` (set ${hint})` : ''}`, {
         file: file.fileName,
         row,
-        field: file.idField,
+        field: idField,
       });
     }
     return String(v);

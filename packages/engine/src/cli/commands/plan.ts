@@ -15,6 +15,7 @@ import { planFromJson } from '../../plan/output.js';
 import type { PlanMetrics, UnitBalanceBound } from '../../plan/types.js';
 import { DEFAULT_TOLERANCE } from '../../plan/weights.js';
 import type { CellUnits } from '../../units/assign.js';
+import { readIdPolygons } from '../../usecases/files.js';
 import { parseBalance, planContextOfCity } from '../../usecases/plan.js';
 import { type ParentPlanInput, planOnContext, predecessorBeatCount } from '../../usecases/plan-use-case.js';
 import {
@@ -137,19 +138,9 @@ export const PLAN_HELP = {
   formats: ['incidents', 'geojson', 'roads'],
 } as const satisfies CommandHelp;
 
-/** Reads polygons with an id property: existing beats or districts. */
-async function readIdPolygons(file: string, idField: string | undefined, flag: string) {
-  const fc = (await readBoundary(file)) as FeatureCollection<Polygon | MultiPolygon>;
-  const ids = fc.features.map((f, k) => {
-    if (idField === undefined) return String(f.id ?? k + 1);
-    const v = f.properties?.[idField];
-    if (v === undefined || v === null || v === '') {
-      throw new BeatplanError('MISSING_FIELD', `feature has no "${idField}" property (set --${flag}-id)`, { file, row: k, field: idField });
-    }
-    return String(v);
-  });
-  return { fc, ids };
-}
+/** Reads `--existing`, `--districts` or `--areas` (the use-cases' reader; errors name the path as given). */
+const readIdPolygonsFile = (path: string, idField: string | undefined, flag: string) =>
+  readIdPolygons({ path, fileName: path, ...(idField !== undefined ? { idField } : {}) }, flag);
 
 /**
  * Splits `FILE[:FIELD]`: the text after the last colon is a field unless it holds a path
@@ -213,13 +204,6 @@ export function metricsLine(label: string, m: PlanMetrics): string {
   );
 }
 
-/** sha256 (hex) of a file's bytes as read. */
-async function sha256OfFile(file: string): Promise<string> {
-  return createHash('sha256')
-    .update(await readFile(file))
-    .digest('hex');
-}
-
 /**
  * Reads a parent `plan.json` for `--from`: its parsed cells, beats and lineage, named by its
  * path, with its content hash (sha256 of the file's bytes as read).
@@ -276,9 +260,9 @@ export async function planCommand(argv: string[], io: CliIo): Promise<number> {
   const progress = terminalProgress(io.stderr);
   const existing = values.existing
     ? {
-        ...(await readIdPolygons(values.existing, values['existing-id'], 'existing')),
+        ...(await readIdPolygonsFile(values.existing, values['existing-id'], '--existing-id')),
+        // named in the lineage and plan.json by its file name
         fileName: basename(values.existing),
-        sha256: await sha256OfFile(values.existing),
       }
     : undefined;
   const parentFile = values.from ? await readParentPlanFile(values.from) : undefined;
@@ -313,7 +297,7 @@ export async function planCommand(argv: string[], io: CliIo): Promise<number> {
     balanceField: '--balance',
     ...(existing ? { existing } : {}),
     ...(parentFile ? { from: parentFile } : {}),
-    ...(values.districts ? { districts: await readIdPolygons(values.districts, values['district-id'], 'district') } : {}),
+    ...(values.districts ? { districts: await readIdPolygonsFile(values.districts, values['district-id'], '--district-id') } : {}),
     ...(unitsSpec
       ? {
           units: {
@@ -340,7 +324,7 @@ export async function planCommand(argv: string[], io: CliIo): Promise<number> {
     documents: {
       ...(roads ? { roads } : {}),
       ...(values.venues ? { venues: (await readJson(values.venues)).value } : {}),
-      ...(areasSpec ? { areas: await readIdPolygons(areasSpec[0], areasSpec[1], 'areas') } : {}),
+      ...(areasSpec ? { areas: await readIdPolygonsFile(areasSpec[0], areasSpec[1], '--areas FILE:FIELD') } : {}),
       ...(curveBudgets ? { curveBudgets } : {}),
       unmet: ignored,
       ingestWarnings: misread,
