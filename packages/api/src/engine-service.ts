@@ -17,6 +17,7 @@ export {
   gridOfPlanJson,
   incidentBinsDto,
   incidentBinsOf,
+  type LineageSummary,
   type LoadedPlan,
   lineageSummary,
   // stored plans

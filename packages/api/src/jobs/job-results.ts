@@ -17,7 +17,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
-import { lineageSummary, type SerializedPlan } from '../engine-service.js';
+import { type LineageSummary, lineageSummary, type SerializedPlan } from '../engine-service.js';
 import { ApiError } from '../errors.js';
 import { writePlanVersion } from '../plan-access.js';
 import type { PlanRequest } from '../schemas.js';
@@ -110,7 +110,8 @@ export async function storeJobResult(
       const { body, beats, from } = spec;
       const s = out as unknown as SerializedPlan & { resolution: number; report?: unknown };
       const now = new Date().toISOString();
-      const summary = lineageSummary(s.planJson);
+      // computed by the job's worker (job-worker.ts) so plan.json is not parsed here, on the request thread
+      const summary = 'lineageSummary' in out ? (out.lineageSummary as LineageSummary | null) : lineageSummary(s.planJson);
       const lineage = summary
         ? { ...summary, parent: { ...(summary.parent as object), planId: from?.planId ?? null, version: from?.version ?? null } }
         : undefined;

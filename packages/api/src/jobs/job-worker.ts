@@ -7,6 +7,7 @@ import {
   buildContext,
   changeCurveOfPlan,
   contextCellsCsv,
+  lineageSummary,
   planOnFiles,
   rebalancePlan,
   simulateFromFiles,
@@ -45,7 +46,9 @@ async function run(task: JobTask): Promise<Record<string, unknown>> {
     timingsMs: ctx.timingsMs,
   };
   if (task.kind === 'score') return { ...base, cellsCsv: contextCellsCsv(ctx) };
-  return { ...base, ...(await planOnFiles(ctx, task.method, task.options, task.existing, onProgress, task.from)) };
+  const planned = await planOnFiles(ctx, task.method, task.options, task.existing, onProgress, task.from);
+  // the plan record's lineage summary, read from plan.json here so the request thread does not parse it
+  return { ...base, ...planned, lineageSummary: lineageSummary(planned.planJson) };
 }
 
 run(workerData as JobTask).then(
