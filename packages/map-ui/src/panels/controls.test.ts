@@ -18,12 +18,12 @@ function page(): void {
 }
 
 /** A host recording what the controls asked for. */
-function host(o: { canEdit?: boolean; selected?: number | null; swipe?: boolean } = {}) {
+function host(o: { canEdit?: boolean; selected?: number | null; swipe?: boolean; latest?: number } = {}) {
   const log: string[] = [];
   const said: string[] = [];
   const h: ControlsHost = {
     canEdit: () => o.canEdit ?? true,
-    plan: () => ({ id: 'p', version: 1 }) as PlanDto,
+    plan: () => ({ id: 'p', version: 1, latestVersion: o.latest ?? 1 }) as PlanDto,
     model: () => null,
     selectedBeat: () => (o.selected === undefined ? 3 : o.selected),
     swipeOpen: () => o.swipe ?? false,
@@ -145,7 +145,7 @@ describe('MapControls', () => {
     expect(log).toContain('select null');
   });
 
-  it('refreshButtons: nothing to undo at version 1; a viewer sees why the edit buttons are off', () => {
+  it('refreshButtons: nothing to undo at version 1, nothing to redo at the newest version; a viewer sees why the edit buttons are off', () => {
     const c = new MapControls(host({ canEdit: false }).h);
     c.refreshButtons();
     const undo = document.getElementById('undo') as HTMLButtonElement;
@@ -155,6 +155,9 @@ describe('MapControls', () => {
     expect([
       (document.getElementById('undo') as HTMLButtonElement).disabled,
       (document.getElementById('redo') as HTMLButtonElement).disabled,
-    ]).toEqual([true, false]);
+    ]).toEqual([true, true]);
+    // After an undo (version 1 of 2) there is a later version to redo to.
+    new MapControls(host({ latest: 2 }).h).refreshButtons();
+    expect((document.getElementById('redo') as HTMLButtonElement).disabled).toBe(false);
   });
 });

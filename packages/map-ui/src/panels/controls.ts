@@ -250,6 +250,8 @@ export class MapControls {
       if (!h.canEdit()) b.title = 'Needs the commander role';
     }
     $<HTMLButtonElement>('undo').disabled ||= !plan || plan.version <= 1;
+    // Redo moves to a later version; none exists while the current one is the newest written.
+    $<HTMLButtonElement>('redo').disabled ||= !plan || plan.version >= plan.latestVersion;
     $('tool-select').setAttribute('aria-pressed', String(this.tool === 'select'));
     $('tool-paint').setAttribute('aria-pressed', String(this.tool === 'paint'));
     $('map').classList.toggle('painting', this.tool === 'paint');
