@@ -11,7 +11,7 @@ const centre = latLngToCell(41.88, -87.63, 9);
 const disk = gridDisk(centre, 4); // 61 cells
 
 /** A model of the disk with beat `beatOf[k]` for cell k (−1 = unassigned). */
-const modelOf = (beatOf: readonly number[], beats: number) => diskModel(disk, beatOf, beats);
+const modelOf = (beatOf: readonly number[], beats: number) => diskModel(disk, beatOf, beats, 9);
 
 const assignment = fc.array(fc.integer({ min: -1, max: 3 }), { minLength: disk.length, maxLength: disk.length });
 

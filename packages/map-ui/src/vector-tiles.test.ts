@@ -10,7 +10,7 @@ const disk = gridDisk(centre, 3); // 37 cells, all in one tile of zoom 9
 const tileAt = (z: number): TileAddress => ({ z, x: Math.floor(mercX(-87.63) * 2 ** z), y: Math.floor(mercY(41.88) * 2 ** z) });
 
 /** A model of the disk with beat `beatOf[k]` for cell k (−1 = unassigned). */
-const modelOf = (beatOf: readonly number[], beats: number) => diskModel(disk, beatOf, beats);
+const modelOf = (beatOf: readonly number[], beats: number) => diskModel(disk, beatOf, beats, 9);
 
 /** Per beat: twice the area of its cells (from the cells layer) and of its area feature (outer rings minus holes). */
 function areas(beatOf: readonly number[], beats: number, z = 9) {
