@@ -19,7 +19,7 @@ import type { Logger } from 'pino';
 import type { datasetInspectors } from '../engine-service.js';
 import { ApiError } from '../errors.js';
 import type { DatasetKind } from '../store/store.js';
-import { type ComputeReply, type ComputeRequest, type ComputeTask, joinReply, PARSED_TASKS } from './compute-protocol.js';
+import { type ComputeReply, type ComputeRequest, type ComputeTask, joinReply, stateOfTask } from './compute-protocol.js';
 import { WORKER_NICE } from './thread-priority.js';
 
 /**
@@ -95,7 +95,7 @@ export class ComputePool {
    */
   run<T>(planId: string, version: number, planJson: () => Promise<string>, task: ComputeTask): Promise<T> {
     // a worker holds a version parsed without its grid apart from the version loaded
-    const key = `${planId}\u0000${version}${PARSED_TASKS.has(task.kind) ? '\u0000parsed' : ''}`;
+    const key = `${planId}\u0000${version}\u0000${stateOfTask(task.kind)}`;
     return this.start({ id: this.nextId++, planId, key, task }, planJson);
   }
 

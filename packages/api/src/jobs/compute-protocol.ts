@@ -65,10 +65,23 @@ export type ComputeTask =
     | { kind: 'cellsJson'; version: number; publicK?: number }
     /** … or of `GET /plans/{id}/incidents` (`incidentBinsDto` of `incidentBinsOf(parsed, k)`; `aggregated` for a viewer). */
     | { kind: 'incidentBins'; version: number; k: number; aggregated: boolean }
+    /**
+     * On a score run's cells.csv (sent as `planJson`, the run's job id as `planId`, version 0;
+     * read by `scoredCellsOfCsv`, grid rebuilt): the `GET /scores/{id}/cells` answer, the cells
+     * in `bbox` (`cellsInBbox`, coarse cells at low `zoom`) as `{ resolution, aggregated, columns, rows }`.
+     */
+    | { kind: 'scoreCells'; bbox: [number, number, number, number]; zoom?: number }
   ) & { roads?: RoadsFile };
 
-/** Tasks that need only the version's plan.json parsed (`parsePlanJson`), not its grid rebuilt. */
-export const PARSED_TASKS: ReadonlySet<ComputeTask['kind']> = new Set(['cellsJson', 'incidentBins']);
+/**
+ * What a task works on, which a worker keeps per key: a plan version loaded (grid rebuilt, the
+ * default), a version's plan.json parsed without its grid, or a score run's cells read.
+ * @example stateOfTask('cellsJson') // 'parsed'
+ */
+export function stateOfTask(kind: ComputeTask['kind']): 'loaded' | 'parsed' | 'scored' {
+  if (kind === 'cellsJson' || kind === 'incidentBins') return 'parsed';
+  return kind === 'scoreCells' ? 'scored' : 'loaded';
+}
 
 /** A version as a viewer sees it: public metrics.json and beats GeoJSON texts, and the public metrics per beat. */
 export interface PublicViewResult {

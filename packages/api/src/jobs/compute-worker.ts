@@ -31,11 +31,14 @@ import {
   readRoadNetwork,
   readVenues,
   requiredUnits,
+  type ScoredCells,
+  scoredCellsOfCsv,
   setLocked,
   unitOutlineFromFiles,
   whatIfUnits,
 } from '../engine-service.js';
 import { isEngineError } from '../errors.js';
+import { cellRows, cellsInBbox, PlanVersionCache } from '../plan-access.js';
 import { publicLoadedPlan, publicMetrics } from '../public-view.js';
 import { alternativeFigures } from '../routes/alternatives.js';
 import {
@@ -43,9 +46,9 @@ import {
   type ComputeRequest,
   type ComputeTask,
   type EditResult,
-  PARSED_TASKS,
   type PublicViewResult,
   splitReply,
+  stateOfTask,
 } from './compute-protocol.js';
 
 /** A loaded version and, once needed, its travel model. */
@@ -73,6 +76,22 @@ function lru<V>(map: Map<string, V>, key: string, make: () => V | undefined): V 
   map.set(key, v);
   while (map.size > KEEP) map.delete(map.keys().next().value!);
   return v;
+}
+
+/** Score runs' cells kept, by key (a promise: concurrent requests share one read). */
+const scored = new Map<string, Promise<ScoredCells>>();
+/** Coarse cells of the score runs' grids. */
+const coarse = new PlanVersionCache();
+
+/** {@link lru} of a value made asynchronously (a failure is not kept). */
+function lruAsync<V>(map: Map<string, Promise<V>>, key: string, make: (() => Promise<V>) | undefined): Promise<V | undefined> {
+  const p = lru(map, key, () => {
+    if (!make) return undefined;
+    const made = make();
+    made.catch(() => map.delete(key));
+    return made;
+  });
+  return p ?? Promise.resolve(undefined);
 }
 
 /** A task on a version's plan.json parsed without its grid. */
@@ -173,7 +192,15 @@ process.on('disconnect', () => process.exit(0));
 async function answer(m: ComputeRequest): Promise<unknown> {
   if (!('key' in m)) return (await (datasetInspectors[m.task.dataset] as (...args: unknown[]) => Promise<unknown>)(...m.task.args)) ?? null;
   const { planId, planJson, task } = m;
-  if (PARSED_TASKS.has(task.kind)) {
+  const state = stateOfTask(task.kind);
+  if (state === 'scored') {
+    const v = await lruAsync(scored, m.key, planJson === undefined ? undefined : () => scoredCellsOfCsv(planJson));
+    if (!v) return undefined;
+    if (task.kind !== 'scoreCells') throw new Error(`task ${task.kind} is not on a score run`);
+    const cells = cellsInBbox(v, task.bbox, task.zoom, (r) => coarse.coarseCells(v.grid, r));
+    return { resolution: cells.resolution, aggregated: cells.aggregated, ...cellRows(cells) };
+  }
+  if (state === 'parsed') {
     const v = lru(parsed, m.key, () => (planJson === undefined ? undefined : { parsed: parsePlanJson(planJson), json: planJson }));
     return v && computeParsed(v, task);
   }

@@ -1,9 +1,8 @@
 import type { AppContext } from '../app-context.js';
 import { resolveInputs } from '../context-cache.js';
-import { type ScoredCells, scoredCellsOfCsv } from '../engine-service.js';
+import type { CellsDto } from '../dto.js';
 import { ApiError } from '../errors.js';
 import { pageOf, type RouteTable } from '../http.js';
-import { cellRows, cellsInBbox, PlanVersionCache } from '../plan-access.js';
 import { publicJobResult } from '../public-view.js';
 import { CellsSchema, IdParams, type JobDto, JobSchema, PageQuery, pageSchema, ScoreCellsQuery, ScoreRequestSchema } from '../schemas.js';
 import type { JobRecord } from '../store/store.js';
@@ -164,20 +163,6 @@ export function jobRoutes(t: RouteTable, ctx: AppContext): void {
     },
   });
 
-  // Score-run cells on their grid, for bbox queries (the most recent few runs).
-  const scored = new Map<string, Promise<ScoredCells>>();
-  const coarse = new PlanVersionCache(1);
-  const scoredCells = (jobId: string, blob: string): Promise<ScoredCells> => {
-    let p = scored.get(jobId);
-    if (!p) {
-      p = ctx.store.getBlob(blob).then((b) => scoredCellsOfCsv(b.toString('utf8')));
-      p.catch(() => scored.delete(jobId));
-      scored.set(jobId, p);
-      while (scored.size > 4) scored.delete(scored.keys().next().value!);
-    }
-    return p;
-  };
-
   t.add({
     method: 'get',
     path: '/scores/:id/cells',
@@ -197,9 +182,14 @@ export function jobRoutes(t: RouteTable, ctx: AppContext): void {
       const j = await ctx.store.getJob(params.id);
       if (j?.kind !== 'score') throw new ApiError('NOT_FOUND', `no score run ${params.id}`);
       if (j.status !== 'succeeded' || !j.result?.cellsBlob) throw new ApiError('JOB_NOT_FINISHED', `score run ${params.id} is ${j.status}`);
-      const c = await scoredCells(j.id, String(j.result.cellsBlob));
-      const cells = cellsInBbox(c, query.bbox, query.zoom, (r) => coarse.coarseCells(c.grid, r));
-      res.json({ resolution: cells.resolution, aggregated: cells.aggregated, ...cellRows(cells) });
+      // in a compute worker, which reads the run's cells.csv (grid rebuilt) once and keeps a few runs
+      const blob = String(j.result.cellsBlob);
+      const cells = await ctx.compute.run<CellsDto>(j.id, 0, async () => (await ctx.store.getBlob(blob)).toString('utf8'), {
+        kind: 'scoreCells',
+        bbox: query.bbox,
+        ...(query.zoom !== undefined ? { zoom: query.zoom } : {}),
+      });
+      res.json(cells);
     },
   });
 
