@@ -30,7 +30,8 @@ function unitsFor(plan: ReturnType<typeof syntheticPlan>, scores: ReturnType<typ
  * Error table of the multi-unit hypercube approximation against the exact model: for each
  * units-per-beat pattern and city utilisation ρ, 12 random systems (N ≤ 15, loads per unit
  * within 3×); worst signed relative error of the city cross-beat share, worst relative error of
- * a unit's utilisation.
+ * a unit's utilisation (|approx − exact| ÷ max(exact, 0.05)). Then 120 random mixed draws as
+ * the property test draws them, with the worst errors and how many reach 5%.
  */
 export function printApproxErrorTable(): void {
   const patterns: Array<[string, (g: number) => number]> = [
@@ -71,6 +72,7 @@ export function printApproxErrorTable(): void {
   let wc = 0;
   let wu = 0;
   let count = 0;
+  let over = 0;
   let worst = '';
   for (let t = 0; t < 120; t++) {
     const units: number[] = [];
@@ -87,6 +89,7 @@ export function printApproxErrorTable(): void {
     const rho = 0.05 + 0.45 * rng.next();
     const e = approxErrorVsExact(randomHypercubeSystem(1 + rng.int(1e6), units, rho, 3));
     count++;
+    if (e.utilisation >= 0.05 || Math.abs(e.crossBeat) >= 0.05) over++;
     wc = Math.max(wc, Math.abs(e.crossBeat));
     if (e.utilisation > wu) {
       wu = e.utilisation;
@@ -94,7 +97,7 @@ export function printApproxErrorTable(): void {
     }
   }
   console.log(
-    `  ${count} random mixed systems: worst |cross-beat share error| ${(100 * wc).toFixed(1)}%, worst utilisation error ${(100 * wu).toFixed(1)}% (${worst})`,
+    `  ${count} random mixed systems: worst |cross-beat share error| ${(100 * wc).toFixed(1)}%, worst utilisation error ${(100 * wu).toFixed(1)}% (${worst}); ${over} with an error of 5% or more (issue 13 asks under 5%)`,
   );
 }
 

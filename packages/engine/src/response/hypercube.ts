@@ -542,7 +542,7 @@ function pairFreeFactor(
  * + ρ P_W; workload is conserved by construction (Σ_g m_g ρ_g = λ/μ). With one unit per group
  * it is Larson's method (then B_h / H(1) = ρ_h / ρ and the second factor is Larson's Q).
  * Against the exact model on random instances (N ≤ 15, 1–5 units per group, mixed sizes, ρ 0.05–0.5,
- * loads per unit within 3×) the city cross-beat share is within 5% relative (1.7% worst measured)
+ * loads per unit within 3×) the city cross-beat share is within 5% relative (1.8% worst measured)
  * and every unit's utilisation within 5% in all but 2 of 1,776 systems drawn (6.2% worst
  * measured, a lone unit beside 4- and 5-unit beats at ρ 0.49; one unit per beat: Larson's own
  * 5.4% at ρ 0.5; `pnpm bench response` prints the table; docs/time-model.md). Utilisation
