@@ -378,12 +378,16 @@ export class PlanAccess {
 
   /**
    * The units dataset a plan was made on (`units` of `POST /plans`) as a file with its id
-   * field, or undefined for a plan without units.
-   * @throws ApiError `NOT_FOUND` when the named units dataset is gone
+   * field; without one, its roads dataset marked `streetBlocks` (a plan with roads and no units
+   * is made on their street blocks, as the CLI's `--roads`); else undefined.
+   * @throws ApiError `NOT_FOUND` when the named units (or roads) dataset is gone
    */
-  async unitsFile(p: PlanRecord): Promise<{ path: string; fileName: string; idField?: string } | undefined> {
+  async unitsFile(p: PlanRecord): Promise<{ path: string; fileName: string; idField?: string; streetBlocks?: boolean } | undefined> {
     const id = p.inputs.units;
-    if (typeof id !== 'string') return undefined;
+    if (typeof id !== 'string') {
+      const roads = await this.roadsFile(p);
+      return roads ? { ...roads, streetBlocks: true } : undefined;
+    }
     const d = await this.store.getDataset(id);
     if (d?.kind !== 'units') throw new ApiError('NOT_FOUND', `the plan's units dataset ${id} is gone`);
     return {
@@ -500,7 +504,7 @@ export class PlanAccess {
   async cellsJson(p: PlanRecord, v: PlanVersionRecord, publicK?: number): Promise<Buffer> {
     return this.ctx.versions.fromBlob(`cells:${v.planBlobRef}:v${v.version}:${publicK ?? 'all'}`, async () =>
       Buffer.from(
-        await this.ctx.compute.run<string>(p.id, v.version, () => this.planText(v), {
+        await this.compute<string>(p, v, {
           kind: 'cellsJson',
           version: v.version,
           ...(publicK !== undefined ? { publicK } : {}),
@@ -518,7 +522,7 @@ export class PlanAccess {
   async incidentBinsJson(p: PlanRecord, v: PlanVersionRecord, k: number, aggregated: boolean): Promise<Buffer> {
     return this.ctx.versions.fromBlob(`bins:${v.planBlobRef}:v${v.version}:${k}:${aggregated}`, async () =>
       Buffer.from(
-        await this.ctx.compute.run<string>(p.id, v.version, () => this.planText(v), {
+        await this.compute<string>(p, v, {
           kind: 'incidentBins',
           version: v.version,
           k,
@@ -537,7 +541,7 @@ export class PlanAccess {
    */
   async cellsCsv(p: PlanRecord, v: PlanVersionRecord, publicK?: number): Promise<string> {
     const context = await resolveInputs(this.store, p.inputs as ContextInput & { beats?: number }, 'plan.inputs');
-    return this.ctx.compute.run<string>(p.id, v.version, () => this.planText(v), {
+    return this.compute<string>(p, v, {
       kind: 'cellsCsv',
       context,
       ...(publicK !== undefined ? { publicK } : {}),
@@ -551,7 +555,7 @@ export class PlanAccess {
    * @throws BeatplanError `PLAN_GRID_MISMATCH` when the plans are on different grids
    */
   async compare(p: PlanRecord, v: PlanVersionRecord, withJson: string, publicK?: number): Promise<string> {
-    return this.ctx.compute.run<string>(p.id, v.version, () => this.planText(v), {
+    return this.compute<string>(p, v, {
       kind: 'compare',
       with: withJson,
       ...(publicK !== undefined ? { publicK } : {}),
@@ -574,7 +578,7 @@ export class PlanAccess {
     by: string,
   ): Promise<PlanVersionRecord> {
     const v = await this.getVersion(p);
-    const out = await this.ctx.compute.run<EditResult>(p.id, v.version, () => this.planText(v), task);
+    const out = await this.compute<EditResult>(p, v, task);
     if (task.kind === 'move') {
       if (out.moved === 0) throw new ApiError('CONFLICT', `every cell is already in beat ${task.toBeat}; nothing to move`);
       summary = { ...summary, moved: out.moved, beats: out.beats };
@@ -592,7 +596,15 @@ export class PlanAccess {
     v: PlanVersionRecord,
     alt: { altJson: string; tolerance?: number; publicK?: number },
   ): Promise<{ maxOverMean: number; polsbyPopperMean: number; movedWorkloadShare: number }> {
-    return this.ctx.compute.run(p.id, v.version, () => this.planText(v), { kind: 'alternativeFigures', ...alt });
+    return this.compute(p, v, { kind: 'alternativeFigures', ...alt });
+  }
+
+  /**
+   * Runs `task` on a version in a compute worker (the version's plan.json sent once).
+   * @throws the engine's BeatplanError as the task throws it
+   */
+  async compute<T>(p: PlanRecord, v: PlanVersionRecord, task: ComputeTask): Promise<T> {
+    return this.ctx.compute.run<T>(p.id, v.version, () => this.planText(v), task);
   }
 
   /** The plan.json text of a version (the compute workers parse it). */
@@ -640,7 +652,7 @@ export class PlanAccess {
    */
   async computeResponse(p: PlanRecord, v: PlanVersionRecord, task: ComputeTask): Promise<PlanResponseFigures> {
     const roads = await this.roadsFile(p);
-    return this.ctx.compute.run<PlanResponseFigures>(p.id, v.version, () => this.planText(v), { ...task, ...(roads ? { roads } : {}) });
+    return this.compute<PlanResponseFigures>(p, v, { ...task, ...(roads ? { roads } : {}) });
   }
 
   /**

@@ -5,7 +5,7 @@
  * request holds the event loop.
  */
 import type { Grid, PlanMetrics } from '@beatplan/engine';
-import type { ContextInputs, LoadedPlan, ResponseWhatIfInput, SerializedPlan } from '../engine-service.js';
+import type { ContextInputs, IdPolygonsFile, LoadedPlan, ResponseWhatIfInput, SerializedPlan } from '../engine-service.js';
 import type { DatasetKind } from '../store/store.js';
 
 /** A plan's roads dataset as a server-side file (the engine picks the format by `fileName`). */
@@ -31,8 +31,12 @@ export type ComputeTask =
     | { kind: 'load'; grid: boolean }
     /** Each beat's meeting place among a venues file; on the plan's roads when it names some. */
     | { kind: 'meetings'; venues: { path: string; fileName: string; idProperty: string; nameProperty: string } }
-    /** The beats of a plan made on units drawn from the unit polygons (`unitOutlineFromFiles`), clipped to the boundary file. */
-    | { kind: 'unitOutline'; units: { path: string; fileName: string; idField?: string }; boundary?: { path: string; fileName: string } }
+    /** The beats of a plan made on units drawn from the unit polygons (`unitOutlineFromFiles`; with `streetBlocks`, those of the road lines), clipped to the boundary file. */
+    | {
+        kind: 'unitOutline';
+        units: { path: string; fileName: string; idField?: string; streetBlocks?: boolean };
+        boundary?: { path: string; fileName: string };
+      }
     /** The beats GeoJSON text (`planBeatsGeojson`: the outline of each beat's cells), `metrics` as properties (evaluated when absent). */
     | { kind: 'beats'; metrics?: PlanMetrics }
     /**
@@ -46,6 +50,8 @@ export type ComputeTask =
     | { kind: 'move'; cells: string[]; toBeat: string }
     /** Beats locked or unlocked: {@link EditResult} (`setLocked`). */
     | { kind: 'lock'; beats: string[]; locked: boolean }
+    /** The equity lens of the version by the areas of an id-polygons file (`planEquity` after `readIdPolygons`). */
+    | { kind: 'equity'; areas: IdPolygonsFile }
     /** The version as a viewer sees it with threshold `k`: {@link PublicViewResult}. */
     | { kind: 'publicView'; k: number }
     /** Each cell's workload as a viewer sees it (`publicWorkload`: the mean over its pool of ≥ k incidents, NaN when suppressed), a Float64Array. */

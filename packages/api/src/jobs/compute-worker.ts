@@ -25,9 +25,11 @@ import {
   planBeatsGeojson,
   planCellsCsv,
   planCellsJson,
+  planEquity,
   planResponse,
   publicWorkload,
   REQUIRED_OFFICERS_RULE,
+  readIdPolygons,
   readRoadNetwork,
   readVenues,
   requiredUnits,
@@ -134,6 +136,7 @@ async function compute(v: Version, task: ComputeTask): Promise<unknown> {
       perBeat: (metrics as unknown as { perBeat: object[] }).perBeat,
     } satisfies PublicViewResult;
   }
+  if (task.kind === 'equity') return planEquity(p, await readIdPolygons(task.areas));
   if (task.kind === 'publicWorkload') return publicWorkload({ h3: p.grid.h3, scores: p.scores }, task.k);
   if (task.kind === 'coarseCells') return coarseCellsOf(p.grid.h3, task.resolution);
   if (task.kind === 'alternativeFigures') {

@@ -9,7 +9,7 @@ import { z } from 'zod';
 import type { AppContext } from '../app-context.js';
 import type { Principal } from '../auth.js';
 import { engineFileName, resolveInputs } from '../context-cache.js';
-import { lookupBeat, planEquity, readIdPolygons, type StaffFileOptions } from '../engine-service.js';
+import { lookupBeat, type StaffFileOptions } from '../engine-service.js';
 import { ApiError } from '../errors.js';
 import { pageOf, type RouteTable } from '../http.js';
 import { DEFAULT_MEETING_SCHEDULE, PlanAccess, planEtag } from '../plan-access.js';
@@ -160,7 +160,8 @@ export function planRoutes(
       existing = { ...file, idField: String(d.info.idField) };
       existingCount = Array.isArray(d.info.ids) ? d.info.ids.length : undefined;
     }
-    if (body.roads !== undefined) await datasetFile(body.roads, 'roads', 'body.roads');
+    // without units, the plan is made on the street blocks of the roads (the CLI's --roads)
+    const roads = body.roads !== undefined ? (await datasetFile(body.roads, 'roads', 'body.roads')).file : undefined;
     if (body.method === 'import' && !existing) {
       throw new ApiError('VALIDATION_FAILED', 'body.existing: required with method "import"', {
         errors: [{ path: 'body.existing', message: 'required with method "import"' }],
@@ -223,6 +224,7 @@ export function planRoutes(
         ...(units
           ? { units: { ...units.file, ...(typeof units.d.info.idField === 'string' ? { idField: units.d.info.idField } : {}) } }
           : {}),
+        ...(roads ? { roads } : {}),
       },
       ...(existing ? { existing } : {}),
       ...(from ? { from: { planJson: from.planJson, name: from.name } } : {}),
@@ -532,8 +534,9 @@ export function planRoutes(
     handler: async ({ res, params, query }) => {
       const p = await getPlan(params.id);
       const v = await getVersion(p, query.version);
-      const areas = await readIdPolygons(await idPolygonsFile(query.areas, 'query.areas'));
-      res.json(planEquity((await loadPlan(p, v)).loaded, areas));
+      // the areas read and the equity computed in a compute worker holding the version
+      const areas = await idPolygonsFile(query.areas, 'query.areas');
+      res.json(await access.compute(p, v, { kind: 'equity', areas }));
     },
   });
 
