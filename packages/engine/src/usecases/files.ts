@@ -23,7 +23,7 @@ import { readRoster } from '../io/read-roster.js';
 import { type RoadNetwork, roadNetworkFromGeojson, type SimulationReportInput, simulationReport } from '../response/index.js';
 import { parseShifts } from '../score/index.js';
 import type { SkillRule } from '../staff/index.js';
-import { unitIdsOf } from '../units/index.js';
+import { unitIdsOf, unitsFromRoads } from '../units/index.js';
 import { type IdPolygons, type PlanContext, type PlanOptions, type PlanRunReport, planContextOfCity } from './plan.js';
 import { planOnContext } from './plan-use-case.js';
 import { type StaffPlanOptions, staffPlan, type WhatIfInput, whatIfOnPlan } from './staff.js';
@@ -413,6 +413,11 @@ export interface PlanFileOptions extends PlanOptions {
   districts?: IdPolygonsFile;
   /** Atomic units: the cells of one unit always share a beat; `idField` default: the feature id, else its position. */
   units?: FileRef & { idField?: string };
+  /**
+   * Road lines (GeoJSON LineString / MultiLineString features): without `units`, a plan (not an
+   * import) is made on the street blocks they enclose within the boundary, as `beatplan plan --roads`.
+   */
+  roads?: FileRef;
 }
 
 /**
@@ -446,7 +451,9 @@ export async function planOnFiles(
   onProgress?: ProgressFn,
   from?: { planJson: string; name: string },
 ): Promise<SerializedPlan & { report: PlanRunReport | null }> {
-  const { districts, units, ...planOptions } = options;
+  const { districts, units, roads, ...planOptions } = options;
+  // street blocks from the roads when no units layer is given (the CLI's --roads without --units)
+  const blocksFrom = method === 'plan' && !units && roads && ctx.boundary ? roads : undefined;
   const { planJson, metrics, report } = planOnContext(ctx, {
     method,
     options: planOptions,
@@ -460,8 +467,11 @@ export async function planOnFiles(
             ...(units.idField !== undefined ? { idField: units.idField } : {}),
           },
         }
-      : {}),
+      : blocksFrom
+        ? { roadLines: { lines: await readLines(blocksFrom.path, { fileName: blocksFrom.fileName }), fileName: blocksFrom.fileName } }
+        : {}),
     ...(units ? { inputs: { units: { file: units.fileName, idField: units.idField ?? null } } } : {}),
+    ...(blocksFrom ? { inputs: { units: { file: blocksFrom.fileName, idField: null, streetBlocks: true } } } : {}),
     ...(from
       ? {
           from: {
@@ -476,19 +486,30 @@ export async function planOnFiles(
   return { planJson, metrics, report };
 }
 
+/** The units a plan was made on, as a file: a units layer, or (`streetBlocks`) the road lines its street blocks came from. */
+export type UnitsFile = FileRef & { idField?: string; streetBlocks?: boolean };
+
 /**
  * {@link planUnitOutline} with the units layer (and the boundary it is clipped to) as files:
- * the beats of a stored plan made on units, drawn from the unit polygons.
- * @throws BeatplanError as `readBoundary` (naming the file) and `planUnitOutline`
+ * the beats of a stored plan made on units, drawn from the unit polygons. With
+ * `units.streetBlocks` the file holds road lines and the units are their street blocks within
+ * the boundary, derived again with `unitsFromRoads` (deterministic: the same lines and boundary
+ * give the same blocks and ids the plan was made on).
+ * @throws BeatplanError as `readBoundary` / `readLines` (naming the file), `unitsFromRoads` and
+ *   `planUnitOutline`; `BAD_INPUT` for street blocks without a boundary
  * @example await unitOutlineFromFiles(loaded, { path, fileName: 'blocks.geojson', idField: 'GEOID' }, { path: b, fileName: 'city.geojson' })
  */
 export async function unitOutlineFromFiles(
   p: LoadedPlan,
-  units: FileRef & { idField?: string },
+  units: UnitsFile,
   boundary?: FileRef,
 ): Promise<ReturnType<typeof planUnitOutline>> {
-  const layer = (await readBoundary(units.path, { fileName: units.fileName })) as FeatureCollection<Polygon | MultiPolygon>;
   const clip = boundary ? await readBoundary(boundary.path, { fileName: boundary.fileName }) : undefined;
+  if (units.streetBlocks && !clip)
+    throw new BeatplanError('BAD_INPUT', 'street blocks are drawn within the boundary: it is missing', { field: 'boundary' });
+  const layer = units.streetBlocks
+    ? unitsFromRoads(await readLines(units.path, { fileName: units.fileName }), clip!).blocks
+    : ((await readBoundary(units.path, { fileName: units.fileName })) as FeatureCollection<Polygon | MultiPolygon>);
   return planUnitOutline(p, layer, {
     ...(units.idField !== undefined ? { idField: units.idField } : {}),
     ...(clip ? { boundary: clip } : {}),
