@@ -207,7 +207,7 @@ export const PlanRequestSchema = ContextInputSchema.extend({
   existing: IdSchema.optional().meta({ description: 'Existing beats dataset id; with `method: import` the plan is these beats' }),
   roads: IdSchema.optional().meta({
     description:
-      "Roads dataset id: the plan's response figures, what-ifs and simulations travel on this road graph (default: straight line × 1.3 at 30 km/h)",
+      "Roads dataset id: the plan's response figures, what-ifs and simulations travel on this road graph (default: straight line × 1.3 at 30 km/h); without `units`, a plan (not an import) is made on the street blocks the roads enclose within the boundary, as the CLI's `--roads`",
   }),
   method: z
     .enum(['plan', 'import'])
