@@ -17,7 +17,6 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
 import { createRng } from '@beatplan/engine';
 import { createApp } from '../../packages/api/src/app.js';
@@ -277,13 +276,12 @@ export async function runApiBench(): Promise<void> {
       name: reads[k % reads.length]!.name,
       path: `/api/v1${reads[k % reads.length]!.path()}`,
     }));
+    const monitor = await startLoopMonitor();
     const start = performance.now();
-    const loop = monitorEventLoopDelay({ resolution: 5 });
-    loop.enable();
     const cpu0 = process.cpuUsage();
     const { samples, dropped } = await loadFromWorker(base, token, plan, rate);
     const cpu = process.cpuUsage(cpu0);
-    loop.disable();
+    const loop = await monitor.stop();
     const elapsed = (performance.now() - start) / 1000;
     summarize('http', samples, elapsed);
     if (dropped) console.log(`  http: ${dropped} requests not sent (over 256 in flight)`);
@@ -293,7 +291,7 @@ export async function runApiBench(): Promise<void> {
       `  http: round trip from the actual send (without the sender's own lag): p50 ${pct(svc, 50).toFixed(2)} ms, p99 ${pct(svc, 99).toFixed(2)} ms`,
     );
     console.log(
-      `  http: server event-loop delay p50 ${(loop.percentile(50) / 1e6).toFixed(1)} ms, p99 ${(loop.percentile(99) / 1e6).toFixed(1)} ms, max ${(loop.max / 1e6).toFixed(1)} ms; ${slow.length} reads over 50 ms; process CPU (server + load worker) ${((cpu.user + cpu.system) / 1000 / samples.length).toFixed(2)} ms per request, ${((cpu.user + cpu.system) / 1e6 / ((performance.now() - start) / 1000)).toFixed(2)} cores; load average ${loadavg()[0]!.toFixed(1)} on ${cpus().length} cores`,
+      `  http: server ${formatLoopDelay(loop)}; ${slow.length} reads over 50 ms; process CPU (server + load worker) ${((cpu.user + cpu.system) / 1000 / samples.length).toFixed(2)} ms per request, ${((cpu.user + cpu.system) / 1e6 / ((performance.now() - start) / 1000)).toFixed(2)} cores; load average ${loadavg()[0]!.toFixed(1)} on ${cpus().length} cores`,
     );
 
     // ---- the same reads in-process (no HTTP): the handlers' logic through PlanAccess
