@@ -63,8 +63,8 @@ const TICK_MS = 5;
 export async function startLoopMonitor(): Promise<{ stop: () => Promise<LoopDelay> }> {
   const histogram = monitorEventLoopDelay({ resolution: RESOLUTION_MS });
   histogram.enable();
+  // (not reset after: a reset forgets the last tick too, so the next interval would be lost again)
   await new Promise((ok) => setTimeout(ok, 3 * RESOLUTION_MS));
-  histogram.reset();
   const elu0 = performance.eventLoopUtilization();
   let tick = performance.now();
   let cpu = loopThreadCpuMs();
