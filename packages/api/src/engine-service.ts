@@ -63,6 +63,7 @@ export {
   // grid + scores, plan, staff and what-if from files
   buildContext,
   type ContextInputs,
+  datasetInspectors,
   type FileRef,
   type GeometrySummary,
   type IdPolygonsFile,
@@ -84,41 +85,6 @@ export {
   type VenuesSummary,
   whatIfFromFiles,
 } from '@beatplan/engine/io';
-
-import {
-  inspectBarriers,
-  inspectBeats,
-  inspectBoundary,
-  inspectFleet,
-  inspectIncidentCounts,
-  inspectIncidents,
-  inspectLayer,
-  inspectRoads,
-  inspectRoster,
-  inspectUnits,
-  inspectVenues,
-} from '@beatplan/engine/io';
-import type { DatasetKind } from './store/store.js';
-
-/**
- * The engine reader that checks an uploaded dataset, per dataset kind (`POST /datasets/…`):
- * each reads the staged file as the CLI reads that kind and returns its summary (the dataset's
- * `info`), or throws a BeatplanError naming the row and field. One entry per {@link DatasetKind}.
- * @example const summary = await datasetInspectors.boundary(path, 'boundary-1a2b3c4d.geojson');
- */
-export const datasetInspectors = {
-  boundary: inspectBoundary,
-  incidents: inspectIncidents,
-  layer: inspectLayer,
-  beats: inspectBeats,
-  barriers: inspectBarriers,
-  roster: inspectRoster,
-  venues: inspectVenues,
-  roads: inspectRoads,
-  fleet: inspectFleet,
-  units: inspectUnits,
-  counts: inspectIncidentCounts,
-} as const satisfies Record<DatasetKind, unknown>;
 
 /** The parent plan of a new plan as a job carries it: its stored plan.json and its name (the sha256 is computed when planning). */
 export interface ParentPlanInput {

@@ -649,3 +649,24 @@ export async function simulateFromFiles(
   );
   return doc as unknown as Record<string, unknown>;
 }
+
+/**
+ * The reader that checks an uploaded dataset, per dataset kind (the API's `POST /datasets/…`):
+ * each reads the staged file as the CLI reads that kind and returns its summary (the dataset's
+ * `info`), or throws a BeatplanError naming the row and field. The API checks at compile time
+ * that there is one entry per kind it accepts.
+ * @example const summary = await datasetInspectors.boundary(path, 'boundary-1a2b3c4d.geojson');
+ */
+export const datasetInspectors = {
+  boundary: inspectBoundary,
+  incidents: inspectIncidents,
+  layer: inspectLayer,
+  beats: inspectBeats,
+  barriers: inspectBarriers,
+  roster: inspectRoster,
+  venues: inspectVenues,
+  roads: inspectRoads,
+  fleet: inspectFleet,
+  units: inspectUnits,
+  counts: inspectIncidentCounts,
+} as const;
