@@ -32,6 +32,7 @@ describe('@beatplan/engine/io public API', () => {
         'readAreaCounts',
         // the use-cases from files (usecases/files.ts): dataset checks, context, plan, staff, what-if
         'buildContext',
+        'datasetInspectors',
         'inspectBarriers',
         'inspectBeats',
         'inspectBoundary',
