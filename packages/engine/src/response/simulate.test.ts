@@ -7,7 +7,7 @@ import { MinHeap } from '../min-heap.js';
 import type { IncidentTable } from '../score/types.js';
 import { estimateResponse } from './estimate-response.js';
 import { roadNetworkFromGeojson, withRoads } from './roads.js';
-import { simulateResponse } from './simulate.js';
+import { MIN_UNITS_ON_DUTY, simulateResponse } from './simulate.js';
 import { poissonCalls, replayCalls, type SimulationCalls, UNSPECIFIED_PRIORITY } from './simulate-calls.js';
 import { syntheticPlan, syntheticScores } from './synthetic.js';
 import { buildTravelModel } from './travel.js';
@@ -159,7 +159,9 @@ describe('simulateResponse', () => {
         fc.array(fc.array(fc.double({ min: 0, max: 3, noNaN: true }), { minLength: 3, maxLength: 3 }), { minLength: 3, maxLength: 3 }),
         fc.integer({ min: 1, max: 1000 }),
         (units, seed) => {
-          if (units.every((row) => row.every((u) => Math.ceil(u - 1e-9) === 0))) units[0]![0] = 1;
+          // Some shift needs a car on duty at least half the time, or the queue may wait years
+          // for one (that case is an INFEASIBLE error: the test after this one).
+          if (units.every((row) => row.every((u) => u < 0.5))) units[0]![0] = 1;
           const calls = poissonCalls(grid, plan, scores, { days: 7, seed });
           const sim = simulateResponse(grid, plan, scores, calls, units, { seed, travel });
           expect(sim.city.calls).toBe(calls.count);
@@ -176,6 +178,52 @@ describe('simulateResponse', () => {
       ),
       { numRuns: 15 },
     );
+  });
+
+  it('near-zero units on duty end in INFEASIBLE at once, not in a wait of millions of shifts', () => {
+    const plan = syntheticPlan(grid, 3);
+    const scores = syntheticScores(grid, { seed: 5, workloadHoursPerWeek: 150 });
+    const calls = poissonCalls(grid, plan, scores, { days: 7, seed: 3 });
+    const run = (units: number[][]) => () => simulateResponse(grid, plan, scores, calls, units, { seed: 3 });
+    const t0 = performance.now();
+    // under MIN_UNITS_ON_DUTY counts as none: no car at all (it hung for minutes before)
+    expect(
+      run([
+        [1.35e-9, 0, 0],
+        [0, 7e-323, 0],
+        [0, 0, 0],
+      ]),
+    ).toThrow(/no unit is on duty/);
+    // a car on duty 2e-6 of its shift: the calls are still queued a year after the period
+    expect(
+      run([
+        [2e-6, 0, 0],
+        [0, 0, 0],
+        [0, 0, 0],
+      ]),
+    ).toThrow(/still queued 365 days after the period/);
+    expect(performance.now() - t0).toBeLessThan(5000);
+    expect(
+      run([
+        [2e-6, 0, 0],
+        [0, 0, 0],
+        [0, 0, 0],
+      ]),
+    ).toThrow(expect.objectContaining({ code: 'INFEASIBLE', details: { field: 'unitsOnDuty' } }));
+    // just above the threshold with a real car beside it, every call is answered
+    const sim = simulateResponse(
+      grid,
+      plan,
+      scores,
+      calls,
+      [
+        [2 * MIN_UNITS_ON_DUTY, 1, 0],
+        [0, 1, 0],
+        [0, 1, 0],
+      ],
+      { seed: 3 },
+    );
+    expect(sim.city.calls).toBe(calls.count);
   });
 
   it('travels on the road graph when the travel model has roads: slow streets, slow response', () => {

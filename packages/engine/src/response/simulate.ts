@@ -96,11 +96,22 @@ export interface SimulationResult {
 const r4 = (x: number) => Math.round(x * 1e4) / 1e4;
 
 /**
+ * Units on duty below this (a car on duty under a second a week) count as none, both when
+ * the cars of a beat are counted and when a shift's fraction is drawn: with one threshold for
+ * both, a beat never holds a car that is almost never on duty, which would leave the queue
+ * waiting for it for millions of shifts.
+ */
+export const MIN_UNITS_ON_DUTY = 1e-6;
+/** Calls still queued this many days after the period: the units on duty cannot answer them. */
+const MAX_DRAIN_DAYS = 365;
+
+/**
  * Runs the simulation (see the module doc for every rule).
  * @param unitsOnDuty mean units on duty `[shift][beat]` (fractions allowed), e.g. from
  *   `unitsOnDutyByShift(allocated officers, shift lengths, 36)`
  * @throws BeatplanError `PLAN_GRID_MISMATCH`, `BAD_INPUT` (shapes, negative units, bad
- *   speed), `INFEASIBLE` (calls but no unit on duty in any shift), `ABORTED`
+ *   speed), `INFEASIBLE` (calls but no unit on duty in any shift — under
+ *   {@link MIN_UNITS_ON_DUTY} counts as none — or calls still queued a year after the period), `ABORTED`
  * @example
  * const calls = poissonCalls(grid, plan, scores, { days: 28 });
  * const sim = simulateResponse(grid, plan, scores, calls, [[1, 2], [2, 2], [1, 1]]);
@@ -158,7 +169,7 @@ export function simulateResponse(
   const unitStart = new Int32Array(B + 1);
   for (let b = 0; b < B; b++) {
     let most = 0;
-    for (let s = 0; s < S; s++) most = Math.max(most, Math.ceil(unitsOnDuty[s]![b]! - 1e-9));
+    for (let s = 0; s < S; s++) most = Math.max(most, Math.ceil(unitsOnDuty[s]![b]! - MIN_UNITS_ON_DUTY));
     if (most > 0 && travel.beatAtomOffsets[b] === travel.beatAtomOffsets[b + 1]) most = 0; // no cells: nowhere to patrol
     unitStart[b + 1] = unitStart[b]! + most;
   }
@@ -284,8 +295,8 @@ export function simulateResponse(
       let want = 0;
       if (s >= 0 && hi > lo) {
         const x = unitsOnDuty[s]![b]!;
-        const whole = Math.floor(x + 1e-9);
-        want = Math.min(hi - lo, whole + (x - whole > 1e-9 && rng.next() < x - whole ? 1 : 0));
+        const whole = Math.floor(x + MIN_UNITS_ON_DUTY);
+        want = Math.min(hi - lo, whole + (x - whole > MIN_UNITS_ON_DUTY && rng.next() < x - whole ? 1 : 0));
       }
       onCount[b] = want;
       for (let u = lo; u < hi; u++) {
@@ -312,6 +323,14 @@ export function simulateResponse(
     const tDone = completions.peekKey();
     const tChange = nextChangeTime();
     if (tChange <= tArr && tChange <= tDone) {
+      if (next >= N && tChange > periodMinutes + MAX_DRAIN_DAYS * 1440) {
+        throw new BeatplanError(
+          'INFEASIBLE',
+          `${queue.size} calls were still queued ${MAX_DRAIN_DAYS} days after the period: too few units on duty to answer them (a shift's units on duty near 0?)`,
+          { field: 'unitsOnDuty' },
+        );
+      }
+      if ((day & 63) === 0 && runIndex === 0) throwIfAborted(signal);
       applyChange(tChange);
       continue;
     }
