@@ -76,7 +76,12 @@ export class PlanningApp {
   /** The style both maps draw on (offline background or a basemap). */
   baseStyle: StyleSpecification = offlineBaseStyle();
   private readonly hover = new CellHover(
-    { model: () => this.session.model, swipe: () => this.panels.comparison?.swipe ?? null, planName: () => this.session.plan?.name ?? '' },
+    {
+      model: () => this.session.model,
+      swipe: () => this.panels.comparison?.swipe ?? null,
+      planName: () => this.session.plan?.name ?? '',
+      venuesAt: (x, y) => this.panels.reference?.venuesAt(x, y) ?? [],
+    },
     $('tooltip'),
     DEBUG,
   );

@@ -232,6 +232,11 @@ function drawSymbol(g: CanvasRenderingContext2D, it: LegendItem, x: number, y: n
     g.moveTo(x, y);
     g.lineTo(x + w, y);
     g.stroke();
+  } else if (it.symbol === 'dot') {
+    g.fillStyle = it.colour;
+    g.beginPath();
+    g.arc(x + w / 2, y, 5 * ratio, 0, 2 * Math.PI);
+    g.fill();
   } else {
     g.globalAlpha = it.opacity ?? 1;
     g.fillStyle = it.colour;

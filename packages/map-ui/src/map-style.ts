@@ -375,9 +375,10 @@ export function composeStyle(
 
 /**
  * How a legend row draws its colour: a filled swatch (default; `opacity` as on the map, over
- * white), a line, a dashed line, or a fill with a dashed border (a beat number's locked frame).
+ * white), a line, a dashed line, a fill with a dashed border (a beat number's locked frame), or
+ * a dot (a point layer such as the meeting venues).
  */
-export type LegendSymbol = 'fill' | 'line' | 'dashed' | 'frame-dashed';
+export type LegendSymbol = 'fill' | 'line' | 'dashed' | 'frame-dashed' | 'dot';
 
 /** One row of a legend. */
 export interface LegendItem {

@@ -650,6 +650,8 @@ export function swatchStyle(it: LegendItem): string {
       return `border-top:3px dashed ${it.colour}`;
     case 'frame-dashed':
       return `background:${it.colour};border:2px dashed #000`;
+    case 'dot':
+      return `background:${it.colour};border-radius:50%;width:10px;height:10px`;
     default:
       return `background:${withOpacity(it.colour, it.opacity)}`;
   }

@@ -1,22 +1,24 @@
 /**
- * `GET /plans/:id/reference`: the ground reference the map draws under the beats — the
+ * `GET /plans/:id/reference`: the ground reference the map draws with the beats — the
  * plan's barriers (rivers, expressways), districts, roads, and area layers (neighbourhoods),
- * taken from the datasets the plan was made from. Geometry and a display name only (no other
- * attribute leaves), so it is safe for every role; nothing here is incident-derived.
+ * taken from the datasets the plan was made from, and its meeting venues (the `venues` dataset
+ * of `PUT /plans/{id}/meetings`). Geometry and a display name only (no other attribute
+ * leaves), so it is safe for every role; nothing here is incident-derived.
  */
 import { z } from 'zod';
 import type { AppContext } from '../app-context.js';
 import { ApiError } from '../errors.js';
 import type { RouteTable } from '../http.js';
 import { IdParams } from '../schemas.js';
+import type { DatasetRecord } from '../store/store.js';
 
-/** Reference layer kinds, drawn bottom to top: areas, districts, roads, barriers. */
-export const REFERENCE_KINDS = ['areas', 'districts', 'roads', 'barriers'] as const;
+/** Reference layer kinds, in the order of the answer: areas, districts, roads, barriers, venues. */
+export const REFERENCE_KINDS = ['areas', 'districts', 'roads', 'barriers', 'venues'] as const;
 /** A reference layer kind. */
 export type ReferenceKind = (typeof REFERENCE_KINDS)[number];
 
-/** Which plan input (a dataset id in `plan.inputs`) feeds which reference layer. */
-const INPUT_OF: Record<ReferenceKind, readonly string[]> = {
+/** Which plan input (a dataset id in `plan.inputs`) feeds which reference layer; venues come from the plan's settings. */
+const INPUT_OF: Record<Exclude<ReferenceKind, 'venues'>, readonly string[]> = {
   areas: ['areas', 'population', 'vulnerability'],
   districts: ['districts'],
   roads: ['roads'],
@@ -33,7 +35,10 @@ const FeatureSchema = z.object({
 export const ReferenceSchema = z.object({
   layers: z.array(
     z.object({
-      kind: z.enum(REFERENCE_KINDS).meta({ description: 'areas (neighbourhoods), districts, roads, or barriers (rivers, expressways)' }),
+      kind: z.enum(REFERENCE_KINDS).meta({
+        description:
+          'areas (neighbourhoods), districts, roads, barriers (rivers, expressways), or venues (the meeting venues of `PUT /plans/{id}/meetings`: points named by their `nameProperty`)',
+      }),
       name: z.string().meta({ description: "The dataset's name" }),
       data: z.object({ type: z.literal('FeatureCollection'), features: z.array(FeatureSchema) }),
     }),
@@ -45,9 +50,11 @@ const NAME_KEYS = ['name', 'NAME', 'label', 'district', 'dist_num', 'community',
 
 /**
  * A GeoJSON text reduced to its features' geometries and display names.
+ * @param nameKeys the properties that may hold the display name, first match wins (default {@link NAME_KEYS})
  * @throws ApiError INTERNAL when the stored dataset is not a FeatureCollection (uploads are validated, so this means corruption)
+ * @example referenceFeatures('{"type":"FeatureCollection","features":[…]}', ['title'])[0].properties.name
  */
-export function referenceFeatures(text: string): z.infer<typeof FeatureSchema>[] {
+export function referenceFeatures(text: string, nameKeys: readonly string[] = NAME_KEYS): z.infer<typeof FeatureSchema>[] {
   const fc = JSON.parse(text) as {
     type?: string;
     features?: Array<{ geometry?: Record<string, unknown> | null; properties?: Record<string, unknown> | null }>;
@@ -58,7 +65,7 @@ export function referenceFeatures(text: string): z.infer<typeof FeatureSchema>[]
     .filter((f) => f.geometry)
     .map((f) => {
       const p = f.properties ?? {};
-      const key = NAME_KEYS.find((k) => typeof p[k] === 'string' || typeof p[k] === 'number');
+      const key = nameKeys.find((k) => typeof p[k] === 'string' || typeof p[k] === 'number');
       return { type: 'Feature' as const, properties: { name: key ? String(p[key]) : null }, geometry: f.geometry! };
     });
 }
@@ -69,9 +76,9 @@ export function referenceRoutes(t: RouteTable, ctx: AppContext): void {
     method: 'get',
     path: '/plans/:id/reference',
     operationId: 'getPlanReference',
-    summary: 'Ground reference layers of a plan (areas, districts, roads, barriers)',
+    summary: 'Ground reference layers of a plan (areas, districts, roads, barriers, venues)',
     description:
-      "The plan's reference datasets as GeoJSON (geometry and a display name only), for drawing under the beats. A layer is present only when the plan was made with that dataset.",
+      "The plan's reference datasets as GeoJSON (geometry and a display name only), for drawing with the beats. A layer is present only when the plan was made with that dataset; `venues` when the plan has meeting venues (`PUT /plans/{id}/meetings`), its points named by the upload's `nameProperty`.",
     tag: 'plans',
     role: 'viewer',
     params: IdParams,
@@ -81,22 +88,30 @@ export function referenceRoutes(t: RouteTable, ctx: AppContext): void {
       if (!plan) throw new ApiError('NOT_FOUND', `no plan ${params.id}`);
       const inputs = plan.inputs as Record<string, unknown>;
       const layers: z.infer<typeof ReferenceSchema>['layers'] = [];
+      const layerOf = async (kind: ReferenceKind, d: DatasetRecord, nameKeys?: readonly string[]) =>
+        layers.push({
+          kind,
+          name: d.name,
+          data: { type: 'FeatureCollection', features: referenceFeatures((await ctx.store.getBlob(d.blobRef)).toString('utf8'), nameKeys) },
+        });
       const seen = new Set<string>();
       for (const kind of REFERENCE_KINDS) {
+        if (kind === 'venues') continue;
         for (const key of INPUT_OF[kind]) {
           const id = inputs[key];
           if (typeof id !== 'string' || seen.has(id)) continue;
           const d = await ctx.store.getDataset(id);
           if (d?.format !== 'geojson') continue;
           seen.add(id);
-          layers.push({
-            kind,
-            name: d.name,
-            data: { type: 'FeatureCollection', features: referenceFeatures((await ctx.store.getBlob(d.blobRef)).toString('utf8')) },
-          });
+          await layerOf(kind, d);
           break;
         }
       }
+      // the meeting venues: named by the property the upload named (`nameProperty`), nothing else
+      const venuesId = (await ctx.store.getPlanSettings(plan.id))?.venues;
+      const venues = venuesId ? await ctx.store.getDataset(venuesId) : undefined;
+      if (venues?.kind === 'venues' && venues.format === 'geojson')
+        await layerOf('venues', venues, [String(venues.info.nameProperty ?? 'name')]);
       res.json({ layers });
     },
   });

@@ -1,7 +1,8 @@
 /**
  * The hover tooltip over the map: the cell under the pointer in words — its beat, workload
  * (per shift when known), community need, incidents and residents; the cell's H3 id only with
- * `?debug`. Right of the swipe divider it describes plan B's cell.
+ * `?debug`; first, the meeting venue under the pointer when there is one. Right of the swipe
+ * divider it describes plan B's cell.
  */
 import { type CellModel, pointToCell } from '../cell-model.js';
 import { formatNumber } from '../map-style.js';
@@ -37,6 +38,8 @@ export interface HoverHost {
   swipe(): SwipeView | null;
   /** Name of the plan on show (the swipe view's left side). */
   planName(): string;
+  /** Names of the meeting venues drawn under the pointer at (x, y) px (none when absent). */
+  venuesAt?(x: number, y: number): string[];
 }
 
 /** The tooltip: `show` at most once per animation frame, `hide` when the pointer leaves. */
@@ -71,10 +74,13 @@ export class CellHover {
       this.tip.hidden = true;
       return;
     }
-    const rows = hoverRows(model, i, {
-      ...(swipe ? { planLabel: right ? swipe.plan.label : this.host.planName() } : {}),
-      debug: this.debug,
-    });
+    const rows = [
+      ...(this.host.venuesAt?.(x, y) ?? []).map((name): [string, string] => ['Meeting venue', name]),
+      ...hoverRows(model, i, {
+        ...(swipe ? { planLabel: right ? swipe.plan.label : this.host.planName() } : {}),
+        debug: this.debug,
+      }),
+    ];
     this.tip.replaceChildren(
       el('table', {}, el('tbody', {}, ...rows.map(([k, v]) => el('tr', {}, el('th', { scope: 'row' }, k), el('td', {}, v))))),
     );

@@ -1,8 +1,9 @@
 /**
- * The ground reference under the beats: the plan's area layer (neighbourhoods), districts,
- * roads and barriers (rivers, expressways) from `GET /plans/:id/reference`, drawn in MapLibre
- * from the API's answer (nothing fetched from outside). Areas and roads go under the cells,
- * districts and barriers over them (they are what beat edges should follow). Cached per plan.
+ * The ground reference with the beats: the plan's area layer (neighbourhoods), districts,
+ * roads, barriers (rivers, expressways) and meeting venues from `GET /plans/:id/reference`,
+ * drawn in MapLibre from the API's answer (nothing fetched from outside). Areas and roads go
+ * under the cells; districts and barriers over them (they are what beat edges should follow),
+ * and the venues on top as dots, each named in the hover tooltip (no glyphs needed). Cached per plan.
  */
 
 import type { ReferenceDto } from '@beatplan/api';
@@ -16,22 +17,41 @@ export type ReferenceAnswer = ReferenceDto;
 /** A reference layer kind, as the API names it. */
 export type ReferenceKind = ReferenceDto['layers'][number]['kind'];
 
-/** How each kind is drawn: colour, line width (px), and whether it goes over the cells. */
+/**
+ * How each kind is drawn: colour, line width (px; for venues the dot's radius), whether it goes
+ * over the cells, and its legend label.
+ */
 export const REFERENCE_STYLE: Record<ReferenceKind, { colour: string; width: number; over: boolean; label: string }> = {
   areas: { colour: '#6b6b6b', width: 0.8, over: false, label: 'neighbourhood edge' },
   roads: { colour: '#8a8a8a', width: 1.2, over: false, label: 'road' },
   districts: { colour: '#222222', width: 3, over: true, label: 'district boundary' },
   barriers: { colour: '#1f5fbf', width: 3, over: true, label: 'river / expressway (barrier)' },
+  venues: { colour: '#000000', width: 4.5, over: true, label: 'meeting venue' },
 };
+
+/** The MapLibre layer of the venues' dots (queried for the names under the pointer). */
+export const VENUES_LAYER = 'bp-ref-venues-circle';
 
 const SOURCE = (k: ReferenceKind) => `bp-ref-${k}`;
 
 /**
  * MapLibre layers of one reference kind: lines for every geometry (polygon edges included)
- * and, for barriers, a light fill of their polygons (a river drawn as an area).
+ * and, for barriers, a light fill of their polygons (a river drawn as an area); venues are
+ * dots (a white ring, so they read on every beat colour).
+ * @example referenceLayers('venues')[0].id // 'bp-ref-venues-circle'
  */
 export function referenceLayers(kind: ReferenceKind): LayerSpecification[] {
   const s = REFERENCE_STYLE[kind];
+  if (kind === 'venues')
+    return [
+      {
+        id: VENUES_LAYER,
+        type: 'circle',
+        source: SOURCE(kind),
+        filter: ['==', ['geometry-type'], 'Point'],
+        paint: { 'circle-radius': s.width, 'circle-color': s.colour, 'circle-stroke-color': '#ffffff', 'circle-stroke-width': 1.5 },
+      },
+    ];
   const line: LayerSpecification = {
     id: `${SOURCE(kind)}-line`,
     type: 'line',
@@ -55,6 +75,8 @@ export function referenceLayers(kind: ReferenceKind): LayerSpecification[] {
 export class ReferenceLayers {
   private readonly cache = new Map<string, Promise<ReferenceAnswer>>();
   private kinds: ReferenceKind[] = [];
+  /** Features drawn per kind (the legend counts the venues). */
+  private readonly counts = new Map<ReferenceKind, number>();
   private seq = 0;
 
   constructor(
@@ -69,9 +91,35 @@ export class ReferenceLayers {
     return this.kinds;
   }
 
-  /** Legend items of the layers drawn. */
+  /** Legend items of the layers drawn (venues: a dot, with their count and where their names are). */
   legendItems(): LegendItem[] {
-    return this.kinds.map((k) => ({ colour: REFERENCE_STYLE[k].colour, symbol: 'line' as const, label: REFERENCE_STYLE[k].label }));
+    return this.kinds.map((k) =>
+      k === 'venues'
+        ? {
+            colour: REFERENCE_STYLE[k].colour,
+            symbol: 'dot' as const,
+            label: `${REFERENCE_STYLE[k].label} (${(this.counts.get(k) ?? 0).toLocaleString('en-GB')}; name on hover)`,
+          }
+        : { colour: REFERENCE_STYLE[k].colour, symbol: 'line' as const, label: REFERENCE_STYLE[k].label },
+    );
+  }
+
+  /**
+   * Names of the venues drawn within `radiusPx` of the point (x, y) px on the map, for the
+   * hover tooltip; none when no venue layer is drawn.
+   * @example reference.venuesAt(120, 80) // ['Hansen Elementary School']
+   */
+  venuesAt(x: number, y: number, radiusPx = 6): string[] {
+    if (!this.kinds.includes('venues') || !this.map.getLayer(VENUES_LAYER)) return [];
+    const hits = this.map.queryRenderedFeatures(
+      [
+        [x - radiusPx, y - radiusPx],
+        [x + radiusPx, y + radiusPx],
+      ],
+      { layers: [VENUES_LAYER] },
+    );
+    const names = hits.map((f) => f.properties?.name).filter((n): n is string => typeof n === 'string' && n !== '');
+    return [...new Set(names)];
   }
 
   /**
@@ -102,6 +150,7 @@ export class ReferenceLayers {
         this.map.addLayer(layer, before && this.map.getLayer(before) ? before : undefined);
       }
       this.kinds.push(l.kind);
+      this.counts.set(l.kind, l.data.features.length);
     }
     return this.kinds;
   }
@@ -113,5 +162,6 @@ export class ReferenceLayers {
       if (this.map.getSource(SOURCE(k))) this.map.removeSource(SOURCE(k));
     }
     this.kinds = [];
+    this.counts.clear();
   }
 }
