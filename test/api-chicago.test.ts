@@ -9,6 +9,7 @@ import { type RunningServer, startServer } from '@beatplan/api';
 import { cellsToPolygons, importPlan, inheritBeatIds, planBeats, planToJson } from '@beatplan/engine';
 import { loadCity } from '@beatplan/engine/io';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { apiClient } from './support/http-client.js';
 import { hasRealdata, realdata } from './support/realdata.js';
 
 describe.skipIf(!hasRealdata())('API end to end on Chicago', () => {
@@ -16,25 +17,11 @@ describe.skipIf(!hasRealdata())('API end to end on Chicago', () => {
   let token: string;
   const dir = mkdtempSync(join(tmpdir(), 'bp-api-chi-'));
 
+  /** Keep-alive requests that survive this file's in-process engine runs (seconds) between them: see test/support/http-client.ts. */
+  let http: ReturnType<typeof apiClient>;
   const api = async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {
     const isFile = typeof body === 'string' && headers['Content-Type'] !== 'application/json';
-    const res = await fetch(`${server.url}/api/v1${path}`, {
-      method,
-      headers: {
-        Authorization: `Bearer ${token}`,
-        ...(body !== undefined && !isFile ? { 'Content-Type': 'application/json' } : {}),
-        ...headers,
-      },
-      body: body === undefined ? undefined : isFile ? readFileSync(body as string) : JSON.stringify(body),
-    });
-    const text = await res.text();
-    let json: any = null;
-    try {
-      json = JSON.parse(text);
-    } catch {
-      json = text;
-    }
-    return { status: res.status, json, etag: res.headers.get('etag') };
+    return http.json(method, path, isFile ? readFileSync(body as string) : body, headers);
   };
   const upload = async (path: string, file: string, type: string) => {
     const r = await api('POST', path, file, { 'Content-Type': type });
@@ -54,8 +41,10 @@ describe.skipIf(!hasRealdata())('API end to end on Chicago', () => {
   beforeAll(async () => {
     server = await startServer({ port: 0, dataDir: dir, logLevel: 'silent' }, { bootstrapToken: true });
     token = server.bootstrapToken!;
+    http = apiClient(server.url, token);
   });
   afterAll(async () => {
+    http?.close();
     await server?.stop();
     rmSync(dir, { recursive: true, force: true });
   });
