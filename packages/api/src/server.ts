@@ -13,6 +13,7 @@ import { pino } from 'pino';
 import { type BeatplanApp, createApp } from './app.js';
 import { createToken } from './auth.js';
 import { type ConfigInput, ConfigSchema, parseConfig } from './config.js';
+import type { BlobSweepOptions, BlobSweepReport } from './store/blob-sweep.js';
 import { openStore, redactDatabaseUrl } from './store/open-store.js';
 import type { Store } from './store/store.js';
 
@@ -26,6 +27,12 @@ export interface RunningServer {
   url: string;
   /** The admin token created at start-up (only with `bootstrapToken` on an empty store). */
   bootstrapToken?: string;
+  /**
+   * The orphan-blob sweep started in the background once the server listens (never delays
+   * readiness; logged when done): its report, or undefined when it failed (logged), was
+   * stopped by `stop()` before it began, or was turned off (`blobSweep: false`).
+   */
+  blobSweep: Promise<BlobSweepReport | undefined>;
   /** Stops accepting requests, stops the jobs, closes the database. */
   stop(): Promise<void>;
 }
@@ -42,6 +49,11 @@ export interface StartOptions {
    * folder, appended to). `beatplan serve` uses `<data>/server.log` unless `--verbose`.
    */
   logFile?: string;
+  /**
+   * Options of the orphan-blob sweep run in the background at start-up
+   * ({@link Store.sweepOrphanBlobs}; default grace period 1 hour), or false for none.
+   */
+  blobSweep?: Omit<BlobSweepOptions, 'signal'> | false;
 }
 
 /**
@@ -77,17 +89,35 @@ export async function startServer(input: ConfigInput = {}, options: StartOptions
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
   const storeInfo = config.databaseUrl ? { store: 'postgres', database: redactDatabaseUrl(config.databaseUrl) } : { store: 'sqlite' };
   logger.info({ url, dataDir: resolve(config.dataDir), ...storeInfo }, 'beatplan api listening');
+  // blobs older versions' deletes left behind, deleted in the background (stop() ends it first)
+  const sweepStop = new AbortController();
+  const blobSweep =
+    options.blobSweep === false
+      ? Promise.resolve(undefined)
+      : store.sweepOrphanBlobs({ ...options.blobSweep, signal: sweepStop.signal }).then(
+          (report) => {
+            if (report.deleted || report.aborted) logger.info(report, 'orphan blobs swept');
+            return report;
+          },
+          (err: unknown) => {
+            if (!sweepStop.signal.aborted) logger.warn({ err }, 'orphan blob sweep failed; the next start tries again');
+            return undefined;
+          },
+        );
   return {
     server,
     app,
     store,
     url,
+    blobSweep,
     ...(bootstrapToken ? { bootstrapToken } : {}),
     stop: async () => {
+      sweepStop.abort();
       await new Promise<void>((ok) => {
         server.close(() => ok());
         server.closeAllConnections();
       });
+      await blobSweep;
       await app.close();
       await store.close();
     },

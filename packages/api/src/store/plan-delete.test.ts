@@ -5,7 +5,8 @@
  * `from`), a delete succeeds exactly when no live job names the plan and no remaining plan names
  * it as its parent; a deleted plan leaves no version, settings or staffing row, and datasets stay.
  * The blobs a deleted plan named go with it unless another row (a copy's version, a dataset, a
- * job result) still names them; a rename writes a version, so a stale rename is refused.
+ * job result) still names them, and of a plan and its copy deleted at the same moment the second
+ * delete sees the first's rows gone (no leak); a rename writes a version, so a stale rename is refused.
  */
 import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
@@ -273,6 +274,21 @@ describe('Store.deletePlan and blobs', () => {
     // the parent is refused (a plan descends from it): its blob stays
     expect((await h.store.deletePlan(parent)).status).toBe('lineage-parent');
     expect(await exists(forParent!)).toBe(true);
+  });
+});
+
+describe('Store.deletePlan of a plan and its copy at the same moment', () => {
+  it('deletes the blobs they share: neither delete keeps them for the other (20 rounds)', async () => {
+    const before = await blobCount(h);
+    for (let round = 0; round < 20; round++) {
+      const [p1, m1] = await Promise.all([put(`{"round":${round}}`), put(`{"metrics":${round}}`)]);
+      const source = await planWithVersions([[p1!, m1!]], `source ${round}`);
+      const copy = await planWithVersions([[p1!, m1!]], `copy ${round}`);
+      const got = await Promise.all([h.store.deletePlan(source), h.store.deletePlan(copy)]);
+      expect(got.map((r) => r.status)).toEqual(['deleted', 'deleted']);
+      expect([await exists(p1!), await exists(m1!)]).toEqual([false, false]);
+    }
+    expect(await blobCount(h)).toBe(before);
   });
 });
 

@@ -24,6 +24,7 @@ import { randomUUID } from 'node:crypto';
 import { createReadStream, existsSync, promises as fsp, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
+import { type BlobSweepOptions, type BlobSweepReport, sweepBlobs } from './blob-sweep.js';
 import { parse, type Row, toAlternativeSet, toDataset, toJob, toPlan, toStaffing, toToken, toVersion } from './rows.js';
 import {
   type AlternativeSetRecord,
@@ -37,6 +38,7 @@ import {
   type PlanRecord,
   type PlanSettings,
   type PlanVersionRecord,
+  referencedBlobsStatement,
   renamePlanProcedure,
   type StaffingRecord,
   type Store,
@@ -269,12 +271,15 @@ export class PostgresStore implements Store {
   }
 
   /**
-   * Writes the chunks and the blob row of `ref` in one transaction. With `ifAbsent`, the blob row
-   * is claimed first and nothing is written when `ref` exists (a concurrent writer of the same
-   * ref waits for the first to commit); returns whether it wrote.
+   * Writes the chunks and the blob row of `ref` in one transaction. With `ifAbsent`, nothing is
+   * written when `ref` exists: the blob is claimed again instead (`created_at` = now, so the
+   * orphan sweep's re-check skips it; a sweep deleting it at that moment is waited for, and then
+   * the blob is written again), and a concurrent writer of the same ref waits for the first to
+   * commit. Returns whether it wrote.
    */
   private async storeChunks(ref: string, chunks: AsyncIterable<Buffer> | Iterable<Buffer>, ifAbsent = false): Promise<boolean> {
     return this.tx(async (c) => {
+      if (ifAbsent && (await c.query('UPDATE blobs SET created_at = now() WHERE ref = $1', [ref])).rowCount) return false;
       if (ifAbsent && !(await c.query('INSERT INTO blobs (ref, bytes) VALUES ($1, 0) ON CONFLICT (ref) DO NOTHING', [ref])).rowCount)
         return false;
       let seq = 0;
@@ -330,6 +335,46 @@ export class PostgresStore implements Store {
   private async dropBlobRows(c: pg.PoolClient, ref: string): Promise<void> {
     await c.query('DELETE FROM blob_chunks WHERE ref = $1', [ref]);
     await c.query('DELETE FROM blobs WHERE ref = $1', [ref]);
+  }
+
+  /**
+   * {@link Store.sweepOrphanBlobs} on the `blobs` table: a blob's time is its `created_at`
+   * (the database's clock). Each batch is deleted in one transaction whose `DELETE … WHERE
+   * created_at < …` re-checks the time of every row it deletes (a claim committed meanwhile is
+   * seen; one in progress is waited for); then this instance's cached copies go.
+   */
+  async sweepOrphanBlobs(options?: BlobSweepOptions): Promise<BlobSweepReport> {
+    const statement = referencedBlobsStatement('postgres');
+    const older = 'created_at < now() - make_interval(secs => $1::double precision / 1000)';
+    return sweepBlobs(
+      {
+        mark: async () => new Set((await this.rows(statement.sql)).map((r) => String(r.ref))),
+        candidates: async function* (this: PostgresStore, graceMs: number, batchSize: number) {
+          let after = '';
+          for (;;) {
+            const rows = await this.rows(`SELECT ref FROM blobs WHERE ${older} AND ref > $2 ORDER BY ref LIMIT $3`, [
+              graceMs,
+              after,
+              batchSize,
+            ]);
+            if (rows.length) yield rows.map((r) => String(r.ref));
+            if (rows.length < batchSize) return;
+            after = String(rows[rows.length - 1]!.ref);
+          }
+        }.bind(this),
+        remove: async (refs, graceMs) => {
+          const gone = await this.tx(async (c) => {
+            const rows = (await c.query(`DELETE FROM blobs WHERE ${older} AND ref = ANY($2::text[]) RETURNING ref, bytes`, [graceMs, refs]))
+              .rows as Row[];
+            if (rows.length) await c.query('DELETE FROM blob_chunks WHERE ref = ANY($1::text[])', [rows.map((r) => r.ref)]);
+            return rows;
+          });
+          for (const r of gone) await fsp.rm(this.refPath(String(r.ref)), { force: true }).catch(() => undefined);
+          return { deleted: gone.length, bytes: gone.reduce((n, r) => n + Number(r.bytes), 0) };
+        },
+      },
+      options,
+    );
   }
 
   async getBlob(ref: string): Promise<Buffer> {

@@ -3,9 +3,10 @@
  * the data folder plus a `blobs/` folder for content under server-chosen names.
  */
 import { randomUUID } from 'node:crypto';
-import { promises as fsp, mkdirSync } from 'node:fs';
+import { promises as fsp, mkdirSync, statSync, unlinkSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
+import { type BlobSweepOptions, type BlobSweepReport, sweepBlobs } from './blob-sweep.js';
 import { parse, type Row, toAlternativeSet, toDataset, toJob, toPlan, toStaffing, toToken, toVersion } from './rows.js';
 import {
   type AlternativeSetRecord,
@@ -19,6 +20,7 @@ import {
   type PlanRecord,
   type PlanSettings,
   type PlanVersionRecord,
+  referencedBlobsStatement,
   renamePlanProcedure,
   type SqlStatement,
   type StaffingRecord,
@@ -106,6 +108,18 @@ async function syncDir(dir: string): Promise<void> {
   } finally {
     await d.close();
   }
+}
+
+/** Sets a file's times to now; false when there is no such file. */
+async function touch(path: string): Promise<boolean> {
+  const now = new Date();
+  return fsp.utimes(path, now, now).then(
+    () => true,
+    (e: NodeJS.ErrnoException) => {
+      if (e.code === 'ENOENT') return false;
+      throw e;
+    },
+  );
 }
 
 /**
@@ -196,7 +210,9 @@ export class SqliteStore implements Store {
   async putBlob(data: Uint8Array, named?: string): Promise<string> {
     const ref = named ?? randomUUID();
     const path = this.refPath(ref);
-    if (named !== undefined && (await fsp.stat(path).catch(() => undefined))) return ref;
+    // a blob of this ref is kept, and claimed again: its time (mtime) becomes now, so the orphan
+    // sweep's re-check skips it; when the sweep deleted it first, it is written again below
+    if (named !== undefined && (await touch(path))) return ref;
     const tmp = join(this.stagingDir, randomUUID());
     const fh = await fsp.open(tmp, 'w');
     try {
@@ -228,6 +244,10 @@ export class SqliteStore implements Store {
     const staged = join(this.stagingDir, stagingName);
     const fh = await fsp.open(staged, 'r+');
     try {
+      // its time is the adoption's, not the end of the upload's (the file was inspected since):
+      // the orphan sweep's grace period runs from now
+      const now = new Date();
+      await fh.utimes(now, now);
       await fh.sync();
     } finally {
       await fh.close();
@@ -248,6 +268,53 @@ export class SqliteStore implements Store {
 
   async getBlob(ref: string): Promise<Buffer> {
     return fsp.readFile(this.refPath(ref));
+  }
+
+  /**
+   * {@link Store.sweepOrphanBlobs} on the `blobs/` folder: a blob's time is its file's mtime. Each
+   * batch is deleted in one synchronous step (re-check of the mtime, unlink), so no write of this
+   * process runs between the re-check and the delete.
+   */
+  async sweepOrphanBlobs(options?: BlobSweepOptions): Promise<BlobSweepReport> {
+    const dir = this.blobDir;
+    const statement = referencedBlobsStatement('sqlite');
+    return sweepBlobs(
+      {
+        mark: async () => new Set((this.stmt(statement.sql).all() as Row[]).map((r) => String(r.ref))),
+        async *candidates(graceMs, batchSize) {
+          const names = (await fsp.readdir(dir)).filter((n) => BLOB_REF.test(n));
+          for (let k = 0; k < names.length; k += batchSize) {
+            const cutoff = Date.now() - graceMs;
+            const batch = names.slice(k, k + batchSize);
+            const times = await Promise.all(
+              batch.map((n) =>
+                fsp.stat(join(dir, n)).then(
+                  (st) => st.mtimeMs,
+                  () => Infinity,
+                ),
+              ),
+            );
+            const old = batch.filter((_, j) => times[j]! < cutoff);
+            if (old.length) yield old;
+          }
+        },
+        remove: async (refs, graceMs) => {
+          const cutoff = Date.now() - graceMs;
+          let deleted = 0;
+          let bytes = 0;
+          for (const ref of refs) {
+            const path = this.refPath(ref);
+            const st = statSync(path, { throwIfNoEntry: false });
+            if (!st || st.mtimeMs >= cutoff) continue;
+            unlinkSync(path);
+            deleted++;
+            bytes += st.size;
+          }
+          return { deleted, bytes };
+        },
+      },
+      options,
+    );
   }
 
   blobPath(ref: string): string {

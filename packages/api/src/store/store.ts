@@ -6,6 +6,7 @@
  * Content (uploaded files, plan.json of each version, job results) is kept as opaque blobs
  * named by the store (`putBlob` → ref). A ref is never a client-supplied path.
  */
+import type { BlobSweepOptions, BlobSweepReport } from './blob-sweep.js';
 import { toVersion } from './rows.js';
 
 /** Access roles, weakest first. */
@@ -190,8 +191,9 @@ export interface Store {
   /**
    * Stores bytes under a store-chosen name and returns its ref. With `ref` (a UUID the server
    * derived, e.g. from a job id: never a client-supplied name), stores them under that ref unless
-   * a blob of that ref exists already, which is kept as it is (blobs are immutable): so a retried
-   * job writing its result blob again writes it once.
+   * a blob of that ref exists already, which is kept as it is (blobs are immutable) and claimed
+   * again (its time for the orphan sweep's grace period becomes now): so a retried job writing its
+   * result blob again writes it once, and the sweep does not take it from under the retry.
    */
   putBlob(data: Uint8Array, ref?: string): Promise<string>;
   /**
@@ -208,6 +210,14 @@ export interface Store {
    * refused (a plan version's compare-and-set lost: 412). Nothing happens for an unknown ref.
    */
   deleteBlob(ref: string): Promise<void>;
+  /**
+   * Deletes the blobs that no row names and that were stored (or claimed again by `putBlob` with
+   * a ref) longer than the grace period ago — blobs that older versions' deletes left behind.
+   * A blob a concurrent write is about to name is never deleted: see `blob-sweep.ts`. Run by
+   * `beatplan serve` in the background at start-up.
+   * @example const { deleted } = await store.sweepOrphanBlobs({ graceMs: 3_600_000 });
+   */
+  sweepOrphanBlobs(options?: BlobSweepOptions): Promise<BlobSweepReport>;
   /** The bytes of a blob. @throws when the ref is unknown. */
   getBlob(ref: string): Promise<Buffer>;
   /**
@@ -342,6 +352,30 @@ function jobResultTexts(dialect: SqlDialect): string {
 }
 
 /**
+ * The columns whose values name blobs, with the column naming the plan a row belongs to (null:
+ * a row of no plan). Besides these, a job result names blobs in its top-level text fields. Plan
+ * delete (which blobs a plan leaves unreferenced) and the orphan sweep (which blobs nothing names)
+ * read this one list.
+ */
+export const BLOB_REF_COLUMNS: readonly { table: string; column: string; plan: string | null }[] = [
+  { table: 'plan_versions', column: 'plan_blob_ref', plan: 'plan_id' },
+  { table: 'plan_versions', column: 'metrics_blob_ref', plan: 'plan_id' },
+  { table: 'staffing', column: 'blob_ref', plan: 'plan_id' },
+  { table: 'datasets', column: 'blob_ref', plan: null },
+];
+
+/**
+ * The statement listing every blob ref some row names ({@link BLOB_REF_COLUMNS} and the top-level
+ * text fields of job results; a job result text that is not a blob ref is listed too, harmlessly):
+ * the mark of the orphan sweep.
+ * @example referencedBlobsStatement('sqlite').sql // "SELECT plan_blob_ref AS ref FROM plan_versions WHERE … UNION …"
+ */
+export function referencedBlobsStatement(dialect: SqlDialect): SqlStatement {
+  const columns = BLOB_REF_COLUMNS.map(({ table, column }) => `SELECT ${column} AS ref FROM ${table} WHERE ${column} IS NOT NULL`);
+  return { sql: [...columns, jobResultTexts(dialect)].join(' UNION '), params: [] };
+}
+
+/**
  * The statement of {@link Store.updateJob} for every SQL store: the patch's fields as columns
  * (JSON ones as text) of job `id`, only while its status is one of `whenStatus` when given.
  * Undefined when there is nothing to update (an empty patch or an empty `whenStatus`).
@@ -385,7 +419,8 @@ export interface PlanDeleteOutcome {
  * while another plan names it at a {@link LINEAGE_PARENT_PATHS} path → else the rows of
  * {@link PLAN_OWNED_TABLES} and the plan are deleted, and the blobs its versions and staffing
  * results named that nothing else names (a version or staffing of another plan, a dataset, a
- * top-level field of a job result) are returned as orphans. On Postgres the plan row is locked (`FOR UPDATE`) first.
+ * top-level field of a job result) are returned as orphans. On Postgres the plan row is locked (`FOR UPDATE`) first, then
+ * the rows of its blobs (so of two deletes of plans sharing blobs, the second sees the first's rows gone).
  * @example const { result, orphanBlobs } = this.run(deletePlanProcedure('sqlite', planId)); // in SqliteStore
  */
 export function* deletePlanProcedure(dialect: SqlDialect, planId: string): StoreProcedure<PlanDeleteOutcome> {
@@ -403,17 +438,22 @@ export function* deletePlanProcedure(dialect: SqlDialect, planId: string): Store
     params: [planId],
   };
   if (child) return refuse({ status: 'lineage-parent', planId: String(child.id) });
+  const owned = BLOB_REF_COLUMNS.filter((c) => c.plan !== null)
+    .map(({ table, column, plan }) => `SELECT ${column} AS ref FROM ${table} WHERE ${plan} = $1 AND ${column} IS NOT NULL`)
+    .join(' UNION ');
+  // Postgres: two deletes of plans sharing blobs (a plan and its copy) would each see the other's
+  // versions still there (READ COMMITTED) and both keep the shared blobs; locking the plan's blob
+  // rows first (in ref order: no deadlock) makes the second wait for the first to commit, and its
+  // next statement sees the first's versions gone
+  if (dialect === 'postgres') yield { sql: `SELECT ref FROM blobs WHERE ref IN (${owned}) ORDER BY ref FOR UPDATE`, params: [planId] };
   // the plan's blobs that no other row names, found before its rows go (one statement: indexed
   // lookups per blob, one pass over the job results)
   const orphans = yield {
-    sql: `SELECT c.ref FROM (
-            SELECT plan_blob_ref AS ref FROM plan_versions WHERE plan_id = $1
-            UNION SELECT metrics_blob_ref AS ref FROM plan_versions WHERE plan_id = $1 AND metrics_blob_ref IS NOT NULL
-            UNION SELECT blob_ref AS ref FROM staffing WHERE plan_id = $1) c
-          WHERE NOT EXISTS (SELECT 1 FROM plan_versions v WHERE v.plan_blob_ref = c.ref AND v.plan_id <> $1)
-            AND NOT EXISTS (SELECT 1 FROM plan_versions v WHERE v.metrics_blob_ref = c.ref AND v.plan_id <> $1)
-            AND NOT EXISTS (SELECT 1 FROM staffing s WHERE s.blob_ref = c.ref AND s.plan_id <> $1)
-            AND NOT EXISTS (SELECT 1 FROM datasets d WHERE d.blob_ref = c.ref)
+    sql: `SELECT c.ref FROM (${owned}) c
+          WHERE ${BLOB_REF_COLUMNS.map(
+            ({ table, column, plan }) =>
+              `NOT EXISTS (SELECT 1 FROM ${table} r WHERE r.${column} = c.ref${plan ? ` AND r.${plan} <> $1` : ''})`,
+          ).join('\n            AND ')}
             AND c.ref NOT IN (${jobResultTexts(dialect)})`,
     params: [planId],
   };
