@@ -193,6 +193,89 @@ describe.skipIf(!hasRealdata())('beatplan simulate on Chicago', () => {
     expect(p.city.crossBeatShare).toBeGreaterThan(0.02); // a real check: calls do cross beats
   }, 300_000);
 
+  it('says what it ignores (--service-cv under --poisson, --speed on roads: warning, in the file, exit 3 under --strict), states its travel assumption, and refuses a malformed roads file naming the feature', async () => {
+    // A 1 km street grid over Chicago's extent: every crossing a shared vertex.
+    const lngs = Array.from({ length: 36 }, (_, i) => -87.95 + i * 0.012);
+    const lats = Array.from({ length: 45 }, (_, k) => 41.64 + k * 0.009);
+    const line = (coordinates: number[][]) => ({
+      type: 'Feature',
+      properties: { highway: 'residential' },
+      geometry: { type: 'LineString', coordinates },
+    });
+    const streets = [...lats.map((lat) => line(lngs.map((lng) => [lng, lat]))), ...lngs.map((lng) => line(lats.map((lat) => [lng, lat])))];
+    writeFileSync(join(out, 'roads.geojson'), JSON.stringify({ type: 'FeatureCollection', features: streets }));
+    const base = ['simulate', '--plan', planFile, '--staffing', staffingFile, '--poisson', '--days', '2'];
+    const r = await cli([
+      ...base,
+      '--service-cv',
+      '0.5',
+      '--speed',
+      '40',
+      '--roads',
+      join(out, 'roads.geojson'),
+      '--strict',
+      '--out',
+      join(out, 'ign'),
+    ]);
+    expect(r.code, r.err).toBe(3);
+    expect(r.err).toMatch(/warning: service-time CV 0\.5 ignored: Poisson mode draws exponential service times/);
+    expect(r.err).toMatch(/warning: speed 40 km\/h (ignored|is used only for the \d+ place pairs the roads cannot join)/);
+    expect(r.out).toMatch(
+      /assumed: travel on the road graph \(1620 nodes\) at each road's speed, off-road legs at 20 km\/h × 1\.3; response time = queue wait \+ travel/,
+    );
+    const doc = JSON.parse(readFileSync(join(out, 'ign', 'simulation.json'), 'utf8'));
+    expect(doc.warnings.filter((w: string) => /ignored|used only/.test(w))).toHaveLength(2);
+    expect(doc.assumptions.travel).toMatchObject({ model: expect.stringMatching(/road graph/), nodes: 1620 });
+    expect(doc.hypercube.calls).toMatch(/Poisson/);
+    // without roads the stdout states the speed and detour factor
+    const plain = await cli([...base, '--out', join(out, 'plain')]);
+    expect(plain.code, plain.err).toBe(0);
+    expect(plain.out).toMatch(
+      /assumed: travel straight line × 1\.3 at 30 km\/h, plus barrier detours; response time = queue wait \+ travel/,
+    );
+    // --map and friends read incidents: refused under --poisson, naming the flag
+    const map = await cli([...base, '--map', 'lat=y', '--out', join(out, 'x')]);
+    expect(map.code).toBe(2);
+    expect(map.err).toMatch(/--map reads incidents/);
+    // malformed roads: a Polygon, a feature without geometry, a negative speed — exit 2 naming file and feature
+    const road = streets[0]!;
+    const cases: Array<[unknown, RegExp]> = [
+      [
+        {
+          type: 'Polygon',
+          coordinates: [
+            [
+              [-87.7, 41.8],
+              [-87.69, 41.8],
+              [-87.69, 41.81],
+              [-87.7, 41.8],
+            ],
+          ],
+        },
+        /INVALID_GEOMETRY.*feature 1: is a "Polygon", not a LineString.*bad-roads\.geojson/,
+      ],
+      [null, /INVALID_GEOMETRY.*feature 1: has no geometry.*bad-roads\.geojson/],
+    ];
+    for (const [geometry, message] of cases) {
+      writeFileSync(
+        join(out, 'bad-roads.geojson'),
+        JSON.stringify({ type: 'FeatureCollection', features: [road, { type: 'Feature', properties: {}, geometry }] }),
+      );
+      const bad = await cli([...base, '--roads', join(out, 'bad-roads.geojson'), '--out', join(out, 'x')]);
+      expect(bad.code).toBe(2);
+      expect(bad.err).toMatch(message);
+    }
+    writeFileSync(
+      join(out, 'bad-roads.geojson'),
+      JSON.stringify({ type: 'FeatureCollection', features: [road, { ...streets[1], properties: { speed_kmh: -30 } }] }),
+    );
+    const neg = await cli([...base, '--roads', join(out, 'bad-roads.geojson'), '--out', join(out, 'x')]);
+    expect(neg.code).toBe(2);
+    expect(neg.err).toMatch(
+      /bad-roads\.geojson: feature 1 has speed_kmh -30; a road speed must be a number > 0 km\/h.*features\.1\.properties\.speed_kmh/,
+    );
+  }, 300_000);
+
   it('refuses a staffing of another plan and a missing flag with exit 2 naming them; --strict turns warnings into exit 3', async () => {
     const other = { format: 'beatplan.staffing/1', beats: staffing.beats.slice(1) };
     writeFileSync(join(out, 'other.json'), JSON.stringify(other));

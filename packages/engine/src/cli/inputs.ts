@@ -9,12 +9,12 @@ import type { Grid } from '../grid/grid.js';
 import { parseColumnMapping } from '../io/columns.js';
 import { IncidentClock } from '../io/dates.js';
 import { type IngestReport, REJECT_REASONS } from '../io/incident-table-builder.js';
-import { readJson } from '../io/json.js';
 import { type LoadedCity, loadCity } from '../io/load-city.js';
 import { areaCountsSummary, parseAreaCountsSpec } from '../io/read-area-counts.js';
 import type { ReadIncidentsOptions } from '../io/read-incidents.js';
-import { type RoadNetwork, roadNetworkFromGeojson } from '../response/roads.js';
+import type { RoadNetwork } from '../response/roads.js';
 import { parseShifts } from '../score/shifts.js';
+import { readRoadNetwork } from '../usecases/files.js';
 import type { OptionSpec, OptionTable, OptionValues } from './options.js';
 
 /** Options of the inputs every city command (score, plan, evaluate) takes. */
@@ -276,11 +276,12 @@ export const ROADS_OPTION = {
 } as const;
 
 /**
- * Reads a `--roads` file into a road graph (undefined without a file).
- * @throws BeatplanError `BAD_INPUT` naming the file and feature (see `roadNetworkFromGeojson`)
+ * Reads a `--roads` file into a road graph (undefined without a file), by the same reader as the
+ * API's roads datasets (`readRoadNetwork`): every feature must be a LineString / MultiLineString.
+ * @throws BeatplanError `INVALID_GEOMETRY` naming the file and feature (no geometry, a Polygon…);
+ *   `BAD_INPUT` naming the feature for a bad coordinate or speed (see `roadNetworkFromGeojson`)
  */
 export async function readRoads(file: string | undefined): Promise<RoadNetwork | undefined> {
   if (!file) return undefined;
-  const { value } = await readJson(file);
-  return roadNetworkFromGeojson(value, { source: file });
+  return readRoadNetwork(file, file);
 }

@@ -88,6 +88,38 @@ describe('road network', () => {
     expect(() => roadNetworkFromGeojson({ type: 'FeatureCollection', features: [] })).toThrow(/no road/);
   });
 
+  it('refuses a speed that is no speed (negative, zero, not a number) naming the feature and property; OSM words fall back to the class', () => {
+    const road = (properties: Record<string, unknown>) => ({
+      type: 'FeatureCollection',
+      features: [
+        { type: 'Feature', properties: { highway: 'residential' }, geometry: { type: 'LineString', coordinates: [at(0, 0), at(1, 0)] } },
+        { type: 'Feature', properties, geometry: { type: 'LineString', coordinates: [at(1, 0), at(2, 0)] } },
+      ],
+    });
+    for (const [props, key] of [
+      [{ speed_kmh: -30 }, 'speed_kmh'],
+      [{ speed_kmh: 0 }, 'speed_kmh'],
+      [{ speed_kmh: 'fast' }, 'speed_kmh'],
+      [{ speed_kmh: true }, 'speed_kmh'],
+      [{ maxspeed: -50 }, 'maxspeed'],
+      [{ maxspeed: '-30 mph' }, 'maxspeed'],
+      [{ maxspeed: '0' }, 'maxspeed'],
+    ] as const) {
+      try {
+        roadNetworkFromGeojson(road(props), { source: 'roads.geojson' });
+        expect.unreachable(JSON.stringify(props));
+      } catch (e) {
+        expect(e).toBeInstanceOf(BeatplanError);
+        expect((e as BeatplanError).code).toBe('BAD_INPUT');
+        expect((e as BeatplanError).details.field).toBe(`roads.geojson.features.1.properties.${key}`);
+        expect((e as BeatplanError).message).toMatch(/feature 1 .*must be a number > 0 km\/h/);
+      }
+    }
+    // "none" / "signals" are OSM words, not speeds: the road class decides (primary 50 km/h); null speed_kmh is absent.
+    const net = roadNetworkFromGeojson(road({ maxspeed: 'signals', speed_kmh: null, highway: 'primary' }));
+    expect(net.speedSources).toEqual({ speedKmh: 0, maxspeed: 0, roadClass: 2, default: 0 });
+  });
+
   it('snaps every point to its nearest node of the largest piece (property: equals brute force)', () => {
     const net = roadNetworkFromGeojson(streets(1));
     fc.assert(

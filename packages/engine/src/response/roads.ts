@@ -86,20 +86,42 @@ export interface RoadNetworkOptions {
   source?: string;
 }
 
+/** A speed property that is given but is no speed (≤ 0, not a number): an error naming the feature. */
+function badSpeed(source: string, k: number, key: string, value: unknown): BeatplanError {
+  return new BeatplanError(
+    'BAD_INPUT',
+    `${source}: feature ${k} has ${key} ${JSON.stringify(value)}; a road speed must be a number > 0 km/h`,
+    {
+      field: `${source}.features.${k}.properties.${key}`,
+      row: k,
+      value: JSON.stringify(value),
+    },
+  );
+}
+
 function speedOfProps(
   props: Record<string, unknown> | null | undefined,
   table: Readonly<Record<string, number>>,
   dflt: number,
+  source: string,
+  k: number,
 ): { speed: number; from: 'speedKmh' | 'maxspeed' | 'roadClass' | 'default' } | null {
   const p = props ?? {};
-  const direct = Number(p.speed_kmh);
-  if (p.speed_kmh !== undefined && p.speed_kmh !== null && direct > 0 && Number.isFinite(direct))
+  if (p.speed_kmh !== undefined && p.speed_kmh !== null && p.speed_kmh !== '') {
+    const direct = typeof p.speed_kmh === 'number' || typeof p.speed_kmh === 'string' ? Number(p.speed_kmh) : NaN;
+    if (!(direct > 0) || !Number.isFinite(direct)) throw badSpeed(source, k, 'speed_kmh', p.speed_kmh);
     return { speed: direct, from: 'speedKmh' };
+  }
   const ms = p.maxspeed;
-  if (typeof ms === 'number' && ms > 0) return { speed: ms, from: 'maxspeed' };
+  if (typeof ms === 'number') {
+    if (!(ms > 0) || !Number.isFinite(ms)) throw badSpeed(source, k, 'maxspeed', ms);
+    return { speed: ms, from: 'maxspeed' };
+  }
   if (typeof ms === 'string') {
-    const m = /^\s*(\d+(?:\.\d+)?)\s*(mph|km\/h|kmh|kph)?\s*$/i.exec(ms);
-    if (m && Number(m[1]) > 0) return { speed: Number(m[1]) * (m[2]?.toLowerCase() === 'mph' ? 1.609344 : 1), from: 'maxspeed' };
+    // OSM words ("none", "signals", "walk") fall through to the road class; a number ≤ 0 is an error.
+    const m = /^\s*(-?\d+(?:\.\d+)?)\s*(mph|km\/h|kmh|kph)?\s*$/i.exec(ms);
+    if (m && !(Number(m[1]) > 0)) throw badSpeed(source, k, 'maxspeed', ms);
+    if (m) return { speed: Number(m[1]) * (m[2]?.toLowerCase() === 'mph' ? 1.609344 : 1), from: 'maxspeed' };
   }
   for (const key of ['highway', 'class', 'fclass', 'type']) {
     const c = p[key];
@@ -117,7 +139,8 @@ function speedOfProps(
  * the module doc for nodes, edges and speeds).
  * @param geojson parsed GeoJSON (FeatureCollection, Feature or bare geometry)
  * @throws BeatplanError `BAD_INPUT` naming the feature (`roads.features.k`) for a coordinate that
- *   is not a finite longitude/latitude, a speed table entry ≤ 0, or a file with no road at all
+ *   is not a finite longitude/latitude, a `speed_kmh` or numeric `maxspeed` that is not a number
+ *   > 0 (`roads.features.k.properties.speed_kmh`), a speed table entry ≤ 0, or a file with no road at all
  * @example const net = roadNetworkFromGeojson(JSON.parse(text)); net.nodeCount
  */
 export function roadNetworkFromGeojson(geojson: unknown, options: RoadNetworkOptions = {}): RoadNetwork {
@@ -173,7 +196,7 @@ export function roadNetworkFromGeojson(geojson: unknown, options: RoadNetworkOpt
         : geom?.type === 'MultiLineString' && Array.isArray(geom.coordinates)
           ? geom.coordinates
           : [];
-    const sp = speedOfProps(f?.properties, table, dflt);
+    const sp = speedOfProps(f?.properties, table, dflt, source, k);
     if (lines.length === 0 || sp === null) {
       skipped++;
       return;
@@ -232,6 +255,15 @@ export function roadNetworkFromGeojson(geojson: unknown, options: RoadNetworkOpt
     speedSources: sources,
     skippedFeatures: skipped,
   };
+}
+
+/**
+ * What a road graph left out, as warnings for the output files: features that are not driven
+ * (footways, paths, cycleways…, or lines without two distinct points). None when nothing was left out.
+ * @example roadNetworkWarnings(net) // ['roads: 3 features left out (not lines, or footways/paths/cycleways)']
+ */
+export function roadNetworkWarnings(net: RoadNetwork): string[] {
+  return net.skippedFeatures > 0 ? [`roads: ${net.skippedFeatures} features left out (not lines, or footways/paths/cycleways)`] : [];
 }
 
 /**

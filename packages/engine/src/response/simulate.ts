@@ -64,7 +64,7 @@ export interface SimulatedFigures {
   readonly calls: number;
   /** Mean units on duty (beats: theirs; shifts and city: all), over the group's hours. */
   readonly unitsOnDuty: number;
-  /** Busy minutes of the group's units on calls dispatched in its hours ÷ their on-duty minutes. */
+  /** Busy minutes (travel included) of the group's units on calls that arrived in its hours ÷ their on-duty minutes in those hours. */
   readonly utilisation: number | null;
   /** Share of the calls answered by a unit of another beat. */
   readonly crossBeatShare: number | null;

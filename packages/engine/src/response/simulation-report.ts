@@ -12,7 +12,7 @@ import type { CellScores, IncidentTable } from '../score/types.js';
 import { allocatedOfficersOf } from '../staff/staffing-json.js';
 import { DEFAULT_OFFICER_HOURS_PER_WEEK, unitsOnDutyByShift } from '../staff/time-model.js';
 import { estimateResponse, type ResponseEstimate } from './estimate-response.js';
-import { type RoadNetwork, withRoads } from './roads.js';
+import { ACCESS_SPEED_KMH, type RoadNetwork, roadNetworkWarnings, withRoads } from './roads.js';
 import { type SimulatedFigures, type SimulationResult, simulateResponse } from './simulate.js';
 import { type LeftOutCalls, poissonCalls, replayCalls, type SimulationCalls, scoresServiceMinutes } from './simulate-calls.js';
 import { buildTravelModel } from './travel.js';
@@ -66,6 +66,8 @@ export interface SimulationReport {
   /** The hypercube's estimate, or why it did not run. */
   readonly hypercube: ResponseEstimate | { readonly error: { readonly code: string; readonly message: string } };
   readonly calls: SimulationCalls;
+  /** The travel and response-time assumptions in one line for people (the CLI prints it). */
+  readonly assumptionsLine: string;
 }
 
 const r4 = (x: number) => Math.round(x * 1e4) / 1e4;
@@ -86,6 +88,27 @@ function compare(sim: SimulatedFigures, hyp: HypFigures, pAllBusy: number | null
     meanTravelMinutes: pair(sim.meanTravelMinutes, hyp.meanTravelMinutes),
     meanWaitMinutes: pair(sim.meanWaitMinutes, hyp.meanQueueWaitMinutes),
   };
+}
+
+/**
+ * What the options ask that this run cannot do (an option ignored, in part or whole), in words:
+ * a speed with roads (each road's own speed counts; the speed serves only pairs the roads cannot
+ * join), a service-time CV in Poisson mode (service is exponential, CV 1), and road features left
+ * out of the graph.
+ * @example ignoredOptionWarnings({ serviceCv: 0.5 }, true, 0) // ['service-time CV 0.5 ignored: …']
+ */
+function ignoredOptionWarnings(options: SimulationReportOptions, poisson: boolean, roadUnreachedPairs: number): string[] {
+  const out: string[] = [];
+  if (options.roads && options.speedKmh !== undefined)
+    out.push(
+      roadUnreachedPairs > 0
+        ? `speed ${options.speedKmh} km/h is used only for the ${roadUnreachedPairs} place pairs the roads cannot join: on roads travel takes each road's speed`
+        : `speed ${options.speedKmh} km/h ignored: on roads travel takes each road's speed`,
+    );
+  if (poisson && options.serviceCv !== undefined)
+    out.push(`service-time CV ${options.serviceCv} ignored: Poisson mode draws exponential service times (CV 1)`);
+  if (options.roads) out.push(...roadNetworkWarnings(options.roads));
+  return out;
 }
 
 /**
@@ -138,6 +161,7 @@ export function simulationReport(input: SimulationReportInput, options: Simulati
   options.onProgress?.(0.1, 'simulate');
   const straight = buildTravelModel(grid, plan, { cellWeights: scores.workloadHours, signal: options.signal });
   const travel = options.roads ? withRoads(straight, grid, options.roads, { detourFactor, signal: options.signal }) : straight;
+  warnings.push(...ignoredOptionWarnings(options, poisson, travel.roadUnreachedPairs ?? 0));
   const onProgress = options.onProgress;
   const sim = simulateResponse(grid, plan, scores, calls, units, {
     seed,
@@ -179,6 +203,9 @@ export function simulationReport(input: SimulationReportInput, options: Simulati
     hypercube = {
       units:
         "the same units on duty (the model's whole units serve at the rate that keeps the time model's capacity: see docs/time-model.md)",
+      calls: poisson
+        ? "the plan's rates, as the simulation's Poisson calls"
+        : "the plan's workload rates (the incidents plan.json was scored on), not the replayed incidents: like with like when both are the same file",
       city: { ...hyp.city, pAllBusy: cityPAllBusy },
       shifts: hyp.shifts.map(({ beats: _b, districts: _d, ...s }) => s),
       beats: hyp.beats,
@@ -248,5 +275,9 @@ export function simulationReport(input: SimulationReportInput, options: Simulati
     comparison,
     warnings,
   };
-  return { doc, warnings, simulation: sim, hypercube: hyp, calls };
+  const travelWords = options.roads
+    ? `on the road graph (${options.roads.nodeCount} nodes) at each road's speed, off-road legs at ${ACCESS_SPEED_KMH} km/h × ${detourFactor}`
+    : `straight line × ${detourFactor} at ${speedKmh} km/h, plus barrier detours`;
+  const assumptionsLine = `assumed: travel ${travelWords}; response time = queue wait + travel (no call-handling or dispatch delay)`;
+  return { doc, warnings, simulation: sim, hypercube: hyp, calls, assumptionsLine };
 }

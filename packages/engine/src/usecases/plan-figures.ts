@@ -7,7 +7,7 @@ import type { Grid } from '../grid/grid.js';
 import type { BeatPlan, PlanMetrics } from '../plan/types.js';
 import type { ResponseEstimate } from '../response/estimate-response.js';
 import { chooseMeetingPlaces, type MeetingPlaces } from '../response/meetings.js';
-import { type RoadNetwork, withRoads } from '../response/roads.js';
+import { type RoadNetwork, roadNetworkWarnings, withRoads } from '../response/roads.js';
 import { buildTravelModel, type TravelModel } from '../response/travel.js';
 import type { CellScores } from '../score/types.js';
 import { responseUnderOfficers } from './response.js';
@@ -116,8 +116,7 @@ export function withPlanFigures(
   let response: ResponseEstimate | undefined;
   let responseOut: unknown;
   try {
-    if (options.roads && options.roads.skippedFeatures > 0)
-      warn(`roads: ${options.roads.skippedFeatures} features left out (not lines, or footways/paths/cycleways)`);
+    if (options.roads) for (const w of roadNetworkWarnings(options.roads)) warn(w);
     const travel = options.roads ? roadTravel(grid, plan, scores, options.roads) : undefined;
     response = responseUnderOfficers(grid, plan, scores, officers, staffingRule, {
       ...(options.officerHoursPerWeek !== undefined ? { officerHoursPerWeek: options.officerHoursPerWeek } : {}),

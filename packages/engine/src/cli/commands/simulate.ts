@@ -135,6 +135,12 @@ export async function simulateCommand(argv: string[], io: CliIo): Promise<number
       field: '--days',
       value: values.days,
     });
+  for (const flag of ['map', 'timezone', 'date-only'] as const)
+    if (poisson && values[flag] !== undefined)
+      throw new BeatplanError('BAD_INPUT', `--${flag} reads incidents: --poisson draws its calls from the plan and has none`, {
+        field: `--${flag}`,
+        value: values[flag],
+      });
   const options = {
     seed: intFlag(values.seed, 'seed', 0, 2 ** 31 - 1) ?? 1,
     serviceCv: numberFlag(values['service-cv'], 'service-cv', 0, 10),
@@ -172,6 +178,7 @@ export async function simulateCommand(argv: string[], io: CliIo): Promise<number
     simulation,
     hypercube,
     calls: simulated,
+    assumptionsLine,
   } = simulationReport({ grid, plan, scores, staffing, calls, names }, options);
   await writeOut(out, 'simulation.json', misread.length ? { ...doc, warnings: [...warnings, ...misread] } : doc);
   for (const w of warnings) io.stderr.write(`warning: ${w}\n`);
@@ -183,7 +190,7 @@ export async function simulateCommand(argv: string[], io: CliIo): Promise<number
       ('error' in hypercube
         ? ''
         : ` (hypercube: utilisation ${pct(hypercube.city.rho)}, cross-beat ${pct(hypercube.city.crossBeatShare)})`) +
-      ` in ${((performance.now() - t0) / 1000).toFixed(1)} s → ${join(out, 'simulation.json')}\n`,
+      ` in ${((performance.now() - t0) / 1000).toFixed(1)} s → ${join(out, 'simulation.json')}\n${assumptionsLine}\n`,
   );
   return values.strict && warnings.length + misread.length > 0 ? 3 : 0;
 }
