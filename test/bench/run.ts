@@ -15,6 +15,7 @@ const benches: Record<string, () => Promise<void>> = {
   alternatives: async () => (await import('./alternatives-bench.js')).runAlternativesBench(),
   soak: async () => void (await import('./soak-bench.js')).runSoakBench(),
   map: async () => (await import('./map-bench.js')).runMapBench(),
+  blobs: async () => (await import('./blob-sweep-bench.js')).runBlobSweepBench(),
 };
 
 // bench names; options (`--seconds 30`) and their numeric values are for the benches themselves
