@@ -9,11 +9,10 @@ import { dirname, join, resolve } from 'node:path';
 import compression from 'compression';
 import express, { type Express } from 'express';
 import { rateLimit } from 'express-rate-limit';
-import helmet from 'helmet';
 import { type Logger, pino } from 'pino';
 import type { AppContext } from './app-context.js';
 import { principalOf } from './auth.js';
-import { basemapOrigins, basemapRoutes } from './basemap.js';
+import { basemapRoutes } from './basemap.js';
 import { type ConfigInput, ConfigSchema } from './config.js';
 import { PlanGridCache } from './context-cache.js';
 import { ApiError, errorHandler, notFoundHandler } from './errors.js';
@@ -31,6 +30,7 @@ import { planRoutes } from './routes/plans.js';
 import { referenceRoutes } from './routes/reference.js';
 import { tokenRoutes } from './routes/tokens.js';
 import { HealthSchema } from './schemas.js';
+import { securityHeaders } from './security-headers.js';
 import type { Store } from './store/store.js';
 
 /** What {@link createApp} needs. */
@@ -111,23 +111,8 @@ export async function createApp(deps: AppDeps): Promise<BeatplanApp> {
     });
     next();
   });
-  app.use(
-    helmet({
-      // MapLibre runs its tile workers from blob: URLs and draws sprites from data:/blob: images.
-      contentSecurityPolicy: {
-        directives: {
-          defaultSrc: ["'self'"],
-          styleSrc: ["'self'", "'unsafe-inline'"],
-          scriptSrc: ["'self'"],
-          workerSrc: ["'self'", 'blob:'],
-          childSrc: ["'self'", 'blob:'],
-          // a remote basemap (`--basemap`) is read from its own origin, tiles as images
-          imgSrc: ["'self'", 'data:', 'blob:', ...basemapOrigins(config.basemap)],
-          connectSrc: ["'self'", ...basemapOrigins(config.basemap)],
-        },
-      },
-    }),
-  );
+  // Helmet with the map's Content-Security-Policy (the basemap's origins; see security-headers.ts)
+  app.use(securityHeaders(config.basemap, log).middleware);
   if (config.corsOrigins.length) {
     const allowed = new Set(config.corsOrigins);
     app.use((req, res, next) => {

@@ -53,7 +53,7 @@ export function basemapOf(value: string | undefined): { map: MapBasemap; file?: 
  * The origins the page must be allowed to reach for the basemap `value` (the
  * Content-Security-Policy's `connect-src` and `img-src`, besides `'self'`): the origin of a
  * remote style, template or archive; none without a basemap or for a local archive (served by
- * the API itself). A style's own tiles, glyphs and sprites must be on that origin too.
+ * the API itself). For a style, `security-headers.ts` adds the origins the style names (read at start-up).
  * @throws BeatplanError BAD_INPUT (field `basemap`) as {@link basemapOf}, or for an http(s) URL
  *   without a valid host
  * @example basemapOrigins('https://tiles.example/{z}/{x}/{y}.png') // ['https://tiles.example']
