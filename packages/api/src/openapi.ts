@@ -65,7 +65,8 @@ export const TAGS: ReadonlyArray<{ name: string; description: string }> = [
   },
   {
     name: 'edits',
-    description: 'Edits of a plan with optimistic concurrency (If-Match → 412 on a stale version): moves, locks, undo/redo, re-balance.',
+    description:
+      'Edits of a plan with optimistic concurrency (If-Match → 412 on a stale version): moves, locks, undo/redo, re-balance. Every write that changes a plan writes a new version that becomes current, so its ETag changes: a move, lock, unlock, re-balance, and a rename (`PATCH /plans/{id}`: the same beats under a new name). Undo and redo write nothing but move the current version (the ETag changes too). Meeting places and schedules are settings of the plan, not versions.',
   },
   { name: 'staffing', description: 'Officers per beat and shift, named assignments and what-if runs (commander: officer names).' },
 ];

@@ -91,6 +91,17 @@ describe('copy', () => {
 });
 
 describe('rename', () => {
+  it('the OpenAPI document says a rename writes a version and changes the ETag (the operation and the edits tag)', async () => {
+    const doc = (await h.http.get('/api/v1/openapi.json')).body;
+    const op = doc.paths['/api/v1/plans/{id}'].patch;
+    expect(op.operationId).toBe('renamePlan');
+    expect(op.description).toMatch(/A rename writes a new version .* so the plan's ETag changes/);
+    expect(op.responses['200'].headers.ETag.description).toMatch(/the rename/);
+    const edits = doc.tags.find((t: { name: string }) => t.name === 'edits');
+    expect(edits.description).toMatch(/writes a new version .* its ETag changes: .* a rename/);
+    expect(edits.description).toMatch(/Meeting places and schedules are settings of the plan, not versions/);
+  });
+
   it('needs a commander and If-Match of the current version; writes a rename version, whose ETag it answers', async () => {
     const id = await createPlan(h, { ...data, beats: 4, resolution: 9, seed: 4, name: 'to rename' });
     const send = (role: 'analyst' | 'commander', ifMatch: string | null, name = 'North side 2027') => {
