@@ -2,10 +2,9 @@
  * Loads the demo city into a running API the way an analyst would: upload the datasets,
  * plan the beats (a job), staff them (a job). Used by `beatplan serve --demo DIR`.
  */
-import { createReadStream, existsSync, readFileSync, statSync } from 'node:fs';
+import { createReadStream, existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import { unitsFromRoads } from '@beatplan/engine';
 
 /** What {@link seedDemo} created. */
 export interface DemoIds {
@@ -17,11 +16,14 @@ export interface DemoIds {
 }
 
 /**
- * Uploads `dir`'s boundary, incidents, barriers, neighbourhood layers, current beats, roster
- * and streets (`roads.geojson`, named by both plans for their travel times), imports the current beats as a plan ("Current beats", so "Compare with" has them),
- * plans the beats (K = the current beats; on the street blocks the roads enclose, when the
- * folder has roads), sets the plan's meeting places from
- * `venues.geojson` when the folder has one, and starts staffing.
+ * Uploads `dir`'s boundary, incidents, barriers, neighbourhood layers, current beats, roster,
+ * districts (`districts.geojson`, id property `district`, when the folder has one) and streets
+ * (`roads.geojson`, named by both plans for their travel times), imports the current beats as a
+ * plan ("Current beats", so "Compare with" has them), plans the beats as `pnpm demo` does
+ * (K = the current beats, nested in the districts; on the street blocks the API derives from
+ * the roads, when the folder has roads), sets the plan's meeting places from `venues.geojson`
+ * when the folder has one, and starts staffing. Both plans name the districts, so the map draws
+ * them as ground reference with the river, the streets, the neighbourhoods and the venues.
  * @param url the API's base URL (e.g. `http://127.0.0.1:8080`)
  * @param token an admin or commander token
  * @throws Error naming the step and the API's problem detail when a step fails
@@ -66,18 +68,14 @@ export async function seedDemo(url: string, token: string, dir: string, log: (m:
     beats: await upload('/datasets/beats?name=Current%20beats&idField=beat', 'beats.geojson', 'application/geo+json'),
     roster: await upload('/datasets/rosters?name=Roster', 'roster.csv', 'text/csv'),
   };
-  // the street grid (when the folder has one): the plans' response figures travel on it
-  if (existsSync(join(dir, 'roads.geojson'))) {
+  // the police districts (when the folder has them): the proposal's beats nest in them, as `pnpm demo` plans
+  if (existsSync(join(dir, 'districts.geojson')))
+    datasets.districts = await upload('/datasets/beats?name=Districts&idField=district', 'districts.geojson', 'application/geo+json');
+  // the street grid (when the folder has one): the plans' response figures travel on it, and the
+  // proposal is made on the street blocks it encloses within the city limits (the API derives
+  // them, as `beatplan plan --roads` does: docs/units.md)
+  if (existsSync(join(dir, 'roads.geojson')))
     datasets.roads = await upload('/datasets/roads?name=Streets', 'roads.geojson', 'application/geo+json');
-    // the street blocks the roads enclose with the city limits: the proposal is planned on them (docs/units.md)
-    const read = (file: string): unknown => JSON.parse(readFileSync(join(dir, file), 'utf8'));
-    const { blocks } = unitsFromRoads(
-      read('roads.geojson') as Parameters<typeof unitsFromRoads>[0],
-      read('boundary.geojson') as Parameters<typeof unitsFromRoads>[1],
-    );
-    datasets.units = String((await call('POST', '/datasets/units?name=Street%20blocks&idField=id', blocks, 'application/geo+json')).id);
-    log(`derived ${blocks.features.length} street blocks from roads.geojson`);
-  }
   const planInputs = {
     boundary: datasets.boundary,
     incidents: datasets.incidents,
@@ -85,6 +83,7 @@ export async function seedDemo(url: string, token: string, dir: string, log: (m:
     population: datasets.population,
     vulnerability: datasets.vulnerability,
     existing: datasets.beats,
+    ...(datasets.districts ? { districts: datasets.districts } : {}),
     ...(datasets.roads ? { roads: datasets.roads } : {}),
   };
   log('importing the current beats …');
@@ -96,7 +95,6 @@ export async function seedDemo(url: string, token: string, dir: string, log: (m:
     await call('POST', '/plans', {
       name: 'Lakeport proposal',
       ...planInputs,
-      ...(datasets.units ? { units: datasets.units } : {}),
       seed: 1,
     }),
   );
