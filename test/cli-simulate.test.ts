@@ -276,6 +276,42 @@ describe.skipIf(!hasRealdata())('beatplan simulate on Chicago', () => {
     );
   }, 300_000);
 
+  it('names the rows it could not replay: a bad timestamp, a place outside the city, a malformed row (rejected, by line) and an unknown priority (kept without one)', async () => {
+    const lines = readFileSync(incidents, 'utf8').split('\n').slice(0, 301);
+    const withPriority = [`${lines[0]},Priority`, ...lines.slice(1).map((l) => `${l},2`)];
+    // file lines 10-13 (the header is line 1) hold coordinates in the original
+    withPriority[9] = withPriority[9]!.replace(/\d\d\/\d\d\/2015 \d\d:\d\d:\d\d [AP]M/, '31/31/2015 99:00:00 PM');
+    withPriority[10] = withPriority[10]!.replace(/41\.\d+,-87\.\d+,"\(41\.\d+, -87\.\d+\)"/, '40.0,-80.0,"(40.0, -80.0)"');
+    withPriority[11] = withPriority[11]!.slice(0, 40);
+    withPriority[12] = withPriority[12]!.replace(/,2$/, ',urgent');
+    writeFileSync(join(out, 'bad-rows.csv'), `${withPriority.join('\n')}\n`);
+    const r = await cli([
+      ...['simulate', '--plan', planFile, '--staffing', staffingFile, '--incidents', join(out, 'bad-rows.csv')],
+      '--map',
+      'lat=Latitude,lng=Longitude,time=Date,type=Primary Type,priority=Priority',
+      '--strict',
+      '--out',
+      join(out, 'bad-rows'),
+    ]);
+    expect(r.code, r.err).toBe(3);
+    const doc = JSON.parse(readFileSync(join(out, 'bad-rows', 'simulation.json'), 'utf8'));
+    const rejected = doc.warnings.find((w: string) => /rows were rejected by the reader/.test(w));
+    for (const reason of ['invalid_time 1: lines 10', 'outside_boundary 2: lines 11, 202', 'malformed_row 1: lines 12']) {
+      expect(rejected).toContain(reason);
+      expect(r.err).toContain(reason);
+    }
+    // the file's counts are the reader's (stderr: "read 300, used …, rejected …")
+    const counts = /read (\d+), used (\d+), rejected (\d+)/.exec(r.err)!;
+    expect(doc.calls.read).toBe(300);
+    expect([doc.calls.read, doc.calls.read - doc.calls.rejected, doc.calls.rejected]).toEqual(counts.slice(1).map(Number));
+    expect(doc.calls.read - doc.calls.rejected).toBeGreaterThanOrEqual(doc.calls.simulated);
+    const priority = 'incidents have a priority that is not a number ≥ 1 (Priority: "urgent" at line 13)';
+    expect(doc.warnings.some((w: string) => w.includes(`1 ${priority}`))).toBe(true);
+    expect(r.err).toContain(`warning: 1 ${priority}`);
+    // the row is replayed, as a call without a priority
+    expect(doc.priorities.map((p: any) => [p.priority, p.calls])).toContainEqual(['none', 1]);
+  }, 120_000);
+
   it('refuses a staffing of another plan and a missing flag with exit 2 naming them; --strict turns warnings into exit 3', async () => {
     const other = { format: 'beatplan.staffing/1', beats: staffing.beats.slice(1) };
     writeFileSync(join(out, 'other.json'), JSON.stringify(other));

@@ -8,7 +8,7 @@ import { BeatplanError, type ProgressFn } from '../errors.js';
 import type { Grid } from '../grid/grid.js';
 import { parseColumnMapping } from '../io/columns.js';
 import { IncidentClock } from '../io/dates.js';
-import { type IngestReport, REJECT_REASONS } from '../io/incident-table-builder.js';
+import { type IngestReport, rejectedInWords } from '../io/incident-table-builder.js';
 import { type LoadedCity, loadCity } from '../io/load-city.js';
 import { areaCountsSummary, parseAreaCountsSpec } from '../io/read-area-counts.js';
 import type { ReadIncidentsOptions } from '../io/read-incidents.js';
@@ -210,15 +210,10 @@ export async function loadCityFromArgs(
  * @example ingestSummary(city.ingest) // "incidents: crimes.csv: read 9999, used 9837, rejected 162 (missing_coordinates 162: lines 5, 34, 61, 81, 88, …)\n"
  */
 export function ingestSummary(report: IngestReport): string {
-  const rejected = REJECT_REASONS.filter((r) => report.rejected[r] > 0).sort((a, b) => report.rejected[b] - report.rejected[a]);
-  const total = rejected.reduce((n, r) => n + report.rejected[r], 0);
-  const where = report.format === 'csv' ? 'lines' : 'features';
-  const reasons = rejected.map(
-    (r) =>
-      `${r} ${report.rejected[r]}: ${where} ${report.examples[r].join(', ')}${report.rejected[r] > report.examples[r].length ? ', …' : ''}`,
-  );
+  const total = report.read - report.used;
+  const reasons = rejectedInWords(report);
   const lines = [
-    `incidents: ${report.file ?? 'input'}: read ${report.read}, used ${report.used}, rejected ${total}${reasons.length ? ` (${reasons.join('; ')})` : ''}`,
+    `incidents: ${report.file ?? 'input'}: read ${report.read}, used ${report.used}, rejected ${total}${reasons ? ` (${reasons})` : ''}`,
   ];
   const t = report.times;
   if (t.converted > 0) lines.push(`incidents: ${t.converted} times written with a UTC offset converted into ${t.timeZone}`);

@@ -75,6 +75,41 @@ export interface IngestReport {
   readonly typesUsed: Readonly<Record<string, number>>;
   /** How the used rows' times were read (each used row counted once). */
   readonly times: IngestTimes;
+  /**
+   * Used rows whose priority is given but is no number ≥ 1 ("urgent", "-3"): kept as incidents
+   * without a priority. Present only when there are some; `examples` as for rejected rows,
+   * `values` the first texts met.
+   */
+  readonly unreadPriorities?: { readonly count: number; readonly examples: readonly number[]; readonly values: readonly string[] };
+}
+
+/**
+ * The rejected rows of a report in words, most frequent reason first, each with its example rows
+ * (CSV file lines, GeoJSON feature indices); '' when none was rejected.
+ * @example rejectedInWords(report) // 'missing_coordinates 162: lines 5, 34, 61, 81, 88, …; outside_boundary 43: lines 202, 417, …'
+ */
+export function rejectedInWords(report: IngestReport): string {
+  const where = report.format === 'csv' ? 'lines' : 'features';
+  return REJECT_REASONS.filter((r) => report.rejected[r] > 0)
+    .sort((a, b) => report.rejected[b] - report.rejected[a])
+    .map(
+      (r) =>
+        `${r} ${report.rejected[r]}: ${where} ${report.examples[r].join(', ')}${report.rejected[r] > report.examples[r].length ? ', …' : ''}`,
+    )
+    .join('; ');
+}
+
+/**
+ * Used rows whose priority is no number ≥ 1, in words (kept as calls without a priority), or
+ * null when there are none (or no priority column).
+ * @example unreadPriorityWarning(report) // '2 incidents have a priority that is not a number ≥ 1 (Priority: "urgent" at line 10, …): …'
+ */
+export function unreadPriorityWarning(report: IngestReport): string | null {
+  const up = report.unreadPriorities;
+  if (!up) return null;
+  const where = report.format === 'csv' ? 'line' : 'feature';
+  const eg = up.examples.map((row, k) => `${JSON.stringify(up.values[k])} at ${where} ${row}`).join(', ');
+  return `${up.count} incidents have a priority that is not a number ≥ 1 (${report.columns.priority ?? 'priority'}: ${eg}${up.count > up.examples.length ? ', …' : ''}): kept as calls without a priority (queued after every numbered one)`;
 }
 
 /** How the used incidents' timestamps were read; see `IncidentClock`. */
@@ -140,6 +175,7 @@ export class IncidentTableBuilder {
   private maxMs = -Infinity;
   private readonly clock: IncidentClock;
   private readonly times = { converted: 0, offsetKept: 0, dateAtNoon: 0 };
+  private readonly unreadPriority = { count: 0, examples: [] as number[], values: [] as string[] };
   read = 0;
   used = 0;
 
@@ -158,6 +194,19 @@ export class IncidentTableBuilder {
     this.rejected[reason]++;
     const ex = this.examples[reason];
     if (ex.length < EXAMPLES_PER_REASON) ex.push(row);
+  }
+
+  /** A priority text as a number ≥ 1, else NaN (no priority), counted with its row. */
+  private readPriority(text: string, row: number): number {
+    const p = Number(text);
+    if (p >= 1 && Number.isFinite(p)) return p;
+    const u = this.unreadPriority;
+    u.count++;
+    if (u.examples.length < EXAMPLES_PER_REASON) {
+      u.examples.push(row);
+      u.values.push(text.trim().slice(0, 40));
+    }
+    return NaN;
   }
 
   /**
@@ -238,7 +287,7 @@ export class IncidentTableBuilder {
     this.lat[i] = lat;
     this.timeMs[i] = t;
     this.typeIndex[i] = ti;
-    this.priority[i] = priorityText === undefined || isBlank(priorityText) ? NaN : Number(priorityText);
+    this.priority[i] = priorityText === undefined || isBlank(priorityText) ? NaN : this.readPriority(priorityText, row);
     this.cell[i] = cell;
     this.typeCounts[ti]++;
     if (reading === 'converted') this.times.converted++;
@@ -313,6 +362,15 @@ export class IncidentTableBuilder {
       types,
       typesUsed,
       times: { timeZone: this.rules.timeZone ?? null, ...this.times },
+      ...(this.unreadPriority.count > 0
+        ? {
+            unreadPriorities: {
+              count: this.unreadPriority.count,
+              examples: this.unreadPriority.examples.slice(),
+              values: this.unreadPriority.values.slice(),
+            },
+          }
+        : {}),
     };
     return { incidents, report };
   }

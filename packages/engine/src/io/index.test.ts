@@ -48,6 +48,7 @@ describe('@beatplan/engine/io public API', () => {
         'readIdPolygons',
         'readRoadNetwork',
         'readVenues',
+        'replayCallsInput',
         'scoredCellsOfCsv',
         'simulateFromFiles',
         'staffOptionsOfFiles',

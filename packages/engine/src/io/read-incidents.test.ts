@@ -6,7 +6,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rejection, writeTempFile } from '../../../../test/support/expect-error.js';
 import { BeatplanError } from '../errors.js';
-import { REJECT_REASONS, type RejectReason } from './incident-table-builder.js';
+import { REJECT_REASONS, type RejectReason, unreadPriorityWarning } from './incident-table-builder.js';
 import { type ReadIncidentsOptions, readIncidents } from './read-incidents.js';
 
 let dir: string;
@@ -61,6 +61,24 @@ describe('readIncidents: layouts and sources', () => {
     expect(incidents.priority[0]).toBe(1);
     expect(incidents.priority[1]).toBeNaN();
     expect(incidents.priority[2]).toBeNaN();
+    // "high" is given but no number ≥ 1: counted with its line; a blank is no priority at all
+    expect(report.unreadPriorities).toEqual({ count: 1, examples: [3], values: ['high'] });
+  });
+
+  it('counts priorities that are no number ≥ 1 ("urgent", -3, 0) with their lines and text, keeping the rows without a priority', async () => {
+    const { incidents, report } = await readIncidents(
+      text(['lat,lng,time,type,Priority', `${OK},2`, `${OK},urgent`, `${OK},-3`, `${OK},0`, `${OK},1.0`]),
+    );
+    expect(report.used).toBe(5);
+    expect([...incidents.priority].map((p) => (Number.isNaN(p) ? null : p))).toEqual([2, null, null, null, 1]);
+    expect(report.unreadPriorities).toEqual({ count: 3, examples: [3, 4, 5], values: ['urgent', '-3', '0'] });
+    expect(unreadPriorityWarning(report)).toBe(
+      '3 incidents have a priority that is not a number ≥ 1 (Priority: "urgent" at line 3, "-3" at line 4, "0" at line 5): kept as calls without a priority (queued after every numbered one)',
+    );
+    // without such rows the report has no field (the documents' bytes do not change)
+    const clean = await readIncidents(text(['lat,lng,time,type,Priority', `${OK},2`]));
+    expect('unreadPriorities' in clean.report).toBe(false);
+    expect(unreadPriorityWarning(clean.report)).toBeNull();
   });
 
   it('detects the Chicago portal, Socrata and Kaggle headers without a mapping', async () => {

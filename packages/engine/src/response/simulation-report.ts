@@ -30,9 +30,20 @@ export interface SimulationReportInput {
   readonly scores: CellScores;
   /** A parsed `staffing.json` of this plan (see `allocatedOfficersOf`). */
   readonly staffing: unknown;
-  /** What to replay: incidents (with the reader's counts), or Poisson draws over `days` (default: the scores' period). */
+  /**
+   * What to replay: incidents with the reader's counts (`rejectedWhy`: the rejected rows by reason
+   * with their lines; `notes`: what else the reader did not read as asked, one sentence each —
+   * `replayCallsInput` builds it from a reader's report), or Poisson draws over `days` (default:
+   * the scores' period).
+   */
   readonly calls:
-    | { readonly incidents: IncidentTable; readonly read: number; readonly rejected: number }
+    | {
+        readonly incidents: IncidentTable;
+        readonly read: number;
+        readonly rejected: number;
+        readonly rejectedWhy?: string;
+        readonly notes?: readonly string[];
+      }
     | { readonly poisson: { readonly days?: number } };
   /** Names recorded in the document (file names, dataset ids). */
   readonly names: { readonly plan: string; readonly staffing: string; readonly incidents?: string };
@@ -140,14 +151,19 @@ export function simulationReport(input: SimulationReportInput, options: Simulati
   let calls: SimulationCalls;
   let read: number;
   let leftOut: LeftOutCalls | null = null;
+  let rejectedRows: number | null = null;
   if ('poisson' in input.calls) {
     calls = poissonCalls(grid, plan, scores, { days: input.calls.poisson.days, seed, signal: options.signal });
     read = calls.count;
   } else {
-    const { incidents, rejected } = input.calls;
+    const { incidents, rejected, rejectedWhy, notes } = input.calls;
     read = input.calls.read;
+    rejectedRows = rejected;
     if (rejected > 0)
-      warnings.push(`${rejected} of ${read} incident rows were rejected by the reader (missing or bad position, time or type)`);
+      warnings.push(
+        `${rejected} of ${read} incident rows were rejected by the reader: ${rejectedWhy || 'missing or bad position, time or type'}`,
+      );
+    warnings.push(...(notes ?? []));
     const r = replayCalls(plan, incidents, scores.shifts, { serviceCv, seed });
     calls = r.calls;
     leftOut = r.leftOut;
@@ -232,7 +248,7 @@ export function simulationReport(input: SimulationReportInput, options: Simulati
     seed,
     inputs: { plan: input.names.plan, staffing: input.names.staffing, incidents: poisson ? null : (input.names.incidents ?? null) },
     period: { start: poisson ? null : new Date(calls.startMs).toISOString().slice(0, 10), days: calls.days },
-    calls: { read, simulated: calls.count, leftOut },
+    calls: { read, rejected: rejectedRows, simulated: calls.count, leftOut },
     assumptions: {
       calls: poisson
         ? `Poisson arrivals per cell and shift at the plan's rates (workload ÷ mean service time), exponential service of mean ${r4(scoresServiceMinutes(scores))} min`

@@ -12,7 +12,7 @@ import { pointToCellLocator } from '../grid/index.js';
 import type { ColumnMapping } from '../io/columns.js';
 import { readCsvTable } from '../io/csv.js';
 import type { DateOnlyPolicy, TimeFormat } from '../io/dates.js';
-import type { IngestReport } from '../io/incident-table-builder.js';
+import { type IngestReport, rejectedInWords, unreadPriorityWarning } from '../io/incident-table-builder.js';
 import { readJson } from '../io/json.js';
 import { loadCity } from '../io/load-city.js';
 import { type AreaCountColumn, type AreaCountsReport, parseAreaCountsSpec, readAreaCounts } from '../io/read-area-counts.js';
@@ -21,7 +21,7 @@ import { type PolygonLayerReport, readBoundary, readLines, readPolygonLayer } fr
 import { readIncidents } from '../io/read-incidents.js';
 import { readRoster } from '../io/read-roster.js';
 import { type RoadNetwork, roadNetworkFromGeojson, type SimulationReportInput, simulationReport } from '../response/index.js';
-import { parseShifts } from '../score/index.js';
+import { type IncidentTable, parseShifts } from '../score/index.js';
 import type { SkillRule } from '../staff/index.js';
 import { unitIdsOf, unitsFromRoads } from '../units/index.js';
 import { type IdPolygons, type PlanContext, type PlanOptions, type PlanRunReport, planContextOfCity } from './plan.js';
@@ -600,6 +600,24 @@ export interface SimulationRunOptions {
 }
 
 /**
+ * The replay input of `simulationReport` from what an incident reader returned: the table, rows
+ * read and rejected, the rejected rows by reason with their lines, and the priorities that are no
+ * number (kept as calls without a priority) — one place for the CLI's `simulate` and the API's
+ * simulation jobs.
+ * @example simulationReport({ ...input, calls: replayCallsInput(incidents, report) })
+ */
+export function replayCallsInput(incidents: IncidentTable, report: IngestReport): SimulationReportInput['calls'] {
+  const unread = unreadPriorityWarning(report);
+  return {
+    incidents,
+    read: report.read,
+    rejected: report.read - report.used,
+    rejectedWhy: rejectedInWords(report),
+    notes: unread ? [unread] : [],
+  };
+}
+
+/**
  * The discrete-event simulation of a stored plan and staffing (`simulationReport`, as
  * `beatplan simulate`): the incidents of a file replayed against them, or Poisson calls; travel
  * on the road graph of `roads` when given, else the straight-line rule.
@@ -628,7 +646,7 @@ export async function simulateFromFiles(
       locate: pointToCellLocator(p.grid),
       ...(onProgress ? { onProgress } : {}),
     });
-    calls = { incidents: table, read: report.read, rejected: report.read - report.used };
+    calls = replayCallsInput(table, report);
   }
   const { doc } = simulationReport(
     {

@@ -10,6 +10,7 @@ import { pointToCellLocator } from '../../grid/locate.js';
 import { noUsableIncidents } from '../../io/load-city.js';
 import { readIncidents } from '../../io/read-incidents.js';
 import { type SimulationReportInput, simulationReport } from '../../response/simulation-report.js';
+import { replayCallsInput } from '../../usecases/files.js';
 import {
   CITY_OPTIONS,
   incidentReadFlags,
@@ -165,7 +166,7 @@ export async function simulateCommand(argv: string[], io: CliIo): Promise<number
     io.stderr.write(ingestSummary(report));
     misread = ingestWarnings(report);
     if (report.used === 0) throw noUsableIncidents(report);
-    calls = { incidents, read: report.read, rejected: report.read - report.used };
+    calls = replayCallsInput(incidents, report);
   }
   const names = {
     plan: basename(planFile),
