@@ -14,6 +14,7 @@ export type * from './dto.js';
 export { ApiError, type ApiErrorCode, ENGINE_STATUS, type FieldError, type Problem, statusOfEngineCode } from './errors.js';
 export * from './schemas.js';
 export { type RunningServer, type StartOptions, startServer } from './server.js';
+export { BLOB_SWEEP_GRACE_MS, type BlobSweepOptions, type BlobSweepReport } from './store/blob-sweep.js';
 export { openStore, redactDatabaseUrl } from './store/open-store.js';
 export { PG_MIGRATIONS, PostgresStore } from './store/postgres-store.js';
 export { MIGRATIONS, SqliteStore } from './store/sqlite-store.js';

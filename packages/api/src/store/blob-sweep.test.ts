@@ -12,8 +12,8 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startServer } from '../server.js';
 import { blobCount, type Harness, removeDir, startHarness } from '../testing/harness.js';
+import { boundaryDataset, finishedJob } from '../testing/records.js';
 import { PostgresStore } from './postgres-store.js';
-import type { JobRecord } from './store.js';
 
 const open: Harness[] = [];
 afterEach(async () => {
@@ -38,22 +38,6 @@ const exists = async (h: Harness, ref: string): Promise<boolean> =>
         () => true,
         () => false,
       );
-
-/** A finished job whose result names `result`'s blobs (as a score or what-if job's does). */
-const finishedJob = (result: Record<string, unknown>): JobRecord => ({
-  id: randomUUID(),
-  kind: 'whatif',
-  status: 'succeeded',
-  progress: 1,
-  stage: null,
-  params: {},
-  error: null,
-  result,
-  createdAt: now,
-  startedAt: now,
-  finishedAt: now,
-  createdBy: null,
-});
 
 /** Makes a blob look stored `agoMs` ago (the file's mtime on SQLite, `created_at` on Postgres). */
 async function backdate(h: Harness, ref: string, agoMs: number): Promise<void> {
@@ -98,18 +82,7 @@ describe('Store.sweepOrphanBlobs', () => {
       createdAt: now,
       createdBy: null,
     });
-    await h.store.insertDataset({
-      id: randomUUID(),
-      kind: 'boundary',
-      name: 'b',
-      format: 'geojson',
-      bytes: 1,
-      sha256: 'x',
-      blobRef: dataset!,
-      info: {},
-      createdAt: now,
-      createdBy: null,
-    });
+    await h.store.insertDataset(boundaryDataset(dataset!, 1));
     await h.store.insertJob(finishedJob({ cellsBlob: inJob, cells: '/api/v1/scores/x/cells.csv', count: 3, none: null }));
     const named = [planJson!, metrics!, staffing!, dataset!, inJob!, copyOnly!];
     for (const ref of [...named, ...orphans]) await backdate(h, ref, 2 * HOUR);
@@ -196,18 +169,7 @@ describe('beatplan serve start-up', () => {
     const h = await harness();
     const orphan = await h.store.putBlob(Buffer.from('left by an older version'));
     const kept = await h.store.putBlob(Buffer.from('{"d":1}'));
-    await h.store.insertDataset({
-      id: randomUUID(),
-      kind: 'boundary',
-      name: 'b',
-      format: 'geojson',
-      bytes: 7,
-      sha256: 'x',
-      blobRef: kept,
-      info: {},
-      createdAt: now,
-      createdBy: null,
-    });
+    await h.store.insertDataset(boundaryDataset(kept, 7));
     for (const ref of [orphan, kept]) await backdate(h, ref, 2 * HOUR);
     // a second instance on the same database (Postgres), or the same folder (SQLite)
     const dataDir = h.store instanceof PostgresStore ? mkdtempSync(join(tmpdir(), 'beatplan-sweep-')) : h.dir;

@@ -12,6 +12,7 @@ import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { blobCount, type Harness, removeDir, startHarness } from '../testing/harness.js';
+import { boundaryDataset, finishedJob } from '../testing/records.js';
 import type { JobStatus, PlanDeleteResult, PlanRecord, PlanVersionRecord } from './store.js';
 
 let h: Harness;
@@ -45,18 +46,7 @@ const scenario = fc.record({
 describe('Store.deletePlan', () => {
   it('deletes a plan exactly when no live job names it and no remaining plan descends from it', async () => {
     const dataset = randomUUID();
-    await h.store.insertDataset({
-      id: dataset,
-      kind: 'boundary',
-      name: 'b',
-      format: 'geojson',
-      bytes: 1,
-      sha256: 'x',
-      blobRef: await h.store.putBlob(Buffer.from('{}')),
-      info: {},
-      createdAt: now,
-      createdBy: null,
-    });
+    await h.store.insertDataset(boundaryDataset(await h.store.putBlob(Buffer.from('{}')), 1, dataset));
     await fc.assert(
       fc.asyncProperty(scenario, async ({ plans, jobs, order }) => {
         // one plan.json shared by every plan of the run (as copies share their source's)
@@ -197,20 +187,7 @@ describe('Store.deletePlan and blobs', () => {
     // a copy of version 1 (the same blobs, as POST /plans/{id}/copy stores it), deleted after its source
     const copy = await planWithVersions([[p1!, m1!]], 'copy');
     // a finished job on the plan whose result names no blob (nulls, numbers, nesting)
-    await h.store.insertJob({
-      id: randomUUID(),
-      kind: 'whatif',
-      status: 'succeeded',
-      progress: 1,
-      stage: null,
-      params: { planId: id },
-      error: null,
-      result: { planId: id, version: 2, infeasible: null, nested: { whatIfBlob: null } },
-      createdAt: now,
-      startedAt: now,
-      finishedAt: now,
-      createdBy: null,
-    });
+    await h.store.insertJob(finishedJob({ planId: id, version: 2, infeasible: null, nested: { whatIfBlob: null } }, { planId: id }));
     expect(await blobCount(h)).toBe(before + 5);
     expect((await h.store.deletePlan(id)).status).toBe('deleted');
     expect(await blobCount(h)).toBe(before + 2);
@@ -224,32 +201,8 @@ describe('Store.deletePlan and blobs', () => {
 
   it('keeps a blob another row names: a dataset, a job result, a version of a plan kept as a lineage parent', async () => {
     const [shared, inJob, own, forParent] = await Promise.all(['{"d":1}', '{"w":1}', '{"own":1}', '{"parent":1}'].map(put));
-    await h.store.insertDataset({
-      id: randomUUID(),
-      kind: 'boundary',
-      name: 'b',
-      format: 'geojson',
-      bytes: 7,
-      sha256: 'x',
-      blobRef: shared!,
-      info: {},
-      createdAt: now,
-      createdBy: null,
-    });
-    await h.store.insertJob({
-      id: randomUUID(),
-      kind: 'whatif',
-      status: 'succeeded',
-      progress: 1,
-      stage: null,
-      params: {},
-      error: null,
-      result: { whatIfBlob: inJob },
-      createdAt: now,
-      startedAt: now,
-      finishedAt: now,
-      createdBy: null,
-    });
+    await h.store.insertDataset(boundaryDataset(shared!, 7));
+    await h.store.insertJob(finishedJob({ whatIfBlob: inJob }));
     const parent = await planWithVersions([[forParent!, null]], 'parent');
     const child = await planWithVersions([
       [shared!, inJob!],
