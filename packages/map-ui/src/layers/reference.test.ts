@@ -1,6 +1,7 @@
 import type { Map as MapLibreMap } from 'maplibre-gl';
 import { describe, expect, it } from 'vitest';
 import type { ApiClient } from '../api-client.js';
+import { swatchStyle } from '../panels.js';
 import { REFERENCE_STYLE, type ReferenceAnswer, ReferenceLayers, referenceLayers, VENUES_LAYER } from './reference.js';
 
 /** A map that records its layers in order and answers `queryRenderedFeatures` from `rendered`. */
@@ -105,6 +106,8 @@ describe('reference layers', () => {
       { colour: '#1f5fbf', symbol: 'line', label: 'river / expressway (barrier)' },
       { colour: '#000000', symbol: 'dot', label: 'meeting venue (2; name on hover)' },
     ]);
+    // the venues' legend swatch is a round dot of their colour
+    expect(swatchStyle(ref.legendItems().at(-1)!)).toBe('background:#000000;border-radius:50%;width:10px;height:10px');
     // the names of the venues within 6 px, from the venue layer only
     expect(ref.venuesAt(104, 97)).toEqual(['Hansen School']);
     expect(ref.venuesAt(200, 200)).toEqual([]);
