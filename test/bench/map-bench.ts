@@ -23,7 +23,11 @@ async function panWithout(page: ChicagoMap['page'], layers: readonly string[], l
       ({ layers, labels, visible }) => {
         const map = window.__beatplan!.map;
         for (const id of layers) map.setLayoutProperty(id, 'visibility', visible ? 'visible' : 'none');
-        if (labels) document.querySelector<HTMLElement>('.beat-labels')!.style.display = visible ? '' : 'none';
+        if (!labels) return;
+        // the labels' symbol layer; in an older build (`--base`), a page layer over the map
+        if (map.getLayer('bp-beat-labels')) map.setLayoutProperty('bp-beat-labels', 'visibility', visible ? 'visible' : 'none');
+        const page = document.querySelector<HTMLElement>('.beat-labels');
+        if (page) page.style.display = visible ? '' : 'none';
       },
       { layers, labels, visible },
     );

@@ -1,14 +1,14 @@
 /**
  * The planning map on the real Chicago beats (274 beats, ≈40k cells): beat numbers never
  * overlap, fewer are shown at city zoom and all of them at district zoom, each over its own
- * beat; the "find beat" box finds one; and the render and pan figures are printed (the
+ * beat; the "find beat" box finds one and its number is drawn marked selected; and the render and pan figures are printed (the
  * targets — first settled render under 3 s, panning at 20 fps or more — are measured by
  * `pnpm bench map`, where a shared machine's noise does not fail a test run).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hasRealdata } from '../support/realdata.js';
 import { type ChicagoMap, firstSettledRender, openChicagoMap, panFps } from './chicago-map.js';
-import { drawnLabels, fitPlan, haveChromium, overlappingLabels, saveArtifact } from './harness.js';
+import { drawnLabels, fitPlan, haveChromium, overlappingLabels, saveArtifact, waitForLabelLook } from './harness.js';
 
 describe.skipIf(!haveChromium() || !hasRealdata())('planning map on the Chicago beats', () => {
   let c: ChicagoMap;
@@ -67,6 +67,7 @@ describe.skipIf(!haveChromium() || !hasRealdata())('planning map on the Chicago 
     await idle();
     const labels = await drawnLabels(c.page);
     expect(labels.shown.find((l) => l.beat === '1011')?.beatUnder).toBe('1011');
+    await waitForLabelLook(c.page, '1011', 'selected', true, 10_000);
   }, 60_000);
 
   it('pans the whole city (figure printed)', async () => {

@@ -372,42 +372,61 @@ export interface DrawnLabel {
 }
 
 /**
- * The beat labels the page shows (not `.crowded`) with their boxes, the beat drawn under each
- * label's centre, how many labels exist in all, and how many have their centre on the map
- * (shown or not).
+ * The beat labels the map draws (the `bp-beat-labels` symbol layer's rendered features, shown
+ * when their feature state `shown` is true, the others drawn transparent) with their boxes
+ * (the collision thinning's boxes, `window.__beatplan.labelBoxes`), the beat drawn under each
+ * shown label's centre, how many labels the map draws in all, and how many have their centre
+ * on the map (shown or not).
  */
 export function drawnLabels(page: Page): Promise<{ total: number; onScreen: number; shown: DrawnLabel[] }> {
   return page.evaluate(() => {
     const a = window.__beatplan!;
     const m = a.map;
     const mapBox = document.getElementById('map')!.getBoundingClientRect();
-    const all = Array.from(document.querySelectorAll<HTMLElement>('#map .beat-label'));
-    const onScreen = all.filter((n) => {
-      const r = n.getBoundingClientRect();
-      const x = (r.left + r.right) / 2;
-      const y = (r.top + r.bottom) / 2;
-      return x >= mapBox.left && x <= mapBox.right && y >= mapBox.top && y <= mapBox.bottom;
-    }).length;
+    const boxes = new Map(a.labelBoxes.map((b) => [b.beat, b]));
+    const drawn = new Map<number, boolean>();
+    for (const f of m.queryRenderedFeatures({ layers: ['bp-beat-labels'] })) drawn.set(f.properties.b as number, f.state.shown === true);
+    const all = [...drawn.keys()].map((b) => {
+      const box = boxes.get(b)!;
+      const cx = box.x + mapBox.left;
+      const cy = box.y + mapBox.top;
+      return { b, cx, cy, box };
+    });
+    const onScreen = all.filter((l) => l.cx >= mapBox.left && l.cx <= mapBox.right && l.cy >= mapBox.top && l.cy <= mapBox.bottom).length;
     const shown = all
-      .filter((n) => !n.classList.contains('crowded') && getComputedStyle(n).visibility !== 'hidden')
-      .map((n) => {
-        const r = n.getBoundingClientRect();
-        const cx = (r.left + r.right) / 2 - mapBox.left;
-        const cy = (r.top + r.bottom) / 2 - mapBox.top;
-        const f = m.queryRenderedFeatures([cx, cy], { layers: ['bp-beat-areas', 'bp-cells-fill'] })[0];
-        const b = f?.properties?.b;
+      .filter((l) => drawn.get(l.b))
+      .map(({ b, cx, cy, box }) => {
+        const f = m.queryRenderedFeatures([box.x, box.y], { layers: ['bp-beat-areas', 'bp-cells-fill'] })[0];
+        const under = f?.properties?.b;
         return {
-          beat: n.dataset.beat!,
-          left: r.left,
-          top: r.top,
-          right: r.right,
-          bottom: r.bottom,
-          beatUnder: typeof b === 'number' ? (a.model!.beatIds[b] as string) : null,
+          beat: a.model!.beatIds[b] as string,
+          left: cx - box.width / 2,
+          top: cy - box.height / 2,
+          right: cx + box.width / 2,
+          bottom: cy + box.height / 2,
+          beatUnder: typeof under === 'number' ? (a.model!.beatIds[under] as string) : null,
         };
       })
       .filter((l) => l.right > mapBox.left && l.left < mapBox.right && l.bottom > mapBox.top && l.top < mapBox.bottom);
-    return { total: all.length, onScreen, shown };
+    return { total: drawn.size, onScreen, shown };
   });
+}
+
+/**
+ * Waits until the map draws beat `id`'s label with `look` (the symbol's `locked` / `selected`
+ * properties), or until it no longer does when `present` is false.
+ */
+export function waitForLabelLook(page: Page, id: string, look: 'locked' | 'selected', present = true, timeout = 30_000): Promise<unknown> {
+  return page.waitForFunction(
+    ({ id, look, present }) => {
+      const a = window.__beatplan!;
+      const b = a.model!.beatIds.indexOf(id);
+      const f = a.map.queryRenderedFeatures({ layers: ['bp-beat-labels'] }).find((x) => x.properties.b === b);
+      return f !== undefined && f.properties[look] === present;
+    },
+    { id, look, present },
+    { timeout },
+  );
 }
 
 /** Pairs of shown labels whose boxes overlap (by more than half a pixel). */

@@ -36,6 +36,7 @@ import {
   saveArtifact,
   startStack,
   upload,
+  waitForLabelLook,
 } from './harness.js';
 import { compareScreenshot, imageDiff, type Rect } from './pixel-diff.js';
 
@@ -115,7 +116,8 @@ describe.skipIf(!haveChromium())('planning map (demo city)', () => {
     const info = await page.evaluate(() => ({
       cells: window.__beatplan!.model!.cellCount,
       beats: window.__beatplan!.model!.beatIds.length,
-      labels: document.querySelectorAll('.beat-label').length,
+      labels: new Set(window.__beatplan!.map.queryRenderedFeatures({ layers: ['bp-beat-labels'] }).map((f) => f.properties.b as number))
+        .size,
       bars: document.querySelectorAll('.bar-row').length,
     }));
     expect(info.cells).toBeGreaterThan(1000);
@@ -180,7 +182,7 @@ describe.skipIf(!haveChromium())('planning map (demo city)', () => {
     await mapsIdle();
     const labels = await drawnLabels(page);
     expect(labels.shown.map((l) => l.beat)).toContain(id);
-    expect(await page.getAttribute(`#map .beat-label[data-beat="${id}"]`, 'class')).toContain('selected');
+    await waitForLabelLook(page, id, 'selected', true, 10_000);
     await page.fill('#find-beat-input', 'no-such-beat');
     await page.press('#find-beat-input', 'Enter');
     await page.waitForFunction(() => /No beat matches/.test(document.getElementById('status')!.textContent ?? ''), null, {
@@ -399,7 +401,7 @@ describe.skipIf(!haveChromium())('planning map (demo city)', () => {
           p.y > 60 &&
           p.x < c.width - 60 &&
           p.y < c.height - 300 &&
-          !document.elementFromPoint(c.left + p.x, c.top + p.y)?.closest('.beat-label')
+          !a.map.queryRenderedFeatures([p.x, p.y], { layers: ['bp-beat-labels'] }).some((f) => f.state.shown === true)
         )
           return { x: c.left + p.x, y: c.top + p.y, beat: m.beatIds[m.beatOf[i]!]! };
       }
@@ -430,9 +432,9 @@ describe.skipIf(!haveChromium())('planning map (demo city)', () => {
     await page.keyboard.press('v');
     await page.keyboard.press('l');
     const id = await page.evaluate(() => window.__beatplan!.model!.beatIds[window.__beatplan!.selectedBeat!]!);
-    await page.waitForSelector(`.beat-label.locked[data-beat="${id}"]`, { timeout: 30_000 });
+    await waitForLabelLook(page, id, 'locked');
     await page.keyboard.press('l');
-    await page.waitForSelector(`.beat-label.locked[data-beat="${id}"]`, { state: 'detached', timeout: 30_000 });
+    await waitForLabelLook(page, id, 'locked', false);
   }, 60_000);
 
   it('paints from the keyboard: arrows move a cursor cell, Space paints it; Z undoes', async () => {
@@ -848,7 +850,7 @@ describe.skipIf(!haveChromium())('planning map (demo city)', () => {
     await page.evaluate((id) => window.__beatplan!.selectBeat(window.__beatplan!.model!.beatIds.indexOf(id)), locked);
     await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
     await page.keyboard.press('l');
-    await page.waitForSelector(`.beat-label.locked[data-beat="${locked}"]`, { timeout: 30_000 });
+    await waitForLabelLook(page, locked, 'locked');
     // what the sheet draws, as it draws it: its texts and its rectangles' outlines (with their dash)
     await page.evaluate(() => {
       const w = window as unknown as {
@@ -886,7 +888,7 @@ describe.skipIf(!haveChromium())('planning map (demo city)', () => {
     // the plan as the sheet drew it (unlocking makes a new version)
     const plan = await page.evaluate(() => window.__beatplan!.plan!);
     await page.keyboard.press('l');
-    await page.waitForSelector(`.beat-label.locked[data-beat="${locked}"]`, { state: 'detached', timeout: 30_000 });
+    await waitForLabelLook(page, locked, 'locked', false);
     // read the sheet: layout of the page's map, a scale bar, a north arrow, beat colours, a legend
     const sheet = PNG.sync.read(readFileSync(pngPath));
     const mapBox = await mapRect();

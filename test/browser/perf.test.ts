@@ -91,10 +91,7 @@ describe.skipIf(!haveChromium())('planning map performance (≈40k cells)', () =
           for (const layer of layers) map.setLayoutProperty(layer, 'visibility', 'visible');
           return ms;
         };
-        const labels = document.querySelectorAll<HTMLElement>('.beat-label');
-        labels.forEach((e) => (e.style.display = 'none'));
-        const noLabels = await frame();
-        labels.forEach((e) => (e.style.display = ''));
+        const noLabels = await toggle('bp-beat-labels');
         return {
           all: await frame(),
           // the outlines edge by edge (from zoom 12) and as chains (below); the cells (from zoom 12 in the beat colouring) and the beats' areas (below)

@@ -8,6 +8,7 @@ import type { Map as MapLibreMap } from 'maplibre-gl';
 import type { PlanDto } from './api-client.js';
 import type { CellModel } from './cell-model.js';
 import type { HeatSummary } from './heat.js';
+import type { LabelBox } from './labels.js';
 import type { EditTiming } from './panels/editing.js';
 import type { Panels } from './panels/registry.js';
 import type { PlanLoader } from './plan-loader.js';
@@ -40,6 +41,12 @@ export interface BeatplanTestHook {
   readonly heatTimings: Readonly<Record<string, number>>;
   /** The Paint tool's keyboard cursor cell (−1 when none). */
   readonly keyboardCursor: number;
+  /**
+   * The beat labels' screen boxes as the collision thinning saw them at the last read (CSS px,
+   * centre relative to the map); which are shown is read from the map (the `bp-beat-labels`
+   * symbol layer's feature state `shown`).
+   */
+  readonly labelBoxes: readonly LabelBox[];
 }
 
 /** The hook's fields read as they are at each read (all but `lastMessage` and `selectBeat`). */
@@ -56,7 +63,7 @@ export interface HookSource {
   selectBeat(beat: number | null, zoom?: boolean): void;
   readonly session: Pick<PlanSession, 'plan' | 'model'>;
   readonly loader: Pick<PlanLoader, 'ready' | 'loadTimings'>;
-  readonly panels: Partial<Pick<Panels, 'editing' | 'heat' | 'comparison' | 'keyboardPaint'>>;
+  readonly panels: Partial<Pick<Panels, 'editing' | 'heat' | 'comparison' | 'keyboardPaint' | 'labels'>>;
 }
 
 /**
@@ -77,6 +84,8 @@ const READERS: { readonly [K in LiveField]: (app: HookSource) => BeatplanTestHoo
   keyboardCursor: (a) => a.panels.keyboardPaint?.cursor ?? -1,
   // the comparison's swipe view
   swipe: (a) => a.panels.comparison?.swipe ?? null,
+  // the beat labels
+  labelBoxes: (a) => a.panels.labels?.boxes() ?? [],
   // the incidents heat layer
   heatOn: (a) => a.panels.heat?.on ?? false,
   heat: (a) => a.panels.heat?.summary ?? null,

@@ -2,79 +2,135 @@
 import type { Map as MapLibreMap } from 'maplibre-gl';
 import { describe, expect, it } from 'vitest';
 import type { BeatAggregate, CellModel } from '../cell-model.js';
-import { BeatLabelsLayer } from './beat-labels.js';
+import { BeatLabelsLayer, LABEL_LAYER, type LabelPainter } from './beat-labels.js';
 
-/** A map stand-in: a camera (centre, zoom), `project` = (lng, lat) × 2^zoom, events. */
+interface PointFeature {
+  id: number;
+  geometry: { coordinates: [number, number] };
+  properties: { b: number; icon: string; locked: boolean; selected: boolean };
+}
+
+/**
+ * A map stand-in: a camera (centre, zoom), `project` = (lng, lat) × 2^zoom, events, and the
+ * style calls the layer makes (one GeoJSON source, layers in order, images, feature state).
+ */
 function fakeMap() {
   const container = document.createElement('div');
-  const canvas = document.createElement('div');
-  container.append(canvas);
   Object.defineProperty(container, 'clientWidth', { value: 800 });
   Object.defineProperty(container, 'clientHeight', { value: 600 });
   const cam = { lng: 0, lat: 0, zoom: 0 };
   const handlers = new Map<string, Array<() => void>>();
   let projections = 0;
+  let stateWrites = 0;
   const project = (p: [number, number] | { lng: number; lat: number }) => {
     projections++;
     const [lng, lat] = Array.isArray(p) ? p : [p.lng, p.lat];
     const s = 2 ** cam.zoom;
     return { x: 400 + (lng - cam.lng) * s, y: 300 - (lat - cam.lat) * s };
   };
+  let features: PointFeature[] = [];
+  const state = new Map<number, { shown?: boolean }>();
+  const images = new Map<string, { pixelRatio?: number }>();
+  const order: string[] = ['bp-beat-areas'];
+  const sources = new Set<string>();
   const map = {
     getContainer: () => container,
-    getCanvasContainer: () => canvas,
     on: (ev: string, fn: () => void) => void handlers.set(ev, [...(handlers.get(ev) ?? []), fn]),
     project,
-    getCenter: () => ({ lng: cam.lng, lat: cam.lat }),
     getZoom: () => cam.zoom,
     getBearing: () => 0,
     getPitch: () => 0,
+    getSource: (id: string) =>
+      sources.has(id) ? { setData: (d: { features: PointFeature[] }) => void (features = d.features) } : undefined,
+    addSource: (id: string) => void sources.add(id),
+    getLayer: (id: string) => (order.includes(id) ? { id } : undefined),
+    addLayer: (l: { id: string }) => void order.push(l.id),
+    getLayersOrder: () => [...order],
+    moveLayer: (id: string) => void (order.splice(order.indexOf(id), 1), order.push(id)),
+    hasImage: (id: string) => images.has(id),
+    addImage: (id: string, _img: unknown, o: { pixelRatio?: number }) => void images.set(id, o),
+    setFeatureState: (f: { id: number }, s: { shown: boolean }) => void (stateWrites++, state.set(f.id, { ...state.get(f.id), ...s })),
+    removeFeatureState: (f: { id: number }) => void state.delete(f.id),
   } as unknown as MapLibreMap;
   const fire = (ev: string) => handlers.get(ev)?.forEach((fn) => fn());
-  return { map, canvas, cam, fire, projections: () => projections };
+  /** Beat ids whose label is drawn opaque (feature state `shown`). */
+  const drawn = () => features.filter((f) => state.get(f.id)?.shown === true).map((f) => f.id);
+  return {
+    map,
+    cam,
+    fire,
+    order,
+    images,
+    drawn,
+    features: () => features,
+    projections: () => projections,
+    stateWrites: () => stateWrites,
+  };
 }
 
-const model = { beatIds: ['A', 'B'], centroid: Float64Array.from([0, 0, 100, 0]) } as unknown as CellModel;
+/** Label pictures 8 px per character + 8 px wide, 18 px high (20 when locked): no canvas needed. */
+const painter: LabelPainter = (text, look) => ({
+  width: 8 * text.length + 8,
+  height: look.locked ? 20 : 18,
+  image: { width: 1, height: 1, data: new Uint8Array(4) },
+});
+
+// beat A (5 cells) at lng 0, beat B (3 cells) at lng 10: their 16-px labels overlap at zoom 0, not at zoom 2
+const model = { beatIds: ['A', 'B'], centroid: Float64Array.from([0, 0, 10, 0]) } as unknown as CellModel;
 const agg = new Map<number, BeatAggregate>([
   [0, { cells: 5, labelCell: 0 } as BeatAggregate],
   [1, { cells: 3, labelCell: 1 } as BeatAggregate],
 ]);
 
 describe('beat labels layer', () => {
-  it('one node per beat in one container; a pan shifts the container only, a zoom re-positions the labels', () => {
+  it('one point per beat in a symbol layer on top; placeLabels decides what is drawn; a pan costs nothing, a zoom re-thins', () => {
     const m = fakeMap();
-    const layer = new BeatLabelsLayer(m.map).mount();
+    const layer = new BeatLabelsLayer(m.map, painter).mount();
     layer.setPlan({ model, agg, locked: (b) => b === 1 });
-    const nodes = Array.from(m.canvas.querySelectorAll<HTMLElement>('.beat-label'));
-    expect(nodes.map((n) => [n.dataset.beat, n.classList.contains('locked')])).toEqual([
-      ['A', false],
-      ['B', true],
+    expect(m.order.at(-1)).toBe(LABEL_LAYER);
+    expect(m.features().map((f) => [f.id, f.geometry.coordinates, f.properties.locked])).toEqual([
+      [0, [0, 0], false],
+      [1, [10, 0], true],
     ]);
-    expect(nodes[1]!.style.transform).toBe('translate(500px, 300px)');
-    // pan 30 px: one projection, one transform on the container, the labels untouched
-    const before = m.projections();
+    expect([...m.images.keys()]).toEqual(['bp-label::A', 'bp-label:l:B']);
+    // zoom 0: the larger beat's label wins, the other is drawn transparent
+    expect(m.drawn()).toEqual([0]);
+    expect(layer.shown).toEqual(new Set([0]));
+    expect(layer.boxes().map((b) => [b.beat, b.x, b.y, b.width, b.height])).toEqual([
+      [0, 400, 300, 16, 18],
+      [1, 410, 300, 16, 20],
+    ]);
+    // a pan (same zoom): no projection, no feature-state write — the labels move with the map's frame
+    const [p0, w0] = [m.projections(), m.stateWrites()];
     m.cam.lng = -30;
     m.fire('move');
-    expect(m.projections() - before).toBe(1);
-    expect((m.canvas.querySelector('.beat-labels') as HTMLElement).style.transform).toBe('translate(30px, 0px)');
-    expect(nodes[1]!.style.transform).toBe('translate(500px, 300px)');
-    // the move ends, or the zoom changes: the labels are placed for the new camera, the container reset
-    m.cam.zoom = 1;
+    expect([m.projections() - p0, m.stateWrites() - w0]).toEqual([0, 0]);
+    // the zoom changes: re-placed, both drawn
+    m.cam.zoom = 2;
     layer.place();
-    expect(nodes[1]!.style.transform).toBe('translate(660px, 300px)');
-    expect((m.canvas.querySelector('.beat-labels') as HTMLElement).style.transform).toBe('');
+    expect(m.drawn()).toEqual([0, 1]);
     expect(layer.shown).toEqual(new Set([0, 1]));
+    // a layer added later goes under the labels once the map is idle
+    m.order.push('bp-ref-barriers-line');
+    m.fire('idle');
+    expect(m.order.at(-1)).toBe(LABEL_LAYER);
   });
 
-  it('follows the selection and forgets a beat that has no cells left', () => {
+  it('follows the selection (the selected label wins) and forgets a beat that has no cells left', () => {
     const m = fakeMap();
-    const layer = new BeatLabelsLayer(m.map).mount();
+    const layer = new BeatLabelsLayer(m.map, painter).mount();
     const a = new Map(agg);
     layer.setPlan({ model, agg: a, locked: () => false });
+    expect(m.drawn()).toEqual([0]);
     layer.render({ selectedBeat: 1 });
-    expect(m.canvas.querySelector('[data-beat=B]')!.classList.contains('selected')).toBe(true);
+    expect(m.features().find((f) => f.id === 1)!.properties).toMatchObject({ selected: true, icon: 'bp-label:s:B' });
+    expect(m.drawn()).toEqual([1]);
     a.delete(0);
     layer.update([0]);
-    expect(Array.from(m.canvas.querySelectorAll<HTMLElement>('.beat-label'), (n) => n.dataset.beat)).toEqual(['B']);
+    expect(m.features().map((f) => f.id)).toEqual([1]);
+    // each picture is made once per number and look
+    layer.render({ selectedBeat: null });
+    layer.render({ selectedBeat: 1 });
+    expect([...m.images.keys()].sort()).toEqual(['bp-label::A', 'bp-label::B', 'bp-label:s:B']);
   });
 });

@@ -1,22 +1,27 @@
 /**
- * The beat-number layer: one HTML label per beat at its label cell (offline: no glyphs
- * needed), thinned by {@link placeLabels} whenever the zoom changes or a move ends, so labels
- * never overlap — fewer at city zoom, all of them once the beats are large enough on the
- * screen. Hidden labels keep their place in the DOM with the class `crowded` (visibility
- * hidden).
+ * The beat-number layer: one label per beat at its label cell, drawn in the map's own WebGL
+ * canvas as a MapLibre symbol layer whose icons are the labels, each drawn once with a 2D
+ * canvas (offline: no glyph server). {@link placeLabels} decides which labels are shown, as
+ * before, whenever the zoom changes or a move ends, so labels never overlap — fewer at city
+ * zoom, all of them once the beats are large enough on the screen. MapLibre does no thinning
+ * of its own (`icon-allow-overlap`, `icon-ignore-placement`); a hidden label is drawn fully
+ * transparent (feature state `shown` false).
  *
- * The labels sit in one container over the map: while the map pans (same zoom, bearing and
- * pitch) only the container is shifted, by one CSS transform per frame — no per-label work
- * while panning; a zoom re-positions them, and the end of a move re-thins them.
+ * Panning costs nothing here: the labels are part of the map's frame, so no page layer is
+ * moved or blended over the map (in software-rendered Chromium a full-map overlay layer cost
+ * 3–5 frames/s while panning the Chicago plan). The numbers are not in the DOM; the "find
+ * beat" box is the accessible way to a beat.
  */
-import type { Map as MapLibreMap } from 'maplibre-gl';
+import type { GeoJSONSource, Map as MapLibreMap } from 'maplibre-gl';
 import type { BeatAggregate, CellModel } from '../cell-model.js';
 import { type LabelBox, placeLabels } from '../labels.js';
-import { el } from '../panels.js';
 import type { ViewState } from '../store.js';
 
 /** Milliseconds after the last of a series of pans before the labels are re-thinned (see `BeatLabelsLayer`). */
 export const PAN_SETTLE_MS = 120;
+
+/** The id of the labels' symbol layer (and of its GeoJSON source): one point feature per beat, id = beat index. */
+export const LABEL_LAYER = 'bp-beat-labels';
 
 /** What the layer draws besides the model: which beats are locked. */
 export interface BeatLabelsInput {
@@ -26,40 +31,101 @@ export interface BeatLabelsInput {
   locked(beat: number): boolean;
 }
 
-/** One label: its beat's anchor (lng, lat), its node, its size (CSS px). */
+/** How a label looks: a locked beat's in a dashed frame, the selected beat's dark. */
+export interface LabelLook {
+  locked: boolean;
+  selected: boolean;
+}
+
+/** A label's picture: its size in CSS px and its pixels at `ratio` device pixels per CSS px. */
+export interface LabelPicture {
+  width: number;
+  height: number;
+  image: ImageData | { width: number; height: number; data: Uint8Array };
+}
+
+/** Draws a beat number as a label picture (see {@link drawLabel}). */
+export type LabelPainter = (text: string, look: LabelLook, ratio: number) => LabelPicture;
+
+/** The label's style, CSS px: 12 px semibold text, 2 × 3 px padding, a 1 px frame (locked: 2 px dashed), 3 px corners. */
+const FONT = '600 12px system-ui, sans-serif';
+const FONT_PX = 12;
+const PAD_X = 3;
+const PAD_Y = 2;
+
+/**
+ * Draws a beat number as the map shows it, with a 2D canvas: white (88 % opaque) box with a
+ * 1 px dark frame; a locked beat's frame 2 px dashed black; the selected beat's box black
+ * with white text. Size in CSS px: text width + 2 × (3 + frame) by 12 + 2 × (2 + frame).
+ * @param ratio device pixels per CSS px (the picture's pixels are `ratio` × the size)
+ * @throws Error when the browser has no 2D canvas
+ * @example map.addImage('x', drawLabel('1011', { locked: false, selected: false }, 1).image)
+ */
+export function drawLabel(text: string, look: LabelLook, ratio: number): LabelPicture {
+  const frame = look.locked ? 2 : 1;
+  const measure = document.createElement('canvas').getContext('2d');
+  if (!measure) throw new Error('no 2D canvas to draw the beat labels');
+  measure.font = FONT;
+  const width = Math.ceil(measure.measureText(text).width) + 2 * (PAD_X + frame);
+  const height = FONT_PX + 2 * (PAD_Y + frame);
+  const c = document.createElement('canvas');
+  c.width = Math.ceil(width * ratio);
+  c.height = Math.ceil(height * ratio);
+  const g = c.getContext('2d')!;
+  g.scale(ratio, ratio);
+  g.beginPath();
+  g.roundRect(frame / 2, frame / 2, width - frame, height - frame, 3);
+  g.fillStyle = look.selected ? '#111111' : 'rgba(255,255,255,0.88)';
+  g.fill();
+  g.lineWidth = frame;
+  g.strokeStyle = look.locked ? '#000000' : '#222222';
+  if (look.locked) g.setLineDash([4, 2]);
+  g.stroke();
+  g.font = FONT;
+  g.fillStyle = look.selected ? '#ffffff' : '#111111';
+  g.textBaseline = 'middle';
+  g.fillText(text, PAD_X + frame, height / 2 + 0.5);
+  return { width, height, image: g.getImageData(0, 0, c.width, c.height) };
+}
+
+/** One label: its beat's anchor (lng, lat), its picture's image id and size (CSS px), its look. */
 interface Label {
   lng: number;
   lat: number;
-  node: HTMLElement;
+  icon: string;
   width: number;
   height: number;
+  look: LabelLook;
 }
 
 /** Beat labels with collision handling (see the module comment). */
 export class BeatLabelsLayer {
   private readonly labels = new Map<number, Label>();
+  /** Label pictures added to the map: image id → size (CSS px); shared by beats with the same number and look. */
+  private readonly pictures = new Map<string, { width: number; height: number }>();
   private input: BeatLabelsInput | null = null;
   private selected: number | null = null;
   private frame = 0;
   private settleTimer: ReturnType<typeof setTimeout> | null = null;
-  private readonly layer: HTMLElement;
-  /** The camera the labels were last positioned for, and where its centre was then (px). */
-  private at: { zoom: number; bearing: number; pitch: number; lng: number; lat: number; x: number; y: number } | null = null;
+  /** The camera the labels were last placed for. */
+  private at: { zoom: number; bearing: number; pitch: number } | null = null;
   /** Beats whose labels are shown after the last placement. */
   shown: ReadonlySet<number> = new Set();
+  /** Beats whose feature state `shown` is true on the map. */
+  private readonly opaque = new Set<number>();
 
-  constructor(private readonly map: MapLibreMap) {
-    this.layer = el('div', { class: 'beat-labels', 'aria-hidden': 'true' });
-    // its own compositing layer: a pan moves it without repainting the labels
-    this.layer.style.cssText = 'position:absolute;left:0;top:0;width:100%;height:100%;pointer-events:none;will-change:transform;';
-  }
+  /** @param paint draws a label's picture (a stand-in in tests without a canvas) */
+  constructor(
+    private readonly map: MapLibreMap,
+    private readonly paint: LabelPainter = drawLabel,
+  ) {}
 
   /** Starts following the map's moves. */
   mount(): this {
-    this.map.getCanvasContainer().append(this.layer);
     this.map.on('move', this.follow);
     this.map.on('moveend', this.settle);
     this.map.on('resize', this.schedule);
+    this.map.on('idle', this.raise);
     return this;
   }
 
@@ -73,7 +139,7 @@ export class BeatLabelsLayer {
   /**
    * The end of a move re-thins the labels: at the next frame after a zoom or rotation, and
    * {@link PAN_SETTLE_MS} after the last of a series of pans (panning by steps — keys, jumps —
-   * ends a move every frame; re-thinning each time would cost a layout of every label per frame).
+   * ends a move every frame; re-thinning each time would cost a placement per frame).
    */
   private readonly settle = (): void => {
     if (this.settleTimer !== null) clearTimeout(this.settleTimer);
@@ -82,14 +148,9 @@ export class BeatLabelsLayer {
     this.settleTimer = setTimeout(() => ((this.settleTimer = null), this.schedule()), PAN_SETTLE_MS);
   };
 
-  /** A pan shifts the container; anything else re-positions the labels at the next frame. */
+  /** A pan moves the labels with the map (they are in its frame); anything else re-places them at the next frame. */
   private readonly follow = (): void => {
-    const at = this.at;
-    const map = this.map;
-    if (at && this.panned()) {
-      const p = map.project([at.lng, at.lat]);
-      this.layer.style.transform = `translate(${p.x - at.x}px, ${p.y - at.y}px)`;
-    } else this.schedule();
+    if (!this.panned()) this.schedule();
   };
 
   /** Positions and thins the labels at the next animation frame (once, however often it is asked). */
@@ -97,12 +158,36 @@ export class BeatLabelsLayer {
     if (!this.frame) this.frame = requestAnimationFrame(() => ((this.frame = 0), this.place()));
   };
 
+  /** Keeps the labels' layer on top of layers added after it (reference layers arrive later). */
+  private readonly raise = (): void => {
+    if (this.map.getLayer(LABEL_LAYER) && this.map.getLayersOrder().at(-1) !== LABEL_LAYER) this.map.moveLayer(LABEL_LAYER);
+  };
+
+  /** Adds the labels' source and symbol layer (on top) when the map lacks them. */
+  private install(): void {
+    const map = this.map;
+    if (!map.getSource(LABEL_LAYER)) map.addSource(LABEL_LAYER, { type: 'geojson', data: { type: 'FeatureCollection', features: [] } });
+    if (!map.getLayer(LABEL_LAYER))
+      map.addLayer({
+        id: LABEL_LAYER,
+        type: 'symbol',
+        source: LABEL_LAYER,
+        layout: { 'icon-image': ['get', 'icon'], 'icon-allow-overlap': true, 'icon-ignore-placement': true, 'icon-padding': 0 },
+        paint: { 'icon-opacity': ['case', ['boolean', ['feature-state', 'shown'], false], 1, 0] },
+      });
+    this.raise();
+  }
+
   /** Shows the labels of a newly loaded plan (all beats). */
   setPlan(input: BeatLabelsInput): void {
-    for (const l of this.labels.values()) l.node.remove();
+    this.install();
+    for (const b of this.labels.keys()) this.map.removeFeatureState({ source: LABEL_LAYER, id: b });
     this.labels.clear();
+    this.opaque.clear();
+    this.shown = new Set();
     this.input = input;
     for (const b of input.agg.keys()) this.refresh(b);
+    this.publish();
     this.place();
   }
 
@@ -112,6 +197,7 @@ export class BeatLabelsLayer {
    */
   update(beats: Iterable<number>): void {
     for (const b of beats) this.refresh(b);
+    this.publish();
     this.schedule();
   }
 
@@ -122,6 +208,7 @@ export class BeatLabelsLayer {
     this.selected = state.selectedBeat;
     if (!this.input) return;
     for (const b of [prev, this.selected]) if (b !== null) this.refresh(b);
+    this.publish();
     this.place();
   }
 
@@ -145,45 +232,62 @@ export class BeatLabelsLayer {
     return out;
   }
 
-  /** Positions the labels for the current camera and thins them. */
+  /** Thins the labels for the current camera: the shown ones drawn opaque, the others transparent (only changes are set). */
   place(): void {
     const map = this.map;
     const c = map.getContainer();
-    const boxes = this.boxes();
-    this.shown = placeLabels(boxes, { width: c.clientWidth, height: c.clientHeight });
-    for (const box of boxes) {
-      const l = this.labels.get(box.beat)!;
-      l.node.style.transform = `translate(${Math.round(box.x - l.width / 2)}px, ${Math.round(box.y - l.height / 2)}px)`;
-      l.node.classList.toggle('crowded', !this.shown.has(box.beat));
+    const shown = placeLabels(this.boxes(), { width: c.clientWidth, height: c.clientHeight });
+    for (const b of this.labels.keys()) {
+      if (shown.has(b) === this.opaque.has(b)) continue;
+      map.setFeatureState({ source: LABEL_LAYER, id: b }, { shown: shown.has(b) });
+      if (shown.has(b)) this.opaque.add(b);
+      else this.opaque.delete(b);
     }
-    const centre = map.getCenter();
-    const p = map.project(centre);
-    this.at = { zoom: map.getZoom(), bearing: map.getBearing(), pitch: map.getPitch(), lng: centre.lng, lat: centre.lat, x: p.x, y: p.y };
-    this.layer.style.transform = '';
+    this.shown = shown;
+    this.at = { zoom: map.getZoom(), bearing: map.getBearing(), pitch: map.getPitch() };
   }
 
+  /** Sends every label to the map's source (one point per beat). */
+  private publish(): void {
+    const source = this.map.getSource<GeoJSONSource>(LABEL_LAYER);
+    const features: GeoJSON.Feature<GeoJSON.Point>[] = [];
+    for (const [b, l] of this.labels)
+      features.push({
+        type: 'Feature',
+        id: b,
+        geometry: { type: 'Point', coordinates: [l.lng, l.lat] },
+        properties: { b, icon: l.icon, locked: l.look.locked, selected: l.look.selected },
+      });
+    source?.setData({ type: 'FeatureCollection', features });
+  }
+
+  /** Re-reads beat `b`'s label: its anchor and look (its picture added to the map once per number and look). */
   private refresh(b: number): void {
     const input = this.input!;
     const { model } = input;
     const a = input.agg.get(b);
-    const existing = this.labels.get(b);
     if (!a) {
-      existing?.node.remove();
-      this.labels.delete(b);
+      if (this.labels.delete(b)) this.map.removeFeatureState({ source: LABEL_LAYER, id: b });
+      this.opaque.delete(b);
       return;
     }
-    const id = model.beatIds[b]!;
-    const node = existing?.node ?? el('div', { class: 'beat-label', 'data-beat': id, 'aria-hidden': 'true' });
-    node.textContent = id;
-    node.classList.toggle('locked', input.locked(b));
-    node.classList.toggle('selected', b === this.selected);
-    const lng = model.centroid[2 * a.labelCell]!;
-    const lat = model.centroid[2 * a.labelCell + 1]!;
-    if (existing) Object.assign(existing, { lng, lat, width: node.offsetWidth, height: node.offsetHeight });
-    else {
-      node.style.cssText = 'position:absolute;left:0;top:0;';
-      this.layer.append(node);
-      this.labels.set(b, { lng, lat, node, width: node.offsetWidth, height: node.offsetHeight });
+    const text = model.beatIds[b]!;
+    const look = { locked: input.locked(b), selected: b === this.selected };
+    const icon = `bp-label:${look.locked ? 'l' : ''}${look.selected ? 's' : ''}:${text}`;
+    let size = this.pictures.get(icon);
+    if (!size) {
+      const ratio = window.devicePixelRatio || 1;
+      const pic = this.paint(text, look, ratio);
+      size = { width: pic.width, height: pic.height };
+      if (!this.map.hasImage(icon)) this.map.addImage(icon, pic.image, { pixelRatio: ratio });
+      this.pictures.set(icon, size);
     }
+    this.labels.set(b, {
+      lng: model.centroid[2 * a.labelCell]!,
+      lat: model.centroid[2 * a.labelCell + 1]!,
+      icon,
+      look,
+      ...size,
+    });
   }
 }

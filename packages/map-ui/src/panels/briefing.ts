@@ -7,6 +7,7 @@ import type { Map as MapLibreMap } from 'maplibre-gl';
 import type { PlanDto } from '../api-client.js';
 import type { BeatAggregate, CellModel } from '../cell-model.js';
 import { drawBriefing, lineageLine } from '../exports.js';
+import { LABEL_LAYER } from '../layers/beat-labels.js';
 import { formatNumber, type Legend } from '../map-style.js';
 import type { PlanMetricsDto } from '../metrics.js';
 import { frames } from './editing.js';
@@ -73,13 +74,21 @@ export async function briefingPng(s: BriefingSource): Promise<{ blob: Blob; file
 
 /**
  * Draws the briefing sheet from the map as it is on screen (after a repaint and two frames)
- * and downloads it (see {@link briefingPng}).
+ * and downloads it (see {@link briefingPng}). The map's own beat numbers are hidden for that
+ * repaint: the sheet draws the shown ones itself, at print size.
  */
 export async function saveBriefing(s: BriefingSource): Promise<void> {
-  s.map.triggerRepaint();
-  await frames();
-  const { blob, fileName } = await briefingPng(s);
-  saveBlob(blob, fileName);
+  // their opacity, not their visibility: a paint property changes without re-laying out the tiles
+  const opacity = s.map.getLayer(LABEL_LAYER) ? s.map.getPaintProperty(LABEL_LAYER, 'icon-opacity') : undefined;
+  if (opacity !== undefined) s.map.setPaintProperty(LABEL_LAYER, 'icon-opacity', 0);
+  try {
+    s.map.triggerRepaint();
+    await frames();
+    const { blob, fileName } = await briefingPng(s);
+    saveBlob(blob, fileName);
+  } finally {
+    if (opacity !== undefined) s.map.setPaintProperty(LABEL_LAYER, 'icon-opacity', opacity);
+  }
 }
 
 /** The "Briefing sheet (PNG)" button: `mount` wires it to {@link saveBriefing}. */
