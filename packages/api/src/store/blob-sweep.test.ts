@@ -165,7 +165,7 @@ describe('Store.sweepOrphanBlobs', () => {
 });
 
 describe('beatplan serve start-up', () => {
-  it('sweeps orphan blobs in the background once it listens', async () => {
+  it('sweeps orphan blobs in the background once it listens, without delaying start-up', async () => {
     const h = await harness();
     const orphan = await h.store.putBlob(Buffer.from('left by an older version'));
     const kept = await h.store.putBlob(Buffer.from('{"d":1}'));
@@ -173,13 +173,25 @@ describe('beatplan serve start-up', () => {
     for (const ref of [orphan, kept]) await backdate(h, ref, 2 * HOUR);
     // a second instance on the same database (Postgres), or the same folder (SQLite)
     const dataDir = h.store instanceof PostgresStore ? mkdtempSync(join(tmpdir(), 'beatplan-sweep-')) : h.dir;
-    const s = await startServer({ port: 0, dataDir, logLevel: 'silent', ...(h.databaseUrl ? { databaseUrl: h.databaseUrl } : {}) });
+    // the sweep is held after its mark until the server has answered: start-up does not wait for it
+    let release = () => {};
+    const held = new Promise<void>((ok) => (release = ok));
+    let swept = false;
+    const s = await startServer(
+      { port: 0, dataDir, logLevel: 'silent', ...(h.databaseUrl ? { databaseUrl: h.databaseUrl } : {}) },
+      { blobSweep: { afterMark: () => held } },
+    );
+    void s.blobSweep.then(() => (swept = true));
     try {
       expect((await fetch(`${s.url}/api/v1/health`)).status).toBe(200);
+      expect(swept).toBe(false);
+      expect(await exists(h, orphan)).toBe(true);
+      release();
       expect(await s.blobSweep).toMatchObject({ deleted: 1, deletedBytes: 'left by an older version'.length });
       expect(await exists(h, orphan)).toBe(false);
       expect(await exists(h, kept)).toBe(true);
     } finally {
+      release(); // stop() waits for the sweep
       await s.stop();
       if (dataDir !== h.dir) removeDir(dataDir);
     }
