@@ -29,6 +29,7 @@ describe.skipIf(!hasRealdata())('beatplan simulate on Chicago', () => {
   const staffingFile = join(out, 'staff', 'staffing.json');
   let sim: any;
   let staffing: any;
+  let staffOut = '';
 
   beforeAll(async () => {
     const plan = await cli([
@@ -62,6 +63,7 @@ describe.skipIf(!hasRealdata())('beatplan simulate on Chicago', () => {
     writeFileSync(join(out, 'roster.csv'), `${lines.join('\n')}\n`);
     const staff = await cli(['staff', '--plan', planFile, '--roster', join(out, 'roster.csv'), '--out', join(out, 'staff')]);
     if (staff.code !== 0) throw new Error(staff.err);
+    staffOut = staff.out;
     staffing = JSON.parse(readFileSync(staffingFile, 'utf8'));
     const r = await cli([
       'simulate',
@@ -105,6 +107,18 @@ describe.skipIf(!hasRealdata())('beatplan simulate on Chicago', () => {
     expect(sim.hypercube.city.rho).toBeGreaterThan(0);
     expect(sim.comparison.city.crossBeatShare.simulation).toBe(sim.city.crossBeatShare);
     expect(sim.assumptions.travel.speedKmh).toBe(30);
+  });
+
+  it("staff's terminal line names each response figure and states the travel assumption, as staffing.json holds them", () => {
+    const city = staffing.response.city;
+    const line = staffOut.split('\n').find((l) => l.startsWith('staffing response:'))!;
+    expect(line).toBe(
+      `staffing response: travel time mean ${city.meanTravelMinutes.toFixed(2)} min, p90 ${city.p90TravelMinutes.toFixed(2)} min; ` +
+        `response time (queue wait + travel) mean ${city.meanResponseMinutes.toFixed(2)} min; utilisation ${(100 * city.rho).toFixed(1)}%, ` +
+        `cross-beat dispatch ${(100 * city.crossBeatShare).toFixed(1)}%; assumed: travel straight line × 1.3 at 30 km/h plus barrier detours, no dispatch delay`,
+    );
+    expect(staffing.response.assumptions).toMatchObject({ speedKmh: [30, 30, 30], detourFactor: [1.3, 1.3, 1.3] });
+    expect(staffing.response.assumptions.responseTime).toMatch(/queue wait \+ travel time/);
   });
 
   it('puts units on duty by the time model: allocated officers × 36 h ÷ 56 h, recomputed from staffing.json', () => {

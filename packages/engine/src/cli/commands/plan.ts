@@ -14,6 +14,7 @@ import type { PlanLineage } from '../../plan/lineage.js';
 import { planFromJson } from '../../plan/output.js';
 import type { PlanMetrics, UnitBalanceBound } from '../../plan/types.js';
 import { DEFAULT_TOLERANCE } from '../../plan/weights.js';
+import type { ResponseAssumptions } from '../../response/estimate-response.js';
 import type { CellUnits } from '../../units/assign.js';
 import { readIdPolygons } from '../../usecases/files.js';
 import { parseBalance, planContextOfCity } from '../../usecases/plan.js';
@@ -186,14 +187,37 @@ function splitSpec(spec: string, flag: string): [string, string] {
 /** Parses `--balance total | shift:ID | mix:W,N` (the use-case's parser, shared with the API's `balance`). */
 export { parseBalance };
 
-/** Summary line of response figures. */
+/**
+ * Summary line of response figures (a `response` block of metrics.json / staffing.json), each
+ * named for what it holds, with the travel assumption it rests on: travel time (dispatched unit
+ * to call), response time (queue wait + travel), utilisation, cross-beat dispatch.
+ * @example responseLine('plan', metrics.response)
+ *   // 'plan response: travel time mean 2.07 min, p90 3.60 min; response time (queue wait + travel) mean 2.07 min; …'
+ */
 export function responseLine(label: string, response: unknown): string {
-  const c = (
-    response as { city?: { meanTravelMinutes: number | null; p90TravelMinutes: number | null; crossBeatShare: number | null } } | undefined
-  )?.city;
+  type City = {
+    meanTravelMinutes: number | null;
+    p90TravelMinutes: number | null;
+    meanResponseMinutes?: number | null;
+    rho?: number;
+    crossBeatShare: number | null;
+  };
+  const r = response as { city?: City; assumptions?: ResponseAssumptions } | undefined;
+  const c = r?.city;
   if (!c) return `${label} response: not available`;
-  const f = (x: number | null, d = 2) => (x === null ? 'n/a' : x.toFixed(d));
-  return `${label} response: mean travel ${f(c.meanTravelMinutes)} min, p90 ${f(c.p90TravelMinutes)} min, cross-beat dispatch ${c.crossBeatShare === null ? 'n/a' : (c.crossBeatShare * 100).toFixed(1)}%`;
+  const f = (x: number | null | undefined, d = 2) => (x === null || x === undefined ? 'n/a' : x.toFixed(d));
+  const pct = (x: number | null | undefined) => (x === null || x === undefined ? 'n/a' : `${(x * 100).toFixed(1)}%`);
+  const a = r.assumptions;
+  const one = (xs: ReadonlyArray<number | null> | undefined) => [...new Set((xs ?? []).filter((x) => x !== null))].join('/');
+  const travel = !a
+    ? ''
+    : a.speedKmh.every((x) => x === null)
+      ? "; assumed: travel on the road graph at each road's speed, no dispatch delay"
+      : `; assumed: travel straight line × ${one(a.detourFactor)} at ${one(a.speedKmh)} km/h plus barrier detours, no dispatch delay`;
+  return (
+    `${label} response: travel time mean ${f(c.meanTravelMinutes)} min, p90 ${f(c.p90TravelMinutes)} min; ` +
+    `response time (queue wait + travel) mean ${f(c.meanResponseMinutes)} min; utilisation ${pct(c.rho)}, cross-beat dispatch ${pct(c.crossBeatShare)}${travel}`
+  );
 }
 
 /** Summary line of a metrics object. */

@@ -15,6 +15,7 @@ import { type CommandHelp, type OptionTable, parseOptions } from '../options.js'
 import { terminalProgress } from '../progress.js';
 import type { CliIo } from '../run.js';
 import { readPlanFile } from './evaluate.js';
+import { responseLine } from './plan.js';
 
 /** Parses `--out-officers 16-24:5,0-8:2`. */
 export function parseOfficersOut(spec: string): Array<{ shift: string; count: number }> {
@@ -149,6 +150,7 @@ export async function staffCommand(argv: string[], io: CliIo): Promise<number> {
       `mean share of the old beat held ${result.continuity.meanShareHeld === null ? 'n/a' : `${(100 * result.continuity.meanShareHeld).toFixed(1)}%`}; read against ${result.continuity.basis}), ` +
       `${result.unfilled.length} unfilled slots → ${out}\n`,
   );
+  io.stdout.write(`${responseLine('staffing', r.staffingJson.response)}\n`);
   if (whatIf) {
     await writeOut(out, 'whatif.json', whatIf.json);
     if (whatIf.scenario) await writeOut(out, 'whatif-staffing.json', whatIf.scenario.staffingJson);
