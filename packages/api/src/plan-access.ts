@@ -266,6 +266,52 @@ export function cellsInBbox(
   return { resolution: target, aggregated, h3, ...(beat ? { beat } : {}), workload: wl, need: nd };
 }
 
+/**
+ * Cells of a bbox above which its answer is built in a compute worker, not on the request
+ * thread: about a microsecond a cell there (the 40,000 cells of Chicago at resolution 10, the
+ * whole city at the finest resolution, held the loop 25–32 ms), so a few ms at most on the thread.
+ */
+export const BBOX_ON_THREAD_CELLS = 5000;
+
+/**
+ * How many of the grid's cells have their centre in `bbox` (what {@link cellsInBbox} reads).
+ * @example countCellsInBbox(grid, [-87.65, 41.87, -87.61, 41.89]) // 1,200-odd cells of the Loop at resolution 10
+ */
+export function countCellsInBbox(grid: Pick<Grid, 'cellCount' | 'lng' | 'lat'>, bbox: Bbox): number {
+  const [w, s, e, n] = bbox;
+  let count = 0;
+  for (let i = 0; i < grid.cellCount; i++) {
+    const x = grid.lng[i]!;
+    const y = grid.lat[i]!;
+    if (x >= w && x <= e && y >= s && y <= n) count++;
+  }
+  return count;
+}
+
+/**
+ * The `GET /plans/{id}/cells?bbox` answer as JSON text: {@link cellsInBbox} of `src` answered
+ * row-wise ({@link cellRows}) with the version; with `publicK` (a viewer: `src.workload` the
+ * pooled workloads, NaN where suppressed) the suppressed workloads as null and `privacy`.
+ * @example JSON.parse(cellsBboxJson(src, 3, bbox, 11, coarse)).aggregated // true at zoom 11 on a city
+ */
+export function cellsBboxJson(
+  src: CellValues,
+  version: number,
+  bbox: Bbox,
+  zoom: number | undefined,
+  coarse: (resolution: number) => { parentOf: Int32Array; h3: string[] },
+  publicK?: number,
+): string {
+  const cells = cellsInBbox(src, bbox, zoom, coarse);
+  const head = { version, resolution: cells.resolution, aggregated: cells.aggregated };
+  if (publicK === undefined) return JSON.stringify({ ...head, ...cellRows(cells) } satisfies CellsDto);
+  return JSON.stringify({
+    ...head,
+    ...cellRows({ ...cells, workload: cells.workload.map((w) => (Number.isNaN(w) ? null : w)) }),
+    privacy: privacyDto(publicK),
+  } satisfies CellsDto);
+}
+
 /** What the beat polygons of the beats GeoJSON are drawn from (`?outline=`): the unit polygons of a plan made on units, or the hexagon cells. */
 export type BeatOutline = 'units' | 'cells';
 
@@ -357,13 +403,7 @@ export class PlanAccess {
   async beatsGeojson(p: PlanRecord, v: PlanVersionRecord, outline: BeatOutline = 'units'): Promise<Buffer> {
     const e = await this.entry(p, v);
     if (outline === 'units' && e.loaded.plan.units && (await this.unitsFile(p))) {
-      return PlanVersionCache.memo(e, 'beats:units', async () => {
-        const metrics = await this.storedMetrics(v);
-        return Buffer.from(
-          JSON.stringify(withBeatProperties(await this.unitOutline(p, v), e.loaded.plan.beatIds, metrics?.perBeat ?? [])),
-          'utf8',
-        );
-      });
+      return PlanVersionCache.memo(e, 'beats:units', async () => this.unitBeats(p, v, (await this.storedMetrics(v))?.perBeat ?? []));
     }
     // the outline of each beat's cells is a dissolve (most of a second on Chicago): in a compute worker
     return PlanVersionCache.memo(e, 'beats', async () => {
@@ -398,23 +438,25 @@ export class PlanAccess {
   }
 
   /**
-   * The beats of a version made on units drawn from the unit polygons, clipped to the plan's
-   * boundary (dissolve figures as properties): computed once per version in a compute worker
-   * (seconds on a city's blocks, never on the request thread).
+   * The beats GeoJSON bytes of a version made on units: the beats drawn from the unit polygons,
+   * clipped to the plan's boundary, with `perBeat[b]` as each beat's properties before the
+   * dissolve figures (`withBeatProperties`). Dissolved and serialized in a compute worker, which
+   * keeps the dissolve per version (seconds on a city's blocks; the GeoJSON text is hundreds of
+   * KB), so none of it runs on the request thread.
+   * @throws ApiError `NOT_FOUND` when the plan was not made on units or its dataset is gone
    */
-  async unitOutline(p: PlanRecord, v: PlanVersionRecord): Promise<UnitOutline> {
-    const e = await this.entry(p, v);
-    return PlanVersionCache.memo(e, 'unit-outline', async () => {
-      const units = await this.unitsFile(p);
-      if (!units) throw new ApiError('NOT_FOUND', `plan ${p.id} was not made on units`);
-      const b = typeof p.inputs.boundary === 'string' ? await this.store.getDataset(p.inputs.boundary) : undefined;
-      const boundary = b && b.kind === 'boundary' ? { path: this.store.blobPath(b.blobRef), fileName: engineFileName(b) } : undefined;
-      return this.ctx.compute.run<UnitOutline>(p.id, v.version, async () => e.json, {
-        kind: 'unitOutline',
-        units,
-        ...(boundary ? { boundary } : {}),
-      });
+  private async unitBeats(p: PlanRecord, v: PlanVersionRecord, perBeat: readonly object[]): Promise<Buffer> {
+    const units = await this.unitsFile(p);
+    if (!units) throw new ApiError('NOT_FOUND', `plan ${p.id} was not made on units`);
+    const b = typeof p.inputs.boundary === 'string' ? await this.store.getDataset(p.inputs.boundary) : undefined;
+    const boundary = b && b.kind === 'boundary' ? { path: this.store.blobPath(b.blobRef), fileName: engineFileName(b) } : undefined;
+    const text = await this.compute<string>(p, v, {
+      kind: 'unitOutline',
+      units,
+      ...(boundary ? { boundary } : {}),
+      perBeat: [...perBeat],
     });
+    return Buffer.from(text, 'utf8');
   }
 
   /**
@@ -449,18 +491,29 @@ export class PlanAccess {
     const view = await this.publicView(p, v, k);
     const e = await this.entry(p, v);
     if (outline !== 'units' || !e.loaded.plan.units || !(await this.unitsFile(p))) return view.beats;
-    return PlanVersionCache.memo(e, `public-beats:units:${k}`, async () =>
-      Buffer.from(JSON.stringify(withBeatProperties(await this.unitOutline(p, v), e.loaded.plan.beatIds, view.perBeat)), 'utf8'),
-    );
+    return PlanVersionCache.memo(e, `public-beats:units:${k}`, () => this.unitBeats(p, v, view.perBeat));
   }
 
   /**
-   * Cells whose centre lies in `bbox`; with `zoom`, aggregated to the coarser resolution
-   * whose cells span a few pixels at that zoom (see {@link cellsInBbox}).
+   * The `GET /plans/{id}/cells?bbox` answer as JSON text ({@link cellsBboxJson}): cells whose
+   * centre lies in `bbox`; with `zoom`, aggregated to the coarser resolution whose cells span a
+   * few pixels at that zoom (see {@link cellsInBbox}); a viewer's (`publicK`) on pooled workloads.
+   * A box of more than {@link BBOX_ON_THREAD_CELLS} cells is answered by a compute worker; a
+   * smaller one (the map zoomed in) here, on the workloads and coarse cells the workers computed
+   * once per version.
    */
-  async cellsInBbox(p: PlanRecord, v: PlanVersionRecord, bbox: Bbox, zoom?: number, publicK?: number): Promise<CellsDto> {
+  async cellsInBbox(p: PlanRecord, v: PlanVersionRecord, bbox: Bbox, zoom?: number, publicK?: number): Promise<string> {
     const e = await this.entry(p, v);
     const { grid, plan, scores } = e.loaded;
+    if (countCellsInBbox(grid, bbox) > BBOX_ON_THREAD_CELLS) {
+      return this.compute<string>(p, v, {
+        kind: 'cellsBbox',
+        version: v.version,
+        bbox,
+        ...(zoom !== undefined ? { zoom } : {}),
+        ...(publicK !== undefined ? { publicK } : {}),
+      });
+    }
     // a public answer shows each cell's pooled workload (NaN → null when suppressed; a coarse
     // cell holding a suppressed one is suppressed too, as its sum would reveal it)
     // (pooling and coarse cells computed once per version in a compute worker)
@@ -477,22 +530,18 @@ export class PlanAccess {
             this.ctx.compute.run<CoarseCells>(p.id, v.version, async () => e.json, { kind: 'coarseCells', resolution: target }),
           )
         : undefined;
-    const cells = cellsInBbox(
-      { grid, workload, need: scores.needHours, beatOfCell: plan.beatOfCell, beatIds: plan.beatIds },
+    const src = { grid, workload, need: scores.needHours, beatOfCell: plan.beatOfCell, beatIds: plan.beatIds };
+    return cellsBboxJson(
+      src,
+      v.version,
       bbox,
       zoom,
       () => {
         if (!coarse) throw new ApiError('INTERNAL', 'coarse cells expected');
         return coarse;
       },
+      publicK,
     );
-    const head = { version: v.version, resolution: cells.resolution, aggregated: cells.aggregated };
-    if (publicK === undefined) return { ...head, ...cellRows(cells) };
-    return {
-      ...head,
-      ...cellRows({ ...cells, workload: cells.workload.map((w) => (Number.isNaN(w) ? null : w)) }),
-      privacy: privacyDto(publicK),
-    };
   }
 
   /**

@@ -109,6 +109,17 @@ export class ComputePool {
     return this.start({ id: this.nextId++, task: { kind: 'inspect', dataset, args } }) as ReturnType<(typeof datasetInspectors)[K]>;
   }
 
+  /**
+   * A stored GeoJSON file as a ground reference layer, computed in a worker (parsing a city's
+   * areas or roads, megabytes, takes tens of ms): the JSON text of a FeatureCollection of its
+   * features' geometries and display names (`referenceFeatures` of routes/reference.ts).
+   * @throws ApiError `INTERNAL` when the file is not a FeatureCollection or the worker fails
+   * @example const text = await pool.referenceFeatures(store.blobPath(d.blobRef), ['name']);
+   */
+  referenceFeatures(path: string, nameKeys?: readonly string[]): Promise<string> {
+    return this.start({ id: this.nextId++, task: { kind: 'referenceFeatures', path, ...(nameKeys ? { nameKeys: [...nameKeys] } : {}) } });
+  }
+
   private start<T>(request: ComputeRequest, planJson?: () => Promise<string>): Promise<T> {
     if (this.closed) return Promise.reject(new ApiError('INTERNAL', 'the server is shutting down'));
     const key = 'key' in request ? request.key : undefined;

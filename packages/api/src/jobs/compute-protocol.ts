@@ -31,12 +31,23 @@ export type ComputeTask =
     | { kind: 'load'; grid: boolean }
     /** Each beat's meeting place among a venues file; on the plan's roads when it names some. */
     | { kind: 'meetings'; venues: { path: string; fileName: string; idProperty: string; nameProperty: string } }
-    /** The beats of a plan made on units drawn from the unit polygons (`unitOutlineFromFiles`; with `streetBlocks`, those of the road lines), clipped to the boundary file. */
+    /**
+     * The beats GeoJSON text of a plan made on units: the beats drawn from the unit polygons
+     * (`unitOutlineFromFiles`; with `streetBlocks`, those of the road lines), clipped to the
+     * boundary file — kept by the worker per version — with `perBeat[b]` as each beat's
+     * properties before the dissolve figures (`withBeatProperties`).
+     */
     | {
         kind: 'unitOutline';
         units: { path: string; fileName: string; idField?: string; streetBlocks?: boolean };
         boundary?: { path: string; fileName: string };
+        perBeat: object[];
       }
+    /**
+     * The JSON text of the `GET /plans/{id}/cells?bbox` answer (`cellsBboxJson`): the cells in
+     * `bbox`, coarse cells at low `zoom`, a viewer's pooled workloads with `publicK`.
+     */
+    | { kind: 'cellsBbox'; version: number; bbox: [number, number, number, number]; zoom?: number; publicK?: number }
     /** The beats GeoJSON text (`planBeatsGeojson`: the outline of each beat's cells), `metrics` as properties (evaluated when absent). */
     | { kind: 'beats'; metrics?: PlanMetrics }
     /**
@@ -105,8 +116,8 @@ export type GridParts = Omit<Grid, 'indexOf'>;
 /** A loaded plan as it crosses between processes (typed arrays and plain data only). */
 export type LoadedPlanParts = Omit<LoadedPlan, 'grid'> & { grid?: GridParts };
 
-/** Pool → worker: a task on a plan version, or an upload's check. */
-export type ComputeRequest = PlanComputeRequest | InspectRequest;
+/** Pool → worker: a task on a plan version, an upload's check, or a reference layer's features. */
+export type ComputeRequest = PlanComputeRequest | InspectRequest | ReferenceRequest;
 
 /** A task on a plan version. `planJson` is sent only when the worker does not hold the version yet. */
 export interface PlanComputeRequest {
@@ -125,6 +136,16 @@ export interface PlanComputeRequest {
 export interface InspectRequest {
   id: number;
   task: { kind: 'inspect'; dataset: DatasetKind; args: unknown[] };
+}
+
+/**
+ * A stored GeoJSON dataset as a plan's ground reference layer, on no plan: the file at `path`
+ * reduced to its features' geometries and display names (`referenceFeatures` of
+ * routes/reference.ts, `nameKeys` the name properties), answered as the JSON text of a FeatureCollection.
+ */
+export interface ReferenceRequest {
+  id: number;
+  task: { kind: 'referenceFeatures'; path: string; nameKeys?: string[] };
 }
 
 /** Worker → pool. */

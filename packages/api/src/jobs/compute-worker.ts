@@ -7,6 +7,7 @@
  * versions parsed without their grid (cells and incident bins need no grid rebuilt). Started by
  * `ComputePool`; never imported. Exits when the API process goes away.
  */
+import { readFile } from 'node:fs/promises';
 import { buildTravelModel, type PlanMetrics, type RoadNetwork, type TravelModel, withRoads } from '@beatplan/engine';
 import { ContextCache, loadedPlanParts, PlanGridCache } from '../context-cache.js';
 import {
@@ -40,9 +41,10 @@ import {
   whatIfUnits,
 } from '../engine-service.js';
 import { isEngineError } from '../errors.js';
-import { cellRows, cellsInBbox, PlanVersionCache } from '../plan-access.js';
+import { cellRows, cellsBboxJson, cellsInBbox, PlanVersionCache, type UnitOutline, withBeatProperties } from '../plan-access.js';
 import { publicLoadedPlan, publicMetrics } from '../public-view.js';
 import { alternativeFigures } from '../routes/alternatives.js';
+import { referenceFeatures } from '../routes/reference.js';
 import {
   type ComputeReply,
   type ComputeRequest,
@@ -53,12 +55,16 @@ import {
   stateOfTask,
 } from './compute-protocol.js';
 
-/** A loaded version and, once needed, its travel model. */
+/** A loaded version and, once needed, its travel model, unit outline and viewers' workloads. */
 interface Version {
   p: LoadedPlan;
   /** Its plan.json text. */
   json: string;
   travel?: TravelModel;
+  /** The beats drawn from its unit polygons (a dissolve: seconds on a city's blocks); a failure is not kept. */
+  unitOutline?: Promise<UnitOutline>;
+  /** Each cell's workload as a viewer sees it, by k (`publicWorkload`). */
+  publicWorkload?: Map<number, Float64Array>;
 }
 
 /** Loaded plan versions kept, by key; as many parsed without their grid. */
@@ -82,7 +88,7 @@ function lru<V>(map: Map<string, V>, key: string, make: () => V | undefined): V 
 
 /** Score runs' cells kept, by key (a promise: concurrent requests share one read). */
 const scored = new Map<string, Promise<ScoredCells>>();
-/** Coarse cells of the score runs' grids. */
+/** Coarse cells of the score runs' and loaded versions' grids. */
 const coarse = new PlanVersionCache();
 
 /** {@link lru} of a value made asynchronously (a failure is not kept). */
@@ -150,7 +156,26 @@ async function compute(v: Version, task: ComputeTask): Promise<unknown> {
     const c = comparePlanPair(publicLoadedPlan(p, k), task.with);
     return JSON.stringify({ ...c, metrics: { a: publicMetrics(c.metrics.a, k), b: publicMetrics(c.metrics.b, k) } });
   }
-  if (task.kind === 'unitOutline') return unitOutlineFromFiles(p, task.units, task.boundary);
+  if (task.kind === 'unitOutline') {
+    let outline = v.unitOutline;
+    if (!outline) {
+      // (the engine's FeatureCollection of dissolved beats, as the API types it)
+      outline = unitOutlineFromFiles(p, task.units, task.boundary) as Promise<unknown> as Promise<UnitOutline>;
+      outline.catch(() => (v.unitOutline = undefined));
+      v.unitOutline = outline;
+    }
+    return JSON.stringify(withBeatProperties(await outline, p.plan.beatIds, task.perBeat));
+  }
+  if (task.kind === 'cellsBbox') {
+    const { publicK: k } = task;
+    let workload: ArrayLike<number> = p.scores.workloadHours;
+    if (k !== undefined) {
+      v.publicWorkload ??= new Map();
+      workload = v.publicWorkload.get(k) ?? v.publicWorkload.set(k, publicWorkload({ h3: p.grid.h3, scores: p.scores }, k)).get(k)!;
+    }
+    const src = { grid: p.grid, workload, need: p.scores.needHours, beatOfCell: p.plan.beatOfCell, beatIds: p.plan.beatIds };
+    return cellsBboxJson(src, task.version, task.bbox, task.zoom, (r) => coarse.coarseCells(p.grid, r), k);
+  }
   if (task.kind === 'meetings') {
     const { path, fileName, idProperty, nameProperty } = task.venues;
     return meetingPlaces(
@@ -193,6 +218,10 @@ const post = (m: ComputeReply) => process.send!(m);
 process.on('disconnect', () => process.exit(0));
 /** The answer to a request, or undefined when the worker does not hold its version (and was not sent it). */
 async function answer(m: ComputeRequest): Promise<unknown> {
+  if (m.task.kind === 'referenceFeatures') {
+    const features = referenceFeatures(await readFile(m.task.path, 'utf8'), m.task.nameKeys);
+    return JSON.stringify({ type: 'FeatureCollection', features });
+  }
   if (!('key' in m)) return (await (datasetInspectors[m.task.dataset] as (...args: unknown[]) => Promise<unknown>)(...m.task.args)) ?? null;
   const { planId, planJson, task } = m;
   const state = stateOfTask(task.kind);

@@ -479,7 +479,10 @@ export function planRoutes(
       const k = publicK(principal);
       res.setHeader('Vary', 'Authorization');
       if (query.bbox) {
-        res.setHeader('ETag', planEtag(p.id, v.version)).json(await access.cellsInBbox(p, v, query.bbox, query.zoom, k));
+        res
+          .setHeader('ETag', planEtag(p.id, v.version))
+          .type('application/json')
+          .send(await access.cellsInBbox(p, v, query.bbox, query.zoom, k));
         return;
       }
       res.setHeader('ETag', planEtag(p.id, v.version));

@@ -87,13 +87,16 @@ export function referenceRoutes(t: RouteTable, ctx: AppContext): void {
       const plan = await ctx.store.getPlan(params.id);
       if (!plan) throw new ApiError('NOT_FOUND', `no plan ${params.id}`);
       const inputs = plan.inputs as Record<string, unknown>;
-      const layers: z.infer<typeof ReferenceSchema>['layers'] = [];
-      const layerOf = async (kind: ReferenceKind, d: DatasetRecord, nameKeys?: readonly string[]) =>
-        layers.push({
-          kind,
-          name: d.name,
-          data: { type: 'FeatureCollection', features: referenceFeatures((await ctx.store.getBlob(d.blobRef)).toString('utf8'), nameKeys) },
-        });
+      // each layer's JSON text: the file parsed and reduced in a compute worker (a city's areas or
+      // roads are megabytes: tens of ms of parse and serialize), once per dataset while recently
+      // used; the answer is put together from the texts, none of them parsed here
+      const layers: string[] = [];
+      const layerOf = async (kind: ReferenceKind, d: DatasetRecord, nameKeys?: readonly string[]) => {
+        const data = await ctx.versions.fromBlob(`reference:${d.blobRef}:${nameKeys?.join(',') ?? ''}`, () =>
+          ctx.compute.referenceFeatures(ctx.store.blobPath(d.blobRef), nameKeys),
+        );
+        layers.push(`{"kind":${JSON.stringify(kind)},"name":${JSON.stringify(d.name)},"data":${data}}`);
+      };
       const seen = new Set<string>();
       for (const kind of REFERENCE_KINDS) {
         if (kind === 'venues') continue;
@@ -112,7 +115,7 @@ export function referenceRoutes(t: RouteTable, ctx: AppContext): void {
       const venues = venuesId ? await ctx.store.getDataset(venuesId) : undefined;
       if (venues?.kind === 'venues' && venues.format === 'geojson')
         await layerOf('venues', venues, [String(venues.info.nameProperty ?? 'name')]);
-      res.json({ layers });
+      res.type('application/json').send(`{"layers":[${layers.join(',')}]}`);
     },
   });
 }
