@@ -1060,6 +1060,20 @@ export const SimulationResultSchema = z
     city: z.looseObject(SimulatedFiguresBase),
     shifts: z.array(z.looseObject({ shift: z.string(), ...SimulatedFiguresBase })),
     beats: z.array(z.looseObject({ id: z.string(), ...SimulatedFiguresBase })),
+    assumptions: z
+      .looseObject({
+        calls: z.string(),
+        dispatch: z.string(),
+        travel: z.looseObject({
+          model: z.string(),
+          speedKmh: num.optional().meta({ description: 'Straight-line speed, km/h; absent on roads (each road keeps its own speed)' }),
+          detourFactor: num.meta({ description: 'Road over straight-line distance (on roads: of the off-road legs)' }),
+        }),
+        responseTime: z.string(),
+      })
+      .meta({
+        description: 'What the figures assume, in words: calls, dispatch, travel model with speed and detour, what response time contains',
+      }),
     warnings: z.array(z.string()),
   })
   .meta({ id: 'SimulationResult' });

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ApiClient, JobDto, PlanDto } from '../api-client.js';
 import { fixture } from '../test-support/fixture.js';
-import { type ReplayHost, ReplayPanel, replayRows, type SimulationResultDto } from './replay.js';
+import { type ReplayHost, ReplayPanel, replayAssumptionLines, replayRows, type SimulationResultDto } from './replay.js';
 
 const fig = (calls: number, mean: number, p90: number, cross: number, queued: number, util: number) => ({
   calls,
@@ -17,6 +17,21 @@ const sim = fixture<SimulationResultDto>({
   city: fig(12_345, 7.25, 14.5, 0.183, 0.021, 0.46),
   beats: [{ id: '7', ...fig(310, 6.1, 11.9, 0.25, 0.01, 0.52) }],
   shifts: [],
+  // as simulation.json writes them (beatplan simulate on Chicago, no roads)
+  assumptions: {
+    calls:
+      "the incidents at their real times and cells; service minutes = the type's minutes × units (service-time table) × a lognormal factor of mean 1, CV 0.8",
+    dispatch:
+      "the beat's nearest free unit, else the city's nearest free unit, else one city-wide queue by priority, first come first served within a priority",
+    travel: {
+      model: 'straight line × detour at a fixed speed, plus barrier detours',
+      speedKmh: 30,
+      detourFactor: 1.3,
+      atomSizeKm: 1,
+      atoms: 1679,
+    },
+    responseTime: 'queue wait + travel (no call-handling or dispatch delay)',
+  },
 });
 
 function fakeHost(o: { runs?: Array<{ jobId: string; status: string }>; staffing?: string | null; canRun?: boolean } = {}) {
@@ -85,6 +100,23 @@ describe('replayed calls panel', () => {
     expect(calls).toEqual(['GET /plans/p1/simulations?version=4', 'GET /plans/p1/simulations/sim2']);
     expect(rows(city, '[data-testid=replay-city]')[0]).toEqual(['responseMean', '7.25 min']);
     expect(rows(card, '[data-testid=replay-beat]')[1]).toEqual(['responseP90', '11.9 min']);
+    // the assumptions one click away, under the city's and the beat's figures
+    for (const [root, id] of [
+      [city, 'replay-city-assumptions'],
+      [card, 'replay-beat-assumptions'],
+    ] as const) {
+      const details = root.querySelector(`details[data-testid=${id}]`)!;
+      expect(details.querySelector('summary')!.textContent).toBe('Assumptions');
+      expect(details.hasAttribute('open')).toBe(false);
+      expect(Array.from(details.querySelectorAll('li'), (li) => li.textContent).slice(0, 2)).toEqual([
+        'Response time: queue wait + travel (no call-handling or dispatch delay)',
+        'Travel: straight line × detour at a fixed speed, plus barrier detours (30 km/h, 1.3 × straight line)',
+      ]);
+    }
+    // on roads: each road's own speed, the detour of the off-road legs
+    expect(replayAssumptionLines({ ...sim.assumptions, travel: { model: 'shortest time on the road graph', detourFactor: 1.3 } })[1]).toBe(
+      'Travel: shortest time on the road graph (each road at its own speed, 1.3 × straight line off the roads)',
+    );
     // cached per version
     await panel.refresh();
     expect(calls).toHaveLength(2);

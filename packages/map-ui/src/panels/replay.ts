@@ -49,6 +49,25 @@ export function replayRows(f: SimulatedFigures): ReplayRow[] {
   ];
 }
 
+/** What a replay assumes (simulation.json `assumptions`), shown one click away under its figures. */
+export type ReplayAssumptions = SimulationResultDto['assumptions'];
+
+/**
+ * The replay's assumptions as short lines for people: what response time contains, the travel
+ * model with its speed and detour factor, the calls and the dispatch rule.
+ * @example replayAssumptionLines(doc.assumptions)[1] // 'Travel: straight line × detour at a fixed speed, plus barrier detours (30 km/h, 1.3 × straight line)'
+ */
+export function replayAssumptionLines(a: ReplayAssumptions): string[] {
+  const t = a.travel;
+  const speed = t.speedKmh === undefined ? 'each road at its own speed' : `${formatNumber(t.speedKmh)} km/h`;
+  return [
+    `Response time: ${a.responseTime}`,
+    `Travel: ${t.model} (${speed}, ${formatNumber(t.detourFactor)} × straight line${t.speedKmh === undefined ? ' off the roads' : ''})`,
+    `Calls: ${a.calls}`,
+    `Dispatch: ${a.dispatch}`,
+  ];
+}
+
 /** What the panel knows of the version on show. */
 export type ReplayState =
   | { status: 'loading' }
@@ -210,6 +229,12 @@ export function replaySection(
             {},
             ...replayRows(f).map((r) => el('tr', { 'data-key': r.key }, el('th', { scope: 'row' }, r.label), el('td', {}, r.value))),
           ),
+        ),
+        el(
+          'details',
+          { class: 'assumptions', 'data-testid': beatId === null ? 'replay-city-assumptions' : 'replay-beat-assumptions' },
+          el('summary', {}, 'Assumptions'),
+          el('ul', {}, ...replayAssumptionLines(st.data.assumptions).map((line) => el('li', {}, line))),
         ),
       );
     }
