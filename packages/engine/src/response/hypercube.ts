@@ -40,8 +40,9 @@ export interface HypercubeOptions {
    */
   truncation?: number;
   /**
-   * Approximation only: cap the share of a call's second-listed beat for the two beats'
-   * backing each other up (default true; false gives the method without it, for comparison).
+   * Approximation only: correct the shares for pairs of neighbouring beats that back each other
+   * up (part 3 of {@link solveHypercubeApprox}; default true; false gives the method without it,
+   * which with one unit per beat is Larson's 1975 method).
    */
   pairCorrection?: boolean;
   /** Exact only: largest number of units accepted (default 15; 2^N states). */
@@ -436,17 +437,21 @@ function overflowLoadCorrelation(mmn: MmnFigures, lf: Float64Array, m: number, a
 }
 
 /**
- * How much less often beat g is free when beat f is full than independence says, for two
- * neighbouring beats that back each other up: P(f full, g not full) ÷ (P(f full) · P(g not full))
- * in a joint birth–death chain on the two beats' numbers busy (x, y), time in service times.
+ * How much less often one of two neighbouring beats that back each other up is free when the
+ * other is full than independence says, in a joint birth–death chain on the two beats' numbers
+ * busy (x, y), time in service times, outside the city's queue: writes
+ * `out[at]` = φ_fg = P(f full, g not full) ÷ (P(f full) · P(g not full)) and `out[at + 1]` = φ_gf
+ * (the same with f and g swapped), where P(f full) = P_Q + (1 − P_Q)·π(x = m_f) (with a queue
+ * every unit is busy) and P(g not full) = (1 − P_Q)·π(y < m_g).
  * f's calls arrive at `rf[x]` plus `ogf` while g is full (`ogf`: the calls that reach f only
  * past g, g ahead of f on their list, per service time while g is full and f is not), g's at
  * `rg[y]` plus `ofg` while f is full; the base rates `rf`, `rg` (each beat's own chain) already
- * carry that overflow on average, so `ogf`·B_g and `ofg`·B_f are taken out of them (at most 90%).
+ * carry that overflow on average (`subF`, `subG` per service time of the beat's non-full time),
+ * so it is taken out of them (at most 90%).
  * At most `maxSweeps` Gauss–Seidel sweeps on `pi` ((mf + 1)(mg + 1) states, x-major; its values
  * are the warm start and are updated in place, so the chain converges along with the outer fixed
- * point) until no state moves by 1e-12; `up` is scratch of 2 × states. Returns 1 when f never
- * fills or g is always full.
+ * point) until no state moves by 1e-12; `up` is scratch of 2 × states. A factor is 1 when its
+ * beat never fills or the other is always full.
  */
 function pairFreeFactor(
   mf: number,
@@ -455,21 +460,26 @@ function pairFreeFactor(
   rg: ArrayLike<number>,
   ofg: number,
   ogf: number,
-  bf: number,
-  bg: number,
+  subF: number,
+  subG: number,
+  pQueue: number,
   pi: Float64Array,
   up: Float64Array,
   maxSweeps: number,
-): number {
-  if (!(rf[0]! > 0 && rg[0]! > 0)) return 1; // an idle beat: no chain to solve
+  out: Float64Array,
+  at: number,
+): void {
+  out[at] = 1;
+  out[at + 1] = 1;
+  if (!(rf[0]! > 0 && rg[0]! > 0)) return; // an idle beat: no chain to solve
   const w = mg + 1;
   const s = (mf + 1) * w;
   // up[2i], up[2i + 1]: rates of (x, y) → (x + 1, y) and → (x, y + 1)
   for (let x = 0; x <= mf; x++) {
     for (let y = 0; y <= mg; y++) {
       const i = x * w + y;
-      up[2 * i] = x < mf ? Math.max(0.1 * rf[x]!, rf[x]! - ogf * bg) + (y === mg ? ogf : 0) : 0;
-      up[2 * i + 1] = y < mg ? Math.max(0.1 * rg[y]!, rg[y]! - ofg * bf) + (x === mf ? ofg : 0) : 0;
+      up[2 * i] = x < mf ? Math.max(0.1 * rf[x]!, rf[x]! - subF) + (y === mg ? ogf : 0) : 0;
+      up[2 * i + 1] = y < mg ? Math.max(0.1 * rg[y]!, rg[y]! - subG) + (x === mf ? ofg : 0) : 0;
     }
   }
   for (let sweep = 0; sweep < maxSweeps; sweep++) {
@@ -491,7 +501,7 @@ function pairFreeFactor(
     }
     if (!(total > 0 && Number.isFinite(total))) {
       pi.fill(1); // lost (a rate out of range): start afresh next time
-      return 1;
+      return;
     }
     for (let i = 0; i < s; i++) pi[i]! /= total;
     if (diff < 1e-12 * total) break;
@@ -507,8 +517,11 @@ function pairFreeFactor(
       if (x === mf && y === mg) pBoth += v;
     }
   }
-  const factor = pF > 0 && pG < 1 ? (pF - pBoth) / (pF * (1 - pG)) : 1;
-  return factor > 0 && Number.isFinite(factor) ? factor : 1;
+  // the chain is the time without a queue (1 − P_Q); with a queue both beats are full
+  const fg = pF > 0 && pG < 1 ? (pF - pBoth) / ((pQueue + (1 - pQueue) * pF) * (1 - pG)) : 1;
+  const gf = pG > 0 && pF < 1 ? (pG - pBoth) / ((pQueue + (1 - pQueue) * pG) * (1 - pF)) : 1;
+  if (fg > 0 && Number.isFinite(fg)) out[at] = fg;
+  if (gf > 0 && Number.isFinite(gf)) out[at + 1] = gf;
 }
 
 /**
@@ -528,26 +541,34 @@ function pairFreeFactor(
  *    ({@link exchangeableAllBusy}): Larson's correction for the city's load, applied to units,
  *    with each group's own all-busy probability in place of ρ^m. These shares are scaled so that
  *    they sum to B_first − P_W (every call not answered in its own beat and not queued).
- * 3. **Neighbours that back each other up.** The share of the second-listed beat g of a call
- *    from beat f is at most B_f (1 − B_g) φ_fg, φ_fg = P(f full, g not full) ÷ (P(f full) P(g
- *    not full)) in a joint chain of the two beats' numbers busy ({@link pairFreeFactor}) where
- *    each takes, while the other is full, the calls that reach it only past the other (at any
- *    position of any list, from the previous iteration's shares); what the cap takes off goes to
- *    the beats further down in proportion to their shares. Larson's conditioning (part 2) and
- *    the pair chain measure the same dependence from two sides (the city's load; the two
- *    beats' overflow), so the stronger of the two is kept, not their product. Not for two
- *    one-unit beats (Larson's method stays as it is).
+ * 3. **Neighbours that back each other up.** For each pair (f, g) with g second on the list of
+ *    some of f's calls (one-unit beats included), a joint chain of the two beats' numbers busy
+ *    ({@link pairFreeFactor}) gives φ_fg = P(f full, g not full) ÷ (P(f full) P(g not full)) and
+ *    φ_gf; in it each beat takes, while the other is full, the calls that reach it only past the
+ *    other (at any position of any list, from the previous iteration's shares), at the rate
+ *    those calls imply over the time the chain itself has the other full and this one not, and
+ *    the chain is the time without a queue (1 − P_Q). The second-listed beat's share is at most
+ *    B_f (1 − B_g) φ_fg (what the cap takes off goes further down in proportion to the shares):
+ *    Larson's conditioning (part 2) and the pair chain measure the same dependence from two
+ *    sides, so at the second position the stronger of the two is kept. A beat at the third or a
+ *    later position is multiplied (before scaling) by the smallest pair factor it has with a
+ *    beat ahead of it on the list (φ_fg with f ahead, φ_gf with g ahead): there Larson's
+ *    conditioning is on the city's load given all the units ahead, which does not know that one
+ *    of them is the beat this one backs up (chosen by measurement against the stronger-of-two
+ *    rule there; docs/time-model.md).
  *
  * Queued calls (P_W, Erlang C) go to every unit in equal shares, so ρ_g = Σ_j λ_j s_jg ÷ (m_g μ)
  * + ρ P_W; workload is conserved by construction (Σ_g m_g ρ_g = λ/μ). With one unit per group
- * it is Larson's method (then B_h / H(1) = ρ_h / ρ and the second factor is Larson's Q).
- * Against the exact model on random instances (N ≤ 15, 1–5 units per group, mixed sizes, ρ 0.05–0.5,
- * loads per unit within 3×) the city cross-beat share is within 5% relative (1.8% worst measured)
- * and every unit's utilisation within 5% in all but 2 of 1,776 systems drawn (6.2% worst
- * measured, a lone unit beside 4- and 5-unit beats at ρ 0.49; one unit per beat: Larson's own
- * 5.4% at ρ 0.5; `pnpm bench response` prints the table; docs/time-model.md). Utilisation
- * error is |approx − exact| ÷ max(exact, 0.05). Cost per iteration: O(atoms × list positions
- * actually reached × pairs per beat + pairs × 36); once O(N²) for H.
+ * and `pairCorrection: false` it is Larson's method (then B_h / H(1) = ρ_h / ρ and the second
+ * factor is Larson's Q). Against the exact model on random instances (N ≤ 15, 1–5 units per
+ * group, ρ 0.05–0.5, loads per unit within 3×) the city cross-beat share and every unit's
+ * utilisation are within 5% relative in every system drawn: 2,151 mixed systems (cross-beat
+ * 2.0% worst, utilisation 3.6% worst) and 600 of equal sizes 1–5 (1.7%, 3.8%; Larson's own
+ * method 5.6% there). In a symmetric city (every preference order equally likely), where
+ * Larson's method is exact, utilisations stay exact and shares are within 4.5%. `pnpm bench
+ * response` prints the table and sweep; docs/time-model.md. Utilisation error is |approx −
+ * exact| ÷ max(exact, 0.05). Cost per iteration: O(atoms × list positions actually reached ×
+ * pairs per beat + pairs × 36); once O(N²) for H.
  * @param system groups, atoms, preferences and service rate (see {@link HypercubeSystem})
  * @throws BeatplanError `BAD_INPUT`, `INFEASIBLE` (ρ ≥ 1 or calls but no unit), `ABORTED`
  * @example
@@ -636,7 +657,7 @@ export function solveHypercubeApprox(system: HypercubeSystem, options: Hypercube
         break;
       }
     }
-    if (sg < 0 || (units[f]! === 1 && units[sg]! === 1)) continue;
+    if (sg < 0) continue;
     const key = f * groups + sg;
     let p = pairKey.get(key);
     if (p === undefined) {
@@ -669,10 +690,14 @@ export function solveHypercubeApprox(system: HypercubeSystem, options: Hypercube
   const nextIntoF = new Float64Array(pairs);
   const nextIntoG = new Float64Array(pairs);
   const seenInList = new Int32Array(groups).fill(-1);
-  const pairCorrection = new Float64Array(pairs).fill(1);
+  // φ_fg at 2p, φ_gf at 2p + 1 ({@link pairFreeFactor})
+  const pairFactors = new Float64Array(2 * pairs).fill(1);
   const pairStateAt = new Uint32Array(pairs + 1); // each pair chain's states in pairStates
   for (let p = 0; p < pairs; p++) pairStateAt[p + 1] = pairStateAt[p]! + (units[pairF[p]!]! + 1) * (units[pairG[p]!]! + 1);
   const pairStates = new Float64Array(pairStateAt[pairs]!).fill(1);
+  const pairSolved = new Uint8Array(pairs);
+  const aheadMark = new Int32Array(groups); // = listMark: the group is ahead on the list at hand
+  let listMark = 0; // 1 once a pair's chain has been solved
   const pairUp = new Float64Array(72); // scratch: a pair chain's up-rates (at most 6 × 6 states)
   const baseRate = (g: number): Float64Array => {
     const m = units[g]!;
@@ -695,11 +720,29 @@ export function solveHypercubeApprox(system: HypercubeSystem, options: Hypercube
       const rg = (rates[g] ??= baseRate(g));
       const bf = busy[f]!;
       const bg = busy[g]!;
-      // overflow rates (per service time) while the other beat is full and this one is not
-      const ofg = bf > 0 && bg < 1 ? flowIntoG[p]! / (mu * bf * (1 - bg)) : 0;
-      const ogf = bg > 0 && bf < 1 ? flowIntoF[p]! / (mu * bg * (1 - bf)) : 0;
+      const mf = units[f]!;
+      const mg = units[g]!;
       const pi = pairStates.subarray(pairStateAt[p]!, pairStateAt[p + 1]!);
-      pairCorrection[p] = pairFreeFactor(units[f]!, units[g]!, rf, rg, ofg, ogf, bf, bg, pi, pairUp, 4);
+      // P(f full, g not full) and the reverse: from the chain's last solve (the time without a
+      // queue, 1 − P_Q), by independence until it has one
+      let pFnG = bf * (1 - bg);
+      let pGnF = bg * (1 - bf);
+      if (pairSolved[p]) {
+        pFnG = 0;
+        pGnF = 0;
+        for (let y = 0; y < mg; y++) pFnG += pi[mf * (mg + 1) + y]!;
+        for (let x = 0; x < mf; x++) pGnF += pi[x * (mg + 1) + mg]!;
+        pFnG *= 1 - mmn.pQueue;
+        pGnF *= 1 - mmn.pQueue;
+      }
+      // overflow rates (per service time) while the other beat is full and this one is not, and
+      // their means over this beat's non-full time (already in its own chain's rates)
+      const ofg = bf > 0 && bg < 1 && pFnG > 0 ? flowIntoG[p]! / (mu * pFnG) : 0;
+      const ogf = bg > 0 && bf < 1 && pGnF > 0 ? flowIntoF[p]! / (mu * pGnF) : 0;
+      const subF = bf < 1 ? flowIntoF[p]! / (mu * (1 - bf)) : 0;
+      const subG = bg < 1 ? flowIntoG[p]! / (mu * (1 - bg)) : 0;
+      pairFreeFactor(mf, mg, rf, rg, ofg, ogf, subF, subG, mmn.pQueue, pi, pairUp, 4, pairFactors, 2 * p);
+      pairSolved[p] = pi[0]! < 1 ? 1 : 0; // normalised by a solve (a start or a reset is all ones)
     }
   };
   /**
@@ -743,6 +786,7 @@ export function solveHypercubeApprox(system: HypercubeSystem, options: Hypercube
    */
   const shares = (a: number): number => {
     const pr = prefs[a]!;
+    const mark = ++listMark;
     let count = 0;
     let first = -1;
     let prodAhead = 1; // Π_{h ahead} B_h / H(m_h)
@@ -758,13 +802,25 @@ export function solveHypercubeApprox(system: HypercubeSystem, options: Hypercube
         count = 1;
       } else {
         const free = ahead + m <= n ? h[ahead]! - h[ahead + m]! : h[ahead]!;
-        const s = prodAhead * free * invOneMinusH[m]! * (1 - busy[g]!);
+        let s = prodAhead * free * invOneMinusH[m]! * (1 - busy[g]!);
+        // third and later: times the smallest pair factor of g with a beat ahead of it
+        if (count >= 2) {
+          let phi = 1;
+          for (let q = partnerAt[g]!; q < partnerAt[g + 1]!; q++) {
+            const entry = partners[q]!;
+            const p = entry >> 1;
+            // g is the pair's g (entry & 1) and its f is ahead: φ_fg at 2p; or the reverse: φ_gf
+            if (aheadMark[entry & 1 ? pairF[p]! : pairG[p]!] === mark) phi = Math.min(phi, pairFactors[entry ^ 1]!);
+          }
+          s *= phi;
+        }
         posGroup[count] = g;
         posAhead[count] = ahead;
         posShare[count++] = s;
         tail += s;
       }
       prodAhead *= ratio[g]!;
+      aheadMark[g] = mark;
       ahead += m;
       // P(every group so far busy) ≈ prodAhead · H(units so far): the rest of the list is negligible
       if (ahead >= n || !(prodAhead * h[ahead]! >= eps)) break;
@@ -777,7 +833,7 @@ export function solveHypercubeApprox(system: HypercubeSystem, options: Hypercube
     // the second-listed beat: at most B_f (1 − B_g) φ_fg; what it does not take goes further down
     const pair = atomPair[a]!;
     if (pair >= 0 && count >= 3) {
-      const capped = busy[first]! * (1 - busy[posGroup[1]!]!) * pairCorrection[pair]!;
+      const capped = busy[first]! * (1 - busy[posGroup[1]!]!) * pairFactors[2 * pair]!;
       const behind = rest - posShare[1]!;
       if (capped < posShare[1]! && behind > 0) {
         const grow = (rest - capped) / behind;
