@@ -1041,6 +1041,10 @@ describe.skipIf(!haveChromium())('planning map (demo city)', () => {
     const beatId = (await page.getAttribute('[data-testid=beat-card]', 'data-beat'))!;
     await page.waitForSelector('[data-testid=replay-beat][data-status=ready]');
     expectRows(await rowsOf('[data-testid=replay-beat]'), sim.beats.find((b) => b.id === beatId)!);
+    // its assumptions one click away: what response time holds, the travel model with its speed
+    const fold = await page.$$eval('[data-testid=replay-beat-assumptions] li', (lis) => lis.map((li) => li.textContent ?? ''));
+    expect(fold[0]).toBe('Response time: queue wait + travel (no call-handling or dispatch delay)');
+    expect(fold[1]).toMatch(/^Travel: .*(km\/h|each road at its own speed)/);
     expect(await axeViolations(page)).toEqual([]);
   }, 240_000);
 
