@@ -105,6 +105,37 @@ describe('simulateResponse', () => {
     expect(run(7)).not.toBe(run(8));
   });
 
+  it('reports its progress every 5% of the calls, rising from 0.05 to 1 (a job shows it)', () => {
+    const plan = syntheticPlan(grid, 4);
+    const scores = syntheticScores(grid, { seed: 3, workloadHoursPerWeek: 200 });
+    const calls = poissonCalls(grid, plan, scores, { days: 56, seed: 1 });
+    expect(calls.count).toBeGreaterThan(1000);
+    const seen: number[] = [];
+    simulateResponse(
+      grid,
+      plan,
+      scores,
+      calls,
+      [
+        [2, 2, 2, 2],
+        [2, 2, 2, 2],
+        [2, 2, 2, 2],
+      ],
+      {
+        seed: 1,
+        onProgress: (f, stage) => {
+          expect(stage).toBe('simulate');
+          seen.push(f);
+        },
+      },
+    );
+    expect(seen[0]).toBe(0.05);
+    expect(seen.slice(-3)).toEqual([0.92, 0.96, 1]);
+    const during = seen.slice(1, -3); // the event loop: 0.05 + 0.85 × calls done ÷ calls
+    expect(during.length).toBeGreaterThanOrEqual(18); // 19 steps of 5% between the ends
+    for (let k = 1; k < seen.length; k++) expect(seen[k]!).toBeGreaterThan(seen[k - 1]!);
+  });
+
   it('puts fractional units on duty for that share of the shifts (2.5 units → 2.5 on average)', () => {
     const plan = syntheticPlan(grid, 2);
     const scores = syntheticScores(grid, { seed: 3, workloadHoursPerWeek: 100 });

@@ -317,7 +317,9 @@ export function simulateResponse(
 
   // --- The event loop.
   let next = 0;
+  // Progress every 5% of the calls (the abort check every 8,192 calls).
   const progressEvery = Math.max(1, Math.floor(N / 20));
+  let nextProgress = progressEvery;
   while (next < N || completions.size > 0 || queue.size > 0) {
     const tArr = next < N ? timeMinutes[next]! : Infinity;
     const tDone = completions.peekKey();
@@ -342,9 +344,10 @@ export function simulateResponse(
     }
     // An arrival.
     const c = next++;
-    if ((c & 8191) === 0) {
-      throwIfAborted(signal);
-      if (c % progressEvery === 0) onProgress?.(0.05 + (0.85 * c) / Math.max(1, N), 'simulate');
+    if ((c & 8191) === 0) throwIfAborted(signal);
+    if (c >= nextProgress) {
+      nextProgress += progressEvery;
+      onProgress?.(0.05 + (0.85 * c) / Math.max(1, N), 'simulate');
     }
     const own = plan.beatOfCell[cell[c]!]!;
     const target = atomOfCell[cell[c]!]!;
