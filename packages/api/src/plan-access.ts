@@ -268,7 +268,7 @@ export function cellsInBbox(
 
 /**
  * Cells of a bbox above which its answer is built in a compute worker, not on the request
- * thread: about a microsecond a cell there (the 40,000 cells of Chicago at resolution 10, the
+ * thread: about a microsecond a cell there (the 39,517 cells of Chicago at resolution 10, the
  * whole city at the finest resolution, held the loop 25–32 ms), so a few ms at most on the thread.
  */
 export const BBOX_ON_THREAD_CELLS = 5000;

@@ -1,8 +1,8 @@
 /**
  * Messages between the compute pool (main thread) and a compute worker: the engine work a
  * request waits for (loading a version, response figures and what-ifs, beats GeoJSON, cells,
- * incident bins, comparisons, edits, upload checks), run off the request thread so that no
- * request holds the event loop.
+ * incident bins, comparisons, edits, upload checks, reference layers), run off the request
+ * thread so that no request holds the event loop.
  */
 import type { Grid, PlanMetrics } from '@beatplan/engine';
 import type { ContextInputs, IdPolygonsFile, LoadedPlan, ResponseWhatIfInput, SerializedPlan } from '../engine-service.js';
