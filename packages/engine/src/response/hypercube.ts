@@ -803,8 +803,9 @@ export function solveHypercubeApprox(system: HypercubeSystem, options: Hypercube
       } else {
         const free = ahead + m <= n ? h[ahead]! - h[ahead + m]! : h[ahead]!;
         let s = prodAhead * free * invOneMinusH[m]! * (1 - busy[g]!);
-        // third and later: times the smallest pair factor of g with a beat ahead of it
-        if (count >= 2) {
+        // third and later: times the smallest pair factor of g with a beat ahead of it (while the
+        // calls that get this far are 1e-4 of the overflow or more, as for the pairs' coupling)
+        if (count >= 2 && prodAhead * h[ahead]! >= 1e-4 * busy[first]!) {
           let phi = 1;
           for (let q = partnerAt[g]!; q < partnerAt[g + 1]!; q++) {
             const entry = partners[q]!;
