@@ -10,22 +10,7 @@ import { chooseMeetingPlaces, type MeetingPlaces } from '../response/meetings.js
 import { type RoadNetwork, roadNetworkWarnings, withRoads } from '../response/roads.js';
 import { buildTravelModel, type TravelModel } from '../response/travel.js';
 import type { CellScores } from '../score/types.js';
-import { responseUnderOfficers } from './response.js';
-
-/** Response figures as they go into metrics.json / staffing.json: city, per shift, per district. */
-export function responseSummary(r: ResponseEstimate, staffingRule: string) {
-  return {
-    format: r.format,
-    staffingRule,
-    assumptions: r.assumptions,
-    city: r.city,
-    shifts: r.shifts.map(({ beats: _b, districts: _d, ...shift }) => shift),
-    districts: r.districts,
-    atoms: r.atoms,
-    warnings: r.warnings,
-    timingsMs: r.timingsMs,
-  };
-}
+import { responseSummary, responseUnderOfficers } from './response.js';
 
 /**
  * Response and access figures of one beat (all shifts unless `…ByShift`), as added to `perBeat`

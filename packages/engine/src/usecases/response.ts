@@ -104,15 +104,29 @@ export function planResponse(
     ...(travel ? { travel } : {}),
   });
   return {
+    ...responseSummary(r, staffingRule),
+    unitsOnDutyByShift: onDuty,
+    beats: r.beats,
+    unitsByShift: units.map((row) => Array.from(row)),
+  };
+}
+
+/**
+ * Response figures in the shape every document carries them: `metrics.json` and `staffing.json`
+ * `response` (the CLI) as they are, and the API's `GET /plans/{id}/response` ({@link planResponse})
+ * with the per-beat figures and the units added — one shape for one thing.
+ * Fields: format, staffingRule, assumptions, city, shifts (without their per-beat and per-district
+ * lists), districts, atoms, warnings, timingsMs.
+ * @example responseSummary(estimateResponse(grid, plan, scores, units), REQUIRED_OFFICERS_RULE).city.meanResponseMinutes
+ */
+export function responseSummary(r: ResponseEstimate, staffingRule: string) {
+  return {
     format: r.format,
     staffingRule,
     assumptions: r.assumptions,
-    unitsOnDutyByShift: onDuty,
     city: r.city,
     shifts: r.shifts.map(({ beats: _b, districts: _d, ...shift }) => shift),
-    beats: r.beats,
     districts: r.districts,
-    unitsByShift: units.map((row) => Array.from(row)),
     atoms: r.atoms,
     warnings: r.warnings,
     timingsMs: r.timingsMs,

@@ -9,6 +9,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { hasRealdata, realdata } from '../../../../test/support/realdata.js';
 import { BeatplanError } from '../errors.js';
 import { cellEdgeLengthKm, cellsToPolygons, coarseCellsOf } from '../grid/index.js';
+import { shiftLengthHours } from '../score/shifts.js';
+import { allocatedOfficersOf } from '../staff/staffing-json.js';
 import { DEFAULT_MIN_OFFICERS_PER_BEAT, DEFAULT_OFFICER_HOURS_PER_WEEK, DEFAULT_SATURATION_TARGET } from '../staff/time-model.js';
 import { lookupBeat, moveOnPlan, setLocked } from './edit.js';
 import { buildContext, planOnFiles, readIdPolygons, scoredCellsOfCsv, staffPlanFromFiles } from './files.js';
@@ -254,4 +256,26 @@ describe.skipIf(!hasRealdata())('use-cases on Chicago (districts as current beat
     const units = allocatedUnitsOf({ beats: s.beats } as never, planned.plan.beatIds, 3);
     expect(units[0]!.length).toBe(22);
   }, 120_000);
+});
+
+describe('one response shape for the CLI and the API', () => {
+  it("the API's planResponse on the golden lakeside plan with its staffing's officers is staffing.json's response (the CLI's bytes) plus the per-beat figures and units", () => {
+    const dir = new URL('../golden/fixtures/lakeside/expected/', import.meta.url);
+    const p = loadPlanJson(readFileSync(new URL('plan.json', dir), 'utf8'));
+    const staffing = JSON.parse(readFileSync(new URL('staffing.json', dir), 'utf8'));
+    const shiftIds = p.scores.shifts.map((s) => s.id);
+    const officers = allocatedOfficersOf(staffing, p.plan.beatIds, shiftIds, 'staffing.json');
+    const api = planResponse(p, officers, staffing.response.staffingRule);
+    const { timingsMs, unitsOnDutyByShift, beats, unitsByShift, ...shared } = api;
+    // the golden files leave timings out; every other field is the CLI's, value for value
+    expect(timingsMs.total).toBeGreaterThanOrEqual(0);
+    expect(JSON.parse(JSON.stringify(shared))).toEqual(staffing.response);
+    expect(Object.keys(shared)).toEqual(Object.keys(staffing.response));
+    // what the API adds: per beat, and the units by the time model (officers × 36 h ÷ shift hours per week)
+    expect(beats.map((b) => b.id)).toEqual(p.plan.beatIds);
+    expect(unitsByShift).toEqual(officers);
+    unitsOnDutyByShift.forEach((row, s) =>
+      row.forEach((u, b) => expect(u).toBeCloseTo((officers[s]![b]! * 36) / (7 * shiftLengthHours(p.scores.shifts[s]!)), 9)),
+    );
+  });
 });
