@@ -20,6 +20,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { type RunningServer, startServer } from '@beatplan/api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { apiClient } from './support/http-client.js';
 import { legalMoves } from './support/legal-moves.js';
 import { formatLoopDelay, startLoopMonitor } from './support/loop-delay.js';
 import { hasRealdata, realdata } from './support/realdata.js';
@@ -30,15 +31,10 @@ describe.skipIf(!hasRealdata())('API: response what-ifs off the request thread (
   let planId: string;
   const dir = mkdtempSync(join(tmpdir(), 'bp-api-offthread-'));
 
-  const api = async (method: string, path: string, body?: unknown, type = 'application/json') => {
-    const res = await fetch(`${server.url}/api/v1${path}`, {
-      method,
-      headers: { Authorization: `Bearer ${token}`, ...(body !== undefined ? { 'Content-Type': type } : {}) },
-      body: body === undefined ? undefined : type === 'application/json' ? JSON.stringify(body) : new Uint8Array(body as Buffer),
-    });
-    const text = await res.text();
-    return { status: res.status, json: text.startsWith('{') ? JSON.parse(text) : text };
-  };
+  /** Keep-alive requests safe after this file's in-process loads (seconds): test/support/http-client.ts. */
+  let http: ReturnType<typeof apiClient>;
+  const api = async (method: string, path: string, body?: unknown, type = 'application/json') =>
+    http.json(method, path, body, body !== undefined ? { 'Content-Type': type } : {});
 
   /**
    * A request whose body is read but parsed only when small: the client runs on the server's
@@ -49,22 +45,18 @@ describe.skipIf(!hasRealdata())('API: response what-ifs off the request thread (
     path: string,
     opts: { body?: unknown; token?: string; headers?: Record<string, string> } = {},
   ) => {
-    const res = await fetch(`${server.url}/api/v1${path}`, {
-      method,
-      headers: {
-        Authorization: `Bearer ${opts.token ?? token}`,
-        ...(opts.body !== undefined ? { 'Content-Type': 'application/json' } : {}),
-        ...opts.headers,
-      },
-      body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
+    const r = await http.raw(method, path, opts.body === undefined ? undefined : JSON.stringify(opts.body), {
+      ...(opts.token ? { Authorization: `Bearer ${opts.token}` } : {}),
+      ...(opts.body !== undefined ? { 'Content-Type': 'application/json' } : {}),
+      ...opts.headers,
     });
-    const buf = Buffer.from(await res.arrayBuffer());
-    return { status: res.status, etag: res.headers.get('etag'), bytes: buf.length, buf };
+    return { status: r.status, etag: r.etag, bytes: r.buf.length, buf: r.buf };
   };
 
   beforeAll(async () => {
     server = await startServer({ port: 0, dataDir: dir, logLevel: 'silent', rateLimitPerMinute: 1_000_000 }, { bootstrapToken: true });
     token = server.bootstrapToken!;
+    http = apiClient(server.url, token);
     const beats = readFileSync(realdata('chicago', 'police_beats.geojson'));
     const boundary = (await api('POST', '/datasets/boundary', beats, 'application/geo+json')).json.id;
     const incidents = (
@@ -85,6 +77,7 @@ describe.skipIf(!hasRealdata())('API: response what-ifs off the request thread (
   }, 300_000);
 
   afterAll(async () => {
+    http?.close();
     await server?.stop();
     rmSync(dir, { recursive: true, force: true });
   });
@@ -164,9 +157,7 @@ describe.skipIf(!hasRealdata())('API: response what-ifs off the request thread (
 
     // 3. the contrast: a cold load and one what-if computed on this thread, as the API did before (the same engine calls)
     const { loadPlanJson, planResponse, whatIfUnits } = await import('../packages/api/src/engine-service.js');
-    const planJson = await (
-      await fetch(`${server.url}/api/v1/plans/${planId}/export?format=plan`, { headers: { Authorization: `Bearer ${token}` } })
-    ).text();
+    const planJson = (await fetchRaw('GET', `/plans/${planId}/export?format=plan`)).buf.toString('utf8');
     let loaded!: ReturnType<typeof loadPlanJson>;
     let loadDone = false;
     const loadOnThread = await measure(
@@ -288,19 +279,20 @@ describe.skipIf(!hasRealdata())('API: response what-ifs off the request thread (
     const afterRows = JSON.parse(after.buf.toString('utf8')).rows as Array<[string, string]>;
     expect(afterRows.find((row) => row[0] === move!.cell)?.[1]).toBe(move!.to);
 
+    // the baseline again after (the machine's load drifts; as in the first window): the noisier counts
+    const baselineAfter = await measure(() => false, 3000);
+    const noise = Math.max(baseline.delayP99, baselineAfter.delayP99);
     console.log(
       `the map's reads (cells, viewer cells/incidents/beats/metrics/bbox, cells.csv, compare) cold on a copy of Chicago, then a move and a lock, ${(wall / 1000).toFixed(1)} s:\n` +
-        `  baseline (lookups alone): ${fmt(baseline)}\n  reads + edits in workers: ${fmt(during)}`,
+        `  baseline (lookups alone): ${fmt(baseline)}\n  baseline after:           ${fmt(baselineAfter)}\n  reads + edits in workers: ${fmt(during)}`,
     );
     expect(during.n).toBeGreaterThan(10);
     // no request holds the server's loop 50 ms: the process's code never held it 50 ms at a time
     // (an on-thread dissolve or parse of the city held it 0.3–1.7 s before this work moved),
     // and its delay p99 is under 50 ms (absolute on a machine quiet enough to measure it)
     expect(during.held).toBeLessThan(50);
-    console.log(
-      `  delay p99 bound: ${delayBound(baseline.delayP99).toFixed(1)} ms (the machine's own delay p99 ${baseline.delayP99.toFixed(1)} ms)`,
-    );
-    expect(during.delayP99).toBeLessThan(delayBound(baseline.delayP99));
-    expect(during.p99).toBeLessThan(50 + baseline.p99);
+    console.log(`  delay p99 bound: ${delayBound(noise).toFixed(1)} ms (the machine's own delay p99 ${noise.toFixed(1)} ms)`);
+    expect(during.delayP99).toBeLessThan(delayBound(noise));
+    expect(during.p99).toBeLessThan(50 + Math.max(baseline.p99, baselineAfter.p99));
   }, 420_000);
 });
