@@ -68,6 +68,13 @@ describe('the demo city plans on its street blocks (--roads, no --units)', () =>
     for (const [, set] of beatsOfUnit) expect(set.size).toBe(1);
   });
 
+  it('the response figures travel on the same roads and say so (file and terminal)', () => {
+    expect(metrics.response.assumptions.travel).toMatch(/^road network/);
+    expect(metrics.response.assumptions.speedKmh).toEqual([null, null, null]);
+    expect(metrics.response.roads).toMatchObject({ nodes: 4920 });
+    expect(stdout).toMatch(/plan response: travel time mean [\d.]+ min, .*; assumed: travel on the road graph at each road's speed/);
+  });
+
   it("beats.geojson is each beat's blocks dissolved: area = Σ its blocks (< 5 m²), valid, RFC 7946, 6 decimals", () => {
     const roads = JSON.parse(readFileSync(join(DEMO_DIR, 'roads.geojson'), 'utf8'));
     const boundary = JSON.parse(readFileSync(join(DEMO_DIR, 'boundary.geojson'), 'utf8'));

@@ -106,5 +106,8 @@ describe('chooseMeetingPlaces', () => {
     const expected = ((approxDistanceKm(-87.715, 41.845, -87.7, 41.845) + 1.3 * legs) / 4.8) * 60;
     expect(walked.beats[0]!.meanWalkMinutes).toBeCloseTo(expected, 4);
     expect(walked.beats[0]!.meanWalkMinutes!).toBeGreaterThan(straight.beats[0]!.meanWalkMinutes!);
+    // each says how it walked, at what speed and detour
+    expect(walked.assumptions).toEqual({ walk: expect.stringMatching(/^along the road graph/), speedKmh: 4.8, detourFactor: 1.3 });
+    expect(straight.assumptions).toEqual({ walk: expect.stringMatching(/^straight line × detour/), speedKmh: 4.8, detourFactor: 1.3 });
   });
 });

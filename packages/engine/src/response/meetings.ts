@@ -67,6 +67,14 @@ export interface MeetingPlaces {
   readonly maxWalkMinutes: number;
   /** Beats whose venue lies outside the beat (no candidate inside). */
   readonly beatsWithoutVenueInside: number;
+  /** How a walk is measured: along the roads or by the straight-line rule, at what speed and detour. */
+  readonly assumptions: {
+    readonly walk: string;
+    /** Walking speed, km/h. */
+    readonly speedKmh: number;
+    /** Walked over straight-line distance (with roads: of the legs between a place and its road node). */
+    readonly detourFactor: number;
+  };
 }
 
 interface Venue {
@@ -239,6 +247,13 @@ export function chooseMeetingPlaces(
     },
     maxWalkMinutes: maxWalk,
     beatsWithoutVenueInside: outside,
+    assumptions: {
+      walk: road
+        ? 'along the road graph: shortest street length between the road nodes nearest to the venue and to the cell, plus both off-road legs (straight line × detour)'
+        : 'straight line × detour, plus detours around barriers (rivers, expressways) on the cell graph',
+      speedKmh: speed,
+      detourFactor: detour,
+    },
   };
 }
 

@@ -136,7 +136,12 @@ export function withPlanFigures(
     ...metrics,
     response: responseOut,
     access: meetings
-      ? { ...meetings.city, maxWalkMinutes: meetings.maxWalkMinutes, beatsWithoutVenueInside: meetings.beatsWithoutVenueInside }
+      ? {
+          ...meetings.city,
+          maxWalkMinutes: meetings.maxWalkMinutes,
+          beatsWithoutVenueInside: meetings.beatsWithoutVenueInside,
+          assumptions: meetings.assumptions,
+        }
       : null,
     perBeat: metrics.perBeat.map((b, i) => ({ ...b, ...fig[i] })),
   };
