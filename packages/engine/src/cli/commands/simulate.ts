@@ -73,7 +73,12 @@ const OPTIONS = {
     description: "Coefficient of variation of a replayed call's service time around its type's minutes (lognormal).",
     default: '0.8',
   },
-  speed: { type: 'string', value: 'KMH', description: 'Travel speed, km/h (straight-line travel model).', default: '30' },
+  speed: {
+    type: 'string',
+    value: 'KMH',
+    description: 'Travel speed, km/h (straight-line travel model; with --roads only for places the roads cannot join).',
+    default: '30',
+  },
   detour: {
     type: 'string',
     value: 'F',
@@ -87,7 +92,7 @@ const OPTIONS = {
   strict: {
     type: 'boolean',
     description:
-      'Exit 3 when the result is not what was asked (any warning: incidents left out, incident times kept with their UTC offset, the hypercube not run, or --poisson disagreement over 2 points).',
+      'Exit 3 when the result is not what was asked (any warning: incident rows rejected or left out, priorities that are no number, incident times kept with their UTC offset, an option ignored (--service-cv with --poisson, --speed with --roads), road features left out, the hypercube not run, or --poisson disagreement over 2 points).',
   },
 } as const satisfies OptionTable;
 
