@@ -79,6 +79,11 @@ describe('roads dataset', () => {
     const none = await upload('roads', 'application/geo+json', JSON.stringify(footway));
     expect(none.status).toBe(422);
     expect(JSON.stringify(none.body)).toContain('no road');
+    // a speed that is no speed is refused naming the feature, as the CLI's --roads
+    const negative = { ...footway, features: [{ ...footway.features[0]!, properties: { highway: 'residential', speed_kmh: -30 } }] };
+    const neg = await upload('roads', 'application/geo+json', JSON.stringify(negative));
+    expect(neg.status).toBe(422);
+    expect(JSON.stringify(neg.body)).toMatch(/feature 0 has speed_kmh -30; a road speed must be a number > 0 km\/h/);
     const wrong = await h.http
       .post('/api/v1/plans')
       .set(h.auth('analyst'))
