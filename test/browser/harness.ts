@@ -372,43 +372,45 @@ export interface DrawnLabel {
 }
 
 /**
- * The beat labels the map draws (the `bp-beat-labels` symbol layer's rendered features, shown
- * when their feature state `shown` is true, the others drawn transparent) with their boxes
- * (the collision thinning's boxes, `window.__beatplan.labelBoxes`), the beat drawn under each
- * shown label's centre, how many labels the map draws in all, and how many have their centre
- * on the map (shown or not).
+ * The beat labels the map draws (the `bp-beat-labels` symbol layer's rendered features, read
+ * once the map draws the labels the last collision thinning showed) with their boxes (the
+ * thinning's boxes, `window.__beatplan.labelBoxes`) and the beat drawn under each one's centre;
+ * how many labels there are in all, and how many have their centre on the map (shown or not).
  */
-export function drawnLabels(page: Page): Promise<{ total: number; onScreen: number; shown: DrawnLabel[] }> {
+export async function drawnLabels(page: Page): Promise<{ total: number; onScreen: number; shown: DrawnLabel[] }> {
+  await page.waitForFunction(
+    () => {
+      const a = window.__beatplan!;
+      const drawn = new Set(a.map.queryRenderedFeatures({ layers: ['bp-beat-labels'] }).map((f) => f.properties.b as number));
+      return drawn.size === a.labelsShown.length && a.labelsShown.every((b) => drawn.has(b));
+    },
+    null,
+    { timeout: 30_000 },
+  );
   return page.evaluate(() => {
     const a = window.__beatplan!;
     const m = a.map;
     const mapBox = document.getElementById('map')!.getBoundingClientRect();
-    const boxes = new Map(a.labelBoxes.map((b) => [b.beat, b]));
-    const drawn = new Map<number, boolean>();
-    for (const f of m.queryRenderedFeatures({ layers: ['bp-beat-labels'] })) drawn.set(f.properties.b as number, f.state.shown === true);
-    const all = [...drawn.keys()].map((b) => {
-      const box = boxes.get(b)!;
-      const cx = box.x + mapBox.left;
-      const cy = box.y + mapBox.top;
-      return { b, cx, cy, box };
-    });
-    const onScreen = all.filter((l) => l.cx >= mapBox.left && l.cx <= mapBox.right && l.cy >= mapBox.top && l.cy <= mapBox.bottom).length;
-    const shown = all
-      .filter((l) => drawn.get(l.b))
-      .map(({ b, cx, cy, box }) => {
+    const boxes = a.labelBoxes;
+    const byBeat = new Map(boxes.map((b) => [b.beat, b]));
+    const onScreen = boxes.filter((b) => b.x >= 0 && b.x <= mapBox.width && b.y >= 0 && b.y <= mapBox.height).length;
+    const drawn = new Set(m.queryRenderedFeatures({ layers: ['bp-beat-labels'] }).map((f) => f.properties.b as number));
+    const shown = [...drawn]
+      .map((b) => {
+        const box = byBeat.get(b)!;
         const f = m.queryRenderedFeatures([box.x, box.y], { layers: ['bp-beat-areas', 'bp-cells-fill'] })[0];
         const under = f?.properties?.b;
         return {
           beat: a.model!.beatIds[b] as string,
-          left: cx - box.width / 2,
-          top: cy - box.height / 2,
-          right: cx + box.width / 2,
-          bottom: cy + box.height / 2,
+          left: mapBox.left + box.x - box.width / 2,
+          top: mapBox.top + box.y - box.height / 2,
+          right: mapBox.left + box.x + box.width / 2,
+          bottom: mapBox.top + box.y + box.height / 2,
           beatUnder: typeof under === 'number' ? (a.model!.beatIds[under] as string) : null,
         };
       })
       .filter((l) => l.right > mapBox.left && l.left < mapBox.right && l.bottom > mapBox.top && l.top < mapBox.bottom);
-    return { total: drawn.size, onScreen, shown };
+    return { total: boxes.length, onScreen, shown };
   });
 }
 

@@ -38,6 +38,7 @@ describe('test hook', () => {
         'heatTimings',
         'keyboardCursor',
         'labelBoxes',
+        'labelsShown',
         'lastMessage',
         'loadTimings',
         'map',
@@ -55,15 +56,16 @@ describe('test hook', () => {
   it('before the panels are mounted, their fields read as empty; once mounted, each panel’s own state', () => {
     const { app } = fakeApp();
     const hook = testHook(app);
-    expect([hook.perf, hook.keyboardCursor, hook.swipe, hook.heatOn, hook.heat, hook.heatTimings, hook.labelBoxes]).toEqual([
-      [],
-      -1,
-      null,
-      false,
-      null,
-      {},
-      [],
-    ]);
+    expect([
+      hook.perf,
+      hook.keyboardCursor,
+      hook.swipe,
+      hook.heatOn,
+      hook.heat,
+      hook.heatTimings,
+      hook.labelBoxes,
+      hook.labelsShown,
+    ]).toEqual([[], -1, null, false, null, {}, [], []]);
     const timing = { cells: 3, localMs: 20, scriptMs: 5, confirmedMs: 80, outcome: 'accepted' };
     const swipe = { planId: 'b' };
     const box = { beat: 2, x: 10, y: 20, width: 30, height: 18, rank: -5 };
@@ -72,12 +74,12 @@ describe('test hook', () => {
       keyboardPaint: { cursor: 17 },
       comparison: { swipe },
       heat: { on: true, summary: { bins: 3 }, timings: { fetch: 5 } },
-      labels: { boxes: () => [box] },
+      labels: { boxes: () => [box], shown: new Set([2]) },
     } as unknown as Partial<Panels>;
     expect(hook.perf).toEqual([timing]);
     expect(hook.keyboardCursor).toBe(17);
     expect(hook.swipe).toBe(swipe);
     expect([hook.heatOn, hook.heat, hook.heatTimings]).toEqual([true, { bins: 3 }, { fetch: 5 }]);
-    expect(hook.labelBoxes).toEqual([box]);
+    expect([hook.labelBoxes, hook.labelsShown]).toEqual([[box], [2]]);
   });
 });

@@ -42,11 +42,12 @@ export interface BeatplanTestHook {
   /** The Paint tool's keyboard cursor cell (−1 when none). */
   readonly keyboardCursor: number;
   /**
-   * The beat labels' screen boxes as the collision thinning saw them at the last read (CSS px,
-   * centre relative to the map); which are shown is read from the map (the `bp-beat-labels`
-   * symbol layer's feature state `shown`).
+   * Every beat label's screen box as the collision thinning sees it at this read (CSS px,
+   * centre relative to the map), and the beats whose labels the last thinning showed; what is
+   * drawn is read from the map (the `bp-beat-labels` symbol layer's rendered features).
    */
   readonly labelBoxes: readonly LabelBox[];
+  readonly labelsShown: readonly number[];
 }
 
 /** The hook's fields read as they are at each read (all but `lastMessage` and `selectBeat`). */
@@ -86,6 +87,7 @@ const READERS: { readonly [K in LiveField]: (app: HookSource) => BeatplanTestHoo
   swipe: (a) => a.panels.comparison?.swipe ?? null,
   // the beat labels
   labelBoxes: (a) => a.panels.labels?.boxes() ?? [],
+  labelsShown: (a) => [...(a.panels.labels?.shown ?? [])],
   // the incidents heat layer
   heatOn: (a) => a.panels.heat?.on ?? false,
   heat: (a) => a.panels.heat?.summary ?? null,

@@ -21,7 +21,7 @@ function fakeMap() {
   const cam = { lng: 0, lat: 0, zoom: 0 };
   const handlers = new Map<string, Array<() => void>>();
   let projections = 0;
-  let stateWrites = 0;
+  let sends = 0;
   const project = (p: [number, number] | { lng: number; lat: number }) => {
     projections++;
     const [lng, lat] = Array.isArray(p) ? p : [p.lng, p.lat];
@@ -29,7 +29,6 @@ function fakeMap() {
     return { x: 400 + (lng - cam.lng) * s, y: 300 - (lat - cam.lat) * s };
   };
   let features: PointFeature[] = [];
-  const state = new Map<number, { shown?: boolean }>();
   const images = new Map<string, { pixelRatio?: number }>();
   const order: string[] = ['bp-beat-areas'];
   const sources = new Set<string>();
@@ -41,7 +40,7 @@ function fakeMap() {
     getBearing: () => 0,
     getPitch: () => 0,
     getSource: (id: string) =>
-      sources.has(id) ? { setData: (d: { features: PointFeature[] }) => void (features = d.features) } : undefined,
+      sources.has(id) ? { setData: (d: { features: PointFeature[] }) => void (sends++, (features = d.features)) } : undefined,
     addSource: (id: string) => void sources.add(id),
     getLayer: (id: string) => (order.includes(id) ? { id } : undefined),
     addLayer: (l: { id: string }) => void order.push(l.id),
@@ -49,12 +48,10 @@ function fakeMap() {
     moveLayer: (id: string) => void (order.splice(order.indexOf(id), 1), order.push(id)),
     hasImage: (id: string) => images.has(id),
     addImage: (id: string, _img: unknown, o: { pixelRatio?: number }) => void images.set(id, o),
-    setFeatureState: (f: { id: number }, s: { shown: boolean }) => void (stateWrites++, state.set(f.id, { ...state.get(f.id), ...s })),
-    removeFeatureState: (f: { id: number }) => void state.delete(f.id),
   } as unknown as MapLibreMap;
   const fire = (ev: string) => handlers.get(ev)?.forEach((fn) => fn());
-  /** Beat ids whose label is drawn opaque (feature state `shown`). */
-  const drawn = () => features.filter((f) => state.get(f.id)?.shown === true).map((f) => f.id);
+  /** Beats whose label is drawn (in the source). */
+  const drawn = () => features.map((f) => f.id);
   return {
     map,
     cam,
@@ -64,7 +61,7 @@ function fakeMap() {
     drawn,
     features: () => features,
     projections: () => projections,
-    stateWrites: () => stateWrites,
+    sends: () => sends,
   };
 }
 
@@ -88,27 +85,29 @@ describe('beat labels layer', () => {
     const layer = new BeatLabelsLayer(m.map, painter).mount();
     layer.setPlan({ model, agg, locked: (b) => b === 1 });
     expect(m.order.at(-1)).toBe(LABEL_LAYER);
-    expect(m.features().map((f) => [f.id, f.geometry.coordinates, f.properties.locked])).toEqual([
-      [0, [0, 0], false],
-      [1, [10, 0], true],
-    ]);
     expect([...m.images.keys()]).toEqual(['bp-label::A', 'bp-label:l:B']);
-    // zoom 0: the larger beat's label wins, the other is drawn transparent
-    expect(m.drawn()).toEqual([0]);
+    // zoom 0: the larger beat's label wins, the other is not drawn
+    expect(m.features().map((f) => [f.id, f.geometry.coordinates, f.properties.locked])).toEqual([[0, [0, 0], false]]);
     expect(layer.shown).toEqual(new Set([0]));
     expect(layer.boxes().map((b) => [b.beat, b.x, b.y, b.width, b.height])).toEqual([
       [0, 400, 300, 16, 18],
       [1, 410, 300, 16, 20],
     ]);
-    // a pan (same zoom): no projection, no feature-state write — the labels move with the map's frame
-    const [p0, w0] = [m.projections(), m.stateWrites()];
+    // a pan (same zoom): no projection, nothing sent — the labels move with the map's frame
+    const [p0, s0] = [m.projections(), m.sends()];
     m.cam.lng = -30;
     m.fire('move');
-    expect([m.projections() - p0, m.stateWrites() - w0]).toEqual([0, 0]);
+    expect([m.projections() - p0, m.sends() - s0]).toEqual([0, 0]);
+    // placed again with the same labels shown: nothing sent
+    layer.place();
+    expect(m.sends() - s0).toBe(0);
     // the zoom changes: re-placed, both drawn
     m.cam.zoom = 2;
     layer.place();
-    expect(m.drawn()).toEqual([0, 1]);
+    expect(m.features().map((f) => [f.id, f.geometry.coordinates, f.properties.locked])).toEqual([
+      [0, [0, 0], false],
+      [1, [10, 0], true],
+    ]);
     expect(layer.shown).toEqual(new Set([0, 1]));
     // a layer added later goes under the labels once the map is idle
     m.order.push('bp-ref-barriers-line');
@@ -127,7 +126,9 @@ describe('beat labels layer', () => {
     expect(m.drawn()).toEqual([1]);
     a.delete(0);
     layer.update([0]);
-    expect(m.features().map((f) => f.id)).toEqual([1]);
+    layer.place();
+    expect(m.drawn()).toEqual([1]);
+    expect(layer.boxes().map((b) => b.beat)).toEqual([1]);
     // each picture is made once per number and look
     layer.render({ selectedBeat: null });
     layer.render({ selectedBeat: 1 });

@@ -3,9 +3,10 @@
  * canvas as a MapLibre symbol layer whose icons are the labels, each drawn once with a 2D
  * canvas (offline: no glyph server). {@link placeLabels} decides which labels are shown, as
  * before, whenever the zoom changes or a move ends, so labels never overlap — fewer at city
- * zoom, all of them once the beats are large enough on the screen. MapLibre does no thinning
- * of its own (`icon-allow-overlap`, `icon-ignore-placement`); a hidden label is drawn fully
- * transparent (feature state `shown` false).
+ * zoom, all of them once the beats are large enough on the screen. The layer's source holds
+ * the shown labels only (a hidden one is not drawn at all: in software-rendered WebGL every
+ * pixel drawn costs), and MapLibre does no thinning of its own (`icon-allow-overlap`,
+ * `icon-ignore-placement`).
  *
  * Panning costs nothing here: the labels are part of the map's frame, so no page layer is
  * moved or blended over the map (in software-rendered Chromium a full-map overlay layer cost
@@ -20,7 +21,7 @@ import type { ViewState } from '../store.js';
 /** Milliseconds after the last of a series of pans before the labels are re-thinned (see `BeatLabelsLayer`). */
 export const PAN_SETTLE_MS = 120;
 
-/** The id of the labels' symbol layer (and of its GeoJSON source): one point feature per beat, id = beat index. */
+/** The id of the labels' symbol layer (and of its GeoJSON source): one point feature per shown label, id = beat index. */
 export const LABEL_LAYER = 'bp-beat-labels';
 
 /** What the layer draws besides the model: which beats are locked. */
@@ -63,15 +64,15 @@ const PAD_Y = 2;
  */
 export function drawLabel(text: string, look: LabelLook, ratio: number): LabelPicture {
   const frame = look.locked ? 2 : 1;
-  const measure = document.createElement('canvas').getContext('2d');
-  if (!measure) throw new Error('no 2D canvas to draw the beat labels');
-  measure.font = FONT;
-  const width = Math.ceil(measure.measureText(text).width) + 2 * (PAD_X + frame);
-  const height = FONT_PX + 2 * (PAD_Y + frame);
   const c = document.createElement('canvas');
+  const g = c.getContext('2d');
+  if (!g) throw new Error('no 2D canvas to draw the beat labels');
+  g.font = FONT;
+  const width = Math.ceil(g.measureText(text).width) + 2 * (PAD_X + frame);
+  const height = FONT_PX + 2 * (PAD_Y + frame);
+  // resizing the canvas resets its state (the font too)
   c.width = Math.ceil(width * ratio);
   c.height = Math.ceil(height * ratio);
-  const g = c.getContext('2d')!;
   g.scale(ratio, ratio);
   g.beginPath();
   g.roundRect(frame / 2, frame / 2, width - frame, height - frame, 3);
@@ -107,12 +108,12 @@ export class BeatLabelsLayer {
   private selected: number | null = null;
   private frame = 0;
   private settleTimer: ReturnType<typeof setTimeout> | null = null;
+  /** True when a label changed since the shown ones were last sent to the map. */
+  private dirty = false;
   /** The camera the labels were last placed for. */
   private at: { zoom: number; bearing: number; pitch: number } | null = null;
   /** Beats whose labels are shown after the last placement. */
   shown: ReadonlySet<number> = new Set();
-  /** Beats whose feature state `shown` is true on the map. */
-  private readonly opaque = new Set<number>();
 
   /** @param paint draws a label's picture (a stand-in in tests without a canvas) */
   constructor(
@@ -173,7 +174,8 @@ export class BeatLabelsLayer {
         type: 'symbol',
         source: LABEL_LAYER,
         layout: { 'icon-image': ['get', 'icon'], 'icon-allow-overlap': true, 'icon-ignore-placement': true, 'icon-padding': 0 },
-        paint: { 'icon-opacity': ['case', ['boolean', ['feature-state', 'shown'], false], 1, 0] },
+        // set, not left to the default, so that the briefing sheet can read it back after hiding the labels
+        paint: { 'icon-opacity': 1 },
       });
     this.raise();
   }
@@ -181,14 +183,10 @@ export class BeatLabelsLayer {
   /** Shows the labels of a newly loaded plan (all beats). */
   setPlan(input: BeatLabelsInput): void {
     this.install();
-    for (const b of this.labels.keys()) this.map.removeFeatureState({ source: LABEL_LAYER, id: b });
     this.labels.clear();
-    this.opaque.clear();
-    this.shown = new Set();
     this.input = input;
     for (const b of input.agg.keys()) this.refresh(b);
-    this.publish();
-    this.place();
+    this.place(true);
   }
 
   /**
@@ -197,7 +195,7 @@ export class BeatLabelsLayer {
    */
   update(beats: Iterable<number>): void {
     for (const b of beats) this.refresh(b);
-    this.publish();
+    this.dirty = true;
     this.schedule();
   }
 
@@ -208,8 +206,7 @@ export class BeatLabelsLayer {
     this.selected = state.selectedBeat;
     if (!this.input) return;
     for (const b of [prev, this.selected]) if (b !== null) this.refresh(b);
-    this.publish();
-    this.place();
+    this.place(true);
   }
 
   /** Screen boxes of every label (CSS px, relative to the map), in placement rank. */
@@ -232,32 +229,32 @@ export class BeatLabelsLayer {
     return out;
   }
 
-  /** Thins the labels for the current camera: the shown ones drawn opaque, the others transparent (only changes are set). */
-  place(): void {
+  /**
+   * Thins the labels for the current camera and sends the shown ones to the map when they
+   * changed (or when `changed`: a label's place or look did).
+   */
+  place(changed = false): void {
     const map = this.map;
     const c = map.getContainer();
-    const shown = placeLabels(this.boxes(), { width: c.clientWidth, height: c.clientHeight });
-    for (const b of this.labels.keys()) {
-      if (shown.has(b) === this.opaque.has(b)) continue;
-      map.setFeatureState({ source: LABEL_LAYER, id: b }, { shown: shown.has(b) });
-      if (shown.has(b)) this.opaque.add(b);
-      else this.opaque.delete(b);
-    }
-    this.shown = shown;
+    const before = this.shown;
+    this.shown = placeLabels(this.boxes(), { width: c.clientWidth, height: c.clientHeight });
+    if (changed || this.dirty || this.shown.size !== before.size || [...this.shown].some((b) => !before.has(b))) this.publish();
     this.at = { zoom: map.getZoom(), bearing: map.getBearing(), pitch: map.getPitch() };
   }
 
-  /** Sends every label to the map's source (one point per beat). */
+  /** Sends the shown labels to the map's source (one point per beat). */
   private publish(): void {
+    this.dirty = false;
     const source = this.map.getSource<GeoJSONSource>(LABEL_LAYER);
     const features: GeoJSON.Feature<GeoJSON.Point>[] = [];
     for (const [b, l] of this.labels)
-      features.push({
-        type: 'Feature',
-        id: b,
-        geometry: { type: 'Point', coordinates: [l.lng, l.lat] },
-        properties: { b, icon: l.icon, locked: l.look.locked, selected: l.look.selected },
-      });
+      if (this.shown.has(b))
+        features.push({
+          type: 'Feature',
+          id: b,
+          geometry: { type: 'Point', coordinates: [l.lng, l.lat] },
+          properties: { b, icon: l.icon, locked: l.look.locked, selected: l.look.selected },
+        });
     source?.setData({ type: 'FeatureCollection', features });
   }
 
@@ -267,8 +264,7 @@ export class BeatLabelsLayer {
     const { model } = input;
     const a = input.agg.get(b);
     if (!a) {
-      if (this.labels.delete(b)) this.map.removeFeatureState({ source: LABEL_LAYER, id: b });
-      this.opaque.delete(b);
+      this.labels.delete(b);
       return;
     }
     const text = model.beatIds[b]!;
