@@ -107,6 +107,9 @@ describe.skipIf(!hasRealdata())('beatplan simulate on Chicago', () => {
     expect(sim.hypercube.city.rho).toBeGreaterThan(0);
     expect(sim.comparison.city.crossBeatShare.simulation).toBe(sim.city.crossBeatShare);
     expect(sim.assumptions.travel.speedKmh).toBe(30);
+    // the replayed file is the plan's: the same load as the model's rates, so no warning about it
+    expect(Math.abs(sim.city.utilisation / sim.hypercube.city.rho - 1)).toBeLessThan(0.05);
+    expect(sim.warnings.filter((w: string) => /not the calls the plan was scored on/.test(w))).toEqual([]);
   });
 
   it("staff's terminal line names each response figure and states the travel assumption, as staffing.json holds them", () => {
@@ -319,6 +322,10 @@ describe.skipIf(!hasRealdata())('beatplan simulate on Chicago', () => {
     const priority = 'incidents have a priority that is not a number ≥ 1 (Priority: "urgent" at line 13)';
     expect(doc.warnings.some((w: string) => w.includes(`1 ${priority}`))).toBe(true);
     expect(r.err).toContain(`warning: 1 ${priority}`);
+    // 300 rows of one day are not the load of the plan's 17 days: said, with both figures
+    expect(doc.warnings.some((w: string) => /^the replayed calls keep units [\d.]+% busy against the plan's rates' [\d.]+%/.test(w))).toBe(
+      true,
+    );
     // the row is replayed, as a call without a priority
     expect(doc.priorities.map((p: any) => [p.priority, p.calls])).toContainEqual(['none', 1]);
     // a replay is deterministic for a seed too (lognormal service draws, patrol positions): same bytes

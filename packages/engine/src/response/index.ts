@@ -63,6 +63,7 @@ export {
 } from './simulate-calls.js';
 export {
   POISSON_AGREEMENT,
+  REPLAY_LOAD_TOLERANCE,
   SIMULATION_FORMAT,
   type SimulationReport,
   type SimulationReportInput,

@@ -23,6 +23,12 @@ export const SIMULATION_FORMAT = 'beatplan.simulation/1';
 /** Largest difference (a share, 0.02 = 2 points) between simulation and hypercube that the Poisson mode accepts without a warning. */
 export const POISSON_AGREEMENT = 0.02;
 
+/**
+ * How far (relative) a replay's utilisation may lie from the hypercube's, which runs on the plan's
+ * rates, before a warning says the two describe different loads (0.25 = ±25%).
+ */
+export const REPLAY_LOAD_TOLERANCE = 0.25;
+
 /** Inputs of {@link simulationReport}. */
 export interface SimulationReportInput {
   readonly grid: Grid;
@@ -240,6 +246,13 @@ export function simulationReport(input: SimulationReportInput, options: Simulati
           `Poisson mode: simulation and hypercube differ by ${(100 * du).toFixed(1)} points on utilisation and ${(100 * dc).toFixed(1)} on cross-beat share (more than ${100 * POISSON_AGREEMENT})`,
         );
       }
+    } else if (sim.city.utilisation !== null && hyp.city.rho > 0) {
+      // The model runs on the plan's rates; a replay of other calls (another period or file) is not its check.
+      const ratio = sim.city.utilisation / hyp.city.rho;
+      if (Math.abs(ratio - 1) > REPLAY_LOAD_TOLERANCE)
+        warnings.push(
+          `the replayed calls keep units ${(100 * sim.city.utilisation).toFixed(1)}% busy against the plan's rates' ${(100 * hyp.city.rho).toFixed(1)}% (the hypercube's): they are not the calls the plan was scored on, so the two describe different loads`,
+        );
     }
   }
   const doc = {
