@@ -152,7 +152,7 @@ const colourGap = (a: Rgb, b: Rgb) => Math.max(...a.map((v, k) => Math.abs(v - b
 interface Sampled {
   /** Pixels (of the map's canvas) where no feature of any plan or reference layer is drawn within 8 px. */
   outside: Rgb[];
-  /** Pixels at the centre of one cell of each beat, where that beat's fill is drawn. */
+  /** Pixels at the centre of one cell of each beat, where that beat's fill is drawn (and no beat number over it). */
   onBeats: Rgb[];
   /** Ids of the map's layers, bottom first. */
   layers: string[];
@@ -202,6 +202,12 @@ function sample(page: Page): Promise<Sampled> {
       const b = m.beatOf[i]!;
       const p = map.project([m.centroid[2 * i]!, m.centroid[2 * i + 1]!]);
       if (done.has(b) || p.x < 0 || p.y < 0 || p.x >= gl.clientWidth || p.y >= gl.clientHeight) continue;
+      // not under a beat number (drawn in the map's canvas, over the fill)
+      const box: [[number, number], [number, number]] = [
+        [p.x - 3, p.y - 3],
+        [p.x + 3, p.y + 3],
+      ];
+      if (map.getLayer('bp-beat-labels') && map.queryRenderedFeatures(box, { layers: ['bp-beat-labels'] }).length) continue;
       // the beat's fill is drawn there (its merged area, or its cells from zoom 12)
       if (map.queryRenderedFeatures(p, { layers: ['bp-beat-areas', 'bp-cells-fill'] }).some((f) => f.properties.b === b)) {
         done.add(b);

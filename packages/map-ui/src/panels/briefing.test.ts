@@ -30,14 +30,28 @@ describe('briefing sheet', () => {
     expect(asked).toBe(2);
     // a plan on show: the map is repainted first (the sheet copies its canvas); the drawing
     // itself needs a real canvas, absent here
+    // The map's own beat numbers (the symbol layer) are hidden for that repaint, since the sheet
+    // draws the shown numbers itself, and shown again afterwards even when drawing fails.
+    let opacity: unknown = 0.9;
+    let opacityAtRepaint: unknown;
     source = {
       map: {
-        triggerRepaint: () => void repainted++,
+        triggerRepaint: () => {
+          repainted++;
+          opacityAtRepaint = opacity;
+        },
+        getLayer: (id: string) => (id === 'bp-beat-labels' ? { id } : undefined),
+        getPaintProperty: () => opacity,
+        setPaintProperty: (_id: string, name: string, value: unknown) => {
+          if (name === 'icon-opacity') opacity = value;
+        },
         project: () => ({ x: 0, y: 0 }),
         getCanvas: () => document.createElement('canvas'),
       } as unknown as MapLibreMap,
     } as NonNullable<typeof source>;
     await sheet.save().catch(() => undefined);
     expect(repainted).toBe(1);
+    expect(opacityAtRepaint).toBe(0);
+    expect(opacity).toBe(0.9);
   });
 });
