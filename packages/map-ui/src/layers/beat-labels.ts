@@ -8,10 +8,9 @@
  * pixel drawn costs), and MapLibre does no thinning of its own (`icon-allow-overlap`,
  * `icon-ignore-placement`).
  *
- * Panning costs nothing here: the labels are part of the map's frame, so no page layer is
- * moved or blended over the map (in software-rendered Chromium a full-map overlay layer cost
- * 3–5 frames/s while panning the Chicago plan). The numbers are not in the DOM; the "find
- * beat" box is the accessible way to a beat.
+ * A pan does no work here (no projection, nothing sent to the map): the labels are drawn in the
+ * map's frame, and no page layer is moved or composited over the map. The numbers are not in
+ * the DOM; the "find beat" box is the accessible way to a beat.
  */
 import type { GeoJSONSource, Map as MapLibreMap } from 'maplibre-gl';
 import type { BeatAggregate, CellModel } from '../cell-model.js';
