@@ -306,7 +306,7 @@ export async function runApiBench(): Promise<void> {
       else if (name === 'metrics') await access.metricsBytes(v);
       else {
         const vw = view();
-        await access.cellsInBbox(p, v, vw.bbox, vw.zoom); // the answer's JSON text
+        await access.cellsInBbox(p, v, vw.bbox, vw.zoom); // the answer's JSON bytes
       }
       inproc.push({ name, ms: performance.now() - ts, status: 200 });
     }

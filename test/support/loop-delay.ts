@@ -4,7 +4,7 @@
  * serves the API, it measures the server's loop.
  */
 import { readFileSync } from 'node:fs';
-import { monitorEventLoopDelay, PerformanceObserver, performance } from 'node:perf_hooks';
+import { constants, monitorEventLoopDelay, PerformanceObserver, performance } from 'node:perf_hooks';
 
 /** What {@link startLoopMonitor} measured between its start and `stop()`; all in milliseconds. */
 export interface LoopDelay {
@@ -32,6 +32,12 @@ export interface LoopDelay {
   held: number;
   /** The longest garbage-collection pause of the loop's thread (`gc` performance entries, wall time); not counted in `held`. */
   gcMax: number;
+  /** How many garbage-collection pauses the loop's thread had (`gc` performance entries) in the window. */
+  gcCount: number;
+  /** The sum of those pauses' wall times. */
+  gcSum: number;
+  /** The longest pause of each kind that had one (`minor` scavenge, `major` mark-compact, `incremental` marking step, `weakcb` weak callbacks). */
+  gcMaxByKind: Partial<Record<'minor' | 'major' | 'incremental' | 'weakcb', number>>;
   /** Event-loop utilisation over the window (`performance.eventLoopUtilization`), 0–1. */
   elu: number;
 }
@@ -48,6 +54,14 @@ function loopThreadCpuMs(): number {
     return (u.user + u.system) / 1000;
   }
 }
+
+/** The `kind` of a `gc` performance entry (`perf_hooks.constants.NODE_PERFORMANCE_GC_*`) by name. */
+const GC_KINDS: Record<number, keyof LoopDelay['gcMaxByKind']> = {
+  [constants.NODE_PERFORMANCE_GC_MAJOR]: 'major',
+  [constants.NODE_PERFORMANCE_GC_MINOR]: 'minor',
+  [constants.NODE_PERFORMANCE_GC_INCREMENTAL]: 'incremental',
+  [constants.NODE_PERFORMANCE_GC_WEAKCB]: 'weakcb',
+};
 
 /** Resolution of the delay histogram (ms). */
 const RESOLUTION_MS = 10;
@@ -73,9 +87,12 @@ export async function startLoopMonitor(): Promise<{ stop: () => Promise<LoopDela
   /** Tick pairs that held the loop longer than a tick (from, to: performance.now() ms). */
   const long: Array<{ from: number; to: number; active: number; cpu: number }> = [];
   /** Garbage-collection pauses of this thread (`gc` performance entries). */
-  const gcs: Array<{ from: number; to: number }> = [];
+  const gcs: Array<{ from: number; to: number; kind: keyof LoopDelay['gcMaxByKind'] | undefined }> = [];
   const gcObserver = new PerformanceObserver((list) => {
-    for (const e of list.getEntries()) gcs.push({ from: e.startTime, to: e.startTime + e.duration });
+    for (const e of list.getEntries()) {
+      const kind = GC_KINDS[(e as PerformanceEntry & { detail?: { kind?: number } }).detail?.kind ?? 0];
+      gcs.push({ from: e.startTime, to: e.startTime + e.duration, kind });
+    }
   });
   gcObserver.observe({ entryTypes: ['gc'] });
   const ticker = setInterval(() => {
@@ -112,6 +129,12 @@ export async function startLoopMonitor(): Promise<{ stop: () => Promise<LoopDela
         stall,
         held,
         gcMax: gcs.reduce((m, g) => Math.max(m, g.to - g.from), 0),
+        gcCount: gcs.length,
+        gcSum: gcs.reduce((sum, g) => sum + g.to - g.from, 0),
+        gcMaxByKind: gcs.reduce<LoopDelay['gcMaxByKind']>((m, g) => {
+          if (g.kind) m[g.kind] = Math.max(m[g.kind] ?? 0, g.to - g.from);
+          return m;
+        }, {}),
         elu: performance.eventLoopUtilization(elu0).utilization,
       };
     },
@@ -123,5 +146,5 @@ export async function startLoopMonitor(): Promise<{ stop: () => Promise<LoopDela
  * @example formatLoopDelay(m) // 'event-loop delay p50 0.2 ms, p99 12.3 ms, max 40 ms; …'
  */
 export function formatLoopDelay(m: LoopDelay): string {
-  return `event-loop delay p50 ${m.delayP50.toFixed(1)} ms, p99 ${m.delayP99.toFixed(1)} ms, max ${m.delayMax.toFixed(0)} ms; longest stall between ${TICK_MS} ms ticks ${m.stall.toFixed(0)} ms, held by this process's code ${m.held.toFixed(0)} ms, longest GC pause ${m.gcMax.toFixed(0)} ms; loop busy ${(100 * m.elu).toFixed(0)}%`;
+  return `event-loop delay p50 ${m.delayP50.toFixed(1)} ms, p99 ${m.delayP99.toFixed(1)} ms, max ${m.delayMax.toFixed(0)} ms; longest stall between ${TICK_MS} ms ticks ${m.stall.toFixed(0)} ms, held by this process's code ${m.held.toFixed(0)} ms, longest GC pause ${m.gcMax.toFixed(0)} ms (${m.gcCount} pauses, ${m.gcSum.toFixed(0)} ms in all); loop busy ${(100 * m.elu).toFixed(0)}%`;
 }

@@ -18,7 +18,14 @@ import {
   type SerializedPlan,
 } from './engine-service.js';
 import { ApiError } from './errors.js';
-import type { ComputeTask, EditResult, LoadedPlanParts, PublicViewResult, RoadsFile } from './jobs/compute-protocol.js';
+import {
+  asBuffer,
+  type ComputeTask,
+  type EditResult,
+  type LoadedPlanParts,
+  type PublicViewResult,
+  type RoadsFile,
+} from './jobs/compute-protocol.js';
 
 /** Cells summed into coarser H3 cells (`coarseCellsOf`). */
 type CoarseCells = ReturnType<typeof coarseCellsOf>;
@@ -408,11 +415,10 @@ export class PlanAccess {
     // the outline of each beat's cells is a dissolve (most of a second on Chicago): in a compute worker
     return PlanVersionCache.memo(e, 'beats', async () => {
       const metrics = await this.storedMetrics(v);
-      const text = await this.ctx.compute.run<string>(p.id, v.version, async () => e.json, {
+      return this.ctx.compute.run<Buffer>(p.id, v.version, async () => e.json, {
         kind: 'beats',
         ...(metrics ? { metrics } : {}),
       });
-      return Buffer.from(text, 'utf8');
     });
   }
 
@@ -450,13 +456,12 @@ export class PlanAccess {
     if (!units) throw new ApiError('NOT_FOUND', `plan ${p.id} was not made on units`);
     const b = typeof p.inputs.boundary === 'string' ? await this.store.getDataset(p.inputs.boundary) : undefined;
     const boundary = b && b.kind === 'boundary' ? { path: this.store.blobPath(b.blobRef), fileName: engineFileName(b) } : undefined;
-    const text = await this.compute<string>(p, v, {
+    return this.compute<Buffer>(p, v, {
       kind: 'unitOutline',
       units,
       ...(boundary ? { boundary } : {}),
       perBeat: [...perBeat],
     });
-    return Buffer.from(text, 'utf8');
   }
 
   /**
@@ -473,7 +478,7 @@ export class PlanAccess {
     // evaluated and dissolved in a compute worker (most of a second on Chicago)
     return PlanVersionCache.memo(e, `public-view:${k}`, async () => {
       const view = await this.ctx.compute.run<PublicViewResult>(p.id, v.version, async () => e.json, { kind: 'publicView', k });
-      return { metrics: Buffer.from(view.metrics, 'utf8'), beats: Buffer.from(view.beats, 'utf8'), perBeat: view.perBeat };
+      return { metrics: asBuffer(view.metrics), beats: asBuffer(view.beats), perBeat: view.perBeat };
     });
   }
 
@@ -495,18 +500,18 @@ export class PlanAccess {
   }
 
   /**
-   * The `GET /plans/{id}/cells?bbox` answer as JSON text ({@link cellsBboxJson}): cells whose
+   * The `GET /plans/{id}/cells?bbox` answer as JSON bytes ({@link cellsBboxJson}): cells whose
    * centre lies in `bbox`; with `zoom`, aggregated to the coarser resolution whose cells span a
    * few pixels at that zoom (see {@link cellsInBbox}); a viewer's (`publicK`) on pooled workloads.
    * A box of more than {@link BBOX_ON_THREAD_CELLS} cells is answered by a compute worker; a
    * smaller one (the map zoomed in) here, on the workloads and coarse cells the workers computed
    * once per version.
    */
-  async cellsInBbox(p: PlanRecord, v: PlanVersionRecord, bbox: Bbox, zoom?: number, publicK?: number): Promise<string> {
+  async cellsInBbox(p: PlanRecord, v: PlanVersionRecord, bbox: Bbox, zoom?: number, publicK?: number): Promise<Buffer> {
     const e = await this.entry(p, v);
     const { grid, plan, scores } = e.loaded;
     if (countCellsInBbox(grid, bbox) > BBOX_ON_THREAD_CELLS) {
-      return this.compute<string>(p, v, {
+      return this.compute<Buffer>(p, v, {
         kind: 'cellsBbox',
         version: v.version,
         bbox,
@@ -531,7 +536,7 @@ export class PlanAccess {
           )
         : undefined;
     const src = { grid, workload, need: scores.needHours, beatOfCell: plan.beatOfCell, beatIds: plan.beatIds };
-    return cellsBboxJson(
+    const text = cellsBboxJson(
       src,
       v.version,
       bbox,
@@ -542,6 +547,7 @@ export class PlanAccess {
       },
       publicK,
     );
+    return Buffer.from(text, 'utf8');
   }
 
   /**
@@ -551,15 +557,12 @@ export class PlanAccess {
    * no grid rebuilt), so neither the parse nor the 3 MB serialize of a city runs on the request thread.
    */
   async cellsJson(p: PlanRecord, v: PlanVersionRecord, publicK?: number): Promise<Buffer> {
-    return this.ctx.versions.fromBlob(`cells:${v.planBlobRef}:v${v.version}:${publicK ?? 'all'}`, async () =>
-      Buffer.from(
-        await this.compute<string>(p, v, {
-          kind: 'cellsJson',
-          version: v.version,
-          ...(publicK !== undefined ? { publicK } : {}),
-        }),
-        'utf8',
-      ),
+    return this.ctx.versions.fromBlob(`cells:${v.planBlobRef}:v${v.version}:${publicK ?? 'all'}`, () =>
+      this.compute<Buffer>(p, v, {
+        kind: 'cellsJson',
+        version: v.version,
+        ...(publicK !== undefined ? { publicK } : {}),
+      }),
     );
   }
 
@@ -569,16 +572,13 @@ export class PlanAccess {
    * viewer. Computed once per version and k in a compute worker, like {@link cellsJson}.
    */
   async incidentBinsJson(p: PlanRecord, v: PlanVersionRecord, k: number, aggregated: boolean): Promise<Buffer> {
-    return this.ctx.versions.fromBlob(`bins:${v.planBlobRef}:v${v.version}:${k}:${aggregated}`, async () =>
-      Buffer.from(
-        await this.compute<string>(p, v, {
-          kind: 'incidentBins',
-          version: v.version,
-          k,
-          aggregated,
-        }),
-        'utf8',
-      ),
+    return this.ctx.versions.fromBlob(`bins:${v.planBlobRef}:v${v.version}:${k}:${aggregated}`, () =>
+      this.compute<Buffer>(p, v, {
+        kind: 'incidentBins',
+        version: v.version,
+        k,
+        aggregated,
+      }),
     );
   }
 
@@ -588,9 +588,9 @@ export class PlanAccess {
    * take seconds on a city; the worker keeps the last ones built).
    * @throws ApiError 400 when a dataset the plan was made from is gone
    */
-  async cellsCsv(p: PlanRecord, v: PlanVersionRecord, publicK?: number): Promise<string> {
+  async cellsCsv(p: PlanRecord, v: PlanVersionRecord, publicK?: number): Promise<Buffer> {
     const context = await resolveInputs(this.store, p.inputs as ContextInput & { beats?: number }, 'plan.inputs');
-    return this.compute<string>(p, v, {
+    return this.compute<Buffer>(p, v, {
       kind: 'cellsCsv',
       context,
       ...(publicK !== undefined ? { publicK } : {}),
@@ -598,13 +598,13 @@ export class PlanAccess {
   }
 
   /**
-   * The comparison of a version with another plan.json (`comparePlanPair`) as JSON text; for a
+   * The comparison of a version with another plan.json (`comparePlanPair`) as JSON bytes; for a
    * viewer (`publicK` set) both plans on this version's pooled scores with public metrics.
    * Computed in a compute worker.
    * @throws BeatplanError `PLAN_GRID_MISMATCH` when the plans are on different grids
    */
-  async compare(p: PlanRecord, v: PlanVersionRecord, withJson: string, publicK?: number): Promise<string> {
-    return this.compute<string>(p, v, {
+  async compare(p: PlanRecord, v: PlanVersionRecord, withJson: string | Uint8Array, publicK?: number): Promise<Buffer> {
+    return this.compute<Buffer>(p, v, {
       kind: 'compare',
       with: withJson,
       ...(publicK !== undefined ? { publicK } : {}),
@@ -656,9 +656,9 @@ export class PlanAccess {
     return this.ctx.compute.run<T>(p.id, v.version, () => this.planText(v), task);
   }
 
-  /** The plan.json text of a version (the compute workers parse it). */
-  private async planText(v: PlanVersionRecord): Promise<string> {
-    return (await this.store.getBlob(v.planBlobRef)).toString('utf8');
+  /** The plan.json bytes of a version as stored (the compute workers decode and parse them; never a string here). */
+  private planText(v: PlanVersionRecord): Promise<Buffer> {
+    return this.store.getBlob(v.planBlobRef);
   }
 
   /**

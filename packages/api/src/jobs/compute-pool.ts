@@ -19,7 +19,7 @@ import type { Logger } from 'pino';
 import type { datasetInspectors } from '../engine-service.js';
 import { ApiError } from '../errors.js';
 import type { DatasetKind } from '../store/store.js';
-import { type ComputeReply, type ComputeRequest, type ComputeTask, joinReply, stateOfTask } from './compute-protocol.js';
+import { asBuffer, type ComputeReply, type ComputeRequest, type ComputeTask, joinReply, stateOfTask } from './compute-protocol.js';
 import { WORKER_NICE } from './thread-priority.js';
 
 /**
@@ -52,7 +52,7 @@ interface Pending {
   slot: Slot;
   request: ComputeRequest;
   /** The version's plan.json (a plan task). */
-  planJson?: () => Promise<string>;
+  planJson?: () => Promise<string | Uint8Array>;
   resolve: (v: unknown) => void;
   reject: (e: unknown) => void;
   /** Large values of the result received so far (`part` messages). */
@@ -89,11 +89,12 @@ export class ComputePool {
 
   /**
    * Runs `task` on plan `planId` version `version` in a worker and resolves with its result.
-   * @param planJson the version's plan.json, read only when the chosen worker does not hold it
+   * @param planJson the version's plan.json (text or the stored bytes), read only when the chosen worker does not hold it
+   * @returns the task's result; a text answer as a Buffer of its UTF-8 bytes, outside the V8 heap (see `textBytes`)
    * @throws the engine's BeatplanError (same code, message and details) when the engine refuses;
    *   ApiError `INTERNAL` when the worker fails or the pool is closed
    */
-  run<T>(planId: string, version: number, planJson: () => Promise<string>, task: ComputeTask): Promise<T> {
+  run<T>(planId: string, version: number, planJson: () => Promise<string | Uint8Array>, task: ComputeTask): Promise<T> {
     // a worker holds a version parsed without its grid apart from the version loaded
     const key = `${planId}\u0000${version}\u0000${stateOfTask(task.kind)}`;
     return this.start({ id: this.nextId++, planId, key, task }, planJson);
@@ -112,15 +113,15 @@ export class ComputePool {
   /**
    * A stored GeoJSON file as a ground reference layer, computed in a worker (parsing a city's
    * areas or roads, megabytes, takes tens of ms): the JSON text of a FeatureCollection of its
-   * features' geometries and display names (`referenceFeatures` of routes/reference.ts).
+   * features' geometries and display names (`referenceFeatures` of routes/reference.ts), as UTF-8 bytes.
    * @throws ApiError `INTERNAL` when the file is not a FeatureCollection or the worker fails
-   * @example const text = await pool.referenceFeatures(store.blobPath(d.blobRef), ['name']);
+   * @example const bytes = await pool.referenceFeatures(store.blobPath(d.blobRef), ['name']);
    */
-  referenceFeatures(path: string, nameKeys?: readonly string[]): Promise<string> {
+  referenceFeatures(path: string, nameKeys?: readonly string[]): Promise<Buffer> {
     return this.start({ id: this.nextId++, task: { kind: 'referenceFeatures', path, ...(nameKeys ? { nameKeys: [...nameKeys] } : {}) } });
   }
 
-  private start<T>(request: ComputeRequest, planJson?: () => Promise<string>): Promise<T> {
+  private start<T>(request: ComputeRequest, planJson?: () => Promise<string | Uint8Array>): Promise<T> {
     if (this.closed) return Promise.reject(new ApiError('INTERNAL', 'the server is shutting down'));
     const key = 'key' in request ? request.key : undefined;
     const slot = this.pick(key);
@@ -189,7 +190,13 @@ export class ComputePool {
         this.pending.get(m.id)?.parts.push(m.value);
         return;
       }
-      if (m.type === 'done') return this.settle(m.id, (p) => p.resolve(m.parts ? joinReply(m.result, p.parts) : m.result));
+      if (m.type === 'done') {
+        return this.settle(m.id, (p) => {
+          const result = m.parts ? joinReply(m.result, p.parts) : m.result;
+          // a text answer's bytes: a view into the message's buffer, handed on as a Buffer (no copy)
+          p.resolve(result instanceof Uint8Array ? asBuffer(result) : result);
+        });
+      }
       this.settle(m.id, (p) => {
         if (!m.engine) return p.reject(new ApiError('INTERNAL', m.message));
         // the engine's error as the handler would have thrown it (message already formatted)

@@ -51,10 +51,10 @@ export type ComputeTask =
     /** The beats GeoJSON text (`planBeatsGeojson`: the outline of each beat's cells), `metrics` as properties (evaluated when absent). */
     | { kind: 'beats'; metrics?: PlanMetrics }
     /**
-     * The JSON text of `comparePlanPair` of this version against another plan.json (`with`); with
+     * The JSON text of `comparePlanPair` of this version against another plan.json (`with`: its text or stored bytes); with
      * `publicK`, as a viewer sees it (both plans on this one's pooled scores, public metrics).
      */
-    | { kind: 'compare'; with: string; publicK?: number }
+    | { kind: 'compare'; with: string | Uint8Array; publicK?: number }
     /** cells.csv of the version with full scores rebuilt from the plan's datasets (`planCellsCsv`; public layout with `publicK`). */
     | { kind: 'cellsCsv'; context: ContextInputs; publicK?: number }
     /** A move of cells into a beat: {@link EditResult} with `moved` and `beats` (`moveOnPlan`). */
@@ -100,10 +100,10 @@ export function stateOfTask(kind: ComputeTask['kind']): 'loaded' | 'parsed' | 's
   return kind === 'scoreCells' ? 'scored' : 'loaded';
 }
 
-/** A version as a viewer sees it: public metrics.json and beats GeoJSON texts, and the public metrics per beat. */
+/** A version as a viewer sees it: public metrics.json and beats GeoJSON texts ({@link textBytes}), and the public metrics per beat. */
 export interface PublicViewResult {
-  metrics: string;
-  beats: string;
+  metrics: Uint8Array;
+  beats: Uint8Array;
   perBeat: object[];
 }
 
@@ -119,13 +119,16 @@ export type LoadedPlanParts = Omit<LoadedPlan, 'grid'> & { grid?: GridParts };
 /** Pool → worker: a task on a plan version, an upload's check, or a reference layer's features. */
 export type ComputeRequest = PlanComputeRequest | InspectRequest | ReferenceRequest;
 
-/** A task on a plan version. `planJson` is sent only when the worker does not hold the version yet. */
+/**
+ * A task on a plan version. `planJson` is sent only when the worker does not hold the version
+ * yet: the text, or the stored blob's bytes (which the request thread then never decodes into a string).
+ */
 export interface PlanComputeRequest {
   id: number;
   /** The plan (its grid is cached per plan) and version (the loaded or parsed plan is cached per key). */
   planId: string;
   key: string;
-  planJson?: string;
+  planJson?: string | Uint8Array;
   task: ComputeTask;
 }
 
@@ -152,11 +155,32 @@ export interface ReferenceRequest {
 export type ComputeReply =
   /** A large value of the coming `done` result (see {@link splitReply}), in order. */
   | { id: number; type: 'part'; value: unknown }
-  /** The result; with `parts`, its large values came before as that many `part` messages. */
+  /** The result (a text answer as its {@link textBytes}); with `parts`, its large values came before as that many `part` messages. */
   | { id: number; type: 'done'; result: unknown; parts?: number }
   /** The worker does not hold `key` (evicted or never sent): send the request again with `planJson`. */
   | { id: number; type: 'missing' }
   | { id: number; type: 'error'; code: string; message: string; details: Record<string, unknown>; engine: boolean };
+
+/**
+ * A text answer as it crosses from a worker: its UTF-8 bytes. A worker answers every task whose
+ * answer is text (JSON, GeoJSON, CSV) with its bytes, so that on the request thread the answer
+ * is a view into the received IPC message's buffer — memory outside the V8 heap, not copied
+ * (`serialization: 'advanced'` deserializes a Uint8Array as a view) — and goes to the socket as
+ * it is: a city's megabytes never become a JS string there, whose allocation and collection
+ * (old-generation marking) paused the request thread 50–190 ms during the map's reads.
+ * @example textBytes('{"a":1}').byteLength // 7
+ */
+export function textBytes(text: string): Uint8Array {
+  return Buffer.from(text, 'utf8');
+}
+
+/**
+ * Bytes received from a worker (a Uint8Array view) as a Buffer over the same memory (no copy).
+ * @example res.type('application/json').send(asBuffer(bytes));
+ */
+export function asBuffer(bytes: Uint8Array): Buffer {
+  return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
 
 /** A typed array of at least this many bytes, or an array of primitives this long, crosses as a message of its own. */
 const PART_BYTES = 64 * 1024;

@@ -10,6 +10,7 @@
 import { readFile } from 'node:fs/promises';
 import { buildTravelModel, type PlanMetrics, type RoadNetwork, type TravelModel, withRoads } from '@beatplan/engine';
 import { ContextCache, loadedPlanParts, PlanGridCache } from '../context-cache.js';
+import type { CellsDto } from '../dto.js';
 import {
   allocatedOfficersOf,
   coarseCellsOf,
@@ -46,6 +47,7 @@ import { publicLoadedPlan, publicMetrics } from '../public-view.js';
 import { alternativeFigures } from '../routes/alternatives.js';
 import { referenceFeatures } from '../routes/reference.js';
 import {
+  asBuffer,
   type ComputeReply,
   type ComputeRequest,
   type ComputeTask,
@@ -53,6 +55,7 @@ import {
   type PublicViewResult,
   splitReply,
   stateOfTask,
+  textBytes,
 } from './compute-protocol.js';
 
 /** A loaded version and, once needed, its travel model, unit outline and viewers' workloads. */
@@ -137,8 +140,8 @@ async function compute(v: Version, task: ComputeTask): Promise<unknown> {
     const pub = publicLoadedPlan(p, task.k);
     const metrics = publicMetrics(evaluateLoadedPlan(pub), task.k);
     return {
-      metrics: JSON.stringify(metrics),
-      beats: JSON.stringify(planBeatsGeojson(pub, metrics as unknown as PlanMetrics)),
+      metrics: textBytes(JSON.stringify(metrics)),
+      beats: textBytes(JSON.stringify(planBeatsGeojson(pub, metrics as unknown as PlanMetrics))),
       perBeat: (metrics as unknown as { perBeat: object[] }).perBeat,
     } satisfies PublicViewResult;
   }
@@ -150,10 +153,11 @@ async function compute(v: Version, task: ComputeTask): Promise<unknown> {
     return alternativeFigures(parent, task.altJson, task.tolerance);
   }
   if (task.kind === 'compare') {
-    if (task.publicK === undefined) return JSON.stringify(comparePlanPair(p, task.with));
+    const other = typeof task.with === 'string' ? task.with : asBuffer(task.with).toString('utf8');
+    if (task.publicK === undefined) return JSON.stringify(comparePlanPair(p, other));
     // a viewer's comparison: both plans on this one's pooled scores, no per-shift figures
     const k = task.publicK;
-    const c = comparePlanPair(publicLoadedPlan(p, k), task.with);
+    const c = comparePlanPair(publicLoadedPlan(p, k), other);
     return JSON.stringify({ ...c, metrics: { a: publicMetrics(c.metrics.a, k), b: publicMetrics(c.metrics.b, k) } });
   }
   if (task.kind === 'unitOutline') {
@@ -223,14 +227,16 @@ async function answer(m: ComputeRequest): Promise<unknown> {
     return JSON.stringify({ type: 'FeatureCollection', features });
   }
   if (!('key' in m)) return (await (datasetInspectors[m.task.dataset] as (...args: unknown[]) => Promise<unknown>)(...m.task.args)) ?? null;
-  const { planId, planJson, task } = m;
+  const { planId, task } = m;
+  // plan.json crosses as the stored blob's bytes (see PlanComputeRequest), decoded here
+  const planJson = m.planJson === undefined || typeof m.planJson === 'string' ? m.planJson : asBuffer(m.planJson).toString('utf8');
   const state = stateOfTask(task.kind);
   if (state === 'scored') {
     const v = await lruAsync(scored, m.key, planJson === undefined ? undefined : () => scoredCellsOfCsv(planJson));
     if (!v) return undefined;
     if (task.kind !== 'scoreCells') throw new Error(`task ${task.kind} is not on a score run`);
     const cells = cellsInBbox(v, task.bbox, task.zoom, (r) => coarse.coarseCells(v.grid, r));
-    return { resolution: cells.resolution, aggregated: cells.aggregated, ...cellRows(cells) };
+    return JSON.stringify({ resolution: cells.resolution, aggregated: cells.aggregated, ...cellRows(cells) } satisfies CellsDto);
   }
   if (state === 'parsed') {
     const v = lru(parsed, m.key, () => (planJson === undefined ? undefined : { parsed: parsePlanJson(planJson), json: planJson }));
@@ -242,8 +248,10 @@ async function answer(m: ComputeRequest): Promise<unknown> {
 
 process.on('message', async (m: ComputeRequest) => {
   try {
-    const result = await answer(m);
-    if (result === undefined) return post({ id: m.id, type: 'missing' });
+    const answered = await answer(m);
+    if (answered === undefined) return post({ id: m.id, type: 'missing' });
+    // a text answer crosses as bytes (see textBytes): never a large string on the request thread
+    const result = typeof answered === 'string' ? textBytes(answered) : answered;
     const { skeleton, parts } = splitReply(result);
     for (const value of parts) post({ id: m.id, type: 'part', value });
     post({ id: m.id, type: 'done', result: skeleton, parts: parts.length });

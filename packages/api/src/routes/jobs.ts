@@ -1,6 +1,5 @@
 import type { AppContext } from '../app-context.js';
 import { resolveInputs } from '../context-cache.js';
-import type { CellsDto } from '../dto.js';
 import { ApiError } from '../errors.js';
 import { pageOf, type RouteTable } from '../http.js';
 import { publicJobResult } from '../public-view.js';
@@ -184,12 +183,13 @@ export function jobRoutes(t: RouteTable, ctx: AppContext): void {
       if (j.status !== 'succeeded' || !j.result?.cellsBlob) throw new ApiError('JOB_NOT_FINISHED', `score run ${params.id} is ${j.status}`);
       // in a compute worker, which reads the run's cells.csv (grid rebuilt) once and keeps a few runs
       const blob = String(j.result.cellsBlob);
-      const cells = await ctx.compute.run<CellsDto>(j.id, 0, async () => (await ctx.store.getBlob(blob)).toString('utf8'), {
+      // (the answer's JSON bytes, as every large answer from a worker: see `textBytes`)
+      const cells = await ctx.compute.run<Buffer>(j.id, 0, () => ctx.store.getBlob(blob), {
         kind: 'scoreCells',
         bbox: query.bbox,
         ...(query.zoom !== undefined ? { zoom: query.zoom } : {}),
       });
-      res.json(cells);
+      res.type('application/json').send(cells);
     },
   });
 

@@ -487,7 +487,7 @@ export function planRoutes(
       }
       res.setHeader('ETag', planEtag(p.id, v.version));
       if (query.format === 'csv') {
-        res.type('text/csv').send(await access.cellsCsv(p, v, k));
+        res.type('text/csv; charset=utf-8').send(await access.cellsCsv(p, v, k));
         return;
       }
       // from the stored plan.json parsed in a compute worker: no grid rebuild, so the map's first
@@ -565,7 +565,8 @@ export function planRoutes(
       const va = await getVersion(a, query.version);
       const lb = await getVersion(b, query.withVersion);
       const k = publicK(principal);
-      const bJson = (await store.getBlob(lb.planBlobRef)).toString('utf8');
+      // (the other plan.json's stored bytes, decoded in the worker)
+      const bJson = await store.getBlob(lb.planBlobRef);
       res.setHeader('Vary', 'Authorization');
       // in a compute worker; a viewer's comparison puts both plans on a's pooled scores, no per-shift figures
       res.type('application/json').send(await access.compare(a, va, bJson, k));
@@ -620,7 +621,7 @@ export function planRoutes(
       if (query.format === 'csv')
         res
           .attachment(`${base}-cells.csv`)
-          .type('text/csv')
+          .type('text/csv; charset=utf-8')
           .send(await access.cellsCsv(p, v, k));
       else
         res

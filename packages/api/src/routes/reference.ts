@@ -90,12 +90,14 @@ export function referenceRoutes(t: RouteTable, ctx: AppContext): void {
       // each layer's JSON text: the file parsed and reduced in a compute worker (a city's areas or
       // roads are megabytes: tens of ms of parse and serialize), once per dataset while recently
       // used; the answer is put together from the texts, none of them parsed here
-      const layers: string[] = [];
+      // (each layer's bytes as the worker sent them, joined between small JSON pieces)
+      const layers: Buffer[] = [];
       const layerOf = async (kind: ReferenceKind, d: DatasetRecord, nameKeys?: readonly string[]) => {
         const data = await ctx.versions.fromBlob(`reference:${d.blobRef}:${nameKeys?.join(',') ?? ''}`, () =>
           ctx.compute.referenceFeatures(ctx.store.blobPath(d.blobRef), nameKeys),
         );
-        layers.push(`{"kind":${JSON.stringify(kind)},"name":${JSON.stringify(d.name)},"data":${data}}`);
+        const head = `${layers.length ? ',' : ''}{"kind":${JSON.stringify(kind)},"name":${JSON.stringify(d.name)},"data":`;
+        layers.push(Buffer.from(head, 'utf8'), data, Buffer.from('}', 'utf8'));
       };
       const seen = new Set<string>();
       for (const kind of REFERENCE_KINDS) {
@@ -115,7 +117,7 @@ export function referenceRoutes(t: RouteTable, ctx: AppContext): void {
       const venues = venuesId ? await ctx.store.getDataset(venuesId) : undefined;
       if (venues?.kind === 'venues' && venues.format === 'geojson')
         await layerOf('venues', venues, [String(venues.info.nameProperty ?? 'name')]);
-      res.type('application/json').send(`{"layers":[${layers.join(',')}]}`);
+      res.type('application/json').send(Buffer.concat([Buffer.from('{"layers":[', 'utf8'), ...layers, Buffer.from(']}', 'utf8')]));
     },
   });
 }
