@@ -689,15 +689,15 @@ export function solveHypercubeApprox(system: HypercubeSystem, options: Hypercube
   const flowIntoG = new Float64Array(pairs);
   const nextIntoF = new Float64Array(pairs);
   const nextIntoG = new Float64Array(pairs);
-  const seenInList = new Int32Array(groups).fill(-1);
+  const seenInList = new Int32Array(groups).fill(-1); // = a call's mark: the group was passed on that call's list
   // φ_fg at 2p, φ_gf at 2p + 1 ({@link pairFreeFactor})
   const pairFactors = new Float64Array(2 * pairs).fill(1);
   const pairStateAt = new Uint32Array(pairs + 1); // each pair chain's states in pairStates
   for (let p = 0; p < pairs; p++) pairStateAt[p + 1] = pairStateAt[p]! + (units[pairF[p]!]! + 1) * (units[pairG[p]!]! + 1);
   const pairStates = new Float64Array(pairStateAt[pairs]!).fill(1);
-  const pairSolved = new Uint8Array(pairs);
+  const pairSolved = new Uint8Array(pairs); // 1 once a pair's chain has been solved
   const aheadMark = new Int32Array(groups); // = listMark: the group is ahead on the list at hand
-  let listMark = 0; // 1 once a pair's chain has been solved
+  let listMark = 0; // one mark per list walked (shares, addPairFlows)
   const pairUp = new Float64Array(72); // scratch: a pair chain's up-rates (at most 6 × 6 states)
   const baseRate = (g: number): Float64Array => {
     const m = units[g]!;
@@ -746,10 +746,13 @@ export function solveHypercubeApprox(system: HypercubeSystem, options: Hypercube
     }
   };
   /**
-   * Adds atom a's overflow (its shares in posGroup/posShare, `count` of them) to the pairs'
+   * Adds an atom's overflow (`l` calls per hour; its shares in posGroup/posShare, `count` of them) to the pairs'
    * coupling, down the list until what is left is below 1e-4 of it.
    */
-  const addPairFlows = (a: number, l: number, count: number): void => {
+  const addPairFlows = (l: number, count: number): void => {
+    // a mark of this call (not the atom's index: a group reached by the same atom's list in an
+    // earlier iteration, and not stamped since, would count as ahead of a group it is behind)
+    const a = ++listMark;
     seenInList[posGroup[0]!] = a;
     let left = 1 - pW - posShare[0]!; // the shares after the first (all shares sum to 1 − P_W)
     const enough = 1e-4 * left;
@@ -863,7 +866,7 @@ export function solveHypercubeApprox(system: HypercubeSystem, options: Hypercube
       ownWork[posGroup[0]!]! += l * posShare[0]!;
       for (let e = 0; e < k; e++) work[posGroup[e]!]! += l * posShare[e]!;
       for (let e = 1; e < k; e++) aheadWork[posGroup[e]!]! += l * posShare[e]! * posAhead[e]!;
-      if (pairs > 0) addPairFlows(a, l, k);
+      if (pairs > 0) addPairFlows(l, k);
     }
     flowIntoF.set(nextIntoF);
     flowIntoG.set(nextIntoG);
