@@ -202,13 +202,46 @@ describe.skipIf(!haveChromium())('ground reference on the demo city (as pnpm sta
     saveArtifact('ground-reference.png', await page.screenshot());
   });
 
+  it("a keyboard user reads a venue's name in the Beat tab: find its beat by number, the card lists the venues in it", async () => {
+    // a venue drawn on the map, and the beat whose fill is drawn under it
+    const v = await page.evaluate(() => {
+      const a = window.__beatplan!;
+      const map = a.map;
+      for (const f of map.queryRenderedFeatures({ layers: ['bp-ref-venues-circle'] })) {
+        const [lng, lat] = (f.geometry as unknown as { coordinates: [number, number] }).coordinates;
+        const under = map.queryRenderedFeatures(map.project([lng, lat]), { layers: ['bp-beat-areas', 'bp-cells-fill'] });
+        const b = under.find((u) => typeof u.properties?.b === 'number')?.properties?.b as number | undefined;
+        if (b !== undefined) return { name: String(f.properties?.name), beat: a.model!.beatIds[b]! };
+      }
+      return null;
+    });
+    expect(v, 'a venue drawn over a beat').not.toBeNull();
+    await page.focus('#find-beat-input');
+    await page.keyboard.type(v!.beat);
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(
+      (want) => window.__beatplan!.selectedBeat !== null && window.__beatplan!.model!.beatIds[window.__beatplan!.selectedBeat] === want,
+      v!.beat,
+      { timeout: 10_000 },
+    );
+    await page.focus('#tab-beat');
+    await page.keyboard.press('Enter');
+    await page.waitForSelector(`[data-testid=beat-card][data-beat="${v!.beat}"] [data-testid=beat-venues]`, { timeout: 10_000 });
+    const listed = (await page.textContent('[data-testid=beat-card] [data-testid=beat-venues]')) ?? '';
+    expect(listed.split('; ')).toContain(v!.name);
+    // every venue the card names is one of the demo's venues
+    const all = names('venues.geojson', 'name');
+    for (const n of listed.split('; ')) expect(all.has(n), n).toBe(true);
+    expect(await axeViolations(page)).toEqual([]);
+  });
+
   it('names every reference layer in the legend; axe-core finds no violation; no request leaves the page origin', async () => {
     const legend = (await page.textContent('#legend-slot')) ?? '';
     expect(legend).toContain('Ground reference');
     for (const label of ['neighbourhood edge', 'road', 'district boundary', 'river / expressway (barrier)'])
       expect(legend, label).toContain(label);
     expect(legend).toContain(
-      `meeting venue (${(JSON.parse(demoFile('venues.geojson')) as { features: unknown[] }).features.length}; name on hover)`,
+      `meeting venue (${(JSON.parse(demoFile('venues.geojson')) as { features: unknown[] }).features.length}; name on hover and in the Beat tab)`,
     );
     expect(await axeViolations(page)).toEqual([]);
     expect(requests.length).toBeGreaterThan(5);

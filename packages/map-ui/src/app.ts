@@ -135,7 +135,11 @@ export class PlanningApp {
       },
       shown: () => {
         const plan = this.session.plan!;
-        void p.reference.show(plan.id).then(() => p.legend.update());
+        // (the beat card lists the venues in its beat once they are drawn)
+        void p.reference.show(plan.id).then(() => {
+          p.legend.update();
+          p.beatCard.render();
+        });
         this.store.set({ planId: plan.id, version: plan.version, selectedBeat: null, comparedWith: null });
         p.findBeat.render();
         this.renderPanels();

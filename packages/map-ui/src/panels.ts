@@ -162,6 +162,8 @@ export interface BeatCardInput {
   onZoom: () => void;
   /** Sections appended to the card (response figures, what-if), filled by the caller. */
   extra?: HTMLElement[];
+  /** Names of the meeting venues in the beat (the ground reference's venues), or null when the plan has none drawn. */
+  venues?: readonly string[] | null;
 }
 
 /** The card of one beat: workload against the band, area, compactness, shifts, officers, lock. */
@@ -227,6 +229,8 @@ export function beatCard(o: BeatCardInput): HTMLElement {
       el('dd', {}, formatNumber(b.polsbyPopper)),
       el('dt', {}, 'Community need'),
       el('dd', {}, b.needHours === undefined ? '–' : `${formatNumber(b.needHours)} h/week`),
+      o.venues ? el('dt', {}, 'Meeting venues') : null,
+      o.venues ? el('dd', { 'data-testid': 'beat-venues' }, o.venues.length ? o.venues.join('; ') : 'none in this beat') : null,
     ),
     shiftRows.length
       ? el(

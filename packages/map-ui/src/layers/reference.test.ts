@@ -1,6 +1,8 @@
+import { cellToLatLng, gridDisk, latLngToCell } from 'h3-js';
 import type { Map as MapLibreMap } from 'maplibre-gl';
 import { describe, expect, it } from 'vitest';
 import type { ApiClient } from '../api-client.js';
+import { cellsToModel } from '../cell-model.js';
 import { swatchStyle } from '../panels.js';
 import { REFERENCE_STYLE, type ReferenceAnswer, ReferenceLayers, referenceLayers, VENUES_LAYER } from './reference.js';
 
@@ -104,7 +106,7 @@ describe('reference layers', () => {
       { colour: '#222222', symbol: 'line', label: 'district boundary' },
       { colour: '#8a8a8a', symbol: 'line', label: 'road' },
       { colour: '#1f5fbf', symbol: 'line', label: 'river / expressway (barrier)' },
-      { colour: '#000000', symbol: 'dot', label: 'meeting venue (2; name on hover)' },
+      { colour: '#000000', symbol: 'dot', label: 'meeting venue (2; name on hover and in the Beat tab)' },
     ]);
     // the venues' legend swatch is a round dot of their colour
     expect(swatchStyle(ref.legendItems().at(-1)!)).toBe('background:#000000;border-radius:50%;width:10px;height:10px');
@@ -115,5 +117,49 @@ describe('reference layers', () => {
     expect(layers).toEqual(['cells', 'outlines']);
     expect(ref.legendItems()).toEqual([]);
     expect(ref.venuesAt(100, 100)).toEqual([]);
+  });
+
+  it('lists the venues of a beat by their points (sorted, each name once), for the beat card; null without a venue layer', async () => {
+    // 19 cells at resolution 9: the centre ring (7 cells) is beat A, the rest beat B
+    const centre = latLngToCell(41.88, -87.63, 9);
+    const inner = new Set(gridDisk(centre, 1));
+    const ring2 = gridDisk(centre, 2).filter((h) => !inner.has(h));
+    const model = cellsToModel(
+      {
+        resolution: 9,
+        columns: ['h3', 'beat', 'workloadHours', 'needHours'],
+        rows: gridDisk(centre, 2).map((h) => [h, inner.has(h) ? 'A' : 'B', 1, 0]),
+      },
+      ['A', 'B'],
+    );
+    const at = (h: string) => {
+      const [lat, lng] = cellToLatLng(h);
+      return { type: 'Point', coordinates: [lng, lat] };
+    };
+    const venues: ReferenceAnswer = {
+      layers: [
+        {
+          kind: 'venues',
+          name: 'Meeting places',
+          data: fc([
+            { name: 'Zion Church', geometry: at(centre) },
+            { name: 'Elm Library', geometry: at([...inner][3]!) },
+            { name: 'Elm Library', geometry: at(centre) }, // the same name twice: listed once
+            { name: 'Park Hall', geometry: at(ring2[0]!) },
+            { name: 'Far Away', geometry: { type: 'Point', coordinates: [-80, 30] } }, // in no beat
+            { name: '', geometry: at(centre) }, // no name: not listed
+            { name: 'Twin Halls', geometry: { type: 'MultiPoint', coordinates: [at(ring2[1]!).coordinates, [-80, 30]] } },
+          ]),
+        },
+      ],
+    };
+    const { map } = recordingMap();
+    const ref = new ReferenceLayers(map, { get: async () => venues } as unknown as ApiClient, 'cells');
+    expect(ref.venuesInBeat(model, 0)).toBeNull();
+    await ref.show('p2');
+    expect(ref.venuesInBeat(model, 0)).toEqual(['Elm Library', 'Zion Church']);
+    expect(ref.venuesInBeat(model, 1)).toEqual(['Park Hall', 'Twin Halls']);
+    ref.clear();
+    expect(ref.venuesInBeat(model, 0)).toBeNull();
   });
 });

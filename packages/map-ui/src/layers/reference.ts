@@ -9,6 +9,7 @@
 import type { ReferenceDto } from '@beatplan/api';
 import type { LayerSpecification, Map as MapLibreMap } from 'maplibre-gl';
 import type { ApiClient } from '../api-client.js';
+import { type CellModel, pointToCell } from '../cell-model.js';
 import type { LegendItem } from '../map-style.js';
 
 /** `GET /plans/:id/reference` (the API's type). */
@@ -77,6 +78,8 @@ export class ReferenceLayers {
   private kinds: ReferenceKind[] = [];
   /** Features drawn per kind (the legend counts the venues). */
   private readonly counts = new Map<ReferenceKind, number>();
+  /** The venues drawn: name and position of each point (for the beat card's list, keyboard-readable). */
+  private venuePoints: Array<{ name: string; lng: number; lat: number }> = [];
   private seq = 0;
 
   constructor(
@@ -98,7 +101,7 @@ export class ReferenceLayers {
         ? {
             colour: REFERENCE_STYLE[k].colour,
             symbol: 'dot' as const,
-            label: `${REFERENCE_STYLE[k].label} (${(this.counts.get(k) ?? 0).toLocaleString('en-GB')}; name on hover)`,
+            label: `${REFERENCE_STYLE[k].label} (${(this.counts.get(k) ?? 0).toLocaleString('en-GB')}; name on hover and in the Beat tab)`,
           }
         : { colour: REFERENCE_STYLE[k].colour, symbol: 'line' as const, label: REFERENCE_STYLE[k].label },
     );
@@ -120,6 +123,22 @@ export class ReferenceLayers {
     );
     const names = hits.map((f) => f.properties?.name).filter((n): n is string => typeof n === 'string' && n !== '');
     return [...new Set(names)];
+  }
+
+  /**
+   * Names of the venues drawn whose point lies in a cell of beat `b` (sorted; the same name
+   * once), for the beat card; null when no venue layer is drawn. A venue outside every cell is
+   * in no beat.
+   * @example reference.venuesInBeat(model, 3) // ['Hansen Elementary School', 'Library 2']
+   */
+  venuesInBeat(model: CellModel, b: number): string[] | null {
+    if (!this.kinds.includes('venues')) return null;
+    const names = new Set<string>();
+    for (const v of this.venuePoints) {
+      const cell = pointToCell(model, v.lng, v.lat);
+      if (cell >= 0 && model.beatOf[cell] === b) names.add(v.name);
+    }
+    return [...names].sort((x, y) => x.localeCompare(y, 'en', { numeric: true }));
   }
 
   /**
@@ -151,6 +170,7 @@ export class ReferenceLayers {
       }
       this.kinds.push(l.kind);
       this.counts.set(l.kind, l.data.features.length);
+      if (l.kind === 'venues') this.venuePoints = venuePoints(l.data.features);
     }
     return this.kinds;
   }
@@ -163,5 +183,22 @@ export class ReferenceLayers {
     }
     this.kinds = [];
     this.counts.clear();
+    this.venuePoints = [];
   }
+}
+
+/** The named points of venue features (a MultiPoint gives each of its points; others none). */
+function venuePoints(
+  features: ReadonlyArray<{ geometry?: unknown; properties?: unknown }>,
+): Array<{ name: string; lng: number; lat: number }> {
+  const out: Array<{ name: string; lng: number; lat: number }> = [];
+  for (const f of features) {
+    const name = (f.properties as { name?: unknown } | null | undefined)?.name;
+    const g = f.geometry as { type?: string; coordinates?: unknown } | null | undefined;
+    if (typeof name !== 'string' || name === '' || !g) continue;
+    const points = g.type === 'Point' ? [g.coordinates] : g.type === 'MultiPoint' && Array.isArray(g.coordinates) ? g.coordinates : [];
+    for (const c of points)
+      if (Array.isArray(c) && Number.isFinite(c[0]) && Number.isFinite(c[1])) out.push({ name, lng: Number(c[0]), lat: Number(c[1]) });
+  }
+  return out;
 }

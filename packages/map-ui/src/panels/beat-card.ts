@@ -58,6 +58,8 @@ export interface BeatCardHost {
   roster(): Promise<string>;
   /** The replayed calls of one beat (the Replay panel's section). */
   replaySection(beatId: string): HTMLElement;
+  /** Names of the meeting venues drawn in beat `b` (index in `model.beatIds`), or null when no venues are drawn. */
+  venues?(b: number): readonly string[] | null;
   toggleLock(): void;
   zoomTo(beat: number): void;
   say(message: string, kind?: 'info' | 'refused'): void;
@@ -160,6 +162,7 @@ export class BeatCardPanel {
         onLockToggle: () => this.host.toggleLock(),
         onZoom: () => this.host.zoomTo(this.host.selectedBeat()!),
         extra: [this.slots.response, this.host.replaySection(id), this.slots.units, this.slots.whatIf],
+        venues: this.host.venues?.(this.host.selectedBeat()!) ?? null,
       }),
     );
     this.renderResponse();

@@ -72,4 +72,15 @@ describe('beat card: one officer number per shift', () => {
     });
     expect(cells(card)).toEqual(['the time model needs 1', 'the time model needs 2', 'the time model needs 2']);
   });
+
+  it('lists the meeting venues in the beat (a row of the summary, read by keyboard and screen reader); none without a venue layer', () => {
+    const card = (venues: readonly string[] | null | undefined) =>
+      beatCard({ beat, band, shifts, officers: null, canEdit: false, onLockToggle: () => undefined, onZoom: () => undefined, venues });
+    const row = (c: HTMLElement) => c.querySelector('[data-testid=beat-venues]');
+    expect(row(card(['Elm Library', 'Zion Church']))?.textContent).toBe('Elm Library; Zion Church');
+    expect(row(card(['Elm Library', 'Zion Church']))?.previousElementSibling?.textContent).toBe('Meeting venues');
+    expect(row(card([]))?.textContent).toBe('none in this beat');
+    expect(row(card(null))).toBeNull();
+    expect(row(card(undefined))).toBeNull();
+  });
 });

@@ -341,6 +341,10 @@ export const PLANNING_PANELS: PanelEntries<Panels, PanelContext> = {
         staffing: () => p.staffing.staffing,
         roster: () => p.staffing.roster(),
         replaySection: (id) => p.replay.beatSection(id),
+        venues: (b) => {
+          const model = app.session.model;
+          return model ? p.reference.venuesInBeat(model, b) : null;
+        },
         toggleLock: () => void p.editing.toggleLock(),
         zoomTo: (b) => app.loader.zoomToBeat(b),
       }).mount(),
