@@ -56,7 +56,7 @@ describe.skipIf(!hasRealdata())("API: the request thread's GC pauses during the 
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it("the map's cold reads (4.5 MB cells JSON, cells.csv, beats, bins, reference) leave GC pauses under 50 ms", async () => {
+  it("the map's cold reads (4.5 MB cells JSON, cells.csv, beats, bins, reference) hold the loop under 50 ms, and GC pauses stay under 50 ms where the machine is not overloaded", async () => {
     const viewer = (await api('POST', '/tokens', { role: 'viewer', label: 'gc viewer' })).json.token as string;
     // a copy never read: every answer computed cold in a compute worker
     const copy = await api('POST', `/plans/${planId}/copy`, { name: 'cold copy for the GC pauses' });
