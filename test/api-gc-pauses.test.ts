@@ -8,52 +8,26 @@
  * stay short. The server runs in this process, so the `gc` performance entries observed
  * (test/support/loop-delay.ts) are the server's (and this client's, which keeps the bytes).
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { availableParallelism, loadavg, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { availableParallelism, loadavg } from 'node:os';
 import { gunzipSync } from 'node:zlib';
-import { type RunningServer, startServer } from '@beatplan/api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { apiClient } from './support/http-client.js';
+import { type ChicagoApi, startChicagoApi } from './support/chicago-api.js';
 import { formatLoopDelay, startLoopMonitor } from './support/loop-delay.js';
-import { hasRealdata, realdata } from './support/realdata.js';
+import { hasRealdata } from './support/realdata.js';
 
 describe.skipIf(!hasRealdata())("API: the request thread's GC pauses during the map's large reads (Chicago)", () => {
-  let server: RunningServer;
-  let token: string;
+  let chicago: ChicagoApi;
   let planId: string;
-  const dir = mkdtempSync(join(tmpdir(), 'bp-api-gc-'));
-  let http: ReturnType<typeof apiClient>;
-  const api = async (method: string, path: string, body?: unknown, type = 'application/json') =>
-    http.json(method, path, body, body !== undefined ? { 'Content-Type': type } : {});
+  let http: ChicagoApi['http'];
+  let api: ChicagoApi['api'];
 
   beforeAll(async () => {
-    server = await startServer({ port: 0, dataDir: dir, logLevel: 'silent', rateLimitPerMinute: 1_000_000 }, { bootstrapToken: true });
-    token = server.bootstrapToken!;
-    http = apiClient(server.url, token);
-    const beats = readFileSync(realdata('chicago', 'police_beats.geojson'));
-    const boundary = (await api('POST', '/datasets/boundary', beats, 'application/geo+json')).json.id;
-    const incidents = (
-      await api('POST', '/datasets/incidents', readFileSync(realdata('chicago', 'crimes_2015_jan23_feb08_10k.csv')), 'text/csv')
-    ).json.id;
-    const existing = (await api('POST', '/datasets/beats?idField=beat_num', beats, 'application/geo+json')).json.id;
-    const created = await api('POST', '/plans', { boundary, incidents, existing, method: 'import', resolution: 10 });
-    expect(created.status, JSON.stringify(created.json)).toBe(202);
-    for (let k = 0; ; k++) {
-      const j = await api('GET', `/jobs/${created.json.id}`);
-      if (j.json.status === 'succeeded') {
-        planId = j.json.result.planId;
-        break;
-      }
-      if (j.json.status === 'failed' || k > 1200) throw new Error(JSON.stringify(j.json));
-      await new Promise((r) => setTimeout(r, 250));
-    }
+    chicago = await startChicagoApi('bp-api-gc-');
+    ({ planId, http, api } = chicago);
   }, 300_000);
 
   afterAll(async () => {
-    http?.close();
-    await server?.stop();
-    rmSync(dir, { recursive: true, force: true });
+    await chicago?.close();
   });
 
   it("the map's cold reads (4.5 MB cells JSON, cells.csv, beats, bins, reference) hold the loop under 50 ms, and GC pauses stay under 50 ms where the machine is not overloaded", async () => {

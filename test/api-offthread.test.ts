@@ -14,27 +14,19 @@
  * 50 ms over that; and the lookups' own latency against the same measurement with the lookups
  * alone (the machine's 2 cores are shared with the workers and other processes).
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { type RunningServer, startServer } from '@beatplan/api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { apiClient } from './support/http-client.js';
+import { type ChicagoApi, startChicagoApi } from './support/chicago-api.js';
 import { legalMoves } from './support/legal-moves.js';
 import { formatLoopDelay, startLoopMonitor } from './support/loop-delay.js';
-import { hasRealdata, realdata } from './support/realdata.js';
+import { hasRealdata } from './support/realdata.js';
 
 describe.skipIf(!hasRealdata())('API: response what-ifs off the request thread (Chicago)', () => {
-  let server: RunningServer;
-  let token: string;
+  let chicago: ChicagoApi;
   let planId: string;
-  const dir = mkdtempSync(join(tmpdir(), 'bp-api-offthread-'));
-
   /** Keep-alive requests safe after this file's in-process loads (seconds): test/support/http-client.ts. */
-  let http: ReturnType<typeof apiClient>;
-  const api = async (method: string, path: string, body?: unknown, type = 'application/json') =>
-    http.json(method, path, body, body !== undefined ? { 'Content-Type': type } : {});
+  let http: ChicagoApi['http'];
+  let api: ChicagoApi['api'];
 
   /**
    * A request whose body is read but parsed only when small: the client runs on the server's
@@ -54,32 +46,12 @@ describe.skipIf(!hasRealdata())('API: response what-ifs off the request thread (
   };
 
   beforeAll(async () => {
-    server = await startServer({ port: 0, dataDir: dir, logLevel: 'silent', rateLimitPerMinute: 1_000_000 }, { bootstrapToken: true });
-    token = server.bootstrapToken!;
-    http = apiClient(server.url, token);
-    const beats = readFileSync(realdata('chicago', 'police_beats.geojson'));
-    const boundary = (await api('POST', '/datasets/boundary', beats, 'application/geo+json')).json.id;
-    const incidents = (
-      await api('POST', '/datasets/incidents', readFileSync(realdata('chicago', 'crimes_2015_jan23_feb08_10k.csv')), 'text/csv')
-    ).json.id;
-    const existing = (await api('POST', '/datasets/beats?idField=beat_num', beats, 'application/geo+json')).json.id;
-    const created = await api('POST', '/plans', { boundary, incidents, existing, method: 'import', resolution: 10 });
-    expect(created.status, JSON.stringify(created.json)).toBe(202);
-    for (let k = 0; ; k++) {
-      const j = await api('GET', `/jobs/${created.json.id}`);
-      if (j.json.status === 'succeeded') {
-        planId = j.json.result.planId;
-        break;
-      }
-      if (j.json.status === 'failed' || k > 1200) throw new Error(JSON.stringify(j.json));
-      await new Promise((r) => setTimeout(r, 250));
-    }
+    chicago = await startChicagoApi('bp-api-offthread-');
+    ({ planId, http, api } = chicago);
   }, 300_000);
 
   afterAll(async () => {
-    http?.close();
-    await server?.stop();
-    rmSync(dir, { recursive: true, force: true });
+    await chicago?.close();
   });
 
   /** "Find my beat" on the plan: the light request whose latency is measured. */

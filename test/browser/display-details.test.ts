@@ -148,12 +148,7 @@ describe.skipIf(!haveChromium())('display details drawn in the browser (issue 16
     const city = syntheticCity(10, 4, 4, 3000);
     const boundary = await upload(stack, 'boundary', city.boundary, 'application/geo+json');
     const incidents = await upload(stack, 'incidents', city.incidents, 'text/csv');
-    const r = await stack.api('/datasets/beats?idField=beat', {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/geo+json' },
-      body: city.beats,
-    });
-    const existing = ((await r.json()) as { id: string }).id;
+    const existing = await upload(stack, 'beats?idField=beat', city.beats, 'application/geo+json');
     const planId = await createPlan(stack, { boundary, incidents, existing, resolution: 9, method: 'import', name: 'Display details' });
     const answer = (await (await stack.api(`/plans/${planId}/cells`)).json()) as { columns: string[]; rows: unknown[][] };
     const h = answer.columns.indexOf('h3');

@@ -37,12 +37,7 @@ describe.skipIf(!haveChromium())('planning map performance (≈40k cells)', () =
     const city = syntheticCity(24.5, 17, 16, 60_000);
     const boundary = await upload(stack, 'boundary', city.boundary, 'application/geo+json');
     const incidents = await upload(stack, 'incidents', city.incidents, 'text/csv');
-    const r = await stack.api('/datasets/beats?idField=beat', {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/geo+json' },
-      body: city.beats,
-    });
-    const existing = ((await r.json()) as { id: string }).id;
+    const existing = await upload(stack, 'beats?idField=beat', city.beats, 'application/geo+json');
     const t0 = performance.now();
     planId = await createPlan(stack, { boundary, incidents, existing, resolution: 10, method: 'import', name: 'Chicago-sized' }, 600_000);
     console.log(`import plan job (grid + score + evaluate, 40k cells): ${Math.round(performance.now() - t0)} ms`);

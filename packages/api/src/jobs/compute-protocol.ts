@@ -175,6 +175,14 @@ export function textBytes(text: string): Uint8Array {
 }
 
 /**
+ * Text sent as itself or as its UTF-8 bytes (plan.json, another plan to compare with), as text.
+ * @example textOf(textBytes('{}')) // '{}'
+ */
+export function textOf(text: string | Uint8Array): string {
+  return typeof text === 'string' ? text : asBuffer(text).toString('utf8');
+}
+
+/**
  * Bytes received from a worker (a Uint8Array view) as a Buffer over the same memory (no copy).
  * @example res.type('application/json').send(asBuffer(bytes));
  */

@@ -47,7 +47,6 @@ import { publicLoadedPlan, publicMetrics } from '../public-view.js';
 import { alternativeFigures } from '../routes/alternatives.js';
 import { referenceFeatures } from '../routes/reference.js';
 import {
-  asBuffer,
   type ComputeReply,
   type ComputeRequest,
   type ComputeTask,
@@ -56,6 +55,7 @@ import {
   splitReply,
   stateOfTask,
   textBytes,
+  textOf,
 } from './compute-protocol.js';
 
 /** A loaded version and, once needed, its travel model, unit outline and viewers' workloads. */
@@ -153,7 +153,7 @@ async function compute(v: Version, task: ComputeTask): Promise<unknown> {
     return alternativeFigures(parent, task.altJson, task.tolerance);
   }
   if (task.kind === 'compare') {
-    const other = typeof task.with === 'string' ? task.with : asBuffer(task.with).toString('utf8');
+    const other = textOf(task.with);
     if (task.publicK === undefined) return JSON.stringify(comparePlanPair(p, other));
     // a viewer's comparison: both plans on this one's pooled scores, no per-shift figures
     const k = task.publicK;
@@ -229,7 +229,7 @@ async function answer(m: ComputeRequest): Promise<unknown> {
   if (!('key' in m)) return (await (datasetInspectors[m.task.dataset] as (...args: unknown[]) => Promise<unknown>)(...m.task.args)) ?? null;
   const { planId, task } = m;
   // plan.json crosses as the stored blob's bytes (see PlanComputeRequest), decoded here
-  const planJson = m.planJson === undefined || typeof m.planJson === 'string' ? m.planJson : asBuffer(m.planJson).toString('utf8');
+  const planJson = m.planJson === undefined ? undefined : textOf(m.planJson);
   const state = stateOfTask(task.kind);
   if (state === 'scored') {
     const v = await lruAsync(scored, m.key, planJson === undefined ? undefined : () => scoredCellsOfCsv(planJson));
